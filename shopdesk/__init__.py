@@ -1,0 +1,1 @@
+"""ShopDesk: the application around the support graph (settings, shop profiles, runtime, CLI)."""

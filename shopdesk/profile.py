@@ -1,0 +1,131 @@
+"""Shop profiles: one YAML file per shop with its brand, limits, escalation policy, hours and upsell rules."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+from pydantic import BaseModel, Field
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Brand(BaseModel):
+    name: str
+    voice: str = "friendly and concise"
+    sign_off: str = ""
+
+
+class ReturnsPolicy(BaseModel):
+    window_days: int = 30
+    condition: str = "unused, in original packaging"
+    final_sale_categories: list[str] = Field(default_factory=list)
+    refund_methods: list[str] = Field(default_factory=lambda: ["original_payment", "gift_card"])
+    refund_processing_days: str = "5-7 business days"
+
+
+class RefundLimits(BaseModel):
+    auto_approve_limit: Decimal = Decimal("150.00")
+    goodwill_max_amount: Decimal = Decimal("25.00")
+
+
+class DiscountLimits(BaseModel):
+    max_voucher_percent: Decimal = Decimal("10")
+    max_voucher_amount: Decimal = Decimal("20.00")
+    voucher_validity_days: int = 90
+    goodwill_reasons: list[str] = Field(default_factory=list)
+
+
+class Approvals(BaseModel):
+    require_for: list[str] = Field(default_factory=list)
+    order_modification_limit: Decimal = Decimal("500.00")
+
+
+class EscalationSettings(BaseModel):
+    """Mirrors graph.nlu.escalation.EscalationPolicy field by field (validated there)."""
+
+    emotion_threshold: float = 0.6
+    confidence_threshold: float = 0.45
+    critical_keywords: list[str] = Field(default_factory=list)
+    high_value_order_amount: float = 500.0
+    vip_customer_tiers: list[str] = Field(default_factory=lambda: ["vip"])
+    sensitive_topics: list[str] = Field(default_factory=list)
+    max_unresolved_repeats: int = 2
+    max_clarifications: int = 1
+
+
+class CritiqueSettings(BaseModel):
+    min_score: float = 0.7
+    max_rewrites: int = 2
+
+
+class HumanTeam(BaseModel):
+    timezone: str = "UTC"
+    hours: dict[str, tuple[str, str]] = Field(default_factory=dict)
+    shop_team_email: str = ""
+
+    def is_open(self, at: datetime | None = None) -> bool:
+        local = (at or datetime.now(ZoneInfo("UTC"))).astimezone(ZoneInfo(self.timezone))
+        window = self.hours.get(WEEKDAYS[local.weekday()])
+        if not window:
+            return False
+        return time.fromisoformat(window[0]) <= local.time() < time.fromisoformat(window[1])
+
+    def next_open(self, at: datetime | None = None) -> datetime | None:
+        """When the team is next at work (now, if it is open); None if it never opens."""
+        local = (at or datetime.now(ZoneInfo("UTC"))).astimezone(ZoneInfo(self.timezone))
+        if self.is_open(local):
+            return local
+        for days_ahead in range(0, 8):
+            day = local + timedelta(days=days_ahead)
+            window = self.hours.get(WEEKDAYS[day.weekday()])
+            if not window:
+                continue
+            opening = datetime.combine(day.date(), time.fromisoformat(window[0]), tzinfo=local.tzinfo)
+            if opening > local:
+                return opening
+        return None
+
+
+class UpsellRule(BaseModel):
+    when_category: list[str]
+    suggest_categories: list[str]
+
+
+class Upsell(BaseModel):
+    enabled: bool = True
+    max_suggestions: int = 2
+    rules: list[UpsellRule] = Field(default_factory=list)
+
+
+class ShopProfile(BaseModel):
+    shop_id: str
+    brand: Brand
+    languages: list[str] = Field(default_factory=lambda: ["en"])
+    currency: str = "USD"
+    returns: ReturnsPolicy = Field(default_factory=ReturnsPolicy)
+    refunds: RefundLimits = Field(default_factory=RefundLimits)
+    discounts: DiscountLimits = Field(default_factory=DiscountLimits)
+    approvals: Approvals = Field(default_factory=Approvals)
+    escalation: EscalationSettings = Field(default_factory=EscalationSettings)
+    critique: CritiqueSettings = Field(default_factory=CritiqueSettings)
+    human_team: HumanTeam = Field(default_factory=HumanTeam)
+    upsell: Upsell = Field(default_factory=Upsell)
+
+
+class ProfileNotFound(LookupError):
+    pass
+
+
+@lru_cache(maxsize=16)
+def load_profile(shop_id: str, profiles_dir: Path) -> ShopProfile:
+    """The validated profile of a shop; a clear error names the file when it is missing or malformed."""
+    path = profiles_dir / f"{shop_id}.yaml"
+    if not path.is_file():
+        raise ProfileNotFound(f"no shop profile {path} (known: {sorted(p.stem for p in profiles_dir.glob('*.yaml'))})")
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return ShopProfile.model_validate(data)

@@ -1,0 +1,70 @@
+"""All process configuration in one place: environment variables and an optional .env file.
+
+Per-run choices that LangGraph Studio should expose (engine, shop, thresholds) live in graph.context.Context;
+this object holds what is fixed for a process: where data lives, which endpoints and keys to use.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SHOPDESK_", env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    data_dir: Path = Field(PROJECT_ROOT / ".data", description="Where the SQLite files and the Chroma index live.")
+    database_url: str | None = Field(
+        None, description="Shop database URL; default sqlite:///<data_dir>/shop.db. PostgreSQL: postgresql://..."
+    )
+    checkpoint_url: str | None = Field(
+        None, description="Conversation checkpoints: a SQLite path or a postgresql:// URL; default <data_dir>/..."
+    )
+    shop_id: str = Field("demo", description="Which shop profile (shopdesk/profiles/<id>.yaml) to load.")
+    profiles_dir: Path = Field(PROJECT_ROOT / "shopdesk" / "profiles", description="Folder of shop profiles.")
+    knowledge_dir: Path = Field(PROJECT_ROOT / "knowledge" / "docs", description="Policy and FAQ documents.")
+
+    engine: Literal["local", "openai"] | None = Field(
+        None, description="Model engine; default 'openai' when an API key or base URL is set, else 'local'."
+    )
+    openai_api_key: SecretStr | None = Field(None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(None, validation_alias="OPENAI_BASE_URL")
+    openai_model: str = Field("gpt-4o-mini", description="Chat model name for the openai engine.")
+    openai_timeout_s: float = Field(30.0, description="Per-request timeout against the model endpoint.")
+
+    embedding_provider: Literal["minilm", "openai"] = Field("minilm", description="Embeddings for retrieval and NLU.")
+    openai_embedding_model: str = Field("text-embedding-3-small")
+    chroma_url: str | None = Field(None, description="Chroma server URL (client-server mode); default on-disk.")
+
+    demo_seed: int = Field(7, description="Random seed of the generated demo shop (same seed, same shop).")
+
+    @property
+    def resolved_engine(self) -> Literal["local", "openai"]:
+        if self.engine:
+            return self.engine
+        return "openai" if (self.openai_api_key or self.openai_base_url) else "local"
+
+    @property
+    def shop_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'shop.db'}"
+
+    @property
+    def checkpoint_target(self) -> str:
+        return self.checkpoint_url or str(self.data_dir / "checkpoints.sqlite")
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
