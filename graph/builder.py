@@ -1,0 +1,62 @@
+"""The support graph, wired. No logic here: nodes live in graph.nodes, decisions in graph.routing.
+
+`graph` is compiled without a checkpointer for `langgraph dev` / Studio (which brings its own); the application
+compiles `builder` with a persistent checkpointer (see shopdesk.runtime).
+"""
+
+from __future__ import annotations
+
+from langgraph.graph import END, START, StateGraph
+
+from graph import routing
+from graph.context import Context
+from graph.nodes.act import act, confirm
+from graph.nodes.answer import critique, draft, respond, rewrite
+from graph.nodes.approve import approve, execute, request_approval
+from graph.nodes.gate import gate
+from graph.nodes.handoff import escalate, handoff
+from graph.nodes.retrieve import retrieve
+from graph.nodes.understand import understand
+from graph.state import InputState, SupportState
+from graph.tool_node import read_tool_node
+
+builder = StateGraph(SupportState, input_schema=InputState, context_schema=Context)
+
+builder.add_node(understand)
+builder.add_node(gate)
+builder.add_node(retrieve)
+builder.add_node(act)
+builder.add_node("tools", read_tool_node())
+builder.add_node(confirm)
+builder.add_node(request_approval)
+builder.add_node(approve)
+builder.add_node(execute)
+builder.add_node(draft)
+builder.add_node(critique)
+builder.add_node(rewrite)
+builder.add_node(respond)
+builder.add_node(escalate)
+builder.add_node(handoff)
+
+builder.add_edge(START, "understand")
+builder.add_edge("understand", "gate")
+builder.add_conditional_edges(
+    "gate",
+    routing.after_gate,
+    ["act", "retrieve", "draft", "escalate", "handoff", "request_approval", "execute"],
+)
+builder.add_conditional_edges("act", routing.after_act, ["tools", "confirm", "draft", "escalate"])
+builder.add_edge("tools", "act")
+builder.add_conditional_edges("confirm", routing.after_step, ["draft", "escalate"])
+builder.add_conditional_edges("retrieve", routing.after_step, ["draft", "escalate"])
+builder.add_edge("request_approval", "approve")
+builder.add_conditional_edges("approve", routing.after_approve, ["execute", "draft"])
+builder.add_conditional_edges("execute", routing.after_step, ["draft", "escalate"])
+builder.add_conditional_edges("draft", routing.after_draft, ["critique", "escalate"])
+builder.add_conditional_edges("critique", routing.after_critique, ["respond", "rewrite", "escalate"])
+builder.add_conditional_edges("rewrite", routing.after_rewrite, ["critique", "escalate"])
+builder.add_edge("respond", END)
+builder.add_edge("escalate", "handoff")
+builder.add_conditional_edges("handoff", routing.after_handoff, ["handoff", END])
+
+graph = builder.compile(name="ShopDesk support")

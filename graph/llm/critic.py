@@ -1,0 +1,131 @@
+"""Rule-based critique of a draft against this turn's evidence, the shop's policy and the customer's mood.
+
+Both engines use these rules: whether a number, date or tracking id is backed by evidence is a string question,
+and a deterministic check is cheaper and more reliable than asking a model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime
+from typing import Any
+
+from graph.llm.engine import Critique
+
+MONEY = re.compile(r"\$\s?(\d[\d,]*(?:\.\d{1,2})?)")
+MONTH_DAY = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December)\s+(\d{1,2})\b"
+)
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})")
+LONG_ID = re.compile(r"#?[A-Z]{0,3}\d{6,}\b")
+DURATION = re.compile(r"\b(\d+(?:\s?(?:-|to)\s?\d+)?)\s+(business\s+|working\s+)?days?\b", re.IGNORECASE)
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+EMPATHY = re.compile(r"\b(sorry|apolog|understand|frustrat|i hear you|that's not ok|my fault)", re.IGNORECASE)
+BLAME = re.compile(r"\b(your fault|you should have|you failed to|you didn't read)\b", re.IGNORECASE)
+PROMISE = re.compile(r"\b(guarantee|promise|definitely arrive|will arrive (?:by|on|tomorrow))\b", re.IGNORECASE)
+
+
+def _number(text: str) -> str:
+    return f"{float(text.replace(',', '')):.2f}"
+
+
+def evidence_text(evidence: list[dict[str, Any]], extra: list[Any] = ()) -> str:  # type: ignore[assignment]
+    return json.dumps([*evidence, *extra], default=str, ensure_ascii=False)
+
+
+def _evidence_dates(blob: str) -> set[tuple[int, int]]:
+    found = {(int(m.group(2)), int(m.group(3))) for m in ISO_DATE.finditer(blob)}
+    for match in MONTH_DAY.finditer(blob):
+        month = datetime.strptime(match.group(1), "%B").month
+        found.add((month, int(match.group(2))))
+    return found
+
+
+def _evidence_numbers(blob: str) -> set[str]:
+    numbers = set()
+    for token in re.findall(r"\d[\d,]*\.?\d*", blob):
+        try:
+            numbers.add(_number(token.rstrip(".")))
+        except ValueError:
+            continue
+    return numbers
+
+
+def unsupported_claims(draft: str, blob: str) -> list[str]:
+    """Facts in the draft that no evidence backs: prices, dates, ids and durations."""
+    claims: list[str] = []
+    numbers = _evidence_numbers(blob)
+    for match in MONEY.finditer(draft):
+        if _number(match.group(1)) not in numbers:
+            claims.append(match.group(0))
+    dates = _evidence_dates(blob)
+    for match in MONTH_DAY.finditer(draft):
+        month = datetime.strptime(match.group(1), "%B").month
+        if (month, int(match.group(2))) not in dates:
+            claims.append(match.group(0))
+    for match in ISO_DATE.finditer(draft):
+        if (int(match.group(2)), int(match.group(3))) not in dates:
+            claims.append(match.group(0))
+    for match in LONG_ID.finditer(draft):
+        if match.group(0).lstrip("#") not in blob:
+            claims.append(match.group(0))
+    for match in DURATION.finditer(draft):
+        span = re.sub(r"\s+", " ", match.group(1))
+        first = re.split(r"\s?(?:-|to)\s?", span)[0]
+        if first not in blob:
+            claims.append(match.group(0))
+    return claims
+
+
+def critique_draft(
+    draft: str,
+    evidence: list[dict[str, Any]],
+    *,
+    understanding: dict[str, Any],
+    customer: dict[str, Any] | None,
+    min_score: float,
+    extra_evidence: list[Any] = (),  # type: ignore[assignment]
+    today: date | None = None,
+) -> Critique:
+    reasons: list[str] = []
+    blob = evidence_text(evidence, list(extra_evidence))
+    unsupported = unsupported_claims(draft, blob)
+    if unsupported:
+        reasons.append("unsupported_fact")
+    if PROMISE.search(draft):
+        reasons.append("promise_outside_policy")
+    emotion = understanding.get("emotion", {})
+    upset = max(float(emotion.get("anger", 0)), float(emotion.get("frustration", 0)), float(emotion.get("sarcasm", 0)))
+    if upset >= 0.4 and not EMPATHY.search(draft):
+        reasons.append("tone_missing_empathy")
+    if BLAME.search(draft):
+        reasons.append("tone_blame")
+    own_email = (customer or {}).get("email", "").lower()
+    foreign = [e for e in EMAIL.findall(draft) if e.lower() != own_email and not e.lower().endswith(".example")]
+    if foreign:
+        reasons.append("safety_other_customer_data")
+    if "internal note" in draft.lower():
+        reasons.append("safety_internal_note")
+    if not draft.strip():
+        reasons.append("empty_draft")
+
+    penalties = {
+        "unsupported_fact": 0.35 * max(1, len(unsupported)),
+        "promise_outside_policy": 0.3,
+        "tone_missing_empathy": 0.2,
+        "tone_blame": 0.3,
+        "safety_other_customer_data": 1.0,
+        "safety_internal_note": 1.0,
+        "empty_draft": 1.0,
+    }
+    score = max(0.0, 1.0 - sum(penalties[r] for r in reasons))
+    verdict = "pass" if score >= min_score and not any(r.startswith("safety") for r in reasons) else "rewrite"
+    return Critique(score=round(score, 3), verdict=verdict, reasons=reasons, unsupported=unsupported)
+
+
+def strip_unsupported(draft: str, unsupported: list[str]) -> str:
+    """Drop every sentence that carries an unsupported claim; what remains is backed by evidence."""
+    sentences = re.split(r"(?<=[.!?])\s+", draft)
+    kept = [s for s in sentences if not any(claim in s for claim in unsupported)]
+    return " ".join(kept).strip()

@@ -1,0 +1,163 @@
+"""Act: the tool loop. The engine proposes reads (run by the tool node) and writes (previewed, then confirmed)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from langchain_core.messages import AIMessage, ToolMessage
+from langgraph.runtime import Runtime
+from sqlalchemy.orm import Session
+
+from graph.context import Context
+from graph.llm.dialogue import IDENTITY_TOOLS, LIST_ORDERS, ORDER_DETAILS, RETURN_STATUS, ToolResult, tool_results
+from graph.nodes.common import context_of, engine_of, services_of, tool_context
+from graph.state import Route, Status, SupportState
+from shop.db import session_factory
+from shop.models import Customer
+from tools.base import ToolError
+
+log = logging.getLogger(__name__)
+
+
+def customer_record(db_url: str, customer_id: str, verified_via: str) -> dict[str, Any] | None:
+    with session_factory(db_url)() as session:
+        return _customer_dict(session, customer_id, verified_via)
+
+
+def _customer_dict(session: Session, customer_id: str, verified_via: str) -> dict[str, Any] | None:
+    customer = session.get(Customer, customer_id)
+    if customer is None:
+        return None
+    return {
+        "id": customer.id,
+        "name": customer.name,
+        "email": customer.email,
+        "tier": customer.tier,
+        "verified_via": verified_via,
+    }
+
+
+def evidence_id(result: ToolResult) -> str:
+    data = result.data if isinstance(result.data, dict) else {}
+    if result.name == ORDER_DETAILS:
+        return f"order:{data.get('order_id') or data.get('id')}"
+    if result.name == RETURN_STATUS:
+        return f"returns:{data.get('order_id')}"
+    if result.name == LIST_ORDERS:
+        return "orders:recent"
+    return f"tool:{result.name}:{result.call_id}"
+
+
+def escalate_for_failure(reason: str, detail: str) -> dict[str, Any]:
+    return {
+        "route": Route.escalate,
+        "escalation": {
+            "reasons": [reason],
+            "priority": "high",
+            "customer_message": (
+                "I'm sorry, something on our side isn't working right now, so I can't finish this myself. "
+                "I've passed your conversation to a colleague, who will pick it up with everything you've told me."
+            ),
+            "detail": detail,
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        },
+    }
+
+
+async def act(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    services = services_of(runtime)
+    updates: dict[str, Any] = {"route": ""}
+    results = tool_results(state.messages)
+
+    customer = state.customer
+    if customer is None and context_of(runtime).customer_id:
+        customer = customer_record(services.db_url, str(context_of(runtime).customer_id), "storefront")
+    for result in results:
+        if result.name in IDENTITY_TOOLS and result.ok and isinstance(result.data, dict):
+            found = result.data.get("customer_id") or result.data.get("user_id") or result.data.get("id")
+            if customer is None and found:
+                customer = customer_record(services.db_url, str(found), result.name)
+    if customer is not None and "tier" not in customer:
+        # Identity tools report who was found; the tier and the channel of verification come from the shop.
+        customer = customer_record(services.db_url, str(customer["id"]), "identity_tool") or customer
+    if customer != state.customer:
+        updates["customer"] = customer
+
+    if any(isinstance(r.data, dict) and r.data.get("kind") == "dependency" for r in results):
+        return escalate_for_failure("dependency_failure", "a tool could not reach the shop's data")
+
+    evidence = {e["id"]: e for e in state.evidence}
+    slots_update: dict[str, Any] = {}
+    for result in results:
+        if result.ok and result.name not in IDENTITY_TOOLS:
+            evidence[evidence_id(result)] = {
+                "id": evidence_id(result),
+                "kind": "tool",
+                "tool": result.name,
+                "data": result.data,
+            }
+            if result.name == ORDER_DETAILS and isinstance(result.data, dict) and result.data.get("total") is not None:
+                slots_update["order_total"] = float(result.data["total"])
+    updates["evidence"] = list(evidence.values())
+
+    planning_state = state if customer == state.customer else _with_customer(state, customer)
+    try:
+        message = await engine_of(runtime).plan(planning_state, services)
+    except Exception as error:  # the model endpoint or a dependency failed: hand off gracefully
+        log.exception("planning failed")
+        return escalate_for_failure("dependency_failure", f"planning failed: {type(error).__name__}")
+
+    dialogue = message.additional_kwargs.pop("dialogue", None)
+    if dialogue is not None:
+        dialogue["slots"] = {**dialogue.get("slots", {}), **slots_update}
+        updates["dialogue"] = {**state.dialogue, **dialogue}
+    if message.tool_calls or message.content:
+        updates["messages"] = [message]
+    return updates
+
+
+def _with_customer(state: SupportState, customer: dict[str, Any] | None) -> SupportState:
+    from dataclasses import replace
+
+    return replace(state, customer=customer)
+
+
+async def confirm(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Preview the proposed write against the policy and ask the customer to confirm the listed details."""
+    from tools.registry import WRITE_ACTIONS
+
+    message = state.messages[-1]
+    assert isinstance(message, AIMessage) and message.tool_calls
+    call = next(c for c in message.tool_calls if c["name"] in WRITE_ACTIONS)
+    # Every tool call needs its answer before the conversation goes on (OpenAI rejects it otherwise).
+    answers = [
+        ToolMessage(json.dumps({"skipped": "one action at a time"}), tool_call_id=str(c["id"]), name=c["name"])
+        for c in message.tool_calls
+        if c is not call
+    ]
+    try:
+        preview = WRITE_ACTIONS[call["name"]].preview(tool_context(state, runtime), dict(call["args"]))
+    except ToolError as refusal:
+        answer = ToolMessage(
+            json.dumps({"error": str(refusal)}), tool_call_id=str(call["id"]), name=call["name"], status="error"
+        )
+        return {"messages": [*answers, answer], "dialogue": {**state.dialogue, "intent": None, "awaiting": None}}
+    except Exception as error:
+        log.exception("preview failed")
+        return escalate_for_failure("dependency_failure", f"preview failed: {type(error).__name__}")
+    pending = {
+        "call_id": str(call["id"]),
+        "name": call["name"],
+        "args": dict(call["args"]),
+        "preview": preview.as_dict(),
+        "proposed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    answer = ToolMessage(
+        json.dumps({"status": "awaiting customer confirmation", "preview": preview.as_dict()}, default=str),
+        tool_call_id=str(call["id"]),
+        name=call["name"],
+    )
+    return {"messages": [*answers, answer], "pending_action": pending, "status": Status.awaiting_confirmation}

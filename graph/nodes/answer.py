@@ -1,0 +1,99 @@
+"""Draft, critique, rewrite, respond: every reply is checked against the evidence before the customer sees it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from langchain_core.messages import AIMessage
+from langgraph.runtime import Runtime
+
+from graph.context import Context
+from graph.llm.critic import critique_draft
+from graph.llm.engine import Critique
+from graph.nodes.act import escalate_for_failure
+from graph.nodes.common import context_of, engine_of, services_of
+from graph.state import Route, SupportState
+
+log = logging.getLogger(__name__)
+# Small talk and answers to our own questions are never an unresolved need.
+ROUTINE_INTENTS = frozenset({"greeting_thanks", "feedback", "affirm", "deny", "verify_identity", ""})
+
+
+def max_rewrites(runtime: Runtime[Context]) -> int:
+    override = context_of(runtime).max_rewrites
+    return override if override is not None else services_of(runtime).profile.critique.max_rewrites
+
+
+async def draft(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    try:
+        result = await engine_of(runtime).draft(state, services_of(runtime))
+    except Exception as error:
+        log.exception("drafting failed")
+        return escalate_for_failure("dependency_failure", f"drafting failed: {type(error).__name__}")
+    updates: dict[str, Any] = {"draft": result.text, "cited": result.cited, "route": ""}
+    if result.awaiting and result.awaiting != state.dialogue.get("awaiting"):
+        updates["dialogue"] = {**state.dialogue, "awaiting": result.awaiting}
+    return updates
+
+
+async def critique(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    services = services_of(runtime)
+    extra = [state.pending_action] if state.pending_action else []
+    verdict = critique_draft(
+        state.draft,
+        state.evidence,
+        understanding=state.understanding,
+        customer=state.customer,
+        min_score=services.profile.critique.min_score,
+        extra_evidence=[*extra, state.customer or {}, _profile_facts(runtime)],
+    )
+    if verdict.verdict != "pass" and state.rewrites >= max_rewrites(runtime):
+        verdict = Critique(verdict.score, "handoff", verdict.reasons, verdict.unsupported)
+        failure = escalate_for_failure("critique_failed", "; ".join(verdict.reasons))
+        failure["escalation"]["customer_message"] = (
+            "I want to get this exactly right, so I've asked a colleague to take over. They'll see our whole "
+            "conversation and reply here."
+        )
+        return {"critique": verdict.as_dict(), **failure}
+    return {"critique": verdict.as_dict()}
+
+
+def _profile_facts(runtime: Runtime[Context]) -> dict[str, Any]:
+    # Brand facts the bot may always state (window, timing); everything else needs evidence from this turn.
+    profile = services_of(runtime).profile
+    return {"return_window_days": profile.returns.window_days, "refund_days": profile.returns.refund_processing_days}
+
+
+async def rewrite(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    found = state.critique
+    critique_result = Critique(
+        score=float(found.get("score", 0.0)),
+        verdict=str(found.get("verdict", "rewrite")),
+        reasons=list(found.get("reasons", [])),
+        unsupported=list(found.get("unsupported", [])),
+    )
+    try:
+        result = await engine_of(runtime).rewrite(state, services_of(runtime), critique_result)
+    except Exception as error:
+        log.exception("rewrite failed")
+        return escalate_for_failure("dependency_failure", f"rewrite failed: {type(error).__name__}")
+    return {"draft": result.text, "cited": result.cited, "rewrites": state.rewrites + 1}
+
+
+async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    reply = AIMessage(
+        state.draft,
+        additional_kwargs={"author": "bot"},
+        response_metadata={"evidence_ids": state.cited, "critique": state.critique},
+    )
+    intent = str(state.dialogue.get("intent") or state.understanding.get("intent", ""))
+    unresolved = dict(state.unresolved)
+    # Asking again for the same thing counts towards "the same need unresolved twice".
+    if intent in ROUTINE_INTENTS:
+        pass
+    elif state.dialogue.get("awaiting") or not state.cited:
+        unresolved[intent] = unresolved.get(intent, 0) + 1
+    else:
+        unresolved.pop(intent, None)
+    return {"messages": [reply], "unresolved": unresolved, "route": Route.draft}

@@ -1,0 +1,131 @@
+"""Approval and execution of a confirmed write: a person approves, edits or rejects; the write runs once."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from langchain_core.messages import AIMessage, ToolMessage
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt
+
+from graph.context import Context
+from graph.nodes.act import escalate_for_failure
+from graph.nodes.common import thread_id_of, tool_context
+from graph.state import Route, Status, SupportState
+from tools.base import ToolError
+
+log = logging.getLogger(__name__)
+DECISIONS = ("approve", "edit", "reject")
+
+
+async def request_approval(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Tell the customer a person must approve (or is still approving) before we pause for them."""
+    if state.status == Status.awaiting_approval:
+        text = "Your request is still waiting for a colleague's approval. I'll update you here as soon as they decide."
+    else:
+        text = (
+            "Thanks for confirming. This needs a quick approval from a colleague before I can go ahead; "
+            "I'll update you here as soon as they've decided."
+        )
+    return {"messages": [AIMessage(text)], "status": Status.awaiting_approval}
+
+
+async def approve(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    pending = state.pending_action or {}
+    # Nothing before interrupt() may have effects: this node runs again from the top on resume.
+    decision = interrupt(
+        {
+            "type": "approval",
+            "conversation_id": thread_id_of(runtime),
+            "action": pending.get("name"),
+            "args": pending.get("args"),
+            "preview": pending.get("preview"),
+            "reasons": (pending.get("preview") or {}).get("approval_reasons", []),
+            "customer": state.customer,
+        }
+    )
+    verdict = str((decision or {}).get("decision", "")).lower()
+    approver = str((decision or {}).get("by") or "unknown")
+    if verdict not in DECISIONS:
+        raise ValueError(f"approval decision must be one of {DECISIONS}, got {verdict!r}")
+    note = str((decision or {}).get("note") or "")
+    record = {
+        "type": "approval",
+        "decision": verdict,
+        "by": approver,
+        "note": note,
+        "action": pending.get("name"),
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    if verdict == "reject":
+        evidence = {"id": f"action:{pending.get('name')}:rejected", "kind": "action", "rejected": True, "note": note}
+        return {
+            "pending_action": None,
+            "status": Status.bot,
+            "route": Route.draft,
+            "evidence": [evidence],
+            "audit": [record],
+        }
+    args = dict(pending.get("args") or {})
+    if verdict == "edit":
+        args.update((decision or {}).get("args") or {})
+    return {
+        "pending_action": {**pending, "args": args, "approved_by": approver},
+        "route": Route.execute,
+        "audit": [record],
+    }
+
+
+async def execute(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    from tools.base import run_write
+    from tools.registry import WRITE_ACTIONS
+
+    pending = state.pending_action
+    if not pending:
+        return {"route": Route.draft}
+    action = WRITE_ACTIONS[pending["name"]]
+    # Keyed by conversation and the proposing tool call: a resumed or replayed graph never writes twice.
+    key = f"{thread_id_of(runtime)}:{pending['call_id']}"
+    call_id = f"exec_{uuid.uuid5(uuid.NAMESPACE_URL, key).hex[:16]}"
+    call = AIMessage(
+        "", tool_calls=[{"name": action.name, "args": pending["args"], "id": call_id, "type": "tool_call"}]
+    )
+    try:
+        result = run_write(action, tool_context(state, runtime), pending["args"], key, pending.get("approved_by"))
+    except ToolError as refusal:
+        answer = ToolMessage(
+            json.dumps({"error": str(refusal)}), tool_call_id=call_id, name=action.name, status="error"
+        )
+        return {"messages": [call, answer], "pending_action": None, "status": Status.bot}
+    except Exception as error:
+        log.exception("write %s failed", action.name)
+        return {
+            **escalate_for_failure("dependency_failure", f"{action.name} failed: {type(error).__name__}"),
+            "pending_action": None,
+        }
+    evidence = {
+        "id": f"action:{action.name}:{pending['args'].get('order_id', '')}",
+        "kind": "action",
+        "data": result,
+        "summary": pending["preview"].get("summary", action.name),
+    }
+    answer = ToolMessage(json.dumps(result, default=str), tool_call_id=call_id, name=action.name)
+    audit = {
+        "type": "write",
+        "action": action.name,
+        "key": key,
+        "approved_by": pending.get("approved_by"),
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    return {
+        "messages": [call, answer],
+        "evidence": [evidence],
+        "audit": [audit],
+        "pending_action": None,
+        "status": Status.bot,
+        "dialogue": {"intent": None, "slots": state.dialogue.get("slots", {}), "awaiting": None},
+    }

@@ -1,0 +1,63 @@
+"""Small helpers every node family uses: the run's context, engine, services and the conversation id."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, is_dataclass
+from typing import Any
+
+from langchain_core.messages import HumanMessage
+from langgraph.runtime import Runtime
+
+from graph.context import Context
+from graph.llm.engine import Engine
+from graph.llm.factory import get_engine
+from graph.services import Services, get_services
+from graph.state import SupportState
+from tools.base import ToolContext
+
+
+def context_of(runtime: Runtime[Context] | None) -> Context:
+    raw: Any = runtime.context if runtime else None
+    if isinstance(raw, Context):
+        return raw
+    if is_dataclass(raw) and not isinstance(raw, type):
+        return Context.from_mapping(asdict(raw))
+    return Context.from_mapping(raw if isinstance(raw, dict) else None)
+
+
+def engine_of(runtime: Runtime[Context] | None) -> Engine:
+    return get_engine(context_of(runtime))
+
+
+def services_of(runtime: Runtime[Context] | None) -> Services:
+    return get_services(context_of(runtime).shop_id)
+
+
+def thread_id_of(runtime: Runtime[Context] | None) -> str:
+    info = runtime.execution_info if runtime else None
+    return (info.thread_id if info else None) or "no-thread"
+
+
+def tool_context(state: SupportState, runtime: Runtime[Context] | None, actor: str | None = None) -> ToolContext:
+    services = services_of(runtime)
+    context = context_of(runtime)
+    return ToolContext(
+        db_url=services.db_url,
+        profile=services.profile,
+        conversation_id=thread_id_of(runtime),
+        customer_id=(state.customer or {}).get("id"),
+        actor=actor or context.actor,
+    )
+
+
+def last_customer_text(state: SupportState) -> str:
+    for message in reversed(state.messages):
+        if isinstance(message, HumanMessage):
+            return str(message.content)
+    return ""
+
+
+def customer_history(state: SupportState) -> list[str]:
+    """The customer's earlier messages, oldest first, without the current one."""
+    texts = [str(m.content) for m in state.messages if isinstance(m, HumanMessage)]
+    return texts[:-1]

@@ -1,0 +1,98 @@
+"""Gate: decide where this turn goes — a person, the tools, the knowledge, or straight to an answer."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from graph.context import Context
+from graph.llm.dialogue import PERSONAL_INTENTS, active_intent
+from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation
+from graph.nodes.common import context_of, services_of
+from graph.nodes.understand import understanding_of
+from graph.state import Route, Status, SupportState
+
+HUMAN_HELD = (Status.human, Status.waiting_human, Status.forwarded)
+SMALL_TALK = frozenset({"greeting_thanks", "feedback", "affirm", "deny"})
+# Intents the tools serve even without personal data.
+TOOL_INTENTS = PERSONAL_INTENTS
+
+
+def escalation_policy(runtime: Runtime[Context]) -> EscalationPolicy:
+    services = services_of(runtime)
+    context = context_of(runtime)
+    values = services.profile.escalation.model_dump()
+    if context.confidence_threshold is not None:
+        values["confidence_threshold"] = context.confidence_threshold
+    if context.emotion_threshold is not None:
+        values["emotion_threshold"] = context.emotion_threshold
+    return EscalationPolicy.model_validate(values)
+
+
+def conversation_facts(state: SupportState, runtime: Runtime[Context]) -> ConversationFacts:
+    team = services_of(runtime).profile.human_team
+    now = datetime.now(UTC)
+    next_open = team.next_open(now)
+    return ConversationFacts(
+        clarifications_asked=state.clarifications,
+        unresolved_repeats=max(state.unresolved.values(), default=0),
+        order_total=state.dialogue.get("slots", {}).get("order_total"),
+        customer_tier=(state.customer or {}).get("tier"),
+        business_hours_open=team.is_open(now),
+        next_open=next_open.strftime("%A at %H:%M (%Z)") if next_open else None,
+    )
+
+
+async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    if state.status in HUMAN_HELD:
+        # While a person holds the conversation, the customer's messages go to that person, not the bot.
+        return {"route": Route.handoff}
+
+    understanding = understanding_of(state)
+    decision = decide_escalation(understanding, escalation_policy(runtime), conversation_facts(state, runtime))
+    base: dict[str, Any] = {"status": Status.bot} if state.status == Status.resolved else {}
+    if decision.escalate:
+        return {
+            **base,
+            "route": Route.escalate,
+            "escalation": {
+                "reasons": list(decision.reasons),
+                "priority": decision.priority,
+                "customer_message": decision.customer_message,
+                "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            },
+        }
+
+    if state.status == Status.awaiting_approval:
+        return {**base, "route": Route.request_approval}
+
+    if state.pending_action and state.status == Status.awaiting_confirmation:
+        if understanding.intent == "affirm":
+            needs = state.pending_action["preview"].get("needs_approval")
+            return {**base, "route": Route.request_approval if needs else Route.execute}
+        dialogue = {**state.dialogue, "awaiting": None}
+        if understanding.intent == "deny":
+            return {
+                **base,
+                "route": Route.draft,
+                "pending_action": None,
+                "status": Status.bot,
+                "dialogue": {**dialogue, "cancelled_action": True, "intent": None},
+            }
+        # The customer moved on to something else: the unconfirmed action lapses.
+        base.update(pending_action=None, status=Status.bot, dialogue=dialogue)
+
+    if getattr(decision, "clarify", False):
+        dialogue = {**state.dialogue, "clarify": True}
+        return {**base, "route": Route.draft, "dialogue": dialogue, "clarifications": state.clarifications + 1}
+
+    intent = active_intent(state)
+    if intent in TOOL_INTENTS:
+        route = Route.act
+    elif intent in SMALL_TALK:
+        route = Route.draft
+    else:
+        route = Route.retrieve
+    return {**base, "route": route}

@@ -1,0 +1,162 @@
+"""Escalation and human takeover: the customer is told what happens next, and a person gets the whole case."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langgraph.runtime import Runtime
+from langgraph.types import interrupt
+
+from graph.context import Context
+from graph.nodes.common import thread_id_of, tool_context
+from graph.state import Route, Status, SupportState
+from tools.base import ToolError
+
+log = logging.getLogger(__name__)
+HUMAN_ACTIONS = ("reply", "note", "tool", "forward", "handback", "resolve")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+async def escalate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    escalation = state.escalation or {"reasons": ["unspecified"], "priority": "normal"}
+    text = escalation.get("customer_message") or (
+        "I'm passing your conversation to a colleague, who will pick it up with everything you've told me."
+    )
+    return {"messages": [AIMessage(text)], "status": Status.waiting_human, "escalation": escalation}
+
+
+def transcript(state: SupportState) -> list[dict[str, str]]:
+    lines = []
+    for message in state.messages:
+        if isinstance(message, HumanMessage):
+            lines.append({"role": "customer", "text": str(message.content)})
+        elif isinstance(message, AIMessage) and message.content:
+            author = message.additional_kwargs.get("author", "bot")
+            lines.append(
+                {"role": "agent" if author != "bot" else "bot", "author": author, "text": str(message.content)}
+            )
+    return lines
+
+
+def orders_in_question(state: SupportState) -> list[dict[str, Any]]:
+    orders: dict[str, dict[str, Any]] = {}
+    for message in state.messages:
+        if isinstance(message, ToolMessage) and message.name == "get_order_details":
+            try:
+                data = json.loads(str(message.content))
+            except json.JSONDecodeError:
+                continue
+            if isinstance(data, dict) and data.get("order_id"):
+                orders[str(data["order_id"])] = data
+    wanted = state.dialogue.get("slots", {}).get("order_id")
+    if wanted and wanted not in orders:
+        orders[str(wanted)] = {"order_id": wanted}
+    return list(orders.values())
+
+
+def summarise(state: SupportState) -> str:
+    """A few lines a person can read in ten seconds: who, what, how they feel, why they are here."""
+    customer = state.customer
+    who = f"{customer['name']} ({customer['id']}, verified)" if customer else "An unverified customer"
+    intents = Counter(str(m.get("intent")) for m in [state.understanding] if m.get("intent"))
+    wants = state.dialogue.get("intent") or next(iter(intents), "unknown")
+    order = state.dialogue.get("slots", {}).get("order_id")
+    peak = max(
+        (max(e.get("anger", 0), e.get("frustration", 0), e.get("sarcasm", 0)) for e in state.emotion_history), default=0
+    )
+    mood = "calm" if peak < 0.3 else "upset" if peak < 0.6 else "very upset"
+    reasons = ", ".join((state.escalation or {}).get("reasons", [])) or "n/a"
+    customer_turns = [str(m.content) for m in state.messages if isinstance(m, HumanMessage)]
+    last = customer_turns[-1] if customer_turns else ""
+    return (
+        f"{who} wants help with {str(wants).replace('_', ' ')}" + (f" on order {order}" if order else "") + ". "
+        f"Mood: {mood} (peak {peak:.2f}). Escalated because: {reasons}. "
+        f'{len(customer_turns)} customer message(s); last: "{last[:200]}"'
+    )
+
+
+def handoff_packet(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    escalation = state.escalation or {}
+    return {
+        "type": "handoff",
+        "conversation_id": thread_id_of(runtime),
+        "status": state.status,
+        "summary": summarise(state),
+        "reasons": escalation.get("reasons", []),
+        "priority": escalation.get("priority", "normal"),
+        "emotion_over_time": state.emotion_history,
+        "customer": state.customer,
+        "orders": orders_in_question(state),
+        "actions_taken": state.audit,
+        "pending_action": state.pending_action,
+        "suggested_reply": state.draft or None,
+        "notes": state.notes,
+        "transcript": transcript(state),
+    }
+
+
+async def handoff(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    # Pure up to the interrupt: on resume this node starts again from the top.
+    command = interrupt(handoff_packet(state, runtime)) or {}
+    action = str(command.get("action", ""))
+    agent = str(command.get("agent") or "agent")
+    if action not in HUMAN_ACTIONS:
+        log.warning("ignoring unknown human action %r", action)
+        return {"route": Route.handoff}
+    if action == "reply":
+        reply = AIMessage(str(command.get("text", "")), additional_kwargs={"author": f"agent:{agent}"})
+        return {"messages": [reply], "status": Status.human, "route": "end"}
+    if action == "note":
+        return {"notes": [{"by": agent, "text": str(command.get("text", "")), "at": _now()}], "route": Route.handoff}
+    if action == "tool":
+        return {**run_human_tool(state, runtime, agent, command), "route": Route.handoff}
+    if action == "forward":
+        note = {
+            "by": agent,
+            "text": f"Forwarded to the shop team: {command.get('text', '')}",
+            "at": _now(),
+            "forwarded_to": command.get("team", "shop"),
+        }
+        return {"notes": [note], "status": Status.forwarded, "route": "end"}
+    if action == "handback":
+        message = command.get("text")
+        updates: dict[str, Any] = {
+            "status": Status.bot,
+            "escalation": None,
+            "route": "end",
+            "notes": [{"by": agent, "text": "handed back to the bot", "at": _now()}],
+        }
+        if message:
+            updates["messages"] = [AIMessage(str(message), additional_kwargs={"author": f"agent:{agent}"})]
+        return updates
+    return {"status": Status.resolved, "route": "end", "notes": [{"by": agent, "text": "resolved", "at": _now()}]}
+
+
+def run_human_tool(
+    state: SupportState, runtime: Runtime[Context], agent: str, command: dict[str, Any]
+) -> dict[str, Any]:
+    """A person runs the same tools as the bot, under their own identity in the audit log."""
+    from tools.base import run_write
+    from tools.registry import WRITE_ACTIONS, call_read_tool
+
+    name = str(command.get("name", ""))
+    args = dict(command.get("args") or {})
+    ctx = tool_context(state, runtime, actor=f"agent:{agent}")
+    try:
+        if name in WRITE_ACTIONS:
+            key = f"{ctx.conversation_id}:human:{command.get('id') or name + json.dumps(args, sort_keys=True)}"
+            result = run_write(WRITE_ACTIONS[name], ctx, args, key, approved_by=f"agent:{agent}")
+        else:
+            result = call_read_tool(name, ctx, args)
+    except ToolError as refusal:
+        result = {"error": str(refusal)}
+    record = {"type": "human_tool", "by": agent, "tool": name, "args": args, "result": result, "at": _now()}
+    return {"audit": [record], "notes": [{"by": agent, "text": f"ran {name}", "result": result, "at": _now()}]}

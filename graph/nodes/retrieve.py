@@ -1,0 +1,40 @@
+"""Retrieve: policy passages and catalog entries for the question, plus live product facts from the database."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from graph.context import Context
+from graph.nodes.act import escalate_for_failure
+from graph.nodes.common import last_customer_text, services_of
+from graph.state import SupportState
+
+log = logging.getLogger(__name__)
+PRODUCT_INTENTS = frozenset({"product_question", "product_recommendation"})
+
+
+async def retrieve(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    from knowledge.retriever import find_products, product_facts
+
+    services = services_of(runtime)
+    question = last_customer_text(state)
+    intent = str(state.understanding.get("intent", ""))
+    try:
+        retriever = services.retriever()
+        types = None if intent in PRODUCT_INTENTS else ["policy", "faq"]
+        hits = retriever.search(question, k=5, types=types)
+        product_ids = list(find_products(services.db_url, question))
+        if intent in PRODUCT_INTENTS:
+            product_ids += [h["metadata"].get("product_id") for h in hits if h.get("kind") == "product"][:2]
+        facts = []
+        for product_id in dict.fromkeys(p for p in product_ids if p):
+            facts.append(
+                {"id": f"product:{product_id}", "kind": "facts", "data": product_facts(services.db_url, product_id)}
+            )
+    except Exception as error:
+        log.exception("retrieval failed")
+        return escalate_for_failure("dependency_failure", f"knowledge store failed: {type(error).__name__}")
+    return {"evidence": [*state.evidence, *hits, *facts]}

@@ -1,0 +1,52 @@
+"""Where each node hands over. Pure functions of the state, so they are trivial to test."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from langchain_core.messages import AIMessage
+
+from graph.state import Route, SupportState
+
+
+def after_gate(state: SupportState) -> str:
+    return state.route or Route.draft
+
+
+def after_act(state: SupportState) -> Literal["tools", "confirm", "draft", "escalate"]:
+    if state.route == Route.escalate:
+        return "escalate"
+    last = state.messages[-1] if state.messages else None
+    if isinstance(last, AIMessage) and last.tool_calls:
+        from tools.registry import WRITE_ACTIONS
+
+        return "confirm" if any(c["name"] in WRITE_ACTIONS for c in last.tool_calls) else "tools"
+    return "draft"
+
+
+def after_step(state: SupportState) -> Literal["draft", "escalate"]:
+    """After confirm, retrieve and execute: a failed dependency escalates, anything else gets drafted."""
+    return "escalate" if state.route == Route.escalate else "draft"
+
+
+def after_approve(state: SupportState) -> Literal["execute", "draft"]:
+    return "execute" if state.route == Route.execute else "draft"
+
+
+def after_draft(state: SupportState) -> Literal["critique", "escalate"]:
+    return "escalate" if state.route == Route.escalate else "critique"
+
+
+def after_critique(state: SupportState) -> Literal["respond", "rewrite", "escalate"]:
+    verdict = state.critique.get("verdict")
+    if verdict == "pass":
+        return "respond"
+    return "escalate" if verdict == "handoff" or state.route == Route.escalate else "rewrite"
+
+
+def after_rewrite(state: SupportState) -> Literal["critique", "escalate"]:
+    return "escalate" if state.route == Route.escalate else "critique"
+
+
+def after_handoff(state: SupportState) -> Literal["handoff", "__end__"]:
+    return "handoff" if state.route == Route.handoff else "__end__"

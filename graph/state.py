@@ -1,0 +1,71 @@
+"""The conversation's state as the graph sees it.
+
+Everything here is plain JSON (dicts, lists, strings) besides the messages, so checkpoints stay readable in
+Studio and portable between the SQLite and PostgreSQL checkpointers.
+"""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Final
+
+from langchain_core.messages import AnyMessage
+from langgraph.graph import add_messages
+
+
+# Plain strings rather than enums: checkpoints then hold nothing but JSON-like values, which every checkpointer
+# (and Studio) reads back without registering our types.
+class Status:
+    bot: Final = "bot"
+    awaiting_confirmation: Final = "awaiting_confirmation"
+    awaiting_approval: Final = "awaiting_approval"
+    waiting_human: Final = "waiting_human"
+    human: Final = "human"
+    forwarded: Final = "forwarded"
+    resolved: Final = "resolved"
+
+
+class Route:
+    """Where the gate (and later nodes) send a turn."""
+
+    act: Final = "act"
+    retrieve: Final = "retrieve"
+    draft: Final = "draft"
+    escalate: Final = "escalate"
+    handoff: Final = "handoff"
+    request_approval: Final = "request_approval"
+    execute: Final = "execute"
+
+
+@dataclass(kw_only=True)
+class InputState:
+    messages: Annotated[list[AnyMessage], add_messages] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class SupportState(InputState):
+    # {"id", "name", "email", "tier", "verified_via"}; set once per conversation by identity tools or the storefront.
+    customer: dict[str, Any] | None = None
+    # The current message's analysis (graph.nlu.schema.Understanding as a dict).
+    understanding: dict[str, Any] = field(default_factory=dict)
+    emotion_history: Annotated[list[dict[str, Any]], operator.add] = field(default_factory=list)
+    route: str = ""
+    # This turn's evidence: retrieved chunks and tool results, each with an "id" an answer can cite.
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    draft: str = ""
+    cited: list[str] = field(default_factory=list)
+    critique: dict[str, Any] = field(default_factory=dict)
+    rewrites: int = 0
+    escalation: dict[str, Any] | None = None
+    status: str = Status.bot
+    # A previewed write waiting for the customer's "yes" and, if needed, a person's approval.
+    pending_action: dict[str, Any] | None = None
+    # Slot filling across turns: {"intent", "slots": {...}, "awaiting": "identity"|"order_id"|...}.
+    dialogue: dict[str, Any] = field(default_factory=dict)
+    clarifications: int = 0
+    # Same need asked again without resolution (drives the repeated-failure escalation).
+    unresolved: dict[str, int] = field(default_factory=dict)
+    audit: Annotated[list[dict[str, Any]], operator.add] = field(default_factory=list)
+    notes: Annotated[list[dict[str, Any]], operator.add] = field(default_factory=list)
+    handoff: dict[str, Any] | None = None

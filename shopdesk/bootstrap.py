@@ -1,0 +1,68 @@
+"""First-run set-up: seed the demo shop and index its knowledge, saying what is happening and how far along."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+
+from sqlalchemy import func, select
+from tqdm import tqdm
+
+from shop.db import session_factory
+from shop.models import Customer
+from shopdesk.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+def say(message: str) -> None:
+    print(f"[shopdesk] {message}", file=sys.stderr, flush=True)
+
+
+def _progress_bar(description: str) -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
+    bar = tqdm(total=0, desc=description, unit="step", file=sys.stderr, leave=True)
+
+    def update(stage: str, done: int, total: int) -> None:
+        if bar.total != total:
+            bar.reset(total=total)
+        bar.set_description(f"{description}: {stage}")
+        bar.n = done
+        bar.refresh()
+
+    return update, bar.close
+
+
+def shop_is_empty(settings: Settings) -> bool:
+    with session_factory(settings.shop_database_url)() as session:
+        return not session.scalar(select(func.count()).select_from(Customer))
+
+
+def ensure_shop(settings: Settings) -> None:
+    if not shop_is_empty(settings):
+        return
+    from shop.seed import seed_demo
+
+    say(f"First run: building the demo shop in {settings.shop_database_url} (seed {settings.demo_seed})")
+    update, close = _progress_bar("Seeding demo shop")
+    try:
+        summary = seed_demo(settings.shop_database_url, seed=settings.demo_seed, progress=update)
+    finally:
+        close()
+    say(f"Demo shop ready: {summary}")
+
+
+def ensure_knowledge(settings: Settings) -> None:
+    from knowledge.ingest import index_knowledge
+
+    say(f"Indexing the shop's documents and catalog into {settings.chroma_url or settings.chroma_path}")
+    report = index_knowledge(settings=settings, shop_id=settings.shop_id, progress=True)
+    say(f"Knowledge ready: {report}")
+
+
+def ensure_ready(settings: Settings | None = None) -> Settings:
+    settings = settings or get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_shop(settings)
+    ensure_knowledge(settings)
+    return settings

@@ -1,0 +1,90 @@
+"""Conversations over the compiled graph: what the terminal chat and the API server both call.
+
+A turn returns what the customer should see (the new bot or agent messages) and, when the graph paused, what a
+person needs (the interrupt payload: a handoff packet or an approval request).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.runnables import RunnableConfig
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
+
+from graph.context import Context
+
+
+@dataclass
+class Turn:
+    thread_id: str
+    replies: list[dict[str, Any]]
+    status: str
+    interrupt: dict[str, Any] | None = None
+    understanding: dict[str, Any] = field(default_factory=dict)
+    escalation: dict[str, Any] | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(r["text"] for r in self.replies)
+
+
+def _public(message: AIMessage) -> dict[str, Any]:
+    return {
+        "text": str(message.content),
+        "author": message.additional_kwargs.get("author", "bot"),
+        "evidence_ids": message.response_metadata.get("evidence_ids", []),
+    }
+
+
+class Conversations:
+    def __init__(self, graph: CompiledStateGraph[Any, Any, Any, Any]) -> None:
+        self.graph = graph
+
+    @staticmethod
+    def config(thread_id: str) -> RunnableConfig:
+        return {"configurable": {"thread_id": thread_id}}
+
+    async def _message_count(self, thread_id: str) -> int:
+        snapshot = await self.graph.aget_state(self.config(thread_id))
+        return len(snapshot.values.get("messages", [])) if snapshot.values else 0
+
+    async def send(self, thread_id: str, text: str, context: Context | None = None) -> Turn:
+        """The customer's message; replies are whatever the bot (or a person) says after it."""
+        before = await self._message_count(thread_id)
+        await self.graph.ainvoke(
+            {"messages": [HumanMessage(text)]}, self.config(thread_id), context=context or Context()
+        )
+        return await self._turn(thread_id, before + 1)
+
+    async def resume(self, thread_id: str, value: dict[str, Any], context: Context | None = None) -> Turn:
+        """A person's answer to the pending interrupt (a reply, a decision, a hand-back...)."""
+        before = await self._message_count(thread_id)
+        await self.graph.ainvoke(Command(resume=value), self.config(thread_id), context=context or Context())
+        return await self._turn(thread_id, before)
+
+    async def pending_interrupt(self, thread_id: str) -> dict[str, Any] | None:
+        snapshot = await self.graph.aget_state(self.config(thread_id))
+        for task in snapshot.tasks:
+            for pending in task.interrupts:
+                return dict(pending.value)
+        return None
+
+    async def values(self, thread_id: str) -> dict[str, Any]:
+        snapshot = await self.graph.aget_state(self.config(thread_id))
+        return dict(snapshot.values or {})
+
+    async def _turn(self, thread_id: str, since: int) -> Turn:
+        values = await self.values(thread_id)
+        messages = values.get("messages", [])[since:]
+        replies = [_public(m) for m in messages if isinstance(m, AIMessage) and m.content and not m.tool_calls]
+        return Turn(
+            thread_id=thread_id,
+            replies=replies,
+            status=str(values.get("status", "bot")),
+            interrupt=await self.pending_interrupt(thread_id),
+            understanding=values.get("understanding", {}),
+            escalation=values.get("escalation"),
+        )

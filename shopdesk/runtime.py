@@ -1,0 +1,35 @@
+"""The application's graph: the Studio graph compiled with a persistent checkpointer.
+
+SQLite by default, so a conversation (and a pending approval or takeover) survives a restart; PostgreSQL when
+the checkpoint URL says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from langgraph.graph.state import CompiledStateGraph
+
+from graph.builder import builder
+from shopdesk.settings import Settings, get_settings
+
+
+@asynccontextmanager
+async def open_graph(settings: Settings | None = None) -> AsyncIterator[CompiledStateGraph[Any, Any, Any, Any]]:
+    settings = settings or get_settings()
+    target = settings.checkpoint_target
+    if target.startswith(("postgres://", "postgresql://")):
+        from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+
+        async with AsyncPostgresSaver.from_conn_string(target) as saver:
+            await saver.setup()
+            yield builder.compile(checkpointer=saver)
+        return
+    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    async with AsyncSqliteSaver.from_conn_string(target) as saver:
+        yield builder.compile(checkpointer=saver)
