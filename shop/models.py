@@ -19,7 +19,7 @@ Money = Numeric(10, 2)
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, Decimal: Money}
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, Decimal: Money}  # noqa: RUF012 (read by SQLAlchemy)
 
 
 class OrderStatus(enum.StrEnum):
@@ -84,11 +84,11 @@ class Customer(Base):
     tier: Mapped[str] = mapped_column(String(20), default="standard")
     language: Mapped[str] = mapped_column(String(8), default="en")
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    # Listing order in the source shop: an import keeps the file's order here so that an export reproduces it.
+    position: Mapped[int | None] = mapped_column(Integer)
 
     addresses: Mapped[list[Address]] = relationship(back_populates="customer", cascade="all, delete-orphan")
-    payment_methods: Mapped[list[PaymentMethod]] = relationship(
-        back_populates="customer", cascade="all, delete-orphan"
-    )
+    payment_methods: Mapped[list[PaymentMethod]] = relationship(back_populates="customer", cascade="all, delete-orphan")
     orders: Mapped[list[Order]] = relationship(back_populates="customer", order_by="Order.created_at.desc()")
 
     @property
@@ -136,6 +136,8 @@ class PaymentMethod(Base):
     last_four: Mapped[str | None] = mapped_column(String(4))
     # Gift cards only: what is left to spend.
     balance: Mapped[Decimal | None] = mapped_column(Money)
+    # Listing order in the source shop: an import keeps the file's order here so that an export reproduces it.
+    position: Mapped[int | None] = mapped_column(Integer)
 
     customer: Mapped[Customer] = relationship(back_populates="payment_methods")
 
@@ -159,6 +161,8 @@ class Product(Base):
     # Final-sale products cannot be returned; the returns tools read this flag.
     final_sale: Mapped[bool] = mapped_column(Boolean, default=False)
     tags: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # Listing order in the source shop: an import keeps the file's order here so that an export reproduces it.
+    position: Mapped[int | None] = mapped_column(Integer)
 
     variants: Mapped[list[Variant]] = relationship(back_populates="product", cascade="all, delete-orphan")
 
@@ -175,6 +179,8 @@ class Variant(Base):
     price: Mapped[Decimal] = mapped_column(Money)
     stock: Mapped[int] = mapped_column(Integer, default=0)
     available: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Listing order in the source shop: an import keeps the file's order here so that an export reproduces it.
+    position: Mapped[int | None] = mapped_column(Integer)
 
     product: Mapped[Product] = relationship(back_populates="variants")
 
@@ -201,6 +207,11 @@ class Order(Base):
     ship_zip: Mapped[str] = mapped_column(String(20))
     ship_country: Mapped[str] = mapped_column(String(60))
     cancel_reason: Mapped[str | None] = mapped_column(String(120))
+    # Listing order in the source shop: an import keeps the file's order here so that an export reproduces it.
+    position: Mapped[int | None] = mapped_column(Integer)
+    # Keys an imported shop's own order layout carries that no column holds (taubench's exchange_price_difference,
+    # return_items...): kept verbatim so an export of the final state matches the source tool's writes.
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     customer: Mapped[Customer] = relationship(back_populates="orders")
     items: Mapped[list[OrderItem]] = relationship(
