@@ -19,6 +19,9 @@ from graph.nodes.retrieve import retrieve
 from graph.nodes.understand import understand
 from graph.state import InputState, SupportState
 from graph.tool_node import read_tool_node
+from knowledge.embeddings import preload_runtime
+
+preload_runtime()
 
 builder = StateGraph(SupportState, input_schema=InputState, context_schema=Context)
 

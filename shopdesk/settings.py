@@ -18,7 +18,13 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="SHOPDESK_", env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+        env_prefix="SHOPDESK_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+        # `.env.example` lists every variable with an empty value: empty means "use the default".
+        env_ignore_empty=True,
     )
 
     data_dir: Path = Field(PROJECT_ROOT / ".data", description="Where the SQLite files and the Chroma index live.")

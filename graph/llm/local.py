@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any, cast
 
@@ -28,7 +29,8 @@ class LocalEngine:
     async def understand(self, text: str, history: list[str]) -> Understanding:
         from graph.nlu.local import get_local_understanding
 
-        return get_local_understanding().analyse(text, history)
+        # The classifier embeds the message (torch): off the event loop.
+        return await asyncio.to_thread(lambda: get_local_understanding().analyse(text, history))
 
     async def plan(self, state: SupportState, services: Services) -> AIMessage:
         plan = plan_next(state)
@@ -39,6 +41,10 @@ class LocalEngine:
         return AIMessage(content="", tool_calls=calls, additional_kwargs={"dialogue": dialogue})
 
     async def draft(self, state: SupportState, services: Services) -> Draft:
+        # Grounded answers embed sentences of the evidence: off the event loop.
+        return await asyncio.to_thread(self._draft, state, services)
+
+    def _draft(self, state: SupportState, services: Services) -> Draft:
         profile = services.profile
         intent = str(state.dialogue.get("intent") or state.understanding.get("intent", "out_of_scope"))
         results = tool_results(state.messages)

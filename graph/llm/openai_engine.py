@@ -8,7 +8,6 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AnyMessage, SystemMessage
 
-from graph.llm.dialogue import turn_messages
 from graph.llm.engine import Critique, Draft
 from graph.nlu.schema import Understanding
 from graph.services import Services
@@ -56,9 +55,8 @@ class OpenAIEngine:
 
     async def draft(self, state: SupportState, services: Services) -> Draft:
         # The act loop's last answer is the draft when the model already wrote one.
-        for message in reversed(turn_messages(state.messages)):
-            if isinstance(message, AIMessage) and message.content and not message.tool_calls:
-                return Draft(str(message.content), cited=[e["id"] for e in state.evidence if "id" in e])
+        if state.draft:
+            return Draft(state.draft, cited=[e["id"] for e in state.evidence if "id" in e])
         prompt = (
             _system_prompt(state, services)
             + "\nAnswer the customer's last message using only this evidence (JSON). Cite nothing that is not in "

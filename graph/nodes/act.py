@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from datetime import UTC, datetime
@@ -68,21 +69,24 @@ def escalate_for_failure(reason: str, detail: str) -> dict[str, Any]:
 
 
 async def act(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
-    services = services_of(runtime)
+    services = await services_of(runtime)
     updates: dict[str, Any] = {"route": ""}
     results = tool_results(state.messages)
 
     customer = state.customer
     if customer is None and context_of(runtime).customer_id:
-        customer = customer_record(services.db_url, str(context_of(runtime).customer_id), "storefront")
+        customer = await asyncio.to_thread(
+            customer_record, services.db_url, str(context_of(runtime).customer_id), "storefront"
+        )
     for result in results:
         if result.name in IDENTITY_TOOLS and result.ok and isinstance(result.data, dict):
             found = result.data.get("customer_id") or result.data.get("user_id") or result.data.get("id")
             if customer is None and found:
-                customer = customer_record(services.db_url, str(found), result.name)
+                customer = await asyncio.to_thread(customer_record, services.db_url, str(found), result.name)
     if customer is not None and "tier" not in customer:
         # Identity tools report who was found; the tier and the channel of verification come from the shop.
-        customer = customer_record(services.db_url, str(customer["id"]), "identity_tool") or customer
+        found_record = await asyncio.to_thread(customer_record, services.db_url, str(customer["id"]), "identity_tool")
+        customer = found_record or customer
     if customer != state.customer:
         updates["customer"] = customer
 
@@ -105,7 +109,7 @@ async def act(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
 
     planning_state = state if customer == state.customer else _with_customer(state, customer)
     try:
-        message = await engine_of(runtime).plan(planning_state, services)
+        message = await (await engine_of(runtime)).plan(planning_state, services)
     except Exception as error:  # the model endpoint or a dependency failed: hand off gracefully
         log.exception("planning failed")
         return escalate_for_failure("dependency_failure", f"planning failed: {type(error).__name__}")
@@ -114,8 +118,11 @@ async def act(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     if dialogue is not None:
         dialogue["slots"] = {**dialogue.get("slots", {}), **slots_update}
         updates["dialogue"] = {**state.dialogue, **dialogue}
-    if message.tool_calls or message.content:
+    if message.tool_calls:
         updates["messages"] = [message]
+    elif message.content:
+        # The model's answer is a draft like any other: it goes through critique before the customer sees it.
+        updates["draft"] = str(message.content)
     return updates
 
 
@@ -139,7 +146,8 @@ async def confirm(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         if c is not call
     ]
     try:
-        preview = WRITE_ACTIONS[call["name"]].preview(tool_context(state, runtime), dict(call["args"]))
+        context = tool_context(state, runtime, await services_of(runtime))
+        preview = await asyncio.to_thread(WRITE_ACTIONS[call["name"]].preview, context, dict(call["args"]))
     except ToolError as refusal:
         answer = ToolMessage(
             json.dumps({"error": str(refusal)}), tool_call_id=str(call["id"]), name=call["name"], status="error"

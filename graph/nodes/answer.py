@@ -13,6 +13,7 @@ from graph.llm.critic import critique_draft
 from graph.llm.engine import Critique
 from graph.nodes.act import escalate_for_failure
 from graph.nodes.common import context_of, engine_of, services_of
+from graph.services import Services
 from graph.state import Route, SupportState
 
 log = logging.getLogger(__name__)
@@ -20,14 +21,14 @@ log = logging.getLogger(__name__)
 ROUTINE_INTENTS = frozenset({"greeting_thanks", "feedback", "affirm", "deny", "verify_identity", ""})
 
 
-def max_rewrites(runtime: Runtime[Context]) -> int:
+def max_rewrites(runtime: Runtime[Context], services: Services) -> int:
     override = context_of(runtime).max_rewrites
-    return override if override is not None else services_of(runtime).profile.critique.max_rewrites
+    return override if override is not None else services.profile.critique.max_rewrites
 
 
 async def draft(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     try:
-        result = await engine_of(runtime).draft(state, services_of(runtime))
+        result = await (await engine_of(runtime)).draft(state, await services_of(runtime))
     except Exception as error:
         log.exception("drafting failed")
         return escalate_for_failure("dependency_failure", f"drafting failed: {type(error).__name__}")
@@ -38,7 +39,7 @@ async def draft(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
 
 
 async def critique(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
-    services = services_of(runtime)
+    services = await services_of(runtime)
     extra = [state.pending_action] if state.pending_action else []
     verdict = critique_draft(
         state.draft,
@@ -46,9 +47,9 @@ async def critique(state: SupportState, runtime: Runtime[Context]) -> dict[str, 
         understanding=state.understanding,
         customer=state.customer,
         min_score=services.profile.critique.min_score,
-        extra_evidence=[*extra, state.customer or {}, _profile_facts(runtime)],
+        extra_evidence=[*extra, state.customer or {}, _profile_facts(services)],
     )
-    if verdict.verdict != "pass" and state.rewrites >= max_rewrites(runtime):
+    if verdict.verdict != "pass" and state.rewrites >= max_rewrites(runtime, services):
         verdict = Critique(verdict.score, "handoff", verdict.reasons, verdict.unsupported)
         failure = escalate_for_failure("critique_failed", "; ".join(verdict.reasons))
         failure["escalation"]["customer_message"] = (
@@ -59,9 +60,9 @@ async def critique(state: SupportState, runtime: Runtime[Context]) -> dict[str, 
     return {"critique": verdict.as_dict()}
 
 
-def _profile_facts(runtime: Runtime[Context]) -> dict[str, Any]:
+def _profile_facts(services: Services) -> dict[str, Any]:
     # Brand facts the bot may always state (window, timing); everything else needs evidence from this turn.
-    profile = services_of(runtime).profile
+    profile = services.profile
     return {"return_window_days": profile.returns.window_days, "refund_days": profile.returns.refund_processing_days}
 
 
@@ -74,7 +75,7 @@ async def rewrite(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         unsupported=list(found.get("unsupported", [])),
     )
     try:
-        result = await engine_of(runtime).rewrite(state, services_of(runtime), critique_result)
+        result = await (await engine_of(runtime)).rewrite(state, await services_of(runtime), critique_result)
     except Exception as error:
         log.exception("rewrite failed")
         return escalate_for_failure("dependency_failure", f"rewrite failed: {type(error).__name__}")

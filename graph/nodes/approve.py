@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
@@ -14,7 +15,7 @@ from langgraph.types import interrupt
 
 from graph.context import Context
 from graph.nodes.act import escalate_for_failure
-from graph.nodes.common import thread_id_of, tool_context
+from graph.nodes.common import services_of, thread_id_of, tool_context
 from graph.state import Route, Status, SupportState
 from tools.base import ToolError
 
@@ -95,7 +96,8 @@ async def execute(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         "", tool_calls=[{"name": action.name, "args": pending["args"], "id": call_id, "type": "tool_call"}]
     )
     try:
-        result = run_write(action, tool_context(state, runtime), pending["args"], key, pending.get("approved_by"))
+        context = tool_context(state, runtime, await services_of(runtime))
+        result = await asyncio.to_thread(run_write, action, context, pending["args"], key, pending.get("approved_by"))
     except ToolError as refusal:
         answer = ToolMessage(
             json.dumps({"error": str(refusal)}), tool_call_id=call_id, name=action.name, status="error"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
@@ -25,12 +26,13 @@ def context_of(runtime: Runtime[Context] | None) -> Context:
     return Context.from_mapping(raw if isinstance(raw, dict) else None)
 
 
-def engine_of(runtime: Runtime[Context] | None) -> Engine:
-    return get_engine(context_of(runtime))
+# Both are cached after the first call, which reads files (profile, certificates) and so runs off the event loop.
+async def engine_of(runtime: Runtime[Context] | None) -> Engine:
+    return await asyncio.to_thread(get_engine, context_of(runtime))
 
 
-def services_of(runtime: Runtime[Context] | None) -> Services:
-    return get_services(context_of(runtime).shop_id)
+async def services_of(runtime: Runtime[Context] | None) -> Services:
+    return await asyncio.to_thread(get_services, context_of(runtime).shop_id)
 
 
 def thread_id_of(runtime: Runtime[Context] | None) -> str:
@@ -38,8 +40,9 @@ def thread_id_of(runtime: Runtime[Context] | None) -> str:
     return (info.thread_id if info else None) or "no-thread"
 
 
-def tool_context(state: SupportState, runtime: Runtime[Context] | None, actor: str | None = None) -> ToolContext:
-    services = services_of(runtime)
+def tool_context(
+    state: SupportState, runtime: Runtime[Context] | None, services: Services, actor: str | None = None
+) -> ToolContext:
     context = context_of(runtime)
     return ToolContext(
         db_url=services.db_url,

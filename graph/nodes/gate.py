@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ from graph.llm.dialogue import PERSONAL_INTENTS, active_intent
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation
 from graph.nodes.common import context_of, services_of
 from graph.nodes.understand import understanding_of
+from graph.services import Services
 from graph.state import Route, Status, SupportState
 
 HUMAN_HELD = (Status.human, Status.waiting_human, Status.forwarded)
@@ -20,8 +22,7 @@ SMALL_TALK = frozenset({"greeting_thanks", "feedback", "affirm", "deny"})
 TOOL_INTENTS = PERSONAL_INTENTS
 
 
-def escalation_policy(runtime: Runtime[Context]) -> EscalationPolicy:
-    services = services_of(runtime)
+def escalation_policy(runtime: Runtime[Context], services: Services) -> EscalationPolicy:
     context = context_of(runtime)
     values = services.profile.escalation.model_dump()
     if context.confidence_threshold is not None:
@@ -31,8 +32,8 @@ def escalation_policy(runtime: Runtime[Context]) -> EscalationPolicy:
     return EscalationPolicy.model_validate(values)
 
 
-def conversation_facts(state: SupportState, runtime: Runtime[Context]) -> ConversationFacts:
-    team = services_of(runtime).profile.human_team
+def conversation_facts(state: SupportState, services: Services) -> ConversationFacts:
+    team = services.profile.human_team
     now = datetime.now(UTC)
     next_open = team.next_open(now)
     return ConversationFacts(
@@ -51,7 +52,10 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         return {"route": Route.handoff}
 
     understanding = understanding_of(state)
-    decision = decide_escalation(understanding, escalation_policy(runtime), conversation_facts(state, runtime))
+    services = await services_of(runtime)
+    # Opening hours need the time-zone database, read from disk: off the event loop.
+    facts = await asyncio.to_thread(conversation_facts, state, services)
+    decision = decide_escalation(understanding, escalation_policy(runtime, services), facts)
     base: dict[str, Any] = {"status": Status.bot} if state.status == Status.resolved else {}
     if decision.escalate:
         return {

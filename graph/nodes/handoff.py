@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections import Counter
@@ -13,9 +14,9 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from graph.context import Context
-from graph.nodes.common import thread_id_of, tool_context
+from graph.nodes.common import services_of, thread_id_of, tool_context
 from graph.state import Route, Status, SupportState
-from tools.base import ToolError
+from tools.base import ToolContext, ToolError
 
 log = logging.getLogger(__name__)
 HUMAN_ACTIONS = ("reply", "note", "tool", "forward", "handback", "resolve")
@@ -117,7 +118,8 @@ async def handoff(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     if action == "note":
         return {"notes": [{"by": agent, "text": str(command.get("text", "")), "at": _now()}], "route": Route.handoff}
     if action == "tool":
-        return {**run_human_tool(state, runtime, agent, command), "route": Route.handoff}
+        context = tool_context(state, runtime, await services_of(runtime), actor=f"agent:{agent}")
+        return {**await asyncio.to_thread(run_human_tool, context, agent, command), "route": Route.handoff}
     if action == "forward":
         note = {
             "by": agent,
@@ -140,16 +142,13 @@ async def handoff(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     return {"status": Status.resolved, "route": "end", "notes": [{"by": agent, "text": "resolved", "at": _now()}]}
 
 
-def run_human_tool(
-    state: SupportState, runtime: Runtime[Context], agent: str, command: dict[str, Any]
-) -> dict[str, Any]:
+def run_human_tool(ctx: ToolContext, agent: str, command: dict[str, Any]) -> dict[str, Any]:
     """A person runs the same tools as the bot, under their own identity in the audit log."""
     from tools.base import run_write
     from tools.registry import WRITE_ACTIONS, call_read_tool
 
     name = str(command.get("name", ""))
     args = dict(command.get("args") or {})
-    ctx = tool_context(state, runtime, actor=f"agent:{agent}")
     try:
         if name in WRITE_ACTIONS:
             key = f"{ctx.conversation_id}:human:{command.get('id') or name + json.dumps(args, sort_keys=True)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -10,31 +11,35 @@ from langgraph.runtime import Runtime
 from graph.context import Context
 from graph.nodes.act import escalate_for_failure
 from graph.nodes.common import last_customer_text, services_of
+from graph.services import Services
 from graph.state import SupportState
 
 log = logging.getLogger(__name__)
 PRODUCT_INTENTS = frozenset({"product_question", "product_recommendation"})
 
 
-async def retrieve(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+def gather(services: Services, question: str, intent: str) -> list[dict[str, Any]]:
+    """Passages for the question and live facts for every product it names (or the catalog hits point to)."""
     from knowledge.retriever import find_products, product_facts
 
-    services = services_of(runtime)
-    question = last_customer_text(state)
+    types = None if intent in PRODUCT_INTENTS else ["policy", "faq"]
+    hits = [dict(hit) for hit in services.retriever().search(question, k=5, types=types)]
+    product_ids = list(find_products(services.db_url, question))
+    if intent in PRODUCT_INTENTS:
+        product_ids += [h["metadata"].get("product_id") for h in hits if h.get("kind") == "product"][:2]
+    facts = [
+        {"id": f"product:{product_id}", "kind": "facts", "data": product_facts(services.db_url, product_id)}
+        for product_id in dict.fromkeys(p for p in product_ids if p)
+    ]
+    return hits + facts
+
+
+async def retrieve(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    services = await services_of(runtime)
     intent = str(state.understanding.get("intent", ""))
     try:
-        retriever = services.retriever()
-        types = None if intent in PRODUCT_INTENTS else ["policy", "faq"]
-        hits = retriever.search(question, k=5, types=types)
-        product_ids = list(find_products(services.db_url, question))
-        if intent in PRODUCT_INTENTS:
-            product_ids += [h["metadata"].get("product_id") for h in hits if h.get("kind") == "product"][:2]
-        facts = []
-        for product_id in dict.fromkeys(p for p in product_ids if p):
-            facts.append(
-                {"id": f"product:{product_id}", "kind": "facts", "data": product_facts(services.db_url, product_id)}
-            )
+        found = await asyncio.to_thread(gather, services, last_customer_text(state), intent)
     except Exception as error:
         log.exception("retrieval failed")
         return escalate_for_failure("dependency_failure", f"knowledge store failed: {type(error).__name__}")
-    return {"evidence": [*state.evidence, *hits, *facts]}
+    return {"evidence": [*state.evidence, *found]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -19,13 +20,13 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
     text = last_customer_text(state)
     history = customer_history(state)
     try:
-        understanding = await engine_of(runtime).understand(text, history)
+        understanding = await (await engine_of(runtime)).understand(text, history)
     except Exception:
         # The model endpoint failing must not cost the customer their turn: the local analyser always works.
         log.exception("understanding failed with engine %s; using the local analyser", context_of(runtime).engine)
         from graph.nlu.local import get_local_understanding
 
-        understanding = get_local_understanding().analyse(text, history)
+        understanding = await asyncio.to_thread(lambda: get_local_understanding().analyse(text, history))
     data = understanding.model_dump(mode="json")
     emotion = {**data["emotion"], "turn": len(history) + 1}
     updates: dict[str, Any] = {
