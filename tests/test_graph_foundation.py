@@ -82,7 +82,7 @@ async def test_human_request_hands_off_and_a_reply_from_another_process_reaches_
         assert turn.interrupt is not None and turn.interrupt["type"] == "handoff"
         assert "human_requested" in turn.interrupt["reasons"]
         assert turn.status == "waiting_human"
-        assert turn.replies and "colleague" in turn.text.lower() or "person" in turn.text.lower()
+        assert turn.replies and ("colleague" in turn.text.lower() or "person" in turn.text.lower())
 
     # A new process on the same checkpoint file, as after a restart of the server.
     done = subprocess.run(
