@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -84,6 +84,23 @@ class WriteAction:
     name: str
     preview: Callable[[ToolContext, dict[str, Any]], ActionPreview]
     apply: Callable[[ToolContext, dict[str, Any], Session], dict[str, Any]]
+
+
+PlanT = TypeVar("PlanT")
+
+
+def plan_preview(
+    plan: Callable[[ToolContext, dict[str, Any], Session], PlanT],
+    render: Callable[[ToolContext, dict[str, Any], PlanT], ActionPreview],
+) -> Callable[[ToolContext, dict[str, Any]], ActionPreview]:
+    """A ``preview`` from a write's two pure halves: ``plan`` checks the policy and gathers what the write needs (the
+    same function ``apply`` calls inside its transaction), ``render`` words it for the customer and the approver."""
+
+    def preview(ctx: ToolContext, args: dict[str, Any]) -> ActionPreview:
+        with ctx.session() as session:
+            return render(ctx, args, plan(ctx, args, session))
+
+    return preview
 
 
 def run_write(

@@ -1,0 +1,1 @@
+"""Evaluations: datasets, runners and metrics (``python -m evals <command>``)."""

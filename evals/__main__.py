@@ -1,0 +1,20 @@
+"""``python -m evals <command>``: evaluation commands, one subcommand per module that registers itself here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from evals import cli_taubench
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals", description="shopdesk evaluations")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    cli_taubench.add_parser(subparsers)
+    args = parser.parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""Ownership-checked loading of shop records, shared by every domain module.
+
+Every path from a tool to a customer's data goes through here, so "a customer sees only their own data, and only
+after verification" is enforced in one place rather than remembered in each tool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from shop.models import Customer, Order, PaymentMethod, PaymentMethodKind, Product, Variant
+from tools.base import NotFound, PolicyViolation, ToolContext, ToolError
+
+CENT = Decimal("0.01")
+
+
+def money(value: Decimal | float | int | str) -> Decimal:
+    """Round to the cent the way a receipt does, so sums of prices and refunds agree to the cent."""
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def arg_str(args: dict[str, Any], key: str) -> str:
+    """A required, non-empty string argument; the local engine and the model both send loose dicts."""
+    value = args.get(key)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise ToolError(f"Missing '{key}'.")
+    return str(value).strip()
+
+
+def arg_list(args: dict[str, Any], key: str) -> list[str]:
+    value = args.get(key)
+    if not isinstance(value, list | tuple) or not value:
+        raise ToolError(f"'{key}' must be a non-empty list.")
+    return [str(v).strip() for v in value]
+
+
+def normalize_order_id(order_id: str) -> str:
+    # Customers type "W2378156" as often as "#W2378156"; ids in the shop carry the hash.
+    order_id = order_id.strip()
+    return order_id if order_id.startswith("#") or not order_id[:1].isalpha() else f"#{order_id}"
+
+
+def load_customer(ctx: ToolContext, session: Session) -> Customer:
+    customer = session.get(Customer, ctx.require_customer())
+    if customer is None:
+        raise NotFound("We could not find your customer profile.")
+    return customer
+
+
+def load_own_order(ctx: ToolContext, session: Session, order_id: str, for_update: bool = False) -> Order:
+    """The order if it belongs to the verified customer; another customer's order is refused, not "not found".
+
+    Writes load it ``for_update``: on PostgreSQL the row stays locked until commit, so two conversations cannot both
+    pass the status check of the same order (SQLite serialises writers anyway and ignores the clause).
+    """
+    customer_id = ctx.require_customer()
+    order = session.get(Order, normalize_order_id(order_id), with_for_update=for_update)
+    if order is None:
+        raise NotFound(f"There is no order {order_id}.")
+    if order.customer_id != customer_id:
+        raise PolicyViolation("I can only help with orders of the verified customer of this conversation.")
+    return order
+
+
+def load_own_payment_method(ctx: ToolContext, session: Session, payment_method_id: str) -> PaymentMethod:
+    """A payment method on file for the verified customer; anything else is refused."""
+    customer_id = ctx.require_customer()
+    method = session.get(PaymentMethod, payment_method_id)
+    if method is None or method.customer_id != customer_id:
+        raise PolicyViolation(f"The payment method {payment_method_id} is not on file for this customer.")
+    return method
+
+
+def load_product(session: Session, product_id: str) -> Product:
+    product = session.get(Product, product_id.strip())
+    if product is None:
+        raise NotFound(f"There is no product {product_id}.")
+    return product
+
+
+def load_variant(session: Session, variant_id: str) -> Variant:
+    variant = session.get(Variant, variant_id.strip())
+    if variant is None:
+        raise NotFound(f"There is no item {variant_id}.")
+    return variant
+
+
+def original_payment_method_id(order: Order) -> str:
+    """The method the order was first paid with: where refunds go unless the customer picks a gift card."""
+    for transaction in order.transactions:
+        if transaction.kind == "payment":
+            return transaction.payment_method_id
+    raise ToolError(f"Order {order.id} has no recorded payment.")
+
+
+def pick_units(order: Order, variant_ids: Sequence[str]) -> list[int]:
+    """Positions (indexes into order.items) of one unit per requested variant id; duplicates take further units.
+
+    An id asked for more often than the order holds it is refused, so a list can never touch a unit twice.
+    """
+    taken: set[int] = set()
+    picked: list[int] = []
+    for variant_id in variant_ids:
+        index = next(
+            (i for i, item in enumerate(order.items) if item.variant_id == variant_id and i not in taken),
+            None,
+        )
+        if index is None:
+            raise PolicyViolation(f"Item {variant_id} is not on order {order.id} (or not that many times).")
+        taken.add(index)
+        picked.append(index)
+    return picked
+
+
+def check_gift_card_covers(method: PaymentMethod, amount: Decimal) -> None:
+    if method.kind is PaymentMethodKind.gift_card and amount > 0 and (method.balance or Decimal(0)) < amount:
+        raise PolicyViolation(
+            f"The gift card balance ({money(method.balance or 0)}) does not cover {money(amount)}; "
+            "please choose another payment method."
+        )

@@ -1,0 +1,120 @@
+"""The catalog: product details, search by name, the list of product types, and upsell suggestions.
+
+Catalog reads need no verification: nothing here is personal. Suggestions follow the shop profile's upsell rules
+(a category suggests complementary categories) and only ever offer products that can be bought now.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from langchain.tools import ToolRuntime, tool
+from pydantic import Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from shop.models import Product
+from tools.access import load_product
+from tools.base import ToolContext
+from tools.context import safe_read
+from tools.views import product_view
+
+
+def get_product_details(ctx: ToolContext, product_id: str) -> dict[str, Any]:
+    """A product with every variant: options, price, availability and stock."""
+    with ctx.session() as session:
+        return product_view(load_product(session, product_id))
+
+
+def find_products(ctx: ToolContext, query: str, limit: int = 10) -> dict[str, Any]:
+    """Products whose name, category or brand contains every word of the query (case-insensitive)."""
+    words = [w for w in query.lower().split() if w]
+    with ctx.session() as session:
+        statement = select(Product).options(selectinload(Product.variants)).order_by(Product.name)
+        for word in words:
+            pattern = f"%{word}%"
+            statement = statement.where(
+                func.lower(Product.name).like(pattern)
+                | func.lower(Product.category).like(pattern)
+                | func.lower(Product.brand).like(pattern)
+            )
+        products = session.scalars(statement.limit(max(1, min(limit, 50)))).all()
+        return {"query": query, "products": [_summary(p) for p in products]}
+
+
+def list_product_types(ctx: ToolContext) -> dict[str, Any]:
+    """Every product's name and id (a shop has tens of product types, each with many variants)."""
+    with ctx.session() as session:
+        rows = session.execute(select(Product.name, Product.id).order_by(Product.name)).all()
+        return {"products": {name: product_id for name, product_id in rows}}
+
+
+def suggest_products(ctx: ToolContext, product_id: str) -> dict[str, Any]:
+    """Complementary products for a product, from the profile's upsell rules; in-stock products only."""
+    upsell = ctx.profile.upsell
+    with ctx.session() as session:
+        product = load_product(session, product_id)
+        if not upsell.enabled:
+            return {"product_id": product.id, "suggestions": []}
+        category = product.category.lower()
+        wanted = [
+            suggested.lower()
+            for rule in upsell.rules
+            if category in {c.lower() for c in rule.when_category}
+            for suggested in rule.suggest_categories
+        ]
+        suggestions: list[dict[str, Any]] = []
+        for suggested in dict.fromkeys(wanted):
+            candidates = session.scalars(
+                select(Product)
+                .options(selectinload(Product.variants))
+                .where(func.lower(Product.category) == suggested, Product.id != product.id)
+                .order_by(Product.name)
+            ).all()
+            suggestions += [_summary(p) for p in candidates if any(v.in_stock for v in p.variants)]
+        return {"product_id": product.id, "suggestions": suggestions[: upsell.max_suggestions]}
+
+
+def _summary(product: Product) -> dict[str, Any]:
+    in_stock = [v for v in product.variants if v.in_stock]
+    prices = [float(v.price) for v in in_stock]
+    return {
+        "product_id": product.id,
+        "name": product.name,
+        "category": product.category,
+        "in_stock_variants": len(in_stock),
+        "price_from": min(prices) if prices else None,
+    }
+
+
+ProductId = Annotated[str, Field(description="The product id (not an item/variant id), such as '6086499569'.")]
+
+
+@tool("get_product_details")
+def get_product_details_tool(product_id: ProductId, runtime: ToolRuntime) -> dict[str, Any]:
+    """A product's variants (item ids) with their options, price, availability and stock."""
+    return safe_read(get_product_details, runtime, product_id=product_id)
+
+
+@tool("find_products")
+def find_products_tool(
+    query: Annotated[str, Field(description="Words from the product name, category or brand, e.g. 'hiking boots'.")],
+    runtime: ToolRuntime,
+) -> dict[str, Any]:
+    """Find products by name, category or brand; returns product ids for get_product_details."""
+    return safe_read(find_products, runtime, query=query)
+
+
+@tool("list_product_types")
+def list_product_types_tool(runtime: ToolRuntime) -> dict[str, Any]:
+    """The name and product id of every product type in the shop."""
+    return safe_read(list_product_types, runtime)
+
+
+@tool("suggest_products")
+def suggest_products_tool(product_id: ProductId, runtime: ToolRuntime) -> dict[str, Any]:
+    """Complementary products to suggest alongside a product (in stock only), as the shop's upsell rules say."""
+    return safe_read(suggest_products, runtime, product_id=product_id)
+
+
+CATALOG_READ_TOOLS = [get_product_details_tool, find_products_tool, list_product_types_tool, suggest_products_tool]

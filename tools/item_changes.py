@@ -1,0 +1,73 @@
+"""Moving units of an order to other variants of the same product: the check shared by modify and exchange.
+
+Both the pending-order modification and the delivered-order exchange follow the same rule: each unit goes to an
+available variant of its own product, and one of the customer's payment methods settles the difference (a gift card
+must cover a charge).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from shop.models import Order, OrderItem, PaymentMethod, Variant
+from tools.access import (
+    arg_list,
+    arg_str,
+    check_gift_card_covers,
+    load_own_payment_method,
+    load_variant,
+    money,
+    pick_units,
+)
+from tools.base import PolicyViolation, ToolContext, ToolError
+
+
+@dataclass
+class ItemChangePlan:
+    """Units of an order moving to other variants of the same product, and the money that settles it."""
+
+    order: Order
+    changes: list[tuple[OrderItem, Variant]]
+    method: PaymentMethod
+    difference: Decimal
+
+
+def plan_item_changes(ctx: ToolContext, args: dict[str, Any], session: Session, order: Order) -> ItemChangePlan:
+    """Shared by modify (pending) and exchange (delivered): same product, available variant, covered difference.
+
+    A unit may be "changed" into its own variant: that settles nothing but is allowed, so that one call can list
+    every unit the customer mentioned.
+    """
+    item_ids, new_item_ids = arg_list(args, "item_ids"), arg_list(args, "new_item_ids")
+    if len(item_ids) != len(new_item_ids):
+        raise ToolError("Each item needs exactly one new item: the two lists must have the same length.")
+    method = load_own_payment_method(ctx, session, arg_str(args, "payment_method_id"))
+    changes: list[tuple[OrderItem, Variant]] = []
+    for index, new_id in zip(pick_units(order, item_ids), new_item_ids, strict=True):
+        item = order.items[index]
+        variant = load_variant(session, new_id)
+        if variant.product_id != item.product_id:
+            raise PolicyViolation(
+                f"Item {new_id} is not a variant of {item.name}; items can only change options within the same product."
+            )
+        if not variant.available:
+            raise PolicyViolation(f"Item {new_id} ({item.name}) is not available.")
+        changes.append((item, variant))
+    difference = sum((money(v.price) - money(i.price) for i, v in changes), Decimal(0))
+    check_gift_card_covers(method, difference)
+    return ItemChangePlan(order, changes, method, money(difference))
+
+
+def describe_item_changes(plan: ItemChangePlan) -> list[str]:
+    lines = [f"{item.name}: {item.options} -> {variant.options} ({variant.id})" for item, variant in plan.changes]
+    if plan.difference > 0:
+        lines.append(f"Charge {plan.difference} to {plan.method.label}")
+    elif plan.difference < 0:
+        lines.append(f"Refund {-plan.difference} to {plan.method.label}")
+    else:
+        lines.append("No price difference")
+    return lines

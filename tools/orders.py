@@ -1,0 +1,505 @@
+"""Orders: look-ups for the verified customer, and the writes a pending order allows.
+
+Policy (see the shop's policy): only a ``pending`` order can be cancelled or modified; item changes stay within the
+same product and go to an available variant, and end modification for good ("pending (items modified)"); price
+differences and payment changes move money through the customer's own payment methods, gift cards immediately.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from langchain.tools import ToolRuntime, tool
+from pydantic import Field
+from sqlalchemy.orm import Session
+
+from shop.models import (
+    Address,
+    Order,
+    OrderStatus,
+    PaymentMethod,
+    PaymentMethodKind,
+    Transaction,
+    TransactionKind,
+)
+from tools.access import (
+    arg_str,
+    check_gift_card_covers,
+    load_customer,
+    load_own_order,
+    load_own_payment_method,
+    money,
+)
+from tools.approvals import MODIFICATION_OVER_LIMIT, REFUND_OVER_LIMIT, approval_reasons
+from tools.base import ActionPreview, PolicyViolation, ToolContext, ToolError, WriteAction, plan_preview
+from tools.context import propose, safe_read
+from tools.item_changes import ItemChangePlan, describe_item_changes, plan_item_changes
+from tools.views import customer_view, order_view
+
+CANCEL_REASONS = ("no longer needed", "ordered by mistake")
+ADDRESS_FIELDS = ("address1", "address2", "city", "state", "country", "zip")
+
+
+# ---------------------------------------------------------------------------------------------------------- reads
+
+
+def get_order_details(ctx: ToolContext, order_id: str) -> dict[str, Any]:
+    """Status, items, shipping address, fulfillments (carrier, tracking, estimated delivery) and payments."""
+    with ctx.session() as session:
+        return order_view(load_own_order(ctx, session, order_id))
+
+
+def list_recent_orders(ctx: ToolContext, limit: int = 5) -> dict[str, Any]:
+    with ctx.session() as session:
+        customer = load_customer(ctx, session)
+        orders = sorted(customer.orders, key=lambda o: o.created_at, reverse=True)[: max(1, min(limit, 50))]
+        return {
+            "customer_id": customer.id,
+            "orders": [
+                {
+                    "order_id": o.id,
+                    "status": o.status.value,
+                    "created_at": o.created_at.isoformat(),
+                    "total": float(o.total),
+                    "items": [item.name for item in o.items],
+                }
+                for o in orders
+            ],
+        }
+
+
+def get_customer_details(ctx: ToolContext, customer_id: str | None = None) -> dict[str, Any]:
+    """The verified customer's profile; asking for anybody else is refused."""
+    if customer_id and customer_id != ctx.require_customer():
+        raise PolicyViolation("I can only share the profile of the verified customer of this conversation.")
+    with ctx.session() as session:
+        return customer_view(load_customer(ctx, session))
+
+
+# ------------------------------------------------------------------------------------------------- shared checks
+
+
+def _require_pending(order: Order, doing: str) -> None:
+    if order.status is not OrderStatus.pending:
+        raise PolicyViolation(f"Order {order.id} is '{order.status.value}'; only a pending order can be {doing}.")
+
+
+def _net_paid(order: Order) -> dict[str, Decimal]:
+    """What each payment method has paid on the order, net of refunds, in first-use order."""
+    net: dict[str, Decimal] = {}
+    for transaction in order.transactions:
+        sign = 1 if transaction.kind is TransactionKind.payment else -1
+        net[transaction.payment_method_id] = net.get(transaction.payment_method_id, Decimal(0)) + sign * money(
+            transaction.amount
+        )
+    return {method: amount for method, amount in net.items() if amount > 0}
+
+
+def _add_transaction(
+    session: Session, order: Order, kind: TransactionKind, amount: Decimal, method: PaymentMethod
+) -> None:
+    """Record money moving and keep a gift card's balance in step (gift cards move immediately)."""
+    position = max((t.position for t in order.transactions), default=-1) + 1
+    order.transactions.append(
+        Transaction(
+            kind=kind,
+            amount=money(amount),
+            payment_method_id=method.id,
+            position=position,
+            created_at=datetime.now(),
+        )
+    )
+    if method.kind is PaymentMethodKind.gift_card:
+        change = amount if kind is TransactionKind.refund else -amount
+        method.balance = money((method.balance or Decimal(0)) + change)
+
+
+def _modification_findings(ctx: ToolContext, order: Order) -> list[tuple[str, str]]:
+    limit = ctx.profile.approvals.order_modification_limit
+    if order.total > limit:
+        return [(MODIFICATION_OVER_LIMIT, f"order total {money(order.total)} is above {money(limit)}")]
+    return []
+
+
+def _address_args(args: dict[str, Any]) -> dict[str, str]:
+    address = {key: str(args.get(key) or "").strip() for key in ADDRESS_FIELDS}
+    missing = [key for key in ("address1", "city", "country", "zip") if not address[key]]
+    if missing:
+        raise ToolError(f"The new address is missing: {', '.join(missing)}.")
+    return address
+
+
+def _one_line(address: dict[str, str]) -> str:
+    parts = [address["address1"], address["address2"], address["city"], address["state"], address["zip"]]
+    return ", ".join(p for p in [*parts, address["country"]] if p)
+
+
+# ------------------------------------------------------------------------------------------------------ cancel
+
+
+@dataclass
+class _CancelPlan:
+    order: Order
+    reason: str
+    refunds: list[tuple[PaymentMethod, Decimal]]
+
+
+def _plan_cancel(ctx: ToolContext, args: dict[str, Any], session: Session) -> _CancelPlan:
+    order = load_own_order(ctx, session, arg_str(args, "order_id"), for_update=True)
+    reason = arg_str(args, "reason").lower()
+    if reason not in CANCEL_REASONS:
+        raise ToolError(f"The reason must be one of: {', '.join(CANCEL_REASONS)}.")
+    _require_pending(order, "cancelled")
+    refunds = []
+    for method_id, amount in _net_paid(order).items():
+        method = session.get(PaymentMethod, method_id)
+        if method is None:
+            raise ToolError(f"The payment method {method_id} of order {order.id} is no longer on file.")
+        refunds.append((method, amount))
+    return _CancelPlan(order, reason, refunds)
+
+
+def _render_cancel(ctx: ToolContext, args: dict[str, Any], plan: _CancelPlan) -> ActionPreview:
+    # No refund limit here: a pending order has not left the warehouse, so cancelling it only reverses a payment.
+    return ActionPreview(
+        action="cancel_order",
+        args=args,
+        summary=f"Cancel order {plan.order.id} ({plan.reason}) and refund {money(plan.order.total)}.",
+        details=[f"Order: {plan.order.id}", f"Reason: {plan.reason}"]
+        + [
+            f"Refund {amount} to {method.label}"
+            + (" (immediately)" if method.kind is PaymentMethodKind.gift_card else " (in 5-7 business days)")
+            for method, amount in plan.refunds
+        ],
+    )
+
+
+def _apply_cancel(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, Any]:
+    plan = _plan_cancel(ctx, args, session)
+    for method, amount in plan.refunds:
+        _add_transaction(session, plan.order, TransactionKind.refund, amount, method)
+    plan.order.status = OrderStatus.cancelled
+    plan.order.cancel_reason = plan.reason
+    plan.order.updated_at = datetime.now()
+    session.flush()
+    return {
+        "entity": "order",
+        "entity_id": plan.order.id,
+        "status": plan.order.status.value,
+        "refunds": [{"payment_method_id": m.id, "amount": float(a)} for m, a in plan.refunds],
+    }
+
+
+CANCEL_ORDER = WriteAction("cancel_order", plan_preview(_plan_cancel, _render_cancel), _apply_cancel)
+
+
+# ------------------------------------------------------------------------------------------------ modify address
+
+
+def _plan_order_address(ctx: ToolContext, args: dict[str, Any], session: Session) -> tuple[Order, dict[str, str]]:
+    order = load_own_order(ctx, session, arg_str(args, "order_id"), for_update=True)
+    address = _address_args(args)
+    _require_pending(order, "modified")
+    return order, address
+
+
+def _render_order_address(ctx: ToolContext, args: dict[str, Any], plan: tuple[Order, dict[str, str]]) -> ActionPreview:
+    order, address = plan
+    reasons = approval_reasons(ctx.profile, _modification_findings(ctx, order))
+    return ActionPreview(
+        action="modify_order_address",
+        args=args,
+        summary=f"Ship order {order.id} to {_one_line(address)}.",
+        details=[f"Order: {order.id}", f"From: {_one_line(order.shipping_address())}", f"To: {_one_line(address)}"],
+        needs_approval=bool(reasons),
+        approval_reasons=reasons,
+    )
+
+
+def _apply_order_address(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, Any]:
+    order, address = _plan_order_address(ctx, args, session)
+    order.ship_line1, order.ship_line2 = address["address1"], address["address2"]
+    order.ship_city, order.ship_state = address["city"], address["state"]
+    order.ship_zip, order.ship_country = address["zip"], address["country"]
+    order.updated_at = datetime.now()
+    session.flush()
+    return {"entity": "order", "entity_id": order.id, "status": order.status.value, "shipping_address": address}
+
+
+MODIFY_ORDER_ADDRESS = WriteAction(
+    "modify_order_address", plan_preview(_plan_order_address, _render_order_address), _apply_order_address
+)
+
+
+# -------------------------------------------------------------------------------------------------- modify items
+
+
+def _plan_modify_items(ctx: ToolContext, args: dict[str, Any], session: Session) -> ItemChangePlan:
+    order = load_own_order(ctx, session, arg_str(args, "order_id"), for_update=True)
+    _require_pending(order, "modified")
+    return plan_item_changes(ctx, args, session, order)
+
+
+def _render_modify_items(ctx: ToolContext, args: dict[str, Any], plan: ItemChangePlan) -> ActionPreview:
+    findings = _modification_findings(ctx, plan.order)
+    limit = ctx.profile.refunds.auto_approve_limit
+    if -plan.difference > limit:
+        findings.append((REFUND_OVER_LIMIT, f"refund {-plan.difference} is above {money(limit)}"))
+    reasons = approval_reasons(ctx.profile, findings)
+    return ActionPreview(
+        action="modify_order_items",
+        args=args,
+        summary=f"Change {len(plan.changes)} item(s) on order {plan.order.id}; this can be done only once.",
+        details=[f"Order: {plan.order.id}", *describe_item_changes(plan)],
+        needs_approval=bool(reasons),
+        approval_reasons=reasons,
+    )
+
+
+def _apply_modify_items(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, Any]:
+    plan = _plan_modify_items(ctx, args, session)
+    if plan.difference:
+        kind = TransactionKind.payment if plan.difference > 0 else TransactionKind.refund
+        _add_transaction(session, plan.order, kind, abs(plan.difference), plan.method)
+    for item, variant in plan.changes:
+        item.variant_id, item.options, item.price = variant.id, dict(variant.options), money(variant.price)
+    plan.order.status = OrderStatus.pending_items_modified
+    plan.order.updated_at = datetime.now()
+    session.flush()
+    return {
+        "entity": "order",
+        "entity_id": plan.order.id,
+        "status": plan.order.status.value,
+        "price_difference": float(plan.difference),
+        "payment_method_id": plan.method.id,
+    }
+
+
+MODIFY_ORDER_ITEMS = WriteAction(
+    "modify_order_items", plan_preview(_plan_modify_items, _render_modify_items), _apply_modify_items
+)
+
+
+# ------------------------------------------------------------------------------------------------ modify payment
+
+
+@dataclass
+class _PaymentChangePlan:
+    order: Order
+    old: PaymentMethod
+    new: PaymentMethod
+    amount: Decimal
+
+
+def _plan_modify_payment(ctx: ToolContext, args: dict[str, Any], session: Session) -> _PaymentChangePlan:
+    order = load_own_order(ctx, session, arg_str(args, "order_id"), for_update=True)
+    new = load_own_payment_method(ctx, session, arg_str(args, "payment_method_id"))
+    _require_pending(order, "modified")
+    paid = _net_paid(order)
+    if len(paid) != 1:
+        raise PolicyViolation(f"Order {order.id} is paid with several methods; a person has to change its payment.")
+    ((old_id, amount),) = paid.items()
+    if old_id == new.id:
+        raise PolicyViolation(f"Order {order.id} is already paid with {new.label}; please choose a different method.")
+    old = session.get(PaymentMethod, old_id)
+    if old is None:
+        raise ToolError(f"The payment method {old_id} of order {order.id} is no longer on file.")
+    check_gift_card_covers(new, amount)
+    return _PaymentChangePlan(order, old, new, amount)
+
+
+def _render_modify_payment(ctx: ToolContext, args: dict[str, Any], plan: _PaymentChangePlan) -> ActionPreview:
+    reasons = approval_reasons(ctx.profile, _modification_findings(ctx, plan.order))
+    timing = "immediately" if plan.old.kind is PaymentMethodKind.gift_card else "in 5-7 business days"
+    return ActionPreview(
+        action="modify_order_payment",
+        args=args,
+        summary=f"Pay order {plan.order.id} ({plan.amount}) with {plan.new.label} instead of {plan.old.label}.",
+        details=[
+            f"Order: {plan.order.id}",
+            f"Charge {plan.amount} to {plan.new.label}",
+            f"Refund {plan.amount} to {plan.old.label} ({timing})",
+        ],
+        needs_approval=bool(reasons),
+        approval_reasons=reasons,
+    )
+
+
+def _apply_modify_payment(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, Any]:
+    plan = _plan_modify_payment(ctx, args, session)
+    _add_transaction(session, plan.order, TransactionKind.payment, plan.amount, plan.new)
+    _add_transaction(session, plan.order, TransactionKind.refund, plan.amount, plan.old)
+    plan.order.updated_at = datetime.now()
+    session.flush()
+    return {
+        "entity": "order",
+        "entity_id": plan.order.id,
+        "status": plan.order.status.value,
+        "payment_method_id": plan.new.id,
+        "refunded_payment_method_id": plan.old.id,
+        "amount": float(plan.amount),
+    }
+
+
+MODIFY_ORDER_PAYMENT = WriteAction(
+    "modify_order_payment", plan_preview(_plan_modify_payment, _render_modify_payment), _apply_modify_payment
+)
+
+
+# ------------------------------------------------------------------------------------------ customer's default address
+
+
+def _plan_default_address(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, str]:
+    customer_id = args.get("customer_id")
+    if customer_id and customer_id != ctx.require_customer():
+        raise PolicyViolation("I can only change the address of the verified customer of this conversation.")
+    load_customer(ctx, session)
+    return _address_args(args)
+
+
+def _render_default_address(ctx: ToolContext, args: dict[str, Any], address: dict[str, str]) -> ActionPreview:
+    return ActionPreview(
+        action="modify_default_address",
+        args=args,
+        summary=f"Make {_one_line(address)} your default address (existing orders keep their address).",
+        details=[f"New default address: {_one_line(address)}"],
+    )
+
+
+def _apply_default_address(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, Any]:
+    address = _plan_default_address(ctx, args, session)
+    customer = load_customer(ctx, session)
+    current = customer.default_address
+    if current is None:
+        current = Address(customer_id=customer.id, is_default=True)
+        session.add(current)
+    current.line1, current.line2 = address["address1"], address["address2"]
+    current.city, current.state, current.zip, current.country = (
+        address["city"],
+        address["state"],
+        address["zip"],
+        address["country"],
+    )
+    session.flush()
+    return {"entity": "customer", "entity_id": customer.id, "default_address": address}
+
+
+MODIFY_DEFAULT_ADDRESS = WriteAction(
+    "modify_default_address", plan_preview(_plan_default_address, _render_default_address), _apply_default_address
+)
+
+
+# ------------------------------------------------------------------------------------------ LangChain tool wrappers
+
+OrderId = Annotated[str, Field(description="The order id, such as '#W0000000' (with the leading '#').")]
+PaymentMethodId = Annotated[
+    str, Field(description="A payment method id of the customer, such as 'credit_card_0000000' or 'gift_card_0000000'.")
+]
+ItemIds = Annotated[list[str], Field(description="Item (variant) ids on the order; repeat an id for several units.")]
+NewItemIds = Annotated[
+    list[str], Field(description="The new item ids, one per entry of item_ids, each a variant of the same product.")
+]
+
+
+@tool("get_order_details")
+def get_order_details_tool(order_id: OrderId, runtime: ToolRuntime) -> dict[str, Any]:
+    """Status and details of one of the verified customer's orders: items, shipping address, carrier, tracking
+    number, estimated delivery, payments, cancellation and return/exchange requests."""
+    return safe_read(get_order_details, runtime, order_id=order_id)
+
+
+@tool("list_recent_orders")
+def list_recent_orders_tool(
+    runtime: ToolRuntime,
+    limit: Annotated[int, Field(description="How many orders, newest first.", ge=1, le=50)] = 5,
+) -> dict[str, Any]:
+    """The verified customer's most recent orders with status, date, total and item names."""
+    return safe_read(list_recent_orders, runtime, limit=limit)
+
+
+@tool("get_customer_details")
+def get_customer_details_tool(runtime: ToolRuntime) -> dict[str, Any]:
+    """The verified customer's profile: name, email, default address, payment methods (gift card balances) and
+    order ids."""
+    return safe_read(get_customer_details, runtime)
+
+
+@tool("cancel_order")
+def cancel_order_tool(
+    order_id: OrderId,
+    reason: Annotated[Literal["no longer needed", "ordered by mistake"], Field(description="Why it is cancelled.")],
+    runtime: ToolRuntime,
+) -> dict[str, Any]:
+    """Cancel a pending order and refund it to the original payment method (gift cards immediately, otherwise in
+    5-7 business days). Only pending orders; the customer must confirm the order id and the reason first."""
+    return propose(CANCEL_ORDER, runtime, {"order_id": order_id, "reason": reason})
+
+
+@tool("modify_order_address")
+def modify_order_address_tool(
+    order_id: OrderId,
+    address1: str,
+    address2: str,
+    city: str,
+    state: str,
+    country: str,
+    zip: str,
+    runtime: ToolRuntime,
+) -> dict[str, Any]:
+    """Change the shipping address of a pending order. The customer must confirm the new address first."""
+    args = {"order_id": order_id, "address1": address1, "address2": address2, "city": city}
+    args |= {"state": state, "country": country, "zip": zip}
+    return propose(MODIFY_ORDER_ADDRESS, runtime, args)
+
+
+@tool("modify_order_items")
+def modify_order_items_tool(
+    order_id: OrderId,
+    item_ids: ItemIds,
+    new_item_ids: NewItemIds,
+    payment_method_id: PaymentMethodId,
+    runtime: ToolRuntime,
+) -> dict[str, Any]:
+    """Change items of a pending order to other available options of the same product, settling the price
+    difference with one of the customer's payment methods (a gift card must cover it). Possible only once per
+    order: collect every item first and have the customer confirm the full list."""
+    args = {"order_id": order_id, "item_ids": item_ids, "new_item_ids": new_item_ids}
+    return propose(MODIFY_ORDER_ITEMS, runtime, args | {"payment_method_id": payment_method_id})
+
+
+@tool("modify_order_payment")
+def modify_order_payment_tool(
+    order_id: OrderId, payment_method_id: PaymentMethodId, runtime: ToolRuntime
+) -> dict[str, Any]:
+    """Pay a pending order with another of the customer's payment methods (a gift card must cover the total); the
+    original method is refunded. The customer must confirm first."""
+    return propose(MODIFY_ORDER_PAYMENT, runtime, {"order_id": order_id, "payment_method_id": payment_method_id})
+
+
+@tool("modify_default_address")
+def modify_default_address_tool(
+    address1: str, address2: str, city: str, state: str, country: str, zip: str, runtime: ToolRuntime
+) -> dict[str, Any]:
+    """Change the verified customer's default address (orders already placed keep theirs). Confirm first."""
+    args = {"address1": address1, "address2": address2, "city": city, "state": state, "country": country, "zip": zip}
+    return propose(MODIFY_DEFAULT_ADDRESS, runtime, args)
+
+
+ORDER_READ_TOOLS = [get_order_details_tool, list_recent_orders_tool, get_customer_details_tool]
+ORDER_WRITE_TOOLS = [
+    cancel_order_tool,
+    modify_order_address_tool,
+    modify_order_items_tool,
+    modify_order_payment_tool,
+    modify_default_address_tool,
+]
+ORDER_WRITE_ACTIONS = [
+    CANCEL_ORDER,
+    MODIFY_ORDER_ADDRESS,
+    MODIFY_ORDER_ITEMS,
+    MODIFY_ORDER_PAYMENT,
+    MODIFY_DEFAULT_ADDRESS,
+]

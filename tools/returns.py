@@ -1,0 +1,350 @@
+"""Returns and exchanges of delivered orders, their eligibility, and where a return or refund stands.
+
+Policy: only a ``delivered`` order can be returned or exchanged, within the profile's window counted from delivery,
+and never final-sale goods. A refund goes to the original payment method or to one of the customer's own gift cards.
+An exchange stays within the same product (an available variant) and a payment method settles the difference.
+Either request moves the order to "return requested" / "exchange requested": the customer then sends the items back.
+A return outside the window is a policy exception a person may approve; final-sale goods are refused outright.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Annotated, Any
+
+from langchain.tools import ToolRuntime, tool
+from pydantic import Field
+from sqlalchemy.orm import Session
+
+from shop.models import (
+    Order,
+    OrderItem,
+    OrderStatus,
+    PaymentMethod,
+    PaymentMethodKind,
+    Product,
+    Refund,
+    RefundStatus,
+    Return,
+    ReturnKind,
+)
+from tools.access import (
+    arg_list,
+    arg_str,
+    load_own_order,
+    load_own_payment_method,
+    money,
+    original_payment_method_id,
+    pick_units,
+)
+from tools.approvals import POLICY_EXCEPTION, REFUND_OVER_LIMIT, approval_reasons
+from tools.base import ActionPreview, PolicyViolation, ToolContext, WriteAction, plan_preview
+from tools.context import propose, safe_read
+from tools.item_changes import ItemChangePlan, describe_item_changes, plan_item_changes
+from tools.views import return_view
+
+# ----------------------------------------------------------------------------------------------- eligibility
+
+
+def delivered_at(order: Order) -> datetime | None:
+    """When the last parcel arrived; None when the shop does not know (imported shops often do not)."""
+    dates = [f.delivered_at for f in order.fulfillments if f.delivered_at is not None]
+    return max(dates) if dates else None
+
+
+def is_final_sale(ctx: ToolContext, product: Product) -> bool:
+    return product.final_sale or product.category.lower() in {
+        c.lower() for c in ctx.profile.returns.final_sale_categories
+    }
+
+
+def _window_finding(ctx: ToolContext, order: Order, now: datetime) -> tuple[str, str] | None:
+    arrived = delivered_at(order)
+    window = ctx.profile.returns.window_days
+    if arrived is not None and now - arrived > timedelta(days=window):
+        return POLICY_EXCEPTION, f"delivered {arrived:%Y-%m-%d}, outside the {window}-day return window"
+    return None
+
+
+def _require_delivered(order: Order, doing: str) -> None:
+    if order.status is not OrderStatus.delivered:
+        raise PolicyViolation(f"Order {order.id} is '{order.status.value}'; only a delivered order can be {doing}.")
+
+
+def _require_returnable(ctx: ToolContext, session: Session, items: list[OrderItem]) -> None:
+    for item in items:
+        product = session.get(Product, item.product_id)
+        if product is not None and is_final_sale(ctx, product):
+            raise PolicyViolation(f"{item.name} is final sale and cannot be returned or exchanged.")
+
+
+def check_return_eligibility(ctx: ToolContext, order_id: str) -> dict[str, Any]:
+    """Whether the order (and each item) can be returned or exchanged now, and until when."""
+    with ctx.session() as session:
+        order = load_own_order(ctx, session, order_id)
+        arrived = delivered_at(order)
+        window = ctx.profile.returns.window_days
+        deadline = arrived + timedelta(days=window) if arrived else None
+        reasons: list[str] = []
+        if order.status is not OrderStatus.delivered:
+            reasons.append(f"the order is '{order.status.value}', not delivered")
+        elif deadline is not None and datetime.now() > deadline:
+            reasons.append(f"the {window}-day return window ended on {deadline:%Y-%m-%d}")
+        items = []
+        for item in order.items:
+            product = session.get(Product, item.product_id)
+            final_sale = product is not None and is_final_sale(ctx, product)
+            items.append({"item_id": item.variant_id, "name": item.name, "final_sale": final_sale})
+        return {
+            "order_id": order.id,
+            "status": order.status.value,
+            "eligible": not reasons and not all(i["final_sale"] for i in items),
+            "reasons": reasons,
+            "delivered_at": arrived.isoformat() if arrived else None,
+            "return_by": deadline.isoformat() if deadline else None,
+            "window_days": window,
+            "condition": ctx.profile.returns.condition,
+            "items": items,
+            "refund_methods": ctx.profile.returns.refund_methods,
+        }
+
+
+def get_return_status(ctx: ToolContext, order_id: str) -> dict[str, Any]:
+    """The order's return and exchange requests with their refunds, and the refunds recorded on its payments."""
+    with ctx.session() as session:
+        order = load_own_order(ctx, session, order_id)
+        return {
+            "order_id": order.id,
+            "status": order.status.value,
+            "requests": [return_view(r) for r in order.returns],
+            "refund_transactions": [
+                {"amount": float(t.amount), "payment_method_id": t.payment_method_id}
+                for t in order.transactions
+                if t.kind == "refund"
+            ],
+            "refund_processing": ctx.profile.returns.refund_processing_days,
+        }
+
+
+# ------------------------------------------------------------------------------------------------------ return
+
+
+@dataclass
+class _ReturnPlan:
+    order: Order
+    items: list[OrderItem]
+    method: PaymentMethod
+    amount: Decimal
+    findings: list[tuple[str, str]]
+
+
+def _refund_method(ctx: ToolContext, session: Session, order: Order, method_id: str) -> PaymentMethod:
+    """The original payment method, or one of this customer's gift cards, as the profile allows."""
+    allowed = set(ctx.profile.returns.refund_methods)
+    method = load_own_payment_method(ctx, session, method_id)
+    if method.id == original_payment_method_id(order) and "original_payment" in allowed:
+        return method
+    if method.kind is PaymentMethodKind.gift_card and "gift_card" in allowed:
+        return method
+    raise PolicyViolation("A refund can only go to the original payment method or an existing gift card.")
+
+
+def _plan_return(ctx: ToolContext, args: dict[str, Any], session: Session) -> _ReturnPlan:
+    order = load_own_order(ctx, session, arg_str(args, "order_id"), for_update=True)
+    _require_delivered(order, "returned")
+    items = [order.items[i] for i in pick_units(order, arg_list(args, "item_ids"))]
+    _require_returnable(ctx, session, items)
+    method = _refund_method(ctx, session, order, arg_str(args, "payment_method_id"))
+    amount = money(sum((money(item.price) for item in items), Decimal(0)))
+    findings: list[tuple[str, str]] = []
+    if (window := _window_finding(ctx, order, datetime.now())) is not None:
+        findings.append(window)
+    limit = ctx.profile.refunds.auto_approve_limit
+    if amount > limit:
+        findings.append((REFUND_OVER_LIMIT, f"refund {amount} is above {money(limit)}"))
+    return _ReturnPlan(order, items, method, amount, findings)
+
+
+def _render_return(ctx: ToolContext, args: dict[str, Any], plan: _ReturnPlan) -> ActionPreview:
+    reasons = approval_reasons(ctx.profile, plan.findings)
+    timing = "once we receive the items" + (
+        ""
+        if plan.method.kind is PaymentMethodKind.gift_card
+        else f", then {ctx.profile.returns.refund_processing_days}"
+    )
+    return ActionPreview(
+        action="return_items",
+        args=args,
+        summary=f"Return {len(plan.items)} item(s) of order {plan.order.id} for a refund of {plan.amount}.",
+        details=[f"Order: {plan.order.id}"]
+        + [f"Return {item.name} {item.options} ({item.variant_id}): {money(item.price)}" for item in plan.items]
+        + [f"Refund {plan.amount} to {plan.method.label} ({timing})", "You will get an email on how to send it back."],
+        needs_approval=bool(reasons),
+        approval_reasons=reasons,
+    )
+
+
+def _apply_return(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, Any]:
+    plan = _plan_return(ctx, args, session)
+    request = Return(
+        kind=ReturnKind.return_,
+        variant_ids=[item.variant_id for item in plan.items],
+        new_variant_ids=[],
+        payment_method_id=plan.method.id,
+        reason=str(args.get("reason") or ""),
+    )
+    plan.order.returns.append(request)
+    # The refund is owed, not paid: it stays pending until the items arrive (Refund rows, not payment history).
+    session.add(
+        Refund(
+            order_id=plan.order.id,
+            return_=request,
+            amount=plan.amount,
+            payment_method_id=plan.method.id,
+            status=RefundStatus.pending,
+            reason="return",
+        )
+    )
+    plan.order.status = OrderStatus.return_requested
+    plan.order.updated_at = datetime.now()
+    session.flush()
+    return {
+        "entity": "order",
+        "entity_id": plan.order.id,
+        "status": plan.order.status.value,
+        "refund_amount": float(plan.amount),
+        "payment_method_id": plan.method.id,
+        "return_id": request.id,
+    }
+
+
+RETURN_ITEMS = WriteAction("return_items", plan_preview(_plan_return, _render_return), _apply_return)
+
+
+# ---------------------------------------------------------------------------------------------------- exchange
+
+
+@dataclass
+class _ExchangePlan:
+    change: ItemChangePlan
+    findings: list[tuple[str, str]]
+
+
+def _plan_exchange(ctx: ToolContext, args: dict[str, Any], session: Session) -> _ExchangePlan:
+    order = load_own_order(ctx, session, arg_str(args, "order_id"), for_update=True)
+    _require_delivered(order, "exchanged")
+    change = plan_item_changes(ctx, args, session, order)
+    _require_returnable(ctx, session, [item for item, _variant in change.changes])
+    findings: list[tuple[str, str]] = []
+    if (window := _window_finding(ctx, order, datetime.now())) is not None:
+        findings.append(window)
+    limit = ctx.profile.refunds.auto_approve_limit
+    if -change.difference > limit:
+        findings.append((REFUND_OVER_LIMIT, f"refund {-change.difference} is above {money(limit)}"))
+    return _ExchangePlan(change, findings)
+
+
+def _render_exchange(ctx: ToolContext, args: dict[str, Any], plan: _ExchangePlan) -> ActionPreview:
+    reasons = approval_reasons(ctx.profile, plan.findings)
+    order = plan.change.order
+    return ActionPreview(
+        action="exchange_items",
+        args=args,
+        summary=f"Exchange {len(plan.change.changes)} item(s) of order {order.id}; this can be done only once.",
+        details=[
+            f"Order: {order.id}",
+            *describe_item_changes(plan.change),
+            "You will get an email on how to send it back.",
+        ],
+        needs_approval=bool(reasons),
+        approval_reasons=reasons,
+    )
+
+
+def _apply_exchange(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, Any]:
+    plan = _plan_exchange(ctx, args, session)
+    change = plan.change
+    request = Return(
+        kind=ReturnKind.exchange,
+        variant_ids=[item.variant_id for item, _variant in change.changes],
+        new_variant_ids=[variant.id for _item, variant in change.changes],
+        payment_method_id=change.method.id,
+        reason=str(args.get("reason") or ""),
+    )
+    # Nothing is charged or refunded yet: the difference settles when the returned items arrive.
+    change.order.returns.append(request)
+    change.order.status = OrderStatus.exchange_requested
+    change.order.updated_at = datetime.now()
+    session.flush()
+    return {
+        "entity": "order",
+        "entity_id": change.order.id,
+        "status": change.order.status.value,
+        "price_difference": float(change.difference),
+        "payment_method_id": change.method.id,
+        "return_id": request.id,
+    }
+
+
+EXCHANGE_ITEMS = WriteAction("exchange_items", plan_preview(_plan_exchange, _render_exchange), _apply_exchange)
+
+
+# ------------------------------------------------------------------------------------------ LangChain tool wrappers
+
+OrderId = Annotated[str, Field(description="The order id, such as '#W0000000' (with the leading '#').")]
+ItemIds = Annotated[list[str], Field(description="Item (variant) ids on the order; repeat an id for several units.")]
+
+
+@tool("check_return_eligibility")
+def check_return_eligibility_tool(order_id: OrderId, runtime: ToolRuntime) -> dict[str, Any]:
+    """Whether a delivered order of the verified customer can still be returned or exchanged, until when, and which
+    items are final sale."""
+    return safe_read(check_return_eligibility, runtime, order_id=order_id)
+
+
+@tool("get_return_status")
+def get_return_status_tool(order_id: OrderId, runtime: ToolRuntime) -> dict[str, Any]:
+    """Where the return or exchange requests of an order stand, and its refunds."""
+    return safe_read(get_return_status, runtime, order_id=order_id)
+
+
+@tool("return_items")
+def return_items_tool(
+    order_id: OrderId,
+    item_ids: ItemIds,
+    payment_method_id: Annotated[
+        str,
+        Field(description="Where the refund goes: the original payment method or one of the customer's gift cards."),
+    ],
+    runtime: ToolRuntime,
+) -> dict[str, Any]:
+    """Request a return of items of a delivered order, refunded to the original payment method or an existing gift
+    card. The customer must confirm the order, the items and the refund method first."""
+    return propose(
+        RETURN_ITEMS, runtime, {"order_id": order_id, "item_ids": item_ids, "payment_method_id": payment_method_id}
+    )
+
+
+@tool("exchange_items")
+def exchange_items_tool(
+    order_id: OrderId,
+    item_ids: ItemIds,
+    new_item_ids: Annotated[
+        list[str], Field(description="The new item ids, one per entry of item_ids, each a variant of the same product.")
+    ],
+    payment_method_id: Annotated[
+        str, Field(description="The customer's payment method that pays or receives the price difference.")
+    ],
+    runtime: ToolRuntime,
+) -> dict[str, Any]:
+    """Exchange items of a delivered order for other available options of the same product. Possible only once per
+    order: collect every item first and have the customer confirm the full list."""
+    args = {"order_id": order_id, "item_ids": item_ids, "new_item_ids": new_item_ids}
+    return propose(EXCHANGE_ITEMS, runtime, args | {"payment_method_id": payment_method_id})
+
+
+RETURN_READ_TOOLS = [check_return_eligibility_tool, get_return_status_tool]
+RETURN_WRITE_TOOLS = [return_items_tool, exchange_items_tool]
+RETURN_WRITE_ACTIONS = [RETURN_ITEMS, EXCHANGE_ITEMS]

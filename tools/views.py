@@ -1,0 +1,119 @@
+"""What tools show: plain JSON-able dicts of shop records, without internal fields.
+
+Amounts are floats rounded to the cent (JSON has no Decimal); dates are ISO strings or None.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from shop.models import Customer, Order, PaymentMethod, PaymentMethodKind, Product, Return, Variant
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def payment_method_view(method: PaymentMethod) -> dict[str, Any]:
+    view: dict[str, Any] = {"id": method.id, "kind": method.kind.value, "label": method.label}
+    if method.kind is PaymentMethodKind.credit_card:
+        view.update(brand=method.brand, last_four=method.last_four)
+    if method.kind is PaymentMethodKind.gift_card:
+        view["balance"] = float(method.balance or 0)
+    return view
+
+
+def customer_view(customer: Customer) -> dict[str, Any]:
+    address = customer.default_address
+    return {
+        "customer_id": customer.id,
+        "name": {"first_name": customer.first_name, "last_name": customer.last_name},
+        "email": customer.email,
+        "phone": customer.phone,
+        "tier": customer.tier,
+        "default_address": address.as_dict() if address else None,
+        "payment_methods": [payment_method_view(m) for m in customer.payment_methods],
+        "orders": [order.id for order in customer.orders],
+    }
+
+
+def return_view(request: Return) -> dict[str, Any]:
+    return {
+        "kind": request.kind.value,
+        "status": request.status.value,
+        "item_ids": list(request.variant_ids),
+        "new_item_ids": list(request.new_variant_ids),
+        "payment_method_id": request.payment_method_id,
+        "requested_at": _iso(request.created_at),
+        "refunds": [
+            {
+                "amount": float(refund.amount),
+                "payment_method_id": refund.payment_method_id,
+                "status": refund.status.value,
+                "expected_by": _iso(refund.expected_by),
+            }
+            for refund in request.refunds
+        ],
+    }
+
+
+def order_view(order: Order) -> dict[str, Any]:
+    return {
+        "order_id": order.id,
+        "customer_id": order.customer_id,
+        "status": order.status.value,
+        "created_at": _iso(order.created_at),
+        "currency": order.currency,
+        "total": float(order.total),
+        "shipping_address": order.shipping_address(),
+        "items": [
+            {
+                "name": item.name,
+                "product_id": item.product_id,
+                "item_id": item.variant_id,
+                "options": dict(item.options),
+                "price": float(item.price),
+            }
+            for item in order.items
+        ],
+        "fulfillments": [
+            {
+                "carrier": f.carrier,
+                "tracking_number": f.tracking_number,
+                "item_ids": list(f.variant_ids),
+                "shipped_at": _iso(f.shipped_at),
+                "estimated_delivery": _iso(f.estimated_delivery),
+                "delivered_at": _iso(f.delivered_at),
+            }
+            for f in order.fulfillments
+        ],
+        "payment_history": [
+            {"transaction_type": t.kind.value, "amount": float(t.amount), "payment_method_id": t.payment_method_id}
+            for t in order.transactions
+        ],
+        "cancel_reason": order.cancel_reason,
+        "returns": [return_view(r) for r in order.returns],
+    }
+
+
+def variant_view(variant: Variant) -> dict[str, Any]:
+    return {
+        "item_id": variant.id,
+        "options": dict(variant.options),
+        "price": float(variant.price),
+        "available": variant.available,
+        "in_stock": variant.in_stock,
+    }
+
+
+def product_view(product: Product) -> dict[str, Any]:
+    return {
+        "product_id": product.id,
+        "name": product.name,
+        "category": product.category,
+        "brand": product.brand,
+        "description": product.description,
+        "final_sale": product.final_sale,
+        "variants": [variant_view(v) for v in product.variants],
+    }
