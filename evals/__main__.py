@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from evals import cli_taubench
+from evals import cli_run, cli_taubench
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals", description="shopdesk evaluations")
     subparsers = parser.add_subparsers(dest="command", required=True)
+    cli_run.add_parser(subparsers)
     cli_taubench.add_parser(subparsers)
     args = parser.parse_args(argv)
     return int(args.handler(args))
