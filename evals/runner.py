@@ -258,5 +258,5 @@ def run_with_langsmith(dataset: Path, *, engine: str = "auto") -> dict[str, Any]
         upload_results=online,
         max_concurrency=0,
     )
-    predictions = [row["run"].outputs for row in results]
+    predictions = [row["run"].outputs or {} for row in results]
     return compute_metrics(conversations, predictions)
