@@ -6,6 +6,7 @@ this object holds what is fixed for a process: where data lives, which endpoints
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -51,6 +52,15 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, description="Chroma server URL (client-server mode); default on-disk.")
 
     demo_seed: int = Field(7, description="Random seed of the generated demo shop (same seed, same shop).")
+    clock: datetime | None = Field(
+        None,
+        description="Freeze the shop's clock at this local date-time (return windows, voucher expiry), e.g. for "
+        "tests and demos against a shop generated for a fixed date. Default: the real time.",
+    )
+
+    def now(self) -> datetime:
+        """The shop's current local time: the frozen clock when one is set."""
+        return self.clock or datetime.now()
 
     @property
     def resolved_engine(self) -> Literal["local", "openai"]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -20,6 +21,13 @@ from sqlalchemy.orm import Session
 from shop.db import session_factory
 from shop.models import AuditEntry
 from shopdesk.profile import ShopProfile
+
+
+def shop_now() -> datetime:
+    """The shop's clock (frozen by SHOPDESK_CLOCK in tests and demos): every policy date check reads this."""
+    from shopdesk.settings import get_settings
+
+    return get_settings().now()
 
 
 class ToolError(Exception):

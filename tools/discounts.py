@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from shop.models import Voucher, VoucherKind
 from tools.access import arg_str, load_customer, money
 from tools.approvals import POLICY_EXCEPTION, VOUCHER_OVER_LIMIT, approval_reasons
-from tools.base import ActionPreview, NotFound, ToolContext, ToolError, WriteAction, plan_preview
+from tools.base import ActionPreview, NotFound, ToolContext, ToolError, WriteAction, plan_preview, shop_now
 from tools.context import propose, safe_read
 
 
@@ -36,7 +36,7 @@ def check_voucher(ctx: ToolContext, code: str) -> dict[str, Any]:
         problems = []
         if not voucher.active:
             problems.append("it is no longer active")
-        if voucher.expires_at is not None and voucher.expires_at < datetime.now():
+        if voucher.expires_at is not None and voucher.expires_at < shop_now():
             problems.append(f"it expired on {voucher.expires_at:%Y-%m-%d}")
         if voucher.single_use and voucher.used_at is not None:
             problems.append("it has already been used")
@@ -135,7 +135,7 @@ def _issue(ctx: ToolContext, plan: _VoucherPlan, session: Session) -> dict[str, 
         customer_id=plan.customer_id,
         kind=plan.kind,
         value=plan.value,
-        expires_at=datetime.now() + timedelta(days=ctx.profile.discounts.voucher_validity_days),
+        expires_at=shop_now() + timedelta(days=ctx.profile.discounts.voucher_validity_days),
         reason=plan.reason,
         issued_by=ctx.actor,
     )

@@ -8,7 +8,6 @@ differences and payment changes move money through the customer's own payment me
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -34,7 +33,7 @@ from tools.access import (
     money,
 )
 from tools.approvals import MODIFICATION_OVER_LIMIT, REFUND_OVER_LIMIT, approval_reasons
-from tools.base import ActionPreview, PolicyViolation, ToolContext, ToolError, WriteAction, plan_preview
+from tools.base import ActionPreview, PolicyViolation, ToolContext, ToolError, WriteAction, plan_preview, shop_now
 from tools.context import propose, safe_read
 from tools.item_changes import ItemChangePlan, describe_item_changes, plan_item_changes
 from tools.views import customer_view, order_view
@@ -109,7 +108,7 @@ def _add_transaction(
             amount=money(amount),
             payment_method_id=method.id,
             position=position,
-            created_at=datetime.now(),
+            created_at=shop_now(),
         )
     )
     if method.kind is PaymentMethodKind.gift_card:
@@ -183,7 +182,7 @@ def _apply_cancel(ctx: ToolContext, args: dict[str, Any], session: Session) -> d
         _add_transaction(session, plan.order, TransactionKind.refund, amount, method)
     plan.order.status = OrderStatus.cancelled
     plan.order.cancel_reason = plan.reason
-    plan.order.updated_at = datetime.now()
+    plan.order.updated_at = shop_now()
     session.flush()
     return {
         "entity": "order",
@@ -224,7 +223,7 @@ def _apply_order_address(ctx: ToolContext, args: dict[str, Any], session: Sessio
     order.ship_line1, order.ship_line2 = address["address1"], address["address2"]
     order.ship_city, order.ship_state = address["city"], address["state"]
     order.ship_zip, order.ship_country = address["zip"], address["country"]
-    order.updated_at = datetime.now()
+    order.updated_at = shop_now()
     session.flush()
     return {"entity": "order", "entity_id": order.id, "status": order.status.value, "shipping_address": address}
 
@@ -267,7 +266,7 @@ def _apply_modify_items(ctx: ToolContext, args: dict[str, Any], session: Session
     for item, variant in plan.changes:
         item.variant_id, item.options, item.price = variant.id, dict(variant.options), money(variant.price)
     plan.order.status = OrderStatus.pending_items_modified
-    plan.order.updated_at = datetime.now()
+    plan.order.updated_at = shop_now()
     session.flush()
     return {
         "entity": "order",
@@ -332,7 +331,7 @@ def _apply_modify_payment(ctx: ToolContext, args: dict[str, Any], session: Sessi
     plan = _plan_modify_payment(ctx, args, session)
     _add_transaction(session, plan.order, TransactionKind.payment, plan.amount, plan.new)
     _add_transaction(session, plan.order, TransactionKind.refund, plan.amount, plan.old)
-    plan.order.updated_at = datetime.now()
+    plan.order.updated_at = shop_now()
     session.flush()
     return {
         "entity": "order",

@@ -40,7 +40,7 @@ from tools.access import (
     pick_units,
 )
 from tools.approvals import POLICY_EXCEPTION, REFUND_OVER_LIMIT, approval_reasons
-from tools.base import ActionPreview, PolicyViolation, ToolContext, WriteAction, plan_preview
+from tools.base import ActionPreview, PolicyViolation, ToolContext, WriteAction, plan_preview, shop_now
 from tools.context import propose, safe_read
 from tools.item_changes import ItemChangePlan, describe_item_changes, plan_item_changes
 from tools.views import return_view
@@ -90,7 +90,7 @@ def check_return_eligibility(ctx: ToolContext, order_id: str) -> dict[str, Any]:
         reasons: list[str] = []
         if order.status is not OrderStatus.delivered:
             reasons.append(f"the order is '{order.status.value}', not delivered")
-        elif deadline is not None and datetime.now() > deadline:
+        elif deadline is not None and shop_now() > deadline:
             reasons.append(f"the {window}-day return window ended on {deadline:%Y-%m-%d}")
         items = []
         for item in order.items:
@@ -159,7 +159,7 @@ def _plan_return(ctx: ToolContext, args: dict[str, Any], session: Session) -> _R
     method = _refund_method(ctx, session, order, arg_str(args, "payment_method_id"))
     amount = money(sum((money(item.price) for item in items), Decimal(0)))
     findings: list[tuple[str, str]] = []
-    if (window := _window_finding(ctx, order, datetime.now())) is not None:
+    if (window := _window_finding(ctx, order, shop_now())) is not None:
         findings.append(window)
     limit = ctx.profile.refunds.auto_approve_limit
     if amount > limit:
@@ -208,7 +208,7 @@ def _apply_return(ctx: ToolContext, args: dict[str, Any], session: Session) -> d
         )
     )
     plan.order.status = OrderStatus.return_requested
-    plan.order.updated_at = datetime.now()
+    plan.order.updated_at = shop_now()
     session.flush()
     return {
         "entity": "order",
@@ -238,7 +238,7 @@ def _plan_exchange(ctx: ToolContext, args: dict[str, Any], session: Session) -> 
     change = plan_item_changes(ctx, args, session, order)
     _require_returnable(ctx, session, [item for item, _variant in change.changes])
     findings: list[tuple[str, str]] = []
-    if (window := _window_finding(ctx, order, datetime.now())) is not None:
+    if (window := _window_finding(ctx, order, shop_now())) is not None:
         findings.append(window)
     limit = ctx.profile.refunds.auto_approve_limit
     if -change.difference > limit:
@@ -276,7 +276,7 @@ def _apply_exchange(ctx: ToolContext, args: dict[str, Any], session: Session) ->
     # Nothing is charged or refunded yet: the difference settles when the returned items arrive.
     change.order.returns.append(request)
     change.order.status = OrderStatus.exchange_requested
-    change.order.updated_at = datetime.now()
+    change.order.updated_at = shop_now()
     session.flush()
     return {
         "entity": "order",

@@ -23,6 +23,7 @@ LIST_ORDERS = "list_recent_orders"
 RETURN_STATUS = "get_return_status"
 CANCEL_ORDER = "cancel_order"
 RETURN_ITEMS = "return_items"
+RETURN_ELIGIBILITY = "check_return_eligibility"
 IDENTITY_TOOLS = frozenset({FIND_BY_EMAIL, FIND_BY_NAME_ZIP})
 
 # Intents that touch a customer's own data: nothing happens before the customer is verified.
@@ -42,6 +43,8 @@ PERSONAL_INTENTS = frozenset(
 )
 # Answers to the bot's own questions: they continue the intent in progress rather than start a new one.
 CONTINUATION_INTENTS = frozenset({"verify_identity", "affirm", "deny"})
+# A policy question that names one of the customer's orders is a question about that order.
+ABOUT_AN_ORDER = {"refund_policy": "return_request", "delivery_options": "order_status"}
 CANCEL_REASONS = {"no_longer_needed": "no longer needed", "ordered_by_mistake": "ordered by mistake"}
 
 
@@ -83,16 +86,39 @@ def tool_results(messages: list[AnyMessage]) -> list[ToolResult]:
     return results
 
 
+def fills_awaited_slot(awaiting: str | None, entities: dict[str, Any]) -> bool:
+    """Whether this message answers the question we asked (an email after "please verify", an order id...)."""
+    if awaiting == "identity":
+        return bool(entities.get("emails") or (entities.get("names") and entities.get("zip_codes")))
+    if awaiting == "order_id":
+        return bool(entities.get("order_ids"))
+    if awaiting == "cancel_reason":
+        return any(reason in CANCEL_REASONS for reason in entities.get("reasons", []))
+    return False
+
+
+def is_continuation(state: SupportState) -> bool:
+    """The message carries on the request in progress rather than starting a new one."""
+    if not state.dialogue.get("intent"):
+        return False
+    understood = str(state.understanding.get("intent", ""))
+    entities = state.understanding.get("entities", {})
+    return understood in CONTINUATION_INTENTS or fills_awaited_slot(state.dialogue.get("awaiting"), entities)
+
+
 def active_intent(state: SupportState) -> str:
     understood = str(state.understanding.get("intent", "out_of_scope"))
     in_progress = state.dialogue.get("intent")
-    if in_progress and (understood in CONTINUATION_INTENTS or state.dialogue.get("awaiting")):
-        # "jane@example.com" or "#W123" after we asked for it continues the request in progress; a new,
-        # confidently different request starts over.
-        if understood in CONTINUATION_INTENTS or state.understanding.get("confidence", 0) < 0.8:
-            return str(in_progress)
-        if understood in ("order_status", "verify_identity") and in_progress in PERSONAL_INTENTS:
-            return str(in_progress)
+    if in_progress and any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
+        # Mid-way through this turn's tool loop: the intent chosen at its first step stands.
+        return str(in_progress)
+    if in_progress and is_continuation(state):
+        return str(in_progress)
+    if in_progress and state.dialogue.get("awaiting") and state.understanding.get("confidence", 0) < 0.6:
+        # An unsure reading while we wait for an answer is more likely the answer than a new request.
+        return str(in_progress)
+    if understood in ABOUT_AN_ORDER and state.understanding.get("entities", {}).get("order_ids"):
+        return ABOUT_AN_ORDER[understood]
     return understood
 
 
@@ -188,29 +214,34 @@ def plan_next(state: SupportState) -> Plan:
                 plan.reads.append({"name": LIST_ORDERS, "args": {}})
             plan.awaiting = "order_id"
             return plan
-        details = _done(results, ORDER_DETAILS)
+        details, eligibility = _done(results, ORDER_DETAILS), _done(results, RETURN_ELIGIBILITY)
         if details is None:
             plan.reads.append({"name": ORDER_DETAILS, "args": {"order_id": order_id}})
+        if eligibility is None:
+            plan.reads.append({"name": RETURN_ELIGIBILITY, "args": {"order_id": order_id}})
+        if plan.reads:
             return plan
-        if not details.ok or not isinstance(details.data, dict):
+        assert details is not None and eligibility is not None
+        if not (details.ok and eligibility.ok) or not isinstance(eligibility.data, dict):
             return plan
-        plan.write = {"name": RETURN_ITEMS, "args": _return_args(details.data, state)}
+        args = _return_args(details.data, eligibility.data, state)
+        if eligibility.data.get("eligible") and args["item_ids"]:
+            plan.write = {"name": RETURN_ITEMS, "args": args}
         return plan
 
     return plan
 
 
-def _return_args(order: dict[str, Any], state: SupportState) -> dict[str, Any]:
-    """Return the items the customer named (by product name), or all of them; refund to the original payment."""
-    items = order.get("items", [])
+def _return_args(order: dict[str, Any], eligibility: dict[str, Any], state: SupportState) -> dict[str, Any]:
+    """The returnable items the customer named (by product name), or all of them; refund to the original payment."""
+    final_sale = {i["item_id"] for i in eligibility.get("items", []) if i.get("final_sale")}
+    items = [i for i in order.get("items", []) if i.get("item_id") not in final_sale]
     mentioned = [str(p).lower() for p in state.understanding.get("entities", {}).get("products", [])]
     chosen = [i for i in items if any(m in str(i.get("name", "")).lower() for m in mentioned)] or items
-    payments = order.get("payment_history") or order.get("payments") or []
-    original = next(
-        (p.get("payment_method_id") for p in payments if p.get("transaction_type", "payment") == "payment"), None
-    )
+    payments = order.get("payment_history") or []
+    original = next((p.get("payment_method_id") for p in payments if p.get("transaction_type") == "payment"), None)
     return {
-        "order_id": order.get("order_id") or order.get("id"),
-        "item_ids": [i.get("item_id") or i.get("variant_id") for i in chosen],
+        "order_id": order.get("order_id"),
+        "item_ids": [i.get("item_id") for i in chosen],
         "payment_method_id": original,
     }

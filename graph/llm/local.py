@@ -73,6 +73,8 @@ class LocalEngine:
         if sentences:
             return Draft("\n\n".join(sentences), cited=cited, awaiting=awaiting)
 
+        if intent in ("affirm", "deny"):
+            return Draft("Sure. What would you like me to help with next?", awaiting=None)
         if intent == "greeting_thanks":
             first = sum(isinstance(m, HumanMessage) for m in state.messages) <= 1
             return Draft(responses.greeting(profile, first))
@@ -114,4 +116,5 @@ def _describe_action(evidence: dict[str, Any]) -> str:
             f"Their note: {evidence['note']}" if evidence.get("note") else responses.OFFER_PERSON
         )
     message = result.get("message") if isinstance(result, dict) else None
-    return str(message or f"Done: {evidence.get('summary', 'your request has been processed')}.")
+    summary = str(evidence.get("summary") or "your request has been processed").rstrip(". ")
+    return str(message or f"Done: {summary}.")

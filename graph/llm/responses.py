@@ -14,6 +14,7 @@ from graph.llm.dialogue import (
     FIND_BY_NAME_ZIP,
     LIST_ORDERS,
     ORDER_DETAILS,
+    RETURN_ELIGIBILITY,
     RETURN_STATUS,
     ToolResult,
 )
@@ -102,20 +103,41 @@ def describe_tool_results(results: list[ToolResult]) -> tuple[list[str], list[st
         if result.name == ORDER_DETAILS and isinstance(result.data, dict):
             sentences.append(describe_order(result.data))
             cited.append(f"order:{order_id_of(result.data)}")
+        elif result.name == RETURN_ELIGIBILITY and isinstance(result.data, dict):
+            sentences.append(describe_eligibility(result.data))
+            cited.append(f"eligibility:{order_id_of(result.data)}")
         elif result.name == RETURN_STATUS and isinstance(result.data, dict):
             sentences.append(describe_return_status(result.data))
             cited.append(f"returns:{order_id_of(result.data)}")
     return sentences, cited
 
 
+def describe_eligibility(data: dict[str, Any]) -> str:
+    final_sale = [i["name"] for i in data.get("items", []) if i.get("final_sale")]
+    parts = []
+    if data.get("reasons"):
+        parts.append("This order can't be returned: " + "; ".join(data["reasons"]) + ".")
+    elif not data.get("eligible"):
+        parts.append("Nothing on this order can be returned.")
+    elif data.get("return_by"):
+        parts.append(f"You can return items from this order until {_date(data['return_by'])}.")
+    if final_sale:
+        parts.append(
+            f"{', '.join(final_sale)} {'is' if len(final_sale) == 1 else 'are'} final sale and can't be returned."
+        )
+    return " ".join(parts)
+
+
 def describe_return_status(data: dict[str, Any]) -> str:
-    returns = data.get("returns", [])
-    refunds = data.get("refunds", [])
+    returns = data.get("requests", [])
+    refunds = [refund for request in returns for refund in request.get("refunds", [])]
     if not returns and not refunds:
         return f"There is no return or refund on order {order_id_of(data)} yet."
     parts = []
     for ret in returns:
         parts.append(f"Your {ret.get('kind', 'return')} request is **{ret.get('status')}**.")
+    if returns and not refunds and data.get("refund_processing"):
+        parts.append(f"Refunds are issued once the items are back, within {data['refund_processing']}.")
     for refund in refunds:
         when = _date(refund.get("expected_by"))
         parts.append(
@@ -127,9 +149,8 @@ def describe_return_status(data: dict[str, Any]) -> str:
 
 def confirmation_request(preview: dict[str, Any]) -> str:
     details = "\n".join(f"- {line}" for line in preview.get("details", []))
-    return (
-        f"{preview.get('summary', 'Here is what I will do')}:\n{details}\n\nShall I go ahead? Please reply yes or no."
-    )
+    summary = str(preview.get("summary") or "Here is what I will do").rstrip(".: ")
+    return f"{summary}:\n{details}\n\nShall I go ahead? Please reply yes or no."
 
 
 def greeting(profile: ShopProfile, first_message: bool) -> str:

@@ -91,10 +91,21 @@ async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     intent = str(state.dialogue.get("intent") or state.understanding.get("intent", ""))
     unresolved = dict(state.unresolved)
     # Asking again for the same thing counts towards "the same need unresolved twice".
-    if intent in ROUTINE_INTENTS:
-        pass
-    elif state.dialogue.get("awaiting") or not state.cited:
-        unresolved[intent] = unresolved.get(intent, 0) + 1
-    else:
-        unresolved.pop(intent, None)
-    return {"messages": [reply], "unresolved": unresolved, "route": Route.draft}
+    awaiting = state.dialogue.get("awaiting")
+    asked = list(state.dialogue.get("asked", []))
+    # A need is unresolved when we could not answer it, or had to ask the same question again; asking for the
+    # next missing detail is progress, not failure.
+    failed = not state.cited and not awaiting
+    repeated = bool(awaiting) and awaiting in asked
+    updates: dict[str, Any] = {"messages": [reply], "route": Route.draft}
+    if intent not in ROUTINE_INTENTS:
+        if failed or repeated:
+            unresolved[intent] = unresolved.get(intent, 0) + 1
+        elif not awaiting:
+            unresolved.pop(intent, None)
+        updates["unresolved"] = unresolved
+    if awaiting:
+        updates["dialogue"] = {**state.dialogue, "asked": [*asked, awaiting]}
+    elif asked:
+        updates["dialogue"] = {**state.dialogue, "asked": []}
+    return updates

@@ -9,7 +9,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from graph.context import Context
-from graph.llm.dialogue import PERSONAL_INTENTS, active_intent
+from graph.llm.dialogue import PERSONAL_INTENTS, active_intent, is_continuation
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation
 from graph.nodes.common import context_of, services_of
 from graph.nodes.understand import understanding_of
@@ -56,6 +56,9 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     # Opening hours need the time-zone database, read from disk: off the event loop.
     facts = await asyncio.to_thread(conversation_facts, state, services)
     decision = decide_escalation(understanding, escalation_policy(runtime, services), facts)
+    if is_continuation(state) and (decision.clarify or decision.reasons == ["low_confidence"]):
+        # An answer to our own question ("by mistake", an email) is understood through the question asked.
+        decision = decision.model_copy(update={"escalate": False, "clarify": False, "reasons": []})
     base: dict[str, Any] = {"status": Status.bot} if state.status == Status.resolved else {}
     if decision.escalate:
         return {
@@ -88,7 +91,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         # The customer moved on to something else: the unconfirmed action lapses.
         base.update(pending_action=None, status=Status.bot, dialogue=dialogue)
 
-    if getattr(decision, "clarify", False):
+    if decision.clarify:
         dialogue = {**state.dialogue, "clarify": True}
         return {**base, "route": Route.draft, "dialogue": dialogue, "clarifications": state.clarifications + 1}
 
