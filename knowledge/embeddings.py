@@ -73,7 +73,7 @@ class OpenAIEmbedder:
         from langchain_openai import OpenAIEmbeddings
 
         self.name = model
-        self._client = OpenAIEmbeddings(model=model, api_key=api_key, base_url=base_url)  # type: ignore[arg-type]
+        self._client = OpenAIEmbeddings(model=model, api_key=api_key, base_url=base_url)  # type: ignore[arg-type,call-arg]
         self.dimension = 0  # known after the first call
 
     def embed(self, texts: list[str]) -> Vector:
@@ -93,7 +93,10 @@ def _cached_embedder(provider: str, model: str, api_key: str | None, base_url: s
 
 
 def get_embedder(
-    provider: str = "minilm", model: str = "text-embedding-3-small", api_key: str | None = None, base_url: str | None = None
+    provider: str = "minilm",
+    model: str = "text-embedding-3-small",
+    api_key: str | None = None,
+    base_url: str | None = None,
 ) -> Embedder:
     """The shared embedder for a provider ("minilm", the offline default, or "openai")."""
     return _cached_embedder(provider, model, api_key, base_url)
@@ -105,10 +108,10 @@ class ChromaEmbeddingFunction:
     def __init__(self, embedder: Embedder) -> None:
         self._embedder = embedder
 
-    def __call__(self, input: list[str]) -> list[Vector]:  # noqa: A002 - Chroma's protocol names it `input`
+    def __call__(self, input: list[str]) -> list[Vector]:  # Chroma's protocol names the argument `input`
         return list(self._embedder.embed(list(input)))
 
-    def embed_query(self, input: list[str]) -> list[Vector]:  # noqa: A002
+    def embed_query(self, input: list[str]) -> list[Vector]:
         return self(input)
 
     @staticmethod

@@ -1,0 +1,141 @@
+"""Catalog documents: one retrievable text per product, built from the shop database.
+
+The text carries what customers search by (name, brand, category, description, options, price range); stock is
+kept out of it on purpose: it changes with every order, and a stock change must only update metadata (``in_stock``),
+never force a re-embedding. Live stock and prices for answers come from :func:`knowledge.retriever.product_facts`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from knowledge.chunking import PATH_SEPARATOR, Chunk, Metadata, finalize
+from shop.db import session_scope
+from shop.models import Product, Variant
+
+PRODUCT_PREFIX = "product:"
+
+
+def product_evidence_id(product_id: str) -> str:
+    return f"{PRODUCT_PREFIX}{product_id}"
+
+
+def format_money(amount: Decimal, currency: str = "USD") -> str:
+    return f"${amount:,.2f}" if currency == "USD" else f"{amount:,.2f} {currency}"
+
+
+def price_range(prices: Iterable[Decimal], currency: str = "USD") -> str:
+    values = sorted(prices)
+    if not values:
+        return "no price"
+    low, high = values[0], values[-1]
+    return (
+        format_money(low, currency) if low == high else f"{format_money(low, currency)}–{format_money(high, currency)}"
+    )
+
+
+_SIZE_ORDER = {size: rank for rank, size in enumerate(["XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL"])}
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def option_sort_key(value: str) -> tuple[int, float, str]:
+    """Clothing sizes small to large, then numbers by value ("US 9" before "US 10"), then alphabetically."""
+    upper = value.strip().upper()
+    if upper in _SIZE_ORDER:
+        return (0, float(_SIZE_ORDER[upper]), upper)
+    number = _NUMBER.search(value)
+    if number:
+        return (1, float(number.group()), value)
+    return (2, 0.0, value.lower())
+
+
+def option_values(variants: Iterable[Variant]) -> dict[str, list[str]]:
+    """Each option's distinct values, in the order a customer expects to read them."""
+    values: dict[str, set[str]] = {}
+    for variant in variants:
+        for name, value in (variant.options or {}).items():
+            values.setdefault(str(name), set()).add(str(value))
+    return {name: sorted(vals, key=option_sort_key) for name, vals in values.items()}
+
+
+def variant_label(options: dict[str, Any]) -> str:
+    return " / ".join(str(value) for value in options.values()) or "standard"
+
+
+def product_text(product: Product) -> str:
+    lines = [product.name]
+    facts = [f"Category: {product.category}."]
+    if product.brand:
+        facts.insert(0, f"Brand: {product.brand}.")
+    lines.append(" ".join(facts))
+    if product.description:
+        lines.append(product.description.strip())
+    options = option_values(product.variants)
+    if options:
+        lines.append("Options: " + "; ".join(f"{name}: {', '.join(vals)}" for name, vals in options.items()) + ".")
+    lines.append(f"Price: {price_range(v.price for v in product.variants)}.")
+    if product.tags:
+        lines.append("Tags: " + ", ".join(str(tag) for tag in product.tags) + ".")
+    if product.final_sale:
+        lines.append("Final sale: this product cannot be returned or exchanged.")
+    return "\n".join(lines)
+
+
+def product_chunk(product: Product, language: str = "en") -> Chunk:
+    prices = [variant.price for variant in product.variants]
+    metadata: Metadata = {
+        "type": "product",
+        "kind": "product",
+        "doc_id": product_evidence_id(product.id),
+        "anchor": product_evidence_id(product.id),
+        "title": product.name,
+        "section": product.name,
+        "heading_path": f"{product.category.title()}{PATH_SEPARATOR}{product.name}",
+        "language": language,
+        "part": 1,
+        "product_id": product.id,
+        "category": product.category,
+        "brand": product.brand or "",
+        "final_sale": bool(product.final_sale),
+        "in_stock": any(variant.in_stock for variant in product.variants),
+        "price_min": float(min(prices)) if prices else 0.0,
+        "price_max": float(max(prices)) if prices else 0.0,
+    }
+    return finalize(product_evidence_id(product.id), product_text(product), metadata)
+
+
+def sqlite_file_missing(db_url: str) -> bool:
+    """A SQLite URL whose file does not exist (opening it would silently create an empty shop)."""
+    if not db_url.startswith("sqlite"):
+        return False
+    path = db_url.split("///", 1)[-1]
+    return bool(path) and path != ":memory:" and not Path(path).exists()
+
+
+def load_products(db_url: str) -> list[Product]:
+    with session_scope(db_url) as session:
+        query = select(Product).options(selectinload(Product.variants)).order_by(Product.id)
+        return list(session.scalars(query))
+
+
+def catalog_chunks(db_url: str, language: str = "en") -> list[Chunk]:
+    """One chunk per product in the shop database, ordered by product id."""
+    return [product_chunk(product, language) for product in load_products(db_url)]
+
+
+def describe_variant(variant: Variant) -> dict[str, Any]:
+    return {
+        "variant_id": variant.id,
+        "options": dict(variant.options or {}),
+        "price": str(variant.price),
+        "stock": int(variant.stock),
+        "available": bool(variant.available),
+        "in_stock": variant.in_stock,
+    }

@@ -1,0 +1,121 @@
+"""Live product facts and product mentions, straight from the shop database.
+
+The index holds descriptions; prices and stock change by the minute, so answers about them read the database at
+answer time. Product name matching runs over a small in-memory list of names refreshed every minute.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from knowledge.catalog import describe_variant, option_values, price_range, product_evidence_id
+from knowledge.lexical import tokenize
+from shop.db import session_scope
+from shop.models import Product
+
+NAMES_TTL_S = 60.0
+# Words in product names that say what a thing is rather than which thing it is; matching them alone means nothing.
+_GENERIC = frozenset(tokenize("men women kids unisex jacket boot shoe sock tent backpack pack bag bottle hat glove"))
+
+
+class ProductNotFound(LookupError):
+    pass
+
+
+def product_facts(db_url: str, product_id: str) -> dict[str, Any]:
+    """Current price range, options with their values, stock per variant and whether anything is in stock."""
+    with session_scope(db_url) as session:
+        product = session.scalar(
+            select(Product).options(selectinload(Product.variants)).where(Product.id == product_id)
+        )
+        if product is None:
+            raise ProductNotFound(f"no product {product_id!r}")
+        variants = sorted(product.variants, key=lambda v: (v.position if v.position is not None else 0, v.id))
+        prices = [variant.price for variant in variants]
+        in_stock_variants = [variant for variant in variants if variant.in_stock]
+        return {
+            "id": product_evidence_id(product.id),
+            "product_id": product.id,
+            "name": product.name,
+            "category": product.category,
+            "brand": product.brand,
+            "final_sale": bool(product.final_sale),
+            "price_min": str(min(prices)) if prices else None,
+            "price_max": str(max(prices)) if prices else None,
+            "price_range": price_range(prices),
+            "options": option_values(variants),
+            "in_stock_options": option_values(in_stock_variants),
+            "variants": [describe_variant(variant) for variant in variants],
+            "total_stock": sum(max(variant.stock, 0) for variant in in_stock_variants),
+            "in_stock": bool(in_stock_variants),
+        }
+
+
+class _NameIndex:
+    """Product names per database, tokenised once and refreshed after NAMES_TTL_S."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[float, list[tuple[str, str, list[str]]]]] = {}
+
+    def names(self, db_url: str) -> list[tuple[str, str, list[str]]]:
+        with self._lock:
+            cached = self._cache.get(db_url)
+            if cached and time.monotonic() - cached[0] < NAMES_TTL_S:
+                return cached[1]
+        with session_scope(db_url) as session:
+            rows = session.execute(select(Product.id, Product.name).order_by(Product.id)).all()
+        names = [(product_id, name, tokenize(name)) for product_id, name in rows]
+        with self._lock:
+            self._cache[db_url] = (time.monotonic(), names)
+        return names
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+
+_names = _NameIndex()
+
+
+def match_names(text: str, names: Iterable[tuple[str, list[str]]]) -> list[str]:
+    """Ids whose tokenised names the text mentions, best match first (see :func:`find_products`)."""
+    words = set(tokenize(text))
+    catalog = [(product_id, terms) for product_id, terms in names if terms]
+    if not words or not catalog:
+        return []
+    # How many names each word appears in: a word only one product has ("ridgeback") identifies it on its own.
+    frequency = Counter(term for _, terms in catalog for term in set(terms))
+    scored: list[tuple[float, int, str]] = []
+    for product_id, terms in catalog:
+        present = [term for term in terms if term in words]
+        coverage = len(present) / len(terms)
+        distinctive = [term for term in terms if term not in _GENERIC and not term.isdigit()]
+        identifying = any(frequency[term] == 1 and term not in _GENERIC and not term.isdigit() for term in present)
+        if coverage == 1.0 or (
+            coverage >= 0.5 and (identifying or (distinctive and all(term in words for term in distinctive)))
+        ):
+            scored.append((coverage, len(present), product_id))
+    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
+    return [product_id for _, _, product_id in scored]
+
+
+def find_products(db_url: str, text: str) -> list[str]:
+    """Ids of products whose names the text mentions, best match first.
+
+    A product matches when every word of its name appears in the text, or when the text has at least half of them
+    including a word no other product's name has (so "my Ridgeback boots" finds "Ridgeback Mid Waterproof Boot")
+    or all of the name's distinctive words.
+    """
+    return match_names(text, ((product_id, terms) for product_id, _name, terms in _names.names(db_url)))
+
+
+def clear_name_cache() -> None:
+    _names.clear()

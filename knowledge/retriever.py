@@ -1,0 +1,263 @@
+"""Hybrid retrieval over a shop's knowledge: dense (Chroma) and lexical (BM25) rankings fused by reciprocal rank.
+
+Reciprocal rank fusion needs no score calibration between the two rankers, which matters because cosine
+similarities and BM25 scores live on unrelated scales. The BM25 index mirrors the collection in memory and is built
+from it at start-up, so both halves always see the same chunks. Several chunks of one section collapse into one
+piece of evidence: the section is what an answer cites.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, Literal, TypedDict
+
+from knowledge.catalog import PRODUCT_PREFIX
+from knowledge.chunking import Metadata
+from knowledge.embeddings import Embedder
+from knowledge.lexical import BM25Index, tokenize
+from knowledge.products import ProductNotFound, find_products, match_names, product_facts
+from knowledge.store import KnowledgeStore, StoredChunk, open_store
+from shopdesk.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+RRF_K = 60
+CANDIDATES = 30
+# The dense ranking is the better judge of paraphrases, which most customer questions are; lexical breaks ties and
+# rescues exact words. Tuned on evals/datasets/retrieval.jsonl.
+DENSE_WEIGHT = 1.0
+LEXICAL_WEIGHT = 0.8
+# Words that make a question about how the shop works rather than about a product. Product descriptions share the
+# nouns ("boots", "jacket", "tent"), so without this "can I exchange my tent?" would rank tents above the exchange
+# policy. Products named explicitly are never demoted.
+POLICY_CUES = frozenset(
+    tokenize(
+        "return exchange refund swap instead warranty shipping deliver delivery parcel order pay payment voucher "
+        "coupon account cancel broke broken defect faulty torn track invoice password newsletter customs duty "
+        "send sent wrong damaged late arrived received"
+    )
+)
+PRODUCT_DEMOTION = 0.5
+
+__all__ = [
+    "Evidence",
+    "ProductNotFound",
+    "Retriever",
+    "find_products",
+    "get_retriever",
+    "product_facts",
+]
+
+
+class Evidence(TypedDict):
+    """One retrieved passage, as it goes into graph state (plain JSON)."""
+
+    id: str  # what an answer cites: "returns-policy#return-window" or "product:<product_id>"
+    kind: Literal["doc", "product"]
+    title: str
+    section: str
+    text: str
+    score: float
+    metadata: dict[str, Any]
+
+
+def _body(chunk: StoredChunk) -> str:
+    """The chunk's text without the heading path it was indexed with (the section name travels separately)."""
+    if chunk.metadata.get("kind") == "doc" and "\n\n" in chunk.text:
+        return chunk.text.split("\n\n", 1)[1]
+    return chunk.text
+
+
+class Retriever:
+    """Hybrid search over one shop's collection."""
+
+    def __init__(self, store: KnowledgeStore, *, db_url: str | None = None) -> None:
+        self.store = store
+        self.db_url = db_url
+        self._lock = threading.Lock()
+        self._chunks: dict[str, StoredChunk] = {}
+        self._bm25 = BM25Index([])
+        self._categories: dict[str, str] = {}
+        self._product_names: list[tuple[str, list[str]]] = []
+        self.refresh()
+
+    @property
+    def embedder(self) -> Embedder:
+        return self.store.embedder
+
+    def refresh(self) -> None:
+        """Reload the in-memory mirror of the collection (after re-indexing)."""
+        self.store.reopen()
+        chunks = {chunk.id: chunk for chunk in self.store.all_chunks()}
+        bm25 = BM25Index((chunk_id, chunk.text) for chunk_id, chunk in chunks.items())
+        categories = {
+            str(chunk.metadata["category"]).lower(): str(chunk.metadata["category"])
+            for chunk in chunks.values()
+            if chunk.metadata.get("category")
+        }
+        product_names = [
+            (chunk_id, tokenize(str(chunk.metadata.get("title", ""))))
+            for chunk_id, chunk in chunks.items()
+            if chunk.metadata.get("kind") == "product"
+        ]
+        with self._lock:
+            self._chunks, self._bm25, self._categories = chunks, bm25, categories
+            self._product_names = product_names
+
+    def _product_weight(self, query: str) -> float:
+        """How much product chunks count in the fusion for this query (policy questions demote them)."""
+        if not POLICY_CUES & set(tokenize(query)):
+            return 1.0
+        return 1.0 if match_names(query, self._product_names) else PRODUCT_DEMOTION
+
+    def __len__(self) -> int:
+        return len(self._chunks)
+
+    def warm_up(self) -> None:
+        """Load the embedding model now rather than on the first customer's question."""
+        self.embedder.embed(["warm up"])
+
+    # -- filters -------------------------------------------------------------------------------------------------
+
+    def _conditions(self, types: list[str] | None, in_stock: bool | None, category: str | None) -> list[dict[str, Any]]:
+        conditions: list[dict[str, Any]] = []
+        if types:
+            conditions.append({"type": {"$in": list(types)}})
+        if in_stock is not None:
+            # Only products carry in_stock, so this filter restricts results to products.
+            conditions.append({"in_stock": in_stock})
+        if category is not None:
+            conditions.append({"category": self._categories.get(category.lower(), category)})
+        return conditions
+
+    @staticmethod
+    def _matches(metadata: Metadata, conditions: list[dict[str, Any]]) -> bool:
+        for condition in conditions:
+            ((key, wanted),) = condition.items()
+            value = metadata.get(key)
+            if isinstance(wanted, dict):
+                if value not in wanted["$in"]:
+                    return False
+            elif value != wanted:
+                return False
+        return True
+
+    # -- search --------------------------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        types: list[str] | None = None,
+        in_stock: bool | None = None,
+        category: str | None = None,
+    ) -> list[Evidence]:
+        """The ``k`` best pieces of evidence for a query, optionally restricted by type, stock and category."""
+        query = query.strip()
+        if not query or k <= 0:
+            return []
+        with self._lock:
+            chunks, bm25 = self._chunks, self._bm25
+        conditions = self._conditions(types, in_stock, category)
+        where: dict[str, Any] | None = None
+        if len(conditions) == 1:
+            where = conditions[0]
+        elif conditions:
+            where = {"$and": conditions}
+
+        try:
+            vector = self.embedder.embed([query])[0]
+            dense = self.store.query(vector, CANDIDATES, where)
+        except Exception:  # a vector store or model outage degrades to lexical search, never a crash
+            logger.warning("dense retrieval failed; answering from lexical search only", exc_info=True)
+            dense = []
+        lexical = bm25.search(
+            query, CANDIDATES, allow=lambda cid: cid in chunks and self._matches(chunks[cid].metadata, conditions)
+        )
+
+        product_weight = self._product_weight(query)
+        fused: dict[str, float] = {}
+        for weight, ranking in ((DENSE_WEIGHT, dense), (LEXICAL_WEIGHT, lexical)):
+            for rank, (chunk_id, _score) in enumerate(ranking, start=1):
+                weight_here = weight * product_weight if chunk_id.startswith(PRODUCT_PREFIX) else weight
+                fused[chunk_id] = fused.get(chunk_id, 0.0) + weight_here / (RRF_K + rank)
+        dense_scores = dict(dense)
+        lexical_scores = dict(lexical)
+
+        results: list[Evidence] = []
+        seen: set[str] = set()
+        for chunk_id in sorted(fused, key=lambda cid: -fused[cid]):
+            chunk = chunks.get(chunk_id)
+            if chunk is None:  # indexed after our last refresh; the next refresh picks it up
+                continue
+            anchor = str(chunk.metadata.get("anchor", chunk_id))
+            if anchor in seen:
+                continue
+            seen.add(anchor)
+            results.append(self._evidence(chunk, anchor, fused[chunk_id], dense_scores, lexical_scores))
+            if len(results) >= k:
+                break
+        return results
+
+    @staticmethod
+    def _evidence(
+        chunk: StoredChunk, anchor: str, score: float, dense: dict[str, float], lexical: dict[str, float]
+    ) -> Evidence:
+        metadata: dict[str, Any] = {
+            key: value for key, value in chunk.metadata.items() if key not in ("content_hash", "meta_hash")
+        }
+        metadata["chunk_id"] = chunk.id
+        metadata["dense_score"] = round(dense[chunk.id], 4) if chunk.id in dense else None
+        metadata["lexical_score"] = round(lexical[chunk.id], 4) if chunk.id in lexical else None
+        kind: Literal["doc", "product"] = "product" if chunk.metadata.get("kind") == "product" else "doc"
+        return Evidence(
+            id=anchor,
+            kind=kind,
+            title=str(chunk.metadata.get("title", "")),
+            section=str(chunk.metadata.get("section", "")),
+            text=_body(chunk),
+            score=round(score, 6),
+            metadata=metadata,
+        )
+
+
+_retrievers: dict[tuple[str, str, str], Retriever] = {}
+_retrievers_lock = threading.Lock()
+
+
+def get_retriever(settings: Settings, shop_id: str | None = None) -> Retriever:
+    """The process-wide retriever of a shop; an empty index is built on first use so a fresh install just works."""
+    from knowledge.ingest import embedder_for, index_knowledge
+
+    shop = shop_id or settings.shop_id
+    location = settings.chroma_url or str(settings.chroma_path)
+    key = (location, shop, settings.embedding_provider)
+    with _retrievers_lock:
+        retriever = _retrievers.get(key)
+        if retriever is not None:
+            return retriever
+        store = open_store(
+            shop, chroma_path=settings.chroma_path, chroma_url=settings.chroma_url, embedder=embedder_for(settings)
+        )
+        if store.count() == 0:
+            logger.info("knowledge index for shop %s is empty; indexing now", shop)
+            index_knowledge(settings, shop_id=shop, progress=False, store=store)
+        retriever = Retriever(store, db_url=settings.shop_database_url)
+        _retrievers[key] = retriever
+        return retriever
+
+
+def refresh_retrievers() -> None:
+    """Reload every cached retriever's in-memory mirror (after an index run in this process)."""
+    with _retrievers_lock:
+        retrievers = list(_retrievers.values())
+    for retriever in retrievers:
+        retriever.refresh()
+
+
+def clear_retrievers() -> None:
+    """Forget cached retrievers (tests, or after moving the index)."""
+    with _retrievers_lock:
+        _retrievers.clear()
