@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -64,11 +65,14 @@ def dev_server(tmp_path: Path, demo_db_url: str) -> Iterator[str]:
 
 async def test_studio_server_runs_a_turn_through_an_interrupt_and_its_resume(dev_server: str) -> None:
     client = get_client(url=dev_server)
+    state: Any
+    hello: Any = {"messages": [{"role": "user", "content": "hello"}]}
+    human: Any = {"messages": [{"role": "user", "content": "Please get me a human agent"}]}
     assistants = await client.assistants.search(graph_id="support")
     assert assistants, "the support graph is not served"
     thread = await client.threads.create()
 
-    await client.runs.wait(thread["thread_id"], "support", input={"messages": [{"role": "user", "content": "hello"}]})
+    await client.runs.wait(thread["thread_id"], "support", input=hello)
     state = await client.threads.get_state(thread["thread_id"])
     assert state["values"]["messages"][-1]["type"] == "ai"
     assert "assistant" in state["values"]["messages"][-1]["content"]
@@ -76,7 +80,7 @@ async def test_studio_server_runs_a_turn_through_an_interrupt_and_its_resume(dev
     await client.runs.wait(
         thread["thread_id"],
         "support",
-        input={"messages": [{"role": "user", "content": "Please get me a human agent"}]},
+        input=human,
     )
     state = await client.threads.get_state(thread["thread_id"])
     interrupts = [i for task in state["tasks"] for i in task["interrupts"]]
