@@ -139,3 +139,7 @@ async def test_a_rejected_approval_writes_nothing_and_says_so(app: Settings) -> 
         )
     assert "couldn't approve" in rejected.text and "photos" in rejected.text
     assert count(app.shop_database_url, Return, order_id=order.id) == 0
+    with session_factory(app.shop_database_url)() as session:
+        entry = session.scalars(select(AuditEntry)).one()
+        assert entry.action == "return_items:reject" and entry.approved_by == "supervisor-ann"
+        assert entry.actor == "agent:supervisor-ann" and entry.result["note"] == "Please send photos first."

@@ -151,3 +151,29 @@ def run_write(
                 raise
             return {**done.result, "replayed": True}
         return result
+
+
+def record_decision(
+    ctx: ToolContext, action: str, args: dict[str, Any], decision: str, approver: str, note: str, key: str
+) -> None:
+    """Audit a person's decision that changes nothing in the shop (a rejection), once per key."""
+    with ctx.session() as session:
+        if session.scalar(select(AuditEntry).where(AuditEntry.idempotency_key == key)) is not None:
+            return
+        session.add(
+            AuditEntry(
+                actor=ctx.actor,
+                action=f"{action}:{decision}",
+                entity="order",
+                entity_id=str(args.get("order_id", "")),
+                conversation_id=ctx.conversation_id,
+                idempotency_key=key,
+                approved_by=approver,
+                details=json.loads(json.dumps(args, default=str)),
+                result={"decision": decision, "note": note},
+            )
+        )
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()

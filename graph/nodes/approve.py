@@ -63,6 +63,12 @@ async def approve(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     if verdict == "reject":
+        from tools.base import record_decision
+
+        context = tool_context(state, runtime, await services_of(runtime), actor=f"agent:{approver}")
+        key = f"{thread_id_of(runtime)}:{pending.get('call_id')}:rejected"
+        args = dict(pending.get("args") or {})
+        await asyncio.to_thread(record_decision, context, str(pending.get("name")), args, verdict, approver, note, key)
         evidence = {"id": f"action:{pending.get('name')}:rejected", "kind": "action", "rejected": True, "note": note}
         return {
             "pending_action": None,
