@@ -29,7 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="shopdesk", description=__doc__)
     parser.add_argument("--log-level", default="WARNING")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("run", help="the main job: set up on first run, then serve (the chat until the API exists)")
+    run = commands.add_parser("run", help="the main job: set up on first run, then serve the API, widget and console")
+    run.add_argument("--host", help="override SHOPDESK_HOST (default 127.0.0.1)")
+    run.add_argument("--port", type=int, help="override SHOPDESK_PORT (default 8000)")
     chat = commands.add_parser("chat", help="chat with the bot in the terminal")
     chat.add_argument("--thread", help="continue a conversation by id")
     commands.add_parser("setup", help="seed the demo shop and index knowledge, then exit")
@@ -52,6 +54,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "samples":
         print_samples(settings.shop_database_url)
         return 0
+    if args.command == "run":
+        from server.__main__ import main as serve
+        from server.config import get_server_settings
+
+        server = get_server_settings()
+        base = f"http://{args.host or server.host}:{args.port or server.port}"
+        say(f"Serving {base}: /demo (storefront with the chat widget), /console (agents), /docs (API)")
+        return serve(
+            [*(["--host", args.host] if args.host else []), *(["--port", str(args.port)] if args.port else [])]
+        )
     from shopdesk.chat import chat as run_chat
 
     asyncio.run(run_chat(settings, getattr(args, "thread", None)))

@@ -48,7 +48,8 @@ def tool_context(
         db_url=services.db_url,
         profile=services.profile,
         conversation_id=thread_id_of(runtime),
-        customer_id=(state.customer or {}).get("id"),
+        # A customer signed in on the storefront is verified before any identity tool has run.
+        customer_id=(state.customer or {}).get("id") or context.customer_id,
         actor=actor or context.actor,
     )
 

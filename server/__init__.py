@@ -1,0 +1,1 @@
+"""The HTTP API: storefront routes for customers, agent routes for people, a widget and a console."""

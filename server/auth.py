@@ -1,0 +1,146 @@
+"""Who is calling: a storefront (shop key), a customer in one conversation (signed token), or a person (agent token).
+
+Tokens are HMAC-SHA256 signed JSON, stateless: a conversation token names exactly one conversation, so a
+customer can never read another's, and a customer token (signed by the shop's backend with the shared secret)
+names the customer the storefront has already logged in.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Path, status
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from server.config import AgentAccount, ServerSettings
+from server.deps import ServerSettingsDep
+
+_shop_key = APIKeyHeader(name="X-Shop-Key", auto_error=False, description="The shop's storefront API key.")
+_bearer = HTTPBearer(auto_error=False)
+
+
+class TokenError(ValueError):
+    """A token that is malformed, forged, expired or of the wrong kind."""
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _mac(secret: str, body: str) -> str:
+    return _b64(hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest())
+
+
+def sign(payload: dict[str, Any], secret: str) -> str:
+    body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode())
+    return f"{body}.{_mac(secret, body)}"
+
+
+def verify(token: str, secret: str, kind: str) -> dict[str, Any]:
+    body, _, mac = token.partition(".")
+    if not body or not mac or not hmac.compare_digest(mac, _mac(secret, body)):
+        raise TokenError("bad signature")
+    try:
+        payload = json.loads(_unb64(body))
+    except ValueError as error:
+        raise TokenError("unreadable token") from error
+    if not isinstance(payload, dict) or payload.get("kind") != kind:
+        raise TokenError(f"not a {kind} token")
+    if "exp" in payload and float(payload["exp"]) < time.time():
+        raise TokenError("token expired")
+    return payload
+
+
+def customer_token(settings: ServerSettings, shop_id: str, customer_id: str, ttl_s: int | None = None) -> str:
+    """What the shop's backend hands its logged-in customer's widget (here for the CLI, tests and the docs)."""
+    expires = int(time.time()) + (ttl_s if ttl_s is not None else settings.customer_token_ttl_s)
+    payload = {"kind": "customer", "shop": shop_id, "sub": customer_id, "exp": expires}
+    return sign(payload, settings.customer_token_secret.get_secret_value())
+
+
+def conversation_token(settings: ServerSettings, shop_id: str, conversation_id: str) -> str:
+    payload = {"kind": "conversation", "shop": shop_id, "cid": conversation_id}
+    return sign(payload, settings.customer_token_secret.get_secret_value())
+
+
+def verified_customer(settings: ServerSettings, shop_id: str, token: str) -> str:
+    """The customer id a customer token vouches for, or 401."""
+    try:
+        payload = verify(token, settings.customer_token_secret.get_secret_value(), "customer")
+    except TokenError as error:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, f"invalid customer token: {error}") from error
+    if payload.get("shop") != shop_id or not payload.get("sub"):
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "customer token is not for this shop")
+    return str(payload["sub"])
+
+
+def _shop_of_key(settings: ServerSettingsDep, key: Annotated[str | None, Depends(_shop_key)]) -> str:
+    if not key:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing X-Shop-Key header")
+    # Compare against every key so the time taken says nothing about which prefix matched.
+    found = [shop for shop, known in settings.storefront_keys.items() if hmac.compare_digest(known, key)]
+    if not found:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown shop key")
+    return found[0]
+
+
+ShopDep = Annotated[str, Depends(_shop_of_key)]
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+@dataclass(frozen=True)
+class ConversationAccess:
+    shop_id: str
+    conversation_id: str
+
+
+def _conversation_access(
+    settings: ServerSettingsDep,
+    shop_id: ShopDep,
+    credentials: BearerDep,
+    conversation_id: Annotated[str, Path(max_length=64)],
+) -> ConversationAccess:
+    if credentials is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing conversation token (Authorization: Bearer ...)")
+    try:
+        payload = verify(credentials.credentials, settings.customer_token_secret.get_secret_value(), "conversation")
+    except TokenError as error:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, f"invalid conversation token: {error}") from error
+    if payload.get("shop") != shop_id or payload.get("cid") != conversation_id:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this token does not open that conversation")
+    return ConversationAccess(shop_id=shop_id, conversation_id=conversation_id)
+
+
+ConversationDep = Annotated[ConversationAccess, Depends(_conversation_access)]
+
+
+def _agent(settings: ServerSettingsDep, credentials: BearerDep) -> AgentAccount:
+    if credentials is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing agent token (Authorization: Bearer ...)")
+    token = credentials.credentials
+    found = [account for known, account in settings.agent_tokens.items() if hmac.compare_digest(known, token)]
+    if not found:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown agent token")
+    return found[0]
+
+
+AgentDep = Annotated[AgentAccount, Depends(_agent)]
+
+
+def _supervisor(agent: AgentDep) -> AgentAccount:
+    if agent.role != "supervisor":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only a supervisor may decide approvals")
+    return agent
+
+
+SupervisorDep = Annotated[AgentAccount, Depends(_supervisor)]

@@ -1,0 +1,466 @@
+"""The support desk behind the routes: conversations, the agents' queue, and the rules of who may do what when.
+
+Routers stay thin and call this; it runs the graph through shopdesk.conversations, keeps the registry in step after
+every turn, serialises turns per conversation, and fires webhooks on the transitions people care about.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+import weakref
+from collections.abc import AsyncIterator, Awaitable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi.sse import format_sse_event
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage
+
+from graph.context import Context
+from graph.nodes.handoff import transcript
+from graph.state import Status, SupportState
+from server.config import AgentAccount, ServerSettings
+from server.registry import Entry, Registry, utcnow
+from server.schemas import (
+    ActionResult,
+    AgentConversation,
+    PublicConversation,
+    PublicMessage,
+    QueueItem,
+    Reply,
+    TurnOut,
+)
+from server.webhooks import Webhooks
+from shop.db import session_factory
+from shop.models import Customer
+from shopdesk.conversations import Conversations, Turn
+from tools.registry import READ_FUNCTIONS, WRITE_ACTIONS
+
+log = logging.getLogger(__name__)
+
+# Statuses in which a person owns the conversation even while nothing is pending (e.g. right after their reply).
+WITH_A_PERSON = (Status.waiting_human, Status.human, Status.forwarded)
+# Where a model writes text meant for the customer (the LLM engine answers from `act` after its tools, or drafts);
+# understanding and critique stream JSON and verdicts, which stay internal.
+TOKEN_NODES = frozenset({"act", "draft", "rewrite"})
+# Nodes whose finished messages are what the customer is told.
+MESSAGE_NODES = frozenset({"respond", "escalate", "request_approval", "handoff"})
+WEBHOOK_EVENTS = {
+    Status.waiting_human: "conversation.handoff",
+    Status.awaiting_approval: "conversation.approval_requested",
+    Status.forwarded: "conversation.forwarded",
+    Status.resolved: "conversation.resolved",
+}
+
+
+class DeskError(Exception):
+    status_code = 400
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFound(DeskError):
+    status_code = 404
+
+
+class Conflict(DeskError):
+    status_code = 409
+
+
+class TooLong(DeskError):
+    status_code = 413
+
+
+class Invalid(DeskError):
+    status_code = 422
+
+
+class Unauthorized(DeskError):
+    status_code = 401
+
+
+class Unavailable(DeskError):
+    status_code = 503
+
+
+@dataclass(frozen=True)
+class Started:
+    entry: Entry
+    verified: bool
+
+
+def _author(message: AIMessage) -> str:
+    return str(message.additional_kwargs.get("author", "bot"))
+
+
+def _visible(message: BaseMessage) -> bool:
+    """Customer-visible: their own words and the bot's or a person's text, never tool calls or tool results."""
+    if isinstance(message, HumanMessage):
+        return True
+    return isinstance(message, AIMessage) and bool(message.content) and not message.tool_calls
+
+
+class Desk:
+    def __init__(
+        self,
+        conversations: Conversations,
+        registry: Registry,
+        settings: ServerSettings,
+        db_url: str,
+        webhooks: Webhooks,
+    ) -> None:
+        self.conversations = conversations
+        self.registry = registry
+        self.settings = settings
+        self.db_url = db_url
+        self.webhooks = webhooks
+        self._agent_names = {account.id: account.name for account in settings.agent_tokens.values()}
+        # One turn at a time per conversation: a customer double-send or an agent racing the customer would
+        # otherwise fork the checkpoint history.
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._background: set[asyncio.Task[None]] = set()
+
+    async def drain(self, timeout_s: float = 30.0) -> None:
+        """Let streamed turns whose listeners left finish before the graph's checkpointer closes."""
+        if self._background:
+            await asyncio.wait(set(self._background), timeout=timeout_s)
+
+    # --- helpers ----------------------------------------------------------------------------------------------
+
+    def _lock(self, conversation_id: str) -> asyncio.Lock:
+        lock = self._locks.get(conversation_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[conversation_id] = lock
+        return lock
+
+    def _entry(self, conversation_id: str) -> Entry:
+        entry = self.registry.get(conversation_id)
+        if entry is None:
+            raise NotFound(f"no conversation {conversation_id!r}")
+        return entry
+
+    async def _run(self, turn: Awaitable[Turn]) -> Turn:
+        # Nodes turn a failing dependency into a handoff themselves; anything that still escapes is a bug or an
+        # outage, answered as 503 so a client knows to retry rather than treat it as its own mistake.
+        try:
+            return await turn
+        except Exception as error:
+            log.exception("a graph run failed")
+            raise Unavailable("the assistant could not process this request; please try again") from error
+
+    def _check_length(self, text: str) -> None:
+        if len(text) > self.settings.max_message_length:
+            raise TooLong(f"message is {len(text)} characters; the limit is {self.settings.max_message_length}")
+
+    def _context(self, entry: Entry, actor: str = "bot") -> Context:
+        return Context(shop_id=entry.shop_id, customer_id=entry.customer_id, actor=actor)
+
+    def _reply(self, author: str, text: str, evidence_ids: list[str] | None = None) -> Reply:
+        if author.startswith("agent:"):
+            name = self._agent_names.get(author.removeprefix("agent:"))
+            return Reply(role="agent", text=text, author_name=name, evidence_ids=evidence_ids or [])
+        return Reply(role="bot", text=text, evidence_ids=evidence_ids or [])
+
+    def _replies(self, turn_replies: list[dict[str, Any]]) -> list[Reply]:
+        return [self._reply(str(r["author"]), str(r["text"]), list(r.get("evidence_ids") or [])) for r in turn_replies]
+
+    def _record(self, entry: Entry, status: str, request: dict[str, Any] | None, **extra: Any) -> Entry:
+        """Bring the registry row in line with the checkpoint after a turn; fire webhooks on transitions."""
+        pending = str(request.get("type")) if request else None
+        values: dict[str, Any] = {"status": status, "pending": pending, **extra}
+        if request and pending == "handoff":
+            values |= {
+                "priority": str(request.get("priority") or "normal"),
+                "reasons": list(request.get("reasons") or []),
+                "summary": str(request.get("summary") or ""),
+            }
+        elif request and pending == "approval":
+            preview = request.get("preview") or {}
+            values |= {
+                "reasons": list(request.get("reasons") or []),
+                "summary": str(preview.get("summary") or f"Approve {request.get('action')}"),
+            }
+        customer = (request or {}).get("customer") or {}
+        if customer.get("name"):
+            values["customer_name"] = str(customer["name"])
+        values["waiting_since"] = (entry.waiting_since or utcnow()) if pending else None
+        if status in (Status.bot, Status.resolved):
+            values["claimed_by"] = None
+        self.registry.update(entry.id, **values)
+        updated = self._entry(entry.id)
+        event = WEBHOOK_EVENTS.get(status)
+        if event and status != entry.status:
+            self.webhooks.emit(
+                event,
+                {
+                    "conversation_id": entry.id,
+                    "shop_id": entry.shop_id,
+                    "status": status,
+                    "priority": updated.priority,
+                    "reasons": updated.reasons,
+                    "summary": updated.summary,
+                },
+            )
+        return updated
+
+    def queue_item(self, entry: Entry) -> QueueItem:
+        waited = (utcnow() - entry.waiting_since).total_seconds() if entry.waiting_since else 0.0
+        return QueueItem(
+            conversation_id=entry.id,
+            shop_id=entry.shop_id,
+            status=entry.status,
+            pending=entry.pending,
+            priority=entry.priority,
+            reasons=entry.reasons,
+            summary=entry.summary,
+            customer_id=entry.customer_id,
+            customer_name=entry.customer_name,
+            claimed_by=entry.claimed_by,
+            created_at=_aware(entry.created_at),
+            updated_at=_aware(entry.updated_at),
+            waiting_since=_aware(entry.waiting_since) if entry.waiting_since else None,
+            waiting_seconds=max(waited, 0.0),
+        )
+
+    # --- storefront -------------------------------------------------------------------------------------------
+
+    def start(self, shop_id: str, customer_id: str | None) -> Started:
+        if customer_id is not None:
+            with session_factory(self.db_url)() as session:
+                if session.get(Customer, customer_id) is None:
+                    raise Unauthorized("the customer token names a customer this shop does not know")
+        conversation_id = f"conv_{secrets.token_urlsafe(12)}"
+        entry = self.registry.create(conversation_id, shop_id, customer_id, Status.bot)
+        return Started(entry=entry, verified=customer_id is not None)
+
+    async def send(self, conversation_id: str, text: str) -> TurnOut:
+        self._check_length(text)
+        self._entry(conversation_id)
+        async with self._lock(conversation_id):
+            # Read inside the lock: a turn queued behind another must see the row that turn left.
+            entry = self._entry(conversation_id)
+            turn = await self._run(self.conversations.send(conversation_id, text, self._context(entry)))
+            entry = self._record(entry, turn.status, turn.interrupt)
+        return TurnOut(
+            conversation_id=conversation_id,
+            status=turn.status,
+            replies=self._replies(turn.replies),
+            waiting_for_person=entry.pending is not None,
+        )
+
+    def stream(self, conversation_id: str, text: str) -> AsyncIterator[bytes]:
+        """Check the request now (so errors are plain HTTP errors), then stream the turn as server-sent events."""
+        self._check_length(text)
+        return self._stream(self._entry(conversation_id), text)
+
+    async def _stream(self, entry: Entry, text: str) -> AsyncIterator[bytes]:
+        # The turn runs in its own task and the response only listens: a customer closing the tab mid-turn must not
+        # cancel the graph halfway (the reply is then in the history for the next poll).
+        events: asyncio.Queue[bytes | None] = asyncio.Queue()
+        task = asyncio.create_task(self._streamed_turn(entry, text, events))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        while (event := await events.get()) is not None:
+            yield event
+
+    async def _streamed_turn(self, entry: Entry, text: str, events: asyncio.Queue[bytes | None]) -> None:
+        conversation_id = entry.id
+        config = self.conversations.config(conversation_id)
+        try:
+            async with self._lock(conversation_id):
+                entry = self._entry(conversation_id)
+                events.put_nowait(_sse("status", {"stage": "received"}))
+                before = len((await self.conversations.values(conversation_id)).get("messages", []))
+                async for mode, chunk in self.conversations.graph.astream(
+                    {"messages": [HumanMessage(text)]},
+                    config,
+                    context=self._context(entry),
+                    stream_mode=["updates", "messages"],
+                ):
+                    for event in self._stream_events(mode, chunk):
+                        events.put_nowait(event)
+                values = await self.conversations.values(conversation_id)
+                status = str(values.get("status", Status.bot))
+                entry = self._record(entry, status, await self.conversations.pending_interrupt(conversation_id))
+            new = [m for m in values.get("messages", [])[before + 1 :] if isinstance(m, AIMessage) and _visible(m)]
+            out = TurnOut(
+                conversation_id=conversation_id,
+                status=status,
+                replies=[
+                    self._reply(_author(m), str(m.content), list(m.response_metadata.get("evidence_ids", [])))
+                    for m in new
+                ],
+                waiting_for_person=entry.pending is not None,
+            )
+            events.put_nowait(_sse("reply", out.model_dump(mode="json")))
+        except Exception:
+            log.exception("streamed turn failed in %s", conversation_id)
+            events.put_nowait(_sse("error", {"detail": "the assistant could not process this message; try again"}))
+        finally:
+            events.put_nowait(None)
+
+    def _stream_events(self, mode: str, chunk: Any) -> list[bytes]:
+        if mode == "updates":
+            return [
+                _sse("status", {"stage": "waiting_for_person" if node == "__interrupt__" else "node", "node": node})
+                for node in chunk
+            ]
+        message, metadata = chunk
+        node = metadata.get("langgraph_node")
+        if not isinstance(message, AIMessage) or not message.content:
+            return []
+        if isinstance(message, AIMessageChunk):
+            # Provisional until the final `reply`: a critique may still send the draft back for a rewrite.
+            if node not in TOKEN_NODES or message.tool_call_chunks:
+                return []
+            return [_sse("token", {"node": node, "text": str(message.content)})]
+        if node not in MESSAGE_NODES or message.tool_calls:
+            return []
+        evidence = list(message.response_metadata.get("evidence_ids", []))
+        reply = self._reply(_author(message), str(message.content), evidence)
+        return [_sse("message", reply.model_dump(mode="json"))]
+
+    async def public_view(self, conversation_id: str, after: int = -1) -> PublicConversation:
+        entry = self._entry(conversation_id)
+        values = await self.conversations.values(conversation_id)
+        messages: list[PublicMessage] = []
+        for message in (m for m in values.get("messages", []) if _visible(m)):
+            seq = len(messages)
+            if isinstance(message, HumanMessage):
+                messages.append(PublicMessage(seq=seq, role="customer", text=str(message.content)))
+            else:
+                assert isinstance(message, AIMessage)
+                reply = self._reply(_author(message), str(message.content))
+                messages.append(PublicMessage(seq=seq, role=reply.role, text=reply.text, author_name=reply.author_name))
+        return PublicConversation(
+            conversation_id=conversation_id,
+            status=str(values.get("status", entry.status)),
+            waiting_for_person=entry.pending is not None,
+            messages=[m for m in messages if m.seq > after],
+        )
+
+    # --- agents -----------------------------------------------------------------------------------------------
+
+    def queue(self, shop_id: str | None = None) -> list[QueueItem]:
+        return [self.queue_item(entry) for entry in self.registry.waiting(shop_id)]
+
+    def open_cases(self, agent: AgentAccount, mine: bool) -> list[QueueItem]:
+        statuses = (*WITH_A_PERSON, Status.awaiting_approval)
+        entries = self.registry.with_people(statuses, claimed_by=agent.id if mine else None)
+        return [self.queue_item(entry) for entry in entries]
+
+    async def detail(self, conversation_id: str) -> AgentConversation:
+        entry = self._entry(conversation_id)
+        values = await self.conversations.values(conversation_id)
+        request = await self.conversations.pending_interrupt(conversation_id)
+        lines = transcript(SupportState(messages=values.get("messages", []))) if values else []
+        return AgentConversation(
+            conversation=self.queue_item(entry),
+            request=request,
+            transcript=lines,
+            notes=list(values.get("notes", [])),
+            customer=values.get("customer"),
+            pending_action=values.get("pending_action"),
+        )
+
+    def _check_claim(self, entry: Entry, agent: AgentAccount) -> None:
+        if entry.claimed_by and entry.claimed_by != agent.id and agent.role != "supervisor":
+            raise Conflict(f"conversation is claimed by {entry.claimed_by}")
+
+    def claim(self, conversation_id: str, agent: AgentAccount) -> Entry:
+        entry = self._entry(conversation_id)
+        if entry.pending is None and entry.status not in WITH_A_PERSON:
+            raise Conflict(f"conversation is {entry.status!r}: nobody needs to take it over")
+        self._check_claim(entry, agent)
+        self.registry.update(conversation_id, claimed_by=agent.id)
+        return self._entry(conversation_id)
+
+    async def _handoff_request(self, entry: Entry) -> dict[str, Any]:
+        """The pending handoff; if a person already answered and the graph ended, pause it at handoff again."""
+        request = await self.conversations.pending_interrupt(entry.id)
+        if request is None and entry.status in WITH_A_PERSON:
+            # The agent speaks again before the customer does: re-enter the handoff node (it is pure up to its
+            # interrupt) so every human action goes through the graph, audited the same way.
+            config = self.conversations.config(entry.id)
+            await self.conversations.graph.aupdate_state(config, {}, as_node="escalate")
+            await self.conversations.graph.ainvoke(None, config, context=self._context(entry))
+            request = await self.conversations.pending_interrupt(entry.id)
+        if request is None:
+            raise Conflict(f"conversation is {entry.status!r}: nothing is waiting for a person")
+        if request.get("type") != "handoff":
+            raise Conflict("conversation waits for an approval decision; use /approval")
+        return request
+
+    async def act(self, conversation_id: str, agent: AgentAccount, command: dict[str, Any]) -> ActionResult:
+        """A person's handoff action: reply, note, tool, forward, handback or resolve."""
+        if "text" in command and command["text"] is not None:
+            self._check_length(str(command["text"]))
+        if (
+            command["action"] == "tool"
+            and command["name"] not in WRITE_ACTIONS
+            and command["name"] not in READ_FUNCTIONS
+        ):
+            raise Invalid(f"unknown tool {command['name']!r}; see GET /v1/agent/tools")
+        self._entry(conversation_id)
+        async with self._lock(conversation_id):
+            entry = self._entry(conversation_id)
+            self._check_claim(entry, agent)
+            await self._handoff_request(entry)
+            value = {**command, "agent": agent.id}
+            turn = await self._run(
+                self.conversations.resume(conversation_id, value, self._context(entry, f"agent:{agent.id}"))
+            )
+            # Acting on an unclaimed case claims it; a supervisor stepping in leaves the claim with its owner.
+            # Handing back or resolving clears it (_record).
+            entry = self._record(entry, turn.status, turn.interrupt, claimed_by=entry.claimed_by or agent.id)
+            result = None
+            if command["action"] == "tool":
+                audit = (await self.conversations.values(conversation_id)).get("audit") or [{}]
+                result = audit[-1].get("result")
+        return ActionResult(
+            conversation_id=conversation_id,
+            status=turn.status,
+            replies=self._replies(turn.replies),
+            pending=entry.pending,
+            claimed_by=entry.claimed_by,
+            result=result,
+        )
+
+    @staticmethod
+    def tools() -> dict[str, list[str]]:
+        return {"read": sorted(READ_FUNCTIONS), "write": sorted(WRITE_ACTIONS)}
+
+    async def decide(self, conversation_id: str, agent: AgentAccount, decision: dict[str, Any]) -> ActionResult:
+        self._entry(conversation_id)
+        async with self._lock(conversation_id):
+            entry = self._entry(conversation_id)
+            request = await self.conversations.pending_interrupt(conversation_id)
+            if request is None or request.get("type") != "approval":
+                raise Conflict(f"conversation is {entry.status!r}: no approval is pending")
+            value = {**decision, "by": agent.id}
+            turn = await self._run(
+                self.conversations.resume(conversation_id, value, self._context(entry, f"agent:{agent.id}"))
+            )
+            entry = self._record(entry, turn.status, turn.interrupt)
+        return ActionResult(
+            conversation_id=conversation_id,
+            status=turn.status,
+            replies=self._replies(turn.replies),
+            pending=entry.pending,
+            claimed_by=entry.claimed_by,
+        )
+
+
+def _aware(moment: datetime) -> datetime:
+    # The registry stores naive UTC; say so on the way out.
+    return moment.replace(tzinfo=UTC)
+
+
+def _sse(event: str, data: dict[str, Any]) -> bytes:
+    return format_sse_event(event=event, data_str=json.dumps(data, default=str))

@@ -1,0 +1,1 @@
+"""One router per resource: the storefront's conversations and the agents' desk."""

@@ -1,0 +1,58 @@
+"""Storefront routes: what the chat widget on a shop's pages calls, on behalf of one customer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from fastapi.responses import StreamingResponse
+from fastapi.sse import EventSourceResponse
+
+from server.auth import ConversationDep, ShopDep, conversation_token, verified_customer
+from server.deps import DeskDep, ServerSettingsDep
+from server.schemas import ConversationCreated, ConversationStart, MessageIn, PublicConversation, TurnOut
+
+router = APIRouter(prefix="/v1/conversations", tags=["storefront"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def start_conversation(
+    shop_id: ShopDep, desk: DeskDep, settings: ServerSettingsDep, body: ConversationStart | None = None
+) -> ConversationCreated:
+    """Open a conversation; with a customer token from the shop's backend the customer counts as verified."""
+    token = body.customer_token if body else None
+    customer_id = verified_customer(settings, shop_id, token) if token else None
+    started = desk.start(shop_id, customer_id)
+    return ConversationCreated(
+        conversation_id=started.entry.id,
+        conversation_token=conversation_token(settings, shop_id, started.entry.id),
+        status=started.entry.status,
+        verified=started.verified,
+    )
+
+
+@router.post(
+    "/{conversation_id}/messages",
+    response_model=TurnOut,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "JSON, or SSE with ?stream=true"}},
+)
+async def send_message(
+    access: ConversationDep,
+    desk: DeskDep,
+    body: MessageIn,
+    stream: Annotated[bool, Query(description="Stream status, token and message events, then the reply.")] = False,
+) -> TurnOut | StreamingResponse:
+    """The customer's message; the answer is the bot's (or a person's) replies and the conversation's status."""
+    if stream:
+        return EventSourceResponse(desk.stream(access.conversation_id, body.text))
+    return await desk.send(access.conversation_id, body.text)
+
+
+@router.get("/{conversation_id}")
+async def get_conversation(
+    access: ConversationDep,
+    desk: DeskDep,
+    after: Annotated[int, Query(ge=-1, description="Only messages with a larger seq (for polling).")] = -1,
+) -> PublicConversation:
+    """What the customer may see: their messages and the bot's and agents' replies, never internal notes or tools."""
+    return await desk.public_view(access.conversation_id, after)

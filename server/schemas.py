@@ -1,0 +1,145 @@
+"""Request and response bodies. Public models carry nothing internal: no notes, tool results or escalation reasons."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Role = Literal["customer", "bot", "agent"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# --- storefront -------------------------------------------------------------------------------------------------
+
+
+class ConversationStart(_Strict):
+    customer_token: str | None = Field(
+        None, description="Signed by the shop's backend for a logged-in customer; the bot then treats them as verified."
+    )
+
+
+class ConversationCreated(BaseModel):
+    conversation_id: str
+    conversation_token: str = Field(description="Send as `Authorization: Bearer <token>` on this conversation's calls.")
+    status: str
+    verified: bool
+
+
+class MessageIn(_Strict):
+    # The upper bound is configurable (max_message_length) and checked by the desk, which answers 413.
+    text: str = Field(min_length=1, description="The customer's message.")
+
+
+class Reply(BaseModel):
+    role: Role
+    text: str
+    author_name: str | None = None
+    evidence_ids: list[str] = Field(default_factory=list)
+
+
+class TurnOut(BaseModel):
+    conversation_id: str
+    status: str
+    replies: list[Reply]
+    waiting_for_person: bool = Field(description="A person (agent or approver) has to act before the bot goes on.")
+
+
+class PublicMessage(BaseModel):
+    seq: int = Field(description="Position among the public messages; poll with ?after=<seq> for new ones.")
+    role: Role
+    text: str
+    author_name: str | None = None
+
+
+class PublicConversation(BaseModel):
+    conversation_id: str
+    status: str
+    waiting_for_person: bool
+    messages: list[PublicMessage]
+
+
+# --- agents -----------------------------------------------------------------------------------------------------
+
+
+class QueueItem(BaseModel):
+    conversation_id: str
+    shop_id: str
+    status: str
+    pending: str | None = Field(description="'handoff' (a person should answer) or 'approval' (a decision).")
+    priority: str
+    reasons: list[str]
+    summary: str
+    customer_id: str | None
+    customer_name: str | None
+    claimed_by: str | None
+    created_at: datetime
+    updated_at: datetime
+    waiting_since: datetime | None
+    waiting_seconds: float
+
+
+class Queue(BaseModel):
+    count: int
+    items: list[QueueItem]
+
+
+class AgentConversation(BaseModel):
+    conversation: QueueItem
+    request: dict[str, Any] | None = Field(
+        description="What the graph waits for: the handoff packet (summary, customer, orders, suggested reply, "
+        "transcript...) or the approval request (action, args, preview)."
+    )
+    transcript: list[dict[str, Any]]
+    notes: list[dict[str, Any]]
+    customer: dict[str, Any] | None
+    pending_action: dict[str, Any] | None
+
+
+class AgentText(_Strict):
+    text: str = Field(min_length=1)
+
+
+class HandBack(_Strict):
+    text: str | None = Field(None, description="Optional last message to the customer before the bot takes over.")
+
+
+class Forward(_Strict):
+    text: str = Field(min_length=1, description="What the shop team should do.")
+    team: str = Field("shop", min_length=1, max_length=64)
+
+
+class ToolRun(_Strict):
+    name: str = Field(min_length=1, max_length=64)
+    args: dict[str, Any] = Field(default_factory=dict)
+    id: str | None = Field(None, max_length=128, description="Idempotency key: the same id never writes twice.")
+
+
+class ApprovalDecision(_Strict):
+    decision: Literal["approve", "edit", "reject"]
+    args: dict[str, Any] | None = Field(None, description="For 'edit': the arguments to change.")
+    note: str = Field("", max_length=2000)
+
+    @model_validator(mode="after")
+    def _edit_needs_args(self) -> ApprovalDecision:
+        if self.decision == "edit" and not self.args:
+            raise ValueError("an 'edit' decision needs the args to change")
+        return self
+
+
+class ActionResult(BaseModel):
+    conversation_id: str
+    status: str
+    replies: list[Reply] = Field(description="What the customer was sent as a result.")
+    pending: str | None
+    claimed_by: str | None
+    result: dict[str, Any] | None = Field(None, description="For /tool: what the tool returned (or its refusal).")
+
+
+class Tools(BaseModel):
+    read: list[str]
+    write: list[str] = Field(description="Writes run at once under the agent's name, idempotent by the call's id.")
