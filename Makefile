@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE = 1
 # with internet, so that the CPU build (not the CUDA one) is installed.
 TORCH_PIP_ARGS ?=
 
-.PHONY: install run chat test lint bench clean
+.PHONY: install browser run chat test lint bench clean
 
 install: $(VENV)/.installed
 
@@ -30,7 +30,13 @@ run: install
 chat: install
 	$(PY) -m shopdesk chat
 
-test: install
+# The end-to-end tests drive the system's Chromium; it comes from Debian's packages, never a test tool's download.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  else echo "The browser tests need Debian's chromium and chromium-driver: sudo apt-get install chromium chromium-driver"; exit 1; fi; }
+
+test: install browser
 	$(PY) -m pytest
 
 lint: install
