@@ -15,6 +15,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
 from graph.context import Context
+from graph.state import Status
 
 
 @dataclass
@@ -61,9 +62,23 @@ class Conversations:
 
     async def resume(self, thread_id: str, value: dict[str, Any], context: Context | None = None) -> Turn:
         """A person's answer to the pending interrupt (a reply, a decision, a hand-back...)."""
+        context = context or Context()
         before = await self._message_count(thread_id)
-        await self.graph.ainvoke(Command(resume=value), self.config(thread_id), context=context or Context())
+        if "action" in value:
+            await self.reopen_handoff(thread_id, context)
+        await self.graph.ainvoke(Command(resume=value), self.config(thread_id), context=context)
         return await self._turn(thread_id, before)
+
+    async def reopen_handoff(self, thread_id: str, context: Context) -> None:
+        """After a person's reply the run ends; their next action (another reply, a hand-back) pauses it at the
+        handoff node again first, so every human action goes through the graph and is audited the same way."""
+        if await self.pending_interrupt(thread_id) is not None:
+            return
+        status = (await self.values(thread_id)).get("status")
+        if status in (Status.human, Status.waiting_human, Status.forwarded):
+            config = self.config(thread_id)
+            await self.graph.aupdate_state(config, {}, as_node="escalate")
+            await self.graph.ainvoke(None, config, context=context)
 
     async def pending_interrupt(self, thread_id: str) -> dict[str, Any] | None:
         snapshot = await self.graph.aget_state(self.config(thread_id))

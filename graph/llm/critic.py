@@ -19,6 +19,24 @@ MONTH_DAY = re.compile(
 )
 ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})")
 LONG_ID = re.compile(r"#?[A-Z]{0,3}\d{6,}\b")
+PERCENT = re.compile(r"\b(\d+(?:\.\d+)?)\s?%")
+# Requests the knowledge answers; a multi-part message needs one of these answered from documents or the catalog.
+KNOWLEDGE_INTENTS = frozenset(
+    {
+        "refund_policy",
+        "delivery_options",
+        "product_question",
+        "product_recommendation",
+        "payment_issue",
+        "discount_voucher",
+        "account_create",
+        "account_edit",
+        "account_delete",
+        "password_recovery",
+        "newsletter",
+        "invoice",
+    }
+)
 DURATION = re.compile(r"\b(\d+(?:\s?(?:-|to)\s?\d+)?)\s+(business\s+|working\s+)?days?\b", re.IGNORECASE)
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 EMPATHY = re.compile(r"\b(sorry|apolog|understand|frustrat|i hear you|that's not ok|my fault)", re.IGNORECASE)
@@ -70,10 +88,13 @@ def unsupported_claims(draft: str, blob: str) -> list[str]:
     for match in LONG_ID.finditer(draft):
         if match.group(0).lstrip("#") not in blob:
             claims.append(match.group(0))
+    for match in PERCENT.finditer(draft):
+        if match.group(1) not in blob:
+            claims.append(match.group(0))
+    stated_durations = {re.sub(r"\D+", "-", m.group(1)) for m in DURATION.finditer(blob)}
     for match in DURATION.finditer(draft):
-        span = re.sub(r"\s+", " ", match.group(1))
-        first = re.split(r"\s?(?:-|to)\s?", span)[0]
-        if first not in blob:
+        # "5-7 business days" is backed by "5 to 7 days" but not by a stray 5 somewhere in the evidence.
+        if re.sub(r"\D+", "-", match.group(1)) not in stated_durations:
             claims.append(match.group(0))
     return claims
 
@@ -109,6 +130,9 @@ def critique_draft(
         reasons.append("safety_internal_note")
     if not draft.strip():
         reasons.append("empty_draft")
+    missing = unanswered_parts(understanding, evidence)
+    if missing:
+        reasons.append("incomplete_answer")
 
     penalties = {
         "unsupported_fact": 0.35 * max(1, len(unsupported)),
@@ -118,10 +142,25 @@ def critique_draft(
         "safety_other_customer_data": 1.0,
         "safety_internal_note": 1.0,
         "empty_draft": 1.0,
+        "incomplete_answer": 0.35,
     }
     score = max(0.0, 1.0 - sum(penalties[r] for r in reasons))
     verdict = "pass" if score >= min_score and not any(r.startswith("safety") for r in reasons) else "rewrite"
-    return Critique(score=round(score, 3), verdict=verdict, reasons=reasons, unsupported=unsupported)
+    return Critique(score=round(score, 3), verdict=verdict, reasons=reasons, unsupported=unsupported, missing=missing)
+
+
+def unanswered_parts(understanding: dict[str, Any], evidence: list[dict[str, Any]]) -> list[str]:
+    """Further requests of a multi-part message that ask the knowledge, when no knowledge was looked up."""
+    parts = understanding.get("intents") or []
+    if len(parts) < 2:
+        return []
+    primary = understanding.get("intent")
+    has_knowledge = any(e.get("kind") in ("doc", "product", "facts") for e in evidence)
+    return [
+        str(part.get("segment") or "")
+        for part in parts
+        if part.get("intent") in KNOWLEDGE_INTENTS and part.get("intent") != primary and not has_knowledge
+    ]
 
 
 def strip_unsupported(draft: str, unsupported: list[str]) -> str:

@@ -18,6 +18,8 @@ class Draft:
     cited: list[str] = field(default_factory=list)
     # What the draft asks the customer for next, if anything ("identity", "order_id", "confirmation"...).
     awaiting: str | None = None
+    # Evidence a rewrite looked up for parts the first draft missed; it joins the turn's evidence.
+    evidence: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -26,9 +28,17 @@ class Critique:
     verdict: str  # "pass" | "rewrite" | "handoff"
     reasons: list[str] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)
+    # Parts of the customer's message the draft does not answer.
+    missing: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"score": self.score, "verdict": self.verdict, "reasons": self.reasons, "unsupported": self.unsupported}
+        return {
+            "score": self.score,
+            "verdict": self.verdict,
+            "reasons": self.reasons,
+            "unsupported": self.unsupported,
+            "missing": self.missing,
+        }
 
 
 class Engine(Protocol):

@@ -73,13 +73,17 @@ async def rewrite(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         verdict=str(found.get("verdict", "rewrite")),
         reasons=list(found.get("reasons", [])),
         unsupported=list(found.get("unsupported", [])),
+        missing=list(found.get("missing", [])),
     )
     try:
         result = await (await engine_of(runtime)).rewrite(state, await services_of(runtime), critique_result)
     except Exception as error:
         log.exception("rewrite failed")
         return escalate_for_failure("dependency_failure", f"rewrite failed: {type(error).__name__}")
-    return {"draft": result.text, "cited": result.cited, "rewrites": state.rewrites + 1}
+    updates: dict[str, Any] = {"draft": result.text, "cited": result.cited, "rewrites": state.rewrites + 1}
+    if result.evidence:
+        updates["evidence"] = [*state.evidence, *result.evidence]
+    return updates
 
 
 async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:

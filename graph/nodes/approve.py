@@ -16,7 +16,9 @@ from langgraph.types import interrupt
 from graph.context import Context
 from graph.nodes.act import escalate_for_failure
 from graph.nodes.common import services_of, thread_id_of, tool_context
+from graph.nodes.handoff import learning_example
 from graph.state import Route, Status, SupportState
+from shopdesk.learning import record as record_example
 from tools.base import ToolError
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,10 @@ async def approve(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     if verdict not in DECISIONS:
         raise ValueError(f"approval decision must be one of {DECISIONS}, got {verdict!r}")
     note = str((decision or {}).get("note") or "")
+    services = await services_of(runtime)
+    labelled = {**dict(decision or {}), "action": pending.get("name")}
+    example = learning_example(state, runtime, "approval", approver, labelled)
+    await asyncio.to_thread(record_example, services.db_url, example)
     record = {
         "type": "approval",
         "decision": verdict,
@@ -65,7 +71,7 @@ async def approve(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     if verdict == "reject":
         from tools.base import record_decision
 
-        context = tool_context(state, runtime, await services_of(runtime), actor=f"agent:{approver}")
+        context = tool_context(state, runtime, services, actor=f"agent:{approver}")
         key = f"{thread_id_of(runtime)}:{pending.get('call_id')}:rejected"
         args = dict(pending.get("args") or {})
         await asyncio.to_thread(record_decision, context, str(pending.get("name")), args, verdict, approver, note, key)

@@ -16,6 +16,7 @@ from langgraph.types import interrupt
 from graph.context import Context
 from graph.nodes.common import services_of, thread_id_of, tool_context
 from graph.state import Route, Status, SupportState
+from shopdesk.learning import Example, record
 from tools.base import ToolContext, ToolError
 
 log = logging.getLogger(__name__)
@@ -98,10 +99,50 @@ def handoff_packet(state: SupportState, runtime: Runtime[Context]) -> dict[str, 
         "orders": orders_in_question(state),
         "actions_taken": state.audit,
         "pending_action": state.pending_action,
-        "suggested_reply": state.draft or None,
+        "suggested_reply": suggested_reply(state),
         "notes": state.notes,
         "transcript": transcript(state),
     }
+
+
+def suggested_reply(state: SupportState) -> str:
+    """A first line a person can send or edit: it greets, shows the case was read, and names the order."""
+    if state.draft:
+        return state.draft
+    first = str((state.customer or {}).get("name", "")).split(" ")[0]
+    order = state.dialogue.get("slots", {}).get("order_id")
+    about = f" about order {order}" if order else ""
+    return (
+        f"Hi{' ' + first if first else ''}, thanks for waiting. I've read through our conversation{about} "
+        "and I'm looking into it now."
+    )
+
+
+def learning_example(
+    state: SupportState, runtime: Runtime[Context], kind: str, agent: str, action: dict[str, Any]
+) -> Example:
+    info = runtime.execution_info
+    escalation = state.escalation or {}
+    return Example(
+        key=f"{thread_id_of(runtime)}:{info.checkpoint_id if info else ''}:{info.task_id if info else ''}:{kind}",
+        conversation_id=thread_id_of(runtime),
+        kind=kind,
+        agent=agent,
+        human_action=action,
+        intent=state.dialogue.get("intent") or state.understanding.get("intent"),
+        reasons=tuple(escalation.get("reasons", [])),
+        customer_turns=tuple(str(m.content) for m in state.messages if isinstance(m, HumanMessage)),
+        bot_proposal={"suggested_reply": suggested_reply(state), "pending_action": state.pending_action},
+        why=str(action.get("why") or ", ".join(escalation.get("reasons", []))),
+    )
+
+
+def example_kind(state: SupportState, action: str, command: dict[str, Any]) -> str:
+    if action != "reply":
+        return action
+    if state.status == Status.waiting_human:
+        return "takeover"
+    return "edit" if command.get("from_suggestion") else "reply"
 
 
 async def handoff(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -112,13 +153,16 @@ async def handoff(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     if action not in HUMAN_ACTIONS:
         log.warning("ignoring unknown human action %r", action)
         return {"route": Route.handoff}
+    services = await services_of(runtime)
+    example = learning_example(state, runtime, example_kind(state, action, command), agent, dict(command))
+    await asyncio.to_thread(record, services.db_url, example)
     if action == "reply":
         reply = AIMessage(str(command.get("text", "")), additional_kwargs={"author": f"agent:{agent}"})
         return {"messages": [reply], "status": Status.human, "route": "end"}
     if action == "note":
         return {"notes": [{"by": agent, "text": str(command.get("text", "")), "at": _now()}], "route": Route.handoff}
     if action == "tool":
-        context = tool_context(state, runtime, await services_of(runtime), actor=f"agent:{agent}")
+        context = tool_context(state, runtime, services, actor=f"agent:{agent}")
         return {**await asyncio.to_thread(run_human_tool, context, agent, command), "route": Route.handoff}
     if action == "forward":
         note = {
