@@ -1,0 +1,197 @@
+"""The intent classifier: softmax regression over MiniLM sentence vectors, trained from the example bank.
+
+Numpy only and trained at construction: the bank is small (~750 lines), so a fresh fit takes a fraction of a second
+once the bank's vectors are known, and those vectors are cached on disk keyed by the bank's content. Logits get
+additive boosts from pattern cues (see `cues`) and are divided by a temperature fitted on the dev split
+(see `calibrate`), so the top probability can be read as the chance that the intent is right.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+from numpy.typing import NDArray
+
+from graph.nlu.cues import cue_logits
+from graph.nlu.lexical import bag_of_words
+from graph.nlu.schema import INTENTS, Intent
+from knowledge.embeddings import Embedder
+
+DATA_DIR = Path(__file__).parent / "data"
+EXAMPLES_PATH = DATA_DIR / "intent_examples.yaml"
+CALIBRATION_PATH = DATA_DIR / "calibration.json"
+
+Matrix = NDArray[np.float32]
+
+
+def load_examples(path: Path = EXAMPLES_PATH) -> list[tuple[str, Intent]]:
+    """(text, intent) pairs from the bank; unknown intents are an error, not a silent skip."""
+    bank = yaml.safe_load(path.read_text(encoding="utf-8"))
+    pairs: list[tuple[str, Intent]] = []
+    for intent, texts in bank.items():
+        if intent not in INTENTS:
+            raise ValueError(f"{path}: unknown intent {intent!r}")
+        if not all(isinstance(text, str) for text in texts):
+            raise ValueError(f"{path}: {intent} has a non-string example (quote lines containing ': ' or yes/no)")
+        pairs.extend((text, intent) for text in texts)
+    return pairs
+
+
+def load_temperature(path: Path = CALIBRATION_PATH) -> float:
+    """The temperature fitted on the dev split; 1.0 (uncalibrated) until `calibrate` has been run."""
+    try:
+        return float(json.loads(path.read_text(encoding="utf-8"))["temperature"])
+    except (OSError, KeyError, ValueError):
+        return 1.0
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "shopdesk" / "nlu"
+
+
+def embed_cached(embedder: Embedder, texts: Sequence[str]) -> Matrix:
+    """Vectors for the bank, reused across processes; a read-only home just means re-embedding."""
+    digest = hashlib.sha256("\x1f".join([embedder.name, *texts]).encode()).hexdigest()[:24]
+    path = _cache_dir() / f"bank-{digest}.npy"
+    try:
+        cached = np.load(path)
+        if cached.shape[0] == len(texts):
+            return np.asarray(cached, dtype=np.float32)
+    except (OSError, ValueError):
+        pass
+    vectors = embedder.embed(list(texts))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(path, vectors)
+    except OSError:
+        pass
+    return vectors
+
+
+def train_cached(
+    features: Matrix, labels: NDArray[np.int64], classes: int, config: TrainingConfig, tag: str
+) -> tuple[Matrix, Matrix]:
+    """`train_softmax`, reusing the weights of an earlier run on exactly the same data and settings.
+
+    A fit takes seconds on a busy two-core box; the bank changes rarely, so processes after the first start fast.
+    """
+    digest = hashlib.sha256()
+    for part in (features.tobytes(), labels.tobytes(), repr((classes, config)).encode()):
+        digest.update(part)
+    path = _cache_dir() / f"{tag}-{digest.hexdigest()[:24]}.npz"
+    try:
+        with np.load(path) as cached:
+            return np.asarray(cached["weights"]), np.asarray(cached["bias"])
+    except (OSError, KeyError, ValueError):
+        pass
+    weights, bias = train_softmax(features, labels, classes, config)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path, weights=weights, bias=bias)
+    except OSError:
+        pass
+    return weights, bias
+
+
+@dataclass(frozen=True)
+class TrainingConfig:
+    epochs: int = 200
+    learning_rate: float = 0.05
+    l2: float = 1e-2
+    # MiniLM vectors are unit length, so cosine differences are small; scaling lets the weights stay moderate.
+    feature_scale: float = 4.0
+    # Weight of the nearest-example cosine added to the regression's logits (0 disables it).
+    knn_weight: float = 8.0
+    # Weight of the hashed bag-of-words block next to the embedding (0 disables it).
+    lexical_weight: float = 1.0
+
+
+def train_softmax(
+    vectors: Matrix, labels: NDArray[np.int64], classes: int, config: TrainingConfig = TrainingConfig()
+) -> tuple[Matrix, Matrix]:
+    """Full-batch Adam on the cross-entropy; deterministic (zero init), so the same bank gives the same model."""
+    x = vectors * config.feature_scale
+    n, d = x.shape
+    weights = np.zeros((d, classes), dtype=np.float32)
+    bias = np.zeros(classes, dtype=np.float32)
+    onehot = np.eye(classes, dtype=np.float32)[labels]
+    m_w, v_w = np.zeros_like(weights), np.zeros_like(weights)
+    m_b, v_b = np.zeros_like(bias), np.zeros_like(bias)
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+    for step in range(1, config.epochs + 1):
+        logits = x @ weights + bias
+        logits -= logits.max(axis=1, keepdims=True)
+        probs = np.exp(logits)
+        probs /= probs.sum(axis=1, keepdims=True)
+        grad_logits = (probs - onehot) / n
+        grad_w = x.T @ grad_logits + config.l2 * weights
+        grad_b = grad_logits.sum(axis=0)
+        for param, grad, m, v in ((weights, grad_w, m_w, v_w), (bias, grad_b, m_b, v_b)):
+            m *= beta1
+            m += (1 - beta1) * grad
+            v *= beta2
+            v += (1 - beta2) * grad * grad
+            m_hat = m / (1 - beta1**step)
+            v_hat = v / (1 - beta2**step)
+            param -= config.learning_rate * m_hat / (np.sqrt(v_hat) + eps)
+    return weights * config.feature_scale, bias
+
+
+def softmax(logits: NDArray[np.float32], temperature: float = 1.0) -> NDArray[np.float32]:
+    scaled = logits / temperature
+    scaled = scaled - scaled.max(axis=-1, keepdims=True)
+    exp = np.exp(scaled)
+    return np.asarray(exp / exp.sum(axis=-1, keepdims=True), dtype=np.float32)
+
+
+class IntentClassifier:
+    """Scores every intent for a batch of texts whose vectors the caller already has."""
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        examples: Sequence[tuple[str, Intent]] | None = None,
+        temperature: float | None = None,
+        config: TrainingConfig = TrainingConfig(),
+    ) -> None:
+        pairs = list(examples) if examples is not None else load_examples()
+        texts = [text for text, _ in pairs]
+        labels = np.array([INTENTS.index(intent) for _, intent in pairs], dtype=np.int64)
+        self.embedder = embedder
+        self.temperature = load_temperature() if temperature is None else temperature
+        bank = embed_cached(embedder, texts)
+        self._lexical_weight = config.lexical_weight
+        self._weights, self._bias = train_cached(self._features(bank, texts), labels, len(INTENTS), config, "intent")
+        self._bank, self._labels = bank, labels
+        self._knn_weight = config.knn_weight
+
+    def _features(self, vectors: Matrix, texts: Sequence[str]) -> Matrix:
+        if not self._lexical_weight:
+            return vectors
+        return np.hstack([vectors, self._lexical_weight * bag_of_words(texts)]).astype(np.float32)
+
+    def logits(self, vectors: Matrix, texts: Sequence[str]) -> NDArray[np.float32]:
+        """Uncalibrated scores, shape (len(texts), len(INTENTS)): model plus pattern cues."""
+        model = self._features(vectors, texts) @ self._weights + self._bias
+        if self._knn_weight:
+            model = model + self._knn_weight * self._nearest_similarity(vectors)
+        cues = np.stack([cue_logits(text) for text in texts]) if texts else np.zeros_like(model)
+        return np.asarray(model + cues, dtype=np.float32)
+
+    def _nearest_similarity(self, vectors: Matrix) -> NDArray[np.float32]:
+        """Per intent, the cosine of the closest bank example: a near-paraphrase of an example should win."""
+        similarities = vectors @ self._bank.T
+        best = np.full((vectors.shape[0], len(INTENTS)), -1.0, dtype=np.float32)
+        np.maximum.at(best.T, self._labels, similarities.T)
+        return best
+
+    def probabilities(self, vectors: Matrix, texts: Sequence[str]) -> NDArray[np.float32]:
+        return softmax(self.logits(vectors, texts), self.temperature)

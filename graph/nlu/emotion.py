@@ -1,0 +1,314 @@
+"""Emotion scores from VADER plus the rules a lexicon misses: capitals, '!!!', repeat requests, sarcasm.
+
+VADER reads "love waiting 3 weeks" as happy and "third time I'm asking" as neutral; the cues below catch what matters
+for support. Each cue adds a weight to one dimension and the weights combine as a noisy-or, so two moderate cues
+outweigh one and no score exceeds 1. The weights were tuned on the dev split against the 0.6 default threshold.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from graph.nlu.schema import Emotion
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# The tone model's probability counts from UPSET_MIN on, scaled by UPSET_WEIGHT (both tuned on dev).
+UPSET_MIN = 0.4
+UPSET_WEIGHT = 0.8
+
+Dimension = str  # "anger" | "frustration" | "sarcasm" | "urgency"
+
+_CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
+    (
+        "profanity",
+        "anger",
+        0.6,
+        r"\b(?:fuck\w*|f\*+\w*|shit\w*|wtf|damn|bullshit|bs|crap|bloody|the\s+hell|piss\w*|bollocks|screw\s+(?:this|you)"
+        r"|for\s+(?:god'?s|heaven'?s|christ'?s|pete'?s)\s+sake|for\s+crying\s+out\s+loud)\b|f\*{2,}",
+    ),
+    (
+        "hostile_language",
+        "anger",
+        0.6,
+        r"\b(?:garbage|junk|useless|pathetic|incompetent|inept|clueless|idiots?|stupid|dumb|morons?|clowns|cowboys"
+        r"|crooks?|con\s+artists"
+        r"|disgrace\w*|disgust\w*|outrageous|unacceptable|ridiculous|absurd|laughable|shambl\w*|sham|trash|rubbish"
+        r"|(?<!tell\sme\s)(?:a|what\s+a|absolute|complete|total|beyond\s+a|such\s+a)\s+joke|nightmare|disaster|worst"
+        r"|hopeless|unprofessional|amateur\w*|thie(?:f|ves)|stole|steal\w*|liars?|lying|theft|rip[\s-]?off|robbery"
+        r"|cheat\w*|scam\w*|frauds?|shameful|shame\s+on\s+you|ashamed|appall\w*|shocking|dreadful|abysmal|atrocious"
+        r"|diabolical|woeful|insult\w*|unbelievabl[ey]|unreal|terrible|horrible|awful)\b",
+    ),
+    (
+        "hostile_language",
+        "anger",
+        0.6,
+        r"\b(?:unversch[äa]mt\w*|frechheit|betrug|skandal\w*|katastroph\w*|saftladen|sauer|inadmissible|scandaleu\w*"
+        r"|honte|arnaque|nul(?:le)?s?|furieu\w*|marre|verg[üu]enza|vergonzoso|estafa|p[ée]sim\w*|desastre|hart[oa]"
+        r"|enfadad\w*|belachelijk|schandalig|schande|waardeloo\w*|klaar\s+mee|pessimo|vergogn\w*|schifo|truffa"
+        r"|stuf[oa])\b",
+    ),
+    (
+        "anger_word",
+        "anger",
+        0.65,
+        r"\b(?:angry|furious|fuming|livid|outraged|enraged|pissed|mad\s+at|so\s+mad|w[üu]tend|en\s+col[eè]re"
+        r"|furioso|woedend|arrabbiat\w*)\b",
+    ),
+    (
+        "exasperation",
+        "frustration",
+        0.6,
+        r"\b(?:i'?m\s+(?:so\s+)?done|had\s+enough|fed\s+up|sick\s+(?:of|to\s+death)|sick\s+and\s+tired|done\s+with\s+you"
+        r"|never\s+(?:again|(?:shopping|buying|ordering)\s+(?:here|from\s+you))|los(?:ing|t)\s+my\s+(?:patience|mind)"
+        r"|losing\s+it|enough\s+is\s+enough|(?:waited|waiting)\s+long\s+enough|i\s+give\s+up|wits'?\s+end|end\s+of\s+my\s+tether|had\s+it\s+(?:with|up)"
+        r"|(?:a\s+)?million\s+times|over\s+and\s+over|nobody\s+cares|no\s+one\s+cares|give\s+me\s+a\s+break"
+        r"|can'?t\s+believe|cannot\s+believe|how\s+hard\s+(?:is|can)\s+it|what\s+is\s+wrong\s+with\s+you"
+        r"|getting\s+(?:silly|ridiculous|absurd)|beyond\s+(?:a\s+joke|frustrat\w*|annoyed)|(?:really|so)\s+frustrat\w*"
+        r"|my\s+patience|more\s+than\s+patient|(?:messed|mess(?:ing)?)\s+(?:up|it\s+up)|not\s+good\s+enough"
+        r"|do(?:ing)?\s+nothing|waste\s+of\s+time|wasting\s+my|wasted\s+my)\b",
+    ),
+    (
+        "exasperation",
+        "anger",
+        0.6,
+        r"\b(?:are\s+you\s+(?:kidding|serious|joking|having\s+a\s+laugh)|you\s+must\s+be\s+joking|seriously\?"
+        r"|do\s+you\s+even|you'?ve\s+got\s+to\s+be\s+kidding)\b",
+    ),
+    (
+        "intensified",
+        "anger",
+        0.35,
+        r"\b(?:absolutely|totally|completely|utterly|extremely|incredibly|so|beyond|truly|really)\s+(?:useless|disgust\w*"
+        r"|disgrace\w*|ridiculous|pathetic|unacceptable|terrible|horrible|awful|appall\w*|incompetent|hopeless|rude"
+        r"|shocking|livid|fed\s+up|bad|upset|angry|annoyed)\b",
+    ),
+    ("demand", "anger", 0.2, r"\b(?:i\s+demand|right\s+now|immediately|sofort|imm[ée]diatement)\b"),
+    (
+        "still_waiting",
+        "frustration",
+        0.35,
+        r"\bstill\s+(?:waiting|no\b|not\b|nothing|hasn'?t|haven'?t|doesn'?t|don'?t|isn'?t|can'?t|won'?t|missing)"
+        r"|\bstill\s+\w+\s+(?:no|not)\b"
+        r"|\b(?:immer\s+noch\s+(?:nicht|kein\w*)|toujours\s+pas|todav[ií]a\s+no|nog\s+steeds\s+(?:niet|geen)"
+        r"|ancora\s+(?:non|niente|nessun\w*))\b",
+    ),
+    (
+        "repeat_request",
+        "frustration",
+        0.55,
+        r"\b(?:(?:\d+|two|three|four|five|six|several|many|multiple)\s+times|(?:second|third|fourth|fifth|\d+(?:st|nd"
+        r"|rd|th))\s+time|how\s+many\s+(?:more\s+)?times|for\s+the\s+last\s+time|keep\s+(?:asking|telling|ignoring"
+        r"|getting\s+fobbed)|(?:asked|told|said)\s+(?:you\s+)?(?:this\s+)?(?:already|before|repeatedly|twice|yesterday)"
+        r"|already\s+(?:told|asked|said)|(?:i\s+)?said\s+this\s+already|repeatedly|once\s+again|yet\s+again"
+        r"|heard\s+that\s+before|not\s+again|schon\s+wieder|i\s+(?:said|told\s+you)\s+(?:to\s+)?(?-i:[A-Z]{3,}))\b",
+    ),
+    (
+        "again",
+        "frustration",
+        0.25,
+        r"(?<!thanks\s)(?<!thank\syou\s)(?<!hi\s)(?<!order\s)(?<!buy\s)(?<!shop\s)\b(?:again|another|yet\s+another)\b",
+    ),
+    (
+        "ignored",
+        "frustration",
+        0.4,
+        r"\b(?:nobody|no\s+one|no\s+answer|no\s+response|no\s+reply|ignor\w+|not\s+responding|never\s+answer\w*"
+        r"|never\s+respond\w*|does\s+anyone\s+read|is\s+anyone\s+(?:working|even|going|there|reading)|anyone\?+"
+        r"|fob\w*\s+off)\b",
+    ),
+    (
+        "long_wait",
+        "frustration",
+        0.25,
+        r"\b(?:(?:\d+|two|three|four|five|six|several|many)\s+(?:weeks|months)|a\s+month|forever|for\s+ages|since"
+        r"\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|last\s+\w+)"
+        r"|\d{2,}\s+days|(?:drei|trois|tres)\s+(?:wochen|semaines|semanas)|seit\s+wochen|un\s+mois|wasted|hours"
+        r"|far\s+too\s+long|way\s+too\s+long)\b",
+    ),
+    (
+        "frustration_word",
+        "frustration",
+        0.45,
+        r"\b(?:frustrat\w*|annoy\w*|infuriat\w*|upset|stress\w*|exhaust\w*|dissatisfied|desperate|panick\w*"
+        r"|extremely\s+disappointed|so\s+disappointed|never\s+works|nothing\s+(?:ever\s+)?works|regret\w*|cheated"
+        r"|ruin\w*)\b",
+    ),
+    ("frustration_word", "frustration", 0.2, r"\b(?:disappoint\w*|not\s+happy|not\s+satisfied|unhappy|rude)\b"),
+    (
+        "contacted_before",
+        "frustration",
+        0.35,
+        r"\b(?:i'?ve|i\s+have)\s+(?:emailed|called|written|contacted|messaged|tried|reported|asked|been\s+trying"
+        r"|been\s+waiting|been\s+chasing)\b",
+    ),
+    (
+        "sarcasm_phrase",
+        "sarcasm",
+        0.8,
+        r"\b(?:thanks\s+for\s+(?:absolutely\s+)?nothing|thanks\s+a\s+bunch|(?:oh\s+)?great,?\s+just\s+great"
+        r"|just\s+(?:brilliant|wonderful|perfect|great|shocking)|oh\s+(?:great|wonderful|perfect|brilliant|lovely|fantastic"
+        r"|sure|joy|look)|yeah\s+right|real(?:ly)?\s+fair|love\s+(?:how|waiting|that|it\s+when|being)"
+        r"|thanks\s+(?:so\s+much|a\s+lot)\s+for\s+(?:ruining|nothing|losing|the\s+['\"‘“])|amazing\s+service,?\s+really"
+        r"|wow,?\s+just\s+wow|what\s+a\s+(?:joke|surprise)|really\s+impressive|congrat\w*\s+on\s+the\s+worst"
+        r"|you\s+(?:guys|people)\s+are\s+(?:incredible|amazing|unbelievable)|never\s+fail\s+to\s+disappoint"
+        r"|classic\s+bait|great\s+job|good\s+job|well\s+done|bravo|just\s+what\s+i\s+needed|cool\s+cool|as\s+always\.?"
+        r"\s+not|nice\s+one,?\s+you|cheers\s+for\s+(?:wasting|nothing|ruining|losing)|such\s+great\s+service"
+        r"|perfect\s+timing)\b|[.,]\s*not\.?\s*$",
+    ),
+    (
+        "scare_quotes",
+        "sarcasm",
+        0.35,
+        r"['\"‘“](?:fast|express|next\s+day[^'\"’”]*|free|quick|doesn'?t\s+apply|delivery\s+exception|premium"
+        r"|guaranteed|service|it\s+will\s+arrive[^'\"’”]*)['\"’”]",
+    ),
+    (
+        "urgency_word",
+        "urgency",
+        0.55,
+        r"\b(?:urgent\w*|asap|emergency|as\s+soon\s+as\s+possible|immediately|right\s+now|dringend|urgente|urgence"
+        r"|deadline|desperate\w*)\b",
+    ),
+    (
+        "urgency_date",
+        "urgency",
+        0.35,
+        r"\b(?:today|tonight|tomorrow|funeral|wedding|birthday|in\s+time\s+for|event|party)\b",
+    ),
+)
+_CUES = tuple(
+    (signal, dimension, weight, re.compile(pattern, re.IGNORECASE)) for signal, dimension, weight, pattern in _CUE_TABLE
+)
+
+_POSITIVE = re.compile(
+    r"\b(?:great|wonderful|fantastic|brilliant|amazing|lovely|perfect|awesome|love|loving|thanks|thank\s+you"
+    r"|impressive|incredible|congrat\w*|superb|excellent|nice|super|wow|sure|cheers|cool)\b",
+    re.IGNORECASE,
+)
+_NEGATIVE_CONTEXT = re.compile(
+    r"\b(?:delay\w*|waiting|wait|(?:\d+|two|three|four|five|six|few|several)\s+(?:weeks?|months?)|a\s+month|forever"
+    r"|still|another|broken|broke|late|never|nothing|wrong|wasting"
+    r"|ruin\w*|worst|exception|excuses?|disappoint\w*|fail\w*|charged|lost|missing|took\s+\w+|stuck|damaged"
+    r"|cancel\w*|refund\w*\s+(?:takes|took)|doesn'?t\s+(?:work|apply)|hasn'?t|no\s+parcel|no\s+refund)\b",
+    re.IGNORECASE,
+)
+# "!!" after thanks or praise is enthusiasm, and a single "!" only sharpens anger that words already show.
+_CHEERFUL = re.compile(
+    r"^\W*(?:thanks?|thank\s+you|great|perfect|awesome|amazing|brilliant|yes|wow|love)\b[^?]*$", re.I
+)
+_WORD_ANGER = frozenset({"profanity", "hostile_language", "anger_word", "intensified", "exasperation"})
+# "A bit disappointed", "just so you know": customers who say it is minor mean it.
+_SOFTENER = re.compile(
+    r"\b(?:a\s+(?:bit|little|tad)|slightly|somewhat|just\s+so\s+you\s+know|fyi|just\s+letting\s+you\s+know|minor"
+    r"|small\s+issue|no\s+big\s+deal|not\s+a\s+big\s+deal)\b",
+    re.IGNORECASE,
+)
+_NOT_HERE = re.compile(r"\b(?:not\s+here|hasn'?t\s+(?:arrived|come)|didn'?t\s+(?:arrive|come)|not\s+arrived)\b", re.I)
+# Acronyms and ids are written in capitals by everybody; they say nothing about the writer's mood.
+_CAPS_IGNORE = _words(
+    "GDPR DSGVO VAT PDF USD EUR GBP UK US USA EU XL XXL XS ID OK SMS BBB FAQ ETA ASAP PS DHL UPS FEDEX TNT GLS DPD "
+    "IBAN BIC SKU TV PC USB LED GB TB AM PM NYC LA HR CEO II III IOS IPHONE"
+)
+_CAPS_WORD = re.compile(r"\b[A-ZÄÖÜ]{2,}\b")
+_WORD = re.compile(r"\b[A-Za-zÄÖÜäöüß]{2,}\b")
+
+
+@lru_cache(maxsize=1)
+def _vader() -> SentimentIntensityAnalyzer:
+    return SentimentIntensityAnalyzer()
+
+
+def _noisy_or(weights: list[float]) -> float:
+    remaining = 1.0
+    for weight in weights:
+        remaining *= 1.0 - weight
+    return round(1.0 - remaining, 4)
+
+
+def _caps_shouting(text: str) -> float:
+    """Share of words written in capitals, or 0.0 when the capitals are not shouting."""
+    words = [w for w in _WORD.findall(text) if w.upper() not in _CAPS_IGNORE]
+    shouted = [w for w in _CAPS_WORD.findall(text) if w not in _CAPS_IGNORE]
+    if not words or not shouted:
+        return 0.0
+    share = len(shouted) / len(words)
+    # One shouted word in a long sentence ("I asked THREE times") counts; "OK" or a lone "I" never does.
+    if (len(shouted) >= 2 and share >= 0.25) or any(len(w) >= 4 for w in shouted):
+        return share
+    return 0.0
+
+
+def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emotion:
+    """Emotion for one message.
+
+    `repeated` says the same need was already asked in this conversation; `upset` is the tone model's probability
+    that the writer is upset (0 when no model is at hand), which counts as a frustration cue once it is likely.
+    """
+    weights: dict[str, list[float]] = {"anger": [], "frustration": [], "sarcasm": [], "urgency": []}
+    signals: list[str] = []
+
+    def fire(signal: str, dimension: str, weight: float) -> None:
+        weights[dimension].append(weight)
+        if signal not in signals:
+            signals.append(signal)
+
+    for signal, dimension, weight, pattern in _CUES:
+        # Each occurrence counts (up to three): "worst service ... disgraceful" is angrier than either word alone.
+        for _ in range(min(3, len(pattern.findall(text)))):
+            fire(signal, dimension, weight)
+
+    shouting = _caps_shouting(text)
+    if shouting:
+        fire("all_caps", "anger", 0.6 if shouting >= 0.5 else 0.45)
+        fire("all_caps", "frustration", 0.2)
+    if re.search(r"!{2,}", text) and not _CHEERFUL.search(text):
+        fire("repeated_punctuation", "anger", 0.3)
+    if re.search(r"\?{2,}|\?!|!\?", text):
+        fire("repeated_punctuation", "frustration", 0.35)
+    if repeated:
+        fire("repeat_request", "frustration", 0.55)
+    softened = bool(_SOFTENER.search(text))
+    if upset >= UPSET_MIN:
+        fire("upset_tone", "frustration", round(upset * UPSET_WEIGHT * (0.5 if softened else 1.0), 4))
+    if softened:
+        signals.append("softened")
+    if "!" in text and any(signal in signals for signal in _WORD_ANGER):
+        fire("exclamation", "anger", 0.2)
+
+    sentiment = float(_vader().polarity_scores(text)["compound"])
+    if _POSITIVE.search(text) and _NEGATIVE_CONTEXT.search(text) and "sarcasm_phrase" not in signals:
+        # Praise wrapped around a complaint is the commonest written sarcasm in support ("love waiting 3 weeks").
+        fire("sarcasm_pattern", "sarcasm", 0.6)
+    if sentiment <= -0.6:
+        fire("negative_sentiment", "anger", 0.2)
+    if sentiment <= -0.3:
+        fire("negative_sentiment", "frustration", 0.2)
+    if _noisy_or(weights["urgency"]) >= 0.6 and (
+        "repeated_punctuation" in signals
+        or sentiment <= -0.2
+        or _NEGATIVE_CONTEXT.search(text)
+        or _NOT_HERE.search(text)
+    ):
+        # An urgent need that is going wrong is a stressed customer even without a single angry word.
+        fire("urgent_problem", "frustration", 0.6)
+    sarcastic = bool(weights["sarcasm"])
+    if sarcastic:
+        # The literal sentiment of a sarcastic message is upside down.
+        sentiment = min(sentiment, -abs(sentiment) if sentiment else -0.3)
+        fire("sarcasm", "frustration", 0.3)
+
+    return Emotion(
+        anger=_noisy_or(weights["anger"]),
+        frustration=_noisy_or(weights["frustration"]),
+        sarcasm=_noisy_or(weights["sarcasm"]),
+        urgency=_noisy_or(weights["urgency"]),
+        sentiment=max(-1.0, min(1.0, sentiment)),
+        signals=signals,
+    )

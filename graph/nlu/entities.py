@@ -1,0 +1,274 @@
+"""Entity extraction by pattern: order ids, emails, names, postcodes, products, options, money, dates, reasons.
+
+Catalog-agnostic on purpose: the shop's catalogue changes daily and differs per shop, so products are read from the
+shape of the sentence ("return the blue hoodie") and the tools resolve them against the real catalogue later.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from graph.nlu.schema import Entities
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
+
+# '#W1234567' (imported dataset), '#1001' (demo shop), 'W1234567' without the hash.
+_ORDER_TAGGED = re.compile(r"(?<![\w#])(#\s?W?\d{4,8}|W\d{4,8})\b", re.IGNORECASE)
+# A bare number only counts as an order id when the words before it say so ("order 1045", "order number is 20488").
+_ORDER_WORDS = (
+    r"(?:order|orders|order\s+(?:number|no\.?|nr\.?|id|#)|bestellung|bestellnummer|commande|pedido|ordine|bestelling)"
+)
+_ORDER_BARE = re.compile(
+    rf"\b{_ORDER_WORDS}\s*(?:(?:is|was|number|id|no\.?|nr\.?|:)\s*){{0,2}}(\d{{4,8}})\b", re.IGNORECASE
+)
+
+# UK ('SW1A 1AA', 'LS1 4AP') and Dutch ('1011 AB') postcodes are upper-case only, which keeps prose out.
+_UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})\b")
+_NL_POSTCODE = re.compile(r"\b(\d{4}\s?[A-Z]{2})\b")
+# A lone 5-digit group (US, DE, FR, ES, IT): not part of a longer digit run, an id, money or a phone number.
+_FIVE_DIGITS = re.compile(
+    r"(?<![\w#$€£.,/-])(\d{5})(?![\w.,/-]|\s?\d|\s?(?:%|usd|eur|gbp|dollars?|euros?))", re.IGNORECASE
+)
+_FOUR_DIGIT_ZIP = re.compile(
+    r"\b(?:zip|zip\s?code|postcode|post\s?code|postal\s?code|plz)\s*(?:is|:)?\s*(\d{4})\b", re.IGNORECASE
+)
+
+_NAME_WORD = r"[A-ZÀ-Ý][a-zà-ÿ'’-]+"
+_NAME = rf"({_NAME_WORD}(?:\s+(?:van|von|de|del|da|di|le|la|van\s+der|van\s+den)?\s*{_NAME_WORD}){{0,2}})"
+_NAME_EXPLICIT = re.compile(
+    rf"\b(?:my\s+name\s+is|name\s+is|name\s*:|mein\s+name\s+ist|je\s+m'appelle|me\s+llamo)\s+{_NAME}"
+)
+# "I'm Lisa Chen" / "it's Mark Jones" / "this is Jane Doe": two capitalised words, or it is probably an adjective.
+_NAME_INTRO = re.compile(
+    rf"\b(?:I'm|I\s+am|it's|It's|this\s+is|This\s+is|It\s+is|it\s+is)\s+({_NAME_WORD}\s+{_NAME_WORD})\b"
+)
+# "Jane Doe, 90210" / "Emma Wilson SW1A 1AA": a name that opens the message and is followed by a postcode.
+_NAME_BEFORE_ZIP = re.compile(rf"^\s*{_NAME}\s*,?\s+(?=\d{{4,5}}\b|[A-Z]{{1,2}}\d)")
+_NOT_NAMES = _words(
+    "the a an not so very really just sorry here there yes no hello hi hey order my your our thanks thank please "
+    "absolutely totally completely still also again i'm it's i’m it’s im"
+)
+
+_AMOUNT_SYMBOL = re.compile(r"([$€£])\s?(\d{1,6}(?:[.,]\d{1,2})?)")
+_AMOUNT_WORD = re.compile(
+    r"\b(\d{1,6}(?:[.,]\d{1,2})?)\s?(usd|eur|gbp|chf|dollars?|bucks|euros?|pounds?|quid)\b", re.IGNORECASE
+)
+_CURRENCY = {
+    "$": "USD",
+    "€": "EUR",
+    "£": "GBP",
+    "usd": "USD",
+    "eur": "EUR",
+    "gbp": "GBP",
+    "chf": "CHF",
+    "dollar": "USD",
+    "dollars": "USD",
+    "bucks": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "quid": "GBP",
+}
+
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_WEEKDAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_DATE = re.compile(
+    r"\b(\d{4}-\d{2}-\d{2}"
+    r"|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}(?:\s+\d{{4}})?"
+    rf"|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+    r"|today|tomorrow|yesterday|tonight"
+    r"|(?:last|next|this)\s+(?:week|month|year|weekend)"
+    rf"|(?:last|next|this|on)\s+{_WEEKDAYS}|{_WEEKDAYS}"
+    r"|\d+\s+(?:days?|weeks?|months?)\s+ago)\b",
+    re.IGNORECASE,
+)
+
+_SIZE = re.compile(
+    r"\b(?:size|größe|taille|talla|maat|taglia)\s+(xxs|xs|s|m|l|xl|xxl|xxxl|\d{1,2}(?:[.,]5)?)\b"
+    r"|\b(?:in|an?|for|to)\s+(xxs|xs|xl|xxl|xxxl|small|medium|large|extra\s+large)\b"
+    r"|\b(?:size|in|an?|for|to)\s+(s|m|l)\b(?!['’])"
+    r"|\b(\d{2})\s+waist\b",
+    re.IGNORECASE,
+)
+_SIZE_WORDS = {"small": "S", "medium": "M", "large": "L", "extra large": "XL"}
+_COLOURS = sorted(
+    _words(
+        "black white grey gray red blue green yellow orange pink purple brown beige navy cream gold silver "
+        "turquoise burgundy khaki olive teal"
+    )
+)
+_COLOUR = re.compile(rf"\b({'|'.join(_COLOURS)})\b", re.IGNORECASE)
+_CAPACITY = re.compile(r"\b(\d{2,4}\s?(?:gb|tb|ml|l))\b", re.IGNORECASE)
+
+# Heads that are about the transaction, not the merchandise: "the order", "my refund", "the size".
+_NOT_PRODUCTS = _words(
+    """order orders package parcel parcels delivery deliveries shipment shipping refund refunds money account password
+    email address invoice receipt item items product products thing things stuff status tracking courier driver code
+    voucher coupon discount newsletter size colour color website site app service company team price payment card
+    number return returns policy way time day days week weeks month months box packaging one ones same rest reset
+    link page checkout cart basket bank difference charge charges website's login label option options variant
+    wrong right next last first other new old whole entire extra mistake problem issue customer customers support
+    agent person human manager staff store shop email's promo gift balance subscription data name surname
+    username birthday language details info information profile"""
+)
+_DETERMINER = re.compile(
+    r"\b(?:the|my|this|these|those|a|an|your)\s+([a-zà-ÿ0-9][\w'’-]*(?:\s+[a-zà-ÿ0-9][\w'’-]*){0,3})", re.IGNORECASE
+)
+_PRODUCT_STOP = _words(
+    """is are was were be been it its it's i in on at for from to with of and or but that this which who
+    doesn't don't didn't isn't won't can can't could would should will does do did has have had not no so
+    too very fully really still yet already again back instead please thanks thank because since as than
+    by into over under about after before up out off you your me my we our they them their he she his her
+    arrived came got get broke broken is'nt fit fits fitted size"""
+)
+
+_REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (code, re.compile(pattern, re.IGNORECASE))
+    for code, pattern in (
+        (
+            "no_longer_needed",
+            r"\b(?:no\s+longer\s+need(?:ed)?|don'?t\s+need\s+(?:it|them|this)\s*(?:any\s?more)?"
+            r"|not\s+needed|don'?t\s+want\s+(?:it|this|them)\s+any\s?more)\b",
+        ),
+        (
+            "ordered_by_mistake",
+            r"\b(?:by\s+(?:mistake|accident)|accidentally|ordered\s+(?:it\s+)?twice|duplicate"
+            r"|wrong\s+thing)\b",
+        ),
+        ("changed_mind", r"\bchanged\s+my\s+mind\b"),
+        ("found_cheaper", r"\b(?:cheaper\s+elsewhere|better\s+(?:price|deal)|found\s+it\s+cheaper)\b"),
+        ("damaged", r"\b(?:damaged|broken|broke|cracked|smashed|crushed|shattered|dented|torn|ripped|snapped)\b"),
+        ("defective", r"\b(?:defective|faulty|doesn'?t\s+work|not\s+working|stopped\s+working|won'?t\s+turn\s+on)\b"),
+        (
+            "wrong_size",
+            r"\b(?:wrong\s+size|too\s+(?:small|big|large|tight|loose|short|long)|(?:doesn'?t|don'?t|didn'?t)"
+            r"\s+fit|pinch(?:es)?)\b",
+        ),
+        (
+            "wrong_item",
+            r"\b(?:wrong\s+(?:item|product|model|colou?r|one)|not\s+what\s+i\s+ordered"
+            r"|received\s+the\s+wrong)\b",
+        ),
+        (
+            "not_as_described",
+            r"\b(?:not\s+as\s+described|(?:doesn'?t|does\s+not)\s+match\s+the\s+description"
+            r"|nothing\s+like\s+the|looks?\s+different|not\s+like\s+the\s+(?:picture|photo)s?)\b",
+        ),
+        (
+            "late_delivery",
+            r"\b(?:took\s+too\s+long|takes\s+too\s+long|late\s+delivery|arrived\s+late"
+            r"|delivery\s+(?:was|is)\s+late)\b",
+        ),
+        ("not_received", r"\b(?:never\s+(?:arrived|came|received)|not\s+received|didn'?t\s+(?:receive|arrive))\b"),
+        ("dont_like", r"\b(?:don'?t|do\s+not)\s+like\b"),
+    )
+)
+
+
+def _dedupe(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(item for item in items if item))
+
+
+def _order_id(raw: str) -> str:
+    return "#" + raw.replace("#", "").replace(" ", "").upper()
+
+
+def extract_order_ids(text: str) -> list[str]:
+    found = [(m.start(), _order_id(m.group(1))) for m in _ORDER_TAGGED.finditer(text)]
+    found += [(m.start(1), _order_id(m.group(1))) for m in _ORDER_BARE.finditer(text)]
+    return _dedupe(order_id for _, order_id in sorted(found))
+
+
+def extract_zip_codes(text: str, order_ids: Iterable[str] = ()) -> list[str]:
+    taken = {order_id.lstrip("#") for order_id in order_ids}
+    spans: list[tuple[int, int, str]] = []
+    for pattern in (_UK_POSTCODE, _NL_POSTCODE, _FOUR_DIGIT_ZIP, _FIVE_DIGITS):
+        spans += [(m.start(1), m.end(1), m.group(1)) for m in pattern.finditer(text) if m.group(1) not in taken]
+    # "1011 AB" is one Dutch postcode, not also the 4-digit code "1011": keep only the longest overlapping match.
+    kept = [
+        (start, code)
+        for start, end, code in spans
+        if not any(s <= start and end <= e and (e - s) > (end - start) for s, e, _ in spans)
+    ]
+    return _dedupe(" ".join(code.upper().split()) for _, code in sorted(kept))
+
+
+def extract_names(text: str) -> list[str]:
+    names: list[str] = []
+    for pattern in (_NAME_EXPLICIT, _NAME_INTRO, _NAME_BEFORE_ZIP):
+        for match in pattern.finditer(text):
+            words = match.group(1).split()
+            # Trim trailing words that are sentence glue, e.g. "my name is Jane And" never happens, "Sorry" does.
+            while words and words[-1].lower() in _NOT_NAMES:
+                words.pop()
+            if words and words[0].lower() not in _NOT_NAMES:
+                names.append(" ".join(words))
+    return _dedupe(names)
+
+
+def extract_amounts(text: str) -> list[str]:
+    found = [(m.start(), m.group(2), _CURRENCY[m.group(1)]) for m in _AMOUNT_SYMBOL.finditer(text)]
+    found += [(m.start(), m.group(1), _CURRENCY[m.group(2).lower()]) for m in _AMOUNT_WORD.finditer(text)]
+    return _dedupe(f"{value.replace(',', '.')} {currency}" for _, value, currency in sorted(found))
+
+
+def extract_dates(text: str) -> list[str]:
+    return _dedupe(m.group(1).lower() for m in _DATE.finditer(text))
+
+
+def extract_options(text: str) -> dict[str, str]:
+    options: dict[str, str] = {}
+    size = _SIZE.search(text)
+    if size:
+        value = next(group for group in size.groups() if group)
+        options["size"] = _SIZE_WORDS.get(value.lower(), value.upper())
+    colour = _COLOUR.search(text)
+    if colour:
+        options["color"] = colour.group(1).lower()
+    capacity = _CAPACITY.search(text)
+    if capacity:
+        options["capacity"] = capacity.group(1).replace(" ", "").upper()
+    return options
+
+
+def extract_products(text: str) -> list[str]:
+    products: list[str] = []
+    for match in _DETERMINER.finditer(text):
+        words: list[str] = []
+        for word in match.group(1).split():
+            if word.lower() in _PRODUCT_STOP or word.lower().endswith("ly"):
+                break
+            words.append(word)
+        if words and not any(word.lower() in _NOT_PRODUCTS for word in words) and not words[0].isdigit():
+            products.append(" ".join(words).lower())
+    return _dedupe(products)
+
+
+def extract_reasons(text: str) -> list[str]:
+    return [code for code, pattern in _REASONS if pattern.search(text)]
+
+
+def extract_entities(text: str) -> Entities:
+    order_ids = extract_order_ids(text)
+    return Entities(
+        order_ids=order_ids,
+        emails=_dedupe(m.group(0).lower() for m in _EMAIL.finditer(text)),
+        names=extract_names(text),
+        zip_codes=extract_zip_codes(_EMAIL.sub(" ", text), order_ids),
+        products=extract_products(text),
+        options=extract_options(text),
+        amounts=extract_amounts(text),
+        dates=extract_dates(text),
+        reasons=extract_reasons(text),
+    )

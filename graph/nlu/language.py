@@ -1,0 +1,58 @@
+"""Cheap language identification: stopword and cue-word counts, with English as the tie-breaker.
+
+Support messages are short, so n-gram models misfire; a handful of function words per language is both faster and,
+on one-line messages, about as good.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_WORDS: dict[str, frozenset[str]] = {
+    "en": _words(
+        """the a an and or is are was were i you my me your it this that to of in on for with not no yes do does
+        did can could would please thanks thank hi hello where when what how why order have has be"""
+    ),
+    "de": _words(
+        """der die das und oder ist sind war ich du sie mein meine meinen ihr nicht nein ja bitte danke hallo
+        wo wann was wie warum bestellung ein eine einen mit für auf zu von möchte habe kann können ist es sich
+        seit warte noch guten tag schön vielen dank"""
+    ),
+    "fr": _words(
+        """le la les et ou est sont je tu vous mon ma mes votre pas non oui merci bonjour où quand quoi comment
+        pourquoi commande un une avec pour sur de du des ce cette suis veux voudrais bonsoir beaucoup c'est"""
+    ),
+    "es": _words(
+        """el la los las y o es son yo tú usted mi mis su no sí gracias hola dónde cuándo qué cómo por pedido un
+        una con para en de del quiero puedo muchas buenos días cuál esto sus muy fue estoy encanta encantan"""
+    ),
+    "nl": _words(
+        """de het een en of is zijn ik jij u mijn niet nee ja alstublieft bedankt dank hallo hoi waar wanneer wat
+        hoe waarom bestelling met voor op van wil kan graag jullie je wel goedemiddag
+        nog steeds geen dit dat maar ook er"""
+    ),
+    "it": _words(
+        """il lo la i gli le e o è sono io tu lei mio mia non no sì grazie ciao buongiorno dove quando cosa come
+        perché ordine un una con per su di del vorrei posso mille per favore"""
+    ),
+}
+# Letters that only some of the languages use; each hit counts like a stopword.
+_LETTERS: dict[str, str] = {"de": "ßäöü", "fr": "çèêëàâîôû", "es": "ñ¿¡áíóú", "it": "ìò"}
+_TOKEN = re.compile(r"[a-zà-ÿß']+")
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the most likely language among en, de, fr, es, nl, it."""
+    lowered = text.lower()
+    tokens = _TOKEN.findall(lowered)
+    scores = {lang: float(sum(token in words for token in tokens)) for lang, words in _WORDS.items()}
+    for lang, letters in _LETTERS.items():
+        scores[lang] += 0.75 * sum(lowered.count(letter) for letter in letters)
+    best = max(scores, key=lambda lang: scores[lang])
+    # English wins ties: most traffic is English and shared words ("no", "in", "de") are ambiguous.
+    return "en" if scores[best] <= scores["en"] else best

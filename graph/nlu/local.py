@@ -1,0 +1,106 @@
+"""The local understanding engine: no network, a few milliseconds per message.
+
+One embedding call per message (the message, its segments when it asks for several things, and the recent history
+for repeat detection go in one batch), then patterns for entities, emotion, keywords and language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from graph.nlu.classifier import IntentClassifier
+from graph.nlu.emotion import score_emotion
+from graph.nlu.entities import extract_entities
+from graph.nlu.keywords import find_critical_keywords, human_requested
+from graph.nlu.language import detect_language
+from graph.nlu.schema import INTENTS, IntentScore, Understanding
+from graph.nlu.segment import split_requests
+from graph.nlu.tone import ToneModel
+from knowledge.embeddings import Embedder, get_embedder
+
+# Cosine similarity above which an earlier message counts as the same request asked again.
+REPEAT_SIMILARITY = 0.82
+# Only recent turns matter for "asked again"; older ones were usually answered.
+HISTORY_WINDOW = 4
+# A segment must be this sure of itself to count as a separate request in a multi-request message.
+SEGMENT_MIN_CONFIDENCE = 0.45
+# Sarcasm or anger at this level rules out the positive intents.
+HOSTILE_TONE = 0.6
+_POSITIVE_INTENTS = [INTENTS.index(intent) for intent in ("feedback", "greeting_thanks", "affirm")]
+
+
+class LocalUnderstanding:
+    """Analyses customer messages with the shared MiniLM embedder and a classifier trained at construction."""
+
+    def __init__(
+        self,
+        embedder: Embedder | None = None,
+        classifier: IntentClassifier | None = None,
+        tone: ToneModel | None = None,
+    ) -> None:
+        self.embedder = embedder or get_embedder()
+        self.classifier = classifier or IntentClassifier(self.embedder)
+        self.tone = tone or ToneModel(self.embedder)
+
+    def analyse(self, text: str, history: Sequence[str] = ()) -> Understanding:
+        """Understand `text`; `history` holds the customer's earlier messages in this conversation, oldest first."""
+        text = text.strip()
+        if not text:
+            return Understanding(text="", intent="out_of_scope", confidence=0.0)
+        segments = split_requests(text)
+        recent = [h.strip() for h in history[-HISTORY_WINDOW:] if h and h.strip()]
+        to_classify = [text, *segments] if len(segments) > 1 else [text]
+        vectors = self.embedder.embed([*to_classify, *recent])
+        probabilities = self.classifier.probabilities(vectors[: len(to_classify)], to_classify)
+
+        language = detect_language(text)
+        # The tone model learnt English; elsewhere its guess is noise, so only the rules speak.
+        upset = float(self.tone.upset_probability(vectors[:1])[0]) if language == "en" else 0.0
+        emotion = score_emotion(text, repeated=False, upset=upset)
+        if max(emotion.sarcasm, emotion.anger) >= HOSTILE_TONE:
+            # "Thanks for nothing" is not thanks: a hostile message cannot be praise, a greeting or a yes.
+            probabilities = probabilities.copy()
+            probabilities[:, _POSITIVE_INTENTS] = 0.0
+            probabilities /= probabilities.sum(axis=1, keepdims=True)
+        whole = probabilities[0]
+        intent = INTENTS[int(np.argmax(whole))]
+        confidence = float(whole.max())
+        scores = [IntentScore(intent=intent, confidence=round(confidence, 4), segment=text)]
+        if len(segments) > 1:
+            parts = [
+                IntentScore(intent=INTENTS[int(np.argmax(p))], confidence=round(float(p.max()), 4), segment=segment)
+                for segment, p in zip(segments, probabilities[1:], strict=True)
+            ]
+            parts = [part for part in parts if part.confidence >= SEGMENT_MIN_CONFIDENCE]
+            distinct = {part.intent for part in parts}
+            if len(distinct) > 1:
+                # Several requests: the first one leads (customers put what they came for first).
+                first_per_intent: dict[str, IntentScore] = {}
+                for part in parts:
+                    first_per_intent.setdefault(part.intent, part)
+                scores = list(first_per_intent.values())
+                intent, confidence = scores[0].intent, scores[0].confidence
+
+        if recent and float((vectors[len(to_classify) :] @ vectors[0]).max()) >= REPEAT_SIMILARITY:
+            emotion = score_emotion(text, repeated=True, upset=upset)
+
+        return Understanding(
+            text=text,
+            intent=intent,
+            confidence=round(confidence, 4),
+            intents=scores,
+            entities=extract_entities(text),
+            emotion=emotion,
+            language=language,
+            critical_keywords=find_critical_keywords(text),
+            human_requested=human_requested(text),
+        )
+
+
+@lru_cache(maxsize=1)
+def get_local_understanding() -> LocalUnderstanding:
+    """The process-wide analyser; the first call loads the embedder and trains the classifier."""
+    return LocalUnderstanding()

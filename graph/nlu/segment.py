@@ -1,0 +1,33 @@
+"""Split a message that asks for several things into one segment per request.
+
+Only explicit connectors split ("and also", "also", "plus", a question mark followed by more text): a bare "and"
+joins parts of one request far more often than two requests ("cancel and refund my order").
+"""
+
+from __future__ import annotations
+
+import re
+
+_SPLIT = re.compile(
+    r"(?<=\?)\s+(?=\S)"  # "Where is my parcel? Also ..." / "... in stock? Do you ship ..."
+    r"|[.;!]+\s+(?=(?:also|plus|and\s+also|oh\s+and|btw|by\s+the\s+way|another\s+thing|one\s+more\s+thing)\b)"
+    r"|,?\s+and\s+also\s+"
+    r"|,\s*(?:also|plus)\s+"
+    r"|\s+plus,\s+",
+    re.IGNORECASE,
+)
+_LEADING_CONNECTOR = re.compile(r"^(?:also|plus|and\s+also|oh\s+and|btw|by\s+the\s+way)[,:]?\s+", re.IGNORECASE)
+_MIN_WORDS = 3
+
+
+def split_requests(text: str) -> list[str]:
+    """Segments of the message, each one request; a message with one request comes back as a single segment."""
+    parts = [_LEADING_CONNECTOR.sub("", part.strip()) for part in _SPLIT.split(text.strip()) if part and part.strip()]
+    segments: list[str] = []
+    for part in parts:
+        # Fragments too short to be a request ("seriously??", "why?") belong to their neighbour.
+        if segments and (len(part.split()) < _MIN_WORDS or len(segments[-1].split()) < _MIN_WORDS):
+            segments[-1] = f"{segments[-1]} {part}"
+        else:
+            segments.append(part)
+    return segments or [text.strip()]

@@ -1,0 +1,50 @@
+"""The tone model: how likely a message comes from an upset customer (angry, frustrated or sarcastic).
+
+Rules in `emotion` catch the explicit cues; this model catches the long tail of ways people say they have had enough
+("I'm at the end of my tether", "cool cool cool") by reading the same MiniLM vector the intent classifier uses, so it
+costs one matrix-vector product. Trained at construction from `data/tone_examples.yaml` plus the intent bank's calm
+examples (everything but complaints and requests for a person, which can go either way).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from graph.nlu.classifier import DATA_DIR, Matrix, TrainingConfig, embed_cached, load_examples, softmax, train_cached
+from knowledge.embeddings import Embedder
+
+TONE_PATH = DATA_DIR / "tone_examples.yaml"
+_AMBIGUOUS_INTENTS = frozenset({"complaint", "human_agent"})
+_TONE_CONFIG = TrainingConfig(knn_weight=0.0)
+
+
+def load_tone_examples(path: Path = TONE_PATH) -> list[tuple[str, int]]:
+    """(text, 1 if upset else 0) pairs."""
+    bank = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not all(isinstance(text, str) for key in ("upset", "calm") for text in bank[key]):
+        raise ValueError(f"{path}: non-string example (quote lines containing ': ')")
+    pairs = [(text, 1) for text in bank["upset"]] + [(text, 0) for text in bank["calm"]]
+    pairs += [(text, 0) for text, intent in load_examples() if intent not in _AMBIGUOUS_INTENTS]
+    return pairs
+
+
+class ToneModel:
+    """Binary softmax regression: P(upset | message vector)."""
+
+    def __init__(self, embedder: Embedder, config: TrainingConfig = _TONE_CONFIG) -> None:
+        pairs = load_tone_examples()
+        vectors = embed_cached(embedder, [text for text, _ in pairs])
+        labels = np.array([label for _, label in pairs], dtype=np.int64)
+        # Upset examples are the minority; weighting them up keeps recall where the escalation policy needs it.
+        repeat = max(1, round((labels == 0).sum() / max(1, (labels == 1).sum())))
+        upset = labels == 1
+        vectors = np.concatenate([vectors, *[vectors[upset]] * (repeat - 1)])
+        labels = np.concatenate([labels, *[labels[upset]] * (repeat - 1)])
+        self._weights, self._bias = train_cached(vectors, labels, 2, config, "tone")
+
+    def upset_probability(self, vectors: Matrix) -> np.ndarray:
+        """P(upset) per row of `vectors`."""
+        return softmax(vectors @ self._weights + self._bias)[:, 1]

@@ -1,0 +1,334 @@
+"""The local understanding engine: schema, entities, emotion, splitting, keywords, language, accuracy, calibration."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.runnables import RunnableLambda
+
+from graph.nlu.calibrate import calibration_report, collect_logits
+from graph.nlu.classifier import CALIBRATION_PATH, load_examples
+from graph.nlu.emotion import score_emotion
+from graph.nlu.entities import extract_entities
+from graph.nlu.evaluation import evaluate, load_cases
+from graph.nlu.keywords import find_critical_keywords, human_requested
+from graph.nlu.language import detect_language
+from graph.nlu.llm import FALLBACK_SIGNAL, analyse_with_llm
+from graph.nlu.local import LocalUnderstanding, get_local_understanding
+from graph.nlu.schema import INTENTS, Emotion, Entities, IntentScore, Understanding
+from graph.nlu.segment import split_requests
+from knowledge.embeddings import Embedder
+
+
+@pytest.fixture(scope="module")
+def analyser() -> LocalUnderstanding:
+    return get_local_understanding()
+
+
+class PrefetchedEmbedder:
+    """Embeds a whole split in one batch up front: per-message calls would make the suite slow, not more honest."""
+
+    def __init__(self, inner: Embedder, texts: list[str]) -> None:
+        self.name, self.dimension, self._inner = inner.name, inner.dimension, inner
+        unique = list(dict.fromkeys(texts))
+        self._rows = dict(zip(unique, inner.embed(unique), strict=True))
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        missing = [text for text in texts if text not in self._rows]
+        if missing:
+            self._rows.update(zip(missing, self._inner.embed(missing), strict=True))
+        return np.stack([self._rows[text] for text in texts]) if texts else self._inner.embed([])
+
+
+@pytest.fixture(scope="module")
+def dev_analyser(analyser: LocalUnderstanding) -> LocalUnderstanding:
+    texts: list[str] = []
+    for case in load_cases("dev"):
+        last = case.turns[-1].strip()
+        texts += [turn.strip() for turn in case.turns] + split_requests(last)
+    embedder = PrefetchedEmbedder(analyser.embedder, texts)
+    return LocalUnderstanding(embedder=embedder, classifier=analyser.classifier, tone=analyser.tone)
+
+
+# --- schema ---------------------------------------------------------------------------------------------------------
+
+
+def test_understanding_round_trips_through_json() -> None:
+    u = Understanding(
+        text="cancel #W1234567",
+        intent="cancel_order",
+        confidence=0.91,
+        intents=[IntentScore(intent="cancel_order", confidence=0.91, segment="cancel #W1234567")],
+        entities=Entities(order_ids=["#W1234567"], options={"size": "M"}, amounts=["20.00 EUR"]),
+        emotion=Emotion(anger=0.2, sentiment=-0.4, signals=["all_caps"]),
+        language="en",
+        critical_keywords=["chargeback"],
+        human_requested=True,
+    )
+    assert Understanding.model_validate_json(u.model_dump_json()) == u
+    assert Understanding.model_validate(json.loads(u.model_dump_json())) == u
+
+
+def test_schema_rejects_unknown_intent_and_out_of_range_scores() -> None:
+    with pytest.raises(ValueError):
+        Understanding(intent="buy_a_boat", confidence=0.5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        Understanding(intent="greeting_thanks", confidence=1.5)
+
+
+def test_example_bank_covers_every_intent_with_25_examples() -> None:
+    counts = {intent: 0 for intent in INTENTS}
+    for _, intent in load_examples():
+        counts[intent] += 1
+    assert min(counts.values()) >= 25, counts
+
+
+def test_eval_splits_are_disjoint_and_not_copied_from_the_bank() -> None:
+    def norm(text: str) -> str:
+        return " ".join(text.lower().split())
+
+    dev = {norm(case.turns[-1]) for case in load_cases("dev")}
+    test = {norm(case.turns[-1]) for case in load_cases("test")}
+    bank = {norm(text) for text, _ in load_examples()}
+    assert len(dev) + len(test) >= 800
+    assert not dev & test
+    assert not (dev | test) & bank
+    assert {case.expected.intent for case in load_cases("test")} == set(INTENTS)
+
+
+# --- entities -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "order_ids"),
+    [
+        ("where is #W1234567?", ["#W1234567"]),
+        ("order W7654321 please", ["#W7654321"]),
+        ("cancel #1045 and #W12345678", ["#1045", "#W12345678"]),
+        ("order number is 20488", ["#20488"]),
+        ("my order 1001 hasn't shipped", ["#1001"]),
+        ("I paid $1500 in 2023", []),
+    ],
+)
+def test_order_ids_are_normalised_with_hash(text: str, order_ids: list[str]) -> None:
+    assert extract_entities(text).order_ids == order_ids
+
+
+def test_emails_names_and_postcodes() -> None:
+    e = extract_entities("my name is Jane Doe, email Jane.Doe@Example.com, zip 90210")
+    assert e.emails == ["jane.doe@example.com"]
+    assert e.names == ["Jane Doe"]
+    assert e.zip_codes == ["90210"]
+    assert extract_entities("I'm Lisa Chen, 94107").names == ["Lisa Chen"]
+    assert extract_entities("Emma Wilson SW1A 1AA").zip_codes == ["SW1A 1AA"]
+    assert extract_entities("Emma Wilson SW1A 1AA").names == ["Emma Wilson"]
+    assert extract_entities("postcode 1011 AB").zip_codes == ["1011 AB"]
+    # An order number is not a postcode, and "I'm Sorry" is not a name.
+    assert extract_entities("order #77321").zip_codes == []
+    assert extract_entities("I'm Sorry but no").names == []
+
+
+def test_amounts_dates_options_products_reasons() -> None:
+    e = extract_entities("I paid $49.99 and 25 EUR on 3 March; return the blue hoodie in size M, it's too small")
+    assert e.amounts == ["49.99 USD", "25 EUR"]
+    assert "3 march" in e.dates
+    assert e.options == {"size": "M", "color": "blue"}
+    assert "blue hoodie" in e.products
+    assert e.reasons == ["wrong_size"]
+    reasons = extract_entities("cancel it, I ordered by mistake and no longer need it").reasons
+    assert reasons == ["no_longer_needed", "ordered_by_mistake"]
+    assert extract_entities("it arrived damaged").reasons == ["damaged"]
+    assert extract_entities("£20 back please").amounts == ["20 GBP"]
+
+
+# --- emotion --------------------------------------------------------------------------------------------------------
+
+
+def test_calm_message_has_no_emotion() -> None:
+    e = score_emotion("Could you tell me when my order will arrive?")
+    assert max(e.anger, e.frustration, e.sarcasm) < 0.3
+    assert e.signals == []
+
+
+def test_capitals_and_repeated_punctuation() -> None:
+    e = score_emotion("WHERE IS MY ORDER??? I'VE BEEN WAITING FOREVER!!!")
+    assert "all_caps" in e.signals and "repeated_punctuation" in e.signals
+    assert e.anger >= 0.6
+    # Acronyms are not shouting.
+    assert "all_caps" not in score_emotion("Can I get a VAT invoice as PDF?").signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["great, just great", "thanks for nothing", "oh wonderful, another delay", "love waiting 3 weeks for a parcel"],
+)
+def test_sarcasm_is_caught_and_flips_sentiment(text: str) -> None:
+    e = score_emotion(text)
+    assert e.sarcasm >= 0.6, e
+    assert e.sentiment < 0
+    assert {"sarcasm_phrase", "sarcasm_pattern"} & set(e.signals)
+
+
+def test_plain_thanks_is_not_sarcasm() -> None:
+    assert score_emotion("thanks a lot, that was really helpful").sarcasm == 0.0
+
+
+def test_repeat_request_from_words_and_from_history(analyser: LocalUnderstanding) -> None:
+    assert "repeat_request" in score_emotion("this is the third time I'm asking").signals
+    first = analyser.analyse("where is my order #W1112220?")
+    again = analyser.analyse("where is my order #W1112220??", history=["where is my order #W1112220?"])
+    assert "repeat_request" not in first.emotion.signals
+    assert "repeat_request" in again.emotion.signals
+    assert again.emotion.frustration > first.emotion.frustration
+
+
+def test_urgency() -> None:
+    assert score_emotion("I need this urgently, ASAP please").urgency >= 0.5
+    assert score_emotion("what colours does the mug come in").urgency == 0.0
+
+
+# --- segments, keywords, human request, language ---------------------------------------------------------------------
+
+
+def test_split_on_connectors_only() -> None:
+    assert split_requests("cancel order #W123 and also what's your return policy?") == [
+        "cancel order #W123",
+        "what's your return policy?",
+    ]
+    assert split_requests("Where is my parcel? Also, do you have a discount code?") == [
+        "Where is my parcel?",
+        "do you have a discount code?",
+    ]
+    assert split_requests("please cancel and refund my order") == ["please cancel and refund my order"]
+    assert split_requests("seriously?? where is it") == ["seriously?? where is it"]
+
+
+def test_multi_intent_message(analyser: LocalUnderstanding) -> None:
+    u = analyser.analyse("cancel order #W1234567 and also what's your return policy?")
+    assert u.intent == "cancel_order"
+    assert [s.intent for s in u.intents] == ["cancel_order", "refund_policy"]
+    assert u.entities.order_ids == ["#W1234567"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to talk to a human",
+        "can I speak to a real person?",
+        "transfer me to an agent",
+        "Ich möchte mit einem Mitarbeiter sprechen",
+        "je veux parler à un conseiller",
+    ],
+)
+def test_human_request_detected(text: str) -> None:
+    assert human_requested(text)
+
+
+def test_human_request_not_triggered_by_mentions() -> None:
+    assert not human_requested("your delivery agent was lovely")
+    assert not human_requested("where is my order?")
+
+
+def test_critical_keywords() -> None:
+    assert find_critical_keywords("I'm filing a formal complaint") == ["formal complaint"]
+    assert find_critical_keywords("I will sue you, my lawyer is ready") == ["legal action"]
+    assert find_critical_keywords("I'll do a chargeback with my bank") == ["chargeback"]
+    assert find_critical_keywords("this is fraud") == ["fraud"]
+    assert find_critical_keywords("delete my data under GDPR") == ["data protection"]
+    assert find_critical_keywords("cancel my subscription now") == ["cancel subscription"]
+    assert find_critical_keywords("where is my parcel") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Where is my order?", "en"),
+        ("Wo ist meine Bestellung?", "de"),
+        ("Où est ma commande ?", "fr"),
+        ("¿Dónde está mi pedido?", "es"),
+        ("Waar blijft mijn bestelling?", "nl"),
+        ("Dov'è il mio ordine?", "it"),
+    ],
+)
+def test_language_detection(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+# --- the analyser end to end ------------------------------------------------------------------------------------------
+
+
+def test_analyse_fills_every_part(analyser: LocalUnderstanding) -> None:
+    u = analyser.analyse("THIS IS RIDICULOUS!!! I want a refund for #W7712345 or I'm doing a chargeback")
+    assert u.intent == "refund_request"
+    assert 0.0 <= u.confidence <= 1.0
+    assert u.entities.order_ids == ["#W7712345"]
+    assert u.emotion.anger >= 0.6
+    assert u.critical_keywords == ["chargeback"]
+    assert not u.human_requested
+    assert u.text.startswith("THIS IS")
+
+
+def test_short_answers(analyser: LocalUnderstanding) -> None:
+    assert analyser.analyse("yes please").intent == "affirm"
+    assert analyser.analyse("no, don't").intent == "deny"
+    assert analyser.analyse("jane.doe@example.com").intent == "verify_identity"
+    assert analyser.analyse("Jane Doe, 90210").intent == "verify_identity"
+    assert analyser.analyse("").intent == "out_of_scope"
+
+
+def test_dev_split_accuracy_floor(dev_analyser: LocalUnderstanding) -> None:
+    report = evaluate(dev_analyser, load_cases("dev"))
+    assert report.intent_accuracy >= 0.93, report.summary()
+    assert report.escalation_recall >= 0.95, report.summary()
+    assert report.false_escalation_rate <= 0.05, report.summary()
+
+
+def test_confidence_is_calibrated_on_dev(dev_analyser: LocalUnderstanding) -> None:
+    stored = json.loads(CALIBRATION_PATH.read_text(encoding="utf-8"))
+    logits, labels = collect_logits(dev_analyser, load_cases("dev"))
+    report = calibration_report(logits, labels, dev_analyser.classifier.temperature)
+    assert dev_analyser.classifier.temperature == stored["temperature"]
+    # Expected calibration error: mean gap between confidence and accuracy, here under 5 points.
+    assert report["ece"] <= 0.05, report
+    assert report["ece"] <= calibration_report(logits, labels, 1.0)["ece"]
+    assert abs(report["mean_confidence"] - report["accuracy"]) <= 0.05, report
+    assert np.isfinite(report["nll"])
+
+
+# --- the LLM engine ---------------------------------------------------------------------------------------------------
+
+
+class _StructuredFake(GenericFakeChatModel):
+    """A chat model whose structured output is scripted: an Understanding, or an exception."""
+
+    answer: Any = None
+
+    def with_structured_output(self, schema: Any, **kwargs: Any) -> Any:
+        def respond(_: Any) -> Any:
+            if isinstance(self.answer, Exception):
+                raise self.answer
+            return self.answer
+
+        return RunnableLambda(respond)
+
+
+async def test_llm_result_is_kept_and_safety_flags_are_rechecked() -> None:
+    scripted = Understanding(intent="refund_request", confidence=0.8, critical_keywords=[])
+    model = _StructuredFake(messages=iter([]), answer=scripted)
+    u = await analyse_with_llm(model, "refund me or I'll file a chargeback, get me a human", ["hi"])
+    assert u.intent == "refund_request" and u.confidence == 0.8
+    assert u.critical_keywords == ["chargeback"]  # the model missed it, the pattern did not
+    assert u.human_requested
+    assert u.text.startswith("refund me")
+
+
+async def test_llm_failure_falls_back_to_the_local_engine() -> None:
+    model = _StructuredFake(messages=iter([]), answer=TimeoutError("endpoint down"))
+    u = await analyse_with_llm(model, "where is my order #W1234567?", [])
+    assert u.intent == "order_status"
+    assert u.entities.order_ids == ["#W1234567"]
+    assert FALLBACK_SIGNAL in u.emotion.signals
