@@ -185,16 +185,24 @@ def use_shop(db_url: str) -> None:
 
 def run(dataset: Path, out: Path, *, engine: str = "auto", db_url: str | None = None) -> dict[str, Any]:
     """Run a dataset file through the graph; write predictions to `out`; return the metrics."""
+    return asyncio.run(arun(dataset, out, engine=engine, db_url=db_url))
+
+
+async def arun(dataset: Path, out: Path, *, engine: str = "auto", db_url: str | None = None) -> dict[str, Any]:
+    """`run` for callers that already have an event loop (notebooks, servers)."""
     from shopdesk.bootstrap import ensure_ready
     from shopdesk.settings import get_settings
 
     conversations = load_dataset(dataset)
-    settings = ensure_ready(get_settings())
-    private_url, scratch = private_shop_copy(db_url or settings.shop_database_url)
+    settings = await asyncio.to_thread(ensure_ready, get_settings())
+    configured = settings.shop_database_url
+    private_url, scratch = private_shop_copy(db_url or configured)
     use_shop(private_url)
     try:
-        predictions = asyncio.run(run_dataset(conversations, Context(engine=engine)))
+        predictions = await run_dataset(conversations, Context(engine=engine))
     finally:
+        # Back to the shop this process was configured with; the private copy goes away.
+        use_shop(configured)
         if scratch:
             for leftover in scratch.iterdir():
                 leftover.unlink()

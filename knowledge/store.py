@@ -72,9 +72,11 @@ def make_client(chroma_path: Path | None = None, chroma_url: str | None = None) 
     if chroma_url:
         url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
         ssl = url.scheme == "https"
-        return chromadb.HttpClient(
-            host=url.hostname or "localhost", port=url.port or (443 if ssl else 8000), ssl=ssl, settings=settings
-        )
+        port = url.port or (443 if ssl else 8000)
+        netloc = url.netloc if url.port else f"{url.netloc}:{port}"
+        # Chroma keeps a path prefix (a server behind a proxy at /chroma) only when given the whole URL.
+        base = f"{url.scheme}://{netloc}{url.path.rstrip('/')}"
+        return chromadb.HttpClient(host=base, port=port, ssl=ssl, settings=settings)
     if chroma_path is None:
         raise ValueError("either a Chroma path or a Chroma URL is needed")
     chroma_path.mkdir(parents=True, exist_ok=True)
