@@ -4,11 +4,7 @@ back across a restart with nothing lost; every human decision becomes a labelled
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
@@ -23,6 +19,7 @@ from shopdesk.learning import export_dataset, load
 from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings
 from tests.support.app import copy_shop, shipped_order, use_app_settings
+from tests.support.processes import resume_in_new_process
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -112,33 +109,6 @@ async def test_every_part_of_a_message_is_answered_and_unknowns_are_not_invented
     assert ("don't have reliable information" in unknown.text and "colleague" in unknown.text) or (
         "I want to be sure I help with the right thing" in unknown.text
     )
-
-
-RESUME = """
-import asyncio, json, sys
-from shopdesk.conversations import Conversations
-from shopdesk.runtime import open_graph
-
-async def main():
-    async with open_graph() as graph:
-        turn = await Conversations(graph).resume(sys.argv[1], json.loads(sys.argv[2]))
-        print(json.dumps({"replies": turn.replies, "status": turn.status}))
-
-asyncio.run(main())
-"""
-
-
-def resume_in_new_process(thread_id: str, command: dict[str, Any]) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-c", RESUME, thread_id, json.dumps(command)],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 async def test_full_takeover_cycle_across_a_restart(app: Settings) -> None:

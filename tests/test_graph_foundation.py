@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +10,7 @@ from langchain_core.messages import ToolMessage
 from shopdesk.conversations import Conversations
 from shopdesk.runtime import open_graph
 from tests.support.app import copy_shop, shipped_order, use_app_settings
+from tests.support.processes import resume_in_new_process
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -61,21 +58,6 @@ async def test_verified_customer_cannot_read_someone_elses_order(app) -> None:  
         assert not any(t and t in turn.text for t in other_tracking)
 
 
-RESUME_SCRIPT = """
-import asyncio, json, sys
-from shopdesk.conversations import Conversations
-from shopdesk.runtime import open_graph
-
-async def main():
-    async with open_graph() as graph:
-        turn = await Conversations(graph).resume(sys.argv[1], {"action": "reply", "agent": "maria",
-                                                              "text": "Hi, Maria from the team here. I've got it."})
-        print(json.dumps({"replies": turn.replies, "status": turn.status}))
-
-asyncio.run(main())
-"""
-
-
 async def test_human_request_hands_off_and_a_reply_from_another_process_reaches_the_customer(app) -> None:  # type: ignore[no-untyped-def]
     async with open_graph(app) as graph:
         turn = await Conversations(graph).send("c3", "I want to talk to a real person please")
@@ -85,16 +67,9 @@ async def test_human_request_hands_off_and_a_reply_from_another_process_reaches_
         assert turn.replies and ("colleague" in turn.text.lower() or "person" in turn.text.lower())
 
     # A new process on the same checkpoint file, as after a restart of the server.
-    done = subprocess.run(
-        [sys.executable, "-c", RESUME_SCRIPT, "c3"],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=180,
+    resumed = resume_in_new_process(
+        "c3", {"action": "reply", "agent": "maria", "text": "Hi, Maria from the team here. I've got it."}
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    resumed = json.loads(done.stdout.strip().splitlines()[-1])
     assert resumed["status"] == "human"
     assert resumed["replies"][-1]["author"] == "agent:maria"
 

@@ -6,11 +6,8 @@ folder; nothing of the index touches the local data folder.
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,18 +22,14 @@ from knowledge.ingest import IndexReport, index_knowledge
 from knowledge.retriever import clear_retrievers, get_retriever
 from knowledge.store import collection_name, make_client
 from shopdesk.settings import Settings
+from tests.support.openai_stub import free_port
+from tests.support.processes import running_server
 
 CHROMA = Path(sys.executable).parent / "chroma"
 START_TIMEOUT_S = 60
 RETURN_WINDOW = "returns-policy#return-window"
 RETURN_WINDOW_FAQ = "faq#how-long-do-i-have-to-return-something"
 PREFIX = "/chroma"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass(frozen=True)
@@ -60,35 +53,10 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaSe
     folder = tmp_path_factory.mktemp("chroma-server")
     port = free_port()
     server = ChromaServer(url=f"http://127.0.0.1:{port}", port=port, path=folder / "db")
-    log_path = folder / "server.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [str(CHROMA), "run", "--path", str(server.path), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"chroma run exited with {process.returncode}:\n{log_path.read_text(errors='replace')}")
-            try:
-                if httpx.get(f"{server.url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"chroma run not up after {START_TIMEOUT_S} s:\n{log_path.read_text(errors='replace')}")
-            time.sleep(0.1)
+    command = [str(CHROMA), "run", "--path", str(server.path), "--host", "127.0.0.1", "--port", str(port)]
+    heartbeat = f"{server.url}/api/v2/heartbeat"
+    with running_server(command, heartbeat, folder / "server.log", timeout_s=START_TIMEOUT_S, start_new_session=True):
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

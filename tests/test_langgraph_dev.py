@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from langgraph_sdk import get_client
 
 from tests.support.app import copy_shop
 from tests.support.openai_stub import free_port
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.support.processes import REPO, running_server
 
 
 @pytest.fixture
@@ -32,35 +28,17 @@ def dev_server(tmp_path: Path, demo_db_url: str) -> Iterator[str]:
     }
     env.pop("OPENAI_API_KEY", None)
     env.pop("OPENAI_BASE_URL", None)
-    log = (tmp_path / "langgraph-dev.log").open("w")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "langgraph"), "dev", "--port", str(port), "--no-browser", "--no-reload"],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail("langgraph dev exited:\n" + (tmp_path / "langgraph-dev.log").read_text()[-3000:])
-            try:
-                if httpx.get(f"{url}/ok", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("langgraph dev did not start:\n" + (tmp_path / "langgraph-dev.log").read_text()[-3000:])
+    command = [
+        str(Path(sys.executable).parent / "langgraph"),
+        "dev",
+        "--port",
+        str(port),
+        "--no-browser",
+        "--no-reload",
+    ]
+    with running_server(command, f"{url}/ok", tmp_path / "langgraph-dev.log", cwd=REPO, env=env):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 async def test_studio_server_runs_a_turn_through_an_interrupt_and_its_resume(dev_server: str) -> None:
