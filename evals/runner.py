@@ -174,12 +174,12 @@ async def run_dataset(
 def use_shop(db_url: str) -> None:
     """Point this process's settings at another shop database (tools and nodes read the same settings)."""
     from graph.llm.factory import _build
-    from graph.services import _services
+    from graph.services import clear_services
     from shopdesk.settings import get_settings
 
     os.environ["SHOPDESK_DATABASE_URL"] = db_url
     get_settings.cache_clear()
-    _services.cache_clear()
+    clear_services()
     _build.cache_clear()
 
 

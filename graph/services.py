@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from shopdesk.profile import ShopProfile, load_profile
@@ -27,12 +26,19 @@ class Services:
         return get_retriever(self.settings, self.shop_id)
 
 
-@lru_cache(maxsize=16)
-def _services(shop_id: str, settings_id: int) -> Services:
-    settings = get_settings()
-    return Services(settings=settings, shop_id=shop_id, profile=load_profile(shop_id, settings.profiles_dir))
+_cache: dict[tuple[str, int], Services] = {}
 
 
 def get_services(shop_id: str) -> Services:
+    """The services of a shop under the current settings (a new Settings object, e.g. in tests, gets new ones)."""
     settings = get_settings()
-    return _services(shop_id, id(settings))
+    key = (shop_id, id(settings))
+    found = _cache.get(key)
+    if found is None or found.settings is not settings:
+        found = Services(settings=settings, shop_id=shop_id, profile=load_profile(shop_id, settings.profiles_dir))
+        _cache[key] = found
+    return found
+
+
+def clear_services() -> None:
+    _cache.clear()

@@ -63,10 +63,10 @@ def env(demo_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     monkeypatch.setenv("SHOPDESK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("SHOPDESK_ENGINE", "local")
     shopdesk.settings.get_settings.cache_clear()
-    graph.services._services.cache_clear()
+    graph.services.clear_services()
     yield Env(db_url=db_url, data_dir=tmp_path / "data", server=server_settings())
     shopdesk.settings.get_settings.cache_clear()
-    graph.services._services.cache_clear()
+    graph.services.clear_services()
 
 
 @pytest.fixture

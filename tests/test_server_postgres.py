@@ -21,10 +21,10 @@ def pg_env(pg_url: str, tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("SHOPDESK_DATA_DIR", str(tmp_path_factory.mktemp("pg-data")))
     monkeypatch.setenv("SHOPDESK_ENGINE", "local")
     shopdesk.settings.get_settings.cache_clear()
-    graph.services._services.cache_clear()
+    graph.services.clear_services()
     yield pg_url
     shopdesk.settings.get_settings.cache_clear()
-    graph.services._services.cache_clear()
+    graph.services.clear_services()
 
 
 def test_handoff_survives_a_restart_on_postgres(pg_env: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -68,8 +67,7 @@ def summarise(state: SupportState) -> str:
     """A few lines a person can read in ten seconds: who, what, how they feel, why they are here."""
     customer = state.customer
     who = f"{customer['name']} ({customer['id']}, verified)" if customer else "An unverified customer"
-    intents = Counter(str(m.get("intent")) for m in [state.understanding] if m.get("intent"))
-    wants = state.dialogue.get("intent") or next(iter(intents), "unknown")
+    wants = state.dialogue.get("intent") or state.understanding.get("intent") or "unknown"
     order = state.dialogue.get("slots", {}).get("order_id")
     peak = max(
         (max(e.get("anger", 0), e.get("frustration", 0), e.get("sarcasm", 0)) for e in state.emotion_history), default=0

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from graph.llm.factory import _build
-from graph.services import _services
+from graph.services import clear_services
 from shop.db import session_factory
 from shop.models import Fulfillment, Order, OrderStatus
 from shopdesk.settings import Settings, get_settings
@@ -33,7 +33,7 @@ def use_app_settings(monkeypatch: pytest.MonkeyPatch, data_dir: Path, db_url: st
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     get_settings.cache_clear()
-    _services.cache_clear()
+    clear_services()
     _build.cache_clear()
     return get_settings()
 
