@@ -3,30 +3,79 @@
 It fills slots across turns (the order id given two messages ago still counts), verifies the customer before any
 personal data, reads before it writes, and proposes writes only with every argument known, so that the graph can
 list the details and ask the customer to confirm.
+
+Every tool has its flow: order status and lists, refund and return status, cancel (order id + reason), return
+(eligible items, original payment), the shipping address of a pending order and the account's default address
+(free-text addresses, see graph.llm.addresses), items of a pending order and exchanges of a delivered one (the item,
+then the product's variants, then the payment method for a difference), the payment method of a pending order,
+voucher codes, and goodwill credit for a late or damaged delivery. A flow re-reads the order in the turn it writes,
+so the reply and the critique have this turn's evidence, and says so when the order's status rules the change out
+rather than letting the write fail. The shop's rules stay in the tools: their refusals reach the customer as worded.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.messages import AnyMessage, HumanMessage, ToolMessage
 
+from graph.llm.addresses import looks_like_address, missing, parse_address
+from graph.llm.matching import (
+    GOODWILL_CUE,
+    goodwill_reason,
+    matching_items,
+    matching_methods,
+    matching_variants,
+    option_values,
+    options_in,
+    original_payment_method,
+    paid_methods,
+    payment_mention,
+    voucher_code,
+)
 from graph.state import SupportState
+from shopdesk.profile import ShopProfile
 
 # Tool names, as the tools package registers them.
 FIND_BY_EMAIL = "find_customer_by_email"
 FIND_BY_NAME_ZIP = "find_customer_by_name_zip"
 ORDER_DETAILS = "get_order_details"
 LIST_ORDERS = "list_recent_orders"
+CUSTOMER_DETAILS = "get_customer_details"
 RETURN_STATUS = "get_return_status"
+RETURN_ELIGIBILITY = "check_return_eligibility"
+PRODUCT_DETAILS = "get_product_details"
+SUGGEST_PRODUCTS = "suggest_products"
+CHECK_VOUCHER = "check_voucher"
 CANCEL_ORDER = "cancel_order"
 RETURN_ITEMS = "return_items"
-RETURN_ELIGIBILITY = "check_return_eligibility"
+MODIFY_ADDRESS = "modify_order_address"
+MODIFY_DEFAULT_ADDRESS = "modify_default_address"
+MODIFY_ITEMS = "modify_order_items"
+MODIFY_PAYMENT = "modify_order_payment"
+EXCHANGE_ITEMS = "exchange_items"
+ISSUE_GOODWILL = "issue_goodwill_credit"
 IDENTITY_TOOLS = frozenset({FIND_BY_EMAIL, FIND_BY_NAME_ZIP})
+ADDRESS_FIELDS = ("address1", "address2", "city", "state", "country", "zip")
 
-# Intents that touch a customer's own data: nothing happens before the customer is verified.
+# The policy's own readings of a request, finer than the classifier's intents: the gate routes them to the tools.
+CHANGE_DEFAULT_ADDRESS = "change_default_address"
+CHANGE_ITEMS = "change_items"
+CHANGE_PAYMENT = "change_payment"
+VOUCHER_CHECK = "voucher_check"
+GOODWILL = "goodwill"
+# Flows that change an order: their replies describe the order in one line, not with its tracking.
+ORDER_CHANGES = frozenset({"change_address", CHANGE_ITEMS, CHANGE_PAYMENT, "change_order"})
+
+# Requests that refine one another ("change my order" -> "the size"): they share what was collected.
+CHANGE_FAMILY = frozenset({"change_order", "change_address", CHANGE_DEFAULT_ADDRESS, CHANGE_ITEMS, CHANGE_PAYMENT})
+
+# Intents the tools serve (the gate sends them to act). All but the voucher check touch a customer's own data, so
+# nothing happens before the customer is verified.
 PERSONAL_INTENTS = frozenset(
     {
         "order_status",
@@ -39,6 +88,11 @@ PERSONAL_INTENTS = frozenset(
         "refund_status",
         "invoice",
         "payment_issue",
+        CHANGE_DEFAULT_ADDRESS,
+        CHANGE_ITEMS,
+        CHANGE_PAYMENT,
+        VOUCHER_CHECK,
+        GOODWILL,
     }
 )
 # Answers to the bot's own questions: they continue the intent in progress rather than start a new one.
@@ -46,6 +100,23 @@ CONTINUATION_INTENTS = frozenset({"verify_identity", "affirm", "deny"})
 # A policy question that names one of the customer's orders is a question about that order.
 ABOUT_AN_ORDER = {"refund_policy": "return_request", "delivery_options": "order_status"}
 CANCEL_REASONS = {"no_longer_needed": "no longer needed", "ordered_by_mistake": "ordered by mistake"}
+# Slots that belong to one request; a new request starts without them (identity and the order id carry over).
+FLOW_SLOTS = (
+    "address",
+    "options",
+    "option_values",
+    "item_id",
+    "product_id",
+    "payment",
+    "voucher_code",
+    "amount",
+    "goodwill_reason",
+)
+DEFAULT_ADDRESS_CUE = re.compile(r"\b(default|account|profile|on\s+file|billing|i(?:'ve|\s+have)?\s+moved)\b", re.I)
+# Requests that name a late parcel and a voucher but want something else done.
+NOT_GOODWILL = frozenset({"cancel_order", "return_request", "exchange_request", "change_address", "change_order"})
+# A goodwill credit the bot offers when the customer names no amount, if the profile allows that much.
+DEFAULT_GOODWILL = 10.0
 
 
 @dataclass
@@ -63,6 +134,8 @@ class Plan:
     reads: list[dict[str, Any]] = field(default_factory=list)
     write: dict[str, Any] | None = None
     awaiting: str | None = None
+    # Something the reply must say that no tool result says by itself: {"code": ..., facts the reply may state}.
+    notice: dict[str, Any] | None = None
 
 
 def turn_messages(messages: list[AnyMessage]) -> list[AnyMessage]:
@@ -86,14 +159,42 @@ def tool_results(messages: list[AnyMessage]) -> list[ToolResult]:
     return results
 
 
-def fills_awaited_slot(awaiting: str | None, entities: dict[str, Any]) -> bool:
+def customer_turns(messages: list[AnyMessage]) -> int:
+    return sum(isinstance(m, HumanMessage) for m in messages)
+
+
+def last_text(state: SupportState) -> str:
+    for message in reversed(state.messages):
+        if isinstance(message, HumanMessage):
+            return str(message.content)
+    return str(state.understanding.get("text", ""))
+
+
+def fills_awaited_slot(
+    awaiting: str | None, entities: dict[str, Any], text: str = "", slots: dict[str, Any] | None = None
+) -> bool:
     """Whether this message answers the question we asked (an email after "please verify", an order id...)."""
     if awaiting == "identity":
         return bool(entities.get("emails") or (entities.get("names") and entities.get("zip_codes")))
     if awaiting == "order_id":
-        return bool(entities.get("order_ids"))
+        return bool(entities.get("order_ids")) or bool(DEFAULT_ADDRESS_CUE.search(text))
     if awaiting == "cancel_reason":
         return any(reason in CANCEL_REASONS for reason in entities.get("reasons", []))
+    if awaiting == "address":
+        partial = (slots or {}).get("address")
+        return looks_like_address(text) or bool(
+            partial and len(missing(_completed(partial, text))) < len(missing(partial))
+        )
+    if awaiting == "item":
+        return bool(entities.get("products") or entities.get("options"))
+    if awaiting == "options":
+        return bool(entities.get("options") or options_in(text, (slots or {}).get("option_values") or {}))
+    if awaiting == "payment_method":
+        return payment_mention(text) is not None
+    if awaiting == "voucher_code":
+        return voucher_code(text) is not None
+    if awaiting == "change_what":
+        return bool(entities.get("options") or entities.get("products") or payment_mention(text))
     return False
 
 
@@ -103,42 +204,125 @@ def is_continuation(state: SupportState) -> bool:
         return False
     understood = str(state.understanding.get("intent", ""))
     entities = state.understanding.get("entities", {})
-    return understood in CONTINUATION_INTENTS or fills_awaited_slot(state.dialogue.get("awaiting"), entities)
+    if state.dialogue.get("intent") == VOUCHER_CHECK and voucher_code(last_text(state)):
+        return True  # "and SUMMER10?" after a code was checked
+    return understood in CONTINUATION_INTENTS or fills_awaited_slot(
+        state.dialogue.get("awaiting"), entities, last_text(state), state.dialogue.get("slots")
+    )
+
+
+def refine(understood: str, state: SupportState) -> str:
+    """The classifier's intent, read more finely from the message: which change, a code to check, a goodwill ask."""
+    text = last_text(state)
+    entities = state.understanding.get("entities", {})
+    goodwill_asked = GOODWILL_CUE.search(text) and goodwill_reason(text, entities.get("reasons", []))
+    if goodwill_asked and understood not in NOT_GOODWILL:
+        return GOODWILL
+    if understood == "discount_voucher" and voucher_code(text):
+        return VOUCHER_CHECK
+    if understood == "change_address":
+        return (
+            CHANGE_DEFAULT_ADDRESS if DEFAULT_ADDRESS_CUE.search(text) and not entities.get("order_ids") else understood
+        )
+    paying = re.search(r"\b(pay|paid|switch|use|instead|change|charge)\b", text, re.IGNORECASE)
+    if understood in ("change_order", "payment_issue", "exchange_request") and payment_mention(text) and paying:
+        return CHANGE_PAYMENT
+    if understood in ("change_order", "exchange_request") and (
+        entities.get("options") or understood == "exchange_request"
+    ):
+        return CHANGE_ITEMS
+    if understood == "change_order" and entities.get("products"):
+        return CHANGE_ITEMS
+    moving = re.search(r"\b(ship|send|deliver|change|update)\b", text, re.IGNORECASE)
+    if understood in ("change_order", "order_status") and moving and looks_like_address(text):
+        return "change_address"
+    return understood
 
 
 def active_intent(state: SupportState) -> str:
     understood = str(state.understanding.get("intent", "out_of_scope"))
     in_progress = state.dialogue.get("intent")
+    awaiting = state.dialogue.get("awaiting")
     if in_progress and any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
         # Mid-way through this turn's tool loop: the intent chosen at its first step stands.
         return str(in_progress)
+    if in_progress == "change_address" and awaiting == "order_id" and DEFAULT_ADDRESS_CUE.search(last_text(state)):
+        return CHANGE_DEFAULT_ADDRESS
+    if in_progress == "change_order" and awaiting == "change_what":
+        # "What would you like to change?" is answered by the change itself.
+        entities = state.understanding.get("entities", {})
+        text = last_text(state)
+        if payment_mention(text):
+            return CHANGE_PAYMENT
+        if entities.get("options") or entities.get("products"):
+            return CHANGE_ITEMS
+        if looks_like_address(text) or understood == "change_address":
+            return "change_address"
     if in_progress and is_continuation(state):
         return str(in_progress)
-    if in_progress and state.dialogue.get("awaiting") and state.understanding.get("confidence", 0) < 0.6:
+    if in_progress and awaiting and state.understanding.get("confidence", 0) < 0.6:
         # An unsure reading while we wait for an answer is more likely the answer than a new request.
         return str(in_progress)
+    refined = refine(understood, state)
+    if refined != understood:
+        return refined
     if understood in ABOUT_AN_ORDER and state.understanding.get("entities", {}).get("order_ids"):
         return ABOUT_AN_ORDER[understood]
     return understood
 
 
-def merged_slots(state: SupportState) -> dict[str, Any]:
+def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, Any]:
     """Slots remembered from earlier turns, overwritten by what this message says."""
     slots = dict(state.dialogue.get("slots", {}))
+    previous = state.dialogue.get("intent")
+    related = previous in CHANGE_FAMILY and intent in CHANGE_FAMILY
+    if intent is not None and intent != previous and not related:
+        # A new request: what the last one collected (an address, options...) does not carry over.
+        slots = {k: v for k, v in slots.items() if k not in FLOW_SLOTS}
     entities = state.understanding.get("entities", {})
+    text = last_text(state)
     if entities.get("order_ids"):
+        if entities["order_ids"][0] != slots.get("order_id"):
+            slots = {k: v for k, v in slots.items() if k not in ("item_id", "product_id")}
         slots["order_id"] = entities["order_ids"][0]
     if entities.get("emails"):
         slots["email"] = entities["emails"][0]
     if entities.get("names"):
         slots["name"] = entities["names"][0]
-    if entities.get("zip_codes"):
+    if entities.get("zip_codes") and not looks_like_address(text):
         slots["zip"] = entities["zip_codes"][0]
     for reason in entities.get("reasons", []):
         if reason in CANCEL_REASONS:
             slots["cancel_reason"] = CANCEL_REASONS[reason]
         slots.setdefault("reason", reason.replace("_", " "))
+    named = {**entities.get("options", {}), **options_in(text, slots.get("option_values") or {})}
+    if named:
+        slots["options"] = {**slots.get("options", {}), **named}
+    if entities.get("products"):
+        slots["products"] = list(entities["products"])
+    if looks_like_address(text):
+        found = parse_address(text)
+        earlier = slots.get("address") or {}
+        slots["address"] = {k: found.get(k) or (earlier.get(k, "") if not found["address1"] else "") for k in found}
+    elif slots.get("address") and missing(slots["address"]):
+        # "Germany" after "which country?": fill the gap in the address we have.
+        slots["address"] = _completed(slots["address"], text)
+    if mention := payment_mention(text):
+        slots["payment"] = mention
+    if code := voucher_code(text):
+        slots["voucher_code"] = code
+    if entities.get("amounts"):
+        with contextlib.suppress(ValueError):
+            slots["amount"] = float(str(entities["amounts"][0]).split()[0])
+    if reason := goodwill_reason(text, entities.get("reasons", [])):
+        slots["goodwill_reason"] = reason
     return slots
+
+
+def _completed(address: dict[str, str], text: str) -> dict[str, str]:
+    """The address with the gaps that ``text`` fills ("France", "75001") filled."""
+    fill = parse_address(f"{address.get('address1', '')}, {text}")
+    return {k: address.get(k) or fill.get(k, "") for k in fill}
 
 
 def _identity_call(slots: dict[str, Any]) -> dict[str, Any] | None:
@@ -157,14 +341,50 @@ def _done(results: list[ToolResult], name: str) -> ToolResult | None:
     return next((r for r in reversed(results) if r.name == name), None)
 
 
-def plan_next(state: SupportState) -> Plan:
+def _read(plan: Plan, results: list[ToolResult], name: str, args: dict[str, Any]) -> ToolResult | None:
+    """This turn's result of a read, or None after adding the read to the plan."""
+    done = _done(results, name)
+    if done is None:
+        plan.reads.append({"name": name, "args": args})
+    return done
+
+
+def _order(plan: Plan, results: list[ToolResult]) -> dict[str, Any] | None:
+    """The order the request is about, read this turn (so the reply and the critique have it as evidence).
+
+    Without an order id: list the customer's orders and ask. An order the tools refuse (not found, another
+    customer's) is forgotten, its refusal is shown, and the customer is asked again.
+    """
+    details = _done(results, ORDER_DETAILS)
+    if details is not None and not details.ok:
+        plan.slots.pop("order_id", None)
+    order_id = plan.slots.get("order_id")
+    if not order_id:
+        _read(plan, results, LIST_ORDERS, {})
+        plan.awaiting = "order_id"
+        return None
+    details = _read(plan, results, ORDER_DETAILS, {"order_id": order_id})
+    return details.data if details is not None and isinstance(details.data, dict) else None
+
+
+def _not_allowed(plan: Plan, order: dict[str, Any], doing: str, allowed: tuple[str, ...] = ("pending",)) -> bool:
+    if order.get("status") in allowed:
+        return False
+    plan.notice = {"code": "wrong_status", "order_id": order.get("order_id"), "status": order.get("status")}
+    plan.notice |= {"doing": doing, "allowed": list(allowed)}
+    return True
+
+
+def plan_next(state: SupportState, profile: ShopProfile | None = None) -> Plan:
     intent = active_intent(state)
-    slots = merged_slots(state)
+    slots = merged_slots(state, intent)
     plan = Plan(intent=intent, slots=slots)
     results = tool_results(state.messages)
 
     if intent not in PERSONAL_INTENTS:
         return plan
+    if intent == VOUCHER_CHECK:
+        return _voucher_check(plan, results, state.customer)
 
     if not state.customer:
         identity = _identity_call(slots)
@@ -176,8 +396,45 @@ def plan_next(state: SupportState) -> Plan:
             plan.awaiting = "identity"
         return plan
 
+    if intent == CHANGE_DEFAULT_ADDRESS:
+        return _default_address(plan)
+    if intent == "change_address":
+        return _order_address(plan, results)
+    if intent == CHANGE_ITEMS:
+        return _change_items(plan, results, last_text(state))
+    if intent == CHANGE_PAYMENT:
+        return _change_payment(plan, results)
+    if intent == GOODWILL:
+        return _goodwill(plan, results, profile)
+    if intent == "refund_request":
+        order = _order(plan, results)
+        if order is None:
+            return plan
+        if order.get("status") == "delivered":
+            # A refund for delivered goods is a return.
+            plan.intent = "return_request"
+            return _return(plan, results, state)
+        if order.get("status") == "pending":
+            # Not shipped yet: cancelling it is how the money comes back.
+            plan.intent = "cancel_order"
+            if plan.slots.get("cancel_reason"):
+                args = {"order_id": order.get("order_id"), "reason": plan.slots["cancel_reason"]}
+                plan.write = {"name": CANCEL_ORDER, "args": args}
+                return plan
+            plan.awaiting = "cancel_reason"
+            plan.notice = {"code": "refund_means_cancel", "order_id": order.get("order_id")}
+            return plan
+        plan.intent = "refund_status"
+        _read(plan, results, RETURN_STATUS, {"order_id": order.get("order_id")})
+        return plan
+
     order_id = slots.get("order_id")
-    if intent in ("order_status", "invoice", "payment_issue", "change_order", "change_address", "exchange_request"):
+    if intent == "change_order":
+        order = _order(plan, results)
+        if order is not None and not _not_allowed(plan, order, "changed"):
+            plan.awaiting = "change_what"
+        return plan
+    if intent in ("order_status", "invoice", "payment_issue"):
         if order_id and not _done(results, ORDER_DETAILS):
             plan.reads.append({"name": ORDER_DETAILS, "args": {"order_id": order_id}})
         elif not order_id and not _done(results, LIST_ORDERS):
@@ -186,7 +443,7 @@ def plan_next(state: SupportState) -> Plan:
             plan.awaiting = "order_id"
         return plan
 
-    if intent in ("refund_status", "refund_request"):
+    if intent == "refund_status":
         if not order_id:
             if not _done(results, LIST_ORDERS):
                 plan.reads.append({"name": LIST_ORDERS, "args": {}})
@@ -214,21 +471,26 @@ def plan_next(state: SupportState) -> Plan:
                 plan.reads.append({"name": LIST_ORDERS, "args": {}})
             plan.awaiting = "order_id"
             return plan
-        details, eligibility = _done(results, ORDER_DETAILS), _done(results, RETURN_ELIGIBILITY)
-        if details is None:
-            plan.reads.append({"name": ORDER_DETAILS, "args": {"order_id": order_id}})
-        if eligibility is None:
-            plan.reads.append({"name": RETURN_ELIGIBILITY, "args": {"order_id": order_id}})
-        if plan.reads:
-            return plan
-        assert details is not None and eligibility is not None
-        if not (details.ok and eligibility.ok) or not isinstance(eligibility.data, dict):
-            return plan
-        args = _return_args(details.data, eligibility.data, state)
-        if eligibility.data.get("eligible") and args["item_ids"]:
-            plan.write = {"name": RETURN_ITEMS, "args": args}
-        return plan
+        return _return(plan, results, state)
 
+    return plan
+
+
+def _return(plan: Plan, results: list[ToolResult], state: SupportState) -> Plan:
+    order_id = plan.slots["order_id"]
+    details, eligibility = _done(results, ORDER_DETAILS), _done(results, RETURN_ELIGIBILITY)
+    if details is None:
+        plan.reads.append({"name": ORDER_DETAILS, "args": {"order_id": order_id}})
+    if eligibility is None:
+        plan.reads.append({"name": RETURN_ELIGIBILITY, "args": {"order_id": order_id}})
+    if plan.reads:
+        return plan
+    assert details is not None and eligibility is not None
+    if not (details.ok and eligibility.ok) or not isinstance(eligibility.data, dict):
+        return plan
+    args = _return_args(details.data, eligibility.data, state)
+    if eligibility.data.get("eligible") and args["item_ids"]:
+        plan.write = {"name": RETURN_ITEMS, "args": args}
     return plan
 
 
@@ -238,10 +500,154 @@ def _return_args(order: dict[str, Any], eligibility: dict[str, Any], state: Supp
     items = [i for i in order.get("items", []) if i.get("item_id") not in final_sale]
     mentioned = [str(p).lower() for p in state.understanding.get("entities", {}).get("products", [])]
     chosen = [i for i in items if any(m in str(i.get("name", "")).lower() for m in mentioned)] or items
-    payments = order.get("payment_history") or []
-    original = next((p.get("payment_method_id") for p in payments if p.get("transaction_type") == "payment"), None)
     return {
         "order_id": order.get("order_id"),
         "item_ids": [i.get("item_id") for i in chosen],
-        "payment_method_id": original,
+        "payment_method_id": original_payment_method(order),
     }
+
+
+# --------------------------------------------------------------------------------------------- the change flows
+
+
+def _default_address(plan: Plan) -> Plan:
+    address = plan.slots.get("address")
+    if not address or missing(address):
+        plan.awaiting = "address"
+        return plan
+    plan.write = {"name": MODIFY_DEFAULT_ADDRESS, "args": {key: address.get(key, "") for key in ADDRESS_FIELDS}}
+    return plan
+
+
+def _order_address(plan: Plan, results: list[ToolResult]) -> Plan:
+    order = _order(plan, results)
+    if order is None or _not_allowed(plan, order, "shipped to another address"):
+        return plan
+    address = plan.slots.get("address")
+    if not address or missing(address):
+        plan.awaiting = "address"
+        return plan
+    args = {"order_id": order.get("order_id"), **{key: address.get(key, "") for key in ADDRESS_FIELDS}}
+    plan.write = {"name": MODIFY_ADDRESS, "args": args}
+    return plan
+
+
+def _change_items(plan: Plan, results: list[ToolResult], text: str) -> Plan:
+    """Another option of the same product: modify a pending order, exchange a delivered one."""
+    order = _order(plan, results)
+    if order is None or _not_allowed(plan, order, "changed or exchanged", ("pending", "delivered")):
+        return plan
+    items = order.get("items", [])
+    # Several units of one variant are one choice: the first unit is changed.
+    chosen = [i for i in items if i.get("item_id") == plan.slots.get("item_id")][:1]
+    if not chosen:
+        chosen = matching_items(items, list(plan.slots.get("products", [])))
+    if len(chosen) != 1:
+        plan.slots.pop("item_id", None)
+        plan.awaiting = "item"
+        return plan
+    item = chosen[0]
+    plan.slots["item_id"], plan.slots["product_id"] = item.get("item_id"), item.get("product_id")
+    product = _read(plan, results, PRODUCT_DETAILS, {"product_id": item.get("product_id")})
+    if product is None or not product.ok or not isinstance(product.data, dict):
+        return plan
+    plan.slots["option_values"] = option_values(product.data)
+    # Read the message again against this product's own options ("300 ml" is its volume, "Stone" its colour).
+    wanted = {**(plan.slots.get("options") or {}), **options_in(text, plan.slots["option_values"])}
+    if wanted:
+        plan.slots["options"] = wanted
+    if not wanted:
+        plan.awaiting = "options"
+        return plan
+    variants, relevant = matching_variants(product.data, item, wanted)
+    if len(variants) != 1 or variants[0].get("item_id") == item.get("item_id"):
+        code = "same_variant" if variants and variants[0].get("item_id") == item.get("item_id") else "no_variant"
+        if len(variants) > 1:
+            code = "several_variants"
+        plan.notice = {"code": code, "wanted": relevant or wanted, "name": item.get("name")}
+        plan.slots.pop("options", None)
+        plan.awaiting = "options"
+        return plan
+    method = _payment_method(plan, results, order)
+    if method is None:
+        return plan
+    difference = float(variants[0].get("price") or 0) - float(item.get("price") or 0)
+    if difference > 0 and method.startswith("gift_card"):
+        # A gift card pays a difference at once and must cover it: check before proposing what would be refused.
+        customer = _read(plan, results, CUSTOMER_DETAILS, {})
+        if customer is None or not isinstance(customer.data, dict):
+            return plan
+        card: dict[str, Any] = next((m for m in customer.data.get("payment_methods", []) if m.get("id") == method), {})
+        if float(card.get("balance") or 0) < difference:
+            plan.notice = {"code": "gift_card_short", "label": card.get("label", "your gift card")}
+            plan.slots.pop("payment", None)
+            plan.awaiting = "payment_method"
+            return plan
+    name = MODIFY_ITEMS if order.get("status") == "pending" else EXCHANGE_ITEMS
+    args = {"order_id": order.get("order_id"), "item_ids": [item.get("item_id")]}
+    plan.write = {
+        "name": name,
+        "args": args | {"new_item_ids": [variants[0].get("item_id")], "payment_method_id": method},
+    }
+    return plan
+
+
+def _payment_method(plan: Plan, results: list[ToolResult], order: dict[str, Any]) -> str | None:
+    """The method the customer named (read from their profile), or else the order's original one."""
+    mention = plan.slots.get("payment")
+    if not mention:
+        return original_payment_method(order)
+    customer = _read(plan, results, CUSTOMER_DETAILS, {})
+    if customer is None or not customer.ok or not isinstance(customer.data, dict):
+        return None
+    found = matching_methods(customer.data.get("payment_methods", []), mention)
+    if len(found) == 1:
+        return str(found[0]["id"])
+    plan.notice = {"code": "no_such_method" if not found else "several_methods", "kind": mention.get("kind")}
+    plan.slots.pop("payment", None)
+    plan.awaiting = "payment_method"
+    return None
+
+
+def _change_payment(plan: Plan, results: list[ToolResult]) -> Plan:
+    order = _order(plan, results)
+    if order is None or _not_allowed(plan, order, "paid with another method"):
+        return plan
+    if not plan.slots.get("payment"):
+        _read(plan, results, CUSTOMER_DETAILS, {})
+        plan.awaiting = "payment_method"
+        return plan
+    method = _payment_method(plan, results, order)
+    if method is None:
+        return plan
+    if method in paid_methods(order):
+        plan.notice = {"code": "already_paid_with", "order_id": order.get("order_id")}
+        return plan
+    plan.write = {"name": MODIFY_PAYMENT, "args": {"order_id": order.get("order_id"), "payment_method_id": method}}
+    return plan
+
+
+def _goodwill(plan: Plan, results: list[ToolResult], profile: ShopProfile | None) -> Plan:
+    """A goodwill credit for a late or damaged delivery: the order first, then the credit (limits in the tool)."""
+    order = _order(plan, results)
+    if order is None:
+        return plan
+    limit = float(profile.refunds.goodwill_max_amount) if profile is not None else DEFAULT_GOODWILL
+    amount = float(plan.slots.get("amount") or min(DEFAULT_GOODWILL, limit))
+    reason = str(plan.slots.get("goodwill_reason") or "service issue")
+    plan.write = {"name": ISSUE_GOODWILL, "args": {"amount": amount, "reason": reason}}
+    return plan
+
+
+def _voucher_check(plan: Plan, results: list[ToolResult], customer: dict[str, Any] | None) -> Plan:
+    identity = _identity_call(plan.slots) if customer is None else None
+    if identity and not (_done(results, FIND_BY_EMAIL) or _done(results, FIND_BY_NAME_ZIP)):
+        # A personal voucher is only shown to its owner: verify first when the customer has told us who they are.
+        plan.reads.append(identity)
+        return plan
+    code = plan.slots.get("voucher_code")
+    if not code:
+        plan.awaiting = "voucher_code"
+        return plan
+    _read(plan, results, CHECK_VOUCHER, {"code": code})
+    return plan

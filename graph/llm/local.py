@@ -9,13 +9,15 @@ from typing import Any, cast
 from langchain_core.messages import AIMessage, HumanMessage
 
 from graph.llm import responses
+from graph.llm.addresses import one_line
 from graph.llm.critic import strip_unsupported
-from graph.llm.dialogue import PERSONAL_INTENTS, plan_next, tool_results
+from graph.llm.dialogue import PERSONAL_INTENTS, customer_turns, plan_next, tool_results
 from graph.llm.engine import Critique, Draft
 from graph.nlu.schema import Understanding
 from graph.services import Services
 from graph.state import Status, SupportState
 
+PRODUCT_INTENTS = frozenset({"product_question", "product_recommendation"})
 EMPATHY_OPENER = "I'm sorry about the trouble, and I understand how frustrating this is."
 
 
@@ -33,11 +35,18 @@ class LocalEngine:
         return await asyncio.to_thread(lambda: get_local_understanding().analyse(text, history))
 
     async def plan(self, state: SupportState, services: Services) -> AIMessage:
-        plan = plan_next(state)
+        plan = plan_next(state, services.profile)
         calls = [_call(read["name"], read["args"]) for read in plan.reads]
         if plan.write and not calls:
             calls.append(_call(plan.write["name"], plan.write["args"]))
-        dialogue = {"intent": plan.intent, "slots": plan.slots, "awaiting": plan.awaiting}
+        dialogue = {
+            "intent": plan.intent,
+            "slots": plan.slots,
+            "awaiting": plan.awaiting,
+            # Said in this turn's reply only: the turn it belongs to is remembered with it.
+            "notice": plan.notice,
+            "notice_turn": customer_turns(state.messages),
+        }
         return AIMessage(content="", tool_calls=calls, additional_kwargs={"dialogue": dialogue})
 
     async def draft(self, state: SupportState, services: Services) -> Draft:
@@ -66,10 +75,14 @@ class LocalEngine:
                 awaiting="clarification",
             )
 
-        sentences, cited = responses.describe_tool_results(results)
+        sentences, cited = responses.describe_tool_results(results, intent)
+        notice = state.dialogue.get("notice")
+        if notice and state.dialogue.get("notice_turn") == customer_turns(state.messages):
+            sentences.append(responses.describe_notice(notice))
         awaiting = state.dialogue.get("awaiting")
         if awaiting:
-            sentences.append(responses.ask_for(str(awaiting), results, profile))
+            slots = state.dialogue.get("slots", {})
+            sentences.append(responses.ask_for(str(awaiting), results, profile, slots, intent))
         if sentences:
             return Draft("\n\n".join(sentences), cited=cited, awaiting=awaiting)
 
@@ -86,20 +99,51 @@ class LocalEngine:
 
             answer = grounded_answer(_last_customer_text(state), cast(list[Evidence], docs), [f["data"] for f in facts])
             if answer.supported:
-                return Draft(answer.text, cited=list(answer.cited_ids))
+                text = answer.text
+                if intent in PRODUCT_INTENTS and facts:
+                    text += _suggestions(services, str(facts[0]["data"].get("product_id", "")))
+                return Draft(text, cited=list(answer.cited_ids))
         if intent in PERSONAL_INTENTS:
             return Draft("I couldn't complete that just now. " + responses.OFFER_PERSON)
         return responses.not_covered()
 
     async def rewrite(self, state: SupportState, services: Services, critique: Critique) -> Draft:
+        return await asyncio.to_thread(self._rewrite, state, services, critique)
+
+    def _rewrite(self, state: SupportState, services: Services, critique: Critique) -> Draft:
+        """Rebuild from templates: keep what the evidence backs, add what was missing, soften where upset."""
         text = strip_unsupported(state.draft, critique.unsupported) if critique.unsupported else state.draft
+        if critique.unsupported:
+            # The templates state only what tool results say: rebuilt, the reply carries the supported facts.
+            rebuilt = self._draft(state, services)
+            if rebuilt.text and rebuilt.text != state.draft:
+                text = rebuilt.text
         if "tone_blame" in critique.reasons:
             text = text.replace("your fault", "not what should have happened")
+        added: list[dict[str, Any]] = []
+        cited = list(state.cited)
+        for part in critique.missing:
+            answer, found = _answer_part(part, services)
+            text = f"{text}\n\n{answer.text}" if text.strip() else answer.text
+            cited += list(answer.cited_ids)
+            added += found
         if not text.strip():
             return responses.not_covered()
         if "tone_missing_empathy" in critique.reasons:
             text = f"{EMPATHY_OPENER} {text}"
-        return Draft(text, cited=state.cited)
+        return Draft(text, cited=cited, evidence=added)
+
+
+def _answer_part(question: str, services: Services) -> tuple[Any, list[dict[str, Any]]]:
+    """A grounded answer to one part of the message, or an honest "don't know" for it."""
+    from knowledge.answer import GroundedAnswer, grounded_answer
+
+    hits = services.retriever().search(question, k=5)
+    answer = grounded_answer(question, hits)
+    if not answer.supported:
+        text = f'About "{question}": I don\'t have reliable information on that. {responses.OFFER_PERSON}'
+        return GroundedAnswer(text=text, cited_ids=[], supported=False), []
+    return answer, [dict(hit) for hit in hits]
 
 
 def _last_customer_text(state: SupportState) -> str:
@@ -109,6 +153,24 @@ def _last_customer_text(state: SupportState) -> str:
     return ""
 
 
+def _suggestions(services: Services, product_id: str) -> str:
+    """Products that go with the one asked about, by the shop's upsell rules (in stock only), as one sentence."""
+    if not product_id or not services.profile.upsell.enabled:
+        return ""
+    from tools.base import ToolContext, ToolError
+    from tools.registry import call_read_tool
+
+    context = ToolContext(db_url=services.db_url, profile=services.profile, conversation_id="suggestions")
+    try:
+        found = call_read_tool("suggest_products", context, {"product_id": product_id})
+    except ToolError:
+        return ""
+    names = [str(s["name"]) for s in found.get("suggestions", [])][: services.profile.upsell.max_suggestions]
+    if not names:
+        return ""
+    return f"\n\nIf it helps, these go well with it and are in stock: {' and '.join(names)}."
+
+
 def _describe_action(evidence: dict[str, Any]) -> str:
     result = evidence.get("data", {})
     if evidence.get("rejected"):
@@ -116,5 +178,48 @@ def _describe_action(evidence: dict[str, Any]) -> str:
             f"Their note: {evidence['note']}" if evidence.get("note") else responses.OFFER_PERSON
         )
     message = result.get("message") if isinstance(result, dict) else None
+    if message:
+        return str(message)
+    action = str(evidence.get("id", "")).split(":")[1] if ":" in str(evidence.get("id", "")) else ""
+    described = _action_text(action, result) if isinstance(result, dict) else None
     summary = str(evidence.get("summary") or "your request has been processed").rstrip(". ")
-    return str(message or f"Done: {summary}.")
+    return described or f"Done: {summary}."
+
+
+def _action_text(action: str, result: dict[str, Any]) -> str | None:
+    order = result.get("entity_id")
+    difference = float(result.get("price_difference") or 0)
+    settled = (
+        f" The price difference of ${difference:.2f} is charged to the payment method you chose."
+        if difference > 0
+        else f" The price difference of ${-difference:.2f} is refunded to the payment method you chose."
+        if difference < 0
+        else ""
+    )
+    if action == "modify_order_address" and result.get("shipping_address"):
+        return f"Done: order {order} will now ship to {one_line(result['shipping_address'])}."
+    if action == "modify_default_address" and result.get("default_address"):
+        return (
+            f"Done: your default address is now {one_line(result['default_address'])}. Orders you've already "
+            "placed keep the address they were placed with."
+        )
+    if action == "modify_order_items":
+        return f"Done: the item on order {order} has been changed.{settled} Its items can't be changed again."
+    if action == "exchange_items":
+        return (
+            f"Done: your exchange for order {order} is requested. You'll get an email on how to send the item "
+            f"back; the new one goes out once it's on its way.{settled.replace(' is ', ' will be ')}"
+        )
+    if action == "modify_order_payment":
+        return (
+            f"Done: order {order} is now paid with the new payment method, and ${float(result.get('amount') or 0):.2f}"
+            " goes back to the previous one."
+        )
+    if action in ("issue_goodwill_credit", "issue_voucher") and result.get("code"):
+        value = float(result.get("value") or 0)
+        worth = f"{value:g}% off" if result.get("kind") == "percent" else f"${value:.2f} off"
+        until = responses.format_date(result.get("expires_at"), with_year=True)
+        return f"Done: here is your voucher code **{result['code']}**, worth {worth} your next order" + (
+            f", valid until {until}." if until else "."
+        )
+    return None

@@ -9,16 +9,26 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from graph.llm.addresses import FIELD_NAMES, missing, one_line
 from graph.llm.dialogue import (
+    CHANGE_DEFAULT_ADDRESS,
+    CHECK_VOUCHER,
+    CUSTOMER_DETAILS,
+    EXCHANGE_ITEMS,
     FIND_BY_EMAIL,
     FIND_BY_NAME_ZIP,
+    GOODWILL,
     LIST_ORDERS,
+    MODIFY_ITEMS,
+    ORDER_CHANGES,
     ORDER_DETAILS,
+    PRODUCT_DETAILS,
     RETURN_ELIGIBILITY,
     RETURN_STATUS,
     ToolResult,
 )
 from graph.llm.engine import Draft
+from graph.llm.matching import options_text
 from shopdesk.profile import ShopProfile
 
 OFFER_PERSON = "If you'd like, I can pass you to a colleague from our team."
@@ -31,6 +41,16 @@ def _date(value: Any) -> str:
         return datetime.fromisoformat(str(value)).strftime("%A, %B %d").replace(" 0", " ")
     except ValueError:
         return str(value)
+
+
+def format_date(value: Any, with_year: bool = False) -> str:
+    """A date as customers read it; with the year for dates that may lie in another year (expiry dates)."""
+    if with_year and value:
+        try:
+            return datetime.fromisoformat(str(value)).strftime("%B %d, %Y").replace(" 0", " ")
+        except ValueError:
+            return str(value)
+    return _date(value)
 
 
 def order_id_of(data: dict[str, Any]) -> str:
@@ -71,7 +91,37 @@ def describe_order_list(data: Any) -> str:
     return "Here are your most recent orders:\n" + "\n".join(lines)
 
 
-def ask_for(slot: str, results: list[ToolResult], profile: ShopProfile) -> str:
+def _latest(results: list[ToolResult], name: str) -> ToolResult | None:
+    return next((r for r in reversed(results) if r.name == name and r.ok and isinstance(r.data, (dict, list))), None)
+
+
+def describe_items(order: dict[str, Any]) -> str:
+    lines = []
+    for item in order.get("items", []):
+        options = options_text(item.get("options") or {})
+        lines.append(f"- {item.get('name')}" + (f" ({options})" if options else ""))
+    return "\n".join(lines)
+
+
+def describe_variants(product: dict[str, Any]) -> str:
+    """The product's options that can be ordered now, one line each, with their price."""
+    lines = []
+    for variant in product.get("variants", []):
+        if not variant.get("available"):
+            continue
+        stock = "" if variant.get("in_stock") else ", currently out of stock"
+        lines.append(f"- {options_text(variant.get('options') or {})}: ${variant.get('price'):.2f}{stock}")
+    return "\n".join(lines) if lines else "- (no option can be ordered right now)"
+
+
+def describe_methods(customer: dict[str, Any]) -> str:
+    return "\n".join(f"- {method.get('label')}" for method in customer.get("payment_methods", []))
+
+
+def ask_for(
+    slot: str, results: list[ToolResult], profile: ShopProfile, slots: dict[str, Any] | None = None, intent: str = ""
+) -> str:
+    slots = slots or {}
     if slot == "identity":
         tried = [r for r in results if r.name in (FIND_BY_EMAIL, FIND_BY_NAME_ZIP)]
         if tried and not tried[-1].ok:
@@ -84,24 +134,130 @@ def ask_for(slot: str, results: list[ToolResult], profile: ShopProfile) -> str:
             "account, or your full name and zip code."
         )
     if slot == "order_id":
-        listing = next((r for r in reversed(results) if r.name == LIST_ORDERS and r.ok), None)
+        listing = _latest(results, LIST_ORDERS)
         prefix = describe_order_list(listing.data) + "\n\n" if listing else ""
+        if intent == "change_address":
+            return prefix + (
+                "Which order should go to the new address? The order number starts with #. If you mean the default "
+                "address on your account instead, just say so."
+            )
         return prefix + "Which order is this about? The order number starts with #."
     if slot == "cancel_reason":
         return "Could you tell me why you'd like to cancel: is it no longer needed, or was it ordered by mistake?"
+    if slot == "address":
+        address = slots.get("address") or {}
+        what = "your new default address" if intent == CHANGE_DEFAULT_ADDRESS else "the new shipping address"
+        gaps = missing(address) if address else []
+        if address and gaps:
+            have = one_line(address)
+            need = ", ".join(FIELD_NAMES[g] for g in gaps)
+            return f"I have {have} so far. Could you add the {need}?"
+        return (
+            f"What is {what}? Please write it in one message: street and number, apartment (if any), city, "
+            "state or province (if any), postcode and country."
+        )
+    if slot == "item":
+        details = _latest(results, ORDER_DETAILS)
+        items = describe_items(details.data) if details and isinstance(details.data, dict) else ""
+        return (f"This order has:\n{items}\n\n" if items else "") + "Which item would you like to change?"
+    if slot == "options":
+        product = _latest(results, PRODUCT_DETAILS)
+        details = _latest(results, ORDER_DETAILS)
+        current = next(
+            (
+                i
+                for i in (details.data.get("items", []) if details and isinstance(details.data, dict) else [])
+                if i.get("item_id") == slots.get("item_id")
+            ),
+            None,
+        )
+        if product and isinstance(product.data, dict):
+            yours = f"Yours is {options_text(current.get('options') or {})}. " if current else ""
+            return (
+                f"{yours}The {product.data.get('name')} is available with these options:\n"
+                f"{describe_variants(product.data)}\n\nWhich one would you like instead?"
+            )
+        return "Which size, colour or other option would you like instead?"
+    if slot == "payment_method":
+        customer = _latest(results, CUSTOMER_DETAILS)
+        methods = describe_methods(customer.data) if customer and isinstance(customer.data, dict) else ""
+        return (f"These payment methods are on your account:\n{methods}\n\n" if methods else "") + (
+            "Which one would you like to use?"
+        )
+    if slot == "change_what":
+        return (
+            "What would you like to change on it: the shipping address, the size or colour of an item, or the "
+            "payment method?"
+        )
+    if slot == "voucher_code":
+        return "Which voucher code would you like me to check? Please type it exactly as you have it."
     return "Could you tell me a little more so I can help?"
 
 
-def describe_tool_results(results: list[ToolResult]) -> tuple[list[str], list[str]]:
+def describe_notice(notice: dict[str, Any]) -> str:
+    """What the policy found that no tool result says by itself: a status that forbids the change, no such option."""
+    code = notice.get("code")
+    if code == "wrong_status":
+        allowed = " or ".join(notice.get("allowed", ["pending"]))
+        return (
+            f"As it is **{notice.get('status')}**, it can't be {notice.get('doing')} any more: only a {allowed} "
+            f"order can. {OFFER_PERSON}"
+        )
+    if code == "no_variant":
+        return f"I'm sorry, the {notice.get('name')} isn't available with {options_text(notice.get('wanted', {}))}."
+    if code == "several_variants":
+        return f"The {notice.get('name')} comes in more than one version with {options_text(notice.get('wanted', {}))}."
+    if code == "same_variant":
+        return f"Your {notice.get('name')} is already {options_text(notice.get('wanted', {}))}."
+    if code == "no_such_method":
+        kind = {"paypal": "PayPal account", "gift_card": "gift card", "credit_card": "card"}.get(
+            str(notice.get("kind")), "payment method like that"
+        )
+        return f"I can't find a {kind} among the payment methods on your account."
+    if code == "gift_card_short":
+        return (
+            f"The price difference would be paid with {notice.get('label')}, and its balance doesn't cover it, so "
+            "another payment method is needed for the difference."
+        )
+    if code == "several_methods":
+        return "You have more than one of those on your account."
+    if code == "already_paid_with":
+        return f"Order {notice.get('order_id')} is already paid with that method, so there is nothing to change."
+    if code == "refund_means_cancel":
+        return (
+            f"Order {notice.get('order_id')} hasn't shipped yet, so the way to get your money back is to cancel it; "
+            "the payment is then refunded to where it came from."
+        )
+    return ""
+
+
+WRITE_REFUSAL = "I couldn't set that up: "
+
+
+def describe_error(result: ToolResult) -> str:
+    """A tool's refusal as the customer reads it; the tools word their refusals for customers already."""
+    text = str(result.data.get("error") if isinstance(result.data, dict) else result.data)
+    if text.startswith("There is no order"):
+        # The id the customer typed is not evidence of anything: don't repeat it back as a fact.
+        text = "I couldn't find an order with that number on your account."
+    from tools.registry import WRITE_ACTIONS
+
+    return WRITE_REFUSAL + text[:1].lower() + text[1:] if result.name in WRITE_ACTIONS else text
+
+
+def describe_tool_results(results: list[ToolResult], intent: str = "") -> tuple[list[str], list[str]]:
     """Sentences and evidence ids for this turn's successful reads (identity look-ups say nothing by themselves)."""
     sentences: list[str] = []
     cited: list[str] = []
     for result in results:
         if not result.ok:
-            sentences.append(str(result.data.get("error") if isinstance(result.data, dict) else result.data))
+            error = describe_error(result)
+            if error not in sentences:
+                sentences.append(error)
             continue
         if result.name == ORDER_DETAILS and isinstance(result.data, dict):
-            sentences.append(describe_order(result.data))
+            brief = intent in ORDER_CHANGES or intent == GOODWILL
+            sentences.append(describe_order_briefly(result.data) if brief else describe_order(result.data))
             cited.append(f"order:{order_id_of(result.data)}")
         elif result.name == RETURN_ELIGIBILITY and isinstance(result.data, dict):
             sentences.append(describe_eligibility(result.data))
@@ -109,7 +265,32 @@ def describe_tool_results(results: list[ToolResult]) -> tuple[list[str], list[st
         elif result.name == RETURN_STATUS and isinstance(result.data, dict):
             sentences.append(describe_return_status(result.data))
             cited.append(f"returns:{order_id_of(result.data)}")
+        elif result.name == CHECK_VOUCHER and isinstance(result.data, dict):
+            sentences.append(describe_voucher(result.data))
+            cited.append(f"tool:{result.name}:{result.call_id}")
     return sentences, cited
+
+
+def describe_order_briefly(order: dict[str, Any]) -> str:
+    return f"Your order {order_id_of(order)} is **{order.get('status', 'unknown')}**."
+
+
+def describe_voucher(data: dict[str, Any]) -> str:
+    code = data.get("code")
+    if not data.get("valid"):
+        return (
+            f"I'm sorry, the code {code} can't be used: " + "; ".join(data.get("problems") or ["it is not valid"]) + "."
+        )
+    value = data.get("value") or 0
+    worth = f"{value:g}% off" if data.get("kind") == "percent" else f"${value:.2f} off"
+    parts = [f"Good news: the code {code} is valid and gives you {worth}."]
+    if data.get("min_order_total"):
+        parts.append(f"It needs an order total of at least ${data['min_order_total']:.2f}.")
+    if data.get("expires_at"):
+        parts.append(f"It is valid until {format_date(data['expires_at'], with_year=True)}.")
+    if data.get("single_use"):
+        parts.append("It can be used once.")
+    return " ".join(parts)
 
 
 def describe_eligibility(data: dict[str, Any]) -> str:
@@ -150,7 +331,15 @@ def describe_return_status(data: dict[str, Any]) -> str:
 def confirmation_request(preview: dict[str, Any]) -> str:
     details = "\n".join(f"- {line}" for line in preview.get("details", []))
     summary = str(preview.get("summary") or "Here is what I will do").rstrip(".: ")
-    return f"{summary}:\n{details}\n\nShall I go ahead? Please reply yes or no."
+    note = ""
+    if preview.get("action") in (MODIFY_ITEMS, EXCHANGE_ITEMS):
+        note = (
+            "\n\nPlease note: items on an order can be changed only once, so if anything else on it should change "
+            "too, tell me before you say yes."
+        )
+    if preview.get("needs_approval"):
+        note += "\n\nA colleague will need to approve this before it goes through."
+    return f"{summary}:\n{details}{note}\n\nShall I go ahead? Please reply yes or no."
 
 
 def greeting(profile: ShopProfile, first_message: bool) -> str:

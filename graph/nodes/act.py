@@ -96,14 +96,20 @@ async def act(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     evidence = {e["id"]: e for e in state.evidence}
     slots_update: dict[str, Any] = {}
     for result in results:
-        if result.ok and result.name not in IDENTITY_TOOLS:
+        # Refusals are evidence too: the reply quotes them, ids and all, and the critic checks against evidence.
+        if result.name not in IDENTITY_TOOLS:
             evidence[evidence_id(result)] = {
                 "id": evidence_id(result),
                 "kind": "tool",
                 "tool": result.name,
                 "data": result.data,
             }
-            if result.name == ORDER_DETAILS and isinstance(result.data, dict) and result.data.get("total") is not None:
+            if (
+                result.ok
+                and result.name == ORDER_DETAILS
+                and isinstance(result.data, dict)
+                and result.data.get("total") is not None
+            ):
                 slots_update["order_total"] = float(result.data["total"])
     updates["evidence"] = list(evidence.values())
 

@@ -102,4 +102,8 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         route = Route.draft
     else:
         route = Route.retrieve
+    if route != Route.act and intent not in ("affirm", "deny") and intent != state.dialogue.get("intent"):
+        # A new kind of request: the draft must not answer the previous one. Slots (the order talked about) stay.
+        dialogue = base.get("dialogue", state.dialogue)
+        base["dialogue"] = {**dialogue, "intent": intent, "awaiting": None}
     return {**base, "route": route}

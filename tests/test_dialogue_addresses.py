@@ -1,0 +1,71 @@
+"""The local dialogue policy's readers: free-text addresses, payment methods, voucher codes, variants."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.llm.addresses import missing, parse_address
+from graph.llm.matching import matching_items, matching_variants, payment_mention, voucher_code
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "1 Main St, Apt 4, Springfield, IL 62704, USA",
+            ("1 Main St", "Apt 4", "Springfield", "IL", "USA", "62704"),
+        ),
+        (
+            "Please send it to 705 Elm Street Suite 140, Portland OR 97232",
+            ("705 Elm Street", "Suite 140", "Portland", "OR", "USA", "97232"),
+        ),
+        ("94 Mill Lane, London SW17 4WG, UK", ("94 Mill Lane", "", "London", "", "United Kingdom", "SW17 4WG")),
+        ("Schillerstraße 144, 10428 Berlin, Germany", ("Schillerstraße 144", "", "Berlin", "", "Germany", "10428")),
+        (
+            "71 avenue Jean Jaurès, Appartement 11, 38048 Grenoble, France",
+            ("71 avenue Jean Jaurès", "Appartement 11", "Grenoble", "", "France", "38048"),
+        ),
+        ("Dorpsstraat 119, 3528 GE Utrecht", ("Dorpsstraat 119", "", "Utrecht", "", "Netherlands", "3528 GE")),
+        (
+            "654 Queen Street, Calgary, AB T9Z 2E4, Canada",
+            ("654 Queen Street", "", "Calgary", "AB", "Canada", "T9Z 2E4"),
+        ),
+    ],
+)
+def test_addresses_of_several_countries_parse_into_the_tool_fields(text: str, expected: tuple[str, ...]) -> None:
+    address = parse_address(text)
+    assert tuple(address[k] for k in ("address1", "address2", "city", "state", "country", "zip")) == expected
+    assert missing(address) == []
+
+
+def test_an_incomplete_address_says_what_is_missing() -> None:
+    assert missing(parse_address("12 rue de Rivoli, 75001 Paris")) == ["country"]
+    assert missing(parse_address("1 Main St")) == ["city", "country", "zip"]
+
+
+def test_payment_methods_and_codes_are_read_from_the_message() -> None:
+    assert payment_mention("I'd like to pay with PayPal instead") == {"kind": "paypal"}
+    assert payment_mention("use my gift card") == {"kind": "gift_card"}
+    assert payment_mention("the visa ending in 4242") == {"kind": "credit_card", "last_four": "4242", "brand": "visa"}
+    assert payment_mention("where is my order?") is None
+    assert voucher_code("Is the code WELCOME10 still valid?") == "WELCOME10"
+    assert voucher_code("does voucher nw-2r38lj work") == "NW-2R38LJ"
+    assert voucher_code("where is order #W1234567") is None
+
+
+def test_variants_keep_the_options_the_customer_did_not_name() -> None:
+    product = {
+        "variants": [
+            {"item_id": "1", "options": {"size": "M", "color": "Grey"}, "available": True},
+            {"item_id": "2", "options": {"size": "L", "color": "Grey"}, "available": True},
+            {"item_id": "3", "options": {"size": "L", "color": "Red"}, "available": True},
+            {"item_id": "4", "options": {"size": "XL", "color": "Grey"}, "available": False},
+        ]
+    }
+    current = {"item_id": "1", "options": {"size": "M", "color": "Grey"}}
+    assert [v["item_id"] for v in matching_variants(product, current, {"size": "l"})[0]] == ["2"]
+    assert [v["item_id"] for v in matching_variants(product, current, {"color": "red"})[0]] == ["3"]
+    assert matching_variants(product, current, {"size": "XL"})[0] == []  # not available
+    items = [{"product_id": "a", "name": "Merino Tee"}, {"product_id": "b", "name": "Trail Sock (3-Pack)"}]
+    assert matching_items(items, ["socks"]) == [items[1]]
+    assert matching_items(items, []) == []

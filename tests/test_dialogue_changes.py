@@ -1,0 +1,378 @@
+"""Changing orders through the real graph, turn by turn: the bot asks for what it lacks, lists what it found, and
+changes the shop only after the customer's yes (and exactly as the policy says)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from graph.context import Context
+from shop.db import session_factory
+from shop.models import (
+    AuditEntry,
+    Customer,
+    Order,
+    OrderStatus,
+    PaymentMethodKind,
+    Product,
+    ReturnKind,
+    Transaction,
+    TransactionKind,
+    Variant,
+)
+from shop.seed import SEED_NOW
+from shopdesk.conversations import Conversations
+from shopdesk.runtime import open_graph
+from shopdesk.settings import Settings
+from tests.support.app import copy_shop, use_app_settings
+
+CLOCK = SEED_NOW + timedelta(hours=3)
+
+
+@pytest.fixture
+def app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_db_url: str) -> Settings:
+    return use_app_settings(monkeypatch, tmp_path, copy_shop(demo_db_url, tmp_path), SHOPDESK_CLOCK=CLOCK.isoformat())
+
+
+def audits(db_url: str) -> int:
+    with session_factory(db_url)() as session:
+        return int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
+
+
+def first_order(db_url: str, status: OrderStatus, keep: Callable[[Session, Order], bool]) -> Order:
+    """The first order (by id) of a standard-tier customer with this status that `keep` accepts, fully loaded.
+
+    VIP customers are left out: for them the escalation policy hands changes to a person, which is not the point.
+    """
+    with session_factory(db_url)() as session:
+        orders = session.scalars(
+            select(Order)
+            .join(Customer, Customer.id == Order.customer_id)
+            .where(Order.status == status, Customer.tier != "vip")
+            .options(selectinload(Order.items), selectinload(Order.transactions), selectinload(Order.fulfillments))
+            .order_by(Order.id)
+        ).all()
+        for order in orders:
+            if keep(session, order):
+                order.customer.payment_methods  # noqa: B018 - load before the session closes
+                return order
+    raise AssertionError(f"no suitable {status} order in the demo shop")
+
+
+def size_swap(session: Session, order: Order) -> tuple[str, str] | None:
+    """(new variant id, its size) for the order's only product: same other options, another size, available."""
+    if len({item.product_id for item in order.items}) != 1 or order.total > 400:
+        return None
+    item = order.items[0]
+    if "size" not in item.options:
+        return None
+    for variant in session.scalars(select(Variant).where(Variant.product_id == item.product_id)):
+        others = {k: v for k, v in variant.options.items() if k != "size"}
+        if (
+            variant.available
+            and variant.options.get("size") != item.options["size"]
+            and others == {k: v for k, v in item.options.items() if k != "size"}
+            and " " not in str(variant.options["size"])
+        ):
+            return variant.id, str(variant.options["size"])
+    return None
+
+
+def single_payment(order: Order) -> str | None:
+    methods = {t.payment_method_id for t in order.transactions}
+    return next(iter(methods)) if len(methods) == 1 and len(order.transactions) == 1 else None
+
+
+def shipping_address(db_url: str, order_id: str) -> dict[str, str]:
+    with session_factory(db_url)() as session:
+        order = session.get(Order, order_id)
+        assert order is not None
+        return order.shipping_address()
+
+
+# -------------------------------------------------------------------------------------------------- addresses
+
+
+async def test_order_address_is_asked_for_listed_and_changed_after_yes(app: Settings) -> None:
+    db = app.shop_database_url
+    order = first_order(db, OrderStatus.pending, lambda s, o: o.total < 400)
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        asked = await chat.send("addr-1", f"I need to change the shipping address of order {order.id}", context)
+        assert "new shipping address" in asked.text and "postcode" in asked.text, asked.text
+        listed = await chat.send("addr-1", "1 Main St, Apt 4, Springfield, IL 62704, USA", context)
+        assert listed.status == "awaiting_confirmation", listed.text
+        assert "1 Main St, Apt 4, Springfield, IL, 62704, USA" in listed.text and "yes or no" in listed.text
+        assert order.ship_line1 in listed.text  # the old address is listed too ("From: ...")
+        assert audits(db) == 0 and shipping_address(db, order.id)["address1"] == order.ship_line1
+
+        done = await chat.send("addr-1", "yes", context)
+    assert "will now ship to 1 Main St" in done.text, done.text
+    assert shipping_address(db, order.id) == {
+        "address1": "1 Main St",
+        "address2": "Apt 4",
+        "city": "Springfield",
+        "state": "IL",
+        "zip": "62704",
+        "country": "USA",
+    }
+    assert audits(db) == 1
+
+
+async def test_an_address_without_a_country_is_completed_across_turns(app: Settings) -> None:
+    db = app.shop_database_url
+    order = first_order(db, OrderStatus.pending, lambda s, o: o.total < 400)
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        await chat.send("addr-2", f"I need to change the delivery address for order {order.id}", context)
+        partial = await chat.send("addr-2", "12 rue de Rivoli, 75001 Paris", context)
+        assert "12 rue de Rivoli" in partial.text and "country" in partial.text, partial.text
+        listed = await chat.send("addr-2", "France", context)
+        assert listed.status == "awaiting_confirmation", listed.text
+        assert "12 rue de Rivoli, Paris, 75001, France" in listed.text
+        await chat.send("addr-2", "yes", context)
+    assert shipping_address(db, order.id)["country"] == "France"
+
+
+async def test_a_shipped_order_keeps_its_address_and_the_customer_is_told_why(app: Settings) -> None:
+    db = app.shop_database_url
+    order = first_order(db, OrderStatus.shipped, lambda s, o: True)
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        turn = await chat.send("addr-3", f"I need to change the delivery address for order {order.id}", context)
+    assert "**shipped**" in turn.text and "only a pending order can" in turn.text, turn.text
+    assert turn.status == "bot" and audits(db) == 0
+
+
+async def test_another_customers_order_is_refused_without_its_data(app: Settings) -> None:
+    db = app.shop_database_url
+    mine = first_order(db, OrderStatus.pending, lambda s, o: True)
+    theirs = first_order(db, OrderStatus.pending, lambda s, o: o.customer_id != mine.customer_id)
+    context = Context(customer_id=mine.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        turn = await chat.send("addr-4", f"I need to change the shipping address of order {theirs.id}", context)
+        values = await chat.values("addr-4")
+    assert "only help with orders of the verified customer" in turn.text, turn.text
+    assert theirs.ship_line1 not in turn.text and theirs.ship_city not in turn.text
+    assert mine.id in turn.text and "Which order" in turn.text  # their own orders, listed to choose from
+    assert not any(theirs.id in str(e) for e in values["evidence"])
+    assert audits(db) == 0
+
+
+async def test_default_address_changes_when_the_customer_talks_about_their_account(app: Settings) -> None:
+    db = app.shop_database_url
+    order = first_order(db, OrderStatus.pending, lambda s, o: True)
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        asked = await chat.send("addr-5", "I moved, please update the default address on my account", context)
+        assert "new default address" in asked.text, asked.text
+        listed = await chat.send("addr-5", "94 Mill Lane, London SW17 4WG, UK", context)
+        assert listed.status == "awaiting_confirmation" and "94 Mill Lane" in listed.text, listed.text
+        assert audits(db) == 0
+        done = await chat.send("addr-5", "yes", context)
+    assert "default address is now 94 Mill Lane" in done.text
+    with session_factory(db)() as session:
+        customer = session.get(Customer, order.customer_id)
+        assert customer is not None and customer.default_address is not None
+        assert customer.default_address.as_dict() == {
+            "address1": "94 Mill Lane",
+            "address2": "",
+            "city": "London",
+            "state": "",
+            "zip": "SW17 4WG",
+            "country": "United Kingdom",
+        }
+    assert shipping_address(db, order.id)["address1"] == order.ship_line1  # placed orders keep theirs
+
+
+# -------------------------------------------------------------------------------------------------------- items
+
+
+async def test_item_of_a_pending_order_moves_to_the_size_asked_for(app: Settings) -> None:
+    db = app.shop_database_url
+    with session_factory(db)() as session:
+        order = first_order(db, OrderStatus.pending, lambda s, o: size_swap(s, o) is not None)
+        swap = size_swap(session, session.get(Order, order.id))  # type: ignore[arg-type]
+    assert swap is not None
+    new_variant, size = swap
+    item = order.items[0]
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        asked = await chat.send("items-1", f"I'd like to change the {item.name} in my order {order.id}", context)
+        # No option named yet: the product's options are listed to choose from.
+        assert f"size {size}" in asked.text and "Which one would you like" in asked.text, asked.text
+        listed = await chat.send("items-1", f"size {size} please", context)
+        assert listed.status == "awaiting_confirmation", listed.text
+        assert new_variant in listed.text and "only once" in listed.text
+        assert audits(db) == 0
+        done = await chat.send("items-1", "yes", context)
+    assert "has been changed" in done.text, done.text
+    with session_factory(db)() as session:
+        changed = session.get(Order, order.id)
+        assert changed is not None and changed.status is OrderStatus.pending_items_modified
+        assert changed.items[0].variant_id == new_variant and changed.items[0].options["size"] == size
+        assert len(changed.transactions) == len(order.transactions) + (
+            1 if session.get(Variant, new_variant).price != item.price else 0  # type: ignore[union-attr]
+        )
+
+
+def dearer_swap(session: Session, order: Order) -> tuple[int, Variant, str] | None:
+    """(item position, a dearer available variant differing in one option, that option's value), paid by card/PayPal."""
+    paid_with = single_payment(order)
+    if paid_with is None or paid_with.startswith("gift_card") or order.total > 400:
+        return None
+    for position, item in enumerate(order.items):
+        if sum(i.product_id == item.product_id for i in order.items) > 1:
+            continue
+        for variant in session.scalars(select(Variant).where(Variant.product_id == item.product_id)):
+            differing = [k for k, v in variant.options.items() if item.options.get(k) != v]
+            if variant.available and variant.price > item.price and len(differing) == 1:
+                return position, variant, str(variant.options[differing[0]])
+    return None
+
+
+async def test_a_dearer_option_charges_the_difference_to_the_original_payment(app: Settings) -> None:
+    db = app.shop_database_url
+    order = first_order(db, OrderStatus.pending, lambda s, o: dearer_swap(s, o) is not None)
+    with session_factory(db)() as session:
+        found = dearer_swap(session, session.get(Order, order.id))  # type: ignore[arg-type]
+    assert found is not None
+    position, variant, value = found
+    item = order.items[position]
+    difference = variant.price - item.price
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        listed = await chat.send("items-3", f"Please change the {item.name} in order {order.id} to {value}", context)
+        assert listed.status == "awaiting_confirmation", listed.text
+        assert f"Charge {difference:.2f}" in listed.text and variant.id in listed.text
+        assert audits(db) == 0
+        done = await chat.send("items-3", "yes", context)
+    assert f"${difference:.2f}" in done.text, done.text
+    with session_factory(db)() as session:
+        changed = session.get(Order, order.id)
+        assert changed is not None and changed.items[position].variant_id == variant.id
+        charge = changed.transactions[-1]
+        assert charge.kind is TransactionKind.payment and charge.amount == difference
+        assert charge.payment_method_id == single_payment(order)
+
+
+async def test_an_option_the_product_lacks_is_refused_and_the_options_are_listed(app: Settings) -> None:
+    db = app.shop_database_url
+    order = first_order(db, OrderStatus.pending, lambda s, o: size_swap(s, o) is not None)
+    item = order.items[0]
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        turn = await chat.send("items-2", f"Please change the {item.name} in order {order.id} to size XXXL", context)
+    assert "isn't available with size XXXL" in turn.text, turn.text
+    assert "Which one would you like instead?" in turn.text and f"size {item.options['size']}" in turn.text
+    assert turn.status == "bot" and audits(db) == 0
+
+
+async def test_a_delivered_item_is_exchanged_for_another_size(app: Settings) -> None:
+    db = app.shop_database_url
+
+    def recent_swap(session: Session, order: Order) -> bool:
+        delivered = [f.delivered_at for f in order.fulfillments if f.delivered_at]
+        product = session.get(Product, order.items[0].product_id)
+        return (
+            bool(delivered)
+            and max(delivered) > CLOCK - timedelta(days=25)
+            and product is not None
+            and not product.final_sale
+            and product.category not in ("underwear", "earrings", "gift cards")
+            and size_swap(session, order) is not None
+        )
+
+    order = first_order(db, OrderStatus.delivered, recent_swap)
+    with session_factory(db)() as session:
+        swap = size_swap(session, session.get(Order, order.id))  # type: ignore[arg-type]
+    assert swap is not None
+    new_variant, size = swap
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        listed = await chat.send(
+            "exchange-1",
+            f"I'd like to exchange the {order.items[0].name} from order {order.id} for size {size}",
+            context,
+        )
+        assert listed.status == "awaiting_confirmation", listed.text
+        assert new_variant in listed.text and "send it back" in listed.text
+        assert audits(db) == 0
+        done = await chat.send("exchange-1", "yes", context)
+    assert "exchange" in done.text and order.id in done.text, done.text
+    with session_factory(db)() as session:
+        exchanged = session.get(Order, order.id)
+        assert exchanged is not None and exchanged.status is OrderStatus.exchange_requested
+        (request,) = exchanged.returns
+        assert request.kind is ReturnKind.exchange and request.new_variant_ids == [new_variant]
+        assert request.variant_ids == [order.items[0].variant_id]
+        # An exchange settles when the item is back: no money moves yet.
+        assert len(exchanged.transactions) == len(order.transactions)
+
+
+# ------------------------------------------------------------------------------------------------------ payment
+
+
+async def test_payment_moves_to_the_customers_credit_card(app: Settings) -> None:
+    db = app.shop_database_url
+
+    def payable(session: Session, order: Order) -> bool:
+        paid_with = single_payment(order)
+        cards = [m for m in order.customer.payment_methods if m.kind is PaymentMethodKind.credit_card]
+        return paid_with is not None and order.total < 400 and len(cards) == 1 and cards[0].id != paid_with
+
+    order = first_order(db, OrderStatus.pending, payable)
+    card = next(m for m in order.customer.payment_methods if m.kind is PaymentMethodKind.credit_card)
+    old = single_payment(order)
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        listed = await chat.send("pay-1", f"Can I pay for order {order.id} with my credit card instead?", context)
+        assert listed.status == "awaiting_confirmation", listed.text
+        assert card.label in listed.text and "yes or no" in listed.text
+        assert audits(db) == 0
+        done = await chat.send("pay-1", "yes", context)
+    assert "now paid with the new payment method" in done.text, done.text
+    with session_factory(db)() as session:
+        moves = session.scalars(select(Transaction).where(Transaction.order_id == order.id)).all()
+        assert [(t.kind, t.payment_method_id) for t in moves[-2:]] == [
+            (TransactionKind.payment, card.id),
+            (TransactionKind.refund, old),
+        ]
+
+
+async def test_a_gift_card_that_cannot_cover_the_order_is_explained(app: Settings) -> None:
+    db = app.shop_database_url
+
+    def short_gift_card(session: Session, order: Order) -> bool:
+        cards = [m for m in order.customer.payment_methods if m.kind is PaymentMethodKind.gift_card]
+        paid_with = single_payment(order)
+        return (
+            paid_with is not None
+            and order.total < 400
+            and len(cards) == 1
+            and cards[0].id != paid_with
+            and (cards[0].balance or 0) < order.total
+        )
+
+    order = first_order(db, OrderStatus.pending, short_gift_card)
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        turn = await chat.send("pay-2", f"I'd like to pay order {order.id} with my gift card", context)
+    assert "gift card balance" in turn.text and "choose another payment method" in turn.text, turn.text
+    assert turn.status == "bot" and audits(db) == 0
