@@ -216,7 +216,7 @@ async def arun(dataset: Path, out: Path, *, engine: str = "auto", db_url: str | 
 
 def run_with_langsmith(dataset: Path, *, engine: str = "auto") -> dict[str, Any]:
     """The same dataset through LangSmith's evaluate: uploaded with LANGSMITH_API_KEY, local without."""
-    from langsmith import Client, evaluate
+    from langsmith import Client, evaluate, tracing_context
     from langsmith.schemas import Example
 
     from shopdesk.bootstrap import ensure_ready
@@ -243,7 +243,9 @@ def run_with_langsmith(dataset: Path, *, engine: str = "auto") -> dict[str, Any]
 
     def target(inputs: dict[str, Any]) -> dict[str, Any]:
         conversation = Conversation(inputs["id"], inputs["turns"])
-        return asyncio.run(run_conversation(chat, conversation, context))
+        # The graph's own LangChain runs stay untraced offline; evaluate records the target's inputs and outputs.
+        with tracing_context(enabled=None if online else False):
+            return asyncio.run(run_conversation(chat, conversation, context))
 
     def intent(outputs: dict[str, Any], reference_outputs: dict[str, Any]) -> dict[str, Any]:
         if "intent" not in reference_outputs:

@@ -90,3 +90,21 @@ def test_cli_runs_the_graph_and_writes_predictions(
 def test_cli_reports_a_missing_dataset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["run", "--dataset", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "p.jsonl")]) == 2
     assert "no dataset file" in capsys.readouterr().err
+
+
+def test_langsmith_evaluate_runs_locally_without_a_key(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use_app_settings(monkeypatch, tmp_path, copy_shop(demo_db_url, tmp_path))
+    for name in ("LANGSMITH_API_KEY", "LANGCHAIN_API_KEY", "LANGSMITH_TRACING"):
+        monkeypatch.delenv(name, raising=False)
+    dataset = write(
+        tmp_path / "set.jsonl",
+        {"id": "greet", "turns": ["good morning"], "expected": {"intent": "greeting_thanks", "escalate": False}},
+        {"id": "human", "turns": ["let me talk to a real person"], "expected": {"escalate": True}},
+    )
+    assert main(["run", "--dataset", str(dataset), "--langsmith"]) == 0
+    printed = capsys.readouterr().out
+    metrics = json.loads(printed[printed.index("{") :])
+    assert metrics["conversations"] == 2
+    assert metrics["intent_accuracy"] == 1.0 and metrics["escalation_recall"] == 1.0
