@@ -280,9 +280,50 @@ def test_short_answers(analyser: LocalUnderstanding) -> None:
     assert analyser.analyse("").intent == "out_of_scope"
 
 
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # A verb of request with an order id is a request about that order, not an identity answer...
+        ("return #W1146356 please", "return_request"),
+        ("pls cancel W1234567", "cancel_order"),
+        ("exchange #W1146356 please", "exchange_request"),
+        # ...unless it asks how that request is going; a bare id (or "order #...") still answers "which order?".
+        ("refund for #W1146356 - has it been processed?", "refund_status"),
+        ("#W1146356", "verify_identity"),
+        ("order #W1146356 please", "verify_identity"),
+    ],
+)
+def test_request_verb_with_an_order_id(analyser: LocalUnderstanding, text: str, intent: str) -> None:
+    assert analyser.analyse(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # Anger does not change the topic: an angry "where is my parcel" is order_status, carried by the emotion.
+        ("I'm furious, where is my parcel #W1146356?!", "order_status"),
+        ("I'm so angry, my parcel is a week late and nobody tells me anything", "order_status"),
+        ("I'm livid, I want my money back for this junk", "refund_request"),
+        ("sick of this faulty thing, how do I return it", "return_request"),
+        # Dissatisfaction with no concrete request about another topic is a complaint.
+        ("this is unacceptable service, I want to complain", "complaint"),
+        ("the delivery guy left my parcel on the street", "complaint"),
+        # A suggestion is feedback even when it names a payment method; paying by invoice is a way to pay.
+        ("please add google pay, it would make checkout so much easier", "feedback"),
+        ("can I pay by invoice?", "payment_issue"),
+        ("do you refund the return postage", "refund_policy"),
+        ("Je veux changer mon adresse e-mail", "account_edit"),
+        ("yes please, cancel it", "affirm"),
+        ("ok bye", "greeting_thanks"),
+    ],
+)
+def test_confusable_pairs_follow_the_documented_rules(analyser: LocalUnderstanding, text: str, intent: str) -> None:
+    assert analyser.analyse(text).intent == intent
+
+
 def test_dev_split_accuracy_floor(dev_analyser: LocalUnderstanding) -> None:
     report = evaluate(dev_analyser, load_cases("dev"))
-    assert report.intent_accuracy >= 0.93, report.summary()
+    assert report.intent_accuracy >= 0.96, report.summary()
     assert report.escalation_recall >= 0.95, report.summary()
     assert report.false_escalation_rate <= 0.05, report.summary()
 

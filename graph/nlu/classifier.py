@@ -103,13 +103,15 @@ def train_cached(
 
 @dataclass(frozen=True)
 class TrainingConfig:
+    # l2 and knn_weight were chosen by 5-fold cross-validation on the bank together with dev accuracy (was 1e-2 and
+    # 8.0: the nearest example outweighed the regression and held-out bank lines scored 1.5 points lower).
     epochs: int = 200
     learning_rate: float = 0.05
-    l2: float = 1e-2
+    l2: float = 3e-3
     # MiniLM vectors are unit length, so cosine differences are small; scaling lets the weights stay moderate.
     feature_scale: float = 4.0
     # Weight of the nearest-example cosine added to the regression's logits (0 disables it).
-    knn_weight: float = 8.0
+    knn_weight: float = 6.0
     # Weight of the hashed bag-of-words block next to the embedding (0 disables it).
     lexical_weight: float = 1.0
 

@@ -25,7 +25,7 @@ _NO = (
     r"(?:no|nope|nah|n|nein|non|nee|negative|never\s+mind|forget\s+it|not\s+(?:now|yet|that|really)|don'?t"
     r"|please\s+don'?t|wrong|incorrect)"
 )
-_AFFIRM = re.compile(rf"^\s*{_YES}\b(?!\s+(?:more|longer|way|problem|idea))", re.IGNORECASE)
+_AFFIRM = re.compile(rf"^\s*{_YES}\b(?!\s+(?:more|longer|way|problem|idea|bye|goodbye))", re.IGNORECASE)
 _DENY = re.compile(
     rf"^\s*{_NO}\b(?!\s+(?:more|longer|way|problem|idea|one|refund|reply|answer|response))", re.IGNORECASE
 )
@@ -74,6 +74,8 @@ _BOOST_TABLE: tuple[tuple[Intent, float, str], ...] = (
         r"receive)\s+(?:my\s+)?(?:refund|money))\b",
     ),
     ("refund_policy", 1.5, r"\b(?:return|refund|returns)\s+(?:policy|window|period|conditions)\b"),
+    # "do you refund the delivery charge" asks what the shop does in general, not for money back on an order.
+    ("refund_policy", 1.5, r"\b(?:do|does|will)\s+(?:you|the\s+shop)\s+(?:refund|reimburse|cover|pay\s+for)\b"),
     ("newsletter", 1.5, r"\b(?:newsletter|unsubscrib\w*|mailing\s+list|marketing\s+e?mails?|promo\w*\s+emails?)\b"),
     ("password_recovery", 1.5, r"\b(?:password|log\s?in|sign\s+in|locked\s+out)\b"),
     ("account_delete", 1.5, r"\b(?:delete|close|remove|deactivate|erase)\s+(?:my\s+)?(?:customer\s+)?account\b"),
@@ -90,9 +92,19 @@ _BOOST_TABLE += (
     (
         "feedback",
         2.0,
-        r"^\s*(?:suggestion|idea|feedback|tip)\b|\b(?:it\s+would\s+(?:help|be\s+(?:nice|great|good))\s+if|you\s+should"
+        r"^\s*(?:suggestion|idea|feedback|tip)\b|^\s*(?:maybe|perhaps|how\s+about|why\s+not)\s+(?:add|offer|introduc|mak)\w*\b|\b(?:(?:it\s+)?would\s+(?:help|be\s+(?:nice|great|good|handy))\s+if"
+        r"|it'?d\s+be\s+(?:nice|great|good|handy)\s+if|you\s+should"
         r"\s+(?:add|offer|have)|would\s+love\s+(?:it\s+if|to\s+see))\b",
     ),
+    # A suggestion justifies itself ("please add apple pay, would make things easier"); an order request does not.
+    (
+        "feedback",
+        2.0,
+        r"\b(?:would|it'?d)\s+(?:make\s+(?:things|it|life|shopping|checkout)\s+(?:so\s+much\s+|a\s+lot\s+)?"
+        r"(?:easier|better|simpler|faster)|be\s+(?:really\s+|so\s+)?(?:handy|useful|helpful))\b",
+    ),
+    # Paying by invoice is a way to pay, not a request for an invoice.
+    ("invoice", -1.5, r"\bpay(?:ing)?\s+(?:by|on|via|with)\s+invoice\b"),
     (
         "account_create",
         1.5,
@@ -128,7 +140,13 @@ _FOREIGN_TABLE: tuple[tuple[Intent, float, str], ...] = (
         r"commande|modifier\s+la\s+taille|a[ñn]adir\s+un\s+art[ií]culo|cambiar\s+la\s+talla"
         r"|bestelling\s+wijzigen|modificare\s+l'?ordine)\b",
     ),
-    ("change_address", 3.0, r"\b(?:adresse|direcci[oó]n|adres|indirizzo|umgezogen)\b"),
+    # A postal address, not an e-mail one ("E-Mail-Adresse", "adresse e-mail", "dirección de correo").
+    (
+        "change_address",
+        3.0,
+        r"(?<!mail-)(?<!mail)\b(?:adresse|direcci[oó]n|adres|indirizzo)\b"
+        r"(?!\s*(?:e-?mail|mail|de\s+correo|electr[oó]nica))|\bumgezogen\b",
+    ),
     (
         "delivery_options",
         3.0,
@@ -200,7 +218,8 @@ _FOREIGN_TABLE: tuple[tuple[Intent, float, str], ...] = (
         "account_edit",
         3.0,
         r"\b(?:konto\w*\s+[äa]ndern|[äa]ndere\s+ich|modifier\s+mes|coordonn[ée]es|cambio\s+mi"
-        r"|cambiar\s+mi\s+correo|gegevens\s+aanpassen|wijzig\s+ik|naam\s+in\s+mijn)\b",
+        r"|cambiar\s+mi\s+correo|gegevens\s+aanpassen|wijzig\s+ik|naam\s+in\s+mijn"
+        r"|e-?mail-?adress\w*|adresse\s+e-?mail|direcci[oó]n\s+de\s+correo|e-?mailadres|indirizzo\s+e-?mail)\b",
     ),
     (
         "account_delete",
@@ -225,8 +244,14 @@ _FOREIGN_TABLE: tuple[tuple[Intent, float, str], ...] = (
         "complaint",
         3.0,
         r"\b(?:beschwer\w*|nicht\s+zufrieden|r[ée]clamation|pas\s+satisfait|queja|reclamaci[oó]n"
-        r"|no\s+estoy\s+content\w*|klacht|reclamo|inadmissible|vergogn\w*|pessimo|furieu\w*|p[ée]sim\w*|frechheit|sauer"
-        r"|harto|inexistant)\b",
+        r"|no\s+estoy\s+content\w*|klacht|reclamo)\b",
+    ),
+    # Words of anger alone: a complaint when nothing else is named, but a topic word ("colis") should still win.
+    (
+        "complaint",
+        1.5,
+        r"\b(?:inadmissible|vergogn\w*|pessimo|furieu\w*|p[ée]sim\w*|frechheit|sauer|harto|inexistant|belachelijk"
+        r"|schande|honte|verg[üu]enza)\b",
     ),
     (
         "feedback",
@@ -260,6 +285,33 @@ _STREET = re.compile(
 )
 
 
+# A message that opens with a verb of request and carries an order id asks for something about that order
+# ("return #W1146356 please", "pls cancel W1234567"); it does not answer an identity question, however short it is.
+_POLITE_OPENING = (
+    r"^\s*(?:please\s+|pls\s+|plz\s+|kindly\s+|(?:can|could)\s+you\s+|i\s+(?:want|need|wish)\s+to\s+"
+    r"|i'?d\s+like\s+to\s+)?"
+)
+# ... unless it asks how that request is going ("refund for order 8813 - processed yet?").
+_STATUS_QUESTION = re.compile(r"\b(?:yet|status|processed|arrived?|when|where|how\s+long)\b", re.IGNORECASE)
+_ACTION_VERBS: tuple[tuple[Intent, str], ...] = (
+    ("return_request", r"return|send\s+back"),
+    ("cancel_order", r"cancel"),
+    ("exchange_request", r"exchange|swap"),
+    ("refund_request", r"refund"),
+    ("order_status", r"track|trace"),
+)
+_ACTION_ON_ORDER = tuple(
+    (intent, re.compile(rf"{_POLITE_OPENING}(?:{verbs})\b", re.IGNORECASE)) for intent, verbs in _ACTION_VERBS
+)
+
+
+def _action_on_order(text: str) -> Intent | None:
+    """The intent named by the verb a message with an order id opens with, if any."""
+    if not extract_entities(text).order_ids or _STATUS_QUESTION.search(text):
+        return None
+    return next((intent for intent, pattern in _ACTION_ON_ORDER if pattern.search(text)), None)
+
+
 def _looks_like_identity(text: str) -> bool:
     entities = extract_entities(text)
     if not (entities.emails or entities.order_ids or entities.zip_codes or entities.names):
@@ -276,8 +328,12 @@ def cue_logits(text: str) -> NDArray[np.float32]:
     """Additive logit boosts for one text, indexed like INTENTS."""
     boosts = np.zeros(len(INTENTS), dtype=np.float32)
     words = len(text.split())
+    action = _action_on_order(text)
     if _STREET.search(text):
         boosts[INTENTS.index("change_address")] += 3.0
+    elif action is not None:
+        boosts[INTENTS.index(action)] += 2.0
+        boosts[INTENTS.index("verify_identity")] -= 3.0
     elif _looks_like_identity(text):
         boosts[INTENTS.index("verify_identity")] += 4.0
     elif words >= 4:

@@ -152,15 +152,13 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         "sarcasm_phrase",
         "sarcasm",
         0.8,
-        r"\b(?:thanks\s+for\s+(?:absolutely\s+)?nothing|thanks\s+a\s+bunch|(?:oh\s+)?great,?\s+just\s+great"
-        r"|just\s+(?:brilliant|wonderful|perfect|great|shocking)|oh\s+(?:great|wonderful|perfect|brilliant|lovely|fantastic"
-        r"|sure|joy|look)|yeah\s+right|real(?:ly)?\s+fair|love\s+(?:how|waiting|that|it\s+when|being)"
-        r"|thanks\s+(?:so\s+much|a\s+lot)\s+for\s+(?:ruining|nothing|losing|the\s+['\"‘“])|amazing\s+service,?\s+really"
-        r"|wow,?\s+just\s+wow|what\s+a\s+(?:joke|surprise)|really\s+impressive|congrat\w*\s+on\s+the\s+worst"
-        r"|you\s+(?:guys|people)\s+are\s+(?:incredible|amazing|unbelievable)|never\s+fail\s+to\s+disappoint"
-        r"|classic\s+bait|great\s+job|good\s+job|well\s+done|bravo|just\s+what\s+i\s+needed|cool\s+cool|as\s+always\.?"
-        r"\s+not|nice\s+one,?\s+you|cheers\s+for\s+(?:wasting|nothing|ruining|losing)|such\s+great\s+service"
-        r"|perfect\s+timing)\b|[.,]\s*not\.?\s*$",
+        # Only phrases that are sarcastic whatever follows; praise that may be sincere is `_IRONIC_PRAISE`.
+        r"\b(?:thanks\s+for\s+(?:absolutely\s+)?nothing|(?:oh\s+)?great,?\s+just\s+great|just\s+shocking"
+        r"|yeah\s+right|real(?:ly)?\s+fair|love\s+waiting"
+        r"|thanks\s+(?:so\s+much|a\s+lot)\s+for\s+(?:ruining|nothing|losing|the\s+['\"‘“])"
+        r"|wow,?\s+just\s+wow|what\s+a\s+(?:joke|surprise)|congrat\w*\s+on\s+the\s+worst"
+        r"|never\s+fail\s+to\s+disappoint|classic\s+bait|as\s+always\.?\s+not"
+        r"|cheers\s+for\s+(?:wasting|nothing|ruining|losing))\b|[.,]\s*not\.?\s*$",
     ),
     (
         "scare_quotes",
@@ -187,6 +185,16 @@ _CUES = tuple(
     (signal, dimension, weight, re.compile(pattern, re.IGNORECASE)) for signal, dimension, weight, pattern in _CUE_TABLE
 )
 
+# Praise that is sarcastic only next to something going wrong: "great job on the packaging" is feedback,
+# "great job, broken again" is not.
+_IRONIC_PRAISE = re.compile(
+    r"\b(?:thanks\s+a\s+bunch|just\s+(?:brilliant|wonderful|perfect|great)"
+    r"|oh\s+(?:great|wonderful|perfect|brilliant|lovely|fantastic|sure|joy|look)|love\s+(?:how|that|it\s+when|being)"
+    r"|amazing\s+service,?\s+really|really\s+impressive|you\s+(?:guys|people)\s+are\s+(?:incredible|amazing|unbelievable)"
+    r"|great\s+job|good\s+job|well\s+done|bravo|just\s+what\s+i\s+needed|cool\s+cool|nice\s+one,?\s+you"
+    r"|such\s+great\s+service|perfect\s+timing)\b",
+    re.IGNORECASE,
+)
 _POSITIVE = re.compile(
     r"\b(?:great|wonderful|fantastic|brilliant|amazing|lovely|perfect|awesome|love|loving|thanks|thank\s+you"
     r"|impressive|incredible|congrat\w*|superb|excellent|nice|super|wow|sure|cheers|cool)\b",
@@ -263,6 +271,9 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emot
         # Each occurrence counts (up to three): "worst service ... disgraceful" is angrier than either word alone.
         for _ in range(min(3, len(pattern.findall(text)))):
             fire(signal, dimension, weight)
+
+    if _IRONIC_PRAISE.search(text) and (_NEGATIVE_CONTEXT.search(text) or weights["anger"] or weights["frustration"]):
+        fire("sarcasm_phrase", "sarcasm", 0.8)
 
     shouting = _caps_shouting(text)
     if shouting:

@@ -66,7 +66,10 @@ _HUMAN = re.compile(
 )
 # Words that mention a person without asking for one ("your delivery agent was rude", "my manager ordered it").
 _HUMAN_FALSE = re.compile(
-    r"\b(?:delivery|shipping|travel|estate)\s+agent|\bmy\s+manager\b|\bhuman\s+rights\b", re.IGNORECASE
+    r"\b(?:delivery|shipping|travel|estate)\s+agent|\bmy\s+manager\b|\bhuman\s+rights\b"
+    # A suggestion to offer a live chat is feedback, not a request for a person now.
+    r"|\b(?:add|offer|have|introduce|get)\s+(?:a\s+)?live\s+chat\b|\blive\s+chat\b[^.?!]*\b(?:would|could)\s+be\b",
+    re.IGNORECASE,
 )
 
 

@@ -3,7 +3,8 @@
 Rules in `emotion` catch the explicit cues; this model catches the long tail of ways people say they have had enough
 ("I'm at the end of my tether", "cool cool cool") by reading the same MiniLM vector the intent classifier uses, so it
 costs one matrix-vector product. Trained at construction from `data/tone_examples.yaml` plus the intent bank's calm
-examples (everything but complaints and requests for a person, which can go either way).
+examples (everything but complaints and requests for a person, which can go either way, and the angry examples of
+other intents, which the bank keeps so that anger does not decide the topic).
 """
 
 from __future__ import annotations
@@ -14,11 +15,14 @@ import numpy as np
 import yaml
 
 from graph.nlu.classifier import DATA_DIR, Matrix, TrainingConfig, embed_cached, load_examples, softmax, train_cached
+from graph.nlu.emotion import score_emotion
 from knowledge.embeddings import Embedder
 
 TONE_PATH = DATA_DIR / "tone_examples.yaml"
 _AMBIGUOUS_INTENTS = frozenset({"complaint", "human_agent"})
 _TONE_CONFIG = TrainingConfig(knn_weight=0.0)
+# Rule-based emotion at or above this keeps an intent example off the calm side.
+_RULES_UPSET = 0.5
 
 
 def load_tone_examples(path: Path = TONE_PATH) -> list[tuple[str, int]]:
@@ -27,8 +31,17 @@ def load_tone_examples(path: Path = TONE_PATH) -> list[tuple[str, int]]:
     if not all(isinstance(text, str) for key in ("upset", "calm") for text in bank[key]):
         raise ValueError(f"{path}: non-string example (quote lines containing ': ')")
     pairs = [(text, 1) for text in bank["upset"]] + [(text, 0) for text in bank["calm"]]
-    pairs += [(text, 0) for text, intent in load_examples() if intent not in _AMBIGUOUS_INTENTS]
+    pairs += [
+        (text, 0) for text, intent in load_examples() if intent not in _AMBIGUOUS_INTENTS and not _reads_upset(text)
+    ]
     return pairs
+
+
+def _reads_upset(text: str) -> bool:
+    """An intent example the rules already find upset ("I'm livid, refund me"): the bank labels topic, not tone,
+    so such a line must not teach the tone model that anger is calm."""
+    emotion = score_emotion(text)
+    return max(emotion.anger, emotion.frustration, emotion.sarcasm) >= _RULES_UPSET
 
 
 class ToneModel:
