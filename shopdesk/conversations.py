@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import uuid4
 
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
-from langgraph.types import Command
+from langgraph.types import Command, Durability
 
 from graph.context import Context
 from graph.state import Status
+
+# Where a run's output carries the interrupts it stopped at (LangGraph's documented `result["__interrupt__"]`).
+INTERRUPT = "__interrupt__"
 
 
 @dataclass
@@ -41,8 +45,20 @@ def _public(message: AIMessage) -> dict[str, Any]:
 
 
 class Conversations:
-    def __init__(self, graph: CompiledStateGraph[Any, Any, Any, Any]) -> None:
+    """Turns over a compiled graph.
+
+    `durability` is LangGraph's (None: its default, "async"). The API server passes "exit": a turn's checkpoint is
+    written once, when the run ends (normally, at an interrupt, or on an error) instead of after every step, which
+    takes several SQLite commits off every turn. The trade-off: a process killed mid-turn loses that turn entirely
+    (the customer's message too, and the client got no answer, so it retries), never a finished turn or a pending
+    interrupt; an exception inside a run still persists what the run had done. Writes to the shop stay exactly-once
+    either way: they execute a pending action (with its call id) that an earlier finished turn or interrupt
+    persisted, and they are idempotent on that id, so a retried turn finds the write already done.
+    """
+
+    def __init__(self, graph: CompiledStateGraph[Any, Any, Any, Any], durability: Durability | None = None) -> None:
         self.graph = graph
+        self.durability = durability
 
     @staticmethod
     def config(thread_id: str) -> RunnableConfig:
@@ -54,11 +70,17 @@ class Conversations:
 
     async def send(self, thread_id: str, text: str, context: Context | None = None) -> Turn:
         """The customer's message; replies are whatever the bot (or a person) says after it."""
-        before = await self._message_count(thread_id)
-        await self.graph.ainvoke(
-            {"messages": [HumanMessage(text)]}, self.config(thread_id), context=context or Context()
+        message = HumanMessage(text, id=str(uuid4()))
+        # The run's output is the thread's state after the turn, interrupts included: no extra checkpoint reads.
+        output = await self.graph.ainvoke(
+            {"messages": [message]}, self.config(thread_id), context=context or Context(), durability=self.durability
         )
-        return await self._turn(thread_id, before + 1)
+        values = dict(output)
+        interrupts = values.pop(INTERRUPT, None) or ()
+        messages = values.get("messages", [])
+        # What follows the customer's message (found by its id) is this turn's answer.
+        since = next((i + 1 for i, m in enumerate(messages) if m.id == message.id), len(messages))
+        return self._from_values(thread_id, values, messages[since:], interrupts[0].value if interrupts else None)
 
     async def resume(self, thread_id: str, value: dict[str, Any], context: Context | None = None) -> Turn:
         """A person's answer to the pending interrupt (a reply, a decision, a hand-back...)."""
@@ -94,12 +116,16 @@ class Conversations:
     async def _turn(self, thread_id: str, since: int) -> Turn:
         values = await self.values(thread_id)
         messages = values.get("messages", [])[since:]
-        replies = [_public(m) for m in messages if isinstance(m, AIMessage) and m.content and not m.tool_calls]
+        return self._from_values(thread_id, values, messages, await self.pending_interrupt(thread_id))
+
+    @staticmethod
+    def _from_values(thread_id: str, values: dict[str, Any], new: list[BaseMessage], interrupt: Any | None) -> Turn:
+        replies = [_public(m) for m in new if isinstance(m, AIMessage) and m.content and not m.tool_calls]
         return Turn(
             thread_id=thread_id,
             replies=replies,
             status=str(values.get("status", "bot")),
-            interrupt=await self.pending_interrupt(thread_id),
+            interrupt=dict(interrupt) if interrupt is not None else None,
             understanding=values.get("understanding", {}),
             escalation=values.get("escalation"),
         )

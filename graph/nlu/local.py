@@ -6,6 +6,7 @@ for repeat detection go in one batch), then patterns for entities, emotion, keyw
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -100,7 +101,16 @@ class LocalUnderstanding:
         )
 
 
-@lru_cache(maxsize=1)
+_analyser_lock = threading.Lock()
+
+
 def get_local_understanding() -> LocalUnderstanding:
     """The process-wide analyser; the first call loads the embedder and trains the classifier."""
+    # Concurrent first turns (a server's worker threads) would otherwise each train their own copy.
+    with _analyser_lock:
+        return _local_understanding()
+
+
+@lru_cache(maxsize=1)
+def _local_understanding() -> LocalUnderstanding:
     return LocalUnderstanding()

@@ -1,0 +1,118 @@
+"""The server under concurrency, and the load benchmark's workload: real demo shop, real graph, local engine."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import sqlite3
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+import graph.services
+import shopdesk.settings
+from server.app import create_app
+from server.auth import customer_token
+from server.config import ServerSettings
+from shop.db import session_scope
+from shop.models import Order, OrderStatus
+
+SHOP_KEY = {"X-Shop-Key": "demo-storefront-key"}
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def load_bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("load_bench", ROOT / "benchmarks" / "load_bench.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["load_bench"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def shop_copy(demo_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    db_path = tmp_path / "shop.db"
+    with sqlite3.connect(demo_db_url.removeprefix("sqlite:///")) as source, sqlite3.connect(db_path) as target:
+        source.backup(target)
+    db_url = f"sqlite:///{db_path}"
+    monkeypatch.setenv("SHOPDESK_DATABASE_URL", db_url)
+    monkeypatch.setenv("SHOPDESK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SHOPDESK_ENGINE", "local")
+    shopdesk.settings.get_settings.cache_clear()
+    graph.services.clear_services()
+    yield db_url
+    shopdesk.settings.get_settings.cache_clear()
+    graph.services.clear_services()
+
+
+def test_concurrent_conversations_each_get_their_own_answers(shop_copy: str) -> None:
+    """Turns of many conversations at once (batched embeddings, checkpoints written at the end of each run,
+    registry writes off the event loop) still answer each customer about their own order, in order."""
+    settings = ServerSettings(setup_on_start=False)
+    with session_scope(shop_copy) as session:
+        orders = [
+            (order.id, order.customer_id)
+            for order in session.scalars(select(Order).where(Order.status == OrderStatus.shipped).order_by(Order.id))
+        ][:8]
+    assert len(orders) == 8
+
+    with TestClient(create_app(server_settings=settings)) as client:
+
+        def converse(order: tuple[str, str]) -> tuple[str, list[dict[str, Any]]]:
+            order_id, customer_id = order
+            token = customer_token(settings, "demo", customer_id)
+            created = client.post("/v1/conversations", headers=SHOP_KEY, json={"customer_token": token}).json()
+            headers = SHOP_KEY | {"Authorization": f"Bearer {created['conversation_token']}"}
+            url = f"/v1/conversations/{created['conversation_id']}"
+            texts = ["Hi there", f"Where is my order {order_id}?", "What is your return policy?"]
+            replies = []
+            for text in texts:
+                response = client.post(f"{url}/messages", headers=headers, json={"text": text})
+                assert response.status_code == 200, response.text
+                replies.append(response.json())
+            transcript = client.get(url, headers=headers).json()["messages"]
+            assert [m["role"] for m in transcript] == ["customer", "bot"] * 3
+            assert [m["text"] for m in transcript if m["role"] == "customer"] == texts
+            return order_id, replies
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(converse, orders))
+
+    for order_id, replies in results:
+        status_reply = " ".join(str(r["text"]) for r in replies[1]["replies"])
+        assert order_id in status_reply and "shipped" in status_reply
+        others = {other for other, _ in results if other != order_id}
+        assert not any(other in status_reply for other in others)
+
+
+def test_the_benchmark_plays_varied_realistic_conversations(load_bench: ModuleType, demo_db_url: str) -> None:
+    shop = load_bench.load_shop(Path(demo_db_url.removeprefix("sqlite:///")))
+    rng = random.Random(7)
+    scripts = [load_bench.make_script(rng, shop, 8) for _ in range(200)]
+    assert all(len(script.messages) == 8 for script in scripts)
+    kinds = {message.kind for script in scripts for message in script.messages}
+    assert {"greeting", "policy", "product", "order", "verify", "thanks", "human"} <= kinds
+    texts = {message.text for script in scripts for message in script.messages}
+    assert len(texts) > 150  # not one repeated string
+    for script in scripts:
+        # Asking for a person hands the conversation to the agents: it can only be the last message.
+        assert all(message.kind != "human" for message in script.messages[:-1])
+        # Signed-in customers ask about their own orders, guests verify first with their account's email.
+        asked = {message.order for message in script.messages if message.order}
+        if script.persona == "signed_in":
+            assert asked <= set(script.customer.orders)
+        else:
+            assert script.customer is None
+            assert not asked or any(message.kind == "verify" for message in script.messages)
+    token = load_bench.customer_token("some_customer")
+    body, _, mac = token.partition(".")
+    assert body and mac
