@@ -76,3 +76,19 @@ async def test_an_unreachable_model_hands_off_gracefully(
         )
     assert turn.interrupt is not None and "dependency_failure" in turn.interrupt["reasons"]
     assert "colleague" in turn.text
+
+
+async def test_an_invented_claim_from_the_model_is_critiqued_and_rewritten(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_db_url: str, stub: OpenAIStub
+) -> None:
+    settings = use_app_settings(monkeypatch, tmp_path, copy_shop(demo_db_url, tmp_path), OPENAI_BASE_URL=stub.base_url)
+    order, email = shipped_order(settings.shop_database_url)
+    stub.invented = "It will definitely arrive on December 24."
+    async with open_graph(settings) as graph:
+        chat = Conversations(graph)
+        turn = await chat.send("llm-3", f"I'm {email}, where is my order {order.id}?", Context(engine="openai:m"))
+        values = await chat.values("llm-3")
+    assert "December 24" not in turn.text and order.fulfillments[0].tracking_number in turn.text
+    assert values["rewrites"] == 1 and values["critique"]["verdict"] == "pass"
+    rewrite = next(r for r in stub.requests if "Rewrite the draft" in str(r["messages"][0]["content"]))
+    assert "December 24" in rewrite["messages"][0]["content"]  # the critique named the claim to the model

@@ -44,7 +44,15 @@ def _understanding(text: str) -> dict[str, Any]:
     }
 
 
-def _next_step(messages: list[dict[str, Any]]) -> dict[str, Any]:
+def _rewrite(prompt: str) -> str:
+    """Follow a rewrite instruction: drop every sentence of the draft that carries a listed unsupported claim."""
+    problems = json.loads(prompt.split("Problems: ", 1)[1].split("\n", 1)[0])
+    draft = prompt.split("Draft: ", 1)[1]
+    sentences = re.split(r"(?<=[.!?])\s+", draft)
+    return " ".join(s for s in sentences if not any(c in s for c in problems["unsupported_claims"]))
+
+
+def _next_step(messages: list[dict[str, Any]], invented: str | None = None) -> dict[str, Any]:
     """The assistant message a careful agent sends next."""
     user_text = " ".join(str(m.get("content", "")) for m in messages if m["role"] == "user")
     called = [c["function"]["name"] for m in messages if m["role"] == "assistant" for c in m.get("tool_calls") or []]
@@ -63,6 +71,8 @@ def _next_step(messages: list[dict[str, Any]]) -> dict[str, Any]:
             text = f"Your order {last.get('order_id')} is {last['status']}."
             if tracking:
                 text += f" It ships with {carrier}, tracking number {tracking}."
+            if invented:
+                text += f" {invented}"
             return {"role": "assistant", "content": text}
     return {"role": "assistant", "content": "Could you give me your email address and order number?"}
 
@@ -76,6 +86,8 @@ def _tool_call(name: str, args: dict[str, Any], index: int) -> dict[str, Any]:
 class OpenAIStub:
     port: int = field(default_factory=free_port)
     requests: list[dict[str, Any]] = field(default_factory=list)
+    # A sentence the "model" adds to its answer that no evidence backs, to exercise critique and rewrite.
+    invented: str | None = None
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -89,7 +101,9 @@ class OpenAIStub:
             last_user = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
             message: dict[str, Any] = {"role": "assistant", "content": json.dumps(_understanding(str(last_user)))}
         elif body.get("tools"):
-            message = _next_step(messages)
+            message = _next_step(messages, self.invented)
+        elif "Rewrite the draft" in str(messages[0].get("content", "")):
+            message = {"role": "assistant", "content": _rewrite(str(messages[0]["content"]))}
         else:
             message = {"role": "assistant", "content": "Thanks for your patience; here is what I found."}
         finish = "tool_calls" if message.get("tool_calls") else "stop"
