@@ -56,9 +56,14 @@ def main() -> int:
     for case in cases[:20]:  # warm-up: torch allocates its buffers on the first calls
         analyser.analyse(case.turns[-1], history=case.turns[:-1])
 
+    forget = getattr(analyser.embedder, "clear_cache", None)
+    if forget:
+        forget()  # every message is new to the model, as in production
     report = evaluate(analyser, cases)
     summary = report.summary()
     # The embedding call alone on the same messages: separates the model's cost (and machine load) from ours.
+    if forget:
+        forget()
     embed_ms = []
     for case in cases:
         start = time.perf_counter()
@@ -75,14 +80,14 @@ def main() -> int:
         print(dump_errors(report))
     print(f"split={args.split} setup={setup_s:.2f}s")
     print(json.dumps(summary, indent=2))
-    met = (
-        summary["intent_accuracy"] >= TARGETS["intent_accuracy"]
-        and summary["escalation_recall"] >= TARGETS["escalation_recall"]
-        and summary["false_escalation_rate"] <= TARGETS["false_escalation_rate"]
-        and summary["latency_p50_ms"] <= TARGETS["latency_p50_ms"]
-    )
-    print("targets met" if met else f"targets missed: {TARGETS}")
-    return 0 if met else 1
+    at_most = {"false_escalation_rate", "latency_p50_ms"}
+    missed = {
+        name: f"{summary[name]} (target {'<=' if name in at_most else '>='} {target})"
+        for name, target in TARGETS.items()
+        if (summary[name] > target if name in at_most else summary[name] < target)
+    }
+    print("targets met" if not missed else f"targets missed: {missed}")
+    return 0 if not missed else 1
 
 
 if __name__ == "__main__":

@@ -130,6 +130,11 @@ class MiniLMEmbedder:
         assert request.vectors is not None
         return request.vectors
 
+    def clear_cache(self) -> None:
+        """Forget remembered texts (benchmarks measure the model, not the cache)."""
+        with self._state:
+            self._cache.clear()
+
     def _cached(self, request: _Request) -> bool:
         """Answer from the cache if every text is there (caller holds the lock)."""
         rows: list[Vector] = []
