@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shop.models import Customer, Order, PaymentMethod, PaymentMethodKind, Product, Variant
-from tools.base import NotFound, PolicyViolation, ToolContext, ToolError
+from shop.models import Customer, Order, OrderStatus, PaymentMethod, PaymentMethodKind, Product, Variant
+from tools.base import NotFound, PolicyViolation, ToolContext, ToolError, shop_now
 
 CENT = Decimal("0.01")
 
@@ -122,3 +122,12 @@ def check_gift_card_covers(method: PaymentMethod, amount: Decimal) -> None:
             f"The gift card balance ({money(method.balance or 0)}) does not cover {money(amount)}; "
             "please choose another payment method."
         )
+
+
+def order_written(session: Session, order: Order, status: OrderStatus | None = None, **result: Any) -> dict[str, Any]:
+    """Finish a write to an order: its new status, the time, and the result ``run_write`` audits and returns."""
+    if status is not None:
+        order.status = status
+    order.updated_at = shop_now()
+    session.flush()
+    return {"entity": "order", "entity_id": order.id, "status": order.status.value, **result}

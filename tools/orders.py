@@ -31,6 +31,7 @@ from tools.access import (
     load_own_order,
     load_own_payment_method,
     money,
+    order_written,
 )
 from tools.approvals import MODIFICATION_OVER_LIMIT, REFUND_OVER_LIMIT, approval_reasons
 from tools.base import ActionPreview, PolicyViolation, ToolContext, ToolError, WriteAction, plan_preview, shop_now
@@ -180,16 +181,9 @@ def _apply_cancel(ctx: ToolContext, args: dict[str, Any], session: Session) -> d
     plan = _plan_cancel(ctx, args, session)
     for method, amount in plan.refunds:
         _add_transaction(session, plan.order, TransactionKind.refund, amount, method)
-    plan.order.status = OrderStatus.cancelled
     plan.order.cancel_reason = plan.reason
-    plan.order.updated_at = shop_now()
-    session.flush()
-    return {
-        "entity": "order",
-        "entity_id": plan.order.id,
-        "status": plan.order.status.value,
-        "refunds": [{"payment_method_id": m.id, "amount": float(a)} for m, a in plan.refunds],
-    }
+    refunds = [{"payment_method_id": m.id, "amount": float(a)} for m, a in plan.refunds]
+    return order_written(session, plan.order, OrderStatus.cancelled, refunds=refunds)
 
 
 CANCEL_ORDER = WriteAction("cancel_order", plan_preview(_plan_cancel, _render_cancel), _apply_cancel)
@@ -223,9 +217,7 @@ def _apply_order_address(ctx: ToolContext, args: dict[str, Any], session: Sessio
     order.ship_line1, order.ship_line2 = address["address1"], address["address2"]
     order.ship_city, order.ship_state = address["city"], address["state"]
     order.ship_zip, order.ship_country = address["zip"], address["country"]
-    order.updated_at = shop_now()
-    session.flush()
-    return {"entity": "order", "entity_id": order.id, "status": order.status.value, "shipping_address": address}
+    return order_written(session, order, shipping_address=address)
 
 
 MODIFY_ORDER_ADDRESS = WriteAction(
@@ -265,16 +257,13 @@ def _apply_modify_items(ctx: ToolContext, args: dict[str, Any], session: Session
         _add_transaction(session, plan.order, kind, abs(plan.difference), plan.method)
     for item, variant in plan.changes:
         item.variant_id, item.options, item.price = variant.id, dict(variant.options), money(variant.price)
-    plan.order.status = OrderStatus.pending_items_modified
-    plan.order.updated_at = shop_now()
-    session.flush()
-    return {
-        "entity": "order",
-        "entity_id": plan.order.id,
-        "status": plan.order.status.value,
-        "price_difference": float(plan.difference),
-        "payment_method_id": plan.method.id,
-    }
+    return order_written(
+        session,
+        plan.order,
+        OrderStatus.pending_items_modified,
+        price_difference=float(plan.difference),
+        payment_method_id=plan.method.id,
+    )
 
 
 MODIFY_ORDER_ITEMS = WriteAction(
@@ -331,16 +320,13 @@ def _apply_modify_payment(ctx: ToolContext, args: dict[str, Any], session: Sessi
     plan = _plan_modify_payment(ctx, args, session)
     _add_transaction(session, plan.order, TransactionKind.payment, plan.amount, plan.new)
     _add_transaction(session, plan.order, TransactionKind.refund, plan.amount, plan.old)
-    plan.order.updated_at = shop_now()
-    session.flush()
-    return {
-        "entity": "order",
-        "entity_id": plan.order.id,
-        "status": plan.order.status.value,
-        "payment_method_id": plan.new.id,
-        "refunded_payment_method_id": plan.old.id,
-        "amount": float(plan.amount),
-    }
+    return order_written(
+        session,
+        plan.order,
+        payment_method_id=plan.new.id,
+        refunded_payment_method_id=plan.old.id,
+        amount=float(plan.amount),
+    )
 
 
 MODIFY_ORDER_PAYMENT = WriteAction(

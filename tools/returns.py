@@ -36,6 +36,7 @@ from tools.access import (
     load_own_order,
     load_own_payment_method,
     money,
+    order_written,
     original_payment_method_id,
     pick_units,
 )
@@ -207,17 +208,14 @@ def _apply_return(ctx: ToolContext, args: dict[str, Any], session: Session) -> d
             reason="return",
         )
     )
-    plan.order.status = OrderStatus.return_requested
-    plan.order.updated_at = shop_now()
-    session.flush()
-    return {
-        "entity": "order",
-        "entity_id": plan.order.id,
-        "status": plan.order.status.value,
-        "refund_amount": float(plan.amount),
-        "payment_method_id": plan.method.id,
-        "return_id": request.id,
-    }
+    return order_written(
+        session,
+        plan.order,
+        OrderStatus.return_requested,
+        refund_amount=float(plan.amount),
+        payment_method_id=plan.method.id,
+        return_id=request.id,
+    )
 
 
 RETURN_ITEMS = WriteAction("return_items", plan_preview(_plan_return, _render_return), _apply_return)
@@ -275,17 +273,14 @@ def _apply_exchange(ctx: ToolContext, args: dict[str, Any], session: Session) ->
     )
     # Nothing is charged or refunded yet: the difference settles when the returned items arrive.
     change.order.returns.append(request)
-    change.order.status = OrderStatus.exchange_requested
-    change.order.updated_at = shop_now()
-    session.flush()
-    return {
-        "entity": "order",
-        "entity_id": change.order.id,
-        "status": change.order.status.value,
-        "price_difference": float(change.difference),
-        "payment_method_id": change.method.id,
-        "return_id": request.id,
-    }
+    return order_written(
+        session,
+        change.order,
+        OrderStatus.exchange_requested,
+        price_difference=float(change.difference),
+        payment_method_id=change.method.id,
+        return_id=request.id,
+    )
 
 
 EXCHANGE_ITEMS = WriteAction("exchange_items", plan_preview(_plan_exchange, _render_exchange), _apply_exchange)
