@@ -183,7 +183,14 @@ class OpenAIEmbedder:
         from langchain_openai import OpenAIEmbeddings
 
         self.name = model
-        self._client = OpenAIEmbeddings(model=model, api_key=api_key, base_url=base_url)  # type: ignore[arg-type,call-arg]
+        # Raw strings, not tiktoken tokens: no BPE file to download, and OpenAI-compatible servers (vLLM, Ollama)
+        # expect text. Our chunks are far below any embedding model's context length.
+        self._client = OpenAIEmbeddings(  # type: ignore[call-arg]
+            model=model,
+            api_key=api_key or "not-needed",  # type: ignore[arg-type]
+            base_url=base_url,
+            check_embedding_ctx_length=False,
+        )
         self.dimension = 0  # known after the first call
 
     def embed(self, texts: list[str]) -> Vector:

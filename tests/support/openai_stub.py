@@ -12,6 +12,7 @@ import re
 import socket
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -50,6 +51,15 @@ def _rewrite(prompt: str) -> str:
     draft = prompt.split("Draft: ", 1)[1]
     sentences = re.split(r"(?<=[.!?])\s+", draft)
     return " ".join(s for s in sentences if not any(c in s for c in problems["unsupported_claims"]))
+
+
+def hashed_embedding(text: str, dimension: int = 256) -> list[float]:
+    """A deterministic bag-of-words vector: texts sharing words are close, as with a real embedding model."""
+    vector = [0.0] * dimension
+    for word in re.findall(r"[a-z0-9]+", text.lower()):
+        vector[zlib.crc32(word.encode()) % dimension] += 1.0
+    norm = sum(v * v for v in vector) ** 0.5 or 1.0
+    return [v / norm for v in vector]
 
 
 def _next_step(messages: list[dict[str, Any]], invented: str | None = None) -> dict[str, Any]:
@@ -116,6 +126,19 @@ class OpenAIStub:
             "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
         }
 
+    def embeddings(self, body: dict[str, Any]) -> dict[str, Any]:
+        self.requests.append(body)
+        inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+        data = [
+            {"object": "embedding", "index": i, "embedding": hashed_embedding(str(t))} for i, t in enumerate(inputs)
+        ]
+        return {
+            "object": "list",
+            "data": data,
+            "model": body.get("model"),
+            "usage": {"prompt_tokens": 1, "total_tokens": 1},
+        }
+
     def start(self) -> OpenAIStub:
         stub = self
 
@@ -123,10 +146,13 @@ class OpenAIStub:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
-                if not self.path.endswith("/chat/completions"):
+                if self.path.endswith("/embeddings"):
+                    payload = stub.embeddings(body)
+                elif self.path.endswith("/chat/completions"):
+                    payload = stub.reply(body)
+                else:
                     self.send_error(404)
                     return
-                payload = stub.reply(body)
                 if body.get("stream"):
                     self._stream(payload)
                     return
