@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table, Text, insert, select
+from sqlalchemy import JSON, Column, DateTime, Engine, Integer, MetaData, String, Table, Text, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from shop.db import engine_for
@@ -45,7 +45,7 @@ examples = Table(
 _ready: set[str] = set()
 
 
-def _engine(db_url: str):  # type: ignore[no-untyped-def]
+def _engine(db_url: str) -> Engine:
     engine = engine_for(db_url)
     if db_url not in _ready:
         metadata.create_all(engine)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -48,7 +49,7 @@ def _number(text: str) -> str:
     return f"{float(text.replace(',', '')):.2f}"
 
 
-def evidence_text(evidence: list[dict[str, Any]], extra: list[Any] = ()) -> str:  # type: ignore[assignment]
+def evidence_text(evidence: Sequence[dict[str, Any]], extra: Sequence[Any] = ()) -> str:
     return json.dumps([*evidence, *extra], default=str, ensure_ascii=False)
 
 
@@ -106,7 +107,7 @@ def critique_draft(
     understanding: dict[str, Any],
     customer: dict[str, Any] | None,
     min_score: float,
-    extra_evidence: list[Any] = (),  # type: ignore[assignment]
+    extra_evidence: Sequence[Any] = (),
     today: date | None = None,
 ) -> Critique:
     reasons: list[str] = []
