@@ -20,6 +20,8 @@ from shop.db import engine_for
 from shop.models import Base
 from shop.seed import seed_demo
 from shop.taubench import import_taubench
+from shopdesk.settings import Settings
+from tests.support.app import CLOCK, copy_shop, reset_app_caches, use_app_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # The repository sits beside shared/, which holds the datasets.
@@ -92,3 +94,10 @@ def pg_url() -> Iterator[str]:
             # The process-wide engine keeps pooled connections open; close them so the database can go.
             engine_for(url).dispose()
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_db_url: str) -> Iterator[Settings]:
+    """The whole application on a private copy of the demo shop (tests may write), its clock frozen at CLOCK."""
+    yield use_app_settings(monkeypatch, tmp_path, copy_shop(demo_db_url, tmp_path), SHOPDESK_CLOCK=CLOCK.isoformat())
+    reset_app_caches()

@@ -7,9 +7,7 @@ the conversation as if the bot had just listed it; from the customer's "yes" on,
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,59 +16,14 @@ from sqlalchemy import func, select
 
 from graph.context import Context
 from shop.db import session_factory
-from shop.models import AuditEntry, Fulfillment, Order, OrderStatus, Product
-from shop.seed import SEED_NOW
+from shop.models import AuditEntry, Order
 from shopdesk.conversations import Conversations
 from shopdesk.profile import load_profile
 from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings
-from tests.support.app import copy_shop, use_app_settings
+from tests.support.app import delivered_order, pending_order
 from tools.base import ToolContext
 from tools.registry import WRITE_ACTIONS
-
-CLOCK = SEED_NOW + timedelta(hours=3)
-
-
-@pytest.fixture
-def app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_db_url: str) -> Settings:
-    return use_app_settings(monkeypatch, tmp_path, copy_shop(demo_db_url, tmp_path), SHOPDESK_CLOCK=CLOCK.isoformat())
-
-
-def _delivered(settings: Settings, *, inside_window: bool, above: Decimal) -> Order:
-    profile = load_profile("demo", settings.profiles_dir)
-    window_start = CLOCK - timedelta(days=profile.returns.window_days)
-    with session_factory(settings.shop_database_url)() as session:
-        orders = session.scalars(
-            select(Order)
-            .join(Fulfillment, Fulfillment.order_id == Order.id)
-            .where(Order.status == OrderStatus.delivered)
-            .where(
-                Fulfillment.delivered_at > window_start + timedelta(days=2)
-                if inside_window
-                else Fulfillment.delivered_at < window_start - timedelta(days=5)
-            )
-            .order_by(Order.id)
-        ).unique()
-        for order in orders:
-            products = [session.get(Product, item.product_id) for item in order.items]
-            final = any(
-                p is None or p.final_sale or p.category in profile.returns.final_sale_categories for p in products
-            )
-            if order.total > above and not final and len(order.fulfillments) == 1:
-                order.items  # noqa: B018 - load before the session closes
-                order.transactions  # noqa: B018
-                return order
-    raise AssertionError("no such delivered order in the demo shop")
-
-
-def _pending(settings: Settings, above: Decimal) -> Order:
-    with session_factory(settings.shop_database_url)() as session:
-        for order in session.scalars(select(Order).where(Order.status == OrderStatus.pending).order_by(Order.id)):
-            if order.total > above:
-                order.items  # noqa: B018
-                order.transactions  # noqa: B018
-                return order
-    raise AssertionError("no pending order above the modification limit")
 
 
 def _paid_with(order: Order) -> str:
@@ -78,7 +31,7 @@ def _paid_with(order: Order) -> str:
 
 
 def return_over_refund_limit(settings: Settings) -> tuple[Order, str, dict[str, Any]]:
-    order = _delivered(settings, inside_window=True, above=Decimal("150"))
+    order = delivered_order(settings, above=Decimal("150"))
     args = {
         "order_id": order.id,
         "item_ids": [i.variant_id for i in order.items],
@@ -88,23 +41,25 @@ def return_over_refund_limit(settings: Settings) -> tuple[Order, str, dict[str, 
 
 
 def return_outside_the_window(settings: Settings) -> tuple[Order, str, dict[str, Any]]:
-    order = _delivered(settings, inside_window=False, above=Decimal("0"))
+    order = delivered_order(settings, inside_window=False)
     args = {"order_id": order.id, "item_ids": [order.items[0].variant_id], "payment_method_id": _paid_with(order)}
     return order, "return_items", args
 
 
 def voucher_over_limit(settings: Settings) -> tuple[Order, str, dict[str, Any]]:
-    order = _delivered(settings, inside_window=True, above=Decimal("0"))
+    order = delivered_order(settings)
     return order, "issue_voucher", {"kind": "percent", "value": "25", "reason": "late delivery"}
 
 
 def goodwill_over_limit(settings: Settings) -> tuple[Order, str, dict[str, Any]]:
-    order = _delivered(settings, inside_window=True, above=Decimal("0"))
+    order = delivered_order(settings)
     return order, "issue_goodwill_credit", {"amount": "60.00", "reason": "damaged packaging"}
 
 
 def address_change_over_limit(settings: Settings) -> tuple[Order, str, dict[str, Any]]:
-    order = _pending(settings, load_profile("demo", settings.profiles_dir).approvals.order_modification_limit)
+    order = pending_order(
+        settings.shop_database_url, load_profile("demo", settings.profiles_dir).approvals.order_modification_limit
+    )
     address = {
         "address1": "12 Harbour Road",
         "address2": "",

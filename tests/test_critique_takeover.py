@@ -18,15 +18,10 @@ from shopdesk.conversations import Conversations
 from shopdesk.learning import export_dataset, load
 from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings
-from tests.support.app import copy_shop, shipped_order, use_app_settings
+from tests.support.app import shipped_order
 from tests.support.processes import resume_in_new_process
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_db_url: str) -> Settings:
-    return use_app_settings(monkeypatch, tmp_path, copy_shop(demo_db_url, tmp_path))
 
 
 ORDER = {

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -25,18 +23,10 @@ from shop.models import (
     TransactionKind,
     Variant,
 )
-from shop.seed import SEED_NOW
 from shopdesk.conversations import Conversations
 from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings
-from tests.support.app import copy_shop, use_app_settings
-
-CLOCK = SEED_NOW + timedelta(hours=3)
-
-
-@pytest.fixture
-def app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_db_url: str) -> Settings:
-    return use_app_settings(monkeypatch, tmp_path, copy_shop(demo_db_url, tmp_path), SHOPDESK_CLOCK=CLOCK.isoformat())
+from tests.support.app import CLOCK
 
 
 def audits(db_url: str) -> int:

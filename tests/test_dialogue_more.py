@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from graph.context import Context
 from shop.db import session_factory
 from shop.models import AuditEntry, Customer, Order, OrderStatus, Product, Variant, Voucher
-from shop.seed import SEED_NOW
 from shopdesk.conversations import Conversations
 from shopdesk.profile import load_profile
 from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings
-from tests.support.app import copy_shop, use_app_settings
-
-CLOCK = SEED_NOW + timedelta(hours=3)
-
-
-@pytest.fixture
-def app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_db_url: str) -> Settings:
-    return use_app_settings(monkeypatch, tmp_path, copy_shop(demo_db_url, tmp_path), SHOPDESK_CLOCK=CLOCK.isoformat())
+from tests.support.app import CLOCK
 
 
 def audits(db_url: str) -> int:

@@ -2,59 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from decimal import Decimal
-from pathlib import Path
-
-import pytest
 from sqlalchemy import func, select
 
 from graph.context import Context
 from shop.db import session_factory
-from shop.models import AuditEntry, Fulfillment, Order, OrderStatus, Product, Return
-from shop.seed import SEED_NOW
+from shop.models import AuditEntry, Order, OrderStatus, Return
 from shopdesk.conversations import Conversations
 from shopdesk.profile import load_profile
 from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings
-from tests.support.app import copy_shop, use_app_settings
-
-# The demo shop is generated for a fixed "today"; the shop clock is frozen there so return windows hold.
-CLOCK = SEED_NOW + timedelta(hours=3)
-
-
-@pytest.fixture
-def app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_db_url: str) -> Settings:
-    return use_app_settings(monkeypatch, tmp_path, copy_shop(demo_db_url, tmp_path), SHOPDESK_CLOCK=CLOCK.isoformat())
-
-
-def pending_order(db_url: str) -> Order:
-    with session_factory(db_url)() as session:
-        order = session.scalars(select(Order).where(Order.status == OrderStatus.pending).order_by(Order.id)).first()
-        assert order is not None
-        return order
-
-
-def returnable_order(settings: Settings, above: Decimal) -> Order:
-    """A delivered order inside the return window, with no final-sale item, worth more than `above`."""
-    profile = load_profile("demo", settings.profiles_dir)
-    with session_factory(settings.shop_database_url)() as session:
-        candidates = session.scalars(
-            select(Order)
-            .join(Fulfillment, Fulfillment.order_id == Order.id)
-            .where(Order.status == OrderStatus.delivered)
-            .where(Fulfillment.delivered_at > CLOCK - timedelta(days=profile.returns.window_days - 2))
-            .order_by(Order.id)
-        ).unique()
-        for order in candidates:
-            products = [session.get(Product, item.product_id) for item in order.items]
-            final = any(
-                p is None or p.final_sale or p.category in profile.returns.final_sale_categories for p in products
-            )
-            if order.total > above and not final and len(order.fulfillments) == 1:
-                order.items  # noqa: B018 - load before the session closes
-                return order
-    raise AssertionError("no returnable order above the approval limit in the demo shop")
+from tests.support.app import delivered_order, pending_order
 
 
 def count(db_url: str, model: type, **where: object) -> int:
@@ -102,7 +59,7 @@ async def test_no_means_nothing_changes(app: Settings) -> None:
 
 async def test_approval_resumed_twice_writes_once(app: Settings) -> None:
     profile = load_profile("demo", app.profiles_dir)
-    order = returnable_order(app, profile.refunds.auto_approve_limit)
+    order = delivered_order(app, above=profile.refunds.auto_approve_limit)
     context = Context(customer_id=order.customer_id)
     async with open_graph(app) as graph:
         chat = Conversations(graph)
@@ -128,7 +85,7 @@ async def test_approval_resumed_twice_writes_once(app: Settings) -> None:
 
 async def test_a_rejected_approval_writes_nothing_and_says_so(app: Settings) -> None:
     profile = load_profile("demo", app.profiles_dir)
-    order = returnable_order(app, profile.refunds.auto_approve_limit)
+    order = delivered_order(app, above=profile.refunds.auto_approve_limit)
     context = Context(customer_id=order.customer_id)
     async with open_graph(app) as graph:
         chat = Conversations(graph)

@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from langchain_core.messages import ToolMessage
 
 from shopdesk.conversations import Conversations
 from shopdesk.runtime import open_graph
-from tests.support.app import copy_shop, shipped_order, use_app_settings
+from tests.support.app import shipped_order
 from tests.support.processes import resume_in_new_process
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_db_url: str):  # type: ignore[no-untyped-def]
-    return use_app_settings(monkeypatch, tmp_path, copy_shop(demo_db_url, tmp_path))
 
 
 async def test_order_status_needs_verification_then_tells_the_real_status(app) -> None:  # type: ignore[no-untyped-def]

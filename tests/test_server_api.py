@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -15,7 +14,6 @@ from langgraph.graph.state import CompiledStateGraph
 from sqlalchemy import select
 
 import graph.services
-import shopdesk.settings
 from graph.nodes.act import customer_record
 from server.__main__ import main as cli
 from server.app import create_app
@@ -23,6 +21,7 @@ from server.auth import customer_token, verify
 from server.config import AgentAccount, ServerSettings
 from shop.db import session_scope
 from shop.models import Order, OrderStatus
+from tests.support.app import copy_shop, reset_app_caches, use_app_settings
 from tools.base import ToolContext
 from tools.registry import WRITE_ACTIONS
 
@@ -55,18 +54,10 @@ def server_settings(**overrides: Any) -> ServerSettings:
 @pytest.fixture
 def env(demo_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
     """A private copy of the demo shop (these tests write) and a private checkpoint file."""
-    db_path = tmp_path / "shop.db"
-    with sqlite3.connect(demo_db_url.removeprefix("sqlite:///")) as source, sqlite3.connect(db_path) as target:
-        source.backup(target)
-    db_url = f"sqlite:///{db_path}"
-    monkeypatch.setenv("SHOPDESK_DATABASE_URL", db_url)
-    monkeypatch.setenv("SHOPDESK_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("SHOPDESK_ENGINE", "local")
-    shopdesk.settings.get_settings.cache_clear()
-    graph.services.clear_services()
+    db_url = copy_shop(demo_db_url, tmp_path)
+    use_app_settings(monkeypatch, tmp_path / "data", db_url, SHOPDESK_ENGINE="local")
     yield Env(db_url=db_url, data_dir=tmp_path / "data", server=server_settings())
-    shopdesk.settings.get_settings.cache_clear()
-    graph.services.clear_services()
+    reset_app_caches()
 
 
 @pytest.fixture

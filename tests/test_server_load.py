@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import random
-import sqlite3
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -16,13 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-import graph.services
-import shopdesk.settings
 from server.app import create_app
 from server.auth import customer_token
 from server.config import ServerSettings
 from shop.db import session_scope
 from shop.models import Order, OrderStatus
+from tests.support.app import copy_shop, reset_app_caches, use_app_settings
 
 SHOP_KEY = {"X-Shop-Key": "demo-storefront-key"}
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,18 +38,10 @@ def load_bench() -> ModuleType:
 
 @pytest.fixture
 def shop_copy(demo_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    db_path = tmp_path / "shop.db"
-    with sqlite3.connect(demo_db_url.removeprefix("sqlite:///")) as source, sqlite3.connect(db_path) as target:
-        source.backup(target)
-    db_url = f"sqlite:///{db_path}"
-    monkeypatch.setenv("SHOPDESK_DATABASE_URL", db_url)
-    monkeypatch.setenv("SHOPDESK_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("SHOPDESK_ENGINE", "local")
-    shopdesk.settings.get_settings.cache_clear()
-    graph.services.clear_services()
+    db_url = copy_shop(demo_db_url, tmp_path)
+    use_app_settings(monkeypatch, tmp_path / "data", db_url, SHOPDESK_ENGINE="local")
     yield db_url
-    shopdesk.settings.get_settings.cache_clear()
-    graph.services.clear_services()
+    reset_app_caches()
 
 
 def test_concurrent_conversations_each_get_their_own_answers(shop_copy: str) -> None:

@@ -7,24 +7,18 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-import graph.services
-import shopdesk.settings
 from server.app import create_app
 from server.registry import Registry
+from tests.support.app import reset_app_caches, use_app_settings
 from tests.test_server_api import AGENT, bearer, queue_ids, say, server_settings, start
 
 
 @pytest.fixture
 def pg_env(pg_url: str, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("SHOPDESK_DATABASE_URL", pg_url)
-    monkeypatch.setenv("SHOPDESK_CHECKPOINT_URL", pg_url)
-    monkeypatch.setenv("SHOPDESK_DATA_DIR", str(tmp_path_factory.mktemp("pg-data")))
-    monkeypatch.setenv("SHOPDESK_ENGINE", "local")
-    shopdesk.settings.get_settings.cache_clear()
-    graph.services.clear_services()
+    data_dir = tmp_path_factory.mktemp("pg-data")
+    use_app_settings(monkeypatch, data_dir, pg_url, SHOPDESK_CHECKPOINT_URL=pg_url, SHOPDESK_ENGINE="local")
     yield pg_url
-    shopdesk.settings.get_settings.cache_clear()
-    graph.services.clear_services()
+    reset_app_caches()
 
 
 def test_handoff_survives_a_restart_on_postgres(pg_env: str) -> None:

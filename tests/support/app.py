@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,8 +14,13 @@ from sqlalchemy.orm import Session
 from graph.llm.factory import _build
 from graph.services import clear_services
 from shop.db import session_factory
-from shop.models import Fulfillment, Order, OrderStatus
+from shop.models import Fulfillment, Order, OrderStatus, Product
+from shop.seed import SEED_NOW
+from shopdesk.profile import load_profile
 from shopdesk.settings import Settings, get_settings
+
+# The demo shop is generated for a fixed "today"; tests freeze the shop's clock there so return windows hold.
+CLOCK = SEED_NOW + timedelta(hours=3)
 
 
 def copy_shop(db_url: str, folder: Path) -> str:
@@ -32,10 +39,15 @@ def use_app_settings(monkeypatch: pytest.MonkeyPatch, data_dir: Path, db_url: st
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
+    reset_app_caches()
+    return get_settings()
+
+
+def reset_app_caches() -> None:
+    """Forget cached settings, services and engines, so the next caller reads the environment afresh."""
     get_settings.cache_clear()
     clear_services()
     _build.cache_clear()
-    return get_settings()
 
 
 def shipped_order(db_url: str) -> tuple[Order, str]:
@@ -54,3 +66,41 @@ def _shipped(session: Session) -> tuple[Order, str]:
     assert order is not None, "the demo shop has no shipped order with tracking"
     order.fulfillments  # noqa: B018 - load before the session closes
     return order, order.customer.email
+
+
+def pending_order(db_url: str, above: Decimal = Decimal("0")) -> Order:
+    """The first pending order (by id) worth more than `above`, items and payments loaded."""
+    with session_factory(db_url)() as session:
+        for order in session.scalars(select(Order).where(Order.status == OrderStatus.pending).order_by(Order.id)):
+            if order.total > above:
+                order.transactions  # noqa: B018 - load before the session closes
+                return order
+    raise AssertionError(f"no pending order above {above} in the demo shop")
+
+
+def delivered_order(settings: Settings, *, above: Decimal = Decimal("0"), inside_window: bool = True) -> Order:
+    """A delivered order with one shipment and no final-sale item, worth more than `above`, delivered well inside
+    (or well outside) the return window at CLOCK; items and payments loaded."""
+    profile = load_profile("demo", settings.profiles_dir)
+    window_start = CLOCK - timedelta(days=profile.returns.window_days)
+    delivered = (
+        Fulfillment.delivered_at > window_start + timedelta(days=2)
+        if inside_window
+        else Fulfillment.delivered_at < window_start - timedelta(days=5)
+    )
+    with session_factory(settings.shop_database_url)() as session:
+        orders = session.scalars(
+            select(Order)
+            .join(Fulfillment, Fulfillment.order_id == Order.id)
+            .where(Order.status == OrderStatus.delivered, delivered)
+            .order_by(Order.id)
+        ).unique()
+        for order in orders:
+            products = [session.get(Product, item.product_id) for item in order.items]
+            final = any(
+                p is None or p.final_sale or p.category in profile.returns.final_sale_categories for p in products
+            )
+            if order.total > above and not final and len(order.fulfillments) == 1:
+                order.transactions  # noqa: B018 - load before the session closes
+                return order
+    raise AssertionError("no such delivered order in the demo shop")
