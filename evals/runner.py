@@ -28,9 +28,7 @@ from langchain_core.messages import AIMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
 from graph.context import Context
-from graph.state import Status
-
-HUMAN_STATUSES = (Status.waiting_human, Status.human, Status.forwarded)
+from graph.state import HUMAN_HELD
 
 
 class DatasetError(ValueError):
@@ -99,7 +97,7 @@ async def run_conversation(chat: Any, conversation: Conversation, context: Conte
         "id": conversation.id,
         "intent": understanding.get("intent"),
         "confidence": understanding.get("confidence"),
-        "escalate": values.get("status") in HUMAN_STATUSES,
+        "escalate": values.get("status") in HUMAN_HELD,
         "escalation_reasons": list(escalation.get("reasons", [])),
         "tools": tools,
         "reply": turn.text,

@@ -26,6 +26,10 @@ class Status:
     resolved: Final = "resolved"
 
 
+# A person holds (or is about to take) the conversation: the customer's messages go to them, not the bot.
+HUMAN_HELD: Final = (Status.waiting_human, Status.human, Status.forwarded)
+
+
 class Route:
     """Where the gate (and later nodes) send a turn."""
 

@@ -21,7 +21,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Huma
 
 from graph.context import Context
 from graph.nodes.handoff import transcript
-from graph.state import Status, SupportState
+from graph.state import HUMAN_HELD, Status, SupportState
 from server.config import AgentAccount, ServerSettings
 from server.registry import Entry, Registry, utcnow
 from server.schemas import (
@@ -41,8 +41,6 @@ from tools.registry import READ_FUNCTIONS, WRITE_ACTIONS
 
 log = logging.getLogger(__name__)
 
-# Statuses in which a person owns the conversation even while nothing is pending (e.g. right after their reply).
-WITH_A_PERSON = (Status.waiting_human, Status.human, Status.forwarded)
 # Where a model writes text meant for the customer (the LLM engine answers from `act` after its tools, or drafts);
 # understanding and critique stream JSON and verdicts, which stay internal.
 TOKEN_NODES = frozenset({"act", "draft", "rewrite"})
@@ -357,7 +355,7 @@ class Desk:
         return [self.queue_item(entry) for entry in self.registry.waiting(shop_id)]
 
     def open_cases(self, agent: AgentAccount, mine: bool) -> list[QueueItem]:
-        statuses = (*WITH_A_PERSON, Status.awaiting_approval)
+        statuses = (*HUMAN_HELD, Status.awaiting_approval)
         entries = self.registry.with_people(statuses, claimed_by=agent.id if mine else None)
         return [self.queue_item(entry) for entry in entries]
 
@@ -381,7 +379,7 @@ class Desk:
 
     def claim(self, conversation_id: str, agent: AgentAccount) -> Entry:
         entry = self._entry(conversation_id)
-        if entry.pending is None and entry.status not in WITH_A_PERSON:
+        if entry.pending is None and entry.status not in HUMAN_HELD:
             raise Conflict(f"conversation is {entry.status!r}: nobody needs to take it over")
         self._check_claim(entry, agent)
         self.registry.update(conversation_id, claimed_by=agent.id)
@@ -389,14 +387,9 @@ class Desk:
 
     async def _handoff_request(self, entry: Entry) -> dict[str, Any]:
         """The pending handoff; if a person already answered and the graph ended, pause it at handoff again."""
+        # The agent may speak again before the customer does: the graph is paused at the handoff node again first.
+        await self.conversations.reopen_handoff(entry.id, self._context(entry))
         request = await self.conversations.pending_interrupt(entry.id)
-        if request is None and entry.status in WITH_A_PERSON:
-            # The agent speaks again before the customer does: re-enter the handoff node (it is pure up to its
-            # interrupt) so every human action goes through the graph, audited the same way.
-            config = self.conversations.config(entry.id)
-            await self.conversations.graph.aupdate_state(config, {}, as_node="escalate")
-            await self.conversations.graph.ainvoke(None, config, context=self._context(entry))
-            request = await self.conversations.pending_interrupt(entry.id)
         if request is None:
             raise Conflict(f"conversation is {entry.status!r}: nothing is waiting for a person")
         if request.get("type") != "handoff":

@@ -16,7 +16,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command, Durability
 
 from graph.context import Context
-from graph.state import Status
+from graph.state import HUMAN_HELD
 
 # Where a run's output carries the interrupts it stopped at (LangGraph's documented `result["__interrupt__"]`).
 INTERRUPT = "__interrupt__"
@@ -97,7 +97,7 @@ class Conversations:
         if await self.pending_interrupt(thread_id) is not None:
             return
         status = (await self.values(thread_id)).get("status")
-        if status in (Status.human, Status.waiting_human, Status.forwarded):
+        if status in HUMAN_HELD:
             config = self.config(thread_id)
             await self.graph.aupdate_state(config, {}, as_node="escalate")
             await self.graph.ainvoke(None, config, context=context)

@@ -14,9 +14,8 @@ from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_esc
 from graph.nodes.common import context_of, services_of
 from graph.nodes.understand import understanding_of
 from graph.services import Services
-from graph.state import Route, Status, SupportState
+from graph.state import HUMAN_HELD, Route, Status, SupportState
 
-HUMAN_HELD = (Status.human, Status.waiting_human, Status.forwarded)
 SMALL_TALK = frozenset({"greeting_thanks", "feedback", "affirm", "deny"})
 # Intents the tools serve even without personal data.
 TOOL_INTENTS = PERSONAL_INTENTS
