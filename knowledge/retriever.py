@@ -114,6 +114,11 @@ class Retriever:
     def __len__(self) -> int:
         return len(self._chunks)
 
+    def passage_texts(self) -> list[str]:
+        """The text of every chunk as evidence carries it."""
+        with self._lock:
+            return [_body(chunk) for chunk in self._chunks.values()]
+
     def warm_up(self) -> None:
         """Load the embedding model now rather than on the first customer's question."""
         self.embedder.embed(["warm up"])

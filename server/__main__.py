@@ -1,13 +1,21 @@
-"""`python -m server`: serve the API with uvicorn; `python -m server customer-token <customer id>` mints a token."""
+"""`python -m server`: serve the API with uvicorn; `python -m server customer-token <customer id>` mints a token.
+
+Worker processes (`--workers`, SHOPDESK_WORKERS; one per core by default) each run the whole app: a turn is mostly
+Python, so one process uses one core however many conversations it holds. They share the databases and the
+knowledge index, and take turns per conversation through file locks (server.turnlock). First-run set-up (seeding,
+indexing, exporting the model) happens once, in a child process, before any worker starts.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
+import subprocess
+import sys
 
 import uvicorn
 
-from server.auth import customer_token
 from server.config import get_server_settings
 
 
@@ -15,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m server", description=__doc__)
     parser.add_argument("--host", help="override SHOPDESK_HOST")
     parser.add_argument("--port", type=int, help="override SHOPDESK_PORT")
+    parser.add_argument("--workers", type=int, help="override SHOPDESK_WORKERS")
     parser.add_argument("--log-level", default="info")
     commands = parser.add_subparsers(dest="command")
     minter = commands.add_parser("customer-token", help="sign a customer token, as a shop's backend would")
@@ -24,15 +33,26 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = get_server_settings()
     if args.command == "customer-token":
+        # Imported here: it pulls in the app's modules, which the workers' supervisor should not hold in memory.
+        from server.auth import customer_token
+
         print(customer_token(settings, args.shop, args.customer_id, args.ttl))
         return 0
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    from server.app import create_app
-
+    if settings.setup_on_start:
+        # In a child process, so this one (the workers' supervisor) never loads the shop, the index or the model.
+        done = subprocess.run([sys.executable, "-m", "shopdesk", "setup"], check=False)
+        if done.returncode:
+            print(f"set-up failed (exit code {done.returncode}); the server was not started", file=sys.stderr)
+            return done.returncode
+        os.environ["SHOPDESK_SETUP_ON_START"] = "false"  # the workers inherit it
+    # An import string, so each worker process builds its own app (uvicorn requires it for more than one).
     uvicorn.run(
-        create_app(server_settings=settings),
+        "server.app:create_app",
+        factory=True,
         host=args.host or settings.host,
         port=args.port or settings.port,
+        workers=args.workers or settings.worker_count,
         log_level=args.log_level,
     )
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from server.config import ServerSettings, get_server_settings
 from server.desk import Desk, DeskError
 from server.registry import Registry
 from server.routers import agents, storefront
+from server.turnlock import TurnLocks
 from server.webhooks import Webhooks
 from shopdesk.conversations import Conversations
 from shopdesk.runtime import open_graph
@@ -58,12 +60,14 @@ async def warm_up(settings: Settings) -> None:
     Otherwise the first conversations pay seconds each, and concurrent first turns race to build the same
     singletons on several threads (memory that is freed afterwards but stays in the process's footprint). With the
     local engine that is two throwaway turns on a graph without a checkpointer (nothing is stored, nothing written);
-    a remote model is not called for this, only the knowledge side is loaded.
+    a remote model is not called for this, only the knowledge side is loaded. Then every sentence an answer may
+    quote is embedded in one batch (a few seconds) instead of during the first customers' turns.
     """
     from graph.builder import builder
     from graph.context import Context
     from graph.services import get_services
     from graph.state import InputState
+    from knowledge.answer import prepare_quotes
 
     try:
         if settings.resolved_engine == "local":
@@ -71,8 +75,11 @@ async def warm_up(settings: Settings) -> None:
             for text in WARM_UP_MESSAGES:
                 message = InputState(messages=[HumanMessage(text)])
                 await scratch.ainvoke(message, context=Context(shop_id=settings.shop_id))
-        else:
-            await asyncio.to_thread(lambda: get_services(settings.shop_id).retriever().warm_up())
+        retriever = await asyncio.to_thread(get_services(settings.shop_id).retriever)
+        await asyncio.to_thread(retriever.warm_up)
+        if settings.embedding_provider == "minilm":  # local and free; a paid embedding API is not called for this
+            quotes = await asyncio.to_thread(prepare_quotes, retriever)
+            log.info("warm-up: %d quotable sentences embedded", quotes)
     except Exception:  # a warm-up failure is the first customer's problem to report, not a reason not to start
         log.warning("warm-up failed; the first turns will load what they need", exc_info=True)
 
@@ -101,13 +108,15 @@ def create_app(settings: Settings | None = None, server_settings: ServerSettings
             registry = Registry(settings.shop_database_url)
             # Checkpoints are written when a turn ends, not after each step (see Conversations for the trade-off).
             conversations = Conversations(graph, durability="exit")
-            app.state.desk = Desk(conversations, registry, server_settings, settings.shop_database_url, webhooks)
+            locks = TurnLocks(settings.data_dir / "locks")
+            app.state.desk = Desk(conversations, registry, server_settings, settings.shop_database_url, webhooks, locks)
             app.state.server_settings = server_settings
             try:
                 yield
             finally:
                 await app.state.desk.drain()
                 await webhooks.aclose()
+                locks.close()
 
     app = FastAPI(
         title="ShopDesk API",
@@ -136,8 +145,9 @@ def create_app(settings: Settings | None = None, server_settings: ServerSettings
         return RedirectResponse("/docs")
 
     @app.get("/health", tags=["meta"])
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
+    async def health() -> dict[str, str | int]:
+        # The worker that answered: with several worker processes, tells a probe which ones are up.
+        return {"status": "ok", "worker": os.getpid()}
 
     @app.get("/widget.js", include_in_schema=False)
     async def widget() -> FileResponse:

@@ -10,7 +10,6 @@ import asyncio
 import json
 import logging
 import secrets
-import weakref
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -33,6 +32,7 @@ from server.schemas import (
     Reply,
     TurnOut,
 )
+from server.turnlock import TurnLocks
 from server.webhooks import Webhooks
 from shop.db import session_factory
 from shop.models import Customer
@@ -111,6 +111,7 @@ class Desk:
         settings: ServerSettings,
         db_url: str,
         webhooks: Webhooks,
+        locks: TurnLocks,
     ) -> None:
         self.conversations = conversations
         self.registry = registry
@@ -118,9 +119,8 @@ class Desk:
         self.db_url = db_url
         self.webhooks = webhooks
         self._agent_names = {account.id: account.name for account in settings.agent_tokens.values()}
-        # One turn at a time per conversation: a customer double-send or an agent racing the customer would
-        # otherwise fork the checkpoint history.
-        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        # One turn at a time per conversation, in every worker process (see server.turnlock).
+        self._locks = locks
         self._background: set[asyncio.Task[None]] = set()
 
     async def drain(self, timeout_s: float = 30.0) -> None:
@@ -129,13 +129,6 @@ class Desk:
             await asyncio.wait(set(self._background), timeout=timeout_s)
 
     # --- helpers ----------------------------------------------------------------------------------------------
-
-    def _lock(self, conversation_id: str) -> asyncio.Lock:
-        lock = self._locks.get(conversation_id)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[conversation_id] = lock
-        return lock
 
     def _entry(self, conversation_id: str) -> Entry:
         entry = self.registry.get(conversation_id)
@@ -245,7 +238,7 @@ class Desk:
 
     async def send(self, conversation_id: str, text: str) -> TurnOut:
         self._check_length(text)
-        async with self._lock(conversation_id):
+        async with self._locks.hold(conversation_id):
             # Read inside the lock: a turn queued behind another must see the row that turn left.
             entry = self._entry(conversation_id)
             turn = await self._run(self.conversations.send(conversation_id, text, self._context(entry)))
@@ -276,7 +269,7 @@ class Desk:
         conversation_id = entry.id
         config = self.conversations.config(conversation_id)
         try:
-            async with self._lock(conversation_id):
+            async with self._locks.hold(conversation_id):
                 entry = self._entry(conversation_id)
                 events.put_nowait(_sse("status", {"stage": "received"}))
                 before = len((await self.conversations.values(conversation_id)).get("messages", []))
@@ -407,7 +400,7 @@ class Desk:
         ):
             raise Invalid(f"unknown tool {command['name']!r}; see GET /v1/agent/tools")
         self._entry(conversation_id)
-        async with self._lock(conversation_id):
+        async with self._locks.hold(conversation_id):
             entry = self._entry(conversation_id)
             self._check_claim(entry, agent)
             await self._handoff_request(entry)
@@ -437,7 +430,7 @@ class Desk:
 
     async def decide(self, conversation_id: str, agent: AgentAccount, decision: dict[str, Any]) -> ActionResult:
         self._entry(conversation_id)
-        async with self._lock(conversation_id):
+        async with self._locks.hold(conversation_id):
             entry = self._entry(conversation_id)
             request = await self.conversations.pending_interrupt(conversation_id)
             if request is None or request.get("type") != "approval":

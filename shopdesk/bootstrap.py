@@ -52,6 +52,20 @@ def ensure_shop(settings: Settings) -> None:
     say(f"Demo shop ready: {summary}")
 
 
+def ensure_embedding_model(settings: Settings) -> None:
+    """Export MiniLM to ONNX once (see knowledge.minilm_onnx); without it the same model runs on PyTorch."""
+    from knowledge.embeddings import embedding_runtime
+    from knowledge.minilm_onnx import ensure_exported, onnx_path
+
+    if settings.embedding_provider != "minilm" or embedding_runtime() == "torch" or onnx_path().exists():
+        return
+    say(f"First run: exporting the MiniLM embedding model to ONNX (about 10 s) into {onnx_path().parent}")
+    try:
+        ensure_exported()
+    except Exception:
+        log.warning("ONNX export failed; MiniLM will run on PyTorch", exc_info=True)
+
+
 def ensure_knowledge(settings: Settings) -> None:
     from knowledge.ingest import index_knowledge
 
@@ -64,5 +78,6 @@ def ensure_ready(settings: Settings | None = None) -> Settings:
     settings = settings or get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     ensure_shop(settings)
+    ensure_embedding_model(settings)
     ensure_knowledge(settings)
     return settings

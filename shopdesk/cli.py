@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import sys
 from pathlib import Path
 
 from shopdesk.bootstrap import ensure_ready, say
@@ -32,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     run = commands.add_parser("run", help="the main job: set up on first run, then serve the API, widget and console")
     run.add_argument("--host", help="override SHOPDESK_HOST (default 127.0.0.1)")
     run.add_argument("--port", type=int, help="override SHOPDESK_PORT (default 8000)")
+    run.add_argument("--workers", type=int, help="override SHOPDESK_WORKERS (default one per core, at most 4)")
     chat = commands.add_parser("chat", help="chat with the bot in the terminal")
     chat.add_argument("--thread", help="continue a conversation by id")
     commands.add_parser("setup", help="seed the demo shop and index knowledge, then exit")
@@ -48,22 +51,23 @@ def main(argv: list[str] | None = None) -> int:
         say(f"Importing {args.dataset} into {settings.shop_database_url}")
         say(str(import_taubench(args.dataset, settings.shop_database_url)))
         return 0
+    if args.command == "run":
+        from server.config import get_server_settings
+
+        server = get_server_settings()
+        base = f"http://{args.host or server.host}:{args.port or server.port}"
+        say(f"Serving {base}: /demo (storefront with the chat widget), /console (agents), /docs (API)")
+        options = {"--host": args.host, "--port": args.port, "--workers": args.workers}
+        flags = [item for name, value in options.items() if value for item in (name, str(value))]
+        # Become `python -m server` (which sets up in a child, then starts the workers): the supervisor of the
+        # workers stays small instead of keeping this process's imports for the server's lifetime.
+        os.execv(sys.executable, [sys.executable, "-m", "server", *flags])
     ensure_ready(settings)
     if args.command == "setup":
         return 0
     if args.command == "samples":
         print_samples(settings.shop_database_url)
         return 0
-    if args.command == "run":
-        from server.__main__ import main as serve
-        from server.config import get_server_settings
-
-        server = get_server_settings()
-        base = f"http://{args.host or server.host}:{args.port or server.port}"
-        say(f"Serving {base}: /demo (storefront with the chat widget), /console (agents), /docs (API)")
-        return serve(
-            [*(["--host", args.host] if args.host else []), *(["--port", str(args.port)] if args.port else [])]
-        )
     from shopdesk.chat import chat as run_chat
 
     asyncio.run(run_chat(settings, getattr(args, "thread", None)))

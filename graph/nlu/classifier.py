@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from numpy.typing import NDArray
 from graph.nlu.cues import cue_logits
 from graph.nlu.lexical import bag_of_words
 from graph.nlu.schema import INTENTS, Intent
+from knowledge.cache import cache_dir
 from knowledge.embeddings import Embedder
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -52,15 +52,10 @@ def load_temperature(path: Path = CALIBRATION_PATH) -> float:
         return 1.0
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "shopdesk" / "nlu"
-
-
 def embed_cached(embedder: Embedder, texts: Sequence[str]) -> Matrix:
     """Vectors for the bank, reused across processes; a read-only home just means re-embedding."""
     digest = hashlib.sha256("\x1f".join([embedder.name, *texts]).encode()).hexdigest()[:24]
-    path = _cache_dir() / f"bank-{digest}.npy"
+    path = cache_dir("nlu") / f"bank-{digest}.npy"
     try:
         cached = np.load(path)
         if cached.shape[0] == len(texts):
@@ -86,7 +81,7 @@ def train_cached(
     digest = hashlib.sha256()
     for part in (features.tobytes(), labels.tobytes(), repr((classes, config)).encode()):
         digest.update(part)
-    path = _cache_dir() / f"{tag}-{digest.hexdigest()[:24]}.npz"
+    path = cache_dir("nlu") / f"{tag}-{digest.hexdigest()[:24]}.npz"
     try:
         with np.load(path) as cached:
             return np.asarray(cached["weights"]), np.asarray(cached["bias"])
