@@ -13,7 +13,7 @@ from pydantic import Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from shop.models import Product
+from shop.models import Product, Variant
 from tools.access import load_product
 from tools.base import ToolContext
 from tools.context import safe_read
@@ -65,14 +65,33 @@ def suggest_products(ctx: ToolContext, product_id: str) -> dict[str, Any]:
         ]
         suggestions: list[dict[str, Any]] = []
         for suggested in dict.fromkeys(wanted):
-            candidates = session.scalars(
-                select(Product)
-                .options(selectinload(Product.variants))
+            room = upsell.max_suggestions - len(suggestions)
+            if room <= 0:
+                break
+            # Aggregated in the database: a category can hold hundreds of variants and only a few names are needed.
+            in_stock = select(
+                Variant.product_id,
+                func.count(Variant.id).label("variants"),
+                func.min(Variant.price).label("price_from"),
+            ).where(Variant.available, Variant.stock > 0).group_by(Variant.product_id).subquery()
+            rows = session.execute(
+                select(Product.id, Product.name, Product.category, in_stock.c.variants, in_stock.c.price_from)
+                .join(in_stock, in_stock.c.product_id == Product.id)
                 .where(func.lower(Product.category) == suggested, Product.id != product.id)
                 .order_by(Product.name)
-            ).all()
-            suggestions += [_summary(p) for p in candidates if any(v.in_stock for v in p.variants)]
-        return {"product_id": product.id, "suggestions": suggestions[: upsell.max_suggestions]}
+                .limit(room)
+            )
+            suggestions += [
+                {
+                    "product_id": row.id,
+                    "name": row.name,
+                    "category": row.category,
+                    "in_stock_variants": int(row.variants),
+                    "price_from": float(row.price_from),
+                }
+                for row in rows
+            ]
+        return {"product_id": product.id, "suggestions": suggestions}
 
 
 def _summary(product: Product) -> dict[str, Any]:
