@@ -252,6 +252,10 @@ def test_critical_keywords() -> None:
         ("¿Dónde está mi pedido?", "es"),
         ("Waar blijft mijn bestelling?", "nl"),
         ("Dov'è il mio ordine?", "it"),
+        # No stopword of the short lists, but function words no English sentence uses.
+        ("Voglio indietro i miei soldi", "it"),
+        ("Is deze jas waterdicht?", "nl"),
+        ("Mon paiement a été refusé", "fr"),
     ],
 )
 def test_language_detection(text: str, language: str) -> None:
@@ -318,6 +322,29 @@ def test_request_verb_with_an_order_id(analyser: LocalUnderstanding, text: str, 
     ],
 )
 def test_confusable_pairs_follow_the_documented_rules(analyser: LocalUnderstanding, text: str, intent: str) -> None:
+    assert analyser.analyse(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # Naming the word is not making the complaint; praise of the service is not a grievance about it.
+        ("not a complaint, just an idea: a dark mode for the app", "feedback"),
+        ("really pleased with how your customer service sorted it out, thanks", "feedback"),
+        # Returning a kind of thing asks for the rules; returning one's own item asks for a return.
+        ("can I return swimwear if I've tried it on", "refund_policy"),
+        ("are candles returnable", "refund_policy"),
+        ("can I return the jacket, it's too big", "return_request"),
+        # Other languages: negated praise is a complaint, a return word with a deadline asks for the rules, asking
+        # when the money comes back is a refund status, and a bare greeting is a greeting whatever it looks like.
+        ("Ich bin nicht zufrieden mit der Qualität", "complaint"),
+        ("Ich bin sehr zufrieden mit dem Service", "feedback"),
+        ("Combien de jours ai-je pour retourner un pantalon ?", "refund_policy"),
+        ("Wann bekomme ich meine Rückerstattung?", "refund_status"),
+        ("Buenas noches", "greeting_thanks"),
+    ],
+)
+def test_praise_generic_returns_and_foreign_cues(analyser: LocalUnderstanding, text: str, intent: str) -> None:
     assert analyser.analyse(text).intent == intent
 
 

@@ -76,6 +76,17 @@ _BOOST_TABLE: tuple[tuple[Intent, float, str], ...] = (
     ("refund_policy", 1.5, r"\b(?:return|refund|returns)\s+(?:policy|window|period|conditions)\b"),
     # "do you refund the delivery charge" asks what the shop does in general, not for money back on an order.
     ("refund_policy", 1.5, r"\b(?:do|does|will)\s+(?:you|the\s+shop)\s+(?:refund|reimburse|cover|pay\s+for)\b"),
+    # Returning a kind of thing ("can I return swimwear", "can a mattress be returned", "are earrings returnable")
+    # asks for the rules; returning one's own item names it ("can I return the headphones", "can I return this")
+    # or asks how ("how can I send back an item I bought"), or points at an order ("a lamp I received yesterday").
+    (
+        "refund_policy",
+        1.5,
+        r"(?<!how\s)\b(?:can|could|may)\s+(?:i|you|we|one)\s+(?:still\s+)?(?:return|send\s+back)\s+(?!(?:this|these|that|those|it"
+        r"|them|the|my|our|both|one|all)\b)(?!.*\b(?:i|we)\s+(?:just\s+)?(?:received|got|ordered)\b|.*\bmy\s+order\b"
+        r"|.*\d{4})\w+|\b(?:be|being|get|gets)\s+returned\b|\b(?:non-?)?(?:returnable"
+        r"|refundable)\b|\bhow\s+long\s+do\s+(?:i|you|we)\s+(?:have|get)\s+to\b",
+    ),
     ("newsletter", 1.5, r"\b(?:newsletter|unsubscrib\w*|mailing\s+list|marketing\s+e?mails?|promo\w*\s+emails?)\b"),
     ("password_recovery", 1.5, r"\b(?:password|log\s?in|sign\s+in|locked\s+out)\b"),
     ("account_delete", 1.5, r"\b(?:delete|close|remove|deactivate|erase)\s+(?:my\s+)?(?:customer\s+)?account\b"),
@@ -88,13 +99,27 @@ _BOOST_TABLE: tuple[tuple[Intent, float, str], ...] = (
     ),
 )
 _BOOST_TABLE += (
-    ("complaint", 2.0, r"\b(?:complain\w*|raise\s+a\s+(?:complaint|concern))\b"),
+    # "Not a complaint, just an idea" / "not complaining, but": the word is there, the grievance is not.
+    ("complaint", 2.0, r"(?<!not\s)(?<!not\sa\s)\b(?:complain\w*|raise\s+a\s+(?:complaint|concern))\b"),
+    ("feedback", 2.0, r"\bnot\s+(?:a\s+complaint|complaining)\b"),
     (
         "feedback",
         2.0,
         r"^\s*(?:suggestion|idea|feedback|tip)\b|^\s*(?:maybe|perhaps|how\s+about|why\s+not)\s+(?:add|offer|introduc|mak)\w*\b|\b(?:(?:it\s+)?would\s+(?:help|be\s+(?:nice|great|good|handy))\s+if"
         r"|it'?d\s+be\s+(?:nice|great|good|handy)\s+if|you\s+should"
         r"\s+(?:add|offer|have)|would\s+love\s+(?:it\s+if|to\s+see))\b",
+    ),
+    # The same suggestion in other words: "just a thought", "my two cents", "you should do a loyalty card",
+    # "how about letting us choose", "maybe think about offering", "please consider stocking".
+    (
+        "feedback",
+        1.5,
+        r"\b(?:(?:just|only)\s+(?:a|an|my)\s+(?:suggestion|idea|thought)|(?:small|quick|little|one)\s+(?:suggestion"
+        r"|idea)|(?:bit|piece|word)\s+of\s+feedback|some\s+feedback|my\s+two\s+cents|you\s+(?:should|could|might)\s+"
+        r"(?:sell|stock|introduce|consider|think\s+about|bring\s+back|start\s+(?:a|an|doing|selling|offering|stocking)"
+        r"|do\s+(?:a|an|more|some))|how\s+about\s+(?:letting|adding|offering|introducing|selling|stocking)|(?:maybe"
+        r"|perhaps)\s+(?:think\s+about|consider|look\s+into)|please\s+(?:consider\s+(?!my\b|it\b|this\b|refund|cancel)"
+        r"|bring\s+back)|why\s+(?:not|don'?t\s+you)\s+(?:sell|stock|let|start|bring|offer|add))\b",
     ),
     # A suggestion justifies itself ("please add apple pay, would make things easier"); an order request does not.
     (
@@ -122,6 +147,12 @@ _NEGATED_INTENT: dict[str, Intent] = {
     "refund": "refund_request",
 }
 
+_FOREIGN_REFUND_STATUS = (
+    r"\b(?:wann\s+bekomme|wo\s+bleibt\s+(?:meine?\s+)?(?:r[üu]ck|erstattung|geld)\w*|quand\s+vais-je"
+    r"|o[uù]\s+en\s+est\s+mon\s+rembours\w*|cu[aá]ndo\s+recibir\w*|ya\s+procesaron|wanneer\s+krijg|al\s+verwerkt"
+    r"|quando\s+ricever\w*)\b"
+)
+
 # Non-English messages: MiniLM was trained on English, so for de/fr/es/nl/it the key words carry the intent.
 # Ordered from specific to general; a message gets the boost of every row that matches.
 _FOREIGN_TABLE: tuple[tuple[Intent, float, str], ...] = (
@@ -130,7 +161,7 @@ _FOREIGN_TABLE: tuple[tuple[Intent, float, str], ...] = (
         3.0,
         r"\b(?:wo\s+(?:ist|bleibt)|wann\s+(?:kommt|ankommt)|ankommt|o[uù]\s+(?:est|en\s+est)"
         r"|exp[ée]di|d[oó]nde\s+est[aá]|cu[aá]ndo\s+llega|waar\s+(?:is|blijft)|dov'?[eè]|arriva"
-        r"|sendungsverfolgung|colis|paquete|pakket|pacco|warte\w*|wacht\w*|attends|espero|aspetto)\b",
+        r"|sendungsverfolgung|paket|colis|paquete|pakket|pacco|warte\w*|wacht\w*|attends|espero|aspetto)\b",
     ),
     ("cancel_order", 3.0, r"\b(?:stornier\w*|annuler|cancelar|annuleren|annullare)\b"),
     (
@@ -156,8 +187,8 @@ _FOREIGN_TABLE: tuple[tuple[Intent, float, str], ...] = (
     (
         "return_request",
         3.0,
-        r"\b(?:zur[üu]ck(?:schicken|senden|geben)|retourner|retour\s+d'un|devolver|retourneren"
-        r"|restituire|reso\s+di)\b",
+        r"\b(?:zur[üu]ck(?:schicken|senden|geben)|retourner|renvoyer|retour\s+d'un|devolver|retourneren"
+        r"|terug\s?(?:sturen|te\s+sturen)|restituire|rendere|reso\s+di)\b",
     ),
     (
         "exchange_request",
@@ -170,17 +201,26 @@ _FOREIGN_TABLE: tuple[tuple[Intent, float, str], ...] = (
         r"\b(?:geld\s+zur[üu]ck|r[üu]ckerstattung|rembours\w*|reembolso|devuelvan\s+el\s+dinero"
         r"|geld\s+terug\w*|terugbetaling|rimborso)\b",
     ),
-    (
-        "refund_status",
-        3.0,
-        r"\b(?:wann\s+bekomme|wo\s+bleibt|quand\s+vais-je|o[uù]\s+en\s+est\s+mon\s+rembours"
-        r"|cu[aá]ndo\s+recibir|ya\s+procesaron|wanneer\s+krijg|al\s+verwerkt|quando\s+ricever)\b",
-    ),
+    ("refund_status", 3.0, _FOREIGN_REFUND_STATUS),
+    # Asking when the money comes back is more specific than the money-back and where-is-it words it contains.
+    ("refund_request", -2.5, _FOREIGN_REFUND_STATUS),
+    ("order_status", -3.0, _FOREIGN_REFUND_STATUS),
     (
         "refund_policy",
         3.5,
         r"\b(?:r[üu]ckgabe\w*|politique\s+de\s+retour|conditions\s+de\s+retour|pol[ií]tica\s+de"
         r"\s+devoluci|cu[aá]ntos\s+d[ií]as\s+tengo|retourbeleid|bedenktijd|politica\s+di\s+reso)\b",
+    ),
+    # A return word next to a question about the deadline, the time allowed, the cost or sale items asks for the
+    # rules, not for a return of one's own order ("Combien de temps ai-je pour retourner un article ?").
+    (
+        "refund_policy",
+        3.5,
+        r"^(?=.*\b(?:zur[üu]ck\w*|r[üu]cksend\w*|retour\w*|renvoy\w*|rembours\w*|devol\w*|reembols\w*|terug\w*"
+        r"|reso|resi|restitu\w*|rimbors\w*))(?=.*\b(?:wie\s+lange\s+habe|wie\s+viel\s+zeit|wie\s+viele\s+tage|frist"
+        r"|kostenlos|gratuit\w*|gratis|reduziert\w*|sale-?artikel|combien\s+de\s+(?:temps|jours)|d[ée]lai|soldes"
+        r"|cu[aá]nto\s+tiempo|cu[aá]ntos\s+d[ií]as|plazo|rebajad\w*|hoe\s+lang|hoeveel\s+dagen|termijn|afgeprijsd\w*"
+        r"|uitverkoop|quanto\s+tempo|quanti\s+giorni|termine|in\s+saldo|saldi|scontat\w*))",
     ),
     (
         "payment_issue",
@@ -204,7 +244,7 @@ _FOREIGN_TABLE: tuple[tuple[Intent, float, str], ...] = (
     (
         "product_recommendation",
         3.0,
-        r"\b(?:empfehlen|recommand\w*|conseill\w*|recomiend\w*|recomendar|raden"
+        r"\b(?:empfehlen|recommand(?!e\b)\w*|conseill\w*|recomi[ée]nd(?!o\b)\w*|recomendar|raden"
         r"|consigli\w*)\b",
     ),
     (
@@ -244,28 +284,35 @@ _FOREIGN_TABLE: tuple[tuple[Intent, float, str], ...] = (
         "complaint",
         3.0,
         r"\b(?:beschwer\w*|nicht\s+zufrieden|r[ée]clamation|pas\s+satisfait|queja|reclamaci[oó]n"
-        r"|no\s+estoy\s+content\w*|klacht|reclamo)\b",
+        r"|no\s+estoy\s+content\w*|klacht|reclamo|unzufrieden|m[ée]content\w*|insatisfech[oa]s?|ontevreden"
+        r"|insoddisfatt\w*|pas\s+(?:tr[èe]s\s+)?content\w*|niet\s+(?:erg\s+)?(?:blij|tevreden)"
+        r"|non\s+(?:sono\s+)?(?:molto\s+)?(?:soddisfatt\w*|content[oa]))\b",
     ),
-    # Words of anger alone: a complaint when nothing else is named, but a topic word ("colis") should still win.
+    # Words of anger or disappointment alone: a complaint when nothing else is named, but a topic word ("colis")
+    # should still win.
     (
         "complaint",
         1.5,
         r"\b(?:inadmissible|vergogn\w*|pessimo|furieu\w*|p[ée]sim\w*|frechheit|sauer|harto|inexistant|belachelijk"
-        r"|schande|honte|verg[üu]enza)\b",
+        r"|schande|honte|verg[üu]enza|entt[äa]usch\w*|d[ée][çc]ue?s?|decepcionad[oa]s?|teleurgesteld|delus[oa]"
+        r"|lamentable|scadent[ei])\b",
     ),
     (
         "feedback",
         3.0,
         r"\b(?:toller?\s+(?:service|qualit[äa]t)|weiter\s+so|tr[èe]s\s+bon|f[ée]licit\w*|me\s+encantan"
-        r"|muy\s+buen|tevreden|geweldig\w*|ottimo)\b",
+        r"|muy\s+buen|tevreden|geweldig\w*|ottimo|zufrieden|begeistert|super\s+(?:service|qualit\w*)"
+        r"|satisfait\w*|content(?:e|es|s)?|ravie?|je\s+(?:vous\s+)?recommande|excellent\w*|encantad[oa]"
+        r"|content[oa]|excelente|lo\s+recomiendo|blij|top\s+service|complimenti|soddisfatt\w*"
+        r"|eccellente|consiglio\s+(?:a\s+tutti|vivamente))\b",
     ),
+    # ... unless the praise word is negated ("nicht zufrieden", "pas content", "niet tevreden"): then the
+    # complaint row above speaks.
     (
-        "greeting_thanks",
-        3.5,
-        r"^\s*(?:hallo|guten\s+(?:tag|morgen|abend)|bonjour|bonsoir|salut|hola|buen[oa]s\s+"
-        r"(?:d[ií]as|tardes|noches)|hoi|goedemorgen|goedemiddag|ciao|buongiorno|buonasera"
-        r"|(?:vielen\s+)?dank[e]?(?:\s+sch[öo]n)?|merci(?:\s+beaucoup)?|(?:muchas\s+)?gracias"
-        r"|dank\s+je(?:\s+wel)?|bedankt|grazie(?:\s+mille)?)[\s!.]*$",
+        "feedback",
+        -4.5,
+        r"\b(?:nicht|pas|no\s+estoy|niet|non\s+sono|non)\s+(?:sehr\s+|tr[èe]s\s+|muy\s+|erg\s+|molto\s+)?"
+        r"(?:zufrieden|satisfait\w*|content\w*|tevreden|blij|soddisfatt\w*)\b",
     ),
     (
         "human_agent",
@@ -273,9 +320,26 @@ _FOREIGN_TABLE: tuple[tuple[Intent, float, str], ...] = (
         r"\b(?:mitarbeiter|menschen|conseiller|humain|agente|persona\s+vera|medewerker"
         r"|klantenservice|operatore)\b",
     ),
-    ("out_of_scope", 2.0, r"\b(?:wetter|temps\s+fait|capitale|sentido\s+de\s+la\s+vida|partido|wie\s+sp[äa]t)\b"),
+    (
+        "out_of_scope",
+        2.0,
+        # Weather, capitals, matches. Not "a joke" ("das ist ein Witz" is a complaint) nor the time of day ("à quelle
+        # heure arrive le colis" is about a delivery).
+        r"\b(?:wetter|temps\s+fait|m[ée]t[ée]o|tiempo\s+(?:hace|har[aá])|het\s+weer|che\s+tempo\s+fa|capitale"
+        r"|hauptstadt|hoofdstad|sentido\s+de\s+la\s+vida|partido|spiel\s+gewonnen|wedstrijd|wie\s+sp[äa]t)\b",
+    ),
 )
 _FOREIGN = tuple((intent, boost, re.compile(pattern, re.IGNORECASE)) for intent, boost, pattern in _FOREIGN_TABLE)
+# A whole message that is a foreign greeting or thanks: too short for the language to be identified, so it counts
+# whatever `detect_language` says.
+_FOREIGN_GREETING = re.compile(
+    r"^\s*(?:hallo|guten\s+(?:tag|morgen|abend)|bonjour|bonsoir|salut|hola|buen[oa]s\s+"
+    r"(?:d[ií]as|tardes|noches)|hoi|goedemorgen|goedemiddag|goedenavond|ciao|buongiorno|buonasera"
+    r"|(?:vielen\s+)?dank[e]?(?:\s+sch[öo]n)?|merci(?:\s+beaucoup)?|(?:muchas\s+)?gracias"
+    r"|dank\s+je(?:\s+wel)?|bedankt|grazie(?:\s+mille)?)[\s!.]*$",
+    re.IGNORECASE,
+)
+_FOREIGN_GREETING_BOOST = 3.5
 # The embedding is nearly blind outside English, so a foreign key word outweighs it.
 FOREIGN_WEIGHT = 1.6
 _STREET = re.compile(
@@ -343,6 +407,8 @@ def cue_logits(text: str) -> NDArray[np.float32]:
         for intent, boost, pattern in _FOREIGN:
             if pattern.search(text):
                 boosts[INTENTS.index(intent)] += FOREIGN_WEIGHT * boost
+    if _FOREIGN_GREETING.search(text):
+        boosts[INTENTS.index("greeting_thanks")] += FOREIGN_WEIGHT * _FOREIGN_GREETING_BOOST
     # A short reply that opens with yes or no answers the bot's question, whatever action words follow
     # ("yes please, cancel it", "no, keep the order").
     if words <= 6 and _AFFIRM.search(text):

@@ -21,24 +21,27 @@ _WORDS: dict[str, frozenset[str]] = {
     "de": _words(
         """der die das und oder ist sind war ich du sie mein meine meinen ihr nicht nein ja bitte danke hallo
         wo wann was wie warum bestellung ein eine einen mit für auf zu von möchte habe kann können ist es sich
-        seit warte noch guten tag schön vielen dank"""
+        seit warte noch guten tag schön vielen dank mir mich bei nach sehr schon heute gestern leider"""
     ),
     "fr": _words(
         """le la les et ou est sont je tu vous mon ma mes votre pas non oui merci bonjour où quand quoi comment
-        pourquoi commande un une avec pour sur de du des ce cette suis veux voudrais bonsoir beaucoup c'est"""
+        pourquoi commande un une avec pour sur de du des ce cette suis veux voudrais bonsoir beaucoup c'est
+        j'ai d'une d'un au aux très quel quelle mais avez ai été"""
     ),
     "es": _words(
         """el la los las y o es son yo tú usted mi mis su no sí gracias hola dónde cuándo qué cómo por pedido un
-        una con para en de del quiero puedo muchas buenos días cuál esto sus muy fue estoy encanta encantan"""
+        una con para en de del quiero puedo muchas buenos días cuál esto sus muy fue estoy encanta encantan
+        que se lo al nos hay pero ya tengo hace buenas tardes noches veces servicio"""
     ),
     "nl": _words(
         """de het een en of is zijn ik jij u mijn niet nee ja alstublieft bedankt dank hallo hoi waar wanneer wat
         hoe waarom bestelling met voor op van wil kan graag jullie je wel goedemiddag
-        nog steeds geen dit dat maar ook er"""
+        nog steeds geen dit dat maar ook er deze heb om te naar bij uit geweldige"""
     ),
     "it": _words(
         """il lo la i gli le e o è sono io tu lei mio mia non no sì grazie ciao buongiorno dove quando cosa come
-        perché ordine un una con per su di del vorrei posso mille per favore"""
+        perché ordine un una con per su di del vorrei posso mille per favore voglio miei mie che della dalla
+        dal dei ho ottimo domani servizio"""
     ),
 }
 # Letters that only some of the languages use; each hit counts like a stopword.

@@ -31,6 +31,12 @@ SEGMENT_MIN_CONFIDENCE = 0.45
 # Sarcasm or anger at this level rules out the positive intents.
 HOSTILE_TONE = 0.6
 _POSITIVE_INTENTS = [INTENTS.index(intent) for intent in ("feedback", "greeting_thanks", "affirm")]
+# A plainly pleased message (sentiment at least this; sarcasm has already turned it negative) in a calm tone is
+# praise, not a grievance: its complaint probability is scaled down by PLEASED_COMPLAINT_FACTOR.
+PLEASED_SENTIMENT = 0.6
+CALM_TONE = 0.3
+PLEASED_COMPLAINT_FACTOR = 0.2
+_COMPLAINT = INTENTS.index("complaint")
 
 
 class LocalUnderstanding:
@@ -65,6 +71,11 @@ class LocalUnderstanding:
             # "Thanks for nothing" is not thanks: a hostile message cannot be praise, a greeting or a yes.
             probabilities = probabilities.copy()
             probabilities[:, _POSITIVE_INTENTS] = 0.0
+            probabilities /= probabilities.sum(axis=1, keepdims=True)
+        elif emotion.sentiment >= PLEASED_SENTIMENT and max(emotion.anger, emotion.frustration) < CALM_TONE:
+            # "the service here is honestly the best I've had" shares its words with a complaint, not its mood.
+            probabilities = probabilities.copy()
+            probabilities[:, _COMPLAINT] *= PLEASED_COMPLAINT_FACTOR
             probabilities /= probabilities.sum(axis=1, keepdims=True)
         whole = probabilities[0]
         intent = INTENTS[int(np.argmax(whole))]
