@@ -84,7 +84,7 @@ def verified_customer(settings: ServerSettings, shop_id: str, token: str) -> str
     return str(payload["sub"])
 
 
-def _shop_of_key(settings: ServerSettingsDep, key: Annotated[str | None, Depends(_shop_key)]) -> str:
+async def _shop_of_key(settings: ServerSettingsDep, key: Annotated[str | None, Depends(_shop_key)]) -> str:
     if not key:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing X-Shop-Key header")
     # Compare against every key so the time taken says nothing about which prefix matched.
@@ -104,7 +104,7 @@ class ConversationAccess:
     conversation_id: str
 
 
-def _conversation_access(
+async def _conversation_access(
     settings: ServerSettingsDep,
     shop_id: ShopDep,
     credentials: BearerDep,
@@ -124,7 +124,7 @@ def _conversation_access(
 ConversationDep = Annotated[ConversationAccess, Depends(_conversation_access)]
 
 
-def _agent(settings: ServerSettingsDep, credentials: BearerDep) -> AgentAccount:
+async def _agent(settings: ServerSettingsDep, credentials: BearerDep) -> AgentAccount:
     if credentials is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing agent token (Authorization: Bearer ...)")
     token = credentials.credentials
@@ -137,7 +137,7 @@ def _agent(settings: ServerSettingsDep, credentials: BearerDep) -> AgentAccount:
 AgentDep = Annotated[AgentAccount, Depends(_agent)]
 
 
-def _supervisor(agent: AgentDep) -> AgentAccount:
+async def _supervisor(agent: AgentDep) -> AgentAccount:
     if agent.role != "supervisor":
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only a supervisor may decide approvals")
     return agent

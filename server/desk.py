@@ -203,8 +203,10 @@ class Desk:
         return updated
 
     def _update(self, conversation_id: str, values: dict[str, Any]) -> Entry:
-        self.registry.update(conversation_id, **values)
-        return self._entry(conversation_id)
+        updated = self.registry.update(conversation_id, **values)
+        if updated is None:
+            raise NotFound(f"no conversation {conversation_id!r}")
+        return updated
 
     def queue_item(self, entry: Entry) -> QueueItem:
         waited = (utcnow() - entry.waiting_since).total_seconds() if entry.waiting_since else 0.0
@@ -375,8 +377,10 @@ class Desk:
         if entry.pending is None and entry.status not in HUMAN_HELD:
             raise Conflict(f"conversation is {entry.status!r}: nobody needs to take it over")
         self._check_claim(entry, agent)
-        self.registry.update(conversation_id, claimed_by=agent.id)
-        return self._entry(conversation_id)
+        claimed = self.registry.claim(conversation_id, agent.id, override=agent.role == "supervisor")
+        if claimed is None:  # another agent claimed it since we read the row
+            raise Conflict(f"conversation is claimed by {self._entry(conversation_id).claimed_by}")
+        return claimed
 
     async def _handoff_request(self, entry: Entry) -> dict[str, Any]:
         """The pending handoff; if a person already answered and the graph ended, pause it at handoff again."""

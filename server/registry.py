@@ -95,11 +95,30 @@ class Registry:
             row = connection.execute(select(conversations).where(conversations.c.id == conversation_id)).first()
         return Entry.from_row(row) if row else None
 
-    def update(self, conversation_id: str, **values: Any) -> None:
+    def update(self, conversation_id: str, **values: Any) -> Entry | None:
+        """Set the values and return the row as written (None if there is no such conversation)."""
+        statement = (
+            update(conversations)
+            .where(conversations.c.id == conversation_id)
+            .values(**values, updated_at=utcnow())
+            .returning(*conversations.c)
+        )
         with self.engine.begin() as connection:
-            connection.execute(
-                update(conversations).where(conversations.c.id == conversation_id).values(**values, updated_at=utcnow())
-            )
+            row = connection.execute(statement).first()
+        return Entry.from_row(row) if row else None
+
+    def claim(self, conversation_id: str, agent_id: str, *, override: bool = False) -> Entry | None:
+        """Claim for an agent in one statement, unless another agent holds it (a supervisor may `override`).
+
+        None when someone else holds it: two agents clicking at once cannot both win."""
+        statement = update(conversations).where(conversations.c.id == conversation_id)
+        if not override:
+            free = conversations.c.claimed_by.is_(None) | (conversations.c.claimed_by == agent_id)
+            statement = statement.where(free)
+        statement = statement.values(claimed_by=agent_id, updated_at=utcnow()).returning(*conversations.c)
+        with self.engine.begin() as connection:
+            row = connection.execute(statement).first()
+        return Entry.from_row(row) if row else None
 
     def with_people(self, statuses: tuple[str, ...], claimed_by: str | None = None, limit: int = 200) -> list[Entry]:
         """Open cases people hold (answered or not), most recently active first."""
