@@ -69,11 +69,16 @@ def suggest_products(ctx: ToolContext, product_id: str) -> dict[str, Any]:
             if room <= 0:
                 break
             # Aggregated in the database: a category can hold hundreds of variants and only a few names are needed.
-            in_stock = select(
-                Variant.product_id,
-                func.count(Variant.id).label("variants"),
-                func.min(Variant.price).label("price_from"),
-            ).where(Variant.available, Variant.stock > 0).group_by(Variant.product_id).subquery()
+            in_stock = (
+                select(
+                    Variant.product_id,
+                    func.count(Variant.id).label("variants"),
+                    func.min(Variant.price).label("price_from"),
+                )
+                .where(Variant.available, Variant.stock > 0)
+                .group_by(Variant.product_id)
+                .subquery()
+            )
             rows = session.execute(
                 select(Product.id, Product.name, Product.category, in_stock.c.variants, in_stock.c.price_from)
                 .join(in_stock, in_stock.c.product_id == Product.id)
