@@ -45,12 +45,18 @@ def preload_runtime() -> None:
     Servers that run graph nodes on worker threads (langgraph dev) would otherwise import it lazily from two
     threads at once, and one of them can see a module half-initialised (seen with torch).
     """
-    if embedding_runtime() == "torch":
+    runtime = embedding_runtime()
+    if runtime == "torch":
         import sentence_transformers  # noqa: F401
         import torch  # noqa: F401
     else:
-        import onnxruntime  # noqa: F401
-        import tokenizers  # noqa: F401
+        try:
+            import onnxruntime  # noqa: F401
+            import tokenizers  # noqa: F401
+        except ImportError:
+            if runtime == "onnx":
+                raise
+            # "auto": the embedder falls back to PyTorch when it is built, and says so there.
     limit_numeric_threads()
 
 
