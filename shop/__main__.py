@@ -12,11 +12,12 @@ import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from tqdm import tqdm
 
-from shop.seed import seed_demo
+from shop.seed import seed_demo, seeding_time
 from shop.taubench import export_taubench, import_taubench
 from shopdesk.settings import PROJECT_ROOT, get_settings
 
@@ -45,7 +46,9 @@ def _progress_bars() -> Iterator[Callable[[str, int, int], None]]:
 
 def _seed(args: argparse.Namespace) -> int:
     with _progress_bars() as report:
-        summary = seed_demo(args.db, args.seed, customers=args.customers, orders=args.orders, progress=report)
+        summary = seed_demo(
+            args.db, args.seed, customers=args.customers, orders=args.orders, progress=report, today=args.today
+        )
     print(summary.message)
     return 0
 
@@ -77,6 +80,12 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--seed", type=int, default=get_settings().demo_seed, help="random seed (same seed, same shop)")
     seed.add_argument("--customers", type=int, default=300)
     seed.add_argument("--orders", type=int, default=1500)
+    seed.add_argument(
+        "--today",
+        type=datetime.fromisoformat,
+        default=seeding_time(get_settings().clock),
+        help="the shop's present, e.g. 2026-11-01T09:00 (default: now, to the hour; same seed and day, same shop)",
+    )
     seed.set_defaults(run=_seed)
 
     imp = commands.add_parser("import-taubench", help="load the taubench retail shop into an empty database")

@@ -1,9 +1,10 @@
 """A realistic, deterministic demo shop: Northwind Outfitters (outdoor gear and apparel).
 
-Everything comes from one random.Random(seed) and a fixed "today" (SEED_NOW), never from the clock or uuid4, so the
-same seed gives byte-identical data on any machine and database; tests and demos can rely on it. Statuses, dates,
-fulfillments, payments, returns and refunds are generated together so that they agree with each other the way a real
-shop's records would (a delivered order was shipped before it was delivered, payments add up to the items...).
+Everything comes from one random.Random(seed) and a given "today" (SEED_NOW unless told otherwise), never from the
+clock or uuid4, so the same seed and day give byte-identical data on any machine and database; tests rely on it.
+Statuses, dates, fulfillments, payments, returns and refunds are generated together so that they agree with each
+other the way a real shop's records would (a delivered order was shipped before it was delivered, payments add up to
+the items...).
 """
 
 from __future__ import annotations
@@ -540,6 +541,11 @@ class SeedSummary:
         return f"seeded demo shop (seed {self.seed}): {parts} in {self.seconds:.1f}s"
 
 
+def seeding_time(clock: datetime | None = None) -> datetime:
+    """The "today" a shop seeded now gets: the shop's clock (or the wall clock) to the hour."""
+    return (clock or datetime.now()).replace(minute=0, second=0, microsecond=0)
+
+
 def seed_demo(
     db_url: str,
     seed: int = 7,
@@ -547,14 +553,21 @@ def seed_demo(
     customers: int = 300,
     orders: int = 1500,
     progress: Progress | None = None,
+    today: datetime | None = None,
 ) -> SeedSummary:
-    """Fill an empty shop database with the Northwind demo shop; a database that has customers is left alone."""
+    """Fill an empty shop database with the Northwind demo shop; a database that has customers is left alone.
+
+    `today` is the shop's present: orders were placed, shipped and delivered in the weeks before it, vouchers run
+    out after it. SEED_NOW by default, so the same seed gives the same bytes anywhere (tests, evaluations); the
+    product's first run passes the day it runs, so the demo's return windows and deliveries are current then.
+    """
     started = time.perf_counter()
     with session_scope(db_url) as session:
         existing = session.scalar(select(func.count()).select_from(Customer)) or 0
         if existing:
             return SeedSummary(created=False, seed=seed, counts={"customers": existing})
-        builder = _ShopBuilder(session, random.Random(seed), progress or (lambda _stage, _done, _total: None))
+        report = progress or (lambda _stage, _done, _total: None)
+        builder = _ShopBuilder(session, random.Random(seed), report, today or SEED_NOW)
         counts = builder.build(customers=customers, orders=orders)
     return SeedSummary(created=True, seed=seed, counts=counts, seconds=time.perf_counter() - started)
 
@@ -580,9 +593,11 @@ class _Line:
 class _ShopBuilder:
     """Generates the shop in dependency order; every random draw comes from the one rng, in a fixed order."""
 
-    def __init__(self, session: Session, rng: random.Random, progress: Progress) -> None:
+    def __init__(self, session: Session, rng: random.Random, progress: Progress, now: datetime) -> None:
         self.session = session
         self.rng = rng
+        # The shop's "today": every date is generated relative to it.
+        self.now = now
         self.progress = progress
         self._used: set[str] = set()
         # Per gift card: what is left of the loaded value, refunds not counted (see _spend).
@@ -688,7 +703,7 @@ class _ShopBuilder:
                 phone=self._phone(country.name),
                 tier="vip" if index in vip_indexes else "standard",
                 language=country.language,
-                created_at=SEED_NOW - timedelta(days=self.rng.randint(HISTORY_DAYS + 5, 1500), minutes=self._minute()),
+                created_at=self.now - timedelta(days=self.rng.randint(HISTORY_DAYS + 5, 1500), minutes=self._minute()),
                 position=index,
             )
             customer.addresses = [self._address(country, is_default=True)]
@@ -794,7 +809,7 @@ class _ShopBuilder:
         return statuses[:count]
 
     def _age(self, status: OrderStatus) -> timedelta:
-        """How long before SEED_NOW an order in this status was placed."""
+        """How long before the shop's today an order in this status was placed."""
         rng = self.rng
         hours = {
             OrderStatus.pending: (1, 40),
@@ -811,7 +826,7 @@ class _ShopBuilder:
     def _orders(self, count: int) -> int:
         rng = self.rng
         statuses = self._statuses(count)
-        placed = sorted((SEED_NOW - self._age(status), status) for status in statuses)
+        placed = sorted((self.now - self._age(status), status) for status in statuses)
         # Some customers shop a lot, most a little; VIPs more than anyone.
         weights = [8.0 if c.tier == "vip" else rng.choice((0.5, 1.0, 1.0, 1.5, 2.0, 3.0)) for c in self.customers]
         owners = rng.choices(self.customers, weights=weights, k=len(placed))
@@ -1025,7 +1040,7 @@ class _ShopBuilder:
             )
             if status is OrderStatus.processed:
                 # Packed and labelled: the tracking number exists but the carrier has not scanned it yet.
-                shipped_at = min(shipped_at, SEED_NOW - timedelta(hours=1))
+                shipped_at = min(shipped_at, self.now - timedelta(hours=1))
                 fulfillment.estimated_delivery = shipped_at + transit
             else:
                 fulfillment.shipped_at = shipped_at
@@ -1035,7 +1050,7 @@ class _ShopBuilder:
                 late = timedelta(days=rng.randint(1, 4)) if rng.random() < 0.12 else timedelta(0)
                 early = timedelta(hours=rng.randint(0, 20))
                 delivered = shipped_at + transit + late - early
-                latest = SEED_NOW - timedelta(hours=2)
+                latest = self.now - timedelta(hours=2)
                 fulfillment.delivered_at = max(min(delivered, latest), shipped_at + timedelta(hours=20))
                 order.updated_at = fulfillment.delivered_at
             order.fulfillments.append(fulfillment)
@@ -1045,7 +1060,7 @@ class _ShopBuilder:
         rng = self.rng
         delivered_at = _delivered_at(order)
         roll = rng.random()
-        if roll < 0.06 and delivered_at < SEED_NOW - timedelta(days=35):
+        if roll < 0.06 and delivered_at < self.now - timedelta(days=35):
             item = rng.choice(order.items)
             requested = delivered_at + timedelta(days=rng.randint(2, 20))
             refunded = requested + timedelta(days=rng.randint(5, 10))
@@ -1095,7 +1110,7 @@ class _ShopBuilder:
         """An open return or exchange, asked for within the 30-day window after delivery."""
         rng = self.rng
         delivered_at = _delivered_at(order)
-        at = min(delivered_at + timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 12)), SEED_NOW)
+        at = min(delivered_at + timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 12)), self.now)
         item = rng.choice(order.items)
         # An exchange needs another option of the same product in stock; without one the customer returns instead.
         swaps = {
@@ -1123,7 +1138,7 @@ class _ShopBuilder:
                 )
             )
         else:
-            received = rng.random() < 0.3 and at < SEED_NOW - timedelta(days=5)
+            received = rng.random() < 0.3 and at < self.now - timedelta(days=5)
             request = Return(
                 kind=ReturnKind.return_,
                 status=ReturnStatus.received if received else ReturnStatus.requested,
@@ -1145,7 +1160,7 @@ class _ShopBuilder:
                         status=RefundStatus.pending,
                         reason="returned item",
                         created_at=at + timedelta(days=4),
-                        expected_by=SEED_NOW + timedelta(days=rng.randint(1, 6)),
+                        expected_by=self.now + timedelta(days=rng.randint(1, 6)),
                     )
                 )
         order.updated_at = at
@@ -1156,15 +1171,15 @@ class _ShopBuilder:
         rng = self.rng
         vouchers = [
             Voucher(code="WELCOME10", kind=VoucherKind.percent, value=Decimal("10.00"), single_use=False,
-                    expires_at=SEED_NOW + timedelta(days=365), reason="newsletter sign-up"),
+                    expires_at=self.now + timedelta(days=365), reason="newsletter sign-up"),
             Voucher(code="TRAIL15", kind=VoucherKind.percent, value=Decimal("15.00"), single_use=False,
-                    min_order_total=Decimal("100.00"), expires_at=SEED_NOW + timedelta(days=45),
+                    min_order_total=Decimal("100.00"), expires_at=self.now + timedelta(days=45),
                     reason="autumn campaign"),
             Voucher(code="SPRING20", kind=VoucherKind.amount, value=Decimal("20.00"), single_use=False,
-                    min_order_total=Decimal("80.00"), expires_at=SEED_NOW - timedelta(days=150),
+                    min_order_total=Decimal("80.00"), expires_at=self.now - timedelta(days=150),
                     reason="spring campaign"),
             Voucher(code="SUMMER10", kind=VoucherKind.percent, value=Decimal("10.00"), single_use=False,
-                    expires_at=SEED_NOW - timedelta(days=60), active=False, reason="summer campaign"),
+                    expires_at=self.now - timedelta(days=60), active=False, reason="summer campaign"),
         ]  # fmt: skip
         for index in range(max(3, customers // 12)):
             customer = rng.choice(self.customers)
@@ -1172,14 +1187,14 @@ class _ShopBuilder:
             value = (
                 Decimal(rng.choice((5, 10))) if kind is VoucherKind.percent else Decimal(rng.choice((5, 10, 15, 20)))
             )
-            issued = SEED_NOW - timedelta(days=rng.randint(1, 200))
+            issued = self.now - timedelta(days=rng.randint(1, 200))
             # A third each: still valid, expired unused, and used (a single-use code is switched off once redeemed).
             state = ("active", "expired", "used")[index % 3]
             code = self._unique(lambda: "NW-" + "".join(rng.choice(_CODE_CHARS) for _ in range(6)))
             if state == "active":
-                expires_at = SEED_NOW + timedelta(days=rng.randint(5, 90))
+                expires_at = self.now + timedelta(days=rng.randint(5, 90))
             elif state == "expired":
-                expires_at = SEED_NOW - timedelta(days=rng.randint(1, 60))
+                expires_at = self.now - timedelta(days=rng.randint(1, 60))
             else:
                 expires_at = issued + timedelta(days=90)
             vouchers.append(
@@ -1199,7 +1214,7 @@ class _ShopBuilder:
         for voucher in vouchers:
             # Campaign codes carry no issue date of their own; a fixed one keeps two seeds identical.
             if voucher.created_at is None:
-                voucher.created_at = SEED_NOW - timedelta(days=200)
+                voucher.created_at = self.now - timedelta(days=200)
             self.session.add(voucher)
         self.progress("vouchers", len(vouchers), len(vouchers))
         return len(vouchers)

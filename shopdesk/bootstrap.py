@@ -41,12 +41,14 @@ def shop_is_empty(settings: Settings) -> bool:
 def ensure_shop(settings: Settings) -> None:
     if not shop_is_empty(settings):
         return
-    from shop.seed import seed_demo
+    from shop.seed import seed_demo, seeding_time
 
-    say(f"First run: building the demo shop in {settings.shop_database_url} (seed {settings.demo_seed})")
+    # Dated from today, so the demo's recent deliveries are still inside their return windows on a first run.
+    today = seeding_time(settings.clock)
+    say(f"First run: building the demo shop in {settings.shop_database_url} (seed {settings.demo_seed}, as of {today})")
     update, close = _progress_bar("Seeding demo shop")
     try:
-        summary = seed_demo(settings.shop_database_url, seed=settings.demo_seed, progress=update)
+        summary = seed_demo(settings.shop_database_url, seed=settings.demo_seed, progress=update, today=today)
     finally:
         close()
     say(f"Demo shop ready: {summary}")

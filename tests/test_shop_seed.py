@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -299,3 +299,39 @@ def test_another_seed_another_shop(tmp_path: Path, table_dump: Callable[[str], A
     with session_scope(b) as session:
         assert set(session.scalars(select(Order.status))) == set(OrderStatus)
         assert _count(session, Order) == 80
+
+
+def test_another_day_the_same_shop_moved_in_time(tmp_path: Path) -> None:
+    """The product seeds as of its first run: same shop, every date moved by the same amount, recent deliveries
+    inside the return window on that day."""
+    a, b = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+    later = SEED_NOW + timedelta(days=75, hours=5)
+    seed_demo(a, 7, customers=30, orders=80)
+    seed_demo(b, 7, customers=30, orders=80, today=later)
+    with session_scope(a) as first, session_scope(b) as second:
+        before = {o.id: (o.status, o.created_at) for o in first.scalars(select(Order))}
+        after = {o.id: (o.status, o.created_at) for o in second.scalars(select(Order))}
+        assert before.keys() == after.keys()
+        assert all(after[i][0] == before[i][0] for i in before)
+        assert {after[i][1] - before[i][1] for i in before} == {later - SEED_NOW}
+        delivered = [f.delivered_at for f in second.scalars(select(Fulfillment)) if f.delivered_at is not None]
+        window = timedelta(days=load_profile("demo", get_settings().profiles_dir).returns.window_days)
+        assert max(delivered) <= later
+        assert sum(later - at <= window for at in delivered) >= 3  # returnable on the day it was seeded
+
+
+def test_the_first_run_seeds_as_of_the_shop_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from shopdesk.bootstrap import ensure_shop
+
+    monkeypatch.setenv("SHOPDESK_CLOCK", "2027-03-04T15:42:00")
+    monkeypatch.setenv("SHOPDESK_DATABASE_URL", f"sqlite:///{tmp_path / 'shop.db'}")
+    get_settings.cache_clear()
+    try:
+        settings = get_settings()
+        ensure_shop(settings)
+        with session_scope(settings.shop_database_url) as session:
+            newest = session.scalar(select(func.max(Order.created_at)))
+    finally:
+        get_settings.cache_clear()
+    assert newest is not None
+    assert timedelta(0) < datetime(2027, 3, 4, 15) - newest < timedelta(days=30)
