@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Engine, MetaData, String, Table, Text, select, update
 
-from shop.db import engine_for
+from shop.db import create_tables, engine_for
 
 metadata = MetaData()
 
@@ -68,7 +68,7 @@ class Entry:
 class Registry:
     def __init__(self, db_url: str) -> None:
         self.engine: Engine = engine_for(db_url)
-        metadata.create_all(self.engine)
+        create_tables(metadata, self.engine)
 
     def create(self, conversation_id: str, shop_id: str, customer_id: str | None, status: str) -> Entry:
         now = utcnow()

@@ -8,7 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from shop.models import Base
@@ -38,10 +39,21 @@ def make_engine(url: str) -> Engine:
 
 
 @lru_cache(maxsize=8)
+def create_tables(metadata: MetaData, engine: Engine) -> None:
+    """Create missing tables, also when another process (a second server worker) is creating them right now.
+
+    create_all checks, then creates: two processes can both see a table missing, and the slower one's CREATE fails
+    because the table now exists. Checking again is then all it takes."""
+    try:
+        metadata.create_all(engine)
+    except DBAPIError:
+        metadata.create_all(engine)
+
+
 def engine_for(url: str) -> Engine:
     """One engine (and connection pool) per URL for the whole process."""
     engine = make_engine(url)
-    Base.metadata.create_all(engine)
+    create_tables(Base.metadata, engine)
     return engine
 
 

@@ -36,3 +36,16 @@ def test_only_one_of_two_agents_claiming_at_once_wins(tmp_path: Path) -> None:
     assert registry.claim("conv_0", loser) is None
     taken = registry.claim("conv_0", "super-1", override=True)  # a supervisor steps in
     assert taken is not None and taken.claimed_by == "super-1"
+
+
+def test_workers_creating_the_tables_at_once_all_start(tmp_path: Path) -> None:
+    """Server workers on a fresh install each create the registry table; none may fail because another won."""
+    from server.registry import metadata
+    from shop.db import create_tables, make_engine
+
+    for round_ in range(10):
+        url = f"sqlite:///{tmp_path / f'fresh-{round_}.db'}"
+        engines = [make_engine(url) for _ in range(4)]  # separate engines: separate connections, like processes
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(lambda engine: create_tables(metadata, engine), engines))
+        assert Registry(url).create("conv_x", "demo", None, "bot").status == "bot"

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+import os
+import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import yaml
@@ -63,12 +66,25 @@ def embed_cached(embedder: Embedder, texts: Sequence[str]) -> Matrix:
     except (OSError, ValueError):
         pass
     vectors = embedder.embed(list(texts))
+    _save_atomically(path, lambda sink: np.save(sink, vectors))
+    return vectors
+
+
+def _save_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+    """Write a cache file under a temporary name, then rename: server workers starting together may all write the
+    same file, and a reader must never load a half-written or interleaved one. A read-only cache is no error."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.save(path, vectors)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=path.name, suffix=".partial", delete=False) as sink:
+            partial = Path(sink.name)
+            try:
+                write(sink)
+            except BaseException:
+                partial.unlink(missing_ok=True)
+                raise
+        os.replace(partial, path)
     except OSError:
         pass
-    return vectors
 
 
 def train_cached(
@@ -88,11 +104,7 @@ def train_cached(
     except (OSError, KeyError, ValueError):
         pass
     weights, bias = train_softmax(features, labels, classes, config)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(path, weights=weights, bias=bias)
-    except OSError:
-        pass
+    _save_atomically(path, lambda sink: np.savez(sink, weights=weights, bias=bias))
     return weights, bias
 
 
