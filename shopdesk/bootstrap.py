@@ -82,4 +82,7 @@ def ensure_ready(settings: Settings | None = None) -> Settings:
     ensure_shop(settings)
     ensure_embedding_model(settings)
     ensure_knowledge(settings)
+    from shopdesk.runtime import prepare_checkpoints  # imports the graph: only once the rest is ready
+
+    prepare_checkpoints(settings)
     return settings

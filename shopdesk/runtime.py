@@ -17,6 +17,24 @@ from graph.builder import builder
 from shopdesk.settings import Settings, get_settings
 
 
+def prepare_checkpoints(settings: Settings | None = None) -> None:
+    """Create the checkpoint tables (run PostgreSQL migrations) once, before several server workers open the store
+    at the same moment and race each other to do it."""
+    settings = settings or get_settings()
+    target = settings.checkpoint_target
+    if target.startswith(("postgres://", "postgresql://")):
+        from langgraph.checkpoint.postgres import PostgresSaver
+
+        with PostgresSaver.from_conn_string(target) as postgres:
+            postgres.setup()
+        return
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    with SqliteSaver.from_conn_string(target) as sqlite:
+        sqlite.setup()
+
+
 @asynccontextmanager
 async def open_graph(settings: Settings | None = None) -> AsyncIterator[CompiledStateGraph[Any, Any, Any, Any]]:
     settings = settings or get_settings()
