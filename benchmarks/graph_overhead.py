@@ -2,7 +2,7 @@
 
 A turn of the support graph runs 5 to 8 nodes in a row (understand > gate > [retrieve | act > tools > act] > draft >
 critique > respond) and, in the server, loads and writes one SQLite checkpoint (`durability="exit"`). This runs
-the same shapes with nodes that do nothing, on a state with as many channels as ours, and prints the CPU time per
+the same shapes with nodes that do nothing, on the support graph's own state, and prints the CPU time per
 turn, so the load benchmark's `server_cpu_ms_per_turn` can be split into framework and our own work.
 
     .venv/bin/python benchmarks/graph_overhead.py
@@ -14,16 +14,16 @@ import asyncio
 import itertools
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph import END, START, StateGraph
-from langgraph.graph.message import add_messages
+
+from graph.state import SupportState
 
 CONVERSATIONS = 20
 TURNS = 10
@@ -31,34 +31,16 @@ TURNS = 10
 REPEATS = 3
 
 
-@dataclass
-class State:
-    """As many channels as graph.state.SupportState carries, with small values."""
-
-    messages: Annotated[list[Any], add_messages] = field(default_factory=list)
-    customer: dict[str, Any] = field(default_factory=dict)
-    understanding: dict[str, Any] = field(default_factory=dict)
-    emotion_history: list[dict[str, Any]] = field(default_factory=list)
-    route: str = ""
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-    draft: str = ""
-    cited: list[str] = field(default_factory=list)
-    critique: dict[str, Any] = field(default_factory=dict)
-    rewrites: int = 0
-    dialogue: dict[str, Any] = field(default_factory=dict)
-    status: str = "bot"
-
-
-def chain(steps: int) -> StateGraph[State]:
+def chain(steps: int) -> StateGraph[SupportState]:
     def make(index: int) -> Any:
-        async def node(state: State) -> dict[str, Any]:
+        async def node(state: SupportState) -> dict[str, Any]:
             if index == steps - 1:
                 return {"messages": [AIMessage("Here is what I found for you. " * 4)]}
             return {"route": f"step-{index}"}
 
         return node
 
-    graph = StateGraph(State)
+    graph = StateGraph(SupportState)
     names = [f"step_{i}" for i in range(steps)]
     for index, name in enumerate(names):
         graph.add_node(name, make(index))
@@ -69,7 +51,7 @@ def chain(steps: int) -> StateGraph[State]:
     return graph
 
 
-async def cpu_ms_per_turn(graph: StateGraph[State], saver: BaseCheckpointSaver[Any], label: str) -> float:
+async def cpu_ms_per_turn(graph: StateGraph[SupportState], saver: BaseCheckpointSaver[Any], label: str) -> float:
     compiled = graph.compile(checkpointer=saver)
     started = time.process_time()
     for conversation in range(CONVERSATIONS):

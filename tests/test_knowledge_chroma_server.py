@@ -22,8 +22,7 @@ from knowledge.ingest import IndexReport, index_knowledge
 from knowledge.retriever import clear_retrievers, get_retriever
 from knowledge.store import collection_name, make_client
 from shopdesk.settings import Settings
-from tests.support.openai_stub import free_port
-from tests.support.processes import running_server
+from tests.support.processes import free_port, running_server
 
 CHROMA = Path(sys.executable).parent / "chroma"
 START_TIMEOUT_S = 60

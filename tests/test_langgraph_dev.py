@@ -12,8 +12,7 @@ import pytest
 from langgraph_sdk import get_client
 
 from tests.support.app import copy_shop
-from tests.support.openai_stub import free_port
-from tests.support.processes import REPO, running_server
+from tests.support.processes import REPO, free_port, running_server
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from server.auth import customer_token
 from shop.db import session_scope
 from shop.models import Order
 from shopdesk.runtime import open_graph
+from tests.support.processes import free_port
 from tests.test_server_api import (  # noqa: F401  (env is a fixture)
     AGENT,
     SUPERVISOR,
@@ -42,12 +42,6 @@ CHROME_FLAGS = (
     "--no-first-run",
     "--disable-dev-shm-usage",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ the history is whole: every message answered once, none lost, none answered twic
 from __future__ import annotations
 
 import os
-import socket
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +16,7 @@ import httpx
 import psutil
 
 from tests.support.app import copy_shop
-from tests.support.processes import REPO, running_server
+from tests.support.processes import REPO, free_port, running_server
 
 SHOP_KEY = {"X-Shop-Key": "demo-storefront-key"}
 MESSAGES = [
@@ -28,12 +27,6 @@ MESSAGES = [
     "Is there a warranty on jackets?",
     "Can I use two vouchers on one order?",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _workers_answering(base: str, expected: int, timeout_s: float = 120) -> set[int]:
@@ -49,7 +42,7 @@ def _workers_answering(base: str, expected: int, timeout_s: float = 120) -> set[
 
 
 def test_two_workers_share_conversations_without_forking_them(tmp_path: Path, demo_db_url: str) -> None:
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     data_dir = tmp_path / "data"
     data_dir.mkdir()
