@@ -40,5 +40,14 @@ def get_services(shop_id: str) -> Services:
     return found
 
 
+def cached_services(shop_id: str) -> Services | None:
+    """The shop's services if they are built already under the current settings; never reads a file."""
+    if not get_settings.cache_info().currsize:  # the first get_settings() reads .env
+        return None
+    settings = get_settings()
+    found = _cache.get((shop_id, id(settings)))
+    return found if found is not None and found.settings is settings else None
+
+
 def clear_services() -> None:
     _cache.clear()

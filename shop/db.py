@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -18,9 +19,9 @@ from shop.models import Base
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the API server read while a tool writes; foreign keys are off by default in SQLite.
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=5000")  # first: switching to WAL waits for a lock like anything else
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 
 
@@ -38,18 +39,23 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-@lru_cache(maxsize=8)
-def create_tables(metadata: MetaData, engine: Engine) -> None:
+def create_tables(metadata: MetaData, engine: Engine, attempts: int = 5) -> None:
     """Create missing tables, also when another process (a second server worker) is creating them right now.
 
-    create_all checks, then creates: two processes can both see a table missing, and the slower one's CREATE fails
-    because the table now exists. Checking again is then all it takes."""
-    try:
-        metadata.create_all(engine)
-    except DBAPIError:
-        metadata.create_all(engine)
+    create_all checks, then creates. Two processes can both see a table missing, and the slower one's CREATE fails
+    because the table now exists; on SQLite it can also find the database locked (a reading transaction may not
+    wait to start writing). Checking again a moment later then finds the tables."""
+    for attempt in range(attempts):
+        try:
+            metadata.create_all(engine)
+            return
+        except DBAPIError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
+@lru_cache(maxsize=8)
 def engine_for(url: str) -> Engine:
     """One engine (and connection pool) per URL for the whole process."""
     engine = make_engine(url)

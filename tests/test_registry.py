@@ -21,15 +21,17 @@ def test_update_returns_the_row_it_wrote(tmp_path: Path) -> None:
 
 def test_only_one_of_two_agents_claiming_at_once_wins(tmp_path: Path) -> None:
     registry = Registry(f"sqlite:///{tmp_path / 'shop.db'}")
+    winners: list[str] = []
     for round_ in range(20):
         conversation = f"conv_{round_}"
         registry.create(conversation, "demo", None, "waiting_human")
         with ThreadPoolExecutor(2) as pool:
             results = list(pool.map(registry.claim, [conversation] * 2, ["agent-1", "agent-2"]))
-        winners = [str(entry.claimed_by) for entry in results if entry is not None]
-        assert len(winners) == 1, results
+        won = [str(entry.claimed_by) for entry in results if entry is not None]
+        assert len(won) == 1, results
         stored = registry.get(conversation)
-        assert stored is not None and stored.claimed_by == winners[0]
+        assert stored is not None and stored.claimed_by == won[0]
+        winners += won
 
     assert registry.claim("conv_0", winners[0]) is not None  # the holder may claim again
     loser = "agent-2" if winners[0] == "agent-1" else "agent-1"

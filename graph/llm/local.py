@@ -31,7 +31,7 @@ class LocalEngine:
     async def understand(self, text: str, history: list[str]) -> Understanding:
         from graph.nlu.local import get_local_understanding
 
-        # The classifier embeds the message (torch): off the event loop.
+        # The classifier embeds the message (MiniLM): off the event loop.
         return await asyncio.to_thread(lambda: get_local_understanding().analyse(text, history))
 
     async def plan(self, state: SupportState, services: Services) -> AIMessage:

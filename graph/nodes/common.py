@@ -11,9 +11,10 @@ from langgraph.runtime import Runtime
 
 from graph.context import Context
 from graph.llm.engine import Engine
-from graph.llm.factory import get_engine
-from graph.services import Services, get_services
+from graph.llm.factory import engine_spec, get_engine
+from graph.services import Services, cached_services, get_services
 from graph.state import SupportState
+from shopdesk.settings import get_settings
 from tools.base import ToolContext
 
 
@@ -26,13 +27,20 @@ def context_of(runtime: Runtime[Context] | None) -> Context:
     return Context.from_mapping(raw if isinstance(raw, dict) else None)
 
 
-# Both are cached after the first call, which reads files (profile, certificates) and so runs off the event loop.
+# Both are cached after the first call. Building them can read files (the shop profile) or set up a client
+# (certificates), which must not happen on the event loop; a cached one is returned directly, since a thread hop for
+# a dictionary lookup costs more than the lookup, twice per node.
 async def engine_of(runtime: Runtime[Context] | None) -> Engine:
-    return await asyncio.to_thread(get_engine, context_of(runtime))
+    context = context_of(runtime)
+    if engine_spec(context, get_settings()) == "local":  # nothing to load: the local engine is a plain object
+        return get_engine(context)
+    return await asyncio.to_thread(get_engine, context)
 
 
 async def services_of(runtime: Runtime[Context] | None) -> Services:
-    return await asyncio.to_thread(get_services, context_of(runtime).shop_id)
+    shop_id = context_of(runtime).shop_id
+    found = cached_services(shop_id)
+    return found if found is not None else await asyncio.to_thread(get_services, shop_id)
 
 
 def thread_id_of(runtime: Runtime[Context] | None) -> str:
