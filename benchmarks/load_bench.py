@@ -234,6 +234,7 @@ class Results:
     server_peak_rss_mb: float | None = None
     server_processes: int = 0
     server_cpu_s: float = 0.0
+    server_cpu_by_process_s: list[float] = field(default_factory=list)
     load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)
     load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
@@ -261,6 +262,7 @@ class Results:
             "server_peak_rss_mb": self.server_peak_rss_mb,
             "server_processes": self.server_processes,
             "server_cpu_ms_per_turn": round(self.server_cpu_s * 1000 / self.turns, 1) if self.turns else None,
+            "server_cpu_s_by_process": self.server_cpu_by_process_s,
             "load_average_before": self.load_before,
             "load_average_after": self.load_after,
             "error_samples": self.error_samples,
@@ -361,6 +363,7 @@ class MemorySampler:
         self.peak_bytes = 0
         self.processes = 0
         self.cpu_s = 0.0
+        self.cpu_by_process_s: list[float] = []
         self._cpu_at: dict[int, float] = {}
         self._task: asyncio.Task[None] | None = None
 
@@ -404,7 +407,10 @@ class MemorySampler:
         if self._task:
             self._task.cancel()
         self.sample()
-        self.cpu_s = sum(seconds - self._cpu_at.get(pid, 0.0) for pid, seconds in self._cpu().items())
+        spent = {pid: seconds - self._cpu_at.get(pid, 0.0) for pid, seconds in self._cpu().items()}
+        self.cpu_s = sum(spent.values())
+        # Per process, busiest first: shows whether the workers share the load.
+        self.cpu_by_process_s = sorted((round(s, 2) for s in spent.values()), reverse=True)
 
     @property
     def peak_mb(self) -> float:
@@ -495,6 +501,7 @@ async def drive(args: argparse.Namespace, shop: Shop, base: str, server_pid: int
         results.server_peak_rss_mb = memory.peak_mb
         results.server_processes = memory.processes
         results.server_cpu_s = memory.cpu_s
+        results.server_cpu_by_process_s = memory.cpu_by_process_s
         return results
 
 

@@ -2,7 +2,8 @@
 
 Worker processes (`--workers`, SHOPDESK_WORKERS; one per core by default) each run the whole app: a turn is mostly
 Python, so one process uses one core however many conversations it holds. They share the databases and the
-knowledge index, and take turns per conversation through file locks (server.turnlock). First-run set-up (seeding,
+knowledge index, take turns per conversation through file locks (server.turnlock), and each listens on its own
+socket (server.workers). First-run set-up (seeding,
 indexing, exporting the model) happens once, in a child process, before any worker starts.
 """
 
@@ -17,6 +18,7 @@ import sys
 import uvicorn
 
 from server.config import get_server_settings
+from server.workers import APP, reuse_port_supported, serve
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -46,15 +48,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"set-up failed (exit code {done.returncode}); the server was not started", file=sys.stderr)
             return done.returncode
         os.environ["SHOPDESK_SETUP_ON_START"] = "false"  # the workers inherit it
-    # An import string, so each worker process builds its own app (uvicorn requires it for more than one).
-    uvicorn.run(
-        "server.app:create_app",
-        factory=True,
-        host=args.host or settings.host,
-        port=args.port or settings.port,
-        workers=args.workers or settings.worker_count,
-        log_level=args.log_level,
-    )
+    host, port = args.host or settings.host, args.port or settings.port
+    workers = args.workers or settings.worker_count
+    if workers > 1 and reuse_port_supported():
+        try:
+            return serve(host, port, workers, args.log_level)
+        except OSError as error:
+            print(f"cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
+            return 1
+    # An import string, so that with several workers (outside Linux) each process builds its own app.
+    uvicorn.run(APP, factory=True, host=host, port=port, workers=workers, log_level=args.log_level)
     return 0
 
 

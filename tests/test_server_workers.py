@@ -7,6 +7,9 @@ the history is whole: every message answered once, none lost, none answered twic
 from __future__ import annotations
 
 import os
+import signal
+import socket
+import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -29,13 +32,16 @@ MESSAGES = [
 ]
 
 
-def _workers_answering(base: str, expected: int, timeout_s: float = 120) -> set[int]:
-    """Worker pids seen on /health; a fresh connection per probe lets any worker take it."""
+def _workers_answering(base: str, expected: int, timeout_s: float = 120, without: int | None = None) -> set[int]:
+    """Worker pids seen on /health (other than `without`); a fresh connection per probe lets any worker take it."""
     seen: set[int] = set()
     deadline = time.monotonic() + timeout_s
     while len(seen) < expected and time.monotonic() < deadline:
-        response = httpx.get(f"{base}/health", timeout=5, headers={"Connection": "close"})
-        if response.status_code == 200:
+        try:
+            response = httpx.get(f"{base}/health", timeout=5, headers={"Connection": "close"})
+        except httpx.TransportError:  # the killed worker's connections
+            continue
+        if response.status_code == 200 and response.json()["worker"] != without:
             seen.add(int(response.json()["worker"]))
         time.sleep(0.05)
     return seen
@@ -84,3 +90,34 @@ def test_two_workers_share_conversations_without_forking_them(tmp_path: Path, de
         assert sorted(customer) == sorted(MESSAGES)  # each message once: none lost, none doubled
         # Each customer message is followed by the bot's answer before the next message starts.
         assert roles[-2 * len(MESSAGES) :] == ["customer", "bot"] * len(MESSAGES), roles
+
+        # A worker that dies is replaced, and the conversation goes on.
+        victim = next(iter(workers))
+        os.kill(victim, signal.SIGKILL)
+        replaced = _workers_answering(base, expected=2, timeout_s=180, without=victim)
+        assert len(replaced) == 2 and victim not in replaced
+        more = httpx.post(f"{url}/messages", headers=headers, json={"text": "Do you ship to Canada?"}, timeout=60)
+        assert more.status_code == 200 and more.json()["replies"]
+        serving = {child.pid for child in psutil.Process(srv.pid).children()} & replaced
+
+    # Stopped (SIGTERM to the supervisor): the workers finish and exit with it.
+    assert srv.returncode == 0
+    assert not [pid for pid in serving if psutil.pid_exists(pid)]
+
+
+def test_a_taken_port_is_one_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "PYTHONPATH": str(REPO), "SHOPDESK_SETUP_ON_START": "false"}
+        done = subprocess.run(
+            [sys.executable, "-m", "server", "--port", str(port), "--workers", "2"],
+            cwd=REPO,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
