@@ -60,7 +60,7 @@ def evaluate(retriever: Retriever, rows: list[dict[str, Any]], k: int = 5) -> di
     ranks: list[int | None] = []
     misses: list[dict[str, Any]] = []
     latencies: list[float] = []
-    declined_out = declined_in = out_of_scope = 0
+    declined_out = declined_in = out_of_scope = quoted_expected = 0
     for row in rows:
         started = time.perf_counter()
         evidence = retriever.search(row["question"], k)
@@ -75,6 +75,10 @@ def evaluate(retriever: Retriever, rows: list[dict[str, Any]], k: int = 5) -> di
                 misses.append({"id": row["id"], "question": row["question"], "answered": answer.text[:120]})
             continue
         declined_in += not answer.supported
+        # The answer quotes an expected section (retrieval can rank it first and the answer still quote another).
+        quoted_expected += bool(expected & set(answer.cited_ids))
+        if answer.supported and not expected & set(answer.cited_ids):
+            misses.append({"id": row["id"], "question": row["question"], "quoted": answer.cited_ids})
         ids = [item["id"] for item in evidence]
         rank = next((position for position, found in enumerate(ids, start=1) if found in expected), None)
         ranks.append(rank)
@@ -89,6 +93,7 @@ def evaluate(retriever: Retriever, rows: list[dict[str, Any]], k: int = 5) -> di
         "out_of_scope": out_of_scope,
         "out_of_scope_declined": declined_out,
         "in_scope_declined": declined_in,
+        "answers_quoting_expected": quoted_expected / in_scope if in_scope else 0.0,
         "search_p50_ms": statistics.median(latencies) if latencies else 0.0,
         "misses": misses,
     }
@@ -103,6 +108,7 @@ def print_report(metrics: dict[str, Any], show_misses: bool) -> None:
         f"out-of-scope declined: {metrics['out_of_scope_declined']}/{metrics['out_of_scope']}; "
         f"in-scope wrongly declined: {metrics['in_scope_declined']}/{metrics['questions']}"
     )
+    print(f"answers quoting an expected section: {metrics['answers_quoting_expected']:.3f}")
     print(f"search p50 (incl. warm-up effects): {metrics['search_p50_ms']:.1f} ms")
     if show_misses:
         for miss in metrics["misses"]:

@@ -119,6 +119,12 @@ class Retriever:
         with self._lock:
             return [_body(chunk) for chunk in self._chunks.values()]
 
+    def headings(self) -> list[str]:
+        """Every chunk's section heading (or title), as answers weigh them."""
+        with self._lock:
+            chunks = list(self._chunks.values())
+        return list(dict.fromkeys(str(c.metadata.get("section") or c.metadata.get("title") or "") for c in chunks))
+
     def warm_up(self) -> None:
         """Load the embedding model now rather than on the first customer's question."""
         self.embedder.embed(["warm up"])

@@ -106,6 +106,19 @@ def test_return_window_question_gets_the_policy_and_an_answer_with_its_citation(
     assert len(answer.text) < 400
 
 
+def test_a_product_word_does_not_pull_the_answer_to_another_policy(indexed: tuple[Settings, Retriever]) -> None:
+    """ "jacket" also appears in the warranty section ("Jackets ... are covered for 2 years"), but the question is
+    about returns: the answer quotes the return window, whose heading says what it answers, and nothing else."""
+    _settings, retriever = indexed
+    question = "How long do I have to return a jacket?"
+    answer = grounded_answer(question, retriever.search(question, 5), [], embedder=retriever.embedder)
+    assert answer.supported and "30 days" in answer.text
+    assert answer.cited_ids == ["faq#how-long-do-i-have-to-return-something"] or answer.cited_ids == [
+        "returns-policy#return-window"
+    ]
+    assert "2 years" not in answer.text
+
+
 @pytest.mark.parametrize(
     ("question", "fact"),
     [
