@@ -291,8 +291,10 @@ def percentiles(values: list[float]) -> dict[str, float]:
 
 
 def default_workers() -> int:
-    """The server's own default (server.config.ServerSettings.worker_count)."""
-    return max(1, min(os.cpu_count() or 1, 4))
+    """As many workers as the server starts without --workers (SHOPDESK_WORKERS, else one per core)."""
+    from server.config import ServerSettings
+
+    return ServerSettings().worker_count
 
 
 def free_port() -> int:

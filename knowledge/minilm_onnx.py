@@ -125,12 +125,11 @@ def _export(source: Path, target: Path) -> None:
 
 
 def _check_against_torch(candidate: Path) -> None:
-    from sentence_transformers import SentenceTransformer
+    from knowledge.embeddings import torch_minilm  # the PyTorch path the server would otherwise use
 
-    reference = SentenceTransformer(str(model_dir()), device="cpu")
-    expected = reference.encode(list(_PROBES), normalize_embeddings=True, convert_to_numpy=True)
+    expected = torch_minilm()(list(_PROBES))
     got = OnnxMiniLM(candidate, threads=1)(list(_PROBES))
-    drift = float(np.abs(np.asarray(expected) - got).max())
+    drift = float(np.abs(expected - got).max())
     if drift > TOLERANCE:
         raise RuntimeError(f"exported MiniLM differs from PyTorch by {drift:.2e} (> {TOLERANCE:g})")
 

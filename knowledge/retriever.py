@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Mapping
 from typing import Any, Literal, TypedDict
 
 from knowledge.catalog import PRODUCT_PREFIX
@@ -60,6 +61,11 @@ class Evidence(TypedDict):
     text: str
     score: float
     metadata: dict[str, Any]
+
+
+def heading(fields: Mapping[str, object]) -> str:
+    """What a passage is about, from a chunk's metadata or an evidence item: its section, else its title."""
+    return str(fields.get("section") or fields.get("title") or "")
 
 
 def _body(chunk: StoredChunk) -> str:
@@ -123,7 +129,7 @@ class Retriever:
         """Every chunk's section heading (or title), as answers weigh them."""
         with self._lock:
             chunks = list(self._chunks.values())
-        return list(dict.fromkeys(str(c.metadata.get("section") or c.metadata.get("title") or "") for c in chunks))
+        return list(dict.fromkeys(heading(chunk.metadata) for chunk in chunks))
 
     def warm_up(self) -> None:
         """Load the embedding model now rather than on the first customer's question."""

@@ -17,12 +17,16 @@ from graph.builder import builder
 from shopdesk.settings import Settings, get_settings
 
 
+def _on_postgres(target: str) -> bool:
+    return target.startswith(("postgres://", "postgresql://"))
+
+
 def prepare_checkpoints(settings: Settings | None = None) -> None:
     """Create the checkpoint tables (run PostgreSQL migrations) once, before several server workers open the store
     at the same moment and race each other to do it."""
     settings = settings or get_settings()
     target = settings.checkpoint_target
-    if target.startswith(("postgres://", "postgresql://")):
+    if _on_postgres(target):
         from langgraph.checkpoint.postgres import PostgresSaver
 
         with PostgresSaver.from_conn_string(target) as postgres:
@@ -39,7 +43,7 @@ def prepare_checkpoints(settings: Settings | None = None) -> None:
 async def open_graph(settings: Settings | None = None) -> AsyncIterator[CompiledStateGraph[Any, Any, Any, Any]]:
     settings = settings or get_settings()
     target = settings.checkpoint_target
-    if target.startswith(("postgres://", "postgresql://")):
+    if _on_postgres(target):
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 
         async with AsyncPostgresSaver.from_conn_string(target) as saver:
