@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Engine, MetaData, String, Table, Text, select, update
+from sqlalchemy import JSON, Column, DateTime, Engine, MetaData, String, Table, Text, Update, select, update
 
 from shop.db import create_tables, engine_for
 
@@ -97,15 +97,8 @@ class Registry:
 
     def update(self, conversation_id: str, **values: Any) -> Entry | None:
         """Set the values and return the row as written (None if there is no such conversation)."""
-        statement = (
-            update(conversations)
-            .where(conversations.c.id == conversation_id)
-            .values(**values, updated_at=utcnow())
-            .returning(*conversations.c)
-        )
-        with self.engine.begin() as connection:
-            row = connection.execute(statement).first()
-        return Entry.from_row(row) if row else None
+        statement = update(conversations).where(conversations.c.id == conversation_id)
+        return self._written(statement.values(**values, updated_at=utcnow()))
 
     def claim(self, conversation_id: str, agent_id: str, *, override: bool = False) -> Entry | None:
         """Claim for an agent in one statement, unless another agent holds it (a supervisor may `override`).
@@ -115,9 +108,12 @@ class Registry:
         if not override:
             free = conversations.c.claimed_by.is_(None) | (conversations.c.claimed_by == agent_id)
             statement = statement.where(free)
-        statement = statement.values(claimed_by=agent_id, updated_at=utcnow()).returning(*conversations.c)
+        return self._written(statement.values(claimed_by=agent_id, updated_at=utcnow()))
+
+    def _written(self, statement: Update) -> Entry | None:
+        """Run an update of one conversation and return its row as written, or None if no row matched."""
         with self.engine.begin() as connection:
-            row = connection.execute(statement).first()
+            row = connection.execute(statement.returning(*conversations.c)).first()
         return Entry.from_row(row) if row else None
 
     def with_people(self, statuses: tuple[str, ...], claimed_by: str | None = None, limit: int = 200) -> list[Entry]:
