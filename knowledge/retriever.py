@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any, Literal, TypedDict
 
 from knowledge.catalog import PRODUCT_PREFIX
 from knowledge.chunking import Metadata
+from knowledge.dense import MAX_MIRRORED_CHUNKS, DenseMirror
 from knowledge.embeddings import Embedder
 from knowledge.lexical import BM25Index, tokenize
 from knowledge.products import ProductNotFound, find_products, match_names, product_facts
@@ -84,6 +86,7 @@ class Retriever:
         self._lock = threading.Lock()
         self._chunks: dict[str, StoredChunk] = {}
         self._bm25 = BM25Index([])
+        self._dense: DenseMirror | None = None
         self._categories: dict[str, str] = {}
         self._product_names: list[tuple[str, list[str]]] = []
         self.refresh()
@@ -95,7 +98,13 @@ class Retriever:
     def refresh(self) -> None:
         """Reload the in-memory mirror of the collection (after re-indexing)."""
         self.store.reopen()
-        chunks = {chunk.id: chunk for chunk in self.store.all_chunks()}
+        mirror_vectors = self.store.count() <= MAX_MIRRORED_CHUNKS
+        stored = self.store.all_chunks(with_vectors=mirror_vectors)
+        dense = None
+        if mirror_vectors:
+            with_vector = [chunk for chunk in stored if chunk.vector is not None]
+            dense = DenseMirror([chunk.id for chunk in with_vector], [chunk.vector for chunk in with_vector])
+        chunks = {chunk.id: replace(chunk, vector=None) for chunk in stored}
         bm25 = BM25Index((chunk_id, chunk.text) for chunk_id, chunk in chunks.items())
         categories = {
             str(chunk.metadata["category"]).lower(): str(chunk.metadata["category"])
@@ -108,7 +117,7 @@ class Retriever:
             if chunk.metadata.get("kind") == "product"
         ]
         with self._lock:
-            self._chunks, self._bm25, self._categories = chunks, bm25, categories
+            self._chunks, self._bm25, self._dense, self._categories = chunks, bm25, dense, categories
             self._product_names = product_names
 
     def _product_weight(self, query: str) -> float:
@@ -176,7 +185,7 @@ class Retriever:
         if not query or k <= 0:
             return []
         with self._lock:
-            chunks, bm25 = self._chunks, self._bm25
+            chunks, bm25, mirror = self._chunks, self._bm25, self._dense
         conditions = self._conditions(types, in_stock, category)
         where: dict[str, Any] | None = None
         if len(conditions) == 1:
@@ -184,15 +193,22 @@ class Retriever:
         elif conditions:
             where = {"$and": conditions}
 
+        allow: Callable[[str], bool] | None = None
+        if conditions:
+
+            def allow(chunk_id: str) -> bool:
+                return chunk_id in chunks and self._matches(chunks[chunk_id].metadata, conditions)
+
         try:
             vector = self.embedder.embed([query])[0]
-            dense = self.store.query(vector, CANDIDATES, where)
+            if mirror is not None:
+                dense = mirror.search(vector, CANDIDATES, allow)
+            else:
+                dense = self.store.query(vector, CANDIDATES, where)
         except Exception:  # a vector store or model outage degrades to lexical search, never a crash
             logger.warning("dense retrieval failed; answering from lexical search only", exc_info=True)
             dense = []
-        lexical = bm25.search(
-            query, CANDIDATES, allow=lambda cid: cid in chunks and self._matches(chunks[cid].metadata, conditions)
-        )
+        lexical = bm25.search(query, CANDIDATES, allow=allow or chunks.__contains__)
 
         product_weight = self._product_weight(query)
         fused: dict[str, float] = {}

@@ -60,6 +60,8 @@ class StoredChunk:
     id: str
     text: str
     metadata: Metadata
+    # Its stored embedding, when asked for (the retriever's in-memory dense search).
+    vector: np.ndarray | None = None
 
 
 def make_client(chroma_path: Path | None = None, chroma_url: str | None = None) -> Any:
@@ -131,12 +133,18 @@ class KnowledgeStore:
             for chunk_id, meta in zip(result["ids"], result["metadatas"] or [], strict=False)
         }
 
-    def all_chunks(self) -> list[StoredChunk]:
-        result = self._collection.get(include=["documents", "metadatas"])
+    def all_chunks(self, *, with_vectors: bool = False) -> list[StoredChunk]:
+        """Every stored chunk, in one read (so texts and vectors always belong together)."""
+        include = ["documents", "metadatas", "embeddings"] if with_vectors else ["documents", "metadatas"]
+        result = self._collection.get(include=include)
+        ids = result["ids"]
+        vectors = result.get("embeddings") if with_vectors else None
+        if vectors is None:
+            vectors = [None] * len(ids)
         return [
-            StoredChunk(id=chunk_id, text=text or "", metadata=cast(Metadata, dict(meta or {})))
-            for chunk_id, text, meta in zip(
-                result["ids"], result["documents"] or [], result["metadatas"] or [], strict=False
+            StoredChunk(id=chunk_id, text=text or "", metadata=cast(Metadata, dict(meta or {})), vector=vector)
+            for chunk_id, text, meta, vector in zip(
+                ids, result["documents"] or [], result["metadatas"] or [], vectors, strict=False
             )
         ]
 

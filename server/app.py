@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.config import ServerSettings, get_server_settings
 from server.desk import Desk, DeskError
+from server.heap import settle_after_warm_up
 from server.registry import Registry
 from server.routers import agents, storefront
 from server.turnlock import TurnLocks
@@ -84,7 +85,11 @@ async def warm_up(settings: Settings) -> None:
         log.warning("warm-up failed; the first turns will load what they need", exc_info=True)
 
 
-def create_app(settings: Settings | None = None, server_settings: ServerSettings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, server_settings: ServerSettings | None = None, *, settle_heap: bool = False
+) -> FastAPI:
+    """The API app. `settle_heap` tunes the process's garbage collector after warm-up (see server.heap): right for
+    a server process, which the app has to itself, wrong for a process that creates many apps (tests)."""
     settings = settings or get_settings()
     server_settings = server_settings or get_server_settings()
 
@@ -111,6 +116,8 @@ def create_app(settings: Settings | None = None, server_settings: ServerSettings
             locks = TurnLocks(settings.data_dir / "locks")
             app.state.desk = Desk(conversations, registry, server_settings, settings.shop_database_url, webhooks, locks)
             app.state.server_settings = server_settings
+            if settle_heap:
+                log.debug("heap settled: %d long-lived objects frozen", settle_after_warm_up())
             try:
                 yield
             finally:
@@ -162,3 +169,8 @@ def create_app(settings: Settings | None = None, server_settings: ServerSettings
         return FileResponse(STATIC / "demo.html", media_type="text/html")
 
     return app
+
+
+def create_server_app() -> FastAPI:
+    """The app as `python -m server` runs it in each worker process."""
+    return create_app(settle_heap=True)

@@ -25,7 +25,7 @@ import uvicorn
 
 log = logging.getLogger("uvicorn.error")
 
-APP = "server.app:create_app"
+APP = "server.app:create_server_app"
 # More deaths than this within the window: the workers cannot start (port taken, broken config), so give up.
 MAX_RESTARTS = 3
 RESTART_WINDOW_S = 60.0

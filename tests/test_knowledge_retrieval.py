@@ -214,6 +214,51 @@ def test_filters_and_evidence_shape(indexed: tuple[Settings, Retriever]) -> None
     assert retriever.search("   ") == []
 
 
+@pytest.mark.parametrize(
+    ("question", "filters"),
+    [
+        ("how many days do I have to send something back?", {}),
+        ("waterproof boots", {"types": ["policy", "faq"]}),
+        ("something warm", {"types": ["product"]}),
+        ("tent", {"in_stock": True}),
+        ("hiking", {"category": "shoes"}),
+    ],
+)
+def test_in_memory_dense_search_ranks_like_chroma(
+    indexed: tuple[Settings, Retriever], question: str, filters: dict[str, object]
+) -> None:
+    _settings, retriever = indexed
+    conditions = retriever._conditions(
+        filters.get("types"),  # type: ignore[arg-type]
+        filters.get("in_stock"),  # type: ignore[arg-type]
+        filters.get("category"),  # type: ignore[arg-type]
+    )
+    where = conditions[0] if len(conditions) == 1 else ({"$and": conditions} if conditions else None)
+    vector = retriever.embedder.embed([question])[0]
+    from_chroma = retriever.store.query(vector, 30, where)
+    chunks = retriever._chunks
+
+    def allow(chunk_id: str) -> bool:
+        return retriever._matches(chunks[chunk_id].metadata, conditions)
+
+    assert retriever._dense is not None and len(retriever._dense) == len(chunks)
+    mirrored = retriever._dense.search(vector, 30, allow if conditions else None)
+    assert [chunk_id for chunk_id, _ in mirrored] == [chunk_id for chunk_id, _ in from_chroma]
+    assert [score for _, score in mirrored] == pytest.approx([score for _, score in from_chroma], abs=1e-5)
+
+
+def test_large_collections_are_searched_by_chroma(
+    indexed: tuple[Settings, Retriever], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _settings, retriever = indexed
+    monkeypatch.setattr("knowledge.retriever.MAX_MIRRORED_CHUNKS", 10)
+    large = Retriever(retriever.store, db_url=retriever.db_url)
+    assert large._dense is None
+    assert _ids(large.search("how many days do I have to send something back?", 5)) == _ids(
+        retriever.search("how many days do I have to send something back?", 5)
+    )
+
+
 def test_get_retriever_is_cached_and_builds_an_empty_index(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)  # no shop database: documents only
     clear_retrievers()
