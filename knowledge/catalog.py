@@ -11,16 +11,33 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from knowledge.chunking import PATH_SEPARATOR, Chunk, Metadata, finalize
 from shop.db import session_scope
-from shop.models import Product, Variant
+from shop.models import Product
 
 PRODUCT_PREFIX = "product:"
+
+
+class VariantFacts(Protocol):
+    """What answers read of a variant: an ORM Variant, or a plain row of the same columns."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def options(self) -> dict[str, Any]: ...
+    @property
+    def price(self) -> Decimal: ...
+    @property
+    def stock(self) -> int: ...
+    @property
+    def available(self) -> bool: ...
+    @property
+    def in_stock(self) -> bool: ...
 
 
 def product_evidence_id(product_id: str) -> str:
@@ -56,7 +73,7 @@ def option_sort_key(value: str) -> tuple[int, float, str]:
     return (2, 0.0, value.lower())
 
 
-def option_values(variants: Iterable[Variant]) -> dict[str, list[str]]:
+def option_values(variants: Iterable[VariantFacts]) -> dict[str, list[str]]:
     """Each option's distinct values, in the order a customer expects to read them."""
     values: dict[str, set[str]] = {}
     for variant in variants:
@@ -130,7 +147,7 @@ def catalog_chunks(db_url: str, language: str = "en") -> list[Chunk]:
     return [product_chunk(product, language) for product in load_products(db_url)]
 
 
-def describe_variant(variant: Variant) -> dict[str, Any]:
+def describe_variant(variant: VariantFacts) -> dict[str, Any]:
     return {
         "variant_id": variant.id,
         "options": dict(variant.options or {}),

@@ -29,7 +29,7 @@ class DenseMirror:
     """Chunk ids and their unit vectors, searched exhaustively."""
 
     def __init__(self, ids: Sequence[str], vectors: Vector) -> None:
-        matrix = np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1)
+        matrix = np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1) if len(ids) else np.zeros((0, 0))
         self.ids = list(ids)
         self._matrix = _unit_rows(matrix)
 

@@ -10,15 +10,16 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from knowledge.catalog import describe_variant, option_values, price_range, product_evidence_id
 from knowledge.lexical import tokenize
-from shop.db import session_scope
-from shop.models import Product
+from shop.db import engine_for, session_scope
+from shop.models import Product, Variant
 
 NAMES_TTL_S = 60.0
 # Words in product names that say what a thing is rather than which thing it is; matching them alone means nothing.
@@ -29,33 +30,53 @@ class ProductNotFound(LookupError):
     pass
 
 
+@dataclass(frozen=True)
+class _Variant:
+    id: str
+    options: dict[str, Any]
+    price: Decimal
+    stock: int
+    available: bool
+    position: int | None
+
+    @property
+    def in_stock(self) -> bool:
+        return self.available and self.stock > 0
+
+
+_PRODUCT = select(Product.id, Product.name, Product.category, Product.brand, Product.final_sale)
+_VARIANTS = select(Variant.id, Variant.options, Variant.price, Variant.stock, Variant.available, Variant.position)
+
+
 def product_facts(db_url: str, product_id: str) -> dict[str, Any]:
     """Current price range, options with their values, stock per variant and whether anything is in stock."""
-    with session_scope(db_url) as session:
-        product = session.scalar(
-            select(Product).options(selectinload(Product.variants)).where(Product.id == product_id)
-        )
+    # Plain rows rather than ORM objects: this runs for every product a question names, on every such turn.
+    with engine_for(db_url).connect() as connection:
+        product = connection.execute(_PRODUCT.where(Product.id == product_id)).first()
         if product is None:
             raise ProductNotFound(f"no product {product_id!r}")
-        variants = sorted(product.variants, key=lambda v: (v.position if v.position is not None else 0, v.id))
-        prices = [variant.price for variant in variants]
-        in_stock_variants = [variant for variant in variants if variant.in_stock]
-        return {
-            "id": product_evidence_id(product.id),
-            "product_id": product.id,
-            "name": product.name,
-            "category": product.category,
-            "brand": product.brand,
-            "final_sale": bool(product.final_sale),
-            "price_min": str(min(prices)) if prices else None,
-            "price_max": str(max(prices)) if prices else None,
-            "price_range": price_range(prices),
-            "options": option_values(variants),
-            "in_stock_options": option_values(in_stock_variants),
-            "variants": [describe_variant(variant) for variant in variants],
-            "total_stock": sum(max(variant.stock, 0) for variant in in_stock_variants),
-            "in_stock": bool(in_stock_variants),
-        }
+        rows = connection.execute(_VARIANTS.where(Variant.product_id == product_id)).all()
+    variants = sorted(
+        (_Variant(**row._mapping) for row in rows), key=lambda v: (v.position if v.position is not None else 0, v.id)
+    )
+    prices = [variant.price for variant in variants]
+    in_stock_variants = [variant for variant in variants if variant.in_stock]
+    return {
+        "id": product_evidence_id(product.id),
+        "product_id": product.id,
+        "name": product.name,
+        "category": product.category,
+        "brand": product.brand,
+        "final_sale": bool(product.final_sale),
+        "price_min": str(min(prices)) if prices else None,
+        "price_max": str(max(prices)) if prices else None,
+        "price_range": price_range(prices),
+        "options": option_values(variants),
+        "in_stock_options": option_values(in_stock_variants),
+        "variants": [describe_variant(variant) for variant in variants],
+        "total_stock": sum(max(variant.stock, 0) for variant in in_stock_variants),
+        "in_stock": bool(in_stock_variants),
+    }
 
 
 class _NameIndex:

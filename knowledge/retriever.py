@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any, Literal, TypedDict
 
+import numpy as np
+
 from knowledge.catalog import PRODUCT_PREFIX
 from knowledge.chunking import Metadata
 from knowledge.dense import MAX_MIRRORED_CHUNKS, DenseMirror
@@ -102,8 +104,11 @@ class Retriever:
         stored = self.store.all_chunks(with_vectors=mirror_vectors)
         dense = None
         if mirror_vectors:
-            with_vector = [chunk for chunk in stored if chunk.vector is not None]
-            dense = DenseMirror([chunk.id for chunk in with_vector], [chunk.vector for chunk in with_vector])
+            with_vector = [(chunk.id, chunk.vector) for chunk in stored if chunk.vector is not None]
+            dense = DenseMirror(
+                [chunk_id for chunk_id, _ in with_vector],
+                np.asarray([vector for _, vector in with_vector], dtype=np.float32),
+            )
         chunks = {chunk.id: replace(chunk, vector=None) for chunk in stored}
         bm25 = BM25Index((chunk_id, chunk.text) for chunk_id, chunk in chunks.items())
         categories = {

@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 TOKEN_NODES = frozenset({"act", "draft", "rewrite"})
 # Nodes whose finished messages are what the customer is told.
 MESSAGE_NODES = frozenset({"respond", "escalate", "request_approval", "handoff"})
+# The bot holds the conversation: no person's list shows it.
+BOT_HELD = frozenset({Status.bot, Status.awaiting_confirmation})
 WEBHOOK_EVENTS = {
     Status.waiting_human: "conversation.handoff",
     Status.awaiting_approval: "conversation.approval_requested",
@@ -186,6 +188,10 @@ class Desk:
         values["waiting_since"] = (entry.waiting_since or utcnow()) if pending else None
         if status in (Status.bot, Status.resolved):
             values["claimed_by"] = None
+        if status in BOT_HELD and all(getattr(entry, key) == value for key, value in values.items()):
+            # Most turns leave a bot conversation's row as it was. Nobody's list orders those by recency (the queue
+            # and people's lists hold only human-held ones), so the write, a commit per turn, is skipped.
+            return entry
         updated = await asyncio.to_thread(self._update, entry.id, values)
         event = WEBHOOK_EVENTS.get(status)
         if event and status != entry.status:

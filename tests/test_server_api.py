@@ -199,6 +199,28 @@ def test_customer_asks_for_a_human_and_an_agent_takes_over(client: TestClient) -
     assert late.status_code == 409 and "resolved" in late.json()["detail"]
 
 
+def test_bot_turns_write_the_registry_only_when_the_row_changes(client: TestClient) -> None:
+    registry = client.app.state.desk.registry  # type: ignore[attr-defined]
+    writes: list[dict[str, Any]] = []
+    update = registry.update
+
+    def counting_update(conversation_id: str, **values: Any) -> Any:
+        writes.append(values)
+        return update(conversation_id, **values)
+
+    registry.update = counting_update
+    cid, headers = start(client)
+    say(client, cid, headers, "Hi")
+    say(client, cid, headers, "What is your return policy?")
+    assert writes == []  # a bot conversation that stays with the bot: nothing in its row changed
+    say(client, cid, headers, "I want to talk to a human")
+    assert [w["status"] for w in writes] == ["waiting_human"]
+    assert registry.get(cid).pending == "handoff"
+    say(client, cid, headers, "are you there?")
+    # While people hold it, every customer message counts as activity for their lists.
+    assert len(writes) == 2 and registry.get(cid).updated_at >= registry.get(cid).created_at
+
+
 def test_handback_returns_the_conversation_to_the_bot(client: TestClient) -> None:
     cid, headers = start(client)
     say(client, cid, headers, "Can I speak to a real person?")

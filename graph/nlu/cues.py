@@ -12,7 +12,7 @@ import re
 import numpy as np
 from numpy.typing import NDArray
 
-from graph.nlu.entities import extract_entities
+from graph.nlu.entities import shared_entities
 from graph.nlu.keywords import human_requested
 from graph.nlu.language import detect_language
 from graph.nlu.schema import INTENTS, Intent
@@ -371,13 +371,13 @@ _ACTION_ON_ORDER = tuple(
 
 def _action_on_order(text: str) -> Intent | None:
     """The intent named by the verb a message with an order id opens with, if any."""
-    if not extract_entities(text).order_ids or _STATUS_QUESTION.search(text):
+    if not shared_entities(text).order_ids or _STATUS_QUESTION.search(text):
         return None
     return next((intent for intent, pattern in _ACTION_ON_ORDER if pattern.search(text)), None)
 
 
 def _looks_like_identity(text: str) -> bool:
-    entities = extract_entities(text)
+    entities = shared_entities(text)
     if not (entities.emails or entities.order_ids or entities.zip_codes or entities.names):
         return False
     rest = text

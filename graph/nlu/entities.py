@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from graph.nlu.schema import Entities
 
@@ -260,6 +261,13 @@ def extract_reasons(text: str) -> list[str]:
 
 
 def extract_entities(text: str) -> Entities:
+    """Every slot value in the text (the caller's own copy)."""
+    return shared_entities(text).model_copy(deep=True)
+
+
+@lru_cache(maxsize=512)
+def shared_entities(text: str) -> Entities:
+    """The same, computed once per text for the several cues and the analysis of one message: read, never change."""
     order_ids = extract_order_ids(text)
     return Entities(
         order_ids=order_ids,
