@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr, field_validator
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -67,9 +67,24 @@ class HumanTeam(BaseModel):
     timezone: str = "UTC"
     hours: dict[str, tuple[str, str]] = Field(default_factory=dict)
     shop_team_email: str = ""
+    # Loaded with the profile (reading the time-zone database is file I/O), so the hourly checks of every turn
+    # never touch the disk; an unknown zone name fails when the profile loads, not in a customer's turn.
+    _zone: ZoneInfo = PrivateAttr()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {name!r} (use an IANA name such as 'Europe/Berlin')") from error
+        return name
+
+    def model_post_init(self, context: object, /) -> None:
+        self._zone = ZoneInfo(self.timezone)
 
     def is_open(self, at: datetime | None = None) -> bool:
-        local = (at or datetime.now(ZoneInfo("UTC"))).astimezone(ZoneInfo(self.timezone))
+        local = (at or datetime.now(UTC)).astimezone(self._zone)
         window = self.hours.get(WEEKDAYS[local.weekday()])
         if not window:
             return False
@@ -77,7 +92,7 @@ class HumanTeam(BaseModel):
 
     def next_open(self, at: datetime | None = None) -> datetime | None:
         """When the team is next at work (now, if it is open); None if it never opens."""
-        local = (at or datetime.now(ZoneInfo("UTC"))).astimezone(ZoneInfo(self.timezone))
+        local = (at or datetime.now(UTC)).astimezone(self._zone)
         if self.is_open(local):
             return local
         for days_ahead in range(0, 8):

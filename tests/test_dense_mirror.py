@@ -26,7 +26,7 @@ def test_filters_leave_out_disallowed_chunks_even_when_fewer_remain_than_asked()
 
 
 def test_empty_index_and_degenerate_queries() -> None:
-    assert DenseMirror([], np.asarray([])).search(np.ones(2), 5) == []
+    assert DenseMirror([], np.asarray([])).search(np.ones(2, dtype=np.float32), 5) == []
     mirror = DenseMirror(["east"], VECTORS[:1])
-    assert mirror.search(np.ones(2), 0) == []
-    assert mirror.search(np.zeros(2), 1) == [("east", 0.0)]  # a zero vector matches nothing better than anything
+    assert mirror.search(np.ones(2, dtype=np.float32), 0) == []
+    assert mirror.search(np.zeros(2, dtype=np.float32), 1) == [("east", 0.0)]  # a zero vector matches nothing better than anything

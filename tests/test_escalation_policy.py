@@ -141,3 +141,21 @@ def test_customer_message_in_and_out_of_hours() -> None:
     assert "offline" in closed.customer_message and "Monday at 9:00" in closed.customer_message
     unknown = decide_escalation(u, POLICY, ConversationFacts(business_hours_open=False))
     assert "as soon as the team is back" in unknown.customer_message
+
+
+def test_team_hours_use_the_profiles_time_zone_and_reject_unknown_zones() -> None:
+    from datetime import UTC, datetime
+
+    from pydantic import ValidationError
+
+    from shopdesk.profile import HumanTeam
+
+    team = HumanTeam(timezone="America/New_York", hours={"mon": ("09:00", "17:00")})
+    # Monday 2026-11-23 13:30 UTC is 08:30 in New York: closed, opening at 09:00 local time the same day.
+    before_opening = datetime(2026, 11, 23, 13, 30, tzinfo=UTC)
+    assert not team.is_open(before_opening)
+    opening = team.next_open(before_opening)
+    assert opening is not None and opening.isoformat() == "2026-11-23T09:00:00-05:00"
+    assert team.is_open(datetime(2026, 11, 23, 14, 30, tzinfo=UTC))
+    with pytest.raises(ValidationError, match="unknown time zone 'Mars/Base'"):
+        HumanTeam(timezone="Mars/Base")

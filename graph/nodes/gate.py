@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,8 +51,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
 
     understanding = understanding_of(state)
     services = await services_of(runtime)
-    # Opening hours need the time-zone database, read from disk: off the event loop.
-    facts = await asyncio.to_thread(conversation_facts, state, services)
+    facts = conversation_facts(state, services)  # the profile loaded its time zone already: no file I/O here
     decision = decide_escalation(understanding, escalation_policy(runtime, services), facts)
     if is_continuation(state) and (decision.clarify or decision.reasons == ["low_confidence"]):
         # An answer to our own question ("by mistake", an email) is understood through the question asked.
