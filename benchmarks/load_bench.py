@@ -53,9 +53,14 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 import httpx
 import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script, or loaded from its file by the tests
+
+from lean_http import Connection, HTTPError
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOP_ID = "demo"
@@ -235,6 +240,8 @@ class Results:
     server_processes: int = 0
     server_cpu_s: float = 0.0
     server_cpu_by_process_s: list[float] = field(default_factory=list)
+    # The load generator shares the machine: its CPU is CPU the server did not get.
+    client_cpu_s: float = 0.0
     load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)
     load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
@@ -263,6 +270,7 @@ class Results:
             "server_processes": self.server_processes,
             "server_cpu_ms_per_turn": round(self.server_cpu_s * 1000 / self.turns, 1) if self.turns else None,
             "server_cpu_s_by_process": self.server_cpu_by_process_s,
+            "client_cpu_ms_per_turn": round(self.client_cpu_s * 1000 / self.turns, 1) if self.turns else None,
             "load_average_before": self.load_before,
             "load_average_after": self.load_after,
             "error_samples": self.error_samples,
@@ -423,26 +431,37 @@ class MemorySampler:
 
 
 async def converse(
-    client: httpx.AsyncClient,
     base: str,
     script: Script,
     results: Results,
     gap: float,
     rng: random.Random,
+    timeout: float,
     record: bool = True,
+) -> None:
+    address = urlsplit(base)
+    connection = Connection(address.hostname or "127.0.0.1", address.port or 80, timeout)
+    try:
+        await _converse(connection, script, results, gap, rng, record)
+    finally:
+        await connection.close()
+
+
+async def _converse(
+    connection: Connection, script: Script, results: Results, gap: float, rng: random.Random, record: bool
 ) -> None:
     body: dict[str, Any] = {"customer_token": customer_token(script.customer.id)} if script.customer else {}
     try:
-        created = await client.post(f"{base}/v1/conversations", headers={"X-Shop-Key": SHOP_KEY}, json=body)
-    except httpx.HTTPError as error:
-        results.error(f"create: {type(error).__name__}: {error}")
+        created = await connection.post("/v1/conversations", body, {"X-Shop-Key": SHOP_KEY})
+    except HTTPError as error:
+        results.error(f"create: {error}")
         return
     if created.status_code != 201:
         results.error(f"create: {created.status_code} {created.text[:200]}")
         return
     opened = created.json()
     headers = {"X-Shop-Key": SHOP_KEY, "Authorization": f"Bearer {opened['conversation_token']}"}
-    url = f"{base}/v1/conversations/{opened['conversation_id']}/messages"
+    path = f"/v1/conversations/{opened['conversation_id']}/messages"
     # Staggered starts, then gaps of 0.5 to 1.5 times the mean: uneven like real customers, yet bounded, so the
     # conversations together keep offering `rate` messages per second for the whole run.
     next_at = time.perf_counter() + rng.uniform(0.0, gap)
@@ -451,9 +470,9 @@ async def converse(
             await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
         started = time.perf_counter()
         try:
-            response = await client.post(url, headers=headers, json={"text": message.text})
-        except httpx.HTTPError as error:
-            results.error(f"turn: {type(error).__name__}: {error}")
+            response = await connection.post(path, {"text": message.text}, headers)
+        except HTTPError as error:
+            results.error(f"turn: {error}")
             continue
         elapsed_ms = (time.perf_counter() - started) * 1000
         next_at = max(next_at + rng.uniform(0.5 * gap, 1.5 * gap), time.perf_counter())
@@ -481,30 +500,29 @@ async def drive(args: argparse.Namespace, shop: Shop, base: str, server_pid: int
     scripts = [make_script(rng, shop, args.turns) for _ in range(args.conversations)]
     # Mean gap between one conversation's messages so that all of them together offer `rate` messages per second.
     gap = args.conversations / args.rate if args.rate else 0.0
-    limits = httpx.Limits(max_connections=args.conversations + 4, max_keepalive_connections=args.conversations + 4)
-    async with httpx.AsyncClient(timeout=args.timeout, limits=limits) as client:
-        # Untimed warm-up: one conversation of each kind loads the models, the index and every code path.
-        warm = Results(args.conversations, args.turns, args.rate)
-        warm_rng = random.Random(args.seed + 1)
-        warm_scripts = [make_script(warm_rng, shop, max(args.turns, 6)) for _ in range(8)]
-        await asyncio.gather(*(converse(client, base, s, warm, 0.0, warm_rng, False) for s in warm_scripts))
+    # Untimed warm-up: one conversation of each kind loads the models, the index and every code path.
+    warm = Results(args.conversations, args.turns, args.rate)
+    warm_rng = random.Random(args.seed + 1)
+    warm_scripts = [make_script(warm_rng, shop, max(args.turns, 6)) for _ in range(8)]
+    await asyncio.gather(*(converse(base, s, warm, 0.0, warm_rng, args.timeout, False) for s in warm_scripts))
 
-        results = Results(args.conversations, args.turns, args.rate, load_before=os.getloadavg())
-        with MemorySampler(server_pid) as memory:
-            started = time.perf_counter()
-            await asyncio.gather(
-                *(
-                    converse(client, base, s, results, gap, random.Random(args.seed + 100 + i))
-                    for i, s in enumerate(scripts)
-                )
+    results = Results(args.conversations, args.turns, args.rate, load_before=os.getloadavg())
+    with MemorySampler(server_pid) as memory:
+        started, client_cpu = time.perf_counter(), time.process_time()
+        await asyncio.gather(
+            *(
+                converse(base, s, results, gap, random.Random(args.seed + 100 + i), args.timeout)
+                for i, s in enumerate(scripts)
             )
-            results.wall_s = time.perf_counter() - started
-        results.load_after = os.getloadavg()
-        results.server_peak_rss_mb = memory.peak_mb
-        results.server_processes = memory.processes
-        results.server_cpu_s = memory.cpu_s
-        results.server_cpu_by_process_s = memory.cpu_by_process_s
-        return results
+        )
+        results.wall_s = time.perf_counter() - started
+        results.client_cpu_s = time.process_time() - client_cpu
+    results.load_after = os.getloadavg()
+    results.server_peak_rss_mb = memory.peak_mb
+    results.server_processes = memory.processes
+    results.server_cpu_s = memory.cpu_s
+    results.server_cpu_by_process_s = memory.cpu_by_process_s
+    return results
 
 
 @contextmanager

@@ -29,4 +29,5 @@ def test_empty_index_and_degenerate_queries() -> None:
     assert DenseMirror([], np.asarray([])).search(np.ones(2, dtype=np.float32), 5) == []
     mirror = DenseMirror(["east"], VECTORS[:1])
     assert mirror.search(np.ones(2, dtype=np.float32), 0) == []
-    assert mirror.search(np.zeros(2, dtype=np.float32), 1) == [("east", 0.0)]  # a zero vector matches nothing better than anything
+    # A zero vector is no closer to anything than to anything else.
+    assert mirror.search(np.zeros(2, dtype=np.float32), 1) == [("east", 0.0)]
