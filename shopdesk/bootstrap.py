@@ -55,17 +55,22 @@ def ensure_shop(settings: Settings) -> None:
 
 
 def ensure_embedding_model(settings: Settings) -> None:
-    """Export MiniLM to ONNX once (see knowledge.minilm_onnx); without it the same model runs on PyTorch."""
-    from knowledge.embeddings import embedding_runtime
-    from knowledge.minilm_onnx import ensure_exported, onnx_path
+    """Export MiniLM to ONNX once, and quantise it to int8 unless float32 is asked for (see knowledge.minilm_onnx);
+    without them the same model runs on PyTorch."""
+    from knowledge.embeddings import embedding_precision, embedding_runtime
+    from knowledge.minilm_onnx import ensure_exported, ensure_quantized, int8_path, onnx_path
 
-    if settings.embedding_provider != "minilm" or embedding_runtime() == "torch" or onnx_path().exists():
+    if settings.embedding_provider != "minilm" or embedding_runtime() == "torch":
         return
-    say(f"First run: exporting the MiniLM embedding model to ONNX (about 10 s) into {onnx_path().parent}")
+    int8 = embedding_precision() == "int8"
+    target = int8_path() if int8 else onnx_path()
+    if target.exists():
+        return
+    say(f"First run: preparing the MiniLM embedding model for ONNX Runtime (about 15 s) in {target.parent}")
     try:
-        ensure_exported()
+        ensure_quantized() if int8 else ensure_exported()
     except Exception:
-        log.warning("ONNX export failed; MiniLM will run on PyTorch", exc_info=True)
+        log.warning("preparing MiniLM for ONNX Runtime failed; it will run on PyTorch", exc_info=True)
 
 
 def ensure_knowledge(settings: Settings) -> None:

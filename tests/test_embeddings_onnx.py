@@ -30,12 +30,47 @@ def test_onnx_and_pytorch_give_the_same_vectors() -> None:
     dev = REPO / "evals" / "datasets" / "intents_dev.jsonl"
     texts = [json.loads(line)["turns"][-1] for line in dev.read_text(encoding="utf-8").splitlines()[:200]]
     texts += ODD_TEXTS
-    onnx, torch = MiniLMEmbedder("onnx"), MiniLMEmbedder("torch")
+    onnx, torch = MiniLMEmbedder("onnx", "fp32"), MiniLMEmbedder("torch")
     assert (onnx.runtime, torch.runtime) == ("onnx", "torch")
+    assert onnx.name == torch.name == "all-MiniLM-L6-v2"  # the same vectors: one index serves both
     got, expected = onnx.embed(texts), torch.embed(texts)
     assert got.shape == expected.shape == (len(texts), 384)
     assert float(np.abs(got - expected).max()) < 1e-5
     assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+
+
+def test_int8_vectors_point_where_float32_ones_do_and_are_filed_apart() -> None:
+    dev = REPO / "evals" / "datasets" / "intents_dev.jsonl"
+    texts = [json.loads(line)["turns"][-1] for line in dev.read_text(encoding="utf-8").splitlines()[:200]]
+    texts += [text for text in ODD_TEXTS if text.strip()]
+    int8, fp32 = MiniLMEmbedder("onnx", "int8"), MiniLMEmbedder("onnx", "fp32")
+    assert int8.name == "all-MiniLM-L6-v2-int8" != fp32.name  # indexes and caches never mix the two
+    got, expected = int8.embed(texts), fp32.embed(texts)
+    cosines = (got * expected).sum(axis=1)
+    assert float(cosines.min()) > 0.95 and float(cosines.mean()) > 0.985
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-5)
+    # Neighbourhoods survive quantisation: each message's closest other message under int8 is among its three
+    # closest under float32 (near-ties may swap places).
+    nearest = np.argsort(-(got @ got.T), axis=1)[:, 1]
+    top3 = np.argsort(-(expected @ expected.T), axis=1)[:, 1:4]
+    assert float((top3 == nearest[:, None]).any(axis=1).mean()) > 0.95
+
+
+def test_quantisation_happens_once_and_a_bad_one_is_never_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    exported = minilm_onnx.ensure_exported()  # the user's cached export: re-exporting costs ~10 s
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(minilm_onnx, "ensure_exported", lambda: exported)
+    folder = minilm_onnx.int8_path().parent
+    assert folder.is_relative_to(tmp_path)
+    with monkeypatch.context() as strict:
+        strict.setattr(minilm_onnx, "INT8_MIN_COSINE", 1.01)
+        with pytest.raises(RuntimeError, match="agrees with float32 only"):
+            minilm_onnx.ensure_quantized()
+    assert not list(folder.glob("*.onnx")) and not list(folder.glob("*.partial"))
+    path = minilm_onnx.ensure_quantized()
+    written = path.stat().st_mtime_ns
+    assert minilm_onnx.ensure_quantized() == path and path.stat().st_mtime_ns == written
+    assert path.stat().st_size < exported.stat().st_size / 2
 
 
 def test_export_happens_once_and_a_bad_export_is_never_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -63,9 +98,10 @@ def test_auto_falls_back_to_pytorch_and_strict_onnx_fails(
         raise OSError("read-only cache")
 
     monkeypatch.setattr(minilm_onnx, "ensure_exported", broken)
+    monkeypatch.setattr(minilm_onnx, "ensure_quantized", broken)
     with caplog.at_level(logging.WARNING, logger="knowledge.embeddings"):
         fallback = MiniLMEmbedder("auto")
-    assert fallback.runtime == "torch"
+    assert fallback.runtime == "torch" and fallback.name == "all-MiniLM-L6-v2"  # float32 vectors, filed as such
     assert "using PyTorch" in caplog.text
     assert fallback.embed(["where is my order"]).shape == (1, 384)
     with pytest.raises(OSError, match="read-only cache"):

@@ -6,6 +6,7 @@ import asyncio
 import importlib.util
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
@@ -24,7 +25,7 @@ def lean_http() -> ModuleType:
     return module
 
 
-async def scripted_server(replies: list[bytes | None]) -> tuple[asyncio.Server, int, list[bytes], list[int]]:
+async def scripted_server(replies: Sequence[bytes | None]) -> tuple[asyncio.Server, int, list[bytes], list[int]]:
     """Answers the n-th request (over all connections) with replies[n]; None means: say nothing."""
     requests: list[bytes] = []
     connections: list[int] = []
