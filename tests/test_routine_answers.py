@@ -1,11 +1,52 @@
-"""Routine questions answered right through the real graph: the shop's own address is not a leak."""
+"""Routine questions answered right through the real graph: the shop's own address, and general questions on
+personal topics."""
 
 from __future__ import annotations
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
 from graph.context import Context
+from shop.db import session_factory
+from shop.models import Customer, Fulfillment, Order, OrderStatus
 from shopdesk.conversations import Conversations
 from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings
+
+ORDER_LIST = "Here are your most recent orders"
+VERIFY = "verify it's you"
+OFFER = "If it's about one of your orders, tell me which one and I'll check."
+
+
+def some_customer(db_url: str) -> str:
+    with session_factory(db_url)() as session:
+        customer = session.scalars(
+            select(Customer).join(Order, Order.customer_id == Customer.id).where(Customer.tier != "vip").limit(1)
+        ).one()
+        return customer.id
+
+
+def delivered_orders(db_url: str, parcels: int) -> list[Order]:
+    """Delivered orders with exactly `parcels` delivered fulfillments, fulfillments loaded."""
+    with session_factory(db_url)() as session:
+        several = (
+            select(Fulfillment.order_id)
+            .where(Fulfillment.delivered_at.is_not(None))
+            .group_by(Fulfillment.order_id)
+            .having(func.count() == parcels)
+        )
+        return list(
+            session.scalars(
+                select(Order)
+                .where(Order.status == OrderStatus.delivered, Order.id.in_(several))
+                .options(selectinload(Order.fulfillments))
+                .order_by(Order.id)
+            ).all()
+        )
+
+
+def doc_ids(turn_ids: list[str]) -> list[str]:
+    return [i for i in turn_ids if "#" in i and not i.startswith(("order:", "#"))]
 
 
 async def test_the_shops_own_email_address_is_quoted_not_handed_off(app: Settings) -> None:
@@ -14,3 +55,73 @@ async def test_the_shops_own_email_address_is_quoted_not_handed_off(app: Setting
     assert turn.status == "bot" and turn.interrupt is None, turn.interrupt
     assert "orders@northwind.example" in turn.text and "Delete account" in turn.text, turn.text
     assert any(i.startswith("privacy-accounts#") or i.startswith("faq#") for i in turn.replies[-1]["evidence_ids"])
+
+
+async def test_general_questions_on_personal_topics_are_answered_from_the_policies(app: Settings) -> None:
+    customer = some_customer(app.shop_database_url)
+    questions = {
+        # question -> words the policy answer says
+        "Which payment methods do you accept?": "PayPal",
+        "How long does a refund take to show up on my card?": "business days",
+        "Can I exchange shoes for a different size?": "xchange",
+        "Can I cancel an order after it has shipped?": "cancel",
+        "Can I change the delivery address after ordering?": "address",
+        "Do you send invoices?": "invoice",
+    }
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        for who, context in (("guest", Context()), ("member", Context(customer_id=customer))):
+            for n, (question, said) in enumerate(questions.items()):
+                turn = await chat.send(f"general-{who}-{n}", question, context)
+                where = f"{who}: {question!r} -> {turn.text!r}"
+                assert turn.status == "bot" and turn.interrupt is None, where
+                assert ORDER_LIST not in turn.text and VERIFY not in turn.text and "Which order" not in turn.text, where
+                assert said in turn.text, where
+                assert doc_ids(turn.replies[-1]["evidence_ids"]), where
+                values = await chat.values(f"general-{who}-{n}")
+                assert values.get("customer") is None, where  # nothing personal was read
+                # Where an order may be behind the question, the customer is offered a look at it; not for ways to pay.
+                assert (OFFER in turn.text) == (question != "Which payment methods do you accept?"), where
+
+
+async def test_a_general_question_mid_conversation_is_not_answered_with_the_order_in_context(app: Settings) -> None:
+    order = delivered_orders(app.shop_database_url, 1)[0]
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        first = await chat.send("context-1", f"Where is my order {order.id}?", context)
+        assert order.id in first.text
+        general = await chat.send("context-1", "Can I exchange shoes for a different size?", context)
+        assert order.id not in general.text and "**delivered**" not in general.text, general.text
+        assert "xchange" in general.text and OFFER in general.text, general.text
+        # Taking up the offer continues the exchange with that order: which item, or which option of its one item.
+        followed = await chat.send("context-1", order.id, context)
+    assert order.id in followed.text, followed.text
+    assert "Which item would you like to change?" in followed.text or "would you like instead?" in followed.text
+
+
+async def test_a_refund_question_then_an_order_number_reads_that_orders_refund(app: Settings) -> None:
+    order = delivered_orders(app.shop_database_url, 1)[0]
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        general = await chat.send("refund-q", "How long does a refund take to show up on my card?", context)
+        assert OFFER in general.text, general.text
+        followed = await chat.send("refund-q", order.id, context)
+    assert f"returns:{order.id}" in followed.replies[-1]["evidence_ids"], followed.text
+
+
+async def test_personal_requests_still_verify_and_ask_which_order(app: Settings) -> None:
+    order = delivered_orders(app.shop_database_url, 1)[0]
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        for n, text in enumerate(
+            (f"where is my refund for {order.id}", "I want to exchange the boots I got", "my payment failed")
+        ):
+            turn = await chat.send(f"personal-guest-{n}", text, Context())
+            assert VERIFY in turn.text and OFFER not in turn.text, (text, turn.text)
+        member = Context(customer_id=order.customer_id)
+        exchange = await chat.send("personal-member-1", "I want to exchange the boots I got", member)
+        assert ORDER_LIST in exchange.text and "Which order" in exchange.text, exchange.text
+        refund = await chat.send("personal-member-2", f"where is my refund for {order.id}", member)
+        assert f"returns:{order.id}" in refund.replies[-1]["evidence_ids"], refund.text

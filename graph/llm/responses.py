@@ -32,6 +32,7 @@ from graph.llm.matching import options_text
 from shopdesk.profile import ShopProfile
 
 OFFER_PERSON = "If you'd like, I can pass you to a colleague from our team."
+OFFER_ORDER_CHECK = "If it's about one of your orders, tell me which one and I'll check."
 
 
 def _date(value: Any) -> str:
