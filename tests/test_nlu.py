@@ -343,6 +343,34 @@ def test_confusable_pairs_follow_the_documented_rules(analyser: LocalUnderstandi
 @pytest.mark.parametrize(
     "text",
     [
+        "Do you have any water bottles?",
+        "Do you sell tents?",
+        "do you carry sleeping bags",
+        "Have you got any headlamps?",
+    ],
+)
+def test_do_you_have_a_kind_of_thing_is_a_confident_product_question(analyser: LocalUnderstanding, text: str) -> None:
+    understood = analyser.analyse(text)
+    # Sure enough not to be asked "is this about an order, a return...?" (the demo profile clarifies below 0.45).
+    assert understood.intent == "product_question" and understood.confidence >= 0.6, understood
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # The same opening about a service, a policy or a way to save is not a product question.
+        ("Do you have any promo codes?", "discount_voucher"),
+        ("do you have a returns policy", "refund_policy"),
+        ("do you have click and collect", "delivery_options"),
+    ],
+)
+def test_do_you_have_a_service_keeps_its_intent(analyser: LocalUnderstanding, text: str, intent: str) -> None:
+    assert analyser.analyse(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Which payment methods do you accept?",
         "How long does a refund take to show up on my card?",
         "Can I exchange shoes for a different size?",

@@ -1,5 +1,5 @@
-"""Routine questions answered right through the real graph: the shop's own address, and general questions on
-personal topics."""
+"""Routine questions answered right through the real graph: the shop's own address, general questions on personal
+topics, and "do you have any <thing>?"."""
 
 from __future__ import annotations
 
@@ -125,3 +125,19 @@ async def test_personal_requests_still_verify_and_ask_which_order(app: Settings)
         assert ORDER_LIST in exchange.text and "Which order" in exchange.text, exchange.text
         refund = await chat.send("personal-member-2", f"where is my refund for {order.id}", member)
         assert f"returns:{order.id}" in refund.replies[-1]["evidence_ids"], refund.text
+
+
+async def test_do_you_have_any_thing_gets_the_catalog_and_an_unknown_thing_gets_no_stand_in(app: Settings) -> None:
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        bottles = await chat.send("stock-1", "Do you have any water bottles?", Context())
+        tents = await chat.send("stock-2", "Do you sell tents?", Context())
+        kayaks = await chat.send("stock-3", "Do you have kayaks?", Context())
+    for turn in (bottles, tents):
+        assert "I want to be sure I help with the right thing" not in turn.text, turn.text
+        products = [i for i in turn.replies[-1]["evidence_ids"] if i.startswith("product:")]
+        assert products and "costs $" in turn.text, turn.text
+    assert "Bottle" in bottles.text or "Flask" in bottles.text, bottles.text
+    assert "Tent" in tents.text, tents.text
+    # The catalog's nearest product to a kayak is a glove: no answer is better than that one.
+    assert "costs $" not in kayaks.text and kayaks.replies[-1]["evidence_ids"] == [], kayaks.text
