@@ -1,5 +1,5 @@
 """Routine questions answered right through the real graph: the shop's own address, general questions on personal
-topics, and "do you have any <thing>?"."""
+topics, "do you have any <thing>?", and how an order's parcels are described."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from graph.context import Context
+from graph.llm.responses import describe_order
 from shop.db import session_factory
 from shop.models import Customer, Fulfillment, Order, OrderStatus
 from shopdesk.conversations import Conversations
@@ -141,3 +142,44 @@ async def test_do_you_have_any_thing_gets_the_catalog_and_an_unknown_thing_gets_
     assert "Tent" in tents.text, tents.text
     # The catalog's nearest product to a kayak is a glove: no answer is better than that one.
     assert "costs $" not in kayaks.text and kayaks.replies[-1]["evidence_ids"] == [], kayaks.text
+
+
+async def test_a_delivered_order_reads_in_the_past_and_each_parcel_once(app: Settings) -> None:
+    single = delivered_orders(app.shop_database_url, 1)[0]
+    double = delivered_orders(app.shop_database_url, 2)[0]
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        one = await chat.send(
+            "parcels-1", f"Can you check on my order {single.id} please", Context(customer_id=single.customer_id)
+        )
+        two = await chat.send(
+            "parcels-2", f"Can you check on my order {double.id} please", Context(customer_id=double.customer_id)
+        )
+    (parcel,) = single.fulfillments
+    assert (
+        f"It was shipped with {parcel.carrier} (tracking number {parcel.tracking_number}) and delivered on" in one.text
+    )
+    assert "ships with" not in one.text, one.text
+    assert "ships with" not in two.text and "split into 2 parcels" in two.text, two.text
+    for shipment in double.fulfillments:
+        assert two.text.count(shipment.tracking_number) == 1, two.text
+    assert two.text.count("delivered on") == 2, two.text
+
+
+def test_parcels_are_described_in_the_tense_of_where_they_are() -> None:
+    shipped = {"carrier": "UPS", "tracking_number": "1Z1", "shipped_at": "2026-11-01T09:00:00", "delivered_at": None}
+    labelled = {"carrier": "FedEx", "tracking_number": "77", "shipped_at": None, "delivered_at": None}
+    eta = {"estimated_delivery": "2026-11-04T12:00:00"}
+    on_its_way = describe_order({"order_id": "#W1", "status": "shipped", "fulfillments": [shipped | eta]})
+    assert on_its_way == (
+        "Your order #W1 is **shipped**. It is on its way with UPS, tracking number 1Z1. "
+        "Estimated delivery: Wednesday, November 4."
+    )
+    waiting = describe_order({"order_id": "#W2", "status": "processed", "fulfillments": [labelled | eta]})
+    assert "It will ship with FedEx, tracking number 77. Estimated delivery: Wednesday, November 4." in waiting
+    both = describe_order({"order_id": "#W3", "status": "shipped", "fulfillments": [shipped | eta, labelled]})
+    assert both.endswith(
+        "It was split into 2 parcels:\n"
+        "- UPS, tracking number 1Z1: on its way, estimated delivery Wednesday, November 4.\n"
+        "- FedEx, tracking number 77: not shipped yet."
+    ), both
