@@ -87,6 +87,45 @@ def test_tone_and_safety_are_checked() -> None:
     assert "safety_other_customer_data" in leak.reasons and leak.verdict == "rewrite"
 
 
+def test_the_shops_own_addresses_are_not_customer_data() -> None:
+    policy = {
+        "id": "privacy-accounts#deleting-your-account",
+        "kind": "doc",
+        "text": "Delete it under Account › Settings, or email orders@northwind.example.",
+    }
+    quoted = "You can delete it under Account › Settings, or ask our support team at orders@northwind.example."
+    ok = critique_draft(quoted, [policy], understanding={}, customer={"email": "a@b.com"}, min_score=0.7)
+    assert ok.verdict == "pass" and ok.reasons == []
+    # The profile's contact address needs no passage to back it.
+    contact = critique_draft(
+        "Write to help@northwind.shop.",
+        [],
+        understanding={},
+        customer=None,
+        min_score=0.7,
+        shop_emails=["help@northwind.shop"],
+    )
+    assert contact.verdict == "pass", contact
+    # Another customer's address stays a leak, whatever passage or address of the shop sits beside it; a tool result
+    # is no licence either, and the full stop that ends a sentence is not part of the address.
+    order = {"id": "order:#W1", "kind": "tool", "data": {"email": "bob@example.org"}}
+    for draft in ("Ask orders@northwind.example or bob@example.org.", "I also see bob@example.org."):
+        leak = critique_draft(
+            draft,
+            [policy, order],
+            understanding={},
+            customer={"email": "a@b.com"},
+            min_score=0.7,
+            shop_emails=["orders@northwind.example"],
+        )
+        assert "safety_other_customer_data" in leak.reasons and leak.verdict == "rewrite", draft
+    # A look-alike of the shop's domain is not the shop.
+    spoof = critique_draft(
+        "Email orders@northwind.example.com.", [policy], understanding={}, customer=None, min_score=0.7
+    )
+    assert "safety_other_customer_data" in spoof.reasons
+
+
 async def test_every_part_of_a_message_is_answered_and_unknowns_are_not_invented(app: Settings) -> None:
     order, _ = shipped_order(app.shop_database_url)
     context = Context(customer_id=order.customer_id)

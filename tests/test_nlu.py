@@ -15,6 +15,7 @@ from graph.nlu.classifier import CALIBRATION_PATH, load_examples
 from graph.nlu.emotion import score_emotion
 from graph.nlu.entities import extract_entities
 from graph.nlu.evaluation import evaluate, load_cases
+from graph.nlu.general import asks_in_general
 from graph.nlu.keywords import find_critical_keywords, human_requested
 from graph.nlu.language import detect_language
 from graph.nlu.llm import FALLBACK_SIGNAL, analyse_with_llm
@@ -337,6 +338,79 @@ def test_request_verb_with_an_order_id(analyser: LocalUnderstanding, text: str, 
 )
 def test_confusable_pairs_follow_the_documented_rules(analyser: LocalUnderstanding, text: str, intent: str) -> None:
     assert analyser.analyse(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do you have any water bottles?",
+        "Do you sell tents?",
+        "do you carry sleeping bags",
+        "Have you got any headlamps?",
+    ],
+)
+def test_do_you_have_a_kind_of_thing_is_a_confident_product_question(analyser: LocalUnderstanding, text: str) -> None:
+    understood = analyser.analyse(text)
+    # Sure enough not to be asked "is this about an order, a return...?" (the demo profile clarifies below 0.45).
+    assert understood.intent == "product_question" and understood.confidence >= 0.6, understood
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # The same opening about a service, a policy or a way to save is not a product question.
+        ("Do you have any promo codes?", "discount_voucher"),
+        ("do you have a returns policy", "refund_policy"),
+        ("do you have click and collect", "delivery_options"),
+    ],
+)
+def test_do_you_have_a_service_keeps_its_intent(analyser: LocalUnderstanding, text: str, intent: str) -> None:
+    assert analyser.analyse(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Which payment methods do you accept?",
+        "How long does a refund take to show up on my card?",
+        "Can I exchange shoes for a different size?",
+        "Can I cancel an order after it has shipped?",
+        "Can I change the delivery address after ordering?",
+        "Do you send invoices?",
+        "Hi! Quick question: is it possible to exchange rather than return?",
+        "I was wondering if you take Amex",
+        "where do I find the invoice in my account",
+        "How long does it take to get a refund?",
+        "Can I return shoes if they don't fit?",
+    ],
+)
+def test_questions_about_how_the_shop_works_are_general(text: str) -> None:
+    assert asks_in_general(text, extract_entities(text).order_ids)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "where is my refund for #W1234567",
+        "How long does a refund take for #W1234567?",
+        "I want to exchange the boots I got",
+        "my payment failed",
+        "Can I exchange these trainers for a size 9?",
+        "can you cancel it before it ships?",
+        "How long will my refund take?",
+        "has the refund gone through",
+        "Can you send me an invoice?",
+        "Can I return something I bought last week?",
+        "the refund still isn't on my card, can you check?",
+        "how many times do I have to ask for the right size??",
+        "Why was my card declined?",
+        # In a conversation, "it" and "the refund" are the ones already talked about.
+        "thanks. when will it arrive?",
+        "how long will the refund take?",
+    ],
+)
+def test_requests_about_ones_own_order_are_not_general(text: str) -> None:
+    assert not asks_in_general(text, extract_entities(text).order_ids)
 
 
 def test_dev_split_accuracy_floor(dev_analyser: LocalUnderstanding) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -39,7 +39,11 @@ KNOWLEDGE_INTENTS = frozenset(
     }
 )
 DURATION = re.compile(r"\b(\d+(?:\s?(?:-|to)\s?\d+)?)\s+(business\s+|working\s+)?days?\b", re.IGNORECASE)
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+# The domain ends on a label, not on the full stop that ends the sentence ("... at orders@shop.example.").
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Passages the shop wrote itself (policies, FAQ, catalog): the addresses in them are the shop's, public by design.
+# Tool results are not among them: they carry customers' records.
+SHOP_AUTHORED = frozenset({"doc", "product"})
 EMPATHY = re.compile(r"\b(sorry|apolog|understand|frustrat|i hear you|that's not ok|my fault)", re.IGNORECASE)
 BLAME = re.compile(r"\b(your fault|you should have|you failed to|you didn't read)\b", re.IGNORECASE)
 PROMISE = re.compile(r"\b(guarantee|promise|definitely arrive|will arrive (?:by|on|tomorrow))\b", re.IGNORECASE)
@@ -109,7 +113,9 @@ def critique_draft(
     min_score: float,
     extra_evidence: Sequence[Any] = (),
     today: date | None = None,
+    shop_emails: Iterable[str] = (),
 ) -> Critique:
+    """`shop_emails`: the shop's own public addresses (the profile's contact details), which a reply may give."""
     reasons: list[str] = []
     blob = evidence_text(evidence, list(extra_evidence))
     unsupported = unsupported_claims(draft, blob)
@@ -123,9 +129,7 @@ def critique_draft(
         reasons.append("tone_missing_empathy")
     if BLAME.search(draft):
         reasons.append("tone_blame")
-    own_email = (customer or {}).get("email", "").lower()
-    foreign = [e for e in EMAIL.findall(draft) if e.lower() != own_email and not e.lower().endswith(".example")]
-    if foreign:
+    if foreign_emails(draft, evidence, customer, shop_emails):
         reasons.append("safety_other_customer_data")
     if "internal note" in draft.lower():
         reasons.append("safety_internal_note")
@@ -148,6 +152,18 @@ def critique_draft(
     score = max(0.0, 1.0 - sum(penalties[r] for r in reasons))
     verdict = "pass" if score >= min_score and not any(r.startswith("safety") for r in reasons) else "rewrite"
     return Critique(score=round(score, 3), verdict=verdict, reasons=reasons, unsupported=unsupported, missing=missing)
+
+
+def foreign_emails(
+    draft: str, evidence: Sequence[dict[str, Any]], customer: dict[str, Any] | None, shop_emails: Iterable[str] = ()
+) -> list[str]:
+    """Addresses in the draft that are neither the customer's own nor the shop's: someone else's data."""
+    allowed = {e.lower() for e in shop_emails if e}
+    allowed.add(str((customer or {}).get("email") or "").lower())
+    for item in evidence:
+        if item.get("kind") in SHOP_AUTHORED:
+            allowed.update(e.lower() for e in EMAIL.findall(str(item.get("text", ""))))
+    return [e for e in EMAIL.findall(draft) if e.lower() not in allowed]
 
 
 def unanswered_parts(understanding: dict[str, Any], evidence: list[dict[str, Any]]) -> list[str]:

@@ -37,6 +37,7 @@ from graph.llm.matching import (
     payment_mention,
     voucher_code,
 )
+from graph.nlu.general import asks_in_general
 from graph.state import SupportState
 from shopdesk.profile import ShopProfile
 
@@ -95,6 +96,8 @@ PERSONAL_INTENTS = frozenset(
         GOODWILL,
     }
 )
+# Requests about one particular thing however they are asked: a code to check, the account's own address.
+NEVER_GENERAL = frozenset({VOUCHER_CHECK, CHANGE_DEFAULT_ADDRESS})
 # Answers to the bot's own questions: they continue the intent in progress rather than start a new one.
 CONTINUATION_INTENTS = frozenset({"verify_identity", "affirm", "deny"})
 # A policy question that names one of the customer's orders is a question about that order.
@@ -269,6 +272,14 @@ def active_intent(state: SupportState) -> str:
     if understood in ABOUT_AN_ORDER and state.understanding.get("entities", {}).get("order_ids"):
         return ABOUT_AN_ORDER[understood]
     return understood
+
+
+def general_question(state: SupportState, intent: str) -> bool:
+    """A request the tools serve, asked as a question about how the shop works ("can I exchange shoes for another
+    size?"): the knowledge answers it for anyone, with no verification and no order to pick."""
+    if intent not in PERSONAL_INTENTS or intent in NEVER_GENERAL or is_continuation(state):
+        return False
+    return asks_in_general(last_text(state), state.understanding.get("entities", {}).get("order_ids"))
 
 
 def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, Any]:

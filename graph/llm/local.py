@@ -11,13 +11,15 @@ from langchain_core.messages import AIMessage, HumanMessage
 from graph.llm import responses
 from graph.llm.addresses import one_line
 from graph.llm.critic import strip_unsupported
-from graph.llm.dialogue import PERSONAL_INTENTS, customer_turns, plan_next, tool_results
+from graph.llm.dialogue import CHANGE_PAYMENT, PERSONAL_INTENTS, customer_turns, plan_next, tool_results
 from graph.llm.engine import Critique, Draft
 from graph.nlu.schema import Understanding
 from graph.services import Services
 from graph.state import Status, SupportState
 
 PRODUCT_INTENTS = frozenset({"product_question", "product_recommendation"})
+# "Which cards do you take?" has no order behind it: no offer to look one up.
+PAYMENT_INTENTS = frozenset({"payment_issue", CHANGE_PAYMENT})
 EMPATHY_OPENER = "I'm sorry about the trouble, and I understand how frustrating this is."
 
 
@@ -102,7 +104,14 @@ class LocalEngine:
                 text = answer.text
                 if intent in PRODUCT_INTENTS and facts:
                     text += _suggestions(services, str(facts[0]["data"].get("product_id", "")))
+                if intent in PERSONAL_INTENTS and intent not in PAYMENT_INTENTS:
+                    # A personal topic asked in general (the gate sent it to the knowledge): the customer may
+                    # have an order in mind, and we can look at it.
+                    text += "\n\n" + responses.OFFER_ORDER_CHECK
                 return Draft(text, cited=list(answer.cited_ids))
+            if docs:
+                # The knowledge was asked and has no answer: no tool was tried, so nothing "couldn't complete".
+                return responses.not_covered()
         if intent in PERSONAL_INTENTS:
             return Draft("I couldn't complete that just now. " + responses.OFFER_PERSON)
         return responses.not_covered()

@@ -32,6 +32,7 @@ from graph.llm.matching import options_text
 from shopdesk.profile import ShopProfile
 
 OFFER_PERSON = "If you'd like, I can pass you to a colleague from our team."
+OFFER_ORDER_CHECK = "If it's about one of your orders, tell me which one and I'll check."
 
 
 def _date(value: Any) -> str:
@@ -61,18 +62,57 @@ def describe_order(order: dict[str, Any]) -> str:
     order_id = order_id_of(order)
     status = order.get("status", "unknown")
     parts = [f"Your order {order_id} is **{status}**."]
-    for shipment in order.get("fulfillments", []):
-        carrier = shipment.get("carrier")
-        tracking = shipment.get("tracking_number") or ", ".join(shipment.get("tracking_id", []) or [])
-        if tracking:
-            parts.append(f"It ships with {carrier or 'our carrier'}, tracking number {tracking}.")
-        if shipment.get("delivered_at"):
-            parts.append(f"It was delivered on {_date(shipment['delivered_at'])}.")
-        elif shipment.get("estimated_delivery"):
-            parts.append(f"Estimated delivery: {_date(shipment['estimated_delivery'])}.")
+    shipments = [
+        s
+        for s in order.get("fulfillments", [])
+        if _tracking(s) or _date(s.get("estimated_delivery")) or _date(s.get("delivered_at"))
+    ]
+    if len(shipments) == 1:
+        parts.append(_one_parcel(shipments[0], status))
+    elif shipments:
+        # One line per parcel: "It ships with UPS ... It ships with UPS ..." reads as the same parcel twice.
+        lines = [f"- {_parcel_line(s, status)}" for s in shipments]
+        parts.append(f"It was split into {len(shipments)} parcels:\n" + "\n".join(lines))
     if status == "pending":
         parts.append("It hasn't been processed yet, so it can still be changed or cancelled.")
     return " ".join(parts)
+
+
+def _tracking(shipment: dict[str, Any]) -> str:
+    return str(shipment.get("tracking_number") or ", ".join(shipment.get("tracking_id", []) or []))
+
+
+def _left(shipment: dict[str, Any]) -> bool:
+    """Whether the parcel has left us. Our shop records when ("shipped_at"; a processed order has a label, not yet a
+    carrier scan); a feed without that field (tau-bench) is taken as shipped, as the tracking number suggests."""
+    return bool(shipment.get("shipped_at")) or "shipped_at" not in shipment
+
+
+def _one_parcel(shipment: dict[str, Any], status: str) -> str:
+    """The order's only parcel, in the tense of where it is: delivered, on its way, or waiting for the carrier."""
+    carrier, tracking = shipment.get("carrier") or "our carrier", _tracking(shipment)
+    delivered, estimated = _date(shipment.get("delivered_at")), _date(shipment.get("estimated_delivery"))
+    with_tracking = f" (tracking number {tracking})" if tracking else ""
+    if delivered:
+        return f"It was shipped with {carrier}{with_tracking} and delivered on {delivered}."
+    if status == "delivered":  # a feed that knows the order arrived but not the day
+        return f"It was shipped with {carrier}{with_tracking}."
+    how = f"with {carrier}" + (f", tracking number {tracking}" if tracking else "")
+    sentence = f"It is on its way {how}." if _left(shipment) else f"It will ship {how}."
+    return sentence + (f" Estimated delivery: {estimated}." if estimated else "")
+
+
+def _parcel_line(shipment: dict[str, Any], status: str) -> str:
+    """One parcel of several: its carrier and tracking, then where it is."""
+    carrier, tracking = shipment.get("carrier") or "our carrier", _tracking(shipment)
+    label = f"{carrier}, tracking number {tracking}" if tracking else str(carrier)
+    if delivered := _date(shipment.get("delivered_at")):
+        return f"{label}: delivered on {delivered}."
+    if status == "delivered":
+        return f"{label}: delivered."
+    estimated = _date(shipment.get("estimated_delivery"))
+    where = "on its way" if _left(shipment) else "not shipped yet"
+    return f"{label}: {where}" + (f", estimated delivery {estimated}." if estimated else ".")
 
 
 def describe_order_list(data: Any) -> str:

@@ -128,6 +128,26 @@ _BOOST_TABLE += (
         r"\b(?:would|it'?d)\s+(?:make\s+(?:things|it|life|shopping|checkout)\s+(?:so\s+much\s+|a\s+lot\s+)?"
         r"(?:easier|better|simpler|faster)|be\s+(?:really\s+|so\s+)?(?:handy|useful|helpful))\b",
     ),
+    # "Do you have any water bottles?", "do you sell tents", "have you got headlamps": whether the shop carries a kind
+    # of thing. The bank's nearest neighbours of "do you <verb> <noun>" are "do you ship to <country>" and "do you
+    # have <service>", so the embedding alone splits these between delivery and the two product intents (0.45 for
+    # water bottles: below the clarification threshold). Services, policies, ways to pay or save and things in
+    # general are other intents ("do you have click and collect", "any discount codes", "do you sell gift cards",
+    # "are there any items you don't take back").
+    (
+        "product_question",
+        2.0,
+        r"^\W*(?:(?:hi|hello|hey)\b\W*)?(?:(?:do|does)\s+(?:you|you\s+guys|the\s+shop|your\s+(?:shop|store))\s+"
+        r"(?:still\s+|also\s+|even\s+)?(?:have|sell|carry|stock)|have\s+you\s+(?:still\s+)?got|(?:is|are)\s+there"
+        r"(?=\s+any\b))\s+(?!(?:any\s+)?(?:an?\s+|the\s+|some\s+|other\s+)?(?:discount|promo|voucher|coupon|code|sale"
+        r"|deal|offer|return|refund|exchange|polic|shipping|deliver|express|next|same|international|click|collect|pick"
+        r"|store|shop|branch|outlet|physical|location|app\b|loyalty|reward|point|newsletter|phone|number|e-?mail|chat"
+        r"|live|customer|support|office|warehouse|pay|klarna|afterpay|apple|google|instal|financ|credit|gift|wrap|price"
+        r"|student|military|nurse|senior|size\s+(?:guide|chart)|sizing|catalog|account|member|subscri|warrant"
+        r"|guarantee|insurance|job|vacanc|career|update|news|info|track|order|free|option|service|repair|rent|problem"
+        r"|issue|way|time|plan|fee|cost|charge|minimum|limit|tax|vat|invoice|receipt|chance|delay|any(?:thing|one)"
+        r"|some(?:thing|one)|no(?:thing|one)|items?\b|products?\b|things?\b|stuff))[a-z]",
+    ),
     # Paying by invoice is a way to pay, not a request for an invoice.
     ("invoice", -1.5, r"\bpay(?:ing)?\s+(?:by|on|via|with)\s+invoice\b"),
     (

@@ -48,6 +48,8 @@ async def critique(state: SupportState, runtime: Runtime[Context]) -> dict[str, 
         customer=state.customer,
         min_score=services.profile.critique.min_score,
         extra_evidence=[*extra, state.customer or {}, _profile_facts(services)],
+        # The shop's own contact address is public: quoting it is not leaking a customer's data.
+        shop_emails=[services.profile.human_team.shop_team_email],
     )
     if verdict.verdict != "pass" and state.rewrites >= max_rewrites(runtime, services):
         verdict = Critique(verdict.score, "handoff", verdict.reasons, verdict.unsupported)

@@ -8,7 +8,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from graph.context import Context
-from graph.llm.dialogue import PERSONAL_INTENTS, active_intent, is_continuation
+from graph.llm.dialogue import PERSONAL_INTENTS, active_intent, general_question, is_continuation
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation
 from graph.nodes.common import context_of, services_of
 from graph.nodes.understand import understanding_of
@@ -93,14 +93,17 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         return {**base, "route": Route.draft, "dialogue": dialogue, "clarifications": state.clarifications + 1}
 
     intent = active_intent(state)
-    if intent in TOOL_INTENTS:
+    # A general question on a personal topic ("how long does a refund take?") is for the knowledge, not the tools.
+    general = general_question(state, intent)
+    if intent in TOOL_INTENTS and not general:
         route = Route.act
     elif intent in SMALL_TALK:
         route = Route.draft
     else:
         route = Route.retrieve
-    if route != Route.act and intent not in ("affirm", "deny") and intent != state.dialogue.get("intent"):
+    if general or (route != Route.act and intent not in ("affirm", "deny") and intent != state.dialogue.get("intent")):
         # A new kind of request: the draft must not answer the previous one. Slots (the order talked about) stay.
+        # A general question also drops the question we were waiting on: it is answered instead.
         dialogue = base.get("dialogue", state.dialogue)
         base["dialogue"] = {**dialogue, "intent": intent, "awaiting": None}
     return {**base, "route": route}

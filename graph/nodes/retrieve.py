@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, cast
 
 from langgraph.runtime import Runtime
 
@@ -20,13 +20,17 @@ PRODUCT_INTENTS = frozenset({"product_question", "product_recommendation"})
 
 def gather(services: Services, question: str, intent: str) -> list[dict[str, Any]]:
     """Passages for the question and live facts for every product it names (or the catalog hits point to)."""
-    from knowledge.retriever import find_products, product_facts
+    from knowledge.answer import SUPPORT_THRESHOLD, dense_score
+    from knowledge.retriever import Evidence, find_products, product_facts
 
     types = None if intent in PRODUCT_INTENTS else ["policy", "faq"]
     hits = [dict(hit) for hit in services.retriever().search(question, k=5, types=types)]
     product_ids = list(find_products(services.db_url, question))
     if intent in PRODUCT_INTENTS:
-        product_ids += [h["metadata"].get("product_id") for h in hits if h.get("kind") == "product"][:2]
+        # The catalog always has a nearest product; only one close enough to answer with is about the question
+        # ("do you have kayaks?" must not be answered with gloves).
+        close = [h for h in hits if h.get("kind") == "product" and dense_score(cast(Evidence, h)) >= SUPPORT_THRESHOLD]
+        product_ids += [h["metadata"].get("product_id") for h in close][:2]
     facts = [
         {"id": f"product:{product_id}", "kind": "facts", "data": product_facts(services.db_url, product_id)}
         for product_id in dict.fromkeys(p for p in product_ids if p)

@@ -1,0 +1,109 @@
+"""Whether a message asks how the shop works in general, or asks about the customer's own order.
+
+The intent says what a message is about ("refund_status", "exchange_request"); it does not say whose. "How long does a
+refund take to show up on my card?" and "where is my refund?" share the intent, but only the second needs the
+customer's orders: the first is answered by the refund policy, for anyone, without verification. The difference is in
+the sentence's structure, not its topic, so it is read from the structure:
+
+- it is a question about what is possible or how things go: it opens with "how", "what", "which", "can I",
+  "do you", "is it possible"... (not "has", "did", "why", "where is": those ask about something that happened);
+- it is asked calmly: "how many times do I have to ask??" is not a question about the rules;
+- and nothing in it points at the customer's own order: no order id, no "my order" / "my refund", no past event of
+  theirs ("I ordered", "I was charged"), no "it" / "these" / "the boots" as the thing to return or exchange, no
+  "for me" / "send me", no "it" or "the refund" that stands for something the conversation already has ("when will
+  it arrive?").
+
+A message that is not clearly general stays personal: asking which order it is about is a smaller harm than answering
+the policy to someone who wanted their own order looked at.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Openers of a greeting or a preface that come before the question itself.
+_PREFACE = re.compile(
+    r"^(?:\s*(?:hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)|(?:a\s+)?quick\s+question|question|sorry"
+    r"|excuse\s+me|thanks|thank\s+you|ok(?:ay)?|so|also|and|just\s+wondering)\b[\s,:;.!-]*)*",
+    re.IGNORECASE,
+)
+# How a question about the rules opens. Not "has/have/did/was" (what happened to it?), "why" (why did it fail?) or
+# "where is" (where is it now?): those ask about one thing that already exists.
+_GENERAL_OPENER = re.compile(
+    r"^(?:how\b|what\b|which\b|when\s+(?:do|does|can|will|should|is|are)\b|where\s+(?:can|do|should)\b"
+    r"|(?:can|could|may|do|does|is|are|will|would|should|must)\b"
+    r"|(?:i\s+was\s+wondering|i\s+wonder|i'?d\s+like\s+to\s+know|i\s+would\s+like\s+to\s+know"
+    r"|(?:can|could)\s+you\s+tell\s+me)\s+(?:if|whether|how|what|which|when)\b)",
+    re.IGNORECASE,
+)
+# Rhetorical questions about one's own wait: "how many times do I have to ask", "how much longer".
+_EXASPERATED = re.compile(
+    r"^how\s+(?:many\s+(?:more\s+)?times|hard|much\s+longer|long\s+(?:do|must|should|will)\s+(?:i|we)\s+(?:have\s+to\s+)?wait)\b"
+    r"|[?!]{2,}",
+    re.IGNORECASE,
+)
+# "my card", "my account", "my bank statement": where money or settings show up, not an order. Anything else the
+# customer calls "my" (order, refund, boots, payment) is theirs in particular.
+_NOT_AN_ORDER = (
+    r"(?:(?:credit|debit|bank|gift)\s+)?(?:card|account|statement|bank|visa|mastercard|amex|paypal|email|e-mail|inbox"
+    r"|phone|country|wallet)"
+)
+_OWN = re.compile(rf"\b(?:my|mine|our|ours)\b(?!\s+{_NOT_AN_ORDER}\b)", re.IGNORECASE)
+# Something the customer did or that happened to them: "I ordered", "we've bought", "I was charged".
+_OWN_EVENT = re.compile(
+    r"\b(?:i|we)(?:'ve|\s+have|'d|\s+had)?\s+(?:just\s+|already\s+|recently\s+|only\s+|accidentally\s+)?"
+    r"(?:ordered|bought|purchased|received|got|paid|returned|sent|placed|made|used|entered|typed|selected|chose"
+    r"|tried|was\s+charged|were\s+charged|been\s+charged|have\s+(?:a|an|the|two|some)\b)",
+    re.IGNORECASE,
+)
+# The thing to act on is one the customer has: "return it", "exchange these", "cancel the order", "stop the parcel".
+_ITEM_VERBS = r"(?:return|exchange|swap|trade|replace|cancel|refund|send\s+back|resend|re-send|stop|hold|track)"
+_CHANGE_VERBS = r"(?:change|modify|update|edit|fix|correct|redirect|deliver|send|ship|add|remove)"
+_POINTED = re.compile(
+    rf"\b{_ITEM_VERBS}(?:s|ed|ing)?\s+(?:it|this|these|that|those|them|both|the|one|all|everything)\b"
+    rf"|\b{_CHANGE_VERBS}(?:s|d|ed|ing)?\s+(?:it|this|these|that|those|them|the\s+order)\b",
+    re.IGNORECASE,
+)
+# Asking for something to be done for oneself, or looked at: "send me", "for me", "can you check".
+_FOR_ME = re.compile(
+    r"\b(?:send|give|refund|email|e-mail|mail|pay|charge|ship|reimburse|credit|get)\s+(?:me|us)\b|\bfor\s+(?:me|us)\b"
+    r"|\b(?:check\s+(?:on|if|whether)|look\s+(?:into|up|at))\b",
+    re.IGNORECASE,
+)
+
+
+# A pronoun or a definite "the refund" stands for something the conversation already has ("when will it arrive?",
+# "how long will the refund take?") ...
+_REFERENCE = re.compile(
+    r"\b(?:it|they|them|this|these|those)\b|\bthe\s+(?:orders?|refund|parcel|package|shipment|item|items|money|charge"
+    r"|exchange|delivery(?!\s+(?:address|options?|times?|costs?|charges?|fees?|methods?|dates?))"
+    r"|return(?!\s+(?:window|policy|period|label|address|form|costs?|fees?|shipping))|payment(?!\s+methods?))\b",
+    re.IGNORECASE,
+)
+# ... unless it stands for nothing ("is it possible", "how long does it take") or for a thing named just before it,
+# in a clause that sets a condition ("cancel an order after it has shipped", "is cancelling free if the order hasn't
+# shipped").
+_NO_REFERENCE = re.compile(
+    r"\b(?:is|was|would|will|does|do)\s+it\s+(?:be\s+)?(?:usually\s+|normally\s+)?(?:possible|ok|okay|alright|allowed"
+    r"|free|true|necessary|normal|safe|take|cost|matter)\b|\bit(?:'s|\s+is)\s+(?:possible|ok|okay|allowed|free"
+    r"|true|necessary|normal|safe)\b"
+    r"|\b(?:after|once|if|when|before|because|since|unless|until|till|while)\s+(?:it|they|the\s+\w+)\b",
+    re.IGNORECASE,
+)
+
+
+def _refers_to_something_of_theirs(text: str) -> bool:
+    harmless = [match.span() for match in _NO_REFERENCE.finditer(text)]
+    return any(not any(start <= match.start() < end for start, end in harmless) for match in _REFERENCE.finditer(text))
+
+
+def asks_in_general(text: str, order_ids: list[str] | None = None) -> bool:
+    """True when `text` asks how the shop works rather than about one of the customer's orders."""
+    if order_ids:
+        return False
+    question = _PREFACE.sub("", text.strip(), count=1)
+    if not _GENERAL_OPENER.search(question) or _EXASPERATED.search(question):
+        return False
+    if any(pattern.search(text) for pattern in (_OWN, _OWN_EVENT, _POINTED, _FOR_ME)):
+        return False
+    return not _refers_to_something_of_theirs(text)

@@ -1,0 +1,185 @@
+"""Routine questions answered right through the real graph: the shop's own address, general questions on personal
+topics, "do you have any <thing>?", and how an order's parcels are described."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from graph.context import Context
+from graph.llm.responses import describe_order
+from shop.db import session_factory
+from shop.models import Customer, Fulfillment, Order, OrderStatus
+from shopdesk.conversations import Conversations
+from shopdesk.runtime import open_graph
+from shopdesk.settings import Settings
+
+ORDER_LIST = "Here are your most recent orders"
+VERIFY = "verify it's you"
+OFFER = "If it's about one of your orders, tell me which one and I'll check."
+
+
+def some_customer(db_url: str) -> str:
+    with session_factory(db_url)() as session:
+        customer = session.scalars(
+            select(Customer).join(Order, Order.customer_id == Customer.id).where(Customer.tier != "vip").limit(1)
+        ).one()
+        return customer.id
+
+
+def delivered_orders(db_url: str, parcels: int) -> list[Order]:
+    """Delivered orders with exactly `parcels` delivered fulfillments, fulfillments loaded."""
+    with session_factory(db_url)() as session:
+        several = (
+            select(Fulfillment.order_id)
+            .where(Fulfillment.delivered_at.is_not(None))
+            .group_by(Fulfillment.order_id)
+            .having(func.count() == parcels)
+        )
+        return list(
+            session.scalars(
+                select(Order)
+                .where(Order.status == OrderStatus.delivered, Order.id.in_(several))
+                .options(selectinload(Order.fulfillments))
+                .order_by(Order.id)
+            ).all()
+        )
+
+
+def doc_ids(turn_ids: list[str]) -> list[str]:
+    return [i for i in turn_ids if "#" in i and not i.startswith(("order:", "#"))]
+
+
+async def test_the_shops_own_email_address_is_quoted_not_handed_off(app: Settings) -> None:
+    async with open_graph(app) as graph:
+        turn = await Conversations(graph).send("delete-1", "How do I delete my account?", Context())
+    assert turn.status == "bot" and turn.interrupt is None, turn.interrupt
+    assert "orders@northwind.example" in turn.text and "Delete account" in turn.text, turn.text
+    assert any(i.startswith("privacy-accounts#") or i.startswith("faq#") for i in turn.replies[-1]["evidence_ids"])
+
+
+async def test_general_questions_on_personal_topics_are_answered_from_the_policies(app: Settings) -> None:
+    customer = some_customer(app.shop_database_url)
+    questions = {
+        # question -> words the policy answer says
+        "Which payment methods do you accept?": "PayPal",
+        "How long does a refund take to show up on my card?": "business days",
+        "Can I exchange shoes for a different size?": "xchange",
+        "Can I cancel an order after it has shipped?": "cancel",
+        "Can I change the delivery address after ordering?": "address",
+        "Do you send invoices?": "invoice",
+    }
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        for who, context in (("guest", Context()), ("member", Context(customer_id=customer))):
+            for n, (question, said) in enumerate(questions.items()):
+                turn = await chat.send(f"general-{who}-{n}", question, context)
+                where = f"{who}: {question!r} -> {turn.text!r}"
+                assert turn.status == "bot" and turn.interrupt is None, where
+                assert ORDER_LIST not in turn.text and VERIFY not in turn.text and "Which order" not in turn.text, where
+                assert said in turn.text, where
+                assert doc_ids(turn.replies[-1]["evidence_ids"]), where
+                values = await chat.values(f"general-{who}-{n}")
+                assert values.get("customer") is None, where  # nothing personal was read
+                # Where an order may be behind the question, the customer is offered a look at it; not for ways to pay.
+                assert (OFFER in turn.text) == (question != "Which payment methods do you accept?"), where
+
+
+async def test_a_general_question_mid_conversation_is_not_answered_with_the_order_in_context(app: Settings) -> None:
+    order = delivered_orders(app.shop_database_url, 1)[0]
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        first = await chat.send("context-1", f"Where is my order {order.id}?", context)
+        assert order.id in first.text
+        general = await chat.send("context-1", "Can I exchange shoes for a different size?", context)
+        assert order.id not in general.text and "**delivered**" not in general.text, general.text
+        assert "xchange" in general.text and OFFER in general.text, general.text
+        # Taking up the offer continues the exchange with that order: which item, or which option of its one item.
+        followed = await chat.send("context-1", order.id, context)
+    assert order.id in followed.text, followed.text
+    assert "Which item would you like to change?" in followed.text or "would you like instead?" in followed.text
+
+
+async def test_a_refund_question_then_an_order_number_reads_that_orders_refund(app: Settings) -> None:
+    order = delivered_orders(app.shop_database_url, 1)[0]
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        general = await chat.send("refund-q", "How long does a refund take to show up on my card?", context)
+        assert OFFER in general.text, general.text
+        followed = await chat.send("refund-q", order.id, context)
+    assert f"returns:{order.id}" in followed.replies[-1]["evidence_ids"], followed.text
+
+
+async def test_personal_requests_still_verify_and_ask_which_order(app: Settings) -> None:
+    order = delivered_orders(app.shop_database_url, 1)[0]
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        for n, text in enumerate(
+            (f"where is my refund for {order.id}", "I want to exchange the boots I got", "my payment failed")
+        ):
+            turn = await chat.send(f"personal-guest-{n}", text, Context())
+            assert VERIFY in turn.text and OFFER not in turn.text, (text, turn.text)
+        member = Context(customer_id=order.customer_id)
+        exchange = await chat.send("personal-member-1", "I want to exchange the boots I got", member)
+        assert ORDER_LIST in exchange.text and "Which order" in exchange.text, exchange.text
+        refund = await chat.send("personal-member-2", f"where is my refund for {order.id}", member)
+        assert f"returns:{order.id}" in refund.replies[-1]["evidence_ids"], refund.text
+
+
+async def test_do_you_have_any_thing_gets_the_catalog_and_an_unknown_thing_gets_no_stand_in(app: Settings) -> None:
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        bottles = await chat.send("stock-1", "Do you have any water bottles?", Context())
+        tents = await chat.send("stock-2", "Do you sell tents?", Context())
+        kayaks = await chat.send("stock-3", "Do you have kayaks?", Context())
+    for turn in (bottles, tents):
+        assert "I want to be sure I help with the right thing" not in turn.text, turn.text
+        products = [i for i in turn.replies[-1]["evidence_ids"] if i.startswith("product:")]
+        assert products and "costs $" in turn.text, turn.text
+    assert "Bottle" in bottles.text or "Flask" in bottles.text, bottles.text
+    assert "Tent" in tents.text, tents.text
+    # The catalog's nearest product to a kayak is a glove: no answer is better than that one.
+    assert "costs $" not in kayaks.text and kayaks.replies[-1]["evidence_ids"] == [], kayaks.text
+
+
+async def test_a_delivered_order_reads_in_the_past_and_each_parcel_once(app: Settings) -> None:
+    single = delivered_orders(app.shop_database_url, 1)[0]
+    double = delivered_orders(app.shop_database_url, 2)[0]
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        one = await chat.send(
+            "parcels-1", f"Can you check on my order {single.id} please", Context(customer_id=single.customer_id)
+        )
+        two = await chat.send(
+            "parcels-2", f"Can you check on my order {double.id} please", Context(customer_id=double.customer_id)
+        )
+    (parcel,) = single.fulfillments
+    assert (
+        f"It was shipped with {parcel.carrier} (tracking number {parcel.tracking_number}) and delivered on" in one.text
+    )
+    assert "ships with" not in one.text, one.text
+    assert "ships with" not in two.text and "split into 2 parcels" in two.text, two.text
+    for shipment in double.fulfillments:
+        assert two.text.count(shipment.tracking_number) == 1, two.text
+    assert two.text.count("delivered on") == 2, two.text
+
+
+def test_parcels_are_described_in_the_tense_of_where_they_are() -> None:
+    shipped = {"carrier": "UPS", "tracking_number": "1Z1", "shipped_at": "2026-11-01T09:00:00", "delivered_at": None}
+    labelled = {"carrier": "FedEx", "tracking_number": "77", "shipped_at": None, "delivered_at": None}
+    eta = {"estimated_delivery": "2026-11-04T12:00:00"}
+    on_its_way = describe_order({"order_id": "#W1", "status": "shipped", "fulfillments": [shipped | eta]})
+    assert on_its_way == (
+        "Your order #W1 is **shipped**. It is on its way with UPS, tracking number 1Z1. "
+        "Estimated delivery: Wednesday, November 4."
+    )
+    waiting = describe_order({"order_id": "#W2", "status": "processed", "fulfillments": [labelled | eta]})
+    assert "It will ship with FedEx, tracking number 77. Estimated delivery: Wednesday, November 4." in waiting
+    both = describe_order({"order_id": "#W3", "status": "shipped", "fulfillments": [shipped | eta, labelled]})
+    assert both.endswith(
+        "It was split into 2 parcels:\n"
+        "- UPS, tracking number 1Z1: on its way, estimated delivery Wednesday, November 4.\n"
+        "- FedEx, tracking number 77: not shipped yet."
+    ), both
