@@ -18,6 +18,7 @@ import httpx
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
+from knowledge.embeddings import configured_minilm_name
 from knowledge.ingest import IndexReport, index_knowledge
 from knowledge.retriever import clear_retrievers, get_retriever
 from knowledge.store import collection_name, make_client
@@ -83,7 +84,7 @@ def test_indexing_by_url_puts_the_knowledge_on_the_server(indexed: Indexed) -> N
 
     collection = server_client(indexed.server).get_collection(collection_name("demo"))
     assert collection.count() == report.chunks
-    assert collection.metadata["embedder"] == "all-MiniLM-L6-v2"
+    assert collection.metadata["embedder"] == configured_minilm_name() == "all-MiniLM-L6-v2-int8"
     hnsw = collection.configuration.get("hnsw")
     assert hnsw is not None and hnsw.get("space") == "cosine", collection.configuration
     stored = collection.get(where={"anchor": RETURN_WINDOW}, include=["documents", "embeddings"])
