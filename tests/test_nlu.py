@@ -155,6 +155,15 @@ def test_calm_message_has_no_emotion() -> None:
     assert e.signals == []
 
 
+def test_the_tone_model_alone_does_not_make_a_friendly_greeting_frustrated() -> None:
+    # The tone model's probability for "Hey, good morning" was 0.8: on its own that escalated a greeting.
+    greeting = score_emotion("Hey, good morning", upset=0.8)
+    assert greeting.frustration < 0.6 and "upset_tone" in greeting.signals
+    # Backed by anything else, or against a wording that is not clearly pleased, it counts in full.
+    assert score_emotion("I have been waiting for my parcel", upset=0.8).frustration >= 0.6
+    assert score_emotion("good morning, still nothing after 3 weeks", upset=0.8).frustration >= 0.6
+
+
 def test_capitals_and_repeated_punctuation() -> None:
     e = score_emotion("WHERE IS MY ORDER??? I'VE BEEN WAITING FOREVER!!!")
     assert "all_caps" in e.signals and "repeated_punctuation" in e.signals

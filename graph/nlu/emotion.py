@@ -22,6 +22,8 @@ def _words(text: str) -> frozenset[str]:
 # The tone model's probability counts from UPSET_MIN on, scaled by UPSET_WEIGHT (both tuned on dev).
 UPSET_MIN = 0.4
 UPSET_WEIGHT = 0.8
+# VADER compound score from which a message reads as clearly pleased.
+UPSET_PLEASED_SENTIMENT = 0.3
 
 Dimension = str  # "anger" | "frustration" | "sarcasm" | "urgency"
 
@@ -286,14 +288,18 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emot
     if repeated:
         fire("repeat_request", "frustration", 0.55)
     softened = bool(_SOFTENER.search(text))
+    sentiment = float(_vader().polarity_scores(text)["compound"])
     if upset >= UPSET_MIN:
-        fire("upset_tone", "frustration", round(upset * UPSET_WEIGHT * (0.5 if softened else 1.0), 4))
+        # The tone model hears upset in some plainly friendly lines ("Hey, good morning"). Alone, against a clearly
+        # pleased wording and no other cue, it counts half, as it does when the customer softens their words.
+        alone_and_pleased = not any(weights.values()) and sentiment >= UPSET_PLEASED_SENTIMENT
+        damp = 0.5 if softened or alone_and_pleased else 1.0
+        fire("upset_tone", "frustration", round(upset * UPSET_WEIGHT * damp, 4))
     if softened:
         signals.append("softened")
     if "!" in text and any(signal in signals for signal in _WORD_ANGER):
         fire("exclamation", "anger", 0.2)
 
-    sentiment = float(_vader().polarity_scores(text)["compound"])
     if _POSITIVE.search(text) and _NEGATIVE_CONTEXT.search(text) and "sarcasm_phrase" not in signals:
         # Praise wrapped around a complaint is the commonest written sarcasm in support ("love waiting 3 weeks").
         fire("sarcasm_pattern", "sarcasm", 0.6)
