@@ -178,6 +178,16 @@ def _question(rng: random.Random, shop: Shop, customer: Customer | None) -> Mess
     return Message("product", text)
 
 
+def _new_question(rng: random.Random, shop: Shop, customer: Customer | None, asked: set[str]) -> Message:
+    """A question this customer has not asked yet: people repeat a question word for word only when the answer did
+    not help, which the bot rightly reads as frustration (and hands over), so repeats would skew the mix."""
+    for _ in range(20):
+        message = _question(rng, shop, customer)
+        if message.text not in asked:
+            return message
+    return message
+
+
 def make_script(rng: random.Random, shop: Shop, turns: int) -> Script:
     """One customer's conversation of exactly `turns` messages."""
     customer = rng.choice(shop.customers)
@@ -200,7 +210,7 @@ def make_script(rng: random.Random, shop: Shop, turns: int) -> Script:
     messages = opening[:turns]
     ends_with_person = rng.random() < HUMAN_SHARE
     while len(messages) < turns - (1 if ends_with_person else 0) - 1:
-        messages.append(_question(rng, shop, known))
+        messages.append(_new_question(rng, shop, known, {message.text for message in messages}))
     if len(messages) < turns - (1 if ends_with_person else 0):
         messages.append(Message("thanks", rng.choice(THANKS)) if len(messages) >= 2 else _question(rng, shop, known))
     if ends_with_person and len(messages) < turns:

@@ -183,3 +183,31 @@ def test_parcels_are_described_in_the_tense_of_where_they_are() -> None:
         "- UPS, tracking number 1Z1: on its way, estimated delivery Wednesday, November 4.\n"
         "- FedEx, tracking number 77: not shipped yet."
     ), both
+
+
+async def test_a_product_question_naming_a_product_is_answered_even_when_the_intent_is_unsure(app: Settings) -> None:
+    # A threshold no message reaches makes every guess "unsure", as "Which colours are there for the Cloudpath
+    # Trail Runner?" was (0.39) on the int8 model.
+    unsure = Context(confidence_threshold=0.9999)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        named = await chat.send("unsure-1", "Which colours are there for the Cloudpath Trail Runner?", unsure)
+        vague = await chat.send("unsure-2", "something about the thing from before", unsure)
+    assert named.status == "bot" and "Cloudpath Trail Runner" in named.text and "color" in named.text, named.text
+    assert any(i.startswith("product:") for i in named.replies[-1]["evidence_ids"])
+    assert "help with the right thing" in vague.text  # naming no product, it is still a clarifying question
+
+
+async def test_after_a_clarifying_question_the_next_clear_question_is_answered(app: Settings) -> None:
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        await chat.send("clarify-1", "Do you have any tents?", Context())
+        asked = await chat.send(
+            "clarify-1", "something about the thing from before", Context(confidence_threshold=0.9999)
+        )
+        answered = await chat.send("clarify-1", "Do you have any socks?", Context())
+        again = await chat.send("clarify-1", "Do you have any gloves?", Context())
+    assert "help with the right thing" in asked.text
+    for turn, word in ((answered, "Sock"), (again, "Glove")):
+        assert turn.status == "bot" and word in turn.text, turn.text
+        assert "tell me a little more" not in turn.text

@@ -94,6 +94,8 @@ def test_the_benchmark_plays_varied_realistic_conversations(load_bench: ModuleTy
     texts = {message.text for script in scripts for message in script.messages}
     assert len(texts) > 150  # not one repeated string
     for script in scripts:
+        # Nobody asks the very same thing twice (that reads as frustration, and the bot hands over).
+        assert len({message.text for message in script.messages}) == len(script.messages)
         # Asking for a person hands the conversation to the agents: it can only be the last message.
         assert all(message.kind != "human" for message in script.messages[:-1])
         # Signed-in customers ask about their own orders, guests verify first with their account's email.

@@ -13,11 +13,10 @@ from graph.llm.addresses import one_line
 from graph.llm.critic import strip_unsupported
 from graph.llm.dialogue import CHANGE_PAYMENT, PERSONAL_INTENTS, customer_turns, plan_next, tool_results
 from graph.llm.engine import Critique, Draft
-from graph.nlu.schema import Understanding
+from graph.nlu.schema import PRODUCT_INTENTS, Understanding
 from graph.services import Services
 from graph.state import Status, SupportState
 
-PRODUCT_INTENTS = frozenset({"product_question", "product_recommendation"})
 # "Which cards do you take?" has no order behind it: no offer to look one up.
 PAYMENT_INTENTS = frozenset({"payment_issue", CHANGE_PAYMENT})
 EMPATHY_OPENER = "I'm sorry about the trouble, and I understand how frustrating this is."

@@ -43,6 +43,8 @@ Intent = Literal[
 
 # A tuple, not a set: the classifier's label index and the README table follow this order.
 INTENTS: tuple[Intent, ...] = get_args(Intent)
+# Questions the catalog answers.
+PRODUCT_INTENTS: frozenset[str] = frozenset({"product_question", "product_recommendation"})
 
 Language = Literal["en", "de", "fr", "es", "nl", "it"]
 LANGUAGES: tuple[Language, ...] = get_args(Language)

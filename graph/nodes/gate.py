@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,7 +11,8 @@ from langgraph.runtime import Runtime
 from graph.context import Context
 from graph.llm.dialogue import PERSONAL_INTENTS, active_intent, general_question, is_continuation
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation
-from graph.nodes.common import context_of, services_of
+from graph.nlu.schema import PRODUCT_INTENTS
+from graph.nodes.common import context_of, last_customer_text, services_of
 from graph.nodes.understand import understanding_of
 from graph.services import Services
 from graph.state import HUMAN_HELD, Route, Status, SupportState
@@ -44,6 +46,16 @@ def conversation_facts(state: SupportState, services: Services) -> ConversationF
     )
 
 
+async def names_a_product(state: SupportState, intent: str, services: Services) -> bool:
+    """A product question (by its best guess) that names one of the shop's products."""
+    if intent not in PRODUCT_INTENTS:
+        return False
+    from knowledge.products import find_products
+
+    # The name list is cached, but refreshed from the database now and then: off the event loop.
+    return bool(await asyncio.to_thread(find_products, services.db_url, last_customer_text(state)))
+
+
 async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     if state.status in HUMAN_HELD:
         # While a person holds the conversation, the customer's messages go to that person, not the bot.
@@ -53,8 +65,10 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     services = await services_of(runtime)
     facts = conversation_facts(state, services)  # the profile loaded its time zone already: no file I/O here
     decision = decide_escalation(understanding, escalation_policy(runtime, services), facts)
-    if is_continuation(state) and (decision.clarify or decision.reasons == ["low_confidence"]):
-        # An answer to our own question ("by mistake", an email) is understood through the question asked.
+    unsure = decision.clarify or decision.reasons == ["low_confidence"]
+    if unsure and (is_continuation(state) or await names_a_product(state, understanding.intent, services)):
+        # An answer to our own question ("by mistake", an email) is understood through the question asked; a
+        # product question that names a product of the catalog is clear enough to look that product up.
         decision = decision.model_copy(update={"escalate": False, "clarify": False, "reasons": []})
     base: dict[str, Any] = {"status": Status.bot} if state.status == Status.resolved else {}
     if decision.escalate:
@@ -95,13 +109,16 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     intent = active_intent(state)
     # A general question on a personal topic ("how long does a refund take?") is for the knowledge, not the tools.
     general = general_question(state, intent)
+    # Whatever follows our "what is this about?" answers it: that question is no longer open.
+    answers_clarification = state.dialogue.get("awaiting") == "clarification"
     if intent in TOOL_INTENTS and not general:
         route = Route.act
     elif intent in SMALL_TALK:
         route = Route.draft
     else:
         route = Route.retrieve
-    if general or (route != Route.act and intent not in ("affirm", "deny") and intent != state.dialogue.get("intent")):
+    new_request = route != Route.act and intent not in ("affirm", "deny") and intent != state.dialogue.get("intent")
+    if general or answers_clarification or new_request:
         # A new kind of request: the draft must not answer the previous one. Slots (the order talked about) stay.
         # A general question also drops the question we were waiting on: it is answered instead.
         dialogue = base.get("dialogue", state.dialogue)

@@ -9,13 +9,13 @@ from typing import Any, cast
 from langgraph.runtime import Runtime
 
 from graph.context import Context
+from graph.nlu.schema import PRODUCT_INTENTS
 from graph.nodes.act import escalate_for_failure
 from graph.nodes.common import last_customer_text, services_of
 from graph.services import Services
 from graph.state import SupportState
 
 log = logging.getLogger(__name__)
-PRODUCT_INTENTS = frozenset({"product_question", "product_recommendation"})
 
 
 def gather(services: Services, question: str, intent: str) -> list[dict[str, Any]]:
