@@ -194,6 +194,9 @@ def test_repeat_request_from_words_and_from_history(analyser: LocalUnderstanding
     assert "repeat_request" not in first.emotion.signals
     assert "repeat_request" in again.emotion.signals
     assert again.emotion.frustration > first.emotion.frustration
+    # The same words about another order are a new request, not a repeat.
+    other = analyser.analyse("I'm waiting for #W2222220, any news?", history=["I'm waiting for #W1112220, any news?"])
+    assert "repeat_request" not in other.emotion.signals
 
 
 def test_urgency() -> None:

@@ -211,3 +211,18 @@ async def test_after_a_clarifying_question_the_next_clear_question_is_answered(a
     for turn, word in ((answered, "Sock"), (again, "Glove")):
         assert turn.status == "bot" and word in turn.text, turn.text
         assert "tell me a little more" not in turn.text
+
+
+async def test_a_general_question_after_an_expensive_order_is_answered_not_escalated(app: Settings) -> None:
+    with session_factory(app.shop_database_url)() as session:
+        delivered = session.scalars(select(Order).where(Order.status == OrderStatus.delivered).order_by(Order.id))
+        order = next(order for order in delivered if order.total > 500)  # the demo profile's high-value amount
+        order_id, customer_id = order.id, order.customer_id
+    signed_in = Context(customer_id=customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        await chat.send("value-1", f"Where is my order {order_id}?", signed_in)
+        turn = await chat.send("value-1", "Can I exchange shoes for a different size?", signed_in)
+    # The high-value rule is about acting on that order; a question about the rules puts nothing at stake.
+    assert turn.status == "bot" and turn.interrupt is None, turn.interrupt
+    assert doc_ids(turn.replies[-1]["evidence_ids"]), turn.replies

@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import NDArray
 
 from graph.nlu.classifier import IntentClassifier
 from graph.nlu.emotion import score_emotion
-from graph.nlu.entities import extract_entities
+from graph.nlu.entities import extract_entities, shared_entities
 from graph.nlu.keywords import find_critical_keywords, human_requested
 from graph.nlu.language import detect_language
 from graph.nlu.schema import INTENTS, IntentScore, Understanding
@@ -96,7 +97,7 @@ class LocalUnderstanding:
                 scores = list(first_per_intent.values())
                 intent, confidence = scores[0].intent, scores[0].confidence
 
-        if recent and float((vectors[len(to_classify) :] @ vectors[0]).max()) >= REPEAT_SIMILARITY:
+        if recent and _asked_before(text, recent, vectors[len(to_classify) :] @ vectors[0]):
             emotion = score_emotion(text, repeated=True, upset=upset)
 
         return Understanding(
@@ -110,6 +111,16 @@ class LocalUnderstanding:
             critical_keywords=find_critical_keywords(text),
             human_requested=human_requested(text),
         )
+
+
+def _asked_before(text: str, recent: Sequence[str], similarities: NDArray[np.float32]) -> bool:
+    """The message says again what an earlier one said. The same words about another order ("any news on #W2?"
+    after "any news on #W1?") are a new request, not a repeat."""
+    orders = set(shared_entities(text).order_ids)
+    return any(
+        similarity >= REPEAT_SIMILARITY and orders <= set(shared_entities(earlier).order_ids)
+        for earlier, similarity in zip(recent, similarities, strict=True)
+    )
 
 
 _analyser_lock = threading.Lock()

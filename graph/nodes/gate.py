@@ -64,6 +64,12 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     understanding = understanding_of(state)
     services = await services_of(runtime)
     facts = conversation_facts(state, services)  # the profile loaded its time zone already: no file I/O here
+    intent = active_intent(state)
+    # A general question on a personal topic ("how long does a refund take?") is for the knowledge, not the tools.
+    general = general_question(state, intent)
+    if general:
+        # It is about the rules, not about an order: no order's value, nor the customer's tier, is at stake.
+        facts = facts.model_copy(update={"order_total": None, "customer_tier": None})
     decision = decide_escalation(understanding, escalation_policy(runtime, services), facts)
     unsure = decision.clarify or decision.reasons == ["low_confidence"]
     if unsure and (is_continuation(state) or await names_a_product(state, understanding.intent, services)):
@@ -106,9 +112,6 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         dialogue = {**state.dialogue, "clarify": True}
         return {**base, "route": Route.draft, "dialogue": dialogue, "clarifications": state.clarifications + 1}
 
-    intent = active_intent(state)
-    # A general question on a personal topic ("how long does a refund take?") is for the knowledge, not the tools.
-    general = general_question(state, intent)
     # Whatever follows our "what is this about?" answers it: that question is no longer open.
     answers_clarification = state.dialogue.get("awaiting") == "clarification"
     if intent in TOOL_INTENTS and not general:
