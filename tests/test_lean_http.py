@@ -3,26 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from tests.support.benchmarks import load_benchmark
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def lean_http() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("lean_http", ROOT / "benchmarks" / "lean_http.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["lean_http"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("lean_http")
 
 
 async def scripted_server(replies: Sequence[bytes | None]) -> tuple[asyncio.Server, int, list[bytes], list[int]]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,6 +19,7 @@ from server.config import ServerSettings
 from shop.db import session_scope
 from shop.models import Order, OrderStatus
 from tests.support.app import copy_shop, reset_app_caches, use_app_settings
+from tests.support.benchmarks import load_benchmark
 
 SHOP_KEY = {"X-Shop-Key": "demo-storefront-key"}
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,12 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def load_bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("load_bench", ROOT / "benchmarks" / "load_bench.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["load_bench"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("load_bench")
 
 
 @pytest.fixture
