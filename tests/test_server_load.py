@@ -22,7 +22,6 @@ from tests.support.app import copy_shop, reset_app_caches, use_app_settings
 from tests.support.benchmarks import load_benchmark
 
 SHOP_KEY = {"X-Shop-Key": "demo-storefront-key"}
-ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
