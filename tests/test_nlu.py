@@ -15,7 +15,7 @@ from graph.nlu.classifier import CALIBRATION_PATH, load_examples
 from graph.nlu.emotion import score_emotion
 from graph.nlu.entities import extract_entities
 from graph.nlu.evaluation import evaluate, load_cases
-from graph.nlu.general import asks_in_general
+from graph.nlu.general import asks_in_general, points_at_their_order
 from graph.nlu.keywords import find_critical_keywords, human_requested
 from graph.nlu.language import detect_language
 from graph.nlu.llm import FALLBACK_SIGNAL, analyse_with_llm
@@ -423,6 +423,23 @@ def test_questions_about_how_the_shop_works_are_general(text: str) -> None:
 )
 def test_requests_about_ones_own_order_are_not_general(text: str) -> None:
     assert not asks_in_general(text, extract_entities(text).order_ids)
+
+
+@pytest.mark.parametrize(
+    ("text", "points"),
+    [
+        ("Which carrier is it with?", True),
+        ("What shipping method is it on?", True),
+        ("Which carrier is that order with?", True),
+        ("when is my delivery due?", True),
+        ("Which carriers do you use?", False),
+        ("How much does it cost to ship to the UK?", False),  # "it" stands for nothing
+        ("Is the delivery free?", False),  # the shop's delivery, not a parcel
+        ("What are my delivery options?", False),
+    ],
+)
+def test_a_delivery_question_points_at_an_order_by_a_pronoun_or_a_possessive(text: str, points: bool) -> None:
+    assert points_at_their_order(text) is points
 
 
 def test_dev_split_accuracy_floor(dev_analyser: LocalUnderstanding) -> None:
