@@ -383,6 +383,41 @@ def test_do_you_have_a_service_keeps_its_intent(analyser: LocalUnderstanding, te
 @pytest.mark.parametrize(
     "text",
     [
+        # The demo catalog's names read as a complaint, feedback and out of scope (0.33-0.73) before the cue.
+        "Tell me about the Collapsible Soft Flask",
+        "Tell me about the Trailhead 28 Daypack",
+        "Tell me about the Beacon 400 Headlamp",
+        "Tell me about the Summit Expedition Shell",
+        "What can you tell me about the Pathfinder Trekking Pack?",
+        "info on the Jetstream Canister Stove System",
+        "could you tell me a little more about the merino socks",
+    ],
+)
+def test_tell_me_about_a_product_is_a_product_question(analyser: LocalUnderstanding, text: str) -> None:
+    understood = analyser.analyse(text)
+    assert understood.intent == "product_question" and understood.confidence >= 0.6, understood
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # The same opening about a rule, an order or the shop, or a product that failed, keeps its intent.
+        ("tell me about your return policy", "refund_policy"),
+        ("tell me about shipping to Canada", "delivery_options"),
+        ("tell me about the student discount", "discount_voucher"),
+        ("tell me about my order", "order_status"),
+        ("tell me a riddle", "out_of_scope"),
+        ("the Beacon headlamp broke after two days", "complaint"),
+        ("Tell me about the Beacon 400 Headlamp, it stopped working", "complaint"),
+    ],
+)
+def test_tell_me_about_a_rule_or_a_fault_keeps_its_intent(analyser: LocalUnderstanding, text: str, intent: str) -> None:
+    assert analyser.analyse(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "Which payment methods do you accept?",
         "How long does a refund take to show up on my card?",
         "Can I exchange shoes for a different size?",

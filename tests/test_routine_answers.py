@@ -1,5 +1,6 @@
 """Routine questions answered right through the real graph: the shop's own address, general questions on personal
-topics, "do you have any <thing>?", how an order's parcels are described, and follow-ups about the order in hand."""
+topics, "do you have any <thing>?", how an order's parcels are described, follow-ups about the order in hand, and
+"tell me about the <product>"."""
 
 from __future__ import annotations
 
@@ -263,3 +264,21 @@ async def test_a_delivery_question_about_the_order_in_hand_is_answered_from_that
     for turn in (fresh, after):
         assert parcel.tracking_number not in turn.text and "**shipped**" not in turn.text, turn.text
         assert any(i.startswith("shipping") for i in doc_ids(turn.replies[-1]["evidence_ids"])), turn.replies[-1]
+
+
+async def test_tell_me_about_a_product_gets_that_products_facts(app: Settings) -> None:
+    products = ("Collapsible Soft Flask", "Trailhead 28 Daypack", "Beacon 400 Headlamp", "Summit Expedition Shell")
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        turns = [
+            await chat.send(f"about-{n}", f"Tell me about the {name}", Context()) for n, name in enumerate(products)
+        ]
+        policy = await chat.send("about-policy", "tell me about your return policy", Context())
+        broken = await chat.send("about-broken", "the Beacon headlamp broke after two days", Context())
+    for name, turn in zip(products, turns, strict=True):
+        assert turn.status == "bot" and "help with the right thing" not in turn.text, (name, turn.text)
+        assert turn.text.startswith(f"{name} costs $"), (name, turn.text)
+        assert any(i.startswith("product:") for i in turn.replies[-1]["evidence_ids"]), (name, turn.replies[-1])
+    assert "30 days" in policy.text and not any(i.startswith("product:") for i in policy.replies[-1]["evidence_ids"])
+    # A fault is still a complaint: it is not answered with the product's price list.
+    assert "costs $" not in broken.text, broken.text
