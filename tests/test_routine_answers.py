@@ -1,5 +1,6 @@
 """Routine questions answered right through the real graph: the shop's own address, general questions on personal
-topics, "do you have any <thing>?", and how an order's parcels are described."""
+topics, "do you have any <thing>?", how an order's parcels are described, follow-ups about the order in hand, and
+"tell me about the <product>"."""
 
 from __future__ import annotations
 
@@ -44,6 +45,18 @@ def delivered_orders(db_url: str, parcels: int) -> list[Order]:
                 .order_by(Order.id)
             ).all()
         )
+
+
+def shipped_order(db_url: str) -> Order:
+    """An order on its way in one parcel, its fulfillment loaded."""
+    with session_factory(db_url)() as session:
+        shipped = session.scalars(
+            select(Order)
+            .where(Order.status == OrderStatus.shipped)
+            .options(selectinload(Order.fulfillments))
+            .order_by(Order.id)
+        )
+        return next(order for order in shipped if len(order.fulfillments) == 1)
 
 
 def doc_ids(turn_ids: list[str]) -> list[str]:
@@ -226,3 +239,46 @@ async def test_a_general_question_after_an_expensive_order_is_answered_not_escal
     # The high-value rule is about acting on that order; a question about the rules puts nothing at stake.
     assert turn.status == "bot" and turn.interrupt is None, turn.interrupt
     assert doc_ids(turn.replies[-1]["evidence_ids"]), turn.replies
+
+
+async def test_a_delivery_question_about_the_order_in_hand_is_answered_from_that_order(app: Settings) -> None:
+    order = shipped_order(app.shop_database_url)
+    (parcel,) = order.fulfillments
+    signed_in = Context(customer_id=order.customer_id)
+    # Each reads as a shipping-policy question (delivery_options) on its own; "it" is the order just looked up.
+    follow_ups = ("Which carrier is it with?", "What shipping method is it on?", "Is it shipped by express?")
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        answers = []
+        for n, text in enumerate(follow_ups):
+            first = await chat.send(f"carrier-{n}", f"Where is my order {order.id}?", signed_in)
+            assert parcel.tracking_number in first.text, first.text
+            answers.append(await chat.send(f"carrier-{n}", text, signed_in))
+        # Without a pronoun it is about the shop, in a new conversation and after the order alike.
+        fresh = await chat.send("carriers-fresh", "Which carriers do you use?", signed_in)
+        after = await chat.send("carrier-0", "Which carriers do you use?", signed_in)
+    for text, turn in zip(follow_ups, answers, strict=True):
+        assert turn.status == "bot" and turn.interrupt is None, (text, turn.interrupt)
+        assert parcel.carrier in turn.text and parcel.tracking_number in turn.text, (text, turn.text)
+        assert f"order:{order.id}" in turn.replies[-1]["evidence_ids"], (text, turn.replies[-1])
+    for turn in (fresh, after):
+        assert parcel.tracking_number not in turn.text and "**shipped**" not in turn.text, turn.text
+        assert any(i.startswith("shipping") for i in doc_ids(turn.replies[-1]["evidence_ids"])), turn.replies[-1]
+
+
+async def test_tell_me_about_a_product_gets_that_products_facts(app: Settings) -> None:
+    products = ("Collapsible Soft Flask", "Trailhead 28 Daypack", "Beacon 400 Headlamp", "Summit Expedition Shell")
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        turns = [
+            await chat.send(f"about-{n}", f"Tell me about the {name}", Context()) for n, name in enumerate(products)
+        ]
+        policy = await chat.send("about-policy", "tell me about your return policy", Context())
+        broken = await chat.send("about-broken", "the Beacon headlamp broke after two days", Context())
+    for name, turn in zip(products, turns, strict=True):
+        assert turn.status == "bot" and "help with the right thing" not in turn.text, (name, turn.text)
+        assert turn.text.startswith(f"{name} costs $"), (name, turn.text)
+        assert any(i.startswith("product:") for i in turn.replies[-1]["evidence_ids"]), (name, turn.replies[-1])
+    assert "30 days" in policy.text and not any(i.startswith("product:") for i in policy.replies[-1]["evidence_ids"])
+    # A fault is still a complaint: it is not answered with the product's price list.
+    assert "costs $" not in broken.text, broken.text

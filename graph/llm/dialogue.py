@@ -37,7 +37,7 @@ from graph.llm.matching import (
     payment_mention,
     voucher_code,
 )
-from graph.nlu.general import asks_in_general
+from graph.nlu.general import asks_in_general, points_at_their_order
 from graph.state import SupportState
 from shopdesk.profile import ShopProfile
 
@@ -102,6 +102,11 @@ NEVER_GENERAL = frozenset({VOUCHER_CHECK, CHANGE_DEFAULT_ADDRESS})
 CONTINUATION_INTENTS = frozenset({"verify_identity", "affirm", "deny"})
 # A policy question that names one of the customer's orders is a question about that order.
 ABOUT_AN_ORDER = {"refund_policy": "return_request", "delivery_options": "order_status"}
+# A delivery question that points at the order already talked about ("which carrier is it with?", "what shipping
+# method is my parcel on?") asks about that order: its status says the carrier, the tracking and the expected date.
+# Not a return question ("what's the return window for it?"): the policy answers it, and reading it as a request
+# would start a return nobody asked for.
+ABOUT_THE_ORDER_IN_HAND = {"delivery_options": "order_status"}
 CANCEL_REASONS = {"no_longer_needed": "no longer needed", "ordered_by_mistake": "ordered by mistake"}
 # Slots that belong to one request; a new request starts without them (identity and the order id carry over).
 FLOW_SLOTS = (
@@ -271,6 +276,9 @@ def active_intent(state: SupportState) -> str:
         return refined
     if understood in ABOUT_AN_ORDER and state.understanding.get("entities", {}).get("order_ids"):
         return ABOUT_AN_ORDER[understood]
+    in_hand = state.dialogue.get("slots", {}).get("order_id")
+    if understood in ABOUT_THE_ORDER_IN_HAND and in_hand and points_at_their_order(last_text(state)):
+        return ABOUT_THE_ORDER_IN_HAND[understood]
     return understood
 
 

@@ -92,9 +92,25 @@ _NO_REFERENCE = re.compile(
 )
 
 
-def _refers_to_something_of_theirs(text: str) -> bool:
+def _refers_to_something_of_theirs(text: str, reference: re.Pattern[str] = _REFERENCE) -> bool:
     harmless = [match.span() for match in _NO_REFERENCE.finditer(text)]
-    return any(not any(start <= match.start() < end for start, end in harmless) for match in _REFERENCE.finditer(text))
+    return any(not any(start <= match.start() < end for start, end in harmless) for match in reference.finditer(text))
+
+
+# The order itself, by a pronoun or a possessive: "is it with UPS?", "which carrier has my parcel?". Narrower than
+# _REFERENCE: in a delivery question "the delivery" or "the payment" is as often the shop's ("is the delivery free?"),
+# and "my delivery options" / "my delivery address" are choices, not a parcel on its way.
+_ORDER_REFERENCE = re.compile(
+    r"\b(?:it|they|them|this|these|those)\b|\b(?:the|my|our|this|that)\s+(?:orders?|parcels?|packages?|shipments?)\b"
+    r"|\b(?:my|our)\s+(?:stuff|delivery(?!\s+(?:address|options?|times?|costs?|charges?|fees?|methods?|dates?)))\b",
+    re.IGNORECASE,
+)
+
+
+def points_at_their_order(text: str) -> bool:
+    """Whether `text` speaks of an order the conversation already has ("which carrier is it with?", "what shipping
+    method is my parcel on?") rather than of the shop in general ("which carriers do you use?")."""
+    return _refers_to_something_of_theirs(text, _ORDER_REFERENCE)
 
 
 def asks_in_general(text: str, order_ids: list[str] | None = None) -> bool:
@@ -106,4 +122,4 @@ def asks_in_general(text: str, order_ids: list[str] | None = None) -> bool:
         return False
     if any(pattern.search(text) for pattern in (_OWN, _OWN_EVENT, _POINTED, _FOR_ME)):
         return False
-    return not _refers_to_something_of_theirs(text)
+    return not (_refers_to_something_of_theirs(text) or points_at_their_order(text))
