@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation
@@ -159,3 +161,24 @@ def test_team_hours_use_the_profiles_time_zone_and_reject_unknown_zones() -> Non
     assert team.is_open(datetime(2026, 11, 23, 14, 30, tzinfo=UTC))
     with pytest.raises(ValidationError, match="unknown time zone 'Mars/Base'"):
         HumanTeam(timezone="Mars/Base")
+
+
+def test_opening_hours_follow_the_shops_clock(tmp_path: Path) -> None:
+    """A shop frozen at a Sunday (tests, demos) has its team off duty whatever the real time is."""
+    from datetime import UTC, datetime
+
+    from graph.nodes.gate import conversation_facts
+    from graph.services import Services
+    from graph.state import SupportState
+    from shopdesk.profile import load_profile
+    from shopdesk.settings import Settings
+
+    def facts_at(when: datetime) -> ConversationFacts:
+        settings = Settings(data_dir=tmp_path, clock=when)
+        profile = load_profile("demo", settings.profiles_dir)
+        return conversation_facts(SupportState(), Services(settings=settings, shop_id="demo", profile=profile))
+
+    sunday = facts_at(datetime(2026, 11, 1, 16, 0, tzinfo=UTC))  # 11:00 in New York: the demo team is off
+    assert not sunday.business_hours_open
+    assert sunday.next_open is not None and sunday.next_open.startswith("Monday at 09:00")
+    assert facts_at(datetime(2026, 11, 2, 16, 0, tzinfo=UTC)).business_hours_open  # Monday 11:00 in New York

@@ -34,7 +34,9 @@ def escalation_policy(runtime: Runtime[Context], services: Services) -> Escalati
 
 def conversation_facts(state: SupportState, services: Services) -> ConversationFacts:
     team = services.profile.human_team
-    now = datetime.now(UTC)
+    # The shop's clock, like every other date the bot reasons about: a shop (or a test) frozen at a Sunday morning
+    # has its team off duty whatever the real time. A naive time is the machine's local time.
+    now = services.settings.now().astimezone()
     next_open = team.next_open(now)
     return ConversationFacts(
         clarifications_asked=state.clarifications,
