@@ -164,6 +164,14 @@ def test_the_tone_model_alone_does_not_make_a_friendly_greeting_frustrated() -> 
     assert score_emotion("good morning, still nothing after 3 weeks", upset=0.8).frustration >= 0.6
 
 
+def test_the_tone_model_alone_never_reaches_the_escalation_threshold() -> None:
+    # "When will it get here?" scored 0.92 on the tone model, with nothing in its words to back it.
+    plain = score_emotion("When will it get here?", upset=0.95)
+    assert plain.frustration < 0.6 and plain.signals == ["upset_tone"]
+    # Any cue in the words makes it count in full.
+    assert score_emotion("When will it get here??", upset=0.95).frustration >= 0.6
+
+
 def test_capitals_and_repeated_punctuation() -> None:
     e = score_emotion("WHERE IS MY ORDER??? I'VE BEEN WAITING FOREVER!!!")
     assert "all_caps" in e.signals and "repeated_punctuation" in e.signals

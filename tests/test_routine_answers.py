@@ -282,3 +282,14 @@ async def test_tell_me_about_a_product_gets_that_products_facts(app: Settings) -
     assert "30 days" in policy.text and not any(i.startswith("product:") for i in policy.replies[-1]["evidence_ids"])
     # A fault is still a complaint: it is not answered with the product's price list.
     assert "costs $" not in broken.text, broken.text
+
+
+async def test_a_plain_follow_up_about_the_order_is_answered_not_handed_over(app: Settings) -> None:
+    order = shipped_order(app.shop_database_url)
+    signed_in = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        await chat.send("follow-1", f"Where is my order {order.id}?", signed_in)
+        turn = await chat.send("follow-1", "When will it get here?", signed_in)
+    assert turn.status == "bot" and turn.interrupt is None, turn.interrupt
+    assert order.id in turn.text, turn.text

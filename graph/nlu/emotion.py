@@ -24,6 +24,8 @@ UPSET_MIN = 0.4
 UPSET_WEIGHT = 0.8
 # VADER compound score from which a message reads as clearly pleased.
 UPSET_PLEASED_SENTIMENT = 0.3
+# The most the tone model adds on its own: below the default emotion threshold (0.6) of the escalation policy.
+UPSET_ALONE_MAX = 0.55
 
 Dimension = str  # "anger" | "frustration" | "sarcasm" | "urgency"
 
@@ -292,9 +294,14 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emot
     if upset >= UPSET_MIN:
         # The tone model hears upset in some plainly friendly lines ("Hey, good morning"). Alone, against a clearly
         # pleased wording and no other cue, it counts half, as it does when the customer softens their words.
-        alone_and_pleased = not any(weights.values()) and sentiment >= UPSET_PLEASED_SENTIMENT
-        damp = 0.5 if softened or alone_and_pleased else 1.0
-        fire("upset_tone", "frustration", round(upset * UPSET_WEIGHT * damp, 4))
+        alone = not any(weights.values())
+        damp = 0.5 if softened or (alone and sentiment >= UPSET_PLEASED_SENTIMENT) else 1.0
+        weight = upset * UPSET_WEIGHT * damp
+        if alone:
+            # A learned guess with nothing in the words to back it ("When will it get here?" scored 0.92) is not
+            # enough to hand a customer over by itself; backed by any cue, it counts in full.
+            weight = min(weight, UPSET_ALONE_MAX)
+        fire("upset_tone", "frustration", round(weight, 4))
     if softened:
         signals.append("softened")
     if "!" in text and any(signal in signals for signal in _WORD_ANGER):
