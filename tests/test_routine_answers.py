@@ -14,6 +14,7 @@ from shop.models import Customer, Fulfillment, Order, OrderStatus
 from shopdesk.conversations import Conversations
 from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings
+from tests.support.app import shipped_order
 
 ORDER_LIST = "Here are your most recent orders"
 VERIFY = "verify it's you"
@@ -45,18 +46,6 @@ def delivered_orders(db_url: str, parcels: int) -> list[Order]:
                 .order_by(Order.id)
             ).all()
         )
-
-
-def shipped_order(db_url: str) -> Order:
-    """An order on its way in one parcel, its fulfillment loaded."""
-    with session_factory(db_url)() as session:
-        shipped = session.scalars(
-            select(Order)
-            .where(Order.status == OrderStatus.shipped)
-            .options(selectinload(Order.fulfillments))
-            .order_by(Order.id)
-        )
-        return next(order for order in shipped if len(order.fulfillments) == 1)
 
 
 def doc_ids(turn_ids: list[str]) -> list[str]:
@@ -242,7 +231,7 @@ async def test_a_general_question_after_an_expensive_order_is_answered_not_escal
 
 
 async def test_a_delivery_question_about_the_order_in_hand_is_answered_from_that_order(app: Settings) -> None:
-    order = shipped_order(app.shop_database_url)
+    order, _email = shipped_order(app.shop_database_url, one_parcel=True)
     (parcel,) = order.fulfillments
     signed_in = Context(customer_id=order.customer_id)
     # Each reads as a shipping-policy question (delivery_options) on its own; "it" is the order just looked up.
@@ -285,7 +274,7 @@ async def test_tell_me_about_a_product_gets_that_products_facts(app: Settings) -
 
 
 async def test_a_plain_follow_up_about_the_order_is_answered_not_handed_over(app: Settings) -> None:
-    order = shipped_order(app.shop_database_url)
+    order, _email = shipped_order(app.shop_database_url, one_parcel=True)
     signed_in = Context(customer_id=order.customer_id)
     async with open_graph(app) as graph:
         chat = Conversations(graph)

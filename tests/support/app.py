@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from graph.llm.factory import _build
 from graph.services import clear_services
@@ -50,22 +49,21 @@ def reset_app_caches() -> None:
     _build.cache_clear()
 
 
-def shipped_order(db_url: str) -> tuple[Order, str]:
-    """A shipped order with a carrier and tracking number, and its customer's email."""
+def shipped_order(db_url: str, *, one_parcel: bool = False) -> tuple[Order, str]:
+    """A shipped order with a carrier and tracking number (in a single parcel if asked), its fulfillments loaded,
+    and its customer's email."""
     with session_factory(db_url)() as session:
-        return _shipped(session)
-
-
-def _shipped(session: Session) -> tuple[Order, str]:
-    order = session.scalars(
-        select(Order)
-        .join(Fulfillment, Fulfillment.order_id == Order.id)
-        .where(Order.status == OrderStatus.shipped, Fulfillment.tracking_number != "")
-        .order_by(Order.id)
-    ).first()
-    assert order is not None, "the demo shop has no shipped order with tracking"
-    order.fulfillments  # noqa: B018 - load before the session closes
-    return order, order.customer.email
+        shipped = session.scalars(
+            select(Order)
+            .join(Fulfillment, Fulfillment.order_id == Order.id)
+            .where(Order.status == OrderStatus.shipped, Fulfillment.tracking_number != "")
+            .order_by(Order.id)
+        ).unique()
+        for order in shipped:
+            parcels = len(order.fulfillments)  # loaded before the session closes
+            if not one_parcel or parcels == 1:
+                return order, order.customer.email
+    raise AssertionError("the demo shop has no shipped order with tracking" + (" in one parcel" if one_parcel else ""))
 
 
 def pending_order(db_url: str, above: Decimal = Decimal("0")) -> Order:
