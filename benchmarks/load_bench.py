@@ -23,8 +23,13 @@ Two ways to load the server:
   times the mean gap between messages, starts staggered), never sending before they have the previous reply. This
   measures latency at a given load; turns/s then shows whether the server kept up with the offered rate.
 
+`turns_per_s` counts the turns answered while all the conversations were in flight (the stated concurrency), over
+that window; `turns_per_s_whole_run` divides all turns by the whole run, ramp-up and tail included, and is lower by
+construction (about 0.9 of the offered rate in paced runs, however fast the server). The random gaps make even the
+in-flight rate vary by a few percent around the offered one, so to show a rate is sustained, offer a little more.
+
     .venv/bin/python benchmarks/load_bench.py --conversations 32 --turns 8
-    .venv/bin/python benchmarks/load_bench.py --conversations 32 --turns 8 --rate 100
+    .venv/bin/python benchmarks/load_bench.py --conversations 32 --turns 24 --rate 110
     .venv/bin/python benchmarks/load_bench.py --data-dir /tmp/bench-data --json   # reuse (and keep) a data dir
     .venv/bin/python benchmarks/load_bench.py --workers 1    # one server process instead of one per core
 """
@@ -254,6 +259,9 @@ class Results:
     client_cpu_s: float = 0.0
     load_before: tuple[float, float, float] = (0.0, 0.0, 0.0)
     load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    # Per conversation: when it sent its first message and when each of its answered turns came back.
+    first_sent_at: list[float] = field(default_factory=list)
+    answered_at: list[list[float]] = field(default_factory=list)
 
     def error(self, sample: str) -> None:
         self.errors += 1
@@ -268,7 +276,8 @@ class Results:
             "turns": self.turns,
             "errors": self.errors,
             "wall_s": round(self.wall_s, 2),
-            "turns_per_s": round(self.turns / self.wall_s, 1) if self.wall_s else 0.0,
+            "turns_per_s": self.turns_per_s_all_in_flight(),
+            "turns_per_s_whole_run": round(self.turns / self.wall_s, 1) if self.wall_s else 0.0,
             **{f"latency_{name}_ms": value for name, value in percentiles(self.latencies_ms).items()},
             "latency_p50_p95_by_kind_ms": {
                 kind: [percentiles(values)["p50"], percentiles(values)["p95"], len(values)]
@@ -285,6 +294,22 @@ class Results:
             "load_average_after": self.load_after,
             "error_samples": self.error_samples,
         }
+
+    def turns_per_s_all_in_flight(self) -> float:
+        """Turns answered per second while every conversation was in flight: from the last conversation's first
+        message to the first conversation's last answer.
+
+        This is the rate the server sustained at the stated concurrency. The whole run's average is lower by
+        construction, whatever the server does: paced conversations start staggered over one gap and their random
+        gaps add up to different lengths, so the run opens and closes with fewer conversations talking (with 32
+        conversations of 24 turns at 100/s, the whole run's average is about 89/s even with instant answers)."""
+        if not self.first_sent_at or not self.answered_at or not all(self.answered_at):
+            return 0.0
+        start, end = max(self.first_sent_at), min(times[-1] for times in self.answered_at)
+        if end <= start:
+            return 0.0
+        answered = sum(start < t <= end for times in self.answered_at for t in times)
+        return round(answered / (end - start), 1)
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
@@ -472,6 +497,9 @@ async def _converse(
     opened = created.json()
     headers = {"X-Shop-Key": SHOP_KEY, "Authorization": f"Bearer {opened['conversation_token']}"}
     path = f"/v1/conversations/{opened['conversation_id']}/messages"
+    answered_at: list[float] = []
+    if record:
+        results.answered_at.append(answered_at)
     # Staggered starts, then gaps of 0.5 to 1.5 times the mean: uneven like real customers, yet bounded, so the
     # conversations together keep offering `rate` messages per second for the whole run.
     next_at = time.perf_counter() + rng.uniform(0.0, gap)
@@ -479,6 +507,8 @@ async def _converse(
         if gap:
             await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
         started = time.perf_counter()
+        if record and message is script.messages[0]:
+            results.first_sent_at.append(started)
         try:
             response = await connection.post(path, {"text": message.text}, headers)
         except HTTPError as error:
@@ -496,6 +526,7 @@ async def _converse(
             results.error(f"turn {message.kind} {message.text!r}: no reply")
             continue
         results.turns += 1
+        answered_at.append(started + elapsed_ms / 1000)
         results.latencies_ms.append(elapsed_ms)
         results.by_kind[message.kind].append(elapsed_ms)
         results.waiting_for_person += bool(turn.get("waiting_for_person"))
@@ -614,7 +645,7 @@ def missed_targets(summary: dict[str, Any]) -> list[str]:
         for name, limit in TARGETS.items()
         if summary.get(name) is None or summary[name] > limit
     ]
-    # Achieved, not offered: staggered starts and the last reply stretch the wall time, so offer a little more.
+    # Achieved, not offered, and while all the conversations were in flight (see Results.turns_per_s_all_in_flight).
     if summary["turns_per_s"] < MIN_TURNS_PER_S:
         missed.append(f"turns_per_s {summary['turns_per_s']} < {MIN_TURNS_PER_S:g}")
     return missed

@@ -101,3 +101,17 @@ def test_the_benchmark_plays_varied_realistic_conversations(load_bench: ModuleTy
     token = load_bench.customer_token("some_customer")
     body, _, mac = token.partition(".")
     assert body and mac
+
+
+def test_the_benchmark_counts_throughput_while_all_conversations_are_in_flight(load_bench: ModuleType) -> None:
+    """Ramp-up and tail (fewer conversations talking) are left out of turns/s, but not out of the whole-run rate."""
+    results = load_bench.Results(conversations=2, turns_per_conversation=4, offered_rate=1.0)
+    results.first_sent_at = [0.0, 1.5]
+    results.answered_at = [[1.0, 2.0, 3.0, 4.0], [2.5, 3.5, 5.0]]
+    results.turns, results.wall_s = 7, 5.0
+    summary = results.summary()
+    # Both in flight from 1.5 (the second's first message) to 4.0 (the first's last answer): 2, 2.5, 3, 3.5, 4.
+    assert summary["turns_per_s"] == 2.0
+    assert summary["turns_per_s_whole_run"] == 1.4
+    results.answered_at[1] = []  # a conversation that never got an answer: no window to speak of
+    assert results.summary()["turns_per_s"] == 0.0
