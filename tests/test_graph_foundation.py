@@ -74,3 +74,21 @@ async def test_human_request_hands_off_and_a_reply_from_another_process_reaches_
         turn = await Conversations(graph).send("c3", "thanks, I'll wait")
         assert turn.replies == []
         assert turn.interrupt is not None and turn.interrupt["transcript"][-1]["text"] == "thanks, I'll wait"
+
+
+async def test_routing_decisions_are_not_traced_as_runs_of_their_own(app) -> None:  # type: ignore[no-untyped-def]
+    """Nodes appear in a trace; the routing functions between them are plain calls (see graph.routing.Decision)."""
+    from langchain_core.callbacks import AsyncCallbackHandler
+
+    started: list[str] = []
+
+    class Recorder(AsyncCallbackHandler):
+        async def on_chain_start(self, serialized, inputs, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            started.append(str(kwargs.get("name") or ""))
+
+    async with open_graph(app) as graph:
+        config = Conversations.config("c4") | {"callbacks": [Recorder()]}
+        result = await graph.ainvoke({"messages": [("user", "What is your return policy?")]}, config)
+    assert "days" in str(result["messages"][-1].content)
+    assert {"understand", "gate", "retrieve", "draft", "critique", "respond"} <= set(started)
+    assert not [name for name in started if name.startswith("after_")]
