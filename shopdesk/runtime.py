@@ -50,8 +50,8 @@ async def open_graph(settings: Settings | None = None) -> AsyncIterator[Compiled
             await saver.setup()
             yield builder.compile(checkpointer=saver)
         return
-    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+    from shopdesk.checkpoints import SqliteCheckpoints
 
     Path(target).parent.mkdir(parents=True, exist_ok=True)
-    async with AsyncSqliteSaver.from_conn_string(target) as saver:
+    async with SqliteCheckpoints.open(target) as saver:
         yield builder.compile(checkpointer=saver)
