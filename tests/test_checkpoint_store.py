@@ -37,3 +37,40 @@ def test_postgres_migrations_run_once_and_workers_then_find_them_done(pg_url: st
         list(pool.map(open_like_a_worker, range(4)))
     with psycopg.connect(pg_url) as db:
         assert db.execute("SELECT count(*) FROM checkpoint_migrations").fetchone() == applied
+
+
+async def test_sqlite_store_files_are_langgraphs_own_format_both_ways(tmp_path: Path) -> None:
+    """SqliteCheckpoints writes what AsyncSqliteSaver reads, and reads what it wrote: an existing conversation
+    store carries over, and LangGraph's own tools can open ours. Pending writes (an interrupt) and listing too."""
+    from langchain_core.messages import AIMessage, HumanMessage
+    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+    from langgraph.graph import START, MessagesState, StateGraph
+    from langgraph.types import Command, interrupt
+
+    from shopdesk.checkpoints import SqliteCheckpoints
+
+    async def ask(state: MessagesState) -> dict[str, list[AIMessage]]:
+        answer = interrupt({"question": "approve?"})
+        return {"messages": [AIMessage(f"decided: {answer}")]}
+
+    flow = StateGraph(MessagesState)
+    flow.add_node(ask)
+    flow.add_edge(START, "ask")
+    path = str(tmp_path / "checkpoints.sqlite")
+    config = {"configurable": {"thread_id": "t1"}}
+
+    async with SqliteCheckpoints.open(path) as ours:
+        paused = await flow.compile(checkpointer=ours).ainvoke({"messages": [HumanMessage("refund me")]}, config)
+        assert paused["__interrupt__"][0].value == {"question": "approve?"}
+    async with AsyncSqliteSaver.from_conn_string(path) as theirs:
+        graph = flow.compile(checkpointer=theirs)
+        assert (await graph.aget_state(config)).tasks[0].interrupts[0].value == {"question": "approve?"}
+        await graph.ainvoke(Command(resume="yes"), config)
+    async with SqliteCheckpoints.open(path) as ours:
+        graph = flow.compile(checkpointer=ours)
+        state = await graph.aget_state(config)
+        assert [m.content for m in state.values["messages"]] == ["refund me", "decided: yes"]
+        history = [c async for c in ours.alist(config)]
+        assert len(history) >= 2 and history[0].config == state.config
+        await ours.adelete_thread("t1")
+        assert await ours.aget_tuple(config) is None
