@@ -42,14 +42,15 @@ def test_postgres_migrations_run_once_and_workers_then_find_them_done(pg_url: st
 async def test_sqlite_store_files_are_langgraphs_own_format_both_ways(tmp_path: Path) -> None:
     """SqliteCheckpoints writes what AsyncSqliteSaver reads, and reads what it wrote: an existing conversation
     store carries over, and LangGraph's own tools can open ours. Pending writes (an interrupt) and listing too."""
-    from langchain_core.messages import AIMessage, HumanMessage
+    from langchain_core.messages import AIMessage, AnyMessage, HumanMessage
+    from langchain_core.runnables import RunnableConfig
     from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
     from langgraph.graph import START, MessagesState, StateGraph
     from langgraph.types import Command, interrupt
 
     from shopdesk.checkpoints import SqliteCheckpoints
 
-    async def ask(state: MessagesState) -> dict[str, list[AIMessage]]:
+    async def ask(state: MessagesState) -> dict[str, list[AnyMessage]]:
         answer = interrupt({"question": "approve?"})
         return {"messages": [AIMessage(f"decided: {answer}")]}
 
@@ -57,7 +58,7 @@ async def test_sqlite_store_files_are_langgraphs_own_format_both_ways(tmp_path: 
     flow.add_node(ask)
     flow.add_edge(START, "ask")
     path = str(tmp_path / "checkpoints.sqlite")
-    config = {"configurable": {"thread_id": "t1"}}
+    config: RunnableConfig = {"configurable": {"thread_id": "t1"}}
 
     async with SqliteCheckpoints.open(path) as ours:
         paused = await flow.compile(checkpointer=ours).ainvoke({"messages": [HumanMessage("refund me")]}, config)
