@@ -63,7 +63,9 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
+@lru_cache(maxsize=8)
 def session_factory(url: str) -> sessionmaker[Session]:
+    # Cached like the engine: building a sessionmaker sets up its event dispatch, a cost every tool call paid.
     return sessionmaker(bind=engine_for(url), expire_on_commit=False)
 
 
