@@ -20,7 +20,7 @@ from knowledge.catalog import sqlite_file_missing, variant_label
 from knowledge.chunking import PATH_SEPARATOR, split_sentences
 from knowledge.embeddings import Embedder, get_embedder
 from knowledge.lexical import tokenize
-from knowledge.products import ProductNotFound, find_products, product_facts
+from knowledge.products import find_products, products_facts
 from knowledge.retriever import Evidence, Retriever, heading
 
 logger = logging.getLogger(__name__)
@@ -146,14 +146,11 @@ def product_facts_for(db_url: str | None, question: str, evidence: Sequence[Evid
     """Live facts for the products a question is about: named in it, or else the top evidence if it is a product."""
     if not db_url or sqlite_file_missing(db_url):  # opening a missing SQLite file would create an empty shop
         return []
-    try:
-        product_ids = find_products(db_url, question)[:2]
-        top = evidence[0] if evidence else None
-        if not product_ids and top and top["kind"] == "product" and dense_score(top) >= PRODUCT_EVIDENCE_THRESHOLD:
-            product_ids = [str(top["metadata"]["product_id"])]
-        return [product_facts(db_url, product_id) for product_id in product_ids]
-    except ProductNotFound:
-        return []
+    product_ids = find_products(db_url, question)[:2]
+    top = evidence[0] if evidence else None
+    if not product_ids and top and top["kind"] == "product" and dense_score(top) >= PRODUCT_EVIDENCE_THRESHOLD:
+        product_ids = [str(top["metadata"]["product_id"])]
+    return products_facts(db_url, product_ids)
 
 
 def grounded_answer(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from knowledge.catalog import describe_variant, option_values, price_range, product_evidence_id
 from knowledge.lexical import tokenize
@@ -44,21 +44,40 @@ class _Variant:
         return self.available and self.stock > 0
 
 
-_PRODUCT = select(Product.id, Product.name, Product.category, Product.brand, Product.final_sale)
-_VARIANTS = select(Variant.id, Variant.options, Variant.price, Variant.stock, Variant.available, Variant.position)
+# Built once with bound parameters, so SQLAlchemy compiles each statement once and then only binds the ids.
+_PRODUCTS = select(Product.id, Product.name, Product.category, Product.brand, Product.final_sale).where(
+    Product.id.in_(bindparam("ids", expanding=True))
+)
+_VARIANTS = select(
+    Variant.product_id, Variant.id, Variant.options, Variant.price, Variant.stock, Variant.available, Variant.position
+).where(Variant.product_id.in_(bindparam("ids", expanding=True)))
 
 
 def product_facts(db_url: str, product_id: str) -> dict[str, Any]:
     """Current price range, options with their values, stock per variant and whether anything is in stock."""
+    found = products_facts(db_url, [product_id])
+    if not found:
+        raise ProductNotFound(f"no product {product_id!r}")
+    return found[0]
+
+
+def products_facts(db_url: str, product_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The facts of each of these products that the shop has, in the order asked, in one round trip per table."""
+    ids = list(dict.fromkeys(product_ids))
+    if not ids:
+        return []
     # Plain rows rather than ORM objects: this runs for every product a question names, on every such turn.
     with engine_for(db_url).connect() as connection:
-        product = connection.execute(_PRODUCT.where(Product.id == product_id)).first()
-        if product is None:
-            raise ProductNotFound(f"no product {product_id!r}")
-        rows = connection.execute(_VARIANTS.where(Variant.product_id == product_id)).all()
-    variants = sorted(
-        (_Variant(**row._mapping) for row in rows), key=lambda v: (v.position if v.position is not None else 0, v.id)
-    )
+        products = {row.id: row for row in connection.execute(_PRODUCTS, {"ids": ids})}
+        variants: dict[str, list[_Variant]] = {}
+        for row in connection.execute(_VARIANTS, {"ids": ids}).mappings():
+            variant = dict(row)
+            variants.setdefault(variant.pop("product_id"), []).append(_Variant(**variant))
+    return [_facts(products[i], variants.get(i, [])) for i in ids if i in products]
+
+
+def _facts(product: Any, variants: list[_Variant]) -> dict[str, Any]:
+    variants = sorted(variants, key=lambda v: (v.position if v.position is not None else 0, v.id))
     prices = [variant.price for variant in variants]
     in_stock_variants = [variant for variant in variants if variant.in_stock]
     return {

@@ -21,7 +21,7 @@ from knowledge.chunking import Metadata
 from knowledge.dense import MAX_MIRRORED_CHUNKS, DenseMirror
 from knowledge.embeddings import Embedder
 from knowledge.lexical import BM25Index, tokenize
-from knowledge.products import ProductNotFound, find_products, match_names, product_facts
+from knowledge.products import ProductNotFound, find_products, match_names, product_facts, products_facts
 from knowledge.store import KnowledgeStore, StoredChunk, open_store
 from shopdesk.settings import Settings
 
@@ -52,6 +52,7 @@ __all__ = [
     "find_products",
     "get_retriever",
     "product_facts",
+    "products_facts",
 ]
 
 

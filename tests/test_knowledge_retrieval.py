@@ -11,7 +11,7 @@ import pytest
 
 from knowledge.answer import grounded_answer, product_facts_for
 from knowledge.ingest import embedder_for, index_knowledge
-from knowledge.products import ProductNotFound, clear_name_cache, find_products, product_facts
+from knowledge.products import ProductNotFound, clear_name_cache, find_products, product_facts, products_facts
 from knowledge.retriever import Retriever, clear_retrievers, get_retriever
 from knowledge.store import open_store
 from shop.db import session_scope
@@ -178,6 +178,16 @@ def test_out_of_stock_and_final_sale_facts(indexed: tuple[Settings, Retriever]) 
     assert "final-sale" in earrings.text
     with pytest.raises(ProductNotFound):
         product_facts(settings.shop_database_url, "nope")
+
+
+def test_facts_of_several_products_in_one_read(indexed: tuple[Settings, Retriever]) -> None:
+    """What a turn naming several products reads: each as product_facts gives it, in the order asked, once each;
+    a product the shop no longer has is left out rather than failing the others."""
+    settings, _retriever = indexed
+    url = settings.shop_database_url
+    asked = ["p-tent", "nope", "p-boot", "p-tent", "p-earring"]
+    assert products_facts(url, asked) == [product_facts(url, i) for i in ("p-tent", "p-boot", "p-earring")]
+    assert products_facts(url, []) == []
 
 
 def test_uncovered_questions_are_not_answered(indexed: tuple[Settings, Retriever]) -> None:

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 def gather(services: Services, question: str, intent: str) -> list[dict[str, Any]]:
     """Passages for the question and live facts for every product it names (or the catalog hits point to)."""
     from knowledge.answer import SUPPORT_THRESHOLD, dense_score
-    from knowledge.retriever import Evidence, find_products, product_facts
+    from knowledge.retriever import Evidence, find_products, products_facts
 
     types = None if intent in PRODUCT_INTENTS else ["policy", "faq"]
     hits = [dict(hit) for hit in services.retriever().search(question, k=5, types=types)]
@@ -32,8 +32,8 @@ def gather(services: Services, question: str, intent: str) -> list[dict[str, Any
         close = [h for h in hits if h.get("kind") == "product" and dense_score(cast(Evidence, h)) >= SUPPORT_THRESHOLD]
         product_ids += [h["metadata"].get("product_id") for h in close][:2]
     facts = [
-        {"id": f"product:{product_id}", "kind": "facts", "data": product_facts(services.db_url, product_id)}
-        for product_id in dict.fromkeys(p for p in product_ids if p)
+        {"id": f"product:{found['product_id']}", "kind": "facts", "data": found}
+        for found in products_facts(services.db_url, (p for p in product_ids if p))
     ]
     return hits + facts
 
