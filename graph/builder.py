@@ -19,7 +19,7 @@ from graph.nodes.retrieve import retrieve
 from graph.nodes.understand import understand
 from graph.routing import Decision
 from graph.state import InputState, SupportState
-from graph.tool_node import read_tool_node
+from graph.tool_node import tools
 from knowledge.embeddings import preload_runtime
 
 preload_runtime()
@@ -30,7 +30,7 @@ builder.add_node(understand)
 builder.add_node(gate)
 builder.add_node(retrieve)
 builder.add_node(act)
-builder.add_node("tools", read_tool_node())
+builder.add_node(tools)
 builder.add_node(confirm)
 builder.add_node(request_approval)
 builder.add_node(approve)

@@ -23,6 +23,8 @@ READ_TOOLS: list[BaseTool] = [
     *catalog.CATALOG_READ_TOOLS,
 ]
 
+READ_TOOLS_BY_NAME: dict[str, BaseTool] = {tool.name: tool for tool in READ_TOOLS}
+
 WRITE_TOOLS: list[BaseTool] = [*orders.ORDER_WRITE_TOOLS, *returns.RETURN_WRITE_TOOLS, *discounts.DISCOUNT_WRITE_TOOLS]
 
 WRITE_ACTIONS: dict[str, WriteAction] = {
