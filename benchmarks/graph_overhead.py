@@ -20,10 +20,10 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph import END, START, StateGraph
 
 from graph.state import SupportState
+from shopdesk.checkpoints import SqliteCheckpoints
 
 CONVERSATIONS = 20
 TURNS = 10
@@ -65,7 +65,7 @@ async def cpu_ms_per_turn(graph: StateGraph[SupportState], saver: BaseCheckpoint
 async def main() -> None:
     print(f"CPU per turn, {CONVERSATIONS} conversations x {TURNS} turns, nodes that do nothing (best of {REPEATS}):")
     with tempfile.TemporaryDirectory() as folder:
-        async with AsyncSqliteSaver.from_conn_string(str(Path(folder) / "checkpoints.sqlite")) as sqlite:
+        async with SqliteCheckpoints.open(str(Path(folder) / "checkpoints.sqlite")) as sqlite:
             for steps in (1, 5, 6, 8):
                 memory = min(
                     [await cpu_ms_per_turn(chain(steps), InMemorySaver(), f"m{steps}-{r}") for r in range(REPEATS)]
