@@ -12,7 +12,6 @@ call id, JSON content, status, and after a verification the verified customer in
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from typing import Any
@@ -111,8 +110,7 @@ async def tools(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
     if not calls:
         return {}
     services = await services_of(runtime)
-    # One hop for all the calls: they read the shop's database, which may be across the network.
-    messages, verified = await asyncio.to_thread(run_reads, calls, tool_context(state, runtime, services))
+    messages, verified = await services.run_blocking(run_reads, calls, tool_context(state, runtime, services))
     update: dict[str, Any] = {"messages": messages}
     if verified is not None:
         update["customer"] = verified

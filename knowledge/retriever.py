@@ -135,6 +135,11 @@ class Retriever:
     def __len__(self) -> int:
         return len(self._chunks)
 
+    @property
+    def searches_in_memory(self) -> bool:
+        """Both rankings come from the in-memory mirror: a search never waits for Chroma."""
+        return self._dense is not None
+
     def passage_texts(self) -> list[str]:
         """The text of every chunk as evidence carries it."""
         with self._lock:
@@ -264,6 +269,13 @@ class Retriever:
 
 _retrievers: dict[tuple[str, str, str], Retriever] = {}
 _retrievers_lock = threading.Lock()
+
+
+def built_retriever(settings: Settings, shop_id: str | None = None) -> Retriever | None:
+    """The shop's retriever if this process has built it already; never builds one (that reads the index)."""
+    location = settings.chroma_url or str(settings.chroma_path)
+    with _retrievers_lock:
+        return _retrievers.get((location, shop_id or settings.shop_id, settings.embedding_provider))
 
 
 def get_retriever(settings: Settings, shop_id: str | None = None) -> Retriever:

@@ -51,8 +51,7 @@ class LocalEngine:
         return AIMessage(content="", tool_calls=calls, additional_kwargs={"dialogue": dialogue})
 
     async def draft(self, state: SupportState, services: Services) -> Draft:
-        # Grounded answers embed sentences of the evidence: off the event loop.
-        return await asyncio.to_thread(self._draft, state, services)
+        return await services.run_blocking(self._draft, state, services, knowledge=True)
 
     def _draft(self, state: SupportState, services: Services) -> Draft:
         profile = services.profile
@@ -116,7 +115,7 @@ class LocalEngine:
         return responses.not_covered()
 
     async def rewrite(self, state: SupportState, services: Services, critique: Critique) -> Draft:
-        return await asyncio.to_thread(self._rewrite, state, services, critique)
+        return await services.run_blocking(self._rewrite, state, services, critique, knowledge=True)
 
     def _rewrite(self, state: SupportState, services: Services, critique: Critique) -> Draft:
         """Rebuild from templates: keep what the evidence backs, add what was missing, soften where upset."""

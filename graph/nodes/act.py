@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from datetime import UTC, datetime
@@ -75,17 +74,19 @@ async def act(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
 
     customer = state.customer
     if customer is None and context_of(runtime).customer_id:
-        customer = await asyncio.to_thread(
+        customer = await services.run_blocking(
             customer_record, services.db_url, str(context_of(runtime).customer_id), "storefront"
         )
     for result in results:
         if result.name in IDENTITY_TOOLS and result.ok and isinstance(result.data, dict):
             found = result.data.get("customer_id") or result.data.get("user_id") or result.data.get("id")
             if customer is None and found:
-                customer = await asyncio.to_thread(customer_record, services.db_url, str(found), result.name)
+                customer = await services.run_blocking(customer_record, services.db_url, str(found), result.name)
     if customer is not None and "tier" not in customer:
         # Identity tools report who was found; the tier and the channel of verification come from the shop.
-        found_record = await asyncio.to_thread(customer_record, services.db_url, str(customer["id"]), "identity_tool")
+        found_record = await services.run_blocking(
+            customer_record, services.db_url, str(customer["id"]), "identity_tool"
+        )
         customer = found_record or customer
     if customer != state.customer:
         updates["customer"] = customer
@@ -152,8 +153,9 @@ async def confirm(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         if c is not call
     ]
     try:
-        context = tool_context(state, runtime, await services_of(runtime))
-        preview = await asyncio.to_thread(WRITE_ACTIONS[call["name"]].preview, context, dict(call["args"]))
+        services = await services_of(runtime)
+        context = tool_context(state, runtime, services)
+        preview = await services.run_blocking(WRITE_ACTIONS[call["name"]].preview, context, dict(call["args"]))
     except ToolError as refusal:
         answer = ToolMessage(
             json.dumps({"error": str(refusal)}), tool_call_id=str(call["id"]), name=call["name"], status="error"

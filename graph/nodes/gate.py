@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -54,8 +53,8 @@ async def names_a_product(state: SupportState, intent: str, services: Services) 
         return False
     from knowledge.products import find_products
 
-    # The name list is cached, but refreshed from the database now and then: off the event loop.
-    return bool(await asyncio.to_thread(find_products, services.db_url, last_customer_text(state)))
+    # The name list is cached, but refreshed from the database now and then.
+    return bool(await services.run_blocking(find_products, services.db_url, last_customer_text(state)))
 
 
 async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:

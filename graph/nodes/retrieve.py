@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any, cast
 
@@ -42,7 +41,7 @@ async def retrieve(state: SupportState, runtime: Runtime[Context]) -> dict[str, 
     services = await services_of(runtime)
     intent = str(state.understanding.get("intent", ""))
     try:
-        found = await asyncio.to_thread(gather, services, last_customer_text(state), intent)
+        found = await services.run_blocking(gather, services, last_customer_text(state), intent, knowledge=True)
     except Exception as error:
         log.exception("retrieval failed")
         return escalate_for_failure("dependency_failure", f"knowledge store failed: {type(error).__name__}")
