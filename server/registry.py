@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Engine, MetaData, String, Table, Text, Update, select, update
+from sqlalchemy import JSON, Column, DateTime, Engine, MetaData, String, Table, Text, Update, bindparam, select, update
 
 from shop.db import create_tables, engine_for
 
@@ -65,6 +65,10 @@ class Entry:
         return cls(**{key: row._mapping[key] for key in cls.__dataclass_fields__})
 
 
+# Every turn reads its conversation's row: built once, so SQLAlchemy only binds the id.
+_BY_ID = select(conversations).where(conversations.c.id == bindparam("conversation_id"))
+
+
 class Registry:
     def __init__(self, db_url: str) -> None:
         self.engine: Engine = engine_for(db_url)
@@ -92,7 +96,7 @@ class Registry:
 
     def get(self, conversation_id: str) -> Entry | None:
         with self.engine.connect() as connection:
-            row = connection.execute(select(conversations).where(conversations.c.id == conversation_id)).first()
+            row = connection.execute(_BY_ID, {"conversation_id": conversation_id}).first()
         return Entry.from_row(row) if row else None
 
     def update(self, conversation_id: str, **values: Any) -> Entry | None:
