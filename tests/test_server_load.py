@@ -115,3 +115,13 @@ def test_the_benchmark_counts_throughput_while_all_conversations_are_in_flight(l
     assert summary["turns_per_s_whole_run"] == 1.4
     results.answered_at[1] = []  # a conversation that never got an answer: no window to speak of
     assert results.summary()["turns_per_s"] == 0.0
+
+
+def test_paced_conversations_offer_exactly_the_rate(load_bench: ModuleType) -> None:
+    rng = random.Random(3)
+    for _ in range(50):
+        gaps = load_bench.paced_gaps(rng, 0.32, 24)
+        used = gaps[1:]  # popped from the end, one after each message but the last
+        assert len(gaps) == 24 and abs(sum(used) - 0.32 * 23) < 1e-9
+        assert min(used) > 0.32 * 0.5 * 0.7 and max(used) < 0.32 * 1.5 * 1.3  # uneven, within the scaling
+    assert load_bench.paced_gaps(rng, 0.0, 5) == [0.0] * 5  # closed loop: no waiting
