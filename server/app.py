@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from langchain_core.messages import HumanMessage
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from server.balance import ShedWhenBusier, WorkerLoads, attached, publish_busyness
 from server.config import ServerSettings, get_server_settings
 from server.desk import Desk, DeskError
 from server.heap import settle_after_warm_up
@@ -86,10 +87,15 @@ async def warm_up(settings: Settings) -> None:
 
 
 def create_app(
-    settings: Settings | None = None, server_settings: ServerSettings | None = None, *, settle_heap: bool = False
+    settings: Settings | None = None,
+    server_settings: ServerSettings | None = None,
+    *,
+    settle_heap: bool = False,
+    loads: WorkerLoads | None = None,
 ) -> FastAPI:
     """The API app. `settle_heap` tunes the process's garbage collector after warm-up (see server.heap): right for
-    a server process, which the app has to itself, wrong for a process that creates many apps (tests)."""
+    a server process, which the app has to itself, wrong for a process that creates many apps (tests). `loads`:
+    this worker's place among several, which then keep about equally busy (see server.balance)."""
     settings = settings or get_settings()
     server_settings = server_settings or get_server_settings()
 
@@ -118,9 +124,12 @@ def create_app(
             app.state.server_settings = server_settings
             if settle_heap:
                 log.debug("heap settled: %d long-lived objects frozen", settle_after_warm_up())
+            publishing = asyncio.create_task(publish_busyness(loads)) if loads is not None else None
             try:
                 yield
             finally:
+                if publishing is not None:
+                    publishing.cancel()
                 await app.state.desk.drain()
                 await webhooks.aclose()
                 locks.close()
@@ -139,6 +148,8 @@ def create_app(
     )
 
     app.add_middleware(LimitBody, max_bytes=MAX_BODY_BYTES)
+    if loads is not None:
+        app.add_middleware(ShedWhenBusier, loads=loads)
 
     @app.exception_handler(DeskError)
     async def desk_error(request: Request, error: DeskError) -> JSONResponse:
@@ -173,4 +184,4 @@ def create_app(
 
 def create_server_app() -> FastAPI:
     """The app as `python -m server` runs it in each worker process."""
-    return create_app(settle_heap=True)
+    return create_app(settle_heap=True, loads=attached())

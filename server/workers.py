@@ -18,10 +18,13 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import MutableSequence
 from multiprocessing.process import BaseProcess
 from types import FrameType
 
 import uvicorn
+
+from server import balance
 
 log = logging.getLogger("uvicorn.error")
 
@@ -47,10 +50,11 @@ def port_socket(host: str, port: int, *, shared: bool) -> socket.socket:
     return sock
 
 
-def _worker(host: str, port: int, log_level: str) -> None:
+def _worker(host: str, port: int, log_level: str, loads: MutableSequence[float], index: int) -> None:
     # Bound now, listening only once the app has started (asyncio's create_server calls listen()): the kernel
     # hands connections only to listening sockets, so none waits on a worker that is still loading its models.
     sock = port_socket(host, port, shared=True)
+    balance.attach(loads, index)  # before the app factory runs, which installs the balancing (server.balance)
     config = uvicorn.Config(APP, factory=True, log_level=log_level)
     uvicorn.Server(config).run(sockets=[sock])
 
@@ -69,12 +73,15 @@ def serve(host: str, port: int, workers: int, log_level: str) -> int:
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
 
-    def start() -> BaseProcess:
-        process = spawn.Process(target=_worker, args=(host, port, log_level), name="shopdesk-worker")
+    # Each worker's recent busyness, shared: a busier one sheds keep-alive connections (server.balance).
+    loads = spawn.Array("d", workers, lock=False)
+
+    def start(index: int) -> BaseProcess:
+        process = spawn.Process(target=_worker, args=(host, port, log_level, loads, index), name="shopdesk-worker")
         process.start()
         return process
 
-    processes = [start() for _ in range(workers)]
+    processes = [start(index) for index in range(workers)]
     log.info("Started %d workers (pids %s) on %s:%d", workers, [p.pid for p in processes], host, port)
     deaths: list[float] = []
     failed = False
@@ -91,7 +98,8 @@ def serve(host: str, port: int, workers: int, log_level: str) -> int:
                     failed = stopping = True
                     break
                 log.warning("worker %s exited with %s; starting another", process.pid, process.exitcode)
-                processes[index] = start()
+                loads[index] = 0.0
+                processes[index] = start(index)
     finally:
         for process in processes:
             if process.is_alive():
