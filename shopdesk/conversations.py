@@ -20,6 +20,8 @@ from graph.state import HUMAN_HELD
 
 # Where a run's output carries the interrupts it stopped at (LangGraph's documented `result["__interrupt__"]`).
 INTERRUPT = "__interrupt__"
+# The state a Turn is made of (see Conversations._from_values).
+TURN_KEYS = ("messages", "status", "understanding", "escalation")
 
 
 @dataclass
@@ -73,7 +75,12 @@ class Conversations:
         message = HumanMessage(text, id=str(uuid4()))
         # The run's output is the thread's state after the turn, interrupts included: no extra checkpoint reads.
         output = await self.graph.ainvoke(
-            {"messages": [message]}, self.config(thread_id), context=context or Context(), durability=self.durability
+            {"messages": [message]},
+            self.config(thread_id),
+            context=context or Context(),
+            durability=self.durability,
+            # What a Turn reads: the run then emits only these after each step, not the whole state.
+            output_keys=list(TURN_KEYS),
         )
         values = dict(output)
         interrupts = values.pop(INTERRUPT, None) or ()
