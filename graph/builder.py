@@ -16,10 +16,10 @@ from graph.nodes.approve import approve, execute, request_approval
 from graph.nodes.gate import gate
 from graph.nodes.handoff import escalate, handoff
 from graph.nodes.retrieve import retrieve
+from graph.nodes.tools import tools
 from graph.nodes.understand import understand
 from graph.routing import Decision
 from graph.state import InputState, SupportState
-from graph.tool_node import tools
 from knowledge.embeddings import preload_runtime
 
 preload_runtime()

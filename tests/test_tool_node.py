@@ -10,7 +10,7 @@ from langchain_core.messages import ToolCall
 from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 
-from graph.tool_node import run_read, run_reads
+from graph.nodes.tools import run_read, run_reads
 from tests.test_tools_small_shop import Make, make_ctx, small_shop  # noqa: F401
 from tools.registry import READ_FUNCTIONS, READ_TOOLS
 
