@@ -282,3 +282,20 @@ async def test_a_plain_follow_up_about_the_order_is_answered_not_handed_over(app
         turn = await chat.send("follow-1", "When will it get here?", signed_in)
     assert turn.status == "bot" and turn.interrupt is None, turn.interrupt
     assert order.id in turn.text, turn.text
+
+
+async def test_asked_for_their_orders_after_one_the_customer_gets_the_list(app: Settings) -> None:
+    order, _email = shipped_order(app.shop_database_url, one_parcel=True)
+    (parcel,) = order.fulfillments
+    signed_in = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        await chat.send("list-1", f"Where is my order {order.id}?", signed_in)
+        listed = await chat.send("list-1", "and list my recent orders", signed_in)
+        # Read as a change of an order by the intent model; it asks for the list all the same.
+        shown = await chat.send("list-2", "show me my orders", signed_in)
+        again = await chat.send("list-1", f"where is {order.id} now?", signed_in)
+    for turn in (listed, shown):
+        assert turn.status == "bot" and turn.text.startswith(ORDER_LIST), turn.text
+        assert order.id in turn.text and parcel.tracking_number not in turn.text, turn.text
+    assert parcel.tracking_number in again.text, again.text

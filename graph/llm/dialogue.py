@@ -37,7 +37,7 @@ from graph.llm.matching import (
     payment_mention,
     voucher_code,
 )
-from graph.nlu.general import asks_in_general, points_at_their_order
+from graph.nlu.general import asks_for_their_orders, asks_in_general, points_at_their_order
 from graph.state import SupportState
 from shopdesk.profile import ShopProfile
 
@@ -107,6 +107,8 @@ ABOUT_AN_ORDER = {"refund_policy": "return_request", "delivery_options": "order_
 # Not a return question ("what's the return window for it?"): the policy answers it, and reading it as a request
 # would start a return nobody asked for.
 ABOUT_THE_ORDER_IN_HAND = {"delivery_options": "order_status"}
+# How the intent model reads a request for the list of one's orders ("show me my orders" reads as a change).
+ORDER_LIST_READINGS = frozenset({"order_status", "change_order"})
 CANCEL_REASONS = {"no_longer_needed": "no longer needed", "ordered_by_mistake": "ordered by mistake"}
 # Slots that belong to one request; a new request starts without them (identity and the order id carry over).
 FLOW_SLOTS = (
@@ -279,7 +281,14 @@ def active_intent(state: SupportState) -> str:
     in_hand = state.dialogue.get("slots", {}).get("order_id")
     if understood in ABOUT_THE_ORDER_IN_HAND and in_hand and points_at_their_order(last_text(state)):
         return ABOUT_THE_ORDER_IN_HAND[understood]
+    if understood in ORDER_LIST_READINGS and wants_their_orders(state):
+        return "order_status"
     return understood
+
+
+def wants_their_orders(state: SupportState) -> bool:
+    """The customer asks for the list of their orders ("list my recent orders"), not about the order in hand."""
+    return asks_for_their_orders(last_text(state), state.understanding.get("entities", {}).get("order_ids"))
 
 
 def general_question(state: SupportState, intent: str) -> bool:
@@ -447,7 +456,8 @@ def plan_next(state: SupportState, profile: ShopProfile | None = None) -> Plan:
         _read(plan, results, RETURN_STATUS, {"order_id": order.get("order_id")})
         return plan
 
-    order_id = slots.get("order_id")
+    # Asked for the list, the order in hand stays in hand but is not what this turn reads.
+    order_id = None if intent == "order_status" and wants_their_orders(state) else slots.get("order_id")
     if intent == "change_order":
         order = _order(plan, results)
         if order is not None and not _not_allowed(plan, order, "changed"):

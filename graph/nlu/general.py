@@ -123,3 +123,21 @@ def asks_in_general(text: str, order_ids: list[str] | None = None) -> bool:
     if any(pattern.search(text) for pattern in (_OWN, _OWN_EVENT, _POINTED, _FOR_ME)):
         return False
     return not (_refers_to_something_of_theirs(text) or points_at_their_order(text))
+
+
+# A request for the list of their orders ("list my recent orders", "what orders do I have?"): the plural with a
+# verb or question word of looking, and nothing to do to an order.
+_ORDER_LIST = re.compile(
+    r"\b(?:list|show|see|view|what|which|all)\b(?:\W+\w+){0,4}?\W+orders\b"
+    r"|\borders\b(?:\W+\w+){0,3}?\W+(?:do|did|have)\s+i\b",
+    re.IGNORECASE,
+)
+_ORDER_ACTION = re.compile(
+    r"\b(?:cancel\w*|return\w*|refund\w*|exchang\w*|chang\w*|modif\w*|updat\w*|track\w*|where|arriv\w*|late)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_their_orders(text: str, order_ids: list[str] | None = None) -> bool:
+    """Whether `text` asks for the customer's list of orders rather than about one of them."""
+    return not order_ids and bool(_ORDER_LIST.search(text)) and not _ORDER_ACTION.search(text)

@@ -8,7 +8,14 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from graph.context import Context
-from graph.llm.dialogue import PERSONAL_INTENTS, active_intent, general_question, is_continuation
+from graph.llm.dialogue import (
+    ORDER_LIST_READINGS,
+    PERSONAL_INTENTS,
+    active_intent,
+    general_question,
+    is_continuation,
+    wants_their_orders,
+)
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation
 from graph.nlu.schema import PRODUCT_INTENTS
 from graph.nodes.common import context_of, last_customer_text, services_of
@@ -47,6 +54,11 @@ def conversation_facts(state: SupportState, services: Services) -> ConversationF
     )
 
 
+def asks_for_the_list(state: SupportState, intent: str) -> bool:
+    """A request for the list of their orders ("show me my orders"), however unsure the intent model was."""
+    return intent in ORDER_LIST_READINGS and wants_their_orders(state)
+
+
 async def names_a_product(state: SupportState, intent: str, services: Services) -> bool:
     """A product question (by its best guess) that names one of the shop's products."""
     if intent not in PRODUCT_INTENTS:
@@ -73,9 +85,14 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         facts = facts.model_copy(update={"order_total": None, "customer_tier": None})
     decision = decide_escalation(understanding, escalation_policy(runtime, services), facts)
     unsure = decision.clarify or decision.reasons == ["low_confidence"]
-    if unsure and (is_continuation(state) or await names_a_product(state, understanding.intent, services)):
+    if unsure and (
+        is_continuation(state)
+        or asks_for_the_list(state, understanding.intent)
+        or await names_a_product(state, understanding.intent, services)
+    ):
         # An answer to our own question ("by mistake", an email) is understood through the question asked; a
-        # product question that names a product of the catalog is clear enough to look that product up.
+        # request for the list of one's orders, or a product question that names a product of the catalog, is
+        # clear enough to act on.
         decision = decision.model_copy(update={"escalate": False, "clarify": False, "reasons": []})
     base: dict[str, Any] = {"status": Status.bot} if state.status == Status.resolved else {}
     if decision.escalate:
