@@ -34,6 +34,11 @@ class ToolError(Exception):
     """A request the tool cannot serve; the message is safe to show the customer."""
 
 
+def refusal(error: ToolError) -> dict[str, Any]:
+    """What a model sees when the shop says no (not verified, not found, not allowed): data to answer from."""
+    return {"ok": False, "error": str(error), "error_type": type(error).__name__}
+
+
 class PolicyViolation(ToolError):
     """The shop's policy forbids this action (wrong status, outside the window, another customer's order...)."""
 

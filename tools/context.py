@@ -15,7 +15,7 @@ from langchain.tools import ToolRuntime
 
 from shopdesk.profile import load_profile
 from shopdesk.settings import get_settings
-from tools.base import ToolContext, ToolError, WriteAction
+from tools.base import ToolContext, ToolError, WriteAction, refusal
 
 
 def _state_customer_id(state: Any) -> str | None:
@@ -51,7 +51,7 @@ def propose(action: WriteAction, runtime: ToolRuntime[Any, Any], args: dict[str,
     try:
         preview = action.preview(tool_context_from_runtime(runtime), args)
     except ToolError as exc:
-        return {"ok": False, "error": str(exc), "error_type": type(exc).__name__}
+        return refusal(exc)
     return {"ok": True, "status": "awaiting_confirmation", "preview": preview.as_dict()}
 
 
@@ -60,5 +60,5 @@ def safe_read(fn: Callable[..., dict[str, Any]], runtime: ToolRuntime[Any, Any],
     try:
         result = fn(tool_context_from_runtime(runtime), **kwargs)
     except ToolError as exc:
-        return {"ok": False, "error": str(exc), "error_type": type(exc).__name__}
+        return refusal(exc)
     return result

@@ -17,7 +17,7 @@ from pydantic import Field
 from sqlalchemy import func, select
 
 from shop.models import Address, Customer
-from tools.base import NotFound, PolicyViolation, ToolContext, ToolError
+from tools.base import NotFound, PolicyViolation, ToolContext, ToolError, refusal
 from tools.context import tool_context_from_runtime
 
 
@@ -64,18 +64,19 @@ def verified_context(ctx: ToolContext, customer_id: str) -> ToolContext:
     return dataclasses.replace(ctx, customer_id=customer_id)
 
 
+def verified_customer(result: dict[str, Any]) -> dict[str, Any]:
+    """The conversation's `customer` after a successful look-up (its tier and channel are added by the graph)."""
+    return {"id": result["customer_id"], "name": result["name"], "email": result["email"]}
+
+
 def _verification_command(runtime: ToolRuntime[Any, Any], result: dict[str, Any]) -> Command[Any]:
     # A tool cannot mutate graph state in place; a Command carries the verified customer and the tool's reply.
     return Command(
         update={
-            "customer": {"id": result["customer_id"], "name": result["name"], "email": result["email"]},
+            "customer": verified_customer(result),
             "messages": [ToolMessage(content=json.dumps(result), tool_call_id=runtime.tool_call_id or "")],
         }
     )
-
-
-def _error_reply(exc: ToolError) -> dict[str, Any]:
-    return {"ok": False, "error": str(exc), "error_type": type(exc).__name__}
 
 
 @tool("find_customer_by_email")
@@ -89,7 +90,7 @@ def find_customer_by_email_tool(
     try:
         result = find_customer_by_email(tool_context_from_runtime(runtime), email)
     except ToolError as exc:
-        return _error_reply(exc)
+        return refusal(exc)
     return _verification_command(runtime, result)
 
 
@@ -104,7 +105,7 @@ def find_customer_by_name_zip_tool(
     try:
         result = find_customer_by_name_zip(tool_context_from_runtime(runtime), first_name, last_name, zip)
     except ToolError as exc:
-        return _error_reply(exc)
+        return refusal(exc)
     return _verification_command(runtime, result)
 
 

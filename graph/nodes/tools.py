@@ -21,21 +21,17 @@ from langgraph.runtime import Runtime
 from pydantic import BaseModel, ValidationError
 
 from graph.context import Context
+from graph.llm.dialogue import IDENTITY_TOOLS
 from graph.nodes.common import services_of, tool_context
 from graph.state import SupportState
-from tools.base import ToolContext, ToolError
-from tools.identity import verified_context
+from tools.base import ToolContext, ToolError, refusal
+from tools.identity import verified_context, verified_customer
 
 log = logging.getLogger(__name__)
 
-# Reads that verify who the customer is: their result becomes the conversation's verified customer.
-VERIFYING = frozenset({"find_customer_by_email", "find_customer_by_name_zip"})
 
-
-def tool_error_result(error: Exception) -> str:
-    """Policy refusals reach the customer as they are; anything else is a failing dependency (hand off)."""
-    if isinstance(error, ToolError):
-        return json.dumps({"error": str(error), "kind": "policy"})
+def dependency_failure(error: Exception) -> str:
+    """A read that failed for another reason than the shop's rules: the act node hands the conversation off."""
     log.error("tool failed: %r", error)
     return json.dumps({"error": "the shop's systems could not be reached", "kind": "dependency"})
 
@@ -45,11 +41,6 @@ def _content(result: Any) -> str:
         return json.dumps(result, ensure_ascii=False)
     except (TypeError, ValueError):
         return str(result)
-
-
-def _refusal(error: ToolError) -> dict[str, Any]:
-    # What the model sees when the shop says no (not verified, not found, not allowed): data to answer from.
-    return {"ok": False, "error": str(error), "error_type": type(error).__name__}
 
 
 def _arguments(name: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -80,13 +71,13 @@ def run_read(call: ToolCall, context: ToolContext) -> tuple[ToolMessage, dict[st
         return ToolMessage(content, name=name, tool_call_id=call_id, status="error"), None
     try:
         result = function(context, **_arguments(name, dict(call.get("args") or {})))
-    except ToolError as refusal:
-        return ToolMessage(_content(_refusal(refusal)), name=name, tool_call_id=call_id), None
-    except Exception as error:  # the database (or another dependency) failed: the act node hands off
-        return ToolMessage(tool_error_result(error), name=name, tool_call_id=call_id, status="error"), None
-    customer = None
-    if name in VERIFYING and isinstance(result, dict) and result.get("customer_id"):
-        customer = {"id": result["customer_id"], "name": result.get("name"), "email": result.get("email")}
+    except ToolError as refused:
+        return ToolMessage(_content(refusal(refused)), name=name, tool_call_id=call_id), None
+    except Exception as error:  # the database (or another dependency) failed
+        return ToolMessage(dependency_failure(error), name=name, tool_call_id=call_id, status="error"), None
+    # An identity read's result becomes the conversation's verified customer.
+    verified = name in IDENTITY_TOOLS and isinstance(result, dict) and result.get("customer_id")
+    customer = verified_customer(result) if verified else None
     return ToolMessage(_content(result), name=name, tool_call_id=call_id), customer
 
 
