@@ -271,11 +271,15 @@ _retrievers: dict[tuple[str, str, str], Retriever] = {}
 _retrievers_lock = threading.Lock()
 
 
+def _retriever_key(settings: Settings, shop_id: str | None) -> tuple[str, str, str]:
+    """Where a shop's retriever is kept: one per index location, shop and embedding provider."""
+    return (settings.chroma_url or str(settings.chroma_path), shop_id or settings.shop_id, settings.embedding_provider)
+
+
 def built_retriever(settings: Settings, shop_id: str | None = None) -> Retriever | None:
     """The shop's retriever if this process has built it already; never builds one (that reads the index)."""
-    location = settings.chroma_url or str(settings.chroma_path)
     with _retrievers_lock:
-        return _retrievers.get((location, shop_id or settings.shop_id, settings.embedding_provider))
+        return _retrievers.get(_retriever_key(settings, shop_id))
 
 
 def get_retriever(settings: Settings, shop_id: str | None = None) -> Retriever:
@@ -283,8 +287,7 @@ def get_retriever(settings: Settings, shop_id: str | None = None) -> Retriever:
     from knowledge.ingest import embedder_for, index_knowledge
 
     shop = shop_id or settings.shop_id
-    location = settings.chroma_url or str(settings.chroma_path)
-    key = (location, shop, settings.embedding_provider)
+    key = _retriever_key(settings, shop)
     with _retrievers_lock:
         retriever = _retrievers.get(key)
         if retriever is not None:
