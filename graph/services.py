@@ -33,7 +33,7 @@ class Services:
     def data_is_local(self) -> bool:
         """The shop's database is a SQLite file and embeddings are computed here: nothing a read of the shop's data
         or knowledge waits for is across a network."""
-        return self.settings.shop_database_url.startswith("sqlite") and self.settings.embedding_provider == "minilm"
+        return self.db_url.startswith("sqlite") and self.settings.embedding_provider == "minilm"
 
     def knowledge_in_memory(self) -> bool:
         from knowledge.retriever import built_retriever

@@ -281,7 +281,7 @@ def active_intent(state: SupportState) -> str:
     in_hand = state.dialogue.get("slots", {}).get("order_id")
     if understood in ABOUT_THE_ORDER_IN_HAND and in_hand and points_at_their_order(last_text(state)):
         return ABOUT_THE_ORDER_IN_HAND[understood]
-    if understood in ORDER_LIST_READINGS and wants_their_orders(state):
+    if asks_for_the_list(state, understood):
         return "order_status"
     return understood
 
@@ -289,6 +289,11 @@ def active_intent(state: SupportState) -> str:
 def wants_their_orders(state: SupportState) -> bool:
     """The customer asks for the list of their orders ("list my recent orders"), not about the order in hand."""
     return asks_for_their_orders(last_text(state), state.understanding.get("entities", {}).get("order_ids"))
+
+
+def asks_for_the_list(state: SupportState, understood: str) -> bool:
+    """A request for the list of their orders ("show me my orders"), however the intent model read it."""
+    return understood in ORDER_LIST_READINGS and wants_their_orders(state)
 
 
 def general_question(state: SupportState, intent: str) -> bool:

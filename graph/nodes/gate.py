@@ -9,12 +9,11 @@ from langgraph.runtime import Runtime
 
 from graph.context import Context
 from graph.llm.dialogue import (
-    ORDER_LIST_READINGS,
     PERSONAL_INTENTS,
     active_intent,
+    asks_for_the_list,
     general_question,
     is_continuation,
-    wants_their_orders,
 )
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation
 from graph.nlu.schema import PRODUCT_INTENTS
@@ -52,11 +51,6 @@ def conversation_facts(state: SupportState, services: Services) -> ConversationF
         business_hours_open=team.is_open(now),
         next_open=next_open.strftime("%A at %H:%M (%Z)") if next_open else None,
     )
-
-
-def asks_for_the_list(state: SupportState, intent: str) -> bool:
-    """A request for the list of their orders ("show me my orders"), however unsure the intent model was."""
-    return intent in ORDER_LIST_READINGS and wants_their_orders(state)
 
 
 async def names_a_product(state: SupportState, intent: str, services: Services) -> bool:
