@@ -13,12 +13,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from evals.taubench import Replayer, load_tasks  # noqa: E402
+from shop.taubench import DATASET_DIR  # noqa: E402
 
-DEFAULT_DATASET = ROOT.parent / "shared" / "datasets" / "taubench-retail"
 
 
 def main(argv: list[str]) -> int:
-    dataset_dir = Path(argv[0]) if argv else DEFAULT_DATASET
+    dataset_dir = Path(argv[0]) if argv else DATASET_DIR
     started = time.perf_counter()
     matched = total = 0
     with Replayer(dataset_dir) as replayer:

@@ -18,11 +18,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from shop.seed import seed_demo, seeding_time
-from shop.taubench import export_taubench, import_taubench
-from shopdesk.settings import PROJECT_ROOT, get_settings
+from shop.taubench import DATASET_DIR, export_taubench, import_taubench
+from shopdesk.settings import get_settings
 
-# The repository sits beside the shared folder that holds the datasets.
-DEFAULT_DATASET = PROJECT_ROOT.parent / "shared" / "datasets" / "taubench-retail"
 
 
 @contextmanager
@@ -89,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed.set_defaults(run=_seed)
 
     imp = commands.add_parser("import-taubench", help="load the taubench retail shop into an empty database")
-    imp.add_argument("--dataset", default=str(DEFAULT_DATASET), help="folder with users/orders/products.json")
+    imp.add_argument("--dataset", default=str(DATASET_DIR), help="folder with users/orders/products.json")
     imp.add_argument("--db", default=default_db, help=f"database URL (default {default_db})")
     imp.set_defaults(run=_import)
 

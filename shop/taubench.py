@@ -40,6 +40,9 @@ from shop.models import (
 
 Progress = Callable[[str, int, int], None]
 
+# The tau-bench retail shop and its tasks ship with the project (MIT; see its README for where it comes from).
+DATASET_DIR = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "taubench-retail"
+
 # tau-bench's tools write "pending (item modified)"; its policy text misspells it. Accept all, write the tools' form.
 _STATUS_IN: dict[str, OrderStatus] = {status.value: status for status in OrderStatus} | {
     "pending (item modified)": OrderStatus.pending_items_modified,

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from shopdesk.bootstrap import ensure_ready, say
-from shopdesk.settings import PROJECT_ROOT, get_settings
+from shopdesk.settings import get_settings
 
 
 def print_samples(db_url: str) -> None:
@@ -40,14 +40,15 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("setup", help="seed the demo shop and index knowledge, then exit")
     commands.add_parser("samples", help="print demo customers and orders to try in the chat")
     importer = commands.add_parser("import-taubench", help="load the tau-bench retail shop into the database")
-    importer.add_argument("--dataset", type=Path, default=PROJECT_ROOT.parent / "shared/datasets/taubench-retail")
+    importer.add_argument("--dataset", type=Path, help="its folder (default: the copy that ships in evals/datasets)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
 
     settings = get_settings()
     if args.command == "import-taubench":
-        from shop.taubench import import_taubench
+        from shop.taubench import DATASET_DIR, import_taubench
 
+        args.dataset = args.dataset or DATASET_DIR
         say(f"Importing {args.dataset} into {settings.shop_database_url}")
         say(str(import_taubench(args.dataset, settings.shop_database_url)))
         return 0

@@ -19,13 +19,11 @@ from sqlalchemy import select
 from shop.db import engine_for
 from shop.models import Base
 from shop.seed import seed_demo
-from shop.taubench import import_taubench
+from shop.taubench import DATASET_DIR, import_taubench
 from shopdesk.settings import Settings
 from tests.support.app import CLOCK, copy_shop, reset_app_caches, use_app_settings
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-# The repository sits beside shared/, which holds the datasets.
-DATASET_DIR = REPO_ROOT.parent / "shared" / "datasets" / "taubench-retail"
 # PostgreSQL runs on this machine with trust auth; override for a CI service container.
 PG_ADMIN_URL = os.environ.get("SHOPDESK_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -46,7 +44,7 @@ def dump_tables(db_url: str) -> TableDump:
 @pytest.fixture(scope="session")
 def dataset_dir() -> Path:
     if not (DATASET_DIR / "orders.json").is_file():
-        pytest.fail(f"taubench-retail dataset not found at {DATASET_DIR} (the repo should sit beside shared/)")
+        pytest.fail(f"taubench-retail dataset not found at {DATASET_DIR} (it ships in the repository)")
     return DATASET_DIR
 
 
