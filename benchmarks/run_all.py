@@ -11,6 +11,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BENCHMARKS = [
     ("understanding (intent, escalation, latency)", [str(HERE / "nlu_bench.py")]),
+    ("MiniLM variants (int8 against float32: intents, batch independence, CPU)", [str(HERE / "embedding_variants.py")]),
     ("retrieval quality (recall@k, MRR)", ["-m", "evals.retrieval_eval"]),
     ("knowledge (ingestion, re-index, query latency)", [str(HERE / "knowledge_bench.py")]),
     ("tau-bench replay (gold actions through the tools)", [str(HERE / "taubench_replay.py")]),
