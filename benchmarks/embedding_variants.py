@@ -76,7 +76,7 @@ def main() -> int:
         for label, model in variants.items():
             analyser = LocalUnderstanding(embedder=_Variant(label, model))
             report = evaluate(analyser, cases)
-            intents = [outcome.understanding.intent for outcome in report.outcomes]
+            intents: list[str] = [outcome.understanding.intent for outcome in report.outcomes]
             reference_intents = reference_intents or intents
             agreement = sum(a == b for a, b in zip(intents, reference_intents, strict=True)) / len(intents)
             alone = np.stack([model([text])[0] for text in messages])
