@@ -16,8 +16,8 @@ import pytest
 from langchain_core.messages import HumanMessage
 
 from evals.__main__ import main
-from evals.simulation.folder import RunFolder
-from evals.simulation.play import conversation
+from evals.simulation.folder import RunFolder, RunState
+from evals.simulation.play import MAX_MESSAGES, conversation, ending, is_stuck, refusal
 from evals.simulation.scoring import match_writes, missing_outputs
 from evals.simulation.shop import Cache, load_task, taubench_profile
 from evals.simulation.summary import find_runs, summarise
@@ -214,6 +214,28 @@ def test_a_model_plays_the_customer_from_the_instruction(
         ("assistant", customer[1]),
         ("user", bot[1]),
     ]
+
+
+def test_how_a_run_ends_handoff_and_limit_are_facts_goal_and_stuck_the_players_word() -> None:
+    state = RunState(task=0, split="dev", user_id="u", thread_id="t", engine="local", player="p")
+    for number in range(MAX_MESSAGES - 1):
+        state.transcript += [{"role": "customer", "text": f"try {number}"}, {"role": "bot", "text": f"answer {number}"}]
+    assert refusal(state) is None and not is_stuck(state)
+    assert (ending(state, "goal"), ending(state, "stuck")) == ("goal", "stuck")
+    # The same answer three times in a row is stuck; twice is not.
+    state.transcript[-3]["text"] = state.transcript[-1]["text"]
+    assert not is_stuck(state)
+    state.transcript += [
+        {"role": "customer", "text": "last try"},
+        {"role": "bot", "text": state.transcript[-1]["text"]},
+    ]
+    assert is_stuck(state)
+    # The 25th message was the last one.
+    assert "limit" in str(refusal(state)) and ending(state, "goal") == "limit" and ending(state, "stuck") == "stuck"
+    state.handoff = {"kind": "handoff", "reasons": ["human_requested"], "after_messages": 3}
+    assert "person" in str(refusal(state)) and ending(state, "stuck") == "handoff"
+    state.ended = "handoff"
+    assert "has ended" in str(refusal(state))
 
 
 def test_writes_match_the_gold_as_sets_and_outputs_as_tau_bench_reads_them() -> None:
