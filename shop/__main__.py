@@ -22,7 +22,6 @@ from shop.taubench import DATASET_DIR, export_taubench, import_taubench
 from shopdesk.settings import get_settings
 
 
-
 @contextmanager
 def _progress_bars() -> Iterator[Callable[[str, int, int], None]]:
     """A progress callback with one tqdm bar per stage (catalog, customers, orders...); stages run one after another."""
