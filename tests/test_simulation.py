@@ -18,7 +18,7 @@ from langchain_core.messages import HumanMessage
 from evals.__main__ import main
 from evals.simulation.folder import RunFolder, RunState
 from evals.simulation.play import MAX_MESSAGES, conversation, ending, is_stuck, refusal
-from evals.simulation.scoring import match_writes, missing_outputs
+from evals.simulation.scoring import match_writes, missing_outputs, shop_writes
 from evals.simulation.shop import Cache, load_task, taubench_profile
 from evals.simulation.summary import find_runs, summarise
 from evals.simulation.user import GREETING, STOP
@@ -26,7 +26,7 @@ from evals.taubench import TaubenchAdapter
 from shopdesk.profile import load_profile
 from tests.support.app import reset_app_caches
 from tests.support.openai_stub import OpenAIStub
-from tools.base import ToolContext
+from tools.base import ToolContext, run_write
 from tools.registry import WRITE_ACTIONS
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -265,6 +265,31 @@ def test_writes_match_the_gold_as_sets_and_outputs_as_tau_bench_reads_them() -> 
     assert [w["in_gold"] for w in writes] == [True, False]
     assert missing_outputs(task, ["The total is $1,093.34.", "Only cobalt is left"]) == []
     assert missing_outputs(task, ["The total is $1,093.34."]) == ["Cobalt"]
+
+
+def test_a_write_made_for_the_verified_customer_is_matched_with_the_gold_that_names_them(
+    taubench_db_url: str, tmp_path: Path
+) -> None:
+    from tests.support.app import copy_shop
+
+    url = copy_shop(taubench_db_url, tmp_path)
+    ctx = ToolContext(db_url=url, profile=taubench_profile(), conversation_id="c", customer_id="olivia_ito_3591")
+    address = {
+        "address1": "1 Main St",
+        "address2": "",
+        "city": "Denver",
+        "state": "CO",
+        "country": "USA",
+        "zip": "80218",
+    }
+    # As the bot calls it: no customer named, the verified one is meant.
+    run_write(WRITE_ACTIONS["modify_default_address"], ctx, address, "c:1")
+    task = {"actions": [{"name": "modify_user_address", "kwargs": {"user_id": "olivia_ito_3591", **address}}]}
+    writes, not_made = match_writes(shop_writes(url), task)
+    assert [(w["action"], w["args"]["customer_id"], w["in_gold"]) for w in writes] == [
+        ("modify_default_address", "olivia_ito_3591", True)
+    ]
+    assert not_made == 0
 
 
 def test_the_taubench_profile_mirrors_the_benchmark_policy(taubench_db_url: str, tmp_path: Path) -> None:

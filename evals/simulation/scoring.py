@@ -37,13 +37,18 @@ def gold_state(task: JSONDict, index: int, cache: Cache, profile: ShopProfile) -
 
 def shop_writes(db_url: str) -> list[JSONDict]:
     """Every write applied to the shop, in order, from its audit log (a person's rejection changes nothing: out)."""
+    writes = []
     with session_factory(db_url)() as session:
-        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
-        return [
-            {"action": entry.action, "args": dict(entry.details or {}), "actor": entry.actor}
-            for entry in entries
-            if ":" not in entry.action
-        ]
+        for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+            if ":" in entry.action:
+                continue
+            args = dict(entry.details or {})
+            if entry.entity == "customer":
+                # Our tools change the verified customer without being told who that is (the benchmark's tool takes
+                # a user id); the audit names whom the write changed.
+                args.setdefault("customer_id", entry.entity_id)
+            writes.append({"action": entry.action, "args": args, "actor": entry.actor})
+    return writes
 
 
 def _canonical(value: Any, key: str, args: JSONDict) -> Any:
