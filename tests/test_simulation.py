@@ -282,8 +282,8 @@ def test_a_write_made_for_the_verified_customer_is_matched_with_the_gold_that_na
         "country": "USA",
         "zip": "80218",
     }
-    # As the bot calls it: no customer named, the verified one is meant.
-    run_write(WRITE_ACTIONS["modify_default_address"], ctx, address, "c:1")
+    # As the bot may call it: no customer named (the verified one is meant), no second address line.
+    run_write(WRITE_ACTIONS["modify_default_address"], ctx, {k: v for k, v in address.items() if v}, "c:1")
     task = {"actions": [{"name": "modify_user_address", "kwargs": {"user_id": "olivia_ito_3591", **address}}]}
     writes, not_made = match_writes(shop_writes(url), task)
     assert [(w["action"], w["args"]["customer_id"], w["in_gold"]) for w in writes] == [
