@@ -9,10 +9,21 @@ langgraph.json sets).
 
 from __future__ import annotations
 
+import logging
+
+from sqlalchemy.exc import SQLAlchemyError
+
 from graph.builder import builder
 from shopdesk.bootstrap import ensure_shop
 from shopdesk.settings import get_settings
 
-ensure_shop(get_settings())
+log = logging.getLogger(__name__)
+
+try:
+    ensure_shop(get_settings())
+except (SQLAlchemyError, OSError):
+    # A shop database that is down (or a folder that cannot be written) must not keep Studio from serving the
+    # graph: its tools then fail the way they do in production, with a graceful reply and a handoff.
+    log.warning("could not check or seed the shop database; serving the graph anyway", exc_info=True)
 
 graph = builder.compile(name="ShopDesk support")
