@@ -1,7 +1,7 @@
 """The support graph, wired. No logic here: nodes live in graph.nodes, decisions in graph.routing.
 
-`graph` is compiled without a checkpointer for `langgraph dev` / Studio (which brings its own); the application
-compiles `builder` with a persistent checkpointer (see shopdesk.runtime).
+The application compiles `builder` with a persistent checkpointer (see shopdesk.runtime); `langgraph dev` and
+Studio serve graph.studio's, compiled without one (the server brings its own).
 """
 
 from __future__ import annotations
@@ -62,5 +62,3 @@ builder.add_conditional_edges("rewrite", Decision(routing.after_rewrite), ["crit
 builder.add_edge("respond", END)
 builder.add_edge("escalate", "handoff")
 builder.add_conditional_edges("handoff", Decision(routing.after_handoff), ["handoff", END])
-
-graph = builder.compile(name="ShopDesk support")

@@ -12,6 +12,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request, status
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi_offline import FastAPIOffline
 from langchain_core.messages import HumanMessage
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -19,6 +20,7 @@ from server.balance import ShedWhenBusier, WorkerLoads, attached, publish_busyne
 from server.config import ServerSettings, get_server_settings
 from server.desk import Desk, DeskError
 from server.heap import settle_after_warm_up
+from server.openapi import DESCRIPTION, require_every_credential
 from server.registry import Registry
 from server.routers import agents, storefront
 from server.turnlock import TurnLocks
@@ -134,12 +136,16 @@ def create_app(
                 await webhooks.aclose()
                 locks.close()
 
-    app = FastAPI(
+    # FastAPI's own /docs and /redoc load Swagger UI and ReDoc from a CDN: a blank page offline. fastapi-offline
+    # serves the same pages with the assets from its package (under /static-offline-docs).
+    app = FastAPIOffline(
         title="ShopDesk API",
         summary="Storefront chat and agent desk for the ShopDesk hybrid AI + human support agent.",
+        description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
     )
+    require_every_credential(app)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=server_settings.cors_origins,
@@ -162,7 +168,7 @@ def create_app(
     async def home() -> RedirectResponse:
         return RedirectResponse("/docs")
 
-    @app.get("/health", tags=["meta"])
+    @app.get("/health", tags=["meta"], openapi_extra={"security": []})  # public: probes send no credentials
     async def health() -> dict[str, str | int]:
         # The worker that answered: with several worker processes, tells a probe which ones are up.
         return {"status": "ok", "worker": os.getpid()}

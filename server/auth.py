@@ -21,8 +21,38 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from server.config import AgentAccount, ServerSettings
 from server.deps import ServerSettingsDep
 
-_shop_key = APIKeyHeader(name="X-Shop-Key", auto_error=False, description="The shop's storefront API key.")
-_bearer = HTTPBearer(auto_error=False)
+TOKEN_FORMAT = """\
+Customer and conversation tokens are `<body>.<mac>`: `body` is the payload as compact JSON (sorted keys), base64url
+without padding; `mac` is the HMAC-SHA256 of `body` (the base64url text) keyed with `SHOPDESK_CUSTOMER_TOKEN_SECRET`,
+base64url without padding.
+
+- A **customer token** is signed by the shop's backend for its logged-in customer and sent once, as
+  `customer_token` when a conversation is opened; the bot then treats the customer as verified. Payload:
+  `{"kind": "customer", "shop": "<shop id>", "sub": "<customer id>", "exp": <unix time>}`. Mint one with
+  `python -m server customer-token <customer id> [--shop demo] [--ttl 3600]`.
+- A **conversation token** is returned by `POST /v1/conversations` and opens that conversation only. Payload:
+  `{"kind": "conversation", "shop": "<shop id>", "cid": "<conversation id>"}`.
+- An **agent token** is an opaque bearer token configured per person in `SHOPDESK_AGENT_TOKENS`, with a role
+  (`agent` or `supervisor`).
+"""
+
+# Three credentials, three schemes: the docs then say which one each route wants (both tokens are bearer tokens).
+_shop_key = APIKeyHeader(
+    name="X-Shop-Key",
+    scheme_name="ShopKey",
+    auto_error=False,
+    description="The shop's storefront API key (SHOPDESK_STOREFRONT_KEYS), sent by the chat widget on every call.",
+)
+_conversation_bearer = HTTPBearer(
+    scheme_name="ConversationToken",
+    auto_error=False,
+    description="The conversation token returned when the conversation was opened; it opens that one only.",
+)
+_agent_bearer = HTTPBearer(
+    scheme_name="AgentToken",
+    auto_error=False,
+    description="A person's token (SHOPDESK_AGENT_TOKENS); deciding approvals needs a supervisor's.",
+)
 
 
 class TokenError(ValueError):
@@ -95,7 +125,8 @@ async def _shop_of_key(settings: ServerSettingsDep, key: Annotated[str | None, D
 
 
 ShopDep = Annotated[str, Depends(_shop_of_key)]
-BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+ConversationBearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_conversation_bearer)]
+AgentBearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_agent_bearer)]
 
 
 @dataclass(frozen=True)
@@ -107,7 +138,7 @@ class ConversationAccess:
 async def _conversation_access(
     settings: ServerSettingsDep,
     shop_id: ShopDep,
-    credentials: BearerDep,
+    credentials: ConversationBearerDep,
     conversation_id: Annotated[str, Path(max_length=64)],
 ) -> ConversationAccess:
     if credentials is None:
@@ -124,7 +155,7 @@ async def _conversation_access(
 ConversationDep = Annotated[ConversationAccess, Depends(_conversation_access)]
 
 
-async def _agent(settings: ServerSettingsDep, credentials: BearerDep) -> AgentAccount:
+async def _agent(settings: ServerSettingsDep, credentials: AgentBearerDep) -> AgentAccount:
     if credentials is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing agent token (Authorization: Bearer ...)")
     token = credentials.credentials

@@ -168,7 +168,9 @@ class Desk:
 
         The write (and the read-back) run on a worker thread: a SQLite commit waits for the disk (an fsync,
         milliseconds), which on the event loop would stall every other conversation."""
-        pending = str(request.get("type")) if request else None
+        # A handoff a person has answered waits for the customer: nobody owes anything, it leaves the queue.
+        owed = request is not None and not (request.get("type") == "handoff" and request.get("answered"))
+        pending = str(request.get("type")) if request and owed else None
         values: dict[str, Any] = {"status": status, "pending": pending, **extra}
         if request and pending == "handoff":
             values |= {

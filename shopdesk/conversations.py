@@ -99,8 +99,9 @@ class Conversations:
         return await self._turn(thread_id, before)
 
     async def reopen_handoff(self, thread_id: str, context: Context) -> None:
-        """After a person's reply the run ends; their next action (another reply, a hand-back) pauses it at the
-        handoff node again first, so every human action goes through the graph and is audited the same way."""
+        """After a forward the run ends (so does a reply in a conversation checkpointed before replies paused at
+        the handoff again); a person's next action pauses it at the handoff node again first, so every human action
+        goes through the graph and is audited the same way."""
         if await self.pending_interrupt(thread_id) is not None:
             return
         status = (await self.values(thread_id)).get("status")

@@ -51,6 +51,14 @@ class Settings(BaseSettings):
     openai_embedding_model: str = Field("text-embedding-3-small")
     chroma_url: str | None = Field(None, description="Chroma server URL (client-server mode); default on-disk.")
 
+    offload_blocking: bool = Field(
+        False,
+        description="Run every blocking read (SQLite, the knowledge index) on a worker thread, even when the shop's "
+        "data is on this machine. langgraph.json sets it: `langgraph dev` forbids blocking calls on its event loop "
+        "(blockbuster), and a LangGraph server shares that loop with every other run. The embedded server leaves "
+        "it off, where local reads are faster on the loop (graph.services.Services.run_blocking).",
+    )
+
     demo_seed: int = Field(7, description="Random seed of the generated demo shop (same seed, same shop).")
     clock: datetime | None = Field(
         None,

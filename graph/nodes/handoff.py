@@ -83,8 +83,14 @@ def summarise(state: SupportState) -> str:
     )
 
 
+def answered(lines: list[dict[str, str]]) -> bool:
+    """A person spoke last: the case waits for the customer now, though the person may still act on it."""
+    return bool(lines) and lines[-1]["role"] == "agent"
+
+
 def handoff_packet(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     escalation = state.escalation or {}
+    lines = transcript(state)
     return {
         "type": "handoff",
         "conversation_id": thread_id_of(runtime),
@@ -99,7 +105,9 @@ def handoff_packet(state: SupportState, runtime: Runtime[Context]) -> dict[str, 
         "pending_action": state.pending_action,
         "suggested_reply": suggested_reply(state),
         "notes": state.notes,
-        "transcript": transcript(state),
+        "transcript": lines,
+        # False: a person owes the customer an answer (the case is in the queue); True: a person has answered.
+        "answered": answered(lines),
     }
 
 
@@ -155,8 +163,11 @@ async def handoff(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     example = learning_example(state, runtime, example_kind(state, action, command), agent, dict(command))
     await asyncio.to_thread(record, services.db_url, example)
     if action == "reply":
+        # The person keeps the conversation: the graph pauses here again (an answered handoff), so their next
+        # action, another reply, a note, a hand-back or resolve, is a resume like the first one, in Studio too.
+        # The customer's next message starts a new run, which the gate brings back here.
         reply = AIMessage(str(command.get("text", "")), additional_kwargs={"author": f"agent:{agent}"})
-        return {"messages": [reply], "status": Status.human, "route": "end"}
+        return {"messages": [reply], "status": Status.human, "route": Route.handoff}
     if action == "note":
         return {"notes": [{"by": agent, "text": str(command.get("text", "")), "at": _now()}], "route": Route.handoff}
     if action == "tool":

@@ -10,12 +10,25 @@ from fastapi.sse import EventSourceResponse
 
 from server.auth import ConversationDep, ShopDep, conversation_token, verified_customer
 from server.deps import DeskDep, ServerSettingsDep
+from server.openapi import SSE_EVENTS, errors
 from server.schemas import ConversationCreated, ConversationStart, MessageIn, PublicConversation, TurnOut
 
-router = APIRouter(prefix="/v1/conversations", tags=["storefront"])
+# Every storefront call needs the shop's key: a missing or unknown one is a 401 on every route.
+router = APIRouter(prefix="/v1/conversations", tags=["storefront"], responses=errors(401))
+STREAMED = {
+    "description": "The turn: its replies and the conversation's status as JSON (`TurnOut`), or with "
+    "`?stream=true` as server-sent events.\n\n" + SSE_EVENTS,
+    "content": {
+        "text/event-stream": {
+            "schema": {"type": "string"},
+            "example": 'event: status\ndata: {"stage": "received"}\n\nevent: reply\ndata: {"conversation_id": '
+            '"conv_...", "status": "bot", "replies": [...], "waiting_for_person": false}\n\n',
+        }
+    },
+}
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=errors(413))
 async def start_conversation(
     shop_id: ShopDep, desk: DeskDep, settings: ServerSettingsDep, body: ConversationStart | None = None
 ) -> ConversationCreated:
@@ -34,7 +47,7 @@ async def start_conversation(
 @router.post(
     "/{conversation_id}/messages",
     response_model=TurnOut,
-    responses={200: {"content": {"text/event-stream": {}}, "description": "JSON, or SSE with ?stream=true"}},
+    responses={200: STREAMED, **errors(403, 404, 413, 503)},
 )
 async def send_message(
     access: ConversationDep,
@@ -48,7 +61,7 @@ async def send_message(
     return await desk.send(access.conversation_id, body.text)
 
 
-@router.get("/{conversation_id}")
+@router.get("/{conversation_id}", responses=errors(403, 404))
 async def get_conversation(
     access: ConversationDep,
     desk: DeskDep,
