@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from server.balance import MIN_BUSY, ShedWhenBusier, WorkerLoads, publish_busyness
+from server.balance import ShedWhenBusier, WorkerLoads, publish_busyness
 
 
 @pytest.mark.parametrize(
