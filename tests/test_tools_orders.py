@@ -301,5 +301,9 @@ def test_writes_on_postgresql(pg_url: str) -> None:
     assert run_write(CANCEL_ORDER, ctx, args, "pg:1")["replayed"]
     assert balance(ctx, "gc_alice") == Decimal("150.00")
     assert count(pg_url, AuditEntry) == 1
+    # The same cancel confirmed again under another key (another conversation): told it is done, nothing changes.
+    again = run_write(CANCEL_ORDER, ctx, args, "pg:2")
+    assert again["already_done"] and "already done" in again["message"]
+    assert balance(ctx, "gc_alice") == Decimal("150.00") and count(pg_url, AuditEntry) == 1
     with pytest.raises(PolicyViolation):
-        run_write(CANCEL_ORDER, ctx, args, "pg:2")
+        run_write(CANCEL_ORDER, ctx, {"order_id": "#S1", "reason": "no longer needed"}, "pg:3")

@@ -41,7 +41,7 @@ from tools.access import (
     pick_units,
 )
 from tools.approvals import POLICY_EXCEPTION, REFUND_OVER_LIMIT, approval_reasons
-from tools.base import ActionPreview, PolicyViolation, ToolContext, WriteAction, plan_preview, shop_now
+from tools.base import ActionPreview, AlreadyDone, PolicyViolation, ToolContext, WriteAction, shop_now
 from tools.context import propose, safe_read
 from tools.item_changes import ItemChangePlan, describe_item_changes, plan_item_changes
 from tools.views import return_view
@@ -67,6 +67,24 @@ def _window_finding(ctx: ToolContext, order: Order, now: datetime) -> tuple[str,
     if arrived is not None and now - arrived > timedelta(days=window):
         return POLICY_EXCEPTION, f"delivered {arrived:%Y-%m-%d}, outside the {window}-day return window"
     return None
+
+
+def _check_not_requested(order: Order, kind: ReturnKind, args: dict[str, Any]) -> None:
+    """The same return or exchange, already requested (by another conversation or worker), is already done."""
+    status = OrderStatus.return_requested if kind is ReturnKind.return_ else OrderStatus.exchange_requested
+    if order.status is not status:
+        return
+    wanted = sorted(arg_list(args, "item_ids"))
+    new = sorted(str(v) for v in args.get("new_item_ids") or [])
+    for request in order.returns:
+        if request.kind is kind and sorted(request.variant_ids) == wanted and sorted(request.new_variant_ids) == new:
+            doing = "returned" if kind is ReturnKind.return_ else "exchanged"
+            raise AlreadyDone(
+                f"Order {order.id} is '{order.status.value}'; only a delivered order can be {doing}.",
+                action="return_items" if kind is ReturnKind.return_ else "exchange_items",
+                entity_id=order.id,
+                done=f"the {kind.value} of these items of order {order.id} is requested",
+            )
 
 
 def _require_delivered(order: Order, doing: str) -> None:
@@ -154,6 +172,7 @@ def _refund_method(ctx: ToolContext, session: Session, order: Order, method_id: 
 
 def _plan_return(ctx: ToolContext, args: dict[str, Any], session: Session) -> _ReturnPlan:
     order = load_own_order(ctx, session, arg_str(args, "order_id"), for_update=True)
+    _check_not_requested(order, ReturnKind.return_, args)
     _require_delivered(order, "returned")
     items = [order.items[i] for i in pick_units(order, arg_list(args, "item_ids"))]
     _require_returnable(ctx, session, items)
@@ -187,8 +206,7 @@ def _render_return(ctx: ToolContext, args: dict[str, Any], plan: _ReturnPlan) ->
     )
 
 
-def _apply_return(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, Any]:
-    plan = _plan_return(ctx, args, session)
+def _write_return(ctx: ToolContext, args: dict[str, Any], session: Session, plan: _ReturnPlan) -> dict[str, Any]:
     request = Return(
         kind=ReturnKind.return_,
         variant_ids=[item.variant_id for item in plan.items],
@@ -218,7 +236,7 @@ def _apply_return(ctx: ToolContext, args: dict[str, Any], session: Session) -> d
     )
 
 
-RETURN_ITEMS = WriteAction("return_items", plan_preview(_plan_return, _render_return), _apply_return)
+RETURN_ITEMS = WriteAction("return_items", _plan_return, _render_return, _write_return)
 
 
 # ---------------------------------------------------------------------------------------------------- exchange
@@ -232,6 +250,7 @@ class _ExchangePlan:
 
 def _plan_exchange(ctx: ToolContext, args: dict[str, Any], session: Session) -> _ExchangePlan:
     order = load_own_order(ctx, session, arg_str(args, "order_id"), for_update=True)
+    _check_not_requested(order, ReturnKind.exchange, args)
     _require_delivered(order, "exchanged")
     change = plan_item_changes(ctx, args, session, order)
     _require_returnable(ctx, session, [item for item, _variant in change.changes])
@@ -261,8 +280,7 @@ def _render_exchange(ctx: ToolContext, args: dict[str, Any], plan: _ExchangePlan
     )
 
 
-def _apply_exchange(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, Any]:
-    plan = _plan_exchange(ctx, args, session)
+def _write_exchange(ctx: ToolContext, args: dict[str, Any], session: Session, plan: _ExchangePlan) -> dict[str, Any]:
     change = plan.change
     request = Return(
         kind=ReturnKind.exchange,
@@ -283,7 +301,7 @@ def _apply_exchange(ctx: ToolContext, args: dict[str, Any], session: Session) ->
     )
 
 
-EXCHANGE_ITEMS = WriteAction("exchange_items", plan_preview(_plan_exchange, _render_exchange), _apply_exchange)
+EXCHANGE_ITEMS = WriteAction("exchange_items", _plan_exchange, _render_exchange, _write_exchange)
 
 
 # ------------------------------------------------------------------------------------------ LangChain tool wrappers
@@ -342,4 +360,4 @@ def exchange_items_tool(
 
 RETURN_READ_TOOLS = [check_return_eligibility_tool, get_return_status_tool]
 RETURN_WRITE_TOOLS = [return_items_tool, exchange_items_tool]
-RETURN_WRITE_ACTIONS = [RETURN_ITEMS, EXCHANGE_ITEMS]
+RETURN_WRITE_ACTIONS: list[WriteAction[Any]] = [RETURN_ITEMS, EXCHANGE_ITEMS]

@@ -669,7 +669,8 @@ def _goodwill(plan: Plan, results: list[ToolResult], profile: ShopProfile | None
     limit = float(profile.refunds.goodwill_max_amount) if profile is not None else DEFAULT_GOODWILL
     amount = float(plan.slots.get("amount") or min(DEFAULT_GOODWILL, limit))
     reason = str(plan.slots.get("goodwill_reason") or "service issue")
-    plan.write = {"name": ISSUE_GOODWILL, "args": {"amount": amount, "reason": reason}}
+    args = {"order_id": order.get("order_id"), "amount": amount, "reason": reason}
+    plan.write = {"name": ISSUE_GOODWILL, "args": args}
     return plan
 
 
