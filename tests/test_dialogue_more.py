@@ -64,7 +64,7 @@ async def test_voucher_codes_are_checked_without_signing_in(app: Settings) -> No
 
 async def test_goodwill_credit_for_a_late_delivery_within_the_limit(app: Settings) -> None:
     db = app.shop_database_url
-    order = [o for o in orders_of_standard_customers(db, OrderStatus.delivered) if delivered_late(o)][0]
+    order = next(o for o in orders_of_standard_customers(db, OrderStatus.delivered) if delivered_late(o))
     context = Context(customer_id=order.customer_id)
     async with open_graph(app) as graph:
         chat = Conversations(graph)
