@@ -33,9 +33,12 @@ from shop.models import (
 from tools.access import (
     arg_list,
     arg_str,
+    check_named_items,
+    check_named_on_order,
     load_own_order,
     load_own_payment_method,
     money,
+    named_items,
     order_written,
     original_payment_method_id,
     pick_units,
@@ -157,6 +160,8 @@ class _ReturnPlan:
     method: PaymentMethod
     amount: Decimal
     findings: list[tuple[str, str]]
+    # Final-sale items of the order this return leaves out: the preview says so when the customer named no items.
+    kept: list[OrderItem]
 
 
 def _refund_method(ctx: ToolContext, session: Session, order: Order, method_id: str) -> PaymentMethod:
@@ -174,7 +179,10 @@ def _plan_return(ctx: ToolContext, args: dict[str, Any], session: Session) -> _R
     order = load_own_order(ctx, session, arg_str(args, "order_id"), for_update=True)
     _check_not_requested(order, ReturnKind.return_, args)
     _require_delivered(order, "returned")
+    named = named_items(args)
+    check_named_on_order(order, named)
     items = [order.items[i] for i in pick_units(order, arg_list(args, "item_ids"))]
+    check_named_items(order, items, named)
     _require_returnable(ctx, session, items)
     method = _refund_method(ctx, session, order, arg_str(args, "payment_method_id"))
     amount = money(sum((money(item.price) for item in items), Decimal(0)))
@@ -184,7 +192,15 @@ def _plan_return(ctx: ToolContext, args: dict[str, Any], session: Session) -> _R
     limit = ctx.profile.refunds.auto_approve_limit
     if amount > limit:
         findings.append((REFUND_OVER_LIMIT, f"refund {amount} is above {money(limit)}"))
-    return _ReturnPlan(order, items, method, amount, findings)
+    picked = {id(item) for item in items}
+    kept = [
+        item
+        for item in order.items
+        if id(item) not in picked
+        and (product := session.get(Product, item.product_id)) is not None
+        and is_final_sale(ctx, product)
+    ]
+    return _ReturnPlan(order, items, method, amount, findings, [] if named else kept)
 
 
 def _render_return(ctx: ToolContext, args: dict[str, Any], plan: _ReturnPlan) -> ActionPreview:
@@ -200,6 +216,7 @@ def _render_return(ctx: ToolContext, args: dict[str, Any], plan: _ReturnPlan) ->
         summary=f"Return {len(plan.items)} item(s) of order {plan.order.id} for a refund of {plan.amount}.",
         details=[f"Order: {plan.order.id}"]
         + [f"Return {item.name} {item.options} ({item.variant_id}): {money(item.price)}" for item in plan.items]
+        + [f"Not included: {item.name} is final sale and cannot be returned" for item in plan.kept]
         + [f"Refund {plan.amount} to {plan.method.label} ({timing})", "You will get an email on how to send it back."],
         needs_approval=bool(reasons),
         approval_reasons=reasons,
@@ -252,6 +269,7 @@ def _plan_exchange(ctx: ToolContext, args: dict[str, Any], session: Session) -> 
     order = load_own_order(ctx, session, arg_str(args, "order_id"), for_update=True)
     _check_not_requested(order, ReturnKind.exchange, args)
     _require_delivered(order, "exchanged")
+    check_named_on_order(order, named_items(args))
     change = plan_item_changes(ctx, args, session, order)
     _require_returnable(ctx, session, [item for item, _variant in change.changes])
     findings: list[tuple[str, str]] = []
@@ -308,6 +326,10 @@ EXCHANGE_ITEMS = WriteAction("exchange_items", _plan_exchange, _render_exchange,
 
 OrderId = Annotated[str, Field(description="The order id, such as '#W0000000' (with the leading '#').")]
 ItemIds = Annotated[list[str], Field(description="Item (variant) ids on the order; repeat an id for several units.")]
+NamedItems = Annotated[
+    tuple[str, ...],
+    Field(description="The items as the customer named them (e.g. ['socks']); the tool refuses ids that differ."),
+]
 
 
 @tool("check_return_eligibility")
@@ -332,12 +354,12 @@ def return_items_tool(
         Field(description="Where the refund goes: the original payment method or one of the customer's gift cards."),
     ],
     runtime: ToolRuntime,
+    named_items: NamedItems = (),
 ) -> dict[str, Any]:
     """Request a return of items of a delivered order, refunded to the original payment method or an existing gift
     card. The customer must confirm the order, the items and the refund method first."""
-    return propose(
-        RETURN_ITEMS, runtime, {"order_id": order_id, "item_ids": item_ids, "payment_method_id": payment_method_id}
-    )
+    args = {"order_id": order_id, "item_ids": item_ids, "payment_method_id": payment_method_id}
+    return propose(RETURN_ITEMS, runtime, args | {"named_items": list(named_items)})
 
 
 @tool("exchange_items")
