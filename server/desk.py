@@ -32,7 +32,7 @@ from server.schemas import (
     Reply,
     TurnOut,
 )
-from server.turnlock import TurnLocks
+from server.turnlock import ConversationLocks
 from server.webhooks import Webhooks
 from shop.db import session_factory
 from shop.models import Customer
@@ -114,7 +114,7 @@ class Desk:
         settings: ServerSettings,
         db_url: str,
         webhooks: Webhooks,
-        locks: TurnLocks,
+        locks: ConversationLocks,
     ) -> None:
         self.conversations = conversations
         self.registry = registry
