@@ -8,6 +8,7 @@ every other conversation must be told that it is already done (never an error, n
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import threading
 import time
@@ -17,8 +18,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from langchain_core.messages import AIMessage, HumanMessage
 from sqlalchemy import func, select
 
+from graph.context import Context
 from shop.db import engine_for, session_factory, session_scope
 from shop.models import (
     Address,
@@ -34,6 +37,11 @@ from shop.models import (
     TransactionKind,
     Voucher,
 )
+from shopdesk.conversations import Conversations
+from shopdesk.profile import load_profile
+from shopdesk.runtime import open_graph
+from shopdesk.settings import Settings
+from tests.support.app import pending_order
 from tests.test_tools_small_shop import _order, build_small_shop, demo_profile
 from tools.base import ToolContext, ToolError, run_write
 from tools.registry import WRITE_ACTIONS
@@ -206,3 +214,37 @@ def test_thirty_races_on_sqlite_write_once(tmp_path: Path) -> None:
 def test_thirty_races_on_postgresql_write_once(pg_url: str) -> None:
     figures = run_races(pg_url)
     assert figures == {"races": 30, "confirmations": 103, "applied": 30, "already_done": 73, "duplicates": 0}
+
+
+async def test_three_conversations_say_yes_to_the_same_cancel_at_once(app: Settings) -> None:
+    """The same race through the graph: three tabs hold the same previewed cancel and the customer says "yes" in all
+    of them at once. One cancels; the other two answer that it was already done, in words."""
+    order = pending_order(app.shop_database_url)
+    args = {"order_id": order.id, "reason": "no longer needed"}
+    context = Context(customer_id=order.customer_id)
+    ctx = ToolContext(app.shop_database_url, load_profile("demo", app.profiles_dir), "tab", order.customer_id)
+    preview = WRITE_ACTIONS["cancel_order"].preview(ctx, args)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        for tab in range(3):
+            pending = {"call_id": f"call-{tab}", "name": "cancel_order", "args": args, "preview": preview.as_dict()}
+            await graph.aupdate_state(
+                chat.config(f"tab-{tab}"),
+                {
+                    "messages": [HumanMessage("cancel it"), AIMessage(f"{preview.summary} Shall I go ahead?")],
+                    "customer": {"id": order.customer_id, "name": "", "email": "", "tier": "standard"},
+                    "pending_action": pending,
+                    "status": "awaiting_confirmation",
+                },
+                as_node="respond",
+            )
+        turns = await asyncio.gather(*(chat.send(f"tab-{tab}", "yes", context) for tab in range(3)))
+    told_done = [t for t in turns if "already done" in t.text]
+    assert len(told_done) == 2, [t.text for t in turns]
+    with session_scope(app.shop_database_url) as session:
+        cancelled = session.get(Order, order.id)
+        assert cancelled is not None and cancelled.status is OrderStatus.cancelled
+        refunds = [t for t in cancelled.transactions if t.kind is TransactionKind.refund]
+        assert sum((t.amount for t in refunds), Decimal(0)) == order.total
+        audited = session.scalars(select(AuditEntry).where(AuditEntry.action == "cancel_order")).all()
+        assert len(audited) == 1
