@@ -89,7 +89,7 @@ def test_customer_details_and_recent_orders(make_ctx: Make) -> None:  # noqa: F8
     assert details["customer_id"] == "alice"
     methods = {m["id"]: m for m in details["payment_methods"]}
     assert methods["gc_alice"]["balance"] == 50.0
-    assert set(details["orders"]) == {"#P1", "#P2", "#BIG", "#S1", "#D1", "#D2", "#DU", "#DT"}
+    assert set(details["orders"]) == {"#P1", "#P2", "#BIG", "#S1", "#D1", "#D2", "#DU", "#DT", "#DL"}
     recent = list_recent_orders(make_ctx(), limit=3)["orders"]
     assert len(recent) == 3
     assert [o["created_at"] for o in recent] == sorted((o["created_at"] for o in recent), reverse=True)
