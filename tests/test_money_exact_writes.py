@@ -105,7 +105,9 @@ async def test_a_final_sale_item_is_refused_never_swapped_for_another(app: Setti
     delivered_order_of(db, customer_id, "#W9990001", ["Compass Rose Drop Earrings", "Stormline 3L Rain Jacket"])
     async with open_graph(app) as graph:
         chat = Conversations(graph)
-        turn = await chat.send("earrings", "I want to return the earrings from order #W9990001", Context(customer_id=customer_id))
+        turn = await chat.send(
+            "earrings", "I want to return the earrings from order #W9990001", Context(customer_id=customer_id)
+        )
         assert "final sale" in turn.text, turn.text
         assert turn.status != "awaiting_confirmation" and "Rain Jacket" not in turn.text, turn.text
         after = await chat.send("earrings", "yes", Context(customer_id=customer_id))
