@@ -32,6 +32,9 @@ from tools.base import ToolContext, ToolError, WriteAction, run_write
 from tools.registry import WRITE_ACTIONS
 
 APPROVER = "taubench-replay"
+# Who asks for the writes: the benchmark's agent. The replay approves them as APPROVER, a different name, as the
+# approval matrix wants a person other than the requester.
+REQUESTER = "taubench-agent"
 JSONDict = dict[str, Any]
 
 # Benchmark write tool -> (our action, how its arguments map onto ours).
@@ -431,7 +434,7 @@ def replay_task(
     """Replay one task's gold actions on the database at ``url``; returns the result and the exported state."""
     started = time.perf_counter()
     users, orders_, products = base
-    ctx = ToolContext(db_url=url, profile=profile, conversation_id=f"taubench-{index}", actor=APPROVER)
+    ctx = ToolContext(db_url=url, profile=profile, conversation_id=f"taubench-{index}", actor=REQUESTER)
     adapter = TaubenchAdapter(ctx)
     refused: dict[int, str] = {}
     # Gold actions start after authentication: verify the task's customer the way the policy asks, by email.

@@ -23,7 +23,7 @@ from server.heap import settle_after_warm_up
 from server.openapi import DESCRIPTION, require_every_credential
 from server.registry import Registry
 from server.routers import agents, storefront
-from server.turnlock import TurnLocks
+from server.turnlock import turn_locks
 from server.webhooks import Webhooks
 from shopdesk.conversations import Conversations
 from shopdesk.runtime import open_graph
@@ -121,7 +121,9 @@ def create_app(
             registry = Registry(settings.shop_database_url)
             # Checkpoints are written when a turn ends, not after each step (see Conversations for the trade-off).
             conversations = Conversations(graph, durability="exit")
-            locks = TurnLocks(settings.data_dir / "locks")
+            # Per conversation, across workers: file locks on one machine, advisory locks when PostgreSQL holds the
+            # conversations (then any number of machines, no sticky routing).
+            locks = turn_locks(settings.checkpoint_url, settings.data_dir / "locks")
             app.state.desk = Desk(conversations, registry, server_settings, settings.shop_database_url, webhooks, locks)
             app.state.server_settings = server_settings
             if settle_heap:
@@ -134,7 +136,7 @@ def create_app(
                     publishing.cancel()
                 await app.state.desk.drain()
                 await webhooks.aclose()
-                locks.close()
+                await locks.aclose()
 
     # FastAPI's own /docs and /redoc load Swagger UI and ReDoc from a CDN: a blank page offline. fastapi-offline
     # serves the same pages with the assets from its package (under /static-offline-docs).

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi.sse import format_sse_event
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage
@@ -32,7 +32,7 @@ from server.schemas import (
     Reply,
     TurnOut,
 )
-from server.turnlock import TurnLocks
+from server.turnlock import ConversationLocks
 from server.webhooks import Webhooks
 from shop.db import session_factory
 from shop.models import Customer
@@ -40,6 +40,7 @@ from shopdesk.conversations import Conversations, Turn
 from tools.registry import READ_FUNCTIONS, WRITE_ACTIONS
 
 log = logging.getLogger(__name__)
+TurnT = TypeVar("TurnT", Turn, Turn | None)
 
 # Where a model writes text meant for the customer (the LLM engine answers from `act` after its tools, or drafts);
 # understanding and critique stream JSON and verdicts, which stay internal.
@@ -113,7 +114,7 @@ class Desk:
         settings: ServerSettings,
         db_url: str,
         webhooks: Webhooks,
-        locks: TurnLocks,
+        locks: ConversationLocks,
     ) -> None:
         self.conversations = conversations
         self.registry = registry
@@ -138,7 +139,7 @@ class Desk:
             raise NotFound(f"no conversation {conversation_id!r}")
         return entry
 
-    async def _run(self, turn: Awaitable[Turn]) -> Turn:
+    async def _run(self, turn: Awaitable[TurnT]) -> TurnT:
         # Nodes turn a failing dependency into a handoff themselves; anything that still escapes is a bug or an
         # outage, answered as 503 so a client knows to retry rather than treat it as its own mistake.
         try:
@@ -416,7 +417,9 @@ class Desk:
             entry = self._entry(conversation_id)
             self._check_claim(entry, agent)
             await self._handoff_request(entry)
-            value = {**command, "agent": agent.id}
+            # The role travels with the command: the tool run applies the approval matrix for it (server-side only;
+            # a customer never reaches this path).
+            value = {**command, "agent": agent.id, "role": agent.role}
             turn = await self._run(
                 self.conversations.resume(conversation_id, value, self._context(entry, f"agent:{agent.id}"))
             )
@@ -445,6 +448,8 @@ class Desk:
         async with self._locks.hold(conversation_id):
             entry = self._entry(conversation_id)
             request = await self.conversations.pending_interrupt(conversation_id)
+            if request is None and entry.pending == "approval":
+                return await self._finish_decided(entry, agent, decision)
             if request is None or request.get("type") != "approval":
                 raise Conflict(f"conversation is {entry.status!r}: no approval is pending")
             value = {**decision, "by": agent.id}
@@ -458,6 +463,35 @@ class Desk:
             replies=self._replies(turn.replies),
             pending=entry.pending,
             claimed_by=entry.claimed_by,
+        )
+
+    async def _finish_decided(self, entry: Entry, agent: AgentAccount, decision: dict[str, Any]) -> ActionResult:
+        """The case still shows an approval, but the graph holds none: the decision was taken and the process died
+        before the conversation caught up (after the write committed, say). Finish that run, bring the case up to
+        date, and tell this decision what really happened rather than answering 409 or pretending to reject."""
+        context = self._context(entry, f"agent:{agent.id}")
+        turn = await self._run(self.conversations.finish(entry.id, context))
+        values = await self.conversations.values(entry.id)
+        status = turn.status if turn is not None else str(values.get("status", Status.bot))
+        entry = await self._record(entry, status, await self.conversations.pending_interrupt(entry.id))
+        audit: list[dict[str, Any]] = list(values.get("audit") or [])
+        earlier: dict[str, Any] = next((a for a in reversed(audit) if a.get("type") == "approval"), {})
+        written = next((a for a in reversed(audit) if a.get("type") == "write"), None)
+        outcome = {
+            "already_decided": earlier.get("decision"),
+            "decided_by": earlier.get("by"),
+            "applied": written is not None,
+            "your_decision": decision.get("decision"),
+        }
+        if written is not None and decision.get("decision") == "reject":
+            outcome["note"] = "The write had already been applied before this rejection; it stands."
+        return ActionResult(
+            conversation_id=entry.id,
+            status=status,
+            replies=self._replies(turn.replies) if turn is not None else [],
+            pending=entry.pending,
+            claimed_by=entry.claimed_by,
+            result=outcome,
         )
 
 

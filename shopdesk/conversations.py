@@ -110,6 +110,19 @@ class Conversations:
             await self.graph.aupdate_state(config, {}, as_node="escalate")
             await self.graph.ainvoke(None, config, context=context)
 
+    async def finish(self, thread_id: str, context: Context | None = None) -> Turn | None:
+        """Finish a run that stopped between steps with nothing pending (a process that died after a person's decision
+        and before the write's step was checkpointed); None if there is nothing to finish.
+
+        The unfinished step runs again; a write in it is keyed by its proposing call, so it finds itself done in the
+        shop rather than writing twice, and the conversation reaches the state it would have had."""
+        snapshot = await self.graph.aget_state(self.config(thread_id))
+        if not snapshot.next or any(task.interrupts for task in snapshot.tasks):
+            return None
+        before = len(snapshot.values.get("messages", [])) if snapshot.values else 0
+        await self.graph.ainvoke(None, self.config(thread_id), context=context or Context())
+        return await self._turn(thread_id, before)
+
     async def pending_interrupt(self, thread_id: str) -> dict[str, Any] | None:
         snapshot = await self.graph.aget_state(self.config(thread_id))
         for task in snapshot.tasks:

@@ -38,11 +38,17 @@ class DiscountLimits(BaseModel):
     max_voucher_amount: Decimal = Decimal("20.00")
     voucher_validity_days: int = 90
     goodwill_reasons: list[str] = Field(default_factory=list)
+    # Fixed-amount credits one customer may get over goodwill_budget_days without a person's approval.
+    goodwill_budget_per_customer: Decimal = Decimal("50.00")
+    goodwill_budget_days: int = 365
 
 
 class Approvals(BaseModel):
     require_for: list[str] = Field(default_factory=list)
     order_modification_limit: Decimal = Decimal("500.00")
+    # Whether a supervisor's own tool run above a limit counts as approved (recorded as self-approved); False asks
+    # for a second supervisor. Agents never approve their own.
+    supervisor_self_approval: bool = True
 
 
 class EscalationSettings(BaseModel):

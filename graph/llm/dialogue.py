@@ -27,6 +27,7 @@ from graph.llm.addresses import looks_like_address, missing, parse_address
 from graph.llm.matching import (
     GOODWILL_CUE,
     goodwill_reason,
+    left_out,
     matching_items,
     matching_methods,
     matching_variants,
@@ -35,6 +36,7 @@ from graph.llm.matching import (
     original_payment_method,
     paid_methods,
     payment_mention,
+    units_named,
     voucher_code,
 )
 from graph.nlu.general import asks_for_their_orders, asks_in_general, points_at_their_order
@@ -121,6 +123,7 @@ FLOW_SLOTS = (
     "voucher_code",
     "amount",
     "goodwill_reason",
+    "for_customer",
 )
 DEFAULT_ADDRESS_CUE = re.compile(r"\b(default|account|profile|on\s+file|billing|i(?:'ve|\s+have)?\s+moved)\b", re.I)
 # Requests that name a late parcel and a voucher but want something else done.
@@ -430,7 +433,7 @@ def plan_next(state: SupportState, profile: ShopProfile | None = None) -> Plan:
         return plan
 
     if intent == CHANGE_DEFAULT_ADDRESS:
-        return _default_address(plan)
+        return _default_address(plan, last_text(state))
     if intent == "change_address":
         return _order_address(plan, results)
     if intent == CHANGE_ITEMS:
@@ -523,33 +526,51 @@ def _return(plan: Plan, results: list[ToolResult], state: SupportState) -> Plan:
     if not (details.ok and eligibility.ok) or not isinstance(eligibility.data, dict):
         return plan
     args = _return_args(details.data, eligibility.data, state)
-    if eligibility.data.get("eligible") and args["item_ids"]:
+    if eligibility.data.get("eligible") and (args["item_ids"] or args["named_items"]):
+        # Named items that are not on the order still go to the tool, whose refusal says so.
         plan.write = {"name": RETURN_ITEMS, "args": args}
     return plan
 
 
 def _return_args(order: dict[str, Any], eligibility: dict[str, Any], state: SupportState) -> dict[str, Any]:
-    """The returnable items the customer named (by product name), or all of them; refund to the original payment."""
+    """The items the customer named (by product name), or every returnable item when they named none; refund to the
+    original payment. A named item is never swapped for another: "return the earrings" passes the earrings (final
+    sale, so the tool refuses) and the words, and the tool refuses ids that do not match them."""
     final_sale = {i["item_id"] for i in eligibility.get("items", []) if i.get("final_sale")}
-    items = [i for i in order.get("items", []) if i.get("item_id") not in final_sale]
+    items = order.get("items", [])
     mentioned = [str(p).lower() for p in state.understanding.get("entities", {}).get("products", [])]
-    chosen = [i for i in items if any(m in str(i.get("name", "")).lower() for m in mentioned)] or items
+    named = [m for m in mentioned if m not in left_out(last_text(state), mentioned)]
+    chosen = units_named(items, named) if named else [i for i in items if i.get("item_id") not in final_sale]
     return {
         "order_id": order.get("order_id"),
         "item_ids": [i.get("item_id") for i in chosen],
         "payment_method_id": original_payment_method(order),
+        "named_items": named,
     }
 
 
 # --------------------------------------------------------------------------------------------- the change flows
 
 
-def _default_address(plan: Plan) -> Plan:
+# Whose account a request names: "the default address of jane@example.com", "for Jane Doe", "Jane Doe's address".
+_WHOSE = re.compile(
+    r"\b(?:of|for)\s+([\w.+-]+@[\w-]+\.[\w.-]+|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+)|\b([A-Z][a-z]+\s+[A-Z][a-z]+)'s\b"
+)
+
+
+def _default_address(plan: Plan, text: str) -> Plan:
+    # Someone named is passed on as named: the tool refuses anyone but the verified customer, and the speaker's own
+    # address is never changed in their stead.
+    if whose := _WHOSE.search(text):
+        plan.slots["for_customer"] = whose.group(1) or whose.group(2)
     address = plan.slots.get("address")
     if not address or missing(address):
         plan.awaiting = "address"
         return plan
-    plan.write = {"name": MODIFY_DEFAULT_ADDRESS, "args": {key: address.get(key, "") for key in ADDRESS_FIELDS}}
+    args = {key: address.get(key, "") for key in ADDRESS_FIELDS}
+    if plan.slots.get("for_customer"):
+        args["for_customer"] = plan.slots["for_customer"]
+    plan.write = {"name": MODIFY_DEFAULT_ADDRESS, "args": args}
     return plan
 
 
@@ -669,7 +690,8 @@ def _goodwill(plan: Plan, results: list[ToolResult], profile: ShopProfile | None
     limit = float(profile.refunds.goodwill_max_amount) if profile is not None else DEFAULT_GOODWILL
     amount = float(plan.slots.get("amount") or min(DEFAULT_GOODWILL, limit))
     reason = str(plan.slots.get("goodwill_reason") or "service issue")
-    plan.write = {"name": ISSUE_GOODWILL, "args": {"amount": amount, "reason": reason}}
+    args = {"order_id": order.get("order_id"), "amount": amount, "reason": reason}
+    plan.write = {"name": ISSUE_GOODWILL, "args": args}
     return plan
 
 

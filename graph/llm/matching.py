@@ -131,6 +131,19 @@ def matching_items(items: list[dict[str, Any]], mentions: list[str]) -> list[dic
     return chosen
 
 
+def units_named(items: list[dict[str, Any]], mentions: list[str]) -> list[dict[str, Any]]:
+    """Every unit on the order whose name shares a word with a mention ("socks" names both pairs of socks)."""
+    return [item for item in items if any(_words(m) & _words(str(item.get("name", ""))) for m in mentions)]
+
+
+_LEFT_OUT = r"\b(?:keep(?:ing)?|not|except|without|apart\s+from|but)\s+(?:the\s+|my\s+|for\s+)?"
+
+
+def left_out(text: str, mentions: list[str]) -> list[str]:
+    """The mentions the customer excludes: "return the socks, keep the jacket" leaves the jacket out."""
+    return [m for m in mentions if re.search(_LEFT_OUT + re.escape(m), text, re.IGNORECASE)]
+
+
 def _same(value: Any, wanted: Any) -> bool:
     """Whether an option value is what the customer asked for: "US 10" is size 10, "Glacier Blue" is blue."""
     have, want = str(value).strip().lower(), str(wanted).strip().lower()

@@ -196,16 +196,21 @@ async def handoff(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
 
 
 def run_human_tool(ctx: ToolContext, agent: str, command: dict[str, Any]) -> dict[str, Any]:
-    """A person runs the same tools as the bot, under their own identity in the audit log."""
+    """A person runs the same tools as the bot, under their own identity in the audit log, through the same preview
+    and limits: above a limit an agent is refused (a supervisor must approve), and a supervisor's own run counts as
+    approved only where the profile allows it, recorded with them as requester and approver."""
     from tools.base import run_write
     from tools.registry import WRITE_ACTIONS, call_read_tool
 
     name = str(command.get("name", ""))
     args = dict(command.get("args") or {})
+    supervisor = command.get("role") == "supervisor"
     try:
         if name in WRITE_ACTIONS:
             key = f"{ctx.conversation_id}:human:{command.get('id') or name + json.dumps(args, sort_keys=True)}"
-            result = run_write(WRITE_ACTIONS[name], ctx, args, key, approved_by=f"agent:{agent}")
+            approver = f"agent:{agent}" if supervisor else None
+            self_approval = supervisor and ctx.profile.approvals.supervisor_self_approval
+            result = run_write(WRITE_ACTIONS[name], ctx, args, key, approver, self_approval=self_approval)
         else:
             result = call_read_tool(name, ctx, args)
     except ToolError as refusal:
