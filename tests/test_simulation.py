@@ -307,9 +307,10 @@ def test_the_taubench_profile_mirrors_the_benchmark_policy(taubench_db_url: str,
     move |= {"country": "USA", "zip": "80218"}
     assert WRITE_ACTIONS["modify_order_address"].preview(demo_ctx, move).needs_approval
     assert not WRITE_ACTIONS["modify_order_address"].preview(taubench_ctx, move).needs_approval
-    # Coupons are outside the benchmark's actions: any voucher is a person's call.
-    voucher = {"kind": "amount", "value": 5, "reason": "late delivery"}
-    assert WRITE_ACTIONS["issue_voucher"].preview(taubench_ctx, voucher).needs_approval
+    # Coupons are outside the benchmark's actions: any voucher, even on a delivered order, is a person's call.
+    voucher = {"kind": "amount", "value": 5, "reason": "damaged", "order_id": "#W5866402"}
+    preview = WRITE_ACTIONS["issue_voucher"].preview(taubench_ctx, voucher)
+    assert preview.needs_approval and any(r.startswith("voucher_over_limit") for r in preview.approval_reasons)
     assert profile.escalation.high_value_order_amount == float("inf") and not profile.escalation.critical_keywords
     assert not profile.upsell.enabled and not profile.returns.final_sale_categories
     # The shop's documents are the benchmark's policy, word for word.
