@@ -21,6 +21,7 @@ from sqlalchemy import JSON, Column, DateTime, Engine, Integer, MetaData, String
 from sqlalchemy.exc import IntegrityError
 
 from shop.db import engine_for
+from shopdesk.pii import mask_payment_data, redacted, scrub
 
 metadata = MetaData()
 
@@ -68,7 +69,8 @@ class Example:
 
 
 def record(db_url: str, example: Example) -> bool:
-    """Store an example once; False when its key was recorded before (a replayed step)."""
+    """Store an example once; False when its key was recorded before (a replayed step). Card data in any of its
+    texts (a customer's turn, a person's reply or arguments) is masked first: examples are kept for good."""
     row = {
         "key": example.key,
         "conversation_id": example.conversation_id,
@@ -82,6 +84,7 @@ def record(db_url: str, example: Example) -> bool:
         "why": example.why,
         "created_at": datetime.now(UTC).replace(tzinfo=None),
     }
+    row = scrub(row, mask_payment_data)
     try:
         with _engine(db_url).begin() as connection:
             connection.execute(insert(examples).values(**row))
@@ -133,8 +136,9 @@ def as_eval_rows(rows: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 
 def export_dataset(db_url: str, out: Path, conversation_id: str | None = None) -> int:
-    """Write the labelled examples as a runner dataset (JSONL); returns how many lines were written."""
-    rows = list(as_eval_rows(load(db_url, conversation_id)))
+    """Write the labelled examples as a runner dataset (JSONL); returns how many lines were written. The file
+    leaves the desk (to whoever runs evaluations): PII is redacted as Settings.redact says."""
+    rows = [redacted(row) for row in as_eval_rows(load(db_url, conversation_id))]
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as sink:
         for row in rows:
