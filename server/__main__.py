@@ -17,7 +17,7 @@ import sys
 
 import uvicorn
 
-from server.config import get_server_settings
+from server.config import InsecureSettings, get_server_settings
 from server.workers import APP, reuse_port_supported, serve
 
 
@@ -41,6 +41,14 @@ def main(argv: list[str] | None = None) -> int:
         print(customer_token(settings, args.shop, args.customer_id, args.ttl))
         return 0
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    host, port = args.host or settings.host, args.port or settings.port
+    try:
+        settings.check_secrets(host)
+    except InsecureSettings as error:
+        print(f"shopdesk: {error}", file=sys.stderr)
+        return 2
+    # Everything the server and its workers create (databases, index, secrets) is private to this user.
+    os.umask(0o077)
     if settings.setup_on_start:
         # In a child process, so this one (the workers' supervisor) never loads the shop, the index or the model.
         done = subprocess.run([sys.executable, "-m", "shopdesk", "setup"], check=False)
@@ -48,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"set-up failed (exit code {done.returncode}); the server was not started", file=sys.stderr)
             return done.returncode
         os.environ["SHOPDESK_SETUP_ON_START"] = "false"  # the workers inherit it
-    host, port = args.host or settings.host, args.port or settings.port
+    # The workers check the secrets again against the host they bind to (the app's start-up): pass it on.
+    os.environ["SHOPDESK_HOST"] = host
     workers = args.workers or settings.worker_count
     if workers > 1 and reuse_port_supported():
         try:

@@ -360,7 +360,9 @@ def _completed(address: dict[str, str], text: str) -> dict[str, str]:
 
 def _identity_call(slots: dict[str, Any]) -> dict[str, Any] | None:
     if slots.get("email"):
-        return {"name": FIND_BY_EMAIL, "args": {"email": slots["email"]}}
+        # With the zip code too when the customer gave it: a stronger verification (the profile may ask for it).
+        zip_code = {"zip": slots["zip"]} if slots.get("zip") else {}
+        return {"name": FIND_BY_EMAIL, "args": {"email": slots["email"], **zip_code}}
     name_parts = str(slots.get("name", "")).split()
     if len(name_parts) >= 2 and slots.get("zip"):
         return {
