@@ -57,7 +57,7 @@ async def conversation(conversation_id: ConversationId, agent: AgentDep, desk: D
 
 @router.post("/conversations/{conversation_id}/claim")
 async def claim(conversation_id: ConversationId, agent: AgentDep, desk: DeskDep) -> QueueItem:
-    return desk.queue_item(desk.claim(conversation_id, agent))
+    return desk.queue_item(await desk.claim(conversation_id, agent))
 
 
 @router.post("/conversations/{conversation_id}/reply")
