@@ -75,7 +75,10 @@ async def approve(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         key = f"{thread_id_of(runtime)}:{pending.get('call_id')}:rejected"
         args = dict(pending.get("args") or {})
         await asyncio.to_thread(record_decision, context, str(pending.get("name")), args, verdict, approver, note, key)
-        evidence = {"id": f"action:{pending.get('name')}:rejected", "kind": "action", "rejected": True, "note": note}
+        # The note is internal (audit log only); the customer reads the reviewer's separate message, if any.
+        message = str((decision or {}).get("customer_message") or "")
+        evidence = {"id": f"action:{pending.get('name')}:rejected", "kind": "action", "rejected": True}
+        evidence["message"] = message
         return {
             "pending_action": None,
             "status": Status.bot,
