@@ -370,7 +370,8 @@ class Desk:
                         events.put_nowait(event)
                 values = await self.conversations.values(conversation_id)
                 status = str(values.get("status", Status.bot))
-                entry = await self._record(entry, status, await self.conversations.pending_interrupt(conversation_id))
+                request = await self.conversations.pending_interrupt(conversation_id)
+                entry = await self._record_or_later(entry, status, request)
             new = [m for m in values.get("messages", [])[before + 1 :] if isinstance(m, AIMessage) and _visible(m)]
             out = TurnOut(
                 conversation_id=conversation_id,
