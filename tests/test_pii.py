@@ -5,9 +5,13 @@ from __future__ import annotations
 import logging
 
 import pytest
+from langchain_core.messages import HumanMessage
+from langchain_core.runnables import RunnableConfig
 
 from shopdesk.pii import RedactingFilter, luhn_valid, mask_payment_data, redact, scrub
 from shopdesk.ratelimit import RateLimit
+from shopdesk.runtime import open_graph
+from shopdesk.settings import Settings
 
 
 @pytest.mark.parametrize(
@@ -80,3 +84,13 @@ def test_token_buckets_allow_bursts_then_the_steady_rate() -> None:
     assert limit.allow("b", now=0.0), "keys are independent"
     assert limit.allow("a", now=1.0) and not limit.allow("a", now=1.0), "one more per second"
     assert limit.retry_after_s("a") == pytest.approx(1.0)
+
+
+async def test_the_graph_masks_a_message_that_reached_it_unmasked(app: Settings) -> None:
+    """Studio and SDK clients put messages into the state directly: the first node masks them for good."""
+    async with open_graph(app) as graph:
+        config: RunnableConfig = {"configurable": {"thread_id": "studio-1"}}
+        await graph.ainvoke({"messages": [HumanMessage("my card 4539 1488 0343 6467 was charged twice")]}, config)
+        messages = (await graph.aget_state(config)).values["messages"]
+    assert str(messages[0].content) == "my card [card ending 6467] was charged twice"
+    assert all("4539" not in str(message.content) for message in messages)
