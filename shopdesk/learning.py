@@ -11,6 +11,7 @@ key, so a replayed graph step never records the same decision twice.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -140,7 +141,10 @@ def export_dataset(db_url: str, out: Path, conversation_id: str | None = None) -
     leaves the desk (to whoever runs evaluations): PII is redacted as Settings.redact says."""
     rows = [redacted(row) for row in as_eval_rows(load(db_url, conversation_id))]
     out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8") as sink:
+    # 0600 whatever the caller's umask: customers' words are in it.
+    descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as sink:
         for row in rows:
             sink.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
     return len(rows)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import stat
+from pathlib import Path
 
 import pytest
 from langchain_core.messages import HumanMessage
 from langchain_core.runnables import RunnableConfig
 
+from shopdesk.learning import Example, export_dataset, load, record
 from shopdesk.pii import RedactingFilter, luhn_valid, mask_payment_data, redact, scrub
 from shopdesk.ratelimit import RateLimit
 from shopdesk.runtime import open_graph
@@ -94,3 +97,18 @@ async def test_the_graph_masks_a_message_that_reached_it_unmasked(app: Settings)
         messages = (await graph.aget_state(config)).values["messages"]
     assert str(messages[0].content) == "my card [card ending 6467] was charged twice"
     assert all("4539" not in str(message.content) for message in messages)
+
+
+def test_a_learning_export_is_private_and_redacted(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'examples.db'}"
+    turns = ("My card 4539 1488 0343 6467 cvv 123 was charged twice, mail me at jo.doe@example.com",)
+    record(
+        db_url, Example(key="k1", conversation_id="c1", kind="reply", agent="a", human_action={}, customer_turns=turns)
+    )
+    stored = load(db_url)[0]["customer_turns"][0]
+    assert "[card ending 6467]" in stored and "cvv [removed]" in stored and "jo.doe@example.com" in stored
+    out = tmp_path / "export" / "learning.jsonl"
+    assert export_dataset(db_url, out) == 1
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    exported = out.read_text(encoding="utf-8")
+    assert "[email]" in exported and "jo.doe" not in exported and "4539" not in exported
