@@ -62,6 +62,8 @@ def test_redaction_replaces_the_configured_kinds_only() -> None:
     )
     assert redact("Hauptstraße 5, 10115 Berlin") == "[address], 10115 Berlin"
     assert redact("order #W2378156 total $1234.56 on 2026-10-29") == "order #W2378156 total $1234.56 on 2026-10-29"
+    access = '192.168.100.200:51234 - "POST /v1/conversations HTTP/1.1" 201'
+    assert redact(access) == access
 
 
 def test_scrub_walks_json_like_values() -> None:
