@@ -107,8 +107,8 @@ UNAVAILABLE_ERRORS = (OperationalError, PoolTimeout, sqlite3.OperationalError)
 RECORD_RETRY_S = 120.0
 
 # What a person's command raises when its arguments cannot be used ("amount": "1e400", a list for a string): their
-# mistake, answered 422, not an outage.
-BAD_COMMAND_ERRORS = (ValueError, TypeError, ArithmeticError, LookupError)
+# mistake, answered 422, not an outage. (Not LookupError: a KeyError is more often our bug than their input.)
+BAD_COMMAND_ERRORS = (ValueError, TypeError, ArithmeticError)
 
 
 @dataclass(frozen=True)
