@@ -132,6 +132,33 @@ class Verification(BaseModel):
 
     for_writes: list[VerificationMethod] = Field(default_factory=lambda: list(VERIFICATION_METHODS), min_length=1)
 
+    def allows_writes(self, verified_via: str | None) -> bool:
+        """Whether a customer verified this way (state.customer["verified_via"]) may have things changed."""
+        return VERIFIED_VIA.get(verified_via or "") in self.for_writes
+
+    def ways(self) -> str:
+        """The accepted verifications, as the customer reads them."""
+        return " or ".join(ASK_FOR[method] for method in self.for_writes)
+
+
+# How a conversation's customer was verified -> the method's name here. Older conversations and the graph's
+# fallbacks name the tool that verified them; a look-up whose method was not recorded counts as the weakest.
+VERIFIED_VIA: dict[str, VerificationMethod] = {
+    "email": "email",
+    "email_zip": "email_zip",
+    "name_zip": "name_zip",
+    "storefront": "storefront",
+    "find_customer_by_email": "email",
+    "find_customer_by_name_zip": "name_zip",
+    "identity_tool": "email",
+}
+ASK_FOR: dict[VerificationMethod, str] = {
+    "email": "the email address of your account",
+    "email_zip": "the email address of your account and the zip code of your address",
+    "name_zip": "your full name and the zip code of your address",
+    "storefront": "signing in to your account on our shop",
+}
+
 
 class ShopProfile(BaseModel):
     shop_id: str

@@ -119,8 +119,8 @@ def test_email_and_zip_is_a_stronger_verification(make_ctx: Make) -> None:  # no
         zip_code = session.scalars(select(Address.zip).where(Address.customer_id == "alice")).first()
     assert zip_code
     assert find_customer_by_email(alice, "alice@example.com", zip_code)["verified_via"] == "email_zip"
-    with pytest.raises(NotFound):
-        find_customer_by_email(alice, "alice@example.com", "00000")
+    # A zip that is not theirs does not fail a good email; it just verifies no more than the email does.
+    assert find_customer_by_email(alice, "alice@example.com", "00000")["verified_via"] == "email"
     assert find_customer_by_name_zip(alice, "Alice", "Smith", zip_code)["verified_via"] == "name_zip"
 
 

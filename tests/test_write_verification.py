@@ -36,19 +36,23 @@ async def test_an_email_alone_does_not_verify_a_customer_for_changes(strict: Set
     order = pending_order(strict.shop_database_url)
     with session_factory(strict.shop_database_url)() as session:
         customer = session.get(Order, order.id).customer  # type: ignore[union-attr]
-        email = customer.email
+        email, zip_code = customer.email, customer.addresses[0].zip
     async with open_graph(strict) as graph:
         chat = Conversations(graph)
         await chat.send("strict-1", f"Please cancel my order {order.id}", Context())
         verified = await chat.send("strict-1", f"my email is {email}", Context())
         assert "pending" in verified.text, "reads work for a customer verified by email"
-        refused = await chat.send("strict-1", "I don't need it anymore", Context())
-        assert refused.status == "bot" and "the zip code of your address" in refused.text
-        confirmed = await chat.send("strict-1", "yes", Context())
-        assert confirmed.status == "bot"
+        asked = await chat.send("strict-1", "I don't need it anymore", Context())
+        assert asked.status == "bot" and "the zip code of your address" in asked.text
+        with session_factory(strict.shop_database_url)() as session:
+            assert session.query(AuditEntry).count() == 0
+        listed = await chat.send("strict-1", f"my zip code is {zip_code}", Context())
+        assert listed.status == "awaiting_confirmation" and order.id in listed.text
+        done = await chat.send("strict-1", "yes", Context())
+        assert done.text.startswith("Done: Cancel order")
+        assert (await chat.values("strict-1"))["customer"]["verified_via"] == "email_zip"
     with session_factory(strict.shop_database_url)() as session:
-        assert session.get(Order, order.id).status is OrderStatus.pending  # type: ignore[union-attr]
-        assert session.query(AuditEntry).count() == 0
+        assert session.get(Order, order.id).status is OrderStatus.cancelled  # type: ignore[union-attr]
 
 
 async def test_a_signed_in_customer_may_still_change_things(strict: Settings) -> None:

@@ -26,25 +26,6 @@ from shopdesk.ratelimit import RateLimit
 from tools.base import NotFound, NotVerified, PolicyViolation, ToolContext, ToolError, refusal
 from tools.context import tool_context_from_runtime
 
-# How a conversation's customer was verified (state.customer["verified_via"]) -> the profile's name for it. Older
-# conversations and the graph's fallbacks name the tool that verified them.
-METHODS = {
-    "email": "email",
-    "email_zip": "email_zip",
-    "name_zip": "name_zip",
-    "storefront": "storefront",
-    "find_customer_by_email": "email",
-    "find_customer_by_name_zip": "name_zip",
-    # A look-up whose method was not recorded counts as the weakest.
-    "identity_tool": "email",
-}
-ASK_FOR = {
-    "email": "the email address of your account",
-    "email_zip": "the email address of your account and the zip code of your address",
-    "name_zip": "your full name and the zip code of your address",
-    "storefront": "signing in to your account on our shop",
-}
-
 
 class TooManyAttempts(ToolError):
     """Too many identity look-ups in a short time: the customer waits a little."""
@@ -76,11 +57,12 @@ def _check_rate(ctx: ToolContext) -> None:
 def check_write_identity(profile: ShopProfile, verified_via: str | None) -> None:
     """Refuse a change for a customer verified in a way the shop does not accept for writes (NotVerified), with
     what would do."""
-    accepted = profile.verification.for_writes
-    if METHODS.get(verified_via or "") in accepted:
-        return
-    ways = " or ".join(ASK_FOR[method] for method in accepted)
-    raise NotVerified(f"Before I can change anything on your account I need to verify you by {ways}.")
+    if not profile.verification.allows_writes(verified_via):
+        raise NotVerified(stronger_identity_request(profile))
+
+
+def stronger_identity_request(profile: ShopProfile) -> str:
+    return f"Before I can change anything on your account I need to verify you by {profile.verification.ways()}."
 
 
 def _verified(ctx: ToolContext, customer: Customer, method: str) -> dict[str, Any]:
@@ -90,8 +72,9 @@ def _verified(ctx: ToolContext, customer: Customer, method: str) -> dict[str, An
 
 
 def find_customer_by_email(ctx: ToolContext, email: str, zip: str | None = None) -> dict[str, Any]:
-    """The customer with this email (case-insensitive), and with an address in `zip` when one is given (a stronger
-    verification: `email_zip`); raises NotFound."""
+    """The customer with this email (case-insensitive); raises NotFound. With a `zip` that one of their addresses
+    has, the verification is the stronger `email_zip`; a zip that does not match leaves it at `email` (no more than
+    the email alone tells, and a zip remembered from another context does not fail a good email)."""
     email = email.strip().lower()
     if not email:
         raise ToolError("Please tell me the email address of your account.")
@@ -100,9 +83,7 @@ def find_customer_by_email(ctx: ToolContext, email: str, zip: str | None = None)
         customer = session.scalar(select(Customer).where(func.lower(Customer.email) == email))
         if customer is None:
             raise NotFound("I could not find an account with that email address.")
-        if zip and zip.strip():
-            if zip.strip() not in {address.zip for address in customer.addresses}:
-                raise NotFound("I could not find an account with that email address and zip code.")
+        if zip and zip.strip() in {address.zip for address in customer.addresses}:
             return _verified(ctx, customer, "email_zip")
         return _verified(ctx, customer, "email")
 

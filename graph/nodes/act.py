@@ -19,7 +19,7 @@ from shop.db import session_factory
 from shop.models import Customer
 from shopdesk.profile import ShopProfile
 from tools.base import ToolError
-from tools.identity import METHODS, check_write_identity
+from tools.identity import check_write_identity
 
 log = logging.getLogger(__name__)
 
@@ -139,8 +139,8 @@ async def act(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
 
 def stronger(profile: ShopProfile, current: str | None, new: str) -> str:
     """The verification to keep when the same customer is verified again: one the shop accepts for writes wins."""
-    accepted = profile.verification.for_writes
-    if METHODS.get(current or "") in accepted and METHODS.get(new) not in accepted:
+    verification = profile.verification
+    if verification.allows_writes(current) and not verification.allows_writes(new):
         return str(current)
     return new
 
