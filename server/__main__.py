@@ -20,7 +20,7 @@ import time
 
 import uvicorn
 
-from server.config import get_server_settings
+from server.config import InsecureSettings, get_server_settings
 from server.workers import APP, port_socket, reuse_port_supported, serve
 from shopdesk.progress import say
 
@@ -71,12 +71,19 @@ def main(argv: list[str] | None = None) -> int:
     host, port = args.host or settings.host, args.port or settings.port
     workers = args.workers or settings.worker_count
     try:
+        settings.check_secrets(host)
+    except InsecureSettings as error:
+        print(f"shopdesk: {error}", file=sys.stderr)
+        return 2
+    try:
         # A port anything listens on fails here, before the set-up, with a clear message; and whatever answers
         # /health later is this server.
         port_socket(host, port, shared=False).close()
     except OSError as error:
         print(f"cannot listen on {host}:{port}: {error.strerror or error}", file=sys.stderr)
         return 1
+    # Everything the server and its workers create (databases, index, secrets) is private to this user.
+    os.umask(0o077)
     if settings.setup_on_start:
         # In a child process, so this one (the workers' supervisor) never loads the shop, the index or the model.
         done = subprocess.run([sys.executable, "-m", "shopdesk", "setup"], check=False)
@@ -87,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         # A single worker runs in this process: its app must read the server settings again, not the cached ones
         # that still say "set up on start" (it indexed the knowledge a second time).
         get_server_settings.cache_clear()
+    # The workers check the secrets again against the host they bind to (the app's start-up): pass it on.
+    os.environ["SHOPDESK_HOST"] = host
     announce_when_listening(host, port)
     if workers > 1 and reuse_port_supported():
         try:

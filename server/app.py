@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -10,22 +11,27 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi_offline import FastAPIOffline
 from langchain_core.messages import HumanMessage
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from server.auth import RENEWED_TOKEN_HEADER
 from server.balance import ShedWhenBusier, WorkerLoads, attached, publish_busyness
 from server.config import ServerSettings, get_server_settings
-from server.desk import Desk, DeskError
+from server.desk import UNAVAILABLE_ERRORS, Desk, DeskError, TooMany
 from server.heap import settle_after_warm_up
 from server.openapi import DESCRIPTION, require_every_credential
 from server.registry import Registry
 from server.routers import agents, storefront
 from server.turnlock import turn_locks
-from server.webhooks import Webhooks
+from server.webhooks import Webhooks, webhook_secret
 from shopdesk.conversations import Conversations
+from shopdesk.datafiles import make_private
+from shopdesk.pii import install_log_filter
 from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings, get_settings
 
@@ -54,6 +60,16 @@ class LimitBody:
                 return
         await self.app(scope, receive, send)
 
+
+class AsciiJSONResponse(JSONResponse):
+    """JSON with every non-ASCII character escaped: a body echoing a client's lone surrogate ("\\ud800"), which
+    UTF-8 cannot encode, still renders (the plain response raised, and the connection was reset)."""
+
+    def render(self, content: object) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+RETRY_AFTER_S = 1
 
 WARM_UP_MESSAGES = ("Hi", "What is your return policy?")
 
@@ -103,20 +119,27 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if server_settings.demo_secret_in_use:
-            log.warning("using the demo customer-token secret; set SHOPDESK_CUSTOMER_TOKEN_SECRET in production")
+        server_settings.check_secrets()  # raises InsecureSettings, which says what to set
+        if server_settings.demo_values_in_use():
+            log.warning("demo mode on %s with the public demo secrets; never expose it", server_settings.host)
+        install_log_filter(settings.redact)
+        make_private(settings)
         if server_settings.setup_on_start:
             from shopdesk.bootstrap import ensure_ready
 
             # Seeding and indexing are blocking and take a while on first run; keep the loop responsive.
             await asyncio.to_thread(ensure_ready, settings)
         await warm_up(settings)
-        secret = server_settings.webhook_secret
+        urls = server_settings.webhook_urls
+        configured = server_settings.webhook_secret
         webhooks = Webhooks(
-            server_settings.webhook_urls,
+            urls,
             server_settings.webhook_timeout_s,
-            secret.get_secret_value() if secret else None,
+            webhook_secret(configured.get_secret_value() if configured else None, settings.data_dir) if urls else None,
+            db_url=settings.shop_database_url,
+            max_attempts=server_settings.webhook_max_attempts,
         )
+        webhooks.start()
         async with open_graph(settings) as graph:
             registry = Registry(settings.shop_database_url)
             # Checkpoints are written when a turn ends, not after each step (see Conversations for the trade-off).
@@ -153,6 +176,7 @@ def create_app(
         allow_origins=server_settings.cors_origins,
         allow_methods=["GET", "POST", "OPTIONS"],
         allow_headers=["Authorization", "Content-Type", "X-Shop-Key"],
+        expose_headers=[RENEWED_TOKEN_HEADER, "Retry-After"],
     )
 
     app.add_middleware(LimitBody, max_bytes=MAX_BODY_BYTES)
@@ -161,7 +185,23 @@ def create_app(
 
     @app.exception_handler(DeskError)
     async def desk_error(request: Request, error: DeskError) -> JSONResponse:
-        return JSONResponse({"detail": error.detail}, error.status_code)
+        headers = {"Retry-After": str(max(1, round(error.retry_after_s)))} if isinstance(error, TooMany) else None
+        return AsciiJSONResponse({"detail": error.detail}, error.status_code, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        return AsciiJSONResponse({"detail": jsonable_encoder(error.errors())}, status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+    async def database_unavailable(request: Request, error: Exception) -> JSONResponse:
+        log.warning("database unavailable for %s %s: %s", request.method, request.url.path, error)
+        return AsciiJSONResponse(
+            {"detail": "the service is busy right now; please try again in a moment"},
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+
+    for unavailable in UNAVAILABLE_ERRORS:
+        app.add_exception_handler(unavailable, database_unavailable)
 
     app.include_router(storefront.router)
     app.include_router(agents.router)

@@ -62,7 +62,9 @@ def ensure_knowledge(settings: Settings) -> None:
 
 def ensure_ready(settings: Settings | None = None) -> Settings:
     settings = settings or get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    from shopdesk.datafiles import make_private
+
+    make_private(settings)  # before anything is created: the shop and the index hold customers' data
     ensure_shop(settings)
     ensure_embedding_model(settings)
     ensure_knowledge(settings)

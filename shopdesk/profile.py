@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -123,6 +124,48 @@ class Upsell(BaseModel):
     rules: list[UpsellRule] = Field(default_factory=list)
 
 
+VerificationMethod = Literal["email", "email_zip", "name_zip", "storefront"]
+VERIFICATION_METHODS: tuple[VerificationMethod, ...] = ("email", "email_zip", "name_zip", "storefront")
+
+
+class Verification(BaseModel):
+    """What verifies a customer before the bot changes anything for them (reads need any verification).
+
+    `email`: the account's email address alone; `email_zip`: the email and the zip code of one of their addresses;
+    `name_zip`: full name and zip code; `storefront`: a customer token from the shop's own login. Knowing an email
+    address is weak (it is on every parcel label), so a shop that fears parcel redirection drops `email`. The
+    default accepts all four, as before this setting existed."""
+
+    for_writes: list[VerificationMethod] = Field(default_factory=lambda: list(VERIFICATION_METHODS), min_length=1)
+
+    def allows_writes(self, verified_via: str | None) -> bool:
+        """Whether a customer verified this way (state.customer["verified_via"]) may have things changed."""
+        return VERIFIED_VIA.get(verified_via or "") in self.for_writes
+
+    def ways(self) -> str:
+        """The accepted verifications, as the customer reads them."""
+        return " or ".join(ASK_FOR[method] for method in self.for_writes)
+
+
+# How a conversation's customer was verified -> the method's name here. Older conversations and the graph's
+# fallbacks name the tool that verified them; a look-up whose method was not recorded counts as the weakest.
+VERIFIED_VIA: dict[str, VerificationMethod] = {
+    "email": "email",
+    "email_zip": "email_zip",
+    "name_zip": "name_zip",
+    "storefront": "storefront",
+    "find_customer_by_email": "email",
+    "find_customer_by_name_zip": "name_zip",
+    "identity_tool": "email",
+}
+ASK_FOR: dict[VerificationMethod, str] = {
+    "email": "the email address of your account",
+    "email_zip": "the email address of your account and the zip code of your address",
+    "name_zip": "your full name and the zip code of your address",
+    "storefront": "signing in to your account on our shop",
+}
+
+
 class ShopProfile(BaseModel):
     shop_id: str
     brand: Brand
@@ -136,6 +179,7 @@ class ShopProfile(BaseModel):
     critique: CritiqueSettings = Field(default_factory=CritiqueSettings)
     human_team: HumanTeam = Field(default_factory=HumanTeam)
     upsell: Upsell = Field(default_factory=Upsell)
+    verification: Verification = Field(default_factory=Verification)
 
 
 class ProfileNotFound(LookupError):

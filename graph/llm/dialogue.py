@@ -189,6 +189,8 @@ def fills_awaited_slot(
     """Whether this message answers the question we asked (an email after "please verify", an order id...)."""
     if awaiting == "identity":
         return bool(entities.get("emails") or (entities.get("names") and entities.get("zip_codes")))
+    if awaiting == "stronger_identity":
+        return bool(entities.get("emails") or entities.get("zip_codes"))
     if awaiting == "order_id":
         return bool(entities.get("order_ids")) or bool(DEFAULT_ADDRESS_CUE.search(text))
     if awaiting == "cancel_reason":
@@ -363,7 +365,9 @@ def _completed(address: dict[str, str], text: str) -> dict[str, str]:
 
 def _identity_call(slots: dict[str, Any]) -> dict[str, Any] | None:
     if slots.get("email"):
-        return {"name": FIND_BY_EMAIL, "args": {"email": slots["email"]}}
+        # With the zip code too when the customer gave it: a stronger verification (the profile may ask for it).
+        zip_code = {"zip": slots["zip"]} if slots.get("zip") else {}
+        return {"name": FIND_BY_EMAIL, "args": {"email": slots["email"], **zip_code}}
     name_parts = str(slots.get("name", "")).split()
     if len(name_parts) >= 2 and slots.get("zip"):
         return {
@@ -412,6 +416,30 @@ def _not_allowed(plan: Plan, order: dict[str, Any], doing: str, allowed: tuple[s
 
 
 def plan_next(state: SupportState, profile: ShopProfile | None = None) -> Plan:
+    return _verified_enough(_plan(state, profile), state, profile)
+
+
+def _verified_enough(plan: Plan, state: SupportState, profile: ShopProfile | None) -> Plan:
+    """A write only for a customer verified the way the shop's profile accepts for changes (verification.for_writes):
+    otherwise verify again with what was given (the email with a zip code, a name with a zip code), or ask for it."""
+    if not plan.write or profile is None or state.customer is None:
+        return plan
+    verification = profile.verification
+    if verification.allows_writes(state.customer.get("verified_via") or "storefront"):
+        return plan
+    plan.write = None
+    identity = _identity_call(plan.slots)
+    stronger = {FIND_BY_EMAIL: "email_zip" if identity and "zip" in identity["args"] else "email"}
+    method = stronger.get(identity["name"], "name_zip") if identity else None
+    tried = _done(tool_results(state.messages), identity["name"]) if identity else None
+    if identity and verification.allows_writes(method) and tried is None:
+        plan.reads.append(identity)
+        return plan
+    plan.awaiting = "stronger_identity"
+    return plan
+
+
+def _plan(state: SupportState, profile: ShopProfile | None) -> Plan:
     intent = active_intent(state)
     slots = merged_slots(state, intent)
     plan = Plan(intent=intent, slots=slots)

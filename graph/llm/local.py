@@ -181,8 +181,9 @@ def _suggestions(services: Services, product_id: str) -> str:
 def _describe_action(evidence: dict[str, Any]) -> str:
     result = evidence.get("data", {})
     if evidence.get("rejected"):
+        # Only the reviewer's message for the customer: their audit note is internal and never in the evidence.
         return "A colleague reviewed this request and couldn't approve it, so nothing has been changed. " + (
-            f"Their note: {evidence['note']}" if evidence.get("note") else responses.OFFER_PERSON
+            f"They added: {evidence['message']}" if evidence.get("message") else responses.OFFER_PERSON
         )
     message = result.get("message") if isinstance(result, dict) else None
     if message:

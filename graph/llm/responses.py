@@ -173,6 +173,11 @@ def ask_for(
             "Happy to help with that. First I need to verify it's you: please tell me the email address on your "
             "account, or your full name and zip code."
         )
+    if slot == "stronger_identity":
+        tried = [r for r in results if r.name in (FIND_BY_EMAIL, FIND_BY_NAME_ZIP)]
+        again = "Those details didn't let me confirm it's you. " if tried else ""
+        ways = profile.verification.ways()
+        return f"{again}Before I change anything on your account I need to verify you by {ways}."
     if slot == "order_id":
         listing = _latest(results, LIST_ORDERS)
         prefix = describe_order_list(listing.data) + "\n\n" if listing else ""

@@ -87,7 +87,10 @@ async def approve(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
                 f"stands: {summary}. If you'd like it undone, a colleague can look into that with you.",
             }
             return {**_finished(state, pending, truth, key), "audit": [{**record, "too_late": True}]}
-        evidence = {"id": f"action:{pending.get('name')}:rejected", "kind": "action", "rejected": True, "note": note}
+        # The note is internal (audit log only); the customer reads the reviewer's separate message, if any.
+        message = str((decision or {}).get("customer_message") or "")
+        evidence = {"id": f"action:{pending.get('name')}:rejected", "kind": "action", "rejected": True}
+        evidence["message"] = message
         return {
             "pending_action": None,
             "status": Status.bot,

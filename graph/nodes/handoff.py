@@ -16,6 +16,7 @@ from graph.context import Context
 from graph.nodes.common import services_of, thread_id_of, tool_context
 from graph.state import Route, Status, SupportState
 from shopdesk.learning import Example, record
+from shopdesk.pii import configured_kinds, redact
 from tools.base import ToolContext, ToolError
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,8 @@ def orders_in_question(state: SupportState) -> list[dict[str, Any]]:
 
 
 def summarise(state: SupportState) -> str:
-    """A few lines a person can read in ten seconds: who, what, how they feel, why they are here."""
+    """A few lines a person can read in ten seconds: who, what, how they feel, why they are here. It is shown at a
+    glance in queues and sent with webhooks, so PII in the customer's words is redacted as the settings say."""
     customer = state.customer
     who = f"{customer['name']} ({customer['id']}, verified)" if customer else "An unverified customer"
     wants = state.dialogue.get("intent") or state.understanding.get("intent") or "unknown"
@@ -79,7 +81,7 @@ def summarise(state: SupportState) -> str:
     return (
         f"{who} wants help with {str(wants).replace('_', ' ')}" + (f" on order {order}" if order else "") + ". "
         f"Mood: {mood} (peak {peak:.2f}). Escalated because: {reasons}. "
-        f'{len(customer_turns)} customer message(s); last: "{last[:200]}"'
+        f'{len(customer_turns)} customer message(s); last: "{redact(last, configured_kinds())[:200]}"'
     )
 
 

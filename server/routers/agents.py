@@ -62,7 +62,7 @@ async def conversation(conversation_id: ConversationId, agent: AgentDep, desk: D
 
 @router.post("/conversations/{conversation_id}/claim", responses=errors(404, 409))
 async def claim(conversation_id: ConversationId, agent: AgentDep, desk: DeskDep) -> QueueItem:
-    return desk.queue_item(desk.claim(conversation_id, agent))
+    return desk.queue_item(await desk.claim(conversation_id, agent))
 
 
 @router.post("/conversations/{conversation_id}/reply", responses=ACTION_ERRORS)
