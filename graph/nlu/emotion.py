@@ -53,7 +53,8 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         "hostile_language",
         "anger",
         0.6,
-        r"\b(?:unversch[äa]mt\w*|frechheit|betrug|skandal\w*|katastroph\w*|saftladen|sauer|inadmissible|scandaleu\w*"
+        r"\b(?:unversch[äa]mt\w*|frechheit|betrug|skandal\w*|katastroph\w*|saftladen|sauer|inakzeptabel|nicht\s+akzeptabel"
+        r"|unm[öo]glich|l[äa]cherlich|zumutung|armselig|mies\w*|schlechteste\w*|inadmissible|scandaleu\w*"
         r"|honte|arnaque|nul(?:le)?s?|furieu\w*|marre|verg[üu]enza|vergonzoso|estafa|p[ée]sim\w*|desastre|hart[oa]"
         r"|enfadad\w*|belachelijk|schandalig|schande|waardeloo\w*|klaar\s+mee|pessimo|vergogn\w*|schifo|truffa"
         r"|stuf[oa])\b",
@@ -62,7 +63,8 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         "anger_word",
         "anger",
         0.65,
-        r"\b(?:angry|furious|fuming|livid|outraged|enraged|pissed|mad\s+at|so\s+mad|w[üu]tend|en\s+col[eè]re"
+        r"\b(?:angry|furious|fuming|livid|outraged|enraged|pissed|mad\s+at|so\s+mad|w[üu]tend|ver[äa]rgert|stinksauer"
+        r"|en\s+col[eè]re"
         r"|furioso|woedend|arrabbiat\w*)\b",
     ),
     (
@@ -99,7 +101,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         "frustration",
         0.35,
         r"\bstill\s+(?:waiting|no\b|not\b|nothing|hasn'?t|haven'?t|doesn'?t|don'?t|isn'?t|can'?t|won'?t|missing)"
-        r"|\bstill\s+\w+\s+(?:no|not)\b"
+        r"|\bstill\s+\w+\s+(?:no|not)\b|\b(?:immer\s+noch|noch\s+immer)\s+(?:nicht|kein\w*|nichts|warte\w*)\b"
         r"|\b(?:immer\s+noch\s+(?:nicht|kein\w*)|toujours\s+pas|todav[ií]a\s+no|nog\s+steeds\s+(?:niet|geen)"
         r"|ancora\s+(?:non|niente|nessun\w*))\b",
     ),
@@ -111,7 +113,8 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|rd|th))\s+time|how\s+many\s+(?:more\s+)?times|for\s+the\s+last\s+time|keep\s+(?:asking|telling|ignoring"
         r"|getting\s+fobbed)|(?:asked|told|said)\s+(?:you\s+)?(?:this\s+)?(?:already|before|repeatedly|twice|yesterday)"
         r"|already\s+(?:told|asked|said)|(?:i\s+)?said\s+this\s+already|repeatedly|once\s+again|yet\s+again"
-        r"|heard\s+that\s+before|not\s+again|schon\s+wieder|i\s+(?:said|told\s+you)\s+(?:to\s+)?(?-i:[A-Z]{3,}))\b",
+        r"|heard\s+that\s+before|not\s+again|schon\s+wieder|zum\s+(?:zweiten|dritten|vierten|f[üu]nften|\d+\.?|x-ten)\s+mal"
+        r"|(?:das|der)\s+(?:zweite|dritte|vierte|f[üu]nfte)\s+mal|schon\s+(?:zweimal|dreimal|mehrmals|x-mal)|i\s+(?:said|told\s+you)\s+(?:to\s+)?(?-i:[A-Z]{3,}))\b",
     ),
     (
         "again",
@@ -125,7 +128,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         0.4,
         r"\b(?:nobody|no\s+one|no\s+answer|no\s+response|no\s+reply|ignor\w+|not\s+responding|never\s+answer\w*"
         r"|never\s+respond\w*|does\s+anyone\s+read|is\s+anyone\s+(?:working|even|going|there|reading)|anyone\?+"
-        r"|fob\w*\s+off)\b",
+        r"|fob\w*\s+off|(?:keiner|niemand)\s+(?:meldet|antwortet|reagiert|hilft)|keine\s+(?:antwort|reaktion))\b",
     ),
     (
         "long_wait",
@@ -142,7 +145,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         0.45,
         r"\b(?:frustrat\w*|annoy\w*|infuriat\w*|upset|stress\w*|exhaust\w*|dissatisfied|desperate|panick\w*"
         r"|extremely\s+disappointed|so\s+disappointed|never\s+works|nothing\s+(?:ever\s+)?works|regret\w*|cheated"
-        r"|ruin\w*)\b",
+        r"|ruin\w*|genervt|entt[äa]uscht|frustriert|verzweifelt|mir\s+reicht'?s|es\s+reicht|habe\s+(?:die\s+)?nase\s+voll)\b",
     ),
     ("frustration_word", "frustration", 0.2, r"\b(?:disappoint\w*|not\s+happy|not\s+satisfied|unhappy|rude)\b"),
     (
@@ -162,14 +165,16 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|thanks\s+(?:so\s+much|a\s+lot)\s+for\s+(?:ruining|nothing|losing|the\s+['\"‘“])"
         r"|wow,?\s+just\s+wow|what\s+a\s+(?:joke|surprise)|congrat\w*\s+on\s+the\s+worst"
         r"|never\s+fail\s+to\s+disappoint|classic\s+bait|as\s+always\.?\s+not"
-        r"|cheers\s+for\s+(?:wasting|nothing|ruining|losing))\b|[.,]\s*not\.?\s*$",
+        r"|cheers\s+for\s+(?:wasting|nothing|ruining|losing)|danke\s+f[üu]r\s+nichts|vielen\s+dank\s+auch"
+        r"|ganz\s+gro(?:ß|ss)es\s+kino|na\s+(?:toll|super|prima|klasse|bravo|gro(?:ß|ss)artig|wunderbar))\b|[.,]\s*not\.?\s*$",
     ),
     (
         "scare_quotes",
         "sarcasm",
         0.35,
         r"['\"‘“](?:fast|express|next\s+day[^'\"’”]*|free|quick|doesn'?t\s+apply|delivery\s+exception|premium"
-        r"|guaranteed|service|it\s+will\s+arrive[^'\"’”]*)['\"’”]",
+        r"|guaranteed|service|it\s+will\s+arrive[^'\"’”]*|express\w*|schnell\w*|kostenlos\w*|garantiert\w*"
+        r"|service\w*|kundenservice)['\"’”„“]",
     ),
     (
         "urgency_word",
@@ -196,21 +201,59 @@ _IRONIC_PRAISE = re.compile(
     r"|oh\s+(?:great|wonderful|perfect|brilliant|lovely|fantastic|sure|joy|look)|love\s+(?:how|that|it\s+when|being)"
     r"|amazing\s+service,?\s+really|really\s+impressive|you\s+(?:guys|people)\s+are\s+(?:incredible|amazing|unbelievable)"
     r"|great\s+job|good\s+job|well\s+done|bravo|just\s+what\s+i\s+needed|cool\s+cool|nice\s+one,?\s+you"
-    r"|such\s+great\s+service|perfect\s+timing)\b",
+    r"|such\s+great\s+service|perfect\s+timing|(?:amazing|incredible|impressive|great|wonderful|brilliant|fantastic)"
+    r"\s+how|herzlichen\s+gl[üu]ckwunsch|respekt|super\s+service|toller\s+service|echt\s+(?:super|toll|klasse))\b",
     re.IGNORECASE,
 )
+# Words that praise (sarcastic next to something going wrong). Thanks, "please", "sure", "cool" are politeness, not
+# praise: "Thanks. And the other one, please cancel that too" is a plain request.
 _POSITIVE = re.compile(
-    r"\b(?:great|wonderful|fantastic|brilliant|amazing|lovely|perfect|awesome|love|loving|thanks|thank\s+you"
-    r"|impressive|incredible|congrat\w*|superb|excellent|nice|super|wow|sure|cheers|cool)\b",
+    r"\b(?:great|wonderful|fantastic|brilliant|amazing|lovely|perfect|awesome|love|loving|impressive|incredible"
+    r"|congrat\w*|superb|excellent|wow|super|toll\w*|prima|klasse|gro(?:ß|ss)artig\w*|wunderbar\w*|fantastisch\w*"
+    r"|perfekt\w*|spitze|bravo|respekt)\b",
     re.IGNORECASE,
 )
+# Things going wrong. Request verbs ("cancel that"), "still", "again" and "wait" are neutral on their own.
 _NEGATIVE_CONTEXT = re.compile(
-    r"\b(?:delay\w*|waiting|wait|(?:\d+|two|three|four|five|six|few|several)\s+(?:weeks?|months?)|a\s+month|forever"
-    r"|still|another|broken|broke|late|never|nothing|wrong|wasting"
-    r"|ruin\w*|worst|exception|excuses?|disappoint\w*|fail\w*|charged|lost|missing|took\s+\w+|stuck|damaged"
-    r"|cancel\w*|refund\w*\s+(?:takes|took)|doesn'?t\s+(?:work|apply)|hasn'?t|no\s+parcel|no\s+refund)\b",
+    r"\b(?:delay\w*|(?:\d+|two|three|four|five|six|few|several)\s+(?:weeks?|months?)|a\s+(?:week|month|fortnight)"
+    r"|forever|ages|broken|broke|break\w*|smash\w*|late|never|nothing|wrong|wasting|ruin\w*|worst|exception|excuses?"
+    r"|disappoint\w*|fail\w*|lost|missing|took\s+\w+|stuck|damaged|cancell?ed|refund\w*\s+(?:takes|took)"
+    r"|doesn'?t\s+(?:work|apply)|hasn'?t|(?:can'?t|cannot|won'?t|not)\s+even|no\s+parcel|no\s+refund|versp[äa]tet\w*|verloren|kaputt\w*|zerrissen"
+    r"|besch[äa]digt\w*|falsch\w*|schon\s+wieder|nie|nichts|wochen|monat\w*|zu\s+sp[äa]t|weg)\b",
     re.IGNORECASE,
 )
+# A request or a question is asked, not mocked: praise beside it is politeness ("Perfect, can you also check the
+# late one?"). And thanks for the bot's help or news is acknowledgement, whatever the news.
+_ASKS = re.compile(
+    r"\?|\b(?:please|pls|can\s+you|could\s+you|would\s+you|will\s+you|let\s+me\s+know|bitte|k[öo]nnen\s+sie"
+    r"|k[öo]nnten\s+sie|w[üu]rden\s+sie)\b",
+    re.IGNORECASE,
+)
+_ACKNOWLEDGES = re.compile(
+    r"\b(?:thanks?|thank\s+you|cheers)\s+(?:\w+\s+){0,2}for\s+(?:letting\s+me\s+know|the\s+(?:update|info\w*|heads[\s-]up"
+    r"|explanation|quick\s+reply|help)|checking|looking|explaining|telling\s+me|your\s+help|helping|clarifying)"
+    r"|danke\s+f[üu]r\s+(?:die\s+(?:info\w*|auskunft|nachricht|r[üu]ckmeldung)|ihre\s+hilfe|den\s+hinweis)\b",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+# The most the learned and lexicon signals (tone model, VADER) give when nothing in the words backs them: below what a
+# summary calls upset (0.3) and what asks a reply for empathy (0.4). A calm "no, ordered by mistake" stays calm.
+SOFT_ONLY_MAX = 0.25
+# With only mild words (weight below STRONG_CUE) behind them: upset, worth empathy, not a takeover.
+MILD_ONLY_MAX = 0.45
+STRONG_CUE = 0.3
+
+
+def _ironic(text: str) -> bool:
+    """Praise and something going wrong in one sentence that neither asks nor thanks for help."""
+    for sentence in _SENTENCE.split(text):
+        if _ASKS.search(sentence) or _ACKNOWLEDGES.search(sentence):
+            continue
+        if _POSITIVE.search(sentence) and _NEGATIVE_CONTEXT.search(sentence):
+            return True
+    return False
+
+
 # "!!" after thanks or praise is enthusiasm, and a single "!" only sharpens anger that words already show.
 _CHEERFUL = re.compile(
     r"^\W*(?:thanks?|thank\s+you|great|perfect|awesome|amazing|brilliant|yes|wow|love)\b[^?]*$", re.I
@@ -290,6 +333,9 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emot
     if repeated:
         fire("repeat_request", "frustration", 0.55)
     softened = bool(_SOFTENER.search(text))
+    # Nothing in the words themselves, or only mild ones ("not happy", "disappointed"): the tone model and the
+    # lexicon's sentiment are guesses, and guesses alone never make a customer upset enough to hand over.
+    strongest = max((w for ws in weights.values() for w in ws), default=0.0)
     sentiment = float(_vader().polarity_scores(text)["compound"])
     if upset >= UPSET_MIN:
         # The tone model hears upset in some plainly friendly lines ("Hey, good morning"). Alone, against a clearly
@@ -307,7 +353,7 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emot
     if "!" in text and any(signal in signals for signal in _WORD_ANGER):
         fire("exclamation", "anger", 0.2)
 
-    if _POSITIVE.search(text) and _NEGATIVE_CONTEXT.search(text) and "sarcasm_phrase" not in signals:
+    if "sarcasm_phrase" not in signals and _ironic(text):
         # Praise wrapped around a complaint is the commonest written sarcasm in support ("love waiting 3 weeks").
         fire("sarcasm_pattern", "sarcasm", 0.6)
     if sentiment <= -0.6:
@@ -323,6 +369,11 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emot
         # An urgent need that is going wrong is a stressed customer even without a single angry word.
         fire("urgent_problem", "frustration", 0.6)
     sarcastic = bool(weights["sarcasm"])
+    cap = SOFT_ONLY_MAX if strongest == 0.0 else MILD_ONLY_MAX if strongest < STRONG_CUE else None
+    if cap is not None and not sarcastic and not weights["urgency"]:
+        for dimension in ("anger", "frustration"):
+            if _noisy_or(weights[dimension]) > cap:
+                weights[dimension] = [cap]
     if sarcastic:
         # The literal sentiment of a sarcastic message is upside down.
         sentiment = min(sentiment, -abs(sentiment) if sentiment else -0.3)
@@ -336,3 +387,23 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emot
         sentiment=max(-1.0, min(1.0, sentiment)),
         signals=signals,
     )
+
+
+def upset_words(text: str) -> list[str]:
+    """The words behind the anger, frustration and sarcasm cues, as written: a decision's evidence."""
+    words: list[str] = []
+    for _, dimension, _, pattern in _CUES:
+        if dimension == "urgency":
+            continue
+        for match in pattern.finditer(text):
+            word = match.group(0).strip()
+            if word and word not in words:
+                words.append(word)
+    ironic = _IRONIC_PRAISE.search(text)
+    if ironic and ironic.group(0) not in words:
+        words.append(ironic.group(0))
+    if _caps_shouting(text):
+        words += [w for w in _CAPS_WORD.findall(text) if w not in _CAPS_IGNORE and w not in words][:3]
+    for marks in re.findall(r"[!?]{2,}", text)[:1]:
+        words.append(marks)
+    return words[:6]

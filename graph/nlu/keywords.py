@@ -32,12 +32,14 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "chargeback",
             r"\b(?:charge\s?-?backs?|dispute\s+the\s+(?:charge|payment|transaction)|disputing\s+the\s+"
             r"(?:charge|payment)|(?:going|go|contacting|contact|call(?:ing)?)\s+(?:to\s+)?my\s+bank"
-            r"|r[üu]ckbuchung)\b",
+            r"|r[üu]ckbuchung|zur[üu]ck\s?buch\w*|r[üu]cklastschrift)\b",
         ),
         (
             "fraud",
-            r"\b(?:fraud\w*|scam\w*|theft|thie(?:f|ves)|stole|stolen|unauthori[sz]ed|betrug|arnaque|estafa"
-            r"|oplichting|truffa)\b",
+            # A parcel stolen from a doorstep is a lost delivery, not fraud against the customer's account.
+            r"\b(?:fraud\w*|scam\w*|(?<!parcel\s)(?<!package\s)(?<!delivery\s)(?:theft|thie(?:f|ves))"
+            r"|(?:stole|stolen)(?!\s+(?:from\s+(?:my|the|our)\s+(?:porch|doorstep|door|step|mailbox|hallway|lobby"
+            r"|garden|front)))|unauthori[sz]ed|betrug|arnaque|estafa|oplichting|truffa)\b",
         ),
         (
             "data protection",
@@ -59,7 +61,8 @@ _HUMAN = re.compile(
     r"|(?:speak|talk|chat)\s+(?:to|with)\s+(?:someone|somebody|a\s+person|staff|a\s+real|an?\s+actual|a\s+human)"
     r"|(?:call|ring)\s+me(?:\s+back)?|transfer\s+me|put\s+me\s+through|not\s+(?:a|the)\s+bot|no\s+bots?"
     r"|(?:this|the)\s+(?:bot|robot)|phone\s+number.*\b(?:speak|talk)|anyone\s+(?:actually\s+)?there"
-    r"|mit\s+einem\s+(?:menschen|mitarbeiter)|parler\s+[àa]\s+(?:un|une)\s+(?:humain|conseill\w+|agent|personne)"
+    r"|mit\s+(?:einem|einer)\s+(?:echten\s+|richtigen\s+)?(?:menschen|mitarbeiter\w*|kolleg\w+|berater\w*|person)"
+    r"|verbinden\s+sie\s+mich|(?:mich|mir)\s+(?:bitte\s+)?zur[üu]ckrufen|zur[üu]ckrufen\s+(?:lassen|bitte)|parler\s+[àa]\s+(?:un|une)\s+(?:humain|conseill\w+|agent|personne)"
     r"|hablar\s+con\s+(?:una\s+persona|un\s+agente|alguien)|medewerker|iemand\s+van\s+de\s+klantenservice"
     r"|operatore|persona\s+vera)\b",
     re.IGNORECASE,
@@ -81,3 +84,51 @@ def find_critical_keywords(text: str) -> list[str]:
 def human_requested(text: str) -> bool:
     """True when the customer asks for a person, in any of the supported languages."""
     return bool(_HUMAN.search(_HUMAN_FALSE.sub(" ", text)))
+
+
+# Lodging a complaint, as a speech act: the customer asks for their grievance to be recorded and judged ("I want to
+# complain about the driver", "I have to lodge a consumer complaint", "Ich möchte mich beschweren"). A report of what
+# went wrong without it ("the box was dented") is a problem the bot can work on; "not a complaint" is feedback.
+_COMPLAINT_ACT = re.compile(
+    r"\b(?:(?:make|makes|making|made|file|filing|filed|lodge|lodging|lodged|raise|raising|submit|submitting|register"
+    r"|registering|log|logging|open|opening|put\s+in|send|sending|write|writing|escalate|have)\s+(?:a|an|my|this|the"
+    r"|another)\s+(?:\w+\s+){0,2}complaint"
+    r"|(?:i|we)\s+(?:have|had|got)\s+(?:a|an|one|another)\s+(?:\w+\s+)?complaint"
+    r"|this\s+is\s+(?:a|an|my)\s+(?:\w+\s+)?complaint|complaint\s+(?:about|against|regarding|concerning)"
+    r"|(?:want|wish|need|like|going|have)\s+to\s+complain|(?:i'?m|i\s+am|we\s+are)\s+complaining"
+    r"|(?:i|we)\s+complain(?:ed)?\s+(?:about|that)"
+    r"|beschwer(?:en|e|de|t|ung)\w*|beschwerde|reklamation\s+einreichen"
+    r"|(?:porter|d[ée]poser|faire)\s+(?:une\s+)?(?:plainte|r[ée]clamation)|presentar\s+una\s+(?:queja|reclamaci[oó]n)"
+    r"|(?:een\s+)?klacht\s+indienen|presentare\s+un\s+reclamo)\b",
+    re.IGNORECASE,
+)
+_NOT_A_COMPLAINT = re.compile(
+    r"\b(?:not\s+(?:a\s+|to\s+)?complain\w*|no\s+complaints?|nothing\s+to\s+complain|not\s+(?:a\s+)?(?:formal\s+)?"
+    r"complaint|keine\s+beschwerden?|nicht\s+beschweren)\b",
+    re.IGNORECASE,
+)
+_HUMAN_FALSE_SPAN = _HUMAN_FALSE
+
+
+def complaint_act(text: str) -> str | None:
+    """The words by which the customer lodges a complaint, or None."""
+    if _NOT_A_COMPLAINT.search(text):
+        return None
+    found = _COMPLAINT_ACT.search(text)
+    return found.group(0) if found else None
+
+
+def human_request_words(text: str) -> str | None:
+    """The words asking for a person, or None."""
+    found = _HUMAN.search(_HUMAN_FALSE_SPAN.sub(" ", text))
+    return found.group(0) if found else None
+
+
+def critical_keyword_words(text: str) -> dict[str, str]:
+    """Canonical critical keyword -> the words of the text that matched it."""
+    found: dict[str, str] = {}
+    for canonical, pattern in _CRITICAL:
+        match = pattern.search(text)
+        if match:
+            found[canonical] = match.group(0)
+    return found
