@@ -11,7 +11,7 @@ import json
 import logging
 import secrets
 from collections.abc import AsyncIterator, Awaitable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,7 +19,7 @@ from fastapi.sse import format_sse_event
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage
 
 from graph.context import Context
-from graph.nodes.handoff import transcript
+from graph.nodes.handoff import packet, transcript
 from graph.state import HUMAN_HELD, Status, SupportState
 from server.config import AgentAccount, ServerSettings
 from server.registry import Entry, Registry, utcnow
@@ -364,6 +364,10 @@ class Desk:
         entry = self._entry(conversation_id)
         values = await self.conversations.values(conversation_id)
         request = await self.conversations.pending_interrupt(conversation_id)
+        if request is None and values.get("handoff") and values.get("status") in HUMAN_HELD:
+            # A person replied and the run ended: the case (customer, orders, what they want, the suggested reply)
+            # stays on screen until it is handed back or resolved.
+            request = packet(SupportState(**_state_fields(values)), conversation_id)
         lines = transcript(SupportState(messages=values.get("messages", []))) if values else []
         return AgentConversation(
             conversation=self.queue_item(entry),
@@ -457,6 +461,11 @@ class Desk:
             pending=entry.pending,
             claimed_by=entry.claimed_by,
         )
+
+
+def _state_fields(values: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in fields(SupportState)}
+    return {key: value for key, value in values.items() if key in names}
 
 
 def _aware(moment: datetime) -> datetime:

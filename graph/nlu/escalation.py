@@ -211,19 +211,37 @@ def accepts_offer(u: Understanding) -> bool:
     return u.intent == "affirm" and not _DECLINES.search(text)
 
 
+# "A complaint against your business" names whom, not what: the substance is elsewhere, or not given yet.
+_GENERIC_TARGET = re.compile(
+    r"^(?:you|your\s+(?:business|company|shop|store|firm|service|team|website|site)|the\s+(?:business|company|shop"
+    r"|store)|this\s+(?:business|company|shop|store)|ihr\w*\s+(?:firma|unternehmen|shop|gesch[äa]ft|laden|service)|sie"
+    r"|euch)\b[\s,.!]*$",
+    re.IGNORECASE,
+)
+_ABOUT = re.compile(
+    r"\b(?:complain\w*|complaint)\s+(?:about|against|regarding|concerning|that|over|re:?)\s+([^.!?\n]{3,160})"
+    r"|\bbeschwer\w*\s+(?:ich\s+|wir\s+)?(?:mich\s+|uns\s+)?(?:[üu]ber|wegen)\s+([^.!?\n]{3,160})"
+    r"|\b(?:[üu]ber|wegen)\s+([^.!?\n]{3,100}?)\s+(?:zu\s+)?beschwer\w*",
+    re.IGNORECASE,
+)
+
+
 def complaint_substance(text: str) -> str:
-    """What the complaint is about, in the customer's words: the clause after "complain about", or the sentence."""
-    found = re.search(
-        r"\b(?:complain\w*|complaint|beschwer\w*|beschwerde)\s+(?:about|against|regarding|concerning|that|over"
-        r"|[üu]ber|gegen|wegen)\s+([^.!?\n]{3,160})",
-        text,
-        re.IGNORECASE,
-    )
+    """What the complaint is about, in the customer's words: what follows "complain about" (or what precedes
+    "beschweren"), with the detail they add after it; or the sentence that says what happened; or "" when the
+    message only says that they complain."""
+    found = _ABOUT.search(text)
     if found:
-        return found.group(1).strip(" ,;:")
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
-    # The sentence that says what happened is usually the longest one that is not the request to complain.
-    candidates = [s for s in sentences if not complaint_act(s)] or sentences
+        target = next(group for group in found.groups() if group).strip(" ,;:")
+        rest = text[found.end() :].strip(" ,;:.!")
+        rest = re.split(r"(?<=[.!?])\s+", rest)[0].strip(" ,;:.!") if rest else ""
+        if _GENERIC_TARGET.match(target):
+            target = ""
+        parts = [part for part in (target, rest) if part and not complaint_act(part)]
+        return " – ".join(parts)[:200]
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?:])\s+|\n+", text) if s.strip()]
+    # The sentence that says what happened: one that is not the request to complain.
+    candidates = [s.strip(" .") for s in sentences if not complaint_act(s)]
     return max(candidates, key=len)[:200] if candidates else ""
 
 

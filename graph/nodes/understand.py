@@ -28,7 +28,8 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
 
         understanding = await asyncio.to_thread(lambda: get_local_understanding().analyse(text, history))
     data = understanding.model_dump(mode="json")
-    emotion = {**data["emotion"], "turn": len(history) + 1}
+    # The turn's intent rides along: the handoff's case reads the conversation's needs from it.
+    emotion = {**data["emotion"], "turn": len(history) + 1, "intent": data["intent"]}
     updates: dict[str, Any] = {
         "understanding": data,
         "emotion_history": [emotion],
