@@ -325,3 +325,20 @@ def test_out_of_hours_the_customer_hears_when_and_that_the_bot_still_helps() -> 
     assert "Monday at 09:00" in german and "Bis dahin helfe ich" in german
     # Nothing needs a person: nothing about opening hours is said.
     assert decide_escalation(understanding(), POLICY, closed).customer_message == ""
+
+
+def test_a_feeling_said_not_to_be_there_does_not_count() -> None:
+    from graph.nlu.emotion import score_emotion
+
+    assert score_emotion("I'm not angry, I'd just like to know when it ships").anger < 0.3
+    assert score_emotion("Ich bin nicht sauer, ich frage nur nach dem Stand").anger < 0.3
+    assert score_emotion("I'm angry, the lid cracked on day one").anger >= 0.6
+
+
+def test_learned_tone_alone_stays_calm_but_counts_when_the_lexicon_agrees() -> None:
+    from graph.nlu.emotion import SOFT_ONLY_MAX, score_emotion
+
+    # No cue in the words, a neutral lexicon reading: the tone model's guess alone never reads as upset.
+    assert score_emotion("changed my mind about the colour", upset=0.95).frustration <= SOFT_ONLY_MAX
+    # The tone model sure and the lexicon clearly negative: two independent readings agree.
+    assert score_emotion("what a sad and miserable way to treat people", upset=0.95).frustration >= 0.6

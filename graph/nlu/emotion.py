@@ -54,7 +54,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         "anger",
         0.6,
         r"\b(?:unversch[äa]mt\w*|frechheit|betrug|skandal\w*|katastroph\w*|saftladen|sauer|inakzeptabel|nicht\s+akzeptabel"
-        r"|unm[öo]glich|l[äa]cherlich|zumutung|armselig|mies\w*|schlechteste\w*|inadmissible|scandaleu\w*"
+        r"|unm[öo]glich|l[äa]cherlich|zumutung|armselig|mies\w*|schlechteste\w*|[äa]rgerlich\w*|unglaublich|inadmissible|scandaleu\w*"
         r"|honte|arnaque|nul(?:le)?s?|furieu\w*|marre|verg[üu]enza|vergonzoso|estafa|p[ée]sim\w*|desastre|hart[oa]"
         r"|enfadad\w*|belachelijk|schandalig|schande|waardeloo\w*|klaar\s+mee|pessimo|vergogn\w*|schifo|truffa"
         r"|stuf[oa])\b",
@@ -76,16 +76,23 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|losing\s+it|enough\s+is\s+enough|(?:waited|waiting)\s+long\s+enough|i\s+give\s+up|wits'?\s+end|end\s+of\s+my\s+tether|had\s+it\s+(?:with|up)"
         r"|(?:a\s+)?million\s+times|over\s+and\s+over|nobody\s+cares|no\s+one\s+cares|give\s+me\s+a\s+break"
         r"|can'?t\s+believe|cannot\s+believe|how\s+hard\s+(?:is|can)\s+it|what\s+is\s+wrong\s+with\s+you"
-        r"|getting\s+(?:silly|ridiculous|absurd)|beyond\s+(?:a\s+joke|frustrat\w*|annoyed)|(?:really|so)\s+frustrat\w*"
+        r"|what\s+is\s+wrong\s+with\s+your\s+\w+|getting\s+(?:silly|ridiculous|absurd)|beyond\s+(?:a\s+joke|frustrat\w*|annoyed)|(?:really|so)\s+frustrat\w*"
         r"|my\s+patience|more\s+than\s+patient|(?:messed|mess(?:ing)?)\s+(?:up|it\s+up)|not\s+good\s+enough"
-        r"|do(?:ing)?\s+nothing|waste\s+of\s+time|wasting\s+my|wasted\s+my)\b",
+        r"|do(?:ing)?\s+nothing|waste\s+of\s+time|wasting\s+my|wasted\s+my|another\s+(?:apology|excuse)|(?:your|more)\s+(?:apologies|excuses)"
+        r"|(?:the\s+)?last\s+time\s+(?:i|we)\s+(?:order|buy|shop|use)\w*|(?:final|last)\s+straw|end\s+of\s+my\s+rope"
+        r"|(?:going|go|goes|went)\s+(?:round|around)\s+in\s+circles|at\s+my\s+limit|nobody\s+(?:has\s+)?bothered"
+        r"|why\s+(?:is|does|do)\s+(?:it|everything|this)\s+(?:have\s+to\s+be\s+)?so\s+(?:hard|difficult|impossible"
+        r"|complicated)|wie\s+oft\s+(?:noch|soll|muss)|(?:langsam\s+)?reicht\s+(?:es|'?s)|keiner\s+k[üu]mmert"
+        r"|was\s+ist\s+(?:das\s+)?f[üu]r\s+ein\w*\s+(?:service|laden|saftladen|firma|kundenservice)"
+        r"|nie\s+wieder\s+(?:bestell|kauf)\w*|immer\s+wieder\s+(?:das\s+gleiche|dasselbe)|ausreden|nicht\s+zu\s+fassen|ich\s+warte\s+seit)\b",
     ),
     (
         "exasperation",
         "anger",
         0.6,
         r"\b(?:are\s+you\s+(?:kidding|serious|joking|having\s+a\s+laugh)|you\s+must\s+be\s+joking|seriously\?"
-        r"|do\s+you\s+even|you'?ve\s+got\s+to\s+be\s+kidding)\b",
+        r"|do\s+you\s+even|you'?ve\s+got\s+to\s+be\s+kidding|echt\s+jetzt(?=\s*\?)|soll\s+das\s+ein\s+witz\s+sein"
+        r"|was\s+soll\s+das)\b",
     ),
     (
         "intensified",
@@ -117,6 +124,12 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|(?:das|der)\s+(?:zweite|dritte|vierte|f[üu]nfte)\s+mal|schon\s+(?:zweimal|dreimal|mehrmals|x-mal)|i\s+(?:said|told\s+you)\s+(?:to\s+)?(?-i:[A-Z]{3,}))\b",
     ),
     (
+        "every_time",
+        "frustration",
+        0.35,
+        r"\b(?:(?:each\s+and\s+)?every\s+(?:single\s+)?time|jedes\s+(?:einzelne\s+)?mal|immer\s+wieder)\b",
+    ),
+    (
         "again",
         "frustration",
         0.25,
@@ -126,7 +139,8 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         "ignored",
         "frustration",
         0.4,
-        r"\b(?:nobody|no\s+one|no\s+answer|no\s+response|no\s+reply|ignor\w+|not\s+responding|never\s+answer\w*"
+        r"\b(?:(?:nobody|no\s+one)\s+(?:\w+\s+){0,2}(?:answer|repl|respon|help|care|gets?\s+back|got\s+back|bother"
+        r"|read|call|contact|tell|told|listen|fix|sort)\w*|no\s+answer|no\s+response|no\s+reply|ignor\w+|not\s+responding|never\s+answer\w*"
         r"|never\s+respond\w*|does\s+anyone\s+read|is\s+anyone\s+(?:working|even|going|there|reading)|anyone\?+"
         r"|fob\w*\s+off|(?:keiner|niemand)\s+(?:meldet|antwortet|reagiert|hilft)|keine\s+(?:antwort|reaktion))\b",
     ),
@@ -136,7 +150,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         0.25,
         r"\b(?:(?:\d+|two|three|four|five|six|several|many)\s+(?:weeks|months)|a\s+month|forever|for\s+ages|since"
         r"\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|last\s+\w+)"
-        r"|\d{2,}\s+days|(?:drei|trois|tres)\s+(?:wochen|semaines|semanas)|seit\s+wochen|un\s+mois|wasted|hours"
+        r"|\d{2,}\s+days|(?:drei|trois|tres)\s+(?:wochen|semaines|semanas)|seit\s+(?:wochen|monaten|einem\s+monat|\d+\s+tagen)|un\s+mois|wasted|hours"
         r"|far\s+too\s+long|way\s+too\s+long)\b",
     ),
     (
@@ -145,9 +159,14 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         0.45,
         r"\b(?:frustrat\w*|annoy\w*|infuriat\w*|upset|stress\w*|exhaust\w*|dissatisfied|desperate|panick\w*"
         r"|extremely\s+disappointed|so\s+disappointed|never\s+works|nothing\s+(?:ever\s+)?works|regret\w*|cheated"
-        r"|ruin\w*|genervt|entt[äa]uscht|frustriert|verzweifelt|mir\s+reicht'?s|es\s+reicht|habe\s+(?:die\s+)?nase\s+voll)\b",
+        r"|ruin\w*|genervt|(?:sehr|so|total|extrem|echt|wirklich)\s+entt[äa]uscht|frustriert|verzweifelt|mir\s+reicht'?s|es\s+reicht|habe\s+(?:die\s+)?nase\s+voll)\b",
     ),
-    ("frustration_word", "frustration", 0.2, r"\b(?:disappoint\w*|not\s+happy|not\s+satisfied|unhappy|rude)\b"),
+    (
+        "frustration_word",
+        "frustration",
+        0.2,
+        r"\b(?:disappoint\w*|not\s+happy|not\s+satisfied|unhappy|rude|entt[äa]uscht|unzufrieden|nicht\s+zufrieden)\b",
+    ),
     (
         "contacted_before",
         "frustration",
@@ -162,11 +181,11 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         # Only phrases that are sarcastic whatever follows; praise that may be sincere is `_IRONIC_PRAISE`.
         r"\b(?:thanks\s+for\s+(?:absolutely\s+)?nothing|(?:oh\s+)?great,?\s+just\s+great|just\s+shocking"
         r"|yeah\s+right|real(?:ly)?\s+fair|love\s+waiting"
-        r"|thanks\s+(?:so\s+much|a\s+lot)\s+for\s+(?:ruining|nothing|losing|the\s+['\"‘“])"
+        r"|thanks\s+to\s+you(?:r\s+\w+)?(?=\s*[.!]|\s*$)|thanks\s+(?:so\s+much|a\s+lot)\s+for\s+(?:ruining|nothing|losing|the\s+['\"‘“])"
         r"|wow,?\s+just\s+wow|what\s+a\s+(?:joke|surprise)|congrat\w*\s+on\s+the\s+worst"
         r"|never\s+fail\s+to\s+disappoint|classic\s+bait|as\s+always\.?\s+not"
         r"|cheers\s+for\s+(?:wasting|nothing|ruining|losing)|danke\s+f[üu]r\s+nichts|vielen\s+dank\s+auch"
-        r"|ganz\s+gro(?:ß|ss)es\s+kino|na\s+(?:toll|super|prima|klasse|bravo|gro(?:ß|ss)artig|wunderbar))\b|[.,]\s*not\.?\s*$",
+        r"|ganz\s+gro(?:ß|ss)es\s+kino|(?:ganz|echt)\s+toll,?\s+(?:jetzt|wieder|schon|und\s+jetzt)|(?:only|just)\s+(?:took|takes|taking)\s+(?:\d+|two|three|four|five|six|several|a\s+few)\s+(?:days|weeks|months)|na\s+(?:toll|super|prima|klasse|bravo|gro(?:ß|ss)artig|wunderbar))\b|[.,]\s*not\.?\s*$",
     ),
     (
         "scare_quotes",
@@ -217,7 +236,7 @@ _POSITIVE = re.compile(
 _NEGATIVE_CONTEXT = re.compile(
     r"\b(?:delay\w*|(?:\d+|two|three|four|five|six|few|several)\s+(?:weeks?|months?)|a\s+(?:week|month|fortnight)"
     r"|forever|ages|broken|broke|break\w*|smash\w*|late|never|nothing|wrong|wasting|ruin\w*|worst|exception|excuses?"
-    r"|disappoint\w*|fail\w*|lost|missing|took\s+\w+|stuck|damaged|cancell?ed|refund\w*\s+(?:takes|took)"
+    r"|disappoint\w*|fail\w*|lost|los(?:ing|es|e)|missing|took\s+\w+|stuck|damaged|cancell?ed|refund\w*\s+(?:takes|took)"
     r"|doesn'?t\s+(?:work|apply)|hasn'?t|(?:can'?t|cannot|won'?t|not)\s+even|no\s+parcel|no\s+refund|versp[äa]tet\w*|verloren|kaputt\w*|zerrissen"
     r"|besch[äa]digt\w*|falsch\w*|schon\s+wieder|nie|nichts|wochen|monat\w*|zu\s+sp[äa]t|weg)\b",
     re.IGNORECASE,
@@ -242,6 +261,9 @@ SOFT_ONLY_MAX = 0.25
 # With only mild words (weight below STRONG_CUE) behind them: upset, worth empathy, not a takeover.
 MILD_ONLY_MAX = 0.45
 STRONG_CUE = 0.3
+# The tone model sure and the lexicon negative: upset without a cue word.
+TONE_SURE = 0.8
+AGREEING_SENTIMENT = -0.25
 
 
 def _ironic(text: str) -> bool:
@@ -271,6 +293,10 @@ _CAPS_IGNORE = _words(
     "GDPR DSGVO VAT PDF USD EUR GBP UK US USA EU XL XXL XS ID OK SMS BBB FAQ ETA ASAP PS DHL UPS FEDEX TNT GLS DPD "
     "IBAN BIC SKU TV PC USB LED GB TB AM PM NYC LA HR CEO II III IOS IPHONE"
 )
+_NEGATABLE = frozenset({"anger_word", "frustration_word", "hostile_language"})
+_NEGATED = re.compile(r"\b(?:not|n't|never|no|nicht|kein\w*|nie)\s+(?:\w+\s+)?$|n't\s+(?:\w+\s+)?$", re.IGNORECASE)
+# Short words people shout ("I want it NOW"); other three-letter capitals are mostly codes and brands.
+_SHOUTED_SHORT = _words("NOW NOT YOU WHY HOW ANY YET ALL OUT WTF DID WAS GET PAY ASK")
 _CAPS_WORD = re.compile(r"\b[A-ZÄÖÜ]{2,}\b")
 _WORD = re.compile(r"\b[A-Za-zÄÖÜäöüß]{2,}\b")
 
@@ -295,7 +321,7 @@ def _caps_shouting(text: str) -> float:
         return 0.0
     share = len(shouted) / len(words)
     # One shouted word in a long sentence ("I asked THREE times") counts; "OK" or a lone "I" never does.
-    if (len(shouted) >= 2 and share >= 0.25) or any(len(w) >= 4 for w in shouted):
+    if (len(shouted) >= 2 and share >= 0.25) or any(len(w) >= 4 or w in _SHOUTED_SHORT for w in shouted):
         return share
     return 0.0
 
@@ -316,7 +342,9 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emot
 
     for signal, dimension, weight, pattern in _CUES:
         # Each occurrence counts (up to three): "worst service ... disgraceful" is angrier than either word alone.
-        for _ in range(min(3, len(pattern.findall(text)))):
+        # A feeling said not to be there ("I'm not upset", "nicht sauer") is not there.
+        found = [m for m in pattern.finditer(text) if not (signal in _NEGATABLE and _NEGATED.search(text[: m.start()]))]
+        for _ in range(min(3, len(found))):
             fire(signal, dimension, weight)
 
     if _IRONIC_PRAISE.search(text) and (_NEGATIVE_CONTEXT.search(text) or weights["anger"] or weights["frustration"]):
@@ -369,7 +397,10 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emot
         # An urgent need that is going wrong is a stressed customer even without a single angry word.
         fire("urgent_problem", "frustration", 0.6)
     sarcastic = bool(weights["sarcasm"])
-    cap = SOFT_ONLY_MAX if strongest == 0.0 else MILD_ONLY_MAX if strongest < STRONG_CUE else None
+    # Two independent guesses agreeing (the tone model sure, the lexicon negative) are evidence: "What is wrong with
+    # this company?" has no angry word but reads upset to both.
+    agree = upset >= TONE_SURE and sentiment <= AGREEING_SENTIMENT
+    cap = None if agree else SOFT_ONLY_MAX if strongest == 0.0 else MILD_ONLY_MAX if strongest < STRONG_CUE else None
     if cap is not None and not sarcastic and not weights["urgency"]:
         for dimension in ("anger", "frustration"):
             if _noisy_or(weights[dimension]) > cap:
