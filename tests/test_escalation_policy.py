@@ -342,3 +342,32 @@ def test_learned_tone_alone_stays_calm_but_counts_when_the_lexicon_agrees() -> N
     assert score_emotion("changed my mind about the colour", upset=0.95).frustration <= SOFT_ONLY_MAX
     # The tone model sure and the lexicon clearly negative: two independent readings agree.
     assert score_emotion("what a sad and miserable way to treat people", upset=0.95).frustration >= 0.6
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        # Worded so that no keyword pattern knows them: recognised by meaning, with the closest known message.
+        ("My bank is going to claw back every cent I paid you", "critical_keyword"),
+        ("the hairdryer started smoking in my hand and singed my fingers", "sensitive_topic"),
+        ("I want to log a formal objection to how my order was handled", "complaint"),
+    ],
+)
+def test_escalation_topics_are_recognised_by_meaning(analyse: Analyse, text: str, reason: str) -> None:
+    d = decide_escalation(analyse(text), POLICY, OPEN)
+    assert d.escalate and reason in d.reasons, (d, analyse(text).topics)
+    assert all(t.evidence for t in d.evidence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is this shampoo ok for a dry scalp?",
+        "which card did I use for the last order?",
+        "the courier was lovely, please thank him",
+        "how do I update my billing address?",
+    ],
+)
+def test_calm_messages_on_the_same_subjects_are_no_topic(analyse: Analyse, text: str) -> None:
+    u = analyse(text)
+    assert not u.topics and not decide_escalation(u, POLICY, OPEN).escalate, u.topics

@@ -75,8 +75,11 @@ _TOPIC_VARIANTS: dict[str, str] = {
     "data breach": r"data\s+(?:breach|leak)\w*|leaked|hacked|(?:card|account)\s+details\s+(?:were\s+)?stolen|breach"
     r"|datenleck|gehackt",
     "injury": r"injur\w*|hurt|burn(?:t|ed|s)?|cut\s+(?:my|his|her)|bleed\w*|wound\w*|caught\s+fire|dangerous|unsafe"
-    r"|verletz\w*|verbrannt|verbrüh\w*|gef[äa]hrlich",
-    "allergic reaction": r"allerg\w*|rash|swelling|anaphyla\w*|ausschlag",
+    r"|electric\s+shock|electrocut\w*|chok(?:e|ed|ing)|overheat\w*|spark(?:s|ed|ing)|sing(?:e|ed|eing)|melt(?:ed|ing)"
+    r"|explod\w*|(?:started|began|was)\s+smok\w*|smoke\s+(?:came|coming|pouring)|verletz\w*|verbrannt|verbrüh\w*"
+    r"|gef[äa]hrlich|[üu]berhitz\w*|explodiert|funken|qualm\w*"
+    r"|(?:strom|elektrisch\w*)\s*schlag",
+    "allergic reaction": r"allerg\w*|rash|swelling|swollen|hives|blister\w*|anaphyla\w*|ausschlag|geschwollen",
     "harassment": r"harass\w*|threaten\w*|stalk\w*|abus(?:e|ive)|bel[äa]stig\w*|bedroh\w*",
 }
 _PRIORITY_ORDER: tuple[Priority, ...] = ("low", "normal", "high", "urgent")
@@ -271,14 +274,27 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
             add(cast(ReasonCode, reason), f"{reason.removeprefix('emotion_')} {score:.2f}: {said}")
 
     critical = _critical_words(u, policy.critical_keywords)
+    topic = _topic_words(u.text, policy.sensitive_topics)
+    lodged = complaint_act(u.text)
+    # What the analyser recognised by meaning, where the words matched no pattern: counted only for the topics the
+    # shop's lists name, with the closest known message as the evidence.
+    wanted = {k.lower() for k in policy.critical_keywords}
+    sensitive = {t.lower() for t in policy.sensitive_topics}
+    for match in u.topics:
+        like = f'{match.topic}, by meaning: like "{match.example}" ({match.similarity:.2f})'
+        if match.topic in wanted and not critical:
+            critical = like
+        elif match.topic in sensitive and not topic:
+            topic = like
+        elif match.topic == "complaint" and not lodged:
+            lodged = like
     if critical:
         add("critical_keyword", critical)
-    topic = _topic_words(u.text, policy.sensitive_topics)
     if topic:
         add("sensitive_topic", topic)
-    lodged = complaint_act(u.text)
     if policy.hand_over_complaints and lodged:
-        add("complaint", f'"{lodged}": {complaint_substance(u.text)}')
+        by_words = not lodged.startswith("complaint, by meaning")
+        add("complaint", f'"{lodged}": {complaint_substance(u.text)}' if by_words else lodged)
     person_only = {intent.lower() for intent in policy.person_only_intents}
     reserved = [s.intent for s in u.intents if s.intent in person_only] or (
         [u.intent] if u.intent in person_only else []

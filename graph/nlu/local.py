@@ -21,6 +21,7 @@ from graph.nlu.language import detect_language
 from graph.nlu.schema import INTENTS, IntentScore, Understanding
 from graph.nlu.segment import split_requests
 from graph.nlu.tone import ToneModel
+from graph.nlu.topics import TopicModel
 from knowledge.embeddings import Embedder, get_embedder
 
 # Cosine similarity above which an earlier message counts as the same request asked again.
@@ -48,10 +49,12 @@ class LocalUnderstanding:
         embedder: Embedder | None = None,
         classifier: IntentClassifier | None = None,
         tone: ToneModel | None = None,
+        topics: TopicModel | None = None,
     ) -> None:
         self.embedder = embedder or get_embedder()
         self.classifier = classifier or IntentClassifier(self.embedder)
         self.tone = tone or ToneModel(self.embedder)
+        self.topics = topics or TopicModel(self.embedder)
 
     def analyse(self, text: str, history: Sequence[str] = ()) -> Understanding:
         """Understand `text`; `history` holds the customer's earlier messages in this conversation, oldest first."""
@@ -97,6 +100,8 @@ class LocalUnderstanding:
                 scores = list(first_per_intent.values())
                 intent, confidence = scores[0].intent, scores[0].confidence
 
+        # Escalation topics by meaning, on the whole message (the model is English).
+        topic = self.topics.match(vectors[0], intent) if language == "en" else None
         if recent and _asked_before(text, recent, vectors[len(to_classify) :] @ vectors[0]):
             emotion = score_emotion(text, repeated=True, upset=upset)
 
@@ -110,6 +115,7 @@ class LocalUnderstanding:
             language=language,
             critical_keywords=find_critical_keywords(text),
             human_requested=human_requested(text),
+            topics=[topic] if topic else [],
         )
 
 
