@@ -371,3 +371,32 @@ def test_escalation_topics_are_recognised_by_meaning(analyse: Analyse, text: str
 def test_calm_messages_on_the_same_subjects_are_no_topic(analyse: Analyse, text: str) -> None:
     u = analyse(text)
     assert not u.topics and not decide_escalation(u, POLICY, OPEN).escalate, u.topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The parcel is lost. Again. Superb.",
+        "Your 'express' option took eleven days",
+        "A refund that takes six weeks, totally normal I'm sure",
+        "Perfect. The replacement came broken too.",
+    ],
+)
+def test_irony_beside_something_going_wrong_reads_as_sarcasm(text: str) -> None:
+    from graph.nlu.emotion import score_emotion
+
+    assert score_emotion(text).sarcasm >= 0.6, score_emotion(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Perfect. Could you check why the other one is late?",
+        "Great, thanks for telling me about the delay.",
+        "The jacket says 'waterproof' on the tag, is it also windproof?",
+    ],
+)
+def test_praise_beside_a_question_or_a_plain_quote_is_not_sarcasm(text: str) -> None:
+    from graph.nlu.emotion import score_emotion
+
+    assert score_emotion(text).sarcasm < 0.6, score_emotion(text)

@@ -266,14 +266,43 @@ TONE_SURE = 0.8
 AGREEING_SENTIMENT = -0.25
 
 
+# A sentence of praise and nothing else ("Love it.", "Well done.", "Respekt."), or words that mark irony whatever
+# their neighbours ("said no one ever", "totally normal", "as always").
+_PRAISE_ALONE = re.compile(
+    r"^\W*(?:oh\s+|wow\s+|just\s+|really\s+|so\s+)?(?:great|wonderful|fantastic|brilliant|amazing|lovely|perfect"
+    r"|awesome|superb|excellent|love\s+(?:it|that)|well\s+done|good\s+job|great\s+job|bravo|nice\s+one|impressive"
+    r"|toll|super|prima|klasse|respekt|bravo|gro(?:ß|ss)artig|wunderbar)\W*$",
+    re.IGNORECASE,
+)
+_IRONY_MARKER = re.compile(
+    r"\b(?:said\s+no\s+one\s+ever|(?:totally|perfectly|completely)\s+(?:normal|fine|acceptable|reasonable)"
+    r"|as\s+(?:always|usual)[.!]|wie\s+immer[.!]|what\s+a\s+surprise|who\s+would\s+have\s+thought)",
+    re.IGNORECASE,
+)
+# A few words in quotes, next to something going wrong, are the shop's own words held up: "'processing' for weeks".
+_QUOTED = re.compile(r"['\"‘“„]([^'\"’”“]{3,30})['\"’”“]")
+
+
 def _ironic(text: str) -> bool:
-    """Praise and something going wrong in one sentence that neither asks nor thanks for help."""
-    for sentence in _SENTENCE.split(text):
+    """Praise and something going wrong in one sentence that neither asks nor thanks for help; or a sentence of
+    bare praise beside one that reports something going wrong."""
+    sentences = [s for s in _SENTENCE.split(text) if s.strip()]
+    wrong = [s for s in sentences if _NEGATIVE_CONTEXT.search(s) and not _ASKS.search(s)]
+    for sentence in sentences:
         if _ASKS.search(sentence) or _ACKNOWLEDGES.search(sentence):
             continue
         if _POSITIVE.search(sentence) and _NEGATIVE_CONTEXT.search(sentence):
             return True
+        if _PRAISE_ALONE.search(sentence) and any(other is not sentence for other in wrong):
+            return True
     return False
+
+
+def _irony_marked(text: str) -> bool:
+    if _IRONY_MARKER.search(text):
+        return True
+    quoted = [q for q in _QUOTED.findall(text) if len(q.split()) <= 4]
+    return bool(quoted) and bool(_NEGATIVE_CONTEXT.search(_QUOTED.sub(" ", text)))
 
 
 # "!!" after thanks or praise is enthusiasm, and a single "!" only sharpens anger that words already show.
@@ -381,7 +410,7 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emot
     if "!" in text and any(signal in signals for signal in _WORD_ANGER):
         fire("exclamation", "anger", 0.2)
 
-    if "sarcasm_phrase" not in signals and _ironic(text):
+    if "sarcasm_phrase" not in signals and (_ironic(text) or _irony_marked(text)):
         # Praise wrapped around a complaint is the commonest written sarcasm in support ("love waiting 3 weeks").
         fire("sarcasm_pattern", "sarcasm", 0.6)
     if sentiment <= -0.6:
