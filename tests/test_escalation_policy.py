@@ -400,3 +400,17 @@ def test_praise_beside_a_question_or_a_plain_quote_is_not_sarcasm(text: str) -> 
     from graph.nlu.emotion import score_emotion
 
     assert score_emotion(text).sarcasm < 0.6, score_emotion(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["No, I'd prefer not to enter my card details again", "nope, not typing the whole address again, leave it"],
+)
+def test_a_calm_no_gets_no_apology_for_frustration(analyse: Analyse, text: str) -> None:
+    from graph.llm.critic import critique_draft
+
+    u = analyse(text).model_dump(mode="json")
+    verdict = critique_draft(
+        "No problem, I haven't changed anything.", [], understanding=u, customer=None, min_score=0.7
+    )
+    assert "tone_missing_empathy" not in verdict.reasons, u["emotion"]

@@ -393,6 +393,7 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emot
     # Nothing in the words themselves, or only mild ones ("not happy", "disappointed"): the tone model and the
     # lexicon's sentiment are guesses, and guesses alone never make a customer upset enough to hand over.
     strongest = max((w for ws in weights.values() for w in ws), default=0.0)
+    cues = sum(len(ws) for ws in weights.values())
     sentiment = float(_vader().polarity_scores(text)["compound"])
     if upset >= UPSET_MIN:
         # The tone model hears upset in some plainly friendly lines ("Hey, good morning"). Alone, against a clearly
@@ -429,7 +430,8 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emot
     # Two independent guesses agreeing (the tone model sure, the lexicon negative) are evidence: "What is wrong with
     # this company?" has no angry word but reads upset to both.
     agree = upset >= TONE_SURE and sentiment <= AGREEING_SENTIMENT
-    cap = None if agree else SOFT_ONLY_MAX if strongest == 0.0 else MILD_ONLY_MAX if strongest < STRONG_CUE else None
+    # One mild word ("again", "not happy") is how calm people talk; two of them, or a strong one, is a mood.
+    cap = None if agree or strongest >= STRONG_CUE else SOFT_ONLY_MAX if cues <= 1 else MILD_ONLY_MAX
     if cap is not None and not sarcastic and not weights["urgency"]:
         for dimension in ("anger", "frustration"):
             if _noisy_or(weights[dimension]) > cap:
