@@ -141,3 +141,31 @@ def test_the_fallback_never_sends_what_failed_a_safety_check() -> None:
     assert "bob@" not in text and "colleague" in text
     vague = Critique(0.5, "rewrite", ["tone_missing_empathy"], [])
     assert fallback_reply("Your order is shipped.", vague) == "Your order is shipped."
+
+
+def test_the_case_says_what_the_customer_wants_from_the_whole_conversation() -> None:
+    from graph.casefile import build_case
+
+    state = SupportState(
+        messages=[
+            HumanMessage("I need to cancel the order with the camping stove, #W4342234"),
+            AIMessage("To look at your orders, I need to verify you: what's the email on your account?"),
+            HumanMessage("it's pat@example.com"),
+            AIMessage("Thanks. If you'd like, I can pass you to a colleague from our team."),
+            HumanMessage("yes please"),
+        ],
+        emotion_history=[
+            {"anger": 0.0, "frustration": 0.0, "sarcasm": 0.0, "turn": 1, "intent": "cancel_order"},
+            {"anger": 0.0, "frustration": 0.25, "sarcasm": 0.0, "turn": 2, "intent": "verify_identity"},
+            {"anger": 0.0, "frustration": 0.0, "sarcasm": 0.0, "turn": 3, "intent": "affirm"},
+        ],
+        understanding={"intent": "affirm"},
+        dialogue={"intent": "verify_identity", "slots": {"order_id": "#W4342234"}},
+    )
+    escalation = {"reasons": ["human_requested"], "evidence": [], "priority": "normal"}
+    case = build_case(state, escalation, {"id": "c-9", "name": "Pat Lee", "verified_via": "find_customer_by_email"}, {})
+    assert case["wants"].startswith("Wants to cancel an order (#W4342234)"), case["wants"]
+    assert "camping stove" in case["wants"] and "verify" not in case["wants"]
+    assert case["mood"] == "calm"  # a tone-model guess of 0.25 is not "upset"
+    assert case["suggested_reply"].startswith("Hi Pat") and "#W4342234" in case["suggested_reply"]
+    assert [o["order_id"] for o in case["orders"]] == ["#W4342234"]
