@@ -414,3 +414,14 @@ def test_a_calm_no_gets_no_apology_for_frustration(analyse: Analyse, text: str) 
         "No problem, I haven't changed anything.", [], understanding=u, customer=None, min_score=0.7
     )
     assert "tone_missing_empathy" not in verdict.reasons, u["emotion"]
+
+
+def test_out_of_hours_an_unclear_message_gets_an_offer_not_an_unasked_handoff() -> None:
+    unsure = understanding("hmm the thing with the stuff", intent="out_of_scope", confidence=0.2)
+    closed = ConversationFacts(clarifications_asked=1, business_hours_open=False, next_open="Monday at 09:00")
+    d = decide_escalation(unsure, POLICY, closed)
+    assert not d.escalate and d.offer_person and [t.reason for t in d.evidence] == ["low_confidence"]
+    # In hours a person is there to look now; anything more than low priority is handed over in any case.
+    assert decide_escalation(unsure, POLICY, closed.model_copy(update={"business_hours_open": True})).escalate
+    angry = understanding("this is a disgrace", intent="complaint", emotion=Emotion(anger=0.9))
+    assert decide_escalation(angry, POLICY, closed).escalate

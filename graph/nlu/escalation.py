@@ -171,6 +171,10 @@ class EscalationDecision(BaseModel):
     approval: list[Trigger] = Field(
         default_factory=list, description="Facts that make a write need a person's approval; never a takeover."
     )
+    offer_person: bool = Field(
+        default=False,
+        description="Out of hours, a low-priority reason only: offer a person instead of handing over unasked.",
+    )
 
 
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
@@ -327,6 +331,10 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
         )
 
     priority = max((t.priority for t in triggers), key=_PRIORITY_ORDER.index)
+    if priority == "low" and not facts.business_hours_open:
+        # Nobody would answer before the team is back and nothing calls for a person: the customer chooses, and
+        # meanwhile the bot keeps helping.
+        return EscalationDecision(escalate=False, evidence=triggers, approval=approval, offer_person=True)
     if u.emotion.urgency >= policy.emotion_threshold and priority != "urgent":
         priority = _PRIORITY_ORDER[_PRIORITY_ORDER.index(priority) + 1]
     reasons = cast(list[ReasonCode], list(dict.fromkeys(t.reason for t in triggers)))

@@ -175,6 +175,10 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         # The customer moved on to something else: the unconfirmed action lapses.
         base.update(pending_action=None, status=Status.bot, dialogue=dialogue)
 
+    if decision.offer_person:
+        dialogue = {**base.get("dialogue", state.dialogue), "offer_person": True}
+        return {**base, "route": Route.draft, "dialogue": dialogue}
+
     if decision.clarify:
         dialogue = {**state.dialogue, "clarify": True}
         return {**base, "route": Route.draft, "dialogue": dialogue, "clarifications": state.clarifications + 1}

@@ -41,8 +41,9 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
         "rewrites": 0,
         "route": "",
     }
-    if state.dialogue.get("clarify") or state.dialogue.get("cancelled_action"):
-        updates["dialogue"] = {k: v for k, v in state.dialogue.items() if k not in ("clarify", "cancelled_action")}
+    flags = ("clarify", "cancelled_action", "offer_person")
+    if any(state.dialogue.get(flag) for flag in flags):
+        updates["dialogue"] = {k: v for k, v in state.dialogue.items() if k not in flags}
     return updates
 
 
