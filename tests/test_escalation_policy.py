@@ -425,3 +425,11 @@ def test_out_of_hours_an_unclear_message_gets_an_offer_not_an_unasked_handoff() 
     assert decide_escalation(unsure, POLICY, closed.model_copy(update={"business_hours_open": True})).escalate
     angry = understanding("this is a disgrace", intent="complaint", emotion=Emotion(anger=0.9))
     assert decide_escalation(angry, POLICY, closed).escalate
+
+
+def test_praise_on_a_grievance_is_sarcasm_and_praise_on_good_news_is_not() -> None:
+    from graph.nlu.emotion import score_emotion
+
+    assert score_emotion("Marvellous, the lid snapped off on day two.", grievance=True).sarcasm >= 0.6
+    assert score_emotion("Marvellous, the lid snapped off on day two.").sarcasm < 0.6  # no grievance read
+    assert score_emotion("Great, appreciate you checking on the late parcel", grievance=True).sarcasm < 0.6

@@ -54,7 +54,8 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         "anger",
         0.6,
         r"\b(?:unversch[äa]mt\w*|frechheit|betrug|skandal\w*|katastroph\w*|saftladen|sauer|inakzeptabel|nicht\s+akzeptabel"
-        r"|unm[öo]glich|l[äa]cherlich|zumutung|armselig|mies\w*|schlechteste\w*|[äa]rgerlich\w*|unglaublich|inadmissible|scandaleu\w*"
+        r"|unm[öo]glich|l[äa]cherlich|zumutung|armselig|mies\w*|schlechteste\w*|fassungslos|kann\s+doch\s+nicht\s+wahr\s+sein"
+        r"|keine\s+lust\s+mehr|hinterher(?:zu)?(?:laufen|rennen)|[äa]rgerlich\w*|unglaublich|inadmissible|scandaleu\w*"
         r"|honte|arnaque|nul(?:le)?s?|furieu\w*|marre|verg[üu]enza|vergonzoso|estafa|p[ée]sim\w*|desastre|hart[oa]"
         r"|enfadad\w*|belachelijk|schandalig|schande|waardeloo\w*|klaar\s+mee|pessimo|vergogn\w*|schifo|truffa"
         r"|stuf[oa])\b",
@@ -159,7 +160,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         0.45,
         r"\b(?:frustrat\w*|annoy\w*|infuriat\w*|upset|stress\w*|exhaust\w*|dissatisfied|desperate|panick\w*"
         r"|extremely\s+disappointed|so\s+disappointed|never\s+works|nothing\s+(?:ever\s+)?works|regret\w*|cheated"
-        r"|ruin\w*|genervt|(?:sehr|so|total|extrem|echt|wirklich)\s+entt[äa]uscht|frustriert|verzweifelt|mir\s+reicht'?s|es\s+reicht|habe\s+(?:die\s+)?nase\s+voll)\b",
+        r"|ruin\w*|gutted|gestresst|genervt|(?:sehr|so|total|extrem|echt|wirklich)\s+entt[äa]uscht|frustriert|verzweifelt|mir\s+reicht'?s|es\s+reicht|habe\s+(?:die\s+)?nase\s+voll)\b",
     ),
     (
         "frustration_word",
@@ -229,7 +230,8 @@ _IRONIC_PRAISE = re.compile(
 _POSITIVE = re.compile(
     r"\b(?:great|wonderful|fantastic|brilliant|amazing|lovely|perfect|awesome|love|loving|impressive|incredible"
     r"|congrat\w*|superb|excellent|wow|super|toll\w*|prima|klasse|gro(?:ß|ss)artig\w*|wunderbar\w*|fantastisch\w*"
-    r"|perfekt\w*|spitze|bravo|respekt)\b",
+    r"|perfekt\w*|spitze|bravo|respekt|splendid|genius|thoughtful|so\s+glad|good\s+to\s+know|sch[öo]n,?\s+dass"
+    r"|sehr\s+witzig|classic)\b",
     re.IGNORECASE,
 )
 # Things going wrong. Request verbs ("cancel that"), "still", "again" and "wait" are neutral on their own.
@@ -249,7 +251,8 @@ _ASKS = re.compile(
     re.IGNORECASE,
 )
 _ACKNOWLEDGES = re.compile(
-    r"\b(?:thanks?|thank\s+you|cheers)\s+(?:\w+\s+){0,2}for\s+(?:letting\s+me\s+know|the\s+(?:update|info\w*|heads[\s-]up"
+    r"\bappreciate\s+(?:you|it|your|the)\b"
+    r"|\b(?:thanks?|thank\s+you|cheers)\s+(?:\w+\s+){0,2}for\s+(?:letting\s+me\s+know|the\s+(?:update|info\w*|heads[\s-]up"
     r"|explanation|quick\s+reply|help)|checking|looking|explaining|telling\s+me|your\s+help|helping|clarifying)"
     r"|danke\s+f[üu]r\s+(?:die\s+(?:info\w*|auskunft|nachricht|r[üu]ckmeldung)|ihre\s+hilfe|den\s+hinweis)\b",
     re.IGNORECASE,
@@ -296,6 +299,35 @@ def _ironic(text: str) -> bool:
         if _PRAISE_ALONE.search(sentence) and any(other is not sentence for other in wrong):
             return True
     return False
+
+
+# Politeness words the lexicon rates positive but nobody uses to praise.
+_POLITE = frozenset({"thanks", "thank", "please", "sure", "ok", "okay", "like", "yes", "yeah", "cheers", "welcome"})
+# A word the lexicon rates at least this positive is praise ("marvelous" 2.9, "splendid" 2.8, "glad" 2.0).
+PRAISE_VALENCE = 1.9
+
+
+def _praise_word(sentence: str) -> bool:
+    lexicon = _vader().lexicon
+    # "not happy" praises nothing: a negated word is left out.
+    plain = re.sub(r"\b(?:not|never|no|nicht|kein\w*)\s+(?:\w+\s+)?\w+|\w+n't\s+(?:\w+\s+)?\w+", " ", sentence.lower())
+    words = re.findall(r"[a-z]+", plain.replace("marvellous", "marvelous"))
+    return any(word not in _POLITE and lexicon.get(word, 0.0) >= PRAISE_VALENCE for word in words)
+
+
+def _praises_unasked(text: str) -> bool:
+    """Praise in a sentence that neither asks for something nor thanks for help or news."""
+    return any(
+        (
+            _POSITIVE.search(sentence)
+            or _IRONIC_PRAISE.search(sentence)
+            or _PRAISE_ALONE.search(sentence)
+            or _praise_word(sentence)
+        )
+        and not _ASKS.search(sentence)
+        and not _ACKNOWLEDGES.search(sentence)
+        for sentence in _SENTENCE.split(text)
+    )
 
 
 def _irony_marked(text: str) -> bool:
@@ -355,11 +387,14 @@ def _caps_shouting(text: str) -> float:
     return 0.0
 
 
-def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emotion:
+def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievance: bool = False) -> Emotion:
     """Emotion for one message.
 
     `repeated` says the same need was already asked in this conversation; `upset` is the tone model's probability
-    that the writer is upset (0 when no model is at hand), which counts as a frustration cue once it is likely.
+    that the writer is upset (0 when no model is at hand), which counts as a frustration cue once it is likely;
+    `grievance` says the intent classifier reads the message as a complaint. Praise on a grievance is sarcasm
+    ("Splendid, the box was empty"), whatever words tell of the problem; and the tone model sure of upset on a
+    grievance is backed by it.
     """
     weights: dict[str, list[float]] = {"anger": [], "frustration": [], "sarcasm": [], "urgency": []}
     signals: list[str] = []
@@ -378,6 +413,8 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emot
 
     if _IRONIC_PRAISE.search(text) and (_NEGATIVE_CONTEXT.search(text) or weights["anger"] or weights["frustration"]):
         fire("sarcasm_phrase", "sarcasm", 0.8)
+    elif grievance and "sarcasm_phrase" not in signals and _praises_unasked(text):
+        fire("praise_on_grievance", "sarcasm", 0.6)
 
     shouting = _caps_shouting(text)
     if shouting:
@@ -429,7 +466,7 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emot
     sarcastic = bool(weights["sarcasm"])
     # Two independent guesses agreeing (the tone model sure, the lexicon negative) are evidence: "What is wrong with
     # this company?" has no angry word but reads upset to both.
-    agree = upset >= TONE_SURE and sentiment <= AGREEING_SENTIMENT
+    agree = upset >= TONE_SURE and (sentiment <= AGREEING_SENTIMENT or grievance)
     # One mild word ("again", "not happy") is how calm people talk; two of them, or a strong one, is a mood.
     cap = None if agree or strongest >= STRONG_CUE else SOFT_ONLY_MAX if cues <= 1 else MILD_ONLY_MAX
     if cap is not None and not sarcastic and not weights["urgency"]:

@@ -39,6 +39,8 @@ PLEASED_SENTIMENT = 0.6
 CALM_TONE = 0.3
 PLEASED_COMPLAINT_FACTOR = 0.2
 _COMPLAINT = INTENTS.index("complaint")
+# The complaint probability from which a message airs a grievance (praise on it is sarcasm).
+GRIEVANCE = 0.5
 
 
 class LocalUnderstanding:
@@ -70,7 +72,9 @@ class LocalUnderstanding:
         language = detect_language(text)
         # The tone model learnt English; elsewhere its guess is noise, so only the rules speak.
         upset = float(self.tone.upset_probability(vectors[:1])[0]) if language == "en" else 0.0
-        emotion = score_emotion(text, repeated=False, upset=upset)
+        # The classifier's own reading, before tone adjusts it: does the message air a grievance?
+        grievance = bool(probabilities[0][_COMPLAINT] >= GRIEVANCE)
+        emotion = score_emotion(text, repeated=False, upset=upset, grievance=grievance)
         if max(emotion.sarcasm, emotion.anger) >= HOSTILE_TONE:
             # "Thanks for nothing" is not thanks: a hostile message cannot be praise, a greeting or a yes.
             probabilities = probabilities.copy()
@@ -103,7 +107,7 @@ class LocalUnderstanding:
         # Escalation topics by meaning, on the whole message (the model is English).
         topic = self.topics.match(vectors[0], intent) if language == "en" else None
         if recent and _asked_before(text, recent, vectors[len(to_classify) :] @ vectors[0]):
-            emotion = score_emotion(text, repeated=True, upset=upset)
+            emotion = score_emotion(text, repeated=True, upset=upset, grievance=grievance)
 
         return Understanding(
             text=text,
