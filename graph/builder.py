@@ -59,6 +59,6 @@ builder.add_conditional_edges("execute", Decision(routing.after_step), ["draft",
 builder.add_conditional_edges("draft", Decision(routing.after_draft), ["critique", "escalate"])
 builder.add_conditional_edges("critique", Decision(routing.after_critique), ["respond", "rewrite", "escalate"])
 builder.add_conditional_edges("rewrite", Decision(routing.after_rewrite), ["critique", "escalate"])
-builder.add_edge("respond", END)
+builder.add_conditional_edges("respond", Decision(routing.after_respond), ["handoff", END])
 builder.add_edge("escalate", "handoff")
 builder.add_conditional_edges("handoff", Decision(routing.after_handoff), ["handoff", END])

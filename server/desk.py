@@ -12,7 +12,7 @@ import logging
 import secrets
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from graph.context import Context
-from graph.nodes.handoff import transcript
+from graph.nodes.handoff import packet, transcript
 from graph.state import HUMAN_HELD, Status, SupportState
 from server.config import AgentAccount, ServerSettings
 from server.registry import Entry, Registry, utcnow
@@ -446,6 +446,10 @@ class Desk:
         entry = self._entry(conversation_id)
         values = await self.conversations.values(conversation_id)
         request = await self.conversations.pending_interrupt(conversation_id)
+        if request is None and values.get("handoff") and values.get("status") in HUMAN_HELD:
+            # A person replied and the run ended: the case (customer, orders, what they want, the suggested reply)
+            # stays on screen until it is handed back or resolved.
+            request = packet(SupportState(**_state_fields(values)), conversation_id)
         lines = transcript(SupportState(messages=values.get("messages", []))) if values else []
         return AgentConversation(
             conversation=self.queue_item(entry),
@@ -574,6 +578,11 @@ def _why(error: Exception) -> str:
     if isinstance(error, ArithmeticError):  # decimal's messages are class lists, not sentences
         return "a number in it is malformed or out of range"
     return f"{type(error).__name__}: {str(error)[:200]}"
+
+
+def _state_fields(values: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in fields(SupportState)}
+    return {key: value for key, value in values.items() if key in names}
 
 
 def _aware(moment: datetime) -> datetime:

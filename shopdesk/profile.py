@@ -53,7 +53,10 @@ class Approvals(BaseModel):
 
 
 class EscalationSettings(BaseModel):
-    """Mirrors graph.nlu.escalation.EscalationPolicy field by field (validated there)."""
+    """Mirrors graph.nlu.escalation.EscalationPolicy field by field (validated there): when a person takes over.
+
+    `high_value_order_amount` and `vip_customer_tiers` are approval facts only (recorded with a decision for the
+    person who approves a write); they never hand a conversation over. The approval limits are in `approvals:`."""
 
     emotion_threshold: float = 0.6
     confidence_threshold: float = 0.45
@@ -63,6 +66,8 @@ class EscalationSettings(BaseModel):
     sensitive_topics: list[str] = Field(default_factory=list)
     max_unresolved_repeats: int = 2
     max_clarifications: int = 1
+    hand_over_complaints: bool = True
+    person_only_intents: list[str] = Field(default_factory=list)
 
 
 class CritiqueSettings(BaseModel):

@@ -68,6 +68,9 @@ class LocalEngine:
             )
         if state.dialogue.get("cancelled_action"):
             return Draft("No problem, I haven't changed anything. Is there anything else I can help with?")
+        if state.dialogue.get("offer_person"):
+            # Out of hours, still unclear after our question: the customer decides whether the team should look.
+            return responses.not_covered()
         if state.dialogue.get("clarify"):
             return Draft(
                 "I want to be sure I help with the right thing: is this about an order (status, cancellation, "

@@ -45,7 +45,8 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
 
         understanding = await asyncio.to_thread(lambda: get_local_understanding().analyse(text, history))
     data = understanding.model_dump(mode="json")
-    emotion = {**data["emotion"], "turn": len(history) + 1}
+    # The turn's intent rides along: the handoff's case reads the conversation's needs from it.
+    emotion = {**data["emotion"], "turn": len(history) + 1, "intent": data["intent"]}
     updates: dict[str, Any] = {
         "understanding": data,
         "emotion_history": [emotion],
@@ -57,8 +58,9 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
         "rewrites": 0,
         "route": "",
     }
-    if state.dialogue.get("clarify") or state.dialogue.get("cancelled_action"):
-        updates["dialogue"] = {k: v for k, v in state.dialogue.items() if k not in ("clarify", "cancelled_action")}
+    flags = ("clarify", "cancelled_action", "offer_person")
+    if any(state.dialogue.get(flag) for flag in flags):
+        updates["dialogue"] = {k: v for k, v in state.dialogue.items() if k not in flags}
     if masked is not None:
         updates["messages"] = [masked]
     return updates
