@@ -23,20 +23,17 @@ or an index made with another variant is never reused.
 
 from __future__ import annotations
 
-import fcntl
 import importlib.metadata
 import logging
 import os
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from knowledge.cache import cache_dir
+from knowledge.cache import cache_dir, exclusive
 
 log = logging.getLogger(__name__)
 
@@ -82,23 +79,12 @@ def int8_path() -> Path:
     return exported.with_name(f"{exported.stem}-{INT8_VARIANT}.onnx")
 
 
-@contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def ensure_exported() -> Path:
     """Export the model unless a checked export is already there; returns its path. Raises if export fails."""
     target = onnx_path()
     if target.exists():
         return target
-    with _exclusive(target.with_suffix(".lock")):
+    with exclusive(target.with_suffix(".lock")):
         if target.exists():  # another process finished it while we waited
             return target
         partial = target.with_suffix(f".{os.getpid()}.partial")
@@ -120,7 +106,7 @@ def ensure_quantized() -> Path:
     if target.exists():
         return target
     source = ensure_exported()
-    with _exclusive(target.with_suffix(".lock")):
+    with exclusive(target.with_suffix(".lock")):
         if target.exists():
             return target
         partial = target.with_suffix(f".{os.getpid()}.partial")

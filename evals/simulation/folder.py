@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from evals.simulation import SimulationError
-from evals.simulation.shop import Cache, exclusive
+from evals.simulation.shop import Cache
+from knowledge.cache import exclusive
 
 JSONDict = dict[str, Any]
 RUN_FILE = "run.json"

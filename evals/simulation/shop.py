@@ -9,7 +9,6 @@ starts from a plain file copy of the imported shop.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
@@ -24,6 +23,7 @@ from typing import Any
 
 from evals.simulation import SimulationError
 from evals.taubench import build_template
+from knowledge.cache import exclusive
 from shop.db import engine_for
 from shop.taubench import DATASET_DIR
 from shopdesk.profile import ShopProfile, load_profile
@@ -53,18 +53,6 @@ def load_task(split: str, index: int, dataset_dir: Path = DATASET_DIR) -> JSONDi
 def taubench_profile(settings: Settings | None = None) -> ShopProfile:
     settings = settings or get_settings()
     return load_profile(SHOP_ID, settings.profiles_dir)
-
-
-@contextmanager
-def exclusive(lock_path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``lock_path`` (other processes wait for it)."""
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with lock_path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _digest(paths: list[Path], *extra: str) -> str:
