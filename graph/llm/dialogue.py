@@ -37,6 +37,7 @@ from graph.llm.matching import (
     payment_mention,
     voucher_code,
 )
+from graph.nlu.entities import name_alone
 from graph.nlu.general import asks_for_their_orders, asks_in_general, points_at_their_order
 from graph.state import SupportState
 from shopdesk.profile import ShopProfile
@@ -125,6 +126,8 @@ FLOW_SLOTS = (
 DEFAULT_ADDRESS_CUE = re.compile(r"\b(default|account|profile|on\s+file|billing|i(?:'ve|\s+have)?\s+moved)\b", re.I)
 # Requests that name a late parcel and a voucher but want something else done.
 NOT_GOODWILL = frozenset({"cancel_order", "return_request", "exchange_request", "change_address", "change_order"})
+# Look-ups that found nobody before we stop trying: someone guessing names and zip codes gets no further.
+MAX_IDENTITY_ATTEMPTS = 6
 # A goodwill credit the bot offers when the customer names no amount, if the profile allows that much.
 DEFAULT_GOODWILL = 10.0
 
@@ -185,7 +188,8 @@ def fills_awaited_slot(
 ) -> bool:
     """Whether this message answers the question we asked (an email after "please verify", an order id...)."""
     if awaiting == "identity":
-        return bool(entities.get("emails") or (entities.get("names") and entities.get("zip_codes")))
+        # Any fact of an identity answers it, a piece at a time too ("Ethan Garcia", then "80280").
+        return bool(entities.get("emails") or entities.get("names") or entities.get("zip_codes") or name_alone(text))
     if awaiting == "order_id":
         return bool(entities.get("order_ids")) or bool(DEFAULT_ADDRESS_CUE.search(text))
     if awaiting == "cancel_reason":
@@ -318,12 +322,7 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
         if entities["order_ids"][0] != slots.get("order_id"):
             slots = {k: v for k, v in slots.items() if k not in ("item_id", "product_id")}
         slots["order_id"] = entities["order_ids"][0]
-    if entities.get("emails"):
-        slots["email"] = entities["emails"][0]
-    if entities.get("names"):
-        slots["name"] = entities["names"][0]
-    if entities.get("zip_codes") and not looks_like_address(text):
-        slots["zip"] = entities["zip_codes"][0]
+    slots.update(identity_facts(state, text))
     for reason in entities.get("reasons", []):
         if reason in CANCEL_REASONS:
             slots["cancel_reason"] = CANCEL_REASONS[reason]
@@ -352,22 +351,88 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
     return slots
 
 
+def identity_facts(state: SupportState, text: str) -> dict[str, str]:
+    """The email, name and zip code this message gives, each replacing the one given before (a corrected zip, a
+    second email). While we wait for the customer's identity, a message that is only a name is their name."""
+    if state.customer:
+        return {}
+    entities = state.understanding.get("entities", {})
+    facts: dict[str, str] = {}
+    if entities.get("emails"):
+        facts["email"] = entities["emails"][0]
+    address = looks_like_address(text)
+    names = [] if address else list(entities.get("names") or [])
+    if not names and state.dialogue.get("awaiting") == "identity" and (alone := name_alone(text)):
+        names = [alone]
+    if names:
+        facts["name"] = names[0]
+    if entities.get("zip_codes") and not address:
+        facts["zip"] = entities["zip_codes"][0]
+    if facts:
+        # Which look-up to try first when both are possible: the one the customer's latest facts allow.
+        facts["identity_latest"] = "email" if "email" in facts else "name"
+    return facts
+
+
+# Slots the dialogue keeps for itself: a change in them is no news from the customer.
+BOOKKEEPING_SLOTS = frozenset({"identity_failed", "identity_latest", "option_values", "order_total"})
+
+
+def brought_new_facts(state: SupportState, slots: dict[str, Any]) -> bool:
+    """Whether the customer's message told us something new (another email, a corrected zip, the item): progress,
+    not the same need failing again, however often we have to ask. A caller guessing identities gets no credit
+    beyond the allowed look-ups."""
+    if len(slots.get("identity_failed") or []) >= MAX_IDENTITY_ATTEMPTS:
+        return False
+    if any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
+        # Mid-way through the turn's tool loop: decided at its first step.
+        return bool(state.dialogue.get("progress"))
+    before = state.dialogue.get("slots", {})
+    return any(slots.get(key) != before.get(key) for key in slots.keys() - BOOKKEEPING_SLOTS)
+
+
 def _completed(address: dict[str, str], text: str) -> dict[str, str]:
     """The address with the gaps that ``text`` fills ("France", "75001") filled."""
     fill = parse_address(f"{address.get('address1', '')}, {text}")
     return {k: address.get(k) or fill.get(k, "") for k in fill}
 
 
-def _identity_call(slots: dict[str, Any]) -> dict[str, Any] | None:
+def _identity_key(call: dict[str, Any]) -> str:
+    args = call["args"]
+    if call["name"] == FIND_BY_EMAIL:
+        return f"email:{str(args['email']).lower()}"
+    return f"name:{args['first_name']} {args['last_name']}|{args['zip']}".lower()
+
+
+def _identity_calls(slots: dict[str, Any]) -> list[dict[str, Any]]:
+    """The look-ups the identity facts allow, the one given most recently first, without those that failed."""
+    calls: list[dict[str, Any]] = []
     if slots.get("email"):
-        return {"name": FIND_BY_EMAIL, "args": {"email": slots["email"]}}
+        calls.append({"name": FIND_BY_EMAIL, "args": {"email": slots["email"]}})
     name_parts = str(slots.get("name", "")).split()
     if len(name_parts) >= 2 and slots.get("zip"):
-        return {
-            "name": FIND_BY_NAME_ZIP,
-            "args": {"first_name": name_parts[0], "last_name": " ".join(name_parts[1:]), "zip": slots["zip"]},
-        }
-    return None
+        args = {"first_name": name_parts[0], "last_name": " ".join(name_parts[1:]), "zip": slots["zip"]}
+        calls.append({"name": FIND_BY_NAME_ZIP, "args": args})
+    if slots.get("identity_latest") == "name":
+        calls.reverse()
+    failed = set(slots.get("identity_failed") or [])
+    return [call for call in calls if _identity_key(call) not in failed]
+
+
+def _identity_call(slots: dict[str, Any]) -> dict[str, Any] | None:
+    calls = _identity_calls(slots)
+    return calls[0] if calls else None
+
+
+def _failed_lookups(state: SupportState, results: list[ToolResult]) -> list[str]:
+    """The keys of this turn's identity look-ups that found nobody."""
+    failed_ids = {r.call_id for r in results if r.name in IDENTITY_TOOLS and not r.ok}
+    keys = []
+    for message in turn_messages(state.messages):
+        for call in getattr(message, "tool_calls", None) or []:
+            if call.get("id") in failed_ids:
+                keys.append(_identity_key(call))
+    return keys
 
 
 def _done(results: list[ToolResult], name: str) -> ToolResult | None:
@@ -420,9 +485,12 @@ def plan_next(state: SupportState, profile: ShopProfile | None = None) -> Plan:
         return _voucher_check(plan, results, state.customer)
 
     if not state.customer:
+        failed = _failed_lookups(state, results)
+        if failed:
+            slots["identity_failed"] = list(dict.fromkeys([*(slots.get("identity_failed") or []), *failed]))
         identity = _identity_call(slots)
-        tried = _done(results, FIND_BY_EMAIL) or _done(results, FIND_BY_NAME_ZIP)
-        if identity and not tried:
+        if identity and len(slots.get("identity_failed") or []) < MAX_IDENTITY_ATTEMPTS:
+            # Each look-up the facts allow, once: a second email, or a name and zip after a mistyped email.
             plan.reads.append(identity)
         else:
             # Not given, or given and not found: either way we ask (the draft says which).
@@ -522,17 +590,18 @@ def _return(plan: Plan, results: list[ToolResult], state: SupportState) -> Plan:
     assert details is not None and eligibility is not None
     if not (details.ok and eligibility.ok) or not isinstance(eligibility.data, dict):
         return plan
-    args = _return_args(details.data, eligibility.data, state)
+    args = _return_args(details.data, eligibility.data, list(plan.slots.get("products") or []))
     if eligibility.data.get("eligible") and args["item_ids"]:
         plan.write = {"name": RETURN_ITEMS, "args": args}
     return plan
 
 
-def _return_args(order: dict[str, Any], eligibility: dict[str, Any], state: SupportState) -> dict[str, Any]:
-    """The returnable items the customer named (by product name), or all of them; refund to the original payment."""
+def _return_args(order: dict[str, Any], eligibility: dict[str, Any], mentioned: list[str]) -> dict[str, Any]:
+    """The returnable items the customer named (by product name, in this message or before, e.g. before they were
+    verified), or all of them; refund to the original payment."""
     final_sale = {i["item_id"] for i in eligibility.get("items", []) if i.get("final_sale")}
     items = [i for i in order.get("items", []) if i.get("item_id") not in final_sale]
-    mentioned = [str(p).lower() for p in state.understanding.get("entities", {}).get("products", [])]
+    mentioned = [str(p).lower() for p in mentioned]
     chosen = [i for i in items if any(m in str(i.get("name", "")).lower() for m in mentioned)] or items
     return {
         "order_id": order.get("order_id"),

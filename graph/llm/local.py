@@ -11,7 +11,14 @@ from langchain_core.messages import AIMessage, HumanMessage
 from graph.llm import responses
 from graph.llm.addresses import one_line
 from graph.llm.critic import strip_unsupported
-from graph.llm.dialogue import CHANGE_PAYMENT, PERSONAL_INTENTS, customer_turns, plan_next, tool_results
+from graph.llm.dialogue import (
+    CHANGE_PAYMENT,
+    PERSONAL_INTENTS,
+    brought_new_facts,
+    customer_turns,
+    plan_next,
+    tool_results,
+)
 from graph.llm.engine import Critique, Draft
 from graph.nlu.schema import PRODUCT_INTENTS, Understanding
 from graph.services import Services
@@ -44,6 +51,9 @@ class LocalEngine:
             "intent": plan.intent,
             "slots": plan.slots,
             "awaiting": plan.awaiting,
+            # The customer gave something new this turn: asking again is progress, not a repeated failure.
+            "progress": brought_new_facts(state, plan.slots),
+            "progress_turn": customer_turns(state.messages),
             # Said in this turn's reply only: the turn it belongs to is remembered with it.
             "notice": plan.notice,
             "notice_turn": customer_turns(state.messages),

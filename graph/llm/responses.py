@@ -165,10 +165,13 @@ def ask_for(
     if slot == "identity":
         tried = [r for r in results if r.name in (FIND_BY_EMAIL, FIND_BY_NAME_ZIP)]
         if tried and not tried[-1].ok:
-            return (
-                "I couldn't find an account with those details. Could you double-check the email address on your "
-                "account, or give me your full name and zip code?"
-            )
+            # The tool's refusal says what was not found: ask for the details again, or the other way in.
+            return "Could you double-check the email address on your account, or give me your full name and zip code?"
+        name, zip_code = str(slots.get("name") or ""), slots.get("zip")
+        if len(name.split()) >= 2 and not zip_code:
+            return f"Thanks, {name.split()[0]}. What is the zip code of your address with us?"
+        if zip_code and not name:
+            return "Thanks. And your first and last name, please?"
         return (
             "Happy to help with that. First I need to verify it's you: please tell me the email address on your "
             "account, or your full name and zip code."
