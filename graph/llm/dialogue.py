@@ -27,6 +27,7 @@ from graph.llm.addresses import looks_like_address, missing, parse_address
 from graph.llm.matching import (
     GOODWILL_CUE,
     goodwill_reason,
+    ground_orders,
     matching_items,
     matching_methods,
     matching_variants,
@@ -35,9 +36,10 @@ from graph.llm.matching import (
     original_payment_method,
     paid_methods,
     payment_mention,
+    refers_to_an_order,
     voucher_code,
 )
-from graph.nlu.entities import name_alone
+from graph.nlu.entities import name_alone, shared_entities
 from graph.nlu.general import asks_for_their_orders, asks_in_general, points_at_their_order
 from graph.state import SupportState
 from shopdesk.profile import ShopProfile
@@ -62,6 +64,8 @@ MODIFY_PAYMENT = "modify_order_payment"
 EXCHANGE_ITEMS = "exchange_items"
 ISSUE_GOODWILL = "issue_goodwill_credit"
 IDENTITY_TOOLS = frozenset({FIND_BY_EMAIL, FIND_BY_NAME_ZIP})
+# The customer says who they are before saying what they need ("Hi, I'm Ethan Garcia, 80280"): we look them up.
+IDENTIFY = "verify_identity"
 ADDRESS_FIELDS = ("address1", "address2", "city", "state", "country", "zip")
 
 # The policy's own readings of a request, finer than the classifier's intents: the gate routes them to the tools.
@@ -97,6 +101,10 @@ PERSONAL_INTENTS = frozenset(
         GOODWILL,
     }
 )
+# Requests about one of the customer's orders: found by its id, or by what the customer says about it.
+NEEDS_AN_ORDER = PERSONAL_INTENTS - {CHANGE_DEFAULT_ADDRESS, VOUCHER_CHECK}
+# Every order of the customer can be chosen, not only the latest few (the tool's own maximum).
+ALL_ORDERS = {"limit": 50}
 # Requests about one particular thing however they are asked: a code to check, the account's own address.
 NEVER_GENERAL = frozenset({VOUCHER_CHECK, CHANGE_DEFAULT_ADDRESS})
 # Answers to the bot's own questions: they continue the intent in progress rather than start a new one.
@@ -113,6 +121,8 @@ ORDER_LIST_READINGS = frozenset({"order_status", "change_order"})
 CANCEL_REASONS = {"no_longer_needed": "no longer needed", "ordered_by_mistake": "ordered by mistake"}
 # Slots that belong to one request; a new request starts without them (identity and the order id carry over).
 FLOW_SLOTS = (
+    "order_hint",
+    "order_choices",
     "address",
     "options",
     "option_values",
@@ -138,6 +148,8 @@ class ToolResult:
     ok: bool
     data: Any
     call_id: str
+    # The arguments it was called with (from the call in this turn's messages).
+    args: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -161,6 +173,11 @@ def turn_messages(messages: list[AnyMessage]) -> list[AnyMessage]:
 
 def tool_results(messages: list[AnyMessage]) -> list[ToolResult]:
     results = []
+    calls = {
+        str(call.get("id")): dict(call.get("args") or {})
+        for message in turn_messages(messages)
+        for call in (getattr(message, "tool_calls", None) or [])
+    }
     for message in turn_messages(messages):
         if isinstance(message, ToolMessage):
             try:
@@ -168,7 +185,8 @@ def tool_results(messages: list[AnyMessage]) -> list[ToolResult]:
             except json.JSONDecodeError:
                 data = message.content
             ok = message.status != "error" and not (isinstance(data, dict) and data.get("error"))
-            results.append(ToolResult(str(message.name), ok, data, message.tool_call_id))
+            args = calls.get(str(message.tool_call_id), {})
+            results.append(ToolResult(str(message.name), ok, data, message.tool_call_id, args))
     return results
 
 
@@ -191,7 +209,10 @@ def fills_awaited_slot(
         # Any fact of an identity answers it, a piece at a time too ("Ethan Garcia", then "80280").
         return bool(entities.get("emails") or entities.get("names") or entities.get("zip_codes") or name_alone(text))
     if awaiting == "order_id":
-        return bool(entities.get("order_ids")) or bool(DEFAULT_ADDRESS_CUE.search(text))
+        # "#W4967593", "4967593", "the one with the air purifier", "the delivered one", "the second"...
+        return refers_to_an_order(text, entities.get("order_ids", []), entities.get("products", [])) or bool(
+            DEFAULT_ADDRESS_CUE.search(text)
+        )
     if awaiting == "cancel_reason":
         return any(reason in CANCEL_REASONS for reason in entities.get("reasons", []))
     if awaiting == "address":
@@ -257,6 +278,15 @@ def active_intent(state: SupportState) -> str:
     understood = str(state.understanding.get("intent", "out_of_scope"))
     in_progress = state.dialogue.get("intent")
     awaiting = state.dialogue.get("awaiting")
+    if (
+        in_progress == IDENTIFY
+        and state.customer
+        and not any(isinstance(m, ToolMessage) for m in turn_messages(state.messages))
+    ):
+        # They told us who they are and we found them: this message is what they need.
+        in_progress = awaiting = None
+        if understood == IDENTIFY and state.understanding.get("entities", {}).get("order_ids"):
+            return "order_status"  # "W9911714?" / "what's in order W9911714?"
     if in_progress and any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
         # Mid-way through this turn's tool loop: the intent chosen at its first step stands.
         return str(in_progress)
@@ -323,6 +353,11 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
             slots = {k: v for k, v in slots.items() if k not in ("item_id", "product_id")}
         slots["order_id"] = entities["order_ids"][0]
     slots.update(identity_facts(state, text))
+    about_order = _without_identity(text, entities)
+    if not entities.get("order_ids") and refers_to_an_order(about_order, [], entities.get("products", [])):
+        # What the customer said about the order ("the one with the tablet"): it picks the order once we may
+        # read their orders, after verification too.
+        slots["order_hint"] = about_order
     for reason in entities.get("reasons", []):
         if reason in CANCEL_REASONS:
             slots["cancel_reason"] = CANCEL_REASONS[reason]
@@ -372,6 +407,13 @@ def identity_facts(state: SupportState, text: str) -> dict[str, str]:
         # Which look-up to try first when both are possible: the one the customer's latest facts allow.
         facts["identity_latest"] = "email" if "email" in facts else "name"
     return facts
+
+
+def _without_identity(text: str, entities: dict[str, Any]) -> str:
+    """The message without the email, names and zip codes in it: what is left may say something about an order."""
+    for value in [*entities.get("emails", []), *entities.get("names", []), *entities.get("zip_codes", [])]:
+        text = re.sub(re.escape(str(value)), " ", text, flags=re.IGNORECASE)
+    return text
 
 
 # Slots the dialogue keeps for itself: a change in them is no news from the customer.
@@ -424,24 +466,19 @@ def _identity_call(slots: dict[str, Any]) -> dict[str, Any] | None:
     return calls[0] if calls else None
 
 
-def _failed_lookups(state: SupportState, results: list[ToolResult]) -> list[str]:
+def _failed_lookups(results: list[ToolResult]) -> list[str]:
     """The keys of this turn's identity look-ups that found nobody."""
-    failed_ids = {r.call_id for r in results if r.name in IDENTITY_TOOLS and not r.ok}
-    keys = []
-    for message in turn_messages(state.messages):
-        for call in getattr(message, "tool_calls", None) or []:
-            if call.get("id") in failed_ids:
-                keys.append(_identity_key(call))
-    return keys
+    return [_identity_key({"name": r.name, "args": r.args}) for r in results if r.name in IDENTITY_TOOLS and not r.ok]
 
 
-def _done(results: list[ToolResult], name: str) -> ToolResult | None:
-    return next((r for r in reversed(results) if r.name == name), None)
+def _done(results: list[ToolResult], name: str, args: dict[str, Any] | None = None) -> ToolResult | None:
+    """This turn's latest result of the tool (called with these arguments, when given)."""
+    return next((r for r in reversed(results) if r.name == name and (args is None or r.args == args)), None)
 
 
 def _read(plan: Plan, results: list[ToolResult], name: str, args: dict[str, Any]) -> ToolResult | None:
     """This turn's result of a read, or None after adding the read to the plan."""
-    done = _done(results, name)
+    done = _done(results, name, args)
     if done is None:
         plan.reads.append({"name": name, "args": args})
     return done
@@ -458,11 +495,40 @@ def _order(plan: Plan, results: list[ToolResult]) -> dict[str, Any] | None:
         plan.slots.pop("order_id", None)
     order_id = plan.slots.get("order_id")
     if not order_id:
-        _read(plan, results, LIST_ORDERS, {})
+        _read(plan, results, LIST_ORDERS, ALL_ORDERS)
         plan.awaiting = "order_id"
         return None
     details = _read(plan, results, ORDER_DETAILS, {"order_id": order_id})
     return details.data if details is not None and isinstance(details.data, dict) else None
+
+
+def _grounded_order(plan: Plan, results: list[ToolResult], state: SupportState) -> bool:
+    """Whether the order the request is about is now known, found among all of the customer's orders by what the
+    customer said about it (this message, or earlier: before verification, say). Otherwise the plan reads the
+    orders or asks which one, listing only those that fit what was said."""
+    listing = _done(results, LIST_ORDERS)
+    if listing is None:
+        plan.reads.append({"name": LIST_ORDERS, "args": ALL_ORDERS})
+        return False
+    orders = list(listing.data.get("orders", [])) if listing.ok and isinstance(listing.data, dict) else []
+    hint = str(plan.slots.get("order_hint") or "")
+    named = shared_entities(hint)
+    candidates = ground_orders(orders, hint, named.order_ids, named.products) if hint else orders
+    offered = [o for o in orders if o.get("order_id") in (plan.slots.get("order_choices") or [])]
+    if hint and offered and (among := ground_orders(offered, hint, named.order_ids, named.products)):
+        # An answer to "which of these?" ("the pending one") picks among the orders we offered first.
+        candidates = among if len(among) < len(candidates) or not candidates else candidates
+    if len(orders) == 1 and not hint:
+        candidates = orders  # their only order
+    if len(candidates) == 1:
+        plan.slots["order_id"] = candidates[0].get("order_id")
+        plan.slots.pop("order_choices", None)
+        return True
+    plan.slots["order_choices"] = [o.get("order_id") for o in candidates] if len(candidates) < len(orders) else []
+    if hint and orders and not candidates:
+        plan.notice = {"code": "no_order_fits", "products": list(named.products)}
+    plan.awaiting = "order_id"
+    return False
 
 
 def _not_allowed(plan: Plan, order: dict[str, Any], doing: str, allowed: tuple[str, ...] = ("pending",)) -> bool:
@@ -479,13 +545,13 @@ def plan_next(state: SupportState, profile: ShopProfile | None = None) -> Plan:
     plan = Plan(intent=intent, slots=slots)
     results = tool_results(state.messages)
 
-    if intent not in PERSONAL_INTENTS:
+    if intent not in PERSONAL_INTENTS and intent != IDENTIFY:
         return plan
     if intent == VOUCHER_CHECK:
         return _voucher_check(plan, results, state.customer)
 
     if not state.customer:
-        failed = _failed_lookups(state, results)
+        failed = _failed_lookups(results)
         if failed:
             slots["identity_failed"] = list(dict.fromkeys([*(slots.get("identity_failed") or []), *failed]))
         identity = _identity_call(slots)
@@ -497,6 +563,20 @@ def plan_next(state: SupportState, profile: ShopProfile | None = None) -> Plan:
             plan.awaiting = "identity"
         return plan
 
+    refused = _done(results, ORDER_DETAILS, {"order_id": slots.get("order_id")})
+    if refused is not None and not refused.ok and not _done(results, LIST_ORDERS):
+        # An id the shop does not know as written ("9232383" for "#W9232383", a typo): look for it among the
+        # customer's orders by its digits, once, before saying it is not theirs.
+        slots["order_hint"] = str(slots.pop("order_id")).lstrip("#")
+    listing_asked = intent == "order_status" and wants_their_orders(state)
+    needs_order = intent in NEEDS_AN_ORDER and not slots.get("order_id") and not listing_asked
+    if needs_order and not _grounded_order(plan, results, state):
+        return plan
+
+    if intent == IDENTIFY:
+        # Who they are, and nothing asked yet: say we found them and ask what they need.
+        plan.notice = {"code": "verified", "name": str(state.customer.get("name") or "").split(" ")[0]}
+        return plan
     if intent == CHANGE_DEFAULT_ADDRESS:
         return _default_address(plan)
     if intent == "change_address":
@@ -537,10 +617,10 @@ def plan_next(state: SupportState, profile: ShopProfile | None = None) -> Plan:
             plan.awaiting = "change_what"
         return plan
     if intent in ("order_status", "invoice", "payment_issue"):
-        if order_id and not _done(results, ORDER_DETAILS):
+        if order_id and not _done(results, ORDER_DETAILS, {"order_id": order_id}):
             plan.reads.append({"name": ORDER_DETAILS, "args": {"order_id": order_id}})
         elif not order_id and not _done(results, LIST_ORDERS):
-            plan.reads.append({"name": LIST_ORDERS, "args": {}})
+            plan.reads.append({"name": LIST_ORDERS, "args": ALL_ORDERS})
         elif not order_id:
             plan.awaiting = "order_id"
         return plan
@@ -548,7 +628,7 @@ def plan_next(state: SupportState, profile: ShopProfile | None = None) -> Plan:
     if intent == "refund_status":
         if not order_id:
             if not _done(results, LIST_ORDERS):
-                plan.reads.append({"name": LIST_ORDERS, "args": {}})
+                plan.reads.append({"name": LIST_ORDERS, "args": ALL_ORDERS})
             plan.awaiting = "order_id"
         elif not _done(results, RETURN_STATUS):
             plan.reads.append({"name": RETURN_STATUS, "args": {"order_id": order_id}})
@@ -557,9 +637,9 @@ def plan_next(state: SupportState, profile: ShopProfile | None = None) -> Plan:
     if intent == "cancel_order":
         if not order_id:
             if not _done(results, LIST_ORDERS):
-                plan.reads.append({"name": LIST_ORDERS, "args": {}})
+                plan.reads.append({"name": LIST_ORDERS, "args": ALL_ORDERS})
             plan.awaiting = "order_id"
-        elif not _done(results, ORDER_DETAILS):
+        elif not _done(results, ORDER_DETAILS, {"order_id": order_id}):
             plan.reads.append({"name": ORDER_DETAILS, "args": {"order_id": order_id}})
         elif not slots.get("cancel_reason"):
             plan.awaiting = "cancel_reason"
@@ -570,7 +650,7 @@ def plan_next(state: SupportState, profile: ShopProfile | None = None) -> Plan:
     if intent == "return_request":
         if not order_id:
             if not _done(results, LIST_ORDERS):
-                plan.reads.append({"name": LIST_ORDERS, "args": {}})
+                plan.reads.append({"name": LIST_ORDERS, "args": ALL_ORDERS})
             plan.awaiting = "order_id"
             return plan
         return _return(plan, results, state)

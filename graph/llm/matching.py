@@ -6,6 +6,7 @@ sequence of decisions and these rules can be tested on their own.
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any
 
@@ -187,3 +188,197 @@ def options_in(text: str, values: dict[str, list[str]]) -> dict[str, str]:
 
 def options_text(options: dict[str, Any]) -> str:
     return ", ".join(f"{key} {value}" for key, value in options.items())
+
+
+# ------------------------------------------------------------------------------ naming things the customer owns
+# Words a customer uses for a thing, beside the words a catalogue uses for it (both ways where they are the same
+# thing). A product's own name always matches itself; these only widen what counts as the same word.
+_SYNONYM_GROUPS = (
+    "jacket parka coat shell softshell anorak windbreaker",
+    "shoe sneaker trainer runner moc",
+    "boot boots",
+    "earbud earphone headphone headset airpod",
+    "phone smartphone cellphone mobile iphone",
+    "watch wristwatch smartwatch",
+    "shirt tee t-shirt tshirt top",
+    "bottle flask",
+    "headlamp torch flashlight",
+    "e-reader ereader kindle",
+    "tablet ipad",
+    "laptop notebook computer macbook",
+    "pants trousers",
+    "hat beanie cap",
+    "glove mitt mitten",
+    "charger powerbank battery",
+    "luggage suitcase",
+    "bicycle bike",
+    "sofa couch",
+    "hoodie hoody sweatshirt",
+    "pack backpack rucksack daypack",
+    "mat yoga-mat",
+    "coffee espresso",
+    "vacuum hoover",
+    "thermostat nest",
+    "speaker soundbar",
+    "tent shelter",
+)
+_SYNONYMS: dict[str, set[str]] = {}
+for _group in _SYNONYM_GROUPS:
+    for _word in _group.split():
+        _SYNONYMS.setdefault(_word, set()).update(_group.split())
+
+
+# Words in product names that say little about which product it is: they count half.
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_WEAK_NAME_WORDS = _word_set(
+    "set kit pro pack system machine electric smart portable wireless digital mini max plus classic basic "
+    "everyday family kids men women unisex the and with of for"
+)
+# Words of a message that name no product, however a product name may contain them.
+_NOT_A_MENTION = _word_set(
+    "order orders item items product products thing things one ones the a an my your this that these those it "
+    "with has have had contains containing which what where is are was were of in on for and or to from i me "
+    "want would like please can could you return exchange cancel change modify refund status track check "
+    "show tell see know where when bought ordered got received purchase purchased"
+)
+
+
+def _name_tokens(text: str) -> list[str]:
+    words = re.split(r"[\s/(),.!?;:'\"]+", text.lower())
+    tokens = []
+    for word in words:
+        if not word:
+            continue
+        tokens.append(_stem(word))
+        if "-" in word:
+            # "T-Shirt" is also "tshirt" and "shirt"; "E-Reader" is also "ereader" and "reader".
+            tokens.append(word.replace("-", ""))
+            tokens += [_stem(part) for part in word.split("-") if len(part) > 1]
+    return tokens
+
+
+def _same_word(said: str, named: str) -> bool:
+    """Whether a word the customer said stands for a word of a product name: the same word, a synonym, the end or
+    start of a compound ("phone" of "smartphone"), or a typo of it ("purifer")."""
+    if said == named or named in _SYNONYMS.get(said, ()):
+        return True
+    if len(said) >= 4 and len(named) >= 4 and (named.endswith(said) or said.endswith(named)):
+        return True
+    if len(said) >= 5 and len(named) >= 5 and said[0] == named[0]:
+        return difflib.SequenceMatcher(None, said, named).ratio() >= 0.85
+    return False
+
+
+def _name_match(text: str, name: str) -> tuple[float, frozenset[str]]:
+    said = {t for t in _name_tokens(text) if t not in _NOT_A_MENTION and len(t) > 1}
+    score, used = 0.0, set()
+    for named in set(_name_tokens(name)):
+        words = {word for word in said if len(named) > 1 and _same_word(word, named)}
+        if words:
+            score += 0.5 if named in _WEAK_NAME_WORDS else 1.0
+            used |= words
+    return score, frozenset(used)
+
+
+def name_score(text: str, name: str) -> float:
+    """How well the message names a product: each word of its name said counts (weak words half)."""
+    return _name_match(text, name)[0]
+
+
+def named_items(items: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """The items the message names; several when it names several ("the keyboard and the thermostat"), and of two
+    that share the words said, the one named better ("electric kettle": the Electric Kettle, not the Tea Kettle)."""
+    matches = [(*_name_match(text, str(item.get("name", ""))), item) for item in items]
+    matches = [(score, used, item) for score, used, item in matches if score >= 1.0]
+    return [
+        item
+        for score, used, item in matches
+        if not any(other > score and used <= others for other, others, _ in matches)
+    ]
+
+
+# --------------------------------------------------------------------------------------------- finding an order
+
+_STATUS_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (status, re.compile(pattern, re.IGNORECASE))
+    for status, pattern in (
+        ("pending", r"\b(pending|not\s+(?:yet\s+)?(?:been\s+)?(?:shipped|sent|processed)|hasn'?t\s+shipped)\b"),
+        ("processed", r"\bprocess(?:ed|ing)\b"),
+        ("shipped", r"\b(shipped|on\s+(?:its|the)\s+way|in\s+transit|out\s+for\s+delivery)\b"),
+        ("delivered", r"\b(delivered|arrived|received|got\s+(?:it|them))\b"),
+        ("cancelled", r"\b(cancell?ed)\b"),
+    )
+)
+_NEWEST = re.compile(r"\b(latest|newest|most\s+recent|last|recent|just\s+(?:placed|ordered|made))\b", re.IGNORECASE)
+_OLDEST = re.compile(r"\b(oldest|earliest|first)\b", re.IGNORECASE)
+_ORDINALS = {"second": 1, "third": 2, "fourth": 3, "fifth": 4, "2nd": 1, "3rd": 2, "4th": 3, "5th": 4}
+_ORDINAL = re.compile(rf"\b({'|'.join(_ORDINALS)})\b", re.IGNORECASE)
+_ENDS_IN = re.compile(r"\b(?:end(?:s|ing)?|finish(?:es|ing)?)\s+(?:in|with|on)\s+#?(\d{1,7})\b", re.IGNORECASE)
+_DIGITS = re.compile(r"(?<![\d.,$€£])#?\s?W?(\d{4,8})\b", re.IGNORECASE)
+
+
+def _digits(order_id: str) -> str:
+    return re.sub(r"\D", "", order_id)
+
+
+def orders_by_id(orders: list[dict[str, Any]], text: str, order_ids: list[str]) -> list[dict[str, Any]]:
+    """The orders the message names by number: "#W4967593", "W4967593", "4967593", "the one ending in 93"."""
+    said = {_digits(o) for o in order_ids} | {m.group(1) for m in _DIGITS.finditer(text)}
+    chosen = [o for o in orders if _digits(str(o.get("order_id"))) in said]
+    if not chosen and (ending := _ENDS_IN.search(text)):
+        chosen = [o for o in orders if _digits(str(o.get("order_id"))).endswith(ending.group(1))]
+    return chosen
+
+
+def _as_item(item: Any) -> dict[str, Any]:
+    return item if isinstance(item, dict) else {"name": str(item)}
+
+
+def order_signals(text: str) -> bool:
+    """Whether the message points at one of the customer's orders by something other than its id: a status, its
+    age, its place in the list, or a number it ends in ("the delivered one", "my latest order", "the second")."""
+    return bool(
+        any(p.search(text) for _, p in _STATUS_WORDS)
+        or _NEWEST.search(text)
+        or _OLDEST.search(text)
+        or _ORDINAL.search(text)
+        or _ENDS_IN.search(text)
+    )
+
+
+def refers_to_an_order(text: str, order_ids: list[str], products: list[str]) -> bool:
+    """Whether the message can pick one of the customer's orders: by id or number, or by what it holds, its status,
+    its age or its place in the list."""
+    return bool(order_ids or products or _DIGITS.search(text) or order_signals(text))
+
+
+def ground_orders(
+    orders: list[dict[str, Any]], text: str, order_ids: list[str] | None = None, products: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """The customer's orders the message can mean, narrowed by each thing it says: the id, the items in it, the
+    status, how recent it is, its place in the list (orders listed newest first). Every order when it says nothing
+    that narrows them; none when it names things (``products``) that no order holds and says nothing else."""
+    by_id = orders_by_id(orders, text, order_ids or [])
+    if by_id:
+        return by_id
+    chosen = list(orders)
+    # The orders holding an item the message names (listings give item names; details give item dicts).
+    holding = [o for o in chosen if named_items([_as_item(i) for i in o.get("items", [])], text)]
+    if holding:
+        chosen = holding
+    elif products and not order_signals(text):
+        return []
+    statuses = [status for status, pattern in _STATUS_WORDS if pattern.search(text)]
+    if statuses:
+        chosen = [o for o in chosen if o.get("status") in statuses]
+    newest_first = sorted(chosen, key=lambda o: str(o.get("created_at", "")), reverse=True)
+    if _NEWEST.search(text) and newest_first:
+        return newest_first[:1]
+    if _OLDEST.search(text) and newest_first:
+        return newest_first[-1:]
+    if (ordinal := _ORDINAL.search(text)) and len(newest_first) > _ORDINALS[ordinal.group(1).lower()]:
+        return [newest_first[_ORDINALS[ordinal.group(1).lower()]]]
+    return chosen

@@ -157,8 +157,10 @@ _NOT_PRODUCTS = _words(
     agent person human manager staff store shop email's promo gift balance subscription data name surname
     username birthday language details info information profile zip zipcode postcode plz postleitzahl"""
 )
+# A lookahead, so that a determiner's words do not hide the next one ("which of these has the camera?").
 _DETERMINER = re.compile(
-    r"\b(?:the|my|this|these|those|a|an|your)\s+([a-zà-ÿ0-9][\w'’-]*(?:\s+[a-zà-ÿ0-9][\w'’-]*){0,3})", re.IGNORECASE
+    r"\b(?:the|my|this|these|those|a|an|your)\s+(?=([a-zà-ÿ0-9][\w'’-]*(?:\s+[a-zà-ÿ0-9][\w'’-]*){0,3}))",
+    re.IGNORECASE,
 )
 _PRODUCT_STOP = _words(
     """is are was were be been it its it's i in on at for from to with of and or but that this which who

@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 
 from graph.context import Context
 from graph.llm.dialogue import (
+    IDENTIFY,
     PERSONAL_INTENTS,
     active_intent,
     asks_for_the_list,
@@ -127,6 +128,14 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     # Whatever follows our "what is this about?" answers it: that question is no longer open.
     answers_clarification = state.dialogue.get("awaiting") == "clarification"
     if intent in TOOL_INTENTS and not general:
+        route = Route.act
+    elif (
+        intent == IDENTIFY
+        and state.customer is None
+        and (told := understanding.entities)
+        and (told.emails or told.names or told.zip_codes)
+    ):
+        # "Hi, I'm Ethan Garcia, 80280": the look-up is a tool call, and what they need comes next.
         route = Route.act
     elif intent in SMALL_TALK:
         route = Route.draft
