@@ -28,6 +28,7 @@ from graph.llm.matching import (
     GOODWILL_CUE,
     goodwill_reason,
     ground_orders,
+    item_segment,
     matching_items,
     matching_methods,
     matching_variants,
@@ -39,7 +40,7 @@ from graph.llm.matching import (
     refers_to_an_order,
     voucher_code,
 )
-from graph.nlu.entities import name_alone, shared_entities
+from graph.nlu.entities import extract_options, name_alone, shared_entities
 from graph.nlu.general import asks_for_their_orders, asks_in_general, points_at_their_order
 from graph.state import SupportState
 from shopdesk.profile import ShopProfile
@@ -132,7 +133,12 @@ FLOW_SLOTS = (
     "voucher_code",
     "amount",
     "goodwill_reason",
+    "item_hint",
+    "item_queue",
+    "swaps",
 )
+# What was settled about the items of one order: another order starts afresh.
+ITEM_SLOTS = ("item_id", "product_id", "item_queue", "swaps", "item_hint")
 DEFAULT_ADDRESS_CUE = re.compile(r"\b(default|account|profile|on\s+file|billing|i(?:'ve|\s+have)?\s+moved)\b", re.I)
 # Requests that name a late parcel and a voucher but want something else done.
 NOT_GOODWILL = frozenset({"cancel_order", "return_request", "exchange_request", "change_address", "change_order"})
@@ -350,7 +356,7 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
     text = last_text(state)
     if entities.get("order_ids"):
         if entities["order_ids"][0] != slots.get("order_id"):
-            slots = {k: v for k, v in slots.items() if k not in ("item_id", "product_id")}
+            slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS}
         slots["order_id"] = entities["order_ids"][0]
     slots.update(identity_facts(state, text))
     about_order = _without_identity(text, entities)
@@ -367,6 +373,8 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
         slots["options"] = {**slots.get("options", {}), **named}
     if entities.get("products"):
         slots["products"] = list(entities["products"])
+        # The words that named the items ("the keyboard and the thermostat"): read against the order's items.
+        slots["item_hint"] = _without_identity(text, entities)
     if looks_like_address(text):
         found = parse_address(text)
         earlier = slots.get("address") or {}
@@ -670,7 +678,8 @@ def _return(plan: Plan, results: list[ToolResult], state: SupportState) -> Plan:
     assert details is not None and eligibility is not None
     if not (details.ok and eligibility.ok) or not isinstance(eligibility.data, dict):
         return plan
-    args = _return_args(details.data, eligibility.data, list(plan.slots.get("products") or []))
+    named = [str(plan.slots.get("item_hint") or ""), *plan.slots.get("products", [])]
+    args = _return_args(details.data, eligibility.data, [n for n in named if n])
     if eligibility.data.get("eligible") and args["item_ids"]:
         plan.write = {"name": RETURN_ITEMS, "args": args}
     return plan
@@ -681,8 +690,9 @@ def _return_args(order: dict[str, Any], eligibility: dict[str, Any], mentioned: 
     verified), or all of them; refund to the original payment."""
     final_sale = {i["item_id"] for i in eligibility.get("items", []) if i.get("final_sale")}
     items = [i for i in order.get("items", []) if i.get("item_id") not in final_sale]
-    mentioned = [str(p).lower() for p in mentioned]
-    chosen = [i for i in items if any(m in str(i.get("name", "")).lower() for m in mentioned)] or items
+    chosen = (matching_items(items, mentioned) if mentioned and len(items) > 1 else []) or items
+    # Several units of one variant: all of them go back.
+    chosen = [i for i in items if i.get("item_id") in {c.get("item_id") for c in chosen}]
     return {
         "order_id": order.get("order_id"),
         "item_ids": [i.get("item_id") for i in chosen],
@@ -716,27 +726,53 @@ def _order_address(plan: Plan, results: list[ToolResult]) -> Plan:
 
 
 def _change_items(plan: Plan, results: list[ToolResult], text: str) -> Plan:
-    """Another option of the same product: modify a pending order, exchange a delivered one."""
+    """Another option of the same product: modify a pending order, exchange a delivered one. Several items named
+    ("the keyboard and the thermostat") are settled one after the other and changed in one write."""
     order = _order(plan, results)
     if order is None or _not_allowed(plan, order, "changed or exchanged", ("pending", "delivered")):
         return plan
     items = order.get("items", [])
-    # Several units of one variant are one choice: the first unit is changed.
-    chosen = [i for i in items if i.get("item_id") == plan.slots.get("item_id")][:1]
-    if not chosen:
-        chosen = matching_items(items, list(plan.slots.get("products", [])))
-    if len(chosen) != 1:
+    if not plan.slots.get("item_id"):
+        # Several units of one variant are one choice: the first unit is changed.
+        named = [str(plan.slots.get("item_hint") or ""), *plan.slots.get("products", [])]
+        chosen = matching_items(items, [n for n in named if n])
+        names = [str(i.get("name")) for i in chosen]
+        if not chosen or len(set(names)) < len(names):
+            # None named, or two of one product that the words said do not tell apart: ask which.
+            plan.awaiting = "item"
+            return plan
+        plan.slots["item_queue"] = [i.get("item_id") for i in chosen]
+        plan.slots["item_id"] = chosen[0].get("item_id")
+    return _settle_item(plan, results, order, text)
+
+
+def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], text: str) -> Plan:
+    """The new variant of the item in hand; then the next named item, or the write for all of them."""
+    items = order.get("items", [])
+    item = next((i for i in items if i.get("item_id") == plan.slots.get("item_id")), None)
+    if item is None:
         plan.slots.pop("item_id", None)
         plan.awaiting = "item"
         return plan
-    item = chosen[0]
-    plan.slots["item_id"], plan.slots["product_id"] = item.get("item_id"), item.get("product_id")
+    plan.slots["product_id"] = item.get("product_id")
     product = _read(plan, results, PRODUCT_DETAILS, {"product_id": item.get("product_id")})
     if product is None or not product.ok or not isinstance(product.data, dict):
         return plan
     plan.slots["option_values"] = option_values(product.data)
-    # Read the message again against this product's own options ("300 ml" is its volume, "Stone" its colour).
-    wanted = {**(plan.slots.get("options") or {}), **options_in(text, plan.slots["option_values"])}
+    if len(plan.slots.get("item_queue") or []) > 1:
+        # Several items named: each takes the options said next to it ("the jacket in XL and the speaker in black").
+        segment = item_segment(text, item, list(plan.slots.get("products") or []))
+        said_options = {**extract_options(segment), **options_in(segment, plan.slots["option_values"])}
+        wanted = said_options if segment != text else {**(plan.slots.get("options") or {}), **said_options}
+    else:
+        # Read the message again against this product's own options ("300 ml" is its volume, "Stone" its colour).
+        wanted = {**(plan.slots.get("options") or {}), **options_in(text, plan.slots["option_values"])}
+    # Options of another product ("clicky" said for the keyboard) are not this one's.
+    keys = {key.lower() for key in plan.slots["option_values"]}
+    own = {key: value for key, value in wanted.items() if key.lower() in keys}
+    if wanted and not own and not plan.slots.get("swaps"):
+        plan.notice = {"code": "no_variant", "wanted": wanted, "name": item.get("name")}
+    wanted = own
     if wanted:
         plan.slots["options"] = wanted
     if not wanted:
@@ -751,10 +787,26 @@ def _change_items(plan: Plan, results: list[ToolResult], text: str) -> Plan:
         plan.slots.pop("options", None)
         plan.awaiting = "options"
         return plan
+    difference = float(variants[0].get("price") or 0) - float(item.get("price") or 0)
+    swaps = [s for s in plan.slots.get("swaps") or [] if s[0] != item.get("item_id")]
+    plan.slots["swaps"] = [*swaps, [item.get("item_id"), variants[0].get("item_id"), difference]]
+    done = {s[0] for s in plan.slots["swaps"]}
+    rest = [i for i in plan.slots.get("item_queue") or [] if i not in done]
+    if rest:
+        # The next item named: its own options, read from what the customer says next (or said already).
+        plan.slots["item_id"] = rest[0]
+        plan.slots.pop("options", None)
+        plan.slots.pop("option_values", None)
+        return _settle_item(plan, results, order, text)
+    return _item_change_write(plan, results, order)
+
+
+def _item_change_write(plan: Plan, results: list[ToolResult], order: dict[str, Any]) -> Plan:
+    swaps = plan.slots.get("swaps") or []
     method = _payment_method(plan, results, order)
     if method is None:
         return plan
-    difference = float(variants[0].get("price") or 0) - float(item.get("price") or 0)
+    difference = sum(float(s[2]) for s in swaps)
     if difference > 0 and method.startswith("gift_card"):
         # A gift card pays a difference at once and must cover it: check before proposing what would be refused.
         customer = _read(plan, results, CUSTOMER_DETAILS, {})
@@ -767,10 +819,10 @@ def _change_items(plan: Plan, results: list[ToolResult], text: str) -> Plan:
             plan.awaiting = "payment_method"
             return plan
     name = MODIFY_ITEMS if order.get("status") == "pending" else EXCHANGE_ITEMS
-    args = {"order_id": order.get("order_id"), "item_ids": [item.get("item_id")]}
+    args = {"order_id": order.get("order_id"), "item_ids": [s[0] for s in swaps]}
     plan.write = {
         "name": name,
-        "args": args | {"new_item_ids": [variants[0].get("item_id")], "payment_method_id": method},
+        "args": args | {"new_item_ids": [s[1] for s in swaps], "payment_method_id": method},
     }
     return plan
 

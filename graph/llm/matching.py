@@ -119,17 +119,45 @@ def _words(text: str) -> set[str]:
     return {_stem(w) for w in re.split(r"[\s/()-]+", text) if len(w) > 1}
 
 
+def _item_key(item: dict[str, Any]) -> Any:
+    return item.get("item_id") or item.get("product_id") or item.get("name")
+
+
 def matching_items(items: list[dict[str, Any]], mentions: list[str]) -> list[dict[str, Any]]:
-    """The order's items (one per product) the mentions name; every item when the order holds a single product."""
-    distinct = list({item.get("product_id"): item for item in items}.values())
+    """The order's items (one per variant: several units of one are one choice) the mentions name, by product name
+    and then by the options said when two items share a name ("the portable grill"); every item when the order
+    holds a single one."""
+    distinct = list({_item_key(item): item for item in reversed(items)}.values())[::-1]
     if len(distinct) == 1:
         return distinct
-    chosen = []
-    for item in distinct:
-        name = _words(str(item.get("name", "")))
-        if any(_words(mention) & name for mention in mentions):
-            chosen.append(item)
-    return chosen
+    text = " , ".join(mentions)
+    chosen = named_items(distinct, text)
+    said = set(_name_tokens(text))
+    kept: list[dict[str, Any]] = []
+    for name in dict.fromkeys(str(item.get("name")) for item in chosen):
+        # Two items of one name: the options said tell them apart ("the portable grill"), or both stay.
+        group = [item for item in chosen if str(item.get("name")) == name]
+        narrowed = [
+            item
+            for item in group
+            if any(set(_name_tokens(str(value))) <= said for value in (item.get("options") or {}).values())
+        ]
+        kept += narrowed if len(group) > 1 and narrowed else group
+    return [item for item in chosen if item in kept]
+
+
+def item_segment(text: str, item: dict[str, Any], phrases: list[str]) -> str:
+    """The part of the message about this item when it names several ("the jacket in XL and the speaker in black":
+    "jacket in XL" for the jacket): from the words naming it to the next item named. The whole message otherwise."""
+    starts = sorted({(text.lower().find(p.lower()), p) for p in phrases if p and text.lower().find(p.lower()) >= 0})
+    if len(starts) < 2:
+        return text
+    parts = []
+    for index, (start, phrase) in enumerate(starts):
+        end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
+        if named_items([item], phrase):
+            parts.append(text[start:end])
+    return " ".join(parts) or text
 
 
 def _same(value: Any, wanted: Any) -> bool:
