@@ -572,9 +572,9 @@ def plan_next(state: SupportState, profile: ShopProfile | None = None) -> Plan:
         return plan
 
     refused = _done(results, ORDER_DETAILS, {"order_id": slots.get("order_id")})
-    if refused is not None and not refused.ok and not _done(results, LIST_ORDERS):
-        # An id the shop does not know as written ("9232383" for "#W9232383", a typo): look for it among the
-        # customer's orders by its digits, once, before saying it is not theirs.
+    if refused is not None and not refused.ok:
+        # An id the shop does not know as written ("9232383" for "#W9232383"): look for it among the customer's
+        # orders by its digits before saying it is not theirs (the refused read is not repeated).
         slots["order_hint"] = str(slots.pop("order_id")).lstrip("#")
     listing_asked = intent == "order_status" and wants_their_orders(state)
     needs_order = intent in NEEDS_AN_ORDER and not slots.get("order_id") and not listing_asked
