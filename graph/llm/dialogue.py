@@ -40,7 +40,7 @@ from graph.llm.matching import (
     refers_to_an_order,
     voucher_code,
 )
-from graph.nlu.entities import extract_options, name_alone, shared_entities
+from graph.nlu.entities import capitalised_names, extract_options, name_alone, name_in_reply, shared_entities
 from graph.nlu.general import asks_for_their_orders, asks_in_general, points_at_their_order
 from graph.state import SupportState
 from shopdesk.profile import ShopProfile
@@ -405,8 +405,12 @@ def identity_facts(state: SupportState, text: str) -> dict[str, str]:
         facts["email"] = entities["emails"][0]
     address = looks_like_address(text)
     names = [] if address else list(entities.get("names") or [])
-    if not names and state.dialogue.get("awaiting") == "identity" and (alone := name_alone(text)):
-        names = [alone]
+    if not names and not address and state.dialogue.get("awaiting") == "identity":
+        # Asked for their name, a message that is little more than one gives it, in any case ("ethan garcia").
+        names = [found] if (found := name_in_reply(text)) else []
+    if not names and not address and entities.get("zip_codes"):
+        # A postcode and, somewhere, two capitalised words: "Ethan Garcia from Denver, zip 80280".
+        names = capitalised_names(text)[:1]
     if names:
         facts["name"] = names[0]
     if entities.get("zip_codes") and not address:
@@ -461,10 +465,15 @@ def _identity_calls(slots: dict[str, Any]) -> list[dict[str, Any]]:
         calls.append({"name": FIND_BY_EMAIL, "args": {"email": slots["email"]}})
     name_parts = str(slots.get("name", "")).split()
     if len(name_parts) >= 2 and slots.get("zip"):
-        args = {"first_name": name_parts[0], "last_name": " ".join(name_parts[1:]), "zip": slots["zip"]}
-        calls.append({"name": FIND_BY_NAME_ZIP, "args": args})
-    if slots.get("identity_latest") == "name":
-        calls.reverse()
+        # "Mary Ann Smith": Mary + Ann Smith, then Mary Ann + Smith (a particle stays with the last name).
+        for cut in range(1, len(name_parts)):
+            first, last = " ".join(name_parts[:cut]), " ".join(name_parts[cut:])
+            if cut > 1 and name_parts[cut - 1].islower():
+                continue
+            args = {"first_name": first, "last_name": last, "zip": slots["zip"]}
+            calls.append({"name": FIND_BY_NAME_ZIP, "args": args})
+    if slots.get("identity_latest") == "name" and calls and calls[0]["name"] == FIND_BY_EMAIL:
+        calls = [*calls[1:], calls[0]]
     failed = set(slots.get("identity_failed") or [])
     return [call for call in calls if _identity_key(call) not in failed]
 

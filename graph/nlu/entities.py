@@ -40,22 +40,26 @@ _CUED_POSTCODE = re.compile(
     re.IGNORECASE,
 )
 # A lone 5-digit group (US, DE, FR, ES, IT): not part of a longer digit run, an id, money, a decimal or a phone
-# number. Punctuation around it is prose ("Ethan Garcia, 80280."), unless a digit follows it ("80280.50").
+# number. Punctuation around it is prose ("Ethan Garcia, 80280."), unless a digit follows it ("80280.50"); a ZIP+4
+# ("80280-1234") is its first five digits.
 _FIVE_DIGITS = re.compile(
-    r"(?<![\w#$€£/-])(?<!\d[.,])(\d{5})(?![\w/-]|[.,]\d|\s?\d|\s?(?:%|usd|eur|gbp|dollars?|euros?))", re.IGNORECASE
+    r"(?<![\w#$€£/-])(?<!\d[.,])(\d{5})(?:-\d{4}\b)?(?![\w/-]|[.,]\d|\s?\d|\s?(?:%|usd|eur|gbp|dollars?|euros?))",
+    re.IGNORECASE,
 )
 _FOUR_DIGIT_ZIP = re.compile(rf"\b{_POSTCODE_WORD}\s*(?:is|ist|:)?\s*(\d{{4}})\b", re.IGNORECASE)
 
 # A name word: "Ethan", "O'Brien", "Jean-Luc", "McKenzie", "Müller".
 _NAME_WORD = r"[A-ZÀ-Ý](?:[a-zà-ÿ]+(?:[A-ZÀ-Ý][a-zà-ÿ]+)?(?:['’-][A-Za-zÀ-ÿ][a-zà-ÿ]+)*|['’][A-ZÀ-Ý][a-zà-ÿ]+)"
 _PARTICLE = r"(?:van\s+der|van\s+den|van|von|de|del|della|da|di|du|le|la|ten|ter|zu)"
-_NAME = rf"({_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,2}})"
+# A middle initial may sit inside ("Ethan J. Garcia"); it is dropped from the name read.
+_INITIAL = r"(?:\s+[A-Z]\.?)?"
+_NAME = rf"({_NAME_WORD}(?:{_INITIAL}\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,2}})"
 # The same words in any case, for where the sentence says a name follows ("my name is ethan garcia").
 _ANY_WORD = r"[A-Za-zÀ-ÿ](?:[a-zà-ÿA-ZÀ-Ý]*(?:['’-][A-Za-zÀ-ÿ]+)*)"
 _ANY_NAME = rf"({_ANY_WORD}(?:\s+{_ANY_WORD}){{0,2}})"
 # Cues after which a name follows whatever its case: "my name is", "name:", "mein Name ist", "ich heiße".
 _NAME_CUE = (
-    r"(?:my\s+(?:full\s+)?name\s+is|(?:full\s+)?name\s+is|(?:full\s+)?name\s*[:=-]|call\s+me|i\s+am\s+called"
+    r"(?:my\s+(?:full\s+)?name\s+is|(?:full\s+)?name(?:\s+is|'s|’s)|(?:full\s+)?name\s*[:=-]|call\s+me|i\s+am\s+called"
     r"|mein\s+(?:vollständiger\s+)?name\s+(?:ist|lautet)|name\s+lautet|ich\s+hei(?:ß|ss)e|je\s+m'appelle"
     r"|je\s+suis|me\s+llamo|mi\s+nombre\s+es|mijn\s+naam\s+is|ik\s+ben|mi\s+chiamo)"
 )
@@ -87,7 +91,8 @@ _NOT_NAMES = _words(
     "the a an not so very really just sorry here there yes no hello hi hey order my your our thanks thank please "
     "absolutely totally completely still also again i'm it's i’m it’s im sure yeah yep ok okay name zip code "
     "postcode email mail dear and or is from in with hallo ja klar danke bitte gerne und mein meine ist aus mit "
-    "plz postleitzahl hier mr mrs ms miss dr herr frau of course great fine well good morning evening"
+    "plz postleitzahl hier mr mrs ms miss dr herr frau of course great fine well good morning evening its speaking "
+    "name's account"
 )
 
 _AMOUNT_SYMBOL = re.compile(r"([$€£])\s?(\d{1,6}(?:[.,]\d{1,2})?)")
@@ -242,8 +247,9 @@ def extract_zip_codes(text: str, order_ids: Iterable[str] = ()) -> list[str]:
 
 
 def _trimmed_name(raw: str) -> str:
-    """The name in a run of words, without the lead-ins and glue around it ("Sure Ava Nguyen Zip" -> "Ava Nguyen")."""
-    words = raw.split()
+    """The name in a run of words, without the lead-ins and glue around it ("Sure Ava Nguyen Zip" -> "Ava Nguyen")
+    or a middle initial ("Ethan J. Garcia" -> "Ethan Garcia")."""
+    words = [word for word in raw.split() if not re.fullmatch(r"[A-Za-z]\.?", word)]
     while words and words[0].lower() in _NOT_NAMES:
         words.pop(0)
     while words and words[-1].lower() in _NOT_NAMES:
@@ -298,6 +304,36 @@ def name_alone(text: str) -> str | None:
     if len(words) < 2 or any(word in common or word in _COLOURS for word in words):
         return None
     return _trimmed_name(match.group(1)) or None
+
+
+# What surrounds a name in an answer to "your name and zip code?": cue words, glue, punctuation.
+_REPLY_GLUE = re.compile(
+    rf"\b(?:{_NAME_CUE}|{_POSTCODE_WORD}|my|is|ist|it'?s|it’s|i'?m|i’m|this\s+is|here|hier|and|und|name'?s?|the|of"
+    r"|sure|yes|yeah|yep|ok|okay|hi|hello|hey|hallo|ja|klar|thanks|please|email|e-mail|mail|address)\b"
+    r"|[,.;:!?()\[\]\-–—/]",
+    re.IGNORECASE,
+)
+
+
+def name_in_reply(text: str) -> str | None:
+    """The name in an answer to a question for it, whatever its case, once the emails, postcodes and the words around
+    a name are set aside ("hey, ethan garcia here, zip 80280" -> "Ethan Garcia"): read so only when a name is what we
+    asked for, and only when two or three words that could be a name are all that is left."""
+    rest = _EMAIL.sub(" ", text)
+    for code in extract_zip_codes(rest):
+        rest = re.sub(re.escape(code), " ", rest, flags=re.IGNORECASE)
+    rest = _REPLY_GLUE.sub(" ", rest)
+    return name_alone(rest) if re.fullmatch(r"[\sA-Za-zÀ-ÿ'’]+", rest) and rest.strip() else None
+
+
+_CAPITALISED_RUN = re.compile(rf"(?<![\w'’-]){_NAME}(?![\w'’-])")
+
+
+def capitalised_names(text: str) -> list[str]:
+    """Runs of two or three capitalised words in the message ("Ethan Garcia from Denver" -> "Ethan Garcia"): the
+    names a message that carries a postcode most likely gives, when no cue says which words are the name."""
+    found = [_trimmed_name(m.group(1)) for m in _CAPITALISED_RUN.finditer(text)]
+    return _dedupe(name for name in found if len(name.split()) >= 2)
 
 
 # Everyday words that make a short message something other than a name ("what now", "no idea", "the blue one").
