@@ -26,6 +26,7 @@ from langchain_core.messages import AnyMessage, HumanMessage, ToolMessage
 from graph.llm.addresses import looks_like_address, missing, parse_address
 from graph.llm.matching import (
     GOODWILL_CUE,
+    Similarity,
     goodwill_reason,
     ground_orders,
     item_segment,
@@ -167,6 +168,8 @@ class Plan:
     awaiting: str | None = None
     # Something the reply must say that no tool result says by itself: {"code": ..., facts the reply may state}.
     notice: dict[str, Any] | None = None
+    # How alike phrases are in meaning (the engine's embedder), for things no word of the customer's matches.
+    similar: Similarity | None = field(default=None, repr=False, compare=False)
 
 
 def turn_messages(messages: list[AnyMessage]) -> list[AnyMessage]:
@@ -530,9 +533,9 @@ def _grounded_order(plan: Plan, results: list[ToolResult], state: SupportState) 
     orders = list(listing.data.get("orders", [])) if listing.ok and isinstance(listing.data, dict) else []
     hint = str(plan.slots.get("order_hint") or "")
     named = shared_entities(hint)
-    candidates = ground_orders(orders, hint, named.order_ids, named.products) if hint else orders
+    candidates = ground_orders(orders, hint, named.order_ids, named.products, plan.similar) if hint else orders
     offered = [o for o in orders if o.get("order_id") in (plan.slots.get("order_choices") or [])]
-    if hint and offered and (among := ground_orders(offered, hint, named.order_ids, named.products)):
+    if hint and offered and (among := ground_orders(offered, hint, named.order_ids, named.products, plan.similar)):
         # An answer to "which of these?" ("the pending one") picks among the orders we offered first.
         candidates = among if len(among) < len(candidates) or not candidates else candidates
     if len(orders) == 1 and not hint:
@@ -556,10 +559,10 @@ def _not_allowed(plan: Plan, order: dict[str, Any], doing: str, allowed: tuple[s
     return True
 
 
-def plan_next(state: SupportState, profile: ShopProfile | None = None) -> Plan:
+def plan_next(state: SupportState, profile: ShopProfile | None = None, similar: Similarity | None = None) -> Plan:
     intent = active_intent(state)
     slots = merged_slots(state, intent)
-    plan = Plan(intent=intent, slots=slots)
+    plan = Plan(intent=intent, slots=slots, similar=similar)
     results = tool_results(state.messages)
 
     if intent not in PERSONAL_INTENTS and intent != IDENTIFY:
@@ -688,18 +691,20 @@ def _return(plan: Plan, results: list[ToolResult], state: SupportState) -> Plan:
     if not (details.ok and eligibility.ok) or not isinstance(eligibility.data, dict):
         return plan
     named = [str(plan.slots.get("item_hint") or ""), *plan.slots.get("products", [])]
-    args = _return_args(details.data, eligibility.data, [n for n in named if n])
+    args = _return_args(details.data, eligibility.data, [n for n in named if n], plan.similar)
     if eligibility.data.get("eligible") and args["item_ids"]:
         plan.write = {"name": RETURN_ITEMS, "args": args}
     return plan
 
 
-def _return_args(order: dict[str, Any], eligibility: dict[str, Any], mentioned: list[str]) -> dict[str, Any]:
+def _return_args(
+    order: dict[str, Any], eligibility: dict[str, Any], mentioned: list[str], similar: Similarity | None = None
+) -> dict[str, Any]:
     """The returnable items the customer named (by product name, in this message or before, e.g. before they were
     verified), or all of them; refund to the original payment."""
     final_sale = {i["item_id"] for i in eligibility.get("items", []) if i.get("final_sale")}
     items = [i for i in order.get("items", []) if i.get("item_id") not in final_sale]
-    chosen = (matching_items(items, mentioned) if mentioned and len(items) > 1 else []) or items
+    chosen = (matching_items(items, mentioned, similar) if mentioned and len(items) > 1 else []) or items
     # Several units of one variant: all of them go back.
     chosen = [i for i in items if i.get("item_id") in {c.get("item_id") for c in chosen}]
     return {
@@ -744,7 +749,7 @@ def _change_items(plan: Plan, results: list[ToolResult], text: str) -> Plan:
     if not plan.slots.get("item_id"):
         # Several units of one variant are one choice: the first unit is changed.
         named = [str(plan.slots.get("item_hint") or ""), *plan.slots.get("products", [])]
-        chosen = matching_items(items, [n for n in named if n])
+        chosen = matching_items(items, [n for n in named if n], plan.similar)
         names = [str(i.get("name")) for i in chosen]
         if not chosen or len(set(names)) < len(names):
             # None named, or two of one product that the words said do not tell apart: ask which.

@@ -29,6 +29,17 @@ PAYMENT_INTENTS = frozenset({"payment_issue", CHANGE_PAYMENT})
 EMPATHY_OPENER = "I'm sorry about the trouble, and I understand how frustrating this is."
 
 
+def meaning_similarity(phrase: str, names: list[str]) -> list[float]:
+    """Cosine similarity of a phrase to each name, with the understanding's own MiniLM embedder (loaded already)."""
+    import numpy as np
+
+    from graph.nlu.local import get_local_understanding
+
+    vectors = np.asarray(get_local_understanding().embedder.embed([phrase, *names]), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
+    return [float(score) for score in vectors[1:] @ vectors[0]]
+
+
 def _call(name: str, args: dict[str, Any]) -> dict[str, Any]:
     return {"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:16]}", "type": "tool_call"}
 
@@ -43,7 +54,7 @@ class LocalEngine:
         return await asyncio.to_thread(lambda: get_local_understanding().analyse(text, history))
 
     async def plan(self, state: SupportState, services: Services) -> AIMessage:
-        plan = plan_next(state, services.profile)
+        plan = plan_next(state, services.profile, similar=meaning_similarity)
         calls = [_call(read["name"], read["args"]) for read in plan.reads]
         if plan.write and not calls:
             calls.append(_call(plan.write["name"], plan.write["args"]))

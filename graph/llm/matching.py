@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from typing import Any
+
+# How alike a phrase is to each of some names (cosine of sentence embeddings): the last resort of grounding.
+Similarity = Callable[[str, list[str]], list[float]]
+# A name is meant by a phrase that no word of it matches when it is this alike and clearly more than the next one.
+SIMILAR_ENOUGH = 0.5
+SIMILAR_MARGIN = 0.08
 
 # ------------------------------------------------------------------------------------------------ payment methods
 
@@ -123,7 +130,9 @@ def _item_key(item: dict[str, Any]) -> Any:
     return item.get("item_id") or item.get("product_id") or item.get("name")
 
 
-def matching_items(items: list[dict[str, Any]], mentions: list[str]) -> list[dict[str, Any]]:
+def matching_items(
+    items: list[dict[str, Any]], mentions: list[str], similar: Similarity | None = None
+) -> list[dict[str, Any]]:
     """The order's items (one per variant: several units of one are one choice) the mentions name, by product name
     and then by the options said when two items share a name ("the portable grill"); every item when the order
     holds a single one."""
@@ -131,7 +140,7 @@ def matching_items(items: list[dict[str, Any]], mentions: list[str]) -> list[dic
     if len(distinct) == 1:
         return distinct
     text = " , ".join(mentions)
-    chosen = named_items(distinct, text)
+    chosen = named_items(distinct, text, [m for m in mentions if len(m.split()) <= 4], similar)
     said = set(_name_tokens(text))
     kept: list[dict[str, Any]] = []
     for name in dict.fromkeys(str(item.get("name")) for item in chosen):
@@ -316,16 +325,31 @@ def name_score(text: str, name: str) -> float:
     return _name_match(text, name)[0]
 
 
-def named_items(items: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+def named_items(
+    items: list[dict[str, Any]], text: str, phrases: list[str] | None = None, similar: Similarity | None = None
+) -> list[dict[str, Any]]:
     """The items the message names; several when it names several ("the keyboard and the thermostat"), and of two
-    that share the words said, the one named better ("electric kettle": the Electric Kettle, not the Tea Kettle)."""
+    that share the words said, the one named better ("electric kettle": the Electric Kettle, not the Tea Kettle).
+    When no word matches, each phrase naming a thing (``phrases``) may still mean the item its meaning is clearly
+    closest to ("the fitness tracker": the Smart Watch), by ``similar``."""
     matches = [(*_name_match(text, str(item.get("name", ""))), item) for item in items]
     matches = [(score, used, item) for score, used, item in matches if score >= 1.0]
-    return [
+    found = [
         item
         for score, used, item in matches
         if not any(other > score and used <= others for other, others, _ in matches)
     ]
+    if found or not similar or not phrases or not items:
+        return found
+    names = list(dict.fromkeys(str(item.get("name", "")) for item in items))
+    meant: set[str] = set()
+    for phrase in phrases:
+        scores = similar(phrase, names)
+        ranked = sorted(zip(scores, names, strict=True), reverse=True)
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+        if ranked and ranked[0][0] >= SIMILAR_ENOUGH and ranked[0][0] - runner_up >= SIMILAR_MARGIN:
+            meant.add(ranked[0][1])
+    return [item for item in items if str(item.get("name", "")) in meant]
 
 
 # --------------------------------------------------------------------------------------------- finding an order
@@ -384,7 +408,11 @@ def refers_to_an_order(text: str, order_ids: list[str], products: list[str]) -> 
 
 
 def ground_orders(
-    orders: list[dict[str, Any]], text: str, order_ids: list[str] | None = None, products: list[str] | None = None
+    orders: list[dict[str, Any]],
+    text: str,
+    order_ids: list[str] | None = None,
+    products: list[str] | None = None,
+    similar: Similarity | None = None,
 ) -> list[dict[str, Any]]:
     """The customer's orders the message can mean, narrowed by each thing it says: the id, the items in it, the
     status, how recent it is, its place in the list (orders listed newest first). Every order when it says nothing
@@ -395,6 +423,11 @@ def ground_orders(
     chosen = list(orders)
     # The orders holding an item the message names (listings give item names; details give item dicts).
     holding = [o for o in chosen if named_items([_as_item(i) for i in o.get("items", [])], text)]
+    if not holding and products and similar:
+        # No word of any item said: the item closest in meaning across all the orders ("the fitness tracker").
+        every = [_as_item(i) for o in chosen for i in o.get("items", [])]
+        meant = {str(i.get("name")) for i in named_items(every, text, products, similar)}
+        holding = [o for o in chosen if meant & {str(_as_item(i).get("name")) for i in o.get("items", [])}]
     if holding:
         chosen = holding
     elif products and not order_signals(text):
