@@ -169,10 +169,31 @@ def item_segment(text: str, item: dict[str, Any], phrases: list[str]) -> str:
     return " ".join(parts) or text
 
 
-def _same(value: Any, wanted: Any) -> bool:
-    """Whether an option value is what the customer asked for: "US 10" is size 10, "Glacier Blue" is blue."""
+# Colours by family: a shop names its shades ("Cobalt", "Charcoal"), a customer the colour ("blue", "grey").
+_COLOUR_FAMILIES = {
+    "blue": "navy cobalt sky ocean glacier ice azure indigo denim royal teal turquoise",
+    "green": "olive forest sage moss khaki mint emerald lime teal",
+    "grey": "gray charcoal slate heather stone graphite silver ash",
+    "gray": "grey charcoal slate heather stone graphite silver ash",
+    "brown": "sand rust khaki oatmeal tan chocolate coffee camel mocha",
+    "red": "burgundy ember coral crimson scarlet rust maroon wine cherry",
+    "white": "off-white cream ivory oatmeal snow pearl",
+    "purple": "plum violet lavender lilac mauve",
+    "yellow": "mustard gold lemon hi-vis",
+    "orange": "ember rust coral amber",
+    "pink": "coral rose blush salmon",
+    "black": "onyx jet midnight ink",
+    "beige": "sand oatmeal cream stone khaki tan",
+}
+
+
+def _same(value: Any, wanted: Any, loose: bool = False) -> bool:
+    """Whether an option value is what the customer asked for: "US 10" is size 10, "Glacier Blue" is blue; loosely,
+    a shade of the colour asked for ("Cobalt" for blue)."""
     have, want = str(value).strip().lower(), str(wanted).strip().lower()
-    return have == want or want in have.split() or have.replace(" ", "") == want.replace(" ", "")
+    if have == want or want in have.split() or have.replace(" ", "") == want.replace(" ", ""):
+        return True
+    return loose and bool(set(re.split(r"[\s-]+", have)) & set(_COLOUR_FAMILIES.get(want, "").split()))
 
 
 def matching_variants(
@@ -186,6 +207,13 @@ def matching_variants(
     if not relevant:
         return [], {}
     found = [v for v in variants if all(_same(v.get("options", {}).get(key), value) for key, value in relevant.items())]
+    if not found:
+        # No variant called so: the shades of the colour asked for ("blue": Cobalt, Navy) are the closest.
+        found = [
+            v
+            for v in variants
+            if all(_same(v.get("options", {}).get(key), value, loose=True) for key, value in relevant.items())
+        ]
     # Several left ("size L" in grey and in red): keep the current item's other options where that decides it.
     current_options = current.get("options", {})
     for key, value in current_options.items():
