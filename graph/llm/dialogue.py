@@ -103,6 +103,8 @@ PERSONAL_INTENTS = frozenset(
         GOODWILL,
     }
 )
+# How a message that only says who the customer is may read ("hello! Ethan Garcia from 80280" as a greeting).
+IDENTITY_ONLY_READINGS = frozenset({"greeting_thanks", "affirm", "deny", "feedback", "out_of_scope", IDENTIFY})
 # Requests about one of the customer's orders: found by its id, or by what the customer says about it.
 NEEDS_AN_ORDER = PERSONAL_INTENTS - {CHANGE_DEFAULT_ADDRESS, VOUCHER_CHECK}
 # Every order of the customer can be chosen, not only the latest few (the tool's own maximum).
@@ -316,6 +318,15 @@ def active_intent(state: SupportState) -> str:
     if in_progress and awaiting and state.understanding.get("confidence", 0) < 0.6:
         # An unsure reading while we wait for an answer is more likely the answer than a new request.
         return str(in_progress)
+    entities = state.understanding.get("entities", {})
+    small_talk = understood in IDENTITY_ONLY_READINGS or state.understanding.get("confidence", 0) < 0.6
+    if not state.customer and small_talk and gives_identity(entities):
+        # "hello! Ethan Garcia from 80280": whatever else it reads as, it tells us who they are.
+        return str(in_progress) if in_progress in PERSONAL_INTENTS else IDENTIFY
+    if understood == IDENTIFY and state.customer and entities.get("order_ids"):
+        return "order_status"  # a signed-in customer's "what did I order in #W...?"
+    if understood not in PERSONAL_INTENTS and understood not in CONTINUATION_INTENTS and names_their_order(state):
+        return "order_status"  # "the order that has the headphones", read as a product question
     refined = refine(understood, state)
     if refined != understood:
         return refined
@@ -327,6 +338,22 @@ def active_intent(state: SupportState) -> str:
     if asks_for_the_list(state, understood):
         return "order_status"
     return understood
+
+
+def gives_identity(entities: dict[str, Any]) -> bool:
+    """An email, or a name and a zip code: enough to look someone up."""
+    return bool(entities.get("emails") or (entities.get("names") and entities.get("zip_codes")))
+
+
+_AN_ORDER = re.compile(r"\b(?:the|my|this|that|which|what)\s+orders?\b", re.IGNORECASE)
+
+
+def names_their_order(state: SupportState) -> bool:
+    """The message speaks of one of their orders and says which by what it holds, its status or its age ("the order
+    that has the headphones", "which order is the lamp in?"), not of ordering in general."""
+    text = last_text(state)
+    entities = state.understanding.get("entities", {})
+    return bool(_AN_ORDER.search(text)) and refers_to_an_order(text, [], entities.get("products", []))
 
 
 def wants_their_orders(state: SupportState) -> bool:

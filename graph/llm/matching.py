@@ -462,7 +462,10 @@ def ground_orders(
         return []
     statuses = [status for status, pattern in _STATUS_WORDS if pattern.search(text)]
     if statuses:
-        chosen = [o for o in chosen if o.get("status") in statuses]
+        # "my delivered order" picks by status; "is the bike shipped yet?" asks about it: a status narrows the
+        # orders the item found, never down to none.
+        by_status = [o for o in chosen if o.get("status") in statuses]
+        chosen = by_status if by_status or not holding else chosen
     newest_first = sorted(chosen, key=lambda o: str(o.get("created_at", "")), reverse=True)
     if _NEWEST.search(text) and newest_first:
         return newest_first[:1]

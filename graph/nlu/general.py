@@ -64,6 +64,12 @@ _POINTED = re.compile(
     rf"|\b{_CHANGE_VERBS}(?:s|d|ed|ing)?\s+(?:it|this|these|that|those|them|the\s+order)\b",
     re.IGNORECASE,
 )
+# Where a particular thing has got to: "is the bike shipped yet?", "will the lamp arrive this week?" (a rule is asked
+# with "a" or a plural: "how long does a bike take to arrive?").
+_PROGRESS_OF_THE = re.compile(
+    r"\bthe\s+[\w-]+(?:\s+[\w-]+)?\s+(?:been\s+|be\s+)?(?:shipped|delivered|dispatched|arrived?|arriving|coming)\b",
+    re.IGNORECASE,
+)
 # Asking for something to be done for oneself, or looked at: "send me", "for me", "can you check".
 _FOR_ME = re.compile(
     r"\b(?:send|give|refund|email|e-mail|mail|pay|charge|ship|reimburse|credit|get)\s+(?:me|us)\b|\bfor\s+(?:me|us)\b"
@@ -120,7 +126,7 @@ def asks_in_general(text: str, order_ids: list[str] | None = None) -> bool:
     question = _PREFACE.sub("", text.strip(), count=1)
     if not _GENERAL_OPENER.search(question) or _EXASPERATED.search(question):
         return False
-    if any(pattern.search(text) for pattern in (_OWN, _OWN_EVENT, _POINTED, _FOR_ME)):
+    if any(pattern.search(text) for pattern in (_OWN, _OWN_EVENT, _POINTED, _FOR_ME, _PROGRESS_OF_THE)):
         return False
     return not (_refers_to_something_of_theirs(text) or points_at_their_order(text))
 

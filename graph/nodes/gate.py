@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -72,6 +73,10 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     understanding = understanding_of(state)
     services = await services_of(runtime)
     facts = conversation_facts(state, services)  # the profile loaded its time zone already: no file I/O here
+    signed_in = context_of(runtime).customer_id
+    if state.customer is None and signed_in:
+        # A storefront customer is known before act loads their record: the reading of the message may rely on it.
+        state = replace(state, customer={"id": signed_in})
     intent = active_intent(state)
     # A general question on a personal topic ("how long does a refund take?") is for the knowledge, not the tools.
     general = general_question(state, intent)
