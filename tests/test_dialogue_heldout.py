@@ -158,8 +158,9 @@ FAILED_FIRST_TIME: dict[str, str] = {
     "what-did-i-order": "a signed-in customer's order id read as an identity answer, answered from the policy",
     "bike": "'is the bike shipped yet?' taken as a general question about shipping",
 }
-# Cases still failing after the mechanisms were fixed (xfail, so the suite shows them).
-STILL_FAILING: dict[str, str] = dict(FAILED_FIRST_TIME)
+# Cases still failing after the mechanisms behind the six were fixed (xfail, so the suite shows them): none. The six
+# pass now, but they are no longer held out: the figure that counts is the first run's.
+STILL_FAILING: dict[str, str] = {}
 
 
 def _target(case: Case, person: Person) -> tuple[Any, dict[str, Any]]:
