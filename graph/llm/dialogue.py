@@ -42,7 +42,8 @@ from graph.llm.matching import (
     voucher_code,
 )
 from graph.nlu.entities import capitalised_names, extract_options, name_alone, name_in_reply, shared_entities
-from graph.nlu.general import asks_for_their_orders, asks_in_general, points_at_their_order
+from graph.nlu.general import asks_about_progress, asks_for_their_orders, asks_in_general, points_at_their_order
+from graph.nlu.schema import PRODUCT_INTENTS
 from graph.state import SupportState
 from shopdesk.profile import ShopProfile
 
@@ -313,20 +314,24 @@ def active_intent(state: SupportState) -> str:
             return CHANGE_ITEMS
         if looks_like_address(text) or understood == "change_address":
             return "change_address"
+    told = state.understanding.get("entities", {})
+    small_talk = understood in IDENTITY_ONLY_READINGS or state.understanding.get("confidence", 0) < 0.6
+    if not state.customer and small_talk and gives_identity(told) and in_progress not in PERSONAL_INTENTS:
+        # "hello! Ethan Garcia from 80280", after a greeting or nothing: whatever else it reads as, it tells us who
+        # they are (a personal request in progress takes it as its answer below).
+        return IDENTIFY
     if in_progress and is_continuation(state):
         return str(in_progress)
     if in_progress and awaiting and state.understanding.get("confidence", 0) < 0.6:
         # An unsure reading while we wait for an answer is more likely the answer than a new request.
         return str(in_progress)
     entities = state.understanding.get("entities", {})
-    small_talk = understood in IDENTITY_ONLY_READINGS or state.understanding.get("confidence", 0) < 0.6
-    if not state.customer and small_talk and gives_identity(entities):
-        # "hello! Ethan Garcia from 80280": whatever else it reads as, it tells us who they are.
-        return str(in_progress) if in_progress in PERSONAL_INTENTS else IDENTIFY
     if understood == IDENTIFY and state.customer and entities.get("order_ids"):
         return "order_status"  # a signed-in customer's "what did I order in #W...?"
     if understood not in PERSONAL_INTENTS and understood not in CONTINUATION_INTENTS and names_their_order(state):
         return "order_status"  # "the order that has the headphones", read as a product question
+    if understood in PRODUCT_INTENTS and asks_about_progress(last_text(state)):
+        return "order_status"  # "any update on the coffee machine?": their coffee machine, not the catalogue's
     refined = refine(understood, state)
     if refined != understood:
         return refined

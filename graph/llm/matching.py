@@ -396,6 +396,12 @@ _NEWEST = re.compile(r"\b(latest|newest|most\s+recent|last|recent|just\s+(?:plac
 _OLDEST = re.compile(r"\b(oldest|earliest|first)\b", re.IGNORECASE)
 _ORDINALS = {"second": 1, "third": 2, "fourth": 3, "fifth": 4, "2nd": 1, "3rd": 2, "4th": 3, "5th": 4}
 _ORDINAL = re.compile(rf"\b({'|'.join(_ORDINALS)})\b", re.IGNORECASE)
+# "The first one", "the last of them", "the top one": a place in the list we showed (newest first), where "my first
+# order" and "my last order" are its age.
+_LIST_END = re.compile(
+    r"\b(first|top|last|bottom)\s+(?:one|of\s+(?:them|these|those)|on\s+the\s+list|listed|in\s+the\s+list)\b",
+    re.IGNORECASE,
+)
 _ENDS_IN = re.compile(r"\b(?:end(?:s|ing)?|finish(?:es|ing)?)\s+(?:in|with|on)\s+#?(\d{1,7})\b", re.IGNORECASE)
 _DIGITS = re.compile(r"(?<![\d.,$€£])#?\s?W?(\d{4,8})\b", re.IGNORECASE)
 
@@ -467,6 +473,8 @@ def ground_orders(
         by_status = [o for o in chosen if o.get("status") in statuses]
         chosen = by_status if by_status or not holding else chosen
     newest_first = sorted(chosen, key=lambda o: str(o.get("created_at", "")), reverse=True)
+    if (end := _LIST_END.search(text)) and newest_first:
+        return newest_first[:1] if end.group(1).lower() in ("first", "top") else newest_first[-1:]
     if _NEWEST.search(text) and newest_first:
         return newest_first[:1]
     if _OLDEST.search(text) and newest_first:

@@ -57,6 +57,8 @@ _NAME = rf"({_NAME_WORD}(?:{_INITIAL}\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,2}})
 # The same words in any case, for where the sentence says a name follows ("my name is ethan garcia").
 _ANY_WORD = r"[A-Za-zÀ-ÿ](?:[a-zà-ÿA-ZÀ-Ý]*(?:['’-][A-Za-zÀ-ÿ]+)*)"
 _ANY_NAME = rf"({_ANY_WORD}(?:\s+{_ANY_WORD}){{0,2}})"
+# ... and with commas between the words, as a message of only a name and a postcode may list them ("chen, johnson").
+_ANY_NAME_LISTED = rf"({_ANY_WORD}(?:\s*,?\s+{_ANY_WORD}){{0,2}})"
 # Cues after which a name follows whatever its case: "my name is", "name:", "mein Name ist", "ich heiße".
 _NAME_CUE = (
     r"(?:my\s+(?:full\s+)?name\s+is|(?:full\s+)?name(?:\s+is|'s|’s)|(?:full\s+)?name\s*[:=-]|call\s+me|i\s+am\s+called"
@@ -83,7 +85,7 @@ _NAME_AFTER_ZIP = re.compile(rf"(?<![\w#]){_ZIP_SHAPE}\s*[,;]?\s*(?:(?:and|und|n
 # A message that is nothing but a name and a postcode, whatever the case: "ethan garcia, 80280".
 _LEAD_IN = r"(?:(?:sure|yes|yeah|yep|ok|okay|hi|hello|hey|hallo|ja|klar|gerne|of\s+course)\s*[,.!:-]?\s*)?"
 _NAME_ZIP_MESSAGE = re.compile(
-    rf"^\s*{_LEAD_IN}{_ANY_NAME}{_NAME_ZIP_GLUE}(?:{_ZIP_SHAPE}|\b[a-z]{{1,2}}\d[a-z\d]?\s?\d[a-z]{{2}}\b)\s*[.!]*\s*$",
+    rf"^\s*{_LEAD_IN}{_ANY_NAME_LISTED}{_NAME_ZIP_GLUE}(?:{_ZIP_SHAPE}|\b[a-z]{{1,2}}\d[a-z\d]?\s?\d[a-z]{{2}}\b)\s*[.!]*\s*$",
     re.IGNORECASE,
 )
 # Words that open or close a capitalised run without being part of the name ("Sure", "Name", "Zip", "Hi").
@@ -249,7 +251,7 @@ def extract_zip_codes(text: str, order_ids: Iterable[str] = ()) -> list[str]:
 def _trimmed_name(raw: str) -> str:
     """The name in a run of words, without the lead-ins and glue around it ("Sure Ava Nguyen Zip" -> "Ava Nguyen")
     or a middle initial ("Ethan J. Garcia" -> "Ethan Garcia")."""
-    words = [word for word in raw.split() if not re.fullmatch(r"[A-Za-z]\.?", word)]
+    words = [word for word in raw.replace(",", " ").split() if not re.fullmatch(r"[A-Za-z]\.?", word)]
     while words and words[0].lower() in _NOT_NAMES:
         words.pop(0)
     while words and words[-1].lower() in _NOT_NAMES:

@@ -70,6 +70,27 @@ _PROGRESS_OF_THE = re.compile(
     r"\bthe\s+[\w-]+(?:\s+[\w-]+)?\s+(?:been\s+|be\s+)?(?:shipped|delivered|dispatched|arrived?|arriving|coming)\b",
     re.IGNORECASE,
 )
+# How a particular thing of theirs is getting on: "any update on the coffee machine?", "has my kindle been
+# delivered?", "when will the lamp arrive?", "where is my jacket?" (not a restock: "when will the tent be back in
+# stock?").
+_PROGRESS = re.compile(
+    r"\b(?:update|news|status|progress|eta)\s+(?:on|about|for|of|regarding)\s+(?:the|my|our)\s+[\w-]+"
+    r"|\b(?:is|has|have|did|are)\s+(?:the|my|our)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:been\s+)?(?:ship|shipped|delivered"
+    r"|dispatched|arrived|sent|left)\b"
+    r"|\bwhen\s+(?:will|does|do|is|are|should)\s+(?:the|my|our)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:arrive|come|ship|get\s+here"
+    r"|be\s+(?:delivered|here|shipped))\b"
+    r"|\bwhere\s+(?:is|are|'s)\s+(?:my|our)\s+[\w-]+",
+    re.IGNORECASE,
+)
+_RESTOCK = re.compile(r"\b(?:stock|restock\w*|available|availability|back\s+in)\b", re.IGNORECASE)
+
+
+def asks_about_progress(text: str) -> bool:
+    """Whether the message asks how a particular thing of the customer's is getting on (shipped, delivered, where):
+    a question about their order, whatever product it names."""
+    return bool(_PROGRESS.search(text)) and not _RESTOCK.search(text)
+
+
 # Asking for something to be done for oneself, or looked at: "send me", "for me", "can you check".
 _FOR_ME = re.compile(
     r"\b(?:send|give|refund|email|e-mail|mail|pay|charge|ship|reimburse|credit|get)\s+(?:me|us)\b|\bfor\s+(?:me|us)\b"
