@@ -284,11 +284,9 @@ FAILED_FIRST_TIME |= {
     "b2-first-in-list": "'the first one' after the list read as the oldest order, not the first listed",
     "b2-coffee": "'any update on the coffee machine?' answered from the catalogue, not from their order",
 }
-# Cases still failing after the mechanisms behind the six were fixed (xfail, so the suite shows them): none. The six
-# pass now, but they are no longer held out: the figure that counts is the first run's.
-STILL_FAILING: dict[str, str] = {
-    key: FAILED_FIRST_TIME[key] for key in ("b2-lower-comma", "b2-first-in-list", "b2-coffee")
-}
+# Cases still failing after the mechanisms behind the failures were fixed (xfail, so the suite shows them): none.
+# They pass now, but they are no longer held out: the figures that count are the first runs'.
+STILL_FAILING: dict[str, str] = {}
 
 
 def _target(case: Case, person: Person) -> tuple[Any, dict[str, Any]]:
