@@ -182,8 +182,11 @@ _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for code, pattern in (
         (
             "no_longer_needed",
-            r"\b(?:no\s+longer\s+need(?:ed)?|don'?t\s+need\s+(?:it|them|this)\s*(?:any\s?more)?"
-            r"|not\s+needed|don'?t\s+want\s+(?:it|this|them)\s+any\s?more)\b",
+            # "don't need the items anymore", "do not really need it": what is not needed may be named.
+            r"\b(?:no\s+longer\s+(?:need|want)(?:ed)?|(?:don'?t|do\s+not|doesn'?t)\s+(?:really\s+)?need\s+(?:it|them|this|that|these|those"
+            r"|the\s+[\w-]+|any\s?more)\b"
+            r"|not\s+needed|(?:don'?t|do\s+not)\s+want\s+(?:it|this|them|these|those|the\s+[\w-]+(?:\s+[\w-]+)?)"
+            r"\s+any\s?more)\b",
         ),
         (
             "ordered_by_mistake",
@@ -388,6 +391,12 @@ def extract_reasons(text: str) -> list[str]:
     return [code for code, pattern in _REASONS if pattern.search(text)]
 
 
+def _without_names(text: str, names: list[str]) -> str:
+    for name in names:
+        text = re.sub(r"\b" + r"\W+".join(map(re.escape, name.split())) + r"\b", " ", text, flags=re.IGNORECASE)
+    return text
+
+
 def extract_entities(text: str) -> Entities:
     """Every slot value in the text (the caller's own copy)."""
     return shared_entities(text).model_copy(deep=True)
@@ -397,13 +406,15 @@ def extract_entities(text: str) -> Entities:
 def shared_entities(text: str) -> Entities:
     """The same, computed once per text for the several cues and the analysis of one message: read, never change."""
     order_ids = extract_order_ids(text)
+    names = extract_names(text)
     return Entities(
         order_ids=order_ids,
         emails=_dedupe(m.group(0).lower() for m in _EMAIL.finditer(text)),
-        names=extract_names(text),
+        names=names,
         zip_codes=extract_zip_codes(_EMAIL.sub(" ", text), order_ids),
         products=extract_products(text),
-        options=extract_options(text),
+        # "Isabella Brown" is a person, not a colour.
+        options=extract_options(_without_names(text, names)),
         amounts=extract_amounts(text),
         dates=extract_dates(text),
         reasons=extract_reasons(text),
