@@ -833,6 +833,14 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
         plan.slots.pop("options", None)
         plan.awaiting = "options"
         return plan
+    # The closest variant may differ in options not asked about ("XL" comes only in navy): say so, never silently.
+    also = {
+        key: value
+        for key, value in (variants[0].get("options") or {}).items()
+        if key not in relevant and str((item.get("options") or {}).get(key)) != str(value)
+    }
+    if also:
+        plan.notice = {"code": "also_changes", "name": item.get("name"), "wanted": relevant, "also": also}
     difference = float(variants[0].get("price") or 0) - float(item.get("price") or 0)
     swaps = [s for s in plan.slots.get("swaps") or [] if s[0] != item.get("item_id")]
     plan.slots["swaps"] = [*swaps, [item.get("item_id"), variants[0].get("item_id"), difference]]

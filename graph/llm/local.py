@@ -84,9 +84,12 @@ class LocalEngine:
             return Draft(_describe_action(executed[-1]), cited=[executed[-1]["id"]])
         if state.pending_action and state.status == Status.awaiting_confirmation:
             preview = state.pending_action["preview"]
-            return Draft(
-                responses.confirmation_request(preview), cited=[f"preview:{preview['action']}"], awaiting="confirmation"
-            )
+            text = responses.confirmation_request(preview)
+            notice = state.dialogue.get("notice")
+            if notice and state.dialogue.get("notice_turn") == customer_turns(state.messages):
+                # What the proposal does that the customer did not ask for comes before the question.
+                text = f"{responses.describe_notice(notice)}\n\n{text}"
+            return Draft(text, cited=[f"preview:{preview['action']}"], awaiting="confirmation")
         if state.dialogue.get("cancelled_action"):
             return Draft("No problem, I haven't changed anything. Is there anything else I can help with?")
         if state.dialogue.get("clarify"):

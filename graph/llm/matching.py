@@ -238,14 +238,16 @@ def option_values(product: dict[str, Any]) -> dict[str, list[str]]:
 
 def options_in(text: str, values: dict[str, list[str]]) -> dict[str, str]:
     """The product's option values the message names: "Stone", "waist 34", "US 10", "size S" (short letters only
-    after their option's name, so that the "s" of "it's" is no size)."""
+    after their option's name, so that the "s" of "it's" is no size, or as a word of a short answer: "M please")."""
     found: dict[str, str] = {}
+    words = {w.lower() for w in re.split(r"[\s,.!?;:]+", text) if w}
+    short_answer = len(text.split()) <= 4
     for key, candidates in values.items():
         for value in sorted(candidates, key=len, reverse=True):
             escaped = re.escape(value)
             short = len(value) <= 2 and value.isalpha()
             pattern = rf"\b{re.escape(key)}\s+{escaped}(?!\w)" if short else rf"(?<![\w-]){escaped}(?![\w-])"
-            if re.search(pattern, text, re.IGNORECASE):
+            if re.search(pattern, text, re.IGNORECASE) or (short and short_answer and value.lower() in words):
                 found[key] = value
                 break
     return found

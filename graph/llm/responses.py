@@ -252,6 +252,11 @@ def ask_for(
 def describe_notice(notice: dict[str, Any]) -> str:
     """What the policy found that no tool result says by itself: a status that forbids the change, no such option."""
     code = notice.get("code")
+    if code == "also_changes":
+        return (
+            f"Please note: the {notice.get('name')} with {options_text(notice.get('wanted', {}))} is available only "
+            f"with {options_text(notice.get('also', {}))}, so that changes too."
+        )
     if code == "no_order_fits":
         what = " or ".join(f"the {p}" for p in notice.get("products") or []) or "that"
         return f"I couldn't find {what} in your orders."
