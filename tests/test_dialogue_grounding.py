@@ -176,3 +176,53 @@ async def test_two_items_of_a_pending_order_change_in_one_write(demo_app: Settin
         changed = session.get(Order, order.id)
         assert changed is not None
         assert {i.variant_id for i in changed.items} >= {one_new.id, two_new.id}
+
+
+async def test_a_question_about_how_a_thing_of_theirs_is_doing_reads_their_order(tau_app: Settings) -> None:
+    person = people(tau_app.shop_database_url, lambda c: len(c.orders) >= 3)[3]
+    (order, item), *_ = unique_item_orders(person)
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, _):
+        arrive = await say(chat, "progress-1", f"when will the {item.lower()} arrive?", context=context)
+        update = await say(chat, "progress-2", f"any news about my {item.lower()}?", context=context)
+    assert f"order:{order.id}" in evidence(arrive), arrive.text
+    assert f"order:{order.id}" in evidence(update), update.text
+
+
+async def test_the_closest_variant_says_what_else_changes_and_a_bare_option_answers(tau_app: Settings) -> None:
+    """The option asked for exists only with another option changed: the confirmation says so, never silently."""
+    db = tau_app.shop_database_url
+    found = None
+    with session_factory(db)() as session:
+        orders = session.scalars(select(Order).where(Order.status == OrderStatus.pending).order_by(Order.id)).all()
+        for order in orders:
+            if order.total > 450 or len({i.product_id for i in order.items}) != len(order.items):
+                continue
+            for item in order.items:
+                product = session.get(Product, item.product_id)
+                assert product is not None
+                for variant in (v for v in product.variants if v.available):
+                    differing = [k for k, v in variant.options.items() if item.options.get(k) != v]
+                    short = [k for k in differing if len(str(variant.options[k])) <= 2]
+                    # One short option (a size like "M") asked for; the only variant with it differs elsewhere too.
+                    if len(differing) == 2 and len(short) == 1:
+                        same = [
+                            v
+                            for v in product.variants
+                            if v.available and v.options.get(short[0]) == variant.options[short[0]]
+                        ]
+                        if len(same) == 1:
+                            found = (order, item, variant, short[0], next(k for k in differing if k != short[0]))
+                            break
+                if found:
+                    break
+            if found:
+                break
+    assert found is not None, "no pending order with an option that comes with only one other change"
+    order, item, variant, key, other = found
+    context = Context(customer_id=order.customer_id)
+    async with conversation(tau_app) as (chat, _):
+        await say(chat, "closest", f"I'd like to change the {item.name.lower()} in {order.id}", context=context)
+        turn = await say(chat, "closest", f"{variant.options[key]} please", context=context)
+    assert turn.status == "awaiting_confirmation" and variant.id in turn.text, turn.text
+    assert f"available only with {other} {variant.options[other]}" in turn.text, turn.text

@@ -43,7 +43,6 @@ from graph.llm.matching import (
 )
 from graph.nlu.entities import capitalised_names, extract_options, name_alone, name_in_reply, shared_entities
 from graph.nlu.general import asks_about_progress, asks_for_their_orders, asks_in_general, points_at_their_order
-from graph.nlu.schema import PRODUCT_INTENTS
 from graph.state import SupportState
 from shopdesk.profile import ShopProfile
 
@@ -328,10 +327,13 @@ def active_intent(state: SupportState) -> str:
     entities = state.understanding.get("entities", {})
     if understood == IDENTIFY and state.customer and entities.get("order_ids"):
         return "order_status"  # a signed-in customer's "what did I order in #W...?"
+    text = last_text(state)
     if understood not in PERSONAL_INTENTS and understood not in CONTINUATION_INTENTS and names_their_order(state):
         return "order_status"  # "the order that has the headphones", read as a product question
-    if understood in PRODUCT_INTENTS and asks_about_progress(last_text(state)):
-        return "order_status"  # "any update on the coffee machine?": their coffee machine, not the catalogue's
+    if understood not in PERSONAL_INTENTS and understood not in CONTINUATION_INTENTS and asks_about_progress(text):
+        # "any update on the coffee machine?", "any news about my jacket?": their coffee machine, not the
+        # catalogue's, however the intent model read it (a product question, a complaint).
+        return "order_status"
     refined = refine(understood, state)
     if refined != understood:
         return refined

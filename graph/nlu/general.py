@@ -82,12 +82,16 @@ _PROGRESS = re.compile(
     r"|\bwhere\s+(?:is|are|'s)\s+(?:my|our)\s+[\w-]+",
     re.IGNORECASE,
 )
-_RESTOCK = re.compile(r"\b(?:stock|restock\w*|available|availability|back\s+in)\b", re.IGNORECASE)
+_RESTOCK = re.compile(
+    r"\b(?:stock|restock\w*|available|availability|back\s+in|e-?mail|password|account|login|code|voucher|coupon"
+    r"|invoice|receipt|refund|money)\b",
+    re.IGNORECASE,
+)
 
 
 def asks_about_progress(text: str) -> bool:
     """Whether the message asks how a particular thing of the customer's is getting on (shipped, delivered, where):
-    a question about their order, whatever product it names."""
+    a question about their order, whatever product it names (not a restock, nor their email, code or refund)."""
     return bool(_PROGRESS.search(text)) and not _RESTOCK.search(text)
 
 
