@@ -270,6 +270,61 @@ SECOND_BATCH = [
     ),
 ]
 
+
+def one_delivered(c: Customer) -> bool:
+    return [o.status for o in c.orders].count(OrderStatus.delivered) == 1 and len(c.orders) >= 3
+
+
+# A third batch, written after every change to the code, mostly items and orders.
+THIRD_BATCH = [
+    Case(
+        "b3-zip-code-is",
+        ["need some help with an order", "{first} {last}, zip code is {zip}, thank you"],
+        "verified",
+        pick=60,
+    ),
+    Case("b3-under", ["where is my order", "it should be under {first} {last}... {zip}"], "verified", pick=61),
+    Case("b3-zip-dash-name", ["order status", "{zip} - {first} {last}"], "verified", pick=62),
+    Case("b3-fields", ["my order", "First name {first}, last name {last}, zip {zip}"], "verified", pick=63),
+    Case("b3-email-is-my", ["can you look up an order", "{email} is my email"], "verified", pick=64),
+    Case("b3-email-think", ["order help", "E-mail address: {email} (I think)"], "verified", pick=65),
+    Case(
+        "b3-return-before",
+        ["I want to return the {item_l}, order {order}", "{first} {last} {zip}"],
+        "return_only",
+        who=delivered_varied,
+        pick=4,
+    ),
+    Case("b3-cancel-digits", ["cancel {digits} pls, no longer needed", "{email}"], "cancel", who=pending_small, pick=2),
+    Case("b3-which-order-was", ["which order was the {item_l} in?"], "order", signed_in=True, pick=66),
+    Case(
+        "b3-delivered-one",
+        ["list my orders", "the one that's already been delivered"],
+        "order",
+        signed_in=True,
+        who=one_delivered,
+    ),
+    Case("b3-order-number", ["show me order number {digits} please"], "items", signed_in=True, pick=67),
+    Case(
+        "b3-two-no-article",
+        ["the {item_l} and {item2_l} from {order} need to go back"],
+        "return_only",
+        signed_in=True,
+        who=delivered_varied,
+        pick=5,
+    ),
+    Case(
+        "b3-except",
+        ["return everything from {order} except the {item_l}"],
+        "return_except",
+        signed_in=True,
+        who=delivered_varied,
+        pick=6,
+    ),
+    Case("b3-my-last-order", ["how is my last order doing?"], "order", signed_in=True, pick=68),
+    Case("b3-most-recent-one", ["what orders do I have?", "the most recent one"], "order", signed_in=True, pick=69),
+]
+
 FAILED_FIRST_TIME: dict[str, str] = {
     "all-caps": "an identity in capitals read as shouting (anger 0.6) and handed off",
     "hello-from": "identity facts with no personal request in progress read as a greeting",
@@ -284,9 +339,17 @@ FAILED_FIRST_TIME |= {
     "b2-first-in-list": "'the first one' after the list read as the oldest order, not the first listed",
     "b2-coffee": "'any update on the coffee machine?' answered from the catalogue, not from their order",
 }
+# Third batch (15 cases, written after every change to the code so far): 12 passed on its first run.
+FAILED_FIRST_TIME |= {
+    "b3-fields": "'First name Emma, last name Kim, zip 94142' (form field labels) not read as a name",
+    "b3-which-order-was": "'which order was the electric kettle in?' answered from the catalogue",
+    "b3-except": "'return everything from #W... except the backpack' returned only the backpack",
+}
 # Cases still failing after the mechanisms behind the failures were fixed (xfail, so the suite shows them): none.
 # They pass now, but they are no longer held out: the figures that count are the first runs'.
-STILL_FAILING: dict[str, str] = {}
+STILL_FAILING: dict[str, str] = {
+    key: FAILED_FIRST_TIME[key] for key in ("b3-fields", "b3-which-order-was", "b3-except")
+}
 
 
 def _target(case: Case, person: Person) -> tuple[Any, dict[str, Any]]:
@@ -294,7 +357,7 @@ def _target(case: Case, person: Person) -> tuple[Any, dict[str, Any]]:
     orders = list(person.orders)
     if case.expect == "cancel":
         order = next(o for o in orders if o.status is OrderStatus.pending and o.total < 400)
-    elif case.expect == "return_only":
+    elif case.expect in ("return_only", "return_except"):
         order = next(
             o
             for o in orders
@@ -302,8 +365,10 @@ def _target(case: Case, person: Person) -> tuple[Any, dict[str, Any]]:
         )
     elif case.id == "oldest":
         order = orders[-1]
-    elif case.id in ("b2-newest", "b2-first-in-list"):
+    elif case.id in ("b2-newest", "b2-first-in-list", "b3-my-last-order", "b3-most-recent-one"):
         order = orders[0]
+    elif case.id == "b3-delivered-one":
+        order = next(o for o in orders if o.status is OrderStatus.delivered)
     elif case.id == "only-pending":
         order = next(o for o in orders if o.status is OrderStatus.pending)
     elif case.id == "third":
@@ -356,7 +421,9 @@ def _target(case: Case, person: Person) -> tuple[Any, dict[str, Any]]:
     return order, extra
 
 
-@pytest.mark.parametrize("case", CASES + SECOND_BATCH, ids=[c.id for c in CASES + SECOND_BATCH])
+@pytest.mark.parametrize(
+    "case", CASES + SECOND_BATCH + THIRD_BATCH, ids=[c.id for c in CASES + SECOND_BATCH + THIRD_BATCH]
+)
 async def test_heldout(case: Case, request: pytest.FixtureRequest) -> None:
     if case.id in STILL_FAILING:
         pytest.xfail(STILL_FAILING[case.id])
@@ -383,6 +450,10 @@ async def test_heldout(case: Case, request: pytest.FixtureRequest) -> None:
         assert turn.status == "awaiting_confirmation", turn.text
         for item in order.items:
             assert (f"Return {item.name} " in turn.text) == (item.name in named), turn.text
+    elif case.expect == "return_except":
+        assert turn.status == "awaiting_confirmation", turn.text
+        for item in order.items:
+            assert (f"Return {item.name} " in turn.text) == (item.name != extra["item"]), turn.text
     elif case.expect == "order":
         assert f"order:{order.id}" in evidence, turn.text
     elif case.expect == "items":
