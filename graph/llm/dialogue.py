@@ -39,6 +39,7 @@ from graph.llm.matching import (
     paid_methods,
     payment_mention,
     refers_to_an_order,
+    split_exclusion,
     voucher_code,
 )
 from graph.nlu.entities import capitalised_names, extract_options, name_alone, name_in_reply, shared_entities
@@ -724,21 +725,30 @@ def _return(plan: Plan, results: list[ToolResult], state: SupportState) -> Plan:
     assert details is not None and eligibility is not None
     if not (details.ok and eligibility.ok) or not isinstance(eligibility.data, dict):
         return plan
-    named = [str(plan.slots.get("item_hint") or ""), *plan.slots.get("products", [])]
-    args = _return_args(details.data, eligibility.data, [n for n in named if n], plan.similar)
+    wanted, left_out = split_exclusion(str(plan.slots.get("item_hint") or ""))
+    named = [wanted, *(p for p in plan.slots.get("products", []) if str(p).lower() not in left_out.lower())]
+    args = _return_args(details.data, eligibility.data, [n for n in named if n.strip()], plan.similar, left_out)
     if eligibility.data.get("eligible") and args["item_ids"]:
         plan.write = {"name": RETURN_ITEMS, "args": args}
     return plan
 
 
 def _return_args(
-    order: dict[str, Any], eligibility: dict[str, Any], mentioned: list[str], similar: Similarity | None = None
+    order: dict[str, Any],
+    eligibility: dict[str, Any],
+    mentioned: list[str],
+    similar: Similarity | None = None,
+    left_out: str = "",
 ) -> dict[str, Any]:
     """The returnable items the customer named (by product name, in this message or before, e.g. before they were
     verified), or all of them; refund to the original payment."""
     final_sale = {i["item_id"] for i in eligibility.get("items", []) if i.get("final_sale")}
     items = [i for i in order.get("items", []) if i.get("item_id") not in final_sale]
     chosen = (matching_items(items, mentioned, similar) if mentioned and len(items) > 1 else []) or items
+    if left_out:
+        # "Everything except the backpack": the items named after the exception stay with the customer.
+        kept = {i.get("item_id") for i in matching_items(items, [left_out], similar)} if len(items) > 1 else set()
+        chosen = [i for i in chosen if i.get("item_id") not in kept] or chosen
     # Several units of one variant: all of them go back.
     chosen = [i for i in items if i.get("item_id") in {c.get("item_id") for c in chosen}]
     return {

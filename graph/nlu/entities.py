@@ -66,6 +66,15 @@ _NAME_CUE = (
     r"|je\s+suis|me\s+llamo|mi\s+nombre\s+es|mijn\s+naam\s+is|ik\s+ben|mi\s+chiamo)"
 )
 _NAME_EXPLICIT = re.compile(rf"\b{_NAME_CUE}\s+{_ANY_NAME}", re.IGNORECASE)
+# Form fields: "First name Emma, last name Kim", "Vorname: Mia / Nachname: Schneider".
+_FIRST_FIELD = re.compile(
+    rf"\b(?:first\s+name|given\s+name|forename|vorname)\s*(?:is|ist|[:=-])?\s+({_ANY_WORD})", re.IGNORECASE
+)
+_LAST_FIELD = re.compile(
+    rf"\b(?:last\s+name|surname|family\s+name|nachname|familienname)\s*(?:is|ist|[:=-])?\s+"
+    rf"((?:{_PARTICLE}\s+)?{_ANY_WORD})",
+    re.IGNORECASE,
+)
 # "I'm Lisa Chen" / "it's Mark Jones" / "this is Jane Doe" / "ich bin Jana Berg": capitalised words, or it is
 # probably an adjective ("I'm Sorry", "it's Broken").
 _NAME_INTRO = re.compile(
@@ -290,7 +299,10 @@ def extract_names(text: str) -> list[str]:
             # A single word is a name only where the sentence says so: next to a postcode it is a town.
             if name and (pattern is _NAME_EXPLICIT or " " in name):
                 found.append((rank, name))
-    return _dedupe(name for _, name in sorted(found, key=lambda pair: pair[0]))
+    first, last = _FIRST_FIELD.search(text), _LAST_FIELD.search(text)
+    if first and last:
+        found.insert(0, (-1, _trimmed_name(f"{first.group(1)} {last.group(1)}") or ""))
+    return _dedupe(name for _, name in sorted(found, key=lambda pair: pair[0]) if name)
 
 
 _NAME_ALONE = re.compile(

@@ -95,6 +95,11 @@ def asks_about_progress(text: str) -> bool:
     return bool(_PROGRESS.search(text)) and not _RESTOCK.search(text)
 
 
+# Asking which of their orders holds something: "which order was the kettle in?", "what order is the lamp on?".
+_WHICH_ORDER = re.compile(
+    r"\b(?:which|what)\s+(?:of\s+(?:my|the)\s+)?orders?\s+(?:was|were|is|are|has|had|did|does|contains?)\b",
+    re.IGNORECASE,
+)
 # Asking for something to be done for oneself, or looked at: "send me", "for me", "can you check".
 _FOR_ME = re.compile(
     r"\b(?:send|give|refund|email|e-mail|mail|pay|charge|ship|reimburse|credit|get)\s+(?:me|us)\b|\bfor\s+(?:me|us)\b"
@@ -151,7 +156,7 @@ def asks_in_general(text: str, order_ids: list[str] | None = None) -> bool:
     question = _PREFACE.sub("", text.strip(), count=1)
     if not _GENERAL_OPENER.search(question) or _EXASPERATED.search(question):
         return False
-    if any(pattern.search(text) for pattern in (_OWN, _OWN_EVENT, _POINTED, _FOR_ME, _PROGRESS_OF_THE)):
+    if any(pattern.search(text) for pattern in (_OWN, _OWN_EVENT, _POINTED, _FOR_ME, _PROGRESS_OF_THE, _WHICH_ORDER)):
         return False
     return not (_refers_to_something_of_theirs(text) or points_at_their_order(text))
 
