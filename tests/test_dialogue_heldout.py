@@ -347,9 +347,7 @@ FAILED_FIRST_TIME |= {
 }
 # Cases still failing after the mechanisms behind the failures were fixed (xfail, so the suite shows them): none.
 # They pass now, but they are no longer held out: the figures that count are the first runs'.
-STILL_FAILING: dict[str, str] = {
-    key: FAILED_FIRST_TIME[key] for key in ("b3-fields", "b3-which-order-was", "b3-except")
-}
+STILL_FAILING: dict[str, str] = {}
 
 
 def _target(case: Case, person: Person) -> tuple[Any, dict[str, Any]]:
