@@ -350,6 +350,18 @@ FAILED_FIRST_TIME |= {
 STILL_FAILING: dict[str, str] = {}
 
 
+# Cases that name an item no other order of the customer holds.
+UNIQUE_ITEM_CASES = (
+    "has-the-item",
+    "containing",
+    "item-typo",
+    "b2-status-item-before",
+    "b2-which-has",
+    "b2-item-capital",
+    "b3-which-order-was",
+)
+
+
 def _target(case: Case, person: Person) -> tuple[Any, dict[str, Any]]:
     """The order the case is about, and the values its messages name (items, ids)."""
     orders = list(person.orders)
@@ -381,14 +393,7 @@ def _target(case: Case, person: Person) -> tuple[Any, dict[str, Any]]:
             "b2-coffee": "Coffee Maker",
         }[case.id]
         order = next(o for o in orders if any(i.name == wanted for i in o.items))
-    elif case.id in (
-        "has-the-item",
-        "containing",
-        "item-typo",
-        "b2-status-item-before",
-        "b2-which-has",
-        "b2-item-capital",
-    ):
+    elif case.id in UNIQUE_ITEM_CASES:
         # An order holding an item whose words no other order of theirs has.
         others = {
             o.id: {w for p in orders if p.id != o.id for i in p.items for w in i.name.lower().split()} for o in orders
@@ -397,16 +402,9 @@ def _target(case: Case, person: Person) -> tuple[Any, dict[str, Any]]:
     else:
         order = orders[min(1, len(orders) - 1)]
     items = [i.name for i in order.items]
-    if case.id in (
-        "has-the-item",
-        "containing",
-        "item-typo",
-        "b2-status-item-before",
-        "b2-which-has",
-        "b2-item-capital",
-    ):
-        others = {w for p in orders if p.id != order.id for i in p.items for w in i.name.lower().split()}
-        items = [i for i in items if not set(i.lower().split()) & others] + items
+    if case.id in UNIQUE_ITEM_CASES:
+        elsewhere = {w for p in orders if p.id != order.id for i in p.items for w in i.name.lower().split()}
+        items = [i for i in items if not set(i.lower().split()) & elsewhere] + items
     longest = max(items[0].split(), key=len)
     extra = {
         "order": order.id,
