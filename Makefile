@@ -3,9 +3,6 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-# Offline tiktoken cache shipped beside the project on our machines; harmless where absent.
-TIKTOKEN_CACHE_DIR ?= $(abspath ../shared/tiktoken)
-export TIKTOKEN_CACHE_DIR
 export HF_HUB_OFFLINE = 1
 # Extra pip options for torch, e.g. TORCH_PIP_ARGS="--index-url https://download.pytorch.org/whl/cpu" on a machine
 # with internet, so that the CPU build (not the CUDA one) is installed.

@@ -11,10 +11,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 BENCHMARKS = [
     ("understanding (intent, escalation, latency)", [str(HERE / "nlu_bench.py")]),
+    ("MiniLM variants (int8 against float32: intents, batch independence, CPU)", [str(HERE / "embedding_variants.py")]),
     ("retrieval quality (recall@k, MRR)", ["-m", "evals.retrieval_eval"]),
     ("knowledge (ingestion, re-index, query latency)", [str(HERE / "knowledge_bench.py")]),
     ("tau-bench replay (gold actions through the tools)", [str(HERE / "taubench_replay.py")]),
     ("LangGraph's own cost per turn (nodes that do nothing)", [str(HERE / "graph_overhead.py")]),
+    ("LLM mode: model calls and prompt tokens per turn (local stub)", [str(HERE / "llm_calls.py")]),
     (
         "API load: 32 conversations offering 110 turns/s (target: >= 100 served, p50 <= 40 ms, p95 <= 120 ms)",
         [str(HERE / "load_bench.py"), "--conversations", "32", "--turns", "16", "--rate", "110"],

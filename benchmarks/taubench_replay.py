@@ -16,7 +16,6 @@ from evals.taubench import Replayer, load_tasks  # noqa: E402
 from shop.taubench import DATASET_DIR  # noqa: E402
 
 
-
 def main(argv: list[str]) -> int:
     dataset_dir = Path(argv[0]) if argv else DATASET_DIR
     started = time.perf_counter()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from evals import cli_learning, cli_run, cli_taubench
+from evals import cli_learning, cli_run, cli_simulate, cli_taubench, escalation
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -14,6 +14,8 @@ def main(argv: list[str] | None = None) -> int:
     cli_run.add_parser(subparsers)
     cli_learning.add_parser(subparsers)
     cli_taubench.add_parser(subparsers)
+    cli_simulate.add_parser(subparsers)
+    escalation.add_parser(subparsers)
     args = parser.parse_args(argv)
     return int(args.handler(args))
 

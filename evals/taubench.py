@@ -32,6 +32,9 @@ from tools.base import ToolContext, ToolError, WriteAction, run_write
 from tools.registry import WRITE_ACTIONS
 
 APPROVER = "taubench-replay"
+# Who asks for the writes: the benchmark's agent. The replay approves them as APPROVER, a different name, as the
+# approval matrix wants a person other than the requester.
+REQUESTER = "taubench-agent"
 JSONDict = dict[str, Any]
 
 # Benchmark write tool -> (our action, how its arguments map onto ours).
@@ -47,6 +50,14 @@ _WRITES: dict[str, tuple[str, Callable[[JSONDict], JSONDict]]] = {
     "return_delivered_order_items": ("return_items", dict),
     "exchange_delivered_order_items": ("exchange_items", dict),
 }
+
+
+def our_write(name: str, kwargs: JSONDict) -> tuple[str, JSONDict] | None:
+    """A benchmark tool call as our write action's name and arguments; None for a tool that writes nothing."""
+    if name not in _WRITES:
+        return None
+    action_name, convert = _WRITES[name]
+    return action_name, convert(kwargs)
 
 
 # ---------------------------------------------------------------------------------------------------- adapter
@@ -98,9 +109,8 @@ class TaubenchAdapter:
             return {"error": str(exc), "error_type": type(exc).__name__}
 
     def _call(self, name: str, kw: JSONDict) -> Any:
-        if name in _WRITES:
-            action_name, convert = _WRITES[name]
-            return self.write(WRITE_ACTIONS[action_name], convert(kw))
+        if (write := our_write(name, kw)) is not None:
+            return self.write(WRITE_ACTIONS[write[0]], write[1])
         if name == "find_user_id_by_email":
             return self._verify(identity.find_customer_by_email(self.ctx, kw["email"]))
         if name == "find_user_id_by_name_zip":
@@ -424,7 +434,7 @@ def replay_task(
     """Replay one task's gold actions on the database at ``url``; returns the result and the exported state."""
     started = time.perf_counter()
     users, orders_, products = base
-    ctx = ToolContext(db_url=url, profile=profile, conversation_id=f"taubench-{index}", actor=APPROVER)
+    ctx = ToolContext(db_url=url, profile=profile, conversation_id=f"taubench-{index}", actor=REQUESTER)
     adapter = TaubenchAdapter(ctx)
     refused: dict[int, str] = {}
     # Gold actions start after authentication: verify the task's customer the way the policy asks, by email.
@@ -462,12 +472,14 @@ class Replayer:
     template copied over the file, and the next connection sees a fresh shop. That keeps 520 tasks within minutes.
     """
 
-    def __init__(self, dataset_dir: Path, profile: ShopProfile | None = None) -> None:
+    def __init__(self, dataset_dir: Path, profile: ShopProfile | None = None, template: Path | None = None) -> None:
+        """``template``: a SQLite file ``build_template`` made from ``dataset_dir`` earlier (its data is only read),
+        which saves the import."""
         self.dataset_dir = Path(dataset_dir)
         self.profile = profile or replay_profile()
         self._tmp = tempfile.TemporaryDirectory(prefix="taubench-replay-")
         folder = Path(self._tmp.name)
-        self.template = build_template(self.dataset_dir, folder)
+        self.template = template or build_template(self.dataset_dir, folder)
         self.base = export_taubench(_sqlite_url(self.template))
         engine_for(_sqlite_url(self.template)).dispose()
         self._task_path = folder / "task.db"
@@ -532,5 +544,6 @@ __all__ = [
     "expected_outcome",
     "expected_state",
     "load_tasks",
+    "our_write",
     "replay_tasks",
 ]

@@ -1,7 +1,7 @@
 """The support graph, wired. No logic here: nodes live in graph.nodes, decisions in graph.routing.
 
-`graph` is compiled without a checkpointer for `langgraph dev` / Studio (which brings its own); the application
-compiles `builder` with a persistent checkpointer (see shopdesk.runtime).
+The application compiles `builder` with a persistent checkpointer (see shopdesk.runtime); `langgraph dev` and
+Studio serve graph.studio's, compiled without one (the server brings its own).
 """
 
 from __future__ import annotations
@@ -59,8 +59,6 @@ builder.add_conditional_edges("execute", Decision(routing.after_step), ["draft",
 builder.add_conditional_edges("draft", Decision(routing.after_draft), ["critique", "escalate"])
 builder.add_conditional_edges("critique", Decision(routing.after_critique), ["respond", "rewrite", "escalate"])
 builder.add_conditional_edges("rewrite", Decision(routing.after_rewrite), ["critique", "escalate"])
-builder.add_edge("respond", END)
+builder.add_conditional_edges("respond", Decision(routing.after_respond), ["handoff", END])
 builder.add_edge("escalate", "handoff")
 builder.add_conditional_edges("handoff", Decision(routing.after_handoff), ["handoff", END])
-
-graph = builder.compile(name="ShopDesk support")

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from langchain_core.messages import AIMessage
 from langchain_core.runnables import Runnable, RunnableConfig
 
-from graph.state import Route, SupportState
+from graph.state import Route, Status, SupportState
 
 
 class Decision(Runnable[SupportState, str]):
@@ -66,6 +66,11 @@ def after_critique(state: SupportState) -> Literal["respond", "rewrite", "escala
 
 def after_rewrite(state: SupportState) -> Literal["critique", "escalate"]:
     return "escalate" if state.route == Route.escalate else "critique"
+
+
+def after_respond(state: SupportState) -> Literal["handoff", "__end__"]:
+    """A case that waits for the team (the bot answered a question meanwhile) goes back to waiting."""
+    return "handoff" if state.status == Status.waiting_human else "__end__"
 
 
 def after_handoff(state: SupportState) -> Literal["handoff", "__end__"]:

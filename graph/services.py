@@ -48,8 +48,9 @@ class Services:
         work around it is Python that holds the GIL on a worker thread just as well, so the hop to the thread and
         back only adds CPU and wake-ups (measured on one worker at 50 turns/s: 0.5 ms less CPU a turn, p95 58-64 ms
         down to 49-51 ms). A database or embedding service across the network is waited for on a worker thread,
-        so the event loop serves other conversations meanwhile; so is a search that has to query Chroma."""
-        if self.data_is_local and (not knowledge or self.knowledge_in_memory()):
+        so the event loop serves other conversations meanwhile; so is a search that has to query Chroma, and so is
+        everything under a LangGraph server (`offload_blocking`, set by langgraph.json), whose loop must never wait."""
+        if not self.settings.offload_blocking and self.data_is_local and (not knowledge or self.knowledge_in_memory()):
             return function(*args)
         return await asyncio.to_thread(function, *args)
 

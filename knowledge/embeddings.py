@@ -43,15 +43,18 @@ MINILM = "all-MiniLM-L6-v2"
 
 
 def embedding_precision() -> str:
-    """MiniLM's weights on ONNX Runtime: ``SHOPDESK_EMBEDDING_PRECISION`` = "int8" (default: about twice as fast,
-    vectors within cosine 0.99) or "fp32" (exactly sentence-transformers' vectors). PyTorch always runs float32."""
+    """MiniLM's weights on ONNX Runtime: ``SHOPDESK_EMBEDDING_PRECISION`` = "int8" (default: less CPU, the same
+    vectors on every CPU, see knowledge.minilm_onnx) or "fp32" (exactly sentence-transformers' vectors). PyTorch
+    always runs float32."""
     precision = (os.environ.get("SHOPDESK_EMBEDDING_PRECISION") or "int8").strip().lower()
     return precision if precision in ("int8", "fp32") else "int8"
 
 
 def minilm_name(runtime: str, precision: str) -> str:
     """The name vectors are filed under (indexes and caches never mix vectors of two variants)."""
-    return MINILM + ("-int8" if runtime != "torch" and precision == "int8" else "")
+    from knowledge.minilm_onnx import INT8_VARIANT
+
+    return MINILM + (f"-{INT8_VARIANT}" if runtime != "torch" and precision == "int8" else "")
 
 
 def configured_minilm_name() -> str:
@@ -217,8 +220,9 @@ def _load_minilm(runtime: str, precision: str) -> tuple[str, Callable[[list[str]
         try:
             from knowledge.minilm_onnx import OnnxMiniLM, ensure_exported, ensure_quantized
 
-            model = ensure_quantized() if precision == "int8" else ensure_exported()
-            return "onnx", OnnxMiniLM(model, threads=compute_threads())
+            int8 = precision == "int8"
+            model = ensure_quantized() if int8 else ensure_exported()
+            return "onnx", OnnxMiniLM(model, threads=compute_threads(), one_text_per_run=int8)
         except Exception:
             if runtime == "onnx":
                 raise

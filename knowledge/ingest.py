@@ -19,6 +19,7 @@ from knowledge.catalog import PRODUCT_PREFIX, catalog_chunks, sqlite_file_missin
 from knowledge.chunking import Chunk, chunk_documents
 from knowledge.documents import load_documents
 from knowledge.store import KnowledgeStore, LazyEmbedder, open_store
+from shopdesk.progress import shows_progress
 from shopdesk.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,9 @@ def build_chunks(docs_dir: Path, db_url: str | None) -> tuple[list[Chunk], bool]
 
 
 def _embed(store: KnowledgeStore, chunks: list[Chunk], progress: bool) -> None:
-    with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not progress or not chunks) as bar:
+    # A bar only on a terminal: in a log it would be redrawn into the file at every batch.
+    shown = progress and bool(chunks) and shows_progress()
+    with tqdm(total=len(chunks), desc="embedding", unit="chunk", disable=not shown) as bar:
         for start in range(0, len(chunks), EMBED_BATCH):
             batch = chunks[start : start + EMBED_BATCH]
             store.upsert(batch, store.embedder.embed([chunk.text for chunk in batch]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 from collections.abc import AsyncIterator
@@ -10,20 +11,27 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi_offline import FastAPIOffline
 from langchain_core.messages import HumanMessage
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from server.auth import RENEWED_TOKEN_HEADER
 from server.balance import ShedWhenBusier, WorkerLoads, attached, publish_busyness
 from server.config import ServerSettings, get_server_settings
-from server.desk import Desk, DeskError
+from server.desk import UNAVAILABLE_ERRORS, Desk, DeskError, TooMany
 from server.heap import settle_after_warm_up
+from server.openapi import DESCRIPTION, require_every_credential
 from server.registry import Registry
 from server.routers import agents, storefront
-from server.turnlock import TurnLocks
-from server.webhooks import Webhooks
+from server.turnlock import turn_locks
+from server.webhooks import Webhooks, webhook_secret
 from shopdesk.conversations import Conversations
+from shopdesk.datafiles import make_private
+from shopdesk.pii import install_log_filter
 from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings, get_settings
 
@@ -52,6 +60,16 @@ class LimitBody:
                 return
         await self.app(scope, receive, send)
 
+
+class AsciiJSONResponse(JSONResponse):
+    """JSON with every non-ASCII character escaped: a body echoing a client's lone surrogate ("\\ud800"), which
+    UTF-8 cannot encode, still renders (the plain response raised, and the connection was reset)."""
+
+    def render(self, content: object) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+RETRY_AFTER_S = 1
 
 WARM_UP_MESSAGES = ("Hi", "What is your return policy?")
 
@@ -101,25 +119,34 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if server_settings.demo_secret_in_use:
-            log.warning("using the demo customer-token secret; set SHOPDESK_CUSTOMER_TOKEN_SECRET in production")
+        server_settings.check_secrets()  # raises InsecureSettings, which says what to set
+        if server_settings.demo_values_in_use():
+            log.warning("demo mode on %s with the public demo secrets; never expose it", server_settings.host)
+        install_log_filter(settings.redact)
+        make_private(settings)
         if server_settings.setup_on_start:
             from shopdesk.bootstrap import ensure_ready
 
             # Seeding and indexing are blocking and take a while on first run; keep the loop responsive.
             await asyncio.to_thread(ensure_ready, settings)
         await warm_up(settings)
-        secret = server_settings.webhook_secret
+        urls = server_settings.webhook_urls
+        configured = server_settings.webhook_secret
         webhooks = Webhooks(
-            server_settings.webhook_urls,
+            urls,
             server_settings.webhook_timeout_s,
-            secret.get_secret_value() if secret else None,
+            webhook_secret(configured.get_secret_value() if configured else None, settings.data_dir) if urls else None,
+            db_url=settings.shop_database_url,
+            max_attempts=server_settings.webhook_max_attempts,
         )
+        webhooks.start()
         async with open_graph(settings) as graph:
             registry = Registry(settings.shop_database_url)
             # Checkpoints are written when a turn ends, not after each step (see Conversations for the trade-off).
             conversations = Conversations(graph, durability="exit")
-            locks = TurnLocks(settings.data_dir / "locks")
+            # Per conversation, across workers: file locks on one machine, advisory locks when PostgreSQL holds the
+            # conversations (then any number of machines, no sticky routing).
+            locks = turn_locks(settings.checkpoint_url, settings.data_dir / "locks")
             app.state.desk = Desk(conversations, registry, server_settings, settings.shop_database_url, webhooks, locks)
             app.state.server_settings = server_settings
             if settle_heap:
@@ -132,19 +159,24 @@ def create_app(
                     publishing.cancel()
                 await app.state.desk.drain()
                 await webhooks.aclose()
-                locks.close()
+                await locks.aclose()
 
-    app = FastAPI(
+    # FastAPI's own /docs and /redoc load Swagger UI and ReDoc from a CDN: a blank page offline. fastapi-offline
+    # serves the same pages with the assets from its package (under /static-offline-docs).
+    app = FastAPIOffline(
         title="ShopDesk API",
         summary="Storefront chat and agent desk for the ShopDesk hybrid AI + human support agent.",
+        description=DESCRIPTION,
         version="0.1.0",
         lifespan=lifespan,
     )
+    require_every_credential(app)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=server_settings.cors_origins,
         allow_methods=["GET", "POST", "OPTIONS"],
         allow_headers=["Authorization", "Content-Type", "X-Shop-Key"],
+        expose_headers=[RENEWED_TOKEN_HEADER, "Retry-After"],
     )
 
     app.add_middleware(LimitBody, max_bytes=MAX_BODY_BYTES)
@@ -153,7 +185,23 @@ def create_app(
 
     @app.exception_handler(DeskError)
     async def desk_error(request: Request, error: DeskError) -> JSONResponse:
-        return JSONResponse({"detail": error.detail}, error.status_code)
+        headers = {"Retry-After": str(max(1, round(error.retry_after_s)))} if isinstance(error, TooMany) else None
+        return AsciiJSONResponse({"detail": error.detail}, error.status_code, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        return AsciiJSONResponse({"detail": jsonable_encoder(error.errors())}, status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+    async def database_unavailable(request: Request, error: Exception) -> JSONResponse:
+        log.warning("database unavailable for %s %s: %s", request.method, request.url.path, error)
+        return AsciiJSONResponse(
+            {"detail": "the service is busy right now; please try again in a moment"},
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_S)},
+        )
+
+    for unavailable in UNAVAILABLE_ERRORS:
+        app.add_exception_handler(unavailable, database_unavailable)
 
     app.include_router(storefront.router)
     app.include_router(agents.router)
@@ -162,7 +210,7 @@ def create_app(
     async def home() -> RedirectResponse:
         return RedirectResponse("/docs")
 
-    @app.get("/health", tags=["meta"])
+    @app.get("/health", tags=["meta"], openapi_extra={"security": []})  # public: probes send no credentials
     async def health() -> dict[str, str | int]:
         # The worker that answered: with several worker processes, tells a probe which ones are up.
         return {"status": "ok", "worker": os.getpid()}

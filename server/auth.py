@@ -1,75 +1,122 @@
 """Who is calling: a storefront (shop key), a customer in one conversation (signed token), or a person (agent token).
 
-Tokens are HMAC-SHA256 signed JSON, stateless: a conversation token names exactly one conversation, so a
-customer can never read another's, and a customer token (signed by the shop's backend with the shared secret)
-names the customer the storefront has already logged in.
+Customer and conversation tokens are standard JWTs (HS256, PyJWT), stateless: a conversation token names exactly one
+conversation, so a customer can never read another's, and a customer token (signed by the shop's backend with the
+shared secret) names the customer the storefront has already logged in. Both must carry an expiry and their own
+audience, so neither can stand in for the other; a conversation token's expiry slides with use (see
+`_conversation_access`).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
-import json
 import time
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Path, status
+import jwt
+from fastapi import Depends, HTTPException, Path, Response, status
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from server.config import AgentAccount, ServerSettings
 from server.deps import ServerSettingsDep
 
-_shop_key = APIKeyHeader(name="X-Shop-Key", auto_error=False, description="The shop's storefront API key.")
-_bearer = HTTPBearer(auto_error=False)
+TOKEN_FORMAT = """\
+Customer and conversation tokens are `<body>.<mac>`: `body` is the payload as compact JSON (sorted keys), base64url
+without padding; `mac` is the HMAC-SHA256 of `body` (the base64url text) keyed with `SHOPDESK_CUSTOMER_TOKEN_SECRET`,
+base64url without padding.
+
+- A **customer token** is signed by the shop's backend for its logged-in customer and sent once, as
+  `customer_token` when a conversation is opened; the bot then treats the customer as verified. Payload:
+  `{"kind": "customer", "shop": "<shop id>", "sub": "<customer id>", "exp": <unix time>}`. Mint one with
+  `python -m server customer-token <customer id> [--shop demo] [--ttl 3600]`.
+- A **conversation token** is returned by `POST /v1/conversations` and opens that conversation only. Payload:
+  `{"kind": "conversation", "shop": "<shop id>", "cid": "<conversation id>"}`.
+- An **agent token** is an opaque bearer token configured per person in `SHOPDESK_AGENT_TOKENS`, with a role
+  (`agent` or `supervisor`).
+"""
+
+# Three credentials, three schemes: the docs then say which one each route wants (both tokens are bearer tokens).
+_shop_key = APIKeyHeader(
+    name="X-Shop-Key",
+    scheme_name="ShopKey",
+    auto_error=False,
+    description="The shop's storefront API key (SHOPDESK_STOREFRONT_KEYS), sent by the chat widget on every call.",
+)
+_conversation_bearer = HTTPBearer(
+    scheme_name="ConversationToken",
+    auto_error=False,
+    description="The conversation token returned when the conversation was opened; it opens that one only.",
+)
+_agent_bearer = HTTPBearer(
+    scheme_name="AgentToken",
+    auto_error=False,
+    description="A person's token (SHOPDESK_AGENT_TOKENS); deciding approvals needs a supervisor's.",
+)
+
+ALGORITHM = "HS256"
+AUDIENCES = {"customer": "shopdesk:customer", "conversation": "shopdesk:conversation"}
+# What every token must carry (a token that never expires is refused), and what each kind carries besides.
+REQUIRED = ["exp", "aud"]
+CLAIMS = {"customer": ("sub", "shop"), "conversation": ("cid", "shop")}
+# Clocks of the shop's backend and this server may differ a little.
+LEEWAY_S = 30
+# Where a conversation's renewed token travels (a header, so that every route and client reads it the same way).
+RENEWED_TOKEN_HEADER = "X-Conversation-Token"
 
 
 class TokenError(ValueError):
     """A token that is malformed, forged, expired or of the wrong kind."""
 
 
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _mac(secret: str, body: str) -> str:
-    return _b64(hmac.new(secret.encode(), body.encode(), hashlib.sha256).digest())
-
-
 def sign(payload: dict[str, Any], secret: str) -> str:
-    body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode())
-    return f"{body}.{_mac(secret, body)}"
+    return jwt.encode(payload, secret, algorithm=ALGORITHM)
 
 
 def verify(token: str, secret: str, kind: str) -> dict[str, Any]:
-    body, _, mac = token.partition(".")
-    if not body or not mac or not hmac.compare_digest(mac, _mac(secret, body)):
-        raise TokenError("bad signature")
+    """The payload of a valid token of this kind; TokenError says what is wrong, in words a client can act on."""
     try:
-        payload = json.loads(_unb64(body))
-    except ValueError as error:
-        raise TokenError("unreadable token") from error
-    if not isinstance(payload, dict) or payload.get("kind") != kind:
-        raise TokenError(f"not a {kind} token")
-    if "exp" in payload and float(payload["exp"]) < time.time():
-        raise TokenError("token expired")
+        payload: dict[str, Any] = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            audience=AUDIENCES[kind],
+            leeway=LEEWAY_S,
+            options={"require": REQUIRED},
+        )
+    except jwt.ExpiredSignatureError as error:
+        raise TokenError("token expired") from error
+    except jwt.MissingRequiredClaimError as error:
+        raise TokenError(f"the token has no {error.claim!r} claim") from error
+    except jwt.InvalidAudienceError as error:
+        raise TokenError(f"not a {kind} token") from error
+    except jwt.InvalidSignatureError as error:
+        raise TokenError("bad signature") from error
+    except jwt.InvalidTokenError as error:  # malformed, or a claim of the wrong type ("exp": "never")
+        raise TokenError(f"malformed token ({error})") from error
+    for claim in CLAIMS[kind]:
+        if not isinstance(payload.get(claim), str) or not payload[claim]:
+            raise TokenError(f"the token has no {claim!r} claim")
     return payload
 
 
 def customer_token(settings: ServerSettings, shop_id: str, customer_id: str, ttl_s: int | None = None) -> str:
     """What the shop's backend hands its logged-in customer's widget (here for the CLI, tests and the docs)."""
-    expires = int(time.time()) + (ttl_s if ttl_s is not None else settings.customer_token_ttl_s)
-    payload = {"kind": "customer", "shop": shop_id, "sub": customer_id, "exp": expires}
+    now = int(time.time())
+    expires = now + (ttl_s if ttl_s is not None else settings.customer_token_ttl_s)
+    payload = {"aud": AUDIENCES["customer"], "shop": shop_id, "sub": customer_id, "iat": now, "exp": expires}
     return sign(payload, settings.customer_token_secret.get_secret_value())
 
 
 def conversation_token(settings: ServerSettings, shop_id: str, conversation_id: str) -> str:
-    payload = {"kind": "conversation", "shop": shop_id, "cid": conversation_id}
+    now = int(time.time())
+    payload = {
+        "aud": AUDIENCES["conversation"],
+        "shop": shop_id,
+        "cid": conversation_id,
+        "iat": now,
+        "exp": now + settings.conversation_token_ttl_s,
+    }
     return sign(payload, settings.customer_token_secret.get_secret_value())
 
 
@@ -79,7 +126,7 @@ def verified_customer(settings: ServerSettings, shop_id: str, token: str) -> str
         payload = verify(token, settings.customer_token_secret.get_secret_value(), "customer")
     except TokenError as error:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, f"invalid customer token: {error}") from error
-    if payload.get("shop") != shop_id or not payload.get("sub"):
+    if payload.get("shop") != shop_id or not isinstance(payload.get("sub"), str) or not payload["sub"]:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "customer token is not for this shop")
     return str(payload["sub"])
 
@@ -95,20 +142,23 @@ async def _shop_of_key(settings: ServerSettingsDep, key: Annotated[str | None, D
 
 
 ShopDep = Annotated[str, Depends(_shop_of_key)]
-BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+ConversationBearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_conversation_bearer)]
+AgentBearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_agent_bearer)]
 
 
 @dataclass(frozen=True)
 class ConversationAccess:
     shop_id: str
     conversation_id: str
+    renewed_token: str
 
 
 async def _conversation_access(
     settings: ServerSettingsDep,
     shop_id: ShopDep,
-    credentials: BearerDep,
+    credentials: ConversationBearerDep,
     conversation_id: Annotated[str, Path(max_length=64)],
+    response: Response,
 ) -> ConversationAccess:
     if credentials is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing conversation token (Authorization: Bearer ...)")
@@ -118,13 +168,16 @@ async def _conversation_access(
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, f"invalid conversation token: {error}") from error
     if payload.get("shop") != shop_id or payload.get("cid") != conversation_id:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this token does not open that conversation")
-    return ConversationAccess(shop_id=shop_id, conversation_id=conversation_id)
+    # Sliding expiry: a conversation in use never locks its customer out, an abandoned one's token runs out.
+    renewed = conversation_token(settings, shop_id, conversation_id)
+    response.headers[RENEWED_TOKEN_HEADER] = renewed
+    return ConversationAccess(shop_id=shop_id, conversation_id=conversation_id, renewed_token=renewed)
 
 
 ConversationDep = Annotated[ConversationAccess, Depends(_conversation_access)]
 
 
-async def _agent(settings: ServerSettingsDep, credentials: BearerDep) -> AgentAccount:
+async def _agent(settings: ServerSettingsDep, credentials: AgentBearerDep) -> AgentAccount:
     if credentials is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "missing agent token (Authorization: Bearer ...)")
     token = credentials.credentials

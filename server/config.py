@@ -7,6 +7,7 @@ environment (same SHOPDESK_ prefix and .env file).
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from functools import lru_cache
 from typing import Literal
@@ -15,6 +16,12 @@ from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEMO_CUSTOMER_TOKEN_SECRET = "demo-insecure-customer-token-secret"
+DEMO_STOREFRONT_KEY = "demo-storefront-key"
+DEMO_AGENT_TOKENS = ("demo-agent-token", "demo-supervisor-token")
+
+
+class InsecureSettings(RuntimeError):
+    """The server would run with public demo secrets where anybody could reach it."""
 
 
 class AgentAccount(BaseModel):
@@ -39,7 +46,7 @@ class ServerSettings(BaseSettings):
     host: str = Field("127.0.0.1", description="Interface uvicorn binds to.")
     port: int = Field(8000, description="Port uvicorn listens on.")
     storefront_keys: dict[str, str] = Field(
-        default_factory=lambda: {"demo": "demo-storefront-key"},
+        default_factory=lambda: {"demo": DEMO_STOREFRONT_KEY},
         description="Shop id -> storefront API key (sent as X-Shop-Key). JSON in the environment.",
     )
     customer_token_secret: SecretStr = Field(
@@ -48,6 +55,21 @@ class ServerSettings(BaseSettings):
         "conversation tokens.",
     )
     customer_token_ttl_s: int = Field(3600, description="Lifetime of customer tokens minted by `python -m server`.")
+    conversation_token_ttl_s: int = Field(
+        24 * 3600,
+        ge=60,
+        description="A conversation token expires this long after the conversation's last use (sliding: every "
+        "answer on the conversation carries a renewed token in X-Conversation-Token).",
+    )
+    demo: bool = Field(
+        True,
+        description="Demo mode: the public demo secrets (storefront key, token secret, agent tokens) are accepted, "
+        "and only while the server binds to a loopback address. Outside demo mode they are refused at start-up.",
+    )
+    conversations_per_minute: float = Field(
+        20.0, gt=0, description="New conversations one client (address) may open per shop and minute (token bucket)."
+    )
+    conversations_burst: int = Field(10, ge=1, description="How many conversations a client may open at once.")
     agent_tokens: dict[str, AgentAccount] = Field(
         default_factory=_demo_agents,
         description='Bearer token -> {"id", "name", "role": "agent"|"supervisor"}. JSON in the environment.',
@@ -61,7 +83,12 @@ class ServerSettings(BaseSettings):
     )
     webhook_timeout_s: float = Field(5.0, description="Per-delivery timeout of a webhook POST.")
     webhook_secret: SecretStr | None = Field(
-        None, description="When set, webhooks carry X-ShopDesk-Signature: sha256=<HMAC-SHA256 of the body, hex>."
+        None,
+        description="Signs webhooks (X-ShopDesk-Signature: t=<unix time>,v1=<HMAC-SHA256 of '<t>.<body>', hex>). "
+        "Unset: a random secret is generated once and kept in <data_dir>/webhook-secret (mode 0600).",
+    )
+    webhook_max_attempts: int = Field(
+        12, ge=1, description="Deliveries of one webhook before it is given up (backoff doubles from 2 s to 1 h)."
     )
     workers: int | None = Field(
         None,
@@ -80,6 +107,42 @@ class ServerSettings(BaseSettings):
     @property
     def demo_secret_in_use(self) -> bool:
         return self.customer_token_secret.get_secret_value() == DEMO_CUSTOMER_TOKEN_SECRET
+
+    def demo_values_in_use(self) -> list[str]:
+        """Which public demo secrets this configuration still has (they are in the README for anyone to read)."""
+        found = []
+        if self.demo_secret_in_use:
+            found.append("SHOPDESK_CUSTOMER_TOKEN_SECRET")
+        if DEMO_STOREFRONT_KEY in self.storefront_keys.values():
+            found.append("SHOPDESK_STOREFRONT_KEYS")
+        if any(token in self.agent_tokens for token in DEMO_AGENT_TOKENS):
+            found.append("SHOPDESK_AGENT_TOKENS")
+        return found
+
+    def check_secrets(self, host: str | None = None) -> None:
+        """Refuse public demo secrets unless this is a demo on a loopback address, with a message that says what
+        to set. Raises InsecureSettings; `python -m server` and the app's start-up call it."""
+        found = self.demo_values_in_use()
+        if not found:
+            return
+        host = host or self.host
+        where = "" if self.demo else " outside demo mode (SHOPDESK_DEMO=false)"
+        if self.demo and not _loopback(host):
+            where = f" on {host}, which is not a loopback address"
+        if where:
+            raise InsecureSettings(
+                f"refusing to start with the public demo values of {', '.join(found)}{where}: set your own secrets "
+                "(see server/README.md), or serve the demo on 127.0.0.1 only"
+            )
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @lru_cache(maxsize=1)

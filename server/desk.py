@@ -10,16 +10,19 @@ import asyncio
 import json
 import logging
 import secrets
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi.sse import format_sse_event
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from graph.context import Context
-from graph.nodes.handoff import transcript
+from graph.nodes.handoff import packet, transcript
 from graph.state import HUMAN_HELD, Status, SupportState
 from server.config import AgentAccount, ServerSettings
 from server.registry import Entry, Registry, utcnow
@@ -32,14 +35,17 @@ from server.schemas import (
     Reply,
     TurnOut,
 )
-from server.turnlock import TurnLocks
+from server.turnlock import ConversationLocks
 from server.webhooks import Webhooks
 from shop.db import session_factory
 from shop.models import Customer
 from shopdesk.conversations import Conversations, Turn
+from shopdesk.pii import mask_payment_data
+from shopdesk.ratelimit import RateLimit
 from tools.registry import READ_FUNCTIONS, WRITE_ACTIONS
 
 log = logging.getLogger(__name__)
+TurnT = TypeVar("TurnT", Turn, Turn | None)
 
 # Where a model writes text meant for the customer (the LLM engine answers from `act` after its tools, or drafts);
 # understanding and critique stream JSON and verdicts, which stay internal.
@@ -88,6 +94,24 @@ class Unavailable(DeskError):
     status_code = 503
 
 
+class TooMany(DeskError):
+    status_code = 429
+
+    def __init__(self, detail: str, retry_after_s: float) -> None:
+        super().__init__(detail)
+        self.retry_after_s = retry_after_s
+
+
+# The database is locked by another writer or cannot be reached: a client should retry shortly.
+UNAVAILABLE_ERRORS = (OperationalError, PoolTimeout, sqlite3.OperationalError)
+# How long a turn's registry row is retried in the background when the database refused it.
+RECORD_RETRY_S = 120.0
+
+# What a person's command raises when its arguments cannot be used ("amount": "1e400", a list for a string): their
+# mistake, answered 422, not an outage. (Not LookupError: a KeyError is more often our bug than their input.)
+BAD_COMMAND_ERRORS = (ValueError, TypeError, ArithmeticError)
+
+
 @dataclass(frozen=True)
 class Started:
     entry: Entry
@@ -113,7 +137,7 @@ class Desk:
         settings: ServerSettings,
         db_url: str,
         webhooks: Webhooks,
-        locks: TurnLocks,
+        locks: ConversationLocks,
     ) -> None:
         self.conversations = conversations
         self.registry = registry
@@ -124,6 +148,7 @@ class Desk:
         # One turn at a time per conversation, in every worker process (see server.turnlock).
         self._locks = locks
         self._background: set[asyncio.Task[None]] = set()
+        self._new_conversations = RateLimit(settings.conversations_per_minute, settings.conversations_burst)
 
     async def drain(self, timeout_s: float = 30.0) -> None:
         """Let streamed turns whose listeners left finish before the graph's checkpointer closes."""
@@ -138,11 +163,23 @@ class Desk:
             raise NotFound(f"no conversation {conversation_id!r}")
         return entry
 
-    async def _run(self, turn: Awaitable[Turn]) -> Turn:
+    async def _run(self, turn: Awaitable[TurnT]) -> TurnT:
         # Nodes turn a failing dependency into a handoff themselves; anything that still escapes is a bug or an
         # outage, answered as 503 so a client knows to retry rather than treat it as its own mistake.
         try:
             return await turn
+        except Exception as error:
+            log.exception("a graph run failed")
+            raise Unavailable("the assistant could not process this request; please try again") from error
+
+    async def _resume(self, entry: Entry, value: dict[str, Any], actor: str) -> Turn:
+        """A person's command or decision. One that fails is dropped (Conversations.resume), so it is answered once
+        and never replayed into the next action; one whose arguments are unusable is the person's to fix (422)."""
+        try:
+            return await self.conversations.resume(entry.id, value, self._context(entry, actor))
+        except BAD_COMMAND_ERRORS as error:
+            log.warning("a person's command on %s failed: %r", entry.id, error)
+            raise Invalid(f"the command could not be carried out ({_why(error)}); nothing was changed") from error
         except Exception as error:
             log.exception("a graph run failed")
             raise Unavailable("the assistant could not process this request; please try again") from error
@@ -168,7 +205,9 @@ class Desk:
 
         The write (and the read-back) run on a worker thread: a SQLite commit waits for the disk (an fsync,
         milliseconds), which on the event loop would stall every other conversation."""
-        pending = str(request.get("type")) if request else None
+        # A handoff a person has answered waits for the customer: nobody owes anything, it leaves the queue.
+        owed = request is not None and not (request.get("type") == "handoff" and request.get("answered"))
+        pending = str(request.get("type")) if request and owed else None
         values: dict[str, Any] = {"status": status, "pending": pending, **extra}
         if request and pending == "handoff":
             values |= {
@@ -195,7 +234,7 @@ class Desk:
         updated = await asyncio.to_thread(self._update, entry.id, values)
         event = WEBHOOK_EVENTS.get(status)
         if event and status != entry.status:
-            self.webhooks.emit(
+            await self.webhooks.emit(
                 event,
                 {
                     "conversation_id": entry.id,
@@ -207,6 +246,40 @@ class Desk:
                 },
             )
         return updated
+
+    async def _record_or_later(self, entry: Entry, status: str, request: dict[str, Any] | None) -> Entry:
+        """_record, but a customer's finished turn is answered even when the database refuses the row's write.
+
+        The turn is in the checkpoint already (the source of truth); the customer waiting for it gets its reply (a
+        handoff's "a colleague will pick this up" included) rather than a 503 that invites a resend. The row, which
+        the agents' queue reads, is written in the background as soon as the database takes writes again."""
+        try:
+            return await self._record(entry, status, request)
+        except UNAVAILABLE_ERRORS as error:
+            log.warning("registry row of %s not written (%s); retrying in the background", entry.id, error)
+            task = asyncio.create_task(self._record_when_possible(entry.id))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+            pending = str(request.get("type")) if request else None
+            return replace(entry, status=status, pending=pending)
+
+    async def _record_when_possible(self, conversation_id: str) -> None:
+        deadline = asyncio.get_running_loop().time() + RECORD_RETRY_S
+        pause = 0.5
+        while True:
+            await asyncio.sleep(pause)
+            try:
+                async with self._locks.hold(conversation_id):
+                    # What the checkpoint says now: a later turn may have moved the conversation on meanwhile.
+                    entry = self._entry(conversation_id)
+                    status = str((await self.conversations.values(conversation_id)).get("status", Status.bot))
+                    await self._record(entry, status, await self.conversations.pending_interrupt(conversation_id))
+                return
+            except UNAVAILABLE_ERRORS:
+                if asyncio.get_running_loop().time() > deadline:
+                    log.error("registry row of %s still not written; the next turn will write it", conversation_id)
+                    return
+                pause = min(pause * 2, 10.0)
 
     def _update(self, conversation_id: str, values: dict[str, Any]) -> Entry:
         updated = self.registry.update(conversation_id, **values)
@@ -235,7 +308,15 @@ class Desk:
 
     # --- storefront -------------------------------------------------------------------------------------------
 
-    def start(self, shop_id: str, customer_id: str | None) -> Started:
+    async def start(self, shop_id: str, customer_id: str | None, client: str) -> Started:
+        key = f"{shop_id}:{client}"
+        if not self._new_conversations.allow(key):
+            retry = self._new_conversations.retry_after_s(key)
+            raise TooMany("too many new conversations from this address; please wait a moment", retry)
+        # Off the event loop: a database busy with another writer makes this wait, and the loop serves everyone.
+        return await asyncio.to_thread(self._start, shop_id, customer_id)
+
+    def _start(self, shop_id: str, customer_id: str | None) -> Started:
         if customer_id is not None:
             with session_factory(self.db_url)() as session:
                 if session.get(Customer, customer_id) is None:
@@ -250,7 +331,7 @@ class Desk:
             # Read inside the lock: a turn queued behind another must see the row that turn left.
             entry = self._entry(conversation_id)
             turn = await self._run(self.conversations.send(conversation_id, text, self._context(entry)))
-            entry = await self._record(entry, turn.status, turn.interrupt)
+            entry = await self._record_or_later(entry, turn.status, turn.interrupt)
         return TurnOut(
             conversation_id=conversation_id,
             status=turn.status,
@@ -282,7 +363,7 @@ class Desk:
                 events.put_nowait(_sse("status", {"stage": "received"}))
                 before = len((await self.conversations.values(conversation_id)).get("messages", []))
                 async for mode, chunk in self.conversations.graph.astream(
-                    {"messages": [HumanMessage(text)]},
+                    {"messages": [HumanMessage(mask_payment_data(text))]},
                     config,
                     context=self._context(entry),
                     stream_mode=["updates", "messages"],
@@ -292,7 +373,8 @@ class Desk:
                         events.put_nowait(event)
                 values = await self.conversations.values(conversation_id)
                 status = str(values.get("status", Status.bot))
-                entry = await self._record(entry, status, await self.conversations.pending_interrupt(conversation_id))
+                request = await self.conversations.pending_interrupt(conversation_id)
+                entry = await self._record_or_later(entry, status, request)
             new = [m for m in values.get("messages", [])[before + 1 :] if isinstance(m, AIMessage) and _visible(m)]
             out = TurnOut(
                 conversation_id=conversation_id,
@@ -364,6 +446,10 @@ class Desk:
         entry = self._entry(conversation_id)
         values = await self.conversations.values(conversation_id)
         request = await self.conversations.pending_interrupt(conversation_id)
+        if request is None and values.get("handoff") and values.get("status") in HUMAN_HELD:
+            # A person replied and the run ended: the case (customer, orders, what they want, the suggested reply)
+            # stays on screen until it is handed back or resolved.
+            request = packet(SupportState(**_state_fields(values)), conversation_id)
         lines = transcript(SupportState(messages=values.get("messages", []))) if values else []
         return AgentConversation(
             conversation=self.queue_item(entry),
@@ -378,12 +464,13 @@ class Desk:
         if entry.claimed_by and entry.claimed_by != agent.id and agent.role != "supervisor":
             raise Conflict(f"conversation is claimed by {entry.claimed_by}")
 
-    def claim(self, conversation_id: str, agent: AgentAccount) -> Entry:
+    async def claim(self, conversation_id: str, agent: AgentAccount) -> Entry:
         entry = self._entry(conversation_id)
         if entry.pending is None and entry.status not in HUMAN_HELD:
             raise Conflict(f"conversation is {entry.status!r}: nobody needs to take it over")
         self._check_claim(entry, agent)
-        claimed = self.registry.claim(conversation_id, agent.id, override=agent.role == "supervisor")
+        override = agent.role == "supervisor"
+        claimed = await asyncio.to_thread(self.registry.claim, conversation_id, agent.id, override=override)
         if claimed is None:  # another agent claimed it since we read the row
             raise Conflict(f"conversation is claimed by {self._entry(conversation_id).claimed_by}")
         return claimed
@@ -414,10 +501,10 @@ class Desk:
             entry = self._entry(conversation_id)
             self._check_claim(entry, agent)
             await self._handoff_request(entry)
-            value = {**command, "agent": agent.id}
-            turn = await self._run(
-                self.conversations.resume(conversation_id, value, self._context(entry, f"agent:{agent.id}"))
-            )
+            # The role travels with the command: the tool run applies the approval matrix for it (server-side only;
+            # a customer never reaches this path).
+            value = {**command, "agent": agent.id, "role": agent.role}
+            turn = await self._resume(entry, value, f"agent:{agent.id}")
             # Acting on an unclaimed case claims it; a supervisor stepping in leaves the claim with its owner.
             # Handing back or resolving clears it (_record).
             entry = await self._record(entry, turn.status, turn.interrupt, claimed_by=entry.claimed_by or agent.id)
@@ -443,12 +530,11 @@ class Desk:
         async with self._locks.hold(conversation_id):
             entry = self._entry(conversation_id)
             request = await self.conversations.pending_interrupt(conversation_id)
+            if request is None and entry.pending == "approval":
+                return await self._finish_decided(entry, agent, decision)
             if request is None or request.get("type") != "approval":
                 raise Conflict(f"conversation is {entry.status!r}: no approval is pending")
-            value = {**decision, "by": agent.id}
-            turn = await self._run(
-                self.conversations.resume(conversation_id, value, self._context(entry, f"agent:{agent.id}"))
-            )
+            turn = await self._resume(entry, {**decision, "by": agent.id}, f"agent:{agent.id}")
             entry = await self._record(entry, turn.status, turn.interrupt)
         return ActionResult(
             conversation_id=conversation_id,
@@ -457,6 +543,46 @@ class Desk:
             pending=entry.pending,
             claimed_by=entry.claimed_by,
         )
+
+    async def _finish_decided(self, entry: Entry, agent: AgentAccount, decision: dict[str, Any]) -> ActionResult:
+        """The case still shows an approval, but the graph holds none: the decision was taken and the process died
+        before the conversation caught up (after the write committed, say). Finish that run, bring the case up to
+        date, and tell this decision what really happened rather than answering 409 or pretending to reject."""
+        context = self._context(entry, f"agent:{agent.id}")
+        turn = await self._run(self.conversations.finish(entry.id, context))
+        values = await self.conversations.values(entry.id)
+        status = turn.status if turn is not None else str(values.get("status", Status.bot))
+        entry = await self._record(entry, status, await self.conversations.pending_interrupt(entry.id))
+        audit: list[dict[str, Any]] = list(values.get("audit") or [])
+        earlier: dict[str, Any] = next((a for a in reversed(audit) if a.get("type") == "approval"), {})
+        written = next((a for a in reversed(audit) if a.get("type") == "write"), None)
+        outcome = {
+            "already_decided": earlier.get("decision"),
+            "decided_by": earlier.get("by"),
+            "applied": written is not None,
+            "your_decision": decision.get("decision"),
+        }
+        if written is not None and decision.get("decision") == "reject":
+            outcome["note"] = "The write had already been applied before this rejection; it stands."
+        return ActionResult(
+            conversation_id=entry.id,
+            status=status,
+            replies=self._replies(turn.replies) if turn is not None else [],
+            pending=entry.pending,
+            claimed_by=entry.claimed_by,
+            result=outcome,
+        )
+
+
+def _why(error: Exception) -> str:
+    if isinstance(error, ArithmeticError):  # decimal's messages are class lists, not sentences
+        return "a number in it is malformed or out of range"
+    return f"{type(error).__name__}: {str(error)[:200]}"
+
+
+def _state_fields(values: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in fields(SupportState)}
+    return {key: value for key, value in values.items() if key in names}
 
 
 def _aware(moment: datetime) -> datetime:

@@ -3,15 +3,41 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from shopdesk.pii import mask_payment_data, scrub
 
 Role = Literal["customer", "bot", "agent"]
 
 
+def _has_lone_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= char <= "\udfff" for char in value)
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item) for item in value)
+    return False
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _valid_unicode(cls, data: Any) -> Any:
+        # JSON may escape half a UTF-16 pair ("\ud800"): no text can hold it, so nothing downstream could store,
+        # log or send it. Typed string fields refuse it themselves; free-form ones (tool args) are checked here.
+        if _has_lone_surrogate(data):
+            raise ValueError("the body contains an unpaired UTF-16 surrogate escape (like \\ud800), which is not text")
+        return data
+
+
+# Free text a person or customer typed: card numbers and CVVs are masked before anything stores or forwards it.
+Text = Annotated[str, AfterValidator(mask_payment_data)]
+Args = Annotated[dict[str, Any], AfterValidator(scrub)]
 
 
 # --- storefront -------------------------------------------------------------------------------------------------
@@ -32,7 +58,7 @@ class ConversationCreated(BaseModel):
 
 class MessageIn(_Strict):
     # The upper bound is configurable (max_message_length) and checked by the desk, which answers 413.
-    text: str = Field(min_length=1, description="The customer's message.")
+    text: Text = Field(min_length=1, description="The customer's message (card numbers and CVVs are masked).")
 
 
 class Reply(BaseModel):
@@ -101,28 +127,31 @@ class AgentConversation(BaseModel):
 
 
 class AgentText(_Strict):
-    text: str = Field(min_length=1)
+    text: Text = Field(min_length=1)
 
 
 class HandBack(_Strict):
-    text: str | None = Field(None, description="Optional last message to the customer before the bot takes over.")
+    text: Text | None = Field(None, description="Optional last message to the customer before the bot takes over.")
 
 
 class Forward(_Strict):
-    text: str = Field(min_length=1, description="What the shop team should do.")
+    text: Text = Field(min_length=1, description="What the shop team should do.")
     team: str = Field("shop", min_length=1, max_length=64)
 
 
 class ToolRun(_Strict):
     name: str = Field(min_length=1, max_length=64)
-    args: dict[str, Any] = Field(default_factory=dict)
+    args: Args = Field(default_factory=dict)
     id: str | None = Field(None, max_length=128, description="Idempotency key: the same id never writes twice.")
 
 
 class ApprovalDecision(_Strict):
     decision: Literal["approve", "edit", "reject"]
-    args: dict[str, Any] | None = Field(None, description="For 'edit': the arguments to change.")
-    note: str = Field("", max_length=2000)
+    args: Args | None = Field(None, description="For 'edit': the arguments to change.")
+    note: Text = Field("", max_length=2000, description="Internal, for the audit log: never shown to the customer.")
+    customer_message: Text | None = Field(
+        None, max_length=2000, description="Optional words for the customer, sent with the outcome."
+    )
 
     @model_validator(mode="after")
     def _edit_needs_args(self) -> ApprovalDecision:

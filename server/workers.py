@@ -6,8 +6,10 @@ them: measured with the load benchmark at 15 turns/s, one worker spent 7.75 s of
 p95 latency was that of a single busy process. With one socket per worker the kernel spreads new connections over
 the workers by their addresses. Linux only; elsewhere the server falls back to uvicorn's shared socket.
 
-The supervisor here starts the workers, restarts one that dies (unless they keep dying, which means they cannot
-start: then it stops), and on SIGINT/SIGTERM asks each to finish its requests and exit.
+The supervisor here starts the workers, replaces one that dies, and on SIGINT/SIGTERM asks each to finish its
+requests and exit. A worker that keeps dying is restarted after a doubling pause (1 s up to a minute), never given
+up on: a crash loop from a passing cause (the database away for a while, memory pressure) must not leave the
+shop without a server once the cause is gone, and the other workers keep serving meanwhile.
 """
 
 from __future__ import annotations
@@ -29,10 +31,30 @@ from server import balance
 log = logging.getLogger("uvicorn.error")
 
 APP = "server.app:create_server_app"
-# More deaths than this within the window: the workers cannot start (port taken, broken config), so give up.
-MAX_RESTARTS = 3
-RESTART_WINDOW_S = 60.0
+# A worker that dies again soon after its start waits this long before the next, doubling up to the maximum.
+FIRST_BACKOFF_S = 1.0
+MAX_BACKOFF_S = 60.0
+# A worker that ran this long before dying starts over at the first pause.
+STABLE_AFTER_S = 60.0
 STOP_TIMEOUT_S = 30.0
+
+
+class Restarts:
+    """When one worker slot may start again: doubling pauses while it keeps dying young, reset once it ran long."""
+
+    def __init__(
+        self, first_s: float = FIRST_BACKOFF_S, max_s: float = MAX_BACKOFF_S, stable_s: float = STABLE_AFTER_S
+    ) -> None:
+        self.first_s, self.max_s, self.stable_s = first_s, max_s, stable_s
+        self.pause_s = 0.0
+
+    def died(self, ran_s: float) -> float:
+        """The pause before the replacement of a worker that ran `ran_s` seconds."""
+        if ran_s >= self.stable_s:
+            self.pause_s = 0.0
+        else:
+            self.pause_s = min(self.max_s, self.pause_s * 2 if self.pause_s else self.first_s)
+        return self.pause_s
 
 
 def reuse_port_supported() -> bool:
@@ -60,7 +82,7 @@ def _worker(host: str, port: int, log_level: str, loads: MutableSequence[float],
 
 
 def serve(host: str, port: int, workers: int, log_level: str) -> int:
-    """Run `workers` processes until SIGINT/SIGTERM; the exit code says whether they ran or could not start."""
+    """Run `workers` processes until SIGINT/SIGTERM (exit code 0); a port taken raises OSError before any starts."""
     # A port anything listens on fails here, once, with a clear message. Not in the SO_REUSEPORT group: joining
     # another running server's workers on the same port would otherwise succeed silently.
     port_socket(host, port, shared=False).close()
@@ -81,35 +103,41 @@ def serve(host: str, port: int, workers: int, log_level: str) -> int:
         process.start()
         return process
 
-    processes = [start(index) for index in range(workers)]
-    log.info("Started %d workers (pids %s) on %s:%d", workers, [p.pid for p in processes], host, port)
-    deaths: list[float] = []
-    failed = False
+    processes: list[BaseProcess | None] = [start(index) for index in range(workers)]
+    log.info("Started %d workers (pids %s) on %s:%d", workers, [p.pid for p in processes if p], host, port)
+    started = [time.monotonic()] * workers
+    restarts = [Restarts() for _ in range(workers)]
+    # A dead worker's slot: when its replacement may start.
+    due: dict[int, float] = {}
     try:
         while not stopping:
             time.sleep(0.25)
+            now = time.monotonic()
             for index, process in enumerate(processes):
-                if process.is_alive() or stopping:
-                    continue
-                now = time.monotonic()
-                deaths = [at for at in deaths if now - at < RESTART_WINDOW_S] + [now]
-                if len(deaths) > MAX_RESTARTS:
-                    log.error("workers keep exiting (last exit code %s); stopping", process.exitcode)
-                    failed = stopping = True
+                if stopping:
                     break
-                log.warning("worker %s exited with %s; starting another", process.pid, process.exitcode)
+                if process is None:
+                    if now >= due[index]:
+                        processes[index], started[index] = start(index), now
+                        del due[index]
+                    continue
+                if process.is_alive():
+                    continue
+                pause = restarts[index].died(now - started[index])
+                log.warning("worker %s exited with %s; replacing it in %.0f s", process.pid, process.exitcode, pause)
                 loads[index] = 0.0
-                processes[index] = start(index)
+                processes[index], due[index] = None, now + pause
     finally:
-        for process in processes:
+        alive = [process for process in processes if process is not None]
+        for process in alive:
             if process.is_alive():
                 process.terminate()  # SIGTERM: uvicorn finishes open requests and runs the app's shutdown
         deadline = time.monotonic() + STOP_TIMEOUT_S
-        for process in processes:
+        for process in alive:
             process.join(max(0.0, deadline - time.monotonic()))
             if process.is_alive():
                 process.kill()
                 process.join()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    return 1 if failed else 0
+    return 0

@@ -10,40 +10,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from tqdm import tqdm
-
 from shop.seed import seed_demo, seeding_time
 from shop.taubench import DATASET_DIR, export_taubench, import_taubench
+from shopdesk.progress import stage_bars
 from shopdesk.settings import get_settings
 
 
-
-@contextmanager
-def _progress_bars() -> Iterator[Callable[[str, int, int], None]]:
-    """A progress callback with one tqdm bar per stage (catalog, customers, orders...); stages run one after another."""
-    current: list[tqdm] = []
-
-    def report(stage: str, done: int, total: int) -> None:
-        if not current or current[0].desc != stage:
-            for bar in current:
-                bar.close()
-            current[:] = [tqdm(total=total, desc=stage, leave=False, file=sys.stderr)]
-        current[0].update(done - current[0].n)
-
-    try:
-        yield report
-    finally:
-        for bar in current:
-            bar.close()
-
-
 def _seed(args: argparse.Namespace) -> int:
-    with _progress_bars() as report:
+    with stage_bars("Seeding demo shop") as report:
         summary = seed_demo(
             args.db, args.seed, customers=args.customers, orders=args.orders, progress=report, today=args.today
         )
@@ -52,7 +30,7 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    with _progress_bars() as report:
+    with stage_bars("Importing tau-bench") as report:
         summary = import_taubench(Path(args.dataset), args.db, progress=report)
     print(summary.message)
     return 0

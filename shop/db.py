@@ -16,10 +16,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from shop.models import Base
 
 
+def busy_timeout_ms() -> int:
+    """How long a SQLite connection waits for another writer (Settings.sqlite_busy_timeout_ms): short, so that a
+    database someone holds locked gives a prompt 503 rather than requests that hang."""
+    from shopdesk.settings import get_settings
+
+    return get_settings().sqlite_busy_timeout_ms
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the API server read while a tool writes; foreign keys are off by default in SQLite.
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA busy_timeout=5000")  # first: switching to WAL waits for a lock like anything else
+    # First: switching to WAL waits for a lock like anything else.
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms():d}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

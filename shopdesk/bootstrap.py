@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 import logging
-import sys
-from collections.abc import Callable
 
 from sqlalchemy import func, select
-from tqdm import tqdm
 
 from shop.db import session_factory
 from shop.models import Customer
+from shopdesk.progress import say, shows_progress, stage_bars
 from shopdesk.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
-
-
-def say(message: str) -> None:
-    print(f"[shopdesk] {message}", file=sys.stderr, flush=True)
-
-
-def _progress_bar(description: str) -> tuple[Callable[[str, int, int], None], Callable[[], None]]:
-    bar = tqdm(total=0, desc=description, unit="step", file=sys.stderr, leave=True)
-
-    def update(stage: str, done: int, total: int) -> None:
-        if bar.total != total:
-            bar.reset(total=total)
-        bar.set_description(f"{description}: {stage}")
-        bar.n = done
-        bar.refresh()
-
-    return update, bar.close
+__all__ = ["ensure_embedding_model", "ensure_knowledge", "ensure_ready", "ensure_shop", "say"]
 
 
 def shop_is_empty(settings: Settings) -> bool:
@@ -46,12 +28,9 @@ def ensure_shop(settings: Settings) -> None:
     # Dated from today, so the demo's recent deliveries are still inside their return windows on a first run.
     today = seeding_time(settings.clock)
     say(f"First run: building the demo shop in {settings.shop_database_url} (seed {settings.demo_seed}, as of {today})")
-    update, close = _progress_bar("Seeding demo shop")
-    try:
-        summary = seed_demo(settings.shop_database_url, seed=settings.demo_seed, progress=update, today=today)
-    finally:
-        close()
-    say(f"Demo shop ready: {summary}")
+    with stage_bars("Seeding demo shop") as report:
+        summary = seed_demo(settings.shop_database_url, seed=settings.demo_seed, progress=report, today=today)
+    say(f"Demo shop ready: {summary.message}")
 
 
 def ensure_embedding_model(settings: Settings) -> None:
@@ -77,13 +56,15 @@ def ensure_knowledge(settings: Settings) -> None:
     from knowledge.ingest import index_knowledge
 
     say(f"Indexing the shop's documents and catalog into {settings.chroma_url or settings.chroma_path}")
-    report = index_knowledge(settings=settings, shop_id=settings.shop_id, progress=True)
+    report = index_knowledge(settings=settings, shop_id=settings.shop_id, progress=shows_progress())
     say(f"Knowledge ready: {report}")
 
 
 def ensure_ready(settings: Settings | None = None) -> Settings:
     settings = settings or get_settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    from shopdesk.datafiles import make_private
+
+    make_private(settings)  # before anything is created: the shop and the index hold customers' data
     ensure_shop(settings)
     ensure_embedding_model(settings)
     ensure_knowledge(settings)

@@ -24,7 +24,7 @@ def _show(turn: Turn) -> None:
             print(f"      [evidence: {', '.join(reply['evidence_ids'])}]")
     if turn.interrupt:
         kind = turn.interrupt.get("type")
-        if kind == "handoff":
+        if kind == "handoff" and not turn.interrupt.get("answered"):
             print(
                 f"\n  -- handed over ({', '.join(turn.interrupt.get('reasons', []))}); "
                 f"summary: {turn.interrupt.get('summary')}\n  -- reply with /agent <text>"

@@ -33,7 +33,9 @@ class SqliteCheckpoints(SqliteSaver):
     @asynccontextmanager
     async def open(cls, path: str) -> AsyncIterator[SqliteCheckpoints]:
         # The saver's own lock serialises the connection; the dedicated thread keeps calls in order anyway.
-        conn = sqlite3.connect(path, check_same_thread=False)
+        from shop.db import busy_timeout_ms
+
+        conn = sqlite3.connect(path, check_same_thread=False, timeout=busy_timeout_ms() / 1000)
         saver = cls(conn)
         try:
             await saver._call(saver.setup)

@@ -9,7 +9,8 @@ import os
 import sys
 from pathlib import Path
 
-from shopdesk.bootstrap import ensure_ready, say
+from shopdesk.bootstrap import ensure_ready, ensure_shop
+from shopdesk.progress import say
 from shopdesk.settings import get_settings
 
 
@@ -53,21 +54,20 @@ def main(argv: list[str] | None = None) -> int:
         say(str(import_taubench(args.dataset, settings.shop_database_url)))
         return 0
     if args.command == "run":
-        from server.config import get_server_settings
-
-        server = get_server_settings()
-        base = f"http://{args.host or server.host}:{args.port or server.port}"
-        say(f"Serving {base}: /demo (storefront with the chat widget), /console (agents), /docs (API)")
         options = {"--host": args.host, "--port": args.port, "--workers": args.workers}
         flags = [item for name, value in options.items() if value for item in (name, str(value))]
-        # Become `python -m server` (which sets up in a child, then starts the workers): the supervisor of the
-        # workers stays small instead of keeping this process's imports for the server's lifetime.
+        # Become `python -m server` (which sets up in a child, then starts the workers, and says "Serving ..." once
+        # they answer): the supervisor of the workers stays small instead of keeping this process's imports for the
+        # server's lifetime.
         os.execv(sys.executable, [sys.executable, "-m", "server", *flags])
+    if args.command == "samples":
+        # Samples come from the shop alone: the knowledge index (and the model behind it) is not needed for them.
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        ensure_shop(settings)
+        print_samples(settings.shop_database_url)
+        return 0
     ensure_ready(settings)
     if args.command == "setup":
-        return 0
-    if args.command == "samples":
-        print_samples(settings.shop_database_url)
         return 0
     from shopdesk.chat import chat as run_chat
 

@@ -6,6 +6,7 @@ person needs (the interrupt payload: a handoff packet or an approval request).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import uuid4
@@ -17,7 +18,9 @@ from langgraph.types import Command, Durability
 
 from graph.context import Context
 from graph.state import HUMAN_HELD
+from shopdesk.pii import mask_payment_data
 
+log = logging.getLogger(__name__)
 # Where a run's output carries the interrupts it stopped at (LangGraph's documented `result["__interrupt__"]`).
 INTERRUPT = "__interrupt__"
 # The state a Turn is made of (see Conversations._from_values).
@@ -71,8 +74,9 @@ class Conversations:
         return len(snapshot.values.get("messages", [])) if snapshot.values else 0
 
     async def send(self, thread_id: str, text: str, context: Context | None = None) -> Turn:
-        """The customer's message; replies are whatever the bot (or a person) says after it."""
-        message = HumanMessage(text, id=str(uuid4()))
+        """The customer's message; replies are whatever the bot (or a person) says after it. Card numbers and CVVs
+        are masked before the message enters the conversation's state (and so its checkpoints)."""
+        message = HumanMessage(mask_payment_data(text), id=str(uuid4()))
         # The run's output is the thread's state after the turn, interrupts included: no extra checkpoint reads.
         output = await self.graph.ainvoke(
             {"messages": [message]},
@@ -95,12 +99,31 @@ class Conversations:
         before = await self._message_count(thread_id)
         if "action" in value:
             await self.reopen_handoff(thread_id, context)
-        await self.graph.ainvoke(Command(resume=value), self.config(thread_id), context=context)
+        try:
+            await self.graph.ainvoke(Command(resume=value), self.config(thread_id), context=context)
+        except Exception:
+            await self._forget_failed_resume(thread_id, context)
+            raise
         return await self._turn(thread_id, before)
 
+    async def _forget_failed_resume(self, thread_id: str, context: Context) -> None:
+        """After a resume that raised, pause the thread at the same interrupt again, without that answer.
+
+        LangGraph keeps a resume value as a pending write of the interrupted step, and a node that raised leaves it
+        there: every later resume ran the node with the first, failing value again (one malformed tool call made
+        every later action on the case fail). A copy of the checkpoint carries no pending writes; running it up to
+        the interrupt again (nodes are pure up to interrupt()) gives the person a clean slate."""
+        config = self.config(thread_id)
+        try:
+            await self.graph.aupdate_state(config, None, as_node="__copy__")
+            await self.graph.ainvoke(None, config, context=context)
+        except Exception:  # the original error is what the caller reports; this one only goes to the log
+            log.exception("could not drop the failed resume of %s", thread_id)
+
     async def reopen_handoff(self, thread_id: str, context: Context) -> None:
-        """After a person's reply the run ends; their next action (another reply, a hand-back) pauses it at the
-        handoff node again first, so every human action goes through the graph and is audited the same way."""
+        """After a forward the run ends (so does a reply in a conversation checkpointed before replies paused at
+        the handoff again); a person's next action pauses it at the handoff node again first, so every human action
+        goes through the graph and is audited the same way."""
         if await self.pending_interrupt(thread_id) is not None:
             return
         status = (await self.values(thread_id)).get("status")
@@ -108,6 +131,19 @@ class Conversations:
             config = self.config(thread_id)
             await self.graph.aupdate_state(config, {}, as_node="escalate")
             await self.graph.ainvoke(None, config, context=context)
+
+    async def finish(self, thread_id: str, context: Context | None = None) -> Turn | None:
+        """Finish a run that stopped between steps with nothing pending (a process that died after a person's decision
+        and before the write's step was checkpointed); None if there is nothing to finish.
+
+        The unfinished step runs again; a write in it is keyed by its proposing call, so it finds itself done in the
+        shop rather than writing twice, and the conversation reaches the state it would have had."""
+        snapshot = await self.graph.aget_state(self.config(thread_id))
+        if not snapshot.next or any(task.interrupts for task in snapshot.tasks):
+            return None
+        before = len(snapshot.values.get("messages", [])) if snapshot.values else 0
+        await self.graph.ainvoke(None, self.config(thread_id), context=context or Context())
+        return await self._turn(thread_id, before)
 
     async def pending_interrupt(self, thread_id: str) -> dict[str, Any] | None:
         snapshot = await self.graph.aget_state(self.config(thread_id))

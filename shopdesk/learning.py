@@ -11,6 +11,7 @@ key, so a replayed graph step never records the same decision twice.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from sqlalchemy import JSON, Column, DateTime, Engine, Integer, MetaData, String
 from sqlalchemy.exc import IntegrityError
 
 from shop.db import engine_for
+from shopdesk.pii import mask_payment_data, redacted, scrub
 
 metadata = MetaData()
 
@@ -68,7 +70,8 @@ class Example:
 
 
 def record(db_url: str, example: Example) -> bool:
-    """Store an example once; False when its key was recorded before (a replayed step)."""
+    """Store an example once; False when its key was recorded before (a replayed step). Card data in any of its
+    texts (a customer's turn, a person's reply or arguments) is masked first: examples are kept for good."""
     row = {
         "key": example.key,
         "conversation_id": example.conversation_id,
@@ -82,6 +85,7 @@ def record(db_url: str, example: Example) -> bool:
         "why": example.why,
         "created_at": datetime.now(UTC).replace(tzinfo=None),
     }
+    row = scrub(row, mask_payment_data)
     try:
         with _engine(db_url).begin() as connection:
             connection.execute(insert(examples).values(**row))
@@ -133,10 +137,14 @@ def as_eval_rows(rows: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 
 def export_dataset(db_url: str, out: Path, conversation_id: str | None = None) -> int:
-    """Write the labelled examples as a runner dataset (JSONL); returns how many lines were written."""
-    rows = list(as_eval_rows(load(db_url, conversation_id)))
+    """Write the labelled examples as a runner dataset (JSONL); returns how many lines were written. The file
+    leaves the desk (to whoever runs evaluations): PII is redacted as Settings.redact says."""
+    rows = [redacted(row) for row in as_eval_rows(load(db_url, conversation_id))]
     out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8") as sink:
+    # 0600 whatever the caller's umask: customers' words are in it.
+    descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as sink:
         for row in rows:
             sink.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
     return len(rows)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -38,15 +39,24 @@ class DiscountLimits(BaseModel):
     max_voucher_amount: Decimal = Decimal("20.00")
     voucher_validity_days: int = 90
     goodwill_reasons: list[str] = Field(default_factory=list)
+    # Fixed-amount credits one customer may get over goodwill_budget_days without a person's approval.
+    goodwill_budget_per_customer: Decimal = Decimal("50.00")
+    goodwill_budget_days: int = 365
 
 
 class Approvals(BaseModel):
     require_for: list[str] = Field(default_factory=list)
     order_modification_limit: Decimal = Decimal("500.00")
+    # Whether a supervisor's own tool run above a limit counts as approved (recorded as self-approved); False asks
+    # for a second supervisor. Agents never approve their own.
+    supervisor_self_approval: bool = True
 
 
 class EscalationSettings(BaseModel):
-    """Mirrors graph.nlu.escalation.EscalationPolicy field by field (validated there)."""
+    """Mirrors graph.nlu.escalation.EscalationPolicy field by field (validated there): when a person takes over.
+
+    `high_value_order_amount` and `vip_customer_tiers` are approval facts only (recorded with a decision for the
+    person who approves a write); they never hand a conversation over. The approval limits are in `approvals:`."""
 
     emotion_threshold: float = 0.6
     confidence_threshold: float = 0.45
@@ -56,6 +66,8 @@ class EscalationSettings(BaseModel):
     sensitive_topics: list[str] = Field(default_factory=list)
     max_unresolved_repeats: int = 2
     max_clarifications: int = 1
+    hand_over_complaints: bool = True
+    person_only_intents: list[str] = Field(default_factory=list)
 
 
 class CritiqueSettings(BaseModel):
@@ -117,6 +129,48 @@ class Upsell(BaseModel):
     rules: list[UpsellRule] = Field(default_factory=list)
 
 
+VerificationMethod = Literal["email", "email_zip", "name_zip", "storefront"]
+VERIFICATION_METHODS: tuple[VerificationMethod, ...] = ("email", "email_zip", "name_zip", "storefront")
+
+
+class Verification(BaseModel):
+    """What verifies a customer before the bot changes anything for them (reads need any verification).
+
+    `email`: the account's email address alone; `email_zip`: the email and the zip code of one of their addresses;
+    `name_zip`: full name and zip code; `storefront`: a customer token from the shop's own login. Knowing an email
+    address is weak (it is on every parcel label), so a shop that fears parcel redirection drops `email`. The
+    default accepts all four, as before this setting existed."""
+
+    for_writes: list[VerificationMethod] = Field(default_factory=lambda: list(VERIFICATION_METHODS), min_length=1)
+
+    def allows_writes(self, verified_via: str | None) -> bool:
+        """Whether a customer verified this way (state.customer["verified_via"]) may have things changed."""
+        return VERIFIED_VIA.get(verified_via or "") in self.for_writes
+
+    def ways(self) -> str:
+        """The accepted verifications, as the customer reads them."""
+        return " or ".join(ASK_FOR[method] for method in self.for_writes)
+
+
+# How a conversation's customer was verified -> the method's name here. Older conversations and the graph's
+# fallbacks name the tool that verified them; a look-up whose method was not recorded counts as the weakest.
+VERIFIED_VIA: dict[str, VerificationMethod] = {
+    "email": "email",
+    "email_zip": "email_zip",
+    "name_zip": "name_zip",
+    "storefront": "storefront",
+    "find_customer_by_email": "email",
+    "find_customer_by_name_zip": "name_zip",
+    "identity_tool": "email",
+}
+ASK_FOR: dict[VerificationMethod, str] = {
+    "email": "the email address of your account",
+    "email_zip": "the email address of your account and the zip code of your address",
+    "name_zip": "your full name and the zip code of your address",
+    "storefront": "signing in to your account on our shop",
+}
+
+
 class ShopProfile(BaseModel):
     shop_id: str
     brand: Brand
@@ -130,6 +184,7 @@ class ShopProfile(BaseModel):
     critique: CritiqueSettings = Field(default_factory=CritiqueSettings)
     human_team: HumanTeam = Field(default_factory=HumanTeam)
     upsell: Upsell = Field(default_factory=Upsell)
+    verification: Verification = Field(default_factory=Verification)
 
 
 class ProfileNotFound(LookupError):

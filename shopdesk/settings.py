@@ -15,6 +15,8 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RedactKind = Literal["email", "phone", "address"]
+REDACT_KINDS: tuple[RedactKind, ...] = ("email", "phone", "address")
 
 
 class Settings(BaseSettings):
@@ -51,12 +53,41 @@ class Settings(BaseSettings):
     openai_embedding_model: str = Field("text-embedding-3-small")
     chroma_url: str | None = Field(None, description="Chroma server URL (client-server mode); default on-disk.")
 
+    offload_blocking: bool = Field(
+        False,
+        description="Run every blocking read (SQLite, the knowledge index) on a worker thread, even when the shop's "
+        "data is on this machine. langgraph.json sets it: `langgraph dev` forbids blocking calls on its event loop "
+        "(blockbuster), and a LangGraph server shares that loop with every other run. The embedded server leaves "
+        "it off, where local reads are faster on the loop (graph.services.Services.run_blocking).",
+    )
+
     demo_seed: int = Field(7, description="Random seed of the generated demo shop (same seed, same shop).")
     clock: datetime | None = Field(
         None,
         description="Freeze the shop's clock at this local date-time (return windows, voucher expiry), e.g. for "
         "tests and demos against a shop generated for a fixed date. Default: the real time.",
     )
+
+    redact: list[RedactKind] = Field(
+        default_factory=lambda: list(REDACT_KINDS),
+        description="PII replaced by a placeholder in log lines, handoff summaries, webhooks and exported datasets "
+        "(JSON list; [] for none). Card numbers and CVVs are masked everywhere, always.",
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        500,
+        ge=0,
+        le=60_000,
+        description="How long a SQLite statement waits for another writer before giving up; the API then answers "
+        "503 (retry) instead of holding the request.",
+    )
+
+    identity_lookups_per_minute: float = Field(
+        3.0,
+        gt=0,
+        description="Identity look-ups (by email, by name and zip) one conversation may make per minute after its "
+        "burst; a shop as a whole may make a hundred times as many.",
+    )
+    identity_lookups_burst: int = Field(5, ge=1, description="Identity look-ups a conversation may make at once.")
 
     def now(self) -> datetime:
         """The shop's current local time: the frozen clock when one is set."""

@@ -41,6 +41,16 @@ def dump_tables(db_url: str) -> TableDump:
     return dump
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """Identity look-ups are rate limited per conversation id in the process; tests reuse ids freely."""
+    from tools.identity import reset_rate_limits
+
+    reset_rate_limits()
+    yield
+    reset_rate_limits()
+
+
 @pytest.fixture(scope="session")
 def dataset_dir() -> Path:
     if not (DATASET_DIR / "orders.json").is_file():

@@ -48,12 +48,16 @@ def return_outside_the_window(settings: Settings) -> tuple[Order, str, dict[str,
 
 def voucher_over_limit(settings: Settings) -> tuple[Order, str, dict[str, Any]]:
     order = delivered_order(settings)
-    return order, "issue_voucher", {"kind": "percent", "value": "25", "reason": "late delivery"}
+    return (
+        order,
+        "issue_voucher",
+        {"order_id": order.id, "kind": "percent", "value": "25", "reason": "damaged packaging"},
+    )
 
 
 def goodwill_over_limit(settings: Settings) -> tuple[Order, str, dict[str, Any]]:
     order = delivered_order(settings)
-    return order, "issue_goodwill_credit", {"amount": "60.00", "reason": "damaged packaging"}
+    return order, "issue_goodwill_credit", {"order_id": order.id, "amount": "60.00", "reason": "damaged packaging"}
 
 
 def address_change_over_limit(settings: Settings) -> tuple[Order, str, dict[str, Any]]:

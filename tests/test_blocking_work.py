@@ -52,3 +52,32 @@ async def test_a_search_runs_here_only_once_its_index_is_in_memory(
     assert await where_it_ran(local, knowledge=True) == "here"
     InMemory.searches_in_memory = False  # too large to mirror: every search queries Chroma
     assert await where_it_ran(local, knowledge=True) == "thread"
+
+
+@pytest.mark.parametrize("search", [False, True], ids=["shop data", "knowledge"])
+async def test_under_a_langgraph_server_even_local_reads_run_on_a_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, search: bool
+) -> None:
+    """langgraph.json sets offload_blocking: `langgraph dev` forbids blocking calls on its event loop."""
+    import knowledge.retriever
+
+    class InMemory:
+        searches_in_memory = True
+
+    monkeypatch.setattr(knowledge.retriever, "built_retriever", lambda settings, shop_id=None: InMemory())
+    assert await where_it_ran(services(tmp_path), knowledge=search) == "here"
+    assert await where_it_ran(services(tmp_path, offload_blocking="true"), knowledge=search) == "thread"
+
+
+def test_the_studio_configuration_offloads_blocking_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from shopdesk.settings import PROJECT_ROOT
+
+    config = json.loads((PROJECT_ROOT / "langgraph.json").read_text())
+    assert config["graphs"]["support"] == "./graph/studio.py:graph"
+    monkeypatch.delenv("SHOPDESK_OFFLOAD_BLOCKING", raising=False)
+    assert Settings().offload_blocking is False
+    for name, value in config["env"].items():  # what `langgraph dev` puts in the server's environment
+        monkeypatch.setenv(name, value)
+    assert Settings().offload_blocking is True

@@ -44,7 +44,7 @@ def test_int8_vectors_point_where_float32_ones_do_and_are_filed_apart() -> None:
     texts = [json.loads(line)["turns"][-1] for line in dev.read_text(encoding="utf-8").splitlines()[:200]]
     texts += [text for text in ODD_TEXTS if text.strip()]
     int8, fp32 = MiniLMEmbedder("onnx", "int8"), MiniLMEmbedder("onnx", "fp32")
-    assert int8.name == "all-MiniLM-L6-v2-int8" != fp32.name  # indexes and caches never mix the two
+    assert int8.name == "all-MiniLM-L6-v2-int8u8" != fp32.name  # indexes and caches never mix the two
     got, expected = int8.embed(texts), fp32.embed(texts)
     cosines = (got * expected).sum(axis=1)
     assert float(cosines.min()) > 0.95 and float(cosines.mean()) > 0.985
@@ -54,6 +54,28 @@ def test_int8_vectors_point_where_float32_ones_do_and_are_filed_apart() -> None:
     nearest = np.argsort(-(got @ got.T), axis=1)[:, 1]
     top3 = np.argsort(-(expected @ expected.T), axis=1)[:, 1:4]
     assert float((top3 == nearest[:, None]).any(axis=1).mean()) > 0.95
+
+
+def test_int8_reads_the_intents_float32_reads_and_a_text_embeds_the_same_alone_or_in_a_batch() -> None:
+    """The shipped 8-bit model is portable: no saturating sums (U8U8) and no scale shared across a batch."""
+    from graph.nlu.evaluation import evaluate, load_cases
+    from graph.nlu.local import LocalUnderstanding
+
+    cases = load_cases("test")
+    int8, fp32 = MiniLMEmbedder("onnx", "int8"), MiniLMEmbedder("onnx", "fp32")
+    intents = {}
+    for embedder in (int8, fp32):
+        report = evaluate(LocalUnderstanding(embedder=embedder), cases)
+        intents[embedder.precision] = [outcome.understanding.intent for outcome in report.outcomes]
+    agreement = sum(a == b for a, b in zip(intents["int8"], intents["fp32"], strict=True)) / len(cases)
+    assert agreement >= 0.99, agreement
+
+    messages = [case.turns[-1].strip() for case in cases[:120]] + [text for text in ODD_TEXTS if text.strip()]
+    int8.clear_cache()
+    together = int8.embed(messages)
+    int8.clear_cache()
+    alone = np.stack([int8.embed([text])[0] for text in messages])
+    assert np.array_equal(alone, together)
 
 
 def test_quantisation_happens_once_and_a_bad_one_is_never_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -91,10 +91,12 @@ async def test_a_rejected_approval_writes_nothing_and_says_so(app: Settings) -> 
         chat = Conversations(graph)
         await chat.send("return-2", f"I want to return my order {order.id}", context)
         await chat.send("return-2", "yes", context)
-        rejected = await chat.resume(
-            "return-2", {"decision": "reject", "by": "supervisor-ann", "note": "Please send photos first."}, context
-        )
-    assert "couldn't approve" in rejected.text and "photos" in rejected.text
+        decision = {"decision": "reject", "by": "supervisor-ann", "note": "Please send photos first."}
+        decision["customer_message"] = "Could you send us a photo of the items?"
+        rejected = await chat.resume("return-2", decision, context)
+    # The reviewer's words for the customer reach them; the audit note stays internal.
+    assert "couldn't approve" in rejected.text and "send us a photo" in rejected.text
+    assert "Please send photos first" not in rejected.text
     assert count(app.shop_database_url, Return, order_id=order.id) == 0
     with session_factory(app.shop_database_url)() as session:
         entry = session.scalars(select(AuditEntry)).one()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -28,10 +31,37 @@ def _write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_tiktoken_counts_exactly_when_available(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(PROJECT_ROOT.parent / "shared" / "tiktoken"))
+def test_the_shipped_encoding_counts_exactly_without_any_network_attempt(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("TIKTOKEN_CACHE_DIR", raising=False)
+    monkeypatch.delenv("DATA_GYM_CACHE_DIR", raising=False)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # tiktoken's own default cache would be there: it must stay unused
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("token counting tried to reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
     assert tokens.count_tokens("hello world") == 2
     assert tokens.is_exact()
+    assert not any(tmp_path.iterdir())
+
+
+def test_the_shipped_encoding_is_tiktokens_cl100k_base(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """tiktoken's own loader, given the same file as its download cache, encodes every text the same way."""
+    import tiktoken
+    import tiktoken.registry
+
+    url = "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken"
+    shutil.copy(tokens.ENCODING_FILE, tmp_path / hashlib.sha1(url.encode()).hexdigest())
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(tiktoken.registry, "ENCODINGS", {})  # its process-wide cache of loaded encodings
+    reference = tiktoken.get_encoding("cl100k_base")
+    texts = [path.read_text(encoding="utf-8") for path in sorted(DEMO_DOCS.glob("*.md"))]
+    texts += ["Können Sie mir sagen, wann mein Paket ankommt?\n\n  x", "<|endoftext|> 12345 ümlaut 😀"]
+    for text in texts:
+        assert tokens.count_tokens(text) == len(reference.encode(text, disallowed_special=()))
 
 
 def test_fallback_counts_approximately_and_warns_once(
@@ -39,10 +69,10 @@ def test_fallback_counts_approximately_and_warns_once(
 ) -> None:
     import tiktoken
 
-    def unavailable(name: str) -> None:
-        raise ConnectionError(f"cannot download {name}")
+    def unavailable(*args: object, **kwargs: object) -> None:
+        raise ValueError("damaged encoding file")
 
-    monkeypatch.setattr(tiktoken, "get_encoding", unavailable)
+    monkeypatch.setattr(tiktoken, "Encoding", unavailable)
     text = "You have 30 days from delivery to return unused items, with their tags attached."
     with caplog.at_level(logging.WARNING, logger="knowledge.tokens"):
         first = tokens.count_tokens(text)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from server.balance import MIN_BUSY, ShedWhenBusier, WorkerLoads, publish_busyness
+from server.balance import ShedWhenBusier, WorkerLoads, publish_busyness
 
 
 @pytest.mark.parametrize(
@@ -67,11 +67,14 @@ async def test_busyness_is_the_processs_cpu_per_second(monkeypatch: pytest.Monke
     loads = WorkerLoads(shared, 1)
     publishing = asyncio.create_task(publish_busyness(loads, interval_s=0.05))
     try:
-        busy_until = time.monotonic() + 0.5
-        while time.monotonic() < busy_until:  # one core's worth of work, on the event loop itself
+        cpu, wall = time.process_time(), time.monotonic()
+        while time.monotonic() < wall + 0.5:  # one core's worth of work, on the event loop itself
             sum(range(20_000))
             await asyncio.sleep(0)
-        assert shared[1] > MIN_BUSY and shared[0] == 0.0
+        # What the process really got: a full core on a quiet machine, less when other processes share the cores.
+        got = (time.process_time() - cpu) / (time.monotonic() - wall)
+        assert got > 0.1, f"the machine gave this test only {got:.2f} of a core"
+        assert shared[1] > 0.6 * got and shared[0] == 0.0
         await asyncio.sleep(0.6)  # idle: the smoothed figure falls back
         assert shared[1] < 0.2
     finally:

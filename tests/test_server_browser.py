@@ -107,6 +107,7 @@ def test_widget_and_console_end_to_end(base_url: str, browser: WebDriver) -> Non
     wait(browser).until(lambda d: d.find_element(By.ID, "case").is_displayed())
     assert "talk to a human" in browser.find_element(By.ID, "transcript").text
     assert browser.find_element(By.ID, "case-summary").text
+    assert browser.find_element(By.ID, "suggested").is_displayed()  # a first line to send, while nobody answered
     browser.find_element(By.ID, "claim").click()
     wait(browser).until(lambda d: "Claimed" in d.find_element(By.ID, "flash").text)
     browser.find_element(By.ID, "reply-text").send_keys("Hi, this is Alex. Let me check your parcel.")
@@ -116,6 +117,7 @@ def test_widget_and_console_end_to_end(base_url: str, browser: WebDriver) -> Non
     # Answered, it leaves the queue but stays among the agent's open cases.
     wait(browser).until(lambda d: d.find_element(By.ID, "mine-count").text == "1")
     assert browser.find_element(By.ID, "count").text == "0"
+    assert not browser.find_element(By.ID, "suggested").is_displayed()  # nothing to suggest: it was answered
 
     # Back on the shop: the agent's message arrives by polling, under the agent's name.
     browser.switch_to.window(shop_tab)

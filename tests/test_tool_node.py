@@ -85,7 +85,7 @@ def test_a_verification_counts_for_the_calls_after_it(make_ctx: Make) -> None:  
     calls = [call("get_order_details", order_id="#P1"), call("find_customer_by_email", email="ALICE@example.com")]
     calls.append(call("get_order_details", order_id="#P1"))
     messages, verified = run_reads(calls, make_ctx(None))
-    assert verified == {"id": "alice", "name": "Alice Smith", "email": "alice@example.com"}
+    assert verified == {"id": "alice", "name": "Alice Smith", "email": "alice@example.com", "verified_via": "email"}
     before, found, after = (json.loads(str(m.content)) for m in messages)
     assert before["error_type"] == "NotVerified"
     assert found["customer_id"] == "alice"

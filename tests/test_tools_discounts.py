@@ -26,14 +26,19 @@ def test_check_voucher(make_ctx: Make) -> None:  # noqa: F811
         check_voucher(make_ctx(None), "BOB5")
 
 
+# #DL arrived three days after its estimate; #D1 arrived on time (a missing item there is for a person to judge).
 @pytest.mark.parametrize(
     ("args", "reasons"),
     [
-        ({"kind": "percent", "value": 10, "reason": "late delivery"}, []),
-        ({"kind": "percent", "value": 15, "reason": "late delivery"}, ["voucher_over_limit"]),
-        ({"kind": "amount", "value": 20, "reason": "missing item"}, []),
-        ({"kind": "amount", "value": 30, "reason": "missing item"}, ["voucher_over_limit"]),
-        ({"kind": "amount", "value": 5, "reason": "just because"}, ["policy_exception"]),
+        ({"order_id": "#DL", "kind": "percent", "value": 10, "reason": "late delivery"}, []),
+        ({"order_id": "#DL", "kind": "percent", "value": 15, "reason": "late delivery"}, ["voucher_over_limit"]),
+        ({"order_id": "#DL", "kind": "amount", "value": 20, "reason": "late delivery"}, []),
+        ({"order_id": "#DL", "kind": "amount", "value": 30, "reason": "late delivery"}, ["voucher_over_limit"]),
+        ({"order_id": "#D1", "kind": "amount", "value": 20, "reason": "missing item"}, ["claim_needs_person"]),
+        (
+            {"order_id": "#DL", "kind": "amount", "value": 5, "reason": "just because"},
+            ["policy_exception", "claim_needs_person"],
+        ),
     ],
 )
 def test_voucher_limits_from_the_profile(make_ctx: Make, args: dict[str, object], reasons: list[str]) -> None:  # noqa: F811
@@ -43,25 +48,29 @@ def test_voucher_limits_from_the_profile(make_ctx: Make, args: dict[str, object]
 
 
 def test_goodwill_limit(make_ctx: Make) -> None:  # noqa: F811
-    assert not ISSUE_GOODWILL_CREDIT.preview(make_ctx(), {"amount": 25, "reason": "service issue"}).needs_approval
-    over = ISSUE_GOODWILL_CREDIT.preview(make_ctx(), {"amount": 25.01, "reason": "service issue"})
+    late = {"order_id": "#DL", "reason": "late delivery"}
+    assert not ISSUE_GOODWILL_CREDIT.preview(make_ctx(), {"amount": 25, **late}).needs_approval
+    over = ISSUE_GOODWILL_CREDIT.preview(make_ctx(), {"amount": 25.01, **late})
     assert over.needs_approval and "above 25.00" in over.approval_reasons[0]
 
 
 def test_bad_voucher_requests(make_ctx: Make) -> None:  # noqa: F811
+    late = {"order_id": "#DL", "reason": "late delivery"}
     with pytest.raises(ToolError):
-        ISSUE_VOUCHER.preview(make_ctx(), {"kind": "percent", "value": 150, "reason": "late delivery"})
+        ISSUE_VOUCHER.preview(make_ctx(), {"kind": "percent", "value": 150, **late})
     with pytest.raises(ToolError):
-        ISSUE_VOUCHER.preview(make_ctx(), {"kind": "free", "value": 5, "reason": "late delivery"})
+        ISSUE_VOUCHER.preview(make_ctx(), {"kind": "free", "value": 5, **late})
     with pytest.raises(ToolError):
-        ISSUE_GOODWILL_CREDIT.preview(make_ctx(), {"amount": "-3", "reason": "late delivery"})
+        ISSUE_GOODWILL_CREDIT.preview(make_ctx(), {"order_id": "#DL", "amount": "-3", "reason": "late delivery"})
+    with pytest.raises(ToolError, match="order_id"):
+        ISSUE_GOODWILL_CREDIT.preview(make_ctx(), {"amount": 5, "reason": "late delivery"})
     with pytest.raises(NotVerified):
-        ISSUE_GOODWILL_CREDIT.preview(make_ctx(None), {"amount": 5, "reason": "late delivery"})
+        ISSUE_GOODWILL_CREDIT.preview(make_ctx(None), {"order_id": "#DL", "amount": 5, "reason": "late delivery"})
 
 
 def test_issue_is_idempotent_and_audited(make_ctx: Make) -> None:  # noqa: F811
     ctx = make_ctx()
-    args = {"kind": "percent", "value": 15, "reason": "damaged packaging"}
+    args = {"order_id": "#DL", "kind": "percent", "value": 15, "reason": "damaged packaging"}
     first = run_write(ISSUE_VOUCHER, ctx, args, "conv-1:call-2", approved_by="maria")
     again = run_write(ISSUE_VOUCHER, ctx, args, "conv-1:call-2", approved_by="maria")
     assert again["code"] == first["code"] and again["replayed"]

@@ -12,10 +12,13 @@ from sqlalchemy import select
 
 from shop.db import session_scope
 from shop.models import Address, Customer
+from shopdesk.profile import Verification
 from shopdesk.settings import get_settings
 from tests.test_tools_small_shop import Make, demo_profile, make_ctx, small_shop  # noqa: F401
-from tools.base import NotFound, PolicyViolation, ToolContext, ToolError
+from tools.base import NotFound, NotVerified, PolicyViolation, ToolContext, ToolError
 from tools.identity import (
+    TooManyAttempts,
+    check_write_identity,
     find_customer_by_email,
     find_customer_by_email_tool,
     find_customer_by_name_zip,
@@ -47,7 +50,12 @@ def settings_on(small_shop: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[st
 
 def test_email_lookup_is_case_insensitive_and_returns_the_id(make_ctx: Make) -> None:  # noqa: F811
     found = find_customer_by_email(make_ctx(None), "  Alice@Example.COM ")
-    assert found == {"customer_id": "alice", "name": "Alice Smith", "email": "alice@example.com"}
+    assert found == {
+        "customer_id": "alice",
+        "name": "Alice Smith",
+        "email": "alice@example.com",
+        "verified_via": "email",
+    }
 
 
 def test_unknown_email_and_wrong_zip_are_not_found(make_ctx: Make) -> None:  # noqa: F811
@@ -76,7 +84,8 @@ def test_one_customer_per_conversation(make_ctx: Make) -> None:  # noqa: F811
 def test_wrapper_sets_the_conversation_customer(settings_on: str) -> None:
     result = find_customer_by_email_tool.func(email="bob@example.com", runtime=runtime())  # type: ignore[attr-defined]
     assert isinstance(result, Command)
-    assert result.update["customer"] == {"id": "bob", "name": "Bob Smith", "email": "bob@example.com"}  # type: ignore[index]
+    customer = result.update["customer"]  # type: ignore[index]
+    assert customer == {"id": "bob", "name": "Bob Smith", "email": "bob@example.com", "verified_via": "email"}
     assert result.update["messages"][0].tool_call_id == "call-1"  # type: ignore[index]
 
 
@@ -102,3 +111,39 @@ def test_identity_on_the_seeded_demo_shop(demo_db_url: str) -> None:
     assert find_customer_by_email(ctx, email.upper())["customer_id"] == expected
     assert zip_code is not None
     assert find_customer_by_name_zip(ctx, first, last, zip_code)["customer_id"] == expected
+
+
+def test_email_and_zip_is_a_stronger_verification(make_ctx: Make) -> None:  # noqa: F811
+    alice = make_ctx(None)
+    with session_scope(alice.db_url) as session:
+        zip_code = session.scalars(select(Address.zip).where(Address.customer_id == "alice")).first()
+    assert zip_code
+    assert find_customer_by_email(alice, "alice@example.com", zip_code)["verified_via"] == "email_zip"
+    # A zip that is not theirs does not fail a good email; it just verifies no more than the email does.
+    assert find_customer_by_email(alice, "alice@example.com", "00000")["verified_via"] == "email"
+    assert find_customer_by_name_zip(alice, "Alice", "Smith", zip_code)["verified_via"] == "name_zip"
+
+
+def test_the_profile_says_which_verification_allows_writes() -> None:
+    profile = demo_profile()
+    for method in ("email", "email_zip", "name_zip", "storefront", "find_customer_by_email", "identity_tool"):
+        check_write_identity(profile, method)  # the default: every way of verifying, as before the setting
+    strict = profile.model_copy(update={"verification": Verification(for_writes=["email_zip", "storefront"])})
+    check_write_identity(strict, "email_zip")
+    check_write_identity(strict, "storefront")
+    for weak in ("email", "find_customer_by_email", "identity_tool", "name_zip", None):
+        with pytest.raises(NotVerified, match="email address of your account and the zip code"):
+            check_write_identity(strict, weak)
+
+
+def test_identity_lookups_are_rate_limited_per_conversation(make_ctx: Make) -> None:  # noqa: F811
+    attempts = make_ctx(None, conversation="guessing")
+    for _ in range(get_settings().identity_lookups_burst):
+        with pytest.raises(NotFound):
+            find_customer_by_email(attempts, "guess@example.com")
+    with pytest.raises(TooManyAttempts, match="wait a minute"):
+        find_customer_by_email(attempts, "alice@example.com")
+    with pytest.raises(TooManyAttempts):
+        find_customer_by_name_zip(attempts, "Alice", "Smith", "10001")
+    # Another conversation is not slowed down by this one.
+    assert find_customer_by_email(make_ctx(None, conversation="honest"), "alice@example.com")["customer_id"] == "alice"

@@ -89,7 +89,7 @@ def test_customer_details_and_recent_orders(make_ctx: Make) -> None:  # noqa: F8
     assert details["customer_id"] == "alice"
     methods = {m["id"]: m for m in details["payment_methods"]}
     assert methods["gc_alice"]["balance"] == 50.0
-    assert set(details["orders"]) == {"#P1", "#P2", "#BIG", "#S1", "#D1", "#D2", "#DU", "#DT"}
+    assert set(details["orders"]) == {"#P1", "#P2", "#BIG", "#S1", "#D1", "#D2", "#DU", "#DT", "#DL"}
     recent = list_recent_orders(make_ctx(), limit=3)["orders"]
     assert len(recent) == 3
     assert [o["created_at"] for o in recent] == sorted((o["created_at"] for o in recent), reverse=True)
@@ -301,5 +301,9 @@ def test_writes_on_postgresql(pg_url: str) -> None:
     assert run_write(CANCEL_ORDER, ctx, args, "pg:1")["replayed"]
     assert balance(ctx, "gc_alice") == Decimal("150.00")
     assert count(pg_url, AuditEntry) == 1
+    # The same cancel confirmed again under another key (another conversation): told it is done, nothing changes.
+    again = run_write(CANCEL_ORDER, ctx, args, "pg:2")
+    assert again["already_done"] and "already done" in again["message"]
+    assert balance(ctx, "gc_alice") == Decimal("150.00") and count(pg_url, AuditEntry) == 1
     with pytest.raises(PolicyViolation):
-        run_write(CANCEL_ORDER, ctx, args, "pg:2")
+        run_write(CANCEL_ORDER, ctx, {"order_id": "#S1", "reason": "no longer needed"}, "pg:3")

@@ -65,6 +65,7 @@ def _order(
     variant_ids: list[str],
     paid_with: str,
     delivered_days_ago: int | None = None,
+    late_days: int = 0,
 ) -> Order:
     items = [
         OrderItem(
@@ -92,13 +93,14 @@ def _order(
     )
     if status in (OrderStatus.shipped, OrderStatus.delivered):
         delivered = NOW - timedelta(days=delivered_days_ago) if delivered_days_ago is not None else None
+        estimate = NOW + timedelta(days=2) if delivered is None else delivered - timedelta(days=late_days)
         order.fulfillments = [
             Fulfillment(
                 carrier="UPS",
                 tracking_number=f"1Z{order_id.strip('#')}",
                 variant_ids=variant_ids,
                 shipped_at=NOW - timedelta(days=(delivered_days_ago or 0) + 2),
-                estimated_delivery=NOW + timedelta(days=2) if delivered is None else delivered,
+                estimated_delivery=estimate,
                 delivered_at=delivered,
             )
         ]
@@ -156,6 +158,8 @@ def build_small_shop(db_url: str) -> None:
                 _order("#D2", "alice", OrderStatus.delivered, ["shoe-42"], "cc_alice", 60),
                 _order("#DU", "alice", OrderStatus.delivered, ["boxer-m"], "cc_alice", 3),
                 _order("#DT", "alice", OrderStatus.delivered, ["tent-2p"], "cc_alice", 2),
+                # Delivered three days after its estimate: the one order a "late delivery" claim holds for.
+                _order("#DL", "alice", OrderStatus.delivered, ["socks-m"], "cc_alice", 4, late_days=3),
                 _order("#B1", "bob", OrderStatus.pending, ["shoe-42"], "cc_bob"),
                 Voucher(code="WELCOME10", kind=VoucherKind.percent, value=Decimal(10)),
                 Voucher(code="ALICE5", customer_id="alice", kind=VoucherKind.amount, value=Decimal(5)),
@@ -199,7 +203,7 @@ def count(db_url: str, model: type, *where: object) -> int:
 def test_small_shop_is_consistent(small_shop: str) -> None:
     with session_scope(small_shop) as session:
         orders = session.scalars(select(Order)).all()
-        assert len(orders) == 9
+        assert len(orders) == 10
         for order in orders:
             assert order.transactions[0].amount == order.total
     assert count(small_shop, AuditEntry) == 0

@@ -6,13 +6,14 @@ after verification" is enforced in one place rather than remembered in each tool
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shop.models import Customer, Order, OrderStatus, PaymentMethod, PaymentMethodKind, Product, Variant
+from shop.models import Customer, Order, OrderItem, OrderStatus, PaymentMethod, PaymentMethodKind, Product, Variant
 from tools.base import NotFound, PolicyViolation, ToolContext, ToolError, shop_now
 
 CENT = Decimal("0.01")
@@ -114,6 +115,40 @@ def pick_units(order: Order, variant_ids: Sequence[str]) -> list[int]:
         taken.add(index)
         picked.append(index)
     return picked
+
+
+def _stems(text: str) -> set[str]:
+    words = (w.strip(".,!?()'\"").lower() for w in re.split(r"[\s/()-]+", text))
+    return {w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words if len(w) > 1}
+
+
+def named_items(args: dict[str, Any]) -> list[str]:
+    """The items as the customer named them ("socks", "the earrings"), when the caller passed them."""
+    value = args.get("named_items") or []
+    return [str(v).strip() for v in value if str(v).strip()] if isinstance(value, list | tuple) else []
+
+
+def check_named_on_order(order: Order, named: Sequence[str]) -> None:
+    """Every item the customer named is on the order: "return the earrings" on an order without any is refused, never
+    read as some other item of the order."""
+    for word in named:
+        if not any(_stems(word) & _stems(item.name) for item in order.items):
+            raise PolicyViolation(f"Order {order.id} has no {word}; nothing has been changed.")
+
+
+def check_named_items(order: Order, items: Sequence[OrderItem], named: Sequence[str]) -> None:
+    """The write touches exactly the items the customer named: each named item is among them and each of them was
+    named. The dialogue (or a model) picks the ids; the tool checks them against the customer's own words."""
+    if not named:
+        return
+    check_named_on_order(order, named)
+    for word in named:
+        if not any(_stems(word) & _stems(item.name) for item in items):
+            raise PolicyViolation(f"You asked about the {word}, but it is not part of this request; nothing changed.")
+    for item in items:
+        if not any(_stems(word) & _stems(item.name) for word in named):
+            asked = ", ".join(named)
+            raise PolicyViolation(f"{item.name} is not what you asked for ({asked}); nothing has been changed.")
 
 
 def check_gift_card_covers(method: PaymentMethod, amount: Decimal) -> None:

@@ -9,10 +9,11 @@ customer to confirm, routes through the approval interrupt when needed, and only
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -90,49 +91,142 @@ class ActionPreview:
         }
 
 
-@dataclass(frozen=True)
-class WriteAction:
-    """A write tool's two halves; ``apply`` must be safe to call again with the same idempotency key."""
-
-    name: str
-    preview: Callable[[ToolContext, dict[str, Any]], ActionPreview]
-    apply: Callable[[ToolContext, dict[str, Any], Session], dict[str, Any]]
-
-
 PlanT = TypeVar("PlanT")
 
 
-def plan_preview(
-    plan: Callable[[ToolContext, dict[str, Any], Session], PlanT],
-    render: Callable[[ToolContext, dict[str, Any], PlanT], ActionPreview],
-) -> Callable[[ToolContext, dict[str, Any]], ActionPreview]:
-    """A ``preview`` from a write's two pure halves: ``plan`` checks the policy and gathers what the write needs (the
-    same function ``apply`` calls inside its transaction), ``render`` words it for the customer and the approver."""
+class AlreadyDone(PolicyViolation):
+    """The change asked for is already the shop's state: another conversation, worker or machine made it.
 
-    def preview(ctx: ToolContext, args: dict[str, Any]) -> ActionPreview:
+    Outside ``run_write`` (a preview) it reads as any refusal; inside, ``run_write`` looks for the audited write
+    that made it and answers with that write's result instead of changing anything again.
+    """
+
+    def __init__(self, message: str, *, action: str, entity_id: str, done: str) -> None:
+        super().__init__(message)
+        self.action, self.entity_id, self.done = action, entity_id, done
+
+
+class NeedsApproval(PolicyViolation):
+    """Above a limit of the shop's profile: a person other than the requester has to approve the write."""
+
+
+@dataclass(frozen=True)
+class WriteAction(Generic[PlanT]):
+    """A write tool's three halves.
+
+    ``plan`` checks the policy and gathers what the write needs; ``render`` words it for the customer and the
+    approver (and says whether a person must approve); ``write`` changes the shop. ``run_write`` calls all three in
+    one locked transaction, so the checks hold when the write lands.
+    """
+
+    name: str
+    plan: Callable[[ToolContext, dict[str, Any], Session], PlanT]
+    render: Callable[[ToolContext, dict[str, Any], PlanT], ActionPreview]
+    write: Callable[[ToolContext, dict[str, Any], Session, PlanT], dict[str, Any]]
+
+    def preview(self, ctx: ToolContext, args: dict[str, Any]) -> ActionPreview:
         with ctx.session() as session:
-            return render(ctx, args, plan(ctx, args, session))
+            return self.render(ctx, args, self.plan(ctx, args, session))
 
-    return preview
+    def apply(self, ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, Any]:
+        """Plan and write in the caller's transaction (``run_write`` is the way to call this with its checks)."""
+        return self.write(ctx, args, session, self.plan(ctx, args, session))
+
+
+@contextmanager
+def write_transaction(ctx: ToolContext) -> Iterator[Session]:
+    """A session whose transaction holds the write lock from its first statement.
+
+    SQLite's Python driver starts a transaction only at the first INSERT/UPDATE, so a status read before it is not
+    part of the write: two workers could both read "pending" and both cancel. BEGIN IMMEDIATE takes the database's
+    write lock first (others wait, up to the busy timeout), so check and write are one step. PostgreSQL locks the rows
+    a write depends on instead (``SELECT ... FOR UPDATE`` in the plans), which lets unrelated writes run in parallel.
+    """
+    session = ctx.session()
+    try:
+        if session.get_bind().dialect.name == "sqlite":
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        yield session
+    finally:
+        session.close()
+
+
+def check_approval(ctx: ToolContext, preview: ActionPreview, approved_by: str | None, self_approval: bool) -> None:
+    """One approval matrix for the bot and for people: above a limit, a person other than the requester approves.
+
+    ``self_approval`` is the caller's word that the requester may approve their own write (a supervisor, where the
+    profile allows it); the audit log then shows the same name as requester and approver.
+    """
+    if not preview.needs_approval:
+        return
+    reasons = "; ".join(preview.approval_reasons)
+    if not approved_by:
+        raise NeedsApproval(f"This needs a supervisor's approval ({reasons}); nothing has been changed.")
+    if approved_by in (ctx.actor, ctx.actor.removeprefix("agent:")) and not self_approval:
+        raise NeedsApproval(
+            f"This needs the approval of a supervisor other than the requester ({reasons}); nothing has been changed."
+        )
+
+
+def _audited(session: Session, key: str) -> AuditEntry | None:
+    return session.scalar(select(AuditEntry).where(AuditEntry.idempotency_key == key))
+
+
+def _replay(entry: AuditEntry) -> dict[str, Any]:
+    if entry.action.endswith(":rejected"):
+        # The same key carries a person's rejection: the write must never run after it.
+        raise PolicyViolation("A colleague rejected this request, so nothing has been changed.")
+    return {**entry.result, "replayed": True}
+
+
+def _earlier_write(session: Session, already: AlreadyDone) -> AuditEntry | None:
+    """The audited write that left the shop in the state asked for, newest first."""
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.action == already.action, AuditEntry.entity_id == already.entity_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    return session.scalar(query)
 
 
 def run_write(
-    action: WriteAction,
+    action: WriteAction[Any],
     ctx: ToolContext,
     args: dict[str, Any],
     idempotency_key: str,
     approved_by: str | None = None,
+    *,
+    self_approval: bool = False,
 ) -> dict[str, Any]:
-    """Apply a write exactly once: a replay with the same key returns the recorded result and changes nothing.
+    """Apply a write exactly once, as one checked state transition.
 
-    The policy is checked again inside the transaction: the order may have changed since the preview.
+    In one transaction that holds the locks the write depends on: a replay with the same key returns the recorded
+    result; the policy is checked on the rows as they are now (the order may have changed since the preview); a
+    change another conversation already made is answered with that write's result (``already_done``) and changes
+    nothing; a write above a limit needs an approver other than the requester; then the write and its audit entry
+    (who asked, who approved) commit together.
     """
-    with ctx.session() as session:
-        done = session.scalar(select(AuditEntry).where(AuditEntry.idempotency_key == idempotency_key))
+    with write_transaction(ctx) as session:
+        done = _audited(session, idempotency_key)
         if done is not None:
-            return {**done.result, "replayed": True}
-        action.preview(ctx, args)
-        result = action.apply(ctx, args, session)
+            return _replay(done)
+        try:
+            plan = action.plan(ctx, args, session)
+        except AlreadyDone as already:
+            earlier = _earlier_write(session, already)
+            if earlier is None:
+                raise  # the shop's own state, not a write of ours: a plain refusal
+            elsewhere = "" if earlier.conversation_id == ctx.conversation_id else " (in another conversation)"
+            return {
+                **earlier.result,
+                "replayed": True,
+                "already_done": True,
+                "message": f"That was already done{elsewhere}: {already.done}. Nothing was changed a second time.",
+            }
+        preview = action.render(ctx, args, plan)
+        check_approval(ctx, preview, approved_by, self_approval)
+        result = action.write(ctx, args, session, plan)
         session.add(
             AuditEntry(
                 actor=ctx.actor,
@@ -149,22 +243,28 @@ def run_write(
         try:
             session.commit()
         except IntegrityError:
-            # Another worker applied the same key first; its write stands and ours is rolled back whole.
+            # Another worker used the same key first; its write stands and ours is rolled back whole.
             session.rollback()
-            done = session.scalar(select(AuditEntry).where(AuditEntry.idempotency_key == idempotency_key))
+            done = _audited(session, idempotency_key)
             if done is None:
                 raise
-            return {**done.result, "replayed": True}
+            return _replay(done)
         return result
 
 
 def record_decision(
     ctx: ToolContext, action: str, args: dict[str, Any], decision: str, approver: str, note: str, key: str
-) -> None:
-    """Audit a person's decision that changes nothing in the shop (a rejection), once per key."""
-    with ctx.session() as session:
-        if session.scalar(select(AuditEntry).where(AuditEntry.idempotency_key == key)) is not None:
-            return
+) -> dict[str, Any] | None:
+    """Audit a person's decision that changes nothing in the shop (a rejection) under the write's own key.
+
+    One key for the write and its rejection: whichever commits first stands, so a write can never follow its
+    rejection, and a rejection that comes after the write (a retry after a crash) is told the truth. Returns the
+    applied write's result in that case, else None.
+    """
+    with write_transaction(ctx) as session:
+        done = _audited(session, key)
+        if done is not None:
+            return None if done.action.endswith(":rejected") else {**done.result, "replayed": True}
         session.add(
             AuditEntry(
                 actor=ctx.actor,
@@ -173,6 +273,7 @@ def record_decision(
                 entity_id=str(args.get("order_id", "")),
                 conversation_id=ctx.conversation_id,
                 idempotency_key=key,
+                # The person who decided, as for an approval; the action's ":reject" says which way.
                 approved_by=approver,
                 details=json.loads(json.dumps(args, default=str)),
                 result={"decision": decision, "note": note},
@@ -182,3 +283,7 @@ def record_decision(
             session.commit()
         except IntegrityError:
             session.rollback()
+            done = _audited(session, key)
+            if done is not None and not done.action.endswith(":rejected"):
+                return {**done.result, "replayed": True}
+        return None

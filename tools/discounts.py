@@ -1,26 +1,41 @@
 """Vouchers: checking a code, and issuing a discount voucher or a goodwill credit within the shop's limits.
 
 The profile sets the limits (``discounts.max_voucher_percent`` / ``max_voucher_amount`` for vouchers,
-``refunds.goodwill_max_amount`` for goodwill credit) and the reasons that justify goodwill; anything beyond them is
-still possible, but only with a person's approval.
+``refunds.goodwill_max_amount`` for goodwill credit, ``discounts.goodwill_budget_per_customer`` over
+``goodwill_budget_days``) and the reasons that justify goodwill; beyond them only a person's approval lets it through.
+
+Every voucher is for one of the customer's orders and its reason is checked against that order's data: "late" must
+be a delivery after its estimate (or none yet, past it); damage, a missing item or anything the data cannot show is
+for a person to judge; a cancelled, unshipped or on-time order gets nothing. One voucher per order, ever.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
 from langchain.tools import ToolRuntime, tool
 from pydantic import Field
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shop.models import Voucher, VoucherKind
-from tools.access import arg_str, load_customer, money
-from tools.approvals import POLICY_EXCEPTION, VOUCHER_OVER_LIMIT, approval_reasons
-from tools.base import ActionPreview, NotFound, ToolContext, ToolError, WriteAction, plan_preview, shop_now
+from shop.models import AuditEntry, Customer, Fulfillment, Order, OrderStatus, Voucher, VoucherKind
+from tools.access import arg_str, load_own_order, money
+from tools.approvals import CLAIM_NEEDS_PERSON, POLICY_EXCEPTION, VOUCHER_OVER_LIMIT, approval_reasons
+from tools.base import (
+    ActionPreview,
+    AlreadyDone,
+    NotFound,
+    PolicyViolation,
+    ToolContext,
+    ToolError,
+    WriteAction,
+    shop_now,
+)
 from tools.context import propose, safe_read
 
 
@@ -55,6 +70,7 @@ def check_voucher(ctx: ToolContext, code: str) -> dict[str, Any]:
 @dataclass
 class _VoucherPlan:
     customer_id: str
+    order_id: str
     kind: VoucherKind
     value: Decimal
     reason: str
@@ -78,34 +94,139 @@ def _reason_findings(ctx: ToolContext, reason: str) -> list[tuple[str, str]]:
     return []
 
 
+# ---------------------------------------------------------------------------------------- what the data supports
+
+_LATE = re.compile(r"\b(late|delay\w*|slow|took\s+(?:so|too)\s+long|overdue)\b", re.IGNORECASE)
+_DAMAGED_OR_MISSING = re.compile(r"\b(damag\w*|broken|missing|crushed|torn|defective|not\s+received)\b", re.IGNORECASE)
+_ARRIVED = (OrderStatus.delivered, OrderStatus.return_requested, OrderStatus.exchange_requested)
+
+
+def _late_parcels(order: Order, now: datetime) -> list[Fulfillment]:
+    """Parcels delivered after their estimate, or not delivered and past it."""
+    return [
+        f
+        for f in order.fulfillments
+        if f.estimated_delivery is not None and (f.delivered_at or now) > f.estimated_delivery
+    ]
+
+
+def _claim_findings(order: Order, reason: str, now: datetime) -> list[tuple[str, str]]:
+    """Check the reason against the shop's own data: refuse what the data contradicts, let a person judge what it
+    cannot show (damage, a missing item, anything else), and pass a late delivery the dates prove."""
+    if order.status is OrderStatus.cancelled:
+        raise PolicyViolation(f"Order {order.id} was cancelled, so there is no delivery to compensate for.")
+    delivered = order.status in _ARRIVED or any(f.delivered_at for f in order.fulfillments)
+    if _LATE.search(reason):
+        if _late_parcels(order, now):
+            return []
+        estimates = [f.estimated_delivery for f in order.fulfillments if f.estimated_delivery is not None]
+        if not estimates and not delivered and order.status is not OrderStatus.shipped:
+            raise PolicyViolation(f"Order {order.id} has not shipped yet and no delivery date has passed: not late.")
+        if not estimates:
+            return [(CLAIM_NEEDS_PERSON, f"order {order.id} has no delivery estimate to check '{reason}' against")]
+        due = max(estimates)
+        arrived = [f.delivered_at for f in order.fulfillments if f.delivered_at is not None]
+        if arrived:
+            raise PolicyViolation(
+                f"Order {order.id} arrived on {max(arrived):%B %d}, within its estimate ({due:%B %d}): it was not late."
+            )
+        raise PolicyViolation(f"Order {order.id} is due by {due:%B %d} and is not late yet.")
+    if _DAMAGED_OR_MISSING.search(reason):
+        if not delivered:
+            raise PolicyViolation(f"Order {order.id} has not been delivered yet, so nothing in it can be {reason} yet.")
+        return [(CLAIM_NEEDS_PERSON, f"'{reason}' on order {order.id} is for a person to check")]
+    return [(CLAIM_NEEDS_PERSON, f"the shop's data cannot confirm '{reason}' on order {order.id}")]
+
+
+def _earlier_compensation(session: Session, order_id: str) -> AuditEntry | None:
+    query = (
+        select(AuditEntry)
+        .where(AuditEntry.action.in_(COMPENSATIONS), AuditEntry.details["order_id"].as_string() == order_id)
+        .order_by(AuditEntry.id)
+        .limit(1)
+    )
+    return session.scalar(query)
+
+
+def _spent(ctx: ToolContext, session: Session, customer_id: str) -> Decimal:
+    """Fixed-amount credits this customer was given by us within the budget period."""
+    since = shop_now() - timedelta(days=ctx.profile.discounts.goodwill_budget_days)
+    query = select(func.coalesce(func.sum(Voucher.value), 0)).where(
+        Voucher.customer_id == customer_id,
+        Voucher.kind == VoucherKind.amount,
+        Voucher.issued_by != "shop",
+        Voucher.created_at >= since,
+    )
+    return money(session.scalar(query) or 0)
+
+
+def _plan_compensation(
+    ctx: ToolContext, action: str, args: dict[str, Any], session: Session, kind: VoucherKind, value: Decimal
+) -> _VoucherPlan:
+    """What every voucher and goodwill credit shares: the customer's own order, a reason its data supports, once per
+    order and within the customer's budget. The customer row, then the order row, is locked (on PostgreSQL) for the
+    rest of the transaction: two conversations of one customer cannot both pass the checks below."""
+    customer_id = ctx.require_customer()
+    customer = session.get(Customer, customer_id, with_for_update=True)
+    if customer is None:
+        raise NotFound("We could not find your customer profile.")
+    order = load_own_order(ctx, session, arg_str(args, "order_id"), for_update=True)
+    reason = arg_str(args, "reason")
+    earlier = _earlier_compensation(session, order.id)
+    if earlier is not None:
+        same = earlier.action == action and Decimal(str(earlier.result.get("value"))) == value
+        if same and earlier.result.get("kind") == kind.value:
+            raise AlreadyDone(
+                f"Order {order.id} already has a voucher; there is one per order.",
+                action=action,
+                entity_id=str(earlier.entity_id),
+                done=f"voucher {earlier.result.get('code')} was issued for order {order.id}",
+            )
+        raise PolicyViolation(
+            f"Order {order.id} already had a voucher ({earlier.result.get('code')}); there is at most one per order."
+        )
+    findings = _reason_findings(ctx, reason) + _claim_findings(order, reason, shop_now())
+    if kind is VoucherKind.amount:
+        budget = money(ctx.profile.discounts.goodwill_budget_per_customer)
+        spent = _spent(ctx, session, customer.id)
+        if spent + value > budget:
+            findings.append(
+                (
+                    VOUCHER_OVER_LIMIT,
+                    f"{value} would bring this customer's credits to {spent + value}, above the budget of {budget}",
+                )
+            )
+    return _VoucherPlan(customer.id, order.id, kind, value, reason, findings)
+
+
 def _plan_voucher(ctx: ToolContext, args: dict[str, Any], session: Session) -> _VoucherPlan:
-    customer = load_customer(ctx, session)
     kind_name = arg_str(args, "kind").lower()
     if kind_name not in {k.value for k in VoucherKind}:
         raise ToolError("A voucher is either 'percent' or 'amount'.")
-    kind, value, reason = VoucherKind(kind_name), _decimal(args, "value"), arg_str(args, "reason")
+    kind, value = VoucherKind(kind_name), _decimal(args, "value")
     limits = ctx.profile.discounts
-    findings = _reason_findings(ctx, reason)
+    over: list[tuple[str, str]] = []
     if kind is VoucherKind.percent:
         if value > 100:
             raise ToolError("A percentage voucher cannot exceed 100%.")
         if value > limits.max_voucher_percent:
-            findings.append((VOUCHER_OVER_LIMIT, f"{value}% is above {limits.max_voucher_percent}%"))
+            over.append((VOUCHER_OVER_LIMIT, f"{value}% is above {limits.max_voucher_percent}%"))
     else:
         value = money(value)
         if value > limits.max_voucher_amount:
-            findings.append((VOUCHER_OVER_LIMIT, f"{value} is above {money(limits.max_voucher_amount)}"))
-    return _VoucherPlan(customer.id, kind, value, reason, findings)
+            over.append((VOUCHER_OVER_LIMIT, f"{value} is above {money(limits.max_voucher_amount)}"))
+    plan = _plan_compensation(ctx, "issue_voucher", args, session, kind, value)
+    plan.findings = over + plan.findings
+    return plan
 
 
 def _plan_goodwill(ctx: ToolContext, args: dict[str, Any], session: Session) -> _VoucherPlan:
-    customer = load_customer(ctx, session)
-    amount, reason = money(_decimal(args, "amount")), arg_str(args, "reason")
-    findings = _reason_findings(ctx, reason)
+    amount = money(_decimal(args, "amount"))
     limit = ctx.profile.refunds.goodwill_max_amount
-    if amount > limit:
-        findings.append((VOUCHER_OVER_LIMIT, f"goodwill credit {amount} is above {money(limit)}"))
-    return _VoucherPlan(customer.id, VoucherKind.amount, amount, reason, findings)
+    over = [(VOUCHER_OVER_LIMIT, f"goodwill credit {amount} is above {money(limit)}")] if amount > limit else []
+    plan = _plan_compensation(ctx, "issue_goodwill_credit", args, session, VoucherKind.amount, amount)
+    plan.findings = over + plan.findings
+    return plan
 
 
 def _label(plan: _VoucherPlan, currency: str) -> str:
@@ -116,11 +237,12 @@ def _render(title: str) -> Any:
     def render(ctx: ToolContext, args: dict[str, Any], plan: _VoucherPlan) -> ActionPreview:
         reasons = approval_reasons(ctx.profile, plan.findings)
         days = ctx.profile.discounts.voucher_validity_days
+        label = _label(plan, ctx.profile.currency)
         return ActionPreview(
             action=title,
             args=args,
-            summary=f"Issue a voucher for {_label(plan, ctx.profile.currency)} your next order ({plan.reason}).",
-            details=[f"Value: {_label(plan, ctx.profile.currency)}", f"Valid for {days} days", "Single use"],
+            summary=f"Issue a voucher for {label} your next order ({plan.reason}, order {plan.order_id}).",
+            details=[f"Order: {plan.order_id}", f"Value: {label}", f"Valid for {days} days", "Single use"],
             needs_approval=bool(reasons),
             approval_reasons=reasons,
         )
@@ -128,16 +250,19 @@ def _render(title: str) -> Any:
     return render
 
 
-def _issue(ctx: ToolContext, plan: _VoucherPlan, session: Session) -> dict[str, Any]:
-    # The code is random, but apply runs once per idempotency key, so a replay hands back the same code.
+def _issue(ctx: ToolContext, args: dict[str, Any], session: Session, plan: _VoucherPlan) -> dict[str, Any]:
+    # The code is random, but the write runs once per idempotency key, so a replay hands back the same code.
+    now = shop_now()
     voucher = Voucher(
         code=f"SD-{secrets.token_hex(4).upper()}",
         customer_id=plan.customer_id,
         kind=plan.kind,
         value=plan.value,
-        expires_at=shop_now() + timedelta(days=ctx.profile.discounts.voucher_validity_days),
+        expires_at=now + timedelta(days=ctx.profile.discounts.voucher_validity_days),
         reason=plan.reason,
         issued_by=ctx.actor,
+        # On the shop's clock, which the per-customer budget counts by.
+        created_at=now,
     )
     session.add(voucher)
     session.flush()
@@ -147,22 +272,16 @@ def _issue(ctx: ToolContext, plan: _VoucherPlan, session: Session) -> dict[str, 
         "code": voucher.code,
         "kind": voucher.kind.value,
         "value": float(voucher.value),
+        "order_id": plan.order_id,
         "expires_at": voucher.expires_at.isoformat() if voucher.expires_at else None,
     }
 
 
-def _apply_voucher(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, Any]:
-    return _issue(ctx, _plan_voucher(ctx, args, session), session)
+ISSUE_VOUCHER = WriteAction("issue_voucher", _plan_voucher, _render("issue_voucher"), _issue)
+ISSUE_GOODWILL_CREDIT = WriteAction("issue_goodwill_credit", _plan_goodwill, _render("issue_goodwill_credit"), _issue)
+COMPENSATIONS = (ISSUE_VOUCHER.name, ISSUE_GOODWILL_CREDIT.name)
 
-
-def _apply_goodwill(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, Any]:
-    return _issue(ctx, _plan_goodwill(ctx, args, session), session)
-
-
-ISSUE_VOUCHER = WriteAction("issue_voucher", plan_preview(_plan_voucher, _render("issue_voucher")), _apply_voucher)
-ISSUE_GOODWILL_CREDIT = WriteAction(
-    "issue_goodwill_credit", plan_preview(_plan_goodwill, _render("issue_goodwill_credit")), _apply_goodwill
-)
+OrderId = Annotated[str, Field(description="The order the voucher is for, such as '#W0000000' (with the '#').")]
 
 
 @tool("check_voucher")
@@ -175,27 +294,32 @@ def check_voucher_tool(
 
 @tool("issue_voucher")
 def issue_voucher_tool(
+    order_id: OrderId,
     kind: Annotated[Literal["percent", "amount"], Field(description="A percentage off, or a fixed amount off.")],
     value: Annotated[float, Field(description="The percentage (e.g. 10) or the amount (e.g. 15.00).", gt=0)],
     reason: Annotated[str, Field(description="Why, e.g. 'late delivery' or 'damaged packaging'.")],
     runtime: ToolRuntime,
 ) -> dict[str, Any]:
-    """Give the verified customer a single-use voucher for a next order. Above the shop's limits a person must
-    approve it; the customer confirms first."""
-    return propose(ISSUE_VOUCHER, runtime, {"kind": kind, "value": value, "reason": reason})
+    """Give the verified customer a single-use voucher for a next order, for a problem with one of their orders (at
+    most one per order; the order's data must support the reason). Above the shop's limits a person must approve
+    it; the customer confirms first."""
+    return propose(ISSUE_VOUCHER, runtime, {"order_id": order_id, "kind": kind, "value": value, "reason": reason})
 
 
 @tool("issue_goodwill_credit")
 def issue_goodwill_credit_tool(
+    order_id: OrderId,
     amount: Annotated[float, Field(description="The credit amount, e.g. 10.00.", gt=0)],
     reason: Annotated[str, Field(description="Why, e.g. 'late delivery' or 'missing item'.")],
     runtime: ToolRuntime,
 ) -> dict[str, Any]:
-    """Offer the verified customer a goodwill credit (a fixed-amount voucher) for a problem with the service. Above
-    the shop's goodwill limit a person must approve it; the customer confirms first."""
-    return propose(ISSUE_GOODWILL_CREDIT, runtime, {"amount": amount, "reason": reason})
+    """Offer the verified customer a goodwill credit (a fixed-amount voucher) for a problem with one of their orders:
+    a late delivery the order's dates show, or (for a person to judge) damage or a missing item. At most one per
+    order, within the customer's budget; above the shop's limits a person must approve it; the customer confirms
+    first."""
+    return propose(ISSUE_GOODWILL_CREDIT, runtime, {"order_id": order_id, "amount": amount, "reason": reason})
 
 
 DISCOUNT_READ_TOOLS = [check_voucher_tool]
 DISCOUNT_WRITE_TOOLS = [issue_voucher_tool, issue_goodwill_credit_tool]
-DISCOUNT_WRITE_ACTIONS = [ISSUE_VOUCHER, ISSUE_GOODWILL_CREDIT]
+DISCOUNT_WRITE_ACTIONS: list[WriteAction[Any]] = [ISSUE_VOUCHER, ISSUE_GOODWILL_CREDIT]

@@ -1,7 +1,11 @@
-"""Verifying who the customer is: by email, or by first name + last name + zip code.
+"""Verifying who the customer is: by email (with the zip code of one of their addresses, if given), or by first
+name + last name + zip code.
 
-A successful look-up is the verification: the graph stores the returned customer id as the conversation's customer.
-One customer per conversation: once someone is verified, a look-up that finds anybody else is refused.
+A successful look-up is the verification: the graph stores the returned customer id as the conversation's customer,
+with how they were verified (`verified_via`), which decides whether the bot may change things for them
+(`check_write_identity`, the shop profile's `verification.for_writes`). One customer per conversation: once someone
+is verified, a look-up that finds anybody else is refused. Look-ups are rate limited per conversation and per shop
+(Settings.identity_lookups_per_minute), so trying addresses or names one after another is slow.
 """
 
 from __future__ import annotations
@@ -17,26 +21,71 @@ from pydantic import Field
 from sqlalchemy import func, select
 
 from shop.models import Address, Customer
-from tools.base import NotFound, PolicyViolation, ToolContext, ToolError, refusal
+from shopdesk.profile import ShopProfile
+from shopdesk.ratelimit import RateLimit
+from tools.base import NotFound, NotVerified, PolicyViolation, ToolContext, ToolError, refusal
 from tools.context import tool_context_from_runtime
 
 
-def _verified(ctx: ToolContext, customer: Customer) -> dict[str, Any]:
+class TooManyAttempts(ToolError):
+    """Too many identity look-ups in a short time: the customer waits a little."""
+
+
+_lookups: dict[str, RateLimit] = {}
+
+
+def reset_rate_limits() -> None:
+    """Forget every bucket (and re-read the settings on the next look-up); for tests."""
+    _lookups.clear()
+
+
+def _check_rate(ctx: ToolContext) -> None:
+    from shopdesk.settings import get_settings
+
+    settings = get_settings()
+    if not _lookups:
+        per_minute = settings.identity_lookups_per_minute
+        _lookups["conversation"] = RateLimit(per_minute, settings.identity_lookups_burst)
+        _lookups["shop"] = RateLimit(per_minute * 100, settings.identity_lookups_burst * 100)
+    if not (
+        _lookups["conversation"].allow(f"{ctx.profile.shop_id}:{ctx.conversation_id}")
+        and _lookups["shop"].allow(ctx.profile.shop_id)
+    ):
+        raise TooManyAttempts("That was a lot of attempts in a short time; please wait a minute and try again.")
+
+
+def check_write_identity(profile: ShopProfile, verified_via: str | None) -> None:
+    """Refuse a change for a customer verified in a way the shop does not accept for writes (NotVerified), with
+    what would do."""
+    if not profile.verification.allows_writes(verified_via):
+        raise NotVerified(stronger_identity_request(profile))
+
+
+def stronger_identity_request(profile: ShopProfile) -> str:
+    return f"Before I can change anything on your account I need to verify you by {profile.verification.ways()}."
+
+
+def _verified(ctx: ToolContext, customer: Customer, method: str) -> dict[str, Any]:
     if ctx.customer_id and ctx.customer_id != customer.id:
         raise PolicyViolation("I can only help one customer per conversation.")
-    return {"customer_id": customer.id, "name": customer.name, "email": customer.email}
+    return {"customer_id": customer.id, "name": customer.name, "email": customer.email, "verified_via": method}
 
 
-def find_customer_by_email(ctx: ToolContext, email: str) -> dict[str, Any]:
-    """The customer with this email (case-insensitive); raises NotFound."""
+def find_customer_by_email(ctx: ToolContext, email: str, zip: str | None = None) -> dict[str, Any]:
+    """The customer with this email (case-insensitive); raises NotFound. With a `zip` that one of their addresses
+    has, the verification is the stronger `email_zip`; a zip that does not match leaves it at `email` (no more than
+    the email alone tells, and a zip remembered from another context does not fail a good email)."""
     email = email.strip().lower()
     if not email:
         raise ToolError("Please tell me the email address of your account.")
+    _check_rate(ctx)
     with ctx.session() as session:
         customer = session.scalar(select(Customer).where(func.lower(Customer.email) == email))
         if customer is None:
             raise NotFound("I could not find an account with that email address.")
-        return _verified(ctx, customer)
+        if zip and zip.strip() in {address.zip for address in customer.addresses}:
+            return _verified(ctx, customer, "email_zip")
+        return _verified(ctx, customer, "email")
 
 
 def find_customer_by_name_zip(ctx: ToolContext, first: str, last: str, zip: str) -> dict[str, Any]:
@@ -44,6 +93,7 @@ def find_customer_by_name_zip(ctx: ToolContext, first: str, last: str, zip: str)
     first, last, zip = first.strip().lower(), last.strip().lower(), zip.strip()
     if not (first and last and zip):
         raise ToolError("Please tell me your first name, last name and zip code.")
+    _check_rate(ctx)
     with ctx.session() as session:
         matches = session.scalars(
             select(Customer)
@@ -56,7 +106,7 @@ def find_customer_by_name_zip(ctx: ToolContext, first: str, last: str, zip: str)
             raise NotFound("I could not find an account with that name and zip code.")
         if len(matches) > 1:
             raise ToolError("Several accounts match; please verify with your email address instead.")
-        return _verified(ctx, matches[0])
+        return _verified(ctx, matches[0], "name_zip")
 
 
 def verified_context(ctx: ToolContext, customer_id: str) -> ToolContext:
@@ -65,8 +115,9 @@ def verified_context(ctx: ToolContext, customer_id: str) -> ToolContext:
 
 
 def verified_customer(result: dict[str, Any]) -> dict[str, Any]:
-    """The conversation's `customer` after a successful look-up (its tier and channel are added by the graph)."""
-    return {"id": result["customer_id"], "name": result["name"], "email": result["email"]}
+    """The conversation's `customer` after a successful look-up (its tier is added by the graph)."""
+    customer = {"id": result["customer_id"], "name": result["name"], "email": result["email"]}
+    return customer | ({"verified_via": result["verified_via"]} if result.get("verified_via") else {})
 
 
 def _verification_command(runtime: ToolRuntime[Any, Any], result: dict[str, Any]) -> Command[Any]:
@@ -83,12 +134,15 @@ def _verification_command(runtime: ToolRuntime[Any, Any], result: dict[str, Any]
 def find_customer_by_email_tool(
     email: Annotated[str, Field(description="The email address of the customer's account.")],
     runtime: ToolRuntime,
+    zip: Annotated[
+        str | None, Field(description="The zip code of one of their addresses, when the customer gave it.")
+    ] = None,
 ) -> Command[Any] | dict[str, Any]:
-    """Verify the customer by the email address of their account; returns the customer id.
+    """Verify the customer by the email address of their account (and a zip code, if given); returns the customer id.
 
     Do this before any question about orders, profile or payments (even when the customer gives an id)."""
     try:
-        result = find_customer_by_email(tool_context_from_runtime(runtime), email)
+        result = find_customer_by_email(tool_context_from_runtime(runtime), email, zip)
     except ToolError as exc:
         return refusal(exc)
     return _verification_command(runtime, result)

@@ -18,9 +18,11 @@ from tools.access import (
     arg_list,
     arg_str,
     check_gift_card_covers,
+    check_named_items,
     load_own_payment_method,
     load_variant,
     money,
+    named_items,
     pick_units,
 )
 from tools.base import PolicyViolation, ToolContext, ToolError
@@ -57,6 +59,7 @@ def plan_item_changes(ctx: ToolContext, args: dict[str, Any], session: Session, 
         if not variant.available:
             raise PolicyViolation(f"Item {new_id} ({item.name}) is not available.")
         changes.append((item, variant))
+    check_named_items(order, [item for item, _variant in changes], named_items(args))
     difference = sum((money(v.price) - money(i.price) for i, v in changes), Decimal(0))
     check_gift_card_covers(method, difference)
     return ItemChangePlan(order, changes, method, money(difference))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from shop.models import (
     Address,
+    Customer,
     Order,
     OrderStatus,
     PaymentMethod,
@@ -25,6 +26,7 @@ from shop.models import (
     TransactionKind,
 )
 from tools.access import (
+    arg_list,
     arg_str,
     check_gift_card_covers,
     load_customer,
@@ -34,7 +36,15 @@ from tools.access import (
     order_written,
 )
 from tools.approvals import MODIFICATION_OVER_LIMIT, REFUND_OVER_LIMIT, approval_reasons
-from tools.base import ActionPreview, PolicyViolation, ToolContext, ToolError, WriteAction, plan_preview, shop_now
+from tools.base import (
+    ActionPreview,
+    AlreadyDone,
+    PolicyViolation,
+    ToolContext,
+    ToolError,
+    WriteAction,
+    shop_now,
+)
 from tools.context import propose, safe_read
 from tools.item_changes import ItemChangePlan, describe_item_changes, plan_item_changes
 from tools.views import customer_view, order_view
@@ -87,6 +97,16 @@ def _require_pending(order: Order, doing: str) -> None:
         raise PolicyViolation(f"Order {order.id} is '{order.status.value}'; only a pending order can be {doing}.")
 
 
+def _holds(order: Order, variant_ids: list[str]) -> bool:
+    """Whether the order already holds these variants (as many units as listed): a modification that landed."""
+    left = [item.variant_id for item in order.items]
+    for variant_id in variant_ids:
+        if variant_id not in left:
+            return False
+        left.remove(variant_id)
+    return True
+
+
 def _net_paid(order: Order) -> dict[str, Decimal]:
     """What each payment method has paid on the order, net of refunds, in first-use order."""
     net: dict[str, Decimal] = {}
@@ -132,6 +152,13 @@ def _address_args(args: dict[str, Any]) -> dict[str, str]:
     return address
 
 
+def _same_address(current: dict[str, str], wanted: dict[str, str]) -> bool:
+    def norm(value: object) -> str:
+        return " ".join(str(value or "").lower().split())
+
+    return all(norm(current.get(key)) == norm(value) for key, value in wanted.items())
+
+
 def _one_line(address: dict[str, str]) -> str:
     parts = [address["address1"], address["address2"], address["city"], address["state"], address["zip"]]
     return ", ".join(p for p in [*parts, address["country"]] if p)
@@ -152,6 +179,13 @@ def _plan_cancel(ctx: ToolContext, args: dict[str, Any], session: Session) -> _C
     reason = arg_str(args, "reason").lower()
     if reason not in CANCEL_REASONS:
         raise ToolError(f"The reason must be one of: {', '.join(CANCEL_REASONS)}.")
+    if order.status is OrderStatus.cancelled:
+        raise AlreadyDone(
+            f"Order {order.id} is 'cancelled'; only a pending order can be cancelled.",
+            action="cancel_order",
+            entity_id=order.id,
+            done=f"order {order.id} is cancelled and its refund is on its way",
+        )
     _require_pending(order, "cancelled")
     refunds = []
     for method_id, amount in _net_paid(order).items():
@@ -177,8 +211,7 @@ def _render_cancel(ctx: ToolContext, args: dict[str, Any], plan: _CancelPlan) ->
     )
 
 
-def _apply_cancel(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, Any]:
-    plan = _plan_cancel(ctx, args, session)
+def _write_cancel(ctx: ToolContext, args: dict[str, Any], session: Session, plan: _CancelPlan) -> dict[str, Any]:
     for method, amount in plan.refunds:
         _add_transaction(session, plan.order, TransactionKind.refund, amount, method)
     plan.order.cancel_reason = plan.reason
@@ -186,7 +219,7 @@ def _apply_cancel(ctx: ToolContext, args: dict[str, Any], session: Session) -> d
     return order_written(session, plan.order, OrderStatus.cancelled, refunds=refunds)
 
 
-CANCEL_ORDER = WriteAction("cancel_order", plan_preview(_plan_cancel, _render_cancel), _apply_cancel)
+CANCEL_ORDER = WriteAction("cancel_order", _plan_cancel, _render_cancel, _write_cancel)
 
 
 # ------------------------------------------------------------------------------------------------ modify address
@@ -196,6 +229,13 @@ def _plan_order_address(ctx: ToolContext, args: dict[str, Any], session: Session
     order = load_own_order(ctx, session, arg_str(args, "order_id"), for_update=True)
     address = _address_args(args)
     _require_pending(order, "modified")
+    if _same_address(order.shipping_address(), address):
+        raise AlreadyDone(
+            f"Order {order.id} already ships to {_one_line(address)}.",
+            action="modify_order_address",
+            entity_id=order.id,
+            done=f"order {order.id} ships to {_one_line(address)}",
+        )
     return order, address
 
 
@@ -212,8 +252,10 @@ def _render_order_address(ctx: ToolContext, args: dict[str, Any], plan: tuple[Or
     )
 
 
-def _apply_order_address(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, Any]:
-    order, address = _plan_order_address(ctx, args, session)
+def _write_order_address(
+    ctx: ToolContext, args: dict[str, Any], session: Session, plan: tuple[Order, dict[str, str]]
+) -> dict[str, Any]:
+    order, address = plan
     order.ship_line1, order.ship_line2 = address["address1"], address["address2"]
     order.ship_city, order.ship_state = address["city"], address["state"]
     order.ship_zip, order.ship_country = address["zip"], address["country"]
@@ -221,7 +263,7 @@ def _apply_order_address(ctx: ToolContext, args: dict[str, Any], session: Sessio
 
 
 MODIFY_ORDER_ADDRESS = WriteAction(
-    "modify_order_address", plan_preview(_plan_order_address, _render_order_address), _apply_order_address
+    "modify_order_address", _plan_order_address, _render_order_address, _write_order_address
 )
 
 
@@ -230,6 +272,13 @@ MODIFY_ORDER_ADDRESS = WriteAction(
 
 def _plan_modify_items(ctx: ToolContext, args: dict[str, Any], session: Session) -> ItemChangePlan:
     order = load_own_order(ctx, session, arg_str(args, "order_id"), for_update=True)
+    if order.status is OrderStatus.pending_items_modified and _holds(order, arg_list(args, "new_item_ids")):
+        raise AlreadyDone(
+            f"Order {order.id} is '{order.status.value}'; only a pending order can be modified.",
+            action="modify_order_items",
+            entity_id=order.id,
+            done=f"the items of order {order.id} are changed",
+        )
     _require_pending(order, "modified")
     return plan_item_changes(ctx, args, session, order)
 
@@ -250,8 +299,9 @@ def _render_modify_items(ctx: ToolContext, args: dict[str, Any], plan: ItemChang
     )
 
 
-def _apply_modify_items(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, Any]:
-    plan = _plan_modify_items(ctx, args, session)
+def _write_modify_items(
+    ctx: ToolContext, args: dict[str, Any], session: Session, plan: ItemChangePlan
+) -> dict[str, Any]:
     if plan.difference:
         kind = TransactionKind.payment if plan.difference > 0 else TransactionKind.refund
         _add_transaction(session, plan.order, kind, abs(plan.difference), plan.method)
@@ -266,9 +316,7 @@ def _apply_modify_items(ctx: ToolContext, args: dict[str, Any], session: Session
     )
 
 
-MODIFY_ORDER_ITEMS = WriteAction(
-    "modify_order_items", plan_preview(_plan_modify_items, _render_modify_items), _apply_modify_items
-)
+MODIFY_ORDER_ITEMS = WriteAction("modify_order_items", _plan_modify_items, _render_modify_items, _write_modify_items)
 
 
 # ------------------------------------------------------------------------------------------------ modify payment
@@ -291,7 +339,12 @@ def _plan_modify_payment(ctx: ToolContext, args: dict[str, Any], session: Sessio
         raise PolicyViolation(f"Order {order.id} is paid with several methods; a person has to change its payment.")
     ((old_id, amount),) = paid.items()
     if old_id == new.id:
-        raise PolicyViolation(f"Order {order.id} is already paid with {new.label}; please choose a different method.")
+        raise AlreadyDone(
+            f"Order {order.id} is already paid with {new.label}; please choose a different method.",
+            action="modify_order_payment",
+            entity_id=order.id,
+            done=f"order {order.id} is paid with {new.label}",
+        )
     old = session.get(PaymentMethod, old_id)
     if old is None:
         raise ToolError(f"The payment method {old_id} of order {order.id} is no longer on file.")
@@ -316,8 +369,9 @@ def _render_modify_payment(ctx: ToolContext, args: dict[str, Any], plan: _Paymen
     )
 
 
-def _apply_modify_payment(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, Any]:
-    plan = _plan_modify_payment(ctx, args, session)
+def _write_modify_payment(
+    ctx: ToolContext, args: dict[str, Any], session: Session, plan: _PaymentChangePlan
+) -> dict[str, Any]:
     _add_transaction(session, plan.order, TransactionKind.payment, plan.amount, plan.new)
     _add_transaction(session, plan.order, TransactionKind.refund, plan.amount, plan.old)
     return order_written(
@@ -330,33 +384,61 @@ def _apply_modify_payment(ctx: ToolContext, args: dict[str, Any], session: Sessi
 
 
 MODIFY_ORDER_PAYMENT = WriteAction(
-    "modify_order_payment", plan_preview(_plan_modify_payment, _render_modify_payment), _apply_modify_payment
+    "modify_order_payment", _plan_modify_payment, _render_modify_payment, _write_modify_payment
 )
 
 
 # ------------------------------------------------------------------------------------------ customer's default address
 
 
-def _plan_default_address(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, str]:
-    customer_id = args.get("customer_id")
-    if customer_id and customer_id != ctx.require_customer():
-        raise PolicyViolation("I can only change the address of the verified customer of this conversation.")
-    load_customer(ctx, session)
-    return _address_args(args)
+@dataclass
+class _DefaultAddressPlan:
+    customer: Customer
+    address: dict[str, str]
 
 
-def _render_default_address(ctx: ToolContext, args: dict[str, Any], address: dict[str, str]) -> ActionPreview:
+def _names_the_customer(customer: Customer, reference: str) -> bool:
+    """Whether the customer named in the request ("the default address of <someone>") is the verified one: their
+    id, email or full name. Anything else is another customer, and is refused rather than read as the speaker."""
+    wanted = " ".join(reference.lower().split())
+    return wanted in {customer.id.lower(), customer.email.lower(), " ".join(customer.name.lower().split())}
+
+
+def _plan_default_address(ctx: ToolContext, args: dict[str, Any], session: Session) -> _DefaultAddressPlan:
+    customer_id = ctx.require_customer()
+    customer = session.get(Customer, customer_id, with_for_update=True)
+    if customer is None:
+        raise ToolError("We could not find your customer profile.")
+    for key in ("customer_id", "for_customer"):
+        reference = str(args.get(key) or "").strip()
+        if reference and not _names_the_customer(customer, reference):
+            raise PolicyViolation("I can only change the address of the verified customer of this conversation.")
+    address = _address_args(args)
+    current = customer.default_address
+    if current is not None and _same_address(current.as_dict(), address):
+        raise AlreadyDone(
+            f"Your default address is already {_one_line(address)}.",
+            action="modify_default_address",
+            entity_id=customer.id,
+            done=f"your default address is {_one_line(address)}",
+        )
+    return _DefaultAddressPlan(customer, address)
+
+
+def _render_default_address(ctx: ToolContext, args: dict[str, Any], plan: _DefaultAddressPlan) -> ActionPreview:
+    line = _one_line(plan.address)
     return ActionPreview(
         action="modify_default_address",
         args=args,
-        summary=f"Make {_one_line(address)} your default address (existing orders keep their address).",
-        details=[f"New default address: {_one_line(address)}"],
+        summary=f"Make {line} your default address (existing orders keep their address).",
+        details=[f"Account: {plan.customer.name}", f"New default address: {line}"],
     )
 
 
-def _apply_default_address(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, Any]:
-    address = _plan_default_address(ctx, args, session)
-    customer = load_customer(ctx, session)
+def _write_default_address(
+    ctx: ToolContext, args: dict[str, Any], session: Session, plan: _DefaultAddressPlan
+) -> dict[str, Any]:
+    customer, address = plan.customer, plan.address
     current = customer.default_address
     if current is None:
         current = Address(customer_id=customer.id, is_default=True)
@@ -373,7 +455,7 @@ def _apply_default_address(ctx: ToolContext, args: dict[str, Any], session: Sess
 
 
 MODIFY_DEFAULT_ADDRESS = WriteAction(
-    "modify_default_address", plan_preview(_plan_default_address, _render_default_address), _apply_default_address
+    "modify_default_address", _plan_default_address, _render_default_address, _write_default_address
 )
 
 
@@ -466,10 +548,23 @@ def modify_order_payment_tool(
 
 @tool("modify_default_address")
 def modify_default_address_tool(
-    address1: str, address2: str, city: str, state: str, country: str, zip: str, runtime: ToolRuntime
+    address1: str,
+    address2: str,
+    city: str,
+    state: str,
+    country: str,
+    zip: str,
+    runtime: ToolRuntime,
+    for_customer: Annotated[
+        str,
+        Field(description="Whose address the customer named (an email or full name), if they named anyone; else ''."),
+    ] = "",
 ) -> dict[str, Any]:
-    """Change the verified customer's default address (orders already placed keep theirs). Confirm first."""
+    """Change the verified customer's default address (orders already placed keep theirs). Only the verified
+    customer's own: pass whoever the customer named in for_customer, and the tool refuses anyone else. Confirm first."""
     args = {"address1": address1, "address2": address2, "city": city, "state": state, "country": country, "zip": zip}
+    if for_customer:
+        args["for_customer"] = for_customer
     return propose(MODIFY_DEFAULT_ADDRESS, runtime, args)
 
 
@@ -481,7 +576,7 @@ ORDER_WRITE_TOOLS = [
     modify_order_payment_tool,
     modify_default_address_tool,
 ]
-ORDER_WRITE_ACTIONS = [
+ORDER_WRITE_ACTIONS: list[WriteAction[Any]] = [
     CANCEL_ORDER,
     MODIFY_ORDER_ADDRESS,
     MODIFY_ORDER_ITEMS,

@@ -34,7 +34,7 @@ WRITE_ACTIONS: dict[str, WriteAction] = {
 
 # The plain functions behind the read tools, by the same names; they take the ToolContext and keyword arguments.
 READ_FUNCTIONS: dict[str, Callable[..., dict[str, Any]]] = {
-    "find_customer_by_email": lambda ctx, email: identity.find_customer_by_email(ctx, email),
+    "find_customer_by_email": lambda ctx, email, zip=None: identity.find_customer_by_email(ctx, email, zip),
     "find_customer_by_name_zip": lambda ctx, first_name, last_name, zip: identity.find_customer_by_name_zip(
         ctx, first_name, last_name, zip
     ),

@@ -33,15 +33,18 @@ from shop.models import (
 from tools.access import (
     arg_list,
     arg_str,
+    check_named_items,
+    check_named_on_order,
     load_own_order,
     load_own_payment_method,
     money,
+    named_items,
     order_written,
     original_payment_method_id,
     pick_units,
 )
 from tools.approvals import POLICY_EXCEPTION, REFUND_OVER_LIMIT, approval_reasons
-from tools.base import ActionPreview, PolicyViolation, ToolContext, WriteAction, plan_preview, shop_now
+from tools.base import ActionPreview, AlreadyDone, PolicyViolation, ToolContext, WriteAction, shop_now
 from tools.context import propose, safe_read
 from tools.item_changes import ItemChangePlan, describe_item_changes, plan_item_changes
 from tools.views import return_view
@@ -67,6 +70,24 @@ def _window_finding(ctx: ToolContext, order: Order, now: datetime) -> tuple[str,
     if arrived is not None and now - arrived > timedelta(days=window):
         return POLICY_EXCEPTION, f"delivered {arrived:%Y-%m-%d}, outside the {window}-day return window"
     return None
+
+
+def _check_not_requested(order: Order, kind: ReturnKind, args: dict[str, Any]) -> None:
+    """The same return or exchange, already requested (by another conversation or worker), is already done."""
+    status = OrderStatus.return_requested if kind is ReturnKind.return_ else OrderStatus.exchange_requested
+    if order.status is not status:
+        return
+    wanted = sorted(arg_list(args, "item_ids"))
+    new = sorted(str(v) for v in args.get("new_item_ids") or [])
+    for request in order.returns:
+        if request.kind is kind and sorted(request.variant_ids) == wanted and sorted(request.new_variant_ids) == new:
+            doing = "returned" if kind is ReturnKind.return_ else "exchanged"
+            raise AlreadyDone(
+                f"Order {order.id} is '{order.status.value}'; only a delivered order can be {doing}.",
+                action="return_items" if kind is ReturnKind.return_ else "exchange_items",
+                entity_id=order.id,
+                done=f"the {kind.value} of these items of order {order.id} is requested",
+            )
 
 
 def _require_delivered(order: Order, doing: str) -> None:
@@ -139,6 +160,8 @@ class _ReturnPlan:
     method: PaymentMethod
     amount: Decimal
     findings: list[tuple[str, str]]
+    # Final-sale items of the order this return leaves out: the preview says so when the customer named no items.
+    kept: list[OrderItem]
 
 
 def _refund_method(ctx: ToolContext, session: Session, order: Order, method_id: str) -> PaymentMethod:
@@ -154,8 +177,12 @@ def _refund_method(ctx: ToolContext, session: Session, order: Order, method_id: 
 
 def _plan_return(ctx: ToolContext, args: dict[str, Any], session: Session) -> _ReturnPlan:
     order = load_own_order(ctx, session, arg_str(args, "order_id"), for_update=True)
+    _check_not_requested(order, ReturnKind.return_, args)
     _require_delivered(order, "returned")
+    named = named_items(args)
+    check_named_on_order(order, named)
     items = [order.items[i] for i in pick_units(order, arg_list(args, "item_ids"))]
+    check_named_items(order, items, named)
     _require_returnable(ctx, session, items)
     method = _refund_method(ctx, session, order, arg_str(args, "payment_method_id"))
     amount = money(sum((money(item.price) for item in items), Decimal(0)))
@@ -165,7 +192,15 @@ def _plan_return(ctx: ToolContext, args: dict[str, Any], session: Session) -> _R
     limit = ctx.profile.refunds.auto_approve_limit
     if amount > limit:
         findings.append((REFUND_OVER_LIMIT, f"refund {amount} is above {money(limit)}"))
-    return _ReturnPlan(order, items, method, amount, findings)
+    picked = {id(item) for item in items}
+    kept = [
+        item
+        for item in order.items
+        if id(item) not in picked
+        and (product := session.get(Product, item.product_id)) is not None
+        and is_final_sale(ctx, product)
+    ]
+    return _ReturnPlan(order, items, method, amount, findings, [] if named else kept)
 
 
 def _render_return(ctx: ToolContext, args: dict[str, Any], plan: _ReturnPlan) -> ActionPreview:
@@ -181,14 +216,14 @@ def _render_return(ctx: ToolContext, args: dict[str, Any], plan: _ReturnPlan) ->
         summary=f"Return {len(plan.items)} item(s) of order {plan.order.id} for a refund of {plan.amount}.",
         details=[f"Order: {plan.order.id}"]
         + [f"Return {item.name} {item.options} ({item.variant_id}): {money(item.price)}" for item in plan.items]
+        + [f"Not included: {item.name} is final sale and cannot be returned" for item in plan.kept]
         + [f"Refund {plan.amount} to {plan.method.label} ({timing})", "You will get an email on how to send it back."],
         needs_approval=bool(reasons),
         approval_reasons=reasons,
     )
 
 
-def _apply_return(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, Any]:
-    plan = _plan_return(ctx, args, session)
+def _write_return(ctx: ToolContext, args: dict[str, Any], session: Session, plan: _ReturnPlan) -> dict[str, Any]:
     request = Return(
         kind=ReturnKind.return_,
         variant_ids=[item.variant_id for item in plan.items],
@@ -218,7 +253,7 @@ def _apply_return(ctx: ToolContext, args: dict[str, Any], session: Session) -> d
     )
 
 
-RETURN_ITEMS = WriteAction("return_items", plan_preview(_plan_return, _render_return), _apply_return)
+RETURN_ITEMS = WriteAction("return_items", _plan_return, _render_return, _write_return)
 
 
 # ---------------------------------------------------------------------------------------------------- exchange
@@ -232,7 +267,9 @@ class _ExchangePlan:
 
 def _plan_exchange(ctx: ToolContext, args: dict[str, Any], session: Session) -> _ExchangePlan:
     order = load_own_order(ctx, session, arg_str(args, "order_id"), for_update=True)
+    _check_not_requested(order, ReturnKind.exchange, args)
     _require_delivered(order, "exchanged")
+    check_named_on_order(order, named_items(args))
     change = plan_item_changes(ctx, args, session, order)
     _require_returnable(ctx, session, [item for item, _variant in change.changes])
     findings: list[tuple[str, str]] = []
@@ -261,8 +298,7 @@ def _render_exchange(ctx: ToolContext, args: dict[str, Any], plan: _ExchangePlan
     )
 
 
-def _apply_exchange(ctx: ToolContext, args: dict[str, Any], session: Session) -> dict[str, Any]:
-    plan = _plan_exchange(ctx, args, session)
+def _write_exchange(ctx: ToolContext, args: dict[str, Any], session: Session, plan: _ExchangePlan) -> dict[str, Any]:
     change = plan.change
     request = Return(
         kind=ReturnKind.exchange,
@@ -283,13 +319,17 @@ def _apply_exchange(ctx: ToolContext, args: dict[str, Any], session: Session) ->
     )
 
 
-EXCHANGE_ITEMS = WriteAction("exchange_items", plan_preview(_plan_exchange, _render_exchange), _apply_exchange)
+EXCHANGE_ITEMS = WriteAction("exchange_items", _plan_exchange, _render_exchange, _write_exchange)
 
 
 # ------------------------------------------------------------------------------------------ LangChain tool wrappers
 
 OrderId = Annotated[str, Field(description="The order id, such as '#W0000000' (with the leading '#').")]
 ItemIds = Annotated[list[str], Field(description="Item (variant) ids on the order; repeat an id for several units.")]
+NamedItems = Annotated[
+    tuple[str, ...],
+    Field(description="The items as the customer named them (e.g. ['socks']); the tool refuses ids that differ."),
+]
 
 
 @tool("check_return_eligibility")
@@ -314,12 +354,12 @@ def return_items_tool(
         Field(description="Where the refund goes: the original payment method or one of the customer's gift cards."),
     ],
     runtime: ToolRuntime,
+    named_items: NamedItems = (),
 ) -> dict[str, Any]:
     """Request a return of items of a delivered order, refunded to the original payment method or an existing gift
     card. The customer must confirm the order, the items and the refund method first."""
-    return propose(
-        RETURN_ITEMS, runtime, {"order_id": order_id, "item_ids": item_ids, "payment_method_id": payment_method_id}
-    )
+    args = {"order_id": order_id, "item_ids": item_ids, "payment_method_id": payment_method_id}
+    return propose(RETURN_ITEMS, runtime, args | {"named_items": list(named_items)})
 
 
 @tool("exchange_items")
@@ -342,4 +382,4 @@ def exchange_items_tool(
 
 RETURN_READ_TOOLS = [check_return_eligibility_tool, get_return_status_tool]
 RETURN_WRITE_TOOLS = [return_items_tool, exchange_items_tool]
-RETURN_WRITE_ACTIONS = [RETURN_ITEMS, EXCHANGE_ITEMS]
+RETURN_WRITE_ACTIONS: list[WriteAction[Any]] = [RETURN_ITEMS, EXCHANGE_ITEMS]

@@ -42,7 +42,7 @@ from graph.llm.matching import (
     split_exclusion,
     voucher_code,
 )
-from graph.nlu.entities import capitalised_names, extract_options, name_alone, name_in_reply, shared_entities
+from graph.nlu.entities import capitalised_names, extract_options, name_in_reply, shared_entities
 from graph.nlu.general import asks_about_progress, asks_for_their_orders, asks_in_general, points_at_their_order
 from graph.state import SupportState
 from shopdesk.profile import ShopProfile
@@ -140,6 +140,7 @@ FLOW_SLOTS = (
     "item_hint",
     "item_queue",
     "swaps",
+    "for_customer",
 )
 # What was settled about the items of one order: another order starts afresh.
 ITEM_SLOTS = ("item_id", "product_id", "item_queue", "swaps", "item_hint")
@@ -219,7 +220,9 @@ def fills_awaited_slot(
     """Whether this message answers the question we asked (an email after "please verify", an order id...)."""
     if awaiting == "identity":
         # Any fact of an identity answers it, a piece at a time too ("Ethan Garcia", then "80280").
-        return bool(entities.get("emails") or entities.get("names") or entities.get("zip_codes") or name_alone(text))
+        return bool(entities.get("emails") or entities.get("names") or entities.get("zip_codes") or name_in_reply(text))
+    if awaiting == "stronger_identity":
+        return bool(entities.get("emails") or entities.get("zip_codes"))
     if awaiting == "order_id":
         # "#W4967593", "4967593", "the one with the air purifier", "the delivered one", "the second"...
         return refers_to_an_order(text, entities.get("order_ids", []), entities.get("products", [])) or bool(
@@ -434,8 +437,9 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
 
 def identity_facts(state: SupportState, text: str) -> dict[str, str]:
     """The email, name and zip code this message gives, each replacing the one given before (a corrected zip, a
-    second email). While we wait for the customer's identity, a message that is only a name is their name."""
-    if state.customer:
+    second email). While we wait for the customer's identity, a message that is only a name is their name. Once they
+    are verified, only a stronger verification asked for (the zip code after an email) still takes them."""
+    if state.customer and state.dialogue.get("awaiting") != "stronger_identity":
         return {}
     entities = state.understanding.get("entities", {})
     facts: dict[str, str] = {}
@@ -500,7 +504,9 @@ def _identity_calls(slots: dict[str, Any]) -> list[dict[str, Any]]:
     """The look-ups the identity facts allow, the one given most recently first, without those that failed."""
     calls: list[dict[str, Any]] = []
     if slots.get("email"):
-        calls.append({"name": FIND_BY_EMAIL, "args": {"email": slots["email"]}})
+        # With the zip code too when the customer gave it: a stronger verification (the profile may ask for it).
+        zip_code = {"zip": slots["zip"]} if slots.get("zip") else {}
+        calls.append({"name": FIND_BY_EMAIL, "args": {"email": slots["email"], **zip_code}})
     name_parts = str(slots.get("name", "")).split()
     if len(name_parts) >= 2 and slots.get("zip"):
         # "Mary Ann Smith": Mary + Ann Smith, then Mary Ann + Smith (a particle stays with the last name).
@@ -595,6 +601,30 @@ def _not_allowed(plan: Plan, order: dict[str, Any], doing: str, allowed: tuple[s
 
 
 def plan_next(state: SupportState, profile: ShopProfile | None = None, similar: Similarity | None = None) -> Plan:
+    return _verified_enough(_plan(state, profile, similar), state, profile)
+
+
+def _verified_enough(plan: Plan, state: SupportState, profile: ShopProfile | None) -> Plan:
+    """A write only for a customer verified the way the shop's profile accepts for changes (verification.for_writes):
+    otherwise verify again with what was given (the email with a zip code, a name with a zip code), or ask for it."""
+    if not plan.write or profile is None or state.customer is None:
+        return plan
+    verification = profile.verification
+    if verification.allows_writes(state.customer.get("verified_via") or "storefront"):
+        return plan
+    plan.write = None
+    identity = _identity_call(plan.slots)
+    stronger = {FIND_BY_EMAIL: "email_zip" if identity and "zip" in identity["args"] else "email"}
+    method = stronger.get(identity["name"], "name_zip") if identity else None
+    tried = _done(tool_results(state.messages), identity["name"]) if identity else None
+    if identity and verification.allows_writes(method) and tried is None:
+        plan.reads.append(identity)
+        return plan
+    plan.awaiting = "stronger_identity"
+    return plan
+
+
+def _plan(state: SupportState, profile: ShopProfile | None, similar: Similarity | None = None) -> Plan:
     intent = active_intent(state)
     slots = merged_slots(state, intent)
     plan = Plan(intent=intent, slots=slots, similar=similar)
@@ -633,7 +663,7 @@ def plan_next(state: SupportState, profile: ShopProfile | None = None, similar: 
         plan.notice = {"code": "verified", "name": str(state.customer.get("name") or "").split(" ")[0]}
         return plan
     if intent == CHANGE_DEFAULT_ADDRESS:
-        return _default_address(plan)
+        return _default_address(plan, last_text(state))
     if intent == "change_address":
         return _order_address(plan, results)
     if intent == CHANGE_ITEMS:
@@ -726,9 +756,10 @@ def _return(plan: Plan, results: list[ToolResult], state: SupportState) -> Plan:
     if not (details.ok and eligibility.ok) or not isinstance(eligibility.data, dict):
         return plan
     wanted, left_out = split_exclusion(str(plan.slots.get("item_hint") or ""))
-    named = [wanted, *(p for p in plan.slots.get("products", []) if str(p).lower() not in left_out.lower())]
-    args = _return_args(details.data, eligibility.data, [n for n in named if n.strip()], plan.similar, left_out)
-    if eligibility.data.get("eligible") and args["item_ids"]:
+    phrases = [p for p in plan.slots.get("products", []) if str(p).lower() not in left_out.lower()]
+    args = _return_args(details.data, eligibility.data, wanted, phrases, plan.similar, left_out)
+    if eligibility.data.get("eligible") and (args["item_ids"] or args["named_items"]):
+        # Named items that are not on the order still go to the tool, whose refusal says so.
         plan.write = {"name": RETURN_ITEMS, "args": args}
     return plan
 
@@ -736,37 +767,65 @@ def _return(plan: Plan, results: list[ToolResult], state: SupportState) -> Plan:
 def _return_args(
     order: dict[str, Any],
     eligibility: dict[str, Any],
-    mentioned: list[str],
+    wanted: str,
+    phrases: list[str],
     similar: Similarity | None = None,
     left_out: str = "",
 ) -> dict[str, Any]:
-    """The returnable items the customer named (by product name, in this message or before, e.g. before they were
-    verified), or all of them; refund to the original payment."""
+    """The items the customer named (by name, synonym, options or meaning, in this message or before, e.g. before
+    they were verified), or every returnable item when they named none; refund to the original payment. A named item
+    is never swapped for another: "return the earrings" passes the earrings (final sale, so the tool refuses) and the
+    tool checks the ids against the names passed; words that name nothing on the order go to the tool as said, whose
+    refusal says so. "Everything except the backpack" keeps the items named after the exception."""
     final_sale = {i["item_id"] for i in eligibility.get("items", []) if i.get("final_sale")}
-    items = [i for i in order.get("items", []) if i.get("item_id") not in final_sale]
-    chosen = (matching_items(items, mentioned, similar) if mentioned and len(items) > 1 else []) or items
+    items = order.get("items", [])
+    mentioned = [m for m in [wanted, *phrases] if m.strip()]
+    chosen = matching_items(items, mentioned, similar) if mentioned and len(items) > 1 else []
+    grounded = bool(chosen)
+    named: list[str] = []
+    if not chosen:
+        # Nothing of the order named: the phrases, as said (the tool refuses what the order does not hold), or
+        # every returnable item.
+        named = [p for p in phrases if p.strip()]
+        chosen = [] if named else [i for i in items if i.get("item_id") not in final_sale]
     if left_out:
-        # "Everything except the backpack": the items named after the exception stay with the customer.
         kept = {i.get("item_id") for i in matching_items(items, [left_out], similar)} if len(items) > 1 else set()
         chosen = [i for i in chosen if i.get("item_id") not in kept] or chosen
     # Several units of one variant: all of them go back.
     chosen = [i for i in items if i.get("item_id") in {c.get("item_id") for c in chosen}]
+    if grounded:
+        # The names of the items the customer's words found: the tool checks the ids against them.
+        named = list(dict.fromkeys(str(i.get("name")) for i in chosen))
     return {
         "order_id": order.get("order_id"),
         "item_ids": [i.get("item_id") for i in chosen],
         "payment_method_id": original_payment_method(order),
+        "named_items": named,
     }
 
 
 # --------------------------------------------------------------------------------------------- the change flows
 
 
-def _default_address(plan: Plan) -> Plan:
+# Whose account a request names: "the default address of jane@example.com", "for Jane Doe", "Jane Doe's address".
+_WHOSE = re.compile(
+    r"\b(?:of|for)\s+([\w.+-]+@[\w-]+\.[\w.-]+|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+)|\b([A-Z][a-z]+\s+[A-Z][a-z]+)'s\b"
+)
+
+
+def _default_address(plan: Plan, text: str) -> Plan:
+    # Someone named is passed on as named: the tool refuses anyone but the verified customer, and the speaker's own
+    # address is never changed in their stead.
+    if whose := _WHOSE.search(text):
+        plan.slots["for_customer"] = whose.group(1) or whose.group(2)
     address = plan.slots.get("address")
     if not address or missing(address):
         plan.awaiting = "address"
         return plan
-    plan.write = {"name": MODIFY_DEFAULT_ADDRESS, "args": {key: address.get(key, "") for key in ADDRESS_FIELDS}}
+    args = {key: address.get(key, "") for key in ADDRESS_FIELDS}
+    if plan.slots.get("for_customer"):
+        args["for_customer"] = plan.slots["for_customer"]
+    plan.write = {"name": MODIFY_DEFAULT_ADDRESS, "args": args}
     return plan
 
 
@@ -936,7 +995,8 @@ def _goodwill(plan: Plan, results: list[ToolResult], profile: ShopProfile | None
     limit = float(profile.refunds.goodwill_max_amount) if profile is not None else DEFAULT_GOODWILL
     amount = float(plan.slots.get("amount") or min(DEFAULT_GOODWILL, limit))
     reason = str(plan.slots.get("goodwill_reason") or "service issue")
-    plan.write = {"name": ISSUE_GOODWILL, "args": {"amount": amount, "reason": reason}}
+    args = {"order_id": order.get("order_id"), "amount": amount, "reason": reason}
+    plan.write = {"name": ISSUE_GOODWILL, "args": args}
     return plan
 
 

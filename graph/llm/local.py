@@ -92,6 +92,9 @@ class LocalEngine:
             return Draft(text, cited=[f"preview:{preview['action']}"], awaiting="confirmation")
         if state.dialogue.get("cancelled_action"):
             return Draft("No problem, I haven't changed anything. Is there anything else I can help with?")
+        if state.dialogue.get("offer_person"):
+            # Out of hours, still unclear after our question: the customer decides whether the team should look.
+            return responses.not_covered()
         if state.dialogue.get("clarify"):
             return Draft(
                 "I want to be sure I help with the right thing: is this about an order (status, cancellation, "
@@ -205,8 +208,9 @@ def _suggestions(services: Services, product_id: str) -> str:
 def _describe_action(evidence: dict[str, Any]) -> str:
     result = evidence.get("data", {})
     if evidence.get("rejected"):
+        # Only the reviewer's message for the customer: their audit note is internal and never in the evidence.
         return "A colleague reviewed this request and couldn't approve it, so nothing has been changed. " + (
-            f"Their note: {evidence['note']}" if evidence.get("note") else responses.OFFER_PERSON
+            f"They added: {evidence['message']}" if evidence.get("message") else responses.OFFER_PERSON
         )
     message = result.get("message") if isinstance(result, dict) else None
     if message:

@@ -58,7 +58,11 @@ def order_id_of(data: dict[str, Any]) -> str:
     return str(data.get("order_id") or data.get("id") or "")
 
 
-def describe_order(order: dict[str, Any]) -> str:
+# Requests about the order itself: its reply says what is in it and where it goes.
+ORDER_QUESTIONS = frozenset({"order_status", "invoice", "payment_issue"})
+
+
+def describe_order(order: dict[str, Any], contents: bool = True) -> str:
     order_id = order_id_of(order)
     status = order.get("status", "unknown")
     parts = [f"Your order {order_id} is **{status}**."]
@@ -77,9 +81,9 @@ def describe_order(order: dict[str, Any]) -> str:
         parts.append("It hasn't been processed yet, so it can still be changed or cancelled.")
     text = " ".join(parts)
     # What is in it and where it goes: "what's in order #W...?" is answered by the same reading.
-    if items := describe_items(order):
+    if contents and (items := describe_items(order)):
         text += f"\n\nIt contains:\n{items}"
-    if address := order.get("shipping_address"):
+    if contents and (address := order.get("shipping_address")):
         text += f"\n\nShipping address: {one_line(address)}."
     return text
 
@@ -188,6 +192,11 @@ def ask_for(
             "Happy to help with that. First I need to verify it's you: please tell me the email address on your "
             "account, or your full name and zip code."
         )
+    if slot == "stronger_identity":
+        tried = [r for r in results if r.name in (FIND_BY_EMAIL, FIND_BY_NAME_ZIP)]
+        again = "Those details didn't let me confirm it's you. " if tried else ""
+        ways = profile.verification.ways()
+        return f"{again}Before I change anything on your account I need to verify you by {ways}."
     if slot == "order_id":
         listing = _latest(results, LIST_ORDERS)
         prefix = describe_order_list(listing.data, slots.get("order_choices")) + "\n\n" if listing else ""
@@ -325,7 +334,12 @@ def describe_tool_results(results: list[ToolResult], intent: str = "") -> tuple[
             continue
         if result.name == ORDER_DETAILS and isinstance(result.data, dict):
             brief = intent in ORDER_CHANGES or intent == GOODWILL
-            sentences.append(describe_order_briefly(result.data) if brief else describe_order(result.data))
+            # What is in it and where it goes when the order itself is the question ("what's in order #W...?"), not
+            # in a return or a cancellation, whose proposal lists what it touches.
+            contents = intent in ORDER_QUESTIONS
+            sentences.append(
+                describe_order_briefly(result.data) if brief else describe_order(result.data, contents=contents)
+            )
             cited.append(f"order:{order_id_of(result.data)}")
         elif result.name == RETURN_ELIGIBILITY and isinstance(result.data, dict):
             sentences.append(describe_eligibility(result.data))

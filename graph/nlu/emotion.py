@@ -54,7 +54,9 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         "hostile_language",
         "anger",
         0.6,
-        r"\b(?:unversch[äa]mt\w*|frechheit|betrug|skandal\w*|katastroph\w*|saftladen|sauer|inadmissible|scandaleu\w*"
+        r"\b(?:unversch[äa]mt\w*|frechheit|betrug|skandal\w*|katastroph\w*|saftladen|sauer|inakzeptabel|nicht\s+akzeptabel"
+        r"|unm[öo]glich|l[äa]cherlich|zumutung|armselig|mies\w*|schlechteste\w*|fassungslos|kann\s+doch\s+nicht\s+wahr\s+sein"
+        r"|keine\s+lust\s+mehr|hinterher(?:zu)?(?:laufen|rennen)|[äa]rgerlich\w*|unglaublich|inadmissible|scandaleu\w*"
         r"|honte|arnaque|nul(?:le)?s?|furieu\w*|marre|verg[üu]enza|vergonzoso|estafa|p[ée]sim\w*|desastre|hart[oa]"
         r"|enfadad\w*|belachelijk|schandalig|schande|waardeloo\w*|klaar\s+mee|pessimo|vergogn\w*|schifo|truffa"
         r"|stuf[oa])\b",
@@ -63,7 +65,8 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         "anger_word",
         "anger",
         0.65,
-        r"\b(?:angry|furious|fuming|livid|outraged|enraged|pissed|mad\s+at|so\s+mad|w[üu]tend|en\s+col[eè]re"
+        r"\b(?:angry|furious|fuming|livid|outraged|enraged|pissed|mad\s+at|so\s+mad|w[üu]tend|ver[äa]rgert|stinksauer"
+        r"|en\s+col[eè]re"
         r"|furioso|woedend|arrabbiat\w*)\b",
     ),
     (
@@ -75,16 +78,23 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|losing\s+it|enough\s+is\s+enough|(?:waited|waiting)\s+long\s+enough|i\s+give\s+up|wits'?\s+end|end\s+of\s+my\s+tether|had\s+it\s+(?:with|up)"
         r"|(?:a\s+)?million\s+times|over\s+and\s+over|nobody\s+cares|no\s+one\s+cares|give\s+me\s+a\s+break"
         r"|can'?t\s+believe|cannot\s+believe|how\s+hard\s+(?:is|can)\s+it|what\s+is\s+wrong\s+with\s+you"
-        r"|getting\s+(?:silly|ridiculous|absurd)|beyond\s+(?:a\s+joke|frustrat\w*|annoyed)|(?:really|so)\s+frustrat\w*"
+        r"|what\s+is\s+wrong\s+with\s+your\s+\w+|getting\s+(?:silly|ridiculous|absurd)|beyond\s+(?:a\s+joke|frustrat\w*|annoyed)|(?:really|so)\s+frustrat\w*"
         r"|my\s+patience|more\s+than\s+patient|(?:messed|mess(?:ing)?)\s+(?:up|it\s+up)|not\s+good\s+enough"
-        r"|do(?:ing)?\s+nothing|waste\s+of\s+time|wasting\s+my|wasted\s+my)\b",
+        r"|do(?:ing)?\s+nothing|waste\s+of\s+time|wasting\s+my|wasted\s+my|another\s+(?:apology|excuse)|(?:your|more)\s+(?:apologies|excuses)"
+        r"|(?:the\s+)?last\s+time\s+(?:i|we)\s+(?:order|buy|shop|use)\w*|(?:final|last)\s+straw|end\s+of\s+my\s+rope"
+        r"|(?:going|go|goes|went)\s+(?:round|around)\s+in\s+circles|at\s+my\s+limit|nobody\s+(?:has\s+)?bothered"
+        r"|why\s+(?:is|does|do)\s+(?:it|everything|this)\s+(?:have\s+to\s+be\s+)?so\s+(?:hard|difficult|impossible"
+        r"|complicated)|wie\s+oft\s+(?:noch|soll|muss)|(?:langsam\s+)?reicht\s+(?:es|'?s)|keiner\s+k[üu]mmert"
+        r"|was\s+ist\s+(?:das\s+)?f[üu]r\s+ein\w*\s+(?:service|laden|saftladen|firma|kundenservice)"
+        r"|nie\s+wieder\s+(?:bestell|kauf)\w*|immer\s+wieder\s+(?:das\s+gleiche|dasselbe)|ausreden|nicht\s+zu\s+fassen|ich\s+warte\s+seit)\b",
     ),
     (
         "exasperation",
         "anger",
         0.6,
         r"\b(?:are\s+you\s+(?:kidding|serious|joking|having\s+a\s+laugh)|you\s+must\s+be\s+joking|seriously\?"
-        r"|do\s+you\s+even|you'?ve\s+got\s+to\s+be\s+kidding)\b",
+        r"|do\s+you\s+even|you'?ve\s+got\s+to\s+be\s+kidding|echt\s+jetzt(?=\s*\?)|soll\s+das\s+ein\s+witz\s+sein"
+        r"|was\s+soll\s+das)\b",
     ),
     (
         "intensified",
@@ -100,7 +110,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         "frustration",
         0.35,
         r"\bstill\s+(?:waiting|no\b|not\b|nothing|hasn'?t|haven'?t|doesn'?t|don'?t|isn'?t|can'?t|won'?t|missing)"
-        r"|\bstill\s+\w+\s+(?:no|not)\b"
+        r"|\bstill\s+\w+\s+(?:no|not)\b|\b(?:immer\s+noch|noch\s+immer)\s+(?:nicht|kein\w*|nichts|warte\w*)\b"
         r"|\b(?:immer\s+noch\s+(?:nicht|kein\w*)|toujours\s+pas|todav[ií]a\s+no|nog\s+steeds\s+(?:niet|geen)"
         r"|ancora\s+(?:non|niente|nessun\w*))\b",
     ),
@@ -112,7 +122,14 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|rd|th))\s+time|how\s+many\s+(?:more\s+)?times|for\s+the\s+last\s+time|keep\s+(?:asking|telling|ignoring"
         r"|getting\s+fobbed)|(?:asked|told|said)\s+(?:you\s+)?(?:this\s+)?(?:already|before|repeatedly|twice|yesterday)"
         r"|already\s+(?:told|asked|said)|(?:i\s+)?said\s+this\s+already|repeatedly|once\s+again|yet\s+again"
-        r"|heard\s+that\s+before|not\s+again|schon\s+wieder|i\s+(?:said|told\s+you)\s+(?:to\s+)?(?-i:[A-Z]{3,}))\b",
+        r"|heard\s+that\s+before|not\s+again|schon\s+wieder|zum\s+(?:zweiten|dritten|vierten|f[üu]nften|\d+\.?|x-ten)\s+mal"
+        r"|(?:das|der)\s+(?:zweite|dritte|vierte|f[üu]nfte)\s+mal|schon\s+(?:zweimal|dreimal|mehrmals|x-mal)|i\s+(?:said|told\s+you)\s+(?:to\s+)?(?-i:[A-Z]{3,}))\b",
+    ),
+    (
+        "every_time",
+        "frustration",
+        0.35,
+        r"\b(?:(?:each\s+and\s+)?every\s+(?:single\s+)?time|jedes\s+(?:einzelne\s+)?mal|immer\s+wieder)\b",
     ),
     (
         "again",
@@ -124,9 +141,10 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         "ignored",
         "frustration",
         0.4,
-        r"\b(?:nobody|no\s+one|no\s+answer|no\s+response|no\s+reply|ignor\w+|not\s+responding|never\s+answer\w*"
+        r"\b(?:(?:nobody|no\s+one)\s+(?:\w+\s+){0,2}(?:answer|repl|respon|help|care|gets?\s+back|got\s+back|bother"
+        r"|read|call|contact|tell|told|listen|fix|sort)\w*|no\s+answer|no\s+response|no\s+reply|ignor\w+|not\s+responding|never\s+answer\w*"
         r"|never\s+respond\w*|does\s+anyone\s+read|is\s+anyone\s+(?:working|even|going|there|reading)|anyone\?+"
-        r"|fob\w*\s+off)\b",
+        r"|fob\w*\s+off|(?:keiner|niemand)\s+(?:meldet|antwortet|reagiert|hilft)|keine\s+(?:antwort|reaktion))\b",
     ),
     (
         "long_wait",
@@ -134,7 +152,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         0.25,
         r"\b(?:(?:\d+|two|three|four|five|six|several|many)\s+(?:weeks|months)|a\s+month|forever|for\s+ages|since"
         r"\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|last\s+\w+)"
-        r"|\d{2,}\s+days|(?:drei|trois|tres)\s+(?:wochen|semaines|semanas)|seit\s+wochen|un\s+mois|wasted|hours"
+        r"|\d{2,}\s+days|(?:drei|trois|tres)\s+(?:wochen|semaines|semanas)|seit\s+(?:wochen|monaten|einem\s+monat|\d+\s+tagen)|un\s+mois|wasted|hours"
         r"|far\s+too\s+long|way\s+too\s+long)\b",
     ),
     (
@@ -143,9 +161,14 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         0.45,
         r"\b(?:frustrat\w*|annoy\w*|infuriat\w*|upset|stress\w*|exhaust\w*|dissatisfied|desperate|panick\w*"
         r"|extremely\s+disappointed|so\s+disappointed|never\s+works|nothing\s+(?:ever\s+)?works|regret\w*|cheated"
-        r"|ruin\w*)\b",
+        r"|ruin\w*|gutted|gestresst|genervt|(?:sehr|so|total|extrem|echt|wirklich)\s+entt[äa]uscht|frustriert|verzweifelt|mir\s+reicht'?s|es\s+reicht|habe\s+(?:die\s+)?nase\s+voll)\b",
     ),
-    ("frustration_word", "frustration", 0.2, r"\b(?:disappoint\w*|not\s+happy|not\s+satisfied|unhappy|rude)\b"),
+    (
+        "frustration_word",
+        "frustration",
+        0.2,
+        r"\b(?:disappoint\w*|not\s+happy|not\s+satisfied|unhappy|rude|entt[äa]uscht|unzufrieden|nicht\s+zufrieden)\b",
+    ),
     (
         "contacted_before",
         "frustration",
@@ -160,17 +183,19 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         # Only phrases that are sarcastic whatever follows; praise that may be sincere is `_IRONIC_PRAISE`.
         r"\b(?:thanks\s+for\s+(?:absolutely\s+)?nothing|(?:oh\s+)?great,?\s+just\s+great|just\s+shocking"
         r"|yeah\s+right|real(?:ly)?\s+fair|love\s+waiting"
-        r"|thanks\s+(?:so\s+much|a\s+lot)\s+for\s+(?:ruining|nothing|losing|the\s+['\"‘“])"
+        r"|thanks\s+to\s+you(?:r\s+\w+)?(?=\s*[.!]|\s*$)|thanks\s+(?:so\s+much|a\s+lot)\s+for\s+(?:ruining|nothing|losing|the\s+['\"‘“])"
         r"|wow,?\s+just\s+wow|what\s+a\s+(?:joke|surprise)|congrat\w*\s+on\s+the\s+worst"
         r"|never\s+fail\s+to\s+disappoint|classic\s+bait|as\s+always\.?\s+not"
-        r"|cheers\s+for\s+(?:wasting|nothing|ruining|losing))\b|[.,]\s*not\.?\s*$",
+        r"|cheers\s+for\s+(?:wasting|nothing|ruining|losing)|danke\s+f[üu]r\s+nichts|vielen\s+dank\s+auch"
+        r"|ganz\s+gro(?:ß|ss)es\s+kino|(?:ganz|echt)\s+toll,?\s+(?:jetzt|wieder|schon|und\s+jetzt)|(?:only|just)\s+(?:took|takes|taking)\s+(?:\d+|two|three|four|five|six|several|a\s+few)\s+(?:days|weeks|months)|na\s+(?:toll|super|prima|klasse|bravo|gro(?:ß|ss)artig|wunderbar))\b|[.,]\s*not\.?\s*$",
     ),
     (
         "scare_quotes",
         "sarcasm",
         0.35,
         r"['\"‘“](?:fast|express|next\s+day[^'\"’”]*|free|quick|doesn'?t\s+apply|delivery\s+exception|premium"
-        r"|guaranteed|service|it\s+will\s+arrive[^'\"’”]*)['\"’”]",
+        r"|guaranteed|service|it\s+will\s+arrive[^'\"’”]*|express\w*|schnell\w*|kostenlos\w*|garantiert\w*"
+        r"|service\w*|kundenservice)['\"’”„“]",
     ),
     (
         "urgency_word",
@@ -197,21 +222,122 @@ _IRONIC_PRAISE = re.compile(
     r"|oh\s+(?:great|wonderful|perfect|brilliant|lovely|fantastic|sure|joy|look)|love\s+(?:how|that|it\s+when|being)"
     r"|amazing\s+service,?\s+really|really\s+impressive|you\s+(?:guys|people)\s+are\s+(?:incredible|amazing|unbelievable)"
     r"|great\s+job|good\s+job|well\s+done|bravo|just\s+what\s+i\s+needed|cool\s+cool|nice\s+one,?\s+you"
-    r"|such\s+great\s+service|perfect\s+timing)\b",
+    r"|such\s+great\s+service|perfect\s+timing|(?:amazing|incredible|impressive|great|wonderful|brilliant|fantastic)"
+    r"\s+how|herzlichen\s+gl[üu]ckwunsch|respekt|super\s+service|toller\s+service|echt\s+(?:super|toll|klasse))\b",
     re.IGNORECASE,
 )
+# Words that praise (sarcastic next to something going wrong). Thanks, "please", "sure", "cool" are politeness, not
+# praise: "Thanks. And the other one, please cancel that too" is a plain request.
 _POSITIVE = re.compile(
-    r"\b(?:great|wonderful|fantastic|brilliant|amazing|lovely|perfect|awesome|love|loving|thanks|thank\s+you"
-    r"|impressive|incredible|congrat\w*|superb|excellent|nice|super|wow|sure|cheers|cool)\b",
+    r"\b(?:great|wonderful|fantastic|brilliant|amazing|lovely|perfect|awesome|love|loving|impressive|incredible"
+    r"|congrat\w*|superb|excellent|wow|super|toll\w*|prima|klasse|gro(?:ß|ss)artig\w*|wunderbar\w*|fantastisch\w*"
+    r"|perfekt\w*|spitze|bravo|respekt|splendid|genius|thoughtful|so\s+glad|good\s+to\s+know|sch[öo]n,?\s+dass"
+    r"|sehr\s+witzig|classic)\b",
     re.IGNORECASE,
 )
+# Things going wrong. Request verbs ("cancel that"), "still", "again" and "wait" are neutral on their own.
 _NEGATIVE_CONTEXT = re.compile(
-    r"\b(?:delay\w*|waiting|wait|(?:\d+|two|three|four|five|six|few|several)\s+(?:weeks?|months?)|a\s+month|forever"
-    r"|still|another|broken|broke|late|never|nothing|wrong|wasting"
-    r"|ruin\w*|worst|exception|excuses?|disappoint\w*|fail\w*|charged|lost|missing|took\s+\w+|stuck|damaged"
-    r"|cancel\w*|refund\w*\s+(?:takes|took)|doesn'?t\s+(?:work|apply)|hasn'?t|no\s+parcel|no\s+refund)\b",
+    r"\b(?:delay\w*|(?:\d+|two|three|four|five|six|few|several)\s+(?:weeks?|months?)|a\s+(?:week|month|fortnight)"
+    r"|forever|ages|broken|broke|break\w*|smash\w*|late|never|nothing|wrong|wasting|ruin\w*|worst|exception|excuses?"
+    r"|disappoint\w*|fail\w*|lost|los(?:ing|es|e)|missing|took\s+\w+|stuck|damaged|cancell?ed|refund\w*\s+(?:takes|took)"
+    r"|doesn'?t\s+(?:work|apply)|hasn'?t|(?:can'?t|cannot|won'?t|not)\s+even|no\s+parcel|no\s+refund|versp[äa]tet\w*|verloren|kaputt\w*|zerrissen"
+    r"|besch[äa]digt\w*|falsch\w*|schon\s+wieder|nie|nichts|wochen|monat\w*|zu\s+sp[äa]t|weg)\b",
     re.IGNORECASE,
 )
+# A request or a question is asked, not mocked: praise beside it is politeness ("Perfect, can you also check the
+# late one?"). And thanks for the bot's help or news is acknowledgement, whatever the news.
+_ASKS = re.compile(
+    r"\?|\b(?:please|pls|can\s+you|could\s+you|would\s+you|will\s+you|let\s+me\s+know|bitte|k[öo]nnen\s+sie"
+    r"|k[öo]nnten\s+sie|w[üu]rden\s+sie)\b",
+    re.IGNORECASE,
+)
+_ACKNOWLEDGES = re.compile(
+    r"\bappreciate\s+(?:you|it|your|the)\b"
+    r"|\b(?:thanks?|thank\s+you|cheers)\s+(?:\w+\s+){0,2}for\s+(?:letting\s+me\s+know|the\s+(?:update|info\w*|heads[\s-]up"
+    r"|explanation|quick\s+reply|help)|checking|looking|explaining|telling\s+me|your\s+help|helping|clarifying)"
+    r"|danke\s+f[üu]r\s+(?:die\s+(?:info\w*|auskunft|nachricht|r[üu]ckmeldung)|ihre\s+hilfe|den\s+hinweis)\b",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+# The most the learned and lexicon signals (tone model, VADER) give when nothing in the words backs them: below what a
+# summary calls upset (0.3) and what asks a reply for empathy (0.4). A calm "no, ordered by mistake" stays calm.
+SOFT_ONLY_MAX = 0.25
+# With only mild words (weight below STRONG_CUE) behind them: upset, worth empathy, not a takeover.
+MILD_ONLY_MAX = 0.45
+STRONG_CUE = 0.3
+# The tone model sure and the lexicon negative: upset without a cue word.
+TONE_SURE = 0.8
+AGREEING_SENTIMENT = -0.25
+
+
+# A sentence of praise and nothing else ("Love it.", "Well done.", "Respekt."), or words that mark irony whatever
+# their neighbours ("said no one ever", "totally normal", "as always").
+_PRAISE_ALONE = re.compile(
+    r"^\W*(?:oh\s+|wow\s+|just\s+|really\s+|so\s+)?(?:great|wonderful|fantastic|brilliant|amazing|lovely|perfect"
+    r"|awesome|superb|excellent|love\s+(?:it|that)|well\s+done|good\s+job|great\s+job|bravo|nice\s+one|impressive"
+    r"|toll|super|prima|klasse|respekt|bravo|gro(?:ß|ss)artig|wunderbar)\W*$",
+    re.IGNORECASE,
+)
+_IRONY_MARKER = re.compile(
+    r"\b(?:said\s+no\s+one\s+ever|(?:totally|perfectly|completely)\s+(?:normal|fine|acceptable|reasonable)"
+    r"|as\s+(?:always|usual)[.!]|wie\s+immer[.!]|what\s+a\s+surprise|who\s+would\s+have\s+thought)",
+    re.IGNORECASE,
+)
+# A few words in quotes, next to something going wrong, are the shop's own words held up: "'processing' for weeks".
+_QUOTED = re.compile(r"['\"‘“„]([^'\"’”“]{3,30})['\"’”“]")
+
+
+def _ironic(text: str) -> bool:
+    """Praise and something going wrong in one sentence that neither asks nor thanks for help; or a sentence of
+    bare praise beside one that reports something going wrong."""
+    sentences = [s for s in _SENTENCE.split(text) if s.strip()]
+    wrong = [s for s in sentences if _NEGATIVE_CONTEXT.search(s) and not _ASKS.search(s)]
+    for sentence in sentences:
+        if _ASKS.search(sentence) or _ACKNOWLEDGES.search(sentence):
+            continue
+        if _POSITIVE.search(sentence) and _NEGATIVE_CONTEXT.search(sentence):
+            return True
+        if _PRAISE_ALONE.search(sentence) and any(other is not sentence for other in wrong):
+            return True
+    return False
+
+
+# Politeness words the lexicon rates positive but nobody uses to praise.
+_POLITE = frozenset({"thanks", "thank", "please", "sure", "ok", "okay", "like", "yes", "yeah", "cheers", "welcome"})
+# A word the lexicon rates at least this positive is praise ("marvelous" 2.9, "splendid" 2.8, "glad" 2.0).
+PRAISE_VALENCE = 1.9
+
+
+def _praise_word(sentence: str) -> bool:
+    lexicon = _vader().lexicon
+    # "not happy" praises nothing: a negated word is left out.
+    plain = re.sub(r"\b(?:not|never|no|nicht|kein\w*)\s+(?:\w+\s+)?\w+|\w+n't\s+(?:\w+\s+)?\w+", " ", sentence.lower())
+    words = re.findall(r"[a-z]+", plain.replace("marvellous", "marvelous"))
+    return any(word not in _POLITE and lexicon.get(word, 0.0) >= PRAISE_VALENCE for word in words)
+
+
+def _praises_unasked(text: str) -> bool:
+    """Praise in a sentence that neither asks for something nor thanks for help or news."""
+    return any(
+        (
+            _POSITIVE.search(sentence)
+            or _IRONIC_PRAISE.search(sentence)
+            or _PRAISE_ALONE.search(sentence)
+            or _praise_word(sentence)
+        )
+        and not _ASKS.search(sentence)
+        and not _ACKNOWLEDGES.search(sentence)
+        for sentence in _SENTENCE.split(text)
+    )
+
+
+def _irony_marked(text: str) -> bool:
+    if _IRONY_MARKER.search(text):
+        return True
+    quoted = [q for q in _QUOTED.findall(text) if len(q.split()) <= 4]
+    return bool(quoted) and bool(_NEGATIVE_CONTEXT.search(_QUOTED.sub(" ", text)))
+
+
 # "!!" after thanks or praise is enthusiasm, and a single "!" only sharpens anger that words already show.
 _CHEERFUL = re.compile(
     r"^\W*(?:thanks?|thank\s+you|great|perfect|awesome|amazing|brilliant|yes|wow|love)\b[^?]*$", re.I
@@ -229,6 +355,10 @@ _CAPS_IGNORE = _words(
     "GDPR DSGVO VAT PDF USD EUR GBP UK US USA EU XL XXL XS ID OK SMS BBB FAQ ETA ASAP PS DHL UPS FEDEX TNT GLS DPD "
     "IBAN BIC SKU TV PC USB LED GB TB AM PM NYC LA HR CEO II III IOS IPHONE"
 )
+_NEGATABLE = frozenset({"anger_word", "frustration_word", "hostile_language"})
+_NEGATED = re.compile(r"\b(?:not|n't|never|no|nicht|kein\w*|nie)\s+(?:\w+\s+)?$|n't\s+(?:\w+\s+)?$", re.IGNORECASE)
+# Short words people shout ("I want it NOW"); other three-letter capitals are mostly codes and brands.
+_SHOUTED_SHORT = _words("NOW NOT YOU WHY HOW ANY YET ALL OUT WTF DID WAS GET PAY ASK")
 _CAPS_WORD = re.compile(r"\b[A-ZÄÖÜ]{2,}\b")
 _WORD = re.compile(r"\b[A-Za-zÄÖÜäöüß]{2,}\b")
 
@@ -259,16 +389,19 @@ def _caps_shouting(text: str) -> float:
         return 0.0
     share = len(shouted) / len(words)
     # One shouted word in a long sentence ("I asked THREE times") counts; "OK" or a lone "I" never does.
-    if (len(shouted) >= 2 and share >= 0.25) or any(len(w) >= 4 for w in shouted):
+    if (len(shouted) >= 2 and share >= 0.25) or any(len(w) >= 4 or w in _SHOUTED_SHORT for w in shouted):
         return share
     return 0.0
 
 
-def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emotion:
+def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievance: bool = False) -> Emotion:
     """Emotion for one message.
 
     `repeated` says the same need was already asked in this conversation; `upset` is the tone model's probability
-    that the writer is upset (0 when no model is at hand), which counts as a frustration cue once it is likely.
+    that the writer is upset (0 when no model is at hand), which counts as a frustration cue once it is likely;
+    `grievance` says the intent classifier reads the message as a complaint. Praise on a grievance is sarcasm
+    ("Splendid, the box was empty"), whatever words tell of the problem; and the tone model sure of upset on a
+    grievance is backed by it.
     """
     weights: dict[str, list[float]] = {"anger": [], "frustration": [], "sarcasm": [], "urgency": []}
     signals: list[str] = []
@@ -280,11 +413,15 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emot
 
     for signal, dimension, weight, pattern in _CUES:
         # Each occurrence counts (up to three): "worst service ... disgraceful" is angrier than either word alone.
-        for _ in range(min(3, len(pattern.findall(text)))):
+        # A feeling said not to be there ("I'm not upset", "nicht sauer") is not there.
+        found = [m for m in pattern.finditer(text) if not (signal in _NEGATABLE and _NEGATED.search(text[: m.start()]))]
+        for _ in range(min(3, len(found))):
             fire(signal, dimension, weight)
 
     if _IRONIC_PRAISE.search(text) and (_NEGATIVE_CONTEXT.search(text) or weights["anger"] or weights["frustration"]):
         fire("sarcasm_phrase", "sarcasm", 0.8)
+    elif grievance and "sarcasm_phrase" not in signals and _praises_unasked(text):
+        fire("praise_on_grievance", "sarcasm", 0.6)
 
     shouting = _caps_shouting(text)
     if shouting:
@@ -297,6 +434,10 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emot
     if repeated:
         fire("repeat_request", "frustration", 0.55)
     softened = bool(_SOFTENER.search(text))
+    # Nothing in the words themselves, or only mild ones ("not happy", "disappointed"): the tone model and the
+    # lexicon's sentiment are guesses, and guesses alone never make a customer upset enough to hand over.
+    strongest = max((w for ws in weights.values() for w in ws), default=0.0)
+    cues = sum(len(ws) for ws in weights.values())
     sentiment = float(_vader().polarity_scores(text)["compound"])
     if upset >= UPSET_MIN:
         # The tone model hears upset in some plainly friendly lines ("Hey, good morning"). Alone, against a clearly
@@ -314,7 +455,7 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emot
     if "!" in text and any(signal in signals for signal in _WORD_ANGER):
         fire("exclamation", "anger", 0.2)
 
-    if _POSITIVE.search(text) and _NEGATIVE_CONTEXT.search(text) and "sarcasm_phrase" not in signals:
+    if "sarcasm_phrase" not in signals and (_ironic(text) or _irony_marked(text)):
         # Praise wrapped around a complaint is the commonest written sarcasm in support ("love waiting 3 weeks").
         fire("sarcasm_pattern", "sarcasm", 0.6)
     if sentiment <= -0.6:
@@ -330,6 +471,15 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emot
         # An urgent need that is going wrong is a stressed customer even without a single angry word.
         fire("urgent_problem", "frustration", 0.6)
     sarcastic = bool(weights["sarcasm"])
+    # Two independent guesses agreeing (the tone model sure, the lexicon negative) are evidence: "What is wrong with
+    # this company?" has no angry word but reads upset to both.
+    agree = upset >= TONE_SURE and (sentiment <= AGREEING_SENTIMENT or grievance)
+    # One mild word ("again", "not happy") is how calm people talk; two of them, or a strong one, is a mood.
+    cap = None if agree or strongest >= STRONG_CUE else SOFT_ONLY_MAX if cues <= 1 else MILD_ONLY_MAX
+    if cap is not None and not sarcastic and not weights["urgency"]:
+        for dimension in ("anger", "frustration"):
+            if _noisy_or(weights[dimension]) > cap:
+                weights[dimension] = [cap]
     if sarcastic:
         # The literal sentiment of a sarcastic message is upside down.
         sentiment = min(sentiment, -abs(sentiment) if sentiment else -0.3)
@@ -343,3 +493,23 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0) -> Emot
         sentiment=max(-1.0, min(1.0, sentiment)),
         signals=signals,
     )
+
+
+def upset_words(text: str) -> list[str]:
+    """The words behind the anger, frustration and sarcasm cues, as written: a decision's evidence."""
+    words: list[str] = []
+    for _, dimension, _, pattern in _CUES:
+        if dimension == "urgency":
+            continue
+        for match in pattern.finditer(text):
+            word = match.group(0).strip()
+            if word and word not in words:
+                words.append(word)
+    ironic = _IRONIC_PRAISE.search(text)
+    if ironic and ironic.group(0) not in words:
+        words.append(ironic.group(0))
+    if _caps_shouting(text):
+        words += [w for w in _CAPS_WORD.findall(text) if w not in _CAPS_IGNORE and w not in words][:3]
+    for marks in re.findall(r"[!?]{2,}", text)[:1]:
+        words.append(marks)
+    return words[:6]

@@ -1,28 +1,45 @@
-"""The escalation policy: when a person takes over, how urgently, and what the customer is told.
+"""The escalation policy: when a person takes over, when the bot keeps going, and what the customer is told.
 
-Pure function of the understanding, the shop's policy (the `escalation:` section of the shop profile) and a few
-facts about the conversation, so the gate node stays a one-liner and every decision is testable without a graph.
+Three questions the shop profile's `escalation:` section answers separately:
+
+- **Who approves a write.** An order's value or the customer's tier decides whether a person must approve a change
+  (the tools and the approval step enforce the limits); it never makes a person take the conversation over, nor
+  answer a question. The decision lists these facts under `approval`, for the record only.
+- **When a person takes over.** An explicit request (or a "yes" to the bot's offer of a colleague), anger or
+  frustration above the threshold, legal and other critical keywords, a complaint lodged as such (it needs a
+  person's judgement), a sensitive topic, a procedure the shop reserves for people, and failure on the same need
+  after the bot has run out of moves (it answered, rephrased and asked, and still could not help).
+- **When the bot keeps going.** Everything else: questions, corrections, changes of mind, a "no" to a proposal,
+  thanks. An unclear message gets a clarifying question first.
+
+Pure function of the understanding, the policy and a few facts about the conversation, so the gate node stays short
+and every decision is testable without a graph. Every decision records its reason codes, the evidence (the words
+or facts that triggered each one) and a priority.
 
 Reason codes (stable; dashboards and the handoff summary key on them):
-    human_requested      the customer asked for a person
+    human_requested      the customer asked for a person, or accepted the bot's offer of one
     emotion_anger        anger at or above the threshold
     emotion_frustration  frustration at or above the threshold
     emotion_sarcasm      sarcasm at or above the threshold
-    low_confidence       intent unclear after the allowed clarifying questions
+    complaint            the customer lodges a complaint: a person's judgement is asked for
     critical_keyword     legal threat, chargeback, fraud, GDPR, formal complaint, cancelling a subscription ...
-    high_value           the order concerned is worth at least the policy's amount (only for STAKES_INTENTS)
-    vip_customer         the customer's tier is one of the VIP tiers (only for STAKES_INTENTS)
-    repeated_failure     the same need is still unresolved after the allowed repeats
     sensitive_topic      safety, health, harassment or data-breach matters
+    procedure_requires_person   the request is one the shop has people handle (`person_only_intents`)
+    repeated_failure     the same need is still unresolved after the allowed repeats
+    low_confidence       intent unclear after the allowed clarifying questions
+    critique_failed      (set by the critique node) the bot could not produce a reply it can stand behind
+Approval codes (never a takeover): high_value, vip_customer.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, Field
 
+from graph.nlu.emotion import upset_words
+from graph.nlu.keywords import complaint_act, critical_keyword_words, human_request_words
 from graph.nlu.schema import Understanding
 
 ReasonCode = Literal[
@@ -30,13 +47,15 @@ ReasonCode = Literal[
     "emotion_anger",
     "emotion_frustration",
     "emotion_sarcasm",
-    "low_confidence",
+    "complaint",
     "critical_keyword",
-    "high_value",
-    "vip_customer",
-    "repeated_failure",
     "sensitive_topic",
+    "procedure_requires_person",
+    "repeated_failure",
+    "low_confidence",
+    "critique_failed",
 ]
+ApprovalCode = Literal["high_value", "vip_customer"]
 Priority = Literal["low", "normal", "high", "urgent"]
 
 DEFAULT_CRITICAL_KEYWORDS = [
@@ -53,37 +72,49 @@ DEFAULT_SENSITIVE_TOPICS = ["data breach", "injury", "allergic reaction", "haras
 
 # Ways customers say the sensitive topics; a shop's own topic with no entry here is matched as written.
 _TOPIC_VARIANTS: dict[str, str] = {
-    "data breach": r"data\s+(?:breach|leak)\w*|leaked|hacked|(?:card|account)\s+details\s+(?:were\s+)?stolen|breach",
-    "injury": r"injur\w*|hurt|burn(?:t|ed|s)?|cut\s+(?:my|his|her)|bleed\w*|wound\w*|caught\s+fire|dangerous|unsafe",
-    "allergic reaction": r"allerg\w*|rash|swelling|anaphyla\w*",
-    "harassment": r"harass\w*|threaten\w*|stalk\w*|abus(?:e|ive)",
+    "data breach": r"data\s+(?:breach|leak)\w*|leaked|hacked|(?:card|account)\s+details\s+(?:were\s+)?stolen|breach"
+    r"|datenleck|gehackt",
+    "injury": r"injur\w*|hurt|burn(?:t|ed|s)?|cut\s+(?:my|his|her)|bleed\w*|wound\w*|caught\s+fire|dangerous|unsafe"
+    r"|electric\s+shock|electrocut\w*|chok(?:e|ed|ing)|overheat\w*|spark(?:s|ed|ing)|sing(?:e|ed|eing)|melt(?:ed|ing)"
+    r"|explod\w*|(?:started|began|was)\s+smok\w*|smoke\s+(?:came|coming|pouring)|verletz\w*|verbrannt|verbrüh\w*"
+    r"|gef[äa]hrlich|[üu]berhitz\w*|explodiert|funken|qualm\w*"
+    r"|(?:strom|elektrisch\w*)\s*schlag",
+    "allergic reaction": r"allerg\w*|rash|swelling|swollen|hives|blister\w*|anaphyla\w*|ausschlag|geschwollen",
+    "harassment": r"harass\w*|threaten\w*|stalk\w*|abus(?:e|ive)|bel[äa]stig\w*|bedroh\w*",
 }
-# Intents where a valuable order or customer is worth a person's attention.
-STAKES_INTENTS = frozenset(
-    {
-        "cancel_order",
-        "change_order",
-        "return_request",
-        "exchange_request",
-        "refund_request",
-        "refund_status",
-        "payment_issue",
-        "complaint",
-    }
-)
 _PRIORITY_ORDER: tuple[Priority, ...] = ("low", "normal", "high", "urgent")
-_REASON_PRIORITY: dict[str, Priority] = {
+REASON_PRIORITY: dict[str, Priority] = {
     "low_confidence": "low",
+    "critique_failed": "low",
     "human_requested": "normal",
     "emotion_frustration": "normal",
     "emotion_sarcasm": "normal",
-    "repeated_failure": "high",
+    "complaint": "normal",
+    "procedure_requires_person": "normal",
+    "repeated_failure": "normal",
     "emotion_anger": "high",
-    "high_value": "high",
-    "vip_customer": "high",
     "critical_keyword": "urgent",
     "sensitive_topic": "urgent",
 }
+# Messages that carry the conversation on rather than open a need: never "unclear", whatever their confidence.
+KEEP_GOING_INTENTS = frozenset({"affirm", "deny", "greeting_thanks", "feedback", "verify_identity"})
+# The start of a "yes": the answer to an offer of a colleague ("yes please", "ok", "ja gerne", "sure, thanks").
+_ACCEPTS = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup|ya|sure|ok|okay|please|please\s+do|go\s+ahead|that\s+would\s+be|i'?d\s+(?:like|love)"
+    r"|(?:yes|ok),?\s+please|ja|jawohl|gerne|gern|bitte|klar|okay|einverstanden|oui|s[ií]|graag|absolutely"
+    r"|definitely|of\s+course|do\s+it|alright|all\s+right)\b",
+    re.IGNORECASE,
+)
+_DECLINES = re.compile(r"\b(?:no|not|don'?t|nein|nicht|kein\w*|never\s+mind|later)\b", re.IGNORECASE)
+# What a bot line offering a person looks like, in the shop's own catalogue and in the languages it answers in.
+_OFFERS_PERSON = re.compile(
+    r"(?:pass|put|hand|transfer|connect|forward)\w*\s+you\s+(?:on\s+)?(?:to|with)\s+(?:a|one\s+of\s+our|our)\s+"
+    r"(?:colleague|team|person|human|member|agent|specialist)|(?:shall|should|can|may)\s+i\s+(?:get|ask|bring)\s+"
+    r"(?:a|one\s+of\s+our)\s+(?:colleague|person|team\s+member)|would\s+you\s+like\s+(?:to\s+speak|me\s+to\s+(?:pass"
+    r"|connect|hand|transfer|get))|(?:an?\s+)?(?:kolleg\w+|mitarbeiter\w*)\s+(?:weiter|verbind)\w*"
+    r"|(?:soll|darf)\s+ich\s+(?:sie|dich)\s+(?:an|mit)\s+(?:eine[nm]?\s+)?(?:kolleg|mitarbeiter)",
+    re.IGNORECASE,
+)
 
 
 class EscalationPolicy(BaseModel):
@@ -92,22 +123,42 @@ class EscalationPolicy(BaseModel):
     emotion_threshold: float = Field(default=0.6, ge=0.0, le=1.0)
     confidence_threshold: float = Field(default=0.45, ge=0.0, le=1.0)
     critical_keywords: list[str] = Field(default_factory=lambda: list(DEFAULT_CRITICAL_KEYWORDS))
+    # Approval facts only: a write on an order worth this much, or for these tiers, is noted for approval. Neither
+    # ever hands a conversation over (the approval limits themselves live in the profile's `approvals:`).
     high_value_order_amount: float = Field(default=500.0, ge=0.0)
     vip_customer_tiers: list[str] = Field(default_factory=lambda: ["vip"])
     sensitive_topics: list[str] = Field(default_factory=lambda: list(DEFAULT_SENSITIVE_TOPICS))
     max_unresolved_repeats: int = Field(default=2, ge=0)
     max_clarifications: int = Field(default=1, ge=0)
+    # A complaint lodged as such ("I want to complain about ...") goes to a person, with its substance.
+    hand_over_complaints: bool = True
+    # Procedures the shop has people handle, by intent (e.g. [account_delete]); empty: the bot handles them all.
+    person_only_intents: list[str] = Field(default_factory=list)
 
 
 class ConversationFacts(BaseModel):
     """What the graph knows about the conversation beyond the current message."""
 
     clarifications_asked: int = 0
+    # Turns the bot failed on the need of this message (not on any earlier one).
     unresolved_repeats: int = 0
     order_total: float | None = None
     customer_tier: str | None = None
     business_hours_open: bool = True
     next_open: str | None = Field(default=None, description="When the team is back, e.g. 'Monday at 9:00'.")
+    # The bot's last message offered a colleague: a "yes" now accepts it.
+    person_offered: bool = False
+    # The message answers a question the bot asked (a slot, a clarification): read through that question.
+    answers_our_question: bool = False
+    language: str = "en"
+
+
+class Trigger(BaseModel):
+    """One reason, the words or facts behind it, and the priority it carries."""
+
+    reason: str
+    evidence: str
+    priority: Priority
 
 
 class EscalationDecision(BaseModel):
@@ -116,6 +167,14 @@ class EscalationDecision(BaseModel):
     reasons: list[ReasonCode] = Field(default_factory=list)
     priority: Priority = "low"
     customer_message: str = ""
+    evidence: list[Trigger] = Field(default_factory=list, description="Why, reason by reason.")
+    approval: list[Trigger] = Field(
+        default_factory=list, description="Facts that make a write need a person's approval; never a takeover."
+    )
+    offer_person: bool = Field(
+        default=False,
+        description="Out of hours, a low-priority reason only: offer a person instead of handing over unasked.",
+    )
 
 
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
@@ -123,35 +182,169 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(rf"\b{words}\b", re.IGNORECASE)
 
 
-def _matches_critical(u: Understanding, keywords: list[str]) -> bool:
+def _critical_words(u: Understanding, keywords: list[str]) -> str | None:
     wanted = {keyword.lower() for keyword in keywords}
-    if any(found.lower() in wanted for found in u.critical_keywords):
-        return True
+    found = critical_keyword_words(u.text)
+    hits = [found.get(canonical, canonical) for canonical in u.critical_keywords if canonical.lower() in wanted]
     # Shop-specific keywords the analyser has no canonical name for are matched against the text as written.
-    return any(_phrase_pattern(keyword).search(u.text) for keyword in wanted)
+    for keyword in wanted:
+        match = _phrase_pattern(keyword).search(u.text)
+        if match and match.group(0) not in hits:
+            hits.append(match.group(0))
+    return ", ".join(f'"{hit}"' for hit in hits) if hits else None
 
 
-def _matches_topic(text: str, topics: list[str]) -> bool:
+def _topic_words(text: str, topics: list[str]) -> str | None:
     for topic in topics:
         variants = _TOPIC_VARIANTS.get(topic.lower())
         pattern = re.compile(rf"\b(?:{variants})\b", re.IGNORECASE) if variants else _phrase_pattern(topic)
-        if pattern.search(text):
-            return True
-    return False
+        match = pattern.search(text)
+        if match:
+            return f'{topic}: "{match.group(0)}"'
+    return None
 
 
-def _customer_message(reasons: list[ReasonCode], facts: ConversationFacts, priority: Priority) -> str:
-    if facts.business_hours_open:
-        wait = "right away" if priority in ("high", "urgent") else "shortly"
-        return (
-            f"I'm passing this conversation to a member of our support team, who will reply here {wait}; "
-            "they will see everything we've discussed, so you won't need to repeat anything."
+def offers_a_person(bot_text: str) -> bool:
+    """A bot line that offers to pass the customer to a person."""
+    return bool(_OFFERS_PERSON.search(bot_text))
+
+
+def accepts_offer(u: Understanding) -> bool:
+    """A "yes" (to the offer just made): the affirm intent, or a message that opens with a yes and takes nothing
+    back ("yes please", "ok, thanks", "gerne")."""
+    text = u.text.strip()
+    if _ACCEPTS.search(text) and not _DECLINES.search(text):
+        return True
+    return u.intent == "affirm" and not _DECLINES.search(text)
+
+
+# "A complaint against your business" names whom, not what: the substance is elsewhere, or not given yet.
+_GENERIC_TARGET = re.compile(
+    r"^(?:you|your\s+(?:business|company|shop|store|firm|service|team|website|site)|the\s+(?:business|company|shop"
+    r"|store)|this\s+(?:business|company|shop|store)|ihr\w*\s+(?:firma|unternehmen|shop|gesch[äa]ft|laden|service)|sie"
+    r"|euch)\b[\s,.!]*$",
+    re.IGNORECASE,
+)
+_ABOUT = re.compile(
+    r"\b(?:complain\w*|complaint)\s+(?:about|against|regarding|concerning|that|over|re:?)\s+([^.!?\n]{3,160})"
+    r"|\bbeschwer\w*\s+(?:ich\s+|wir\s+)?(?:mich\s+|uns\s+)?(?:[üu]ber|wegen)\s+([^.!?\n]{3,160})"
+    r"|\b(?:[üu]ber|wegen)\s+([^.!?\n]{3,100}?)\s+(?:zu\s+)?beschwer\w*",
+    re.IGNORECASE,
+)
+
+
+def complaint_substance(text: str) -> str:
+    """What the complaint is about, in the customer's words: what follows "complain about" (or what precedes
+    "beschweren"), with the detail they add after it; or the sentence that says what happened; or "" when the
+    message only says that they complain."""
+    found = _ABOUT.search(text)
+    if found:
+        target = next(group for group in found.groups() if group).strip(" ,;:")
+        rest = text[found.end() :].strip(" ,;:.!")
+        rest = re.split(r"(?<=[.!?])\s+", rest)[0].strip(" ,;:.!") if rest else ""
+        if _GENERIC_TARGET.match(target):
+            target = ""
+        parts = [part for part in (target, rest) if part and not complaint_act(part)]
+        return " – ".join(parts)[:200]
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?:])\s+|\n+", text) if s.strip()]
+    # The sentence that says what happened: one that is not the request to complain.
+    candidates = [s.strip(" .") for s in sentences if not complaint_act(s)]
+    return max(candidates, key=len)[:200] if candidates else ""
+
+
+def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: ConversationFacts) -> EscalationDecision:
+    """Whether a person takes over, why (with the evidence), how urgently, and what to tell the customer."""
+    triggers: list[Trigger] = []
+
+    def add(reason: ReasonCode, evidence: str) -> None:
+        triggers.append(Trigger(reason=reason, evidence=evidence, priority=REASON_PRIORITY[reason]))
+
+    asked = human_request_words(u.text) if u.human_requested else None
+    if asked or u.human_requested:
+        add("human_requested", f'"{asked or u.text[:80]}"')
+    elif u.intent == "human_agent" and u.confidence >= policy.confidence_threshold:
+        add("human_requested", f"asks for a person (intent human_agent, confidence {u.confidence:.2f})")
+    elif facts.person_offered and accepts_offer(u):
+        add("human_requested", f'accepted the offer of a colleague: "{u.text[:80]}"')
+
+    words = upset_words(u.text)
+    said = ", ".join(f'"{w}"' for w in words) if words else "tone of the message"
+    for score, reason in (
+        (u.emotion.anger, "emotion_anger"),
+        (u.emotion.frustration, "emotion_frustration"),
+        (u.emotion.sarcasm, "emotion_sarcasm"),
+    ):
+        if score >= policy.emotion_threshold:
+            add(cast(ReasonCode, reason), f"{reason.removeprefix('emotion_')} {score:.2f}: {said}")
+
+    critical = _critical_words(u, policy.critical_keywords)
+    topic = _topic_words(u.text, policy.sensitive_topics)
+    lodged = complaint_act(u.text)
+    # What the analyser recognised by meaning, where the words matched no pattern: counted only for the topics the
+    # shop's lists name, with the closest known message as the evidence.
+    wanted = {k.lower() for k in policy.critical_keywords}
+    sensitive = {t.lower() for t in policy.sensitive_topics}
+    for match in u.topics:
+        like = f'{match.topic}, by meaning: like "{match.example}" ({match.similarity:.2f})'
+        if match.topic in wanted and not critical:
+            critical = like
+        elif match.topic in sensitive and not topic:
+            topic = like
+        elif match.topic == "complaint" and not lodged:
+            lodged = like
+    if critical:
+        add("critical_keyword", critical)
+    if topic:
+        add("sensitive_topic", topic)
+    if policy.hand_over_complaints and lodged:
+        by_words = not lodged.startswith("complaint, by meaning")
+        add("complaint", f'"{lodged}": {complaint_substance(u.text)}' if by_words else lodged)
+    person_only = {intent.lower() for intent in policy.person_only_intents}
+    reserved = [s.intent for s in u.intents if s.intent in person_only] or (
+        [u.intent] if u.intent in person_only else []
+    )
+    if reserved and u.confidence >= policy.confidence_threshold:
+        add("procedure_requires_person", f"{reserved[0].replace('_', ' ')} is handled by the team")
+    if facts.unresolved_repeats >= policy.max_unresolved_repeats > 0:
+        add("repeated_failure", f"the same need went unresolved {facts.unresolved_repeats} times")
+
+    keep_going = u.intent in KEEP_GOING_INTENTS or facts.answers_our_question
+    unsure = u.confidence < policy.confidence_threshold and not keep_going
+    if unsure and facts.clarifications_asked >= policy.max_clarifications:
+        add("low_confidence", f"intent {u.intent} at {u.confidence:.2f} after {facts.clarifications_asked} question(s)")
+
+    approval: list[Trigger] = []
+    if facts.order_total is not None and facts.order_total >= policy.high_value_order_amount:
+        approval.append(
+            Trigger(reason="high_value", evidence=f"order total {facts.order_total:.2f}", priority="normal")
         )
-    when = f" when we reopen {facts.next_open}" if facts.next_open else " as soon as the team is back"
-    return (
-        "Our support team is offline right now, so I've passed this conversation on and a person will reply "
-        f"here{when}; "
-        "they will see everything we've discussed, so you won't need to repeat anything."
+    if facts.customer_tier and facts.customer_tier.lower() in {tier.lower() for tier in policy.vip_customer_tiers}:
+        approval.append(Trigger(reason="vip_customer", evidence=f"tier {facts.customer_tier}", priority="normal"))
+
+    if not triggers:
+        clarify = unsure and facts.clarifications_asked < policy.max_clarifications
+        return EscalationDecision(
+            escalate=False,
+            clarify=clarify,
+            customer_message=CLARIFY_MESSAGE if clarify else "",
+            approval=approval,
+        )
+
+    priority = max((t.priority for t in triggers), key=_PRIORITY_ORDER.index)
+    if priority == "low" and not facts.business_hours_open:
+        # Nobody would answer before the team is back and nothing calls for a person: the customer chooses, and
+        # meanwhile the bot keeps helping.
+        return EscalationDecision(escalate=False, evidence=triggers, approval=approval, offer_person=True)
+    if u.emotion.urgency >= policy.emotion_threshold and priority != "urgent":
+        priority = _PRIORITY_ORDER[_PRIORITY_ORDER.index(priority) + 1]
+    reasons = cast(list[ReasonCode], list(dict.fromkeys(t.reason for t in triggers)))
+    return EscalationDecision(
+        escalate=True,
+        reasons=reasons,
+        priority=priority,
+        customer_message=customer_message(reasons, facts, priority, u.text),
+        evidence=triggers,
+        approval=approval,
     )
 
 
@@ -160,54 +353,53 @@ CLARIFY_MESSAGE = (
     "it's about an order, a return or refund, a product, or your account?"
 )
 
+_MESSAGES = {
+    "en": {
+        "complaint": "I'm sorry you've had reason to complain about “{substance}”, and thank you for telling us. ",
+        "complaint_plain": "I'm sorry you've had reason to complain, and thank you for telling us. ",
+        "complaint_passed": "I've passed your complaint to a member of our team, with what you've written here",
+        "passed": "I'm passing this conversation to a member of our support team",
+        "open": ", who will reply here {wait}; they will see everything we've discussed, so you won't need to repeat "
+        "anything.",
+        "right_away": "right away",
+        "shortly": "shortly",
+        "closed": ". Our team is offline right now, so a person will reply here {when}; they will see everything we've "
+        "discussed. Meanwhile I can still help with anything else, such as where an order is or how returns work.",
+        "when": "when we reopen {next_open}",
+        "back": "as soon as the team is back",
+    },
+    "de": {
+        "complaint": "Es tut mir leid, dass Sie Grund zur Beschwerde haben („{substance}“), und danke, dass Sie es uns "
+        "sagen. ",
+        "complaint_plain": "Es tut mir leid, dass Sie Grund zur Beschwerde haben, und danke, dass Sie es uns sagen. ",
+        "complaint_passed": "Ich habe Ihre Beschwerde mit Ihren Angaben an eine Kollegin oder einen Kollegen übergeben",
+        "passed": "Ich übergebe dieses Gespräch an eine Kollegin oder einen Kollegen aus unserem Team",
+        "open": ", die oder der Ihnen hier {wait} antwortet und den ganzen Verlauf sieht; Sie müssen nichts "
+        "wiederholen.",
+        "right_away": "sofort",
+        "shortly": "in Kürze",
+        "closed": ". Unser Team ist gerade nicht im Dienst; eine Person antwortet Ihnen hier {when} und sieht den "
+        "ganzen Verlauf. Bis dahin helfe ich Ihnen gern mit allem anderen, etwa wo eine Bestellung ist oder wie "
+        "Rücksendungen funktionieren.",
+        "when": "ab {next_open}",
+        "back": "sobald das Team wieder da ist",
+    },
+}
 
-def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: ConversationFacts) -> EscalationDecision:
-    """Whether to hand the conversation to a person, why, how urgently, and what to tell the customer."""
-    reasons: list[ReasonCode] = []
-    # The classifier's "human_agent" counts only when it is sure; the phrase patterns are the primary signal.
-    if u.human_requested or (u.intent == "human_agent" and u.confidence >= policy.confidence_threshold):
-        reasons.append("human_requested")
-    if u.emotion.anger >= policy.emotion_threshold:
-        reasons.append("emotion_anger")
-    if u.emotion.frustration >= policy.emotion_threshold:
-        reasons.append("emotion_frustration")
-    if u.emotion.sarcasm >= policy.emotion_threshold:
-        reasons.append("emotion_sarcasm")
-    if _matches_critical(u, policy.critical_keywords):
-        reasons.append("critical_keyword")
-    if _matches_topic(u.text, policy.sensitive_topics):
-        reasons.append("sensitive_topic")
-    if facts.unresolved_repeats >= policy.max_unresolved_repeats > 0:
-        reasons.append("repeated_failure")
-    if facts.order_total is not None and facts.order_total >= policy.high_value_order_amount:
-        reasons.append("high_value")
-    if facts.customer_tier and facts.customer_tier.lower() in {tier.lower() for tier in policy.vip_customer_tiers}:
-        reasons.append("vip_customer")
 
-    unsure = u.confidence < policy.confidence_threshold
-    if unsure and facts.clarifications_asked >= policy.max_clarifications:
-        reasons.append("low_confidence")
-
-    # High value and VIP status raise the stakes of a problem but are not problems themselves: they hand over
-    # cancellations, refunds, complaints and the like, never routine questions ("where is my order?").
-    stakes = u.intent in STAKES_INTENTS or any(s.intent in STAKES_INTENTS for s in u.intents)
-    triggers = [reason for reason in reasons if stakes or reason not in ("high_value", "vip_customer")]
-    if not triggers:
-        clarify = unsure and facts.clarifications_asked < policy.max_clarifications
-        return EscalationDecision(
-            escalate=False,
-            clarify=clarify,
-            reasons=[],
-            priority="low",
-            customer_message=CLARIFY_MESSAGE if clarify else "",
-        )
-
-    priority = max((_REASON_PRIORITY[reason] for reason in reasons), key=_PRIORITY_ORDER.index)
-    if u.emotion.urgency >= policy.emotion_threshold and priority != "urgent":
-        priority = _PRIORITY_ORDER[_PRIORITY_ORDER.index(priority) + 1]
-    return EscalationDecision(
-        escalate=True,
-        reasons=reasons,
-        priority=priority,
-        customer_message=_customer_message(reasons, facts, priority),
-    )
+def customer_message(reasons: list[ReasonCode], facts: ConversationFacts, priority: Priority, text: str = "") -> str:
+    """What the customer is told: the complaint acknowledged in their words, who answers and when."""
+    lines = _MESSAGES.get(facts.language, _MESSAGES["en"])
+    opening = ""
+    if "complaint" in reasons:
+        substance = complaint_substance(text)
+        opening = (lines["complaint"].format(substance=substance) if substance else lines["complaint_plain"]) + lines[
+            "complaint_passed"
+        ]
+    else:
+        opening = lines["passed"]
+    if facts.business_hours_open:
+        wait = lines["right_away"] if priority in ("high", "urgent") else lines["shortly"]
+        return opening + lines["open"].format(wait=wait)
+    when = lines["when"].format(next_open=facts.next_open) if facts.next_open else lines["back"]
+    return opening + lines["closed"].format(when=when)

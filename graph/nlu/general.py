@@ -165,7 +165,9 @@ def asks_in_general(text: str, order_ids: list[str] | None = None) -> bool:
 # verb or question word of looking, and nothing to do to an order.
 _ORDER_LIST = re.compile(
     r"\b(?:list|show|see|view|what|which|all)\b(?:\W+\w+){0,4}?\W+orders\b"
-    r"|\borders\b(?:\W+\w+){0,3}?\W+(?:do|did|have)\s+i\b",
+    r"|\borders\b(?:\W+\w+){0,3}?\W+(?:do|did|have)\s+i\b"
+    # ... or just the plural, as a whole message: "my orders please", "all my orders?"
+    r"|^\W*(?:all\s+)?(?:of\s+)?my\s+(?:recent\s+|past\s+|previous\s+|other\s+)?orders\W*(?:please|pls|thanks)?\W*$",
     re.IGNORECASE,
 )
 _ORDER_ACTION = re.compile(

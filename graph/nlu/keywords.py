@@ -26,18 +26,28 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "legal action",
             r"\b(?:legal\s+action|lawyers?|attorneys?|solicitors?|su(?:e|ing|ed)\s+(?:you|your|them)"
             r"|i(?:'ll|\s+will)\s+sue|lawsuit|court|small\s+claims|anwalt|avocat|abogado|advocaat"
-            r"|avvocato|porter\s+plainte|rechtliche\s+schritte)\b",
+            r"|avvocato|porter\s+plainte|rechtliche\s+schritte|(?:false|misleading)\s+advertising|irref[üu]hrende\s+werbung"
+            r"|(?:straf)?anzeige\s+(?:erstatten|erstatte|stellen)|erstatte\s+(?:ich\s+)?(?:straf)?anzeige)\b",
         ),
         (
             "chargeback",
             r"\b(?:charge\s?-?backs?|dispute\s+the\s+(?:charge|payment|transaction)|disputing\s+the\s+"
             r"(?:charge|payment)|(?:going|go|contacting|contact|call(?:ing)?)\s+(?:to\s+)?my\s+bank"
-            r"|r[üu]ckbuchung)\b",
+            r"|r[üu]ckbuchung|zur[üu]ck\s?buch\w*|r[üu]cklastschrift|(?:open|opened|opening|file|filed|filing|raise|raised"
+            r"|start|started)\s+a\s+(?:payment\s+)?(?:dispute|claim)\s+(?:with|on|at|through)|dispute\s+(?:with|via|through)"
+            r"\s+(?:paypal|my\s+bank|visa|amex|mastercard|klarna)|reverse\s+(?:the|this|my)\s+(?:payment|charge|transaction)"
+            r"|(?:zahlung|geld|betrag)\s+(?:bei|über|ueber)\s+(?:paypal|klarna|meine[rm]?\s+bank|der\s+bank)\s+zur[üu]ck\w*"
+            r"|k[äa]uferschutz)\b",
         ),
         (
             "fraud",
-            r"\b(?:fraud\w*|scam\w*|theft|thie(?:f|ves)|stole|stolen|unauthori[sz]ed|betrug|arnaque|estafa"
-            r"|oplichting|truffa)\b",
+            # A parcel stolen from a doorstep is a lost delivery, not fraud against the customer's account.
+            r"\b(?:fraud\w*|scam\w*|(?<!parcel\s)(?<!package\s)(?<!delivery\s)(?:theft|thie(?:f|ves))"
+            r"|(?:stole|stolen)(?!\s+(?:from\s+(?:my|the|our)\s+(?:porch|doorstep|door|step|mailbox|hallway|lobby"
+            r"|garden|front)))|unauthori[sz]ed|betrug|arnaque|estafa|oplichting|truffa"
+            r"|(?:someone|somebody)\s+(?:else\s+)?(?:logged|got|broke|has\s+been|is)\s+(?:in(?:to)?|using)\s+my\s+account"
+            r"|account\s+(?:was\s+|has\s+been\s+|got\s+)?(?:hacked|compromised|taken\s+over)|(?:hacked|compromised)\s+account"
+            r"|(?:wasn'?t|was\s+not|not)\s+me\s+who\s+(?:ordered|placed|paid)|nicht\s+autorisiert\w*)\b",
         ),
         (
             "data protection",
@@ -59,7 +69,8 @@ _HUMAN = re.compile(
     r"|(?:speak|talk|chat)\s+(?:to|with)\s+(?:someone|somebody|a\s+person|staff|a\s+real|an?\s+actual|a\s+human)"
     r"|(?:call|ring)\s+me(?:\s+back)?|transfer\s+me|put\s+me\s+through|not\s+(?:a|the)\s+bot|no\s+bots?"
     r"|(?:this|the)\s+(?:bot|robot)|phone\s+number.*\b(?:speak|talk)|anyone\s+(?:actually\s+)?there"
-    r"|mit\s+einem\s+(?:menschen|mitarbeiter)|parler\s+[àa]\s+(?:un|une)\s+(?:humain|conseill\w+|agent|personne)"
+    r"|mit\s+(?:einem|einer)\s+(?:echten\s+|richtigen\s+)?(?:menschen|mitarbeiter\w*|kolleg\w+|berater\w*|person)"
+    r"|verbinden\s+sie\s+mich|jemand\w*\s+(?:aus\s+dem|vom)\s+(?:team|kundenservice|support|kundendienst)|(?:mich|mir)\s+(?:bitte\s+)?zur[üu]ckrufen|zur[üu]ckrufen\s+(?:lassen|bitte)|parler\s+[àa]\s+(?:un|une)\s+(?:humain|conseill\w+|agent|personne)"
     r"|hablar\s+con\s+(?:una\s+persona|un\s+agente|alguien)|medewerker|iemand\s+van\s+de\s+klantenservice"
     r"|operatore|persona\s+vera)\b",
     re.IGNORECASE,
@@ -81,3 +92,53 @@ def find_critical_keywords(text: str) -> list[str]:
 def human_requested(text: str) -> bool:
     """True when the customer asks for a person, in any of the supported languages."""
     return bool(_HUMAN.search(_HUMAN_FALSE.sub(" ", text)))
+
+
+# Lodging a complaint, as a speech act: the customer asks for their grievance to be recorded and judged ("I want to
+# complain about the driver", "I have to lodge a consumer complaint", "Ich möchte mich beschweren"). A report of what
+# went wrong without it ("the box was dented") is a problem the bot can work on; "not a complaint" is feedback.
+_COMPLAINT_ACT = re.compile(
+    r"\b(?:(?:make|makes|making|made|file|filing|filed|lodge|lodging|lodged|raise|raising|submit|submitting|register"
+    r"|registering|log|logging|open|opening|put\s+in|send|sending|write|writing|escalate|have)\s+(?:a|an|my|this|the"
+    r"|another)\s+(?:\w+\s+){0,2}complaint"
+    r"|(?:i|we)\s+(?:have|had|got)\s+(?:a|an|one|another)\s+(?:\w+\s+)?complaint"
+    r"|this\s+is\s+(?:a|an|my)\s+(?:\w+\s+)?complaint|complaint\s+(?:about|against|regarding|concerning)"
+    r"|complain(?:s|ed|ing)?|report\s+(?:your|the|this|that)\s+(?:driver|courier|delivery\s+\w+|staff|employee"
+    r"|assistant|agent)"
+    r"|beschwer(?:en|e|de|t|ung)\w*|beschwerde|reklamation\s+einreichen"
+    r"|reklamier\w*\s+(?:hiermit\s+)?(?:offiziell|formell)|(?:offizielle|formelle)\s+reklamation"
+    r"|(?:porter|d[ée]poser|faire)\s+(?:une\s+)?(?:plainte|r[ée]clamation)|presentar\s+una\s+(?:queja|reclamaci[oó]n)"
+    r"|(?:een\s+)?klacht\s+indienen|presentare\s+un\s+reclamo)\b",
+    re.IGNORECASE,
+)
+_NOT_A_COMPLAINT = re.compile(
+    r"\b(?:not\s+(?:a\s+|to\s+)?complain\w*|(?:don'?t|do\s+not|didn'?t|never)\s+(?:want\s+to\s+|mean\s+to\s+)?complain\w*"
+    r"|no\s+complaints?|nothing\s+to\s+complain|can'?t\s+complain|not\s+(?:a\s+)?(?:formal\s+)?"
+    r"complaint|keine\s+beschwerden?|nicht\s+beschweren)\b",
+    re.IGNORECASE,
+)
+_HUMAN_FALSE_SPAN = _HUMAN_FALSE
+
+
+def complaint_act(text: str) -> str | None:
+    """The words by which the customer lodges a complaint, or None."""
+    if _NOT_A_COMPLAINT.search(text):
+        return None
+    found = _COMPLAINT_ACT.search(text)
+    return found.group(0) if found else None
+
+
+def human_request_words(text: str) -> str | None:
+    """The words asking for a person, or None."""
+    found = _HUMAN.search(_HUMAN_FALSE_SPAN.sub(" ", text))
+    return found.group(0) if found else None
+
+
+def critical_keyword_words(text: str) -> dict[str, str]:
+    """Canonical critical keyword -> the words of the text that matched it."""
+    found: dict[str, str] = {}
+    for canonical, pattern in _CRITICAL:
+        match = pattern.search(text)
+        if match:
+            found[canonical] = match.group(0)
+    return found

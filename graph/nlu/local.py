@@ -21,6 +21,7 @@ from graph.nlu.language import detect_language
 from graph.nlu.schema import INTENTS, IntentScore, Understanding
 from graph.nlu.segment import split_requests
 from graph.nlu.tone import ToneModel
+from graph.nlu.topics import TopicModel
 from knowledge.embeddings import Embedder, get_embedder
 
 # Cosine similarity above which an earlier message counts as the same request asked again.
@@ -38,6 +39,8 @@ PLEASED_SENTIMENT = 0.6
 CALM_TONE = 0.3
 PLEASED_COMPLAINT_FACTOR = 0.2
 _COMPLAINT = INTENTS.index("complaint")
+# The complaint probability from which a message airs a grievance (praise on it is sarcasm).
+GRIEVANCE = 0.5
 
 
 class LocalUnderstanding:
@@ -48,10 +51,12 @@ class LocalUnderstanding:
         embedder: Embedder | None = None,
         classifier: IntentClassifier | None = None,
         tone: ToneModel | None = None,
+        topics: TopicModel | None = None,
     ) -> None:
         self.embedder = embedder or get_embedder()
         self.classifier = classifier or IntentClassifier(self.embedder)
         self.tone = tone or ToneModel(self.embedder)
+        self.topics = topics or TopicModel(self.embedder)
 
     def analyse(self, text: str, history: Sequence[str] = ()) -> Understanding:
         """Understand `text`; `history` holds the customer's earlier messages in this conversation, oldest first."""
@@ -67,7 +72,9 @@ class LocalUnderstanding:
         language = detect_language(text)
         # The tone model learnt English; elsewhere its guess is noise, so only the rules speak.
         upset = float(self.tone.upset_probability(vectors[:1])[0]) if language == "en" else 0.0
-        emotion = score_emotion(text, repeated=False, upset=upset)
+        # The classifier's own reading, before tone adjusts it: does the message air a grievance?
+        grievance = bool(probabilities[0][_COMPLAINT] >= GRIEVANCE)
+        emotion = score_emotion(text, repeated=False, upset=upset, grievance=grievance)
         if max(emotion.sarcasm, emotion.anger) >= HOSTILE_TONE:
             # "Thanks for nothing" is not thanks: a hostile message cannot be praise, a greeting or a yes.
             probabilities = probabilities.copy()
@@ -97,8 +104,10 @@ class LocalUnderstanding:
                 scores = list(first_per_intent.values())
                 intent, confidence = scores[0].intent, scores[0].confidence
 
+        # Escalation topics by meaning, on the whole message (the model is English).
+        topic = self.topics.match(vectors[0], intent) if language == "en" else None
         if recent and _asked_before(text, recent, vectors[len(to_classify) :] @ vectors[0]):
-            emotion = score_emotion(text, repeated=True, upset=upset)
+            emotion = score_emotion(text, repeated=True, upset=upset, grievance=grievance)
 
         return Understanding(
             text=text,
@@ -110,6 +119,7 @@ class LocalUnderstanding:
             language=language,
             critical_keywords=find_critical_keywords(text),
             human_requested=human_requested(text),
+            topics=[topic] if topic else [],
         )
 
 

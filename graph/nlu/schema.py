@@ -88,6 +88,14 @@ class Emotion(BaseModel):
     )
 
 
+class TopicMatch(BaseModel):
+    """An escalation topic recognised by meaning (graph.nlu.topics): the topic, how close, and to which example."""
+
+    topic: str
+    similarity: float = Field(ge=-1.0, le=1.0)
+    example: str = ""
+
+
 class Understanding(BaseModel):
     """Everything one message tells us, from either engine."""
 
@@ -104,3 +112,8 @@ class Understanding(BaseModel):
         default_factory=list, description="Canonical phrases such as 'chargeback' or 'legal action'."
     )
     human_requested: bool = False
+    topics: list[TopicMatch] = Field(
+        default_factory=list,
+        description="Escalation topics recognised by meaning (local engine): legal action, chargeback, fraud, data "
+        "protection, injury, allergic reaction, harassment, complaint.",
+    )

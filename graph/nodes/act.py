@@ -17,7 +17,9 @@ from graph.nodes.common import context_of, engine_of, services_of, tool_context
 from graph.state import Route, Status, SupportState
 from shop.db import session_factory
 from shop.models import Customer
+from shopdesk.profile import ShopProfile
 from tools.base import ToolError
+from tools.identity import check_write_identity
 
 log = logging.getLogger(__name__)
 
@@ -80,13 +82,15 @@ async def act(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     for result in results:
         if result.name in IDENTITY_TOOLS and result.ok and isinstance(result.data, dict):
             found = result.data.get("customer_id") or result.data.get("user_id") or result.data.get("id")
+            via = str(result.data.get("verified_via") or result.name)
             if customer is None and found:
-                customer = await services.run_blocking(customer_record, services.db_url, str(found), result.name)
+                customer = await services.run_blocking(customer_record, services.db_url, str(found), via)
+            elif customer is not None and found == customer.get("id"):
+                customer = {**customer, "verified_via": stronger(services.profile, customer.get("verified_via"), via)}
     if customer is not None and "tier" not in customer:
-        # Identity tools report who was found; the tier and the channel of verification come from the shop.
-        found_record = await services.run_blocking(
-            customer_record, services.db_url, str(customer["id"]), "identity_tool"
-        )
+        # Identity tools report who was found (and how); the tier comes from the shop.
+        via = str(customer.get("verified_via") or "identity_tool")
+        found_record = await services.run_blocking(customer_record, services.db_url, str(customer["id"]), via)
         customer = found_record or customer
     if customer != state.customer:
         updates["customer"] = customer
@@ -133,6 +137,14 @@ async def act(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     return updates
 
 
+def stronger(profile: ShopProfile, current: str | None, new: str) -> str:
+    """The verification to keep when the same customer is verified again: one the shop accepts for writes wins."""
+    verification = profile.verification
+    if verification.allows_writes(current) and not verification.allows_writes(new):
+        return str(current)
+    return new
+
+
 def _with_customer(state: SupportState, customer: dict[str, Any] | None) -> SupportState:
     from dataclasses import replace
 
@@ -155,6 +167,10 @@ async def confirm(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     try:
         services = await services_of(runtime)
         context = tool_context(state, runtime, services)
+        if context.customer_id:
+            # The shop's profile says which verifications allow changes (email alone may not).
+            verified_via = (state.customer or {}).get("verified_via") or "storefront"
+            check_write_identity(services.profile, verified_via)
         preview = await services.run_blocking(WRITE_ACTIONS[call["name"]].preview, context, dict(call["args"]))
     except ToolError as refusal:
         answer = ToolMessage(

@@ -53,14 +53,48 @@ async def critique(state: SupportState, runtime: Runtime[Context]) -> dict[str, 
         shop_emails=[services.profile.human_team.shop_team_email],
     )
     if verdict.verdict != "pass" and state.rewrites >= max_rewrites(runtime, services):
+        intent = str(state.dialogue.get("intent") or state.understanding.get("intent", ""))
+        if state.unresolved.get(intent, 0) < 1:
+            # The bot's own draft failing its check is the bot's problem, not the customer's: it says what it can
+            # stand behind, or asks, and offers a colleague; the customer decides. A calm customer is not handed over.
+            text = fallback_reply(state.draft, verdict)
+            kept = Critique(verdict.score, "pass", [*verdict.reasons, "fallback"], verdict.unsupported)
+            cited = state.cited if text == state.draft else []
+            return {"critique": kept.as_dict(), "draft": text, "cited": cited}
+        # The same need failed before and the draft still fails: the bot has run out of moves.
         verdict = Critique(verdict.score, "handoff", verdict.reasons, verdict.unsupported)
         failure = escalate_for_failure("critique_failed", "; ".join(verdict.reasons))
+        failure["escalation"]["priority"] = "low"
+        failure["escalation"]["evidence"] = [
+            {"reason": "critique_failed", "evidence": "; ".join(verdict.reasons), "priority": "low"}
+        ]
         failure["escalation"]["customer_message"] = (
             "I want to get this exactly right, so I've asked a colleague to take over. They'll see our whole "
             "conversation and reply here."
         )
         return {"critique": verdict.as_dict(), **failure}
     return {"critique": verdict.as_dict()}
+
+
+FALLBACK = (
+    "I'm not able to answer that reliably just now, and I'd rather not guess. Could you tell me a little more about "
+    "what you need, for example the order it's about? "
+)
+
+
+def fallback_reply(draft: str, verdict: Critique) -> str:
+    """What the bot can stand behind once its rewrites are used up: the draft without its unsupported sentences,
+    the draft itself when only its tone or completeness was faulted, or an honest question with a colleague on offer.
+    Nothing that failed a safety check is ever sent."""
+    from graph.llm.critic import strip_unsupported
+    from graph.llm.responses import OFFER_PERSON
+
+    if any(reason.startswith("safety") or reason == "empty_draft" for reason in verdict.reasons):
+        return FALLBACK + OFFER_PERSON
+    kept = strip_unsupported(draft, verdict.unsupported).strip() if verdict.unsupported else draft.strip()
+    if "promise_outside_policy" in verdict.reasons or not kept:
+        return FALLBACK + OFFER_PERSON
+    return kept
 
 
 def _profile_facts(services: Services) -> dict[str, Any]:

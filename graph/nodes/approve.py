@@ -72,10 +72,25 @@ async def approve(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         from tools.base import record_decision
 
         context = tool_context(state, runtime, services, actor=f"agent:{approver}")
-        key = f"{thread_id_of(runtime)}:{pending.get('call_id')}:rejected"
+        # The write's own key: a rejection and the write exclude each other, whichever committed first stands.
+        key = f"{thread_id_of(runtime)}:{pending.get('call_id')}"
         args = dict(pending.get("args") or {})
-        await asyncio.to_thread(record_decision, context, str(pending.get("name")), args, verdict, approver, note, key)
-        evidence = {"id": f"action:{pending.get('name')}:rejected", "kind": "action", "rejected": True, "note": note}
+        applied = await asyncio.to_thread(
+            record_decision, context, str(pending.get("name")), args, verdict, approver, note, key
+        )
+        if applied is not None:
+            # The write had already gone through (a retry after a crash between its commit and this state): say so.
+            summary = str((pending.get("preview") or {}).get("summary") or pending.get("name")).rstrip(". ")
+            truth = {
+                **applied,
+                "message": f"This had already been done before a colleague's decision to reject it arrived, so it "
+                f"stands: {summary}. If you'd like it undone, a colleague can look into that with you.",
+            }
+            return {**_finished(state, pending, truth, key), "audit": [{**record, "too_late": True}]}
+        # The note is internal (audit log only); the customer reads the reviewer's separate message, if any.
+        message = str((decision or {}).get("customer_message") or "")
+        evidence = {"id": f"action:{pending.get('name')}:rejected", "kind": "action", "rejected": True}
+        evidence["message"] = message
         return {
             "pending_action": None,
             "status": Status.bot,
@@ -108,7 +123,10 @@ async def execute(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         "", tool_calls=[{"name": action.name, "args": pending["args"], "id": call_id, "type": "tool_call"}]
     )
     try:
-        context = tool_context(state, runtime, await services_of(runtime))
+        # The audit names who asked (the bot on the customer's behalf, or a person) and who approved, never the
+        # approver as the requester.
+        requester = str(pending.get("requested_by") or "bot")
+        context = tool_context(state, runtime, await services_of(runtime), actor=requester)
         result = await asyncio.to_thread(run_write, action, context, pending["args"], key, pending.get("approved_by"))
     except ToolError as refusal:
         answer = ToolMessage(
@@ -121,16 +139,24 @@ async def execute(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
             **escalate_for_failure("dependency_failure", f"{action.name} failed: {type(error).__name__}"),
             "pending_action": None,
         }
+    return _finished(state, pending, result, key)
+
+
+def _finished(state: SupportState, pending: dict[str, Any], result: dict[str, Any], key: str) -> dict[str, Any]:
+    """The conversation after its write: the result as evidence, the audit line, nothing pending."""
+    name = str(pending["name"])
+    call_id = f"exec_{uuid.uuid5(uuid.NAMESPACE_URL, key).hex[:16]}"
+    call = AIMessage("", tool_calls=[{"name": name, "args": pending["args"], "id": call_id, "type": "tool_call"}])
     evidence = {
-        "id": f"action:{action.name}:{pending['args'].get('order_id', '')}",
+        "id": f"action:{name}:{pending['args'].get('order_id', '')}",
         "kind": "action",
         "data": result,
-        "summary": pending["preview"].get("summary", action.name),
+        "summary": (pending.get("preview") or {}).get("summary", name),
     }
-    answer = ToolMessage(json.dumps(result, default=str), tool_call_id=call_id, name=action.name)
+    answer = ToolMessage(json.dumps(result, default=str), tool_call_id=call_id, name=name)
     audit = {
         "type": "write",
-        "action": action.name,
+        "action": name,
         "key": key,
         "approved_by": pending.get("approved_by"),
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -141,5 +167,6 @@ async def execute(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         "audit": [audit],
         "pending_action": None,
         "status": Status.bot,
+        "route": Route.draft,
         "dialogue": {"intent": None, "slots": state.dialogue.get("slots", {}), "awaiting": None},
     }

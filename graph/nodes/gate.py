@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 
 from graph.context import Context
@@ -17,7 +18,7 @@ from graph.llm.dialogue import (
     general_question,
     is_continuation,
 )
-from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation
+from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation, offers_a_person
 from graph.nlu.schema import PRODUCT_INTENTS
 from graph.nodes.common import context_of, last_customer_text, services_of
 from graph.nodes.understand import understanding_of
@@ -25,6 +26,18 @@ from graph.services import Services
 from graph.state import HUMAN_HELD, Route, Status, SupportState
 
 SMALL_TALK = frozenset({"greeting_thanks", "feedback", "affirm", "deny"})
+# What the bot answers while a case waits for the team out of hours: reads and the shop's rules, no writes.
+WHILE_WAITING_INTENTS = frozenset(
+    {
+        "order_status",
+        "refund_status",
+        "refund_policy",
+        "delivery_options",
+        "product_question",
+        "product_recommendation",
+        "invoice",
+    }
+)
 # Intents the tools serve even without personal data.
 TOOL_INTENTS = PERSONAL_INTENTS
 
@@ -39,19 +52,42 @@ def escalation_policy(runtime: Runtime[Context], services: Services) -> Escalati
     return EscalationPolicy.model_validate(values)
 
 
-def conversation_facts(state: SupportState, services: Services) -> ConversationFacts:
+def last_bot_text(state: SupportState) -> str:
+    """The bot's (or a person's) last words to the customer before the current message."""
+    for message in reversed(state.messages):
+        if isinstance(message, AIMessage) and message.content and not message.tool_calls:
+            return str(message.content)
+    return ""
+
+
+_WEEKDAYS_DE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+
+
+def opening_text(moment: datetime, language: str) -> str:
+    """When the team is back, as the customer's language says it."""
+    if language == "de":
+        return f"{_WEEKDAYS_DE[moment.weekday()]}, {moment:%H:%M} Uhr ({moment:%Z})"
+    return moment.strftime("%A at %H:%M (%Z)")
+
+
+def conversation_facts(state: SupportState, services: Services, intent: str | None = None) -> ConversationFacts:
     team = services.profile.human_team
     # The shop's clock, like every other date the bot reasons about: a shop (or a test) frozen at a Sunday morning
     # has its team off duty whatever the real time. A naive time is the machine's local time.
     now = services.settings.now().astimezone()
     next_open = team.next_open(now)
+    language = str(state.understanding.get("language") or "en")
     return ConversationFacts(
         clarifications_asked=state.clarifications,
-        unresolved_repeats=max(state.unresolved.values(), default=0),
+        # Failure counts for the need this message is about: a new question after two misses is a new start.
+        unresolved_repeats=state.unresolved.get(intent, 0) if intent else max(state.unresolved.values(), default=0),
         order_total=state.dialogue.get("slots", {}).get("order_total"),
         customer_tier=(state.customer or {}).get("tier"),
         business_hours_open=team.is_open(now),
-        next_open=next_open.strftime("%A at %H:%M (%Z)") if next_open else None,
+        next_open=opening_text(next_open, language) if next_open else None,
+        person_offered=offers_a_person(last_bot_text(state)),
+        answers_our_question=bool(state.dialogue.get("awaiting")) and is_continuation(state),
+        language=language,
     )
 
 
@@ -65,19 +101,36 @@ async def names_a_product(state: SupportState, intent: str, services: Services) 
     return bool(await services.run_blocking(find_products, services.db_url, last_customer_text(state)))
 
 
+async def answers_while_waiting(state: SupportState, runtime: Runtime[Context]) -> bool:
+    """Out of hours, a case waits in the queue until the team is back; until a person has answered, the bot still
+    answers what needs nobody's judgement (where an order is, the rules), and the case stays in the queue."""
+    if state.status != Status.waiting_human:
+        return False
+    services = await services_of(runtime)
+    if services.profile.human_team.is_open(services.settings.now().astimezone()):
+        return False
+    intent = active_intent(state)
+    if intent not in WHILE_WAITING_INTENTS:
+        return False
+    understanding = understanding_of(state)
+    facts = conversation_facts(state, services, intent)
+    decision = decide_escalation(understanding, escalation_policy(runtime, services), facts)
+    return not decision.escalate and not decision.clarify
+
+
 async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
-    if state.status in HUMAN_HELD:
+    if state.status in HUMAN_HELD and not await answers_while_waiting(state, runtime):
         # While a person holds the conversation, the customer's messages go to that person, not the bot.
         return {"route": Route.handoff}
 
     understanding = understanding_of(state)
     services = await services_of(runtime)
-    facts = conversation_facts(state, services)  # the profile loaded its time zone already: no file I/O here
     signed_in = context_of(runtime).customer_id
     if state.customer is None and signed_in:
         # A storefront customer is known before act loads their record: the reading of the message may rely on it.
         state = replace(state, customer={"id": signed_in})
     intent = active_intent(state)
+    facts = conversation_facts(state, services, intent)  # the profile loaded its time zone already: no file I/O here
     # A general question on a personal topic ("how long does a refund take?") is for the knowledge, not the tools.
     general = general_question(state, intent)
     if general:
@@ -103,6 +156,8 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
                 "reasons": list(decision.reasons),
                 "priority": decision.priority,
                 "customer_message": decision.customer_message,
+                "evidence": [t.model_dump() for t in decision.evidence],
+                "approval": [t.model_dump() for t in decision.approval],
                 "at": datetime.now(UTC).isoformat(timespec="seconds"),
             },
         }
@@ -125,6 +180,10 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
             }
         # The customer moved on to something else: the unconfirmed action lapses.
         base.update(pending_action=None, status=Status.bot, dialogue=dialogue)
+
+    if decision.offer_person:
+        dialogue = {**base.get("dialogue", state.dialogue), "offer_person": True}
+        return {**base, "route": Route.draft, "dialogue": dialogue}
 
     if decision.clarify:
         dialogue = {**state.dialogue, "clarify": True}

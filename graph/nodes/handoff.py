@@ -5,17 +5,20 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
+from graph.casefile import build_case, orders_in_play
 from graph.context import Context
-from graph.nodes.common import services_of, thread_id_of, tool_context
+from graph.nodes.common import context_of, services_of, thread_id_of, tool_context
 from graph.state import Route, Status, SupportState
 from shopdesk.learning import Example, record
+from shopdesk.pii import configured_kinds, redact
 from tools.base import ToolContext, ToolError
 
 log = logging.getLogger(__name__)
@@ -31,7 +34,55 @@ async def escalate(state: SupportState, runtime: Runtime[Context]) -> dict[str, 
     text = escalation.get("customer_message") or (
         "I'm passing your conversation to a colleague, who will pick it up with everything you've told me."
     )
-    return {"messages": [AIMessage(text)], "status": Status.waiting_human, "escalation": escalation}
+    customer, loaded = await _case_facts(state, runtime)
+    updates: dict[str, Any] = {
+        "messages": [AIMessage(text)],
+        "status": Status.waiting_human,
+        "escalation": escalation,
+        # The case stays with the conversation while people hold it: the console reads it after every reply.
+        "handoff": build_case(state, escalation, customer, loaded),
+    }
+    if customer is not None and state.customer is None:
+        updates["customer"] = customer
+    return updates
+
+
+async def _case_facts(
+    state: SupportState, runtime: Runtime[Context]
+) -> tuple[dict[str, Any] | None, dict[str, dict[str, Any]]]:
+    """The verified customer (a storefront sign-in counts before any tool ran) and the details of the orders the
+    conversation names that it has not read yet. A failing read leaves them out; the handoff itself never fails."""
+    from graph.nodes.act import customer_record
+
+    customer = state.customer
+    try:
+        services = await services_of(runtime)
+        signed_in = context_of(runtime).customer_id
+        if customer is None and signed_in:
+            customer = await services.run_blocking(customer_record, services.db_url, str(signed_in), "storefront")
+        if customer is None:
+            return None, {}
+        details, wanted = orders_in_play(state)
+        missing = [order_id for order_id in wanted if order_id not in details]
+        if not missing:
+            return customer, {}
+        context = tool_context(replace(state, customer=customer), runtime, services)
+        return customer, await services.run_blocking(_read_orders, context, missing)
+    except Exception:
+        log.exception("could not complete the handoff case")
+        return customer, {}
+
+
+def _read_orders(context: ToolContext, order_ids: list[str]) -> dict[str, dict[str, Any]]:
+    from tools.registry import call_read_tool
+
+    found: dict[str, dict[str, Any]] = {}
+    for order_id in order_ids[:5]:
+        try:
+            found[order_id] = call_read_tool("get_order_details", context, {"order_id": order_id})
+        except ToolError as refusal:  # not this customer's order, or no such order
+            found[order_id] = {"error": str(refusal)}
+    return found
 
 
 def transcript(state: SupportState) -> list[dict[str, str]]:
@@ -48,72 +99,87 @@ def transcript(state: SupportState) -> list[dict[str, str]]:
 
 
 def orders_in_question(state: SupportState) -> list[dict[str, Any]]:
-    orders: dict[str, dict[str, Any]] = {}
-    for message in state.messages:
-        if isinstance(message, ToolMessage) and message.name == "get_order_details":
-            try:
-                data = json.loads(str(message.content))
-            except json.JSONDecodeError:
-                continue
-            if isinstance(data, dict) and data.get("order_id"):
-                orders[str(data["order_id"])] = data
-    wanted = state.dialogue.get("slots", {}).get("order_id")
-    if wanted and wanted not in orders:
-        orders[str(wanted)] = {"order_id": wanted}
-    return list(orders.values())
+    """Every order in play, with its status, items (those in play marked) and tracking."""
+    return list(case_of(state).get("orders", []))
+
+
+def case_of(state: SupportState) -> dict[str, Any]:
+    """The case built at the handoff, or (a packet asked for without one) built now from the conversation."""
+    return state.handoff or build_case(state, state.escalation or {}, state.customer, {})
 
 
 def summarise(state: SupportState) -> str:
-    """A few lines a person can read in ten seconds: who, what, how they feel, why they are here."""
-    customer = state.customer
-    who = f"{customer['name']} ({customer['id']}, verified)" if customer else "An unverified customer"
-    wants = state.dialogue.get("intent") or state.understanding.get("intent") or "unknown"
-    order = state.dialogue.get("slots", {}).get("order_id")
-    peak = max(
-        (max(e.get("anger", 0), e.get("frustration", 0), e.get("sarcasm", 0)) for e in state.emotion_history), default=0
+    """A few lines a person can read in ten seconds: who, what they want, how they feel, why they are here.
+
+    It is shown at a glance in queues and sent with webhooks, so PII in the customer's words is redacted as the
+    settings say."""
+    case = case_of(state)
+    customer = case.get("customer") or state.customer
+    if customer:
+        via = str(customer.get("verified_via") or "").replace("_", " ")
+        who = f"{customer.get('name')} ({customer.get('id')}, verified{' via ' + via if via else ''})"
+    else:
+        who = "An unverified customer"
+    why = (
+        "; ".join(f"{t.get('reason')} ({t.get('evidence')})" for t in case.get("evidence", []) if t.get("evidence"))
+        or ", ".join((state.escalation or {}).get("reasons", []))
+        or "n/a"
     )
-    mood = "calm" if peak < 0.3 else "upset" if peak < 0.6 else "very upset"
-    reasons = ", ".join((state.escalation or {}).get("reasons", [])) or "n/a"
-    customer_turns = [str(m.content) for m in state.messages if isinstance(m, HumanMessage)]
-    last = customer_turns[-1] if customer_turns else ""
-    return (
-        f"{who} wants help with {str(wants).replace('_', ' ')}" + (f" on order {order}" if order else "") + ". "
-        f"Mood: {mood} (peak {peak:.2f}). Escalated because: {reasons}. "
-        f'{len(customer_turns)} customer message(s); last: "{last[:200]}"'
-    )
+    did = case.get("bot_did") or []
+    proposed = case.get("bot_proposed") or []
+    lines = [
+        f"{who}. {case.get('wants', '')}",
+        f"Mood: {case.get('mood', 'calm')}. Here because: {why}.",
+    ]
+    if did or proposed:
+        done = f"Bot did: {'; '.join(did)}." if did else ""
+        offered = f" Bot proposed: {'; '.join(proposed)}." if proposed else ""
+        lines.append((done + offered).strip())
+    lines.append(f"{sum(isinstance(m, HumanMessage) for m in state.messages)} customer message(s).")
+    return redact(" ".join(lines), configured_kinds())
 
 
-def handoff_packet(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+def answered(lines: list[dict[str, str]]) -> bool:
+    """A person spoke last: the case waits for the customer now, though the person may still act on it."""
+    return bool(lines) and lines[-1]["role"] == "agent"
+
+
+def handoff_packet(state: SupportState, runtime: Runtime[Context] | None) -> dict[str, Any]:
+    return packet(state, thread_id_of(runtime))
+
+
+def packet(state: SupportState, conversation_id: str) -> dict[str, Any]:
+    """What a person sees: the case, the conversation so far, notes and what waits."""
     escalation = state.escalation or {}
+    case = case_of(state)
+    lines = transcript(state)
     return {
         "type": "handoff",
-        "conversation_id": thread_id_of(runtime),
+        "conversation_id": conversation_id,
         "status": state.status,
         "summary": summarise(state),
-        "reasons": escalation.get("reasons", []),
-        "priority": escalation.get("priority", "normal"),
+        "wants": case.get("wants", ""),
+        "reasons": escalation.get("reasons", case.get("reasons", [])),
+        "evidence": escalation.get("evidence", case.get("evidence", [])),
+        "priority": escalation.get("priority", case.get("priority", "normal")),
         "emotion_over_time": state.emotion_history,
-        "customer": state.customer,
-        "orders": orders_in_question(state),
+        "customer": case.get("customer") or state.customer,
+        "orders": list(case.get("orders", [])),
+        "bot_did": case.get("bot_did", []),
+        "bot_proposed": case.get("bot_proposed", []),
         "actions_taken": state.audit,
         "pending_action": state.pending_action,
         "suggested_reply": suggested_reply(state),
         "notes": state.notes,
-        "transcript": transcript(state),
+        "transcript": lines,
+        # False: a person owes the customer an answer (the case is in the queue); True: a person has answered.
+        "answered": answered(lines),
     }
 
 
 def suggested_reply(state: SupportState) -> str:
     """A first line a person can send or edit: it greets, shows the case was read, and names the order."""
-    if state.draft:
-        return state.draft
-    first = str((state.customer or {}).get("name", "")).split(" ")[0]
-    order = state.dialogue.get("slots", {}).get("order_id")
-    about = f" about order {order}" if order else ""
-    return (
-        f"Hi{' ' + first if first else ''}, thanks for waiting. I've read through our conversation{about} "
-        "and I'm looking into it now."
-    )
+    return str(case_of(state).get("suggested_reply") or "")
 
 
 def learning_example(
@@ -155,8 +221,11 @@ async def handoff(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     example = learning_example(state, runtime, example_kind(state, action, command), agent, dict(command))
     await asyncio.to_thread(record, services.db_url, example)
     if action == "reply":
+        # The person keeps the conversation: the graph pauses here again (an answered handoff), so their next
+        # action, another reply, a note, a hand-back or resolve, is a resume like the first one, in Studio too.
+        # The customer's next message starts a new run, which the gate brings back here.
         reply = AIMessage(str(command.get("text", "")), additional_kwargs={"author": f"agent:{agent}"})
-        return {"messages": [reply], "status": Status.human, "route": "end"}
+        return {"messages": [reply], "status": Status.human, "route": Route.handoff}
     if action == "note":
         return {"notes": [{"by": agent, "text": str(command.get("text", "")), "at": _now()}], "route": Route.handoff}
     if action == "tool":
@@ -175,6 +244,7 @@ async def handoff(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         updates: dict[str, Any] = {
             "status": Status.bot,
             "escalation": None,
+            "handoff": None,
             "route": "end",
             "notes": [{"by": agent, "text": "handed back to the bot", "at": _now()}],
         }
@@ -185,16 +255,21 @@ async def handoff(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
 
 
 def run_human_tool(ctx: ToolContext, agent: str, command: dict[str, Any]) -> dict[str, Any]:
-    """A person runs the same tools as the bot, under their own identity in the audit log."""
+    """A person runs the same tools as the bot, under their own identity in the audit log, through the same preview
+    and limits: above a limit an agent is refused (a supervisor must approve), and a supervisor's own run counts as
+    approved only where the profile allows it, recorded with them as requester and approver."""
     from tools.base import run_write
     from tools.registry import WRITE_ACTIONS, call_read_tool
 
     name = str(command.get("name", ""))
     args = dict(command.get("args") or {})
+    supervisor = command.get("role") == "supervisor"
     try:
         if name in WRITE_ACTIONS:
             key = f"{ctx.conversation_id}:human:{command.get('id') or name + json.dumps(args, sort_keys=True)}"
-            result = run_write(WRITE_ACTIONS[name], ctx, args, key, approved_by=f"agent:{agent}")
+            approver = f"agent:{agent}" if supervisor else None
+            self_approval = supervisor and ctx.profile.approvals.supervisor_self_approval
+            result = run_write(WRITE_ACTIONS[name], ctx, args, key, approver, self_approval=self_approval)
         else:
             result = call_read_tool(name, ctx, args)
     except ToolError as refusal:

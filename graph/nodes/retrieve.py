@@ -24,7 +24,9 @@ def gather(services: Services, question: str, intent: str) -> list[dict[str, Any
 
     types = None if intent in PRODUCT_INTENTS else ["policy", "faq"]
     hits = [dict(hit) for hit in services.retriever().search(question, k=5, types=types)]
-    product_ids = list(find_products(services.db_url, question))
+    # A fault reported about a product ("the headlamp broke") is answered by the rules (warranty, returns), not by the
+    # product's price and options.
+    product_ids = [] if intent == "complaint" else list(find_products(services.db_url, question))
     if intent in PRODUCT_INTENTS:
         # The catalog always has a nearest product; only one close enough to answer with is about the question
         # ("do you have kayaks?" must not be answered with gloves).

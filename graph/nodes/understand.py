@@ -4,19 +4,36 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from typing import Any
 
+from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
 from graph.context import Context
 from graph.nlu.schema import Understanding
 from graph.nodes.common import context_of, customer_history, engine_of, last_customer_text
 from graph.state import SupportState
+from shopdesk.pii import mask_payment_data
 
 log = logging.getLogger(__name__)
 
 
+def _masked_last_message(state: SupportState) -> HumanMessage | None:
+    """The customer's latest message with card data masked, under the same id (add_messages then replaces it), or
+    None when there is nothing to mask. The API masks before a message enters the state; this covers whatever
+    reaches the graph without it (Studio, `langgraph dev`, an SDK client), for the state from this step on."""
+    last = state.messages[-1] if state.messages else None
+    if not isinstance(last, HumanMessage) or not isinstance(last.content, str):
+        return None
+    masked = mask_payment_data(last.content)
+    return None if masked == last.content else HumanMessage(masked, id=last.id)
+
+
 async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    masked = _masked_last_message(state)
+    if masked is not None:
+        state = replace(state, messages=[*state.messages[:-1], masked])
     text = last_customer_text(state)
     history = customer_history(state)
     try:
@@ -28,7 +45,8 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
 
         understanding = await asyncio.to_thread(lambda: get_local_understanding().analyse(text, history))
     data = understanding.model_dump(mode="json")
-    emotion = {**data["emotion"], "turn": len(history) + 1}
+    # The turn's intent rides along: the handoff's case reads the conversation's needs from it.
+    emotion = {**data["emotion"], "turn": len(history) + 1, "intent": data["intent"]}
     updates: dict[str, Any] = {
         "understanding": data,
         "emotion_history": [emotion],
@@ -40,8 +58,11 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
         "rewrites": 0,
         "route": "",
     }
-    if state.dialogue.get("clarify") or state.dialogue.get("cancelled_action"):
-        updates["dialogue"] = {k: v for k, v in state.dialogue.items() if k not in ("clarify", "cancelled_action")}
+    flags = ("clarify", "cancelled_action", "offer_person")
+    if any(state.dialogue.get(flag) for flag in flags):
+        updates["dialogue"] = {k: v for k, v in state.dialogue.items() if k not in flags}
+    if masked is not None:
+        updates["messages"] = [masked]
     return updates
 
 

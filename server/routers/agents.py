@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from server.auth import AgentDep, SupervisorDep
 from server.deps import DeskDep
+from server.openapi import errors
 from server.schemas import (
     ActionResult,
     AgentConversation,
@@ -21,8 +22,12 @@ from server.schemas import (
     Tools,
 )
 
-router = APIRouter(prefix="/v1/agent", tags=["agents"])
+# Every agent call needs a person's token: a missing or unknown one is a 401 on every route.
+router = APIRouter(prefix="/v1/agent", tags=["agents"], responses=errors(401))
 ConversationId = Annotated[str, Path(max_length=64)]
+# A person's action resumes the conversation's graph: the case may not be theirs to act on (409), the text may be
+# too long (413), and the run may fail (503).
+ACTION_ERRORS = errors(404, 409, 413, 503)
 
 
 @router.get("/queue")
@@ -49,43 +54,43 @@ async def tools(agent: AgentDep, desk: DeskDep) -> Tools:
     return Tools(**desk.tools())
 
 
-@router.get("/conversations/{conversation_id}")
+@router.get("/conversations/{conversation_id}", responses=errors(404))
 async def conversation(conversation_id: ConversationId, agent: AgentDep, desk: DeskDep) -> AgentConversation:
     """Everything a person needs: the handoff packet or approval request, transcript, notes and customer."""
     return await desk.detail(conversation_id)
 
 
-@router.post("/conversations/{conversation_id}/claim")
+@router.post("/conversations/{conversation_id}/claim", responses=errors(404, 409))
 async def claim(conversation_id: ConversationId, agent: AgentDep, desk: DeskDep) -> QueueItem:
-    return desk.queue_item(desk.claim(conversation_id, agent))
+    return desk.queue_item(await desk.claim(conversation_id, agent))
 
 
-@router.post("/conversations/{conversation_id}/reply")
+@router.post("/conversations/{conversation_id}/reply", responses=ACTION_ERRORS)
 async def reply(conversation_id: ConversationId, body: AgentText, agent: AgentDep, desk: DeskDep) -> ActionResult:
     """Answer the customer as yourself; the conversation stays with you."""
     return await desk.act(conversation_id, agent, {"action": "reply", "text": body.text})
 
 
-@router.post("/conversations/{conversation_id}/note")
+@router.post("/conversations/{conversation_id}/note", responses=ACTION_ERRORS)
 async def note(conversation_id: ConversationId, body: AgentText, agent: AgentDep, desk: DeskDep) -> ActionResult:
     """An internal note: colleagues see it, the customer never does."""
     return await desk.act(conversation_id, agent, {"action": "note", "text": body.text})
 
 
-@router.post("/conversations/{conversation_id}/tool")
+@router.post("/conversations/{conversation_id}/tool", responses=ACTION_ERRORS)
 async def tool(conversation_id: ConversationId, body: ToolRun, agent: AgentDep, desk: DeskDep) -> ActionResult:
     """Run a shop tool under your own name (writes are idempotent by `id` and audited)."""
     command = {"action": "tool", "name": body.name, "args": body.args, "id": body.id}
     return await desk.act(conversation_id, agent, command)
 
 
-@router.post("/conversations/{conversation_id}/forward")
+@router.post("/conversations/{conversation_id}/forward", responses=ACTION_ERRORS)
 async def forward(conversation_id: ConversationId, body: Forward, agent: AgentDep, desk: DeskDep) -> ActionResult:
     """Pass the case to another team (warehouse, payments...)."""
     return await desk.act(conversation_id, agent, {"action": "forward", "text": body.text, "team": body.team})
 
 
-@router.post("/conversations/{conversation_id}/handback")
+@router.post("/conversations/{conversation_id}/handback", responses=ACTION_ERRORS)
 async def handback(
     conversation_id: ConversationId, agent: AgentDep, desk: DeskDep, body: HandBack | None = None
 ) -> ActionResult:
@@ -93,12 +98,12 @@ async def handback(
     return await desk.act(conversation_id, agent, {"action": "handback", "text": body.text if body else None})
 
 
-@router.post("/conversations/{conversation_id}/resolve")
+@router.post("/conversations/{conversation_id}/resolve", responses=errors(404, 409, 503))
 async def resolve(conversation_id: ConversationId, agent: AgentDep, desk: DeskDep) -> ActionResult:
     return await desk.act(conversation_id, agent, {"action": "resolve"})
 
 
-@router.post("/conversations/{conversation_id}/approval")
+@router.post("/conversations/{conversation_id}/approval", responses=errors(403, 404, 409, 413, 503))
 async def approval(
     conversation_id: ConversationId, body: ApprovalDecision, agent: SupervisorDep, desk: DeskDep
 ) -> ActionResult:

@@ -4,25 +4,42 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import StreamingResponse
 from fastapi.sse import EventSourceResponse
 
-from server.auth import ConversationDep, ShopDep, conversation_token, verified_customer
+from server.auth import RENEWED_TOKEN_HEADER, ConversationDep, ShopDep, conversation_token, verified_customer
 from server.deps import DeskDep, ServerSettingsDep
+from server.openapi import SSE_EVENTS, errors
 from server.schemas import ConversationCreated, ConversationStart, MessageIn, PublicConversation, TurnOut
 
-router = APIRouter(prefix="/v1/conversations", tags=["storefront"])
+# Every storefront call needs the shop's key: a missing or unknown one is a 401 on every route.
+router = APIRouter(prefix="/v1/conversations", tags=["storefront"], responses=errors(401))
+STREAMED = {
+    "description": "The turn: its replies and the conversation's status as JSON (`TurnOut`), or with "
+    "`?stream=true` as server-sent events.\n\n" + SSE_EVENTS,
+    "content": {
+        "text/event-stream": {
+            "schema": {"type": "string"},
+            "example": 'event: status\ndata: {"stage": "received"}\n\nevent: reply\ndata: {"conversation_id": '
+            '"conv_...", "status": "bot", "replies": [...], "waiting_for_person": false}\n\n',
+        }
+    },
+}
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=errors(413))
 async def start_conversation(
-    shop_id: ShopDep, desk: DeskDep, settings: ServerSettingsDep, body: ConversationStart | None = None
+    shop_id: ShopDep,
+    desk: DeskDep,
+    settings: ServerSettingsDep,
+    request: Request,
+    body: ConversationStart | None = None,
 ) -> ConversationCreated:
     """Open a conversation; with a customer token from the shop's backend the customer counts as verified."""
     token = body.customer_token if body else None
     customer_id = verified_customer(settings, shop_id, token) if token else None
-    started = desk.start(shop_id, customer_id)
+    started = await desk.start(shop_id, customer_id, request.client.host if request.client else "unknown")
     return ConversationCreated(
         conversation_id=started.entry.id,
         conversation_token=conversation_token(settings, shop_id, started.entry.id),
@@ -34,7 +51,7 @@ async def start_conversation(
 @router.post(
     "/{conversation_id}/messages",
     response_model=TurnOut,
-    responses={200: {"content": {"text/event-stream": {}}, "description": "JSON, or SSE with ?stream=true"}},
+    responses={200: STREAMED, **errors(403, 404, 413, 503)},
 )
 async def send_message(
     access: ConversationDep,
@@ -44,11 +61,14 @@ async def send_message(
 ) -> TurnOut | StreamingResponse:
     """The customer's message; the answer is the bot's (or a person's) replies and the conversation's status."""
     if stream:
-        return EventSourceResponse(desk.stream(access.conversation_id, body.text))
+        response = EventSourceResponse(desk.stream(access.conversation_id, body.text))
+        # A response returned as is does not get the headers the dependencies set.
+        response.headers[RENEWED_TOKEN_HEADER] = access.renewed_token
+        return response
     return await desk.send(access.conversation_id, body.text)
 
 
-@router.get("/{conversation_id}")
+@router.get("/{conversation_id}", responses=errors(403, 404))
 async def get_conversation(
     access: ConversationDep,
     desk: DeskDep,

@@ -107,6 +107,19 @@
     return h;
   }
 
+  function save() {
+    try { localStorage.setItem(STORE, JSON.stringify({ id: state.id, token: state.token })); } catch (e) { /* ignore */ }
+  }
+
+  // Conversation tokens expire unless used: every answer carries a renewed one.
+  function renew(response) {
+    var renewed = response.headers.get("X-Conversation-Token");
+    if (renewed && renewed !== state.token) {
+      state.token = renewed;
+      save();
+    }
+  }
+
   function say(text) {
     status.textContent = text || "";
   }
@@ -135,7 +148,7 @@
     state.id = data.conversation_id;
     state.token = data.conversation_token;
     state.lastSeq = -1;
-    try { localStorage.setItem(STORE, JSON.stringify({ id: state.id, token: state.token })); } catch (e) { /* ignore */ }
+    save();
   }
 
   async function refresh() {
@@ -149,6 +162,7 @@
       return;
     }
     if (!response.ok) return;
+    renew(response);
     var data = await response.json();
     Array.prototype.forEach.call(log.querySelectorAll(".sd-pending"), function (n) { n.remove(); });
     data.messages.forEach(function (m) {
@@ -188,6 +202,7 @@
         var body = await response.json().catch(function () { return null; });
         throw new Error(errorText(response, body));
       }
+      renew(response);
       say("The assistant is thinking\u2026");
       var reader = response.body.getReader();
       var decoder = new TextDecoder();

@@ -2,7 +2,8 @@
 
 It answers /v1/chat/completions: structured-output requests get an understanding JSON; tool-enabled requests get
 the next tool call a careful agent would make (verify by email, then look up the order), and once the tool
-results are in, a reply that quotes them. Every request is recorded so tests can assert on what was sent.
+results are in, a reply that quotes them; plain chat requests get the next line of a script, if one is given.
+Every request is recorded so tests can assert on what was sent.
 """
 
 from __future__ import annotations
@@ -93,6 +94,9 @@ class OpenAIStub:
     requests: list[dict[str, Any]] = field(default_factory=list)
     # A sentence the "model" adds to its answer that no evidence backs, to exercise critique and rewrite.
     invented: str | None = None
+    # What a scripted chat partner says, a line per plain chat request (one without tools or structured output),
+    # e.g. a simulated customer; once it is used up, the default sentence.
+    script: list[str] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -110,7 +114,8 @@ class OpenAIStub:
         elif "Rewrite the draft" in str(messages[0].get("content", "")):
             message = {"role": "assistant", "content": _rewrite(str(messages[0]["content"]))}
         else:
-            message = {"role": "assistant", "content": "Thanks for your patience; here is what I found."}
+            text = self.script.pop(0) if self.script else "Thanks for your patience; here is what I found."
+            message = {"role": "assistant", "content": text}
         finish = "tool_calls" if message.get("tool_calls") else "stop"
         return {
             "id": f"chatcmpl-{len(self.requests)}",

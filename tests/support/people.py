@@ -20,6 +20,7 @@ from shopdesk.conversations import Conversations, Turn
 from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings
 from tests.support.app import CLOCK, copy_shop, use_app_settings
+from tools.identity import reset_rate_limits
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,9 @@ async def tool_calls(graph: Any, chat: Conversations, thread: str, name: str) ->
 
 
 def app_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, db_url: str) -> Settings:
-    """The whole application on a private copy of a shop (tests may write), its clock frozen at CLOCK."""
+    """The whole application on a private copy of a shop (tests may write), its clock frozen at CLOCK, and the
+    identity look-up limits of earlier tests forgotten (threads of different tests may share a name)."""
+    reset_rate_limits()
     return use_app_settings(monkeypatch, tmp_path, copy_shop(db_url, tmp_path), SHOPDESK_CLOCK=CLOCK.isoformat())
 
 
