@@ -132,6 +132,12 @@ def test_repeated_failure() -> None:
     assert not decide_escalation(understanding(), POLICY, ConversationFacts(unresolved_repeats=1)).escalate
     d = decide_escalation(understanding(), POLICY, ConversationFacts(unresolved_repeats=2))
     assert d.escalate and d.reasons == ["repeated_failure"] and d.priority == "normal"
+    # A customer answering the bot's own question (a yes to its proposal, the detail it asked for) gives the bot
+    # its next move: held against nobody; if the bot still fails after it, the next message counts.
+    yes = understanding("yes", intent="affirm", confidence=1.0)
+    assert not decide_escalation(
+        yes, POLICY, ConversationFacts(unresolved_repeats=3, answers_our_question=True)
+    ).escalate
 
 
 def test_several_reasons_take_the_highest_priority_and_urgency_raises_it() -> None:

@@ -149,6 +149,8 @@ DEFAULT_ADDRESS_CUE = re.compile(r"\b(default|account|profile|on\s+file|billing|
 NOT_GOODWILL = frozenset({"cancel_order", "return_request", "exchange_request", "change_address", "change_order"})
 # Look-ups that found nobody before we stop trying: someone guessing names and zip codes gets no further.
 MAX_IDENTITY_ATTEMPTS = 6
+# Answers that repeat details already looked up and not found before a person takes over.
+STALE_IDENTITY_ANSWERS = 2
 # A goodwill credit the bot offers when the customer names no amount, if the profile allows that much.
 DEFAULT_GOODWILL = 10.0
 
@@ -172,6 +174,8 @@ class Plan:
     awaiting: str | None = None
     # Something the reply must say that no tool result says by itself: {"code": ..., facts the reply may state}.
     notice: dict[str, Any] | None = None
+    # The dialogue has run out of moves (why, as a reason code): a person takes over.
+    handoff: str | None = None
     # How alike phrases are in meaning (the engine's embedder), for things no word of the customer's matches.
     similar: Similarity | None = field(default=None, repr=False, compare=False)
 
@@ -471,7 +475,7 @@ def _without_identity(text: str, entities: dict[str, Any]) -> str:
 
 
 # Slots the dialogue keeps for itself: a change in them is no news from the customer.
-BOOKKEEPING_SLOTS = frozenset({"identity_failed", "identity_latest", "option_values", "order_total"})
+BOOKKEEPING_SLOTS = frozenset({"identity_failed", "identity_latest", "identity_stale", "option_values", "order_total"})
 
 
 def brought_new_facts(state: SupportState, slots: dict[str, Any]) -> bool:
@@ -640,12 +644,21 @@ def _plan(state: SupportState, profile: ShopProfile | None, similar: Similarity 
         if failed:
             slots["identity_failed"] = list(dict.fromkeys([*(slots.get("identity_failed") or []), *failed]))
         identity = _identity_call(slots)
-        if identity and len(slots.get("identity_failed") or []) < MAX_IDENTITY_ATTEMPTS:
+        tries = len(slots.get("identity_failed") or [])
+        if identity and tries < MAX_IDENTITY_ATTEMPTS:
             # Each look-up the facts allow, once: a second email, or a name and zip after a mistyped email.
             plan.reads.append(identity)
-        else:
-            # Not given, or given and not found: either way we ask (the draft says which).
-            plan.awaiting = "identity"
+            return plan
+        told = gives_identity(state.understanding.get("entities", {})) and not results
+        if told and tries:
+            # Details given again that were already looked up and not found: no new move from them.
+            slots["identity_stale"] = int(slots.get("identity_stale") or 0) + 1
+        if tries >= MAX_IDENTITY_ATTEMPTS or int(slots.get("identity_stale") or 0) >= STALE_IDENTITY_ANSWERS:
+            # Out of moves: every look-up allowed is spent, or the same details keep coming. A person takes over.
+            plan.handoff = "identity_not_verified"
+            return plan
+        # Not given, or given and not found: either way we ask (the draft says which).
+        plan.awaiting = "identity"
         return plan
 
     refused = _done(results, ORDER_DETAILS, {"order_id": slots.get("order_id")})

@@ -65,6 +65,7 @@ class LocalEngine:
             # The customer gave something new this turn: asking again is progress, not a repeated failure.
             "progress": brought_new_facts(state, plan.slots),
             "progress_turn": customer_turns(state.messages),
+            "handoff": plan.handoff,
             # Said in this turn's reply only: the turn it belongs to is remembered with it.
             "notice": plan.notice,
             "notice_turn": customer_turns(state.messages),

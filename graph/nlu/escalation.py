@@ -305,7 +305,9 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
     )
     if reserved and u.confidence >= policy.confidence_threshold:
         add("procedure_requires_person", f"{reserved[0].replace('_', ' ')} is handled by the team")
-    if facts.unresolved_repeats >= policy.max_unresolved_repeats > 0:
+    if facts.unresolved_repeats >= policy.max_unresolved_repeats > 0 and not facts.answers_our_question:
+        # A customer answering our own question (a "yes" to a proposal, the detail asked for) is giving the bot
+        # its next move; if the bot still fails after it, the next message counts.
         add("repeated_failure", f"the same need went unresolved {facts.unresolved_repeats} times")
 
     keep_going = u.intent in KEEP_GOING_INTENTS or facts.answers_our_question

@@ -179,3 +179,16 @@ _ORDER_ACTION = re.compile(
 def asks_for_their_orders(text: str, order_ids: list[str] | None = None) -> bool:
     """Whether `text` asks for the customer's list of orders rather than about one of them."""
     return not order_ids and bool(_ORDER_LIST.search(text)) and not _ORDER_ACTION.search(text)
+
+
+# A question by its form: a question mark, or an opening interrogative ("is it...", "can you...", "wie lange...").
+_ASKS = re.compile(
+    r"\?|^\s*(?:is|are|was|will|would|can|could|do|does|did|how|what|when|where|which|who|why|should|shall"
+    r"|ist|sind|kann|können|wird|wie|was|wann|wo|welche[rsmn]?|warum)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_something(text: str) -> bool:
+    """The message asks a question (it may also say yes to something: "yes, but will it arrive by Friday?")."""
+    return bool(_ASKS.search(text))

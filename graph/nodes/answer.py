@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from typing import Any
 
@@ -123,6 +125,19 @@ async def rewrite(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     return updates
 
 
+def asked_question(state: SupportState) -> str | None:
+    """What this reply asks the customer, as a key that is equal only for the same question: the detail awaited,
+    and for a confirmation the very proposal (its summary and lines)."""
+    awaiting = state.dialogue.get("awaiting")
+    if not awaiting:
+        return None
+    preview = (state.pending_action or {}).get("preview") or {}
+    if awaiting != "confirmation" or not preview:
+        return str(awaiting)
+    proposal = json.dumps([preview.get("summary"), preview.get("details")], sort_keys=True, default=str)
+    return f"confirmation:{hashlib.sha1(proposal.encode()).hexdigest()[:12]}"
+
+
 async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     reply = AIMessage(
         state.draft,
@@ -134,23 +149,25 @@ async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     # Asking again for the same thing counts towards "the same need unresolved twice".
     awaiting = state.dialogue.get("awaiting")
     asked = list(state.dialogue.get("asked", []))
+    question = asked_question(state)
     # A need is unresolved when we could not answer it, or had to ask the same question again; asking for the
-    # next missing detail is progress, not failure.
+    # next missing detail is progress, not failure, and so is a proposal the customer has not seen yet (one
+    # corrected after a "no, the blue one" is a new question, not the old one again).
     failed = not state.cited and not awaiting
     # ... nor is asking again after the customer told us something new (another email, a corrected zip).
     progress = bool(state.dialogue.get("progress")) and state.dialogue.get("progress_turn") == customer_turns(
         state.messages
     )
-    repeated = bool(awaiting) and awaiting in asked and not progress
+    repeated = question is not None and question in asked and not progress
     updates: dict[str, Any] = {"messages": [reply], "route": Route.draft}
     if intent not in ROUTINE_INTENTS:
         if failed or repeated:
             unresolved[intent] = unresolved.get(intent, 0) + 1
-        elif not awaiting or progress:
+        elif not awaiting or awaiting == "confirmation" or progress:
             unresolved.pop(intent, None)
         updates["unresolved"] = unresolved
-    if awaiting:
-        updates["dialogue"] = {**state.dialogue, "asked": [*asked, awaiting]}
+    if question is not None:
+        updates["dialogue"] = {**state.dialogue, "asked": [*asked, question]}
     elif asked:
         updates["dialogue"] = {**state.dialogue, "asked": []}
     return updates

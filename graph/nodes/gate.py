@@ -19,6 +19,7 @@ from graph.llm.dialogue import (
     is_continuation,
 )
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation, offers_a_person
+from graph.nlu.general import asks_something
 from graph.nlu.schema import PRODUCT_INTENTS
 from graph.nodes.common import context_of, last_customer_text, services_of
 from graph.nodes.understand import understanding_of
@@ -167,6 +168,10 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
 
     if state.pending_action and state.status == Status.awaiting_confirmation:
         if understanding.intent == "affirm":
+            if asks_something(last_customer_text(state)):
+                # "Before I say yes, is it complicated?" mentions a yes without giving one: nothing is written on
+                # it. The proposal stands and is put to the customer again.
+                return {**base, "route": Route.draft}
             needs = state.pending_action["preview"].get("needs_approval")
             return {**base, "route": Route.request_approval if needs else Route.execute}
         dialogue = {**state.dialogue, "awaiting": None}
