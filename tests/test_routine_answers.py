@@ -16,7 +16,7 @@ from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings
 from tests.support.app import shipped_order
 
-ORDER_LIST = "Here are your most recent orders"
+ORDER_LIST = "Here are your orders, most recent first"
 VERIFY = "verify it's you"
 OFFER = "If it's about one of your orders, tell me which one and I'll check."
 

@@ -26,8 +26,10 @@ from langchain_core.messages import AnyMessage, HumanMessage, ToolMessage
 from graph.llm.addresses import looks_like_address, missing, parse_address
 from graph.llm.matching import (
     GOODWILL_CUE,
+    Similarity,
     goodwill_reason,
-    left_out,
+    ground_orders,
+    item_segment,
     matching_items,
     matching_methods,
     matching_variants,
@@ -36,10 +38,12 @@ from graph.llm.matching import (
     original_payment_method,
     paid_methods,
     payment_mention,
-    units_named,
+    refers_to_an_order,
+    split_exclusion,
     voucher_code,
 )
-from graph.nlu.general import asks_for_their_orders, asks_in_general, points_at_their_order
+from graph.nlu.entities import capitalised_names, extract_options, name_in_reply, shared_entities
+from graph.nlu.general import asks_about_progress, asks_for_their_orders, asks_in_general, points_at_their_order
 from graph.state import SupportState
 from shopdesk.profile import ShopProfile
 
@@ -63,6 +67,8 @@ MODIFY_PAYMENT = "modify_order_payment"
 EXCHANGE_ITEMS = "exchange_items"
 ISSUE_GOODWILL = "issue_goodwill_credit"
 IDENTITY_TOOLS = frozenset({FIND_BY_EMAIL, FIND_BY_NAME_ZIP})
+# The customer says who they are before saying what they need ("Hi, I'm Ethan Garcia, 80280"): we look them up.
+IDENTIFY = "verify_identity"
 ADDRESS_FIELDS = ("address1", "address2", "city", "state", "country", "zip")
 
 # The policy's own readings of a request, finer than the classifier's intents: the gate routes them to the tools.
@@ -98,6 +104,12 @@ PERSONAL_INTENTS = frozenset(
         GOODWILL,
     }
 )
+# How a message that only says who the customer is may read ("hello! Ethan Garcia from 80280" as a greeting).
+IDENTITY_ONLY_READINGS = frozenset({"greeting_thanks", "affirm", "deny", "feedback", "out_of_scope", IDENTIFY})
+# Requests about one of the customer's orders: found by its id, or by what the customer says about it.
+NEEDS_AN_ORDER = PERSONAL_INTENTS - {CHANGE_DEFAULT_ADDRESS, VOUCHER_CHECK}
+# Every order of the customer can be chosen, not only the latest few (the tool's own maximum).
+ALL_ORDERS = {"limit": 50}
 # Requests about one particular thing however they are asked: a code to check, the account's own address.
 NEVER_GENERAL = frozenset({VOUCHER_CHECK, CHANGE_DEFAULT_ADDRESS})
 # Answers to the bot's own questions: they continue the intent in progress rather than start a new one.
@@ -114,6 +126,8 @@ ORDER_LIST_READINGS = frozenset({"order_status", "change_order"})
 CANCEL_REASONS = {"no_longer_needed": "no longer needed", "ordered_by_mistake": "ordered by mistake"}
 # Slots that belong to one request; a new request starts without them (identity and the order id carry over).
 FLOW_SLOTS = (
+    "order_hint",
+    "order_choices",
     "address",
     "options",
     "option_values",
@@ -123,11 +137,20 @@ FLOW_SLOTS = (
     "voucher_code",
     "amount",
     "goodwill_reason",
+    "item_hint",
+    "item_queue",
+    "swaps",
     "for_customer",
 )
+# What was settled about the items of one order: another order starts afresh.
+ITEM_SLOTS = ("item_id", "product_id", "item_queue", "swaps", "item_hint")
 DEFAULT_ADDRESS_CUE = re.compile(r"\b(default|account|profile|on\s+file|billing|i(?:'ve|\s+have)?\s+moved)\b", re.I)
 # Requests that name a late parcel and a voucher but want something else done.
 NOT_GOODWILL = frozenset({"cancel_order", "return_request", "exchange_request", "change_address", "change_order"})
+# Look-ups that found nobody before we stop trying: someone guessing names and zip codes gets no further.
+MAX_IDENTITY_ATTEMPTS = 6
+# Answers that repeat details already looked up and not found before a person takes over.
+STALE_IDENTITY_ANSWERS = 2
 # A goodwill credit the bot offers when the customer names no amount, if the profile allows that much.
 DEFAULT_GOODWILL = 10.0
 
@@ -138,6 +161,8 @@ class ToolResult:
     ok: bool
     data: Any
     call_id: str
+    # The arguments it was called with (from the call in this turn's messages).
+    args: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -149,6 +174,10 @@ class Plan:
     awaiting: str | None = None
     # Something the reply must say that no tool result says by itself: {"code": ..., facts the reply may state}.
     notice: dict[str, Any] | None = None
+    # The dialogue has run out of moves (why, as a reason code): a person takes over.
+    handoff: str | None = None
+    # How alike phrases are in meaning (the engine's embedder), for things no word of the customer's matches.
+    similar: Similarity | None = field(default=None, repr=False, compare=False)
 
 
 def turn_messages(messages: list[AnyMessage]) -> list[AnyMessage]:
@@ -161,6 +190,11 @@ def turn_messages(messages: list[AnyMessage]) -> list[AnyMessage]:
 
 def tool_results(messages: list[AnyMessage]) -> list[ToolResult]:
     results = []
+    calls = {
+        str(call.get("id")): dict(call.get("args") or {})
+        for message in turn_messages(messages)
+        for call in (getattr(message, "tool_calls", None) or [])
+    }
     for message in turn_messages(messages):
         if isinstance(message, ToolMessage):
             try:
@@ -168,7 +202,8 @@ def tool_results(messages: list[AnyMessage]) -> list[ToolResult]:
             except json.JSONDecodeError:
                 data = message.content
             ok = message.status != "error" and not (isinstance(data, dict) and data.get("error"))
-            results.append(ToolResult(str(message.name), ok, data, message.tool_call_id))
+            args = calls.get(str(message.tool_call_id), {})
+            results.append(ToolResult(str(message.name), ok, data, message.tool_call_id, args))
     return results
 
 
@@ -188,11 +223,15 @@ def fills_awaited_slot(
 ) -> bool:
     """Whether this message answers the question we asked (an email after "please verify", an order id...)."""
     if awaiting == "identity":
-        return bool(entities.get("emails") or (entities.get("names") and entities.get("zip_codes")))
+        # Any fact of an identity answers it, a piece at a time too ("Ethan Garcia", then "80280").
+        return bool(entities.get("emails") or entities.get("names") or entities.get("zip_codes") or name_in_reply(text))
     if awaiting == "stronger_identity":
         return bool(entities.get("emails") or entities.get("zip_codes"))
     if awaiting == "order_id":
-        return bool(entities.get("order_ids")) or bool(DEFAULT_ADDRESS_CUE.search(text))
+        # "#W4967593", "4967593", "the one with the air purifier", "the delivered one", "the second"...
+        return refers_to_an_order(text, entities.get("order_ids", []), entities.get("products", [])) or bool(
+            DEFAULT_ADDRESS_CUE.search(text)
+        )
     if awaiting == "cancel_reason":
         return any(reason in CANCEL_REASONS for reason in entities.get("reasons", []))
     if awaiting == "address":
@@ -258,6 +297,15 @@ def active_intent(state: SupportState) -> str:
     understood = str(state.understanding.get("intent", "out_of_scope"))
     in_progress = state.dialogue.get("intent")
     awaiting = state.dialogue.get("awaiting")
+    if (
+        in_progress == IDENTIFY
+        and state.customer
+        and not any(isinstance(m, ToolMessage) for m in turn_messages(state.messages))
+    ):
+        # They told us who they are and we found them: this message is what they need.
+        in_progress = awaiting = None
+        if understood == IDENTIFY and state.understanding.get("entities", {}).get("order_ids"):
+            return "order_status"  # "W9911714?" / "what's in order W9911714?"
     if in_progress and any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
         # Mid-way through this turn's tool loop: the intent chosen at its first step stands.
         return str(in_progress)
@@ -273,11 +321,27 @@ def active_intent(state: SupportState) -> str:
             return CHANGE_ITEMS
         if looks_like_address(text) or understood == "change_address":
             return "change_address"
+    told = state.understanding.get("entities", {})
+    small_talk = understood in IDENTITY_ONLY_READINGS or state.understanding.get("confidence", 0) < 0.6
+    if not state.customer and small_talk and gives_identity(told) and in_progress not in PERSONAL_INTENTS:
+        # "hello! Ethan Garcia from 80280", after a greeting or nothing: whatever else it reads as, it tells us who
+        # they are (a personal request in progress takes it as its answer below).
+        return IDENTIFY
     if in_progress and is_continuation(state):
         return str(in_progress)
     if in_progress and awaiting and state.understanding.get("confidence", 0) < 0.6:
         # An unsure reading while we wait for an answer is more likely the answer than a new request.
         return str(in_progress)
+    entities = state.understanding.get("entities", {})
+    if understood == IDENTIFY and state.customer and entities.get("order_ids"):
+        return "order_status"  # a signed-in customer's "what did I order in #W...?"
+    text = last_text(state)
+    if understood not in PERSONAL_INTENTS and understood not in CONTINUATION_INTENTS and names_their_order(state):
+        return "order_status"  # "the order that has the headphones", read as a product question
+    if understood not in PERSONAL_INTENTS and understood not in CONTINUATION_INTENTS and asks_about_progress(text):
+        # "any update on the coffee machine?", "any news about my jacket?": their coffee machine, not the
+        # catalogue's, however the intent model read it (a product question, a complaint).
+        return "order_status"
     refined = refine(understood, state)
     if refined != understood:
         return refined
@@ -289,6 +353,22 @@ def active_intent(state: SupportState) -> str:
     if asks_for_the_list(state, understood):
         return "order_status"
     return understood
+
+
+def gives_identity(entities: dict[str, Any]) -> bool:
+    """An email, or a name and a zip code: enough to look someone up."""
+    return bool(entities.get("emails") or (entities.get("names") and entities.get("zip_codes")))
+
+
+_AN_ORDER = re.compile(r"\b(?:the|my|this|that|which|what)\s+orders?\b", re.IGNORECASE)
+
+
+def names_their_order(state: SupportState) -> bool:
+    """The message speaks of one of their orders and says which by what it holds, its status or its age ("the order
+    that has the headphones", "which order is the lamp in?"), not of ordering in general."""
+    text = last_text(state)
+    entities = state.understanding.get("entities", {})
+    return bool(_AN_ORDER.search(text)) and refers_to_an_order(text, [], entities.get("products", []))
 
 
 def wants_their_orders(state: SupportState) -> bool:
@@ -321,14 +401,14 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
     text = last_text(state)
     if entities.get("order_ids"):
         if entities["order_ids"][0] != slots.get("order_id"):
-            slots = {k: v for k, v in slots.items() if k not in ("item_id", "product_id")}
+            slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS}
         slots["order_id"] = entities["order_ids"][0]
-    if entities.get("emails"):
-        slots["email"] = entities["emails"][0]
-    if entities.get("names"):
-        slots["name"] = entities["names"][0]
-    if entities.get("zip_codes") and not looks_like_address(text):
-        slots["zip"] = entities["zip_codes"][0]
+    slots.update(identity_facts(state, text))
+    about_order = _without_identity(text, entities)
+    if not entities.get("order_ids") and refers_to_an_order(about_order, [], entities.get("products", [])):
+        # What the customer said about the order ("the one with the tablet"): it picks the order once we may
+        # read their orders, after verification too.
+        slots["order_hint"] = about_order
     for reason in entities.get("reasons", []):
         if reason in CANCEL_REASONS:
             slots["cancel_reason"] = CANCEL_REASONS[reason]
@@ -338,6 +418,8 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
         slots["options"] = {**slots.get("options", {}), **named}
     if entities.get("products"):
         slots["products"] = list(entities["products"])
+        # The words that named the items ("the keyboard and the thermostat"): read against the order's items.
+        slots["item_hint"] = _without_identity(text, entities)
     if looks_like_address(text):
         found = parse_address(text)
         earlier = slots.get("address") or {}
@@ -357,33 +439,111 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
     return slots
 
 
+def identity_facts(state: SupportState, text: str) -> dict[str, str]:
+    """The email, name and zip code this message gives, each replacing the one given before (a corrected zip, a
+    second email). While we wait for the customer's identity, a message that is only a name is their name. Once they
+    are verified, only a stronger verification asked for (the zip code after an email) still takes them."""
+    if state.customer and state.dialogue.get("awaiting") != "stronger_identity":
+        return {}
+    entities = state.understanding.get("entities", {})
+    facts: dict[str, str] = {}
+    if entities.get("emails"):
+        facts["email"] = entities["emails"][0]
+    address = looks_like_address(text)
+    names = [] if address else list(entities.get("names") or [])
+    if not names and not address and state.dialogue.get("awaiting") == "identity":
+        # Asked for their name, a message that is little more than one gives it, in any case ("ethan garcia").
+        names = [found] if (found := name_in_reply(text)) else []
+    if not names and not address and entities.get("zip_codes"):
+        # A postcode and, somewhere, two capitalised words: "Ethan Garcia from Denver, zip 80280".
+        names = capitalised_names(text)[:1]
+    if names:
+        facts["name"] = names[0]
+    if entities.get("zip_codes") and not address:
+        facts["zip"] = entities["zip_codes"][0]
+    if facts:
+        # Which look-up to try first when both are possible: the one the customer's latest facts allow.
+        facts["identity_latest"] = "email" if "email" in facts else "name"
+    return facts
+
+
+def _without_identity(text: str, entities: dict[str, Any]) -> str:
+    """The message without the email, names and zip codes in it: what is left may say something about an order."""
+    for value in [*entities.get("emails", []), *entities.get("names", []), *entities.get("zip_codes", [])]:
+        text = re.sub(re.escape(str(value)), " ", text, flags=re.IGNORECASE)
+    return text
+
+
+# Slots the dialogue keeps for itself: a change in them is no news from the customer.
+BOOKKEEPING_SLOTS = frozenset({"identity_failed", "identity_latest", "identity_stale", "option_values", "order_total"})
+
+
+def brought_new_facts(state: SupportState, slots: dict[str, Any]) -> bool:
+    """Whether the customer's message told us something new (another email, a corrected zip, the item): progress,
+    not the same need failing again, however often we have to ask. A caller guessing identities gets no credit
+    beyond the allowed look-ups."""
+    if len(slots.get("identity_failed") or []) >= MAX_IDENTITY_ATTEMPTS:
+        return False
+    if any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
+        # Mid-way through the turn's tool loop: decided at its first step.
+        return bool(state.dialogue.get("progress"))
+    before = state.dialogue.get("slots", {})
+    return any(slots.get(key) != before.get(key) for key in slots.keys() - BOOKKEEPING_SLOTS)
+
+
 def _completed(address: dict[str, str], text: str) -> dict[str, str]:
     """The address with the gaps that ``text`` fills ("France", "75001") filled."""
     fill = parse_address(f"{address.get('address1', '')}, {text}")
     return {k: address.get(k) or fill.get(k, "") for k in fill}
 
 
-def _identity_call(slots: dict[str, Any]) -> dict[str, Any] | None:
+def _identity_key(call: dict[str, Any]) -> str:
+    args = call["args"]
+    if call["name"] == FIND_BY_EMAIL:
+        return f"email:{str(args['email']).lower()}"
+    return f"name:{args['first_name']} {args['last_name']}|{args['zip']}".lower()
+
+
+def _identity_calls(slots: dict[str, Any]) -> list[dict[str, Any]]:
+    """The look-ups the identity facts allow, the one given most recently first, without those that failed."""
+    calls: list[dict[str, Any]] = []
     if slots.get("email"):
         # With the zip code too when the customer gave it: a stronger verification (the profile may ask for it).
         zip_code = {"zip": slots["zip"]} if slots.get("zip") else {}
-        return {"name": FIND_BY_EMAIL, "args": {"email": slots["email"], **zip_code}}
+        calls.append({"name": FIND_BY_EMAIL, "args": {"email": slots["email"], **zip_code}})
     name_parts = str(slots.get("name", "")).split()
     if len(name_parts) >= 2 and slots.get("zip"):
-        return {
-            "name": FIND_BY_NAME_ZIP,
-            "args": {"first_name": name_parts[0], "last_name": " ".join(name_parts[1:]), "zip": slots["zip"]},
-        }
-    return None
+        # "Mary Ann Smith": Mary + Ann Smith, then Mary Ann + Smith (a particle stays with the last name).
+        for cut in range(1, len(name_parts)):
+            first, last = " ".join(name_parts[:cut]), " ".join(name_parts[cut:])
+            if cut > 1 and name_parts[cut - 1].islower():
+                continue
+            args = {"first_name": first, "last_name": last, "zip": slots["zip"]}
+            calls.append({"name": FIND_BY_NAME_ZIP, "args": args})
+    if slots.get("identity_latest") == "name" and calls and calls[0]["name"] == FIND_BY_EMAIL:
+        calls = [*calls[1:], calls[0]]
+    failed = set(slots.get("identity_failed") or [])
+    return [call for call in calls if _identity_key(call) not in failed]
 
 
-def _done(results: list[ToolResult], name: str) -> ToolResult | None:
-    return next((r for r in reversed(results) if r.name == name), None)
+def _identity_call(slots: dict[str, Any]) -> dict[str, Any] | None:
+    calls = _identity_calls(slots)
+    return calls[0] if calls else None
+
+
+def _failed_lookups(results: list[ToolResult]) -> list[str]:
+    """The keys of this turn's identity look-ups that found nobody."""
+    return [_identity_key({"name": r.name, "args": r.args}) for r in results if r.name in IDENTITY_TOOLS and not r.ok]
+
+
+def _done(results: list[ToolResult], name: str, args: dict[str, Any] | None = None) -> ToolResult | None:
+    """This turn's latest result of the tool (called with these arguments, when given)."""
+    return next((r for r in reversed(results) if r.name == name and (args is None or r.args == args)), None)
 
 
 def _read(plan: Plan, results: list[ToolResult], name: str, args: dict[str, Any]) -> ToolResult | None:
     """This turn's result of a read, or None after adding the read to the plan."""
-    done = _done(results, name)
+    done = _done(results, name, args)
     if done is None:
         plan.reads.append({"name": name, "args": args})
     return done
@@ -400,11 +560,40 @@ def _order(plan: Plan, results: list[ToolResult]) -> dict[str, Any] | None:
         plan.slots.pop("order_id", None)
     order_id = plan.slots.get("order_id")
     if not order_id:
-        _read(plan, results, LIST_ORDERS, {})
+        _read(plan, results, LIST_ORDERS, ALL_ORDERS)
         plan.awaiting = "order_id"
         return None
     details = _read(plan, results, ORDER_DETAILS, {"order_id": order_id})
     return details.data if details is not None and isinstance(details.data, dict) else None
+
+
+def _grounded_order(plan: Plan, results: list[ToolResult], state: SupportState) -> bool:
+    """Whether the order the request is about is now known, found among all of the customer's orders by what the
+    customer said about it (this message, or earlier: before verification, say). Otherwise the plan reads the
+    orders or asks which one, listing only those that fit what was said."""
+    listing = _done(results, LIST_ORDERS)
+    if listing is None:
+        plan.reads.append({"name": LIST_ORDERS, "args": ALL_ORDERS})
+        return False
+    orders = list(listing.data.get("orders", [])) if listing.ok and isinstance(listing.data, dict) else []
+    hint = str(plan.slots.get("order_hint") or "")
+    named = shared_entities(hint)
+    candidates = ground_orders(orders, hint, named.order_ids, named.products, plan.similar) if hint else orders
+    offered = [o for o in orders if o.get("order_id") in (plan.slots.get("order_choices") or [])]
+    if hint and offered and (among := ground_orders(offered, hint, named.order_ids, named.products, plan.similar)):
+        # An answer to "which of these?" ("the pending one") picks among the orders we offered first.
+        candidates = among if len(among) < len(candidates) or not candidates else candidates
+    if len(orders) == 1 and not hint:
+        candidates = orders  # their only order
+    if len(candidates) == 1:
+        plan.slots["order_id"] = candidates[0].get("order_id")
+        plan.slots.pop("order_choices", None)
+        return True
+    plan.slots["order_choices"] = [o.get("order_id") for o in candidates] if len(candidates) < len(orders) else []
+    if hint and orders and not candidates:
+        plan.notice = {"code": "no_order_fits", "products": list(named.products)}
+    plan.awaiting = "order_id"
+    return False
 
 
 def _not_allowed(plan: Plan, order: dict[str, Any], doing: str, allowed: tuple[str, ...] = ("pending",)) -> bool:
@@ -415,8 +604,8 @@ def _not_allowed(plan: Plan, order: dict[str, Any], doing: str, allowed: tuple[s
     return True
 
 
-def plan_next(state: SupportState, profile: ShopProfile | None = None) -> Plan:
-    return _verified_enough(_plan(state, profile), state, profile)
+def plan_next(state: SupportState, profile: ShopProfile | None = None, similar: Similarity | None = None) -> Plan:
+    return _verified_enough(_plan(state, profile, similar), state, profile)
 
 
 def _verified_enough(plan: Plan, state: SupportState, profile: ShopProfile | None) -> Plan:
@@ -439,27 +628,53 @@ def _verified_enough(plan: Plan, state: SupportState, profile: ShopProfile | Non
     return plan
 
 
-def _plan(state: SupportState, profile: ShopProfile | None) -> Plan:
+def _plan(state: SupportState, profile: ShopProfile | None, similar: Similarity | None = None) -> Plan:
     intent = active_intent(state)
     slots = merged_slots(state, intent)
-    plan = Plan(intent=intent, slots=slots)
+    plan = Plan(intent=intent, slots=slots, similar=similar)
     results = tool_results(state.messages)
 
-    if intent not in PERSONAL_INTENTS:
+    if intent not in PERSONAL_INTENTS and intent != IDENTIFY:
         return plan
     if intent == VOUCHER_CHECK:
         return _voucher_check(plan, results, state.customer)
 
     if not state.customer:
+        failed = _failed_lookups(results)
+        if failed:
+            slots["identity_failed"] = list(dict.fromkeys([*(slots.get("identity_failed") or []), *failed]))
         identity = _identity_call(slots)
-        tried = _done(results, FIND_BY_EMAIL) or _done(results, FIND_BY_NAME_ZIP)
-        if identity and not tried:
+        tries = len(slots.get("identity_failed") or [])
+        if identity and tries < MAX_IDENTITY_ATTEMPTS:
+            # Each look-up the facts allow, once: a second email, or a name and zip after a mistyped email.
             plan.reads.append(identity)
-        else:
-            # Not given, or given and not found: either way we ask (the draft says which).
-            plan.awaiting = "identity"
+            return plan
+        told = gives_identity(state.understanding.get("entities", {})) and not results
+        if told and tries:
+            # Details given again that were already looked up and not found: no new move from them.
+            slots["identity_stale"] = int(slots.get("identity_stale") or 0) + 1
+        if tries >= MAX_IDENTITY_ATTEMPTS or int(slots.get("identity_stale") or 0) >= STALE_IDENTITY_ANSWERS:
+            # Out of moves: every look-up allowed is spent, or the same details keep coming. A person takes over.
+            plan.handoff = "identity_not_verified"
+            return plan
+        # Not given, or given and not found: either way we ask (the draft says which).
+        plan.awaiting = "identity"
         return plan
 
+    refused = _done(results, ORDER_DETAILS, {"order_id": slots.get("order_id")})
+    if refused is not None and not refused.ok:
+        # An id the shop does not know as written ("9232383" for "#W9232383"): look for it among the customer's
+        # orders by its digits before saying it is not theirs (the refused read is not repeated).
+        slots["order_hint"] = str(slots.pop("order_id")).lstrip("#")
+    listing_asked = intent == "order_status" and wants_their_orders(state)
+    needs_order = intent in NEEDS_AN_ORDER and not slots.get("order_id") and not listing_asked
+    if needs_order and not _grounded_order(plan, results, state):
+        return plan
+
+    if intent == IDENTIFY:
+        # Who they are, and nothing asked yet: say we found them and ask what they need.
+        plan.notice = {"code": "verified", "name": str(state.customer.get("name") or "").split(" ")[0]}
+        return plan
     if intent == CHANGE_DEFAULT_ADDRESS:
         return _default_address(plan, last_text(state))
     if intent == "change_address":
@@ -500,10 +715,10 @@ def _plan(state: SupportState, profile: ShopProfile | None) -> Plan:
             plan.awaiting = "change_what"
         return plan
     if intent in ("order_status", "invoice", "payment_issue"):
-        if order_id and not _done(results, ORDER_DETAILS):
+        if order_id and not _done(results, ORDER_DETAILS, {"order_id": order_id}):
             plan.reads.append({"name": ORDER_DETAILS, "args": {"order_id": order_id}})
         elif not order_id and not _done(results, LIST_ORDERS):
-            plan.reads.append({"name": LIST_ORDERS, "args": {}})
+            plan.reads.append({"name": LIST_ORDERS, "args": ALL_ORDERS})
         elif not order_id:
             plan.awaiting = "order_id"
         return plan
@@ -511,7 +726,7 @@ def _plan(state: SupportState, profile: ShopProfile | None) -> Plan:
     if intent == "refund_status":
         if not order_id:
             if not _done(results, LIST_ORDERS):
-                plan.reads.append({"name": LIST_ORDERS, "args": {}})
+                plan.reads.append({"name": LIST_ORDERS, "args": ALL_ORDERS})
             plan.awaiting = "order_id"
         elif not _done(results, RETURN_STATUS):
             plan.reads.append({"name": RETURN_STATUS, "args": {"order_id": order_id}})
@@ -520,9 +735,9 @@ def _plan(state: SupportState, profile: ShopProfile | None) -> Plan:
     if intent == "cancel_order":
         if not order_id:
             if not _done(results, LIST_ORDERS):
-                plan.reads.append({"name": LIST_ORDERS, "args": {}})
+                plan.reads.append({"name": LIST_ORDERS, "args": ALL_ORDERS})
             plan.awaiting = "order_id"
-        elif not _done(results, ORDER_DETAILS):
+        elif not _done(results, ORDER_DETAILS, {"order_id": order_id}):
             plan.reads.append({"name": ORDER_DETAILS, "args": {"order_id": order_id}})
         elif not slots.get("cancel_reason"):
             plan.awaiting = "cancel_reason"
@@ -533,7 +748,7 @@ def _plan(state: SupportState, profile: ShopProfile | None) -> Plan:
     if intent == "return_request":
         if not order_id:
             if not _done(results, LIST_ORDERS):
-                plan.reads.append({"name": LIST_ORDERS, "args": {}})
+                plan.reads.append({"name": LIST_ORDERS, "args": ALL_ORDERS})
             plan.awaiting = "order_id"
             return plan
         return _return(plan, results, state)
@@ -553,22 +768,47 @@ def _return(plan: Plan, results: list[ToolResult], state: SupportState) -> Plan:
     assert details is not None and eligibility is not None
     if not (details.ok and eligibility.ok) or not isinstance(eligibility.data, dict):
         return plan
-    args = _return_args(details.data, eligibility.data, state)
+    wanted, left_out = split_exclusion(str(plan.slots.get("item_hint") or ""))
+    phrases = [p for p in plan.slots.get("products", []) if str(p).lower() not in left_out.lower()]
+    args = _return_args(details.data, eligibility.data, wanted, phrases, plan.similar, left_out)
     if eligibility.data.get("eligible") and (args["item_ids"] or args["named_items"]):
         # Named items that are not on the order still go to the tool, whose refusal says so.
         plan.write = {"name": RETURN_ITEMS, "args": args}
     return plan
 
 
-def _return_args(order: dict[str, Any], eligibility: dict[str, Any], state: SupportState) -> dict[str, Any]:
-    """The items the customer named (by product name), or every returnable item when they named none; refund to the
-    original payment. A named item is never swapped for another: "return the earrings" passes the earrings (final
-    sale, so the tool refuses) and the words, and the tool refuses ids that do not match them."""
+def _return_args(
+    order: dict[str, Any],
+    eligibility: dict[str, Any],
+    wanted: str,
+    phrases: list[str],
+    similar: Similarity | None = None,
+    left_out: str = "",
+) -> dict[str, Any]:
+    """The items the customer named (by name, synonym, options or meaning, in this message or before, e.g. before
+    they were verified), or every returnable item when they named none; refund to the original payment. A named item
+    is never swapped for another: "return the earrings" passes the earrings (final sale, so the tool refuses) and the
+    tool checks the ids against the names passed; words that name nothing on the order go to the tool as said, whose
+    refusal says so. "Everything except the backpack" keeps the items named after the exception."""
     final_sale = {i["item_id"] for i in eligibility.get("items", []) if i.get("final_sale")}
     items = order.get("items", [])
-    mentioned = [str(p).lower() for p in state.understanding.get("entities", {}).get("products", [])]
-    named = [m for m in mentioned if m not in left_out(last_text(state), mentioned)]
-    chosen = units_named(items, named) if named else [i for i in items if i.get("item_id") not in final_sale]
+    mentioned = [m for m in [wanted, *phrases] if m.strip()]
+    chosen = matching_items(items, mentioned, similar) if mentioned and len(items) > 1 else []
+    grounded = bool(chosen)
+    named: list[str] = []
+    if not chosen:
+        # Nothing of the order named: the phrases, as said (the tool refuses what the order does not hold), or
+        # every returnable item.
+        named = [p for p in phrases if p.strip()]
+        chosen = [] if named else [i for i in items if i.get("item_id") not in final_sale]
+    if left_out:
+        kept = {i.get("item_id") for i in matching_items(items, [left_out], similar)} if len(items) > 1 else set()
+        chosen = [i for i in chosen if i.get("item_id") not in kept] or chosen
+    # Several units of one variant: all of them go back.
+    chosen = [i for i in items if i.get("item_id") in {c.get("item_id") for c in chosen}]
+    if grounded:
+        # The names of the items the customer's words found: the tool checks the ids against them.
+        named = list(dict.fromkeys(str(i.get("name")) for i in chosen))
     return {
         "order_id": order.get("order_id"),
         "item_ids": [i.get("item_id") for i in chosen],
@@ -616,27 +856,53 @@ def _order_address(plan: Plan, results: list[ToolResult]) -> Plan:
 
 
 def _change_items(plan: Plan, results: list[ToolResult], text: str) -> Plan:
-    """Another option of the same product: modify a pending order, exchange a delivered one."""
+    """Another option of the same product: modify a pending order, exchange a delivered one. Several items named
+    ("the keyboard and the thermostat") are settled one after the other and changed in one write."""
     order = _order(plan, results)
     if order is None or _not_allowed(plan, order, "changed or exchanged", ("pending", "delivered")):
         return plan
     items = order.get("items", [])
-    # Several units of one variant are one choice: the first unit is changed.
-    chosen = [i for i in items if i.get("item_id") == plan.slots.get("item_id")][:1]
-    if not chosen:
-        chosen = matching_items(items, list(plan.slots.get("products", [])))
-    if len(chosen) != 1:
+    if not plan.slots.get("item_id"):
+        # Several units of one variant are one choice: the first unit is changed.
+        named = [str(plan.slots.get("item_hint") or ""), *plan.slots.get("products", [])]
+        chosen = matching_items(items, [n for n in named if n], plan.similar)
+        names = [str(i.get("name")) for i in chosen]
+        if not chosen or len(set(names)) < len(names):
+            # None named, or two of one product that the words said do not tell apart: ask which.
+            plan.awaiting = "item"
+            return plan
+        plan.slots["item_queue"] = [i.get("item_id") for i in chosen]
+        plan.slots["item_id"] = chosen[0].get("item_id")
+    return _settle_item(plan, results, order, text)
+
+
+def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], text: str) -> Plan:
+    """The new variant of the item in hand; then the next named item, or the write for all of them."""
+    items = order.get("items", [])
+    item = next((i for i in items if i.get("item_id") == plan.slots.get("item_id")), None)
+    if item is None:
         plan.slots.pop("item_id", None)
         plan.awaiting = "item"
         return plan
-    item = chosen[0]
-    plan.slots["item_id"], plan.slots["product_id"] = item.get("item_id"), item.get("product_id")
+    plan.slots["product_id"] = item.get("product_id")
     product = _read(plan, results, PRODUCT_DETAILS, {"product_id": item.get("product_id")})
     if product is None or not product.ok or not isinstance(product.data, dict):
         return plan
     plan.slots["option_values"] = option_values(product.data)
-    # Read the message again against this product's own options ("300 ml" is its volume, "Stone" its colour).
-    wanted = {**(plan.slots.get("options") or {}), **options_in(text, plan.slots["option_values"])}
+    if len(plan.slots.get("item_queue") or []) > 1:
+        # Several items named: each takes the options said next to it ("the jacket in XL and the speaker in black").
+        segment = item_segment(text, item, list(plan.slots.get("products") or []))
+        said_options = {**extract_options(segment), **options_in(segment, plan.slots["option_values"])}
+        wanted = said_options if segment != text else {**(plan.slots.get("options") or {}), **said_options}
+    else:
+        # Read the message again against this product's own options ("300 ml" is its volume, "Stone" its colour).
+        wanted = {**(plan.slots.get("options") or {}), **options_in(text, plan.slots["option_values"])}
+    # Options of another product ("clicky" said for the keyboard) are not this one's.
+    keys = {key.lower() for key in plan.slots["option_values"]}
+    own = {key: value for key, value in wanted.items() if key.lower() in keys}
+    if wanted and not own and not plan.slots.get("swaps"):
+        plan.notice = {"code": "no_variant", "wanted": wanted, "name": item.get("name")}
+    wanted = own
     if wanted:
         plan.slots["options"] = wanted
     if not wanted:
@@ -651,10 +917,34 @@ def _change_items(plan: Plan, results: list[ToolResult], text: str) -> Plan:
         plan.slots.pop("options", None)
         plan.awaiting = "options"
         return plan
+    # The closest variant may differ in options not asked about ("XL" comes only in navy): say so, never silently.
+    also = {
+        key: value
+        for key, value in (variants[0].get("options") or {}).items()
+        if key not in relevant and str((item.get("options") or {}).get(key)) != str(value)
+    }
+    if also:
+        plan.notice = {"code": "also_changes", "name": item.get("name"), "wanted": relevant, "also": also}
+    difference = float(variants[0].get("price") or 0) - float(item.get("price") or 0)
+    swaps = [s for s in plan.slots.get("swaps") or [] if s[0] != item.get("item_id")]
+    plan.slots["swaps"] = [*swaps, [item.get("item_id"), variants[0].get("item_id"), difference]]
+    done = {s[0] for s in plan.slots["swaps"]}
+    rest = [i for i in plan.slots.get("item_queue") or [] if i not in done]
+    if rest:
+        # The next item named: its own options, read from what the customer says next (or said already).
+        plan.slots["item_id"] = rest[0]
+        plan.slots.pop("options", None)
+        plan.slots.pop("option_values", None)
+        return _settle_item(plan, results, order, text)
+    return _item_change_write(plan, results, order)
+
+
+def _item_change_write(plan: Plan, results: list[ToolResult], order: dict[str, Any]) -> Plan:
+    swaps = plan.slots.get("swaps") or []
     method = _payment_method(plan, results, order)
     if method is None:
         return plan
-    difference = float(variants[0].get("price") or 0) - float(item.get("price") or 0)
+    difference = sum(float(s[2]) for s in swaps)
     if difference > 0 and method.startswith("gift_card"):
         # A gift card pays a difference at once and must cover it: check before proposing what would be refused.
         customer = _read(plan, results, CUSTOMER_DETAILS, {})
@@ -667,10 +957,10 @@ def _change_items(plan: Plan, results: list[ToolResult], text: str) -> Plan:
             plan.awaiting = "payment_method"
             return plan
     name = MODIFY_ITEMS if order.get("status") == "pending" else EXCHANGE_ITEMS
-    args = {"order_id": order.get("order_id"), "item_ids": [item.get("item_id")]}
+    args = {"order_id": order.get("order_id"), "item_ids": [s[0] for s in swaps]}
     plan.write = {
         "name": name,
-        "args": args | {"new_item_ids": [variants[0].get("item_id")], "payment_method_id": method},
+        "args": args | {"new_item_ids": [s[1] for s in swaps], "payment_method_id": method},
     }
     return plan
 

@@ -11,7 +11,14 @@ from langchain_core.messages import AIMessage, HumanMessage
 from graph.llm import responses
 from graph.llm.addresses import one_line
 from graph.llm.critic import strip_unsupported
-from graph.llm.dialogue import CHANGE_PAYMENT, PERSONAL_INTENTS, customer_turns, plan_next, tool_results
+from graph.llm.dialogue import (
+    CHANGE_PAYMENT,
+    PERSONAL_INTENTS,
+    brought_new_facts,
+    customer_turns,
+    plan_next,
+    tool_results,
+)
 from graph.llm.engine import Critique, Draft
 from graph.nlu.schema import PRODUCT_INTENTS, Understanding
 from graph.services import Services
@@ -20,6 +27,17 @@ from graph.state import Status, SupportState
 # "Which cards do you take?" has no order behind it: no offer to look one up.
 PAYMENT_INTENTS = frozenset({"payment_issue", CHANGE_PAYMENT})
 EMPATHY_OPENER = "I'm sorry about the trouble, and I understand how frustrating this is."
+
+
+def meaning_similarity(phrase: str, names: list[str]) -> list[float]:
+    """Cosine similarity of a phrase to each name, with the understanding's own MiniLM embedder (loaded already)."""
+    import numpy as np
+
+    from graph.nlu.local import get_local_understanding
+
+    vectors = np.asarray(get_local_understanding().embedder.embed([phrase, *names]), dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
+    return [float(score) for score in vectors[1:] @ vectors[0]]
 
 
 def _call(name: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -36,7 +54,7 @@ class LocalEngine:
         return await asyncio.to_thread(lambda: get_local_understanding().analyse(text, history))
 
     async def plan(self, state: SupportState, services: Services) -> AIMessage:
-        plan = plan_next(state, services.profile)
+        plan = plan_next(state, services.profile, similar=meaning_similarity)
         calls = [_call(read["name"], read["args"]) for read in plan.reads]
         if plan.write and not calls:
             calls.append(_call(plan.write["name"], plan.write["args"]))
@@ -44,6 +62,10 @@ class LocalEngine:
             "intent": plan.intent,
             "slots": plan.slots,
             "awaiting": plan.awaiting,
+            # The customer gave something new this turn: asking again is progress, not a repeated failure.
+            "progress": brought_new_facts(state, plan.slots),
+            "progress_turn": customer_turns(state.messages),
+            "handoff": plan.handoff,
             # Said in this turn's reply only: the turn it belongs to is remembered with it.
             "notice": plan.notice,
             "notice_turn": customer_turns(state.messages),
@@ -63,9 +85,12 @@ class LocalEngine:
             return Draft(_describe_action(executed[-1]), cited=[executed[-1]["id"]])
         if state.pending_action and state.status == Status.awaiting_confirmation:
             preview = state.pending_action["preview"]
-            return Draft(
-                responses.confirmation_request(preview), cited=[f"preview:{preview['action']}"], awaiting="confirmation"
-            )
+            text = responses.confirmation_request(preview)
+            notice = state.dialogue.get("notice")
+            if notice and state.dialogue.get("notice_turn") == customer_turns(state.messages):
+                # What the proposal does that the customer did not ask for comes before the question.
+                text = f"{responses.describe_notice(notice)}\n\n{text}"
+            return Draft(text, cited=[f"preview:{preview['action']}"], awaiting="confirmation")
         if state.dialogue.get("cancelled_action"):
             return Draft("No problem, I haven't changed anything. Is there anything else I can help with?")
         if state.dialogue.get("offer_person"):

@@ -6,8 +6,16 @@ sequence of decisions and these rules can be tested on their own.
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Callable
 from typing import Any
+
+# How alike a phrase is to each of some names (cosine of sentence embeddings): the last resort of grounding.
+Similarity = Callable[[str, list[str]], list[float]]
+# A name is meant by a phrase that no word of it matches when it is this alike and clearly more than the next one.
+SIMILAR_ENOUGH = 0.5
+SIMILAR_MARGIN = 0.08
 
 # ------------------------------------------------------------------------------------------------ payment methods
 
@@ -118,36 +126,88 @@ def _words(text: str) -> set[str]:
     return {_stem(w) for w in re.split(r"[\s/()-]+", text) if len(w) > 1}
 
 
-def matching_items(items: list[dict[str, Any]], mentions: list[str]) -> list[dict[str, Any]]:
-    """The order's items (one per product) the mentions name; every item when the order holds a single product."""
-    distinct = list({item.get("product_id"): item for item in items}.values())
+def _item_key(item: dict[str, Any]) -> Any:
+    return item.get("item_id") or item.get("product_id") or item.get("name")
+
+
+def matching_items(
+    items: list[dict[str, Any]], mentions: list[str], similar: Similarity | None = None
+) -> list[dict[str, Any]]:
+    """The order's items (one per variant: several units of one are one choice) the mentions name, by product name
+    and then by the options said when two items share a name ("the portable grill"); every item when the order
+    holds a single one."""
+    distinct = list({_item_key(item): item for item in reversed(items)}.values())[::-1]
     if len(distinct) == 1:
         return distinct
-    chosen = []
-    for item in distinct:
-        name = _words(str(item.get("name", "")))
-        if any(_words(mention) & name for mention in mentions):
-            chosen.append(item)
-    return chosen
+    text = " , ".join(mentions)
+    chosen = named_items(distinct, text, [m for m in mentions if len(m.split()) <= 4], similar)
+    said = set(_name_tokens(text))
+    kept: list[dict[str, Any]] = []
+    for name in dict.fromkeys(str(item.get("name")) for item in chosen):
+        # Two items of one name: the options said tell them apart ("the portable grill"), or both stay.
+        group = [item for item in chosen if str(item.get("name")) == name]
+        narrowed = [
+            item
+            for item in group
+            if any(set(_name_tokens(str(value))) <= said for value in (item.get("options") or {}).values())
+        ]
+        kept += narrowed if len(group) > 1 and narrowed else group
+    return [item for item in chosen if item in kept]
 
 
-def units_named(items: list[dict[str, Any]], mentions: list[str]) -> list[dict[str, Any]]:
-    """Every unit on the order whose name shares a word with a mention ("socks" names both pairs of socks)."""
-    return [item for item in items if any(_words(m) & _words(str(item.get("name", ""))) for m in mentions)]
+# "Everything except the backpack", "all but the kettle", "not the mouse": what follows is kept out.
+_EXCEPT = re.compile(
+    r"\b(?:except(?:\s+for)?|but\s+not|apart\s+from|other\s+than|excluding|not\s+(?:the|my)|all\s+but"
+    r"|everything\s+but|but\s+(?:keep|leave)|keep(?:ing)?\s+the)\b",
+    re.IGNORECASE,
+)
 
 
-_LEFT_OUT = r"\b(?:keep(?:ing)?|not|except|without|apart\s+from|but)\s+(?:the\s+|my\s+|for\s+)?"
+def split_exclusion(text: str) -> tuple[str, str]:
+    """The part of the message that names what to act on, and the part that names what to leave out."""
+    match = _EXCEPT.search(text)
+    return (text[: match.start()], text[match.start() :]) if match else (text, "")
 
 
-def left_out(text: str, mentions: list[str]) -> list[str]:
-    """The mentions the customer excludes: "return the socks, keep the jacket" leaves the jacket out."""
-    return [m for m in mentions if re.search(_LEFT_OUT + re.escape(m), text, re.IGNORECASE)]
+def item_segment(text: str, item: dict[str, Any], phrases: list[str]) -> str:
+    """The part of the message about this item when it names several ("the jacket in XL and the speaker in black":
+    "jacket in XL" for the jacket): from the words naming it to the next item named. The whole message otherwise."""
+    starts = sorted({(text.lower().find(p.lower()), p) for p in phrases if p and text.lower().find(p.lower()) >= 0})
+    if len(starts) < 2:
+        return text
+    parts = []
+    for index, (start, phrase) in enumerate(starts):
+        end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
+        if named_items([item], phrase):
+            parts.append(text[start:end])
+    return " ".join(parts) or text
 
 
-def _same(value: Any, wanted: Any) -> bool:
-    """Whether an option value is what the customer asked for: "US 10" is size 10, "Glacier Blue" is blue."""
+# Colours by family: a shop names its shades ("Cobalt", "Charcoal"), a customer the colour ("blue", "grey").
+_COLOUR_FAMILIES = {
+    "blue": "navy cobalt sky ocean glacier ice azure indigo denim royal teal turquoise",
+    "green": "olive forest sage moss khaki mint emerald lime teal",
+    "grey": "gray charcoal slate heather stone graphite silver ash",
+    "gray": "grey charcoal slate heather stone graphite silver ash",
+    "brown": "sand rust khaki oatmeal tan chocolate coffee camel mocha",
+    "red": "burgundy ember coral crimson scarlet rust maroon wine cherry",
+    "white": "off-white cream ivory oatmeal snow pearl",
+    "purple": "plum violet lavender lilac mauve",
+    "yellow": "mustard gold lemon hi-vis",
+    "orange": "ember rust coral amber",
+    "pink": "coral rose blush salmon",
+    "black": "onyx jet midnight ink",
+    "beige": "sand oatmeal cream stone khaki tan",
+}
+
+
+def _same(value: Any, wanted: Any, loose: bool = False) -> bool:
+    """Whether an option value is what the customer asked for: "US 10" is size 10, "Glacier Blue" is blue; loosely,
+    a shade of the colour asked for ("Cobalt" for blue)."""
     have, want = str(value).strip().lower(), str(wanted).strip().lower()
-    return have == want or want in have.split() or have.replace(" ", "") == want.replace(" ", "")
+    if have == want or want in have.split() or have.replace(" ", "") == want.replace(" ", ""):
+        return True
+    return loose and bool(set(re.split(r"[\s-]+", have)) & set(_COLOUR_FAMILIES.get(want, "").split()))
 
 
 def matching_variants(
@@ -161,6 +221,13 @@ def matching_variants(
     if not relevant:
         return [], {}
     found = [v for v in variants if all(_same(v.get("options", {}).get(key), value) for key, value in relevant.items())]
+    if not found:
+        # No variant called so: the shades of the colour asked for ("blue": Cobalt, Navy) are the closest.
+        found = [
+            v
+            for v in variants
+            if all(_same(v.get("options", {}).get(key), value, loose=True) for key, value in relevant.items())
+        ]
     # Several left ("size L" in grey and in red): keep the current item's other options where that decides it.
     current_options = current.get("options", {})
     for key, value in current_options.items():
@@ -185,14 +252,16 @@ def option_values(product: dict[str, Any]) -> dict[str, list[str]]:
 
 def options_in(text: str, values: dict[str, list[str]]) -> dict[str, str]:
     """The product's option values the message names: "Stone", "waist 34", "US 10", "size S" (short letters only
-    after their option's name, so that the "s" of "it's" is no size)."""
+    after their option's name, so that the "s" of "it's" is no size, or as a word of a short answer: "M please")."""
     found: dict[str, str] = {}
+    words = {w.lower() for w in re.split(r"[\s,.!?;:]+", text) if w}
+    short_answer = len(text.split()) <= 4
     for key, candidates in values.items():
         for value in sorted(candidates, key=len, reverse=True):
             escaped = re.escape(value)
             short = len(value) <= 2 and value.isalpha()
             pattern = rf"\b{re.escape(key)}\s+{escaped}(?!\w)" if short else rf"(?<![\w-]){escaped}(?![\w-])"
-            if re.search(pattern, text, re.IGNORECASE):
+            if re.search(pattern, text, re.IGNORECASE) or (short and short_answer and value.lower() in words):
                 found[key] = value
                 break
     return found
@@ -200,3 +269,232 @@ def options_in(text: str, values: dict[str, list[str]]) -> dict[str, str]:
 
 def options_text(options: dict[str, Any]) -> str:
     return ", ".join(f"{key} {value}" for key, value in options.items())
+
+
+# ------------------------------------------------------------------------------ naming things the customer owns
+# Words a customer uses for a thing, beside the words a catalogue uses for it (both ways where they are the same
+# thing). A product's own name always matches itself; these only widen what counts as the same word.
+_SYNONYM_GROUPS = (
+    "jacket parka coat shell softshell anorak windbreaker",
+    "shoe sneaker trainer runner moc",
+    "boot boots",
+    "earbud earphone headphone headset airpod",
+    "phone smartphone cellphone mobile iphone",
+    "watch wristwatch smartwatch",
+    "shirt tee t-shirt tshirt top",
+    "bottle flask",
+    "headlamp torch flashlight",
+    "e-reader ereader kindle",
+    "tablet ipad",
+    "laptop notebook computer macbook",
+    "pants trousers",
+    "hat beanie cap",
+    "glove mitt mitten",
+    "charger powerbank battery",
+    "luggage suitcase",
+    "bicycle bike",
+    "sofa couch",
+    "hoodie hoody sweatshirt",
+    "pack backpack rucksack daypack",
+    "mat yoga-mat",
+    "coffee espresso",
+    "vacuum hoover",
+    "thermostat nest",
+    "speaker soundbar",
+    "tent shelter",
+)
+_SYNONYMS: dict[str, set[str]] = {}
+for _group in _SYNONYM_GROUPS:
+    for _word in _group.split():
+        _SYNONYMS.setdefault(_word, set()).update(_group.split())
+
+
+# Words in product names that say little about which product it is: they count half.
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_WEAK_NAME_WORDS = _word_set(
+    "set kit pro pack system machine electric smart portable wireless digital mini max plus classic basic "
+    "everyday family kids men women unisex the and with of for"
+)
+# Words of a message that name no product, however a product name may contain them.
+_NOT_A_MENTION = _word_set(
+    "order orders item items product products thing things one ones the a an my your this that these those it "
+    "with has have had contains containing which what where is are was were of in on for and or to from i me "
+    "want would like please can could you return exchange cancel change modify refund status track check "
+    "show tell see know where when bought ordered got received purchase purchased"
+)
+
+
+def _name_tokens(text: str) -> list[str]:
+    words = re.split(r"[\s/(),.!?;:'\"]+", text.lower())
+    tokens = []
+    for word in words:
+        if not word:
+            continue
+        tokens.append(_stem(word))
+        if "-" in word:
+            # "T-Shirt" is also "tshirt" and "shirt"; "E-Reader" is also "ereader" and "reader".
+            tokens.append(word.replace("-", ""))
+            tokens += [_stem(part) for part in word.split("-") if len(part) > 1]
+    return tokens
+
+
+def _same_word(said: str, named: str) -> bool:
+    """Whether a word the customer said stands for a word of a product name: the same word, a synonym, the end or
+    start of a compound ("phone" of "smartphone"), or a typo of it ("purifer")."""
+    if said == named or named in _SYNONYMS.get(said, ()):
+        return True
+    if len(said) >= 4 and len(named) >= 4 and (named.endswith(said) or said.endswith(named)):
+        return True
+    if len(said) >= 5 and len(named) >= 5 and said[0] == named[0]:
+        return difflib.SequenceMatcher(None, said, named).ratio() >= 0.85
+    return False
+
+
+def _name_match(text: str, name: str) -> tuple[float, frozenset[str]]:
+    said = {t for t in _name_tokens(text) if t not in _NOT_A_MENTION and len(t) > 1}
+    score, used = 0.0, set()
+    for named in set(_name_tokens(name)):
+        words = {word for word in said if len(named) > 1 and _same_word(word, named)}
+        if words:
+            score += 0.5 if named in _WEAK_NAME_WORDS else 1.0
+            used |= words
+    return score, frozenset(used)
+
+
+def name_score(text: str, name: str) -> float:
+    """How well the message names a product: each word of its name said counts (weak words half)."""
+    return _name_match(text, name)[0]
+
+
+def named_items(
+    items: list[dict[str, Any]], text: str, phrases: list[str] | None = None, similar: Similarity | None = None
+) -> list[dict[str, Any]]:
+    """The items the message names; several when it names several ("the keyboard and the thermostat"), and of two
+    that share the words said, the one named better ("electric kettle": the Electric Kettle, not the Tea Kettle).
+    When no word matches, each phrase naming a thing (``phrases``) may still mean the item its meaning is clearly
+    closest to ("the fitness tracker": the Smart Watch), by ``similar``."""
+    matches = [(*_name_match(text, str(item.get("name", ""))), item) for item in items]
+    matches = [(score, used, item) for score, used, item in matches if score >= 1.0]
+    found = [
+        item
+        for score, used, item in matches
+        if not any(other > score and used <= others for other, others, _ in matches)
+    ]
+    if found or not similar or not phrases or not items:
+        return found
+    names = list(dict.fromkeys(str(item.get("name", "")) for item in items))
+    meant: set[str] = set()
+    for phrase in phrases:
+        scores = similar(phrase, names)
+        ranked = sorted(zip(scores, names, strict=True), reverse=True)
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+        if ranked and ranked[0][0] >= SIMILAR_ENOUGH and ranked[0][0] - runner_up >= SIMILAR_MARGIN:
+            meant.add(ranked[0][1])
+    return [item for item in items if str(item.get("name", "")) in meant]
+
+
+# --------------------------------------------------------------------------------------------- finding an order
+
+_STATUS_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (status, re.compile(pattern, re.IGNORECASE))
+    for status, pattern in (
+        ("pending", r"\b(pending|not\s+(?:yet\s+)?(?:been\s+)?(?:shipped|sent|processed)|hasn'?t\s+shipped)\b"),
+        ("processed", r"\bprocess(?:ed|ing)\b"),
+        ("shipped", r"\b(shipped|on\s+(?:its|the)\s+way|in\s+transit|out\s+for\s+delivery)\b"),
+        ("delivered", r"\b(delivered|arrived|received|got\s+(?:it|them))\b"),
+        ("cancelled", r"\b(cancell?ed)\b"),
+    )
+)
+_NEWEST = re.compile(r"\b(latest|newest|most\s+recent|last|recent|just\s+(?:placed|ordered|made))\b", re.IGNORECASE)
+_OLDEST = re.compile(r"\b(oldest|earliest|first)\b", re.IGNORECASE)
+_ORDINALS = {"second": 1, "third": 2, "fourth": 3, "fifth": 4, "2nd": 1, "3rd": 2, "4th": 3, "5th": 4}
+_ORDINAL = re.compile(rf"\b({'|'.join(_ORDINALS)})\b", re.IGNORECASE)
+# "The first one", "the last of them", "the top one": a place in the list we showed (newest first), where "my first
+# order" and "my last order" are its age.
+_LIST_END = re.compile(
+    r"\b(first|top|last|bottom)\s+(?:one|of\s+(?:them|these|those)|on\s+the\s+list|listed|in\s+the\s+list)\b",
+    re.IGNORECASE,
+)
+_ENDS_IN = re.compile(r"\b(?:end(?:s|ing)?|finish(?:es|ing)?)\s+(?:in|with|on)\s+#?(\d{1,7})\b", re.IGNORECASE)
+_DIGITS = re.compile(r"(?<![\d.,$€£])#?\s?W?(\d{4,8})\b", re.IGNORECASE)
+
+
+def _digits(order_id: str) -> str:
+    return re.sub(r"\D", "", order_id)
+
+
+def orders_by_id(orders: list[dict[str, Any]], text: str, order_ids: list[str]) -> list[dict[str, Any]]:
+    """The orders the message names by number: "#W4967593", "W4967593", "4967593", "the one ending in 93"."""
+    said = {_digits(o) for o in order_ids} | {m.group(1) for m in _DIGITS.finditer(text)}
+    chosen = [o for o in orders if _digits(str(o.get("order_id"))) in said]
+    if not chosen and (ending := _ENDS_IN.search(text)):
+        chosen = [o for o in orders if _digits(str(o.get("order_id"))).endswith(ending.group(1))]
+    return chosen
+
+
+def _as_item(item: Any) -> dict[str, Any]:
+    return item if isinstance(item, dict) else {"name": str(item)}
+
+
+def order_signals(text: str) -> bool:
+    """Whether the message points at one of the customer's orders by something other than its id: a status, its
+    age, its place in the list, or a number it ends in ("the delivered one", "my latest order", "the second")."""
+    return bool(
+        any(p.search(text) for _, p in _STATUS_WORDS)
+        or _NEWEST.search(text)
+        or _OLDEST.search(text)
+        or _ORDINAL.search(text)
+        or _ENDS_IN.search(text)
+    )
+
+
+def refers_to_an_order(text: str, order_ids: list[str], products: list[str]) -> bool:
+    """Whether the message can pick one of the customer's orders: by id or number, or by what it holds, its status,
+    its age or its place in the list."""
+    return bool(order_ids or products or _DIGITS.search(text) or order_signals(text))
+
+
+def ground_orders(
+    orders: list[dict[str, Any]],
+    text: str,
+    order_ids: list[str] | None = None,
+    products: list[str] | None = None,
+    similar: Similarity | None = None,
+) -> list[dict[str, Any]]:
+    """The customer's orders the message can mean, narrowed by each thing it says: the id, the items in it, the
+    status, how recent it is, its place in the list (orders listed newest first). Every order when it says nothing
+    that narrows them; none when it names things (``products``) that no order holds and says nothing else."""
+    by_id = orders_by_id(orders, text, order_ids or [])
+    if by_id:
+        return by_id
+    chosen = list(orders)
+    # The orders holding an item the message names (listings give item names; details give item dicts).
+    holding = [o for o in chosen if named_items([_as_item(i) for i in o.get("items", [])], text)]
+    if not holding and products and similar:
+        # No word of any item said: the item closest in meaning across all the orders ("the fitness tracker").
+        every = [_as_item(i) for o in chosen for i in o.get("items", [])]
+        meant = {str(i.get("name")) for i in named_items(every, text, products, similar)}
+        holding = [o for o in chosen if meant & {str(_as_item(i).get("name")) for i in o.get("items", [])}]
+    if holding:
+        chosen = holding
+    elif products and not order_signals(text):
+        return []
+    statuses = [status for status, pattern in _STATUS_WORDS if pattern.search(text)]
+    if statuses:
+        # "my delivered order" picks by status; "is the bike shipped yet?" asks about it: a status narrows the
+        # orders the item found, never down to none.
+        by_status = [o for o in chosen if o.get("status") in statuses]
+        chosen = by_status if by_status or not holding else chosen
+    newest_first = sorted(chosen, key=lambda o: str(o.get("created_at", "")), reverse=True)
+    if (end := _LIST_END.search(text)) and newest_first:
+        return newest_first[:1] if end.group(1).lower() in ("first", "top") else newest_first[-1:]
+    if _NEWEST.search(text) and newest_first:
+        return newest_first[:1]
+    if _OLDEST.search(text) and newest_first:
+        return newest_first[-1:]
+    if (ordinal := _ORDINAL.search(text)) and len(newest_first) > _ORDINALS[ordinal.group(1).lower()]:
+        return [newest_first[_ORDINALS[ordinal.group(1).lower()]]]
+    return chosen

@@ -58,7 +58,11 @@ def order_id_of(data: dict[str, Any]) -> str:
     return str(data.get("order_id") or data.get("id") or "")
 
 
-def describe_order(order: dict[str, Any]) -> str:
+# Requests about the order itself: its reply says what is in it and where it goes.
+ORDER_QUESTIONS = frozenset({"order_status", "invoice", "payment_issue"})
+
+
+def describe_order(order: dict[str, Any], contents: bool = True) -> str:
     order_id = order_id_of(order)
     status = order.get("status", "unknown")
     parts = [f"Your order {order_id} is **{status}**."]
@@ -75,7 +79,13 @@ def describe_order(order: dict[str, Any]) -> str:
         parts.append(f"It was split into {len(shipments)} parcels:\n" + "\n".join(lines))
     if status == "pending":
         parts.append("It hasn't been processed yet, so it can still be changed or cancelled.")
-    return " ".join(parts)
+    text = " ".join(parts)
+    # What is in it and where it goes: "what's in order #W...?" is answered by the same reading.
+    if contents and (items := describe_items(order)):
+        text += f"\n\nIt contains:\n{items}"
+    if contents and (address := order.get("shipping_address")):
+        text += f"\n\nShipping address: {one_line(address)}."
+    return text
 
 
 def _tracking(shipment: dict[str, Any]) -> str:
@@ -115,20 +125,26 @@ def _parcel_line(shipment: dict[str, Any], status: str) -> str:
     return f"{label}: {where}" + (f", estimated delivery {estimated}." if estimated else ".")
 
 
-def describe_order_list(data: Any) -> str:
+def describe_order_list(data: Any, only: list[str] | None = None) -> str:
+    """All the customer's orders, newest first, each with what is in it (or only those in ``only``)."""
     orders = data.get("orders", []) if isinstance(data, dict) else data
     if not orders:
         return "I can't find any orders on your account."
+    shown = [o for o in orders if not only or order_id_of(o) in only]
     lines = []
-    for order in list(orders)[:5]:
+    for order in shown:
         created = _date(order.get("created_at"))
-        count = order.get("item_count") or len(order.get("items", []))
+        names = [str(i.get("name") if isinstance(i, dict) else i) for i in order.get("items", [])]
+        count = order.get("item_count") or len(names)
+        what = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
         lines.append(
             f"- {order_id_of(order)}: {order.get('status')}"
             + (f", placed {created}" if created else "")
-            + (f", {count} item(s)" if count else "")
+            + (f": {what}" if what else f", {count} item(s)" if count else "")
         )
-    return "Here are your most recent orders:\n" + "\n".join(lines)
+    if only and len(shown) < len(orders):
+        return "These of your orders fit:\n" + "\n".join(lines)
+    return "Here are your orders, most recent first:\n" + "\n".join(lines)
 
 
 def _latest(results: list[ToolResult], name: str) -> ToolResult | None:
@@ -165,10 +181,13 @@ def ask_for(
     if slot == "identity":
         tried = [r for r in results if r.name in (FIND_BY_EMAIL, FIND_BY_NAME_ZIP)]
         if tried and not tried[-1].ok:
-            return (
-                "I couldn't find an account with those details. Could you double-check the email address on your "
-                "account, or give me your full name and zip code?"
-            )
+            # The tool's refusal says what was not found: ask for the details again, or the other way in.
+            return "Could you double-check the email address on your account, or give me your full name and zip code?"
+        name, zip_code = str(slots.get("name") or ""), slots.get("zip")
+        if len(name.split()) >= 2 and not zip_code:
+            return f"Thanks, {name.split()[0]}. What is the zip code of your address with us?"
+        if zip_code and not name:
+            return "Thanks. And your first and last name, please?"
         return (
             "Happy to help with that. First I need to verify it's you: please tell me the email address on your "
             "account, or your full name and zip code."
@@ -180,7 +199,7 @@ def ask_for(
         return f"{again}Before I change anything on your account I need to verify you by {ways}."
     if slot == "order_id":
         listing = _latest(results, LIST_ORDERS)
-        prefix = describe_order_list(listing.data) + "\n\n" if listing else ""
+        prefix = describe_order_list(listing.data, slots.get("order_choices")) + "\n\n" if listing else ""
         if intent == "change_address":
             return prefix + (
                 "Which order should go to the new address? The order number starts with #. If you mean the default "
@@ -242,6 +261,17 @@ def ask_for(
 def describe_notice(notice: dict[str, Any]) -> str:
     """What the policy found that no tool result says by itself: a status that forbids the change, no such option."""
     code = notice.get("code")
+    if code == "also_changes":
+        return (
+            f"Please note: the {notice.get('name')} with {options_text(notice.get('wanted', {}))} is available only "
+            f"with {options_text(notice.get('also', {}))}, so that changes too."
+        )
+    if code == "no_order_fits":
+        what = " or ".join(f"the {p}" for p in notice.get("products") or []) or "that"
+        return f"I couldn't find {what} in your orders."
+    if code == "verified":
+        name = f", {notice['name']}" if notice.get("name") else ""
+        return f"Thanks{name}, I've found your account. What can I help you with today?"
     if code == "wrong_status":
         allowed = " or ".join(notice.get("allowed", ["pending"]))
         return (
@@ -294,15 +324,22 @@ def describe_tool_results(results: list[ToolResult], intent: str = "") -> tuple[
     """Sentences and evidence ids for this turn's successful reads (identity look-ups say nothing by themselves)."""
     sentences: list[str] = []
     cited: list[str] = []
-    for result in results:
+    for index, result in enumerate(results):
         if not result.ok:
+            if any(r.name == result.name and r.ok for r in results[index + 1 :]):
+                continue  # a later read of the same kind found it ("9232383" read again as "#W9232383")
             error = describe_error(result)
             if error not in sentences:
                 sentences.append(error)
             continue
         if result.name == ORDER_DETAILS and isinstance(result.data, dict):
             brief = intent in ORDER_CHANGES or intent == GOODWILL
-            sentences.append(describe_order_briefly(result.data) if brief else describe_order(result.data))
+            # What is in it and where it goes when the order itself is the question ("what's in order #W...?"), not
+            # in a return or a cancellation, whose proposal lists what it touches.
+            contents = intent in ORDER_QUESTIONS
+            sentences.append(
+                describe_order_briefly(result.data) if brief else describe_order(result.data, contents=contents)
+            )
             cited.append(f"order:{order_id_of(result.data)}")
         elif result.name == RETURN_ELIGIBILITY and isinstance(result.data, dict):
             sentences.append(describe_eligibility(result.data))

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from graph.nlu.entities import shared_entities
 from graph.nlu.schema import Emotion
 
 
@@ -375,7 +376,13 @@ def _noisy_or(weights: list[float]) -> float:
 
 
 def _caps_shouting(text: str) -> float:
-    """Share of words written in capitals, or 0.0 when the capitals are not shouting."""
+    """Share of words written in capitals, or 0.0 when the capitals are not shouting. A name or an email in capitals
+    is how people fill in forms ("ETHAN GARCIA 80280"), not shouting: those words do not count."""
+    entities = shared_entities(text)
+    for email in entities.emails:
+        text = re.sub(re.escape(email), " ", text, flags=re.IGNORECASE)
+    for name in entities.names:
+        text = re.sub(r"\b" + r"\s+".join(map(re.escape, name.split())) + r"\b", " ", text, flags=re.IGNORECASE)
     words = [w for w in _WORD.findall(text) if w.upper() not in _CAPS_IGNORE]
     shouted = [w for w in _CAPS_WORD.findall(text) if w not in _CAPS_IGNORE]
     if not words or not shouted:

@@ -29,31 +29,81 @@ _ORDER_BARE = re.compile(
     rf"\b{_ORDER_WORDS}\s*(?:(?:is|was|number|id|no\.?|nr\.?|:)\s*){{0,2}}(\d{{4,8}})\b", re.IGNORECASE
 )
 
-# UK ('SW1A 1AA', 'LS1 4AP') and Dutch ('1011 AB') postcodes are upper-case only, which keeps prose out.
+# UK ('SW1A 1AA', 'LS1 4AP'), Canadian ('T9Z 2E4') and Dutch ('1011 AB') postcodes are upper-case only, which keeps
+# prose out; after a postcode word ("zip sw1a 1aa") any case counts.
+_POSTCODE_WORD = r"(?:zip|zip\s?code|postcode|post\s?code|postal\s?code|plz|postleitzahl|code\s+postal)"
 _UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})\b")
+_CA_POSTCODE = re.compile(r"\b([A-Z]\d[A-Z]\s?\d[A-Z]\d)\b")
 _NL_POSTCODE = re.compile(r"\b(\d{4}\s?[A-Z]{2})\b")
-# A lone 5-digit group (US, DE, FR, ES, IT): not part of a longer digit run, an id, money or a phone number.
+_CUED_POSTCODE = re.compile(
+    rf"\b{_POSTCODE_WORD}\s*(?:is|ist|:|-)?\s*([a-z]{{1,2}}\d[a-z\d]?\s?\d[a-z]{{2}}|[a-z]\d[a-z]\s?\d[a-z]\d)\b",
+    re.IGNORECASE,
+)
+# A lone 5-digit group (US, DE, FR, ES, IT): not part of a longer digit run, an id, money, a decimal or a phone
+# number. Punctuation around it is prose ("Ethan Garcia, 80280."), unless a digit follows it ("80280.50"); a ZIP+4
+# ("80280-1234") is its first five digits.
 _FIVE_DIGITS = re.compile(
-    r"(?<![\w#$€£.,/-])(\d{5})(?![\w.,/-]|\s?\d|\s?(?:%|usd|eur|gbp|dollars?|euros?))", re.IGNORECASE
+    r"(?<![\w#$€£/-])(?<!\d[.,])(\d{5})(?:-\d{4}\b)?(?![\w/-]|[.,]\d|\s?\d|\s?(?:%|usd|eur|gbp|dollars?|euros?))",
+    re.IGNORECASE,
 )
-_FOUR_DIGIT_ZIP = re.compile(
-    r"\b(?:zip|zip\s?code|postcode|post\s?code|postal\s?code|plz)\s*(?:is|:)?\s*(\d{4})\b", re.IGNORECASE
-)
+_FOUR_DIGIT_ZIP = re.compile(rf"\b{_POSTCODE_WORD}\s*(?:is|ist|:)?\s*(\d{{4}})\b", re.IGNORECASE)
 
-_NAME_WORD = r"[A-ZÀ-Ý][a-zà-ÿ'’-]+"
-_NAME = rf"({_NAME_WORD}(?:\s+(?:van|von|de|del|da|di|le|la|van\s+der|van\s+den)?\s*{_NAME_WORD}){{0,2}})"
-_NAME_EXPLICIT = re.compile(
-    rf"\b(?:my\s+name\s+is|name\s+is|name\s*:|mein\s+name\s+ist|je\s+m'appelle|me\s+llamo)\s+{_NAME}"
+# A name word: "Ethan", "O'Brien", "Jean-Luc", "McKenzie", "Müller".
+_NAME_WORD = r"[A-ZÀ-Ý](?:[a-zà-ÿ]+(?:[A-ZÀ-Ý][a-zà-ÿ]+)?(?:['’-][A-Za-zÀ-ÿ][a-zà-ÿ]+)*|['’][A-ZÀ-Ý][a-zà-ÿ]+)"
+_PARTICLE = r"(?:van\s+der|van\s+den|van|von|de|del|della|da|di|du|le|la|ten|ter|zu)"
+# A middle initial may sit inside ("Ethan J. Garcia"); it is dropped from the name read.
+_INITIAL = r"(?:\s+[A-Z]\.?)?"
+_NAME = rf"({_NAME_WORD}(?:{_INITIAL}\s+(?:{_PARTICLE}\s+)?{_NAME_WORD}){{0,2}})"
+# The same words in any case, for where the sentence says a name follows ("my name is ethan garcia").
+_ANY_WORD = r"[A-Za-zÀ-ÿ](?:[a-zà-ÿA-ZÀ-Ý]*(?:['’-][A-Za-zÀ-ÿ]+)*)"
+_ANY_NAME = rf"({_ANY_WORD}(?:\s+{_ANY_WORD}){{0,2}})"
+# ... and with commas between the words, as a message of only a name and a postcode may list them ("chen, johnson").
+_ANY_NAME_LISTED = rf"({_ANY_WORD}(?:\s*,?\s+{_ANY_WORD}){{0,2}})"
+# Cues after which a name follows whatever its case: "my name is", "name:", "mein Name ist", "ich heiße".
+_NAME_CUE = (
+    r"(?:my\s+(?:full\s+)?name\s+is|(?:full\s+)?name(?:\s+is|'s|’s)|(?:full\s+)?name\s*[:=-]|call\s+me|i\s+am\s+called"
+    r"|mein\s+(?:vollständiger\s+)?name\s+(?:ist|lautet)|name\s+lautet|ich\s+hei(?:ß|ss)e|je\s+m'appelle"
+    r"|je\s+suis|me\s+llamo|mi\s+nombre\s+es|mijn\s+naam\s+is|ik\s+ben|mi\s+chiamo)"
 )
-# "I'm Lisa Chen" / "it's Mark Jones" / "this is Jane Doe": two capitalised words, or it is probably an adjective.
+_NAME_EXPLICIT = re.compile(rf"\b{_NAME_CUE}\s+{_ANY_NAME}", re.IGNORECASE)
+# Form fields: "First name Emma, last name Kim", "Vorname: Mia / Nachname: Schneider".
+_FIRST_FIELD = re.compile(
+    rf"\b(?:first\s+name|given\s+name|forename|vorname)\s*(?:is|ist|[:=-])?\s+({_ANY_WORD})", re.IGNORECASE
+)
+_LAST_FIELD = re.compile(
+    rf"\b(?:last\s+name|surname|family\s+name|nachname|familienname)\s*(?:is|ist|[:=-])?\s+"
+    rf"((?:{_PARTICLE}\s+)?{_ANY_WORD})",
+    re.IGNORECASE,
+)
+# "I'm Lisa Chen" / "it's Mark Jones" / "this is Jane Doe" / "ich bin Jana Berg": capitalised words, or it is
+# probably an adjective ("I'm Sorry", "it's Broken").
 _NAME_INTRO = re.compile(
-    rf"\b(?:I'm|I\s+am|it's|It's|this\s+is|This\s+is|It\s+is|it\s+is)\s+({_NAME_WORD}\s+{_NAME_WORD})\b"
+    rf"\b(?:[Ii]'m|[Ii]’m|[Ii]\s+am|[Ii]t's|[Ii]t’s|[Tt]his\s+is|[Ii]t\s+is|[Hh]ere\s+is|[Ii]ch\s+bin|[Hh]ier\s+ist"
+    rf"|[Hh]ier\s+spricht|[Ss]peaking\s+is)\s+{_NAME}"
 )
-# "Jane Doe, 90210" / "Emma Wilson SW1A 1AA": a name that opens the message and is followed by a postcode.
-_NAME_BEFORE_ZIP = re.compile(rf"^\s*{_NAME}\s*,?\s+(?=\d{{4,5}}\b|[A-Z]{{1,2}}\d)")
+# "Ethan Garcia here" / "Jana Berg hier".
+_NAME_HERE = re.compile(rf"{_NAME}\s+(?:here|hier)\b")
+# Words that glue a name to its postcode: "Ava Nguyen, zip 94128", "Ethan Garcia from 80280", "zip 94128, Ava Nguyen".
+_NAME_ZIP_GLUE = (
+    rf"\s*[,;:/–—-]?\s*(?:(?:and|und|from|in|aus|with|mit|my|meine|the|die|is|ist|:|,)\s+)*(?:{_POSTCODE_WORD}\s*)?"
+    r"(?:(?:is|ist|of|:|-)\s*)?"
+)
+_ZIP_SHAPE = r"\b(?:\d{4,5}\b|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|\d{4}\s?[A-Z]{2}\b)"
+_NAME_BEFORE_ZIP = re.compile(rf"{_NAME}{_NAME_ZIP_GLUE}(?={_ZIP_SHAPE})")
+_NAME_AFTER_ZIP = re.compile(rf"(?<![\w#]){_ZIP_SHAPE}\s*[,;]?\s*(?:(?:and|und|name|my|is|ist|:)\s+)*{_NAME}")
+# A message that is nothing but a name and a postcode, whatever the case: "ethan garcia, 80280".
+_LEAD_IN = r"(?:(?:sure|yes|yeah|yep|ok|okay|hi|hello|hey|hallo|ja|klar|gerne|of\s+course)\s*[,.!:-]?\s*)?"
+_NAME_ZIP_MESSAGE = re.compile(
+    rf"^\s*{_LEAD_IN}{_ANY_NAME_LISTED}{_NAME_ZIP_GLUE}(?:{_ZIP_SHAPE}|\b[a-z]{{1,2}}\d[a-z\d]?\s?\d[a-z]{{2}}\b)\s*[.!]*\s*$",
+    re.IGNORECASE,
+)
+# Words that open or close a capitalised run without being part of the name ("Sure", "Name", "Zip", "Hi").
 _NOT_NAMES = _words(
     "the a an not so very really just sorry here there yes no hello hi hey order my your our thanks thank please "
-    "absolutely totally completely still also again i'm it's i’m it’s im"
+    "absolutely totally completely still also again i'm it's i’m it’s im sure yeah yep ok okay name zip code "
+    "postcode email mail dear and or is from in with hallo ja klar danke bitte gerne und mein meine ist aus mit "
+    "plz postleitzahl hier mr mrs ms miss dr herr frau of course great fine well good morning evening its speaking "
+    "name's account"
 )
 
 _AMOUNT_SYMBOL = re.compile(r"([$€£])\s?(\d{1,6}(?:[.,]\d{1,2})?)")
@@ -121,10 +171,12 @@ _NOT_PRODUCTS = _words(
     link page checkout cart basket bank difference charge charges website's login label option options variant
     wrong right next last first other new old whole entire extra mistake problem issue customer customers support
     agent person human manager staff store shop email's promo gift balance subscription data name surname
-    username birthday language details info information profile"""
+    username birthday language details info information profile zip zipcode postcode plz postleitzahl"""
 )
+# A lookahead, so that a determiner's words do not hide the next one ("which of these has the camera?").
 _DETERMINER = re.compile(
-    r"\b(?:the|my|this|these|those|a|an|your)\s+([a-zà-ÿ0-9][\w'’-]*(?:\s+[a-zà-ÿ0-9][\w'’-]*){0,3})", re.IGNORECASE
+    r"\b(?:the|my|this|these|those|a|an|your)\s+(?=([a-zà-ÿ0-9][\w'’-]*(?:\s+[a-zà-ÿ0-9][\w'’-]*){0,3}))",
+    re.IGNORECASE,
 )
 _PRODUCT_STOP = _words(
     """is are was were be been it its it's i in on at for from to with of and or but that this which who
@@ -139,8 +191,11 @@ _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for code, pattern in (
         (
             "no_longer_needed",
-            r"\b(?:no\s+longer\s+need(?:ed)?|don'?t\s+need\s+(?:it|them|this)\s*(?:any\s?more)?"
-            r"|not\s+needed|don'?t\s+want\s+(?:it|this|them)\s+any\s?more)\b",
+            # "don't need the items anymore", "do not really need it": what is not needed may be named.
+            r"\b(?:no\s+longer\s+(?:need|want)(?:ed)?|(?:don'?t|do\s+not|doesn'?t)\s+(?:really\s+)?need\s+(?:it|them|this|that|these|those"
+            r"|the\s+[\w-]+|any\s?more)\b"
+            r"|not\s+needed|(?:don'?t|do\s+not)\s+want\s+(?:it|this|them|these|those|the\s+[\w-]+(?:\s+[\w-]+)?)"
+            r"\s+any\s?more)\b",
         ),
         (
             "ordered_by_mistake",
@@ -194,7 +249,7 @@ def extract_order_ids(text: str) -> list[str]:
 def extract_zip_codes(text: str, order_ids: Iterable[str] = ()) -> list[str]:
     taken = {order_id.lstrip("#") for order_id in order_ids}
     spans: list[tuple[int, int, str]] = []
-    for pattern in (_UK_POSTCODE, _NL_POSTCODE, _FOUR_DIGIT_ZIP, _FIVE_DIGITS):
+    for pattern in (_UK_POSTCODE, _CA_POSTCODE, _NL_POSTCODE, _CUED_POSTCODE, _FOUR_DIGIT_ZIP, _FIVE_DIGITS):
         spans += [(m.start(1), m.end(1), m.group(1)) for m in pattern.finditer(text) if m.group(1) not in taken]
     # "1011 AB" is one Dutch postcode, not also the 4-digit code "1011": keep only the longest overlapping match.
     kept = [
@@ -205,17 +260,105 @@ def extract_zip_codes(text: str, order_ids: Iterable[str] = ()) -> list[str]:
     return _dedupe(" ".join(code.upper().split()) for _, code in sorted(kept))
 
 
+def _trimmed_name(raw: str) -> str:
+    """The name in a run of words, without the lead-ins and glue around it ("Sure Ava Nguyen Zip" -> "Ava Nguyen")
+    or a middle initial ("Ethan J. Garcia" -> "Ethan Garcia")."""
+    words = [word for word in raw.replace(",", " ").split() if not re.fullmatch(r"[A-Za-z]\.?", word)]
+    while words and words[0].lower() in _NOT_NAMES:
+        words.pop(0)
+    while words and words[-1].lower() in _NOT_NAMES:
+        words.pop()
+    if not words or any(word.lower() in _NOT_NAMES or word.lower() in _PRODUCT_STOP for word in words):
+        return ""
+    name = " ".join(words)
+    # "ethan garcia" / "ETHAN GARCIA": the shop's records are capitalised; particles stay as written.
+    if name.islower() or name.isupper():
+        name = " ".join(w if re.fullmatch(_PARTICLE, w, re.IGNORECASE) else w.capitalize() for w in name.split())
+    return name
+
+
 def extract_names(text: str) -> list[str]:
-    names: list[str] = []
-    for pattern in (_NAME_EXPLICIT, _NAME_INTRO, _NAME_BEFORE_ZIP):
+    """People's names: after a cue ("my name is", "I'm", "ich heiße"), next to a postcode anywhere in the message
+    ("Sure, Ava Nguyen, zip 94128", "zip 94128, Ava Nguyen"), before "here", or a message that is only a name and a
+    postcode in any case ("ethan garcia 80280."). Names found nearer a cue or a postcode come first."""
+    found: list[tuple[int, str]] = []
+    for rank, pattern in enumerate(
+        (_NAME_EXPLICIT, _NAME_ZIP_MESSAGE, _NAME_INTRO, _NAME_BEFORE_ZIP, _NAME_AFTER_ZIP, _NAME_HERE)
+    ):
         for match in pattern.finditer(text):
-            words = match.group(1).split()
-            # Trim trailing words that are sentence glue, e.g. "my name is Jane And" never happens, "Sorry" does.
-            while words and words[-1].lower() in _NOT_NAMES:
-                words.pop()
-            if words and words[0].lower() not in _NOT_NAMES:
-                names.append(" ".join(words))
-    return _dedupe(names)
+            raw = match.group(1)
+            if pattern is _NAME_EXPLICIT:
+                # Any case after "my name is", but only the words of the name: stop at glue ("and my zip...").
+                kept: list[str] = []
+                for word in raw.split():
+                    if word.lower() in _NOT_NAMES or word.lower() in _PRODUCT_STOP:
+                        break
+                    kept.append(word)
+                raw = " ".join(kept)
+            name = _trimmed_name(raw)
+            # A single word is a name only where the sentence says so: next to a postcode it is a town.
+            if name and (pattern is _NAME_EXPLICIT or " " in name):
+                found.append((rank, name))
+    first, last = _FIRST_FIELD.search(text), _LAST_FIELD.search(text)
+    if first and last:
+        found.insert(0, (-1, _trimmed_name(f"{first.group(1)} {last.group(1)}") or ""))
+    return _dedupe(name for _, name in sorted(found, key=lambda pair: pair[0]) if name)
+
+
+_NAME_ALONE = re.compile(
+    rf"^\s*{_LEAD_IN}(?:{_NAME_CUE}\s+|(?:i'?m|it'?s|this\s+is|ich\s+bin)\s+)?{_ANY_NAME}\s*[.!]*\s*$", re.IGNORECASE
+)
+
+
+def name_alone(text: str) -> str | None:
+    """A message that is only a first and last name, in any case ("ethan garcia", "Sure, Ava Nguyen."): read so
+    only when a name is what we asked for."""
+    match = _NAME_ALONE.match(text)
+    if not match:
+        return None
+    words = match.group(1).lower().split()
+    common = _NOT_NAMES | _PRODUCT_STOP | _NOT_PRODUCTS | _COMMON_NOT_NAMES
+    if len(words) < 2 or any(word in common or word in _COLOURS for word in words):
+        return None
+    return _trimmed_name(match.group(1)) or None
+
+
+# What surrounds a name in an answer to "your name and zip code?": cue words, glue, punctuation.
+_REPLY_GLUE = re.compile(
+    rf"\b(?:{_NAME_CUE}|{_POSTCODE_WORD}|my|is|ist|it'?s|it’s|i'?m|i’m|this\s+is|here|hier|and|und|name'?s?|the|of"
+    r"|sure|yes|yeah|yep|ok|okay|hi|hello|hey|hallo|ja|klar|thanks|please|email|e-mail|mail|address)\b"
+    r"|[,.;:!?()\[\]\-–—/]",
+    re.IGNORECASE,
+)
+
+
+def name_in_reply(text: str) -> str | None:
+    """The name in an answer to a question for it, whatever its case, once the emails, postcodes and the words around
+    a name are set aside ("hey, ethan garcia here, zip 80280" -> "Ethan Garcia"): read so only when a name is what we
+    asked for, and only when two or three words that could be a name are all that is left."""
+    rest = _EMAIL.sub(" ", text)
+    for code in extract_zip_codes(rest):
+        rest = re.sub(re.escape(code), " ", rest, flags=re.IGNORECASE)
+    rest = _REPLY_GLUE.sub(" ", rest)
+    return name_alone(rest) if re.fullmatch(r"[\sA-Za-zÀ-ÿ'’]+", rest) and rest.strip() else None
+
+
+_CAPITALISED_RUN = re.compile(rf"(?<![\w'’-]){_NAME}(?![\w'’-])")
+
+
+def capitalised_names(text: str) -> list[str]:
+    """Runs of two or three capitalised words in the message ("Ethan Garcia from Denver" -> "Ethan Garcia"): the
+    names a message that carries a postcode most likely gives, when no cue says which words are the name."""
+    found = [_trimmed_name(m.group(1)) for m in _CAPITALISED_RUN.finditer(text)]
+    return _dedupe(name for name in found if len(name.split()) >= 2)
+
+
+# Everyday words that make a short message something other than a name ("what now", "no idea", "the blue one").
+_COMMON_NOT_NAMES = _words(
+    "what why how when where who which whose now idea forgot know help one two both all none nothing something "
+    "anything everything nope nah wait hmm hm cool nice fine good bad great awesome done okay alright correct right "
+    "wrong sorry never mind"
+)
 
 
 def extract_amounts(text: str) -> list[str]:
@@ -260,6 +403,12 @@ def extract_reasons(text: str) -> list[str]:
     return [code for code, pattern in _REASONS if pattern.search(text)]
 
 
+def _without_names(text: str, names: list[str]) -> str:
+    for name in names:
+        text = re.sub(r"\b" + r"\W+".join(map(re.escape, name.split())) + r"\b", " ", text, flags=re.IGNORECASE)
+    return text
+
+
 def extract_entities(text: str) -> Entities:
     """Every slot value in the text (the caller's own copy)."""
     return shared_entities(text).model_copy(deep=True)
@@ -269,13 +418,15 @@ def extract_entities(text: str) -> Entities:
 def shared_entities(text: str) -> Entities:
     """The same, computed once per text for the several cues and the analysis of one message: read, never change."""
     order_ids = extract_order_ids(text)
+    names = extract_names(text)
     return Entities(
         order_ids=order_ids,
         emails=_dedupe(m.group(0).lower() for m in _EMAIL.finditer(text)),
-        names=extract_names(text),
+        names=names,
         zip_codes=extract_zip_codes(_EMAIL.sub(" ", text), order_ids),
         products=extract_products(text),
-        options=extract_options(text),
+        # "Isabella Brown" is a person, not a colour.
+        options=extract_options(_without_names(text, names)),
         amounts=extract_amounts(text),
         dates=extract_dates(text),
         reasons=extract_reasons(text),

@@ -64,6 +64,42 @@ _POINTED = re.compile(
     rf"|\b{_CHANGE_VERBS}(?:s|d|ed|ing)?\s+(?:it|this|these|that|those|them|the\s+order)\b",
     re.IGNORECASE,
 )
+# Where a particular thing has got to: "is the bike shipped yet?", "will the lamp arrive this week?" (a rule is asked
+# with "a" or a plural: "how long does a bike take to arrive?").
+_PROGRESS_OF_THE = re.compile(
+    r"\bthe\s+[\w-]+(?:\s+[\w-]+)?\s+(?:been\s+|be\s+)?(?:shipped|delivered|dispatched|arrived?|arriving|coming)\b",
+    re.IGNORECASE,
+)
+# How a particular thing of theirs is getting on: "any update on the coffee machine?", "has my kindle been
+# delivered?", "when will the lamp arrive?", "where is my jacket?" (not a restock: "when will the tent be back in
+# stock?").
+_PROGRESS = re.compile(
+    r"\b(?:update|news|status|progress|eta)\s+(?:on|about|for|of|regarding)\s+(?:the|my|our)\s+[\w-]+"
+    r"|\b(?:is|has|have|did|are)\s+(?:the|my|our)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:been\s+)?(?:ship|shipped|delivered"
+    r"|dispatched|arrived|sent|left)\b"
+    r"|\bwhen\s+(?:will|does|do|is|are|should)\s+(?:the|my|our)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:arrive|come|ship|get\s+here"
+    r"|be\s+(?:delivered|here|shipped))\b"
+    r"|\bwhere\s+(?:is|are|'s)\s+(?:my|our)\s+[\w-]+",
+    re.IGNORECASE,
+)
+_RESTOCK = re.compile(
+    r"\b(?:stock|restock\w*|available|availability|back\s+in|e-?mail|password|account|login|code|voucher|coupon"
+    r"|invoice|receipt|refund|money)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_progress(text: str) -> bool:
+    """Whether the message asks how a particular thing of the customer's is getting on (shipped, delivered, where):
+    a question about their order, whatever product it names (not a restock, nor their email, code or refund)."""
+    return bool(_PROGRESS.search(text)) and not _RESTOCK.search(text)
+
+
+# Asking which of their orders holds something: "which order was the kettle in?", "what order is the lamp on?".
+_WHICH_ORDER = re.compile(
+    r"\b(?:which|what)\s+(?:of\s+(?:my|the)\s+)?orders?\s+(?:was|were|is|are|has|had|did|does|contains?)\b",
+    re.IGNORECASE,
+)
 # Asking for something to be done for oneself, or looked at: "send me", "for me", "can you check".
 _FOR_ME = re.compile(
     r"\b(?:send|give|refund|email|e-mail|mail|pay|charge|ship|reimburse|credit|get)\s+(?:me|us)\b|\bfor\s+(?:me|us)\b"
@@ -120,7 +156,7 @@ def asks_in_general(text: str, order_ids: list[str] | None = None) -> bool:
     question = _PREFACE.sub("", text.strip(), count=1)
     if not _GENERAL_OPENER.search(question) or _EXASPERATED.search(question):
         return False
-    if any(pattern.search(text) for pattern in (_OWN, _OWN_EVENT, _POINTED, _FOR_ME)):
+    if any(pattern.search(text) for pattern in (_OWN, _OWN_EVENT, _POINTED, _FOR_ME, _PROGRESS_OF_THE, _WHICH_ORDER)):
         return False
     return not (_refers_to_something_of_theirs(text) or points_at_their_order(text))
 
@@ -129,7 +165,9 @@ def asks_in_general(text: str, order_ids: list[str] | None = None) -> bool:
 # verb or question word of looking, and nothing to do to an order.
 _ORDER_LIST = re.compile(
     r"\b(?:list|show|see|view|what|which|all)\b(?:\W+\w+){0,4}?\W+orders\b"
-    r"|\borders\b(?:\W+\w+){0,3}?\W+(?:do|did|have)\s+i\b",
+    r"|\borders\b(?:\W+\w+){0,3}?\W+(?:do|did|have)\s+i\b"
+    # ... or just the plural, as a whole message: "my orders please", "all my orders?"
+    r"|^\W*(?:all\s+)?(?:of\s+)?my\s+(?:recent\s+|past\s+|previous\s+|other\s+)?orders\W*(?:please|pls|thanks)?\W*$",
     re.IGNORECASE,
 )
 _ORDER_ACTION = re.compile(

@@ -69,6 +69,22 @@ def escalate_for_failure(reason: str, detail: str) -> dict[str, Any]:
     }
 
 
+def _out_of_moves(reason: str) -> dict[str, Any]:
+    return {
+        "route": Route.escalate,
+        "escalation": {
+            "reasons": ["repeated_failure"],
+            "priority": "normal",
+            "customer_message": (
+                "I couldn't verify your account with the details we've tried, so I've passed your conversation to "
+                "a colleague, who will pick it up with everything you've told me."
+            ),
+            "detail": reason,
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        },
+    }
+
+
 async def act(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     services = await services_of(runtime)
     updates: dict[str, Any] = {"route": ""}
@@ -129,6 +145,9 @@ async def act(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     if dialogue is not None:
         dialogue["slots"] = {**dialogue.get("slots", {}), **slots_update}
         updates["dialogue"] = {**state.dialogue, **dialogue}
+    if dialogue is not None and dialogue.get("handoff"):
+        # The dialogue has no move left (the details given cannot verify anyone): a person takes over.
+        return {**updates, **_out_of_moves(str(dialogue["handoff"]))}
     if message.tool_calls:
         updates["messages"] = [message]
     elif message.content:

@@ -12,6 +12,7 @@ from langgraph.runtime import Runtime
 
 from graph.context import Context
 from graph.llm.critic import critique_draft
+from graph.llm.dialogue import customer_turns
 from graph.llm.engine import Critique
 from graph.nodes.act import escalate_for_failure
 from graph.nodes.common import context_of, engine_of, services_of
@@ -153,12 +154,16 @@ async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     # next missing detail is progress, not failure, and so is a proposal the customer has not seen yet (one
     # corrected after a "no, the blue one" is a new question, not the old one again).
     failed = not state.cited and not awaiting
-    repeated = question is not None and question in asked
+    # ... nor is asking again after the customer told us something new (another email, a corrected zip).
+    progress = bool(state.dialogue.get("progress")) and state.dialogue.get("progress_turn") == customer_turns(
+        state.messages
+    )
+    repeated = question is not None and question in asked and not progress
     updates: dict[str, Any] = {"messages": [reply], "route": Route.draft}
     if intent not in ROUTINE_INTENTS:
         if failed or repeated:
             unresolved[intent] = unresolved.get(intent, 0) + 1
-        elif not awaiting or awaiting == "confirmation":
+        elif not awaiting or awaiting == "confirmation" or progress:
             unresolved.pop(intent, None)
         updates["unresolved"] = unresolved
     if question is not None:

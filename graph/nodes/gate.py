@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from langgraph.runtime import Runtime
 
 from graph.context import Context
 from graph.llm.dialogue import (
+    IDENTIFY,
     PERSONAL_INTENTS,
     active_intent,
     asks_for_the_list,
@@ -124,6 +126,10 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
 
     understanding = understanding_of(state)
     services = await services_of(runtime)
+    signed_in = context_of(runtime).customer_id
+    if state.customer is None and signed_in:
+        # A storefront customer is known before act loads their record: the reading of the message may rely on it.
+        state = replace(state, customer={"id": signed_in})
     intent = active_intent(state)
     facts = conversation_facts(state, services, intent)  # the profile loaded its time zone already: no file I/O here
     # A general question on a personal topic ("how long does a refund take?") is for the knowledge, not the tools.
@@ -191,6 +197,14 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     # Whatever follows our "what is this about?" answers it: that question is no longer open.
     answers_clarification = state.dialogue.get("awaiting") == "clarification"
     if intent in TOOL_INTENTS and not general:
+        route = Route.act
+    elif (
+        intent == IDENTIFY
+        and state.customer is None
+        and (told := understanding.entities)
+        and (told.emails or told.names or told.zip_codes)
+    ):
+        # "Hi, I'm Ethan Garcia, 80280": the look-up is a tool call, and what they need comes next.
         route = Route.act
     elif intent in SMALL_TALK:
         route = Route.draft

@@ -1,0 +1,113 @@
+"""Customers and orders of a test shop picked by what a test needs, and a graph over a private copy of a shop."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from graph.context import Context
+from shop.db import session_factory
+from shop.models import Customer, Order, OrderStatus
+from shopdesk.conversations import Conversations, Turn
+from shopdesk.runtime import open_graph
+from shopdesk.settings import Settings
+from tests.support.app import CLOCK, copy_shop, use_app_settings
+from tools.identity import reset_rate_limits
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    first: str
+    last: str
+    email: str
+    zip: str
+    orders: tuple[Order, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.first} {self.last}"
+
+
+def people(db_url: str, fits: Callable[[Customer], bool] = lambda c: True) -> list[Person]:
+    """Customers (by id) that ``fits`` accepts, with their default zip code and their orders (newest first)."""
+    found = []
+    with session_factory(db_url)() as session:
+        customers = session.scalars(
+            select(Customer)
+            .options(selectinload(Customer.addresses), selectinload(Customer.orders).selectinload(Order.items))
+            .order_by(Customer.id)
+        ).all()
+        for customer in customers:
+            address = customer.default_address or (customer.addresses[0] if customer.addresses else None)
+            if address is None or not fits(customer):
+                continue
+            orders = tuple(sorted(customer.orders, key=lambda o: o.created_at, reverse=True))
+            found.append(
+                Person(customer.id, customer.first_name, customer.last_name, customer.email, address.zip, orders)
+            )
+    if not found:
+        raise AssertionError("no customer in the shop fits the test")
+    return found
+
+
+def small_pending(customer: Customer, below: Decimal = Decimal("400")) -> Order | None:
+    """A pending order below the amount, whose item names all differ from the customer's other orders' items."""
+    for order in customer.orders:
+        if order.status is OrderStatus.pending and order.total < below:
+            return order
+    return None
+
+
+def unique_item_orders(person: Person) -> list[tuple[Order, str]]:
+    """(order, item name) where the item's product name appears in no other order of the person."""
+    found = []
+    for order in person.orders:
+        others = {i.name.lower() for o in person.orders if o.id != order.id for i in o.items}
+        words_elsewhere = {w for name in others for w in name.split()}
+        for item in order.items:
+            if item.name.lower() not in others and not set(item.name.lower().split()) & words_elsewhere:
+                found.append((order, item.name))
+                break
+    return found
+
+
+@asynccontextmanager
+async def conversation(settings: Settings) -> AsyncIterator[tuple[Conversations, Any]]:
+    async with open_graph(settings) as graph:
+        yield Conversations(graph), graph
+
+
+async def verified_id(graph: Any, chat: Conversations, thread: str) -> str | None:
+    values = (await graph.aget_state(chat.config(thread))).values
+    return (values.get("customer") or {}).get("id")
+
+
+async def tool_calls(graph: Any, chat: Conversations, thread: str, name: str) -> list[dict[str, Any]]:
+    """Every call of a tool in the thread so far, with its arguments."""
+    values = (await graph.aget_state(chat.config(thread))).values
+    return [c for m in values.get("messages", []) for c in (getattr(m, "tool_calls", None) or []) if c["name"] == name]
+
+
+def app_on(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, db_url: str) -> Settings:
+    """The whole application on a private copy of a shop (tests may write), its clock frozen at CLOCK, and the
+    identity look-up limits of earlier tests forgotten (threads of different tests may share a name)."""
+    reset_rate_limits()
+    return use_app_settings(monkeypatch, tmp_path, copy_shop(db_url, tmp_path), SHOPDESK_CLOCK=CLOCK.isoformat())
+
+
+async def say(chat: Conversations, thread: str, *texts: str, context: Context | None = None) -> Turn:
+    """The customer's messages in turn; the last turn."""
+    turn = None
+    for text in texts:
+        turn = await chat.send(thread, text, context or Context())
+    assert turn is not None
+    return turn

@@ -1,0 +1,195 @@
+"""Identity that reads people, through the real graph, on the imported tau-bench shop and the demo shop.
+
+Classes of messages: a name and a zip code however they are punctuated, led in or cased, anywhere in a message,
+in pieces over turns, in German; a corrected zip or email replacing the wrong one; a name and zip after a mistyped
+email; the request made before verification carried out after it; no repeated-failure handoff while the customer
+keeps giving new details (but no endless guessing either).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.context import Context
+from graph.llm.dialogue import FIND_BY_EMAIL, FIND_BY_NAME_ZIP, MAX_IDENTITY_ATTEMPTS
+from shop.models import OrderStatus
+from shopdesk.settings import Settings
+from tests.support.app import reset_app_caches
+from tests.support.people import (
+    Person,
+    app_on,
+    conversation,
+    people,
+    say,
+    small_pending,
+    tool_calls,
+    verified_id,
+)
+
+ASK_WHICH = "Which order is this about?"
+
+
+@pytest.fixture
+def tau_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, taubench_db_url: str) -> Iterator[Settings]:
+    yield app_on(monkeypatch, tmp_path, taubench_db_url)
+    reset_app_caches()
+
+
+@pytest.fixture
+def demo_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_db_url: str) -> Iterator[Settings]:
+    yield app_on(monkeypatch, tmp_path, demo_db_url)
+    reset_app_caches()
+
+
+def someone(db_url: str, n: int = 0) -> Person:
+    return people(db_url, lambda c: len(c.orders) >= 2)[n]
+
+
+# Shapes of "here is my name and zip code": punctuation, lead-ins, order, case, cue words.
+NAME_ZIP_SHAPES = [
+    "{first} {last}, {zip}.",
+    "Sure, {first} {last}, zip {zip}",
+    "{first_lower} {last_lower} {zip}",
+    "zip {zip}, name {first} {last}",
+    "Name: {first} {last} - postcode {zip}!",
+    "ok. it's {first} {last} and my zip code is {zip}",
+    "{first} {last} here, {zip}",
+    "My name is {first_lower} {last_lower}; zip code: {zip}",
+]
+
+
+def shaped(shape: str, person: Person) -> str:
+    return shape.format(
+        first=person.first,
+        last=person.last,
+        zip=person.zip,
+        first_lower=person.first.lower(),
+        last_lower=person.last.lower(),
+    )
+
+
+@pytest.mark.parametrize("shape", NAME_ZIP_SHAPES)
+async def test_a_name_and_zip_are_read_however_they_are_written(tau_app: Settings, shape: str) -> None:
+    person = someone(tau_app.shop_database_url, NAME_ZIP_SHAPES.index(shape))
+    async with conversation(tau_app) as (chat, graph):
+        turn = await say(chat, "id", "Hi, I need help with one of my orders, where is it?", shaped(shape, person))
+        assert await verified_id(graph, chat, "id") == person.id, (shape, turn.text)
+    assert ASK_WHICH in turn.text and person.orders[0].id in turn.text, turn.text
+
+
+async def test_name_and_zip_inside_the_first_long_message_verify_and_serve_the_request(tau_app: Settings) -> None:
+    person = someone(tau_app.shop_database_url, 3)
+    message = (
+        f"Hello there! I'm {person.first} {person.last} (zip {person.zip}). I'd like to know what is going on with "
+        "my orders, could you check for me?"
+    )
+    async with conversation(tau_app) as (chat, graph):
+        turn = await say(chat, "long", message)
+        assert await verified_id(graph, chat, "long") == person.id, turn.text
+    assert "verify" not in turn.text and person.orders[0].id in turn.text, turn.text
+
+
+async def test_a_name_and_zip_in_german_verify_a_german_customer(demo_app: Settings) -> None:
+    person = people(demo_app.shop_database_url, lambda c: bool(c.orders) and c.addresses[0].country == "Germany")[0]
+    async with conversation(demo_app) as (chat, graph):
+        await say(chat, "de", "Wo ist meine Bestellung?", f"Ich heiße {person.first} {person.last}, PLZ {person.zip}")
+        assert await verified_id(graph, chat, "de") == person.id
+
+
+async def test_the_name_and_the_zip_may_come_in_separate_messages(tau_app: Settings) -> None:
+    person = someone(tau_app.shop_database_url, 4)
+    async with conversation(tau_app) as (chat, graph):
+        asked = await say(chat, "pieces", "where's my stuff?", person.name.lower())
+        assert "zip code" in asked.text and await verified_id(graph, chat, "pieces") is None, asked.text
+        await say(chat, "pieces", person.zip)
+        assert await verified_id(graph, chat, "pieces") == person.id
+
+
+async def test_a_name_and_zip_after_a_mistyped_email_are_tried_and_the_email_is_not_tried_again(
+    tau_app: Settings,
+) -> None:
+    person = someone(tau_app.shop_database_url, 5)
+    wrong = person.email.replace("@", "x@")
+    async with conversation(tau_app) as (chat, graph):
+        failed = await say(chat, "typo", "I want to check an order", wrong)
+        assert await verified_id(graph, chat, "typo") is None and "double-check" in failed.text, failed.text
+        await say(chat, "typo", f"oh sorry, try {person.first} {person.last} with zip {person.zip} then")
+        assert await verified_id(graph, chat, "typo") == person.id
+        emails = await tool_calls(graph, chat, "typo", FIND_BY_EMAIL)
+    assert [c["args"]["email"] for c in emails] == [wrong]
+
+
+async def test_a_corrected_zip_or_email_replaces_the_wrong_one(tau_app: Settings) -> None:
+    zip_person, email_person = someone(tau_app.shop_database_url, 6), someone(tau_app.shop_database_url, 7)
+    wrong_zip = f"{(int(zip_person.zip) + 1) % 100000:05d}"
+    async with conversation(tau_app) as (chat, graph):
+        await say(chat, "zip", "where is my order", f"{zip_person.name} {wrong_zip}")
+        assert await verified_id(graph, chat, "zip") is None
+        await say(chat, "zip", f"sorry, my zip is actually {zip_person.zip}")
+        assert await verified_id(graph, chat, "zip") == zip_person.id
+        tried = await tool_calls(graph, chat, "zip", FIND_BY_NAME_ZIP)
+        assert [c["args"]["zip"] for c in tried] == [wrong_zip, zip_person.zip]
+
+        await say(chat, "email", "where is my order", email_person.email.replace(".", "", 1))
+        await say(chat, "email", f"Oops, typo. It's {email_person.email}")
+        assert await verified_id(graph, chat, "email") == email_person.id
+
+
+async def test_no_handoff_while_the_customer_keeps_giving_new_details(tau_app: Settings) -> None:
+    person = someone(tau_app.shop_database_url, 8)
+    guesses = [f"{person.first.lower()}{n}@example.org" for n in range(3)]
+    async with conversation(tau_app) as (chat, graph):
+        await say(chat, "many", "I need to cancel an order")
+        for guess in guesses:
+            turn = await say(chat, "many", f"maybe {guess}?")
+            assert turn.status == "bot" and "double-check" in turn.text, turn.text
+        turn = await say(chat, "many", f"{person.first} {person.last}, {person.zip}")
+        assert turn.status == "bot" and await verified_id(graph, chat, "many") == person.id, turn.text
+
+
+async def test_the_same_wrong_details_again_and_endless_guessing_end_with_a_person(tau_app: Settings) -> None:
+    async with conversation(tau_app) as (chat, graph):
+        turns = [await say(chat, "same", "I need to cancel an order")]
+        for _ in range(3):
+            turns.append(await say(chat, "same", "nobody@example.org"))
+        assert turns[-1].status != "bot", turns[-1].text
+        # Each new guess is new, but guesses are limited: someone trying names and zips gets a person.
+        guessing = [await say(chat, "guess", "I need to cancel an order")]
+        for n in range(MAX_IDENTITY_ATTEMPTS + 3):
+            guessing.append(await say(chat, "guess", f"Jane Doe {10000 + n}"))
+            if guessing[-1].status != "bot":
+                break
+        assert guessing[-1].status != "bot", guessing[-1].text
+        assert len(await tool_calls(graph, chat, "guess", FIND_BY_NAME_ZIP)) == MAX_IDENTITY_ATTEMPTS
+
+
+async def test_a_cancellation_asked_before_verification_is_carried_out_after_it(tau_app: Settings) -> None:
+    person = people(tau_app.shop_database_url, lambda c: small_pending(c) is not None)[0]
+    order = next(o for o in person.orders if o.status is OrderStatus.pending and o.total < 400)
+    async with conversation(tau_app) as (chat, _):
+        asked = await say(chat, "cancel", f"Please cancel {order.id.lstrip('#')}, I ordered it by mistake.")
+        assert "verify" in asked.text, asked.text
+        turn = await say(chat, "cancel", f"{person.first} {person.last}, {person.zip}.")
+    assert turn.status == "awaiting_confirmation" and f"Cancel order {order.id}" in turn.text, turn.text
+    assert "ordered by mistake" in turn.text
+
+
+async def test_an_item_to_return_named_before_verification_is_the_one_returned(tau_app: Settings) -> None:
+    def returnable(c: object) -> bool:
+        return any(
+            o.status is OrderStatus.delivered and len({i.name for i in o.items}) >= 3 and o.total < 3000
+            for o in c.orders  # type: ignore[attr-defined]
+        )
+
+    person = people(tau_app.shop_database_url, returnable)[0]
+    order = next(o for o in person.orders if o.status is OrderStatus.delivered and len({i.name for i in o.items}) >= 3)
+    names = [i.name for i in order.items]
+    item = next(n for n in names if names.count(n) == 1)
+    async with conversation(tau_app) as (chat, _):
+        await say(chat, "return", f"hi, I'd like to return the {item.lower()} from order {order.id}")
+        turn = await say(chat, "return", f"sure - {person.name}, {person.zip}", context=Context())
+    assert turn.status == "awaiting_confirmation" and f"Return {item}" in turn.text, turn.text
+    assert all(f"Return {other} " not in turn.text for other in names if other != item), turn.text
