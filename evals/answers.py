@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 
 class AnswerDatasetError(ValueError):
@@ -65,7 +65,8 @@ def _facts(value: Any, where: str, *, alternatives: bool) -> list[Any]:
         elif alternatives and isinstance(entry, list) and entry and all(isinstance(e, str) and e for e in entry):
             facts.append(list(entry))
         else:
-            raise AnswerDatasetError(f"{where}: entries must be non-empty strings" + (" or lists of them" * alternatives))
+            kinds = "non-empty strings" + (" or lists of them" if alternatives else "")
+            raise AnswerDatasetError(f"{where}: entries must be {kinds}")
     return facts
 
 
@@ -127,7 +128,7 @@ def _country(order: Any) -> str:
     return str(order.ship_country)
 
 
-def _situations(now: datetime) -> dict[str, Callable[[Any], bool]]:
+def _situations(now: datetime, final_sale: set[str]) -> dict[str, Callable[[Any], bool]]:
     from shop.models import OrderStatus
 
     def delivered_at(order: Any) -> datetime | None:
@@ -139,7 +140,7 @@ def _situations(now: datetime) -> dict[str, Callable[[Any], bool]]:
         return max(dates) if dates else None
 
     def no_final_sale(order: Any) -> bool:
-        return not any(item.variant.product.final_sale for item in order.items) and not order.returns
+        return not any(item.product_id in final_sale for item in order.items) and not order.returns
 
     def shipped(order: Any) -> bool:
         return bool(order.status == OrderStatus.shipped and len(order.fulfillments) == 1)
@@ -183,19 +184,19 @@ _PLACEHOLDER = re.compile(r"\{(" + "|".join(SITUATIONS) + r")(?:_([a-z]+))?\.(" 
 def situation_orders(db_url: str, now: datetime) -> dict[tuple[str, str], Any]:
     """The first order (by id) of each situation, per shipping country ("" for any country)."""
     from shop.db import session_factory
-    from shop.models import Order, OrderItem, Variant
+    from shop.models import Order, Product
 
-    tests = _situations(now)
     chosen: dict[tuple[str, str], Any] = {}
     with session_factory(db_url)() as session:
-        session: Session  # type: ignore[no-redef]
+        final_sale = set(session.scalars(select(Product.id).where(Product.final_sale)))
+        tests = _situations(now, final_sale)
         orders = session.scalars(
             select(Order)
             .options(
                 selectinload(Order.fulfillments),
                 selectinload(Order.customer),
                 selectinload(Order.returns),
-                selectinload(Order.items).selectinload(OrderItem.variant).selectinload(Variant.product),
+                selectinload(Order.items),
             )
             .order_by(Order.id)
         ).all()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Any, cast
+from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage
 
@@ -13,7 +13,7 @@ from graph.llm.addresses import one_line
 from graph.llm.critic import strip_unsupported
 from graph.llm.dialogue import CHANGE_PAYMENT, PERSONAL_INTENTS, customer_turns, plan_next, tool_results
 from graph.llm.engine import Critique, Draft
-from graph.nlu.schema import PRODUCT_INTENTS, Understanding
+from graph.nlu.schema import Understanding
 from graph.services import Services
 from graph.state import Status, SupportState
 
@@ -94,19 +94,31 @@ class LocalEngine:
         docs = [e for e in state.evidence if e.get("kind") in ("doc", "product")]
         facts = [e for e in state.evidence if e.get("kind") == "facts"]
         if docs or facts:
-            from knowledge.answer import grounded_answer
-            from knowledge.retriever import Evidence
+            from graph.nlu.segment import split_requests
+            from knowledge.answer import answer_message
 
-            answer = grounded_answer(_last_customer_text(state), cast(list[Evidence], docs), [f["data"] for f in facts])
+            question = _last_customer_text(state)
+            retriever = services.retriever()
+            answer = answer_message(
+                split_requests(question),
+                docs,
+                services.db_url,
+                embedder=retriever.embedder,
+                general=retriever.document_terms(),
+                window_days=services.profile.returns.window_days,
+            )
             if answer.supported:
                 text = answer.text
-                if intent in PRODUCT_INTENTS and facts:
-                    text += _suggestions(services, str(facts[0]["data"].get("product_id", "")))
-                if intent in PERSONAL_INTENTS and intent not in PAYMENT_INTENTS:
+                if _upsell_fits(state, answer.kinds):
+                    shown = [e for e in answer.evidence if e.get("kind") == "facts"]
+                    text += _suggestions(services, str(shown[0]["data"].get("product_id", ""))) if shown else ""
+                if intent in PERSONAL_INTENTS and intent not in PAYMENT_INTENTS and answer.kinds == ["policy"]:
                     # A personal topic asked in general (the gate sent it to the knowledge): the customer may
                     # have an order in mind, and we can look at it.
                     text += "\n\n" + responses.OFFER_ORDER_CHECK
-                return Draft(text, cited=list(answer.cited_ids))
+                # What the customer said backs what the answer repeats of it ("nothing under $150").
+                said = {"id": "customer:message", "kind": "customer", "text": question}
+                return Draft(text, cited=list(answer.cited_ids), evidence=[*answer.evidence, said])
             if docs:
                 # The knowledge was asked and has no answer: no tool was tried, so nothing "couldn't complete".
                 return responses.not_covered()
@@ -158,6 +170,18 @@ def _last_customer_text(state: SupportState) -> str:
         if isinstance(message, HumanMessage):
             return str(message.content)
     return ""
+
+
+# Upsell belongs after a need is met: a product found or its price and stock given. Never after a comparison (the
+# customer is still choosing), a "nothing fits", a care or material question (often about something they own), a
+# message with several questions, or to an upset customer.
+UPSELL_KINDS = frozenset({"recommendation", "buying"})
+
+
+def _upsell_fits(state: SupportState, kinds: list[str]) -> bool:
+    emotion = state.understanding.get("emotion", {}) or {}
+    upset = max((float(emotion.get(k, 0) or 0) for k in ("anger", "frustration", "sarcasm")), default=0.0)
+    return len(kinds) == 1 and kinds[0] in UPSELL_KINDS and upset < 0.4
 
 
 def _suggestions(services: Services, product_id: str) -> str:

@@ -18,13 +18,38 @@ log = logging.getLogger(__name__)
 
 
 def gather(services: Services, question: str, intent: str) -> list[dict[str, Any]]:
-    """Passages for the question and live facts for every product it names (or the catalog hits point to)."""
-    from knowledge.answer import SUPPORT_THRESHOLD, dense_score
+    """Passages for each question of the message and live facts for every product it names."""
+    return gather_for(services.retriever(), services.db_url, question, intent)
+
+
+def gather_for(retriever: Any, db_url: str, question: str, intent: str) -> list[dict[str, Any]]:
+    """Passages for each question of the message (tagged with its index, ``segment``), and live facts for every
+    product the message names (or the catalog hits point to). The graph and the retrieval evaluation both run this.
+
+    A question searches the catalog too when it is a product question or names a product or a category of the
+    shop: "is the Stormline waterproof?" asked as a general question still needs the Stormline."""
+    from graph.nlu.segment import split_requests
+    from knowledge.answer import SUPPORT_THRESHOLD, dense_score, topic_of
+    from knowledge.catalog import sqlite_file_missing
+    from knowledge.product_answers import catalog_facts, name_products, read_categories
     from knowledge.retriever import Evidence, find_products, products_facts
 
-    types = None if intent in PRODUCT_INTENTS else ["policy", "faq"]
-    hits = [dict(hit) for hit in services.retriever().search(question, k=5, types=types)]
-    product_ids = list(find_products(services.db_url, question))
+    catalog = catalog_facts(db_url) if db_url and not sqlite_file_missing(db_url) else []
+    hits: list[dict[str, Any]] = []
+    for index, segment in enumerate(split_requests(question)):
+        about_products = intent in PRODUCT_INTENTS or bool(
+            catalog
+            and (
+                name_products(segment, catalog, retriever.document_terms()).products
+                or read_categories(segment, catalog)
+            )
+        )
+        types = None if about_products else ["policy", "faq"]
+        found = retriever.search(topic_of(segment), k=5, types=types)
+        hits += [{**hit, "segment": index} for hit in found]
+    if not db_url or sqlite_file_missing(db_url):
+        return hits
+    product_ids = list(find_products(db_url, question))
     if intent in PRODUCT_INTENTS:
         # The catalog always has a nearest product; only one close enough to answer with is about the question
         # ("do you have kayaks?" must not be answered with gloves).
@@ -32,7 +57,7 @@ def gather(services: Services, question: str, intent: str) -> list[dict[str, Any
         product_ids += [h["metadata"].get("product_id") for h in close][:2]
     facts = [
         {"id": f"product:{found['product_id']}", "kind": "facts", "data": found}
-        for found in products_facts(services.db_url, (p for p in product_ids if p))
+        for found in products_facts(db_url, (p for p in product_ids if p))
     ]
     return hits + facts
 
