@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -118,7 +119,7 @@ _EU = (
     "Sweden",
 )
 COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
-    "US": ("United States", "USA", "US", "U.S.", "America"),
+    "US": ("United States", "USA", "US", "U.S."),
     "CA": ("Canada", "Canadian", "Canadians"),
     "UK": (
         "United Kingdom",
@@ -134,23 +135,36 @@ COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
     ),
     "EU": (*_EU, "German", "French", "Dutch"),
 }
+
+
+def _pattern(names: Sequence[str], *, capitals: bool) -> re.Pattern[str] | None:
+    """Abbreviations in capitals only ("US", not the pronoun "us"); names in any case."""
+    chosen = [re.escape(n) for n in names if n.isupper() == capitals]
+    if not chosen:
+        return None
+    if capitals:
+        return re.compile(r"(?<![\w.])(?:" + "|".join(chosen) + r")(?![\w])")
+    return re.compile(r"\b(?:" + "|".join(chosen) + r")\b", re.IGNORECASE)
+
+
 _COUNTRY_PATTERNS = {
-    code: re.compile(
-        "|".join(
-            rf"(?<![\w.]){re.escape(name)}(?![\w])" if name.isupper() else rf"(?i:(?<![\w]){re.escape(name)}(?![\w]))"
-            for name in names
-        )
-    )
+    code: [p for p in (_pattern(names, capitals=True), _pattern(names, capitals=False)) if p is not None]
     for code, names in COUNTRY_NAMES.items()
 }
-_ASKS_MONEY = re.compile(r"\b(?:how much|cost|costs|price|fee|charge|pay|free|cheap)\b", re.IGNORECASE)
+_ASKS_MONEY = re.compile(r"\b(?:how much|cost|costs|price|fee|fees|charge)\b", re.IGNORECASE)
 _ASKS_TIME = re.compile(r"\b(?:how long|how many days|when|how soon|how fast|take)\b", re.IGNORECASE)
 _MONEY = re.compile(r"\$\s?\d")
 _TIME = re.compile(r"\b\d+(?:\s?[–-]\s?\d+)?\s+(?:business\s+|working\s+)?(?:days?|weeks?|hours?)\b", re.I)
 
 
+@lru_cache(maxsize=4096)
+def _countries(text: str) -> frozenset[str]:
+    return frozenset(code for code, patterns in _COUNTRY_PATTERNS.items() if any(p.search(text) for p in patterns))
+
+
 def countries_in(text: str) -> set[str]:
-    return {code for code, pattern in _COUNTRY_PATTERNS.items() if pattern.search(text)}
+    """The countries (US, CA, UK, EU) a text names."""
+    return set(_countries(text))
 
 
 def for_country(unit: str, country: str) -> str:
@@ -186,10 +200,9 @@ def _passage_sentences(
     money, time = bool(_ASKS_MONEY.search(question)), bool(_ASKS_TIME.search(question))
     for i, unit in enumerate(units):
         named = countries_in(unit)
-        if asked and named:
-            # A line about other countries only does not answer; the line about the asked one does, best when it
-            # is about that country alone ("- United Kingdom: standard 5–7 business days").
-            scores[i] += (0.1 + 0.1 * (named <= asked)) if asked & named else -1.0
+        if asked and named and not asked & named:
+            # A line about other countries only does not answer ("- Canada: standard $14.95" for the UK).
+            scores[i] -= 1.0
         if (money and _MONEY.search(unit)) or (time and _TIME.search(unit)):
             scores[i] += 0.05
     ranked = sorted(range(len(units)), key=lambda i: -scores[i])
@@ -251,7 +264,9 @@ def _answering(candidates: list[Any], question: str, countries: set[str] | None)
     if _ASKS_TIME.search(question):
         kept = [c for c in kept if any(_TIME.search(unit) for unit in c[3])] or kept
     asked = countries if countries is not None else countries_in(question)
-    if asked:
+    if asked and (_ASKS_MONEY.search(question) or _ASKS_TIME.search(question)):
+        # A figure for the asked country: its own line ("- United Kingdom: standard 5–7 business days") rather
+        # than a sentence that lists every country's.
         alone = [c for c in kept if all(countries_in(unit) and countries_in(unit) <= asked for unit in c[3])]
         kept = alone or kept
     return kept
@@ -331,7 +346,7 @@ def grounded_answer(
         candidates = []
         # A question about a country, an amount or a duration may be answered by a list line further down the
         # ranking (the FAQ summarises every country; the policy has a line per country): look a little deeper.
-        depth = 5 if (countries or countries_in(question) or _ASKS_MONEY.search(question)) else 3
+        depth = 5 if (_ASKS_MONEY.search(question) or _ASKS_TIME.search(question)) else 3
         headings = embedder.embed([heading(item) for item in passages[:depth]]) @ question_vec
         for rank, item in enumerate(passages[:depth]):
             quoted, best = _passage_sentences(question_vec, terms, item, embedder, MAX_SENTENCES, question, countries)
@@ -416,10 +431,45 @@ def window_sentence(question: str, window_days: int | None) -> str:
             "day the order was delivered. Items must be unused, with their tags on."
         )
     return (
-        f"I'm sorry: that was {said}, past our return window of {window_days} days, which counts from the day the order was "
-        "delivered, so a normal return isn't possible. A defect is still covered by our warranty, and a colleague "
-        "can look at your case if you'd like."
+        f"I'm sorry: that was {said}, past our return window of {window_days} days, which counts from the day the "
+        "order was delivered, so a normal return isn't possible. A defect is still covered by our warranty, and a "
+        "colleague can look at your case if you'd like."
     )
+
+
+def questions_of(segments: Sequence[str], shortest: int = 4) -> list[str]:
+    """The questions to answer one by one: a fragment too short to be a question of its own ("how many days")
+    belongs to the one before it."""
+    questions: list[str] = []
+    for segment in segments:
+        if questions and len(segment.split()) < shortest:
+            questions[-1] = f"{questions[-1]} {segment}"
+        else:
+            questions.append(segment)
+    return questions
+
+
+_REFERS_BACK = re.compile(r"\b(?:it|that|there|them|this|those|they|these)\b", re.IGNORECASE)
+# Words that ask something without saying about what ("how much does it cost?").
+_ASKING_ONLY = frozenset(
+    tokenize(
+        "how much many long does do is are it cost costs price take takes pay charge get will there that this "
+        "they them these those and also plus what when where which much"
+    )
+)
+
+
+def search_texts(questions: Sequence[str]) -> list[str]:
+    """What to search for each question: a short one that points back ("How much does it cost?") is searched with
+    the question before it, which says what "it" is; it is still answered on its own."""
+    texts: list[str] = []
+    for index, question in enumerate(questions):
+        own_topic = set(tokenize(question)) - _ASKING_ONLY
+        if index and not own_topic and _REFERS_BACK.search(question):
+            texts.append(f"{questions[index - 1]} {question}")
+        else:
+            texts.append(question)
+    return texts
 
 
 def segment_of(item: Any) -> int:
@@ -435,6 +485,7 @@ def answer_message(
     threshold: float = SUPPORT_THRESHOLD,
     general: frozenset[str] = frozenset(),
     window_days: int | None = None,
+    intent: str = "",
 ) -> MessageAnswer:
     """Each question of the message answered on its own, in order: products from the catalog's facts (one
     product's attributes, a comparison, a recommendation), anything else from the policy passage that answers it.
@@ -464,7 +515,9 @@ def answer_message(
             if h.get("kind") == "product" and dense_score(h) >= threshold
         }
         product = (
-            answer_products(question, [], catalog, hits=dense, embedder=embedder, general=general) if catalog else None
+            answer_products(question, [], catalog, hits=dense, embedder=embedder, general=general, intent=intent)
+            if catalog
+            else None
         )
         if product is not None:
             texts.append(product.text)
@@ -492,6 +545,9 @@ def answer_message(
                 {"id": "profile:returns", "kind": "profile", "text": f"return window: {window_days} days from delivery"}
             )
             supported = True
+            continue
+        if answer.supported and answer.text in texts:
+            kinds.append("policy")  # the same passage answers both: said once
             continue
         if answer.supported:
             texts.append(answer.text)

@@ -24,6 +24,9 @@ from knowledge.catalog import format_money
 from knowledge.lexical import tokenize
 
 CATALOG_TTL_S = 60.0
+# A product the question describes without naming it is answered when the search finds it this close (MiniLM
+# cosine; the support threshold of knowledge.answer is 0.39: "do you have kayaks?" must not get gloves).
+DESCRIBED_SIMILARITY = 0.5
 # A description sentence joins the attribute facts when it is this close to the question (MiniLM cosine).
 DESCRIPTION_SIMILARITY = 0.5
 MAX_LISTED = 3
@@ -209,7 +212,62 @@ def _mentions(text: str, word: str) -> bool:
     return bool(re.search(rf"(?<![a-z]){re.escape(word)}(?:s|es)?(?![a-z])", text))
 
 
+@dataclass
+class _Vocabulary:
+    """What question reading needs of a catalog, computed once per catalog snapshot."""
+
+    categories: list[str]
+    uses: list[str]
+    option_values: list[tuple[str, str, re.Pattern[str]]]
+    sizes: set[str]
+    weak: set[str]
+
+
+_vocabularies: dict[int, tuple[Sequence[dict[str, Any]], _Vocabulary]] = {}
+_questions: dict[tuple[str, int], Question] = {}
+
+
+def _vocabulary(catalog: Sequence[dict[str, Any]]) -> _Vocabulary:
+    found = _vocabularies.get(id(catalog))
+    if found is not None and found[0] is catalog:
+        return found[1]
+    values = {
+        (name, value)
+        for product in catalog
+        for name, vals in (product.get("options") or {}).items()
+        for value in vals
+        if len(value) > 1
+    }
+    vocabulary = _Vocabulary(
+        categories=sorted({str(p["category"]) for p in catalog}),
+        uses=_catalog_uses(catalog),
+        option_values=[
+            (name, value, re.compile(rf"(?<![\w]){re.escape(value.lower())}(?![\w])")) for name, value in sorted(values)
+        ],
+        sizes={str(value) for product in catalog for value in (product.get("options") or {}).get("size", [])},
+        weak=_weak_terms(catalog),
+    )
+    if len(_vocabularies) > 8:
+        _vocabularies.clear()
+        _questions.clear()
+    _vocabularies[id(catalog)] = (catalog, vocabulary)
+    return vocabulary
+
+
 def read_question(text: str, catalog: Sequence[dict[str, Any]] = ()) -> Question:
+    """What a question asks (facts, comparison, recommendation) and its constraints, read against the catalog."""
+    key = (text, id(catalog))
+    if key in _questions and _vocabularies.get(id(catalog), ((),))[0] is catalog:
+        return _questions[key]
+    q = _read_question(text, catalog)
+    if len(_questions) > 2048:
+        _questions.clear()
+    _questions[key] = q
+    return q
+
+
+def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
+    vocabulary = _vocabulary(catalog)
     q = Question(text=text)
     lowered = _words(text)
     q.aspects = [name for name, cue in _ASPECT_CUES.items() if cue.search(text)]
@@ -230,8 +288,7 @@ def read_question(text: str, catalog: Sequence[dict[str, Any]] = ()) -> Question
         if "$" in budget.group(0) or amount >= 10 or not budget.group(0).lower().startswith("for"):
             q.budget = amount if amount > 0 else None
     q.recommend = bool(RECOMMEND.search(text)) or q.budget is not None
-    categories = sorted({str(p["category"]) for p in catalog})
-    for category in categories:
+    for category in vocabulary.categories:
         words = (category, category.rstrip("s"), *CATEGORY_WORDS.get(category, ()))
         if any(_mentions(lowered, w) for w in words):
             q.categories.append(category)
@@ -247,24 +304,21 @@ def read_question(text: str, catalog: Sequence[dict[str, Any]] = ()) -> Question
         )
         q.categories = [best]
     q.uses = [use for use, words in USE_WORDS.items() if any(_mentions(lowered, w) for w in words)]
-    q.uses += [t for t in _catalog_uses(catalog) if _mentions(lowered, t) and t not in q.uses]
+    q.uses += [t for t in vocabulary.uses if _mentions(lowered, t) and t not in q.uses]
     q.features = [name for name, pattern in WANTED_FEATURES.items() if pattern.search(text)]
     if cold := re.search(r"(-?\d+)\s*°?\s*(F|C)\b", text):
         degrees = float(cold.group(1))
         q.coldest_f = degrees if cold.group(2).upper() == "F" else degrees * 9 / 5 + 32
     values: dict[str, set[str]] = {}
-    for product in catalog:
-        for name, vals in (product.get("options") or {}).items():
-            for value in vals:
-                if len(value) > 1 and re.search(rf"(?<![\w]){re.escape(value.lower())}(?![\w])", text.lower()):
-                    values.setdefault(name, set()).add(value)
-        if (size := re.search(r"\bsize\s+([a-z0-9]{1,3}(?:\s?\d+)?)\b", text, re.I)) and "size" in (
-            product.get("options") or {}
-        ):
-            wanted = size.group(1).upper()
-            for value in product["options"]["size"]:
-                if value.upper() == wanted or value.upper().replace("US ", "") == wanted:
-                    values.setdefault("size", set()).add(value)
+    lowered_text = text.lower()
+    for name, value, pattern in vocabulary.option_values:
+        if pattern.search(lowered_text):
+            values.setdefault(name, set()).add(value)
+    if size := re.search(r"\bsize\s+([a-z0-9]{1,3}(?:\s?\d+)?)\b", text, re.I):
+        wanted = size.group(1).upper()
+        for value in vocabulary.sizes:
+            if value.upper() == wanted or value.upper().replace("US ", "") == wanted:
+                values.setdefault("size", set()).add(value)
     q.option_values = {name: sorted(vals) for name, vals in values.items()}
     return q
 
@@ -589,7 +643,7 @@ def compare(products: Sequence[dict[str, Any]], q: Question) -> ProductAnswer | 
     return ProductAnswer(text, [p for _, p in known[: 1 + MAX_LISTED]], "comparison")
 
 
-def _relevance(product: dict[str, Any], q: Question) -> float:
+def _relevance(product: dict[str, Any], q: Question, weak: set[str] | frozenset[str] = frozenset()) -> float:
     """How well a product fits the uses and features the customer named (0 when they named none)."""
     attributes = product.get("attributes") or {}
     uses = [u.strip().lower() for u in attributes.get("use", "").split(",") if u.strip()]
@@ -610,7 +664,7 @@ def _relevance(product: dict[str, Any], q: Question) -> float:
         elif _mentions(text, use):
             score += 1.0
     # Other words of the question the product's text has ("my laptop") count a little.
-    extra = set(tokenize(q.text)) - _weak_terms([product]) - _GENERIC_NAME_WORDS
+    extra = set(tokenize(q.text)) - weak - _GENERIC_NAME_WORDS
     score += 0.5 * len(extra & set(tokenize(text)))
     for feature in q.features:
         if feature == "waterproof":
@@ -642,10 +696,12 @@ def recommend(catalog: Sequence[dict[str, Any]], q: Question, hits: dict[str, fl
     if not pool:
         pool = list(catalog)
 
-    def fit(product: dict[str, Any]) -> float:
-        return _relevance(product, q) + 2.0 * hits.get(str(product["product_id"]), 0.0)
+    weak = _vocabulary(catalog).weak
 
-    relevant = [p for p in pool if not (q.uses or q.features) or _relevance(p, q) > 0]
+    def fit(product: dict[str, Any]) -> float:
+        return _relevance(product, q, weak) + 2.0 * hits.get(str(product["product_id"]), 0.0)
+
+    relevant = [p for p in pool if not (q.uses or q.features) or _relevance(p, q, weak) > 0]
     if not relevant:
         relevant = pool
     if q.coldest_f is not None:
@@ -757,6 +813,23 @@ POLICY = re.compile(
 )
 
 
+# Intents under which a kind of product alone is a request to find one ("headlamp with usb-c charging"); under
+# others ("swap colour of a jacket") it is the subject of a policy question. Unknown intent ("") counts as shopping.
+SHOPPING_INTENTS = frozenset({"product_question", "product_recommendation", ""})
+# The customer's own item ("my jacket", "the boots I bought"): a policy or order matter, not a shopping one.
+OWNED = re.compile(r"\b(?:i (?:bought|ordered|got|received)|arrived|broke|came off|torn)\b", re.IGNORECASE)
+
+
+def owns(question: str, q: Question) -> bool:
+    """The question is about the customer's own item ("my jacket", "the boots I bought"), not about buying one."""
+    if OWNED.search(question):
+        return True
+    words = [w for c in q.categories for w in (c, c.rstrip("s"), *CATEGORY_WORDS.get(c, ()))]
+    return bool(words) and bool(
+        re.search(r"\bmy\s+(?:\w+\s+){0,2}(?:" + "|".join(re.escape(w) for w in words) + r")", question, re.I)
+    )
+
+
 @dataclass
 class Named:
     products: list[dict[str, Any]]
@@ -773,7 +846,7 @@ def name_products(question: str, catalog: Sequence[dict[str, Any]], general: fro
     not the Stormline rain pants). ``general``: the shop's everyday words (its policies' vocabulary); a name word
     among them ("long", "two") names a product only with another word of its name or its category."""
     words = set(tokenize(question))
-    weak = _weak_terms(catalog)
+    weak = _vocabulary(catalog).weak
     names = [(p, [t for t in dict.fromkeys(tokenize(p["name"])) if len(t) > 1]) for p in catalog]
     frequency: dict[str, int] = {}
     for _, terms in names:
@@ -833,6 +906,7 @@ def answer_products(
     hits: dict[str, float] | None = None,
     embedder: Any | None = None,
     general: frozenset[str] = frozenset(),
+    intent: str = "",
 ) -> ProductAnswer | None:
     """The answer to a product question, or None when the catalog's facts don't answer it (policy questions)."""
     q = read_question(question, catalog)
@@ -855,10 +929,23 @@ def answer_products(
         return ProductAnswer(text, chosen, "buying" if q.price or q.stock or q.count else "facts")
     # A recommendation needs a request for one, a budget, or a kind of product for a use ("which stove for car
     # camping?"); "do gift cards expire?" names a category and asks the policy.
-    if (q.recommend or q.budget is not None or (q.categories and q.uses)) and (
-        q.categories or q.uses or q.features or q.budget is not None
-    ):
+    # A recommendation needs a request for one, a budget, or a kind of product ("which stove for car camping?",
+    # "headlamp with usb-c charging"); "do gift cards expire?" names a category too, but the policy cue sends it
+    # to the policy above.
+    shopping = (
+        q.recommend or q.budget is not None or (q.categories and intent in SHOPPING_INTENTS and not owns(question, q))
+    )
+    if shopping and (q.categories or q.uses or q.features or q.budget is not None):
         return recommend(catalog, q, hits)
+    # Described rather than named ("rain overtrousers"): the catalog's nearest product, when it is close.
+    if owns(question, q):
+        return None  # "my jacket arrived torn" is about the customer's own item: the policy answers
+    close = [(score, pid) for pid, score in (hits or {}).items() if score >= DESCRIBED_SIMILARITY]
+    if close:
+        best = max(close)[1]
+        product = next((p for p in catalog if str(p["product_id"]) == best), None)
+        if product is not None:
+            return ProductAnswer(describe_product(product, q, embedder), [product], "facts")
     return None
 
 

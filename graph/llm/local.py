@@ -95,17 +95,18 @@ class LocalEngine:
         facts = [e for e in state.evidence if e.get("kind") == "facts"]
         if docs or facts:
             from graph.nlu.segment import split_requests
-            from knowledge.answer import answer_message
+            from knowledge.answer import answer_message, questions_of
 
             question = _last_customer_text(state)
             retriever = services.retriever()
             answer = answer_message(
-                split_requests(question),
+                questions_of(split_requests(question)),
                 docs,
                 services.db_url,
                 embedder=retriever.embedder,
                 general=retriever.document_terms(),
                 window_days=services.profile.returns.window_days,
+                intent=intent,
             )
             if answer.supported:
                 text = answer.text
