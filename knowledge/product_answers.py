@@ -139,6 +139,11 @@ BUDGET = re.compile(
     r"|\$\s*(\d[\d,]*(?:\.\d+)?)\s*(?:or less|max|tops|and under|or under)",
     re.IGNORECASE,
 )
+# "I only have 120 dollars", "can spend $80": money the customer has, with its currency said.
+SPEND = re.compile(
+    r"\b(?:have|spend|afford|got|pay)\b[^.?!$\d]{0,20}(?:\$\s*(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*(?:\.\d+)?)\s*(?:dollars|bucks|usd)\b)",
+    re.IGNORECASE,
+)
 # Words customers use for a category besides its own name; a shop's categories come from its database.
 CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "jackets": ("jacket", "coat", "parka", "shell", "anorak", "raincoat"),
@@ -287,6 +292,8 @@ def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
         # "for 5 people", "for 2": a small bare number after "for" is not money.
         if "$" in budget.group(0) or amount >= 10 or not budget.group(0).lower().startswith("for"):
             q.budget = amount if amount > 0 else None
+    elif spend := SPEND.search(text):
+        q.budget = Decimal((spend.group(1) or spend.group(2)).replace(",", "")) or None
     q.recommend = bool(RECOMMEND.search(text)) or q.budget is not None
     for category in vocabulary.categories:
         words = (category, category.rstrip("s"), *CATEGORY_WORDS.get(category, ()))
@@ -433,7 +440,7 @@ def clear_catalog_cache() -> None:
 class ProductAnswer:
     text: str
     products: list[dict[str, Any]]
-    kind: str  # "facts", "buying" (price or stock asked), "comparison", "recommendation", "no_fit"
+    kind: str  # "facts", "buying" (price, stock or options asked), "comparison", "recommendation", "no_fit"
 
     @property
     def cited(self) -> list[str]:
@@ -579,7 +586,7 @@ def describe_product(product: dict[str, Any], q: Question, embedder: Any | None 
     # something the attribute sentences don't ("does it still insulate when wet?": "stays warm even when damp").
     said = set(tokenize(" ".join(parts)))
     new = set(tokenize(quoted)) - said - set(tokenize(name)) - _GENERIC_NAME_WORDS
-    if quoted and ((q.aspects and not parts) or (similarity >= DESCRIPTION_SIMILARITY and len(new) >= 2)):
+    if quoted and q.aspects and (not parts or (similarity >= DESCRIPTION_SIMILARITY and len(new) >= 2)):
         parts.append(f"About the {name}: {quoted}")
     if q.count:
         parts.append(_count_sentence(product))
@@ -783,23 +790,30 @@ def _constraints(q: Question) -> str:
 
 
 def _why(product: dict[str, Any], q: Question) -> str:
+    """The facts that show the product meets what the customer asked for; its uses when they asked for none."""
     attributes = product.get("attributes") or {}
+    wanted = {
+        "waterproof": "waterproof" in q.features or "rain" in q.uses,
+        "temperature rating": q.coldest_f is not None or "warm" in q.features,
+        "warmth": "warm" in q.features and not attributes.get("temperature rating"),
+        "weight": "lightweight" in q.features or "weight" in q.aspects,
+        "capacity": "capacity" in q.aspects,
+        "brightness": "brightness" in q.aspects,
+        "battery": "rechargeable" in q.features or "battery" in q.aspects,
+        "material": any(f in q.features for f in ("down", "merino")) or "material" in q.aspects,
+        "compatibility": "compatibility" in q.aspects,
+    }
     shown = []
-    for key in ("waterproof", "temperature rating", "weight", "capacity", "brightness", "material"):
+    for key, asked in wanted.items():
         value = attributes.get(key)
-        if not value:
-            continue
-        if key == "waterproof" and not ("waterproof" in q.features or "rain" in q.uses):
-            continue
-        if key == "material" and not any(f in q.features for f in ("down", "merino")):
-            continue
-        shown.append(value if key != "temperature rating" else f"rated to {value}")
-        if len(shown) == 2:
-            break
+        if asked and value:
+            shown.append(
+                f"rated to {value}" if key == "temperature rating" else f"warmth {value}" if key == "warmth" else value
+            )
     use = attributes.get("use")
     if use and not shown:
         shown.append(f"made for {use}")
-    return ", ".join(shown)
+    return ", ".join(shown[:3])
 
 
 # Words in product names that say what a thing is rather than which thing it is.
@@ -926,7 +940,7 @@ def answer_products(
         several = _asks_about_several(question, named) or (not strong and q.asks_a_fact)
         chosen = list(named[:MAX_LISTED]) if several else list(named[:1])
         text = " ".join(describe_product(p, q, embedder) for p in chosen)
-        return ProductAnswer(text, chosen, "buying" if q.price or q.stock or q.count else "facts")
+        return ProductAnswer(text, chosen, "buying" if q.price or q.stock or q.count or q.options else "facts")
     # A recommendation needs a request for one, a budget, or a kind of product for a use ("which stove for car
     # camping?"); "do gift cards expire?" names a category and asks the policy.
     # A recommendation needs a request for one, a budget, or a kind of product ("which stove for car camping?",

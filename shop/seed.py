@@ -918,6 +918,10 @@ class _Country:
     # (knowledge/docs/demo/shipping.md; tests/test_shop_seed.py checks they agree).
     carriers: tuple[str, ...]
     transit_days: tuple[int, int]
+    # What earlier versions drew from: the random draws stay the same (so does every other record of a seed) and
+    # are mapped onto the policy's carriers and times.
+    drawn_carriers: tuple[str, ...]
+    drawn_transit_days: tuple[int, int]
 
 
 _EN_FIRST = (
@@ -946,21 +950,21 @@ COUNTRIES: tuple[_Country, ...] = (
         ("Maple Street", "Oak Avenue", "Cedar Lane", "Pine Street", "Elm Street", "Lakeview Drive", "Hillcrest Road",
          "River Road", "Park Avenue", "Washington Street", "Highland Avenue", "Juniper Court", "Aspen Way",
          "Willow Lane", "Forest Drive", "Meadow Lane", "Summit Avenue", "Canyon Road"),
-        ("UPS",), (3, 7),
+        ("UPS",), (3, 7), ("UPS", "USPS", "FedEx"), (2, 5),
     ),
     _Country(
         "Canada", 0.10, "en", _EN_FIRST, _EN_LAST,
         (("Toronto", "ON", "M"), ("Vancouver", "BC", "V"), ("Calgary", "AB", "T"), ("Montreal", "QC", "H"),
          ("Ottawa", "ON", "K"), ("Halifax", "NS", "B")),
         ("King Street", "Queen Street", "Maple Avenue", "Lakeshore Road", "Main Street", "Victoria Avenue"),
-        ("Canada Post", "UPS"), (5, 11),
+        ("Canada Post", "UPS"), (5, 11), ("UPS", "FedEx", "DHL"), (4, 8),
     ),
     _Country(
         "United Kingdom", 0.10, "en", _EN_FIRST, _EN_LAST,
         (("London", "", "SW"), ("Manchester", "", "M"), ("Edinburgh", "", "EH"), ("Bristol", "", "BS"),
          ("Leeds", "", "LS"), ("Keswick", "Cumbria", "CA")),
         ("High Street", "Station Road", "Church Lane", "Victoria Road", "Mill Lane", "Park Road"),
-        ("DHL",), (5, 9),
+        ("DHL",), (5, 9), ("DHL", "DPD", "UPS"), (4, 9),
     ),
     _Country(
         "Germany", 0.08, "de",
@@ -972,7 +976,7 @@ COUNTRIES: tuple[_Country, ...] = (
          ("Köln", "Nordrhein-Westfalen", "50"), ("Freiburg", "Baden-Württemberg", "79"),
          ("Leipzig", "Sachsen", "04")),
         ("Hauptstraße", "Bahnhofstraße", "Gartenweg", "Lindenallee", "Bergstraße", "Schillerstraße"),
-        ("DHL",), (6, 12),
+        ("DHL",), (6, 12), ("DHL", "DPD", "UPS"), (4, 9),
     ),
     _Country(
         "France", 0.05, "en",
@@ -984,7 +988,7 @@ COUNTRIES: tuple[_Country, ...] = (
          ("Grenoble", "Auvergne-Rhône-Alpes", "380"), ("Annecy", "Auvergne-Rhône-Alpes", "740"),
          ("Bordeaux", "Nouvelle-Aquitaine", "330"), ("Chamonix-Mont-Blanc", "Auvergne-Rhône-Alpes", "744")),
         ("rue de la République", "avenue Jean Jaurès", "rue Victor Hugo", "boulevard Pasteur", "rue des Lilas"),
-        ("DHL",), (6, 12),
+        ("DHL",), (6, 12), ("DHL", "DPD", "UPS"), (4, 9),
     ),
     _Country(
         "Netherlands", 0.05, "en",
@@ -995,9 +999,17 @@ COUNTRIES: tuple[_Country, ...] = (
         (("Amsterdam", "", "10"), ("Utrecht", "", "35"), ("Rotterdam", "", "30"), ("Den Haag", "", "25"),
          ("Groningen", "", "97")),
         ("Keizersgracht", "Prinsengracht", "Oudegracht", "Kerkstraat", "Dorpsstraat", "Molenweg"),
-        ("DHL",), (6, 12),
+        ("DHL",), (6, 12), ("DHL", "DPD", "UPS"), (3, 8),
     ),
 )  # fmt: skip
+
+
+def _transit(country: _Country, drawn: int) -> int:
+    """A transit time drawn from the earlier range, mapped linearly onto the policy's range for the country."""
+    low, high = country.drawn_transit_days
+    new_low, new_high = country.transit_days
+    return new_low + round((drawn - low) * (new_high - new_low) / max(1, high - low))
+
 
 _CARD_BRANDS = ("visa", "mastercard", "amex", "discover")
 _UK_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
@@ -1081,6 +1093,7 @@ class _ShopBuilder:
         self.rng = rng
         # The shop's "today": every date is generated relative to it.
         self.now = now
+        self._policy_numbers: set[str] = set()
         self.progress = progress
         self._used: set[str] = set()
         # Per gift card: what is left of the loaded value, refunds not counted (see _spend).
@@ -1491,6 +1504,23 @@ class _ShopBuilder:
         )
         self.session.add(order_refund)
 
+    def _policy_tracking(self, carrier: str, drawn: str) -> str:
+        """A tracking number in the carrier's format, derived from the one drawn (no draw of the shop's stream)."""
+        local = random.Random(drawn)
+        while True:
+            if carrier == "UPS":
+                shipper = "".join(local.choice(string.ascii_uppercase + string.digits) for _ in range(6))
+                number = f"1Z{shipper}03{local.randint(0, 10**8 - 1):08d}"
+            elif carrier == "DHL":
+                number = str(local.randint(10**9, 10**10 - 1))
+            elif carrier == "Canada Post":
+                number = f"{local.randint(0, 10**16 - 1):016d}"
+            else:
+                number = drawn
+            if number not in self._policy_numbers:
+                self._policy_numbers.add(number)
+                return number
+
     def _tracking_number(self, carrier: str) -> str:
         rng = self.rng
         if carrier == "UPS":
@@ -1502,8 +1532,6 @@ class _ShopBuilder:
             return self._unique(lambda: str(rng.randint(10**11, 10**12 - 1)))
         if carrier == "DHL":
             return self._unique(lambda: str(rng.randint(10**9, 10**10 - 1)))
-        if carrier == "Canada Post":
-            return self._unique(lambda: self._digits(16))
         return self._unique(lambda: "05" + self._digits(12))
 
     def _fulfil(self, order: Order, country: _Country, created_at: datetime) -> None:
@@ -1514,12 +1542,15 @@ class _ShopBuilder:
         split = len(variant_ids) >= 3 and rng.random() < 0.2
         parcels = [variant_ids[:2], variant_ids[2:]] if split else [variant_ids]
         for parcel in parcels:
-            carrier = rng.choice(country.carriers)
-            transit = timedelta(days=rng.randint(*country.transit_days), hours=rng.randint(0, 10))
+            drawn = rng.choice(country.drawn_carriers)
+            carrier = country.carriers[country.drawn_carriers.index(drawn) % len(country.carriers)]
+            transit = timedelta(
+                days=_transit(country, rng.randint(*country.drawn_transit_days)), hours=rng.randint(0, 10)
+            )
             shipped_at = created_at + timedelta(hours=rng.randint(10, 40), minutes=rng.randint(0, 59))
             fulfillment = Fulfillment(
                 carrier=carrier,
-                tracking_number=self._tracking_number(carrier),
+                tracking_number=self._policy_tracking(carrier, self._tracking_number(drawn)),
                 # Unique ids: taubench lists each item once per parcel; a unit bought twice is still one item id.
                 variant_ids=list(dict.fromkeys(parcel)),
                 estimated_delivery=shipped_at + transit,

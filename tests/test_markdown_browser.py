@@ -40,7 +40,8 @@ def page(tmp_path: Path) -> Iterator[WebDriver]:
 
 def render(driver: WebDriver, text: str) -> None:
     driver.execute_script(
-        "var out = document.getElementById('out'); out.textContent = ''; window.ShopdeskMarkdown.render(out, arguments[0]);",
+        "var out = document.getElementById('out'); out.textContent = '';"
+        "window.ShopdeskMarkdown.render(out, arguments[0]);",
         text,
     )
 

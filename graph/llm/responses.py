@@ -58,7 +58,8 @@ def order_id_of(data: dict[str, Any]) -> str:
     return str(data.get("order_id") or data.get("id") or "")
 
 
-def describe_order(order: dict[str, Any]) -> str:
+def describe_order(order: dict[str, Any], now: datetime | None = None) -> str:
+    """The order's status and parcels; ``now`` (the shop's clock by default) tells a late parcel from one on time."""
     order_id = order_id_of(order)
     status = order.get("status", "unknown")
     parts = [f"Your order {order_id} is **{status}**."]
@@ -68,13 +69,13 @@ def describe_order(order: dict[str, Any]) -> str:
         if _tracking(s) or _date(s.get("estimated_delivery")) or _date(s.get("delivered_at"))
     ]
     if len(shipments) == 1:
-        parts.append(_one_parcel(shipments[0], status))
+        parts.append(_one_parcel(shipments[0], status, now))
     elif shipments:
         # One line per parcel: "It ships with UPS ... It ships with UPS ..." reads as the same parcel twice.
-        lines = [f"- {_parcel_line(s, status)}" for s in shipments]
+        lines = [f"- {_parcel_line(s, status, now)}" for s in shipments]
         parts.append(f"It was split into {len(shipments)} parcels:\n" + "\n".join(lines))
-    if len(shipments) > 1 and any(_late(s, status) for s in shipments):
-        carrier = next(str(s.get("carrier") or "our carrier") for s in shipments if _late(s, status))
+    if len(shipments) > 1 and any(_late(s, status, now) for s in shipments):
+        carrier = next(str(s.get("carrier") or "our carrier") for s in shipments if _late(s, status, now))
         parts.append(f"I'm sorry about the wait. {late_next_steps(carrier)}")
     if status == "pending":
         parts.append("It hasn't been processed yet, so it can still be changed or cancelled.")
@@ -91,17 +92,19 @@ def _left(shipment: dict[str, Any]) -> bool:
     return bool(shipment.get("shipped_at")) or "shipped_at" not in shipment
 
 
-def _late(shipment: dict[str, Any], status: str) -> bool:
-    """Not delivered, and its estimated delivery day has passed (by the shop's clock)."""
+def _late(shipment: dict[str, Any], status: str, now: datetime | None = None) -> bool:
+    """Not delivered, and its estimated delivery day has passed (by the shop's clock unless told)."""
     if shipment.get("delivered_at") or status in ("delivered", "cancelled"):
         return False
     try:
         estimated = datetime.fromisoformat(str(shipment.get("estimated_delivery") or ""))
     except ValueError:
         return False
-    from tools.base import shop_now
+    if now is None:
+        from tools.base import shop_now
 
-    return estimated.date() < shop_now().date()
+        now = shop_now()
+    return estimated.date() < now.date()
 
 
 def late_next_steps(carrier: str) -> str:
@@ -113,7 +116,7 @@ def late_next_steps(carrier: str) -> str:
     )
 
 
-def _one_parcel(shipment: dict[str, Any], status: str) -> str:
+def _one_parcel(shipment: dict[str, Any], status: str, now: datetime | None = None) -> str:
     """The order's only parcel, in the tense of where it is: delivered, on its way, late, or waiting for the carrier."""
     carrier, tracking = shipment.get("carrier") or "our carrier", _tracking(shipment)
     delivered, estimated = _date(shipment.get("delivered_at")), _date(shipment.get("estimated_delivery"))
@@ -123,7 +126,7 @@ def _one_parcel(shipment: dict[str, Any], status: str) -> str:
     if status == "delivered":  # a feed that knows the order arrived but not the day
         return f"It was shipped with {carrier}{with_tracking}."
     how = f"with {carrier}" + (f", tracking number {tracking}" if tracking else "")
-    if _late(shipment, status):
+    if _late(shipment, status, now):
         # An estimate in the past is not an estimate: say it is late, and what happens next.
         if _left(shipment):
             return (
@@ -138,7 +141,7 @@ def _one_parcel(shipment: dict[str, Any], status: str) -> str:
     return sentence + (f" Estimated delivery: {estimated}." if estimated else "")
 
 
-def _parcel_line(shipment: dict[str, Any], status: str) -> str:
+def _parcel_line(shipment: dict[str, Any], status: str, now: datetime | None = None) -> str:
     """One parcel of several: its carrier and tracking, then where it is."""
     carrier, tracking = shipment.get("carrier") or "our carrier", _tracking(shipment)
     label = f"{carrier}, tracking number {tracking}" if tracking else str(carrier)
@@ -148,7 +151,7 @@ def _parcel_line(shipment: dict[str, Any], status: str) -> str:
         return f"{label}: delivered."
     estimated = _date(shipment.get("estimated_delivery"))
     where = "on its way" if _left(shipment) else "not shipped yet"
-    if _late(shipment, status):
+    if _late(shipment, status, now):
         return f"{label}: {where}, running late (it was expected on {estimated})."
     return f"{label}: {where}" + (f", estimated delivery {estimated}." if estimated else ".")
 
