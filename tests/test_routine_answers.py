@@ -296,24 +296,8 @@ async def test_a_plain_follow_up_about_the_order_is_answered_not_handed_over(app
     assert order.id in turn.text, turn.text
 
 
-def recent_shipped_order(db_url: str) -> Order:
-    """A shipped order in one parcel that is among its customer's five most recent (the list shows five)."""
-    with session_factory(db_url)() as session:
-        for order in session.scalars(
-            select(Order).where(Order.status == OrderStatus.shipped).options(selectinload(Order.fulfillments))
-        ):
-            newer = session.scalar(
-                select(func.count())
-                .select_from(Order)
-                .where(Order.customer_id == order.customer_id, Order.created_at > order.created_at)
-            )
-            if len(order.fulfillments) == 1 and (newer or 0) < 5:
-                return order
-    raise AssertionError("no shipped order among its customer's five most recent")
-
-
 async def test_asked_for_their_orders_after_one_the_customer_gets_the_list(app: Settings) -> None:
-    order = recent_shipped_order(app.shop_database_url)
+    order, _email = shipped_order(app.shop_database_url, one_parcel=True)
     (parcel,) = order.fulfillments
     signed_in = Context(customer_id=order.customer_id)
     async with open_graph(app) as graph:
