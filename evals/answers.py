@@ -13,7 +13,8 @@ is dropped, dashes are unified and white space is collapsed. ``turns`` may use p
 rows never hard-code ids; ``must`` and ``must_not`` may use them too.
 
 The demo shop (seed 7) and its knowledge index are built in a temporary folder with the shop's clock frozen at the
-seed's "today", so figures never depend on local state.
+seed's "today", so figures never depend on local state. Like the server at start-up, the sentences answers may
+quote are embedded before the first row (the latency is a warm server's).
 
     python -m evals answers --dataset evals/datasets/answers_dev.jsonl [--show-failures] [--out FILE]
 """
@@ -278,6 +279,12 @@ async def _run(cases: list[AnswerCase], progress: bool) -> list[dict[str, Any]]:
     chat = Conversations(builder.compile(checkpointer=InMemorySaver()))
     context = Context(engine="local")
     await chat.send(f"warm-up-{uuid.uuid4().hex[:8]}", "hello", context)  # loading models is not a turn's latency
+    # As the server starts (server.app's warm-up): every sentence an answer may quote is embedded beforehand.
+    from graph.services import get_services
+    from knowledge.answer import prepare_quotes
+    from shopdesk.settings import get_settings
+
+    await asyncio.to_thread(prepare_quotes, get_services(get_settings().shop_id).retriever())
     results = []
     for case in tqdm(cases, desc="answers", disable=not progress):
         thread = f"answers-{case.id}-{uuid.uuid4().hex[:8]}"

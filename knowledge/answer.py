@@ -472,6 +472,14 @@ def search_texts(questions: Sequence[str]) -> list[str]:
     return texts
 
 
+def stated_facts(product: dict[str, Any]) -> dict[str, Any]:
+    """What a product answer may state of a product, for the critique to check: no per-variant records (they
+    travel with every checkpoint of the turn), but every price a variant has."""
+    keep = ("product_id", "name", "category", "price_range", "price_min", "price_max", "attributes", "options")
+    prices = sorted({str(v.get("price")) for v in product.get("variants", [])})
+    return {**{k: product.get(k) for k in keep}, "prices": prices}
+
+
 def segment_of(item: Any) -> int:
     return int(item.get("segment", 0) or 0) if isinstance(item, dict) else 0
 
@@ -523,7 +531,7 @@ def answer_message(
             texts.append(product.text)
             cited += [c for c in product.cited if c not in cited]
             kinds.append(product.kind)
-            facts += [{"id": p["id"], "kind": "facts", "data": p} for p in product.products]
+            facts += [{"id": p["id"], "kind": "facts", "data": stated_facts(p)} for p in product.products]
             supported = True
             continue
         docs = [h for h in hits if h.get("kind") == "doc"]

@@ -18,9 +18,11 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from knowledge.catalog import format_money
+from knowledge.chunking import split_sentences
 from knowledge.lexical import tokenize
 
 CATALOG_TTL_S = 60.0
@@ -212,9 +214,30 @@ def _words(text: str) -> str:
     return " " + re.sub(r"[^a-z0-9'\-°$ ]+", " ", text.lower()) + " "
 
 
+@lru_cache(maxsize=4096)
+def _word_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z]){re.escape(word)}(?:s|es)?(?![a-z])")
+
+
 def _mentions(text: str, word: str) -> bool:
     """Whole word or phrase, singular or plural ("boot" in "boots", "sleeping bag" in "sleeping bags")."""
-    return bool(re.search(rf"(?<![a-z]){re.escape(word)}(?:s|es)?(?![a-z])", text))
+    return bool(_word_pattern(word).search(text))
+
+
+@lru_cache(maxsize=1024)
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(tokenize(text))
+
+
+def _product_text(product: dict[str, Any]) -> str:
+    """Everything a product's page says, as one lower-case string (cached on the product's facts)."""
+    cached = product.get("_text")
+    if cached is None:
+        attributes = product.get("attributes") or {}
+        parts = [product["name"], product.get("description", ""), " ".join(product.get("tags", []))]
+        cached = _words(" ".join([*parts, " ".join(str(v) for v in attributes.values())]))
+        product["_text"] = cached
+    return str(cached)
 
 
 @dataclass
@@ -551,7 +574,8 @@ def _price_sentence(product: dict[str, Any], q: Question) -> str:
 
 def _description_sentence(product: dict[str, Any], q: Question, embedder: Any | None) -> tuple[str, float]:
     """The description's sentence closest to the question and its similarity (MiniLM when given, else 0)."""
-    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", product.get("description", "")) if s.strip()]
+    # Split as knowledge.answer splits passages, so the server's warm-up (prepare_quotes) has embedded them.
+    sentences = split_sentences(product.get("description", "").strip())
     if not sentences or not q.text:
         return "", 0.0
     if embedder is not None:
@@ -654,16 +678,7 @@ def _relevance(product: dict[str, Any], q: Question, weak: set[str] | frozenset[
     """How well a product fits the uses and features the customer named (0 when they named none)."""
     attributes = product.get("attributes") or {}
     uses = [u.strip().lower() for u in attributes.get("use", "").split(",") if u.strip()]
-    text = _words(
-        " ".join(
-            [
-                product["name"],
-                product.get("description", ""),
-                " ".join(product.get("tags", [])),
-                " ".join(str(v) for v in attributes.values()),
-            ]
-        )
-    )
+    text = _product_text(product)
     score = 0.0
     for use in q.uses:
         if any(_mentions(_words(u), use) or use in u for u in uses):
@@ -671,8 +686,8 @@ def _relevance(product: dict[str, Any], q: Question, weak: set[str] | frozenset[
         elif _mentions(text, use):
             score += 1.0
     # Other words of the question the product's text has ("my laptop") count a little.
-    extra = set(tokenize(q.text)) - weak - _GENERIC_NAME_WORDS
-    score += 0.5 * len(extra & set(tokenize(text)))
+    extra = _terms(q.text) - weak - _GENERIC_NAME_WORDS
+    score += 0.5 * len(extra & _terms(text))
     for feature in q.features:
         if feature == "waterproof":
             score += 2.0 if (measure(product, "waterproof") or 0) >= 1 else -1.0

@@ -22,7 +22,7 @@ def gather(services: Services, question: str, intent: str) -> list[dict[str, Any
     return gather_for(services.retriever(), services.db_url, question, intent)
 
 
-def gather_for(retriever: Any, db_url: str, question: str, intent: str) -> list[dict[str, Any]]:
+def gather_for(retriever: Any, db_url: str | None, question: str, intent: str) -> list[dict[str, Any]]:
     """Passages for each question of the message (tagged with its index, ``segment``), and live facts for every
     product the message names (or the catalog hits point to). The graph and the retrieval evaluation both run this."""
     from graph.nlu.segment import split_requests
