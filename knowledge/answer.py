@@ -200,9 +200,10 @@ def _passage_sentences(
     money, time = bool(_ASKS_MONEY.search(question)), bool(_ASKS_TIME.search(question))
     for i, unit in enumerate(units):
         named = countries_in(unit)
-        if asked and named and not asked & named:
-            # A line about other countries only does not answer ("- Canada: standard $14.95" for the UK).
-            scores[i] -= 1.0
+        if asked and named:
+            # A line about other countries only does not answer ("- Canada: standard $14.95" for the UK); one
+            # about the asked country is a little more to the point than one about none.
+            scores[i] += 0.05 if asked & named else -1.0
         if (money and _MONEY.search(unit)) or (time and _TIME.search(unit)):
             scores[i] += 0.05
     ranked = sorted(range(len(units)), key=lambda i: -scores[i])
@@ -255,6 +256,16 @@ def product_facts_for(db_url: str | None, question: str, evidence: Sequence[Evid
     return products_facts(db_url, product_ids)
 
 
+def foreign_figures(unit: str, asked: set[str]) -> bool:
+    """Whether the line gives a figure (an amount, a duration) for another country and not for the asked one:
+    "Canada takes 5–8 business days, the UK 5–7..." does, for the UK; "(... $12.95 for the UK and EU)" does not."""
+    for clause in re.split(r"[,;()]", unit):
+        named = countries_in(clause)
+        if named and not named & asked and (_MONEY.search(clause) or _TIME.search(clause) or re.search(r"\d", clause)):
+            return True
+    return False
+
+
 def _answering(candidates: list[Any], question: str, countries: set[str] | None) -> list[Any]:
     """The candidate quotes that can answer the question's kind: an amount for "how much", a duration for "how
     long", the asked country's own line rather than a line about several. When none can, all stay."""
@@ -266,8 +277,13 @@ def _answering(candidates: list[Any], question: str, countries: set[str] | None)
     asked = countries if countries is not None else countries_in(question)
     if asked and (_ASKS_MONEY.search(question) or _ASKS_TIME.search(question)):
         # A figure for the asked country: its own line ("- United Kingdom: standard 5–7 business days") rather
-        # than a sentence that lists every country's.
-        alone = [c for c in kept if all(countries_in(unit) and countries_in(unit) <= asked for unit in c[3])]
+        # than a sentence that gives other countries' figures too.
+        alone = [
+            c
+            for c in kept
+            if any(countries_in(unit) & asked for unit in c[3])
+            and not any(foreign_figures(unit, asked) for unit in c[3])
+        ]
         kept = alone or kept
     return kept
 

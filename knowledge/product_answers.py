@@ -37,6 +37,8 @@ MAX_LISTED = 3
 ASPECTS: dict[str, tuple[str, ...]] = {
     "waterproof": (
         r"waterproof",
+        r"\bseams?\b",
+        r"\btaped\b",
         r"water[- ]?(?:resistant|repellent|proof)",
         r"\brain",
         r"\bwet\b",
@@ -136,7 +138,8 @@ RECOMMEND = re.compile(
     re.IGNORECASE,
 )
 BUDGET = re.compile(
-    r"(?:under|below|less than|up to|no more than|max(?:imum)?|budget(?: is| of)?|within|cheaper than|at most|"
+    r"(?:under|below|less than|up to|no more than|(?:nothing|not) (?:over|above|more than)|max(?:imum)?|"
+    r"budget(?: is| of)?|within|cheaper than|at most|"
     r"for)\s*(?:about |around )?(?:USD\s*)?\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(?:\$|dollars|bucks|usd)?"
     r"|\$\s*(\d[\d,]*(?:\.\d+)?)\s*(?:or less|max|tops|and under|or under)",
     re.IGNORECASE,
@@ -342,6 +345,9 @@ def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
     values: dict[str, set[str]] = {}
     lowered_text = text.lower()
     for name, value, pattern in vocabulary.option_values:
+        # A bare number ("30") is an option value only next to its option's name ("waist 30"), not in "$30".
+        if value.isdigit() and not re.search(rf"\b{re.escape(name)}\s*{value}\b", lowered_text):
+            continue
         if pattern.search(lowered_text):
             values.setdefault(name, set()).add(value)
     if size := re.search(r"\bsize\s+([a-z0-9]{1,3}(?:\s?\d+)?)\b", text, re.I):
@@ -886,6 +892,9 @@ def name_products(question: str, catalog: Sequence[dict[str, Any]], general: fro
     for product, terms in names:
         present = [t for t in terms if t in words]
         key = [t for t in present if t not in weak and t not in _GENERIC_NAME_WORDS and not t.isdigit()]
+        if key:
+            # A model number ("Beacon 900") tells two products of a line apart, though it names nothing alone.
+            key += [t for t in present if t.isdigit()]
         full = bool(terms) and len(present) == len(terms)
         if not key and not full:
             continue

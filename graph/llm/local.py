@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from typing import Any
 
@@ -19,6 +20,7 @@ from graph.state import Status, SupportState
 
 # "Which cards do you take?" has no order behind it: no offer to look one up.
 PAYMENT_INTENTS = frozenset({"payment_issue", CHANGE_PAYMENT})
+ASKS = re.compile(r"\?|^\s*(?:what|which|how|is|are|does|do|can|could|will|would|has|have|where|when)\b", re.I)
 EMPATHY_OPENER = "I'm sorry about the trouble, and I understand how frustrating this is."
 
 
@@ -68,7 +70,9 @@ class LocalEngine:
             )
         if state.dialogue.get("cancelled_action"):
             return Draft("No problem, I haven't changed anything. Is there anything else I can help with?")
-        if state.dialogue.get("clarify"):
+        # Unsure what the message is about, the gate asks; a question naming one of the shop's products by its own
+        # name is clear enough to answer (the gate's own rule for product questions, with the catalog's names).
+        if state.dialogue.get("clarify") and not _names_a_product(state, services):
             return Draft(
                 "I want to be sure I help with the right thing: is this about an order (status, cancellation, "
                 "address), a return or refund, or a question about a product or our policies?",
@@ -94,35 +98,18 @@ class LocalEngine:
         docs = [e for e in state.evidence if e.get("kind") in ("doc", "product")]
         facts = [e for e in state.evidence if e.get("kind") == "facts"]
         if docs or facts:
-            from graph.nlu.segment import split_requests
-            from knowledge.answer import answer_message, questions_of
-
-            question = _last_customer_text(state)
-            retriever = services.retriever()
-            answer = answer_message(
-                questions_of(split_requests(question)),
-                docs,
-                services.db_url,
-                embedder=retriever.embedder,
-                general=retriever.document_terms(),
-                window_days=services.profile.returns.window_days,
-                intent=intent,
-            )
-            if answer.supported:
-                text = answer.text
-                if _upsell_fits(state, answer.kinds):
-                    shown = [e for e in answer.evidence if e.get("kind") == "facts"]
-                    text += _suggestions(services, str(shown[0]["data"].get("product_id", ""))) if shown else ""
-                if intent in PERSONAL_INTENTS and intent not in PAYMENT_INTENTS and answer.kinds == ["policy"]:
-                    # A personal topic asked in general (the gate sent it to the knowledge): the customer may
-                    # have an order in mind, and we can look at it.
-                    text += "\n\n" + responses.OFFER_ORDER_CHECK
-                # What the customer said backs what the answer repeats of it ("nothing under $150").
-                said = {"id": "customer:message", "kind": "customer", "text": question}
-                return Draft(text, cited=list(answer.cited_ids), evidence=[*answer.evidence, said])
+            answered = _knowledge_answer(state, services, intent, docs)
+            if answered is not None:
+                return answered
             if docs:
                 # The knowledge was asked and has no answer: no tool was tried, so nothing "couldn't complete".
                 return responses.not_covered()
+        elif intent not in PERSONAL_INTENTS and _names_a_product(state, services):
+            # Read as small talk or out of scope, yet it names one of the shop's products by its own name ("which
+            # colours can I get the Trailhead 28 Daypack in?"): the catalog answers what the search was not asked.
+            answered = _knowledge_answer(state, services, intent, [])
+            if answered is not None:
+                return answered
         if intent in PERSONAL_INTENTS:
             return Draft("I couldn't complete that just now. " + responses.OFFER_PERSON)
         return responses.not_covered()
@@ -152,6 +139,50 @@ class LocalEngine:
         if "tone_missing_empathy" in critique.reasons:
             text = f"{EMPATHY_OPENER} {text}"
         return Draft(text, cited=cited, evidence=added)
+
+
+def _knowledge_answer(state: SupportState, services: Services, intent: str, docs: list[dict[str, Any]]) -> Draft | None:
+    """Each question of the customer's message answered from the catalog's facts or the policies (None when
+    nothing answers), with the upsell where it fits."""
+    from graph.nlu.segment import split_requests
+    from knowledge.answer import answer_message, questions_of
+
+    question = _last_customer_text(state)
+    retriever = services.retriever()
+    answer = answer_message(
+        questions_of(split_requests(question)),
+        docs,
+        services.db_url,
+        embedder=retriever.embedder,
+        general=retriever.document_terms(),
+        window_days=services.profile.returns.window_days,
+        intent=intent,
+    )
+    if not answer.supported:
+        return None
+    text = answer.text
+    if _upsell_fits(state, answer.kinds):
+        shown = [e for e in answer.evidence if e.get("kind") == "facts"]
+        text += _suggestions(services, str(shown[0]["data"].get("product_id", ""))) if shown else ""
+    if intent in PERSONAL_INTENTS and intent not in PAYMENT_INTENTS and answer.kinds == ["policy"]:
+        # A personal topic asked in general (the gate sent it to the knowledge): the customer may have an order
+        # in mind, and we can look at it.
+        text += "\n\n" + responses.OFFER_ORDER_CHECK
+    # What the customer said backs what the answer repeats of it ("nothing under $150").
+    said = {"id": "customer:message", "kind": "customer", "text": question}
+    return Draft(text, cited=list(answer.cited_ids), evidence=[*answer.evidence, said])
+
+
+def _names_a_product(state: SupportState, services: Services) -> bool:
+    from knowledge.catalog import sqlite_file_missing
+    from knowledge.product_answers import catalog_facts, name_products
+
+    if not services.db_url or sqlite_file_missing(services.db_url):
+        return False
+    text = _last_customer_text(state)
+    if not ASKS.search(text):
+        return False  # "the Stormline is great, thanks!" is feedback, not a question
+    return name_products(text, catalog_facts(services.db_url), services.retriever().document_terms()).strong
 
 
 def _answer_part(question: str, services: Services) -> tuple[Any, list[dict[str, Any]]]:
