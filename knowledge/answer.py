@@ -453,11 +453,21 @@ def window_sentence(question: str, window_days: int | None) -> str:
     )
 
 
+# "Do you ship to Canada and how long does it take?": a second question joined by "and".
+_AND_QUESTION = re.compile(
+    r",?\s+and\s+(?=(?:how|what|what's|whats|when|where|which|who|why|do|does|did|is|are|can|could|will|would|"
+    r"should|may)\b)",
+    re.IGNORECASE,
+)
+
+
 def questions_of(segments: Sequence[str], shortest: int = 4) -> list[str]:
-    """The questions to answer one by one: a fragment too short to be a question of its own ("how many days")
+    """The questions to answer one by one: each segment, split again where "and" starts a new question ("... to
+    Canada and how long does it take?"); a fragment too short to be a question of its own ("how many days")
     belongs to the one before it."""
+    pieces = [piece for segment in segments for piece in _AND_QUESTION.split(segment) if piece.strip()]
     questions: list[str] = []
-    for segment in segments:
+    for segment in pieces:
         if questions and len(segment.split()) < shortest:
             questions[-1] = f"{questions[-1]} {segment}"
         else:
@@ -530,6 +540,7 @@ def answer_message(
     confidence = 0.0
     # A country named anywhere in the message holds for its other questions ("... to Canada? How much is it?").
     message_countries = set().union(*(countries_in(segment) for segment in segments)) if segments else set()
+    previous: list[dict[str, Any]] = []
     for index, question in enumerate(segments):
         hits = [item for item in evidence if segment_of(item) == index and item.get("kind") in ("doc", "product")]
         confidence = max([confidence, *(dense_score(h) for h in hits)])
@@ -538,11 +549,14 @@ def answer_message(
             for h in hits
             if h.get("kind") == "product" and dense_score(h) >= threshold
         }
+        # "Is the Harbor Fleece warm, and how much is it?": "it" is the product of the question before.
+        carried = previous if previous and _REFERS_BACK.search(question) else []
         product = (
-            answer_products(question, [], catalog, hits=dense, embedder=embedder, general=general, intent=intent)
+            answer_products(question, carried, catalog, hits=dense, embedder=embedder, general=general, intent=intent)
             if catalog
             else None
         )
+        previous = product.products if product is not None and product.kind in ("facts", "buying") else []
         if product is not None:
             texts.append(product.text)
             cited += [c for c in product.cited if c not in cited]

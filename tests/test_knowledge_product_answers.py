@@ -98,6 +98,11 @@ def test_country_figures_and_follow_ups() -> None:
     line = "Labels cost ($9.95 for Canada, $12.95 for the UK and EU) and are deducted."
     assert for_country(line, "CA") == "Labels cost ($9.95 for Canada) and are deducted."
     assert questions_of(["what is the return policy?", "how many days"]) == ["what is the return policy? how many days"]
+    assert questions_of(["Can I pay by Amex and is there a student discount?"]) == [
+        "Can I pay by Amex",
+        "is there a student discount?",
+    ]
+    assert questions_of(["cancel and refund my order"]) == ["cancel and refund my order"]
     assert (
         search_texts(["Shipping time to Canada?", "What does it cost?"])[1]
         == "Shipping time to Canada? What does it cost?"
@@ -110,3 +115,10 @@ def test_the_customers_own_dates_against_the_window() -> None:
     late = window_sentence("can I still return a coat from 2 months ago?", 30)
     assert "past our return window" in late and "warranty" in late
     assert window_sentence("what's the return window?", 30) == ""
+
+
+def test_a_follow_up_question_keeps_the_product_it_points_back_to(demo_db_url: str) -> None:
+    from knowledge.answer import answer_message
+
+    answer = answer_message(["Is the Trail Softshell Glove windproof", "what does it cost?"], [], demo_db_url)
+    assert answer.kinds[1] == "buying" and "The Trail Softshell Glove costs $45.00" in answer.text, answer.text
