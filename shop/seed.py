@@ -1067,6 +1067,16 @@ def seed_demo(
     return SeedSummary(created=True, seed=seed, counts=counts, seconds=time.perf_counter() - started)
 
 
+def backfill_attributes(db_url: str) -> int:
+    """Give the demo catalog's structured facts to a demo shop seeded before products had them; returns how many
+    products got them. Products that have facts, and products the demo catalog doesn't know, are left alone."""
+    with session_scope(db_url) as session:
+        missing = [p for p in session.scalars(select(Product)) if not p.attributes and p.name in PRODUCT_ATTRIBUTES]
+        for product in missing:
+            product.attributes = dict(PRODUCT_ATTRIBUTES[product.name])
+        return len(missing)
+
+
 # --- the generator ------------------------------------------------------------------------------------------------
 
 

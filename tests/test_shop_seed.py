@@ -388,3 +388,18 @@ def test_every_product_has_structured_facts_that_agree_with_its_description() ->
         if "not waterproof" in waterproof or "water-resistant" in waterproof:
             assert not re.search(r"(?<!not )\bwaterproof\b", described) or "water-repellent" in described, spec.name
             assert "waterproof" not in spec.tags, spec.name
+
+
+def test_a_demo_shop_seeded_before_structured_facts_gets_them(tmp_path: Path) -> None:
+    from shop.seed import backfill_attributes
+
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    seed_demo(url, 7, customers=3, orders=3)
+    with session_scope(url) as session:
+        for product in session.scalars(select(Product)):
+            product.attributes = None
+    assert backfill_attributes(url) == len(CATALOG)
+    with session_scope(url) as session:
+        tent = session.scalars(select(Product).where(Product.name == "Ridgeline 2 Backpacking Tent")).one()
+        assert tent.attributes == PRODUCT_ATTRIBUTES["Ridgeline 2 Backpacking Tent"]
+    assert backfill_attributes(url) == 0
