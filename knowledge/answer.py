@@ -295,6 +295,22 @@ GENERAL_POLICY = re.compile(
 )
 
 
+def _policy_lead(question: str, passages: Sequence[Evidence], first: Evidence) -> tuple[str, Evidence] | None:
+    """For a general policy question, the first sentence of the policy's first retrieved section, when the quoted
+    passage is another section of the same policy."""
+    if not GENERAL_POLICY.search(question) or first["metadata"].get("type") != "policy":
+        return None
+    doc = first["metadata"].get("doc_id")
+    same = [p for p in passages if p["metadata"].get("doc_id") == doc and p["metadata"].get("position") is not None]
+    if not same:
+        return None
+    lead = min(same, key=lambda p: int(p["metadata"]["position"]))
+    if lead["id"] == first["id"] or int(lead["metadata"]["position"]) >= int(first["metadata"].get("position") or 0):
+        return None
+    units = _units(lead["text"])
+    return (units[0], lead) if units else None
+
+
 def _category_exception(
     question: str, passages: Sequence[Evidence], quoted: Sequence[str]
 ) -> tuple[str, Evidence] | None:
@@ -382,6 +398,12 @@ def grounded_answer(
                     sentences.append(f"{extra[0]} (see {citation_label(other)})")
                     cited.append(other["id"])
                     break
+            lead = _policy_lead(question, passages, first)
+            if lead is not None:
+                # "What is your return policy?": its main rule first (the window), then what answers the rest.
+                unit, item = lead
+                sentences.insert(0, f"{unit} (see {citation_label(item)})")
+                cited.insert(0, item["id"])
             exception = _category_exception(question, passages, quoted)
             if exception is not None:
                 # "... for shoes": the rule for that kind of product, after the general one.

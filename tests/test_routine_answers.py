@@ -337,3 +337,16 @@ async def test_a_processed_order_is_not_cancelled_and_the_customer_hears_why(app
         )
     assert "can't be cancelled" in turn.text and "return it" in turn.text, turn.text
     assert "why you'd like to cancel" not in turn.text and turn.interrupt is None, turn.text
+
+
+async def test_upsell_follows_a_met_need_never_a_comparison_or_a_late_parcel(app: Settings) -> None:
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        found = await chat.send("upsell-1", "Can you recommend a rain jacket for hiking?", Context())
+        compared = await chat.send(
+            "upsell-2", "Which is warmer, the Harbor Fleece or the Featherlite jacket?", Context()
+        )
+        care = await chat.send("upsell-3", "How should I wash the Stormline 3L Rain Jacket?", Context())
+    assert "Stormline 3L Rain Jacket" in found.text and "go well with" in found.text, found.text
+    assert "Featherlite Insulated Jacket is warmer" in compared.text and "go well with" not in compared.text
+    assert "technical detergent" in care.text and "go well with" not in care.text, care.text
