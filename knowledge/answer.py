@@ -154,7 +154,10 @@ _COUNTRY_PATTERNS = {
 _ASKS_MONEY = re.compile(r"\b(?:how much|cost|costs|price|fee|fees|charge)\b", re.IGNORECASE)
 _ASKS_TIME = re.compile(r"\b(?:how long|how many days|when|how soon|how fast|take)\b", re.IGNORECASE)
 _MONEY = re.compile(r"\$\s?\d")
-_TIME = re.compile(r"\b\d+(?:\s?[–-]\s?\d+)?\s+(?:business\s+|working\s+)?(?:days?|weeks?|hours?)\b", re.I)
+_TIME = re.compile(
+    r"\b\d+(?:\s?[–-]\s?\d+)?\s+(?:business\s+|working\s+)?(?:days?|weeks?|hours?|minutes?)\b|\b\d{1,2}\s?(?:am|pm)\b",
+    re.I,
+)
 
 
 @lru_cache(maxsize=4096)
