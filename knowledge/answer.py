@@ -545,6 +545,7 @@ def answer_message(
     general: frozenset[str] = frozenset(),
     window_days: int | None = None,
     intent: str = "",
+    home_country: str = "",
 ) -> MessageAnswer:
     """Each question of the message answered on its own, in order: products from the catalog's facts (one
     product's attributes, a comparison, a recommendation), anything else from the policy passage that answers it.
@@ -566,6 +567,7 @@ def answer_message(
     # A country named anywhere in the message holds for its other questions ("... to Canada? How much is it?").
     message_countries = set().union(*(countries_in(segment) for segment in segments)) if segments else set()
     previous: list[dict[str, Any]] = []
+    home = countries_in(home_country) if home_country else set()
     for index, question in enumerate(segments):
         hits = [item for item in evidence if segment_of(item) == index and item.get("kind") in ("doc", "product")]
         confidence = max([confidence, *(dense_score(h) for h in hits)])
@@ -597,7 +599,8 @@ def answer_message(
             (),
             embedder=embedder,
             threshold=threshold,
-            countries=own or (message_countries if len(message_countries) == 1 else None),
+            # The question's country, else the message's, else the verified customer's own (their label cost).
+            countries=own or (message_countries if len(message_countries) == 1 else None) or home or None,
         )
         dated = window_sentence(question, window_days)
         if dated:

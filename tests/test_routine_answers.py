@@ -350,3 +350,20 @@ async def test_upsell_follows_a_met_need_never_a_comparison_or_a_late_parcel(app
     assert "Stormline 3L Rain Jacket" in found.text and "go well with" in found.text, found.text
     assert "Featherlite Insulated Jacket is warmer" in compared.text and "go well with" not in compared.text
     assert "technical detergent" in care.text and "go well with" not in care.text, care.text
+
+
+async def test_a_signed_in_customer_gets_their_own_countrys_figures(app: Settings) -> None:
+    from shop.models import Address
+
+    with session_factory(app.shop_database_url)() as session:
+        email = session.scalar(
+            select(Customer.email)
+            .join(Address, Address.customer_id == Customer.id)
+            .where(Address.country == "United Kingdom", Address.is_default)
+            .limit(1)
+        )
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        await chat.send("home-country", f"Can you show me my recent orders? My email is {email}", Context())
+        turn = await chat.send("home-country", "what would a return label cost me?", Context())
+    assert "$12.95" in turn.text and "$9.95" not in turn.text, turn.text

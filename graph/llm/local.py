@@ -163,6 +163,7 @@ def _knowledge_answer(state: SupportState, services: Services, intent: str, docs
         general=retriever.document_terms(),
         window_days=services.profile.returns.window_days,
         intent=intent,
+        home_country=_home_country(state, services),
     )
     if not answer.supported:
         return None
@@ -196,6 +197,23 @@ def _searched_answer(state: SupportState, services: Services, intent: str) -> Dr
     if answered is None:
         return None
     return Draft(answered.text, cited=answered.cited, evidence=[*docs, *answered.evidence])
+
+
+def _home_country(state: SupportState, services: Services) -> str:
+    """The verified customer's country (their default address), for the figures that depend on it."""
+    customer_id = (state.customer or {}).get("id")
+    if not customer_id:
+        return ""
+    from sqlalchemy import select
+
+    from shop.db import session_factory
+    from shop.models import Address
+
+    with session_factory(services.db_url)() as session:
+        country = session.scalar(
+            select(Address.country).where(Address.customer_id == customer_id).order_by(Address.is_default.desc())
+        )
+    return str(country or "")
 
 
 def _names_a_product(state: SupportState, services: Services) -> bool:
