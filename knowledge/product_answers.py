@@ -252,6 +252,9 @@ class _Vocabulary:
     option_values: list[tuple[str, str, re.Pattern[str]]]
     sizes: set[str]
     weak: set[str]
+    # Each product with the words of its name, and how many names each word is in.
+    names: list[tuple[dict[str, Any], list[str]]] = field(default_factory=list)
+    frequency: dict[str, int] = field(default_factory=dict)
 
 
 _vocabularies: dict[int, tuple[Sequence[dict[str, Any]], _Vocabulary]] = {}
@@ -277,7 +280,11 @@ def _vocabulary(catalog: Sequence[dict[str, Any]]) -> _Vocabulary:
         ],
         sizes={str(value) for product in catalog for value in (product.get("options") or {}).get("size", [])},
         weak=_weak_terms(catalog),
+        names=[(p, [t for t in dict.fromkeys(tokenize(p["name"])) if len(t) > 1]) for p in catalog],
     )
+    for _, terms in vocabulary.names:
+        for term in terms:
+            vocabulary.frequency[term] = vocabulary.frequency.get(term, 0) + 1
     if len(_vocabularies) > 8:
         _vocabularies.clear()
         _questions.clear()
@@ -882,11 +889,8 @@ def name_products(question: str, catalog: Sequence[dict[str, Any]], general: fro
     among them ("long", "two") names a product only with another word of its name or its category."""
     words = set(tokenize(question))
     weak = _vocabulary(catalog).weak
-    names = [(p, [t for t in dict.fromkeys(tokenize(p["name"])) if len(t) > 1]) for p in catalog]
-    frequency: dict[str, int] = {}
-    for _, terms in names:
-        for term in terms:
-            frequency[term] = frequency.get(term, 0) + 1
+    vocabulary = _vocabulary(catalog)
+    names, frequency = vocabulary.names, vocabulary.frequency
     asked = read_categories(question, catalog)
     scored: list[tuple[float, bool, dict[str, Any]]] = []
     for product, terms in names:
