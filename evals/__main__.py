@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from evals import cli_learning, cli_run, cli_simulate, cli_taubench, escalation
+from evals import cli_answers, cli_learning, cli_run, cli_simulate, cli_taubench, escalation
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals", description="shopdesk evaluations")
     subparsers = parser.add_subparsers(dest="command", required=True)
     cli_run.add_parser(subparsers)
+    cli_answers.add_parser(subparsers)
     cli_learning.add_parser(subparsers)
     cli_taubench.add_parser(subparsers)
     cli_simulate.add_parser(subparsers)

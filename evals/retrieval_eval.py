@@ -1,4 +1,9 @@
-"""Retrieval evaluation: recall@1, recall@5 and MRR of the hybrid retriever on evals/datasets/retrieval.jsonl.
+"""Retrieval evaluation: recall@1, recall@5 and MRR of what production retrieves, on evals/datasets/retrieval.jsonl.
+
+The path is the graph's: the local understanding reads the question's intent, ``graph.nodes.retrieve.gather_for``
+retrieves for each of its questions (catalog included when it is a product question or names a product or a
+category), and ``knowledge.answer.answer_message`` writes the answer the customer would read. Answers are scored
+end to end by ``python -m evals answers`` (evals/answers.py); this file keeps the passage-level figures.
 
 Each row lists the acceptable evidence ids for a question (a policy section and the FAQ entry that says the same
 thing are both right); a question counts as recalled at k when any of them is in the top k, and its reciprocal rank
@@ -24,7 +29,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from knowledge.answer import grounded_answer, product_facts_for
+from graph.nlu.segment import split_requests
+from graph.nodes.retrieve import gather_for
+from knowledge.answer import answer_message, questions_of
 from knowledge.ingest import IndexReport, embedder_for, index_knowledge
 from knowledge.retriever import Retriever, get_retriever
 from knowledge.store import open_store
@@ -61,12 +68,24 @@ def evaluate(retriever: Retriever, rows: list[dict[str, Any]], k: int = 5) -> di
     misses: list[dict[str, Any]] = []
     latencies: list[float] = []
     declined_out = declined_in = out_of_scope = quoted_expected = 0
+    from graph.nlu.local import get_local_understanding
+
+    understanding = get_local_understanding()
+    general = retriever.document_terms()
     for row in rows:
+        intent = understanding.analyse(row["question"], []).intent
         started = time.perf_counter()
-        evidence = retriever.search(row["question"], k)
+        found = gather_for(retriever, retriever.db_url, row["question"], intent)
         latencies.append((time.perf_counter() - started) * 1000)
-        facts = product_facts_for(retriever.db_url, row["question"], evidence)
-        answer = grounded_answer(row["question"], evidence, facts, embedder=retriever.embedder)
+        evidence = [item for item in found if item.get("kind") in ("doc", "product")]
+        answer = answer_message(
+            questions_of(split_requests(row["question"])),
+            found,
+            retriever.db_url,
+            embedder=retriever.embedder,
+            general=general,
+            intent=intent,
+        )
         expected = set(row["expected"])
         if not expected:
             out_of_scope += 1
@@ -75,11 +94,13 @@ def evaluate(retriever: Retriever, rows: list[dict[str, Any]], k: int = 5) -> di
                 misses.append({"id": row["id"], "question": row["question"], "answered": answer.text[:120]})
             continue
         declined_in += not answer.supported
+        if not answer.supported:
+            misses.append({"id": row["id"], "question": row["question"], "declined": True})
         # The answer quotes an expected section (retrieval can rank it first and the answer still quote another).
         quoted_expected += bool(expected & set(answer.cited_ids))
         if answer.supported and not expected & set(answer.cited_ids):
             misses.append({"id": row["id"], "question": row["question"], "quoted": answer.cited_ids})
-        ids = [item["id"] for item in evidence]
+        ids = list(dict.fromkeys(item["id"] for item in evidence))
         rank = next((position for position, found in enumerate(ids, start=1) if found in expected), None)
         ranks.append(rank)
         if rank != 1:
@@ -88,8 +109,8 @@ def evaluate(retriever: Retriever, rows: list[dict[str, Any]], k: int = 5) -> di
     return {
         "questions": in_scope,
         "recall@1": sum(1 for r in ranks if r == 1) / in_scope if in_scope else 0.0,
-        f"recall@{k}": sum(1 for r in ranks if r is not None) / in_scope if in_scope else 0.0,
-        "mrr": sum(1 / r for r in ranks if r) / in_scope if in_scope else 0.0,
+        f"recall@{k}": sum(1 for r in ranks if r is not None and r <= k) / in_scope if in_scope else 0.0,
+        "mrr": sum(1 / r for r in ranks if r and r <= k) / in_scope if in_scope else 0.0,
         "out_of_scope": out_of_scope,
         "out_of_scope_declined": declined_out,
         "in_scope_declined": declined_in,
@@ -109,7 +130,7 @@ def print_report(metrics: dict[str, Any], show_misses: bool) -> None:
         f"in-scope wrongly declined: {metrics['in_scope_declined']}/{metrics['questions']}"
     )
     print(f"answers quoting an expected section: {metrics['answers_quoting_expected']:.3f}")
-    print(f"search p50 (incl. warm-up effects): {metrics['search_p50_ms']:.1f} ms")
+    print(f"retrieval p50 (incl. warm-up effects): {metrics['search_p50_ms']:.1f} ms")
     if show_misses:
         for miss in metrics["misses"]:
             print("  miss:", json.dumps(miss, ensure_ascii=False))

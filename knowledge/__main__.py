@@ -70,10 +70,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"   {item['text'][:160].replace(chr(10), ' ')}...")
         return 0
 
-    from knowledge.answer import grounded_answer, product_facts_for
+    # The answer the graph would write: its retrieval for each question of the message, then its answer.
+    from graph.nlu.segment import split_requests
+    from graph.nodes.retrieve import gather_for
+    from knowledge.answer import answer_message, questions_of
 
-    facts = product_facts_for(retriever.db_url, args.query, evidence)
-    answer = grounded_answer(args.query, evidence, facts)
+    found = gather_for(retriever, retriever.db_url, args.query, "")
+    answer = answer_message(
+        questions_of(split_requests(args.query)),
+        found,
+        retriever.db_url,
+        embedder=retriever.embedder,
+        general=retriever.document_terms(),
+    )
     if args.json:
         print(answer.model_dump_json(indent=2))
     else:

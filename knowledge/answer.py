@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -99,18 +100,123 @@ def _best_units(
     return list(similarity + 0.03 * overlap)
 
 
+# Where the shop's documents name countries: a question about one wants that country's figures, not the others'.
+# "US" only in capitals: "us" is a pronoun. The EU group covers the member states the documents name.
+_EU = (
+    "EU",
+    "European Union",
+    "Europe",
+    "Germany",
+    "France",
+    "Netherlands",
+    "Belgium",
+    "Luxembourg",
+    "Austria",
+    "Ireland",
+    "Denmark",
+    "Spain",
+    "Italy",
+    "Sweden",
+)
+COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
+    "US": ("United States", "USA", "US", "U.S."),
+    "CA": ("Canada", "Canadian", "Canadians"),
+    "UK": (
+        "United Kingdom",
+        "UK",
+        "U.K.",
+        "Britain",
+        "Great Britain",
+        "England",
+        "Scotland",
+        "Wales",
+        "Northern Ireland",
+        "British",
+    ),
+    "EU": (*_EU, "German", "French", "Dutch"),
+}
+
+
+def _pattern(names: Sequence[str], *, capitals: bool) -> re.Pattern[str] | None:
+    """Abbreviations in capitals only ("US", not the pronoun "us"); names in any case."""
+    chosen = [re.escape(n) for n in names if n.isupper() == capitals]
+    if not chosen:
+        return None
+    if capitals:
+        return re.compile(r"(?<![\w.])(?:" + "|".join(chosen) + r")(?![\w])")
+    return re.compile(r"\b(?:" + "|".join(chosen) + r")\b", re.IGNORECASE)
+
+
+_COUNTRY_PATTERNS = {
+    code: [p for p in (_pattern(names, capitals=True), _pattern(names, capitals=False)) if p is not None]
+    for code, names in COUNTRY_NAMES.items()
+}
+_ASKS_MONEY = re.compile(r"\b(?:how much|cost|costs|price|fee|fees|charge)\b", re.IGNORECASE)
+_ASKS_TIME = re.compile(r"\b(?:how long|how many days|when|how soon|how fast|take)\b", re.IGNORECASE)
+_MONEY = re.compile(r"\$\s?\d")
+_TIME = re.compile(
+    r"\b\d+(?:\s?[–-]\s?\d+)?\s+(?:business\s+|working\s+)?(?:days?|weeks?|hours?|minutes?)\b|\b\d{1,2}\s?(?:am|pm)\b",
+    re.I,
+)
+
+
+@lru_cache(maxsize=4096)
+def _countries(text: str) -> frozenset[str]:
+    return frozenset(code for code, patterns in _COUNTRY_PATTERNS.items() if any(p.search(text) for p in patterns))
+
+
+def countries_in(text: str) -> set[str]:
+    """The countries (US, CA, UK, EU) a text names."""
+    return set(_countries(text))
+
+
+def for_country(unit: str, country: str) -> str:
+    """A sentence listing figures for several countries, cut to the asked country's: "($9.95 for Canada, $12.95
+    for the UK and EU)" becomes "($12.95 for the UK and EU)" for a customer in the UK."""
+
+    def keep(part: str) -> bool:
+        named = countries_in(part)
+        return not named or country in named or not (_MONEY.search(part) or _TIME.search(part))
+
+    def trim(match: re.Match[str]) -> str:
+        parts = [p.strip() for p in match.group(1).split(",")]
+        kept = [p for p in parts if keep(p)]
+        return f"({', '.join(kept)})" if kept and len(kept) < len(parts) else match.group(0)
+
+    return re.sub(r"\(([^()]*)\)", trim, unit)
+
+
 def _passage_sentences(
-    question_vec: np.ndarray, question_terms: set[str], evidence: Evidence, embedder: Embedder, limit: int
+    question_vec: np.ndarray,
+    question_terms: set[str],
+    evidence: Evidence,
+    embedder: Embedder,
+    limit: int,
+    question: str = "",
+    countries: set[str] | None = None,
 ) -> tuple[list[str], float]:
     units = _units(evidence["text"])
     if not units:
         return [], 0.0
     scores = _best_units(question_vec, question_terms, units, embedder)
+    asked = countries if countries is not None else countries_in(question)
+    money, time = bool(_ASKS_MONEY.search(question)), bool(_ASKS_TIME.search(question))
+    for i, unit in enumerate(units):
+        named = countries_in(unit)
+        if asked and named:
+            # A line about other countries only does not answer ("- Canada: standard $14.95" for the UK); one
+            # about the asked country is a little more to the point than one about none.
+            scores[i] += 0.05 if asked & named else -1.0
+        if (money and _MONEY.search(unit)) or (time and _TIME.search(unit)):
+            scores[i] += 0.05
     ranked = sorted(range(len(units)), key=lambda i: -scores[i])
     best = scores[ranked[0]]
     # Take the best unit, plus the next ones only when they are close: answers stay short and on point.
-    chosen = [i for i in ranked[:limit] if scores[i] >= best - 0.12]
-    return [units[i] for i in sorted(chosen)], float(best)
+    chosen = [i for i in ranked[:limit] if scores[i] >= best - 0.12 and scores[i] > -0.5]
+    quoted = [units[i] for i in sorted(chosen)]
+    if len(asked) == 1:
+        quoted = [for_country(unit, next(iter(asked))) for unit in quoted]
+    return quoted, float(best)
 
 
 def _join_values(values: Sequence[str]) -> str:
@@ -153,6 +259,89 @@ def product_facts_for(db_url: str | None, question: str, evidence: Sequence[Evid
     return products_facts(db_url, product_ids)
 
 
+def foreign_figures(unit: str, asked: set[str]) -> bool:
+    """Whether the line gives a figure (an amount, a duration) for another country and not for the asked one:
+    "Canada takes 5–8 business days, the UK 5–7..." does, for the UK; "(... $12.95 for the UK and EU)" does not."""
+    for clause in re.split(r"[,;()]", unit):
+        named = countries_in(clause)
+        if named and not named & asked and (_MONEY.search(clause) or _TIME.search(clause) or re.search(r"\d", clause)):
+            return True
+    return False
+
+
+def _answering(candidates: list[Any], question: str, countries: set[str] | None) -> list[Any]:
+    """The candidate quotes that can answer the question's kind: an amount for "how much", a duration for "how
+    long", the asked country's own line rather than a line about several. When none can, all stay."""
+    kept = candidates
+    if _ASKS_MONEY.search(question):
+        kept = [c for c in kept if any(_MONEY.search(unit) for unit in c[3])] or kept
+    if _ASKS_TIME.search(question):
+        kept = [c for c in kept if any(_TIME.search(unit) for unit in c[3])] or kept
+    asked = countries if countries is not None else countries_in(question)
+    if asked and (_ASKS_MONEY.search(question) or _ASKS_TIME.search(question)):
+        # A figure for the asked country: its own line ("- United Kingdom: standard 5–7 business days") rather
+        # than a sentence that gives other countries' figures too.
+        alone = [
+            c
+            for c in kept
+            if any(countries_in(unit) & asked for unit in c[3])
+            and not any(foreign_figures(unit, asked) for unit in c[3])
+        ]
+        kept = alone or kept
+    return kept
+
+
+GENERAL_POLICY = re.compile(
+    r"\bpolic(?:y|ies)\b|\bhow do(?:es)? (?:the )?(?:returns?|exchanges?|shipping|refunds?|warranty) work|"
+    r"\b(?:rules|terms) (?:for|on)\b",
+    re.IGNORECASE,
+)
+
+
+def _policy_lead(question: str, passages: Sequence[Evidence], first: Evidence) -> tuple[str, Evidence] | None:
+    """For a general policy question, the first sentence of the policy's first retrieved section, when the quoted
+    passage is another section of the same policy."""
+    if not GENERAL_POLICY.search(question) or first["metadata"].get("type") != "policy":
+        return None
+    doc = first["metadata"].get("doc_id")
+    same = [p for p in passages if p["metadata"].get("doc_id") == doc and p["metadata"].get("position") is not None]
+    if not same:
+        return None
+    lead = min(same, key=lambda p: int(p["metadata"]["position"]))
+    if lead["id"] == first["id"] or int(lead["metadata"]["position"]) >= int(first["metadata"].get("position") or 0):
+        return None
+    units = _units(lead["text"])
+    return (units[0], lead) if units else None
+
+
+def _category_exception(
+    question: str, passages: Sequence[Evidence], quoted: Sequence[str]
+) -> tuple[str, Evidence] | None:
+    """For a general policy question about a kind of product ("return policy for shoes"), the passage sentence
+    that names that kind (footwear, shoe box), when the quoted answer does not."""
+    from knowledge.product_answers import CATEGORY_WORDS
+
+    if not GENERAL_POLICY.search(question):
+        return None
+    lowered = question.lower()
+    words = [
+        (category, (category, category.rstrip("s"), *names))
+        for category, names in CATEGORY_WORDS.items()
+        if any(re.search(rf"\b{re.escape(w)}s?\b", lowered) for w in (category.rstrip("s"), *names))
+    ]
+    if not words:
+        return None
+    _, names = words[0]
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in names) + r")s?\b", re.IGNORECASE)
+    if any(pattern.search(unit) for unit in quoted):
+        return None
+    for item in passages:
+        for unit in _units(item["text"]):
+            if pattern.search(unit):
+                return unit, item
+    return None
+
+
 def grounded_answer(
     question: str,
     evidence: Sequence[Evidence],
@@ -160,8 +349,12 @@ def grounded_answer(
     *,
     embedder: Embedder | None = None,
     threshold: float = SUPPORT_THRESHOLD,
+    countries: set[str] | None = None,
 ) -> GroundedAnswer:
-    """A short answer quoting the best sentences of the evidence and the product facts, with citations."""
+    """A short answer quoting the best sentences of the evidence and the product facts, with citations.
+
+    ``countries``: the countries the question is about, when the message says so elsewhere ("how much does it
+    cost?" after "how long does shipping to Canada take?"); by default the ones the question names."""
     confidence = max((dense_score(item) for item in evidence), default=0.0)
     sentences: list[str] = []
     cited: list[str] = []
@@ -174,6 +367,11 @@ def grounded_answer(
     if facts:
         # With live facts at hand, only a passage that is clearly about the question adds anything.
         passages = [item for item in passages if item["kind"] == "doc" or item["id"] in cited][:1]
+    if passages and GENERAL_POLICY.search(question):
+        # "What is your return policy?" asks for the policy, not for one customer's FAQ story ("I wore my boots
+        # once..."): quote the policy's own sections when they are among the evidence.
+        policies = [item for item in passages if item["metadata"].get("type") == "policy"]
+        passages = policies or passages
     if passages:
         embedder = embedder or get_embedder()
         question_vec = embedder.embed([question])[0]
@@ -181,12 +379,16 @@ def grounded_answer(
         # The passage to quote is the one holding the single most relevant sentence among the top three: the
         # best-ranked section can be about the right topic yet answer a neighbouring question.
         candidates = []
-        headings = embedder.embed([heading(item) for item in passages[:3]]) @ question_vec
-        for rank, item in enumerate(passages[:3]):
-            quoted, best = _passage_sentences(question_vec, terms, item, embedder, MAX_SENTENCES)
+        # A question about a country, an amount or a duration may be answered by a list line further down the
+        # ranking (the FAQ summarises every country; the policy has a line per country): look a little deeper.
+        depth = 5 if (_ASKS_MONEY.search(question) or _ASKS_TIME.search(question)) else 3
+        headings = embedder.embed([heading(item) for item in passages[:depth]]) @ question_vec
+        for rank, item in enumerate(passages[:depth]):
+            quoted, best = _passage_sentences(question_vec, terms, item, embedder, MAX_SENTENCES, question, countries)
             if quoted:
                 bonus = (FIRST_PASSAGE_BONUS if rank == 0 else 0.0) + HEADING_WEIGHT * float(headings[rank])
                 candidates.append((best + bonus, rank, item, quoted, best))
+        candidates = _answering(candidates, question, countries)
         if candidates:
             candidates.sort(key=lambda c: (-c[0], c[1]))
             first_score, _, first, quoted, _ = candidates[0]
@@ -199,7 +401,237 @@ def grounded_answer(
                     sentences.append(f"{extra[0]} (see {citation_label(other)})")
                     cited.append(other["id"])
                     break
+            lead = _policy_lead(question, passages, first)
+            if lead is not None:
+                # "What is your return policy?": its main rule first (the window), then what answers the rest.
+                unit, item = lead
+                sentences.insert(0, f"{unit} (see {citation_label(item)})")
+                cited.insert(0, item["id"])
+            exception = _category_exception(question, passages, quoted)
+            if exception is not None:
+                # "... for shoes": the rule for that kind of product, after the general one.
+                unit, item = exception
+                sentences.append(f"{unit} (see {citation_label(item)})")
+                if item["id"] not in cited:
+                    cited.append(item["id"])
 
     if not sentences:
         return GroundedAnswer(text=_DONT_KNOW, cited_ids=[], supported=False, confidence=round(confidence, 4))
     return GroundedAnswer(text=" ".join(sentences), cited_ids=cited, supported=True, confidence=round(confidence, 4))
+
+
+class MessageAnswer(BaseModel):
+    """The answer to every question of a message, in order, with what backs it."""
+
+    text: str
+    cited_ids: list[str] = Field(default_factory=list)
+    supported: bool
+    # One per question: "facts", "buying", "comparison", "recommendation", "no_fit", "policy" or "unknown".
+    kinds: list[str] = Field(default_factory=list)
+    # Product facts the answer states, as graph evidence ({"id", "kind": "facts", "data"}), for the critique.
+    evidence: list[dict[str, Any]] = Field(default_factory=list)
+    confidence: float = 0.0
+
+
+# "bought 3 weeks ago", "received it 10 days ago": the customer's own dates, not what the question is about.
+ELAPSED = re.compile(
+    r"\b(?P<n>\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?P<unit>days?|weeks?|months?)\s+ago\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                 "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
+_RETURNING = re.compile(r"\b(?:return|send (?:it |them )?back|refund|exchange)", re.IGNORECASE)
+
+
+def topic_of(question: str) -> str:
+    """The question without the customer's elapsed times, which are facts to compare, not words to search."""
+    return ELAPSED.sub(" ", question).strip()
+
+
+def elapsed_days(question: str) -> tuple[int, str] | None:
+    """Days since the event the customer dates ("3 weeks ago" -> 21), and how they said it."""
+    found = ELAPSED.search(question)
+    if not found:
+        return None
+    count = found.group("n").lower()
+    number = int(count) if count.isdigit() else _NUMBER_WORDS[count]
+    unit = found.group("unit").lower()
+    days = number * (7 if unit.startswith("week") else 30 if unit.startswith("month") else 1)
+    return days, found.group(0)
+
+
+def window_sentence(question: str, window_days: int | None) -> str:
+    """For "can I return something I bought 3 weeks ago?": the customer's time against the return window."""
+    elapsed = elapsed_days(question)
+    if not elapsed or not window_days or not _RETURNING.search(question):
+        return ""
+    days, said = elapsed
+    if days <= window_days:
+        return (
+            f"Yes, you can: that was {said}, within our return window of {window_days} days, which counts from the "
+            "day the order was delivered. Items must be unused, with their tags on."
+        )
+    return (
+        f"I'm sorry: that was {said}, past our return window of {window_days} days, which counts from the day the "
+        "order was delivered, so a normal return isn't possible. A defect is still covered by our warranty, and a "
+        "colleague can look at your case if you'd like."
+    )
+
+
+# "Do you ship to Canada and how long does it take?": a second question joined by "and".
+_AND_QUESTION = re.compile(
+    r",?\s+and\s+(?=(?:how|what|what's|whats|when|where|which|who|why|do|does|did|is|are|can|could|will|would|"
+    r"should|may)\b)",
+    re.IGNORECASE,
+)
+
+
+def questions_of(segments: Sequence[str], shortest: int = 4) -> list[str]:
+    """The questions to answer one by one: each segment, split again where "and" starts a new question ("... to
+    Canada and how long does it take?"); a fragment too short to be a question of its own ("how many days")
+    belongs to the one before it."""
+    pieces = [piece for segment in segments for piece in _AND_QUESTION.split(segment) if piece.strip()]
+    questions: list[str] = []
+    for segment in pieces:
+        if questions and len(segment.split()) < shortest:
+            questions[-1] = f"{questions[-1]} {segment}"
+        else:
+            questions.append(segment)
+    return questions
+
+
+_REFERS_BACK = re.compile(r"\b(?:it|that|there|them|this|those|they|these)\b", re.IGNORECASE)
+# Words that ask something without saying about what ("how much does it cost?").
+_ASKING_ONLY = frozenset(
+    tokenize(
+        "how much many long does do is are it cost costs price take takes pay charge get will there that this "
+        "they them these those and also plus what when where which much"
+    )
+)
+
+
+def search_texts(questions: Sequence[str]) -> list[str]:
+    """What to search for each question: a short one that points back ("How much does it cost?") is searched with
+    the question before it, which says what "it" is; it is still answered on its own."""
+    texts: list[str] = []
+    for index, question in enumerate(questions):
+        own_topic = set(tokenize(question)) - _ASKING_ONLY
+        if index and not own_topic and _REFERS_BACK.search(question):
+            texts.append(f"{questions[index - 1]} {question}")
+        else:
+            texts.append(question)
+    return texts
+
+
+def stated_facts(product: dict[str, Any]) -> dict[str, Any]:
+    """What a product answer may state of a product, for the critique to check: no per-variant records (they
+    travel with every checkpoint of the turn), but every price a variant has."""
+    keep = ("product_id", "name", "category", "price_range", "price_min", "price_max", "attributes", "options")
+    prices = sorted({str(v.get("price")) for v in product.get("variants", [])})
+    return {**{k: product.get(k) for k in keep}, "prices": prices}
+
+
+def segment_of(item: Any) -> int:
+    return int(item.get("segment", 0) or 0) if isinstance(item, dict) else 0
+
+
+def answer_message(
+    segments: Sequence[str],
+    evidence: Sequence[Any],
+    db_url: str | None,
+    *,
+    embedder: Embedder | None = None,
+    threshold: float = SUPPORT_THRESHOLD,
+    general: frozenset[str] = frozenset(),
+    window_days: int | None = None,
+    intent: str = "",
+    home_country: str = "",
+) -> MessageAnswer:
+    """Each question of the message answered on its own, in order: products from the catalog's facts (one
+    product's attributes, a comparison, a recommendation), anything else from the policy passage that answers it.
+
+    ``evidence`` holds the retrieved passages, each tagged with the index of its question (``segment``); the
+    product answers read the catalog themselves."""
+    from knowledge.product_answers import answer_products, catalog_facts
+
+    catalog: list[dict[str, Any]] = []
+    if db_url and not sqlite_file_missing(db_url):
+        catalog = catalog_facts(db_url)
+    several = len(segments) > 1
+    texts: list[str] = []
+    cited: list[str] = []
+    kinds: list[str] = []
+    facts: list[dict[str, Any]] = []
+    supported = False
+    confidence = 0.0
+    # A country named anywhere in the message holds for its other questions ("... to Canada? How much is it?").
+    message_countries = set().union(*(countries_in(segment) for segment in segments)) if segments else set()
+    previous: list[dict[str, Any]] = []
+    home = countries_in(home_country) if home_country else set()
+    for index, question in enumerate(segments):
+        hits = [item for item in evidence if segment_of(item) == index and item.get("kind") in ("doc", "product")]
+        confidence = max([confidence, *(dense_score(h) for h in hits)])
+        dense = {
+            str(h["metadata"].get("product_id")): dense_score(h)
+            for h in hits
+            if h.get("kind") == "product" and dense_score(h) >= threshold
+        }
+        # "Is the Harbor Fleece warm, and how much is it?": "it" is the product of the question before.
+        carried = previous if previous and _REFERS_BACK.search(question) else []
+        product = (
+            answer_products(question, carried, catalog, hits=dense, embedder=embedder, general=general, intent=intent)
+            if catalog
+            else None
+        )
+        previous = product.products if product is not None and product.kind in ("facts", "buying") else []
+        if product is not None:
+            texts.append(product.text)
+            cited += [c for c in product.cited if c not in cited]
+            kinds.append(product.kind)
+            facts += [{"id": p["id"], "kind": "facts", "data": stated_facts(p)} for p in product.products]
+            supported = True
+            continue
+        docs = [h for h in hits if h.get("kind") == "doc"]
+        own = countries_in(question)
+        answer = grounded_answer(
+            topic_of(question),
+            docs,
+            (),
+            embedder=embedder,
+            threshold=threshold,
+            # The question's country, else the message's, else the verified customer's own (their label cost).
+            countries=own or (message_countries if len(message_countries) == 1 else None) or home or None,
+        )
+        dated = window_sentence(question, window_days)
+        if dated:
+            # The customer's own date against the shop's return window answers it; a quote would only blur it.
+            texts.append(dated)
+            kinds.append("policy")
+            facts.append(
+                {"id": "profile:returns", "kind": "profile", "text": f"return window: {window_days} days from delivery"}
+            )
+            supported = True
+            continue
+        if answer.supported and answer.text in texts:
+            kinds.append("policy")  # the same passage answers both: said once
+            continue
+        if answer.supported:
+            texts.append(answer.text)
+            cited += [c for c in answer.cited_ids if c not in cited]
+            kinds.append("policy")
+            supported = True
+        else:
+            kinds.append("unknown")
+            texts.append(
+                f'About "{question.strip()}": I don\'t have reliable information on that.' if several else _DONT_KNOW
+            )
+    if not supported:
+        return MessageAnswer(text=_DONT_KNOW, supported=False, kinds=kinds, confidence=round(confidence, 4))
+    return MessageAnswer(
+        text="\n\n".join(texts),
+        cited_ids=cited,
+        supported=True,
+        kinds=kinds,
+        evidence=facts,
+        confidence=round(confidence, 4),
+    )

@@ -151,7 +151,7 @@ def pack(blocks: list[str], max_tokens: int = MAX_TOKENS, overlap_tokens: int = 
     return pieces
 
 
-def _doc_metadata(document: SourceDocument, section: _Section, part: int) -> Metadata:
+def _doc_metadata(document: SourceDocument, section: _Section, part: int, position: int = 0) -> Metadata:
     return {
         "type": document.type,
         "kind": "doc",
@@ -162,6 +162,8 @@ def _doc_metadata(document: SourceDocument, section: _Section, part: int) -> Met
         "heading_path": PATH_SEPARATOR.join(section.path),
         "language": document.language,
         "part": part,
+        # The section's place in its document: a policy's first sections state its main rule (the window).
+        "position": position,
         "product_id": "",
         "category": "",
     }
@@ -172,7 +174,7 @@ def chunk_document(
 ) -> list[Chunk]:
     """The chunks of one document; every chunk's text starts with its heading path for retrieval context."""
     chunks: list[Chunk] = []
-    for section in _sections(document):
+    for position, section in enumerate(_sections(document)):
         heading = PATH_SEPARATOR.join(section.path)
         if document.type == "faq" and len(section.path) >= 2:
             # One Q&A per chunk: the heading is the question, which is what customers' wording resembles most.
@@ -182,7 +184,7 @@ def chunk_document(
         for part, piece in enumerate(pieces, start=1):
             anchor = f"{document.doc_id}#{section.anchor}"
             chunk_id = anchor if part == 1 else f"{anchor}~{part}"
-            chunks.append(finalize(chunk_id, f"{heading}\n\n{piece}", _doc_metadata(document, section, part)))
+            chunks.append(finalize(chunk_id, f"{heading}\n\n{piece}", _doc_metadata(document, section, part, position)))
     return chunks
 
 

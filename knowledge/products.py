@@ -45,9 +45,16 @@ class _Variant:
 
 
 # Built once with bound parameters, so SQLAlchemy compiles each statement once and then only binds the ids.
-_PRODUCTS = select(Product.id, Product.name, Product.category, Product.brand, Product.final_sale).where(
-    Product.id.in_(bindparam("ids", expanding=True))
-)
+_PRODUCTS = select(
+    Product.id,
+    Product.name,
+    Product.category,
+    Product.brand,
+    Product.final_sale,
+    Product.description,
+    Product.attributes,
+    Product.tags,
+).where(Product.id.in_(bindparam("ids", expanding=True)))
 _VARIANTS = select(
     Variant.product_id, Variant.id, Variant.options, Variant.price, Variant.stock, Variant.available, Variant.position
 ).where(Variant.product_id.in_(bindparam("ids", expanding=True)))
@@ -87,6 +94,9 @@ def _facts(product: Any, variants: list[_Variant]) -> dict[str, Any]:
         "category": product.category,
         "brand": product.brand,
         "final_sale": bool(product.final_sale),
+        "description": product.description or "",
+        "attributes": {str(k): str(v) for k, v in (product.attributes or {}).items() if v not in (None, "")},
+        "tags": [str(tag) for tag in product.tags or []],
         "price_min": str(min(prices)) if prices else None,
         "price_max": str(max(prices)) if prices else None,
         "price_range": price_range(prices),

@@ -92,6 +92,7 @@ class Retriever:
         self._dense: DenseMirror | None = None
         self._categories: dict[str, str] = {}
         self._product_names: list[tuple[str, list[str]]] = []
+        self._document_terms: frozenset[str] = frozenset()
         self.refresh()
 
     @property
@@ -122,9 +123,15 @@ class Retriever:
             for chunk_id, chunk in chunks.items()
             if chunk.metadata.get("kind") == "product"
         ]
+        # The shop's everyday words: what its policies and FAQ say ("how long", "two", "free"). A product name
+        # word among them ("Thermal Long Underwear") does not name the product on its own.
+        document_terms = frozenset(
+            term for chunk in chunks.values() if chunk.metadata.get("kind") == "doc" for term in tokenize(chunk.text)
+        )
         with self._lock:
             self._chunks, self._bm25, self._dense, self._categories = chunks, bm25, dense, categories
             self._product_names = product_names
+            self._document_terms = document_terms
 
     def _product_weight(self, query: str) -> float:
         """How much product chunks count in the fusion for this query (policy questions demote them)."""
@@ -144,6 +151,11 @@ class Retriever:
         """The text of every chunk as evidence carries it."""
         with self._lock:
             return [_body(chunk) for chunk in self._chunks.values()]
+
+    def document_terms(self) -> frozenset[str]:
+        """Every (stemmed) word of the shop's policy and FAQ passages."""
+        with self._lock:
+            return self._document_terms
 
     def headings(self) -> list[str]:
         """Every chunk's section heading (or title), as answers weigh them."""

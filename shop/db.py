@@ -57,11 +57,31 @@ def create_tables(metadata: MetaData, engine: Engine, attempts: int = 5) -> None
     for attempt in range(attempts):
         try:
             metadata.create_all(engine)
+            add_missing_columns(metadata, engine)
             return
         except DBAPIError:
             if attempt == attempts - 1:
                 raise
             time.sleep(0.05 * (attempt + 1))
+
+
+def add_missing_columns(metadata: MetaData, engine: Engine) -> None:
+    """Add the nullable columns a newer model has and an existing database lacks (``products.attributes``): a shop
+    created by an older version keeps working, with the new facts empty until its catalog fills them."""
+    from sqlalchemy import inspect, text
+
+    inspector = inspect(engine)
+    present = set(inspector.get_table_names())
+    for table in metadata.sorted_tables:
+        if table.name not in present:
+            continue
+        have = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name in have or not column.nullable or column.primary_key:
+                continue
+            kind = column.type.compile(dialect=engine.dialect)
+            with engine.begin() as connection:
+                connection.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))
 
 
 @lru_cache(maxsize=8)

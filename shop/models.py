@@ -161,6 +161,9 @@ class Product(Base):
     # Final-sale products cannot be returned; the returns tools read this flag.
     final_sale: Mapped[bool] = mapped_column(Boolean, default=False)
     tags: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # Structured facts a product page prints ("material", "weight", "waterproof", "care"...), name -> value with its
+    # unit: what product answers quote and compare. Any shop's catalog can fill it (metafields, a PIM export).
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
     # Listing order in the source shop: an import keeps the file's order here so that an export reproduces it.
     position: Mapped[int | None] = mapped_column(Integer)
 

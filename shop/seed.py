@@ -420,6 +420,487 @@ CATALOG: tuple[_Spec, ...] = (
 )  # fmt: skip
 
 
+# Structured facts per product, the way a shop's catalog (Shopify metafields, a PIM export) carries them. Values
+# are what a product page would print; numbers carry their unit so answers can compare them. They agree with the
+# descriptions above.
+PRODUCT_ATTRIBUTES: dict[str, dict[str, str]] = {
+    "Trailhead Pro Hiking Shoe": {
+        "material": "suede and recycled mesh upper with a waterproof membrane",
+        "waterproof": "waterproof",
+        "weight": "820 g per pair",
+        "fit": "true to size",
+        "use": "hiking, trail, wet weather",
+        "care": "brush off dirt, rinse with cold water and air dry away from heat",
+    },
+    "Ridgeback Mid Waterproof Boot": {
+        "material": "full-grain leather with a breathable waterproof lining",
+        "waterproof": "waterproof",
+        "weight": "1,150 g per pair",
+        "fit": "true to size; take the larger size if between sizes",
+        "use": "hiking, backpacking, wet weather, snow",
+        "care": "clean with a damp brush, let dry naturally and treat with leather conditioner",
+    },
+    "Cloudpath Trail Runner": {
+        "material": "engineered mesh upper with a rubber outsole and a rock plate",
+        "waterproof": "not waterproof",
+        "weight": "560 g per pair",
+        "drop": "4 mm",
+        "fit": "true to size",
+        "use": "trail running, running",
+        "care": "rinse off mud and air dry; do not machine-wash",
+    },
+    "Harbor Canvas Sneaker": {
+        "material": "cotton canvas upper with a vulcanized rubber sole",
+        "waterproof": "not waterproof",
+        "weight": "700 g per pair",
+        "fit": "true to size",
+        "use": "everyday, casual",
+        "care": "spot-clean with mild soap and water; do not machine-wash",
+    },
+    "Basecamp Camp Moc": {
+        "material": "quilted nylon upper with a fleece lining and a rubber sole",
+        "waterproof": "not waterproof",
+        "weight": "480 g per pair",
+        "use": "camping, around camp",
+        "care": "spot-clean and air dry",
+    },
+    "Merino Hiker Crew Sock": {
+        "material": "71% merino wool, 26% nylon, 3% elastane",
+        "weight": "midweight",
+        "use": "hiking, backpacking",
+        "care": "machine-wash warm inside out, tumble dry low",
+    },
+    "Trail Runner Ankle Sock (3-Pack)": {
+        "material": "polyester and nylon blend",
+        "weight": "lightweight",
+        "use": "running, trail running",
+        "care": "machine-wash warm, tumble dry low",
+    },
+    "Expedition Heavyweight Sock": {
+        "material": "80% merino wool, 18% nylon, 2% elastane",
+        "weight": "heavyweight",
+        "use": "winter, mountaineering, skiing",
+        "care": "machine-wash warm inside out, tumble dry low",
+    },
+    "Everyday Cotton Crew Sock (5-Pack)": {
+        "material": "combed cotton with a little elastane",
+        "weight": "lightweight",
+        "use": "everyday",
+        "care": "machine-wash warm, tumble dry",
+    },
+    "Waterproofing Spray": {
+        "material": "fluorocarbon-free water-based spray",
+        "volume": "100 ml or 300 ml",
+        "compatibility": "leather, suede and fabric footwear, including waterproof membranes",
+        "coverage": "a 300 ml can treats about six pairs",
+    },
+    "Leather Conditioner": {
+        "material": "beeswax-based balm",
+        "volume": "100 ml",
+        "compatibility": "full-grain leather; not for suede or nubuck",
+    },
+    "Shoe Cleaning Kit": {
+        "contents": "a brush, a microfibre cloth and a foaming cleaner in a zip pouch",
+        "compatibility": "leather, suede and mesh",
+    },
+    "Cedar Shoe Trees": {"material": "aromatic red cedar", "fit": "S fits US 6-8, M fits US 8.5-10.5, L fits US 11-13"},
+    "Stormline 3L Rain Jacket": {
+        "material": "3-layer recycled nylon with a waterproof-breathable membrane, fully seam-taped",
+        "waterproof": "waterproof, rated 20,000 mm",
+        "weight": "430 g",
+        "warmth": "1/5 (a shell, layer underneath)",
+        "fit": "regular fit, room for a fleece underneath",
+        "use": "hiking, rain, alpine, travel",
+        "care": "machine-wash cold on a gentle cycle with a technical detergent, no fabric softener; "
+        "tumble dry low to reactivate the water repellency",
+    },
+    "Alpenglow Down Parka": {
+        "material": "recycled polyester shell with 700-fill responsibly sourced down",
+        "waterproof": "water-resistant, not waterproof",
+        "weight": "1,200 g",
+        "warmth": "5/5",
+        "use": "winter, city, cold weather",
+        "fit": "long cut that covers the hips",
+        "care": "machine-wash cold on a gentle cycle with down wash; tumble dry low with dryer balls",
+    },
+    "Ridgeline Softshell Jacket": {
+        "material": "stretch polyester softshell with a brushed interior",
+        "waterproof": "water-resistant, not waterproof",
+        "weight": "520 g",
+        "warmth": "2/5",
+        "use": "hiking, climbing, cool days",
+        "care": "machine-wash cold, hang dry",
+    },
+    "Featherlite Insulated Jacket": {
+        "material": "ripstop nylon shell with synthetic insulation",
+        "waterproof": "water-resistant, not waterproof",
+        "weight": "360 g",
+        "warmth": "3/5",
+        "use": "hiking, layering, travel, cold weather",
+        "care": "machine-wash cold, tumble dry low",
+    },
+    "Harbor Fleece Jacket": {
+        "material": "100% recycled polyester fleece",
+        "waterproof": "not waterproof",
+        "weight": "450 g",
+        "warmth": "2/5",
+        "use": "everyday, layering, hiking",
+        "care": "machine-washable: wash cold, tumble dry low, no fabric softener",
+    },
+    "Summit Expedition Shell": {
+        "material": "40-denier 3-layer nylon with a waterproof-breathable membrane, fully seam-taped",
+        "waterproof": "waterproof, rated 28,000 mm",
+        "weight": "610 g",
+        "warmth": "1/5 (a shell, layer underneath)",
+        "use": "mountaineering, alpine, rain, expeditions",
+        "care": "machine-wash cold with a technical detergent, no fabric softener; tumble dry low",
+    },
+    "Ribbed Merino Beanie": {
+        "material": "100% merino wool",
+        "weight": "70 g",
+        "warmth": "3/5",
+        "use": "everyday, winter, hiking",
+        "care": "hand-wash cold and dry flat",
+    },
+    "Pom Pom Cable Knit Beanie": {
+        "material": "acrylic knit with a fleece lining and a faux-fur pom",
+        "weight": "110 g",
+        "warmth": "4/5",
+        "use": "everyday, winter",
+        "care": "hand-wash cold and dry flat; remove the pom before washing",
+    },
+    "Fisherman Watch Cap": {
+        "material": "70% acrylic, 30% wool",
+        "weight": "60 g",
+        "warmth": "2/5",
+        "use": "everyday",
+        "care": "hand-wash cold and dry flat",
+    },
+    "Thermal Running Beanie": {
+        "material": "moisture-wicking polyester with reflective details",
+        "weight": "40 g",
+        "warmth": "1/5",
+        "use": "running, winter running",
+        "care": "machine-wash cold, hang dry",
+    },
+    "Alpine Insulated Glove": {
+        "material": "nylon shell, leather palm, synthetic insulation and a waterproof insert",
+        "waterproof": "waterproof",
+        "warmth": "4/5",
+        "use": "skiing, winter, hiking",
+        "care": "hand-wash, air dry",
+    },
+    "Touchscreen Liner Glove": {
+        "material": "merino wool with conductive fingertips",
+        "waterproof": "not waterproof",
+        "warmth": "1/5",
+        "use": "everyday, running, layering",
+        "care": "hand-wash cold, dry flat",
+    },
+    "Trail Softshell Glove": {
+        "material": "windproof softshell with silicone palms",
+        "waterproof": "water-resistant, not waterproof",
+        "warmth": "2/5",
+        "use": "hiking, trekking",
+        "care": "hand-wash, air dry",
+    },
+    "Down Expedition Mitt": {
+        "material": "box-baffled 800-fill down with a removable liner",
+        "waterproof": "water-resistant shell",
+        "warmth": "5/5",
+        "use": "mountaineering, winter, expeditions",
+        "care": "hand-wash the liner; spot-clean the mitt",
+    },
+    "Ridgeline 2 Backpacking Tent": {
+        "material": "ripstop nylon fly and aluminium poles",
+        "waterproof": "waterproof fly, rated 3,000 mm",
+        "weight": "1.95 kg",
+        "capacity": "2 people",
+        "seasons": "3-season",
+        "packed size": "46 x 15 cm",
+        "use": "backpacking, hiking, camping",
+        "care": "dry fully before storing; do not machine-wash",
+    },
+    "Basecamp Family Tent": {
+        "material": "polyester fly and fibreglass poles",
+        "waterproof": "waterproof fly, rated 2,000 mm",
+        "weight": "9.8 kg (4-person) or 13.5 kg (6-person)",
+        "capacity": "4 or 6 people",
+        "seasons": "3-season",
+        "use": "car camping, family camping",
+        "care": "dry fully before storing; do not machine-wash",
+    },
+    "Summit Four-Season Tent": {
+        "material": "silicone-coated nylon fly and aluminium poles",
+        "waterproof": "waterproof fly, rated 5,000 mm",
+        "weight": "3.4 kg (2-person) or 4.1 kg (3-person)",
+        "capacity": "2 or 3 people",
+        "seasons": "4-season",
+        "use": "winter camping, mountaineering, expeditions",
+        "care": "dry fully before storing; do not machine-wash",
+    },
+    "Ultralight Trekking Pole Shelter": {
+        "material": "single-wall silnylon, pitched with trekking poles",
+        "waterproof": "waterproof, rated 3,000 mm",
+        "weight": "780 g (1-person) or 950 g (2-person)",
+        "capacity": "1 or 2 people",
+        "seasons": "3-season",
+        "use": "backpacking, thru-hiking",
+        "care": "dry fully before storing; do not machine-wash",
+    },
+    "Pop-Up Beach Shelter": {
+        "material": "polyester with UPF 50+ coating",
+        "waterproof": "not waterproof",
+        "weight": "1.6 kg",
+        "capacity": "2 people",
+        "use": "beach, sun",
+    },
+    "Aurora 20°F Down Sleeping Bag": {
+        "material": "nylon shell with 650-fill down",
+        "temperature rating": "20°F (-7°C)",
+        "weight": "1.1 kg (Regular) or 1.2 kg (Long)",
+        "packed size": "about the size of a loaf of bread",
+        "fit": "Regular fits up to 6 ft (183 cm), Long up to 6 ft 6 in (198 cm)",
+        "use": "backpacking, camping",
+        "care": "spot-clean; wash rarely with down wash and tumble dry low with dryer balls",
+    },
+    "Trailhead 30°F Synthetic Bag": {
+        "material": "polyester shell with synthetic insulation",
+        "temperature rating": "30°F (-1°C)",
+        "weight": "1.5 kg (Regular) or 1.6 kg (Long)",
+        "fit": "Regular fits up to 6 ft (183 cm), Long up to 6 ft 6 in (198 cm)",
+        "use": "camping, backpacking",
+        "care": "machine-wash cold in a front-loader, tumble dry low",
+    },
+    "Polar -10°F Expedition Bag": {
+        "material": "ripstop nylon shell with 800-fill down",
+        "temperature rating": "-10°F (-23°C)",
+        "weight": "2.2 kg (Regular) or 2.3 kg (Long)",
+        "fit": "Regular fits up to 6 ft (183 cm), Long up to 6 ft 6 in (198 cm)",
+        "use": "winter camping, expeditions",
+        "care": "spot-clean; professional down cleaning recommended",
+    },
+    "Camp Cozy Rectangular Bag": {
+        "material": "cotton-blend shell with a flannel lining and synthetic fill",
+        "temperature rating": "40°F (4°C)",
+        "weight": "2.4 kg (Regular) or 2.7 kg (Long)",
+        "use": "car camping",
+        "care": "machine-wash cold, tumble dry low",
+    },
+    "Jetstream Canister Stove System": {
+        "material": "aluminium pot with a heat-exchanger base",
+        "weight": "430 g (1.0 L) or 520 g (1.8 L)",
+        "fuel": "isobutane-propane canisters",
+        "boil time": "about 3 minutes per litre",
+        "use": "backpacking, camping",
+    },
+    "Firelite Titanium Stove": {
+        "material": "titanium",
+        "weight": "45 g",
+        "fuel": "isobutane-propane canisters (standard threaded)",
+        "use": "backpacking, ultralight",
+    },
+    "Two-Burner Camp Stove": {
+        "material": "powder-coated steel",
+        "weight": "5.2 kg",
+        "fuel": "propane (1 lb cylinders)",
+        "use": "car camping, family camping",
+    },
+    "Multi-Fuel Expedition Stove": {
+        "material": "stainless steel and brass",
+        "weight": "390 g",
+        "fuel": "white gas, kerosene or diesel",
+        "use": "expeditions, travel",
+    },
+    "Trailhead 28 Daypack": {
+        "material": "recycled nylon",
+        "waterproof": "water-resistant, not waterproof",
+        "capacity": "28 L",
+        "weight": "950 g",
+        "use": "hiking, day hikes, travel",
+        "care": "hand-wash with mild soap, air dry",
+    },
+    "Pathfinder Trekking Pack": {
+        "material": "high-tenacity nylon",
+        "waterproof": "water-resistant, not waterproof",
+        "capacity": "55 L or 65 L",
+        "weight": "1.9 kg (55 L) or 2.1 kg (65 L)",
+        "use": "backpacking, trekking",
+        "care": "hand-wash with mild soap, air dry",
+    },
+    "Commuter Roll-Top Pack": {
+        "material": "TPU-laminated polyester",
+        "waterproof": "waterproof (welded seams, roll-top closure)",
+        "capacity": "24 L",
+        "weight": "1.0 kg",
+        "compatibility": "fits laptops up to 16 inches",
+        "use": "commuting, cycling, rain, city",
+        "care": "wipe clean with a damp cloth",
+    },
+    "Summit 70 Expedition Pack": {
+        "material": "abrasion-resistant nylon",
+        "waterproof": "water-resistant, not waterproof",
+        "capacity": "70 L",
+        "weight": "2.6 kg",
+        "use": "expeditions, mountaineering",
+        "care": "hand-wash with mild soap, air dry",
+    },
+    "Kids' Explorer Backpack": {
+        "material": "polyester",
+        "capacity": "15 L",
+        "weight": "450 g",
+        "use": "kids, day hikes, school",
+        "care": "hand-wash with mild soap, air dry",
+    },
+    "Insulated Steel Bottle": {
+        "material": "double-walled 18/8 stainless steel",
+        "capacity": "500 ml, 750 ml or 1000 ml",
+        "weight": "340 g (500 ml), 410 g (750 ml) or 520 g (1000 ml)",
+        "insulation": "cold for 24 hours, hot for 12 hours",
+        "care": "hand-wash only; not dishwasher-safe",
+    },
+    "Collapsible Soft Flask": {
+        "material": "BPA-free TPU",
+        "capacity": "500 ml",
+        "weight": "35 g",
+        "use": "running, trail running",
+        "care": "rinse with warm water and air dry; not dishwasher-safe",
+    },
+    "Wide-Mouth Tritan Bottle": {
+        "material": "BPA-free Tritan plastic",
+        "capacity": "1000 ml",
+        "weight": "180 g",
+        "care": "dishwasher-safe (top rack)",
+    },
+    "Trail Filter Bottle": {
+        "material": "BPA-free plastic with a hollow-fibre filter",
+        "capacity": "650 ml",
+        "weight": "150 g",
+        "filter": "removes 99.9999% of bacteria and 99.9% of protozoa; filter lasts about 1,500 litres",
+        "care": "rinse the filter with clean water after use; not dishwasher-safe",
+    },
+    "Northwind Gift Card": {"delivery": "by email", "validity": "never expires"},
+    "Adventure Gift Box": {
+        "delivery": "shipped in a recycled kraft box with an enamel pin",
+        "validity": "never expires",
+    },
+    "Merino Boxer Brief": {
+        "material": "87% merino wool, 13% nylon",
+        "care": "machine-wash cold on a gentle cycle, hang dry",
+        "use": "hiking, travel, everyday",
+    },
+    "Active Bralette": {
+        "material": "merino jersey (82% merino wool, 18% elastane)",
+        "care": "machine-wash cold, hang dry",
+        "use": "hiking, travel",
+    },
+    "Everyday Cotton Brief (3-Pack)": {
+        "material": "95% cotton, 5% elastane",
+        "care": "machine-wash warm, tumble dry low",
+        "use": "everyday",
+    },
+    "Thermal Long Underwear Bottoms": {
+        "material": "brushed polyester",
+        "warmth": "3/5",
+        "care": "machine-wash cold, tumble dry low",
+        "use": "skiing, winter",
+    },
+    "Mountain Peak Stud Earrings": {
+        "material": "recycled sterling silver or 14k gold vermeil",
+        "dimensions": "8 mm wide",
+        "care": "polish with a soft cloth; keep away from water and perfume",
+    },
+    "Compass Rose Drop Earrings": {
+        "material": "recycled sterling silver or 14k gold vermeil, hypoallergenic ear wires",
+        "dimensions": "25 mm drop",
+        "care": "polish with a soft cloth; keep away from water and perfume",
+    },
+    "Pine Needle Hoop Earrings": {
+        "material": "recycled sterling silver or 14k gold vermeil",
+        "dimensions": "20 mm diameter",
+        "care": "polish with a soft cloth; keep away from water and perfume",
+    },
+    "Merino 200 Crew Base Layer": {
+        "material": "100% merino wool, 200 g/m²",
+        "weight": "230 g",
+        "warmth": "3/5",
+        "use": "hiking, skiing, winter, layering",
+        "care": "machine-wash cold on a wool cycle, dry flat",
+    },
+    "Merino 150 Tee": {
+        "material": "100% merino wool, 150 g/m²",
+        "weight": "140 g",
+        "warmth": "1/5",
+        "use": "hiking, travel, everyday, summer",
+        "care": "machine-wash cold on a wool cycle, dry flat",
+    },
+    "Grid Fleece Half-Zip": {
+        "material": "grid fleece (92% polyester, 8% elastane)",
+        "weight": "310 g",
+        "warmth": "2/5",
+        "use": "hiking, climbing, layering",
+        "care": "machine-wash cold, tumble dry low",
+    },
+    "Sun Hoodie UPF 50": {
+        "material": "lightweight polyester, UPF 50",
+        "weight": "170 g",
+        "warmth": "1/5",
+        "use": "hiking, sun, fishing, desert, summer",
+        "care": "machine-wash cold, hang dry",
+    },
+    "Beacon 400 Headlamp": {
+        "brightness": "400 lumens",
+        "battery": "3 AAA batteries (included)",
+        "weight": "86 g",
+        "waterproof": "IPX4 (splash-proof)",
+        "use": "camping, hiking, running",
+    },
+    "Beacon 900 Rechargeable Headlamp": {
+        "brightness": "900 lumens",
+        "battery": "rechargeable lithium-ion battery, USB-C",
+        "weight": "160 g",
+        "waterproof": "IPX4 (splash-proof)",
+        "use": "running, hiking, mountaineering",
+    },
+    "Trail Kids Headlamp": {
+        "brightness": "100 lumens",
+        "battery": "3 AAA batteries (included)",
+        "weight": "70 g",
+        "waterproof": "IPX4 (splash-proof)",
+        "use": "kids, camping",
+    },
+    "Ridgeline Trekking Pants": {
+        "material": "stretch-woven nylon with a water-repellent finish",
+        "waterproof": "water-resistant, not waterproof",
+        "weight": "380 g",
+        "use": "hiking, trekking, scrambling",
+        "care": "machine-wash cold, tumble dry low",
+    },
+    "Convertible Zip-Off Pants": {
+        "material": "quick-drying nylon",
+        "waterproof": "not waterproof",
+        "weight": "340 g",
+        "use": "hiking, travel, summer",
+        "care": "machine-wash cold, tumble dry low",
+    },
+    "Stormline Rain Pants": {
+        "material": "2.5-layer nylon with a waterproof-breathable membrane",
+        "waterproof": "waterproof, rated 15,000 mm",
+        "weight": "290 g",
+        "use": "hiking, rain",
+        "care": "machine-wash cold with a technical detergent, tumble dry low",
+    },
+    "Fleece-Lined Winter Pants": {
+        "material": "softshell with a fleece lining",
+        "waterproof": "water-resistant, not waterproof",
+        "weight": "560 g",
+        "warmth": "4/5",
+        "use": "winter, snowshoeing",
+        "care": "machine-wash cold, hang dry",
+    },
+}
+
+
 # --- people and places --------------------------------------------------------------------------------------------
 
 
@@ -433,8 +914,14 @@ class _Country:
     # (city, state or region, postal-code prefix)
     cities: tuple[tuple[str, str, str], ...]
     streets: tuple[str, ...]
+    # The carriers and calendar-day transit times of the shop's shipping policy for this country
+    # (knowledge/docs/demo/shipping.md; tests/test_shop_seed.py checks they agree).
     carriers: tuple[str, ...]
     transit_days: tuple[int, int]
+    # What earlier versions drew from: the random draws stay the same (so does every other record of a seed) and
+    # are mapped onto the policy's carriers and times.
+    drawn_carriers: tuple[str, ...]
+    drawn_transit_days: tuple[int, int]
 
 
 _EN_FIRST = (
@@ -463,21 +950,21 @@ COUNTRIES: tuple[_Country, ...] = (
         ("Maple Street", "Oak Avenue", "Cedar Lane", "Pine Street", "Elm Street", "Lakeview Drive", "Hillcrest Road",
          "River Road", "Park Avenue", "Washington Street", "Highland Avenue", "Juniper Court", "Aspen Way",
          "Willow Lane", "Forest Drive", "Meadow Lane", "Summit Avenue", "Canyon Road"),
-        ("UPS", "USPS", "FedEx"), (2, 5),
+        ("UPS",), (3, 7), ("UPS", "USPS", "FedEx"), (2, 5),
     ),
     _Country(
         "Canada", 0.10, "en", _EN_FIRST, _EN_LAST,
         (("Toronto", "ON", "M"), ("Vancouver", "BC", "V"), ("Calgary", "AB", "T"), ("Montreal", "QC", "H"),
          ("Ottawa", "ON", "K"), ("Halifax", "NS", "B")),
         ("King Street", "Queen Street", "Maple Avenue", "Lakeshore Road", "Main Street", "Victoria Avenue"),
-        ("UPS", "FedEx", "DHL"), (4, 8),
+        ("Canada Post", "UPS"), (5, 11), ("UPS", "FedEx", "DHL"), (4, 8),
     ),
     _Country(
         "United Kingdom", 0.10, "en", _EN_FIRST, _EN_LAST,
         (("London", "", "SW"), ("Manchester", "", "M"), ("Edinburgh", "", "EH"), ("Bristol", "", "BS"),
          ("Leeds", "", "LS"), ("Keswick", "Cumbria", "CA")),
         ("High Street", "Station Road", "Church Lane", "Victoria Road", "Mill Lane", "Park Road"),
-        ("DHL", "DPD", "UPS"), (4, 9),
+        ("DHL",), (5, 9), ("DHL", "DPD", "UPS"), (4, 9),
     ),
     _Country(
         "Germany", 0.08, "de",
@@ -489,7 +976,7 @@ COUNTRIES: tuple[_Country, ...] = (
          ("Köln", "Nordrhein-Westfalen", "50"), ("Freiburg", "Baden-Württemberg", "79"),
          ("Leipzig", "Sachsen", "04")),
         ("Hauptstraße", "Bahnhofstraße", "Gartenweg", "Lindenallee", "Bergstraße", "Schillerstraße"),
-        ("DHL", "DPD", "UPS"), (4, 9),
+        ("DHL",), (6, 12), ("DHL", "DPD", "UPS"), (4, 9),
     ),
     _Country(
         "France", 0.05, "en",
@@ -501,7 +988,7 @@ COUNTRIES: tuple[_Country, ...] = (
          ("Grenoble", "Auvergne-Rhône-Alpes", "380"), ("Annecy", "Auvergne-Rhône-Alpes", "740"),
          ("Bordeaux", "Nouvelle-Aquitaine", "330"), ("Chamonix-Mont-Blanc", "Auvergne-Rhône-Alpes", "744")),
         ("rue de la République", "avenue Jean Jaurès", "rue Victor Hugo", "boulevard Pasteur", "rue des Lilas"),
-        ("DHL", "DPD", "UPS"), (4, 9),
+        ("DHL",), (6, 12), ("DHL", "DPD", "UPS"), (4, 9),
     ),
     _Country(
         "Netherlands", 0.05, "en",
@@ -512,9 +999,17 @@ COUNTRIES: tuple[_Country, ...] = (
         (("Amsterdam", "", "10"), ("Utrecht", "", "35"), ("Rotterdam", "", "30"), ("Den Haag", "", "25"),
          ("Groningen", "", "97")),
         ("Keizersgracht", "Prinsengracht", "Oudegracht", "Kerkstraat", "Dorpsstraat", "Molenweg"),
-        ("DHL", "DPD", "UPS"), (3, 8),
+        ("DHL",), (6, 12), ("DHL", "DPD", "UPS"), (3, 8),
     ),
 )  # fmt: skip
+
+
+def _transit(country: _Country, drawn: int) -> int:
+    """A transit time drawn from the earlier range, mapped linearly onto the policy's range for the country."""
+    low, high = country.drawn_transit_days
+    new_low, new_high = country.transit_days
+    return new_low + round((drawn - low) * (new_high - new_low) / max(1, high - low))
+
 
 _CARD_BRANDS = ("visa", "mastercard", "amex", "discover")
 _UK_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
@@ -572,6 +1067,16 @@ def seed_demo(
     return SeedSummary(created=True, seed=seed, counts=counts, seconds=time.perf_counter() - started)
 
 
+def backfill_attributes(db_url: str) -> int:
+    """Give the demo catalog's structured facts to a demo shop seeded before products had them; returns how many
+    products got them. Products that have facts, and products the demo catalog doesn't know, are left alone."""
+    with session_scope(db_url) as session:
+        missing = [p for p in session.scalars(select(Product)) if not p.attributes and p.name in PRODUCT_ATTRIBUTES]
+        for product in missing:
+            product.attributes = dict(PRODUCT_ATTRIBUTES[product.name])
+        return len(missing)
+
+
 # --- the generator ------------------------------------------------------------------------------------------------
 
 
@@ -598,6 +1103,7 @@ class _ShopBuilder:
         self.rng = rng
         # The shop's "today": every date is generated relative to it.
         self.now = now
+        self._policy_numbers: set[str] = set()
         self.progress = progress
         self._used: set[str] = set()
         # Per gift card: what is left of the loaded value, refunds not counted (see _spend).
@@ -653,6 +1159,7 @@ class _ShopBuilder:
                 brand=spec.brand,
                 final_sale=spec.final_sale,
                 tags=list(spec.tags),
+                attributes=dict(PRODUCT_ATTRIBUTES.get(spec.name, {})),
                 position=index,
             )
             combos = itertools.product(*[list(enumerate(option.values)) for option in spec.options])
@@ -1007,6 +1514,23 @@ class _ShopBuilder:
         )
         self.session.add(order_refund)
 
+    def _policy_tracking(self, carrier: str, drawn: str) -> str:
+        """A tracking number in the carrier's format, derived from the one drawn (no draw of the shop's stream)."""
+        local = random.Random(drawn)
+        while True:
+            if carrier == "UPS":
+                shipper = "".join(local.choice(string.ascii_uppercase + string.digits) for _ in range(6))
+                number = f"1Z{shipper}03{local.randint(0, 10**8 - 1):08d}"
+            elif carrier == "DHL":
+                number = str(local.randint(10**9, 10**10 - 1))
+            elif carrier == "Canada Post":
+                number = f"{local.randint(0, 10**16 - 1):016d}"
+            else:
+                number = drawn
+            if number not in self._policy_numbers:
+                self._policy_numbers.add(number)
+                return number
+
     def _tracking_number(self, carrier: str) -> str:
         rng = self.rng
         if carrier == "UPS":
@@ -1028,12 +1552,15 @@ class _ShopBuilder:
         split = len(variant_ids) >= 3 and rng.random() < 0.2
         parcels = [variant_ids[:2], variant_ids[2:]] if split else [variant_ids]
         for parcel in parcels:
-            carrier = rng.choice(country.carriers)
-            transit = timedelta(days=rng.randint(*country.transit_days), hours=rng.randint(0, 10))
+            drawn = rng.choice(country.drawn_carriers)
+            carrier = country.carriers[country.drawn_carriers.index(drawn) % len(country.carriers)]
+            transit = timedelta(
+                days=_transit(country, rng.randint(*country.drawn_transit_days)), hours=rng.randint(0, 10)
+            )
             shipped_at = created_at + timedelta(hours=rng.randint(10, 40), minutes=rng.randint(0, 59))
             fulfillment = Fulfillment(
                 carrier=carrier,
-                tracking_number=self._tracking_number(carrier),
+                tracking_number=self._policy_tracking(carrier, self._tracking_number(drawn)),
                 # Unique ids: taubench lists each item once per parcel; a unit bought twice is still one item id.
                 variant_ids=list(dict.fromkeys(parcel)),
                 estimated_delivery=shipped_at + transit,

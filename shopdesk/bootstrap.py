@@ -22,6 +22,11 @@ def shop_is_empty(settings: Settings) -> bool:
 
 def ensure_shop(settings: Settings) -> None:
     if not shop_is_empty(settings):
+        from shop.seed import backfill_attributes
+
+        # A demo shop from before products carried structured facts gets them (a no-op for any other shop).
+        if filled := backfill_attributes(settings.shop_database_url):
+            say(f"Added structured facts to {filled} demo products")
         return
     from shop.seed import seed_demo, seeding_time
 

@@ -4,6 +4,8 @@ topics, "do you have any <thing>?", how an order's parcels are described, follow
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -139,11 +141,12 @@ async def test_do_you_have_any_thing_gets_the_catalog_and_an_unknown_thing_gets_
     for turn in (bottles, tents):
         assert "I want to be sure I help with the right thing" not in turn.text, turn.text
         products = [i for i in turn.replies[-1]["evidence_ids"] if i.startswith("product:")]
-        assert products and "costs $" in turn.text, turn.text
+        # The shop's products of that kind, each with its price (knowledge.product_answers.recommend).
+        assert products and "$" in turn.text, turn.text
     assert "Bottle" in bottles.text or "Flask" in bottles.text, bottles.text
     assert "Tent" in tents.text, tents.text
     # The catalog's nearest product to a kayak is a glove: no answer is better than that one.
-    assert "costs $" not in kayaks.text and kayaks.replies[-1]["evidence_ids"] == [], kayaks.text
+    assert "$" not in kayaks.text and kayaks.replies[-1]["evidence_ids"] == [], kayaks.text
 
 
 async def test_a_delivered_order_reads_in_the_past_and_each_parcel_once(app: Settings) -> None:
@@ -172,19 +175,31 @@ def test_parcels_are_described_in_the_tense_of_where_they_are() -> None:
     shipped = {"carrier": "UPS", "tracking_number": "1Z1", "shipped_at": "2026-11-01T09:00:00", "delivered_at": None}
     labelled = {"carrier": "FedEx", "tracking_number": "77", "shipped_at": None, "delivered_at": None}
     eta = {"estimated_delivery": "2026-11-04T12:00:00"}
-    on_its_way = describe_order({"order_id": "#W1", "status": "shipped", "fulfillments": [shipped | eta]})
+    today = datetime(2026, 11, 2, 9, 0)
+    on_its_way = describe_order({"order_id": "#W1", "status": "shipped", "fulfillments": [shipped | eta]}, now=today)
     assert on_its_way == (
         "Your order #W1 is **shipped**. It is on its way with UPS, tracking number 1Z1. "
         "Estimated delivery: Wednesday, November 4."
     )
-    waiting = describe_order({"order_id": "#W2", "status": "processed", "fulfillments": [labelled | eta]})
+    waiting = describe_order({"order_id": "#W2", "status": "processed", "fulfillments": [labelled | eta]}, now=today)
     assert "It will ship with FedEx, tracking number 77. Estimated delivery: Wednesday, November 4." in waiting
-    both = describe_order({"order_id": "#W3", "status": "shipped", "fulfillments": [shipped | eta, labelled]})
+    both = describe_order(
+        {"order_id": "#W3", "status": "shipped", "fulfillments": [shipped | eta, labelled]}, now=today
+    )
     assert both.endswith(
         "It was split into 2 parcels:\n"
         "- UPS, tracking number 1Z1: on its way, estimated delivery Wednesday, November 4.\n"
         "- FedEx, tracking number 77: not shipped yet."
     ), both
+    # Days later, the same estimate lies in the past: the parcel is late, and the customer hears what happens next.
+    later = datetime(2026, 11, 9, 9, 0)
+    late = describe_order({"order_id": "#W1", "status": "shipped", "fulfillments": [shipped | eta]}, now=later)
+    assert "running late: it was expected on Wednesday, November 4" in late and "investigation with UPS" in late
+    assert "Estimated delivery" not in late
+    delivered = shipped | eta | {"delivered_at": "2026-11-06T10:00:00"}
+    assert "late" not in describe_order(
+        {"order_id": "#W1", "status": "delivered", "fulfillments": [delivered]}, now=later
+    )
 
 
 async def test_a_product_question_naming_a_product_is_answered_even_when_the_intent_is_unsure(app: Settings) -> None:
@@ -266,7 +281,8 @@ async def test_tell_me_about_a_product_gets_that_products_facts(app: Settings) -
         broken = await chat.send("about-broken", "the Beacon headlamp broke after two days", Context())
     for name, turn in zip(products, turns, strict=True):
         assert turn.status == "bot" and "help with the right thing" not in turn.text, (name, turn.text)
-        assert turn.text.startswith(f"{name} costs $"), (name, turn.text)
+        # A short profile from the catalog: what it is, its price, whether it can be bought now.
+        assert turn.text.startswith(f"The {name}: ") and " costs $" in turn.text, (name, turn.text)
         assert any(i.startswith("product:") for i in turn.replies[-1]["evidence_ids"]), (name, turn.replies[-1])
     assert "30 days" in policy.text and not any(i.startswith("product:") for i in policy.replies[-1]["evidence_ids"])
     # A fault is still a complaint: it is not answered with the product's price list.
@@ -299,3 +315,59 @@ async def test_asked_for_their_orders_after_one_the_customer_gets_the_list(app: 
         assert turn.status == "bot" and turn.text.startswith(ORDER_LIST), turn.text
         assert order.id in turn.text and parcel.tracking_number not in turn.text, turn.text
     assert parcel.tracking_number in again.text, again.text
+
+
+def test_an_order_too_far_along_and_a_return_too_late_get_why_and_what_instead() -> None:
+    from graph.llm.responses import describe_eligibility, describe_notice
+
+    processed = describe_notice(
+        {"code": "wrong_status", "status": "processed", "doing": "cancelled", "allowed": ["pending"]}
+    )
+    assert "packed for shipping" in processed and "can't be cancelled" in processed and "return it" in processed
+    past = describe_eligibility(
+        {"eligible": False, "reasons": ["the 30-day return window ended on 2026-05-31"], "items": []}
+    )
+    assert past.startswith("I'm sorry") and "warranty" in past and "colleague" in past
+
+
+async def test_a_processed_order_is_not_cancelled_and_the_customer_hears_why(app: Settings) -> None:
+    with session_factory(app.shop_database_url)() as session:
+        order = session.scalars(select(Order).where(Order.status == OrderStatus.processed).order_by(Order.id)).first()
+        assert order is not None
+        customer_id = order.customer_id
+    async with open_graph(app) as graph:
+        turn = await Conversations(graph).send(
+            "cancel-processed", f"please cancel order {order.id}", Context(customer_id=customer_id)
+        )
+    assert "can't be cancelled" in turn.text and "return it" in turn.text, turn.text
+    assert "why you'd like to cancel" not in turn.text and turn.interrupt is None, turn.text
+
+
+async def test_upsell_follows_a_met_need_never_a_comparison_or_a_late_parcel(app: Settings) -> None:
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        found = await chat.send("upsell-1", "Can you recommend a rain jacket for hiking?", Context())
+        compared = await chat.send(
+            "upsell-2", "Which is warmer, the Harbor Fleece or the Featherlite jacket?", Context()
+        )
+        care = await chat.send("upsell-3", "How should I wash the Stormline 3L Rain Jacket?", Context())
+    assert "Stormline 3L Rain Jacket" in found.text and "go well with" in found.text, found.text
+    assert "Featherlite Insulated Jacket is warmer" in compared.text and "go well with" not in compared.text
+    assert "technical detergent" in care.text and "go well with" not in care.text, care.text
+
+
+async def test_a_signed_in_customer_gets_their_own_countrys_figures(app: Settings) -> None:
+    from shop.models import Address
+
+    with session_factory(app.shop_database_url)() as session:
+        email = session.scalar(
+            select(Customer.email)
+            .join(Address, Address.customer_id == Customer.id)
+            .where(Address.country == "United Kingdom", Address.is_default)
+            .limit(1)
+        )
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        await chat.send("home-country", f"Can you show me my recent orders? My email is {email}", Context())
+        turn = await chat.send("home-country", "what would a return label cost me?", Context())
+    assert "$12.95" in turn.text and "$9.95" not in turn.text, turn.text

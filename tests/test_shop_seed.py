@@ -30,9 +30,11 @@ from shop.models import (
     Variant,
     Voucher,
 )
-from shop.seed import SEED_NOW, seed_demo
+from shop.seed import CATALOG, COUNTRIES, PRODUCT_ATTRIBUTES, SEED_NOW, seed_demo
 from shopdesk.profile import load_profile
 from shopdesk.settings import get_settings
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def _orders(session: Session) -> list[Order]:
@@ -158,14 +160,12 @@ def test_fulfillments_match_status(demo_db_url: str) -> None:
                 assert fulfillment.delivered_at is not None, order.id
                 assert fulfillment.shipped_at is not None and fulfillment.delivered_at > fulfillment.shipped_at
                 assert fulfillment.delivered_at <= SEED_NOW
-    assert set(carriers) == {"UPS", "USPS", "FedEx", "DHL", "DPD"}
+    assert set(carriers) == {"UPS", "Canada Post", "DHL"}
     assert len(set(tracking)) == len(tracking)
     patterns = {
         "UPS": r"1Z[0-9A-Z]{16}",
-        "USPS": r"9400\d{18}",
-        "FedEx": r"\d{12}",
         "DHL": r"\d{10}",
-        "DPD": r"05\d{12}",
+        "Canada Post": r"\d{16}",
     }
     with session_scope(demo_db_url) as session:
         for fulfillment in session.scalars(select(Fulfillment)):
@@ -335,3 +335,71 @@ def test_the_first_run_seeds_as_of_the_shop_clock(tmp_path: Path, monkeypatch: p
         get_settings.cache_clear()
     assert newest is not None
     assert timedelta(0) < datetime(2027, 3, 4, 15) - newest < timedelta(days=30)
+
+
+def _policy_section(title: str) -> str:
+    text = (REPO_ROOT / "knowledge" / "docs" / "demo" / "shipping.md").read_text(encoding="utf-8")
+    return text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+# The shipping policy names countries by these lines; the EU line covers every EU country the shop ships to.
+_POLICY_LINE = {"USA": "United States", "Canada": "Canada", "United Kingdom": "United Kingdom"}
+
+
+def _policy_line(section: str, country: str) -> str:
+    label = _POLICY_LINE.get(country, "EU")
+    lines = [line for line in section.replace("\n  ", " ").splitlines() if line.startswith("- ")]
+    found = [line for line in lines if label in line.split(":", 1)[0]]
+    assert len(found) == 1, (country, lines)
+    return found[0]
+
+
+def test_seeded_carriers_countries_and_transit_agree_with_the_shipping_policy(demo_db_url: str) -> None:
+    """What the seeded orders show a customer (carrier, destination, delivery estimate) is what the policy says."""
+    where, carriers, times = (_policy_section(t) for t in ("Where we ship", "Carriers", "Delivery times"))
+    with session_scope(demo_db_url) as session:
+        orders = session.scalars(select(Order).options(selectinload(Order.fulfillments))).all()
+        seen: set[tuple[str, str]] = set()
+        for order in orders:
+            for fulfillment in order.fulfillments:
+                seen.add((order.ship_country, fulfillment.carrier))
+                assert fulfillment.shipped_at is None or fulfillment.estimated_delivery is not None
+    countries = {country for country, _ in seen}
+    assert countries == {c.name for c in COUNTRIES}
+    for country in countries:
+        name = {"USA": "United States", "Netherlands": "the Netherlands"}.get(country, country)
+        assert name in where, country
+    for country, carrier in seen:
+        assert carrier in _policy_line(carriers, country), (country, carrier)
+    for spec in COUNTRIES:
+        # Calendar days of the seed against business days of the policy: standard delivery, a weekend in between.
+        low, high = (int(n) for n in re.findall(r"standard (\d+)[–-](\d+)", _policy_line(times, spec.name))[0])
+        assert low <= spec.transit_days[0] and spec.transit_days[1] <= high + 4, spec.name
+
+
+def test_every_product_has_structured_facts_that_agree_with_its_description() -> None:
+    for spec in CATALOG:
+        attributes = PRODUCT_ATTRIBUTES[spec.name]
+        assert attributes, spec.name
+        described = spec.description.lower()
+        waterproof = attributes.get("waterproof", "")
+        if waterproof.startswith("waterproof"):
+            assert "water-resistant" not in described, spec.name
+        if "not waterproof" in waterproof or "water-resistant" in waterproof:
+            assert not re.search(r"(?<!not )\bwaterproof\b", described) or "water-repellent" in described, spec.name
+            assert "waterproof" not in spec.tags, spec.name
+
+
+def test_a_demo_shop_seeded_before_structured_facts_gets_them(tmp_path: Path) -> None:
+    from shop.seed import backfill_attributes
+
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    seed_demo(url, 7, customers=3, orders=3)
+    with session_scope(url) as session:
+        for product in session.scalars(select(Product)):
+            product.attributes = None
+    assert backfill_attributes(url) == len(CATALOG)
+    with session_scope(url) as session:
+        tent = session.scalars(select(Product).where(Product.name == "Ridgeline 2 Backpacking Tent")).one()
+        assert tent.attributes == PRODUCT_ATTRIBUTES["Ridgeline 2 Backpacking Tent"]
+    assert backfill_attributes(url) == 0

@@ -739,6 +739,9 @@ def _plan(state: SupportState, profile: ShopProfile | None, similar: Similarity 
             plan.awaiting = "order_id"
         elif not _done(results, ORDER_DETAILS, {"order_id": order_id}):
             plan.reads.append({"name": ORDER_DETAILS, "args": {"order_id": order_id}})
+        elif (order := _order(plan, results)) is not None and _not_allowed(plan, order, "cancelled"):
+            # Processed or shipped: say why it can't be cancelled and what can be done, before asking why.
+            return plan
         elif not slots.get("cancel_reason"):
             plan.awaiting = "cancel_reason"
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from typing import Any, cast
 
@@ -20,12 +21,13 @@ from graph.llm.dialogue import (
     tool_results,
 )
 from graph.llm.engine import Critique, Draft
-from graph.nlu.schema import PRODUCT_INTENTS, Understanding
+from graph.nlu.schema import Understanding
 from graph.services import Services
 from graph.state import Status, SupportState
 
 # "Which cards do you take?" has no order behind it: no offer to look one up.
 PAYMENT_INTENTS = frozenset({"payment_issue", CHANGE_PAYMENT})
+ASKS = re.compile(r"\?|^\s*(?:what|which|how|is|are|does|do|can|could|will|would|has|have|where|when)\b", re.I)
 EMPATHY_OPENER = "I'm sorry about the trouble, and I understand how frustrating this is."
 
 
@@ -96,7 +98,9 @@ class LocalEngine:
         if state.dialogue.get("offer_person"):
             # Out of hours, still unclear after our question: the customer decides whether the team should look.
             return responses.not_covered()
-        if state.dialogue.get("clarify"):
+        # Unsure what the message is about, the gate asks; a question naming one of the shop's products by its own
+        # name is clear enough to answer (the gate's own rule for product questions, with the catalog's names).
+        if state.dialogue.get("clarify") and not _names_a_product(state, services):
             return Draft(
                 "I want to be sure I help with the right thing: is this about an order (status, cancellation, "
                 "address), a return or refund, or a question about a product or our policies?",
@@ -122,22 +126,24 @@ class LocalEngine:
         docs = [e for e in state.evidence if e.get("kind") in ("doc", "product")]
         facts = [e for e in state.evidence if e.get("kind") == "facts"]
         if docs or facts:
-            from knowledge.answer import grounded_answer
-            from knowledge.retriever import Evidence
-
-            answer = grounded_answer(_last_customer_text(state), cast(list[Evidence], docs), [f["data"] for f in facts])
-            if answer.supported:
-                text = answer.text
-                if intent in PRODUCT_INTENTS and facts:
-                    text += _suggestions(services, str(facts[0]["data"].get("product_id", "")))
-                if intent in PERSONAL_INTENTS and intent not in PAYMENT_INTENTS:
-                    # A personal topic asked in general (the gate sent it to the knowledge): the customer may
-                    # have an order in mind, and we can look at it.
-                    text += "\n\n" + responses.OFFER_ORDER_CHECK
-                return Draft(text, cited=list(answer.cited_ids))
+            answered = _knowledge_answer(state, services, intent, docs)
+            if answered is not None:
+                return answered
             if docs:
                 # The knowledge was asked and has no answer: no tool was tried, so nothing "couldn't complete".
                 return responses.not_covered()
+        elif intent not in PERSONAL_INTENTS and _names_a_product(state, services):
+            # Read as small talk or out of scope, yet it names one of the shop's products by its own name ("which
+            # colours can I get the Trailhead 28 Daypack in?"): the catalog answers what the search was not asked.
+            answered = _knowledge_answer(state, services, intent, [])
+            if answered is not None:
+                return answered
+        elif intent not in PERSONAL_INTENTS and ASKS.search(_last_customer_text(state)):
+            # Read as small talk, yet a question ("when is your support team available?"): the knowledge answers
+            # when a passage is clearly about it.
+            answered = _searched_answer(state, services, intent)
+            if answered is not None:
+                return answered
         if intent in PERSONAL_INTENTS:
             return Draft("I couldn't complete that just now. " + responses.OFFER_PERSON)
         return responses.not_covered()
@@ -169,6 +175,87 @@ class LocalEngine:
         return Draft(text, cited=cited, evidence=added)
 
 
+def _knowledge_answer(state: SupportState, services: Services, intent: str, docs: list[dict[str, Any]]) -> Draft | None:
+    """Each question of the customer's message answered from the catalog's facts or the policies (None when
+    nothing answers), with the upsell where it fits."""
+    from graph.nlu.segment import split_requests
+    from knowledge.answer import answer_message, questions_of
+
+    question = _last_customer_text(state)
+    retriever = services.retriever()
+    answer = answer_message(
+        questions_of(split_requests(question)),
+        docs,
+        services.db_url,
+        embedder=retriever.embedder,
+        general=retriever.document_terms(),
+        window_days=services.profile.returns.window_days,
+        intent=intent,
+        home_country=_home_country(state, services),
+    )
+    if not answer.supported:
+        return None
+    text = answer.text
+    if _upsell_fits(state, answer.kinds):
+        shown = [e for e in answer.evidence if e.get("kind") == "facts"]
+        text += _suggestions(services, str(shown[0]["data"].get("product_id", ""))) if shown else ""
+    if intent in PERSONAL_INTENTS and intent not in PAYMENT_INTENTS and answer.kinds == ["policy"]:
+        # A personal topic asked in general (the gate sent it to the knowledge): the customer may have an order
+        # in mind, and we can look at it.
+        text += "\n\n" + responses.OFFER_ORDER_CHECK
+    # What the customer said backs what the answer repeats of it ("nothing under $150").
+    said = {"id": "customer:message", "kind": "customer", "text": question}
+    return Draft(text, cited=list(answer.cited_ids), evidence=[*answer.evidence, said])
+
+
+# How close a passage must be to answer a question the gate did not send to the knowledge (MiniLM cosine; the
+# support threshold for questions it did send is 0.39).
+UNROUTED_SUPPORT = 0.45
+
+
+def _searched_answer(state: SupportState, services: Services, intent: str) -> Draft | None:
+    from graph.nodes.retrieve import gather_for
+    from knowledge.answer import dense_score
+
+    found = gather_for(services.retriever(), services.db_url, _last_customer_text(state), intent)
+    docs = [e for e in found if e.get("kind") in ("doc", "product") and dense_score(cast(Any, e)) >= UNROUTED_SUPPORT]
+    if not docs:
+        return None
+    answered = _knowledge_answer(state, services, intent, docs)
+    if answered is None:
+        return None
+    return Draft(answered.text, cited=answered.cited, evidence=[*docs, *answered.evidence])
+
+
+def _home_country(state: SupportState, services: Services) -> str:
+    """The verified customer's country (their default address), for the figures that depend on it."""
+    customer_id = (state.customer or {}).get("id")
+    if not customer_id:
+        return ""
+    from sqlalchemy import select
+
+    from shop.db import session_factory
+    from shop.models import Address
+
+    with session_factory(services.db_url)() as session:
+        country = session.scalar(
+            select(Address.country).where(Address.customer_id == customer_id).order_by(Address.is_default.desc())
+        )
+    return str(country or "")
+
+
+def _names_a_product(state: SupportState, services: Services) -> bool:
+    from knowledge.catalog import sqlite_file_missing
+    from knowledge.product_answers import catalog_facts, name_products
+
+    if not services.db_url or sqlite_file_missing(services.db_url):
+        return False
+    text = _last_customer_text(state)
+    if not ASKS.search(text):
+        return False  # "the Stormline is great, thanks!" is feedback, not a question
+    return name_products(text, catalog_facts(services.db_url), services.retriever().document_terms()).strong
+
+
 def _answer_part(question: str, services: Services) -> tuple[Any, list[dict[str, Any]]]:
     """A grounded answer to one part of the message, or an honest "don't know" for it."""
     from knowledge.answer import GroundedAnswer, grounded_answer
@@ -186,6 +273,18 @@ def _last_customer_text(state: SupportState) -> str:
         if isinstance(message, HumanMessage):
             return str(message.content)
     return ""
+
+
+# Upsell belongs after a need is met: a product found or its price and stock given. Never after a comparison (the
+# customer is still choosing), a "nothing fits", a care or material question (often about something they own), a
+# message with several questions, or to an upset customer.
+UPSELL_KINDS = frozenset({"recommendation", "buying"})
+
+
+def _upsell_fits(state: SupportState, kinds: list[str]) -> bool:
+    emotion = state.understanding.get("emotion", {}) or {}
+    upset = max((float(emotion.get(k, 0) or 0) for k in ("anger", "frustration", "sarcasm")), default=0.0)
+    return len(kinds) == 1 and kinds[0] in UPSELL_KINDS and upset < 0.4
 
 
 def _suggestions(services: Services, product_id: str) -> str:

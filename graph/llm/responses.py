@@ -62,7 +62,9 @@ def order_id_of(data: dict[str, Any]) -> str:
 ORDER_QUESTIONS = frozenset({"order_status", "invoice", "payment_issue"})
 
 
-def describe_order(order: dict[str, Any], contents: bool = True) -> str:
+def describe_order(order: dict[str, Any], contents: bool = True, now: datetime | None = None) -> str:
+    """The order's status and parcels, and (``contents``) its items and address; ``now`` (the shop's clock by
+    default) tells a late parcel from one on time."""
     order_id = order_id_of(order)
     status = order.get("status", "unknown")
     parts = [f"Your order {order_id} is **{status}**."]
@@ -72,11 +74,14 @@ def describe_order(order: dict[str, Any], contents: bool = True) -> str:
         if _tracking(s) or _date(s.get("estimated_delivery")) or _date(s.get("delivered_at"))
     ]
     if len(shipments) == 1:
-        parts.append(_one_parcel(shipments[0], status))
+        parts.append(_one_parcel(shipments[0], status, now))
     elif shipments:
         # One line per parcel: "It ships with UPS ... It ships with UPS ..." reads as the same parcel twice.
-        lines = [f"- {_parcel_line(s, status)}" for s in shipments]
+        lines = [f"- {_parcel_line(s, status, now)}" for s in shipments]
         parts.append(f"It was split into {len(shipments)} parcels:\n" + "\n".join(lines))
+    if len(shipments) > 1 and any(_late(s, status, now) for s in shipments):
+        carrier = next(str(s.get("carrier") or "our carrier") for s in shipments if _late(s, status, now))
+        parts.append(f"I'm sorry about the wait. {late_next_steps(carrier)}")
     if status == "pending":
         parts.append("It hasn't been processed yet, so it can still be changed or cancelled.")
     text = " ".join(parts)
@@ -98,8 +103,32 @@ def _left(shipment: dict[str, Any]) -> bool:
     return bool(shipment.get("shipped_at")) or "shipped_at" not in shipment
 
 
-def _one_parcel(shipment: dict[str, Any], status: str) -> str:
-    """The order's only parcel, in the tense of where it is: delivered, on its way, or waiting for the carrier."""
+def _late(shipment: dict[str, Any], status: str, now: datetime | None = None) -> bool:
+    """Not delivered, and its estimated delivery day has passed (by the shop's clock unless told)."""
+    if shipment.get("delivered_at") or status in ("delivered", "cancelled"):
+        return False
+    try:
+        estimated = datetime.fromisoformat(str(shipment.get("estimated_delivery") or ""))
+    except ValueError:
+        return False
+    if now is None:
+        from tools.base import shop_now
+
+        now = shop_now()
+    return estimated.date() < now.date()
+
+
+def late_next_steps(carrier: str) -> str:
+    """What happens with a late parcel, by the shipping policy: wait a little, then an investigation."""
+    return (
+        f"Late parcels usually still arrive within a few days. If yours hasn't arrived or its tracking hasn't moved by "
+        f"then, tell us and we'll open an investigation with {carrier}; if it's lost, we send a replacement or "
+        "refund you in full."
+    )
+
+
+def _one_parcel(shipment: dict[str, Any], status: str, now: datetime | None = None) -> str:
+    """The order's only parcel, in the tense of where it is: delivered, on its way, late, or waiting for the carrier."""
     carrier, tracking = shipment.get("carrier") or "our carrier", _tracking(shipment)
     delivered, estimated = _date(shipment.get("delivered_at")), _date(shipment.get("estimated_delivery"))
     with_tracking = f" (tracking number {tracking})" if tracking else ""
@@ -108,11 +137,22 @@ def _one_parcel(shipment: dict[str, Any], status: str) -> str:
     if status == "delivered":  # a feed that knows the order arrived but not the day
         return f"It was shipped with {carrier}{with_tracking}."
     how = f"with {carrier}" + (f", tracking number {tracking}" if tracking else "")
+    if _late(shipment, status, now):
+        # An estimate in the past is not an estimate: say it is late, and what happens next.
+        if _left(shipment):
+            return (
+                f"It is on its way {how}, but it's running late: it was expected on {estimated}. I'm sorry about "
+                f"the wait. {late_next_steps(str(carrier))}"
+            )
+        return (
+            f"It is packed and labelled for {carrier}, but it's late leaving our warehouse: it was expected to "
+            f"arrive on {estimated}. I'm sorry about the wait. {OFFER_PERSON}"
+        )
     sentence = f"It is on its way {how}." if _left(shipment) else f"It will ship {how}."
     return sentence + (f" Estimated delivery: {estimated}." if estimated else "")
 
 
-def _parcel_line(shipment: dict[str, Any], status: str) -> str:
+def _parcel_line(shipment: dict[str, Any], status: str, now: datetime | None = None) -> str:
     """One parcel of several: its carrier and tracking, then where it is."""
     carrier, tracking = shipment.get("carrier") or "our carrier", _tracking(shipment)
     label = f"{carrier}, tracking number {tracking}" if tracking else str(carrier)
@@ -122,6 +162,8 @@ def _parcel_line(shipment: dict[str, Any], status: str) -> str:
         return f"{label}: delivered."
     estimated = _date(shipment.get("estimated_delivery"))
     where = "on its way" if _left(shipment) else "not shipped yet"
+    if _late(shipment, status, now):
+        return f"{label}: {where}, running late (it was expected on {estimated})."
     return f"{label}: {where}" + (f", estimated delivery {estimated}." if estimated else ".")
 
 
@@ -258,6 +300,28 @@ def ask_for(
     return "Could you tell me a little more so I can help?"
 
 
+# Why a status forbids a change, and what the customer can do instead (the orders policy's alternatives).
+_WHY_NOT = {
+    "processed": " (it has already been packed for shipping)",
+    "shipped": " (it is already with the carrier)",
+    "delivered": " (it has already been delivered)",
+    "cancelled": " (it has been cancelled)",
+}
+_INSTEAD = {
+    ("cancelled", "processed"): (
+        "What I can do: once it's delivered, you can return it for a refund; just ask me and I'll start the return. "
+        + OFFER_PERSON
+    ),
+    ("cancelled", "shipped"): (
+        "What I can do: once it's delivered, you can return it for a refund; just ask me and I'll start the return. "
+        + OFFER_PERSON
+    ),
+    ("shipped to another address", "shipped"): (
+        "You can often reroute a parcel yourself on the carrier's tracking page. " + OFFER_PERSON
+    ),
+}
+
+
 def describe_notice(notice: dict[str, Any]) -> str:
     """What the policy found that no tool result says by itself: a status that forbids the change, no such option."""
     code = notice.get("code")
@@ -274,9 +338,12 @@ def describe_notice(notice: dict[str, Any]) -> str:
         return f"Thanks{name}, I've found your account. What can I help you with today?"
     if code == "wrong_status":
         allowed = " or ".join(notice.get("allowed", ["pending"]))
+        status = str(notice.get("status"))
+        why = _WHY_NOT.get(status, "")
+        instead = _INSTEAD.get((str(notice.get("doing")), status)) or OFFER_PERSON
         return (
-            f"As it is **{notice.get('status')}**, it can't be {notice.get('doing')} any more: only a {allowed} "
-            f"order can. {OFFER_PERSON}"
+            f"As it is **{status}**{why}, it can't be {notice.get('doing')} any more: only a {allowed} order can. "
+            f"{instead}"
         )
     if code == "no_variant":
         return f"I'm sorry, the {notice.get('name')} isn't available with {options_text(notice.get('wanted', {}))}."
@@ -379,7 +446,13 @@ def describe_eligibility(data: dict[str, Any]) -> str:
     final_sale = [i["name"] for i in data.get("items", []) if i.get("final_sale")]
     parts = []
     if data.get("reasons"):
-        parts.append("This order can't be returned: " + "; ".join(data["reasons"]) + ".")
+        parts.append("I'm sorry, this order can't be returned: " + "; ".join(data["reasons"]) + ".")
+        if any("window" in str(reason) for reason in data["reasons"]):
+            # Past the window is not the end: a defect is still covered, and a person can look at the case.
+            parts.append(
+                "If something is faulty, it may still be covered by our warranty: tell me what's wrong and I'll "
+                f"pass it to our team. {OFFER_PERSON}"
+            )
     elif not data.get("eligible"):
         parts.append("Nothing on this order can be returned.")
     elif data.get("return_by"):

@@ -36,6 +36,10 @@ async def draft(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         log.exception("drafting failed")
         return escalate_for_failure("dependency_failure", f"drafting failed: {type(error).__name__}")
     updates: dict[str, Any] = {"draft": result.text, "cited": result.cited, "route": ""}
+    if result.evidence:
+        # Facts the draft states that retrieval did not bring (the catalog's, for product answers): the critique
+        # checks the draft against them too.
+        updates["evidence"] = [*state.evidence, *result.evidence]
     if result.awaiting and result.awaiting != state.dialogue.get("awaiting"):
         updates["dialogue"] = {**state.dialogue, "awaiting": result.awaiting}
     return updates

@@ -11,6 +11,9 @@
 (function () {
   "use strict";
   var script = document.currentScript;
+  window.ShopdeskMarkdown = window.ShopdeskMarkdown || { render: renderMarkdown };
+  // The console loads this file for the renderer only.
+  if (script && script.hasAttribute("data-markdown-only")) return;
   if (!script || window.__shopdeskWidget) return;
   window.__shopdeskWidget = true;
 
@@ -41,6 +44,8 @@
     ".sd-agent{align-self:flex-start;background:#e7f6ec;border:1px solid #b9e2c6}",
     ".sd-who{display:block;font-size:11px;opacity:.7;margin-bottom:2px}",
     ".sd-pending{opacity:.6}",
+    ".sd-list{margin:4px 0;padding-left:20px;white-space:normal}",
+    ".sd-msg a{color:inherit;text-decoration:underline}",
     ".sd-status{padding:4px 12px;font-size:12px;color:#5b6270;min-height:18px}",
     ".sd-form{display:flex;border-top:1px solid #dde1e7}",
     ".sd-form textarea{flex:1;border:0;padding:10px;resize:none;font:inherit;height:44px}",
@@ -53,6 +58,50 @@
     if (cls) node.className = cls;
     if (text !== undefined) node.textContent = text;
     return node;
+  }
+
+  // The bot writes a small, safe subset of Markdown: **bold**, "- " and "1. " lists, [links](https://...).
+  // It is rendered with DOM nodes and textContent only, never innerHTML: anything else stays literal text, so
+  // a message can't inject markup or script. Links must be http(s) or mailto. The console uses the same code.
+  function inline(parent, text) {
+    var INLINE = /\*\*([^*]+)\*\*|\[([^\]]+)\]\(((?:https?:\/\/|mailto:)[^\s)]+)\)/g;
+    var last = 0;
+    text.replace(INLINE, function (match, bold, label, href, offset) {
+      if (offset > last) parent.appendChild(document.createTextNode(text.slice(last, offset)));
+      if (bold !== undefined) {
+        parent.appendChild(el("strong", "", bold));
+      } else {
+        var link = el("a", "", label);
+        link.href = href;
+        link.target = "_blank";
+        link.rel = "noopener noreferrer";
+        parent.appendChild(link);
+      }
+      last = offset + match.length;
+      return match;
+    });
+    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function renderMarkdown(parent, text) {
+    var list = null;
+    String(text).split("\n").forEach(function (line, index, lines) {
+      var item = /^\s*(?:([-*+])|(\d+)[.)])\s+(.*)$/.exec(line);
+      if (item) {
+        var kind = item[1] ? "ul" : "ol";
+        if (!list || list.tagName.toLowerCase() !== kind) {
+          list = el(kind, "sd-list");
+          parent.appendChild(list);
+        }
+        var li = el("li");
+        inline(li, item[3]);
+        list.appendChild(li);
+        return;
+      }
+      list = null;
+      inline(parent, line);
+      if (index < lines.length - 1) parent.appendChild(document.createTextNode("\n"));
+    });
   }
 
   var style = el("style");
@@ -127,7 +176,11 @@
   function bubble(role, text, who) {
     var node = el("div", "sd-msg sd-" + role);
     if (who) node.appendChild(el("span", "sd-who", who));
-    node.appendChild(document.createTextNode(text));
+    var body = el("span", "sd-body");
+    // What the bot and agents write is rendered (safely); what the customer typed is shown as typed.
+    if (role === "customer") body.textContent = text;
+    else renderMarkdown(body, text);
+    node.appendChild(body);
     log.appendChild(node);
     log.scrollTop = log.scrollHeight;
     return node;
@@ -214,7 +267,10 @@
           if (event === "token") {
             typing = typing || bubble("bot", "", "Assistant");
             typing.classList.add("sd-pending");
-            typing.appendChild(document.createTextNode(data.text));
+            typing.raw = (typing.raw || "") + data.text;
+            var body = typing.querySelector(".sd-body");
+            body.textContent = "";
+            renderMarkdown(body, typing.raw);
           } else if (event === "error") {
             say(data.detail);
           }

@@ -1,0 +1,997 @@
+"""Product answers from the catalog's structured facts: one product's facts, comparisons, recommendations.
+
+A product question is answered from what the shop's database says about the product (its attributes such as
+material, weight, waterproof rating or care, its options, prices and the stock of each variant) before any FAQ:
+a product that is fully seam-taped must not be described by the FAQ's general sentence about water-resistant
+jackets. What the question asks is read from its words (``ASPECTS``: which fact; ``COMPARATIVES``: which measure and
+which direction), the products from their names or, for "which tent is lightest" and recommendations, from the
+category it names; every number an answer states is a product's own, or computed from them (how many variants are
+in stock). Recommendations keep every stated constraint (budget, use, size, colour, in stock) and say so when
+nothing fits, offering the closest product and what it misses.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from knowledge.catalog import format_money
+from knowledge.chunking import split_sentences
+from knowledge.lexical import tokenize
+
+CATALOG_TTL_S = 60.0
+# A product the question describes without naming it is answered when the search finds it this close (MiniLM
+# cosine; the support threshold of knowledge.answer is 0.39: "do you have kayaks?" must not get gloves).
+DESCRIBED_SIMILARITY = 0.5
+# A description sentence joins the attribute facts when it is this close to the question (MiniLM cosine).
+DESCRIPTION_SIMILARITY = 0.5
+MAX_LISTED = 3
+
+# Which fact a question asks for: cue words per attribute name (the attribute names a catalog uses for them).
+ASPECTS: dict[str, tuple[str, ...]] = {
+    "waterproof": (
+        r"waterproof",
+        r"\bseams?\b",
+        r"\btaped\b",
+        r"water[- ]?(?:resistant|repellent|proof)",
+        r"\brain",
+        r"\bwet\b",
+        r"\bdry\b(?! ?clean)",
+        r"downpour",
+        r"\bmm\b",
+        r"splash",
+    ),
+    "material": (
+        r"made (?:of|from|out of)",
+        r"\bmaterials?\b",
+        r"\bfabric",
+        r"real leather",
+        r"pure wool",
+        r"\bwool\b",
+        r"\bcotton\b",
+        r"\bdown\b(?! to)",
+        r"\bsynthetic",
+        r"what metal",
+        r"\bmetal\b",
+    ),
+    "weight": (r"\bweigh", r"\bheavy\b", r"\bheavier", r"\blight(?:er|est)?\b(?!ing)", r"\bgrams?\b", r"\bkg\b"),
+    "care": (r"\bwash", r"\bclean", r"dishwasher", r"\bcare\b", r"tumble", r"\bdryer\b"),
+    "warmth": (r"\bwarm", r"\bcold\b", r"\binsulat"),
+    "temperature rating": (r"temperature", r"\brated\b", r"how cold", r"°\s*[fc]\b", r"comfort rating"),
+    "capacity": (
+        r"\bcapacit",
+        r"\bvolume\b",
+        r"\blit(?:re|er)s?\b",
+        r"how (?:big|much (?:does it|will it) hold)",
+        r"\bholds?\b",
+        r"how many people",
+        r"\bperson\b",
+    ),
+    "fit": (r"true to size", r"\bfit\b", r"\bfits\b", r"run(?:s)? (?:small|large|big)", r"which size", r"sizing"),
+    "compatibility": (r"compatib", r"\bfit\b", r"\bfits\b", r"work with", r"\buse\b.*\bon\b", r"laptop", r"suede"),
+    "brightness": (r"\bbright", r"lumens?"),
+    "battery": (r"batter", r"recharg", r"\busb"),
+    "fuel": (r"\bfuel", r"\bburn", r"\bgas\b", r"canister"),
+    "boil time": (r"\bboil",),
+    "drop": (r"\bdrop\b",),
+    "insulation": (r"\bhot\b", r"\bcold for\b", r"keep[s]? .* (?:hot|cold|warm)"),
+    "filter": (r"\bfilter", r"bacteria", r"protozoa", r"virus"),
+    "validity": (r"expire", r"\bvalid"),
+    "delivery": (r"delivered", r"how do(?:es)? (?:it|they|i) (?:get|receive)"),
+    "packed size": (r"packed", r"pack(?:s)? down", r"how small"),
+    "dimensions": (r"dimension", r"how (?:long|wide|big)", r"\bsize of\b"),
+    "seasons": (r"season", r"\bwinter\b"),
+    "contents": (r"what(?:'s| is) in", r"\bcomes with", r"\binclude"),
+    "coverage": (r"how many pairs", r"\btreats?\b"),
+    "volume": (r"\bml\b",),
+}
+_ASPECT_CUES = {name: re.compile("|".join(cues), re.IGNORECASE) for name, cues in ASPECTS.items()}
+# Facts that are not attributes.
+PRICE = re.compile(r"\b(?:price|cost|costs|how much (?:is|are|does|do)|expensive|cheap)\b|\$", re.IGNORECASE)
+STOCK = re.compile(
+    r"\b(?:in stock|stock|available|availability|sold out|can i (?:still )?(?:buy|order|get)|have (?:it|them|the|you)"
+    r"|do you have|back in)\b",
+    re.IGNORECASE,
+)
+COUNT = re.compile(
+    r"\bhow many\b.*\b(?:variant|version|combo|combination|option|size|colou?r|model|kind|in stock"
+    r"|available|buy)",
+    re.IGNORECASE,
+)
+OPTIONS = re.compile(
+    r"\b(?:colou?rs?|sizes?|options?|versions?|variants?|come in|comes in|capacities)\b", re.IGNORECASE
+)
+
+# "Which is lighter / warmer / cheaper": the measure and whether the smaller value wins.
+COMPARATIVES: tuple[tuple[re.Pattern[str], str, bool], ...] = (
+    (re.compile(r"\b(?:lighter|lightest|weighs? less|less heavy|lower weight)\b", re.I), "weight", True),
+    (re.compile(r"\b(?:heavier|heaviest|weighs? more)\b", re.I), "weight", False),
+    (re.compile(r"\b(?:warmer|warmest|more insulat|best insulat)", re.I), "warmth", False),
+    (
+        re.compile(
+            r"\b(?:cheaper|cheapest|less expensive|least expensive|lower price|more affordable|most affordable)\b", re.I
+        ),
+        "price",
+        True,
+    ),
+    (re.compile(r"\b(?:more expensive|most expensive|pricier|priciest|dearer)\b", re.I), "price", False),
+    (
+        re.compile(r"\b(?:bigger|biggest|larger|largest|holds? more|more room|roomier|more capacity)\b", re.I),
+        "capacity",
+        False,
+    ),
+    (re.compile(r"\b(?:smaller|smallest|holds? less)\b", re.I), "capacity", True),
+    (re.compile(r"\b(?:brighter|brightest)\b", re.I), "brightness", False),
+    (re.compile(r"\bmore waterproof|most waterproof|better in (?:the )?rain|drier\b", re.I), "waterproof", False),
+)
+RECOMMEND = re.compile(
+    r"\b(?:recommend|suggest|suggestion|looking for|look(?:ing)? at|need (?:a|an|some|new)|want (?:a|an|some)|"
+    r"would like (?:a|an|some)|i'?d like (?:a|an|some)|after (?:a|an|some)|searching for|gift idea|idea for|"
+    r"what (?:\w+ )?(?:should|would|do you)|which (?:\w+ )*should|what'?s a good|a good|best \w+ for|any \w+ (?:under|"
+    r"below|for)|do you (?:have|sell) (?:a|an|any)|what do you have|good for|for (?:hiking|camping|running|winter))",
+    re.IGNORECASE,
+)
+BUDGET = re.compile(
+    r"(?:under|below|less than|up to|no more than|(?:nothing|not) (?:over|above|more than)|max(?:imum)?|"
+    r"budget(?: is| of)?|within|cheaper than|at most|"
+    r"for)\s*(?:about |around )?(?:USD\s*)?\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(?:\$|dollars|bucks|usd)?"
+    r"|\$\s*(\d[\d,]*(?:\.\d+)?)\s*(?:or less|max|tops|and under|or under)",
+    re.IGNORECASE,
+)
+# "I only have 120 dollars", "can spend $80": money the customer has, with its currency said.
+SPEND = re.compile(
+    r"\b(?:have|spend|afford|got|pay)\b[^.?!$\d]{0,20}(?:\$\s*(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*(?:\.\d+)?)\s*(?:dollars|bucks|usd)\b)",
+    re.IGNORECASE,
+)
+# Words customers use for a category besides its own name; a shop's categories come from its database.
+CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
+    "jackets": ("jacket", "coat", "parka", "shell", "anorak", "raincoat"),
+    "shoes": ("shoe", "boot", "sneaker", "trainer", "footwear", "trail runner"),
+    "tents": ("tent", "shelter"),
+    "sleeping bags": ("sleeping bag", "sleeping-bag"),
+    "beanies": ("beanie", "hat", "cap", "toque"),
+    "gloves": ("glove", "mitt", "mitten"),
+    "backpacks": ("backpack", "daypack", "rucksack", "pack"),
+    "water bottles": ("bottle", "flask"),
+    "headlamps": ("headlamp", "head torch", "headtorch", "torch", "flashlight"),
+    "pants": ("pants", "trousers", "trouser"),
+    "camping stoves": ("stove",),
+    "socks": ("sock",),
+    "base layers": ("base layer", "baselayer", "tee", "t-shirt", "hoodie", "top"),
+    "earrings": ("earring",),
+    "underwear": ("underwear", "boxer", "brief", "bralette"),
+    "gift cards": ("gift card",),
+}
+# What customers say for a use that the catalog words differently.
+USE_WORDS: dict[str, tuple[str, ...]] = {
+    "rain": ("rain", "rainy", "wet", "downpour", "storm", "drizzle"),
+    "kids": ("kid", "kids", "child", "children", "year old", "son", "daughter", "toddler"),
+    "winter": ("winter", "cold", "freezing", "snow", "sub-zero", "below zero"),
+    "skiing": ("ski", "skiing", "ski touring", "snowboard"),
+    "cycling": ("bike", "cycling", "cycle", "bicycle", "ride"),
+    "running": ("run", "running", "jog", "jogging"),
+    "car camping": ("car camping", "family", "campground"),
+    "backpacking": ("backpacking", "thru-hik", "multi-day", "trekking"),
+    "commuting": ("commut", "office", "work"),
+}
+WANTED_FEATURES: dict[str, re.Pattern[str]] = {
+    "waterproof": re.compile(r"\bwaterproof\b|\brain\b|\brainy\b|\bwet\b|\bdownpour", re.I),
+    "rechargeable": re.compile(r"recharg|usb", re.I),
+    "down": re.compile(r"\bdown\b(?! to)", re.I),
+    "merino": re.compile(r"\bmerino|\bwool\b", re.I),
+    "warm": re.compile(r"\bwarm|\binsulated\b", re.I),
+    "lightweight": re.compile(r"\blight(?:weight)?\b|\bultralight", re.I),
+}
+
+
+@dataclass
+class Question:
+    text: str
+    aspects: list[str] = field(default_factory=list)
+    price: bool = False
+    stock: bool = False
+    count: bool = False
+    options: bool = False
+    comparative: tuple[str, bool] | None = None
+    recommend: bool = False
+    budget: Decimal | None = None
+    categories: list[str] = field(default_factory=list)
+    uses: list[str] = field(default_factory=list)
+    features: list[str] = field(default_factory=list)
+    option_values: dict[str, list[str]] = field(default_factory=dict)
+    # The coldest night a sleeping bag must handle, in °F ("it gets down to -5°F").
+    coldest_f: float | None = None
+
+    @property
+    def asks_a_fact(self) -> bool:
+        return bool(self.aspects or self.price or self.stock or self.count or self.options)
+
+
+def _words(text: str) -> str:
+    return " " + re.sub(r"[^a-z0-9'\-°$ ]+", " ", text.lower()) + " "
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z]){re.escape(word)}(?:s|es)?(?![a-z])")
+
+
+def _mentions(text: str, word: str) -> bool:
+    """Whole word or phrase, singular or plural ("boot" in "boots", "sleeping bag" in "sleeping bags")."""
+    return bool(_word_pattern(word).search(text))
+
+
+@lru_cache(maxsize=1024)
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(tokenize(text))
+
+
+def _product_text(product: dict[str, Any]) -> str:
+    """Everything a product's page says, as one lower-case string (cached on the product's facts)."""
+    cached = product.get("_text")
+    if cached is None:
+        attributes = product.get("attributes") or {}
+        parts = [product["name"], product.get("description", ""), " ".join(product.get("tags", []))]
+        cached = _words(" ".join([*parts, " ".join(str(v) for v in attributes.values())]))
+        product["_text"] = cached
+    return str(cached)
+
+
+@dataclass
+class _Vocabulary:
+    """What question reading needs of a catalog, computed once per catalog snapshot."""
+
+    categories: list[str]
+    uses: list[str]
+    option_values: list[tuple[str, str, re.Pattern[str]]]
+    sizes: set[str]
+    weak: set[str]
+    # Each product with the words of its name, and how many names each word is in.
+    names: list[tuple[dict[str, Any], list[str]]] = field(default_factory=list)
+    frequency: dict[str, int] = field(default_factory=dict)
+
+
+_vocabularies: dict[int, tuple[Sequence[dict[str, Any]], _Vocabulary]] = {}
+_questions: dict[tuple[str, int], Question] = {}
+
+
+def _vocabulary(catalog: Sequence[dict[str, Any]]) -> _Vocabulary:
+    found = _vocabularies.get(id(catalog))
+    if found is not None and found[0] is catalog:
+        return found[1]
+    values = {
+        (name, value)
+        for product in catalog
+        for name, vals in (product.get("options") or {}).items()
+        for value in vals
+        if len(value) > 1
+    }
+    vocabulary = _Vocabulary(
+        categories=sorted({str(p["category"]) for p in catalog}),
+        uses=_catalog_uses(catalog),
+        option_values=[
+            (name, value, re.compile(rf"(?<![\w]){re.escape(value.lower())}(?![\w])")) for name, value in sorted(values)
+        ],
+        sizes={str(value) for product in catalog for value in (product.get("options") or {}).get("size", [])},
+        weak=_weak_terms(catalog),
+        names=[(p, [t for t in dict.fromkeys(tokenize(p["name"])) if len(t) > 1]) for p in catalog],
+    )
+    for _, terms in vocabulary.names:
+        for term in terms:
+            vocabulary.frequency[term] = vocabulary.frequency.get(term, 0) + 1
+    if len(_vocabularies) > 8:
+        _vocabularies.clear()
+        _questions.clear()
+    _vocabularies[id(catalog)] = (catalog, vocabulary)
+    return vocabulary
+
+
+def read_question(text: str, catalog: Sequence[dict[str, Any]] = ()) -> Question:
+    """What a question asks (facts, comparison, recommendation) and its constraints, read against the catalog."""
+    key = (text, id(catalog))
+    if key in _questions and _vocabularies.get(id(catalog), ((),))[0] is catalog:
+        return _questions[key]
+    q = _read_question(text, catalog)
+    if len(_questions) > 2048:
+        _questions.clear()
+    _questions[key] = q
+    return q
+
+
+def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
+    vocabulary = _vocabulary(catalog)
+    q = Question(text=text)
+    lowered = _words(text)
+    q.aspects = [name for name, cue in _ASPECT_CUES.items() if cue.search(text)]
+    q.price = bool(PRICE.search(text))
+    q.stock = bool(STOCK.search(text))
+    q.count = bool(COUNT.search(text))
+    q.options = bool(OPTIONS.search(text))
+    for pattern, measure, smaller in COMPARATIVES:
+        if pattern.search(text):
+            q.comparative = (measure, smaller)
+            break
+    if q.comparative and q.comparative[0] == "weight":
+        q.aspects = [a for a in q.aspects if a != "weight"] + ["weight"]
+    budget = BUDGET.search(text)
+    if budget:
+        amount = Decimal((budget.group(1) or budget.group(2)).replace(",", ""))
+        # "for 5 people", "for 2": a small bare number after "for" is not money.
+        if "$" in budget.group(0) or amount >= 10 or not budget.group(0).lower().startswith("for"):
+            q.budget = amount if amount > 0 else None
+    elif spend := SPEND.search(text):
+        q.budget = Decimal((spend.group(1) or spend.group(2)).replace(",", "")) or None
+    q.recommend = bool(RECOMMEND.search(text)) or q.budget is not None
+    for category in vocabulary.categories:
+        words = (category, category.rstrip("s"), *CATEGORY_WORDS.get(category, ()))
+        if any(_mentions(lowered, w) for w in words):
+            q.categories.append(category)
+    if len(q.categories) > 1:
+        # "sleeping bag" also says "bag"; "rain jacket" never means shoes: keep the category named most precisely.
+        best = max(
+            q.categories,
+            key=lambda c: max(
+                len(w)
+                for w in (c, *CATEGORY_WORDS.get(c, ()))
+                if _mentions(lowered, w) or _mentions(lowered, w.rstrip("s"))
+            ),
+        )
+        q.categories = [best]
+    q.uses = [use for use, words in USE_WORDS.items() if any(_mentions(lowered, w) for w in words)]
+    q.uses += [t for t in vocabulary.uses if _mentions(lowered, t) and t not in q.uses]
+    q.features = [name for name, pattern in WANTED_FEATURES.items() if pattern.search(text)]
+    if cold := re.search(r"(-?\d+)\s*°?\s*(F|C)\b", text):
+        degrees = float(cold.group(1))
+        q.coldest_f = degrees if cold.group(2).upper() == "F" else degrees * 9 / 5 + 32
+    values: dict[str, set[str]] = {}
+    lowered_text = text.lower()
+    for name, value, pattern in vocabulary.option_values:
+        # A bare number ("30") is an option value only next to its option's name ("waist 30"), not in "$30".
+        if value.isdigit() and not re.search(rf"\b{re.escape(name)}\s*{value}\b", lowered_text):
+            continue
+        if pattern.search(lowered_text):
+            values.setdefault(name, set()).add(value)
+    if size := re.search(r"\bsize\s+([a-z0-9]{1,3}(?:\s?\d+)?)\b", text, re.I):
+        wanted = size.group(1).upper()
+        for value in vocabulary.sizes:
+            if value.upper() == wanted or value.upper().replace("US ", "") == wanted:
+                values.setdefault("size", set()).add(value)
+    q.option_values = {name: sorted(vals) for name, vals in values.items()}
+    return q
+
+
+def _catalog_uses(catalog: Sequence[dict[str, Any]]) -> list[str]:
+    uses: set[str] = set()
+    for product in catalog:
+        for use in str((product.get("attributes") or {}).get("use", "")).split(","):
+            if use.strip():
+                uses.add(use.strip().lower())
+    return sorted(uses, key=len, reverse=True)
+
+
+# --- numbers out of attribute values --------------------------------------------------------------------------------
+
+_QUANTITY = re.compile(r"(-?\d[\d,]*(?:\.\d+)?)\s*(kg|g|lb|lbs|oz|l|ml|lumens|mm|°f|°c|people|person)\b", re.I)
+_RATING = re.compile(r"(\d+)\s*/\s*5")
+_TO_GRAMS = {"kg": 1000.0, "g": 1.0, "lb": 453.6, "lbs": 453.6, "oz": 28.35}
+
+
+def measure(product: dict[str, Any], name: str) -> float | None:
+    """A product's value on a comparable scale (grams, litres, lumens, mm, warmth), or None when it has none."""
+    attributes = product.get("attributes") or {}
+    if name == "price":
+        return float(product["price_min"]) if product.get("price_min") is not None else None
+    if name == "weight":
+        found = _QUANTITY.search(attributes.get("weight", ""))
+        if found and found.group(2).lower() in _TO_GRAMS:
+            return float(found.group(1).replace(",", "")) * _TO_GRAMS[found.group(2).lower()]
+        return None
+    if name == "warmth":
+        rating = re.search(r"(-?\d+)\s*°\s*F", attributes.get("temperature rating", ""))
+        if rating:  # a sleeping bag rated lower keeps you warm in colder nights: map onto "more is warmer"
+            return 100.0 - float(rating.group(1))
+        found = _RATING.search(attributes.get("warmth", ""))
+        return float(found.group(1)) if found else None
+    if name == "capacity":
+        numbers = [float(m.group(1).replace(",", "")) for m in _QUANTITY.finditer(attributes.get("capacity", ""))]
+        numbers += [float(n) for n in re.findall(r"(\d+)\s*(?:or|to)\s*\d+\s*people", attributes.get("capacity", ""))]
+        return max(numbers) if numbers else None
+    if name == "brightness":
+        found = re.search(r"(\d[\d,]*)\s*lumens", attributes.get("brightness", ""))
+        return float(found.group(1).replace(",", "")) if found else None
+    if name == "waterproof":
+        value = attributes.get("waterproof", "").lower()
+        rated = re.search(r"(\d[\d,]*)\s*mm", value)
+        if rated:
+            return float(rated.group(1).replace(",", ""))
+        if value.startswith("waterproof"):
+            return 1.0
+        return 0.0 if value else None
+    return None
+
+
+def _shown(product: dict[str, Any], name: str) -> str:
+    """The value a comparison cites, as the catalog prints it."""
+    attributes = product.get("attributes") or {}
+    if name == "price":
+        return str(product["price_range"])
+    if name == "warmth":
+        return attributes.get("temperature rating") or f"warmth {attributes.get('warmth', '?')}"
+    return str(attributes.get(name, ""))
+
+
+# --- the catalog, cached --------------------------------------------------------------------------------------------
+
+
+class _Catalog:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[float, list[dict[str, Any]]]] = {}
+
+    def facts(self, db_url: str) -> list[dict[str, Any]]:
+        with self._lock:
+            cached = self._cache.get(db_url)
+            if cached and time.monotonic() - cached[0] < CATALOG_TTL_S:
+                return cached[1]
+        from sqlalchemy import select
+
+        from knowledge.products import products_facts
+        from shop.db import session_scope
+        from shop.models import Product
+
+        with session_scope(db_url) as session:
+            ids = list(session.scalars(select(Product.id).order_by(Product.id)))
+        found = products_facts(db_url, ids)
+        with self._lock:
+            self._cache[db_url] = (time.monotonic(), found)
+        return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+
+_catalog = _Catalog()
+
+
+def catalog_facts(db_url: str) -> list[dict[str, Any]]:
+    """Every product's facts (attributes, options, prices, stock), refreshed every CATALOG_TTL_S."""
+    return _catalog.facts(db_url)
+
+
+def clear_catalog_cache() -> None:
+    _catalog.clear()
+
+
+# --- answers --------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ProductAnswer:
+    text: str
+    products: list[dict[str, Any]]
+    kind: str  # "facts", "buying" (price, stock or options asked), "comparison", "recommendation", "no_fit"
+
+    @property
+    def cited(self) -> list[str]:
+        return [str(p["id"]) for p in self.products]
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+_ASPECT_SENTENCES = {
+    "waterproof": "{name}: {value}",
+    "material": "The {name} is made of {value}",
+    "weight": "The {name} weighs {value}",
+    "care": "Care for the {name}: {value}",
+    "warmth": "Warmth of the {name}: {value}",
+    "temperature rating": "The {name} is rated to {value}",
+    "capacity": "The {name} holds {value}",
+    "fit": "Fit of the {name}: {value}",
+    "compatibility": "The {name} works with {value}",
+    "brightness": "The {name} gives {value}",
+    "battery": "The {name} runs on {value}",
+    "fuel": "The {name} burns {value}",
+    "boil time": "The {name} boils water in {value}",
+    "insulation": "The {name} keeps drinks {value}",
+    "validity": "The {name} {value}",
+}
+
+
+def _variants_in_stock(product: dict[str, Any]) -> list[dict[str, Any]]:
+    return [v for v in product.get("variants", []) if v.get("in_stock")]
+
+
+def _options_text(options: dict[str, Any]) -> str:
+    return " / ".join(str(v) for v in options.values()) or "standard"
+
+
+def _stock_sentence(product: dict[str, Any], q: Question) -> str:
+    variants = product.get("variants", [])
+    available = _variants_in_stock(product)
+    name = product["name"]
+    wanted = {k: v for k, v in q.option_values.items() if k in (product.get("options") or {})}
+    if wanted:
+        matching = [v for v in variants if all(v["options"].get(k) in vals for k, vals in wanted.items())]
+        label = " / ".join(", ".join(vals) for vals in wanted.values())
+        if not matching:
+            return f"The {name} doesn't come in {label}."
+        if any(v["in_stock"] for v in matching):
+            price = format_money(Decimal(str(next(v for v in matching if v["in_stock"])["price"])))
+            return f"Yes, the {name} in {label} is in stock, at {price}."
+        others = [_options_text(v["options"]) for v in available][:MAX_LISTED]
+        return f"The {name} in {label} is out of stock right now" + (
+            f"; in stock are, for example, {', '.join(others)}." if others else "."
+        )
+    if not available:
+        return f"The {name} is out of stock right now."
+    if len(variants) == 1:
+        return f"The {name} is in stock."
+    if len(available) == len(variants):
+        return f"All {len(variants)} versions of the {name} are in stock."
+    return f"{len(available)} of the {len(variants)} versions of the {name} are in stock right now."
+
+
+def _count_sentence(product: dict[str, Any]) -> str:
+    variants = product.get("variants", [])
+    available = _variants_in_stock(product)
+    options = product.get("options") or {}
+    what = " and ".join(options) if options else "version"
+    listed = ", ".join(_options_text(v["options"]) for v in available[:6])
+    more = f" and {len(available) - 6} more" if len(available) > 6 else ""
+    return (
+        f"You can buy {len(available)} of the {len(variants)} {what} combinations of the {product['name']} right now"
+        + (f": {listed}{more}." if available else ".")
+    )
+
+
+def _options_sentence(product: dict[str, Any], q: Question) -> str:
+    options = product.get("options") or {}
+    text = q.text.lower()
+    asked = [name for name in options if name in text or (name == "color" and "colour" in text)]
+    if "capacit" in text and "capacity" in options:
+        asked = ["capacity"]
+    shown = {name: options[name] for name in (asked or list(options))}
+    listed = "; ".join(f"{name}: {', '.join(values)}" for name, values in shown.items())
+    return f"The {product['name']} comes in {listed}."
+
+
+def _price_sentence(product: dict[str, Any], q: Question) -> str:
+    wanted = {k: v for k, v in q.option_values.items() if k in (product.get("options") or {})}
+    if wanted:
+        prices = sorted(
+            {
+                Decimal(str(v["price"]))
+                for v in product.get("variants", [])
+                if all(v["options"].get(k) in vals for k, vals in wanted.items())
+            }
+        )
+        if prices:
+            label = ", ".join(v for vals in wanted.values() for v in vals)
+            return f"The {product['name']} ({label}) costs {format_money(prices[0])}."
+    return f"The {product['name']} costs {product['price_range']}."
+
+
+def _description_sentence(product: dict[str, Any], q: Question, embedder: Any | None) -> tuple[str, float]:
+    """The description's sentence closest to the question and its similarity (MiniLM when given, else 0)."""
+    # Split as knowledge.answer splits passages, so the server's warm-up (prepare_quotes) has embedded them.
+    sentences = split_sentences(product.get("description", "").strip())
+    if not sentences or not q.text:
+        return "", 0.0
+    if embedder is not None:
+        vectors = embedder.embed([q.text, *sentences])
+        scores = [float(x) for x in vectors[1:] @ vectors[0]]
+    else:
+        terms = set(tokenize(q.text))
+        scores = [0.1 * len(terms & set(tokenize(s))) for s in sentences]
+    best = max(range(len(sentences)), key=lambda i: scores[i])
+    return sentences[best], scores[best]
+
+
+def describe_product(product: dict[str, Any], q: Question, embedder: Any | None = None) -> str:
+    """What this question asks about one product, from its facts; a short profile when it asks nothing specific."""
+    attributes = product.get("attributes") or {}
+    name = product["name"]
+    parts: list[str] = []
+    for aspect in q.aspects:
+        value = attributes.get(aspect)
+        if aspect == "warmth" and not value and attributes.get("temperature rating"):
+            aspect, value = "temperature rating", attributes["temperature rating"]
+        if aspect == "material" and not value:
+            continue
+        if not value:
+            continue
+        template = _ASPECT_SENTENCES.get(aspect, "{label} of the {name}: {value}")
+        sentence = _sentence(template.format(name=name, value=value, label=aspect.capitalize()))
+        if sentence not in parts:
+            parts.append(sentence)
+    quoted, similarity = _description_sentence(product, q, embedder)
+    # The description joins when the attributes are silent, or when it is close to the question and says
+    # something the attribute sentences don't ("does it still insulate when wet?": "stays warm even when damp").
+    said = set(tokenize(" ".join(parts)))
+    new = set(tokenize(quoted)) - said - set(tokenize(name)) - _GENERIC_NAME_WORDS
+    if quoted and q.aspects and (not parts or (similarity >= DESCRIPTION_SIMILARITY and len(new) >= 2)):
+        parts.append(f"About the {name}: {quoted}")
+    if q.count:
+        parts.append(_count_sentence(product))
+    elif q.stock or (q.option_values and not q.price):
+        parts.append(_stock_sentence(product, q))
+    if q.options and not q.count and not q.option_values:
+        parts.append(_options_sentence(product, q))
+    if q.price:
+        parts.append(_price_sentence(product, q))
+    if not parts:
+        summary = _sentence(product.get("description", "").split(". ")[0]) if product.get("description") else ""
+        parts.append(f"The {name}: {summary}" if summary else f"The {name}.")
+        parts.append(f"It costs {product['price_range']}.")
+        parts.append(_stock_sentence(product, Question(text="")))
+    if product.get("final_sale") and (q.stock or q.price or not q.asks_a_fact):
+        parts.append("It is final sale, so it can't be returned or exchanged.")
+    return " ".join(parts)
+
+
+def compare(products: Sequence[dict[str, Any]], q: Question) -> ProductAnswer | None:
+    assert q.comparative is not None
+    name, smaller_wins = q.comparative
+    valued = [(measure(p, name), p) for p in products]
+    known = [(v, p) for v, p in valued if v is not None]
+    if len(known) < 2:
+        return None
+    known.sort(key=lambda item: item[0] if smaller_wins else -item[0])
+    best_value, best = known[0]
+    ties = [p for v, p in known if v == best_value]
+    word = {
+        ("weight", True): "lighter",
+        ("weight", False): "heavier",
+        ("warmth", False): "warmer",
+        ("price", True): "cheaper",
+        ("price", False): "more expensive",
+        ("capacity", False): "bigger",
+        ("capacity", True): "smaller",
+        ("brightness", False): "brighter",
+        ("waterproof", False): "more waterproof",
+    }.get((name, smaller_wins), "the better fit")
+    if len(ties) > 1:
+        listed = " and ".join(f"the {p['name']} ({_shown(p, name)})" for p in ties)
+        return ProductAnswer(f"They are the same on that: {listed}.", [p for _, p in known], "comparison")
+    others = "; ".join(f"the {p['name']}: {_shown(p, name)}" for _, p in known[1 : 1 + MAX_LISTED])
+    superlative = {
+        "lighter": "lightest",
+        "heavier": "heaviest",
+        "warmer": "warmest",
+        "cheaper": "cheapest",
+        "bigger": "biggest",
+        "smaller": "smallest",
+        "brighter": "brightest",
+    }.get(word, f"most {word}")
+    if len(known) == 2:
+        text = (
+            f"The {best['name']} is {word}: {_shown(best, name)}, against {others.split(': ', 1)[1]} for the "
+            f"{known[1][1]['name']}."
+        )
+    else:
+        text = f"The {superlative} is the {best['name']} ({_shown(best, name)}); then {others}."
+    return ProductAnswer(text, [p for _, p in known[: 1 + MAX_LISTED]], "comparison")
+
+
+def _relevance(product: dict[str, Any], q: Question, weak: set[str] | frozenset[str] = frozenset()) -> float:
+    """How well a product fits the uses and features the customer named (0 when they named none)."""
+    attributes = product.get("attributes") or {}
+    uses = [u.strip().lower() for u in attributes.get("use", "").split(",") if u.strip()]
+    text = _product_text(product)
+    score = 0.0
+    for use in q.uses:
+        if any(_mentions(_words(u), use) or use in u for u in uses):
+            score += 2.0
+        elif _mentions(text, use):
+            score += 1.0
+    # Other words of the question the product's text has ("my laptop") count a little.
+    extra = _terms(q.text) - weak - _GENERIC_NAME_WORDS
+    score += 0.5 * len(extra & _terms(text))
+    for feature in q.features:
+        if feature == "waterproof":
+            score += 2.0 if (measure(product, "waterproof") or 0) >= 1 else -1.0
+        elif feature == "warm":
+            score += (measure(product, "warmth") or 0) / 2
+        elif feature == "lightweight":
+            weight = measure(product, "weight")
+            score += 1.0 if weight is not None and weight < 1000 else 0.0
+        elif _mentions(text, feature):
+            score += 2.0
+    return score
+
+
+def _fits_options(product: dict[str, Any], q: Question) -> list[dict[str, Any]]:
+    wanted = {k: v for k, v in q.option_values.items() if k in (product.get("options") or {})}
+    return [
+        v
+        for v in _variants_in_stock(product)
+        if all(v["options"].get(k) in vals for k, vals in wanted.items())
+        and (q.budget is None or Decimal(str(v["price"])) <= q.budget)
+    ]
+
+
+def recommend(catalog: Sequence[dict[str, Any]], q: Question, hits: dict[str, float] | None = None) -> ProductAnswer:
+    """Products that meet every stated constraint, best fit first; or why nothing does, and the closest."""
+    hits = hits or {}
+    pool = [p for p in catalog if not q.categories or p["category"] in q.categories]
+    if not pool:
+        pool = list(catalog)
+
+    weak = _vocabulary(catalog).weak
+
+    def fit(product: dict[str, Any]) -> float:
+        return _relevance(product, q, weak) + 2.0 * hits.get(str(product["product_id"]), 0.0)
+
+    relevant = [p for p in pool if not (q.uses or q.features) or _relevance(p, q, weak) > 0]
+    if not relevant:
+        relevant = pool
+    if q.coldest_f is not None:
+        rated = [p for p in relevant if _rating_f(p) is not None]
+        if rated:
+            warm_enough = [p for p in rated if (_rating_f(p) or 0.0) <= (q.coldest_f or 0.0)]
+            relevant = warm_enough or sorted(rated, key=lambda p: _rating_f(p) or 0.0)[:1]
+    fitting = [(fit(p), p) for p in relevant if _fits_options(p, q)]
+    fitting.sort(key=lambda item: (-item[0], measure(item[1], "price") or 0))
+    if fitting:
+        top = [p for score, p in fitting if score >= fitting[0][0] - 1.0][:MAX_LISTED]
+        lines = []
+        for product in top:
+            variants = _fits_options(product, q)
+            price = min(Decimal(str(v["price"])) for v in variants)
+            why = _why(product, q)
+            lines.append(f"- **{product['name']}**, {format_money(price)}" + (f": {why}" if why else ""))
+        intro = "Here is what fits" if len(top) > 1 else "This one fits"
+        said = _constraints(q)
+        return ProductAnswer(f"{intro}{' ' + said if said else ''}:\n" + "\n".join(lines), top, "recommendation")
+    # Nothing meets everything: say which constraint fails and offer the closest.
+    ranked = sorted(relevant, key=lambda p: (-fit(p), _distance(p, q)))
+    closest = min(ranked[:5], key=lambda p: _distance(p, q)) if ranked else None
+    said = _constraints(q)
+    text = f"I'm sorry, nothing in our shop fits {said or 'all of that'} right now."
+    products: list[dict[str, Any]] = []
+    if closest is not None:
+        why = _why(closest, q)
+        text += f" The closest is the **{closest['name']}** at {closest['price_range']}" + (f" ({why})" if why else "")
+        misses = _misses(closest, q)
+        text += f", but {misses}." if misses else "."
+        products.append(closest)
+    return ProductAnswer(text, products, "no_fit")
+
+
+def _rating_f(product: dict[str, Any]) -> float | None:
+    found = re.search(r"(-?\d+)\s*°\s*F", (product.get("attributes") or {}).get("temperature rating", ""))
+    return float(found.group(1)) if found else None
+
+
+def _distance(product: dict[str, Any], q: Question) -> float:
+    """How far a product is from the stated constraints: money over budget, missing option, out of stock."""
+    price = Decimal(str(product.get("price_min") or 0))
+    over = float(max(Decimal(0), price - q.budget)) if q.budget is not None else 0.0
+    available = _variants_in_stock(product)
+    penalty = 0.0 if available else 1000.0
+    wanted = {k: v for k, v in q.option_values.items() if k in (product.get("options") or {})}
+    if wanted and not any(all(v["options"].get(k) in vals for k, vals in wanted.items()) for v in available):
+        penalty += 500.0
+    return over + penalty
+
+
+def _misses(product: dict[str, Any], q: Question) -> str:
+    misses = []
+    if q.budget is not None and Decimal(str(product.get("price_min") or 0)) > q.budget:
+        misses.append(f"it is over your budget of {format_money(q.budget)}")
+    if q.coldest_f is not None and (rating := _rating_f(product)) is not None and rating > q.coldest_f:
+        misses.append(f"it is rated to {rating:g}°F, not {q.coldest_f:g}°F")
+    if not _variants_in_stock(product):
+        misses.append("it is out of stock")
+    else:
+        wanted = {k: v for k, v in q.option_values.items() if k in (product.get("options") or {})}
+        if wanted and not _fits_options(product, Question(text="", option_values=q.option_values)):
+            misses.append(f"not in {', '.join(v for vals in wanted.values() for v in vals)} right now")
+    return " and ".join(misses)
+
+
+def _constraints(q: Question) -> str:
+    parts = []
+    if q.categories:
+        parts.append(" or ".join(q.categories))
+    if q.uses:
+        parts.append("for " + " and ".join(q.uses))
+    if q.option_values:
+        parts.append("in " + ", ".join(v for vals in q.option_values.values() for v in vals))
+    if q.budget is not None:
+        parts.append(f"under {format_money(q.budget)}")
+    return " ".join(parts)
+
+
+def _why(product: dict[str, Any], q: Question) -> str:
+    """The facts that show the product meets what the customer asked for; its uses when they asked for none."""
+    attributes = product.get("attributes") or {}
+    wanted = {
+        "waterproof": "waterproof" in q.features or "rain" in q.uses,
+        "temperature rating": q.coldest_f is not None or "warm" in q.features,
+        "warmth": "warm" in q.features and not attributes.get("temperature rating"),
+        "weight": "lightweight" in q.features or "weight" in q.aspects,
+        "capacity": "capacity" in q.aspects,
+        "brightness": "brightness" in q.aspects,
+        "battery": "rechargeable" in q.features or "battery" in q.aspects,
+        "material": any(f in q.features for f in ("down", "merino")) or "material" in q.aspects,
+        "compatibility": "compatibility" in q.aspects,
+    }
+    shown = []
+    for key, asked in wanted.items():
+        value = attributes.get(key)
+        if asked and value:
+            shown.append(
+                f"rated to {value}" if key == "temperature rating" else f"warmth {value}" if key == "warmth" else value
+            )
+    use = attributes.get("use")
+    if use and not shown:
+        shown.append(f"made for {use}")
+    return ", ".join(shown[:3])
+
+
+# Words in product names that say what a thing is rather than which thing it is.
+_GENERIC_NAME_WORDS = frozenset(
+    tokenize("men women kids unisex jacket boot shoe sock tent backpack pack bag bottle hat glove pants the of with")
+)
+POLICY = re.compile(
+    r"\b(?:return|refund|ship|shipping|deliver|delivery|warranty|exchange|policy|cancel|order|pay|payment|voucher|"
+    r"discount|coupon|label|customs|duties|invoice|account|password|price match|send (?:it |them )?back|expire)",
+    re.IGNORECASE,
+)
+
+
+# Intents under which a kind of product alone is a request to find one ("headlamp with usb-c charging"); under
+# others ("swap colour of a jacket") it is the subject of a policy question. Unknown intent ("") counts as shopping.
+SHOPPING_INTENTS = frozenset({"product_question", "product_recommendation", ""})
+# The customer's own item ("my jacket", "the boots I bought"): a policy or order matter, not a shopping one.
+OWNED = re.compile(r"\b(?:i (?:bought|ordered|got|received)|arrived|broke|came off|torn)\b", re.IGNORECASE)
+
+
+def owns(question: str, q: Question) -> bool:
+    """The question is about the customer's own item ("my jacket", "the boots I bought"), not about buying one."""
+    if OWNED.search(question):
+        return True
+    words = [w for c in q.categories for w in (c, c.rstrip("s"), *CATEGORY_WORDS.get(c, ()))]
+    return bool(words) and bool(
+        re.search(r"\bmy\s+(?:\w+\s+){0,2}(?:" + "|".join(re.escape(w) for w in words) + r")", question, re.I)
+    )
+
+
+@dataclass
+class Named:
+    products: list[dict[str, Any]]
+    strong: bool  # named by a word only its own name has ("the Aurora"), not by shared words ("a down bag")
+
+
+def name_products(question: str, catalog: Sequence[dict[str, Any]], general: frozenset[str] = frozenset()) -> Named:
+    """The products a question names, best first, and whether the naming is unambiguous.
+
+    A product is named by the words of its name that say which thing it is: not what kind of thing (its category,
+    "jacket") nor what it is for (its uses, "hiking", "rain"), unless the question has its whole name ("Trail Kids
+    Headlamp"). A word no other name has, two such words, or the whole name make the naming strong; products tied
+    on the best match are all kept, unless the category the question names settles it ("the Stormline jacket",
+    not the Stormline rain pants). ``general``: the shop's everyday words (its policies' vocabulary); a name word
+    among them ("long", "two") names a product only with another word of its name or its category."""
+    words = set(tokenize(question))
+    weak = _vocabulary(catalog).weak
+    vocabulary = _vocabulary(catalog)
+    names, frequency = vocabulary.names, vocabulary.frequency
+    asked = read_categories(question, catalog)
+    scored: list[tuple[float, bool, dict[str, Any]]] = []
+    for product, terms in names:
+        present = [t for t in terms if t in words]
+        key = [t for t in present if t not in weak and t not in _GENERIC_NAME_WORDS and not t.isdigit()]
+        if key:
+            # A model number ("Beacon 900") tells two products of a line apart, though it names nothing alone.
+            key += [t for t in present if t.isdigit()]
+        full = bool(terms) and len(present) == len(terms)
+        if not key and not full:
+            continue
+        if asked and product["category"] not in asked and not full:
+            continue
+        in_category = product["category"] in asked
+        if key and all(t in general for t in key) and len(key) < 2 and not in_category and not full:
+            continue
+        strong = full or len(key) >= 2 or any(frequency[t] == 1 for t in key)
+        scored.append((len(key) + (2.0 if full else 0.0) + (0.5 if in_category else 0.0), strong, product))
+    if not scored:
+        return Named([], False)
+    scored.sort(key=lambda item: -item[0])
+    best = scored[0][0]
+    top = [item for item in scored if item[0] >= best - 1e-9]
+    if _asks_about_several(question, [p for _, _, p in scored[:2]]):
+        several = [item for item in scored if item[1]]
+        if len(several) > 1:
+            return Named([p for _, _, p in several], True)
+    return Named([p for _, _, p in top], len(top) == 1 and top[0][1])
+
+
+def _weak_terms(catalog: Sequence[dict[str, Any]]) -> set[str]:
+    """Words that say what a product is or is for, not which one it is."""
+    text = " ".join(
+        [
+            "waterproof waterproofing water resistant insulated light lightweight warm",
+            *CATEGORY_WORDS,
+            *(w for words in CATEGORY_WORDS.values() for w in words),
+        ]
+        + [*USE_WORDS, *(w for words in USE_WORDS.values() for w in words)]
+        + [str(p["category"]) for p in catalog]
+        + [str((p.get("attributes") or {}).get("use", "")) for p in catalog]
+    )
+    return set(tokenize(text))
+
+
+def read_categories(question: str, catalog: Sequence[dict[str, Any]]) -> list[str]:
+    return read_question(question, catalog).categories if catalog else []
+
+
+def answer_products(
+    question: str,
+    named: Sequence[dict[str, Any]],
+    catalog: Sequence[dict[str, Any]],
+    *,
+    hits: dict[str, float] | None = None,
+    embedder: Any | None = None,
+    general: frozenset[str] = frozenset(),
+    intent: str = "",
+) -> ProductAnswer | None:
+    """The answer to a product question, or None when the catalog's facts don't answer it (policy questions)."""
+    q = read_question(question, catalog)
+    strong = True
+    if not named:
+        found = name_products(question, catalog, general)
+        named, strong = found.products, found.strong
+    if POLICY.search(question) and not (named and strong and (q.asks_a_fact or q.comparative)):
+        return None  # "what is your return policy for shoes?" is the policy's to answer
+    if (q.comparative and not q.recommend) or (q.comparative and len(named) >= 2):
+        products = list(named) if len(named) >= 2 else [p for p in catalog if p["category"] in q.categories]
+        if len(products) >= 2:
+            compared = compare(products, q)
+            if compared is not None:
+                return compared
+    if named and (strong or not q.recommend) and (q.asks_a_fact or not q.recommend or strong):
+        several = _asks_about_several(question, named) or (not strong and q.asks_a_fact)
+        chosen = list(named[:MAX_LISTED]) if several else list(named[:1])
+        text = " ".join(describe_product(p, q, embedder) for p in chosen)
+        return ProductAnswer(text, chosen, "buying" if q.price or q.stock or q.count or q.options else "facts")
+    # A recommendation needs a request for one, a budget, or a kind of product for a use ("which stove for car
+    # camping?"); "do gift cards expire?" names a category and asks the policy.
+    # A recommendation needs a request for one, a budget, or a kind of product ("which stove for car camping?",
+    # "headlamp with usb-c charging"); "do gift cards expire?" names a category too, but the policy cue sends it
+    # to the policy above.
+    shopping = (
+        q.recommend or q.budget is not None or (q.categories and intent in SHOPPING_INTENTS and not owns(question, q))
+    )
+    if shopping and (q.categories or q.uses or q.features or q.budget is not None):
+        return recommend(catalog, q, hits)
+    # Described rather than named ("rain overtrousers"): the catalog's nearest product, when it is close.
+    if owns(question, q):
+        return None  # "my jacket arrived torn" is about the customer's own item: the policy answers
+    close = [(score, pid) for pid, score in (hits or {}).items() if score >= DESCRIBED_SIMILARITY]
+    if close:
+        best = max(close)[1]
+        product = next((p for p in catalog if str(p["product_id"]) == best), None)
+        if product is not None:
+            return ProductAnswer(describe_product(product, q, embedder), [product], "facts")
+    return None
+
+
+def _asks_about_several(question: str, named: Sequence[dict[str, Any]]) -> bool:
+    return len(named) > 1 and bool(
+        re.search(r"\b(?:and|or|vs\.?|versus|both|compare|each|than|between)\b|,|/", question, re.I)
+    )

@@ -1,0 +1,124 @@
+"""Product answers from the catalog's structured facts: facts of one product, comparisons, recommendations under
+constraints, stock counted per variant; and policy answers that quote the asked country's figures.
+
+The sentences here were written after the code, in other words than the answer set's (evals/datasets)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from knowledge.answer import countries_in, for_country, questions_of, search_texts, topic_of, window_sentence
+from knowledge.product_answers import answer_products, catalog_facts, name_products, read_question
+
+
+@pytest.fixture(scope="module")
+def catalog(demo_db_url: str) -> list[dict[str, Any]]:
+    return catalog_facts(demo_db_url)
+
+
+def product(catalog: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    return next(p for p in catalog if p["name"] == name)
+
+
+def answer(catalog: list[dict[str, Any]], question: str, intent: str = "") -> tuple[str, str]:
+    found = answer_products(question, [], catalog, intent=intent)
+    assert found is not None, question
+    return found.text, found.kind
+
+
+def test_a_products_own_facts_answer_before_any_general_sentence(catalog: list[dict[str, Any]]) -> None:
+    text, kind = answer(catalog, "does the stormline shell actually keep heavy rain out, or is it just splash-proof?")
+    assert "20,000 mm" in text and "not fully waterproof" not in text and kind == "facts"
+    text, _ = answer(catalog, "Which fabric is the Harbor Fleece, and is it OK in a washing machine?")
+    assert "recycled polyester" in text and "machine-wash" in text and "Sneaker" not in text
+    text, _ = answer(catalog, "how many grams is the firelite?")
+    assert "45 g" in text
+
+
+def test_stock_is_counted_per_variant(catalog: list[dict[str, Any]]) -> None:
+    tee = product(catalog, "Merino 150 Tee")
+    buyable = sum(1 for v in tee["variants"] if v["in_stock"])
+    text, kind = answer(catalog, "Merino 150 Tee: how many of the size and colour combos could I order today?")
+    assert f"{buyable} of the {len(tee['variants'])}" in text and kind == "buying"
+    assert "in stock except" not in text
+
+
+def test_a_size_and_colour_are_checked_on_the_variant(catalog: list[dict[str, Any]]) -> None:
+    jacket = product(catalog, "Stormline 3L Rain Jacket")
+    variant = next(v for v in jacket["variants"] if v["options"] == {"size": "L", "color": "Ember"})
+    text, _ = answer(catalog, "Is there a Stormline 3L jacket left in Ember, size L?")
+    assert ("is in stock" in text) == variant["in_stock"], text
+
+
+def test_comparisons_are_computed_from_the_facts(catalog: list[dict[str, Any]]) -> None:
+    text, kind = answer(catalog, "Between the Aurora and the Polar bag, which one keeps me warmer?")
+    assert text.startswith("The Polar -10°F Expedition Bag is warmer") and kind == "comparison"
+    text, _ = answer(catalog, "what's the lightest shelter or tent you carry?")
+    assert "lightest is the Ultralight Trekking Pole Shelter" in text
+    text, _ = answer(catalog, "Beacon 400 or Beacon 900 - which is cheaper?")
+    assert text.startswith("The Beacon 400 Headlamp is cheaper: $49.00")
+
+
+def test_recommendations_keep_every_constraint_or_say_nothing_fits(catalog: list[dict[str, Any]]) -> None:
+    text, kind = answer(catalog, "Could you suggest a tent for a family camping trip? We can spend up to $500.")
+    assert kind == "recommendation" and "Basecamp Family Tent" in text and "Summit Four-Season" not in text
+    for line in text.splitlines()[1:]:
+        price = Decimal(line.split("$", 1)[1].split(":", 1)[0].replace(",", ""))
+        assert price <= 500, line
+    text, kind = answer(catalog, "I want waterproof shell for storms on the trail but only have 120 dollars")
+    assert kind == "no_fit" and "$120.00" in text and "closest" in text and "Stormline 3L Rain Jacket" in text
+    assert "over your budget" in text
+
+
+def test_policy_questions_are_left_to_the_policy(catalog: list[dict[str, Any]]) -> None:
+    assert answer_products("How do returns work for boots?", [], catalog) is None
+    assert answer_products("Do gift cards run out after a while, do they expire?", [], catalog) is None
+    # The customer's own item is a policy or order matter, not a shopping request.
+    assert answer_products("the zipper on my jacket broke", [], catalog, intent="product_question") is None
+
+
+def test_a_word_the_shop_uses_everywhere_does_not_name_a_product(catalog: list[dict[str, Any]]) -> None:
+    general = frozenset({"long", "two", "take"})
+    assert name_products("How long does it take to ship?", catalog, general).products == []
+    named = name_products("is the stormline jacket breathable?", catalog, general)
+    assert [p["name"] for p in named.products] == ["Stormline 3L Rain Jacket"]
+
+
+def test_reading_a_question(catalog: list[dict[str, Any]]) -> None:
+    q = read_question("any beanie under 30 bucks in red?", catalog)
+    assert q.budget == Decimal("30") and q.categories == ["beanies"] and q.option_values.get("color") == ["Red"]
+    assert read_question("a tent for 5 people", catalog).budget is None
+
+
+def test_country_figures_and_follow_ups() -> None:
+    assert countries_in("shipping to germany?") == {"EU"} and countries_in("send it to us") == set()
+    line = "Labels cost ($9.95 for Canada, $12.95 for the UK and EU) and are deducted."
+    assert for_country(line, "CA") == "Labels cost ($9.95 for Canada) and are deducted."
+    assert questions_of(["what is the return policy?", "how many days"]) == ["what is the return policy? how many days"]
+    assert questions_of(["Can I pay by Amex and is there a student discount?"]) == [
+        "Can I pay by Amex",
+        "is there a student discount?",
+    ]
+    assert questions_of(["cancel and refund my order"]) == ["cancel and refund my order"]
+    assert (
+        search_texts(["Shipping time to Canada?", "What does it cost?"])[1]
+        == "Shipping time to Canada? What does it cost?"
+    )
+    assert topic_of("can I send back boots I got 2 weeks ago?") == "can I send back boots I got  ?"
+
+
+def test_the_customers_own_dates_against_the_window() -> None:
+    assert "within our return window of 30 days" in window_sentence("bought it ten days ago, can I return it?", 30)
+    late = window_sentence("can I still return a coat from 2 months ago?", 30)
+    assert "past our return window" in late and "warranty" in late
+    assert window_sentence("what's the return window?", 30) == ""
+
+
+def test_a_follow_up_question_keeps_the_product_it_points_back_to(demo_db_url: str) -> None:
+    from knowledge.answer import answer_message
+
+    answer = answer_message(["Is the Trail Softshell Glove windproof", "what does it cost?"], [], demo_db_url)
+    assert answer.kinds[1] == "buying" and "The Trail Softshell Glove costs $45.00" in answer.text, answer.text
