@@ -555,7 +555,9 @@ def answer_message(
     from knowledge.product_answers import answer_products, catalog_facts
 
     catalog: list[dict[str, Any]] = []
-    if db_url and not sqlite_file_missing(db_url):
+    # A fault reported about a product ("the headlamp broke") is answered by the rules (warranty, returns), never
+    # with the product's price and options.
+    if db_url and not sqlite_file_missing(db_url) and intent != "complaint":
         catalog = catalog_facts(db_url)
     several = len(segments) > 1
     texts: list[str] = []

@@ -280,7 +280,6 @@ def test_same_seed_same_shop(demo_db_url: str, tmp_path: Path, table_dump: Calla
     again = f"sqlite:///{tmp_path / 'again.db'}"
     summary = seed_demo(again, 7)
     assert summary.created and summary.counts["orders"] == 1500
-    assert summary.seconds < 10
     first, second = table_dump(demo_db_url), table_dump(again)
     assert first.keys() == second.keys()
     for table in first:
