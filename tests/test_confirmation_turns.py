@@ -58,3 +58,24 @@ def test_a_corrected_proposal_is_a_new_question_and_the_same_one_again_is_not() 
     assert asked_question(proposing("Watch: white dial")) == white
     assert asked_question(SupportState(dialogue={"awaiting": "order_id"})) == "order_id"
     assert asked_question(SupportState()) is None
+
+
+async def test_a_correction_at_the_confirmation_changes_that_detail_and_keeps_the_request(app: Settings) -> None:
+    """A new address given while the old proposal waits, with or without a leading "no", is the same request with
+    that detail changed: a new proposal, and only the last one is carried out on the yes."""
+    db = app.shop_database_url
+    order = first_order(db, OrderStatus.pending, lambda s, o: o.total < 400)
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        await chat.send("confirm-3", f"I need to change the shipping address of order {order.id}", context)
+        first = await chat.send("confirm-3", NEW_ADDRESS, context)
+        assert first.status == "awaiting_confirmation", first.text
+        second = await chat.send("confirm-3", "actually make it 5 Oak Ave, Springfield, IL 62704, USA", context)
+        assert second.status == "awaiting_confirmation" and "5 Oak Ave" in second.text, second.text
+        third = await chat.send("confirm-3", "no, sorry: 7 Elm Road, Springfield, IL 62704, USA", context)
+        assert third.status == "awaiting_confirmation" and "7 Elm Road" in third.text, third.text
+        assert audits(db) == 0
+        done = await chat.send("confirm-3", "yes", context)
+    assert done.interrupt is None and "will now ship to 7 Elm Road" in done.text, done.text
+    assert audits(db) == 1 and shipping_address(db, order.id)["address1"] == "7 Elm Road"

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from graph.context import Context
 from shop.db import session_factory
-from shop.models import Order, OrderStatus, Product
+from shop.models import Customer, Order, OrderStatus, Product
 from shopdesk.settings import Settings
 from tests.support.app import reset_app_caches
 from tests.support.people import app_on, conversation, people, say, unique_item_orders
@@ -226,3 +227,47 @@ async def test_the_closest_variant_says_what_else_changes_and_a_bare_option_answ
         turn = await say(chat, "closest", f"{variant.options[key]} please", context=context)
     assert turn.status == "awaiting_confirmation" and variant.id in turn.text, turn.text
     assert f"available only with {other} {variant.options[other]}" in turn.text, turn.text
+
+
+async def test_the_refund_goes_to_the_method_the_customer_names_and_not_to_the_one_they_turn_away(
+    tau_app: Settings,
+) -> None:
+    """ "To my gift card, not PayPal" while a return waits for a yes: the proposal changes its refund method."""
+
+    def paid_by_other_with_a_gift_card(person: Customer) -> Order | None:
+        if not any(m.kind.value == "gift_card" for m in person.payment_methods):
+            return None
+        for order in person.orders:
+            methods = {t.payment_method_id for t in order.transactions}
+            if (
+                order.status is OrderStatus.delivered
+                and len(order.items) >= 2
+                and not any("gift" in m for m in methods)
+            ):
+                return order
+        return None
+
+    with session_factory(tau_app.shop_database_url)() as session:
+        customers = session.scalars(
+            select(Customer).options(
+                selectinload(Customer.payment_methods),
+                selectinload(Customer.orders).selectinload(Order.items),
+                selectinload(Customer.orders).selectinload(Order.transactions),
+            )
+        ).all()
+        person, order = next((c, o) for c in customers if (o := paid_by_other_with_a_gift_card(c)) is not None)
+        item = order.items[0].name
+        context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, _):
+        first = await say(
+            chat, "refund-to", f"I want to return the {item.lower()} from order {order.id}", context=context
+        )
+        assert first.status == "awaiting_confirmation" and "gift card" not in first.text.lower(), first.text
+        turn = await say(
+            chat,
+            "refund-to",
+            "the item is right, but I'd like the refund on my gift card please, not the original payment",
+            context=context,
+        )
+    assert turn.status == "awaiting_confirmation", turn.text
+    assert f"Return {item} " in turn.text and "gift card" in turn.text.lower(), turn.text

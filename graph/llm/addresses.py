@@ -69,6 +69,8 @@ _LEAD_IN = re.compile(
     r"it'?s|is)\s+(?=\S*\d)",
     re.IGNORECASE,
 )
+# A house number followed by a word: where a street line written number-first begins.
+_STREET_START = re.compile(r"(?<![\w-])\d+[a-z]?\s+[^\W\d_]", re.IGNORECASE)
 _HOUSE_NUMBER = re.compile(r"(^\d+[a-z]?\b|\b\d+[a-z]?$)", re.IGNORECASE)
 
 
@@ -82,7 +84,19 @@ def _strip_lead_in(text: str) -> str:
     if first_digit is None:
         return text
     match = _LEAD_IN.match(text)
-    return text[match.end() :] if match else text
+    if match:
+        return text[match.end() :]
+    # Any other words before the street line ("actually make it 12 Oak Ave", "no, sorry: 7 Elm Road"): the street
+    # line starts at its house number, unless what comes before holds a number or a unit ("Apt 4, 12 Main St").
+    street = _STREET_START.search(text)
+    if (
+        street
+        and street.start()
+        and not re.search(r"\d", text[: street.start()])
+        and not _UNIT.search(text[: street.start()])
+    ):
+        return text[street.start() :]
+    return text
 
 
 def parse_address(text: str) -> dict[str, str]:

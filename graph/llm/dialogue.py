@@ -80,6 +80,8 @@ GOODWILL = "goodwill"
 # Flows that change an order: their replies describe the order in one line, not with its tracking.
 ORDER_CHANGES = frozenset({"change_address", CHANGE_ITEMS, CHANGE_PAYMENT, "change_order"})
 
+# Flows whose proposal charges or refunds a difference: a payment method named at their confirmation corrects it.
+MONEY_MOVING_FLOWS = frozenset({"return_request", "exchange_request", CHANGE_ITEMS})
 # Requests that refine one another ("change my order" -> "the size"): they share what was collected.
 CHANGE_FAMILY = frozenset({"change_order", "change_address", CHANGE_DEFAULT_ADDRESS, CHANGE_ITEMS, CHANGE_PAYMENT})
 
@@ -309,6 +311,10 @@ def active_intent(state: SupportState) -> str:
     if in_progress and any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
         # Mid-way through this turn's tool loop: the intent chosen at its first step stands.
         return str(in_progress)
+    if understood != "affirm" and corrects_the_proposal(state):
+        # "Not PayPal, my gift card please", "no, the blue one", a new address, while a proposal waits for a yes:
+        # the request in hand with one detail changed, neither a new request nor a no to the whole thing.
+        return str(in_progress)
     if in_progress == "change_address" and awaiting == "order_id" and DEFAULT_ADDRESS_CUE.search(last_text(state)):
         return CHANGE_DEFAULT_ADDRESS
     if in_progress == "change_order" and awaiting == "change_what":
@@ -369,6 +375,22 @@ def names_their_order(state: SupportState) -> bool:
     text = last_text(state)
     entities = state.understanding.get("entities", {})
     return bool(_AN_ORDER.search(text)) and refers_to_an_order(text, [], entities.get("products", []))
+
+
+def corrects_the_proposal(state: SupportState) -> bool:
+    """At a proposal waiting for a yes, the message changes one of its details (where the money goes, an option, the
+    address) rather than answering yes or no to the whole of it."""
+    in_progress = state.dialogue.get("intent")
+    if not state.pending_action or not in_progress:
+        return False
+    text = last_text(state)
+    if in_progress in MONEY_MOVING_FLOWS | {CHANGE_PAYMENT} and payment_mention(text):
+        return True
+    if in_progress in (CHANGE_ITEMS, "exchange_request"):
+        entities = state.understanding.get("entities", {})
+        known = state.dialogue.get("slots", {}).get("option_values") or {}
+        return bool(entities.get("options") or options_in(text, known))
+    return in_progress in ("change_address", CHANGE_DEFAULT_ADDRESS) and looks_like_address(text)
 
 
 def wants_their_orders(state: SupportState) -> bool:
@@ -774,6 +796,12 @@ def _return(plan: Plan, results: list[ToolResult], state: SupportState) -> Plan:
     wanted, left_out = split_exclusion(str(plan.slots.get("item_hint") or ""))
     phrases = [p for p in plan.slots.get("products", []) if str(p).lower() not in left_out.lower()]
     args = _return_args(details.data, eligibility.data, wanted, phrases, plan.similar, left_out)
+    # The refund goes where the customer said ("to my gift card"), the shop's rules permitting (the tool checks
+    # them), else back to the original payment.
+    method = _payment_method(plan, results, details.data)
+    if method is None:
+        return plan
+    args["payment_method_id"] = method
     if eligibility.data.get("eligible") and (args["item_ids"] or args["named_items"]):
         # Named items that are not on the order still go to the tool, whose refusal says so.
         plan.write = {"name": RETURN_ITEMS, "args": args}
@@ -796,7 +824,8 @@ def _return_args(
     final_sale = {i["item_id"] for i in eligibility.get("items", []) if i.get("final_sale")}
     items = order.get("items", [])
     mentioned = [m for m in [wanted, *phrases] if m.strip()]
-    chosen = matching_items(items, mentioned, similar) if mentioned and len(items) > 1 else []
+    # A one-item order is matched too: "return the camera" must name what it holds, or the tool says it does not.
+    chosen = matching_items(items, mentioned, similar) if mentioned else []
     grounded = bool(chosen)
     named: list[str] = []
     if not chosen:

@@ -21,12 +21,18 @@ SIMILAR_MARGIN = 0.08
 
 _PAYMENT_WORDS = re.compile(
     r"\b(paypal|pay\s?pal|gift\s?card|credit\s?card|debit\s?card|card|visa|mastercard|master\s?card|amex"
-    r"|american\s+express|discover)\b",
+    r"|american\s+express|discover|geschenkkarte|geschenkgutschein|kreditkarte|karte)\b",
     re.IGNORECASE,
 )
 _LAST_FOUR = re.compile(r"\b(?:ending|ends)\s+(?:in\s+|with\s+)?(\d{4})\b", re.IGNORECASE)
 _BRANDS = {"visa": "visa", "mastercard": "mastercard", "master card": "mastercard", "amex": "amex"}
 _BRANDS |= {"american express": "amex", "discover": "discover"}
+# Words just before a method that turn it away: "not PayPal", "instead of my visa", "rather than the card".
+_REFUSED_METHOD = re.compile(
+    r"\b(?:not|no|never|instead\s+of|rather\s+than|other\s+than|except|nicht|kein(?:e|en)?|statt)\s+"
+    r"(?:(?:to|on|onto|with|via|through|the|my|your|that|this|auf|die|meine[rn]?)\s+){0,2}$",
+    re.IGNORECASE,
+)
 
 
 def payment_mention(text: str) -> dict[str, str] | None:
@@ -35,10 +41,12 @@ def payment_mention(text: str) -> dict[str, str] | None:
     if last := _LAST_FOUR.search(text):
         found = {"kind": "credit_card", "last_four": last.group(1)}
     for match in _PAYMENT_WORDS.finditer(text):
+        if _REFUSED_METHOD.search(text[max(0, match.start() - 30) : match.start()]):
+            continue  # "to my gift card, not PayPal": the method named to be avoided is not the one asked for
         word = " ".join(match.group(1).lower().split())
         if word in ("paypal", "pay pal"):
             return {"kind": "paypal"}
-        if word.replace(" ", "") == "giftcard":
+        if word.replace(" ", "") in ("giftcard", "geschenkkarte", "geschenkgutschein"):
             return {"kind": "gift_card"}
         if word in _BRANDS:
             found = {**found, "kind": "credit_card", "brand": _BRANDS[word]}

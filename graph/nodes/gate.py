@@ -15,6 +15,7 @@ from graph.llm.dialogue import (
     PERSONAL_INTENTS,
     active_intent,
     asks_for_the_list,
+    corrects_the_proposal,
     general_question,
     is_continuation,
 )
@@ -175,7 +176,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
             needs = state.pending_action["preview"].get("needs_approval")
             return {**base, "route": Route.request_approval if needs else Route.execute}
         dialogue = {**state.dialogue, "awaiting": None}
-        if understanding.intent == "deny":
+        if understanding.intent == "deny" and not corrects_the_proposal(state):
             return {
                 **base,
                 "route": Route.draft,
