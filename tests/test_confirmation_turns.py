@@ -75,7 +75,10 @@ async def test_a_correction_at_the_confirmation_changes_that_detail_and_keeps_th
         assert second.status == "awaiting_confirmation" and "5 Oak Ave" in second.text, second.text
         third = await chat.send("confirm-3", "no, sorry: 7 Elm Road, Springfield, IL 62704, USA", context)
         assert third.status == "awaiting_confirmation" and "7 Elm Road" in third.text, third.text
+        # A yes that changes a detail is not a yes to the proposal as it stands.
+        fourth = await chat.send("confirm-3", "yes, but to 9 Pine St, Springfield, IL 62704, USA", context)
+        assert fourth.status == "awaiting_confirmation" and "9 Pine St" in fourth.text, fourth.text
         assert audits(db) == 0
         done = await chat.send("confirm-3", "yes", context)
-    assert done.interrupt is None and "will now ship to 7 Elm Road" in done.text, done.text
-    assert audits(db) == 1 and shipping_address(db, order.id)["address1"] == "7 Elm Road"
+    assert done.interrupt is None and "will now ship to 9 Pine St" in done.text, done.text
+    assert audits(db) == 1 and shipping_address(db, order.id)["address1"] == "9 Pine St"

@@ -27,7 +27,7 @@ from tests.test_server_api import (  # noqa: F401 - fixtures
     start,
 )
 from tests.test_tools_small_shop import Make, demo_profile, make_ctx, small_shop  # noqa: F401 - fixtures
-from tools.base import PolicyViolation, ToolContext, run_write
+from tools.base import PolicyViolation, ToolContext, record_decision, run_write
 from tools.discounts import ISSUE_GOODWILL_CREDIT
 from tools.orders import CANCEL_ORDER
 
@@ -124,6 +124,22 @@ def test_four_eyes_where_the_profile_asks_for_it(make_ctx: Make) -> None:  # noq
     with pytest.raises(PolicyViolation, match="requester"):
         damaged = {"order_id": "#D1", "amount": 80, "reason": "damaged packaging"}
         run_write(ISSUE_GOODWILL_CREDIT, ctx, damaged, "k2", approved_by="agent:sam")
+
+
+def test_a_rejection_stands_against_a_second_decision_and_the_write(make_ctx: Make) -> None:  # noqa: F811
+    """A decision taken again after a crash (the rejection committed, the conversation did not catch up) finds the
+    rejection: neither a second rejection nor the write reads it as an applied write, and its note stays inside."""
+    ctx = make_ctx()
+    args = {"order_id": "#DL", "amount": 10, "reason": "late delivery"}
+    key = "conv-r:call-1"
+    assert (
+        record_decision(ctx, "issue_goodwill_credit", args, "reject", "sam", "internal: customer abuses", key) is None
+    )
+    assert record_decision(ctx, "issue_goodwill_credit", args, "reject", "sam", "again", key) is None
+    with pytest.raises(PolicyViolation, match="rejected") as refused:
+        run_write(ISSUE_GOODWILL_CREDIT, ctx, args, key, approved_by="sam")
+    assert "abuses" not in str(refused.value)
+    assert audit_of(ctx.db_url, "issue_goodwill_credit") == []
 
 
 # ------------------------------------------------------------------------------------ claims against the data

@@ -172,8 +172,13 @@ def _audited(session: Session, key: str) -> AuditEntry | None:
     return session.scalar(select(AuditEntry).where(AuditEntry.idempotency_key == key))
 
 
+def _is_rejection(entry: AuditEntry) -> bool:
+    """A person's rejection, audited under the write's own key by record_decision ("<action>:reject")."""
+    return entry.action.endswith(":reject")
+
+
 def _replay(entry: AuditEntry) -> dict[str, Any]:
-    if entry.action.endswith(":rejected"):
+    if _is_rejection(entry):
         # The same key carries a person's rejection: the write must never run after it.
         raise PolicyViolation("A colleague rejected this request, so nothing has been changed.")
     return {**entry.result, "replayed": True}
@@ -264,7 +269,7 @@ def record_decision(
     with write_transaction(ctx) as session:
         done = _audited(session, key)
         if done is not None:
-            return None if done.action.endswith(":rejected") else {**done.result, "replayed": True}
+            return None if _is_rejection(done) else {**done.result, "replayed": True}
         session.add(
             AuditEntry(
                 actor=ctx.actor,
@@ -284,6 +289,6 @@ def record_decision(
         except IntegrityError:
             session.rollback()
             done = _audited(session, key)
-            if done is not None and not done.action.endswith(":rejected"):
+            if done is not None and not _is_rejection(done):
                 return {**done.result, "replayed": True}
         return None

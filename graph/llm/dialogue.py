@@ -311,9 +311,10 @@ def active_intent(state: SupportState) -> str:
     if in_progress and any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
         # Mid-way through this turn's tool loop: the intent chosen at its first step stands.
         return str(in_progress)
-    if understood != "affirm" and corrects_the_proposal(state):
-        # "Not PayPal, my gift card please", "no, the blue one", a new address, while a proposal waits for a yes:
-        # the request in hand with one detail changed, neither a new request nor a no to the whole thing.
+    if corrects_the_proposal(state):
+        # "Not PayPal, my gift card please", "no, the blue one", "yes, but in navy", a new address, while a proposal
+        # waits for a yes: the request in hand with one detail changed, neither a new request nor a yes or no to
+        # the proposal as it stands (it is put again, changed, for a yes).
         return str(in_progress)
     if in_progress == "change_address" and awaiting == "order_id" and DEFAULT_ADDRESS_CUE.search(last_text(state)):
         return CHANGE_DEFAULT_ADDRESS
@@ -805,6 +806,8 @@ def _return(plan: Plan, results: list[ToolResult], state: SupportState) -> Plan:
     if eligibility.data.get("eligible") and (args["item_ids"] or args["named_items"]):
         # Named items that are not on the order still go to the tool, whose refusal says so.
         plan.write = {"name": RETURN_ITEMS, "args": args}
+    elif left_out:
+        plan.awaiting = "item"  # everything was excepted: which items, then?
     return plan
 
 
@@ -834,8 +837,10 @@ def _return_args(
         named = [p for p in phrases if p.strip()]
         chosen = [] if named else [i for i in items if i.get("item_id") not in final_sale]
     if left_out:
-        kept = {i.get("item_id") for i in matching_items(items, [left_out], similar)} if len(items) > 1 else set()
-        chosen = [i for i in chosen if i.get("item_id") not in kept] or chosen
+        # "Everything except the backpack": what is kept never goes back, even when nothing else is left to return
+        # (then nothing is proposed and the customer is asked which items they mean).
+        kept = {i.get("item_id") for i in matching_items(items, [left_out], similar)}
+        chosen = [i for i in chosen if i.get("item_id") not in kept]
     # Several units of one variant: all of them go back.
     chosen = [i for i in items if i.get("item_id") in {c.get("item_id") for c in chosen}]
     if grounded:

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from graph.context import Context
 from graph.llm.dialogue import IDENTITY_TOOLS, LIST_ORDERS, ORDER_DETAILS, RETURN_STATUS, ToolResult, tool_results
 from graph.nodes.common import context_of, engine_of, services_of, tool_context
-from graph.state import Route, Status, SupportState
+from graph.state import HUMAN_HELD, Route, Status, SupportState
 from shop.db import session_factory
 from shop.models import Customer
 from shopdesk.profile import ShopProfile
-from tools.base import ToolError
+from tools.base import PolicyViolation, ToolError
 from tools.identity import check_write_identity
 
 log = logging.getLogger(__name__)
@@ -184,6 +184,10 @@ async def confirm(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         if c is not call
     ]
     try:
+        if state.status in HUMAN_HELD:
+            # The case waits for a person (out of hours, the bot still answers questions): changes are theirs, and a
+            # proposal here would take the case out of their queue.
+            raise PolicyViolation("A colleague will take care of changes to this; they will see your request.")
         services = await services_of(runtime)
         context = tool_context(state, runtime, services)
         if context.customer_id:

@@ -86,7 +86,9 @@ async def approve(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
                 "message": f"This had already been done before a colleague's decision to reject it arrived, so it "
                 f"stands: {summary}. If you'd like it undone, a colleague can look into that with you.",
             }
-            return {**_finished(state, pending, truth, key), "audit": [{**record, "too_late": True}]}
+            finished = _finished(state, pending, truth, key)
+            # The write's own audit line stays (the case shows what was done), then the decision that came too late.
+            return {**finished, "audit": [*finished["audit"], {**record, "too_late": True}]}
         # The note is internal (audit log only); the customer reads the reviewer's separate message, if any.
         message = str((decision or {}).get("customer_message") or "")
         evidence = {"id": f"action:{pending.get('name')}:rejected", "kind": "action", "rejected": True}

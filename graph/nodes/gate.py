@@ -168,7 +168,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         return {**base, "route": Route.request_approval}
 
     if state.pending_action and state.status == Status.awaiting_confirmation:
-        if understanding.intent == "affirm":
+        if understanding.intent == "affirm" and not corrects_the_proposal(state):
             if asks_something(last_customer_text(state)):
                 # "Before I say yes, is it complicated?" mentions a yes without giving one: nothing is written on
                 # it. The proposal stands and is put to the customer again.
