@@ -82,6 +82,15 @@ ORDER_CHANGES = frozenset({"change_address", CHANGE_ITEMS, CHANGE_PAYMENT, "chan
 
 # Flows whose proposal charges or refunds a difference: a payment method named at their confirmation corrects it.
 MONEY_MOVING_FLOWS = frozenset({"return_request", "exchange_request", CHANGE_ITEMS})
+# The request each write carries out: a correction at its confirmation goes back to that request.
+_REQUEST_OF_WRITE = {
+    RETURN_ITEMS: "return_request",
+    EXCHANGE_ITEMS: "exchange_request",
+    MODIFY_ITEMS: CHANGE_ITEMS,
+    MODIFY_PAYMENT: CHANGE_PAYMENT,
+    MODIFY_ADDRESS: "change_address",
+    MODIFY_DEFAULT_ADDRESS: CHANGE_DEFAULT_ADDRESS,
+}
 # Requests that refine one another ("change my order" -> "the size"): they share what was collected.
 CHANGE_FAMILY = frozenset({"change_order", "change_address", CHANGE_DEFAULT_ADDRESS, CHANGE_ITEMS, CHANGE_PAYMENT})
 
@@ -281,6 +290,11 @@ def refine(understood: str, state: SupportState) -> str:
             CHANGE_DEFAULT_ADDRESS if DEFAULT_ADDRESS_CUE.search(text) and not entities.get("order_ids") else understood
         )
     paying = re.search(r"\b(pay|paid|switch|use|instead|change|charge)\b", text, re.IGNORECASE)
+    names_an_item = bool(entities.get("options") or entities.get("products"))
+    if understood in ("change_order", "exchange_request") and names_an_item:
+        # "The watch with a blue dial instead, and the difference on my credit card": an item change that says
+        # where its difference goes (the payment slot), not a change of how the whole order is paid.
+        return CHANGE_ITEMS
     if understood in ("change_order", "payment_issue", "exchange_request") and payment_mention(text) and paying:
         return CHANGE_PAYMENT
     if understood in ("change_order", "exchange_request") and (
@@ -311,11 +325,11 @@ def active_intent(state: SupportState) -> str:
     if in_progress and any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
         # Mid-way through this turn's tool loop: the intent chosen at its first step stands.
         return str(in_progress)
-    if corrects_the_proposal(state):
+    if corrected := corrected_request(state):
         # "Not PayPal, my gift card please", "no, the blue one", "yes, but in navy", a new address, while a proposal
         # waits for a yes: the request in hand with one detail changed, neither a new request nor a yes or no to
         # the proposal as it stands (it is put again, changed, for a yes).
-        return str(in_progress)
+        return corrected
     if in_progress == "change_address" and awaiting == "order_id" and DEFAULT_ADDRESS_CUE.search(last_text(state)):
         return CHANGE_DEFAULT_ADDRESS
     if in_progress == "change_order" and awaiting == "change_what":
@@ -378,20 +392,23 @@ def names_their_order(state: SupportState) -> bool:
     return bool(_AN_ORDER.search(text)) and refers_to_an_order(text, [], entities.get("products", []))
 
 
-def corrects_the_proposal(state: SupportState) -> bool:
-    """At a proposal waiting for a yes, the message changes one of its details (where the money goes, an option, the
-    address) rather than answering yes or no to the whole of it."""
-    in_progress = state.dialogue.get("intent")
-    if not state.pending_action or not in_progress:
-        return False
+def corrected_request(state: SupportState) -> str | None:
+    """At a proposal waiting for a yes, the request it belongs to when the message changes one of its details (where
+    the money goes, an option, the address) rather than answering yes or no to the whole of it; else None.
+
+    Read from the proposed write itself, not from how the conversation named the request ("change my order")."""
+    pending = state.pending_action or {}
+    request = _REQUEST_OF_WRITE.get(str(pending.get("name")))
+    if request is None:
+        return None
     text = last_text(state)
-    if in_progress in MONEY_MOVING_FLOWS | {CHANGE_PAYMENT} and payment_mention(text):
-        return True
-    if in_progress in (CHANGE_ITEMS, "exchange_request"):
+    if request in MONEY_MOVING_FLOWS | {CHANGE_PAYMENT} and payment_mention(text):
+        return request
+    if request in (CHANGE_ITEMS, "exchange_request"):
         entities = state.understanding.get("entities", {})
         known = state.dialogue.get("slots", {}).get("option_values") or {}
-        return bool(entities.get("options") or options_in(text, known))
-    return in_progress in ("change_address", CHANGE_DEFAULT_ADDRESS) and looks_like_address(text)
+        return request if entities.get("options") or options_in(text, known) else None
+    return request if request in ("change_address", CHANGE_DEFAULT_ADDRESS) and looks_like_address(text) else None
 
 
 def wants_their_orders(state: SupportState) -> bool:

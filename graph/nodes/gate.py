@@ -15,7 +15,7 @@ from graph.llm.dialogue import (
     PERSONAL_INTENTS,
     active_intent,
     asks_for_the_list,
-    corrects_the_proposal,
+    corrected_request,
     general_question,
     is_continuation,
 )
@@ -168,7 +168,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         return {**base, "route": Route.request_approval}
 
     if state.pending_action and state.status == Status.awaiting_confirmation:
-        if understanding.intent == "affirm" and not corrects_the_proposal(state):
+        if understanding.intent == "affirm" and not corrected_request(state):
             if asks_something(last_customer_text(state)):
                 # "Before I say yes, is it complicated?" mentions a yes without giving one: nothing is written on
                 # it. The proposal stands and is put to the customer again.
@@ -176,7 +176,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
             needs = state.pending_action["preview"].get("needs_approval")
             return {**base, "route": Route.request_approval if needs else Route.execute}
         dialogue = {**state.dialogue, "awaiting": None}
-        if understanding.intent == "deny" and not corrects_the_proposal(state):
+        if understanding.intent == "deny" and not corrected_request(state):
             return {
                 **base,
                 "route": Route.draft,
