@@ -271,3 +271,9 @@ async def test_the_refund_goes_to_the_method_the_customer_names_and_not_to_the_o
         )
     assert turn.status == "awaiting_confirmation", turn.text
     assert f"Return {item} " in turn.text and "gift card" in turn.text.lower(), turn.text
+    # The same correction worded as a yes (the intent model reads it as a refund-policy question).
+    async with conversation(tau_app) as (chat, _):
+        await say(chat, "refund-yes", f"I want to return the {item.lower()} from order {order.id}", context=context)
+        turn = await say(chat, "refund-yes", "yes, back to my gift card is good", context=context)
+    assert turn.status == "awaiting_confirmation", turn.text
+    assert f"Return {item} " in turn.text and "gift card" in turn.text.lower(), turn.text

@@ -325,6 +325,8 @@ def active_intent(state: SupportState) -> str:
     if in_progress and any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
         # Mid-way through this turn's tool loop: the intent chosen at its first step stands.
         return str(in_progress)
+    if correcting := state.dialogue.get("correcting"):
+        return str(correcting)  # the gate found this message correcting the proposal it has let lapse
     if corrected := corrected_request(state):
         # "Not PayPal, my gift card please", "no, the blue one", "yes, but in navy", a new address, while a proposal
         # waits for a yes: the request in hand with one detail changed, neither a new request nor a yes or no to
@@ -426,6 +428,8 @@ def general_question(state: SupportState, intent: str) -> bool:
     size?"): the knowledge answers it for anyone, with no verification and no order to pick."""
     if intent not in PERSONAL_INTENTS or intent in NEVER_GENERAL or is_continuation(state):
         return False
+    if corrected_request(state):
+        return False  # "back to my credit card is good" corrects the proposal in hand, it asks nothing in general
     return asks_in_general(last_text(state), state.understanding.get("entities", {}).get("order_ids"))
 
 

@@ -184,7 +184,10 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
                 "status": Status.bot,
                 "dialogue": {**dialogue, "cancelled_action": True, "intent": None},
             }
-        # The customer moved on to something else: the unconfirmed action lapses.
+        if corrected := corrected_request(state):
+            # A detail of the proposal changed: the same request is planned again, with it, for a new yes.
+            dialogue = {**dialogue, "intent": corrected, "correcting": corrected}
+        # Otherwise the customer moved on to something else. Either way the unconfirmed action lapses.
         base.update(pending_action=None, status=Status.bot, dialogue=dialogue)
 
     if decision.offer_person:
