@@ -253,6 +253,19 @@ def test_yes_to_the_offer_of_a_colleague_hands_over_at_once(analyse: Analyse, an
     assert not decide_escalation(analyse(answer), POLICY, OPEN).escalate
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "ok... exchange in order #W3638028: the jigsaw puzzle to 500 pieces, and the camera to 2K",
+        "I'd like to exchange the water bottle from #W6239298 too",
+        "sure, but first please cancel my order",
+    ],
+)
+def test_a_new_request_after_the_offer_is_that_request_not_a_yes_to_a_colleague(analyse: Analyse, answer: str) -> None:
+    d = decide_escalation(analyse(answer), POLICY, ConversationFacts(person_offered=True))
+    assert "human_requested" not in d.reasons, d
+
+
 @pytest.mark.parametrize("answer", ["no thanks, I'll check the FAQ", "nein danke", "not now"])
 def test_no_to_the_offer_keeps_the_bot(analyse: Analyse, answer: str) -> None:
     d = decide_escalation(analyse(answer), POLICY, ConversationFacts(person_offered=True))

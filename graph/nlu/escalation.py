@@ -213,9 +213,26 @@ def accepts_offer(u: Understanding) -> bool:
     """A "yes" (to the offer just made): the affirm intent, or a message that opens with a yes and takes nothing
     back ("yes please", "ok, thanks", "gerne")."""
     text = u.text.strip()
+    if _makes_a_request(u):
+        # "ok... exchange the puzzle in order #W3638028", "yes go ahead with the return": the yes is to what the
+        # message asks, not to the colleague (the bot then tries that request).
+        return False
     if _ACCEPTS.search(text) and not _DECLINES.search(text):
         return True
     return u.intent == "affirm" and not _DECLINES.search(text)
+
+
+def _makes_a_request(u: Understanding) -> bool:
+    """The message names something to act on (an order, a product) or asks for a change, not just a yes."""
+    entities = u.entities
+    asked = {u.intent, *(segment.intent for segment in u.intents)}
+    return bool(entities.order_ids or entities.products or asked & _ACTION_INTENTS)
+
+
+# Requests to change something: a message that makes one answers its own question, not the offer of a colleague.
+_ACTION_INTENTS = frozenset(
+    {"cancel_order", "change_order", "change_address", "return_request", "exchange_request", "refund_request"}
+)
 
 
 # "A complaint against your business" names whom, not what: the substance is elsewhere, or not given yet.
