@@ -63,8 +63,10 @@ class TopicModel:
         topic_sims = self._topic_vectors @ vector
         best = int(np.argmax(topic_sims))
         similarity = float(topic_sims[best])
-        calm = float(np.max(self._calm_vectors @ vector)) if len(self._calm_vectors) else 0.0
         least = QUESTION_MIN_SIMILARITY if intent in QUESTION_INTENTS else MIN_SIMILARITY
-        if similarity < least or similarity - calm < MIN_MARGIN:
+        if similarity < least:
+            return None  # most messages: the calm bank (the larger product) is not needed to say no
+        calm = float(np.max(self._calm_vectors @ vector)) if len(self._calm_vectors) else 0.0
+        if similarity - calm < MIN_MARGIN:
             return None
         return TopicMatch(topic=self._topics[best], similarity=round(similarity, 3), example=self._examples[best])
