@@ -404,13 +404,28 @@ def corrected_request(state: SupportState) -> str | None:
     if request is None:
         return None
     text = last_text(state)
-    if request in MONEY_MOVING_FLOWS | {CHANGE_PAYMENT} and payment_mention(text):
+    mention = payment_mention(text)
+    if request in MONEY_MOVING_FLOWS | {CHANGE_PAYMENT} and mention and not _proposal_says(pending, mention):
         return request
     if request in (CHANGE_ITEMS, "exchange_request"):
         entities = state.understanding.get("entities", {})
         known = state.dialogue.get("slots", {}).get("option_values") or {}
         return request if entities.get("options") or options_in(text, known) else None
     return request if request in ("change_address", CHANGE_DEFAULT_ADDRESS) and looks_like_address(text) else None
+
+
+def _proposal_says(pending: dict[str, Any], mention: dict[str, str]) -> bool:
+    """The proposal already sends the money where the customer says ("yes, PayPal is fine" to a refund to PayPal):
+    a yes, not a correction. Read from the lines the customer was shown."""
+    shown = " ".join(str(line) for line in (pending.get("preview") or {}).get("details", [])).lower()
+    if mention.get("last_four"):
+        return mention["last_four"] in shown
+    if mention.get("brand"):
+        return mention["brand"] in shown
+    words = {"paypal": ("paypal",), "gift_card": ("gift card", "gift_card")}.get(
+        mention.get("kind", ""), ("visa", "mastercard", "amex", "discover", "card ending", "credit card")
+    )
+    return any(word in shown for word in words)
 
 
 def wants_their_orders(state: SupportState) -> bool:
