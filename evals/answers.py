@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import re
 import statistics
 import tempfile
@@ -241,29 +240,25 @@ def demo_app(seed: int = 7) -> Iterator[Any]:
     """Settings for a throw-away demo shop and index, its clock frozen at the seed's day; restored afterwards."""
     from evals.runner import use_shop
     from shop.seed import SEED_NOW
-    from shopdesk.settings import get_settings
+    from shopdesk.settings import environment, get_settings
 
-    names = ("SHOPDESK_DATA_DIR", "SHOPDESK_DATABASE_URL", "SHOPDESK_CLOCK", "SHOPDESK_DEMO_SEED", "SHOPDESK_ENGINE")
-    saved = {name: os.environ.get(name) for name in names}
     with tempfile.TemporaryDirectory(prefix="shopdesk-answers-") as tmp:
-        os.environ.pop("SHOPDESK_DATABASE_URL", None)
-        os.environ.pop("SHOPDESK_ENGINE", None)
-        os.environ["SHOPDESK_DATA_DIR"] = tmp
-        os.environ["SHOPDESK_CLOCK"] = (SEED_NOW + timedelta(hours=3)).isoformat()
-        os.environ["SHOPDESK_DEMO_SEED"] = str(seed)
-        get_settings.cache_clear()
+        values = {
+            "SHOPDESK_DATABASE_URL": None,
+            "SHOPDESK_ENGINE": None,
+            "SHOPDESK_DATA_DIR": tmp,
+            "SHOPDESK_CLOCK": (SEED_NOW + timedelta(hours=3)).isoformat(),
+            "SHOPDESK_DEMO_SEED": str(seed),
+        }
         try:
-            from shopdesk.bootstrap import ensure_ready
+            with environment(values):
+                get_settings.cache_clear()
+                from shopdesk.bootstrap import ensure_ready
 
-            settings = ensure_ready(get_settings())
-            use_shop(settings.shop_database_url)
-            yield get_settings()
+                settings = ensure_ready(get_settings())
+                use_shop(settings.shop_database_url)
+                yield get_settings()
         finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
             get_settings.cache_clear()
             use_shop(get_settings().shop_database_url)
 

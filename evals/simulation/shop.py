@@ -27,7 +27,7 @@ from knowledge.cache import exclusive
 from shop.db import engine_for
 from shop.taubench import DATASET_DIR
 from shopdesk.profile import ShopProfile, load_profile
-from shopdesk.settings import Settings, get_settings
+from shopdesk.settings import Settings, environment, get_settings
 
 JSONDict = dict[str, Any]
 
@@ -123,16 +123,6 @@ def default_cache() -> Cache:
     return Cache(get_settings().data_dir / "simulate")
 
 
-# What a run changes in this process's settings; everything else (endpoints, keys, embeddings) stays as configured.
-_RUN_VARIABLES = (
-    "SHOPDESK_SHOP_ID",
-    "SHOPDESK_DATABASE_URL",
-    "SHOPDESK_CHECKPOINT_URL",
-    "SHOPDESK_DATA_DIR",
-    "SHOPDESK_CLOCK",
-)
-
-
 def _reset_caches() -> None:
     from graph.llm.factory import _build
     from graph.services import clear_services
@@ -146,6 +136,7 @@ def _reset_caches() -> None:
 def run_settings(shop_url: str, checkpoints: Path, cache: Cache) -> Iterator[Settings]:
     """This process's settings (which tools and nodes read) pointed at a run's shop and conversation store under the
     ``taubench`` profile, and back to what they were afterwards."""
+    # What a run changes in this process's settings; everything else (endpoints, keys, embeddings) stays as configured.
     values = {
         "SHOPDESK_SHOP_ID": SHOP_ID,
         "SHOPDESK_DATABASE_URL": shop_url,
@@ -153,15 +144,9 @@ def run_settings(shop_url: str, checkpoints: Path, cache: Cache) -> Iterator[Set
         "SHOPDESK_DATA_DIR": str(cache.folder),
         "SHOPDESK_CLOCK": CLOCK.isoformat(),
     }
-    saved = {name: os.environ.get(name) for name in _RUN_VARIABLES}
-    os.environ.update(values)
-    _reset_caches()
     try:
-        yield get_settings()
+        with environment(values):
+            _reset_caches()
+            yield get_settings()
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
         _reset_caches()
