@@ -22,6 +22,7 @@ from shop.seed import seed_demo
 from shop.taubench import DATASET_DIR, import_taubench
 from shopdesk.settings import Settings
 from tests.support.app import CLOCK, copy_shop, reset_app_caches, use_app_settings
+from tests.support.people import app_on
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # PostgreSQL runs on this machine with trust auth; override for a CI service container.
@@ -108,4 +109,18 @@ def pg_url() -> Iterator[str]:
 def app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_db_url: str) -> Iterator[Settings]:
     """The whole application on a private copy of the demo shop (tests may write), its clock frozen at CLOCK."""
     yield use_app_settings(monkeypatch, tmp_path, copy_shop(demo_db_url, tmp_path), SHOPDESK_CLOCK=CLOCK.isoformat())
+    reset_app_caches()
+
+
+@pytest.fixture
+def tau_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, taubench_db_url: str) -> Iterator[Settings]:
+    """The whole application on a private copy of the tau-bench shop, as ``app_on`` sets it up."""
+    yield app_on(monkeypatch, tmp_path, taubench_db_url)
+    reset_app_caches()
+
+
+@pytest.fixture
+def demo_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_db_url: str) -> Iterator[Settings]:
+    """The whole application on a private copy of the demo shop, as ``app_on`` sets it up."""
+    yield app_on(monkeypatch, tmp_path, demo_db_url)
     reset_app_caches()

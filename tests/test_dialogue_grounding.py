@@ -7,10 +7,6 @@ by name, synonym or options; several items in one action.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -18,20 +14,7 @@ from graph.context import Context
 from shop.db import session_factory
 from shop.models import Customer, Order, OrderStatus, Product
 from shopdesk.settings import Settings
-from tests.support.app import reset_app_caches
-from tests.support.people import app_on, conversation, people, say, unique_item_orders
-
-
-@pytest.fixture
-def tau_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, taubench_db_url: str) -> Iterator[Settings]:
-    yield app_on(monkeypatch, tmp_path, taubench_db_url)
-    reset_app_caches()
-
-
-@pytest.fixture
-def demo_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_db_url: str) -> Iterator[Settings]:
-    yield app_on(monkeypatch, tmp_path, demo_db_url)
-    reset_app_caches()
+from tests.support.people import conversation, people, say, unique_item_orders
 
 
 def evidence(turn: object) -> list[str]:

@@ -9,9 +9,8 @@ what broke, so that the suite shows the figure rather than hiding it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,20 +18,7 @@ import pytest
 from graph.context import Context
 from shop.models import Customer, OrderStatus
 from shopdesk.settings import Settings
-from tests.support.app import reset_app_caches
-from tests.support.people import Person, app_on, conversation, people, say, verified_id
-
-
-@pytest.fixture
-def tau_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, taubench_db_url: str) -> Iterator[Settings]:
-    yield app_on(monkeypatch, tmp_path, taubench_db_url)
-    reset_app_caches()
-
-
-@pytest.fixture
-def demo_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_db_url: str) -> Iterator[Settings]:
-    yield app_on(monkeypatch, tmp_path, demo_db_url)
-    reset_app_caches()
+from tests.support.people import Person, conversation, people, say, verified_id
 
 
 def _typo(word: str) -> str:

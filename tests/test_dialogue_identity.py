@@ -8,19 +8,14 @@ keeps giving new details (but no endless guessing either).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from graph.context import Context
 from graph.llm.dialogue import FIND_BY_EMAIL, FIND_BY_NAME_ZIP, MAX_IDENTITY_ATTEMPTS
 from shop.models import OrderStatus
 from shopdesk.settings import Settings
-from tests.support.app import reset_app_caches
 from tests.support.people import (
     Person,
-    app_on,
     conversation,
     people,
     say,
@@ -30,18 +25,6 @@ from tests.support.people import (
 )
 
 ASK_WHICH = "Which order is this about?"
-
-
-@pytest.fixture
-def tau_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, taubench_db_url: str) -> Iterator[Settings]:
-    yield app_on(monkeypatch, tmp_path, taubench_db_url)
-    reset_app_caches()
-
-
-@pytest.fixture
-def demo_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_db_url: str) -> Iterator[Settings]:
-    yield app_on(monkeypatch, tmp_path, demo_db_url)
-    reset_app_caches()
 
 
 def someone(db_url: str, n: int = 0) -> Person:
