@@ -245,6 +245,14 @@ def suggested_reply(state: SupportState, wants: str, orders: list[str], complain
     return f"{hello}, thanks for waiting. I've read through our conversation{about} and I'm looking into it now."
 
 
+def last_bot_text(state: SupportState) -> str:
+    """The bot's (or a person's) last words to the customer before the current message."""
+    for message in reversed(state.messages):
+        if isinstance(message, AIMessage) and message.content and not message.tool_calls:
+            return str(message.content)
+    return ""
+
+
 def build_case(
     state: SupportState,
     escalation: dict[str, Any],
@@ -258,14 +266,6 @@ def build_case(
     did, proposed = bot_actions(state)
     with_customer = state if customer is state.customer else _with(state, customer)
     wants = wants_sentence(with_customer, escalation, wanted)
-    last_bot = next(
-        (
-            str(m.content)
-            for m in reversed(state.messages)
-            if isinstance(m, AIMessage) and m.content and not m.tool_calls
-        ),
-        "",
-    )
     return {
         "customer": customer,
         "verified": bool(customer),
@@ -273,7 +273,7 @@ def build_case(
         "orders": [order_summary(order_id, details.get(order_id), items) for order_id in wanted],
         "bot_did": did,
         "bot_proposed": proposed,
-        "bot_last_said": last_bot,
+        "bot_last_said": last_bot_text(state),
         "reasons": list(escalation.get("reasons", [])),
         "evidence": list(escalation.get("evidence", [])),
         "priority": escalation.get("priority", "normal"),

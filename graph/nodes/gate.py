@@ -6,9 +6,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 
+from graph.casefile import last_bot_text
 from graph.context import Context
 from graph.llm.dialogue import (
     IDENTIFY,
@@ -52,14 +52,6 @@ def escalation_policy(runtime: Runtime[Context], services: Services) -> Escalati
     if context.emotion_threshold is not None:
         values["emotion_threshold"] = context.emotion_threshold
     return EscalationPolicy.model_validate(values)
-
-
-def last_bot_text(state: SupportState) -> str:
-    """The bot's (or a person's) last words to the customer before the current message."""
-    for message in reversed(state.messages):
-        if isinstance(message, AIMessage) and message.content and not message.tool_calls:
-            return str(message.content)
-    return ""
 
 
 _WEEKDAYS_DE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")

@@ -98,11 +98,6 @@ def transcript(state: SupportState) -> list[dict[str, str]]:
     return lines
 
 
-def orders_in_question(state: SupportState) -> list[dict[str, Any]]:
-    """Every order in play, with its status, items (those in play marked) and tracking."""
-    return list(case_of(state).get("orders", []))
-
-
 def case_of(state: SupportState) -> dict[str, Any]:
     """The case built at the handoff, or (a packet asked for without one) built now from the conversation."""
     return state.handoff or build_case(state, state.escalation or {}, state.customer, {})
