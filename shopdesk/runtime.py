@@ -17,6 +17,17 @@ from graph.builder import builder
 from shopdesk.settings import Settings, get_settings
 
 
+def reset_caches() -> None:
+    """Forget the cached settings, services and engines, so the next caller reads the environment afresh (after a
+    tool or a test pointed this process at another shop)."""
+    from graph.llm.factory import _build
+    from graph.services import clear_services
+
+    get_settings.cache_clear()
+    clear_services()
+    _build.cache_clear()
+
+
 def _on_postgres(target: str) -> bool:
     return target.startswith(("postgres://", "postgresql://"))
 

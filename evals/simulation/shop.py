@@ -27,6 +27,7 @@ from knowledge.cache import exclusive
 from shop.db import engine_for
 from shop.taubench import DATASET_DIR
 from shopdesk.profile import ShopProfile, load_profile
+from shopdesk.runtime import reset_caches
 from shopdesk.settings import Settings, environment, get_settings
 
 JSONDict = dict[str, Any]
@@ -123,15 +124,6 @@ def default_cache() -> Cache:
     return Cache(get_settings().data_dir / "simulate")
 
 
-def _reset_caches() -> None:
-    from graph.llm.factory import _build
-    from graph.services import clear_services
-
-    get_settings.cache_clear()
-    clear_services()
-    _build.cache_clear()
-
-
 @contextmanager
 def run_settings(shop_url: str, checkpoints: Path, cache: Cache) -> Iterator[Settings]:
     """This process's settings (which tools and nodes read) pointed at a run's shop and conversation store under the
@@ -146,7 +138,7 @@ def run_settings(shop_url: str, checkpoints: Path, cache: Cache) -> Iterator[Set
     }
     try:
         with environment(values):
-            _reset_caches()
+            reset_caches()
             yield get_settings()
     finally:
-        _reset_caches()
+        reset_caches()

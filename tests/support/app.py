@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from graph.llm.factory import _build
-from graph.services import clear_services
 from shop.db import session_factory
 from shop.models import Fulfillment, Order, OrderStatus, Product
 from shop.seed import SEED_NOW
 from shopdesk.profile import load_profile
+from shopdesk.runtime import reset_caches
 from shopdesk.settings import Settings, get_settings
 
 # The demo shop is generated for a fixed "today"; tests freeze the shop's clock there so return windows hold.
@@ -44,9 +43,7 @@ def use_app_settings(monkeypatch: pytest.MonkeyPatch, data_dir: Path, db_url: st
 
 def reset_app_caches() -> None:
     """Forget cached settings, services and engines, so the next caller reads the environment afresh."""
-    get_settings.cache_clear()
-    clear_services()
-    _build.cache_clear()
+    reset_caches()
 
 
 def shipped_order(db_url: str, *, one_parcel: bool = False) -> tuple[Order, str]:
