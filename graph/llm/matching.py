@@ -260,12 +260,27 @@ def option_values(product: dict[str, Any]) -> dict[str, list[str]]:
 
 def options_in(text: str, values: dict[str, list[str]]) -> dict[str, str]:
     """The product's option values the message names: "Stone", "waist 34", "US 10", "size S" (short letters only
-    after their option's name, so that the "s" of "it's" is no size, or as a word of a short answer: "M please")."""
+    after their option's name, so that the "s" of "it's" is no size, or as a word of a short answer: "M please").
+
+    Values that are answers rather than names ("yes", "no", "none", "not resistant") count only next to their
+    option's name ("waterproof: no", "no backlight", "the water resistant one"): a bare "yes" confirms, it picks no
+    variant."""
     found: dict[str, str] = {}
     words = {w.lower() for w in re.split(r"[\s,.!?;:]+", text) if w}
     short_answer = len(text.split()) <= 4
+    # A bare "none" answers "which backlight?" when only one option can be none; "yes" and "no" never pick.
+    bare = [key for key, candidates in values.items() if any(v.lower() == "none" for v in candidates)]
     for key, candidates in values.items():
+        answers = [value for value in candidates if _is_answer_value(value, key)]
+        if answers and (value := _answer_for(text, key, answers)) is not None:
+            found[key] = value
+            continue
+        if bare == [key] and short_answer and "none" in words:
+            found[key] = next(v for v in candidates if v.lower() == "none")
+            continue
         for value in sorted(candidates, key=len, reverse=True):
+            if value in answers:
+                continue
             escaped = re.escape(value)
             short = len(value) <= 2 and value.isalpha()
             pattern = rf"\b{re.escape(key)}\s+{escaped}(?!\w)" if short else rf"(?<![\w-]){escaped}(?![\w-])"
@@ -273,6 +288,52 @@ def options_in(text: str, values: dict[str, list[str]]) -> dict[str, str]:
                 found[key] = value
                 break
     return found
+
+
+_ANSWER_WORDS = frozenset({"yes", "no", "none", "not", "non", "without", "true", "false", "with"})
+_NEGATIVE_VALUES = frozenset({"no", "none", "false"})
+# "no water resistance", "not waterproof", "isn't backlit", "doesn't have a backlight", "non-waterproof".
+_NEGATION = r"(?:no|not|non|without|zero|isn'?t|aren'?t|doesn'?t\s+have|don'?t\s+have)[\s-]+(?:\w+[\s-]+)?"
+
+
+def _stems(phrase: str) -> list[str]:
+    # "water resistance" and "water resistant", "backlight" and "backlit": the same word to a shopper.
+    return [word[:6] for word in re.findall(r"[a-z0-9]+", phrase.lower())]
+
+
+def _is_answer_value(value: str, key: str) -> bool:
+    """A value made of answer words and the option's own name: "yes", "none", "not resistant" (of water resistance)."""
+    key_stems = set(_stems(key))
+    return all(word in _ANSWER_WORDS or word[:6] in key_stems for word in re.findall(r"[a-z0-9]+", value.lower()))
+
+
+def _is_negative(value: str) -> bool:
+    words = set(re.findall(r"[a-z]+", value.lower()))
+    return bool(words & (_NEGATIVE_VALUES | {"not", "non", "without"}))
+
+
+def _answer_for(text: str, key: str, answers: list[str]) -> str | None:
+    """Which of an option's answer values the message gives, read only where it names the option."""
+    stems = _stems(key)
+    if not stems:
+        return None
+    # The option's name as the shopper may type it: each word's stem, then any ending ("water resistant").
+    name = r"[\s-]*".join(rf"{re.escape(stem)}\w*" for stem in stems)
+    lowered = text.lower()
+    for value in sorted(answers, key=len, reverse=True):
+        # Written out in full next to the name: "water resistance: not resistant".
+        written = len(value) > 3 and re.search(rf"(?<![\w-]){re.escape(value.lower())}(?![\w-])", lowered)
+        if written and (not _is_negative(value) or re.search(name, lowered)):
+            return value
+    negative = next((value for value in answers if _is_negative(value)), None)
+    positive = next((value for value in answers if not _is_negative(value)), None)
+    if negative and (
+        re.search(rf"\b{_NEGATION}{name}", lowered) or re.search(rf"\b{name}\s*[:=]?\s*(?:no|none|false)\b", lowered)
+    ):
+        return negative
+    if positive and re.search(rf"\b{name}", lowered):
+        return positive
+    return None
 
 
 def options_text(options: dict[str, Any]) -> str:
