@@ -48,3 +48,42 @@ def test_a_bare_answer_picks_no_option(text: str) -> None:
 )
 def test_answer_values_next_to_their_option(text: str, values: dict[str, list[str]], expected: dict[str, str]) -> None:
     assert options_in(text, values) == expected
+
+
+SHIRT = {"color": ["blue", "purple", "red"], "size": ["M", "L", "XL"], "style": ["crew neck", "v-neck"]}
+
+
+def test_of_two_values_of_one_option_the_wanted_one_is_the_one_not_owned() -> None:
+    mine = {"color": "purple", "size": "XL", "style": "crew neck"}
+    said = "mine is the purple crew neck in size XL, I'd like a red v-neck in size L instead"
+    assert options_in(said, SHIRT, mine) == {"color": "red", "size": "L", "style": "v-neck"}
+    # Without knowing what they own, the message alone cannot tell.
+    assert options_in("red, v-neck", SHIRT, mine) == {"color": "red", "style": "v-neck"}
+
+
+def test_a_part_of_a_message_ends_only_where_another_item_of_the_order_is_named() -> None:
+    from graph.llm.matching import item_segment
+
+    shirt = {"item_id": "1", "name": "T-Shirt", "options": {}}
+    charger = {"item_id": "2", "name": "Portable Charger", "options": {}}
+    text = "the charger again as it is, and for the t-shirt, mine is the purple crew neck, I'd like a red v-neck"
+    phrases = ["charger", "t-shirt", "purple crew neck", "red v-neck"]
+    assert item_segment(text, shirt, phrases, [shirt, charger]).endswith("I'd like a red v-neck")
+    assert "t-shirt" not in item_segment(text, charger, phrases, [shirt, charger])
+
+
+@pytest.mark.parametrize(
+    ("text", "same"),
+    [
+        ("can I get the exact same one again?", True),
+        ("a new identical unit please", True),
+        ("just a replacement, mine is broken", True),
+        ("ich möchte den gleichen nochmal", True),
+        ("the blue one in M please", False),
+        ("something cheaper", False),
+    ],
+)
+def test_asking_for_the_same_item(text: str, same: bool) -> None:
+    from graph.llm.matching import asks_for_the_same_item
+
+    assert asks_for_the_same_item(text) is same
