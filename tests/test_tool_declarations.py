@@ -51,7 +51,7 @@ def test_each_tool_is_declared_once_reads_before_writes() -> None:
     kinds = [tool.is_write for tool in TOOLS]
     assert kinds == sorted(kinds), "reads first, then writes: the order the model has always seen"
     assert set(READS) | set(WRITE_ACTIONS) == set(NAMES) and not set(READS) & set(WRITE_ACTIONS)
-    assert VERIFYING_TOOLS == {"find_customer_by_email", "find_customer_by_name_zip"}
+    assert {"find_customer_by_email", "find_customer_by_name_zip"} == VERIFYING_TOOLS
 
 
 def test_every_tool_has_the_schema_the_model_binds() -> None:
@@ -94,13 +94,13 @@ def test_bad_arguments_are_a_clear_tool_error_before_anything_runs(make_ctx: Mak
     for tool in READS.values():
         required = [name for name, field in tool.arguments.model_fields.items() if field.is_required()]
         if required:
-            with pytest.raises(ToolError, match=f"^Bad arguments for {tool.name}: {required[0]}: Field required"):
+            with pytest.raises(ToolError, match=rf"^Bad arguments for {tool.name}: {required[0]}: Field required"):
                 call_read_tool(tool.name, ctx, {})
-    with pytest.raises(ToolError, match="^Bad arguments for list_recent_orders: limit: Input should be greater"):
+    with pytest.raises(ToolError, match=r"^Bad arguments for list_recent_orders: limit: Input should be greater"):
         call_read_tool("list_recent_orders", ctx, {"limit": 0})
-    with pytest.raises(ToolError, match="^Bad arguments for get_order_details: order_id: Input should be a valid"):
+    with pytest.raises(ToolError, match=r"^Bad arguments for get_order_details: order_id: Input should be a valid"):
         call_read_tool("get_order_details", ctx, {"order_id": ["#P1"]})
-    with pytest.raises(ToolError, match="^Bad arguments for get_order_details: expected an object"):
+    with pytest.raises(ToolError, match=r"^Bad arguments for get_order_details: expected an object"):
         call_read_tool("get_order_details", ctx, ["#P1"])  # type: ignore[arg-type]
     # Lax where the model is lax: a number as text is read as the number, and the function's default stays.
     assert len(call_read_tool("list_recent_orders", ctx, {"limit": "1"})["orders"]) == 1

@@ -13,9 +13,10 @@ with its default (``limit=(Limit, 5)``).
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from langchain.tools import ToolRuntime
 from langchain_core.messages import ToolMessage
@@ -34,16 +35,13 @@ def _arguments_model(name: str, arguments: Mapping[str, Any]) -> type[BaseModel]
 
 
 @dataclass(frozen=True)
-class ToolDeclaration:
+class ToolDeclaration(ABC):
     """What every tool declares; ``ReadTool`` and ``WriteTool`` add how it runs."""
 
+    is_write: ClassVar[bool]
     name: str
     description: str
     arguments: type[BaseModel]
-
-    @property
-    def is_write(self) -> bool:
-        return isinstance(self, WriteTool)
 
     def check_arguments(self, args: Mapping[str, Any]) -> dict[str, Any]:
         """The arguments as the schema reads them; a ToolError naming what does not fit.
@@ -66,14 +64,16 @@ class ToolDeclaration:
             name=self.name, description=self.description, args_schema=self.arguments, func=self._run_for_langchain
         )
 
+    @abstractmethod
     def _run_for_langchain(self, runtime: ToolRuntime, **arguments: Any) -> Any:
-        raise NotImplementedError
+        """What the LangChain tool does when it is run outside the graph."""
 
 
 @dataclass(frozen=True)
 class ReadTool(ToolDeclaration):
     """A read: runs freely (the function itself checks who may see what)."""
 
+    is_write: ClassVar[bool] = False
     function: ReadFunction = field(repr=False)
     # A successful call verifies the customer: its result becomes the conversation's customer.
     verifies_customer: bool = False
@@ -102,6 +102,7 @@ class WriteTool(ToolDeclaration):
     """A write: never run by calling it. The graph previews the action, the customer confirms, a person approves
     above the profile's limits, and ``tools.base.run_write`` applies it once."""
 
+    is_write: ClassVar[bool] = True
     action: WriteAction[Any] = field(repr=False)
 
     def _run_for_langchain(self, runtime: ToolRuntime, **arguments: Any) -> Any:
