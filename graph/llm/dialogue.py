@@ -47,27 +47,28 @@ from graph.nlu.entities import capitalised_names, extract_options, name_in_reply
 from graph.nlu.general import asks_about_progress, asks_for_their_orders, asks_in_general, points_at_their_order
 from graph.state import SupportState
 from shopdesk.profile import ShopProfile
+from tools.registry import TOOL_NAMES, VERIFYING_TOOLS
 
-# Tool names, as the tools package registers them.
-FIND_BY_EMAIL = "find_customer_by_email"
-FIND_BY_NAME_ZIP = "find_customer_by_name_zip"
-ORDER_DETAILS = "get_order_details"
-LIST_ORDERS = "list_recent_orders"
-CUSTOMER_DETAILS = "get_customer_details"
-RETURN_STATUS = "get_return_status"
-RETURN_ELIGIBILITY = "check_return_eligibility"
-PRODUCT_DETAILS = "get_product_details"
-SUGGEST_PRODUCTS = "suggest_products"
-CHECK_VOUCHER = "check_voucher"
-CANCEL_ORDER = "cancel_order"
-RETURN_ITEMS = "return_items"
-MODIFY_ADDRESS = "modify_order_address"
-MODIFY_DEFAULT_ADDRESS = "modify_default_address"
-MODIFY_ITEMS = "modify_order_items"
-MODIFY_PAYMENT = "modify_order_payment"
-EXCHANGE_ITEMS = "exchange_items"
-ISSUE_GOODWILL = "issue_goodwill_credit"
-IDENTITY_TOOLS = frozenset({FIND_BY_EMAIL, FIND_BY_NAME_ZIP})
+# Tool names, from the tools' declarations: a name no tool declares is an AttributeError at import.
+FIND_BY_EMAIL = TOOL_NAMES.find_customer_by_email
+FIND_BY_NAME_ZIP = TOOL_NAMES.find_customer_by_name_zip
+ORDER_DETAILS = TOOL_NAMES.get_order_details
+LIST_ORDERS = TOOL_NAMES.list_recent_orders
+CUSTOMER_DETAILS = TOOL_NAMES.get_customer_details
+RETURN_STATUS = TOOL_NAMES.get_return_status
+RETURN_ELIGIBILITY = TOOL_NAMES.check_return_eligibility
+PRODUCT_DETAILS = TOOL_NAMES.get_product_details
+SUGGEST_PRODUCTS = TOOL_NAMES.suggest_products
+CHECK_VOUCHER = TOOL_NAMES.check_voucher
+CANCEL_ORDER = TOOL_NAMES.cancel_order
+RETURN_ITEMS = TOOL_NAMES.return_items
+MODIFY_ADDRESS = TOOL_NAMES.modify_order_address
+MODIFY_DEFAULT_ADDRESS = TOOL_NAMES.modify_default_address
+MODIFY_ITEMS = TOOL_NAMES.modify_order_items
+MODIFY_PAYMENT = TOOL_NAMES.modify_order_payment
+EXCHANGE_ITEMS = TOOL_NAMES.exchange_items
+ISSUE_GOODWILL = TOOL_NAMES.issue_goodwill_credit
+IDENTITY_TOOLS = VERIFYING_TOOLS
 # The customer says who they are before saying what they need ("Hi, I'm Ethan Garcia, 80280"): we look them up.
 IDENTIFY = "verify_identity"
 ADDRESS_FIELDS = ("address1", "address2", "city", "state", "country", "zip")
