@@ -133,7 +133,7 @@ async def test_the_whole_order_leaves_its_final_sale_item_and_says_so(app: Setti
     db = app.shop_database_url
     ((customer_id, _),) = standard_customers(db, 1)
     names = ["Mountain Peak Stud Earrings", "Merino Hiker Crew Sock"]
-    variants = delivered_order_of(db, customer_id, "#W9990003", names)
+    delivered_order_of(db, customer_id, "#W9990003", names)
     async with open_graph(app) as graph:
         chat = Conversations(graph)
         listed = await chat.send("whole", "Please return my order #W9990003", Context(customer_id=customer_id))
