@@ -172,14 +172,20 @@ async def test_a_knowledge_answer_is_written_by_the_model_from_the_evidence(
     async with open_graph(settings) as graph:
         chat = Conversations(graph)
         turn = await chat.send("llm-4", POLICY_QUESTION, Context(engine="openai:m"))
+        sent = chat_requests(stub)
         local = await chat.send("local-4", POLICY_QUESTION, Context(engine="local"))
+        stub.failing = True
+        down = await chat.send("down-4", POLICY_QUESTION, Context(engine="openai:m"))
     assert "30 days" in turn.text and turn.replies[0]["evidence_ids"]
     # Two calls: the reading, then the answer, asked with the passages the local answer cites and that answer.
-    reading, answer = chat_requests(stub)
+    reading, answer = sent
     assert reading.get("response_format") and not answer.get("response_format")
     system = str(answer["messages"][0]["content"])
     assert local.text in system and all(f"[{cited}]" in system for cited in local.replies[0]["evidence_ids"])
     assert turn.text == local.text  # the obedient stub phrases it as the draft has it
+    # With the endpoint down, the reading and the answer are the local core's: the same answer, no handoff.
+    assert down.text == local.text and down.interrupt is None
+    assert FALLBACK_SIGNAL in down.understanding["emotion"]["signals"]
 
 
 async def test_an_invented_claim_from_the_model_is_critiqued_and_rewritten(
