@@ -14,8 +14,9 @@ from langchain_core.messages import AIMessage, ToolMessage
 from sqlalchemy import select
 
 from graph.context import Context
+from graph.llm.engine import Situation
 from graph.llm.factory import engine_spec, get_engine
-from graph.nlu.llm import FALLBACK_SIGNAL
+from graph.nlu.llm import FALLBACK_SIGNAL, Reading, understanding_of
 from shop.db import session_factory
 from shop.models import AuditEntry, Order, OrderStatus
 from shopdesk.conversations import Conversations, Turn
@@ -202,3 +203,34 @@ async def test_an_invented_claim_from_the_model_is_critiqued_and_rewritten(
     assert values["rewrites"] == 1 and values["critique"]["verdict"] == "pass"
     rewrite = next(r for r in stub.requests if "Rewrite the draft" in str(r["messages"][0]["content"]))
     assert "December 24" in rewrite["messages"][0]["content"]  # the critique named the claim to the model
+
+
+def test_a_reading_becomes_the_understanding_the_dialogue_manager_reads() -> None:
+    proposal = Situation(request="cancel_order", awaiting="confirmation", proposal="Cancel order #W1234567")
+
+    def read(text: str, situation: Situation | None = None, **fields: Any) -> Any:
+        return understanding_of(
+            Reading.model_validate({"intent": "out_of_scope", "confidence": 0.9, **fields}), text, situation
+        )
+
+    # A yes or a no counts as one only while a proposal waits for it; "never mind" drops the request in progress.
+    assert read("sure", proposal, intent="cancel_order", to_proposal="affirm").intent == "affirm"
+    assert read("sure", None, intent="greeting_thanks", to_proposal="affirm").intent == "greeting_thanks"
+    assert read("forget it", Situation(request="return_request"), cancel=True).intent == "deny"
+    # "Yes, but the other order" is not a yes: the request in progress, planned again with the new detail.
+    assert read("yes but #W7654321", proposal, intent="affirm", to_proposal="correct").intent == "cancel_order"
+    # A general question on a personal topic goes to the rules, unless it names an order.
+    assert read("how long do refunds take?", intent="refund_status", general_question=True).intent == "refund_policy"
+    named = read("how long for #W1234567?", intent="refund_status", general_question=True)
+    assert named.intent == "refund_status" and named.entities.order_ids == ["#W1234567"]
+    # Identifiers as the tools expect them, whatever the model wrote; scores inside their ranges.
+    odd = read(
+        "It's W1234567, Max@Example.com",
+        entities={"order_ids": ["w1234567"], "emails": ["Max@Example.com"]},
+        emotion={"anger": 3.0, "sentiment": -4.0},
+        confidence=1.7,
+    )
+    assert odd.entities.order_ids == ["#W1234567"] and odd.entities.emails == ["max@example.com"]
+    assert (odd.emotion.anger, odd.emotion.sentiment, odd.confidence) == (1.0, -1.0, 1.0)
+    # Safety is re-checked by pattern: a model that misses "chargeback" does not hide it.
+    assert "chargeback" in read("I'll file a chargeback").critical_keywords

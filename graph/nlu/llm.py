@@ -30,16 +30,9 @@ logger = logging.getLogger(__name__)
 
 FALLBACK_SIGNAL = "llm_fallback"
 
-# How a general question on a topic the tools serve is read: as the shop's rules about it, which the knowledge
-# answers ("how long does a refund take?" is not a request to refund an order).
-_RULES_OF = {
-    "order_status": "delivery_options",
-    "change_address": "delivery_options",
-    "payment_issue": "payment_issue",
-    "invoice": "invoice",
-}
-_RULES_DEFAULT = "refund_policy"
-# Requests about one of the customer's own orders (graph.llm.dialogue.PERSONAL_INTENTS among the model's intents).
+# How a general question about a request on one's own order is read: as the shop's rules on it, which the knowledge
+# answers ("how long does a refund take?" asks no refund of an order). The knowledge searches the question itself;
+# the intent only routes it.
 _ORDER_REQUESTS = frozenset(
     {
         "order_status",
@@ -52,7 +45,8 @@ _ORDER_REQUESTS = frozenset(
         "refund_status",
     }
 )
-
+_RULES_OF = {"order_status": "delivery_options", "change_address": "delivery_options"}
+_RULES_DEFAULT = "refund_policy"
 
 # The schema is sent with every call and billed as prompt: the model's view of the contract is kept lean (the
 # formats are in the prompt, once) and mapped onto graph.nlu.schema afterwards. An Enum, unlike a Literal, is
@@ -185,7 +179,8 @@ def understanding_of(reading: Reading, text: str, situation: Situation | None = 
     situation = situation or Situation()
     intent: str = reading.intent.value
     waiting = situation.proposal is not None
-    order_ids = [_order_id(found) for found in reading.entities.order_ids]
+    model_ids = [_order_id(found) for found in reading.entities.order_ids]
+    entities = _checked_entities(Entities(**{**reading.entities.model_dump(), "order_ids": model_ids}), text)
     if waiting and reading.to_proposal == "affirm":
         intent = "affirm"
     elif (waiting and reading.to_proposal == "deny") or (reading.cancel and (waiting or situation.request)):
@@ -193,7 +188,7 @@ def understanding_of(reading: Reading, text: str, situation: Situation | None = 
     elif reading.to_proposal == "correct" and intent in ("affirm", "deny"):
         # "Yes, but the blue one" changes the proposal: the request it belongs to, planned again with the detail.
         intent = situation.request if situation.request in INTENTS else "change_order"
-    elif reading.general_question and intent in _ORDER_REQUESTS | set(_RULES_OF) and not order_ids:
+    elif reading.general_question and intent in _ORDER_REQUESTS and not entities.order_ids:
         intent = _RULES_OF.get(intent, _RULES_DEFAULT)
     confidence = _within(reading.confidence, 0.0, 1.0)
     # Safety-relevant flags are also checked by pattern: a model that misses "chargeback" must not skip escalation.
@@ -207,7 +202,7 @@ def understanding_of(reading: Reading, text: str, situation: Situation | None = 
             IntentScore(intent=part.intent.value, confidence=confidence, segment=part.segment)
             for part in reading.intents
         ],
-        entities=_checked_entities(Entities(**{**reading.entities.model_dump(), "order_ids": order_ids}), text),
+        entities=entities,
         emotion=Emotion(
             anger=_within(feeling.anger, 0.0, 1.0),
             frustration=_within(feeling.frustration, 0.0, 1.0),
