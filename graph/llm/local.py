@@ -20,7 +20,7 @@ from graph.llm.dialogue import (
     plan_next,
     tool_results,
 )
-from graph.llm.engine import Critique, Draft
+from graph.llm.engine import Critique, Draft, Situation
 from graph.nlu.schema import Understanding
 from graph.services import Services
 from graph.state import Status, SupportState
@@ -49,10 +49,11 @@ def _call(name: str, args: dict[str, Any]) -> dict[str, Any]:
 class LocalEngine:
     name = "local"
 
-    async def understand(self, text: str, history: list[str]) -> Understanding:
+    async def understand(self, text: str, history: list[str], situation: Situation | None = None) -> Understanding:
         from graph.nlu.local import get_local_understanding
 
-        # The classifier embeds the message (MiniLM): off the event loop.
+        # The classifier embeds the message (MiniLM): off the event loop. The dialogue manager reads its answer
+        # against the situation itself.
         return await asyncio.to_thread(lambda: get_local_understanding().analyse(text, history))
 
     async def plan(self, state: SupportState, services: Services) -> AIMessage:
