@@ -1,0 +1,70 @@
+"""Keep the catalogue in step with the code: ``python -m shopdesk.i18n extract`` rewrites the template from the
+marked messages (the files and keywords are in pyproject.toml's ``[tool.babel]``), ``update`` merges it into every
+language's .po file (new messages arrive untranslated, changed ones fuzzy, for a translator to review)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from babel.messages.frontend import CommandLineInterface
+
+from shopdesk.i18n.catalogue import DOMAIN, LOCALE_DIR
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = LOCALE_DIR / f"{DOMAIN}.pot"
+
+
+def extract(output: Path = TEMPLATE) -> Path:
+    """The template of every marked message, as Babel's extractor finds it (no dates, so it only changes with
+    the messages)."""
+    CommandLineInterface().run(
+        [
+            "pybabel",
+            "--quiet",
+            "extract",
+            "--mapping-file",
+            str(ROOT / "pyproject.toml"),
+            "--output-file",
+            str(output),
+            "--project",
+            "ShopDesk",
+            "--no-location",
+            "--sort-output",
+            "--omit-header",
+            # The mapping's patterns are relative to the root: it picks the files.
+            str(ROOT),
+        ]
+    )
+    return output
+
+
+def update() -> None:
+    CommandLineInterface().run(
+        [
+            "pybabel",
+            "--quiet",
+            "update",
+            "--input-file",
+            str(TEMPLATE),
+            "--output-dir",
+            str(LOCALE_DIR),
+            "--domain",
+            DOMAIN,
+            "--no-location",
+            "--ignore-obsolete",
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m shopdesk.i18n", description=__doc__)
+    parser.add_argument("command", choices=("extract", "update"))
+    if parser.parse_args().command == "extract":
+        print(extract())
+    else:
+        update()
+
+
+if __name__ == "__main__":
+    main()
