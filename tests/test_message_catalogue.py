@@ -110,8 +110,8 @@ def test_the_shipped_template_is_what_the_code_marks(tmp_path: Path) -> None:
         assert {m.id for m in read_po(found)} == {m.id for m in read_po(shipped)}
 
 
-def _fields(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+def _fields(text: object) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(str(text or "")) if name}
 
 
 def test_every_message_has_a_german_translation_with_the_same_placeholders() -> None:

@@ -71,11 +71,11 @@ class Speaker:
     locale: str = SOURCE_LOCALE
     currency: str = "USD"
 
-    def text(self, message: str, **fields: Any) -> str:
+    def text(self, message: str, /, **fields: Any) -> str:
         translated = translations(self.locale).gettext(message)
         return translated.format(**fields) if fields else translated
 
-    def plural(self, singular: str, plural: str, count: int, **fields: Any) -> str:
+    def plural(self, singular: str, plural: str, count: int, /, **fields: Any) -> str:
         translated = translations(self.locale).ngettext(singular, plural, count)
         return translated.format(count=count, **fields)
 
@@ -147,12 +147,12 @@ def speaking(who: Speaker) -> Iterator[Speaker]:
         _current.reset(token)
 
 
-def _(message: str, **fields: Any) -> str:
+def _(message: str, /, **fields: Any) -> str:
     """A catalogue message in the current conversation's locale, its named placeholders filled."""
     return current().text(message, **fields)
 
 
-def ngettext(singular: str, plural: str, count: int, **fields: Any) -> str:
+def ngettext(singular: str, plural: str, count: int, /, **fields: Any) -> str:
     """The form of a message for ``count`` (``{count}`` is filled), in the current conversation's locale."""
     return current().plural(singular, plural, count, **fields)
 
