@@ -110,7 +110,7 @@ class LocalEngine:
                 awaiting="clarification",
             )
 
-        sentences, cited = responses.describe_tool_results(results, intent)
+        sentences, cited = responses.describe_tool_results(results, intent, profile)
         notice = state.dialogue.get("notice")
         if notice and state.dialogue.get("notice_turn") == customer_turns(state.messages):
             sentences.append(responses.describe_notice(notice))

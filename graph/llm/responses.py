@@ -505,7 +505,7 @@ def refusal_code(data: Any) -> str:
     return by_type.get(str(data.get("error_type") or ""), "policy" if data.get("error") else "internal")
 
 
-def describe_error(result: ToolResult) -> str:
+def describe_error(result: ToolResult, profile: ShopProfile | None = None) -> str:
     """A tool's refusal as the customer reads it: a catalogue message for its kind, never the tool's raw text
     (a policy refusal quotes the shop's reason)."""
     from tools.registry import WRITE_ACTIONS
@@ -525,11 +525,13 @@ def describe_error(result: ToolResult) -> str:
             return _("I couldn't find that product in our catalog.")
         return _("I couldn't find what you asked about on your account.")
     if code == "not_verified":
-        # The identity we have is not enough (for this change): the ways this shop accepts.
-        return _(
-            "Before I can do that I need to verify it's you: please tell me the email address on your account, or "
-            "your full name and zip code."
-        )
+        if result.name in WRITE_ACTIONS and profile is not None:
+            # Verified, but not in a way the shop accepts for changes: the ways it does.
+            return _(
+                "I couldn't set that up: before I can change anything on your account I need to verify you by {ways}.",
+                ways=verification_ways(profile),
+            )
+        return _("Please verify your identity first (email, or full name and zip code).")
     if code == "internal" or not reason:
         return _("I couldn't complete that just now. {offer_person}", offer_person=_(OFFER_PERSON))
     if code == "bad_arguments":
@@ -547,7 +549,9 @@ def _lowered(sentence: str) -> str:
     return sentence[:1].lower() + sentence[1:]
 
 
-def describe_tool_results(results: list[ToolResult], intent: str = "") -> tuple[list[str], list[str]]:
+def describe_tool_results(
+    results: list[ToolResult], intent: str = "", profile: ShopProfile | None = None
+) -> tuple[list[str], list[str]]:
     """Sentences and evidence ids for this turn's successful reads (identity look-ups say nothing by themselves)."""
     sentences: list[str] = []
     cited: list[str] = []
@@ -555,7 +559,7 @@ def describe_tool_results(results: list[ToolResult], intent: str = "") -> tuple[
         if not result.ok:
             if any(r.name == result.name and r.ok for r in results[index + 1 :]):
                 continue  # a later read of the same kind found it ("9232383" read again as "#W9232383")
-            error = describe_error(result)
+            error = describe_error(result, profile)
             if error not in sentences:
                 sentences.append(error)
             continue

@@ -51,8 +51,11 @@ def update() -> None:
             str(LOCALE_DIR),
             "--domain",
             DOMAIN,
-            "--no-location",
+            "--width",
+            "120",
             "--ignore-obsolete",
+            # A new message is translated afresh, not guessed from a similar old one.
+            "--no-fuzzy-matching",
         ]
     )
 
