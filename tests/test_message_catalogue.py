@@ -241,3 +241,14 @@ async def test_a_german_conversations_confirmation_is_in_german(app: Settings) -
     )
     english = (await draft(english_state, runtime))["draft"]
     assert english.endswith("Shall I go ahead? Please reply yes or no."), english
+
+
+def test_the_critics_empathy_check_accepts_the_empathy_opener_in_every_language() -> None:
+    """An upset customer's reply gets the catalogue's opener; the critic must recognise it in each language, or a
+    German rewrite would never pass."""
+    from graph.llm.critic import EMPATHY
+    from graph.llm.local import EMPATHY_OPENER
+    from shopdesk.i18n import available_locales
+
+    for locale in available_locales():
+        assert EMPATHY.search(Speaker(locale).text(EMPATHY_OPENER)), locale
