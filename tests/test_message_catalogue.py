@@ -17,7 +17,7 @@ from shop.models import Order, OrderStatus
 from shopdesk.conversations import Conversations
 from shopdesk.i18n import Speaker, locale_for, speaking
 from shopdesk.i18n.__main__ import TEMPLATE, extract
-from shopdesk.i18n.catalogue import LOCALE_DIR, po_path, translations
+from shopdesk.i18n.catalogue import LOCALE_DIR, compile_po, po_path, translations
 from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings
 
@@ -134,9 +134,16 @@ def test_every_message_has_a_german_translation_with_the_same_placeholders() -> 
             assert _fields(translated) >= _fields(ids[0]) - {"count"}, (message.id, translated)
 
 
-def test_the_catalogue_is_compiled_from_the_shipped_po_files() -> None:
+def test_the_shipped_mo_files_are_the_po_files_compiled() -> None:
+    """The bot loads the .mo files; `python -m shopdesk.i18n compile` must have been run after the .po changed."""
     assert translations("de").gettext("Shall I go ahead? Please reply yes or no.").startswith("Soll ich")
-    assert sorted(p.parent.parent.name for p in LOCALE_DIR.glob("*/LC_MESSAGES/shopdesk.po")) == ["de", "en"]
+    shipped = sorted(p.parent.parent.name for p in LOCALE_DIR.glob("*/LC_MESSAGES/shopdesk.po"))
+    assert shipped == ["de", "en"]
+    for locale in shipped:
+        built = po_path(locale).with_suffix(".mo")
+        assert built.is_file() and built.read_bytes() == compile_po(po_path(locale), locale), (
+            f"{built} is stale: run python -m shopdesk.i18n compile"
+        )
 
 
 def test_plural_forms_money_and_dates_follow_the_locale() -> None:

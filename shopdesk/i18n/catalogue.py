@@ -5,6 +5,7 @@ translating it, ``plural`` chooses the form by the count, ``money`` writes an am
 a date, both as the locale writes them. The speaker of the conversation being answered is set with ``speaking``
 around the code that words the reply (a context variable, so it follows the turn into worker threads and never
 leaks into another conversation); ``_``, ``ngettext`` and ``money`` speak through it, English when none is set.
+The .po files are the source; the .mo files next to them are their compiled form, loaded at import.
 """
 
 from __future__ import annotations
@@ -40,28 +41,44 @@ DAY = N_("EEEE, MMMM d")
 DAY_WITH_YEAR = N_("MMMM d, y")
 
 
-def available_locales() -> list[str]:
-    """The locales the project ships a catalogue for (the source language always)."""
-    shipped = {path.parent.parent.name for path in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
-    return sorted(shipped | {SOURCE_LOCALE})
-
-
 def po_path(locale: str) -> Path:
     return LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@cache
-def translations(locale: str) -> NullTranslations:
-    """The locale's catalogue, compiled from its .po file in memory (fuzzy entries are not used)."""
-    path = po_path(locale)
-    if not path.is_file():
-        return NullTranslations()
+def compile_po(path: Path, locale: str) -> bytes:
+    """A .po file compiled to the binary .mo form gettext reads (fuzzy entries are not used)."""
     with path.open("rb") as source:
         catalog = read_po(source, locale=locale, domain=DOMAIN)
     compiled = io.BytesIO()
     write_mo(compiled, catalog, use_fuzzy=False)
-    compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
+    return compiled.getvalue()
+
+
+def _load(locale: str) -> Translations:
+    """The locale's shipped .mo (``python -m shopdesk.i18n compile`` builds it; a test checks it matches the .po),
+    or, where none is built yet, its .po compiled in memory."""
+    source = po_path(locale)
+    built = source.with_suffix(".mo")
+    data = built.read_bytes() if built.is_file() else compile_po(source, locale)
+    return Translations(io.BytesIO(data), domain=DOMAIN)
+
+
+# Loaded once, when the module is imported (about a millisecond each): a turn never reads a file, so nothing blocks
+# the event loop of a server that answers many conversations.
+_CATALOGUES: dict[str, Translations] = {
+    path.parent.parent.name: _load(path.parent.parent.name)
+    for path in sorted(LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+}
+_NONE = NullTranslations()
+
+
+def available_locales() -> list[str]:
+    """The locales the project ships a catalogue for (the source language always)."""
+    return sorted(set(_CATALOGUES) | {SOURCE_LOCALE})
+
+
+def translations(locale: str) -> NullTranslations:
+    return _CATALOGUES.get(locale, _NONE)
 
 
 @dataclass(frozen=True)
