@@ -535,7 +535,13 @@ def describe_error(result: ToolResult, profile: ShopProfile | None = None) -> st
     if code == "internal" or not reason:
         return _("I couldn't complete that just now. {offer_person}", offer_person=_(OFFER_PERSON))
     if code == "bad_arguments":
-        # The tool's words about its arguments are for the model, not the customer.
+        # The tool's words about its arguments are for the model, not the customer. A name and zip code that fit
+        # no single account (several match) call for the email instead.
+        if result.name == FIND_BY_NAME_ZIP:
+            return _(
+                "I couldn't tell which account is yours from a name and zip code alone. Could you give me the email "
+                "address on your account instead?"
+            )
         return _("Some of the details for that didn't fit, so I couldn't go ahead. Could you check them for me?")
     # A reason that is itself a catalogue message (the graph's own refusals) is said in the customer's language.
     reason = _(reason)
