@@ -292,3 +292,16 @@ async def test_a_yes_inside_a_longer_reply_carries_out_the_proposal(tau_app: Set
         )
     assert done.status in ("bot", "awaiting_approval"), done.text
     assert done.text.startswith(("Done", "Thanks for confirming")), done.text
+
+
+async def test_options_said_for_one_item_are_not_carried_to_the_next(tau_app: Settings) -> None:
+    """Two items to exchange; the options given for the first ("gold, leather band, LCD") settle it, and the next
+    item is asked about on its own instead of being refused "in gold"."""
+    context = Context(customer_id="yara_hernandez_3670")
+    async with conversation(tau_app) as (chat, _):
+        await say(
+            chat, "carry", "I want to exchange the smart watch and the action camera from #W2156941", context=context
+        )
+        turn = await say(chat, "carry", "make the watch gold, with a leather band and an LCD display", context=context)
+    assert "isn't available with color gold" not in turn.text, turn.text
+    assert "The Action Camera is available with these options" in turn.text, turn.text
