@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from graph.nlu import lexicon
 from graph.nlu.entities import shared_entities
 from graph.nlu.schema import Emotion
 
@@ -214,6 +215,16 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
 _CUES = tuple(
     (signal, dimension, weight, re.compile(pattern, re.IGNORECASE)) for signal, dimension, weight, pattern in _CUE_TABLE
 )
+# Cues from the tone lexicon (data/tone_lexicon.yaml, every language alike): moods said in neutral words.
+# Resignation ("this is the last order I place with you", "ich kaufe woanders") ends a relationship: a strong cue on
+# its own. Chasing ("I've written four times") weighs like an explicit repeat request; a promise recalled as broken
+# is upset only with another cue beside it; mock patience ("sure, I'll just wait another month") is sarcasm.
+_LEXICON_CUES: tuple[tuple[str, Dimension, float, str], ...] = (
+    ("resignation", "frustration", 0.6, "resignation"),
+    ("repeated_contact", "frustration", 0.55, "repeated_contact"),
+    ("broken_promise", "frustration", 0.35, "broken_promise"),
+    ("mock_acceptance", "sarcasm", 0.7, "mock_acceptance"),
+)
 
 # Praise that is sarcastic only next to something going wrong: "great job on the packaging" is feedback,
 # "great job, broken again" is not.
@@ -300,6 +311,33 @@ def _ironic(text: str) -> bool:
         if _PRAISE_ALONE.search(sentence) and any(other is not sentence for other in wrong):
             return True
     return False
+
+
+# "The third replacement, broken like the others", "seit sieben Wochen ... nichts": how long or how often, and what
+# went wrong, in one sentence that asks nothing. A mood, not yet a takeover on its own.
+COUNTED_FAILURE = 0.45
+
+
+def _counted_failure(text: str) -> bool:
+    return any(
+        lexicon.find("counts", s) and lexicon.find("trouble", s) and not _ASKS.search(s)
+        for s in _SENTENCE.split(text)
+        if s.strip()
+    ) and not lexicon.find("resolved", text)
+
+
+def _situational_irony(text: str) -> bool:
+    """Praise over a situation that is going wrong, in any sentence of the message: "Toll, jetzt warte ich schon die
+    dritte Woche. Wirklich super Service.", "Impressive how a two-day delivery turns into three weeks". Praise that
+    comes with a request or a question, thanks for help or news, or a good outcome ("Lovely, it arrived after all")
+    is sincere."""
+    if lexicon.find("resolved", text):
+        return False
+    sentences = [s for s in _SENTENCE.split(text) if s.strip()]
+    plain = [s for s in sentences if not _ASKS.search(s) and not _ACKNOWLEDGES.search(s)]
+    praised = any(lexicon.find("praise", s) or _PRAISE_ALONE.search(s) for s in plain)
+    wrong = any(lexicon.find("trouble", s) or lexicon.find("counts", s) for s in plain)
+    return praised and wrong
 
 
 # Politeness words the lexicon rates positive but nobody uses to praise.
@@ -417,10 +455,15 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
         found = [m for m in pattern.finditer(text) if not (signal in _NEGATABLE and _NEGATED.search(text[: m.start()]))]
         for _ in range(min(3, len(found))):
             fire(signal, dimension, weight)
+    for signal, dimension, weight, name in _LEXICON_CUES:
+        if lexicon.find(name, text):
+            fire(signal, dimension, weight)
+    if _counted_failure(text):
+        fire("counted_failure", "frustration", COUNTED_FAILURE)
 
     if _IRONIC_PRAISE.search(text) and (_NEGATIVE_CONTEXT.search(text) or weights["anger"] or weights["frustration"]):
         fire("sarcasm_phrase", "sarcasm", 0.8)
-    elif grievance and "sarcasm_phrase" not in signals and _praises_unasked(text):
+    elif grievance and "sarcasm_phrase" not in signals and _praises_unasked(text) and not lexicon.find("resolved", text):
         fire("praise_on_grievance", "sarcasm", 0.6)
 
     shouting = _caps_shouting(text)
@@ -455,7 +498,7 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
     if "!" in text and any(signal in signals for signal in _WORD_ANGER):
         fire("exclamation", "anger", 0.2)
 
-    if "sarcasm_phrase" not in signals and (_ironic(text) or _irony_marked(text)):
+    if "sarcasm_phrase" not in signals and (_ironic(text) or _irony_marked(text) or _situational_irony(text)):
         # Praise wrapped around a complaint is the commonest written sarcasm in support ("love waiting 3 weeks").
         fire("sarcasm_pattern", "sarcasm", 0.6)
     if sentiment <= -0.6:
@@ -505,6 +548,12 @@ def upset_words(text: str) -> list[str]:
             word = match.group(0).strip()
             if word and word not in words:
                 words.append(word)
+    for _, _, _, name in _LEXICON_CUES:
+        word = lexicon.find(name, text)
+        if word and word not in words:
+            words.append(word)
+    if _situational_irony(text):
+        words += [w for w in (lexicon.find("praise", text), lexicon.find("trouble", text) or lexicon.find("counts", text)) if w]
     ironic = _IRONIC_PRAISE.search(text)
     if ironic and ironic.group(0) not in words:
         words.append(ironic.group(0))
