@@ -333,7 +333,7 @@ def _ironic(text: str) -> bool:
 
 # "The third replacement, broken like the others", "seit sieben Wochen ... nichts": how long or how often, and what
 # went wrong, in one sentence that asks nothing. A mood, not yet a takeover on its own.
-COUNTED_FAILURE = 0.45
+COUNTED_FAILURE = 0.35
 
 
 def _counted_failure(text: str) -> bool:
