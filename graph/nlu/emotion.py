@@ -112,7 +112,12 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|entt[äa]uscht|unversch[äa]mt|l[äa]cherlich|w[üu]tend|ver[äa]rgert|genervt|frustriert|gestresst|unfreundlich"
         r"|inkompetent)\b",
     ),
-    ("demand", "anger", 0.2, r"\b(?:i\s+demand|right\s+now|immediately|ich\s+(?:verlange|fordere)|sofort|umgehend|imm[ée]diatement)\b"),
+    (
+        "demand",
+        "anger",
+        0.2,
+        r"\b(?:i\s+demand|right\s+now|immediately|ich\s+(?:verlange|fordere)|sofort|umgehend|imm[ée]diatement)\b",
+    ),
     (
         "still_waiting",
         "frustration",
@@ -336,12 +341,16 @@ def _ironic(text: str) -> bool:
 COUNTED_FAILURE = 0.35
 
 
+def _resolved(text: str) -> bool:
+    return lexicon.find("resolved", text) is not None
+
+
 def _counted_failure(text: str) -> bool:
     return any(
         lexicon.find("counts", s) and lexicon.find("trouble", s) and not _ASKS.search(s)
         for s in _SENTENCE.split(text)
         if s.strip()
-    ) and not lexicon.find("resolved", text)
+    ) and not _resolved(text)
 
 
 def _situational_irony(text: str) -> bool:
@@ -349,7 +358,7 @@ def _situational_irony(text: str) -> bool:
     dritte Woche. Wirklich super Service.", "Impressive how a two-day delivery turns into three weeks". Praise that
     comes with a request or a question, thanks for help or news, or a good outcome ("Lovely, it arrived after all")
     is sincere."""
-    if lexicon.find("resolved", text):
+    if _resolved(text):
         return False
     sentences = [s for s in _SENTENCE.split(text) if s.strip()]
     plain = [s for s in sentences if not _ASKS.search(s) and not _ACKNOWLEDGES.search(s)]
@@ -499,7 +508,7 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
 
     if _IRONIC_PRAISE.search(text) and (_NEGATIVE_CONTEXT.search(text) or weights["anger"] or weights["frustration"]):
         fire("sarcasm_phrase", "sarcasm", 0.8)
-    elif grievance and "sarcasm_phrase" not in signals and _praises_unasked(text) and not lexicon.find("resolved", text):
+    elif grievance and "sarcasm_phrase" not in signals and _praises_unasked(text) and not _resolved(text):
         fire("praise_on_grievance", "sarcasm", 0.6)
 
     shouting = _caps_shouting(text)
@@ -584,12 +593,10 @@ def upset_words(text: str) -> list[str]:
             word = match.group(0).strip()
             if word and word not in words:
                 words.append(word)
-    for _, _, _, name in _LEXICON_CUES:
-        word = lexicon.find(name, text)
-        if word and word not in words:
-            words.append(word)
+    found = [lexicon.find(name, text) for _, _, _, name in _LEXICON_CUES]
     if _situational_irony(text):
-        words += [w for w in (lexicon.find("praise", text), lexicon.find("trouble", text) or lexicon.find("counts", text)) if w]
+        found += [lexicon.find("praise", text), lexicon.find("trouble", text) or lexicon.find("counts", text)]
+    words += [w for w in dict.fromkeys(found) if w and w not in words]
     ironic = _IRONIC_PRAISE.search(text)
     if ironic and ironic.group(0) not in words:
         words.append(ironic.group(0))

@@ -8,7 +8,7 @@ use a concept (emotion, keywords) decide what it weighs; this one only loads and
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -31,7 +31,7 @@ def load_lexicon(path: Path = LEXICON_PATH) -> dict[str, dict[str, list[str]]]:
     return {concept: {lang: list(fragments) for lang, fragments in langs.items()} for concept, langs in bank.items()}
 
 
-@lru_cache(maxsize=None)
+@cache
 def concept(name: str) -> re.Pattern[str]:
     """One pattern for a concept across all its languages: customers mix languages and short messages are often
     mislabelled, so a German word counts in a message read as English."""
