@@ -346,6 +346,8 @@ def _resolved(text: str) -> bool:
 
 
 def _counted_failure(text: str) -> bool:
+    if not lexicon.find("counts", text):
+        return False  # most messages: no sentence to look at
     return any(
         lexicon.find("counts", s) and lexicon.find("trouble", s) and not _ASKS.search(s)
         for s in _SENTENCE.split(text)
@@ -358,7 +360,7 @@ def _situational_irony(text: str) -> bool:
     dritte Woche. Wirklich super Service.", "Impressive how a two-day delivery turns into three weeks". Praise that
     comes with a request or a question, thanks for help or news, or a good outcome ("Lovely, it arrived after all")
     is sincere."""
-    if _resolved(text):
+    if _resolved(text) or not (lexicon.find("trouble", text) or lexicon.find("counts", text)):
         return False
     sentences = [s for s in _SENTENCE.split(text) if s.strip()]
     plain = [s for s in sentences if not _ASKS.search(s) and not _ACKNOWLEDGES.search(s)]
