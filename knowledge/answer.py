@@ -21,6 +21,15 @@ from knowledge.catalog import sqlite_file_missing, variant_label
 from knowledge.chunking import PATH_SEPARATOR, split_sentences
 from knowledge.embeddings import Embedder, get_embedder
 from knowledge.lexical import tokenize
+from knowledge.policy_focus import (
+    asks_amount,
+    for_service,
+    groups_in,
+    other_groups_only,
+    service_in,
+    specific_overlap,
+    term_weights,
+)
 from knowledge.products import find_products, products_facts
 from knowledge.retriever import Evidence, Retriever, heading
 
@@ -90,14 +99,28 @@ def dense_score(evidence: Evidence) -> float:
     return float(score) if score is not None else 0.0
 
 
+# How much the question's telling words in a line count next to its meaning (MiniLM cosine): one word that only this
+# line of the candidates has ("final-sale", "processed") is worth about 0.06.
+SPECIFIC_WEIGHT = 0.02
+
+
 def _best_units(
-    question_vec: np.ndarray, question_terms: set[str], units: list[str], embedder: Embedder
+    question_vec: np.ndarray,
+    question_terms: set[str],
+    units: list[str],
+    embedder: Embedder,
+    weights: dict[str, float] | None = None,
 ) -> list[float]:
     vectors = embedder.embed(units)
     similarity = vectors @ question_vec
-    overlap = np.array([len(question_terms & set(tokenize(unit))) for unit in units], dtype=np.float32)
-    # Lexical overlap only nudges: it separates near-ties such as "5-7 business days" vs "within 2 business days".
-    return list(similarity + 0.03 * overlap)
+    if weights is None:
+        overlap = np.array([len(question_terms & set(tokenize(unit))) for unit in units], dtype=np.float32)
+        return list(similarity + 0.03 * overlap)
+    # Lexical overlap nudges, weighted by how telling each shared word is among the candidate lines: it separates
+    # near-ties such as "5-7 business days" vs "within 2 business days", and finds the line about the asked
+    # condition ("Final-sale items can't be exchanged" for an exchange of a final-sale item).
+    specific = np.array([specific_overlap(question_terms, unit, weights) for unit in units], dtype=np.float32)
+    return list(similarity + SPECIFIC_WEIGHT * specific)
 
 
 # Where the shop's documents name countries: a question about one wants that country's figures, not the others'.
@@ -155,7 +178,8 @@ _ASKS_MONEY = re.compile(r"\b(?:how much|cost|costs|price|fee|fees|charge)\b", r
 _ASKS_TIME = re.compile(r"\b(?:how long|how many days|when|how soon|how fast|take)\b", re.IGNORECASE)
 _MONEY = re.compile(r"\$\s?\d")
 _TIME = re.compile(
-    r"\b\d+(?:\s?[–-]\s?\d+)?\s+(?:business\s+|working\s+)?(?:days?|weeks?|hours?|minutes?)\b|\b\d{1,2}\s?(?:am|pm)\b",
+    r"\b\d+(?:\s?[–-]\s?\d+)?[\s-]+(?:business\s+|working\s+)?(?:days?|weeks?|hours?|minutes?|months?|years?)\b"
+    r"|\b\d{1,2}\s?(?:am|pm)\b",
     re.I,
 )
 
@@ -194,12 +218,14 @@ def _passage_sentences(
     limit: int,
     question: str = "",
     countries: set[str] | None = None,
+    weights: dict[str, float] | None = None,
 ) -> tuple[list[str], float]:
     units = _units(evidence["text"])
     if not units:
         return [], 0.0
-    scores = _best_units(question_vec, question_terms, units, embedder)
+    scores = _best_units(question_vec, question_terms, units, embedder, weights)
     asked = countries if countries is not None else countries_in(question)
+    groups = groups_in(question)
     money, time = bool(_ASKS_MONEY.search(question)), bool(_ASKS_TIME.search(question))
     for i, unit in enumerate(units):
         named = countries_in(unit)
@@ -207,6 +233,9 @@ def _passage_sentences(
             # A line about other countries only does not answer ("- Canada: standard $14.95" for the UK); one
             # about the asked country is a little more to the point than one about none.
             scores[i] += 0.05 if asked & named else -1.0
+        if groups and other_groups_only(unit, groups):
+            # The same for product groups: "Footwear ... covered for 1 year" does not answer for a tent.
+            scores[i] -= 1.0
         if (money and _MONEY.search(unit)) or (time and _TIME.search(unit)):
             scores[i] += 0.05
     ranked = sorted(range(len(units)), key=lambda i: -scores[i])
@@ -216,6 +245,9 @@ def _passage_sentences(
     quoted = [units[i] for i in sorted(chosen)]
     if len(asked) == 1:
         quoted = [for_country(unit, next(iter(asked))) for unit in quoted]
+    level = service_in(question)
+    if level:
+        quoted = [for_service(unit, level) for unit in quoted]
     return quoted, float(best)
 
 
@@ -273,12 +305,12 @@ def _answering(candidates: list[Any], question: str, countries: set[str] | None)
     """The candidate quotes that can answer the question's kind: an amount for "how much", a duration for "how
     long", the asked country's own line rather than a line about several. When none can, all stay."""
     kept = candidates
-    if _ASKS_MONEY.search(question):
+    if asks_amount(question):
         kept = [c for c in kept if any(_MONEY.search(unit) for unit in c[3])] or kept
     if _ASKS_TIME.search(question):
         kept = [c for c in kept if any(_TIME.search(unit) for unit in c[3])] or kept
     asked = countries if countries is not None else countries_in(question)
-    if asked and (_ASKS_MONEY.search(question) or _ASKS_TIME.search(question)):
+    if asked and (asks_amount(question) or _ASKS_TIME.search(question)):
         # A figure for the asked country: its own line ("- United Kingdom: standard 5–7 business days") rather
         # than a sentence that gives other countries' figures too.
         alone = [
@@ -383,8 +415,11 @@ def grounded_answer(
         # ranking (the FAQ summarises every country; the policy has a line per country): look a little deeper.
         depth = 5 if (_ASKS_MONEY.search(question) or _ASKS_TIME.search(question)) else 3
         headings = embedder.embed([heading(item) for item in passages[:depth]]) @ question_vec
+        weights = term_weights(unit for item in passages[:depth] for unit in _units(item["text"]))
         for rank, item in enumerate(passages[:depth]):
-            quoted, best = _passage_sentences(question_vec, terms, item, embedder, MAX_SENTENCES, question, countries)
+            quoted, best = _passage_sentences(
+                question_vec, terms, item, embedder, MAX_SENTENCES, question, countries, weights
+            )
             if quoted:
                 bonus = (FIRST_PASSAGE_BONUS if rank == 0 else 0.0) + HEADING_WEIGHT * float(headings[rank])
                 candidates.append((best + bonus, rank, item, quoted, best))
