@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from knowledge.catalog import sqlite_file_missing, variant_label
 from knowledge.chunking import PATH_SEPARATOR, split_sentences
 from knowledge.embeddings import Embedder, get_embedder
+from knowledge.followups import with_subject
 from knowledge.lexical import tokenize
 from knowledge.policy_focus import (
     asks_amount,
@@ -189,6 +190,22 @@ def _countries(text: str) -> frozenset[str]:
     return frozenset(code for code, patterns in _COUNTRY_PATTERNS.items() if any(p.search(text) for p in patterns))
 
 
+_PLACE_NAMES = {name for names in COUNTRY_NAMES.values() for name in names if not name.isupper()}
+_PLACE_PATTERN = re.compile(
+    r"\b(?:" + "|".join(re.escape(n) for n in sorted(_PLACE_NAMES, key=len, reverse=True)) + r")\b", re.I
+)
+
+
+@lru_cache(maxsize=4096)
+def _places(text: str) -> frozenset[str]:
+    return frozenset(found.group(0).lower() for found in _PLACE_PATTERN.finditer(text))
+
+
+def places_in(text: str) -> set[str]:
+    """The places a text names in words ("Spain", "Scotland"), more precise than their country group."""
+    return set(_places(text))
+
+
 def countries_in(text: str) -> set[str]:
     """The countries (US, CA, UK, EU) a text names."""
     return set(_countries(text))
@@ -226,8 +243,12 @@ def _passage_sentences(
     scores = _best_units(question_vec, question_terms, units, embedder, weights)
     asked = countries if countries is not None else countries_in(question)
     groups = groups_in(question)
+    places = places_in(question)
     money, time = bool(_ASKS_MONEY.search(question)), bool(_ASKS_TIME.search(question))
     for i, unit in enumerate(units):
+        if places and places & places_in(unit):
+            # "Do you ship to Spain?": the line that names Spain, not the summary that names its neighbours.
+            scores[i] += 0.1
         named = countries_in(unit)
         if asked and named:
             # A line about other countries only does not answer ("- Canada: standard $14.95" for the UK); one
@@ -309,6 +330,11 @@ def _answering(candidates: list[Any], question: str, countries: set[str] | None)
         kept = [c for c in kept if any(_MONEY.search(unit) for unit in c[3])] or kept
     if _ASKS_TIME.search(question):
         kept = [c for c in kept if any(_TIME.search(unit) for unit in c[3])] or kept
+    places = places_in(question)
+    if places and not asks_amount(question) and not _ASKS_TIME.search(question):
+        # "Do you ship to Spain?": the quote that names Spain answers it; a summary naming its neighbours does not.
+        # (An amount or a duration for Spain is the EU's: the topic chooses the line, the country its figures.)
+        kept = [c for c in kept if any(places & places_in(unit) for unit in c[3])] or kept
     asked = countries if countries is not None else countries_in(question)
     if asked and (asks_amount(question) or _ASKS_TIME.search(question)):
         # A figure for the asked country: its own line ("- United Kingdom: standard 5–7 business days") rather
@@ -521,6 +547,10 @@ _AND_QUESTION = re.compile(
 )
 
 
+# "is it waterproof?": short, yet a question of its own (a verb, what it is about, what is asked).
+_WHOLE_QUESTION = re.compile(r"^\s*(?:is|are|was|does|do|did|can|could|will|would)\s+\w+\s+\w+", re.IGNORECASE)
+
+
 def questions_of(segments: Sequence[str], shortest: int = 4) -> list[str]:
     """The questions to answer one by one: each segment, split again where "and" starts a new question ("... to
     Canada and how long does it take?"); a fragment too short to be a question of its own ("how many days")
@@ -528,7 +558,7 @@ def questions_of(segments: Sequence[str], shortest: int = 4) -> list[str]:
     pieces = [piece for segment in segments for piece in _AND_QUESTION.split(segment) if piece.strip()]
     questions: list[str] = []
     for segment in pieces:
-        if questions and len(segment.split()) < shortest:
+        if questions and len(segment.split()) < shortest and not _WHOLE_QUESTION.match(segment):
             questions[-1] = f"{questions[-1]} {segment}"
         else:
             questions.append(segment)
@@ -550,6 +580,9 @@ def search_texts(questions: Sequence[str]) -> list[str]:
     the question before it, which says what "it" is; it is still answered on its own."""
     texts: list[str] = []
     for index, question in enumerate(questions):
+        if index:
+            # "Do gift cards expire? Can I return one?": searched as "can I return gift cards?".
+            question = with_subject(question, questions[index - 1])
         own_topic = set(tokenize(question)) - _ASKING_ONLY
         if index and not own_topic and _REFERS_BACK.search(question):
             texts.append(f"{questions[index - 1]} {question}")
@@ -587,7 +620,7 @@ def answer_message(
 
     ``evidence`` holds the retrieved passages, each tagged with the index of its question (``segment``); the
     product answers read the catalog themselves."""
-    from knowledge.product_answers import answer_products, catalog_facts
+    from knowledge.product_answers import answer_products, catalog_facts, follows_up_on_product
 
     catalog: list[dict[str, Any]] = []
     # A fault reported about a product ("the headlamp broke") is answered by the rules (warranty, returns), never
@@ -613,14 +646,24 @@ def answer_message(
             for h in hits
             if h.get("kind") == "product" and dense_score(h) >= threshold
         }
-        # "Is the Harbor Fleece warm, and how much is it?": "it" is the product of the question before.
-        carried = previous if previous and _REFERS_BACK.search(question) else []
+        # "Is the Harbor Fleece warm, and how much is it?": "it" is the product of the question before; so is the
+        # subject of a product question that names none ("... Merino 150 Tee? Which sizes are left in white?").
+        carried = (
+            previous
+            if previous
+            and (_REFERS_BACK.search(question) or follows_up_on_product(question, catalog, general, previous))
+            else []
+        )
         product = (
             answer_products(question, carried, catalog, hits=dense, embedder=embedder, general=general, intent=intent)
             if catalog
             else None
         )
-        previous = product.products if product is not None and product.kind in ("facts", "buying") else []
+        # What a comparison or a recommendation puts first is what "it" means next ("the cheapest tent, and is it
+        # waterproof?"); after a policy answer, "it" is the policy's subject ("ship to Canada, how long does it take?").
+        previous = (
+            [] if product is None else product.products if product.kind in ("facts", "buying") else product.products[:1]
+        )
         if product is not None:
             texts.append(product.text)
             cited += [c for c in product.cited if c not in cited]
@@ -629,6 +672,8 @@ def answer_message(
             supported = True
             continue
         docs = [h for h in hits if h.get("kind") == "doc"]
+        if index:
+            question = with_subject(question, segments[index - 1])
         own = countries_in(question)
         answer = grounded_answer(
             topic_of(question),

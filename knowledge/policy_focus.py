@@ -63,7 +63,7 @@ def _any_of(words: Iterable[str]) -> re.Pattern[str]:
 _GROUP_PATTERNS = {group: _any_of({group, *words}) for group, words in POLICY_GROUPS.items()}
 _SERVICES = {"express": re.compile(r"\bexpress\b", re.I), "standard": re.compile(r"\bstandard\b", re.I)}
 _FIGURE = re.compile(r"\$\s?\d|\d")
-_LABEL = re.compile(r"^(?P<label>[^:()]{2,60}):\s+(?P<rest>.+)$")
+_LABEL = re.compile(r"^(?P<label>[^:]{2,80}):\s+(?P<rest>.+)$")
 
 
 @lru_cache(maxsize=4096)
@@ -91,7 +91,15 @@ def asks_duration(question: str) -> bool:
 
 
 def _clauses(text: str) -> list[str]:
-    return [c for c in re.split(r"(?<=[;,])\s+", text) if c.strip()]
+    """Clauses split at commas and semicolons outside parentheses ("EU countries (including Germany, France ...)")."""
+    clauses, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char in ",;" and depth == 0:
+            clauses.append(text[start : index + 1].strip())
+            start = index + 1
+    clauses.append(text[start:].strip())
+    return [c for c in clauses if c]
 
 
 def for_service(unit: str, level: str) -> str:
