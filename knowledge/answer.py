@@ -501,7 +501,7 @@ ELAPSED = re.compile(
 )
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
-_RETURNING = re.compile(r"\b(?:return|send (?:it |them )?back|refund|exchange)", re.IGNORECASE)
+RETURNING = re.compile(r"\b(?:return|send (?:[\w-]+ )?back|refund|exchange)", re.IGNORECASE)
 
 
 def topic_of(question: str) -> str:
@@ -524,7 +524,7 @@ def elapsed_days(question: str) -> tuple[int, str] | None:
 def window_sentence(question: str, window_days: int | None) -> str:
     """For "can I return something I bought 3 weeks ago?": the customer's time against the return window."""
     elapsed = elapsed_days(question)
-    if not elapsed or not window_days or not _RETURNING.search(question):
+    if not elapsed or not window_days or not RETURNING.search(question):
         return ""
     days, said = elapsed
     if days <= window_days:

@@ -33,6 +33,8 @@ DESCRIBED_SIMILARITY = 0.5
 # A description sentence joins the attribute facts when it is this close to the question (MiniLM cosine).
 DESCRIPTION_SIMILARITY = 0.5
 MAX_LISTED = 3
+# The warmth (of 5) from which a product answers a request for a warm one.
+WARM_ENOUGH = 3
 
 # Which fact a question asks for: cue words per attribute name (the attribute names a catalog uses for them).
 ASPECTS: dict[str, tuple[str, ...]] = {
@@ -840,6 +842,12 @@ def recommend(catalog: Sequence[dict[str, Any]], q: Question, hits: dict[str, fl
     relevant = [p for p in pool if not (q.uses or q.features) or _relevance(p, q, weak) > 0]
     if not relevant:
         relevant = pool
+    if "warm" in q.features and q.coldest_f is None:
+        # "A warm hat": a product rated 1 or 2 of 5 for warmth is not warm, whatever else fits.
+        scored = [p for p in relevant if _RATING.search((p.get("attributes") or {}).get("warmth", ""))]
+        warm = [p for p in scored if (measure(p, "warmth") or 0) >= WARM_ENOUGH]
+        if warm:
+            relevant = [p for p in relevant if p not in scored or p in warm]
     if q.coldest_f is not None:
         rated = [p for p in relevant if _rating_f(p) is not None]
         if rated:
