@@ -388,7 +388,7 @@ SIZE_WORDS = {
     "double extra large": "XXL",
 }
 _SIZE_WORD = re.compile(
-    r"\b(?:in(?: an?)?|size|an?|the)\s+(?P<word>extra[- ]small|small|medium|extra[- ]large|xx[- ]large|"
+    r"\b(?:(?:in|size)\s+(?:[a-z]+\s+)?|an?\s+|the\s+)(?P<word>extra[- ]small|small|medium|extra[- ]large|xx[- ]large|"
     r"double extra[- ]large|large)\b(?!\s+(?:pack|tent|bag|bottle|group|family|pot)s?\b)",
     re.IGNORECASE,
 )
@@ -579,17 +579,14 @@ def _stock_sentence(product: dict[str, Any], q: Question) -> str:
         if any(v["in_stock"] for v in matching):
             price = format_money(Decimal(str(next(v for v in matching if v["in_stock"])["price"])))
             return f"Yes, the {name} in {label} is in stock, at {price}."
-        others = [_options_text(v["options"]) for v in available][:MAX_LISTED]
-        return f"The {name} in {label} is out of stock right now" + (
-            f"; in stock are, for example, {', '.join(others)}." if others else "."
-        )
+        return f"The {name} in {label} is out of stock right now" + _nearby(product, wanted) + "."
     if not available:
         return f"The {name} is out of stock right now."
     if len(variants) == 1:
         return f"The {name} is in stock."
     if len(available) == len(variants):
-        return f"All {len(variants)} versions of the {name} are in stock."
-    return f"{len(available)} of the {len(variants)} versions of the {name} are in stock right now."
+        return f"Yes, all {len(variants)} versions of the {name} are in stock."
+    return f"Yes, {len(available)} of the {len(variants)} versions of the {name} are in stock right now."
 
 
 # The option a question asks about by its name ("which sizes", "what colours"), as catalogs name options.
@@ -639,6 +636,35 @@ def _values_sentence(product: dict[str, Any], q: Question, option: str) -> str:
     elif len(available) > 1:
         text += f" (all {len(available)} {word})"
     return text + "."
+
+
+COMBINATIONS = re.compile(r"\b(?:variants?|versions?|combos?|combinations?|options?|kinds?|models?)\b", re.I)
+
+
+def _option_count_sentence(product: dict[str, Any], option: str) -> str:
+    values = [str(v) for v in (product.get("options") or {}).get(option, [])]
+    in_stock = {str(v) for v in (product.get("in_stock_options") or {}).get(option, [])}
+    word = {"color": "colours", "size": "sizes", "capacity": "capacities", "length": "lengths"}.get(option, option)
+    gone = [v for v in values if v not in in_stock]
+    note = f" ({_join(gone)} {'is' if len(gone) == 1 else 'are'} sold out right now)" if gone else ""
+    return f"The {product['name']} comes in {len(values)} {word}: {_join(values)}{note}."
+
+
+def _nearby(product: dict[str, Any], wanted: dict[str, list[str]]) -> str:
+    """What can be bought next to a sold-out choice, keeping one of its options ("in Black: S, M and XL")."""
+    available = _variants_in_stock(product)
+    found = []
+    for name, values in wanted.items():
+        others = [k for k in (product.get("options") or {}) if k != name]
+        if not others:
+            continue
+        kept = [v for v in available if v["options"].get(name) in values]
+        listed = list(dict.fromkeys(" / ".join(str(v["options"][k]) for k in others) for v in kept))
+        if listed:
+            found.append(f"in {', '.join(values)} it is in stock in {_join(listed)}")
+    if not found and available:
+        found.append("in stock are, for example, " + ", ".join(_options_text(v["options"]) for v in available[:3]))
+    return "; " + "; ".join(found) if found else ""
 
 
 def _count_sentence(product: dict[str, Any]) -> str:
@@ -725,7 +751,10 @@ def describe_product(product: dict[str, Any], q: Question, embedder: Any | None 
     if quoted and q.aspects and (not parts or (similarity >= DESCRIPTION_SIMILARITY and len(new) >= 2)):
         parts.append(f"About the {name}: {quoted}")
     option = asked_option(product, q) if q.options else None
-    if q.count:
+    if q.count and option and not COMBINATIONS.search(q.text):
+        # "How many colours does it come in?": the values of that option, not the size-and-colour combinations.
+        parts.append(_option_count_sentence(product, option))
+    elif q.count:
         parts.append(_count_sentence(product))
     elif option and q.stock:
         # "Which sizes are left in Cobalt?": the values of that option one can buy, not a yes or no.
