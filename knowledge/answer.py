@@ -263,6 +263,10 @@ def _passage_sentences(
     best = scores[ranked[0]]
     # Take the best unit, plus the next ones only when they are close: answers stay short and on point.
     chosen = [i for i in ranked[:limit] if scores[i] >= best - 0.12 and scores[i] > -0.5]
+    if all(units[i].endswith(":") for i in chosen):
+        # "We deliver to these countries:" only introduces the answer: its best list line says it.
+        following = [i for i in ranked if not units[i].endswith(":") and scores[i] > -0.5]
+        chosen = [*chosen, following[0]] if following else chosen
     quoted = [units[i] for i in sorted(chosen)]
     if len(asked) == 1:
         quoted = [for_country(unit, next(iter(asked))) for unit in quoted]
