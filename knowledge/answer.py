@@ -24,6 +24,7 @@ from knowledge.followups import with_subject
 from knowledge.lexical import tokenize
 from knowledge.policy_focus import (
     asks_amount,
+    asks_duration,
     for_service,
     groups_in,
     other_groups_only,
@@ -178,6 +179,7 @@ _COUNTRY_PATTERNS = {
 _ASKS_MONEY = re.compile(r"\b(?:how much|cost|costs|price|fee|fees|charge)\b", re.IGNORECASE)
 _ASKS_TIME = re.compile(r"\b(?:how long|how many days|when|how soon|how fast|take)\b", re.IGNORECASE)
 _MONEY = re.compile(r"\$\s?\d")
+_WHEN_WILL = re.compile(r"\bwhen (?:will|do|does|would|should) (?:i|we|my|the|it|they|you)\b", re.IGNORECASE)
 _TIME = re.compile(
     r"\b\d+(?:\s?[–-]\s?\d+)?[\s-]+(?:business\s+|working\s+)?(?:days?|weeks?|hours?|minutes?|months?|years?)\b"
     r"|\b\d{1,2}\s?(?:am|pm)\b",
@@ -332,7 +334,8 @@ def _answering(candidates: list[Any], question: str, countries: set[str] | None)
     kept = candidates
     if asks_amount(question):
         kept = [c for c in kept if any(_MONEY.search(unit) for unit in c[3])] or kept
-    if _ASKS_TIME.search(question):
+    if asks_duration(question) or _WHEN_WILL.search(question):
+        # "How long", "when will it arrive": a duration answers. "Until when can I cancel?" asks for a condition.
         kept = [c for c in kept if any(_TIME.search(unit) for unit in c[3])] or kept
     places = places_in(question)
     if places and not asks_amount(question) and not _ASKS_TIME.search(question):
