@@ -245,8 +245,10 @@ def _passage_sentences(
     scores = _best_units(question_vec, question_terms, units, embedder, weights)
     asked = countries if countries is not None else countries_in(question)
     groups = groups_in(question)
-    places = places_in(question)
     money, time = bool(_ASKS_MONEY.search(question)), bool(_ASKS_TIME.search(question))
+    # A place decides the line only for a yes or no ("do you ship to Spain?"); an amount or a duration for Spain is
+    # the EU's, on the line the topic chooses.
+    places = places_in(question) if not (asks_amount(question) or asks_duration(question)) else set()
     for i, unit in enumerate(units):
         if places and places & places_in(unit):
             # "Do you ship to Spain?": the line that names Spain, not the summary that names its neighbours.

@@ -875,7 +875,8 @@ def recommend(catalog: Sequence[dict[str, Any]], q: Question, hits: dict[str, fl
         # "A warm hat": a product rated 1 or 2 of 5 for warmth is not warm, whatever else fits.
         scored = [p for p in relevant if _RATING.search((p.get("attributes") or {}).get("warmth", ""))]
         warm = [p for p in scored if (measure(p, "warmth") or 0) >= WARM_ENOUGH]
-        if warm:
+        # Only while something warm meets the rest (budget, size, colour); else the closest is what fits the rest.
+        if any(_fits_options(p, q) for p in warm):
             relevant = [p for p in relevant if p not in scored or p in warm]
     if q.coldest_f is not None:
         rated = [p for p in relevant if _rating_f(p) is not None]
