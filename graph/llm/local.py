@@ -116,11 +116,18 @@ class LocalEngine:
         if notice and state.dialogue.get("notice_turn") == customer_turns(state.messages):
             sentences.append(responses.describe_notice(notice))
         awaiting = state.dialogue.get("awaiting")
+        found: list[dict[str, Any]] = []
         if awaiting:
             slots = state.dialogue.get("slots", {})
+            rule = _rule_before_verifying(state, services, intent, str(awaiting), results)
+            if rule is not None:
+                # "I got it 40 days ago, can I still return it?": the rule answers now; their order needs them first.
+                sentences.append(rule.text)
+                cited = [*cited, *rule.cited]
+                found = rule.evidence
             sentences.append(responses.ask_for(str(awaiting), results, profile, slots, intent))
         if sentences:
-            return Draft("\n\n".join(sentences), cited=cited, awaiting=awaiting)
+            return Draft("\n\n".join(sentences), cited=cited, awaiting=awaiting, evidence=found)
 
         if intent in ("affirm", "deny"):
             return Draft(_("Sure. What would you like me to help with next?"), awaiting=None)
@@ -180,7 +187,39 @@ class LocalEngine:
         return Draft(text, cited=cited, evidence=added)
 
 
-def _knowledge_answer(state: SupportState, services: Services, intent: str, docs: list[dict[str, Any]]) -> Draft | None:
+# Requests whose customers often ask the rule with them ("can I still return it?", "do I pay for the label?").
+RULE_INTENTS = frozenset(
+    {"return_request", "exchange_request", "refund_request", "refund_status", "cancel_order", "change_order"}
+)
+
+
+def _rule_before_verifying(
+    state: SupportState, services: Services, intent: str, awaiting: str, results: list[Any]
+) -> Draft | None:
+    """The shop's rule for a question asked with a request about the customer's own order, before we ask who they
+    are: "I washed it once, can I still return it?" is answered by the return conditions for anyone. Only a question
+    (not "I want to return my boots"), about the rules (not where a parcel is), on the first ask."""
+    from graph.nlu.general import asks_about_progress, asks_something
+    from knowledge.answer import RETURNING
+
+    text = _last_customer_text(state)
+    about_rules = intent in RULE_INTENTS or (intent == "order_status" and RETURNING.search(text))
+    if awaiting != "identity" or state.customer or results or not about_rules:
+        return None
+    if not asks_something(text) or asks_about_progress(text) or "?" not in text:
+        return None
+    answered = _searched_answer(state, services, intent, offer_order_check=False)
+    return answered if answered is not None and (answered.cited or answered.evidence) else None
+
+
+def _knowledge_answer(
+    state: SupportState,
+    services: Services,
+    intent: str,
+    docs: list[dict[str, Any]],
+    *,
+    offer_order_check: bool = True,
+) -> Draft | None:
     """Each question of the customer's message answered from the catalog's facts or the policies (None when
     nothing answers), with the upsell where it fits."""
     from graph.nlu.segment import split_requests
@@ -204,7 +243,12 @@ def _knowledge_answer(state: SupportState, services: Services, intent: str, docs
     if _upsell_fits(state, answer.kinds):
         shown = [e for e in answer.evidence if e.get("kind") == "facts"]
         text += _suggestions(services, str(shown[0]["data"].get("product_id", ""))) if shown else ""
-    if intent in PERSONAL_INTENTS and intent not in PAYMENT_INTENTS and answer.kinds == ["policy"]:
+    if (
+        offer_order_check
+        and intent in PERSONAL_INTENTS
+        and intent not in PAYMENT_INTENTS
+        and answer.kinds == ["policy"]
+    ):
         # A personal topic asked in general (the gate sent it to the knowledge): the customer may have an order
         # in mind, and we can look at it.
         text += "\n\n" + _(responses.OFFER_ORDER_CHECK)
@@ -218,7 +262,9 @@ def _knowledge_answer(state: SupportState, services: Services, intent: str, docs
 UNROUTED_SUPPORT = 0.45
 
 
-def _searched_answer(state: SupportState, services: Services, intent: str) -> Draft | None:
+def _searched_answer(
+    state: SupportState, services: Services, intent: str, *, offer_order_check: bool = True
+) -> Draft | None:
     from graph.nodes.retrieve import gather_for
     from knowledge.answer import dense_score
 
@@ -226,7 +272,7 @@ def _searched_answer(state: SupportState, services: Services, intent: str) -> Dr
     docs = [e for e in found if e.get("kind") in ("doc", "product") and dense_score(cast(Any, e)) >= UNROUTED_SUPPORT]
     if not docs:
         return None
-    answered = _knowledge_answer(state, services, intent, docs)
+    answered = _knowledge_answer(state, services, intent, docs, offer_order_check=offer_order_check)
     if answered is None:
         return None
     return Draft(answered.text, cited=answered.cited, evidence=[*docs, *answered.evidence])
