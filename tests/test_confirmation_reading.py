@@ -39,3 +39,21 @@ def test_a_yes_within_a_longer_reply(text: str) -> None:
 )
 def test_a_reply_that_holds_back_or_says_nothing(text: str) -> None:
     assert not gives_a_yes(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("which cards have I got saved with you?", True),
+        ("was the mastercard ending 4410 the one I used?", True),
+        ("what did I originally pay with", True),
+        ("how much is left on my gift card balance?", True),
+        ("put the refund on my visa instead please", False),
+        ("could you charge it to PayPal?", False),
+        ("is it the blue one?", False),
+    ],
+)
+def test_a_question_about_ones_payment_methods(text: str, asks: bool) -> None:
+    from graph.nlu.confirmation import asks_about_payment_methods
+
+    assert asks_about_payment_methods(text) is asks

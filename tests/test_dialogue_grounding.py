@@ -305,3 +305,27 @@ async def test_options_said_for_one_item_are_not_carried_to_the_next(tau_app: Se
         turn = await say(chat, "carry", "make the watch gold, with a leather band and an LCD display", context=context)
     assert "isn't available with color gold" not in turn.text, turn.text
     assert "The Action Camera is available with these options" in turn.text, turn.text
+
+
+async def test_a_question_about_payment_methods_is_answered_and_the_proposal_waits(tau_app: Settings) -> None:
+    """ "Which cards have I got saved?" while a return waits for its yes: answered from the customer's profile, the
+    proposal is put again, and a yes then carries it out."""
+    with session_factory(tau_app.shop_database_url)() as session:
+        order = next(
+            o
+            for o in session.scalars(select(Order).options(selectinload(Order.items))).all()
+            if o.status is OrderStatus.delivered and len({i.name for i in o.items}) == len(o.items) >= 2
+        )
+        person = session.get(Customer, order.customer_id)
+        assert person is not None
+        labels = [m.label for m in person.payment_methods if m.kind.value != "gift_card"]
+        item, context = order.items[0].name, Context(customer_id=order.customer_id)
+    async with conversation(tau_app) as (chat, _):
+        first = await say(chat, "pay-q", f"i'd like to send back the {item.lower()} from {order.id}", context=context)
+        assert first.status == "awaiting_confirmation", first.text
+        asked = await say(chat, "pay-q", "hmm which cards have I got saved with you?", context=context)
+        assert asked.status == "awaiting_confirmation", asked.text
+        assert "payment methods are on your account" in asked.text and "Shall I go ahead" in asked.text, asked.text
+        assert all(label in asked.text for label in labels), asked.text
+        done = await say(chat, "pay-q", "ok thanks, yes go ahead", context=context)
+    assert done.text.startswith(("Done", "Thanks for confirming")), done.text

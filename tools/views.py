@@ -37,7 +37,7 @@ def method_text(method: PaymentMethod, currency: str = "USD") -> str:
 
 
 def payment_method_view(method: PaymentMethod) -> dict[str, Any]:
-    view: dict[str, Any] = {"id": method.id, "kind": method.kind.value, "label": method.label}
+    view: dict[str, Any] = {"id": method.id, "kind": method.kind.value, "label": method_text(method)}
     if method.kind is PaymentMethodKind.credit_card:
         view.update(brand=method.brand, last_four=method.last_four)
     if method.kind is PaymentMethodKind.gift_card:

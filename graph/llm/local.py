@@ -14,7 +14,10 @@ from graph.llm.addresses import one_line
 from graph.llm.critic import strip_unsupported
 from graph.llm.dialogue import (
     CHANGE_PAYMENT,
+    CUSTOMER_DETAILS,
+    ORDER_DETAILS,
     PERSONAL_INTENTS,
+    ToolResult,
     brought_new_facts,
     customer_turns,
     plan_next,
@@ -94,6 +97,10 @@ class LocalEngine:
             if notice and state.dialogue.get("notice_turn") == customer_turns(state.messages):
                 # What the proposal does that the customer did not ask for comes before the question.
                 text = f"{responses.describe_notice(notice)}\n\n{text}"
+            if state.dialogue.get("payment_question"):
+                # A question on the way to the yes: answered first, and the proposal is put again.
+                answer = _payment_methods_answer(state, services, results)
+                text = f"{answer}\n\n{text}" if answer else text
             return Draft(text, cited=[f"preview:{preview['action']}"], awaiting="confirmation")
         if state.dialogue.get("cancelled_action"):
             return Draft(_("No problem, I haven't changed anything. Is there anything else I can help with?"))
@@ -334,6 +341,32 @@ def _last_customer_text(state: SupportState) -> str:
 # customer is still choosing), a "nothing fits", a care or material question (often about something they own), a
 # message with several questions, or to an upset customer.
 UPSELL_KINDS = frozenset({"recommendation", "buying"})
+
+
+def _payment_methods_answer(state: SupportState, services: Services, results: list[ToolResult]) -> str:
+    """What the customer asked about their payment methods, from their profile as this conversation read it (or
+    read now, for the verified customer only)."""
+    customer = next(
+        (r.data for r in reversed(results) if r.name == CUSTOMER_DETAILS and r.ok and isinstance(r.data, dict)), None
+    )
+    if customer is None and state.customer and state.customer.get("id"):
+        from tools.base import ToolContext, ToolError
+        from tools.registry import call_read_tool
+
+        context = ToolContext(
+            db_url=services.db_url,
+            profile=services.profile,
+            conversation_id="payment-question",
+            customer_id=str(state.customer["id"]),
+        )
+        try:
+            customer = call_read_tool(CUSTOMER_DETAILS, context, {})
+        except ToolError:
+            customer = None
+    if not isinstance(customer, dict):
+        return ""
+    orders = [r.data for r in results if r.name == ORDER_DETAILS and r.ok and isinstance(r.data, dict)]
+    return responses.describe_payment_methods_asked(customer, _last_customer_text(state), orders)
 
 
 def _upsell_fits(state: SupportState, kinds: list[str]) -> bool:

@@ -30,7 +30,7 @@ from graph.llm.dialogue import (
     ToolResult,
 )
 from graph.llm.engine import Draft
-from graph.llm.matching import options_text
+from graph.llm.matching import matching_methods, options_text, original_payment_method, payment_mention
 from shopdesk.i18n import N_, _, money, ngettext
 from shopdesk.i18n import current as current_speaker
 from shopdesk.profile import ShopProfile
@@ -694,6 +694,32 @@ def describe_return_status(data: dict[str, Any]) -> str:
         else:
             parts.append(_("A refund of {amount} is {status}.", amount=amount, status=status))
     return " ".join(parts)
+
+
+def describe_payment_methods_asked(customer: dict[str, Any], text: str, orders: list[dict[str, Any]]) -> str:
+    """The answer to a question about the customer's own payment methods, from their profile: whether the method they
+    name is theirs, the methods on file, and what the order in question was paid with."""
+    methods = list(customer.get("payment_methods") or [])
+    sentences: list[str] = []
+    mention = payment_mention(text)
+    if mention:
+        named = matching_methods(methods, mention)
+        if len(named) == 1:
+            sentences.append(
+                _("Yes: {method} is one of the payment methods on your account.", method=named[0]["label"])
+            )
+        elif not named:
+            sentences.append(_("I can't find that one among the payment methods on your account."))
+    if methods:
+        sentences.append(_("These payment methods are on your account:") + "\n" + describe_methods(customer))
+    labels = {str(m.get("id")): str(m.get("label")) for m in methods}
+    for order in orders[-1:]:
+        original = original_payment_method(order)
+        if original in labels:
+            sentences.append(
+                _("Order {order_id} was paid with {method}.", order_id=order_id_of(order), method=labels[original])
+            )
+    return "\n\n".join(sentences)
 
 
 def confirmation_request(preview: dict[str, Any]) -> str:

@@ -54,3 +54,29 @@ def gives_a_yes(text: str) -> bool:
     if any(_HOLDS_BACK.search(clause) for clause in clauses):
         return False
     return any(_YES_OPENER.search(clause) or _DO_IT.search(clause) for clause in clauses)
+
+
+# A question about the customer's own payment methods ("which cards do I have on file?", "is the visa ending 7285 my
+# credit card?", "what did I pay with?"), as opposed to a request to use one ("refund it to my visa instead").
+_PAYMENT_WORDS = re.compile(
+    r"\b(?:payment\s+methods?|pay(?:ment)?|paid|cards?|credit\s+card|debit\s+card|gift\s*cards?|paypal|visa"
+    r"|mastercard|amex|zahlungs\w*|karten?|kreditkarte|bezahlt)\b",
+    re.IGNORECASE,
+)
+_ASKS_WHICH = re.compile(
+    r"\b(?:which|what)\b.*\b(?:have|got|on\s+file|saved|paid|pay|use[d]?|account)\b"
+    r"|\b(?:do|did)\s+i\s+(?:have|pay|use)\b|\bon\s+file\b"
+    r"|^\s*(?:is|was|are|isn'?t)\b.*\b(?:my|mine|the\s+one|what|which|on\s+file)\b|\bbalance\b"
+    r"|\b(?:welche|womit|habe\s+ich|ist\s+(?:das|die|es))\b",
+    re.IGNORECASE,
+)
+_USE_INSTEAD = re.compile(
+    r"\b(?:instead|switch|change|use\s+(?:my|the)|put\s+it|refund\s+(?:it\s+)?to|charge\s+(?:it\s+)?to|send\s+it\s+to"
+    r"|can\s+you|could\s+you|please|stattdessen|lieber|bitte)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_payment_methods(text: str) -> bool:
+    """The reply asks which payment methods the customer has or which one something is, and asks for no change."""
+    return bool(_PAYMENT_WORDS.search(text) and _ASKS_WHICH.search(text)) and not _USE_INSTEAD.search(text)

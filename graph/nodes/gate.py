@@ -19,7 +19,7 @@ from graph.llm.dialogue import (
     general_question,
     is_continuation,
 )
-from graph.nlu.confirmation import gives_a_yes, holds_back
+from graph.nlu.confirmation import asks_about_payment_methods, gives_a_yes, holds_back
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation, offers_a_person
 from graph.nlu.general import asks_something
 from graph.nlu.schema import PRODUCT_INTENTS
@@ -160,6 +160,10 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
 
     if state.pending_action and state.status == Status.awaiting_confirmation:
         said = last_customer_text(state)
+        if asks_about_payment_methods(said) and understanding.intent != "deny":
+            # "Which cards do I have on file?", "is the visa ending 7285 my credit card?": a question on the way to
+            # the yes, not a change. It is answered from the customer's own data and the proposal keeps waiting.
+            return {**base, "route": Route.draft, "dialogue": {**state.dialogue, "payment_question": True}}
         # A yes in a longer reply counts ("yep that's the one, the gift card is fine, go ahead"), unless the reply
         # changes a detail of the proposal (read by corrected_request) or asks something.
         yes_words = understanding.intent == "affirm" or gives_a_yes(said)

@@ -59,7 +59,7 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
         "rewrites": 0,
         "route": "",
     }
-    flags = ("clarify", "cancelled_action", "offer_person", "correcting")
+    flags = ("clarify", "cancelled_action", "offer_person", "correcting", "payment_question")
     if any(state.dialogue.get(flag) for flag in flags):
         updates["dialogue"] = {k: v for k, v in state.dialogue.items() if k not in flags}
     if masked is not None:
