@@ -12,12 +12,12 @@ from graph.casefile import last_bot_text
 from graph.context import Context
 from graph.llm.dialogue import (
     IDENTIFY,
-    PERSONAL_INTENTS,
     active_intent,
     asks_for_the_list,
     corrected_request,
     general_question,
     is_continuation,
+    serves,
 )
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation, offers_a_person
 from graph.nlu.general import asks_something
@@ -40,8 +40,6 @@ WHILE_WAITING_INTENTS = frozenset(
         "invoice",
     }
 )
-# Intents the tools serve even without personal data.
-TOOL_INTENTS = PERSONAL_INTENTS
 
 
 def escalation_policy(runtime: Runtime[Context], services: Services) -> EscalationPolicy:
@@ -103,7 +101,7 @@ async def answers_while_waiting(state: SupportState, runtime: Runtime[Context]) 
     services = await services_of(runtime)
     if services.profile.human_team.is_open(services.settings.now().astimezone()):
         return False
-    intent = active_intent(state)
+    intent = active_intent(state, services.profile)
     if intent not in WHILE_WAITING_INTENTS:
         return False
     understanding = understanding_of(state)
@@ -123,7 +121,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     if state.customer is None and signed_in:
         # A storefront customer is known before act loads their record: the reading of the message may rely on it.
         state = replace(state, customer={"id": signed_in})
-    intent = active_intent(state)
+    intent = active_intent(state, services.profile)
     facts = conversation_facts(state, services, intent)  # the profile loaded its time zone already: no file I/O here
     # A general question on a personal topic ("how long does a refund take?") is for the knowledge, not the tools.
     general = general_question(state, intent)
@@ -192,7 +190,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
 
     # Whatever follows our "what is this about?" answers it: that question is no longer open.
     answers_clarification = state.dialogue.get("awaiting") == "clarification"
-    if intent in TOOL_INTENTS and not general:
+    if serves(intent, services.profile) and not general:
         route = Route.act
     elif (
         intent == IDENTIFY
