@@ -138,8 +138,9 @@ FLOW_SLOTS = (
     "item_queue",
     "swaps",
     "for_customer",
-    # What a shop's own procedure collected (its generic grounding kinds).
+    # What a shop's own procedure collected (its generic grounding kinds), and the last answer to its own question.
     "procedure_values",
+    "procedure_answer",
 )
 # What was settled about the items of one order: another order starts afresh.
 ITEM_SLOTS = ("item_id", "product_id", "item_queue", "swaps", "item_hint")
@@ -495,6 +496,11 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
             slots["amount"] = float(str(entities["amounts"][0]).split()[0])
     if reason := goodwill_reason(text, entities.get("reasons", [])):
         slots["goodwill_reason"] = reason
+    awaiting = str(state.dialogue.get("awaiting") or "")
+    if split_code(awaiting) and not any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
+        # The answer to a question a shop's procedure words itself: kept for the turn's tool loop, whose later steps
+        # no longer know what was asked.
+        slots["procedure_answer"] = {"code": awaiting, "text": text.strip()}
     return slots
 
 
@@ -1087,10 +1093,10 @@ def _remember(run: Run, slot: Slot, value: Any) -> None:
     run.values[slot.name] = value
 
 
-def _asked_for(run: Run, slot: Slot) -> bool:
-    """Whether this message answers our question for this slot."""
-    awaited = run.state.dialogue.get("awaiting")
-    return bool(awaited) and awaited == ask_code(run.procedure, slot)
+def _answer(run: Run, slot: Slot) -> str:
+    """The customer's answer to our question for this slot, or "" when this turn answers no such question."""
+    answer = run.plan.slots.get("procedure_answer") or {}
+    return str(answer.get("text") or "") if answer.get("code") == ask_code(run.procedure, slot) else ""
 
 
 def _ground_order_item(run: Run, slot: Slot) -> bool:
@@ -1101,8 +1107,7 @@ def _ground_order_item(run: Run, slot: Slot) -> bool:
     found = next((i for i in items if remembered and i.get("item_id") == remembered.get("item_id")), None)
     if found is None:
         named = [str(run.plan.slots.get("item_hint") or ""), *run.plan.slots.get("products", [])]
-        if _asked_for(run, slot):
-            named.append(run.text)
+        named.append(_answer(run, slot))
         chosen = matching_items(items, [n for n in named if n.strip()], run.plan.similar)
         if len({str(i.get("name")) for i in chosen}) != 1 and len({str(i.get("name")) for i in items}) == 1:
             chosen = items
@@ -1116,9 +1121,7 @@ def _ground_order_item(run: Run, slot: Slot) -> bool:
 
 def _ground_free_text(run: Run, slot: Slot) -> bool:
     """What the customer answers to the slot's question, as they said it."""
-    value = _remembered(run, slot)
-    if not value and _asked_for(run, slot) and run.text.strip():
-        value = run.text.strip()
+    value = _remembered(run, slot) or _answer(run, slot)
     if not value:
         run.ask(slot)
         return False

@@ -67,12 +67,12 @@ AskCode = Literal[
 ]
 ASK_CODES: tuple[str, ...] = get_args(AskCode)
 # The question each grounding kind asks unless a slot names another; kinds not listed need `ask` or `ask_text`, or
-# never ask (they have a default).
+# never ask (they have a default). The generic kinds are not listed: worded by the declaration, their question takes
+# any answer (an item described in the customer's words is matched by meaning).
 DEFAULT_ASKS: dict[str, str] = {
     "order": "order_id",
     "listed_order": "order_id",
     "order_lookup": "order_id",
-    "order_item": "item",
     "return_items": "item",
     "target_variants": "options",
     "difference_payment": "payment_method",
