@@ -307,6 +307,12 @@ def serves(intent: str, profile: ShopProfile | None = None) -> bool:
     return intent != IDENTIFY and procedures_for(profile).for_intent(intent) is not None
 
 
+def reads_as_shop_procedure(state: SupportState, profile: ShopProfile | None = None) -> bool:
+    """The message is closer in meaning to an example of one of the shop's own procedures than to any example of the
+    intent bank: a clear request, however unsure the intent model (which has no such intent) is."""
+    return procedure_reading(last_text(state), procedures_for(profile)) is not None
+
+
 def active_intent(state: SupportState, profile: ShopProfile | None = None) -> str:
     understood = str(state.understanding.get("intent", "out_of_scope"))
     in_progress = state.dialogue.get("intent")

@@ -17,6 +17,7 @@ from graph.llm.dialogue import (
     corrected_request,
     general_question,
     is_continuation,
+    reads_as_shop_procedure,
     serves,
 )
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation, offers_a_person
@@ -134,10 +135,11 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         is_continuation(state)
         or asks_for_the_list(state, understanding.intent)
         or await names_a_product(state, understanding.intent, services)
+        or reads_as_shop_procedure(state, services.profile)
     ):
         # An answer to our own question ("by mistake", an email) is understood through the question asked; a
-        # request for the list of one's orders, or a product question that names a product of the catalog, is
-        # clear enough to act on.
+        # request for the list of one's orders, a product question that names a product of the catalog, or a
+        # message close to an example of the shop's own procedures, is clear enough to act on.
         decision = decision.model_copy(update={"escalate": False, "clarify": False, "reasons": []})
     base: dict[str, Any] = {"status": Status.bot} if state.status == Status.resolved else {}
     if decision.escalate:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,21 +42,34 @@ class ProcedureSet:
     def enabled(self) -> list[Procedure]:
         return [p for p in self.procedures.values() if p.enabled]
 
+    @cached_property
+    def _by_reading(self) -> dict[str, Procedure]:
+        """Reading -> the enabled procedure it starts: its name first, then the shop's declarations' intents, then
+        the built-in ones'. (Looked up several times a turn: built once.)"""
+        index: dict[str, Procedure] = {}
+        ordered = sorted(self.enabled(), key=lambda p: p.name not in self.shop_names)
+        for procedure in ordered:
+            index.setdefault(procedure.name, procedure)
+        for procedure in ordered:
+            for intent in procedure.intents:
+                index.setdefault(intent, procedure)
+        return index
+
     def for_intent(self, intent: str | None) -> Procedure | None:
         """The enabled procedure a reading starts: the shop's own declarations first, then the built-in ones."""
-        if not intent:
-            return None
-        ordered = sorted(self.enabled(), key=lambda p: p.name not in self.shop_names)
-        named = next((p for p in ordered if p.name == intent), None)
-        return named or next((p for p in ordered if intent in p.intents), None)
+        return self._by_reading.get(intent) if intent else None
 
     def intents(self) -> frozenset[str]:
         """Every reading an enabled procedure starts on."""
-        return frozenset(i for p in self.enabled() for i in p.starts_on())
+        return frozenset(self._by_reading)
+
+    @cached_property
+    def _examples(self) -> list[tuple[str, str]]:
+        return [(text, p.name) for p in self.enabled() if p.name in self.shop_names for text in p.examples]
 
     def examples(self) -> list[tuple[str, str]]:
         """(sentence, procedure) for the shop's enabled procedures that give examples."""
-        return [(text, p.name) for p in self.enabled() if p.name in self.shop_names for text in p.examples]
+        return self._examples
 
 
 def _read_file(path: Path) -> list[dict[str, Any]]:
