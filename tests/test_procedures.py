@@ -112,12 +112,16 @@ async def test_a_shop_procedure_collects_order_item_and_description_and_hands_ov
     settings = get_settings()
     order = delivered_order_with_two_products(settings.shop_database_url)
     damaged = order.items[-1]
-    context = Context(customer_id=order.customer_id)
+    with session_factory(settings.shop_database_url)() as session:
+        email = session.get_one(Customer, order.customer_id).email
+    context = Context()
     async with open_graph(settings) as graph:
         chat = Conversations(graph)
         opened = await chat.send("claim-1", "Hello, something I ordered turned up smashed to pieces", context)
         assert opened.understanding["intent"] != "damaged_item_claim"  # the intent model has no such intent...
-        assert "Which order was it in?" in opened.text and order.id in opened.text, opened.text  # ...the shop does
+        assert "verify" in opened.text, opened.text  # ...the shop's procedure does, and it needs to know who they are
+        verified = await chat.send("claim-1", f"sure, it's {email}", context)
+        assert "Which order was it in?" in verified.text and order.id in verified.text, verified.text
         which = await chat.send("claim-1", f"it was {order.id}", context)
         assert "Which of these items arrived damaged?" in which.text, which.text
         assert all(item.name in which.text for item in order.items), which.text

@@ -350,7 +350,7 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
             return "change_address"
     told = state.understanding.get("entities", {})
     small_talk = understood in IDENTITY_ONLY_READINGS or state.understanding.get("confidence", 0) < 0.6
-    if not state.customer and small_talk and gives_identity(told) and in_progress not in PERSONAL_INTENTS:
+    if not state.customer and small_talk and gives_identity(told) and not serves(str(in_progress or ""), profile):
         # "hello! Ethan Garcia from 80280", after a greeting or nothing: whatever else it reads as, it tells us who
         # they are (a personal request in progress takes it as its answer below).
         return IDENTIFY
