@@ -38,9 +38,9 @@ def after_act(state: SupportState) -> Literal["tools", "confirm", "draft", "esca
         return "escalate"
     last = state.messages[-1] if state.messages else None
     if isinstance(last, AIMessage) and last.tool_calls:
-        from tools.registry import WRITE_ACTIONS
+        from tools.registry import is_write_tool
 
-        return "confirm" if any(c["name"] in WRITE_ACTIONS for c in last.tool_calls) else "tools"
+        return "confirm" if any(is_write_tool(c["name"]) for c in last.tool_calls) else "tools"
     return "draft"
 
 

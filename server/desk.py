@@ -42,7 +42,7 @@ from shop.models import Customer
 from shopdesk.conversations import Conversations, Turn
 from shopdesk.pii import mask_payment_data
 from shopdesk.ratelimit import RateLimit
-from tools.registry import READ_FUNCTIONS, WRITE_ACTIONS
+from tools.registry import BY_NAME, tool_lists
 
 log = logging.getLogger(__name__)
 TurnT = TypeVar("TurnT", Turn, Turn | None)
@@ -490,11 +490,7 @@ class Desk:
         """A person's handoff action: reply, note, tool, forward, handback or resolve."""
         if "text" in command and command["text"] is not None:
             self._check_length(str(command["text"]))
-        if (
-            command["action"] == "tool"
-            and command["name"] not in WRITE_ACTIONS
-            and command["name"] not in READ_FUNCTIONS
-        ):
+        if command["action"] == "tool" and command["name"] not in BY_NAME:
             raise Invalid(f"unknown tool {command['name']!r}; see GET /v1/agent/tools")
         self._entry(conversation_id)
         async with self._locks.hold(conversation_id):
@@ -523,7 +519,7 @@ class Desk:
 
     @staticmethod
     def tools() -> dict[str, list[str]]:
-        return {"read": sorted(READ_FUNCTIONS), "write": sorted(WRITE_ACTIONS)}
+        return tool_lists()
 
     async def decide(self, conversation_id: str, agent: AgentAccount, decision: dict[str, Any]) -> ActionResult:
         self._entry(conversation_id)

@@ -314,6 +314,43 @@ async def test_a_delivered_item_is_exchanged_for_another_size(app: Settings) -> 
         assert len(exchanged.transactions) == len(order.transactions)
 
 
+async def test_a_delivered_item_is_exchanged_for_a_new_unit_of_the_same_variant(app: Settings) -> None:
+    """ "Swap it for an identical one": the customer's own variant again is a valid exchange (a faulty unit), not
+    "yours is already that"."""
+    db = app.shop_database_url
+
+    def recent_single(session: Session, order: Order) -> bool:
+        delivered = [f.delivered_at for f in order.fulfillments if f.delivered_at]
+        product = session.get(Product, order.items[0].product_id)
+        return (
+            bool(delivered)
+            and max(delivered) > CLOCK - timedelta(days=25)
+            and len({item.product_id for item in order.items}) == len(order.items)
+            and product is not None
+            and not product.final_sale
+            and product.category not in ("underwear", "earrings", "gift cards")
+        )
+
+    order = first_order(db, OrderStatus.delivered, recent_single)
+    item = order.items[0]
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        listed = await chat.send(
+            "exchange-same",
+            f"mine from {order.id} is faulty, can I swap the {item.name} for an identical new one?",
+            context,
+        )
+        assert listed.status == "awaiting_confirmation", listed.text
+        assert item.variant_id in listed.text and audits(db) == 0
+        await chat.send("exchange-same", "yes please", context)
+    with session_factory(db)() as session:
+        exchanged = session.get(Order, order.id)
+        assert exchanged is not None and exchanged.status is OrderStatus.exchange_requested
+        (request,) = exchanged.returns
+        assert request.variant_ids == [item.variant_id] and request.new_variant_ids == [item.variant_id]
+
+
 # ------------------------------------------------------------------------------------------------------ payment
 
 

@@ -265,3 +265,28 @@ async def test_the_refund_goes_to_the_method_the_customer_names_and_not_to_the_o
     # Taken as the yes: carried out, or (above the demo profile's refund limit) on its way to a person's approval.
     assert done.status in ("bot", "awaiting_approval"), done.text
     assert done.text.startswith(("Done", "Thanks for confirming")), done.text
+
+
+async def test_a_yes_inside_a_longer_reply_carries_out_the_proposal(tau_app: Settings) -> None:
+    """At a return proposal, a reply that gives the yes amid other words ("a week is long, but fine, go on") runs
+    it; one that gives a yes and then holds it back keeps the proposal waiting."""
+    with session_factory(tau_app.shop_database_url)() as session:
+        order = next(
+            o
+            for o in session.scalars(select(Order).options(selectinload(Order.items))).all()
+            if o.status is OrderStatus.delivered and len({i.name for i in o.items}) == len(o.items) >= 2
+        )
+        item, context = order.items[0].name, Context(customer_id=order.customer_id)
+    async with conversation(tau_app) as (chat, _):
+        await say(chat, "long-yes", f"please return the {item.lower()} of {order.id}", context=context)
+        held = await say(chat, "long-yes", "ok... actually hang on a sec", context=context)
+        # Nothing written, and the proposal still waits for its yes.
+        assert held.status == "awaiting_confirmation" and not held.text.startswith("Done"), held.text
+    async with conversation(tau_app) as (chat, _):
+        first = await say(chat, "long-yes-2", f"please return the {item.lower()} of {order.id}", context=context)
+        assert first.status == "awaiting_confirmation", first.text
+        done = await say(
+            chat, "long-yes-2", "right, that's it. a week for the money is long though... fine, go on", context=context
+        )
+    assert done.status in ("bot", "awaiting_approval"), done.text
+    assert done.text.startswith(("Done", "Thanks for confirming")), done.text

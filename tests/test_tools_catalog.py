@@ -12,7 +12,7 @@ from tests.test_tools_identity import runtime, settings_on  # noqa: F401
 from tests.test_tools_small_shop import Make, count, make_ctx, small_shop  # noqa: F401
 from tools.base import NotFound, NotVerified, ToolError
 from tools.catalog import find_products, get_product_details, list_product_types, suggest_products
-from tools.registry import READ_TOOLS, WRITE_ACTIONS, all_langchain_tools, call_read_tool
+from tools.registry import READS, WRITE_ACTIONS, all_langchain_tools, call_read_tool
 
 
 def test_product_details_need_no_verification(make_ctx: Make) -> None:  # noqa: F811
@@ -58,7 +58,7 @@ def test_registry_contract() -> None:
     names = [t.name for t in all_langchain_tools()]
     assert len(names) == len(set(names))
     assert set(WRITE_ACTIONS) <= set(names)
-    assert not set(WRITE_ACTIONS) & {t.name for t in READ_TOOLS}
+    assert not set(WRITE_ACTIONS) & set(READS)
     for tool in all_langchain_tools():
         schema = tool.tool_call_schema.model_json_schema()  # type: ignore[union-attr]
         assert "runtime" not in schema.get("properties", {}), tool.name

@@ -20,11 +20,12 @@ from tools.identity import (
     TooManyAttempts,
     check_write_identity,
     find_customer_by_email,
-    find_customer_by_email_tool,
     find_customer_by_name_zip,
-    find_customer_by_name_zip_tool,
     verified_context,
 )
+from tools.registry import all_langchain_tools
+
+LANGCHAIN_TOOLS = {tool.name: tool for tool in all_langchain_tools()}
 
 
 def runtime(state: dict[str, Any] | None = None, thread: str = "t-1") -> ToolRuntime[Any, Any]:
@@ -82,7 +83,8 @@ def test_one_customer_per_conversation(make_ctx: Make) -> None:  # noqa: F811
 
 
 def test_wrapper_sets_the_conversation_customer(settings_on: str) -> None:
-    result = find_customer_by_email_tool.func(email="bob@example.com", runtime=runtime())  # type: ignore[attr-defined]
+    by_email = LANGCHAIN_TOOLS["find_customer_by_email"]
+    result = by_email.func(email="bob@example.com", runtime=runtime())  # type: ignore[attr-defined]
     assert isinstance(result, Command)
     customer = result.update["customer"]  # type: ignore[index]
     assert customer == {"id": "bob", "name": "Bob Smith", "email": "bob@example.com", "verified_via": "email"}
@@ -91,7 +93,7 @@ def test_wrapper_sets_the_conversation_customer(settings_on: str) -> None:
 
 def test_wrapper_refuses_a_second_customer_as_data(settings_on: str) -> None:
     state = {"customer": {"id": "alice"}}
-    result = find_customer_by_name_zip_tool.func(  # type: ignore[attr-defined]
+    result = LANGCHAIN_TOOLS["find_customer_by_name_zip"].func(  # type: ignore[attr-defined]
         first_name="Bob", last_name="Smith", zip="20002", runtime=runtime(state)
     )
     assert result == {

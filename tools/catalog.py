@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from langchain.tools import ToolRuntime, tool
 from pydantic import Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -16,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from shop.models import Product, Variant
 from tools.access import load_product
 from tools.base import ToolContext
-from tools.context import safe_read
+from tools.declaration import read_tool
 from tools.views import product_view
 
 
@@ -113,32 +112,21 @@ def _summary(product: Product) -> dict[str, Any]:
 
 ProductId = Annotated[str, Field(description="The product id (not an item/variant id), such as '6086499569'.")]
 
-
-@tool("get_product_details")
-def get_product_details_tool(product_id: ProductId, runtime: ToolRuntime) -> dict[str, Any]:
-    """A product's variants (item ids) with their options, price, availability and stock."""
-    return safe_read(get_product_details, runtime, product_id=product_id)
-
-
-@tool("find_products")
-def find_products_tool(
-    query: Annotated[str, Field(description="Words from the product name, category or brand, e.g. 'hiking boots'.")],
-    runtime: ToolRuntime,
-) -> dict[str, Any]:
-    """Find products by name, category or brand; returns product ids for get_product_details."""
-    return safe_read(find_products, runtime, query=query)
-
-
-@tool("list_product_types")
-def list_product_types_tool(runtime: ToolRuntime) -> dict[str, Any]:
-    """The name and product id of every product type in the shop."""
-    return safe_read(list_product_types, runtime)
-
-
-@tool("suggest_products")
-def suggest_products_tool(product_id: ProductId, runtime: ToolRuntime) -> dict[str, Any]:
-    """Complementary products to suggest alongside a product (in stock only), as the shop's upsell rules say."""
-    return safe_read(suggest_products, runtime, product_id=product_id)
-
-
-CATALOG_READ_TOOLS = [get_product_details_tool, find_products_tool, list_product_types_tool, suggest_products_tool]
+TOOLS = (
+    read_tool(
+        get_product_details,
+        "A product's variants (item ids) with their options, price, availability and stock.",
+        product_id=ProductId,
+    ),
+    read_tool(
+        find_products,
+        "Find products by name, category or brand; returns product ids for get_product_details.",
+        query=Annotated[str, Field(description="Words from the product name, category or brand, e.g. 'hiking boots'.")],
+    ),
+    read_tool(list_product_types, "The name and product id of every product type in the shop."),
+    read_tool(
+        suggest_products,
+        "Complementary products to suggest alongside a product (in stock only), as the shop's upsell rules say.",
+        product_id=ProductId,
+    ),
+)

@@ -1,4 +1,4 @@
-"""The one bridge from LangGraph's ToolRuntime to a ToolContext, and what tool wrappers return to the model.
+"""The one bridge from LangGraph's ToolRuntime to a ToolContext, and what a write returns when run directly.
 
 Keeping the conversion here means the graph's Context and state shapes are read in one place: the shop from
 ``runtime.context.shop_id`` (falling back to the process settings), the verified customer from
@@ -8,7 +8,7 @@ conversation from the thread id.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from langchain.tools import ToolRuntime
@@ -53,12 +53,3 @@ def propose(action: WriteAction, runtime: ToolRuntime[Any, Any], args: dict[str,
     except ToolError as exc:
         return refusal(exc)
     return {"ok": True, "status": "awaiting_confirmation", "preview": preview.as_dict()}
-
-
-def safe_read(fn: Callable[..., dict[str, Any]], runtime: ToolRuntime[Any, Any], **kwargs: Any) -> dict[str, Any]:
-    """Run a read function for a LangChain tool; customer-safe errors go back to the model as data."""
-    try:
-        result = fn(tool_context_from_runtime(runtime), **kwargs)
-    except ToolError as exc:
-        return refusal(exc)
-    return result

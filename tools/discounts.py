@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from langchain.tools import ToolRuntime, tool
 from pydantic import Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -36,7 +35,7 @@ from tools.base import (
     WriteAction,
     shop_now,
 )
-from tools.context import propose, safe_read
+from tools.declaration import read_tool, write_tool
 
 
 def check_voucher(ctx: ToolContext, code: str) -> dict[str, Any]:
@@ -283,43 +282,30 @@ COMPENSATIONS = (ISSUE_VOUCHER.name, ISSUE_GOODWILL_CREDIT.name)
 
 OrderId = Annotated[str, Field(description="The order the voucher is for, such as '#W0000000' (with the '#').")]
 
-
-@tool("check_voucher")
-def check_voucher_tool(
-    code: Annotated[str, Field(description="The voucher code as the customer typed it.")], runtime: ToolRuntime
-) -> dict[str, Any]:
-    """Whether a voucher code is valid now: its value, minimum order total, expiry and whether it was used."""
-    return safe_read(check_voucher, runtime, code=code)
-
-
-@tool("issue_voucher")
-def issue_voucher_tool(
-    order_id: OrderId,
-    kind: Annotated[Literal["percent", "amount"], Field(description="A percentage off, or a fixed amount off.")],
-    value: Annotated[float, Field(description="The percentage (e.g. 10) or the amount (e.g. 15.00).", gt=0)],
-    reason: Annotated[str, Field(description="Why, e.g. 'late delivery' or 'damaged packaging'.")],
-    runtime: ToolRuntime,
-) -> dict[str, Any]:
-    """Give the verified customer a single-use voucher for a next order, for a problem with one of their orders (at
-    most one per order; the order's data must support the reason). Above the shop's limits a person must approve
-    it; the customer confirms first."""
-    return propose(ISSUE_VOUCHER, runtime, {"order_id": order_id, "kind": kind, "value": value, "reason": reason})
-
-
-@tool("issue_goodwill_credit")
-def issue_goodwill_credit_tool(
-    order_id: OrderId,
-    amount: Annotated[float, Field(description="The credit amount, e.g. 10.00.", gt=0)],
-    reason: Annotated[str, Field(description="Why, e.g. 'late delivery' or 'missing item'.")],
-    runtime: ToolRuntime,
-) -> dict[str, Any]:
-    """Offer the verified customer a goodwill credit (a fixed-amount voucher) for a problem with one of their orders:
-    a late delivery the order's dates show, or (for a person to judge) damage or a missing item. At most one per
-    order, within the customer's budget; above the shop's limits a person must approve it; the customer confirms
-    first."""
-    return propose(ISSUE_GOODWILL_CREDIT, runtime, {"order_id": order_id, "amount": amount, "reason": reason})
-
-
-DISCOUNT_READ_TOOLS = [check_voucher_tool]
-DISCOUNT_WRITE_TOOLS = [issue_voucher_tool, issue_goodwill_credit_tool]
-DISCOUNT_WRITE_ACTIONS: list[WriteAction[Any]] = [ISSUE_VOUCHER, ISSUE_GOODWILL_CREDIT]
+TOOLS = (
+    read_tool(
+        check_voucher,
+        "Whether a voucher code is valid now: its value, minimum order total, expiry and whether it was used.",
+        code=Annotated[str, Field(description="The voucher code as the customer typed it.")],
+    ),
+    write_tool(
+        ISSUE_VOUCHER,
+        "Give the verified customer a single-use voucher for a next order, for a problem with one of their orders (at"
+        " most one per order; the order's data must support the reason). Above the shop's limits a person must"
+        " approve it; the customer confirms first.",
+        order_id=OrderId,
+        kind=Annotated[Literal["percent", "amount"], Field(description="A percentage off, or a fixed amount off.")],
+        value=Annotated[float, Field(description="The percentage (e.g. 10) or the amount (e.g. 15.00).", gt=0)],
+        reason=Annotated[str, Field(description="Why, e.g. 'late delivery' or 'damaged packaging'.")],
+    ),
+    write_tool(
+        ISSUE_GOODWILL_CREDIT,
+        "Offer the verified customer a goodwill credit (a fixed-amount voucher) for a problem with one of their"
+        " orders: a late delivery the order's dates show, or (for a person to judge) damage or a missing item. At"
+        " most one per order, within the customer's budget; above the shop's limits a person must approve it; the"
+        " customer confirms first.",
+        order_id=OrderId,
+        amount=Annotated[float, Field(description="The credit amount, e.g. 10.00.", gt=0)],
+        reason=Annotated[str, Field(description="Why, e.g. 'late delivery' or 'missing item'.")],
+    ),
+)

@@ -11,20 +11,16 @@ is verified, a look-up that finds anybody else is refused. Look-ups are rate lim
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import Annotated, Any
 
-from langchain.tools import ToolRuntime, tool
-from langchain_core.messages import ToolMessage
-from langgraph.types import Command
 from pydantic import Field
 from sqlalchemy import func, select
 
 from shop.models import Address, Customer
 from shopdesk.profile import ShopProfile
 from shopdesk.ratelimit import RateLimit
-from tools.base import NotFound, NotVerified, PolicyViolation, ToolContext, ToolError, refusal
-from tools.context import tool_context_from_runtime
+from tools.base import NotFound, NotVerified, PolicyViolation, ToolContext, ToolError
+from tools.declaration import read_tool
 
 
 class TooManyAttempts(ToolError):
@@ -88,9 +84,9 @@ def find_customer_by_email(ctx: ToolContext, email: str, zip: str | None = None)
         return _verified(ctx, customer, "email")
 
 
-def find_customer_by_name_zip(ctx: ToolContext, first: str, last: str, zip: str) -> dict[str, Any]:
+def find_customer_by_name_zip(ctx: ToolContext, first_name: str, last_name: str, zip: str) -> dict[str, Any]:
     """The customer with this name and an address in this zip code; ambiguity is refused rather than guessed."""
-    first, last, zip = first.strip().lower(), last.strip().lower(), zip.strip()
+    first, last, zip = first_name.strip().lower(), last_name.strip().lower(), zip.strip()
     if not (first and last and zip):
         raise ToolError("Please tell me your first name, last name and zip code.")
     _check_rate(ctx)
@@ -120,47 +116,26 @@ def verified_customer(result: dict[str, Any]) -> dict[str, Any]:
     return customer | ({"verified_via": result["verified_via"]} if result.get("verified_via") else {})
 
 
-def _verification_command(runtime: ToolRuntime[Any, Any], result: dict[str, Any]) -> Command[Any]:
-    # A tool cannot mutate graph state in place; a Command carries the verified customer and the tool's reply.
-    return Command(
-        update={
-            "customer": verified_customer(result),
-            "messages": [ToolMessage(content=json.dumps(result), tool_call_id=runtime.tool_call_id or "")],
-        }
-    )
-
-
-@tool("find_customer_by_email")
-def find_customer_by_email_tool(
-    email: Annotated[str, Field(description="The email address of the customer's account.")],
-    runtime: ToolRuntime,
-    zip: Annotated[
-        str | None, Field(description="The zip code of one of their addresses, when the customer gave it.")
-    ] = None,
-) -> Command[Any] | dict[str, Any]:
-    """Verify the customer by the email address of their account (and a zip code, if given); returns the customer id.
-
-    Do this before any question about orders, profile or payments (even when the customer gives an id)."""
-    try:
-        result = find_customer_by_email(tool_context_from_runtime(runtime), email, zip)
-    except ToolError as exc:
-        return refusal(exc)
-    return _verification_command(runtime, result)
-
-
-@tool("find_customer_by_name_zip")
-def find_customer_by_name_zip_tool(
-    first_name: Annotated[str, Field(description="The customer's first name, e.g. 'John'.")],
-    last_name: Annotated[str, Field(description="The customer's last name, e.g. 'Doe'.")],
-    zip: Annotated[str, Field(description="The zip code of one of the customer's addresses, e.g. '12345'.")],
-    runtime: ToolRuntime,
-) -> Command[Any] | dict[str, Any]:
-    """Verify the customer by first name, last name and zip code when they cannot give their email."""
-    try:
-        result = find_customer_by_name_zip(tool_context_from_runtime(runtime), first_name, last_name, zip)
-    except ToolError as exc:
-        return refusal(exc)
-    return _verification_command(runtime, result)
-
-
-IDENTITY_TOOLS = [find_customer_by_email_tool, find_customer_by_name_zip_tool]
+TOOLS = (
+    read_tool(
+        find_customer_by_email,
+        "Verify the customer by the email address of their account (and a zip code, if given); returns the customer"
+        " id.\n\nDo this before any question about orders, profile or payments (even when the customer gives an id).",
+        verifies_customer=True,
+        email=Annotated[str, Field(description="The email address of the customer's account.")],
+        zip=(
+            Annotated[
+                str | None, Field(description="The zip code of one of their addresses, when the customer gave it.")
+            ],
+            None,
+        ),
+    ),
+    read_tool(
+        find_customer_by_name_zip,
+        "Verify the customer by first name, last name and zip code when they cannot give their email.",
+        verifies_customer=True,
+        first_name=Annotated[str, Field(description="The customer's first name, e.g. 'John'.")],
+        last_name=Annotated[str, Field(description="The customer's last name, e.g. 'Doe'.")],
+        zip=Annotated[str, Field(description="The zip code of one of the customer's addresses, e.g. '12345'.")],
+    ),
+)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
-from langchain.tools import ToolRuntime, tool
 from pydantic import Field
 from sqlalchemy.orm import Session
 
@@ -45,11 +44,12 @@ from tools.base import (
     WriteAction,
     shop_now,
 )
-from tools.context import propose, safe_read
+from tools.declaration import read_tool, write_tool
 from tools.item_changes import ItemChangePlan, describe_item_changes, plan_item_changes
 from tools.views import customer_view, order_view
 
-CANCEL_REASONS = ("no longer needed", "ordered by mistake")
+CancelReasonValue = Literal["no longer needed", "ordered by mistake"]
+CANCEL_REASONS: tuple[str, ...] = get_args(CancelReasonValue)
 ADDRESS_FIELDS = ("address1", "address2", "city", "state", "country", "zip")
 
 
@@ -459,7 +459,7 @@ MODIFY_DEFAULT_ADDRESS = WriteAction(
 )
 
 
-# ------------------------------------------------------------------------------------------ LangChain tool wrappers
+# ---------------------------------------------------------------------------------------------- declarations
 
 OrderId = Annotated[str, Field(description="The order id, such as '#W0000000' (with the leading '#').")]
 PaymentMethodId = Annotated[
@@ -469,117 +469,72 @@ ItemIds = Annotated[list[str], Field(description="Item (variant) ids on the orde
 NewItemIds = Annotated[
     list[str], Field(description="The new item ids, one per entry of item_ids, each a variant of the same product.")
 ]
+CancelReason = Annotated[CancelReasonValue, Field(description="Why it is cancelled.")]
+OrderLimit = Annotated[int, Field(description="How many orders, newest first.", ge=1, le=50)]
+ADDRESS = {key: str for key in ADDRESS_FIELDS}
 
-
-@tool("get_order_details")
-def get_order_details_tool(order_id: OrderId, runtime: ToolRuntime) -> dict[str, Any]:
-    """Status and details of one of the verified customer's orders: items, shipping address, carrier, tracking
-    number, estimated delivery, payments, cancellation and return/exchange requests."""
-    return safe_read(get_order_details, runtime, order_id=order_id)
-
-
-@tool("list_recent_orders")
-def list_recent_orders_tool(
-    runtime: ToolRuntime,
-    limit: Annotated[int, Field(description="How many orders, newest first.", ge=1, le=50)] = 5,
-) -> dict[str, Any]:
-    """The verified customer's most recent orders with status, date, total and item names."""
-    return safe_read(list_recent_orders, runtime, limit=limit)
-
-
-@tool("get_customer_details")
-def get_customer_details_tool(runtime: ToolRuntime) -> dict[str, Any]:
-    """The verified customer's profile: name, email, default address, payment methods (gift card balances) and
-    order ids."""
-    return safe_read(get_customer_details, runtime)
-
-
-@tool("cancel_order")
-def cancel_order_tool(
-    order_id: OrderId,
-    reason: Annotated[Literal["no longer needed", "ordered by mistake"], Field(description="Why it is cancelled.")],
-    runtime: ToolRuntime,
-) -> dict[str, Any]:
-    """Cancel a pending order and refund it to the original payment method (gift cards immediately, otherwise in
-    5-7 business days). Only pending orders; the customer must confirm the order id and the reason first."""
-    return propose(CANCEL_ORDER, runtime, {"order_id": order_id, "reason": reason})
-
-
-@tool("modify_order_address")
-def modify_order_address_tool(
-    order_id: OrderId,
-    address1: str,
-    address2: str,
-    city: str,
-    state: str,
-    country: str,
-    zip: str,
-    runtime: ToolRuntime,
-) -> dict[str, Any]:
-    """Change the shipping address of a pending order. The customer must confirm the new address first."""
-    args = {"order_id": order_id, "address1": address1, "address2": address2, "city": city}
-    args |= {"state": state, "country": country, "zip": zip}
-    return propose(MODIFY_ORDER_ADDRESS, runtime, args)
-
-
-@tool("modify_order_items")
-def modify_order_items_tool(
-    order_id: OrderId,
-    item_ids: ItemIds,
-    new_item_ids: NewItemIds,
-    payment_method_id: PaymentMethodId,
-    runtime: ToolRuntime,
-) -> dict[str, Any]:
-    """Change items of a pending order to other available options of the same product, settling the price
-    difference with one of the customer's payment methods (a gift card must cover it). Possible only once per
-    order: collect every item first and have the customer confirm the full list."""
-    args = {"order_id": order_id, "item_ids": item_ids, "new_item_ids": new_item_ids}
-    return propose(MODIFY_ORDER_ITEMS, runtime, args | {"payment_method_id": payment_method_id})
-
-
-@tool("modify_order_payment")
-def modify_order_payment_tool(
-    order_id: OrderId, payment_method_id: PaymentMethodId, runtime: ToolRuntime
-) -> dict[str, Any]:
-    """Pay a pending order with another of the customer's payment methods (a gift card must cover the total); the
-    original method is refunded. The customer must confirm first."""
-    return propose(MODIFY_ORDER_PAYMENT, runtime, {"order_id": order_id, "payment_method_id": payment_method_id})
-
-
-@tool("modify_default_address")
-def modify_default_address_tool(
-    address1: str,
-    address2: str,
-    city: str,
-    state: str,
-    country: str,
-    zip: str,
-    runtime: ToolRuntime,
-    for_customer: Annotated[
-        str,
-        Field(description="Whose address the customer named (an email or full name), if they named anyone; else ''."),
-    ] = "",
-) -> dict[str, Any]:
-    """Change the verified customer's default address (orders already placed keep theirs). Only the verified
-    customer's own: pass whoever the customer named in for_customer, and the tool refuses anyone else. Confirm first."""
-    args = {"address1": address1, "address2": address2, "city": city, "state": state, "country": country, "zip": zip}
-    if for_customer:
-        args["for_customer"] = for_customer
-    return propose(MODIFY_DEFAULT_ADDRESS, runtime, args)
-
-
-ORDER_READ_TOOLS = [get_order_details_tool, list_recent_orders_tool, get_customer_details_tool]
-ORDER_WRITE_TOOLS = [
-    cancel_order_tool,
-    modify_order_address_tool,
-    modify_order_items_tool,
-    modify_order_payment_tool,
-    modify_default_address_tool,
-]
-ORDER_WRITE_ACTIONS: list[WriteAction[Any]] = [
-    CANCEL_ORDER,
-    MODIFY_ORDER_ADDRESS,
-    MODIFY_ORDER_ITEMS,
-    MODIFY_ORDER_PAYMENT,
-    MODIFY_DEFAULT_ADDRESS,
-]
+TOOLS = (
+    read_tool(
+        get_order_details,
+        "Status and details of one of the verified customer's orders: items, shipping address, carrier, tracking"
+        " number, estimated delivery, payments, cancellation and return/exchange requests.",
+        order_id=OrderId,
+    ),
+    read_tool(
+        list_recent_orders,
+        "The verified customer's most recent orders with status, date, total and item names.",
+        limit=(OrderLimit, 5),
+    ),
+    read_tool(
+        get_customer_details,
+        "The verified customer's profile: name, email, default address, payment methods (gift card balances) and"
+        " order ids.",
+    ),
+    write_tool(
+        CANCEL_ORDER,
+        "Cancel a pending order and refund it to the original payment method (gift cards immediately, otherwise in"
+        " 5-7 business days). Only pending orders; the customer must confirm the order id and the reason first.",
+        order_id=OrderId,
+        reason=CancelReason,
+    ),
+    write_tool(
+        MODIFY_ORDER_ADDRESS,
+        "Change the shipping address of a pending order. The customer must confirm the new address first.",
+        order_id=OrderId,
+        **ADDRESS,
+    ),
+    write_tool(
+        MODIFY_ORDER_ITEMS,
+        "Change items of a pending order to other available options of the same product, settling the price"
+        " difference with one of the customer's payment methods (a gift card must cover it). Possible only once per"
+        " order: collect every item first and have the customer confirm the full list.",
+        order_id=OrderId,
+        item_ids=ItemIds,
+        new_item_ids=NewItemIds,
+        payment_method_id=PaymentMethodId,
+    ),
+    write_tool(
+        MODIFY_ORDER_PAYMENT,
+        "Pay a pending order with another of the customer's payment methods (a gift card must cover the total); the"
+        " original method is refunded. The customer must confirm first.",
+        order_id=OrderId,
+        payment_method_id=PaymentMethodId,
+    ),
+    write_tool(
+        MODIFY_DEFAULT_ADDRESS,
+        "Change the verified customer's default address (orders already placed keep theirs). Only the verified"
+        " customer's own: pass whoever the customer named in for_customer, and the tool refuses anyone else. Confirm"
+        " first.",
+        **ADDRESS,
+        for_customer=(
+            Annotated[
+                str,
+                Field(
+                    description="Whose address the customer named (an email or full name), if they named anyone;"
+                    " else ''."
+                ),
+            ],
+            "",
+        ),
+    ),
+)

@@ -1,73 +1,116 @@
-"""Every tool in one place: LangChain tools for bind_tools, write actions for the graph, reads by name.
+"""Every tool's declaration, once, and everything the rest of ShopDesk derives from them.
 
-The graph binds ``all_langchain_tools()``; when the model calls a write tool the graph does not execute its wrapper
-(which would only propose) but looks the action up in ``WRITE_ACTIONS`` and runs preview -> confirmation ->
-approval -> ``run_write``. The local engine calls reads by name through ``call_read_tool``.
+- ``all_langchain_tools()``: the schemas the LLM engine binds (reads and writes; a write the model calls is not run but
+  previewed, confirmed, approved and applied by the graph through ``write_action``).
+- ``call_read_tool``: the one executor of reads (the graph's tool node, the local engine, the handoff and a person's
+  tool run), with the one argument validation.
+- ``write_action``: the write a proposal or a person's tool run names (``WRITE_ACTIONS`` is the same as a mapping).
+- ``TOOL_NAMES``: the names as attributes (``TOOL_NAMES.cancel_order``), so that a misspelt name is an
+  AttributeError where it is written; ``VERIFYING_TOOLS``: the reads whose success verifies the customer.
+- ``tool_lists()``: what the agent console offers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator, Mapping
+from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 from langchain_core.tools import BaseTool
 
 from tools import catalog, discounts, identity, orders, returns
 from tools.base import ToolContext, ToolError, WriteAction
+from tools.declaration import ReadTool, ToolDeclaration, WriteTool
 
-READ_TOOLS: list[BaseTool] = [
-    *identity.IDENTITY_TOOLS,
-    *orders.ORDER_READ_TOOLS,
-    *returns.RETURN_READ_TOOLS,
-    *discounts.DISCOUNT_READ_TOOLS,
-    *catalog.CATALOG_READ_TOOLS,
-]
+# Reads first, then writes, each in the order of their modules: the order the model has always seen them in.
+_DECLARED: tuple[ToolDeclaration, ...] = (
+    *identity.TOOLS,
+    *orders.TOOLS,
+    *returns.TOOLS,
+    *discounts.TOOLS,
+    *catalog.TOOLS,
+)
+TOOLS: tuple[ToolDeclaration, ...] = (
+    *(tool for tool in _DECLARED if isinstance(tool, ReadTool)),
+    *(tool for tool in _DECLARED if isinstance(tool, WriteTool)),
+)
 
-READ_TOOLS_BY_NAME: dict[str, BaseTool] = {tool.name: tool for tool in READ_TOOLS}
 
-WRITE_TOOLS: list[BaseTool] = [*orders.ORDER_WRITE_TOOLS, *returns.RETURN_WRITE_TOOLS, *discounts.DISCOUNT_WRITE_TOOLS]
+def _by_name() -> dict[str, ToolDeclaration]:
+    found: dict[str, ToolDeclaration] = {}
+    for tool in TOOLS:
+        if tool.name in found:
+            raise RuntimeError(f"the tool {tool.name!r} is declared twice")
+        found[tool.name] = tool
+    return found
 
-WRITE_ACTIONS: dict[str, WriteAction] = {
-    action.name: action
-    for action in (*orders.ORDER_WRITE_ACTIONS, *returns.RETURN_WRITE_ACTIONS, *discounts.DISCOUNT_WRITE_ACTIONS)
-}
 
-# The plain functions behind the read tools, by the same names; they take the ToolContext and keyword arguments.
-READ_FUNCTIONS: dict[str, Callable[..., dict[str, Any]]] = {
-    "find_customer_by_email": lambda ctx, email, zip=None: identity.find_customer_by_email(ctx, email, zip),
-    "find_customer_by_name_zip": lambda ctx, first_name, last_name, zip: identity.find_customer_by_name_zip(
-        ctx, first_name, last_name, zip
-    ),
-    "get_order_details": orders.get_order_details,
-    "list_recent_orders": orders.list_recent_orders,
-    "get_customer_details": orders.get_customer_details,
-    "check_return_eligibility": returns.check_return_eligibility,
-    "get_return_status": returns.get_return_status,
-    "check_voucher": discounts.check_voucher,
-    "get_product_details": catalog.get_product_details,
-    "find_products": catalog.find_products,
-    "list_product_types": catalog.list_product_types,
-    "suggest_products": catalog.suggest_products,
-}
+BY_NAME: Mapping[str, ToolDeclaration] = MappingProxyType(_by_name())
+READS: Mapping[str, ReadTool] = MappingProxyType({t.name: t for t in TOOLS if isinstance(t, ReadTool)})
+WRITE_ACTIONS: Mapping[str, WriteAction[Any]] = MappingProxyType(
+    {t.name: t.action for t in TOOLS if isinstance(t, WriteTool)}
+)
+VERIFYING_TOOLS = frozenset(name for name, tool in READS.items() if tool.verifies_customer)
+
+
+class ToolNames:
+    """The declared tools' names as attributes: ``TOOL_NAMES.get_order_details == "get_order_details"``."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self._names = names
+
+    def __getattr__(self, name: str) -> str:
+        if name in self.__dict__.get("_names", ()):
+            return name
+        raise AttributeError(f"no tool is declared as {name!r}")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __dir__(self) -> list[str]:
+        return [*super().__dir__(), *self._names]
+
+
+TOOL_NAMES = ToolNames(tuple(BY_NAME))
+
+
+class UnknownTool(ToolError):
+    """No read of that name: the error says which ones there are."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Unknown read tool '{name}'.")
+        self.name, self.known = name, sorted(READS)
+
+
+@cache
+def _langchain_tools() -> tuple[BaseTool, ...]:
+    return tuple(tool.langchain_tool() for tool in TOOLS)
 
 
 def all_langchain_tools() -> list[BaseTool]:
-    """Reads and writes for ``bind_tools``; write tools only ever propose (see the module docstring)."""
-    return [*READ_TOOLS, *WRITE_TOOLS]
+    """Reads and writes for ``bind_tools``, derived from the declarations."""
+    return list(_langchain_tools())
+
+
+def call_read_tool(name: str, ctx: ToolContext, args: Mapping[str, Any]) -> dict[str, Any]:
+    """Run a read by name. Raises ToolError (and its subclasses) with a customer-safe message: NotVerified,
+    NotFound, PolicyViolation, UnknownTool, or a ToolError for bad arguments."""
+    tool = READS.get(name)
+    if tool is None:
+        raise UnknownTool(name)
+    return tool.run(ctx, args)
 
 
 def is_write_tool(name: str) -> bool:
     return name in WRITE_ACTIONS
 
 
-def call_read_tool(name: str, ctx: ToolContext, args: dict[str, Any]) -> dict[str, Any]:
-    """Run a read tool by name for the local engine. Raises ToolError (and its subclasses) with a customer-safe
-    message: NotVerified, NotFound, PolicyViolation, or a ToolError for an unknown tool or bad arguments."""
-    function = READ_FUNCTIONS.get(name)
-    if function is None:
-        raise ToolError(f"Unknown read tool '{name}'.")
-    try:
-        return function(ctx, **args)
-    except TypeError as exc:
-        # Wrong or missing arguments from a slot-filling engine: a clear error instead of a crash.
-        raise ToolError(f"Bad arguments for {name}: {exc}") from None
+def write_action(name: str) -> WriteAction[Any]:
+    """The write a proposal names; a KeyError for a name that is not a declared write."""
+    return WRITE_ACTIONS[name]
+
+
+def tool_lists() -> dict[str, list[str]]:
+    """What a person may run from the console, by kind."""
+    return {"read": sorted(READS), "write": sorted(WRITE_ACTIONS)}

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Annotated, Any
 
-from langchain.tools import ToolRuntime, tool
 from pydantic import Field
 from sqlalchemy.orm import Session
 
@@ -45,7 +44,7 @@ from tools.access import (
 )
 from tools.approvals import POLICY_EXCEPTION, REFUND_OVER_LIMIT, approval_reasons
 from tools.base import ActionPreview, AlreadyDone, PolicyViolation, ToolContext, WriteAction, shop_now
-from tools.context import propose, safe_read
+from tools.declaration import read_tool, write_tool
 from tools.item_changes import ItemChangePlan, describe_item_changes, plan_item_changes
 from tools.views import return_view
 
@@ -322,7 +321,7 @@ def _write_exchange(ctx: ToolContext, args: dict[str, Any], session: Session, pl
 EXCHANGE_ITEMS = WriteAction("exchange_items", _plan_exchange, _render_exchange, _write_exchange)
 
 
-# ------------------------------------------------------------------------------------------ LangChain tool wrappers
+# ---------------------------------------------------------------------------------------------- declarations
 
 OrderId = Annotated[str, Field(description="The order id, such as '#W0000000' (with the leading '#').")]
 ItemIds = Annotated[list[str], Field(description="Item (variant) ids on the order; repeat an id for several units.")]
@@ -331,55 +330,44 @@ NamedItems = Annotated[
     Field(description="The items as the customer named them (e.g. ['socks']); the tool refuses ids that differ."),
 ]
 
-
-@tool("check_return_eligibility")
-def check_return_eligibility_tool(order_id: OrderId, runtime: ToolRuntime) -> dict[str, Any]:
-    """Whether a delivered order of the verified customer can still be returned or exchanged, until when, and which
-    items are final sale."""
-    return safe_read(check_return_eligibility, runtime, order_id=order_id)
-
-
-@tool("get_return_status")
-def get_return_status_tool(order_id: OrderId, runtime: ToolRuntime) -> dict[str, Any]:
-    """Where the return or exchange requests of an order stand, and its refunds."""
-    return safe_read(get_return_status, runtime, order_id=order_id)
-
-
-@tool("return_items")
-def return_items_tool(
-    order_id: OrderId,
-    item_ids: ItemIds,
-    payment_method_id: Annotated[
-        str,
-        Field(description="Where the refund goes: the original payment method or one of the customer's gift cards."),
-    ],
-    runtime: ToolRuntime,
-    named_items: NamedItems = (),
-) -> dict[str, Any]:
-    """Request a return of items of a delivered order, refunded to the original payment method or an existing gift
-    card. The customer must confirm the order, the items and the refund method first."""
-    args = {"order_id": order_id, "item_ids": item_ids, "payment_method_id": payment_method_id}
-    return propose(RETURN_ITEMS, runtime, args | {"named_items": list(named_items)})
-
-
-@tool("exchange_items")
-def exchange_items_tool(
-    order_id: OrderId,
-    item_ids: ItemIds,
-    new_item_ids: Annotated[
-        list[str], Field(description="The new item ids, one per entry of item_ids, each a variant of the same product.")
-    ],
-    payment_method_id: Annotated[
-        str, Field(description="The customer's payment method that pays or receives the price difference.")
-    ],
-    runtime: ToolRuntime,
-) -> dict[str, Any]:
-    """Exchange items of a delivered order for other available options of the same product. Possible only once per
-    order: collect every item first and have the customer confirm the full list."""
-    args = {"order_id": order_id, "item_ids": item_ids, "new_item_ids": new_item_ids}
-    return propose(EXCHANGE_ITEMS, runtime, args | {"payment_method_id": payment_method_id})
-
-
-RETURN_READ_TOOLS = [check_return_eligibility_tool, get_return_status_tool]
-RETURN_WRITE_TOOLS = [return_items_tool, exchange_items_tool]
-RETURN_WRITE_ACTIONS: list[WriteAction[Any]] = [RETURN_ITEMS, EXCHANGE_ITEMS]
+TOOLS = (
+    read_tool(
+        check_return_eligibility,
+        "Whether a delivered order of the verified customer can still be returned or exchanged, until when, and which"
+        " items are final sale.",
+        order_id=OrderId,
+    ),
+    read_tool(
+        get_return_status,
+        "Where the return or exchange requests of an order stand, and its refunds.",
+        order_id=OrderId,
+    ),
+    write_tool(
+        RETURN_ITEMS,
+        "Request a return of items of a delivered order, refunded to the original payment method or an existing gift"
+        " card. The customer must confirm the order, the items and the refund method first.",
+        order_id=OrderId,
+        item_ids=ItemIds,
+        payment_method_id=Annotated[
+            str,
+            Field(
+                description="Where the refund goes: the original payment method or one of the customer's gift cards."
+            ),
+        ],
+        named_items=(NamedItems, ()),
+    ),
+    write_tool(
+        EXCHANGE_ITEMS,
+        "Exchange items of a delivered order for other available options of the same product. Possible only once per"
+        " order: collect every item first and have the customer confirm the full list.",
+        order_id=OrderId,
+        item_ids=ItemIds,
+        new_item_ids=Annotated[
+            list[str],
+            Field(description="The new item ids, one per entry of item_ids, each a variant of the same product."),
+        ],
+        payment_method_id=Annotated[
+            str, Field(description="The customer's payment method that pays or receives the price difference.")
+        ],
+    ),
+)

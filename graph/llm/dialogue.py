@@ -29,6 +29,7 @@ from graph.llm.addresses import looks_like_address, missing, parse_address
 from graph.llm.matching import (
     GOODWILL_CUE,
     Similarity,
+    asks_for_the_same_item,
     goodwill_reason,
     ground_orders,
     item_segment,
@@ -52,27 +53,28 @@ from graph.procedures.reading import procedure_reading
 from graph.procedures.schema import Slot
 from graph.state import SupportState
 from shopdesk.profile import ShopProfile
+from tools.registry import TOOL_NAMES, VERIFYING_TOOLS
 
-# Tool names, as the tools package registers them.
-FIND_BY_EMAIL = "find_customer_by_email"
-FIND_BY_NAME_ZIP = "find_customer_by_name_zip"
-ORDER_DETAILS = "get_order_details"
-LIST_ORDERS = "list_recent_orders"
-CUSTOMER_DETAILS = "get_customer_details"
-RETURN_STATUS = "get_return_status"
-RETURN_ELIGIBILITY = "check_return_eligibility"
-PRODUCT_DETAILS = "get_product_details"
-SUGGEST_PRODUCTS = "suggest_products"
-CHECK_VOUCHER = "check_voucher"
-CANCEL_ORDER = "cancel_order"
-RETURN_ITEMS = "return_items"
-MODIFY_ADDRESS = "modify_order_address"
-MODIFY_DEFAULT_ADDRESS = "modify_default_address"
-MODIFY_ITEMS = "modify_order_items"
-MODIFY_PAYMENT = "modify_order_payment"
-EXCHANGE_ITEMS = "exchange_items"
-ISSUE_GOODWILL = "issue_goodwill_credit"
-IDENTITY_TOOLS = frozenset({FIND_BY_EMAIL, FIND_BY_NAME_ZIP})
+# Tool names, from the tools' declarations: a name no tool declares is an AttributeError at import.
+FIND_BY_EMAIL = TOOL_NAMES.find_customer_by_email
+FIND_BY_NAME_ZIP = TOOL_NAMES.find_customer_by_name_zip
+ORDER_DETAILS = TOOL_NAMES.get_order_details
+LIST_ORDERS = TOOL_NAMES.list_recent_orders
+CUSTOMER_DETAILS = TOOL_NAMES.get_customer_details
+RETURN_STATUS = TOOL_NAMES.get_return_status
+RETURN_ELIGIBILITY = TOOL_NAMES.check_return_eligibility
+PRODUCT_DETAILS = TOOL_NAMES.get_product_details
+SUGGEST_PRODUCTS = TOOL_NAMES.suggest_products
+CHECK_VOUCHER = TOOL_NAMES.check_voucher
+CANCEL_ORDER = TOOL_NAMES.cancel_order
+RETURN_ITEMS = TOOL_NAMES.return_items
+MODIFY_ADDRESS = TOOL_NAMES.modify_order_address
+MODIFY_DEFAULT_ADDRESS = TOOL_NAMES.modify_default_address
+MODIFY_ITEMS = TOOL_NAMES.modify_order_items
+MODIFY_PAYMENT = TOOL_NAMES.modify_order_payment
+EXCHANGE_ITEMS = TOOL_NAMES.exchange_items
+ISSUE_GOODWILL = TOOL_NAMES.issue_goodwill_credit
+IDENTITY_TOOLS = VERIFYING_TOOLS
 # The customer says who they are before saying what they need ("Hi, I'm Ethan Garcia, 80280"): we look them up.
 IDENTIFY = "verify_identity"
 ADDRESS_FIELDS = ("address1", "address2", "city", "state", "country", "zip")
@@ -138,12 +140,13 @@ FLOW_SLOTS = (
     "item_queue",
     "swaps",
     "for_customer",
+    "told_same",
     # What a shop's own procedure collected (its generic grounding kinds), and the last answer to its own question.
     "procedure_values",
     "procedure_answer",
 )
 # What was settled about the items of one order: another order starts afresh.
-ITEM_SLOTS = ("item_id", "product_id", "item_queue", "swaps", "item_hint")
+ITEM_SLOTS = ("item_id", "product_id", "item_queue", "swaps", "item_hint", "told_same")
 DEFAULT_ADDRESS_CUE = re.compile(r"\b(default|account|profile|on\s+file|billing|i(?:'ve|\s+have)?\s+moved)\b", re.I)
 # Requests that name a late parcel and a voucher but want something else done.
 NOT_GOODWILL = frozenset({"cancel_order", "return_request", "exchange_request", "change_address", "change_order"})
@@ -954,29 +957,45 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     plan.slots["option_values"] = option_values(product.data)
     if len(plan.slots.get("item_queue") or []) > 1:
         # Several items named: each takes the options said next to it ("the jacket in XL and the speaker in black").
-        segment = item_segment(text, item, list(plan.slots.get("products") or []))
-        said_options = {**extract_options(segment), **options_in(segment, plan.slots["option_values"])}
+        segment = item_segment(text, item, list(plan.slots.get("products") or []), items)
+        have = item.get("options") or {}
+        said_options = {**extract_options(segment), **options_in(segment, plan.slots["option_values"], have)}
         wanted = said_options if segment != text else {**(plan.slots.get("options") or {}), **said_options}
     else:
         # Read the message again against this product's own options ("300 ml" is its volume, "Stone" its colour).
-        wanted = {**(plan.slots.get("options") or {}), **options_in(text, plan.slots["option_values"])}
+        wanted = {
+            **(plan.slots.get("options") or {}),
+            **options_in(text, plan.slots["option_values"], item.get("options") or {}),
+        }
     # Options of another product ("clicky" said for the keyboard) are not this one's.
     keys = {key.lower() for key in plan.slots["option_values"]}
     own = {key: value for key, value in wanted.items() if key.lower() in keys}
     if wanted and not own and not plan.slots.get("swaps"):
         plan.notice = {"code": "no_variant", "wanted": wanted, "name": item.get("name")}
     wanted = own
+    same_asked = asks_for_the_same_item(item_segment(text, item, list(plan.slots.get("products") or []), items))
+    if not wanted and same_asked:
+        # "The same one again": the item's own options are what is wanted.
+        wanted = {str(k): str(v) for k, v in (item.get("options") or {}).items()}
     if wanted:
         plan.slots["options"] = wanted
     if not wanted:
         plan.awaiting = "options"
         return False
     variants, relevant = matching_variants(product.data, item, wanted)
-    if len(variants) != 1 or variants[0].get("item_id") == item.get("item_id"):
+    own_variant = len(variants) == 1 and variants[0].get("item_id") == item.get("item_id")
+    # Their own variant again, asked for in so many words or insisted on after we said it is the one they have:
+    # a new unit of the same item, which the shop allows.
+    insisted = plan.slots.get("told_same") == item.get("item_id")
+    if own_variant and (same_asked or insisted):
+        plan.slots.pop("told_same", None)
+    elif len(variants) != 1 or own_variant:
         code = "same_variant" if variants and variants[0].get("item_id") == item.get("item_id") else "no_variant"
         if len(variants) > 1:
             code = "several_variants"
         plan.notice = {"code": code, "wanted": relevant or wanted, "name": item.get("name")}
+        if code == "same_variant":
+            plan.slots["told_same"] = item.get("item_id")
         plan.slots.pop("options", None)
         plan.awaiting = "options"
         return False

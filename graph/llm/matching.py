@@ -177,10 +177,15 @@ def split_exclusion(text: str) -> tuple[str, str]:
     return (text[: match.start()], text[match.start() :]) if match else (text, "")
 
 
-def item_segment(text: str, item: dict[str, Any], phrases: list[str]) -> str:
+def item_segment(text: str, item: dict[str, Any], phrases: list[str], items: list[dict[str, Any]] | None = None) -> str:
     """The part of the message about this item when it names several ("the jacket in XL and the speaker in black":
-    "jacket in XL" for the jacket): from the words naming it to the next item named. The whole message otherwise."""
-    starts = sorted({(text.lower().find(p.lower()), p) for p in phrases if p and text.lower().find(p.lower()) >= 0})
+    "jacket in XL" for the jacket): from the words naming it to the next item named. The whole message otherwise.
+
+    Only phrases that name one of `items` (the order's) end a part: "mine is the purple crew neck, I'd like a red
+    v-neck" describes the t-shirt, it does not start another item."""
+    lowered = text.lower()
+    naming = [p for p in phrases if p and (items is None or named_items(items, p))]
+    starts = sorted({(lowered.find(p.lower()), p) for p in naming if lowered.find(p.lower()) >= 0})
     if len(starts) < 2:
         return text
     parts = []
@@ -258,21 +263,106 @@ def option_values(product: dict[str, Any]) -> dict[str, list[str]]:
     return values
 
 
-def options_in(text: str, values: dict[str, list[str]]) -> dict[str, str]:
+def options_in(text: str, values: dict[str, list[str]], current: dict[str, Any] | None = None) -> dict[str, str]:
     """The product's option values the message names: "Stone", "waist 34", "US 10", "size S" (short letters only
-    after their option's name, so that the "s" of "it's" is no size, or as a word of a short answer: "M please")."""
+    after their option's name, so that the "s" of "it's" is no size, or as a word of a short answer: "M please").
+
+    Values that are answers rather than names ("yes", "no", "none", "not resistant") count only next to their
+    option's name ("waterproof: no", "no backlight", "the water resistant one"): a bare "yes" confirms, it picks no
+    variant. `current` is the item's own options, when the message may describe it as well as the wanted one."""
     found: dict[str, str] = {}
     words = {w.lower() for w in re.split(r"[\s,.!?;:]+", text) if w}
     short_answer = len(text.split()) <= 4
+    # A bare "none" answers "which backlight?" when only one option can be none; "yes" and "no" never pick.
+    bare = [key for key, candidates in values.items() if any(v.lower() == "none" for v in candidates)]
     for key, candidates in values.items():
+        answers = [value for value in candidates if _is_answer_value(value, key)]
+        if answers and (value := _answer_for(text, key, answers)) is not None:
+            found[key] = value
+            continue
+        if bare == [key] and short_answer and "none" in words:
+            found[key] = next(v for v in candidates if v.lower() == "none")
+            continue
+        said: list[str] = []
+        taken: list[tuple[int, int]] = []  # where longer values were read ("warm white" holds no "white" of its own)
         for value in sorted(candidates, key=len, reverse=True):
+            if value in answers:
+                continue
             escaped = re.escape(value)
             short = len(value) <= 2 and value.isalpha()
-            pattern = rf"\b{re.escape(key)}\s+{escaped}(?!\w)" if short else rf"(?<![\w-]){escaped}(?![\w-])"
-            if re.search(pattern, text, re.IGNORECASE) or (short and short_answer and value.lower() in words):
-                found[key] = value
-                break
+            pattern = rf"\b{re.escape(key)}\s+({escaped})(?!\w)" if short else rf"(?<![\w-])({escaped})(?![\w-])"
+            spans = [m.span(1) for m in re.finditer(pattern, text, re.IGNORECASE)]
+            free = [span for span in spans if not any(a <= span[0] and span[1] <= b for a, b in taken)]
+            if free or (short and short_answer and value.lower() in words and not spans):
+                said.append(value)
+            taken.extend(spans)
+        # "Mine is the purple XL, I'd like a red one in L": of two values of one option, the wanted one is the one
+        # the customer does not have.
+        have = str((current or {}).get(key, "")).lower()
+        wanted = [value for value in said if value.lower() != have] or said
+        if wanted:
+            found[key] = wanted[0]
     return found
+
+
+_ANSWER_WORDS = frozenset({"yes", "no", "none", "not", "non", "without", "true", "false", "with"})
+_NEGATIVE_VALUES = frozenset({"no", "none", "false"})
+# "no water resistance", "not waterproof", "isn't backlit", "doesn't have a backlight", "non-waterproof".
+_NEGATION = r"(?:no|not|non|without|zero|isn'?t|aren'?t|doesn'?t\s+have|don'?t\s+have)[\s-]+(?:\w+[\s-]+)?"
+
+
+def _stems(phrase: str) -> list[str]:
+    # "water resistance" and "water resistant", "backlight" and "backlit": the same word to a shopper.
+    return [word[:6] for word in re.findall(r"[a-z0-9]+", phrase.lower())]
+
+
+def _is_answer_value(value: str, key: str) -> bool:
+    """A value made of answer words and the option's own name: "yes", "none", "not resistant" (of water resistance)."""
+    key_stems = set(_stems(key))
+    return all(word in _ANSWER_WORDS or word[:6] in key_stems for word in re.findall(r"[a-z0-9]+", value.lower()))
+
+
+def _is_negative(value: str) -> bool:
+    words = set(re.findall(r"[a-z]+", value.lower()))
+    return bool(words & (_NEGATIVE_VALUES | {"not", "non", "without"}))
+
+
+def _answer_for(text: str, key: str, answers: list[str]) -> str | None:
+    """Which of an option's answer values the message gives, read only where it names the option."""
+    stems = _stems(key)
+    if not stems:
+        return None
+    # The option's name as the shopper may type it: each word's stem, then any ending ("water resistant").
+    name = r"[\s-]*".join(rf"{re.escape(stem)}\w*" for stem in stems)
+    lowered = text.lower()
+    for value in sorted(answers, key=len, reverse=True):
+        # Written out in full next to the name: "water resistance: not resistant".
+        written = len(value) > 3 and re.search(rf"(?<![\w-]){re.escape(value.lower())}(?![\w-])", lowered)
+        if written and (not _is_negative(value) or re.search(name, lowered)):
+            return value
+    negative = next((value for value in answers if _is_negative(value)), None)
+    positive = next((value for value in answers if not _is_negative(value)), None)
+    if negative and (
+        re.search(rf"\b{_NEGATION}{name}", lowered) or re.search(rf"\b{name}\s*[:=]?\s*(?:no|none|false)\b", lowered)
+    ):
+        return negative
+    if positive and re.search(rf"\b{name}", lowered):
+        return positive
+    return None
+
+
+# "Swap it for the same one", "an identical new one", "a replacement of the same model": the customer wants their
+# own variant again (a faulty unit replaced), which the shop allows as an exchange.
+_SAME_ITEM = re.compile(
+    r"\b(?:(?:the\s+)?(?:exact(?:ly)?\s+)?same(?:\s+(?:one|model|item|thing|kind|variant|type|exact\s+one))?"
+    r"|identical|replacement|a\s+(?:new|fresh|working)\s+one|gleiche[nrs]?|selbe[nrs]?|identisch\w*|baugleich\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_the_same_item(text: str) -> bool:
+    """The customer asks for their own variant again: a new unit of the same item."""
+    return bool(_SAME_ITEM.search(text))
 
 
 def options_text(options: dict[str, Any]) -> str:

@@ -189,11 +189,11 @@ def _with_customer(state: SupportState, customer: dict[str, Any] | None) -> Supp
 
 async def confirm(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Preview the proposed write against the policy and ask the customer to confirm the listed details."""
-    from tools.registry import WRITE_ACTIONS
+    from tools.registry import is_write_tool, write_action
 
     message = state.messages[-1]
     assert isinstance(message, AIMessage) and message.tool_calls
-    call = next(c for c in message.tool_calls if c["name"] in WRITE_ACTIONS)
+    call = next(c for c in message.tool_calls if is_write_tool(c["name"]))
     # Every tool call needs its answer before the conversation goes on (OpenAI rejects it otherwise).
     answers = [
         ToolMessage(json.dumps({"skipped": "one action at a time"}), tool_call_id=str(c["id"]), name=c["name"])
@@ -211,7 +211,7 @@ async def confirm(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
             # The shop's profile says which verifications allow changes (email alone may not).
             verified_via = (state.customer or {}).get("verified_via") or "storefront"
             check_write_identity(services.profile, verified_via)
-        preview = await services.run_blocking(WRITE_ACTIONS[call["name"]].preview, context, dict(call["args"]))
+        preview = await services.run_blocking(write_action(call["name"]).preview, context, dict(call["args"]))
     except ToolError as refusal:
         answer = ToolMessage(
             json.dumps({"error": str(refusal)}), tool_call_id=str(call["id"]), name=call["name"], status="error"

@@ -112,12 +112,12 @@ async def approve(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
 
 async def execute(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     from tools.base import run_write
-    from tools.registry import WRITE_ACTIONS
+    from tools.registry import write_action
 
     pending = state.pending_action
     if not pending:
         return {"route": Route.draft}
-    action = WRITE_ACTIONS[pending["name"]]
+    action = write_action(pending["name"])
     # Keyed by conversation and the proposing tool call: a resumed or replayed graph never writes twice.
     key = f"{thread_id_of(runtime)}:{pending['call_id']}"
     call_id = f"exec_{uuid.uuid5(uuid.NAMESPACE_URL, key).hex[:16]}"

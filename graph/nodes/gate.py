@@ -20,6 +20,7 @@ from graph.llm.dialogue import (
     reads_as_shop_procedure,
     serves,
 )
+from graph.nlu.confirmation import gives_a_yes, holds_back
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation, offers_a_person
 from graph.nlu.general import asks_something
 from graph.nlu.schema import PRODUCT_INTENTS
@@ -160,10 +161,14 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         return {**base, "route": Route.request_approval}
 
     if state.pending_action and state.status == Status.awaiting_confirmation:
-        if understanding.intent == "affirm" and not corrected_request(state):
-            if asks_something(last_customer_text(state)):
-                # "Before I say yes, is it complicated?" mentions a yes without giving one: nothing is written on
-                # it. The proposal stands and is put to the customer again.
+        said = last_customer_text(state)
+        # A yes in a longer reply counts ("yep that's the one, the gift card is fine, go ahead"), unless the reply
+        # changes a detail of the proposal (read by corrected_request) or asks something.
+        yes_words = understanding.intent == "affirm" or gives_a_yes(said)
+        if yes_words and not corrected_request(state):
+            if asks_something(said) or holds_back(said):
+                # "Before I say yes, is it complicated?" or "ok... actually hang on" mentions a yes without
+                # giving one: nothing is written on it. The proposal stands and is put to the customer again.
                 return {**base, "route": Route.draft}
             needs = state.pending_action["preview"].get("needs_approval")
             return {**base, "route": Route.request_approval if needs else Route.execute}

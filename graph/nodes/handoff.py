@@ -74,12 +74,12 @@ async def _case_facts(
 
 
 def _read_orders(context: ToolContext, order_ids: list[str]) -> dict[str, dict[str, Any]]:
-    from tools.registry import call_read_tool
+    from tools.registry import TOOL_NAMES, call_read_tool
 
     found: dict[str, dict[str, Any]] = {}
     for order_id in order_ids[:5]:
         try:
-            found[order_id] = call_read_tool("get_order_details", context, {"order_id": order_id})
+            found[order_id] = call_read_tool(TOOL_NAMES.get_order_details, context, {"order_id": order_id})
         except ToolError as refusal:  # not this customer's order, or no such order
             found[order_id] = {"error": str(refusal)}
     return found
@@ -256,17 +256,17 @@ def run_human_tool(ctx: ToolContext, agent: str, command: dict[str, Any]) -> dic
     and limits: above a limit an agent is refused (a supervisor must approve), and a supervisor's own run counts as
     approved only where the profile allows it, recorded with them as requester and approver."""
     from tools.base import run_write
-    from tools.registry import WRITE_ACTIONS, call_read_tool
+    from tools.registry import call_read_tool, is_write_tool, write_action
 
     name = str(command.get("name", ""))
     args = dict(command.get("args") or {})
     supervisor = command.get("role") == "supervisor"
     try:
-        if name in WRITE_ACTIONS:
+        if is_write_tool(name):
             key = f"{ctx.conversation_id}:human:{command.get('id') or name + json.dumps(args, sort_keys=True)}"
             approver = f"agent:{agent}" if supervisor else None
             self_approval = supervisor and ctx.profile.approvals.supervisor_self_approval
-            result = run_write(WRITE_ACTIONS[name], ctx, args, key, approver, self_approval=self_approval)
+            result = run_write(write_action(name), ctx, args, key, approver, self_approval=self_approval)
         else:
             result = call_read_tool(name, ctx, args)
     except ToolError as refusal:

@@ -1,8 +1,8 @@
 """The tool node: runs the read tools the last AI message asked for and answers each call with a ToolMessage.
 
-Both engines call reads here (writes go through confirm / approval / execute instead). Each call's arguments are
-checked against the schema the model was shown (the LangChain tool's ``tool_call_schema``), then the plain read
-function from ``tools.registry.READ_FUNCTIONS`` runs with the conversation's ToolContext.
+Both engines call reads here (writes go through confirm / approval / execute instead), through the one read executor,
+``tools.registry.call_read_tool``: each call's arguments are checked against the declared arguments (the schema the
+model was shown), then the declared read function runs with the conversation's ToolContext.
 
 LangGraph's prebuilt ToolNode did the same through LangChain's tool machinery: a thread hop per call for our
 synchronous functions, a callback run, argument parsing and runtime injection. That cost about 1.9 ms of CPU a call
@@ -18,14 +18,13 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, ToolCall, ToolMessage
 from langgraph.runtime import Runtime
-from pydantic import BaseModel, ValidationError
 
 from graph.context import Context
-from graph.llm.dialogue import IDENTITY_TOOLS
 from graph.nodes.common import services_of, tool_context
 from graph.state import SupportState
 from tools.base import ToolContext, ToolError, refusal
 from tools.identity import verified_context, verified_customer
+from tools.registry import VERIFYING_TOOLS, UnknownTool, call_read_tool
 
 log = logging.getLogger(__name__)
 
@@ -43,40 +42,20 @@ def _content(result: Any) -> str:
         return str(result)
 
 
-def _arguments(name: str, args: dict[str, Any]) -> dict[str, Any]:
-    """The call's arguments as the tool's schema reads them; a ToolError for the model to correct if they don't fit."""
-    from tools.registry import READ_TOOLS_BY_NAME
-
-    schema = READ_TOOLS_BY_NAME[name].tool_call_schema
-    if not (isinstance(schema, type) and issubclass(schema, BaseModel)):  # our tools all have pydantic v2 schemas
-        return dict(args)
-    try:
-        parsed = schema.model_validate(args)
-    except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'arguments'}: {e['msg']}" for e in error.errors())
-        raise ToolError(f"Bad arguments for {name}: {problems}") from None
-    # Only what the call gave: the function's own defaults apply to the rest.
-    return {key: getattr(parsed, key) for key in args if key in schema.model_fields}
-
-
 def run_read(call: ToolCall, context: ToolContext) -> tuple[ToolMessage, dict[str, Any] | None]:
     """One call's ToolMessage, and the verified customer if the call verified one."""
-    from tools.registry import READ_FUNCTIONS
-
     name, call_id = call["name"], str(call.get("id") or "")
-    function = READ_FUNCTIONS.get(name)
-    if function is None:
-        known = ", ".join(sorted(READ_FUNCTIONS))
-        content = f"Error: {name} is not a valid tool, try one of [{known}]."
-        return ToolMessage(content, name=name, tool_call_id=call_id, status="error"), None
     try:
-        result = function(context, **_arguments(name, dict(call.get("args") or {})))
+        result = call_read_tool(name, context, dict(call.get("args") or {}))
+    except UnknownTool as unknown:
+        content = f"Error: {name} is not a valid tool, try one of [{', '.join(unknown.known)}]."
+        return ToolMessage(content, name=name, tool_call_id=call_id, status="error"), None
     except ToolError as refused:
         return ToolMessage(_content(refusal(refused)), name=name, tool_call_id=call_id), None
     except Exception as error:  # the database (or another dependency) failed
         return ToolMessage(dependency_failure(error), name=name, tool_call_id=call_id, status="error"), None
     # An identity read's result becomes the conversation's verified customer.
-    verified = name in IDENTITY_TOOLS and isinstance(result, dict) and result.get("customer_id")
+    verified = name in VERIFYING_TOOLS and isinstance(result, dict) and result.get("customer_id")
     customer = verified_customer(result) if verified else None
     return ToolMessage(_content(result), name=name, tool_call_id=call_id), customer
 

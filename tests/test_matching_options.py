@@ -1,0 +1,89 @@
+"""Reading option values from a customer's words: answer-like values ("yes", "no", "none") only next to their
+option's name, so that a bare "yes" confirms and picks no variant."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.llm.matching import options_in
+
+CAMERA = {"resolution": ["4K", "1080p", "5K"], "waterproof": ["yes", "no"], "color": ["black", "silver"]}
+SPEAKER = {"color": ["blue", "red"], "battery life": ["10 hours", "20 hours"], "water resistance": ["yes", "no"]}
+KEYBOARD = {"switch type": ["clicky", "linear"], "backlight": ["RGB", "none", "white"]}
+WATCH = {"water resistance": ["IPX4", "IPX7", "no", "not resistant", "yes"], "color": ["black", "gold"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["yes", "Yes please", "yep that's the one, go ahead", "no", "no thanks", "ok yes, the gift card is fine"],
+)
+def test_a_bare_answer_picks_no_option(text: str) -> None:
+    assert options_in(text, CAMERA) == {}
+    assert options_in(text, SPEAKER) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "expected"),
+    [
+        (
+            "the 5K in black, the one that is not waterproof",
+            CAMERA,
+            {"resolution": "5K", "waterproof": "no", "color": "black"},
+        ),
+        ("non-waterproof, 4K", CAMERA, {"resolution": "4K", "waterproof": "no"}),
+        ("waterproof: yes, silver", CAMERA, {"waterproof": "yes", "color": "silver"}),
+        ("I'd like it waterproof", CAMERA, {"waterproof": "yes"}),
+        (
+            "the red 20 hours one without water resistance",
+            SPEAKER,
+            {"color": "red", "battery life": "20 hours", "water resistance": "no"},
+        ),
+        ("blue and water resistant", SPEAKER, {"color": "blue", "water resistance": "yes"}),
+        ("linear switches, no backlight", KEYBOARD, {"switch type": "linear", "backlight": "none"}),
+        ("one that doesn't have a backlight", KEYBOARD, {"backlight": "none"}),
+        ("none", KEYBOARD, {"backlight": "none"}),
+        ("water resistance: not resistant, gold", WATCH, {"water resistance": "not resistant", "color": "gold"}),
+        ("the IPX7 one", WATCH, {"water resistance": "IPX7"}),
+    ],
+)
+def test_answer_values_next_to_their_option(text: str, values: dict[str, list[str]], expected: dict[str, str]) -> None:
+    assert options_in(text, values) == expected
+
+
+SHIRT = {"color": ["blue", "purple", "red"], "size": ["M", "L", "XL"], "style": ["crew neck", "v-neck"]}
+
+
+def test_of_two_values_of_one_option_the_wanted_one_is_the_one_not_owned() -> None:
+    mine = {"color": "purple", "size": "XL", "style": "crew neck"}
+    said = "mine is the purple crew neck in size XL, I'd like a red v-neck in size L instead"
+    assert options_in(said, SHIRT, mine) == {"color": "red", "size": "L", "style": "v-neck"}
+    # Without knowing what they own, the message alone cannot tell.
+    assert options_in("red, v-neck", SHIRT, mine) == {"color": "red", "style": "v-neck"}
+
+
+def test_a_part_of_a_message_ends_only_where_another_item_of_the_order_is_named() -> None:
+    from graph.llm.matching import item_segment
+
+    shirt = {"item_id": "1", "name": "T-Shirt", "options": {}}
+    charger = {"item_id": "2", "name": "Portable Charger", "options": {}}
+    text = "the charger again as it is, and for the t-shirt, mine is the purple crew neck, I'd like a red v-neck"
+    phrases = ["charger", "t-shirt", "purple crew neck", "red v-neck"]
+    assert item_segment(text, shirt, phrases, [shirt, charger]).endswith("I'd like a red v-neck")
+    assert "t-shirt" not in item_segment(text, charger, phrases, [shirt, charger])
+
+
+@pytest.mark.parametrize(
+    ("text", "same"),
+    [
+        ("can I get the exact same one again?", True),
+        ("a new identical unit please", True),
+        ("just a replacement, mine is broken", True),
+        ("ich möchte den gleichen nochmal", True),
+        ("the blue one in M please", False),
+        ("something cheaper", False),
+    ],
+)
+def test_asking_for_the_same_item(text: str, same: bool) -> None:
+    from graph.llm.matching import asks_for_the_same_item
+
+    assert asks_for_the_same_item(text) is same
