@@ -18,6 +18,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from graph.nlu.entities import shared_entities
 from graph.nlu.escalation import complaint_substance
 from graph.state import SupportState
+from shopdesk.i18n import _
 
 # What a customer asking for this wants, as the end of "wants to ...".
 WANTS = {
@@ -233,16 +234,27 @@ def mood(state: SupportState, threshold: float = 0.6) -> str:
 
 
 def suggested_reply(state: SupportState, wants: str, orders: list[str], complaint: bool) -> str:
-    """A first line a person can send or edit: it greets, shows the case was read, and names the order."""
+    """A first line a person can send or edit: it greets, shows the case was read, and names the order. It is for
+    the customer, so it comes from the catalogue in the conversation's language (the case file around it is the
+    team's, in theirs)."""
     first = str((state.customer or {}).get("name", "")).split(" ")[0]
-    hello = f"Hi {first}" if first else "Hi"
-    about = f" about order {orders[0]}" if len(orders) == 1 else f" about orders {', '.join(orders)}" if orders else ""
+    hello = _("Hi {first_name}", first_name=first) if first else _("Hi")
+    if len(orders) == 1:
+        about = _(" about order {order_id}", order_id=orders[0])
+    else:
+        about = _(" about orders {order_ids}", order_ids=", ".join(orders)) if orders else ""
     if complaint:
-        return (
-            f"{hello}, thank you for telling us, and I'm sorry about what happened. I've read your complaint{about} "
-            "and I'm looking into it now."
+        return _(
+            "{hello}, thank you for telling us, and I'm sorry about what happened. I've read your complaint{about} "
+            "and I'm looking into it now.",
+            hello=hello,
+            about=about,
         )
-    return f"{hello}, thanks for waiting. I've read through our conversation{about} and I'm looking into it now."
+    return _(
+        "{hello}, thanks for waiting. I've read through our conversation{about} and I'm looking into it now.",
+        hello=hello,
+        about=about,
+    )
 
 
 def last_bot_text(state: SupportState) -> str:

@@ -20,7 +20,18 @@ from pydantic import BaseModel, Field
 from knowledge.catalog import sqlite_file_missing, variant_label
 from knowledge.chunking import PATH_SEPARATOR, split_sentences
 from knowledge.embeddings import Embedder, get_embedder
+from knowledge.followups import with_subject
 from knowledge.lexical import tokenize
+from knowledge.policy_focus import (
+    asks_amount,
+    asks_duration,
+    for_service,
+    groups_in,
+    other_groups_only,
+    service_in,
+    specific_overlap,
+    term_weights,
+)
 from knowledge.products import find_products, products_facts
 from knowledge.retriever import Evidence, Retriever, heading
 
@@ -90,14 +101,28 @@ def dense_score(evidence: Evidence) -> float:
     return float(score) if score is not None else 0.0
 
 
+# How much the question's telling words in a line count next to its meaning (MiniLM cosine): one word that only this
+# line of the candidates has ("final-sale", "processed") is worth about 0.06.
+SPECIFIC_WEIGHT = 0.02
+
+
 def _best_units(
-    question_vec: np.ndarray, question_terms: set[str], units: list[str], embedder: Embedder
+    question_vec: np.ndarray,
+    question_terms: set[str],
+    units: list[str],
+    embedder: Embedder,
+    weights: dict[str, float] | None = None,
 ) -> list[float]:
     vectors = embedder.embed(units)
     similarity = vectors @ question_vec
-    overlap = np.array([len(question_terms & set(tokenize(unit))) for unit in units], dtype=np.float32)
-    # Lexical overlap only nudges: it separates near-ties such as "5-7 business days" vs "within 2 business days".
-    return list(similarity + 0.03 * overlap)
+    if weights is None:
+        overlap = np.array([len(question_terms & set(tokenize(unit))) for unit in units], dtype=np.float32)
+        return list(similarity + 0.03 * overlap)
+    # Lexical overlap nudges, weighted by how telling each shared word is among the candidate lines: it separates
+    # near-ties such as "5-7 business days" vs "within 2 business days", and finds the line about the asked
+    # condition ("Final-sale items can't be exchanged" for an exchange of a final-sale item).
+    specific = np.array([specific_overlap(question_terms, unit, weights) for unit in units], dtype=np.float32)
+    return list(similarity + SPECIFIC_WEIGHT * specific)
 
 
 # Where the shop's documents name countries: a question about one wants that country's figures, not the others'.
@@ -154,8 +179,10 @@ _COUNTRY_PATTERNS = {
 _ASKS_MONEY = re.compile(r"\b(?:how much|cost|costs|price|fee|fees|charge)\b", re.IGNORECASE)
 _ASKS_TIME = re.compile(r"\b(?:how long|how many days|when|how soon|how fast|take)\b", re.IGNORECASE)
 _MONEY = re.compile(r"\$\s?\d")
+_WHEN_WILL = re.compile(r"\bwhen (?:will|do|does|would|should) (?:i|we|my|the|it|they|you)\b", re.IGNORECASE)
 _TIME = re.compile(
-    r"\b\d+(?:\s?[–-]\s?\d+)?\s+(?:business\s+|working\s+)?(?:days?|weeks?|hours?|minutes?)\b|\b\d{1,2}\s?(?:am|pm)\b",
+    r"\b\d+(?:\s?[–-]\s?\d+)?[\s-]+(?:business\s+|working\s+)?(?:days?|weeks?|hours?|minutes?|months?|years?)\b"
+    r"|\b\d{1,2}\s?(?:am|pm)\b",
     re.I,
 )
 
@@ -163,6 +190,22 @@ _TIME = re.compile(
 @lru_cache(maxsize=4096)
 def _countries(text: str) -> frozenset[str]:
     return frozenset(code for code, patterns in _COUNTRY_PATTERNS.items() if any(p.search(text) for p in patterns))
+
+
+_PLACE_NAMES = {name for names in COUNTRY_NAMES.values() for name in names if not name.isupper()}
+_PLACE_PATTERN = re.compile(
+    r"\b(?:" + "|".join(re.escape(n) for n in sorted(_PLACE_NAMES, key=len, reverse=True)) + r")\b", re.I
+)
+
+
+@lru_cache(maxsize=4096)
+def _places(text: str) -> frozenset[str]:
+    return frozenset(found.group(0).lower() for found in _PLACE_PATTERN.finditer(text))
+
+
+def places_in(text: str) -> set[str]:
+    """The places a text names in words ("Spain", "Scotland"), more precise than their country group."""
+    return set(_places(text))
 
 
 def countries_in(text: str) -> set[str]:
@@ -194,28 +237,46 @@ def _passage_sentences(
     limit: int,
     question: str = "",
     countries: set[str] | None = None,
+    weights: dict[str, float] | None = None,
 ) -> tuple[list[str], float]:
     units = _units(evidence["text"])
     if not units:
         return [], 0.0
-    scores = _best_units(question_vec, question_terms, units, embedder)
+    scores = _best_units(question_vec, question_terms, units, embedder, weights)
     asked = countries if countries is not None else countries_in(question)
+    groups = groups_in(question)
     money, time = bool(_ASKS_MONEY.search(question)), bool(_ASKS_TIME.search(question))
+    # A place decides the line only for a yes or no ("do you ship to Spain?"); an amount or a duration for Spain is
+    # the EU's, on the line the topic chooses.
+    places = places_in(question) if not (asks_amount(question) or asks_duration(question)) else set()
     for i, unit in enumerate(units):
+        if places and places & places_in(unit):
+            # "Do you ship to Spain?": the line that names Spain, not the summary that names its neighbours.
+            scores[i] += 0.1
         named = countries_in(unit)
         if asked and named:
             # A line about other countries only does not answer ("- Canada: standard $14.95" for the UK); one
             # about the asked country is a little more to the point than one about none.
             scores[i] += 0.05 if asked & named else -1.0
+        if groups and other_groups_only(unit, groups):
+            # The same for product groups: "Footwear ... covered for 1 year" does not answer for a tent.
+            scores[i] -= 1.0
         if (money and _MONEY.search(unit)) or (time and _TIME.search(unit)):
             scores[i] += 0.05
     ranked = sorted(range(len(units)), key=lambda i: -scores[i])
     best = scores[ranked[0]]
     # Take the best unit, plus the next ones only when they are close: answers stay short and on point.
     chosen = [i for i in ranked[:limit] if scores[i] >= best - 0.12 and scores[i] > -0.5]
+    if all(units[i].endswith(":") for i in chosen):
+        # "We deliver to these countries:" only introduces the answer: its best list line says it.
+        following = [i for i in ranked if not units[i].endswith(":") and scores[i] > -0.5]
+        chosen = [*chosen, following[0]] if following else chosen
     quoted = [units[i] for i in sorted(chosen)]
     if len(asked) == 1:
         quoted = [for_country(unit, next(iter(asked))) for unit in quoted]
+    level = service_in(question)
+    if level:
+        quoted = [for_service(unit, level) for unit in quoted]
     return quoted, float(best)
 
 
@@ -273,12 +334,18 @@ def _answering(candidates: list[Any], question: str, countries: set[str] | None)
     """The candidate quotes that can answer the question's kind: an amount for "how much", a duration for "how
     long", the asked country's own line rather than a line about several. When none can, all stay."""
     kept = candidates
-    if _ASKS_MONEY.search(question):
+    if asks_amount(question):
         kept = [c for c in kept if any(_MONEY.search(unit) for unit in c[3])] or kept
-    if _ASKS_TIME.search(question):
+    if asks_duration(question) or _WHEN_WILL.search(question):
+        # "How long", "when will it arrive": a duration answers. "Until when can I cancel?" asks for a condition.
         kept = [c for c in kept if any(_TIME.search(unit) for unit in c[3])] or kept
+    places = places_in(question)
+    if places and not asks_amount(question) and not _ASKS_TIME.search(question):
+        # "Do you ship to Spain?": the quote that names Spain answers it; a summary naming its neighbours does not.
+        # (An amount or a duration for Spain is the EU's: the topic chooses the line, the country its figures.)
+        kept = [c for c in kept if any(places & places_in(unit) for unit in c[3])] or kept
     asked = countries if countries is not None else countries_in(question)
-    if asked and (_ASKS_MONEY.search(question) or _ASKS_TIME.search(question)):
+    if asked and (asks_amount(question) or _ASKS_TIME.search(question)):
         # A figure for the asked country: its own line ("- United Kingdom: standard 5–7 business days") rather
         # than a sentence that gives other countries' figures too.
         alone = [
@@ -383,8 +450,11 @@ def grounded_answer(
         # ranking (the FAQ summarises every country; the policy has a line per country): look a little deeper.
         depth = 5 if (_ASKS_MONEY.search(question) or _ASKS_TIME.search(question)) else 3
         headings = embedder.embed([heading(item) for item in passages[:depth]]) @ question_vec
+        weights = term_weights(unit for item in passages[:depth] for unit in _units(item["text"]))
         for rank, item in enumerate(passages[:depth]):
-            quoted, best = _passage_sentences(question_vec, terms, item, embedder, MAX_SENTENCES, question, countries)
+            quoted, best = _passage_sentences(
+                question_vec, terms, item, embedder, MAX_SENTENCES, question, countries, weights
+            )
             if quoted:
                 bonus = (FIRST_PASSAGE_BONUS if rank == 0 else 0.0) + HEADING_WEIGHT * float(headings[rank])
                 candidates.append((best + bonus, rank, item, quoted, best))
@@ -440,7 +510,7 @@ ELAPSED = re.compile(
 )
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
-_RETURNING = re.compile(r"\b(?:return|send (?:it |them )?back|refund|exchange)", re.IGNORECASE)
+RETURNING = re.compile(r"\b(?:return|send (?:[\w-]+ )?back|refund|exchange)", re.IGNORECASE)
 
 
 def topic_of(question: str) -> str:
@@ -463,7 +533,7 @@ def elapsed_days(question: str) -> tuple[int, str] | None:
 def window_sentence(question: str, window_days: int | None) -> str:
     """For "can I return something I bought 3 weeks ago?": the customer's time against the return window."""
     elapsed = elapsed_days(question)
-    if not elapsed or not window_days or not _RETURNING.search(question):
+    if not elapsed or not window_days or not RETURNING.search(question):
         return ""
     days, said = elapsed
     if days <= window_days:
@@ -486,6 +556,10 @@ _AND_QUESTION = re.compile(
 )
 
 
+# "is it waterproof?": short, yet a question of its own (a verb, what it is about, what is asked).
+_WHOLE_QUESTION = re.compile(r"^\s*(?:is|are|was|does|do|did|can|could|will|would)\s+\w+\s+\w+", re.IGNORECASE)
+
+
 def questions_of(segments: Sequence[str], shortest: int = 4) -> list[str]:
     """The questions to answer one by one: each segment, split again where "and" starts a new question ("... to
     Canada and how long does it take?"); a fragment too short to be a question of its own ("how many days")
@@ -493,7 +567,7 @@ def questions_of(segments: Sequence[str], shortest: int = 4) -> list[str]:
     pieces = [piece for segment in segments for piece in _AND_QUESTION.split(segment) if piece.strip()]
     questions: list[str] = []
     for segment in pieces:
-        if questions and len(segment.split()) < shortest:
+        if questions and len(segment.split()) < shortest and not _WHOLE_QUESTION.match(segment):
             questions[-1] = f"{questions[-1]} {segment}"
         else:
             questions.append(segment)
@@ -515,6 +589,9 @@ def search_texts(questions: Sequence[str]) -> list[str]:
     the question before it, which says what "it" is; it is still answered on its own."""
     texts: list[str] = []
     for index, question in enumerate(questions):
+        if index:
+            # "Do gift cards expire? Can I return one?": searched as "can I return gift cards?".
+            question = with_subject(question, questions[index - 1])
         own_topic = set(tokenize(question)) - _ASKING_ONLY
         if index and not own_topic and _REFERS_BACK.search(question):
             texts.append(f"{questions[index - 1]} {question}")
@@ -552,7 +629,7 @@ def answer_message(
 
     ``evidence`` holds the retrieved passages, each tagged with the index of its question (``segment``); the
     product answers read the catalog themselves."""
-    from knowledge.product_answers import answer_products, catalog_facts
+    from knowledge.product_answers import answer_products, catalog_facts, follows_up_on_product
 
     catalog: list[dict[str, Any]] = []
     # A fault reported about a product ("the headlamp broke") is answered by the rules (warranty, returns), never
@@ -578,14 +655,24 @@ def answer_message(
             for h in hits
             if h.get("kind") == "product" and dense_score(h) >= threshold
         }
-        # "Is the Harbor Fleece warm, and how much is it?": "it" is the product of the question before.
-        carried = previous if previous and _REFERS_BACK.search(question) else []
+        # "Is the Harbor Fleece warm, and how much is it?": "it" is the product of the question before; so is the
+        # subject of a product question that names none ("... Merino 150 Tee? Which sizes are left in white?").
+        carried = (
+            previous
+            if previous
+            and (_REFERS_BACK.search(question) or follows_up_on_product(question, catalog, general, previous))
+            else []
+        )
         product = (
             answer_products(question, carried, catalog, hits=dense, embedder=embedder, general=general, intent=intent)
             if catalog
             else None
         )
-        previous = product.products if product is not None and product.kind in ("facts", "buying") else []
+        # What a comparison or a recommendation puts first is what "it" means next ("the cheapest tent, and is it
+        # waterproof?"); after a policy answer, "it" is the policy's subject ("ship to Canada, how long does it take?").
+        previous = (
+            [] if product is None else product.products if product.kind in ("facts", "buying") else product.products[:1]
+        )
         if product is not None:
             texts.append(product.text)
             cited += [c for c in product.cited if c not in cited]
@@ -594,6 +681,8 @@ def answer_message(
             supported = True
             continue
         docs = [h for h in hits if h.get("kind") == "doc"]
+        if index:
+            question = with_subject(question, segments[index - 1])
         own = countries_in(question)
         answer = grounded_answer(
             topic_of(question),

@@ -12,6 +12,7 @@ nothing fits, offering the closest product and what it misses.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import time
@@ -32,6 +33,8 @@ DESCRIBED_SIMILARITY = 0.5
 # A description sentence joins the attribute facts when it is this close to the question (MiniLM cosine).
 DESCRIPTION_SIMILARITY = 0.5
 MAX_LISTED = 3
+# The warmth (of 5) from which a product answers a request for a warm one.
+WARM_ENOUGH = 3
 
 # Which fact a question asks for: cue words per attribute name (the attribute names a catalog uses for them).
 ASPECTS: dict[str, tuple[str, ...]] = {
@@ -96,7 +99,7 @@ _ASPECT_CUES = {name: re.compile("|".join(cues), re.IGNORECASE) for name, cues i
 PRICE = re.compile(r"\b(?:price|cost|costs|how much (?:is|are|does|do)|expensive|cheap)\b|\$", re.IGNORECASE)
 STOCK = re.compile(
     r"\b(?:in stock|stock|available|availability|sold out|can i (?:still )?(?:buy|order|get)|have (?:it|them|the|you)"
-    r"|do you have|back in)\b",
+    r"|do you have|back in|left|any left|still have)\b",
     re.IGNORECASE,
 )
 COUNT = re.compile(
@@ -255,6 +258,8 @@ class _Vocabulary:
     # Each product with the words of its name, and how many names each word is in.
     names: list[tuple[dict[str, Any], list[str]]] = field(default_factory=list)
     frequency: dict[str, int] = field(default_factory=dict)
+    # Two neighbouring words of a name ("sun hoodie") and how many names have them side by side.
+    pairs: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 _vocabularies: dict[int, tuple[Sequence[dict[str, Any]], _Vocabulary]] = {}
@@ -285,6 +290,8 @@ def _vocabulary(catalog: Sequence[dict[str, Any]]) -> _Vocabulary:
     for _, terms in vocabulary.names:
         for term in terms:
             vocabulary.frequency[term] = vocabulary.frequency.get(term, 0) + 1
+        for pair in set(itertools.pairwise(terms)):
+            vocabulary.pairs[pair] = vocabulary.pairs.get(pair, 0) + 1
     if len(_vocabularies) > 8:
         _vocabularies.clear()
         _questions.clear()
@@ -357,6 +364,11 @@ def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
             continue
         if pattern.search(lowered_text):
             values.setdefault(name, set()).add(value)
+    # "in small", "a large", "size medium": the size by its word, when the shop sells that size.
+    if said := _SIZE_WORD.search(text):
+        size_value = SIZE_WORDS[said.group("word").lower().replace("-", " ")]
+        if size_value in vocabulary.sizes:
+            values.setdefault("size", set()).add(size_value)
     if size := re.search(r"\bsize\s+([a-z0-9]{1,3}(?:\s?\d+)?)\b", text, re.I):
         wanted = size.group(1).upper()
         for value in vocabulary.sizes:
@@ -364,6 +376,22 @@ def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
                 values.setdefault("size", set()).add(value)
     q.option_values = {name: sorted(vals) for name, vals in values.items()}
     return q
+
+
+SIZE_WORDS = {
+    "extra small": "XS",
+    "small": "S",
+    "medium": "M",
+    "large": "L",
+    "extra large": "XL",
+    "xx large": "XXL",
+    "double extra large": "XXL",
+}
+_SIZE_WORD = re.compile(
+    r"\b(?:(?:in|size)\s+(?:[a-z]+\s+)?|an?\s+|the\s+)(?P<word>extra[- ]small|small|medium|extra[- ]large|xx[- ]large|"
+    r"double extra[- ]large|large)\b(?!\s+(?:pack|tent|bag|bottle|group|family|pot)s?\b)",
+    re.IGNORECASE,
+)
 
 
 def _catalog_uses(catalog: Sequence[dict[str, Any]]) -> list[str]:
@@ -511,6 +539,25 @@ _ASPECT_SENTENCES = {
 }
 
 
+def wanted_options(product: dict[str, Any], q: Question) -> dict[str, list[str]]:
+    """The option values of this product the question asks for: the ones it names ("Glacier Blue", "size M"), else
+    the ones a word of the question is part of ("gold" for "14k gold vermeil", "blue" for "Glacier Blue")."""
+    options: dict[str, list[str]] = product.get("options") or {}
+    wanted = {k: list(v) for k, v in q.option_values.items() if k in options}
+    words = {w for w in re.findall(r"[a-z0-9]+", q.text.lower()) if len(w) >= 3} - _name_words(product)
+    for name, values in options.items():
+        if name in wanted or len(values) < 2:
+            continue
+        partial = [v for v in values if words & set(re.findall(r"[a-z0-9]+", str(v).lower()))]
+        if partial and len(partial) < len(values):
+            wanted[name] = partial
+    return wanted
+
+
+def _name_words(product: dict[str, Any]) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", str(product["name"]).lower()))
+
+
 def _variants_in_stock(product: dict[str, Any]) -> list[dict[str, Any]]:
     return [v for v in product.get("variants", []) if v.get("in_stock")]
 
@@ -523,7 +570,7 @@ def _stock_sentence(product: dict[str, Any], q: Question) -> str:
     variants = product.get("variants", [])
     available = _variants_in_stock(product)
     name = product["name"]
-    wanted = {k: v for k, v in q.option_values.items() if k in (product.get("options") or {})}
+    wanted = wanted_options(product, q)
     if wanted:
         matching = [v for v in variants if all(v["options"].get(k) in vals for k, vals in wanted.items())]
         label = " / ".join(", ".join(vals) for vals in wanted.values())
@@ -532,17 +579,92 @@ def _stock_sentence(product: dict[str, Any], q: Question) -> str:
         if any(v["in_stock"] for v in matching):
             price = format_money(Decimal(str(next(v for v in matching if v["in_stock"])["price"])))
             return f"Yes, the {name} in {label} is in stock, at {price}."
-        others = [_options_text(v["options"]) for v in available][:MAX_LISTED]
-        return f"The {name} in {label} is out of stock right now" + (
-            f"; in stock are, for example, {', '.join(others)}." if others else "."
-        )
+        return f"The {name} in {label} is out of stock right now" + _nearby(product, wanted) + "."
     if not available:
         return f"The {name} is out of stock right now."
     if len(variants) == 1:
         return f"The {name} is in stock."
     if len(available) == len(variants):
-        return f"All {len(variants)} versions of the {name} are in stock."
-    return f"{len(available)} of the {len(variants)} versions of the {name} are in stock right now."
+        return f"Yes, all {len(variants)} versions of the {name} are in stock."
+    return f"Yes, {len(available)} of the {len(variants)} versions of the {name} are in stock right now."
+
+
+# The option a question asks about by its name ("which sizes", "what colours"), as catalogs name options.
+_OPTION_WORDS: dict[str, re.Pattern[str]] = {
+    "size": re.compile(r"\bsizes?\b", re.I),
+    "color": re.compile(r"\bcolou?rs?\b", re.I),
+    "length": re.compile(r"\blengths?\b", re.I),
+    "capacity": re.compile(r"\bcapacit(?:y|ies)\b|\bvolumes?\b", re.I),
+    "volume": re.compile(r"\bvolumes?\b|\bsizes?\b", re.I),
+    "waist": re.compile(r"\bwaists?\b|\bsizes?\b", re.I),
+    "metal": re.compile(r"\bmetals?\b|\bfinish(?:es)?\b", re.I),
+    "amount": re.compile(r"\bamounts?\b|\bvalues?\b", re.I),
+    "pot size": re.compile(r"\bsizes?\b", re.I),
+}
+
+
+def asked_option(product: dict[str, Any], q: Question) -> str | None:
+    """The option whose values the question asks for ("which sizes are left?"): one the product has."""
+    options = product.get("options") or {}
+    named = [name for name in options if (cue := _OPTION_WORDS.get(name)) and cue.search(q.text)]
+    # "What colours ... in size S?": the option given a value is a filter; the other one is asked.
+    given = wanted_options(product, q)
+    return next((name for name in named if name not in given), None)
+
+
+def _join(values: Sequence[str]) -> str:
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]
+
+
+def _values_sentence(product: dict[str, Any], q: Question, option: str) -> str:
+    """Which values of one option can be bought now, within the other options asked ("in White"), and which are
+    sold out: counted on the variants, not on the option lists."""
+    wanted = {k: v for k, v in wanted_options(product, q).items() if k != option}
+    variants = [
+        v for v in product.get("variants", []) if all(v["options"].get(k) in vals for k, vals in wanted.items())
+    ]
+    values = [str(v) for v in (product.get("options") or {}).get(option, [])]
+    available = [x for x in values if any(v["in_stock"] and str(v["options"].get(option)) == x for v in variants)]
+    sold_out = [x for x in values if x not in available and any(str(v["options"].get(option)) == x for v in variants)]
+    label = f" in {' / '.join(', '.join(vals) for vals in wanted.values())}" if wanted else ""
+    word = {"color": "colours", "size": "sizes", "capacity": "capacities"}.get(option, f"{option} options")
+    if not available:
+        return f"The {product['name']}{label} is sold out in every {option} right now."
+    text = f"The {product['name']}{label} is in stock in {_join(available)}"
+    if sold_out:
+        text += f"; {_join(sold_out)} {'is' if len(sold_out) == 1 else 'are'} sold out right now"
+    elif len(available) > 1:
+        text += f" (all {len(available)} {word})"
+    return text + "."
+
+
+COMBINATIONS = re.compile(r"\b(?:variants?|versions?|combos?|combinations?|options?|kinds?|models?)\b", re.I)
+
+
+def _option_count_sentence(product: dict[str, Any], option: str) -> str:
+    values = [str(v) for v in (product.get("options") or {}).get(option, [])]
+    in_stock = {str(v) for v in (product.get("in_stock_options") or {}).get(option, [])}
+    word = {"color": "colours", "size": "sizes", "capacity": "capacities", "length": "lengths"}.get(option, option)
+    gone = [v for v in values if v not in in_stock]
+    note = f" ({_join(gone)} {'is' if len(gone) == 1 else 'are'} sold out right now)" if gone else ""
+    return f"The {product['name']} comes in {len(values)} {word}: {_join(values)}{note}."
+
+
+def _nearby(product: dict[str, Any], wanted: dict[str, list[str]]) -> str:
+    """What can be bought next to a sold-out choice, keeping one of its options ("in Black: S, M and XL")."""
+    available = _variants_in_stock(product)
+    found = []
+    for name, values in wanted.items():
+        others = [k for k in (product.get("options") or {}) if k != name]
+        if not others:
+            continue
+        kept = [v for v in available if v["options"].get(name) in values]
+        listed = list(dict.fromkeys(" / ".join(str(v["options"][k]) for k in others) for v in kept))
+        if listed:
+            found.append(f"in {', '.join(values)} it is in stock in {_join(listed)}")
+    if not found and available:
+        found.append("in stock are, for example, " + ", ".join(_options_text(v["options"]) for v in available[:3]))
+    return "; " + "; ".join(found) if found else ""
 
 
 def _count_sentence(product: dict[str, Any]) -> str:
@@ -566,11 +688,14 @@ def _options_sentence(product: dict[str, Any], q: Question) -> str:
         asked = ["capacity"]
     shown = {name: options[name] for name in (asked or list(options))}
     listed = "; ".join(f"{name}: {', '.join(values)}" for name, values in shown.items())
-    return f"The {product['name']} comes in {listed}."
+    in_stock: dict[str, list[str]] = product.get("in_stock_options") or {}
+    gone = [str(v) for name in shown for v in shown[name] if name in in_stock and v not in in_stock[name]]
+    out = f" ({_join(gone)} {'is' if len(gone) == 1 else 'are'} sold out right now)" if gone else ""
+    return f"The {product['name']} comes in {listed}{out}."
 
 
 def _price_sentence(product: dict[str, Any], q: Question) -> str:
-    wanted = {k: v for k, v in q.option_values.items() if k in (product.get("options") or {})}
+    wanted = wanted_options(product, q)
     if wanted:
         prices = sorted(
             {
@@ -625,11 +750,18 @@ def describe_product(product: dict[str, Any], q: Question, embedder: Any | None 
     new = set(tokenize(quoted)) - said - set(tokenize(name)) - _GENERIC_NAME_WORDS
     if quoted and q.aspects and (not parts or (similarity >= DESCRIPTION_SIMILARITY and len(new) >= 2)):
         parts.append(f"About the {name}: {quoted}")
-    if q.count:
+    option = asked_option(product, q) if q.options else None
+    if q.count and option and not COMBINATIONS.search(q.text):
+        # "How many colours does it come in?": the values of that option, not the size-and-colour combinations.
+        parts.append(_option_count_sentence(product, option))
+    elif q.count:
         parts.append(_count_sentence(product))
-    elif q.stock or (q.option_values and not q.price):
+    elif option and q.stock:
+        # "Which sizes are left in Cobalt?": the values of that option one can buy, not a yes or no.
+        parts.append(_values_sentence(product, q, option))
+    elif q.stock or (wanted_options(product, q) and not q.price):
         parts.append(_stock_sentence(product, q))
-    if q.options and not q.count and not q.option_values:
+    if q.options and not q.count and not q.stock and not wanted_options(product, q):
         parts.append(_options_sentence(product, q))
     if q.price:
         parts.append(_price_sentence(product, q))
@@ -715,7 +847,7 @@ def _relevance(product: dict[str, Any], q: Question, weak: set[str] | frozenset[
 
 
 def _fits_options(product: dict[str, Any], q: Question) -> list[dict[str, Any]]:
-    wanted = {k: v for k, v in q.option_values.items() if k in (product.get("options") or {})}
+    wanted = wanted_options(product, q)
     return [
         v
         for v in _variants_in_stock(product)
@@ -739,6 +871,13 @@ def recommend(catalog: Sequence[dict[str, Any]], q: Question, hits: dict[str, fl
     relevant = [p for p in pool if not (q.uses or q.features) or _relevance(p, q, weak) > 0]
     if not relevant:
         relevant = pool
+    if "warm" in q.features and q.coldest_f is None:
+        # "A warm hat": a product rated 1 or 2 of 5 for warmth is not warm, whatever else fits.
+        scored = [p for p in relevant if _RATING.search((p.get("attributes") or {}).get("warmth", ""))]
+        warm = [p for p in scored if (measure(p, "warmth") or 0) >= WARM_ENOUGH]
+        # Only while something warm meets the rest (budget, size, colour); else the closest is what fits the rest.
+        if any(_fits_options(p, q) for p in warm):
+            relevant = [p for p in relevant if p not in scored or p in warm]
     if q.coldest_f is not None:
         rated = [p for p in relevant if _rating_f(p) is not None]
         if rated:
@@ -783,7 +922,7 @@ def _distance(product: dict[str, Any], q: Question) -> float:
     over = float(max(Decimal(0), price - q.budget)) if q.budget is not None else 0.0
     available = _variants_in_stock(product)
     penalty = 0.0 if available else 1000.0
-    wanted = {k: v for k, v in q.option_values.items() if k in (product.get("options") or {})}
+    wanted = wanted_options(product, q)
     if wanted and not any(all(v["options"].get(k) in vals for k, vals in wanted.items()) for v in available):
         penalty += 500.0
     return over + penalty
@@ -798,8 +937,8 @@ def _misses(product: dict[str, Any], q: Question) -> str:
     if not _variants_in_stock(product):
         misses.append("it is out of stock")
     else:
-        wanted = {k: v for k, v in q.option_values.items() if k in (product.get("options") or {})}
-        if wanted and not _fits_options(product, Question(text="", option_values=q.option_values)):
+        wanted = wanted_options(product, q)
+        if wanted and not _fits_options(product, Question(text="", option_values=wanted)):
             misses.append(f"not in {', '.join(v for vals in wanted.values() for v in vals)} right now")
     return " and ".join(misses)
 
@@ -892,10 +1031,18 @@ def name_products(question: str, catalog: Sequence[dict[str, Any]], general: fro
     vocabulary = _vocabulary(catalog)
     names, frequency = vocabulary.names, vocabulary.frequency
     asked = read_categories(question, catalog)
+    said = [t for t in tokenize(question) if len(t) > 1]
+    said_pairs = set(itertools.pairwise(said))
     scored: list[tuple[float, bool, dict[str, Any]]] = []
     for product, terms in names:
         present = [t for t in terms if t in words]
         key = [t for t in present if t not in weak and t not in _GENERIC_NAME_WORDS and not t.isdigit()]
+        # Words that say what a thing is can still name it together: the first two words of one name only, side by
+        # side ("the Sun Hoodie": "sun" is a use, "hoodie" a kind of top). Not a name's last words, which say what
+        # kind of thing it is ("rain jacket", "sleeping bag").
+        lead = tuple(terms[:2])
+        if len(lead) == 2 and lead in said_pairs and vocabulary.pairs.get(lead) == 1:
+            key += [t for t in lead if t not in key]
         if key:
             # A model number ("Beacon 900") tells two products of a line apart, though it names nothing alone.
             key += [t for t in present if t.isdigit()]
@@ -989,6 +1136,27 @@ def answer_products(
         if product is not None:
             return ProductAnswer(describe_product(product, q, embedder), [product], "facts")
     return None
+
+
+def follows_up_on_product(
+    question: str,
+    catalog: Sequence[dict[str, Any]],
+    general: frozenset[str] = frozenset(),
+    previous: Sequence[dict[str, Any]] = (),
+) -> bool:
+    """A product question that names no product nor another kind of product: it is about the product just talked
+    about ("which sizes are left in white?", "what does the 65 L cost?")."""
+    if not catalog or POLICY.search(question):
+        return False
+    q = read_question(question, catalog)
+    kinds = {str(p["category"]) for p in previous}
+    if q.recommend or q.comparative or (q.categories and not set(q.categories) <= kinds):
+        return False
+    if name_products(question, catalog, general).products:
+        return False
+    values = {str(v).lower() for p in previous for vals in (p.get("options") or {}).values() for v in vals}
+    said = {v for vals in q.option_values.values() for v in vals}
+    return q.asks_a_fact or bool({v.lower() for v in said} & values)
 
 
 def _asks_about_several(question: str, named: Sequence[dict[str, Any]]) -> bool:

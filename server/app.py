@@ -24,6 +24,7 @@ from server.balance import ShedWhenBusier, WorkerLoads, attached, publish_busyne
 from server.config import ServerSettings, get_server_settings
 from server.desk import UNAVAILABLE_ERRORS, Desk, DeskError, TooMany
 from server.heap import settle_after_warm_up
+from server.messages import customer_message
 from server.openapi import DESCRIPTION, require_every_credential
 from server.registry import Registry
 from server.routers import agents, storefront
@@ -32,6 +33,7 @@ from server.webhooks import Webhooks, webhook_secret
 from shopdesk.conversations import Conversations
 from shopdesk.datafiles import make_private
 from shopdesk.pii import install_log_filter
+from shopdesk.profile import load_profile
 from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings, get_settings
 
@@ -183,19 +185,29 @@ def create_app(
     if loads is not None:
         app.add_middleware(ShedWhenBusier, loads=loads)
 
+    def told(request: Request, status_code: int) -> str:
+        """What the customer reads about a failed request (the widget shows it), in their language."""
+        languages = load_profile(settings.shop_id, settings.profiles_dir).languages
+        return customer_message(status_code, request.headers.get("accept-language"), languages)
+
     @app.exception_handler(DeskError)
     async def desk_error(request: Request, error: DeskError) -> JSONResponse:
         headers = {"Retry-After": str(max(1, round(error.retry_after_s)))} if isinstance(error, TooMany) else None
-        return AsciiJSONResponse({"detail": error.detail}, error.status_code, headers=headers)
+        body = {"detail": error.detail, "message": told(request, error.status_code)}
+        return AsciiJSONResponse(body, error.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
-        return AsciiJSONResponse({"detail": jsonable_encoder(error.errors())}, status.HTTP_422_UNPROCESSABLE_CONTENT)
+        body = {"detail": jsonable_encoder(error.errors()), "message": told(request, 422)}
+        return AsciiJSONResponse(body, status.HTTP_422_UNPROCESSABLE_CONTENT)
 
     async def database_unavailable(request: Request, error: Exception) -> JSONResponse:
         log.warning("database unavailable for %s %s: %s", request.method, request.url.path, error)
         return AsciiJSONResponse(
-            {"detail": "the service is busy right now; please try again in a moment"},
+            {
+                "detail": "the service is busy right now; please try again in a moment",
+                "message": told(request, status.HTTP_503_SERVICE_UNAVAILABLE),
+            },
             status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": str(RETRY_AFTER_S)},
         )

@@ -27,6 +27,7 @@ from shopdesk.conversations import Conversations
 from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings
 from tests.support.app import CLOCK
+from tools.views import options_text
 
 
 def audits(db_url: str) -> int:
@@ -52,6 +53,14 @@ def first_order(db_url: str, status: OrderStatus, keep: Callable[[Session, Order
                 order.customer.payment_methods  # noqa: B018 - load before the session closes
                 return order
     raise AssertionError(f"no suitable {status} order in the demo shop")
+
+
+def variant_words(db: str, variant_id: str) -> str:
+    """A variant as the confirmation names it: its options in words (ids are not shown to customers)."""
+    with session_factory(db)() as session:
+        variant = session.get(Variant, variant_id)
+        assert variant is not None
+        return options_text(variant.options)
 
 
 def size_swap(session: Session, order: Order) -> tuple[str, str] | None:
@@ -204,7 +213,7 @@ async def test_item_of_a_pending_order_moves_to_the_size_asked_for(app: Settings
         assert f"size {size}" in asked.text and "Which one would you like" in asked.text, asked.text
         listed = await chat.send("items-1", f"size {size} please", context)
         assert listed.status == "awaiting_confirmation", listed.text
-        assert new_variant in listed.text and "only once" in listed.text
+        assert f"-> {variant_words(db, new_variant)}" in listed.text and "only once" in listed.text, listed.text
         assert audits(db) == 0
         done = await chat.send("items-1", "yes", context)
     assert "has been changed" in done.text, done.text
@@ -246,7 +255,8 @@ async def test_a_dearer_option_charges_the_difference_to_the_original_payment(ap
         chat = Conversations(graph)
         listed = await chat.send("items-3", f"Please change the {item.name} in order {order.id} to {value}", context)
         assert listed.status == "awaiting_confirmation", listed.text
-        assert f"Charge {difference:.2f}" in listed.text and variant.id in listed.text
+        assert f"Charge ${difference:.2f}" in listed.text, listed.text
+        assert f"-> {options_text(variant.options)}" in listed.text, listed.text
         assert audits(db) == 0
         done = await chat.send("items-3", "yes", context)
     assert f"${difference:.2f}" in done.text, done.text
@@ -300,7 +310,7 @@ async def test_a_delivered_item_is_exchanged_for_another_size(app: Settings) -> 
             context,
         )
         assert listed.status == "awaiting_confirmation", listed.text
-        assert new_variant in listed.text and "send it back" in listed.text
+        assert f"-> {variant_words(db, new_variant)}" in listed.text and "send it back" in listed.text, listed.text
         assert audits(db) == 0
         done = await chat.send("exchange-1", "yes", context)
     assert "exchange" in done.text and order.id in done.text, done.text
@@ -342,7 +352,7 @@ async def test_a_delivered_item_is_exchanged_for_a_new_unit_of_the_same_variant(
             context,
         )
         assert listed.status == "awaiting_confirmation", listed.text
-        assert item.variant_id in listed.text and audits(db) == 0
+        assert "a new one with the same options" in listed.text and audits(db) == 0, listed.text
         await chat.send("exchange-same", "yes please", context)
     with session_factory(db)() as session:
         exchanged = session.get(Order, order.id)

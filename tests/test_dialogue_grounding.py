@@ -15,6 +15,7 @@ from shop.db import session_factory
 from shop.models import Customer, Order, OrderStatus, Product
 from shopdesk.settings import Settings
 from tests.support.people import conversation, people, say, unique_item_orders
+from tools.views import options_text
 
 
 def evidence(turn: object) -> list[str]:
@@ -154,7 +155,8 @@ async def test_two_items_of_a_pending_order_change_in_one_write(demo_app: Settin
     async with conversation(demo_app) as (chat, _):
         turn = await say(chat, "several", message, context=Context(customer_id=order.customer_id))
         assert turn.status == "awaiting_confirmation", turn.text
-        assert one_new.id in turn.text and two_new.id in turn.text, turn.text
+        assert f"-> {options_text(one_new.options)}" in turn.text, turn.text
+        assert f"-> {options_text(two_new.options)}" in turn.text, turn.text
         await say(chat, "several", "yes", context=Context(customer_id=order.customer_id))
     with session_factory(db)() as session:
         changed = session.get(Order, order.id)
@@ -208,7 +210,7 @@ async def test_the_closest_variant_says_what_else_changes_and_a_bare_option_answ
     async with conversation(tau_app) as (chat, _):
         await say(chat, "closest", f"I'd like to change the {item.name.lower()} in {order.id}", context=context)
         turn = await say(chat, "closest", f"{variant.options[key]} please", context=context)
-    assert turn.status == "awaiting_confirmation" and variant.id in turn.text, turn.text
+    assert turn.status == "awaiting_confirmation" and f"-> {options_text(variant.options)}" in turn.text, turn.text
     assert f"available only with {other} {variant.options[other]}" in turn.text, turn.text
 
 
@@ -290,3 +292,16 @@ async def test_a_yes_inside_a_longer_reply_carries_out_the_proposal(tau_app: Set
         )
     assert done.status in ("bot", "awaiting_approval"), done.text
     assert done.text.startswith(("Done", "Thanks for confirming")), done.text
+
+
+async def test_options_said_for_one_item_are_not_carried_to_the_next(tau_app: Settings) -> None:
+    """Two items to exchange; the options given for the first ("gold, leather band, LCD") settle it, and the next
+    item is asked about on its own instead of being refused "in gold"."""
+    context = Context(customer_id="yara_hernandez_3670")
+    async with conversation(tau_app) as (chat, _):
+        await say(
+            chat, "carry", "I want to exchange the smart watch and the action camera from #W2156941", context=context
+        )
+        turn = await say(chat, "carry", "make the watch gold, with a leather band and an LCD display", context=context)
+    assert "isn't available with color gold" not in turn.text, turn.text
+    assert "The Action Camera is available with these options" in turn.text, turn.text

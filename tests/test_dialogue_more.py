@@ -15,6 +15,7 @@ from shopdesk.profile import load_profile
 from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings
 from tests.support.app import CLOCK
+from tools.views import options_text
 
 
 def audits(db_url: str) -> int:
@@ -180,7 +181,8 @@ async def test_which_item_lists_the_order_and_no_means_nothing_changes(app: Sett
         assert other is not None
         choice = ", ".join(f"{key} {value}" for key, value in other.options.items())
         listed = await chat.send("which-1", choice, context)
-        assert listed.status == "awaiting_confirmation" and other.id in listed.text, listed.text
+        assert listed.status == "awaiting_confirmation", listed.text
+        assert f"-> {options_text(other.options)}" in listed.text, listed.text
         declined = await chat.send("which-1", "no", context)
     assert "haven't changed anything" in declined.text
     assert audits(db) == 0

@@ -450,5 +450,9 @@ def test_praise_on_a_grievance_is_sarcasm_and_praise_on_good_news_is_not() -> No
     from graph.nlu.emotion import score_emotion
 
     assert score_emotion("Marvellous, the lid snapped off on day two.", grievance=True).sarcasm >= 0.6
-    assert score_emotion("Marvellous, the lid snapped off on day two.").sarcasm < 0.6  # no grievance read
+    # Praise over a situation the words show going wrong (a count of days) is sarcasm on its own; over one only the
+    # classifier's grievance reading tells ("the box was empty"), it needs that reading.
+    assert score_emotion("Marvellous, the lid snapped off on day two.").sarcasm >= 0.6
+    assert score_emotion("Marvellous, the box was empty.", grievance=True).sarcasm >= 0.6
+    assert score_emotion("Marvellous, the box was empty.").sarcasm < 0.6  # no grievance read
     assert score_emotion("Great, appreciate you checking on the late parcel", grievance=True).sarcasm < 0.6

@@ -122,3 +122,45 @@ def test_a_follow_up_question_keeps_the_product_it_points_back_to(demo_db_url: s
 
     answer = answer_message(["Is the Trail Softshell Glove windproof", "what does it cost?"], [], demo_db_url)
     assert answer.kinds[1] == "buying" and "The Trail Softshell Glove costs $45.00" in answer.text, answer.text
+
+
+def test_which_values_are_left_is_counted_on_the_variants(catalog: list[dict[str, Any]]) -> None:
+    tee = product(catalog, "Merino 150 Tee")
+    sage = [v for v in tee["variants"] if v["options"]["color"] == "Sage"]
+    left = [v["options"]["size"] for v in sage if v["in_stock"]]
+    gone = [v["options"]["size"] for v in sage if not v["in_stock"]]
+    text, kind = answer(catalog, "Merino 150 Tee in sage: what sizes can I still get?")
+    assert kind == "buying" and all(size in text for size in left), text
+    assert gone and "sold out" in text and all(f" {size} " in f" {text.split(';')[1]} " for size in gone), text
+
+
+def test_how_many_of_one_option_counts_its_values(catalog: list[dict[str, Any]]) -> None:
+    fleece = product(catalog, "Harbor Fleece Jacket")
+    text, _ = answer(catalog, "How many colours is the Harbor Fleece Jacket made in?")
+    assert f"{len(fleece['options']['color'])} colours" in text and "combinations" not in text, text
+
+
+def test_a_word_of_an_option_value_and_a_size_word_pick_the_variant(catalog: list[dict[str, Any]]) -> None:
+    earrings = product(catalog, "Compass Rose Drop Earrings")
+    gold = next(v for v in earrings["variants"] if "gold" in v["options"]["metal"])
+    text, _ = answer(catalog, "Compass Rose Drop Earrings: any left in gold?")
+    assert "14k gold vermeil" in text and ("is in stock" in text) == gold["in_stock"], text
+    mitt = product(catalog, "Down Expedition Mitt")
+    small = [v for v in mitt["variants"] if v["options"]["size"] == "S"]
+    text, _ = answer(catalog, "Could I order the Down Expedition Mitt in small?")
+    assert ("out of stock" in text) == (not any(v["in_stock"] for v in small)), text
+
+
+def test_a_product_question_naming_no_product_follows_the_one_before(catalog: list[dict[str, Any]]) -> None:
+    from knowledge.product_answers import follows_up_on_product
+
+    tee = [product(catalog, "Merino 150 Tee")]
+    assert follows_up_on_product("and which sizes are left in white?", catalog, previous=tee)
+    assert not follows_up_on_product("and what is your return window?", catalog, previous=tee)
+    assert not follows_up_on_product("which tent is lightest?", catalog, previous=tee)
+    assert name_products("is the sun hoodie any good?", catalog).products[0]["name"] == "Sun Hoodie UPF 50"
+
+
+def test_a_warm_request_leaves_out_what_is_not_warm(catalog: list[dict[str, Any]]) -> None:
+    text, kind = answer(catalog, "Looking for a warm beanie for winter, max $40")
+    assert kind == "recommendation" and "Thermal Running Beanie" not in text, text

@@ -39,6 +39,8 @@ def test_a_bare_answer_picks_no_option(text: str) -> None:
             {"color": "red", "battery life": "20 hours", "water resistance": "no"},
         ),
         ("blue and water resistant", SPEAKER, {"color": "blue", "water resistance": "yes"}),
+        ("red; it doesn't need to be water resistant", SPEAKER, {"color": "red", "water resistance": "no"}),
+        ("no no, I do want it water resistant", SPEAKER, {"water resistance": "yes"}),
         ("linear switches, no backlight", KEYBOARD, {"switch type": "linear", "backlight": "none"}),
         ("one that doesn't have a backlight", KEYBOARD, {"backlight": "none"}),
         ("none", KEYBOARD, {"backlight": "none"}),

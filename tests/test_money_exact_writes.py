@@ -133,13 +133,13 @@ async def test_the_whole_order_leaves_its_final_sale_item_and_says_so(app: Setti
     db = app.shop_database_url
     ((customer_id, _),) = standard_customers(db, 1)
     names = ["Mountain Peak Stud Earrings", "Merino Hiker Crew Sock"]
-    variants = delivered_order_of(db, customer_id, "#W9990003", names)
+    delivered_order_of(db, customer_id, "#W9990003", names)
     async with open_graph(app) as graph:
         chat = Conversations(graph)
         listed = await chat.send("whole", "Please return my order #W9990003", Context(customer_id=customer_id))
     assert listed.status == "awaiting_confirmation", listed.text
     assert "Mountain Peak Stud Earrings is final sale" in listed.text, listed.text
-    assert variants["Merino Hiker Crew Sock"] in listed.text
+    assert "Return Merino Hiker Crew Sock (" in listed.text and "Return Mountain Peak" not in listed.text, listed.text
 
 
 async def test_another_customers_address_is_refused_not_redirected_to_the_speaker(app: Settings) -> None:

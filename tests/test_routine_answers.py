@@ -371,3 +371,17 @@ async def test_a_signed_in_customer_gets_their_own_countrys_figures(app: Setting
         await chat.send("home-country", f"Can you show me my recent orders? My email is {email}", Context())
         turn = await chat.send("home-country", "what would a return label cost me?", Context())
     assert "$12.95" in turn.text and "$9.95" not in turn.text, turn.text
+
+
+async def test_a_rule_asked_with_a_request_is_answered_before_verification(app: Settings) -> None:
+    """ "I used it on one trip, can I still send it back?" asks the rule (anyone may know it) and is about their own
+    order (that needs them verified): the rule comes first, then the question who they are. A request that asks
+    nothing gets the question alone."""
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        asked = await chat.send("rule-1", "I took the tent on one camping trip, may I still return it?", Context())
+        told = await chat.send("rule-2", "I'd like to return the tent I bought", Context())
+    assert VERIFY in asked.text and "used outdoors" in asked.text, asked.text
+    assert asked.text.index("used outdoors") < asked.text.index(VERIFY), asked.text
+    assert doc_ids(asked.replies[-1]["evidence_ids"]), asked.replies[-1]["evidence_ids"]
+    assert VERIFY in told.text and "used outdoors" not in told.text, told.text

@@ -339,6 +339,13 @@ def test_bad_input_gets_clear_errors_never_a_500(client: TestClient) -> None:
     assert client.post(url, headers=headers, json={"text": "hi", "admin": True}).status_code == 422
     too_long = client.post(url, headers=headers, json={"text": "a" * 2001})
     assert too_long.status_code == 413 and "2000" in too_long.json()["detail"]
+    # What the widget shows the customer comes from the catalogue, in the browser's language if the shop speaks it.
+    assert too_long.json()["message"] == "That message is too long for me. Could you shorten it and send it again?"
+    german = client.post(
+        url, headers={**headers, "Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}, json={"text": "a" * 2001}
+    )
+    assert german.json()["message"].startswith("Diese Nachricht ist mir zu lang.")
+    assert client.post(url, headers=headers, json={}).json()["message"].startswith("I couldn't read that message.")
     huge = client.post(url, headers=headers, json={"text": "a" * 300_000})
     assert huge.status_code == 413
     # Nothing was lost or half-recorded: the conversation is still empty and usable.

@@ -35,6 +35,7 @@ def test_the_shops_refusals_are_data_for_the_model(make_ctx: Make) -> None:  # n
         "ok": False,
         "error": "Please verify your identity first (email, or full name and zip code).",
         "error_type": "NotVerified",
+        "code": "not_verified",
     }
 
 

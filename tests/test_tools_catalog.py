@@ -93,6 +93,7 @@ def test_write_wrappers_only_propose(settings_on: str) -> None:  # noqa: F811
         "ok": False,
         "error": "Order #D1 is 'delivered'; only a pending order can be cancelled.",
         "error_type": "PolicyViolation",
+        "code": "policy",
     }
     with session_scope(settings_on) as session:
         order = session.get(Order, "#P1")

@@ -100,6 +100,7 @@ def test_wrapper_refuses_a_second_customer_as_data(settings_on: str) -> None:
         "ok": False,
         "error": "I can only help one customer per conversation.",
         "error_type": "PolicyViolation",
+        "code": "policy",
     }
 
 

@@ -102,7 +102,7 @@ def test_cancel_pending_order_refunds_the_original_method(make_ctx: Make) -> Non
     ctx = make_ctx()
     preview = CANCEL_ORDER.preview(ctx, {"order_id": "#P1", "reason": "no longer needed"})
     assert not preview.needs_approval
-    assert any("Refund 110.00" in line for line in preview.details)
+    assert any("Refund $110.00" in line for line in preview.details)
     result = run_write(CANCEL_ORDER, ctx, {"order_id": "#P1", "reason": "no longer needed"}, "k-cancel")
     assert result["status"] == "cancelled"
     cancelled = order(ctx, "#P1")
@@ -194,7 +194,7 @@ def test_modify_items_charges_the_difference_once(make_ctx: Make) -> None:  # no
     ctx = make_ctx()
     args = {"order_id": "#P1", "item_ids": ["shoe-42"], "new_item_ids": ["shoe-43"], "payment_method_id": "gc_alice"}
     preview = MODIFY_ORDER_ITEMS.preview(ctx, args)
-    assert "Charge 10.00" in " ".join(preview.details)
+    assert "Charge $10.00" in " ".join(preview.details)
     result = run_write(MODIFY_ORDER_ITEMS, ctx, args, "k-items")
     assert result["status"] == "pending (items modified)"
     changed = order(ctx, "#P1")

@@ -32,7 +32,7 @@ def test_return_to_the_original_method(make_ctx: Make) -> None:  # noqa: F811
     args = {"order_id": "#D1", "item_ids": ["socks-m", "socks-m"], "payment_method_id": "cc_alice"}
     preview = RETURN_ITEMS.preview(ctx, args)
     assert not preview.needs_approval
-    assert "refund of 20.00" in preview.summary
+    assert "refund of $20.00" in preview.summary
     result = run_write(RETURN_ITEMS, ctx, args, "k-ret")
     assert result["status"] == "return requested" and result["refund_amount"] == 20.0
     with session_scope(ctx.db_url) as session:

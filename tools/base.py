@@ -32,24 +32,40 @@ def shop_now() -> datetime:
 
 
 class ToolError(Exception):
-    """A request the tool cannot serve; the message is safe to show the customer."""
+    """A request the tool cannot serve. The message explains it to the model and the audit; what the customer is
+    told comes from the message catalogue, by ``code``: the kind of refusal (the subclasses set their own).
+
+    ``bad_arguments``: details missing or not valid; ``not_found``; ``not_verified``; ``policy``: the shop's rules
+    forbid it (the message is the reason); ``internal``: something on our side failed.
+    """
+
+    code = "bad_arguments"
+
+    def __init__(self, message: str = "", *, code: str | None = None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
 
 
 def refusal(error: ToolError) -> dict[str, Any]:
     """What a model sees when the shop says no (not verified, not found, not allowed): data to answer from."""
-    return {"ok": False, "error": str(error), "error_type": type(error).__name__}
+    return {"ok": False, "error": str(error), "error_type": type(error).__name__, "code": error.code}
 
 
 class PolicyViolation(ToolError):
     """The shop's policy forbids this action (wrong status, outside the window, another customer's order...)."""
 
+    code = "policy"
+
 
 class NotVerified(ToolError):
     """Personal data or actions need a verified customer first."""
 
+    code = "not_verified"
+
 
 class NotFound(ToolError):
-    pass
+    code = "not_found"
 
 
 @dataclass(frozen=True)

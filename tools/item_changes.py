@@ -26,6 +26,7 @@ from tools.access import (
     pick_units,
 )
 from tools.base import PolicyViolation, ToolContext, ToolError
+from tools.views import amount_text, method_text, options_text
 
 
 @dataclass
@@ -66,11 +67,21 @@ def plan_item_changes(ctx: ToolContext, args: dict[str, Any], session: Session, 
 
 
 def describe_item_changes(plan: ItemChangePlan) -> list[str]:
-    lines = [f"{item.name}: {item.options} -> {variant.options} ({variant.id})" for item, variant in plan.changes]
+    currency = plan.order.currency
+    lines = [
+        f"{item.name}: {options_text(item.options)} -> "
+        + (
+            "a new one with the same options"
+            if variant.id == item.variant_id
+            else f"{options_text(variant.options)} ({amount_text(variant.price, currency)})"
+        )
+        for item, variant in plan.changes
+    ]
+    method = method_text(plan.method, currency)
     if plan.difference > 0:
-        lines.append(f"Charge {plan.difference} to {plan.method.label}")
+        lines.append(f"Charge {amount_text(plan.difference, currency)} to {method}")
     elif plan.difference < 0:
-        lines.append(f"Refund {-plan.difference} to {plan.method.label}")
+        lines.append(f"Refund {amount_text(-plan.difference, currency)} to {method}")
     else:
         lines.append("No price difference")
     return lines

@@ -46,7 +46,7 @@ from tools.base import (
 )
 from tools.declaration import read_tool, write_tool
 from tools.item_changes import ItemChangePlan, describe_item_changes, plan_item_changes
-from tools.views import customer_view, order_view
+from tools.views import amount_text, customer_view, method_text, order_view
 
 CancelReasonValue = Literal["no longer needed", "ordered by mistake"]
 CANCEL_REASONS: tuple[str, ...] = get_args(CancelReasonValue)
@@ -198,13 +198,14 @@ def _plan_cancel(ctx: ToolContext, args: dict[str, Any], session: Session) -> _C
 
 def _render_cancel(ctx: ToolContext, args: dict[str, Any], plan: _CancelPlan) -> ActionPreview:
     # No refund limit here: a pending order has not left the warehouse, so cancelling it only reverses a payment.
+    currency = plan.order.currency
     return ActionPreview(
         action="cancel_order",
         args=args,
-        summary=f"Cancel order {plan.order.id} ({plan.reason}) and refund {money(plan.order.total)}.",
+        summary=f"Cancel order {plan.order.id} ({plan.reason}) and refund {amount_text(plan.order.total, currency)}.",
         details=[f"Order: {plan.order.id}", f"Reason: {plan.reason}"]
         + [
-            f"Refund {amount} to {method.label}"
+            f"Refund {amount_text(amount, currency)} to {method_text(method, currency)}"
             + (" (immediately)" if method.kind is PaymentMethodKind.gift_card else " (in 5-7 business days)")
             for method, amount in plan.refunds
         ],
@@ -355,15 +356,14 @@ def _plan_modify_payment(ctx: ToolContext, args: dict[str, Any], session: Sessio
 def _render_modify_payment(ctx: ToolContext, args: dict[str, Any], plan: _PaymentChangePlan) -> ActionPreview:
     reasons = approval_reasons(ctx.profile, _modification_findings(ctx, plan.order))
     timing = "immediately" if plan.old.kind is PaymentMethodKind.gift_card else "in 5-7 business days"
+    currency = plan.order.currency
+    amount = amount_text(plan.amount, currency)
+    new, old = method_text(plan.new, currency), method_text(plan.old, currency)
     return ActionPreview(
         action="modify_order_payment",
         args=args,
-        summary=f"Pay order {plan.order.id} ({plan.amount}) with {plan.new.label} instead of {plan.old.label}.",
-        details=[
-            f"Order: {plan.order.id}",
-            f"Charge {plan.amount} to {plan.new.label}",
-            f"Refund {plan.amount} to {plan.old.label} ({timing})",
-        ],
+        summary=f"Pay order {plan.order.id} ({amount}) with {new} instead of {old}.",
+        details=[f"Order: {plan.order.id}", f"Charge {amount} to {new}", f"Refund {amount} to {old} ({timing})"],
         needs_approval=bool(reasons),
         approval_reasons=reasons,
     )

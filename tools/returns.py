@@ -46,7 +46,7 @@ from tools.approvals import POLICY_EXCEPTION, REFUND_OVER_LIMIT, approval_reason
 from tools.base import ActionPreview, AlreadyDone, PolicyViolation, ToolContext, WriteAction, shop_now
 from tools.declaration import read_tool, write_tool
 from tools.item_changes import ItemChangePlan, describe_item_changes, plan_item_changes
-from tools.views import return_view
+from tools.views import amount_text, method_text, options_text, return_view
 
 # ----------------------------------------------------------------------------------------------- eligibility
 
@@ -209,14 +209,22 @@ def _render_return(ctx: ToolContext, args: dict[str, Any], plan: _ReturnPlan) ->
         if plan.method.kind is PaymentMethodKind.gift_card
         else f", then {ctx.profile.returns.refund_processing_days}"
     )
+    currency = plan.order.currency
+    refund = amount_text(plan.amount, currency)
     return ActionPreview(
         action="return_items",
         args=args,
-        summary=f"Return {len(plan.items)} item(s) of order {plan.order.id} for a refund of {plan.amount}.",
+        summary=f"Return {len(plan.items)} item(s) of order {plan.order.id} for a refund of {refund}.",
         details=[f"Order: {plan.order.id}"]
-        + [f"Return {item.name} {item.options} ({item.variant_id}): {money(item.price)}" for item in plan.items]
+        + [
+            f"Return {item.name} ({options_text(item.options)}): {amount_text(item.price, currency)}"
+            for item in plan.items
+        ]
         + [f"Not included: {item.name} is final sale and cannot be returned" for item in plan.kept]
-        + [f"Refund {plan.amount} to {plan.method.label} ({timing})", "You will get an email on how to send it back."],
+        + [
+            f"Refund {refund} to {method_text(plan.method, currency)} ({timing})",
+            "You will get an email on how to send it back.",
+        ],
         needs_approval=bool(reasons),
         approval_reasons=reasons,
     )

@@ -6,13 +6,34 @@ Amounts are floats rounded to the cent (JSON has no Decimal); dates are ISO stri
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
+
+from babel.numbers import format_currency
 
 from shop.models import Customer, Order, PaymentMethod, PaymentMethodKind, Product, Return, Variant
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def amount_text(amount: Decimal | float, currency: str = "USD") -> str:
+    """Money as a customer reads it in a preview: "$49.00", "€12.50" (never a bare 49.0)."""
+    return format_currency(Decimal(str(amount)), currency, locale="en_US")
+
+
+def options_text(options: dict[str, Any]) -> str:
+    """A variant's options as words ("color purple, size XL"), never a dict."""
+    return ", ".join(f"{key} {value}" for key, value in options.items())
+
+
+def method_text(method: PaymentMethod, currency: str = "USD") -> str:
+    """A payment method in words, with a gift card's balance: "visa ending 1234", "gift card ending 1047 (balance
+    $49.00)", "PayPal"."""
+    if method.kind is PaymentMethodKind.gift_card:
+        return f"gift card ending {method.id[-4:]} (balance {amount_text(method.balance or 0, currency)})"
+    return method.label
 
 
 def payment_method_view(method: PaymentMethod) -> dict[str, Any]:

@@ -44,7 +44,11 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Passages the shop wrote itself (policies, FAQ, catalog): the addresses in them are the shop's, public by design.
 # Tool results are not among them: they carry customers' records.
 SHOP_AUTHORED = frozenset({"doc", "product"})
-EMPATHY = re.compile(r"\b(sorry|apolog|understand|frustrat|i hear you|that's not ok|my fault)", re.IGNORECASE)
+# In the catalogue's languages: a German reply's apology is one too (its empathy opener says "tut mir leid").
+EMPATHY = re.compile(
+    r"\b(sorry|apolog|understand|frustrat|i hear you|that's not ok|my fault|tut mir leid|entschuldig|verstehe)",
+    re.IGNORECASE,
+)
 BLAME = re.compile(r"\b(your fault|you should have|you failed to|you didn't read)\b", re.IGNORECASE)
 PROMISE = re.compile(r"\b(guarantee|promise|definitely arrive|will arrive (?:by|on|tomorrow))\b", re.IGNORECASE)
 

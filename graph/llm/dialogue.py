@@ -36,6 +36,7 @@ from graph.llm.matching import (
     matching_items,
     matching_methods,
     matching_variants,
+    named_items,
     option_values,
     options_in,
     original_payment_method,
@@ -141,12 +142,13 @@ FLOW_SLOTS = (
     "swaps",
     "for_customer",
     "told_same",
+    "used_text",
     # What a shop's own procedure collected (its generic grounding kinds), and the last answer to its own question.
     "procedure_values",
     "procedure_answer",
 )
 # What was settled about the items of one order: another order starts afresh.
-ITEM_SLOTS = ("item_id", "product_id", "item_queue", "swaps", "item_hint", "told_same")
+ITEM_SLOTS = ("item_id", "product_id", "item_queue", "swaps", "item_hint", "told_same", "used_text")
 DEFAULT_ADDRESS_CUE = re.compile(r"\b(default|account|profile|on\s+file|billing|i(?:'ve|\s+have)?\s+moved)\b", re.I)
 # Requests that name a late parcel and a voucher but want something else done.
 NOT_GOODWILL = frozenset({"cancel_order", "return_request", "exchange_request", "change_address", "change_order"})
@@ -549,7 +551,9 @@ def _without_identity(text: str, entities: dict[str, Any]) -> str:
 
 
 # Slots the dialogue keeps for itself: a change in them is no news from the customer.
-BOOKKEEPING_SLOTS = frozenset({"identity_failed", "identity_latest", "identity_stale", "option_values", "order_total"})
+BOOKKEEPING_SLOTS = frozenset(
+    {"identity_failed", "identity_latest", "identity_stale", "option_values", "order_total", "told_same", "used_text"}
+)
 
 
 def brought_new_facts(state: SupportState, slots: dict[str, Any]) -> bool:
@@ -950,6 +954,12 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
         plan.slots.pop("item_id", None)
         plan.awaiting = "item"
         return False
+    if text and text == plan.slots.get("used_text") and not named_items([item], text):
+        # The words that just settled another item are not this one's unless they name it too ("the gold one with
+        # the leather band" settles the watch; the camera's options come in the next message), nor are the
+        # options read from them.
+        text = ""
+        plan.slots.pop("options", None)
     plan.slots["product_id"] = item.get("product_id")
     product = _read(plan, results, PRODUCT_DETAILS, {"product_id": item.get("product_id")})
     if product is None or not product.ok or not isinstance(product.data, dict):
@@ -1010,6 +1020,8 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     difference = float(variants[0].get("price") or 0) - float(item.get("price") or 0)
     swaps = [s for s in plan.slots.get("swaps") or [] if s[0] != item.get("item_id")]
     plan.slots["swaps"] = [*swaps, [item.get("item_id"), variants[0].get("item_id"), difference]]
+    if text:
+        plan.slots["used_text"] = text
     done = {s[0] for s in plan.slots["swaps"]}
     rest = [i for i in plan.slots.get("item_queue") or [] if i not in done]
     if rest:

@@ -9,7 +9,7 @@ from langchain_core.messages import AIMessage
 
 from graph.nlu.schema import Understanding
 from graph.services import Services
-from graph.state import SupportState
+from graph.state import Status, SupportState
 
 
 @dataclass
@@ -41,10 +41,44 @@ class Critique:
         }
 
 
+@dataclass(frozen=True)
+class Situation:
+    """Where the conversation stands when the customer speaks: what a reader of the message needs to know to take
+    "yes", "by mistake" or "no, the other one" the way the customer means it."""
+
+    # The request in progress, as the dialogue named it ("cancel_order", "change_items"...).
+    request: str | None = None
+    # The detail the bot asked for last ("identity", "order_id", "cancel_reason", "confirmation"...).
+    awaiting: str | None = None
+    # A proposed change waiting for the customer's yes: its summary and the lines the customer was shown.
+    proposal: str | None = None
+    # The bot's last words to the customer.
+    last_reply: str = ""
+
+
+def situation_of(state: SupportState) -> Situation:
+    from graph.casefile import last_bot_text
+
+    preview = (state.pending_action or {}).get("preview") or {}
+    proposal = None
+    if preview and state.status == Status.awaiting_confirmation:
+        lines = [str(preview.get("summary") or ""), *(str(line) for line in preview.get("details") or [])]
+        proposal = "; ".join(line for line in lines if line)
+    return Situation(
+        request=state.dialogue.get("intent") or None,
+        awaiting=state.dialogue.get("awaiting") or None,
+        proposal=proposal,
+        last_reply=last_bot_text(state),
+    )
+
+
 class Engine(Protocol):
     name: str
 
-    async def understand(self, text: str, history: list[str]) -> Understanding: ...
+    async def understand(self, text: str, history: list[str], situation: Situation | None = None) -> Understanding:
+        """What the message says, read against where the conversation stands (the local analyser reads the message
+        alone; a model is told the situation)."""
+        ...
 
     async def plan(self, state: SupportState, services: Services) -> AIMessage:
         """The next step of the act loop: an AIMessage with tool calls, or without any when acting is done."""

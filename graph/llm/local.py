@@ -20,15 +20,16 @@ from graph.llm.dialogue import (
     plan_next,
     tool_results,
 )
-from graph.llm.engine import Critique, Draft
+from graph.llm.engine import Critique, Draft, Situation
 from graph.nlu.schema import Understanding
 from graph.services import Services
 from graph.state import Status, SupportState
+from shopdesk.i18n import N_, _, money
 
 # "Which cards do you take?" has no order behind it: no offer to look one up.
 PAYMENT_INTENTS = frozenset({"payment_issue", CHANGE_PAYMENT})
 ASKS = re.compile(r"\?|^\s*(?:what|which|how|is|are|does|do|can|could|will|would|has|have|where|when)\b", re.I)
-EMPATHY_OPENER = "I'm sorry about the trouble, and I understand how frustrating this is."
+EMPATHY_OPENER = N_("I'm sorry about the trouble, and I understand how frustrating this is.")
 
 
 def meaning_similarity(phrase: str, names: list[str]) -> list[float]:
@@ -49,10 +50,11 @@ def _call(name: str, args: dict[str, Any]) -> dict[str, Any]:
 class LocalEngine:
     name = "local"
 
-    async def understand(self, text: str, history: list[str]) -> Understanding:
+    async def understand(self, text: str, history: list[str], situation: Situation | None = None) -> Understanding:
         from graph.nlu.local import get_local_understanding
 
-        # The classifier embeds the message (MiniLM): off the event loop.
+        # The classifier embeds the message (MiniLM): off the event loop. The dialogue manager reads its answer
+        # against the situation itself.
         return await asyncio.to_thread(lambda: get_local_understanding().analyse(text, history))
 
     async def plan(self, state: SupportState, services: Services) -> AIMessage:
@@ -94,7 +96,7 @@ class LocalEngine:
                 text = f"{responses.describe_notice(notice)}\n\n{text}"
             return Draft(text, cited=[f"preview:{preview['action']}"], awaiting="confirmation")
         if state.dialogue.get("cancelled_action"):
-            return Draft("No problem, I haven't changed anything. Is there anything else I can help with?")
+            return Draft(_("No problem, I haven't changed anything. Is there anything else I can help with?"))
         if state.dialogue.get("offer_person"):
             # Out of hours, still unclear after our question: the customer decides whether the team should look.
             return responses.not_covered()
@@ -102,24 +104,33 @@ class LocalEngine:
         # name is clear enough to answer (the gate's own rule for product questions, with the catalog's names).
         if state.dialogue.get("clarify") and not _names_a_product(state, services):
             return Draft(
-                "I want to be sure I help with the right thing: is this about an order (status, cancellation, "
-                "address), a return or refund, or a question about a product or our policies?",
+                _(
+                    "I want to be sure I help with the right thing: is this about an order (status, cancellation, "
+                    "address), a return or refund, or a question about a product or our policies?"
+                ),
                 awaiting="clarification",
             )
 
-        sentences, cited = responses.describe_tool_results(results, intent)
+        sentences, cited = responses.describe_tool_results(results, intent, profile)
         notice = state.dialogue.get("notice")
         if notice and state.dialogue.get("notice_turn") == customer_turns(state.messages):
             sentences.append(responses.describe_notice(notice))
         awaiting = state.dialogue.get("awaiting")
+        found: list[dict[str, Any]] = []
         if awaiting:
             slots = state.dialogue.get("slots", {})
+            rule = _rule_before_verifying(state, services, intent, str(awaiting), results)
+            if rule is not None:
+                # "I got it 40 days ago, can I still return it?": the rule answers now; their order needs them first.
+                sentences.append(rule.text)
+                cited = [*cited, *rule.cited]
+                found = rule.evidence
             sentences.append(responses.ask_for(str(awaiting), results, profile, slots, intent))
         if sentences:
-            return Draft("\n\n".join(sentences), cited=cited, awaiting=awaiting)
+            return Draft("\n\n".join(sentences), cited=cited, awaiting=awaiting, evidence=found)
 
         if intent in ("affirm", "deny"):
-            return Draft("Sure. What would you like me to help with next?", awaiting=None)
+            return Draft(_("Sure. What would you like me to help with next?"), awaiting=None)
         if intent == "greeting_thanks":
             first = sum(isinstance(m, HumanMessage) for m in state.messages) <= 1
             return Draft(responses.greeting(profile, first))
@@ -145,7 +156,7 @@ class LocalEngine:
             if answered is not None:
                 return answered
         if intent in PERSONAL_INTENTS:
-            return Draft("I couldn't complete that just now. " + responses.OFFER_PERSON)
+            return Draft(_("I couldn't complete that just now. {offer_person}", offer_person=_(responses.OFFER_PERSON)))
         return responses.not_covered()
 
     async def rewrite(self, state: SupportState, services: Services, critique: Critique) -> Draft:
@@ -160,7 +171,8 @@ class LocalEngine:
             if rebuilt.text and rebuilt.text != state.draft:
                 text = rebuilt.text
         if "tone_blame" in critique.reasons:
-            text = text.replace("your fault", "not what should have happened")
+            # The rule critic reads English blame; the rewrite words it as the catalogue does.
+            text = text.replace("your fault", _("not what should have happened"))
         added: list[dict[str, Any]] = []
         cited = list(state.cited)
         for part in critique.missing:
@@ -171,11 +183,43 @@ class LocalEngine:
         if not text.strip():
             return responses.not_covered()
         if "tone_missing_empathy" in critique.reasons:
-            text = f"{EMPATHY_OPENER} {text}"
+            text = f"{_(EMPATHY_OPENER)} {text}"
         return Draft(text, cited=cited, evidence=added)
 
 
-def _knowledge_answer(state: SupportState, services: Services, intent: str, docs: list[dict[str, Any]]) -> Draft | None:
+# Requests whose customers often ask the rule with them ("can I still return it?", "do I pay for the label?").
+RULE_INTENTS = frozenset(
+    {"return_request", "exchange_request", "refund_request", "refund_status", "cancel_order", "change_order"}
+)
+
+
+def _rule_before_verifying(
+    state: SupportState, services: Services, intent: str, awaiting: str, results: list[Any]
+) -> Draft | None:
+    """The shop's rule for a question asked with a request about the customer's own order, before we ask who they
+    are: "I washed it once, can I still return it?" is answered by the return conditions for anyone. Only a question
+    (not "I want to return my boots"), about the rules (not where a parcel is), on the first ask."""
+    from graph.nlu.general import asks_about_progress, asks_something
+    from knowledge.answer import RETURNING
+
+    text = _last_customer_text(state)
+    about_rules = intent in RULE_INTENTS or (intent == "order_status" and RETURNING.search(text))
+    if awaiting != "identity" or state.customer or results or not about_rules:
+        return None
+    if not asks_something(text) or asks_about_progress(text) or "?" not in text:
+        return None
+    answered = _searched_answer(state, services, intent, offer_order_check=False)
+    return answered if answered is not None and (answered.cited or answered.evidence) else None
+
+
+def _knowledge_answer(
+    state: SupportState,
+    services: Services,
+    intent: str,
+    docs: list[dict[str, Any]],
+    *,
+    offer_order_check: bool = True,
+) -> Draft | None:
     """Each question of the customer's message answered from the catalog's facts or the policies (None when
     nothing answers), with the upsell where it fits."""
     from graph.nlu.segment import split_requests
@@ -199,10 +243,15 @@ def _knowledge_answer(state: SupportState, services: Services, intent: str, docs
     if _upsell_fits(state, answer.kinds):
         shown = [e for e in answer.evidence if e.get("kind") == "facts"]
         text += _suggestions(services, str(shown[0]["data"].get("product_id", ""))) if shown else ""
-    if intent in PERSONAL_INTENTS and intent not in PAYMENT_INTENTS and answer.kinds == ["policy"]:
+    if (
+        offer_order_check
+        and intent in PERSONAL_INTENTS
+        and intent not in PAYMENT_INTENTS
+        and answer.kinds == ["policy"]
+    ):
         # A personal topic asked in general (the gate sent it to the knowledge): the customer may have an order
         # in mind, and we can look at it.
-        text += "\n\n" + responses.OFFER_ORDER_CHECK
+        text += "\n\n" + _(responses.OFFER_ORDER_CHECK)
     # What the customer said backs what the answer repeats of it ("nothing under $150").
     said = {"id": "customer:message", "kind": "customer", "text": question}
     return Draft(text, cited=list(answer.cited_ids), evidence=[*answer.evidence, said])
@@ -213,7 +262,9 @@ def _knowledge_answer(state: SupportState, services: Services, intent: str, docs
 UNROUTED_SUPPORT = 0.45
 
 
-def _searched_answer(state: SupportState, services: Services, intent: str) -> Draft | None:
+def _searched_answer(
+    state: SupportState, services: Services, intent: str, *, offer_order_check: bool = True
+) -> Draft | None:
     from graph.nodes.retrieve import gather_for
     from knowledge.answer import dense_score
 
@@ -221,7 +272,7 @@ def _searched_answer(state: SupportState, services: Services, intent: str) -> Dr
     docs = [e for e in found if e.get("kind") in ("doc", "product") and dense_score(cast(Any, e)) >= UNROUTED_SUPPORT]
     if not docs:
         return None
-    answered = _knowledge_answer(state, services, intent, docs)
+    answered = _knowledge_answer(state, services, intent, docs, offer_order_check=offer_order_check)
     if answered is None:
         return None
     return Draft(answered.text, cited=answered.cited, evidence=[*docs, *answered.evidence])
@@ -263,7 +314,11 @@ def _answer_part(question: str, services: Services) -> tuple[Any, list[dict[str,
     hits = services.retriever().search(question, k=5)
     answer = grounded_answer(question, hits)
     if not answer.supported:
-        text = f'About "{question}": I don\'t have reliable information on that. {responses.OFFER_PERSON}'
+        text = _(
+            'About "{question}": I don\'t have reliable information on that. {offer_person}',
+            question=question,
+            offer_person=_(responses.OFFER_PERSON),
+        )
         return GroundedAnswer(text=text, cited_ids=[], supported=False), []
     return answer, [dict(hit) for hit in hits]
 
@@ -302,59 +357,114 @@ def _suggestions(services: Services, product_id: str) -> str:
     names = [str(s["name"]) for s in found.get("suggestions", [])][: services.profile.upsell.max_suggestions]
     if not names:
         return ""
-    return f"\n\nIf it helps, these go well with it and are in stock: {' and '.join(names)}."
+    return "\n\n" + _(
+        "If it helps, these go well with it and are in stock: {products}.", products=_(" and ").join(names)
+    )
 
 
 def _describe_action(evidence: dict[str, Any]) -> str:
     result = evidence.get("data", {})
     if evidence.get("rejected"):
         # Only the reviewer's message for the customer: their audit note is internal and never in the evidence.
-        return "A colleague reviewed this request and couldn't approve it, so nothing has been changed. " + (
-            f"They added: {evidence['message']}" if evidence.get("message") else responses.OFFER_PERSON
+        if evidence.get("message"):
+            return _(
+                "A colleague reviewed this request and couldn't approve it, so nothing has been changed. They added: "
+                "{message}",
+                message=evidence["message"],
+            )
+        return _(
+            "A colleague reviewed this request and couldn't approve it, so nothing has been changed. {offer_person}",
+            offer_person=_(responses.OFFER_PERSON),
         )
     message = result.get("message") if isinstance(result, dict) else None
     if message:
         return str(message)
     action = str(evidence.get("id", "")).split(":")[1] if ":" in str(evidence.get("id", "")) else ""
     described = _action_text(action, result) if isinstance(result, dict) else None
-    summary = str(evidence.get("summary") or "your request has been processed").rstrip(". ")
-    return described or f"Done: {summary}."
+    if described:
+        return described
+    summary = str(evidence.get("summary") or "").rstrip(". ")
+    return _("Done: {summary}.", summary=summary) if summary else _("Done: your request has been processed.")
 
 
 def _action_text(action: str, result: dict[str, Any]) -> str | None:
     order = result.get("entity_id")
     difference = float(result.get("price_difference") or 0)
-    settled = (
-        f" The price difference of ${difference:.2f} is charged to the payment method you chose."
-        if difference > 0
-        else f" The price difference of ${-difference:.2f} is refunded to the payment method you chose."
-        if difference < 0
-        else ""
-    )
+    currency = result.get("currency")
     if action == "modify_order_address" and result.get("shipping_address"):
-        return f"Done: order {order} will now ship to {one_line(result['shipping_address'])}."
+        return _(
+            "Done: order {order_id} will now ship to {address}.",
+            order_id=order,
+            address=one_line(result["shipping_address"]),
+        )
     if action == "modify_default_address" and result.get("default_address"):
-        return (
-            f"Done: your default address is now {one_line(result['default_address'])}. Orders you've already "
-            "placed keep the address they were placed with."
+        return _(
+            "Done: your default address is now {address}. Orders you've already placed keep the address they were "
+            "placed with.",
+            address=one_line(result["default_address"]),
         )
     if action == "modify_order_items":
-        return f"Done: the item on order {order} has been changed.{settled} Its items can't be changed again."
+        if difference > 0:
+            settled = _(
+                "The price difference of {amount} is charged to the payment method you chose.",
+                amount=money(difference, currency),
+            )
+        elif difference < 0:
+            settled = _(
+                "The price difference of {amount} is refunded to the payment method you chose.",
+                amount=money(-difference, currency),
+            )
+        else:
+            settled = ""
+        return _(
+            "Done: the item on order {order_id} has been changed.{price_difference} Its items can't be changed again.",
+            order_id=order,
+            price_difference=" " + settled if settled else "",
+        )
     if action == "exchange_items":
-        return (
-            f"Done: your exchange for order {order} is requested. You'll get an email on how to send the item "
-            f"back; the new one goes out once it's on its way.{settled.replace(' is ', ' will be ')}"
+        if difference > 0:
+            settled = _(
+                "The price difference of {amount} will be charged to the payment method you chose.",
+                amount=money(difference, currency),
+            )
+        elif difference < 0:
+            settled = _(
+                "The price difference of {amount} will be refunded to the payment method you chose.",
+                amount=money(-difference, currency),
+            )
+        else:
+            settled = ""
+        return _(
+            "Done: your exchange for order {order_id} is requested. You'll get an email on how to send the item back; "
+            "the new one goes out once it's on its way.{price_difference}",
+            order_id=order,
+            price_difference=" " + settled if settled else "",
         )
     if action == "modify_order_payment":
-        return (
-            f"Done: order {order} is now paid with the new payment method, and ${float(result.get('amount') or 0):.2f}"
-            " goes back to the previous one."
+        return _(
+            "Done: order {order_id} is now paid with the new payment method, and {amount} goes back to the previous "
+            "one.",
+            order_id=order,
+            amount=money(result.get("amount"), currency),
         )
     if action in ("issue_goodwill_credit", "issue_voucher") and result.get("code"):
         value = float(result.get("value") or 0)
-        worth = f"{value:g}% off" if result.get("kind") == "percent" else f"${value:.2f} off"
+        worth = (
+            _("{percent}% off", percent=format(value, "g"))
+            if result.get("kind") == "percent"
+            else _("{amount} off", amount=money(value, currency))
+        )
         until = responses.format_date(result.get("expires_at"), with_year=True)
-        return f"Done: here is your voucher code **{result['code']}**, worth {worth} your next order" + (
-            f", valid until {until}." if until else "."
+        if until:
+            return _(
+                "Done: here is your voucher code **{code}**, worth {worth} your next order, valid until {day}.",
+                code=result["code"],
+                worth=worth,
+                day=until,
+            )
+        return _(
+            "Done: here is your voucher code **{code}**, worth {worth} your next order.",
+            code=result["code"],
+            worth=worth,
         )
     return None

@@ -308,7 +308,10 @@ def options_in(text: str, values: dict[str, list[str]], current: dict[str, Any] 
 _ANSWER_WORDS = frozenset({"yes", "no", "none", "not", "non", "without", "true", "false", "with"})
 _NEGATIVE_VALUES = frozenset({"no", "none", "false"})
 # "no water resistance", "not waterproof", "isn't backlit", "doesn't have a backlight", "non-waterproof".
-_NEGATION = r"(?:no|not|non|without|zero|isn'?t|aren'?t|doesn'?t\s+have|don'?t\s+have)[\s-]+(?:\w+[\s-]+)?"
+_NEGATION = (
+    r"(?:no|not|non|without|zero|isn'?t|aren'?t|(?:doesn'?t|don'?t)\s+(?:have|need|want)(?:\s+it)?(?:\s+to\s+be)?"
+    r"|(?:doesn'?t|don'?t)\s+have\s+to\s+be)[\s-]+(?:\w+[\s-]+)?"
+)
 
 
 def _stems(phrase: str) -> list[str]:

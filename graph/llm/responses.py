@@ -1,7 +1,9 @@
 """The local engine's replies: templates filled only with facts from this turn's evidence.
 
 Every fact a template states comes from a tool result or a retrieved passage, and the reply cites its id, so the
-critique can check it. Where the evidence is silent, the reply says so and offers a person.
+critique can check it. Where the evidence is silent, the reply says so and offers a person. Every sentence is a
+message of the catalogue (shopdesk.i18n), said in the conversation's locale; amounts carry their currency and dates
+are written as the locale writes them.
 """
 
 from __future__ import annotations
@@ -29,29 +31,39 @@ from graph.llm.dialogue import (
 )
 from graph.llm.engine import Draft
 from graph.llm.matching import options_text
+from shopdesk.i18n import N_, _, money, ngettext
+from shopdesk.i18n import current as current_speaker
 from shopdesk.profile import ShopProfile
 
-OFFER_PERSON = "If you'd like, I can pass you to a colleague from our team."
-OFFER_ORDER_CHECK = "If it's about one of your orders, tell me which one and I'll check."
+# Said in several places; marked here, translated where said (``_(OFFER_PERSON)``).
+OFFER_PERSON = N_("If you'd like, I can pass you to a colleague from our team.")
+OFFER_ORDER_CHECK = N_("If it's about one of your orders, tell me which one and I'll check.")
+# Order statuses as the customer reads them (the shop's status codes, one message each).
+STATUS_NAMES = {
+    "pending": N_("pending"),
+    "processed": N_("processed"),
+    "shipped": N_("shipped"),
+    "delivered": N_("delivered"),
+    "cancelled": N_("cancelled"),
+    "pending (items modified)": N_("pending (items modified)"),
+    "return requested": N_("return requested"),
+    "exchange requested": N_("exchange requested"),
+    "unknown": N_("unknown"),
+}
+
+
+def status_name(status: Any) -> str:
+    text = str(status)
+    return _(STATUS_NAMES[text]) if text in STATUS_NAMES else text
 
 
 def _date(value: Any) -> str:
-    if not value:
-        return ""
-    try:
-        return datetime.fromisoformat(str(value)).strftime("%A, %B %d").replace(" 0", " ")
-    except ValueError:
-        return str(value)
+    return current_speaker().day(value)
 
 
 def format_date(value: Any, with_year: bool = False) -> str:
     """A date as customers read it; with the year for dates that may lie in another year (expiry dates)."""
-    if with_year and value:
-        try:
-            return datetime.fromisoformat(str(value)).strftime("%B %d, %Y").replace(" 0", " ")
-        except ValueError:
-            return str(value)
-    return _date(value)
+    return current_speaker().day(value, with_year=with_year)
 
 
 def order_id_of(data: dict[str, Any]) -> str:
@@ -67,7 +79,7 @@ def describe_order(order: dict[str, Any], contents: bool = True, now: datetime |
     default) tells a late parcel from one on time."""
     order_id = order_id_of(order)
     status = order.get("status", "unknown")
-    parts = [f"Your order {order_id} is **{status}**."]
+    parts = [_("Your order {order_id} is **{status}**.", order_id=order_id, status=status_name(status))]
     shipments = [
         s
         for s in order.get("fulfillments", [])
@@ -78,19 +90,24 @@ def describe_order(order: dict[str, Any], contents: bool = True, now: datetime |
     elif shipments:
         # One line per parcel: "It ships with UPS ... It ships with UPS ..." reads as the same parcel twice.
         lines = [f"- {_parcel_line(s, status, now)}" for s in shipments]
-        parts.append(f"It was split into {len(shipments)} parcels:\n" + "\n".join(lines))
+        split = ngettext("It was split into {count} parcel:", "It was split into {count} parcels:", len(shipments))
+        parts.append(split + "\n" + "\n".join(lines))
     if len(shipments) > 1 and any(_late(s, status, now) for s in shipments):
-        carrier = next(str(s.get("carrier") or "our carrier") for s in shipments if _late(s, status, now))
-        parts.append(f"I'm sorry about the wait. {late_next_steps(carrier)}")
+        carrier = next(_carrier(s) for s in shipments if _late(s, status, now))
+        parts.append(_("I'm sorry about the wait. {next_steps}", next_steps=late_next_steps(carrier)))
     if status == "pending":
-        parts.append("It hasn't been processed yet, so it can still be changed or cancelled.")
+        parts.append(_("It hasn't been processed yet, so it can still be changed or cancelled."))
     text = " ".join(parts)
     # What is in it and where it goes: "what's in order #W...?" is answered by the same reading.
     if contents and (items := describe_items(order)):
-        text += f"\n\nIt contains:\n{items}"
+        text += "\n\n" + _("It contains:\n{items}", items=items)
     if contents and (address := order.get("shipping_address")):
-        text += f"\n\nShipping address: {one_line(address)}."
+        text += "\n\n" + _("Shipping address: {address}.", address=one_line(address))
     return text
+
+
+def _carrier(shipment: dict[str, Any]) -> str:
+    return str(shipment.get("carrier") or _("our carrier"))
 
 
 def _tracking(shipment: dict[str, Any]) -> str:
@@ -120,73 +137,103 @@ def _late(shipment: dict[str, Any], status: str, now: datetime | None = None) ->
 
 def late_next_steps(carrier: str) -> str:
     """What happens with a late parcel, by the shipping policy: wait a little, then an investigation."""
-    return (
-        f"Late parcels usually still arrive within a few days. If yours hasn't arrived or its tracking hasn't moved by "
-        f"then, tell us and we'll open an investigation with {carrier}; if it's lost, we send a replacement or "
-        "refund you in full."
+    return _(
+        "Late parcels usually still arrive within a few days. If yours hasn't arrived or its tracking hasn't moved by "
+        "then, tell us and we'll open an investigation with {carrier}; if it's lost, we send a replacement or "
+        "refund you in full.",
+        carrier=carrier,
     )
 
 
 def _one_parcel(shipment: dict[str, Any], status: str, now: datetime | None = None) -> str:
     """The order's only parcel, in the tense of where it is: delivered, on its way, late, or waiting for the carrier."""
-    carrier, tracking = shipment.get("carrier") or "our carrier", _tracking(shipment)
+    carrier, tracking = _carrier(shipment), _tracking(shipment)
     delivered, estimated = _date(shipment.get("delivered_at")), _date(shipment.get("estimated_delivery"))
-    with_tracking = f" (tracking number {tracking})" if tracking else ""
     if delivered:
-        return f"It was shipped with {carrier}{with_tracking} and delivered on {delivered}."
+        if tracking:
+            return _(
+                "It was shipped with {carrier} (tracking number {tracking}) and delivered on {day}.",
+                carrier=carrier,
+                tracking=tracking,
+                day=delivered,
+            )
+        return _("It was shipped with {carrier} and delivered on {day}.", carrier=carrier, day=delivered)
     if status == "delivered":  # a feed that knows the order arrived but not the day
-        return f"It was shipped with {carrier}{with_tracking}."
-    how = f"with {carrier}" + (f", tracking number {tracking}" if tracking else "")
+        if tracking:
+            return _("It was shipped with {carrier} (tracking number {tracking}).", carrier=carrier, tracking=tracking)
+        return _("It was shipped with {carrier}.", carrier=carrier)
+    how = (
+        _("with {carrier}, tracking number {tracking}", carrier=carrier, tracking=tracking)
+        if tracking
+        else _("with {carrier}", carrier=carrier)
+    )
     if _late(shipment, status, now):
         # An estimate in the past is not an estimate: say it is late, and what happens next.
         if _left(shipment):
-            return (
-                f"It is on its way {how}, but it's running late: it was expected on {estimated}. I'm sorry about "
-                f"the wait. {late_next_steps(str(carrier))}"
+            return _(
+                "It is on its way {how}, but it's running late: it was expected on {day}. I'm sorry about the wait. "
+                "{next_steps}",
+                how=how,
+                day=estimated,
+                next_steps=late_next_steps(carrier),
             )
-        return (
-            f"It is packed and labelled for {carrier}, but it's late leaving our warehouse: it was expected to "
-            f"arrive on {estimated}. I'm sorry about the wait. {OFFER_PERSON}"
+        return _(
+            "It is packed and labelled for {carrier}, but it's late leaving our warehouse: it was expected to arrive "
+            "on {day}. I'm sorry about the wait. {offer_person}",
+            carrier=carrier,
+            day=estimated,
+            offer_person=_(OFFER_PERSON),
         )
-    sentence = f"It is on its way {how}." if _left(shipment) else f"It will ship {how}."
-    return sentence + (f" Estimated delivery: {estimated}." if estimated else "")
+    sentence = _("It is on its way {how}.", how=how) if _left(shipment) else _("It will ship {how}.", how=how)
+    return sentence + (" " + _("Estimated delivery: {day}.", day=estimated) if estimated else "")
 
 
 def _parcel_line(shipment: dict[str, Any], status: str, now: datetime | None = None) -> str:
     """One parcel of several: its carrier and tracking, then where it is."""
-    carrier, tracking = shipment.get("carrier") or "our carrier", _tracking(shipment)
-    label = f"{carrier}, tracking number {tracking}" if tracking else str(carrier)
+    carrier, tracking = _carrier(shipment), _tracking(shipment)
+    label = _("{carrier}, tracking number {tracking}", carrier=carrier, tracking=tracking) if tracking else carrier
     if delivered := _date(shipment.get("delivered_at")):
-        return f"{label}: delivered on {delivered}."
+        return _("{parcel}: delivered on {day}.", parcel=label, day=delivered)
     if status == "delivered":
-        return f"{label}: delivered."
+        return _("{parcel}: delivered.", parcel=label)
     estimated = _date(shipment.get("estimated_delivery"))
-    where = "on its way" if _left(shipment) else "not shipped yet"
+    left = _left(shipment)
     if _late(shipment, status, now):
-        return f"{label}: {where}, running late (it was expected on {estimated})."
-    return f"{label}: {where}" + (f", estimated delivery {estimated}." if estimated else ".")
+        if left:
+            return _("{parcel}: on its way, running late (it was expected on {day}).", parcel=label, day=estimated)
+        return _("{parcel}: not shipped yet, running late (it was expected on {day}).", parcel=label, day=estimated)
+    if estimated:
+        if left:
+            return _("{parcel}: on its way, estimated delivery {day}.", parcel=label, day=estimated)
+        return _("{parcel}: not shipped yet, estimated delivery {day}.", parcel=label, day=estimated)
+    return _("{parcel}: on its way.", parcel=label) if left else _("{parcel}: not shipped yet.", parcel=label)
 
 
 def describe_order_list(data: Any, only: list[str] | None = None) -> str:
     """All the customer's orders, newest first, each with what is in it (or only those in ``only``)."""
     orders = data.get("orders", []) if isinstance(data, dict) else data
     if not orders:
-        return "I can't find any orders on your account."
+        return _("I can't find any orders on your account.")
     shown = [o for o in orders if not only or order_id_of(o) in only]
     lines = []
     for order in shown:
         created = _date(order.get("created_at"))
         names = [str(i.get("name") if isinstance(i, dict) else i) for i in order.get("items", [])]
         count = order.get("item_count") or len(names)
-        what = ", ".join(names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
-        lines.append(
-            f"- {order_id_of(order)}: {order.get('status')}"
-            + (f", placed {created}" if created else "")
-            + (f": {what}" if what else f", {count} item(s)" if count else "")
-        )
+        what = ", ".join(names[:4])
+        if len(names) > 4:
+            what = ngettext("{items} and {count} more", "{items} and {count} more", len(names) - 4, items=what)
+        line = f"- {order_id_of(order)}: {status_name(order.get('status'))}"
+        if created:
+            line += _(", placed {day}", day=created)
+        if what:
+            line += f": {what}"
+        elif count:
+            line += ngettext(", {count} item", ", {count} items", int(count))
+        lines.append(line)
     if only and len(shown) < len(orders):
-        return "These of your orders fit:\n" + "\n".join(lines)
-    return "Here are your orders, most recent first:\n" + "\n".join(lines)
+        return _("These of your orders fit:") + "\n" + "\n".join(lines)
+    return _("Here are your orders, most recent first:") + "\n" + "\n".join(lines)
 
 
 def _latest(results: list[ToolResult], name: str) -> ToolResult | None:
@@ -207,9 +254,12 @@ def describe_variants(product: dict[str, Any]) -> str:
     for variant in product.get("variants", []):
         if not variant.get("available"):
             continue
-        stock = "" if variant.get("in_stock") else ", currently out of stock"
-        lines.append(f"- {options_text(variant.get('options') or {})}: ${variant.get('price'):.2f}{stock}")
-    return "\n".join(lines) if lines else "- (no option can be ordered right now)"
+        options, price = options_text(variant.get("options") or {}), money(variant.get("price"))
+        if variant.get("in_stock"):
+            lines.append(f"- {options}: {price}")
+        else:
+            lines.append("- " + _("{options}: {price}, currently out of stock", options=options, price=price))
+    return "\n".join(lines) if lines else "- " + _("(no option can be ordered right now)")
 
 
 def describe_methods(customer: dict[str, Any]) -> str:
@@ -226,48 +276,60 @@ def ask_for(
         tried = [r for r in results if r.name in (FIND_BY_EMAIL, FIND_BY_NAME_ZIP)]
         if tried and not tried[-1].ok:
             # The tool's refusal says what was not found: ask for the details again, or the other way in.
-            return "Could you double-check the email address on your account, or give me your full name and zip code?"
+            return _(
+                "Could you double-check the email address on your account, or give me your full name and zip code?"
+            )
         name, zip_code = str(slots.get("name") or ""), slots.get("zip")
         if len(name.split()) >= 2 and not zip_code:
-            return f"Thanks, {name.split()[0]}. What is the zip code of your address with us?"
+            return _("Thanks, {first_name}. What is the zip code of your address with us?", first_name=name.split()[0])
         if zip_code and not name:
-            return "Thanks. And your first and last name, please?"
-        return (
+            return _("Thanks. And your first and last name, please?")
+        return _(
             "Happy to help with that. First I need to verify it's you: please tell me the email address on your "
             "account, or your full name and zip code."
         )
     if slot == "stronger_identity":
         tried = [r for r in results if r.name in (FIND_BY_EMAIL, FIND_BY_NAME_ZIP)]
-        again = "Those details didn't let me confirm it's you. " if tried else ""
-        ways = profile.verification.ways()
-        return f"{again}Before I change anything on your account I need to verify you by {ways}."
+        ways = verification_ways(profile)
+        if tried:
+            return _(
+                "Those details didn't let me confirm it's you. Before I change anything on your account I need to "
+                "verify you by {ways}.",
+                ways=ways,
+            )
+        return _("Before I change anything on your account I need to verify you by {ways}.", ways=ways)
     if slot == "order_id":
         listing = _latest(results, LIST_ORDERS)
         prefix = describe_order_list(listing.data, slots.get("order_choices")) + "\n\n" if listing else ""
         if intent == "change_address":
-            return prefix + (
+            return prefix + _(
                 "Which order should go to the new address? The order number starts with #. If you mean the default "
                 "address on your account instead, just say so."
             )
-        return prefix + "Which order is this about? The order number starts with #."
+        return prefix + _("Which order is this about? The order number starts with #.")
     if slot == "cancel_reason":
-        return "Could you tell me why you'd like to cancel: is it no longer needed, or was it ordered by mistake?"
+        return _("Could you tell me why you'd like to cancel: is it no longer needed, or was it ordered by mistake?")
     if slot == "address":
         address = slots.get("address") or {}
-        what = "your new default address" if intent == CHANGE_DEFAULT_ADDRESS else "the new shipping address"
         gaps = missing(address) if address else []
         if address and gaps:
             have = one_line(address)
-            need = ", ".join(FIELD_NAMES[g] for g in gaps)
-            return f"I have {have} so far. Could you add the {need}?"
-        return (
-            f"What is {what}? Please write it in one message: street and number, apartment (if any), city, "
-            "state or province (if any), postcode and country."
+            need = ", ".join(_(ADDRESS_FIELDS.get(g, FIELD_NAMES[g])) for g in gaps)
+            return _("I have {address} so far. Could you add the {missing}?", address=have, missing=need)
+        if intent == CHANGE_DEFAULT_ADDRESS:
+            return _(
+                "What is your new default address? Please write it in one message: street and number, apartment "
+                "(if any), city, state or province (if any), postcode and country."
+            )
+        return _(
+            "What is the new shipping address? Please write it in one message: street and number, apartment "
+            "(if any), city, state or province (if any), postcode and country."
         )
     if slot == "item":
         details = _latest(results, ORDER_DETAILS)
         items = describe_items(details.data) if details and isinstance(details.data, dict) else ""
-        return (f"This order has:\n{items}\n\n" if items else "") + "Which item would you like to change?"
+        prefix = _("This order has:\n{items}", items=items) + "\n\n" if items else ""
+        return prefix + _("Which item would you like to change?")
     if slot == "options":
         product = _latest(results, PRODUCT_DETAILS)
         details = _latest(results, ORDER_DETAILS)
@@ -280,26 +342,49 @@ def ask_for(
             None,
         )
         if product and isinstance(product.data, dict):
-            yours = f"Yours is {options_text(current.get('options') or {})}. " if current else ""
-            return (
-                f"{yours}The {product.data.get('name')} is available with these options:\n"
-                f"{describe_variants(product.data)}\n\nWhich one would you like instead?"
+            yours = (
+                _("Yours is {options}.", options=options_text(current.get("options") or {})) + " " if current else ""
             )
-        return "Which size, colour or other option would you like instead?"
+            return yours + _(
+                "The {product} is available with these options:\n{options}\n\nWhich one would you like instead?",
+                product=product.data.get("name"),
+                options=describe_variants(product.data),
+            )
+        return _("Which size, colour or other option would you like instead?")
     if slot == "payment_method":
         customer = _latest(results, CUSTOMER_DETAILS)
         methods = describe_methods(customer.data) if customer and isinstance(customer.data, dict) else ""
-        return (f"These payment methods are on your account:\n{methods}\n\n" if methods else "") + (
-            "Which one would you like to use?"
-        )
+        prefix = _("These payment methods are on your account:\n{methods}", methods=methods) + "\n\n" if methods else ""
+        return prefix + _("Which one would you like to use?")
     if slot == "change_what":
-        return (
+        return _(
             "What would you like to change on it: the shipping address, the size or colour of an item, or the "
             "payment method?"
         )
     if slot == "voucher_code":
-        return "Which voucher code would you like me to check? Please type it exactly as you have it."
-    return "Could you tell me a little more so I can help?"
+        return _("Which voucher code would you like me to check? Please type it exactly as you have it.")
+    return _("Could you tell me a little more so I can help?")
+
+
+# How the customer can verify themselves, by the profile's method names (shopdesk.profile.ASK_FOR, in the catalogue).
+VERIFICATION_WAYS = {
+    "email": N_("the email address of your account"),
+    "email_zip": N_("the email address of your account and the zip code of your address"),
+    "name_zip": N_("your full name and the zip code of your address"),
+    "storefront": N_("signing in to your account on our shop"),
+}
+# The parts of an address, as "Could you add the ...?" names them (graph.llm.addresses.FIELD_NAMES's keys).
+ADDRESS_FIELDS = {
+    "address1": N_("street and number"),
+    "city": N_("city"),
+    "zip": N_("postcode"),
+    "country": N_("country"),
+}
+
+
+def verification_ways(profile: ShopProfile) -> str:
+    ways = [_(VERIFICATION_WAYS[method]) for method in profile.verification.for_writes]
+    return _(" or ").join(ways)
 
 
 def procedure_ask(
@@ -329,92 +414,177 @@ def procedure_ask(
 
 # Why a status forbids a change, and what the customer can do instead (the orders policy's alternatives).
 _WHY_NOT = {
-    "processed": " (it has already been packed for shipping)",
-    "shipped": " (it is already with the carrier)",
-    "delivered": " (it has already been delivered)",
-    "cancelled": " (it has been cancelled)",
+    "processed": N_(" (it has already been packed for shipping)"),
+    "shipped": N_(" (it is already with the carrier)"),
+    "delivered": N_(" (it has already been delivered)"),
+    "cancelled": N_(" (it has been cancelled)"),
 }
+_RETURN_INSTEAD = N_(
+    "What I can do: once it's delivered, you can return it for a refund; just ask me and I'll start the return. "
+    "{offer_person}"
+)
 _INSTEAD = {
-    ("cancelled", "processed"): (
-        "What I can do: once it's delivered, you can return it for a refund; just ask me and I'll start the return. "
-        + OFFER_PERSON
+    ("cancelled", "processed"): _RETURN_INSTEAD,
+    ("cancelled", "shipped"): _RETURN_INSTEAD,
+    ("shipped to another address", "shipped"): N_(
+        "You can often reroute a parcel yourself on the carrier's tracking page. {offer_person}"
     ),
-    ("cancelled", "shipped"): (
-        "What I can do: once it's delivered, you can return it for a refund; just ask me and I'll start the return. "
-        + OFFER_PERSON
-    ),
-    ("shipped to another address", "shipped"): (
-        "You can often reroute a parcel yourself on the carrier's tracking page. " + OFFER_PERSON
-    ),
+}
+# What the dialogue wanted to do to the order (its code in a wrong_status notice), as "it can't be ... any more".
+_DOING = {
+    "changed": N_("changed"),
+    "cancelled": N_("cancelled"),
+    "shipped to another address": N_("shipped to another address"),
+    "changed or exchanged": N_("changed or exchanged"),
+    "paid with another method": N_("paid with another method"),
+}
+_METHOD_KINDS = {
+    "paypal": N_("I can't find a PayPal account among the payment methods on your account."),
+    "gift_card": N_("I can't find a gift card among the payment methods on your account."),
+    "credit_card": N_("I can't find a card among the payment methods on your account."),
 }
 
 
 def describe_notice(notice: dict[str, Any]) -> str:
     """What the policy found that no tool result says by itself: a status that forbids the change, no such option."""
     code = notice.get("code")
+    name, wanted = notice.get("name"), options_text(notice.get("wanted", {}))
     if code == "also_changes":
-        return (
-            f"Please note: the {notice.get('name')} with {options_text(notice.get('wanted', {}))} is available only "
-            f"with {options_text(notice.get('also', {}))}, so that changes too."
+        return _(
+            "Please note: the {product} with {wanted} is available only with {also}, so that changes too.",
+            product=name,
+            wanted=wanted,
+            also=options_text(notice.get("also", {})),
         )
     if code == "no_order_fits":
-        what = " or ".join(f"the {p}" for p in notice.get("products") or []) or "that"
-        return f"I couldn't find {what} in your orders."
+        products = [_("the {product}", product=p) for p in notice.get("products") or []]
+        if not products:
+            return _("I couldn't find that in your orders.")
+        return _("I couldn't find {products} in your orders.", products=_(" or ").join(products))
     if code == "verified":
-        name = f", {notice['name']}" if notice.get("name") else ""
-        return f"Thanks{name}, I've found your account. What can I help you with today?"
+        if notice.get("name"):
+            return _("Thanks, {first_name}, I've found your account. What can I help you with today?", first_name=name)
+        return _("Thanks, I've found your account. What can I help you with today?")
     if code == "wrong_status":
-        allowed = " or ".join(notice.get("allowed", ["pending"]))
+        allowed = _(" or ").join(status_name(s) for s in notice.get("allowed", ["pending"]))
         status = str(notice.get("status"))
-        why = _WHY_NOT.get(status, "")
-        instead = _INSTEAD.get((str(notice.get("doing")), status)) or OFFER_PERSON
-        return (
-            f"As it is **{status}**{why}, it can't be {notice.get('doing')} any more: only a {allowed} order can. "
-            f"{instead}"
+        why = _(_WHY_NOT[status]) if status in _WHY_NOT else ""
+        doing = str(notice.get("doing"))
+        instead = _INSTEAD.get((doing, status))
+        return _(
+            "As it is **{status}**{why}, it can't be {doing} any more: only a {allowed} order can. {instead}",
+            status=status_name(status),
+            why=why,
+            doing=_(_DOING[doing]) if doing in _DOING else doing,
+            allowed=allowed,
+            instead=_(instead, offer_person=_(OFFER_PERSON)) if instead else _(OFFER_PERSON),
         )
     if code == "no_variant":
-        return f"I'm sorry, the {notice.get('name')} isn't available with {options_text(notice.get('wanted', {}))}."
+        return _("I'm sorry, the {product} isn't available with {wanted}.", product=name, wanted=wanted)
     if code == "several_variants":
-        return f"The {notice.get('name')} comes in more than one version with {options_text(notice.get('wanted', {}))}."
+        return _("The {product} comes in more than one version with {wanted}.", product=name, wanted=wanted)
     if code == "same_variant":
-        return f"Your {notice.get('name')} is already {options_text(notice.get('wanted', {}))}."
+        return _("Your {product} is already {wanted}.", product=name, wanted=wanted)
     if code == "no_such_method":
-        kind = {"paypal": "PayPal account", "gift_card": "gift card", "credit_card": "card"}.get(
-            str(notice.get("kind")), "payment method like that"
-        )
-        return f"I can't find a {kind} among the payment methods on your account."
+        kind = str(notice.get("kind"))
+        if kind in _METHOD_KINDS:
+            return _(_METHOD_KINDS[kind])
+        return _("I can't find a payment method like that among the payment methods on your account.")
     if code == "gift_card_short":
-        return (
-            f"The price difference would be paid with {notice.get('label')}, and its balance doesn't cover it, so "
-            "another payment method is needed for the difference."
+        return _(
+            "The price difference would be paid with {method}, and its balance doesn't cover it, so another payment "
+            "method is needed for the difference.",
+            method=notice.get("label"),
         )
     if code == "several_methods":
-        return "You have more than one of those on your account."
+        return _("You have more than one of those on your account.")
     if code == "already_paid_with":
-        return f"Order {notice.get('order_id')} is already paid with that method, so there is nothing to change."
+        return _(
+            "Order {order_id} is already paid with that method, so there is nothing to change.",
+            order_id=notice.get("order_id"),
+        )
     if code == "refund_means_cancel":
-        return (
-            f"Order {notice.get('order_id')} hasn't shipped yet, so the way to get your money back is to cancel it; "
-            "the payment is then refunded to where it came from."
+        return _(
+            "Order {order_id} hasn't shipped yet, so the way to get your money back is to cancel it; the payment is "
+            "then refunded to where it came from.",
+            order_id=notice.get("order_id"),
         )
     return ""
 
 
-WRITE_REFUSAL = "I couldn't set that up: "
+# What a refusal's kind (tools.base.ToolError.code) tells the customer. A policy refusal and details that don't fit
+# give the shop's reason as the tool worded it; what was not found is named by what the tool looked for.
+_NOT_FOUND_BY_TOOL = {
+    FIND_BY_EMAIL: N_("I could not find an account with that email address."),
+    FIND_BY_NAME_ZIP: N_("I could not find an account with that name and zip code."),
+}
 
 
-def describe_error(result: ToolResult) -> str:
-    """A tool's refusal as the customer reads it; the tools word their refusals for customers already."""
-    text = str(result.data.get("error") if isinstance(result.data, dict) else result.data)
-    if text.startswith("There is no order"):
-        # The id the customer typed is not evidence of anything: don't repeat it back as a fact.
-        text = "I couldn't find an order with that number on your account."
+def refusal_code(data: Any) -> str:
+    """The kind of a tool's refusal: its code, or (a refusal recorded without one) read from its exception type."""
+    if not isinstance(data, dict):
+        return "internal"
+    if data.get("code"):
+        return str(data["code"])
+    if data.get("kind") == "dependency":
+        return "internal"
+    by_type = {"NotFound": "not_found", "NotVerified": "not_verified", "PolicyViolation": "policy"}
+    return by_type.get(str(data.get("error_type") or ""), "policy" if data.get("error") else "internal")
+
+
+def describe_error(result: ToolResult, profile: ShopProfile | None = None) -> str:
+    """A tool's refusal as the customer reads it: a catalogue message for its kind, never the tool's raw text
+    (a policy refusal quotes the shop's reason)."""
     from tools.registry import WRITE_ACTIONS
 
-    return WRITE_REFUSAL + text[:1].lower() + text[1:] if result.name in WRITE_ACTIONS else text
+    data = result.data if isinstance(result.data, dict) else {"error": str(result.data)}
+    reason = str(data.get("error") or "").strip()
+    code = refusal_code(data)
+    if code == "not_found":
+        if result.name in _NOT_FOUND_BY_TOOL:
+            return _(_NOT_FOUND_BY_TOOL[result.name])
+        if result.args.get("order_id"):
+            # The id the customer typed is not evidence of anything: don't repeat it back as a fact.
+            return _("I couldn't find an order with that number on your account.")
+        if result.name == CHECK_VOUCHER and result.args.get("code"):
+            return _("There is no voucher {code}.", code=result.args["code"])
+        if result.args.get("product_id"):
+            return _("I couldn't find that product in our catalog.")
+        return _("I couldn't find what you asked about on your account.")
+    if code == "not_verified":
+        if result.name in WRITE_ACTIONS and profile is not None:
+            # Verified, but not in a way the shop accepts for changes: the ways it does.
+            return _(
+                "I couldn't set that up: before I can change anything on your account I need to verify you by {ways}.",
+                ways=verification_ways(profile),
+            )
+        return _("Please verify your identity first (email, or full name and zip code).")
+    if code == "internal" or not reason:
+        return _("I couldn't complete that just now. {offer_person}", offer_person=_(OFFER_PERSON))
+    if code == "bad_arguments":
+        # The tool's words about its arguments are for the model, not the customer. A name and zip code that fit
+        # no single account (several match) call for the email instead.
+        if result.name == FIND_BY_NAME_ZIP:
+            return _(
+                "I couldn't tell which account is yours from a name and zip code alone. Could you give me the email "
+                "address on your account instead?"
+            )
+        return _("Some of the details for that didn't fit, so I couldn't go ahead. Could you check them for me?")
+    # A reason that is itself a catalogue message (the graph's own refusals) is said in the customer's language.
+    reason = _(reason)
+    if result.name in WRITE_ACTIONS:
+        return _("I couldn't set that up: {reason}", reason=_lowered(reason))
+    # Translators: the reason is the shop's own sentence (why its policy does not allow this), in its language.
+    return _("{reason}", reason=reason)
 
 
-def describe_tool_results(results: list[ToolResult], intent: str = "") -> tuple[list[str], list[str]]:
+def _lowered(sentence: str) -> str:
+    return sentence[:1].lower() + sentence[1:]
+
+
+def describe_tool_results(
+    results: list[ToolResult], intent: str = "", profile: ShopProfile | None = None
+) -> tuple[list[str], list[str]]:
     """Sentences and evidence ids for this turn's successful reads (identity look-ups say nothing by themselves)."""
     sentences: list[str] = []
     cited: list[str] = []
@@ -422,7 +592,7 @@ def describe_tool_results(results: list[ToolResult], intent: str = "") -> tuple[
         if not result.ok:
             if any(r.name == result.name and r.ok for r in results[index + 1 :]):
                 continue  # a later read of the same kind found it ("9232383" read again as "#W9232383")
-            error = describe_error(result)
+            error = describe_error(result, profile)
             if error not in sentences:
                 sentences.append(error)
             continue
@@ -448,24 +618,33 @@ def describe_tool_results(results: list[ToolResult], intent: str = "") -> tuple[
 
 
 def describe_order_briefly(order: dict[str, Any]) -> str:
-    return f"Your order {order_id_of(order)} is **{order.get('status', 'unknown')}**."
+    return _(
+        "Your order {order_id} is **{status}**.",
+        order_id=order_id_of(order),
+        status=status_name(order.get("status", "unknown")),
+    )
 
 
 def describe_voucher(data: dict[str, Any]) -> str:
     code = data.get("code")
     if not data.get("valid"):
-        return (
-            f"I'm sorry, the code {code} can't be used: " + "; ".join(data.get("problems") or ["it is not valid"]) + "."
-        )
+        # The problems are the voucher tool's own words (its checks), joined as one sentence.
+        problems = "; ".join(data.get("problems") or [_("it is not valid")])
+        return _("I'm sorry, the code {code} can't be used: {problems}.", code=code, problems=problems)
     value = data.get("value") or 0
-    worth = f"{value:g}% off" if data.get("kind") == "percent" else f"${value:.2f} off"
-    parts = [f"Good news: the code {code} is valid and gives you {worth}."]
+    worth = (
+        _("{percent}% off", percent=format(value, "g"))
+        if data.get("kind") == "percent"
+        else _("{amount} off", amount=money(value, data.get("currency")))
+    )
+    parts = [_("Good news: the code {code} is valid and gives you {worth}.", code=code, worth=worth)]
     if data.get("min_order_total"):
-        parts.append(f"It needs an order total of at least ${data['min_order_total']:.2f}.")
+        minimum = money(data["min_order_total"], data.get("currency"))
+        parts.append(_("It needs an order total of at least {amount}.", amount=minimum))
     if data.get("expires_at"):
-        parts.append(f"It is valid until {format_date(data['expires_at'], with_year=True)}.")
+        parts.append(_("It is valid until {day}.", day=format_date(data["expires_at"], with_year=True)))
     if data.get("single_use"):
-        parts.append("It can be used once.")
+        parts.append(_("It can be used once."))
     return " ".join(parts)
 
 
@@ -473,68 +652,107 @@ def describe_eligibility(data: dict[str, Any]) -> str:
     final_sale = [i["name"] for i in data.get("items", []) if i.get("final_sale")]
     parts = []
     if data.get("reasons"):
-        parts.append("I'm sorry, this order can't be returned: " + "; ".join(data["reasons"]) + ".")
+        # The reasons are the return tool's own words (the policy's checks).
+        reasons = "; ".join(data["reasons"])
+        parts.append(_("I'm sorry, this order can't be returned: {reasons}.", reasons=reasons))
         if any("window" in str(reason) for reason in data["reasons"]):
             # Past the window is not the end: a defect is still covered, and a person can look at the case.
             parts.append(
-                "If something is faulty, it may still be covered by our warranty: tell me what's wrong and I'll "
-                f"pass it to our team. {OFFER_PERSON}"
+                _(
+                    "If something is faulty, it may still be covered by our warranty: tell me what's wrong and I'll "
+                    "pass it to our team. {offer_person}",
+                    offer_person=_(OFFER_PERSON),
+                )
             )
     elif not data.get("eligible"):
-        parts.append("Nothing on this order can be returned.")
+        parts.append(_("Nothing on this order can be returned."))
     elif data.get("return_by"):
-        parts.append(f"You can return items from this order until {_date(data['return_by'])}.")
+        parts.append(_("You can return items from this order until {day}.", day=_date(data["return_by"])))
     if final_sale:
         parts.append(
-            f"{', '.join(final_sale)} {'is' if len(final_sale) == 1 else 'are'} final sale and can't be returned."
+            ngettext(
+                "{items} is final sale and can't be returned.",
+                "{items} are final sale and can't be returned.",
+                len(final_sale),
+                items=", ".join(final_sale),
+            )
         )
     return " ".join(parts)
+
+
+_RETURN_KINDS = {"return": N_("return"), "exchange": N_("exchange")}
+# The shop's return and refund status codes (shop.models.ReturnStatus, RefundStatus).
+_REQUEST_STATUS = {
+    "requested": N_("requested"),
+    "received": N_("received"),
+    "refunded": N_("refunded"),
+    "exchanged": N_("exchanged"),
+    "rejected": N_("rejected"),
+}
+_REFUND_STATUS = {"pending": N_("pending"), "completed": N_("completed")}
+
+
+def _word(words: dict[str, str], code: Any) -> str:
+    """A status or kind code as the customer reads it; a code the catalogue doesn't know is shown as it is."""
+    return _(words[str(code)]) if str(code) in words else str(code)
 
 
 def describe_return_status(data: dict[str, Any]) -> str:
     returns = data.get("requests", [])
     refunds = [refund for request in returns for refund in request.get("refunds", [])]
     if not returns and not refunds:
-        return f"There is no return or refund on order {order_id_of(data)} yet."
+        return _("There is no return or refund on order {order_id} yet.", order_id=order_id_of(data))
     parts = []
     for ret in returns:
-        parts.append(f"Your {ret.get('kind', 'return')} request is **{ret.get('status')}**.")
+        kind, status = _word(_RETURN_KINDS, ret.get("kind", "return")), _word(_REQUEST_STATUS, ret.get("status"))
+        parts.append(_("Your {kind} request is **{status}**.", kind=kind, status=status))
     if returns and not refunds and data.get("refund_processing"):
-        parts.append(f"Refunds are issued once the items are back, within {data['refund_processing']}.")
+        parts.append(
+            _("Refunds are issued once the items are back, within {duration}.", duration=data["refund_processing"])
+        )
     for refund in refunds:
         when = _date(refund.get("expected_by"))
-        parts.append(
-            f"A refund of ${refund.get('amount')} is {refund.get('status')}"
-            + (f", expected by {when}." if when else ".")
-        )
+        amount = money(refund.get("amount"), refund.get("currency"))
+        status = _word(_REFUND_STATUS, refund.get("status"))
+        if when:
+            parts.append(
+                _("A refund of {amount} is {status}, expected by {day}.", amount=amount, status=status, day=when)
+            )
+        else:
+            parts.append(_("A refund of {amount} is {status}.", amount=amount, status=status))
     return " ".join(parts)
 
 
 def confirmation_request(preview: dict[str, Any]) -> str:
     details = "\n".join(f"- {line}" for line in preview.get("details", []))
-    summary = str(preview.get("summary") or "Here is what I will do").rstrip(".: ")
+    summary = str(preview.get("summary") or _("Here is what I will do")).rstrip(".: ")
     note = ""
     if preview.get("action") in (MODIFY_ITEMS, EXCHANGE_ITEMS):
-        note = (
-            "\n\nPlease note: items on an order can be changed only once, so if anything else on it should change "
-            "too, tell me before you say yes."
+        note = "\n\n" + _(
+            "Please note: items on an order can be changed only once, so if anything else on it should change too, "
+            "tell me before you say yes."
         )
     if preview.get("needs_approval"):
-        note += "\n\nA colleague will need to approve this before it goes through."
-    return f"{summary}:\n{details}{note}\n\nShall I go ahead? Please reply yes or no."
+        note += "\n\n" + _("A colleague will need to approve this before it goes through.")
+    question = _("Shall I go ahead? Please reply yes or no.")
+    return f"{summary}:\n{details}{note}\n\n{question}"
 
 
 def greeting(profile: ShopProfile, first_message: bool) -> str:
     if first_message:
-        return (
-            f"Hi, I'm the {profile.brand.name} assistant. I can check an order, help with a return or cancellation, "
-            "and answer questions about our products and policies. What can I do for you?"
+        return _(
+            "Hi, I'm the {brand} assistant. I can check an order, help with a return or cancellation, and answer "
+            "questions about our products and policies. What can I do for you?",
+            brand=profile.brand.name,
         )
-    return "You're welcome! Is there anything else I can help with?"
+    return _("You're welcome! Is there anything else I can help with?")
 
 
 def not_covered() -> Draft:
     return Draft(
-        "I'm sorry, I don't have reliable information about that, and I'd rather not guess. " + OFFER_PERSON,
+        _(
+            "I'm sorry, I don't have reliable information about that, and I'd rather not guess. {offer_person}",
+            offer_person=_(OFFER_PERSON),
+        ),
         cited=[],
     )

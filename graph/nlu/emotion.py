@@ -12,7 +12,9 @@ from functools import lru_cache
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from graph.nlu import lexicon
 from graph.nlu.entities import shared_entities
+from graph.nlu.language import detect_language
 from graph.nlu.schema import Emotion
 
 
@@ -36,7 +38,8 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         "anger",
         0.6,
         r"\b(?:fuck\w*|f\*+\w*|shit\w*|wtf|damn|bullshit|bs|crap|bloody|the\s+hell|piss\w*|bollocks|screw\s+(?:this|you)"
-        r"|for\s+(?:god'?s|heaven'?s|christ'?s|pete'?s)\s+sake|for\s+crying\s+out\s+loud)\b|f\*{2,}",
+        r"|for\s+(?:god'?s|heaven'?s|christ'?s|pete'?s)\s+sake|for\s+crying\s+out\s+loud|schei(?:ß|ss)\w*|verdammt\w*"
+        r"|zum\s+teufel|verflucht\w*)\b|f\*{2,}",
     ),
     (
         "hostile_language",
@@ -86,7 +89,9 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|why\s+(?:is|does|do)\s+(?:it|everything|this)\s+(?:have\s+to\s+be\s+)?so\s+(?:hard|difficult|impossible"
         r"|complicated)|wie\s+oft\s+(?:noch|soll|muss)|(?:langsam\s+)?reicht\s+(?:es|'?s)|keiner\s+k[üu]mmert"
         r"|was\s+ist\s+(?:das\s+)?f[üu]r\s+ein\w*\s+(?:service|laden|saftladen|firma|kundenservice)"
-        r"|nie\s+wieder\s+(?:bestell|kauf)\w*|immer\s+wieder\s+(?:das\s+gleiche|dasselbe)|ausreden|nicht\s+zu\s+fassen|ich\s+warte\s+seit)\b",
+        r"|nie\s+wieder\s+(?:bestell|kauf)\w*|immer\s+wieder\s+(?:das\s+gleiche|dasselbe)|ausreden|nicht\s+zu\s+fassen|ich\s+warte\s+seit"
+        r"|ich\s+gebe\s+auf|zeitverschwendung|(?:dreh\w*|geht)\s+(?:sich\s+)?(?:alles\s+)?im\s+kreis"
+        r"|(?:meine\s+)?geduld\s+ist\s+(?:am\s+ende|vorbei|aufgebraucht)|das\s+letzte\s+mal,?\s+dass\s+ich)\b",
     ),
     (
         "exasperation",
@@ -94,7 +99,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         0.6,
         r"\b(?:are\s+you\s+(?:kidding|serious|joking|having\s+a\s+laugh)|you\s+must\s+be\s+joking|seriously\?"
         r"|do\s+you\s+even|you'?ve\s+got\s+to\s+be\s+kidding|echt\s+jetzt(?=\s*\?)|soll\s+das\s+ein\s+witz\s+sein"
-        r"|was\s+soll\s+das)\b",
+        r"|was\s+soll\s+das|machen\s+sie\s+witze|ist\s+das\s+ihr\s+ernst|soll\s+das\s+ein\s+scherz\s+sein)\b",
     ),
     (
         "intensified",
@@ -102,16 +107,24 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         0.35,
         r"\b(?:absolutely|totally|completely|utterly|extremely|incredibly|so|beyond|truly|really)\s+(?:useless|disgust\w*"
         r"|disgrace\w*|ridiculous|pathetic|unacceptable|terrible|horrible|awful|appall\w*|incompetent|hopeless|rude"
-        r"|shocking|livid|fed\s+up|bad|upset|angry|annoyed)\b",
+        r"|shocking|livid|fed\s+up|bad|upset|angry|annoyed)\b"
+        r"|\b(?:absolut|v[öo]llig|total|extrem|wirklich|echt|so|unglaublich)\s+(?:nutzlos|inakzeptabel|schlecht"
+        r"|entt[äa]uscht|unversch[äa]mt|l[äa]cherlich|w[üu]tend|ver[äa]rgert|genervt|frustriert|gestresst|unfreundlich"
+        r"|inkompetent)\b",
     ),
-    ("demand", "anger", 0.2, r"\b(?:i\s+demand|right\s+now|immediately|sofort|imm[ée]diatement)\b"),
+    (
+        "demand",
+        "anger",
+        0.2,
+        r"\b(?:i\s+demand|right\s+now|immediately|ich\s+(?:verlange|fordere)|sofort|umgehend|imm[ée]diatement)\b",
+    ),
     (
         "still_waiting",
         "frustration",
         0.35,
         r"\bstill\s+(?:waiting|no\b|not\b|nothing|hasn'?t|haven'?t|doesn'?t|don'?t|isn'?t|can'?t|won'?t|missing)"
         r"|\bstill\s+\w+\s+(?:no|not)\b|\b(?:immer\s+noch|noch\s+immer)\s+(?:nicht|kein\w*|nichts|warte\w*)\b"
-        r"|\b(?:immer\s+noch\s+(?:nicht|kein\w*)|toujours\s+pas|todav[ií]a\s+no|nog\s+steeds\s+(?:niet|geen)"
+        r"|\b(?:weiterhin|nach\s+wie\s+vor)\s+(?:auf|nicht|kein\w*|nichts)\b|\b(?:immer\s+noch\s+(?:nicht|kein\w*)|toujours\s+pas|todav[ií]a\s+no|nog\s+steeds\s+(?:niet|geen)"
         r"|ancora\s+(?:non|niente|nessun\w*))\b",
     ),
     (
@@ -123,7 +136,9 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|getting\s+fobbed)|(?:asked|told|said)\s+(?:you\s+)?(?:this\s+)?(?:already|before|repeatedly|twice|yesterday)"
         r"|already\s+(?:told|asked|said)|(?:i\s+)?said\s+this\s+already|repeatedly|once\s+again|yet\s+again"
         r"|heard\s+that\s+before|not\s+again|schon\s+wieder|zum\s+(?:zweiten|dritten|vierten|f[üu]nften|\d+\.?|x-ten)\s+mal"
-        r"|(?:das|der)\s+(?:zweite|dritte|vierte|f[üu]nfte)\s+mal|schon\s+(?:zweimal|dreimal|mehrmals|x-mal)|i\s+(?:said|told\s+you)\s+(?:to\s+)?(?-i:[A-Z]{3,}))\b",
+        r"|(?:das|der)\s+(?:zweite|dritte|vierte|f[üu]nfte)\s+mal|schon\s+(?:zweimal|dreimal|mehrmals|x-mal)"
+        r"|(?:habe|hab)\s+(?:ihnen\s+|es\s+)?(?:doch\s+)?(?:schon|bereits)\s+(?:gesagt|geschrieben|erkl[äa]rt|mitgeteilt)"
+        r"|bereits\s+(?:mehrfach|mehrmals)|wie\s+oft\s+denn\s+noch|i\s+(?:said|told\s+you)\s+(?:to\s+)?(?-i:[A-Z]{3,}))\b",
     ),
     (
         "every_time",
@@ -137,6 +152,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         0.25,
         r"(?<!thanks\s)(?<!thank\syou\s)(?<!hi\s)(?<!order\s)(?<!buy\s)(?<!shop\s)\b(?:again|another|yet\s+another)\b",
     ),
+    ("again", "frustration", 0.25, r"\b(?:erneut|abermals)\b"),
     (
         "ignored",
         "frustration",
@@ -144,7 +160,10 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"\b(?:(?:nobody|no\s+one)\s+(?:\w+\s+){0,2}(?:answer|repl|respon|help|care|gets?\s+back|got\s+back|bother"
         r"|read|call|contact|tell|told|listen|fix|sort)\w*|no\s+answer|no\s+response|no\s+reply|ignor\w+|not\s+responding|never\s+answer\w*"
         r"|never\s+respond\w*|does\s+anyone\s+read|is\s+anyone\s+(?:working|even|going|there|reading)|anyone\?+"
-        r"|fob\w*\s+off|(?:keiner|niemand)\s+(?:meldet|antwortet|reagiert|hilft)|keine\s+(?:antwort|reaktion))\b",
+        r"|fob\w*\s+off|(?:keiner|niemand)\s+(?:meldet|antwortet|reagiert|hilft)|keine\s+(?:antwort|reaktion)"
+        r"|(?:nobody|no\s+one)\s+knows|(?:keiner|niemand)\s+wei(?:ß|ss)|without\s+(?:a\s+word|an\s+answer|a\s+reply)"
+        r"|ohne\s+(?:ein\s+wort|antwort|r[üu]ckmeldung|reaktion)"
+        r"|liest\s+(?:das\s+)?(?:hier\s+)?(?:[üu]berhaupt\s+)?(?:jemand|irgendwer))\b",
     ),
     (
         "long_wait",
@@ -153,6 +172,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"\b(?:(?:\d+|two|three|four|five|six|several|many)\s+(?:weeks|months)|a\s+month|forever|for\s+ages|since"
         r"\s+(?:january|february|march|april|may|june|july|august|september|october|november|december|last\s+\w+)"
         r"|\d{2,}\s+days|(?:drei|trois|tres)\s+(?:wochen|semaines|semanas)|seit\s+(?:wochen|monaten|einem\s+monat|\d+\s+tagen)|un\s+mois|wasted|hours"
+        r"|(?:\d+|zwei|vier|f[üu]nf|sechs|mehreren?)\s+(?:wochen|monaten?)|\d{2,}\s+tage\w*|eine\s+ewigkeit|ewig|viel\s+zu\s+lange|stundenlang"
         r"|far\s+too\s+long|way\s+too\s+long)\b",
     ),
     (
@@ -161,7 +181,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         0.45,
         r"\b(?:frustrat\w*|annoy\w*|infuriat\w*|upset|stress\w*|exhaust\w*|dissatisfied|desperate|panick\w*"
         r"|extremely\s+disappointed|so\s+disappointed|never\s+works|nothing\s+(?:ever\s+)?works|regret\w*|cheated"
-        r"|ruin\w*|gutted|gestresst|genervt|(?:sehr|so|total|extrem|echt|wirklich)\s+entt[äa]uscht|frustriert|verzweifelt|mir\s+reicht'?s|es\s+reicht|habe\s+(?:die\s+)?nase\s+voll)\b",
+        r"|ruin\w*|gutted|gestresst|genervt|nervt|nervig|[äa]rgert\s+mich|bereue\w*|entsetzt|(?:sehr|so|total|extrem|echt|wirklich)\s+entt[äa]uscht|frustriert|verzweifelt|mir\s+reicht'?s|es\s+reicht|habe\s+(?:die\s+)?nase\s+voll)\b",
     ),
     (
         "frustration_word",
@@ -174,7 +194,8 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         "frustration",
         0.35,
         r"\b(?:i'?ve|i\s+have)\s+(?:emailed|called|written|contacted|messaged|tried|reported|asked|been\s+trying"
-        r"|been\s+waiting|been\s+chasing)\b",
+        r"|been\s+waiting|been\s+chasing)\b"
+        r"|\bich\s+habe\s+(?:ihnen\s+)?(?:bereits\s+|schon\s+)(?:geschrieben|angerufen|gemailt|nachgefragt|versucht|gewartet)\b",
     ),
     (
         "sarcasm_phrase",
@@ -202,17 +223,28 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         "urgency",
         0.55,
         r"\b(?:urgent\w*|asap|emergency|as\s+soon\s+as\s+possible|immediately|right\s+now|dringend|urgente|urgence"
-        r"|deadline|desperate\w*)\b",
+        r"|deadline|desperate\w*|eilig|notfall|schnellstm[öo]glich|so\s+schnell\s+wie\s+m[öo]glich)\b",
     ),
     (
         "urgency_date",
         "urgency",
         0.35,
-        r"\b(?:today|tonight|tomorrow|funeral|wedding|birthday|in\s+time\s+for|event|party)\b",
+        r"\b(?:today|tonight|tomorrow|funeral|wedding|birthday|in\s+time\s+for|event|party|heute|morgen|hochzeit"
+        r"|geburtstag|beerdigung|rechtzeitig|feier|veranstaltung)\b",
     ),
 )
 _CUES = tuple(
     (signal, dimension, weight, re.compile(pattern, re.IGNORECASE)) for signal, dimension, weight, pattern in _CUE_TABLE
+)
+# Cues from the tone lexicon (data/tone_lexicon.yaml, every language alike): moods said in neutral words.
+# Resignation ("this is the last order I place with you", "ich kaufe woanders") ends a relationship: a strong cue on
+# its own. Chasing ("I've written four times") weighs like an explicit repeat request; a promise recalled as broken
+# is upset only with another cue beside it; mock patience ("sure, I'll just wait another month") is sarcasm.
+_LEXICON_CUES: tuple[tuple[str, Dimension, float, str], ...] = (
+    ("resignation", "frustration", 0.6, "resignation"),
+    ("repeated_contact", "frustration", 0.55, "repeated_contact"),
+    ("broken_promise", "frustration", 0.35, "broken_promise"),
+    ("mock_acceptance", "sarcasm", 0.7, "mock_acceptance"),
 )
 
 # Praise that is sarcastic only next to something going wrong: "great job on the packaging" is feedback,
@@ -255,7 +287,8 @@ _ACKNOWLEDGES = re.compile(
     r"\bappreciate\s+(?:you|it|your|the)\b"
     r"|\b(?:thanks?|thank\s+you|cheers)\s+(?:\w+\s+){0,2}for\s+(?:letting\s+me\s+know|the\s+(?:update|info\w*|heads[\s-]up"
     r"|explanation|quick\s+reply|help)|checking|looking|explaining|telling\s+me|your\s+help|helping|clarifying)"
-    r"|danke\s+f[üu]r\s+(?:die\s+(?:info\w*|auskunft|nachricht|r[üu]ckmeldung)|ihre\s+hilfe|den\s+hinweis)\b",
+    r"|danke\s+f[üu]r\s+(?:die\s+(?:info\w*|auskunft|nachricht|r[üu]ckmeldung)|ihre\s+hilfe|den\s+hinweis)\b"
+    r"|\bdanke\s+f[üu]rs\s+(?:nachsehen|nachschauen|pr[üu]fen|bescheid\s+geben|helfen)\b",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
@@ -280,7 +313,8 @@ _PRAISE_ALONE = re.compile(
 )
 _IRONY_MARKER = re.compile(
     r"\b(?:said\s+no\s+one\s+ever|(?:totally|perfectly|completely)\s+(?:normal|fine|acceptable|reasonable)"
-    r"|as\s+(?:always|usual)[.!]|wie\s+immer[.!]|what\s+a\s+surprise|who\s+would\s+have\s+thought)",
+    r"|as\s+(?:always|usual)[.!]|wie\s+immer[.!]|what\s+a\s+surprise|who\s+would\s+have\s+thought"
+    r"|v[öo]llig\s+normal|was\s+f[üu]r\s+eine\s+[üu]berraschung|wer\s+h[äa]tte\s+das\s+gedacht|wie\s+(?:immer|gewohnt)\s+nicht)",
     re.IGNORECASE,
 )
 # A few words in quotes, next to something going wrong, are the shop's own words held up: "'processing' for weeks".
@@ -300,6 +334,39 @@ def _ironic(text: str) -> bool:
         if _PRAISE_ALONE.search(sentence) and any(other is not sentence for other in wrong):
             return True
     return False
+
+
+# "The third replacement, broken like the others", "seit sieben Wochen ... nichts": how long or how often, and what
+# went wrong, in one sentence that asks nothing. A mood, not yet a takeover on its own.
+COUNTED_FAILURE = 0.35
+
+
+def _resolved(text: str) -> bool:
+    return lexicon.find("resolved", text) is not None
+
+
+def _counted_failure(text: str) -> bool:
+    if not lexicon.find("counts", text):
+        return False  # most messages: no sentence to look at
+    return any(
+        lexicon.find("counts", s) and lexicon.find("trouble", s) and not _ASKS.search(s)
+        for s in _SENTENCE.split(text)
+        if s.strip()
+    ) and not _resolved(text)
+
+
+def _situational_irony(text: str) -> bool:
+    """Praise over a situation that is going wrong, in any sentence of the message: "Toll, jetzt warte ich schon die
+    dritte Woche. Wirklich super Service.", "Impressive how a two-day delivery turns into three weeks". Praise that
+    comes with a request or a question, thanks for help or news, or a good outcome ("Lovely, it arrived after all")
+    is sincere."""
+    if _resolved(text) or not (lexicon.find("trouble", text) or lexicon.find("counts", text)):
+        return False
+    sentences = [s for s in _SENTENCE.split(text) if s.strip()]
+    plain = [s for s in sentences if not _ASKS.search(s) and not _ACKNOWLEDGES.search(s)]
+    praised = any(lexicon.find("praise", s) or _PRAISE_ALONE.search(s) for s in plain)
+    wrong = any(lexicon.find("trouble", s) or lexicon.find("counts", s) for s in plain)
+    return praised and wrong
 
 
 # Politeness words the lexicon rates positive but nobody uses to praise.
@@ -324,6 +391,7 @@ def _praises_unasked(text: str) -> bool:
             or _IRONIC_PRAISE.search(sentence)
             or _PRAISE_ALONE.search(sentence)
             or _praise_word(sentence)
+            or lexicon.find("praise", sentence)
         )
         and not _ASKS.search(sentence)
         and not _ACKNOWLEDGES.search(sentence)
@@ -340,16 +408,22 @@ def _irony_marked(text: str) -> bool:
 
 # "!!" after thanks or praise is enthusiasm, and a single "!" only sharpens anger that words already show.
 _CHEERFUL = re.compile(
-    r"^\W*(?:thanks?|thank\s+you|great|perfect|awesome|amazing|brilliant|yes|wow|love)\b[^?]*$", re.I
+    r"^\W*(?:thanks?|thank\s+you|great|perfect|awesome|amazing|brilliant|yes|wow|love|danke|super|toll|perfekt|ja|prima)\b[^?]*$",
+    re.I,
 )
 _WORD_ANGER = frozenset({"profanity", "hostile_language", "anger_word", "intensified", "exasperation"})
 # "A bit disappointed", "just so you know": customers who say it is minor mean it.
 _SOFTENER = re.compile(
     r"\b(?:a\s+(?:bit|little|tad)|slightly|somewhat|just\s+so\s+you\s+know|fyi|just\s+letting\s+you\s+know|minor"
-    r"|small\s+issue|no\s+big\s+deal|not\s+a\s+big\s+deal)\b",
+    r"|small\s+issue|no\s+big\s+deal|not\s+a\s+big\s+deal|ein\s+(?:bisschen|wenig)|nur\s+zur\s+info"
+    r"|kleine[sr]?\s+(?:problem|sache|fehler)|kein\s+(?:gro(?:ß|ss)es\s+)?(?:problem|drama)|nicht\s+schlimm)\b",
     re.IGNORECASE,
 )
-_NOT_HERE = re.compile(r"\b(?:not\s+here|hasn'?t\s+(?:arrived|come)|didn'?t\s+(?:arrive|come)|not\s+arrived)\b", re.I)
+_NOT_HERE = re.compile(
+    r"\b(?:not\s+here|hasn'?t\s+(?:arrived|come)|didn'?t\s+(?:arrive|come)|not\s+arrived|(?:noch\s+)?nicht\s+(?:angekommen|da"
+    r"|geliefert)|kam\s+nicht\s+an)\b",
+    re.I,
+)
 # Acronyms and ids are written in capitals by everybody; they say nothing about the writer's mood.
 _CAPS_IGNORE = _words(
     "GDPR DSGVO VAT PDF USD EUR GBP UK US USA EU XL XXL XS ID OK SMS BBB FAQ ETA ASAP PS DHL UPS FEDEX TNT GLS DPD "
@@ -366,6 +440,17 @@ _WORD = re.compile(r"\b[A-Za-zÄÖÜäöüß]{2,}\b")
 @lru_cache(maxsize=1)
 def _vader() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
+
+
+# The languages VADER's lexicon knows. Elsewhere it reads false friends ("die", the German article, is "to die" to
+# it: "Nein, die rote" scored -0.6), so a message in another language gets no lexicon sentiment at all.
+_SENTIMENT_LANGUAGES = frozenset({"en"})
+
+
+def _sentiment(text: str) -> float:
+    if detect_language(text) not in _SENTIMENT_LANGUAGES:
+        return 0.0
+    return float(_vader().polarity_scores(text)["compound"])
 
 
 def _noisy_or(weights: list[float]) -> float:
@@ -417,10 +502,15 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
         found = [m for m in pattern.finditer(text) if not (signal in _NEGATABLE and _NEGATED.search(text[: m.start()]))]
         for _ in range(min(3, len(found))):
             fire(signal, dimension, weight)
+    for signal, dimension, weight, name in _LEXICON_CUES:
+        if lexicon.find(name, text):
+            fire(signal, dimension, weight)
+    if _counted_failure(text):
+        fire("counted_failure", "frustration", COUNTED_FAILURE)
 
     if _IRONIC_PRAISE.search(text) and (_NEGATIVE_CONTEXT.search(text) or weights["anger"] or weights["frustration"]):
         fire("sarcasm_phrase", "sarcasm", 0.8)
-    elif grievance and "sarcasm_phrase" not in signals and _praises_unasked(text):
+    elif grievance and "sarcasm_phrase" not in signals and _praises_unasked(text) and not _resolved(text):
         fire("praise_on_grievance", "sarcasm", 0.6)
 
     shouting = _caps_shouting(text)
@@ -438,7 +528,7 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
     # lexicon's sentiment are guesses, and guesses alone never make a customer upset enough to hand over.
     strongest = max((w for ws in weights.values() for w in ws), default=0.0)
     cues = sum(len(ws) for ws in weights.values())
-    sentiment = float(_vader().polarity_scores(text)["compound"])
+    sentiment = _sentiment(text)
     if upset >= UPSET_MIN:
         # The tone model hears upset in some plainly friendly lines ("Hey, good morning"). Alone, against a clearly
         # pleased wording and no other cue, it counts half, as it does when the customer softens their words.
@@ -455,7 +545,7 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
     if "!" in text and any(signal in signals for signal in _WORD_ANGER):
         fire("exclamation", "anger", 0.2)
 
-    if "sarcasm_phrase" not in signals and (_ironic(text) or _irony_marked(text)):
+    if "sarcasm_phrase" not in signals and (_ironic(text) or _irony_marked(text) or _situational_irony(text)):
         # Praise wrapped around a complaint is the commonest written sarcasm in support ("love waiting 3 weeks").
         fire("sarcasm_pattern", "sarcasm", 0.6)
     if sentiment <= -0.6:
@@ -505,6 +595,10 @@ def upset_words(text: str) -> list[str]:
             word = match.group(0).strip()
             if word and word not in words:
                 words.append(word)
+    found = [lexicon.find(name, text) for _, _, _, name in _LEXICON_CUES]
+    if _situational_irony(text):
+        found += [lexicon.find("praise", text), lexicon.find("trouble", text) or lexicon.find("counts", text)]
+    words += [w for w in dict.fromkeys(found) if w and w not in words]
     ironic = _IRONIC_PRAISE.search(text)
     if ironic and ironic.group(0) not in words:
         words.append(ironic.group(0))

@@ -39,7 +39,7 @@ from typing import Literal, cast
 from pydantic import BaseModel, Field
 
 from graph.nlu.emotion import upset_words
-from graph.nlu.keywords import complaint_act, critical_keyword_words, human_request_words
+from graph.nlu.keywords import complaint_act, critical_keyword_words, declines_person, human_request_words
 from graph.nlu.schema import Understanding
 
 ReasonCode = Literal[
@@ -279,7 +279,7 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
     asked = human_request_words(u.text) if u.human_requested else None
     if asked or u.human_requested:
         add("human_requested", f'"{asked or u.text[:80]}"')
-    elif u.intent == "human_agent" and u.confidence >= policy.confidence_threshold:
+    elif u.intent == "human_agent" and u.confidence >= policy.confidence_threshold and not declines_person(u.text):
         add("human_requested", f"asks for a person (intent human_agent, confidence {u.confidence:.2f})")
     elif facts.person_offered and accepts_offer(u):
         add("human_requested", f'accepted the offer of a colleague: "{u.text[:80]}"')

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from graph.nlu import lexicon
+
 _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (canonical, re.compile(pattern, re.IGNORECASE))
     for canonical, pattern in (
@@ -92,7 +94,12 @@ def find_critical_keywords(text: str) -> list[str]:
 
 def human_requested(text: str) -> bool:
     """True when the customer asks for a person, in any of the supported languages."""
-    return bool(_HUMAN.search(_HUMAN_FALSE.sub(" ", text)))
+    return human_request_words(text) is not None
+
+
+def declines_person(text: str) -> bool:
+    """The customer says they need no person ("no, I don't need a call", "nicht weiterleiten")."""
+    return lexicon.find("declines_person", text) is not None
 
 
 # Lodging a complaint, as a speech act: the customer asks for their grievance to be recorded and judged ("I want to
@@ -122,17 +129,22 @@ _HUMAN_FALSE_SPAN = _HUMAN_FALSE
 
 
 def complaint_act(text: str) -> str | None:
-    """The words by which the customer lodges a complaint, or None."""
+    """The words by which the customer lodges a complaint, or None: the word itself, or the act without it (putting
+    it on record, asking management for a response, "beanstanden"; the lexicon's `complaint_record`)."""
     if _NOT_A_COMPLAINT.search(text):
         return None
     found = _COMPLAINT_ACT.search(text)
-    return found.group(0) if found else None
+    return found.group(0) if found else lexicon.find("complaint_record", text)
 
 
 def human_request_words(text: str) -> str | None:
-    """The words asking for a person, or None."""
+    """The words asking for a person, or None: a person named ("agent", "human"), or asked for without the word
+    ("someone who can actually decide", "jemand aus Ihrem Team"; the lexicon's `person_request`). A person declined
+    ("I don't need a call") is no request."""
+    if declines_person(text):
+        return None
     found = _HUMAN.search(_HUMAN_FALSE_SPAN.sub(" ", text))
-    return found.group(0) if found else None
+    return found.group(0) if found else lexicon.find("person_request", text)
 
 
 def critical_keyword_words(text: str) -> dict[str, str]:

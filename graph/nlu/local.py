@@ -70,8 +70,7 @@ class LocalUnderstanding:
         probabilities = self.classifier.probabilities(vectors[: len(to_classify)], to_classify)
 
         language = detect_language(text)
-        # The tone model learnt English; elsewhere its guess is noise, so only the rules speak.
-        upset = float(self.tone.upset_probability(vectors[:1])[0]) if language == "en" else 0.0
+        upset = self.tone.upset(vectors[:1], language)
         # The classifier's own reading, before tone adjusts it: does the message air a grievance?
         grievance = bool(probabilities[0][_COMPLAINT] >= GRIEVANCE)
         emotion = score_emotion(text, repeated=False, upset=upset, grievance=grievance)

@@ -16,6 +16,7 @@ import yaml
 
 from graph.nlu.classifier import DATA_DIR, Matrix, TrainingConfig, embed_cached, load_examples, softmax, train_cached
 from graph.nlu.emotion import score_emotion
+from graph.nlu.language import detect_language
 from knowledge.embeddings import Embedder
 
 TONE_PATH = DATA_DIR / "tone_examples.yaml"
@@ -44,20 +45,40 @@ def _reads_upset(text: str) -> bool:
     return max(emotion.anger, emotion.frustration, emotion.sarcasm) >= _RULES_UPSET
 
 
+def tone_trust(path: Path = TONE_PATH) -> dict[str, float]:
+    """Language -> how far the model's reading counts there (0 for languages the bank does not teach)."""
+    trust = yaml.safe_load(path.read_text(encoding="utf-8")).get("languages", {"en": 1.0})
+    return {str(language): float(weight) for language, weight in trust.items()}
+
+
 class ToneModel:
     """Binary softmax regression: P(upset | message vector)."""
 
     def __init__(self, embedder: Embedder, config: TrainingConfig = _TONE_CONFIG) -> None:
+        self._trust = tone_trust()
         pairs = load_tone_examples()
         vectors = embed_cached(embedder, [text for text, _ in pairs])
         labels = np.array([label for _, label in pairs], dtype=np.int64)
-        # Upset examples are the minority; weighting them up keeps recall where the escalation policy needs it.
-        repeat = max(1, round((labels == 0).sum() / max(1, (labels == 1).sum())))
-        upset = labels == 1
-        vectors = np.concatenate([vectors, *[vectors[upset]] * (repeat - 1)])
-        labels = np.concatenate([labels, *[labels[upset]] * (repeat - 1)])
+        languages = np.array([detect_language(text) for text, _ in pairs])
+        # Upset examples are the minority; weighting them up keeps recall where the escalation policy needs it. The
+        # weight is set per language: MiniLM places a language's messages near each other, so upset examples weighted
+        # for the (English-heavy) bank as a whole would make every German message read upset.
+        extra_vectors, extra_labels = [vectors], [labels]
+        for language in sorted(set(languages)):
+            upset = (labels == 1) & (languages == language)
+            calm = (labels == 0) & (languages == language)
+            repeat = max(1, round(calm.sum() / max(1, upset.sum())))
+            extra_vectors += [vectors[upset]] * (repeat - 1)
+            extra_labels += [labels[upset]] * (repeat - 1)
+        vectors, labels = np.concatenate(extra_vectors), np.concatenate(extra_labels)
         self._weights, self._bias = train_cached(vectors, labels, 2, config, "tone")
 
     def upset_probability(self, vectors: Matrix) -> np.ndarray:
         """P(upset) per row of `vectors`."""
         return softmax(vectors @ self._weights + self._bias)[:, 1]
+
+    def upset(self, vector: Matrix, language: str) -> float:
+        """The model's reading of one message in `language`, weighted by how well it knows that language; 0.0 where
+        it does not know it, and the rules speak alone."""
+        trust = self._trust.get(language, 0.0)
+        return float(self.upset_probability(vector)[0]) * trust if trust else 0.0

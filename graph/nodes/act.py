@@ -17,6 +17,7 @@ from graph.nodes.common import context_of, engine_of, services_of, tool_context
 from graph.state import HUMAN_HELD, Route, Status, SupportState
 from shop.db import session_factory
 from shop.models import Customer
+from shopdesk.i18n import N_
 from shopdesk.profile import ShopProfile
 from tools.base import PolicyViolation, ToolError
 from tools.identity import check_write_identity
@@ -59,7 +60,8 @@ def escalate_for_failure(reason: str, detail: str) -> dict[str, Any]:
         "escalation": {
             "reasons": [reason],
             "priority": "high",
-            "customer_message": (
+            # Marked for the catalogue; the escalate node says it in the conversation's language.
+            "customer_message": N_(
                 "I'm sorry, something on our side isn't working right now, so I can't finish this myself. "
                 "I've passed your conversation to a colleague, who will pick it up with everything you've told me."
             ),
@@ -75,7 +77,7 @@ def _out_of_moves(reason: str) -> dict[str, Any]:
         "escalation": {
             "reasons": ["repeated_failure"],
             "priority": "normal",
-            "customer_message": (
+            "customer_message": N_(
                 "I couldn't verify your account with the details we've tried, so I've passed your conversation to "
                 "a colleague, who will pick it up with everything you've told me."
             ),
@@ -204,7 +206,8 @@ async def confirm(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         if state.status in HUMAN_HELD:
             # The case waits for a person (out of hours, the bot still answers questions): changes are theirs, and a
             # proposal here would take the case out of their queue.
-            raise PolicyViolation("A colleague will take care of changes to this; they will see your request.")
+            # A catalogue message as the reason: the refusal's wording translates it.
+            raise PolicyViolation(N_("A colleague will take care of changes to this; they will see your request."))
         services = await services_of(runtime)
         context = tool_context(state, runtime, services)
         if context.customer_id:
@@ -214,7 +217,10 @@ async def confirm(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         preview = await services.run_blocking(write_action(call["name"]).preview, context, dict(call["args"]))
     except ToolError as refusal:
         answer = ToolMessage(
-            json.dumps({"error": str(refusal)}), tool_call_id=str(call["id"]), name=call["name"], status="error"
+            json.dumps({"error": str(refusal), "code": refusal.code}),
+            tool_call_id=str(call["id"]),
+            name=call["name"],
+            status="error",
         )
         return {"messages": [*answers, answer], "dialogue": {**state.dialogue, "intent": None, "awaiting": None}}
     except Exception as error:

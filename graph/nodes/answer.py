@@ -14,10 +14,12 @@ from graph.context import Context
 from graph.llm.critic import critique_draft
 from graph.llm.dialogue import customer_turns
 from graph.llm.engine import Critique
+from graph.locale import speaker_of
 from graph.nodes.act import escalate_for_failure
 from graph.nodes.common import context_of, engine_of, services_of
 from graph.services import Services
 from graph.state import Route, SupportState
+from shopdesk.i18n import N_, _, speaking
 
 log = logging.getLogger(__name__)
 # Small talk and answers to our own questions are never an unresolved need.
@@ -31,7 +33,10 @@ def max_rewrites(runtime: Runtime[Context], services: Services) -> int:
 
 async def draft(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     try:
-        result = await (await engine_of(runtime)).draft(state, await services_of(runtime))
+        services = await services_of(runtime)
+        # The reply is worded in the conversation's language (the catalogue's), whichever engine drafts it.
+        with speaking(speaker_of(state, services.profile)):
+            result = await (await engine_of(runtime)).draft(state, services)
     except Exception as error:
         log.exception("drafting failed")
         return escalate_for_failure("dependency_failure", f"drafting failed: {type(error).__name__}")
@@ -63,7 +68,8 @@ async def critique(state: SupportState, runtime: Runtime[Context]) -> dict[str, 
         if state.unresolved.get(intent, 0) < 1:
             # The bot's own draft failing its check is the bot's problem, not the customer's: it says what it can
             # stand behind, or asks, and offers a colleague; the customer decides. A calm customer is not handed over.
-            text = fallback_reply(state.draft, verdict)
+            with speaking(speaker_of(state, services.profile)):
+                text = fallback_reply(state.draft, verdict)
             kept = Critique(verdict.score, "pass", [*verdict.reasons, "fallback"], verdict.unsupported)
             cited = state.cited if text == state.draft else []
             return {"critique": kept.as_dict(), "draft": text, "cited": cited}
@@ -74,7 +80,8 @@ async def critique(state: SupportState, runtime: Runtime[Context]) -> dict[str, 
         failure["escalation"]["evidence"] = [
             {"reason": "critique_failed", "evidence": "; ".join(verdict.reasons), "priority": "low"}
         ]
-        failure["escalation"]["customer_message"] = (
+        # Said by the escalate node, in the conversation's language.
+        failure["escalation"]["customer_message"] = N_(
             "I want to get this exactly right, so I've asked a colleague to take over. They'll see our whole "
             "conversation and reply here."
         )
@@ -82,9 +89,9 @@ async def critique(state: SupportState, runtime: Runtime[Context]) -> dict[str, 
     return {"critique": verdict.as_dict()}
 
 
-FALLBACK = (
+FALLBACK = N_(
     "I'm not able to answer that reliably just now, and I'd rather not guess. Could you tell me a little more about "
-    "what you need, for example the order it's about? "
+    "what you need, for example the order it's about? {offer_person}"
 )
 
 
@@ -95,11 +102,12 @@ def fallback_reply(draft: str, verdict: Critique) -> str:
     from graph.llm.critic import strip_unsupported
     from graph.llm.responses import OFFER_PERSON
 
+    honest = _(FALLBACK, offer_person=_(OFFER_PERSON))
     if any(reason.startswith("safety") or reason == "empty_draft" for reason in verdict.reasons):
-        return FALLBACK + OFFER_PERSON
+        return honest
     kept = strip_unsupported(draft, verdict.unsupported).strip() if verdict.unsupported else draft.strip()
     if "promise_outside_policy" in verdict.reasons or not kept:
-        return FALLBACK + OFFER_PERSON
+        return honest
     return kept
 
 
@@ -119,7 +127,9 @@ async def rewrite(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         missing=list(found.get("missing", [])),
     )
     try:
-        result = await (await engine_of(runtime)).rewrite(state, await services_of(runtime), critique_result)
+        services = await services_of(runtime)
+        with speaking(speaker_of(state, services.profile)):
+            result = await (await engine_of(runtime)).rewrite(state, services, critique_result)
     except Exception as error:
         log.exception("rewrite failed")
         return escalate_for_failure("dependency_failure", f"rewrite failed: {type(error).__name__}")

@@ -14,10 +14,12 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from graph.context import Context
+from graph.locale import speaker_of
 from graph.nodes.act import escalate_for_failure
 from graph.nodes.common import services_of, thread_id_of, tool_context
 from graph.nodes.handoff import learning_example
 from graph.state import Route, Status, SupportState
+from shopdesk.i18n import _, speaking
 from shopdesk.learning import record as record_example
 from tools.base import ToolError
 
@@ -27,13 +29,16 @@ DECISIONS = ("approve", "edit", "reject")
 
 async def request_approval(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Tell the customer a person must approve (or is still approving) before we pause for them."""
-    if state.status == Status.awaiting_approval:
-        text = "Your request is still waiting for a colleague's approval. I'll update you here as soon as they decide."
-    else:
-        text = (
-            "Thanks for confirming. This needs a quick approval from a colleague before I can go ahead; "
-            "I'll update you here as soon as they've decided."
-        )
+    with speaking(speaker_of(state, (await services_of(runtime)).profile)):
+        if state.status == Status.awaiting_approval:
+            text = _(
+                "Your request is still waiting for a colleague's approval. I'll update you here as soon as they decide."
+            )
+        else:
+            text = _(
+                "Thanks for confirming. This needs a quick approval from a colleague before I can go ahead; "
+                "I'll update you here as soon as they've decided."
+            )
     return {"messages": [AIMessage(text)], "status": Status.awaiting_approval}
 
 
@@ -81,11 +86,13 @@ async def approve(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         if applied is not None:
             # The write had already gone through (a retry after a crash between its commit and this state): say so.
             summary = str((pending.get("preview") or {}).get("summary") or pending.get("name")).rstrip(". ")
-            truth = {
-                **applied,
-                "message": f"This had already been done before a colleague's decision to reject it arrived, so it "
-                f"stands: {summary}. If you'd like it undone, a colleague can look into that with you.",
-            }
+            with speaking(speaker_of(state, services.profile)):
+                told = _(
+                    "This had already been done before a colleague's decision to reject it arrived, so it stands: "
+                    "{summary}. If you'd like it undone, a colleague can look into that with you.",
+                    summary=summary,
+                )
+            truth = {**applied, "message": told}
             finished = _finished(state, pending, truth, key)
             # The write's own audit line stays (the case shows what was done), then the decision that came too late.
             return {**finished, "audit": [*finished["audit"], {**record, "too_late": True}]}
@@ -132,7 +139,10 @@ async def execute(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         result = await asyncio.to_thread(run_write, action, context, pending["args"], key, pending.get("approved_by"))
     except ToolError as refusal:
         answer = ToolMessage(
-            json.dumps({"error": str(refusal)}), tool_call_id=call_id, name=action.name, status="error"
+            json.dumps({"error": str(refusal), "code": refusal.code}),
+            tool_call_id=call_id,
+            name=action.name,
+            status="error",
         )
         return {"messages": [call, answer], "pending_action": None, "status": Status.bot}
     except Exception as error:

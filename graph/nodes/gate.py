@@ -28,6 +28,7 @@ from graph.nodes.common import context_of, last_customer_text, services_of
 from graph.nodes.understand import understanding_of
 from graph.services import Services
 from graph.state import HUMAN_HELD, Route, Status, SupportState
+from shopdesk.i18n import _, speaker, speaking
 
 SMALL_TALK = frozenset({"greeting_thanks", "feedback", "affirm", "deny"})
 # What the bot answers while a case waits for the team out of hours: reads and the shop's rules, no writes.
@@ -54,14 +55,11 @@ def escalation_policy(runtime: Runtime[Context], services: Services) -> Escalati
     return EscalationPolicy.model_validate(values)
 
 
-_WEEKDAYS_DE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
-
-
 def opening_text(moment: datetime, language: str) -> str:
-    """When the team is back, as the customer's language says it."""
-    if language == "de":
-        return f"{_WEEKDAYS_DE[moment.weekday()]}, {moment:%H:%M} Uhr ({moment:%Z})"
-    return moment.strftime("%A at %H:%M (%Z)")
+    """When the team is back, as the customer's language says it (the language of the handoff message it goes in)."""
+    time, zone = moment.strftime("%H:%M"), moment.strftime("%Z")
+    with speaking(speaker(language)) as say:
+        return _("{weekday} at {time} ({zone})", weekday=say.weekday(moment), time=time, zone=zone)
 
 
 def conversation_facts(state: SupportState, services: Services, intent: str | None = None) -> ConversationFacts:

@@ -15,8 +15,10 @@ from langgraph.types import interrupt
 
 from graph.casefile import build_case, orders_in_play
 from graph.context import Context
+from graph.locale import speaker_of
 from graph.nodes.common import context_of, services_of, thread_id_of, tool_context
 from graph.state import Route, Status, SupportState
+from shopdesk.i18n import N_, _, speaking
 from shopdesk.learning import Example, record
 from shopdesk.pii import configured_kinds, redact
 from tools.base import ToolContext, ToolError
@@ -31,16 +33,21 @@ def _now() -> str:
 
 async def escalate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     escalation = state.escalation or {"reasons": ["unspecified"], "priority": "normal"}
-    text = escalation.get("customer_message") or (
+    message = escalation.get("customer_message") or N_(
         "I'm passing your conversation to a colleague, who will pick it up with everything you've told me."
     )
     customer, loaded = await _case_facts(state, runtime)
+    with speaking(speaker_of(state, (await services_of(runtime)).profile)):
+        # A catalogue message marked where the handoff was decided is said here, in the conversation's language;
+        # one worded already (the escalation policy's) comes through as it is.
+        text = _(message)
+        # The case stays with the conversation while people hold it: the console reads it after every reply.
+        case = build_case(state, escalation, customer, loaded)
     updates: dict[str, Any] = {
         "messages": [AIMessage(text)],
         "status": Status.waiting_human,
         "escalation": escalation,
-        # The case stays with the conversation while people hold it: the console reads it after every reply.
-        "handoff": build_case(state, escalation, customer, loaded),
+        "handoff": case,
     }
     if customer is not None and state.customer is None:
         updates["customer"] = customer

@@ -17,6 +17,16 @@ from graph.state import SupportState
 log = logging.getLogger(__name__)
 
 
+# How long a follow-up question may be to be searched with the one before it when it finds nothing alone.
+FOLLOW_UP_WORDS = 8
+
+
+def _best(hits: list[Any]) -> float:
+    from knowledge.answer import dense_score
+
+    return max((dense_score(hit) for hit in hits if hit.get("kind") == "doc"), default=0.0)
+
+
 def gather(services: Services, question: str, intent: str) -> list[dict[str, Any]]:
     """Passages for each question of the message and live facts for every product it names."""
     return gather_for(services.retriever(), services.db_url, question, intent)
@@ -31,11 +41,18 @@ def gather_for(retriever: Any, db_url: str | None, question: str, intent: str) -
     from knowledge.retriever import Evidence, find_products, products_facts
 
     hits: list[dict[str, Any]] = []
-    for index, segment in enumerate(search_texts(questions_of(split_requests(question)))):
+    questions = questions_of(split_requests(question))
+    for index, segment in enumerate(search_texts(questions)):
         # Policies, FAQ and catalog alike: the answer reads products from the catalog's facts and quotes only
         # policy passages, and the retriever already demotes products for policy questions. (Keeping products
         # out of non-product intents cost recall: 0.914 at 5 on evals/datasets/retrieval.jsonl against 0.995.)
-        hits += [{**hit, "segment": index} for hit in retriever.search(segment, k=5)]
+        found = retriever.search(segment, k=5)
+        if index and len(segment.split()) <= FOLLOW_UP_WORDS and _best(found) < SUPPORT_THRESHOLD:
+            # A short follow-up found nothing alone ("And who is the carrier?"): it is about what the question
+            # before it was about.
+            wider = retriever.search(f"{questions[index - 1]} {segment}", k=5)
+            found = wider if _best(wider) > _best(found) else found
+        hits += [{**hit, "segment": index} for hit in found]
     if not db_url or sqlite_file_missing(db_url):
         return hits
     # A fault reported about a product ("the headlamp broke") is answered by the rules (warranty, returns), not by the

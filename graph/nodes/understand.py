@@ -11,6 +11,7 @@ from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
 from graph.context import Context
+from graph.llm.engine import situation_of
 from graph.nlu.schema import Understanding
 from graph.nodes.common import context_of, customer_history, engine_of, last_customer_text
 from graph.state import SupportState
@@ -37,7 +38,7 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
     text = last_customer_text(state)
     history = customer_history(state)
     try:
-        understanding = await (await engine_of(runtime)).understand(text, history)
+        understanding = await (await engine_of(runtime)).understand(text, history, situation_of(state))
     except Exception:
         # The model endpoint failing must not cost the customer their turn: the local analyser always works.
         log.exception("understanding failed with engine %s; using the local analyser", context_of(runtime).engine)

@@ -187,6 +187,8 @@
   }
 
   function errorText(response, body) {
+    // The server's message for customers (from its catalogue, in their language); the detail is for developers.
+    if (body && body.message) return body.message;
     var detail = body && body.detail;
     if (Array.isArray(detail)) detail = detail.map(function (d) { return d.msg; }).join("; ");
     return detail || "Something went wrong (" + response.status + ")";

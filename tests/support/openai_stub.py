@@ -1,9 +1,12 @@
 """A local OpenAI-compatible chat server for tests: real HTTP, scripted like a small, obedient model.
 
-It answers /v1/chat/completions: structured-output requests get an understanding JSON; tool-enabled requests get
-the next tool call a careful agent would make (verify by email, then look up the order), and once the tool
-results are in, a reply that quotes them; plain chat requests get the next line of a script, if one is given.
-Every request is recorded so tests can assert on what was sent.
+It answers /v1/chat/completions. Structured-output requests (the reading of a customer message) get the next
+scripted reading, if a test or benchmark gave some (what a model would read in that message), else a plain default
+reading; a request to answer from a draft returns that draft (plus `invented`, a claim no evidence backs); a rewrite
+request drops the draft's sentences that carry a listed unsupported claim; other chat requests get the next line
+of a script, if one is given. It decides nothing about the conversation: what happens with a reading is the graph's
+work. With `failing` set, every chat request gets an HTTP 500. Every request is recorded so tests can assert on
+what was sent.
 """
 
 from __future__ import annotations
@@ -21,23 +24,39 @@ from tests.support.processes import free_port
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 ORDER = re.compile(r"#W\d{7}")
+# What the engine's answer request says before the draft it asks the model to phrase.
+DRAFT_MARK = "Draft from the evidence: "
 
 
-def _understanding(text: str) -> dict[str, Any]:
+def default_reading(text: str) -> dict[str, Any]:
+    """The reading when nothing was scripted: the ids and emails written in the message, and an intent from two
+    words (an order or a person asked for), else a greeting."""
     lowered = text.lower()
     intent = "order_status" if ("order" in lowered or "where" in lowered) else "greeting_thanks"
     if "human" in lowered or "agent" in lowered:
         intent = "human_agent"
     return {
-        "text": text,
         "intent": intent,
+        "entities": {"order_ids": ORDER.findall(text), "emails": EMAIL.findall(text)},
+        "human_requested": intent == "human_agent",
+    }
+
+
+def _reading(scripted: dict[str, Any]) -> dict[str, Any]:
+    """A full reading: the scripted fields over a neutral rest."""
+    return {
+        "intent": "out_of_scope",
         "confidence": 0.93,
         "intents": [],
-        "entities": {"order_ids": ORDER.findall(text), "emails": EMAIL.findall(text)},
+        "to_proposal": "none",
+        "cancel": False,
+        "general_question": False,
+        "entities": {},
         "emotion": {},
         "language": "en",
         "critical_keywords": [],
-        "human_requested": intent == "human_agent",
+        "human_requested": False,
+        **scripted,
     }
 
 
@@ -58,42 +77,17 @@ def hashed_embedding(text: str, dimension: int = 256) -> list[float]:
     return [v / norm for v in vector]
 
 
-def _next_step(messages: list[dict[str, Any]], invented: str | None = None) -> dict[str, Any]:
-    """The assistant message a careful agent sends next."""
-    user_text = " ".join(str(m.get("content", "")) for m in messages if m["role"] == "user")
-    called = [c["function"]["name"] for m in messages if m["role"] == "assistant" for c in m.get("tool_calls") or []]
-    tool_results = [str(m.get("content", "")) for m in messages if m["role"] == "tool"]
-    emails, orders = EMAIL.findall(user_text), ORDER.findall(user_text)
-    if emails and "find_customer_by_email" not in called:
-        return _tool_call("find_customer_by_email", {"email": emails[-1]}, len(called))
-    if orders and "get_order_details" not in called:
-        return _tool_call("get_order_details", {"order_id": orders[-1]}, len(called))
-    if tool_results:
-        last = json.loads(tool_results[-1]) if tool_results[-1].startswith("{") else {}
-        if "status" in last:
-            shipments = last.get("fulfillments") or [{}]
-            tracking = shipments[0].get("tracking_number", "")
-            carrier = shipments[0].get("carrier", "")
-            text = f"Your order {last.get('order_id')} is {last['status']}."
-            if tracking:
-                text += f" It ships with {carrier}, tracking number {tracking}."
-            if invented:
-                text += f" {invented}"
-            return {"role": "assistant", "content": text}
-    return {"role": "assistant", "content": "Could you give me your email address and order number?"}
-
-
-def _tool_call(name: str, args: dict[str, Any], index: int) -> dict[str, Any]:
-    call = {"id": f"call_stub_{index}", "type": "function", "function": {"name": name, "arguments": json.dumps(args)}}
-    return {"role": "assistant", "content": None, "tool_calls": [call]}
-
-
 @dataclass
 class OpenAIStub:
     port: int = field(default_factory=free_port)
     requests: list[dict[str, Any]] = field(default_factory=list)
-    # A sentence the "model" adds to its answer that no evidence backs, to exercise critique and rewrite.
+    # A sentence the "model" adds to its answers that no evidence backs, to exercise critique and rewrite.
     invented: str | None = None
+    # What the "model" reads in each customer message, a reading per structured-output request (fields of
+    # graph.nlu.llm.Reading; the rest neutral); once used up, default_reading.
+    readings: list[dict[str, Any]] = field(default_factory=list)
+    # The endpoint is down: every chat request gets an HTTP 500.
+    failing: bool = False
     # What a scripted chat partner says, a line per plain chat request (one without tools or structured output),
     # e.g. a simulated customer; once it is used up, the default sentence.
     script: list[str] = field(default_factory=list)
@@ -106,13 +100,17 @@ class OpenAIStub:
     def reply(self, body: dict[str, Any]) -> dict[str, Any]:
         self.requests.append(body)
         messages = body.get("messages", [])
+        system = str(messages[0].get("content", "")) if messages else ""
         if body.get("response_format"):
-            last_user = next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
-            message: dict[str, Any] = {"role": "assistant", "content": json.dumps(_understanding(str(last_user)))}
-        elif body.get("tools"):
-            message = _next_step(messages, self.invented)
-        elif "Rewrite the draft" in str(messages[0].get("content", "")):
-            message = {"role": "assistant", "content": _rewrite(str(messages[0]["content"]))}
+            last_user = str(next((m["content"] for m in reversed(messages) if m["role"] == "user"), ""))
+            written = last_user.rsplit("Message to read:\n", 1)[-1]
+            reading = _reading(self.readings.pop(0) if self.readings else default_reading(written))
+            message: dict[str, Any] = {"role": "assistant", "content": json.dumps(reading)}
+        elif DRAFT_MARK in system:
+            text = system.split(DRAFT_MARK, 1)[1] + (f" {self.invented}" if self.invented else "")
+            message = {"role": "assistant", "content": text}
+        elif "Rewrite the draft" in system:
+            message = {"role": "assistant", "content": _rewrite(system)}
         else:
             text = self.script.pop(0) if self.script else "Thanks for your patience; here is what I found."
             message = {"role": "assistant", "content": text}
@@ -148,6 +146,10 @@ class OpenAIStub:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 if self.path.endswith("/embeddings"):
                     payload = stub.embeddings(body)
+                elif self.path.endswith("/chat/completions") and stub.failing:
+                    stub.requests.append(body)
+                    self.send_error(500, "the model is down")
+                    return
                 elif self.path.endswith("/chat/completions"):
                     payload = stub.reply(body)
                 else:

@@ -1,0 +1,104 @@
+"""A policy answer quotes the line that answers the asked question: the asked product group's figures, the asked
+service level's, the line about the asked condition; a follow-up keeps the subject of the question before it.
+
+The questions here were written after the code, in other words than the answer sets' (evals/datasets)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from graph.nodes.retrieve import gather_for
+from knowledge.answer import answer_message, grounded_answer, questions_of
+from knowledge.followups import with_subject
+from knowledge.ingest import embedder_for, index_knowledge
+from knowledge.policy_focus import (
+    asks_amount,
+    for_service,
+    groups_in,
+    other_groups_only,
+    specific_overlap,
+    term_weights,
+)
+from knowledge.products import clear_name_cache
+from knowledge.retriever import Retriever, clear_retrievers
+from knowledge.store import open_store
+from shop.seed import seed_demo
+from shopdesk.settings import Settings
+
+
+@pytest.fixture(scope="module")
+def retriever(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Retriever]:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("policy-focus"))
+    seed_demo(settings.shop_database_url, 7, customers=5, orders=5)
+    store = open_store("demo", chroma_path=settings.chroma_path, embedder=embedder_for(settings))
+    index_knowledge(settings, store=store, progress=False)
+    yield Retriever(store, db_url=settings.shop_database_url)
+    clear_retrievers()
+    clear_name_cache()
+
+
+def answer(retriever: Retriever, question: str) -> str:
+    return grounded_answer(question, retriever.search(question, 5), [], embedder=retriever.embedder).text
+
+
+def message(retriever: Retriever, text: str) -> str:
+    from graph.nlu.segment import split_requests
+
+    found = gather_for(retriever, retriever.db_url, text, "")
+    questions = questions_of(split_requests(text))
+    return answer_message(questions, found, retriever.db_url, embedder=retriever.embedder, window_days=30).text
+
+
+def test_the_line_for_the_asked_product_group_is_quoted_alone(retriever: Retriever) -> None:
+    rucksack = answer(retriever, "For how long is a rucksack covered by your warranty?")
+    assert "2 years" in rucksack and "1 year" not in rucksack, rucksack
+    mittens = answer(retriever, "warranty period on mittens?")
+    assert "1 year" in mittens and "2 years" not in mittens, mittens
+    line = "Footwear, clothing and accessories are covered for 1 year."
+    assert groups_in("a pair of gloves") == {"accessories"} and other_groups_only(line, {"tents"})
+    assert not other_groups_only(line, {"footwear"})
+
+
+def test_a_line_with_both_service_levels_is_cut_to_the_asked_one(retriever: Retriever) -> None:
+    line = "Canada: standard 5–8 business days, express 2–4 business days."
+    assert for_service(line, "express") == "Canada: express 2–4 business days."
+    assert for_service("EU (Germany, France): standard $17.95, express $32.95.", "standard") == (
+        "EU (Germany, France): standard $17.95."
+    )
+    quoted = answer(retriever, "If I pick express, how many days until it reaches Canada?")
+    assert "2–4 business days" in quoted and "5–8" not in quoted, quoted
+
+
+def test_only_an_amount_question_insists_on_a_price(retriever: Retriever) -> None:
+    assert asks_amount("What would express to Italy cost me?") and asks_amount("how much is the label")
+    assert not asks_amount("Is the cost of the original delivery given back after a return?")
+
+
+def test_a_word_only_one_line_has_weighs_more() -> None:
+    from knowledge.lexical import tokenize
+
+    lines = [
+        "You can exchange an item for a different size or color of the same product within 30 days of delivery.",
+        "Exchanges for another size or color of the same product are free in the US.",
+        "If the size or color you want is out of stock, we can't hold an exchange open.",
+        "Final-sale items can't be exchanged.",
+    ]
+    weights = term_weights(lines)
+    asked = set(tokenize("Can a final-sale item be exchanged for another size?"))
+    overlap = [specific_overlap(asked, line, weights) for line in lines]
+    assert max(range(len(lines)), key=lambda i: overlap[i]) == 3, overlap
+
+
+def test_a_follow_up_keeps_the_subject_of_the_question_before() -> None:
+    assert with_subject("And may I send one back?", "Do gift cards ever expire?") == "And may I send gift cards back?"
+    assert "to Italy" in with_subject("What is express there?", "Do you ship to Italy?")
+    assert with_subject("is it possible to pay later?", "Do gift cards expire?") == "is it possible to pay later?"
+
+
+def test_each_question_of_a_message_gets_its_own_answer(retriever: Retriever) -> None:
+    text = message(retriever, "Do gift cards ever expire? And may I send one back?")
+    assert "never expire" in text and ("can't be returned" in text or "final sale" in text.lower()), text
+    text = message(retriever, "Do you deliver to Sweden? What's the cheapest stove, and is it heavy?")
+    assert "Sweden" in text and "Firelite Titanium Stove" in text and "45 g" in text, text

@@ -1,0 +1,261 @@
+"""The message catalogue: every customer-facing sentence of the core is in it, German is complete, and a German
+conversation is answered in German while an English one keeps its words."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from sqlalchemy import select
+
+from graph.context import Context
+from shop.db import session_factory
+from shop.models import Order, OrderStatus
+from shopdesk.conversations import Conversations
+from shopdesk.i18n import Speaker, locale_for, speaking
+from shopdesk.i18n.__main__ import TEMPLATE, extract
+from shopdesk.i18n.catalogue import LOCALE_DIR, compile_po, po_path, translations
+from shopdesk.runtime import open_graph
+from shopdesk.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+# The modules whose words reach customers (the server's customer-facing texts are HTTP details, see the report).
+CORE = [
+    "graph/llm/responses.py",
+    "graph/llm/local.py",
+    "graph/llm/critic.py",
+    "graph/casefile.py",
+    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "graph/nodes").glob("*.py")),
+]
+MARKERS = {"_", "ngettext", "N_"}
+# Calls whose texts go to the model or the audit, never to the customer: a tool message's content, the internal
+# detail of a handoff for failure (the customer's words are the catalogue's), the JSON a tool answers with.
+MACHINE_FACING = {"ToolMessage", "dumps", "escalate_for_failure", "_out_of_moves"}
+# Text in those modules that is not for customers, by the function it is in: the case file and summary are the
+# team's (the console's language), log and exception texts are for developers.
+NOT_FOR_CUSTOMERS = {
+    ("graph/casefile.py", "wants_sentence"),
+    ("graph/casefile.py", "bot_actions"),
+    ("graph/casefile.py", "order_summary"),
+    ("graph/casefile.py", "mood"),
+    ("graph/nodes/handoff.py", "summarise"),
+    ("graph/nodes/handoff.py", "handoff"),
+    ("graph/nodes/handoff.py", "run_human_tool"),
+    ("graph/nodes/tools.py", "run_read"),  # its answers are the model's (tool messages)
+}
+# Module-level tables the team reads (what a customer wants, what the bot did), not the customer.
+TEAM_TABLES = {("graph/casefile.py", "WANTS"), ("graph/casefile.py", "READS")}
+
+
+def _sentences_outside_the_catalogue(path: str) -> list[str]:
+    """String literals that read as prose (three words or more, a letter first) and are not a marked message,
+    a docstring, a log line or an exception's text."""
+    tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                skip.add(id(first.value))
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            owner = func.value.id if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) else ""
+            if (
+                name in MARKERS
+                or name in MACHINE_FACING
+                or owner == "log"
+                or name.endswith(("Error", "Exception", "Violation"))
+            ):
+                skip.update(id(n) for n in ast.walk(node))
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and (path, node.name) in NOT_FOR_CUSTOMERS:
+            skip.update(id(n) for n in ast.walk(node))
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and (path, t.id) in TEAM_TABLES for t in node.targets
+        ):
+            skip.update(id(n) for n in ast.walk(node))
+        if isinstance(node, ast.Compare):  # "window" in reason: a test on data, not wording
+            skip.update(id(n) for n in ast.walk(node))
+        if isinstance(node, ast.Dict):  # keys are codes ("shipped to another address"); values are checked
+            skip.update(id(n) for key in node.keys if key is not None for n in ast.walk(key))
+            skip.update(id(n) for key in node.keys if isinstance(key, ast.Tuple) for n in ast.walk(key))
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+        elif isinstance(node, ast.JoinedStr):
+            text = "".join(v.value for v in node.values if isinstance(v, ast.Constant) and isinstance(v.value, str))
+            skip.update(id(v) for v in node.values)
+        else:
+            continue
+        if re.match(r"\s*[A-Za-z]", text) and len(re.findall(r"[A-Za-z']+", text)) >= 3 and " " in text.strip():
+            found.append(f"{path}:{node.lineno}: {text!r}")
+    return found
+
+
+def test_no_customer_facing_sentence_is_left_outside_the_catalogue() -> None:
+    left = [line for path in CORE for line in _sentences_outside_the_catalogue(path)]
+    assert not left, "\n".join(left)
+
+
+def test_the_shipped_template_is_what_the_code_marks(tmp_path: Path) -> None:
+    """Babel's extractor over the code finds exactly the template's messages: none unmarked, none stale."""
+    fresh = extract(tmp_path / "fresh.pot")
+    with fresh.open("rb") as found, TEMPLATE.open("rb") as shipped:
+        assert {m.id for m in read_po(found)} == {m.id for m in read_po(shipped)}
+
+
+def _fields(text: object) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(str(text or "")) if name}
+
+
+def test_every_message_has_a_german_translation_with_the_same_placeholders() -> None:
+    with TEMPLATE.open("rb") as source:
+        template = {m.id for m in read_po(source) if m.id}
+    for locale in ("en", "de"):
+        assert po_path(locale).is_file(), locale
+    with po_path("de").open("rb") as source:
+        german = read_po(source, locale="de")
+    assert {m.id for m in german if m.id} == template
+    for message in german:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings) and not message.fuzzy, f"untranslated: {message.id!r}"
+        expected = set().union(*(_fields(i) for i in ids))
+        for translated in strings:
+            assert _fields(translated) <= expected | {"count"}, (message.id, translated)
+            assert _fields(translated) >= _fields(ids[0]) - {"count"}, (message.id, translated)
+
+
+def test_the_shipped_mo_files_are_the_po_files_compiled() -> None:
+    """The bot loads the .mo files; `python -m shopdesk.i18n compile` must have been run after the .po changed."""
+    assert translations("de").gettext("Shall I go ahead? Please reply yes or no.").startswith("Soll ich")
+    shipped = sorted(p.parent.parent.name for p in LOCALE_DIR.glob("*/LC_MESSAGES/shopdesk.po"))
+    assert shipped == ["de", "en"]
+    for locale in shipped:
+        built = po_path(locale).with_suffix(".mo")
+        assert built.is_file() and built.read_bytes() == compile_po(po_path(locale), locale), (
+            f"{built} is stale: run python -m shopdesk.i18n compile"
+        )
+
+
+def test_plural_forms_money_and_dates_follow_the_locale() -> None:
+    german, english = Speaker("de", "EUR"), Speaker("en", "USD")
+    one, many = "It was split into {count} parcel:", "It was split into {count} parcels:"
+    assert german.plural(one, many, 1) == "Sie wurde auf 1 Paket aufgeteilt:"
+    assert german.plural(one, many, 3) == "Sie wurde auf 3 Pakete aufgeteilt:"
+    assert english.plural(one, many, 3) == "It was split into 3 parcels:"
+    assert german.money(1234.5) == "1.234,50\xa0€" and english.money(1234.5) == "$1,234.50"
+    assert english.money(10, "EUR") == "€10.00"
+    assert german.day("2026-11-03T10:00:00") == "Dienstag, 3. November"
+    assert english.day("2026-11-03T10:00:00") == "Tuesday, November 3"
+    assert german.day("2027-11-01", with_year=True) == "1. November 2027"
+
+
+def test_the_locale_is_the_customers_language_within_the_shops() -> None:
+    assert locale_for("de", ["en", "de"]) == "de"
+    assert locale_for("fr", ["en", "de"]) == "en"  # not a shop language: the shop's default
+    assert locale_for("fr", ["de", "en"]) == "de"
+    assert locale_for(None, ["en"]) == "en"
+
+
+def test_a_tool_refusal_is_worded_by_its_kind_not_shown_raw() -> None:
+    from graph.llm.dialogue import ToolResult
+    from graph.llm.responses import describe_error
+
+    raw = {
+        "ok": False,
+        "error": "Bad arguments for get_order_details: order_id: Field required",
+        "code": "bad_arguments",
+    }
+    told = describe_error(ToolResult("get_order_details", False, raw, "c1"))
+    assert "Field required" not in told and "details" in told
+    missing = {"ok": False, "error": "There is no order #W1.", "code": "not_found"}
+    assert describe_error(ToolResult("get_order_details", False, missing, "c2", {"order_id": "#W1"})) == (
+        "I couldn't find an order with that number on your account."
+    )
+    policy = {"ok": False, "error": "Only a pending order can be cancelled.", "code": "policy"}
+    assert describe_error(ToolResult("cancel_order", False, policy, "c3")) == (
+        "I couldn't set that up: only a pending order can be cancelled."
+    )
+    with speaking(Speaker("de")):
+        german = describe_error(ToolResult("get_order_details", False, missing, "c2", {"order_id": "#W1"}))
+        refused = describe_error(ToolResult("cancel_order", False, policy, "c3"))
+    assert german == "Ich konnte in Ihrem Konto keine Bestellung mit dieser Nummer finden."
+    assert refused.startswith("Das konnte ich nicht veranlassen: ")
+
+
+def _pending_order(db_url: str) -> Order:
+    with session_factory(db_url)() as session:
+        order = session.scalars(select(Order).where(Order.status == OrderStatus.pending).order_by(Order.id)).first()
+        assert order is not None
+        return order
+
+
+async def test_a_german_conversation_is_asked_in_german_and_an_english_one_keeps_its_words(app: Settings) -> None:
+    order = _pending_order(app.shop_database_url)
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        unverified = await chat.send("de-1", "Hallo, ich möchte meine Bestellung stornieren.", Context())
+        # An email address shows no language: the conversation stays German.
+        email = await chat.send("de-1", "kein-konto@example.org", Context())
+        asked = await chat.send("de-2", f"Hallo, ich möchte meine Bestellung {order.id} stornieren.", context)
+        english = await chat.send("en-1", f"Hi, I want to cancel my order {order.id}.", context)
+    assert "Zuerst muss ich bestätigen, dass Sie es sind" in unverified.text, unverified.text
+    assert "Ich konnte kein Konto mit dieser E-Mail-Adresse finden." in email.text, email.text
+    assert "Darf ich fragen, warum Sie stornieren möchten" in asked.text, asked.text
+    assert "Could you tell me why you'd like to cancel: is it no longer needed" in english.text, english.text
+
+
+async def test_a_german_conversations_confirmation_is_in_german(app: Settings) -> None:
+    """The proposal put to a German customer (the draft node, as the graph runs it when a write awaits a yes)."""
+    from langchain_core.messages import HumanMessage
+    from langgraph.runtime import Runtime
+
+    from graph.nodes.answer import draft
+    from graph.state import Status, SupportState
+
+    preview = {
+        "action": "modify_order_items",
+        "summary": "Change 1 item of order #W1",
+        "details": ["Commuter Roll-Top Pack: Black -> Olive"],
+        "needs_approval": True,
+    }
+    state = SupportState(
+        messages=[HumanMessage("Bitte tauschen Sie den Rucksack gegen den olivgrünen.")],
+        understanding={"intent": "change_items", "language": "de"},
+        pending_action={"call_id": "c1", "name": "modify_order_items", "args": {}, "preview": preview},
+        status=Status.awaiting_confirmation,
+    )
+    runtime: Runtime[Context] = Runtime(context=Context())
+    german = (await draft(state, runtime))["draft"]
+    assert "Bitte beachten Sie: Die Artikel einer Bestellung können nur einmal geändert werden." in german, german
+    assert "muss eine Kollegin oder ein Kollege es freigeben" in german, german
+    assert german.endswith("Soll ich das so machen? Bitte antworten Sie mit Ja oder Nein."), german
+    english_state = SupportState(
+        messages=[HumanMessage("Please swap the backpack for the olive one.")],
+        understanding={"intent": "change_items", "language": "en"},
+        pending_action=state.pending_action,
+        status=Status.awaiting_confirmation,
+    )
+    english = (await draft(english_state, runtime))["draft"]
+    assert english.endswith("Shall I go ahead? Please reply yes or no."), english
+
+
+def test_the_critics_empathy_check_accepts_the_empathy_opener_in_every_language() -> None:
+    """An upset customer's reply gets the catalogue's opener; the critic must recognise it in each language, or a
+    German rewrite would never pass."""
+    from graph.llm.critic import EMPATHY
+    from graph.llm.local import EMPATHY_OPENER
+    from shopdesk.i18n import available_locales
+
+    for locale in available_locales():
+        assert EMPATHY.search(Speaker(locale).text(EMPATHY_OPENER)), locale
