@@ -278,7 +278,7 @@ def build_case(
     did, proposed = bot_actions(state)
     with_customer = state if customer is state.customer else _with(state, customer)
     wants = wants_sentence(with_customer, escalation, wanted)
-    return {
+    case = {
         "customer": customer,
         "verified": bool(customer),
         "wants": wants,
@@ -292,6 +292,10 @@ def build_case(
         "mood": mood(state),
         "suggested_reply": suggested_reply(with_customer, wants, wanted, "complaint" in escalation.get("reasons", [])),
     }
+    if escalation.get("procedure"):
+        # A shop's procedure handed over: what it collected, as declared in its packet.
+        case["procedure"] = {"name": escalation["procedure"], "collected": dict(escalation.get("packet") or {})}
+    return case
 
 
 def _with(state: SupportState, customer: dict[str, Any] | None) -> SupportState:

@@ -185,6 +185,20 @@ class ShopProfile(BaseModel):
     human_team: HumanTeam = Field(default_factory=HumanTeam)
     upsell: Upsell = Field(default_factory=Upsell)
     verification: Verification = Field(default_factory=Verification)
+    # The shop's own procedures (graph/procedures/README.md): a YAML file or a folder of them, relative to this
+    # profile's file. Without it, a folder `<shop_id>.procedures` next to the profile is used when there is one.
+    procedures: str | None = None
+    # Where the profile was read from (None for a profile built in code: it runs the built-in procedures only).
+    _source: Path | None = PrivateAttr(default=None)
+
+    def procedures_path(self) -> Path | None:
+        """The file or folder of the shop's own procedures, or None when it has none."""
+        if self._source is None:
+            return None
+        if self.procedures:
+            return self._source.parent / self.procedures
+        beside = self._source.parent / f"{self.shop_id}.procedures"
+        return beside if beside.is_dir() else None
 
 
 class ProfileNotFound(LookupError):
@@ -198,4 +212,10 @@ def load_profile(shop_id: str, profiles_dir: Path) -> ShopProfile:
     if not path.is_file():
         raise ProfileNotFound(f"no shop profile {path} (known: {sorted(p.stem for p in profiles_dir.glob('*.yaml'))})")
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return ShopProfile.model_validate(data)
+    profile = ShopProfile.model_validate(data)
+    profile._source = path
+    # The shop's procedures are checked now, so a bad declaration fails when the profile loads, not in a turn.
+    from graph.procedures.loader import procedures_for
+
+    procedures_for(profile)
+    return profile

@@ -4,13 +4,15 @@ It fills slots across turns (the order id given two messages ago still counts), 
 personal data, reads before it writes, and proposes writes only with every argument known, so that the graph can
 list the details and ask the customer to confirm.
 
-Every tool has its flow: order status and lists, refund and return status, cancel (order id + reason), return
-(eligible items, original payment), the shipping address of a pending order and the account's default address
-(free-text addresses, see graph.llm.addresses), items of a pending order and exchanges of a delivered one (the item,
-then the product's variants, then the payment method for a difference), the payment method of a pending order,
-voucher codes, and goodwill credit for a late or damaged delivery. A flow re-reads the order in the turn it writes,
-so the reply and the critique have this turn's evidence, and says so when the order's status rules the change out
-rather than letting the write fail. The shop's rules stay in the tools: their refusals reach the customer as worded.
+What each routine task collects, reads and writes is declared data: the procedures in graph/procedures/builtin.yaml
+(order status and lists, cancel, the shipping address of a pending order and the account's default address, items
+of a pending order and exchanges of a delivered one, the payment method of a pending order, returns, refunds,
+voucher codes, goodwill credit, identity), overridden or extended per shop (graph/procedures/README.md). This module
+reads which procedure a message starts or continues, remembers slots across turns, and implements the grounding
+kinds the declarations name: the customer's words read against their own orders, items, variants, payment methods
+and addresses. A procedure re-reads the order in the turn it writes, so the reply and the critique have this turn's
+evidence, and says so when the order's status rules the change out rather than letting the write fail. The shop's
+rules stay in the tools: their refusals reach the customer as worded.
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ from graph.llm.matching import (
 )
 from graph.nlu.entities import capitalised_names, extract_options, name_in_reply, shared_entities
 from graph.nlu.general import asks_about_progress, asks_for_their_orders, asks_in_general, points_at_their_order
+from graph.procedures.interpreter import Grounding, Run, ask_code, run_procedure, split_code
+from graph.procedures.loader import builtin_procedures, procedures_for
+from graph.procedures.reading import procedure_reading
+from graph.procedures.schema import Slot
 from graph.state import SupportState
 from shopdesk.profile import ShopProfile
 from tools.registry import TOOL_NAMES, VERIFYING_TOOLS
@@ -97,31 +103,11 @@ _REQUEST_OF_WRITE = {
 # Requests that refine one another ("change my order" -> "the size"): they share what was collected.
 CHANGE_FAMILY = frozenset({"change_order", "change_address", CHANGE_DEFAULT_ADDRESS, CHANGE_ITEMS, CHANGE_PAYMENT})
 
-# Intents the tools serve (the gate sends them to act). All but the voucher check touch a customer's own data, so
-# nothing happens before the customer is verified.
-PERSONAL_INTENTS = frozenset(
-    {
-        "order_status",
-        "cancel_order",
-        "change_order",
-        "change_address",
-        "return_request",
-        "exchange_request",
-        "refund_request",
-        "refund_status",
-        "invoice",
-        "payment_issue",
-        CHANGE_DEFAULT_ADDRESS,
-        CHANGE_ITEMS,
-        CHANGE_PAYMENT,
-        VOUCHER_CHECK,
-        GOODWILL,
-    }
-)
+# Intents the built-in procedures serve (the gate sends them to act). All but the voucher check touch a customer's
+# own data, so nothing happens before the customer is verified.
+PERSONAL_INTENTS = builtin_procedures().intents() - {IDENTIFY}
 # How a message that only says who the customer is may read ("hello! Ethan Garcia from 80280" as a greeting).
 IDENTITY_ONLY_READINGS = frozenset({"greeting_thanks", "affirm", "deny", "feedback", "out_of_scope", IDENTIFY})
-# Requests about one of the customer's orders: found by its id, or by what the customer says about it.
-NEEDS_AN_ORDER = PERSONAL_INTENTS - {CHANGE_DEFAULT_ADDRESS, VOUCHER_CHECK}
 # Every order of the customer can be chosen, not only the latest few (the tool's own maximum).
 ALL_ORDERS = {"limit": 50}
 # Requests about one particular thing however they are asked: a code to check, the account's own address.
@@ -157,6 +143,9 @@ FLOW_SLOTS = (
     "for_customer",
     "told_same",
     "used_text",
+    # What a shop's own procedure collected (its generic grounding kinds), and the last answer to its own question.
+    "procedure_values",
+    "procedure_answer",
 )
 # What was settled about the items of one order: another order starts afresh.
 ITEM_SLOTS = ("item_id", "product_id", "item_queue", "swaps", "item_hint", "told_same", "used_text")
@@ -190,8 +179,9 @@ class Plan:
     awaiting: str | None = None
     # Something the reply must say that no tool result says by itself: {"code": ..., facts the reply may state}.
     notice: dict[str, Any] | None = None
-    # The dialogue has run out of moves (why, as a reason code): a person takes over.
-    handoff: str | None = None
+    # The dialogue has run out of moves (why, as a reason code), or a procedure ends with a person (its reason code,
+    # what the customer is told and the packet the person gets): a person takes over.
+    handoff: str | dict[str, Any] | None = None
     # How alike phrases are in meaning (the engine's embedder), for things no word of the customer's matches.
     similar: Similarity | None = field(default=None, repr=False, compare=False)
 
@@ -265,6 +255,9 @@ def fills_awaited_slot(
         return voucher_code(text) is not None
     if awaiting == "change_what":
         return bool(entities.get("options") or entities.get("products") or payment_mention(text))
+    if awaiting and split_code(awaiting):
+        # A question a shop's procedure words itself: whatever the customer says next answers it.
+        return bool(text.strip())
     return False
 
 
@@ -314,7 +307,18 @@ def refine(understood: str, state: SupportState) -> str:
     return understood
 
 
-def active_intent(state: SupportState) -> str:
+def serves(intent: str, profile: ShopProfile | None = None) -> bool:
+    """Whether an enabled procedure of the shop carries out this request (the gate sends it to the tools)."""
+    return intent != IDENTIFY and procedures_for(profile).for_intent(intent) is not None
+
+
+def reads_as_shop_procedure(state: SupportState, profile: ShopProfile | None = None) -> bool:
+    """The message is closer in meaning to an example of one of the shop's own procedures than to any example of the
+    intent bank: a clear request, however unsure the intent model (which has no such intent) is."""
+    return procedure_reading(last_text(state), procedures_for(profile)) is not None
+
+
+def active_intent(state: SupportState, profile: ShopProfile | None = None) -> str:
     understood = str(state.understanding.get("intent", "out_of_scope"))
     in_progress = state.dialogue.get("intent")
     awaiting = state.dialogue.get("awaiting")
@@ -351,7 +355,7 @@ def active_intent(state: SupportState) -> str:
             return "change_address"
     told = state.understanding.get("entities", {})
     small_talk = understood in IDENTITY_ONLY_READINGS or state.understanding.get("confidence", 0) < 0.6
-    if not state.customer and small_talk and gives_identity(told) and in_progress not in PERSONAL_INTENTS:
+    if not state.customer and small_talk and gives_identity(told) and not serves(str(in_progress or ""), profile):
         # "hello! Ethan Garcia from 80280", after a greeting or nothing: whatever else it reads as, it tells us who
         # they are (a personal request in progress takes it as its answer below).
         return IDENTIFY
@@ -360,6 +364,9 @@ def active_intent(state: SupportState) -> str:
     if in_progress and awaiting and state.understanding.get("confidence", 0) < 0.6:
         # An unsure reading while we wait for an answer is more likely the answer than a new request.
         return str(in_progress)
+    if shop_procedure := procedure_reading(last_text(state), procedures_for(profile)):
+        # Closer in meaning to an example of one of the shop's own procedures than to any of the intent bank's.
+        return shop_procedure
     entities = state.understanding.get("entities", {})
     if understood == IDENTIFY and state.customer and entities.get("order_ids"):
         return "order_status"  # a signed-in customer's "what did I order in #W...?"
@@ -500,6 +507,11 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
             slots["amount"] = float(str(entities["amounts"][0]).split()[0])
     if reason := goodwill_reason(text, entities.get("reasons", [])):
         slots["goodwill_reason"] = reason
+    awaiting = str(state.dialogue.get("awaiting") or "")
+    if split_code(awaiting) and not any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
+        # The answer to a question a shop's procedure words itself: kept for the turn's tool loop, whose later steps
+        # no longer know what was asked.
+        slots["procedure_answer"] = {"code": awaiting, "text": text.strip()}
     return slots
 
 
@@ -671,6 +683,7 @@ def _not_allowed(plan: Plan, order: dict[str, Any], doing: str, allowed: tuple[s
 
 
 def plan_next(state: SupportState, profile: ShopProfile | None = None, similar: Similarity | None = None) -> Plan:
+    """The next step of the request in hand: the reads to run, the write to propose, or the question to ask."""
     return _verified_enough(_plan(state, profile, similar), state, profile)
 
 
@@ -695,17 +708,16 @@ def _verified_enough(plan: Plan, state: SupportState, profile: ShopProfile | Non
 
 
 def _plan(state: SupportState, profile: ShopProfile | None, similar: Similarity | None = None) -> Plan:
-    intent = active_intent(state)
+    procedures = procedures_for(profile)
+    intent = active_intent(state, profile)
     slots = merged_slots(state, intent)
     plan = Plan(intent=intent, slots=slots, similar=similar)
     results = tool_results(state.messages)
-
-    if intent not in PERSONAL_INTENTS and intent != IDENTIFY:
+    procedure = procedures.for_intent(intent)
+    if procedure is None:
         return plan
-    if intent == VOUCHER_CHECK:
-        return _voucher_check(plan, results, state.customer)
 
-    if not state.customer:
+    if procedure.verified and not state.customer:
         failed = _failed_lookups(results)
         if failed:
             slots["identity_failed"] = list(dict.fromkeys([*(slots.get("identity_failed") or []), *failed]))
@@ -727,105 +739,93 @@ def _plan(state: SupportState, profile: ShopProfile | None, similar: Similarity 
         plan.awaiting = "identity"
         return plan
 
-    refused = _done(results, ORDER_DETAILS, {"order_id": slots.get("order_id")})
-    if refused is not None and not refused.ok:
-        # An id the shop does not know as written ("9232383" for "#W9232383"): look for it among the customer's
-        # orders by its digits before saying it is not theirs (the refused read is not repeated).
-        slots["order_hint"] = str(slots.pop("order_id")).lstrip("#")
-    listing_asked = intent == "order_status" and wants_their_orders(state)
-    needs_order = intent in NEEDS_AN_ORDER and not slots.get("order_id") and not listing_asked
-    if needs_order and not _grounded_order(plan, results, state):
-        return plan
+    if procedure.verified:
+        refused = _done(results, ORDER_DETAILS, {"order_id": slots.get("order_id")})
+        if refused is not None and not refused.ok:
+            # An id the shop does not know as written ("9232383" for "#W9232383"): look for it among the customer's
+            # orders by its digits before saying it is not theirs (the refused read is not repeated).
+            slots["order_hint"] = str(slots.pop("order_id")).lstrip("#")
 
-    if intent == IDENTIFY:
-        # Who they are, and nothing asked yet: say we found them and ask what they need.
-        plan.notice = {"code": "verified", "name": str(state.customer.get("name") or "").split(" ")[0]}
-        return plan
-    if intent == CHANGE_DEFAULT_ADDRESS:
-        return _default_address(plan, last_text(state))
-    if intent == "change_address":
-        return _order_address(plan, results)
-    if intent == CHANGE_ITEMS:
-        return _change_items(plan, results, last_text(state))
-    if intent == CHANGE_PAYMENT:
-        return _change_payment(plan, results)
-    if intent == GOODWILL:
-        return _goodwill(plan, results, profile)
-    if intent == "refund_request":
-        order = _order(plan, results)
-        if order is None:
-            return plan
-        if order.get("status") == "delivered":
-            # A refund for delivered goods is a return.
-            plan.intent = "return_request"
-            return _return(plan, results, state)
-        if order.get("status") == "pending":
-            # Not shipped yet: cancelling it is how the money comes back.
-            plan.intent = "cancel_order"
-            if plan.slots.get("cancel_reason"):
-                args = {"order_id": order.get("order_id"), "reason": plan.slots["cancel_reason"]}
-                plan.write = {"name": CANCEL_ORDER, "args": args}
-                return plan
-            plan.awaiting = "cancel_reason"
-            plan.notice = {"code": "refund_means_cancel", "order_id": order.get("order_id")}
-            return plan
-        plan.intent = "refund_status"
-        _read(plan, results, RETURN_STATUS, {"order_id": order.get("order_id")})
-        return plan
+    def read(name: str, args: dict[str, Any]) -> ToolResult | None:
+        return _read(plan, results, name, args)
 
+    run = Run(plan, state, results, profile, procedures, procedure, read, last_text(state))
+    return run_procedure(run, GROUNDINGS)
+
+
+# ------------------------------------------------------------------------------- grounding kinds of the procedures
+# Each grounds one slot of a declared procedure (graph/procedures/builtin.yaml, a shop's own): True when grounded
+# (its value in run.values), False when this turn's plan is complete (a read first, a question, a notice).
+
+
+def _from_words(run: Run) -> bool:
+    """No order id yet: the order is found among all of the customer's orders by what they said about it. A request
+    for the list of their orders has none to find."""
+    listing_asked = run.plan.intent == "order_status" and wants_their_orders(run.state)
+    if run.plan.slots.get("order_id") or listing_asked:
+        return True
+    return _grounded_order(run.plan, run.results, run.state)
+
+
+def _ground_order(run: Run, slot: Slot) -> bool:
+    """The order, read this turn, in a status the procedure allows (`options.allowed`, what it does: `doing`)."""
+    if not _from_words(run):
+        return False
+    order = _order(run.plan, run.results)
+    if order is None:
+        return False
+    allowed = tuple(str(status) for status in slot.options.get("allowed") or ())
+    if allowed and _not_allowed(run.plan, order, str(slot.options.get("doing") or "changed"), allowed):
+        return False
+    run.values[slot.name] = run.order = order
+    return True
+
+
+def _ground_listed_order(run: Run, slot: Slot) -> bool:
+    """The order's id; without one, the customer's orders are listed and they are asked which."""
+    if not _from_words(run):
+        return False
+    order_id = run.plan.slots.get("order_id")
+    if not order_id:
+        if not _done(run.results, LIST_ORDERS):
+            run.plan.reads.append({"name": LIST_ORDERS, "args": ALL_ORDERS})
+        run.ask(slot)
+        return False
+    run.values[slot.name] = order_id
+    return True
+
+
+def _ground_order_lookup(run: Run, slot: Slot) -> bool:
+    """The order asked about, read; or, none named (or the list asked for), the list of the customer's orders."""
+    if not _from_words(run):
+        return False
+    listing_asked = run.plan.intent == "order_status" and wants_their_orders(run.state)
     # Asked for the list, the order in hand stays in hand but is not what this turn reads.
-    order_id = None if intent == "order_status" and wants_their_orders(state) else slots.get("order_id")
-    if intent == "change_order":
-        order = _order(plan, results)
-        if order is not None and not _not_allowed(plan, order, "changed"):
-            plan.awaiting = "change_what"
-        return plan
-    if intent in ("order_status", "invoice", "payment_issue"):
-        if order_id and not _done(results, ORDER_DETAILS, {"order_id": order_id}):
-            plan.reads.append({"name": ORDER_DETAILS, "args": {"order_id": order_id}})
-        elif not order_id and not _done(results, LIST_ORDERS):
-            plan.reads.append({"name": LIST_ORDERS, "args": ALL_ORDERS})
-        elif not order_id:
-            plan.awaiting = "order_id"
-        return plan
-
-    if intent == "refund_status":
-        if not order_id:
-            if not _done(results, LIST_ORDERS):
-                plan.reads.append({"name": LIST_ORDERS, "args": ALL_ORDERS})
-            plan.awaiting = "order_id"
-        elif not _done(results, RETURN_STATUS):
-            plan.reads.append({"name": RETURN_STATUS, "args": {"order_id": order_id}})
-        return plan
-
-    if intent == "cancel_order":
-        if not order_id:
-            if not _done(results, LIST_ORDERS):
-                plan.reads.append({"name": LIST_ORDERS, "args": ALL_ORDERS})
-            plan.awaiting = "order_id"
-        elif not _done(results, ORDER_DETAILS, {"order_id": order_id}):
-            plan.reads.append({"name": ORDER_DETAILS, "args": {"order_id": order_id}})
-        elif (order := _order(plan, results)) is not None and _not_allowed(plan, order, "cancelled"):
-            # Processed or shipped: say why it can't be cancelled and what can be done, before asking why.
-            return plan
-        elif not slots.get("cancel_reason"):
-            plan.awaiting = "cancel_reason"
-        else:
-            plan.write = {"name": CANCEL_ORDER, "args": {"order_id": order_id, "reason": slots["cancel_reason"]}}
-        return plan
-
-    if intent == "return_request":
-        if not order_id:
-            if not _done(results, LIST_ORDERS):
-                plan.reads.append({"name": LIST_ORDERS, "args": ALL_ORDERS})
-            plan.awaiting = "order_id"
-            return plan
-        return _return(plan, results, state)
-
-    return plan
+    order_id = None if listing_asked else run.plan.slots.get("order_id")
+    if order_id and not _done(run.results, ORDER_DETAILS, {"order_id": order_id}):
+        run.plan.reads.append({"name": ORDER_DETAILS, "args": {"order_id": order_id}})
+    elif not order_id and not _done(run.results, LIST_ORDERS):
+        run.plan.reads.append({"name": LIST_ORDERS, "args": ALL_ORDERS})
+    elif not order_id:
+        run.ask(slot)
+    else:
+        details = _done(run.results, ORDER_DETAILS, {"order_id": order_id})
+        run.values[slot.name] = details.data if details is not None and isinstance(details.data, dict) else None
+        return True
+    return False
 
 
-def _return(plan: Plan, results: list[ToolResult], state: SupportState) -> Plan:
+def _ground_cancel_reason(run: Run, slot: Slot) -> bool:
+    if not run.plan.slots.get("cancel_reason"):
+        run.ask(slot)
+        return False
+    run.values[slot.name] = run.plan.slots["cancel_reason"]
+    return True
+
+
+def _ground_return_items(run: Run, slot: Slot) -> bool:
+    """The items to return and where the refund goes, once the order's details and eligibility are read."""
+    plan, results = run.plan, run.results
     order_id = plan.slots["order_id"]
     details, eligibility = _done(results, ORDER_DETAILS), _done(results, RETURN_ELIGIBILITY)
     if details is None:
@@ -833,10 +833,11 @@ def _return(plan: Plan, results: list[ToolResult], state: SupportState) -> Plan:
     if eligibility is None:
         plan.reads.append({"name": RETURN_ELIGIBILITY, "args": {"order_id": order_id}})
     if plan.reads:
-        return plan
+        return False
     assert details is not None and eligibility is not None
     if not (details.ok and eligibility.ok) or not isinstance(eligibility.data, dict):
-        return plan
+        return False
+    run.order = details.data if isinstance(details.data, dict) else None
     wanted, left_out = split_exclusion(str(plan.slots.get("item_hint") or ""))
     phrases = [p for p in plan.slots.get("products", []) if str(p).lower() not in left_out.lower()]
     args = _return_args(details.data, eligibility.data, wanted, phrases, plan.similar, left_out)
@@ -844,14 +845,15 @@ def _return(plan: Plan, results: list[ToolResult], state: SupportState) -> Plan:
     # them), else back to the original payment.
     method = _payment_method(plan, results, details.data)
     if method is None:
-        return plan
+        return False
     args["payment_method_id"] = method
     if eligibility.data.get("eligible") and (args["item_ids"] or args["named_items"]):
         # Named items that are not on the order still go to the tool, whose refusal says so.
-        plan.write = {"name": RETURN_ITEMS, "args": args}
-    elif left_out:
-        plan.awaiting = "item"  # everything was excepted: which items, then?
-    return plan
+        run.values[slot.name] = args
+        return True
+    if left_out:
+        run.ask(slot)  # everything was excepted: which items, then?
+    return False
 
 
 def _return_args(
@@ -897,50 +899,34 @@ def _return_args(
     }
 
 
-# --------------------------------------------------------------------------------------------- the change flows
-
-
 # Whose account a request names: "the default address of jane@example.com", "for Jane Doe", "Jane Doe's address".
 _WHOSE = re.compile(
     r"\b(?:of|for)\s+([\w.+-]+@[\w-]+\.[\w.-]+|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+)|\b([A-Z][a-z]+\s+[A-Z][a-z]+)'s\b"
 )
 
 
-def _default_address(plan: Plan, text: str) -> Plan:
+def _ground_account_owner(run: Run, slot: Slot) -> bool:
     # Someone named is passed on as named: the tool refuses anyone but the verified customer, and the speaker's own
     # address is never changed in their stead.
-    if whose := _WHOSE.search(text):
-        plan.slots["for_customer"] = whose.group(1) or whose.group(2)
-    address = plan.slots.get("address")
+    if whose := _WHOSE.search(run.text):
+        run.plan.slots["for_customer"] = whose.group(1) or whose.group(2)
+    run.values[slot.name] = run.plan.slots.get("for_customer") or None
+    return True
+
+
+def _ground_address(run: Run, slot: Slot) -> bool:
+    address = run.plan.slots.get("address")
     if not address or missing(address):
-        plan.awaiting = "address"
-        return plan
-    args = {key: address.get(key, "") for key in ADDRESS_FIELDS}
-    if plan.slots.get("for_customer"):
-        args["for_customer"] = plan.slots["for_customer"]
-    plan.write = {"name": MODIFY_DEFAULT_ADDRESS, "args": args}
-    return plan
+        run.ask(slot)
+        return False
+    run.values[slot.name] = {key: address.get(key, "") for key in ADDRESS_FIELDS}
+    return True
 
 
-def _order_address(plan: Plan, results: list[ToolResult]) -> Plan:
-    order = _order(plan, results)
-    if order is None or _not_allowed(plan, order, "shipped to another address"):
-        return plan
-    address = plan.slots.get("address")
-    if not address or missing(address):
-        plan.awaiting = "address"
-        return plan
-    args = {"order_id": order.get("order_id"), **{key: address.get(key, "") for key in ADDRESS_FIELDS}}
-    plan.write = {"name": MODIFY_ADDRESS, "args": args}
-    return plan
-
-
-def _change_items(plan: Plan, results: list[ToolResult], text: str) -> Plan:
+def _ground_target_variants(run: Run, slot: Slot) -> bool:
     """Another option of the same product: modify a pending order, exchange a delivered one. Several items named
     ("the keyboard and the thermostat") are settled one after the other and changed in one write."""
-    order = _order(plan, results)
-    if order is None or _not_allowed(plan, order, "changed or exchanged", ("pending", "delivered")):
-        return plan
+    plan, order = run.plan, run.order or {}
     items = order.get("items", [])
     if not plan.slots.get("item_id"):
         # Several units of one variant are one choice: the first unit is changed.
@@ -950,20 +936,24 @@ def _change_items(plan: Plan, results: list[ToolResult], text: str) -> Plan:
         if not chosen or len(set(names)) < len(names):
             # None named, or two of one product that the words said do not tell apart: ask which.
             plan.awaiting = "item"
-            return plan
+            return False
         plan.slots["item_queue"] = [i.get("item_id") for i in chosen]
         plan.slots["item_id"] = chosen[0].get("item_id")
-    return _settle_item(plan, results, order, text)
+    if not _settle_item(plan, run.results, order, run.text):
+        return False
+    swaps = plan.slots.get("swaps") or []
+    run.values[slot.name] = {"item_ids": [s[0] for s in swaps], "new_item_ids": [s[1] for s in swaps]}
+    return True
 
 
-def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], text: str) -> Plan:
-    """The new variant of the item in hand; then the next named item, or the write for all of them."""
+def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], text: str) -> bool:
+    """The new variant of the item in hand; then the next named item, until every named item has one."""
     items = order.get("items", [])
     item = next((i for i in items if i.get("item_id") == plan.slots.get("item_id")), None)
     if item is None:
         plan.slots.pop("item_id", None)
         plan.awaiting = "item"
-        return plan
+        return False
     if text and text == plan.slots.get("used_text") and not named_items([item], text):
         # The words that just settled another item are not this one's unless they name it too ("the gold one with
         # the leather band" settles the watch; the camera's options come in the next message), nor are the
@@ -973,7 +963,7 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     plan.slots["product_id"] = item.get("product_id")
     product = _read(plan, results, PRODUCT_DETAILS, {"product_id": item.get("product_id")})
     if product is None or not product.ok or not isinstance(product.data, dict):
-        return plan
+        return False
     plan.slots["option_values"] = option_values(product.data)
     if len(plan.slots.get("item_queue") or []) > 1:
         # Several items named: each takes the options said next to it ("the jacket in XL and the speaker in black").
@@ -1001,7 +991,7 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
         plan.slots["options"] = wanted
     if not wanted:
         plan.awaiting = "options"
-        return plan
+        return False
     variants, relevant = matching_variants(product.data, item, wanted)
     own_variant = len(variants) == 1 and variants[0].get("item_id") == item.get("item_id")
     # Their own variant again, asked for in so many words or insisted on after we said it is the one they have:
@@ -1018,7 +1008,7 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
             plan.slots["told_same"] = item.get("item_id")
         plan.slots.pop("options", None)
         plan.awaiting = "options"
-        return plan
+        return False
     # The closest variant may differ in options not asked about ("XL" comes only in navy): say so, never silently.
     also = {
         key: value
@@ -1040,33 +1030,29 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
         plan.slots.pop("options", None)
         plan.slots.pop("option_values", None)
         return _settle_item(plan, results, order, text)
-    return _item_change_write(plan, results, order)
+    return True
 
 
-def _item_change_write(plan: Plan, results: list[ToolResult], order: dict[str, Any]) -> Plan:
-    swaps = plan.slots.get("swaps") or []
+def _ground_difference_payment(run: Run, slot: Slot) -> bool:
+    """Where the price difference of the swaps goes; a gift card must cover a difference it pays."""
+    plan, results, order = run.plan, run.results, run.order or {}
     method = _payment_method(plan, results, order)
     if method is None:
-        return plan
-    difference = sum(float(s[2]) for s in swaps)
+        return False
+    difference = sum(float(s[2]) for s in plan.slots.get("swaps") or [])
     if difference > 0 and method.startswith("gift_card"):
         # A gift card pays a difference at once and must cover it: check before proposing what would be refused.
         customer = _read(plan, results, CUSTOMER_DETAILS, {})
         if customer is None or not isinstance(customer.data, dict):
-            return plan
+            return False
         card: dict[str, Any] = next((m for m in customer.data.get("payment_methods", []) if m.get("id") == method), {})
         if float(card.get("balance") or 0) < difference:
             plan.notice = {"code": "gift_card_short", "label": card.get("label", "your gift card")}
             plan.slots.pop("payment", None)
             plan.awaiting = "payment_method"
-            return plan
-    name = MODIFY_ITEMS if order.get("status") == "pending" else EXCHANGE_ITEMS
-    args = {"order_id": order.get("order_id"), "item_ids": [s[0] for s in swaps]}
-    plan.write = {
-        "name": name,
-        "args": args | {"new_item_ids": [s[1] for s in swaps], "payment_method_id": method},
-    }
-    return plan
+            return False
+    run.values[slot.name] = method
+    return True
 
 
 def _payment_method(plan: Plan, results: list[ToolResult], order: dict[str, Any]) -> str | None:
@@ -1086,46 +1072,139 @@ def _payment_method(plan: Plan, results: list[ToolResult], order: dict[str, Any]
     return None
 
 
-def _change_payment(plan: Plan, results: list[ToolResult]) -> Plan:
-    order = _order(plan, results)
-    if order is None or _not_allowed(plan, order, "paid with another method"):
-        return plan
+def _ground_payment_method(run: Run, slot: Slot) -> bool:
+    """A method of the customer's the order is not paid with already."""
+    plan, order = run.plan, run.order or {}
     if not plan.slots.get("payment"):
-        _read(plan, results, CUSTOMER_DETAILS, {})
-        plan.awaiting = "payment_method"
-        return plan
-    method = _payment_method(plan, results, order)
+        _read(plan, run.results, CUSTOMER_DETAILS, {})
+        run.ask(slot)
+        return False
+    method = _payment_method(plan, run.results, order)
     if method is None:
-        return plan
+        return False
     if method in paid_methods(order):
         plan.notice = {"code": "already_paid_with", "order_id": order.get("order_id")}
-        return plan
-    plan.write = {"name": MODIFY_PAYMENT, "args": {"order_id": order.get("order_id"), "payment_method_id": method}}
-    return plan
+        return False
+    run.values[slot.name] = method
+    return True
 
 
-def _goodwill(plan: Plan, results: list[ToolResult], profile: ShopProfile | None) -> Plan:
-    """A goodwill credit for a late or damaged delivery: the order first, then the credit (limits in the tool)."""
-    order = _order(plan, results)
-    if order is None:
-        return plan
-    limit = float(profile.refunds.goodwill_max_amount) if profile is not None else DEFAULT_GOODWILL
-    amount = float(plan.slots.get("amount") or min(DEFAULT_GOODWILL, limit))
-    reason = str(plan.slots.get("goodwill_reason") or "service issue")
-    args = {"order_id": order.get("order_id"), "amount": amount, "reason": reason}
-    plan.write = {"name": ISSUE_GOODWILL, "args": args}
-    return plan
+def _ground_goodwill_amount(run: Run, slot: Slot) -> bool:
+    """The amount named, else the slot's default within the profile's goodwill limit (the tool checks it again)."""
+    default = float(slot.options.get("default") or DEFAULT_GOODWILL)
+    limit = float(run.profile.refunds.goodwill_max_amount) if run.profile is not None else default
+    run.values[slot.name] = float(run.plan.slots.get("amount") or min(default, limit))
+    return True
 
 
-def _voucher_check(plan: Plan, results: list[ToolResult], customer: dict[str, Any] | None) -> Plan:
-    identity = _identity_call(plan.slots) if customer is None else None
-    if identity and not (_done(results, FIND_BY_EMAIL) or _done(results, FIND_BY_NAME_ZIP)):
+def _ground_goodwill_reason(run: Run, slot: Slot) -> bool:
+    run.values[slot.name] = str(run.plan.slots.get("goodwill_reason") or slot.options.get("default") or "")
+    return True
+
+
+def _ground_voucher_code(run: Run, slot: Slot) -> bool:
+    plan = run.plan
+    identity = _identity_call(plan.slots) if run.state.customer is None else None
+    if identity and not (_done(run.results, FIND_BY_EMAIL) or _done(run.results, FIND_BY_NAME_ZIP)):
         # A personal voucher is only shown to its owner: verify first when the customer has told us who they are.
         plan.reads.append(identity)
-        return plan
+        return False
     code = plan.slots.get("voucher_code")
     if not code:
-        plan.awaiting = "voucher_code"
-        return plan
-    _read(plan, results, CHECK_VOUCHER, {"code": code})
-    return plan
+        run.ask(slot)
+        return False
+    run.values[slot.name] = code
+    return True
+
+
+# The generic kinds: what a shop's own procedure collects. Their values are remembered across turns in
+# slots["procedure_values"] (a new request starts without them).
+
+
+def _remembered(run: Run, slot: Slot) -> Any:
+    return (run.plan.slots.get("procedure_values") or {}).get(slot.name)
+
+
+def _remember(run: Run, slot: Slot, value: Any) -> None:
+    run.plan.slots["procedure_values"] = {**(run.plan.slots.get("procedure_values") or {}), slot.name: value}
+    run.values[slot.name] = value
+
+
+def _answer(run: Run, slot: Slot) -> str:
+    """The customer's answer to our question for this slot, or "" when this turn answers no such question."""
+    answer = run.plan.slots.get("procedure_answer") or {}
+    return str(answer.get("text") or "") if answer.get("code") == ask_code(run.procedure, slot) else ""
+
+
+def _ground_order_item(run: Run, slot: Slot) -> bool:
+    """One item of the order in hand, by its name, type or options in the customer's words (this answer, or said
+    before); an order of one product needs no question."""
+    items = list((run.order or {}).get("items", []))
+    remembered = _remembered(run, slot)
+    found = next((i for i in items if remembered and i.get("item_id") == remembered.get("item_id")), None)
+    if found is None:
+        named = [str(run.plan.slots.get("item_hint") or ""), *run.plan.slots.get("products", [])]
+        named.append(_answer(run, slot))
+        chosen = matching_items(items, [n for n in named if n.strip()], run.plan.similar)
+        if len({str(i.get("name")) for i in chosen}) != 1 and len({str(i.get("name")) for i in items}) == 1:
+            chosen = items
+        if len({str(i.get("name")) for i in chosen}) != 1:
+            run.ask(slot)
+            return False
+        found = chosen[0]
+    _remember(run, slot, {k: found.get(k) for k in ("item_id", "name", "options", "product_id")})
+    return True
+
+
+def _ground_free_text(run: Run, slot: Slot) -> bool:
+    """What the customer answers to the slot's question, as they said it."""
+    value = _remembered(run, slot) or _answer(run, slot)
+    if not value:
+        run.ask(slot)
+        return False
+    _remember(run, slot, value)
+    return True
+
+
+def _ground_amount(run: Run, slot: Slot) -> bool:
+    value = _remembered(run, slot) or run.plan.slots.get("amount")
+    if not value:
+        run.ask(slot)
+        return False
+    _remember(run, slot, float(value))
+    return True
+
+
+def _ground_choice(run: Run, slot: Slot) -> bool:
+    """One of the slot's choices, named in the customer's words (this message or an earlier one of the request)."""
+    value = _remembered(run, slot)
+    if not value:
+        choices = [str(choice) for choice in slot.options.get("choices") or []]
+        said = [c for c in choices if re.search(rf"\b{re.escape(c)}\b", run.text, re.IGNORECASE)]
+        value = said[0] if len(said) == 1 else None
+    if not value:
+        run.ask(slot)
+        return False
+    _remember(run, slot, value)
+    return True
+
+
+GROUNDINGS: dict[str, Grounding] = {
+    "order": _ground_order,
+    "listed_order": _ground_listed_order,
+    "order_lookup": _ground_order_lookup,
+    "order_item": _ground_order_item,
+    "return_items": _ground_return_items,
+    "target_variants": _ground_target_variants,
+    "difference_payment": _ground_difference_payment,
+    "payment_method": _ground_payment_method,
+    "address": _ground_address,
+    "account_owner": _ground_account_owner,
+    "cancel_reason": _ground_cancel_reason,
+    "voucher_code": _ground_voucher_code,
+    "goodwill_amount": _ground_goodwill_amount,
+    "goodwill_reason": _ground_goodwill_reason,
+    "amount": _ground_amount,
+    "choice": _ground_choice,
+    "free_text": _ground_free_text,
+}

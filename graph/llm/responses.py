@@ -270,6 +270,8 @@ def ask_for(
     slot: str, results: list[ToolResult], profile: ShopProfile, slots: dict[str, Any] | None = None, intent: str = ""
 ) -> str:
     slots = slots or {}
+    if (worded := procedure_ask(slot, results, profile, slots, intent)) is not None:
+        return worded
     if slot == "identity":
         tried = [r for r in results if r.name in (FIND_BY_EMAIL, FIND_BY_NAME_ZIP)]
         if tried and not tried[-1].ok:
@@ -383,6 +385,31 @@ ADDRESS_FIELDS = {
 def verification_ways(profile: ShopProfile) -> str:
     ways = [_(VERIFICATION_WAYS[method]) for method in profile.verification.for_writes]
     return _(" or ").join(ways)
+
+
+def procedure_ask(
+    slot: str, results: list[ToolResult], profile: ShopProfile, slots: dict[str, Any], intent: str
+) -> str | None:
+    """A question as the shop's procedure words it (a slot's `ask_text`), after the orders or items it is about;
+    None when the procedure leaves the wording to the questions above."""
+    from graph.procedures.interpreter import ask_code, split_code
+    from graph.procedures.loader import procedures_for
+
+    procedures = procedures_for(profile)
+    custom = split_code(slot)
+    procedure = procedures.procedures.get(custom[0]) if custom else procedures.for_intent(intent)
+    if procedure is None:
+        return None
+    declared = next((s for s in procedure.slots if s.ask_text and ask_code(procedure, s) == slot), None)
+    if declared is None or declared.ask_text is None:
+        return None
+    listing, details = _latest(results, LIST_ORDERS), _latest(results, ORDER_DETAILS)
+    prefix = ""
+    if slot == "order_id" and listing:
+        prefix = describe_order_list(listing.data, slots.get("order_choices")) + "\n\n"
+    elif declared.ground == "order_item" and details and isinstance(details.data, dict):
+        prefix = f"{describe_items(details.data)}\n\n"
+    return prefix + declared.ask_text
 
 
 # Why a status forbids a change, and what the customer can do instead (the orders policy's alternatives).

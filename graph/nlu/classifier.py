@@ -204,3 +204,33 @@ class IntentClassifier:
 
     def probabilities(self, vectors: Matrix, texts: Sequence[str]) -> NDArray[np.float32]:
         return softmax(self.logits(vectors, texts), self.temperature)
+
+    def nearest_example(self, vectors: Matrix) -> NDArray[np.float32]:
+        """Per text, the cosine of the closest example in the whole bank, whatever its intent."""
+        return np.asarray((vectors @ self._bank.T).max(axis=1), dtype=np.float32)
+
+
+# How close a message must come to an extra example to be read as its label at all (MiniLM cosine).
+EXTRA_MINIMUM = 0.5
+
+
+class ExtraExamples:
+    """Examples of labels beyond the intents (a shop's own procedures), read by nearest neighbour next to the bank:
+    a message closer to one of them than to any example of the bank is read as its label. Adding a procedure's
+    sentences this way needs no retraining, and a message near a built-in intent's examples keeps that intent."""
+
+    def __init__(self, classifier: IntentClassifier, examples: Sequence[tuple[str, str]]) -> None:
+        self.classifier = classifier
+        self.labels = [label for _, label in examples]
+        self._bank = embed_cached(classifier.embedder, [text for text, _ in examples])
+
+    def read(self, text: str) -> str | None:
+        """The label whose example is closest to the message, if closer than any example of the intent bank."""
+        if not self.labels or not text.strip():
+            return None
+        vectors = self.classifier.embedder.embed([text.strip()])
+        similarities = (vectors @ self._bank.T)[0]
+        best = int(np.argmax(similarities))
+        if similarities[best] < EXTRA_MINIMUM or similarities[best] <= self.classifier.nearest_example(vectors)[0]:
+            return None
+        return self.labels[best]

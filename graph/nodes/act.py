@@ -87,6 +87,20 @@ def _out_of_moves(reason: str) -> dict[str, Any]:
     }
 
 
+def _procedure_handoff(declared: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "route": Route.escalate,
+        "escalation": {
+            "reasons": [str(declared.get("reason"))],
+            "priority": str(declared.get("priority") or "normal"),
+            "customer_message": str(declared.get("message") or ""),
+            "procedure": declared.get("procedure"),
+            "packet": dict(declared.get("packet") or {}),
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        },
+    }
+
+
 async def act(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     services = await services_of(runtime)
     updates: dict[str, Any] = {"route": ""}
@@ -147,6 +161,9 @@ async def act(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     if dialogue is not None:
         dialogue["slots"] = {**dialogue.get("slots", {}), **slots_update}
         updates["dialogue"] = {**state.dialogue, **dialogue}
+    if dialogue is not None and isinstance(dialogue.get("handoff"), dict):
+        # A procedure ends with a person, as the shop declared it: its reason, its words, and what it collected.
+        return {**updates, **_procedure_handoff(dialogue["handoff"])}
     if dialogue is not None and dialogue.get("handoff"):
         # The dialogue has no move left (the details given cannot verify anyone): a person takes over.
         return {**updates, **_out_of_moves(str(dialogue["handoff"]))}

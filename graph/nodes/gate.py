@@ -12,12 +12,13 @@ from graph.casefile import last_bot_text
 from graph.context import Context
 from graph.llm.dialogue import (
     IDENTIFY,
-    PERSONAL_INTENTS,
     active_intent,
     asks_for_the_list,
     corrected_request,
     general_question,
     is_continuation,
+    reads_as_shop_procedure,
+    serves,
 )
 from graph.nlu.confirmation import asks_about_payment_methods, gives_a_yes, holds_back
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation, offers_a_person
@@ -42,8 +43,6 @@ WHILE_WAITING_INTENTS = frozenset(
         "invoice",
     }
 )
-# Intents the tools serve even without personal data.
-TOOL_INTENTS = PERSONAL_INTENTS
 
 
 def escalation_policy(runtime: Runtime[Context], services: Services) -> EscalationPolicy:
@@ -102,7 +101,7 @@ async def answers_while_waiting(state: SupportState, runtime: Runtime[Context]) 
     services = await services_of(runtime)
     if services.profile.human_team.is_open(services.settings.now().astimezone()):
         return False
-    intent = active_intent(state)
+    intent = active_intent(state, services.profile)
     if intent not in WHILE_WAITING_INTENTS:
         return False
     understanding = understanding_of(state)
@@ -122,7 +121,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     if state.customer is None and signed_in:
         # A storefront customer is known before act loads their record: the reading of the message may rely on it.
         state = replace(state, customer={"id": signed_in})
-    intent = active_intent(state)
+    intent = active_intent(state, services.profile)
     facts = conversation_facts(state, services, intent)  # the profile loaded its time zone already: no file I/O here
     # A general question on a personal topic ("how long does a refund take?") is for the knowledge, not the tools.
     general = general_question(state, intent)
@@ -135,10 +134,11 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         is_continuation(state)
         or asks_for_the_list(state, understanding.intent)
         or await names_a_product(state, understanding.intent, services)
+        or reads_as_shop_procedure(state, services.profile)
     ):
         # An answer to our own question ("by mistake", an email) is understood through the question asked; a
-        # request for the list of one's orders, or a product question that names a product of the catalog, is
-        # clear enough to act on.
+        # request for the list of one's orders, a product question that names a product of the catalog, or a
+        # message close to an example of the shop's own procedures, is clear enough to act on.
         decision = decision.model_copy(update={"escalate": False, "clarify": False, "reasons": []})
     base: dict[str, Any] = {"status": Status.bot} if state.status == Status.resolved else {}
     if decision.escalate:
@@ -199,7 +199,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
 
     # Whatever follows our "what is this about?" answers it: that question is no longer open.
     answers_clarification = state.dialogue.get("awaiting") == "clarification"
-    if intent in TOOL_INTENTS and not general:
+    if serves(intent, services.profile) and not general:
         route = Route.act
     elif (
         intent == IDENTIFY

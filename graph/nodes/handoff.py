@@ -167,6 +167,8 @@ def packet(state: SupportState, conversation_id: str) -> dict[str, Any]:
         "emotion_over_time": state.emotion_history,
         "customer": case.get("customer") or state.customer,
         "orders": list(case.get("orders", [])),
+        # What a shop's procedure collected before it handed over (None when no procedure did).
+        "procedure": case.get("procedure"),
         "bot_did": case.get("bot_did", []),
         "bot_proposed": case.get("bot_proposed", []),
         "actions_taken": state.audit,

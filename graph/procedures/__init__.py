@@ -1,0 +1,1 @@
+"""Routine tasks as data: the procedure format, the built-in procedures, a shop's own, and their interpreter."""
