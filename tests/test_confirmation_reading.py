@@ -35,6 +35,16 @@ def test_a_yes_within_a_longer_reply(text: str) -> None:
         "what colour is it again",
         "nein, doch nicht",
         "the green one please",
+        # An assent that opens a refusal or a delay is no yes.
+        "ok forget about it",
+        "fine, leave it for now",
+        "sure, I'll think it over and come back",
+        "okay no thank you",
+        "alright, cancel it",
+        "great, so that's wrong again",
+        "yes but send it to my work address instead",
+        "the current one is fine actually",
+        "ja, aber lieber später",
     ],
 )
 def test_a_reply_that_holds_back_or_says_nothing(text: str) -> None:
@@ -57,3 +67,13 @@ def test_a_question_about_ones_payment_methods(text: str, asks: bool) -> None:
     from graph.nlu.confirmation import asks_about_payment_methods
 
     assert asks_about_payment_methods(text) is asks
+
+
+def test_an_offer_of_a_person_is_recognised_in_every_language_of_the_catalogue() -> None:
+    from graph.llm.responses import OFFER_PERSON
+    from graph.nlu.escalation import offers_a_person
+    from shopdesk.i18n import _, available_locales, speaker, speaking
+
+    for locale in available_locales():
+        with speaking(speaker(locale)):
+            assert offers_a_person(_(OFFER_PERSON)), locale

@@ -329,3 +329,34 @@ async def test_a_question_about_payment_methods_is_answered_and_the_proposal_wai
         assert all(label in asked.text for label in labels), asked.text
         done = await say(chat, "pay-q", "ok thanks, yes go ahead", context=context)
     assert done.text.startswith(("Done", "Thanks for confirming")), done.text
+
+
+async def test_an_assent_that_opens_a_refusal_writes_nothing(tau_app: Settings) -> None:
+    """ "ok never mind" or "sure, let me check with my wife first" at a return proposal: nothing is written."""
+    with session_factory(tau_app.shop_database_url)() as session:
+        order = next(
+            o
+            for o in session.scalars(select(Order).options(selectinload(Order.items))).all()
+            if o.status is OrderStatus.delivered and len({i.name for i in o.items}) == len(o.items) >= 2
+        )
+        item, context = order.items[0].name, Context(customer_id=order.customer_id)
+    for number, reply in enumerate(("ok never mind", "sure, let me check with my husband first")):
+        thread = f"refusal-{number}"
+        async with conversation(tau_app) as (chat, _):
+            first = await say(chat, thread, f"return the {item.lower()} from {order.id} please", context=context)
+            assert first.status == "awaiting_confirmation", first.text
+            turn = await say(chat, thread, reply, context=context)
+        assert not turn.text.startswith(("Done", "Thanks for confirming")), (reply, turn.text)
+    with session_factory(tau_app.shop_database_url)() as session:
+        unchanged = session.get(Order, order.id)
+        assert unchanged is not None and unchanged.status is OrderStatus.delivered
+
+
+def test_a_gift_card_in_the_proposal_is_not_the_card_the_customer_names() -> None:
+    from graph.llm.dialogue import _proposal_says
+
+    pending = {"preview": {"details": ["Refund $40.00 to gift card ending 1047 (balance $49.00)"]}}
+    assert not _proposal_says(pending, {"kind": "credit_card"})
+    assert _proposal_says(pending, {"kind": "gift_card"})
+    on_visa = {"preview": {"details": ["Refund $40.00 to visa ending 1234 (in 5-7 business days)"]}}
+    assert _proposal_says(on_visa, {"kind": "credit_card"})

@@ -172,3 +172,18 @@ def test_the_tone_model_counts_by_how_well_it_knows_the_language(analyse: Analys
     assert analyser.tone.upset(vector, "de") == pytest.approx(probability * 0.5)
     assert analyser.tone.upset(vector, "en") == pytest.approx(probability)
     assert analyser.tone.upset(vector, "fr") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "lodged"),
+    [
+        ("before I say yes, is that the only credit card I have on file?", False),
+        ("what address do you have on record for me", False),
+        ("please put this on record", True),
+        ("for the record, this is the second broken one", True),
+    ],
+)
+def test_a_thing_kept_on_file_is_no_complaint(text: str, lodged: bool) -> None:
+    from graph.nlu.keywords import complaint_act
+
+    assert (complaint_act(text) is not None) is lodged

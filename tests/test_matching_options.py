@@ -83,6 +83,8 @@ def test_a_part_of_a_message_ends_only_where_another_item_of_the_order_is_named(
         ("ich möchte den gleichen nochmal", True),
         ("the blue one in M please", False),
         ("something cheaper", False),
+        ("a replacement but one size bigger", False),
+        ("same size, just a different colour", False),
     ],
 )
 def test_asking_for_the_same_item(text: str, same: bool) -> None:

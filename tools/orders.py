@@ -86,7 +86,7 @@ def get_customer_details(ctx: ToolContext, customer_id: str | None = None) -> di
     if customer_id and customer_id != ctx.require_customer():
         raise PolicyViolation("I can only share the profile of the verified customer of this conversation.")
     with ctx.session() as session:
-        return customer_view(load_customer(ctx, session))
+        return customer_view(load_customer(ctx, session), ctx.profile.currency)
 
 
 # ------------------------------------------------------------------------------------------------- shared checks

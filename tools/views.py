@@ -36,8 +36,8 @@ def method_text(method: PaymentMethod, currency: str = "USD") -> str:
     return method.label
 
 
-def payment_method_view(method: PaymentMethod) -> dict[str, Any]:
-    view: dict[str, Any] = {"id": method.id, "kind": method.kind.value, "label": method_text(method)}
+def payment_method_view(method: PaymentMethod, currency: str = "USD") -> dict[str, Any]:
+    view: dict[str, Any] = {"id": method.id, "kind": method.kind.value, "label": method_text(method, currency)}
     if method.kind is PaymentMethodKind.credit_card:
         view.update(brand=method.brand, last_four=method.last_four)
     if method.kind is PaymentMethodKind.gift_card:
@@ -45,7 +45,7 @@ def payment_method_view(method: PaymentMethod) -> dict[str, Any]:
     return view
 
 
-def customer_view(customer: Customer) -> dict[str, Any]:
+def customer_view(customer: Customer, currency: str = "USD") -> dict[str, Any]:
     address = customer.default_address
     return {
         "customer_id": customer.id,
@@ -54,7 +54,7 @@ def customer_view(customer: Customer) -> dict[str, Any]:
         "phone": customer.phone,
         "tier": customer.tier,
         "default_address": address.as_dict() if address else None,
-        "payment_methods": [payment_method_view(m) for m in customer.payment_methods],
+        "payment_methods": [payment_method_view(m, currency) for m in customer.payment_methods],
         "orders": [order.id for order in customer.orders],
     }
 

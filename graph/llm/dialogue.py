@@ -437,6 +437,9 @@ def _proposal_says(pending: dict[str, Any], mention: dict[str, str]) -> bool:
     words = {"paypal": ("paypal",), "gift_card": ("gift card", "gift_card")}.get(
         mention.get("kind", ""), ("visa", "mastercard", "amex", "discover", "card ending", "credit card")
     )
+    if mention.get("kind") not in ("paypal", "gift_card"):
+        # A gift card is no credit card: "gift card ending 1047" must not read as the card the customer names.
+        shown = re.sub(r"gift\s*card\s+ending", "", shown)
     return any(word in shown for word in words)
 
 

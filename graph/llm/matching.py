@@ -354,18 +354,25 @@ def _answer_for(text: str, key: str, answers: list[str]) -> str | None:
     return None
 
 
-# "Swap it for the same one", "an identical new one", "a replacement of the same model": the customer wants their
-# own variant again (a faulty unit replaced), which the shop allows as an exchange.
+# "Swap it for the same one", "an identical new one", "a replacement": the customer wants their own variant again
+# (a faulty unit replaced), which the shop allows as an exchange. "The same size but another colour" or "a
+# replacement in a bigger size" want something else: words of difference or of an option rule it out.
 _SAME_ITEM = re.compile(
-    r"\b(?:(?:the\s+)?(?:exact(?:ly)?\s+)?same(?:\s+(?:one|model|item|thing|kind|variant|type|exact\s+one))?"
-    r"|identical|replacement|a\s+(?:new|fresh|working)\s+one|gleiche[nrs]?|selbe[nrs]?|identisch\w*|baugleich\w*)\b",
+    r"\b(?:(?:the\s+)?(?:exact(?:ly)?\s+)?same\s+(?:one|model|item|thing|variant|exact\s+one|again)|exact\s+same"
+    r"|identical|replacement|a\s+(?:new|fresh|working)\s+one|(?:de[nmr]|das|die)\s+(?:gleiche|selbe)\w*"
+    r"|identisch\w*|baugleich\w*)\b",
+    re.IGNORECASE,
+)
+_DIFFERENT = re.compile(
+    r"\b(?:bigger|smaller|larger|longer|shorter|cheaper|different|other|another|else|colou?rs?|sizes?|instead"
+    r"|in\s+(?:a|an|the|size|black|white|red|blue|green|grey|gray)|größe\w*|farbe\w*|andere\w*)\b",
     re.IGNORECASE,
 )
 
 
 def asks_for_the_same_item(text: str) -> bool:
-    """The customer asks for their own variant again: a new unit of the same item."""
-    return bool(_SAME_ITEM.search(text))
+    """The customer asks for their own variant again: a new unit of the same item, and nothing different."""
+    return bool(_SAME_ITEM.search(text)) and not _DIFFERENT.search(text)
 
 
 def options_text(options: dict[str, Any]) -> str:

@@ -15,26 +15,33 @@ import re
 
 _CLAUSES = re.compile(r"[.,;:!\n]+|\s+(?:and|but|so|then|und|aber|dann)\s+", re.IGNORECASE)
 
-# A clause that gives the yes: it opens with one ("yes", "ok", "sure", "ja") or is one of the ways people say "do it".
-_YES_OPENER = re.compile(
-    r"^\s*(?:yes|yeah|yea|yep|yup|ya|sure|ok|okay|k|alright|all\s+right|absolutely|definitely|of\s+course|correct"
-    r"|confirm(?:ed)?|perfect|great|fine|ja|jawohl|genau|gerne|klar|passt|einverstanden|richtig|oui|s[ií])\b",
+# A clause that gives the yes: it opens with a clear yes ("yes", "yep", "ja"), or is nothing but a short assent
+# ("ok", "sure", "fine" alone: "ok never mind" or "sure, let me check first" opens with one and means something
+# else), or says "do it" in one of the ways people do.
+_STRONG_YES = re.compile(
+    r"^\s*(?:yes|yeah|yea|yep|yup|ya|absolutely|definitely|of\s+course|confirm(?:ed)?|ja|jawohl|genau|gerne"
+    r"|einverstanden|richtig|oui|s[ií])\b",
+    re.IGNORECASE,
+)
+_SHORT_ASSENT = re.compile(
+    r"^\s*(?:ok|okay|k|alright|all\s+right|sure|fine|great|perfect|correct|klar|passt(?:\s+so)?|gut)"
+    r"(?:\s+(?:then|so|please|thanks|thank\s+you|bitte|danke))?\s*$",
     re.IGNORECASE,
 )
 _DO_IT = re.compile(
     r"\b(?:go\s+ahead|go\s+for\s+it|do\s+it|please\s+do|proceed|please\s+proceed|let'?s\s+do\s+(?:it|that)"
-    r"|i\s+confirm|confirmed|sounds\s+(?:good|great|right|fine)|that\s+works|works\s+for\s+me"
-    r"|(?:that'?s|that\s+is|this\s+is|it'?s)\s+(?:the\s+one|right|correct|fine|good|ok(?:ay)?|perfect|it)"
-    r"|(?:is|are|sounds)\s+(?:fine|ok(?:ay)?|good|correct|right)|mach\s+(?:das|es)|bitte\s+(?:ausführen|machen)"
-    r"|leg\s+los|in\s+ordnung)\b",
+    r"|i\s+confirm|sounds\s+(?:good|great|right|fine)|that\s+works|works\s+for\s+me"
+    r"|(?:that'?s|that\s+is|this\s+is)\s+(?:the\s+one|right|correct|fine|good|ok(?:ay)?|perfect|it)"
+    r"|mach\s+(?:das|es)|bitte\s+(?:ausführen|machen)|leg\s+los|in\s+ordnung)\b",
     re.IGNORECASE,
 )
-# A clause that holds the yes back: a no, a wait, a change of mind.
+# Anywhere in the reply, what holds the yes back: a no, a wait, a change of mind, a "later", a change ("instead").
 _HOLDS_BACK = re.compile(
-    r"^\s*(?:no|nope|nah|nein|not|don'?t|do\s+not|wait|hold\s+on|hang\s+on|stop|actually|instead|rather|never\s+mind"
-    r"|forget\s+it|cancel|moment|warte|halt|doch\s+nicht|lieber\s+nicht|nicht)\b"
-    r"|\b(?:not\s+(?:yet|now|that|this|sure)|don'?t\s+(?:do|go)|changed\s+my\s+mind|on\s+second\s+thought"
-    r"|keep\s+it|i'?ll\s+keep|noch\s+nicht|doch\s+nicht)\b",
+    r"\b(?:no(?!\s+(?:problem|worries|rush|hurry|issue))|nope|nah|nein|not|don'?t|do\s+not|wait|hold\s+on"
+    r"|hang\s+on|hold\s+off|stop|actually|instead|rather|never\s*mind|forget\s+(?:it|that|about)|cancel\w*"
+    r"|leave\s+it|later|think\s+(?:about|it\s+over)|check\s+with|get\s+back|changed\s+my\s+mind"
+    r"|on\s+second\s+thought|keep\s+it|i'?ll\s+keep|wrong|twice|moment|warte\w*|halt|doch\s+nicht"
+    r"|lieber|nicht|noch\s+nicht|später|stattdessen|abbrechen|storn\w*)\b",
     re.IGNORECASE,
 )
 
@@ -44,16 +51,18 @@ def _clauses(text: str) -> list[str]:
 
 
 def holds_back(text: str) -> bool:
-    """Some clause takes the yes back or puts it off ("ok... actually hang on", "yes, no wait")."""
-    return any(_HOLDS_BACK.search(clause) for clause in _clauses(text))
+    """Something in the reply takes the yes back or puts it off ("ok never mind", "sure, let me check with my wife
+    first", "yes but ship it to my office instead")."""
+    return bool(_HOLDS_BACK.search(text))
 
 
 def gives_a_yes(text: str) -> bool:
-    """Some clause says yes and none holds it back."""
-    clauses = _clauses(text)
-    if any(_HOLDS_BACK.search(clause) for clause in clauses):
+    """Some clause says yes and nothing in the reply holds it back."""
+    if holds_back(text):
         return False
-    return any(_YES_OPENER.search(clause) or _DO_IT.search(clause) for clause in clauses)
+    return any(
+        _STRONG_YES.search(clause) or _SHORT_ASSENT.search(clause) or _DO_IT.search(clause) for clause in _clauses(text)
+    )
 
 
 # A question about the customer's own payment methods ("which cards do I have on file?", "is the visa ending 7285 my

@@ -112,7 +112,8 @@ _OFFERS_PERSON = re.compile(
     r"(?:colleague|team|person|human|member|agent|specialist)|(?:shall|should|can|may)\s+i\s+(?:get|ask|bring)\s+"
     r"(?:a|one\s+of\s+our)\s+(?:colleague|person|team\s+member)|would\s+you\s+like\s+(?:to\s+speak|me\s+to\s+(?:pass"
     r"|connect|hand|transfer|get))|(?:an?\s+)?(?:kolleg\w+|mitarbeiter\w*)\s+(?:weiter|verbind)\w*"
-    r"|(?:soll|darf)\s+ich\s+(?:sie|dich)\s+(?:an|mit)\s+(?:eine[nm]?\s+)?(?:kolleg|mitarbeiter)",
+    r"|(?:soll|darf)\s+ich\s+(?:sie|dich)\s+(?:an|mit)\s+(?:eine[nm]?\s+)?(?:kolleg|mitarbeiter)"
+    r"|verbinde\w*\s+(?:ich\s+)?(?:sie|dich)\s+(?:gern\w*\s+)?mit\s+(?:eine[rm]?\s+)?(?:kolleg|mitarbeiter|person|team)",
     re.IGNORECASE,
 )
 

@@ -166,7 +166,9 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
             return {**base, "route": Route.draft, "dialogue": {**state.dialogue, "payment_question": True}}
         # A yes in a longer reply counts ("yep that's the one, the gift card is fine, go ahead"), unless the reply
         # changes a detail of the proposal (read by corrected_request) or asks something.
-        yes_words = understanding.intent == "affirm" or gives_a_yes(said)
+        # The words never overrule a no: a reply read as "deny" (by the intent model or the LLM's reading of the
+        # proposal) is a no, whatever assent it opens with.
+        yes_words = understanding.intent == "affirm" or (understanding.intent != "deny" and gives_a_yes(said))
         if yes_words and not corrected_request(state):
             if asks_something(said) or holds_back(said):
                 # "Before I say yes, is it complicated?" or "ok... actually hang on" mentions a yes without
