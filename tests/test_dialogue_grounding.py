@@ -360,3 +360,14 @@ def test_a_gift_card_in_the_proposal_is_not_the_card_the_customer_names() -> Non
     assert _proposal_says(pending, {"kind": "gift_card"})
     on_visa = {"preview": {"details": ["Refund $40.00 to visa ending 1234 (in 5-7 business days)"]}}
     assert _proposal_says(on_visa, {"kind": "credit_card"})
+
+
+async def test_a_single_item_settled_from_a_message_stays_settled_while_the_payment_is_read(tau_app: Settings) -> None:
+    """The options of the only item to change, then the reads the write needs: the same message is read again for
+    the same item, and must not be taken for another item's words (the list was shown again, a regression)."""
+    context = Context(customer_id="harper_ahmed_4844")
+    async with conversation(tau_app) as (chat, _):
+        await say(chat, "single", "i want to swap the skateboard from order #W5911118", context=context)
+        turn = await say(chat, "single", "bamboo deck, 34 inch please, graphic design like mine", context=context)
+    assert turn.status == "awaiting_confirmation", turn.text
+    assert "-> deck material bamboo, length 34 inch, design graphic" in turn.text, turn.text

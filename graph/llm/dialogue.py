@@ -957,7 +957,10 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
         plan.slots.pop("item_id", None)
         plan.awaiting = "item"
         return False
-    if text and text == plan.slots.get("used_text") and not named_items([item], text):
+    used = plan.slots.get("used_text") or []
+    # [the item the words settled, the words]: only another item leaves them alone (a re-plan of the same item in
+    # the same turn reads them again).
+    if text and used[1:] == [text] and used[0] != item.get("item_id") and not named_items([item], text):
         # The words that just settled another item are not this one's unless they name it too ("the gold one with
         # the leather band" settles the watch; the camera's options come in the next message), nor are the
         # options read from them.
@@ -1024,7 +1027,7 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     swaps = [s for s in plan.slots.get("swaps") or [] if s[0] != item.get("item_id")]
     plan.slots["swaps"] = [*swaps, [item.get("item_id"), variants[0].get("item_id"), difference]]
     if text:
-        plan.slots["used_text"] = text
+        plan.slots["used_text"] = [item.get("item_id"), text]
     done = {s[0] for s in plan.slots["swaps"]}
     rest = [i for i in plan.slots.get("item_queue") or [] if i not in done]
     if rest:
