@@ -77,3 +77,11 @@ def test_an_offer_of_a_person_is_recognised_in_every_language_of_the_catalogue()
     for locale in available_locales():
         with speaking(speaker(locale)):
             assert offers_a_person(_(OFFER_PERSON)), locale
+
+
+def test_naming_the_proposals_own_act_is_no_holding_back() -> None:
+    assert gives_a_yes("Yes, please cancel it. Thank you!", "cancel_order")
+    assert gives_a_yes("ja, bitte stornieren", "cancel_order")
+    # To another proposal, "cancel" takes the yes back.
+    assert not gives_a_yes("yes... no, cancel that", "return_items")
+    assert not gives_a_yes("alright, cancel it", "modify_order_address")

@@ -46,19 +46,26 @@ _HOLDS_BACK = re.compile(
 )
 
 
+_CANCELLING = re.compile(r"cancel\w*|storn\w*|abbrechen", re.IGNORECASE)
+
+
 def _clauses(text: str) -> list[str]:
     return [clause.strip() for clause in _CLAUSES.split(text) if clause and clause.strip()]
 
 
-def holds_back(text: str) -> bool:
+def holds_back(text: str, action: str = "") -> bool:
     """Something in the reply takes the yes back or puts it off ("ok never mind", "sure, let me check with my wife
-    first", "yes but ship it to my office instead")."""
-    return bool(_HOLDS_BACK.search(text))
+    first", "yes but ship it to my office instead"). Naming the proposal's own act is no holding back: "yes, please
+    cancel it" to a cancellation."""
+    for found in _HOLDS_BACK.finditer(text):
+        if not (action == "cancel_order" and _CANCELLING.fullmatch(found.group(0))):
+            return True
+    return False
 
 
-def gives_a_yes(text: str) -> bool:
+def gives_a_yes(text: str, action: str = "") -> bool:
     """Some clause says yes and nothing in the reply holds it back."""
-    if holds_back(text):
+    if holds_back(text, action):
         return False
     return any(
         _STRONG_YES.search(clause) or _SHORT_ASSENT.search(clause) or _DO_IT.search(clause) for clause in _clauses(text)

@@ -168,9 +168,10 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         # changes a detail of the proposal (read by corrected_request) or asks something.
         # The words never overrule a no: a reply read as "deny" (by the intent model or the LLM's reading of the
         # proposal) is a no, whatever assent it opens with.
-        yes_words = understanding.intent == "affirm" or (understanding.intent != "deny" and gives_a_yes(said))
+        action = str(state.pending_action.get("name") or "")
+        yes_words = understanding.intent == "affirm" or (understanding.intent != "deny" and gives_a_yes(said, action))
         if yes_words and not corrected_request(state):
-            if asks_something(said) or holds_back(said):
+            if asks_something(said) or holds_back(said, action):
                 # "Before I say yes, is it complicated?" or "ok... actually hang on" mentions a yes without
                 # giving one: nothing is written on it. The proposal stands and is put to the customer again.
                 return {**base, "route": Route.draft}
