@@ -971,9 +971,10 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     if product is None or not product.ok or not isinstance(product.data, dict):
         return False
     plan.slots["option_values"] = option_values(product.data)
+    # The part of the message about this item, when it names several.
+    segment = item_segment(text, item, list(plan.slots.get("products") or []), items)
     if len(plan.slots.get("item_queue") or []) > 1:
         # Several items named: each takes the options said next to it ("the jacket in XL and the speaker in black").
-        segment = item_segment(text, item, list(plan.slots.get("products") or []), items)
         have = item.get("options") or {}
         said_options = {**extract_options(segment), **options_in(segment, plan.slots["option_values"], have)}
         wanted = said_options if segment != text else {**(plan.slots.get("options") or {}), **said_options}
@@ -989,7 +990,7 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     if wanted and not own and not plan.slots.get("swaps"):
         plan.notice = {"code": "no_variant", "wanted": wanted, "name": item.get("name")}
     wanted = own
-    same_asked = asks_for_the_same_item(item_segment(text, item, list(plan.slots.get("products") or []), items))
+    same_asked = asks_for_the_same_item(segment)
     if not wanted and same_asked:
         # "The same one again": the item's own options are what is wanted.
         wanted = {str(k): str(v) for k, v in (item.get("options") or {}).items()}

@@ -375,10 +375,6 @@ def asks_for_the_same_item(text: str) -> bool:
     return bool(_SAME_ITEM.search(text)) and not _DIFFERENT.search(text)
 
 
-def options_text(options: dict[str, Any]) -> str:
-    return ", ".join(f"{key} {value}" for key, value in options.items())
-
-
 # ------------------------------------------------------------------------------ naming things the customer owns
 # Words a customer uses for a thing, beside the words a catalogue uses for it (both ways where they are the same
 # thing). A product's own name always matches itself; these only widen what counts as the same word.

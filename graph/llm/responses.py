@@ -30,10 +30,11 @@ from graph.llm.dialogue import (
     ToolResult,
 )
 from graph.llm.engine import Draft
-from graph.llm.matching import matching_methods, options_text, original_payment_method, payment_mention
+from graph.llm.matching import matching_methods, original_payment_method, payment_mention
 from shopdesk.i18n import N_, _, money, ngettext
 from shopdesk.i18n import current as current_speaker
 from shopdesk.profile import ShopProfile
+from tools.views import options_text
 
 # Said in several places; marked here, translated where said (``_(OFFER_PERSON)``).
 OFFER_PERSON = N_("If you'd like, I can pass you to a colleague from our team.")

@@ -170,7 +170,8 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         # proposal) is a no, whatever assent it opens with.
         action = str(state.pending_action.get("name") or "")
         yes_words = understanding.intent == "affirm" or (understanding.intent != "deny" and gives_a_yes(said, action))
-        if yes_words and not corrected_request(state):
+        corrected = corrected_request(state)
+        if yes_words and not corrected:
             if asks_something(said) or holds_back(said, action):
                 # "Before I say yes, is it complicated?" or "ok... actually hang on" mentions a yes without
                 # giving one: nothing is written on it. The proposal stands and is put to the customer again.
@@ -178,7 +179,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
             needs = state.pending_action["preview"].get("needs_approval")
             return {**base, "route": Route.request_approval if needs else Route.execute}
         dialogue = {**state.dialogue, "awaiting": None}
-        if understanding.intent == "deny" and not corrected_request(state):
+        if understanding.intent == "deny" and not corrected:
             return {
                 **base,
                 "route": Route.draft,
@@ -186,7 +187,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
                 "status": Status.bot,
                 "dialogue": {**dialogue, "cancelled_action": True, "intent": None},
             }
-        if corrected := corrected_request(state):
+        if corrected:
             # A detail of the proposal changed: the same request is planned again, with it, for a new yes.
             dialogue = {**dialogue, "intent": corrected, "correcting": corrected}
         # Otherwise the customer moved on to something else. Either way the unconfirmed action lapses.
