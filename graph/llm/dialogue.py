@@ -52,7 +52,7 @@ from graph.procedures.interpreter import Grounding, Run, ask_code, run_procedure
 from graph.procedures.loader import builtin_procedures, procedures_for
 from graph.procedures.reading import procedure_reading
 from graph.procedures.schema import Slot
-from graph.state import SupportState
+from graph.state import Repair, SupportState
 from shopdesk.profile import ShopProfile
 from tools.registry import TOOL_NAMES, VERIFYING_TOOLS
 
@@ -334,8 +334,8 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
     if in_progress and any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
         # Mid-way through this turn's tool loop: the intent chosen at its first step stands.
         return str(in_progress)
-    if correcting := state.dialogue.get("correcting"):
-        return str(correcting)  # the gate found this message correcting the proposal it has let lapse
+    if state.repair == Repair.correction and in_progress:
+        return str(in_progress)  # the gate found this message correcting the proposal it has let lapse
     if corrected := corrected_request(state):
         # "Not PayPal, my gift card please", "no, the blue one", "yes, but in navy", a new address, while a proposal
         # waits for a yes: the request in hand with one detail changed, neither a new request nor a yes or no to
@@ -567,7 +567,7 @@ def brought_new_facts(state: SupportState, slots: dict[str, Any]) -> bool:
         return False
     if any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
         # Mid-way through the turn's tool loop: decided at its first step.
-        return bool(state.dialogue.get("progress"))
+        return state.dialogue.get("progress_turn") == customer_turns(state.messages)
     before = state.dialogue.get("slots", {})
     return any(slots.get(key) != before.get(key) for key in slots.keys() - BOOKKEEPING_SLOTS)
 

@@ -7,8 +7,10 @@ import re
 import uuid
 from typing import Any, cast
 
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import HumanMessage
+from langchain_core.messages.tool import ToolCall, tool_call
 
+from graph.dialogue_state import DialogueUpdate
 from graph.llm import responses
 from graph.llm.addresses import one_line
 from graph.llm.critic import strip_unsupported
@@ -23,10 +25,10 @@ from graph.llm.dialogue import (
     plan_next,
     tool_results,
 )
-from graph.llm.engine import Critique, Draft, Situation
+from graph.llm.engine import Critique, Draft, Situation, Step
 from graph.nlu.schema import Understanding
 from graph.services import Services
-from graph.state import Status, SupportState
+from graph.state import Repair, Status, SupportState
 from shopdesk.i18n import N_, _, money
 
 # "Which cards do you take?" has no order behind it: no offer to look one up.
@@ -46,8 +48,8 @@ def meaning_similarity(phrase: str, names: list[str]) -> list[float]:
     return [float(score) for score in vectors[1:] @ vectors[0]]
 
 
-def _call(name: str, args: dict[str, Any]) -> dict[str, Any]:
-    return {"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:16]}", "type": "tool_call"}
+def _call(name: str, args: dict[str, Any]) -> ToolCall:
+    return tool_call(name=name, args=args, id=f"call_{uuid.uuid4().hex[:16]}")
 
 
 class LocalEngine:
@@ -60,24 +62,23 @@ class LocalEngine:
         # against the situation itself.
         return await asyncio.to_thread(lambda: get_local_understanding().analyse(text, history))
 
-    async def plan(self, state: SupportState, services: Services) -> AIMessage:
+    async def plan(self, state: SupportState, services: Services) -> Step:
         plan = plan_next(state, services.profile, similar=meaning_similarity)
         calls = [_call(read["name"], read["args"]) for read in plan.reads]
         if plan.write and not calls:
             calls.append(_call(plan.write["name"], plan.write["args"]))
-        dialogue = {
+        turn = customer_turns(state.messages)
+        dialogue: DialogueUpdate = {
             "intent": plan.intent,
             "slots": plan.slots,
             "awaiting": plan.awaiting,
             # The customer gave something new this turn: asking again is progress, not a repeated failure.
-            "progress": brought_new_facts(state, plan.slots),
-            "progress_turn": customer_turns(state.messages),
-            "handoff": plan.handoff,
+            "progress_turn": turn if brought_new_facts(state, plan.slots) else None,
             # Said in this turn's reply only: the turn it belongs to is remembered with it.
             "notice": plan.notice,
-            "notice_turn": customer_turns(state.messages),
+            "notice_turn": turn,
         }
-        return AIMessage(content="", tool_calls=calls, additional_kwargs={"dialogue": dialogue})
+        return Step(calls=calls, dialogue=dialogue, handoff=plan.handoff)
 
     async def draft(self, state: SupportState, services: Services) -> Draft:
         return await services.run_blocking(self._draft, state, services, knowledge=True)
@@ -97,19 +98,19 @@ class LocalEngine:
             if notice and state.dialogue.get("notice_turn") == customer_turns(state.messages):
                 # What the proposal does that the customer did not ask for comes before the question.
                 text = f"{responses.describe_notice(notice)}\n\n{text}"
-            if state.dialogue.get("payment_question"):
+            if state.repair == Repair.payment_question:
                 # A question on the way to the yes: answered first, and the proposal is put again.
                 answer = _payment_methods_answer(state, services, results)
                 text = f"{answer}\n\n{text}" if answer else text
             return Draft(text, cited=[f"preview:{preview['action']}"], awaiting="confirmation")
-        if state.dialogue.get("cancelled_action"):
+        if state.repair == Repair.cancelled:
             return Draft(_("No problem, I haven't changed anything. Is there anything else I can help with?"))
-        if state.dialogue.get("offer_person"):
+        if state.repair == Repair.offer_person:
             # Out of hours, still unclear after our question: the customer decides whether the team should look.
             return responses.not_covered()
         # Unsure what the message is about, the gate asks; a question naming one of the shop's products by its own
         # name is clear enough to answer (the gate's own rule for product questions, with the catalog's names).
-        if state.dialogue.get("clarify") and not _names_a_product(state, services):
+        if state.repair == Repair.clarify and not _names_a_product(state, services):
             return Draft(
                 _(
                     "I want to be sure I help with the right thing: is this about an order (status, cancellation, "

@@ -46,7 +46,7 @@ async def draft(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         # checks the draft against them too.
         updates["evidence"] = [*state.evidence, *result.evidence]
     if result.awaiting and result.awaiting != state.dialogue.get("awaiting"):
-        updates["dialogue"] = {**state.dialogue, "awaiting": result.awaiting}
+        updates["dialogue"] = {"awaiting": result.awaiting}
     return updates
 
 
@@ -169,9 +169,7 @@ async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     # corrected after a "no, the blue one" is a new question, not the old one again).
     failed = not state.cited and not awaiting
     # ... nor is asking again after the customer told us something new (another email, a corrected zip).
-    progress = bool(state.dialogue.get("progress")) and state.dialogue.get("progress_turn") == customer_turns(
-        state.messages
-    )
+    progress = state.dialogue.get("progress_turn") == customer_turns(state.messages)
     repeated = question is not None and question in asked and not progress
     updates: dict[str, Any] = {"messages": [reply], "route": Route.draft}
     if intent not in ROUTINE_INTENTS:
@@ -181,7 +179,7 @@ async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
             unresolved.pop(intent, None)
         updates["unresolved"] = unresolved
     if question is not None:
-        updates["dialogue"] = {**state.dialogue, "asked": [*asked, question]}
+        updates["dialogue"] = {"asked": [*asked, question]}
     elif asked:
-        updates["dialogue"] = {**state.dialogue, "asked": []}
+        updates["dialogue"] = {"asked": []}
     return updates

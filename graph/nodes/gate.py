@@ -10,6 +10,7 @@ from langgraph.runtime import Runtime
 
 from graph.casefile import last_bot_text
 from graph.context import Context
+from graph.dialogue_state import DialogueUpdate
 from graph.llm.dialogue import (
     IDENTIFY,
     active_intent,
@@ -27,7 +28,7 @@ from graph.nlu.schema import PRODUCT_INTENTS
 from graph.nodes.common import context_of, last_customer_text, services_of
 from graph.nodes.understand import understanding_of
 from graph.services import Services
-from graph.state import HUMAN_HELD, Route, Status, SupportState
+from graph.state import HUMAN_HELD, Repair, Route, Status, SupportState
 from shopdesk.i18n import _, speaker, speaking
 
 SMALL_TALK = frozenset({"greeting_thanks", "feedback", "affirm", "deny"})
@@ -163,7 +164,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         if asks_about_payment_methods(said) and understanding.intent != "deny":
             # "Which cards do I have on file?", "is the visa ending 7285 my credit card?": a question on the way to
             # the yes, not a change. It is answered from the customer's own data and the proposal keeps waiting.
-            return {**base, "route": Route.draft, "dialogue": {**state.dialogue, "payment_question": True}}
+            return {**base, "route": Route.draft, "repair": Repair.payment_question}
         # A yes in a longer reply counts ("yep that's the one, the gift card is fine, go ahead"), unless the reply
         # changes a detail of the proposal (read by corrected_request) or asks something.
         # The words never overrule a no: a reply read as "deny" (by the intent model or the LLM's reading of the
@@ -178,28 +179,33 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
                 return {**base, "route": Route.draft}
             needs = state.pending_action["preview"].get("needs_approval")
             return {**base, "route": Route.request_approval if needs else Route.execute}
-        dialogue = {**state.dialogue, "awaiting": None}
+        lapsed: DialogueUpdate = {"awaiting": None}
         if understanding.intent == "deny" and not corrected:
             return {
                 **base,
                 "route": Route.draft,
                 "pending_action": None,
                 "status": Status.bot,
-                "dialogue": {**dialogue, "cancelled_action": True, "intent": None},
+                "dialogue": {**lapsed, "intent": None},
+                "repair": Repair.cancelled,
             }
         if corrected:
             # A detail of the proposal changed: the same request is planned again, with it, for a new yes.
-            dialogue = {**dialogue, "intent": corrected, "correcting": corrected}
+            lapsed["intent"] = corrected
+            base["repair"] = Repair.correction
         # Otherwise the customer moved on to something else. Either way the unconfirmed action lapses.
-        base.update(pending_action=None, status=Status.bot, dialogue=dialogue)
+        base.update(pending_action=None, status=Status.bot, dialogue=lapsed)
 
     if decision.offer_person:
-        dialogue = {**base.get("dialogue", state.dialogue), "offer_person": True}
-        return {**base, "route": Route.draft, "dialogue": dialogue}
+        return {**base, "route": Route.draft, "repair": Repair.offer_person}
 
     if decision.clarify:
-        dialogue = {**state.dialogue, "clarify": True}
-        return {**base, "route": Route.draft, "dialogue": dialogue, "clarifications": state.clarifications + 1}
+        return {
+            **base,
+            "route": Route.draft,
+            "repair": Repair.clarify,
+            "clarifications": state.clarifications + 1,
+        }
 
     # Whatever follows our "what is this about?" answers it: that question is no longer open.
     answers_clarification = state.dialogue.get("awaiting") == "clarification"
@@ -221,6 +227,5 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     if general or answers_clarification or new_request:
         # A new kind of request: the draft must not answer the previous one. Slots (the order talked about) stay.
         # A general question also drops the question we were waiting on: it is answered instead.
-        dialogue = base.get("dialogue", state.dialogue)
-        base["dialogue"] = {**dialogue, "intent": intent, "awaiting": None}
+        base["dialogue"] = {**base.get("dialogue", {}), "intent": intent, "awaiting": None}
     return {**base, "route": route}

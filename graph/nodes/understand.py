@@ -58,10 +58,8 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
         "critique": {},
         "rewrites": 0,
         "route": "",
+        "repair": "",
     }
-    flags = ("clarify", "cancelled_action", "offer_person", "correcting", "payment_question")
-    if any(state.dialogue.get(flag) for flag in flags):
-        updates["dialogue"] = {k: v for k, v in state.dialogue.items() if k not in flags}
     if masked is not None:
         updates["messages"] = [masked]
     return updates
