@@ -23,6 +23,14 @@ from typing_extensions import TypedDict
 DIALOGUE_VERSION: Final = 2
 
 
+class QueuedRequest(TypedDict):
+    """A request the customer made beside the one in hand ("..., and also cancel #W2"), kept for its own turn."""
+
+    # Its procedure's intent as the message read, and the customer's own words for it.
+    intent: str
+    text: str
+
+
 class Dialogue(TypedDict, total=False):
     version: int
     # The request in focus, by its procedure's intent ("cancel_order", "change_items"...); None between requests.
@@ -38,11 +46,16 @@ class Dialogue(TypedDict, total=False):
     # Something this turn's reply must say that no tool result says ({"code": ..., facts}), and the turn it is for.
     notice: dict[str, Any] | None
     notice_turn: int | None
+    # The customer's other requests of one message, in their order, each taken up once the one in hand is done.
+    queued: list[QueuedRequest]
 
 
 class DialogueUpdate(Dialogue, total=False):
     """The fields a node changes; the rest of the record stays as it is."""
 
+
+# What `awaiting` holds while the bot offers to go on with the first queued request.
+NEXT_REQUEST: Final = "next_request"
 
 FIELDS: Final = frozenset(Dialogue.__annotations__)
 _SCHEMA: Final = TypeAdapter(Dialogue)

@@ -86,6 +86,9 @@ class SupportState(InputState):
     dialogue: Annotated[Dialogue, apply_update] = field(default_factory=lambda: Dialogue())
     # This turn's repair (a Repair value) as the gate decided it; empty when the turn needs none.
     repair: str = ""
+    # The request this turn carries out when it is not the customer's message itself: one they made earlier in the
+    # same message as another, queued, and taken up now on their yes (graph.nodes.understand). Empty otherwise.
+    request_text: str = ""
     clarifications: int = 0
     # Same need asked again without resolution (drives the repeated-failure escalation).
     unresolved: dict[str, int] = field(default_factory=dict)

@@ -20,11 +20,12 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from langchain_core.messages import AnyMessage, HumanMessage, ToolMessage
 
+from graph.dialogue_state import QueuedRequest
 from graph.llm.addresses import looks_like_address, missing, parse_address
 from graph.llm.matching import (
     GOODWILL_CUE,
@@ -48,6 +49,7 @@ from graph.llm.matching import (
 )
 from graph.nlu.entities import capitalised_names, extract_options, name_in_reply, shared_entities
 from graph.nlu.general import asks_about_progress, asks_for_their_orders, asks_in_general, points_at_their_order
+from graph.nlu.segment import split_requests
 from graph.procedures.interpreter import Grounding, Run, ask_code, run_procedure, split_code
 from graph.procedures.loader import builtin_procedures, procedures_for
 from graph.procedures.reading import procedure_reading
@@ -218,6 +220,10 @@ def customer_turns(messages: list[AnyMessage]) -> int:
 
 
 def last_text(state: SupportState) -> str:
+    """The words this turn works on: the customer's latest message, or the request of an earlier message that was
+    queued and is taken up now on their yes (SupportState.request_text)."""
+    if state.request_text:
+        return state.request_text
     for message in reversed(state.messages):
         if isinstance(message, HumanMessage):
             return str(message.content)
@@ -388,6 +394,56 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
     if asks_for_the_list(state, understood):
         return "order_status"
     return understood
+
+
+def other_requests(state: SupportState, intent: str, profile: ShopProfile | None = None) -> list[QueuedRequest]:
+    """The message's requests beside the one in hand ("cancel #W1, and also return the lamp from #W2"), in their
+    order, each for a turn of its own once the one in hand is done. Only requests whose procedure ends in a change or
+    with a person count: questions asked together are answered together (the answer splits the message itself), and
+    the same request in other words, or about items of the same order, is the one in hand (it takes several items)."""
+    segments = split_requests(last_text(state))
+    if len(segments) < 2:
+        return []
+    procedures = procedures_for(profile)
+    parts = state.understanding.get("intents") or []
+    read = {str(part.get("segment")): str(part.get("intent")) for part in parts}
+    whole = str(state.understanding.get("intent", ""))
+    requests: list[tuple[str, str, frozenset[str]]] = []
+    for segment in segments:
+        # With one reading for the whole message, every segment shares it; with several, a segment the model was
+        # unsure of is no request of its own.
+        understood = read.get(segment) or (whole if len(parts) <= 1 else None)
+        if understood is None:
+            continue
+        reading = replace(
+            state,
+            request_text=segment,
+            understanding={**state.understanding, "entities": shared_entities(segment).model_dump(mode="json")},
+        )
+        wanted = refine(understood, reading)
+        procedure = procedures.for_intent(wanted)
+        if procedure is not None and procedure.end.answer is None:
+            requests.append((wanted, segment, frozenset(shared_entities(segment).order_ids)))
+    in_hand = next((r for r in requests if _same_request(r[0], intent)), None)
+    queued: list[QueuedRequest] = []
+    seen = {(in_hand[0], in_hand[2])} if in_hand else set()
+    for wanted, segment, orders in requests:
+        if in_hand is not None and (wanted, segment) == in_hand[:2]:
+            continue
+        same_kind = _same_request(wanted, intent)
+        if same_kind and not (orders and in_hand and in_hand[2] and orders != in_hand[2]):
+            continue  # more of the request in hand (another item of the order), not a request of its own
+        if (wanted, orders) not in seen:
+            seen.add((wanted, orders))
+            queued.append({"intent": wanted, "text": segment})
+    return queued
+
+
+def _same_request(one: str, other: str) -> bool:
+    """The same request, or one of them the general "change my order" the other says precisely."""
+    if one == other:
+        return True
+    return "change_order" in (one, other) and one in CHANGE_FAMILY and other in CHANGE_FAMILY
 
 
 def gives_identity(entities: dict[str, Any]) -> bool:

@@ -22,6 +22,7 @@ from graph.llm.dialogue import (
     ToolResult,
     brought_new_facts,
     customer_turns,
+    last_text,
     plan_next,
     tool_results,
 )
@@ -157,7 +158,7 @@ class LocalEngine:
             answered = _knowledge_answer(state, services, intent, [])
             if answered is not None:
                 return answered
-        elif intent not in PERSONAL_INTENTS and ASKS.search(_last_customer_text(state)):
+        elif intent not in PERSONAL_INTENTS and ASKS.search(last_text(state)):
             # Read as small talk, yet a question ("when is your support team available?"): the knowledge answers
             # when a passage is clearly about it.
             answered = _searched_answer(state, services, intent)
@@ -210,7 +211,7 @@ def _rule_before_verifying(
     from graph.nlu.general import asks_about_progress, asks_something
     from knowledge.answer import RETURNING
 
-    text = _last_customer_text(state)
+    text = last_text(state)
     about_rules = intent in RULE_INTENTS or (intent == "order_status" and RETURNING.search(text))
     if awaiting != "identity" or state.customer or results or not about_rules:
         return None
@@ -233,7 +234,7 @@ def _knowledge_answer(
     from graph.nlu.segment import split_requests
     from knowledge.answer import answer_message, questions_of
 
-    question = _last_customer_text(state)
+    question = last_text(state)
     retriever = services.retriever()
     answer = answer_message(
         questions_of(split_requests(question)),
@@ -276,7 +277,7 @@ def _searched_answer(
     from graph.nodes.retrieve import gather_for
     from knowledge.answer import dense_score
 
-    found = gather_for(services.retriever(), services.db_url, _last_customer_text(state), intent)
+    found = gather_for(services.retriever(), services.db_url, last_text(state), intent)
     docs = [e for e in found if e.get("kind") in ("doc", "product") and dense_score(cast(Any, e)) >= UNROUTED_SUPPORT]
     if not docs:
         return None
@@ -309,7 +310,7 @@ def _names_a_product(state: SupportState, services: Services) -> bool:
 
     if not services.db_url or sqlite_file_missing(services.db_url):
         return False
-    text = _last_customer_text(state)
+    text = last_text(state)
     if not ASKS.search(text):
         return False  # "the Stormline is great, thanks!" is feedback, not a question
     return name_products(text, catalog_facts(services.db_url), services.retriever().document_terms()).strong
@@ -329,13 +330,6 @@ def _answer_part(question: str, services: Services) -> tuple[Any, list[dict[str,
         )
         return GroundedAnswer(text=text, cited_ids=[], supported=False), []
     return answer, [dict(hit) for hit in hits]
-
-
-def _last_customer_text(state: SupportState) -> str:
-    for message in reversed(state.messages):
-        if isinstance(message, HumanMessage):
-            return str(message.content)
-    return ""
 
 
 # Upsell belongs after a need is met: a product found or its price and stock given. Never after a comparison (the
@@ -367,7 +361,7 @@ def _payment_methods_answer(state: SupportState, services: Services, results: li
     if not isinstance(customer, dict):
         return ""
     orders = [r.data for r in results if r.name == ORDER_DETAILS and r.ok and isinstance(r.data, dict)]
-    return responses.describe_payment_methods_asked(customer, _last_customer_text(state), orders)
+    return responses.describe_payment_methods_asked(customer, last_text(state), orders)
 
 
 def _upsell_fits(state: SupportState, kinds: list[str]) -> bool:

@@ -446,6 +446,11 @@ _METHOD_KINDS = {
 }
 
 
+def offer_next_request(request: str) -> str:
+    """The offer to go on with a request the customer made in the same message as the one just done."""
+    return _('You also asked: "{request}". Shall I go on with that now?', request=request.strip().rstrip(".!"))
+
+
 def describe_notice(notice: dict[str, Any]) -> str:
     """What the policy found that no tool result says by itself: a status that forbids the change, no such option."""
     code = notice.get("code")

@@ -18,6 +18,8 @@ from graph.llm.dialogue import (
     corrected_request,
     general_question,
     is_continuation,
+    last_text,
+    other_requests,
     reads_as_shop_procedure,
     serves,
 )
@@ -25,7 +27,7 @@ from graph.nlu.confirmation import asks_about_payment_methods, gives_a_yes, hold
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation, offers_a_person
 from graph.nlu.general import asks_something
 from graph.nlu.schema import PRODUCT_INTENTS
-from graph.nodes.common import context_of, last_customer_text, services_of
+from graph.nodes.common import context_of, services_of
 from graph.nodes.understand import understanding_of
 from graph.services import Services
 from graph.state import HUMAN_HELD, Repair, Route, Status, SupportState
@@ -91,7 +93,7 @@ async def names_a_product(state: SupportState, intent: str, services: Services) 
     from knowledge.products import find_products
 
     # The name list is cached, but refreshed from the database now and then.
-    return bool(await services.run_blocking(find_products, services.db_url, last_customer_text(state)))
+    return bool(await services.run_blocking(find_products, services.db_url, last_text(state)))
 
 
 async def answers_while_waiting(state: SupportState, runtime: Runtime[Context]) -> bool:
@@ -160,7 +162,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         return {**base, "route": Route.request_approval}
 
     if state.pending_action and state.status == Status.awaiting_confirmation:
-        said = last_customer_text(state)
+        said = last_text(state)
         if asks_about_payment_methods(said) and understanding.intent != "deny":
             # "Which cards do I have on file?", "is the visa ending 7285 my credit card?": a question on the way to
             # the yes, not a change. It is answered from the customer's own data and the proposal keeps waiting.
@@ -228,4 +230,8 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         # A new kind of request: the draft must not answer the previous one. Slots (the order talked about) stay.
         # A general question also drops the question we were waiting on: it is answered instead.
         base["dialogue"] = {**base.get("dialogue", {}), "intent": intent, "awaiting": None}
+    if more := other_requests(state, intent, services.profile):
+        # "..., and also cancel #W2": this turn serves the first request; the others wait for theirs, in order.
+        queued = [*(state.dialogue.get("queued") or []), *more]
+        base["dialogue"] = {**base.get("dialogue", {}), "queued": queued}
     return {**base, "route": route}

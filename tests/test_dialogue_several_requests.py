@@ -1,0 +1,121 @@
+"""Several requests in one message are served in order, each for its own turn once the one before is done.
+
+Played customers often say everything at once ("cancel #W1, and also the other one"); the second request used to be
+dropped without a word. Classes: the same change on two orders; two kinds of change; the offer declined or passed
+over for something new; more items of the same order (one request, not two); questions asked together (answered
+together, nothing queued). Sentences written for these tests, after the change.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from graph.context import Context
+from shop.db import session_factory
+from shop.models import Order, OrderStatus
+from shopdesk.settings import Settings
+from tests.support.people import conversation, people, say
+
+
+def status_of(db_url: str, order_id: str) -> OrderStatus:
+    with session_factory(db_url)() as session:
+        return session.scalars(select(Order.status).where(Order.id == order_id)).one()
+
+
+def pending_orders(person: object) -> list[Order]:
+    return [o for o in person.orders if o.status is OrderStatus.pending]  # type: ignore[attr-defined]
+
+
+async def test_the_same_change_on_two_orders_is_done_for_both_one_after_the_other(tau_app: Settings) -> None:
+    db = tau_app.shop_database_url
+    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 2)[0]
+    first, second = pending_orders(person)[:2]
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, _):
+        proposed = await say(
+            chat,
+            "two-cancels",
+            f"hey, please cancel {first.id}, I ordered it by mistake. plus, cancel {second.id} too, "
+            "I don't need it anymore",
+            context=context,
+        )
+        assert proposed.status == "awaiting_confirmation" and first.id in proposed.text, proposed.text
+        assert second.id not in proposed.text, proposed.text
+        done = await say(chat, "two-cancels", "yes go ahead", context=context)
+        assert status_of(db, first.id) is OrderStatus.cancelled
+        assert status_of(db, second.id) is OrderStatus.pending
+        assert second.id in done.text and "go on" in done.text, done.text
+        next_one = await say(chat, "two-cancels", "yes please", context=context)
+        assert next_one.status == "awaiting_confirmation" and second.id in next_one.text, next_one.text
+        await say(chat, "two-cancels", "yes", context=context)
+    assert status_of(db, second.id) is OrderStatus.cancelled
+
+
+async def test_a_declined_offer_changes_nothing_more_and_is_not_made_again(tau_app: Settings) -> None:
+    db = tau_app.shop_database_url
+    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 2)[1]
+    first, second = pending_orders(person)[:2]
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, _):
+        await say(
+            chat,
+            "declined",
+            f"I need {first.id} cancelled (no longer needed), and also could you cancel {second.id}, "
+            "ordered by mistake",
+            context=context,
+        )
+        offered = await say(chat, "declined", "yes", context=context)
+        assert "go on" in offered.text, offered.text
+        declined = await say(chat, "declined", "no, leave that one, thanks", context=context)
+        assert declined.status != "awaiting_confirmation", declined.text
+        assert "go on" not in declined.text, declined.text
+        later = await say(chat, "declined", "thanks, that's all", context=context)
+    assert status_of(db, second.id) is OrderStatus.pending
+    assert "go on" not in later.text, later.text
+
+
+async def test_something_new_instead_of_a_yes_is_served_and_the_offer_lapses(tau_app: Settings) -> None:
+    db = tau_app.shop_database_url
+    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 2 and len(c.orders) >= 3)[0]
+    first, second = pending_orders(person)[:2]
+    other = next(o for o in person.orders if o.id not in (first.id, second.id))
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, _):
+        await say(
+            chat,
+            "new-instead",
+            f"Cancel order {first.id} please, no longer needed. Also cancel {second.id}, it was a mistake.",
+            context=context,
+        )
+        await say(chat, "new-instead", "confirmed", context=context)
+        asked = await say(chat, "new-instead", f"wait, first tell me what's in {other.id}", context=context)
+    assert other.id in asked.text and "go on" not in asked.text, asked.text
+    assert status_of(db, second.id) is OrderStatus.pending
+
+
+async def test_more_items_of_the_same_order_are_one_request(tau_app: Settings) -> None:
+    db = tau_app.shop_database_url
+
+    def two_distinct_items(order: Order) -> bool:
+        return order.status is OrderStatus.delivered and len({i.name for i in order.items}) >= 2
+
+    person = people(db, lambda c: any(two_distinct_items(o) for o in c.orders))[0]
+    order = next(o for o in person.orders if two_distinct_items(o))
+    names = list(dict.fromkeys(i.name.lower() for i in order.items))[:2]
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, graph):
+        await say(
+            chat, "items", f"I want to return the {names[0]} from {order.id}, and also the {names[1]}", context=context
+        )
+        values = (await graph.aget_state(chat.config("items"))).values
+    assert values["dialogue"].get("queued", []) == [], values["dialogue"]
+
+
+async def test_questions_asked_together_queue_nothing(tau_app: Settings) -> None:
+    async with conversation(tau_app) as (chat, graph):
+        answer = await say(
+            chat, "questions", "how long do I have to return something? also, do you ship to Canada?", context=None
+        )
+        values = (await graph.aget_state(chat.config("questions"))).values
+    assert values["dialogue"].get("queued", []) == [], values["dialogue"]
+    assert "go on" not in answer.text, answer.text
