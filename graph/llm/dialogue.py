@@ -1059,9 +1059,10 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     own_variant = len(variants) == 1 and variants[0].get("item_id") == item.get("item_id")
     # Their own variant again, asked for in so many words or insisted on after we said it is the one they have:
     # a new unit of the same item, which the shop allows.
+    # (What we told them stays remembered for the turn's later steps: the read of a payment method re-plans the item.)
     insisted = plan.slots.get("told_same") == item.get("item_id")
     if own_variant and (same_asked or insisted):
-        plan.slots.pop("told_same", None)
+        pass
     elif len(variants) != 1 or own_variant:
         code = "same_variant" if variants and variants[0].get("item_id") == item.get("item_id") else "no_variant"
         if len(variants) > 1:

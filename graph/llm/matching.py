@@ -285,13 +285,27 @@ def options_in(text: str, values: dict[str, list[str]], current: dict[str, Any] 
             continue
         said: list[str] = []
         taken: list[tuple[int, int]] = []  # where longer values were read ("warm white" holds no "white" of its own)
-        for value in sorted(candidates, key=len, reverse=True):
+        others = {v.lower() for other, vs in values.items() if other != key for v in vs}
+        longest_first = sorted(candidates, key=lambda v: max(len(w) for w in (v, *_size_words(key, v))), reverse=True)
+        for value in longest_first:
             if value in answers:
                 continue
             escaped = re.escape(value)
             short = len(value) <= 2 and value.isalpha()
             pattern = rf"\b{re.escape(key)}\s+({escaped})(?!\w)" if short else rf"(?<![\w-])({escaped})(?![\w-])"
-            spans = [m.span(1) for m in re.finditer(pattern, text, re.IGNORECASE)]
+            spans = [
+                m.span(1)
+                for m in re.finditer(pattern, text, re.IGNORECASE)
+                if not _names_another_option(text, m.span(1), key, values)
+            ]
+            for word in _size_words(key, value):
+                # "small", "extra large" for S and XL, said as a size ("in small", "small, red please", "the small
+                # one"), not as a word of the sentence ("a small thing"); a word another option has as a value of
+                # its own ("medium" ventilation) counts for the size only next to the word "size".
+                near = rf"(?:\bsize\s+({re.escape(word)})|({re.escape(word)})[\s-]+size)(?![\w-])"
+                alone = rf"(?<![\w-])({re.escape(word)})(?![\w-]){_as_a_size(others)}"
+                hits = re.finditer(near if word in others else alone, text, re.IGNORECASE)
+                spans += [m.span(m.lastindex or 1) for m in hits]
             free = [span for span in spans if not any(a <= span[0] and span[1] <= b for a, b in taken)]
             if free or (short and short_answer and value.lower() in words and not spans):
                 said.append(value)
@@ -303,6 +317,41 @@ def options_in(text: str, values: dict[str, list[str]], current: dict[str, Any] 
         if wanted:
             found[key] = wanted[0]
     return found
+
+
+# Sizes as people say them, for the letters a catalogue uses.
+_SIZE_NAMES = {
+    "xxs": ("extra extra small", "xx-small"),
+    "xs": ("extra small", "x-small", "extra-small"),
+    "s": ("small",),
+    "m": ("medium",),
+    "l": ("large",),
+    "xl": ("extra large", "x-large", "extra-large"),
+    "xxl": ("extra extra large", "xx-large", "2xl"),
+}
+
+
+# What may follow a size said in words: the end of a phrase, a word that goes on choosing ("the large one",
+# "medium please"), or another option's value ("a large red one"); "a small thing" is no size.
+_GOES_ON_CHOOSING = "one|ones|size|sized|please|pls|instead|and|or|but|then|with|in|for|too|version|variant|thanks|if"
+
+
+def _as_a_size(other_values: set[str]) -> str:
+    values = "|".join(re.escape(v) for v in sorted(other_values, key=len, reverse=True) if v)
+    return rf"(?=\s*(?:$|[,.;:!?)/]|(?:{_GOES_ON_CHOOSING}{'|' + values if values else ''})\b))"
+
+
+def _names_another_option(text: str, span: tuple[int, int], key: str, values: dict[str, list[str]]) -> bool:
+    """The value read at `span` sits right next to the name of another option ("medium size" is a size, not the
+    ventilation's "medium"; "size medium" too)."""
+    after = re.match(r"[\s-]*([a-z]+)", text[span[1] :], re.IGNORECASE)
+    before = re.search(r"([a-z]+)[\s:-]*$", text[: span[0]], re.IGNORECASE)
+    names = {word for other in values if other != key for word in other.lower().split()}
+    return bool((after and after.group(1).lower() in names) or (before and before.group(1).lower() in names))
+
+
+def _size_words(key: str, value: str) -> tuple[str, ...]:
+    return _SIZE_NAMES.get(value.lower(), ()) if "size" in key.lower() else ()
 
 
 _ANSWER_WORDS = frozenset({"yes", "no", "none", "not", "non", "without", "true", "false", "with"})
