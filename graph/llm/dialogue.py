@@ -145,12 +145,22 @@ FLOW_SLOTS = (
     "for_customer",
     "told_same",
     "used_text",
+    "payment_chosen",
     # What a shop's own procedure collected (its generic grounding kinds), and the last answer to its own question.
     "procedure_values",
     "procedure_answer",
 )
 # What was settled about the items of one order: another order starts afresh.
-ITEM_SLOTS = ("item_id", "product_id", "item_queue", "swaps", "item_hint", "told_same", "used_text")
+ITEM_SLOTS = (
+    "item_id",
+    "product_id",
+    "item_queue",
+    "swaps",
+    "item_hint",
+    "told_same",
+    "used_text",
+    "payment_chosen",
+)
 DEFAULT_ADDRESS_CUE = re.compile(r"\b(default|account|profile|on\s+file|billing|i(?:'ve|\s+have)?\s+moved)\b", re.I)
 # Requests that name a late parcel and a voucher but want something else done.
 NOT_GOODWILL = frozenset({"cancel_order", "return_request", "exchange_request", "change_address", "change_order"})
@@ -300,7 +310,9 @@ def refine(understood: str, state: SupportState) -> str:
         # where its difference goes (the payment slot), not a change of how the whole order is paid.
         return CHANGE_ITEMS
     if understood in ("change_order", "payment_issue", "exchange_request") and payment_mention(text) and paying:
-        return CHANGE_PAYMENT
+        # "Charge the difference to my other card", "I still want the exchange, paid with my visa": the method pays
+        # for an item change, it does not change how the order was paid.
+        return CHANGE_ITEMS if _PAYS_FOR_AN_ITEM_CHANGE.search(text) else CHANGE_PAYMENT
     if understood in ("change_order", "exchange_request") and (
         entities.get("options") or understood == "exchange_request"
     ):
@@ -311,6 +323,12 @@ def refine(understood: str, state: SupportState) -> str:
     if understood in ("change_order", "order_status") and moving and looks_like_address(text):
         return "change_address"
     return understood
+
+
+_PAYS_FOR_AN_ITEM_CHANGE = re.compile(
+    r"\b(?:exchang\w*|swap\w*|replac\w*|(?:price\s+)?difference|umtausch\w*|tausch\w*|differenz|aufpreis)\b",
+    re.IGNORECASE,
+)
 
 
 def serves(intent: str, profile: ShopProfile | None = None) -> bool:
@@ -365,6 +383,9 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
         # "hello! Ethan Garcia from 80280", after a greeting or nothing: whatever else it reads as, it tells us who
         # they are (a personal request in progress takes it as its answer below).
         return IDENTIFY
+    if in_progress and (restated := restated_item_request(str(in_progress), last_text(state))):
+        # "No, not a return: I want to exchange it", said while we ask about the return: they said what they want.
+        return restated
     if in_progress and is_continuation(state):
         return str(in_progress)
     if in_progress and awaiting and state.understanding.get("confidence", 0) < 0.6:
@@ -446,6 +467,41 @@ def _same_request(one: str, other: str) -> bool:
     return "change_order" in (one, other) and one in CHANGE_FAMILY and other in CHANGE_FAMILY
 
 
+# The requests on an order's items, each by the words that name it; a name after "not a", "no", "instead of" is the
+# one they do not want.
+_ITEM_REQUEST_WORDS = {
+    "return_request": r"return\w*|send\w*\s+(?:\w+\s+)?back|zurück\w*|retour\w*",
+    "exchange_request": r"exchang\w*|swap\w*|replac\w*|umtausch\w*|tausch\w*",
+}
+_NOT_THIS_ONE = re.compile(
+    r"\b(?:not|no|instead\s+of|rather\s+than|forget(?:\s+about)?|drop|skip|never\s*mind|nicht|kein\w*|statt)"
+    r"\s+(?:an?\s+|to\s+|the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def restated_item_request(in_progress: str, text: str) -> str | None:
+    """While one request on an order's items is in hand (a return), the message names another one plainly (an
+    exchange) and not the one in hand: the request they want. A request named to be refused does not count."""
+    kinds = {
+        "return_request": "return_request",
+        "exchange_request": "exchange_request",
+        CHANGE_ITEMS: "exchange_request",
+    }
+    current = kinds.get(in_progress)
+    if current is None:
+        return None
+    named = set()
+    for kind, words in _ITEM_REQUEST_WORDS.items():
+        for match in re.finditer(rf"\b(?:{words})\b", text, re.IGNORECASE):
+            if not _NOT_THIS_ONE.search(text[max(0, match.start() - 20) : match.start()]):
+                named.add(kind)
+    if len(named) != 1 or current in named:
+        return None
+    wanted = named.pop()
+    return CHANGE_ITEMS if wanted == "exchange_request" and in_progress != "exchange_request" else wanted
+
+
 def gives_identity(entities: dict[str, Any]) -> bool:
     """An email, or a name and a zip code: enough to look someone up."""
     return bool(entities.get("emails") or (entities.get("names") and entities.get("zip_codes")))
@@ -485,6 +541,10 @@ def corrected_request(state: SupportState) -> str | None:
 def _proposal_says(pending: dict[str, Any], mention: dict[str, str]) -> bool:
     """The proposal already sends the money where the customer says ("yes, PayPal is fine" to a refund to PayPal):
     a yes, not a correction. Read from the lines the customer was shown."""
+    if mention.get("other"):
+        return False  # "my other card": not the one shown
+    if mention.get("id"):
+        return str((pending.get("args") or {}).get("payment_method_id", "")).lower() == mention["id"]
     shown = " ".join(str(line) for line in (pending.get("preview") or {}).get("details", [])).lower()
     if mention.get("last_four"):
         return mention["last_four"] in shown
@@ -611,7 +671,16 @@ def _without_identity(text: str, entities: dict[str, Any]) -> str:
 
 # Slots the dialogue keeps for itself: a change in them is no news from the customer.
 BOOKKEEPING_SLOTS = frozenset(
-    {"identity_failed", "identity_latest", "identity_stale", "option_values", "order_total", "told_same", "used_text"}
+    {
+        "identity_failed",
+        "identity_latest",
+        "identity_stale",
+        "option_values",
+        "order_total",
+        "told_same",
+        "used_text",
+        "payment_chosen",
+    }
 )
 
 
@@ -1120,17 +1189,29 @@ def _ground_difference_payment(run: Run, slot: Slot) -> bool:
 
 
 def _payment_method(plan: Plan, results: list[ToolResult], order: dict[str, Any]) -> str | None:
-    """The method the customer named (read from their profile), or else the order's original one."""
+    """The method the customer named (read from their profile), or else the order's original one. The one chosen is
+    remembered: "my other card" afterwards means another than it (and than the order's own)."""
     mention = plan.slots.get("payment")
     if not mention:
         return original_payment_method(order)
     customer = _read(plan, results, CUSTOMER_DETAILS, {})
     if customer is None or not customer.ok or not isinstance(customer.data, dict):
         return None
-    found = matching_methods(customer.data.get("payment_methods", []), mention)
+    methods = customer.data.get("payment_methods", [])
+    in_play = {str(m) for m in (original_payment_method(order), plan.slots.get("payment_chosen")) if m}
+    found = matching_methods(methods, mention, in_play)
     if len(found) == 1:
+        plan.slots["payment_chosen"] = str(found[0]["id"])
+        if mention.get("id") and plan.notice is None:
+            # Named by the id of the shop's records: say which of theirs it is, in the words they know it by.
+            plan.notice = {"code": "method_by_id", "named": mention["id"], "label": found[0].get("label")}
         return str(found[0]["id"])
-    plan.notice = {"code": "no_such_method" if not found else "several_methods", "kind": mention.get("kind")}
+    if not found and mention.get("other"):
+        # "My other card" with no other one of that kind: say which one is the only one.
+        only = [str(m.get("label")) for m in methods if m.get("kind") == mention.get("kind") and m.get("id") in in_play]
+        plan.notice = {"code": "no_other_method", "kind": mention.get("kind"), "only": only}
+    else:
+        plan.notice = {"code": "no_such_method" if not found else "several_methods", "kind": mention.get("kind")}
     plan.slots.pop("payment", None)
     plan.awaiting = "payment_method"
     return None

@@ -99,11 +99,23 @@ class LocalEngine:
             if notice and state.dialogue.get("notice_turn") == customer_turns(state.messages):
                 # What the proposal does that the customer did not ask for comes before the question.
                 text = f"{responses.describe_notice(notice)}\n\n{text}"
+            shown = Draft(text, cited=[f"preview:{preview['action']}"], awaiting="confirmation")
             if state.repair == Repair.payment_question:
                 # A question on the way to the yes: answered first, and the proposal is put again.
                 answer = _payment_methods_answer(state, services, results)
-                text = f"{answer}\n\n{text}" if answer else text
-            return Draft(text, cited=[f"preview:{preview['action']}"], awaiting="confirmation")
+                if answer.text:
+                    shown.text = f"{answer.text}\n\n{text}"
+                    shown.cited = [*answer.cited, *shown.cited]
+                    shown.evidence = answer.evidence
+            return shown
+        if state.repair == Repair.payment_question:
+            # Asked with nothing proposed: answered, and the question we were waiting on (if any) is put again.
+            answer = _payment_methods_answer(state, services, results)
+            awaiting = state.dialogue.get("awaiting")
+            ask = responses.ask_for(str(awaiting), results, profile, state.dialogue.get("slots", {}), intent)
+            text = "\n\n".join(part for part in (answer.text, ask if awaiting else "") if part)
+            if text:
+                return Draft(text, cited=answer.cited, awaiting=awaiting, evidence=answer.evidence)
         if state.repair == Repair.cancelled:
             return Draft(_("No problem, I haven't changed anything. Is there anything else I can help with?"))
         if state.repair == Repair.offer_person:
@@ -338,7 +350,7 @@ def _answer_part(question: str, services: Services) -> tuple[Any, list[dict[str,
 UPSELL_KINDS = frozenset({"recommendation", "buying"})
 
 
-def _payment_methods_answer(state: SupportState, services: Services, results: list[ToolResult]) -> str:
+def _payment_methods_answer(state: SupportState, services: Services, results: list[ToolResult]) -> Draft:
     """What the customer asked about their payment methods, from their profile as this conversation read it (or
     read now, for the verified customer only)."""
     customer = next(
@@ -359,9 +371,13 @@ def _payment_methods_answer(state: SupportState, services: Services, results: li
         except ToolError:
             customer = None
     if not isinstance(customer, dict):
-        return ""
+        return Draft("")
     orders = [r.data for r in results if r.name == ORDER_DETAILS and r.ok and isinstance(r.data, dict)]
-    return responses.describe_payment_methods_asked(customer, last_text(state), orders)
+    text = responses.describe_payment_methods_asked(customer, last_text(state), orders)
+    # The methods it lists are facts of the customer's profile: the critique checks the reply against them.
+    found = "customer:payment_methods"
+    evidence = {"id": found, "kind": "tool", "tool": CUSTOMER_DETAILS, "data": customer}
+    return Draft(text, cited=[found], evidence=[evidence])
 
 
 def _upsell_fits(state: SupportState, kinds: list[str]) -> bool:

@@ -29,19 +29,47 @@ _BRANDS = {"visa": "visa", "mastercard": "mastercard", "master card": "mastercar
 _BRANDS |= {"american express": "amex", "discover": "discover"}
 # Words just before a method that turn it away: "not PayPal", "instead of my visa", "rather than the card".
 _REFUSED_METHOD = re.compile(
-    r"\b(?:not|no|never|instead\s+of|rather\s+than|other\s+than|except|nicht|kein(?:e|en)?|statt)\s+"
+    r"\b(?:not|no|never|instead\s+of|rather\s+than|other\s+than|except|anything\s+but|apart\s+from|besides"
+    r"|nicht|kein(?:e|en)?|statt|au(?:ß|ss)er)\s+"
     r"(?:(?:to|on|onto|with|via|through|the|my|your|that|this|auf|die|meine[rn]?)\s+){0,2}$",
     re.IGNORECASE,
 )
 
 
+# A method by the id the shop's records give it ("credit_card_4142574"): a customer reading from their account page.
+_METHOD_ID = re.compile(r"\b(credit_card|gift_card|paypal)_(\d{3,})\b", re.IGNORECASE)
+# "My other card", "a different credit card": a method of this kind, but not the one just proposed or used.
+_OTHER_METHOD = re.compile(
+    r"\b(?:other|another|different|second|separate|new|andere[nmr]?|zweite[nmr]?)\s+"
+    r"(?:(?:credit|debit)\s*)?(?:cards?|karten?|kreditkarten?)\b",
+    re.IGNORECASE,
+)
+# A brand or card word just before "ending ...": the refusal is read before it ("not the mastercard ending 2340").
+_CARD_BEFORE_DIGITS = re.compile(
+    r"(?:\b(?:visa|master\s?card|amex|discover|credit\s+card|debit\s+card|card)\s*)+$", re.IGNORECASE
+)
+
+
+def _refused(text: str, start: int) -> bool:
+    return bool(_REFUSED_METHOD.search(text[max(0, start - 30) : start]))
+
+
 def payment_mention(text: str) -> dict[str, str] | None:
-    """The payment method the message names: {"kind": ...} and maybe {"brand": ...} or {"last_four": ...}."""
+    """The payment method the message names: {"kind": ...} and maybe {"id": ...}, {"brand": ...},
+    {"last_four": ...} or {"other": "1"} (another one of that kind than the one in play)."""
+    for match in _METHOD_ID.finditer(text):
+        if not _refused(text, match.start()):
+            return {"kind": match.group(1).lower(), "id": match.group(0).lower()}
     found: dict[str, str] = {}
-    if last := _LAST_FOUR.search(text):
-        found = {"kind": "credit_card", "last_four": last.group(1)}
+    for last in _LAST_FOUR.finditer(text):
+        before = _CARD_BEFORE_DIGITS.sub("", text[: last.start()].rstrip())
+        if not _refused(before, len(before)):
+            found = {"kind": "credit_card", "last_four": last.group(1)}
+            break
+    if (other := _OTHER_METHOD.search(text)) and not found and not _refused(text, other.start()):
+        found = {"kind": "credit_card", "other": "1"}
     for match in _PAYMENT_WORDS.finditer(text):
-        if _REFUSED_METHOD.search(text[max(0, match.start() - 30) : match.start()]):
+        if _refused(text, match.start()):
             continue  # "to my gift card, not PayPal": the method named to be avoided is not the one asked for
         word = " ".join(match.group(1).lower().split())
         if word in ("paypal", "pay pal"):
@@ -55,8 +83,16 @@ def payment_mention(text: str) -> dict[str, str] | None:
     return found or None
 
 
-def matching_methods(methods: list[dict[str, Any]], mention: dict[str, str]) -> list[dict[str, Any]]:
+def matching_methods(
+    methods: list[dict[str, Any]], mention: dict[str, str], in_play: set[str] | frozenset[str] = frozenset()
+) -> list[dict[str, Any]]:
+    """The customer's methods the mention can mean; `in_play` are the ones already proposed or used, which "my other
+    card" rules out."""
+    if mention.get("id"):
+        return [m for m in methods if str(m.get("id", "")).lower() == mention["id"]]
     chosen = [m for m in methods if m.get("kind") == mention.get("kind")]
+    if mention.get("other"):
+        chosen = [m for m in chosen if m.get("id") not in in_play]
     if mention.get("brand"):
         chosen = [m for m in chosen if str(m.get("brand", "")).lower() == mention["brand"]]
     if mention.get("last_four"):

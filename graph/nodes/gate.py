@@ -161,11 +161,13 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     if state.status == Status.awaiting_approval:
         return {**base, "route": Route.request_approval}
 
+    said = last_text(state)
     if state.pending_action and state.status == Status.awaiting_confirmation:
-        said = last_text(state)
-        if asks_about_payment_methods(said) and understanding.intent != "deny":
+        corrected = corrected_request(state)
+        if asks_about_payment_methods(said) and understanding.intent != "deny" and not corrected:
             # "Which cards do I have on file?", "is the visa ending 7285 my credit card?": a question on the way to
             # the yes, not a change. It is answered from the customer's own data and the proposal keeps waiting.
+            # ("Not that one, my other card: which do I have?" changes the proposal: the new one lists them.)
             return {**base, "route": Route.draft, "repair": Repair.payment_question}
         # A yes in a longer reply counts ("yep that's the one, the gift card is fine, go ahead"), unless the reply
         # changes a detail of the proposal (read by corrected_request) or asks something.
@@ -173,7 +175,6 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         # proposal) is a no, whatever assent it opens with.
         action = str(state.pending_action.get("name") or "")
         yes_words = understanding.intent == "affirm" or (understanding.intent != "deny" and gives_a_yes(said, action))
-        corrected = corrected_request(state)
         if yes_words and not corrected:
             if asks_something(said) or holds_back(said, action):
                 # "Before I say yes, is it complicated?" or "ok... actually hang on" mentions a yes without
@@ -197,6 +198,14 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
             base["repair"] = Repair.correction
         # Otherwise the customer moved on to something else. Either way the unconfirmed action lapses.
         base.update(pending_action=None, status=Status.bot, dialogue=lapsed)
+
+    elif state.customer and asks_about_payment_methods(said) and not decision.escalate:
+        # The same question with nothing proposed ("what cards do I have saved?"): answered from their profile, and
+        # whatever we were asking stays asked.
+        if signed_in and not (base.get("customer") or state.customer).get("verified_via"):
+            # A storefront customer the act node has not loaded yet: the answer reads their profile by this id.
+            base["customer"] = {"id": signed_in, "verified_via": "storefront"}
+        return {**base, "route": Route.draft, "repair": Repair.payment_question}
 
     if decision.offer_person:
         return {**base, "route": Route.draft, "repair": Repair.offer_person}
