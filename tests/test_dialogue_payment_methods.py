@@ -22,6 +22,7 @@ from tests.support.people import conversation, say
     ("text", "mention"),
     [
         ("put the difference on credit_card_8105988 please", {"kind": "credit_card", "id": "credit_card_8105988"}),
+        ("is credit card 8105988 the visa?", {"kind": "credit_card", "id": "credit_card_8105988"}),
         ("refund it to gift_card_1234567", {"kind": "gift_card", "id": "gift_card_1234567"}),
         ("use a different card for it", {"kind": "credit_card", "other": "1"}),
         ("my second credit card, not this one", {"kind": "credit_card", "other": "1"}),
@@ -55,6 +56,8 @@ def test_another_card_is_one_not_in_play() -> None:
         ("could you show me the cards I've got saved?", True),
         ("please tell me what payment methods are on my account", True),
         ("which of my cards is the visa?", True),
+        ("of the two cards I have, which one is the amex one?", True),
+        ("which of my saved cards ends in 4421 again?", True),
         ("charge it to my visa please", False),
         ("use my paypal instead", False),
     ],
@@ -133,3 +136,12 @@ async def test_my_other_card_is_the_one_not_paying_the_order_and_a_list_is_answe
         )
     assert proposed.status == "awaiting_confirmation", proposed.text
     assert f"ending {other_last_four}" in proposed.text, proposed.text
+
+
+def test_words_about_the_conversation_are_no_items() -> None:
+    """Saying "forget the question, for the exchange..." named no item: the tool refused the exchange for an item
+    "question" the order does not have."""
+    from graph.nlu.entities import extract_entities
+
+    text = "never mind the question. about the swap: I'd also like help with the request from before"
+    assert extract_entities(text).products == []

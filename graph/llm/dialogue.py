@@ -383,7 +383,16 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
         # "hello! Ethan Garcia from 80280", after a greeting or nothing: whatever else it reads as, it tells us who
         # they are (a personal request in progress takes it as its answer below).
         return IDENTIFY
-    if in_progress and (restated := restated_item_request(str(in_progress), last_text(state))):
+    text = last_text(state)
+    if (
+        in_progress in (CHANGE_ITEMS, "exchange_request")
+        and payment_mention(text)
+        and _PAYS_FOR_AN_ITEM_CHANGE.search(text)
+    ):
+        # "I want the difference refunded to my mastercard": where the item change's money goes, whatever else the
+        # words sound like (a refund, a payment change).
+        return str(in_progress)
+    if in_progress and (restated := restated_item_request(str(in_progress), text)):
         # "No, not a return: I want to exchange it", said while we ask about the return: they said what they want.
         return restated
     if in_progress and is_continuation(state):
@@ -1131,7 +1140,8 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     # (What we told them stays remembered for the turn's later steps: the read of a payment method re-plans the item.)
     insisted = plan.slots.get("told_same") == item.get("item_id")
     if own_variant and (same_asked or insisted):
-        pass
+        # Settled as their own variant again: a re-plan of the request (a corrected payment method) keeps it so.
+        plan.slots["told_same"] = item.get("item_id")
     elif len(variants) != 1 or own_variant:
         code = "same_variant" if variants and variants[0].get("item_id") == item.get("item_id") else "no_variant"
         if len(variants) > 1:

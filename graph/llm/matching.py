@@ -37,7 +37,7 @@ _REFUSED_METHOD = re.compile(
 
 
 # A method by the id the shop's records give it ("credit_card_4142574"): a customer reading from their account page.
-_METHOD_ID = re.compile(r"\b(credit_card|gift_card|paypal)_(\d{3,})\b", re.IGNORECASE)
+_METHOD_ID = re.compile(r"\b(credit[_ ]card|gift[_ ]card|paypal)[_ ](\d{5,})\b", re.IGNORECASE)
 # "My other card", "a different credit card": a method of this kind, but not the one just proposed or used.
 _OTHER_METHOD = re.compile(
     r"\b(?:other|another|different|second|separate|new|andere[nmr]?|zweite[nmr]?)\s+"
@@ -59,7 +59,8 @@ def payment_mention(text: str) -> dict[str, str] | None:
     {"last_four": ...} or {"other": "1"} (another one of that kind than the one in play)."""
     for match in _METHOD_ID.finditer(text):
         if not _refused(text, match.start()):
-            return {"kind": match.group(1).lower(), "id": match.group(0).lower()}
+            kind = match.group(1).lower().replace(" ", "_")
+            return {"kind": kind, "id": f"{kind}_{match.group(2)}"}
     found: dict[str, str] = {}
     for last in _LAST_FOUR.finditer(text):
         before = _CARD_BEFORE_DIGITS.sub("", text[: last.start()].rstrip())
