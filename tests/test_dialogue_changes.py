@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -324,7 +325,15 @@ async def test_a_delivered_item_is_exchanged_for_another_size(app: Settings) -> 
         assert len(exchanged.transactions) == len(order.transactions)
 
 
-async def test_a_delivered_item_is_exchanged_for_a_new_unit_of_the_same_variant(app: Settings) -> None:
+@pytest.mark.parametrize(
+    "agreement",
+    [
+        "yes please",
+        # Where money would go is no detail of a swap at the same price: still a yes.
+        "ok yes, and should anything need paying, take my credit card",
+    ],
+)
+async def test_a_delivered_item_is_exchanged_for_a_new_unit_of_the_same_variant(app: Settings, agreement: str) -> None:
     """ "Swap it for an identical one": the customer's own variant again is a valid exchange (a faulty unit), not
     "yours is already that"."""
     db = app.shop_database_url
@@ -353,7 +362,7 @@ async def test_a_delivered_item_is_exchanged_for_a_new_unit_of_the_same_variant(
         )
         assert listed.status == "awaiting_confirmation", listed.text
         assert "a new one with the same options" in listed.text and audits(db) == 0, listed.text
-        await chat.send("exchange-same", "yes please", context)
+        await chat.send("exchange-same", agreement, context)
     with session_factory(db)() as session:
         exchanged = session.get(Order, order.id)
         assert exchanged is not None and exchanged.status is OrderStatus.exchange_requested

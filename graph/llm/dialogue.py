@@ -538,7 +538,15 @@ def corrected_request(state: SupportState) -> str | None:
         return None
     text = last_text(state)
     mention = payment_mention(text)
-    if request in MONEY_MOVING_FLOWS | {CHANGE_PAYMENT} and mention and not _proposal_says(pending, mention):
+    # With no money changing hands, where it would go is no detail of the proposal ("yes, and if anything needs
+    # paying, use my credit card" to a swap at the same price is a yes).
+    moves_money = (pending.get("preview") or {}).get("moves_money", True)
+    if (
+        request in MONEY_MOVING_FLOWS | {CHANGE_PAYMENT}
+        and mention
+        and moves_money
+        and not _proposal_says(pending, mention)
+    ):
         return request
     if request in (CHANGE_ITEMS, "exchange_request"):
         entities = state.understanding.get("entities", {})

@@ -19,7 +19,7 @@ _CLAUSES = re.compile(r"[.,;:!\n]+|\s+(?:and|but|so|then|und|aber|dann)\s+", re.
 # ("ok", "sure", "fine" alone: "ok never mind" or "sure, let me check first" opens with one and means something
 # else), or says "do it" in one of the ways people do.
 _STRONG_YES = re.compile(
-    r"^\s*(?:yes|yeah|yea|yep|yup|ya|absolutely|definitely|of\s+course|confirm(?:ed)?|ja|jawohl|genau|gerne"
+    r"^\s*(?:(?:ok|okay|alright|well|oh|so|right|hm+|um+|ah)[\s,!.]+)?(?:yes|yeah|yea|yep|yup|ya|absolutely|definitely|of\s+course|confirm(?:ed)?|ja|jawohl|genau|gerne"
     r"|einverstanden|richtig|oui|s[ií])\b",
     re.IGNORECASE,
 )
