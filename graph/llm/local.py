@@ -220,14 +220,14 @@ def _rule_before_verifying(
     """The shop's rule for a question asked with a request about the customer's own order, before we ask who they
     are: "I washed it once, can I still return it?" is answered by the return conditions for anyone. Only a question
     (not "I want to return my boots"), about the rules (not where a parcel is), on the first ask."""
-    from graph.nlu.general import asks_about_progress, asks_something
+    from graph.nlu.general import asks_about_progress, asks_about_the_rules
     from knowledge.answer import RETURNING
 
     text = last_text(state)
     about_rules = intent in RULE_INTENTS or (intent == "order_status" and RETURNING.search(text))
     if awaiting != "identity" or state.customer or results or not about_rules:
         return None
-    if not asks_something(text) or asks_about_progress(text) or "?" not in text:
+    if not asks_about_the_rules(text) or asks_about_progress(text):
         return None
     answered = _searched_answer(state, services, intent, offer_order_check=False)
     return answered if answered is not None and (answered.cited or answered.evidence) else None
