@@ -23,6 +23,8 @@ from tests.support.people import conversation, say
     [
         ("put the difference on credit_card_8105988 please", {"kind": "credit_card", "id": "credit_card_8105988"}),
         ("is credit card 8105988 the visa?", {"kind": "credit_card", "id": "credit_card_8105988"}),
+        # The digits of an account id: its last four are the ones the customer is shown.
+        ("my gift card, the one ending in 2290417", {"kind": "gift_card", "last_four": "0417"}),
         ("refund it to gift_card_1234567", {"kind": "gift_card", "id": "gift_card_1234567"}),
         ("use a different card for it", {"kind": "credit_card", "other": "1"}),
         ("my second credit card, not this one", {"kind": "credit_card", "other": "1"}),
@@ -58,6 +60,7 @@ def test_another_card_is_one_not_in_play() -> None:
         ("which of my cards is the visa?", True),
         ("of the two cards I have, which one is the amex one?", True),
         ("which of my saved cards ends in 4421 again?", True),
+        ("hang on, which gift card is that one?", True),
         ("charge it to my visa please", False),
         ("use my paypal instead", False),
     ],
@@ -145,3 +148,4 @@ def test_words_about_the_conversation_are_no_items() -> None:
 
     text = "never mind the question. about the swap: I'd also like help with the request from before"
     assert extract_entities(text).products == []
+    assert extract_entities("give me a minute, first the payment on this order please").products == []

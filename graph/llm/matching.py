@@ -24,7 +24,8 @@ _PAYMENT_WORDS = re.compile(
     r"|american\s+express|discover|geschenkkarte|geschenkgutschein|kreditkarte|karte)\b",
     re.IGNORECASE,
 )
-_LAST_FOUR = re.compile(r"\b(?:ending|ends)\s+(?:in\s+|with\s+)?(\d{4})\b", re.IGNORECASE)
+# "Ending in 8512"; "ending in 1675628" reads the digits of an account id, whose last four are the card's.
+_LAST_FOUR = re.compile(r"\b(?:ending|ends)\s+(?:in\s+|with\s+)?\d*(\d{4})\b", re.IGNORECASE)
 _BRANDS = {"visa": "visa", "mastercard": "mastercard", "master card": "mastercard", "amex": "amex"}
 _BRANDS |= {"american express": "amex", "discover": "discover"}
 # Words just before a method that turn it away: "not PayPal", "instead of my visa", "rather than the card".
@@ -76,7 +77,8 @@ def payment_mention(text: str) -> dict[str, str] | None:
         if word in ("paypal", "pay pal"):
             return {"kind": "paypal"}
         if word.replace(" ", "") in ("giftcard", "geschenkkarte", "geschenkgutschein"):
-            return {"kind": "gift_card"}
+            # "The gift card ending 1047": its digits stay with it.
+            return {"kind": "gift_card", **({"last_four": found["last_four"]} if found.get("last_four") else {})}
         if word in _BRANDS:
             found = {**found, "kind": "credit_card", "brand": _BRANDS[word]}
         else:

@@ -114,7 +114,8 @@ _PAYMENT_WORDS = re.compile(
 _ASKS_WHICH = re.compile(
     r"\b(?:which|what)\b.*\b(?:have|got|on\s+file|saved|paid|pay|use[d]?|account)\b"
     r"|\b(?:do|did)\s+i\s+(?:have|pay|use)\b|\bon\s+file\b"
-    r"|\bwhich\s+(?:of\s+(?:my|the|these|those)(?:\s+\w+){1,2}|one|card|method)\b.{0,40}\b(?:is|was|has)\b"
+    r"|\bwhich\s+(?:of\s+(?:my|the|these|those)(?:\s+\w+){1,2}|(?:\w+\s+)?(?:one|card|method))\b.{0,40}"
+    r"\b(?:is|was|has)\b"
     r"|^\s*(?:is|was|are|isn'?t)\b.*\b(?:my|mine|the\s+one|what|which|on\s+file)\b|\bbalance\b"
     r"|\b(?:welche|womit|habe\s+ich|ist\s+(?:das|die|es))\b",
     re.IGNORECASE,

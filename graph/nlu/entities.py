@@ -174,7 +174,7 @@ _NOT_PRODUCTS = _words(
     username birthday language details info information profile zip zipcode postcode plz postleitzahl
     question questions answer answers request requests message messages chat conversation help case complaint
     exchange exchanges swap swaps replacement cancellation change changes method methods note notes id moment
-    minute list bot"""
+    minute minutes sec secs second seconds min mins bit while list bot"""
 )
 # A lookahead, so that a determiner's words do not hide the next one ("which of these has the camera?").
 _DETERMINER = re.compile(
