@@ -548,6 +548,9 @@ def corrected_request(state: SupportState) -> str | None:
         and not _proposal_says(pending, mention)
     ):
         return request
+    if restated := restated_item_request(request, text):
+        # "No, not a return: I want to exchange it": the proposal's kind is what they correct.
+        return restated
     if request in (CHANGE_ITEMS, "exchange_request"):
         entities = state.understanding.get("entities", {})
         known = state.dialogue.get("slots", {}).get("option_values") or {}

@@ -135,11 +135,13 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     unsure = decision.clarify or decision.reasons == ["low_confidence"]
     if unsure and (
         is_continuation(state)
+        or (state.status == Status.awaiting_confirmation and corrected_request(state) is not None)
         or asks_for_the_list(state, understanding.intent)
         or await names_a_product(state, understanding.intent, services)
         or reads_as_shop_procedure(state, services.profile)
     ):
-        # An answer to our own question ("by mistake", an email) is understood through the question asked; a
+        # An answer to our own question ("by mistake", an email) or a correction of our proposal ("not PayPal, my
+        # visa", "not a return, an exchange") is understood through what we asked or proposed; a
         # request for the list of one's orders, a product question that names a product of the catalog, or a
         # message close to an example of the shop's own procedures, is clear enough to act on.
         decision = decision.model_copy(update={"escalate": False, "clarify": False, "reasons": []})
