@@ -74,13 +74,16 @@ DEFAULT_SENSITIVE_TOPICS = ["data breach", "injury", "allergic reaction", "haras
 _TOPIC_VARIANTS: dict[str, str] = {
     "data breach": r"data\s+(?:breach|leak)\w*|leaked|hacked|(?:card|account)\s+details\s+(?:were\s+)?stolen|breach"
     r"|datenleck|gehackt",
-    "injury": r"injur\w*|hurt|burn(?:t|ed|s)?|cut\s+(?:my|his|her)|bleed\w*|wound\w*|caught\s+fire|dangerous|unsafe"
+    "injury": r"injur\w*|hurt|burn(?:t|ed|s)?|hat\s+(?:\w+\s+){0,6}verschluckt|ver[äa]tz\w*|geschmolzen|angekokelt"
+    r"|verkohlt|verschmort|cut\s+(?:my|his|her)|bleed\w*|wound\w*|caught\s+fire|dangerous|unsafe"
     r"|electric\s+shock|electrocut\w*|chok(?:e|ed|ing)|overheat\w*|spark(?:s|ed|ing)|sing(?:e|ed|eing)|melt(?:ed|ing)"
     r"|explod\w*|(?:started|began|was)\s+smok\w*|smoke\s+(?:came|coming|pouring)|verletz\w*|verbrannt|verbrüh\w*"
     r"|gef[äa]hrlich|[üu]berhitz\w*|explodiert|funken|qualm\w*"
     r"|(?:strom|elektrisch\w*)\s*schlag",
     "allergic reaction": r"allerg\w*|rash|swelling|swollen|hives|blister\w*|anaphyla\w*|ausschlag|geschwollen",
-    "harassment": r"harass\w*|threaten\w*|stalk\w*|abus(?:e|ive)|bel[äa]stig\w*|bedroh\w*",
+    "harassment": r"harass\w*|threaten\w*|stalk\w*|abus(?:e|ive)|bel[äa]stig\w*|bedroh\w*|followed\s+me"
+    r"|comments?\s+about\s+my\s+(?:body|looks|appearance|figure)|(?:sexual|inappropriate|lewd|creepy)\s+(?:comments?"
+    r"|remarks?|messages?)|(?:ist|sind)\s+mir\s+(?:\w+\s+){0,4}gefolgt|mich\s+verfolgt|verfolgt\s+mich|anz[üu]glich\w*",
 }
 _PRIORITY_ORDER: tuple[Priority, ...] = ("low", "normal", "high", "urgent")
 REASON_PRIORITY: dict[str, Priority] = {
