@@ -111,8 +111,9 @@ _KEPT = re.compile(
 )
 # Held against an earlier case or another shop: "last time it took two days", "other shops deliver overnight".
 _BEFORE = re.compile(
-    r"\b(?:last\s+time|the\s+time\s+before|previously|before|you\s+used\s+to|used\s+to|other\s+(?:shops|stores"
+    r"\b(?:last\s+time|the\s+time\s+before|previously|(?:the|my)\s+previous\s+(?:order|one|delivery|parcel)|before|you\s+used\s+to|used\s+to|other\s+(?:shops|stores"
     r"|sites|retailers|companies)|(?:every|any)\s+other\s+(?:shop|store|site)|letztes\s+mal|beim\s+letzten\s+mal"
+    r"|(?:die|meine)\s+vorherige\s+(?:bestellung|lieferung)"
     r"|fr[üu]her|sonst\s+immer|andere\s+(?:shops|h[äa]ndler|l[äa]den|firmen|anbieter))\b",
     re.IGNORECASE,
 )
