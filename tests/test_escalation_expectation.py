@@ -172,3 +172,19 @@ def test_german_topics_in_words_and_the_calm_messages_sharing_them(
 ) -> None:
     assert escalates(analyse, escalating)
     assert not escalates(analyse, calm)
+
+
+def test_the_handoff_message_comes_from_the_catalogue_in_the_customers_language() -> None:
+    from graph.nlu.escalation import PASSED, REPLY_WHEN_OPEN, customer_message
+    from shopdesk.i18n import speaker
+
+    german = customer_message(
+        ["complaint"], ConversationFacts(language="de"), "normal", "Ich beschwere mich über den Zusteller, er war grob."
+    )
+    assert "Beschwerde" in german and "den Zusteller" in german and "Kollegin" in german
+    closed = ConversationFacts(language="de", business_hours_open=False, next_open="Montag um 9:00")
+    assert speaker("de").text(REPLY_WHEN_OPEN, next_open="Montag um 9:00") in customer_message(
+        ["human_requested"], closed, "normal"
+    )
+    # A language without a catalogue is answered in the source language, whole sentences and all.
+    assert customer_message(["emotion_anger"], ConversationFacts(language="fr"), "high").startswith(PASSED)
