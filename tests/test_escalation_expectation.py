@@ -188,3 +188,27 @@ def test_the_handoff_message_comes_from_the_catalogue_in_the_customers_language(
     )
     # A language without a catalogue is answered in the source language, whole sentences and all.
     assert customer_message(["emotion_anger"], ConversationFacts(language="fr"), "high").startswith(PASSED)
+
+
+@pytest.mark.parametrize(
+    ("escalating", "calm"),
+    [
+        (
+            "We paid extra for priority shipping and the rug has now been on the way for 9 days.",
+            "We paid extra for priority shipping and the rug arrived the next morning. Thank you!",
+        ),
+        (
+            "Your shop has kept my money for five weeks and not a single item has come.",
+            "You have had my money for a day, when will the order ship?",
+        ),
+        (
+            "Ich habe extra für Expressversand bezahlt und warte nun seit acht Tagen.",
+            "Ich habe extra für Expressversand bezahlt, kommt das Paket morgen?",
+        ),
+    ],
+)
+def test_a_faster_service_paid_for_and_not_given_is_a_promise_broken(
+    analyse: Analyse, escalating: str, calm: str
+) -> None:
+    assert escalates(analyse, escalating)
+    assert not escalates(analyse, calm)

@@ -354,7 +354,7 @@ _DISTRESS = re.compile(
 
 
 def _expectation_broken(text: str) -> str | None:
-    return expectation.overdue(text) or expectation.worse_than_before(text)
+    return expectation.promise_broken(text) or expectation.overdue(text) or expectation.worse_than_before(text)
 
 
 def _resolved(text: str) -> bool:

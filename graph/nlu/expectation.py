@@ -213,11 +213,50 @@ def overdue(text: str) -> str | None:
     return None
 
 
+# A faster service paid for is a promise bought: "I paid for next-day delivery", "für Express bezahlt".
+_PAID_FOR = re.compile(
+    r"\b(?:paid|pay|paying)\s+(?:extra\s+)?for\s+(?:the\s+)?(?:next[\s-]day|express|premium|priority|same[\s-]day"
+    r"|expedited|fast|quick)\w*|(?:f[üu]r\s+)?(?:express|premium|priority|schnell)\w*\s+(?:\w+\s+){0,2}bezahlt"
+    r"|bezahlt\s+f[üu]r\s+(?:den\s+)?(?:express|premium|schnell)\w*",
+    re.IGNORECASE,
+)
+# What the customer got for it: days gone by, or the slow kind.
+_GOT_SLOW = re.compile(
+    r"\b(?:snail\s+mail|standard\s+(?:delivery|shipping|post)|schneckenpost|standardversand)\b", re.I
+)
+# Money held and nothing for it: "you have had my money for seven weeks", "Sie haben mein Geld seit sieben Wochen".
+_MONEY_HELD = re.compile(
+    rf"\b(?:(?:had|have|kept|holding|held)\s+my\s+money\s+for|(?:haben|hat|halten)\s+mein\s+Geld\s+(?:seit|schon\s+seit))"
+    rf"\s+({_NUMBER})\s+({_UNIT})",
+    re.IGNORECASE,
+)
+
+
+def paid_for_and_not_given(text: str) -> str | None:
+    """A faster service paid for and not delivered ("I paid for next day delivery and it's been 6 days"), or the
+    customer's money held for weeks with nothing for it; None otherwise."""
+    paid = _PAID_FOR.search(text)
+    if paid:
+        rest = text[paid.end() :]
+        slow = _GOT_SLOW.search(rest)
+        if slow:
+            return f"{paid.group(0)} … {slow.group(0)}"
+        spans = [days for _, days in _spans(rest)] + [
+            _days(m.group(1) or m.group(3), m.group(2) or m.group(4)) for m in _ELAPSED.finditer(rest)
+        ]
+        if spans and max(spans) >= 3:
+            return paid.group(0)
+    held = _MONEY_HELD.search(text)
+    if held and _days(held.group(1), held.group(2)) >= 14:
+        return held.group(0)
+    return None
+
+
 def promise_broken(text: str) -> str | None:
     """`overdue`, where the expectation was a promise somebody made ("you promised", "I was told", "the page said"),
     not an estimate ("estimated delivery was the 4th"): the customer was let down, not just kept waiting."""
     found = overdue(text)
-    return found if found and _PROMISED.search(text) else None
+    return found if found and _PROMISED.search(text) else paid_for_and_not_given(text)
 
 
 def worse_than_before(text: str) -> str | None:
