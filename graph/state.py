@@ -37,6 +37,8 @@ class Repair:
 
     # A question on the way to a yes ("which cards do I have?"): answered, and the proposal is put again.
     payment_question: Final = "payment_question"
+    # Another question while a proposal waits ("will I get an email?"): answered, and the proposal is put again.
+    digression: Final = "digression"
     # A "no" to the proposal: nothing is changed.
     cancelled: Final = "cancelled"
     # A detail of the proposal changed ("not PayPal, my visa"): the same request is planned again with it.

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from graph.context import Context
 from shop.db import session_factory
-from shop.models import Order, OrderStatus
+from shop.models import Order, OrderItem, OrderStatus, Variant
 from shopdesk.settings import Settings
 from tests.support.people import conversation, people, say
 
@@ -119,3 +119,80 @@ async def test_questions_asked_together_queue_nothing(tau_app: Settings) -> None
         values = (await graph.aget_state(chat.config("questions"))).values
     assert values["dialogue"].get("queued", []) == [], values["dialogue"]
     assert "go on" not in answer.text, answer.text
+
+
+def _two_resizable_items(db_url: str) -> tuple[Order, list[tuple[OrderItem, Variant]]]:
+    """A pending order with two differently named items that each come in another size, all else equal."""
+    from shop.models import Product
+
+    with session_factory(db_url)() as session:
+        candidates = session.scalars(select(Order).where(Order.status == OrderStatus.pending).order_by(Order.id)).all()
+        for order in candidates:
+            if order.total > 400 or len({i.product_id for i in order.items}) < 2:
+                continue
+            swaps = []
+            for item in order.items[:2]:
+                product = session.get(Product, item.product_id)
+                assert product is not None
+                other = next(
+                    (
+                        v
+                        for v in product.variants
+                        if v.available
+                        and v.options.get("size")
+                        and v.options.get("size") != item.options.get("size")
+                        and all(v.options.get(k) == val for k, val in item.options.items() if k != "size")
+                    ),
+                    None,
+                )
+                if other is None:
+                    break
+                swaps.append((item, other))
+            if len(swaps) == 2 and swaps[0][0].name != swaps[1][0].name:
+                return order, swaps
+    raise AssertionError("the demo shop has no pending order with two resizable items")
+
+
+async def test_an_item_added_at_the_proposal_joins_the_one_change(demo_app: Settings) -> None:
+    """The proposal says items can be changed only once and to say so before the yes: another item named then is
+    added to the same change (played customers were shown the one-item proposal again and again)."""
+    from tools.views import options_text
+
+    db = demo_app.shop_database_url
+    order, ((one, one_new), (two, two_new)) = _two_resizable_items(db)
+    context = Context(customer_id=order.customer_id)
+    async with conversation(demo_app) as (chat, _):
+        first = await say(
+            chat,
+            "add-item",
+            f"on {order.id} I'd like the {one.name} in size {one_new.options['size']}",
+            context=context,
+        )
+        assert first.status == "awaiting_confirmation" and two.name not in first.text, first.text
+        both = await say(
+            chat,
+            "add-item",
+            f"hold on, before I confirm: the {two.name.lower()} should go to size {two_new.options['size']} as well",
+            context=context,
+        )
+        assert both.status == "awaiting_confirmation", both.text
+        assert f"-> {options_text(one_new.options)}" in both.text and f"-> {options_text(two_new.options)}" in both.text
+        await say(chat, "add-item", "yes", context=context)
+    with session_factory(db)() as session:
+        changed = session.get(Order, order.id)
+        assert changed is not None and {i.variant_id for i in changed.items} >= {one_new.id, two_new.id}
+
+
+async def test_items_named_by_their_names_alone_each_take_their_own_options(demo_app: Settings) -> None:
+    from tools.views import options_text
+
+    db = demo_app.shop_database_url
+    order, ((one, one_new), (two, two_new)) = _two_resizable_items(db)
+    message = (
+        f"order {order.id}: {one.name.lower()} -> size {one_new.options['size']}; "
+        f"{two.name.lower()} -> size {two_new.options['size']}"
+    )
+    async with conversation(demo_app) as (chat, _):
+        turn = await say(chat, "bare-names", message, context=Context(customer_id=order.customer_id))
+    assert turn.status == "awaiting_confirmation", turn.text
+    assert f"-> {options_text(one_new.options)}" in turn.text and f"-> {options_text(two_new.options)}" in turn.text

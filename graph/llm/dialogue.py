@@ -160,6 +160,7 @@ ITEM_SLOTS = (
     "told_same",
     "used_text",
     "payment_chosen",
+    "order_items",
 )
 DEFAULT_ADDRESS_CUE = re.compile(r"\b(default|account|profile|on\s+file|billing|i(?:'ve|\s+have)?\s+moved)\b", re.I)
 # Requests that name a late parcel and a voucher but want something else done.
@@ -554,8 +555,18 @@ def corrected_request(state: SupportState) -> str | None:
     if request in (CHANGE_ITEMS, "exchange_request"):
         entities = state.understanding.get("entities", {})
         known = state.dialogue.get("slots", {}).get("option_values") or {}
-        return request if entities.get("options") or options_in(text, known) else None
+        if entities.get("options") or options_in(text, known) or _adds_an_item(state, pending, text):
+            return request
+        return None
     return request if request in ("change_address", CHANGE_DEFAULT_ADDRESS) and looks_like_address(text) else None
+
+
+def _adds_an_item(state: SupportState, pending: dict[str, Any], text: str) -> bool:
+    """The reply to an item change names another item of the same order ("wait, also the perfume, to oriental"):
+    the change is to take it too (it can be made only once)."""
+    order_items = state.dialogue.get("slots", {}).get("order_items") or []
+    proposed = set((pending.get("args") or {}).get("item_ids") or [])
+    return any(item.get("item_id") not in proposed for item in named_items(order_items, text))
 
 
 def _proposal_says(pending: dict[str, Any], mention: dict[str, str]) -> bool:
@@ -700,6 +711,7 @@ BOOKKEEPING_SLOTS = frozenset(
         "told_same",
         "used_text",
         "payment_chosen",
+        "order_items",
     }
 )
 
@@ -790,7 +802,13 @@ def _order(plan: Plan, results: list[ToolResult]) -> dict[str, Any] | None:
         plan.awaiting = "order_id"
         return None
     details = _read(plan, results, ORDER_DETAILS, {"order_id": order_id})
-    return details.data if details is not None and isinstance(details.data, dict) else None
+    if details is None or not isinstance(details.data, dict):
+        return None
+    # Its items, kept for later turns: a reply to a proposal may name another of them ("also the perfume").
+    plan.slots["order_items"] = [
+        {"item_id": i.get("item_id"), "name": i.get("name")} for i in details.data.get("items") or []
+    ]
+    return details.data
 
 
 def _grounded_order(plan: Plan, results: list[ToolResult], state: SupportState) -> bool:
@@ -1076,10 +1094,21 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
     ("the keyboard and the thermostat") are settled one after the other and changed in one write."""
     plan, order = run.plan, run.order or {}
     items = order.get("items", [])
+    settled = [s[0] for s in plan.slots.get("swaps") or []]
+    more = [i for i in named_items(items, run.text) if i.get("item_id") not in settled] if settled else []
+    if more and not any(i.get("item_id") == plan.slots.get("item_id") for i in more):
+        # "Also the perfume, to oriental": the items already settled stay, and the newly named ones are settled next.
+        queue = [*settled, *(i.get("item_id") for i in more)]
+        plan.slots["item_queue"] = list(dict.fromkeys(queue))
+        plan.slots["item_id"] = more[0].get("item_id")
+        plan.slots.pop("options", None)
+        plan.slots.pop("option_values", None)
     if not plan.slots.get("item_id"):
         # Several units of one variant are one choice: the first unit is changed.
         named = [str(plan.slots.get("item_hint") or ""), *plan.slots.get("products", [])]
-        chosen = matching_items(items, [n for n in named if n], plan.similar)
+        # Items named without "the" or "my" ("Air purifier -> small room. Perfume -> woody") are still named: the
+        # order's own item names are read in the message itself.
+        chosen = matching_items(items, [n for n in named if n], plan.similar) or named_items(items, run.text)
         names = [str(i.get("name")) for i in chosen]
         if not chosen or len(set(names)) < len(names):
             # None named, or two of one product that the words said do not tell apart: ask which.

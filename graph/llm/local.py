@@ -100,6 +100,16 @@ class LocalEngine:
                 # What the proposal does that the customer did not ask for comes before the question.
                 text = f"{responses.describe_notice(notice)}\n\n{text}"
             shown = Draft(text, cited=[f"preview:{preview['action']}"], awaiting="confirmation")
+            if state.repair == Repair.digression:
+                # Another question on the way to the yes: what the knowledge says, or plainly that we can't say.
+                docs = [e for e in state.evidence if e.get("kind") in ("doc", "product", "facts")]
+                answered = _knowledge_answer(state, services, intent, docs, offer_order_check=False) if docs else None
+                if answered is not None:
+                    shown.text = f"{answered.text}\n\n{text}"
+                    shown.cited = [*answered.cited, *shown.cited]
+                    shown.evidence = answered.evidence
+                else:
+                    shown.text = f"{_(responses.NOT_SURE_AT_PROPOSAL)}\n\n{text}"
             if state.repair == Repair.payment_question:
                 # A question on the way to the yes: answered first, and the proposal is put again.
                 answer = _payment_methods_answer(state, services, results)

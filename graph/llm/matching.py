@@ -224,6 +224,8 @@ def item_segment(text: str, item: dict[str, Any], phrases: list[str], items: lis
     v-neck" describes the t-shirt, it does not start another item."""
     lowered = text.lower()
     naming = [p for p in phrases if p and (items is None or named_items(items, p))]
+    # The order's own item names said as they are ("Air purifier -> small room. Perfume -> woody") start parts too.
+    naming += [str(i.get("name")) for i in items or [] if i.get("name") and str(i["name"]).lower() in lowered]
     starts = sorted({(lowered.find(p.lower()), p) for p in naming if lowered.find(p.lower()) >= 0})
     if len(starts) < 2:
         return text

@@ -446,6 +446,13 @@ _METHOD_KINDS = {
 }
 
 
+# A question at a proposal that neither the knowledge nor the proposal answers: said plainly, and the proposal stands.
+NOT_SURE_AT_PROPOSAL = N_(
+    "I can't answer that one with certainty, so I won't guess; a colleague can tell you more if you need it. "
+    "Your request is still ready:"
+)
+
+
 def offer_next_request(request: str) -> str:
     """The offer to go on with a request the customer made in the same message as the one just done."""
     return _('You also asked: "{request}". Shall I go on with that now?', request=request.strip().rstrip(".!"))

@@ -116,7 +116,8 @@ _ASKS_WHICH = re.compile(
     r"|\b(?:do|did)\s+i\s+(?:have|pay|use)\b|\bon\s+file\b"
     r"|\bwhich\s+(?:of\s+(?:my|the|these|those)(?:\s+\w+){1,2}|(?:\w+\s+)?(?:one|card|method))\b.{0,40}"
     r"\b(?:is|was|has)\b"
-    r"|^\s*(?:is|was|are|isn'?t)\b.*\b(?:my|mine|the\s+one|what|which|on\s+file)\b|\bbalance\b"
+    r"|^\s*(?:(?:um+|uh+|hm+|oh|ok(?:ay)?|so|and|but|well|sorry|wait)[\s,.]+)*(?:is|was|are|isn'?t)\b.*"
+    r"\b(?:my|mine|the\s+one|what|which|on\s+file|or)\b|\bbalance\b"
     r"|\b(?:welche|womit|habe\s+ich|ist\s+(?:das|die|es))\b",
     re.IGNORECASE,
 )
@@ -140,4 +141,9 @@ def asks_about_payment_methods(text: str) -> bool:
     asks for no change."""
     if _LIST_ASK.search(text):
         return True
-    return bool(_PAYMENT_WORDS.search(text) and _ASKS_WHICH.search(text)) and not _USE_INSTEAD.search(text)
+    # Sentence by sentence: "Hm. The card I want is credit_card_6361025. Is that the mastercard or the visa?"
+    sentences = [part for part in re.split(r"(?<=[.?!])\s+", text) if part.strip()]
+    return any(
+        _PAYMENT_WORDS.search(sentence) and _ASKS_WHICH.search(sentence) and not _USE_INSTEAD.search(sentence)
+        for sentence in sentences
+    )

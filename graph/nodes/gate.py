@@ -25,7 +25,7 @@ from graph.llm.dialogue import (
 )
 from graph.nlu.confirmation import asks_about_payment_methods, gives_a_yes, holds_back
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation, offers_a_person
-from graph.nlu.general import asks_something
+from graph.nlu.general import asks_about_the_rules, asks_something
 from graph.nlu.schema import PRODUCT_INTENTS
 from graph.nodes.common import context_of, services_of
 from graph.nodes.understand import understanding_of
@@ -177,10 +177,16 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         # proposal) is a no, whatever assent it opens with.
         action = str(state.pending_action.get("name") or "")
         yes_words = understanding.intent == "affirm" or (understanding.intent != "deny" and gives_a_yes(said, action))
+        digression = not corrected and understanding.intent != "deny" and asks_about_the_rules(said)
+        if digression:
+            # "Will I get an email?", "before I say yes, is it complicated?", "is that the cheaper one?": a question
+            # on the way to the yes, not a move away from it. It is answered (the knowledge, the proposal's own
+            # lines), and the proposal keeps waiting and is put again.
+            return {**base, "route": Route.retrieve, "repair": Repair.digression}
         if yes_words and not corrected:
             if asks_something(said) or holds_back(said, action):
-                # "Before I say yes, is it complicated?" or "ok... actually hang on" mentions a yes without
-                # giving one: nothing is written on it. The proposal stands and is put to the customer again.
+                # "ok... actually hang on" mentions a yes without giving one: nothing is written on it. The proposal
+                # stands and is put to the customer again.
                 return {**base, "route": Route.draft}
             needs = state.pending_action["preview"].get("needs_approval")
             return {**base, "route": Route.request_approval if needs else Route.execute}
