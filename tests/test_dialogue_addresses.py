@@ -69,3 +69,21 @@ def test_variants_keep_the_options_the_customer_did_not_name() -> None:
     items = [{"product_id": "a", "name": "Merino Tee"}, {"product_id": "b", "name": "Trail Sock (3-Pack)"}]
     assert matching_items(items, ["socks"]) == [items[1]]
     assert matching_items(items, []) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        ("send #W1111111 where my order #W2222222 went, same address as that one", "#W2222222"),
+        ("could you just copy the address from W2222222?", "#W2222222"),
+        ("reuse the address of my previous order 2222222 please", "#W2222222"),
+        ("ship it to my saved address instead", "default"),
+        # The order to change, or the account's own address to change: no source.
+        ("what's the delivery address of order #W1111111?", None),
+        ("please update my default address to 12 Elm St, Austin TX 78701", None),
+    ],
+)
+def test_where_an_address_is_to_be_copied_from(text: str, source: str | None) -> None:
+    from graph.llm.dialogue import address_source
+
+    assert address_source(text) == source

@@ -371,3 +371,33 @@ async def test_a_single_item_settled_from_a_message_stays_settled_while_the_paym
         turn = await say(chat, "single", "bamboo deck, 34 inch please, graphic design like mine", context=context)
     assert turn.status == "awaiting_confirmation", turn.text
     assert "-> deck material bamboo, length 34 inch, design graphic" in turn.text, turn.text
+
+
+async def test_an_address_is_copied_from_another_order_which_stays_as_it_is(tau_app: Settings) -> None:
+    """ "Ship it to the same address as my other order #W..." copies that order's address onto the order in hand;
+    the other order is where the address comes from, not the order to change (played customers saw the bot switch
+    to it)."""
+    db = tau_app.shop_database_url
+    with session_factory(db)() as session:
+        pair = None
+        for customer in session.scalars(select(Customer).options(selectinload(Customer.orders))).all():
+            pending = [o for o in customer.orders if o.status is OrderStatus.pending]
+            for one in pending:
+                other = next((o for o in customer.orders if o.ship_line1 != one.ship_line1), None)
+                if other is not None:
+                    pair = (customer.id, one.id, other.id, other.ship_line1, one.ship_line1)
+                    break
+            if pair:
+                break
+    assert pair is not None, "no customer with a pending order and another order shipped elsewhere"
+    customer_id, target, source, source_line, target_line = pair
+    context = Context(customer_id=customer_id)
+    async with conversation(tau_app) as (chat, graph):
+        await say(chat, "copy-address", f"I need to change where {target} gets shipped", context=context)
+        proposed = await say(
+            chat, "copy-address", f"please use the same address as my order {source} for it", context=context
+        )
+        assert proposed.status == "awaiting_confirmation", proposed.text
+        assert target in proposed.text and source_line in proposed.text, proposed.text
+        pending = (await graph.aget_state(chat.config("copy-address"))).values["pending_action"]
+    assert pending["args"]["order_id"] == target and pending["args"]["address1"] == source_line != target_line

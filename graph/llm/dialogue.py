@@ -146,6 +146,7 @@ FLOW_SLOTS = (
     "told_same",
     "used_text",
     "payment_chosen",
+    "address_source",
     # What a shop's own procedure collected (its generic grounding kinds), and the last answer to its own question.
     "procedure_values",
     "procedure_answer",
@@ -259,8 +260,10 @@ def fills_awaited_slot(
         return any(reason in CANCEL_REASONS for reason in entities.get("reasons", []))
     if awaiting == "address":
         partial = (slots or {}).get("address")
-        return looks_like_address(text) or bool(
-            partial and len(missing(_completed(partial, text))) < len(missing(partial))
+        return (
+            looks_like_address(text)
+            or address_source(text) is not None
+            or bool(partial and len(missing(_completed(partial, text))) < len(missing(partial)))
         )
     if awaiting == "item":
         return bool(entities.get("products") or entities.get("options"))
@@ -620,10 +623,17 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
         slots = {k: v for k, v in slots.items() if k not in FLOW_SLOTS}
     entities = state.understanding.get("entities", {})
     text = last_text(state)
-    if entities.get("order_ids"):
-        if entities["order_ids"][0] != slots.get("order_id"):
+    source = address_source(text)
+    if source is not None:
+        # "Ship it to the same address as my other order #W2": that order gives the address, it is not the one
+        # being changed.
+        slots["address_source"] = source
+        slots.pop("address", None)
+    focus = [order_id for order_id in entities.get("order_ids") or [] if order_id != source]
+    if focus:
+        if focus[0] != slots.get("order_id"):
             slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS}
-        slots["order_id"] = entities["order_ids"][0]
+        slots["order_id"] = focus[0]
     slots.update(identity_facts(state, text))
     about_order = _without_identity(text, entities)
     if not entities.get("order_ids") and refers_to_an_order(about_order, [], entities.get("products", [])):
@@ -1080,8 +1090,58 @@ def _ground_account_owner(run: Run, slot: Slot) -> bool:
     return True
 
 
+def address_source(text: str) -> str | None:
+    """Where the customer says the address is to be copied from: another order ("same address as #W2"), or their
+    account's default address ("my default address") as "default"; None when they say neither."""
+    if match := _ADDRESS_FROM_ORDER.search(text) or _WHERE_AN_ORDER_WENT.search(text):
+        return f"#W{match.group(1)}"
+    return "default" if _ADDRESS_FROM_PROFILE.search(text) else None
+
+
+# Words that make an order the source of the address ("same address as #W2", "copy it from #W2", "use the address
+# of #W2"), where "change the address of #W1" makes it the order to change.
+_ADDRESS_FROM_ORDER = re.compile(
+    r"\b(?:same\s+(?:shipping\s+|delivery\s+)?(?:address|place)\s+as|copy\s+(?:it\s+|the\s+address\s+)?from"
+    r"|(?:use|take|reuse)\s+the\s+(?:shipping\s+|delivery\s+)?address\s+(?:of|on|from|for)"
+    r"|address\s+(?:of|on|from|for)\s+(?:my\s+)?(?:other|previous|earlier|last)\s+order)\s+"
+    r"(?:(?:my|the|that|other|another|order|one|previous|earlier)\s+)*#?\s?W?(\d{7})\b",
+    re.IGNORECASE,
+)
+# "Where my order #W2 went", "to wherever W2 was shipped".
+_WHERE_AN_ORDER_WENT = re.compile(
+    r"\bwhere(?:ver)?\s+(?:my\s+)?(?:other\s+)?(?:order\s+)?#?\s?W?(\d{7})\s+(?:went|goes|was\s+(?:sent|shipped|delivered))",
+    re.IGNORECASE,
+)
+_ADDRESS_FROM_PROFILE = re.compile(
+    r"\b(?:to|use|using|same\s+as|from)\s+(?:my|the)\s+(?:default|account'?s?|profile'?s?|saved)\s+(?:shipping\s+)?"
+    r"address\b|\b(?:to|use|using|same\s+as|from)\s+the\s+address\s+(?:on|in)\s+(?:my\s+)?(?:file|account|profile)\b",
+    re.IGNORECASE,
+)
+
+
+def _copied_address(run: Run) -> tuple[bool, dict[str, str] | None]:
+    """The address to copy (another of their orders' shipping address, or their default one): (read yet, address).
+    A source the tools refuse (not theirs, not found) is forgotten and the address is asked for."""
+    source = str(run.plan.slots.get("address_source"))
+    name, key = (CUSTOMER_DETAILS, "default_address") if source == "default" else (ORDER_DETAILS, "shipping_address")
+    result = run.read(name, {} if source == "default" else {"order_id": source})
+    if result is None:
+        return False, None
+    found = result.data.get(key) if result.ok and isinstance(result.data, dict) else None
+    if isinstance(found, dict):
+        return True, {field: str(found.get(field) or "") for field in ADDRESS_FIELDS}
+    run.plan.slots.pop("address_source", None)
+    return True, None
+
+
 def _ground_address(run: Run, slot: Slot) -> bool:
     address = run.plan.slots.get("address")
+    if (not address or missing(address)) and run.plan.slots.get("address_source"):
+        ready, copied = _copied_address(run)
+        if not ready:
+            return False
+        if copied is not None:
+            run.plan.slots["address"] = address = copied
     if not address or missing(address):
         run.ask(slot)
         return False
