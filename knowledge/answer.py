@@ -577,6 +577,16 @@ _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fi
 RETURNING = re.compile(r"\b(?:return|send (?:[\w-]+ )?back|refund|exchange)", re.IGNORECASE)
 
 
+# Who the customer is and which order they mean: facts for the tools, words no passage of the rules has.
+_IDENTIFIERS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|#?\bW\d{5,}\b")
+
+
+def without_identifiers(text: str) -> str:
+    """The text to search the rules with: "lucas@example.org here. If I send back #W9551757, what do I pay for the
+    label?" searches "here. If I send back , what do I pay for the label?"."""
+    return _IDENTIFIERS.sub(" ", text)
+
+
 def topic_of(question: str) -> str:
     """The question without the customer's elapsed times, which are facts to compare, not words to search."""
     return ELAPSED.sub(" ", question).strip()

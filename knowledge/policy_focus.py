@@ -21,7 +21,7 @@ from knowledge.lexical import tokenize
 # mentions a cost but asks yes or no.
 _AMOUNT = re.compile(
     r"\bhow much\b"
-    r"|\bwhat(?:'s|s| is| are| does| do| would| will)?\b[^?.!]{0,50}?\b(?:cost|costs|price|fee|fees|charge)\b"
+    r"|\bwhat(?:'s|s| is| are| does| do| would| will)?\b[^?.!]{0,50}?\b(?:cost|costs|price|fee|fees|charge|pay)\b"
     r"|^\W*(?:the\s+)?(?:cost|price|fee|charge) (?:of|for|to)\b"
     # "What's standard shipping to Ireland?": a service's rate, unless its time is asked.
     r"|\bwhat(?:'s|s| is| are)\s+(?:the\s+)?(?:standard|express)\s+(?:shipping|delivery)\b(?!\s+times?\b)",
