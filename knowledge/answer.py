@@ -386,7 +386,9 @@ def product_facts_for(db_url: str | None, question: str, evidence: Sequence[Evid
 def foreign_figures(unit: str, asked: set[str]) -> bool:
     """Whether the line gives a figure (an amount, a duration) for another country and not for the asked one:
     "Canada takes 5–8 business days, the UK 5–7..." does, for the UK; "(... $12.95 for the UK and EU)" does not."""
-    for clause in re.split(r"[,;()]", unit):
+    # "standard $19.95 to the UK and $17.95 to the EU": each country's figure is a clause of its own ("$12.95 for
+    # the UK and EU" is one figure for both).
+    for clause in re.split(r"[,;()]|\band\b(?=\s*\$?\d)", unit):
         named = countries_in(clause)
         if named and not named & asked and (_MONEY.search(clause) or _TIME.search(clause) or re.search(r"\d", clause)):
             return True
@@ -703,9 +705,11 @@ _COUNTRY_PLACES = {
 
 
 # "Do you ship to Canada and how long does it take?": a second question joined by "and".
+# ... or after a semicolon ("shipping to the UK; do I pay duties there?"), or numbered ("1) is it rechargeable
+# 2) how bright is it").
 _AND_QUESTION = re.compile(
-    r",?\s+and\s+(?=(?:how|what|what's|whats|when|where|which|who|why|do|does|did|is|are|can|could|will|would|"
-    r"should|may)\b)",
+    r"(?:,?\s+and\s+|\s*;\s*|\s+\d[.)]\s+)(?=(?:how|what|what's|whats|when|where|which|who|why|do|does|did|is|are|can"
+    r"|could|will|would|should|may)\b)",
     re.IGNORECASE,
 )
 
@@ -749,7 +753,9 @@ def search_texts(questions: Sequence[str]) -> list[str]:
             question = with_subject(question, questions[index - 1])
         own_topic = set(tokenize(question)) - _ASKING_ONLY
         if index and not own_topic and _REFERS_BACK.search(question):
-            texts.append(f"{questions[index - 1]} {question}")
+            # The question before as it was searched: "Do you ship to Canada? How long does it take? And what does it
+            # cost?" searches the cost with Canada, two questions back.
+            texts.append(f"{texts[index - 1]} {question}")
         else:
             texts.append(question)
     return texts
@@ -784,7 +790,7 @@ def answer_message(
 
     ``evidence`` holds the retrieved passages, each tagged with the index of its question (``segment``); the
     product answers read the catalog themselves."""
-    from knowledge.product_answers import answer_products, catalog_facts, follows_up_on_product
+    from knowledge.product_answers import answer_products, catalog_facts, compares_again, follows_up_on_product
 
     catalog: list[dict[str, Any]] = []
     # A fault reported about a product ("the headlamp broke") is answered by the rules (warranty, returns), never
@@ -815,7 +821,7 @@ def answer_message(
         # subject of a product question that names none ("... Merino 150 Tee? Which sizes are left in white?").
         carried = (
             compared
-            if compared and _EACH.search(question)
+            if compared and (_EACH.search(question) or compares_again(question, catalog, general))
             else previous
             if previous
             and (_REFERS_BACK.search(question) or follows_up_on_product(question, catalog, general, previous))

@@ -119,12 +119,18 @@ COMPARATIVES: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(r"\b(?:warmer|warmest|more insulat|best insulat)", re.I), "warmth", False),
     (
         re.compile(
-            r"\b(?:cheaper|cheapest|less expensive|least expensive|lower price|more affordable|most affordable)\b", re.I
+            r"\b(?:cheaper|cheapest|less expensive|least expensive|lower price|more affordable|most affordable"
+            r"|costs? (?:less|the least))\b",
+            re.I,
         ),
         "price",
         True,
     ),
-    (re.compile(r"\b(?:more expensive|most expensive|pricier|priciest|dearer)\b", re.I), "price", False),
+    (
+        re.compile(r"\b(?:more expensive|most expensive|pricier|priciest|dearer|costs? (?:more|the most))\b", re.I),
+        "price",
+        False,
+    ),
     (
         re.compile(r"\b(?:bigger|biggest|larger|largest|holds? more|more room|roomier|more capacity)\b", re.I),
         "capacity",
@@ -1234,6 +1240,15 @@ def follows_up_on_product(
     values = {str(v).lower() for p in previous for vals in (p.get("options") or {}).values() for v in vals}
     said = {v for vals in q.option_values.values() for v in vals}
     return q.asks_a_fact or bool({v.lower() for v in said} & values)
+
+
+def compares_again(question: str, catalog: Sequence[dict[str, Any]], general: frozenset[str] = frozenset()) -> bool:
+    """A comparison that names no product nor kind of product ("which one is cheaper?"): it compares the products
+    of the comparison before it."""
+    if not catalog:
+        return False
+    q = read_question(question, catalog)
+    return bool(q.comparative) and not q.categories and not name_products(question, catalog, general).products
 
 
 def _asks_about_several(question: str, named: Sequence[dict[str, Any]]) -> bool:

@@ -130,3 +130,20 @@ def test_a_place_decides_the_line_only_for_whether_we_ship_there(retriever: Retr
     assert not asks_where_we_ship("Do I owe import VAT when I order to Spain?")
     vat = message(retriever, "Do I owe import VAT when I order to Spain?")
     assert "included" in vat and "Australia" not in vat, vat
+
+
+def test_every_question_of_a_message_is_answered_in_order(retriever: Retriever) -> None:
+    """Questions joined by a semicolon or numbered are each answered; a second comparison that names nothing
+    compares the same products; another country's figure joined by "and" is not this country's answer."""
+    assert questions_of(["what is the return window; can I return earrings?"]) == [
+        "what is the return window",
+        "can I return earrings?",
+    ]
+    assert len(questions_of(["1) does the Beacon 400 use batteries 2) how bright is it"])) == 2
+    duties = message(retriever, "what's express shipping to Ireland; are import taxes included?")
+    assert "$32.95" in duties and "included" in duties and duties.index("$32.95") < duties.index("included"), duties
+    assert "$34.95" not in duties, duties
+    cheaper = message(retriever, "Which is lighter, the Merino 150 Tee or the Sun Hoodie UPF 50? Which one costs less?")
+    assert "Sun Hoodie UPF 50 is cheaper" in cheaper or "$59.00" in cheaper.split("\n\n")[-1], cheaper
+    uk = message(retriever, "how much does standard delivery to Wales cost?")
+    assert "$19.95" in uk and "$17.95" not in uk, uk
