@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -34,6 +35,7 @@ from knowledge.policy_focus import (
 )
 from knowledge.products import find_products, products_facts
 from knowledge.retriever import Evidence, Retriever, heading
+from shopdesk.i18n import N_
 
 logger = logging.getLogger(__name__)
 
@@ -198,6 +200,17 @@ _PLACE_PATTERN = re.compile(
 )
 
 
+# "Do you ship to Spain?", "can I get delivery in Scotland?": whether a place is served, a yes or no.
+_SHIPS_TO = re.compile(r"\b(?:ship|shipping|deliver|delivery|send|post)\w*\b[^.?!]{0,30}\b(?:to|in)\b", re.I)
+
+
+def asks_where_we_ship(question: str) -> bool:
+    """A question whether the shop ships to a place: the line naming the place answers it. A place decides the line
+    only then: an amount or a duration for Spain is the EU's, on the line the topic chooses, and "do I pay duties if
+    I order to France?" is answered by the duties line, which names the EU, not by the list of countries."""
+    return bool(_SHIPS_TO.search(question)) and not (asks_amount(question) or asks_duration(question))
+
+
 @lru_cache(maxsize=4096)
 def _places(text: str) -> frozenset[str]:
     return frozenset(found.group(0).lower() for found in _PLACE_PATTERN.finditer(text))
@@ -211,6 +224,56 @@ def places_in(text: str) -> set[str]:
 def countries_in(text: str) -> set[str]:
     """The countries (US, CA, UK, EU) a text names."""
     return set(_countries(text))
+
+
+# Places inside a country the customer may name instead of it ("I'm in Ohio", "shipping to Toronto"). Read in the
+# customer's words only: the shop's documents name its own warehouse town ("Portland, Maine") without meaning the
+# country a figure is for.
+REGIONS: dict[str, tuple[str, ...]] = {
+    "US": (
+        "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware", "Florida",
+        "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky", "Louisiana", "Maine", "Maryland",
+        "Massachusetts", "Michigan", "Minnesota", "Mississippi", "Missouri", "Montana", "Nebraska", "Nevada",
+        "New Hampshire", "New Jersey", "New Mexico", "New York", "North Carolina", "North Dakota", "Ohio", "Oklahoma",
+        "Oregon", "Pennsylvania", "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah",
+        "Vermont", "Virginia", "West Virginia", "Wisconsin", "Wyoming", "Chicago", "Los Angeles", "San Francisco",
+        "Seattle", "Boston", "Denver", "Houston", "Dallas", "Miami", "Atlanta", "Philadelphia", "Phoenix",
+    ),
+    "CA": (
+        "Ontario", "Quebec", "Québec", "British Columbia", "Alberta", "Manitoba", "Saskatchewan", "Nova Scotia",
+        "New Brunswick", "Newfoundland", "Prince Edward Island", "Yukon", "Nunavut", "Northwest Territories",
+        "Toronto", "Vancouver", "Montreal", "Montréal", "Calgary", "Ottawa", "Edmonton", "Winnipeg", "Halifax",
+    ),
+    "UK": (
+        "London", "Manchester", "Edinburgh", "Glasgow", "Birmingham", "Liverpool", "Leeds", "Bristol", "Cardiff",
+        "Belfast",
+    ),
+    "EU": (
+        "Berlin", "Munich", "München", "Hamburg", "Frankfurt", "Cologne", "Paris", "Lyon", "Marseille", "Amsterdam",
+        "Rotterdam", "Utrecht", "Brussels", "Vienna", "Dublin", "Copenhagen", "Madrid", "Barcelona", "Rome", "Milan",
+        "Stockholm",
+    ),
+}  # fmt: skip
+_REGION_PATTERNS = [
+    (code, re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")\b"))
+    for code, names in REGIONS.items()
+]
+
+
+@lru_cache(maxsize=4096)
+def _customer_countries(text: str) -> frozenset[str]:
+    found: set[str] = set()
+    for code, pattern in _REGION_PATTERNS:
+        if pattern.search(text):
+            found.add(code)
+            # "British Columbia" is Canada, not the "British" of the UK.
+            text = pattern.sub(" ", text)
+    return frozenset(found | _countries(text))
+
+
+def customer_countries(text: str) -> set[str]:
+    """The countries a customer's message is about: named ("Canada"), or by a place in them ("Ohio", "Toronto")."""
+    return set(_customer_countries(text))
 
 
 def for_country(unit: str, country: str) -> str:
@@ -248,7 +311,7 @@ def _passage_sentences(
     money, time = bool(_ASKS_MONEY.search(question)), bool(_ASKS_TIME.search(question))
     # A place decides the line only for a yes or no ("do you ship to Spain?"); an amount or a duration for Spain is
     # the EU's, on the line the topic chooses.
-    places = places_in(question) if not (asks_amount(question) or asks_duration(question)) else set()
+    places = places_in(question) if asks_where_we_ship(question) else set()
     for i, unit in enumerate(units):
         if places and places & places_in(unit):
             # "Do you ship to Spain?": the line that names Spain, not the summary that names its neighbours.
@@ -323,7 +386,9 @@ def product_facts_for(db_url: str | None, question: str, evidence: Sequence[Evid
 def foreign_figures(unit: str, asked: set[str]) -> bool:
     """Whether the line gives a figure (an amount, a duration) for another country and not for the asked one:
     "Canada takes 5–8 business days, the UK 5–7..." does, for the UK; "(... $12.95 for the UK and EU)" does not."""
-    for clause in re.split(r"[,;()]", unit):
+    # "standard $19.95 to the UK and $17.95 to the EU": each country's figure is a clause of its own ("$12.95 for
+    # the UK and EU" is one figure for both).
+    for clause in re.split(r"[,;()]|\band\b(?=\s*\$?\d)", unit):
         named = countries_in(clause)
         if named and not named & asked and (_MONEY.search(clause) or _TIME.search(clause) or re.search(r"\d", clause)):
             return True
@@ -339,8 +404,8 @@ def _answering(candidates: list[Any], question: str, countries: set[str] | None)
     if asks_duration(question) or _WHEN_WILL.search(question):
         # "How long", "when will it arrive": a duration answers. "Until when can I cancel?" asks for a condition.
         kept = [c for c in kept if any(_TIME.search(unit) for unit in c[3])] or kept
-    places = places_in(question)
-    if places and not asks_amount(question) and not _ASKS_TIME.search(question):
+    places = places_in(question) if asks_where_we_ship(question) else set()
+    if places and not _ASKS_TIME.search(question):
         # "Do you ship to Spain?": the quote that names Spain answers it; a summary naming its neighbours does not.
         # (An amount or a duration for Spain is the EU's: the topic chooses the line, the country its figures.)
         kept = [c for c in kept if any(places & places_in(unit) for unit in c[3])] or kept
@@ -496,7 +561,8 @@ class MessageAnswer(BaseModel):
     text: str
     cited_ids: list[str] = Field(default_factory=list)
     supported: bool
-    # One per question: "facts", "buying", "comparison", "recommendation", "no_fit", "policy" or "unknown".
+    # One per question: "facts", "buying", "sold_out", "comparison", "recommendation", "no_fit", "policy" or
+    # "unknown".
     kinds: list[str] = Field(default_factory=list)
     # Product facts the answer states, as graph evidence ({"id", "kind": "facts", "data"}), for the critique.
     evidence: list[dict[str, Any]] = Field(default_factory=list)
@@ -511,6 +577,16 @@ ELAPSED = re.compile(
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
 RETURNING = re.compile(r"\b(?:return|send (?:[\w-]+ )?back|refund|exchange)", re.IGNORECASE)
+
+
+# Who the customer is and which order they mean: facts for the tools, words no passage of the rules has.
+_IDENTIFIERS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|#?\bW\d{5,}\b")
+
+
+def without_identifiers(text: str) -> str:
+    """The text to search the rules with: "lucas@example.org here. If I send back #W9551757, what do I pay for the
+    label?" searches "here. If I send back , what do I pay for the label?"."""
+    return _IDENTIFIERS.sub(" ", text)
 
 
 def topic_of(question: str) -> str:
@@ -548,10 +624,92 @@ def window_sentence(question: str, window_days: int | None) -> str:
     )
 
 
+# The customer's own amount ("my basket is $60", "$170 of gear"), not a figure they ask about ("free over $75?").
+_CUSTOMER_AMOUNT = re.compile(
+    r"(?<!over )(?<!above )(?<!from )(?<!least )(?<!than )(?<!under )(?<!below )"
+    r"(?:\$\s?(?P<a>\d[\d,]*(?:\.\d{1,2})?)|\b(?P<b>\d[\d,]*(?:\.\d{1,2})?)\s*(?:dollars|usd|bucks)\b)",
+    re.IGNORECASE,
+)
+# "free on orders of $75 or more", "it's free from $150": a policy's threshold for free standard shipping.
+_FREE_FROM = re.compile(r"\bfree\b[^.;$]{0,25}?\b(?:of|from|over)\s+\$\s?(?P<t>\d[\d,]*(?:\.\d{1,2})?)", re.I)
+_AMOUNTS = re.compile(r"\$\s?(\d[\d,]*(?:\.\d{1,2})?)")
+_ASKS_PAYING = re.compile(r"\b(?:free|pay|paying|cost|costs|charge|charged|how much|fee)\b", re.I)
+
+
+def states_threshold(text: str) -> bool:
+    """Whether a passage gives an amount from which something is free ("free on orders of $75 or more")."""
+    return bool(_FREE_FROM.search(text))
+
+
+def customer_amount(question: str) -> Decimal | None:
+    found = _CUSTOMER_AMOUNT.search(question)
+    if not found:
+        return None
+    return Decimal((found.group("a") or found.group("b")).replace(",", ""))
+
+
+def threshold_sentence(question: str, countries: set[str] | None, passages: Sequence[Evidence]) -> tuple[str, str]:
+    """For "my basket is $60 and I'm in Ohio, do I pay shipping?": the customer's amount against the free-shipping
+    threshold of their country's line, with the standard charge that applies; and the id of the passage it comes
+    from. ("", "") when the question has no amount, no single country, or no passage gives a threshold for it."""
+    from shopdesk.i18n import _, money
+
+    amount = customer_amount(question)
+    if amount is None or not countries or len(countries) != 1 or not _ASKS_PAYING.search(question):
+        return "", ""
+    if service_in(question) == "express":
+        return "", ""  # the thresholds are for standard shipping
+    country = next(iter(countries))
+    for item in passages:
+        for unit in _units(item["text"]):
+            if countries_in(unit) != {country}:
+                continue
+            standard = for_service(unit, "standard")
+            free = _FREE_FROM.search(standard)
+            if not free:
+                continue
+            threshold = Decimal(free.group("t").replace(",", ""))
+            charges = [Decimal(m.replace(",", "")) for m in _AMOUNTS.findall(standard)]
+            charges = [c for c in charges if c != threshold]
+            place = _(_COUNTRY_PLACES[country])
+            if amount >= threshold:
+                text = _(
+                    "Standard shipping to {place} is free for your order of {amount}: it is free on orders of "
+                    "{threshold} or more.",
+                    place=place,
+                    amount=money(amount),
+                    threshold=money(threshold),
+                )
+            elif charges:
+                text = _(
+                    "Your order of {amount} is below the {threshold} for free standard shipping to {place}, so "
+                    "standard shipping costs {charge}.",
+                    place=place,
+                    amount=money(amount),
+                    threshold=money(threshold),
+                    charge=money(charges[0]),
+                )
+            else:
+                continue
+            return f"{text} (see {citation_label(item)})", str(item["id"])
+    return "", ""
+
+
+# The country groups as a sentence names them ("free standard shipping to Canada").
+_COUNTRY_PLACES = {
+    "US": N_("the United States"),
+    "CA": N_("Canada"),
+    "UK": N_("the United Kingdom"),
+    "EU": N_("the EU"),
+}
+
+
 # "Do you ship to Canada and how long does it take?": a second question joined by "and".
+# ... or after a semicolon ("shipping to the UK; do I pay duties there?"), or numbered ("1) is it rechargeable
+# 2) how bright is it").
 _AND_QUESTION = re.compile(
-    r",?\s+and\s+(?=(?:how|what|what's|whats|when|where|which|who|why|do|does|did|is|are|can|could|will|would|"
-    r"should|may)\b)",
+    r"(?:,?\s+and\s+|\s*;\s*|\s+\d[.)]\s+)(?=(?:how|what|what's|whats|when|where|which|who|why|do|does|did|is|are|can"
+    r"|could|will|would|should|may)\b)",
     re.IGNORECASE,
 )
 
@@ -574,6 +732,7 @@ def questions_of(segments: Sequence[str], shortest: int = 4) -> list[str]:
     return questions
 
 
+_EACH = re.compile(r"\b(?:each|both|either|all of them|each of them|the two)\b", re.IGNORECASE)
 _REFERS_BACK = re.compile(r"\b(?:it|that|there|them|this|those|they|these)\b", re.IGNORECASE)
 # Words that ask something without saying about what ("how much does it cost?").
 _ASKING_ONLY = frozenset(
@@ -594,7 +753,9 @@ def search_texts(questions: Sequence[str]) -> list[str]:
             question = with_subject(question, questions[index - 1])
         own_topic = set(tokenize(question)) - _ASKING_ONLY
         if index and not own_topic and _REFERS_BACK.search(question):
-            texts.append(f"{questions[index - 1]} {question}")
+            # The question before as it was searched: "Do you ship to Canada? How long does it take? And what does it
+            # cost?" searches the cost with Canada, two questions back.
+            texts.append(f"{texts[index - 1]} {question}")
         else:
             texts.append(question)
     return texts
@@ -629,7 +790,7 @@ def answer_message(
 
     ``evidence`` holds the retrieved passages, each tagged with the index of its question (``segment``); the
     product answers read the catalog themselves."""
-    from knowledge.product_answers import answer_products, catalog_facts, follows_up_on_product
+    from knowledge.product_answers import answer_products, catalog_facts, compares_again, follows_up_on_product
 
     catalog: list[dict[str, Any]] = []
     # A fault reported about a product ("the headlamp broke") is answered by the rules (warranty, returns), never
@@ -644,8 +805,9 @@ def answer_message(
     supported = False
     confidence = 0.0
     # A country named anywhere in the message holds for its other questions ("... to Canada? How much is it?").
-    message_countries = set().union(*(countries_in(segment) for segment in segments)) if segments else set()
+    message_countries = set().union(*(customer_countries(segment) for segment in segments)) if segments else set()
     previous: list[dict[str, Any]] = []
+    compared: list[dict[str, Any]] = []
     home = countries_in(home_country) if home_country else set()
     for index, question in enumerate(segments):
         hits = [item for item in evidence if segment_of(item) == index and item.get("kind") in ("doc", "product")]
@@ -658,7 +820,9 @@ def answer_message(
         # "Is the Harbor Fleece warm, and how much is it?": "it" is the product of the question before; so is the
         # subject of a product question that names none ("... Merino 150 Tee? Which sizes are left in white?").
         carried = (
-            previous
+            compared
+            if compared and (_EACH.search(question) or compares_again(question, catalog, general))
+            else previous
             if previous
             and (_REFERS_BACK.search(question) or follows_up_on_product(question, catalog, general, previous))
             else []
@@ -671,8 +835,14 @@ def answer_message(
         # What a comparison or a recommendation puts first is what "it" means next ("the cheapest tent, and is it
         # waterproof?"); after a policy answer, "it" is the policy's subject ("ship to Canada, how long does it take?").
         previous = (
-            [] if product is None else product.products if product.kind in ("facts", "buying") else product.products[:1]
+            []
+            if product is None
+            else product.products
+            if product.kind in ("facts", "buying", "sold_out")
+            else product.products[:1]
         )
+        # "... and how much is each?": all the products the answer before was about.
+        compared = [] if product is None else list(product.products)
         if product is not None:
             texts.append(product.text)
             cited += [c for c in product.cited if c not in cited]
@@ -683,7 +853,16 @@ def answer_message(
         docs = [h for h in hits if h.get("kind") == "doc"]
         if index:
             question = with_subject(question, segments[index - 1])
-        own = countries_in(question)
+        own = customer_countries(question)
+        asked = own or (message_countries if len(message_countries) == 1 else None) or home or None
+        applied, source = threshold_sentence(question, asked, docs)
+        if applied:
+            # The customer's own amount against the threshold answers it; the policy line would leave the sum to them.
+            texts.append(applied)
+            cited += [source] if source not in cited else []
+            kinds.append("policy")
+            supported = True
+            continue
         answer = grounded_answer(
             topic_of(question),
             docs,
@@ -691,7 +870,7 @@ def answer_message(
             embedder=embedder,
             threshold=threshold,
             # The question's country, else the message's, else the verified customer's own (their label cost).
-            countries=own or (message_countries if len(message_countries) == 1 else None) or home or None,
+            countries=asked,
         )
         dated = window_sentence(question, window_days)
         if dated:

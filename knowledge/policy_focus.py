@@ -21,8 +21,10 @@ from knowledge.lexical import tokenize
 # mentions a cost but asks yes or no.
 _AMOUNT = re.compile(
     r"\bhow much\b"
-    r"|\bwhat(?:'s|s| is| are| does| do| would| will)?\b[^?.!]{0,50}?\b(?:cost|costs|price|fee|fees|charge)\b"
-    r"|^\W*(?:the\s+)?(?:cost|price|fee|charge) (?:of|for|to)\b",
+    r"|\bwhat(?:'s|s| is| are| does| do| would| will)?\b[^?.!]{0,50}?\b(?:cost|costs|price|fee|fees|charge|pay)\b"
+    r"|^\W*(?:the\s+)?(?:cost|price|fee|charge) (?:of|for|to)\b"
+    # "What's standard shipping to Ireland?": a service's rate, unless its time is asked.
+    r"|\bwhat(?:'s|s| is| are)\s+(?:the\s+)?(?:standard|express)\s+(?:shipping|delivery)\b(?!\s+times?\b)",
     re.IGNORECASE,
 )
 _DURATION = re.compile(r"\bhow (?:long|many (?:days|weeks|hours|months|years)|soon|fast|quickly)\b", re.IGNORECASE)

@@ -98,7 +98,8 @@ _ASPECT_CUES = {name: re.compile("|".join(cues), re.IGNORECASE) for name, cues i
 # Facts that are not attributes.
 PRICE = re.compile(r"\b(?:price|cost|costs|how much (?:is|are|does|do)|expensive|cheap)\b|\$", re.IGNORECASE)
 STOCK = re.compile(
-    r"\b(?:in stock|stock|available|availability|sold out|can i (?:still )?(?:buy|order|get)|have (?:it|them|the|you)"
+    r"\b(?:in stock|stock|available|availability|sold out|(?:can i|i can) (?:still )?(?:buy|order|get)"
+    r"|buy (?:right )?now|have (?:it|them|the|you)"
     r"|do you have|back in|left|any left|still have)\b",
     re.IGNORECASE,
 )
@@ -118,12 +119,18 @@ COMPARATIVES: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(r"\b(?:warmer|warmest|more insulat|best insulat)", re.I), "warmth", False),
     (
         re.compile(
-            r"\b(?:cheaper|cheapest|less expensive|least expensive|lower price|more affordable|most affordable)\b", re.I
+            r"\b(?:cheaper|cheapest|less expensive|least expensive|lower price|more affordable|most affordable"
+            r"|costs? (?:less|the least))\b",
+            re.I,
         ),
         "price",
         True,
     ),
-    (re.compile(r"\b(?:more expensive|most expensive|pricier|priciest|dearer)\b", re.I), "price", False),
+    (
+        re.compile(r"\b(?:more expensive|most expensive|pricier|priciest|dearer|costs? (?:more|the most))\b", re.I),
+        "price",
+        False,
+    ),
     (
         re.compile(r"\b(?:bigger|biggest|larger|largest|holds? more|more room|roomier|more capacity)\b", re.I),
         "capacity",
@@ -504,7 +511,9 @@ def clear_catalog_cache() -> None:
 class ProductAnswer:
     text: str
     products: list[dict[str, Any]]
-    kind: str  # "facts", "buying" (price, stock or options asked), "comparison", "recommendation", "no_fit"
+    # "facts", "buying" (price, stock or options asked), "sold_out" (the asked product or option can't be bought
+    # now), "comparison", "recommendation", "no_fit"
+    kind: str
 
     @property
     def cited(self) -> list[str]:
@@ -726,12 +735,69 @@ def _description_sentence(product: dict[str, Any], q: Question, embedder: Any | 
     return sentences[best], scores[best]
 
 
+def _without_name(text: str, name: str) -> str:
+    """The question without the words that only say the product's name: two or more of its words in their order
+    ("the Alpenglow Down Parka", "the down parka"). A name's "Down" or "Waterproof" says which product, not which
+    fact is asked; "is the Ridgeback waterproof?" still asks whether it is."""
+    words = re.findall(r"[\w°'-]+", name.lower())
+    for length in range(len(words), 1, -1):
+        for start in range(len(words) - length + 1):
+            phrase = r"\W+".join(re.escape(w) for w in words[start : start + length])
+            text = re.sub(rf"(?<![\w-]){phrase}(?![\w-])", " ", text, flags=re.IGNORECASE)
+    return text
+
+
+def asked_aspects(product: dict[str, Any], q: Question) -> list[str]:
+    """The facts the question asks of this product, read outside its name."""
+    if not q.aspects:
+        return []
+    rest = _without_name(q.text, str(product["name"]))
+    outside = [aspect for aspect in q.aspects if _ASPECT_CUES[aspect].search(rest)]
+    if outside or q.price or q.stock or q.count or q.options:
+        return outside
+    # Nothing else asked ("what does the Trail Filter Bottle remove?"): the name's word is the only clue there is.
+    return list(q.aspects)
+
+
+def names_product_or_kind(
+    question: str, catalog: Sequence[dict[str, Any]], general: frozenset[str] = frozenset()
+) -> bool:
+    """Whether a question names one of the shop's products by its own name, or a kind of product the shop sells
+    ("which of your headlamps is brightest?", "any gloves I can use my phone with?"): clear enough to answer."""
+    if not catalog:
+        return False
+    return name_products(question, catalog, general).strong or bool(read_categories(question, catalog))
+
+
+def mentions_catalog(db_url: str | None, question: str) -> bool:
+    """Whether a question names a product of the shop (by its name, as ``knowledge.products.find_products`` finds
+    them) or a kind of product it sells."""
+    from knowledge.catalog import sqlite_file_missing
+    from knowledge.products import find_products
+
+    if not db_url or sqlite_file_missing(db_url):
+        return False
+    return bool(find_products(db_url, question)) or names_product_or_kind(question, catalog_facts(db_url))
+
+
+def sold_out(product: dict[str, Any], q: Question) -> bool:
+    """Whether what the question asks to buy (the product, or the option values it names) can't be bought now."""
+    wanted = wanted_options(product, q)
+    if not (q.stock or wanted):
+        return False
+    variants = [
+        v for v in product.get("variants", []) if all(v["options"].get(k) in vals for k, vals in wanted.items())
+    ]
+    return not any(v.get("in_stock") for v in variants)
+
+
 def describe_product(product: dict[str, Any], q: Question, embedder: Any | None = None) -> str:
     """What this question asks about one product, from its facts; a short profile when it asks nothing specific."""
     attributes = product.get("attributes") or {}
     name = product["name"]
     parts: list[str] = []
-    for aspect in q.aspects:
+    aspects = asked_aspects(product, q)
+    for aspect in aspects:
         value = attributes.get(aspect)
         if aspect == "warmth" and not value and attributes.get("temperature rating"):
             aspect, value = "temperature rating", attributes["temperature rating"]
@@ -748,7 +814,7 @@ def describe_product(product: dict[str, Any], q: Question, embedder: Any | None 
     # something the attribute sentences don't ("does it still insulate when wet?": "stays warm even when damp").
     said = set(tokenize(" ".join(parts)))
     new = set(tokenize(quoted)) - said - set(tokenize(name)) - _GENERIC_NAME_WORDS
-    if quoted and q.aspects and (not parts or (similarity >= DESCRIPTION_SIMILARITY and len(new) >= 2)):
+    if quoted and aspects and (not parts or (similarity >= DESCRIPTION_SIMILARITY and len(new) >= 2)):
         parts.append(f"About the {name}: {quoted}")
     option = asked_option(product, q) if q.options else None
     if q.count and option and not COMBINATIONS.search(q.text):
@@ -756,8 +822,9 @@ def describe_product(product: dict[str, Any], q: Question, embedder: Any | None 
         parts.append(_option_count_sentence(product, option))
     elif q.count:
         parts.append(_count_sentence(product))
-    elif option and q.stock:
-        # "Which sizes are left in Cobalt?": the values of that option one can buy, not a yes or no.
+    elif option and (q.stock or wanted_options(product, q)):
+        # "Which sizes are left in Cobalt?", "what colours does it come in, in XL?": the values of that option one
+        # can buy (within the other option named), not a yes or no.
         parts.append(_values_sentence(product, q, option))
     elif q.stock or (wanted_options(product, q) and not q.price):
         parts.append(_stock_sentence(product, q))
@@ -856,6 +923,12 @@ def _fits_options(product: dict[str, Any], q: Question) -> list[dict[str, Any]]:
     ]
 
 
+# Properties a product either has or lacks (a filter, insulation, a battery, a drop): asked for in a recommendation,
+# they are a constraint. Not the ones every product states with a value that may be "no" ("not waterproof") or a
+# degree (weight, warmth).
+PRESENCE_ASPECTS = frozenset({"insulation", "filter", "battery", "compatibility", "brightness", "boil time", "drop"})
+
+
 def recommend(catalog: Sequence[dict[str, Any]], q: Question, hits: dict[str, float] | None = None) -> ProductAnswer:
     """Products that meet every stated constraint, best fit first; or why nothing does, and the closest."""
     hits = hits or {}
@@ -871,6 +944,13 @@ def recommend(catalog: Sequence[dict[str, Any]], q: Question, hits: dict[str, fl
     relevant = [p for p in pool if not (q.uses or q.features) or _relevance(p, q, weak) > 0]
     if not relevant:
         relevant = pool
+    for aspect in q.aspects:
+        if aspect not in PRESENCE_ASPECTS:
+            continue
+        # "A bottle that keeps my coffee hot": only the products that have the asked property (insulation) fit.
+        having = [p for p in relevant if (p.get("attributes") or {}).get(aspect)]
+        if having:
+            relevant = having
     if "warm" in q.features and q.coldest_f is None:
         # "A warm hat": a product rated 1 or 2 of 5 for warmth is not warm, whatever else fits.
         scored = [p for p in relevant if _RATING.search((p.get("attributes") or {}).get("warmth", ""))]
@@ -1115,6 +1195,9 @@ def answer_products(
         several = _asks_about_several(question, named) or (not strong and q.asks_a_fact)
         chosen = list(named[:MAX_LISTED]) if several else list(named[:1])
         text = " ".join(describe_product(p, q, embedder) for p in chosen)
+        if all(sold_out(p, q) for p in chosen):
+            # Nothing to buy yet: no "goes well with it" after a "sold out".
+            return ProductAnswer(text, chosen, "sold_out")
         return ProductAnswer(text, chosen, "buying" if q.price or q.stock or q.count or q.options else "facts")
     # A recommendation needs a request for one, a budget, or a kind of product for a use ("which stove for car
     # camping?"); "do gift cards expire?" names a category and asks the policy.
@@ -1157,6 +1240,15 @@ def follows_up_on_product(
     values = {str(v).lower() for p in previous for vals in (p.get("options") or {}).values() for v in vals}
     said = {v for vals in q.option_values.values() for v in vals}
     return q.asks_a_fact or bool({v.lower() for v in said} & values)
+
+
+def compares_again(question: str, catalog: Sequence[dict[str, Any]], general: frozenset[str] = frozenset()) -> bool:
+    """A comparison that names no product nor kind of product ("which one is cheaper?"): it compares the products
+    of the comparison before it."""
+    if not catalog:
+        return False
+    q = read_question(question, catalog)
+    return bool(q.comparative) and not q.categories and not name_products(question, catalog, general).products
 
 
 def _asks_about_several(question: str, named: Sequence[dict[str, Any]]) -> bool:

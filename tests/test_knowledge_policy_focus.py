@@ -102,3 +102,48 @@ def test_each_question_of_a_message_gets_its_own_answer(retriever: Retriever) ->
     assert "never expire" in text and ("can't be returned" in text or "final sale" in text.lower()), text
     text = message(retriever, "Do you deliver to Sweden? What's the cheapest stove, and is it heavy?")
     assert "Sweden" in text and "Firelite Titanium Stove" in text and "45 g" in text, text
+
+
+def test_the_customers_amount_is_held_against_the_free_shipping_threshold(retriever: Retriever) -> None:
+    under = message(retriever, "We're in Kansas and the cart totals $52. Is shipping free?")
+    assert "$6.95" in under and "$52.00" in under and "$75.00" in under and "$14.95" not in under, under
+    over = message(retriever, "Sending $160 worth of stuff to Montreal: do I pay for standard shipping?")
+    assert "is free" in over and "$150.00" in over and "$6.95" not in over, over
+    express = message(retriever, "My cart is $200 and I'm in Texas, what is express shipping?")
+    assert "$19.95" in express and "free for your order" not in express, express
+
+
+def test_a_place_in_a_country_stands_for_it_in_the_customers_words() -> None:
+    from knowledge.answer import countries_in, customer_countries
+
+    assert customer_countries("we live in British Columbia") == {"CA"}
+    assert customer_countries("shipping to Leeds") == {"UK"}
+    assert customer_countries("I'm in Munich") == {"EU"}
+    # The documents' own places do not make a line about a country: the warehouse town names none.
+    assert countries_in("our warehouse in Portland, Maine") == set()
+
+
+def test_a_place_decides_the_line_only_for_whether_we_ship_there(retriever: Retriever) -> None:
+    from knowledge.answer import asks_where_we_ship
+
+    assert asks_where_we_ship("Do you deliver to Austria?")
+    assert not asks_where_we_ship("Do I owe import VAT when I order to Spain?")
+    vat = message(retriever, "Do I owe import VAT when I order to Spain?")
+    assert "included" in vat and "Australia" not in vat, vat
+
+
+def test_every_question_of_a_message_is_answered_in_order(retriever: Retriever) -> None:
+    """Questions joined by a semicolon or numbered are each answered; a second comparison that names nothing
+    compares the same products; another country's figure joined by "and" is not this country's answer."""
+    assert questions_of(["what is the return window; can I return earrings?"]) == [
+        "what is the return window",
+        "can I return earrings?",
+    ]
+    assert len(questions_of(["1) does the Beacon 400 use batteries 2) how bright is it"])) == 2
+    duties = message(retriever, "what's express shipping to Ireland; are import taxes included?")
+    assert "$32.95" in duties and "included" in duties and duties.index("$32.95") < duties.index("included"), duties
+    assert "$34.95" not in duties, duties
+    cheaper = message(retriever, "Which is lighter, the Merino 150 Tee or the Sun Hoodie UPF 50? Which one costs less?")
+    assert "Sun Hoodie UPF 50 is cheaper" in cheaper or "$59.00" in cheaper.split("\n\n")[-1], cheaper
+    uk = message(retriever, "how much does standard delivery to Wales cost?")
+    assert "$19.95" in uk and "$17.95" not in uk, uk

@@ -164,3 +164,59 @@ def test_a_product_question_naming_no_product_follows_the_one_before(catalog: li
 def test_a_warm_request_leaves_out_what_is_not_warm(catalog: list[dict[str, Any]]) -> None:
     text, kind = answer(catalog, "Looking for a warm beanie for winter, max $40")
     assert kind == "recommendation" and "Thermal Running Beanie" not in text, text
+
+
+def test_a_word_of_the_products_name_is_not_the_fact_asked(catalog: list[dict[str, Any]]) -> None:
+    """ "Down" in "Alpenglow Down Parka" names the parka; it does not ask what the parka is made of."""
+    parka = product(catalog, "Alpenglow Down Parka")
+    text, _ = answer(catalog, "Have you got the Alpenglow Down Parka in burgundy, size XS?")
+    assert "made of" not in text and "Burgundy" in text, text
+    boot = product(catalog, "Ridgeback Mid Waterproof Boot")
+    text, _ = answer(catalog, "What does the Ridgeback Mid Waterproof Boot cost in charcoal?")
+    assert "waterproof." not in text.lower() and "$189.00" in text, text
+    # With nothing else asked, the name's word is the only clue: the filter's facts.
+    text, _ = answer(catalog, "What does the Trail Filter Bottle take out of stream water?")
+    assert "99.9999%" in text, text
+    assert parka["attributes"]["material"] and boot["attributes"]["waterproof"]
+
+
+def test_a_sold_out_choice_gets_no_upsell_kind(catalog: list[dict[str, Any]]) -> None:
+    glove = product(catalog, "Touchscreen Liner Glove")
+    for variant in glove["variants"]:
+        colour, size = variant["options"]["color"], variant["options"]["size"]
+        _, kind = answer(catalog, f"Could I buy the Touchscreen Liner Glove in {colour.lower()}, size {size}?")
+        assert kind == ("buying" if variant["in_stock"] else "sold_out"), (variant, kind)
+
+
+def test_the_values_of_one_option_within_another_are_listed(catalog: list[dict[str, Any]]) -> None:
+    jacket = product(catalog, "Featherlite Insulated Jacket")
+    xxl = [v for v in jacket["variants"] if v["options"]["size"] == "XXL"]
+    text, _ = answer(catalog, "For the Featherlite Insulated Jacket in XXL, which colours are there?")
+    assert all(v["options"]["color"] in text for v in xxl if v["in_stock"]), text
+    gone = [v["options"]["color"] for v in xxl if not v["in_stock"]]
+    assert not gone or "sold out" in text, text
+
+
+def test_a_property_asked_for_narrows_a_recommendation(catalog: list[dict[str, Any]]) -> None:
+    bottles = [p for p in catalog if p["category"] == "water bottles"]
+    insulated = {p["name"] for p in bottles if (p.get("attributes") or {}).get("insulation")}
+    text, kind = answer(catalog, "Could you suggest a bottle that keeps soup hot on a winter hike?")
+    assert kind in ("recommendation", "no_fit") and insulated, text
+    assert all(p["name"] not in text for p in bottles if p["name"] not in insulated), text
+
+
+def test_a_kind_of_product_is_clear_enough_to_answer(catalog: list[dict[str, Any]]) -> None:
+    from knowledge.product_answers import names_product_or_kind
+
+    assert names_product_or_kind("which of your stoves weighs least?", catalog)
+    assert names_product_or_kind("is the Firelite any good?", catalog)
+    assert not names_product_or_kind("do you sell kayaks?", catalog)
+
+
+def test_each_after_a_comparison_means_every_product_compared(demo_db_url: str) -> None:
+    from knowledge.answer import answer_message
+
+    answered = answer_message(
+        ["Which is brighter, the Beacon 400 or the Beacon 900", "what is each one's price?"], [], demo_db_url
+    )
+    assert "$49.00" in answered.text and "$89.00" in answered.text, answered.text

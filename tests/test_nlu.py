@@ -437,6 +437,10 @@ def test_tell_me_about_a_rule_or_a_fault_keeps_its_intent(analyser: LocalUnderst
         "where do I find the invoice in my account",
         "How long does it take to get a refund?",
         "Can I return shoes if they don't fit?",
+        # Where the customer is, said first, is no request of theirs.
+        "I'm in Quebec. Do exchanges cost anything?",
+        "We live in Scotland. How long does express delivery take?",
+        "When exactly is my card charged?",
     ],
 )
 def test_questions_about_how_the_shop_works_are_general(text: str) -> None:
@@ -462,6 +466,8 @@ def test_questions_about_how_the_shop_works_are_general(text: str) -> None:
         # In a conversation, "it" and "the refund" are the ones already talked about.
         "thanks. when will it arrive?",
         "how long will the refund take?",
+        "I'm in Ohio and I want to send back a jacket. Can you help?",
+        "I'm in Canada. Can I exchange my boots for a bigger size?",
     ],
 )
 def test_requests_about_ones_own_order_are_not_general(text: str) -> None:

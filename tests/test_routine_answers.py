@@ -385,3 +385,45 @@ async def test_a_rule_asked_with_a_request_is_answered_before_verification(app: 
     assert asked.text.index("used outdoors") < asked.text.index(VERIFY), asked.text
     assert doc_ids(asked.replies[-1]["evidence_ids"]), asked.replies[-1]["evidence_ids"]
     assert VERIFY in told.text and "used outdoors" not in told.text, told.text
+
+
+async def test_what_a_return_costs_or_until_when_is_answered_before_the_proposal(app: Settings) -> None:
+    """ "If I send back order X, what will the label cost me?" asks about the return the dialogue goes on to propose:
+    the customer's own country's label cost, or the order's own last return day, comes first."""
+    from evals.answers import situation_orders
+
+    chosen = situation_orders(app.shop_database_url, app.now())
+    canada = chosen[("recent_delivery", "canada")]
+    usa = chosen[("recent_delivery", "usa")]
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        cost = await chat.send(
+            "label-cost",
+            f"{canada['email']} here. If I send back {canada['order']}, what do I pay for the label?",
+            Context(),
+        )
+        until = await chat.send(
+            "return-by", f"This is {usa['email']}: by when do I have to return {usa['order']}?", Context()
+        )
+    assert "$9.95" in cost.text and "$12.95" not in cost.text, cost.text
+    if "Shall I go ahead" in cost.text:
+        assert cost.text.index("$9.95") < cost.text.index("Shall I go ahead"), cost.text
+    assert "You can return items from this order until" in until.text, until.text
+
+
+async def test_a_sold_out_answer_carries_no_upsell(app: Settings) -> None:
+    from knowledge.product_answers import catalog_facts
+
+    catalog = catalog_facts(app.shop_database_url)
+    sold_out = next(
+        (p, v)
+        for p in catalog
+        if not p.get("final_sale") and set(p.get("options") or {}) == {"size", "color"}
+        for v in p["variants"]
+        if not v["in_stock"]
+    )
+    product, variant = sold_out
+    question = f"Is the {product['name']} in stock in {variant['options']['color']}, size {variant['options']['size']}?"
+    async with open_graph(app) as graph:
+        turn = await Conversations(graph).send("sold-out", question, Context())
+    assert "out of stock" in turn.text and "go well with" not in turn.text, turn.text

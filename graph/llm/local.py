@@ -19,6 +19,7 @@ from graph.llm.dialogue import (
     CUSTOMER_DETAILS,
     ORDER_DETAILS,
     PERSONAL_INTENTS,
+    RETURN_ELIGIBILITY,
     ToolResult,
     brought_new_facts,
     customer_turns,
@@ -117,6 +118,12 @@ class LocalEngine:
                     shown.text = f"{answer.text}\n\n{text}"
                     shown.cited = [*answer.cited, *shown.cited]
                     shown.evidence = answer.evidence
+            rule = _rule_with_proposal(state, services, intent, results) if not state.repair else None
+            if rule is not None:
+                # "If I return it, how much is the label?": what it costs or until when, before the proposal.
+                shown.text = f"{rule.text}\n\n{shown.text}"
+                shown.cited = [*rule.cited, *shown.cited]
+                shown.evidence = [*shown.evidence, *rule.evidence]
             return shown
         if state.repair == Repair.payment_question:
             # Asked with nothing proposed: answered, and the question we were waiting on (if any) is put again.
@@ -243,6 +250,36 @@ def _rule_before_verifying(
     return answered if answered is not None and (answered.cited or answered.evidence) else None
 
 
+# What an action costs or until when it can be done: "how much is the label?", "is it free?", "until when...?".
+_COST_OR_TIME = re.compile(
+    r"\b(?:until|by)\s+when\b|\bdeadline\b|\bhow\s+(?:much|long)\b|\bcosts?\b|\bfree\b|\bpay\b|\bcharged?\b|\bfee\b",
+    re.IGNORECASE,
+)
+
+
+def _rule_with_proposal(
+    state: SupportState, services: Services, intent: str, results: list[ToolResult]
+) -> Draft | None:
+    """The answer to a question about what the proposed action costs or until when it can be done, asked with the
+    request ("if I return #W..., how much does the label cost me?"): the order's own return date when it was read,
+    else the shop's rule with the customer's figures (their country's label)."""
+    text = last_text(state)
+    if intent not in RULE_INTENTS or "?" not in text or not _COST_OR_TIME.search(text):
+        return None
+    from knowledge.policy_focus import asks_amount
+
+    eligibility = next(
+        (r for r in reversed(results) if r.name == RETURN_ELIGIBILITY and r.ok and isinstance(r.data, dict)), None
+    )
+    if eligibility is not None and not asks_amount(text) and eligibility.data.get("return_by"):
+        return Draft(responses.describe_eligibility(eligibility.data), cited=[f"eligibility:{eligibility.call_id}"])
+    from knowledge.answer import SUPPORT_THRESHOLD
+
+    # A question about the rules of the request in hand, as the knowledge's own questions are.
+    answered = _searched_answer(state, services, intent, offer_order_check=False, support=SUPPORT_THRESHOLD)
+    return answered if answered is not None and (answered.cited or answered.evidence) else None
+
+
 def _knowledge_answer(
     state: SupportState,
     services: Services,
@@ -294,13 +331,18 @@ UNROUTED_SUPPORT = 0.45
 
 
 def _searched_answer(
-    state: SupportState, services: Services, intent: str, *, offer_order_check: bool = True
+    state: SupportState,
+    services: Services,
+    intent: str,
+    *,
+    offer_order_check: bool = True,
+    support: float = UNROUTED_SUPPORT,
 ) -> Draft | None:
     from graph.nodes.retrieve import gather_for
     from knowledge.answer import dense_score
 
     found = gather_for(services.retriever(), services.db_url, last_text(state), intent)
-    docs = [e for e in found if e.get("kind") in ("doc", "product") and dense_score(cast(Any, e)) >= UNROUTED_SUPPORT]
+    docs = [e for e in found if e.get("kind") in ("doc", "product") and dense_score(cast(Any, e)) >= support]
     if not docs:
         return None
     answered = _knowledge_answer(state, services, intent, docs, offer_order_check=offer_order_check)
@@ -328,14 +370,14 @@ def _home_country(state: SupportState, services: Services) -> str:
 
 def _names_a_product(state: SupportState, services: Services) -> bool:
     from knowledge.catalog import sqlite_file_missing
-    from knowledge.product_answers import catalog_facts, name_products
+    from knowledge.product_answers import catalog_facts, names_product_or_kind
 
     if not services.db_url or sqlite_file_missing(services.db_url):
         return False
     text = last_text(state)
     if not ASKS.search(text):
         return False  # "the Stormline is great, thanks!" is feedback, not a question
-    return name_products(text, catalog_facts(services.db_url), services.retriever().document_terms()).strong
+    return names_product_or_kind(text, catalog_facts(services.db_url), services.retriever().document_terms())
 
 
 def _answer_part(question: str, services: Services) -> tuple[Any, list[dict[str, Any]]]:

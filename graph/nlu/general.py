@@ -30,7 +30,7 @@ _PREFACE = re.compile(
 # How a question about the rules opens. Not "has/have/did/was" (what happened to it?), "why" (why did it fail?) or
 # "where is" (where is it now?): those ask about one thing that already exists.
 _GENERAL_OPENER = re.compile(
-    r"^(?:how\b|what\b|which\b|when\s+(?:do|does|can|will|should|is|are)\b|where\s+(?:can|do|should)\b"
+    r"^(?:how\b|what\b|which\b|when\s+(?:exactly\s+)?(?:do|does|can|will|should|is|are)\b|where\s+(?:can|do|should)\b"
     r"|(?:can|could|may|do|does|is|are|will|would|should|must)\b"
     r"|(?:i\s+was\s+wondering|i\s+wonder|i'?d\s+like\s+to\s+know|i\s+would\s+like\s+to\s+know"
     r"|(?:can|could)\s+you\s+tell\s+me)\s+(?:if|whether|how|what|which|when)\b)",
@@ -149,12 +149,28 @@ def points_at_their_order(text: str) -> bool:
     return _refers_to_something_of_theirs(text, _ORDER_REFERENCE)
 
 
+_LATER_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Za-z])")
+# Where the customer is, said before the question ("I'm in Canada.", "We live in Ohio."): no request of theirs.
+_SITUATION = re.compile(r"^\s*(?:i|we)(?:'m|'re|\s+am|\s+are|\s+live|\s+reside)\s+(?:in|from|based\s+in)\b", re.I)
+_WANTS = re.compile(r"\b(?:want|need|would\s+like|'d\s+like|trying|wish)\b", re.I)
+
+
+def _after_situation(question: str) -> str:
+    """The question after the sentences that only say where the customer is ("I'm in Canada. Is exchanging
+    free?" asks "Is exchanging free?"); what those sentences say of theirs is still read on the whole message."""
+    sentences = _LATER_SENTENCE.split(question)
+    lead = 0
+    while lead < len(sentences) - 1 and _SITUATION.search(sentences[lead]) and not _WANTS.search(sentences[lead]):
+        lead += 1
+    return " ".join(sentences[lead:])
+
+
 def asks_in_general(text: str, order_ids: list[str] | None = None) -> bool:
     """True when `text` asks how the shop works rather than about one of the customer's orders."""
     if order_ids:
         return False
     question = _PREFACE.sub("", text.strip(), count=1)
-    if not _GENERAL_OPENER.search(question) or _EXASPERATED.search(question):
+    if not _GENERAL_OPENER.search(_after_situation(question)) or _EXASPERATED.search(question):
         return False
     if any(pattern.search(text) for pattern in (_OWN, _OWN_EVENT, _POINTED, _FOR_ME, _PROGRESS_OF_THE, _WHICH_ORDER)):
         return False

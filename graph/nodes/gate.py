@@ -87,13 +87,13 @@ def conversation_facts(state: SupportState, services: Services, intent: str | No
 
 
 async def names_a_product(state: SupportState, intent: str, services: Services) -> bool:
-    """A product question (by its best guess) that names one of the shop's products."""
+    """A product question (by its best guess) that names one of the shop's products or a kind of product it sells."""
     if intent not in PRODUCT_INTENTS:
         return False
-    from knowledge.products import find_products
+    from knowledge.product_answers import mentions_catalog
 
     # The name list is cached, but refreshed from the database now and then.
-    return bool(await services.run_blocking(find_products, services.db_url, last_text(state)))
+    return await services.run_blocking(mentions_catalog, services.db_url, last_text(state))
 
 
 async def answers_while_waiting(state: SupportState, runtime: Runtime[Context]) -> bool:

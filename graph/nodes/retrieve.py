@@ -33,11 +33,23 @@ def gather(services: Services, question: str, intent: str) -> list[dict[str, Any
     return gather_for(services.retriever(), services.db_url, question, intent)
 
 
+# How deep to look for a threshold line when the customer gives an amount of theirs.
+DEEPER_FOR_AMOUNTS = 10
+
+
 def gather_for(retriever: Any, db_url: str | None, question: str, intent: str) -> list[dict[str, Any]]:
     """Passages for each question of the message (tagged with its index, ``segment``), and live facts for every
     product the message names (or the catalog hits point to). The graph and the retrieval evaluation both run this."""
     from graph.nlu.segment import split_requests
-    from knowledge.answer import SUPPORT_THRESHOLD, dense_score, questions_of, search_texts
+    from knowledge.answer import (
+        SUPPORT_THRESHOLD,
+        customer_amount,
+        dense_score,
+        questions_of,
+        search_texts,
+        states_threshold,
+        without_identifiers,
+    )
     from knowledge.catalog import sqlite_file_missing
     from knowledge.retriever import Evidence, find_products, products_facts
 
@@ -47,12 +59,19 @@ def gather_for(retriever: Any, db_url: str | None, question: str, intent: str) -
         # Policies, FAQ and catalog alike: the answer reads products from the catalog's facts and quotes only
         # policy passages, and the retriever already demotes products for policy questions. (Keeping products
         # out of non-product intents cost recall: 0.914 at 5 on evals/datasets/retrieval.jsonl against 0.995.)
+        segment = without_identifiers(segment)
         found = retriever.search(segment, k=5)
         if index and len(segment.split()) <= FOLLOW_UP_WORDS and _best(found) < SUPPORT_THRESHOLD:
             # A short follow-up found nothing alone ("And who is the carrier?"): it is about what the question
             # before it was about.
             wider = retriever.search(f"{questions[index - 1]} {segment}", k=5)
             found = wider if _best(wider) > _best(found) else found
+        if customer_amount(segment) is not None:
+            # "My basket is $60, do I pay for shipping?": the customer's amount wants the line with the threshold to
+            # hold it against, which the ranking may put just below the first five.
+            seen = {hit["id"] for hit in found}
+            deeper = retriever.search(segment, k=DEEPER_FOR_AMOUNTS)
+            found = [*found, *(h for h in deeper if h["id"] not in seen and states_threshold(h["text"]))]
         hits += [{**hit, "segment": index} for hit in found]
     if not db_url or sqlite_file_missing(db_url):
         return hits
