@@ -357,5 +357,7 @@ class AuditEntry(Base):
     conversation_id: Mapped[str | None] = mapped_column(String(80), index=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     approved_by: Mapped[str | None] = mapped_column(String(120))
+    # A person who changed the details of the request (amount, items, address) before approving it.
+    edited_by: Mapped[str | None] = mapped_column(String(120))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
