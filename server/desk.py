@@ -41,7 +41,8 @@ from shop.db import session_factory
 from shop.models import Customer
 from shopdesk.conversations import Conversations, Turn
 from shopdesk.pii import mask_payment_data
-from shopdesk.ratelimit import RateLimit
+from shopdesk.ratelimit import RateLimit, SharedBuckets
+from shopdesk.settings import get_settings
 from tools.registry import BY_NAME, tool_lists
 
 log = logging.getLogger(__name__)
@@ -148,7 +149,11 @@ class Desk:
         # One turn at a time per conversation, in every worker process (see server.turnlock).
         self._locks = locks
         self._background: set[asyncio.Task[None]] = set()
-        self._new_conversations = RateLimit(settings.conversations_per_minute, settings.conversations_burst)
+        # Counted in the shop's database unless told otherwise: every worker and machine draws from one bucket.
+        store = SharedBuckets(db_url) if get_settings().rate_limits == "database" else None
+        self._new_conversations = RateLimit(
+            settings.conversations_per_minute, settings.conversations_burst, store=store
+        )
 
     async def drain(self, timeout_s: float = 30.0) -> None:
         """Let streamed turns whose listeners left finish before the graph's checkpointer closes."""
@@ -309,14 +314,15 @@ class Desk:
     # --- storefront -------------------------------------------------------------------------------------------
 
     async def start(self, shop_id: str, customer_id: str | None, client: str) -> Started:
-        key = f"{shop_id}:{client}"
+        # Off the event loop: a database busy with another writer makes this wait (the rate limit counts there
+        # too), and the loop serves everyone.
+        return await asyncio.to_thread(self._start, shop_id, customer_id, client)
+
+    def _start(self, shop_id: str, customer_id: str | None, client: str) -> Started:
+        key = f"conversations:{shop_id}:{client}"
         if not self._new_conversations.allow(key):
             retry = self._new_conversations.retry_after_s(key)
             raise TooMany("too many new conversations from this address; please wait a moment", retry)
-        # Off the event loop: a database busy with another writer makes this wait, and the loop serves everyone.
-        return await asyncio.to_thread(self._start, shop_id, customer_id)
-
-    def _start(self, shop_id: str, customer_id: str | None) -> Started:
         if customer_id is not None:
             with session_factory(self.db_url)() as session:
                 if session.get(Customer, customer_id) is None:
