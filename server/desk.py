@@ -210,15 +210,24 @@ class Desk:
 
         The write (and the read-back) run on a worker thread: a SQLite commit waits for the disk (an fsync,
         milliseconds), which on the event loop would stall every other conversation."""
-        # A handoff a person has answered waits for the customer: nobody owes anything, it leaves the queue.
+        # A handoff a person has answered waits for the customer: nobody owes anything, it leaves the queue. A
+        # person's request waiting for a supervisor puts the case in the queue as an approval.
+        asks = (request or {}).get("approval_request")
         owed = request is not None and not (request.get("type") == "handoff" and request.get("answered"))
-        pending = str(request.get("type")) if request and owed else None
+        pending = "approval" if asks else str(request.get("type")) if request and owed else None
         values: dict[str, Any] = {"status": status, "pending": pending, **extra}
         if request and pending == "handoff":
             values |= {
                 "priority": str(request.get("priority") or "normal"),
                 "reasons": list(request.get("reasons") or []),
                 "summary": str(request.get("summary") or ""),
+            }
+        elif asks:
+            preview = asks.get("preview") or {}
+            asker = str(asks.get("requested_by")).removeprefix("agent:")
+            values |= {
+                "reasons": list(preview.get("approval_reasons") or []),
+                "summary": f"{preview.get('summary') or 'Approve ' + str(asks.get('name'))} (asked by {asker})",
             }
         elif request and pending == "approval":
             preview = request.get("preview") or {}
@@ -534,6 +543,23 @@ class Desk:
             request = await self.conversations.pending_interrupt(conversation_id)
             if request is None and entry.pending == "approval":
                 return await self._finish_decided(entry, agent, decision)
+            if request is not None and request.get("approval_request"):
+                # A person's request, decided where the case is held: the person keeps the case.
+                command = {**decision, "action": "decide", "agent": agent.id, "role": agent.role}
+                turn = await self._resume(entry, command, f"agent:{agent.id}")
+                entry = await self._record(entry, turn.status, turn.interrupt)
+                values = await self.conversations.values(conversation_id)
+                decided: dict[str, Any] = next(
+                    (a for a in reversed(values.get("audit") or []) if a.get("type") == "approval"), {}
+                )
+                return ActionResult(
+                    conversation_id=conversation_id,
+                    status=turn.status,
+                    replies=self._replies(turn.replies),
+                    pending=entry.pending,
+                    claimed_by=entry.claimed_by,
+                    result=decided.get("result"),
+                )
             if request is None or request.get("type") != "approval":
                 raise Conflict(f"conversation is {entry.status!r}: no approval is pending")
             turn = await self._resume(entry, {**decision, "by": agent.id}, f"agent:{agent.id}")
