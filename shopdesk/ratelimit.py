@@ -12,17 +12,17 @@ import logging
 import random
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any
 
-from sqlalchemy import Column, Engine, Float, MetaData, String, Table, case, delete, event, select, update
+from sqlalchemy import Column, Connection, Engine, Float, MetaData, String, Table, case, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.elements import ColumnElement
 
-from shop.db import create_tables, make_engine
+from shop.db import busy_timeout_ms, create_tables, engine_for
 
 log = logging.getLogger(__name__)
 
@@ -111,31 +111,21 @@ _SWEEP_ONE_IN = 200
 _SQLITE_WAIT_MS = 100
 
 
-@lru_cache(maxsize=8)
-def _engine(db_url: str) -> Engine:
-    engine = make_engine(db_url)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _wait_briefly)
-    create_tables(metadata, engine)
-    return engine
-
-
-def _wait_briefly(dbapi_connection: Any, _record: Any) -> None:
-    # After make_engine's own pragmas (listeners run in order), which set the shop's longer busy timeout.
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout={_SQLITE_WAIT_MS:d}")
-    cursor.close()
-
-
 class SharedBuckets:
     """Token buckets in a table, each take one atomic statement: any number of processes and machines using the
     same database share every bucket, and two takes of the last token cannot both succeed.
 
+    The shop's own engine (whoever replaces the shop's file disposes of it), the table made where it is missing.
     A database that cannot take the write right now (locked by another writer, unreachable) lets the request
     through, logged: a rate limit slows guessing down, and is not worth failing a customer's turn for."""
 
     def __init__(self, db_url: str) -> None:
-        self.engine = _engine(db_url)
+        self.db_url = db_url
+        create_tables(metadata, engine_for(db_url))
+
+    @property
+    def engine(self) -> Engine:
+        return engine_for(self.db_url)
 
     @staticmethod
     def _refilled(rate_s: float, burst: float, now: float) -> ColumnElement[float]:
@@ -145,15 +135,20 @@ class SharedBuckets:
         return case((grown > burst, burst), else_=grown)
 
     def take(self, key: str, rate_s: float, burst: float, now: float) -> bool:
-        try:
-            return self._take(key, rate_s, burst, now)
-        except DBAPIError:
-            log.warning("rate limit not counted: the database did not take the write", exc_info=True)
-            return True
+        for attempt in range(2):
+            try:
+                return self._take(key, rate_s, burst, now)
+            except DBAPIError as error:
+                if attempt == 0 and _no_table(error):
+                    # A shop file put in place after this process made the table (a fresh copy for a test run).
+                    create_tables(metadata, self.engine)
+                    continue
+                log.warning("rate limit not counted: the database did not take the write", exc_info=True)
+        return True
 
     def _take(self, key: str, rate_s: float, burst: float, now: float) -> bool:
         refilled = self._refilled(rate_s, burst, now)
-        with self.engine.begin() as connection:
+        with self.engine.begin() as connection, _waiting_briefly(connection):
             for _ in range(2):
                 taken = connection.execute(
                     update(buckets).where(buckets.c.key == key, refilled >= 1.0).values(tokens=refilled - 1.0, at=now)
@@ -187,3 +182,22 @@ class SharedBuckets:
     def clear(self) -> None:
         with self.engine.begin() as connection:
             connection.execute(delete(buckets))
+
+
+@contextmanager
+def _waiting_briefly(connection: Connection) -> Iterator[None]:
+    """The shop's busy timeout shortened for one take on SQLite, and restored for the pooled connection's next
+    user."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={_SQLITE_WAIT_MS:d}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={busy_timeout_ms():d}")
+
+
+def _no_table(error: DBAPIError) -> bool:
+    said = str(error.orig)
+    return buckets.name in said and ("no such table" in said or "does not exist" in said)

@@ -4,6 +4,7 @@ two machines on one PostgreSQL) together allow what one would, not twice as much
 from __future__ import annotations
 
 import multiprocessing
+import shutil
 import sqlite3
 import threading
 import time
@@ -14,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shop.db import engine_for, session_factory
-from shopdesk.ratelimit import RateLimit, SharedBuckets, _engine
+from shopdesk.ratelimit import RateLimit, SharedBuckets
 from tests.support.app import use_app_settings
 from tests.test_server_api import SHOP_KEY, server_settings
 from tests.test_tools_small_shop import build_small_shop, demo_profile
@@ -65,14 +66,13 @@ def _take_in_threads(db_url: str, threads: int, start_at: float) -> int:
 
 def _fresh_engines() -> None:
     # A forked worker builds its own connections; the parent's pooled ones stay the parent's.
-    for cached in (engine_for, _engine):
-        cached.cache_clear()
+    engine_for.cache_clear()
     session_factory.cache_clear()
 
 
 def test_two_worker_processes_flooding_at_once_get_one_burst(db_url: str) -> None:
     SharedBuckets(db_url)  # the table, before the workers race to create it
-    _engine(db_url).dispose()
+    engine_for(db_url).dispose()
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=2, mp_context=context, initializer=_fresh_engines) as workers:
         list(workers.map(time.sleep, [0.2, 0.2]))
@@ -114,6 +114,25 @@ def test_new_conversations_stay_limited_across_workers(tmp_path: Path, monkeypat
         assert codes == [201, 201, 201]
         assert two.post("/v1/conversations", headers=SHOP_KEY, json={}).status_code == 429
         assert one.post("/v1/conversations", headers=SHOP_KEY, json={}).status_code == 429
+
+
+def test_a_shop_file_replaced_under_the_limit_gets_its_table_again(tmp_path: Path) -> None:
+    """Test runs and replays put a fresh copy of a shop in place (disposing of its engine): the buckets follow."""
+    template = tmp_path / "template.db"
+    build_small_shop(f"sqlite:///{template}")
+    engine_for(f"sqlite:///{template}").dispose()
+    shop = tmp_path / "shop.db"
+    shutil.copyfile(template, shop)
+    db_url = sqlite_url(tmp_path)
+    limit = RateLimit(60, 1, store=SharedBuckets(db_url))
+    assert limit.allow("client-a", now=1000.0) and not limit.allow("client-a", now=1000.0)
+
+    engine_for(db_url).dispose()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{shop}{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(template, shop)  # a fresh shop, without the buckets' table
+    assert limit.allow("client-a", now=1000.0), "a fresh shop, fresh buckets"
+    assert not limit.allow("client-a", now=1000.0), "and counted again"
 
 
 def test_a_locked_database_lets_the_request_through_at_once(tmp_path: Path) -> None:
