@@ -180,8 +180,11 @@ class SharedBuckets:
         return statement.on_conflict_do_nothing(index_elements=["key"]).returning(buckets.c.key)
 
     def clear(self) -> None:
-        with self.engine.begin() as connection:
-            connection.execute(delete(buckets))
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(delete(buckets))
+        except DBAPIError:
+            log.info("no rate limit buckets to clear: the database is gone or never had them")
 
 
 @contextmanager

@@ -122,8 +122,8 @@ def test_an_agent_s_request_above_a_limit_waits_for_a_supervisor_who_approves_it
 def test_a_rejected_agent_request_changes_nothing(client: TestClient, env: Env) -> None:  # noqa: F811
     order_id, customer_id = late_delivered_order(env.db_url)
     cid = handed_to_people(client, env, customer_id)
-    voucher = {"name": "issue_voucher", "args": {"order_id": order_id, "reason": "late delivery", "kind": "percent"}}
-    voucher["args"]["value"] = 90
+    args = {"order_id": order_id, "reason": "late delivery", "kind": "percent", "value": 90}
+    voucher = {"name": "issue_voucher", "args": args}
     client.post(f"/v1/agent/conversations/{cid}/tool", headers=bearer(AGENT), json=voucher)
     url = f"/v1/agent/conversations/{cid}/approval"
     rejected = client.post(url, headers=bearer(SUPERVISOR), json={"decision": "reject", "note": "too much"})
