@@ -13,6 +13,8 @@ from typing import Annotated, Any, Final
 from langchain_core.messages import AnyMessage
 from langgraph.graph import add_messages
 
+from graph.dialogue_state import Dialogue, apply_update
+
 
 # Plain strings rather than enums: checkpoints then hold nothing but JSON-like values, which every checkpointer
 # (and Studio) reads back without registering our types.
@@ -28,6 +30,23 @@ class Status:
 
 # A person holds (or is about to take) the conversation: the customer's messages go to them, not the bot.
 HUMAN_HELD: Final = (Status.waiting_human, Status.human, Status.forwarded)
+
+
+class Repair:
+    """How the gate repairs the conversation this turn (Rasa CALM's patterns), read by the nodes after it."""
+
+    # A question on the way to a yes ("which cards do I have?"): answered, and the proposal is put again.
+    payment_question: Final = "payment_question"
+    # Another question while a proposal waits ("will I get an email?"): answered, and the proposal is put again.
+    digression: Final = "digression"
+    # A "no" to the proposal: nothing is changed.
+    cancelled: Final = "cancelled"
+    # A detail of the proposal changed ("not PayPal, my visa"): the same request is planned again with it.
+    correction: Final = "correction"
+    # Still unclear after our question: the customer decides whether a colleague should look.
+    offer_person: Final = "offer_person"
+    # Unsure what the message is about: ask.
+    clarify: Final = "clarify"
 
 
 class Route:
@@ -65,8 +84,13 @@ class SupportState(InputState):
     status: str = Status.bot
     # A previewed write waiting for the customer's "yes" and, if needed, a person's approval.
     pending_action: dict[str, Any] | None = None
-    # Slot filling across turns: {"intent", "slots": {...}, "awaiting": "identity"|"order_id"|...}.
-    dialogue: dict[str, Any] = field(default_factory=dict)
+    # The dialogue's memory across turns (graph.dialogue_state): nodes return updates, its reducer writes it.
+    dialogue: Annotated[Dialogue, apply_update] = field(default_factory=lambda: Dialogue())
+    # This turn's repair (a Repair value) as the gate decided it; empty when the turn needs none.
+    repair: str = ""
+    # The request this turn carries out when it is not the customer's message itself: one they made earlier in the
+    # same message as another, queued, and taken up now on their yes (graph.nodes.understand). Empty otherwise.
+    request_text: str = ""
     clarifications: int = 0
     # Same need asked again without resolution (drives the repeated-failure escalation).
     unresolved: dict[str, int] = field(default_factory=dict)

@@ -18,6 +18,9 @@ from graph.nlu.confirmation import gives_a_yes
         "ok then let's do it",
         "Ja, das passt so, bitte ausführen",
         "genau, mach das",
+        # An opener before the yes.
+        "oh yes, that's it",
+        "hmm, yeah go on then",
     ],
 )
 def test_a_yes_within_a_longer_reply(text: str) -> None:

@@ -82,3 +82,23 @@ async def test_a_correction_at_the_confirmation_changes_that_detail_and_keeps_th
         done = await chat.send("confirm-3", "yes", context)
     assert done.interrupt is None and "will now ship to 9 Pine St" in done.text, done.text
     assert audits(db) == 1 and shipping_address(db, order.id)["address1"] == "9 Pine St"
+
+
+async def test_a_question_at_a_proposal_is_answered_and_the_proposal_waits(app: Settings) -> None:
+    """Digression with resume: "how long does the refund take?" while a cancellation waits for a yes gets the rule
+    and the proposal again; a question nothing answers says so plainly; a yes afterwards still writes once."""
+    db = app.shop_database_url
+    order = first_order(db, OrderStatus.pending, lambda s, o: o.total < 400)
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        await chat.send("digress-1", f"please cancel {order.id}", context)
+        proposed = await chat.send("digress-1", "no longer needed", context)
+        assert proposed.status == "awaiting_confirmation", proposed.text
+        answered = await chat.send("digress-1", "hmm, and how long until the refund shows up?", context)
+        assert answered.status == "awaiting_confirmation" and "yes or no" in answered.text, answered.text
+        assert "day" in answered.text.lower() and audits(db) == 0, answered.text
+        unknown = await chat.send("digress-1", "is the warehouse staff unionised?", context)
+        assert unknown.status == "awaiting_confirmation" and "yes or no" in unknown.text, unknown.text
+        done = await chat.send("digress-1", "ok yes", context)
+    assert audits(db) == 1, done.text

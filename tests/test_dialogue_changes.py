@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -324,7 +325,15 @@ async def test_a_delivered_item_is_exchanged_for_another_size(app: Settings) -> 
         assert len(exchanged.transactions) == len(order.transactions)
 
 
-async def test_a_delivered_item_is_exchanged_for_a_new_unit_of_the_same_variant(app: Settings) -> None:
+@pytest.mark.parametrize(
+    "agreement",
+    [
+        "yes please",
+        # Where money would go is no detail of a swap at the same price: still a yes.
+        "ok yes, and should anything need paying, take my credit card",
+    ],
+)
+async def test_a_delivered_item_is_exchanged_for_a_new_unit_of_the_same_variant(app: Settings, agreement: str) -> None:
     """ "Swap it for an identical one": the customer's own variant again is a valid exchange (a faulty unit), not
     "yours is already that"."""
     db = app.shop_database_url
@@ -353,12 +362,42 @@ async def test_a_delivered_item_is_exchanged_for_a_new_unit_of_the_same_variant(
         )
         assert listed.status == "awaiting_confirmation", listed.text
         assert "a new one with the same options" in listed.text and audits(db) == 0, listed.text
-        await chat.send("exchange-same", "yes please", context)
+        await chat.send("exchange-same", agreement, context)
     with session_factory(db)() as session:
         exchanged = session.get(Order, order.id)
         assert exchanged is not None and exchanged.status is OrderStatus.exchange_requested
         (request,) = exchanged.returns
         assert request.variant_ids == [item.variant_id] and request.new_variant_ids == [item.variant_id]
+
+
+async def test_a_no_that_names_another_request_on_the_items_takes_it_up(app: Settings) -> None:
+    """ "No, not a return: I want to swap it" at a return proposal is a correction of what is done, not a no to
+    everything: the exchange is taken up (a played customer had to ask twice)."""
+    db = app.shop_database_url
+
+    def recent(session: Session, order: Order) -> bool:
+        delivered = [f.delivered_at for f in order.fulfillments if f.delivered_at]
+        product = session.get(Product, order.items[0].product_id)
+        return (
+            bool(delivered)
+            and max(delivered) > CLOCK - timedelta(days=25)
+            and len(order.items) == 1
+            and product is not None
+            and not product.final_sale
+        )
+
+    order = first_order(db, OrderStatus.delivered, recent)
+    item = order.items[0]
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        proposed = await chat.send("not-a-return", f"I'd like to return the {item.name} from {order.id}", context)
+        assert proposed.status == "awaiting_confirmation" and "Return" in proposed.text, proposed.text
+        moved = await chat.send("not-a-return", "no no, not a return, I'd rather swap it for a different one", context)
+    assert audits(db) == 0
+    assert "haven't changed anything" not in moved.text, moved.text
+    assert "Return 1 item" not in moved.text, moved.text
+    assert "instead" in moved.text or "Exchange" in moved.text, moved.text
 
 
 # ------------------------------------------------------------------------------------------------------ payment

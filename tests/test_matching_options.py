@@ -91,3 +91,40 @@ def test_asking_for_the_same_item(text: str, same: bool) -> None:
     from graph.llm.matching import asks_for_the_same_item
 
     assert asks_for_the_same_item(text) is same
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        # Sizes in words for a catalogue's letters; the one they have is told from the one they want.
+        ("mine's a large navy, could I get the small instead", {"size": "S"}),
+        ("swap it for an extra large one", {"size": "XL"}),
+        ("i'd go one up, so large, still in grey", {"size": "L", "color": "grey"}),
+        ("medium, same colour", {"size": "M"}),
+        # Words of the sentence, not sizes.
+        ("sorry, small question: is the grey one warm?", {"color": "grey"}),
+        ("it's a large order, I just need the coat in grey", {"color": "grey"}),
+    ],
+)
+def test_sizes_said_in_words(text: str, wanted: dict[str, str]) -> None:
+    from graph.llm.matching import options_in
+
+    values = {"size": ["XS", "S", "M", "L", "XL"], "color": ["navy", "grey", "olive"]}
+    found = options_in(text, values, {"size": "L", "color": "navy"})
+    assert {k: v for k, v in found.items() if k in wanted or k == "size"} == wanted, found
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("the medium size with high airflow", {"size": "M", "ventilation": "high"}),
+        ("size large, ventilation medium", {"size": "L", "ventilation": "medium"}),
+        ("medium vents are fine but make it size small", {"size": "S", "ventilation": "medium"}),
+    ],
+)
+def test_a_word_two_options_share_goes_to_the_option_named_beside_it(text: str, wanted: dict[str, str]) -> None:
+    from graph.llm.matching import options_in
+
+    values = {"size": ["S", "M", "L"], "ventilation": ["low", "medium", "high"]}
+    found = options_in(text, values, {"size": "L", "ventilation": "low"})
+    assert {k: found.get(k) for k in wanted} == wanted, found

@@ -28,12 +28,14 @@ CORE = [
     "graph/llm/local.py",
     "graph/llm/critic.py",
     "graph/casefile.py",
+    "graph/nlu/escalation.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "graph/nodes").glob("*.py")),
 ]
 MARKERS = {"_", "ngettext", "N_"}
 # Calls whose texts go to the model or the audit, never to the customer: a tool message's content, the internal
 # detail of a handoff for failure (the customer's words are the catalogue's), the JSON a tool answers with.
-MACHINE_FACING = {"ToolMessage", "dumps", "escalate_for_failure", "_out_of_moves"}
+# Field descriptions document a schema for developers.
+MACHINE_FACING = {"ToolMessage", "dumps", "escalate_for_failure", "_out_of_moves", "Field"}
 # Text in those modules that is not for customers, by the function it is in: the case file and summary are the
 # team's (the console's language), log and exception texts are for developers.
 NOT_FOR_CUSTOMERS = {
@@ -48,6 +50,7 @@ NOT_FOR_CUSTOMERS = {
     ("graph/nodes/handoff.py", "decide_person_request"),
     ("graph/nodes/handoff.py", "_withdrawn"),
     ("graph/nodes/tools.py", "run_read"),  # its answers are the model's (tool messages)
+    ("graph/nlu/escalation.py", "decide_escalation"),  # the evidence of a decision is the team's
 }
 # Module-level tables the team reads (what a customer wants, what the bot did), not the customer.
 TEAM_TABLES = {("graph/casefile.py", "WANTS"), ("graph/casefile.py", "READS")}

@@ -537,3 +537,23 @@ async def test_llm_failure_falls_back_to_the_local_engine() -> None:
     assert u.intent == "order_status"
     assert u.entities.order_ids == ["#W1234567"]
     assert FALLBACK_SIGNAL in u.emotion.signals
+
+
+@pytest.mark.parametrize(
+    ("text", "rules"),
+    [
+        ("I wore them twice, am I still able to send them back?", True),
+        ("do you refund shipping costs when I return something?", True),
+        ("bought it 5 weeks ago - is a return still possible?", True),
+        # Requests for us to act, and statements said with a rising tone, ask nothing about the rules.
+        ("could you please cancel my order?", False),
+        ("hey can u help me with an exchange?", False),
+        ("so I need to return a jacket? my size was wrong", False),
+    ],
+)
+def test_a_question_about_the_rules_is_told_from_a_request_for_help(text: str, rules: bool) -> None:
+    """Before verification a rule question is answered for anyone; "...need to cancel it? can you help" got the
+    shop's cancellation rule quoted at it (a played tau-bench customer)."""
+    from graph.nlu.general import asks_about_the_rules
+
+    assert asks_about_the_rules(text) is rules

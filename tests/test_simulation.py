@@ -267,6 +267,19 @@ def test_writes_match_the_gold_as_sets_and_outputs_as_tau_bench_reads_them() -> 
     assert missing_outputs(task, ["The total is $1,093.34."]) == ["Cobalt"]
 
 
+def test_an_item_a_pending_change_swaps_for_itself_is_no_write_of_its_own() -> None:
+    """A gold modification may list an item "changed to {}" (itself): leaving it out writes the same database. An
+    exchange for a new unit of the same item is a real exchange and still counts."""
+    gold_args = {"order_id": "#W1", "item_ids": ["a", "b"], "new_item_ids": ["A", "b"], "payment_method_id": "p"}
+    made = {"order_id": "#W1", "item_ids": ["a"], "new_item_ids": ["A"], "payment_method_id": "p"}
+    modify = {"actions": [{"name": "modify_pending_order_items", "kwargs": gold_args}]}
+    writes, not_made = match_writes([{"action": "modify_order_items", "args": made}], modify)
+    assert [w["in_gold"] for w in writes] == [True] and not_made == 0
+    exchange = {"actions": [{"name": "exchange_delivered_order_items", "kwargs": gold_args}]}
+    writes, not_made = match_writes([{"action": "exchange_items", "args": made}], exchange)
+    assert [w["in_gold"] for w in writes] == [False] and not_made == 1
+
+
 def test_a_write_made_for_the_verified_customer_is_matched_with_the_gold_that_names_them(
     taubench_db_url: str, tmp_path: Path
 ) -> None:

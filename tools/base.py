@@ -95,6 +95,8 @@ class ActionPreview:
     details: list[str] = field(default_factory=list)
     needs_approval: bool = False
     approval_reasons: list[str] = field(default_factory=list)
+    # Whether money changes hands (a charge or a refund): where it goes is then a detail the customer may correct.
+    moves_money: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -104,6 +106,7 @@ class ActionPreview:
             "details": self.details,
             "needs_approval": self.needs_approval,
             "approval_reasons": self.approval_reasons,
+            "moves_money": self.moves_money,
         }
 
 

@@ -297,6 +297,7 @@ def _render_modify_items(ctx: ToolContext, args: dict[str, Any], plan: ItemChang
         details=[f"Order: {plan.order.id}", *describe_item_changes(plan)],
         needs_approval=bool(reasons),
         approval_reasons=reasons,
+        moves_money=bool(plan.difference),
     )
 
 

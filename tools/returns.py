@@ -302,6 +302,7 @@ def _render_exchange(ctx: ToolContext, args: dict[str, Any], plan: _ExchangePlan
         ],
         needs_approval=bool(reasons),
         approval_reasons=reasons,
+        moves_money=bool(plan.change.difference),
     )
 
 

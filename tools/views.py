@@ -41,7 +41,8 @@ def payment_method_view(method: PaymentMethod, currency: str = "USD") -> dict[st
     if method.kind is PaymentMethodKind.credit_card:
         view.update(brand=method.brand, last_four=method.last_four)
     if method.kind is PaymentMethodKind.gift_card:
-        view["balance"] = float(method.balance or 0)
+        # The digits its label shows ("gift card ending 1047"): what the customer names it by.
+        view.update(balance=float(method.balance or 0), last_four=method.id[-4:])
     return view
 
 

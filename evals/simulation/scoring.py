@@ -51,12 +51,18 @@ def shop_writes(db_url: str) -> list[JSONDict]:
     return writes
 
 
-def _canonical(value: Any, key: str, args: JSONDict) -> Any:
-    """Item lists compare as multisets; an exchange's old and new items compare as sorted pairs."""
+# A pending order's item changed to itself changes nothing (a gold action may list an item "changed to {}"); an
+# exchange of an item for a new unit of itself is a real exchange.
+NO_OP_SWAPS = frozenset({"modify_order_items"})
+
+
+def _canonical(value: Any, key: str, args: JSONDict, action: str = "") -> Any:
+    """Item lists compare as multisets; old and new items compare as sorted pairs (without the no-op ones)."""
     if key == "item_ids" and isinstance(value, list):
         new = args.get("new_item_ids")
         if isinstance(new, list) and len(new) == len(value):
-            return sorted(zip(map(str, value), map(str, new), strict=True))
+            pairs = zip(map(str, value), map(str, new), strict=True)
+            return sorted((old, to) for old, to in pairs if old != to or action not in NO_OP_SWAPS)
         return sorted(map(str, value))
     if key == "new_item_ids" and isinstance(value, list) and isinstance(args.get("item_ids"), list):
         return None  # compared with item_ids, as pairs
@@ -75,7 +81,7 @@ def same_write(made: JSONDict, gold: tuple[str, JSONDict]) -> bool:
     def same(key: str, value: Any) -> bool:
         if given.get(key) in (None, "") and value in (None, ""):
             return True
-        return key in given and _canonical(given[key], key, given) == _canonical(value, key, args)
+        return key in given and _canonical(given[key], key, given, action) == _canonical(value, key, args, action)
 
     return all(same(key, value) for key, value in args.items())
 

@@ -20,11 +20,12 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from langchain_core.messages import AnyMessage, HumanMessage, ToolMessage
 
+from graph.dialogue_state import QueuedRequest
 from graph.llm.addresses import looks_like_address, missing, parse_address
 from graph.llm.matching import (
     GOODWILL_CUE,
@@ -48,11 +49,12 @@ from graph.llm.matching import (
 )
 from graph.nlu.entities import capitalised_names, extract_options, name_in_reply, shared_entities
 from graph.nlu.general import asks_about_progress, asks_for_their_orders, asks_in_general, points_at_their_order
+from graph.nlu.segment import split_requests
 from graph.procedures.interpreter import Grounding, Run, ask_code, run_procedure, split_code
 from graph.procedures.loader import builtin_procedures, procedures_for
 from graph.procedures.reading import procedure_reading
 from graph.procedures.schema import Slot
-from graph.state import SupportState
+from graph.state import Repair, SupportState
 from shopdesk.profile import ShopProfile
 from tools.registry import TOOL_NAMES, VERIFYING_TOOLS
 
@@ -143,12 +145,23 @@ FLOW_SLOTS = (
     "for_customer",
     "told_same",
     "used_text",
+    "payment_chosen",
     # What a shop's own procedure collected (its generic grounding kinds), and the last answer to its own question.
     "procedure_values",
     "procedure_answer",
 )
 # What was settled about the items of one order: another order starts afresh.
-ITEM_SLOTS = ("item_id", "product_id", "item_queue", "swaps", "item_hint", "told_same", "used_text")
+ITEM_SLOTS = (
+    "item_id",
+    "product_id",
+    "item_queue",
+    "swaps",
+    "item_hint",
+    "told_same",
+    "used_text",
+    "payment_chosen",
+    "order_items",
+)
 DEFAULT_ADDRESS_CUE = re.compile(r"\b(default|account|profile|on\s+file|billing|i(?:'ve|\s+have)?\s+moved)\b", re.I)
 # Requests that name a late parcel and a voucher but want something else done.
 NOT_GOODWILL = frozenset({"cancel_order", "return_request", "exchange_request", "change_address", "change_order"})
@@ -218,6 +231,10 @@ def customer_turns(messages: list[AnyMessage]) -> int:
 
 
 def last_text(state: SupportState) -> str:
+    """The words this turn works on: the customer's latest message, or the request of an earlier message that was
+    queued and is taken up now on their yes (SupportState.request_text)."""
+    if state.request_text:
+        return state.request_text
     for message in reversed(state.messages):
         if isinstance(message, HumanMessage):
             return str(message.content)
@@ -294,7 +311,9 @@ def refine(understood: str, state: SupportState) -> str:
         # where its difference goes (the payment slot), not a change of how the whole order is paid.
         return CHANGE_ITEMS
     if understood in ("change_order", "payment_issue", "exchange_request") and payment_mention(text) and paying:
-        return CHANGE_PAYMENT
+        # "Charge the difference to my other card", "I still want the exchange, paid with my visa": the method pays
+        # for an item change, it does not change how the order was paid.
+        return CHANGE_ITEMS if _PAYS_FOR_AN_ITEM_CHANGE.search(text) else CHANGE_PAYMENT
     if understood in ("change_order", "exchange_request") and (
         entities.get("options") or understood == "exchange_request"
     ):
@@ -305,6 +324,12 @@ def refine(understood: str, state: SupportState) -> str:
     if understood in ("change_order", "order_status") and moving and looks_like_address(text):
         return "change_address"
     return understood
+
+
+_PAYS_FOR_AN_ITEM_CHANGE = re.compile(
+    r"\b(?:exchang\w*|swap\w*|replac\w*|(?:price\s+)?difference|umtausch\w*|tausch\w*|differenz|aufpreis)\b",
+    re.IGNORECASE,
+)
 
 
 def serves(intent: str, profile: ShopProfile | None = None) -> bool:
@@ -334,8 +359,8 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
     if in_progress and any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
         # Mid-way through this turn's tool loop: the intent chosen at its first step stands.
         return str(in_progress)
-    if correcting := state.dialogue.get("correcting"):
-        return str(correcting)  # the gate found this message correcting the proposal it has let lapse
+    if state.repair == Repair.correction and in_progress:
+        return str(in_progress)  # the gate found this message correcting the proposal it has let lapse
     if corrected := corrected_request(state):
         # "Not PayPal, my gift card please", "no, the blue one", "yes, but in navy", a new address, while a proposal
         # waits for a yes: the request in hand with one detail changed, neither a new request nor a yes or no to
@@ -359,6 +384,18 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
         # "hello! Ethan Garcia from 80280", after a greeting or nothing: whatever else it reads as, it tells us who
         # they are (a personal request in progress takes it as its answer below).
         return IDENTIFY
+    text = last_text(state)
+    if (
+        in_progress in (CHANGE_ITEMS, "exchange_request")
+        and payment_mention(text)
+        and _PAYS_FOR_AN_ITEM_CHANGE.search(text)
+    ):
+        # "I want the difference refunded to my mastercard": where the item change's money goes, whatever else the
+        # words sound like (a refund, a payment change).
+        return str(in_progress)
+    if in_progress and (restated := restated_item_request(str(in_progress), text)):
+        # "No, not a return: I want to exchange it", said while we ask about the return: they said what they want.
+        return restated
     if in_progress and is_continuation(state):
         return str(in_progress)
     if in_progress and awaiting and state.understanding.get("confidence", 0) < 0.6:
@@ -390,6 +427,91 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
     return understood
 
 
+def other_requests(state: SupportState, intent: str, profile: ShopProfile | None = None) -> list[QueuedRequest]:
+    """The message's requests beside the one in hand ("cancel #W1, and also return the lamp from #W2"), in their
+    order, each for a turn of its own once the one in hand is done. Only requests whose procedure ends in a change or
+    with a person count: questions asked together are answered together (the answer splits the message itself), and
+    the same request in other words, or about items of the same order, is the one in hand (it takes several items)."""
+    segments = split_requests(last_text(state))
+    if len(segments) < 2:
+        return []
+    procedures = procedures_for(profile)
+    parts = state.understanding.get("intents") or []
+    read = {str(part.get("segment")): str(part.get("intent")) for part in parts}
+    whole = str(state.understanding.get("intent", ""))
+    requests: list[tuple[str, str, frozenset[str]]] = []
+    for segment in segments:
+        # With one reading for the whole message, every segment shares it; with several, a segment the model was
+        # unsure of is no request of its own.
+        understood = read.get(segment) or (whole if len(parts) <= 1 else None)
+        if understood is None:
+            continue
+        reading = replace(
+            state,
+            request_text=segment,
+            understanding={**state.understanding, "entities": shared_entities(segment).model_dump(mode="json")},
+        )
+        wanted = refine(understood, reading)
+        procedure = procedures.for_intent(wanted)
+        if procedure is not None and procedure.end.answer is None:
+            requests.append((wanted, segment, frozenset(shared_entities(segment).order_ids)))
+    in_hand = next((r for r in requests if _same_request(r[0], intent)), None)
+    queued: list[QueuedRequest] = []
+    seen = {(in_hand[0], in_hand[2])} if in_hand else set()
+    for wanted, segment, orders in requests:
+        if in_hand is not None and (wanted, segment) == in_hand[:2]:
+            continue
+        same_kind = _same_request(wanted, intent)
+        if same_kind and not (orders and in_hand and in_hand[2] and orders != in_hand[2]):
+            continue  # more of the request in hand (another item of the order), not a request of its own
+        if (wanted, orders) not in seen:
+            seen.add((wanted, orders))
+            queued.append({"intent": wanted, "text": segment})
+    return queued
+
+
+def _same_request(one: str, other: str) -> bool:
+    """The same request, or one of them the general "change my order" the other says precisely."""
+    if one == other:
+        return True
+    return "change_order" in (one, other) and one in CHANGE_FAMILY and other in CHANGE_FAMILY
+
+
+# The requests on an order's items, each by the words that name it; a name after "not a", "no", "instead of" is the
+# one they do not want.
+_ITEM_REQUEST_WORDS = {
+    "return_request": r"return\w*|send\w*\s+(?:\w+\s+)?back|zurück\w*|retour\w*",
+    "exchange_request": r"exchang\w*|swap\w*|replac\w*|umtausch\w*|tausch\w*",
+}
+_NOT_THIS_ONE = re.compile(
+    r"\b(?:not|no|instead\s+of|rather\s+than|forget(?:\s+about)?|drop|skip|never\s*mind|nicht|kein\w*|statt)"
+    r"\s+(?:an?\s+|to\s+|the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def restated_item_request(in_progress: str, text: str) -> str | None:
+    """While one request on an order's items is in hand (a return), the message names another one plainly (an
+    exchange) and not the one in hand: the request they want. A request named to be refused does not count."""
+    kinds = {
+        "return_request": "return_request",
+        "exchange_request": "exchange_request",
+        CHANGE_ITEMS: "exchange_request",
+    }
+    current = kinds.get(in_progress)
+    if current is None:
+        return None
+    named = set()
+    for kind, words in _ITEM_REQUEST_WORDS.items():
+        for match in re.finditer(rf"\b(?:{words})\b", text, re.IGNORECASE):
+            if not _NOT_THIS_ONE.search(text[max(0, match.start() - 20) : match.start()]):
+                named.add(kind)
+    if len(named) != 1 or current in named:
+        return None
+    wanted = named.pop()
+    return CHANGE_ITEMS if wanted == "exchange_request" and in_progress != "exchange_request" else wanted
+
+
 def gives_identity(entities: dict[str, Any]) -> bool:
     """An email, or a name and a zip code: enough to look someone up."""
     return bool(entities.get("emails") or (entities.get("names") and entities.get("zip_codes")))
@@ -417,18 +539,43 @@ def corrected_request(state: SupportState) -> str | None:
         return None
     text = last_text(state)
     mention = payment_mention(text)
-    if request in MONEY_MOVING_FLOWS | {CHANGE_PAYMENT} and mention and not _proposal_says(pending, mention):
+    # With no money changing hands, where it would go is no detail of the proposal ("yes, and if anything needs
+    # paying, use my credit card" to a swap at the same price is a yes).
+    moves_money = (pending.get("preview") or {}).get("moves_money", True)
+    if (
+        request in MONEY_MOVING_FLOWS | {CHANGE_PAYMENT}
+        and mention
+        and moves_money
+        and not _proposal_says(pending, mention)
+    ):
         return request
+    if restated := restated_item_request(request, text):
+        # "No, not a return: I want to exchange it": the proposal's kind is what they correct.
+        return restated
     if request in (CHANGE_ITEMS, "exchange_request"):
         entities = state.understanding.get("entities", {})
         known = state.dialogue.get("slots", {}).get("option_values") or {}
-        return request if entities.get("options") or options_in(text, known) else None
+        if entities.get("options") or options_in(text, known) or _adds_an_item(state, pending, text):
+            return request
+        return None
     return request if request in ("change_address", CHANGE_DEFAULT_ADDRESS) and looks_like_address(text) else None
+
+
+def _adds_an_item(state: SupportState, pending: dict[str, Any], text: str) -> bool:
+    """The reply to an item change names another item of the same order ("wait, also the perfume, to oriental"):
+    the change is to take it too (it can be made only once)."""
+    order_items = state.dialogue.get("slots", {}).get("order_items") or []
+    proposed = set((pending.get("args") or {}).get("item_ids") or [])
+    return any(item.get("item_id") not in proposed for item in named_items(order_items, text))
 
 
 def _proposal_says(pending: dict[str, Any], mention: dict[str, str]) -> bool:
     """The proposal already sends the money where the customer says ("yes, PayPal is fine" to a refund to PayPal):
     a yes, not a correction. Read from the lines the customer was shown."""
+    if mention.get("other"):
+        return False  # "my other card": not the one shown
+    if mention.get("id"):
+        return str((pending.get("args") or {}).get("payment_method_id", "")).lower() == mention["id"]
     shown = " ".join(str(line) for line in (pending.get("preview") or {}).get("details", [])).lower()
     if mention.get("last_four"):
         return mention["last_four"] in shown
@@ -555,7 +702,17 @@ def _without_identity(text: str, entities: dict[str, Any]) -> str:
 
 # Slots the dialogue keeps for itself: a change in them is no news from the customer.
 BOOKKEEPING_SLOTS = frozenset(
-    {"identity_failed", "identity_latest", "identity_stale", "option_values", "order_total", "told_same", "used_text"}
+    {
+        "identity_failed",
+        "identity_latest",
+        "identity_stale",
+        "option_values",
+        "order_total",
+        "told_same",
+        "used_text",
+        "payment_chosen",
+        "order_items",
+    }
 )
 
 
@@ -567,7 +724,7 @@ def brought_new_facts(state: SupportState, slots: dict[str, Any]) -> bool:
         return False
     if any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
         # Mid-way through the turn's tool loop: decided at its first step.
-        return bool(state.dialogue.get("progress"))
+        return state.dialogue.get("progress_turn") == customer_turns(state.messages)
     before = state.dialogue.get("slots", {})
     return any(slots.get(key) != before.get(key) for key in slots.keys() - BOOKKEEPING_SLOTS)
 
@@ -645,7 +802,13 @@ def _order(plan: Plan, results: list[ToolResult]) -> dict[str, Any] | None:
         plan.awaiting = "order_id"
         return None
     details = _read(plan, results, ORDER_DETAILS, {"order_id": order_id})
-    return details.data if details is not None and isinstance(details.data, dict) else None
+    if details is None or not isinstance(details.data, dict):
+        return None
+    # Its items, kept for later turns: a reply to a proposal may name another of them ("also the perfume").
+    plan.slots["order_items"] = [
+        {"item_id": i.get("item_id"), "name": i.get("name")} for i in details.data.get("items") or []
+    ]
+    return details.data
 
 
 def _grounded_order(plan: Plan, results: list[ToolResult], state: SupportState) -> bool:
@@ -931,10 +1094,21 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
     ("the keyboard and the thermostat") are settled one after the other and changed in one write."""
     plan, order = run.plan, run.order or {}
     items = order.get("items", [])
+    settled = [s[0] for s in plan.slots.get("swaps") or []]
+    more = [i for i in named_items(items, run.text) if i.get("item_id") not in settled] if settled else []
+    if more and not any(i.get("item_id") == plan.slots.get("item_id") for i in more):
+        # "Also the perfume, to oriental": the items already settled stay, and the newly named ones are settled next.
+        queue = [*settled, *(i.get("item_id") for i in more)]
+        plan.slots["item_queue"] = list(dict.fromkeys(queue))
+        plan.slots["item_id"] = more[0].get("item_id")
+        plan.slots.pop("options", None)
+        plan.slots.pop("option_values", None)
     if not plan.slots.get("item_id"):
         # Several units of one variant are one choice: the first unit is changed.
         named = [str(plan.slots.get("item_hint") or ""), *plan.slots.get("products", [])]
-        chosen = matching_items(items, [n for n in named if n], plan.similar)
+        # Items named without "the" or "my" ("Air purifier -> small room. Perfume -> woody") are still named: the
+        # order's own item names are read in the message itself.
+        chosen = matching_items(items, [n for n in named if n], plan.similar) or named_items(items, run.text)
         names = [str(i.get("name")) for i in chosen]
         if not chosen or len(set(names)) < len(names):
             # None named, or two of one product that the words said do not tell apart: ask which.
@@ -1003,9 +1177,11 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     own_variant = len(variants) == 1 and variants[0].get("item_id") == item.get("item_id")
     # Their own variant again, asked for in so many words or insisted on after we said it is the one they have:
     # a new unit of the same item, which the shop allows.
+    # (What we told them stays remembered for the turn's later steps: the read of a payment method re-plans the item.)
     insisted = plan.slots.get("told_same") == item.get("item_id")
     if own_variant and (same_asked or insisted):
-        plan.slots.pop("told_same", None)
+        # Settled as their own variant again: a re-plan of the request (a corrected payment method) keeps it so.
+        plan.slots["told_same"] = item.get("item_id")
     elif len(variants) != 1 or own_variant:
         code = "same_variant" if variants and variants[0].get("item_id") == item.get("item_id") else "no_variant"
         if len(variants) > 1:
@@ -1063,17 +1239,29 @@ def _ground_difference_payment(run: Run, slot: Slot) -> bool:
 
 
 def _payment_method(plan: Plan, results: list[ToolResult], order: dict[str, Any]) -> str | None:
-    """The method the customer named (read from their profile), or else the order's original one."""
+    """The method the customer named (read from their profile), or else the order's original one. The one chosen is
+    remembered: "my other card" afterwards means another than it (and than the order's own)."""
     mention = plan.slots.get("payment")
     if not mention:
         return original_payment_method(order)
     customer = _read(plan, results, CUSTOMER_DETAILS, {})
     if customer is None or not customer.ok or not isinstance(customer.data, dict):
         return None
-    found = matching_methods(customer.data.get("payment_methods", []), mention)
+    methods = customer.data.get("payment_methods", [])
+    in_play = {str(m) for m in (original_payment_method(order), plan.slots.get("payment_chosen")) if m}
+    found = matching_methods(methods, mention, in_play)
     if len(found) == 1:
+        plan.slots["payment_chosen"] = str(found[0]["id"])
+        if mention.get("id") and plan.notice is None:
+            # Named by the id of the shop's records: say which of theirs it is, in the words they know it by.
+            plan.notice = {"code": "method_by_id", "named": mention["id"], "label": found[0].get("label")}
         return str(found[0]["id"])
-    plan.notice = {"code": "no_such_method" if not found else "several_methods", "kind": mention.get("kind")}
+    if not found and mention.get("other"):
+        # "My other card" with no other one of that kind: say which one is the only one.
+        only = [str(m.get("label")) for m in methods if m.get("kind") == mention.get("kind") and m.get("id") in in_play]
+        plan.notice = {"code": "no_other_method", "kind": mention.get("kind"), "only": only}
+    else:
+        plan.notice = {"code": "no_such_method" if not found else "several_methods", "kind": mention.get("kind")}
     plan.slots.pop("payment", None)
     plan.awaiting = "payment_method"
     return None

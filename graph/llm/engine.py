@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from langchain_core.messages import AIMessage
+from langchain_core.messages.tool import ToolCall
 
+from graph.dialogue_state import DialogueUpdate
 from graph.nlu.schema import Understanding
 from graph.services import Services
 from graph.state import Status, SupportState
@@ -20,6 +21,18 @@ class Draft:
     awaiting: str | None = None
     # Evidence a rewrite looked up for parts the first draft missed; it joins the turn's evidence.
     evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Step:
+    """The dialogue manager's next step in the act loop: tool calls to run (reads, or one write to preview), how the
+    dialogue's memory changes, or a hand-off to a person. Tool calls become an AIMessage; the rest never travels in
+    a message."""
+
+    calls: list[ToolCall] = field(default_factory=list)
+    dialogue: DialogueUpdate | None = None
+    # No move left (a reason code), or a procedure that ends with a person ({"reason", "message", "packet"...}).
+    handoff: str | dict[str, Any] | None = None
 
 
 @dataclass
@@ -80,8 +93,8 @@ class Engine(Protocol):
         alone; a model is told the situation)."""
         ...
 
-    async def plan(self, state: SupportState, services: Services) -> AIMessage:
-        """The next step of the act loop: an AIMessage with tool calls, or without any when acting is done."""
+    async def plan(self, state: SupportState, services: Services) -> Step:
+        """The next step of the act loop: tool calls, or none when acting is done."""
         ...
 
     async def draft(self, state: SupportState, services: Services) -> Draft: ...

@@ -7,8 +7,10 @@ import re
 import uuid
 from typing import Any, cast
 
-from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.messages import HumanMessage
+from langchain_core.messages.tool import ToolCall, tool_call
 
+from graph.dialogue_state import DialogueUpdate
 from graph.llm import responses
 from graph.llm.addresses import one_line
 from graph.llm.critic import strip_unsupported
@@ -20,13 +22,14 @@ from graph.llm.dialogue import (
     ToolResult,
     brought_new_facts,
     customer_turns,
+    last_text,
     plan_next,
     tool_results,
 )
-from graph.llm.engine import Critique, Draft, Situation
+from graph.llm.engine import Critique, Draft, Situation, Step
 from graph.nlu.schema import Understanding
 from graph.services import Services
-from graph.state import Status, SupportState
+from graph.state import Repair, Status, SupportState
 from shopdesk.i18n import N_, _, money
 
 # "Which cards do you take?" has no order behind it: no offer to look one up.
@@ -46,8 +49,8 @@ def meaning_similarity(phrase: str, names: list[str]) -> list[float]:
     return [float(score) for score in vectors[1:] @ vectors[0]]
 
 
-def _call(name: str, args: dict[str, Any]) -> dict[str, Any]:
-    return {"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:16]}", "type": "tool_call"}
+def _call(name: str, args: dict[str, Any]) -> ToolCall:
+    return tool_call(name=name, args=args, id=f"call_{uuid.uuid4().hex[:16]}")
 
 
 class LocalEngine:
@@ -60,24 +63,23 @@ class LocalEngine:
         # against the situation itself.
         return await asyncio.to_thread(lambda: get_local_understanding().analyse(text, history))
 
-    async def plan(self, state: SupportState, services: Services) -> AIMessage:
+    async def plan(self, state: SupportState, services: Services) -> Step:
         plan = plan_next(state, services.profile, similar=meaning_similarity)
         calls = [_call(read["name"], read["args"]) for read in plan.reads]
         if plan.write and not calls:
             calls.append(_call(plan.write["name"], plan.write["args"]))
-        dialogue = {
+        turn = customer_turns(state.messages)
+        dialogue: DialogueUpdate = {
             "intent": plan.intent,
             "slots": plan.slots,
             "awaiting": plan.awaiting,
             # The customer gave something new this turn: asking again is progress, not a repeated failure.
-            "progress": brought_new_facts(state, plan.slots),
-            "progress_turn": customer_turns(state.messages),
-            "handoff": plan.handoff,
+            "progress_turn": turn if brought_new_facts(state, plan.slots) else None,
             # Said in this turn's reply only: the turn it belongs to is remembered with it.
             "notice": plan.notice,
-            "notice_turn": customer_turns(state.messages),
+            "notice_turn": turn,
         }
-        return AIMessage(content="", tool_calls=calls, additional_kwargs={"dialogue": dialogue})
+        return Step(calls=calls, dialogue=dialogue, handoff=plan.handoff)
 
     async def draft(self, state: SupportState, services: Services) -> Draft:
         return await services.run_blocking(self._draft, state, services, knowledge=True)
@@ -97,19 +99,41 @@ class LocalEngine:
             if notice and state.dialogue.get("notice_turn") == customer_turns(state.messages):
                 # What the proposal does that the customer did not ask for comes before the question.
                 text = f"{responses.describe_notice(notice)}\n\n{text}"
-            if state.dialogue.get("payment_question"):
+            shown = Draft(text, cited=[f"preview:{preview['action']}"], awaiting="confirmation")
+            if state.repair == Repair.digression:
+                # Another question on the way to the yes: what the knowledge says, or plainly that we can't say.
+                docs = [e for e in state.evidence if e.get("kind") in ("doc", "product", "facts")]
+                answered = _knowledge_answer(state, services, intent, docs, offer_order_check=False) if docs else None
+                if answered is not None:
+                    shown.text = f"{answered.text}\n\n{text}"
+                    shown.cited = [*answered.cited, *shown.cited]
+                    shown.evidence = answered.evidence
+                else:
+                    shown.text = f"{_(responses.NOT_SURE_AT_PROPOSAL)}\n\n{text}"
+            if state.repair == Repair.payment_question:
                 # A question on the way to the yes: answered first, and the proposal is put again.
                 answer = _payment_methods_answer(state, services, results)
-                text = f"{answer}\n\n{text}" if answer else text
-            return Draft(text, cited=[f"preview:{preview['action']}"], awaiting="confirmation")
-        if state.dialogue.get("cancelled_action"):
+                if answer.text:
+                    shown.text = f"{answer.text}\n\n{text}"
+                    shown.cited = [*answer.cited, *shown.cited]
+                    shown.evidence = answer.evidence
+            return shown
+        if state.repair == Repair.payment_question:
+            # Asked with nothing proposed: answered, and the question we were waiting on (if any) is put again.
+            answer = _payment_methods_answer(state, services, results)
+            awaiting = state.dialogue.get("awaiting")
+            ask = responses.ask_for(str(awaiting), results, profile, state.dialogue.get("slots", {}), intent)
+            text = "\n\n".join(part for part in (answer.text, ask if awaiting else "") if part)
+            if text:
+                return Draft(text, cited=answer.cited, awaiting=awaiting, evidence=answer.evidence)
+        if state.repair == Repair.cancelled:
             return Draft(_("No problem, I haven't changed anything. Is there anything else I can help with?"))
-        if state.dialogue.get("offer_person"):
+        if state.repair == Repair.offer_person:
             # Out of hours, still unclear after our question: the customer decides whether the team should look.
             return responses.not_covered()
         # Unsure what the message is about, the gate asks; a question naming one of the shop's products by its own
         # name is clear enough to answer (the gate's own rule for product questions, with the catalog's names).
-        if state.dialogue.get("clarify") and not _names_a_product(state, services):
+        if state.repair == Repair.clarify and not _names_a_product(state, services):
             return Draft(
                 _(
                     "I want to be sure I help with the right thing: is this about an order (status, cancellation, "
@@ -156,7 +180,7 @@ class LocalEngine:
             answered = _knowledge_answer(state, services, intent, [])
             if answered is not None:
                 return answered
-        elif intent not in PERSONAL_INTENTS and ASKS.search(_last_customer_text(state)):
+        elif intent not in PERSONAL_INTENTS and ASKS.search(last_text(state)):
             # Read as small talk, yet a question ("when is your support team available?"): the knowledge answers
             # when a passage is clearly about it.
             answered = _searched_answer(state, services, intent)
@@ -206,14 +230,14 @@ def _rule_before_verifying(
     """The shop's rule for a question asked with a request about the customer's own order, before we ask who they
     are: "I washed it once, can I still return it?" is answered by the return conditions for anyone. Only a question
     (not "I want to return my boots"), about the rules (not where a parcel is), on the first ask."""
-    from graph.nlu.general import asks_about_progress, asks_something
+    from graph.nlu.general import asks_about_progress, asks_about_the_rules
     from knowledge.answer import RETURNING
 
-    text = _last_customer_text(state)
+    text = last_text(state)
     about_rules = intent in RULE_INTENTS or (intent == "order_status" and RETURNING.search(text))
     if awaiting != "identity" or state.customer or results or not about_rules:
         return None
-    if not asks_something(text) or asks_about_progress(text) or "?" not in text:
+    if not asks_about_the_rules(text) or asks_about_progress(text):
         return None
     answered = _searched_answer(state, services, intent, offer_order_check=False)
     return answered if answered is not None and (answered.cited or answered.evidence) else None
@@ -232,7 +256,7 @@ def _knowledge_answer(
     from graph.nlu.segment import split_requests
     from knowledge.answer import answer_message, questions_of
 
-    question = _last_customer_text(state)
+    question = last_text(state)
     retriever = services.retriever()
     answer = answer_message(
         questions_of(split_requests(question)),
@@ -275,7 +299,7 @@ def _searched_answer(
     from graph.nodes.retrieve import gather_for
     from knowledge.answer import dense_score
 
-    found = gather_for(services.retriever(), services.db_url, _last_customer_text(state), intent)
+    found = gather_for(services.retriever(), services.db_url, last_text(state), intent)
     docs = [e for e in found if e.get("kind") in ("doc", "product") and dense_score(cast(Any, e)) >= UNROUTED_SUPPORT]
     if not docs:
         return None
@@ -308,7 +332,7 @@ def _names_a_product(state: SupportState, services: Services) -> bool:
 
     if not services.db_url or sqlite_file_missing(services.db_url):
         return False
-    text = _last_customer_text(state)
+    text = last_text(state)
     if not ASKS.search(text):
         return False  # "the Stormline is great, thanks!" is feedback, not a question
     return name_products(text, catalog_facts(services.db_url), services.retriever().document_terms()).strong
@@ -330,20 +354,13 @@ def _answer_part(question: str, services: Services) -> tuple[Any, list[dict[str,
     return answer, [dict(hit) for hit in hits]
 
 
-def _last_customer_text(state: SupportState) -> str:
-    for message in reversed(state.messages):
-        if isinstance(message, HumanMessage):
-            return str(message.content)
-    return ""
-
-
 # Upsell belongs after a need is met: a product found or its price and stock given. Never after a comparison (the
 # customer is still choosing), a "nothing fits", a care or material question (often about something they own), a
 # message with several questions, or to an upset customer.
 UPSELL_KINDS = frozenset({"recommendation", "buying"})
 
 
-def _payment_methods_answer(state: SupportState, services: Services, results: list[ToolResult]) -> str:
+def _payment_methods_answer(state: SupportState, services: Services, results: list[ToolResult]) -> Draft:
     """What the customer asked about their payment methods, from their profile as this conversation read it (or
     read now, for the verified customer only)."""
     customer = next(
@@ -364,9 +381,13 @@ def _payment_methods_answer(state: SupportState, services: Services, results: li
         except ToolError:
             customer = None
     if not isinstance(customer, dict):
-        return ""
+        return Draft("")
     orders = [r.data for r in results if r.name == ORDER_DETAILS and r.ok and isinstance(r.data, dict)]
-    return responses.describe_payment_methods_asked(customer, _last_customer_text(state), orders)
+    text = responses.describe_payment_methods_asked(customer, last_text(state), orders)
+    # The methods it lists are facts of the customer's profile: the critique checks the reply against them.
+    found = "customer:payment_methods"
+    evidence = {"id": found, "kind": "tool", "tool": CUSTOMER_DETAILS, "data": customer}
+    return Draft(text, cited=[found], evidence=[evidence])
 
 
 def _upsell_fits(state: SupportState, kinds: list[str]) -> bool:

@@ -24,30 +24,61 @@ _PAYMENT_WORDS = re.compile(
     r"|american\s+express|discover|geschenkkarte|geschenkgutschein|kreditkarte|karte)\b",
     re.IGNORECASE,
 )
-_LAST_FOUR = re.compile(r"\b(?:ending|ends)\s+(?:in\s+|with\s+)?(\d{4})\b", re.IGNORECASE)
+# "Ending in 8512"; "ending in 1675628" reads the digits of an account id, whose last four are the card's.
+_LAST_FOUR = re.compile(r"\b(?:ending|ends)\s+(?:in\s+|with\s+)?\d*(\d{4})\b", re.IGNORECASE)
 _BRANDS = {"visa": "visa", "mastercard": "mastercard", "master card": "mastercard", "amex": "amex"}
 _BRANDS |= {"american express": "amex", "discover": "discover"}
 # Words just before a method that turn it away: "not PayPal", "instead of my visa", "rather than the card".
 _REFUSED_METHOD = re.compile(
-    r"\b(?:not|no|never|instead\s+of|rather\s+than|other\s+than|except|nicht|kein(?:e|en)?|statt)\s+"
+    r"\b(?:not|no|never|instead\s+of|rather\s+than|other\s+than|except|anything\s+but|apart\s+from|besides"
+    r"|nicht|kein(?:e|en)?|statt|au(?:ß|ss)er)\s+"
     r"(?:(?:to|on|onto|with|via|through|the|my|your|that|this|auf|die|meine[rn]?)\s+){0,2}$",
     re.IGNORECASE,
 )
 
 
+# A method by the id the shop's records give it ("credit_card_4142574"): a customer reading from their account page.
+_METHOD_ID = re.compile(r"\b(credit[_ ]card|gift[_ ]card|paypal)[_ ](\d{5,})\b", re.IGNORECASE)
+# "My other card", "a different credit card": a method of this kind, but not the one just proposed or used.
+_OTHER_METHOD = re.compile(
+    r"\b(?:other|another|different|second|separate|new|andere[nmr]?|zweite[nmr]?)\s+"
+    r"(?:(?:credit|debit)\s*)?(?:cards?|karten?|kreditkarten?)\b",
+    re.IGNORECASE,
+)
+# A brand or card word just before "ending ...": the refusal is read before it ("not the mastercard ending 2340").
+_CARD_BEFORE_DIGITS = re.compile(
+    r"(?:\b(?:visa|master\s?card|amex|discover|credit\s+card|debit\s+card|card)\s*)+$", re.IGNORECASE
+)
+
+
+def _refused(text: str, start: int) -> bool:
+    return bool(_REFUSED_METHOD.search(text[max(0, start - 30) : start]))
+
+
 def payment_mention(text: str) -> dict[str, str] | None:
-    """The payment method the message names: {"kind": ...} and maybe {"brand": ...} or {"last_four": ...}."""
+    """The payment method the message names: {"kind": ...} and maybe {"id": ...}, {"brand": ...},
+    {"last_four": ...} or {"other": "1"} (another one of that kind than the one in play)."""
+    for match in _METHOD_ID.finditer(text):
+        if not _refused(text, match.start()):
+            kind = match.group(1).lower().replace(" ", "_")
+            return {"kind": kind, "id": f"{kind}_{match.group(2)}"}
     found: dict[str, str] = {}
-    if last := _LAST_FOUR.search(text):
-        found = {"kind": "credit_card", "last_four": last.group(1)}
+    for last in _LAST_FOUR.finditer(text):
+        before = _CARD_BEFORE_DIGITS.sub("", text[: last.start()].rstrip())
+        if not _refused(before, len(before)):
+            found = {"kind": "credit_card", "last_four": last.group(1)}
+            break
+    if (other := _OTHER_METHOD.search(text)) and not found and not _refused(text, other.start()):
+        found = {"kind": "credit_card", "other": "1"}
     for match in _PAYMENT_WORDS.finditer(text):
-        if _REFUSED_METHOD.search(text[max(0, match.start() - 30) : match.start()]):
+        if _refused(text, match.start()):
             continue  # "to my gift card, not PayPal": the method named to be avoided is not the one asked for
         word = " ".join(match.group(1).lower().split())
         if word in ("paypal", "pay pal"):
             return {"kind": "paypal"}
         if word.replace(" ", "") in ("giftcard", "geschenkkarte", "geschenkgutschein"):
-            return {"kind": "gift_card"}
+            # "The gift card ending 1047": its digits stay with it.
+            return {"kind": "gift_card", **({"last_four": found["last_four"]} if found.get("last_four") else {})}
         if word in _BRANDS:
             found = {**found, "kind": "credit_card", "brand": _BRANDS[word]}
         else:
@@ -55,8 +86,16 @@ def payment_mention(text: str) -> dict[str, str] | None:
     return found or None
 
 
-def matching_methods(methods: list[dict[str, Any]], mention: dict[str, str]) -> list[dict[str, Any]]:
+def matching_methods(
+    methods: list[dict[str, Any]], mention: dict[str, str], in_play: set[str] | frozenset[str] = frozenset()
+) -> list[dict[str, Any]]:
+    """The customer's methods the mention can mean; `in_play` are the ones already proposed or used, which "my other
+    card" rules out."""
+    if mention.get("id"):
+        return [m for m in methods if str(m.get("id", "")).lower() == mention["id"]]
     chosen = [m for m in methods if m.get("kind") == mention.get("kind")]
+    if mention.get("other"):
+        chosen = [m for m in chosen if m.get("id") not in in_play]
     if mention.get("brand"):
         chosen = [m for m in chosen if str(m.get("brand", "")).lower() == mention["brand"]]
     if mention.get("last_four"):
@@ -185,6 +224,8 @@ def item_segment(text: str, item: dict[str, Any], phrases: list[str], items: lis
     v-neck" describes the t-shirt, it does not start another item."""
     lowered = text.lower()
     naming = [p for p in phrases if p and (items is None or named_items(items, p))]
+    # The order's own item names said as they are ("Air purifier -> small room. Perfume -> woody") start parts too.
+    naming += [str(i.get("name")) for i in items or [] if i.get("name") and str(i["name"]).lower() in lowered]
     starts = sorted({(lowered.find(p.lower()), p) for p in naming if lowered.find(p.lower()) >= 0})
     if len(starts) < 2:
         return text
@@ -285,13 +326,27 @@ def options_in(text: str, values: dict[str, list[str]], current: dict[str, Any] 
             continue
         said: list[str] = []
         taken: list[tuple[int, int]] = []  # where longer values were read ("warm white" holds no "white" of its own)
-        for value in sorted(candidates, key=len, reverse=True):
+        others = {v.lower() for other, vs in values.items() if other != key for v in vs}
+        longest_first = sorted(candidates, key=lambda v: max(len(w) for w in (v, *_size_words(key, v))), reverse=True)
+        for value in longest_first:
             if value in answers:
                 continue
             escaped = re.escape(value)
             short = len(value) <= 2 and value.isalpha()
             pattern = rf"\b{re.escape(key)}\s+({escaped})(?!\w)" if short else rf"(?<![\w-])({escaped})(?![\w-])"
-            spans = [m.span(1) for m in re.finditer(pattern, text, re.IGNORECASE)]
+            spans = [
+                m.span(1)
+                for m in re.finditer(pattern, text, re.IGNORECASE)
+                if not _names_another_option(text, m.span(1), key, values)
+            ]
+            for word in _size_words(key, value):
+                # "small", "extra large" for S and XL, said as a size ("in small", "small, red please", "the small
+                # one"), not as a word of the sentence ("a small thing"); a word another option has as a value of
+                # its own ("medium" ventilation) counts for the size only next to the word "size".
+                near = rf"(?:\bsize\s+({re.escape(word)})|({re.escape(word)})[\s-]+size)(?![\w-])"
+                alone = rf"(?<![\w-])({re.escape(word)})(?![\w-]){_as_a_size(others)}"
+                hits = re.finditer(near if word in others else alone, text, re.IGNORECASE)
+                spans += [m.span(m.lastindex or 1) for m in hits]
             free = [span for span in spans if not any(a <= span[0] and span[1] <= b for a, b in taken)]
             if free or (short and short_answer and value.lower() in words and not spans):
                 said.append(value)
@@ -303,6 +358,41 @@ def options_in(text: str, values: dict[str, list[str]], current: dict[str, Any] 
         if wanted:
             found[key] = wanted[0]
     return found
+
+
+# Sizes as people say them, for the letters a catalogue uses.
+_SIZE_NAMES = {
+    "xxs": ("extra extra small", "xx-small"),
+    "xs": ("extra small", "x-small", "extra-small"),
+    "s": ("small",),
+    "m": ("medium",),
+    "l": ("large",),
+    "xl": ("extra large", "x-large", "extra-large"),
+    "xxl": ("extra extra large", "xx-large", "2xl"),
+}
+
+
+# What may follow a size said in words: the end of a phrase, a word that goes on choosing ("the large one",
+# "medium please"), or another option's value ("a large red one"); "a small thing" is no size.
+_GOES_ON_CHOOSING = "one|ones|size|sized|please|pls|instead|and|or|but|then|with|in|for|too|version|variant|thanks|if"
+
+
+def _as_a_size(other_values: set[str]) -> str:
+    values = "|".join(re.escape(v) for v in sorted(other_values, key=len, reverse=True) if v)
+    return rf"(?=\s*(?:$|[,.;:!?)/]|(?:{_GOES_ON_CHOOSING}{'|' + values if values else ''})\b))"
+
+
+def _names_another_option(text: str, span: tuple[int, int], key: str, values: dict[str, list[str]]) -> bool:
+    """The value read at `span` sits right next to the name of another option ("medium size" is a size, not the
+    ventilation's "medium"; "size medium" too)."""
+    after = re.match(r"[\s-]*([a-z]+)", text[span[1] :], re.IGNORECASE)
+    before = re.search(r"([a-z]+)[\s:-]*$", text[: span[0]], re.IGNORECASE)
+    names = {word for other in values if other != key for word in other.lower().split()}
+    return bool((after and after.group(1).lower() in names) or (before and before.group(1).lower() in names))
+
+
+def _size_words(key: str, value: str) -> tuple[str, ...]:
+    return _SIZE_NAMES.get(value.lower(), ()) if "size" in key.lower() else ()
 
 
 _ANSWER_WORDS = frozenset({"yes", "no", "none", "not", "non", "without", "true", "false", "with"})

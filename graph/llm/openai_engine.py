@@ -19,10 +19,10 @@ import logging
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+from langchain_core.messages import HumanMessage, SystemMessage
 
 from graph.llm.dialogue import last_text, tool_results
-from graph.llm.engine import Critique, Draft, Situation
+from graph.llm.engine import Critique, Draft, Situation, Step
 from graph.llm.local import LocalEngine
 from graph.nlu.schema import Understanding
 from graph.services import Services
@@ -74,7 +74,7 @@ class OpenAIEngine:
 
         return await analyse_with_llm(self._model, text, history, situation)
 
-    async def plan(self, state: SupportState, services: Services) -> AIMessage:
+    async def plan(self, state: SupportState, services: Services) -> Step:
         # The same procedures, grounding and policy as the local engine: the model's reading is in state.understanding.
         return await self._core.plan(state, services)
 

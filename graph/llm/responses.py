@@ -446,6 +446,18 @@ _METHOD_KINDS = {
 }
 
 
+# A question at a proposal that neither the knowledge nor the proposal answers: said plainly, and the proposal stands.
+NOT_SURE_AT_PROPOSAL = N_(
+    "I can't answer that one with certainty, so I won't guess; a colleague can tell you more if you need it. "
+    "Your request is still ready:"
+)
+
+
+def offer_next_request(request: str) -> str:
+    """The offer to go on with a request the customer made in the same message as the one just done."""
+    return _('You also asked: "{request}". Shall I go on with that now?', request=request.strip().rstrip(".!"))
+
+
 def describe_notice(notice: dict[str, Any]) -> str:
     """What the policy found that no tool result says by itself: a status that forbids the change, no such option."""
     code = notice.get("code")
@@ -495,6 +507,13 @@ def describe_notice(notice: dict[str, Any]) -> str:
         if kind in _METHOD_KINDS:
             return _(_METHOD_KINDS[kind])
         return _("I can't find a payment method like that among the payment methods on your account.")
+    if code == "no_other_method":
+        only = list(notice.get("only") or [])
+        if len(only) == 1:
+            return _("{method} is the only one of those on your account.", method=only[0])
+        return _(_METHOD_KINDS.get(str(notice.get("kind")), _METHOD_KINDS["credit_card"]))
+    if code == "method_by_id":
+        return _("{named} is your {method}.", named=notice.get("named"), method=notice.get("label"))
     if code == "gift_card_short":
         return _(
             "The price difference would be paid with {method}, and its balance doesn't cover it, so another payment "
@@ -733,10 +752,16 @@ def describe_payment_methods_asked(customer: dict[str, Any], text: str, orders: 
     name is theirs, the methods on file, and what the order in question was paid with."""
     methods = list(customer.get("payment_methods") or [])
     sentences: list[str] = []
-    mention = payment_mention(text)
-    if mention:
+    mention = payment_mention(text) or {}
+    # A method named precisely is confirmed or not; "a credit card", "my other card" only ask for the list.
+    precise = mention.get("kind") in ("paypal", "gift_card") or any(
+        mention.get(k) for k in ("id", "last_four", "brand")
+    )
+    if precise:
         named = matching_methods(methods, mention)
-        if len(named) == 1:
+        if len(named) == 1 and mention.get("id"):
+            sentences.append(_("{named} is your {method}.", named=mention["id"], method=named[0]["label"]))
+        elif len(named) == 1:
             sentences.append(
                 _("Yes: {method} is one of the payment methods on your account.", method=named[0]["label"])
             )

@@ -19,12 +19,12 @@ _CLAUSES = re.compile(r"[.,;:!\n]+|\s+(?:and|but|so|then|und|aber|dann)\s+", re.
 # ("ok", "sure", "fine" alone: "ok never mind" or "sure, let me check first" opens with one and means something
 # else), or says "do it" in one of the ways people do.
 _STRONG_YES = re.compile(
-    r"^\s*(?:yes|yeah|yea|yep|yup|ya|absolutely|definitely|of\s+course|confirm(?:ed)?|ja|jawohl|genau|gerne"
+    r"^\s*(?:(?:ok|okay|alright|well|oh|so|right|hm+|um+|ah)[\s,!.]+)?(?:yes|yeah|yea|yep|yup|ya|absolutely|definitely|of\s+course|confirm(?:ed)?|ja|jawohl|genau|gerne"
     r"|einverstanden|richtig|oui|s[ií])\b",
     re.IGNORECASE,
 )
 _SHORT_ASSENT = re.compile(
-    r"^\s*(?:ok|okay|k|alright|all\s+right|sure|fine|great|perfect|correct|klar|passt(?:\s+so)?|gut)"
+    r"^\s*(?:ok|okay|k|alright|all\s+right|sure|fine|good|great|perfect|correct|klar|passt(?:\s+so)?|gut)"
     r"(?:\s+(?:then|so|please|thanks|thank\s+you|bitte|danke))?\s*$",
     re.IGNORECASE,
 )
@@ -63,12 +63,44 @@ def holds_back(text: str, action: str = "") -> bool:
     return False
 
 
+# The proposal's own act, asked for again in so many words ("please exchange it for that one", "return them
+# please", "bitte stornieren"): a yes to that proposal. By the write proposed.
+_ACT_VERBS = {
+    "cancel_order": r"cancel|storn\w*",
+    "return_items": r"return|send\s+(?:it|them)\s+back|zurückschicken|retournieren",
+    "exchange_items": r"exchange|swap|replace|umtauschen|tauschen",
+    "modify_order_items": r"change|swap|switch|exchange|modify|ändern|tauschen",
+    "modify_order_address": r"change|update|ship|send|ändern",
+    "modify_default_address": r"change|update|ändern",
+    "modify_order_payment": r"change|switch|pay|charge|ändern",
+}
+
+
+# After the verb, only what points back at the proposal: "it", "them", "for that one", "please". A word more ("return
+# the jacket" to a proposal of two items, "swap it for the bigger one") may change what is done: not a yes.
+_BACK_AT_THE_PROPOSAL = (
+    r"(?:\s+(?:it|them|this|that|these|those|everything|all(?:\s+of\s+(?:it|them))?|es|sie|das))?"
+    r"(?:\s+(?:for|to|with|into)\s+(?:that|this|the)\s+one)?"
+    r"(?:\s+(?:please|now|then|thanks|thank\s+you|for\s+me|as\s+(?:you\s+)?(?:said|proposed|listed|shown)|bitte))*\s*$"
+)
+
+
+def _asks_for_the_act(clause: str, action: str) -> bool:
+    verbs = _ACT_VERBS.get(action)
+    opening = r"^\s*(?:(?:please|bitte|just|then|so|ok(?:ay)?)\s+)*(?:go\s+ahead\s+and\s+)?"
+    return bool(verbs) and bool(re.match(rf"{opening}(?:{verbs}){_BACK_AT_THE_PROPOSAL}", clause, re.IGNORECASE))
+
+
 def gives_a_yes(text: str, action: str = "") -> bool:
-    """Some clause says yes and nothing in the reply holds it back."""
+    """Some clause says yes, or asks for the proposal's own act, and nothing in the reply holds it back."""
     if holds_back(text, action):
         return False
     return any(
-        _STRONG_YES.search(clause) or _SHORT_ASSENT.search(clause) or _DO_IT.search(clause) for clause in _clauses(text)
+        _STRONG_YES.search(clause)
+        or _SHORT_ASSENT.search(clause)
+        or _DO_IT.search(clause)
+        or _asks_for_the_act(clause, action)
+        for clause in _clauses(text)
     )
 
 
@@ -82,7 +114,10 @@ _PAYMENT_WORDS = re.compile(
 _ASKS_WHICH = re.compile(
     r"\b(?:which|what)\b.*\b(?:have|got|on\s+file|saved|paid|pay|use[d]?|account)\b"
     r"|\b(?:do|did)\s+i\s+(?:have|pay|use)\b|\bon\s+file\b"
-    r"|^\s*(?:is|was|are|isn'?t)\b.*\b(?:my|mine|the\s+one|what|which|on\s+file)\b|\bbalance\b"
+    r"|\bwhich\s+(?:of\s+(?:my|the|these|those)(?:\s+\w+){1,2}|(?:\w+\s+)?(?:one|card|method))\b.{0,40}"
+    r"\b(?:is|was|has)\b"
+    r"|^\s*(?:(?:um+|uh+|hm+|oh|ok(?:ay)?|so|and|but|well|sorry|wait)[\s,.]+)*(?:is|was|are|isn'?t)\b.*"
+    r"\b(?:my|mine|the\s+one|what|which|on\s+file|or)\b|\bbalance\b"
     r"|\b(?:welche|womit|habe\s+ich|ist\s+(?:das|die|es))\b",
     re.IGNORECASE,
 )
@@ -93,6 +128,22 @@ _USE_INSTEAD = re.compile(
 )
 
 
+# "Can you list my payment methods?", "show me the cards on my account": a request for the list is a question too.
+_LIST_ASK = re.compile(
+    r"\b(?:list|show|tell|remind|read\s+out|go\s+through|zeig\w*|nenn\w*|auflist\w*)\b.{0,40}"
+    r"\b(?:payment\s+methods?|(?:credit\s+|debit\s+|gift\s*)?cards|zahlungs\w*|karten)\b",
+    re.IGNORECASE,
+)
+
+
 def asks_about_payment_methods(text: str) -> bool:
-    """The reply asks which payment methods the customer has or which one something is, and asks for no change."""
-    return bool(_PAYMENT_WORDS.search(text) and _ASKS_WHICH.search(text)) and not _USE_INSTEAD.search(text)
+    """The reply asks which payment methods the customer has or which one something is, or asks for their list, and
+    asks for no change."""
+    if _LIST_ASK.search(text):
+        return True
+    # Sentence by sentence: "Hm. The card I want is credit_card_6361025. Is that the mastercard or the visa?"
+    sentences = [part for part in re.split(r"(?<=[.?!])\s+", text) if part.strip()]
+    return any(
+        _PAYMENT_WORDS.search(sentence) and _ASKS_WHICH.search(sentence) and not _USE_INSTEAD.search(sentence)
+        for sentence in sentences
+    )

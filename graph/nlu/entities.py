@@ -171,7 +171,10 @@ _NOT_PRODUCTS = _words(
     link page checkout cart basket bank difference charge charges website's login label option options variant
     wrong right next last first other new old whole entire extra mistake problem issue customer customers support
     agent person human manager staff store shop email's promo gift balance subscription data name surname
-    username birthday language details info information profile zip zipcode postcode plz postleitzahl"""
+    username birthday language details info information profile zip zipcode postcode plz postleitzahl
+    question questions answer answers request requests message messages chat conversation help case complaint
+    exchange exchanges swap swaps replacement cancellation change changes method methods note notes id moment
+    minute minutes sec secs second seconds min mins bit while list bot"""
 )
 # A lookahead, so that a determiner's words do not hide the next one ("which of these has the camera?").
 _DETERMINER = re.compile(

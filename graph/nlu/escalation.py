@@ -41,6 +41,7 @@ from pydantic import BaseModel, Field
 from graph.nlu.emotion import upset_words
 from graph.nlu.keywords import complaint_act, critical_keyword_words, declines_person, human_request_words
 from graph.nlu.schema import Understanding
+from shopdesk.i18n import N_, speaker
 
 ReasonCode = Literal[
     "human_requested",
@@ -74,13 +75,16 @@ DEFAULT_SENSITIVE_TOPICS = ["data breach", "injury", "allergic reaction", "haras
 _TOPIC_VARIANTS: dict[str, str] = {
     "data breach": r"data\s+(?:breach|leak)\w*|leaked|hacked|(?:card|account)\s+details\s+(?:were\s+)?stolen|breach"
     r"|datenleck|gehackt",
-    "injury": r"injur\w*|hurt|burn(?:t|ed|s)?|cut\s+(?:my|his|her)|bleed\w*|wound\w*|caught\s+fire|dangerous|unsafe"
+    "injury": r"injur\w*|hurt|burn(?:t|ed|s)?|hat\s+(?:\w+\s+){0,6}verschluckt|ver[äa]tz\w*|geschmolzen|angekokelt"
+    r"|verkohlt|verschmort|cut\s+(?:my|his|her)|bleed\w*|wound\w*|caught\s+fire|dangerous|unsafe"
     r"|electric\s+shock|electrocut\w*|chok(?:e|ed|ing)|overheat\w*|spark(?:s|ed|ing)|sing(?:e|ed|eing)|melt(?:ed|ing)"
     r"|explod\w*|(?:started|began|was)\s+smok\w*|smoke\s+(?:came|coming|pouring)|verletz\w*|verbrannt|verbrüh\w*"
     r"|gef[äa]hrlich|[üu]berhitz\w*|explodiert|funken|qualm\w*"
     r"|(?:strom|elektrisch\w*)\s*schlag",
     "allergic reaction": r"allerg\w*|rash|swelling|swollen|hives|blister\w*|anaphyla\w*|ausschlag|geschwollen",
-    "harassment": r"harass\w*|threaten\w*|stalk\w*|abus(?:e|ive)|bel[äa]stig\w*|bedroh\w*",
+    "harassment": r"harass\w*|threaten\w*|stalk\w*|abus(?:e|ive)|bel[äa]stig\w*|bedroh\w*|followed\s+me"
+    r"|comments?\s+about\s+my\s+(?:body|looks|appearance|figure)|(?:sexual|inappropriate|lewd|creepy)\s+(?:comments?"
+    r"|remarks?|messages?)|(?:ist|sind)\s+mir\s+(?:\w+\s+){0,4}gefolgt|mich\s+verfolgt|verfolgt\s+mich|anz[üu]glich\w*",
 }
 _PRIORITY_ORDER: tuple[Priority, ...] = ("low", "normal", "high", "urgent")
 REASON_PRIORITY: dict[str, Priority] = {
@@ -346,7 +350,7 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
         return EscalationDecision(
             escalate=False,
             clarify=clarify,
-            customer_message=CLARIFY_MESSAGE if clarify else "",
+            customer_message=speaker(facts.language).text(CLARIFY_MESSAGE) if clarify else "",
             approval=approval,
         )
 
@@ -368,58 +372,48 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
     )
 
 
-CLARIFY_MESSAGE = (
+# What the customer is told, in the message catalogue (shopdesk/i18n): whole sentences, so that a translator can
+# word each one; said in the customer's language where the shop has a catalogue for it.
+CLARIFY_MESSAGE = N_(
     "I want to make sure I get this right: could you tell me a little more about what you need, for example whether "
     "it's about an order, a return or refund, a product, or your account?"
 )
-
-_MESSAGES = {
-    "en": {
-        "complaint": "I'm sorry you've had reason to complain about “{substance}”, and thank you for telling us. ",
-        "complaint_plain": "I'm sorry you've had reason to complain, and thank you for telling us. ",
-        "complaint_passed": "I've passed your complaint to a member of our team, with what you've written here",
-        "passed": "I'm passing this conversation to a member of our support team",
-        "open": ", who will reply here {wait}; they will see everything we've discussed, so you won't need to repeat "
-        "anything.",
-        "right_away": "right away",
-        "shortly": "shortly",
-        "closed": ". Our team is offline right now, so a person will reply here {when}; they will see everything we've "
-        "discussed. Meanwhile I can still help with anything else, such as where an order is or how returns work.",
-        "when": "when we reopen {next_open}",
-        "back": "as soon as the team is back",
-    },
-    "de": {
-        "complaint": "Es tut mir leid, dass Sie Grund zur Beschwerde haben („{substance}“), und danke, dass Sie es uns "
-        "sagen. ",
-        "complaint_plain": "Es tut mir leid, dass Sie Grund zur Beschwerde haben, und danke, dass Sie es uns sagen. ",
-        "complaint_passed": "Ich habe Ihre Beschwerde mit Ihren Angaben an eine Kollegin oder einen Kollegen übergeben",
-        "passed": "Ich übergebe dieses Gespräch an eine Kollegin oder einen Kollegen aus unserem Team",
-        "open": ", die oder der Ihnen hier {wait} antwortet und den ganzen Verlauf sieht; Sie müssen nichts "
-        "wiederholen.",
-        "right_away": "sofort",
-        "shortly": "in Kürze",
-        "closed": ". Unser Team ist gerade nicht im Dienst; eine Person antwortet Ihnen hier {when} und sieht den "
-        "ganzen Verlauf. Bis dahin helfe ich Ihnen gern mit allem anderen, etwa wo eine Bestellung ist oder wie "
-        "Rücksendungen funktionieren.",
-        "when": "ab {next_open}",
-        "back": "sobald das Team wieder da ist",
-    },
-}
+COMPLAINT_HEARD = N_("I'm sorry you've had reason to complain about “{substance}”, and thank you for telling us.")
+COMPLAINT_HEARD_PLAIN = N_("I'm sorry you've had reason to complain, and thank you for telling us.")
+COMPLAINT_PASSED = N_("I've passed your complaint to a member of our team, with what you've written here.")
+PASSED = N_("I'm passing this conversation to a member of our support team.")
+REPLY_NOW = N_(
+    "They will reply here right away and see everything we've discussed, so you won't need to repeat anything."
+)
+REPLY_SOON = N_(
+    "They will reply here shortly and see everything we've discussed, so you won't need to repeat anything."
+)
+REPLY_WHEN_OPEN = N_(
+    "Our team is offline right now, so a person will reply here when we reopen {next_open}; they will see "
+    "everything we've discussed. Meanwhile I can still help with anything else, such as where an order is or how "
+    "returns work."
+)
+REPLY_WHEN_BACK = N_(
+    "Our team is offline right now, so a person will reply here as soon as the team is back; they will see "
+    "everything we've discussed. Meanwhile I can still help with anything else, such as where an order is or how "
+    "returns work."
+)
 
 
 def customer_message(reasons: list[ReasonCode], facts: ConversationFacts, priority: Priority, text: str = "") -> str:
     """What the customer is told: the complaint acknowledged in their words, who answers and when."""
-    lines = _MESSAGES.get(facts.language, _MESSAGES["en"])
-    opening = ""
+    say = speaker(facts.language).text
+    sentences: list[str] = []
     if "complaint" in reasons:
         substance = complaint_substance(text)
-        opening = (lines["complaint"].format(substance=substance) if substance else lines["complaint_plain"]) + lines[
-            "complaint_passed"
-        ]
+        sentences.append(say(COMPLAINT_HEARD, substance=substance) if substance else say(COMPLAINT_HEARD_PLAIN))
+        sentences.append(say(COMPLAINT_PASSED))
     else:
-        opening = lines["passed"]
+        sentences.append(say(PASSED))
     if facts.business_hours_open:
-        wait = lines["right_away"] if priority in ("high", "urgent") else lines["shortly"]
-        return opening + lines["open"].format(wait=wait)
-    when = lines["when"].format(next_open=facts.next_open) if facts.next_open else lines["back"]
-    return opening + lines["closed"].format(when=when)
+        sentences.append(say(REPLY_NOW if priority in ("high", "urgent") else REPLY_SOON))
+    elif facts.next_open:
+        sentences.append(say(REPLY_WHEN_OPEN, next_open=facts.next_open))
+    else:
+        sentences.append(say(REPLY_WHEN_BACK))
+    return " ".join(sentences)

@@ -192,3 +192,28 @@ _ASKS = re.compile(
 def asks_something(text: str) -> bool:
     """The message asks a question (it may also say yes to something: "yes, but will it arrive by Friday?")."""
     return bool(_ASKS.search(text))
+
+
+# A question about how things work asks about the customer or the thing ("can I still return it?", "is it too
+# late?", "do you take returns after a month?"); a question that asks us to act ("can you help?", "could you cancel
+# it?") is a request, and a statement said with a rising tone ("I need to cancel it?") asks nothing of the rules.
+_QUESTION_FORM = re.compile(
+    r"^\s*(?:(?:hi|hello|hey|so|and|but|also|ok(?:ay)?|um+|hm+)[\s,]+)*(?:is|are|was|were|will|would|can|could|may|"
+    r"might|do|does|did|how|what|when|where|which|who|why|should|shall|am|ist|sind|kann|kann\s+ich|können|wird|wie|"
+    r"was|wann|wo|welche[rsmn]?|warum|darf)\b",
+    re.IGNORECASE,
+)
+_ASKS_US_TO_ACT = re.compile(
+    r"^\s*(?:(?:hi|hello|hey|so|and|but|also|ok(?:ay)?|um+|hm+)[\s,]+)*(?:can|could|would|will)\s+(?:you|u)\s+"
+    r"(?:please\s+)?(?:help|do|cancel|return|change|check|look|fix|sort|process|handle|assist|update|switch|send|get)\b"
+    r"|^\s*(?:können|könnten)\s+sie\s+(?:mir\s+)?(?:helfen|bitte)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_the_rules(text: str) -> bool:
+    """Some sentence of the message is a question in form that does not ask us to act."""
+    sentences = [part.strip() for part in re.split(r"(?<=[?.!])\s+", text) if part.strip()]
+    # "I washed it once, can I still return it?": the question may open after a comma.
+    clauses = [clause.strip() for s in sentences if s.endswith("?") for clause in re.split(r"[,;:]\s*|\s+-\s+", s)]
+    return any(_QUESTION_FORM.search(clause) and not _ASKS_US_TO_ACT.search(clause) for clause in clauses if clause)

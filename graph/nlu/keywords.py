@@ -49,7 +49,10 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|garden|front)))|unauthori[sz]ed|betrug|arnaque|estafa|oplichting|truffa"
             r"|(?:someone|somebody)\s+(?:else\s+)?(?:logged|got|broke|has\s+been|is)\s+(?:in(?:to)?|using)\s+my\s+account"
             r"|account\s+(?:was\s+|has\s+been\s+|got\s+)?(?:hacked|compromised|taken\s+over)|(?:hacked|compromised)\s+account"
-            r"|(?:wasn'?t|was\s+not|not)\s+me\s+who\s+(?:ordered|placed|paid)|nicht\s+autorisiert\w*)\b",
+            r"|(?:wasn'?t|was\s+not|not)\s+me\s+who\s+(?:ordered|placed|paid)|nicht\s+autorisiert\w*"
+            r"|(?:never|didn'?t|did\s+not)\s+authori[sz]e\w*|nie\s+(?:autorisiert|genehmigt|freigegeben)"
+            r"|(?:someone|somebody)\s+(?:else\s+)?used\s+my\s+(?:account|card)"
+            r"|jemand\w*\s+(?:hat\s+)?(?:\w+\s+){0,3}(?:mit|[üu]ber|von)\s+meine[mr]\s+(?:kunden)?(?:konto|account|karte))\b",
         ),
         (
             "data protection",
@@ -143,8 +146,38 @@ def human_request_words(text: str) -> str | None:
     ("I don't need a call") is no request."""
     if declines_person(text):
         return None
-    found = _HUMAN.search(_HUMAN_FALSE_SPAN.sub(" ", text))
-    return found.group(0) if found else lexicon.find("person_request", text)
+    plain = _HUMAN_FALSE_SPAN.sub(" ", text)
+    found = _HUMAN.search(plain)
+    if found and _reported(plain, found.start()):
+        found = None
+    if found:
+        return found.group(0)
+    words = lexicon.find("person_request", text)
+    if words and _reported(text, text.find(words), words):
+        return None
+    return words
+
+
+# A promise of a person told as what happened ("I was told someone would call me back, and they did"): a report,
+# not a request. What became of it is for the emotion scores (a promise not kept) to weigh.
+_REPORTED = re.compile(
+    r"\b(?:told|said|promised|assured|supposed|versprochen|zugesagt|hie(?:ß|ss)\s+es|gesagt)\b[^.!?]*\b(?:would|will"
+    r"|was\s+going\s+to|w[üu]rde|werde|wird)\s+(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+_PROMISER = re.compile(r"^\w+\s+(?:would|will|was\s+going\s+to|w[üu]rde|werde|wird)\b", re.IGNORECASE)
+_REPORTING = re.compile(
+    r"\b(?:told|said|promised|assured|versprochen|zugesagt|hie(?:ß|ss)\s+es|gesagt)\b", re.IGNORECASE
+)
+
+
+def _reported(text: str, at: int, words: str = "") -> bool:
+    """The words at `at` tell what somebody said would happen ("I was told someone would call me back")."""
+    sentence_start = max(text.rfind(mark, 0, at) for mark in ".!?\n") + 1
+    before = text[sentence_start:at]
+    return bool(_REPORTED.search(before) or (_PROMISER.search(words) and _REPORTING.search(before)))
 
 
 def critical_keyword_words(text: str) -> dict[str, str]:

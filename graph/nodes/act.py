@@ -152,26 +152,21 @@ async def act(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
 
     planning_state = state if customer == state.customer else _with_customer(state, customer)
     try:
-        message = await (await engine_of(runtime)).plan(planning_state, services)
+        step = await (await engine_of(runtime)).plan(planning_state, services)
     except Exception as error:  # the model endpoint or a dependency failed: hand off gracefully
         log.exception("planning failed")
         return escalate_for_failure("dependency_failure", f"planning failed: {type(error).__name__}")
 
-    dialogue = message.additional_kwargs.pop("dialogue", None)
-    if dialogue is not None:
-        dialogue["slots"] = {**dialogue.get("slots", {}), **slots_update}
-        updates["dialogue"] = {**state.dialogue, **dialogue}
-    if dialogue is not None and isinstance(dialogue.get("handoff"), dict):
+    if step.dialogue is not None:
+        updates["dialogue"] = {**step.dialogue, "slots": {**step.dialogue.get("slots", {}), **slots_update}}
+    if isinstance(step.handoff, dict):
         # A procedure ends with a person, as the shop declared it: its reason, its words, and what it collected.
-        return {**updates, **_procedure_handoff(dialogue["handoff"])}
-    if dialogue is not None and dialogue.get("handoff"):
+        return {**updates, **_procedure_handoff(step.handoff)}
+    if step.handoff:
         # The dialogue has no move left (the details given cannot verify anyone): a person takes over.
-        return {**updates, **_out_of_moves(str(dialogue["handoff"]))}
-    if message.tool_calls:
-        updates["messages"] = [message]
-    elif message.content:
-        # The model's answer is a draft like any other: it goes through critique before the customer sees it.
-        updates["draft"] = str(message.content)
+        return {**updates, **_out_of_moves(step.handoff)}
+    if step.calls:
+        updates["messages"] = [AIMessage(content="", tool_calls=step.calls)]
     return updates
 
 
@@ -222,7 +217,7 @@ async def confirm(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
             name=call["name"],
             status="error",
         )
-        return {"messages": [*answers, answer], "dialogue": {**state.dialogue, "intent": None, "awaiting": None}}
+        return {"messages": [*answers, answer], "dialogue": {"intent": None, "awaiting": None}}
     except Exception as error:
         log.exception("preview failed")
         return escalate_for_failure("dependency_failure", f"preview failed: {type(error).__name__}")

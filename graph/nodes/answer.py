@@ -11,14 +11,16 @@ from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 
 from graph.context import Context
+from graph.dialogue_state import NEXT_REQUEST
 from graph.llm.critic import critique_draft
 from graph.llm.dialogue import customer_turns
 from graph.llm.engine import Critique
+from graph.llm.responses import offer_next_request
 from graph.locale import speaker_of
 from graph.nodes.act import escalate_for_failure
 from graph.nodes.common import context_of, engine_of, services_of
 from graph.services import Services
-from graph.state import Route, SupportState
+from graph.state import Route, Status, SupportState
 from shopdesk.i18n import N_, _, speaking
 
 log = logging.getLogger(__name__)
@@ -46,7 +48,7 @@ async def draft(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         # checks the draft against them too.
         updates["evidence"] = [*state.evidence, *result.evidence]
     if result.awaiting and result.awaiting != state.dialogue.get("awaiting"):
-        updates["dialogue"] = {**state.dialogue, "awaiting": result.awaiting}
+        updates["dialogue"] = {"awaiting": result.awaiting}
     return updates
 
 
@@ -152,9 +154,22 @@ def asked_question(state: SupportState) -> str | None:
     return f"confirmation:{hashlib.sha1(proposal.encode()).hexdigest()[:12]}"
 
 
+def offers_next_request(state: SupportState) -> bool:
+    """The request in hand is done (answered, changed, or declined) and the customer asked for more in the same
+    message: the reply offers to go on with the next one."""
+    done = not state.dialogue.get("awaiting") and not state.pending_action and state.status == Status.bot
+    return done and bool(state.dialogue.get("queued"))
+
+
 async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    text = state.draft
+    offer = offers_next_request(state)
+    if offer:
+        services = await services_of(runtime)
+        with speaking(speaker_of(state, services.profile)):
+            text = f"{text}\n\n{offer_next_request(state.dialogue['queued'][0]['text'])}"
     reply = AIMessage(
-        state.draft,
+        text,
         additional_kwargs={"author": "bot"},
         response_metadata={"evidence_ids": state.cited, "critique": state.critique},
     )
@@ -169,9 +184,7 @@ async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     # corrected after a "no, the blue one" is a new question, not the old one again).
     failed = not state.cited and not awaiting
     # ... nor is asking again after the customer told us something new (another email, a corrected zip).
-    progress = bool(state.dialogue.get("progress")) and state.dialogue.get("progress_turn") == customer_turns(
-        state.messages
-    )
+    progress = state.dialogue.get("progress_turn") == customer_turns(state.messages)
     repeated = question is not None and question in asked and not progress
     updates: dict[str, Any] = {"messages": [reply], "route": Route.draft}
     if intent not in ROUTINE_INTENTS:
@@ -181,7 +194,9 @@ async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
             unresolved.pop(intent, None)
         updates["unresolved"] = unresolved
     if question is not None:
-        updates["dialogue"] = {**state.dialogue, "asked": [*asked, question]}
+        updates["dialogue"] = {"asked": [*asked, question]}
     elif asked:
-        updates["dialogue"] = {**state.dialogue, "asked": []}
+        updates["dialogue"] = {"asked": []}
+    if offer:
+        updates["dialogue"] = {**updates.get("dialogue", {}), "awaiting": NEXT_REQUEST}
     return updates

@@ -62,7 +62,8 @@ def tool_context(
     )
 
 
-def last_customer_text(state: SupportState) -> str:
+def latest_message(state: SupportState) -> str:
+    """The customer's latest message as they wrote it (graph.llm.dialogue.last_text is what the turn works on)."""
     for message in reversed(state.messages):
         if isinstance(message, HumanMessage):
             return str(message.content)

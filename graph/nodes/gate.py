@@ -10,6 +10,7 @@ from langgraph.runtime import Runtime
 
 from graph.casefile import last_bot_text
 from graph.context import Context
+from graph.dialogue_state import DialogueUpdate
 from graph.llm.dialogue import (
     IDENTIFY,
     active_intent,
@@ -17,17 +18,19 @@ from graph.llm.dialogue import (
     corrected_request,
     general_question,
     is_continuation,
+    last_text,
+    other_requests,
     reads_as_shop_procedure,
     serves,
 )
 from graph.nlu.confirmation import asks_about_payment_methods, gives_a_yes, holds_back
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation, offers_a_person
-from graph.nlu.general import asks_something
+from graph.nlu.general import asks_about_the_rules, asks_something
 from graph.nlu.schema import PRODUCT_INTENTS
-from graph.nodes.common import context_of, last_customer_text, services_of
+from graph.nodes.common import context_of, services_of
 from graph.nodes.understand import understanding_of
 from graph.services import Services
-from graph.state import HUMAN_HELD, Route, Status, SupportState
+from graph.state import HUMAN_HELD, Repair, Route, Status, SupportState
 from shopdesk.i18n import _, speaker, speaking
 
 SMALL_TALK = frozenset({"greeting_thanks", "feedback", "affirm", "deny"})
@@ -90,7 +93,7 @@ async def names_a_product(state: SupportState, intent: str, services: Services) 
     from knowledge.products import find_products
 
     # The name list is cached, but refreshed from the database now and then.
-    return bool(await services.run_blocking(find_products, services.db_url, last_customer_text(state)))
+    return bool(await services.run_blocking(find_products, services.db_url, last_text(state)))
 
 
 async def answers_while_waiting(state: SupportState, runtime: Runtime[Context]) -> bool:
@@ -132,11 +135,13 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     unsure = decision.clarify or decision.reasons == ["low_confidence"]
     if unsure and (
         is_continuation(state)
+        or (state.status == Status.awaiting_confirmation and corrected_request(state) is not None)
         or asks_for_the_list(state, understanding.intent)
         or await names_a_product(state, understanding.intent, services)
         or reads_as_shop_procedure(state, services.profile)
     ):
-        # An answer to our own question ("by mistake", an email) is understood through the question asked; a
+        # An answer to our own question ("by mistake", an email) or a correction of our proposal ("not PayPal, my
+        # visa", "not a return, an exchange") is understood through what we asked or proposed; a
         # request for the list of one's orders, a product question that names a product of the catalog, or a
         # message close to an example of the shop's own procedures, is clear enough to act on.
         decision = decision.model_copy(update={"escalate": False, "clarify": False, "reasons": []})
@@ -158,48 +163,68 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     if state.status == Status.awaiting_approval:
         return {**base, "route": Route.request_approval}
 
+    said = last_text(state)
     if state.pending_action and state.status == Status.awaiting_confirmation:
-        said = last_customer_text(state)
-        if asks_about_payment_methods(said) and understanding.intent != "deny":
+        corrected = corrected_request(state)
+        if asks_about_payment_methods(said) and understanding.intent != "deny" and not corrected:
             # "Which cards do I have on file?", "is the visa ending 7285 my credit card?": a question on the way to
             # the yes, not a change. It is answered from the customer's own data and the proposal keeps waiting.
-            return {**base, "route": Route.draft, "dialogue": {**state.dialogue, "payment_question": True}}
+            # ("Not that one, my other card: which do I have?" changes the proposal: the new one lists them.)
+            return {**base, "route": Route.draft, "repair": Repair.payment_question}
         # A yes in a longer reply counts ("yep that's the one, the gift card is fine, go ahead"), unless the reply
         # changes a detail of the proposal (read by corrected_request) or asks something.
         # The words never overrule a no: a reply read as "deny" (by the intent model or the LLM's reading of the
         # proposal) is a no, whatever assent it opens with.
         action = str(state.pending_action.get("name") or "")
         yes_words = understanding.intent == "affirm" or (understanding.intent != "deny" and gives_a_yes(said, action))
-        corrected = corrected_request(state)
+        digression = not corrected and understanding.intent != "deny" and asks_about_the_rules(said)
+        if digression:
+            # "Will I get an email?", "before I say yes, is it complicated?", "is that the cheaper one?": a question
+            # on the way to the yes, not a move away from it. It is answered (the knowledge, the proposal's own
+            # lines), and the proposal keeps waiting and is put again.
+            return {**base, "route": Route.retrieve, "repair": Repair.digression}
         if yes_words and not corrected:
             if asks_something(said) or holds_back(said, action):
-                # "Before I say yes, is it complicated?" or "ok... actually hang on" mentions a yes without
-                # giving one: nothing is written on it. The proposal stands and is put to the customer again.
+                # "ok... actually hang on" mentions a yes without giving one: nothing is written on it. The proposal
+                # stands and is put to the customer again.
                 return {**base, "route": Route.draft}
             needs = state.pending_action["preview"].get("needs_approval")
             return {**base, "route": Route.request_approval if needs else Route.execute}
-        dialogue = {**state.dialogue, "awaiting": None}
+        lapsed: DialogueUpdate = {"awaiting": None}
         if understanding.intent == "deny" and not corrected:
             return {
                 **base,
                 "route": Route.draft,
                 "pending_action": None,
                 "status": Status.bot,
-                "dialogue": {**dialogue, "cancelled_action": True, "intent": None},
+                "dialogue": {**lapsed, "intent": None},
+                "repair": Repair.cancelled,
             }
         if corrected:
             # A detail of the proposal changed: the same request is planned again, with it, for a new yes.
-            dialogue = {**dialogue, "intent": corrected, "correcting": corrected}
+            lapsed["intent"] = corrected
+            base["repair"] = Repair.correction
         # Otherwise the customer moved on to something else. Either way the unconfirmed action lapses.
-        base.update(pending_action=None, status=Status.bot, dialogue=dialogue)
+        base.update(pending_action=None, status=Status.bot, dialogue=lapsed)
+
+    elif state.customer and asks_about_payment_methods(said) and not decision.escalate:
+        # The same question with nothing proposed ("what cards do I have saved?"): answered from their profile, and
+        # whatever we were asking stays asked.
+        if signed_in and not (base.get("customer") or state.customer).get("verified_via"):
+            # A storefront customer the act node has not loaded yet: the answer reads their profile by this id.
+            base["customer"] = {"id": signed_in, "verified_via": "storefront"}
+        return {**base, "route": Route.draft, "repair": Repair.payment_question}
 
     if decision.offer_person:
-        dialogue = {**base.get("dialogue", state.dialogue), "offer_person": True}
-        return {**base, "route": Route.draft, "dialogue": dialogue}
+        return {**base, "route": Route.draft, "repair": Repair.offer_person}
 
     if decision.clarify:
-        dialogue = {**state.dialogue, "clarify": True}
-        return {**base, "route": Route.draft, "dialogue": dialogue, "clarifications": state.clarifications + 1}
+        return {
+            **base,
+            "route": Route.draft,
+            "repair": Repair.clarify,
+            "clarifications": state.clarifications + 1,
+        }
 
     # Whatever follows our "what is this about?" answers it: that question is no longer open.
     answers_clarification = state.dialogue.get("awaiting") == "clarification"
@@ -221,6 +246,9 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     if general or answers_clarification or new_request:
         # A new kind of request: the draft must not answer the previous one. Slots (the order talked about) stay.
         # A general question also drops the question we were waiting on: it is answered instead.
-        dialogue = base.get("dialogue", state.dialogue)
-        base["dialogue"] = {**dialogue, "intent": intent, "awaiting": None}
+        base["dialogue"] = {**base.get("dialogue", {}), "intent": intent, "awaiting": None}
+    if more := other_requests(state, intent, services.profile):
+        # "..., and also cancel #W2": this turn serves the first request; the others wait for theirs, in order.
+        queued = [*(state.dialogue.get("queued") or []), *more]
+        base["dialogue"] = {**base.get("dialogue", {}), "queued": queued}
     return {**base, "route": route}

@@ -8,9 +8,10 @@ from typing import Any, cast
 from langgraph.runtime import Runtime
 
 from graph.context import Context
+from graph.llm.dialogue import last_text
 from graph.nlu.schema import PRODUCT_INTENTS
 from graph.nodes.act import escalate_for_failure
-from graph.nodes.common import last_customer_text, services_of
+from graph.nodes.common import services_of
 from graph.services import Services
 from graph.state import SupportState
 
@@ -74,7 +75,7 @@ async def retrieve(state: SupportState, runtime: Runtime[Context]) -> dict[str, 
     services = await services_of(runtime)
     intent = str(state.understanding.get("intent", ""))
     try:
-        found = await services.run_blocking(gather, services, last_customer_text(state), intent, knowledge=True)
+        found = await services.run_blocking(gather, services, last_text(state), intent, knowledge=True)
     except Exception as error:
         log.exception("retrieval failed")
         return escalate_for_failure("dependency_failure", f"knowledge store failed: {type(error).__name__}")

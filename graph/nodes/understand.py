@@ -11,9 +11,12 @@ from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
 from graph.context import Context
-from graph.llm.engine import situation_of
+from graph.dialogue_state import NEXT_REQUEST, DialogueUpdate
+from graph.llm.engine import Situation, situation_of
+from graph.nlu.confirmation import gives_a_yes, holds_back
+from graph.nlu.general import asks_something
 from graph.nlu.schema import Understanding
-from graph.nodes.common import context_of, customer_history, engine_of, last_customer_text
+from graph.nodes.common import context_of, customer_history, engine_of, latest_message
 from graph.state import SupportState
 from shopdesk.pii import mask_payment_data
 
@@ -35,16 +38,22 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
     masked = _masked_last_message(state)
     if masked is not None:
         state = replace(state, messages=[*state.messages[:-1], masked])
-    text = last_customer_text(state)
+    text = latest_message(state)
     history = customer_history(state)
-    try:
-        understanding = await (await engine_of(runtime)).understand(text, history, situation_of(state))
-    except Exception:
-        # The model endpoint failing must not cost the customer their turn: the local analyser always works.
-        log.exception("understanding failed with engine %s; using the local analyser", context_of(runtime).engine)
-        from graph.nlu.local import get_local_understanding
-
-        understanding = await asyncio.to_thread(lambda: get_local_understanding().analyse(text, history))
+    understanding = await _read(text, history, situation_of(state), runtime)
+    queued = state.dialogue.get("queued") or []
+    request_text = ""
+    dialogue: DialogueUpdate = {}
+    if queued and state.dialogue.get("awaiting") == NEXT_REQUEST:
+        # We offered to go on with a request they made earlier beside another ("..., and also cancel #W2"). A yes
+        # takes it up: this turn works on its words, as if they had just said them. Anything else drops the offer
+        # (a no, or something new they want first: their own words lead).
+        dialogue = {"awaiting": None, "queued": []}
+        if takes_up(understanding, text):
+            request_text = queued[0]["text"]
+            dialogue = {"awaiting": None, "intent": None, "queued": queued[1:]}
+            # Read on its own, as a request that opens a turn: our offer is not what it answers.
+            understanding = await _read(request_text, history, Situation(), runtime)
     data = understanding.model_dump(mode="json")
     # The turn's intent rides along: the handoff's case reads the conversation's needs from it.
     emotion = {**data["emotion"], "turn": len(history) + 1, "intent": data["intent"]}
@@ -58,13 +67,32 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
         "critique": {},
         "rewrites": 0,
         "route": "",
+        "repair": "",
+        "request_text": request_text,
     }
-    flags = ("clarify", "cancelled_action", "offer_person", "correcting", "payment_question")
-    if any(state.dialogue.get(flag) for flag in flags):
-        updates["dialogue"] = {k: v for k, v in state.dialogue.items() if k not in flags}
+    if dialogue:
+        updates["dialogue"] = dialogue
     if masked is not None:
         updates["messages"] = [masked]
     return updates
+
+
+async def _read(text: str, history: list[str], situation: Situation, runtime: Runtime[Context]) -> Understanding:
+    try:
+        return await (await engine_of(runtime)).understand(text, history, situation)
+    except Exception:
+        # The model endpoint failing must not cost the customer their turn: the local analyser always works.
+        log.exception("understanding failed with engine %s; using the local analyser", context_of(runtime).engine)
+        from graph.nlu.local import get_local_understanding
+
+        return await asyncio.to_thread(lambda: get_local_understanding().analyse(text, history))
+
+
+def takes_up(understanding: Understanding, text: str) -> bool:
+    """A yes to our offer to go on with their other request ("yes please", "sure, go ahead"), not a yes that holds
+    back or asks something first."""
+    yes = understanding.intent == "affirm" or (understanding.intent != "deny" and gives_a_yes(text))
+    return yes and not holds_back(text) and not asks_something(text)
 
 
 def understanding_of(state: SupportState) -> Understanding:

@@ -1,0 +1,151 @@
+"""Payment methods as customers name them, ask about them and change their mind about them.
+
+Found by customers played from tau-bench tasks (round 8): "my other credit card", a method named by the id on the
+customer's account page ("credit_card_4142574"), "can you list the payment methods on my account?", and "charge the
+difference to my other card" for an exchange (read as changing how the order was paid). Classes, each with
+sentences written for these tests after the change.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from graph.context import Context
+from shop.db import session_factory
+from shop.models import Order, OrderStatus, PaymentMethod, PaymentMethodKind, Transaction
+from shopdesk.settings import Settings
+from tests.support.people import conversation, say
+
+
+@pytest.mark.parametrize(
+    ("text", "mention"),
+    [
+        ("put the difference on credit_card_8105988 please", {"kind": "credit_card", "id": "credit_card_8105988"}),
+        ("is credit card 8105988 the visa?", {"kind": "credit_card", "id": "credit_card_8105988"}),
+        # The digits of an account id: its last four are the ones the customer is shown.
+        ("my gift card, the one ending in 2290417", {"kind": "gift_card", "last_four": "0417"}),
+        ("refund it to gift_card_1234567", {"kind": "gift_card", "id": "gift_card_1234567"}),
+        ("use a different card for it", {"kind": "credit_card", "other": "1"}),
+        ("my second credit card, not this one", {"kind": "credit_card", "other": "1"}),
+        # The method refused is not the one asked for, whatever words stand between.
+        ("not the visa ending 4421, paypal please", {"kind": "paypal"}),
+        ("anything but the mastercard ending 9917", None),
+    ],
+)
+def test_how_people_name_a_payment_method(text: str, mention: dict[str, str] | None) -> None:
+    from graph.llm.matching import payment_mention
+
+    assert payment_mention(text) == mention
+
+
+def test_another_card_is_one_not_in_play() -> None:
+    from graph.llm.matching import matching_methods
+
+    methods = [
+        {"id": "credit_card_1", "kind": "credit_card", "label": "visa ending 1111"},
+        {"id": "credit_card_2", "kind": "credit_card", "label": "mastercard ending 2222"},
+        {"id": "paypal_3", "kind": "paypal", "label": "PayPal"},
+    ]
+    other = {"kind": "credit_card", "other": "1"}
+    assert [m["id"] for m in matching_methods(methods, other, {"credit_card_1"})] == ["credit_card_2"]
+    assert matching_methods(methods, {"kind": "credit_card", "id": "credit_card_2"})[0]["id"] == "credit_card_2"
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("could you show me the cards I've got saved?", True),
+        ("please tell me what payment methods are on my account", True),
+        ("which of my cards is the visa?", True),
+        ("of the two cards I have, which one is the amex one?", True),
+        ("which of my saved cards ends in 4421 again?", True),
+        ("hang on, which gift card is that one?", True),
+        ("charge it to my visa please", False),
+        ("use my paypal instead", False),
+    ],
+)
+def test_a_question_about_ones_payment_methods(text: str, asks: bool) -> None:
+    from graph.nlu.confirmation import asks_about_payment_methods
+
+    assert asks_about_payment_methods(text) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "action", "yes"),
+    [
+        ("fine, send them back then", "return_items", True),
+        ("great. cancel it.", "cancel_order", True),
+        ("swap it for that one", "exchange_items", True),
+        ("good", "modify_order_items", True),
+        # A word more may change what is done: not a yes.
+        ("return the lamp", "return_items", False),
+        ("swap it for the cheaper one", "exchange_items", False),
+        ("change it to the grey one", "modify_order_items", False),
+    ],
+)
+def test_asking_for_the_proposals_own_act_is_a_yes(text: str, action: str, yes: bool) -> None:
+    from graph.nlu.confirmation import gives_a_yes
+
+    assert gives_a_yes(text, action) is yes
+
+
+@pytest.mark.parametrize(
+    ("in_progress", "text", "wanted"),
+    [
+        ("return_request", "hmm no, I'd rather swap it for another colour", "change_items"),
+        ("change_items", "forget the swap, I just want to send it back", "return_request"),
+        ("exchange_request", "not an exchange, a return", "return_request"),
+        ("return_request", "yes I want to return it", None),
+        ("return_request", "can I return or exchange it?", None),
+    ],
+)
+def test_a_request_on_the_items_restated_as_another(in_progress: str, text: str, wanted: str | None) -> None:
+    from graph.llm.dialogue import restated_item_request
+
+    assert restated_item_request(in_progress, text) == wanted
+
+
+def _two_card_customer(db_url: str) -> tuple[str, str, str, str]:
+    """A customer with two credit cards and a pending order paid with one: (customer, order, paid with, the other)."""
+    with session_factory(db_url)() as session:
+        orders = session.scalars(select(Order).where(Order.status == OrderStatus.pending).order_by(Order.id)).all()
+        for order in orders:
+            cards = session.scalars(
+                select(PaymentMethod).where(
+                    PaymentMethod.customer_id == order.customer_id, PaymentMethod.kind == PaymentMethodKind.credit_card
+                )
+            ).all()
+            paid = session.scalars(select(Transaction.payment_method_id).where(Transaction.order_id == order.id)).all()
+            if len(cards) == 2 and len(set(paid)) == 1 and paid[0] in {c.id for c in cards}:
+                other = next(c for c in cards if c.id != paid[0])
+                return order.customer_id, order.id, paid[0], str(other.last_four)
+    raise AssertionError("no customer with two cards and a pending order paid with one")
+
+
+async def test_my_other_card_is_the_one_not_paying_the_order_and_a_list_is_answered_anywhere(
+    tau_app: Settings,
+) -> None:
+    db = tau_app.shop_database_url
+    customer, order_id, _paid_with, other_last_four = _two_card_customer(db)
+    context = Context(customer_id=customer)
+    async with conversation(tau_app) as (chat, _):
+        listed = await say(
+            chat, "cards", "before anything, could you show me the cards I've got saved?", context=context
+        )
+        assert other_last_four in listed.text and "on your account" in listed.text, listed.text
+        proposed = await say(
+            chat, "cards", f"ok. for order {order_id}, I'd like to pay with my other credit card", context=context
+        )
+    assert proposed.status == "awaiting_confirmation", proposed.text
+    assert f"ending {other_last_four}" in proposed.text, proposed.text
+
+
+def test_words_about_the_conversation_are_no_items() -> None:
+    """Saying "forget the question, for the exchange..." named no item: the tool refused the exchange for an item
+    "question" the order does not have."""
+    from graph.nlu.entities import extract_entities
+
+    text = "never mind the question. about the swap: I'd also like help with the request from before"
+    assert extract_entities(text).products == []
+    assert extract_entities("give me a minute, first the payment on this order please").products == []

@@ -1,0 +1,198 @@
+"""Several requests in one message are served in order, each for its own turn once the one before is done.
+
+Played customers often say everything at once ("cancel #W1, and also the other one"); the second request used to be
+dropped without a word. Classes: the same change on two orders; two kinds of change; the offer declined or passed
+over for something new; more items of the same order (one request, not two); questions asked together (answered
+together, nothing queued). Sentences written for these tests, after the change.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from graph.context import Context
+from shop.db import session_factory
+from shop.models import Order, OrderItem, OrderStatus, Variant
+from shopdesk.settings import Settings
+from tests.support.people import conversation, people, say
+
+
+def status_of(db_url: str, order_id: str) -> OrderStatus:
+    with session_factory(db_url)() as session:
+        return session.scalars(select(Order.status).where(Order.id == order_id)).one()
+
+
+def pending_orders(person: object) -> list[Order]:
+    return [o for o in person.orders if o.status is OrderStatus.pending]  # type: ignore[attr-defined]
+
+
+async def test_the_same_change_on_two_orders_is_done_for_both_one_after_the_other(tau_app: Settings) -> None:
+    db = tau_app.shop_database_url
+    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 2)[0]
+    first, second = pending_orders(person)[:2]
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, _):
+        proposed = await say(
+            chat,
+            "two-cancels",
+            f"hey, please cancel {first.id}, I ordered it by mistake. plus, cancel {second.id} too, "
+            "I don't need it anymore",
+            context=context,
+        )
+        assert proposed.status == "awaiting_confirmation" and first.id in proposed.text, proposed.text
+        assert second.id not in proposed.text, proposed.text
+        done = await say(chat, "two-cancels", "yes go ahead", context=context)
+        assert status_of(db, first.id) is OrderStatus.cancelled
+        assert status_of(db, second.id) is OrderStatus.pending
+        assert second.id in done.text and "go on" in done.text, done.text
+        next_one = await say(chat, "two-cancels", "yes please", context=context)
+        assert next_one.status == "awaiting_confirmation" and second.id in next_one.text, next_one.text
+        await say(chat, "two-cancels", "yes", context=context)
+    assert status_of(db, second.id) is OrderStatus.cancelled
+
+
+async def test_a_declined_offer_changes_nothing_more_and_is_not_made_again(tau_app: Settings) -> None:
+    db = tau_app.shop_database_url
+    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 2)[1]
+    first, second = pending_orders(person)[:2]
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, _):
+        await say(
+            chat,
+            "declined",
+            f"I need {first.id} cancelled (no longer needed), and also could you cancel {second.id}, "
+            "ordered by mistake",
+            context=context,
+        )
+        offered = await say(chat, "declined", "yes", context=context)
+        assert "go on" in offered.text, offered.text
+        declined = await say(chat, "declined", "no, leave that one, thanks", context=context)
+        assert declined.status != "awaiting_confirmation", declined.text
+        assert "go on" not in declined.text, declined.text
+        later = await say(chat, "declined", "thanks, that's all", context=context)
+    assert status_of(db, second.id) is OrderStatus.pending
+    assert "go on" not in later.text, later.text
+
+
+async def test_something_new_instead_of_a_yes_is_served_and_the_offer_lapses(tau_app: Settings) -> None:
+    db = tau_app.shop_database_url
+    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 2 and len(c.orders) >= 3)[0]
+    first, second = pending_orders(person)[:2]
+    other = next(o for o in person.orders if o.id not in (first.id, second.id))
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, _):
+        await say(
+            chat,
+            "new-instead",
+            f"Cancel order {first.id} please, no longer needed. Also cancel {second.id}, it was a mistake.",
+            context=context,
+        )
+        await say(chat, "new-instead", "confirmed", context=context)
+        asked = await say(chat, "new-instead", f"wait, first tell me what's in {other.id}", context=context)
+    assert other.id in asked.text and "go on" not in asked.text, asked.text
+    assert status_of(db, second.id) is OrderStatus.pending
+
+
+async def test_more_items_of_the_same_order_are_one_request(tau_app: Settings) -> None:
+    db = tau_app.shop_database_url
+
+    def two_distinct_items(order: Order) -> bool:
+        return order.status is OrderStatus.delivered and len({i.name for i in order.items}) >= 2
+
+    person = people(db, lambda c: any(two_distinct_items(o) for o in c.orders))[0]
+    order = next(o for o in person.orders if two_distinct_items(o))
+    names = list(dict.fromkeys(i.name.lower() for i in order.items))[:2]
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, graph):
+        await say(
+            chat, "items", f"I want to return the {names[0]} from {order.id}, and also the {names[1]}", context=context
+        )
+        values = (await graph.aget_state(chat.config("items"))).values
+    assert values["dialogue"].get("queued", []) == [], values["dialogue"]
+
+
+async def test_questions_asked_together_queue_nothing(tau_app: Settings) -> None:
+    async with conversation(tau_app) as (chat, graph):
+        answer = await say(
+            chat, "questions", "how long do I have to return something? also, do you ship to Canada?", context=None
+        )
+        values = (await graph.aget_state(chat.config("questions"))).values
+    assert values["dialogue"].get("queued", []) == [], values["dialogue"]
+    assert "go on" not in answer.text, answer.text
+
+
+def _two_resizable_items(db_url: str) -> tuple[Order, list[tuple[OrderItem, Variant]]]:
+    """A pending order with two differently named items that each come in another size, all else equal."""
+    from shop.models import Product
+
+    with session_factory(db_url)() as session:
+        candidates = session.scalars(select(Order).where(Order.status == OrderStatus.pending).order_by(Order.id)).all()
+        for order in candidates:
+            if order.total > 400 or len({i.product_id for i in order.items}) < 2:
+                continue
+            swaps = []
+            for item in order.items[:2]:
+                product = session.get(Product, item.product_id)
+                assert product is not None
+                other = next(
+                    (
+                        v
+                        for v in product.variants
+                        if v.available
+                        and v.options.get("size")
+                        and v.options.get("size") != item.options.get("size")
+                        and all(v.options.get(k) == val for k, val in item.options.items() if k != "size")
+                    ),
+                    None,
+                )
+                if other is None:
+                    break
+                swaps.append((item, other))
+            if len(swaps) == 2 and swaps[0][0].name != swaps[1][0].name:
+                return order, swaps
+    raise AssertionError("the demo shop has no pending order with two resizable items")
+
+
+async def test_an_item_added_at_the_proposal_joins_the_one_change(demo_app: Settings) -> None:
+    """The proposal says items can be changed only once and to say so before the yes: another item named then is
+    added to the same change (played customers were shown the one-item proposal again and again)."""
+    from tools.views import options_text
+
+    db = demo_app.shop_database_url
+    order, ((one, one_new), (two, two_new)) = _two_resizable_items(db)
+    context = Context(customer_id=order.customer_id)
+    async with conversation(demo_app) as (chat, _):
+        first = await say(
+            chat,
+            "add-item",
+            f"on {order.id} I'd like the {one.name} in size {one_new.options['size']}",
+            context=context,
+        )
+        assert first.status == "awaiting_confirmation" and two.name not in first.text, first.text
+        both = await say(
+            chat,
+            "add-item",
+            f"hold on, before I confirm: the {two.name.lower()} should go to size {two_new.options['size']} as well",
+            context=context,
+        )
+        assert both.status == "awaiting_confirmation", both.text
+        assert f"-> {options_text(one_new.options)}" in both.text and f"-> {options_text(two_new.options)}" in both.text
+        await say(chat, "add-item", "yes", context=context)
+    with session_factory(db)() as session:
+        changed = session.get(Order, order.id)
+        assert changed is not None and {i.variant_id for i in changed.items} >= {one_new.id, two_new.id}
+
+
+async def test_items_named_by_their_names_alone_each_take_their_own_options(demo_app: Settings) -> None:
+    from tools.views import options_text
+
+    db = demo_app.shop_database_url
+    order, ((one, one_new), (two, two_new)) = _two_resizable_items(db)
+    message = (
+        f"order {order.id}: {one.name.lower()} -> size {one_new.options['size']}; "
+        f"{two.name.lower()} -> size {two_new.options['size']}"
+    )
+    async with conversation(demo_app) as (chat, _):
+        turn = await say(chat, "bare-names", message, context=Context(customer_id=order.customer_id))
+    assert turn.status == "awaiting_confirmation", turn.text
+    assert f"-> {options_text(one_new.options)}" in turn.text and f"-> {options_text(two_new.options)}" in turn.text
