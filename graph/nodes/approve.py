@@ -166,7 +166,7 @@ async def _edited(
         "pending_action": proposal,
         "status": Status.awaiting_confirmation,
         "route": Route.draft,
-        "dialogue": {**state.dialogue, "notice": notice, "notice_turn": turn, "awaiting": "confirmation"},
+        "dialogue": {"notice": notice, "notice_turn": turn, "awaiting": "confirmation"},
         "audit": [record],
     }
 
