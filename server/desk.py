@@ -41,7 +41,8 @@ from shop.db import session_factory
 from shop.models import Customer
 from shopdesk.conversations import Conversations, Turn
 from shopdesk.pii import mask_payment_data
-from shopdesk.ratelimit import RateLimit
+from shopdesk.ratelimit import RateLimit, SharedBuckets
+from shopdesk.settings import get_settings
 from tools.registry import BY_NAME, tool_lists
 
 log = logging.getLogger(__name__)
@@ -148,7 +149,11 @@ class Desk:
         # One turn at a time per conversation, in every worker process (see server.turnlock).
         self._locks = locks
         self._background: set[asyncio.Task[None]] = set()
-        self._new_conversations = RateLimit(settings.conversations_per_minute, settings.conversations_burst)
+        # Counted in the shop's database unless told otherwise: every worker and machine draws from one bucket.
+        store = SharedBuckets(db_url) if get_settings().rate_limits == "database" else None
+        self._new_conversations = RateLimit(
+            settings.conversations_per_minute, settings.conversations_burst, store=store
+        )
 
     async def drain(self, timeout_s: float = 30.0) -> None:
         """Let streamed turns whose listeners left finish before the graph's checkpointer closes."""
@@ -205,15 +210,24 @@ class Desk:
 
         The write (and the read-back) run on a worker thread: a SQLite commit waits for the disk (an fsync,
         milliseconds), which on the event loop would stall every other conversation."""
-        # A handoff a person has answered waits for the customer: nobody owes anything, it leaves the queue.
+        # A handoff a person has answered waits for the customer: nobody owes anything, it leaves the queue. A
+        # person's request waiting for a supervisor puts the case in the queue as an approval.
+        asks = (request or {}).get("approval_request")
         owed = request is not None and not (request.get("type") == "handoff" and request.get("answered"))
-        pending = str(request.get("type")) if request and owed else None
+        pending = "approval" if asks else str(request.get("type")) if request and owed else None
         values: dict[str, Any] = {"status": status, "pending": pending, **extra}
         if request and pending == "handoff":
             values |= {
                 "priority": str(request.get("priority") or "normal"),
                 "reasons": list(request.get("reasons") or []),
                 "summary": str(request.get("summary") or ""),
+            }
+        elif asks:
+            preview = asks.get("preview") or {}
+            asker = str(asks.get("requested_by")).removeprefix("agent:")
+            values |= {
+                "reasons": list(preview.get("approval_reasons") or []),
+                "summary": f"{preview.get('summary') or 'Approve ' + str(asks.get('name'))} (asked by {asker})",
             }
         elif request and pending == "approval":
             preview = request.get("preview") or {}
@@ -309,14 +323,15 @@ class Desk:
     # --- storefront -------------------------------------------------------------------------------------------
 
     async def start(self, shop_id: str, customer_id: str | None, client: str) -> Started:
-        key = f"{shop_id}:{client}"
+        # Off the event loop: a database busy with another writer makes this wait (the rate limit counts there
+        # too), and the loop serves everyone.
+        return await asyncio.to_thread(self._start, shop_id, customer_id, client)
+
+    def _start(self, shop_id: str, customer_id: str | None, client: str) -> Started:
+        key = f"conversations:{shop_id}:{client}"
         if not self._new_conversations.allow(key):
             retry = self._new_conversations.retry_after_s(key)
             raise TooMany("too many new conversations from this address; please wait a moment", retry)
-        # Off the event loop: a database busy with another writer makes this wait, and the loop serves everyone.
-        return await asyncio.to_thread(self._start, shop_id, customer_id)
-
-    def _start(self, shop_id: str, customer_id: str | None) -> Started:
         if customer_id is not None:
             with session_factory(self.db_url)() as session:
                 if session.get(Customer, customer_id) is None:
@@ -528,6 +543,23 @@ class Desk:
             request = await self.conversations.pending_interrupt(conversation_id)
             if request is None and entry.pending == "approval":
                 return await self._finish_decided(entry, agent, decision)
+            if request is not None and request.get("approval_request"):
+                # A person's request, decided where the case is held: the person keeps the case.
+                command = {**decision, "action": "decide", "agent": agent.id, "role": agent.role}
+                turn = await self._resume(entry, command, f"agent:{agent.id}")
+                entry = await self._record(entry, turn.status, turn.interrupt)
+                values = await self.conversations.values(conversation_id)
+                decided: dict[str, Any] = next(
+                    (a for a in reversed(values.get("audit") or []) if a.get("type") == "approval"), {}
+                )
+                return ActionResult(
+                    conversation_id=conversation_id,
+                    status=turn.status,
+                    replies=self._replies(turn.replies),
+                    pending=entry.pending,
+                    claimed_by=entry.claimed_by,
+                    result=decided.get("result"),
+                )
             if request is None or request.get("type") != "approval":
                 raise Conflict(f"conversation is {entry.status!r}: no approval is pending")
             turn = await self._resume(entry, {**decision, "by": agent.id}, f"agent:{agent.id}")

@@ -147,7 +147,11 @@ class ToolRun(_Strict):
 
 class ApprovalDecision(_Strict):
     decision: Literal["approve", "edit", "reject"]
-    args: Args | None = Field(None, description="For 'edit': the arguments to change.")
+    args: Args | None = Field(
+        None,
+        description="For 'edit': the arguments to change. The changed request goes back to the customer, approved in "
+        "advance: it is written on their yes, and not at all on a no.",
+    )
     note: Text = Field("", max_length=2000, description="Internal, for the audit log: never shown to the customer.")
     customer_message: Text | None = Field(
         None, max_length=2000, description="Optional words for the customer, sent with the outcome."

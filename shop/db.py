@@ -66,8 +66,9 @@ def create_tables(metadata: MetaData, engine: Engine, attempts: int = 5) -> None
 
 
 def add_missing_columns(metadata: MetaData, engine: Engine) -> None:
-    """Add the nullable columns a newer model has and an existing database lacks (``products.attributes``): a shop
-    created by an older version keeps working, with the new facts empty until its catalog fills them."""
+    """Add the nullable columns and the indexes a newer model has and an existing database lacks
+    (``products.attributes``, the one-voucher-per-order index): a shop created by an older version keeps working,
+    with the new facts empty until its catalog fills them, and the new guarantees held from now on."""
     from sqlalchemy import inspect, text
 
     inspector = inspect(engine)
@@ -82,6 +83,10 @@ def add_missing_columns(metadata: MetaData, engine: Engine) -> None:
             kind = column.type.compile(dialect=engine.dialect)
             with engine.begin() as connection:
                 connection.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))
+        indexes = {index["name"] for index in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in indexes:
+                index.create(engine)
 
 
 @lru_cache(maxsize=8)

@@ -327,9 +327,14 @@ class Refund(Base):
 
 class Voucher(Base):
     __tablename__ = "vouchers"
+    # At most one voucher or goodwill credit per order, held by the database itself: two workers (or machines)
+    # granting one for the same order at the same moment cannot both commit. Campaign codes name no order.
+    __table_args__ = (Index("ux_vouchers_order_id", "order_id", unique=True),)
 
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    # The order a compensation was given for.
+    order_id: Mapped[str | None] = mapped_column(String(64))
     kind: Mapped[VoucherKind] = mapped_column(_enum(VoucherKind))
     value: Mapped[Decimal] = mapped_column(Money)
     min_order_total: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
@@ -357,5 +362,7 @@ class AuditEntry(Base):
     conversation_id: Mapped[str | None] = mapped_column(String(80), index=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     approved_by: Mapped[str | None] = mapped_column(String(120))
+    # A person who changed the details of the request (amount, items, address) before approving it.
+    edited_by: Mapped[str | None] = mapped_column(String(120))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

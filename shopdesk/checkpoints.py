@@ -5,6 +5,10 @@ cursor step: six round trips to load a checkpoint and three to write one, on eve
 loop and resumes the whole chain of awaits above it. This is LangGraph's synchronous SqliteSaver (same tables,
 same queries, files interchangeable with AsyncSqliteSaver's) with its async methods running each whole call on
 one dedicated thread: the database work stays off the event loop and in order, in one round trip.
+
+Whatever the store, checkpoints go through CardMaskingSerializer: card data a customer typed is masked in the very
+bytes that are written. Masking in a node comes too late for that: LangGraph writes the run's input (the input
+checkpoint, the first step's writes and state) before the first node runs.
 """
 
 from __future__ import annotations
@@ -19,14 +23,32 @@ from typing import Any, TypeVar
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import ChannelVersions, Checkpoint, CheckpointMetadata, CheckpointTuple
+from langgraph.checkpoint.serde.base import SerializerProtocol
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite import SqliteSaver
+
+from shopdesk.pii import mask_customer_messages
 
 T = TypeVar("T")
 
 
+class CardMaskingSerializer(SerializerProtocol):
+    """A checkpoint serializer that masks card data in the customers' messages of whatever it writes (checkpoints,
+    pending writes, the input a run started with), and reads everything back through `inner` unchanged."""
+
+    def __init__(self, inner: SerializerProtocol | None = None) -> None:
+        self.inner = inner or JsonPlusSerializer()
+
+    def dumps_typed(self, obj: Any) -> tuple[str, bytes]:
+        return self.inner.dumps_typed(mask_customer_messages(obj))
+
+    def loads_typed(self, data: tuple[str, bytes]) -> Any:
+        return self.inner.loads_typed(data)
+
+
 class SqliteCheckpoints(SqliteSaver):
     def __init__(self, conn: sqlite3.Connection) -> None:
-        super().__init__(conn)
+        super().__init__(conn, serde=CardMaskingSerializer())
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="checkpoints")
 
     @classmethod

@@ -13,10 +13,15 @@ that circle (webhooks, exported datasets, log lines) or is shown at a glance (th
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import logging
 import re
 from collections.abc import Callable, Collection
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from langchain_core.messages import BaseMessage
 
 Kind = Literal["email", "phone", "address"]
 KINDS: tuple[Kind, ...] = ("email", "phone", "address")
@@ -112,6 +117,110 @@ def scrub(value: Any, clean: Callable[[str], str] = mask_payment_data) -> Any:
         return {key: scrub(item, clean) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return type(value)(scrub(item, clean) for item in value)
+    return value
+
+
+_CUSTOMER_ROLES = frozenset({"human", "user"})
+_SCALARS = (str, int, float, bool, type(None), bytes)
+
+
+def _customer(role: Any) -> bool:
+    return isinstance(role, str) and role in _CUSTOMER_ROLES
+
+
+def _mask(text: str) -> str:
+    """The text masked, or the very same object when there was nothing to mask (callers compare by identity)."""
+    masked = _masked_text(text)
+    return text if masked == text else masked
+
+
+# A conversation's messages are written again with every checkpoint: each is read once.
+_masked_text = functools.lru_cache(maxsize=2048)(mask_payment_data)
+
+
+def _masked_content(content: Any) -> Any:
+    """A message's content (a string, or a list of strings and content blocks) with card data masked."""
+    if isinstance(content, str):
+        return _mask(content)
+    if isinstance(content, list):
+        masked = [_masked_block(block) for block in content]
+        return content if all(new is old for new, old in zip(masked, content, strict=True)) else masked
+    return content
+
+
+def _masked_block(block: Any) -> Any:
+    if isinstance(block, str):
+        return _mask(block)
+    if isinstance(block, dict) and isinstance(block.get("text"), str):
+        text = _mask(block["text"])
+        return block if text is block["text"] else {**block, "text": text}
+    return block
+
+
+def _masked_messages(value: Any) -> Any:
+    """What stands under a "messages" key: a bare string there is a customer's message too (add_messages reads it
+    as one)."""
+    if isinstance(value, str):
+        return _mask(value)
+    if isinstance(value, list):
+        masked = [_mask(item) if isinstance(item, str) else _walk(item) for item in value]
+        return value if all(new is old for new, old in zip(masked, value, strict=True)) else masked
+    return _walk(value)
+
+
+def mask_customer_messages(value: Any) -> Any:
+    """`value` with card data masked in every message a customer wrote, wherever it sits in it: message objects,
+    their dict form ({"role": "user", "content": ...}), the (role, text) pair, a bare string under "messages".
+
+    Only what a customer (or whoever speaks as one) typed is touched: the bot's replies and tool results carry the
+    shop's own numbers (tracking, gift cards) that must reach the checkpoint as they are. Returns `value` itself
+    when there was nothing to mask, so callers can tell (and skip copying).
+    """
+    global _BaseMessage
+    if _BaseMessage is None:  # langchain_core is loaded wherever there are messages; log filters need not load it
+        from langchain_core.messages import BaseMessage
+
+        _BaseMessage = BaseMessage
+    return _walk(value)
+
+
+_BaseMessage: type[BaseMessage] | None = None
+
+
+def _walk(value: Any) -> Any:
+    if isinstance(value, _SCALARS):
+        return value
+    if _BaseMessage is not None and isinstance(value, _BaseMessage):
+        if value.type != "human":
+            return value
+        content = _masked_content(value.content)
+        return value if content is value.content else value.model_copy(update={"content": content})
+    if isinstance(value, dict):
+        if (_customer(value.get("role")) or _customer(value.get("type"))) and "content" in value:
+            content = _masked_content(value["content"])
+            return value if content is value["content"] else {**value, "content": content}
+        changed = {
+            key: new
+            for key, item in value.items()
+            if (new := _masked_messages(item) if key == "messages" else _walk(item)) is not item
+        }
+        return {**value, **changed} if changed else value
+    if isinstance(value, tuple) and len(value) == 2 and _customer(value[0]) and isinstance(value[1], str):
+        text = _mask(value[1])
+        return value if text is value[1] else (value[0], text)
+    if isinstance(value, list | tuple):
+        masked = [_walk(item) for item in value]
+        if all(new is old for new, old in zip(masked, value, strict=True)):
+            return value
+        return type(value)(masked)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changed = {}
+        for field in dataclasses.fields(value):
+            old = getattr(value, field.name)
+            new = _masked_messages(old) if field.name == "messages" else _walk(old)
+            if field.init and new is not old:
+                changed[field.name] = new
+        return dataclasses.replace(value, **changed) if changed else value
     return value
 
 

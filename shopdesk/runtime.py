@@ -57,7 +57,9 @@ async def open_graph(settings: Settings | None = None) -> AsyncIterator[Compiled
     if _on_postgres(target):
         from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 
-        async with AsyncPostgresSaver.from_conn_string(target) as saver:
+        from shopdesk.checkpoints import CardMaskingSerializer
+
+        async with AsyncPostgresSaver.from_conn_string(target, serde=CardMaskingSerializer()) as saver:
             await saver.setup()
             yield builder.compile(checkpointer=saver)
         return

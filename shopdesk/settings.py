@@ -91,6 +91,12 @@ class Settings(BaseSettings):
         "burst; a shop as a whole may make a hundred times as many.",
     )
     identity_lookups_burst: int = Field(5, ge=1, description="Identity look-ups a conversation may make at once.")
+    rate_limits: Literal["database", "process"] = Field(
+        "database",
+        description="Where the rate limits (identity look-ups, new conversations) keep count: 'database' shares "
+        "them through the shop's database between every server worker and machine; 'process' keeps them in each "
+        "process (N workers then allow N times the rate).",
+    )
 
     def now(self) -> datetime:
         """The shop's current local time: the frozen clock when one is set."""

@@ -4,7 +4,9 @@ handoff through a reply, a hand-back and a resolve, all on the demo shop the Stu
 
 from __future__ import annotations
 
+import asyncio
 import os
+import secrets
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from shop.models import AuditEntry, Return
 from shopdesk.profile import load_profile
 from shopdesk.settings import Settings
 from tests.support.app import CLOCK, delivered_order, shipped_order
+from tests.support.cards import files_holding, fresh_card
 from tests.support.processes import REPO, free_port, running_server
 
 
@@ -159,3 +162,27 @@ async def test_a_person_replies_hands_back_and_later_resolves(dev_server: DevSer
     state = await act({"action": "resolve"})
     assert status(state) == "resolved" and not interrupts(state)
     assert state["values"]["notes"][-1]["text"] == "resolved"
+
+
+async def test_a_card_number_sent_through_the_server_is_stored_nowhere(dev_server: DevServer) -> None:
+    """The server keeps a run's input and checkpoints it before the graph runs: its door masks the number."""
+    card = fresh_card()
+    marker = secrets.token_hex(8)  # tells this run's data from earlier runs' in the server's files
+    client = get_client(url=dev_server.url)
+    thread = (await client.threads.create())["thread_id"]
+    await client.runs.wait(thread, "support", input=said(f"my card {card.typed} cvv 737 was charged twice ({marker})"))
+    state: Any = await client.threads.get_state(thread)
+    first = state["values"]["messages"][0]["content"]
+    assert first == f"my card {card.masked} cvv [removed] was charged twice ({marker})"
+    [run] = await client.runs.list(thread)
+    assert not [trace for trace in card.traces if trace.decode() in str(run)], "the run as the server keeps it"
+
+    # `langgraph dev` writes its runs and checkpoints under the working directory, every few seconds.
+    persisted = REPO / ".langgraph_api"
+    for _ in range(120):
+        if [path for path in persisted.glob(".langgraph_*") if marker.encode() in path.read_bytes()]:
+            break
+        await asyncio.sleep(0.25)
+    else:
+        pytest.fail(f"the run never reached {persisted}")
+    assert files_holding(card, persisted, dev_server.settings.data_dir) == []

@@ -46,6 +46,9 @@ NOT_FOR_CUSTOMERS = {
     ("graph/nodes/handoff.py", "summarise"),
     ("graph/nodes/handoff.py", "handoff"),
     ("graph/nodes/handoff.py", "run_human_tool"),
+    # Notes and audit lines on a person's request waiting for a supervisor: for the team.
+    ("graph/nodes/handoff.py", "decide_person_request"),
+    ("graph/nodes/handoff.py", "_withdrawn"),
     ("graph/nodes/tools.py", "run_read"),  # its answers are the model's (tool messages)
     ("graph/nlu/escalation.py", "decide_escalation"),  # the evidence of a decision is the team's
 }

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from graph.nodes.handoff import run_human_tool
+from graph.nodes.handoff import decide_person_request, run_human_tool
 from server.auth import customer_token
 from shop.db import session_scope
 from shop.models import AuditEntry, Order, OrderStatus, Voucher
@@ -73,28 +73,69 @@ def test_an_agent_token_cannot_exceed_a_limit_and_a_supervisor_can_on_record(cli
     late = {"order_id": order_id, "reason": "late delivery"}
     voucher = {"name": "issue_voucher", "args": {**late, "kind": "percent", "value": 90}}
 
-    for attempt in (credit, voucher):
-        refused = client.post(url, headers=bearer(AGENT), json=attempt)
-        assert refused.status_code == 200, refused.text
-        assert "supervisor's approval" in refused.json()["result"]["error"], refused.json()
-    with session_scope(env.db_url) as session:
-        assert (
-            session.scalars(
-                select(Voucher).where(Voucher.customer_id == customer_id, Voucher.issued_by != "shop")
-            ).all()
-            == []
-        )
-    assert audit_of(env.db_url, "issue_goodwill_credit") == [] and audit_of(env.db_url, "issue_voucher") == []
+    queued = client.post(url, headers=bearer(AGENT), json=credit)
+    assert queued.status_code == 200, queued.text
+    told = queued.json()["result"]
+    assert told["queued_for_approval"] and "a supervisor other than you" in told["message"], told
+    assert issued_vouchers(env.db_url, customer_id) == [] and audit_of(env.db_url, "issue_goodwill_credit") == []
 
-    granted = client.post(url, headers=bearer(SUPERVISOR), json=credit)
+    granted = client.post(url, headers=bearer(SUPERVISOR), json=voucher)
     assert granted.status_code == 200, granted.text
     code = granted.json()["result"]["code"]
-    (entry,) = audit_of(env.db_url, "issue_goodwill_credit")
+    (entry,) = audit_of(env.db_url, "issue_voucher")
     # Who asked and who approved: the supervisor, on their own authority, by name.
     assert (entry.actor, entry.approved_by, entry.entity_id) == ("agent:super-1", "agent:super-1", code)
-    # Once per order, whoever asks.
-    again = client.post(url, headers=bearer(SUPERVISOR), json=voucher)
-    assert "one per order" in again.json()["result"]["error"]
+
+
+def test_an_agent_s_request_above_a_limit_waits_for_a_supervisor_who_approves_it(
+    client: TestClient,  # noqa: F811
+    env: Env,  # noqa: F811
+) -> None:
+    order_id, customer_id = late_delivered_order(env.db_url)
+    cid = handed_to_people(client, env, customer_id)
+    credit = {"name": "issue_goodwill_credit", "args": {"order_id": order_id, "amount": 80, "reason": "late delivery"}}
+    asked = client.post(f"/v1/agent/conversations/{cid}/tool", headers=bearer(AGENT), json=credit)
+    assert asked.json()["result"]["queued_for_approval"] and asked.json()["pending"] == "approval", asked.json()
+    [item] = [
+        i for i in client.get("/v1/agent/queue", headers=bearer(AGENT)).json()["items"] if i["conversation_id"] == cid
+    ]
+    assert item["pending"] == "approval" and "asked by agent-1" in item["summary"] and order_id in item["summary"]
+    request = client.get(f"/v1/agent/conversations/{cid}", headers=bearer(SUPERVISOR)).json()["request"]
+    assert request["approval_request"]["name"] == "issue_goodwill_credit"
+    assert request["approval_request"]["requested_by"] == "agent:agent-1"
+
+    url = f"/v1/agent/conversations/{cid}/approval"
+    assert client.post(url, headers=bearer(AGENT), json={"decision": "approve"}).status_code == 403
+    approved = client.post(url, headers=bearer(SUPERVISOR), json={"decision": "approve", "note": "fair"})
+    assert approved.status_code == 200, approved.text
+    assert approved.json()["result"]["value"] == 80.0 and approved.json()["pending"] != "approval", approved.json()
+    (entry,) = audit_of(env.db_url, "issue_goodwill_credit")
+    assert (entry.actor, entry.approved_by) == ("agent:agent-1", "agent:super-1"), "who asked, who approved"
+    assert [v.value for v in issued_vouchers(env.db_url, customer_id)] == [80]
+    # The case is held by people as before, and the request is gone from the queue.
+    assert approved.json()["status"] == asked.json()["status"] == "waiting_human"
+    assert client.post(url, headers=bearer(SUPERVISOR), json={"decision": "approve"}).status_code == 409
+    replied = client.post(f"/v1/agent/conversations/{cid}/reply", headers=bearer(AGENT), json={"text": "Done!"})
+    assert replied.status_code == 200, replied.text
+
+
+def test_a_rejected_agent_request_changes_nothing(client: TestClient, env: Env) -> None:  # noqa: F811
+    order_id, customer_id = late_delivered_order(env.db_url)
+    cid = handed_to_people(client, env, customer_id)
+    args = {"order_id": order_id, "reason": "late delivery", "kind": "percent", "value": 90}
+    voucher = {"name": "issue_voucher", "args": args}
+    client.post(f"/v1/agent/conversations/{cid}/tool", headers=bearer(AGENT), json=voucher)
+    url = f"/v1/agent/conversations/{cid}/approval"
+    rejected = client.post(url, headers=bearer(SUPERVISOR), json={"decision": "reject", "note": "too much"})
+    assert rejected.status_code == 200 and rejected.json()["result"] == {"rejected": True}, rejected.text
+    assert issued_vouchers(env.db_url, customer_id) == [] and audit_of(env.db_url, "issue_voucher") == []
+    assert client.post(url, headers=bearer(SUPERVISOR), json={"decision": "approve"}).status_code == 409
+
+
+def issued_vouchers(db_url: str, customer_id: str) -> list[Voucher]:
+    with session_scope(db_url) as session:
+        query = select(Voucher).where(Voucher.customer_id == customer_id, Voucher.issued_by != "shop")
+        return list(session.scalars(query))
 
 
 def test_the_bot_and_an_agent_below_the_limits_need_no_one(client: TestClient, env: Env) -> None:  # noqa: F811
@@ -116,11 +157,17 @@ def test_four_eyes_where_the_profile_asks_for_it(make_ctx: Make) -> None:  # noq
     ctx = ToolContext(make_ctx().db_url, strict, "conv-4eyes", customer_id="alice", actor="agent:sam")
     args: dict[str, Any] = {"order_id": "#DL", "amount": 80, "reason": "late delivery"}
     command = {"name": "issue_goodwill_credit", "args": args, "role": "supervisor", "id": "t1"}
-    refused = run_human_tool(ctx, "sam", command)
-    assert "other than the requester" in refused["audit"][0]["result"]["error"]
-    # Another supervisor approving it (the approval route) is what lets it through.
-    done = run_write(ISSUE_GOODWILL_CREDIT, ctx, args, "conv-4eyes:t1", approved_by="kim")
-    assert done["value"] == 80.0
+    queued = run_human_tool(ctx, "sam", command)
+    assert "a supervisor other than you" in queued["audit"][0]["result"]["message"]
+    request = queued["pending_action"]
+    assert (request["requested_by"], request["name"]) == ("agent:sam", "issue_goodwill_credit")
+    # Sam cannot approve Sam's own request; another supervisor approving it is what lets it through.
+    own = decide_person_request(ctx, request, {"decision": "approve", "agent": "sam"})
+    assert "other than the requester" in own["audit"][0]["result"]["error"] and "pending_action" not in own
+    done = decide_person_request(ctx, request, {"decision": "approve", "agent": "kim"})
+    assert done["audit"][0]["result"]["value"] == 80.0 and done["pending_action"] is None
+    [entry] = audit_of(ctx.db_url, "issue_goodwill_credit")
+    assert (entry.actor, entry.approved_by) == ("agent:sam", "agent:kim")
     with pytest.raises(PolicyViolation, match="requester"):
         damaged = {"order_id": "#D1", "amount": 80, "reason": "damaged packaging"}
         run_write(ISSUE_GOODWILL_CREDIT, ctx, damaged, "k2", approved_by="agent:sam")

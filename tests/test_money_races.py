@@ -216,6 +216,54 @@ def test_thirty_races_on_postgresql_write_once(pg_url: str) -> None:
     assert figures == {"races": 30, "confirmations": 103, "applied": 30, "already_done": 73, "duplicates": 0}
 
 
+def run_unguarded_compensation_races(db_url: str) -> dict[str, int]:
+    """The goodwill races again, with the audit-log check that finds an earlier voucher for the order switched off
+    in both workers (as if every conversation had read the order before any voucher committed): the database's
+    one-voucher-per-order index alone must let exactly one through and refuse the rest."""
+    races = [race for race in build_race_shop(db_url) if race.action == "issue_goodwill_credit"]
+    _ENGINES[:] = [engine_for(db_url)]
+    figures = {"races": 0, "confirmations": 0, "applied": 0, "refused": 0, "vouchers": 0}
+    with ProcessPoolExecutor(
+        max_workers=2, mp_context=multiprocessing.get_context("fork"), initializer=_unguarded
+    ) as workers:
+        list(workers.map(time.sleep, [0.2, 0.2]))
+        for race in races:
+            start_at = time.time() + 0.15
+            tabs = list(range(race.tabs))
+            futures = [
+                workers.submit(confirm_in_threads, db_url, race, share, start_at) for share in (tabs[0::2], tabs[1::2])
+            ]
+            outcomes = [outcome for future in futures for outcome in future.result(timeout=30)]
+            assert all("crashed" not in o for o in outcomes), (race, outcomes)
+            refused = [o for o in outcomes if "refused" in o]
+            assert all("at most one per order" in o["refused"] for o in refused), refused
+            with session_scope(db_url) as session:
+                vouchers = session.scalars(select(Voucher).where(Voucher.order_id == race.order_id)).all()
+            figures["races"] += 1
+            figures["confirmations"] += race.tabs
+            figures["applied"] += len(outcomes) - len(refused)
+            figures["refused"] += len(refused)
+            figures["vouchers"] += len(vouchers)
+    return figures
+
+
+def _unguarded() -> None:
+    import tools.discounts
+
+    _forget_inherited_engines()
+    tools.discounts._earlier_compensation = lambda session, order_id: None  # type: ignore[assignment]
+
+
+def test_the_database_holds_one_voucher_per_order_when_the_checks_race_on_sqlite(tmp_path: Path) -> None:
+    figures = run_unguarded_compensation_races(f"sqlite:///{tmp_path / 'race.db'}")
+    assert figures == {"races": 10, "confirmations": 35, "applied": 10, "refused": 25, "vouchers": 10}
+
+
+def test_the_database_holds_one_voucher_per_order_when_the_checks_race_on_postgresql(pg_url: str) -> None:
+    figures = run_unguarded_compensation_races(pg_url)
+    assert figures == {"races": 10, "confirmations": 35, "applied": 10, "refused": 25, "vouchers": 10}
+
+
 async def test_three_conversations_say_yes_to_the_same_cancel_at_once(app: Settings) -> None:
     """The same race through the graph: three tabs hold the same previewed cancel and the customer says "yes" in all
     of them at once. One cancels; the other two answer that it was already done, in words."""

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import stat
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
-from langchain_core.messages import HumanMessage
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
+from psycopg import sql
+from starlette.responses import JSONResponse
+from starlette.testclient import TestClient
+from starlette.types import Receive, Scope, Send
 
+from server.studio import MaskCardData
 from shopdesk.learning import Example, export_dataset, load, record
-from shopdesk.pii import RedactingFilter, luhn_valid, mask_payment_data, redact, scrub
+from shopdesk.pii import RedactingFilter, luhn_valid, mask_customer_messages, mask_payment_data, redact, scrub
 from shopdesk.ratelimit import RateLimit
 from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings
+from tests.support.cards import Card, files_holding, fresh_card
 
 
 @pytest.mark.parametrize(
@@ -91,14 +100,38 @@ def test_token_buckets_allow_bursts_then_the_steady_rate() -> None:
     assert limit.retry_after_s("a") == pytest.approx(1.0)
 
 
-async def test_the_graph_masks_a_message_that_reached_it_unmasked(app: Settings) -> None:
-    """Studio and SDK clients put messages into the state directly: the first node masks them for good."""
-    async with open_graph(app) as graph:
+async def _say_unmasked(settings: Settings, card: Card) -> list[str]:
+    """A message with a card number put into the graph's state directly, as Studio and SDK clients do (no API in
+    front to mask it): what the conversation holds afterwards."""
+    async with open_graph(settings) as graph:
         config: RunnableConfig = {"configurable": {"thread_id": "studio-1"}}
-        await graph.ainvoke({"messages": [HumanMessage("my card 4539 1488 0343 6467 was charged twice")]}, config)
+        said = {"messages": [HumanMessage(f"my card {card.typed} was charged twice, cvv 737")]}
+        await graph.ainvoke(said, config)
         messages = (await graph.aget_state(config)).values["messages"]
-    assert str(messages[0].content) == "my card [card ending 6467] was charged twice"
-    assert all("4539" not in str(message.content) for message in messages)
+    return [str(message.content) for message in messages]
+
+
+async def test_a_card_number_put_into_the_graph_reaches_no_checkpoint_on_sqlite(app: Settings) -> None:
+    card = fresh_card()
+    messages = await _say_unmasked(app, card)
+    assert messages[0] == f"my card {card.masked} was charged twice, cvv [removed]"
+    # The run's input, the first step's writes and every checkpoint are on disk in the data folder.
+    assert (app.data_dir / "checkpoints.sqlite").is_file()
+    assert files_holding(card, app.data_dir) == []
+
+
+async def test_a_card_number_put_into_the_graph_reaches_no_checkpoint_on_postgres(app: Settings, pg_url: str) -> None:
+    card = fresh_card()
+    messages = await _say_unmasked(app.model_copy(update={"checkpoint_url": pg_url}), card)
+    assert messages[0] == f"my card {card.masked} was charged twice, cvv [removed]"
+    stored: list[bytes] = []
+    with psycopg.connect(pg_url) as connection:
+        for table in ("checkpoints", "checkpoint_blobs", "checkpoint_writes"):
+            rows = connection.execute(sql.SQL("SELECT * FROM {}").format(sql.Identifier(table))).fetchall()
+            assert rows or table == "checkpoint_blobs", f"nothing was checkpointed in {table}"
+            stored += [value if isinstance(value, bytes) else str(value).encode() for row in rows for value in row]
+    assert any(card.masked.encode() in value for value in stored), "the masked message was checkpointed"
+    assert not [value for value in stored for trace in card.traces if trace in value]
 
 
 def test_a_learning_export_is_private_and_redacted(tmp_path: Path) -> None:
@@ -114,3 +147,60 @@ def test_a_learning_export_is_private_and_redacted(tmp_path: Path) -> None:
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     exported = out.read_text(encoding="utf-8")
     assert "[email]" in exported and "jo.doe" not in exported and "4539" not in exported
+
+
+def test_customer_messages_are_masked_in_every_form_and_nothing_else_is() -> None:
+    card = fresh_card()
+    said = f"card {card.typed}"
+    masked = f"card {card.masked}"
+    customer = HumanMessage(said)
+    value: dict[str, Any] = {
+        "messages": [customer, AIMessage(f"tracking {card.typed}"), ToolMessage(card.typed, tool_call_id="t")],
+        "input": {"messages": [{"role": "user", "content": said}, {"role": "assistant", "content": card.typed}]},
+        "blocks": [{"type": "human", "content": [{"type": "text", "text": said}, said]}],
+        "pairs": [("user", said), ("ai", card.typed)],
+        "bare": {"messages": said},
+        "listed": {"messages": [said]},
+        "other": {"tracking": card.typed},
+    }
+    out = mask_customer_messages(value)
+    assert out["messages"][0].content == masked and out["messages"][0].id == customer.id
+    assert [m.content for m in out["messages"][1:]] == [f"tracking {card.typed}", card.typed]
+    assert out["input"]["messages"][0] == {"role": "user", "content": masked}
+    assert out["input"]["messages"][1] == {"role": "assistant", "content": card.typed}
+    assert out["blocks"][0]["content"] == [{"type": "text", "text": masked}, masked]
+    assert out["pairs"] == [("user", masked), ("ai", card.typed)]
+    assert out["bare"] == {"messages": masked} and out["listed"] == {"messages": [masked]}
+    assert out["other"] == {"tracking": card.typed}, "only what a customer typed"
+    assert customer.content == said, "the value itself is left as it was"
+    clean = {"messages": [HumanMessage("where is order #W2378156?")], "evidence": [{"id": "e1"}]}
+    assert mask_customer_messages(clean) is clean
+
+
+def test_the_studio_door_masks_request_bodies_before_the_server_reads_them() -> None:
+    async def echo(scope: Scope, receive: Receive, send: Send) -> None:
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        length = dict(scope["headers"]).get(b"content-length", b"")
+        await JSONResponse({"body": body.decode(), "length": length.decode()})(scope, receive, send)
+
+    card = fresh_card()
+    client = TestClient(MaskCardData(echo))  # no lifespan: the echo speaks HTTP only
+    run = {"input": {"messages": [{"role": "user", "content": f"card {card.typed} cvv 123"}]}}
+    seen = client.post("/threads/t/runs/wait", json=run).json()
+    assert json.loads(seen["body"]) == {
+        "input": {"messages": [{"role": "user", "content": f"card {card.masked} cvv [removed]"}]}
+    }
+    assert int(seen["length"]) == len(seen["body"].encode())
+    chunks = iter([b'{"values": {"messages": [{"type": "human", ', f'"content": "{card.typed}"}}]}}}}'.encode()])
+    seen = client.post("/threads/t/state", content=chunks, headers={"content-type": "application/json"}).json()
+    assert json.loads(seen["body"]) == {"values": {"messages": [{"type": "human", "content": card.masked}]}}
+    not_json = f"card {card.typed} {{"
+    assert client.post("/x", content=not_json, headers={"content-type": "application/json"}).json()["body"] == (
+        not_json
+    ), "the server answers a body that is no JSON itself"
+    assert client.get("/threads").json()["body"] == ""

@@ -20,7 +20,7 @@ from server.app import create_app
 from server.auth import customer_token, verify
 from server.config import AgentAccount, ServerSettings
 from shop.db import session_scope
-from shop.models import Order, OrderStatus
+from shop.models import AuditEntry, Order, OrderStatus
 from tests.support.app import copy_shop, reset_app_caches, use_app_settings
 from tools.base import ToolContext
 from tools.registry import WRITE_ACTIONS
@@ -370,7 +370,8 @@ def test_bad_input_gets_clear_errors_never_a_500(client: TestClient) -> None:
     assert none_pending.status_code == 409 and "no approval is pending" in none_pending.json()["detail"]
 
 
-def test_a_supervisor_edits_and_approves_a_sensitive_write(client: TestClient, env: Env) -> None:
+def _awaiting_approval(client: TestClient, env: Env) -> tuple[str, str, dict[str, str]]:
+    """A customer's address change above the limit, confirmed by them and waiting for a supervisor."""
     order_id, customer_id = expensive_pending_order(env.db_url)
     cid, headers = start(client, customer_token(env.server, "demo", customer_id))
     desk = client.app.state.desk  # type: ignore[attr-defined]
@@ -378,6 +379,27 @@ def test_a_supervisor_edits_and_approves_a_sensitive_write(client: TestClient, e
     client.portal.call(propose_address_change, desk.conversations.graph, env.db_url, cid, order_id, customer_id)
     turn = say(client, cid, headers, "yes")
     assert turn["status"] == "awaiting_approval" and turn["waiting_for_person"] is True
+    return order_id, cid, headers
+
+
+def approvals_in(client: TestClient, cid: str) -> list[dict[str, Any]]:
+    """The approval decisions in the conversation's own audit trail."""
+    desk = client.app.state.desk  # type: ignore[attr-defined]
+    assert client.portal is not None
+    values = client.portal.call(desk.conversations.values, cid)
+    return [entry for entry in values.get("audit") or [] if entry.get("type") == "approval"]
+
+
+def _shipped_to(db_url: str, order_id: str) -> tuple[str, str]:
+    with session_scope(db_url) as session:
+        order = session.get(Order, order_id)
+        assert order is not None
+        return order.ship_line1, order.ship_city
+
+
+def test_a_supervisor_edits_and_the_customer_agrees_to_the_edited_request(client: TestClient, env: Env) -> None:
+    order_id, cid, headers = _awaiting_approval(client, env)
+    before = _shipped_to(env.db_url, order_id)
     item = next(
         i for i in client.get("/v1/agent/queue", headers=bearer(AGENT)).json()["items"] if i["conversation_id"] == cid
     )
@@ -386,18 +408,58 @@ def test_a_supervisor_edits_and_approves_a_sensitive_write(client: TestClient, e
     assert request["type"] == "approval" and request["action"] == "modify_order_address"
 
     url = f"/v1/agent/conversations/{cid}/approval"
-    edit = {"decision": "edit", "args": {"address1": "99 Other Road"}, "note": "customer called to correct it"}
+    edit = {"decision": "edit", "args": {"address1": "99 Other Road"}, "note": "the street number looked wrong"}
     assert client.post(url, headers=bearer(AGENT), json=edit).status_code == 403
     decided = client.post(url, headers=bearer(SUPERVISOR), json=edit)
     assert decided.status_code == 200, decided.text
-    assert decided.json()["status"] == "bot" and decided.json()["pending"] is None
-    assert decided.json()["replies"], "the customer hears how it went"
-    with session_scope(env.db_url) as session:
-        order = session.get(Order, order_id)
-        assert order is not None and (order.ship_line1, order.ship_city) == ("99 Other Road", "Springfield")
+    # The customer agreed to 12 Main Street, not to 99 Other Road: nothing is written before they say yes to it.
+    assert decided.json()["status"] == "awaiting_confirmation" and decided.json()["pending"] is None
+    assert _shipped_to(env.db_url, order_id) == before
+    [proposal] = [r["text"] for r in decided.json()["replies"]]
+    assert "changed it" in proposal and "99 Other Road" in proposal and proposal.rstrip().endswith("yes or no.")
+    assert "approve this" not in proposal, "the editor has approved it already"
     assert cid not in queue_ids(client)
-    again = client.post(url, headers=bearer(SUPERVISOR), json={"decision": "approve"})
-    assert again.status_code == 409
+    assert client.post(url, headers=bearer(SUPERVISOR), json={"decision": "approve"}).status_code == 409
+
+    turn = say(client, cid, headers, "yes, that's right")
+    assert turn["status"] == "bot" and not turn["waiting_for_person"], turn
+    assert _shipped_to(env.db_url, order_id) == ("99 Other Road", "Springfield")
+    with session_scope(env.db_url) as session:
+        [entry] = session.scalars(select(AuditEntry).where(AuditEntry.action == "modify_order_address")).all()
+        # Who asked (the bot, for the customer), who changed the request and approved it.
+        assert (entry.actor, entry.edited_by, entry.approved_by) == ("bot", "super-1", "super-1")
+        assert entry.details["address1"] == "99 Other Road"
+    [edited] = approvals_in(client, cid)
+    assert edited["decision"] == "edit" and edited["by"] == "super-1"
+    assert edited["changes"] == {"address1": {"from": "12 Main Street", "to": "99 Other Road"}}
+
+
+def test_a_customer_who_declines_the_edited_request_keeps_their_order_as_it_was(client: TestClient, env: Env) -> None:
+    order_id, cid, headers = _awaiting_approval(client, env)
+    before = _shipped_to(env.db_url, order_id)
+    url = f"/v1/agent/conversations/{cid}/approval"
+    edit = {"decision": "edit", "args": {"city": "Chicago", "zip": "60601"}}
+    decided = client.post(url, headers=bearer(SUPERVISOR), json=edit)
+    assert decided.status_code == 200 and decided.json()["status"] == "awaiting_confirmation", decided.text
+    turn = say(client, cid, headers, "no, I don't want that")
+    assert turn["status"] == "bot"
+    assert _shipped_to(env.db_url, order_id) == before
+    with session_scope(env.db_url) as session:
+        assert session.scalars(select(AuditEntry).where(AuditEntry.action == "modify_order_address")).all() == []
+
+
+def test_an_edit_the_policy_refuses_changes_nothing_and_the_customer_is_told(client: TestClient, env: Env) -> None:
+    order_id, cid, _headers = _awaiting_approval(client, env)
+    before = _shipped_to(env.db_url, order_id)
+    url = f"/v1/agent/conversations/{cid}/approval"
+    edit = {"decision": "edit", "args": {"order_id": "#W0000000"}}  # an order that is not the customer's
+    decided = client.post(url, headers=bearer(SUPERVISOR), json=edit)
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["status"] == "bot"
+    assert "couldn't approve it" in decided.json()["replies"][0]["text"]
+    assert _shipped_to(env.db_url, order_id) == before
+    [edited] = approvals_in(client, cid)
+    assert edited["decision"] == "edit" and edited["refused"]
 
 
 def test_conversations_survive_a_restart(env: Env) -> None:

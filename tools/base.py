@@ -222,6 +222,7 @@ def run_write(
     approved_by: str | None = None,
     *,
     self_approval: bool = False,
+    edited_by: str | None = None,
 ) -> dict[str, Any]:
     """Apply a write exactly once, as one checked state transition.
 
@@ -229,7 +230,7 @@ def run_write(
     result; the policy is checked on the rows as they are now (the order may have changed since the preview); a
     change another conversation already made is answered with that write's result (``already_done``) and changes
     nothing; a write above a limit needs an approver other than the requester; then the write and its audit entry
-    (who asked, who approved) commit together.
+    (who asked, who approved, who changed the details of the request if a person did) commit together.
     """
     with write_transaction(ctx) as session:
         done = _audited(session, idempotency_key)
@@ -260,6 +261,7 @@ def run_write(
                 conversation_id=ctx.conversation_id,
                 idempotency_key=idempotency_key,
                 approved_by=approved_by,
+                edited_by=edited_by,
                 details=json.loads(json.dumps(args, default=str)),
                 result=json.loads(json.dumps(result, default=str)),
             )

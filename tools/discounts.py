@@ -6,7 +6,8 @@ The profile sets the limits (``discounts.max_voucher_percent`` / ``max_voucher_a
 
 Every voucher is for one of the customer's orders and its reason is checked against that order's data: "late" must
 be a delivery after its estimate (or none yet, past it); damage, a missing item or anything the data cannot show is
-for a person to judge; a cancelled, unshipped or on-time order gets nothing. One voucher per order, ever.
+for a person to judge; a cancelled, unshipped or on-time order gets nothing. One voucher per order, ever: the
+vouchers table holds it (a unique index on the order), whatever the checks before the write read.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shop.models import AuditEntry, Customer, Fulfillment, Order, OrderStatus, Voucher, VoucherKind
@@ -262,9 +264,19 @@ def _issue(ctx: ToolContext, args: dict[str, Any], session: Session, plan: _Vouc
         issued_by=ctx.actor,
         # On the shop's clock, which the per-customer budget counts by.
         created_at=now,
+        order_id=plan.order_id,
     )
     session.add(voucher)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as error:
+        if "order_id" not in str(error.orig):
+            raise
+        # The database's own one-per-order index: another transaction granted one for this order after the checks
+        # above read it. Nothing of this write is kept (the transaction rolls back with the refusal).
+        raise PolicyViolation(
+            f"Order {plan.order_id} already has a voucher; there is at most one per order. Nothing has been changed."
+        ) from None
     return {
         "entity": "voucher",
         "entity_id": voucher.code,

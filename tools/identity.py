@@ -11,6 +11,7 @@ is verified, a look-up that finds anybody else is refused. Look-ups are rate lim
 from __future__ import annotations
 
 import dataclasses
+import threading
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -18,7 +19,7 @@ from sqlalchemy import func, select
 
 from shop.models import Address, Customer
 from shopdesk.profile import ShopProfile
-from shopdesk.ratelimit import RateLimit
+from shopdesk.ratelimit import RateLimit, SharedBuckets
 from tools.base import NotFound, NotVerified, PolicyViolation, ToolContext, ToolError
 from tools.declaration import read_tool
 
@@ -27,25 +28,37 @@ class TooManyAttempts(ToolError):
     """Too many identity look-ups in a short time: the customer waits a little."""
 
 
-_lookups: dict[str, RateLimit] = {}
+# Per shop database: ("conversation" | "shop", db_url) -> its limit.
+_lookups: dict[tuple[str, str], RateLimit] = {}
+_lookups_lock = threading.Lock()
 
 
 def reset_rate_limits() -> None:
     """Forget every bucket (and re-read the settings on the next look-up); for tests."""
-    _lookups.clear()
+    with _lookups_lock:
+        for limit in _lookups.values():
+            limit.clear()
+        _lookups.clear()
+
+
+def _limits(db_url: str) -> tuple[RateLimit, RateLimit]:
+    from shopdesk.settings import get_settings
+
+    with _lookups_lock:
+        if ("conversation", db_url) not in _lookups:
+            settings = get_settings()
+            store = SharedBuckets(db_url) if settings.rate_limits == "database" else None
+            per_minute, burst = settings.identity_lookups_per_minute, settings.identity_lookups_burst
+            _lookups["conversation", db_url] = RateLimit(per_minute, burst, store=store)
+            _lookups["shop", db_url] = RateLimit(per_minute * 100, burst * 100, store=store)
+        return _lookups["conversation", db_url], _lookups["shop", db_url]
 
 
 def _check_rate(ctx: ToolContext) -> None:
-    from shopdesk.settings import get_settings
-
-    settings = get_settings()
-    if not _lookups:
-        per_minute = settings.identity_lookups_per_minute
-        _lookups["conversation"] = RateLimit(per_minute, settings.identity_lookups_burst)
-        _lookups["shop"] = RateLimit(per_minute * 100, settings.identity_lookups_burst * 100)
+    conversation, shop = _limits(ctx.db_url)
     if not (
-        _lookups["conversation"].allow(f"{ctx.profile.shop_id}:{ctx.conversation_id}")
-        and _lookups["shop"].allow(ctx.profile.shop_id)
+        conversation.allow(f"identity:{ctx.profile.shop_id}:{ctx.conversation_id}")
+        and shop.allow(f"identity:{ctx.profile.shop_id}")
     ):
         raise TooManyAttempts("That was a lot of attempts in a short time; please wait a minute and try again.")
 

@@ -492,6 +492,10 @@ def describe_notice(notice: dict[str, Any]) -> str:
             allowed=allowed,
             instead=_(instead, offer_person=_(OFFER_PERSON)) if instead else _(OFFER_PERSON),
         )
+    if code == "edited_by_colleague":
+        return _(
+            "A colleague has looked at your request and changed it a little. Here it is as it would go through now."
+        )
     if code == "no_variant":
         return _("I'm sorry, the {product} isn't available with {wanted}.", product=name, wanted=wanted)
     if code == "several_variants":

@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from langchain_core.messages import AIMessage, ToolMessage
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
@@ -110,10 +110,63 @@ async def approve(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         }
     args = dict(pending.get("args") or {})
     if verdict == "edit":
-        args.update((decision or {}).get("args") or {})
+        edited = {**args, **((decision or {}).get("args") or {})}
+        if edited != args:
+            return await _edited(state, runtime, pending, edited, {**record, "changes": _changes(args, edited)})
     return {
         "pending_action": {**pending, "args": args, "approved_by": approver},
         "route": Route.execute,
+        "audit": [record],
+    }
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return {key: {"from": before.get(key), "to": value} for key, value in after.items() if before.get(key) != value}
+
+
+async def _edited(
+    state: SupportState,
+    runtime: Runtime[Context],
+    pending: dict[str, Any],
+    args: dict[str, Any],
+    record: dict[str, Any],
+) -> dict[str, Any]:
+    """A person changed the proposed write before approving it: the customer agreed to the proposal, not to the
+    change, so the changed proposal is put to them for a yes, approved in advance by the editor. A change the
+    policy refuses ends the request (the customer hears that a colleague could not approve it)."""
+    from tools.registry import write_action
+
+    services = await services_of(runtime)
+    editor = str(record["by"])
+    try:
+        context = tool_context(state, runtime, services)
+        preview = await services.run_blocking(write_action(str(pending["name"])).preview, context, args)
+    except ToolError as refusal:
+        evidence = {"id": f"action:{pending.get('name')}:rejected", "kind": "action", "rejected": True, "message": ""}
+        refused = {**record, "refused": f"{refusal.code}: {refusal}"}
+        return {
+            "pending_action": None,
+            "status": Status.bot,
+            "route": Route.draft,
+            "evidence": [evidence],
+            "audit": [refused],
+        }
+    proposal = {
+        **pending,
+        "args": args,
+        # The editor approved exactly this write: the customer's yes runs it without asking a person again.
+        "preview": {**preview.as_dict(), "needs_approval": False},
+        "approved_by": editor,
+        "edited_by": editor,
+        "proposed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    notice = {"code": "edited_by_colleague"}
+    turn = sum(isinstance(message, HumanMessage) for message in state.messages)
+    return {
+        "pending_action": proposal,
+        "status": Status.awaiting_confirmation,
+        "route": Route.draft,
+        "dialogue": {"notice": notice, "notice_turn": turn, "awaiting": "confirmation"},
         "audit": [record],
     }
 
@@ -137,7 +190,15 @@ async def execute(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         # approver as the requester.
         requester = str(pending.get("requested_by") or "bot")
         context = tool_context(state, runtime, await services_of(runtime), actor=requester)
-        result = await asyncio.to_thread(run_write, action, context, pending["args"], key, pending.get("approved_by"))
+        result = await asyncio.to_thread(
+            run_write,
+            action,
+            context,
+            pending["args"],
+            key,
+            pending.get("approved_by"),
+            edited_by=pending.get("edited_by"),
+        )
     except ToolError as refusal:
         answer = ToolMessage(
             json.dumps({"error": str(refusal), "code": refusal.code}),
@@ -172,6 +233,7 @@ def _finished(state: SupportState, pending: dict[str, Any], result: dict[str, An
         "action": name,
         "key": key,
         "approved_by": pending.get("approved_by"),
+        "edited_by": pending.get("edited_by"),
         "at": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     return {

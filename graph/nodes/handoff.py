@@ -24,7 +24,7 @@ from shopdesk.pii import configured_kinds, redact
 from tools.base import ToolContext, ToolError
 
 log = logging.getLogger(__name__)
-HUMAN_ACTIONS = ("reply", "note", "tool", "forward", "handback", "resolve")
+HUMAN_ACTIONS = ("reply", "note", "tool", "forward", "handback", "resolve", "decide")
 
 
 def _now() -> str:
@@ -173,6 +173,8 @@ def packet(state: SupportState, conversation_id: str) -> dict[str, Any]:
         "bot_proposed": case.get("bot_proposed", []),
         "actions_taken": state.audit,
         "pending_action": state.pending_action,
+        # A person's write above a limit, waiting for a supervisor other than them (None when nothing waits).
+        "approval_request": person_request(state),
         "suggested_reply": suggested_reply(state),
         "notes": state.notes,
         "transcript": lines,
@@ -235,6 +237,13 @@ async def handoff(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     if action == "tool":
         context = tool_context(state, runtime, services, actor=f"agent:{agent}")
         return {**await asyncio.to_thread(run_human_tool, context, agent, command), "route": Route.handoff}
+    if action == "decide":
+        request = person_request(state)
+        if request is None:
+            log.warning("ignoring a decision with no person's request waiting")
+            return {"route": Route.handoff}
+        context = tool_context(state, runtime, services, actor=str(request["requested_by"]))
+        return {**await asyncio.to_thread(decide_person_request, context, request, command), "route": Route.handoff}
     if action == "forward":
         note = {
             "by": agent,
@@ -243,6 +252,8 @@ async def handoff(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
             "forwarded_to": command.get("team", "shop"),
         }
         return {"notes": [note], "status": Status.forwarded, "route": "end"}
+    # A request still waiting for a supervisor leaves with the person who asked: nobody is left to follow it up.
+    withdrawn = _withdrawn(state, agent)
     if action == "handback":
         message = command.get("text")
         updates: dict[str, Any] = {
@@ -250,33 +261,132 @@ async def handoff(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
             "escalation": None,
             "handoff": None,
             "route": "end",
-            "notes": [{"by": agent, "text": "handed back to the bot", "at": _now()}],
+            "notes": [*withdrawn, {"by": agent, "text": "handed back to the bot", "at": _now()}],
+            **({"pending_action": None} if withdrawn else {}),
         }
         if message:
             updates["messages"] = [AIMessage(str(message), additional_kwargs={"author": f"agent:{agent}"})]
         return updates
-    return {"status": Status.resolved, "route": "end", "notes": [{"by": agent, "text": "resolved", "at": _now()}]}
+    return {
+        "status": Status.resolved,
+        "route": "end",
+        "notes": [*withdrawn, {"by": agent, "text": "resolved", "at": _now()}],
+        **({"pending_action": None} if withdrawn else {}),
+    }
+
+
+def person_request(state: SupportState) -> dict[str, Any] | None:
+    """The write a person asked for that waits for a supervisor's approval, if any (the bot's own proposals are
+    the pending action too, but nobody requested those by name)."""
+    pending = state.pending_action or {}
+    return pending if str(pending.get("requested_by") or "").startswith("agent:") else None
+
+
+def _withdrawn(state: SupportState, agent: str) -> list[dict[str, Any]]:
+    request = person_request(state)
+    if request is None:
+        return []
+    return [{"by": agent, "text": f"withdrew the request for {request['name']} awaiting approval", "at": _now()}]
 
 
 def run_human_tool(ctx: ToolContext, agent: str, command: dict[str, Any]) -> dict[str, Any]:
     """A person runs the same tools as the bot, under their own identity in the audit log, through the same preview
-    and limits: above a limit an agent is refused (a supervisor must approve), and a supervisor's own run counts as
-    approved only where the profile allows it, recorded with them as requester and approver."""
-    from tools.base import run_write
+    and limits. Above a limit the write waits for a supervisor other than the requester: it is queued as the case's
+    approval request (one at a time), and runs when one approves it (decide_person_request). A supervisor's own run
+    counts as approved where the profile allows it, recorded with them as requester and approver."""
+    from tools.base import NeedsApproval, run_write
     from tools.registry import call_read_tool, is_write_tool, write_action
 
     name = str(command.get("name", ""))
     args = dict(command.get("args") or {})
     supervisor = command.get("role") == "supervisor"
+    queued: dict[str, Any] | None = None
     try:
         if is_write_tool(name):
-            key = f"{ctx.conversation_id}:human:{command.get('id') or name + json.dumps(args, sort_keys=True)}"
+            call_id = f"human:{command.get('id') or name + json.dumps(args, sort_keys=True)}"
             approver = f"agent:{agent}" if supervisor else None
             self_approval = supervisor and ctx.profile.approvals.supervisor_self_approval
-            result = run_write(write_action(name), ctx, args, key, approver, self_approval=self_approval)
+            try:
+                result = run_write(
+                    write_action(name),
+                    ctx,
+                    args,
+                    f"{ctx.conversation_id}:{call_id}",
+                    approver,
+                    self_approval=self_approval,
+                )
+            except NeedsApproval:
+                preview = write_action(name).preview(ctx, args)
+                reasons = "; ".join(preview.approval_reasons)
+                queued = {
+                    "call_id": call_id,
+                    "name": name,
+                    "args": args,
+                    "preview": preview.as_dict(),
+                    "requested_by": ctx.actor,
+                    "proposed_at": _now(),
+                }
+                result = {
+                    "queued_for_approval": True,
+                    "approval_reasons": preview.approval_reasons,
+                    "message": f"This needs the approval of a supervisor other than you ({reasons}). It is waiting "
+                    "for one in the approval queue; nothing has been changed yet.",
+                }
         else:
             result = call_read_tool(name, ctx, args)
     except ToolError as refusal:
         result = {"error": str(refusal)}
     record = {"type": "human_tool", "by": agent, "tool": name, "args": args, "result": result, "at": _now()}
-    return {"audit": [record], "notes": [{"by": agent, "text": f"ran {name}", "result": result, "at": _now()}]}
+    said = f"asked a supervisor to approve {name}" if queued else f"ran {name}"
+    updates: dict[str, Any] = {
+        "audit": [record],
+        "notes": [{"by": agent, "text": said, "result": result, "at": _now()}],
+    }
+    if queued is not None:
+        updates["pending_action"] = queued
+    return updates
+
+
+def decide_person_request(ctx: ToolContext, request: dict[str, Any], command: dict[str, Any]) -> dict[str, Any]:
+    """A supervisor's decision on a person's request (`ctx` acts as the requester): approve or edit runs the write
+    with the supervisor as approver, who must be someone other than the requester; reject records the decision
+    under the write's own key. Either way the request leaves the queue, unless the approval itself was refused."""
+    from tools.base import NeedsApproval, record_decision, run_write
+    from tools.registry import write_action
+
+    verdict = str(command.get("decision", "")).lower()
+    supervisor = f"agent:{command.get('agent') or command.get('by') or 'unknown'}"
+    name = str(request["name"])
+    args = dict(request.get("args") or {})
+    key = f"{ctx.conversation_id}:{request['call_id']}"
+    decided: dict[str, Any] = {
+        "type": "approval",
+        "decision": verdict,
+        "by": supervisor,
+        "requested_by": request["requested_by"],
+        "action": name,
+        "note": str(command.get("note") or ""),
+        "at": _now(),
+    }
+    keep_waiting = False
+    if verdict == "reject":
+        applied = record_decision(ctx, name, args, verdict, supervisor, decided["note"], key)
+        result: dict[str, Any] = {"rejected": applied is None, **({"already_applied": applied} if applied else {})}
+    elif verdict in ("approve", "edit"):
+        if verdict == "edit":
+            changed = {**args, **dict(command.get("args") or {})}
+            decided["changes"] = {k: {"from": args.get(k), "to": v} for k, v in changed.items() if args.get(k) != v}
+            args = changed
+        edited_by = supervisor if decided.get("changes") else None
+        try:
+            result = run_write(write_action(name), ctx, args, key, supervisor, edited_by=edited_by)
+        except NeedsApproval as refusal:
+            # The requester approving their own request: it stays queued for someone else.
+            result, keep_waiting = {"error": str(refusal)}, True
+        except ToolError as refusal:
+            result = {"error": str(refusal)}
+    else:
+        result, keep_waiting = {"error": f"a decision is approve, edit or reject, not {verdict!r}"}, True
+    decided["result"] = result
+    note = {"by": supervisor.removeprefix("agent:"), "text": f"{verdict} {name}", "result": result, "at": _now()}
+    return {"audit": [decided], "notes": [note], **({} if keep_waiting else {"pending_action": None})}

@@ -79,7 +79,8 @@ async def note(conversation_id: ConversationId, body: AgentText, agent: AgentDep
 
 @router.post("/conversations/{conversation_id}/tool", responses=ACTION_ERRORS)
 async def tool(conversation_id: ConversationId, body: ToolRun, agent: AgentDep, desk: DeskDep) -> ActionResult:
-    """Run a shop tool under your own name (writes are idempotent by `id` and audited)."""
+    """Run a shop tool under your own name (writes are idempotent by `id` and audited). A write above a limit waits
+    for a supervisor other than you in the approval queue (`result.queued_for_approval`)."""
     command = {"action": "tool", "name": body.name, "args": body.args, "id": body.id}
     return await desk.act(conversation_id, agent, command)
 
@@ -107,5 +108,6 @@ async def resolve(conversation_id: ConversationId, agent: AgentDep, desk: DeskDe
 async def approval(
     conversation_id: ConversationId, body: ApprovalDecision, agent: SupervisorDep, desk: DeskDep
 ) -> ActionResult:
-    """Approve, edit (change some arguments) or reject the write waiting for approval. Supervisors only."""
+    """Approve, edit (change some arguments) or reject the write waiting for approval: the bot's, or a person's
+    request above a limit (which needs a supervisor other than its requester). Supervisors only."""
     return await desk.decide(conversation_id, agent, body.model_dump())
