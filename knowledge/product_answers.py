@@ -227,7 +227,8 @@ def _word_pattern(word: str) -> re.Pattern[str]:
 
 def _mentions(text: str, word: str) -> bool:
     """Whole word or phrase, singular or plural ("boot" in "boots", "sleeping bag" in "sleeping bags")."""
-    return bool(_word_pattern(word).search(text))
+    # The pattern matches the word as written, so a text without it as a substring cannot match: no regex search.
+    return word in text and bool(_word_pattern(word).search(text))
 
 
 @lru_cache(maxsize=1024)
