@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -783,13 +783,14 @@ def answer_message(
     general: frozenset[str] = frozenset(),
     window_days: int | None = None,
     intent: str = "",
-    home_country: str = "",
+    home_country: str | Callable[[], str] = "",
 ) -> MessageAnswer:
     """Each question of the message answered on its own, in order: products from the catalog's facts (one
     product's attributes, a comparison, a recommendation), anything else from the policy passage that answers it.
 
     ``evidence`` holds the retrieved passages, each tagged with the index of its question (``segment``); the
-    product answers read the catalog themselves."""
+    product answers read the catalog themselves. ``home_country`` may be a function: it is then asked only when a
+    policy question names no country of its own (it reads the customer's address)."""
     from knowledge.product_answers import answer_products, catalog_facts, compares_again, follows_up_on_product
 
     catalog: list[dict[str, Any]] = []
@@ -808,7 +809,15 @@ def answer_message(
     message_countries = set().union(*(customer_countries(segment) for segment in segments)) if segments else set()
     previous: list[dict[str, Any]] = []
     compared: list[dict[str, Any]] = []
-    home = countries_in(home_country) if home_country else set()
+    home: set[str] | None = None
+
+    def home_countries() -> set[str]:
+        nonlocal home
+        if home is None:
+            country = home_country() if callable(home_country) else home_country
+            home = countries_in(country) if country else set()
+        return home
+
     for index, question in enumerate(segments):
         hits = [item for item in evidence if segment_of(item) == index and item.get("kind") in ("doc", "product")]
         confidence = max([confidence, *(dense_score(h) for h in hits)])
@@ -854,7 +863,7 @@ def answer_message(
         if index:
             question = with_subject(question, segments[index - 1])
         own = customer_countries(question)
-        asked = own or (message_countries if len(message_countries) == 1 else None) or home or None
+        asked = own or (message_countries if len(message_countries) == 1 else None) or home_countries() or None
         applied, source = threshold_sentence(question, asked, docs)
         if applied:
             # The customer's own amount against the threshold answers it; the policy line would leave the sum to them.

@@ -234,7 +234,8 @@ def _word_pattern(word: str) -> re.Pattern[str]:
 
 def _mentions(text: str, word: str) -> bool:
     """Whole word or phrase, singular or plural ("boot" in "boots", "sleeping bag" in "sleeping bags")."""
-    return bool(_word_pattern(word).search(text))
+    # The pattern matches the word as written, so a text without it as a substring cannot match: no regex search.
+    return word in text and bool(_word_pattern(word).search(text))
 
 
 @lru_cache(maxsize=1024)
@@ -1106,16 +1107,18 @@ def name_products(question: str, catalog: Sequence[dict[str, Any]], general: fro
     on the best match are all kept, unless the category the question names settles it ("the Stormline jacket",
     not the Stormline rain pants). ``general``: the shop's everyday words (its policies' vocabulary); a name word
     among them ("long", "two") names a product only with another word of its name or its category."""
-    words = set(tokenize(question))
-    weak = _vocabulary(catalog).weak
+    tokens = tokenize(question)
+    words = set(tokens)
     vocabulary = _vocabulary(catalog)
-    names, frequency = vocabulary.names, vocabulary.frequency
+    weak, names, frequency = vocabulary.weak, vocabulary.names, vocabulary.frequency
     asked = read_categories(question, catalog)
-    said = [t for t in tokenize(question) if len(t) > 1]
+    said = [t for t in tokens if len(t) > 1]
     said_pairs = set(itertools.pairwise(said))
     scored: list[tuple[float, bool, dict[str, Any]]] = []
     for product, terms in names:
         present = [t for t in terms if t in words]
+        if not present:
+            continue  # a name none of whose words the question has names nothing (nor does its first pair)
         key = [t for t in present if t not in weak and t not in _GENERIC_NAME_WORDS and not t.isdigit()]
         # Words that say what a thing is can still name it together: the first two words of one name only, side by
         # side ("the Sun Hoodie": "sun" is a use, "hoodie" a kind of top). Not a name's last words, which say what

@@ -141,11 +141,16 @@ def match_names(text: str, names: Iterable[tuple[str, list[str]]]) -> list[str]:
     catalog = [(product_id, terms) for product_id, terms in names if terms]
     if not words or not catalog:
         return []
-    # How many names each word appears in: a word only one product has ("ridgeback") identifies it on its own.
-    frequency = Counter(term for _, terms in catalog for term in set(terms))
+    frequency: Counter[str] | None = None
     scored: list[tuple[float, int, str]] = []
     for product_id, terms in catalog:
         present = [term for term in terms if term in words]
+        if not present:
+            continue
+        if frequency is None:
+            # How many names each word appears in: a word only one product has ("ridgeback") identifies it on its
+            # own. Counted only once some name shares a word with the text (most questions name no product).
+            frequency = Counter(term for _, names_terms in catalog for term in set(names_terms))
         coverage = len(present) / len(terms)
         distinctive = [term for term in terms if term not in _GENERIC and not term.isdigit()]
         identifying = any(frequency[term] == 1 and term not in _GENERIC and not term.isdigit() for term in present)

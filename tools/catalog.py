@@ -68,20 +68,19 @@ def suggest_products(ctx: ToolContext, product_id: str) -> dict[str, Any]:
             if room <= 0:
                 break
             # Aggregated in the database: a category can hold hundreds of variants and only a few names are needed.
-            in_stock = (
+            # Only the suggested category's variants are counted (not the whole catalogue's, then joined).
+            rows = session.execute(
                 select(
-                    Variant.product_id,
+                    Product.id,
+                    Product.name,
+                    Product.category,
                     func.count(Variant.id).label("variants"),
                     func.min(Variant.price).label("price_from"),
                 )
+                .join(Variant, Variant.product_id == Product.id)
                 .where(Variant.available, Variant.stock > 0)
-                .group_by(Variant.product_id)
-                .subquery()
-            )
-            rows = session.execute(
-                select(Product.id, Product.name, Product.category, in_stock.c.variants, in_stock.c.price_from)
-                .join(in_stock, in_stock.c.product_id == Product.id)
                 .where(func.lower(Product.category) == suggested, Product.id != product.id)
+                .group_by(Product.id)
                 .order_by(Product.name)
                 .limit(room)
             )

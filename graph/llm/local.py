@@ -303,7 +303,7 @@ def _knowledge_answer(
         general=retriever.document_terms(),
         window_days=services.profile.returns.window_days,
         intent=intent,
-        home_country=_home_country(state, services),
+        home_country=lambda: _home_country(state, services),
     )
     if not answer.supported:
         return None
@@ -356,15 +356,15 @@ def _home_country(state: SupportState, services: Services) -> str:
     customer_id = (state.customer or {}).get("id")
     if not customer_id:
         return ""
-    from sqlalchemy import select
+    from sqlalchemy import bindparam, select
 
-    from shop.db import session_factory
+    from shop.db import engine_for
     from shop.models import Address
 
-    with session_factory(services.db_url)() as session:
-        country = session.scalar(
-            select(Address.country).where(Address.customer_id == customer_id).order_by(Address.is_default.desc())
-        )
+    # A plain connection, not an ORM session: one column of one row does not need the session's bookkeeping.
+    query = select(Address.country).where(Address.customer_id == bindparam("customer_id"))
+    with engine_for(services.db_url).connect() as connection:
+        country = connection.execute(query.order_by(Address.is_default.desc()), {"customer_id": customer_id}).scalar()
     return str(country or "")
 
 

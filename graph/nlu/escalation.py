@@ -34,6 +34,7 @@ Approval codes (never a takeover): high_value, vip_customer.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal, cast
 
 from pydantic import BaseModel, Field
@@ -182,6 +183,7 @@ class EscalationDecision(BaseModel):
     )
 
 
+@lru_cache(maxsize=512)
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     words = r"\s+".join(re.escape(word) for word in phrase.lower().split())
     return re.compile(rf"\b{words}\b", re.IGNORECASE)
@@ -199,11 +201,15 @@ def _critical_words(u: Understanding, keywords: list[str]) -> str | None:
     return ", ".join(f'"{hit}"' for hit in hits) if hits else None
 
 
+@lru_cache(maxsize=512)
+def _topic_pattern(topic: str) -> re.Pattern[str]:
+    variants = _TOPIC_VARIANTS.get(topic.lower())
+    return re.compile(rf"\b(?:{variants})\b", re.IGNORECASE) if variants else _phrase_pattern(topic)
+
+
 def _topic_words(text: str, topics: list[str]) -> str | None:
     for topic in topics:
-        variants = _TOPIC_VARIANTS.get(topic.lower())
-        pattern = re.compile(rf"\b(?:{variants})\b", re.IGNORECASE) if variants else _phrase_pattern(topic)
-        match = pattern.search(text)
+        match = _topic_pattern(topic).search(text)
         if match:
             return f'{topic}: "{match.group(0)}"'
     return None
@@ -289,14 +295,16 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
     elif facts.person_offered and accepts_offer(u):
         add("human_requested", f'accepted the offer of a colleague: "{u.text[:80]}"')
 
-    words = upset_words(u.text)
-    said = ", ".join(f'"{w}"' for w in words) if words else "tone of the message"
+    said = ""  # the upset words as evidence, read only for a message upset enough to hand over
     for score, reason in (
         (u.emotion.anger, "emotion_anger"),
         (u.emotion.frustration, "emotion_frustration"),
         (u.emotion.sarcasm, "emotion_sarcasm"),
     ):
         if score >= policy.emotion_threshold:
+            if not said:
+                words = upset_words(u.text)
+                said = ", ".join(f'"{w}"' for w in words) if words else "tone of the message"
             add(cast(ReasonCode, reason), f"{reason.removeprefix('emotion_')} {score:.2f}: {said}")
 
     critical = _critical_words(u, policy.critical_keywords)
