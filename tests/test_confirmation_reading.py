@@ -88,3 +88,19 @@ def test_naming_the_proposals_own_act_is_no_holding_back() -> None:
     # To another proposal, "cancel" takes the yes back.
     assert not gives_a_yes("yes... no, cancel that", "return_items")
     assert not gives_a_yes("alright, cancel it", "modify_order_address")
+
+
+@pytest.mark.parametrize(
+    ("text", "queued", "taken"),
+    [
+        ("yes, cancel that one too", "cancel_order", True),
+        ("sure, go on", "return_request", True),
+        ("yes go on, and after that I want to speak to a human agent", "cancel_order", False),
+        ("hmm, wait, is that a good idea?", "cancel_order", False),
+    ],
+)
+def test_taking_up_a_queued_request(text: str, queued: str, taken: bool) -> None:
+    from graph.nlu.local import get_local_understanding
+    from graph.nodes.understand import takes_up
+
+    assert takes_up(get_local_understanding().analyse(text), text, queued) is taken

@@ -74,13 +74,17 @@ def test_variants_keep_the_options_the_customer_did_not_name() -> None:
 @pytest.mark.parametrize(
     ("text", "source"),
     [
-        ("send #W1111111 where my order #W2222222 went, same address as that one", "#W2222222"),
+        ("send #W1111111 to where my order #W2222222 went", "#W2222222"),
         ("could you just copy the address from W2222222?", "#W2222222"),
         ("reuse the address of my previous order 2222222 please", "#W2222222"),
         ("ship it to my saved address instead", "default"),
         # The order to change, or the account's own address to change: no source.
         ("what's the delivery address of order #W1111111?", None),
         ("please update my default address to 12 Elm St, Austin TX 78701", None),
+        # Where a parcel went, and a source turned down, are no source.
+        ("Also I want to know where my order #W6893533 went", None),
+        ("please don't use my default address", None),
+        ("It should not go to the same address as #W1234567", None),
     ],
 )
 def test_where_an_address_is_to_be_copied_from(text: str, source: str | None) -> None:

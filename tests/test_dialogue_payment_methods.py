@@ -31,6 +31,7 @@ from tests.support.people import conversation, say
         # The method refused is not the one asked for, whatever words stand between.
         ("not the visa ending 4421, paypal please", {"kind": "paypal"}),
         ("anything but the mastercard ending 9917", None),
+        ("my order ending in 4567 is the one", None),
     ],
 )
 def test_how_people_name_a_payment_method(text: str, mention: dict[str, str] | None) -> None:
@@ -97,6 +98,12 @@ def test_asking_for_the_proposals_own_act_is_a_yes(text: str, action: str, yes: 
         ("change_items", "forget the swap, I just want to send it back", "return_request"),
         ("exchange_request", "not an exchange, a return", "return_request"),
         ("return_request", "yes I want to return it", None),
+        # The exchange's own send-back step, or a yes with a remark: no change of kind (a review found these).
+        ("exchange_request", "Yes please, I'll send it back on Monday", None),
+        ("exchange_request", "ok, do I send it back in the original box?", None),
+        ("exchange_request", "passt, bekomme ich das Geld zurück?", None),
+        ("return_request", "Yes, I'll buy a replacement elsewhere", None),
+        ("exchange_request", "can I please send the earbuds back and get my money back?", "return_request"),
         ("return_request", "can I return or exchange it?", None),
     ],
 )

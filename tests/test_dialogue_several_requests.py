@@ -196,3 +196,24 @@ async def test_items_named_by_their_names_alone_each_take_their_own_options(demo
         turn = await say(chat, "bare-names", message, context=Context(customer_id=order.customer_id))
     assert turn.status == "awaiting_confirmation", turn.text
     assert f"-> {options_text(one_new.options)}" in turn.text and f"-> {options_text(two_new.options)}" in turn.text
+
+
+async def test_a_request_turned_down_or_someone_elses_is_not_queued(tau_app: Settings) -> None:
+    """ "..., and also don't cancel #W2" and "my sister wants to return hers" are no requests of the customer's to
+    offer later (a review found the first offered as a cancellation)."""
+    db = tau_app.shop_database_url
+    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 2)[2]
+    first, second = pending_orders(person)[:2]
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, graph):
+        await say(
+            chat,
+            "turned-down",
+            f"Please cancel {first.id}, I ordered it by mistake, and also don't cancel {second.id}, I still want it. "
+            "Also my sister wants to return her boots, she'll call you herself.",
+            context=context,
+        )
+        values = (await graph.aget_state(chat.config("turned-down"))).values
+        done = await say(chat, "turned-down", "yes", context=context)
+    assert values["dialogue"].get("queued", []) == [], values["dialogue"]
+    assert "go on" not in done.text and status_of(db, second.id) is OrderStatus.pending, done.text

@@ -128,3 +128,19 @@ def test_a_word_two_options_share_goes_to_the_option_named_beside_it(text: str, 
     values = {"size": ["S", "M", "L"], "ventilation": ["low", "medium", "high"]}
     found = options_in(text, values, {"size": "L", "ventilation": "low"})
     assert {k: found.get(k) for k in wanted} == wanted, found
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        ("the medium was too small, I want a large", "L"),
+        ("yes, the current one is too large for me", None),
+        ("It's a bit large and the sleeves are long", None),
+        ("I normally wear medium but this one runs big", None),
+    ],
+)
+def test_a_size_that_says_how_it_fits_is_no_choice(text: str, size: str | None) -> None:
+    from graph.llm.matching import options_in
+
+    found = options_in(text, {"size": ["S", "M", "L", "XL"]}, {"size": "M"})
+    assert found.get("size") == size, found

@@ -28,6 +28,7 @@ from langchain_core.messages import AnyMessage, HumanMessage, ToolMessage
 from graph.dialogue_state import QueuedRequest
 from graph.llm.addresses import looks_like_address, missing, parse_address
 from graph.llm.matching import (
+    DIRECTS_MONEY,
     GOODWILL_CUE,
     Similarity,
     asks_for_the_same_item,
@@ -47,6 +48,7 @@ from graph.llm.matching import (
     split_exclusion,
     voucher_code,
 )
+from graph.nlu.confirmation import gives_a_yes
 from graph.nlu.entities import capitalised_names, extract_options, name_in_reply, shared_entities
 from graph.nlu.general import asks_about_progress, asks_for_their_orders, asks_in_general, points_at_their_order
 from graph.nlu.segment import split_requests
@@ -153,6 +155,8 @@ FLOW_SLOTS = (
 )
 # What was settled about the items of one order: another order starts afresh.
 ITEM_SLOTS = (
+    # Why an order is cancelled is that order's: the next order's cancellation asks again.
+    "cancel_reason",
     "item_id",
     "product_id",
     "item_queue",
@@ -444,10 +448,11 @@ def other_requests(state: SupportState, intent: str, profile: ShopProfile | None
     whole = str(state.understanding.get("intent", ""))
     requests: list[tuple[str, str, frozenset[str]]] = []
     for segment in segments:
-        # With one reading for the whole message, every segment shares it; with several, a segment the model was
-        # unsure of is no request of its own.
-        understood = read.get(segment) or (whole if len(parts) <= 1 else None)
-        if understood is None:
+        # With one reading for the whole message, every segment shares it (and must say its request in so many
+        # words); with several, a segment the model was unsure of is no request of its own. A request turned down
+        # ("and don't cancel #W2") or someone else's ("my sister wants to return hers") is none of theirs to queue.
+        understood = read.get(segment) or (whole if len(parts) <= 1 and _ASKS_FOR_A_CHANGE.search(segment) else None)
+        if understood is None or _NOT_A_REQUEST_OF_THEIRS.search(segment):
             continue
         reading = replace(
             state,
@@ -473,6 +478,20 @@ def other_requests(state: SupportState, intent: str, profile: ShopProfile | None
     return queued
 
 
+_ASKS_FOR_A_CHANGE = re.compile(
+    r"\b(?:cancel\w*|return\w*|exchang\w*|swap\w*|replac\w*|change\w*|modify|switch|send\s+\w+\s+back|refund\w*"
+    r"|storn\w*|zurück\w*|umtausch\w*|ändern)\b",
+    re.IGNORECASE,
+)
+_NOT_A_REQUEST_OF_THEIRS = re.compile(
+    r"\b(?:don'?t|do\s+not|never\s*mind|no\s+need\s+to|not|nicht|kein\w*)\s+(?:\w+\s+){0,2}?(?:cancel\w*|return\w*"
+    r"|exchang\w*|swap\w*|replac\w*|change\w*|modify|switch|send|refund\w*|storn\w*|zurück\w*|umtausch\w*|ändern)\b"
+    r"|\b(?:my|her|his|our)\s+(?:sister|brother|wife|husband|mother|mom|mum|father|dad|friend|neighbou?r|son|daughter"
+    r"|partner|colleague|boss)\b|\b(?:she|he)(?:'ll|\s+will|\s+wants?|\s+would)\b",
+    re.IGNORECASE,
+)
+
+
 def _same_request(one: str, other: str) -> bool:
     """The same request, or one of them the general "change my order" the other says precisely."""
     if one == other:
@@ -483,9 +502,16 @@ def _same_request(one: str, other: str) -> bool:
 # The requests on an order's items, each by the words that name it; a name after "not a", "no", "instead of" is the
 # one they do not want.
 _ITEM_REQUEST_WORDS = {
-    "return_request": r"return\w*|send\w*\s+(?:\w+\s+)?back|zurück\w*|retour\w*",
+    "return_request": (
+        r"return\w*|send\w*\s+(?:\w+\s+){0,3}back|(?:my\s+)?money\s+back|full\s+refund|zurück\w*|retour\w*"
+    ),
     "exchange_request": r"exchang\w*|swap\w*|replac\w*|umtausch\w*|tausch\w*",
 }
+_WANTS = re.compile(
+    r"\b(?:want|wanna|would\s+like|'d\s+like|rather|prefer|need|can\s+i|could\s+i|may\s+i|let\s+me|please|instead"
+    r"|möchte|will|lieber|bitte|kann\s+ich)\b(?:\s+\S+){0,4}\s*$",
+    re.IGNORECASE,
+)
 _NOT_THIS_ONE = re.compile(
     r"\b(?:not|no|instead\s+of|rather\s+than|forget(?:\s+about)?|drop|skip|never\s*mind|nicht|kein\w*|statt)"
     r"\s+(?:an?\s+|to\s+|the\s+)?$",
@@ -504,15 +530,24 @@ def restated_item_request(in_progress: str, text: str) -> str | None:
     current = kinds.get(in_progress)
     if current is None:
         return None
-    named = set()
+    mentioned, wanted, refused = set(), set(), set()
     for kind, words in _ITEM_REQUEST_WORDS.items():
         for match in re.finditer(rf"\b(?:{words})\b", text, re.IGNORECASE):
-            if not _NOT_THIS_ONE.search(text[max(0, match.start() - 20) : match.start()]):
-                named.add(kind)
-    if len(named) != 1 or current in named:
+            before = text[max(0, match.start() - 40) : match.start()]
+            if _NOT_THIS_ONE.search(before[-20:]):
+                refused.add(kind)
+                continue
+            mentioned.add(kind)
+            if _WANTS.search(before):
+                wanted.add(kind)
+    named = mentioned - {current} if current in refused else wanted
+    # Only a request wanted in so many words ("I'd rather swap it", "can I send it back?") or set against the one in
+    # hand ("not a return, an exchange") changes it; "yes, I'll send it back on Monday" describes the exchange's own
+    # step, and a yes is never a change of kind.
+    if len(named) != 1 or current in named or (current not in refused and gives_a_yes(text)):
         return None
-    wanted = named.pop()
-    return CHANGE_ITEMS if wanted == "exchange_request" and in_progress != "exchange_request" else wanted
+    kind = named.pop()
+    return CHANGE_ITEMS if kind == "exchange_request" and in_progress != "exchange_request" else kind
 
 
 def gives_identity(entities: dict[str, Any]) -> bool:
@@ -545,12 +580,12 @@ def corrected_request(state: SupportState) -> str | None:
     # With no money changing hands, where it would go is no detail of the proposal ("yes, and if anything needs
     # paying, use my credit card" to a swap at the same price is a yes).
     moves_money = (pending.get("preview") or {}).get("moves_money", True)
-    if (
-        request in MONEY_MOVING_FLOWS | {CHANGE_PAYMENT}
-        and mention
-        and moves_money
-        and not _proposal_says(pending, mention)
-    ):
+    # A bare "card" names where money goes only with words that send it there ("to my card", "use a card"): "fyi I
+    # got a new card" changes nothing.
+    specific = bool(mention) and (bool(set(mention or {}) - {"kind"}) or (mention or {}).get("kind") != "credit_card")
+    directed = specific or bool(DIRECTS_MONEY.search(text))
+    pays = request in MONEY_MOVING_FLOWS | {CHANGE_PAYMENT} and moves_money and directed
+    if pays and mention and not _proposal_says(pending, mention):
         return request
     if restated := restated_item_request(request, text):
         # "No, not a return: I want to exchange it": the proposal's kind is what they correct.
@@ -569,7 +604,18 @@ def _adds_an_item(state: SupportState, pending: dict[str, Any], text: str) -> bo
     the change is to take it too (it can be made only once)."""
     order_items = state.dialogue.get("slots", {}).get("order_items") or []
     proposed = set((pending.get("args") or {}).get("item_ids") or [])
+    # Said to be added ("also", "as well", "too"), not kept ("the socks stay as they are", "not the perfume").
+    if not _ADDS.search(text) or _KEEPS.search(text):
+        return False
     return any(item.get("item_id") not in proposed for item in named_items(order_items, text))
+
+
+_ADDS = re.compile(r"\b(?:also|as\s+well|too|add|plus|another|auch|noch)\b", re.IGNORECASE)
+_KEEPS = re.compile(
+    r"\b(?:stays?|keep|not\s+(?:the|my|that|this)|no\s+change|as\s+it\s+is|as\s+they\s+are|leave|love|bleibt|behalte"
+    r"|nicht\s+(?:die|den|das))\b",
+    re.IGNORECASE,
+)
 
 
 def _proposal_says(pending: dict[str, Any], mention: dict[str, str]) -> bool:
@@ -1094,8 +1140,10 @@ def address_source(text: str) -> str | None:
     """Where the customer says the address is to be copied from: another order ("same address as #W2"), or their
     account's default address ("my default address") as "default"; None when they say neither."""
     if match := _ADDRESS_FROM_ORDER.search(text) or _WHERE_AN_ORDER_WENT.search(text):
-        return f"#W{match.group(1)}"
-    return "default" if _ADDRESS_FROM_PROFILE.search(text) else None
+        return None if _REFUSED_SOURCE.search(text[: match.start()]) else f"#W{match.group(1)}"
+    if match := _ADDRESS_FROM_PROFILE.search(text):
+        return None if _REFUSED_SOURCE.search(text[: match.start() + 4]) else "default"
+    return None
 
 
 # Words that make an order the source of the address ("same address as #W2", "copy it from #W2", "use the address
@@ -1107,9 +1155,15 @@ _ADDRESS_FROM_ORDER = re.compile(
     r"(?:(?:my|the|that|other|another|order|one|previous|earlier)\s+)*#?\s?W?(\d{7})\b",
     re.IGNORECASE,
 )
-# "Where my order #W2 went", "to wherever W2 was shipped".
+# "Send it to where my order #W2 went": a destination, not a question about where a parcel is.
 _WHERE_AN_ORDER_WENT = re.compile(
-    r"\bwhere(?:ver)?\s+(?:my\s+)?(?:other\s+)?(?:order\s+)?#?\s?W?(\d{7})\s+(?:went|goes|was\s+(?:sent|shipped|delivered))",
+    r"\b(?:to|same\s+place\s+as)\s+where(?:ver)?\s+(?:my\s+)?(?:other\s+)?(?:order\s+)?#?\s?W?(\d{7})\s+"
+    r"(?:went|goes|was\s+(?:sent|shipped|delivered))",
+    re.IGNORECASE,
+)
+# "Not to the same address as #W2", "don't use my default address", "I moved away from my saved address".
+_REFUSED_SOURCE = re.compile(
+    r"\b(?:not|don'?t|do\s+not|never|no\s+longer|away\s+from|instead\s+of|rather\s+than|nicht|kein\w*)\b[^.?!]{0,30}$",
     re.IGNORECASE,
 )
 _ADDRESS_FROM_PROFILE = re.compile(

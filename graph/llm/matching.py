@@ -41,13 +41,22 @@ _REFUSED_METHOD = re.compile(
 _METHOD_ID = re.compile(r"\b(credit[_ ]card|gift[_ ]card|paypal)[_ ](\d{5,})\b", re.IGNORECASE)
 # "My other card", "a different credit card": a method of this kind, but not the one just proposed or used.
 _OTHER_METHOD = re.compile(
-    r"\b(?:other|another|different|second|separate|new|andere[nmr]?|zweite[nmr]?)\s+"
+    r"\b(?:other|another|different|second|separate|andere[nmr]?|zweite[nmr]?)\s+"
     r"(?:(?:credit|debit)\s*)?(?:cards?|karten?|kreditkarten?)\b",
     re.IGNORECASE,
 )
 # A brand or card word just before "ending ...": the refusal is read before it ("not the mastercard ending 2340").
 _CARD_BEFORE_DIGITS = re.compile(
     r"(?:\b(?:visa|master\s?card|amex|discover|credit\s+card|debit\s+card|card)\s*)+$", re.IGNORECASE
+)
+
+
+_NOT_A_CARD_BEFORE = re.compile(r"\b(?:order|subscription|number|zip|phone)\s+(?:#?\w+\s+)?$", re.IGNORECASE)
+# Where a bare "card" sends money ("to my card", "use a card"): without such words "I got a new card" names none.
+DIRECTS_MONEY = re.compile(
+    r"\b(?:to|on|onto|use|using|with|via|charge|back\s+to|auf|mit)\s+(?:my|the|a|meine?)?\s*(?:credit\s+|debit\s+)?"
+    r"(?:card|karte|kreditkarte)\b",
+    re.IGNORECASE,
 )
 
 
@@ -64,6 +73,10 @@ def payment_mention(text: str) -> dict[str, str] | None:
             return {"kind": kind, "id": f"{kind}_{match.group(2)}"}
     found: dict[str, str] = {}
     for last in _LAST_FOUR.finditer(text):
+        if re.search(
+            r"\b(?:order|subscription|number|zip|phone)\s+(?:#?\w+\s+)?$", text[: last.start()], re.IGNORECASE
+        ):
+            continue  # "my order ending in 4567": no card
         before = _CARD_BEFORE_DIGITS.sub("", text[: last.start()].rstrip())
         if not _refused(before, len(before)):
             found = {"kind": "credit_card", "last_four": last.group(1)}
@@ -346,7 +359,12 @@ def options_in(text: str, values: dict[str, list[str]], current: dict[str, Any] 
                 near = rf"(?:\bsize\s+({re.escape(word)})|({re.escape(word)})[\s-]+size)(?![\w-])"
                 alone = rf"(?<![\w-])({re.escape(word)})(?![\w-]){_as_a_size(others)}"
                 hits = re.finditer(near if word in others else alone, text, re.IGNORECASE)
-                spans += [m.span(m.lastindex or 1) for m in hits]
+                # "Too small", "a bit large", "I normally wear medium": how the one they have fits, no choice.
+                spans += [
+                    m.span(m.lastindex or 1)
+                    for m in hits
+                    if not _SAYS_HOW_IT_FITS.search(text[max(0, m.start() - 25) : m.start()])
+                ]
             free = [span for span in spans if not any(a <= span[0] and span[1] <= b for a, b in taken)]
             if free or (short and short_answer and value.lower() in words and not spans):
                 said.append(value)
@@ -375,6 +393,11 @@ _SIZE_NAMES = {
 # What may follow a size said in words: the end of a phrase, a word that goes on choosing ("the large one",
 # "medium please"), or another option's value ("a large red one"); "a small thing" is no size.
 _GOES_ON_CHOOSING = "one|ones|size|sized|please|pls|instead|and|or|but|then|with|in|for|too|version|variant|thanks|if"
+
+
+_SAYS_HOW_IT_FITS = re.compile(
+    r"\b(?:too|bit|very|quite|rather|slightly|way|wear|wore|was|were|is|are|'s|it's|runs?|feels?)\s+$", re.IGNORECASE
+)
 
 
 def _as_a_size(other_values: set[str]) -> str:

@@ -117,7 +117,7 @@ _ASKS_WHICH = re.compile(
     r"|\bwhich\s+(?:of\s+(?:my|the|these|those)(?:\s+\w+){1,2}|(?:\w+\s+)?(?:one|card|method))\b.{0,40}"
     r"\b(?:is|was|has)\b"
     r"|^\s*(?:(?:um+|uh+|hm+|oh|ok(?:ay)?|so|and|but|well|sorry|wait)[\s,.]+)*(?:is|was|are|isn'?t)\b.*"
-    r"\b(?:my|mine|the\s+one|what|which|on\s+file|or)\b|\bbalance\b"
+    r"\b(?:my|mine|the\s+one|what|which|on\s+file)\b|\bbalance\b"
     r"|\b(?:welche|womit|habe\s+ich|ist\s+(?:das|die|es))\b",
     re.IGNORECASE,
 )

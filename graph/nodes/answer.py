@@ -20,7 +20,7 @@ from graph.locale import speaker_of
 from graph.nodes.act import escalate_for_failure
 from graph.nodes.common import context_of, engine_of, services_of
 from graph.services import Services
-from graph.state import Route, Status, SupportState
+from graph.state import Repair, Route, Status, SupportState
 from shopdesk.i18n import N_, _, speaking
 
 log = logging.getLogger(__name__)
@@ -55,10 +55,15 @@ async def draft(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
 async def critique(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     services = await services_of(runtime)
     extra = [state.pending_action] if state.pending_action else []
+    understanding = state.understanding
+    if state.status == Status.awaiting_confirmation:
+        # A reply that puts a proposal to the customer is a routine turn: the other parts of the message ("I want
+        # the difference on my card") are its details, not questions for the knowledge it left unanswered.
+        understanding = {**understanding, "intents": []}
     verdict = critique_draft(
         state.draft,
         state.evidence,
-        understanding=state.understanding,
+        understanding=understanding,
         customer=state.customer,
         min_score=services.profile.critique.min_score,
         extra_evidence=[*extra, state.customer or {}, _profile_facts(services)],
@@ -185,7 +190,9 @@ async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     failed = not state.cited and not awaiting
     # ... nor is asking again after the customer told us something new (another email, a corrected zip).
     progress = state.dialogue.get("progress_turn") == customer_turns(state.messages)
-    repeated = question is not None and question in asked and not progress
+    # The proposal put again after answering a question on the way to the yes is the same question, but no failure.
+    answered_on_the_way = state.repair in (Repair.digression, Repair.payment_question)
+    repeated = question is not None and question in asked and not progress and not answered_on_the_way
     updates: dict[str, Any] = {"messages": [reply], "route": Route.draft}
     if intent not in ROUTINE_INTENTS:
         if failed or repeated:

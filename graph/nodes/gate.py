@@ -12,7 +12,9 @@ from graph.casefile import last_bot_text
 from graph.context import Context
 from graph.dialogue_state import DialogueUpdate
 from graph.llm.dialogue import (
+    CHANGE_PAYMENT,
     IDENTIFY,
+    PERSONAL_INTENTS,
     active_intent,
     asks_for_the_list,
     corrected_request,
@@ -23,6 +25,7 @@ from graph.llm.dialogue import (
     reads_as_shop_procedure,
     serves,
 )
+from graph.llm.matching import payment_mention
 from graph.nlu.confirmation import asks_about_payment_methods, gives_a_yes, holds_back
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation, offers_a_person
 from graph.nlu.general import asks_about_the_rules, asks_something
@@ -80,7 +83,9 @@ def conversation_facts(state: SupportState, services: Services, intent: str | No
         customer_tier=(state.customer or {}).get("tier"),
         business_hours_open=team.is_open(now),
         next_open=opening_text(next_open, language) if next_open else None,
-        person_offered=offers_a_person(last_bot_text(state)),
+        # A reply that put a proposal to the customer asks for a yes to it: a "yes" then is for the proposal, whatever
+        # the reply also said about a colleague.
+        person_offered=offers_a_person(last_bot_text(state)) and state.status != Status.awaiting_confirmation,
         answers_our_question=bool(state.dialogue.get("awaiting")) and is_continuation(state),
         language=language,
     )
@@ -178,6 +183,9 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         action = str(state.pending_action.get("name") or "")
         yes_words = understanding.intent == "affirm" or (understanding.intent != "deny" and gives_a_yes(said, action))
         digression = not corrected and understanding.intent != "deny" and asks_about_the_rules(said)
+        if digression and payment_mention(said):
+            # "Cool, is mastercard 4629 my credit card 2327218?": a question about their payment methods.
+            return {**base, "route": Route.draft, "repair": Repair.payment_question}
         if digression:
             # "Will I get an email?", "before I say yes, is it complicated?", "is that the cheaper one?": a question
             # on the way to the yes, not a move away from it. It is answered (the knowledge, the proposal's own
@@ -207,7 +215,12 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         # Otherwise the customer moved on to something else. Either way the unconfirmed action lapses.
         base.update(pending_action=None, status=Status.bot, dialogue=lapsed)
 
-    elif state.customer and asks_about_payment_methods(said) and not decision.escalate:
+    elif (
+        state.customer
+        and asks_about_payment_methods(said)
+        and not decision.escalate
+        and (intent not in PERSONAL_INTENTS or intent in (CHANGE_PAYMENT, "payment_issue"))
+    ):
         # The same question with nothing proposed ("what cards do I have saved?"): answered from their profile, and
         # whatever we were asking stays asked.
         if signed_in and not (base.get("customer") or state.customer).get("verified_via"):
@@ -249,6 +262,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         base["dialogue"] = {**base.get("dialogue", {}), "intent": intent, "awaiting": None}
     if more := other_requests(state, intent, services.profile):
         # "..., and also cancel #W2": this turn serves the first request; the others wait for theirs, in order.
-        queued = [*(state.dialogue.get("queued") or []), *more]
+        waiting = list(state.dialogue.get("queued") or [])
+        queued = [*waiting, *(request for request in more if request not in waiting)]
         base["dialogue"] = {**base.get("dialogue", {}), "queued": queued}
     return {**base, "route": route}

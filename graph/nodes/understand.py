@@ -49,7 +49,7 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
         # takes it up: this turn works on its words, as if they had just said them. Anything else drops the offer
         # (a no, or something new they want first: their own words lead).
         dialogue = {"awaiting": None, "queued": []}
-        if takes_up(understanding, text):
+        if takes_up(understanding, text, queued[0]["intent"]):
             request_text = queued[0]["text"]
             dialogue = {"awaiting": None, "intent": None, "queued": queued[1:]}
             # Read on its own, as a request that opens a turn: our offer is not what it answers.
@@ -88,11 +88,25 @@ async def _read(text: str, history: list[str], situation: Situation, runtime: Ru
         return await asyncio.to_thread(lambda: get_local_understanding().analyse(text, history))
 
 
-def takes_up(understanding: Understanding, text: str) -> bool:
-    """A yes to our offer to go on with their other request ("yes please", "sure, go ahead"), not a yes that holds
-    back or asks something first."""
-    yes = understanding.intent == "affirm" or (understanding.intent != "deny" and gives_a_yes(text))
-    return yes and not holds_back(text) and not asks_something(text)
+# The write each queued request leads to: "yes, cancel that one too" names the offer's own act, it holds nothing back.
+_ACT_OF_REQUEST = {
+    "cancel_order": "cancel_order",
+    "return_request": "return_items",
+    "exchange_request": "exchange_items",
+    "change_items": "modify_order_items",
+    "change_address": "modify_order_address",
+    "change_payment": "modify_order_payment",
+}
+
+
+def takes_up(understanding: Understanding, text: str, request: str = "") -> bool:
+    """A yes to our offer to go on with their other request ("yes please", "sure, cancel that one too"), not a yes
+    that holds back, asks something first, or brings something a person must see (the message then goes its own
+    way: a request for a person, a legal word, a topic that needs one)."""
+    act = _ACT_OF_REQUEST.get(request, "")
+    yes = understanding.intent == "affirm" or (understanding.intent != "deny" and gives_a_yes(text, act))
+    escalating = understanding.human_requested or understanding.critical_keywords or understanding.topics
+    return yes and not holds_back(text, act) and not asks_something(text) and not escalating
 
 
 def understanding_of(state: SupportState) -> Understanding:
