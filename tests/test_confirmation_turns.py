@@ -100,5 +100,12 @@ async def test_a_question_at_a_proposal_is_answered_and_the_proposal_waits(app: 
         assert "day" in answered.text.lower() and audits(db) == 0, answered.text
         unknown = await chat.send("digress-1", "is the warehouse staff unionised?", context)
         assert unknown.status == "awaiting_confirmation" and "yes or no" in unknown.text, unknown.text
+        # A question about their card with a remark beside it: answered, nothing appended about "reliable
+        # information" or a colleague, and the next yes is for the proposal (a played customer was handed over).
+        card = await chat.send(
+            "digress-1", "which card does the money go back to? I want it back on my credit card.", context
+        )
+        assert card.status == "awaiting_confirmation" and "reliable information" not in card.text, card.text
         done = await chat.send("digress-1", "ok yes", context)
     assert audits(db) == 1, done.text
+    assert done.status != "waiting_human", done.text
