@@ -104,3 +104,21 @@ def test_taking_up_a_queued_request(text: str, queued: str, taken: bool) -> None
     from graph.nodes.understand import takes_up
 
     assert takes_up(get_local_understanding().analyse(text), text, queued) is taken
+
+
+@pytest.mark.parametrize(
+    ("text", "drops"),
+    [
+        ("ugh, none of these work for me, I'll keep the one I have", True),
+        ("you know what, forget it", True),
+        ("I don't want to swap it anymore", True),
+        ("das passt doch nicht, vergiss es", True),
+        ("the green one, please", False),
+        ("not the grey, the navy one", False),
+        ("which of these is the warmest?", False),
+    ],
+)
+def test_dropping_a_request_while_asked_for_a_detail(text: str, drops: bool) -> None:
+    from graph.nlu.confirmation import drops_the_request
+
+    assert drops_the_request(text) is drops

@@ -452,3 +452,40 @@ async def test_a_gift_card_that_cannot_cover_the_order_is_explained(app: Setting
         turn = await chat.send("pay-2", f"I'd like to pay order {order.id} with my gift card", context)
     assert "gift card balance" in turn.text and "choose another payment method" in turn.text, turn.text
     assert turn.status == "bot" and audits(db) == 0
+
+
+@pytest.mark.parametrize(
+    "dropping",
+    [
+        "hmm, none of those. I'll just keep mine",
+        "honestly I don't want a different one, never mind",
+    ],
+)
+async def test_a_request_dropped_while_we_ask_which_variant_ends_without_a_change(app: Settings, dropping: str) -> None:
+    """Played customers who said "I don't want a different one" got the option list again and again; the request is
+    dropped, nothing changes, and the next message is theirs."""
+    db = app.shop_database_url
+
+    def recent(session: Session, order: Order) -> bool:
+        delivered = [f.delivered_at for f in order.fulfillments if f.delivered_at]
+        product = session.get(Product, order.items[0].product_id)
+        return (
+            bool(delivered)
+            and max(delivered) > CLOCK - timedelta(days=25)
+            and len(order.items) == 1
+            and product is not None
+            and not product.final_sale
+            and len(product.variants) > 2
+        )
+
+    order = first_order(db, OrderStatus.delivered, recent)
+    item = order.items[0]
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        listed = await chat.send("drop-it", f"I'd like to exchange the {item.name} from {order.id}", context)
+        assert "instead" in listed.text, listed.text
+        dropped = await chat.send("drop-it", dropping, context)
+        values = (await graph.aget_state(Conversations.config("drop-it"))).values
+    assert "instead" not in dropped.text and "haven't changed anything" in dropped.text, dropped.text
+    assert values["dialogue"].get("intent") is None and audits(db) == 0

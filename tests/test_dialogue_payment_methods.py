@@ -156,3 +156,6 @@ def test_words_about_the_conversation_are_no_items() -> None:
     text = "never mind the question. about the swap: I'd also like help with the request from before"
     assert extract_entities(text).products == []
     assert extract_entities("give me a minute, first the payment on this order please").products == []
+    # An activity in -ing is no item; a thing in -ing still is.
+    assert extract_entities("could you help with the syncing? it keeps failing").products == []
+    assert extract_entities("the earring lost its stone").products == ["earring"]

@@ -147,3 +147,19 @@ def asks_about_payment_methods(text: str) -> bool:
         _PAYMENT_WORDS.search(sentence) and _ASKS_WHICH.search(sentence) and not _USE_INSTEAD.search(sentence)
         for sentence in sentences
     )
+
+
+# While we ask for a detail of a request (which variant, which item), the customer drops the request: "I don't want a
+# different one", "none of those", "never mind, I'll keep it", "forget the exchange".
+_DROPS = re.compile(
+    r"\b(?:never\s*mind|forget\s+(?:it|that|about\s+it|the\s+\w+)|i'?ll\s+(?:just\s+)?keep\s+(?:it|them|mine|the)"
+    r"|(?:don'?t|do\s+not)\s+(?:really\s+)?want\s+(?:a\s+|to\s+)?(?:different|another|other|any|new|change|exchange"
+    r"|swap|replace|pick)\w*|none\s+of\s+(?:those|them|these|the\s+\w+)|not\s+(?:a\s+)?(?:replacement|different\s+one)"
+    r"|no\s+longer\s+want\s+to\s+(?:change|exchange|swap)|doch\s+nicht|vergiss\s+es|behalte\s+(?:es|ihn|sie))\b",
+    re.IGNORECASE,
+)
+
+
+def drops_the_request(text: str) -> bool:
+    """The reply to our question about a request's detail drops the request itself."""
+    return bool(_DROPS.search(text))

@@ -389,6 +389,12 @@ def extract_options(text: str) -> dict[str, str]:
     return options
 
 
+_THINGS_IN_ING = _words(
+    """earring string sling wedding stocking bedding clothing railing ceiling building painting drawing lighting
+    flooring fitting awning bunting icing frosting stuffing"""
+)
+
+
 def extract_products(text: str) -> list[str]:
     products: list[str] = []
     for match in _DETERMINER.finditer(text):
@@ -397,7 +403,11 @@ def extract_products(text: str) -> list[str]:
             if word.lower() in _PRODUCT_STOP or word.lower().endswith("ly"):
                 break
             words.append(word)
-        if words and not any(word.lower() in _NOT_PRODUCTS for word in words) and not words[0].isdigit():
+        # A lone word in -ing names an activity ("the pairing", "the sizing"), not merchandise ("the earring" is).
+        lone = words[0].lower() if len(words) == 1 else ""
+        activity = lone.endswith("ing") and len(lone) > 5 and lone not in _THINGS_IN_ING
+        named = bool(words) and not any(word.lower() in _NOT_PRODUCTS for word in words) and not words[0].isdigit()
+        if named and not activity:
             products.append(" ".join(words).lower())
     return _dedupe(products)
 

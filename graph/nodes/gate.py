@@ -26,7 +26,7 @@ from graph.llm.dialogue import (
     serves,
 )
 from graph.llm.matching import payment_mention
-from graph.nlu.confirmation import asks_about_payment_methods, gives_a_yes, holds_back
+from graph.nlu.confirmation import asks_about_payment_methods, drops_the_request, gives_a_yes, holds_back
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation, offers_a_person
 from graph.nlu.general import asks_about_the_rules, asks_something
 from graph.nlu.schema import PRODUCT_INTENTS
@@ -227,6 +227,23 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
             # A storefront customer the act node has not loaded yet: the answer reads their profile by this id.
             base["customer"] = {"id": signed_in, "verified_via": "storefront"}
         return {**base, "route": Route.draft, "repair": Repair.payment_question}
+
+    elif (
+        state.dialogue.get("awaiting") not in (None, "identity", "stronger_identity", "clarification")
+        and state.dialogue.get("intent")
+        and (intent == state.dialogue.get("intent") or not serves(intent, services.profile))
+        and drops_the_request(said)
+        and len(understanding.entities.products) <= 1
+    ):
+        # "I don't want a different one", "none of those", "never mind, I'll keep it" while we ask which variant or
+        # item: the request is dropped, nothing is changed, and whatever they want next is theirs to say ("forget the
+        # kettle, let's do the keyboard" names another item: not a drop of everything).
+        return {
+            **base,
+            "route": Route.draft,
+            "dialogue": {"intent": None, "awaiting": None},
+            "repair": Repair.cancelled,
+        }
 
     if decision.offer_person:
         return {**base, "route": Route.draft, "repair": Repair.offer_person}
