@@ -370,23 +370,25 @@ async def test_a_delivered_item_is_exchanged_for_a_new_unit_of_the_same_variant(
         assert request.variant_ids == [item.variant_id] and request.new_variant_ids == [item.variant_id]
 
 
+def returnable_single_item(session: Session, order: Order) -> bool:
+    """A recent delivery of one item, returnable, of a product that comes in several variants."""
+    delivered = [f.delivered_at for f in order.fulfillments if f.delivered_at]
+    product = session.get(Product, order.items[0].product_id)
+    return (
+        bool(delivered)
+        and max(delivered) > CLOCK - timedelta(days=25)
+        and len(order.items) == 1
+        and product is not None
+        and not product.final_sale
+        and len(product.variants) > 2
+    )
+
+
 async def test_a_no_that_names_another_request_on_the_items_takes_it_up(app: Settings) -> None:
     """ "No, not a return: I want to swap it" at a return proposal is a correction of what is done, not a no to
     everything: the exchange is taken up (a played customer had to ask twice)."""
     db = app.shop_database_url
-
-    def recent(session: Session, order: Order) -> bool:
-        delivered = [f.delivered_at for f in order.fulfillments if f.delivered_at]
-        product = session.get(Product, order.items[0].product_id)
-        return (
-            bool(delivered)
-            and max(delivered) > CLOCK - timedelta(days=25)
-            and len(order.items) == 1
-            and product is not None
-            and not product.final_sale
-        )
-
-    order = first_order(db, OrderStatus.delivered, recent)
+    order = first_order(db, OrderStatus.delivered, returnable_single_item)
     item = order.items[0]
     context = Context(customer_id=order.customer_id)
     async with open_graph(app) as graph:
@@ -465,20 +467,7 @@ async def test_a_request_dropped_while_we_ask_which_variant_ends_without_a_chang
     """Played customers who said "I don't want a different one" got the option list again and again; the request is
     dropped, nothing changes, and the next message is theirs."""
     db = app.shop_database_url
-
-    def recent(session: Session, order: Order) -> bool:
-        delivered = [f.delivered_at for f in order.fulfillments if f.delivered_at]
-        product = session.get(Product, order.items[0].product_id)
-        return (
-            bool(delivered)
-            and max(delivered) > CLOCK - timedelta(days=25)
-            and len(order.items) == 1
-            and product is not None
-            and not product.final_sale
-            and len(product.variants) > 2
-        )
-
-    order = first_order(db, OrderStatus.delivered, recent)
+    order = first_order(db, OrderStatus.delivered, returnable_single_item)
     item = order.items[0]
     context = Context(customer_id=order.customer_id)
     async with open_graph(app) as graph:

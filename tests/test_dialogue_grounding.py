@@ -14,7 +14,7 @@ from graph.context import Context
 from shop.db import session_factory
 from shop.models import Customer, Order, OrderStatus, Product
 from shopdesk.settings import Settings
-from tests.support.people import conversation, people, say, unique_item_orders
+from tests.support.people import conversation, people, say, two_resizable_items, unique_item_orders
 from tools.views import options_text
 
 
@@ -119,35 +119,7 @@ async def test_two_items_named_are_returned_together_and_only_them(tau_app: Sett
 async def test_two_items_of_a_pending_order_change_in_one_write(demo_app: Settings) -> None:
     """Each item takes the option said next to it; both change after one yes."""
     db = demo_app.shop_database_url
-    with session_factory(db)() as session:
-        candidates = session.scalars(select(Order).where(Order.status == OrderStatus.pending).order_by(Order.id)).all()
-        found = None
-        for order in candidates:
-            if order.total > 400 or len({i.product_id for i in order.items}) < 2:
-                continue
-            swaps = []
-            for item in order.items[:2]:
-                product = session.get(Product, item.product_id)
-                assert product is not None
-                size = next(
-                    (
-                        v
-                        for v in product.variants
-                        if v.available
-                        and v.options.get("size")
-                        and v.options.get("size") != item.options.get("size")
-                        and all(v.options.get(k) == val for k, val in item.options.items() if k != "size")
-                    ),
-                    None,
-                )
-                if size is None:
-                    break
-                swaps.append((item, size))
-            if len(swaps) == 2 and swaps[0][0].name != swaps[1][0].name:
-                found = (order, swaps)
-                break
-    assert found is not None, "the demo shop has no pending order with two resizable items"
-    order, ((one, one_new), (two, two_new)) = found
+    order, ((one, one_new), (two, two_new)) = two_resizable_items(db)
     message = (
         f"In order {order.id} please change the {one.name} to size {one_new.options['size']} "
         f"and the {two.name} to size {two_new.options['size']}"

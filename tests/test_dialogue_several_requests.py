@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from graph.context import Context
 from shop.db import session_factory
-from shop.models import Order, OrderItem, OrderStatus, Variant
+from shop.models import Order, OrderStatus
 from shopdesk.settings import Settings
-from tests.support.people import conversation, people, say
+from tests.support.people import conversation, people, say, two_resizable_items
 
 
 def status_of(db_url: str, order_id: str) -> OrderStatus:
@@ -121,45 +121,13 @@ async def test_questions_asked_together_queue_nothing(tau_app: Settings) -> None
     assert "go on" not in answer.text, answer.text
 
 
-def _two_resizable_items(db_url: str) -> tuple[Order, list[tuple[OrderItem, Variant]]]:
-    """A pending order with two differently named items that each come in another size, all else equal."""
-    from shop.models import Product
-
-    with session_factory(db_url)() as session:
-        candidates = session.scalars(select(Order).where(Order.status == OrderStatus.pending).order_by(Order.id)).all()
-        for order in candidates:
-            if order.total > 400 or len({i.product_id for i in order.items}) < 2:
-                continue
-            swaps = []
-            for item in order.items[:2]:
-                product = session.get(Product, item.product_id)
-                assert product is not None
-                other = next(
-                    (
-                        v
-                        for v in product.variants
-                        if v.available
-                        and v.options.get("size")
-                        and v.options.get("size") != item.options.get("size")
-                        and all(v.options.get(k) == val for k, val in item.options.items() if k != "size")
-                    ),
-                    None,
-                )
-                if other is None:
-                    break
-                swaps.append((item, other))
-            if len(swaps) == 2 and swaps[0][0].name != swaps[1][0].name:
-                return order, swaps
-    raise AssertionError("the demo shop has no pending order with two resizable items")
-
-
 async def test_an_item_added_at_the_proposal_joins_the_one_change(demo_app: Settings) -> None:
     """The proposal says items can be changed only once and to say so before the yes: another item named then is
     added to the same change (played customers were shown the one-item proposal again and again)."""
     from tools.views import options_text
 
     db = demo_app.shop_database_url
-    order, ((one, one_new), (two, two_new)) = _two_resizable_items(db)
+    order, ((one, one_new), (two, two_new)) = two_resizable_items(db)
     context = Context(customer_id=order.customer_id)
     async with conversation(demo_app) as (chat, _):
         first = await say(
@@ -187,7 +155,7 @@ async def test_items_named_by_their_names_alone_each_take_their_own_options(demo
     from tools.views import options_text
 
     db = demo_app.shop_database_url
-    order, ((one, one_new), (two, two_new)) = _two_resizable_items(db)
+    order, ((one, one_new), (two, two_new)) = two_resizable_items(db)
     message = (
         f"order {order.id}: {one.name.lower()} -> size {one_new.options['size']}; "
         f"{two.name.lower()} -> size {two_new.options['size']}"

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from graph.context import Context
 from shop.db import session_factory
-from shop.models import Customer, Order, OrderStatus
+from shop.models import Customer, Order, OrderItem, OrderStatus, Product, Variant
 from shopdesk.conversations import Conversations, Turn
 from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings
@@ -111,3 +111,33 @@ async def say(chat: Conversations, thread: str, *texts: str, context: Context | 
         turn = await chat.send(thread, text, context or Context())
     assert turn is not None
     return turn
+
+
+def two_resizable_items(db_url: str) -> tuple[Order, list[tuple[OrderItem, Variant]]]:
+    """A pending order with two differently named items that each come in another size, all else equal."""
+    with session_factory(db_url)() as session:
+        candidates = session.scalars(select(Order).where(Order.status == OrderStatus.pending).order_by(Order.id)).all()
+        for order in candidates:
+            if order.total > 400 or len({i.product_id for i in order.items}) < 2:
+                continue
+            swaps = []
+            for item in order.items[:2]:
+                product = session.get(Product, item.product_id)
+                assert product is not None
+                other = next(
+                    (
+                        v
+                        for v in product.variants
+                        if v.available
+                        and v.options.get("size")
+                        and v.options.get("size") != item.options.get("size")
+                        and all(v.options.get(k) == val for k, val in item.options.items() if k != "size")
+                    ),
+                    None,
+                )
+                if other is None:
+                    break
+                swaps.append((item, other))
+            if len(swaps) == 2 and swaps[0][0].name != swaps[1][0].name:
+                return order, swaps
+    raise AssertionError("the demo shop has no pending order with two resizable items")
