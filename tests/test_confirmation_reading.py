@@ -122,3 +122,12 @@ def test_dropping_a_request_while_asked_for_a_detail(text: str, drops: bool) -> 
     from graph.nlu.confirmation import drops_the_request
 
     assert drops_the_request(text) is drops
+
+
+@pytest.mark.parametrize(
+    "text", ["Well yes, I suppose the price is fine but the colour", "ok yes, but I wonder if it fits"]
+)
+def test_a_yes_with_a_reservation_about_the_thing_is_held_back(text: str) -> None:
+    from graph.nlu.confirmation import gives_a_yes
+
+    assert not gives_a_yes(text, "exchange_items")
