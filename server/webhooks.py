@@ -25,12 +25,14 @@ import random
 import secrets
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, insert, select, update
+from sqlalchemy.exc import OperationalError
 
 from shop.db import create_tables, engine_for
 from shopdesk.pii import redacted
@@ -63,6 +65,25 @@ BACKOFF_MAX_S = 3600.0
 POLL_S = 2.0
 # Signatures older (or newer) than this are refused by verify_signature.
 TOLERANCE_S = 300
+
+
+T = TypeVar("T")
+
+
+def _when_unlocked(work: Callable[..., T], *args: Any) -> T:
+    """Run one outbox transaction, again if SQLite refused it for a lock: two senders that both read before writing
+    deadlock on the upgrade, and SQLite fails one of them at once (no busy wait); its transaction was rolled back."""
+    for attempt in range(_LOCK_RETRIES):
+        try:
+            return work(*args)
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == _LOCK_RETRIES - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1) + random.random() * 0.02)
+    raise AssertionError("unreachable")
+
+
+_LOCK_RETRIES = 6
 
 
 def _now() -> datetime:
@@ -195,7 +216,7 @@ class Webhooks:
     async def deliver_due(self) -> int:
         """Deliver every due row this worker can claim; returns how many were tried."""
         tried = 0
-        while due := await asyncio.to_thread(self._claim_due):
+        while due := await asyncio.to_thread(_when_unlocked, self._claim_due):
             await asyncio.gather(*(self._deliver(row) for row in due))
             tried += len(due)
         return tried
@@ -252,7 +273,7 @@ class Webhooks:
             error = f"{type(failure).__name__}: {failure}"
         if error:
             log.warning("webhook %s for %s (attempt %d) failed: %s", row["url"], row["event"], row["attempts"], error)
-        await asyncio.to_thread(self._settle, row, error)
+        await asyncio.to_thread(_when_unlocked, self._settle, row, error)
 
     def _settle(self, row: dict[str, Any], error: str | None) -> None:
         assert self._engine is not None
