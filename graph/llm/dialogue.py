@@ -97,6 +97,7 @@ ORDER_CHANGES = frozenset({"change_address", CHANGE_ITEMS, CHANGE_PAYMENT, "chan
 MONEY_MOVING_FLOWS = frozenset({"return_request", "exchange_request", CHANGE_ITEMS})
 # The request each write carries out: a correction at its confirmation goes back to that request.
 _REQUEST_OF_WRITE = {
+    CANCEL_ORDER: "cancel_order",
     RETURN_ITEMS: "return_request",
     EXCHANGE_ITEMS: "exchange_request",
     MODIFY_ITEMS: CHANGE_ITEMS,
@@ -104,6 +105,8 @@ _REQUEST_OF_WRITE = {
     MODIFY_ADDRESS: "change_address",
     MODIFY_DEFAULT_ADDRESS: CHANGE_DEFAULT_ADDRESS,
 }
+# The write each request leads to ("yes, cancel that one too" names the act of the request offered).
+WRITE_OF_REQUEST = {request: write for write, request in _REQUEST_OF_WRITE.items()}
 # Requests that refine one another ("change my order" -> "the size"): they share what was collected.
 CHANGE_FAMILY = frozenset({"change_order", "change_address", CHANGE_DEFAULT_ADDRESS, CHANGE_ITEMS, CHANGE_PAYMENT})
 
@@ -454,15 +457,16 @@ def other_requests(state: SupportState, intent: str, profile: ShopProfile | None
         understood = read.get(segment) or (whole if len(parts) <= 1 and _ASKS_FOR_A_CHANGE.search(segment) else None)
         if understood is None or _NOT_A_REQUEST_OF_THEIRS.search(segment):
             continue
+        said = shared_entities(segment)
         reading = replace(
             state,
             request_text=segment,
-            understanding={**state.understanding, "entities": shared_entities(segment).model_dump(mode="json")},
+            understanding={**state.understanding, "entities": said.model_dump(mode="json")},
         )
         wanted = refine(understood, reading)
         procedure = procedures.for_intent(wanted)
         if procedure is not None and procedure.end.answer is None:
-            requests.append((wanted, segment, frozenset(shared_entities(segment).order_ids)))
+            requests.append((wanted, segment, frozenset(said.order_ids)))
     in_hand = next((r for r in requests if _same_request(r[0], intent)), None)
     queued: list[QueuedRequest] = []
     seen = {(in_hand[0], in_hand[2])} if in_hand else set()
@@ -478,14 +482,15 @@ def other_requests(state: SupportState, intent: str, profile: ShopProfile | None
     return queued
 
 
-_ASKS_FOR_A_CHANGE = re.compile(
-    r"\b(?:cancel\w*|return\w*|exchang\w*|swap\w*|replac\w*|change\w*|modify|switch|send\s+\w+\s+back|refund\w*"
-    r"|storn\w*|zurück\w*|umtausch\w*|ändern)\b",
-    re.IGNORECASE,
+# The verbs of a change to an order, for the queue's two readers: a request asked for, and one turned down.
+_CHANGE_VERBS = (
+    r"cancel\w*|return\w*|exchang\w*|swap\w*|replac\w*|change\w*|modify|switch|refund\w*|storn\w*|zurück\w*"
+    r"|umtausch\w*|ändern"
 )
+_ASKS_FOR_A_CHANGE = re.compile(rf"\b(?:{_CHANGE_VERBS}|send\s+\w+\s+back)\b", re.IGNORECASE)
 _NOT_A_REQUEST_OF_THEIRS = re.compile(
-    r"\b(?:don'?t|do\s+not|never\s*mind|no\s+need\s+to|not|nicht|kein\w*)\s+(?:\w+\s+){0,2}?(?:cancel\w*|return\w*"
-    r"|exchang\w*|swap\w*|replac\w*|change\w*|modify|switch|send|refund\w*|storn\w*|zurück\w*|umtausch\w*|ändern)\b"
+    r"\b(?:don'?t|do\s+not|never\s*mind|no\s+need\s+to|not|nicht|kein\w*)\s+(?:\w+\s+){0,2}?"
+    rf"(?:{_CHANGE_VERBS}|send)\b"
     r"|\b(?:my|her|his|our)\s+(?:sister|brother|wife|husband|mother|mom|mum|father|dad|friend|neighbou?r|son|daughter"
     r"|partner|colleague|boss)\b|\b(?:she|he)(?:'ll|\s+will|\s+wants?|\s+would)\b",
     re.IGNORECASE,

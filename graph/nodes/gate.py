@@ -138,9 +138,11 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         facts = facts.model_copy(update={"order_total": None, "customer_tier": None})
     decision = decide_escalation(understanding, escalation_policy(runtime, services), facts)
     unsure = decision.clarify or decision.reasons == ["low_confidence"]
+    proposing = bool(state.pending_action) and state.status == Status.awaiting_confirmation
+    corrected = corrected_request(state) if proposing else None
     if unsure and (
         is_continuation(state)
-        or (state.status == Status.awaiting_confirmation and corrected_request(state) is not None)
+        or corrected is not None
         or asks_for_the_list(state, understanding.intent)
         or await names_a_product(state, understanding.intent, services)
         or reads_as_shop_procedure(state, services.profile)
@@ -169,8 +171,8 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         return {**base, "route": Route.request_approval}
 
     said = last_text(state)
-    if state.pending_action and state.status == Status.awaiting_confirmation:
-        corrected = corrected_request(state)
+    if proposing:
+        assert state.pending_action is not None  # proposing says so
         if asks_about_payment_methods(said) and understanding.intent != "deny" and not corrected:
             # "Which cards do I have on file?", "is the visa ending 7285 my credit card?": a question on the way to
             # the yes, not a change. It is answered from the customer's own data and the proposal keeps waiting.

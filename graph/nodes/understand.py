@@ -12,6 +12,7 @@ from langgraph.runtime import Runtime
 
 from graph.context import Context
 from graph.dialogue_state import NEXT_REQUEST, DialogueUpdate
+from graph.llm.dialogue import WRITE_OF_REQUEST
 from graph.llm.engine import Situation, situation_of
 from graph.nlu.confirmation import gives_a_yes, holds_back
 from graph.nlu.general import asks_something
@@ -88,22 +89,11 @@ async def _read(text: str, history: list[str], situation: Situation, runtime: Ru
         return await asyncio.to_thread(lambda: get_local_understanding().analyse(text, history))
 
 
-# The write each queued request leads to: "yes, cancel that one too" names the offer's own act, it holds nothing back.
-_ACT_OF_REQUEST = {
-    "cancel_order": "cancel_order",
-    "return_request": "return_items",
-    "exchange_request": "exchange_items",
-    "change_items": "modify_order_items",
-    "change_address": "modify_order_address",
-    "change_payment": "modify_order_payment",
-}
-
-
 def takes_up(understanding: Understanding, text: str, request: str = "") -> bool:
     """A yes to our offer to go on with their other request ("yes please", "sure, cancel that one too"), not a yes
     that holds back, asks something first, or brings something a person must see (the message then goes its own
     way: a request for a person, a legal word, a topic that needs one)."""
-    act = _ACT_OF_REQUEST.get(request, "")
+    act = WRITE_OF_REQUEST.get(request, "")
     yes = understanding.intent == "affirm" or (understanding.intent != "deny" and gives_a_yes(text, act))
     escalating = understanding.human_requested or understanding.critical_keywords or understanding.topics
     return yes and not holds_back(text, act) and not asks_something(text) and not escalating
