@@ -95,6 +95,7 @@ def test_the_built_in_procedures_serve_every_routine_request() -> None:
         "change_payment",
         "voucher_check",
         "goodwill",
+        "item_problem",
     } == PERSONAL_INTENTS
     assert set(GROUNDINGS) == set(GROUNDING_KINDS)  # every kind a declaration may name is implemented
     assert procedures.for_intent("exchange_request").name == "change_items"  # type: ignore[union-attr]

@@ -50,7 +50,13 @@ from graph.llm.matching import (
 )
 from graph.nlu.confirmation import gives_a_yes
 from graph.nlu.entities import capitalised_names, extract_options, name_in_reply, shared_entities
-from graph.nlu.general import asks_about_progress, asks_for_their_orders, asks_in_general, points_at_their_order
+from graph.nlu.general import (
+    asks_about_progress,
+    asks_about_the_rules,
+    asks_for_their_orders,
+    asks_in_general,
+    points_at_their_order,
+)
 from graph.nlu.segment import split_requests
 from graph.procedures.interpreter import Grounding, Run, ask_code, run_procedure, split_code
 from graph.procedures.loader import builtin_procedures, procedures_for
@@ -90,6 +96,9 @@ CHANGE_ITEMS = "change_items"
 CHANGE_PAYMENT = "change_payment"
 VOUCHER_CHECK = "voucher_check"
 GOODWILL = "goodwill"
+ITEM_PROBLEM = "item_problem"
+# What can be wrong with a received item that the shop puts right with a return or an exchange.
+FAULTS = frozenset({"damaged", "defective", "incomplete", "wrong_item", "not_as_described"})
 # Flows that change an order: their replies describe the order in one line, not with its tracking.
 ORDER_CHANGES = frozenset({"change_address", CHANGE_ITEMS, CHANGE_PAYMENT, "change_order"})
 
@@ -152,6 +161,7 @@ FLOW_SLOTS = (
     "used_text",
     "payment_chosen",
     "address_source",
+    "faulty_unit",
     # What a shop's own procedure collected (its generic grounding kinds), and the last answer to its own question.
     "procedure_values",
     "procedure_answer",
@@ -169,6 +179,7 @@ ITEM_SLOTS = (
     "used_text",
     "payment_chosen",
     "order_items",
+    "faulty_unit",
 )
 DEFAULT_ADDRESS_CUE = re.compile(r"\b(default|account|profile|on\s+file|billing|i(?:'ve|\s+have)?\s+moved)\b", re.I)
 # Requests that name a late parcel and a voucher but want something else done.
@@ -282,6 +293,8 @@ def fills_awaited_slot(
         return voucher_code(text) is not None
     if awaiting == "change_what":
         return bool(entities.get("options") or entities.get("products") or payment_mention(text))
+    if awaiting == "remedy":
+        return named_remedy(text) is not None
     if awaiting and split_code(awaiting):
         # A question a shop's procedure words itself: whatever the customer says next answers it.
         return bool(text.strip())
@@ -414,6 +427,11 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
     if shop_procedure := procedure_reading(last_text(state), procedures_for(profile)):
         # Closer in meaning to an example of one of the shop's own procedures than to any of the intent bank's.
         return shop_procedure
+    nothing_in_hand = in_progress in (None, ITEM_PROBLEM) or not serves(str(in_progress), profile)
+    if nothing_in_hand and reports_a_fault(state) and serves(ITEM_PROBLEM, profile):
+        # "The puzzle I got is missing pieces", "my earbuds won't pair": a fault, told without asking for anything
+        # (the intent model reads a complaint, or guesses). The shop's remedies are offered, not a policy page.
+        return ITEM_PROBLEM
     entities = state.understanding.get("entities", {})
     if understood == IDENTIFY and state.customer and entities.get("order_ids"):
         return "order_status"  # a signed-in customer's "what did I order in #W...?"
@@ -553,6 +571,44 @@ def restated_item_request(in_progress: str, text: str) -> str | None:
         return None
     kind = named.pop()
     return CHANGE_ITEMS if kind == "exchange_request" and in_progress != "exchange_request" else kind
+
+
+# The remedies for a faulty item a customer received, by the words that ask for each: money back, or a new unit.
+_REMEDY_WORDS = {
+    "return": rf"{_ITEM_REQUEST_WORDS['return_request']}|refund\w*|reimburs\w*|erstatt\w*|geld\s+zurück",
+    "exchange": (
+        rf"{_ITEM_REQUEST_WORDS['exchange_request']}|(?:a|another|different)\s+(?:new\s+|working\s+)?(?:one|unit|set|pair)"
+        r"|new\s+(?:one|unit|set|pair)|ersatz\w*|neue\w*"
+    ),
+}
+
+
+_DO_NOT_WANT = re.compile(r"\b(?:don'?t|dont|do\s+not)\s+(?:want|need)\s+(?:an?\s+|to\s+)?$", re.IGNORECASE)
+
+
+def named_remedy(text: str) -> str | None:
+    """Which remedy the customer asks for ("just refund me", "can you send me a new one?", "not an exchange, my money
+    back"): one named and not refused, else None (both, or neither)."""
+    wanted: set[str] = set()
+    refused: set[str] = set()
+    for remedy, words in _REMEDY_WORDS.items():
+        for match in re.finditer(rf"\b(?:{words})\b", text, re.IGNORECASE):
+            before = text[max(0, match.start() - 20) : match.start()]
+            (refused if _NOT_THIS_ONE.search(before) or _DO_NOT_WANT.search(before) else wanted).add(remedy)
+    named = wanted - refused or (set(_REMEDY_WORDS) - refused if refused and not wanted - refused else set())
+    return named.pop() if len(named) == 1 else None
+
+
+def reports_a_fault(state: SupportState) -> bool:
+    """The message tells of a fault with something the customer received and asks for nothing we do by name (no
+    return, refund or exchange requested, no question about the rules): what they want is still to be asked."""
+    understood = str(state.understanding.get("intent", ""))
+    # "My earbuds that came last week won't pair" may read as a delivery question; any other request is theirs.
+    if (understood in PERSONAL_INTENTS and understood != "order_status") or understood in CONTINUATION_INTENTS:
+        return False
+    reasons = set(state.understanding.get("entities", {}).get("reasons") or [])
+    text = last_text(state)
+    return bool(reasons & FAULTS) and not asks_about_the_rules(text) and not _ASKS_FOR_A_CHANGE.search(text)
 
 
 def gives_identity(entities: dict[str, Any]) -> bool:
@@ -773,6 +829,7 @@ BOOKKEEPING_SLOTS = frozenset(
         "used_text",
         "payment_chosen",
         "order_items",
+        "faulty_unit",
     }
 )
 
@@ -1283,7 +1340,7 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     if wanted and not own and not plan.slots.get("swaps"):
         plan.notice = {"code": "no_variant", "wanted": wanted, "name": item.get("name")}
     wanted = own
-    same_asked = asks_for_the_same_item(segment)
+    same_asked = asks_for_the_same_item(segment) or bool(plan.slots.get("faulty_unit"))
     if not wanted and same_asked:
         # "The same one again": the item's own options are what is wanted.
         wanted = {str(k): str(v) for k, v in (item.get("options") or {}).items()}
@@ -1489,6 +1546,19 @@ def _ground_amount(run: Run, slot: Slot) -> bool:
     return True
 
 
+def _ground_remedy(run: Run, slot: Slot) -> bool:
+    """Money back or a new unit for the faulty item, as the customer asks for it (this message or earlier)."""
+    value = _remembered(run, slot) or named_remedy(run.text)
+    if not value:
+        run.ask(slot)
+        return False
+    _remember(run, slot, value)
+    if value == "exchange":
+        # A new unit for a faulty one: their own variant again, unless they name other options.
+        run.plan.slots["faulty_unit"] = True
+    return True
+
+
 def _ground_choice(run: Run, slot: Slot) -> bool:
     """One of the slot's choices, named in the customer's words (this message or an earlier one of the request)."""
     value = _remembered(run, slot)
@@ -1520,5 +1590,6 @@ GROUNDINGS: dict[str, Grounding] = {
     "goodwill_reason": _ground_goodwill_reason,
     "amount": _ground_amount,
     "choice": _ground_choice,
+    "remedy": _ground_remedy,
     "free_text": _ground_free_text,
 }

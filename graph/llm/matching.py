@@ -472,7 +472,7 @@ def _answer_for(text: str, key: str, answers: list[str]) -> str | None:
 # replacement in a bigger size" want something else: words of difference or of an option rule it out.
 _SAME_ITEM = re.compile(
     r"\b(?:(?:the\s+)?(?:exact(?:ly)?\s+)?same\s+(?:one|model|item|thing|variant|exact\s+one|again)|exact\s+same"
-    r"|identical|replacement|a\s+(?:new|fresh|working)\s+one|(?:de[nmr]|das|die)\s+(?:gleiche|selbe)\w*"
+    r"|identical|replacement|an?\s+(?:new|fresh|working|other)\s+(?:one|pair|set|unit)|(?:de[nmr]|das|die)\s+(?:gleiche|selbe)\w*"
     r"|identisch\w*|baugleich\w*)\b",
     re.IGNORECASE,
 )

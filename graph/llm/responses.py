@@ -364,6 +364,11 @@ def ask_for(
         )
     if slot == "voucher_code":
         return _("Which voucher code would you like me to check? Please type it exactly as you have it.")
+    if slot == "remedy":
+        return _(
+            "I'm sorry it reached you like that. I can take it back and refund you, or exchange it for a new one. "
+            "Which would you prefer?"
+        )
     return _("Could you tell me a little more so I can help?")
 
 

@@ -207,8 +207,28 @@ _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("changed_mind", r"\bchanged\s+my\s+mind\b"),
         ("found_cheaper", r"\b(?:cheaper\s+elsewhere|better\s+(?:price|deal)|found\s+it\s+cheaper)\b"),
-        ("damaged", r"\b(?:damaged|broken|broke|cracked|smashed|crushed|shattered|dented|torn|ripped|snapped)\b"),
-        ("defective", r"\b(?:defective|faulty|doesn'?t\s+work|not\s+working|stopped\s+working|won'?t\s+turn\s+on)\b"),
+        (
+            "damaged",
+            r"\b(?:damaged|broken|broke|cracked|smashed|crushed|shattered|dented|torn|ripped|snapped|scratched"
+            r"|stained|soaked|(?:all|soaking|completely|arrived|came|was|were)\s+wet|water[-\s]damaged|leak(?:s|ing|ed)?)\b",
+        ),
+        (
+            "defective",
+            # A thing that does not do what it is for: "won't pair with my phone", "it doesn't charge any more".
+            r"\b(?:defective|faulty|dead\s+on\s+arrival|doesn'?t\s+work|not\s+working|stopped\s+working"
+            r"|(?:won'?t|wont|doesn'?t|does\s+not|will\s+not|can'?t|cannot|isn'?t|is\s+not|stopped)\s+"
+            r"(?:turn(?:ing)?\s+on|switch(?:ing)?\s+on|pair(?:ing)?|connect(?:ing)?|charg(?:e|ing)|power(?:ing)?\s+on"
+            r"|work(?:ing)?|start(?:ing)?|heat(?:ing)?\s+up|boot(?:ing)?(?:\s+up)?|hold(?:ing)?\s+(?:a\s+)?charge))\b",
+        ),
+        (
+            "incomplete",
+            # Something of the delivery is not there: "missing pieces", "two parts were missing", "incomplete".
+            r"\b(?:incomplete|(?:missing|lacks?|lacking)\s+(?:a\s+|some\s+|two\s+|three\s+|several\s+)?"
+            r"(?:pieces?|parts?|components?|screws?|bits?|accessor(?:y|ies)|cables?|chargers?)"
+            r"|(?:pieces?|parts?|components?|screws?|bits?|accessor(?:y|ies)|cables?|chargers?|batter(?:y|ies))"
+            r"\s+(?:(?:\w+\s+)?(?:were|was|are|is)\s+)?missing"
+            r"|missing\s+from\s+(?:the|my)\s+(?:box|package|parcel|set|kit|delivery))\b",
+        ),
         (
             "wrong_size",
             r"\b(?:wrong\s+size|too\s+(?:small|big|large|tight|loose|short|long)|(?:doesn'?t|don'?t|didn'?t)"

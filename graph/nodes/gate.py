@@ -14,6 +14,7 @@ from graph.dialogue_state import DialogueUpdate
 from graph.llm.dialogue import (
     CHANGE_PAYMENT,
     IDENTIFY,
+    ITEM_PROBLEM,
     PERSONAL_INTENTS,
     active_intent,
     asks_for_the_list,
@@ -146,11 +147,13 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         or asks_for_the_list(state, understanding.intent)
         or await names_a_product(state, understanding.intent, services)
         or reads_as_shop_procedure(state, services.profile)
+        or intent == ITEM_PROBLEM
     ):
         # An answer to our own question ("by mistake", an email) or a correction of our proposal ("not PayPal, my
         # visa", "not a return, an exchange") is understood through what we asked or proposed; a
         # request for the list of one's orders, a product question that names a product of the catalog, or a
-        # message close to an example of the shop's own procedures, is clear enough to act on.
+        # message close to an example of the shop's own procedures, or a fault told plainly ("it won't turn on"), is
+        # clear enough to act on.
         decision = decision.model_copy(update={"escalate": False, "clarify": False, "reasons": []})
     base: dict[str, Any] = {"status": Status.bot} if state.status == Status.resolved else {}
     if decision.escalate:

@@ -45,6 +45,9 @@ GroundingKind = Literal[
     "goodwill_reason",
     # An amount of money the customer named.
     "amount",
+    # What the customer wants done about a faulty item they received: `return` (money back) or `exchange` (a new one
+    # or other options of the same product), however they say it.
+    "remedy",
     # One of `options.choices`, as the customer words it.
     "choice",
     # Whatever the customer answers when asked, as they said it.
@@ -64,6 +67,7 @@ AskCode = Literal[
     "payment_method",
     "change_what",
     "voucher_code",
+    "remedy",
 ]
 ASK_CODES: tuple[str, ...] = get_args(AskCode)
 # The question each grounding kind asks unless a slot names another; kinds not listed need `ask` or `ask_text`, or
@@ -78,6 +82,7 @@ DEFAULT_ASKS: dict[str, str] = {
     "difference_payment": "payment_method",
     "payment_method": "payment_method",
     "address": "address",
+    "remedy": "remedy",
     "cancel_reason": "cancel_reason",
     "voucher_code": "voucher_code",
 }
