@@ -64,6 +64,13 @@ def test_another_card_is_one_not_in_play() -> None:
         ("hang on, which gift card is that one?", True),
         ("charge it to my visa please", False),
         ("use my paypal instead", False),
+        # Where the money of a refund may go is a question about their methods too; where a refund is, is not.
+        ("so where else could the refund be sent?", True),
+        ("are there other choices for the money back?", True),
+        ("um which account would my reimbursement land in", True),
+        ("what happens to my refund if the box is damaged in transit?", False),
+        ("where's my refund at?", False),
+        ("please send the refund to my gift card", False),
     ],
 )
 def test_a_question_about_ones_payment_methods(text: str, asks: bool) -> None:

@@ -138,10 +138,31 @@ _LIST_ASK = re.compile(
 )
 
 
+# "What other refund options do I have?", "where can the money go?": where money may go is a question about their
+# payment methods too, asked in terms of the refund.
+_WHERE_MONEY_MAY_GO = re.compile(
+    r"\b(?:options?|choices?|ways?|methods?|somewhere\s+else|which|what\s+other|where\s+(?:can|could|would|will|should|do|does))"
+    r"\b.{0,40}\b(?:refund\w*|money\s+back|reimburs\w*|erstattung\w*)\b"
+    r"|\b(?:refund\w*|the\s+money)\b.{0,30}\b(?:go(?:es)?|be\s+sent|options?|choices?|methods?)\b",
+    re.IGNORECASE,
+)
+_QUESTION_OPENING = re.compile(
+    r"^\s*(?:(?:h+m+|u+m+|u+h+|ok(?:ay)?|so|and|well|oh|right)\W+)*(?:what|where|which|how|can|could|do|does|is|are)\b",
+    re.IGNORECASE,
+)
+
+
 def asks_about_payment_methods(text: str) -> bool:
-    """The reply asks which payment methods the customer has or which one something is, or asks for their list, and
-    asks for no change."""
+    """The reply asks which payment methods the customer has or which one something is, or asks for their list, or
+    where a refund may go, and asks for no change."""
     if _LIST_ASK.search(text):
+        return True
+    if any(
+        _WHERE_MONEY_MAY_GO.search(sentence)
+        and (sentence.rstrip().endswith("?") or _QUESTION_OPENING.search(sentence))
+        and not _USE_INSTEAD.search(sentence)
+        for sentence in re.split(r"(?<=[.?!])\s+", text)
+    ):
         return True
     # Sentence by sentence: "Hm. The card I want is credit_card_6361025. Is that the mastercard or the visa?"
     sentences = [part for part in re.split(r"(?<=[.?!])\s+", text) if part.strip()]
