@@ -185,3 +185,15 @@ async def test_a_request_turned_down_or_someone_elses_is_not_queued(tau_app: Set
         done = await say(chat, "turned-down", "yes", context=context)
     assert values["dialogue"].get("queued", []) == [], values["dialogue"]
     assert "go on" not in done.text and status_of(db, second.id) is OrderStatus.pending, done.text
+
+
+def test_a_change_of_several_items_is_told_in_the_plural() -> None:
+    """Two items changed in one write were confirmed as "the item on order ... has been changed"."""
+    from graph.llm.local import _action_text
+
+    one = _action_text("modify_order_items", {"entity_id": "#W1", "items_changed": 1})
+    two = _action_text("modify_order_items", {"entity_id": "#W1", "items_changed": 2})
+    exchanged = _action_text("exchange_items", {"entity_id": "#W1", "items_changed": 3})
+    assert one is not None and "the item on order #W1 has" in one, one
+    assert two is not None and "the 2 items on order #W1 have" in two, two
+    assert exchanged is not None and "exchange of 3 items" in exchanged and "send them back" in exchanged, exchanged

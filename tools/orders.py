@@ -315,6 +315,7 @@ def _write_modify_items(
         OrderStatus.pending_items_modified,
         price_difference=float(plan.difference),
         payment_method_id=plan.method.id,
+        items_changed=len(plan.changes),
     )
 
 

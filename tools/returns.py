@@ -324,6 +324,7 @@ def _write_exchange(ctx: ToolContext, args: dict[str, Any], session: Session, pl
         price_difference=float(change.difference),
         payment_method_id=change.method.id,
         return_id=request.id,
+        items_changed=len(change.changes),
     )
 
 

@@ -31,7 +31,7 @@ from graph.llm.engine import Critique, Draft, Situation, Step
 from graph.nlu.schema import Understanding
 from graph.services import Services
 from graph.state import Repair, Status, SupportState
-from shopdesk.i18n import N_, _, money
+from shopdesk.i18n import N_, _, money, ngettext
 
 # "Which cards do you take?" has no order behind it: no offer to look one up.
 PAYMENT_INTENTS = frozenset({"payment_issue", CHANGE_PAYMENT})
@@ -512,8 +512,11 @@ def _action_text(action: str, result: dict[str, Any]) -> str | None:
             )
         else:
             settled = ""
-        return _(
+        return ngettext(
             "Done: the item on order {order_id} has been changed.{price_difference} Its items can't be changed again.",
+            "Done: the {count} items on order {order_id} have been changed.{price_difference} Its items can't be "
+            "changed again.",
+            int(result.get("items_changed") or 1),
             order_id=order,
             price_difference=" " + settled if settled else "",
         )
@@ -530,9 +533,12 @@ def _action_text(action: str, result: dict[str, Any]) -> str | None:
             )
         else:
             settled = ""
-        return _(
+        return ngettext(
             "Done: your exchange for order {order_id} is requested. You'll get an email on how to send the item back; "
             "the new one goes out once it's on its way.{price_difference}",
+            "Done: your exchange of {count} items for order {order_id} is requested. You'll get an email on how to "
+            "send them back; the new ones go out once they're on their way.{price_difference}",
+            int(result.get("items_changed") or 1),
             order_id=order,
             price_difference=" " + settled if settled else "",
         )
