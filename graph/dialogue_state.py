@@ -88,6 +88,11 @@ def apply_update(stored: Dialogue | None, update: DialogueUpdate | None) -> Dial
     record = migrate(stored)
     if not update:
         return record
+    if update.get("version") != DIALOGUE_VERSION and {"intent", "slots"} <= set(update) and set(update) - FIELDS:
+        # A whole record an older version wrote, sent back as the update (a conversation checkpointed before this
+        # schema, its state edited in Studio): read as a stored record of that version is. A partial update with a
+        # field that is not the dialogue's stays an error.
+        update = {key: value for key, value in migrate(update).items() if key != "version"}  # type: ignore[assignment]
     unknown = set(update) - FIELDS
     if unknown:
         raise ValueError(f"not a field of the dialogue state: {sorted(unknown)}")
