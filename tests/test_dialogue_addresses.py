@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from graph.context import Context
 from graph.llm.addresses import missing, parse_address
 from graph.llm.matching import matching_items, matching_variants, payment_mention, voucher_code
+from shop.models import OrderStatus
+from shopdesk.settings import Settings
+from tests.support.people import conversation, people, say
 
 
 @pytest.mark.parametrize(
@@ -91,3 +95,42 @@ def test_where_an_address_is_to_be_copied_from(text: str, source: str | None) ->
     from graph.llm.dialogue import address_source
 
     assert address_source(text) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "elsewhere"),
+    [
+        ("wait, can you deliver it to my office instead?", True),
+        ("I'd prefer you send them to my mum's", True),
+        ("please use another shipping address", True),
+        ("forward it to the new apartment", True),
+        # An address given, a source named, or a question about where it goes: not "somewhere still unsaid".
+        ("send it to 9 Harbor Rd, Salem, MA 01970, USA instead", False),
+        ("ship it to the same address as #W1234567", False),
+        ("which address is it going to?", False),
+        ("hmm, is it going to my home address?", False),
+    ],
+)
+def test_somewhere_else_not_yet_said(text: str, elsewhere: bool) -> None:
+    from graph.llm.dialogue import names_another_destination
+
+    assert names_another_destination(text) is elsewhere
+
+
+async def test_another_place_at_an_address_proposal_asks_for_that_address(tau_app: Settings) -> None:
+    """At the proposal, "could you ship it to my office instead?" was read as a question and the proposal put again."""
+    person = people(tau_app.shop_database_url, lambda c: any(o.status is OrderStatus.pending for o in c.orders))[0]
+    order = next(o for o in person.orders if o.status is OrderStatus.pending)
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, _):
+        first = await say(
+            chat, "elsewhere", f"please ship {order.id} to 5 Birch Road, Apt 2, Austin, TX 78701, USA", context=context
+        )
+        assert first.status == "awaiting_confirmation" and "Birch" in first.text, first.text
+        asked = await say(
+            chat, "elsewhere", "on second thought, can it go to my sister's place instead?", context=context
+        )
+        assert asked.status != "awaiting_confirmation" and "Birch" not in asked.text, asked.text
+        assert "address" in asked.text, asked.text
+        second = await say(chat, "elsewhere", "44 Pine Street, Boston, MA 02110, USA", context=context)
+    assert second.status == "awaiting_confirmation" and "44 Pine Street" in second.text, second.text

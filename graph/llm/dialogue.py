@@ -657,7 +657,10 @@ def corrected_request(state: SupportState) -> str | None:
         if entities.get("options") or options_in(text, known) or _adds_an_item(state, pending, text):
             return request
         return None
-    return request if request in ("change_address", CHANGE_DEFAULT_ADDRESS) and looks_like_address(text) else None
+    if request in ("change_address", CHANGE_DEFAULT_ADDRESS):
+        # A new address, or another place still to be named ("ship it to my office instead"): the address changes.
+        return request if looks_like_address(text) or names_another_destination(text) else None
+    return None
 
 
 def _adds_an_item(state: SupportState, pending: dict[str, Any], text: str) -> bool:
@@ -731,6 +734,9 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
     entities = state.understanding.get("entities", {})
     text = last_text(state)
     source = address_source(text)
+    if names_another_destination(text):
+        # Somewhere else than the address we have: it is asked for again.
+        slots.pop("address", None)
     if source is not None:
         # "Ship it to the same address as my other order #W2": that order gives the address, it is not the one
         # being changed.
@@ -1196,6 +1202,33 @@ def _ground_account_owner(run: Run, slot: Slot) -> bool:
         run.plan.slots["for_customer"] = whose.group(1) or whose.group(2)
     run.values[slot.name] = run.plan.slots.get("for_customer") or None
     return True
+
+
+# "Could you ship it to my office instead?", "a different address, please": somewhere else than the address in hand,
+# not said yet (the address itself follows, or is asked for).
+_ANOTHER_DESTINATION = re.compile(
+    r"\b(?:ship|send|sent|deliver|mail|post|forward|redirect|go(?:es)?|going|come)\w*\s+"
+    r"(?:(?:it|them|this|that|everything|the\s+\w+)\s+)?"
+    r"(?:to|at)\s+(?:my|our|a|the)\s+(?:(?:new|other|different|work|office)\s+)?"
+    r"(?:office|work(?:place)?|job|parents?'?s?|mo[mt]h?er'?s|mum'?s|mom'?s|dad'?s|father'?s|friend'?s"
+    r"|neighbou?r'?s|sister'?s|brother'?s|place|home|house|flat|apartment|address)\b"
+    r"|\b(?:another|a\s+different|an?\s+other|a\s+new|some\s+other)\s+(?:shipping\s+|delivery\s+)?address\b",
+    re.IGNORECASE,
+)
+
+
+# "Is it going to my home?", "where does it go?": a question about where it goes, not a wish for another place.
+_ASKS_WHERE_IT_GOES = re.compile(
+    r"^\W*(?:(?:so|and|but|ok(?:ay)?|h+m+|u+m+|wait)\W+)*(?:is|are|does|do|did|will|where|which|what)\b", re.IGNORECASE
+)
+
+
+def names_another_destination(text: str) -> bool:
+    """The message asks for the order to go somewhere else without giving that address."""
+    if looks_like_address(text) or address_source(text) is not None:
+        return False
+    sentences = re.split(r"(?<=[.?!])\s+", text)
+    return any(_ANOTHER_DESTINATION.search(s) and not _ASKS_WHERE_IT_GOES.search(s) for s in sentences)
 
 
 def address_source(text: str) -> str | None:
