@@ -334,6 +334,9 @@ def test_the_taubench_profile_mirrors_the_benchmark_policy(taubench_db_url: str,
     policy = (REPO_ROOT / "evals" / "datasets" / "taubench-retail" / "policy.md").read_text(encoding="utf-8")
     assert document.split("---\n", 2)[2].strip() == policy.strip()
     assert parse_document(path).audience == "staff"
+    # What customers read states the policy's rules and nothing it does not state (it says nothing of newsletters).
+    help_page = parse_document(path.with_name("help.md"))
+    assert help_page.audience == "customers" and not re.search(r"newsletter|marketing", help_page.body, re.IGNORECASE)
 
 
 # What the benchmark's policy says to its agent, and a customer must never read.
