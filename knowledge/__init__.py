@@ -3,7 +3,8 @@
 Modules, one concern each (import them directly; this package imports nothing so that ``import knowledge`` stays
 free of Chroma and torch):
 
-- ``documents``: Markdown documents with front matter (``id``, ``title``, ``type``, ``language``) and anchors.
+- ``documents``: Markdown documents with front matter (``id``, ``title``, ``type``, ``language``, ``audience``:
+  ``customers`` by default, ``staff`` for documents never quoted to customers) and anchors.
 - ``tokens``: token counts (tiktoken cl100k_base, or an approximation with a warning when it cannot load).
 - ``chunking``: structure-aware chunks with heading paths and content hashes.
 - ``catalog``: one chunk per product of the shop database.

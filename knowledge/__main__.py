@@ -1,7 +1,7 @@
 """Command line: ``python -m knowledge index|search|ask``.
 
 python -m knowledge index [--shop demo] [--rebuild]
-python -m knowledge search "can I return shoes" [--type policy] [--in-stock] [--category shoes] [-k 5]
+python -m knowledge search "can I return shoes" [--type policy] [--in-stock] [--category shoes] [-k 5] [--staff]
 python -m knowledge ask "how long do I have to return something?"
 """
 
@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--in-stock", action="store_true", help="only products that are in stock")
         sub.add_argument("--category", default=None)
         sub.add_argument("-k", type=int, default=5)
+        if name == "search":
+            sub.add_argument("--staff", action="store_true", help="search as the team does: staff documents included")
         sub.add_argument("--json", action="store_true", help="print raw JSON")
     return parser
 
@@ -57,7 +59,12 @@ def main(argv: list[str] | None = None) -> int:
 
     retriever = get_retriever(settings, shop)
     evidence = retriever.search(
-        args.query, args.k, types=args.types, in_stock=True if args.in_stock else None, category=args.category
+        args.query,
+        args.k,
+        types=args.types,
+        in_stock=True if args.in_stock else None,
+        category=args.category,
+        audience="staff" if getattr(args, "staff", False) else "customers",
     )
     if args.command == "search":
         if args.json:

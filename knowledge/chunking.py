@@ -161,6 +161,8 @@ def _doc_metadata(document: SourceDocument, section: _Section, part: int, positi
         "section": section.path[-1],
         "heading_path": PATH_SEPARATOR.join(section.path),
         "language": document.language,
+        # Who may read it: a staff document is never evidence for an answer to a customer.
+        "audience": document.audience,
         "part": part,
         # The section's place in its document: a policy's first sections state its main rule (the window).
         "position": position,

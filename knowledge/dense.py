@@ -36,17 +36,29 @@ class DenseMirror:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def mask(self, keep: Callable[[str], bool]) -> np.ndarray:
+        """Which rows ``keep`` accepts, for a restriction that holds for every search (computed once, not per query)."""
+        return np.fromiter((keep(chunk_id) for chunk_id in self.ids), dtype=bool, count=len(self.ids))
+
     def search(
-        self, vector: Vector, n_results: int, allow: Callable[[str], bool] | None = None
+        self,
+        vector: Vector,
+        n_results: int,
+        allow: Callable[[str], bool] | None = None,
+        *,
+        mask: np.ndarray | None = None,
     ) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) pairs of the `n_results` nearest allowed chunks, best first."""
+        """(chunk id, cosine similarity) pairs of the `n_results` nearest chunks that ``allow`` and ``mask`` (from
+        :meth:`mask`) both accept, best first."""
         if not self.ids or n_results <= 0:
             return []
         query = np.asarray(vector, dtype=np.float32).reshape(-1)
         norm = float(np.linalg.norm(query))
         scores = self._matrix @ (query / norm if norm else query)
+        allowed = mask
         if allow is not None:
-            allowed = np.fromiter((allow(chunk_id) for chunk_id in self.ids), dtype=bool, count=len(self.ids))
+            allowed = self.mask(allow) if allowed is None else allowed & self.mask(allow)
+        if allowed is not None:
             scores = np.where(allowed, scores, -np.inf)
             n_results = min(n_results, int(allowed.sum()))
         n_results = min(n_results, len(self.ids))

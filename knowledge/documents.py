@@ -2,6 +2,12 @@
 
 A shop's documents live in ``<knowledge_dir>/<shop_id>/*.md``. The front matter's ``id`` is the stable document id
 that citations and evaluation sets refer to, so renaming a file never breaks them; headings give section anchors.
+
+Front matter fields: ``id`` (required), ``title``, ``type`` (``policy`` or ``faq``), ``language`` and ``audience``:
+``customers`` (the default) for what the bot may quote to a customer, ``staff`` for a document written for the team
+(an agent handbook, macros, an internal policy). A staff document is indexed but never used in answers to customers:
+its wording addresses the team ("verify the customer before..."), and quoted to a customer it reads as the bot's
+own instructions.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from typing import Literal, cast
 import yaml
 
 DocType = Literal["policy", "faq"]
+Audience = Literal["customers", "staff"]
+AUDIENCES: tuple[Audience, ...] = ("customers", "staff")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -31,6 +39,7 @@ class SourceDocument:
     language: str
     body: str
     path: Path
+    audience: Audience = "customers"
 
 
 def slugify(text: str) -> str:
@@ -59,6 +68,10 @@ def parse_document(path: Path) -> SourceDocument:
     doc_type = str(meta.get("type", "policy"))
     if doc_type not in ("policy", "faq"):
         raise DocumentError(f"{path}: 'type' must be policy or faq, got {doc_type!r}")
+    audience = str(meta.get("audience", "customers"))
+    if audience not in AUDIENCES:
+        # A typo must not quietly make an internal document quotable to customers.
+        raise DocumentError(f"{path}: 'audience' must be customers or staff, got {audience!r}")
     return SourceDocument(
         doc_id=doc_id,
         title=str(meta.get("title") or doc_id),
@@ -66,6 +79,7 @@ def parse_document(path: Path) -> SourceDocument:
         language=str(meta.get("language", "en")),
         body=raw[match.end() :],
         path=path,
+        audience=cast(Audience, audience),
     )
 
 

@@ -4,6 +4,11 @@ Reciprocal rank fusion needs no score calibration between the two rankers, which
 similarities and BM25 scores live on unrelated scales. The BM25 index mirrors the collection in memory and is built
 from it at start-up, so both halves always see the same chunks. Several chunks of one section collapse into one
 piece of evidence: the section is what an answer cites.
+
+Documents written for the team (front matter ``audience: staff``) are indexed with the rest, but a search for a
+customer's answer, the default, never sees them; a search on the team's behalf (``audience="staff"``) sees
+everything. Whatever else an answer to a customer weighs or quotes (headings, passages, the shop's words) comes from
+customer documents only.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import numpy as np
 from knowledge.catalog import PRODUCT_PREFIX
 from knowledge.chunking import Metadata
 from knowledge.dense import MAX_MIRRORED_CHUNKS, DenseMirror
+from knowledge.documents import Audience
 from knowledge.embeddings import Embedder
 from knowledge.lexical import BM25Index, tokenize
 from knowledge.products import ProductNotFound, find_products, match_names, product_facts, products_facts
@@ -93,6 +99,8 @@ class Retriever:
         self._categories: dict[str, str] = {}
         self._product_names: list[tuple[str, list[str]]] = []
         self._document_terms: frozenset[str] = frozenset()
+        self._staff_only: frozenset[str] = frozenset()
+        self._customer_mask: np.ndarray | None = None
         self.refresh()
 
     @property
@@ -112,6 +120,9 @@ class Retriever:
                 np.asarray([vector for _, vector in with_vector], dtype=np.float32),
             )
         chunks = {chunk.id: replace(chunk, vector=None) for chunk in stored}
+        # Chunks indexed before documents had an audience carry none: they were all written for customers.
+        staff_only = frozenset(cid for cid, chunk in chunks.items() if chunk.metadata.get("audience") == "staff")
+        customer_mask = dense.mask(lambda cid: cid not in staff_only) if dense is not None and staff_only else None
         bm25 = BM25Index((chunk_id, chunk.text) for chunk_id, chunk in chunks.items())
         categories = {
             str(chunk.metadata["category"]).lower(): str(chunk.metadata["category"])
@@ -126,12 +137,16 @@ class Retriever:
         # The shop's everyday words: what its policies and FAQ say ("how long", "two", "free"). A product name
         # word among them ("Thermal Long Underwear") does not name the product on its own.
         document_terms = frozenset(
-            term for chunk in chunks.values() if chunk.metadata.get("kind") == "doc" for term in tokenize(chunk.text)
+            term
+            for chunk_id, chunk in chunks.items()
+            if chunk.metadata.get("kind") == "doc" and chunk_id not in staff_only
+            for term in tokenize(chunk.text)
         )
         with self._lock:
             self._chunks, self._bm25, self._dense, self._categories = chunks, bm25, dense, categories
             self._product_names = product_names
             self._document_terms = document_terms
+            self._staff_only, self._customer_mask = staff_only, customer_mask
 
     def _product_weight(self, query: str) -> float:
         """How much product chunks count in the fusion for this query (policy questions demote them)."""
@@ -147,21 +162,22 @@ class Retriever:
         """Both rankings come from the in-memory mirror: a search never waits for Chroma."""
         return self._dense is not None
 
-    def passage_texts(self) -> list[str]:
-        """The text of every chunk as evidence carries it."""
+    def _customer_chunks(self) -> list[StoredChunk]:
         with self._lock:
-            return [_body(chunk) for chunk in self._chunks.values()]
+            return [chunk for chunk_id, chunk in self._chunks.items() if chunk_id not in self._staff_only]
+
+    def passage_texts(self) -> list[str]:
+        """The text of every chunk an answer to a customer may quote, as evidence carries it."""
+        return [_body(chunk) for chunk in self._customer_chunks()]
 
     def document_terms(self) -> frozenset[str]:
-        """Every (stemmed) word of the shop's policy and FAQ passages."""
+        """Every (stemmed) word of the shop's policy and FAQ passages for customers."""
         with self._lock:
             return self._document_terms
 
     def headings(self) -> list[str]:
-        """Every chunk's section heading (or title), as answers weigh them."""
-        with self._lock:
-            chunks = list(self._chunks.values())
-        return list(dict.fromkeys(heading(chunk.metadata) for chunk in chunks))
+        """The section heading (or title) of every chunk an answer to a customer may cite, as answers weigh them."""
+        return list(dict.fromkeys(heading(chunk.metadata) for chunk in self._customer_chunks()))
 
     def warm_up(self) -> None:
         """Load the embedding model now rather than on the first customer's question."""
@@ -202,13 +218,19 @@ class Retriever:
         types: list[str] | None = None,
         in_stock: bool | None = None,
         category: str | None = None,
+        audience: Audience = "customers",
     ) -> list[Evidence]:
-        """The ``k`` best pieces of evidence for a query, optionally restricted by type, stock and category."""
+        """The ``k`` best pieces of evidence for a query, optionally restricted by type, stock and category.
+
+        ``audience``: who reads what is found. For a customer (the default) staff documents are left out; for the
+        team everything counts."""
         query = query.strip()
         if not query or k <= 0:
             return []
         with self._lock:
             chunks, bm25, mirror = self._chunks, self._bm25, self._dense
+            hidden = self._staff_only if audience == "customers" else frozenset()
+            mask = self._customer_mask if hidden else None
         conditions = self._conditions(types, in_stock, category)
         where: dict[str, Any] | None = None
         if len(conditions) == 1:
@@ -217,17 +239,24 @@ class Retriever:
             where = {"$and": conditions}
 
         allow: Callable[[str], bool] | None = None
-        if conditions:
+        if conditions or hidden:
 
             def allow(chunk_id: str) -> bool:
-                return chunk_id in chunks and self._matches(chunks[chunk_id].metadata, conditions)
+                return (
+                    chunk_id in chunks
+                    and chunk_id not in hidden
+                    and self._matches(chunks[chunk_id].metadata, conditions)
+                )
 
         try:
             vector = self.embedder.embed([query])[0]
             if mirror is not None:
-                dense = mirror.search(vector, CANDIDATES, allow)
+                # The hidden chunks are a precomputed mask; a per-id test is only paid for the optional filters.
+                dense = mirror.search(vector, CANDIDATES, allow if conditions else None, mask=mask)
             else:
-                dense = self.store.query(vector, CANDIDATES, where)
+                # Asking for as many more as there are hidden chunks keeps the candidates as many after dropping them.
+                found = self.store.query(vector, CANDIDATES + len(hidden), where)
+                dense = [(chunk_id, score) for chunk_id, score in found if chunk_id not in hidden][:CANDIDATES]
         except Exception:  # a vector store or model outage degrades to lexical search, never a crash
             logger.warning("dense retrieval failed; answering from lexical search only", exc_info=True)
             dense = []

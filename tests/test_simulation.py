@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ from evals.simulation.shop import Cache, load_task, taubench_profile
 from evals.simulation.summary import find_runs, summarise
 from evals.simulation.user import GREETING, STOP
 from evals.taubench import TaubenchAdapter
+from knowledge.documents import parse_document
 from shopdesk.profile import load_profile
 from tests.support.app import reset_app_caches
 from tests.support.openai_stub import OpenAIStub
@@ -326,7 +328,36 @@ def test_the_taubench_profile_mirrors_the_benchmark_policy(taubench_db_url: str,
     assert preview.needs_approval and any(r.startswith("voucher_over_limit") for r in preview.approval_reasons)
     assert profile.escalation.high_value_order_amount == float("inf") and not profile.escalation.critical_keywords
     assert not profile.upsell.enabled and not profile.returns.final_sale_categories
-    # The shop's documents are the benchmark's policy, word for word.
-    document = (REPO_ROOT / "knowledge" / "docs" / "taubench" / "policy.md").read_text(encoding="utf-8")
+    # The team's copy of the benchmark's policy, word for word; it is written to the agent, so customers never read it.
+    path = REPO_ROOT / "knowledge" / "docs" / "taubench" / "policy.md"
+    document = path.read_text(encoding="utf-8")
     policy = (REPO_ROOT / "evals" / "datasets" / "taubench-retail" / "policy.md").read_text(encoding="utf-8")
     assert document.split("---\n", 2)[2].strip() == policy.strip()
+    assert parse_document(path).audience == "staff"
+    # What customers read states the policy's rules and nothing it does not state (it says nothing of newsletters).
+    help_page = parse_document(path.with_name("help.md"))
+    assert help_page.audience == "customers" and not re.search(r"newsletter|marketing", help_page.body, re.IGNORECASE)
+
+
+# What the benchmark's policy says to its agent, and a customer must never read.
+AGENT_WORDING = re.compile(
+    r"you have to authenticate|\bthe user\b|as a retail agent|transfer the user|retail agent policy|tool call",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How soon is a refund back on my visa card?",
+        "is it possible to exchange an item after delivery?",
+        "Once something has been shipped, can it still be cancelled?",
+        "what are your rules for returns?",
+    ],
+)
+def test_the_shops_rules_are_told_to_a_customer_from_its_help_page_not_the_agents_policy(
+    offline: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], question: str
+) -> None:
+    code, out, _ = simulate(capsys, tmp_path / "run", "--say", question)
+    assert code == 0 and "(see Help with your orders" in out, out
+    assert not AGENT_WORDING.search(out), out

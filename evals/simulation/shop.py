@@ -2,9 +2,9 @@
 cache folder, and this process's settings pointed at one run's copy of it under the ``taubench`` shop profile.
 
 Every call of ``python -m evals simulate`` is a new process; the cache is what keeps a call to a few seconds. The
-import (about a second) and the knowledge index (policy.md and the catalog, a few seconds of embedding) are built
-once, under a lock so that several players starting at the same moment do not build them twice; a run folder then
-starts from a plain file copy of the imported shop.
+import (about a second) and the knowledge index (the shop's documents and the catalog, a few seconds of embedding)
+are built once, under a lock so that several players starting at the same moment do not build them twice; a run
+folder then starts from a plain file copy of the imported shop.
 """
 
 from __future__ import annotations
