@@ -197,3 +197,35 @@ def test_a_change_of_several_items_is_told_in_the_plural() -> None:
     assert one is not None and "the item on order #W1 has" in one, one
     assert two is not None and "the 2 items on order #W1 have" in two, two
     assert exchanged is not None and "exchange of 3 items" in exchanged and "send them back" in exchanged, exchanged
+
+
+async def test_the_same_again_for_another_order_repeats_the_request_just_done(tau_app: Settings) -> None:
+    """"Do the same for the one with the keyboard" after a cancellation was read as an item change of the cancelled
+    order. The request just carried out is repeated for the order the customer names (by id or by an item in it)."""
+    db = tau_app.shop_database_url
+    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 3)[0]
+    first, second, third = pending_orders(person)[:3]
+    item = next(i.name for i in third.items if all(i.name not in (j.name for j in o.items) for o in (first, second)))
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, _):
+        await say(chat, "again", f"please cancel {first.id}, we don't need it anymore", context=context)
+        await say(chat, "again", "yes", context=context)
+        assert status_of(db, first.id) is OrderStatus.cancelled
+        by_id = await say(chat, "again", f"thanks! could you do the same thing for {second.id}?", context=context)
+        assert by_id.status == "awaiting_confirmation" and second.id in by_id.text, by_id.text
+        assert "no longer needed" in by_id.text, by_id.text  # the same reason
+        await say(chat, "again", "yes please", context=context)
+        by_item = await say(chat, "again", f"perfect, same for the order with the {item.lower()}", context=context)
+        assert by_item.status == "awaiting_confirmation" and third.id in by_item.text, by_item.text
+    assert status_of(db, second.id) is OrderStatus.cancelled
+    assert status_of(db, third.id) is OrderStatus.pending  # not confirmed yet
+
+
+def test_words_of_sameness_that_ask_for_nothing_again() -> None:
+    from graph.llm.dialogue import _SAME_AGAIN
+
+    assert _SAME_AGAIN.search("and the other one too, please")
+    assert _SAME_AGAIN.search("same goes for my order from last week")
+    assert not _SAME_AGAIN.search("is it the same price as before?")
+    assert not _SAME_AGAIN.search("ship it to the same address as #W1234567")
+    assert not _SAME_AGAIN.search("I have the same problem")

@@ -389,6 +389,8 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
         # waits for a yes: the request in hand with one detail changed, neither a new request nor a yes or no to
         # the proposal as it stands (it is put again, changed, for a yes).
         return corrected
+    if again := same_again(state):
+        return again
     if in_progress == "change_address" and awaiting == "order_id" and DEFAULT_ADDRESS_CUE.search(last_text(state)):
         return CHANGE_DEFAULT_ADDRESS
     if in_progress == "change_order" and awaiting == "change_what":
@@ -599,6 +601,34 @@ def named_remedy(text: str) -> str | None:
     return named.pop() if len(named) == 1 else None
 
 
+# "Do the same for #W2", "same with the one that has the keyboard", "and the other one too": the request just carried
+# out, again, for another order.
+_SAME_AGAIN = re.compile(
+    r"\b(?:(?:do|did|doing)\s+(?:the\s+)?same(?:\s+thing)?|(?:the\s+)?same\s+(?:thing\s+)?(?:for|with|goes\s+for|on)"
+    r"|(?:the\s+)?other\s+(?:one|order)\s+(?:too|as\s+well)|(?:that|this)\s+one\s+(?:too|as\s+well)"
+    r"|(?:dasselbe|das\s+gleiche|genauso)\s+(?:für|mit|bei))\b",
+    re.IGNORECASE,
+)
+
+
+def last_done_request(messages: list[AnyMessage]) -> str | None:
+    """The request of the last write carried out in the conversation, if any."""
+    for message in reversed(messages):
+        if not isinstance(message, ToolMessage) or str(message.name) not in _REQUEST_OF_WRITE:
+            continue
+        if message.status == "error" or '"error"' in str(message.content)[:200]:
+            continue
+        return _REQUEST_OF_WRITE[str(message.name)]
+    return None
+
+
+def same_again(state: SupportState) -> str | None:
+    """Between requests, "the same for the other order": the request last carried out, for the order they name."""
+    if state.dialogue.get("intent") or state.pending_action or not _SAME_AGAIN.search(last_text(state)):
+        return None
+    return last_done_request(state.messages)
+
+
 def reports_a_fault(state: SupportState) -> bool:
     """The message tells of a fault with something the customer received and asks for nothing we do by name (no
     return, refund or exchange requested, no question about the rules): what they want is still to be asked."""
@@ -733,6 +763,13 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
         slots = {k: v for k, v in slots.items() if k not in FLOW_SLOTS}
     entities = state.understanding.get("entities", {})
     text = last_text(state)
+    # The same request for another order: the one just done is not it; how it was done (a cancellation's reason)
+    # is the same.
+    again = same_again(state) is not None
+    kept = {"cancel_reason"} if again else set()
+    if again:
+        slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
+        slots.pop("order_id", None)
     source = address_source(text)
     if names_another_destination(text):
         # Somewhere else than the address we have: it is asked for again.
@@ -745,7 +782,7 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
     focus = [order_id for order_id in entities.get("order_ids") or [] if order_id != source]
     if focus:
         if focus[0] != slots.get("order_id"):
-            slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS}
+            slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
         slots["order_id"] = focus[0]
     slots.update(identity_facts(state, text))
     about_order = _without_identity(text, entities)
