@@ -176,3 +176,41 @@ async def test_an_item_to_return_named_before_verification_is_the_one_returned(t
         turn = await say(chat, "return", f"sure - {person.name}, {person.zip}", context=Context())
     assert turn.status == "awaiting_confirmation" and f"Return {item}" in turn.text, turn.text
     assert all(f"Return {other} " not in turn.text for other in names if other != item), turn.text
+
+
+async def test_an_identity_given_with_the_need_serves_the_need(tau_app: Settings) -> None:
+    """After a name and zip that found nobody, "it's <email>, and can I send back something I got?" verified the
+    customer and asked "what can I help you with?": the need in the same answer was lost."""
+    person = people(tau_app.shop_database_url, lambda c: any(o.status is OrderStatus.delivered for o in c.orders))[0]
+    async with conversation(tau_app) as (chat, graph):
+        await say(chat, "both", "hello there")
+        await say(chat, "both", f"{person.first} {person.last}, 00000")
+        turn = await say(chat, "both", f"try {person.email} - and could I send back something I received?")
+        assert await verified_id(graph, chat, "both") == person.id
+    assert "What can I help you with" not in turn.text, turn.text
+
+
+async def test_a_question_after_a_sentence_of_identity_is_answered_in_general(tau_app: Settings) -> None:
+    person = someone(tau_app.shop_database_url, 1)
+    async with conversation(tau_app) as (chat, _):
+        turn = await say(
+            chat, "general", f"Hi! My email is {person.email}. How long does a refund to a gift card take?"
+        )
+    assert ASK_WHICH not in turn.text and "gift card" in turn.text, turn.text
+
+
+@pytest.mark.parametrize(
+    ("text", "need"),
+    [
+        ("Hi, my email is ana@example.com. Can I still cancel?", "Can I still cancel?"),
+        ("Ana Ruiz 10234. I'd like to swap the boots.", "I'd like to swap the boots."),
+        # One sentence with both, or nothing but the identity: the message is what is read.
+        ("it's ana@example.com and where is my parcel?", "it's ana@example.com and where is my parcel?"),
+        ("ana@example.com.", "ana@example.com."),
+    ],
+)
+def test_the_need_beside_a_sentence_of_identity(text: str, need: str) -> None:
+    from graph.nlu.entities import beyond_identity, extract_entities
+
+    said = extract_entities(text)
+    assert beyond_identity(text, said.emails, said.zip_codes) == need

@@ -200,7 +200,7 @@ def test_a_change_of_several_items_is_told_in_the_plural() -> None:
 
 
 async def test_the_same_again_for_another_order_repeats_the_request_just_done(tau_app: Settings) -> None:
-    """"Do the same for the one with the keyboard" after a cancellation was read as an item change of the cancelled
+    """ "Do the same for the one with the keyboard" after a cancellation was read as an item change of the cancelled
     order. The request just carried out is repeated for the order the customer names (by id or by an item in it)."""
     db = tau_app.shop_database_url
     person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 3)[0]

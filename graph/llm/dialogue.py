@@ -49,7 +49,13 @@ from graph.llm.matching import (
     voucher_code,
 )
 from graph.nlu.confirmation import gives_a_yes
-from graph.nlu.entities import capitalised_names, extract_options, name_in_reply, shared_entities
+from graph.nlu.entities import (
+    beyond_identity,
+    capitalised_names,
+    extract_options,
+    name_in_reply,
+    shared_entities,
+)
 from graph.nlu.general import (
     asks_about_progress,
     asks_about_the_rules,
@@ -379,6 +385,15 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
         in_progress = awaiting = None
         if understood == IDENTIFY and state.understanding.get("entities", {}).get("order_ids"):
             return "order_status"  # "W9911714?" / "what's in order W9911714?"
+    if (
+        in_progress == IDENTIFY
+        and understood not in IDENTITY_ONLY_READINGS
+        and state.understanding.get("confidence", 0) >= 0.6
+        and not any(isinstance(m, ToolMessage) for m in turn_messages(state.messages))
+    ):
+        # "It's ana@example.com - also, can I exchange something I got?": who they are and what they need, in one
+        # answer to our question. The need is the request; the identity in it is read (and checked) all the same.
+        in_progress = awaiting = None
     if in_progress and any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
         # Mid-way through this turn's tool loop: the intent chosen at its first step stands.
         return str(in_progress)
@@ -746,11 +761,17 @@ def asks_for_the_list(state: SupportState, understood: str) -> bool:
 def general_question(state: SupportState, intent: str) -> bool:
     """A request the tools serve, asked as a question about how the shop works ("can I exchange shoes for another
     size?"): the knowledge answers it for anyone, with no verification and no order to pick."""
-    if intent not in PERSONAL_INTENTS or intent in NEVER_GENERAL or is_continuation(state):
+    if intent not in PERSONAL_INTENTS or intent in NEVER_GENERAL:
+        return False
+    # An identity given with the question ("it's ana@example.com, how long do refunds take?") answers our question
+    # for it and asks another: the question is what decides.
+    if is_continuation(state) and state.dialogue.get("intent") != IDENTIFY:
         return False
     if corrected_request(state):
         return False  # "back to my credit card is good" corrects the proposal in hand, it asks nothing in general
-    return asks_in_general(last_text(state), state.understanding.get("entities", {}).get("order_ids"))
+    entities = state.understanding.get("entities", {})
+    asked = beyond_identity(last_text(state), entities.get("emails") or [], entities.get("zip_codes") or [])
+    return asks_in_general(asked, entities.get("order_ids"))
 
 
 def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, Any]:

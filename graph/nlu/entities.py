@@ -442,6 +442,17 @@ def _without_names(text: str, names: list[str]) -> str:
     return text
 
 
+def beyond_identity(text: str, emails: list[str], zip_codes: list[str]) -> str:
+    """The message without its sentences that carry an email or a zip code ("Hi, my email is ana@example.com."): what
+    the customer wants, when another sentence says it; the message itself when no other sentence is left."""
+    said = [value.lower() for value in [*emails, *zip_codes] if value]
+    if not said:
+        return text
+    sentences = [part for part in re.split(r"(?<=[.?!])\s+", text) if part.strip()]
+    rest = [sentence for sentence in sentences if not any(value in sentence.lower() for value in said)]
+    return " ".join(rest) if rest and len(rest) < len(sentences) else text
+
+
 def extract_entities(text: str) -> Entities:
     """Every slot value in the text (the caller's own copy)."""
     return shared_entities(text).model_copy(deep=True)

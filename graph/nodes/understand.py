@@ -15,6 +15,7 @@ from graph.dialogue_state import NEXT_REQUEST, DialogueUpdate
 from graph.llm.dialogue import WRITE_OF_REQUEST
 from graph.llm.engine import Situation, situation_of
 from graph.nlu.confirmation import gives_a_yes, holds_back
+from graph.nlu.entities import beyond_identity
 from graph.nlu.general import asks_something
 from graph.nlu.schema import Understanding
 from graph.nodes.common import context_of, customer_history, engine_of, latest_message
@@ -41,7 +42,8 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
         state = replace(state, messages=[*state.messages[:-1], masked])
     text = latest_message(state)
     history = customer_history(state)
-    understanding = await _read(text, history, situation_of(state), runtime)
+    situation = situation_of(state)
+    understanding = await _read_the_need(await _read(text, history, situation, runtime), history, situation, runtime)
     queued = state.dialogue.get("queued") or []
     request_text = ""
     dialogue: DialogueUpdate = {}
@@ -87,6 +89,31 @@ async def _read(text: str, history: list[str], situation: Situation, runtime: Ru
         from graph.nlu.local import get_local_understanding
 
         return await asyncio.to_thread(lambda: get_local_understanding().analyse(text, history))
+
+
+async def _read_the_need(
+    whole: Understanding, history: list[str], situation: Situation, runtime: Runtime[Context]
+) -> Understanding:
+    """ "Hi, my email is ana@example.com. How long does a refund take?": the sentence that says who they are tells
+    nothing of what they want, and read with it the message is an identity. The other sentences are read for the
+    need; what the whole message names, its safety keywords, a person asked for and its tone stay the whole's."""
+    if whole.intent not in ("verify_identity", "greeting_thanks") and whole.confidence >= 0.6:
+        return whole  # the need was read clearly already (and a model engine is not asked twice)
+    rest = beyond_identity(whole.text, whole.entities.emails, whole.entities.zip_codes)
+    if rest == whole.text:
+        return whole
+    need = await _read(rest, history, situation, runtime)
+    return need.model_copy(
+        update={
+            "text": whole.text,
+            "entities": whole.entities,
+            "emotion": whole.emotion,
+            "language": whole.language,
+            "critical_keywords": whole.critical_keywords,
+            "human_requested": whole.human_requested or need.human_requested,
+            "topics": whole.topics,
+        }
+    )
 
 
 def takes_up(understanding: Understanding, text: str, request: str = "") -> bool:
