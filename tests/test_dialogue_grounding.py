@@ -7,6 +7,8 @@ by name, synonym or options; several items in one action.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -373,3 +375,48 @@ async def test_an_address_is_copied_from_another_order_which_stays_as_it_is(tau_
         assert target in proposed.text and source_line in proposed.text, proposed.text
         pending = (await graph.aget_state(chat.config("copy-address"))).values["pending_action"]
     assert pending["args"]["order_id"] == target and pending["args"]["address1"] == source_line != target_line
+
+
+def _two_items_one_with_two_alternatives(db_url: str) -> tuple[Order, Any, list[Any], Any]:
+    """A pending order of two products: the first with two other variants to choose between, the second with one."""
+    with session_factory(db_url)() as session:
+        for order in session.scalars(select(Order).where(Order.status == OrderStatus.pending).order_by(Order.id)):
+            items = list({i.product_id: i for i in order.items}.values())
+            if len(items) != len(order.items) or len(items) < 2:
+                continue
+            first, second = items[:2]
+            products = [session.get(Product, item.product_id) for item in (first, second)]
+            alternatives = [
+                [v for v in product.variants if v.available and v.id != item.variant_id] if product else []
+                for product, item in zip(products, (first, second), strict=True)
+            ]
+            if len(alternatives[0]) >= 2 and alternatives[1]:
+                return order, first, alternatives[0][:2], alternatives[1][0]
+    raise AssertionError("no pending order fits the test")
+
+
+async def test_a_correction_of_one_item_of_a_two_item_proposal_changes_that_item(tau_app: Settings) -> None:
+    """ "No, the bookshelf should be 3 ft" at a proposal changing a bottle and a bookshelf was applied to the bottle."""
+    db = tau_app.shop_database_url
+    order, first, (meant_not, meant), second_new = _two_items_one_with_two_alternatives(db)
+    second = next(i for i in order.items if i.product_id != first.product_id)
+    context = Context(customer_id=order.customer_id)
+    async with conversation(tau_app) as (chat, graph):
+        proposed = await say(
+            chat,
+            "fix-one",
+            f"in {order.id} please change the {first.name.lower()} to {options_text(meant_not.options)}, and the "
+            f"{second.name.lower()} to {options_text(second_new.options)}",
+            context=context,
+        )
+        assert proposed.status == "awaiting_confirmation", proposed.text
+        corrected = await say(
+            chat,
+            "fix-one",
+            f"sorry no, the {first.name.lower()} should be {options_text(meant.options)}",
+            context=context,
+        )
+        assert corrected.status == "awaiting_confirmation", corrected.text
+        pending = (await graph.aget_state(chat.config("fix-one"))).values["pending_action"]
+    swaps = dict(zip(pending["args"]["item_ids"], pending["args"]["new_item_ids"], strict=True))
+    assert swaps == {first.variant_id: meant.id, second.variant_id: second_new.id}, corrected.text

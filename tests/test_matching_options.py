@@ -144,3 +144,33 @@ def test_a_size_that_says_how_it_fits_is_no_choice(text: str, size: str | None) 
 
     found = options_in(text, {"size": ["S", "M", "L", "XL"]}, {"size": "M"})
     assert found.get("size") == size, found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the glass one in black, 3ft tall", {"height": "3 ft", "color": "black", "material": "glass"}),
+        ("make it a 6-foot one", {"height": "6 ft"}),
+        ("4 feet is what I need", {"height": "4 ft"}),
+        ("the 15ft one", {}),  # no such height: the 5 ft is not inside it
+    ],
+)
+def test_a_quantity_is_read_however_its_unit_is_written(text: str, expected: dict[str, str]) -> None:
+    from graph.llm.matching import options_in
+
+    values = {"material": ["glass", "wood"], "color": ["white", "black"], "height": ["3 ft", "4 ft", "5 ft", "6 ft"]}
+    assert options_in(text, values, {"material": "wood", "color": "white", "height": "5 ft"}) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the 750 ml bottle please", {"capacity": "750ml"}),
+        ("1 litre", {"capacity": "1L"}),
+        ("a 60 percent board", {"size": "60%"}),
+    ],
+)
+def test_quantities_of_other_units(text: str, expected: dict[str, str]) -> None:
+    from graph.llm.matching import options_in
+
+    assert options_in(text, {"capacity": ["500ml", "750ml", "1L"], "size": ["60%", "80%", "full size"]}) == expected

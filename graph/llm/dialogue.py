@@ -1362,6 +1362,18 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
     plan, order = run.plan, run.order or {}
     items = order.get("items", [])
     settled = [s[0] for s in plan.slots.get("swaps") or []]
+    named_now = [str(i.get("item_id")) for i in named_items(items, run.text)] if settled else []
+    again = [item_id for item_id in named_now if item_id in settled]
+    if run.state.repair == Repair.correction and again and plan.slots.get("item_id") not in again:
+        # "No, the bookshelf should be 3 ft" at a proposal of two items: the item named is settled again with these
+        # words; the others keep what was settled for them.
+        plan.slots["swaps"] = [s for s in plan.slots.get("swaps") or [] if s[0] not in again]
+        plan.slots["item_queue"] = again
+        plan.slots["item_id"] = again[0]
+        plan.slots.pop("options", None)
+        plan.slots.pop("option_values", None)
+        plan.slots.pop("used_text", None)
+        settled = [s[0] for s in plan.slots["swaps"]]
     more = [i for i in named_items(items, run.text) if i.get("item_id") not in settled] if settled else []
     if more and not any(i.get("item_id") == plan.slots.get("item_id") for i in more):
         # "Also the perfume, to oriental": the items already settled stay, and the newly named ones are settled next.

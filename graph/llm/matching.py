@@ -346,7 +346,7 @@ def options_in(text: str, values: dict[str, list[str]], current: dict[str, Any] 
                 continue
             escaped = re.escape(value)
             short = len(value) <= 2 and value.isalpha()
-            pattern = rf"\b{re.escape(key)}\s+({escaped})(?!\w)" if short else rf"(?<![\w-])({escaped})(?![\w-])"
+            pattern = rf"\b{re.escape(key)}\s+({escaped})(?!\w)" if short else _value_pattern(value)
             spans = [
                 m.span(1)
                 for m in re.finditer(pattern, text, re.IGNORECASE)
@@ -376,6 +376,37 @@ def options_in(text: str, values: dict[str, list[str]], current: dict[str, Any] 
         if wanted:
             found[key] = wanted[0]
     return found
+
+
+# A quantity's unit as people write it: "3ft", "3-foot", "3 feet" are the catalogue's "3 ft".
+_UNIT_WORDS = {
+    "ft": r"ft|foot|feet|'",
+    "feet": r"ft|foot|feet|'",
+    "inch": r"inch(?:es)?|in|\"",
+    "inches": r"inch(?:es)?|in|\"",
+    "ml": r"ml|millilit(?:er|re)s?",
+    "l": r"l|lit(?:er|re)s?|ltr",
+    "oz": r"oz|ounces?",
+    "kg": r"kg|kilos?|kilograms?",
+    "lbs": r"lbs?|pounds?",
+    "lb": r"lbs?|pounds?",
+    "hours": r"hours?|hrs?|h",
+    "piece": r"pieces?|pcs?",
+    "pieces": r"pieces?|pcs?",
+    "%": r"%|\s?percent",
+}
+_QUANTITY = re.compile(r"^(\d+(?:\.\d+)?)[\s-]*([a-z%'\"]+)$", re.IGNORECASE)
+
+
+def _value_pattern(value: str) -> str:
+    """The pattern of an option value in a message, its one group the value as written. A quantity ("3 ft", "1000ml",
+    "60%", "4 piece") is read however its number and unit are joined and its unit spelt."""
+    quantity = _QUANTITY.match(value.strip())
+    if quantity is None:
+        return rf"(?<![\w-])({re.escape(value)})(?![\w-])"
+    number, unit = quantity.groups()
+    units = _UNIT_WORDS.get(unit.lower(), re.escape(unit))
+    return rf"(?<![\w.-])({re.escape(number)}[\s-]*(?:{units}))(?![\w-])"
 
 
 # Sizes as people say them, for the letters a catalogue uses.
