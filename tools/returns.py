@@ -46,7 +46,7 @@ from tools.approvals import POLICY_EXCEPTION, REFUND_OVER_LIMIT, approval_reason
 from tools.base import ActionPreview, AlreadyDone, PolicyViolation, ToolContext, WriteAction, shop_now
 from tools.declaration import read_tool, write_tool
 from tools.item_changes import ItemChangePlan, describe_item_changes, plan_item_changes
-from tools.views import amount_text, method_text, options_text, return_view
+from tools.views import amount_text, options_text, refund_figures, refund_line, return_view
 
 # ----------------------------------------------------------------------------------------------- eligibility
 
@@ -157,7 +157,10 @@ class _ReturnPlan:
     order: Order
     items: list[OrderItem]
     method: PaymentMethod
+    # What is refunded: the items' amount less the return label's cost for the order's country (never below zero).
     amount: Decimal
+    items_amount: Decimal
+    label_cost: Decimal
     findings: list[tuple[str, str]]
     # Final-sale items of the order this return leaves out: the preview says so when the customer named no items.
     kept: list[OrderItem]
@@ -184,7 +187,9 @@ def _plan_return(ctx: ToolContext, args: dict[str, Any], session: Session) -> _R
     check_named_items(order, items, named)
     _require_returnable(ctx, session, items)
     method = _refund_method(ctx, session, order, arg_str(args, "payment_method_id"))
-    amount = money(sum((money(item.price) for item in items), Decimal(0)))
+    items_amount = money(sum((money(item.price) for item in items), Decimal(0)))
+    label_cost = min(money(ctx.profile.returns.label_cost(order.ship_country)), items_amount)
+    amount = items_amount - label_cost
     findings: list[tuple[str, str]] = []
     if (window := _window_finding(ctx, order, shop_now())) is not None:
         findings.append(window)
@@ -199,18 +204,22 @@ def _plan_return(ctx: ToolContext, args: dict[str, Any], session: Session) -> _R
         and (product := session.get(Product, item.product_id)) is not None
         and is_final_sale(ctx, product)
     ]
-    return _ReturnPlan(order, items, method, amount, findings, [] if named else kept)
+    return _ReturnPlan(order, items, method, amount, items_amount, label_cost, findings, [] if named else kept)
 
 
 def _render_return(ctx: ToolContext, args: dict[str, Any], plan: _ReturnPlan) -> ActionPreview:
     reasons = approval_reasons(ctx.profile, plan.findings)
-    timing = "once we receive the items" + (
-        ""
-        if plan.method.kind is PaymentMethodKind.gift_card
-        else f", then {ctx.profile.returns.refund_processing_days}"
-    )
     currency = plan.order.currency
     refund = amount_text(plan.amount, currency)
+    figures = refund_figures(
+        plan.amount,
+        plan.items_amount,
+        plan.label_cost,
+        plan.method,
+        currency,
+        ctx.profile.returns.refund_processing_days,
+    )
+    kept = [f"Not included: {item.name} is final sale and cannot be returned" for item in plan.kept]
     return ActionPreview(
         action="return_items",
         args=args,
@@ -220,13 +229,12 @@ def _render_return(ctx: ToolContext, args: dict[str, Any], plan: _ReturnPlan) ->
             f"Return {item.name} ({options_text(item.options)}): {amount_text(item.price, currency)}"
             for item in plan.items
         ]
-        + [f"Not included: {item.name} is final sale and cannot be returned" for item in plan.kept]
-        + [
-            f"Refund {refund} to {method_text(plan.method, currency)} ({timing})",
-            "You will get an email on how to send it back.",
-        ],
+        + kept
+        + [refund_line(figures), "You will get an email on how to send it back."],
         needs_approval=bool(reasons),
         approval_reasons=reasons,
+        # Which line of the details the figures word: the reply says it in the customer's language.
+        refund={**figures, "line": 1 + len(plan.items) + len(kept)},
     )
 
 
@@ -255,6 +263,9 @@ def _write_return(ctx: ToolContext, args: dict[str, Any], session: Session, plan
         plan.order,
         OrderStatus.return_requested,
         refund_amount=float(plan.amount),
+        items_amount=float(plan.items_amount),
+        return_label_cost=float(plan.label_cost),
+        currency=plan.order.currency,
         payment_method_id=plan.method.id,
         return_id=request.id,
     )
