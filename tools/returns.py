@@ -258,6 +258,7 @@ def _write_return(ctx: ToolContext, args: dict[str, Any], session: Session, plan
             reason="return",
         )
     )
+    session.flush()  # the request's id, for the result
     return order_written(
         session,
         plan.order,
@@ -328,6 +329,7 @@ def _write_exchange(ctx: ToolContext, args: dict[str, Any], session: Session, pl
     )
     # Nothing is charged or refunded yet: the difference settles when the returned items arrive.
     change.order.returns.append(request)
+    session.flush()  # the request's id, for the result
     return order_written(
         session,
         change.order,
