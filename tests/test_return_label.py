@@ -1,0 +1,203 @@
+"""The return label's cost: the demo profile's figures are its policy documents' own, and a return from Canada, the
+UK or the EU refunds the items less the label (proposal, refund row, words), one from the US in full; the tau-bench
+shop deducts nothing."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from graph.llm.responses import confirmation_request
+from knowledge.answer import countries_in
+from shop.db import session_factory, session_scope
+from shop.models import Fulfillment, Order, OrderStatus, Product, Refund
+from shopdesk.countries import EU, country_code, in_eu
+from shopdesk.i18n import speaker, speaking
+from shopdesk.profile import ReturnsPolicy, ShopProfile, load_profile
+from shopdesk.settings import Settings
+from tests.support.app import CLOCK
+from tools.access import original_payment_method_id
+from tools.base import ToolContext, run_write
+from tools.returns import RETURN_ITEMS
+
+ROOT = Path(__file__).resolve().parents[1]
+PROFILES = ROOT / "shopdesk" / "profiles"
+DOCS = ROOT / "knowledge" / "docs" / "demo"
+# The documents' names for a group of countries (knowledge.answer's codes) -> the profile's ISO keys.
+_PROFILE_KEY = {"US": "US", "CA": "CA", "UK": "GB", "EU": EU}
+
+
+def _section(document: str, title: str) -> str:
+    text = (DOCS / document).read_text(encoding="utf-8")
+    return text.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def _label_figures(section: str) -> dict[str, Decimal]:
+    """Every "$9.95 for Canada" / "$12.95 UK and EU" of a section: the places each amount is given for."""
+    figures: dict[str, Decimal] = {}
+    for amount, places in re.findall(r"\$(\d+\.\d\d)\s+(?:for\s+)?([^,;)]+)", section):
+        named = countries_in(places)
+        assert named, (amount, places)
+        for code in named:
+            figures[_PROFILE_KEY[code]] = Decimal(amount)
+    return figures
+
+
+@pytest.mark.parametrize(
+    ("document", "title"), [("returns.md", "Return shipping costs"), ("exchanges.md", "Cost of an exchange")]
+)
+def test_the_demo_profiles_label_costs_are_those_of_its_policy_documents(document: str, title: str) -> None:
+    section = _section(document, title)
+    figures = _label_figures(section)
+    returns = load_profile("demo", PROFILES).returns
+    assert figures and figures == returns.label_costs, (figures, returns.label_costs)
+    # The US is free in the documents and not charged by the profile.
+    assert re.search(r"within the United States are free", section)
+    assert returns.label_cost("USA") == 0
+
+
+def test_every_seeded_destination_gets_the_figure_the_documents_give_it(demo_db_url: str) -> None:
+    """The demo shop writes countries as names ("USA", "United Kingdom"): each is read to its code and costs what
+    the returns document says for its group (US free, Canada, the UK, the EU)."""
+    figures = _label_figures(_section("returns.md", "Return shipping costs"))
+    returns = load_profile("demo", PROFILES).returns
+    with session_scope(demo_db_url) as session:
+        countries = set(session.scalars(select(Order.ship_country).distinct()))
+    assert {"USA", "Canada", "United Kingdom"} <= countries, countries
+    for country in countries:
+        code = country_code(country)
+        assert code is not None, country
+        group = code if code in figures else EU if in_eu(code) else None
+        expected = figures[group] if group else Decimal(0)
+        assert returns.label_cost(country) == expected, (country, code)
+
+
+def test_label_costs_are_keyed_by_iso_codes_or_the_eu() -> None:
+    policy = ReturnsPolicy.model_validate({"label_costs": {"ca": "5", "UK": "7", "EU": "8", "FR": "3"}})
+    assert policy.label_costs == {"CA": Decimal(5), "GB": Decimal(7), EU: Decimal(8), "FR": Decimal(3)}
+    # A country's own figure wins over the EU's; a country not listed returns free.
+    costs = {c: policy.label_cost(c) for c in ("Canada", "GB", "United Kingdom", "Germany", "France", "USA", "Peru")}
+    assert costs == {
+        "Canada": 5,
+        "GB": 7,
+        "United Kingdom": 7,
+        "Germany": 8,
+        "France": 3,
+        "USA": 0,
+        "Peru": 0,
+    }
+    for bad in ({"Canada": "5"}, {"XX": "5"}, {"CA": "-1"}):
+        with pytest.raises(ValueError, match="label_costs"):
+            ReturnsPolicy.model_validate({"label_costs": bad})
+
+
+def _returnable(db_url: str, profile: ShopProfile, country: str) -> tuple[str, str, str, Decimal]:
+    """(order id, one item id, the original payment method, the item's price) of a delivered order shipped to the
+    country, inside its return window at CLOCK, with no final-sale item and its first item below the refund limit."""
+    window_start = CLOCK - timedelta(days=profile.returns.window_days)
+    with session_factory(db_url)() as session:
+        orders = session.scalars(
+            select(Order)
+            .join(Fulfillment, Fulfillment.order_id == Order.id)
+            .where(
+                Order.status == OrderStatus.delivered,
+                Order.ship_country == country,
+                Fulfillment.delivered_at > window_start + timedelta(days=2),
+            )
+            .order_by(Order.id)
+        ).unique()
+        for order in orders:
+            products = [session.get(Product, item.product_id) for item in order.items]
+            if any(p is None or p.final_sale or p.category in profile.returns.final_sale_categories for p in products):
+                continue
+            item = order.items[0]
+            if Decimal(20) < item.price < profile.refunds.auto_approve_limit:
+                return order.id, item.variant_id, original_payment_method_id(order), Decimal(item.price)
+    raise AssertionError(f"no returnable order shipped to {country} in the demo shop")
+
+
+@pytest.mark.parametrize(
+    ("country", "label"),
+    [("USA", Decimal("0")), ("United Kingdom", Decimal("12.95")), ("Canada", Decimal("9.95"))],
+)
+def test_a_return_refunds_the_items_less_the_label_of_its_country(app: Settings, country: str, label: Decimal) -> None:
+    settings = app
+    profile = load_profile("demo", settings.profiles_dir)
+    order_id, item_id, method_id, price = _returnable(settings.shop_database_url, profile, country)
+    with session_factory(settings.shop_database_url)() as session:
+        customer_id = session.get(Order, order_id).customer_id  # type: ignore[union-attr]
+    ctx = ToolContext(settings.shop_database_url, profile, "label-1", customer_id)
+    args = {"order_id": order_id, "item_ids": [item_id], "payment_method_id": method_id}
+    net = price - label
+
+    preview = RETURN_ITEMS.preview(ctx, args)
+    assert preview.refund is not None
+    assert (preview.refund["amount"], preview.refund["items_amount"], preview.refund["label_cost"]) == (
+        float(net),
+        float(price),
+        float(label),
+    )
+    assert f"for a refund of ${net:,.2f}" in preview.summary, preview.summary
+    shown = preview.details[preview.refund["line"]]
+    method = preview.refund["method"]
+    if label:
+        assert shown.startswith(
+            f"Refund ${net:,.2f} to {method} (${price:,.2f} for the items less ${label} for the return label), "
+            "once we receive the items"
+        ), shown
+    else:
+        assert shown.startswith(f"Refund ${price:,.2f} to {method} (once we receive the items"), shown
+        assert "label" not in " ".join(preview.details)
+
+    # The proposal put to the customer: the same line in English, its German wording in a German conversation.
+    english = confirmation_request(preview.as_dict())
+    assert f"- {shown}\n" in english, english
+    with speaking(speaker("de", "USD")):
+        german = confirmation_request(preview.as_dict())
+    german_amount = f"{net:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") + "\xa0$"
+    assert f"Erstattung von {german_amount} auf {method}" in german, german
+    assert ("für das Rücksendeetikett" in german) == bool(label), german
+
+    result = run_write(RETURN_ITEMS, ctx, args, f"label-{country}")
+    assert result["refund_amount"] == float(net) and result["return_label_cost"] == float(label)
+    with session_scope(settings.shop_database_url) as session:
+        refund = session.scalars(select(Refund).where(Refund.return_id == result["return_id"])).one()
+        assert (refund.amount, refund.payment_method_id) == (net, method_id)
+
+
+def test_the_label_never_takes_the_refund_below_zero(app: Settings) -> None:
+    settings = app
+    demo = load_profile("demo", settings.profiles_dir)
+    order_id, item_id, method_id, price = _returnable(settings.shop_database_url, demo, "United Kingdom")
+    costly = demo.model_copy(
+        update={"returns": demo.returns.model_copy(update={"label_costs": {"GB": price + Decimal("5.00")}})}
+    )
+    with session_factory(settings.shop_database_url)() as session:
+        customer_id = session.get(Order, order_id).customer_id  # type: ignore[union-attr]
+    ctx = ToolContext(settings.shop_database_url, costly, "label-2", customer_id)
+    preview = RETURN_ITEMS.preview(ctx, {"order_id": order_id, "item_ids": [item_id], "payment_method_id": method_id})
+    assert preview.refund is not None
+    assert (preview.refund["amount"], preview.refund["label_cost"]) == (0.0, float(price))
+
+
+def test_the_taubench_shop_deducts_nothing(app: Settings) -> None:
+    """Its benchmark refunds in full: no label costs in its profile, whatever the destination."""
+    taubench = load_profile("taubench", PROFILES)
+    assert taubench.returns.label_costs == {}
+    settings = app
+    demo = load_profile("demo", settings.profiles_dir)
+    for country in ("USA", "United Kingdom", "Canada"):
+        assert taubench.returns.label_cost(country) == 0
+        order_id, item_id, method_id, price = _returnable(settings.shop_database_url, demo, country)
+        with session_factory(settings.shop_database_url)() as session:
+            customer_id = session.get(Order, order_id).customer_id  # type: ignore[union-attr]
+        ctx = ToolContext(settings.shop_database_url, taubench, "label-3", customer_id)
+        args = {"order_id": order_id, "item_ids": [item_id], "payment_method_id": method_id}
+        preview = RETURN_ITEMS.preview(ctx, args)
+        assert preview.refund is not None and preview.refund["amount"] == float(price), country
+        assert "label" not in " ".join(preview.details)
