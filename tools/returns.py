@@ -32,6 +32,7 @@ from shop.models import (
 from tools.access import (
     arg_list,
     arg_str,
+    check_gift_card_covers,
     check_named_items,
     check_named_on_order,
     load_own_order,
@@ -46,7 +47,7 @@ from tools.approvals import POLICY_EXCEPTION, REFUND_OVER_LIMIT, approval_reason
 from tools.base import ActionPreview, AlreadyDone, PolicyViolation, ToolContext, WriteAction, shop_now
 from tools.declaration import read_tool, write_tool
 from tools.item_changes import ItemChangePlan, describe_item_changes, plan_item_changes
-from tools.views import amount_text, options_text, refund_figures, refund_line, return_view
+from tools.views import amount_text, method_text, options_text, refund_figures, refund_line, return_view
 
 # ----------------------------------------------------------------------------------------------- eligibility
 
@@ -282,6 +283,13 @@ RETURN_ITEMS = WriteAction("return_items", _plan_return, _render_return, _write_
 class _ExchangePlan:
     change: ItemChangePlan
     findings: list[tuple[str, str]]
+    # The return label of the order's country: the exchange's documents charge it as a return's, so what settles
+    # is the price difference plus the label (a charge when positive, a refund when negative).
+    label_cost: Decimal = Decimal(0)
+
+    @property
+    def settles(self) -> Decimal:
+        return self.change.difference + self.label_cost
 
 
 def _plan_exchange(ctx: ToolContext, args: dict[str, Any], session: Session) -> _ExchangePlan:
@@ -291,13 +299,37 @@ def _plan_exchange(ctx: ToolContext, args: dict[str, Any], session: Session) -> 
     check_named_on_order(order, named_items(args))
     change = plan_item_changes(ctx, args, session, order)
     _require_returnable(ctx, session, [item for item, _variant in change.changes])
+    label_cost = money(ctx.profile.returns.label_cost(order.ship_country))
+    check_gift_card_covers(change.method, change.difference + label_cost)
     findings: list[tuple[str, str]] = []
     if (window := _window_finding(ctx, order, shop_now())) is not None:
         findings.append(window)
     limit = ctx.profile.refunds.auto_approve_limit
-    if -change.difference > limit:
-        findings.append((REFUND_OVER_LIMIT, f"refund {-change.difference} is above {money(limit)}"))
-    return _ExchangePlan(change, findings)
+    refund = -(change.difference + label_cost)
+    if refund > limit:
+        findings.append((REFUND_OVER_LIMIT, f"refund {refund} is above {money(limit)}"))
+    return _ExchangePlan(change, findings, label_cost)
+
+
+def _exchange_lines(plan: _ExchangePlan) -> list[str]:
+    """The swaps and what settles them; with a return label, the label and the sum it makes with the difference."""
+    lines = describe_item_changes(plan.change)
+    if not plan.label_cost:
+        return lines
+    currency = plan.change.order.currency
+    method = method_text(plan.change.method, currency)
+    # describe_item_changes ends with the difference alone: the label changes what is charged or refunded.
+    difference = plan.change.difference
+    if difference > 0:
+        lines[-1] = f"Price difference: {amount_text(difference, currency)} to pay"
+    elif difference < 0:
+        lines[-1] = f"Price difference: {amount_text(-difference, currency)} back"
+    lines.append(f"Return label: {amount_text(plan.label_cost, currency)}")
+    if plan.settles > 0:
+        lines.append(f"Charge {amount_text(plan.settles, currency)} to {method}")
+    elif plan.settles < 0:
+        lines.append(f"Refund {amount_text(-plan.settles, currency)} to {method}")
+    return lines
 
 
 def _render_exchange(ctx: ToolContext, args: dict[str, Any], plan: _ExchangePlan) -> ActionPreview:
@@ -309,12 +341,12 @@ def _render_exchange(ctx: ToolContext, args: dict[str, Any], plan: _ExchangePlan
         summary=f"Exchange {len(plan.change.changes)} item(s) of order {order.id}; this can be done only once.",
         details=[
             f"Order: {order.id}",
-            *describe_item_changes(plan.change),
+            *_exchange_lines(plan),
             "You will get an email on how to send it back.",
         ],
         needs_approval=bool(reasons),
         approval_reasons=reasons,
-        moves_money=bool(plan.change.difference),
+        moves_money=bool(plan.settles),
     )
 
 
@@ -335,6 +367,10 @@ def _write_exchange(ctx: ToolContext, args: dict[str, Any], session: Session, pl
         change.order,
         OrderStatus.exchange_requested,
         price_difference=float(change.difference),
+        return_label_cost=float(plan.label_cost),
+        # What settles when the items come back: the difference plus the label (charged if positive).
+        settles=float(plan.settles),
+        currency=change.order.currency,
         payment_method_id=change.method.id,
         return_id=request.id,
         items_changed=len(change.changes),
