@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from graph.llm.local import _action_text
 from graph.llm.responses import confirmation_request
 from knowledge.answer import countries_in
 from shop.db import session_factory, session_scope
@@ -23,7 +24,7 @@ from shopdesk.settings import Settings
 from tests.support.app import CLOCK
 from tools.access import original_payment_method_id
 from tools.base import ToolContext, run_write
-from tools.returns import RETURN_ITEMS
+from tools.returns import EXCHANGE_ITEMS, RETURN_ITEMS
 
 ROOT = Path(__file__).resolve().parents[1]
 PROFILES = ROOT / "shopdesk" / "profiles"
@@ -201,3 +202,88 @@ def test_the_taubench_shop_deducts_nothing(app: Settings) -> None:
         preview = RETURN_ITEMS.preview(ctx, args)
         assert preview.refund is not None and preview.refund["amount"] == float(price), country
         assert "label" not in " ".join(preview.details)
+
+
+def _exchangeable(db_url: str, profile: ShopProfile, country: str) -> tuple[str, str, str, str, Decimal]:
+    """(order id, item id, another available variant of it, the original payment method, the new price less the old)
+    of a delivered order shipped to the country, inside its window, with no final-sale item."""
+    window_start = CLOCK - timedelta(days=profile.returns.window_days)
+    with session_factory(db_url)() as session:
+        orders = session.scalars(
+            select(Order)
+            .join(Fulfillment, Fulfillment.order_id == Order.id)
+            .where(
+                Order.status == OrderStatus.delivered,
+                Order.ship_country == country,
+                Fulfillment.delivered_at > window_start + timedelta(days=2),
+            )
+            .order_by(Order.id)
+        ).unique()
+        for order in orders:
+            products = [session.get(Product, item.product_id) for item in order.items]
+            if any(p is None or p.final_sale or p.category in profile.returns.final_sale_categories for p in products):
+                continue
+            for item, product in zip(order.items, products, strict=True):
+                assert product is not None
+                other = next((v for v in product.variants if v.available and v.id != item.variant_id), None)
+                if other is not None:
+                    difference = Decimal(other.price) - Decimal(item.price)
+                    return order.id, item.variant_id, other.id, original_payment_method_id(order), difference
+    raise AssertionError(f"no exchangeable order shipped to {country} in the demo shop")
+
+
+@pytest.mark.parametrize(("country", "label"), [("USA", Decimal("0")), ("United Kingdom", Decimal("12.95"))])
+def test_an_exchange_settles_the_difference_plus_the_label(app: Settings, country: str, label: Decimal) -> None:
+    """The exchanges document charges the return label as for a return; the replacement ships free."""
+    profile = load_profile("demo", app.profiles_dir)
+    order_id, item_id, new_id, method_id, difference = _exchangeable(app.shop_database_url, profile, country)
+    with session_factory(app.shop_database_url)() as session:
+        customer_id = session.get(Order, order_id).customer_id  # type: ignore[union-attr]
+    ctx = ToolContext(app.shop_database_url, profile, "label-4", customer_id)
+    args = {"order_id": order_id, "item_ids": [item_id], "new_item_ids": [new_id], "payment_method_id": method_id}
+    preview = EXCHANGE_ITEMS.preview(ctx, args)
+    settles = difference + label
+    lines = " | ".join(preview.details)
+    if label:
+        assert f"Return label: ${label}" in lines, lines
+        if settles > 0:
+            assert f"Charge ${settles:,.2f} to " in lines, lines
+        elif settles < 0:
+            assert f"Refund ${-settles:,.2f} to " in lines, lines
+        assert preview.moves_money == bool(settles)
+    else:
+        assert "label" not in lines.lower(), lines
+    result = run_write(EXCHANGE_ITEMS, ctx, args, f"label-ex-{country}")
+    assert (result["price_difference"], result["return_label_cost"], result["settles"]) == (
+        float(difference),
+        float(label),
+        float(settles),
+    )
+    done = _action_text("exchange_items", result)
+    assert done is not None
+    if label and settles > 0:
+        assert f"With the return label (${label}), ${settles:,.2f} will be charged" in done, done
+    elif label and settles < 0:
+        assert f"With the return label (${label}) deducted, ${-settles:,.2f} will be refunded" in done, done
+    else:
+        assert "label" not in done, done
+
+
+def test_the_done_message_of_a_return_says_the_refund_and_the_label() -> None:
+    result = {
+        "entity_id": "#W1",
+        "refund_amount": 87.05,
+        "items_amount": 100.0,
+        "return_label_cost": 12.95,
+        "currency": "USD",
+    }
+    english = _action_text("return_items", result)
+    assert english is not None and english.startswith(
+        "Done: your return for order #W1 is requested. $87.05 ($100.00 for the items less $12.95 for the return "
+        "label) will be refunded"
+    ), english
+    with speaking(speaker("de", "USD")):
+        german = _action_text("return_items", result)
+    assert german is not None and "87,05\xa0$ (100,00\xa0$ für die Artikel abzüglich 12,95\xa0$" in german, german
+    free = _action_text("return_items", {**result, "refund_amount": 100.0, "return_label_cost": 0.0})
+    assert free is not None and "$100.00 will be refunded" in free and "label" not in free, free
