@@ -17,6 +17,7 @@ from graph.llm.responses import confirmation_request
 from knowledge.answer import countries_in
 from shop.db import session_factory, session_scope
 from shop.models import Fulfillment, Order, OrderStatus, Product, Refund
+from shop.seed import RETURN_LABELS
 from shopdesk.countries import EU, country_code, in_eu
 from shopdesk.i18n import speaker, speaking
 from shopdesk.profile import ReturnsPolicy, ShopProfile, load_profile
@@ -287,3 +288,20 @@ def test_the_done_message_of_a_return_says_the_refund_and_the_label() -> None:
     assert german is not None and "87,05\xa0$ (100,00\xa0$ für die Artikel abzüglich 12,95\xa0$" in german, german
     free = _action_text("return_items", {**result, "refund_amount": 100.0, "return_label_cost": 0.0})
     assert free is not None and "$100.00 will be refunded" in free and "label" not in free, free
+
+
+def test_the_seeded_returns_were_refunded_less_the_label(demo_db_url: str) -> None:
+    """The demo shop's history agrees with its policy: returns from Canada, the UK or the EU refunded less the label."""
+    assert RETURN_LABELS.label_costs == load_profile("demo", PROFILES).returns.label_costs
+    seen: set[Decimal] = set()
+    with session_scope(demo_db_url) as session:
+        for refund in session.scalars(select(Refund).where(Refund.return_id.is_not(None))):
+            request = refund.return_
+            assert request is not None
+            order = request.order
+            (variant_id,) = request.variant_ids
+            price = next(item.price for item in order.items if item.variant_id == variant_id)
+            label = RETURN_LABELS.label_cost(order.ship_country)
+            assert refund.amount == price - min(label, price), (order.id, order.ship_country)
+            seen.add(label)
+    assert {Decimal(0), Decimal("9.95"), Decimal("12.95")} <= seen, seen
