@@ -305,3 +305,32 @@ def test_the_seeded_returns_were_refunded_less_the_label(demo_db_url: str) -> No
             assert refund.amount == price - min(label, price), (order.id, order.ship_country)
             seen.add(label)
     assert {Decimal(0), Decimal("9.95"), Decimal("12.95")} <= seen, seen
+
+
+@pytest.mark.parametrize(("country", "short"), [("USA", False), ("United Kingdom", True)])
+def test_a_gift_card_must_cover_an_exchanges_label_before_it_is_proposed(country: str, short: bool) -> None:
+    """The exchange dialogue checks a gift card against what the tool will charge: the difference plus the label
+    (here no difference, a balance of $5.00 and a $12.95 label from the UK)."""
+    from graph.llm.dialogue import CUSTOMER_DETAILS, Plan, ToolResult, _ground_difference_payment
+    from graph.procedures.interpreter import Run
+    from graph.procedures.loader import procedures_for
+    from graph.procedures.schema import Slot
+    from graph.state import SupportState
+
+    profile = load_profile("demo", PROFILES)
+    order = {
+        "order_id": "#W1",
+        "status": "delivered",
+        "shipping_address": {"country": country},
+        "payment_history": [{"transaction_type": "payment", "payment_method_id": "gift_card_1", "amount": 40.0}],
+    }
+    card = {"id": "gift_card_1", "kind": "gift_card", "balance": 5.0, "label": "gift card ending 0001"}
+    results = [ToolResult(CUSTOMER_DETAILS, True, {"payment_methods": [card]}, "c1", {})]
+    plan = Plan("change_items", {"swaps": [["shoe-42", "shoe-43", 0.0]]})
+    procedures = procedures_for(profile)
+    procedure = procedures.for_intent("change_items")
+    assert procedure is not None
+    slot = Slot(name="payment_method_id", ground="difference_payment", ask="payment_method")
+    run = Run(plan, SupportState(), results, profile, procedures, procedure, lambda *_: None, "", order=order)
+    assert _ground_difference_payment(run, slot) is not short
+    assert (plan.notice or {}).get("code") == ("gift_card_short" if short else None)
