@@ -44,6 +44,7 @@ from shop.models import (
     Voucher,
     VoucherKind,
 )
+from shopdesk.profile import ReturnsPolicy
 
 Progress = Callable[[str, int, int], None]
 
@@ -939,6 +940,10 @@ _EN_LAST = (
     "Chen", "Singh", "Okafor", "Murphy", "O'Brien", "MacDonald",
 )  # fmt: skip
 
+# The return label a customer outside the US pays, deducted from a return's refund: the demo profile's figures
+# (knowledge/docs/demo/returns.md; tests/test_return_label.py checks all three agree).
+RETURN_LABELS = ReturnsPolicy(label_costs={"CA": Decimal("9.95"), "GB": Decimal("12.95"), "EU": Decimal("12.95")})
+
 COUNTRIES: tuple[_Country, ...] = (
     _Country(
         "USA", 0.62, "en", _EN_FIRST, _EN_LAST,
@@ -1582,6 +1587,11 @@ class _ShopBuilder:
                 order.updated_at = fulfillment.delivered_at
             order.fulfillments.append(fulfillment)
 
+    @staticmethod
+    def _return_refund(order: Order, item: OrderItem) -> Decimal:
+        """What a return of the item was refunded: its price less the return label of the order's country."""
+        return item.price - min(RETURN_LABELS.label_cost(order.ship_country), item.price)
+
     def _after_delivery(self, order: Order, method: PaymentMethod) -> None:
         """Some delivered orders have history: a completed return with its refund, or a goodwill refund."""
         rng = self.rng
@@ -1605,7 +1615,7 @@ class _ShopBuilder:
                 Refund(
                     order_id=order.id,
                     return_=request,
-                    amount=item.price,
+                    amount=self._return_refund(order, item),
                     payment_method_id=method.id,
                     status=RefundStatus.completed,
                     reason="returned item",
@@ -1613,7 +1623,7 @@ class _ShopBuilder:
                     expected_by=refunded + timedelta(days=7),
                 )
             )
-            self._transaction(order, TransactionKind.refund, item.price, method, refunded)
+            self._transaction(order, TransactionKind.refund, self._return_refund(order, item), method, refunded)
             order.updated_at = refunded
         elif roll < 0.08:
             amount = Decimal(rng.choice((5, 10, 15, 20, 25))).quantize(CENT)
@@ -1682,7 +1692,7 @@ class _ShopBuilder:
                     Refund(
                         order_id=order.id,
                         return_=request,
-                        amount=item.price,
+                        amount=self._return_refund(order, item),
                         payment_method_id=method.id,
                         status=RefundStatus.pending,
                         reason="returned item",

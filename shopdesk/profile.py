@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, Field, PrivateAttr, field_validator
 
+from shopdesk.countries import EU, country_code, in_eu
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -22,11 +24,40 @@ class Brand(BaseModel):
 
 
 class ReturnsPolicy(BaseModel):
+    """`label_costs`: what the prepaid return label costs the customer, by the country the order shipped to,
+    deducted from a return's refund (never below zero) and added to what an exchange settles. Keys are ISO 3166-1
+    alpha-2 codes (`CA`, `GB`, `DE`; `UK` is read as `GB`), or `EU` for every member state at once; a country's own
+    entry wins over `EU`. A country not listed returns free, as does every country when the map is empty (the
+    default). The order's shipping country is read as the shop writes it ("USA", "United Kingdom", "DE")."""
+
     window_days: int = 30
     condition: str = "unused, in original packaging"
     final_sale_categories: list[str] = Field(default_factory=list)
     refund_methods: list[str] = Field(default_factory=lambda: ["original_payment", "gift_card"])
     refund_processing_days: str = "5-7 business days"
+    label_costs: dict[str, Decimal] = Field(default_factory=dict)
+
+    @field_validator("label_costs")
+    @classmethod
+    def _known_countries(cls, costs: dict[str, Decimal]) -> dict[str, Decimal]:
+        checked: dict[str, Decimal] = {}
+        for key, cost in costs.items():
+            code = EU if key.strip().upper() == EU else country_code(key)
+            if code is None or len(key.strip()) != 2:
+                raise ValueError(f"label_costs: {key!r} is not an ISO 3166-1 alpha-2 country code or EU")
+            if cost < 0:
+                raise ValueError(f"label_costs: the label for {key} cannot cost less than nothing")
+            checked[code] = cost
+        return checked
+
+    def label_cost(self, country: str) -> Decimal:
+        """What the return label of an order shipped to ``country`` (as the shop writes it) costs; 0 when free."""
+        code = country_code(country)
+        if code is None:
+            return Decimal(0)
+        if code in self.label_costs:
+            return self.label_costs[code]
+        return self.label_costs.get(EU, Decimal(0)) if in_eu(code) else Decimal(0)
 
 
 class RefundLimits(BaseModel):

@@ -97,6 +97,9 @@ class ActionPreview:
     approval_reasons: list[str] = field(default_factory=list)
     # Whether money changes hands (a charge or a refund): where it goes is then a detail the customer may correct.
     moves_money: bool = True
+    # A refund's figures (tools.views.refund_figures), for the reply to word its line of `details` in the customer's
+    # language; None when the write refunds nothing.
+    refund: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -107,6 +110,7 @@ class ActionPreview:
             "needs_approval": self.needs_approval,
             "approval_reasons": self.approval_reasons,
             "moves_money": self.moves_money,
+            "refund": self.refund,
         }
 
 

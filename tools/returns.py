@@ -32,6 +32,7 @@ from shop.models import (
 from tools.access import (
     arg_list,
     arg_str,
+    check_gift_card_covers,
     check_named_items,
     check_named_on_order,
     load_own_order,
@@ -46,7 +47,7 @@ from tools.approvals import POLICY_EXCEPTION, REFUND_OVER_LIMIT, approval_reason
 from tools.base import ActionPreview, AlreadyDone, PolicyViolation, ToolContext, WriteAction, shop_now
 from tools.declaration import read_tool, write_tool
 from tools.item_changes import ItemChangePlan, describe_item_changes, plan_item_changes
-from tools.views import amount_text, method_text, options_text, return_view
+from tools.views import amount_text, method_text, options_text, refund_figures, refund_line, return_view
 
 # ----------------------------------------------------------------------------------------------- eligibility
 
@@ -157,7 +158,10 @@ class _ReturnPlan:
     order: Order
     items: list[OrderItem]
     method: PaymentMethod
+    # What is refunded: the items' amount less the return label's cost for the order's country (never below zero).
     amount: Decimal
+    items_amount: Decimal
+    label_cost: Decimal
     findings: list[tuple[str, str]]
     # Final-sale items of the order this return leaves out: the preview says so when the customer named no items.
     kept: list[OrderItem]
@@ -184,7 +188,9 @@ def _plan_return(ctx: ToolContext, args: dict[str, Any], session: Session) -> _R
     check_named_items(order, items, named)
     _require_returnable(ctx, session, items)
     method = _refund_method(ctx, session, order, arg_str(args, "payment_method_id"))
-    amount = money(sum((money(item.price) for item in items), Decimal(0)))
+    items_amount = money(sum((money(item.price) for item in items), Decimal(0)))
+    label_cost = min(money(ctx.profile.returns.label_cost(order.ship_country)), items_amount)
+    amount = items_amount - label_cost
     findings: list[tuple[str, str]] = []
     if (window := _window_finding(ctx, order, shop_now())) is not None:
         findings.append(window)
@@ -199,18 +205,22 @@ def _plan_return(ctx: ToolContext, args: dict[str, Any], session: Session) -> _R
         and (product := session.get(Product, item.product_id)) is not None
         and is_final_sale(ctx, product)
     ]
-    return _ReturnPlan(order, items, method, amount, findings, [] if named else kept)
+    return _ReturnPlan(order, items, method, amount, items_amount, label_cost, findings, [] if named else kept)
 
 
 def _render_return(ctx: ToolContext, args: dict[str, Any], plan: _ReturnPlan) -> ActionPreview:
     reasons = approval_reasons(ctx.profile, plan.findings)
-    timing = "once we receive the items" + (
-        ""
-        if plan.method.kind is PaymentMethodKind.gift_card
-        else f", then {ctx.profile.returns.refund_processing_days}"
-    )
     currency = plan.order.currency
     refund = amount_text(plan.amount, currency)
+    figures = refund_figures(
+        plan.amount,
+        plan.items_amount,
+        plan.label_cost,
+        plan.method,
+        currency,
+        ctx.profile.returns.refund_processing_days,
+    )
+    kept = [f"Not included: {item.name} is final sale and cannot be returned" for item in plan.kept]
     return ActionPreview(
         action="return_items",
         args=args,
@@ -220,13 +230,12 @@ def _render_return(ctx: ToolContext, args: dict[str, Any], plan: _ReturnPlan) ->
             f"Return {item.name} ({options_text(item.options)}): {amount_text(item.price, currency)}"
             for item in plan.items
         ]
-        + [f"Not included: {item.name} is final sale and cannot be returned" for item in plan.kept]
-        + [
-            f"Refund {refund} to {method_text(plan.method, currency)} ({timing})",
-            "You will get an email on how to send it back.",
-        ],
+        + kept
+        + [refund_line(figures), "You will get an email on how to send it back."],
         needs_approval=bool(reasons),
         approval_reasons=reasons,
+        # Which line of the details the figures word: the reply says it in the customer's language.
+        refund={**figures, "line": 1 + len(plan.items) + len(kept)},
     )
 
 
@@ -250,11 +259,15 @@ def _write_return(ctx: ToolContext, args: dict[str, Any], session: Session, plan
             reason="return",
         )
     )
+    session.flush()  # the request's id, for the result
     return order_written(
         session,
         plan.order,
         OrderStatus.return_requested,
         refund_amount=float(plan.amount),
+        items_amount=float(plan.items_amount),
+        return_label_cost=float(plan.label_cost),
+        currency=plan.order.currency,
         payment_method_id=plan.method.id,
         return_id=request.id,
     )
@@ -270,6 +283,13 @@ RETURN_ITEMS = WriteAction("return_items", _plan_return, _render_return, _write_
 class _ExchangePlan:
     change: ItemChangePlan
     findings: list[tuple[str, str]]
+    # The return label of the order's country: the exchange's documents charge it as a return's, so what settles
+    # is the price difference plus the label (a charge when positive, a refund when negative).
+    label_cost: Decimal = Decimal(0)
+
+    @property
+    def settles(self) -> Decimal:
+        return self.change.difference + self.label_cost
 
 
 def _plan_exchange(ctx: ToolContext, args: dict[str, Any], session: Session) -> _ExchangePlan:
@@ -279,13 +299,37 @@ def _plan_exchange(ctx: ToolContext, args: dict[str, Any], session: Session) -> 
     check_named_on_order(order, named_items(args))
     change = plan_item_changes(ctx, args, session, order)
     _require_returnable(ctx, session, [item for item, _variant in change.changes])
+    label_cost = money(ctx.profile.returns.label_cost(order.ship_country))
+    check_gift_card_covers(change.method, change.difference + label_cost)
     findings: list[tuple[str, str]] = []
     if (window := _window_finding(ctx, order, shop_now())) is not None:
         findings.append(window)
     limit = ctx.profile.refunds.auto_approve_limit
-    if -change.difference > limit:
-        findings.append((REFUND_OVER_LIMIT, f"refund {-change.difference} is above {money(limit)}"))
-    return _ExchangePlan(change, findings)
+    refund = -(change.difference + label_cost)
+    if refund > limit:
+        findings.append((REFUND_OVER_LIMIT, f"refund {refund} is above {money(limit)}"))
+    return _ExchangePlan(change, findings, label_cost)
+
+
+def _exchange_lines(plan: _ExchangePlan) -> list[str]:
+    """The swaps and what settles them; with a return label, the label and the sum it makes with the difference."""
+    lines = describe_item_changes(plan.change)
+    if not plan.label_cost:
+        return lines
+    currency = plan.change.order.currency
+    method = method_text(plan.change.method, currency)
+    # describe_item_changes ends with the difference alone: the label changes what is charged or refunded.
+    difference = plan.change.difference
+    if difference > 0:
+        lines[-1] = f"Price difference: {amount_text(difference, currency)} to pay"
+    elif difference < 0:
+        lines[-1] = f"Price difference: {amount_text(-difference, currency)} back"
+    lines.append(f"Return label: {amount_text(plan.label_cost, currency)}")
+    if plan.settles > 0:
+        lines.append(f"Charge {amount_text(plan.settles, currency)} to {method}")
+    elif plan.settles < 0:
+        lines.append(f"Refund {amount_text(-plan.settles, currency)} to {method}")
+    return lines
 
 
 def _render_exchange(ctx: ToolContext, args: dict[str, Any], plan: _ExchangePlan) -> ActionPreview:
@@ -297,12 +341,12 @@ def _render_exchange(ctx: ToolContext, args: dict[str, Any], plan: _ExchangePlan
         summary=f"Exchange {len(plan.change.changes)} item(s) of order {order.id}; this can be done only once.",
         details=[
             f"Order: {order.id}",
-            *describe_item_changes(plan.change),
+            *_exchange_lines(plan),
             "You will get an email on how to send it back.",
         ],
         needs_approval=bool(reasons),
         approval_reasons=reasons,
-        moves_money=bool(plan.change.difference),
+        moves_money=bool(plan.settles),
     )
 
 
@@ -317,11 +361,16 @@ def _write_exchange(ctx: ToolContext, args: dict[str, Any], session: Session, pl
     )
     # Nothing is charged or refunded yet: the difference settles when the returned items arrive.
     change.order.returns.append(request)
+    session.flush()  # the request's id, for the result
     return order_written(
         session,
         change.order,
         OrderStatus.exchange_requested,
         price_difference=float(change.difference),
+        return_label_cost=float(plan.label_cost),
+        # What settles when the items come back: the difference plus the label (charged if positive).
+        settles=float(plan.settles),
+        currency=change.order.currency,
         payment_method_id=change.method.id,
         return_id=request.id,
         items_changed=len(change.changes),

@@ -12,6 +12,7 @@ from typing import Any
 from babel.numbers import format_currency
 
 from shop.models import Customer, Order, PaymentMethod, PaymentMethodKind, Product, Return, Variant
+from shopdesk.i18n import N_, Speaker, speaker
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -34,6 +35,52 @@ def method_text(method: PaymentMethod, currency: str = "USD") -> str:
     if method.kind is PaymentMethodKind.gift_card:
         return f"gift card ending {method.id[-4:]} (balance {amount_text(method.balance or 0, currency)})"
     return method.label
+
+
+# A return's refund line, by whether a label cost is deducted and whether it goes to a gift card (immediate) or
+# to a card or PayPal (the profile's processing time after that). Catalogue messages: the tool shows them in English
+# (the team's and the audit's reading), the reply says them in the customer's language from the same figures.
+_REFUND_LINES = {
+    (False, False): N_("Refund {amount} to {method} (once we receive the items, then {duration})"),
+    (False, True): N_("Refund {amount} to {method} (once we receive the items)"),
+    (True, False): N_(
+        "Refund {amount} to {method} ({items} for the items less {label} for the return label), once we receive the "
+        "items, then {duration}"
+    ),
+    (True, True): N_(
+        "Refund {amount} to {method} ({items} for the items less {label} for the return label), once we receive the "
+        "items"
+    ),
+}
+
+
+def refund_figures(
+    amount: Decimal, items: Decimal, label: Decimal, method: PaymentMethod, currency: str, duration: str
+) -> dict[str, Any]:
+    """What a refund line says, as data: the net amount, the items' amount, the label cost deducted, where it goes."""
+    return {
+        "amount": float(amount),
+        "items_amount": float(items),
+        "label_cost": float(label),
+        "currency": currency,
+        "method": method_text(method, currency),
+        "gift_card": method.kind is PaymentMethodKind.gift_card,
+        "duration": duration,
+    }
+
+
+def refund_line(figures: dict[str, Any], say: Speaker | None = None) -> str:
+    """The refund line of a proposal, in ``say``'s language (English when none is given)."""
+    say = say or speaker("en", str(figures["currency"]))
+    message = _REFUND_LINES[(bool(figures["label_cost"]), bool(figures["gift_card"]))]
+    return say.text(
+        message,
+        amount=say.money(figures["amount"], figures["currency"]),
+        method=figures["method"],
+        items=say.money(figures["items_amount"], figures["currency"]),
+        label=say.money(figures["label_cost"], figures["currency"]),
+        duration=figures["duration"],
+    )
 
 
 def payment_method_view(method: PaymentMethod, currency: str = "USD") -> dict[str, Any]:

@@ -1496,12 +1496,17 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
 
 
 def _ground_difference_payment(run: Run, slot: Slot) -> bool:
-    """Where the price difference of the swaps goes; a gift card must cover a difference it pays."""
+    """Where the price difference of the swaps goes (with an exchange's return label); a gift card must cover what
+    it pays."""
     plan, results, order = run.plan, run.results, run.order or {}
     method = _payment_method(plan, results, order)
     if method is None:
         return False
     difference = sum(float(s[2]) for s in plan.slots.get("swaps") or [])
+    if order.get("status") == "delivered" and run.profile is not None:
+        # An exchange settles the return label with the difference (the profile's cost for where the order went).
+        country = str((order.get("shipping_address") or {}).get("country") or "")
+        difference += float(run.profile.returns.label_cost(country))
     if difference > 0 and method.startswith("gift_card"):
         # A gift card pays a difference at once and must cover it: check before proposing what would be refused.
         customer = _read(plan, results, CUSTOMER_DETAILS, {})

@@ -483,6 +483,39 @@ def _describe_action(evidence: dict[str, Any]) -> str:
     return _("Done: {summary}.", summary=summary) if summary else _("Done: your request has been processed.")
 
 
+def _exchange_settled(result: dict[str, Any], currency: Any) -> str:
+    """What an exchange charges or refunds once the items are back: the price difference, plus the return label
+    where the shop charges one for the order's country."""
+    difference = float(result.get("price_difference") or 0)
+    label = float(result.get("return_label_cost") or 0)
+    if label:
+        settles = float(result.get("settles") or 0)
+        if settles > 0:
+            return _(
+                "With the return label ({label}), {amount} will be charged to the payment method you chose.",
+                label=money(label, currency),
+                amount=money(settles, currency),
+            )
+        if settles < 0:
+            return _(
+                "With the return label ({label}) deducted, {amount} will be refunded to the payment method you chose.",
+                label=money(label, currency),
+                amount=money(-settles, currency),
+            )
+        return _("The return label ({label}) and the price difference cancel out.", label=money(label, currency))
+    if difference > 0:
+        return _(
+            "The price difference of {amount} will be charged to the payment method you chose.",
+            amount=money(difference, currency),
+        )
+    if difference < 0:
+        return _(
+            "The price difference of {amount} will be refunded to the payment method you chose.",
+            amount=money(-difference, currency),
+        )
+    return ""
+
+
 def _action_text(action: str, result: dict[str, Any]) -> str | None:
     order = result.get("entity_id")
     difference = float(result.get("price_difference") or 0)
@@ -520,19 +553,26 @@ def _action_text(action: str, result: dict[str, Any]) -> str | None:
             order_id=order,
             price_difference=" " + settled if settled else "",
         )
+    if action == "return_items" and result.get("refund_amount") is not None:
+        amount = money(result.get("refund_amount"), currency)
+        if float(result.get("return_label_cost") or 0):
+            return _(
+                "Done: your return for order {order_id} is requested. {amount} ({items} for the items less {label} "
+                "for the return label) will be refunded to the payment method you chose once the items are back; "
+                "you'll get an email on how to send them.",
+                order_id=order,
+                amount=amount,
+                items=money(result.get("items_amount"), currency),
+                label=money(result.get("return_label_cost"), currency),
+            )
+        return _(
+            "Done: your return for order {order_id} is requested. {amount} will be refunded to the payment method "
+            "you chose once the items are back; you'll get an email on how to send them.",
+            order_id=order,
+            amount=amount,
+        )
     if action == "exchange_items":
-        if difference > 0:
-            settled = _(
-                "The price difference of {amount} will be charged to the payment method you chose.",
-                amount=money(difference, currency),
-            )
-        elif difference < 0:
-            settled = _(
-                "The price difference of {amount} will be refunded to the payment method you chose.",
-                amount=money(-difference, currency),
-            )
-        else:
-            settled = ""
+        settled = _exchange_settled(result, currency)
         return ngettext(
             "Done: your exchange for order {order_id} is requested. You'll get an email on how to send the item back; "
             "the new one goes out once it's on its way.{price_difference}",

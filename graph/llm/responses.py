@@ -34,7 +34,7 @@ from graph.llm.matching import matching_methods, original_payment_method, paymen
 from shopdesk.i18n import N_, _, money, ngettext
 from shopdesk.i18n import current as current_speaker
 from shopdesk.profile import ShopProfile
-from tools.views import options_text
+from tools.views import options_text, refund_line
 
 # Said in several places; marked here, translated where said (``_(OFFER_PERSON)``).
 OFFER_PERSON = N_("If you'd like, I can pass you to a colleague from our team.")
@@ -784,8 +784,18 @@ def describe_payment_methods_asked(customer: dict[str, Any], text: str, orders: 
     return "\n\n".join(sentences)
 
 
+def _shown_lines(preview: dict[str, Any]) -> list[str]:
+    """The proposal's lines as the customer reads them: a refund's line is worded from its figures in the
+    conversation's language (the tool's own line is English, for the team)."""
+    lines = [str(line) for line in preview.get("details", [])]
+    refund = preview.get("refund")
+    if isinstance(refund, dict) and isinstance(refund.get("line"), int) and 0 <= refund["line"] < len(lines):
+        lines[refund["line"]] = refund_line(refund, current_speaker())
+    return lines
+
+
 def confirmation_request(preview: dict[str, Any]) -> str:
-    details = "\n".join(f"- {line}" for line in preview.get("details", []))
+    details = "\n".join(f"- {line}" for line in _shown_lines(preview))
     summary = str(preview.get("summary") or _("Here is what I will do")).rstrip(".: ")
     note = ""
     if preview.get("action") in (MODIFY_ITEMS, EXCHANGE_ITEMS):
