@@ -9,6 +9,7 @@ sentences written for these tests after the change.
 from __future__ import annotations
 
 import pytest
+from langchain_core.messages import HumanMessage
 from sqlalchemy import select
 
 from graph.context import Context
@@ -166,3 +167,63 @@ def test_words_about_the_conversation_are_no_items() -> None:
     # An activity in -ing is no item; a thing in -ing still is.
     assert extract_entities("could you help with the syncing? it keeps failing").products == []
     assert extract_entities("my earring is broken").products == ["earring"]
+
+
+def _customer_with_two_other_methods(db_url: str) -> tuple[str, str, PaymentMethod]:
+    """A pending order paid with one method whose customer has two others, a credit card among them: (customer,
+    order, that credit card)."""
+    with session_factory(db_url)() as session:
+        for order in session.scalars(select(Order).where(Order.status == OrderStatus.pending).order_by(Order.id)):
+            paid = set(session.scalars(select(Transaction.payment_method_id).where(Transaction.order_id == order.id)))
+            others = [
+                m
+                for m in session.scalars(select(PaymentMethod).where(PaymentMethod.customer_id == order.customer_id))
+                if m.id not in paid and m.kind is not PaymentMethodKind.gift_card
+            ]
+            cards = [m for m in others if m.kind is PaymentMethodKind.credit_card]
+            if len(paid) == 1 and len(others) >= 2 and cards:
+                session.expunge(cards[0])
+                return order.customer_id, order.id, cards[0]
+    raise AssertionError("no pending order fits the test")
+
+
+async def test_a_question_about_the_methods_while_we_ask_which_keeps_the_request(tau_app: Settings) -> None:
+    """ "Are both of those credit cards? Can you tell me more about them?" while the bot asked which method to use was
+    read as a question about the order, and the request was lost: the card named next (by its account id) was
+    never used."""
+    customer, order_id, card = _customer_with_two_other_methods(tau_app.shop_database_url)
+    context = Context(customer_id=customer)
+    async with conversation(tau_app) as (chat, graph):
+        asked = await say(chat, "which", f"I need to change the payment method on {order_id}", context=context)
+        assert "Which one would you like to use?" in asked.text, asked.text
+        answered = await say(
+            chat,
+            "which",
+            "hmm, which of these are credit cards? is there anything more you can tell me?",
+            context=context,
+        )
+        assert "(credit card)" in answered.text, answered.text
+        dialogue = (await graph.aget_state(chat.config("which"))).values["dialogue"]
+        assert dialogue["intent"] == "change_payment" and dialogue["awaiting"] == "payment_method", dialogue
+        proposed = await say(chat, "which", f"all I have noted is {card.id}", context=context)
+    assert proposed.status == "awaiting_confirmation" and str(card.last_four) in proposed.text, proposed.text
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [
+        ("I need to change the payment method on #W1234567", "change_payment"),
+        ("can I pay for #W1234567 another way?", "change_payment"),
+        ("what payment method did I use for #W1234567?", None),
+    ],
+)
+def test_a_change_of_how_an_order_is_paid_without_a_method_named(text: str, reading: str | None) -> None:
+    from graph.llm.dialogue import refine
+    from graph.nlu.entities import extract_entities
+    from graph.state import SupportState
+
+    state = SupportState(
+        messages=[HumanMessage(text)],
+        understanding={"intent": "change_order", "entities": extract_entities(text).model_dump(mode="json")},
+    )
+    assert refine("change_order", state) == (reading or "change_order")

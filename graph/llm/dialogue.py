@@ -343,6 +343,10 @@ def refine(understood: str, state: SupportState) -> str:
         # "Charge the difference to my other card", "I still want the exchange, paid with my visa": the method pays
         # for an item change, it does not change how the order was paid.
         return CHANGE_ITEMS if _PAYS_FOR_AN_ITEM_CHANGE.search(text) else CHANGE_PAYMENT
+    changing = re.search(r"\b(?:change|switch|update|instead|different(?:ly)?|another|other)\b", text, re.IGNORECASE)
+    if understood in ("change_order", "payment_issue") and changing and _HOW_IT_IS_PAID.search(text):
+        # "I need to change the payment method on #W1", "can I pay for it another way?": how the order is paid.
+        return CHANGE_PAYMENT
     if understood in ("change_order", "exchange_request") and (
         entities.get("options") or understood == "exchange_request"
     ):
@@ -355,6 +359,13 @@ def refine(understood: str, state: SupportState) -> str:
     return understood
 
 
+# How an order is paid, named without naming a method: "the payment method", "pay another way", "what I paid with".
+_HOW_IT_IS_PAID = re.compile(
+    r"\b(?:payment\s+(?:method|option|type|card)|(?:pay|paid|paying)\s+(?:for\s+(?:\S+\s+){1,3})?"
+    r"(?:with|by|using|another\s+way|differently|some\s+other\s+way)|how\s+(?:i|it)\s+(?:pay|paid|is\s+paid)"
+    r"|zahlungs(?:art|methode|mittel))\b",
+    re.IGNORECASE,
+)
 _PAYS_FOR_AN_ITEM_CHANGE = re.compile(
     r"\b(?:exchang\w*|swap\w*|replac\w*|(?:price\s+)?difference|umtausch\w*|tausch\w*|differenz|aufpreis)\b",
     re.IGNORECASE,

@@ -264,7 +264,13 @@ def describe_variants(product: dict[str, Any]) -> str:
 
 
 def describe_methods(customer: dict[str, Any]) -> str:
-    return "\n".join(f"- {method.get('label')}" for method in customer.get("payment_methods", []))
+    """The customer's payment methods, one a line; a card's brand and digits say it is a credit card only to those
+    who know the brand ("is the mastercard a credit card?"), so its kind is said too."""
+    lines = []
+    for method in customer.get("payment_methods", []):
+        label = str(method.get("label"))
+        lines.append(_("- {label} (credit card)", label=label) if method.get("kind") == "credit_card" else f"- {label}")
+    return "\n".join(lines)
 
 
 def ask_for(

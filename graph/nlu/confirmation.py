@@ -152,6 +152,11 @@ _QUESTION_OPENING = re.compile(
 )
 
 
+def mentions_payment_methods(text: str) -> bool:
+    """The message speaks of cards, payment methods, PayPal..."""
+    return bool(_PAYMENT_WORDS.search(text))
+
+
 def asks_about_payment_methods(text: str) -> bool:
     """The reply asks which payment methods the customer has or which one something is, or asks for their list, or
     where a refund may go, and asks for no change."""

@@ -27,7 +27,13 @@ from graph.llm.dialogue import (
     serves,
 )
 from graph.llm.matching import payment_mention
-from graph.nlu.confirmation import asks_about_payment_methods, drops_the_request, gives_a_yes, holds_back
+from graph.nlu.confirmation import (
+    asks_about_payment_methods,
+    drops_the_request,
+    gives_a_yes,
+    holds_back,
+    mentions_payment_methods,
+)
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation, offers_a_person
 from graph.nlu.general import asks_about_the_rules, asks_something
 from graph.nlu.schema import PRODUCT_INTENTS
@@ -90,6 +96,11 @@ def conversation_facts(state: SupportState, services: Services, intent: str | No
         answers_our_question=bool(state.dialogue.get("awaiting")) and is_continuation(state),
         language=language,
     )
+
+
+def names_one_method(text: str) -> bool:
+    """The message names one payment method (by id, brand, last digits...), not just a kind ("credit cards")."""
+    return bool(set(payment_mention(text) or {}) - {"kind"})
 
 
 async def names_a_product(state: SupportState, intent: str, services: Services) -> bool:
@@ -222,9 +233,21 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
 
     elif (
         state.customer
-        and asks_about_payment_methods(said)
         and not decision.escalate
-        and (intent not in PERSONAL_INTENTS or intent in (CHANGE_PAYMENT, "payment_issue"))
+        and (
+            (
+                asks_about_payment_methods(said)
+                and (intent not in PERSONAL_INTENTS or intent in (CHANGE_PAYMENT, "payment_issue"))
+            )
+            # "Are both of those credit cards?" while we ask which method to use: a question on the way to the
+            # answer, not a new request (the request and our question stay).
+            or (
+                state.dialogue.get("awaiting") == "payment_method"
+                and asks_something(said)
+                and mentions_payment_methods(said)
+                and not names_one_method(said)
+            )
+        )
     ):
         # The same question with nothing proposed ("what cards do I have saved?"): answered from their profile, and
         # whatever we were asking stays asked.
