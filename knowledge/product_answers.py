@@ -1120,9 +1120,9 @@ def name_products(question: str, catalog: Sequence[dict[str, Any]], general: fro
     said_pairs = set(itertools.pairwise(said))
     scored: list[tuple[float, bool, dict[str, Any]]] = []
     for product, terms in names:
-        present = [t for t in terms if t in words]
-        if not present:
+        if words.isdisjoint(terms):
             continue  # a name none of whose words the question has names nothing (nor does its first pair)
+        present = [t for t in terms if t in words]
         key = [t for t in present if t not in weak and t not in _GENERIC_NAME_WORDS and not t.isdigit()]
         # Words that say what a thing is can still name it together: the first two words of one name only, side by
         # side ("the Sun Hoodie": "sun" is a use, "hoodie" a kind of top). Not a name's last words, which say what
