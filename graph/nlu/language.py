@@ -7,6 +7,7 @@ on one-line messages, about as good.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
 def _words(text: str) -> frozenset[str]:
@@ -49,6 +50,8 @@ _LETTERS: dict[str, str] = {"de": "ßäöü", "fr": "çèêëàâîôû", "es": 
 _TOKEN = re.compile(r"[a-zà-ÿß']+")
 
 
+# One message is read for its language by the analyser, the intent cues, the sentiment and the reply's locale.
+@lru_cache(maxsize=4096)
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the most likely language among en, de, fr, es, nl, it."""
     lowered = text.lower()
