@@ -79,13 +79,19 @@ def citation_label(evidence: Evidence) -> str:
 
 
 def _units(text: str) -> list[str]:
-    """Sentences and list items: the pieces an answer may quote."""
+    """Sentences and list items: the pieces an answer may quote (the caller's own list)."""
+    return list(_split_units(text))
+
+
+# The shop's passages are few and each is cut into its pieces several times an answer (weights, quotes, leads).
+@lru_cache(maxsize=2048)
+def _split_units(text: str) -> tuple[str, ...]:
     units: list[str] = []
     for line in text.splitlines():
         line = _BULLET.sub("", line).strip()
         if line:
             units.extend(split_sentences(line))
-    return units
+    return tuple(units)
 
 
 def prepare_quotes(retriever: Retriever) -> int:

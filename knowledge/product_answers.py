@@ -260,7 +260,8 @@ class _Vocabulary:
 
     categories: list[str]
     uses: list[str]
-    option_values: list[tuple[str, str, re.Pattern[str]]]
+    # Each option value: its option's name, the value, the value in lower case and its whole-word pattern.
+    option_values: list[tuple[str, str, str, re.Pattern[str]]]
     sizes: set[str]
     weak: set[str]
     # Each product with the words of its name, and how many names each word is in.
@@ -289,7 +290,8 @@ def _vocabulary(catalog: Sequence[dict[str, Any]]) -> _Vocabulary:
         categories=sorted({str(p["category"]) for p in catalog}),
         uses=_catalog_uses(catalog),
         option_values=[
-            (name, value, re.compile(rf"(?<![\w]){re.escape(value.lower())}(?![\w])")) for name, value in sorted(values)
+            (name, value, value.lower(), re.compile(rf"(?<![\w]){re.escape(value.lower())}(?![\w])"))
+            for name, value in sorted(values)
         ],
         sizes={str(value) for product in catalog for value in (product.get("options") or {}).get("size", [])},
         weak=_weak_terms(catalog),
@@ -366,7 +368,9 @@ def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
         q.coldest_f = degrees if cold.group(2).upper() == "F" else degrees * 9 / 5 + 32
     values: dict[str, set[str]] = {}
     lowered_text = text.lower()
-    for name, value, pattern in vocabulary.option_values:
+    for name, value, lowered_value, pattern in vocabulary.option_values:
+        if lowered_value not in lowered_text:
+            continue  # the pattern matches the value as written: a text without it cannot match, no regex search
         # A bare number ("30") is an option value only next to its option's name ("waist 30"), not in "$30".
         if value.isdigit() and not re.search(rf"\b{re.escape(name)}\s*{value}\b", lowered_text):
             continue
@@ -1116,9 +1120,9 @@ def name_products(question: str, catalog: Sequence[dict[str, Any]], general: fro
     said_pairs = set(itertools.pairwise(said))
     scored: list[tuple[float, bool, dict[str, Any]]] = []
     for product, terms in names:
-        present = [t for t in terms if t in words]
-        if not present:
+        if words.isdisjoint(terms):
             continue  # a name none of whose words the question has names nothing (nor does its first pair)
+        present = [t for t in terms if t in words]
         key = [t for t in present if t not in weak and t not in _GENERIC_NAME_WORDS and not t.isdigit()]
         # Words that say what a thing is can still name it together: the first two words of one name only, side by
         # side ("the Sun Hoodie": "sun" is a use, "hoodie" a kind of top). Not a name's last words, which say what

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 Kind = Literal["email", "phone", "address"]
 KINDS: tuple[Kind, ...] = ("email", "phone", "address")
 
+_DIGIT = re.compile(r"\d")
 _CARD = re.compile(r"(?<![\d.,])\d(?:[ -]?\d){12,18}(?![\d])")
 _CVV_WORDS = (
     r"cvv2?|cvc2?|csc|cvn|cid|security\s+code|card\s+code|verification\s+(?:code|number)|"
@@ -80,8 +81,8 @@ def _cvv(match: re.Match[str]) -> str:
 
 def mask_payment_data(text: str) -> str:
     """The text with card numbers (Luhn-valid, 13-19 digits) and CVVs masked. Cheap when there are no digits."""
-    if not any(char.isdigit() for char in text):
-        return text
+    if not _DIGIT.search(text):
+        return text  # every pattern below needs a decimal digit
     text = _CARD.sub(_card, text)
     text = _CVV_AFTER.sub(_cvv, text)
     return _CVV_BEFORE.sub(_cvv, text)
@@ -122,6 +123,7 @@ def scrub(value: Any, clean: Callable[[str], str] = mask_payment_data) -> Any:
 
 _CUSTOMER_ROLES = frozenset({"human", "user"})
 _SCALARS = (str, int, float, bool, type(None), bytes)
+_SCALAR_TYPES = frozenset(_SCALARS)
 
 
 def _customer(role: Any) -> bool:
@@ -188,6 +190,37 @@ _BaseMessage: type[BaseMessage] | None = None
 
 
 def _walk(value: Any) -> Any:
+    # A checkpoint is mostly plain dicts, lists and scalars: their exact types are told apart first, and everything
+    # else (subclasses included) goes the general way.
+    kind = type(value)
+    if kind in _SCALAR_TYPES:
+        return value
+    if kind is dict:
+        return _walk_dict(value)
+    if kind is list:
+        masked = [item if type(item) in _SCALAR_TYPES else _walk(item) for item in value]
+        return value if all(new is old for new, old in zip(masked, value, strict=True)) else masked
+    return _walk_other(value)
+
+
+def _walk_dict(value: dict[Any, Any]) -> Any:
+    if (_customer(value.get("role")) or _customer(value.get("type"))) and "content" in value:
+        content = _masked_content(value["content"])
+        return value if content is value["content"] else {**value, "content": content}
+    changed: dict[Any, Any] = {}
+    for key, item in value.items():
+        if key == "messages":
+            new = _masked_messages(item)
+        elif type(item) in _SCALAR_TYPES:
+            continue
+        else:
+            new = _walk(item)
+        if new is not item:
+            changed[key] = new
+    return {**value, **changed} if changed else value
+
+
+def _walk_other(value: Any) -> Any:
     if isinstance(value, _SCALARS):
         return value
     if _BaseMessage is not None and isinstance(value, _BaseMessage):
@@ -196,15 +229,7 @@ def _walk(value: Any) -> Any:
         content = _masked_content(value.content)
         return value if content is value.content else value.model_copy(update={"content": content})
     if isinstance(value, dict):
-        if (_customer(value.get("role")) or _customer(value.get("type"))) and "content" in value:
-            content = _masked_content(value["content"])
-            return value if content is value["content"] else {**value, "content": content}
-        changed = {
-            key: new
-            for key, item in value.items()
-            if (new := _masked_messages(item) if key == "messages" else _walk(item)) is not item
-        }
-        return {**value, **changed} if changed else value
+        return _walk_dict(value)
     if isinstance(value, tuple) and len(value) == 2 and _customer(value[0]) and isinstance(value[1], str):
         text = _mask(value[1])
         return value if text is value[1] else (value[0], text)

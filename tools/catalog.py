@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import Field
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
 from shop.models import Product, Variant
 from tools.access import load_product
-from tools.base import ToolContext
+from tools.base import NotFound, ToolContext
 from tools.declaration import read_tool
 from tools.views import product_view
 
@@ -48,11 +48,35 @@ def list_product_types(ctx: ToolContext) -> dict[str, Any]:
         return {"products": {name: product_id for name, product_id in rows}}
 
 
+# Built once with bound parameters: SQLAlchemy compiles each statement once and then only binds the values.
+_CATEGORY = select(Product.id, Product.category).where(Product.id == bindparam("product_id"))
+# Aggregated in the database: a category can hold hundreds of variants and only a few names are needed. Only the
+# suggested category's variants are counted (not the whole catalogue's, then joined).
+_IN_STOCK_OF_CATEGORY = (
+    select(
+        Product.id,
+        Product.name,
+        Product.category,
+        func.count(Variant.id).label("variants"),
+        func.min(Variant.price).label("price_from"),
+    )
+    .join(Variant, Variant.product_id == Product.id)
+    .where(Variant.available, Variant.stock > 0)
+    .where(func.lower(Product.category) == bindparam("category"), Product.id != bindparam("product_id"))
+    .group_by(Product.id)
+    .order_by(Product.name)
+    .limit(bindparam("room"))
+)
+
+
 def suggest_products(ctx: ToolContext, product_id: str) -> dict[str, Any]:
     """Complementary products for a product, from the profile's upsell rules; in-stock products only."""
     upsell = ctx.profile.upsell
     with ctx.session() as session:
-        product = load_product(session, product_id)
+        # Its id and category are all a suggestion needs of the product: not the whole row as an object.
+        product = session.execute(_CATEGORY, {"product_id": product_id.strip()}).first()
+        if product is None:
+            raise NotFound(f"There is no product {product_id}.")
         if not upsell.enabled:
             return {"product_id": product.id, "suggestions": []}
         category = product.category.lower()
@@ -67,22 +91,8 @@ def suggest_products(ctx: ToolContext, product_id: str) -> dict[str, Any]:
             room = upsell.max_suggestions - len(suggestions)
             if room <= 0:
                 break
-            # Aggregated in the database: a category can hold hundreds of variants and only a few names are needed.
-            # Only the suggested category's variants are counted (not the whole catalogue's, then joined).
             rows = session.execute(
-                select(
-                    Product.id,
-                    Product.name,
-                    Product.category,
-                    func.count(Variant.id).label("variants"),
-                    func.min(Variant.price).label("price_from"),
-                )
-                .join(Variant, Variant.product_id == Product.id)
-                .where(Variant.available, Variant.stock > 0)
-                .where(func.lower(Product.category) == suggested, Product.id != product.id)
-                .group_by(Product.id)
-                .order_by(Product.name)
-                .limit(room)
+                _IN_STOCK_OF_CATEGORY, {"category": suggested, "product_id": product.id, "room": room}
             )
             suggestions += [
                 {

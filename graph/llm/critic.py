@@ -168,12 +168,17 @@ def foreign_emails(
     draft: str, evidence: Sequence[dict[str, Any]], customer: dict[str, Any] | None, shop_emails: Iterable[str] = ()
 ) -> list[str]:
     """Addresses in the draft that are neither the customer's own nor the shop's: someone else's data."""
+    # An address has an "@": most drafts have none, and then no passage needs scanning for the shop's own.
+    found = EMAIL.findall(draft) if "@" in draft else []
+    if not found:
+        return []
     allowed = {e.lower() for e in shop_emails if e}
     allowed.add(str((customer or {}).get("email") or "").lower())
     for item in evidence:
-        if item.get("kind") in SHOP_AUTHORED:
-            allowed.update(e.lower() for e in EMAIL.findall(str(item.get("text", ""))))
-    return [e for e in EMAIL.findall(draft) if e.lower() not in allowed]
+        text = str(item.get("text", "")) if item.get("kind") in SHOP_AUTHORED else ""
+        if "@" in text:
+            allowed.update(e.lower() for e in EMAIL.findall(text))
+    return [e for e in found if e.lower() not in allowed]
 
 
 def unanswered_parts(understanding: dict[str, Any], evidence: list[dict[str, Any]]) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import uuid
 from typing import Any, cast
@@ -356,16 +357,23 @@ def _home_country(state: SupportState, services: Services) -> str:
     customer_id = (state.customer or {}).get("id")
     if not customer_id:
         return ""
-    from sqlalchemy import bindparam, select
-
     from shop.db import engine_for
-    from shop.models import Address
 
     # A plain connection, not an ORM session: one column of one row does not need the session's bookkeeping.
-    query = select(Address.country).where(Address.customer_id == bindparam("customer_id"))
     with engine_for(services.db_url).connect() as connection:
-        country = connection.execute(query.order_by(Address.is_default.desc()), {"customer_id": customer_id}).scalar()
+        country = connection.execute(_home_country_query(), {"customer_id": customer_id}).scalar()
     return str(country or "")
+
+
+@functools.cache
+def _home_country_query() -> Any:
+    """Built once, with a bound parameter: SQLAlchemy then only binds the customer's id."""
+    from sqlalchemy import bindparam, select
+
+    from shop.models import Address
+
+    query = select(Address.country).where(Address.customer_id == bindparam("customer_id"))
+    return query.order_by(Address.is_default.desc())
 
 
 def _names_a_product(state: SupportState, services: Services) -> bool:

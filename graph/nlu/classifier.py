@@ -180,6 +180,10 @@ class IntentClassifier:
         self._lexical_weight = config.lexical_weight
         self._weights, self._bias = train_cached(self._features(bank, texts), labels, len(INTENTS), config, "intent")
         self._bank, self._labels = bank, labels
+        # The bank's columns grouped by intent (stable, so each group keeps its order), and where each group starts:
+        # the closest example of every intent is then one reduction, not one unbuffered update per example.
+        self._by_intent = np.argsort(labels, kind="stable")
+        self._intents_present, self._group_starts = np.unique(labels[self._by_intent], return_index=True)
         self._knn_weight = config.knn_weight
 
     def _features(self, vectors: Matrix, texts: Sequence[str]) -> Matrix:
@@ -199,7 +203,10 @@ class IntentClassifier:
         """Per intent, the cosine of the closest bank example: a near-paraphrase of an example should win."""
         similarities = vectors @ self._bank.T
         best = np.full((vectors.shape[0], len(INTENTS)), -1.0, dtype=np.float32)
-        np.maximum.at(best.T, self._labels, similarities.T)
+        if len(self._group_starts) and vectors.shape[0]:
+            grouped = similarities[:, self._by_intent]
+            nearest = np.maximum.reduceat(grouped, self._group_starts, axis=1)
+            best[:, self._intents_present] = np.maximum(nearest, best[:, self._intents_present])
         return best
 
     def probabilities(self, vectors: Matrix, texts: Sequence[str]) -> NDArray[np.float32]:

@@ -7,6 +7,7 @@ on one-line messages, about as good.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 
 def _words(text: str) -> frozenset[str]:
@@ -49,11 +50,13 @@ _LETTERS: dict[str, str] = {"de": "ßäöü", "fr": "çèêëàâîôû", "es": 
 _TOKEN = re.compile(r"[a-zà-ÿß']+")
 
 
+# One message is read for its language by the analyser, the intent cues, the sentiment and the reply's locale.
+@lru_cache(maxsize=4096)
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the most likely language among en, de, fr, es, nl, it."""
     lowered = text.lower()
     tokens = _TOKEN.findall(lowered)
-    scores = {lang: float(sum(token in words for token in tokens)) for lang, words in _WORDS.items()}
+    scores = {lang: float(sum(map(words.__contains__, tokens))) for lang, words in _WORDS.items()}
     for lang, letters in _LETTERS.items():
         scores[lang] += 0.75 * sum(lowered.count(letter) for letter in letters)
     best = max(scores, key=lambda lang: scores[lang])

@@ -80,7 +80,9 @@ def conversation_facts(state: SupportState, services: Services, intent: str | No
     # The shop's clock, like every other date the bot reasons about: a shop (or a test) frozen at a Sunday morning
     # has its team off duty whatever the real time. A naive time is the machine's local time.
     now = services.settings.now().astimezone()
-    next_open = team.next_open(now)
+    open_now = team.is_open(now)
+    # When the team is back is said only while it is away (customer_message): at work, it is not worded at all.
+    next_open = None if open_now else team.next_open(now)
     language = str(state.understanding.get("language") or "en")
     return ConversationFacts(
         clarifications_asked=state.clarifications,
@@ -88,7 +90,7 @@ def conversation_facts(state: SupportState, services: Services, intent: str | No
         unresolved_repeats=state.unresolved.get(intent, 0) if intent else max(state.unresolved.values(), default=0),
         order_total=state.dialogue.get("slots", {}).get("order_total"),
         customer_tier=(state.customer or {}).get("tier"),
-        business_hours_open=team.is_open(now),
+        business_hours_open=open_now,
         next_open=opening_text(next_open, language) if next_open else None,
         # A reply that put a proposal to the customer asks for a yes to it: a "yes" then is for the proposal, whatever
         # the reply also said about a colleague.
