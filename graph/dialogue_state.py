@@ -58,6 +58,10 @@ class DialogueUpdate(Dialogue, total=False):
 NEXT_REQUEST: Final = "next_request"
 
 FIELDS: Final = frozenset(Dialogue.__annotations__)
+# The fields only the untyped version wrote (the gate's per-turn flags, the plan's hand-off, the progress flag).
+VERSION_1_FIELDS: Final = frozenset(
+    {"progress", "handoff", "clarify", "correcting", "payment_question", "digression", "cancelled", "offer_person"}
+)
 _SCHEMA: Final = TypeAdapter(Dialogue)
 
 # Between two requests: nothing in focus, nothing asked, nothing to say. Slots are kept (the order talked about).
@@ -88,7 +92,8 @@ def apply_update(stored: Dialogue | None, update: DialogueUpdate | None) -> Dial
     record = migrate(stored)
     if not update:
         return record
-    if update.get("version") != DIALOGUE_VERSION and {"intent", "slots"} <= set(update) and set(update) - FIELDS:
+    stray = set(update) - FIELDS
+    if "version" not in update and {"intent", "slots"} <= set(update) and stray and stray <= VERSION_1_FIELDS:
         # A whole record an older version wrote, sent back as the update (a conversation checkpointed before this
         # schema, its state edited in Studio): read as a stored record of that version is. A partial update with a
         # field that is not the dialogue's stays an error.

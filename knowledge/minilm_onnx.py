@@ -26,6 +26,7 @@ from __future__ import annotations
 import importlib.metadata
 import logging
 import os
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
@@ -133,10 +134,15 @@ def _quantize(source: Path, target: Path) -> None:
 
     hint = _QuantizerHint()
     logging.getLogger().addFilter(hint)
-    try:
-        quantize_dynamic(str(source), str(target), weight_type=QuantType.QUInt8, per_channel=True)
-    finally:
-        logging.getLogger().removeFilter(hint)
+    # The quantiser writes a shape-inferred copy beside the model it reads and deletes it after: read through a link
+    # in a folder of our own, so that two quantisations of one export (two caches, two processes) never share it.
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".quantize-") as work:
+        private = Path(work) / source.name
+        private.symlink_to(source.resolve())
+        try:
+            quantize_dynamic(str(private), str(target), weight_type=QuantType.QUInt8, per_channel=True)
+        finally:
+            logging.getLogger().removeFilter(hint)
 
 
 def _check_against_float(candidate: Path, reference: Path) -> None:

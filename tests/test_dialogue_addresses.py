@@ -103,7 +103,10 @@ def test_where_an_address_is_to_be_copied_from(text: str, source: str | None) ->
         ("wait, can you deliver it to my office instead?", True),
         ("I'd prefer you send them to my mum's", True),
         ("please use another shipping address", True),
-        ("forward it to the new apartment", True),
+        ("could you redirect it to my boyfriend's flat?", True),
+        # A yes to the address proposed, in words that name it: no other place.
+        ("yes please, ship it to my new address", False),
+        ("great, send it to the house", False),
         # An address given, a source named, or a question about where it goes: not "somewhere still unsaid".
         ("send it to 9 Harbor Rd, Salem, MA 01970, USA instead", False),
         ("ship it to the same address as #W1234567", False),

@@ -136,3 +136,43 @@ async def test_a_question_about_faults_in_general_is_still_answered_from_the_rul
         values = (await graph.aget_state(chat.config("general"))).values
     assert values["dialogue"].get("intent") != "item_problem", values["dialogue"]
     assert "verify" not in turn.text, turn.text
+
+
+@pytest.mark.parametrize(
+    ("text", "fault"),
+    [
+        ("my password isn't working", False),
+        ("the tracking link is broken", False),
+        ("the discount code won't work at checkout", False),
+        ("the app keeps crashing and won't start", False),
+        ("the blender I got won't start", True),
+        ("my order arrived damaged", True),
+    ],
+)
+def test_a_fault_is_with_something_received(text: str, fault: bool) -> None:
+    from langchain_core.messages import HumanMessage
+
+    from graph.llm.dialogue import reports_a_fault
+    from graph.nlu.entities import extract_entities
+    from graph.state import SupportState
+
+    understanding = {"intent": "complaint", "entities": extract_entities(text).model_dump(mode="json")}
+    assert reports_a_fault(SupportState(messages=[HumanMessage(text)], understanding=understanding)) is fault
+
+
+async def test_a_fault_with_an_order_of_several_items_asks_which_before_a_return(tau_app: Settings) -> None:
+    """ "My order arrived damaged", then "my money back": the return proposed every item of the order."""
+    person = next(
+        p
+        for p in people(tau_app.shop_database_url, lambda c: len(c.orders) >= 2)
+        if [o.status for o in p.orders].count(OrderStatus.delivered) == 1
+        and len(next(o for o in p.orders if o.status is OrderStatus.delivered).items) >= 2
+    )
+    async with conversation(tau_app) as (chat, _):
+        await say(chat, "which", "hello, my order arrived damaged")
+        offered = await say(chat, "which", person.email)
+        assert "refund" in offered.text, offered.text
+        asked = await say(chat, "which", "I'd like my money back please")
+    assert asked.status != "awaiting_confirmation" and "Which of them would you like to return?" in asked.text, (
+        asked.text
+    )

@@ -71,6 +71,11 @@ def test_another_card_is_one_not_in_play() -> None:
         ("um which account would my reimbursement land in", True),
         ("what happens to my refund if the box is damaged in transit?", False),
         ("where's my refund at?", False),
+        # What, when or which of a refund, not where it may go.
+        ("when is the refund going through?", False),
+        ("which order is that refund for?", False),
+        ("any way to get the refund faster?", False),
+        ("could the refund go to another card?", True),
         ("please send the refund to my gift card", False),
     ],
 )

@@ -229,3 +229,25 @@ def test_words_of_sameness_that_ask_for_nothing_again() -> None:
     assert not _SAME_AGAIN.search("is it the same price as before?")
     assert not _SAME_AGAIN.search("ship it to the same address as #W1234567")
     assert not _SAME_AGAIN.search("I have the same problem")
+
+
+def test_a_question_of_sameness_repeats_nothing() -> None:
+    """ "Thanks. Is it the same for returns?" after a cancellation started another cancellation."""
+    from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+
+    from graph.llm.dialogue import same_again
+    from graph.state import SupportState
+
+    done = [
+        HumanMessage("cancel #W1234567 please"),
+        AIMessage("", tool_calls=[{"name": "cancel_order", "args": {"order_id": "#W1234567"}, "id": "c1"}]),
+        ToolMessage('{"order_id": "#W1234567", "status": "cancelled"}', name="cancel_order", tool_call_id="c1"),
+        AIMessage("Done: order #W1234567 is cancelled."),
+    ]
+    for text, again in [
+        ("thanks. is it the same for returns?", None),
+        ("will it be the same with the refund?", None),
+        ("great, now do the same for #W7654321", "cancel_order"),
+    ]:
+        state = SupportState(messages=[*done, HumanMessage(text)])
+        assert same_again(state) == again, text

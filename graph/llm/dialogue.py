@@ -61,6 +61,7 @@ from graph.nlu.general import (
     asks_about_the_rules,
     asks_for_their_orders,
     asks_in_general,
+    asks_something,
     points_at_their_order,
 )
 from graph.nlu.segment import split_requests
@@ -398,9 +399,10 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
             return "order_status"  # "W9911714?" / "what's in order W9911714?"
     if (
         in_progress == IDENTIFY
-        and understood not in IDENTITY_ONLY_READINGS
+        and serves(understood, profile)
         and state.understanding.get("confidence", 0) >= 0.6
         and not any(isinstance(m, ToolMessage) for m in turn_messages(state.messages))
+        and asks_beside_identity(last_text(state), state.understanding.get("entities", {}))
     ):
         # "It's ana@example.com - also, can I exchange something I got?": who they are and what they need, in one
         # answer to our question. The need is the request; the identity in it is read (and checked) all the same.
@@ -650,9 +652,22 @@ def last_done_request(messages: list[AnyMessage]) -> str | None:
 
 def same_again(state: SupportState) -> str | None:
     """Between requests, "the same for the other order": the request last carried out, for the order they name."""
-    if state.dialogue.get("intent") or state.pending_action or not _SAME_AGAIN.search(last_text(state)):
+    text = last_text(state)
+    if state.dialogue.get("intent") or state.pending_action or not _SAME_AGAIN.search(text):
         return None
+    if asks_about_the_rules(text):
+        return None  # "is it the same for returns?" asks how things work, it asks for nothing again
     return last_done_request(state.messages)
+
+
+_NOT_GOODS = re.compile(
+    r"\b(?:password|log\s?in|sign\s?in|link|code|coupon|voucher|discount|promo|app|account|website|site|page|checkout"
+    r"|email|tracking|portal|payment|card|order\s+status)\b",
+    re.IGNORECASE,
+)
+_RECEIVED = re.compile(
+    r"\b(?:arrived|came|delivered|received|got|package|parcel|box|delivery|shipment)\b", re.IGNORECASE
+)
 
 
 def reports_a_fault(state: SupportState) -> bool:
@@ -662,9 +677,15 @@ def reports_a_fault(state: SupportState) -> bool:
     # "My earbuds that came last week won't pair" may read as a delivery question; any other request is theirs.
     if (understood in PERSONAL_INTENTS and understood != "order_status") or understood in CONTINUATION_INTENTS:
         return False
-    reasons = set(state.understanding.get("entities", {}).get("reasons") or [])
+    entities = state.understanding.get("entities", {})
+    reasons = set(entities.get("reasons") or [])
     text = last_text(state)
-    return bool(reasons & FAULTS) and not asks_about_the_rules(text) and not _ASKS_FOR_A_CHANGE.search(text)
+    if not reasons & FAULTS or asks_about_the_rules(text) or _ASKS_FOR_A_CHANGE.search(text):
+        return False
+    # Something they received: a thing named that is no login, link or code ("my password isn't working", "the
+    # tracking link is broken" are no faulty goods), or a delivery that came so ("it arrived damaged").
+    things = [p for p in entities.get("products") or [] if not _NOT_GOODS.search(str(p))]
+    return bool(things) or bool(_RECEIVED.search(text) and not _NOT_GOODS.search(text))
 
 
 def gives_identity(entities: dict[str, Any]) -> bool:
@@ -883,6 +904,13 @@ def identity_facts(state: SupportState, text: str) -> dict[str, str]:
         # Which look-up to try first when both are possible: the one the customer's latest facts allow.
         facts["identity_latest"] = "email" if "email" in facts else "name"
     return facts
+
+
+def asks_beside_identity(text: str, entities: dict[str, Any]) -> bool:
+    """Besides who they are, the message asks for something in so many words: a change ("and could I send back...")
+    or a question ("...and where is my parcel?"), not "it might be under my old address"."""
+    rest = _without_identity(text, entities)
+    return bool(_ASKS_FOR_A_CHANGE.search(rest)) or (asks_something(rest) and bool(re.search(r"\w+\s+\w+\s+\w+", rest)))
 
 
 def _without_identity(text: str, entities: dict[str, Any]) -> str:
@@ -1206,6 +1234,13 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
     if method is None:
         return False
     args["payment_method_id"] = method
+    told_of_a_fault = str(plan.slots.get("reason") or "").replace(" ", "_") in FAULTS
+    said = f"{plan.slots.get('item_hint') or ''} {run.text}"
+    if told_of_a_fault and not args["named_items"] and len(args["item_ids"]) > 1 and not _EVERY_ITEM.search(said):
+        # "My order arrived damaged", then "my money back": which of its items is what was damaged is theirs to say,
+        # not every item of the order.
+        run.ask(slot)
+        return False
     if eligibility.data.get("eligible") and (args["item_ids"] or args["named_items"]):
         # Named items that are not on the order still go to the tool, whose refusal says so.
         run.values[slot.name] = args
@@ -1213,6 +1248,14 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
     if left_out:
         run.ask(slot)  # everything was excepted: which items, then?
     return False
+
+
+# Every item of the order, said so: "all of it", "everything", "both", "the whole order".
+_EVERY_ITEM = re.compile(
+    r"\b(?:all(?:\s+of\s+(?:it|them|the\s+items))?|everything|every\s+item|both|(?:the\s+)?(?:whole|entire)\s+order"
+    r"|alles|beide)\b",
+    re.IGNORECASE,
+)
 
 
 def _return_args(
@@ -1277,11 +1320,10 @@ def _ground_account_owner(run: Run, slot: Slot) -> bool:
 # not said yet (the address itself follows, or is asked for).
 _ANOTHER_DESTINATION = re.compile(
     r"\b(?:ship|send|sent|deliver|mail|post|forward|redirect|go(?:es)?|going|come)\w*\s+"
-    r"(?:(?:it|them|this|that|everything|the\s+\w+)\s+)?"
-    r"(?:to|at)\s+(?:my|our|a|the)\s+(?:(?:new|other|different|work|office)\s+)?"
-    r"(?:office|work(?:place)?|job|parents?'?s?|mo[mt]h?er'?s|mum'?s|mom'?s|dad'?s|father'?s|friend'?s"
-    r"|neighbou?r'?s|sister'?s|brother'?s|place|home|house|flat|apartment|address)\b"
-    r"|\b(?:another|a\s+different|an?\s+other|a\s+new|some\s+other)\s+(?:shipping\s+|delivery\s+)?address\b",
+    r"(?:(?:it|them|this|that|everything|the\s+\w+)\s+)?(?:to|at)\s+(?:my|our|a|the)\s+(?:work\s+|office\s+)?"
+    r"(?:office|work(?:place)?|job|(?:(?:parents?|mo[mt]h?er|mum|mom|dad|father|friend|neighbou?r|sister|brother"
+    r"|partner|boyfriend|girlfriend|wife|husband)'?s?(?:\s+(?:place|house|home|flat|apartment|address))?))\b"
+    r"|\b(?:another|a\s+different|an?\s+other|some\s+other|my\s+other)\s+(?:shipping\s+|delivery\s+)?address\b",
     re.IGNORECASE,
 )
 
@@ -1294,8 +1336,8 @@ _ASKS_WHERE_IT_GOES = re.compile(
 
 def names_another_destination(text: str) -> bool:
     """The message asks for the order to go somewhere else without giving that address."""
-    if looks_like_address(text) or address_source(text) is not None:
-        return False
+    if looks_like_address(text) or address_source(text) is not None or gives_a_yes(text, MODIFY_ADDRESS):
+        return False  # "yes, send it to my new address" confirms the one proposed
     sentences = re.split(r"(?<=[.?!])\s+", text)
     return any(_ANOTHER_DESTINATION.search(s) and not _ASKS_WHERE_IT_GOES.search(s) for s in sentences)
 

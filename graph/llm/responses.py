@@ -336,6 +336,8 @@ def ask_for(
         details = _latest(results, ORDER_DETAILS)
         items = describe_items(details.data) if details and isinstance(details.data, dict) else ""
         prefix = _("This order has:\n{items}", items=items) + "\n\n" if items else ""
+        if intent == "return_request":
+            return prefix + _("Which of them would you like to return?")
         return prefix + _("Which item would you like to change?")
     if slot == "options":
         product = _latest(results, PRODUCT_DETAILS)

@@ -141,9 +141,11 @@ _LIST_ASK = re.compile(
 # "What other refund options do I have?", "where can the money go?": where money may go is a question about their
 # payment methods too, asked in terms of the refund.
 _WHERE_MONEY_MAY_GO = re.compile(
-    r"\b(?:options?|choices?|ways?|methods?|somewhere\s+else|which|what\s+other|where\s+(?:can|could|would|will|should|do|does))"
+    r"\b(?:options?|choices?|(?:other|another|different)\s+ways?|methods?|somewhere\s+else|what\s+other"
+    r"|which\s+(?:card|account|method|payment)|where\s+(?:can|could|would|will|should|do|does|else))"
     r"\b.{0,40}\b(?:refund\w*|money\s+back|reimburs\w*|erstattung\w*)\b"
-    r"|\b(?:refund\w*|the\s+money)\b.{0,30}\b(?:go(?:es)?|be\s+sent|options?|choices?|methods?)\b",
+    r"|\b(?:refund\w*|the\s+money|reimburs\w*)\b.{0,30}\b(?:be\s+sent\s+(?:to|somewhere)|go\s+(?:somewhere|elsewhere|to\s+(?:another|a\s+different|my\s+other))"
+    r"|options?|choices?|methods?)\b",
     re.IGNORECASE,
 )
 _QUESTION_OPENING = re.compile(
