@@ -217,7 +217,7 @@ def test_the_need_beside_a_sentence_of_identity(text: str, need: str) -> None:
 
 
 async def test_an_identity_answer_the_model_misreads_is_still_an_identity_answer(tau_app: Settings) -> None:
-    """ "It might be under my old address, zip ..., <name>" after an email found nobody was read as an address change."""
+    """After an email found nobody, "it might be under my old address, zip ..., <name>" read as an address change."""
     person = someone(tau_app.shop_database_url, 2)
     async with conversation(tau_app) as (chat, graph):
         await say(chat, "misread", "hi, my email is nobody.here@example.com")
