@@ -233,12 +233,12 @@ def test_words_of_sameness_that_ask_for_nothing_again() -> None:
 
 def test_a_question_of_sameness_repeats_nothing() -> None:
     """ "Thanks. Is it the same for returns?" after a cancellation started another cancellation."""
-    from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+    from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
     from graph.llm.dialogue import same_again
     from graph.state import SupportState
 
-    done = [
+    done: list[AnyMessage] = [
         HumanMessage("cancel #W1234567 please"),
         AIMessage("", tool_calls=[{"name": "cancel_order", "args": {"order_id": "#W1234567"}, "id": "c1"}]),
         ToolMessage('{"order_id": "#W1234567", "status": "cancelled"}', name="cancel_order", tool_call_id="c1"),

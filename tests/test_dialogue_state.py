@@ -81,7 +81,7 @@ def test_a_record_of_the_untyped_version_is_read_with_its_request_and_open_quest
     assert edited["awaiting"] is None and edited["slots"] == old["slots"] and "clarify" not in edited
     # A misspelt field in a whole update is still refused, not dropped.
     with pytest.raises(ValueError, match="dialogue"):
-        apply_update(read, {"intent": "cancel_order", "slots": {}, "awaitng": None})  # type: ignore[typeddict-item]
+        apply_update(read, {"intent": "cancel_order", "slots": {}, "awaitng": None})  # type: ignore[arg-type]
 
 
 def test_no_node_builds_the_dialogue_record_itself() -> None:
