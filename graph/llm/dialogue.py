@@ -32,6 +32,7 @@ from graph.llm.matching import (
     GOODWILL_CUE,
     Similarity,
     asks_for_the_same_item,
+    described_items,
     goodwill_reason,
     ground_orders,
     item_segment,
@@ -172,6 +173,8 @@ FLOW_SLOTS = (
     # What a shop's own procedure collected (its generic grounding kinds), and the last answer to its own question.
     "procedure_values",
     "procedure_answer",
+    "item_answer",
+    "proposed_items",
 )
 # What was settled about the items of one order: another order starts afresh.
 ITEM_SLOTS = (
@@ -187,6 +190,8 @@ ITEM_SLOTS = (
     "payment_chosen",
     "order_items",
     "faulty_unit",
+    "item_answer",
+    "proposed_items",
 )
 DEFAULT_ADDRESS_CUE = re.compile(r"\b(default|account|profile|on\s+file|billing|i(?:'ve|\s+have)?\s+moved)\b", re.I)
 # Requests that name a late parcel and a voucher but want something else done.
@@ -734,6 +739,9 @@ def corrected_request(state: SupportState) -> str | None:
         if entities.get("options") or options_in(text, known) or _adds_an_item(state, pending, text):
             return request
         return None
+    if request == "return_request":
+        # "Add the dumbbell set too", "the wristwatch is missing", "all three: the X, the Y and the Z": the items.
+        return request if _adds_an_item(state, pending, text) or _names_other_items(state, pending, text) else None
     if request in ("change_address", CHANGE_DEFAULT_ADDRESS):
         # A new address, or another place still to be named ("ship it to my office instead"): the address changes.
         return request if looks_like_address(text) or names_another_destination(text) else None
@@ -751,7 +759,17 @@ def _adds_an_item(state: SupportState, pending: dict[str, Any], text: str) -> bo
     return any(item.get("item_id") not in proposed for item in named_items(order_items, text))
 
 
-_ADDS = re.compile(r"\b(?:also|as\s+well|too|add|plus|another|auch|noch)\b", re.IGNORECASE)
+# Said to be added, or missing from what we proposed ("the wristwatch is missing", "you forgot the mat").
+def _names_other_items(state: SupportState, pending: dict[str, Any], text: str) -> bool:
+    """The reply says which items of the order they mean: others than proposed, or the same ones again without a
+    yes ("I need all three in one return: the X, the Y and the Z"), which puts the proposal again."""
+    order_items = state.dialogue.get("slots", {}).get("order_items") or []
+    proposed = set((pending.get("args") or {}).get("item_ids") or [])
+    named = {item.get("item_id") for item in named_items(order_items, text)}
+    return bool(named) and (named != proposed or not gives_a_yes(text, str(pending.get("name"))))
+
+
+_ADDS = re.compile(r"\b(?:also|as\s+well|too|add|plus|another|missing|forgot(?:ten)?|auch|noch|fehlt)\b", re.IGNORECASE)
 _KEEPS = re.compile(
     r"\b(?:stays?|keep|not\s+(?:the|my|that|this)|no\s+change|as\s+it\s+is|as\s+they\s+are|leave|love|bleibt|behalte"
     r"|nicht\s+(?:die|den|das))\b",
@@ -851,9 +869,13 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
     if named:
         slots["options"] = {**slots.get("options", {}), **named}
     if entities.get("products"):
-        slots["products"] = list(entities["products"])
+        slots["products"] = [*_proposed_items(state, text), *entities["products"]]
         # The words that named the items ("the keyboard and the thermostat"): read against the order's items.
         slots["item_hint"] = _without_identity(text, entities)
+    elif state.dialogue.get("intent") == "return_request" and _EVERY_ITEM.search(text):
+        # "Everything in the order, all 3 items": the items named before no longer narrow what goes back.
+        slots.pop("products", None)
+        slots.pop("item_hint", None)
     if looks_like_address(text):
         found = parse_address(text)
         earlier = slots.get("address") or {}
@@ -875,7 +897,28 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
         # The answer to a question a shop's procedure words itself: kept for the turn's tool loop, whose later steps
         # no longer know what was asked.
         slots["procedure_answer"] = {"code": awaiting, "text": text.strip()}
+    if awaiting == "item" and not any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
+        # The answer to "which item?": read for the item it describes even when it names no product.
+        slots["item_answer"] = text
     return slots
+
+
+def _proposed_items(state: SupportState, text: str) -> list[str]:
+    """The names of the items the return last proposed when the message adds to them ("add the dumbbell set too",
+    "the wristwatch is missing"): they stay in the return beside the ones now named. (The proposal itself has
+    lapsed by now: a reply that changes it is planned again.)"""
+    if state.dialogue.get("intent") != "return_request" or not _ADDS.search(text) or _KEEPS.search(text):
+        return []
+    return list(state.dialogue.get("slots", {}).get("proposed_items") or [])
+
+
+# Every item of the order: "everything", "all 3 items", "all of them", "the whole order".
+_EVERY_ITEM = re.compile(
+    r"\b(?:everything|all\s+(?:of\s+)?(?:the\s+|my\s+|its\s+|these\s+|those\s+)?(?:\d+|two|three|four|five|six)?\s*"
+    r"(?:items|things|products|of\s+them|of\s+it)|all\s+(?:\d+|two|three|four|five|six)\b|(?:the\s+)?(?:whole|entire)"
+    r"\s+order)\b",
+    re.IGNORECASE,
+)
 
 
 def identity_facts(state: SupportState, text: str) -> dict[str, str]:
@@ -1244,6 +1287,12 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
     if eligibility.data.get("eligible") and (args["item_ids"] or args["named_items"]):
         # Named items that are not on the order still go to the tool, whose refusal says so.
         run.values[slot.name] = args
+        # What is proposed, for a reply that adds to it ("add the dumbbell set too").
+        ids = set(args["item_ids"])
+        items = details.data.get("items", [])
+        names = [str(i.get("name")) for i in items if i.get("item_id") in ids]
+        plan.slots["order_items"] = [{"item_id": i.get("item_id"), "name": i.get("name")} for i in items]
+        plan.slots["proposed_items"] = list(dict.fromkeys([*names, *args["named_items"]]))
         return True
     if left_out:
         run.ask(slot)  # everything was excepted: which items, then?
@@ -1415,7 +1464,7 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
     plan, order = run.plan, run.order or {}
     items = order.get("items", [])
     settled = [s[0] for s in plan.slots.get("swaps") or []]
-    named_now = [str(i.get("item_id")) for i in named_items(items, run.text)] if settled else []
+    named_now = [str(i.get("item_id")) for i in matching_items(items, [run.text])] if settled else []
     again = [item_id for item_id in named_now if item_id in settled]
     if run.state.repair == Repair.correction and again and plan.slots.get("item_id") not in again:
         # "No, the bookshelf should be 3 ft" at a proposal of two items: the item named is settled again with these
@@ -1427,7 +1476,8 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
         plan.slots.pop("option_values", None)
         plan.slots.pop("used_text", None)
         settled = [s[0] for s in plan.slots["swaps"]]
-    more = [i for i in named_items(items, run.text) if i.get("item_id") not in settled] if settled else []
+    # Items of one name are told apart by the options said: naming the one settled is no other one.
+    more = [i for i in matching_items(items, [run.text]) if i.get("item_id") not in settled] if settled else []
     if more and not any(i.get("item_id") == plan.slots.get("item_id") for i in more):
         # "Also the perfume, to oriental": the items already settled stay, and the newly named ones are settled next.
         queue = [*settled, *(i.get("item_id") for i in more)]
@@ -1442,6 +1492,12 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
         # order's own item names are read in the message itself.
         chosen = matching_items(items, [n for n in named if n], plan.similar) or named_items(items, run.text)
         names = [str(i.get("name")) for i in chosen]
+        if len(set(names)) < len(names) or (not chosen and plan.slots.get("item_answer") == run.text):
+            # Alike by name, or none named in the answer to "which item?": told apart by the options said, the
+            # place in the list shown, "the other one" or the price ("the 60% one", "the last one on that list").
+            alike = [i for i in chosen if names.count(str(i.get("name"))) > 1] or _distinct(items)
+            chosen = described_items(alike, run.text, items, _last_item(plan)) or chosen
+            names = [str(i.get("name")) for i in chosen]
         if not chosen or len(set(names)) < len(names):
             # None named, or two of one product that the words said do not tell apart: ask which.
             plan.awaiting = "item"
@@ -1453,6 +1509,16 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
     swaps = plan.slots.get("swaps") or []
     run.values[slot.name] = {"item_ids": [s[0] for s in swaps], "new_item_ids": [s[1] for s in swaps]}
     return True
+
+
+def _distinct(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return list({str(i.get("item_id")): i for i in items}.values())
+
+
+def _last_item(plan: Plan) -> str | None:
+    """The item last settled in this request: "the other one" is another."""
+    swaps = plan.slots.get("swaps") or []
+    return str(swaps[-1][0]) if swaps else None
 
 
 def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], text: str) -> bool:
@@ -1486,10 +1552,13 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
         wanted = said_options if segment != text else {**(plan.slots.get("options") or {}), **said_options}
     else:
         # Read the message again against this product's own options ("300 ml" is its volume, "Stone" its colour).
-        wanted = {
-            **(plan.slots.get("options") or {}),
-            **options_in(text, plan.slots["option_values"], item.get("options") or {}),
-        }
+        earlier = plan.slots.get("options") or {}
+        have = {str(k).lower(): str(v).lower() for k, v in (item.get("options") or {}).items()}
+        said = options_in(text, plan.slots["option_values"], item.get("options") or {})
+        # The item's own values said after another was asked for describe which item it is ("the clicky, RGB, 60%
+        # one" after "in 80% instead"): they do not take the wish back.
+        said = {k: v for k, v in said.items() if not (k in earlier and have.get(str(k).lower()) == str(v).lower())}
+        wanted = {**earlier, **said}
     # Options of another product ("clicky" said for the keyboard) are not this one's.
     keys = {key.lower() for key in plan.slots["option_values"]}
     own = {key: value for key, value in wanted.items() if key.lower() in keys}

@@ -201,18 +201,109 @@ def matching_items(
         return distinct
     text = " , ".join(mentions)
     chosen = named_items(distinct, text, [m for m in mentions if len(m.split()) <= 4], similar)
-    said = set(_name_tokens(text))
     kept: list[dict[str, Any]] = []
     for name in dict.fromkeys(str(item.get("name")) for item in chosen):
         # Two items of one name: the options said tell them apart ("the portable grill"), or both stay.
         group = [item for item in chosen if str(item.get("name")) == name]
-        narrowed = [
-            item
-            for item in group
-            if any(set(_name_tokens(str(value))) <= said for value in (item.get("options") or {}).values())
-        ]
-        kept += narrowed if len(group) > 1 and narrowed else group
+        kept += (by_options(group, text) or group) if len(group) > 1 else group
     return [item for item in chosen if item in kept]
+
+
+# Where the customer turns from the item they have to the one they want ("the 60% one, I want it in 80%", "the white
+# one to RGB"): options said after it describe the wanted item, not theirs.
+_WANTED = re.compile(
+    r"\b(?:to|into|instead|for\s+(?:a|an|the|one|another)|i\s+(?:want|need|would\s+like)|i'd\s+like|i'd\s+prefer"
+    r"|make\s+it|rather|but\s+(?:in|with))\b",
+    re.IGNORECASE,
+)
+
+
+def _value_said(value: Any, said: set[str]) -> bool:
+    """An option value in the customer's words: all its words ("RGB", "60%", "stainless steel"), or the colour it is
+    a shade of ("blue" for "Cobalt")."""
+    words = set(_name_tokens(str(value)))
+    if words and words <= said:
+        return True
+    return any(words & set(_COLOUR_FAMILIES.get(word, "").split()) for word in said)
+
+
+def by_options(items: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """Of items alike by name, the one the options said describe ("the 60% one with the RGB backlight"): the values
+    said that not all of them share, read up to where the message turns to what is wanted; the one with most of
+    them. None when the options said do not tell them apart."""
+    values = [(item, (item.get("options") or {}).values()) for item in items]
+    shared = {str(v).lower() for v in set.intersection(*(set(map(str, vs)) for _, vs in values))} if values else set()
+
+    def count(part: str) -> list[int]:
+        said = set(_name_tokens(part))
+        return [sum(_value_said(v, said) for v in vs if str(v).lower() not in shared) for _, vs in values]
+
+    # Up to the first turn to a wish after an option was said; then the whole message.
+    # Where the first of their values is said (a colour word for its shade too).
+    said_at = (
+        m.start()
+        for m in re.finditer(r"[^\s,.!?;:()]+", text)
+        if any(_value_said(v, set(_name_tokens(m.group()))) for _, vs in values for v in vs if len(str(v).split()) == 1)
+    )
+    first = next(said_at, len(text))
+    turn = _WANTED.search(text, first)
+    for part in (text[: turn.start()] if turn else text, text):
+        counts = count(part)
+        best = max(counts, default=0)
+        if best and counts.count(best) == 1:
+            return [items[counts.index(best)]]
+    return []
+
+
+_PLACES = {"first": 0, "top": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1, "bottom": -1}
+_PLACES |= {"1st": 0, "2nd": 1, "3rd": 2, "4th": 3, "5th": 4, "final": -1}
+# "The last one on that list", "the second item", "the first of them": a place in the list of items just shown.
+_PLACE = re.compile(
+    rf"\b({'|'.join(_PLACES)})\s+(?:one|item|thing|product|entry|line|(?:one\s+)?(?:on|in|of)\s+(?:the|that|this"
+    r"|your)\s+list|of\s+(?:them|these|those)|listed)\b",
+    re.IGNORECASE,
+)
+_OTHER_ONE = re.compile(r"\b(?:the\s+other\s+(?:one|item|\w+)?|the\s+other\b)", re.IGNORECASE)
+_CHEAPER = re.compile(r"\b(?:cheap(?:er|est)|less\s+expensive|least\s+expensive|lower\s+price)", re.IGNORECASE)
+_DEARER = re.compile(
+    r"\b(?:(?:more|most)\s+expensive|pricier|priciest|dearer|higher\s+price|expensive\s+one)", re.IGNORECASE
+)
+_PRICE = re.compile(r"(?<![\w.])\$?\s?(\d{1,6}(?:[.,]\d{2})?)(?![\w%])")
+
+
+def described_items(
+    candidates: list[dict[str, Any]], text: str, shown: list[dict[str, Any]], focus: str | None = None
+) -> list[dict[str, Any]]:
+    """The one of ``candidates`` (items of one order) the message describes without telling them apart by name: by
+    the options said ("the RGB one"), by its place in the list ``shown`` ("the last one on that list"), by "the
+    other one" than the item in ``focus``, or by its price ("the $54.99 one", "the cheaper one"). None otherwise."""
+    if len(candidates) < 2:
+        return []
+    if found := by_options(candidates, text):
+        return found
+    ids = [item.get("item_id") for item in candidates]
+    if place := _PLACE.search(text):
+        index = _PLACES[place.group(1).lower()]
+        listed = shown if any(item.get("item_id") in ids for item in shown) else candidates
+        if -len(listed) <= index < len(listed):
+            meant = listed[index]
+            # A place among the candidates when the list shown holds another item there.
+            if meant.get("item_id") in ids:
+                return [meant]
+            if -len(candidates) <= index < len(candidates):
+                return [candidates[index]]
+    if focus and _OTHER_ONE.search(text):
+        others = [item for item in candidates if item.get("item_id") != focus]
+        if len(others) == 1 and len(others) < len(candidates):
+            return others
+    prices = [float(item.get("price") or 0) for item in candidates]
+    said = {float(m.group(1).replace(",", ".")) for m in _PRICE.finditer(text)}
+    if said and len(by_price := [i for i, p in zip(candidates, prices, strict=True) if round(p, 2) in said]) == 1:
+        return by_price
+    for pattern, pick in ((_CHEAPER, min), (_DEARER, max)):
+        if pattern.search(text) and prices.count(pick(prices)) == 1:
+            return [candidates[prices.index(pick(prices))]]
+    return []
 
 
 # "Everything except the backpack", "all but the kettle", "not the mouse": what follows is kept out.
@@ -589,27 +680,50 @@ def _name_tokens(text: str) -> list[str]:
     return tokens
 
 
+def _word_strength(said: str, named: str) -> int:
+    """How closely a word the customer said stands for a word of a product name: 2 for the word itself, its typo
+    ("purifer") or the generic word for a compound ("phone" of "smartphone", "watch" of "wristwatch"); 1 for a
+    synonym or a compound said for its generic word ("wristwatch" of the "watch" of a Smart Watch); 0 for none."""
+    if said == named:
+        return 2
+    if len(said) >= 4 and len(named) >= 4 and named.endswith(said):
+        return 2
+    typo = len(said) >= 5 and len(named) >= 5 and said[0] == named[0]
+    if typo and difflib.SequenceMatcher(None, said, named).ratio() >= 0.85:
+        return 2
+    if named in _SYNONYMS.get(said, ()):
+        return 1
+    if len(said) >= 4 and len(named) >= 4 and said.endswith(named):
+        return 1
+    return 0
+
+
 def _same_word(said: str, named: str) -> bool:
     """Whether a word the customer said stands for a word of a product name: the same word, a synonym, the end or
     start of a compound ("phone" of "smartphone"), or a typo of it ("purifer")."""
-    if said == named or named in _SYNONYMS.get(said, ()):
-        return True
-    if len(said) >= 4 and len(named) >= 4 and (named.endswith(said) or said.endswith(named)):
-        return True
-    if len(said) >= 5 and len(named) >= 5 and said[0] == named[0]:
-        return difflib.SequenceMatcher(None, said, named).ratio() >= 0.85
-    return False
+    return _word_strength(said, named) > 0
 
 
-def _name_match(text: str, name: str) -> tuple[float, frozenset[str]]:
+def _name_match(text: str, name: str) -> tuple[float, dict[str, int]]:
+    """The score of a product name in the message and the words said that count for it, each with how closely."""
     said = {t for t in _name_tokens(text) if t not in _NOT_A_MENTION and len(t) > 1}
-    score, used = 0.0, set()
+    score, used = 0.0, dict[str, int]()
     for named in set(_name_tokens(name)):
-        words = {word for word in said if len(named) > 1 and _same_word(word, named)}
+        words = {word: strength for word in said if len(named) > 1 and (strength := _word_strength(word, named))}
         if words:
             score += 0.5 if named in _WEAK_NAME_WORDS else 1.0
-            used |= words
-    return score, frozenset(used)
+            for word, strength in words.items():
+                used[word] = max(used.get(word, 0), strength)
+    return score, used
+
+
+def _outnamed(score: float, used: dict[str, int], other: float, others: dict[str, int]) -> bool:
+    """Whether another item is named better by the same words: each word counts for it at least as closely, and it
+    scores more or some word counts for it more closely ("wristwatch" is the Wristwatch's own word, only a synonym
+    of the Smart Watch's "watch"). Equally close words keep both ("the watch": the Wristwatch and the Smart Watch)."""
+    if not used or any(others.get(word, 0) < strength for word, strength in used.items()):
+        return False
+    return other > score or any(others[word] > strength for word, strength in used.items())
 
 
 def name_score(text: str, name: str) -> float:
@@ -626,11 +740,7 @@ def named_items(
     closest to ("the fitness tracker": the Smart Watch), by ``similar``."""
     matches = [(*_name_match(text, str(item.get("name", ""))), item) for item in items]
     matches = [(score, used, item) for score, used, item in matches if score >= 1.0]
-    found = [
-        item
-        for score, used, item in matches
-        if not any(other > score and used <= others for other, others, _ in matches)
-    ]
+    found = [item for score, used, item in matches if not any(_outnamed(score, used, *match[:2]) for match in matches)]
     if found or not similar or not phrases or not items:
         return found
     names = list(dict.fromkeys(str(item.get("name", "")) for item in items))
