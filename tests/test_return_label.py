@@ -5,12 +5,14 @@ shop deducts nothing."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from graph.llm.local import _action_text
 from graph.llm.responses import confirmation_request
@@ -98,25 +100,31 @@ def test_label_costs_are_keyed_by_iso_codes_or_the_eu() -> None:
             ReturnsPolicy.model_validate({"label_costs": bad})
 
 
-def _returnable(db_url: str, profile: ShopProfile, country: str) -> tuple[str, str, str, Decimal]:
-    """(order id, one item id, the original payment method, the item's price) of a delivered order shipped to the
-    country, inside its return window at CLOCK, with no final-sale item and its first item below the refund limit."""
+def _returnable_orders(session: Session, profile: ShopProfile, country: str) -> Iterator[tuple[Order, list[Product]]]:
+    """Delivered orders shipped to the country, inside their return window at CLOCK, with no final-sale item, and
+    their products (item by item)."""
     window_start = CLOCK - timedelta(days=profile.returns.window_days)
+    orders = session.scalars(
+        select(Order)
+        .join(Fulfillment, Fulfillment.order_id == Order.id)
+        .where(
+            Order.status == OrderStatus.delivered,
+            Order.ship_country == country,
+            Fulfillment.delivered_at > window_start + timedelta(days=2),
+        )
+        .order_by(Order.id)
+    ).unique()
+    for order in orders:
+        products = [session.get(Product, item.product_id) for item in order.items]
+        if not any(p is None or p.final_sale or p.category in profile.returns.final_sale_categories for p in products):
+            yield order, [p for p in products if p is not None]
+
+
+def _returnable(db_url: str, profile: ShopProfile, country: str) -> tuple[str, str, str, Decimal]:
+    """(order id, one item id, the original payment method, the item's price) of a returnable order shipped to the
+    country whose first item is below the refund limit."""
     with session_factory(db_url)() as session:
-        orders = session.scalars(
-            select(Order)
-            .join(Fulfillment, Fulfillment.order_id == Order.id)
-            .where(
-                Order.status == OrderStatus.delivered,
-                Order.ship_country == country,
-                Fulfillment.delivered_at > window_start + timedelta(days=2),
-            )
-            .order_by(Order.id)
-        ).unique()
-        for order in orders:
-            products = [session.get(Product, item.product_id) for item in order.items]
-            if any(p is None or p.final_sale or p.category in profile.returns.final_sale_categories for p in products):
-                continue
+        for order, _products in _returnable_orders(session, profile, country):
             item = order.items[0]
             if Decimal(20) < item.price < profile.refunds.auto_approve_limit:
                 return order.id, item.variant_id, original_payment_method_id(order), Decimal(item.price)
@@ -207,25 +215,10 @@ def test_the_taubench_shop_deducts_nothing(app: Settings) -> None:
 
 def _exchangeable(db_url: str, profile: ShopProfile, country: str) -> tuple[str, str, str, str, Decimal]:
     """(order id, item id, another available variant of it, the original payment method, the new price less the old)
-    of a delivered order shipped to the country, inside its window, with no final-sale item."""
-    window_start = CLOCK - timedelta(days=profile.returns.window_days)
+    of a returnable order shipped to the country."""
     with session_factory(db_url)() as session:
-        orders = session.scalars(
-            select(Order)
-            .join(Fulfillment, Fulfillment.order_id == Order.id)
-            .where(
-                Order.status == OrderStatus.delivered,
-                Order.ship_country == country,
-                Fulfillment.delivered_at > window_start + timedelta(days=2),
-            )
-            .order_by(Order.id)
-        ).unique()
-        for order in orders:
-            products = [session.get(Product, item.product_id) for item in order.items]
-            if any(p is None or p.final_sale or p.category in profile.returns.final_sale_categories for p in products):
-                continue
+        for order, products in _returnable_orders(session, profile, country):
             for item, product in zip(order.items, products, strict=True):
-                assert product is not None
                 other = next((v for v in product.variants if v.available and v.id != item.variant_id), None)
                 if other is not None:
                     difference = Decimal(other.price) - Decimal(item.price)
