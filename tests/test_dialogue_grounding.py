@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -420,3 +421,21 @@ async def test_a_correction_of_one_item_of_a_two_item_proposal_changes_that_item
         pending = (await graph.aget_state(chat.config("fix-one"))).values["pending_action"]
     swaps = dict(zip(pending["args"]["item_ids"], pending["args"]["new_item_ids"], strict=True))
     assert swaps == {first.variant_id: meant.id, second.variant_id: second_new.id}, corrected.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi, I need a couple of things changed on an order",
+        "it's probably a long shot but worth a try",
+        "no idea how the works of this chat go, sorry",
+        "might be a hassle, here goes",
+        "the parcel sat out in the rain all day",
+    ],
+)
+def test_filler_words_are_no_items(text: str) -> None:
+    """ "I couldn't find the couple / the try / the works / the hassle / the rain in your orders" (played customers,
+    rounds 11 and 12): words of speech after a determiner named no merchandise."""
+    from graph.nlu.entities import extract_entities
+
+    assert extract_entities(text).products == []
