@@ -186,7 +186,7 @@ def _customer_with_two_other_methods(db_url: str) -> tuple[str, str, PaymentMeth
                 if m.id not in paid and m.kind is not PaymentMethodKind.gift_card
             ]
             cards = [m for m in others if m.kind is PaymentMethodKind.credit_card]
-            if len(paid) == 1 and len(others) >= 2 and cards:
+            if len(paid) == 1 and len(others) >= 2 and cards and order.total < 400:
                 session.expunge(cards[0])
                 return order.customer_id, order.id, cards[0]
     raise AssertionError("no pending order fits the test")
@@ -232,3 +232,30 @@ def test_a_change_of_how_an_order_is_paid_without_a_method_named(text: str, read
         understanding={"intent": "change_order", "entities": extract_entities(text).model_dump(mode="json")},
     )
     assert refine("change_order", state) == (reading or "change_order")
+
+
+async def test_an_item_change_after_a_payment_change_settles_with_the_new_method(tau_app: Settings) -> None:
+    """After "pay #W1 with my other card" and its yes, the next item change on #W1 proposed the difference to the
+    method the order no longer holds money on (played customers, train-146 and dev-12)."""
+    from shop.models import Product
+    from tools.views import options_text
+
+    db = tau_app.shop_database_url
+    customer, order_id, card = _customer_with_two_other_methods(db)
+    with session_factory(db)() as session:
+        order = session.get(Order, order_id)
+        assert order is not None
+        item, other = next(
+            (i, v)
+            for i in order.items
+            for v in (session.get(Product, i.product_id) or Product()).variants
+            if v.available and v.id != i.variant_id
+        )
+        item_name, wanted = item.name.lower(), options_text(other.options)
+    context = Context(customer_id=customer)
+    async with conversation(tau_app) as (chat, _):
+        await say(chat, "then-items", f"please pay {order_id} with {card.id} instead", context=context)
+        await say(chat, "then-items", "yes", context=context)
+        proposed = await say(chat, "then-items", f"now change the {item_name} to {wanted}", context=context)
+    assert proposed.status == "awaiting_confirmation", proposed.text
+    assert f"ending {card.last_four}" in proposed.text.split("Order:")[-1], proposed.text

@@ -32,6 +32,7 @@ from graph.llm.matching import (
     GOODWILL_CUE,
     Similarity,
     asks_for_the_same_item,
+    current_payment_method,
     described_items,
     goodwill_reason,
     ground_orders,
@@ -1621,7 +1622,9 @@ def _ground_difference_payment(run: Run, slot: Slot) -> bool:
     """Where the price difference of the swaps goes (with an exchange's return label); a gift card must cover what
     it pays."""
     plan, results, order = run.plan, run.results, run.order or {}
-    method = _payment_method(plan, results, order)
+    # Unless they name one, a difference is settled with the method the order is paid with now ("I just moved it to
+    # PayPal" comes before "and the boots in a 10").
+    method = _payment_method(plan, results, order, current=True)
     if method is None:
         return False
     difference = sum(float(s[2]) for s in plan.slots.get("swaps") or [])
@@ -1644,12 +1647,15 @@ def _ground_difference_payment(run: Run, slot: Slot) -> bool:
     return True
 
 
-def _payment_method(plan: Plan, results: list[ToolResult], order: dict[str, Any]) -> str | None:
-    """The method the customer named (read from their profile), or else the order's original one. The one chosen is
-    remembered: "my other card" afterwards means another than it (and than the order's own)."""
+def _payment_method(
+    plan: Plan, results: list[ToolResult], order: dict[str, Any], *, current: bool = False
+) -> str | None:
+    """The method the customer named (read from their profile), or else the order's original one (with `current`,
+    the one its money sits on now: after a change of payment method, the new one). The one chosen is remembered:
+    "my other card" afterwards means another than it (and than the order's own)."""
     mention = plan.slots.get("payment")
     if not mention:
-        return original_payment_method(order)
+        return current_payment_method(order) if current else original_payment_method(order)
     customer = _read(plan, results, CUSTOMER_DETAILS, {})
     if customer is None or not customer.ok or not isinstance(customer.data, dict):
         return None

@@ -121,6 +121,17 @@ def original_payment_method(order: dict[str, Any]) -> str | None:
     return next((p.get("payment_method_id") for p in payments if p.get("transaction_type") == "payment"), None)
 
 
+def current_payment_method(order: dict[str, Any]) -> str | None:
+    """The method the order's money sits on now: the last payment not refunded since (after a change of payment
+    method, the new one), else the original one."""
+    held = paid_methods(order)
+    payments = [p for p in order.get("payment_history") or [] if p.get("transaction_type") == "payment"]
+    latest = next(
+        (str(p.get("payment_method_id")) for p in reversed(payments) if p.get("payment_method_id") in held), None
+    )
+    return latest or original_payment_method(order)
+
+
 def paid_methods(order: dict[str, Any]) -> set[str]:
     """The methods with money still on the order (payments net of refunds)."""
     net: dict[str, float] = {}
