@@ -296,3 +296,50 @@ async def test_three_conversations_say_yes_to_the_same_cancel_at_once(app: Setti
         assert sum((t.amount for t in refunds), Decimal(0)) == order.total
         audited = session.scalars(select(AuditEntry).where(AuditEntry.action == "cancel_order")).all()
         assert len(audited) == 1
+
+
+def test_a_confirmed_write_waits_out_a_slow_writer_but_not_forever(tmp_path: Path, monkeypatch: Any) -> None:
+    """A write lock held past SQLite's short busy timeout (a slow writer on a loaded host) made a confirmed write fail
+    with "database is locked" (a CI run under load). Its BEGIN is tried again for a while; a lock held longer than
+    that is still an error, not a hang."""
+    import sqlite3
+
+    import pytest
+    from sqlalchemy.exc import OperationalError
+
+    from tools import base
+
+    db_path = tmp_path / "lock.db"
+    db_url = f"sqlite:///{db_path}"
+    with session_scope(db_url) as session:
+        session.execute(select(1))
+    ctx = base.ToolContext(
+        db_url, load_profile("demo", Path(__file__).resolve().parents[1] / "shopdesk" / "profiles"), "lock-test"
+    )
+
+    def hold_lock(seconds: float, taken: threading.Event) -> None:
+        other = sqlite3.connect(db_path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        taken.set()
+        time.sleep(seconds)
+        other.execute("ROLLBACK")
+        other.close()
+
+    taken = threading.Event()
+    holder = threading.Thread(target=hold_lock, args=(1.5, taken))
+    holder.start()
+    taken.wait()
+    with base.write_transaction(ctx) as session:  # waits past the 500 ms busy timeout, then gets the lock
+        session.execute(select(1))
+    holder.join()
+
+    monkeypatch.setattr(base, "WRITE_LOCK_PATIENCE_S", 0.3)
+    taken = threading.Event()
+    holder = threading.Thread(target=hold_lock, args=(2.5, taken))
+    holder.start()
+    taken.wait()
+    started = time.monotonic()
+    with pytest.raises(OperationalError, match="locked"), base.write_transaction(ctx) as session:
+        session.execute(select(1))
+    assert time.monotonic() - started < 2.0
+    holder.join()

@@ -9,6 +9,7 @@ customer to confirm, routes through the approval interrupt when needed, and only
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from shop.db import session_factory
@@ -168,10 +169,29 @@ def write_transaction(ctx: ToolContext) -> Iterator[Session]:
     session = ctx.session()
     try:
         if session.get_bind().dialect.name == "sqlite":
-            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            _begin_immediate(session)
         yield session
     finally:
         session.close()
+
+
+# How long a confirmed write waits in all for another writer's lock. A statement gives up after the short busy
+# timeout (a read answers 503 at once), but a write the customer confirmed tries its BEGIN again for this long: a
+# slow writer on a loaded host is not a reason to fail it, and nothing has happened before the lock is taken.
+WRITE_LOCK_PATIENCE_S = 5.0
+
+
+def _begin_immediate(session: Session) -> None:
+    deadline = time.monotonic() + WRITE_LOCK_PATIENCE_S
+    while True:
+        try:
+            session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            session.rollback()
+            time.sleep(0.05)
 
 
 def check_approval(ctx: ToolContext, preview: ActionPreview, approved_by: str | None, self_approval: bool) -> None:
