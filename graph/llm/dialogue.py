@@ -66,7 +66,7 @@ from graph.nlu.general import (
     asks_something,
     points_at_their_order,
 )
-from graph.nlu.segment import split_requests
+from graph.nlu.segment import sentences, split_requests
 from graph.procedures.interpreter import Grounding, Run, ask_code, run_procedure, split_code
 from graph.procedures.loader import builtin_procedures, procedures_for
 from graph.procedures.reading import procedure_reading
@@ -1388,8 +1388,7 @@ def names_another_destination(text: str) -> bool:
     """The message asks for the order to go somewhere else without giving that address."""
     if looks_like_address(text) or address_source(text) is not None or gives_a_yes(text, MODIFY_ADDRESS):
         return False  # "yes, send it to my new address" confirms the one proposed
-    sentences = re.split(r"(?<=[.?!])\s+", text)
-    return any(_ANOTHER_DESTINATION.search(s) and not _ASKS_WHERE_IT_GOES.search(s) for s in sentences)
+    return any(_ANOTHER_DESTINATION.search(s) and not _ASKS_WHERE_IT_GOES.search(s) for s in sentences(text))
 
 
 def address_source(text: str) -> str | None:

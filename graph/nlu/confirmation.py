@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from graph.nlu.segment import sentences
+
 _CLAUSES = re.compile(r"[.,;:!\n]+|\s+(?:and|but|so|then|und|aber|dann)\s+", re.IGNORECASE)
 
 # A clause that gives the yes: it opens with a clear yes ("yes", "yep", "ja"), or is nothing but a short assent
@@ -168,14 +170,13 @@ def asks_about_payment_methods(text: str) -> bool:
         _WHERE_MONEY_MAY_GO.search(sentence)
         and (sentence.rstrip().endswith("?") or _QUESTION_OPENING.search(sentence))
         and not _USE_INSTEAD.search(sentence)
-        for sentence in re.split(r"(?<=[.?!])\s+", text)
+        for sentence in sentences(text)
     ):
         return True
     # Sentence by sentence: "Hm. The card I want is credit_card_6361025. Is that the mastercard or the visa?"
-    sentences = [part for part in re.split(r"(?<=[.?!])\s+", text) if part.strip()]
     return any(
         _PAYMENT_WORDS.search(sentence) and _ASKS_WHICH.search(sentence) and not _USE_INSTEAD.search(sentence)
-        for sentence in sentences
+        for sentence in sentences(text)
     )
 
 

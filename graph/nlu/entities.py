@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from graph.nlu.schema import Entities
+from graph.nlu.segment import sentences
 
 
 def _words(text: str) -> frozenset[str]:
@@ -450,9 +451,9 @@ def beyond_identity(text: str, emails: list[str], zip_codes: list[str]) -> str:
     said = [value.lower() for value in [*emails, *zip_codes] if value]
     if not said:
         return text
-    sentences = [part for part in re.split(r"(?<=[.?!])\s+", text) if part.strip()]
-    rest = [sentence for sentence in sentences if not any(value in sentence.lower() for value in said)]
-    return " ".join(rest) if rest and len(rest) < len(sentences) else text
+    parts = sentences(text)
+    rest = [sentence for sentence in parts if not any(value in sentence.lower() for value in said)]
+    return " ".join(rest) if rest and len(rest) < len(parts) else text
 
 
 def extract_entities(text: str) -> Entities:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+from graph.nlu.segment import sentences
+
 # Openers of a greeting or a preface that come before the question itself.
 _PREFACE = re.compile(
     r"^(?:\s*(?:hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)|(?:a\s+)?quick\s+question|question|sorry"
@@ -158,11 +160,11 @@ _WANTS = re.compile(r"\b(?:want|need|would\s+like|'d\s+like|trying|wish)\b", re.
 def _after_situation(question: str) -> str:
     """The question after the sentences that only say where the customer is ("I'm in Canada. Is exchanging
     free?" asks "Is exchanging free?"); what those sentences say of theirs is still read on the whole message."""
-    sentences = _LATER_SENTENCE.split(question)
+    parts = _LATER_SENTENCE.split(question)
     lead = 0
-    while lead < len(sentences) - 1 and _SITUATION.search(sentences[lead]) and not _WANTS.search(sentences[lead]):
+    while lead < len(parts) - 1 and _SITUATION.search(parts[lead]) and not _WANTS.search(parts[lead]):
         lead += 1
-    return " ".join(sentences[lead:])
+    return " ".join(parts[lead:])
 
 
 def asks_in_general(text: str, order_ids: list[str] | None = None) -> bool:
@@ -229,7 +231,7 @@ _ASKS_US_TO_ACT = re.compile(
 
 def asks_about_the_rules(text: str) -> bool:
     """Some sentence of the message is a question in form that does not ask us to act."""
-    sentences = [part.strip() for part in re.split(r"(?<=[?.!])\s+", text) if part.strip()]
     # "I washed it once, can I still return it?": the question may open after a comma.
-    clauses = [clause.strip() for s in sentences if s.endswith("?") for clause in re.split(r"[,;:]\s*|\s+-\s+", s)]
+    questions = [sentence for sentence in sentences(text) if sentence.endswith("?")]
+    clauses = [clause.strip() for s in questions for clause in re.split(r"[,;:]\s*|\s+-\s+", s)]
     return any(_QUESTION_FORM.search(clause) and not _ASKS_US_TO_ACT.search(clause) for clause in clauses if clause)

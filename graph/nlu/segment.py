@@ -18,6 +18,12 @@ _SPLIT = re.compile(
 )
 _LEADING_CONNECTOR = re.compile(r"^(?:also|plus|and\s+also|oh\s+and|btw|by\s+the\s+way)[,:]?\s+", re.IGNORECASE)
 _MIN_WORDS = 3
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+
+
+def sentences(text: str) -> list[str]:
+    """The message's sentences, each stripped, none empty (a reading that holds sentence by sentence)."""
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
 
 
 def split_requests(text: str) -> list[str]:
