@@ -226,3 +226,18 @@ async def test_an_identity_answer_the_model_misreads_is_still_an_identity_answer
         )
         assert await verified_id(graph, chat, "misread") == person.id
     assert "found your account" in turn.text, turn.text
+
+
+def test_a_name_that_begins_like_a_greeting_or_a_yes_is_read_whole() -> None:
+    """Lowercase names whose first letters spell a lead-in ("ja", "hi", "ok", "yes"): written for this test."""
+    from graph.nlu.entities import shared_entities
+
+    for text, name in (
+        ("james lee, 95161", "James Lee"),
+        ("hilary stone 80280", "Hilary Stone"),
+        ("okko virtanen, zip 10001", "Okko Virtanen"),
+        ("yesenia cruz 33101", "Yesenia Cruz"),
+        ("ok, jasmine park 60614", "Jasmine Park"),
+        ("ja, jannik bauer 10115", "Jannik Bauer"),
+    ):
+        assert shared_entities(text).names[:1] == [name], (text, shared_entities(text).names)

@@ -265,3 +265,44 @@ def test_the_critics_empathy_check_accepts_the_empathy_opener_in_every_language(
 
     for locale in available_locales():
         assert EMPATHY.search(Speaker(locale).text(EMPATHY_OPENER)), locale
+
+
+def test_reasons_told_in_german_are_the_reasons_the_shop_records() -> None:
+    """Sentences written for this test: the bot asks in German, so the answers come in German."""
+    from graph.nlu.entities import shared_entities
+
+    told = {
+        "die brauchen wir jetzt doch nicht mehr": "no_longer_needed",
+        "Wird nicht mehr gebraucht.": "no_longer_needed",
+        "hab ich aus Versehen zweimal bestellt": "ordered_by_mistake",
+        "irrtümlich bestellt, sorry": "ordered_by_mistake",
+        "der Reißverschluss ist gerissen": "damaged",
+        "die Stirnlampe geht nicht mehr an": "defective",
+        "im Paket fehlen die Heringe und zwei Stangen": "",
+        "es fehlen zwei Schrauben": "incomplete",
+        "die Schuhe sind zu eng": "wrong_size",
+        "ich habe die falsche Farbe bekommen": "wrong_item",
+        "meine Bestellung ist nie angekommen": "not_received",
+    }
+    for text, reason in told.items():
+        found = shared_entities(text).reasons
+        assert (reason in found) if reason else True, (text, found)
+    # Wanting something no more is a reason; waiting no more, or a question, is none.
+    for text in ("Ich möchte nicht mehr warten, wo bleibt mein Paket?", "Brauche ich dafür ein Konto?"):
+        assert "no_longer_needed" not in shared_entities(text).reasons, text
+
+
+async def test_a_german_cancellation_takes_its_reason_in_german_and_a_handoff_stays_german(app: Settings) -> None:
+    order = _pending_order(app.shop_database_url)
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        asked = await chat.send("de-why", f"Bitte stornieren Sie die Bestellung {order.id}.", context)
+        proposed = await chat.send("de-why", "brauche ich nicht mehr", context)
+        person = await chat.send("de-person", f"Bitte stornieren Sie die Bestellung {order.id}.", context)
+        person = await chat.send("de-person", "Mitarbeiter bitte", context)
+    assert "Darf ich fragen, warum Sie stornieren möchten" in asked.text, asked.text
+    assert proposed.status == "awaiting_confirmation", proposed.text
+    assert "no longer needed" in proposed.text or "nicht mehr benötigt" in proposed.text, proposed.text
+    assert person.status != "bot", person.text
+    assert "Team" in person.text and "passing this conversation" not in person.text, person.text

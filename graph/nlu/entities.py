@@ -93,7 +93,8 @@ _ZIP_SHAPE = r"\b(?:\d{4,5}\b|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|[A-Z]\d[A-Z]\s
 _NAME_BEFORE_ZIP = re.compile(rf"{_NAME}{_NAME_ZIP_GLUE}(?={_ZIP_SHAPE})")
 _NAME_AFTER_ZIP = re.compile(rf"(?<![\w#]){_ZIP_SHAPE}\s*[,;]?\s*(?:(?:and|und|name|my|is|ist|:)\s+)*{_NAME}")
 # A message that is nothing but a name and a postcode, whatever the case: "ethan garcia, 80280".
-_LEAD_IN = r"(?:(?:sure|yes|yeah|yep|ok|okay|hi|hello|hey|hallo|ja|klar|gerne|of\s+course)\s*[,.!:-]?\s*)?"
+# (A whole word: "james lee" is no "ja" before "mes lee", "hilary" no "hi".)
+_LEAD_IN = r"(?:(?:sure|yes|yeah|yep|ok|okay|hi|hello|hey|hallo|ja|klar|gerne|of\s+course)\b\s*[,.!:-]?\s*)?"
 _NAME_ZIP_MESSAGE = re.compile(
     rf"^\s*{_LEAD_IN}{_ANY_NAME_LISTED}{_NAME_ZIP_GLUE}(?:{_ZIP_SHAPE}|\b[a-z]{{1,2}}\d[a-z\d]?\s?\d[a-z]{{2}}\b)\s*[.!]*\s*$",
     re.IGNORECASE,
@@ -201,19 +202,22 @@ _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:no\s+longer\s+(?:need|want)(?:ed)?|(?:don'?t|do\s+not|doesn'?t)\s+(?:really\s+)?need\s+(?:it|them|this|that|these|those"
             r"|the\s+[\w-]+|any\s?more)\b"
             r"|not\s+needed|(?:don'?t|do\s+not)\s+want\s+(?:it|this|them|these|those|the\s+[\w-]+(?:\s+[\w-]+)?)"
-            r"\s+any\s?more)\b",
+            r"\s+any\s?more)\b"
+            r"|\b(?:nicht\s+mehr\s+(?:benötigt|gebraucht|nötig|erforderlich|gewollt)|brauch(?:e|en|t)?\s+(?:\w+\s+){0,3}?nicht\s+mehr"
+            r"|(?:will|möchte)\s+(?:es|ihn|sie|das|diese[nsr]?)\s+nicht\s+mehr(?!\s+\w))\b",
         ),
         (
             "ordered_by_mistake",
             r"\b(?:by\s+(?:mistake|accident)|accidentally|ordered\s+(?:it\s+)?twice|duplicate"
-            r"|wrong\s+thing)\b",
+            r"|wrong\s+thing|versehentlich|aus\s+versehen|irrtümlich|doppelt\s+bestellt|falsch\s+bestellt)\b",
         ),
-        ("changed_mind", r"\bchanged\s+my\s+mind\b"),
+        ("changed_mind", r"\b(?:changed\s+my\s+mind|(?:es\s+)?mir\s+anders\s+überlegt|umentschieden)\b"),
         ("found_cheaper", r"\b(?:cheaper\s+elsewhere|better\s+(?:price|deal)|found\s+it\s+cheaper)\b"),
         (
             "damaged",
             r"\b(?:damaged|broken|broke|cracked|smashed|crushed|shattered|dented|torn|ripped|snapped|scratched"
-            r"|stained|soaked|(?:all|soaking|completely|arrived|came|was|were)\s+wet|water[-\s]damaged|leak(?:s|ing|ed)?)\b",
+            r"|stained|soaked|(?:all|soaking|completely|arrived|came|was|were)\s+wet|water[-\s]damaged|leak(?:s|ing|ed)?"
+            r"|beschädigt|kaputt|zerbrochen|gebrochen|gerissen|zerrissen|zerkratzt|verkratzt|eingedellt|undicht|nass)\b",
         ),
         (
             "defective",
@@ -221,7 +225,9 @@ _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:defective|faulty|dead\s+on\s+arrival|doesn'?t\s+work|not\s+working|stopped\s+working"
             r"|(?:won'?t|wont|doesn'?t|does\s+not|will\s+not|can'?t|cannot|isn'?t|is\s+not|stopped)\s+"
             r"(?:turn(?:ing)?\s+on|switch(?:ing)?\s+on|pair(?:ing)?|connect(?:ing)?|charg(?:e|ing)|power(?:ing)?\s+on"
-            r"|work(?:ing)?|start(?:ing)?|heat(?:ing)?\s+up|boot(?:ing)?(?:\s+up)?|hold(?:ing)?\s+(?:a\s+)?charge))\b",
+            r"|work(?:ing)?|start(?:ing)?|heat(?:ing)?\s+up|boot(?:ing)?(?:\s+up)?|hold(?:ing)?\s+(?:a\s+)?charge)"
+            r"|defekt\w*|funktioniert\s+(?:\w+\s+)?nicht|geht\s+(?:\w+\s+)?nicht\s+(?:an|mehr)"
+            r"|lässt\s+sich\s+nicht\s+(?:\w+\s+)?(?:einschalten|koppeln|verbinden|laden|aufladen))\b",
         ),
         (
             "incomplete",
@@ -230,17 +236,20 @@ _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:pieces?|parts?|components?|screws?|bits?|accessor(?:y|ies)|cables?|chargers?)"
             r"|(?:pieces?|parts?|components?|screws?|bits?|accessor(?:y|ies)|cables?|chargers?|batter(?:y|ies))"
             r"\s+(?:(?:\w+\s+)?(?:were|was|are|is)\s+)?missing"
-            r"|missing\s+from\s+(?:the|my)\s+(?:box|package|parcel|set|kit|delivery))\b",
+            r"|missing\s+from\s+(?:the|my)\s+(?:box|package|parcel|set|kit|delivery)"
+            r"|unvollständig|(?:teile|stücke|schrauben|kabel|zubehör|ladegerät)\s+(?:\w+\s+)?fehl\w*"
+            r"|fehl(?:t|en)\s+(?:\w+\s+){0,2}?(?:teile?|stücke?|schrauben|kabel|zubehör|ladegerät))\b",
         ),
         (
             "wrong_size",
             r"\b(?:wrong\s+size|too\s+(?:small|big|large|tight|loose|short|long)|(?:doesn'?t|don'?t|didn'?t)"
-            r"\s+fit|pinch(?:es)?)\b",
+            r"\s+fit|pinch(?:es)?|falsche\s+größe|zu\s+(?:klein|groß|eng|weit|kurz|lang)|passt\s+(?:\w+\s+)?nicht)\b",
         ),
         (
             "wrong_item",
             r"\b(?:wrong\s+(?:item|product|model|colou?r|one)|not\s+what\s+i\s+ordered"
-            r"|received\s+the\s+wrong)\b",
+            r"|received\s+the\s+wrong|falsche[nrs]?\s+(?:artikel|produkt|modell|farbe|teil)"
+            r"|nicht\s+(?:das,?\s+)?was\s+(?:ich\s+)?bestellt)\b",
         ),
         (
             "not_as_described",
@@ -252,8 +261,15 @@ _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:took\s+too\s+long|takes\s+too\s+long|late\s+delivery|arrived\s+late"
             r"|delivery\s+(?:was|is)\s+late)\b",
         ),
-        ("not_received", r"\b(?:never\s+(?:arrived|came|received)|not\s+received|didn'?t\s+(?:receive|arrive))\b"),
-        ("dont_like", r"\b(?:don'?t|do\s+not)\s+like\b"),
+        (
+            "not_received",
+            r"\b(?:never\s+(?:arrived|came|received)|not\s+received|didn'?t\s+(?:receive|arrive)"
+            r"|nie\s+angekommen|nicht\s+angekommen|nicht\s+(?:erhalten|bekommen))\b",
+        ),
+        (
+            "dont_like",
+            r"\b(?:(?:don'?t|do\s+not)\s+like|gefällt\s+mir\s+nicht|(?:hat|haben)\s+mir\s+nicht\s+gefallen)\b",
+        ),
     )
 )
 

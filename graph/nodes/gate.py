@@ -27,6 +27,7 @@ from graph.llm.dialogue import (
     serves,
 )
 from graph.llm.matching import payment_mention
+from graph.locale import speaker_of
 from graph.nlu.confirmation import (
     asks_about_payment_methods,
     drops_the_request,
@@ -83,7 +84,8 @@ def conversation_facts(state: SupportState, services: Services, intent: str | No
     open_now = team.is_open(now)
     # When the team is back is said only while it is away (customer_message): at work, it is not worded at all.
     next_open = None if open_now else team.next_open(now)
-    language = str(state.understanding.get("language") or "en")
+    # The language the rest of the reply speaks: a short German "versehentlich bestellt" reads as no language alone.
+    language = speaker_of(state, services.profile).locale
     return ConversationFacts(
         clarifications_asked=state.clarifications,
         # Failure counts for the need this message is about: a new question after two misses is a new start.
