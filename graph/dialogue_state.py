@@ -14,7 +14,7 @@ decides for this turn only (a correction, a question at a proposal...) is not me
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, NotRequired
 
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import TypedDict
@@ -29,6 +29,9 @@ class QueuedRequest(TypedDict):
     # Its procedure's intent as the message read, and the customer's own words for it.
     intent: str
     text: str
+    # The order it is for, when the words name several for an act on one order ("cancel #W1 and #W2"): the words
+    # are the same for each, the order is not.
+    order_id: NotRequired[str]
 
 
 class Dialogue(TypedDict, total=False):

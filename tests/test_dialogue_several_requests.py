@@ -251,3 +251,86 @@ def test_a_question_of_sameness_repeats_nothing() -> None:
     ]:
         state = SupportState(messages=[*done, HumanMessage(text)])
         assert same_again(state) == again, text
+
+
+async def test_one_act_asked_for_several_orders_is_done_for_each_in_turn(tau_app: Settings) -> None:
+    db = tau_app.shop_database_url
+    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 2)[2]
+    first, second = pending_orders(person)[:2]
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, _):
+        proposed = await say(
+            chat, "one-act", f"could you cancel both {first.id} and {second.id}? bought by mistake", context=context
+        )
+        assert proposed.status == "awaiting_confirmation" and first.id in proposed.text, proposed.text
+        assert second.id not in proposed.text.split("\n\n")[0], proposed.text
+        done = await say(chat, "one-act", "yes", context=context)
+        assert status_of(db, first.id) is OrderStatus.cancelled
+        assert status_of(db, second.id) is OrderStatus.pending
+        assert second.id in done.text and "go on" in done.text, done.text
+        next_one = await say(chat, "one-act", "sure", context=context)
+        assert next_one.status == "awaiting_confirmation", next_one.text
+        assert second.id in next_one.text and first.id not in next_one.text, next_one.text
+        await say(chat, "one-act", "yes", context=context)
+    assert status_of(db, second.id) is OrderStatus.cancelled
+
+
+async def test_orders_named_in_a_question_or_as_an_address_source_wait_for_nothing(tau_app: Settings) -> None:
+    db = tau_app.shop_database_url
+    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 2)[3]
+    first, second = pending_orders(person)[:2]
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, _):
+        asked = await say(chat, "question", f"have {first.id} and {second.id} shipped yet?", context=context)
+        assert "go on" not in asked.text, asked.text
+        moved = await say(
+            chat, "question", f"please ship {second.id} to the same address as {first.id}", context=context
+        )
+        assert "go on" not in moved.text, moved.text
+        thanks = await say(chat, "question", "thanks, that's all", context=context)
+        assert "go on" not in thanks.text, thanks.text
+
+
+async def test_a_yes_to_the_next_request_can_carry_its_details(tau_app: Settings) -> None:
+    """The second request is joined by a bare "and" before its verb, and the yes to it names the order and the new
+    address (sentences written for this test)."""
+    db = tau_app.shop_database_url
+    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 2)[4]
+    first, second = pending_orders(person)[:2]
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, _):
+        proposed = await say(
+            chat,
+            "details",
+            f"I ordered {first.id} by mistake, please cancel it and change the address on another order of mine",
+            context=context,
+        )
+        assert proposed.status == "awaiting_confirmation" and first.id in proposed.text, proposed.text
+        done = await say(chat, "details", "yes", context=context)
+        assert status_of(db, first.id) is OrderStatus.cancelled
+        assert "go on" in done.text and "change the address on another order" in done.text, done.text
+        next_one = await say(
+            chat,
+            "details",
+            f"sure - it's {second.id}, to 12 Harbour Road, Apt 3, Portland, OR 97201, USA",
+            context=context,
+        )
+        assert next_one.status == "awaiting_confirmation", next_one.text
+        assert second.id in next_one.text and "12 Harbour Road" in next_one.text, next_one.text
+
+
+def test_a_yes_with_more_and_a_yes_that_puts_it_off() -> None:
+    from graph.nlu.confirmation import yes_with_details
+
+    assert yes_with_details("ok. the one with the lamp, ordered it twice") == "the one with the lamp, ordered it twice"
+    assert yes_with_details("yes please - the grey one in size 10 instead") == "the grey one in size 10 instead"
+    for put_off in ("yes, but not right now", "sure, wait a sec", "yeah, go ahead", "ok", "no, the grey one"):
+        assert yes_with_details(put_off) is None, put_off
+
+
+def test_another_order_named_as_the_same_address_is_where_it_comes_from() -> None:
+    from graph.llm.dialogue import address_source
+
+    assert address_source("14 Pine St, Denver CO 80203 - same one as my other order #W1234567") == "#W1234567"
+    assert address_source("ship it to the same location as order 7654321 please") == "#W7654321"
+    assert address_source("not the same address as #W1234567, a new one") is None

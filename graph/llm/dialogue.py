@@ -68,9 +68,9 @@ from graph.nlu.general import (
 )
 from graph.nlu.segment import sentences, split_requests
 from graph.procedures.interpreter import Grounding, Run, ask_code, run_procedure, split_code
-from graph.procedures.loader import builtin_procedures, procedures_for
+from graph.procedures.loader import ProcedureSet, builtin_procedures, procedures_for
 from graph.procedures.reading import procedure_reading
-from graph.procedures.schema import Slot
+from graph.procedures.schema import ORDER_KINDS, Slot
 from graph.state import Repair, SupportState
 from shopdesk.profile import ShopProfile
 from tools.registry import TOOL_NAMES, VERIFYING_TOOLS
@@ -497,13 +497,15 @@ def other_requests(state: SupportState, intent: str, profile: ShopProfile | None
     with a person count: questions asked together are answered together (the answer splits the message itself), and
     the same request in other words, or about items of the same order, is the one in hand (it takes several items)."""
     segments = split_requests(last_text(state))
-    if len(segments) < 2:
-        return []
     procedures = procedures_for(profile)
+    if len(segments) < 2:
+        named = list(state.understanding.get("entities", {}).get("order_ids") or [])
+        return _the_other_orders(intent, last_text(state), named, procedures)
     parts = state.understanding.get("intents") or []
     read = {str(part.get("segment")): str(part.get("intent")) for part in parts}
     whole = str(state.understanding.get("intent", ""))
     requests: list[tuple[str, str, frozenset[str]]] = []
+    why: list[str] = []
     for segment in segments:
         # With one reading for the whole message, every segment shares it (and must say its request in so many
         # words); with several, a segment the model was unsure of is no request of its own. A request turned down
@@ -512,6 +514,9 @@ def other_requests(state: SupportState, intent: str, profile: ShopProfile | None
         if understood is None or _NOT_A_REQUEST_OF_THEIRS.search(segment):
             continue
         said = shared_entities(segment)
+        if said.reasons and not (said.order_ids or said.products or _ASKS_FOR_A_CHANGE.search(segment)):
+            why.append(segment)  # "..., bought by mistake": why, for the request beside it
+            continue
         reading = replace(
             state,
             request_text=segment,
@@ -533,7 +538,27 @@ def other_requests(state: SupportState, intent: str, profile: ShopProfile | None
         if (wanted, orders) not in seen:
             seen.add((wanted, orders))
             queued.append({"intent": wanted, "text": segment})
+    if in_hand is not None:
+        named_alone = {order for wanted, _, orders in requests if len(orders) == 1 for order in orders}
+        named = shared_entities(in_hand[1]).order_ids
+        words = " ".join([in_hand[1], *why])
+        for other in _the_other_orders(intent, words, named, procedures):
+            if other.get("order_id") not in named_alone:
+                queued.append(other)
     return queued
+
+
+def _the_other_orders(intent: str, words: str, named: list[str], procedures: ProcedureSet) -> list[QueuedRequest]:
+    """ "Cancel #W1620235 and #W2918688": one act asked for several orders (`named`, in the order said), while a
+    procedure's act works on one. The first is the one in hand; each other one waits with the same words, pinned to
+    its order. An order named as where an address comes from is not one to change."""
+    procedure = procedures.for_intent(intent)
+    acts_on_an_order = any(slot.ground in ORDER_KINDS for slot in procedure.slots) if procedure else False
+    if procedure is None or procedure.end.answer is not None or not acts_on_an_order:
+        return []
+    source = address_source(words)
+    targets = [order_id for order_id in dict.fromkeys(named) if order_id != source]
+    return [{"intent": intent, "text": words, "order_id": order_id} for order_id in targets[1:]]
 
 
 # The verbs of a change to an order, for the queue's two readers: a request asked for, and one turned down.
@@ -1404,7 +1429,7 @@ def address_source(text: str) -> str | None:
 # Words that make an order the source of the address ("same address as #W2", "copy it from #W2", "use the address
 # of #W2"), where "change the address of #W1" makes it the order to change.
 _ADDRESS_FROM_ORDER = re.compile(
-    r"\b(?:same\s+(?:shipping\s+|delivery\s+)?(?:address|place)\s+as|copy\s+(?:it\s+|the\s+address\s+)?from"
+    r"\b(?:same\s+(?:shipping\s+|delivery\s+)?(?:address|place|one|location)\s+(?:as|like)|copy\s+(?:it\s+|the\s+address\s+)?from"
     r"|(?:use|take|reuse)\s+the\s+(?:shipping\s+|delivery\s+)?address\s+(?:of|on|from|for)"
     r"|address\s+(?:of|on|from|for)\s+(?:my\s+)?(?:other|previous|earlier|last)\s+order)\s+"
     r"(?:(?:my|the|that|other|another|order|one|previous|earlier)\s+)*#?\s?W?(\d{7})\b",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from graph.dialogue_state import QueuedRequest
 from graph.llm.addresses import FIELD_NAMES, missing, one_line
 from graph.llm.dialogue import (
     CHANGE_DEFAULT_ADDRESS,
@@ -466,9 +467,16 @@ NOT_SURE_AT_PROPOSAL = N_(
 )
 
 
-def offer_next_request(request: str) -> str:
+def offer_next_request(request: QueuedRequest) -> str:
     """The offer to go on with a request the customer made in the same message as the one just done."""
-    return _('You also asked: "{request}". Shall I go on with that now?', request=request.strip().rstrip(".!"))
+    words = request["text"].strip().rstrip(".!")
+    if order_id := request.get("order_id"):
+        return _(
+            'You also asked about order {order_id} ("{request}"). Shall I go on with that one now?',
+            order_id=order_id,
+            request=words,
+        )
+    return _('You also asked: "{request}". Shall I go on with that now?', request=words)
 
 
 def describe_notice(notice: dict[str, Any]) -> str:

@@ -194,3 +194,27 @@ _DROPS = re.compile(
 def drops_the_request(text: str) -> bool:
     """The reply to our question about a request's detail drops the request itself."""
     return bool(_DROPS.search(text))
+
+
+# What takes back a yes to our offer to go on with another request: a no, a "not now", a wait. (Not "instead" or
+# "rather": said after the yes, they describe the request: "yes, the 34 inch one instead".)
+_NOT_NOW = re.compile(
+    r"\b(?:no(?!\s+(?:problem|worries|rush|hurry|issue|longer))|nope|nah|not\s+(?:now|yet|today|right\s+now)|later"
+    r"|wait|hold\s+on|hang\s+on|never\s*mind|forget\s+(?:it|that|about)|skip|nein|später|nicht\s+jetzt|doch\s+nicht"
+    r"|warte\w*)\b",
+    re.IGNORECASE,
+)
+_OPENING_CLAUSE = re.compile(r"^\s*(.+?)(?:[.,;:!?\n]+|\s[-–—]+\s)\s*(\S.*)$", re.DOTALL)
+
+
+def yes_with_details(text: str) -> str | None:
+    """ "Yes please. The order is #W8296441, I no longer need it.", "yes. the 34 inch one with a graphic design": a
+    reply that opens with a yes and goes on to say more of what is wanted; the more, or None."""
+    opening = _OPENING_CLAUSE.match(text)
+    if opening is None or _NOT_NOW.search(text):
+        return None
+    first, rest = opening.group(1), opening.group(2).strip()
+    yes = _STRONG_YES.search(first) or _SHORT_ASSENT.search(first) or _DO_IT.search(first)
+    if not yes or len(rest.split()) < 2 or gives_a_yes(rest):
+        return None  # "sure, go ahead": a yes twice over, nothing more
+    return rest

@@ -1,7 +1,8 @@
 """Split a message that asks for several things into one segment per request.
 
-Only explicit connectors split ("and also", "also", "plus", a question mark followed by more text): a bare "and"
-joins parts of one request far more often than two requests ("cancel and refund my order").
+Only explicit connectors split ("and also", "also", "plus", a question mark followed by more text), and a bare "and"
+only before the verb of another act on an order: otherwise it joins parts of one request far more often than two
+("cancel and refund my order", "the blue one and in size M").
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ _SPLIT = re.compile(
     r"|[.;!]+\s+(?=(?:also|plus|and\s+also|oh\s+and|btw|by\s+the\s+way|another\s+thing|one\s+more\s+thing)\b)"
     r"|,?\s+and\s+also\s+"
     r"|,\s*(?:also|plus)\s+"
-    r"|\s+plus,\s+",
+    r"|\s+plus,\s+"
+    # A bare "and" before another act on an order ("change the address and swap a puzzle on it"): "cancel and
+    # refund" stays whole (a refund is how a cancellation ends), and a fragment too short to be a request rejoins.
+    r"|,?\s+and\s+(?=(?:then\s+)?(?:also\s+)?(?:swap|exchange|return|cancel|change|update|modify|switch|replace)\b)",
     re.IGNORECASE,
 )
 _LEADING_CONNECTOR = re.compile(r"^(?:also|plus|and\s+also|oh\s+and|btw|by\s+the\s+way)[,:]?\s+", re.IGNORECASE)

@@ -172,7 +172,7 @@ async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     if offer:
         services = await services_of(runtime)
         with speaking(speaker_of(state, services.profile)):
-            text = f"{text}\n\n{offer_next_request(state.dialogue['queued'][0]['text'])}"
+            text = f"{text}\n\n{offer_next_request(state.dialogue['queued'][0])}"
     reply = AIMessage(
         text,
         additional_kwargs={"author": "bot"},

@@ -14,7 +14,7 @@ from graph.context import Context
 from graph.dialogue_state import NEXT_REQUEST, DialogueUpdate
 from graph.llm.dialogue import WRITE_OF_REQUEST
 from graph.llm.engine import Situation, situation_of
-from graph.nlu.confirmation import gives_a_yes, holds_back
+from graph.nlu.confirmation import gives_a_yes, holds_back, yes_with_details
 from graph.nlu.entities import beyond_identity
 from graph.nlu.general import asks_something
 from graph.nlu.schema import Understanding
@@ -52,11 +52,20 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
         # takes it up: this turn works on its words, as if they had just said them. Anything else drops the offer
         # (a no, or something new they want first: their own words lead).
         dialogue = {"awaiting": None, "queued": []}
-        if takes_up(understanding, text, queued[0]["intent"]):
-            request_text = queued[0]["text"]
+        details = more_of_the_request(understanding, text)
+        if details is not None or takes_up(understanding, text, queued[0]["intent"]):
+            # "Yes please. The order is #W8296441, I no longer need it.": the request's words and what they add now.
+            request_text = queued[0]["text"] if details is None else f"{queued[0]['text']}. {details}"
             dialogue = {"awaiting": None, "intent": None, "queued": queued[1:]}
-            # Read on its own, as a request that opens a turn: our offer is not what it answers.
-            understanding = await _read(request_text, history, Situation(), runtime)
+            # Read on its own, as a request that opens a turn: our offer is not what it answers. How they feel and
+            # what a person must see are what they said now ("sure"): the earlier words were read in their turn, and
+            # read again they look like a request repeated.
+            request = await _read(request_text, history, Situation(), runtime)
+            said_now = {key: getattr(understanding, key) for key in _SAID_NOW}
+            if pinned := queued[0].get("order_id"):
+                # The same words named several orders; this turn is for the one it waited for.
+                said_now["entities"] = request.entities.model_copy(update={"order_ids": [pinned]})
+            understanding = request.model_copy(update=said_now)
     data = understanding.model_dump(mode="json")
     # The turn's intent rides along: the handoff's case reads the conversation's needs from it.
     emotion = {**data["emotion"], "turn": len(history) + 1, "intent": data["intent"]}
@@ -78,6 +87,10 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
     if masked is not None:
         updates["messages"] = [masked]
     return updates
+
+
+# What a taken-up request keeps of the reply that took it up.
+_SAID_NOW = ("emotion", "critical_keywords", "human_requested", "topics")
 
 
 async def _read(text: str, history: list[str], situation: Situation, runtime: Runtime[Context]) -> Understanding:
@@ -124,6 +137,13 @@ def takes_up(understanding: Understanding, text: str, request: str = "") -> bool
     yes = understanding.intent == "affirm" or (understanding.intent != "deny" and gives_a_yes(text, act))
     escalating = understanding.human_requested or understanding.critical_keywords or understanding.topics
     return yes and not holds_back(text, act) and not asks_something(text) and not escalating
+
+
+def more_of_the_request(understanding: Understanding, text: str) -> str | None:
+    """A yes to our offer that goes on to say more of that request ("yes. the 34 inch one with a graphic design"):
+    what it adds, unless it asks something first or brings something a person must see."""
+    escalating = understanding.human_requested or understanding.critical_keywords or understanding.topics
+    return None if escalating or asks_something(text) else yes_with_details(text)
 
 
 def understanding_of(state: SupportState) -> Understanding:
