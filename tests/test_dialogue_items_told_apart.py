@@ -19,7 +19,7 @@ from graph.context import Context
 from graph.llm.matching import described_items, matching_items, named_items
 from shop.models import Order, OrderStatus
 from shopdesk.settings import Settings
-from tests.support.people import conversation, people, say
+from tests.support.people import conversation, people, say, two_resizable_items
 
 LAMP_WHITE = {"item_id": "1", "name": "Desk Lamp", "price": 80.5, "options": {"color": "white", "power": "USB"}}
 TOASTER = {"item_id": "2", "name": "Toaster", "price": 40.0, "options": {"slots": "2"}}
@@ -129,3 +129,55 @@ async def test_items_named_together_are_all_returned_and_an_added_one_is_added(t
     assert all(f"Return {n} " in together.text for n in names), together.text
     assert added.status == "awaiting_confirmation", added.text
     assert f"Return {names[0]} " in added.text and f"Return {names[1]} " in added.text, added.text
+
+
+def test_items_taken_out_of_a_change_by_the_words_that_leave_them_alone() -> None:
+    """Sentences written for this test: the items a reply takes out, and replies that take none out."""
+    from graph.llm.dialogue import items_left_out
+
+    items = [
+        {"item_id": "1", "name": "Tea Kettle", "options": {"material": "ceramic"}},
+        {"item_id": "2", "name": "Electric Kettle", "options": {"capacity": "1.5L"}},
+        {"item_id": "3", "name": "Hiking Boots", "options": {"size": "8"}},
+        {"item_id": "4", "name": "Bluetooth Speaker", "options": {"color": "black"}},
+    ]
+    in_play = ["1", "2", "3", "4"]
+    assert items_left_out(items, "Please don't touch the electric kettle.", in_play) == {"2"}
+    assert items_left_out(items, "The hiking boots can stay as they are, sorry.", in_play) == {"3"}
+    assert items_left_out(items, "hmm, take the speaker off that list", in_play) == {"4"}
+    assert items_left_out(items, "No. I only want the tea kettle and the boots changed.", in_play) == {"2", "4"}
+    assert items_left_out(
+        items, "the speaker's fine as is. I only need to swap the boots and the tea kettle", in_play
+    ) == {
+        "2",
+        "4",
+    }
+    for keeps_all in (
+        "yes, the boots and the speaker look right",
+        "don't change the size of the boots, only the colour of the speaker",
+        "leave everything as it is",
+        "the boots in size 10 instead",
+    ):
+        assert items_left_out(items, keeps_all, in_play) == set(), keeps_all
+
+
+async def test_an_item_left_alone_at_the_proposal_leaves_the_change(demo_app: Settings) -> None:
+    from tools.views import options_text
+
+    db = demo_app.shop_database_url
+    order, ((one, one_new), (two, two_new)) = two_resizable_items(db)
+    context = Context(customer_id=order.customer_id)
+    message = (
+        f"for {order.id} please swap the {one.name.lower()} to {one_new.options['size']} and the {two.name.lower()} "
+        f"to {two_new.options['size']}"
+    )
+    async with conversation(demo_app) as (chat, _):
+        both = await say(chat, "left-out", message, context=context)
+        assert both.status == "awaiting_confirmation", both.text
+        assert f"-> {options_text(two_new.options)}" in both.text, both.text
+        one_left = await say(
+            chat, "left-out", f"on second look, please leave the {two.name.lower()} as it is", context=context
+        )
+    assert one_left.status == "awaiting_confirmation", one_left.text
+    assert f"-> {options_text(one_new.options)}" in one_left.text, one_left.text
+    assert two.name not in one_left.text, one_left.text

@@ -468,6 +468,8 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
         # "The puzzle I got is missing pieces", "my earbuds won't pair": a fault, told without asking for anything
         # (the intent model reads a complaint, or guesses). The shop's remedies are offered, not a policy page.
         return ITEM_PROBLEM
+    if wanted := wants_another_version(state):
+        return wanted
     entities = state.understanding.get("entities", {})
     if understood == IDENTIFY and state.customer and entities.get("order_ids"):
         return "order_status"  # a signed-in customer's "what did I order in #W...?"
@@ -489,6 +491,31 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
     if asks_for_the_list(state, understood):
         return "order_status"
     return understood
+
+
+_WANTS_IT_OTHERWISE = re.compile(
+    r"\b(?:want|wanna|would\s+like|'d\s+like|prefer|rather|instead|make\s+(?:it|that|them)|should\s+be"
+    r"|needs?\s+to\s+be|change|swap|switch|möchte|hätte\s+gern\w*|lieber|stattdessen)\b",
+    re.IGNORECASE,
+)
+
+
+def wants_another_version(state: SupportState) -> str | None:
+    """ "Then the kettle, I want the 1.5L one, still plastic and white": an item of the order in hand, named with how
+    the customer wants it, and not asked about. A change of that item (an exchange once the order is delivered),
+    however the intent model read the words (a product question, a remark)."""
+    understood = str(state.understanding.get("intent", ""))
+    slots = state.dialogue.get("slots", {})
+    items = slots.get("order_items") or []
+    if understood in PERSONAL_INTENTS or understood in CONTINUATION_INTENTS or not items or not state.customer:
+        return None
+    text = last_text(state)
+    if asks_something(text) or not _WANTS_IT_OTHERWISE.search(text) or not named_items(items, text):
+        return None
+    status = slots.get("order_status")
+    if status == "delivered":
+        return "exchange_request"
+    return CHANGE_ITEMS if status in (None, "", "pending") else None
 
 
 def other_requests(state: SupportState, intent: str, profile: ShopProfile | None = None) -> list[QueuedRequest]:
@@ -764,6 +791,10 @@ def corrected_request(state: SupportState) -> str | None:
         known = state.dialogue.get("slots", {}).get("option_values") or {}
         if entities.get("options") or options_in(text, known) or _adds_an_item(state, pending, text):
             return request
+        order_items = state.dialogue.get("slots", {}).get("order_items") or []
+        proposed = [str(i) for i in (pending.get("args") or {}).get("item_ids") or []]
+        if len(proposed) > 1 and items_left_out(order_items, text, proposed):
+            return request  # "leave the boots as they are": the change without them
         return None
     if request == "return_request":
         # "Add the dumbbell set too", "the wristwatch is missing", "all three: the X, the Y and the Z": the items.
@@ -997,6 +1028,7 @@ BOOKKEEPING_SLOTS = frozenset(
         "identity_stale",
         "option_values",
         "order_total",
+        "order_status",
         "told_same",
         "used_text",
         "payment_chosen",
@@ -1489,6 +1521,24 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
     plan, order = run.plan, run.order or {}
     items = order.get("items", [])
     settled = [s[0] for s in plan.slots.get("swaps") or []]
+    in_play = list(dict.fromkeys([*settled, *(plan.slots.get("item_queue") or [])]))
+    if len(in_play) > 1 and (out := items_left_out(items, run.text, in_play)):
+        # "Leave the electric kettle as it is", "I only want the boots and the speaker changed": the items in play
+        # that the customer takes out of this change; the rest stays as settled or still to be settled.
+        plan.slots["swaps"] = [s for s in plan.slots.get("swaps") or [] if s[0] not in out]
+        plan.slots["item_queue"] = [i for i in in_play if i not in out]
+        settled = [s[0] for s in plan.slots["swaps"]]
+        waiting = [i for i in plan.slots["item_queue"] if i not in settled]
+        if plan.slots.get("item_id") in out or not waiting:
+            plan.slots.pop("options", None)
+            plan.slots.pop("option_values", None)
+        if waiting:
+            plan.slots["item_id"] = waiting[0]
+        elif settled:
+            swaps = plan.slots["swaps"]
+            run.values[slot.name] = {"item_ids": [s[0] for s in swaps], "new_item_ids": [s[1] for s in swaps]}
+            plan.slots["used_text"] = [settled[-1], run.text]
+            return True
     named_now = [str(i.get("item_id")) for i in matching_items(items, [run.text])] if settled else []
     again = [item_id for item_id in named_now if item_id in settled]
     if run.state.repair == Repair.correction and again and plan.slots.get("item_id") not in again:
@@ -1502,10 +1552,15 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
         plan.slots.pop("used_text", None)
         settled = [s[0] for s in plan.slots["swaps"]]
     # Items of one name are told apart by the options said: naming the one settled is no other one.
-    more = [i for i in matching_items(items, [run.text]) if i.get("item_id") not in settled] if settled else []
+    # Read once, as the words arrive: a later step of the same turn finds them already used to settle an item, and
+    # its option values ("electric" for a kettle's stovetop) would name other items ("Electric Kettle").
+    fresh = (plan.slots.get("used_text") or [])[1:] != [run.text]
+    more = _newly_named(matching_items(items, [run.text]), settled) if settled and fresh else []
     if more and not any(i.get("item_id") == plan.slots.get("item_id") for i in more):
-        # "Also the perfume, to oriental": the items already settled stay, and the newly named ones are settled next.
-        queue = [*settled, *(i.get("item_id") for i in more)]
+        # "Also the perfume, to oriental": the items already settled stay, those still waiting keep their turn, and
+        # the newly named ones are settled next.
+        waiting = [i for i in plan.slots.get("item_queue") or [] if i not in settled]
+        queue = [*settled, *(i.get("item_id") for i in more), *waiting]
         plan.slots["item_queue"] = list(dict.fromkeys(queue))
         plan.slots["item_id"] = more[0].get("item_id")
         plan.slots.pop("options", None)
@@ -1534,6 +1589,55 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
     swaps = plan.slots.get("swaps") or []
     run.values[slot.name] = {"item_ids": [s[0] for s in swaps], "new_item_ids": [s[1] for s in swaps]}
     return True
+
+
+# Words that take an item out of a change: "leave it as it is", "don't touch the kettle", "remove the lamp", "I never
+# asked for that", "that line is wrong", "stays the same".
+_LEFT_OUT = re.compile(
+    r"\b(?:leave\s+(?:\S+\s+){0,6}?(?:as\s+(?:it|they)\s+(?:is|are)|alone|unchanged|out|be)"
+    r"|(?:remove|drop|delete|exclude|take\s+(?:\w+\s+){0,3}?(?:out|off))\b"
+    r"|(?:don'?t|do\s+not|did\s+not|didn'?t|never)\s+(?:touch|change|swap|modify|want|ask(?:ed)?)"
+    r"|(?:is|are|line\s+is)\s+(?:wrong|not\s+right|a\s+mistake)"
+    r"|stays?\s+(?:as\s+(?:it\s+is|is)|the\s+same|unchanged|as\s+they\s+are)|keep\s+(?:\S+\s+){0,6}?as\s+(?:it|they)\s+(?:is|are)"
+    r"|nicht\s+(?:ändern|anfassen|tauschen)|so\s+lassen|bleibt\s+(?:so|wie))",
+    re.IGNORECASE,
+)
+_ONLY = re.compile(
+    r"\b(?:only|nur)\s+(?:(?:want|need|wanted)\s+)?(?:(?:to\s+)?(?:change|swap|exchange)\s+)?(?:the|my|that|this|den|die|das)\b",
+    re.IGNORECASE,
+)
+
+
+def items_left_out(items: list[dict[str, Any]], text: str, in_play: list[str]) -> set[str]:
+    """The items in play (settled or still to settle) that the message takes out of the change, sentence by
+    sentence: those named beside words that leave them alone, or all but those named beside "only"."""
+    out: set[str] = set()
+    for sentence in sentences(text):
+        named = [i for i in matching_items(items, [sentence]) if i.get("item_id") in in_play]
+        names = [str(i.get("name")) for i in named]
+        if len(set(names)) < len(names):
+            # Two of one product: the options said tell which ("the black smart watch stays as it is").
+            named = described_items(named, sentence, items) or named
+        ids = {str(i.get("item_id")) for i in named}
+        keys = {str(key).lower() for i in named for key in (i.get("options") or {})}
+        if not ids or any(re.search(rf"\b{re.escape(key)}\b", sentence, re.IGNORECASE) for key in keys):
+            continue  # "don't change the size of the jacket": an option left alone, not the item
+        if only := _ONLY.search(sentence):
+            # What follows "only" is kept ("the speaker stays as it is, I only need the kettle and the boots").
+            kept = {str(i.get("item_id")) for i in named if i in matching_items(items, [sentence[only.start() :]])}
+            out |= set(in_play) - (kept or ids)
+        elif _LEFT_OUT.search(sentence):
+            out |= ids
+    return out if out != set(in_play) else set()
+
+
+def _newly_named(named: list[dict[str, Any]], settled: list[str]) -> list[dict[str, Any]]:
+    """The items a message names beyond those already settled. A word shared with a settled item the message also
+    names is that item's ("for the kettle: glass, 1 liter, electric" settles the Tea Kettle; the Electric Kettle
+    of the same order is not named by "kettle", nor by an option value that happens to be in its name)."""
+    words = {str(i.get("item_id")): set(str(i.get("name", "")).lower().split()) for i in named}
+    held = set().union(*(words[str(i.get("item_id"))] for i in named if i.get("item_id") in settled))
+    return [i for i in named if i.get("item_id") not in settled and not words[str(i.get("item_id"))] & held]
 
 
 def _distinct(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

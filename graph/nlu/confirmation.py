@@ -112,7 +112,9 @@ def gives_a_yes(text: str, action: str = "") -> bool:
 # credit card?", "what did I pay with?"), as opposed to a request to use one ("refund it to my visa instead").
 _PAYMENT_WORDS = re.compile(
     r"\b(?:payment\s+methods?|pay(?:ment)?|paid|cards?|credit\s+card|debit\s+card|gift\s*cards?|paypal|visa"
-    r"|mastercard|amex|zahlungs\w*|karten?|kreditkarte|bezahlt)\b",
+    r"|mastercard|amex|zahlungs\w*|karten?|kreditkarte|bezahlt)\b"
+    # A method by its id, as the shop's records name it ("gift_card_9368765").
+    r"|\b(?:credit_card|debit_card|gift_card|paypal|apple_pay|bank_account)_\d+\b",
     re.IGNORECASE,
 )
 _ASKS_WHICH = re.compile(

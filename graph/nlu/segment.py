@@ -41,3 +41,14 @@ def split_requests(text: str) -> list[str]:
         else:
             segments.append(part)
     return segments or [text.strip()]
+
+
+# Where a sentence ends without a full stop: an emoticon or an emoji ("going great :) I'd like...").
+_EMOTICON_END = re.compile(r"\s*(?:[:;]-?[)D(P]|<3|[\U0001F300-\U0001FAFF\u2600-\u27BF])+\s+")
+
+
+def beyond_the_opening(text: str) -> str:
+    """The message without its first sentence ("Hey there! Hope you're well :) I'd like to return..." -> "I'd like
+    to return..."), an emoticon ending a sentence too; the message itself when it has one sentence."""
+    parts = sentences(_EMOTICON_END.sub(". ", text))
+    return " ".join(parts[1:]) if len(parts) > 1 else text

@@ -148,6 +148,12 @@ async def act(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
                 and result.data.get("total") is not None
             ):
                 slots_update["order_total"] = float(result.data["total"])
+                slots_update["order_status"] = str(result.data.get("status") or "")
+                # Its items, for a later message that names one ("the kettle, I want the 1.5L one").
+                slots_update["order_items"] = [
+                    {"item_id": i.get("item_id"), "name": i.get("name")} for i in result.data.get("items") or []
+                ]
+                slots_update["order_facts_of"] = str(result.data.get("order_id") or "")
     updates["evidence"] = list(evidence.values())
 
     planning_state = state if customer == state.customer else _with_customer(state, customer)
@@ -158,7 +164,13 @@ async def act(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
         return escalate_for_failure("dependency_failure", f"planning failed: {type(error).__name__}")
 
     if step.dialogue is not None:
-        updates["dialogue"] = {**step.dialogue, "slots": {**step.dialogue.get("slots", {}), **slots_update}}
+        slots = step.dialogue.get("slots", {})
+        if slots_update.pop("order_facts_of", None) != slots.get("order_id"):
+            # The order read was another than the one in hand (where an address is copied from): its items and
+            # status are not those of the order in hand.
+            slots_update.pop("order_items", None)
+            slots_update.pop("order_status", None)
+        updates["dialogue"] = {**step.dialogue, "slots": {**slots, **slots_update}}
     if isinstance(step.handoff, dict):
         # A procedure ends with a person, as the shop declared it: its reason, its words, and what it collected.
         return {**updates, **_procedure_handoff(step.handoff)}

@@ -12,12 +12,13 @@ from langgraph.runtime import Runtime
 
 from graph.context import Context
 from graph.dialogue_state import NEXT_REQUEST, DialogueUpdate
-from graph.llm.dialogue import WRITE_OF_REQUEST
+from graph.llm.dialogue import PERSONAL_INTENTS, WRITE_OF_REQUEST
 from graph.llm.engine import Situation, situation_of
 from graph.nlu.confirmation import gives_a_yes, holds_back, yes_with_details
 from graph.nlu.entities import beyond_identity
 from graph.nlu.general import asks_something
 from graph.nlu.schema import Understanding
+from graph.nlu.segment import beyond_the_opening
 from graph.nodes.common import context_of, customer_history, engine_of, latest_message
 from graph.state import SupportState
 from shopdesk.pii import mask_payment_data
@@ -89,6 +90,10 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
     return updates
 
 
+# Readings of a message that may only be its opening words ("hi!", "hope you're well", "love your shop").
+_PLEASANTRIES = frozenset({"greeting_thanks", "feedback"})
+# How many opening sentences may go before the need ("Hi! Hope you're well. I'd like to...").
+_OPENING_SENTENCES = 2
 # What a taken-up request keeps of the reply that took it up.
 _SAID_NOW = ("emotion", "critical_keywords", "human_requested", "topics")
 
@@ -110,12 +115,30 @@ async def _read_the_need(
     """ "Hi, my email is ana@example.com. How long does a refund take?": the sentence that says who they are tells
     nothing of what they want, and read with it the message is an identity. The other sentences are read for the
     need; what the whole message names, its safety keywords, a person asked for and its tone stay the whole's."""
-    if whole.intent not in ("verify_identity", "greeting_thanks") and whole.confidence >= 0.6:
+    pleasantry = whole.intent in _PLEASANTRIES
+    if not pleasantry and whole.intent != "verify_identity" and whole.confidence >= 0.6:
         return whole  # the need was read clearly already (and a model engine is not asked twice)
     rest = beyond_identity(whole.text, whole.entities.emails, whole.entities.zip_codes)
-    if rest == whole.text:
+    if rest == whole.text and pleasantry:
+        # "Hey there! Hope your day is going great :) I'd like to send back a couple of things": the opening
+        # pleasantry reads as the whole; what follows it says the need, when it asks for something we do.
+        found = None
+        for _ in range(_OPENING_SENTENCES):
+            shorter = beyond_the_opening(rest)
+            if shorter == rest:
+                break
+            rest = shorter
+            need = await _read(rest, history, situation, runtime)
+            if need.intent in PERSONAL_INTENTS and need.confidence >= 0.6:
+                found = need
+                break
+        if found is None:
+            return whole
+        need = found
+    elif rest == whole.text:
         return whole
-    need = await _read(rest, history, situation, runtime)
+    else:
+        need = await _read(rest, history, situation, runtime)
     return need.model_copy(
         update={
             "text": whole.text,
