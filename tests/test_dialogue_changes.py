@@ -326,14 +326,21 @@ async def test_a_delivered_item_is_exchanged_for_another_size(app: Settings) -> 
 
 
 @pytest.mark.parametrize(
-    "agreement",
+    ("asked", "agreement"),
     [
-        "yes please",
+        ("mine from {order} is faulty, can I swap the {item} for an identical new one?", "yes please"),
         # Where money would go is no detail of a swap at the same price: still a yes.
-        "ok yes, and should anything need paying, take my credit card",
+        (
+            "mine from {order} is faulty, can I swap the {item} for an identical new one?",
+            "ok yes, and should anything need paying, take my credit card",
+        ),
+        # Its own options said beside words of sameness (written after the change).
+        ("the {item} from {order} stopped working - I'd like the exact same one again, {own}", "yes"),
     ],
 )
-async def test_a_delivered_item_is_exchanged_for_a_new_unit_of_the_same_variant(app: Settings, agreement: str) -> None:
+async def test_a_delivered_item_is_exchanged_for_a_new_unit_of_the_same_variant(
+    app: Settings, asked: str, agreement: str
+) -> None:
     """ "Swap it for an identical one": the customer's own variant again is a valid exchange (a faulty unit), not
     "yours is already that"."""
     db = app.shop_database_url
@@ -352,14 +359,11 @@ async def test_a_delivered_item_is_exchanged_for_a_new_unit_of_the_same_variant(
 
     order = first_order(db, OrderStatus.delivered, recent_single)
     item = order.items[0]
+    own = ", ".join(str(value) for value in item.options.values())
     context = Context(customer_id=order.customer_id)
     async with open_graph(app) as graph:
         chat = Conversations(graph)
-        listed = await chat.send(
-            "exchange-same",
-            f"mine from {order.id} is faulty, can I swap the {item.name} for an identical new one?",
-            context,
-        )
+        listed = await chat.send("exchange-same", asked.format(order=order.id, item=item.name, own=own), context)
         assert listed.status == "awaiting_confirmation", listed.text
         assert "a new one with the same options" in listed.text and audits(db) == 0, listed.text
         await chat.send("exchange-same", agreement, context)

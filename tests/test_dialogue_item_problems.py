@@ -68,6 +68,11 @@ def test_no_fault_where_nothing_received_is_wrong(text: str) -> None:
         ("no exchange please", "return"),
         ("hmm, what do you suggest?", None),
         ("a refund or a new one, whichever is quicker", None),
+        # Written after the change: a preference said with "over", and sameness as a new unit.
+        ("I'd honestly prefer a refund over an exchange", "return"),
+        ("an exchange over the refund, if that's ok", "exchange"),
+        ("just send the exact same one again", "exchange"),
+        ("an identical one would be perfect", "exchange"),
     ],
 )
 def test_how_people_name_a_remedy(text: str, remedy: str | None) -> None:

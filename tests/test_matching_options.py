@@ -85,6 +85,9 @@ def test_a_part_of_a_message_ends_only_where_another_item_of_the_order_is_named(
         ("something cheaper", False),
         ("a replacement but one size bigger", False),
         ("same size, just a different colour", False),
+        # Sameness said option by option (written after the change).
+        ("a fresh unit of the same model, same capacity, same colour", True),
+        ("same colour but in a bigger size", False),
     ],
 )
 def test_asking_for_the_same_item(text: str, same: bool) -> None:

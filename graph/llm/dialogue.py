@@ -47,6 +47,7 @@ from graph.llm.matching import (
     paid_methods,
     payment_mention,
     refers_to_an_order,
+    says_the_same_again,
     split_exclusion,
     voucher_code,
 )
@@ -336,6 +337,9 @@ def refine(understood: str, state: SupportState) -> str:
         return GOODWILL
     if understood == "discount_voucher" and voucher_code(text):
         return VOUCHER_CHECK
+    if understood == "return_request" and named_remedy(text) == "exchange":
+        # "It stopped working - I'd like the exact same one again": a fault read as a return, asking for a new unit.
+        return "exchange_request"
     if understood == "change_address":
         return (
             CHANGE_DEFAULT_ADDRESS if DEFAULT_ADDRESS_CUE.search(text) and not entities.get("order_ids") else understood
@@ -624,7 +628,8 @@ _WANTS = re.compile(
     re.IGNORECASE,
 )
 _NOT_THIS_ONE = re.compile(
-    r"\b(?:not|no|instead\s+of|rather\s+than|forget(?:\s+about)?|drop|skip|never\s*mind|nicht|kein\w*|statt)"
+    r"\b(?:not|no|instead\s+of|rather\s+than|over|forget(?:\s+about)?|drop|skip|never\s*mind|nicht"
+    r"|kein\w*|statt)"
     r"\s+(?:an?\s+|to\s+|the\s+)?$",
     re.IGNORECASE,
 )
@@ -667,6 +672,8 @@ _REMEDY_WORDS = {
     "exchange": (
         rf"{_ITEM_REQUEST_WORDS['exchange_request']}|(?:a|another|different)\s+(?:new\s+|working\s+)?(?:one|unit|set|pair)"
         r"|new\s+(?:one|unit|set|pair)|ersatz\w*|neue\w*"
+        # Their own item again: "the exact same one again", "an identical one".
+        r"|(?:the\s+)?(?:exact(?:ly)?\s+)?same\s+(?:one|model|item|thing|unit)(?:\s+again)?|identical\s+(?:one|unit)"
     ),
 }
 
@@ -1694,7 +1701,14 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     if wanted and not own and not plan.slots.get("swaps"):
         plan.notice = {"code": "no_variant", "wanted": wanted, "name": item.get("name")}
     wanted = own
-    same_asked = asks_for_the_same_item(segment) or bool(plan.slots.get("faulty_unit"))
+    own_values = {str(k).lower(): str(v).lower() for k, v in (item.get("options") or {}).items()}
+    # "The exact same one again, the 5000mAh USB-C in white": their own options said with words of sameness.
+    restates_own = bool(wanted) and all(own_values.get(str(k).lower()) == str(v).lower() for k, v in wanted.items())
+    same_asked = (
+        asks_for_the_same_item(segment)
+        or bool(plan.slots.get("faulty_unit"))
+        or (restates_own and says_the_same_again(segment))
+    )
     if not wanted and same_asked:
         # "The same one again": the item's own options are what is wanted.
         wanted = {str(k): str(v) for k, v in (item.get("options") or {}).items()}

@@ -610,8 +610,9 @@ _SAME_ITEM = re.compile(
     re.IGNORECASE,
 )
 _DIFFERENT = re.compile(
-    r"\b(?:bigger|smaller|larger|longer|shorter|cheaper|different|other|another|else|colou?rs?|sizes?|instead"
-    r"|in\s+(?:a|an|the|size|black|white|red|blue|green|grey|gray)|größe\w*|farbe\w*|andere\w*)\b",
+    r"\b(?:bigger|smaller|larger|longer|shorter|cheaper|different|other|another|else|(?<!same\s)colou?rs?"
+    r"|(?<!same\s)sizes?|instead|in\s+(?:a|an|the|size|black|white|red|blue|green|grey|gray)|größe\w*|farbe\w*"
+    r"|andere\w*)\b",
     re.IGNORECASE,
 )
 
@@ -619,6 +620,12 @@ _DIFFERENT = re.compile(
 def asks_for_the_same_item(text: str) -> bool:
     """The customer asks for their own variant again: a new unit of the same item, and nothing different."""
     return bool(_SAME_ITEM.search(text)) and not _DIFFERENT.search(text)
+
+
+def says_the_same_again(text: str) -> bool:
+    """Words of sameness ("the exact same one again"), whatever options are said beside them: with the item's own
+    options ("the 5000mAh USB-C in white"), the same item again."""
+    return bool(_SAME_ITEM.search(text))
 
 
 # ------------------------------------------------------------------------------ naming things the customer owns
