@@ -181,3 +181,39 @@ async def test_an_item_left_alone_at_the_proposal_leaves_the_change(demo_app: Se
     assert one_left.status == "awaiting_confirmation", one_left.text
     assert f"-> {options_text(one_new.options)}" in one_left.text, one_left.text
     assert two.name not in one_left.text, one_left.text
+
+
+async def test_an_item_said_to_stay_as_it_is_changes_no_proposal(demo_app: Settings) -> None:
+    """The item left alone is described by its own options, and the one proposed by its own: neither is a change."""
+    from tools.views import options_text
+
+    db = demo_app.shop_database_url
+    order, ((one, one_new), (two, _)) = two_resizable_items(db)
+    context = Context(customer_id=order.customer_id)
+    own_two = ", ".join(str(v) for v in two.options.values())
+    async with conversation(demo_app) as (chat, _):
+        first = await say(
+            chat, "stays", f"on {order.id} please swap the {one.name} to {one_new.options['size']}", context=context
+        )
+        assert first.status == "awaiting_confirmation", first.text
+        kept = await say(
+            chat,
+            "stays",
+            f"The {two.name.lower()} stays as it is, {own_two}. Only the {one.name.lower()} "
+            f"({one.options['size']}) changes.",
+            context=context,
+        )
+    assert kept.status == "awaiting_confirmation", kept.text
+    assert f"-> {options_text(one_new.options)}" in kept.text and two.name not in kept.text, kept.text
+
+
+async def test_the_one_item_proposed_left_alone_is_no_restatement(demo_app: Settings) -> None:
+    db = demo_app.shop_database_url
+    order, ((one, one_new), _) = two_resizable_items(db)
+    context = Context(customer_id=order.customer_id)
+    async with conversation(demo_app) as (chat, _):
+        await say(
+            chat, "no-change", f"on {order.id} please swap the {one.name} to {one_new.options['size']}", context=context
+        )
+        left = await say(chat, "no-change", f"hmm, actually leave the {one.name.lower()} as it is", context=context)
+    assert left.status != "awaiting_confirmation", left.text

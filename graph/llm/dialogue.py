@@ -794,12 +794,27 @@ def corrected_request(state: SupportState) -> str | None:
         # "No, not a return: I want to exchange it": the proposal's kind is what they correct.
         return restated
     if request in (CHANGE_ITEMS, "exchange_request"):
-        entities = state.understanding.get("entities", {})
-        known = state.dialogue.get("slots", {}).get("option_values") or {}
-        if entities.get("options") or options_in(text, known) or _adds_an_item(state, pending, text):
-            return request
         order_items = state.dialogue.get("slots", {}).get("order_items") or []
+        known = state.dialogue.get("slots", {}).get("option_values") or {}
+        # "The black watch stays as it is, black silicone LCD": options said of an item left alone change nothing.
+        changing = " ".join(
+            sentence
+            for sentence in sentences(text)
+            if not (_LEFT_OUT.search(sentence) and matching_items(order_items, [sentence]))
+        )
         proposed = [str(i) for i in (pending.get("args") or {}).get("item_ids") or []]
+        said = {**shared_entities(changing).options, **options_in(changing, known)}
+        # "Only the silver one changes": a proposed item's own options say which item is meant, they change nothing.
+        own = {
+            (str(key).lower(), str(value).lower())
+            for item in order_items
+            if str(item.get("item_id")) in proposed
+            for key, value in (item.get("options") or {}).items()
+        }
+        if any((str(k).lower(), str(v).lower()) not in own for k, v in said.items()):
+            return request
+        if _adds_an_item(state, pending, changing):
+            return request
         if len(proposed) > 1 and items_left_out(order_items, text, proposed):
             return request  # "leave the boots as they are": the change without them
         return None
@@ -810,6 +825,21 @@ def corrected_request(state: SupportState) -> str | None:
         # A new address, or another place still to be named ("ship it to my office instead"): the address changes.
         return request if looks_like_address(text) or names_another_destination(text) else None
     return None
+
+
+def restates_the_proposal(state: SupportState) -> bool:
+    """At a proposal of an item change, the reply says what stays and what changes, as the proposal already has it
+    ("the black watch stays as it is, only the silver one changes"): no correction, no yes yet; it is put again."""
+    pending = state.pending_action or {}
+    if _REQUEST_OF_WRITE.get(str(pending.get("name"))) not in (CHANGE_ITEMS, "exchange_request"):
+        return False
+    text = last_text(state)
+    order_items = state.dialogue.get("slots", {}).get("order_items") or []
+    proposed = [str(i) for i in (pending.get("args") or {}).get("item_ids") or []]
+    if not (_LEFT_OUT.search(text) or _ONLY.search(text)) or not matching_items(order_items, [text]):
+        return False
+    in_play = list(dict.fromkeys([*proposed, *(str(i.get("item_id")) for i in matching_items(order_items, [text]))]))
+    return not _left_alone(order_items, text, in_play) & set(proposed)
 
 
 def _adds_an_item(state: SupportState, pending: dict[str, Any], text: str) -> bool:
@@ -1135,7 +1165,8 @@ def _order(plan: Plan, results: list[ToolResult]) -> dict[str, Any] | None:
         return None
     # Its items, kept for later turns: a reply to a proposal may name another of them ("also the perfume").
     plan.slots["order_items"] = [
-        {"item_id": i.get("item_id"), "name": i.get("name")} for i in details.data.get("items") or []
+        {"item_id": i.get("item_id"), "name": i.get("name"), "options": i.get("options") or {}}
+        for i in details.data.get("items") or []
     ]
     return details.data
 
@@ -1615,9 +1646,7 @@ _ONLY = re.compile(
 )
 
 
-def items_left_out(items: list[dict[str, Any]], text: str, in_play: list[str]) -> set[str]:
-    """The items in play (settled or still to settle) that the message takes out of the change, sentence by
-    sentence: those named beside words that leave them alone, or all but those named beside "only"."""
+def _left_alone(items: list[dict[str, Any]], text: str, in_play: list[str]) -> set[str]:
     out: set[str] = set()
     for sentence in sentences(text):
         named = [i for i in matching_items(items, [sentence]) if i.get("item_id") in in_play]
@@ -1635,6 +1664,14 @@ def items_left_out(items: list[dict[str, Any]], text: str, in_play: list[str]) -
             out |= set(in_play) - (kept or ids)
         elif _LEFT_OUT.search(sentence):
             out |= ids
+    return out
+
+
+def items_left_out(items: list[dict[str, Any]], text: str, in_play: list[str]) -> set[str]:
+    """The items in play (settled or still to settle) that the message takes out of the change, sentence by
+    sentence: those named beside words that leave them alone, or all but those named beside "only". None when that
+    would leave nothing: a change without any item is no change, and it is said as a no."""
+    out = _left_alone(items, text, in_play)
     return out if out != set(in_play) else set()
 
 

@@ -151,7 +151,8 @@ async def act(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
                 slots_update["order_status"] = str(result.data.get("status") or "")
                 # Its items, for a later message that names one ("the kettle, I want the 1.5L one").
                 slots_update["order_items"] = [
-                    {"item_id": i.get("item_id"), "name": i.get("name")} for i in result.data.get("items") or []
+                    {"item_id": i.get("item_id"), "name": i.get("name"), "options": i.get("options") or {}}
+                    for i in result.data.get("items") or []
                 ]
                 slots_update["order_facts_of"] = str(result.data.get("order_id") or "")
     updates["evidence"] = list(evidence.values())
