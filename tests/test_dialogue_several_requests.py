@@ -334,3 +334,20 @@ def test_another_order_named_as_the_same_address_is_where_it_comes_from() -> Non
     assert address_source("14 Pine St, Denver CO 80203 - same one as my other order #W1234567") == "#W1234567"
     assert address_source("ship it to the same location as order 7654321 please") == "#W7654321"
     assert address_source("not the same address as #W1234567, a new one") is None
+
+
+async def test_the_same_act_for_other_orders_comes_before_a_request_said_after_it(tau_app: Settings) -> None:
+    db = tau_app.shop_database_url
+    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 3)[0]
+    first, second, third = pending_orders(person)[:3]
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, _):
+        await say(
+            chat,
+            "order-kept",
+            f"please cancel {first.id} and {second.id}, we don't need them any more, and also change the address "
+            f"on {third.id}",
+            context=context,
+        )
+        done = await say(chat, "order-kept", "yes", context=context)
+    assert second.id in done.text.split("\n\n")[-1] and "address" not in done.text.split("\n\n")[-1], done.text

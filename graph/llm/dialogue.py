@@ -573,9 +573,11 @@ def other_requests(state: SupportState, intent: str, profile: ShopProfile | None
         named_alone = {order for wanted, _, orders in requests if len(orders) == 1 for order in orders}
         named = shared_entities(in_hand[1]).order_ids
         words = " ".join([in_hand[1], *why])
-        for other in _the_other_orders(intent, words, named, procedures):
-            if other.get("order_id") not in named_alone:
-                queued.append(other)
+        # The same act for its other orders comes first: it was asked for before anything said after it.
+        same_act = [
+            o for o in _the_other_orders(intent, words, named, procedures) if o.get("order_id") not in named_alone
+        ]
+        queued = [*same_act, *queued]
     return queued
 
 
