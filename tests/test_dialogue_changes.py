@@ -482,3 +482,18 @@ async def test_a_request_dropped_while_we_ask_which_variant_ends_without_a_chang
         values = (await graph.aget_state(Conversations.config("drop-it"))).values
     assert "instead" not in dropped.text and "haven't changed anything" in dropped.text, dropped.text
     assert values["dialogue"].get("intent") is None and audits(db) == 0
+
+
+async def test_a_change_of_mind_at_a_proposal_drops_what_the_new_wish_cannot_have(tau_app: Settings) -> None:
+    """A 1L black kettle proposed, then "the 1.5 litre glass one": no 1.5L glass kettle comes in black, so the black
+    asked for before goes and the new wish is proposed (it was kept, and the customer told no such kettle exists).
+    The tau-bench shop's own data (dev task 18's customer); sentences written for this test."""
+    context = Context(customer_id="raj_santos_9079")
+    async with open_graph(tau_app) as graph:
+        chat = Conversations(graph)
+        await chat.send("mind", "I'd like to exchange the electric kettle from order #W1630030", context)
+        first = await chat.send("mind", "could I get a black one in 1L?", context)
+        assert first.status == "awaiting_confirmation" and "color black" in first.text, first.text
+        second = await chat.send("mind", "hmm no, make it the 1.5L glass version please", context)
+    assert second.status == "awaiting_confirmation", second.text
+    assert "-> capacity 1.5L, material glass, color white" in second.text, second.text

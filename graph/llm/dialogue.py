@@ -1725,6 +1725,7 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
         have = item.get("options") or {}
         said_options = {**extract_options(segment), **options_in(segment, plan.slots["option_values"], have)}
         wanted = said_options if segment != text else {**(plan.slots.get("options") or {}), **said_options}
+        fresh_wish = said_options
     else:
         # Read the message again against this product's own options ("300 ml" is its volume, "Stone" its colour).
         earlier = plan.slots.get("options") or {}
@@ -1734,6 +1735,7 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
         # one" after "in 80% instead"): they do not take the wish back.
         said = {k: v for k, v in said.items() if not (k in earlier and have.get(str(k).lower()) == str(v).lower())}
         wanted = {**earlier, **said}
+        fresh_wish = said
     # Options of another product ("clicky" said for the keyboard) are not this one's.
     keys = {key.lower() for key in plan.slots["option_values"]}
     own = {key: value for key, value in wanted.items() if key.lower() in keys}
@@ -1757,6 +1759,13 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
         plan.awaiting = "options"
         return False
     variants, relevant = matching_variants(product.data, item, wanted)
+    now = {key: value for key, value in fresh_wish.items() if key.lower() in keys}
+    if not variants and now and set(wanted) - set(now):
+        # "Actually, the 1.5L glass one instead" after "a 1L black one": what is said now is the wish; the colour
+        # asked for before goes when the two together match nothing.
+        variants, relevant = matching_variants(product.data, item, now)
+        if variants:
+            wanted = plan.slots["options"] = now
     own_variant = len(variants) == 1 and variants[0].get("item_id") == item.get("item_id")
     # Their own variant again, asked for in so many words or insisted on after we said it is the one they have:
     # a new unit of the same item, which the shop allows.
