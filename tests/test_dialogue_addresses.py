@@ -52,6 +52,10 @@ def test_payment_methods_and_codes_are_read_from_the_message() -> None:
     assert payment_mention("use my gift card") == {"kind": "gift_card"}
     assert payment_mention("the visa ending in 4242") == {"kind": "credit_card", "last_four": "4242", "brand": "visa"}
     assert payment_mention("where is my order?") is None
+    # A card that is a thing sold (written after the change): no way to pay.
+    for thing in ("swap the camera to the XQD card storage", "it needs a micro-SD card", "a graphics card upgrade"):
+        assert payment_mention(thing) is None, thing
+    assert payment_mention("put the difference on the card ending 1234") == {"kind": "credit_card", "last_four": "1234"}
     assert voucher_code("Is the code WELCOME10 still valid?") == "WELCOME10"
     assert voucher_code("does voucher nw-2r38lj work") == "NW-2R38LJ"
     assert voucher_code("where is order #W1234567") is None

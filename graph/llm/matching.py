@@ -24,6 +24,12 @@ _PAYMENT_WORDS = re.compile(
     r"|american\s+express|discover|geschenkkarte|geschenkgutschein|kreditkarte|karte)\b",
     re.IGNORECASE,
 )
+# A card that is a thing, by the word before it: a short capitalised code ("SD", "CF", "SIM", "XQD") or a kind of
+# card no one pays with.
+_OTHER_CARD = re.compile(
+    r"(?:\b[A-Z]{2,4}(?:\s?express)?|\b(?i:micro\s?sd|memory|storage|sim|graphics|video|sound|network|greeting"
+    r"|birthday|business|loyalty|library|key|playing|trading|index|flash|speicher|grafik))[\s-]?$",
+)
 # "Ending in 8512"; "ending in 1675628" reads the digits of an account id, whose last four are the card's.
 _LAST_FOUR = re.compile(r"\b(?:ending|ends)\s+(?:in\s+|with\s+)?\d*(\d{4})\b", re.IGNORECASE)
 _BRANDS = {"visa": "visa", "mastercard": "mastercard", "master card": "mastercard", "amex": "amex"}
@@ -87,6 +93,8 @@ def payment_mention(text: str) -> dict[str, str] | None:
         if _refused(text, match.start()):
             continue  # "to my gift card, not PayPal": the method named to be avoided is not the one asked for
         word = " ".join(match.group(1).lower().split())
+        if word in ("card", "karte") and _OTHER_CARD.search(text[: match.start()]):
+            continue  # "the CF card storage", "a memory card": a thing sold, not a way to pay
         if word in ("paypal", "pay pal"):
             return {"kind": "paypal"}
         if word.replace(" ", "") in ("giftcard", "geschenkkarte", "geschenkgutschein"):
