@@ -181,3 +181,39 @@ async def test_a_fault_with_an_order_of_several_items_asks_which_before_a_return
     assert asked.status != "awaiting_confirmation" and "Which of them would you like to return?" in asked.text, (
         asked.text
     )
+
+
+async def test_a_question_of_how_to_fix_it_is_answered_and_the_remedy_asked_again(tau_app: Settings) -> None:
+    """A fault read by the intent model as an exchange, a question of how to fix it while we ask refund or new one,
+    then "my money back" after "I tried all that": the item told of, not every item of the order. Sentences written
+    after the change."""
+    db = tau_app.shop_database_url
+    person, order, item = _delivered_with_unique_item(db, own_variant_available=False)
+    async with conversation(tau_app) as (chat, _):
+        await say(chat, "fix", f"my {item.name.lower()} arrived last week and it won't work with my laptop")
+        offered = await say(chat, "fix", f"{person.email}")
+        assert "refund" in offered.text and "exchange" in offered.text, offered.text
+        assert "tracking" not in offered.text, offered.text
+        asked = await say(chat, "fix", "hmm, is there some reset or setting I could try first?")
+        assert "from here" in asked.text and "refund" in asked.text, asked.text
+        proposed = await say(chat, "fix", "I've done all that already. it's faulty, I just want a refund")
+    assert proposed.status == "awaiting_confirmation", proposed.text
+    others = [i.name for i in order.items if i.name != item.name]
+    assert f"Return {item.name}" in proposed.text, proposed.text
+    assert not any(f"Return {name}" in proposed.text for name in others), proposed.text
+
+
+@pytest.mark.parametrize(
+    ("text", "every"),
+    [
+        ("send them all back please", True),
+        ("all 4 of them", True),
+        ("all of my items", True),
+        ("I tried all that, no luck", False),
+        ("it's been like this all week", False),
+    ],
+)
+def test_every_item_said_so(text: str, every: bool) -> None:
+    from graph.llm.dialogue import _EVERY_ITEM
+
+    assert bool(_EVERY_ITEM.search(text)) is every

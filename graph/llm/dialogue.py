@@ -172,6 +172,7 @@ FLOW_SLOTS = (
     "payment_chosen",
     "address_source",
     "faulty_unit",
+    "remedy_asked",
     # What a shop's own procedure collected (its generic grounding kinds), and the last answer to its own question.
     "procedure_values",
     "procedure_answer",
@@ -192,6 +193,7 @@ ITEM_SLOTS = (
     "payment_chosen",
     "order_items",
     "faulty_unit",
+    "remedy_asked",
     "item_answer",
     "proposed_items",
 )
@@ -464,6 +466,10 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
     if in_progress and awaiting and state.understanding.get("confidence", 0) < 0.6:
         # An unsure reading while we wait for an answer is more likely the answer than a new request.
         return str(in_progress)
+    if in_progress == ITEM_PROBLEM and awaiting and asks_something(text) and named_remedy(text) is None:
+        # "Is there anything I can try to get them to pair?" while we ask refund or new one: a question on the way
+        # (read as an exchange for the words it shares with one), not the remedy. It is answered, and asked again.
+        return ITEM_PROBLEM
     if shop_procedure := procedure_reading(last_text(state), procedures_for(profile)):
         # Closer in meaning to an example of one of the shop's own procedures than to any of the intent bank's.
         return shop_procedure
@@ -741,12 +747,16 @@ def reports_a_fault(state: SupportState) -> bool:
     """The message tells of a fault with something the customer received and asks for nothing we do by name (no
     return, refund or exchange requested, no question about the rules): what they want is still to be asked."""
     understood = str(state.understanding.get("intent", ""))
-    # "My earbuds that came last week won't pair" may read as a delivery question; any other request is theirs.
-    if (understood in PERSONAL_INTENTS and understood != "order_status") or understood in CONTINUATION_INTENTS:
+    text = last_text(state)
+    # "My earbuds that came last week won't pair" may read as a delivery question, or as the return or exchange the
+    # intent model guesses is wanted while the words ask for neither; any other request is theirs.
+    guessed_remedy = understood in ("return_request", "exchange_request") and named_remedy(text) is None
+    if (understood in PERSONAL_INTENTS and understood != "order_status" and not guessed_remedy) or (
+        understood in CONTINUATION_INTENTS
+    ):
         return False
     entities = state.understanding.get("entities", {})
     reasons = set(entities.get("reasons") or [])
-    text = last_text(state)
     if not reasons & FAULTS or asks_about_the_rules(text) or _ASKS_FOR_A_CHANGE.search(text):
         return False
     # Something they received: a thing named that is no login, link or code ("my password isn't working", "the
@@ -1073,6 +1083,7 @@ BOOKKEEPING_SLOTS = frozenset(
         "payment_chosen",
         "order_items",
         "faulty_unit",
+        "remedy_asked",
     }
 )
 
@@ -1399,7 +1410,11 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
 
 # Every item of the order, said so: "all of it", "everything", "both", "the whole order".
 _EVERY_ITEM = re.compile(
-    r"\b(?:all(?:\s+of\s+(?:it|them|the\s+items))?|everything|every\s+item|both|(?:the\s+)?(?:whole|entire)\s+order"
+    # A bare "all" is the items only where it stands for them ("return them all", "all 3", "all please"), not in
+    # "I tried all that" or "all day".
+    r"\b(?:all\s+of\s+(?:it|them|the\s+items|my\s+\w+)|all\s+(?:\d+|two|three|four|five|six|the\s+items|my\s+items"
+    r"|items|things|of\s+them)\b|(?:return|refund|send|them|it)\s+all\b|^\s*all\b(?!\s+(?:that|this|day|week|the\s+time))"
+    r"|everything|every\s+item|both|(?:the\s+)?(?:whole|entire)\s+order"
     r"|alles|beide)\b",
     re.IGNORECASE,
 )
@@ -1976,6 +1991,10 @@ def _ground_remedy(run: Run, slot: Slot) -> bool:
     """Money back or a new unit for the faulty item, as the customer asks for it (this message or earlier)."""
     value = _remembered(run, slot) or named_remedy(run.text)
     if not value:
+        if run.plan.slots.get("remedy_asked") and asks_something(run.text):
+            # A question of how to fix it: nothing we can do from here but take it back or send a new one.
+            run.plan.notice = {"code": "cannot_fix_here", "name": _faulty_item_name(run)}
+        run.plan.slots["remedy_asked"] = True
         run.ask(slot)
         return False
     _remember(run, slot, value)
@@ -1983,6 +2002,12 @@ def _ground_remedy(run: Run, slot: Slot) -> bool:
         # A new unit for a faulty one: their own variant again, unless they name other options.
         run.plan.slots["faulty_unit"] = True
     return True
+
+
+def _faulty_item_name(run: Run) -> str:
+    items = (run.order or {}).get("items") or []
+    named = matching_items(items, [str(run.plan.slots.get("item_hint") or ""), *run.plan.slots.get("products", [])])
+    return str(named[0].get("name")) if len(named) == 1 else ""
 
 
 def _ground_choice(run: Run, slot: Slot) -> bool:

@@ -21,6 +21,7 @@ from graph.llm.dialogue import (
     FIND_BY_EMAIL,
     FIND_BY_NAME_ZIP,
     GOODWILL,
+    ITEM_PROBLEM,
     LIST_ORDERS,
     MODIFY_ITEMS,
     ORDER_CHANGES,
@@ -483,6 +484,10 @@ def describe_notice(notice: dict[str, Any]) -> str:
     """What the policy found that no tool result says by itself: a status that forbids the change, no such option."""
     code = notice.get("code")
     name, wanted = notice.get("name"), options_text(notice.get("wanted", {}))
+    if code == "cannot_fix_here":
+        if name:
+            return _("I'm sorry, I can't help get the {product} working from here.", product=name)
+        return _("I'm sorry, I can't help get it working from here.")
     if code == "also_changes":
         return _(
             "Please note: the {product} with {wanted} is available only with {also}, so that changes too.",
@@ -642,7 +647,9 @@ def describe_tool_results(
                 sentences.append(error)
             continue
         if result.name == ORDER_DETAILS and isinstance(result.data, dict):
-            brief = intent in ORDER_CHANGES or intent == GOODWILL
+            # A change, a goodwill ask, a fault told: the order's parcels are not the point (the tracking line read
+            # as an answer to "my earbuds won't pair").
+            brief = intent in ORDER_CHANGES or intent in (GOODWILL, ITEM_PROBLEM)
             # What is in it and where it goes when the order itself is the question ("what's in order #W...?"), not
             # in a return or a cancellation, whose proposal lists what it touches.
             contents = intent in ORDER_QUESTIONS
