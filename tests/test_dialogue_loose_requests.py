@@ -54,3 +54,33 @@ async def test_an_item_of_the_order_in_hand_named_with_what_they_want_is_a_chang
             chat, "asked", f"does the {one.name.lower()} come in {one_new.options['size']}?", context=context
         )
     assert asked.status != "awaiting_confirmation", asked.text
+
+
+async def test_an_item_of_another_order_named_after_a_request_moves_to_that_order(tau_app: Settings) -> None:
+    """After a return of one order, "now the <item> on my other order" is about the order holding that item, not the
+    one just returned (it was told the returned order "can't be changed any more"). Written after the change."""
+    from shop.models import OrderStatus
+    from tests.support.people import people
+
+    def fits(person: object) -> bool:
+        orders = person.orders  # type: ignore[attr-defined]
+        delivered = [o for o in orders if o.status is OrderStatus.delivered and len(o.items) == 1 and o.total < 150]
+        pending = [o for o in orders if o.status is OrderStatus.pending]
+        return bool(delivered and pending)
+
+    person = people(tau_app.shop_database_url, fits)[0]
+    returned = next(
+        o for o in person.orders if o.status is OrderStatus.delivered and len(o.items) == 1 and o.total < 150
+    )
+    pending = next(o for o in person.orders if o.status is OrderStatus.pending)
+    other = next(i for i in pending.items if i.name not in {j.name for j in returned.items})
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, _):
+        proposed = await say(chat, "moves", f"I want to return the {returned.items[0].name.lower()}", context=context)
+        assert proposed.status == "awaiting_confirmation" and returned.id in proposed.text, proposed.text
+        assert "\n\n\n" not in proposed.text and "tracking number" not in proposed.text, proposed.text
+        await say(chat, "moves", "yes", context=context)
+        moved = await say(
+            chat, "moves", f"next, the {other.name.lower()} on my other order - I'd like to change it", context=context
+        )
+    assert pending.id in moved.text and "can't be changed" not in moved.text, moved.text

@@ -962,11 +962,22 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
             slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
         slots["order_id"] = focus[0]
     slots.update(identity_facts(state, text))
-    about_order = _without_identity(text, entities)
+    # Of a message with several requests, the words of the one in hand say which order and items it is about
+    # ("return a keyboard and also do something about a smart watch on another order").
+    own = _words_of_the_request(state, intent) if intent else text
+    if own != text:
+        entities = {**entities, "products": shared_entities(own).products}
+    about_order = _without_identity(own, entities)
     if not entities.get("order_ids") and refers_to_an_order(about_order, [], entities.get("products", [])):
         # What the customer said about the order ("the one with the tablet"): it picks the order once we may
         # read their orders, after verification too.
         slots["order_hint"] = about_order
+        held = slots.get("order_items") or []
+        if slots.get("order_id") and held and entities.get("products") and not named_items(held, about_order):
+            # "Now the smart watch on my other order": the order in hand holds nothing they name; the words pick it.
+            slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
+            slots.pop("order_id", None)
+            slots["order_hint"] = about_order
     for reason in entities.get("reasons", []):
         if reason in CANCEL_REASONS:
             slots["cancel_reason"] = CANCEL_REASONS[reason]
@@ -977,7 +988,7 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
     if entities.get("products"):
         slots["products"] = [*_proposed_items(state, text), *entities["products"]]
         # The words that named the items ("the keyboard and the thermostat"): read against the order's items.
-        slots["item_hint"] = _without_identity(text, entities)
+        slots["item_hint"] = _without_identity(own, entities)
     elif state.dialogue.get("intent") == "return_request" and _EVERY_ITEM.search(text):
         # "Everything in the order, all 3 items": the items named before no longer narrow what goes back.
         slots.pop("products", None)
@@ -1007,6 +1018,22 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
         # The answer to "which item?": read for the item it describes even when it names no product.
         slots["item_answer"] = text
     return slots
+
+
+def _words_of_the_request(state: SupportState, intent: str) -> str:
+    """The part of the message that asks for the request in hand, when it asks for several ("..., and also ..."):
+    the first segment read as that request; the whole message otherwise."""
+    text = last_text(state)
+    segments = split_requests(text)
+    if len(segments) < 2 or state.request_text:
+        return text
+    read = {str(part.get("segment")): str(part.get("intent")) for part in state.understanding.get("intents") or []}
+    for segment in segments:
+        if (understood := read.get(segment)) and (
+            _same_request(understood, intent) or _same_request(refine(understood, state), intent)
+        ):
+            return segment
+    return text
 
 
 def _proposed_items(state: SupportState, text: str) -> list[str]:

@@ -165,6 +165,8 @@ class LocalEngine:
                 cited = [*cited, *rule.cited]
                 found = rule.evidence
             sentences.append(responses.ask_for(str(awaiting), results, profile, slots, intent))
+        # A read with nothing to say for this request (an eligibility already shown) leaves no empty paragraph.
+        sentences = [sentence for sentence in sentences if sentence.strip()]
         if sentences:
             return Draft("\n\n".join(sentences), cited=cited, awaiting=awaiting, evidence=found)
 

@@ -647,9 +647,9 @@ def describe_tool_results(
                 sentences.append(error)
             continue
         if result.name == ORDER_DETAILS and isinstance(result.data, dict):
-            # A change, a goodwill ask, a fault told: the order's parcels are not the point (the tracking line read
-            # as an answer to "my earbuds won't pair").
-            brief = intent in ORDER_CHANGES or intent in (GOODWILL, ITEM_PROBLEM)
+            # A change, a return, a goodwill ask, a fault told: the order's parcels are not the point (the tracking
+            # line read as an answer to "my earbuds won't pair").
+            brief = intent in ORDER_CHANGES or intent in (GOODWILL, ITEM_PROBLEM, "return_request", "exchange_request")
             # What is in it and where it goes when the order itself is the question ("what's in order #W...?"), not
             # in a return or a cancellation, whose proposal lists what it touches.
             contents = intent in ORDER_QUESTIONS
