@@ -131,3 +131,13 @@ def test_a_yes_with_a_reservation_about_the_thing_is_held_back(text: str) -> Non
     from graph.nlu.confirmation import gives_a_yes
 
     assert not gives_a_yes(text, "exchange_items")
+
+
+def test_a_question_whether_the_proposal_can_be_done() -> None:
+    """Written after the change: asked of the thing on the table, not of another thing."""
+    from graph.nlu.general import asks_if_it_can_be_done
+
+    for asked in ("Great. Would that be possible?", "so can you do that for me?", "is this doable?"):
+        assert asks_if_it_can_be_done(asked), asked
+    for other in ("is it possible to pay by invoice?", "can it be delivered by Monday?", "is that the blue one?"):
+        assert not asks_if_it_can_be_done(other), other

@@ -973,7 +973,14 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
         # read their orders, after verification too.
         slots["order_hint"] = about_order
         held = slots.get("order_items") or []
-        if slots.get("order_id") and held and entities.get("products") and not named_items(held, about_order):
+        elsewhere = _ANOTHER_ORDER.search(about_order)
+        if (
+            slots.get("order_id")
+            and held
+            and elsewhere
+            and entities.get("products")
+            and not named_items(held, about_order)
+        ):
             # "Now the smart watch on my other order": the order in hand holds nothing they name; the words pick it.
             slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
             slots.pop("order_id", None)
@@ -1018,6 +1025,13 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
         # The answer to "which item?": read for the item it describes even when it names no product.
         slots["item_answer"] = text
     return slots
+
+
+# "On my other order", "another order", "the second order": not the order in hand.
+_ANOTHER_ORDER = re.compile(
+    r"\b(?:(?:my|the|an)\s+(?:other|second|previous|older|earlier|newer)|another|a\s+different|the\s+different)\s+order\b",
+    re.IGNORECASE,
+)
 
 
 def _words_of_the_request(state: SupportState, intent: str) -> str:

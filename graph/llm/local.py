@@ -29,6 +29,7 @@ from graph.llm.dialogue import (
     tool_results,
 )
 from graph.llm.engine import Critique, Draft, Situation, Step
+from graph.nlu.general import asks_if_it_can_be_done
 from graph.nlu.schema import Understanding
 from graph.services import Services
 from graph.state import Repair, Status, SupportState
@@ -102,7 +103,10 @@ class LocalEngine:
                 # What the proposal does that the customer did not ask for comes before the question.
                 text = f"{responses.describe_notice(notice)}\n\n{text}"
             shown = Draft(text, cited=[f"preview:{preview['action']}"], awaiting="confirmation")
-            if state.repair == Repair.digression:
+            if state.repair == Repair.digression and asks_if_it_can_be_done(last_text(state)):
+                # "Is that possible?" of the proposal itself: the tools checked it against the shop's rules.
+                shown.text = f"{_('Yes, that can be done, as shown here:')}\n\n{text}"
+            elif state.repair == Repair.digression:
                 # Another question on the way to the yes: what the knowledge says, or plainly that we can't say.
                 docs = [e for e in state.evidence if e.get("kind") in ("doc", "product", "facts")]
                 answered = _knowledge_answer(state, services, intent, docs, offer_order_check=False) if docs else None

@@ -235,3 +235,18 @@ def asks_about_the_rules(text: str) -> bool:
     questions = [sentence for sentence in sentences(text) if sentence.endswith("?")]
     clauses = [clause.strip() for s in questions for clause in re.split(r"[,;:]\s*|\s+-\s+", s)]
     return any(_QUESTION_FORM.search(clause) and not _ASKS_US_TO_ACT.search(clause) for clause in clauses if clause)
+
+
+# "Is that possible?", "can you do that?", "would that work?": whether what is on the table can be done, asked of the
+# thing itself (not of another one: "is it possible to return shoes?" names what it asks about).
+_CAN_IT_BE_DONE = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|so|and|well|hm+|um+)[\s,.]+)*(?:is|would|will|can|could)\s+(?:that|this|it|you)\s+"
+    r"(?:be\s+)?(?:possible|ok(?:ay)?|work|done|do\s+(?:that|this|it)|be\s+done|doable|fine)"
+    r"(?:\s+(?:for\s+(?:you|me|us)|then|please))*\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
+def asks_if_it_can_be_done(text: str) -> bool:
+    """The message, or one of its sentences, asks whether the thing on the table can be done."""
+    return any(_CAN_IT_BE_DONE.search(sentence) for sentence in sentences(text))
