@@ -162,6 +162,14 @@ SPEND = re.compile(
     r"\b(?:have|spend|afford|got|pay)\b[^.?!$\d]{0,20}(?:\$\s*(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*(?:\.\d+)?)\s*(?:dollars|bucks|usd)\b)",
     re.IGNORECASE,
 )
+# "around 50 bucks", "about $80": a price the customer has in mind, a little over it still fits.
+AROUND = re.compile(
+    r"\b(?:around|about|roughly|approximately|approx\.?|circa|~)\s*(?:\$\s*(\d[\d,]*(?:\.\d+)?)"
+    r"|(\d[\d,]*(?:\.\d+)?)\s*(?:\$|dollars|bucks|usd)\b)",
+    re.IGNORECASE,
+)
+# How far over a price "around" it still fits.
+AROUND_MARGIN = Decimal("1.1")
 # Words customers use for a category besides its own name; a shop's categories come from its database.
 CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "jackets": ("jacket", "coat", "parka", "shell", "anorak", "raincoat"),
@@ -181,6 +189,9 @@ CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "underwear": ("underwear", "boxer", "brief", "bralette"),
     "gift cards": ("gift card",),
 }
+# The part of the body a kind of product is worn on ("something warm for my hands"): it names the kind wanted, never
+# an item the customer has ("my hands" are not their gloves).
+WORN_ON: dict[str, tuple[str, ...]] = {"gloves": ("hands", "fingers"), "beanies": ("ears",)}
 # What customers say for a use that the catalog words differently.
 USE_WORDS: dict[str, tuple[str, ...]] = {
     "rain": ("rain", "rainy", "wet", "downpour", "storm", "drizzle"),
@@ -220,6 +231,8 @@ class Question:
     option_values: dict[str, list[str]] = field(default_factory=dict)
     # The coldest night a sleeping bag must handle, in °F ("it gets down to -5°F").
     coldest_f: float | None = None
+    # The budget was said as "around $50": it allows a little over, and is said back as the customer said it.
+    around: bool = False
 
     @property
     def asks_a_fact(self) -> bool:
@@ -365,10 +378,13 @@ def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
             q.budget = amount if amount > 0 else None
     elif spend := SPEND.search(text):
         q.budget = Decimal((spend.group(1) or spend.group(2)).replace(",", "")) or None
+    elif around := AROUND.search(text):
+        q.budget = (Decimal((around.group(1) or around.group(2)).replace(",", "")) * AROUND_MARGIN) or None
+        q.around = True
     q.recommend = bool(RECOMMEND.search(text)) or q.budget is not None
     kinds = _without_name_parts(lowered, vocabulary)
     for category in vocabulary.categories:
-        words = (category, category.rstrip("s"), *CATEGORY_WORDS.get(category, ()))
+        words = (category, category.rstrip("s"), *CATEGORY_WORDS.get(category, ()), *WORN_ON.get(category, ()))
         if any(_mentions(kinds, w) for w in words):
             q.categories.append(category)
     if len(q.categories) > 1:
@@ -377,7 +393,7 @@ def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
             q.categories,
             key=lambda c: max(
                 len(w)
-                for w in (c, *CATEGORY_WORDS.get(c, ()))
+                for w in (c, *CATEGORY_WORDS.get(c, ()), *WORN_ON.get(c, ()))
                 if _mentions(kinds, w) or _mentions(kinds, w.rstrip("s"))
             ),
         )
@@ -1023,6 +1039,8 @@ def recommend(catalog: Sequence[dict[str, Any]], q: Question, hits: dict[str, fl
         return _relevance(product, q, weak) + 2.0 * hits.get(str(product["product_id"]), 0.0)
 
     relevant = [p for p in pool if not (q.uses or q.features) or _relevance(p, q, weak) > 0]
+    # Nothing of the kind is made for the asked use ("a jacket for skiing"): the closest are offered as such.
+    unmatched = not relevant and bool(q.uses or q.features)
     if not relevant:
         relevant = pool
     for aspect in q.aspects:
@@ -1054,8 +1072,13 @@ def recommend(catalog: Sequence[dict[str, Any]], q: Question, hits: dict[str, fl
             price = min(Decimal(str(v["price"])) for v in variants)
             why = _why(product, q)
             lines.append(f"- **{product['name']}**, {format_money(price)}" + (f": {why}" if why else ""))
-        intro = "Here is what fits" if len(top) > 1 else "This one fits"
         said = _constraints(q)
+        if unmatched:
+            kinds = " or ".join(q.categories) or "products"
+            wanted = " and ".join([*q.uses, *q.features])
+            intro = f"None of our {kinds} is made for {wanted} as such; these come closest"
+            return ProductAnswer(f"{intro}:\n" + "\n".join(lines), top, "no_fit")
+        intro = "Here is what fits" if len(top) > 1 else "This one fits"
         return ProductAnswer(f"{intro}{' ' + said if said else ''}:\n" + "\n".join(lines), top, "recommendation")
     # Nothing meets everything: say which constraint fails and offer the closest.
     ranked = sorted(relevant, key=lambda p: (-fit(p), _distance(p, q)))
@@ -1092,7 +1115,7 @@ def _distance(product: dict[str, Any], q: Question) -> float:
 def _misses(product: dict[str, Any], q: Question) -> str:
     misses = []
     if q.budget is not None and Decimal(str(product.get("price_min") or 0)) > q.budget:
-        misses.append(f"it is over your budget of {format_money(q.budget)}")
+        misses.append(f"it is over your budget of {_budget_said(q)}")
     if q.coldest_f is not None and (rating := _rating_f(product)) is not None and rating > q.coldest_f:
         misses.append(f"it is rated to {rating:g}°F, not {q.coldest_f:g}°F")
     if not _variants_in_stock(product):
@@ -1113,8 +1136,14 @@ def _constraints(q: Question) -> str:
     if q.option_values:
         parts.append("in " + ", ".join(v for vals in q.option_values.values() for v in vals))
     if q.budget is not None:
-        parts.append(f"under {format_money(q.budget)}")
+        parts.append(f"{'around' if q.around else 'under'} {_budget_said(q)}")
     return " ".join(parts)
+
+
+def _budget_said(q: Question) -> str:
+    """The budget as the customer said it ("around $50", though a little over it still fits)."""
+    assert q.budget is not None
+    return format_money(q.budget / AROUND_MARGIN if q.around else q.budget)
 
 
 def _why(product: dict[str, Any], q: Question) -> str:

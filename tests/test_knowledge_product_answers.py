@@ -253,3 +253,14 @@ def test_a_fault_of_the_customers_own_item_is_not_answered_with_the_shelf(catalo
     assert shopping_intent("After a warm beanie for winter walks", catalog) == "product_recommendation"
     assert shopping_intent("the Wide-Mouth Tritan Bottle leaks, can I return it?", catalog) == ""
     assert shopping_intent("my Trail Kids Headlamp stopped working", catalog) == ""
+
+
+def test_a_budget_said_roughly_a_body_part_and_a_use_nothing_is_made_for(catalog: list[dict[str, Any]]) -> None:
+    text, kind = answer(catalog, "need a present for my sister, she camps a lot, roughly 40 dollars")
+    assert kind == "recommendation" and "around $40.00" in text
+    found = answer_products("present, camps, roughly 40 dollars", [], catalog)
+    assert found is not None and all(Decimal(str(p["price_min"])) <= 44 for p in found.products)
+    text, _ = answer(catalog, "anything to keep my hands warm on the bike?")
+    assert "Glove" in text and "Beanie" not in text
+    text, kind = answer(catalog, "which of your stoves is best for a ski tour?", intent="product_recommendation")
+    assert kind == "no_fit" and "made for" in text and "Here is what fits" not in text
