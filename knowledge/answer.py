@@ -26,6 +26,9 @@ from knowledge.lexical import tokenize
 from knowledge.policy_focus import (
     asks_amount,
     asks_duration,
+    days_in,
+    first_day_at,
+    for_key,
     for_service,
     groups_in,
     other_groups_only,
@@ -295,7 +298,33 @@ def for_country(unit: str, country: str) -> str:
         kept = [p for p in parts if keep(p)]
         return f"({', '.join(kept)})" if kept and len(kept) < len(parts) else match.group(0)
 
-    return re.sub(r"\(([^()]*)\)", trim, unit)
+    trimmed = re.sub(r"\(([^()]*)\)", trim, unit)
+    # "standard $19.95 to the UK and $17.95 to the EU": the list outside parentheses too.
+    return for_key(trimmed, country, countries_in, _first_country_at, _FIGURE)
+
+
+# A figure a country's item of a list gives: an amount or a duration ("the UK 5–7" alone says too little to keep).
+_FIGURE = re.compile(_MONEY.pattern + "|" + _TIME.pattern, re.IGNORECASE)
+
+
+def _first_country_at(text: str) -> int | None:
+    starts = [m.start() for patterns in _COUNTRY_PATTERNS.values() for p in patterns if (m := p.search(text))]
+    return min(starts) if starts else None
+
+
+# A line that holds only under a condition ("If something arrived damaged or faulty, ...") the question does not
+# state: as much below the others as a clearly better line is above.
+CONDITION_PENALTY = 0.1
+_CONDITION = re.compile(r"^\s*(?:if|when|unless|where)\s+(?P<condition>[^,:;]{3,120}?)(?:,|\s+then\b)", re.IGNORECASE)
+
+
+def unmet_condition(unit: str, question_terms: set[str]) -> bool:
+    """Whether the line opens with a condition none of whose words the question has."""
+    found = _CONDITION.match(unit)
+    if not found:
+        return False
+    condition = set(tokenize(found.group("condition")))
+    return bool(condition) and not condition & question_terms
 
 
 def _passage_sentences(
@@ -332,6 +361,10 @@ def _passage_sentences(
             scores[i] -= 1.0
         if (money and _MONEY.search(unit)) or (time and _TIME.search(unit)):
             scores[i] += 0.05
+        if unmet_condition(unit, question_terms):
+            # "If something arrived damaged ..., you don't pay anything to return it" answers "do I pay anything to
+            # return it?" only for a customer who says it arrived damaged.
+            scores[i] -= CONDITION_PENALTY
     ranked = sorted(range(len(units)), key=lambda i: -scores[i])
     best = scores[ranked[0]]
     # Take the best unit, plus the next ones only when they are close: answers stay short and on point.
@@ -346,6 +379,10 @@ def _passage_sentences(
     level = service_in(question)
     if level:
         quoted = [for_service(unit, level) for unit in quoted]
+    days = days_in(question)
+    if len(days) == 1:
+        # "... on Saturdays?": the hours of that day, not the week's.
+        quoted = [for_key(unit, next(iter(days)), days_in, first_day_at) for unit in quoted]
     return quoted, float(best)
 
 
@@ -401,6 +438,16 @@ def foreign_figures(unit: str, asked: set[str]) -> bool:
     return False
 
 
+def _label_of(unit: str) -> str:
+    """What a list line is about, before its colon ("United States: all 50 states ..."); "" for other lines."""
+    head, colon, _ = unit.partition(":")
+    return head if colon and len(head) <= LABEL_LENGTH else ""
+
+
+# How long a list line's label may be ("European Union", "Germany, France and the Netherlands").
+LABEL_LENGTH = 80
+
+
 def _answering(candidates: list[Any], question: str, countries: set[str] | None) -> list[Any]:
     """The candidate quotes that can answer the question's kind: an amount for "how much", a duration for "how
     long", the asked country's own line rather than a line about several. When none can, all stay."""
@@ -416,6 +463,27 @@ def _answering(candidates: list[Any], question: str, countries: set[str] | None)
         # (An amount or a duration for Spain is the EU's: the topic chooses the line, the country its figures.)
         kept = [c for c in kept if any(places & places_in(unit) for unit in c[3])] or kept
     asked = countries if countries is not None else countries_in(question)
+    if asked and not places and asks_where_we_ship(question) and not _ASKS_TIME.search(question):
+        # "Do you ship to Hawaii?", "... to Ohio?": a place in a country is served as its country is; the line that
+        # names that country answers, not the list of countries that are not served.
+        kept = [c for c in kept if any(countries_in(_label_of(unit)) & asked for unit in c[3])] or kept
+    if asked and _ASKS_PAYING.search(question) and not asks_amount(question):
+        # "Is returning it free?", "do I pay anything?" from a country: the line that says what that country pays
+        # (free, or its amount), not one that only says how it goes ("drop the parcel at any UPS location (US)").
+        # ... on the question's own topic: "will I be charged customs?" is not answered by what shipping costs.
+        topic = set(tokenize(question)) - _PAYING_TERMS - {t for c in asked for t in _COUNTRY_TERMS[c]}
+        country = next(iter(asked))
+        priced = [
+            c
+            for c in kept
+            if topic & _terms_of(c[2])
+            and any(
+                countries_in(unit) & asked and (_MONEY.search(for_country(unit, country)) or _FREE.search(unit))
+                for unit in c[3]
+            )
+            and not any(foreign_figures(unit, asked) for unit in c[3])
+        ]
+        kept = priced or kept
     if asked and (asks_amount(question) or _ASKS_TIME.search(question)):
         # A figure for the asked country: its own line ("- United Kingdom: standard 5–7 business days") rather
         # than a sentence that gives other countries' figures too.
@@ -519,7 +587,8 @@ def grounded_answer(
         candidates = []
         # A question about a country, an amount or a duration may be answered by a list line further down the
         # ranking (the FAQ summarises every country; the policy has a line per country): look a little deeper.
-        depth = 5 if (_ASKS_MONEY.search(question) or _ASKS_TIME.search(question)) else 3
+        asks_figure = _ASKS_MONEY.search(question) or _ASKS_TIME.search(question)
+        depth = 5 if (asks_figure or asks_where_we_ship(question)) else 3
         headings = embedder.embed([heading(item) for item in passages[:depth]]) @ question_vec
         weights = term_weights(unit for item in passages[:depth] for unit in _units(item["text"]))
         for rank, item in enumerate(passages[:depth]):
@@ -596,8 +665,32 @@ def without_identifiers(text: str) -> str:
 
 
 def topic_of(question: str) -> str:
-    """The question without the customer's elapsed times, which are facts to compare, not words to search."""
-    return ELAPSED.sub(" ", question).strip()
+    """The question without the customer's elapsed times, which are facts to compare, not words to search, and in
+    the shop's words for what it asks to do (``in_shop_words``)."""
+    return in_shop_words(ELAPSED.sub(" ", question).strip())
+
+
+# How customers say the shop's procedures in other words: "send it back" is a return, "swap it" an exchange, "get my
+# money back" a refund. The policies name them by the shop's word, and so does a search that should find them.
+_SHOP_WORDS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(r"\bsend(?:ing|s)?\s+((?:it|them|this|that|these|those|(?:the|my|a|an)\s+[\w-]+)\s+)?back\b", re.I),
+        lambda m: f"return {m.group(1) or ''}".rstrip(),
+    ),
+    (
+        re.compile(r"\bsent\s+((?:it|them|this|that|these|those|(?:the|my|a|an)\s+[\w-]+)\s+)?back\b", re.I),
+        lambda m: f"returned {m.group(1) or ''}".rstrip(),
+    ),
+    (re.compile(r"\b(?:get|have|got)\s+(?:my|the|our|your)\s+money\s+back\b", re.I), "get a refund"),
+    (re.compile(r"\bswap(?:ping|ped|s)?\b", re.I), "exchange"),
+)
+
+
+def in_shop_words(text: str) -> str:
+    """The text with the customer's words for a return, a refund or an exchange in the shop's own."""
+    for pattern, replacement in _SHOP_WORDS:
+        text = pattern.sub(replacement, text)
+    return re.sub(r"\s{2,}", " ", text)
 
 
 def elapsed_days(question: str) -> tuple[int, str] | None:
@@ -639,6 +732,16 @@ _CUSTOMER_AMOUNT = re.compile(
 # "free on orders of $75 or more", "it's free from $150": a policy's threshold for free standard shipping.
 _FREE_FROM = re.compile(r"\bfree\b[^.;$]{0,25}?\b(?:of|from|over)\s+\$\s?(?P<t>\d[\d,]*(?:\.\d{1,2})?)", re.I)
 _AMOUNTS = re.compile(r"\$\s?(\d[\d,]*(?:\.\d{1,2})?)")
+_FREE = re.compile(r"\bfree\b", re.IGNORECASE)
+# Words that ask what something costs, and the words of each country's names: neither says what it is about.
+_PAYING_TERMS = frozenset(tokenize("free pay paying paid cost costs charge charged charges fee fees anything price"))
+_COUNTRY_TERMS = {code: frozenset(tokenize(" ".join(names))) for code, names in COUNTRY_NAMES.items()}
+
+
+def _terms_of(evidence: Evidence) -> frozenset[str]:
+    return frozenset(tokenize(f"{heading(evidence)} {evidence['text']}"))
+
+
 _ASKS_PAYING = re.compile(r"\b(?:free|pay|paying|cost|costs|charge|charged|how much|fee)\b", re.I)
 
 

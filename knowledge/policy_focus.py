@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from knowledge.lexical import tokenize
@@ -155,3 +155,68 @@ _GROUP_TERMS = frozenset(tokenize(" ".join(w for group, words in POLICY_GROUPS.i
 def specific_overlap(question_terms: set[str], unit: str, weights: dict[str, float]) -> float:
     """The question's words this line shares, each weighted by how telling it is (product group names aside)."""
     return sum(weights.get(term, 0.0) for term in (question_terms - _GROUP_TERMS) & _unit_terms(unit))
+
+
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY = re.compile(r"\b(" + "|".join(_DAY_NAMES) + r")s?\b", re.IGNORECASE)
+_DAY_RANGE = re.compile(
+    r"\b(" + "|".join(_DAY_NAMES) + r")\s+(?:to|through|till|until|[–-])\s+(" + "|".join(_DAY_NAMES) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def days_in(text: str) -> set[int]:
+    """The days of the week a text names (0 is Monday), a range counting every day in it ("Monday to Thursday")."""
+    days = {_DAY_NAMES.index(m.group(1).lower()) for m in _DAY.finditer(text)}
+    for found in _DAY_RANGE.finditer(text):
+        first, last = _DAY_NAMES.index(found.group(1).lower()), _DAY_NAMES.index(found.group(2).lower())
+        days |= set(range(first, last + 1))
+    return days
+
+
+def first_day_at(text: str) -> int | None:
+    found = _DAY.search(text)
+    return found.start() if found else None
+
+
+def _items(clause: str, figure: re.Pattern[str]) -> list[str]:
+    """A clause's items, split at "and" when each side has a figure ("$19.95 to the UK and $17.95 to the EU")."""
+    parts = re.split(r"\s+and\s+", clause)
+    return parts if len(parts) > 1 and all(figure.search(part) for part in parts) else [clause]
+
+
+def for_key(
+    unit: str,
+    asked: object,
+    keys_of: Callable[[str], set[object]] | Callable[[str], set[int]] | Callable[[str], set[str]],
+    first_key_at: Callable[[str], int | None],
+    figure: re.Pattern[str] = _FIGURE,
+) -> str:
+    """A line listing a figure per key (a country, a day of the week), cut to the asked key's: "Our team works Monday
+    to Thursday 9 am to 6 pm, Friday 9 am to 5 pm, and Saturday 10 am to 2 pm." becomes "Our team works Saturday
+    10 am to 2 pm." for Saturday. The line is left as it is unless it has a figure for the asked key and for another."""
+    found = _LABEL.match(unit)
+    label, rest = (found.group("label") + ": ", found.group("rest")) if found else ("", unit)
+    clauses = [part for clause in _clauses(rest) for part in _items(clause, figure) if part.strip()]
+    if len(clauses) < 2:
+        return unit
+
+    def other(clause: str) -> bool:
+        keys = keys_of(clause)
+        return bool(keys) and asked not in keys and bool(figure.search(clause))
+
+    own = [c for c in clauses if asked in keys_of(c) and figure.search(c)]
+    dropped = [c for c in clauses if other(c)]
+    if not own or not dropped:
+        return unit
+    kept: list[str] = []
+    for index, clause in enumerate(clauses):
+        if not other(clause):
+            kept.append(re.sub(r"^(?:and|or)\s+", "", clause.strip().rstrip(",;")))
+        elif index == 0 and (at := first_key_at(clause)) and not figure.search(clause[:at]):
+            # What the list is of ("Our team works ...") stays before the asked key's item.
+            kept.append(clause[:at].rstrip() + " ")
+    text = ", ".join(kept).replace(" , ", " ").strip()
+    if not text.endswith((".", "!", "?")):
+        text += "."
+    return label + text if label else text[:1].upper() + text[1:]

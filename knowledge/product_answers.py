@@ -32,6 +32,9 @@ CATALOG_TTL_S = 60.0
 DESCRIBED_SIMILARITY = 0.5
 # A description sentence joins the attribute facts when it is this close to the question (MiniLM cosine).
 DESCRIPTION_SIMILARITY = 0.5
+# ... and leads when the question asks no fact but by a word of the product's name (the support threshold of
+# knowledge.answer is 0.39: a passage that close answers a policy question).
+NAMED_ONLY_SIMILARITY = 0.39
 MAX_LISTED = 3
 # The warmth (of 5) from which a product answers a request for a warm one.
 WARM_ENOUGH = 3
@@ -87,7 +90,7 @@ ASPECTS: dict[str, tuple[str, ...]] = {
     "filter": (r"\bfilter", r"bacteria", r"protozoa", r"virus"),
     "validity": (r"expire", r"\bvalid"),
     "delivery": (r"delivered", r"how do(?:es)? (?:it|they|i) (?:get|receive)"),
-    "packed size": (r"packed", r"pack(?:s)? down", r"how small"),
+    "packed size": (r"pack(?:s|ed)? down", r"packed", r"how small"),
     "dimensions": (r"dimension", r"how (?:long|wide|big)", r"\bsize of\b"),
     "seasons": (r"season", r"\bwinter\b"),
     "contents": (r"what(?:'s| is) in", r"\bcomes with", r"\binclude"),
@@ -159,6 +162,14 @@ SPEND = re.compile(
     r"\b(?:have|spend|afford|got|pay)\b[^.?!$\d]{0,20}(?:\$\s*(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*(?:\.\d+)?)\s*(?:dollars|bucks|usd)\b)",
     re.IGNORECASE,
 )
+# "around 50 bucks", "about $80": a price the customer has in mind, a little over it still fits.
+AROUND = re.compile(
+    r"\b(?:around|about|roughly|approximately|approx\.?|circa|~)\s*(?:\$\s*(\d[\d,]*(?:\.\d+)?)"
+    r"|(\d[\d,]*(?:\.\d+)?)\s*(?:\$|dollars|bucks|usd)\b)",
+    re.IGNORECASE,
+)
+# How far over a price "around" it still fits.
+AROUND_MARGIN = Decimal("1.1")
 # Words customers use for a category besides its own name; a shop's categories come from its database.
 CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "jackets": ("jacket", "coat", "parka", "shell", "anorak", "raincoat"),
@@ -178,6 +189,9 @@ CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
     "underwear": ("underwear", "boxer", "brief", "bralette"),
     "gift cards": ("gift card",),
 }
+# The part of the body a kind of product is worn on ("something warm for my hands"): it names the kind wanted, never
+# an item the customer has ("my hands" are not their gloves).
+WORN_ON: dict[str, tuple[str, ...]] = {"gloves": ("hands", "fingers"), "beanies": ("ears",)}
 # What customers say for a use that the catalog words differently.
 USE_WORDS: dict[str, tuple[str, ...]] = {
     "rain": ("rain", "rainy", "wet", "downpour", "storm", "drizzle"),
@@ -217,10 +231,27 @@ class Question:
     option_values: dict[str, list[str]] = field(default_factory=dict)
     # The coldest night a sleeping bag must handle, in °F ("it gets down to -5°F").
     coldest_f: float | None = None
+    # The budget was said as "around $50": it allows a little over, and is said back as the customer said it.
+    around: bool = False
 
     @property
     def asks_a_fact(self) -> bool:
         return bool(self.aspects or self.price or self.stock or self.count or self.options)
+
+
+def _aspects(text: str) -> list[str]:
+    """The facts a question asks for, by their cues; a cue inside another fact's longer cue is that fact's ("down" in
+    "how small does it pack down" asks the packed size, not the material)."""
+    found = {name: [m.span() for m in cue.finditer(text)] for name, cue in _ASPECT_CUES.items()}
+    spans = [(name, span) for name, matches in found.items() for span in matches]
+
+    def inside(name: str, span: tuple[int, int]) -> bool:
+        return any(
+            other != name and o[0] <= span[0] and span[1] <= o[1] and o[1] - o[0] > span[1] - span[0]
+            for other, o in spans
+        )
+
+    return [name for name, matches in found.items() if matches and not all(inside(name, s) for s in matches)]
 
 
 def _words(text: str) -> str:
@@ -269,6 +300,8 @@ class _Vocabulary:
     frequency: dict[str, int] = field(default_factory=dict)
     # Two neighbouring words of a name ("sun hoodie") and how many names have them side by side.
     pairs: dict[tuple[str, str], int] = field(default_factory=dict)
+    # The hyphenated words of the names ("roll-top", "half-zip"), in lower case.
+    compounds: set[str] = field(default_factory=set)
 
 
 _vocabularies: dict[int, tuple[Sequence[dict[str, Any]], _Vocabulary]] = {}
@@ -295,7 +328,8 @@ def _vocabulary(catalog: Sequence[dict[str, Any]]) -> _Vocabulary:
         ],
         sizes={str(value) for product in catalog for value in (product.get("options") or {}).get("size", [])},
         weak=_weak_terms(catalog),
-        names=[(p, [t for t in dict.fromkeys(tokenize(p["name"])) if len(t) > 1]) for p in catalog],
+        names=[(p, [t for t in dict.fromkeys(tokenize(p["name"])) if len(t) > 1 or t.isdigit()]) for p in catalog],
+        compounds={w for p in catalog for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", str(p["name"]).lower())},
     )
     for _, terms in vocabulary.names:
         for term in terms:
@@ -325,7 +359,7 @@ def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
     vocabulary = _vocabulary(catalog)
     q = Question(text=text)
     lowered = _words(text)
-    q.aspects = [name for name, cue in _ASPECT_CUES.items() if cue.search(text)]
+    q.aspects = _aspects(text)
     q.price = bool(PRICE.search(text))
     q.stock = bool(STOCK.search(text))
     q.count = bool(COUNT.search(text))
@@ -344,10 +378,14 @@ def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
             q.budget = amount if amount > 0 else None
     elif spend := SPEND.search(text):
         q.budget = Decimal((spend.group(1) or spend.group(2)).replace(",", "")) or None
+    elif around := AROUND.search(text):
+        q.budget = (Decimal((around.group(1) or around.group(2)).replace(",", "")) * AROUND_MARGIN) or None
+        q.around = True
     q.recommend = bool(RECOMMEND.search(text)) or q.budget is not None
+    kinds = _without_name_parts(lowered, vocabulary)
     for category in vocabulary.categories:
-        words = (category, category.rstrip("s"), *CATEGORY_WORDS.get(category, ()))
-        if any(_mentions(lowered, w) for w in words):
+        words = (category, category.rstrip("s"), *CATEGORY_WORDS.get(category, ()), *WORN_ON.get(category, ()))
+        if any(_mentions(kinds, w) for w in words):
             q.categories.append(category)
     if len(q.categories) > 1:
         # "sleeping bag" also says "bag"; "rain jacket" never means shoes: keep the category named most precisely.
@@ -355,8 +393,8 @@ def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
             q.categories,
             key=lambda c: max(
                 len(w)
-                for w in (c, *CATEGORY_WORDS.get(c, ()))
-                if _mentions(lowered, w) or _mentions(lowered, w.rstrip("s"))
+                for w in (c, *CATEGORY_WORDS.get(c, ()), *WORN_ON.get(c, ()))
+                if _mentions(kinds, w) or _mentions(kinds, w.rstrip("s"))
             ),
         )
         q.categories = [best]
@@ -388,6 +426,25 @@ def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
                 values.setdefault("size", set()).add(value)
     q.option_values = {name: sorted(vals) for name, vals in values.items()}
     return q
+
+
+# How long a fact's cue may be to be taken out of the words that name a kind of product.
+SHORT_CUE = 15
+
+
+def _without_name_parts(lowered: str, vocabulary: _Vocabulary) -> str:
+    """The question's words that may name a kind of product: without the words that say something else. A word
+    joined into a compound of a product's name ("roll-top", "pop-up") is part of that name, not a kind of top; a
+    word that asks for a fact ("how small does it pack down") asks, it names no backpack."""
+    for compound in vocabulary.compounds:
+        if compound in lowered:
+            lowered = lowered.replace(compound, " ")
+    # Each cue read on the question as it is (one cue's word, "down", may be part of another's, "pack down"); a short
+    # cue only: a long one ("use ... on ...") spans the words that may name the kind.
+    spans = [m.span() for cue in _ASPECT_CUES.values() for m in cue.finditer(lowered) if len(m.group(0)) <= SHORT_CUE]
+    for start, end in spans:
+        lowered = lowered[:start] + " " * (end - start) + lowered[end:]
+    return lowered
 
 
 SIZE_WORDS = {
@@ -752,12 +809,16 @@ def _without_name(text: str, name: str) -> str:
     return text
 
 
+def _asked_outside_name(product: dict[str, Any], q: Question) -> list[str]:
+    rest = _without_name(q.text, str(product["name"]))
+    return [aspect for aspect in q.aspects if _ASPECT_CUES[aspect].search(rest)]
+
+
 def asked_aspects(product: dict[str, Any], q: Question) -> list[str]:
     """The facts the question asks of this product, read outside its name."""
     if not q.aspects:
         return []
-    rest = _without_name(q.text, str(product["name"]))
-    outside = [aspect for aspect in q.aspects if _ASPECT_CUES[aspect].search(rest)]
+    outside = _asked_outside_name(product, q)
     if outside or q.price or q.stock or q.count or q.options:
         return outside
     # Nothing else asked ("what does the Trail Filter Bottle remove?"): the name's word is the only clue there is.
@@ -783,6 +844,32 @@ def mentions_catalog(db_url: str | None, question: str) -> bool:
     if not db_url or sqlite_file_missing(db_url):
         return False
     return bool(find_products(db_url, question)) or names_product_or_kind(question, catalog_facts(db_url))
+
+
+# "Can I order the Stormline in XL?" buys: the verb is not a question about an order.
+_BUYING_ORDER = re.compile(r"\b(?:can|could|may|to|want to|like to)\s+(?:i\s+|we\s+)?order\b", re.IGNORECASE)
+
+
+def asks_policy(question: str) -> bool:
+    """Whether a question speaks of the shop's rules or an order (returns, shipping, warranty...), not of buying."""
+    return bool(POLICY.search(_BUYING_ORDER.sub(" ", question)))
+
+
+def shopping_intent(question: str, catalog: Sequence[dict[str, Any]], general: frozenset[str] = frozenset()) -> str:
+    """The product intent of a question that names one of the shop's products by its own name and asks about it
+    ("Stormline rain pants - can I pull them on over my boots?"), or asks for a kind of product the shop sells
+    ("I'm after a pair of waterproof pants"), with nothing of an order, a policy or the customer's own item in it;
+    "" for any other. For a reading of the need that is unsure of itself."""
+    if not catalog or asks_policy(question):
+        return ""
+    q = read_question(question, catalog)
+    if owns(question, q):
+        return ""
+    if q.recommend and q.categories:
+        return "product_recommendation"
+    named = name_products(question, catalog, general)
+    # "is the down parka warm?": one product fits what it is called, and a fact of it is asked.
+    return "product_question" if named.strong or (len(named.products) == 1 and q.asks_a_fact) else ""
 
 
 def sold_out(product: dict[str, Any], q: Question) -> bool:
@@ -819,7 +906,12 @@ def describe_product(product: dict[str, Any], q: Question, embedder: Any | None 
     # something the attribute sentences don't ("does it still insulate when wet?": "stays warm even when damp").
     said = set(tokenize(" ".join(parts)))
     new = set(tokenize(quoted)) - said - set(tokenize(name)) - _GENERIC_NAME_WORDS
-    if quoted and aspects and (not parts or (similarity >= DESCRIPTION_SIMILARITY and len(new) >= 2)):
+    only_named = bool(aspects) and not _asked_outside_name(product, q)
+    if quoted and only_named and similarity >= NAMED_ONLY_SIMILARITY and len(new) >= 2:
+        # The question asks nothing the facts are named for ("Stormline Rain Pants: can I pull them on over my
+        # boots?": "rain" is the name's): the description's sentence that comes closest answers, first.
+        parts.insert(0, f"About the {name}: {quoted}")
+    elif quoted and aspects and (not parts or (similarity >= DESCRIPTION_SIMILARITY and len(new) >= 2)):
         parts.append(f"About the {name}: {quoted}")
     option = asked_option(product, q) if q.options else None
     if q.count and option and not COMBINATIONS.search(q.text):
@@ -947,6 +1039,8 @@ def recommend(catalog: Sequence[dict[str, Any]], q: Question, hits: dict[str, fl
         return _relevance(product, q, weak) + 2.0 * hits.get(str(product["product_id"]), 0.0)
 
     relevant = [p for p in pool if not (q.uses or q.features) or _relevance(p, q, weak) > 0]
+    # Nothing of the kind is made for the asked use ("a jacket for skiing"): the closest are offered as such.
+    unmatched = not relevant and bool(q.uses or q.features)
     if not relevant:
         relevant = pool
     for aspect in q.aspects:
@@ -978,8 +1072,13 @@ def recommend(catalog: Sequence[dict[str, Any]], q: Question, hits: dict[str, fl
             price = min(Decimal(str(v["price"])) for v in variants)
             why = _why(product, q)
             lines.append(f"- **{product['name']}**, {format_money(price)}" + (f": {why}" if why else ""))
-        intro = "Here is what fits" if len(top) > 1 else "This one fits"
         said = _constraints(q)
+        if unmatched:
+            kinds = " or ".join(q.categories) or "products"
+            wanted = " and ".join([*q.uses, *q.features])
+            intro = f"None of our {kinds} is made for {wanted} as such; these come closest"
+            return ProductAnswer(f"{intro}:\n" + "\n".join(lines), top, "no_fit")
+        intro = "Here is what fits" if len(top) > 1 else "This one fits"
         return ProductAnswer(f"{intro}{' ' + said if said else ''}:\n" + "\n".join(lines), top, "recommendation")
     # Nothing meets everything: say which constraint fails and offer the closest.
     ranked = sorted(relevant, key=lambda p: (-fit(p), _distance(p, q)))
@@ -1016,7 +1115,7 @@ def _distance(product: dict[str, Any], q: Question) -> float:
 def _misses(product: dict[str, Any], q: Question) -> str:
     misses = []
     if q.budget is not None and Decimal(str(product.get("price_min") or 0)) > q.budget:
-        misses.append(f"it is over your budget of {format_money(q.budget)}")
+        misses.append(f"it is over your budget of {_budget_said(q)}")
     if q.coldest_f is not None and (rating := _rating_f(product)) is not None and rating > q.coldest_f:
         misses.append(f"it is rated to {rating:g}°F, not {q.coldest_f:g}°F")
     if not _variants_in_stock(product):
@@ -1037,8 +1136,14 @@ def _constraints(q: Question) -> str:
     if q.option_values:
         parts.append("in " + ", ".join(v for vals in q.option_values.values() for v in vals))
     if q.budget is not None:
-        parts.append(f"under {format_money(q.budget)}")
+        parts.append(f"{'around' if q.around else 'under'} {_budget_said(q)}")
     return " ".join(parts)
+
+
+def _budget_said(q: Question) -> str:
+    """The budget as the customer said it ("around $50", though a little over it still fits)."""
+    assert q.budget is not None
+    return format_money(q.budget / AROUND_MARGIN if q.around else q.budget)
 
 
 def _why(product: dict[str, Any], q: Question) -> str:
@@ -1083,7 +1188,12 @@ POLICY = re.compile(
 # others ("swap colour of a jacket") it is the subject of a policy question. Unknown intent ("") counts as shopping.
 SHOPPING_INTENTS = frozenset({"product_question", "product_recommendation", ""})
 # The customer's own item ("my jacket", "the boots I bought"): a policy or order matter, not a shopping one.
-OWNED = re.compile(r"\b(?:i (?:bought|ordered|got|received)|arrived|broke|came off|torn)\b", re.IGNORECASE)
+# ... or a fault of one they have ("came chipped", "it's cracked", "stopped working").
+OWNED = re.compile(
+    r"\b(?:i (?:bought|ordered|got|received)|arrived|broke|broken|came off|torn|chipped|cracked|scratched|dented"
+    r"|ripped|faulty|defective|stopped working|doesn'?t work|not working)\b",
+    re.IGNORECASE,
+)
 
 
 def owns(question: str, q: Question) -> bool:
@@ -1116,7 +1226,7 @@ def name_products(question: str, catalog: Sequence[dict[str, Any]], general: fro
     vocabulary = _vocabulary(catalog)
     weak, names, frequency = vocabulary.weak, vocabulary.names, vocabulary.frequency
     asked = read_categories(question, catalog)
-    said = [t for t in tokens if len(t) > 1]
+    said = [t for t in tokens if len(t) > 1 or t.isdigit()]
     said_pairs = set(itertools.pairwise(said))
     scored: list[tuple[float, bool, dict[str, Any]]] = []
     for product, terms in names:
@@ -1190,8 +1300,13 @@ def answer_products(
     if not named:
         found = name_products(question, catalog, general)
         named, strong = found.products, found.strong
-    if POLICY.search(question) and not (named and strong and (q.asks_a_fact or q.comparative)):
+    if asks_policy(question) and not (named and strong and (q.asks_a_fact or q.comparative)):
         return None  # "what is your return policy for shoes?" is the policy's to answer
+    if owns(question, q) and not q.aspects and not q.comparative:
+        # "My skateboard came chipped, can I get my money back?": the rules answer for their own item; what the
+        # shop has in stock or what it costs now does not. (A fact of it still does: "I bought the Stormline, how do
+        # I wash it?")
+        return None
     if (q.comparative and not q.recommend) or (q.comparative and len(named) >= 2):
         products = list(named) if len(named) >= 2 else [p for p in catalog if p["category"] in q.categories]
         if len(products) >= 2:
@@ -1236,7 +1351,7 @@ def follows_up_on_product(
 ) -> bool:
     """A product question that names no product nor another kind of product: it is about the product just talked
     about ("which sizes are left in white?", "what does the 65 L cost?")."""
-    if not catalog or POLICY.search(question):
+    if not catalog or asks_policy(question):
         return False
     q = read_question(question, catalog)
     kinds = {str(p["category"]) for p in previous}

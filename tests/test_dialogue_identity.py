@@ -204,9 +204,16 @@ async def test_a_question_after_a_sentence_of_identity_is_answered_in_general(ta
     [
         ("Hi, my email is ana@example.com. Can I still cancel?", "Can I still cancel?"),
         ("Ana Ruiz 10234. I'd like to swap the boots.", "I'd like to swap the boots."),
-        # One sentence with both, or nothing but the identity: the message is what is read.
-        ("it's ana@example.com and where is my parcel?", "it's ana@example.com and where is my parcel?"),
+        # One sentence with both: the words around the details ...
+        ("it's ana@example.com and where is my parcel?", "where is my parcel?"),
+        (
+            "ana@example.com order #W4304475 was supposed to be here already",
+            "order #W4304475 was supposed to be here already",
+        ),
+        ("ana@example.com here, I need to cancel #W1 asap", "I need to cancel #W1 asap"),
+        # ... unless too little is left to say a need: the message is what is read.
         ("ana@example.com.", "ana@example.com."),
+        ("my email is ana@example.com thanks", "my email is ana@example.com thanks"),
     ],
 )
 def test_the_need_beside_a_sentence_of_identity(text: str, need: str) -> None:

@@ -147,3 +147,24 @@ def test_every_question_of_a_message_is_answered_in_order(retriever: Retriever) 
     assert "Sun Hoodie UPF 50 is cheaper" in cheaper or "$59.00" in cheaper.split("\n\n")[-1], cheaper
     uk = message(retriever, "how much does standard delivery to Wales cost?")
     assert "$19.95" in uk and "$17.95" not in uk, uk
+
+
+def test_a_list_per_day_or_per_country_is_cut_to_the_asked_one() -> None:
+    from knowledge.answer import for_country, unmet_condition
+    from knowledge.lexical import tokenize
+    from knowledge.policy_focus import days_in, first_day_at, for_key
+
+    hours = "Our desk answers Monday to Friday 8 am to 8 pm, Saturday 9 am to 1 pm, and Sunday 10 am to 12 pm."
+    assert days_in("open on wednesdays?") == {2} and days_in("Monday to Wednesday") == {0, 1, 2}
+    assert for_key(hours, 2, days_in, first_day_at) == "Our desk answers Monday to Friday 8 am to 8 pm."
+    assert for_key(hours, 6, days_in, first_day_at) == "Our desk answers Sunday 10 am to 12 pm."
+    assert for_key("We reply within a day.", 6, days_in, first_day_at) == "We reply within a day."
+    cut = for_country("Express costs $8 to Canada and $15 to the UK.", "UK")
+    assert "$15 to the UK" in cut and "$8" not in cut
+    # "the UK 5-7" alone says too little to keep: the line stays whole.
+    whole = "Canada takes 5-8 business days, the UK 5-7 and the EU 6-9."
+    assert for_country(whole, "UK") == whole
+    # A line that holds under a condition the question does not state.
+    line = "If the zipper fails in the first month, we repair it for free."
+    assert unmet_condition(line, set(tokenize("is repair free?")))
+    assert not unmet_condition(line, set(tokenize("my zipper fails, is repair free?")))

@@ -441,6 +441,11 @@ def test_tell_me_about_a_rule_or_a_fault_keeps_its_intent(analyser: LocalUnderst
         "I'm in Quebec. Do exchanges cost anything?",
         "We live in Scotland. How long does express delivery take?",
         "When exactly is my card charged?",
+        # A deadline the rules set, and the first of a numbered list of questions.
+        "By when do I have to cancel an order?",
+        "till what date can an exchange be started?",
+        "1) do you ship to Ireland 2) what does it cost",
+        "(2) is PayPal accepted?",
     ],
 )
 def test_questions_about_how_the_shop_works_are_general(text: str) -> None:
@@ -468,6 +473,8 @@ def test_questions_about_how_the_shop_works_are_general(text: str) -> None:
         "how long will the refund take?",
         "I'm in Ohio and I want to send back a jacket. Can you help?",
         "I'm in Canada. Can I exchange my boots for a bigger size?",
+        "until when can I send it back?",
+        "1) where is my parcel 2) can I still change it",
     ],
 )
 def test_requests_about_ones_own_order_are_not_general(text: str) -> None:

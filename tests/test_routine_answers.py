@@ -427,3 +427,47 @@ async def test_a_sold_out_answer_carries_no_upsell(app: Settings) -> None:
     async with open_graph(app) as graph:
         turn = await Conversations(graph).send("sold-out", question, Context())
     assert "out of stock" in turn.text and "go well with" not in turn.text, turn.text
+
+
+async def test_questions_asked_together_are_answered_together_not_offered_again(app: Settings) -> None:
+    async with open_graph(app) as graph:
+        turn = await Conversations(graph).send("together", "Do vouchers expire? Can I use two on one order?", Context())
+    assert "90 days" in turn.text and "one voucher" in turn.text, turn.text
+    assert "You also asked" not in turn.text, turn.text
+
+
+async def test_a_calm_question_naming_a_product_is_a_product_question_whatever_the_unsure_reading(
+    app: Settings,
+) -> None:
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        packed = await chat.send("packed", "How compact is the Ridgeline 2 once it's packed down?", Context())
+        pants = await chat.send("pants", "Stormline rain pants - do they go on without taking my boots off?", Context())
+    assert "46 x 15 cm" in packed.text, packed.text
+    assert "side zips" in pants.text, pants.text
+
+
+async def test_whether_a_return_is_still_possible_or_free_is_answered_for_the_customers_order(app: Settings) -> None:
+    from evals.answers import situation_orders
+
+    chosen = situation_orders(app.shop_database_url, app.now())
+    usa, canada = chosen[("recent_delivery", "usa")], chosen[("recent_delivery", "canada")]
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        late = await chat.send("too-late", f"{usa['email']}: is it too late to send back {usa['order']}?", Context())
+        cost = await chat.send(
+            "cost-anything", f"I'm {canada['email']}. Would returning {canada['order']} cost me anything?", Context()
+        )
+        free = await chat.send("free-us", f"{usa['email']} - do I pay anything to return {usa['order']}?", Context())
+    assert "You can return items from this order until" in late.text, late.text
+    assert "$9.95" in cost.text and "$12.95" not in cost.text, cost.text
+    assert "free" in free.text and "damaged" not in free.text, free.text
+
+
+async def test_a_place_inside_a_country_is_served_as_its_country(app: Settings) -> None:
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        hawaii = await chat.send("hawaii", "Can you deliver to Hawaii?", Context())
+        saturday = await chat.send("saturday", "What time does your team start on a Saturday?", Context())
+    assert "Alaska and Hawaii" in hawaii.text and "do not currently ship" not in hawaii.text, hawaii.text
+    assert "10 am" in saturday.text and "6 pm" not in saturday.text, saturday.text

@@ -169,6 +169,11 @@ class LocalEngine:
                 cited = [*cited, *rule.cited]
                 found = rule.evidence
             sentences.append(responses.ask_for(str(awaiting), results, profile, slots, intent))
+        if sentences and not awaiting and (rule := _rule_with_proposal(state, services, intent, results)):
+            # "Is returning order #W... free?" read as a question about the order: what it is, then the rule asked.
+            sentences.append(rule.text)
+            cited = [*cited, *rule.cited]
+            found = [*found, *rule.evidence]
         # A read with nothing to say for this request (an eligibility already shown) leaves no empty paragraph.
         sentences = [sentence for sentence in sentences if sentence.strip()]
         if sentences:
@@ -257,11 +262,16 @@ def _rule_before_verifying(
     return answered if answered is not None and (answered.cited or answered.evidence) else None
 
 
-# What an action costs or until when it can be done: "how much is the label?", "is it free?", "until when...?".
+# What an action costs, until when it can be done, or whether it still can: "how much is the label?", "is it
+# free?", "until when...?", "until what date...?", "can I still return it?", "is it too late to...?".
 _COST_OR_TIME = re.compile(
-    r"\b(?:until|by)\s+when\b|\bdeadline\b|\bhow\s+(?:much|long)\b|\bcosts?\b|\bfree\b|\bpay\b|\bcharged?\b|\bfee\b",
+    r"\b(?:until|by|till)\s+(?:when|what\s+(?:date|day))\b|\bwhat(?:'s|\s+is)?\s+the\s+last\s+day\b|\bdeadline\b"
+    r"|\bhow\s+(?:much|long)\b|\bcan\s+i\s+still\b|\btoo\s+late\b|\bstill\s+(?:possible|eligible|in\s+time)\b"
+    r"|\bcosts?\b|\bfree\b|\bpay\b|\bcharged?\b|\bfee\b",
     re.IGNORECASE,
 )
+# ... of which these ask what it costs: the shop's rule with the customer's figures answers, not the order's date.
+_ASKS_COST = re.compile(r"\bcosts?\b|\bfree\b|\bpay\b|\bpaying\b|\bcharged?\b|\bfees?\b", re.IGNORECASE)
 
 
 def _rule_with_proposal(
@@ -270,15 +280,21 @@ def _rule_with_proposal(
     """The answer to a question about what the proposed action costs or until when it can be done, asked with the
     request ("if I return #W..., how much does the label cost me?"): the order's own return date when it was read,
     else the shop's rule with the customer's figures (their country's label)."""
+    from knowledge.answer import RETURNING
+
     text = last_text(state)
-    if intent not in RULE_INTENTS or "?" not in text or not _COST_OR_TIME.search(text):
+    about_the_rules = intent in RULE_INTENTS or (intent == "order_status" and RETURNING.search(text))
+    if not about_the_rules or "?" not in text or not _COST_OR_TIME.search(text):
         return None
     from knowledge.policy_focus import asks_amount
 
+    if intent == "order_status" and not asks_amount(text) and not _ASKS_COST.search(text):
+        return None  # until when: the order's own return date, which only a return's reading of it gives
     eligibility = next(
         (r for r in reversed(results) if r.name == RETURN_ELIGIBILITY and r.ok and isinstance(r.data, dict)), None
     )
-    if eligibility is not None and not asks_amount(text) and eligibility.data.get("return_by"):
+    asks_cost = asks_amount(text) or bool(_ASKS_COST.search(text))
+    if eligibility is not None and not asks_cost and eligibility.data.get("return_by"):
         return Draft(responses.describe_eligibility(eligibility.data), cited=[f"eligibility:{eligibility.call_id}"])
     from knowledge.answer import SUPPORT_THRESHOLD
 

@@ -461,6 +461,15 @@ def _without_names(text: str, names: list[str]) -> str:
     return text
 
 
+# Words that only introduce who the customer is; and how many words must be left to say a need.
+_INTRODUCES_DETAILS = re.compile(
+    r"\b(?:hi|hello|hey|i'?m|i am|it'?s|this is|my email(?: address)? is|email(?: address)?(?: is)?|zip(?: code)?"
+    r"(?: is)?)\b[\s,:;.!-]*",
+    re.IGNORECASE,
+)
+NEED_WORDS = 3
+
+
 def beyond_identity(text: str, emails: list[str], zip_codes: list[str]) -> str:
     """The message without its sentences that carry an email or a zip code ("Hi, my email is ana@example.com."): what
     the customer wants, when another sentence says it; the message itself when no other sentence is left."""
@@ -469,7 +478,16 @@ def beyond_identity(text: str, emails: list[str], zip_codes: list[str]) -> str:
         return text
     parts = sentences(text)
     rest = [sentence for sentence in parts if not any(value in sentence.lower() for value in said)]
-    return " ".join(rest) if rest and len(rest) < len(parts) else text
+    if rest and len(rest) < len(parts):
+        return " ".join(rest)
+    # One sentence says both ("jonas@example.org order #W43 was supposed to be here already"): the words around
+    # the details, without the ones that only introduce them ("it's", "my email is", "... here").
+    words = text
+    for value in said:
+        words = re.sub(re.escape(value) + r"(?:\s+here\b)?", " ", words, flags=re.IGNORECASE)
+    words = _INTRODUCES_DETAILS.sub(" ", words)
+    words = re.sub(r"^(?:[\s,.:;!-]|\b(?:and|so|but)\b)+|[\s,:;-]+$", "", re.sub(r"\s+", " ", words))
+    return words if len(words.split()) >= NEED_WORDS else text
 
 
 def extract_entities(text: str) -> Entities:

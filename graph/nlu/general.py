@@ -26,13 +26,17 @@ from graph.nlu.segment import sentences
 # Openers of a greeting or a preface that come before the question itself.
 _PREFACE = re.compile(
     r"^(?:\s*(?:hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)|(?:a\s+)?quick\s+question|question|sorry"
-    r"|excuse\s+me|thanks|thank\s+you|ok(?:ay)?|so|also|and|just\s+wondering)\b[\s,:;.!-]*)*",
+    r"|excuse\s+me|thanks|thank\s+you|ok(?:ay)?|so|also|and|just\s+wondering)\b[\s,:;.!-]*"
+    # ... or the number of the first of a list of questions ("1) do you take amex 2) ...").
+    r"|\s*\(?\d[.)]\s+)*",
     re.IGNORECASE,
 )
 # How a question about the rules opens. Not "has/have/did/was" (what happened to it?), "why" (why did it fail?) or
 # "where is" (where is it now?): those ask about one thing that already exists.
 _GENERAL_OPENER = re.compile(
     r"^(?:how\b|what\b|which\b|when\s+(?:exactly\s+)?(?:do|does|can|will|should|is|are)\b|where\s+(?:can|do|should)\b"
+    # "Until when can I cancel an order?", "by when do I have to send it back?": the deadline the rules set.
+    r"|(?:until|till|by)\s+(?:when|what\s+(?:date|day|time))\b"
     r"|(?:can|could|may|do|does|is|are|will|would|should|must)\b"
     r"|(?:i\s+was\s+wondering|i\s+wonder|i'?d\s+like\s+to\s+know|i\s+would\s+like\s+to\s+know"
     r"|(?:can|could)\s+you\s+tell\s+me)\s+(?:if|whether|how|what|which|when)\b)",

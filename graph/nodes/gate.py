@@ -135,6 +135,14 @@ async def answers_while_waiting(state: SupportState, runtime: Runtime[Context]) 
     return not decision.escalate and not decision.clarify
 
 
+def _answered_with_the_rest(segment: str) -> bool:
+    """A question about the rules that names none of the customer's orders: the knowledge's answer to the message
+    answers it too."""
+    from graph.nlu.entities import shared_entities
+
+    return asks_about_the_rules(segment) and not shared_entities(segment).order_ids
+
+
 async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     if state.status in HUMAN_HELD and not await answers_while_waiting(state, runtime):
         # While a person holds the conversation, the customer's messages go to that person, not the bot.
@@ -313,7 +321,12 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         # A new kind of request: the draft must not answer the previous one. Slots (the order talked about) stay.
         # A general question also drops the question we were waiting on: it is answered instead.
         base["dialogue"] = {**base.get("dialogue", {}), "intent": intent, "awaiting": None}
-    if more := other_requests(state, intent, services.profile):
+    more = other_requests(state, intent, services.profile)
+    if route == Route.retrieve:
+        # The knowledge answers every question of the message, in order ("Can I cancel a shipped order? Can I change
+        # the address then?"): only a request to act on one of their orders waits for a turn of its own.
+        more = [request for request in more if not _answered_with_the_rest(request["text"])]
+    if more:
         # "..., and also cancel #W2": this turn serves the first request; the others wait for theirs, in order.
         waiting = list(state.dialogue.get("queued") or [])
         queued = [*waiting, *(request for request in more if request not in waiting)]

@@ -45,6 +45,7 @@ def gather_for(retriever: Any, db_url: str | None, question: str, intent: str) -
         SUPPORT_THRESHOLD,
         customer_amount,
         dense_score,
+        in_shop_words,
         questions_of,
         search_texts,
         states_threshold,
@@ -59,7 +60,7 @@ def gather_for(retriever: Any, db_url: str | None, question: str, intent: str) -
         # Policies, FAQ and catalog alike: the answer reads products from the catalog's facts and quotes only
         # policy passages, and the retriever already demotes products for policy questions. (Keeping products
         # out of non-product intents cost recall: 0.914 at 5 on evals/datasets/retrieval.jsonl against 0.995.)
-        segment = without_identifiers(segment)
+        segment = in_shop_words(without_identifiers(segment))
         found = retriever.search(segment, k=5)
         if index and len(segment.split()) <= FOLLOW_UP_WORDS and _best(found) < SUPPORT_THRESHOLD:
             # A short follow-up found nothing alone ("And who is the carrier?"): it is about what the question

@@ -19,7 +19,7 @@ from graph.nlu.entities import beyond_identity
 from graph.nlu.general import asks_something
 from graph.nlu.schema import Understanding
 from graph.nlu.segment import beyond_the_opening
-from graph.nodes.common import context_of, customer_history, engine_of, latest_message
+from graph.nodes.common import context_of, customer_history, engine_of, latest_message, services_of
 from graph.state import SupportState
 from shopdesk.pii import mask_payment_data
 
@@ -45,6 +45,7 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
     history = customer_history(state)
     situation = situation_of(state)
     understanding = await _read_the_need(await _read(text, history, situation, runtime), history, situation, runtime)
+    understanding = await _about_a_product(understanding, runtime)
     queued = state.dialogue.get("queued") or []
     request_text = ""
     dialogue: DialogueUpdate = {}
@@ -150,6 +151,47 @@ async def _read_the_need(
             "topics": whole.topics,
         }
     )
+
+
+# Below this confidence a reading of the need yields to the catalog's: the message names a product of the shop, and
+# says it calmly (a grievance about a product stays a complaint, however unsure the reading).
+PRODUCT_OVER = 0.75
+CALM = 0.2
+# Readings that carry the conversation on, or that the shop's products never answer.
+_NOT_A_SHOPPING_READING = frozenset({"verify_identity", "affirm", "deny", "greeting_thanks", "human_request"})
+
+
+async def _about_a_product(understanding: Understanding, runtime: Runtime[Context]) -> Understanding:
+    """A question the reading of the need is unsure about (or takes for out of scope) that names one of the shop's
+    products and asks about it, or asks for a kind of product it sells, is a product question: "Can I order the
+    Insulated Steel Bottle in 1000 ml, Glacier?" is not an exchange, whatever its words share with one."""
+    from graph.nlu.schema import PRODUCT_INTENTS
+
+    intent = understanding.intent
+    unsure = understanding.confidence < PRODUCT_OVER or intent == "out_of_scope"
+    feeling = understanding.emotion
+    calm = feeling.sentiment >= 0 and max(feeling.anger, feeling.frustration, feeling.sarcasm) < CALM
+    if intent in PRODUCT_INTENTS or intent in _NOT_A_SHOPPING_READING or not unsure or not calm:
+        return understanding
+    if understanding.entities.order_ids:
+        return understanding
+    services = await services_of(runtime)
+    found = await services.run_blocking(_shopping_intent, services, understanding.text, knowledge=True)
+    # A product named in a statement ("the Stormline arrived") asks nothing; a request for a kind of product may be
+    # one ("I'm after a pair of waterproof pants").
+    if not found or (found == "product_question" and not asks_something(understanding.text)):
+        return understanding
+    scores = [score.model_copy(update={"intent": found}) for score in understanding.intents[:1]]
+    return understanding.model_copy(update={"intent": found, "intents": [*scores, *understanding.intents[1:]]})
+
+
+def _shopping_intent(services: Any, text: str) -> str:
+    from knowledge.catalog import sqlite_file_missing
+    from knowledge.product_answers import catalog_facts, shopping_intent
+
+    if not services.db_url or sqlite_file_missing(services.db_url):
+        return ""
+    return shopping_intent(text, catalog_facts(services.db_url), services.retriever().document_terms())
 
 
 def takes_up(understanding: Understanding, text: str, request: str = "") -> bool:
