@@ -10,7 +10,9 @@ audience, so neither can stand in for the other; a conversation token's expiry s
 from __future__ import annotations
 
 import hmac
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -73,8 +75,34 @@ def sign(payload: dict[str, Any], secret: str) -> str:
     return jwt.encode(payload, secret, algorithm=ALGORITHM)
 
 
+# A client sends the same conversation token turn after turn: its signature and claims are checked once and the
+# payload remembered, so a later use checks only the expiry (the one check whose answer changes with time).
+VERIFIED_TOKENS = 4096
+_verified: OrderedDict[tuple[str, str, str], dict[str, Any]] = OrderedDict()
+_verified_lock = threading.Lock()
+
+
 def verify(token: str, secret: str, kind: str) -> dict[str, Any]:
     """The payload of a valid token of this kind; TokenError says what is wrong, in words a client can act on."""
+    key = (token, secret, kind)
+    with _verified_lock:
+        known = _verified.get(key)
+        if known is not None:
+            _verified.move_to_end(key)
+    if known is not None:
+        # PyJWT's own test: expired once the expiry is at or before now less the leeway.
+        if int(known["exp"]) <= time.time() - LEEWAY_S:
+            raise TokenError("token expired")
+        return dict(known)
+    payload = _verify(token, secret, kind)
+    with _verified_lock:
+        _verified[key] = payload
+        while len(_verified) > VERIFIED_TOKENS:
+            _verified.popitem(last=False)
+    return dict(payload)
+
+
+def _verify(token: str, secret: str, kind: str) -> dict[str, Any]:
     try:
         payload: dict[str, Any] = jwt.decode(
             token,

@@ -570,3 +570,21 @@ def test_a_question_about_the_rules_is_told_from_a_request_for_help(text: str, r
     from graph.nlu.general import asks_about_the_rules
 
     assert asks_about_the_rules(text) is rules
+
+
+def test_a_message_read_before_is_read_the_same_and_still_heard_as_repeated() -> None:
+    """The local analyser remembers what a message says by itself; the answer is a fresh copy each time, and a
+    repeat of an earlier message is still told from the history."""
+    from graph.nlu.local import get_local_understanding
+
+    analyser = get_local_understanding()
+    first = analyser.analyse("Where is my order #W1234567? It has not arrived yet.")
+    again = analyser.analyse("Where is my order #W1234567? It has not arrived yet.")
+    assert again == first and again is not first and again.emotion is not first.emotion
+    again.emotion.frustration = 1.0
+    assert analyser.analyse("Where is my order #W1234567? It has not arrived yet.") == first
+    repeated = analyser.analyse(
+        "Where is my order #W1234567? It has not arrived yet.",
+        ["Where is my order #W1234567? It has not arrived yet."],
+    )
+    assert "repeat_request" in repeated.emotion.signals and repeated.intent == first.intent

@@ -7,7 +7,9 @@ for repeat detection go in one batch), then patterns for entities, emotion, keyw
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -22,7 +24,7 @@ from graph.nlu.schema import INTENTS, IntentScore, Understanding
 from graph.nlu.segment import split_requests
 from graph.nlu.tone import ToneModel
 from graph.nlu.topics import TopicModel
-from knowledge.embeddings import Embedder, get_embedder
+from knowledge.embeddings import Embedder, Vector, get_embedder
 
 # Cosine similarity above which an earlier message counts as the same request asked again.
 REPEAT_SIMILARITY = 0.82
@@ -46,6 +48,8 @@ GRIEVANCE = 0.5
 class LocalUnderstanding:
     """Analyses customer messages with the shared MiniLM embedder and a classifier trained at construction."""
 
+    readings_size = 4096  # messages read by themselves (see _reading)
+
     def __init__(
         self,
         embedder: Embedder | None = None,
@@ -57,6 +61,8 @@ class LocalUnderstanding:
         self.classifier = classifier or IntentClassifier(self.embedder)
         self.tone = tone or ToneModel(self.embedder)
         self.topics = topics or TopicModel(self.embedder)
+        self._readings: OrderedDict[tuple[str, bytes], _Reading] = OrderedDict()
+        self._readings_lock = threading.Lock()
 
     def analyse(self, text: str, history: Sequence[str] = ()) -> Understanding:
         """Understand `text`; `history` holds the customer's earlier messages in this conversation, oldest first."""
@@ -67,7 +73,31 @@ class LocalUnderstanding:
         recent = [h.strip() for h in history[-HISTORY_WINDOW:] if h and h.strip()]
         to_classify = [text, *segments] if len(segments) > 1 else [text]
         vectors = self.embedder.embed([*to_classify, *recent])
-        probabilities = self.classifier.probabilities(vectors[: len(to_classify)], to_classify)
+        reading = self._reading(text, segments, to_classify, vectors[: len(to_classify)])
+        understanding = reading.understanding.model_copy(deep=True)
+        if recent and _asked_before(text, recent, vectors[len(to_classify) :] @ vectors[0]):
+            understanding.emotion = score_emotion(text, repeated=True, upset=reading.upset, grievance=reading.grievance)
+        return understanding
+
+    def _reading(self, text: str, segments: list[str], to_classify: list[str], vectors: Vector) -> _Reading:
+        """What the message says by itself: a function of its words and their vectors only, so a message read before
+        (a greeting, a thanks, "where is my order?") is not read again. Its vectors are part of the key: the same
+        words embedded otherwise (another precision, a batch that changed a float) are read anew."""
+        key = (text, vectors.tobytes())
+        with self._readings_lock:
+            known = self._readings.get(key)
+            if known is not None:
+                self._readings.move_to_end(key)
+                return known
+        reading = self._read(text, segments, to_classify, vectors)
+        with self._readings_lock:
+            self._readings[key] = reading
+            while len(self._readings) > self.readings_size:
+                self._readings.popitem(last=False)
+        return reading
+
+    def _read(self, text: str, segments: list[str], to_classify: list[str], vectors: Vector) -> _Reading:
+        probabilities = self.classifier.probabilities(vectors, to_classify)
 
         language = detect_language(text)
         upset = self.tone.upset(vectors[:1], language)
@@ -105,10 +135,7 @@ class LocalUnderstanding:
 
         # Escalation topics by meaning, on the whole message (the model is English).
         topic = self.topics.match(vectors[0], intent) if language == "en" else None
-        if recent and _asked_before(text, recent, vectors[len(to_classify) :] @ vectors[0]):
-            emotion = score_emotion(text, repeated=True, upset=upset, grievance=grievance)
-
-        return Understanding(
+        understanding = Understanding(
             text=text,
             intent=intent,
             confidence=round(confidence, 4),
@@ -120,6 +147,17 @@ class LocalUnderstanding:
             human_requested=human_requested(text),
             topics=[topic] if topic else [],
         )
+        return _Reading(understanding, upset, grievance)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """A message's understanding as if said for the first time, and what its emotion is scored from again when it
+    turns out to repeat an earlier message."""
+
+    understanding: Understanding
+    upset: float
+    grievance: bool
 
 
 def _asked_before(text: str, recent: Sequence[str], similarities: NDArray[np.float32]) -> bool:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -72,6 +73,13 @@ def escalation_policy(runtime: Runtime[Context], services: Services) -> Escalati
 
 def opening_text(moment: datetime, language: str) -> str:
     """When the team is back, as the customer's language says it (the language of the handoff message it goes in)."""
+    # Aware datetimes of one instant are equal whatever their zone: the zone's name and offset are part of the key.
+    return _opening_text(moment, moment.tzname(), moment.utcoffset(), language)
+
+
+# Every turn while the team is away words the same opening: each wording is made once.
+@functools.lru_cache(maxsize=64)
+def _opening_text(moment: datetime, zone_name: str | None, offset: timedelta | None, language: str) -> str:
     time, zone = moment.strftime("%H:%M"), moment.strftime("%Z")
     with speaking(speaker(language)) as say:
         return _("{weekday} at {time} ({zone})", weekday=say.weekday(moment), time=time, zone=zone)
