@@ -278,7 +278,6 @@ def test_reasons_told_in_german_are_the_reasons_the_shop_records() -> None:
         "irrtümlich bestellt, sorry": "ordered_by_mistake",
         "der Reißverschluss ist gerissen": "damaged",
         "die Stirnlampe geht nicht mehr an": "defective",
-        "im Paket fehlen die Heringe und zwei Stangen": "",
         "es fehlen zwei Schrauben": "incomplete",
         "die Schuhe sind zu eng": "wrong_size",
         "ich habe die falsche Farbe bekommen": "wrong_item",

@@ -18,6 +18,7 @@ rules stay in the tools: their refusals reach the customer as worded.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import re
 from dataclasses import dataclass, field, replace
@@ -339,7 +340,8 @@ def refine(understood: str, state: SupportState) -> str:
         return GOODWILL
     if understood == "discount_voucher" and voucher_code(text):
         return VOUCHER_CHECK
-    if understood == "return_request" and named_remedy(text) == "exchange":
+    faulty = bool(set(entities.get("reasons") or []) & FAULTS)
+    if understood == "return_request" and faulty and named_remedy(text) == "exchange":
         # "It stopped working - I'd like the exact same one again": a fault read as a return, asking for a new unit.
         return "exchange_request"
     if understood == "change_address":
@@ -466,7 +468,7 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
     if in_progress and awaiting and state.understanding.get("confidence", 0) < 0.6:
         # An unsure reading while we wait for an answer is more likely the answer than a new request.
         return str(in_progress)
-    if in_progress == ITEM_PROBLEM and awaiting and asks_something(text) and named_remedy(text) is None:
+    if in_progress == ITEM_PROBLEM and awaiting and asks_how_to_fix(text) and named_remedy(text) is None:
         # "Is there anything I can try to get them to pair?" while we ask refund or new one: a question on the way
         # (read as an exchange for the words it shares with one), not the remedy. It is answered, and asked again.
         return ITEM_PROBLEM
@@ -510,6 +512,15 @@ _WANTS_IT_OTHERWISE = re.compile(
 )
 
 
+_QUANTITY = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s?(?:l|ml|liters?|litres?|inch(?:es)?|in|ft|feet|foot|gb|tb|mah|w|cm|mm|oz|kg|lbs?|hours?|mp|x)\b",
+    re.I,
+)
+_OPTION_WORDS = re.compile(
+    r"\b(?:size|colou?r|material|capacity|length|width|style|version|model|design|finish)\b", re.I
+)
+
+
 def wants_another_version(state: SupportState) -> str | None:
     """ "Then the kettle, I want the 1.5L one, still plastic and white": an item of the order in hand, named with how
     the customer wants it, and not asked about. A change of that item (an exchange once the order is delivered),
@@ -520,7 +531,14 @@ def wants_another_version(state: SupportState) -> str | None:
     if understood in PERSONAL_INTENTS or understood in CONTINUATION_INTENTS or not items or not state.customer:
         return None
     text = last_text(state)
-    if asks_something(text) or not _WANTS_IT_OTHERWISE.search(text) or not named_items(items, text):
+    if asks_something(text) or not _WANTS_IT_OTHERWISE.search(text) or _LEFT_OUT.search(text):
+        return None
+    named = named_items(items, text)
+    # How they want it said in options ("the 1.5L one", "medium room size, carbon filter", "in blue"), not "I'd
+    # like to know the warranty on the boots".
+    own = {str(v).lower() for i in named for v in (i.get("options") or {}).values()}
+    said = {str(v).lower() for v in extract_options(text).values()}
+    if not named or not (said - own or _QUANTITY.search(text) or _OPTION_WORDS.search(text)):
         return None
     status = slots.get("order_status")
     if status == "delivered":
@@ -597,7 +615,30 @@ def _the_other_orders(intent: str, words: str, named: list[str], procedures: Pro
         return []
     source = address_source(words)
     targets = [order_id for order_id in dict.fromkeys(named) if order_id != source]
-    return [{"intent": intent, "text": words, "order_id": order_id} for order_id in targets[1:]]
+    return [
+        {"intent": intent, "text": words, "order_id": order_id} for order_id in _listed_together(words, targets)[1:]
+    ]
+
+
+# What may stand between two orders asked for together: "#W1 and #W2", "#W1, #W2 & #W3", "#W1 as well as order #W2".
+_TOGETHER = re.compile(
+    r"^[\s,]*(?:(?:and|&|plus|as\s+well\s+as)\s+)?(?:(?:order|orders|also)\b)?[#\s]*$", re.IGNORECASE
+)
+
+
+def _listed_together(words: str, order_ids: list[str]) -> list[str]:
+    """The orders listed together with the first one ("cancel #W1 and #W2"), up to the first that is not ("cancel
+    #W1, not #W2", "#W1 instead of #W2", "#W1, a duplicate of #W2")."""
+    places = []
+    for order_id in order_ids:
+        found = re.search(rf"#?\s?W?{re.escape(order_id.lstrip('#W'))}\b", words, re.IGNORECASE)
+        places.append((found.start(), found.end()) if found else None)
+    listed = order_ids[:1]
+    for previous, current, order_id in zip(places, places[1:], order_ids[1:], strict=False):
+        if previous is None or current is None or not _TOGETHER.match(words[previous[1] : current[0]]):
+            break
+        listed.append(order_id)
+    return listed
 
 
 # The verbs of a change to an order, for the queue's two readers: a request asked for, and one turned down.
@@ -636,7 +677,7 @@ _WANTS = re.compile(
     re.IGNORECASE,
 )
 _NOT_THIS_ONE = re.compile(
-    r"\b(?:not|no|instead\s+of|rather\s+than|over|forget(?:\s+about)?|drop|skip|never\s*mind|nicht"
+    r"\b(?:not|no|instead\s+of|rather\s+than|forget(?:\s+about)?|drop|skip|never\s*mind|nicht"
     r"|kein\w*|statt)"
     r"\s+(?:an?\s+|to\s+|the\s+)?$",
     re.IGNORECASE,
@@ -686,6 +727,11 @@ _REMEDY_WORDS = {
 }
 
 
+# "A refund over an exchange": the remedy after "over" is the one passed over ("send over a new one" is none).
+_PREFERRED_OVER = re.compile(
+    r"\b(?:refund|money\s+back|return|exchange|replacement|new\s+one|swap)\w*\s+over\s+(?:an?\s+|the\s+)?$",
+    re.IGNORECASE,
+)
 _DO_NOT_WANT = re.compile(r"\b(?:don'?t|dont|do\s+not)\s+(?:want|need)\s+(?:an?\s+|to\s+)?$", re.IGNORECASE)
 
 
@@ -697,7 +743,8 @@ def named_remedy(text: str) -> str | None:
     for remedy, words in _REMEDY_WORDS.items():
         for match in re.finditer(rf"\b(?:{words})\b", text, re.IGNORECASE):
             before = text[max(0, match.start() - 20) : match.start()]
-            (refused if _NOT_THIS_ONE.search(before) or _DO_NOT_WANT.search(before) else wanted).add(remedy)
+            refuses = _NOT_THIS_ONE.search(before) or _DO_NOT_WANT.search(before) or _PREFERRED_OVER.search(before)
+            (refused if refuses else wanted).add(remedy)
     named = wanted - refused or (set(_REMEDY_WORDS) - refused if refused and not wanted - refused else set())
     return named.pop() if len(named) == 1 else None
 
@@ -1059,11 +1106,13 @@ def _proposed_items(state: SupportState, text: str) -> list[str]:
     return list(state.dialogue.get("slots", {}).get("proposed_items") or [])
 
 
-# Every item of the order: "everything", "all 3 items", "all of them", "the whole order".
+# Every item of the order: "everything", "all 3 items", "all of them", "the whole order", "return them all", "both".
+# A bare "all" stands for the items only on its own ("all, please"): not in "I tried all that" or "all day".
 _EVERY_ITEM = re.compile(
     r"\b(?:everything|all\s+(?:of\s+)?(?:the\s+|my\s+|its\s+|these\s+|those\s+)?(?:\d+|two|three|four|five|six)?\s*"
     r"(?:items|things|products|of\s+them|of\s+it)|all\s+(?:\d+|two|three|four|five|six)\b|(?:the\s+)?(?:whole|entire)"
-    r"\s+order)\b",
+    r"\s+order|(?:return|refund|send)\s+(?:them\s+|it\s+)?all|both|alles|beide)\b"
+    r"|^\s*all\b\s*(?:[,.!?]|please|$)",
     re.IGNORECASE,
 )
 
@@ -1449,18 +1498,6 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
     return False
 
 
-# Every item of the order, said so: "all of it", "everything", "both", "the whole order".
-_EVERY_ITEM = re.compile(
-    # A bare "all" is the items only where it stands for them ("return them all", "all 3", "all please"), not in
-    # "I tried all that" or "all day".
-    r"\b(?:all\s+of\s+(?:it|them|the\s+items|my\s+\w+)|all\s+(?:\d+|two|three|four|five|six|the\s+items|my\s+items"
-    r"|items|things|of\s+them)\b|(?:return|refund|send|them|it)\s+all\b|^\s*all\b(?!\s+(?:that|this|day|week|the\s+time))"
-    r"|everything|every\s+item|both|(?:the\s+)?(?:whole|entire)\s+order"
-    r"|alles|beide)\b",
-    re.IGNORECASE,
-)
-
-
 def _return_args(
     order: dict[str, Any],
     eligibility: dict[str, Any],
@@ -1651,7 +1688,7 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
     # Read once, as the words arrive: a later step of the same turn finds them already used to settle an item, and
     # its option values ("electric" for a kettle's stovetop) would name other items ("Electric Kettle").
     fresh = (plan.slots.get("used_text") or [])[1:] != [run.text]
-    more = _newly_named(matching_items(items, [run.text]), settled) if settled and fresh else []
+    more = _newly_named(matching_items(items, [run.text]), settled, run.text) if settled and fresh else []
     if more and not any(i.get("item_id") == plan.slots.get("item_id") for i in more):
         # "Also the perfume, to oriental": the items already settled stay, those still waiting keep their turn, and
         # the newly named ones are settled next.
@@ -1692,8 +1729,9 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
 _LEFT_OUT = re.compile(
     r"\b(?:leave\s+(?:\S+\s+){0,6}?(?:as\s+(?:it|they)\s+(?:is|are)|alone|unchanged|out|be)"
     r"|(?:remove|drop|delete|exclude|take\s+(?:\w+\s+){0,3}?(?:out|off))\b"
-    r"|(?:don'?t|do\s+not|did\s+not|didn'?t|never)\s+(?:touch|change|swap|modify|want|ask(?:ed)?)"
-    r"|(?:is|are|line\s+is)\s+(?:wrong|not\s+right|a\s+mistake)"
+    r"|(?:don'?t|do\s+not|did\s+not|didn'?t|never)\s+(?:touch|change|swap|modify"
+    r"|(?:want(?:ed)?|ask(?:ed)?)\s+(?:\S+\s+){0,5}?(?:changed|swapped|touched|to\s+(?:change|swap|be\s+changed)|for\b))"
+    r"|line\s+is\s+(?:wrong|not\s+right)"
     r"|stays?\s+(?:as\s+(?:it\s+is|is)|the\s+same|unchanged|as\s+they\s+are)|keep\s+(?:\S+\s+){0,6}?as\s+(?:it|they)\s+(?:is|are)"
     r"|nicht\s+(?:ändern|anfassen|tauschen)|so\s+lassen|bleibt\s+(?:so|wie))",
     re.IGNORECASE,
@@ -1714,8 +1752,11 @@ def _left_alone(items: list[dict[str, Any]], text: str, in_play: list[str]) -> s
             named = described_items(named, sentence, items) or named
         ids = {str(i.get("item_id")) for i in named}
         keys = {str(key).lower() for i in named for key in (i.get("options") or {})}
+        keys |= {"colour" for key in keys if key == "color"}
         if not ids or any(re.search(rf"\b{re.escape(key)}\b", sentence, re.IGNORECASE) for key in keys):
             continue  # "don't change the size of the jacket": an option left alone, not the item
+        if _WANTS_IT_OTHERWISE.search(sentence) and not _ONLY.search(sentence) and extract_options(sentence):
+            continue  # "I don't want the kettle in white, make it black": another wish for the item, not none
         if only := _ONLY.search(sentence):
             # What follows "only" is kept ("the speaker stays as it is, I only need the kettle and the boots").
             kept = {str(i.get("item_id")) for i in named if i in matching_items(items, [sentence[only.start() :]])}
@@ -1733,13 +1774,34 @@ def items_left_out(items: list[dict[str, Any]], text: str, in_play: list[str]) -
     return out if out != set(in_play) else set()
 
 
-def _newly_named(named: list[dict[str, Any]], settled: list[str]) -> list[dict[str, Any]]:
+def _newly_named(named: list[dict[str, Any]], settled: list[str], text: str) -> list[dict[str, Any]]:
     """The items a message names beyond those already settled. A word shared with a settled item the message also
     names is that item's ("for the kettle: glass, 1 liter, electric" settles the Tea Kettle; the Electric Kettle
     of the same order is not named by "kettle", nor by an option value that happens to be in its name)."""
-    words = {str(i.get("item_id")): set(str(i.get("name", "")).lower().split()) for i in named}
+    said = set(re.findall(r"[\w-]+", text.lower()))
+    words = {str(i.get("item_id")): set(str(i.get("name", "")).lower().split()) & said for i in named}
     held = set().union(*(words[str(i.get("item_id"))] for i in named if i.get("item_id") in settled))
-    return [i for i in named if i.get("item_id") not in settled and not words[str(i.get("item_id"))] & held]
+    # Named apart from the settled items only by a word of its own ("the smart thermostat" beside the Smart Watch).
+    return [i for i in named if i.get("item_id") not in settled and not words[str(i.get("item_id"))] <= held]
+
+
+def _what_still_fits(
+    product: dict[str, Any], item: dict[str, Any], now: dict[str, str], before: dict[str, str]
+) -> dict[str, str] | None:
+    """The most of the options asked before that, with those asked now, still name one variant; None when none do,
+    or when two different choices of them would (which of the earlier wishes to keep is then theirs to say)."""
+    for size in range(len(before), -1, -1):
+        fitting = []
+        for keys in itertools.combinations(sorted(before), size):
+            subset = {key: before[key] for key in keys}
+            variants, _ = matching_variants(product, item, {**subset, **now})
+            if len(variants) == 1:
+                fitting.append(subset)
+        if len(fitting) == 1:
+            return fitting[0]
+        if fitting:
+            return None
+    return None
 
 
 def _distinct(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -1817,11 +1879,12 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     variants, relevant = matching_variants(product.data, item, wanted)
     now = {key: value for key, value in fresh_wish.items() if key.lower() in keys}
     if not variants and now and set(wanted) - set(now):
-        # "Actually, the 1.5L glass one instead" after "a 1L black one": what is said now is the wish; the colour
-        # asked for before goes when the two together match nothing.
-        variants, relevant = matching_variants(product.data, item, now)
-        if variants:
-            wanted = plan.slots["options"] = now
+        # "Actually, the 1.5L glass one instead" after "a 1L black one": what is said now is the wish, with as much
+        # of what was asked before as still fits it (the black goes; a size asked before stays when it can).
+        kept = _what_still_fits(product.data, item, now, {k: v for k, v in wanted.items() if k not in now})
+        if kept is not None:
+            wanted = plan.slots["options"] = {**kept, **now}
+            variants, relevant = matching_variants(product.data, item, wanted)
     own_variant = len(variants) == 1 and variants[0].get("item_id") == item.get("item_id")
     # Their own variant again, asked for in so many words or insisted on after we said it is the one they have:
     # a new unit of the same item, which the shop allows.
@@ -2032,7 +2095,7 @@ def _ground_remedy(run: Run, slot: Slot) -> bool:
     """Money back or a new unit for the faulty item, as the customer asks for it (this message or earlier)."""
     value = _remembered(run, slot) or named_remedy(run.text)
     if not value:
-        if run.plan.slots.get("remedy_asked") and asks_something(run.text):
+        if run.plan.slots.get("remedy_asked") and asks_how_to_fix(run.text):
             # A question of how to fix it: nothing we can do from here but take it back or send a new one.
             run.plan.notice = {"code": "cannot_fix_here", "name": _faulty_item_name(run)}
         run.plan.slots["remedy_asked"] = True
@@ -2043,6 +2106,18 @@ def _ground_remedy(run: Run, slot: Slot) -> bool:
         # A new unit for a faulty one: their own variant again, unless they name other options.
         run.plan.slots["faulty_unit"] = True
     return True
+
+
+_HOW_TO_FIX = re.compile(
+    r"\b(?:try|reset|fix|troubleshoot|repair|get\s+(?:it|them)\s+(?:to|working)|make\s+(?:it|them)\s+work|setting|pair"
+    r"|turn\s+(?:it|them)\s+on|update|firmware|reparier\w*|zurücksetzen)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_how_to_fix(text: str) -> bool:
+    """ "Is there anything I can try to get them to pair?": a question of how to fix it ourselves."""
+    return asks_something(text) and bool(_HOW_TO_FIX.search(text))
 
 
 def _faulty_item_name(run: Run) -> str:

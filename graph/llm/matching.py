@@ -24,11 +24,12 @@ _PAYMENT_WORDS = re.compile(
     r"|american\s+express|discover|geschenkkarte|geschenkgutschein|kreditkarte|karte)\b",
     re.IGNORECASE,
 )
-# A card that is a thing, by the word before it: a short capitalised code ("SD", "CF", "SIM", "XQD") or a kind of
-# card no one pays with.
+# A card that is a thing, by the word before it: a storage or SIM card ("SD", "CF", "XQD"), or a kind of card no one
+# pays with. (Banks' short names are cards to pay with: "EC-Karte", "HSBC card".)
 _OTHER_CARD = re.compile(
-    r"(?:\b[A-Z]{2,4}(?:\s?express)?|\b(?i:micro\s?sd|memory|storage|sim|graphics|video|sound|network|greeting"
-    r"|birthday|business|loyalty|library|key|playing|trading|index|flash|speicher|grafik))[\s-]?$",
+    r"\b(?:micro\s?-?sd|sd|cf|cfexpress|xqd|mmc|sim|memory|storage|graphics|video|sound|network|greeting|birthday"
+    r"|business|loyalty|library|key|playing|trading|index|flash|speicher|grafik)[\s-]?$",
+    re.IGNORECASE,
 )
 # "Ending in 8512"; "ending in 1675628" reads the digits of an account id, whose last four are the card's.
 _LAST_FOUR = re.compile(r"\b(?:ending|ends)\s+(?:in\s+|with\s+)?\d*(\d{4})\b", re.IGNORECASE)

@@ -39,7 +39,7 @@ _DO_IT = re.compile(
 )
 # Anywhere in the reply, what holds the yes back: a no, a wait, a change of mind, a "later", a change ("instead").
 _HOLDS_BACK = re.compile(
-    r"\b(?:no(?!\s+(?:problem|worries|rush|hurry|issue))|nope|nah|nein|not|don'?t|do\s+not|wait|hold\s+on"
+    r"\b(?:no(?!\s+(?:problem|worries|rush|hurry|issue|longer))|nope|nah|nein|not|don'?t|do\s+not|wait|hold\s+on"
     r"|hang\s+on|hold\s+off|stop|actually|instead|rather|never\s*mind|forget\s+(?:it|that|about)|cancel\w*"
     r"|leave\s+it|later|think\s+(?:about|it\s+over)|check\s+with|get\s+back|changed\s+my\s+mind"
     r"|on\s+second\s+thought|keep\s+it|i'?ll\s+keep|wrong|twice|moment|warte\w*|halt|doch\s+nicht"
@@ -206,6 +206,12 @@ _NOT_NOW = re.compile(
     r"|warte\w*)\b",
     re.IGNORECASE,
 )
+_TAKES_IT_BACK = re.compile(
+    r"\b(?:actually|keep|think\s+(?:about|it\s+over)|check\s+with|changed\s+my\s+mind|on\s+second\s+thought"
+    r"|don'?t|do\s+not|doesn'?t|not\s+(?:the|that|this|it|them|yet|now)|behalte\w*|nicht)\b",
+    re.IGNORECASE,
+)
+_PREFERENCE = re.compile(r"\b(?:instead|rather\s+(?:than|have)|i'?d\s+rather)\b", re.IGNORECASE)
 _OPENING_CLAUSE = re.compile(r"^\s*(.+?)(?:[.,;:!?\n]+|\s[-–—]+\s)\s*(\S.*)$", re.DOTALL)
 
 
@@ -219,4 +225,8 @@ def yes_with_details(text: str) -> str | None:
     yes = _STRONG_YES.search(first) or _SHORT_ASSENT.search(first) or _DO_IT.search(first)
     if not yes or len(rest.split()) < 2 or gives_a_yes(rest):
         return None  # "sure, go ahead": a yes twice over, nothing more
+    # "Yes, actually I'd rather keep it", "sure, let me think about it first": the yes is taken back. A preference
+    # said of the request itself ("the 34 inch one instead") is no step back.
+    if _TAKES_IT_BACK.search(_PREFERENCE.sub(" ", rest)):
+        return None
     return rest

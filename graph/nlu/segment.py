@@ -17,7 +17,10 @@ _SPLIT = re.compile(
     r"|\s+plus,\s+"
     # A bare "and" before another act on an order ("change the address and swap a puzzle on it"): "cancel and
     # refund" stays whole (a refund is how a cancellation ends), and a fragment too short to be a request rejoins.
-    r"|,?\s+and\s+(?=(?:then\s+)?(?:also\s+)?(?:swap|exchange|return|cancel|change|update|modify|switch|replace)\b)",
+    # (Not when the second act is about the first's thing: "send it back and replace it", "return the boots and
+    # exchange them", "cancel the order and return the money".)
+    r"|,?\s+and\s+(?=(?:then\s+)?(?:also\s+)?(?:swap|exchange|return|cancel|change|update|modify|switch|replace)\b"
+    r"(?!\s+(?:it|them|that|this|one|those|these|the\s+money|my\s+money|the\s+refund)\b))",
     re.IGNORECASE,
 )
 _LEADING_CONNECTOR = re.compile(r"^(?:also|plus|and\s+also|oh\s+and|btw|by\s+the\s+way)[,:]?\s+", re.IGNORECASE)

@@ -167,10 +167,11 @@ async def act(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     if step.dialogue is not None:
         slots = step.dialogue.get("slots", {})
         if slots_update.pop("order_facts_of", None) != slots.get("order_id"):
-            # The order read was another than the one in hand (where an address is copied from): its items and
-            # status are not those of the order in hand.
+            # The order read was another than the one in hand (where an address is copied from): its items, status
+            # and total are not those of the order in hand (the total decides who approves the write).
             slots_update.pop("order_items", None)
             slots_update.pop("order_status", None)
+            slots_update.pop("order_total", None)
         updates["dialogue"] = {**step.dialogue, "slots": {**slots, **slots_update}}
     if isinstance(step.handoff, dict):
         # A procedure ends with a person, as the shop declared it: its reason, its words, and what it collected.

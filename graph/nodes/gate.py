@@ -228,9 +228,6 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
             # on the way to the yes, not a move away from it. It is answered (the knowledge, the proposal's own
             # lines), and the proposal keeps waiting and is put again.
             return {**base, "route": Route.retrieve, "repair": Repair.digression}
-        if not corrected and understanding.intent != "deny" and restates_the_proposal(state):
-            # "The black watch stays as it is, only the silver one changes": what the proposal does already.
-            return {**base, "route": Route.draft}
         if yes_words and not corrected:
             if asks_something(said) or holds_back(said, action):
                 # "ok... actually hang on" mentions a yes without giving one: nothing is written on it. The proposal
@@ -238,6 +235,9 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
                 return {**base, "route": Route.draft}
             needs = state.pending_action["preview"].get("needs_approval")
             return {**base, "route": Route.request_approval if needs else Route.execute}
+        if not corrected and understanding.intent != "deny" and restates_the_proposal(state):
+            # "The black watch stays as it is, only the silver one changes": what the proposal does already.
+            return {**base, "route": Route.draft}
         lapsed: DialogueUpdate = {"awaiting": None}
         if understanding.intent == "deny" and not corrected:
             return {

@@ -15,7 +15,7 @@ from graph.dialogue_state import NEXT_REQUEST, DialogueUpdate
 from graph.llm.dialogue import PERSONAL_INTENTS, WRITE_OF_REQUEST
 from graph.llm.engine import Situation, situation_of
 from graph.nlu.confirmation import gives_a_yes, holds_back, yes_with_details
-from graph.nlu.entities import beyond_identity
+from graph.nlu.entities import beyond_identity, shared_entities
 from graph.nlu.general import asks_something
 from graph.nlu.schema import Understanding
 from graph.nlu.segment import beyond_the_opening
@@ -64,9 +64,11 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
             # read again they look like a request repeated.
             request = await _read(request_text, history, Situation(), runtime)
             said_now = {key: getattr(understanding, key) for key in _SAID_NOW}
-            if pinned := queued[0].get("order_id"):
-                # The same words named several orders; this turn is for the one it waited for.
-                said_now["entities"] = request.entities.model_copy(update={"order_ids": [pinned]})
+            # The same words may name several orders: this turn is for the one it waited for, or the one the yes
+            # names itself ("yes, but do #W9 instead").
+            named_now = shared_entities(details).order_ids if details else []
+            if focus := named_now or ([pinned] if (pinned := queued[0].get("order_id")) else []):
+                said_now["entities"] = request.entities.model_copy(update={"order_ids": focus})
             understanding = request.model_copy(update=said_now)
     data = understanding.model_dump(mode="json")
     # The turn's intent rides along: the handoff's case reads the conversation's needs from it.
@@ -118,7 +120,7 @@ async def _read_the_need(
     need; what the whole message names, its safety keywords, a person asked for and its tone stay the whole's."""
     pleasantry = whole.intent in _PLEASANTRIES
     if not pleasantry and whole.intent != "verify_identity" and whole.confidence >= 0.6:
-        return whole  # the need was read clearly already (and a model engine is not asked twice)
+        return whole  # the need was read clearly already (a model engine is asked again only when it was not)
     rest = beyond_identity(whole.text, whole.entities.emails, whole.entities.zip_codes)
     if rest == whole.text and pleasantry:
         # "Hey there! Hope your day is going great :) I'd like to send back a couple of things": the opening

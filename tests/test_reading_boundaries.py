@@ -1,0 +1,85 @@
+"""Readings that must not reach further than what they stand for.
+
+Each reading below was added for a class of messages played customers wrote; a reviewer then wrote messages at its
+edges that it must leave alone (a new unit "sent over", an exchange said with "and replace it", an order the customer
+keeps, a yes taken back, a new wish for an item rather than none). Sentences written after the readings.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.llm.dialogue import _listed_together, items_left_out, named_remedy
+from graph.llm.matching import payment_mention
+from graph.nlu.confirmation import yes_with_details
+from graph.nlu.segment import split_requests
+
+
+@pytest.mark.parametrize(
+    ("text", "remedy"),
+    [
+        ("Could you send over a new one?", "exchange"),
+        ("Please ship over a replacement", "exchange"),
+        ("I'd prefer a refund over an exchange", "return"),
+    ],
+)
+def test_over_passes_a_remedy_over_only_after_another(text: str, remedy: str) -> None:
+    assert named_remedy(text) == remedy
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please send the jacket back and replace it with a medium",
+        "I want to return the boots and exchange them for a size 10",
+        "cancel the order and return the money to my visa",
+    ],
+)
+def test_a_second_act_on_the_same_thing_is_one_request(text: str) -> None:
+    assert split_requests(text) == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "listed"),
+    [
+        ("please cancel #W1234567 and #W7654321", 2),
+        ("cancel both W1234567 and order 7654321", 2),
+        ("Please cancel #W1234567, not #W7654321", 1),
+        ("cancel #W1234567 instead of #W7654321", 1),
+        ("cancel #W1234567, it is a duplicate of #W7654321 which I want to keep", 1),
+    ],
+)
+def test_only_orders_listed_together_share_one_act(text: str, listed: int) -> None:
+    assert len(_listed_together(text, ["#W1234567", "#W7654321"])) == listed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yes, actually I would rather keep that order",
+        "Sure, let me think about it first",
+        "ok. I will keep it after all",
+        "ok, I will check with my wife first",
+    ],
+)
+def test_a_yes_taken_back_carries_no_details(text: str) -> None:
+    assert yes_with_details(text) is None
+
+
+def test_a_new_wish_for_an_item_leaves_nothing_out() -> None:
+    items = [
+        {"item_id": "1", "name": "Electric Kettle", "options": {"color": "white"}},
+        {"item_id": "2", "name": "Bluetooth Speaker", "options": {"color": "red"}},
+    ]
+    for text in (
+        "I do not want the kettle in white, make it black",
+        "I never wanted the speaker in red, make it blue",
+        "The speaker is a mistake, I meant blue not red",
+    ):
+        assert items_left_out(items, text, ["1", "2"]) == set(), text
+    assert items_left_out(items, "I did not ask for the kettle to be changed", ["1", "2"]) == {"1"}
+
+
+@pytest.mark.parametrize("text", ["Bitte auf meine EC-Karte erstatten", "put the difference on my HSBC card"])
+def test_a_bank_card_by_its_short_name_is_a_way_to_pay(text: str) -> None:
+    assert payment_mention(text) == {"kind": "credit_card"}
