@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from shop.db import session_factory
 from shop.models import AuditEntry
+from shopdesk.i18n import _
 from shopdesk.profile import ShopProfile
 
 
@@ -223,7 +224,7 @@ def _is_rejection(entry: AuditEntry) -> bool:
 def _replay(entry: AuditEntry) -> dict[str, Any]:
     if _is_rejection(entry):
         # The same key carries a person's rejection: the write must never run after it.
-        raise PolicyViolation("A colleague rejected this request, so nothing has been changed.")
+        raise PolicyViolation(_("A colleague rejected this request, so nothing has been changed."))
     return {**entry.result, "replayed": True}
 
 
@@ -266,13 +267,15 @@ def run_write(
             earlier = _earlier_write(session, already)
             if earlier is None:
                 raise  # the shop's own state, not a write of ours: a plain refusal
-            elsewhere = "" if earlier.conversation_id == ctx.conversation_id else " (in another conversation)"
-            return {
-                **earlier.result,
-                "replayed": True,
-                "already_done": True,
-                "message": f"That was already done{elsewhere}: {already.done}. Nothing was changed a second time.",
-            }
+            told = (
+                _("That was already done: {done}. Nothing was changed a second time.", done=already.done)
+                if earlier.conversation_id == ctx.conversation_id
+                else _(
+                    "That was already done (in another conversation): {done}. Nothing was changed a second time.",
+                    done=already.done,
+                )
+            )
+            return {**earlier.result, "replayed": True, "already_done": True, "message": told}
         preview = action.render(ctx, args, plan)
         check_approval(ctx, preview, approved_by, self_approval)
         result = action.write(ctx, args, session, plan)
