@@ -456,7 +456,10 @@ async def test_a_german_cancellation_is_proposed_and_confirmed_in_german_and_an_
         f"Bestellung {german_order.id} stornieren (nicht mehr benötigt) und {german_total} erstatten:\n"
         f"- Bestellung: {german_order.id}\n- Grund: nicht mehr benötigt\n- Erstattung von {german_total} auf "
     ), proposed.text
-    assert done.text.startswith(f"Erledigt: Bestellung {german_order.id} stornieren"), done.text
+    assert done.text.startswith(
+        f"Erledigt: Bestellung {german_order.id} ist storniert (nicht mehr benötigt), "
+        f"und {german_total} werden erstattet."
+    ), done.text
     assert not _ENGLISH_TOOL_WORDS.search(done.text), done.text
     # The order records the reason as the shop's code, whatever language it was given in.
     with session_factory(app.shop_database_url)() as session:

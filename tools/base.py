@@ -102,6 +102,9 @@ class ActionPreview:
     # A refund's figures (tools.views.refund_figures), for the reply to word its line of `details` in the customer's
     # language; None when the write refunds nothing.
     refund: dict[str, Any] | None = None
+    # What the reply says once the write is done, worded with the proposal in the conversation's language, for a
+    # write whose result alone doesn't say it; empty: the reply words it from the result.
+    done: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +116,7 @@ class ActionPreview:
             "approval_reasons": self.approval_reasons,
             "moves_money": self.moves_money,
             "refund": self.refund,
+            "done": self.done,
         }
 
 

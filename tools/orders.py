@@ -240,6 +240,12 @@ def _render_cancel(ctx: ToolContext, args: dict[str, Any], plan: _CancelPlan) ->
         ),
         details=[_("Order: {order_id}", order_id=plan.order.id), _("Reason: {reason}", reason=reason)]
         + [_refund_to(method, amount, currency) for method, amount in plan.refunds],
+        done=_(
+            "Done: Cancel order {order_id} ({reason}) and refund {amount}.",
+            order_id=plan.order.id,
+            reason=reason,
+            amount=amount_text(plan.order.total, currency),
+        ),
     )
 
 

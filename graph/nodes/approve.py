@@ -231,6 +231,7 @@ def _finished(state: SupportState, pending: dict[str, Any], result: dict[str, An
         "kind": "action",
         "data": result,
         "summary": (pending.get("preview") or {}).get("summary", name),
+        "done": (pending.get("preview") or {}).get("done") or "",
     }
     answer = ToolMessage(json.dumps(result, default=str), tool_call_id=call_id, name=name)
     audit = {
