@@ -38,7 +38,8 @@ class ToolError(Exception):
     told comes from the message catalogue, by ``code``: the kind of refusal (the subclasses set their own).
 
     ``bad_arguments``: details missing or not valid; ``not_found``; ``not_verified``; ``policy``: the shop's rules
-    forbid it (the message is the reason); ``internal``: something on our side failed.
+    forbid it (the message is the reason, which the reply quotes: a catalogue message, worded in the language of the
+    conversation being answered); ``internal``: something on our side failed.
     """
 
     code = "bad_arguments"
