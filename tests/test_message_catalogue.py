@@ -6,20 +6,26 @@ from __future__ import annotations
 import ast
 import re
 import string
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import select
 
 from graph.context import Context
 from shop.db import session_factory
-from shop.models import Order, OrderStatus
+from shop.models import Order, OrderStatus, PaymentMethod, PaymentMethodKind
 from shopdesk.conversations import Conversations
 from shopdesk.i18n import Speaker, locale_for, speaking
 from shopdesk.i18n.__main__ import TEMPLATE, extract
 from shopdesk.i18n.catalogue import LOCALE_DIR, compile_po, po_path, translations
 from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings
+from tests.test_tools_small_shop import Make, make_ctx, small_shop  # noqa: F401
+from tools.base import PolicyViolation
 
 ROOT = Path(__file__).resolve().parents[1]
 # The modules whose words reach customers (the server's customer-facing texts are HTTP details, see the report).
@@ -30,12 +36,34 @@ CORE = [
     "graph/casefile.py",
     "graph/nlu/escalation.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "graph/nodes").glob("*.py")),
+    # The writes' proposals, confirmations and already-done answers.
+    "tools/access.py",
+    "tools/base.py",
+    "tools/discounts.py",
+    "tools/identity.py",
+    "tools/item_changes.py",
+    "tools/orders.py",
+    "tools/returns.py",
+    "tools/views.py",
 ]
 MARKERS = {"_", "ngettext", "N_"}
 # Calls whose texts go to the model or the audit, never to the customer: a tool message's content, the internal
 # detail of a handoff for failure (the customer's words are the catalogue's), the JSON a tool answers with.
-# Field descriptions document a schema for developers.
-MACHINE_FACING = {"ToolMessage", "dumps", "escalate_for_failure", "_out_of_moves", "Field"}
+# Field descriptions document a schema for developers, and a tool's description is the model's. A refusal for what
+# was not found or not verified is worded by its kind (responses.describe_error), never quoted; a missing approval is
+# the team's refusal.
+MACHINE_FACING = {
+    "ToolMessage",
+    "dumps",
+    "escalate_for_failure",
+    "_out_of_moves",
+    "Field",
+    "read_tool",
+    "write_tool",
+    "NotFound",
+    "NotVerified",
+    "NeedsApproval",
+}
 # Text in those modules that is not for customers, by the function it is in: the case file and summary are the
 # team's (the console's language), log and exception texts are for developers.
 NOT_FOR_CUSTOMERS = {
@@ -51,9 +79,18 @@ NOT_FOR_CUSTOMERS = {
     ("graph/nodes/handoff.py", "_withdrawn"),
     ("graph/nodes/tools.py", "run_read"),  # its answers are the model's (tool messages)
     ("graph/nlu/escalation.py", "decide_escalation"),  # the evidence of a decision is the team's
+    # A payment method's label in the shop's data, which the grounding matches; replies and proposals word it.
+    ("tools/views.py", "method_text"),
+    # A change refused for a verification the shop doesn't accept for writes: the reply words it by its kind.
+    ("tools/identity.py", "stronger_identity_request"),
 }
-# Module-level tables the team reads (what a customer wants, what the bot did), not the customer.
-TEAM_TABLES = {("graph/casefile.py", "WANTS"), ("graph/casefile.py", "READS")}
+# Module-level tables the team reads (what a customer wants, what the bot did), not the customer, and codes the shop
+# records (a cancellation's reason is stored in English; the customer reads it worded by the catalogue).
+TEAM_TABLES = {
+    ("graph/casefile.py", "WANTS"),
+    ("graph/casefile.py", "READS"),
+    ("tools/orders.py", "CancelReasonValue"),
+}
 
 
 def _sentences_outside_the_catalogue(path: str) -> list[str]:
@@ -82,6 +119,15 @@ def _sentences_outside_the_catalogue(path: str) -> list[str]:
         if isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Name) and (path, t.id) in TEAM_TABLES for t in node.targets
         ):
+            skip.update(id(n) for n in ast.walk(node))
+        if (
+            isinstance(node, ast.Tuple)
+            and node.elts
+            and isinstance(node.elts[0], ast.Name)
+            and node.elts[0].id.isupper()
+        ):
+            # An approval finding, (REFUND_OVER_LIMIT, "refund 80 is above 50"): its code and the evidence the
+            # approver reads.
             skip.update(id(n) for n in ast.walk(node))
         if isinstance(node, ast.Compare):  # "window" in reason: a test on data, not wording
             skip.update(id(n) for n in ast.walk(node))
@@ -305,3 +351,127 @@ async def test_a_german_cancellation_takes_its_reason_in_german_and_a_handoff_st
     assert "no longer needed" in proposed.text or "nicht mehr benötigt" in proposed.text, proposed.text
     assert person.status != "bot", person.text
     assert "Team" in person.text and "passing this conversation" not in person.text, person.text
+
+
+# Words of the tools' English proposals: none may be left in a German one.
+_ENGLISH_TOOL_WORDS = re.compile(
+    r"\b(?:Cancel|Order|Reason|Refund|Charge|Return|Exchange|Ship|Make|Issue|Pay|From|To|Value|Valid|Single|Price"
+    r"|ending|balance|item\(s\)|immediately|business days|no longer needed|by mistake|You will get|instead of"
+    r"|same options|default address|Account)\b"
+)
+_ADDRESS = {"address1": "Hauptstr. 1", "address2": "", "city": "Berlin", "state": "", "country": "DE", "zip": "10115"}
+
+
+def test_every_writes_proposal_is_worded_in_the_conversations_language(make_ctx: Make) -> None:  # noqa: F811
+    """Each write the tools offer, proposed to a German customer: every line of it is the catalogue's German, the
+    amounts as German writes them; the same proposal to an English customer is the tool's English."""
+    from tools.registry import write_action
+
+    proposals: dict[str, dict[str, Any]] = {
+        "cancel_order": {"order_id": "#P2", "reason": "ordered by mistake"},
+        "modify_order_address": {"order_id": "#P1", **_ADDRESS},
+        "modify_order_items": {
+            "order_id": "#P1",
+            "item_ids": ["shoe-42"],
+            "new_item_ids": ["shoe-43"],
+            "payment_method_id": "gc_alice",
+        },
+        "modify_order_payment": {"order_id": "#P2", "payment_method_id": "cc_alice"},
+        "modify_default_address": _ADDRESS,
+        "return_items": {"order_id": "#D1", "item_ids": ["shoe-42"], "payment_method_id": "cc_alice"},
+        "exchange_items": {
+            "order_id": "#D1",
+            "item_ids": ["shoe-42"],
+            "new_item_ids": ["shoe-42"],
+            "payment_method_id": "gc_alice",
+        },
+        "issue_voucher": {"order_id": "#DL", "kind": "amount", "value": 5, "reason": "late delivery"},
+    }
+    for name, args in proposals.items():
+        english = write_action(name).preview(make_ctx(), args)
+        with speaking(Speaker("de", "USD")):
+            german = write_action(name).preview(make_ctx(), args)
+        english_lines = [english.summary, *english.details]
+        german_lines = [german.summary, *german.details]
+        assert len(german_lines) == len(english_lines), (name, german_lines)
+        for said, source in zip(german_lines, english_lines, strict=True):
+            assert said != source and not _ENGLISH_TOOL_WORDS.search(said), (name, said)
+        assert english.as_dict()["args"] == german.as_dict()["args"]
+    refused = {"order_id": "#S1", "reason": "no longer needed"}
+    with speaking(Speaker("de")), pytest.raises(PolicyViolation) as german_refusal:
+        write_action("cancel_order").preview(make_ctx(), refused)
+    with pytest.raises(PolicyViolation) as english_refusal:
+        write_action("cancel_order").preview(make_ctx(), refused)
+    assert str(german_refusal.value) == (
+        "Bestellung #S1 ist „verschickt“; nur eine ausstehende Bestellung kann storniert werden."
+    ), german_refusal.value
+    assert str(english_refusal.value) == "Order #S1 is 'shipped'; only a pending order can be cancelled."
+
+
+@dataclass(frozen=True)
+class _Paid:
+    id: str
+    customer_id: str
+    total: Decimal
+    gift_card: bool
+    label: str
+
+
+def _pending_orders_paid_once(db_url: str) -> list[_Paid]:
+    """Two pending orders paid with one method each: their proposal has one refund line."""
+    found = []
+    with session_factory(db_url)() as session:
+        for order in session.scalars(select(Order).where(Order.status == OrderStatus.pending).order_by(Order.id)):
+            if len(order.transactions) != 1:
+                continue
+            method = session.get(PaymentMethod, order.transactions[0].payment_method_id)
+            assert method is not None
+            gift_card = method.kind is PaymentMethodKind.gift_card
+            found.append(_Paid(order.id, order.customer_id, order.total, gift_card, method.label))
+            if len(found) == 2:
+                return found
+    raise AssertionError("the demo shop has no two pending orders paid once")
+
+
+async def test_a_german_cancellation_is_proposed_and_confirmed_in_german_and_an_english_one_keeps_its_words(
+    app: Settings,
+) -> None:
+    german_order, english_order = _pending_orders_paid_once(app.shop_database_url)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        german_context = Context(customer_id=german_order.customer_id)
+        await chat.send("de-cancel", f"Bitte stornieren Sie die Bestellung {german_order.id}.", german_context)
+        proposed = await chat.send("de-cancel", "Die brauche ich nicht mehr.", german_context)
+        done = await chat.send("de-cancel", "Ja, bitte.", german_context)
+        english_context = Context(customer_id=english_order.customer_id)
+        await chat.send("en-cancel", f"Please cancel my order {english_order.id}.", english_context)
+        english = await chat.send("en-cancel", "I don't need it anymore.", english_context)
+        english_done = await chat.send("en-cancel", "Yes, please.", english_context)
+    assert proposed.status == "awaiting_confirmation", proposed.text
+    for line in proposed.text.splitlines():
+        assert not _ENGLISH_TOOL_WORDS.search(line), line
+    german_total = Speaker("de").money(german_order.total)
+    assert proposed.text.startswith(
+        f"Bestellung {german_order.id} stornieren (nicht mehr benötigt) und {german_total} erstatten:\n"
+        f"- Bestellung: {german_order.id}\n- Grund: nicht mehr benötigt\n- Erstattung von {german_total} auf "
+    ), proposed.text
+    assert done.text.startswith(
+        f"Erledigt: Bestellung {german_order.id} ist storniert (nicht mehr benötigt), "
+        f"und {german_total} werden erstattet."
+    ), done.text
+    assert not _ENGLISH_TOOL_WORDS.search(done.text), done.text
+    # The order records the reason as the shop's code, whatever language it was given in.
+    with session_factory(app.shop_database_url)() as session:
+        cancelled = session.get(Order, german_order.id)
+        assert cancelled is not None and cancelled.cancel_reason == "no longer needed"
+    total = Speaker("en").money(english_order.total)
+    assert not english_order.gift_card, "the English order's refund line is written for a card or PayPal"
+    method, timing = english_order.label, "in 5-7 business days"
+    assert english.text == (
+        f"Cancel order {english_order.id} (no longer needed) and refund {total}:\n"
+        f"- Order: {english_order.id}\n- Reason: no longer needed\n- Refund {total} to {method} ({timing})\n\n"
+        "Shall I go ahead? Please reply yes or no."
+    ), english.text
+    assert english_done.text.startswith(
+        f"Done: Cancel order {english_order.id} (no longer needed) and refund {total}."
+    ), english_done.text

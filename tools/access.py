@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from shop.models import Customer, Order, OrderItem, OrderStatus, PaymentMethod, PaymentMethodKind, Product, Variant
+from shopdesk.i18n import _, current
 from tools.base import NotFound, PolicyViolation, ToolContext, ToolError, shop_now
 
 CENT = Decimal("0.01")
@@ -63,7 +64,7 @@ def load_own_order(ctx: ToolContext, session: Session, order_id: str, for_update
     if order is None:
         raise NotFound(f"There is no order {order_id}.")
     if order.customer_id != customer_id:
-        raise PolicyViolation("I can only help with orders of the verified customer of this conversation.")
+        raise PolicyViolation(_("I can only help with orders of the verified customer of this conversation."))
     return order
 
 
@@ -72,7 +73,9 @@ def load_own_payment_method(ctx: ToolContext, session: Session, payment_method_i
     customer_id = ctx.require_customer()
     method = session.get(PaymentMethod, payment_method_id)
     if method is None or method.customer_id != customer_id:
-        raise PolicyViolation(f"The payment method {payment_method_id} is not on file for this customer.")
+        raise PolicyViolation(
+            _("The payment method {method} is not on file for this customer.", method=payment_method_id)
+        )
     return method
 
 
@@ -111,7 +114,13 @@ def pick_units(order: Order, variant_ids: Sequence[str]) -> list[int]:
             None,
         )
         if index is None:
-            raise PolicyViolation(f"Item {variant_id} is not on order {order.id} (or not that many times).")
+            raise PolicyViolation(
+                _(
+                    "Item {item_id} is not on order {order_id} (or not that many times).",
+                    item_id=variant_id,
+                    order_id=order.id,
+                )
+            )
         taken.add(index)
         picked.append(index)
     return picked
@@ -133,7 +142,9 @@ def check_named_on_order(order: Order, named: Sequence[str]) -> None:
     read as some other item of the order."""
     for word in named:
         if not any(_stems(word) & _stems(item.name) for item in order.items):
-            raise PolicyViolation(f"Order {order.id} has no {word}; nothing has been changed.")
+            raise PolicyViolation(
+                _("Order {order_id} has no {item}; nothing has been changed.", order_id=order.id, item=word)
+            )
 
 
 def check_named_items(order: Order, items: Sequence[OrderItem], named: Sequence[str]) -> None:
@@ -144,18 +155,25 @@ def check_named_items(order: Order, items: Sequence[OrderItem], named: Sequence[
     check_named_on_order(order, named)
     for word in named:
         if not any(_stems(word) & _stems(item.name) for item in items):
-            raise PolicyViolation(f"You asked about the {word}, but it is not part of this request; nothing changed.")
+            raise PolicyViolation(
+                _("You asked about the {item}, but it is not part of this request; nothing changed.", item=word)
+            )
     for item in items:
         if not any(_stems(word) & _stems(item.name) for word in named):
             asked = ", ".join(named)
-            raise PolicyViolation(f"{item.name} is not what you asked for ({asked}); nothing has been changed.")
+            raise PolicyViolation(
+                _("{item} is not what you asked for ({asked}); nothing has been changed.", item=item.name, asked=asked)
+            )
 
 
-def check_gift_card_covers(method: PaymentMethod, amount: Decimal) -> None:
+def check_gift_card_covers(method: PaymentMethod, amount: Decimal, currency: str = "USD") -> None:
     if method.kind is PaymentMethodKind.gift_card and amount > 0 and (method.balance or Decimal(0)) < amount:
         raise PolicyViolation(
-            f"The gift card balance ({money(method.balance or 0)}) does not cover {money(amount)}; "
-            "please choose another payment method."
+            _(
+                "The gift card balance ({balance}) does not cover {amount}; please choose another payment method.",
+                balance=current().money(method.balance or 0, currency),
+                amount=current().money(amount, currency),
+            )
         )
 
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from shop.db import session_factory
 from shop.models import AuditEntry
+from shopdesk.i18n import _
 from shopdesk.profile import ShopProfile
 
 
@@ -37,7 +38,8 @@ class ToolError(Exception):
     told comes from the message catalogue, by ``code``: the kind of refusal (the subclasses set their own).
 
     ``bad_arguments``: details missing or not valid; ``not_found``; ``not_verified``; ``policy``: the shop's rules
-    forbid it (the message is the reason); ``internal``: something on our side failed.
+    forbid it (the message is the reason, which the reply quotes: a catalogue message, worded in the language of the
+    conversation being answered); ``internal``: something on our side failed.
     """
 
     code = "bad_arguments"
@@ -101,6 +103,9 @@ class ActionPreview:
     # A refund's figures (tools.views.refund_figures), for the reply to word its line of `details` in the customer's
     # language; None when the write refunds nothing.
     refund: dict[str, Any] | None = None
+    # What the reply says once the write is done, worded with the proposal in the conversation's language, for a
+    # write whose result alone doesn't say it; empty: the reply words it from the result.
+    done: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -112,6 +117,7 @@ class ActionPreview:
             "approval_reasons": self.approval_reasons,
             "moves_money": self.moves_money,
             "refund": self.refund,
+            "done": self.done,
         }
 
 
@@ -223,7 +229,7 @@ def _is_rejection(entry: AuditEntry) -> bool:
 def _replay(entry: AuditEntry) -> dict[str, Any]:
     if _is_rejection(entry):
         # The same key carries a person's rejection: the write must never run after it.
-        raise PolicyViolation("A colleague rejected this request, so nothing has been changed.")
+        raise PolicyViolation(_("A colleague rejected this request, so nothing has been changed."))
     return {**entry.result, "replayed": True}
 
 
@@ -266,13 +272,15 @@ def run_write(
             earlier = _earlier_write(session, already)
             if earlier is None:
                 raise  # the shop's own state, not a write of ours: a plain refusal
-            elsewhere = "" if earlier.conversation_id == ctx.conversation_id else " (in another conversation)"
-            return {
-                **earlier.result,
-                "replayed": True,
-                "already_done": True,
-                "message": f"That was already done{elsewhere}: {already.done}. Nothing was changed a second time.",
-            }
+            told = (
+                _("That was already done: {done}. Nothing was changed a second time.", done=already.done)
+                if earlier.conversation_id == ctx.conversation_id
+                else _(
+                    "That was already done (in another conversation): {done}. Nothing was changed a second time.",
+                    done=already.done,
+                )
+            )
+            return {**earlier.result, "replayed": True, "already_done": True, "message": told}
         preview = action.render(ctx, args, plan)
         check_approval(ctx, preview, approved_by, self_approval)
         result = action.write(ctx, args, session, plan)

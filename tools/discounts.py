@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shop.models import AuditEntry, Customer, Fulfillment, Order, OrderStatus, Voucher, VoucherKind
+from shopdesk.i18n import _, current, ngettext
 from tools.access import arg_str, load_own_order, money
 from tools.approvals import CLAIM_NEEDS_PERSON, POLICY_EXCEPTION, VOUCHER_OVER_LIMIT, approval_reasons
 from tools.base import (
@@ -50,12 +51,13 @@ def check_voucher(ctx: ToolContext, code: str) -> dict[str, Any]:
             # Someone else's personal voucher looks exactly like an unknown code: nothing leaks.
             raise NotFound(f"There is no voucher {code}.")
         problems = []
+        # Said to the customer (joined into one sentence), in the conversation's language.
         if not voucher.active:
-            problems.append("it is no longer active")
+            problems.append(_("it is no longer active"))
         if voucher.expires_at is not None and voucher.expires_at < shop_now():
-            problems.append(f"it expired on {voucher.expires_at:%Y-%m-%d}")
+            problems.append(_("it expired on {day}", day=current().day(voucher.expires_at, with_year=True)))
         if voucher.single_use and voucher.used_at is not None:
-            problems.append("it has already been used")
+            problems.append(_("it has already been used"))
         return {
             "code": voucher.code,
             "valid": not problems,
@@ -115,26 +117,43 @@ def _claim_findings(order: Order, reason: str, now: datetime) -> list[tuple[str,
     """Check the reason against the shop's own data: refuse what the data contradicts, let a person judge what it
     cannot show (damage, a missing item, anything else), and pass a late delivery the dates prove."""
     if order.status is OrderStatus.cancelled:
-        raise PolicyViolation(f"Order {order.id} was cancelled, so there is no delivery to compensate for.")
+        raise PolicyViolation(
+            _("Order {order_id} was cancelled, so there is no delivery to compensate for.", order_id=order.id)
+        )
     delivered = order.status in _ARRIVED or any(f.delivered_at for f in order.fulfillments)
     if _LATE.search(reason):
         if _late_parcels(order, now):
             return []
         estimates = [f.estimated_delivery for f in order.fulfillments if f.estimated_delivery is not None]
         if not estimates and not delivered and order.status is not OrderStatus.shipped:
-            raise PolicyViolation(f"Order {order.id} has not shipped yet and no delivery date has passed: not late.")
+            raise PolicyViolation(
+                _("Order {order_id} has not shipped yet and no delivery date has passed: not late.", order_id=order.id)
+            )
         if not estimates:
             return [(CLAIM_NEEDS_PERSON, f"order {order.id} has no delivery estimate to check '{reason}' against")]
         due = max(estimates)
         arrived = [f.delivered_at for f in order.fulfillments if f.delivered_at is not None]
         if arrived:
             raise PolicyViolation(
-                f"Order {order.id} arrived on {max(arrived):%B %d}, within its estimate ({due:%B %d}): it was not late."
+                _(
+                    "Order {order_id} arrived on {day}, within its estimate ({due}): it was not late.",
+                    order_id=order.id,
+                    day=current().day(max(arrived)),
+                    due=current().day(due),
+                )
             )
-        raise PolicyViolation(f"Order {order.id} is due by {due:%B %d} and is not late yet.")
+        raise PolicyViolation(
+            _("Order {order_id} is due by {due} and is not late yet.", order_id=order.id, due=current().day(due))
+        )
     if _DAMAGED_OR_MISSING.search(reason):
         if not delivered:
-            raise PolicyViolation(f"Order {order.id} has not been delivered yet, so nothing in it can be {reason} yet.")
+            raise PolicyViolation(
+                _(
+                    "Order {order_id} has not been delivered yet, so nothing in it can be {reason} yet.",
+                    order_id=order.id,
+                    reason=reason,
+                )
+            )
         return [(CLAIM_NEEDS_PERSON, f"'{reason}' on order {order.id} is for a person to check")]
     return [(CLAIM_NEEDS_PERSON, f"the shop's data cannot confirm '{reason}' on order {order.id}")]
 
@@ -178,13 +197,19 @@ def _plan_compensation(
         same = earlier.action == action and Decimal(str(earlier.result.get("value"))) == value
         if same and earlier.result.get("kind") == kind.value:
             raise AlreadyDone(
-                f"Order {order.id} already has a voucher; there is one per order.",
+                _("Order {order_id} already has a voucher; there is one per order.", order_id=order.id),
                 action=action,
                 entity_id=str(earlier.entity_id),
-                done=f"voucher {earlier.result.get('code')} was issued for order {order.id}",
+                done=_(
+                    "voucher {code} was issued for order {order_id}", code=earlier.result.get("code"), order_id=order.id
+                ),
             )
         raise PolicyViolation(
-            f"Order {order.id} already had a voucher ({earlier.result.get('code')}); there is at most one per order."
+            _(
+                "Order {order_id} already had a voucher ({code}); there is at most one per order.",
+                order_id=order.id,
+                code=earlier.result.get("code"),
+            )
         )
     findings = _reason_findings(ctx, reason) + _claim_findings(order, reason, shop_now())
     if kind is VoucherKind.amount:
@@ -231,7 +256,9 @@ def _plan_goodwill(ctx: ToolContext, args: dict[str, Any], session: Session) -> 
 
 
 def _label(plan: _VoucherPlan, currency: str) -> str:
-    return f"{plan.value}% off" if plan.kind is VoucherKind.percent else f"{plan.value} {currency} off"
+    if plan.kind is VoucherKind.percent:
+        return _("{percent}% off", percent=plan.value)
+    return _("{value} {currency} off", value=plan.value, currency=currency)
 
 
 def _render(title: str) -> Any:
@@ -242,8 +269,18 @@ def _render(title: str) -> Any:
         return ActionPreview(
             action=title,
             args=args,
-            summary=f"Issue a voucher for {label} your next order ({plan.reason}, order {plan.order_id}).",
-            details=[f"Order: {plan.order_id}", f"Value: {label}", f"Valid for {days} days", "Single use"],
+            summary=_(
+                "Issue a voucher for {worth} your next order ({reason}, order {order_id}).",
+                worth=label,
+                reason=plan.reason,
+                order_id=plan.order_id,
+            ),
+            details=[
+                _("Order: {order_id}", order_id=plan.order_id),
+                _("Value: {worth}", worth=label),
+                ngettext("Valid for {count} day", "Valid for {count} days", days),
+                _("Single use"),
+            ],
             needs_approval=bool(reasons),
             approval_reasons=reasons,
         )
@@ -275,7 +312,10 @@ def _issue(ctx: ToolContext, args: dict[str, Any], session: Session, plan: _Vouc
         # The database's own one-per-order index: another transaction granted one for this order after the checks
         # above read it. Nothing of this write is kept (the transaction rolls back with the refusal).
         raise PolicyViolation(
-            f"Order {plan.order_id} already has a voucher; there is at most one per order. Nothing has been changed."
+            _(
+                "Order {order_id} already has a voucher; there is at most one per order. Nothing has been changed.",
+                order_id=plan.order_id,
+            )
         ) from None
     return {
         "entity": "voucher",

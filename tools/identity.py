@@ -18,6 +18,7 @@ from pydantic import Field
 from sqlalchemy import func, select
 
 from shop.models import Address, Customer
+from shopdesk.i18n import _
 from shopdesk.profile import ShopProfile
 from shopdesk.ratelimit import RateLimit, SharedBuckets
 from tools.base import NotFound, NotVerified, PolicyViolation, ToolContext, ToolError
@@ -60,7 +61,7 @@ def _check_rate(ctx: ToolContext) -> None:
         conversation.allow(f"identity:{ctx.profile.shop_id}:{ctx.conversation_id}")
         and shop.allow(f"identity:{ctx.profile.shop_id}")
     ):
-        raise TooManyAttempts("That was a lot of attempts in a short time; please wait a minute and try again.")
+        raise TooManyAttempts(_("That was a lot of attempts in a short time; please wait a minute and try again."))
 
 
 def check_write_identity(profile: ShopProfile, verified_via: str | None) -> None:
@@ -76,7 +77,7 @@ def stronger_identity_request(profile: ShopProfile) -> str:
 
 def _verified(ctx: ToolContext, customer: Customer, method: str) -> dict[str, Any]:
     if ctx.customer_id and ctx.customer_id != customer.id:
-        raise PolicyViolation("I can only help one customer per conversation.")
+        raise PolicyViolation(_("I can only help one customer per conversation."))
     return {"customer_id": customer.id, "name": customer.name, "email": customer.email, "verified_via": method}
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from shop.models import Order, OrderItem, PaymentMethod, Variant
+from shopdesk.i18n import _
 from tools.access import (
     arg_list,
     arg_str,
@@ -26,7 +27,7 @@ from tools.access import (
     pick_units,
 )
 from tools.base import PolicyViolation, ToolContext, ToolError
-from tools.views import amount_text, method_text, options_text
+from tools.views import amount_text, method_said, options_text
 
 
 @dataclass
@@ -55,33 +56,41 @@ def plan_item_changes(ctx: ToolContext, args: dict[str, Any], session: Session, 
         variant = load_variant(session, new_id)
         if variant.product_id != item.product_id:
             raise PolicyViolation(
-                f"Item {new_id} is not a variant of {item.name}; items can only change options within the same product."
+                _(
+                    "Item {item_id} is not a variant of {name}; items can only change options within the same product.",
+                    item_id=new_id,
+                    name=item.name,
+                )
             )
         if not variant.available:
-            raise PolicyViolation(f"Item {new_id} ({item.name}) is not available.")
+            raise PolicyViolation(_("Item {item_id} ({name}) is not available.", item_id=new_id, name=item.name))
         changes.append((item, variant))
     check_named_items(order, [item for item, _variant in changes], named_items(args))
     difference = sum((money(v.price) - money(i.price) for i, v in changes), Decimal(0))
-    check_gift_card_covers(method, difference)
+    check_gift_card_covers(method, difference, order.currency)
     return ItemChangePlan(order, changes, method, money(difference))
 
 
 def describe_item_changes(plan: ItemChangePlan) -> list[str]:
+    """The proposal's lines for the swaps and what settles them, in the conversation's language."""
     currency = plan.order.currency
     lines = [
-        f"{item.name}: {options_text(item.options)} -> "
-        + (
-            "a new one with the same options"
-            if variant.id == item.variant_id
-            else f"{options_text(variant.options)} ({amount_text(variant.price, currency)})"
+        _("{name}: {options} -> a new one with the same options", name=item.name, options=options_text(item.options))
+        if variant.id == item.variant_id
+        else _(
+            "{name}: {options} -> {new_options} ({price})",
+            name=item.name,
+            options=options_text(item.options),
+            new_options=options_text(variant.options),
+            price=amount_text(variant.price, currency),
         )
         for item, variant in plan.changes
     ]
-    method = method_text(plan.method, currency)
+    method = method_said(plan.method, currency)
     if plan.difference > 0:
-        lines.append(f"Charge {amount_text(plan.difference, currency)} to {method}")
+        lines.append(_("Charge {amount} to {method}", amount=amount_text(plan.difference, currency), method=method))
     elif plan.difference < 0:
-        lines.append(f"Refund {amount_text(-plan.difference, currency)} to {method}")
+        lines.append(_("Refund {amount} to {method}", amount=amount_text(-plan.difference, currency), method=method))
     else:
-        lines.append("No price difference")
+        lines.append(_("No price difference"))
     return lines

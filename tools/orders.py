@@ -24,6 +24,7 @@ from shop.models import (
     Transaction,
     TransactionKind,
 )
+from shopdesk.i18n import N_, _
 from tools.access import (
     arg_list,
     arg_str,
@@ -46,10 +47,27 @@ from tools.base import (
 )
 from tools.declaration import read_tool, write_tool
 from tools.item_changes import ItemChangePlan, describe_item_changes, plan_item_changes
-from tools.views import amount_text, customer_view, method_text, order_view
+from tools.views import amount_text, customer_view, method_said, order_view, status_name
 
 CancelReasonValue = Literal["no longer needed", "ordered by mistake"]
 CANCEL_REASONS: tuple[str, ...] = get_args(CancelReasonValue)
+# The reasons as the customer reads them; the order records the code (English) whatever the conversation's language.
+CANCEL_REASON_WORDS = {"no longer needed": N_("no longer needed"), "ordered by mistake": N_("ordered by mistake")}
+# Where a refund stands, by where it goes: a gift card at once, a card or PayPal after the bank's processing.
+_REFUND_TO = {
+    True: N_("Refund {amount} to {method} (immediately)"),
+    False: N_("Refund {amount} to {method} (in 5-7 business days)"),
+}
+
+
+def _refund_to(method: PaymentMethod, amount: Decimal, currency: str) -> str:
+    return _(
+        _REFUND_TO[method.kind is PaymentMethodKind.gift_card],
+        amount=amount_text(amount, currency),
+        method=method_said(method, currency),
+    )
+
+
 ADDRESS_FIELDS = ("address1", "address2", "city", "state", "country", "zip")
 
 
@@ -84,7 +102,7 @@ def list_recent_orders(ctx: ToolContext, limit: int = 5) -> dict[str, Any]:
 def get_customer_details(ctx: ToolContext, customer_id: str | None = None) -> dict[str, Any]:
     """The verified customer's profile; asking for anybody else is refused."""
     if customer_id and customer_id != ctx.require_customer():
-        raise PolicyViolation("I can only share the profile of the verified customer of this conversation.")
+        raise PolicyViolation(_("I can only share the profile of the verified customer of this conversation."))
     with ctx.session() as session:
         return customer_view(load_customer(ctx, session), ctx.profile.currency)
 
@@ -92,9 +110,20 @@ def get_customer_details(ctx: ToolContext, customer_id: str | None = None) -> di
 # ------------------------------------------------------------------------------------------------- shared checks
 
 
+# Why a write needs a pending order, by the write: whole sentences, so a language can word each its way.
+_ONLY_PENDING = {
+    "cancelled": N_("Order {order_id} is '{status}'; only a pending order can be cancelled."),
+    "modified": N_("Order {order_id} is '{status}'; only a pending order can be modified."),
+}
+
+
+def _not_pending(order: Order, doing: str) -> str:
+    return _(_ONLY_PENDING[doing], order_id=order.id, status=status_name(order.status))
+
+
 def _require_pending(order: Order, doing: str) -> None:
     if order.status is not OrderStatus.pending:
-        raise PolicyViolation(f"Order {order.id} is '{order.status.value}'; only a pending order can be {doing}.")
+        raise PolicyViolation(_not_pending(order, doing))
 
 
 def _holds(order: Order, variant_ids: list[str]) -> bool:
@@ -181,10 +210,10 @@ def _plan_cancel(ctx: ToolContext, args: dict[str, Any], session: Session) -> _C
         raise ToolError(f"The reason must be one of: {', '.join(CANCEL_REASONS)}.")
     if order.status is OrderStatus.cancelled:
         raise AlreadyDone(
-            f"Order {order.id} is 'cancelled'; only a pending order can be cancelled.",
+            _not_pending(order, "cancelled"),
             action="cancel_order",
             entity_id=order.id,
-            done=f"order {order.id} is cancelled and its refund is on its way",
+            done=_("order {order_id} is cancelled and its refund is on its way", order_id=order.id),
         )
     _require_pending(order, "cancelled")
     refunds = []
@@ -199,16 +228,24 @@ def _plan_cancel(ctx: ToolContext, args: dict[str, Any], session: Session) -> _C
 def _render_cancel(ctx: ToolContext, args: dict[str, Any], plan: _CancelPlan) -> ActionPreview:
     # No refund limit here: a pending order has not left the warehouse, so cancelling it only reverses a payment.
     currency = plan.order.currency
+    reason = _(CANCEL_REASON_WORDS[plan.reason]) if plan.reason in CANCEL_REASON_WORDS else plan.reason
     return ActionPreview(
         action="cancel_order",
         args=args,
-        summary=f"Cancel order {plan.order.id} ({plan.reason}) and refund {amount_text(plan.order.total, currency)}.",
-        details=[f"Order: {plan.order.id}", f"Reason: {plan.reason}"]
-        + [
-            f"Refund {amount_text(amount, currency)} to {method_text(method, currency)}"
-            + (" (immediately)" if method.kind is PaymentMethodKind.gift_card else " (in 5-7 business days)")
-            for method, amount in plan.refunds
-        ],
+        summary=_(
+            "Cancel order {order_id} ({reason}) and refund {amount}.",
+            order_id=plan.order.id,
+            reason=reason,
+            amount=amount_text(plan.order.total, currency),
+        ),
+        details=[_("Order: {order_id}", order_id=plan.order.id), _("Reason: {reason}", reason=reason)]
+        + [_refund_to(method, amount, currency) for method, amount in plan.refunds],
+        done=_(
+            "Done: Cancel order {order_id} ({reason}) and refund {amount}.",
+            order_id=plan.order.id,
+            reason=reason,
+            amount=amount_text(plan.order.total, currency),
+        ),
     )
 
 
@@ -232,10 +269,10 @@ def _plan_order_address(ctx: ToolContext, args: dict[str, Any], session: Session
     _require_pending(order, "modified")
     if _same_address(order.shipping_address(), address):
         raise AlreadyDone(
-            f"Order {order.id} already ships to {_one_line(address)}.",
+            _("Order {order_id} already ships to {address}.", order_id=order.id, address=_one_line(address)),
             action="modify_order_address",
             entity_id=order.id,
-            done=f"order {order.id} ships to {_one_line(address)}",
+            done=_("order {order_id} ships to {address}", order_id=order.id, address=_one_line(address)),
         )
     return order, address
 
@@ -246,8 +283,12 @@ def _render_order_address(ctx: ToolContext, args: dict[str, Any], plan: tuple[Or
     return ActionPreview(
         action="modify_order_address",
         args=args,
-        summary=f"Ship order {order.id} to {_one_line(address)}.",
-        details=[f"Order: {order.id}", f"From: {_one_line(order.shipping_address())}", f"To: {_one_line(address)}"],
+        summary=_("Ship order {order_id} to {address}.", order_id=order.id, address=_one_line(address)),
+        details=[
+            _("Order: {order_id}", order_id=order.id),
+            _("From: {address}", address=_one_line(order.shipping_address())),
+            _("To: {address}", address=_one_line(address)),
+        ],
         needs_approval=bool(reasons),
         approval_reasons=reasons,
     )
@@ -275,10 +316,10 @@ def _plan_modify_items(ctx: ToolContext, args: dict[str, Any], session: Session)
     order = load_own_order(ctx, session, arg_str(args, "order_id"), for_update=True)
     if order.status is OrderStatus.pending_items_modified and _holds(order, arg_list(args, "new_item_ids")):
         raise AlreadyDone(
-            f"Order {order.id} is '{order.status.value}'; only a pending order can be modified.",
+            _not_pending(order, "modified"),
             action="modify_order_items",
             entity_id=order.id,
-            done=f"the items of order {order.id} are changed",
+            done=_("the items of order {order_id} are changed", order_id=order.id),
         )
     _require_pending(order, "modified")
     return plan_item_changes(ctx, args, session, order)
@@ -293,8 +334,12 @@ def _render_modify_items(ctx: ToolContext, args: dict[str, Any], plan: ItemChang
     return ActionPreview(
         action="modify_order_items",
         args=args,
-        summary=f"Change {len(plan.changes)} item(s) on order {plan.order.id}; this can be done only once.",
-        details=[f"Order: {plan.order.id}", *describe_item_changes(plan)],
+        summary=_(
+            "Change {count} item(s) on order {order_id}; this can be done only once.",
+            count=len(plan.changes),
+            order_id=plan.order.id,
+        ),
+        details=[_("Order: {order_id}", order_id=plan.order.id), *describe_item_changes(plan)],
         needs_approval=bool(reasons),
         approval_reasons=reasons,
         moves_money=bool(plan.difference),
@@ -339,33 +384,48 @@ def _plan_modify_payment(ctx: ToolContext, args: dict[str, Any], session: Sessio
     _require_pending(order, "modified")
     paid = _net_paid(order)
     if len(paid) != 1:
-        raise PolicyViolation(f"Order {order.id} is paid with several methods; a person has to change its payment.")
+        raise PolicyViolation(
+            _("Order {order_id} is paid with several methods; a person has to change its payment.", order_id=order.id)
+        )
     ((old_id, amount),) = paid.items()
     if old_id == new.id:
         raise AlreadyDone(
-            f"Order {order.id} is already paid with {new.label}; please choose a different method.",
+            _(
+                "Order {order_id} is already paid with {method}; please choose a different method.",
+                order_id=order.id,
+                method=new.label,
+            ),
             action="modify_order_payment",
             entity_id=order.id,
-            done=f"order {order.id} is paid with {new.label}",
+            done=_("order {order_id} is paid with {method}", order_id=order.id, method=new.label),
         )
     old = session.get(PaymentMethod, old_id)
     if old is None:
         raise ToolError(f"The payment method {old_id} of order {order.id} is no longer on file.")
-    check_gift_card_covers(new, amount)
+    check_gift_card_covers(new, amount, order.currency)
     return _PaymentChangePlan(order, old, new, amount)
 
 
 def _render_modify_payment(ctx: ToolContext, args: dict[str, Any], plan: _PaymentChangePlan) -> ActionPreview:
     reasons = approval_reasons(ctx.profile, _modification_findings(ctx, plan.order))
-    timing = "immediately" if plan.old.kind is PaymentMethodKind.gift_card else "in 5-7 business days"
     currency = plan.order.currency
     amount = amount_text(plan.amount, currency)
-    new, old = method_text(plan.new, currency), method_text(plan.old, currency)
+    new, old = method_said(plan.new, currency), method_said(plan.old, currency)
     return ActionPreview(
         action="modify_order_payment",
         args=args,
-        summary=f"Pay order {plan.order.id} ({amount}) with {new} instead of {old}.",
-        details=[f"Order: {plan.order.id}", f"Charge {amount} to {new}", f"Refund {amount} to {old} ({timing})"],
+        summary=_(
+            "Pay order {order_id} ({amount}) with {method} instead of {old_method}.",
+            order_id=plan.order.id,
+            amount=amount,
+            method=new,
+            old_method=old,
+        ),
+        details=[
+            _("Order: {order_id}", order_id=plan.order.id),
+            _("Charge {amount} to {method}", amount=amount, method=new),
+            _refund_to(plan.old, plan.amount, currency),
+        ],
         needs_approval=bool(reasons),
         approval_reasons=reasons,
     )
@@ -414,15 +474,15 @@ def _plan_default_address(ctx: ToolContext, args: dict[str, Any], session: Sessi
     for key in ("customer_id", "for_customer"):
         reference = str(args.get(key) or "").strip()
         if reference and not _names_the_customer(customer, reference):
-            raise PolicyViolation("I can only change the address of the verified customer of this conversation.")
+            raise PolicyViolation(_("I can only change the address of the verified customer of this conversation."))
     address = _address_args(args)
     current = customer.default_address
     if current is not None and _same_address(current.as_dict(), address):
         raise AlreadyDone(
-            f"Your default address is already {_one_line(address)}.",
+            _("Your default address is already {address}.", address=_one_line(address)),
             action="modify_default_address",
             entity_id=customer.id,
-            done=f"your default address is {_one_line(address)}",
+            done=_("your default address is {address}", address=_one_line(address)),
         )
     return _DefaultAddressPlan(customer, address)
 
@@ -432,8 +492,8 @@ def _render_default_address(ctx: ToolContext, args: dict[str, Any], plan: _Defau
     return ActionPreview(
         action="modify_default_address",
         args=args,
-        summary=f"Make {line} your default address (existing orders keep their address).",
-        details=[f"Account: {plan.customer.name}", f"New default address: {line}"],
+        summary=_("Make {address} your default address (existing orders keep their address).", address=line),
+        details=[_("Account: {name}", name=plan.customer.name), _("New default address: {address}", address=line)],
     )
 
 

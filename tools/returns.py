@@ -29,6 +29,7 @@ from shop.models import (
     Return,
     ReturnKind,
 )
+from shopdesk.i18n import N_, _, current
 from tools.access import (
     arg_list,
     arg_str,
@@ -47,7 +48,7 @@ from tools.approvals import POLICY_EXCEPTION, REFUND_OVER_LIMIT, approval_reason
 from tools.base import ActionPreview, AlreadyDone, PolicyViolation, ToolContext, WriteAction, shop_now
 from tools.declaration import read_tool, write_tool
 from tools.item_changes import ItemChangePlan, describe_item_changes, plan_item_changes
-from tools.views import amount_text, method_text, options_text, refund_figures, refund_line, return_view
+from tools.views import amount_text, method_said, options_text, refund_figures, refund_line, return_view, status_name
 
 # ----------------------------------------------------------------------------------------------- eligibility
 
@@ -72,6 +73,17 @@ def _window_finding(ctx: ToolContext, order: Order, now: datetime) -> tuple[str,
     return None
 
 
+# Why a return or an exchange needs a delivered order: whole sentences, one per write.
+_ONLY_DELIVERED = {
+    "returned": N_("Order {order_id} is '{status}'; only a delivered order can be returned."),
+    "exchanged": N_("Order {order_id} is '{status}'; only a delivered order can be exchanged."),
+}
+
+
+def _not_delivered(order: Order, doing: str) -> str:
+    return _(_ONLY_DELIVERED[doing], order_id=order.id, status=status_name(order.status))
+
+
 def _check_not_requested(order: Order, kind: ReturnKind, args: dict[str, Any]) -> None:
     """The same return or exchange, already requested (by another conversation or worker), is already done."""
     status = OrderStatus.return_requested if kind is ReturnKind.return_ else OrderStatus.exchange_requested
@@ -81,25 +93,29 @@ def _check_not_requested(order: Order, kind: ReturnKind, args: dict[str, Any]) -
     new = sorted(str(v) for v in args.get("new_item_ids") or [])
     for request in order.returns:
         if request.kind is kind and sorted(request.variant_ids) == wanted and sorted(request.new_variant_ids) == new:
-            doing = "returned" if kind is ReturnKind.return_ else "exchanged"
+            done = (
+                _("the return of these items of order {order_id} is requested", order_id=order.id)
+                if kind is ReturnKind.return_
+                else _("the exchange of these items of order {order_id} is requested", order_id=order.id)
+            )
             raise AlreadyDone(
-                f"Order {order.id} is '{order.status.value}'; only a delivered order can be {doing}.",
+                _not_delivered(order, "returned" if kind is ReturnKind.return_ else "exchanged"),
                 action="return_items" if kind is ReturnKind.return_ else "exchange_items",
                 entity_id=order.id,
-                done=f"the {kind.value} of these items of order {order.id} is requested",
+                done=done,
             )
 
 
 def _require_delivered(order: Order, doing: str) -> None:
     if order.status is not OrderStatus.delivered:
-        raise PolicyViolation(f"Order {order.id} is '{order.status.value}'; only a delivered order can be {doing}.")
+        raise PolicyViolation(_not_delivered(order, doing))
 
 
 def _require_returnable(ctx: ToolContext, session: Session, items: list[OrderItem]) -> None:
     for item in items:
         product = session.get(Product, item.product_id)
         if product is not None and is_final_sale(ctx, product):
-            raise PolicyViolation(f"{item.name} is final sale and cannot be returned or exchanged.")
+            raise PolicyViolation(_("{name} is final sale and cannot be returned or exchanged.", name=item.name))
 
 
 def check_return_eligibility(ctx: ToolContext, order_id: str) -> dict[str, Any]:
@@ -110,10 +126,18 @@ def check_return_eligibility(ctx: ToolContext, order_id: str) -> dict[str, Any]:
         window = ctx.profile.returns.window_days
         deadline = arrived + timedelta(days=window) if arrived else None
         reasons: list[str] = []
+        window_closed = False
         if order.status is not OrderStatus.delivered:
-            reasons.append(f"the order is '{order.status.value}', not delivered")
+            reasons.append(_("the order is '{status}', not delivered", status=status_name(order.status)))
         elif deadline is not None and shop_now() > deadline:
-            reasons.append(f"the {window}-day return window ended on {deadline:%Y-%m-%d}")
+            window_closed = True
+            reasons.append(
+                _(
+                    "the {days}-day return window ended on {day}",
+                    days=window,
+                    day=current().day(deadline, with_year=True),
+                )
+            )
         items = []
         for item in order.items:
             product = session.get(Product, item.product_id)
@@ -123,7 +147,9 @@ def check_return_eligibility(ctx: ToolContext, order_id: str) -> dict[str, Any]:
             "order_id": order.id,
             "status": order.status.value,
             "eligible": not reasons and not all(i["final_sale"] for i in items),
+            # Said to the customer in the conversation's language; whether the window is what closed it, as data.
             "reasons": reasons,
+            "window_closed": window_closed,
             "delivered_at": arrived.isoformat() if arrived else None,
             "return_by": deadline.isoformat() if deadline else None,
             "window_days": window,
@@ -175,7 +201,7 @@ def _refund_method(ctx: ToolContext, session: Session, order: Order, method_id: 
         return method
     if method.kind is PaymentMethodKind.gift_card and "gift_card" in allowed:
         return method
-    raise PolicyViolation("A refund can only go to the original payment method or an existing gift card.")
+    raise PolicyViolation(_("A refund can only go to the original payment method or an existing gift card."))
 
 
 def _plan_return(ctx: ToolContext, args: dict[str, Any], session: Session) -> _ReturnPlan:
@@ -220,18 +246,28 @@ def _render_return(ctx: ToolContext, args: dict[str, Any], plan: _ReturnPlan) ->
         currency,
         ctx.profile.returns.refund_processing_days,
     )
-    kept = [f"Not included: {item.name} is final sale and cannot be returned" for item in plan.kept]
+    kept = [_("Not included: {name} is final sale and cannot be returned", name=item.name) for item in plan.kept]
     return ActionPreview(
         action="return_items",
         args=args,
-        summary=f"Return {len(plan.items)} item(s) of order {plan.order.id} for a refund of {refund}.",
-        details=[f"Order: {plan.order.id}"]
+        summary=_(
+            "Return {count} item(s) of order {order_id} for a refund of {amount}.",
+            count=len(plan.items),
+            order_id=plan.order.id,
+            amount=refund,
+        ),
+        details=[_("Order: {order_id}", order_id=plan.order.id)]
         + [
-            f"Return {item.name} ({options_text(item.options)}): {amount_text(item.price, currency)}"
+            _(
+                "Return {name} ({options}): {price}",
+                name=item.name,
+                options=options_text(item.options),
+                price=amount_text(item.price, currency),
+            )
             for item in plan.items
         ]
         + kept
-        + [refund_line(figures), "You will get an email on how to send it back."],
+        + [refund_line(figures), _("You will get an email on how to send it back.")],
         needs_approval=bool(reasons),
         approval_reasons=reasons,
         # Which line of the details the figures word: the reply says it in the customer's language.
@@ -300,7 +336,7 @@ def _plan_exchange(ctx: ToolContext, args: dict[str, Any], session: Session) -> 
     change = plan_item_changes(ctx, args, session, order)
     _require_returnable(ctx, session, [item for item, _variant in change.changes])
     label_cost = money(ctx.profile.returns.label_cost(order.ship_country))
-    check_gift_card_covers(change.method, change.difference + label_cost)
+    check_gift_card_covers(change.method, change.difference + label_cost, order.currency)
     findings: list[tuple[str, str]] = []
     if (window := _window_finding(ctx, order, shop_now())) is not None:
         findings.append(window)
@@ -317,18 +353,18 @@ def _exchange_lines(plan: _ExchangePlan) -> list[str]:
     if not plan.label_cost:
         return lines
     currency = plan.change.order.currency
-    method = method_text(plan.change.method, currency)
+    method = method_said(plan.change.method, currency)
     # describe_item_changes ends with the difference alone: the label changes what is charged or refunded.
     difference = plan.change.difference
     if difference > 0:
-        lines[-1] = f"Price difference: {amount_text(difference, currency)} to pay"
+        lines[-1] = _("Price difference: {amount} to pay", amount=amount_text(difference, currency))
     elif difference < 0:
-        lines[-1] = f"Price difference: {amount_text(-difference, currency)} back"
-    lines.append(f"Return label: {amount_text(plan.label_cost, currency)}")
+        lines[-1] = _("Price difference: {amount} back", amount=amount_text(-difference, currency))
+    lines.append(_("Return label: {amount}", amount=amount_text(plan.label_cost, currency)))
     if plan.settles > 0:
-        lines.append(f"Charge {amount_text(plan.settles, currency)} to {method}")
+        lines.append(_("Charge {amount} to {method}", amount=amount_text(plan.settles, currency), method=method))
     elif plan.settles < 0:
-        lines.append(f"Refund {amount_text(-plan.settles, currency)} to {method}")
+        lines.append(_("Refund {amount} to {method}", amount=amount_text(-plan.settles, currency), method=method))
     return lines
 
 
@@ -338,11 +374,15 @@ def _render_exchange(ctx: ToolContext, args: dict[str, Any], plan: _ExchangePlan
     return ActionPreview(
         action="exchange_items",
         args=args,
-        summary=f"Exchange {len(plan.change.changes)} item(s) of order {order.id}; this can be done only once.",
+        summary=_(
+            "Exchange {count} item(s) of order {order_id}; this can be done only once.",
+            count=len(plan.change.changes),
+            order_id=order.id,
+        ),
         details=[
-            f"Order: {order.id}",
+            _("Order: {order_id}", order_id=order.id),
             *_exchange_lines(plan),
-            "You will get an email on how to send it back.",
+            _("You will get an email on how to send it back."),
         ],
         needs_approval=bool(reasons),
         approval_reasons=reasons,

@@ -5,23 +5,41 @@ Amounts are floats rounded to the cent (JSON has no Decimal); dates are ISO stri
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from babel.numbers import format_currency
-
 from shop.models import Customer, Order, PaymentMethod, PaymentMethodKind, Product, Return, Variant
-from shopdesk.i18n import N_, Speaker, speaker
+from shopdesk.i18n import N_, Speaker, _, current, ngettext, speaker
+
+# Order statuses as the customer reads them (the shop's status codes, one message each).
+STATUS_NAMES = {
+    "pending": N_("pending"),
+    "processed": N_("processed"),
+    "shipped": N_("shipped"),
+    "delivered": N_("delivered"),
+    "cancelled": N_("cancelled"),
+    "pending (items modified)": N_("pending (items modified)"),
+    "return requested": N_("return requested"),
+    "exchange requested": N_("exchange requested"),
+    "unknown": N_("unknown"),
+}
+
+
+def status_name(status: Any) -> str:
+    """An order status in the conversation's language; a code the catalogue doesn't know is shown as it is."""
+    text = str(getattr(status, "value", status))
+    return _(STATUS_NAMES[text]) if text in STATUS_NAMES else text
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def amount_text(amount: Decimal | float, currency: str = "USD") -> str:
-    """Money as a customer reads it in a preview: "$49.00", "€12.50" (never a bare 49.0)."""
-    return format_currency(Decimal(str(amount)), currency, locale="en_US")
+def amount_text(amount: Decimal | float | None, currency: str = "USD") -> str:
+    """Money as the conversation's customer reads it in a preview: "$49.00", "12,50 €" (never a bare 49.0)."""
+    return current().money(Decimal(str(amount or 0)), currency)
 
 
 def options_text(options: dict[str, Any]) -> str:
@@ -33,13 +51,28 @@ def method_text(method: PaymentMethod, currency: str = "USD") -> str:
     """A payment method in words, with a gift card's balance: "visa ending 1234", "gift card ending 1047 (balance
     $49.00)", "PayPal"."""
     if method.kind is PaymentMethodKind.gift_card:
-        return f"gift card ending {method.id[-4:]} (balance {amount_text(method.balance or 0, currency)})"
+        balance = speaker("en").money(method.balance or 0, currency)
+        return f"gift card ending {method.id[-4:]} (balance {balance})"
+    return method.label
+
+
+def method_said(method: PaymentMethod, currency: str = "USD") -> str:
+    """A payment method in a proposal's words, in the conversation's language ("gift card ending 1047 (balance
+    $49.00)"); ``method_text`` is the same in the shop's data, which the grounding reads in English."""
+    if method.kind is PaymentMethodKind.gift_card:
+        return _(
+            "gift card ending {digits} (balance {balance})",
+            digits=method.id[-4:],
+            balance=amount_text(method.balance or 0, currency),
+        )
+    if method.kind is PaymentMethodKind.credit_card:
+        return _("{brand} ending {digits}", brand=method.brand or _("card"), digits=method.last_four)
     return method.label
 
 
 # A return's refund line, by whether a label cost is deducted and whether it goes to a gift card (immediate) or
-# to a card or PayPal (the profile's processing time after that). Catalogue messages: the tool shows them in English
-# (the team's and the audit's reading), the reply says them in the customer's language from the same figures.
+# to a card or PayPal (the profile's processing time after that). The tool words them in the conversation's language;
+# the figures stay with the preview, so a reply in another language words the line again from them.
 _REFUND_LINES = {
     (False, False): N_("Refund {amount} to {method} (once we receive the items, then {duration})"),
     (False, True): N_("Refund {amount} to {method} (once we receive the items)"),
@@ -63,15 +96,15 @@ def refund_figures(
         "items_amount": float(items),
         "label_cost": float(label),
         "currency": currency,
-        "method": method_text(method, currency),
+        "method": method_said(method, currency),
         "gift_card": method.kind is PaymentMethodKind.gift_card,
         "duration": duration,
     }
 
 
 def refund_line(figures: dict[str, Any], say: Speaker | None = None) -> str:
-    """The refund line of a proposal, in ``say``'s language (English when none is given)."""
-    say = say or speaker("en", str(figures["currency"]))
+    """The refund line of a proposal, in ``say``'s language (the conversation's when none is given)."""
+    say = say or current()
     message = _REFUND_LINES[(bool(figures["label_cost"]), bool(figures["gift_card"]))]
     return say.text(
         message,
@@ -79,8 +112,27 @@ def refund_line(figures: dict[str, Any], say: Speaker | None = None) -> str:
         method=figures["method"],
         items=say.money(figures["items_amount"], figures["currency"]),
         label=say.money(figures["label_cost"], figures["currency"]),
-        duration=figures["duration"],
+        duration=duration_said(figures["duration"]),
     )
+
+
+# A duration as shops write it in their profile ("5-7 business days", "10 days"): worded by the catalogue, so a German
+# customer reads "5–7 Werktage"; any other wording is the shop's own and shown as it is.
+_DURATION = re.compile(r"^\s*(\d+)(?:\s*(?:-|–|to)\s*(\d+))?\s+(business\s+|working\s+)?days?\s*$", re.IGNORECASE)
+
+
+def duration_said(duration: str) -> str:
+    found = _DURATION.match(str(duration))
+    if found is None:
+        return str(duration)
+    low, high, business = found.group(1), found.group(2), bool(found.group(3))
+    if high:
+        if business:
+            return _("{low}-{high} business days", low=low, high=high)
+        return _("{low}-{high} days", low=low, high=high)
+    if business:
+        return ngettext("{count} business day", "{count} business days", int(low))
+    return ngettext("{count} day", "{count} days", int(low))
 
 
 def payment_method_view(method: PaymentMethod, currency: str = "USD") -> dict[str, Any]:

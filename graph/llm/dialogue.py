@@ -942,12 +942,13 @@ def _proposal_says(pending: dict[str, Any], mention: dict[str, str]) -> bool:
         return mention["last_four"] in shown
     if mention.get("brand"):
         return mention["brand"] in shown
-    words = {"paypal": ("paypal",), "gift_card": ("gift card", "gift_card")}.get(
+    # The lines are in the conversation's language: a gift card is named in each.
+    words = {"paypal": ("paypal",), "gift_card": ("gift card", "gift_card", "geschenkkarte")}.get(
         mention.get("kind", ""), ("visa", "mastercard", "amex", "discover", "card ending", "credit card")
     )
     if mention.get("kind") not in ("paypal", "gift_card"):
         # A gift card is no credit card: "gift card ending 1047" must not read as the card the customer names.
-        shown = re.sub(r"gift\s*card\s+ending", "", shown)
+        shown = re.sub(r"gift\s*card\s+ending|geschenkkarte\s+mit\s+endziffern", "", shown)
     return any(word in shown for word in words)
 
 

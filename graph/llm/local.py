@@ -509,6 +509,8 @@ def _describe_action(evidence: dict[str, Any]) -> str:
     described = _action_text(action, result) if isinstance(result, dict) else None
     if described:
         return described
+    if evidence.get("done"):
+        return str(evidence["done"])
     summary = str(evidence.get("summary") or "").rstrip(". ")
     return _("Done: {summary}.", summary=summary) if summary else _("Done: your request has been processed.")
 

@@ -36,28 +36,11 @@ from graph.llm.matching import matching_methods, original_payment_method, paymen
 from shopdesk.i18n import N_, _, money, ngettext
 from shopdesk.i18n import current as current_speaker
 from shopdesk.profile import ShopProfile
-from tools.views import options_text, refund_line
+from tools.views import duration_said, options_text, refund_line, status_name
 
 # Said in several places; marked here, translated where said (``_(OFFER_PERSON)``).
 OFFER_PERSON = N_("If you'd like, I can pass you to a colleague from our team.")
 OFFER_ORDER_CHECK = N_("If it's about one of your orders, tell me which one and I'll check.")
-# Order statuses as the customer reads them (the shop's status codes, one message each).
-STATUS_NAMES = {
-    "pending": N_("pending"),
-    "processed": N_("processed"),
-    "shipped": N_("shipped"),
-    "delivered": N_("delivered"),
-    "cancelled": N_("cancelled"),
-    "pending (items modified)": N_("pending (items modified)"),
-    "return requested": N_("return requested"),
-    "exchange requested": N_("exchange requested"),
-    "unknown": N_("unknown"),
-}
-
-
-def status_name(status: Any) -> str:
-    text = str(status)
-    return _(STATUS_NAMES[text]) if text in STATUS_NAMES else text
 
 
 def _date(value: Any) -> str:
@@ -271,6 +254,13 @@ def describe_methods(customer: dict[str, Any]) -> str:
     lines = []
     for method in customer.get("payment_methods", []):
         label = str(method.get("label"))
+        if method.get("kind") == "gift_card" and method.get("last_four") and method.get("balance") is not None:
+            # The shop's label is English data; the customer reads it in the conversation's language.
+            label = _(
+                "gift card ending {digits} (balance {balance})",
+                digits=method["last_four"],
+                balance=money(method["balance"]),
+            )
         lines.append(_("- {label} (credit card)", label=label) if method.get("kind") == "credit_card" else f"- {label}")
     return "\n".join(lines)
 
@@ -629,6 +619,10 @@ def describe_error(result: ToolResult, profile: ShopProfile | None = None) -> st
 
 
 def _lowered(sentence: str) -> str:
+    """A sentence continued after a colon: English lowers its first letter, German (nouns capitalised, and a whole
+    sentence after a colon) keeps it."""
+    if current_speaker().locale != "en":
+        return sentence
     return sentence[:1].lower() + sentence[1:]
 
 
@@ -707,7 +701,7 @@ def describe_eligibility(data: dict[str, Any]) -> str:
         # The reasons are the return tool's own words (the policy's checks).
         reasons = "; ".join(data["reasons"])
         parts.append(_("I'm sorry, this order can't be returned: {reasons}.", reasons=reasons))
-        if any("window" in str(reason) for reason in data["reasons"]):
+        if data.get("window_closed") or any("window" in str(reason) for reason in data["reasons"]):
             # Past the window is not the end: a defect is still covered, and a person can look at the case.
             parts.append(
                 _(
@@ -760,7 +754,10 @@ def describe_return_status(data: dict[str, Any]) -> str:
         parts.append(_("Your {kind} request is **{status}**.", kind=kind, status=status))
     if returns and not refunds and data.get("refund_processing"):
         parts.append(
-            _("Refunds are issued once the items are back, within {duration}.", duration=data["refund_processing"])
+            _(
+                "Refunds are issued once the items are back, within {duration}.",
+                duration=duration_said(data["refund_processing"]),
+            )
         )
     for refund in refunds:
         when = _date(refund.get("expected_by"))

@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 
 from graph.context import Context
 from graph.llm.dialogue import IDENTITY_TOOLS, LIST_ORDERS, ORDER_DETAILS, RETURN_STATUS, ToolResult, tool_results
+from graph.locale import speaker_of
 from graph.nodes.common import context_of, engine_of, services_of, tool_context
 from graph.state import HUMAN_HELD, Route, Status, SupportState
 from shop.db import session_factory
 from shop.models import Customer
-from shopdesk.i18n import N_
+from shopdesk.i18n import N_, speaking
 from shopdesk.profile import ShopProfile
 from tools.base import PolicyViolation, ToolError
 from tools.identity import check_write_identity
@@ -223,7 +224,9 @@ async def confirm(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
             # The shop's profile says which verifications allow changes (email alone may not).
             verified_via = (state.customer or {}).get("verified_via") or "storefront"
             check_write_identity(services.profile, verified_via)
-        preview = await services.run_blocking(write_action(call["name"]).preview, context, dict(call["args"]))
+        # The proposal is worded in the conversation's language (the tools' words are catalogue messages).
+        with speaking(speaker_of(state, services.profile)):
+            preview = await services.run_blocking(write_action(call["name"]).preview, context, dict(call["args"]))
     except ToolError as refusal:
         answer = ToolMessage(
             json.dumps({"error": str(refusal), "code": refusal.code}),

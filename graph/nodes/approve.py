@@ -140,7 +140,8 @@ async def _edited(
     editor = str(record["by"])
     try:
         context = tool_context(state, runtime, services)
-        preview = await services.run_blocking(write_action(str(pending["name"])).preview, context, args)
+        with speaking(speaker_of(state, services.profile)):
+            preview = await services.run_blocking(write_action(str(pending["name"])).preview, context, args)
     except ToolError as refusal:
         evidence = {"id": f"action:{pending.get('name')}:rejected", "kind": "action", "rejected": True, "message": ""}
         refused = {**record, "refused": f"{refusal.code}: {refusal}"}
@@ -189,16 +190,20 @@ async def execute(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         # The audit names who asked (the bot on the customer's behalf, or a person) and who approved, never the
         # approver as the requester.
         requester = str(pending.get("requested_by") or "bot")
-        context = tool_context(state, runtime, await services_of(runtime), actor=requester)
-        result = await asyncio.to_thread(
-            run_write,
-            action,
-            context,
-            pending["args"],
-            key,
-            pending.get("approved_by"),
-            edited_by=pending.get("edited_by"),
-        )
+        services = await services_of(runtime)
+        context = tool_context(state, runtime, services, actor=requester)
+        # What the write tells the customer (that it was already done) is in the conversation's language; the thread
+        # copies the context.
+        with speaking(speaker_of(state, services.profile)):
+            result = await asyncio.to_thread(
+                run_write,
+                action,
+                context,
+                pending["args"],
+                key,
+                pending.get("approved_by"),
+                edited_by=pending.get("edited_by"),
+            )
     except ToolError as refusal:
         answer = ToolMessage(
             json.dumps({"error": str(refusal), "code": refusal.code}),
@@ -226,6 +231,7 @@ def _finished(state: SupportState, pending: dict[str, Any], result: dict[str, An
         "kind": "action",
         "data": result,
         "summary": (pending.get("preview") or {}).get("summary", name),
+        "done": (pending.get("preview") or {}).get("done") or "",
     }
     answer = ToolMessage(json.dumps(result, default=str), tool_call_id=call_id, name=name)
     audit = {

@@ -20,8 +20,10 @@ from langchain_core.messages import AIMessage, ToolCall, ToolMessage
 from langgraph.runtime import Runtime
 
 from graph.context import Context
+from graph.locale import speaker_of
 from graph.nodes.common import services_of, tool_context
 from graph.state import SupportState
+from shopdesk.i18n import speaking
 from tools.base import ToolContext, ToolError, refusal
 from tools.identity import verified_context, verified_customer
 from tools.registry import VERIFYING_TOOLS, UnknownTool, call_read_tool
@@ -80,7 +82,10 @@ async def tools(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
     if not calls:
         return {}
     services = await services_of(runtime)
-    messages, verified = await services.run_blocking(run_reads, calls, tool_context(state, runtime, services))
+    # A refusal, and what a read says for the customer (why an order can't be returned), in the conversation's
+    # language; the data itself stays as the shop records it.
+    with speaking(speaker_of(state, services.profile)):
+        messages, verified = await services.run_blocking(run_reads, calls, tool_context(state, runtime, services))
     update: dict[str, Any] = {"messages": messages}
     if verified is not None:
         update["customer"] = verified
