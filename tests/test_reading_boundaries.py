@@ -47,6 +47,7 @@ def test_a_second_act_on_the_same_thing_is_one_request(text: str) -> None:
         ("Please cancel #W1234567, not #W7654321", 1),
         ("cancel #W1234567 instead of #W7654321", 1),
         ("cancel #W1234567, it is a duplicate of #W7654321 which I want to keep", 1),
+        ("First #W1234567, I ordered that by mistake. And then #W7654321, which I no longer need.", 2),
     ],
 )
 def test_only_orders_listed_together_share_one_act(text: str, listed: int) -> None:
@@ -83,3 +84,20 @@ def test_a_new_wish_for_an_item_leaves_nothing_out() -> None:
 @pytest.mark.parametrize("text", ["Bitte auf meine EC-Karte erstatten", "put the difference on my HSBC card"])
 def test_a_bank_card_by_its_short_name_is_a_way_to_pay(text: str) -> None:
     assert payment_mention(text) == {"kind": "credit_card"}
+
+
+def test_each_order_keeps_the_reason_said_of_it() -> None:
+    from graph.nlu.entities import own_reasons
+
+    text = "First #W1234567, bought it by accident. Then #W7654321 - we don't need it any more."
+    assert own_reasons(text, "#W1234567") == ["ordered_by_mistake"]
+    assert own_reasons(text, "#W7654321") == ["no_longer_needed"]
+    assert own_reasons("cancel #W1234567 and #W7654321, both ordered by mistake", "#W7654321") == ["ordered_by_mistake"]
+
+
+def test_a_unit_is_read_in_the_singular_and_the_plural() -> None:
+    from graph.llm.matching import options_in
+
+    values = {"capacity": ["1 cup", "2 cups", "4 cups"], "color": ["black", "white"]}
+    assert options_in("the black 2 cup one", values) == {"capacity": "2 cups", "color": "black"}
+    assert options_in("a 4-cup one please", values) == {"capacity": "4 cups"}

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from graph.llm.engine import Critique
+from graph.nlu.confirmation import mentions_payment_methods
 
 MONEY = re.compile(r"\$\s?(\d[\d,]*(?:\.\d{1,2})?)")
 MONTH_DAY = re.compile(
@@ -191,7 +192,12 @@ def unanswered_parts(understanding: dict[str, Any], evidence: list[dict[str, Any
     return [
         str(part.get("segment") or "")
         for part in parts
-        if part.get("intent") in KNOWLEDGE_INTENTS and part.get("intent") != primary and not has_knowledge
+        if part.get("intent") in KNOWLEDGE_INTENTS
+        and part.get("intent") != primary
+        and not has_knowledge
+        # "Is the visa my credit card?", "I want it on my credit card": their own payment methods, which the
+        # dialogue reads from their account, are no question for the shop's documents.
+        and not mentions_payment_methods(str(part.get("segment") or ""))
     ]
 
 

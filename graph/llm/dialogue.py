@@ -58,6 +58,7 @@ from graph.nlu.entities import (
     capitalised_names,
     extract_options,
     name_in_reply,
+    own_reasons,
     shared_entities,
 )
 from graph.nlu.general import (
@@ -435,8 +436,9 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
         return again
     if in_progress == "change_address" and awaiting == "order_id" and DEFAULT_ADDRESS_CUE.search(last_text(state)):
         return CHANGE_DEFAULT_ADDRESS
-    if in_progress == "change_order" and awaiting == "change_what":
-        # "What would you like to change?" is answered by the change itself.
+    if in_progress == "change_order" and awaiting in ("change_what", "order_id"):
+        # "What would you like to change?" is answered by the change itself, and so may be "which order?" ("It is
+        # #W3579467, the electric kettle. I would like it in white instead of black.").
         entities = state.understanding.get("entities", {})
         text = last_text(state)
         if payment_mention(text):
@@ -620,10 +622,15 @@ def _the_other_orders(intent: str, words: str, named: list[str], procedures: Pro
     ]
 
 
-# What may stand between two orders asked for together: "#W1 and #W2", "#W1, #W2 & #W3", "#W1 as well as order #W2".
+# What may stand between two orders asked for together: "#W1 and #W2", "#W1, #W2 & #W3", "#W1 as well as order #W2",
+# or a clause about the first and a word that goes on ("#W1, I ordered that by mistake. And then #W2"); never a word
+# that keeps the second ("#W1, not #W2", "#W1 instead of #W2", "a duplicate of #W2, which I keep").
 _TOGETHER = re.compile(
-    r"^[\s,]*(?:(?:and|&|plus|as\s+well\s+as)\s+)?(?:(?:order|orders|also)\b)?[#\s]*$", re.IGNORECASE
+    r"(?:^|[\s,.;])(?:(?:and|&|plus|as\s+well\s+as|then|next|also)\s*)+(?:(?:order|orders)\b)?[#\s]*$"
+    r"|^[\s,]*(?:order\b)?[#\s]*$",
+    re.IGNORECASE,
 )
+_KEEPS_THE_OTHER = re.compile(r"\b(?:not|instead|rather|keep|duplicate|except|but\s+not|nicht|außer)\b", re.IGNORECASE)
 
 
 def _listed_together(words: str, order_ids: list[str]) -> list[str]:
@@ -635,7 +642,8 @@ def _listed_together(words: str, order_ids: list[str]) -> list[str]:
         places.append((found.start(), found.end()) if found else None)
     listed = order_ids[:1]
     for previous, current, order_id in zip(places, places[1:], order_ids[1:], strict=False):
-        if previous is None or current is None or not _TOGETHER.match(words[previous[1] : current[0]]):
+        between = words[previous[1] : current[0]] if previous and current else ""
+        if previous is None or current is None or not _TOGETHER.search(between) or _KEEPS_THE_OTHER.search(between):
             break
         listed.append(order_id)
     return listed
@@ -1033,7 +1041,11 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
             slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
             slots.pop("order_id", None)
             slots["order_hint"] = about_order
-    for reason in entities.get("reasons", []):
+    reasons = entities.get("reasons", [])
+    if len(entities.get("order_ids") or []) > 1 and slots.get("order_id"):
+        # "#W1, I ordered that by mistake. And then #W2, which I no longer need": each order's own reason.
+        reasons = own_reasons(text, str(slots["order_id"])) or reasons
+    for reason in reasons:
         if reason in CANCEL_REASONS:
             slots["cancel_reason"] = CANCEL_REASONS[reason]
         slots.setdefault("reason", reason.replace("_", " "))

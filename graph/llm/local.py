@@ -227,6 +227,8 @@ class LocalEngine:
         cited = list(state.cited)
         for part in critique.missing:
             answer, found = _answer_part(part, services)
+            if answer.text in text:
+                continue  # answered by an earlier rewrite of this turn
             text = f"{text}\n\n{answer.text}" if text.strip() else answer.text
             cited += list(answer.cited_ids)
             added += found

@@ -516,7 +516,11 @@ def _value_pattern(value: str) -> str:
     if quantity is None:
         return rf"(?<![\w-])({re.escape(value)})(?![\w-])"
     number, unit = quantity.groups()
-    units = _UNIT_WORDS.get(unit.lower(), re.escape(unit))
+    # A unit word is read in the singular and the plural ("a 2-cup one" for "2 cups").
+    stem = unit[:-1] if unit.lower().endswith("s") and len(unit) > 2 else unit
+    units = _UNIT_WORDS.get(
+        unit.lower(), rf"{re.escape(stem)}s?" if stem.isalpha() and len(stem) > 1 else re.escape(unit)
+    )
     return rf"(?<![\w.-])({re.escape(number)}[\s-]*(?:{units}))(?![\w-])"
 
 

@@ -490,6 +490,18 @@ def beyond_identity(text: str, emails: list[str], zip_codes: list[str]) -> str:
     return words if len(words.split()) >= NEED_WORDS else text
 
 
+def own_reasons(text: str, order_id: str) -> list[str]:
+    """The reasons said of one order in a message naming several: from its mention to the next order's (or the end);
+    none when that part says no reason of its own."""
+    digits = order_id.lstrip("#W")
+    found = re.search(rf"#?\s?W?{re.escape(digits)}\b", text, re.IGNORECASE)
+    if found is None:
+        return []
+    rest = text[found.end() :]
+    following = _ORDER_TAGGED.search(rest) or _ORDER_BARE.search(rest)
+    return extract_reasons(rest[: following.start()] if following else rest)
+
+
 def extract_entities(text: str) -> Entities:
     """Every slot value in the text (the caller's own copy)."""
     return shared_entities(text).model_copy(deep=True)

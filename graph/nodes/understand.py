@@ -15,7 +15,7 @@ from graph.dialogue_state import NEXT_REQUEST, DialogueUpdate
 from graph.llm.dialogue import PERSONAL_INTENTS, WRITE_OF_REQUEST
 from graph.llm.engine import Situation, situation_of
 from graph.nlu.confirmation import gives_a_yes, holds_back, yes_with_details
-from graph.nlu.entities import beyond_identity, shared_entities
+from graph.nlu.entities import beyond_identity, own_reasons, shared_entities
 from graph.nlu.general import asks_something
 from graph.nlu.schema import Understanding
 from graph.nlu.segment import beyond_the_opening
@@ -68,7 +68,16 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
             # names itself ("yes, but do #W9 instead").
             named_now = shared_entities(details).order_ids if details else []
             if focus := named_now or ([pinned] if (pinned := queued[0].get("order_id")) else []):
-                said_now["entities"] = request.entities.model_copy(update={"order_ids": focus})
+                if pinned and not named_now:
+                    # The act was read when it was asked for; read again, "And then #W2, which I no longer need"
+                    # names no act.
+                    said_now["intent"] = queued[0]["intent"]
+                    said_now["confidence"] = max(request.confidence, 0.9)
+                update: dict[str, Any] = {"order_ids": focus}
+                if not named_now and (own := own_reasons(request_text, focus[0])):
+                    # "#W1, I ordered that by mistake. And then #W2, which I no longer need": #W2's own reason.
+                    update["reasons"] = own
+                said_now["entities"] = request.entities.model_copy(update=update)
             understanding = request.model_copy(update=said_now)
     data = understanding.model_dump(mode="json")
     # The turn's intent rides along: the handoff's case reads the conversation's needs from it.
