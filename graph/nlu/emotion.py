@@ -32,6 +32,9 @@ UPSET_ALONE_MAX = 0.55
 # ...unless it is this sure and the wording is not pleased: then it speaks alone ("this is taking the mick now" has
 # no cue word). Only a language the model fully trusts gets there, since its reading is scaled by that trust.
 UPSET_SURE_ALONE = 0.9
+# Below this (and above 0, where the model reads the message at all), the tone model finds the writer calm: praise
+# is then sincere, whatever the classifier hears in its subject.
+PRAISE_CALM_TONE = 0.1
 
 Dimension = str  # "anger" | "frustration" | "sarcasm" | "urgency"
 
@@ -553,6 +556,9 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
         fire("sarcasm_phrase", "sarcasm", 0.8)
     elif (
         grievance
+        # The classifier reads the subject of a grievance; the tone model, where it reads the message at all, the
+        # mood. Both are needed: "the driver texted to say he was outside, very helpful" is about a driver, calmly.
+        and not 0.0 < upset < PRAISE_CALM_TONE
         and "sarcasm_phrase" not in signals
         and _praises_unasked(text)
         and not resolved
