@@ -82,13 +82,20 @@ _TOPIC_VARIANTS: dict[str, str] = {
     r"(?:kunden|kundin|person)|fremde[nr]?\s+(?:kunden)?(?:daten|adresse|rechnung|bestellung)",
     # A product's harm is told by its medical consequence as often as by the word "injury": a hospital, stitches.
     "injury": r"injur\w*|hurt|hospital\w*|a\s*&\s*e|emergency\s+room|stitches|ambulance|paramedics|krankenhaus"
-    r"|notaufnahme|notarzt|krankenwagen|(?:musste|mussten)\s+(?:\w+\s+){0,3}gen[äa]ht|in\s+flammen|feuer\s+gefangen|burn(?:t|ed|s)?|hat\s+(?:\w+\s+){0,6}verschluckt|ver[äa]tz\w*|geschmolzen|angekokelt"
+    r"|notaufnahme|notarzt|krankenwagen|(?:musste|mussten)\s+(?:\w+\s+){0,3}gen[äa]ht|in\s+flammen|feuer\s+gefangen"
+    # ...or by the hazard it is: a fire, a poison, glass in food, said as such.
+    r"|(?:fire|safety|health|choking)\s+hazard|hazardous|toxic|poison\w*|scald\w*|burst\s+into\s+flames"
+    r"|glass\s+(?:shards?|splinters?|fragments?)|fing\s+feuer|brannte|giftig\w*|vergift\w*|glassplitter\w*"
+    r"|brandgef[äa]hr\w*|sicherheitsrisiko|gesundheitsgef[äa]hr\w*|verbrennung\w*|schnittwunde\w*|burn(?:t|ed|s)?|hat\s+(?:\w+\s+){0,6}verschluckt|ver[äa]tz\w*|geschmolzen|angekokelt"
     r"|verkohlt|verschmort|cut\s+(?:my|his|her)|bleed\w*|wound\w*|caught\s+fire|dangerous|unsafe"
     r"|electric\s+shock|electrocut\w*|chok(?:e|ed|ing)|overheat\w*|spark(?:s|ed|ing)|sing(?:e|ed|eing)|melt(?:ed|ing)"
     r"|explod\w*|(?:started|began|was)\s+smok\w*|smoke\s+(?:came|coming|pouring)|verletz\w*|verbrannt|verbrüh\w*"
     r"|gef[äa]hrlich|[üu]berhitz\w*|explodiert|funken|qualm\w*"
     r"|(?:strom|elektrisch\w*)\s*schlag",
-    "allergic reaction": r"allerg\w*|rash|swelling|swollen|hives|blister\w*|anaphyla\w*|ausschlag|geschwollen",
+    # Or by what the customer had to do about it (an adrenaline pen, fighting for breath).
+    "allergic reaction": r"allerg\w*|rash|swelling|swollen|hives|blister\w*|anaphyla\w*|ausschlag|geschwollen"
+    r"|epi[\s-]?pen|antihistamine\w*|(?:couldn'?t|could\s+not|can'?t)\s+breathe|trouble\s+breathing|atemnot"
+    r"|(?:had|having)\s+(?:a|an)\s+(?:bad\s+|severe\s+|serious\s+|nasty\s+|awful\s+)?reaction",
     # Staff or a courier who insult, shout at or press a customer, as well as the words of harassment itself.
     "harassment": r"harass\w*|threaten\w*|stalk\w*|abus(?:e|ive)|bel[äa]stig\w*|bedroh\w*|followed\s+me"
     r"|(?:insulted|swore\s+at|shouted\s+at|yelled\s+at|screamed\s+at)\s+(?:me|my\s+\w+)|bedr[äa]ngt"
