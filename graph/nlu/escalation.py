@@ -80,13 +80,16 @@ _TOPIC_VARIANTS: dict[str, str] = {
     r"(?:data|details|name|address|order|invoice|information|card|account|phone|email)\w*"
     r"|(?:daten|adresse|rechnung|bestellung|kontodaten|bankdaten|namen?)\s+(?:eine[sr]\s+)?(?:anderen|fremden)\s+"
     r"(?:kunden|kundin|person)|fremde[nr]?\s+(?:kunden)?(?:daten|adresse|rechnung|bestellung)",
-    # A product's harm is told by its medical consequence as often as by the word "injury": a hospital, stitches.
-    "injury": r"injur\w*|hurt|hospital\w*|a\s*&\s*e|emergency\s+room|stitches|ambulance|paramedics|krankenhaus"
+    # A product's harm is told by its medical consequence as often as by the word "injury": someone taken to
+    # hospital, stitched, an ambulance. Said as what happened, not as a place ("deliver to the hospital") or a seam.
+    "injury": r"injur\w*|hurt|(?:went|gone|been|was|were|ended\s+up|rushed|taken|admitted|spent)"
+    r"\s+(?:\w+\s+){0,4}(?:in|to|at)\s+(?:the\s+)?hospital|a\s*&\s*e|emergency\s+room|ambulance|paramedics"
+    r"|(?:needed|need|got|had|required)\s+(?:\w+\s+){0,2}stitches"
+    r"|(?:musste|mussten|kam|kamen|landete\w*|eingeliefert)\s+(?:\w+\s+){0,6}(?:ins|im)\s+krankenhaus"
     r"|notaufnahme|notarzt|krankenwagen|(?:musste|mussten)\s+(?:\w+\s+){0,3}gen[äa]ht|in\s+flammen|feuer\s+gefangen"
-    # ...or by the hazard it is: a fire, a poison, glass in food, said as such.
-    r"|(?:fire|safety|health|choking)\s+hazard|hazardous|toxic|poison\w*|scald\w*|burst\s+into\s+flames"
-    r"|glass\s+(?:shards?|splinters?|fragments?)|fing\s+feuer|brannte|giftig\w*|vergift\w*|glassplitter\w*"
-    r"|brandgef[äa]hr\w*|sicherheitsrisiko|gesundheitsgef[äa]hr\w*|verbrennung\w*|schnittwunde\w*|burn(?:t|ed|s)?|hat\s+(?:\w+\s+){0,6}verschluckt|ver[äa]tz\w*|geschmolzen|angekokelt"
+    # ...or by the harm done: a fire, a poisoning, glass in food. Not the hazard asked about ("is it non-toxic?").
+    r"|poisoned|poisoning|scalded|burst\s+into\s+flames|glass\s+(?:shards?|splinters?|fragments?)|fing\s+feuer"
+    r"|brannte|vergiftet|vergiftung|glassplitter\w*|verbrennungen|schnittwunde\w*|burn(?:t|ed|s)?|hat\s+(?:\w+\s+){0,6}verschluckt|ver[äa]tz\w*|geschmolzen|angekokelt"
     r"|verkohlt|verschmort|cut\s+(?:my|his|her)|bleed\w*|wound\w*|caught\s+fire|dangerous|unsafe"
     r"|electric\s+shock|electrocut\w*|chok(?:e|ed|ing)|overheat\w*|spark(?:s|ed|ing)|sing(?:e|ed|eing)|melt(?:ed|ing)"
     r"|explod\w*|(?:started|began|was)\s+smok\w*|smoke\s+(?:came|coming|pouring)|verletz\w*|verbrannt|verbrüh\w*"

@@ -60,10 +60,13 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # holds on the customer ("delete all the data you hold on me", "Welche Daten haben Sie über mich?").
             r"\b(?:gdpr|dsgvo|rgpd|data\s+protection|privacy\s+(?:violation|breach|law)"
             r"|data\s+(?:breach|leak)|datenschutz|subject\s+access|right\s+to\s+(?:be\s+forgotten|erasure|access)"
-            r"|(?:data|information|details)\s+(?:that\s+)?(?:you|your\s+\w+)\s+(?:hold|have|keep|store|stored|held|kept"
-            r"|collected|process)\s+(?:\w+\s+)?(?:on|about|of)\s+me|personal\s+(?:data|information)\s+(?:you|your)"
-            r"|(?:personenbezogene\w*|pers[öo]nliche\w*|gespeicherte\w*)\s+daten|daten\s*,?\s+(?:die\s+sie\s+)?(?:[üu]ber"
-            r"|von)\s+mich|daten\s+[üu]ber\s+mich|recht\s+auf\s+(?:vergessen\w*|l[öo]schung|auskunft)|auskunftsersuchen)\b",
+            r"|(?:data|information|details)\s+(?:that\s+)?(?:you|your\s+\w+)\s+(?:hold\w*|have|has|keep\w*|stor\w+|held"
+            r"|kept|collect\w*|process\w*)\s+(?:\w+\s+)?(?:on|about|of)\s+me"
+            r"|personal\s+(?:data|information)\s+(?:that\s+)?(?:you|your\s+\w+)\s+(?:hold\w*|have|has|keep\w*|stor\w+"
+            r"|held|kept|collect\w*|process\w*)|personenbezogene\w*\s+daten"
+            r"|alle\s+(?:meine\w*\s+)?(?:pers[öo]nlichen\s+|gespeicherten\s+)?daten"
+            r"|welche\s+(?:pers[öo]nlichen|gespeicherten)\s+daten|what\s+personal\s+(?:data|information|details)|daten\s*,?\s+(?:\w+\s+){0,4}[üu]ber\s+mich"
+            r"|recht\s+auf\s+(?:vergessen\w*|l[öo]schung|auskunft)|auskunftsersuchen)\b",
         ),
         (
             "consumer protection",
