@@ -29,8 +29,9 @@ UPSET_WEIGHT = 0.8
 UPSET_PLEASED_SENTIMENT = 0.3
 # The most the tone model adds on its own: below the default emotion threshold (0.6) of the escalation policy.
 UPSET_ALONE_MAX = 0.55
-# ...unless it is this sure and the wording is not pleased: then it speaks alone ("this is taking the mick now" has
-# no cue word). Only a language the model fully trusts gets there, since its reading is scaled by that trust.
+# ...unless it is this sure, the wording is not pleased and asks nothing: then it speaks alone ("this is taking the
+# mick now" has no cue word), while a plain question it misreads ("When will it get here?") stays a question. Only a
+# language the model fully trusts gets there, since its reading is scaled by that trust.
 UPSET_SURE_ALONE = 0.9
 # Below this (and above 0, where the model reads the message at all), the tone model finds the writer calm: praise
 # is then sincere, whatever the classifier hears in its subject.
@@ -588,7 +589,7 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
         alone = not any(weights.values())
         damp = 0.5 if softened or (alone and sentiment >= UPSET_PLEASED_SENTIMENT) else 1.0
         weight = upset * UPSET_WEIGHT * damp
-        sure = upset >= UPSET_SURE_ALONE and sentiment < UPSET_PLEASED_SENTIMENT
+        sure = upset >= UPSET_SURE_ALONE and sentiment < UPSET_PLEASED_SENTIMENT and not _ASKS.search(text)
         if alone and not sure:
             # A learned guess with nothing in the words to back it ("When will it get here?" scored 0.92) is not
             # enough to hand a customer over by itself; backed by any cue, it counts in full.
@@ -619,7 +620,7 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
     # Two independent guesses agreeing (the tone model sure, the lexicon negative) are evidence: "What is wrong with
     # this company?" has no angry word but reads upset to both.
     agree = upset >= TONE_SURE and (sentiment <= AGREEING_SENTIMENT or grievance)
-    agree = agree or (upset >= UPSET_SURE_ALONE and sentiment < UPSET_PLEASED_SENTIMENT)
+    agree = agree or (upset >= UPSET_SURE_ALONE and sentiment < UPSET_PLEASED_SENTIMENT and not _ASKS.search(text))
     # One mild word ("again", "not happy") is how calm people talk; two of them, or a strong one, is a mood.
     cap = None if agree or strongest >= STRONG_CUE else SOFT_ONLY_MAX if cues <= 1 else MILD_ONLY_MAX
     if cap is not None and not sarcastic and not weights["urgency"]:

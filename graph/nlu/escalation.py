@@ -88,7 +88,7 @@ _TOPIC_VARIANTS: dict[str, str] = {
     r"|(?:musste|mussten|kam|kamen|landete\w*|eingeliefert)\s+(?:\w+\s+){0,6}(?:ins|im)\s+krankenhaus"
     r"|notaufnahme|notarzt|krankenwagen|(?:musste|mussten)\s+(?:\w+\s+){0,3}gen[äa]ht|in\s+flammen|feuer\s+gefangen"
     # ...or by the harm done: a fire, a poisoning, glass in food. Not the hazard asked about ("is it non-toxic?").
-    r"|poisoned|poisoning|scalded|burst\s+into\s+flames|glass\s+(?:shards?|splinters?|fragments?)|fing\s+feuer"
+    r"|poisoned|poisoning|scalded|burst\s+into\s+flames|glass\s+(?:shards?|splinters?|fragments?)|fing\s+(?:\w+\s+){0,2}feuer"
     r"|brannte|vergiftet|vergiftung|glassplitter\w*|verbrennungen|schnittwunde\w*|burn(?:t|ed|s)?|hat\s+(?:\w+\s+){0,6}verschluckt|ver[äa]tz\w*|geschmolzen|angekokelt"
     r"|verkohlt|verschmort|cut\s+(?:my|his|her)|bleed\w*|wound\w*|caught\s+fire|dangerous|unsafe"
     r"|electric\s+shock|electrocut\w*|chok(?:e|ed|ing)|overheat\w*|spark(?:s|ed|ing)|sing(?:e|ed|eing)|melt(?:ed|ing)"

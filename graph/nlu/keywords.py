@@ -60,7 +60,7 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # holds on the customer ("delete all the data you hold on me", "Welche Daten haben Sie über mich?").
             r"\b(?:gdpr|dsgvo|rgpd|data\s+protection|privacy\s+(?:violation|breach|law)"
             r"|data\s+(?:breach|leak)|datenschutz|subject\s+access|right\s+to\s+(?:be\s+forgotten|erasure|access)"
-            r"|(?:data|information|details)\s+(?:that\s+)?(?:you|your\s+\w+)\s+(?:hold\w*|have|has|keep\w*|stor\w+|held"
+            r"|(?:data|information|details|records?|files?)\s+(?:that\s+)?(?:you|your\s+\w+)(?:\s+have|'ve)?\s+(?:hold\w*|have|has|keep\w*|stor\w+|held"
             r"|kept|collect\w*|process\w*)\s+(?:\w+\s+)?(?:on|about|of)\s+me"
             r"|personal\s+(?:data|information)\s+(?:that\s+)?(?:you|your\s+\w+)\s+(?:hold\w*|have|has|keep\w*|stor\w+"
             r"|held|kept|collect\w*|process\w*)|personenbezogene\w*\s+daten"
@@ -96,7 +96,7 @@ _HUMAN = re.compile(
 _HUMAN_FALSE = re.compile(
     r"\b(?:delivery|shipping|travel|estate)\s+agent|\bmy\s+manager\b|\bhuman\s+rights\b"
     # A call from whoever brings the parcel is a delivery arrangement, not a person from the team.
-    r"|\b(?:courier|driver|delivery\s+\w+|fahrer\w*|(?:paket)?bote\w*|paketdienst\w*)\s+(?:to\s+)?(?:\w+\s+){0,2}"
+    r"|\b(?:courier|driver|delivery\s+\w+|fahrer\w*|(?:paket)?bote\w*|paketdienst\w*)\s+(?:to\s+)?(?:\w+\s+){0,3}"
     r"(?:call|ring|phone|text|anruf\w*|ruft)\b"
     # A suggestion to offer a live chat is feedback, not a request for a person now.
     r"|\b(?:add|offer|have|introduce|get)\s+(?:a\s+)?live\s+chat\b|\blive\s+chat\b[^.?!]*\b(?:would|could)\s+be\b",
@@ -166,8 +166,9 @@ def human_request_words(text: str) -> str | None:
         found = None
     if found:
         return found.group(0)
-    words = lexicon.find("person_request", text)
-    if words and _reported(text, text.find(words), words):
+    # The lexicon reads the message without the mentions of a person that ask for none (the courier's call).
+    words = lexicon.find("person_request", plain)
+    if words and _reported(plain, plain.find(words), words):
         return None
     return words
 
