@@ -158,3 +158,9 @@ def test_praise_on_a_grievance_is_sincere_when_the_tone_model_reads_the_writer_c
     assert score_emotion(text, upset=0.6, grievance=True).sarcasm >= 0.6
     # No reading at all (a language the model does not know): the rules decide as before.
     assert score_emotion(text, upset=0.0, grievance=True).sarcasm >= 0.6
+
+
+def test_grumbling_on_the_way_to_a_yes_is_no_takeover_on_the_tone_models_word() -> None:
+    text = "ugh, three more days then. alright, do it"
+    assert score_emotion(text, upset=0.95, answers=True).frustration < POLICY.emotion_threshold
+    assert score_emotion("so we are at week five of this", upset=0.95, answers=False).frustration >= 0.6
