@@ -355,11 +355,10 @@ def test_a_feeling_said_not_to_be_there_does_not_count() -> None:
 
 
 def test_learned_tone_alone_stays_calm_but_counts_when_the_lexicon_agrees() -> None:
-    from graph.nlu.emotion import SOFT_ONLY_MAX, UPSET_SURE_ALONE, score_emotion
+    from graph.nlu.emotion import SOFT_ONLY_MAX, score_emotion
 
-    # No cue in the words, a neutral lexicon reading: the tone model's guess alone does not read as upset unless it
-    # is sure (round 4: "this is taking the mick now" has no cue word; the model reads the calm line below far lower).
-    assert score_emotion("changed my mind about the colour", upset=UPSET_SURE_ALONE - 0.01).frustration <= SOFT_ONLY_MAX
+    # No cue in the words, a neutral lexicon reading: the tone model's guess alone never reads as upset.
+    assert score_emotion("changed my mind about the colour", upset=0.95).frustration <= SOFT_ONLY_MAX
     # The tone model sure and the lexicon clearly negative: two independent readings agree.
     assert score_emotion("what a sad and miserable way to treat people", upset=0.95).frustration >= 0.6
 

@@ -1,5 +1,5 @@
 """Escalation round 4 (issue #16): topics told by what happened, not by the law's or the hazard's name; the tone model
-heard alone when it is sure; praise read through the tone model. Sentences written after the change, each escalating
+never heard alone; praise read through the tone model. Sentences written after the change, each escalating
 one beside a calm one that shares its words."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from graph.nlu.emotion import UPSET_ALONE_MAX, UPSET_SURE_ALONE, score_emotion
+from graph.nlu.emotion import UPSET_ALONE_MAX, score_emotion
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation
 from graph.nlu.keywords import find_critical_keywords, human_requested
 from graph.nlu.schema import Understanding
@@ -119,15 +119,10 @@ def test_a_call_from_the_team_is_a_request_for_a_person_a_call_from_the_courier_
     assert not human_requested(courier)
 
 
-def test_the_tone_model_alone_hands_over_only_when_sure_and_nothing_pleased() -> None:
-    # Nothing in these words is a cue for the rules: the learned reading is all there is.
-    text = "so we are at week five of this"
-    assert score_emotion(text, upset=UPSET_SURE_ALONE).frustration >= POLICY.emotion_threshold
-    assert score_emotion(text, upset=UPSET_SURE_ALONE - 0.05).frustration <= UPSET_ALONE_MAX
-    # A pleased wording keeps even a sure reading below the threshold.
-    assert (
-        score_emotion("Lovely, that is perfect, thank you so much", upset=0.99).frustration < POLICY.emotion_threshold
-    )
+def test_the_tone_model_alone_never_hands_over_even_when_sure() -> None:
+    # It reads a calm problem report ("so the bottle came with a couple of parts missing") as sure as real anger
+    # ("this is taking the mick now"): alone, it stays below the threshold.
+    assert score_emotion("so the kettle came with a couple of parts missing", upset=0.99).frustration <= UPSET_ALONE_MAX
 
 
 @pytest.mark.parametrize(
@@ -158,9 +153,3 @@ def test_praise_on_a_grievance_is_sincere_when_the_tone_model_reads_the_writer_c
     assert score_emotion(text, upset=0.6, grievance=True).sarcasm >= 0.6
     # No reading at all (a language the model does not know): the rules decide as before.
     assert score_emotion(text, upset=0.0, grievance=True).sarcasm >= 0.6
-
-
-def test_grumbling_on_the_way_to_a_yes_is_no_takeover_on_the_tone_models_word() -> None:
-    text = "ugh, three more days then. alright, do it"
-    assert score_emotion(text, upset=0.95, answers=True).frustration < POLICY.emotion_threshold
-    assert score_emotion("so we are at week five of this", upset=0.95, answers=False).frustration >= 0.6

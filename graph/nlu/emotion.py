@@ -29,11 +29,6 @@ UPSET_WEIGHT = 0.8
 UPSET_PLEASED_SENTIMENT = 0.3
 # The most the tone model adds on its own: below the default emotion threshold (0.6) of the escalation policy.
 UPSET_ALONE_MAX = 0.55
-# ...unless it is this sure, the wording is not pleased, asks nothing and is no yes or no to the bot: then it speaks
-# alone ("this is taking the mick now" has no cue word), while a plain question it misreads ("When will it get
-# here?") stays a question. Only a language the model fully trusts gets there, since its reading is scaled by that
-# trust.
-UPSET_SURE_ALONE = 0.9
 # Below this (and above 0, where the model reads the message at all), the tone model finds the writer calm: praise
 # is then sincere, whatever the classifier hears in its subject.
 PRAISE_CALM_TONE = 0.1
@@ -510,17 +505,14 @@ def _caps_shouting(text: str) -> float:
     return 0.0
 
 
-def score_emotion(
-    text: str, repeated: bool = False, upset: float = 0.0, grievance: bool = False, answers: bool = False
-) -> Emotion:
+def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievance: bool = False) -> Emotion:
     """Emotion for one message.
 
     `repeated` says the same need was already asked in this conversation; `upset` is the tone model's probability
     that the writer is upset (0 when no model is at hand), which counts as a frustration cue once it is likely;
     `grievance` says the intent classifier reads the message as a complaint. Praise on a grievance is sarcasm
     ("Splendid, the box was empty"), whatever words tell of the problem; and the tone model sure of upset on a
-    grievance is backed by it. `answers` says the classifier reads a yes or a no: grumbling on the way to one ("a
-    week is long though... fine, go on") is no takeover on the tone model's word alone.
+    grievance is backed by it.
     """
     weights: dict[str, list[float]] = {"anger": [], "frustration": [], "sarcasm": [], "urgency": []}
     signals: list[str] = []
@@ -593,8 +585,7 @@ def score_emotion(
         alone = not any(weights.values())
         damp = 0.5 if softened or (alone and sentiment >= UPSET_PLEASED_SENTIMENT) else 1.0
         weight = upset * UPSET_WEIGHT * damp
-        sure = _sure_alone(text, upset, sentiment, answers)
-        if alone and not sure:
+        if alone:
             # A learned guess with nothing in the words to back it ("When will it get here?" scored 0.92) is not
             # enough to hand a customer over by itself; backed by any cue, it counts in full.
             weight = min(weight, UPSET_ALONE_MAX)
@@ -624,7 +615,6 @@ def score_emotion(
     # Two independent guesses agreeing (the tone model sure, the lexicon negative) are evidence: "What is wrong with
     # this company?" has no angry word but reads upset to both.
     agree = upset >= TONE_SURE and (sentiment <= AGREEING_SENTIMENT or grievance)
-    agree = agree or _sure_alone(text, upset, sentiment, answers)
     # One mild word ("again", "not happy") is how calm people talk; two of them, or a strong one, is a mood.
     cap = None if agree or strongest >= STRONG_CUE else SOFT_ONLY_MAX if cues <= 1 else MILD_ONLY_MAX
     if cap is not None and not sarcastic and not weights["urgency"]:
@@ -644,12 +634,6 @@ def score_emotion(
         sentiment=max(-1.0, min(1.0, sentiment)),
         signals=signals,
     )
-
-
-def _sure_alone(text: str, upset: float, sentiment: float, answers: bool) -> bool:
-    """The tone model sure enough to count without a cue in the words: not pleased, asking nothing, not a yes or a
-    no to the bot."""
-    return upset >= UPSET_SURE_ALONE and sentiment < UPSET_PLEASED_SENTIMENT and not answers and not _ASKS.search(text)
 
 
 def upset_words(text: str) -> list[str]:

@@ -39,7 +39,6 @@ PLEASED_SENTIMENT = 0.6
 CALM_TONE = 0.3
 PLEASED_COMPLAINT_FACTOR = 0.2
 _COMPLAINT = INTENTS.index("complaint")
-_ANSWERS = frozenset({"affirm", "deny"})
 # The complaint probability from which a message airs a grievance (praise on it is sarcasm).
 GRIEVANCE = 0.5
 
@@ -74,9 +73,7 @@ class LocalUnderstanding:
         upset = self.tone.upset(vectors[:1], language)
         # The classifier's own reading, before tone adjusts it: does the message air a grievance?
         grievance = bool(probabilities[0][_COMPLAINT] >= GRIEVANCE)
-        # A yes or a no to the bot, as the classifier reads it before tone adjusts it.
-        answers = INTENTS[int(np.argmax(probabilities[0]))] in _ANSWERS
-        emotion = score_emotion(text, repeated=False, upset=upset, grievance=grievance, answers=answers)
+        emotion = score_emotion(text, repeated=False, upset=upset, grievance=grievance)
         if max(emotion.sarcasm, emotion.anger) >= HOSTILE_TONE:
             # "Thanks for nothing" is not thanks: a hostile message cannot be praise, a greeting or a yes.
             probabilities = probabilities.copy()
@@ -109,7 +106,7 @@ class LocalUnderstanding:
         # Escalation topics by meaning, on the whole message (the model is English).
         topic = self.topics.match(vectors[0], intent) if language == "en" else None
         if recent and _asked_before(text, recent, vectors[len(to_classify) :] @ vectors[0]):
-            emotion = score_emotion(text, repeated=True, upset=upset, grievance=grievance, answers=answers)
+            emotion = score_emotion(text, repeated=True, upset=upset, grievance=grievance)
 
         return Understanding(
             text=text,
