@@ -29,6 +29,9 @@ UPSET_WEIGHT = 0.8
 UPSET_PLEASED_SENTIMENT = 0.3
 # The most the tone model adds on its own: below the default emotion threshold (0.6) of the escalation policy.
 UPSET_ALONE_MAX = 0.55
+# Below this (and above 0, where the model reads the message at all), the tone model finds the writer calm: praise
+# is then sincere, whatever the classifier hears in its subject.
+PRAISE_CALM_TONE = 0.1
 
 Dimension = str  # "anger" | "frustration" | "sarcasm" | "urgency"
 
@@ -550,6 +553,9 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
         fire("sarcasm_phrase", "sarcasm", 0.8)
     elif (
         grievance
+        # The classifier reads the subject of a grievance; the tone model, where it reads the message at all, the
+        # mood. Both are needed: "the driver texted to say he was outside, very helpful" is about a driver, calmly.
+        and not 0.0 < upset < PRAISE_CALM_TONE
         and "sarcasm_phrase" not in signals
         and _praises_unasked(text)
         and not resolved

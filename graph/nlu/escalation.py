@@ -74,16 +74,35 @@ DEFAULT_SENSITIVE_TOPICS = ["data breach", "injury", "allergic reaction", "haras
 
 # Ways customers say the sensitive topics; a shop's own topic with no entry here is matched as written.
 _TOPIC_VARIANTS: dict[str, str] = {
+    # Or another customer's data shown to this one ("an email with someone else's address in it").
     "data breach": r"data\s+(?:breach|leak)\w*|leaked|hacked|(?:card|account)\s+details\s+(?:were\s+)?stolen|breach"
-    r"|datenleck|gehackt",
-    "injury": r"injur\w*|hurt|burn(?:t|ed|s)?|hat\s+(?:\w+\s+){0,6}verschluckt|ver[äa]tz\w*|geschmolzen|angekokelt"
+    r"|datenleck|gehackt|(?:someone|somebody|another\s+(?:customer|person|shopper))(?:\s+else)?'s\s+(?:\w+\s+){0,2}"
+    r"(?:data|details|name|address|order|invoice|information|card|account|phone|email)\w*"
+    r"|(?:daten|adresse|rechnung|bestellung|kontodaten|bankdaten|namen?)\s+(?:eine[sr]\s+)?(?:anderen|fremden)\s+"
+    r"(?:kunden|kundin|person)|fremde[nr]?\s+(?:kunden)?(?:daten|adresse|rechnung|bestellung)",
+    # A product's harm is told by its medical consequence as often as by the word "injury": someone taken to
+    # hospital, stitched, an ambulance. Said as what happened, not as a place ("deliver to the hospital") or a seam.
+    "injury": r"injur\w*|hurt|(?:went|gone|been|was|were|ended\s+up|rushed|taken|admitted|spent)"
+    r"\s+(?:\w+\s+){0,4}(?:in|to|at)\s+(?:the\s+)?hospital|a\s*&\s*e|emergency\s+room|ambulance|paramedics"
+    r"|(?:needed|need|got|had|required)\s+(?:\w+\s+){0,2}stitches"
+    r"|(?:musste|mussten|kam|kamen|landete\w*|eingeliefert)\s+(?:\w+\s+){0,6}(?:ins|im)\s+krankenhaus"
+    r"|notaufnahme|notarzt|krankenwagen|(?:musste|mussten)\s+(?:\w+\s+){0,3}gen[äa]ht|in\s+flammen|feuer\s+gefangen"
+    # ...or by the harm done: a fire, a poisoning, glass in food. Not the hazard asked about ("is it non-toxic?").
+    r"|poisoned|poisoning|scalded|burst\s+into\s+flames|glass\s+(?:shards?|splinters?|fragments?)|fing\s+(?:\w+\s+){0,2}feuer"
+    r"|brannte|vergiftet|vergiftung|glassplitter\w*|verbrennungen|schnittwunde\w*|burn(?:t|ed|s)?|hat\s+(?:\w+\s+){0,6}verschluckt|ver[äa]tz\w*|geschmolzen|angekokelt"
     r"|verkohlt|verschmort|cut\s+(?:my|his|her)|bleed\w*|wound\w*|caught\s+fire|dangerous|unsafe"
     r"|electric\s+shock|electrocut\w*|chok(?:e|ed|ing)|overheat\w*|spark(?:s|ed|ing)|sing(?:e|ed|eing)|melt(?:ed|ing)"
     r"|explod\w*|(?:started|began|was)\s+smok\w*|smoke\s+(?:came|coming|pouring)|verletz\w*|verbrannt|verbrüh\w*"
     r"|gef[äa]hrlich|[üu]berhitz\w*|explodiert|funken|qualm\w*"
     r"|(?:strom|elektrisch\w*)\s*schlag",
-    "allergic reaction": r"allerg\w*|rash|swelling|swollen|hives|blister\w*|anaphyla\w*|ausschlag|geschwollen",
+    # Or by what the customer had to do about it (an adrenaline pen, fighting for breath).
+    "allergic reaction": r"allerg\w*|rash|swelling|swollen|hives|blister\w*|anaphyla\w*|ausschlag|geschwollen"
+    r"|epi[\s-]?pen|antihistamine\w*|(?:couldn'?t|could\s+not|can'?t)\s+breathe|trouble\s+breathing|atemnot"
+    r"|(?:had|having)\s+(?:a|an)\s+(?:bad\s+|severe\s+|serious\s+|nasty\s+|awful\s+)?reaction",
+    # Staff or a courier who insult, shout at or press a customer, as well as the words of harassment itself.
     "harassment": r"harass\w*|threaten\w*|stalk\w*|abus(?:e|ive)|bel[äa]stig\w*|bedroh\w*|followed\s+me"
+    r"|(?:insulted|swore\s+at|shouted\s+at|yelled\s+at|screamed\s+at)\s+(?:me|my\s+\w+)|bedr[äa]ngt"
+    r"|(?:hat|haben)\s+(?:mich|uns|meine\s+\w+|meinen\s+\w+)\s+(?:\w+\s+){0,4}(?:beleidigt|beschimpft|angeschrien)"
     r"|comments?\s+about\s+my\s+(?:body|looks|appearance|figure)|(?:sexual|inappropriate|lewd|creepy)\s+(?:comments?"
     r"|remarks?|messages?)|(?:ist|sind)\s+mir\s+(?:\w+\s+){0,4}gefolgt|mich\s+verfolgt|verfolgt\s+mich|anz[üu]glich\w*",
 }

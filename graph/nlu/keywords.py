@@ -56,8 +56,17 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "data protection",
+            # Or a data subject's request told without the law's name: a copy or the erasure of what the shop
+            # holds on the customer ("delete all the data you hold on me", "Welche Daten haben Sie über mich?").
             r"\b(?:gdpr|dsgvo|rgpd|data\s+protection|privacy\s+(?:violation|breach|law)"
-            r"|data\s+(?:breach|leak)|datenschutz)\b",
+            r"|data\s+(?:breach|leak)|datenschutz|subject\s+access|right\s+to\s+(?:be\s+forgotten|erasure|access)"
+            r"|(?:data|information|details|records?|files?)\s+(?:that\s+)?(?:you|your\s+\w+)(?:\s+have|'ve)?\s+(?:hold\w*|have|has|keep\w*|stor\w+|held"
+            r"|kept|collect\w*|process\w*)\s+(?:\w+\s+)?(?:on|about|of)\s+me"
+            r"|personal\s+(?:data|information)\s+(?:that\s+)?(?:you|your\s+\w+)\s+(?:hold\w*|have|has|keep\w*|stor\w+"
+            r"|held|kept|collect\w*|process\w*)|personenbezogene\w*\s+daten"
+            r"|alle\s+(?:meine\w*\s+)?(?:pers[öo]nlichen\s+|gespeicherten\s+)?daten"
+            r"|welche\s+(?:pers[öo]nlichen|gespeicherten)\s+daten|what\s+personal\s+(?:data|information|details)|daten\s*,?\s+(?:\w+\s+){0,4}[üu]ber\s+mich"
+            r"|recht\s+auf\s+(?:vergessen\w*|l[öo]schung|auskunft)|auskunftsersuchen)\b",
         ),
         (
             "consumer protection",
@@ -76,6 +85,8 @@ _HUMAN = re.compile(
     r"|(?:this|the)\s+(?:bot|robot)(?!\s+(?!(?:is|isn't|keeps?|can'?t|cannot|doesn'?t|does|did|won'?t|again|any|here"
     r"|please|and|but|that|which|who|to|with|just|only|never|always)\b)[a-z])|phone\s+number.*\b(?:speak|talk)|anyone\s+(?:actually\s+)?there"
     r"|mit\s+(?:einem|einer)\s+(?:echten\s+|richtigen\s+)?(?:menschen|mitarbeiter\w*|kolleg\w+|berater\w*|person)"
+    r"|ruf(?:t|en)?\s+(?:sie\s+)?mich\s+(?:\w+\s+){0,4}zur[üu]ck"
+    r"|(?:bitte|um)\s+(?:um\s+)?(?:einen\s+)?r[üu]ckruf|r[üu]ckruf\s+(?:bitte|erbeten|anfordern)"
     r"|verbinden\s+sie\s+mich|jemand\w*\s+(?:aus\s+dem|vom)\s+(?:team|kundenservice|support|kundendienst)|(?:mich|mir)\s+(?:bitte\s+)?zur[üu]ckrufen|zur[üu]ckrufen\s+(?:lassen|bitte)|parler\s+[àa]\s+(?:un|une)\s+(?:humain|conseill\w+|agent|personne)"
     r"|hablar\s+con\s+(?:una\s+persona|un\s+agente|alguien)|medewerker|iemand\s+van\s+de\s+klantenservice"
     r"|operatore|persona\s+vera)\b",
@@ -84,6 +95,9 @@ _HUMAN = re.compile(
 # Words that mention a person without asking for one ("your delivery agent was rude", "my manager ordered it").
 _HUMAN_FALSE = re.compile(
     r"\b(?:delivery|shipping|travel|estate)\s+agent|\bmy\s+manager\b|\bhuman\s+rights\b"
+    # A call from whoever brings the parcel is a delivery arrangement, not a person from the team.
+    r"|\b(?:courier|driver|delivery\s+\w+|fahrer\w*|(?:paket)?bote\w*|paketdienst\w*)\s+(?:to\s+)?(?:\w+\s+){0,3}"
+    r"(?:call|ring|phone|text|anruf\w*|ruft)\b"
     # A suggestion to offer a live chat is feedback, not a request for a person now.
     r"|\b(?:add|offer|have|introduce|get)\s+(?:a\s+)?live\s+chat\b|\blive\s+chat\b[^.?!]*\b(?:would|could)\s+be\b",
     re.IGNORECASE,
@@ -152,8 +166,9 @@ def human_request_words(text: str) -> str | None:
         found = None
     if found:
         return found.group(0)
-    words = lexicon.find("person_request", text)
-    if words and _reported(text, text.find(words), words):
+    # The lexicon reads the message without the mentions of a person that ask for none (the courier's call).
+    words = lexicon.find("person_request", plain)
+    if words and _reported(plain, plain.find(words), words):
         return None
     return words
 
