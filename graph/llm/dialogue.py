@@ -58,6 +58,7 @@ from graph.nlu.entities import (
     capitalised_names,
     extract_options,
     name_in_reply,
+    order_mention,
     own_reasons,
     shared_entities,
 )
@@ -638,7 +639,7 @@ def _listed_together(words: str, order_ids: list[str]) -> list[str]:
     #W1, not #W2", "#W1 instead of #W2", "#W1, a duplicate of #W2")."""
     places = []
     for order_id in order_ids:
-        found = re.search(rf"#?\s?W?{re.escape(order_id.lstrip('#W'))}\b", words, re.IGNORECASE)
+        found = order_mention(words, order_id)
         places.append((found.start(), found.end()) if found else None)
     listed = order_ids[:1]
     for previous, current, order_id in zip(places, places[1:], order_ids[1:], strict=False):
@@ -903,9 +904,10 @@ def restates_the_proposal(state: SupportState) -> bool:
     text = last_text(state)
     order_items = state.dialogue.get("slots", {}).get("order_items") or []
     proposed = [str(i) for i in (pending.get("args") or {}).get("item_ids") or []]
-    if not (_LEFT_OUT.search(text) or _ONLY.search(text)) or not matching_items(order_items, [text]):
+    named = matching_items(order_items, [text])
+    if not (_LEFT_OUT.search(text) or _ONLY.search(text)) or not named:
         return False
-    in_play = list(dict.fromkeys([*proposed, *(str(i.get("item_id")) for i in matching_items(order_items, [text]))]))
+    in_play = list(dict.fromkeys([*proposed, *(str(i.get("item_id")) for i in named)]))
     return not _left_alone(order_items, text, in_play) & set(proposed)
 
 
@@ -1280,11 +1282,17 @@ def _order(plan: Plan, results: list[ToolResult]) -> dict[str, Any] | None:
     if details is None or not isinstance(details.data, dict):
         return None
     # Its items, kept for later turns: a reply to a proposal may name another of them ("also the perfume").
-    plan.slots["order_items"] = [
-        {"item_id": i.get("item_id"), "name": i.get("name"), "options": i.get("options") or {}}
-        for i in details.data.get("items") or []
-    ]
+    plan.slots["order_items"] = remembered_items(details.data)
     return details.data
+
+
+def remembered_items(order: dict[str, Any]) -> list[dict[str, Any]]:
+    """An order's items as the dialogue keeps them between turns (the `order_items` slot): enough to tell which item a
+    later message names, by its name or its options."""
+    return [
+        {"item_id": i.get("item_id"), "name": i.get("name"), "options": i.get("options") or {}}
+        for i in order.get("items") or []
+    ]
 
 
 def _grounded_order(plan: Plan, results: list[ToolResult], state: SupportState) -> bool:
@@ -1503,7 +1511,7 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
         ids = set(args["item_ids"])
         items = details.data.get("items", [])
         names = [str(i.get("name")) for i in items if i.get("item_id") in ids]
-        plan.slots["order_items"] = [{"item_id": i.get("item_id"), "name": i.get("name")} for i in items]
+        plan.slots["order_items"] = remembered_items(details.data)
         plan.slots["proposed_items"] = list(dict.fromkeys([*names, *args["named_items"]]))
         return True
     if left_out:

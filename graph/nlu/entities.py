@@ -490,11 +490,15 @@ def beyond_identity(text: str, emails: list[str], zip_codes: list[str]) -> str:
     return words if len(words.split()) >= NEED_WORDS else text
 
 
+def order_mention(text: str, order_id: str) -> re.Match[str] | None:
+    """Where the message names this order, however written ("#W1234567", "W1234567", "order 1234567")."""
+    return re.search(rf"#?\s?W?{re.escape(order_id.lstrip('#W'))}\b", text, re.IGNORECASE)
+
+
 def own_reasons(text: str, order_id: str) -> list[str]:
     """The reasons said of one order in a message naming several: from its mention to the next order's (or the end);
     none when that part says no reason of its own."""
-    digits = order_id.lstrip("#W")
-    found = re.search(rf"#?\s?W?{re.escape(digits)}\b", text, re.IGNORECASE)
+    found = order_mention(text, order_id)
     if found is None:
         return []
     rest = text[found.end() :]

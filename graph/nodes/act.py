@@ -12,7 +12,15 @@ from langgraph.runtime import Runtime
 from sqlalchemy.orm import Session
 
 from graph.context import Context
-from graph.llm.dialogue import IDENTITY_TOOLS, LIST_ORDERS, ORDER_DETAILS, RETURN_STATUS, ToolResult, tool_results
+from graph.llm.dialogue import (
+    IDENTITY_TOOLS,
+    LIST_ORDERS,
+    ORDER_DETAILS,
+    RETURN_STATUS,
+    ToolResult,
+    remembered_items,
+    tool_results,
+)
 from graph.locale import speaker_of
 from graph.nodes.common import context_of, engine_of, services_of, tool_context
 from graph.state import HUMAN_HELD, Route, Status, SupportState
@@ -151,10 +159,7 @@ async def act(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
                 slots_update["order_total"] = float(result.data["total"])
                 slots_update["order_status"] = str(result.data.get("status") or "")
                 # Its items, for a later message that names one ("the kettle, I want the 1.5L one").
-                slots_update["order_items"] = [
-                    {"item_id": i.get("item_id"), "name": i.get("name"), "options": i.get("options") or {}}
-                    for i in result.data.get("items") or []
-                ]
+                slots_update["order_items"] = remembered_items(result.data)
                 slots_update["order_facts_of"] = str(result.data.get("order_id") or "")
     updates["evidence"] = list(evidence.values())
 
