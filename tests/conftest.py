@@ -22,6 +22,7 @@ from shop.seed import seed_demo
 from shop.taubench import DATASET_DIR, import_taubench
 from shopdesk.settings import Settings
 from tests.support.app import CLOCK, copy_shop, reset_app_caches, use_app_settings
+from tests.support.nlu import Analyse
 from tests.support.people import app_on
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -124,3 +125,12 @@ def demo_app(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_db_url: str) 
     """The whole application on a private copy of the demo shop, as ``app_on`` sets it up."""
     yield app_on(monkeypatch, tmp_path, demo_db_url)
     reset_app_caches()
+
+
+@pytest.fixture(scope="module")
+def analyse() -> Analyse:
+    """The local analyser, one message at a time (loaded once per process)."""
+    from graph.nlu.local import get_local_understanding
+
+    analyser = get_local_understanding()
+    return lambda text: analyser.analyse(text)

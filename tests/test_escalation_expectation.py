@@ -3,26 +3,15 @@ sentences written after the change, each escalating one beside a calm one that s
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from graph.nlu.emotion import score_emotion
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation
 from graph.nlu.expectation import overdue, promise_broken, worse_than_before
 from graph.nlu.keywords import human_request_words
-from graph.nlu.schema import Understanding
+from tests.support.nlu import Analyse
 
 POLICY = EscalationPolicy()
-Analyse = Callable[[str], Understanding]
-
-
-@pytest.fixture(scope="module")
-def analyse() -> Analyse:
-    from graph.nlu.local import get_local_understanding
-
-    analyser = get_local_understanding()
-    return lambda text: analyser.analyse(text)
 
 
 def escalates(analyse: Analyse, text: str) -> bool:

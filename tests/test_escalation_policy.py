@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation
 from graph.nlu.schema import Emotion, Understanding
+from tests.support.nlu import Analyse
 
 POLICY = EscalationPolicy()
 OPEN = ConversationFacts(business_hours_open=True)
@@ -201,17 +201,6 @@ def test_opening_hours_follow_the_shops_clock(tmp_path: Path) -> None:
 
 # --- issue #16: take over / keep going, evidence, complaints, the offer of a colleague (sentences written for these
 # tests, none of them in the labelled sets) ---
-
-
-Analyse = Callable[[str], Understanding]
-
-
-@pytest.fixture(scope="module")
-def analyse() -> Analyse:
-    from graph.nlu.local import get_local_understanding
-
-    analyser = get_local_understanding()
-    return lambda text: analyser.analyse(text)
 
 
 @pytest.mark.parametrize(

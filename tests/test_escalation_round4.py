@@ -4,26 +4,15 @@ one beside a calm one that shares its words."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from graph.nlu.emotion import UPSET_ALONE_MAX, score_emotion
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation
 from graph.nlu.keywords import find_critical_keywords, human_requested
-from graph.nlu.schema import Understanding
+from tests.support.nlu import Analyse
 
 POLICY = EscalationPolicy()
 OPEN = ConversationFacts()
-Analyse = Callable[[str], Understanding]
-
-
-@pytest.fixture(scope="module")
-def analyse() -> Analyse:
-    from graph.nlu.local import get_local_understanding
-
-    analyser = get_local_understanding()
-    return lambda text: analyser.analyse(text)
 
 
 @pytest.mark.parametrize(

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
 from graph.nlu.emotion import score_emotion
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation
 from graph.nlu.lexicon import LANGUAGES, concept, load_lexicon
-from graph.nlu.schema import Understanding
+from tests.support.nlu import Analyse
 
 POLICY = EscalationPolicy()
 OPEN = ConversationFacts()
-Analyse = Callable[[str], Understanding]
-
-
-@pytest.fixture(scope="module")
-def analyse() -> Analyse:
-    from graph.nlu.local import get_local_understanding
-
-    analyser = get_local_understanding()
-    return lambda text: analyser.analyse(text)
 
 
 def upset(text: str) -> float:
