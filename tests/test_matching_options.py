@@ -63,6 +63,35 @@ def test_of_two_values_of_one_option_the_wanted_one_is_the_one_not_owned() -> No
     assert options_in("red, v-neck", SHIRT, mine) == {"color": "red", "style": "v-neck"}
 
 
+# Options whose name lists their values: each value is a name to choose, not a yes to the option.
+VACUUM = {"type": ["robotic", "upright"], "bagged/bagless": ["bagged", "bagless"], "mount": ["wall", "desk"]}
+LAMP = {"wall/desk": ["wall", "desk"], "colour": ["black", "brass"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "mine", "expected"),
+    [
+        (
+            "mine's the upright bagless, could I get a robotic one that takes bags, so bagged",
+            VACUUM,
+            {"type": "upright", "bagged/bagless": "bagless", "mount": "wall"},
+            {"type": "robotic", "bagged/bagless": "bagged"},
+        ),
+        ("a bagless robotic please", VACUUM, None, {"type": "robotic", "bagged/bagless": "bagless"}),
+        (
+            "I have the desk one in brass; the wall version in black would suit me better",
+            LAMP,
+            {"wall/desk": "desk", "colour": "brass"},
+            {"wall/desk": "wall", "colour": "black"},
+        ),
+    ],
+)
+def test_values_an_option_is_named_after_are_chosen_like_any_value(
+    text: str, values: dict[str, list[str]], mine: dict[str, str] | None, expected: dict[str, str]
+) -> None:
+    assert options_in(text, values, mine) == expected
+
+
 def test_a_part_of_a_message_ends_only_where_another_item_of_the_order_is_named() -> None:
     from graph.llm.matching import item_segment
 

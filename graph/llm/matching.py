@@ -442,6 +442,9 @@ def options_in(text: str, values: dict[str, list[str]], current: dict[str, Any] 
     bare = [key for key, candidates in values.items() if any(v.lower() == "none" for v in candidates)]
     for key, candidates in values.items():
         answers = [value for value in candidates if _is_answer_value(value, key)]
+        if sum(not _is_negative(value) for value in answers) > 1:
+            # An option named by its values ("bagged/bagless"): each is a name to choose, not a yes to its option.
+            answers = [value for value in answers if _is_negative(value)]
         if answers and (value := _answer_for(text, key, answers)) is not None:
             found[key] = value
             continue
