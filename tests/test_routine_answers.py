@@ -50,6 +50,15 @@ def delivered_orders(db_url: str, parcels: int) -> list[Order]:
         )
 
 
+def days_since_delivery(order: Order) -> int:
+    from tools.base import shop_now
+    from tools.returns import delivered_at
+
+    arrived = delivered_at(order)
+    assert arrived is not None
+    return (shop_now() - arrived).days
+
+
 def doc_ids(turn_ids: list[str]) -> list[str]:
     return [i for i in turn_ids if "#" in i and not i.startswith(("order:", "#"))]
 
@@ -90,7 +99,8 @@ async def test_general_questions_on_personal_topics_are_answered_from_the_polici
 
 
 async def test_a_general_question_mid_conversation_is_not_answered_with_the_order_in_context(app: Settings) -> None:
-    order = delivered_orders(app.shop_database_url, 1)[0]
+    # Within the return window, so that the exchange can go on.
+    order = next(o for o in delivered_orders(app.shop_database_url, 1) if days_since_delivery(o) < 25)
     context = Context(customer_id=order.customer_id)
     async with open_graph(app) as graph:
         chat = Conversations(graph)
@@ -471,3 +481,28 @@ async def test_a_place_inside_a_country_is_served_as_its_country(app: Settings) 
         saturday = await chat.send("saturday", "What time does your team start on a Saturday?", Context())
     assert "Alaska and Hawaii" in hawaii.text and "do not currently ship" not in hawaii.text, hawaii.text
     assert "10 am" in saturday.text and "6 pm" not in saturday.text, saturday.text
+
+
+async def test_an_exchange_past_the_return_window_is_refused_before_any_options_are_collected(app: Settings) -> None:
+    orders = delivered_orders(app.shop_database_url, parcels=1)
+    late = next(o for o in orders if days_since_delivery(o) > 45)
+    recent = next(o for o in orders if days_since_delivery(o) < 20)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        asked = [
+            await chat.send(
+                "window-1", f"{late.id}: could I trade it in for another colour?", Context(customer_id=late.customer_id)
+            ),
+            await chat.send("window-2", "I need the next size up of what I got", Context(customer_id=late.customer_id)),
+        ]
+        asked[1] = await chat.send("window-2", f"it's {late.id}", Context(customer_id=late.customer_id))
+        within = await chat.send(
+            "window-3",
+            f"swap something from {recent.id} for a different size, please",
+            Context(customer_id=recent.customer_id),
+        )
+    for turn in asked:
+        assert "can't be returned or exchanged" in turn.text and "window ended" in turn.text, turn.text
+        assert "instead?" not in turn.text and turn.interrupt is None, turn.text
+    # Within the window the exchange goes on to its options, without a return date nobody asked for.
+    assert "window" not in within.text and "can't be" not in within.text, within.text

@@ -1427,8 +1427,20 @@ def _ground_order(run: Run, slot: Slot) -> bool:
     allowed = tuple(str(status) for status in slot.options.get("allowed") or ())
     if allowed and _not_allowed(run.plan, order, str(slot.options.get("doing") or "changed"), allowed):
         return False
+    if slot.options.get("return_window") and order.get("status") == "delivered" and _window_closed(run, order):
+        return False
     run.values[slot.name] = run.order = order
     return True
+
+
+def _window_closed(run: Run, order: dict[str, Any]) -> bool:
+    """Whether the return window of a delivered order has closed, read with the order's return eligibility (whose
+    reply says so, and what is left: the warranty, a colleague) before options are collected for an exchange the
+    tool would refuse. Until the read is done, the slot waits for it."""
+    eligibility = _read(run.plan, run.results, RETURN_ELIGIBILITY, {"order_id": order.get("order_id")})
+    if eligibility is None:
+        return True
+    return bool(eligibility.ok and isinstance(eligibility.data, dict) and eligibility.data.get("window_closed"))
 
 
 def _ground_listed_order(run: Run, slot: Slot) -> bool:

@@ -15,6 +15,7 @@ from graph.dialogue_state import QueuedRequest
 from graph.llm.addresses import FIELD_NAMES, missing, one_line
 from graph.llm.dialogue import (
     CHANGE_DEFAULT_ADDRESS,
+    CHANGE_ITEMS,
     CHECK_VOUCHER,
     CUSTOMER_DETAILS,
     EXCHANGE_ITEMS,
@@ -652,6 +653,8 @@ def describe_tool_results(
             )
             cited.append(f"order:{order_id_of(result.data)}")
         elif result.name == RETURN_ELIGIBILITY and isinstance(result.data, dict):
+            if intent in (CHANGE_ITEMS, "exchange_request") and not result.data.get("window_closed"):
+                continue  # read to check the window before an exchange: its options are the answer, not the date
             sentences.append(describe_eligibility(result.data))
             cited.append(f"eligibility:{order_id_of(result.data)}")
         elif result.name == RETURN_STATUS and isinstance(result.data, dict):
@@ -700,7 +703,7 @@ def describe_eligibility(data: dict[str, Any]) -> str:
     if data.get("reasons"):
         # The reasons are the return tool's own words (the policy's checks).
         reasons = "; ".join(data["reasons"])
-        parts.append(_("I'm sorry, this order can't be returned: {reasons}.", reasons=reasons))
+        parts.append(_("I'm sorry, this order can't be returned or exchanged: {reasons}.", reasons=reasons))
         if data.get("window_closed") or any("window" in str(reason) for reason in data["reasons"]):
             # Past the window is not the end: a defect is still covered, and a person can look at the case.
             parts.append(
