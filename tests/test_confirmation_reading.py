@@ -48,6 +48,10 @@ def test_a_yes_within_a_longer_reply(text: str) -> None:
         "yes but send it to my work address instead",
         "the current one is fine actually",
         "ja, aber lieber später",
+        # Right, but first something else: the "do it" is put off, not given.
+        "the size is right, but before you do it I need the address changed as well",
+        "looks good. before we go ahead, swap the card too",
+        "passt, aber bevor du es machst, bitte noch die Zahlung ändern",
     ],
 )
 def test_a_reply_that_holds_back_or_says_nothing(text: str) -> None:

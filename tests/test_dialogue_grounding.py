@@ -306,6 +306,29 @@ async def test_a_question_about_payment_methods_is_answered_and_the_proposal_wai
     assert done.text.startswith(("Done", "Thanks for confirming")), done.text
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["and that money goes back where it came from, yeah?", "so i'd get all of it back, even the shipping?"],
+)
+async def test_a_question_in_a_rising_tone_at_a_proposal_keeps_it_waiting(tau_app: Settings, question: str) -> None:
+    """A statement asked with a question mark ("..., yeah?") asks nothing new: whatever the intent model makes of
+    its words, the proposal waits for its yes, and the yes then carries it out."""
+    with session_factory(tau_app.shop_database_url)() as session:
+        order = next(
+            o
+            for o in session.scalars(select(Order).options(selectinload(Order.items))).all()
+            if o.status is OrderStatus.delivered and len({i.name for i in o.items}) == len(o.items) >= 2
+        )
+        item, context = order.items[-1].name, Context(customer_id=order.customer_id)
+    async with conversation(tau_app) as (chat, _):
+        first = await say(chat, "tone-q", f"please take back the {item.lower()} from {order.id}", context=context)
+        assert first.status == "awaiting_confirmation", first.text
+        asked = await say(chat, "tone-q", question, context=context)
+        assert asked.status == "awaiting_confirmation" and "Shall I go ahead" in asked.text, asked.text
+        done = await say(chat, "tone-q", "alright then, go ahead", context=context)
+    assert done.text.startswith(("Done", "Thanks for confirming")), done.text
+
+
 async def test_an_assent_that_opens_a_refusal_writes_nothing(tau_app: Settings) -> None:
     """ "ok never mind" or "sure, let me check with my wife first" at a return proposal: nothing is written."""
     with session_factory(tau_app.shop_database_url)() as session:

@@ -43,6 +43,8 @@ _HOLDS_BACK = re.compile(
     r"|hang\s+on|hold\s+off|stop|actually|instead|rather|never\s*mind|forget\s+(?:it|that|about)|cancel\w*"
     r"|leave\s+it|later|think\s+(?:about|it\s+over)|check\s+with|get\s+back|changed\s+my\s+mind"
     r"|on\s+second\s+thought|keep\s+it|i'?ll\s+keep|wrong|twice|moment|warte\w*|halt|doch\s+nicht"
+    # "Helmet is right, but before you do it, I also want...": the "do it" is put off, not given.
+    r"|before\s+(?:you|we|that|this|doing|going|proceeding|confirming|i\s+(?:say|confirm))|bevor|vorher"
     # "yes, the price is fine but the colour...": a reservation about the thing itself holds the yes back.
     r"|but\s+(?:the|its?|that|this|i'?m|i\s+(?:think|guess|wonder))"
     r"|lieber|nicht|noch\s+nicht|später|stattdessen|abbrechen|storn\w*)\b",

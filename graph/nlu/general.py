@@ -233,6 +233,15 @@ _ASKS_US_TO_ACT = re.compile(
 )
 
 
+def asks_without_a_request(text: str) -> bool:
+    """The message asks something, by form or only by its rising tone ("and the refund goes to my card, right?",
+    "that's store credit?"), and none of its clauses asks us to act."""
+    if not asks_something(text):
+        return False
+    clauses = [clause.strip() for s in sentences(text) for clause in re.split(r"[,;:]\s*|\s+-\s+", s)]
+    return not any(_ASKS_US_TO_ACT.search(clause) for clause in clauses if clause)
+
+
 def asks_about_the_rules(text: str) -> bool:
     """Some sentence of the message is a question in form that does not ask us to act."""
     # "I washed it once, can I still return it?": the question may open after a comma.

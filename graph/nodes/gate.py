@@ -38,13 +38,15 @@ from graph.nlu.confirmation import (
     mentions_payment_methods,
 )
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation, offers_a_person
-from graph.nlu.general import asks_about_the_rules, asks_something
+from graph.nlu.general import asks_about_the_rules, asks_something, asks_without_a_request
 from graph.nlu.schema import PRODUCT_INTENTS
 from graph.nodes.common import context_of, services_of
 from graph.nodes.understand import understanding_of
+from graph.procedures.loader import procedures_for
 from graph.services import Services
 from graph.state import HUMAN_HELD, Repair, Route, Status, SupportState
 from shopdesk.i18n import _, speaker, speaking
+from shopdesk.profile import ShopProfile
 
 SMALL_TALK = frozenset({"greeting_thanks", "feedback", "affirm", "deny"})
 # What the bot answers while a case waits for the team out of hours: reads and the shop's rules, no writes.
@@ -151,6 +153,22 @@ def _answered_with_the_rest(segment: str) -> bool:
     return asks_about_the_rules(segment) and not shared_entities(segment).order_ids
 
 
+def _asks_on_the_way(state: SupportState, intent: str, profile: ShopProfile | None) -> bool:
+    """At a proposal, a question that asks us to do nothing new ("and the refund would be store credit, right?"):
+    asked on the way to the yes, whatever the intent model makes of its words, unless it is about another order or
+    starts another write ("can I cancel it instead?" is a move away from the proposal, not a question about it)."""
+    if not asks_without_a_request(last_text(state)):
+        return False
+    pending = state.pending_action or {}
+    own = str((pending.get("args") or {}).get("order_id") or "").lstrip("#").upper()
+    named = {str(o).lstrip("#").upper() for o in understanding_of(state).entities.order_ids}
+    if own and named - {own}:
+        return False
+    procedures = procedures_for(profile)
+    asked, in_hand = procedures.for_intent(intent), procedures.for_intent(state.dialogue.get("intent"))
+    return asked is None or asked.end.write is None or asked is in_hand
+
+
 async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     if state.status in HUMAN_HELD and not await answers_while_waiting(state, runtime):
         # While a person holds the conversation, the customer's messages go to that person, not the bot.
@@ -219,7 +237,11 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         # proposal) is a no, whatever assent it opens with.
         action = str(state.pending_action.get("name") or "")
         yes_words = understanding.intent == "affirm" or (understanding.intent != "deny" and gives_a_yes(said, action))
-        digression = not corrected and understanding.intent != "deny" and asks_about_the_rules(said)
+        digression = (
+            not corrected
+            and understanding.intent != "deny"
+            and (asks_about_the_rules(said) or _asks_on_the_way(state, intent, services.profile))
+        )
         if digression and payment_mention(said):
             # "Cool, is mastercard 4629 my credit card 2327218?": a question about their payment methods.
             return {**base, "route": Route.draft, "repair": Repair.payment_question}
