@@ -92,6 +92,41 @@ def test_values_an_option_is_named_after_are_chosen_like_any_value(
     assert options_in(text, values, mine) == expected
 
 
+GLASSES = {
+    "frame colour": ["gold", "black"],
+    "lens colour": ["brown", "grey"],
+    "lens type": ["polarized", "non-polarized"],
+}
+JACKET = {"size": ["XS", "S", "M", "L", "XL"], "color": ["olive", "sand"], "zipper": ["full", "half"]}
+HELMET = {"size": ["S", "M", "L"], "ventilation": ["low", "medium", "high"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "expected"),
+    [
+        # A value's words joined by a space, a hyphen or nothing are one value.
+        (
+            "gold frame with grey lenses, the non polarized kind",
+            GLASSES,
+            {"frame colour": "gold", "lens colour": "grey", "lens type": "non-polarized"},
+        ),
+        ("nonpolarized and black", GLASSES, {"frame colour": "black", "lens type": "non-polarized"}),
+        # A value only one option has belongs to it next to another option's name ("gold frame grey lenses").
+        ("black frame, brown lens", GLASSES, {"frame colour": "black", "lens colour": "brown"}),
+        # A size code in capitals is a size wherever it stands.
+        ("XL in sand with the half zip", JACKET, {"size": "XL", "color": "sand", "zipper": "half"}),
+        ("could I have an S, olive?", JACKET, {"size": "S", "color": "olive"}),
+        ("is it ok if i go with olive", JACKET, {"color": "olive"}),
+        # A word both a size and another option's value goes to the option it is said with.
+        ("high ventilation, medium size", HELMET, {"size": "M", "ventilation": "high"}),
+    ],
+)
+def test_values_however_they_are_written_and_wherever_they_stand(
+    text: str, values: dict[str, list[str]], expected: dict[str, str]
+) -> None:
+    assert options_in(text, values) == expected
+
+
 def test_a_part_of_a_message_ends_only_where_another_item_of_the_order_is_named() -> None:
     from graph.llm.matching import item_segment
 

@@ -454,6 +454,7 @@ def options_in(text: str, values: dict[str, list[str]], current: dict[str, Any] 
         said: list[str] = []
         taken: list[tuple[int, int]] = []  # where longer values were read ("warm white" holds no "white" of its own)
         others = {v.lower() for other, vs in values.items() if other != key for v in vs}
+        other_sizes = {w for other, vs in values.items() if other != key for v in vs for w in _size_words(other, v)}
         longest_first = sorted(candidates, key=lambda v: max(len(w) for w in (v, *_size_words(key, v))), reverse=True)
         for value in longest_first:
             if value in answers:
@@ -461,11 +462,17 @@ def options_in(text: str, values: dict[str, list[str]], current: dict[str, Any] 
             escaped = re.escape(value)
             short = len(value) <= 2 and value.isalpha()
             pattern = rf"\b{re.escape(key)}\s+({escaped})(?!\w)" if short else _value_pattern(value)
+            # A value another option has too ("medium" size or ventilation) is that option's when it sits next to
+            # its name; a value only this option has is this option's wherever it is said.
+            shared = value.lower() in others or value.lower() in other_sizes
             spans = [
                 m.span(1)
                 for m in re.finditer(pattern, text, re.IGNORECASE)
-                if not _names_another_option(text, m.span(1), key, values)
+                if not (shared and _names_another_option(text, m.span(1), key, values))
             ]
+            if short and value.isupper() and value != "I":
+                # A size code written as the catalogue writes it ("XS in navy", "an L"): the capitals make it one.
+                spans += [m.span(1) for m in re.finditer(rf"(?<![\w'.&-])({escaped})(?![\w'.&-])", text)]
             for word in _size_words(key, value):
                 # "small", "extra large" for S and XL, said as a size ("in small", "small, red please", "the small
                 # one"), not as a word of the sentence ("a small thing"); a word another option has as a value of
@@ -517,7 +524,9 @@ def _value_pattern(value: str) -> str:
     "60%", "4 piece") is read however its number and unit are joined and its unit spelt."""
     quantity = _QUANTITY.match(value.strip())
     if quantity is None:
-        return rf"(?<![\w-])({re.escape(value)})(?![\w-])"
+        # "non polarized", "non-polarized" and "nonpolarized" are one value, however its words are joined.
+        words = r"[\s-]*".join(re.escape(word) for word in re.split(r"[\s-]+", value.strip()))
+        return rf"(?<![\w-])({words})(?![\w-])"
     number, unit = quantity.groups()
     # A unit word is read in the singular and the plural ("a 2-cup one" for "2 cups").
     stem = unit[:-1] if unit.lower().endswith("s") and len(unit) > 2 else unit
