@@ -127,6 +127,27 @@ def test_values_however_they_are_written_and_wherever_they_stand(
     assert options_in(text, values) == expected
 
 
+# Two options whose values and name words overlap ("color", "frame"): each value goes to the option named with it.
+SHADES = {
+    "frame color": ["black", "tortoise", "brown"],
+    "lens color": ["brown", "black", "green"],
+    "frame material": ["acetate", "metal"],
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("frame color tortoise, lens color black", {"frame color": "tortoise", "lens color": "black"}),
+        ("lens color: green and frame color: brown", {"frame color": "brown", "lens color": "green"}),
+        ("a black frame and green lenses", {"frame color": "black", "lens color": "green"}),
+        ("brown lenses in a metal frame", {"lens color": "brown", "frame material": "metal"}),
+    ],
+)
+def test_a_value_goes_to_the_option_whose_name_stands_with_it(text: str, expected: dict[str, str]) -> None:
+    assert options_in(text, SHADES) == expected
+
+
 def test_a_part_of_a_message_ends_only_where_another_item_of_the_order_is_named() -> None:
     from graph.llm.matching import item_segment
 

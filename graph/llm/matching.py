@@ -564,12 +564,34 @@ def _as_a_size(other_values: set[str]) -> str:
 
 
 def _names_another_option(text: str, span: tuple[int, int], key: str, values: dict[str, list[str]]) -> bool:
-    """The value read at `span` sits right next to the name of another option ("medium size" is a size, not the
-    ventilation's "medium"; "size medium" too)."""
-    after = re.match(r"[\s-]*([a-z]+)", text[span[1] :], re.IGNORECASE)
-    before = re.search(r"([a-z]+)[\s:-]*$", text[: span[0]], re.IGNORECASE)
-    names = {word for other in values if other != key for word in other.lower().split()}
-    return bool((after and after.group(1).lower() in names) or (before and before.group(1).lower() in names))
+    """The value read at `span` is said with the name of another option than `key`: "medium size" is a size, not
+    the ventilation's "medium"; "frame color black, lens color brown" gives each colour to its own option, and
+    "black frame" is the frame's. The name standing closest wins: the option whose name's words match most of the
+    words right before the value (its name's end) or right after it (its name's start); a tie with `key` keeps it."""
+    # Up to three words on each side, within the phrase: a comma ends it ("black, lens color brown").
+    following = re.match(r"[\s-]*((?:[a-z]+[\s-]*){0,3})", text[span[1] :], re.IGNORECASE)
+    preceding = re.search(r"((?:[a-z]+[\s-]*){0,3})[\s:=-]*$", text[: span[0]], re.IGNORECASE)
+    after = re.findall(r"[a-z]+", following.group(1).lower()) if following else []
+    before = re.findall(r"[a-z]+", preceding.group(1).lower()) if preceding else []
+
+    def closeness(option: str) -> int:
+        words = [w.lower() for w in re.findall(r"[a-z]+", option, re.IGNORECASE)]
+        starts = next((n for n in range(len(words), 0, -1) if _same_words(after[:n], words[:n])), 0)
+        ends = next(
+            (n for n in range(len(words), 0, -1) if n <= len(before) and _same_words(before[-n:], words[-n:])), 0
+        )
+        return max(starts, ends)
+
+    scores = {option: closeness(option) for option in values}
+    best = max(scores.values(), default=0)
+    return best > 0 and scores.get(key, 0) < best
+
+
+def _same_words(said: list[str], named: list[str]) -> bool:
+    """Word for word the same, a plural or another ending of a word counting as the word ("lenses", "frames")."""
+    return len(said) == len(named) and all(
+        a[:4] == b[:4] and abs(len(a) - len(b)) <= 2 for a, b in zip(said, named, strict=True)
+    )
 
 
 def _size_words(key: str, value: str) -> tuple[str, ...]:
