@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from langchain_core.messages import AnyMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
 from graph.dialogue_state import QueuedRequest
 from graph.llm.addresses import looks_like_address, missing, parse_address
@@ -665,11 +665,41 @@ _NOT_A_REQUEST_OF_THEIRS = re.compile(
 )
 
 
+# Money back is what a return or a cancellation gives: "send it all back and get a full refund" is one request.
+_MONEY_BACK = frozenset({"refund_request", "return_request", "cancel_order"})
+
+
 def _same_request(one: str, other: str) -> bool:
-    """The same request, or one of them the general "change my order" the other says precisely."""
+    """The same request, or one of them the general "change my order" (or "my money back") the other says
+    precisely."""
     if one == other:
         return True
+    if "refund_request" in (one, other) and one in _MONEY_BACK and other in _MONEY_BACK:
+        return True
     return "change_order" in (one, other) and one in CHANGE_FAMILY and other in CHANGE_FAMILY
+
+
+def done_already(messages: list[AnyMessage], request: QueuedRequest) -> bool:
+    """A request waiting for its turn that the last write has just carried out: the same request, about the order
+    written (or no order of its own)."""
+    done = last_done_request(messages)
+    if done is None or not _same_request(request["intent"], done):
+        return False
+    result = next(m for m in reversed(messages) if isinstance(m, ToolMessage) and str(m.name) in _REQUEST_OF_WRITE)
+    written = next(
+        (
+            str((call.get("args") or {}).get("order_id") or "")
+            for message in messages
+            if isinstance(message, AIMessage)
+            for call in message.tool_calls
+            if call.get("id") == result.tool_call_id
+        ),
+        "",
+    )
+    named = set(shared_entities(request["text"]).order_ids)
+    if request.get("order_id"):
+        named.add(str(request.get("order_id")))
+    return not named or {order_id.lstrip("#").upper() for order_id in named} == {written.lstrip("#").upper()}
 
 
 # The requests on an order's items, each by the words that name it; a name after "not a", "no", "instead of" is the

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.messages import AIMessage
@@ -13,7 +14,7 @@ from langgraph.runtime import Runtime
 from graph.context import Context
 from graph.dialogue_state import NEXT_REQUEST
 from graph.llm.critic import critique_draft
-from graph.llm.dialogue import customer_turns
+from graph.llm.dialogue import customer_turns, done_already
 from graph.llm.engine import Critique
 from graph.llm.responses import offer_next_request
 from graph.locale import speaker_of
@@ -168,6 +169,11 @@ def offers_next_request(state: SupportState) -> bool:
 
 async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     text = state.draft
+    queued = state.dialogue.get("queued") or []
+    waiting = [request for request in queued if not done_already(state.messages, request)]
+    if len(waiting) < len(queued):
+        # "Send it all back and get a full refund": the refund was the return just done, not one more request.
+        state = replace(state, dialogue={**state.dialogue, "queued": waiting})
     offer = offers_next_request(state)
     if offer:
         services = await services_of(runtime)
@@ -204,6 +210,8 @@ async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         updates["dialogue"] = {"asked": [*asked, question]}
     elif asked:
         updates["dialogue"] = {"asked": []}
+    if len(waiting) < len(queued):
+        updates["dialogue"] = {**updates.get("dialogue", {}), "queued": waiting}
     if offer:
         updates["dialogue"] = {**updates.get("dialogue", {}), "awaiting": NEXT_REQUEST}
     return updates
