@@ -351,3 +351,23 @@ async def test_the_same_act_for_other_orders_comes_before_a_request_said_after_i
         )
         done = await say(chat, "order-kept", "yes", context=context)
     assert second.id in done.text.split("\n\n")[-1] and "address" not in done.text.split("\n\n")[-1], done.text
+
+
+async def test_money_back_asked_with_the_return_or_cancellation_is_not_offered_again(tau_app: Settings) -> None:
+    """ "Cancel it and refund me", "send both back and give me a full refund": the refund is what the act gives,
+    not a request of its own to offer once the act is done."""
+    db = tau_app.shop_database_url
+    person = people(db, lambda c: any(o.status is OrderStatus.pending for o in c.orders))[1]
+    order = pending_orders(person)[0]
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, _):
+        proposed = await say(
+            chat,
+            "money-back",
+            f"please cancel {order.id}, I don't need it anymore. and then refund my money",
+            context=context,
+        )
+        assert proposed.status == "awaiting_confirmation" and order.id in proposed.text, proposed.text
+        done = await say(chat, "money-back", "yes go ahead", context=context)
+    assert status_of(db, order.id) is OrderStatus.cancelled
+    assert "You also asked" not in done.text and "go on" not in done.text, done.text

@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import replace
 from typing import Any
 
 from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 
 from graph.context import Context
-from graph.dialogue_state import NEXT_REQUEST
+from graph.dialogue_state import NEXT_REQUEST, QueuedRequest
 from graph.llm.critic import critique_draft
 from graph.llm.dialogue import customer_turns, done_already
 from graph.llm.engine import Critique
@@ -160,25 +159,23 @@ def asked_question(state: SupportState) -> str | None:
     return f"confirmation:{hashlib.sha1(proposal.encode()).hexdigest()[:12]}"
 
 
-def offers_next_request(state: SupportState) -> bool:
+def offers_next_request(state: SupportState, waiting: list[QueuedRequest]) -> bool:
     """The request in hand is done (answered, changed, or declined) and the customer asked for more in the same
     message: the reply offers to go on with the next one."""
     done = not state.dialogue.get("awaiting") and not state.pending_action and state.status == Status.bot
-    return done and bool(state.dialogue.get("queued"))
+    return done and bool(waiting)
 
 
 async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     text = state.draft
     queued = state.dialogue.get("queued") or []
     waiting = [request for request in queued if not done_already(state.messages, request)]
-    if len(waiting) < len(queued):
-        # "Send it all back and get a full refund": the refund was the return just done, not one more request.
-        state = replace(state, dialogue={**state.dialogue, "queued": waiting})
-    offer = offers_next_request(state)
+    # "Send it all back and get a full refund": the refund was the return just done, not one more request.
+    offer = offers_next_request(state, waiting)
     if offer:
         services = await services_of(runtime)
         with speaking(speaker_of(state, services.profile)):
-            text = f"{text}\n\n{offer_next_request(state.dialogue['queued'][0])}"
+            text = f"{text}\n\n{offer_next_request(waiting[0])}"
     reply = AIMessage(
         text,
         additional_kwargs={"author": "bot"},
