@@ -152,6 +152,25 @@ async def test_a_refund_for_a_pending_order_offers_to_cancel_it(app: Settings) -
         assert session.get(Order, order.id).status is OrderStatus.cancelled  # type: ignore[union-attr]
 
 
+async def test_sending_back_an_order_that_has_not_shipped_is_cancelling_it(app: Settings) -> None:
+    """ "I'll send it back as soon as it comes, I want my money" of a pending order is read as a return; the money
+    comes back by cancelling it, which is what is planned, with why, instead of "it can't be returned"."""
+    db = app.shop_database_url
+    order = orders_of_standard_customers(db, OrderStatus.pending)[1]
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        offer = await chat.send(
+            "unshipped-return", f"I want to return everything in {order.id} and get my money back", context
+        )
+        assert "hasn't shipped yet" in offer.text and "can't be returned" not in offer.text, offer.text
+        listed = await chat.send("unshipped-return", "don't need it any more", context)
+        assert listed.status == "awaiting_confirmation" and "Cancel order" in listed.text, listed.text
+        await chat.send("unshipped-return", "yes please", context)
+    with session_factory(db)() as session:
+        assert session.get(Order, order.id).status is OrderStatus.cancelled  # type: ignore[union-attr]
+
+
 async def test_which_item_lists_the_order_and_no_means_nothing_changes(app: Settings) -> None:
     db = app.shop_database_url
 

@@ -1530,6 +1530,8 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
     if not (details.ok and eligibility.ok) or not isinstance(eligibility.data, dict):
         return False
     run.order = details.data if isinstance(details.data, dict) else None
+    if eligibility.data.get("status") == "pending" and _cancel_instead(run, order_id):
+        return False
     wanted, left_out = split_exclusion(str(plan.slots.get("item_hint") or ""))
     phrases = [p for p in plan.slots.get("products", []) if str(p).lower() not in left_out.lower()]
     args = _return_args(details.data, eligibility.data, wanted, phrases, plan.similar, left_out)
@@ -1559,6 +1561,21 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
     if left_out:
         run.ask(slot)  # everything was excepted: which items, then?
     return False
+
+
+def _cancel_instead(run: Run, order_id: str) -> bool:
+    """Money back for an order that has not shipped ("I'd rather not receive it at all and get my money back", read
+    as a return): it comes by cancelling the order, as the refund procedure's own switch does. The cancellation is
+    planned in the return's place, with a word on why."""
+    cancel = run.procedures.procedures.get("cancel_order")
+    if cancel is None or not cancel.enabled:
+        return False
+    run.procedure = cancel
+    run.plan.intent = cancel.name
+    run_procedure(run, GROUNDINGS)
+    if run.plan.awaiting and run.plan.write is None and run.plan.notice is None:
+        run.plan.notice = {"code": "refund_means_cancel", "order_id": order_id}
+    return True
 
 
 def _return_args(

@@ -655,6 +655,8 @@ def describe_tool_results(
         elif result.name == RETURN_ELIGIBILITY and isinstance(result.data, dict):
             if intent in (CHANGE_ITEMS, "exchange_request") and not result.data.get("window_closed"):
                 continue  # read to check the window before an exchange: its options are the answer, not the date
+            if intent == "cancel_order":
+                continue  # money back for an order not shipped, read as a return: it is cancelled instead
             sentences.append(describe_eligibility(result.data))
             cited.append(f"eligibility:{order_id_of(result.data)}")
         elif result.name == RETURN_STATUS and isinstance(result.data, dict):
