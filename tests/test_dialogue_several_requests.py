@@ -328,6 +328,18 @@ def test_a_yes_with_more_and_a_yes_that_puts_it_off() -> None:
         assert yes_with_details(put_off) is None, put_off
 
 
+def test_a_yes_anywhere_in_the_reply_that_names_an_order_carries_the_order() -> None:
+    from graph.nlu.schema import Understanding
+    from graph.nodes.understand import more_of_the_request
+
+    calm = Understanding.model_validate({"text": "", "intent": "affirm", "confidence": 0.9})
+    said = "meh fine. yes let's do that one now, it's #W4410223 with the blender"
+    assert more_of_the_request(calm, said) == said
+    # A no naming an order is no yes with details; nor is a reply naming no order.
+    assert more_of_the_request(calm, "no, not now. maybe #W4410223 later") is None
+    assert more_of_the_request(calm, "hmm ok. yeah go on") is None
+
+
 def test_another_order_named_as_the_same_address_is_where_it_comes_from() -> None:
     from graph.llm.dialogue import address_source
 

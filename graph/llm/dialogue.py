@@ -1530,7 +1530,9 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
     if not (details.ok and eligibility.ok) or not isinstance(eligibility.data, dict):
         return False
     run.order = details.data if isinstance(details.data, dict) else None
-    if eligibility.data.get("status") == "pending" and _cancel_instead(run, order_id):
+    # Only for an order the customer named for it: one still in hand from another request is no order to cancel.
+    named = any(order_mention(words, order_id) for words in (run.text, last_text(run.state)))
+    if eligibility.data.get("status") == "pending" and named and _cancel_instead(run, order_id):
         return False
     wanted, left_out = split_exclusion(str(plan.slots.get("item_hint") or ""))
     phrases = [p for p in plan.slots.get("products", []) if str(p).lower() not in left_out.lower()]

@@ -222,7 +222,14 @@ def more_of_the_request(understanding: Understanding, text: str) -> str | None:
     """A yes to our offer that goes on to say more of that request ("yes. the 34 inch one with a graphic design"):
     what it adds, unless it asks something first or brings something a person must see."""
     escalating = understanding.human_requested or understanding.critical_keywords or understanding.topics
-    return None if escalating or asks_something(text) else yes_with_details(text)
+    if escalating or asks_something(text):
+        return None
+    details = yes_with_details(text)
+    if details is None and gives_a_yes(text) and shared_entities(text).order_ids:
+        # "ugh ok. yeah do the return then. order #W1763367, the espresso machine": a yes somewhere in the reply,
+        # and the order it names is the request's, whatever words come first.
+        return text
+    return details
 
 
 def understanding_of(state: SupportState) -> Understanding:
