@@ -35,6 +35,7 @@ from graph.llm.matching import (
     asks_for_the_same_item,
     current_payment_method,
     described_items,
+    described_units,
     goodwill_reason,
     ground_orders,
     item_segment,
@@ -50,6 +51,7 @@ from graph.llm.matching import (
     refers_to_an_order,
     says_the_same_again,
     split_exclusion,
+    the_other_unit,
     voucher_code,
 )
 from graph.nlu.confirmation import gives_a_yes
@@ -881,7 +883,8 @@ def corrected_request(state: SupportState) -> str | None:
         }
         if any((str(k).lower(), str(v).lower()) not in own for k, v in said.items()):
             return request
-        if _adds_an_item(state, pending, changing):
+        if _adds_an_item(state, pending, changing) or the_other_unit(order_items, changing, proposed):
+            # "Also the perfume", "and the other one in blue": another item, or the other unit of one proposed.
             return request
         if len(proposed) > 1 and items_left_out(order_items, text, proposed):
             return request  # "leave the boots as they are": the change without them
@@ -1710,6 +1713,9 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
     # its option values ("electric" for a kettle's stovetop) would name other items ("Electric Kettle").
     fresh = (plan.slots.get("used_text") or [])[1:] != [run.text]
     more = _newly_named(matching_items(items, [run.text]), settled, run.text) if settled and fresh else []
+    if settled and fresh and not more:
+        # "And the other one in blue" after the red speaker was settled: the other unit of that product.
+        more = the_other_unit(items, run.text, settled)
     if more and not any(i.get("item_id") == plan.slots.get("item_id") for i in more):
         # "Also the perfume, to oriental": the items already settled stay, those still waiting keep their turn, and
         # the newly named ones are settled next.
@@ -1726,7 +1732,12 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
         # order's own item names are read in the message itself.
         chosen = matching_items(items, [n for n in named if n], plan.similar) or named_items(items, run.text)
         names = [str(i.get("name")) for i in chosen]
-        if len(set(names)) < len(names) or (not chosen and plan.slots.get("item_answer") == run.text):
+        alike = [i for i in chosen if names.count(str(i.get("name"))) > 1]
+        if alike and len(described_units(alike, run.text)) == len(_distinct(alike)):
+            # Each unit described in its own words ("the red one to blue, and the black one in white"): all of them,
+            # each settled with the words about it.
+            names = list(dict.fromkeys(names))
+        elif len(set(names)) < len(names) or (not chosen and plan.slots.get("item_answer") == run.text):
             # Alike by name, or none named in the answer to "which item?": told apart by the options said, the
             # place in the list shown, "the other one" or the price ("the 60% one", "the last one on that list").
             alike = [i for i in chosen if names.count(str(i.get("name"))) > 1] or _distinct(items)

@@ -225,7 +225,9 @@ def matching_items(
     for name in dict.fromkeys(str(item.get("name")) for item in chosen):
         # Two items of one name: the options said tell them apart ("the portable grill"), or both stay.
         group = [item for item in chosen if str(item.get("name")) == name]
-        kept += (by_options(group, text) or group) if len(group) > 1 else group
+        # Each described in a part of its own ("the red one to blue, and the black one in white"): all of them.
+        units = [unit for unit, _ in described_units(group, text)] if len(group) > 1 else []
+        kept += (units or by_options(group, text) or group) if len(group) > 1 else group
     return [item for item in chosen if item in kept]
 
 
@@ -233,7 +235,8 @@ def matching_items(
 # one to RGB"): options said after it describe the wanted item, not theirs.
 _WANTED = re.compile(
     r"\b(?:to|into|instead|for\s+(?:a|an|the|one|another)|i\s+(?:want|need|would\s+like)|i'd\s+like|i'd\s+prefer"
-    r"|make\s+it|rather|but\s+(?:in|with))\b",
+    r"|make\s+it|rather|but\s+(?:in|with)|becomes?|should\s+(?:be|get|have|come)|needs?\s+to\s+be|gets?|goes)\b"
+    r"|->|=>|→",
     re.IGNORECASE,
 )
 
@@ -243,6 +246,9 @@ def _value_said(value: Any, said: set[str]) -> bool:
     a shade of ("blue" for "Cobalt")."""
     words = set(_name_tokens(str(value)))
     if words and words <= said:
+        return True
+    # A size by its letters or in words: "M" is "medium", "XL" "extra large".
+    if any(set(name.replace("-", " ").split()) <= said for name in _SIZE_NAMES.get(str(value).lower(), ())):
         return True
     return any(words & set(_COLOUR_FAMILIES.get(word, "").split()) for word in said)
 
@@ -273,6 +279,57 @@ def by_options(items: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
         if best and counts.count(best) == 1:
             return [items[counts.index(best)]]
     return []
+
+
+# Where the words about one unit end and those about the next may begin: a sentence's end, a comma, or a joining word
+# before words that name a unit again ("..., and the black one I'd like in blue", "while the other").
+_UNIT_BREAK = re.compile(
+    r"[.;!?]+\s*|,\s*(?:(?:and|but|while|whereas|plus)\s+)?"
+    r"|\s+(?:and|but|while|whereas|plus)\s+(?=(?:the|my|that|this|one|for|as|then)\b)",
+    re.IGNORECASE,
+)
+
+
+_POINTS_AT_A_UNIT = re.compile(r"\b(?:the|my|that|this|one|ones|mine)\b", re.IGNORECASE)
+
+
+def _first_described(units: list[dict[str, Any]], clause: str) -> list[dict[str, Any]]:
+    """The unit whose own option value the clause says first, when only that unit has it ("the black one green":
+    black, whatever colour it is to become)."""
+    own = [{str(v).lower() for v in (u.get("options") or {}).values()} for u in units]
+    for match in re.finditer(r"[^\s,.!?;:()]+", clause):
+        said = set(_name_tokens(match.group()))
+        having = [u for u, values in zip(units, own, strict=True) if any(_value_said(v, said) for v in values)]
+        if len(having) == 1 and len(units) > 1:
+            return having
+    return []
+
+
+def described_units(units: list[dict[str, Any]], text: str) -> list[tuple[dict[str, Any], str]]:
+    """Units of one product in different options, each described in its own part of the message by the options it
+    has now, with the words about it: from its description to the next unit's ("the green one should become red
+    with the longer battery, and the black one I'd like in blue" gives the green unit "the green one should become
+    red with the longer battery"). Each part is read up to where it turns to the wish, so a wished value that is
+    another unit's own ("the green one should become black") describes nothing. Empty unless it describes at
+    least two units."""
+    distinct = list({_item_key(u): u for u in units}.values())
+    if len(distinct) < 2:
+        return []
+    parts: list[tuple[dict[str, Any], str]] = []
+    for clause in _UNIT_BREAK.split(text):
+        if not clause.strip():
+            continue
+        # Only words that point at a thing describe a unit ("the navy one", "my black one"); "in white please"
+        # goes on with the wish.
+        pointing = _POINTS_AT_A_UNIT.search(clause)
+        described = (by_options(distinct, clause) or _first_described(distinct, clause)) if pointing else []
+        if described and all(_item_key(described[0]) != _item_key(unit) for unit, _ in parts):
+            parts.append((described[0], clause.strip()))
+        elif parts:
+            # Words about no unit in particular ("with the longer battery") go on about the one before.
+            unit, said = parts[-1]
+            parts[-1] = (unit, f"{said}, {clause.strip()}")
+    return parts if len(parts) > 1 else []
 
 
 _PLACES = {"first": 0, "top": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1, "bottom": -1}
@@ -326,6 +383,18 @@ def described_items(
     return []
 
 
+def the_other_unit(items: list[dict[str, Any]], text: str, in_play: list[str]) -> list[dict[str, Any]]:
+    """The unit "the other one" means while items are in play ("and the other one in blue" after the red speaker was
+    settled): the one unit of an in-play item's product that is not in play itself. None when the message does not
+    say "the other", or when that leaves no single unit."""
+    if not _OTHER_ONE.search(text):
+        return []
+    names = {str(i.get("name")) for i in items if str(i.get("item_id")) in in_play}
+    others = [i for i in items if str(i.get("name")) in names and str(i.get("item_id")) not in in_play]
+    distinct = list({_item_key(i): i for i in others}.values())
+    return distinct if len(distinct) == 1 else []
+
+
 # "Everything except the backpack", "all but the kettle", "not the mouse": what follows is kept out.
 _EXCEPT = re.compile(
     r"\b(?:except(?:\s+for)?|but\s+not|apart\s+from|other\s+than|excluding|not\s+(?:the|my)|all\s+but"
@@ -346,6 +415,14 @@ def item_segment(text: str, item: dict[str, Any], phrases: list[str], items: lis
 
     Only phrases that name one of `items` (the order's) end a part: "mine is the purple crew neck, I'd like a red
     v-neck" describes the t-shirt, it does not start another item."""
+    # Units of the item's product in other options: the words about this unit ("the red one to blue, and the black
+    # one in white": "the red one to blue" for the red one).
+    alike = [i for i in items or [] if str(i.get("name")) == str(item.get("name"))]
+    own = (words for unit, words in described_units(alike, text) if _item_key(unit) == _item_key(item))
+    return next(own, None) or _named_part(text, item, phrases, items)
+
+
+def _named_part(text: str, item: dict[str, Any], phrases: list[str], items: list[dict[str, Any]] | None) -> str:
     lowered = text.lower()
     naming = [p for p in phrases if p and (items is None or named_items(items, p))]
     # The order's own item names said as they are ("Air purifier -> small room. Perfume -> woody") start parts too.
