@@ -183,6 +183,8 @@ FLOW_SLOTS = (
     "procedure_answer",
     "item_answer",
     "proposed_items",
+    "item_option_values",
+    "item_wishes",
 )
 # What was settled about the items of one order: another order starts afresh.
 ITEM_SLOTS = (
@@ -200,6 +202,8 @@ ITEM_SLOTS = (
     "faulty_unit",
     "remedy_asked",
     "item_answer",
+    "item_option_values",
+    "item_wishes",
     "proposed_items",
 )
 DEFAULT_ADDRESS_CUE = re.compile(r"\b(default|account|profile|on\s+file|billing|i(?:'ve|\s+have)?\s+moved)\b", re.I)
@@ -865,7 +869,10 @@ def corrected_request(state: SupportState) -> str | None:
         return restated
     if request in (CHANGE_ITEMS, "exchange_request"):
         order_items = state.dialogue.get("slots", {}).get("order_items") or []
-        known = state.dialogue.get("slots", {}).get("option_values") or {}
+        slots = state.dialogue.get("slots", {})
+        # Every proposed item's option values, not only the last one settled ("the 10 hour battery" is the speaker's
+        # though the t-shirt was settled after it).
+        known = _every_value([slots.get("option_values") or {}, *(slots.get("item_option_values") or {}).values()])
         # "The black watch stays as it is, black silicone LCD": options said of an item left alone change nothing.
         changing = " ".join(
             sentence
@@ -881,7 +888,9 @@ def corrected_request(state: SupportState) -> str | None:
             if str(item.get("item_id")) in proposed
             for key, value in (item.get("options") or {}).items()
         }
-        if any((str(k).lower(), str(v).lower()) not in own for k, v in said.items()):
+        asked = asks_about_the_rules(changing) and not _INSTEAD.search(changing)
+        if not asked and any((str(k).lower(), str(v).lower()) not in own for k, v in said.items()):
+            # ("Is the red one in stock?" asks about the proposal; it changes nothing, and is answered.)
             return request
         if _adds_an_item(state, pending, changing) or the_other_unit(order_items, changing, proposed):
             # "Also the perfume", "and the other one in blue": another item, or the other unit of one proposed.
@@ -896,6 +905,18 @@ def corrected_request(state: SupportState) -> str | None:
         # A new address, or another place still to be named ("ship it to my office instead"): the address changes.
         return request if looks_like_address(text) or names_another_destination(text) else None
     return None
+
+
+_INSTEAD = re.compile(r"\b(?:instead|rather|change|switch|swap|make\s+it|stattdessen|lieber)\b", re.IGNORECASE)
+
+
+def _every_value(option_lists: list[dict[str, list[str]]]) -> dict[str, list[str]]:
+    """Several products' option values as one: each option with the values any of them has."""
+    merged: dict[str, list[str]] = {}
+    for values in option_lists:
+        for key, listed in values.items():
+            merged[key] = list(dict.fromkeys([*merged.get(key, []), *listed]))
+    return merged
 
 
 def restates_the_proposal(state: SupportState) -> bool:
@@ -1698,13 +1719,22 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
             return True
     named_now = [str(i.get("item_id")) for i in matching_items(items, [run.text])] if settled else []
     again = [item_id for item_id in named_now if item_id in settled]
-    if run.state.repair == Repair.correction and again and plan.slots.get("item_id") not in again:
+    # Read once, at the turn's start: a later step of the turn finds the item to settle again still waiting.
+    waiting = [i for i in plan.slots.get("item_queue") or [] if i not in settled]
+    correcting = run.state.repair == Repair.correction and bool(settled) and not waiting
+    if correcting and not again and not the_other_unit(items, run.text, settled):
+        # "Sorry, the 10 hour battery, not the 20 hour one" names no item: the option names it, the one item
+        # proposed whose product has the value said, other than its own.
+        again = _items_an_option_names(
+            items, run.text, settled, plan.slots.get("item_option_values") or {}, plan.slots.get("item_wishes") or {}
+        )
+    if correcting and again and (plan.slots.get("item_id") not in again or len(settled) > 1):
         # "No, the bookshelf should be 3 ft" at a proposal of two items: the item named is settled again with these
-        # words; the others keep what was settled for them.
+        # words and what was asked for it before; the others keep what was settled for them.
         plan.slots["swaps"] = [s for s in plan.slots.get("swaps") or [] if s[0] not in again]
         plan.slots["item_queue"] = again
         plan.slots["item_id"] = again[0]
-        plan.slots.pop("options", None)
+        plan.slots["options"] = dict((plan.slots.get("item_wishes") or {}).get(again[0]) or {})
         plan.slots.pop("option_values", None)
         plan.slots.pop("used_text", None)
         settled = [s[0] for s in plan.slots["swaps"]]
@@ -1806,6 +1836,28 @@ def items_left_out(items: list[dict[str, Any]], text: str, in_play: list[str]) -
     return out if out != set(in_play) else set()
 
 
+def _items_an_option_names(
+    items: list[dict[str, Any]],
+    text: str,
+    settled: list[str],
+    values: dict[str, dict[str, list[str]]],
+    wishes: dict[str, dict[str, str]],
+) -> list[str]:
+    """The one settled item whose product has an option value the message names, other than the item's own ("the
+    10 hour battery" of the speaker beside a t-shirt). Of several, the one whose wish named that option ("red, not
+    blue" corrects the item asked to be blue, though both come in red). None when that leaves no single item."""
+    meant: dict[str, set[str]] = {}
+    for item in _distinct([i for i in items if str(i.get("item_id")) in settled]):
+        own = {str(k).lower(): str(v).lower() for k, v in (item.get("options") or {}).items()}
+        said = options_in(text, values.get(str(item.get("item_id"))) or {}, item.get("options") or {})
+        if any(own.get(str(k).lower()) != str(v).lower() for k, v in said.items()):
+            meant[str(item.get("item_id"))] = {str(k).lower() for k in said}
+    if len(meant) > 1:
+        wished = {i: keys for i, keys in meant.items() if keys & {str(k).lower() for k in wishes.get(i) or {}}}
+        meant = wished
+    return list(meant) if len(meant) == 1 else []
+
+
 def _newly_named(named: list[dict[str, Any]], settled: list[str], text: str) -> list[dict[str, Any]]:
     """The items a message names beyond those already settled. A word shared with a settled item the message also
     names is that item's ("for the kettle: glass, 1 liter, electric" settles the Tea Kettle; the Electric Kettle
@@ -1868,6 +1920,10 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     if product is None or not product.ok or not isinstance(product.data, dict):
         return False
     plan.slots["option_values"] = option_values(product.data)
+    # Each item's own option values, kept past the next item's: a correction at the proposal ("the 10 hour battery")
+    # is read against every item proposed, and goes to the one whose product has what it names.
+    remembered = plan.slots.get("item_option_values") or {}
+    plan.slots["item_option_values"] = {**remembered, str(item.get("item_id")): plan.slots["option_values"]}
     # The part of the message about this item, when it names several.
     segment = item_segment(text, item, list(plan.slots.get("products") or []), items)
     if len(plan.slots.get("item_queue") or []) > 1:
@@ -1946,6 +2002,8 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     difference = float(variants[0].get("price") or 0) - float(item.get("price") or 0)
     swaps = [s for s in plan.slots.get("swaps") or [] if s[0] != item.get("item_id")]
     plan.slots["swaps"] = [*swaps, [item.get("item_id"), variants[0].get("item_id"), difference]]
+    # What was asked for this item: a correction of one of its options later keeps the rest of the wish.
+    plan.slots["item_wishes"] = {**(plan.slots.get("item_wishes") or {}), str(item.get("item_id")): wanted}
     if text:
         plan.slots["used_text"] = [item.get("item_id"), text]
     done = {s[0] for s in plan.slots["swaps"]}

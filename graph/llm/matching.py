@@ -422,6 +422,9 @@ def item_segment(text: str, item: dict[str, Any], phrases: list[str], items: lis
     return next(own, None) or _named_part(text, item, phrases, items)
 
 
+_TRAILING_JOIN = re.compile(r"(?:[\s,;]+(?:and|but|while|whereas|plus)?)+\s*$", re.IGNORECASE)
+
+
 def _named_part(text: str, item: dict[str, Any], phrases: list[str], items: list[dict[str, Any]] | None) -> str:
     lowered = text.lower()
     naming = [p for p in phrases if p and (items is None or named_items(items, p))]
@@ -430,11 +433,18 @@ def _named_part(text: str, item: dict[str, Any], phrases: list[str], items: list
     starts = sorted({(lowered.find(p.lower()), p) for p in naming if lowered.find(p.lower()) >= 0})
     if len(starts) < 2:
         return text
+    # A part runs to the clause break before the next item named: the words after that break are said with the
+    # next item ("the t-shirt in XL, and red for the speaker": "red for the speaker").
+    bounds = [start for start, _ in starts]
+    for index in range(1, len(starts)):
+        named_end = starts[index - 1][0] + len(starts[index - 1][1])
+        breaks = [m.end() for m in _UNIT_BREAK.finditer(text, named_end, starts[index][0])]
+        bounds[index] = breaks[-1] if breaks else starts[index][0]
     parts = []
-    for index, (start, phrase) in enumerate(starts):
-        end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
+    for index, (_, phrase) in enumerate(starts):
+        end = bounds[index + 1] if index + 1 < len(starts) else len(text)
         if named_items([item], phrase):
-            parts.append(text[start:end])
+            parts.append(_TRAILING_JOIN.sub("", text[bounds[index] : end]).strip())
     return " ".join(parts) or text
 
 
@@ -526,6 +536,7 @@ def options_in(text: str, values: dict[str, list[str]], current: dict[str, Any] 
             found[key] = next(v for v in candidates if v.lower() == "none")
             continue
         said: list[str] = []
+        refused: set[str] = set()
         taken: list[tuple[int, int]] = []  # where longer values were read ("warm white" holds no "white" of its own)
         others = {v.lower() for other, vs in values.items() if other != key for v in vs}
         longest_first = sorted(candidates, key=lambda v: max(len(w) for w in (v, *_size_words(key, v))), reverse=True)
@@ -556,7 +567,11 @@ def options_in(text: str, values: dict[str, list[str]], current: dict[str, Any] 
             free = [span for span in spans if not any(a <= span[0] and span[1] <= b for a, b in taken)]
             if free or (short and short_answer and value.lower() in words and not spans):
                 said.append(value)
+                if free and all(_VALUE_REFUSED.search(text[max(0, a - 25) : a]) for a, _ in free):
+                    refused.add(value)
             taken.extend(spans)
+        # "The 20 hour battery, not the 10 hour one": a value said only to be turned away is not the wish.
+        said = [value for value in said if value not in refused]
         # "Mine is the purple XL, I'd like a red one in L": of two values of one option, the wanted one is the one
         # the customer does not have.
         have = str((current or {}).get(key, "")).lower()
@@ -564,6 +579,14 @@ def options_in(text: str, values: dict[str, list[str]], current: dict[str, Any] 
         if wanted:
             found[key] = wanted[0]
     return found
+
+
+# Words just before an option value that turn it away: "not the 10 hour one", "instead of black", "rather than L".
+_VALUE_REFUSED = re.compile(
+    r"\b(?:not|never|instead\s+of|rather\s+than|other\s+than|except|nicht|statt)\s+(?:(?:the|a|an|that|this|in|with|my"
+    r"|size|die|den|das)\s+){0,2}$",
+    re.IGNORECASE,
+)
 
 
 # A quantity's unit as people write it: "3ft", "3-foot", "3 feet" are the catalogue's "3 ft".
