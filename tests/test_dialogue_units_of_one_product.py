@@ -188,3 +188,48 @@ async def test_the_other_unit_said_at_the_proposal_joins_it(tau_app: Settings) -
         assert both.status == "awaiting_confirmation", both.text
         pending = await _proposed(graph, chat, "other")
     assert _swaps(pending) == dict(zip(pair.item_ids, pair.new_item_ids, strict=True)), both.text
+
+
+def same_variant_pairs(db_url: str, status: OrderStatus) -> list[tuple[str, str, str, str, list[tuple[str, str]]]]:
+    """(customer, order, product name, variant id, [(wish in words, new variant id)...]) for orders holding two units
+    of one variant whose product comes in other variants differing in one option."""
+    found = []
+    with session_factory(db_url)() as session:
+        orders = session.scalars(
+            select(Order).where(Order.status == status).options(selectinload(Order.items)).order_by(Order.id)
+        ).all()
+        for order in orders:
+            for unit in order.items:
+                if sum(i.variant_id == unit.variant_id for i in order.items) != 2:
+                    continue
+                product = session.get(Product, unit.product_id)
+                assert product is not None
+                held = {k: {str(v)} for k, v in unit.options.items()}
+                wishes = _one_change(product, unit.options, held)
+                if len({w[0] for w in wishes}) >= 2:
+                    found.append((order.customer_id, order.id, unit.name.lower(), unit.variant_id, wishes[:2]))
+                    break
+    return found
+
+
+async def test_units_of_one_variant_each_get_their_own_wish_and_both_are_changed(tau_app: Settings) -> None:
+    db = tau_app.shop_database_url
+    customer, order_id, name, variant, wishes = same_variant_pairs(db, OrderStatus.pending)[0]
+    (first, first_id), (second, second_id) = wishes
+    context = Context(customer_id=customer)
+    async with conversation(tau_app) as (chat, graph):
+        turn = await say(
+            chat,
+            "same",
+            f"both {name}s on {order_id} need changing: one in {first}, the other in {second}",
+            context=context,
+        )
+        assert turn.status == "awaiting_confirmation", turn.text
+        pending = await _proposed(graph, chat, "same")
+        assert pending["args"]["item_ids"] == [variant, variant], turn.text
+        assert sorted(pending["args"]["new_item_ids"]) == sorted([first_id, second_id]), turn.text
+        await say(chat, "same", "yes please", context=context)
+    with session_factory(db)() as session:
+        order = session.scalars(select(Order).where(Order.id == order_id).options(selectinload(Order.items))).one()
+        held = [i.variant_id for i in order.items]
+    assert variant not in held and {first_id, second_id} <= set(held)

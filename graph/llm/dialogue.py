@@ -53,6 +53,7 @@ from graph.llm.matching import (
     split_exclusion,
     the_other_unit,
     voucher_code,
+    wishes_per_unit,
 )
 from graph.nlu.confirmation import gives_a_yes
 from graph.nlu.entities import (
@@ -185,6 +186,7 @@ FLOW_SLOTS = (
     "proposed_items",
     "item_option_values",
     "item_wishes",
+    "unit_wishes",
 )
 # What was settled about the items of one order: another order starts afresh.
 ITEM_SLOTS = (
@@ -1779,6 +1781,12 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
             return False
         plan.slots["item_queue"] = [i.get("item_id") for i in chosen]
         plan.slots["item_id"] = chosen[0].get("item_id")
+        units = sum(i.get("item_id") == chosen[0].get("item_id") for i in items)
+        wishes = wishes_per_unit(run.text) if len(chosen) == 1 and units > 1 else []
+        if 1 < len(wishes) <= units:
+            # "Both hoses, one in vinyl and one in latex": units of one variant, each with its own wish, in turn.
+            plan.slots["item_queue"] = [chosen[0].get("item_id")] * len(wishes)
+            plan.slots["unit_wishes"] = wishes
     if not _settle_item(plan, run.results, order, run.text):
         return False
     swaps = plan.slots.get("swaps") or []
@@ -1906,6 +1914,11 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
         plan.slots.pop("item_id", None)
         plan.awaiting = "item"
         return False
+    queue = plan.slots.get("item_queue") or []
+    alike_units = queue.count(item.get("item_id")) if len(queue) > 1 else 0
+    settled_units = [s for s in plan.slots.get("swaps") or [] if s[0] == item.get("item_id")]
+    if alike_units > 1 and len(settled_units) >= alike_units:
+        return True  # every unit of this variant already has its own new variant
     used = plan.slots.get("used_text") or []
     # [the item the words settled, the words]: only another item leaves them alone (a re-plan of the same item in
     # the same turn reads them again).
@@ -1926,6 +1939,10 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     plan.slots["item_option_values"] = {**remembered, str(item.get("item_id")): plan.slots["option_values"]}
     # The part of the message about this item, when it names several.
     segment = item_segment(text, item, list(plan.slots.get("products") or []), items)
+    unit_wishes = plan.slots.get("unit_wishes") or []
+    if alike_units > 1 and len(settled_units) < len(unit_wishes):
+        # The next of several units of one variant: the words of its own wish ("one in latex").
+        segment = unit_wishes[len(settled_units)]
     if len(plan.slots.get("item_queue") or []) > 1:
         # Several items named: each takes the options said next to it ("the jacket in XL and the speaker in black").
         have = item.get("options") or {}
@@ -2000,14 +2017,18 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     if also:
         plan.notice = {"code": "also_changes", "name": item.get("name"), "wanted": relevant, "also": also}
     difference = float(variants[0].get("price") or 0) - float(item.get("price") or 0)
-    swaps = [s for s in plan.slots.get("swaps") or [] if s[0] != item.get("item_id")]
+    # A unit of a variant the order holds several of, each with its own wish, adds its swap beside the others'.
+    swaps = [s for s in plan.slots.get("swaps") or [] if alike_units > 1 or s[0] != item.get("item_id")]
     plan.slots["swaps"] = [*swaps, [item.get("item_id"), variants[0].get("item_id"), difference]]
     # What was asked for this item: a correction of one of its options later keeps the rest of the wish.
     plan.slots["item_wishes"] = {**(plan.slots.get("item_wishes") or {}), str(item.get("item_id")): wanted}
     if text:
         plan.slots["used_text"] = [item.get("item_id"), text]
-    done = {s[0] for s in plan.slots["swaps"]}
-    rest = [i for i in plan.slots.get("item_queue") or [] if i not in done]
+    # What is still to settle, unit by unit: a variant queued twice needs two swaps.
+    rest = list(plan.slots.get("item_queue") or [])
+    for swap in plan.slots["swaps"]:
+        if swap[0] in rest:
+            rest.remove(swap[0])
     if rest:
         # The next item named: its own options, read from what the customer says next (or said already).
         plan.slots["item_id"] = rest[0]

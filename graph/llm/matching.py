@@ -284,7 +284,7 @@ def by_options(items: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
 # Where the words about one unit end and those about the next may begin: a sentence's end, a comma, or a joining word
 # before words that name a unit again ("..., and the black one I'd like in blue", "while the other").
 _UNIT_BREAK = re.compile(
-    r"[.;!?]+\s*|,\s*(?:(?:and|but|while|whereas|plus)\s+)?"
+    r"[.;:!?]+(?:\s+|$)|,\s*(?:(?:and|but|while|whereas|plus)\s+)?"
     r"|\s+(?:and|but|while|whereas|plus)\s+(?=(?:the|my|that|this|one|for|as|then)\b)",
     re.IGNORECASE,
 )
@@ -381,6 +381,19 @@ def described_items(
         if pattern.search(text) and prices.count(pick(prices)) == 1:
             return [candidates[prices.index(pick(prices))]]
     return []
+
+
+# Words that point at one unit among alike ones: "one in red", "the first", "the other", "another".
+_ONE_OF_THEM = re.compile(
+    r"^\W*(?:(?:and|but|then|while|plus)\s+)?(?:one|the\s+(?:first|second|other)|another)\b", re.I
+)
+
+
+def wishes_per_unit(text: str) -> list[str]:
+    """The parts of a message that each wish something for one of several units alike ("both hoses, one in vinyl and
+    one in latex": "one in vinyl", "one in latex"), in the order said; empty unless there are two or more."""
+    parts = [clause.strip() for clause in _UNIT_BREAK.split(text) if _ONE_OF_THEM.search(clause)]
+    return parts if len(parts) > 1 else []
 
 
 def the_other_unit(items: list[dict[str, Any]], text: str, in_play: list[str]) -> list[dict[str, Any]]:
