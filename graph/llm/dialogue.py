@@ -35,6 +35,7 @@ from graph.llm.matching import (
     asks_for_the_same_item,
     current_payment_method,
     described_items,
+    described_units,
     goodwill_reason,
     ground_orders,
     item_segment,
@@ -50,7 +51,9 @@ from graph.llm.matching import (
     refers_to_an_order,
     says_the_same_again,
     split_exclusion,
+    the_other_unit,
     voucher_code,
+    wishes_per_unit,
 )
 from graph.nlu.confirmation import gives_a_yes
 from graph.nlu.entities import (
@@ -181,6 +184,9 @@ FLOW_SLOTS = (
     "procedure_answer",
     "item_answer",
     "proposed_items",
+    "item_option_values",
+    "item_wishes",
+    "unit_wishes",
 )
 # What was settled about the items of one order: another order starts afresh.
 ITEM_SLOTS = (
@@ -198,6 +204,8 @@ ITEM_SLOTS = (
     "faulty_unit",
     "remedy_asked",
     "item_answer",
+    "item_option_values",
+    "item_wishes",
     "proposed_items",
 )
 DEFAULT_ADDRESS_CUE = re.compile(r"\b(default|account|profile|on\s+file|billing|i(?:'ve|\s+have)?\s+moved)\b", re.I)
@@ -893,7 +901,10 @@ def corrected_request(state: SupportState) -> str | None:
         return restated
     if request in (CHANGE_ITEMS, "exchange_request"):
         order_items = state.dialogue.get("slots", {}).get("order_items") or []
-        known = state.dialogue.get("slots", {}).get("option_values") or {}
+        slots = state.dialogue.get("slots", {})
+        # Every proposed item's option values, not only the last one settled ("the 10 hour battery" is the speaker's
+        # though the t-shirt was settled after it).
+        known = _every_value([slots.get("option_values") or {}, *(slots.get("item_option_values") or {}).values()])
         # "The black watch stays as it is, black silicone LCD": options said of an item left alone change nothing.
         changing = " ".join(
             sentence
@@ -909,9 +920,12 @@ def corrected_request(state: SupportState) -> str | None:
             if str(item.get("item_id")) in proposed
             for key, value in (item.get("options") or {}).items()
         }
-        if any((str(k).lower(), str(v).lower()) not in own for k, v in said.items()):
+        asked = asks_about_the_rules(changing) and not _INSTEAD.search(changing)
+        if not asked and any((str(k).lower(), str(v).lower()) not in own for k, v in said.items()):
+            # ("Is the red one in stock?" asks about the proposal; it changes nothing, and is answered.)
             return request
-        if _adds_an_item(state, pending, changing):
+        if _adds_an_item(state, pending, changing) or the_other_unit(order_items, changing, proposed):
+            # "Also the perfume", "and the other one in blue": another item, or the other unit of one proposed.
             return request
         if len(proposed) > 1 and items_left_out(order_items, text, proposed):
             return request  # "leave the boots as they are": the change without them
@@ -923,6 +937,18 @@ def corrected_request(state: SupportState) -> str | None:
         # A new address, or another place still to be named ("ship it to my office instead"): the address changes.
         return request if looks_like_address(text) or names_another_destination(text) else None
     return None
+
+
+_INSTEAD = re.compile(r"\b(?:instead|rather|change|switch|swap|make\s+it|stattdessen|lieber)\b", re.IGNORECASE)
+
+
+def _every_value(option_lists: list[dict[str, list[str]]]) -> dict[str, list[str]]:
+    """Several products' option values as one: each option with the values any of them has."""
+    merged: dict[str, list[str]] = {}
+    for values in option_lists:
+        for key, listed in values.items():
+            merged[key] = list(dict.fromkeys([*merged.get(key, []), *listed]))
+    return merged
 
 
 def restates_the_proposal(state: SupportState) -> bool:
@@ -1756,13 +1782,22 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
             return True
     named_now = [str(i.get("item_id")) for i in matching_items(items, [run.text])] if settled else []
     again = [item_id for item_id in named_now if item_id in settled]
-    if run.state.repair == Repair.correction and again and plan.slots.get("item_id") not in again:
+    # Read once, at the turn's start: a later step of the turn finds the item to settle again still waiting.
+    waiting = [i for i in plan.slots.get("item_queue") or [] if i not in settled]
+    correcting = run.state.repair == Repair.correction and bool(settled) and not waiting
+    if correcting and not again and not the_other_unit(items, run.text, settled):
+        # "Sorry, the 10 hour battery, not the 20 hour one" names no item: the option names it, the one item
+        # proposed whose product has the value said, other than its own.
+        again = _items_an_option_names(
+            items, run.text, settled, plan.slots.get("item_option_values") or {}, plan.slots.get("item_wishes") or {}
+        )
+    if correcting and again and (plan.slots.get("item_id") not in again or len(settled) > 1):
         # "No, the bookshelf should be 3 ft" at a proposal of two items: the item named is settled again with these
-        # words; the others keep what was settled for them.
+        # words and what was asked for it before; the others keep what was settled for them.
         plan.slots["swaps"] = [s for s in plan.slots.get("swaps") or [] if s[0] not in again]
         plan.slots["item_queue"] = again
         plan.slots["item_id"] = again[0]
-        plan.slots.pop("options", None)
+        plan.slots["options"] = dict((plan.slots.get("item_wishes") or {}).get(again[0]) or {})
         plan.slots.pop("option_values", None)
         plan.slots.pop("used_text", None)
         settled = [s[0] for s in plan.slots["swaps"]]
@@ -1771,6 +1806,9 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
     # its option values ("electric" for a kettle's stovetop) would name other items ("Electric Kettle").
     fresh = (plan.slots.get("used_text") or [])[1:] != [run.text]
     more = _newly_named(matching_items(items, [run.text]), settled, run.text) if settled and fresh else []
+    if settled and fresh and not more:
+        # "And the other one in blue" after the red speaker was settled: the other unit of that product.
+        more = the_other_unit(items, run.text, settled)
     if more and not any(i.get("item_id") == plan.slots.get("item_id") for i in more):
         # "Also the perfume, to oriental": the items already settled stay, those still waiting keep their turn, and
         # the newly named ones are settled next.
@@ -1787,7 +1825,12 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
         # order's own item names are read in the message itself.
         chosen = matching_items(items, [n for n in named if n], plan.similar) or named_items(items, run.text)
         names = [str(i.get("name")) for i in chosen]
-        if len(set(names)) < len(names) or (not chosen and plan.slots.get("item_answer") == run.text):
+        alike = [i for i in chosen if names.count(str(i.get("name"))) > 1]
+        if alike and len(described_units(alike, run.text)) == len(_distinct(alike)):
+            # Each unit described in its own words ("the red one to blue, and the black one in white"): all of them,
+            # each settled with the words about it.
+            names = list(dict.fromkeys(names))
+        elif len(set(names)) < len(names) or (not chosen and plan.slots.get("item_answer") == run.text):
             # Alike by name, or none named in the answer to "which item?": told apart by the options said, the
             # place in the list shown, "the other one" or the price ("the 60% one", "the last one on that list").
             alike = [i for i in chosen if names.count(str(i.get("name"))) > 1] or _distinct(items)
@@ -1799,6 +1842,12 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
             return False
         plan.slots["item_queue"] = [i.get("item_id") for i in chosen]
         plan.slots["item_id"] = chosen[0].get("item_id")
+        units = sum(i.get("item_id") == chosen[0].get("item_id") for i in items)
+        wishes = wishes_per_unit(run.text) if len(chosen) == 1 and units > 1 else []
+        if 1 < len(wishes) <= units:
+            # "Both hoses, one in vinyl and one in latex": units of one variant, each with its own wish, in turn.
+            plan.slots["item_queue"] = [chosen[0].get("item_id")] * len(wishes)
+            plan.slots["unit_wishes"] = wishes
     if not _settle_item(plan, run.results, order, run.text):
         return False
     swaps = plan.slots.get("swaps") or []
@@ -1856,6 +1905,28 @@ def items_left_out(items: list[dict[str, Any]], text: str, in_play: list[str]) -
     return out if out != set(in_play) else set()
 
 
+def _items_an_option_names(
+    items: list[dict[str, Any]],
+    text: str,
+    settled: list[str],
+    values: dict[str, dict[str, list[str]]],
+    wishes: dict[str, dict[str, str]],
+) -> list[str]:
+    """The one settled item whose product has an option value the message names, other than the item's own ("the
+    10 hour battery" of the speaker beside a t-shirt). Of several, the one whose wish named that option ("red, not
+    blue" corrects the item asked to be blue, though both come in red). None when that leaves no single item."""
+    meant: dict[str, set[str]] = {}
+    for item in _distinct([i for i in items if str(i.get("item_id")) in settled]):
+        own = {str(k).lower(): str(v).lower() for k, v in (item.get("options") or {}).items()}
+        said = options_in(text, values.get(str(item.get("item_id"))) or {}, item.get("options") or {})
+        if any(own.get(str(k).lower()) != str(v).lower() for k, v in said.items()):
+            meant[str(item.get("item_id"))] = {str(k).lower() for k in said}
+    if len(meant) > 1:
+        wished = {i: keys for i, keys in meant.items() if keys & {str(k).lower() for k in wishes.get(i) or {}}}
+        meant = wished
+    return list(meant) if len(meant) == 1 else []
+
+
 def _newly_named(named: list[dict[str, Any]], settled: list[str], text: str) -> list[dict[str, Any]]:
     """The items a message names beyond those already settled. A word shared with a settled item the message also
     names is that item's ("for the kettle: glass, 1 liter, electric" settles the Tea Kettle; the Electric Kettle
@@ -1904,6 +1975,11 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
         plan.slots.pop("item_id", None)
         plan.awaiting = "item"
         return False
+    queue = plan.slots.get("item_queue") or []
+    alike_units = queue.count(item.get("item_id")) if len(queue) > 1 else 0
+    settled_units = [s for s in plan.slots.get("swaps") or [] if s[0] == item.get("item_id")]
+    if alike_units > 1 and len(settled_units) >= alike_units:
+        return True  # every unit of this variant already has its own new variant
     used = plan.slots.get("used_text") or []
     # [the item the words settled, the words]: only another item leaves them alone (a re-plan of the same item in
     # the same turn reads them again).
@@ -1918,8 +1994,16 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     if product is None or not product.ok or not isinstance(product.data, dict):
         return False
     plan.slots["option_values"] = option_values(product.data)
+    # Each item's own option values, kept past the next item's: a correction at the proposal ("the 10 hour battery")
+    # is read against every item proposed, and goes to the one whose product has what it names.
+    remembered = plan.slots.get("item_option_values") or {}
+    plan.slots["item_option_values"] = {**remembered, str(item.get("item_id")): plan.slots["option_values"]}
     # The part of the message about this item, when it names several.
     segment = item_segment(text, item, list(plan.slots.get("products") or []), items)
+    unit_wishes = plan.slots.get("unit_wishes") or []
+    if alike_units > 1 and len(settled_units) < len(unit_wishes):
+        # The next of several units of one variant: the words of its own wish ("one in latex").
+        segment = unit_wishes[len(settled_units)]
     if len(plan.slots.get("item_queue") or []) > 1:
         # Several items named: each takes the options said next to it ("the jacket in XL and the speaker in black").
         have = item.get("options") or {}
@@ -1994,12 +2078,18 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     if also:
         plan.notice = {"code": "also_changes", "name": item.get("name"), "wanted": relevant, "also": also}
     difference = float(variants[0].get("price") or 0) - float(item.get("price") or 0)
-    swaps = [s for s in plan.slots.get("swaps") or [] if s[0] != item.get("item_id")]
+    # A unit of a variant the order holds several of, each with its own wish, adds its swap beside the others'.
+    swaps = [s for s in plan.slots.get("swaps") or [] if alike_units > 1 or s[0] != item.get("item_id")]
     plan.slots["swaps"] = [*swaps, [item.get("item_id"), variants[0].get("item_id"), difference]]
+    # What was asked for this item: a correction of one of its options later keeps the rest of the wish.
+    plan.slots["item_wishes"] = {**(plan.slots.get("item_wishes") or {}), str(item.get("item_id")): wanted}
     if text:
         plan.slots["used_text"] = [item.get("item_id"), text]
-    done = {s[0] for s in plan.slots["swaps"]}
-    rest = [i for i in plan.slots.get("item_queue") or [] if i not in done]
+    # What is still to settle, unit by unit: a variant queued twice needs two swaps.
+    rest = list(plan.slots.get("item_queue") or [])
+    for swap in plan.slots["swaps"]:
+        if swap[0] in rest:
+            rest.remove(swap[0])
     if rest:
         # The next item named: its own options, read from what the customer says next (or said already).
         plan.slots["item_id"] = rest[0]

@@ -225,7 +225,9 @@ def matching_items(
     for name in dict.fromkeys(str(item.get("name")) for item in chosen):
         # Two items of one name: the options said tell them apart ("the portable grill"), or both stay.
         group = [item for item in chosen if str(item.get("name")) == name]
-        kept += (by_options(group, text) or group) if len(group) > 1 else group
+        # Each described in a part of its own ("the red one to blue, and the black one in white"): all of them.
+        units = [unit for unit, _ in described_units(group, text)] if len(group) > 1 else []
+        kept += (units or by_options(group, text) or group) if len(group) > 1 else group
     return [item for item in chosen if item in kept]
 
 
@@ -233,7 +235,8 @@ def matching_items(
 # one to RGB"): options said after it describe the wanted item, not theirs.
 _WANTED = re.compile(
     r"\b(?:to|into|instead|for\s+(?:a|an|the|one|another)|i\s+(?:want|need|would\s+like)|i'd\s+like|i'd\s+prefer"
-    r"|make\s+it|rather|but\s+(?:in|with))\b",
+    r"|make\s+it|rather|but\s+(?:in|with)|becomes?|should\s+(?:be|get|have|come)|needs?\s+to\s+be|gets?|goes)\b"
+    r"|->|=>|→",
     re.IGNORECASE,
 )
 
@@ -243,6 +246,9 @@ def _value_said(value: Any, said: set[str]) -> bool:
     a shade of ("blue" for "Cobalt")."""
     words = set(_name_tokens(str(value)))
     if words and words <= said:
+        return True
+    # A size by its letters or in words: "M" is "medium", "XL" "extra large".
+    if any(set(name.replace("-", " ").split()) <= said for name in _SIZE_NAMES.get(str(value).lower(), ())):
         return True
     return any(words & set(_COLOUR_FAMILIES.get(word, "").split()) for word in said)
 
@@ -273,6 +279,57 @@ def by_options(items: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
         if best and counts.count(best) == 1:
             return [items[counts.index(best)]]
     return []
+
+
+# Where the words about one unit end and those about the next may begin: a sentence's end, a comma, or a joining word
+# before words that name a unit again ("..., and the black one I'd like in blue", "while the other").
+_UNIT_BREAK = re.compile(
+    r"[.;:!?]+(?:\s+|$)|,\s*(?:(?:and|but|while|whereas|plus)\s+)?"
+    r"|\s+(?:and|but|while|whereas|plus)\s+(?=(?:the|my|that|this|one|for|as|then)\b)",
+    re.IGNORECASE,
+)
+
+
+_POINTS_AT_A_UNIT = re.compile(r"\b(?:the|my|that|this|one|ones|mine)\b", re.IGNORECASE)
+
+
+def _first_described(units: list[dict[str, Any]], clause: str) -> list[dict[str, Any]]:
+    """The unit whose own option value the clause says first, when only that unit has it ("the black one green":
+    black, whatever colour it is to become)."""
+    own = [{str(v).lower() for v in (u.get("options") or {}).values()} for u in units]
+    for match in re.finditer(r"[^\s,.!?;:()]+", clause):
+        said = set(_name_tokens(match.group()))
+        having = [u for u, values in zip(units, own, strict=True) if any(_value_said(v, said) for v in values)]
+        if len(having) == 1 and len(units) > 1:
+            return having
+    return []
+
+
+def described_units(units: list[dict[str, Any]], text: str) -> list[tuple[dict[str, Any], str]]:
+    """Units of one product in different options, each described in its own part of the message by the options it
+    has now, with the words about it: from its description to the next unit's ("the green one should become red
+    with the longer battery, and the black one I'd like in blue" gives the green unit "the green one should become
+    red with the longer battery"). Each part is read up to where it turns to the wish, so a wished value that is
+    another unit's own ("the green one should become black") describes nothing. Empty unless it describes at
+    least two units."""
+    distinct = list({_item_key(u): u for u in units}.values())
+    if len(distinct) < 2:
+        return []
+    parts: list[tuple[dict[str, Any], str]] = []
+    for clause in _UNIT_BREAK.split(text):
+        if not clause.strip():
+            continue
+        # Only words that point at a thing describe a unit ("the navy one", "my black one"); "in white please"
+        # goes on with the wish.
+        pointing = _POINTS_AT_A_UNIT.search(clause)
+        described = (by_options(distinct, clause) or _first_described(distinct, clause)) if pointing else []
+        if described and all(_item_key(described[0]) != _item_key(unit) for unit, _ in parts):
+            parts.append((described[0], clause.strip()))
+        elif parts:
+            # Words about no unit in particular ("with the longer battery") go on about the one before.
+            unit, said = parts[-1]
+            parts[-1] = (unit, f"{said}, {clause.strip()}")
+    return parts if len(parts) > 1 else []
 
 
 _PLACES = {"first": 0, "top": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1, "bottom": -1}
@@ -326,6 +383,31 @@ def described_items(
     return []
 
 
+# Words that point at one unit among alike ones: "one in red", "the first", "the other", "another".
+_ONE_OF_THEM = re.compile(
+    r"^\W*(?:(?:and|but|then|while|plus)\s+)?(?:one|the\s+(?:first|second|other)|another)\b", re.I
+)
+
+
+def wishes_per_unit(text: str) -> list[str]:
+    """The parts of a message that each wish something for one of several units alike ("both hoses, one in vinyl and
+    one in latex": "one in vinyl", "one in latex"), in the order said; empty unless there are two or more."""
+    parts = [clause.strip() for clause in _UNIT_BREAK.split(text) if _ONE_OF_THEM.search(clause)]
+    return parts if len(parts) > 1 else []
+
+
+def the_other_unit(items: list[dict[str, Any]], text: str, in_play: list[str]) -> list[dict[str, Any]]:
+    """The unit "the other one" means while items are in play ("and the other one in blue" after the red speaker was
+    settled): the one unit of an in-play item's product that is not in play itself. None when the message does not
+    say "the other", or when that leaves no single unit."""
+    if not _OTHER_ONE.search(text):
+        return []
+    names = {str(i.get("name")) for i in items if str(i.get("item_id")) in in_play}
+    others = [i for i in items if str(i.get("name")) in names and str(i.get("item_id")) not in in_play]
+    distinct = list({_item_key(i): i for i in others}.values())
+    return distinct if len(distinct) == 1 else []
+
+
 # "Everything except the backpack", "all but the kettle", "not the mouse": what follows is kept out.
 _EXCEPT = re.compile(
     r"\b(?:except(?:\s+for)?|but\s+not|apart\s+from|other\s+than|excluding|not\s+(?:the|my)|all\s+but"
@@ -346,6 +428,17 @@ def item_segment(text: str, item: dict[str, Any], phrases: list[str], items: lis
 
     Only phrases that name one of `items` (the order's) end a part: "mine is the purple crew neck, I'd like a red
     v-neck" describes the t-shirt, it does not start another item."""
+    # Units of the item's product in other options: the words about this unit ("the red one to blue, and the black
+    # one in white": "the red one to blue" for the red one).
+    alike = [i for i in items or [] if str(i.get("name")) == str(item.get("name"))]
+    own = (words for unit, words in described_units(alike, text) if _item_key(unit) == _item_key(item))
+    return next(own, None) or _named_part(text, item, phrases, items)
+
+
+_TRAILING_JOIN = re.compile(r"(?:[\s,;]+(?:and|but|while|whereas|plus)?)+\s*$", re.IGNORECASE)
+
+
+def _named_part(text: str, item: dict[str, Any], phrases: list[str], items: list[dict[str, Any]] | None) -> str:
     lowered = text.lower()
     naming = [p for p in phrases if p and (items is None or named_items(items, p))]
     # The order's own item names said as they are ("Air purifier -> small room. Perfume -> woody") start parts too.
@@ -353,11 +446,18 @@ def item_segment(text: str, item: dict[str, Any], phrases: list[str], items: lis
     starts = sorted({(lowered.find(p.lower()), p) for p in naming if lowered.find(p.lower()) >= 0})
     if len(starts) < 2:
         return text
+    # A part runs to the clause break before the next item named: the words after that break are said with the
+    # next item ("the t-shirt in XL, and red for the speaker": "red for the speaker").
+    bounds = [start for start, _ in starts]
+    for index in range(1, len(starts)):
+        named_end = starts[index - 1][0] + len(starts[index - 1][1])
+        breaks = [m.end() for m in _UNIT_BREAK.finditer(text, named_end, starts[index][0])]
+        bounds[index] = breaks[-1] if breaks else starts[index][0]
     parts = []
-    for index, (start, phrase) in enumerate(starts):
-        end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
+    for index, (_, phrase) in enumerate(starts):
+        end = bounds[index + 1] if index + 1 < len(starts) else len(text)
         if named_items([item], phrase):
-            parts.append(text[start:end])
+            parts.append(_TRAILING_JOIN.sub("", text[bounds[index] : end]).strip())
     return " ".join(parts) or text
 
 
@@ -452,6 +552,7 @@ def options_in(text: str, values: dict[str, list[str]], current: dict[str, Any] 
             found[key] = next(v for v in candidates if v.lower() == "none")
             continue
         said: list[str] = []
+        refused: set[str] = set()
         taken: list[tuple[int, int]] = []  # where longer values were read ("warm white" holds no "white" of its own)
         others = {v.lower() for other, vs in values.items() if other != key for v in vs}
         other_sizes = {w for other, vs in values.items() if other != key for v in vs for w in _size_words(other, v)}
@@ -489,7 +590,11 @@ def options_in(text: str, values: dict[str, list[str]], current: dict[str, Any] 
             free = [span for span in spans if not any(a <= span[0] and span[1] <= b for a, b in taken)]
             if free or (short and short_answer and value.lower() in words and not spans):
                 said.append(value)
+                if free and all(_VALUE_REFUSED.search(text[max(0, a - 25) : a]) for a, _ in free):
+                    refused.add(value)
             taken.extend(spans)
+        # "The 20 hour battery, not the 10 hour one": a value said only to be turned away is not the wish.
+        said = [value for value in said if value not in refused]
         # "Mine is the purple XL, I'd like a red one in L": of two values of one option, the wanted one is the one
         # the customer does not have.
         have = str((current or {}).get(key, "")).lower()
@@ -497,6 +602,14 @@ def options_in(text: str, values: dict[str, list[str]], current: dict[str, Any] 
         if wanted:
             found[key] = wanted[0]
     return found
+
+
+# Words just before an option value that turn it away: "not the 10 hour one", "instead of black", "rather than L".
+_VALUE_REFUSED = re.compile(
+    r"\b(?:not|never|instead\s+of|rather\s+than|other\s+than|except|nicht|statt)\s+(?:(?:the|a|an|that|this|in|with|my"
+    r"|size|die|den|das)\s+){0,2}$",
+    re.IGNORECASE,
+)
 
 
 # A quantity's unit as people write it: "3ft", "3-foot", "3 feet" are the catalogue's "3 ft".
