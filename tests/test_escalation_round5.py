@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from graph.nlu.escalation import ConversationFacts, EscalationPolicy
+from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation
 from graph.nlu.keywords import complaint_act
+from tests.support.nlu import Analyse
 
 POLICY = EscalationPolicy()
 OPEN = ConversationFacts()
@@ -34,3 +35,32 @@ def test_a_complaint_named_as_such_is_lodged_and_praise_for_the_people_responsib
 ) -> None:
     assert complaint_act(lodged)
     assert not complaint_act(calm)
+
+
+@pytest.mark.parametrize(
+    ("harm", "question"),
+    [
+        (
+            "My toddler choked on a piece that snapped off the rattle.",
+            "Is the teething ring safe, or could a baby choke on it?",
+        ),
+        (
+            "Mein Sohn hat nach dem Essen einen allergischen Ausschlag bekommen.",
+            "Ist das Spielzeug gefährlich für Kleinkinder?",
+        ),
+        (
+            "My partner's lips swelled up after the first spoonful.",
+            "My partner is allergic to wool, does the jumper contain any?",
+        ),
+        ("Die Kerze hat Feuer gefangen, ist das normal?", "Ist die Creme für Allergiker geeignet?"),
+        (
+            "The charger burned my hand, is that normal?",
+            "I need to know if the gloves contain latex, my son is allergic.",
+        ),
+    ],
+)
+def test_a_product_asked_about_for_a_condition_is_a_question_and_harm_told_is_sensitive(
+    analyse: Analyse, harm: str, question: str
+) -> None:
+    assert "sensitive_topic" in decide_escalation(analyse(harm), POLICY, OPEN).reasons
+    assert "sensitive_topic" not in decide_escalation(analyse(question), POLICY, OPEN).reasons
