@@ -16,6 +16,34 @@ OPEN = ConversationFacts()
 
 
 @pytest.mark.parametrize(
+    ("overdue", "calm"),
+    [
+        ("Expected arrival was the 3rd. It's the 12th now.", "Expected arrival is the 20th. Today is the 12th."),
+        (
+            "Angekündigt war die Lieferung für den 2., heute ist der 15.",
+            "Angekündigt ist die Lieferung für den 20., heute ist der 15.",
+        ),
+        ("They said 'three to five days'. It's been fourteen.", "They said 'three to five days'. It's been two."),
+        (
+            "A friend ordered the same lamp a week after me and got it days ago.",
+            "A friend ordered the same lamp and loves it.",
+        ),
+        (
+            "Other retailers ship within 2 days, with you it's been 9 days.",
+            "Other shops deliver in 2 days, how long do you take?",
+        ),
+        (
+            "Bei anderen Händlern dauert es zwei Tage, bei Ihnen jetzt schon zwölf Tage.",
+            "Bei anderen Händlern dauert es zwei Tage, wie lange dauert es bei Ihnen?",
+        ),
+    ],
+)
+def test_a_deadline_or_a_comparison_stated_as_facts_hands_over(analyse: Analyse, overdue: str, calm: str) -> None:
+    assert decide_escalation(analyse(overdue), POLICY, OPEN).escalate, analyse(overdue).emotion
+    assert not decide_escalation(analyse(calm), POLICY, OPEN).escalate, analyse(calm).emotion
+
+
+@pytest.mark.parametrize(
     ("lodged", "calm"),
     [
         ("Kindly log this as a formal complaint about the courier.", "Log this as a gift order please."),

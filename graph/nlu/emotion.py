@@ -534,11 +534,12 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
     if _counted_failure(text):
         fire("counted_failure", "frustration", COUNTED_FAILURE)
     if _expectation_broken(text) and not _ASKS.search(text):
-        # A promise not kept, stated as facts, is a customer let down; an estimate missed or a wait worse than last
-        # time is a customer kept waiting: upset, worth empathy, a takeover only with another cue. Asked about ("it
-        # was due on the 4th, can you check?"), either is a question to answer.
-        kept_waiting = not expectation.promise_broken(text) or _SOFTENER.search(text)
-        fire("expectation_broken", "frustration", KEPT_WAITING if kept_waiting else BROKEN_PROMISE)
+        # A promise not kept, an estimate gone by or a wait worse than last time or than elsewhere, stated as two
+        # facts side by side and nothing asked ("Estimated delivery was the 4th. Today is the 19th."), is a customer
+        # who has done the sum and leaves the reader to draw it: let down. Softened ("no big deal, just so you know")
+        # it is a customer kept waiting: upset, worth empathy, a takeover only with another cue. Asked about ("it was
+        # due on the 4th, can you check?"), either is a question to answer.
+        fire("expectation_broken", "frustration", KEPT_WAITING if _SOFTENER.search(text) else BROKEN_PROMISE)
     if _DISTRESS.search(text):
         # Tears over what went wrong; tears alone may be of joy.
         went_wrong = _NEGATIVE_CONTEXT.search(text) or lexicon.find("trouble", text)
