@@ -7,12 +7,54 @@ from __future__ import annotations
 
 import pytest
 
+from graph.nlu.emotion import score_emotion
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation
 from graph.nlu.keywords import complaint_act
 from tests.support.nlu import Analyse
 
 POLICY = EscalationPolicy()
 OPEN = ConversationFacts()
+
+
+def upset(text: str) -> float:
+    emotion = score_emotion(text)
+    return max(emotion.anger, emotion.frustration, emotion.sarcasm)
+
+
+@pytest.mark.parametrize(
+    ("idiom", "calm"),
+    [
+        ("Mir steht es bis hier, ich habe die Schnauze gestrichen voll.", "Die Nase des Teddys ist etwas lose."),
+        ("Langsam bin ich echt bedient von eurem Service.", "Mir reicht die Lieferung am Montag völlig."),
+        ("Ihr haltet mich wohl für blöd.", "Halten Sie mir den Artikel bis Freitag zurück?"),
+        ("Da wird man doch nach Strich und Faden veräppelt.", "Ich fühle mich bei der Größenberatung gut aufgehoben."),
+        ("Wie Sie hier mit Ihren Kunden umspringen, ist erschreckend.", "Toll, wie Sie mit Kunden umgehen, danke!"),
+        (
+            "Das ist garantiert die letzte Bestellung, die ich bei euch aufgebe.",
+            "Meine letzte Bestellung bei euch kam gestern an, danke.",
+        ),
+        ("I've had it up to here with your excuses.", "I've had it delivered to my office before."),
+        ("You're treating me like an idiot.", "You've treated me really well, thanks."),
+        ("Honestly, I feel completely ripped off.", "I feel like I got a great deal on the sofa."),
+        ("Shocking how this company treats its loyal customers.", "Is the sofa fabric treated against stains?"),
+    ],
+)
+def test_anger_told_by_idiom_is_upset_in_either_language(idiom: str, calm: str) -> None:
+    assert upset(idiom) >= 0.6, score_emotion(idiom)
+    assert upset(calm) < 0.6, score_emotion(calm)
+
+
+@pytest.mark.parametrize(
+    ("demand", "calm"),
+    [
+        ("I won't ask again. Replace it. Today.", "I'll ask again tomorrow if it hasn't come."),
+        ("Ich frage nicht noch einmal. Geld zurück. Sofort.", "Ich frage morgen noch einmal nach."),
+        ("This is your last chance. Refund me. Now.", "Thanks, that's all for now."),
+    ],
+)
+def test_an_ultimatum_cut_to_a_curt_demand_is_anger(demand: str, calm: str) -> None:
+    assert score_emotion(demand).anger >= 0.6, score_emotion(demand)
+    assert upset(calm) < 0.3, score_emotion(calm)
 
 
 @pytest.mark.parametrize(

@@ -129,7 +129,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         0.35,
         r"\bstill\s+(?:waiting|no\b|not\b|nothing|hasn'?t|haven'?t|doesn'?t|don'?t|isn'?t|can'?t|won'?t|missing)"
         r"|\bstill\s+\w+\s+(?:no|not)\b|\b(?:immer\s+noch|noch\s+immer)\s+(?:nicht|kein\w*|nichts|warte\w*)\b"
-        r"|\b(?:weiterhin|nach\s+wie\s+vor)\s+(?:auf|nicht|kein\w*|nichts)\b|\b(?:immer\s+noch\s+(?:nicht|kein\w*)|toujours\s+pas|todav[ií]a\s+no|nog\s+steeds\s+(?:niet|geen)"
+        r"|\b(?:weiterhin|nach\s+wie\s+vor)\s+(?:auf|nicht|kein\w*|nichts)\b|\b(?:fehlt|fehlen)\s+(?:\w+\s+)?(?:immer\s+noch|noch\s+immer)\b|\b(?:immer\s+noch\s+(?:nicht|kein\w*)|toujours\s+pas|todav[ií]a\s+no|nog\s+steeds\s+(?:niet|geen)"
         r"|ancora\s+(?:non|niente|nessun\w*))\b",
     ),
     (
@@ -150,6 +150,16 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         "frustration",
         0.35,
         r"\b(?:(?:each\s+and\s+)?every\s+(?:single\s+)?time|jedes\s+(?:einzelne\s+)?mal|immer\s+wieder)\b",
+    ),
+    (
+        # A third attempt or more, counted by the customer: more than a repeat.
+        "repeat_request",
+        "frustration",
+        0.25,
+        r"\b(?:(?:third|fourth|fifth|sixth|\d+(?:rd|th))\s+time\s+(?:that\s+)?(?:i'?m|i\s+am|i'?ve|i\s+have|i)\s+"
+        r"(?:\w+\s+)?(?:ask|writ|wrote|contact|chas|call|messag|email|explain|tell|told|report)\w*"
+        r"|(?:zum\s+)?(?:dritten|vierten|f[üu]nften|x-ten|\d+\.)\s+mal,?\s+(?:dass\s+)?(?:ich\s+)?(?:\w+\s+)?(?:frage|schreibe"
+        r"|melde|erkl[äa]re|rufe|nachfrage|anrufe)\w*)\b",
     ),
     (
         "again",
@@ -250,6 +260,16 @@ _LEXICON_CUES: tuple[tuple[str, Dimension, float, str], ...] = (
     ("repeated_contact", "frustration", 0.55, "repeated_contact"),
     ("broken_promise", "frustration", 0.35, "broken_promise"),
     ("mock_acceptance", "sarcasm", 0.7, "mock_acceptance"),
+    # Anger and exhaustion said as idioms, in any language the lexicon lists ("die Nase voll", "verarscht", "taking
+    # the mick", "unfassbar, wie man mit Kunden umgeht"): the tone model reads English only, so these carry German.
+    ("fed_up", "frustration", 0.6, "fed_up"),
+    ("taken_for_a_fool", "anger", 0.6, "taken_for_a_fool"),
+    ("mistreatment", "anger", 0.6, "mistreatment"),
+    ("ultimatum", "anger", 0.6, "ultimatum"),
+    # "Refund. Now.": a demand cut to its last word; upset, a takeover only with another cue.
+    ("curt_demand", "anger", 0.45, "curt_demand"),
+    ("missed_occasion", "frustration", 0.45, "missed_occasion"),
+    ("canned_reply", "frustration", 0.5, "canned_reply"),
 )
 
 # Praise that is sarcastic only next to something going wrong: "great job on the packaging" is feedback,
