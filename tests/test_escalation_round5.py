@@ -45,6 +45,46 @@ def test_anger_told_by_idiom_is_upset_in_either_language(idiom: str, calm: str) 
 
 
 @pytest.mark.parametrize(
+    ("harm", "remedy"),
+    [
+        (
+            "Cheers for shipping my sofa to the wrong city, much appreciated.",
+            "Thanks for sorting out the wrong delivery so fast.",
+        ),
+        (
+            "Danke auch, dass Sie mir den Betrag doppelt abgebucht haben.",
+            "Danke, dass Sie die doppelte Abbuchung so schnell erstattet haben.",
+        ),
+        ("Many thanks for losing my parcel twice.", "Thanks a lot for chasing the courier for me."),
+    ],
+)
+def test_thanks_for_a_harm_is_sarcasm_and_thanks_for_a_remedy_is_not(harm: str, remedy: str) -> None:
+    assert score_emotion(harm).sarcasm >= 0.6, score_emotion(harm)
+    assert upset(remedy) < 0.3, score_emotion(remedy)
+
+
+@pytest.mark.parametrize(
+    ("failure", "calm"),
+    [
+        (
+            "Wonderful, the app says refunded but my bank says otherwise.",
+            "Wonderful, the app says refunded and my bank shows it too.",
+        ),
+        (
+            "Klasse, laut App angeblich zugestellt, hier ist aber nichts.",
+            "Klasse, laut App zugestellt, das Paket liegt vor der Tür.",
+        ),
+        ("Fantastic, the lamp went to Leeds instead of Bristol.", "Fantastic, I'd like the lamp in green instead."),
+        ("Super, der Shop ist schon wieder offline.", "Super, der Kurier kam genau dann, als ich zu Hause war."),
+        ("Brilliant, the checkout is down again.", "Brilliant, the courier came right when I got home."),
+    ],
+)
+def test_praise_over_a_described_failure_is_sarcasm(failure: str, calm: str) -> None:
+    assert score_emotion(failure).sarcasm >= 0.6, score_emotion(failure)
+    assert upset(calm) < 0.6, score_emotion(calm)
+
+
+@pytest.mark.parametrize(
     ("demand", "calm"),
     [
         ("I won't ask again. Replace it. Today.", "I'll ask again tomorrow if it hasn't come."),
@@ -105,6 +145,28 @@ def test_a_complaint_named_as_such_is_lodged_and_praise_for_the_people_responsib
 ) -> None:
     assert complaint_act(lodged)
     assert not complaint_act(calm)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Every time I order from you it turns up the next day, brilliant.",
+        "Jedes Mal kommt die Lieferung pünktlich, super!",
+        "Meine letzte Bestellung bei euch war super, ich bestelle gern wieder.",
+        "How hard is it to fit the shelf brackets, could I do it myself?",
+        "Impressive how quickly your team answered my email.",
+        "Beeindruckend, wie zügig Sie meine Rücksendung bearbeitet haben.",
+        "Last time it took two days; this time it came in three, all good.",
+    ],
+)
+def test_praise_of_consistency_or_speed_and_a_question_about_ones_own_effort_read_calm(
+    analyse: Analyse, text: str
+) -> None:
+    assert not decide_escalation(analyse(text), POLICY, OPEN).escalate, analyse(text).emotion
+
+
+def test_a_rhetorical_how_hard_is_it_stays_exasperation() -> None:
+    assert upset("How hard is it to put the right label on a box?!") >= 0.6
 
 
 @pytest.mark.parametrize(

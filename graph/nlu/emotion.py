@@ -85,7 +85,11 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|losing\s+it|enough\s+is\s+enough|(?:waited|waiting)\s+long\s+enough|i\s+give\s+up|wits'?\s+end|end\s+of\s+my\s+tether|had\s+it\s+(?:with|up)"
         r"|(?:a\s+)?million\s+times|over\s+and\s+over|nobody\s+cares|no\s+one\s+cares|give\s+me\s+a\s+break"
         r"|(?:can'?t|cannot)\s+believe(?!\s+how\s+(?:quick|fast|easy|well|good|nice|great|lovely|soon|cheap|early|simple"
-        r"|friendly|helpful|kind)\w*)|how\s+hard\s+(?:is|can)\s+it|what\s+is\s+wrong\s+with\s+you"
+        r"|friendly|helpful|kind)\w*)|how\s+hard\s+can\s+it|what\s+is\s+wrong\s+with\s+you"
+        # "How hard is it to send the right size" is rhetorical; "how hard is it to assemble, can I do it myself?"
+        # asks about the customer's own effort.
+        r"|how\s+hard\s+is\s+it(?![^.!]*\b(?:myself|yourself|on\s+my\s+own|(?:can|could|should|do|would)\s+i|for\s+me"
+        r"|for\s+a\s+beginner|to\s+(?:assemble|install|set\s+up|put\s+together|use|clean|fit|build|learn))\b)"
         r"|what\s+is\s+wrong\s+with\s+your\s+\w+|getting\s+(?:silly|ridiculous|absurd)|beyond\s+(?:a\s+joke|frustrat\w*|annoyed)|(?:really|so)\s+frustrat\w*"
         r"|my\s+patience|more\s+than\s+patient|(?:messed|mess(?:ing)?)\s+(?:up|it\s+up)|not\s+good\s+enough"
         r"|do(?:ing)?\s+nothing|waste\s+of\s+time|wasting\s+my|wasted\s+my|another\s+(?:apology|excuse)|(?:your|more)\s+(?:apologies|excuses)"
@@ -146,12 +150,6 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|bereits\s+(?:mehrfach|mehrmals)|wie\s+oft\s+denn\s+noch|i\s+(?:said|told\s+you)\s+(?:to\s+)?(?-i:[A-Z]{3,}))\b",
     ),
     (
-        "every_time",
-        "frustration",
-        0.35,
-        r"\b(?:(?:each\s+and\s+)?every\s+(?:single\s+)?time|jedes\s+(?:einzelne\s+)?mal|immer\s+wieder)\b",
-    ),
-    (
         # A third attempt or more, counted by the customer: more than a repeat.
         "repeat_request",
         "frustration",
@@ -160,6 +158,12 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"(?:\w+\s+)?(?:ask|writ|wrote|contact|chas|call|messag|email|explain|tell|told|report)\w*"
         r"|(?:zum\s+)?(?:dritten|vierten|f[üu]nften|x-ten|\d+\.)\s+mal,?\s+(?:dass\s+)?(?:ich\s+)?(?:\w+\s+)?(?:frage|schreibe"
         r"|melde|erkl[äa]re|rufe|nachfrage|anrufe)\w*)\b",
+    ),
+    (
+        "every_time",
+        "frustration",
+        0.35,
+        r"\b(?:(?:each\s+and\s+)?every\s+(?:single\s+)?time|jedes\s+(?:einzelne\s+)?mal|immer\s+wieder)\b",
     ),
     (
         "again",
@@ -445,6 +449,47 @@ def _praises_unasked(text: str) -> bool:
     )
 
 
+# Thanks for something the shop did wrong ("thanks a bunch for charging me twice", "danke, dass Sie mir zwei Rechnungen
+# geschickt haben"): what is thanked for is the grievance. Thanks for a remedy ("for sorting out the double charge",
+# "for the replacement of the broken one") or for news is sincere, whatever went wrong before.
+_THANKS_FOR = re.compile(
+    r"\b(?:thanks?|thank\s+you|cheers|danke|vielen\s+dank)\b(?:\s+(?:so\s+much|a\s+(?:bunch|lot|million)|again|auch|sehr"
+    r"|sch[öo]n))*,?\s+(?:for|f[üu]rs?|dass)\s+([^.!?;]+)",
+    re.IGNORECASE,
+)
+_REMEDY = re.compile(
+    r"\b(?:sort\w*|fix\w*|refund\w*|replac\w*|resolv\w*|handl\w*|deal\w*|look\w*\s+into|exchang\w*|swap\w*|correct\w*"
+    r"|help\w*|check\w*|explain\w*|(?<!me\s)chas\w+\s+(?:it|this|that|them|up|the\s+\w+)|follow\w*\s+up|let(?:ting)?\s+me\s+know|tell\w*\s+me|updat\w*|info\w*|credit\w*|voucher|apolog\w*"
+    r"|compensat\w*|new\s+one|return\s+label|gutschrift|erstatt\w*|ersatz\w*|umtausch\w*|gekl[äa]rt|erledigt|behoben"
+    r"|korrigiert|hilfe|auskunft|nachricht|r[üu]ckmeldung|entschuldig\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _thanks_for_harm(text: str) -> str | None:
+    for match in _THANKS_FOR.finditer(text):
+        thanked = match.group(1)
+        if _REMEDY.search(thanked):
+            continue
+        harm = lexicon.find("trouble", thanked) or lexicon.find("counts", thanked) or _NEGATIVE_CONTEXT.search(thanked)
+        if harm:
+            return match.group(0)
+    return None
+
+
+# Words of repetition and time that only complain beside something going wrong: "every single time I order it arrives
+# fast, nice work" praises the shop's consistency.
+_MILD_REPEATS = frozenset({"every_time", "again", "long_wait"})
+
+
+def _contented(text: str) -> bool:
+    """Praise, and nothing going wrong anywhere in the message."""
+    praised = _POSITIVE.search(text) or lexicon.find("praise", text)
+    return bool(praised) and not (
+        lexicon.find("trouble", text) or lexicon.find("counts", text) or _NEGATIVE_CONTEXT.search(text)
+    )
+
+
 def _irony_marked(text: str) -> bool:
     if _IRONY_MARKER.search(text):
         return True
@@ -542,7 +587,10 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
         if signal not in signals:
             signals.append(signal)
 
+    contented = _contented(text)
     for signal, dimension, weight, pattern in _CUES:
+        if contented and signal in _MILD_REPEATS:
+            continue
         # Each occurrence counts (up to three): "worst service ... disgraceful" is angrier than either word alone.
         # A feeling said not to be there ("I'm not upset", "nicht sauer") is not there.
         found = [m for m in pattern.finditer(text) if not (signal in _NEGATABLE and _NEGATED.search(text[: m.start()]))]
@@ -566,7 +614,7 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
         fire("distress", "frustration", DISTRESS if went_wrong else 0.2)
 
     resolved = _resolved(text)
-    if (
+    if _thanks_for_harm(text) or (
         _IRONIC_PRAISE.search(text)
         and (_NEGATIVE_CONTEXT.search(text) or weights["anger"] or weights["frustration"])
         and not resolved
