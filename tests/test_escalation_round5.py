@@ -196,3 +196,27 @@ def test_a_product_asked_about_for_a_condition_is_a_question_and_harm_told_is_se
 ) -> None:
     assert "sensitive_topic" in decide_escalation(analyse(harm), POLICY, OPEN).reasons
     assert "sensitive_topic" not in decide_escalation(analyse(question), POLICY, OPEN).reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks for the quick reply about the missing parcel.",
+        "Danke für die schnelle Antwort wegen der fehlenden Lieferung.",
+        "Cheers for getting back to me about the lost parcel.",
+        "Vielen Dank, dass Sie sich um die falsche Lieferung kümmern.",
+    ],
+)
+def test_thanks_for_help_about_a_failure_is_not_thanks_for_the_failure(text: str) -> None:
+    assert score_emotion(text).sarcasm < 0.6, score_emotion(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm fed up with my old kettle, which new one do you recommend?",
+        "Ich habe die Nase voll von meinem alten Staubsauger, welchen empfehlen Sie?",
+    ],
+)
+def test_fed_up_with_ones_own_old_thing_asks_for_a_recommendation(text: str) -> None:
+    assert upset(text) < 0.6, score_emotion(text)

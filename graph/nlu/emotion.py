@@ -80,7 +80,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         "exasperation",
         "frustration",
         0.6,
-        r"\b(?:i'?m\s+(?:so\s+)?done(?!\s+with\s+(?:the|my)\b)|had\s+enough|fed\s+up|sick\s+(?:of|to\s+death)|sick\s+and\s+tired|done\s+with\s+you"
+        r"\b(?:i'?m\s+(?:so\s+)?done(?!\s+with\s+(?:the|my)\b)|had\s+enough|fed\s+up(?!\s+with\s+(?:my|our)\s+(?:old|own))|sick\s+(?:of|to\s+death)|sick\s+and\s+tired|done\s+with\s+you"
         r"|never\s+(?:again|(?:shopping|buying|ordering)\s+(?:here|from\s+you))|los(?:ing|t)\s+my\s+(?:patience|mind)"
         r"|losing\s+it|enough\s+is\s+enough|(?:waited|waiting)\s+long\s+enough|i\s+give\s+up|wits'?\s+end|end\s+of\s+my\s+tether|had\s+it\s+(?:with|up)"
         r"|(?:a\s+)?million\s+times|over\s+and\s+over|nobody\s+cares|no\s+one\s+cares|give\s+me\s+a\s+break"
@@ -461,15 +461,22 @@ _REMEDY = re.compile(
     r"\b(?:sort\w*|fix\w*|refund\w*|replac\w*|resolv\w*|handl\w*|deal\w*|look\w*\s+into|exchang\w*|swap\w*|correct\w*"
     r"|help\w*|check\w*|explain\w*|(?<!me\s)chas\w+\s+(?:it|this|that|them|up|the\s+\w+)|follow\w*\s+up|let(?:ting)?\s+me\s+know|tell\w*\s+me|updat\w*|info\w*|credit\w*|voucher|apolog\w*"
     r"|compensat\w*|new\s+one|return\s+label|gutschrift|erstatt\w*|ersatz\w*|umtausch\w*|gekl[äa]rt|erledigt|behoben"
-    r"|korrigiert|hilfe|auskunft|nachricht|r[üu]ckmeldung|entschuldig\w*)\b",
+    r"|korrigiert|hilfe|auskunft|nachricht|r[üu]ckmeldung|entschuldig\w*|repl\w*|answer\w*|respon\w*|get(?:ting)?\s+back"
+    r"|heads[\s-]up|patience|understanding|support\w*|effort\w*|attention|offer\w*|antwort\w*|k[üu]mmer\w*|bem[üu]h\w*"
+    r"|geduld|verst[äa]ndnis|unterst[üu]tz\w*|hinweis|bescheid|angebot\w*)\b",
+    re.IGNORECASE,
+)
+# What the thanks is about is not what is thanked for: "thanks for the quick reply about the missing parcel".
+_ABOUT_CLAUSE = re.compile(
+    r"\b(?:about|regarding|concerning|re|on|with\s+(?:my|the)|wegen|bez[üu]glich|zu[mr]?|mit\s+(?:meine\w*|der|dem|den))\b.*",
     re.IGNORECASE,
 )
 
 
 def _thanks_for_harm(text: str) -> str | None:
     for match in _THANKS_FOR.finditer(text):
-        thanked = match.group(1)
-        if _REMEDY.search(thanked):
+        thanked = _ABOUT_CLAUSE.sub("", match.group(1))
+        if _REMEDY.search(match.group(1)) or _ACKNOWLEDGES.search(match.group(0)):
             continue
         harm = lexicon.find("trouble", thanked) or lexicon.find("counts", thanked) or _NEGATIVE_CONTEXT.search(thanked)
         if harm:
