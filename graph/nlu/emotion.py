@@ -476,7 +476,11 @@ _ABOUT_CLAUSE = re.compile(
 def _thanks_for_harm(text: str) -> str | None:
     for match in _THANKS_FOR.finditer(text):
         thanked = _ABOUT_CLAUSE.sub("", match.group(1))
-        if _REMEDY.search(match.group(1)) or _ACKNOWLEDGES.search(match.group(0)):
+        # Thanks for news or help is acknowledgement; "really appreciate it" after a harm is part of the sarcasm.
+        acknowledged = _ACKNOWLEDGES.search(match.group(0))
+        if _REMEDY.search(match.group(1)) or (
+            acknowledged and not acknowledged.group(0).lower().startswith("appreciate")
+        ):
             continue
         harm = lexicon.find("trouble", thanked) or lexicon.find("counts", thanked) or _NEGATIVE_CONTEXT.search(thanked)
         if harm:
