@@ -60,14 +60,17 @@ def test_the_customer_recalling_their_own_words_is_no_broken_promise(text: str) 
     assert score_emotion(text).frustration < 0.6
 
 
-def test_an_estimate_missed_or_a_slower_wait_is_a_mood_not_a_takeover() -> None:
+def test_an_estimate_missed_or_a_slower_wait_stated_as_facts_is_a_takeover_and_softened_a_mood() -> None:
+    # Two facts side by side and nothing asked: the customer has done the sum (issue #16, round 5: the labelled sets
+    # hand these over). Softened, the same facts are a customer kept waiting, not yet a takeover.
     late = "The estimated arrival was the 2nd. Today is the 14th."
     slower = "The previous order took 3 days. This time it has taken 12 days."
     assert overdue(late) and not promise_broken(late)
     assert worse_than_before(slower)
     for text in (late, slower):
-        frustration = score_emotion(text).frustration
-        assert 0.3 <= frustration < 0.6, (text, frustration)
+        assert score_emotion(text).frustration >= 0.6, text
+        softened = f"{text} Not a big deal, just so you know."
+        assert 0.3 <= score_emotion(softened).frustration < 0.6, softened
     assert not worse_than_before("The previous order took 3 days. How long does it take this time?")
     assert not worse_than_before("The previous order took 3 days and this one took 2. Lovely.")
 

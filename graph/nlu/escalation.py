@@ -96,7 +96,9 @@ _TOPIC_VARIANTS: dict[str, str] = {
     r"|gef[äa]hrlich|[üu]berhitz\w*|explodiert|funken|qualm\w*"
     r"|(?:strom|elektrisch\w*)\s*schlag",
     # Or by what the customer had to do about it (an adrenaline pen, fighting for breath).
-    "allergic reaction": r"allerg\w*|rash|swelling|swollen|hives|blister\w*|anaphyla\w*|ausschlag|geschwollen"
+    "allergic reaction": r"allerg\w*|rash|swelling|swollen|swell(?:ed|s)\s+(?:up|shut)|puffed\s+up|angeschwollen"
+    r"|schwoll\w*"
+    r"|hives|blister\w*|anaphyla\w*|ausschlag|geschwollen"
     r"|epi[\s-]?pen|antihistamine\w*|(?:couldn'?t|could\s+not|can'?t)\s+breathe|trouble\s+breathing|atemnot"
     r"|(?:had|having)\s+(?:a|an)\s+(?:bad\s+|severe\s+|serious\s+|nasty\s+|awful\s+)?reaction",
     # Staff or a courier who insult, shout at or press a customer, as well as the words of harassment itself.
@@ -226,11 +228,59 @@ def _topic_pattern(topic: str) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{variants})\b", re.IGNORECASE) if variants else _phrase_pattern(topic)
 
 
+# A product asked about for someone's condition is a question, not a report of harm: "does it contain nuts? my son has
+# a nut allergy", "is this a choking hazard for a toddler?", "Ist die Creme für Allergiker geeignet?". A hazard word
+# in a question, or a condition (an allergy someone has), counts only beside something that happened.
+_QUESTION_OPENING = re.compile(
+    r"^\W*(?:(?:hi|hello|hallo)\W+)?(?:is|are|does|do|can|could|will|would|should|has|have|ist|sind|enth[äa]lt|kann|k[öo]nnen"
+    r"|darf|d[üu]rfen|eignet|hat|haben|gibt\s+es|what|which|how|was|welche\w*|wie)\b",
+    re.IGNORECASE,
+)
+_CONDITION = re.compile(
+    r"^(?:allerg(?:y|ies|ie|ien|iker\w*)|allergic|allergisch)$",
+    re.IGNORECASE,
+)
+# The words that can name a hazard asked about; "caught fire", "burned my hand", "ins Krankenhaus" tell what happened
+# even inside a question ("Is it normal that it caught fire?").
+_HAZARD_WORD = re.compile(
+    r"^(?:allerg\w*|chok\w*|dangerous\w*|unsafe|gef[äa]hrlich\w*|overheat\w*|[üu]berhitz\w*|spark\w*|funken|melt\w*"
+    r"|hurt)$",
+    re.IGNORECASE,
+)
+# A question without its question mark: "I need to know if the gloves contain latex".
+_INDIRECT_QUESTION = re.compile(
+    r"\b(?:need\s+to\s+know|want\s+to\s+know|(?:i'?m\s+)?wondering|wonder\s+(?:if|whether)|tell\s+me\s+(?:if|whether)"
+    r"|let\s+me\s+know\s+(?:if|whether)|check\s+(?:if|whether)|m[öo]chte\s+wissen|wissen,?\s+ob|sagen\s+sie\s+mir,?\s+ob)\b",
+    re.IGNORECASE,
+)
+_HARM_HAPPENED = re.compile(
+    r"\b(?:had|has\s+had|got|developed|broke\s+out|came\s+up|ended\s+up|reacted|swelled|burn(?:ed|t)|went|was\s+taken"
+    r"|rushed|after\s+(?:eating|using|wearing|applying|taking|drinking|trying)|since\s+(?:eating|using|wearing|applying)"
+    r"|bekam|bekommen|hatte|musste|wurde|nach\s+dem\s+(?:essen|benutzen|auftragen|tragen|verzehr|einnehmen|trinken"
+    r"|anwenden|gebrauch))\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _asked_about(text: str, match: re.Match[str]) -> bool:
+    """The hazard or condition is part of a question about a product, with no harm told as having happened."""
+    if not _HAZARD_WORD.match(match.group(0)) or _HARM_HAPPENED.search(text):
+        return False
+    start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, match.start())), default=0)
+    end = _SENTENCE_END.search(text, match.end())
+    sentence = text[start : end.end() if end else len(text)]
+    asked = sentence.rstrip().endswith("?") or bool(
+        _QUESTION_OPENING.search(sentence) or _INDIRECT_QUESTION.search(sentence)
+    )
+    return asked or bool(_CONDITION.match(match.group(0)) and ("?" in text or _INDIRECT_QUESTION.search(text)))
+
+
 def _topic_words(text: str, topics: list[str]) -> str | None:
     for topic in topics:
-        match = _topic_pattern(topic).search(text)
-        if match:
-            return f'{topic}: "{match.group(0)}"'
+        for match in _topic_pattern(topic).finditer(text):
+            if not _asked_about(text, match):
+                return f'{topic}: "{match.group(0)}"'
     return None
 
 

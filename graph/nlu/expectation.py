@@ -17,10 +17,13 @@ import re
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "few": 3,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "few": 3,
     "couple": 2, "several": 3, "ein": 1, "eine": 1, "einer": 1, "einem": 1, "einen": 1, "zwei": 2, "drei": 3,
     "vier": 4, "fünf": 5, "fuenf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11,
-    "zwölf": 12, "zwoelf": 12, "zwanzig": 20, "dreißig": 30, "paar": 2, "einigen": 3, "mehreren": 3,
+    "zwölf": 12, "zwoelf": 12, "dreizehn": 13, "vierzehn": 14, "fünfzehn": 15, "sechzehn": 16,
+    "siebzehn": 17, "achtzehn": 18, "neunzehn": 19, "zwanzig": 20, "vierzig": 40, "dreißig": 30, "paar": 2,
+    "einigen": 3, "mehreren": 3,
 }  # fmt: skip
 _UNIT_DAYS = {"hour": 1 / 24, "stunde": 1 / 24, "day": 1.0, "tag": 1.0, "werktag": 1.4, "week": 7.0, "woche": 7.0,
               "month": 30.0, "monat": 30.0, "business day": 1.4, "working day": 1.4}  # fmt: skip
@@ -67,7 +70,7 @@ _PROMISED = re.compile(
 # A day of the month: "the 4th", "der 19.", "4th"; a bare "5" may be an hour.
 _ORDINAL = r"(?:(?:the|der|den)\s+(\d{1,2})(?:st|nd|rd|th|\.)?|(\d{1,2})(?:st|nd|rd|th))"
 _DUE_DATE = re.compile(
-    rf"\b(?:was|were|by|for|on|until|bis\s+(?:zum|am)?|war|ist|is)\s+{_ORDINAL}(?!\s*(?:days?|weeks?|tage|wochen|\d))",
+    rf"\b(?:was|were|by|for|on|until|bis\s+(?:zum|am)?|war|ist|is|f[üu]r|zum|am)\s+{_ORDINAL}(?!\s*(?:days?|weeks?|tage|wochen|\d))",
     re.IGNORECASE,
 )
 _TODAY = re.compile(
@@ -114,7 +117,7 @@ _BEFORE = re.compile(
     r"\b(?:last\s+time|the\s+time\s+before|previously|(?:the|my)\s+previous\s+(?:order|one|delivery|parcel)|before|you\s+used\s+to|used\s+to|other\s+(?:shops|stores"
     r"|sites|retailers|companies)|(?:every|any)\s+other\s+(?:shop|store|site)|letztes\s+mal|beim\s+letzten\s+mal"
     r"|(?:die|meine)\s+vorherige\s+(?:bestellung|lieferung)"
-    r"|fr[üu]her|sonst\s+immer|andere\s+(?:shops|h[äa]ndler|l[äa]den|firmen|anbieter))\b",
+    r"|fr[üu]her|sonst\s+immer|(?:bei\s+)?andere[nm]?\s+(?:shops|h[äa]ndler\w*|l[äa]den|firmen|anbieter\w*))\b",
     re.IGNORECASE,
 )
 _NOW = re.compile(
@@ -124,7 +127,8 @@ _NOW = re.compile(
 )
 # Someone who ordered later was served first: "my friend ordered after me and already has hers".
 _SERVED_FIRST = re.compile(
-    r"\b(?:ordered|bestellt)\b[^.!?]{0,40}\b(?:after\s+me|nach\s+mir)\b[^.!?]{0,60}\b(?:already|schon|bereits)\b",
+    r"\b(?:ordered|bestellt)\b[^.!?]{0,40}\b(?:after\s+me|nach\s+mir)\b[^.!?]{0,60}\b(?:already|schon|bereits|yesterday"
+    r"|days\s+ago|last\s+week|gestern|letzte\s+woche|vor\s+\w+\s+tagen)\b",
     re.IGNORECASE,
 )
 # The bot's answer heard before: "told me exactly the same thing", "das Gleiche hat man mir ... gesagt".
@@ -170,13 +174,19 @@ def _spans(text: str) -> list[tuple[int, float]]:
     return sorted(found)
 
 
+# The shop's estimate held up in quotes, with no word saying whose it was: "Oh sure, 'two to three business days'."
+_QUOTED_ESTIMATE = re.compile(
+    rf"['\"‘“„](?:\w+\s+){{0,3}}?{_NUMBER}\s+(?:to\s+|bis\s+|or\s+|oder\s+)?(?:{_NUMBER}\s+)?{_UNIT}[^'\"’”“]{{0,20}}['\"’”“]",
+    re.IGNORECASE,
+)
+
+
 def overdue(text: str) -> str | None:
     """The words by which the message says a promise or an estimate has gone by unkept, or None. A message that
     asks something ("it was due on the 4th, can you check?") still counts: the caller decides what a question weighs."""
-    if not _EXPECTED.search(text) or _KEPT.search(text):
+    expected = _EXPECTED.search(text) or _QUOTED_ESTIMATE.search(text)
+    if not expected or _KEPT.search(text):
         return None
-    expected = _EXPECTED.search(text)
-    assert expected is not None
     # From the start of the sentence that sets the expectation: German puts the verb last ("2-3 Tage versprochen").
     starts = [0, *(m.end() for m in _SENTENCE.finditer(text) if m.end() <= expected.start())]
     after = text[starts[-1] :]

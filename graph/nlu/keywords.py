@@ -128,6 +128,9 @@ _COMPLAINT_ACT = re.compile(
     r"|another)\s+(?:\w+\s+){0,2}complaint"
     r"|(?:i|we)\s+(?:have|had|got)\s+(?:a|an|one|another)\s+(?:\w+\s+)?complaint"
     r"|this\s+is\s+(?:a|an|my)\s+(?:\w+\s+)?complaint|complaint\s+(?:about|against|regarding|concerning)"
+    # "Please record this as a complaint", "treat my email as a formal complaint": the message named as one.
+    r"|(?:record|log|register|note|treat|count|take|file|handle|enter)\w*\s+(?:this|it|that|my)(?:\s+\w+)?\s+as\s+(?:a|an)\s+"
+    r"(?:\w+\s+)?complaint"
     r"|complain(?:s|ed|ing)?|report\s+(?:your|the|this|that)\s+(?:driver|courier|delivery\s+\w+|staff|employee"
     r"|assistant|agent)"
     r"|beschwer(?:en|e|de|t|ung)\w*|beschwerde|reklamation\s+einreichen"
@@ -151,7 +154,12 @@ def complaint_act(text: str) -> str | None:
     if _NOT_A_COMPLAINT.search(text):
         return None
     found = _COMPLAINT_ACT.search(text)
-    return found.group(0) if found else lexicon.find("complaint_record", text)
+    if found:
+        return found.group(0)
+    if lexicon.find("praise", text) and not lexicon.find("trouble", text):
+        # "Whoever is in charge of packing did a lovely job": praise for the people responsible, nothing to record.
+        return None
+    return lexicon.find("complaint_record", text)
 
 
 def human_request_words(text: str) -> str | None:
