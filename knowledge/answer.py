@@ -220,6 +220,12 @@ def asks_where_we_ship(question: str) -> bool:
     return bool(_SHIPS_TO.search(question)) and not (asks_amount(question) or asks_duration(question))
 
 
+def shipped_to(question: str) -> str:
+    """The words after "ship ... to" in a question whether we ship somewhere: where the parcel would go."""
+    found = _SHIPS_TO.search(question)
+    return question[found.end() :] if found else question
+
+
 @lru_cache(maxsize=4096)
 def _places(text: str) -> frozenset[str]:
     return frozenset(found.group(0).lower() for found in _PLACE_PATTERN.finditer(text))
@@ -969,10 +975,19 @@ def answer_message(
             supported = True
             continue
         docs = [h for h in hits if h.get("kind") == "doc"]
-        if index:
+        # Whether we ship to a place is asked of that place alone: "Do you ship to Norway? And how much is it to
+        # Ireland?" must not read the first as a question about Ireland's country, nor "I'm in Toronto. Do you ship
+        # to Mexico?" the second as one about Canada.
+        borrows = not asks_where_we_ship(question)
+        if index and borrows:
             question = with_subject(question, segments[index - 1])
-        own = customer_countries(question)
-        asked = own or (message_countries if len(message_countries) == 1 else None) or home_countries() or None
+        # "We live in Ohio, can you send stuff to Switzerland?": the place shipped to, not the one they live in.
+        own = customer_countries(question if borrows else shipped_to(question))
+        asked = (
+            own
+            or (borrows and ((message_countries if len(message_countries) == 1 else None) or home_countries()))
+            or None
+        )
         applied, source = threshold_sentence(question, asked, docs)
         if applied:
             # The customer's own amount against the threshold answers it; the policy line would leave the sum to them.
