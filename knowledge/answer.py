@@ -972,6 +972,7 @@ def answer_message(
             cited += [c for c in product.cited if c not in cited]
             kinds.append(product.kind)
             facts += [{"id": p["id"], "kind": "facts", "data": stated_facts(p)} for p in product.products]
+            facts += [{"id": f"computed:{index}", "kind": "computed", "text": line} for line in product.computed]
             supported = True
             continue
         docs = [h for h in hits if h.get("kind") == "doc"]
