@@ -1342,10 +1342,11 @@ def answer_products(
         named, strong = found.products, found.strong
     if asks_policy(question) and not (named and strong and (q.asks_a_fact or q.comparative)):
         return None  # "what is your return policy for shoes?" is the policy's to answer
-    if owns(question, q) and not q.aspects and not q.comparative:
+    if owns(question, q) and not q.aspects and (not q.comparative or len(named) < 2):
         # "My skateboard came chipped, can I get my money back?": the rules answer for their own item; what the
         # shop has in stock or what it costs now does not. (A fact of it still does: "I bought the Stormline, how do
-        # I wash it?")
+        # I wash it?") Nor is "I bought a tent and now it's cheaper" a comparison of tents: with no second product
+        # named, the comparative is their item's price then and now (a comparison of two named ones still is).
         return None
     if (q.comparative and not q.recommend) or (q.comparative and len(named) >= 2):
         products = list(named) if len(named) >= 2 else [p for p in catalog if p["category"] in q.categories]
