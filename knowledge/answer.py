@@ -587,7 +587,8 @@ def grounded_answer(
     if passages:
         embedder = embedder or get_embedder()
         question_vec = embedder.embed([question])[0]
-        terms = set(tokenize(question))
+        # "each", "both" say how many alternatives are asked, not what about ("an email at each step" is no answer).
+        terms = set(tokenize(question)) - _HOW_MANY_TERMS
         # The passage to quote is the one holding the single most relevant sentence among the top three: the
         # best-ranked section can be about the right topic yet answer a neighbouring question.
         candidates = []
@@ -597,10 +598,10 @@ def grounded_answer(
         depth = 5 if (asks_figure or asks_where_we_ship(question)) else 3
         headings = embedder.embed([heading(item) for item in passages[:depth]]) @ question_vec
         weights = term_weights(unit for item in passages[:depth] for unit in _units(item["text"]))
+        # "How long does each option take?", "what do both cost?": every alternative the section lists is asked.
+        most = MAX_SENTENCES + 1 if _EACH.search(question) else MAX_SENTENCES
         for rank, item in enumerate(passages[:depth]):
-            quoted, best = _passage_sentences(
-                question_vec, terms, item, embedder, MAX_SENTENCES, question, countries, weights
-            )
+            quoted, best = _passage_sentences(question_vec, terms, item, embedder, most, question, countries, weights)
             if quoted:
                 bonus = (FIRST_PASSAGE_BONUS if rank == 0 else 0.0) + HEADING_WEIGHT * float(headings[rank])
                 candidates.append((best + bonus, rank, item, quoted, best))
@@ -848,6 +849,7 @@ def questions_of(segments: Sequence[str], shortest: int = 4) -> list[str]:
 
 
 _EACH = re.compile(r"\b(?:each|both|either|all of them|each of them|the two)\b", re.IGNORECASE)
+_HOW_MANY_TERMS = frozenset(tokenize("each both either all"))
 _REFERS_BACK = re.compile(r"\b(?:it|that|there|them|this|those|they|these)\b", re.IGNORECASE)
 # Words that ask something without saying about what ("how much does it cost?").
 _ASKING_ONLY = frozenset(
