@@ -220,6 +220,12 @@ def asks_where_we_ship(question: str) -> bool:
     return bool(_SHIPS_TO.search(question)) and not (asks_amount(question) or asks_duration(question))
 
 
+def shipped_to(question: str) -> str:
+    """The words after "ship ... to" in a question whether we ship somewhere: where the parcel would go."""
+    found = _SHIPS_TO.search(question)
+    return question[found.end() :] if found else question
+
+
 @lru_cache(maxsize=4096)
 def _places(text: str) -> frozenset[str]:
     return frozenset(found.group(0).lower() for found in _PLACE_PATTERN.finditer(text))
@@ -581,7 +587,8 @@ def grounded_answer(
     if passages:
         embedder = embedder or get_embedder()
         question_vec = embedder.embed([question])[0]
-        terms = set(tokenize(question))
+        # "each", "both" say how many alternatives are asked, not what about ("an email at each step" is no answer).
+        terms = set(tokenize(question)) - _HOW_MANY_TERMS
         # The passage to quote is the one holding the single most relevant sentence among the top three: the
         # best-ranked section can be about the right topic yet answer a neighbouring question.
         candidates = []
@@ -591,10 +598,10 @@ def grounded_answer(
         depth = 5 if (asks_figure or asks_where_we_ship(question)) else 3
         headings = embedder.embed([heading(item) for item in passages[:depth]]) @ question_vec
         weights = term_weights(unit for item in passages[:depth] for unit in _units(item["text"]))
+        # "How long does each option take?", "what do both cost?": every alternative the section lists is asked.
+        most = MAX_SENTENCES + 1 if _EACH.search(question) else MAX_SENTENCES
         for rank, item in enumerate(passages[:depth]):
-            quoted, best = _passage_sentences(
-                question_vec, terms, item, embedder, MAX_SENTENCES, question, countries, weights
-            )
+            quoted, best = _passage_sentences(question_vec, terms, item, embedder, most, question, countries, weights)
             if quoted:
                 bonus = (FIRST_PASSAGE_BONUS if rank == 0 else 0.0) + HEADING_WEIGHT * float(headings[rank])
                 candidates.append((best + bonus, rank, item, quoted, best))
@@ -842,6 +849,7 @@ def questions_of(segments: Sequence[str], shortest: int = 4) -> list[str]:
 
 
 _EACH = re.compile(r"\b(?:each|both|either|all of them|each of them|the two)\b", re.IGNORECASE)
+_HOW_MANY_TERMS = frozenset(tokenize("each both either all"))
 _REFERS_BACK = re.compile(r"\b(?:it|that|there|them|this|those|they|these)\b", re.IGNORECASE)
 # Words that ask something without saying about what ("how much does it cost?").
 _ASKING_ONLY = frozenset(
@@ -966,13 +974,23 @@ def answer_message(
             cited += [c for c in product.cited if c not in cited]
             kinds.append(product.kind)
             facts += [{"id": p["id"], "kind": "facts", "data": stated_facts(p)} for p in product.products]
+            facts += [{"id": f"computed:{index}", "kind": "computed", "text": line} for line in product.computed]
             supported = True
             continue
         docs = [h for h in hits if h.get("kind") == "doc"]
-        if index:
+        # Whether we ship to a place is asked of that place alone: "Do you ship to Norway? And how much is it to
+        # Ireland?" must not read the first as a question about Ireland's country, nor "I'm in Toronto. Do you ship
+        # to Mexico?" the second as one about Canada.
+        borrows = not asks_where_we_ship(question)
+        if index and borrows:
             question = with_subject(question, segments[index - 1])
-        own = customer_countries(question)
-        asked = own or (message_countries if len(message_countries) == 1 else None) or home_countries() or None
+        # "We live in Ohio, can you send stuff to Switzerland?": the place shipped to, not the one they live in.
+        own = customer_countries(question if borrows else shipped_to(question))
+        asked = (
+            own
+            or (borrows and ((message_countries if len(message_countries) == 1 else None) or home_countries()))
+            or None
+        )
         applied, source = threshold_sentence(question, asked, docs)
         if applied:
             # The customer's own amount against the threshold answers it; the policy line would leave the sum to them.

@@ -143,6 +143,10 @@ COMPARATIVES: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(r"\b(?:brighter|brightest)\b", re.I), "brightness", False),
     (re.compile(r"\bmore waterproof|most waterproof|better in (?:the )?rain|drier\b", re.I), "waterproof", False),
 )
+# "How much cheaper is X than Y?", "what's the price difference between X and Y?": the gap itself is asked.
+DIFFERENCE = re.compile(
+    r"\b(?:difference|gap)\b|\bhow much (?:more|less|cheaper|lighter|heavier|pricier)\b|\bby how much\b", re.I
+)
 RECOMMEND = re.compile(
     r"\b(?:recommend|suggest|suggestion|looking for|look(?:ing)? at|need (?:a|an|some|new)|want (?:a|an|some)|"
     r"would like (?:a|an|some)|i'?d like (?:a|an|some)|after (?:a|an|some)|searching for|gift idea|idea for|"
@@ -368,6 +372,13 @@ def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
         if pattern.search(text):
             q.comparative = (measure, smaller)
             break
+    if q.comparative is None and DIFFERENCE.search(text):
+        # A difference in a measure the question names ("the price difference", "difference in weight"): the same
+        # comparison, with the gap said.
+        if q.price:
+            q.comparative = ("price", True)
+        elif "weight" in q.aspects:
+            q.comparative = ("weight", True)
     if q.comparative and q.comparative[0] == "weight":
         q.aspects = [a for a in q.aspects if a != "weight"] + ["weight"]
     budget = BUDGET.search(text)
@@ -576,6 +587,8 @@ class ProductAnswer:
     # "facts", "buying" (price, stock or options asked), "sold_out" (the asked product or option can't be bought
     # now), "comparison", "recommendation", "no_fit"
     kind: str
+    # Figures the answer worked out from the products' facts (the gap between two prices): evidence of their own.
+    computed: list[str] = field(default_factory=list)
 
     @property
     def cited(self) -> list[str]:
@@ -972,15 +985,33 @@ def compare(products: Sequence[dict[str, Any]], q: Question) -> ProductAnswer | 
         "bigger": "biggest",
         "smaller": "smallest",
         "brighter": "brightest",
-    }.get(word, f"most {word}")
+    }.get(word, word.replace("more ", "most ", 1) if word.startswith("more ") else f"most {word}")
     if len(known) == 2:
+        gap = _gap(best, known[1][1], name)
         text = (
             f"The {best['name']} is {word}: {_shown(best, name)}, against {others.split(': ', 1)[1]} for the "
-            f"{known[1][1]['name']}."
+            f"{known[1][1]['name']}" + (f", a difference of {gap}." if gap else ".")
         )
+        computed = [f"{name} difference between {best['name']} and {known[1][1]['name']}: {gap}"] if gap else []
+        return ProductAnswer(text, [p for _, p in known[:2]], "comparison", computed)
     else:
         text = f"The {superlative} is the {best['name']} ({_shown(best, name)}); then {others}."
     return ProductAnswer(text, [p for _, p in known[: 1 + MAX_LISTED]], "comparison")
+
+
+def _gap(first: dict[str, Any], second: dict[str, Any], name: str) -> str:
+    """How far apart two products are on a price or a weight, when each has one value (not a range of variants)."""
+    if name == "price":
+        if first.get("price_min") != first.get("price_max") or second.get("price_min") != second.get("price_max"):
+            return ""
+        return f"${abs(Decimal(str(first['price_min'])) - Decimal(str(second['price_min']))):,.2f}"
+    if name == "weight":
+        values = [_QUANTITY.findall((p.get("attributes") or {}).get("weight", "")) for p in (first, second)]
+        if any(len(found) != 1 for found in values):
+            return ""
+        grams = [measure(p, "weight") or 0.0 for p in (first, second)]
+        return f"{abs(grams[0] - grams[1]):,.0f} g"
+    return ""
 
 
 def _relevance(product: dict[str, Any], q: Question, weak: set[str] | frozenset[str] = frozenset()) -> float:
@@ -1229,6 +1260,7 @@ def name_products(question: str, catalog: Sequence[dict[str, Any]], general: fro
     said = [t for t in tokens if len(t) > 1 or t.isdigit()]
     said_pairs = set(itertools.pairwise(said))
     scored: list[tuple[float, bool, dict[str, Any]]] = []
+    matched: dict[Any, set[str]] = {}
     for product, terms in names:
         if words.isdisjoint(terms):
             continue  # a name none of whose words the question has names nothing (nor does its first pair)
@@ -1253,6 +1285,7 @@ def name_products(question: str, catalog: Sequence[dict[str, Any]], general: fro
             continue
         strong = full or len(key) >= 2 or any(frequency[t] == 1 for t in key)
         scored.append((len(key) + (2.0 if full else 0.0) + (0.5 if in_category else 0.0), strong, product))
+        matched[product["id"]] = set(present)
     if not scored:
         return Named([], False)
     scored.sort(key=lambda item: -item[0])
@@ -1260,6 +1293,13 @@ def name_products(question: str, catalog: Sequence[dict[str, Any]], general: fro
     top = [item for item in scored if item[0] >= best - 1e-9]
     if _asks_about_several(question, [p for _, _, p in scored[:2]]):
         several = [item for item in scored if item[1]]
+        # "Is the merino 200 crew dearer than the grid fleece?": the words that name the Merino 200 Crew Base Layer
+        # do not name the Merino Hiker Crew Sock too; a name whose matched words another name's include is shadowed.
+        several = [
+            item
+            for item in several
+            if not any(matched[item[2]["id"]] < matched[other[2]["id"]] for other in several if other is not item)
+        ]
         if len(several) > 1:
             return Named([p for _, _, p in several], True)
     return Named([p for _, _, p in top], len(top) == 1 and top[0][1])
@@ -1302,10 +1342,11 @@ def answer_products(
         named, strong = found.products, found.strong
     if asks_policy(question) and not (named and strong and (q.asks_a_fact or q.comparative)):
         return None  # "what is your return policy for shoes?" is the policy's to answer
-    if owns(question, q) and not q.aspects and not q.comparative:
+    if owns(question, q) and not q.aspects and (not q.comparative or len(named) < 2):
         # "My skateboard came chipped, can I get my money back?": the rules answer for their own item; what the
         # shop has in stock or what it costs now does not. (A fact of it still does: "I bought the Stormline, how do
-        # I wash it?")
+        # I wash it?") Nor is "I bought a tent and now it's cheaper" a comparison of tents: with no second product
+        # named, the comparative is their item's price then and now (a comparison of two named ones still is).
         return None
     if (q.comparative and not q.recommend) or (q.comparative and len(named) >= 2):
         products = list(named) if len(named) >= 2 else [p for p in catalog if p["category"] in q.categories]

@@ -497,3 +497,40 @@ async def test_a_change_of_mind_at_a_proposal_drops_what_the_new_wish_cannot_hav
         second = await chat.send("mind", "hmm no, make it the 1.5L glass version please", context)
     assert second.status == "awaiting_confirmation", second.text
     assert "-> capacity 1.5L, material glass, color white" in second.text, second.text
+
+
+async def test_a_price_asked_of_another_variant_at_an_exchange_is_answered_and_changes_nothing(app: Settings) -> None:
+    """At a proposed exchange, "what does it cost in size X?" asks about a variant: it is answered from the catalog
+    and the proposal waits unchanged (a played customer's proposal was silently changed to the variant asked about)."""
+    db = app.shop_database_url
+
+    def recent_swap(session: Session, order: Order) -> bool:
+        delivered = [f.delivered_at for f in order.fulfillments if f.delivered_at]
+        product = session.get(Product, order.items[0].product_id)
+        return (
+            bool(delivered)
+            and max(delivered) > CLOCK - timedelta(days=25)
+            and product is not None
+            and not product.final_sale
+            and product.category not in ("underwear", "earrings", "gift cards")
+            and size_swap(session, order) is not None
+        )
+
+    order = first_order(db, OrderStatus.delivered, recent_swap)
+    with session_factory(db)() as session:
+        swap = size_swap(session, session.get(Order, order.id))  # type: ignore[arg-type]
+    assert swap is not None
+    new_variant, size = swap
+    name = order.items[0].name
+    context = Context(customer_id=order.customer_id)
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        listed = await chat.send(
+            "exchange-q", f"Please exchange the {name} from order {order.id} for size {size}", context
+        )
+        assert listed.status == "awaiting_confirmation", listed.text
+        asked = await chat.send("exchange-q", f"what would the {name} cost in size {size}?", context)
+        # The answer first, then the same proposal again (not a new proposal made of the question).
+        answer = asked.text.split("\n\n")[0]
+        assert asked.status == "awaiting_confirmation" and "$" in answer and "Exchange" not in answer, asked.text
+        assert f"-> {variant_words(db, new_variant)}" in asked.text and audits(db) == 0, asked.text

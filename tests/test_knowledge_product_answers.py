@@ -264,3 +264,17 @@ def test_a_budget_said_roughly_a_body_part_and_a_use_nothing_is_made_for(catalog
     assert "Glove" in text and "Beanie" not in text
     text, kind = answer(catalog, "which of your stoves is best for a ski tour?", intent="product_recommendation")
     assert kind == "no_fit" and "made for" in text and "Here is what fits" not in text
+
+
+def test_a_difference_asked_is_worked_out_and_a_name_inside_another_names_nothing(
+    catalog: list[dict[str, Any]],
+) -> None:
+    found = answer_products("by how much is the Beacon 400 cheaper than the Beacon 900?", [], catalog)
+    assert found is not None and "$40.00" in found.text and found.computed, found
+    text, kind = answer(catalog, "what's the gap in price between the Firelite stove and the Jetstream system?")
+    assert kind == "comparison" and "Firelite" in text, text
+    text, _ = answer(catalog, "does the wide-mouth tritan weigh less than the trail filter bottle, and by how much?")
+    assert "30 g" in text, text
+    # "Merino 150 tee" also has the words of the Merino Hiker Crew Sock's name in part: only the tee is meant.
+    text, _ = answer(catalog, "which costs more, the merino 150 tee or the sun hoodie?")
+    assert "Sock" not in text and "$6.00" in text, text

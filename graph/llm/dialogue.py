@@ -912,6 +912,10 @@ def corrected_request(state: SupportState) -> str | None:
             if not (_LEFT_OUT.search(sentence) and matching_items(order_items, [sentence]))
         )
         proposed = [str(i) for i in (pending.get("args") or {}).get("item_ids") or []]
+        if asks_what_a_variant_costs(changing):
+            # "How much is the white one in wireless?": a question about another variant, asked on the way to the
+            # yes; it changes nothing until they ask for it.
+            return None
         said = {**shared_entities(changing).options, **options_in(changing, known)}
         # "Only the silver one changes": a proposed item's own options say which item is meant, they change nothing.
         own = {
@@ -949,6 +953,23 @@ def _every_value(option_lists: list[dict[str, list[str]]]) -> dict[str, list[str
         for key, listed in values.items():
             merged[key] = list(dict.fromkeys([*merged.get(key, []), *listed]))
     return merged
+
+
+# What a variant costs or whether it is there, asked: "how much is it in wireless?", "is the black one in stock?".
+_ASKS_PRICE_OR_STOCK = re.compile(
+    r"\b(?:how much|price|prices|cost|costs|costing|pricier|cheaper|in stock|available|availability)\b", re.IGNORECASE
+)
+# ... and asked for: "make it the wireless one", "I'd rather have black, how much is that?".
+_ASKS_FOR_IT = re.compile(
+    r"\b(?:instead|make it|change (?:it|that)|switch|swap|i(?:'d| would) (?:rather|prefer|like|want)|i want|let'?s do"
+    r"|go with|take the)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_what_a_variant_costs(text: str) -> bool:
+    """The message asks what a variant costs or whether it is in stock, and asks for no change."""
+    return asks_about_the_rules(text) and bool(_ASKS_PRICE_OR_STOCK.search(text)) and not _ASKS_FOR_IT.search(text)
 
 
 def restates_the_proposal(state: SupportState) -> bool:

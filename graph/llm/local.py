@@ -205,6 +205,12 @@ class LocalEngine:
             answered = _searched_answer(state, services, intent)
             if answered is not None:
                 return answered
+        if intent in PERSONAL_INTENTS and not results and ASKS.search(last_text(state)):
+            # Read as a request of theirs while unsure, yet nothing was looked up and the message asks how things
+            # work ("I bought a tent last week and now it's cheaper: can I get the difference?"): the knowledge
+            # answers when a passage is clearly about it. Nothing was tried, so nothing "couldn't complete".
+            answered = _searched_answer(state, services, intent)
+            return answered if answered is not None else responses.not_covered()
         if intent in PERSONAL_INTENTS:
             return Draft(_("I couldn't complete that just now. {offer_person}", offer_person=_(responses.OFFER_PERSON)))
         return responses.not_covered()

@@ -89,7 +89,11 @@ _TOPIC_VARIANTS: dict[str, str] = {
     r"|notaufnahme|notarzt|krankenwagen|(?:musste|mussten)\s+(?:\w+\s+){0,3}gen[äa]ht|in\s+flammen|feuer\s+gefangen"
     # ...or by the harm done: a fire, a poisoning, glass in food. Not the hazard asked about ("is it non-toxic?").
     r"|poisoned|poisoning|scalded|burst\s+into\s+flames|glass\s+(?:shards?|splinters?|fragments?)|fing\s+(?:\w+\s+){0,2}feuer"
-    r"|brannte|vergiftet|vergiftung|glassplitter\w*|verbrennungen|schnittwunde\w*|burn(?:t|ed|s)?|hat\s+(?:\w+\s+){0,6}verschluckt|ver[äa]tz\w*|geschmolzen|angekokelt"
+    # A burn is harm done to someone ("burned my hand", "a burn on my arm"), not what a stove does with its fuel
+    # ("which fuel does it burn?", "it burns kerosene").
+    r"|brannte|vergiftet|vergiftung|glassplitter\w*|verbrennungen|schnittwunde\w*|burn(?:t|ed|s)\b(?!"
+    r"\s+(?:\w+\s+){0,3}?(?:fuel|gas|kerosene|diesel|propane|butane|wood|petrol|gasoline|alcohol|canisters?)\b)"
+    r"|(?:a|the|bad|severe|nasty|minor|serious|painful)\s+burns?\b|\bburn\s+(?:my|his|her|their|me|him|you|your)\b|hat\s+(?:\w+\s+){0,6}verschluckt|ver[äa]tz\w*|geschmolzen|angekokelt"
     r"|verkohlt|verschmort|cut\s+(?:my|his|her)|bleed\w*|wound\w*|caught\s+fire|dangerous|unsafe"
     r"|electric\s+shock|electrocut\w*|chok(?:e|ed|ing)|overheat\w*|spark(?:s|ed|ing)|sing(?:e|ed|eing)|melt(?:ed|ing)"
     r"|explod\w*|(?:started|began|was)\s+smok\w*|smoke\s+(?:came|coming|pouring)|verletz\w*|verbrannt|verbrüh\w*"

@@ -13,7 +13,7 @@ from graph.nlu.schema import PRODUCT_INTENTS
 from graph.nodes.act import escalate_for_failure
 from graph.nodes.common import services_of
 from graph.services import Services
-from graph.state import SupportState
+from graph.state import Repair, SupportState
 
 log = logging.getLogger(__name__)
 
@@ -28,18 +28,38 @@ def _best(hits: list[Any]) -> float:
     return max((dense_score(hit) for hit in hits if hit.get("kind") == "doc"), default=0.0)
 
 
-def gather(services: Services, question: str, intent: str) -> list[dict[str, Any]]:
+def gather(services: Services, question: str, intent: str, about: str = "") -> list[dict[str, Any]]:
     """Passages for each question of the message and live facts for every product it names."""
-    return gather_for(services.retriever(), services.db_url, question, intent)
+    return gather_for(services.retriever(), services.db_url, question, intent, about=about)
+
+
+# How many words of a proposal say what it is about when a question asked at it is searched with them.
+PROPOSAL_WORDS = 24
+
+
+def proposal_subject(state: SupportState) -> str:
+    """What the proposal waiting for a yes is about, in its own words without ids and figures ("Return items of
+    order for a refund ... Refund to gift card ending"): a question asked at it ("how long does each option
+    take?") is about it."""
+    from knowledge.answer import without_identifiers
+
+    preview = (state.pending_action or {}).get("preview") or {}
+    words = " ".join(str(part) for part in (preview.get("summary"), *(preview.get("details") or [])) if part)
+    kept = [w for w in without_identifiers(words).split() if not any(c.isdigit() for c in w)]
+    return " ".join(kept[:PROPOSAL_WORDS])
 
 
 # How deep to look for a threshold line when the customer gives an amount of theirs.
 DEEPER_FOR_AMOUNTS = 10
 
 
-def gather_for(retriever: Any, db_url: str | None, question: str, intent: str) -> list[dict[str, Any]]:
+def gather_for(
+    retriever: Any, db_url: str | None, question: str, intent: str, *, about: str = ""
+) -> list[dict[str, Any]]:
     """Passages for each question of the message (tagged with its index, ``segment``), and live facts for every
-    product the message names (or the catalog hits point to). The graph and the retrieval evaluation both run this."""
+    product the message names (or the catalog hits point to). The graph and the retrieval evaluation both run this.
+
+    ``about``: what the question is asked at (a proposal waiting for a yes); its passages come first."""
     from graph.nlu.segment import split_requests
     from knowledge.answer import (
         SUPPORT_THRESHOLD,
@@ -62,6 +82,16 @@ def gather_for(retriever: Any, db_url: str | None, question: str, intent: str) -
         # out of non-product intents cost recall: 0.914 at 5 on evals/datasets/retrieval.jsonl against 0.995.)
         segment = in_shop_words(without_identifiers(segment))
         found = retriever.search(segment, k=5)
+        if about:
+            # Asked at a proposal, a question is about it first ("how long does each option take?" at a refund is
+            # about the refund methods, not delivery): searched with its words, then on its own.
+            seen = set()
+            merged = []
+            for hit in [*retriever.search(f"{about} {segment}", k=5), *found]:
+                if hit["id"] not in seen:
+                    seen.add(hit["id"])
+                    merged.append(hit)
+            found = merged[:5]
         if index and len(segment.split()) <= FOLLOW_UP_WORDS and _best(found) < SUPPORT_THRESHOLD:
             # A short follow-up found nothing alone ("And who is the carrier?"): it is about what the question
             # before it was about.
@@ -95,7 +125,9 @@ async def retrieve(state: SupportState, runtime: Runtime[Context]) -> dict[str, 
     services = await services_of(runtime)
     intent = str(state.understanding.get("intent", ""))
     try:
-        found = await services.run_blocking(gather, services, last_text(state), intent, knowledge=True)
+        # A question on the way to the yes is searched with what the proposal is about.
+        about = proposal_subject(state) if state.repair == Repair.digression and state.pending_action else ""
+        found = await services.run_blocking(gather, services, last_text(state), intent, about, knowledge=True)
     except Exception as error:
         log.exception("retrieval failed")
         return escalate_for_failure("dependency_failure", f"knowledge store failed: {type(error).__name__}")
