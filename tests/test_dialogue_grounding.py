@@ -184,7 +184,11 @@ async def test_the_closest_variant_says_what_else_changes_and_a_bare_option_answ
     context = Context(customer_id=order.customer_id)
     async with conversation(tau_app) as (chat, _):
         await say(chat, "closest", f"I'd like to change the {item.name.lower()} in {order.id}", context=context)
-        turn = await say(chat, "closest", f"{variant.options[key]} please", context=context)
+        asked = await say(chat, "closest", f"{variant.options[key]} please", context=context)
+        # The customer has several methods for the difference: the question says what else changes, and is answered.
+        assert f"available only with {other} {variant.options[other]}" in asked.text, asked.text
+        assert "price difference" in asked.text and "what you paid with" in asked.text, asked.text
+        turn = await say(chat, "closest", "the original one", context=context)
     assert turn.status == "awaiting_confirmation" and f"-> {options_text(variant.options)}" in turn.text, turn.text
     assert f"available only with {other} {variant.options[other]}" in turn.text, turn.text
 
@@ -219,9 +223,12 @@ async def test_the_refund_goes_to_the_method_the_customer_names_and_not_to_the_o
         item = order.items[0].name
         context = Context(customer_id=person.id)
     async with conversation(tau_app) as (chat, _):
-        first = await say(
+        # With a gift card beside the original method, the customer is asked where the refund goes first.
+        asked = await say(
             chat, "refund-to", f"I want to return the {item.lower()} from order {order.id}", context=context
         )
+        assert "The refund can go to:" in asked.text, asked.text
+        first = await say(chat, "refund-to", "the original payment method", context=context)
         assert first.status == "awaiting_confirmation" and "gift card" not in first.text.lower(), first.text
         turn = await say(
             chat,
@@ -234,6 +241,7 @@ async def test_the_refund_goes_to_the_method_the_customer_names_and_not_to_the_o
     # The same correction worded as a yes (the intent model reads it as a refund-policy question).
     async with conversation(tau_app) as (chat, _):
         await say(chat, "refund-yes", f"I want to return the {item.lower()} from order {order.id}", context=context)
+        await say(chat, "refund-yes", "same as I paid with", context=context)
         turn = await say(chat, "refund-yes", "yes, back to my gift card is good", context=context)
         assert turn.status == "awaiting_confirmation", turn.text
         assert f"Return {item} " in turn.text and "gift card" in turn.text.lower(), turn.text

@@ -199,7 +199,10 @@ async def test_which_item_lists_the_order_and_no_means_nothing_changes(app: Sett
             ).first()
         assert other is not None
         choice = ", ".join(f"{key} {value}" for key, value in other.options.items())
-        listed = await chat.send("which-1", choice, context)
+        asked = await chat.send("which-1", choice, context)
+        # The customer has several methods the price difference can go to: asked which.
+        assert "price difference" in asked.text and "what you paid with" in asked.text, asked.text
+        listed = await chat.send("which-1", "keep it on the card I paid with", context)
         assert listed.status == "awaiting_confirmation", listed.text
         assert f"-> {options_text(other.options)}" in listed.text, listed.text
         declined = await chat.send("which-1", "no", context)

@@ -236,7 +236,8 @@ def test_a_change_of_how_an_order_is_paid_without_a_method_named(text: str, read
 
 async def test_an_item_change_after_a_payment_change_settles_with_the_new_method(tau_app: Settings) -> None:
     """After "pay #W1 with my other card" and its yes, the next item change on #W1 proposed the difference to the
-    method the order no longer holds money on (played customers, train-146 and dev-12)."""
+    method the order no longer holds money on (played customers, train-146 and dev-12). The customer has several
+    methods, so they are asked which: the new one is what they paid with."""
     from shop.models import Product
     from tools.views import options_text
 
@@ -256,6 +257,8 @@ async def test_an_item_change_after_a_payment_change_settles_with_the_new_method
     async with conversation(tau_app) as (chat, _):
         await say(chat, "then-items", f"please pay {order_id} with {card.id} instead", context=context)
         await say(chat, "then-items", "yes", context=context)
-        proposed = await say(chat, "then-items", f"now change the {item_name} to {wanted}", context=context)
+        asked = await say(chat, "then-items", f"now change the {item_name} to {wanted}", context=context)
+        assert f"ending {card.last_four} (credit card, what you paid with)" in asked.text, asked.text
+        proposed = await say(chat, "then-items", "the one I paid with", context=context)
     assert proposed.status == "awaiting_confirmation", proposed.text
     assert f"ending {card.last_four}" in proposed.text.split("Order:")[-1], proposed.text

@@ -176,6 +176,8 @@ FLOW_SLOTS = (
     "told_same",
     "used_text",
     "payment_chosen",
+    "payment_choices",
+    "paid_with",
     "address_source",
     "faulty_unit",
     "remedy_asked",
@@ -200,6 +202,8 @@ ITEM_SLOTS = (
     "told_same",
     "used_text",
     "payment_chosen",
+    "payment_choices",
+    "paid_with",
     "order_items",
     "faulty_unit",
     "remedy_asked",
@@ -315,7 +319,7 @@ def fills_awaited_slot(
     if awaiting == "options":
         return bool(entities.get("options") or options_in(text, (slots or {}).get("option_values") or {}))
     if awaiting == "payment_method":
-        return payment_mention(text) is not None
+        return payment_mention(text, asked=True) is not None
     if awaiting == "voucher_code":
         return voucher_code(text) is not None
     if awaiting == "change_what":
@@ -894,7 +898,8 @@ def corrected_request(state: SupportState) -> str | None:
     specific = bool(mention) and (bool(set(mention or {}) - {"kind"}) or (mention or {}).get("kind") != "credit_card")
     directed = specific or bool(DIRECTS_MONEY.search(text))
     pays = request in MONEY_MOVING_FLOWS | {CHANGE_PAYMENT} and moves_money and directed
-    if pays and mention and not _proposal_says(pending, mention):
+    paid_with = state.dialogue.get("slots", {}).get("paid_with")
+    if pays and mention and not _proposal_says(pending, mention, paid_with):
         return request
     if restated := restated_item_request(request, text):
         # "No, not a return: I want to exchange it": the proposal's kind is what they correct.
@@ -1017,13 +1022,17 @@ _KEEPS = re.compile(
 )
 
 
-def _proposal_says(pending: dict[str, Any], mention: dict[str, str]) -> bool:
+def _proposal_says(pending: dict[str, Any], mention: dict[str, str], paid_with: str | None = None) -> bool:
     """The proposal already sends the money where the customer says ("yes, PayPal is fine" to a refund to PayPal):
-    a yes, not a correction. Read from the lines the customer was shown."""
+    a yes, not a correction. Read from the lines the customer was shown, or for "the one I paid with", from the
+    method the proposal uses and the one the order was paid with (`paid_with`)."""
     if mention.get("other"):
         return False  # "my other card": not the one shown
+    proposed = str((pending.get("args") or {}).get("payment_method_id", ""))
+    if mention.get("original"):
+        return paid_with is None or proposed == paid_with
     if mention.get("id"):
-        return str((pending.get("args") or {}).get("payment_method_id", "")).lower() == mention["id"]
+        return proposed.lower() == mention["id"]
     shown = " ".join(str(line) for line in (pending.get("preview") or {}).get("details", [])).lower()
     if mention.get("last_four"):
         return mention["last_four"] in shown
@@ -1146,7 +1155,8 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
     elif slots.get("address") and missing(slots["address"]):
         # "Germany" after "which country?": fill the gap in the address we have.
         slots["address"] = _completed(slots["address"], text)
-    if mention := payment_mention(text):
+    # "The original one" answers our question which method to use; said out of the blue, it names nothing.
+    if mention := payment_mention(text, asked=state.dialogue.get("awaiting") == "payment_method"):
         slots["payment"] = mention
     if code := voucher_code(text):
         slots["voucher_code"] = code
@@ -1263,6 +1273,8 @@ BOOKKEEPING_SLOTS = frozenset(
         "told_same",
         "used_text",
         "payment_chosen",
+        "payment_choices",
+        "paid_with",
         "order_items",
         "faulty_unit",
         "remedy_asked",
@@ -1584,12 +1596,6 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
     wanted, left_out = split_exclusion(str(plan.slots.get("item_hint") or ""))
     phrases = [p for p in plan.slots.get("products", []) if str(p).lower() not in left_out.lower()]
     args = _return_args(details.data, eligibility.data, wanted, phrases, plan.similar, left_out)
-    # The refund goes where the customer said ("to my gift card"), the shop's rules permitting (the tool checks
-    # them), else back to the original payment.
-    method = _payment_method(plan, results, details.data)
-    if method is None:
-        return False
-    args["payment_method_id"] = method
     told_of_a_fault = str(plan.slots.get("reason") or "").replace(" ", "_") in FAULTS
     said = f"{plan.slots.get('item_hint') or ''} {run.text}"
     if told_of_a_fault and not args["named_items"] and len(args["item_ids"]) > 1 and not _EVERY_ITEM.search(said):
@@ -1598,6 +1604,13 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
         run.ask(slot)
         return False
     if eligibility.data.get("eligible") and (args["item_ids"] or args["named_items"]):
+        # The refund goes where the customer says ("to my gift card"), among where the shop's rules let it go; with
+        # a choice left and none said, they are asked (a refund put silently on the wrong method is theirs to undo).
+        method = _refund_method(run, details.data)
+        if method is None:
+            plan.slots["order_items"] = remembered_items(details.data)
+            return False
+        args["payment_method_id"] = method
         # Named items that are not on the order still go to the tool, whose refusal says so.
         run.values[slot.name] = args
         # What is proposed, for a reply that adds to it ("add the dumbbell set too").
@@ -2121,49 +2134,125 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
 
 
 def _ground_difference_payment(run: Run, slot: Slot) -> bool:
-    """Where the price difference of the swaps goes (with an exchange's return label); a gift card must cover what
-    it pays."""
+    """Where the price difference of the swaps goes (with an exchange's return label): the method the customer
+    names, else the only one that can take it, else they are asked which; a gift card must cover what it pays."""
     plan, results, order = run.plan, run.results, run.order or {}
-    # Unless they name one, a difference is settled with the method the order is paid with now ("I just moved it to
-    # PayPal" comes before "and the boots in a 10").
-    method = _payment_method(plan, results, order, current=True)
-    if method is None:
-        return False
     difference = sum(float(s[2]) for s in plan.slots.get("swaps") or [])
     if order.get("status") == "delivered" and run.profile is not None:
         # An exchange settles the return label with the difference (the profile's cost for where the order went).
         country = str((order.get("shipping_address") or {}).get("country") or "")
         difference += float(run.profile.returns.label_cost(country))
-    if difference > 0 and method.startswith("gift_card"):
-        # A gift card pays a difference at once and must cover it: check before proposing what would be refused.
-        customer = _read(plan, results, CUSTOMER_DETAILS, {})
-        if customer is None or not isinstance(customer.data, dict):
-            return False
-        card: dict[str, Any] = next((m for m in customer.data.get("payment_methods", []) if m.get("id") == method), {})
-        if float(card.get("balance") or 0) < difference:
-            plan.notice = {"code": "gift_card_short", "label": card.get("label", "your gift card")}
-            plan.slots.pop("payment", None)
-            plan.awaiting = "payment_method"
-            return False
+    # "What I paid with" is where the order's money sits now ("I just moved it to PayPal" before "and the boots in a
+    # 10"), and with no money changing hands it is the method the change is recorded with.
+    paid_with = current_payment_method(order)
+    plan.slots["paid_with"] = paid_with
+    if not plan.slots.get("payment") and abs(difference) < 0.005:
+        run.values[slot.name] = paid_with
+        return True
+    customer = _read(plan, results, CUSTOMER_DETAILS, {})
+    if customer is None:
+        return False
+    methods = _methods_of(customer)
+
+    def covers(method: dict[str, Any]) -> bool:
+        # A gift card pays a difference at once and must cover it; any method can receive one.
+        return method.get("kind") != "gift_card" or difference <= 0 or float(method.get("balance") or 0) >= difference
+
+    usable = _paid_with_first([m for m in methods if covers(m)], paid_with)
+    purpose = "pay_difference" if difference > 0 else "refund_difference"
+    method = _chosen_method(plan, methods, usable, paid_with, purpose)
+    if method is None:
+        return False
+    chosen = next((m for m in methods if m.get("id") == method), {})
+    if not covers(chosen):
+        plan.notice = {"code": "gift_card_short", "label": chosen.get("label", "your gift card")}
+        _ask_which_method(plan, usable, paid_with, purpose)
+        return False
     run.values[slot.name] = method
     return True
 
 
-def _payment_method(
-    plan: Plan, results: list[ToolResult], order: dict[str, Any], *, current: bool = False
-) -> str | None:
-    """The method the customer named (read from their profile), or else the order's original one (with `current`,
-    the one its money sits on now: after a change of payment method, the new one). The one chosen is remembered:
-    "my other card" afterwards means another than it (and than the order's own)."""
-    mention = plan.slots.get("payment")
-    if not mention:
-        return current_payment_method(order) if current else original_payment_method(order)
-    customer = _read(plan, results, CUSTOMER_DETAILS, {})
-    if customer is None or not customer.ok or not isinstance(customer.data, dict):
+def _refund_method(run: Run, order: dict[str, Any]) -> str | None:
+    """Where a return's refund goes: where the shop's rules let it (`returns.refund_methods`: the original payment,
+    the customer's gift cards), the method they named or, with one choice, that one; else None, and they are asked
+    which (or told where it cannot go)."""
+    plan = run.plan
+    allowed = set(run.profile.returns.refund_methods) if run.profile is not None else {"original_payment", "gift_card"}
+    paid_with = original_payment_method(order)
+    plan.slots["paid_with"] = paid_with
+    if "gift_card" not in allowed and not plan.slots.get("payment"):
+        return paid_with  # the original payment is the only place it can go
+    customer = _read(plan, run.results, CUSTOMER_DETAILS, {})
+    if customer is None:
         return None
-    methods = customer.data.get("payment_methods", [])
-    in_play = {str(m) for m in (original_payment_method(order), plan.slots.get("payment_chosen")) if m}
-    found = matching_methods(methods, mention, in_play)
+    methods = _methods_of(customer)
+    usable = _paid_with_first(
+        [
+            m
+            for m in methods
+            if (m.get("id") == paid_with and "original_payment" in allowed)
+            or (m.get("kind") == "gift_card" and "gift_card" in allowed)
+        ],
+        paid_with,
+    )
+    if paid_with and "original_payment" in allowed and not any(m.get("id") == paid_with for m in usable):
+        # Paid with a method no longer on their account: it still takes the refund.
+        usable.insert(0, {"id": paid_with})
+    method = _chosen_method(plan, methods, usable, paid_with, "refund")
+    if method is not None and usable and not any(m.get("id") == method for m in usable):
+        plan.notice = {"code": "not_a_refund_method", "allowed": sorted(allowed)}
+        _ask_which_method(plan, usable, paid_with, "refund")
+        return None
+    return method
+
+
+def _methods_of(customer: ToolResult) -> list[dict[str, Any]]:
+    data = customer.data if customer.ok and isinstance(customer.data, dict) else {}
+    return list(data.get("payment_methods") or [])
+
+
+def _paid_with_first(methods: list[dict[str, Any]], paid_with: str | None) -> list[dict[str, Any]]:
+    return sorted(methods, key=lambda m: m.get("id") != paid_with)
+
+
+def _chosen_method(
+    plan: Plan, methods: list[dict[str, Any]], usable: list[dict[str, Any]], paid_with: str | None, purpose: str
+) -> str | None:
+    """The method the customer named (this message or earlier in the request); none named, the only usable one, or
+    None after asking which of the usable ones (`purpose`: what the money does, for the question's words)."""
+    if plan.slots.get("payment"):
+        method = _named_method(plan, methods, paid_with)
+        if method is None:
+            _ask_which_method(plan, usable, paid_with, purpose)
+        return method
+    if len(usable) == 1:
+        return str(usable[0].get("id"))
+    if not usable:
+        return paid_with  # nothing of theirs can take it: the tool's refusal says why
+    _ask_which_method(plan, usable, paid_with, purpose)
+    return None
+
+
+def _ask_which_method(plan: Plan, usable: list[dict[str, Any]], paid_with: str | None, purpose: str) -> None:
+    """Ask which method, listing only the usable ones (what was paid with marked as such)."""
+    plan.slots["payment_choices"] = {
+        "ids": [str(m.get("id")) for m in usable],
+        "paid_with": paid_with,
+        "purpose": purpose,
+    }
+    plan.slots.pop("payment", None)
+    plan.awaiting = "payment_method"
+
+
+def _named_method(plan: Plan, methods: list[dict[str, Any]], paid_with: str | None) -> str | None:
+    """The one method of the customer's their words name, remembered as chosen ("my other card" afterwards means
+    another than it, and than the one paid with); None with a notice of why when the words name none or several."""
+    mention = plan.slots.get("payment") or {}
+    if mention.get("original") and paid_with:
+        plan.slots["payment_chosen"] = paid_with
+        return paid_with
+    in_play = {str(m) for m in (paid_with, plan.slots.get("payment_chosen")) if m}
+    found = matching_methods(methods, mention, in_play, paid_with)
     if len(found) == 1:
         plan.slots["payment_chosen"] = str(found[0]["id"])
         if mention.get("id") and plan.notice is None:
@@ -2182,13 +2271,19 @@ def _payment_method(
 
 
 def _ground_payment_method(run: Run, slot: Slot) -> bool:
-    """A method of the customer's the order is not paid with already."""
+    """A method of the customer's the order is not paid with already. "The one I paid with" names the method that
+    goes, not the one that comes: the question is asked."""
     plan, order = run.plan, run.order or {}
+    if (plan.slots.get("payment") or {}).get("original"):
+        plan.slots.pop("payment", None)
     if not plan.slots.get("payment"):
         _read(plan, run.results, CUSTOMER_DETAILS, {})
         run.ask(slot)
         return False
-    method = _payment_method(plan, run.results, order)
+    customer = _read(plan, run.results, CUSTOMER_DETAILS, {})
+    if customer is None or not customer.ok:
+        return False
+    method = _named_method(plan, _methods_of(customer), original_payment_method(order))
     if method is None:
         return False
     if method in paid_methods(order):

@@ -163,6 +163,10 @@ class LocalEngine:
         if awaiting:
             slots = state.dialogue.get("slots", {})
             rule = _rule_before_verifying(state, services, intent, str(awaiting), results)
+            if rule is None and awaiting == "payment_method":
+                # "If I send it back, what does the label cost me?": the step before the proposal, where the money
+                # goes, is asked after the answer as the proposal would be.
+                rule = _rule_with_proposal(state, services, intent, results)
             if rule is not None:
                 # "I got it 40 days ago, can I still return it?": the rule answers now; their order needs them first.
                 sentences.append(rule.text)
@@ -174,8 +178,9 @@ class LocalEngine:
             sentences.append(rule.text)
             cited = [*cited, *rule.cited]
             found = [*found, *rule.evidence]
-        # A read with nothing to say for this request (an eligibility already shown) leaves no empty paragraph.
-        sentences = [sentence for sentence in sentences if sentence.strip()]
+        # A read with nothing to say for this request (an eligibility already shown) leaves no empty paragraph, and
+        # a rule the reads said already (the order's return date) is not said twice.
+        sentences = list(dict.fromkeys(sentence for sentence in sentences if sentence.strip()))
         if sentences:
             return Draft("\n\n".join(sentences), cited=cited, awaiting=awaiting, evidence=found)
 

@@ -71,9 +71,47 @@ def _refused(text: str, start: int) -> bool:
     return bool(_REFUSED_METHOD.search(text[max(0, start - 30) : start]))
 
 
-def payment_mention(text: str) -> dict[str, str] | None:
+# The method the order was paid with, named by that relation rather than by its kind or digits: "the original payment
+# method", "same card as I paid with", "whatever I paid with", "the account I used", "where the money came from",
+# "die ursprüngliche Zahlungsart", "mit der ich bezahlt habe". Not "how I paid" (the way of paying is asked about),
+# nor "the one I used" alone (an item can be that).
+_PAID = r"(?:i|we)\s+(?:originally\s+|first\s+|initially\s+|had\s+|actually\s+)?(?:paid|payed)\b"
+_THE_ORIGINAL = re.compile(
+    r"\b(?:original|initial|same|usual|ursprünglich\w*|gleiche[nmr]?|selbe[nmr]?)\s+"
+    r"(?:payment\s+(?:method|option|card|account)|method(?:\s+of\s+payment)?|form\s+of\s+payment|card|account"
+    r"|zahlungs\w+|karte|konto)\b"
+    rf"|\b(?:what(?:ever)?|which(?:ever)?|the\s+(?:one|way)|(?:the\s+)?same(?:\s+(?:one|way))?(?:\s+(?:as|that))?)\s+{_PAID}"
+    rf"|\b(?:card|method|account)\s+(?:that\s+|which\s+)?(?:{_PAID}|(?:i|we)\s+used\b(?!\s+to\s+(?!pay)))"
+    r"|\b(?:i|we)\s+used\s+(?:to\s+pay|for\s+(?:the\s+)?(?:payment|order|purchase))\b"
+    r"|\b(?:where|wherever)\s+(?:the\s+money|the\s+payment|my\s+money)\s+came\s+from\b"
+    r"|\b(?:womit|mit\s+(?:der|dem|denen)|so\s+wie)\s+ich\s+(?:\w+\s+){0,3}?(?:bezahlt|gezahlt)\b",
+    re.IGNORECASE,
+)
+# Said in answer to our question which method to use, a bare sameness names the one paid with too: "the original
+# one", "same as before", "dieselbe wie beim Kauf".
+_THE_ORIGINAL_WHEN_ASKED = re.compile(
+    r"\b(?:original(?:ly)?|same|usual|ursprünglich\w*|dieselbe|derselben|die\s+gleiche"
+    r"|wie\s+(?:bisher|vorher|beim\s+kauf|immer))\b",
+    re.IGNORECASE,
+)
+
+
+def payment_mention(text: str, asked: bool = False) -> dict[str, str] | None:
     """The payment method the message names: {"kind": ...} and maybe {"id": ...}, {"brand": ...},
-    {"last_four": ...} or {"other": "1"} (another one of that kind than the one in play)."""
+    {"last_four": ...} or {"other": "1"} (another one of that kind than the one in play); or {"original": "1"}, the
+    one the order was paid with ("same as I paid with"), which the caller resolves against the order. With `asked`
+    (we asked which method to use), a bare "the original one" names it too. A method named by its kind, brand or
+    digits comes before the relation, unless it says no more than "card" ("the card I paid with")."""
+    named = _named_payment_method(text)
+    if named is not None and named != {"kind": "credit_card"}:
+        return named
+    relations = (_THE_ORIGINAL, _THE_ORIGINAL_WHEN_ASKED) if asked else (_THE_ORIGINAL,)
+    if any(not _refused(text, m.start()) for relation in relations for m in relation.finditer(text)):
+        return {"original": "1"}
+    return named
+
+
+def _named_payment_method(text: str) -> dict[str, str] | None:
     for match in _METHOD_ID.finditer(text):
         if not _refused(text, match.start()):
             kind = match.group(1).lower().replace(" ", "_")
@@ -109,19 +147,29 @@ def payment_mention(text: str) -> dict[str, str] | None:
 
 
 def matching_methods(
-    methods: list[dict[str, Any]], mention: dict[str, str], in_play: set[str] | frozenset[str] = frozenset()
+    methods: list[dict[str, Any]],
+    mention: dict[str, str],
+    in_play: set[str] | frozenset[str] = frozenset(),
+    original: str | None = None,
 ) -> list[dict[str, Any]]:
     """The customer's methods the mention can mean; `in_play` are the ones already proposed or used, which "my other
-    card" rules out."""
+    card" rules out; `original` is the one the order was paid with, which "the one I paid with" means."""
     if mention.get("id"):
         return [m for m in methods if str(m.get("id", "")).lower() == mention["id"]]
+    if mention.get("original"):
+        return [m for m in methods if original and m.get("id") == original]
     chosen = [m for m in methods if m.get("kind") == mention.get("kind")]
     if mention.get("other"):
         chosen = [m for m in chosen if m.get("id") not in in_play]
     if mention.get("brand"):
         chosen = [m for m in chosen if str(m.get("brand", "")).lower() == mention["brand"]]
     if mention.get("last_four"):
-        chosen = [m for m in chosen if str(m.get("last_four", "")) == mention["last_four"]]
+        by_digits = [m for m in methods if str(m.get("last_four", "")) == mention["last_four"]]
+        chosen = [m for m in chosen if m in by_digits]
+        if not chosen and not mention.get("brand") and not mention.get("other"):
+            # "The one ending 1047", "the card ending 1047": the digits say which method better than the card kind
+            # guessed from them (a gift card shows its digits too).
+            chosen = by_digits
     return chosen
 
 

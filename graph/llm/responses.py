@@ -249,12 +249,13 @@ def describe_variants(product: dict[str, Any]) -> str:
     return "\n".join(lines) if lines else "- " + _("(no option can be ordered right now)")
 
 
-def describe_methods(customer: dict[str, Any]) -> str:
+def describe_methods(customer: dict[str, Any], paid_with: str | None = None) -> str:
     """The customer's payment methods, one a line; a card's brand and digits say it is a credit card only to those
-    who know the brand ("is the mastercard a credit card?"), so its kind is said too."""
+    who know the brand ("is the mastercard a credit card?"), so its kind is said too. The one `paid_with` is marked
+    as what they paid with (the words they answer with: "the original one", "same as I paid with")."""
     lines = []
     for method in customer.get("payment_methods", []):
-        label = str(method.get("label"))
+        label = str(method.get("label") or _("the payment method you paid with"))
         if method.get("kind") == "gift_card" and method.get("last_four") and method.get("balance") is not None:
             # The shop's label is English data; the customer reads it in the conversation's language.
             label = _(
@@ -262,8 +263,39 @@ def describe_methods(customer: dict[str, Any]) -> str:
                 digits=method["last_four"],
                 balance=money(method["balance"]),
             )
-        lines.append(_("- {label} (credit card)", label=label) if method.get("kind") == "credit_card" else f"- {label}")
+        paid = paid_with is not None and method.get("id") == paid_with and method.get("label")
+        if method.get("kind") == "credit_card" and paid:
+            lines.append(_("- {label} (credit card, what you paid with)", label=label))
+        elif method.get("kind") == "credit_card":
+            lines.append(_("- {label} (credit card)", label=label))
+        else:
+            lines.append(_("- {label} (what you paid with)", label=label) if paid else f"- {label}")
     return "\n".join(lines)
+
+
+# What the money does, as the question which method to use says it (graph.llm.dialogue's payment choices).
+_WHICH_METHOD = {
+    "refund": N_("The refund can go to:\n{methods}\n\nWhere would you like it to go?"),
+    "pay_difference": N_(
+        "There is a price difference to pay. It can be charged to:\n{methods}\n\nWhich one would you like to use?"
+    ),
+    "refund_difference": N_(
+        "There is a price difference to refund to you. It can go to:\n{methods}\n\nWhich one would you like it on?"
+    ),
+}
+
+
+def which_method(choices: dict[str, Any], customer: dict[str, Any] | None) -> str:
+    """The question which of the usable methods to use, listing only them (the one paid with first and marked), or
+    "" when there is nothing to list."""
+    ids = [str(i) for i in choices.get("ids") or []]
+    purpose = str(choices.get("purpose") or "")
+    theirs = {str(m.get("id")): m for m in (customer or {}).get("payment_methods") or []}
+    listed = [theirs.get(i, {"id": i}) for i in ids]
+    if not listed or purpose not in _WHICH_METHOD:
+        return ""
+    methods = describe_methods({"payment_methods": listed}, choices.get("paid_with"))
+    return _(_WHICH_METHOD[purpose], methods=methods)
 
 
 def ask_for(
@@ -355,6 +387,10 @@ def ask_for(
         return _("Which size, colour or other option would you like instead?")
     if slot == "payment_method":
         customer = _latest(results, CUSTOMER_DETAILS)
+        choices = slots.get("payment_choices")
+        asked = which_method(choices, customer.data if customer else None) if isinstance(choices, dict) else ""
+        if asked and customer is not None:
+            return asked
         methods = describe_methods(customer.data) if customer and isinstance(customer.data, dict) else ""
         prefix = _("These payment methods are on your account:\n{methods}", methods=methods) + "\n\n" if methods else ""
         return prefix + _("Which one would you like to use?")
@@ -539,6 +575,13 @@ def describe_notice(notice: dict[str, Any]) -> str:
         )
     if code == "several_methods":
         return _("You have more than one of those on your account.")
+    if code == "not_a_refund_method":
+        refund_methods = set(notice.get("allowed") or ())
+        if "gift_card" not in refund_methods:
+            return _("A refund can only go back to the payment method you paid with.")
+        if "original_payment" not in refund_methods:
+            return _("A refund can only go to a gift card.")
+        return _("A refund can only go back to the payment method you paid with or to a gift card.")
     if code == "already_paid_with":
         return _(
             "Order {order_id} is already paid with that method, so there is nothing to change.",

@@ -1,0 +1,414 @@
+"""Which payment method a refund or a price difference goes to, when the customer has not said (ShopDesk #15).
+
+Customers played from tau-bench tasks found the bot choosing for them: a return's refund put on the original method
+when they wanted their gift card, a difference charged to a card when they wanted their gift card. The shop records
+the method, so a silent default is a wrong write for anyone who does not read the proposal closely. Now, with more
+than one method that can be used and none named, the bot asks, listing only those (a refund: the original method
+and the gift cards, as the shop's profile allows; a difference: every method of theirs, a gift card only if it
+covers a difference to pay); with one, it uses it; a method named earlier is used without asking. The answer is read
+by kind, digits, "the original one" or in German. Sentences written for these tests after the change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from graph.context import Context
+from shop.db import session_factory
+from shop.models import (
+    Customer,
+    Fulfillment,
+    Order,
+    OrderStatus,
+    PaymentMethod,
+    PaymentMethodKind,
+    Product,
+)
+from shopdesk.profile import load_profile
+from shopdesk.settings import Settings
+from tests.support.app import CLOCK
+from tests.support.people import conversation, say, tool_calls
+from tools.views import options_text
+
+# ------------------------------------------------------------------------------------ the words of an answer
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "mention"),
+    [
+        # The method paid with, named by that relation: anywhere.
+        ("could the money go back onto the original payment method?", False, {"original": "1"}),
+        ("same card as the one I paid with please", False, {"original": "1"}),
+        ("whichever I paid with, that's fine", False, {"original": "1"}),
+        ("just put it back where the money came from", False, {"original": "1"}),
+        ("bitte auf die ursprüngliche Zahlungsmethode", False, {"original": "1"}),
+        ("die Karte, mit der ich damals bezahlt habe", False, {"original": "1"}),
+        # A bare sameness only answers our question which method.
+        ("the original one", False, None),
+        ("the original one", True, {"original": "1"}),
+        ("same as before is fine", True, {"original": "1"}),
+        ("dieselbe wie beim Kauf, danke", True, {"original": "1"}),
+        # Turned away, it names nothing; a method named by its kind comes first.
+        ("not what I paid with, put it on paypal", False, {"kind": "paypal"}),
+        ("the gift card rather than the original one", True, {"kind": "gift_card"}),
+        # No method: the way of paying asked about, an item's own words.
+        ("how did I pay for that order?", False, None),
+        ("the lamp I used only twice", False, None),
+        ("it isn't what I used to have", False, None),
+        ("ship it back where it came from", False, None),
+    ],
+)
+def test_the_method_paid_with_is_named_by_that_relation(text: str, asked: bool, mention: dict[str, str] | None) -> None:
+    from graph.llm.matching import payment_mention
+
+    assert payment_mention(text, asked=asked) == mention
+
+
+def test_digits_name_a_gift_card_as_well_as_a_card() -> None:
+    from graph.llm.matching import matching_methods, payment_mention
+
+    methods: list[dict[str, Any]] = [
+        {"id": "credit_card_1", "kind": "credit_card", "brand": "visa", "last_four": "3321"},
+        {"id": "gift_card_7717", "kind": "gift_card", "last_four": "7717", "balance": 80.0},
+        {"id": "paypal_2", "kind": "paypal"},
+    ]
+    for text, wanted in (
+        ("the one ending in 7717", "gift_card_7717"),
+        ("use the card ending 7717", "gift_card_7717"),
+        ("ending 3321", "credit_card_1"),
+    ):
+        mention = payment_mention(text, asked=True)
+        assert mention is not None, text
+        assert [m["id"] for m in matching_methods(methods, mention)] == [wanted], text
+    # A brand said with the digits is held to: a visa ending in a gift card's digits is none of theirs.
+    assert matching_methods(methods, {"kind": "credit_card", "brand": "visa", "last_four": "7717"}) == []
+    assert [m["id"] for m in matching_methods(methods, {"original": "1"}, original="paypal_2")] == ["paypal_2"]
+
+
+# ------------------------------------------------------------------------------------ conversations
+
+
+@dataclass(frozen=True)
+class Case:
+    customer: str
+    order: str
+    item: str
+    paid_with: PaymentMethod
+    gift_cards: tuple[PaymentMethod, ...]
+    others: tuple[PaymentMethod, ...]
+
+
+def _returns(db_url: str, fits: object) -> Case:
+    """A delivered order of one of its customer's methods (not a gift card) whose customer ``fits`` (called with
+    the method paid with, their gift cards and their other methods)."""
+    with session_factory(db_url)() as session:
+        customers = session.scalars(
+            select(Customer)
+            .options(
+                selectinload(Customer.payment_methods),
+                selectinload(Customer.orders).selectinload(Order.items),
+                selectinload(Customer.orders).selectinload(Order.transactions),
+            )
+            .order_by(Customer.id)
+        ).all()
+        for person in customers:
+            for order in sorted(person.orders, key=lambda o: o.id):
+                paid = {t.payment_method_id for t in order.transactions}
+                if order.status is not OrderStatus.delivered or len(paid) != 1:
+                    continue
+                paid_with = next((m for m in person.payment_methods if m.id in paid), None)
+                if paid_with is None or paid_with.kind is PaymentMethodKind.gift_card:
+                    continue
+                gifts = tuple(m for m in person.payment_methods if m.kind is PaymentMethodKind.gift_card)
+                others = tuple(
+                    m
+                    for m in person.payment_methods
+                    if m.id != paid_with.id and m.kind is not PaymentMethodKind.gift_card
+                )
+                names = [i.name for i in order.items]
+                if len(set(names)) != len(names) or not callable(fits) or not fits(paid_with, gifts, others):
+                    continue
+                for method in (paid_with, *gifts, *others):
+                    session.expunge(method)
+                return Case(person.id, order.id, order.items[0].name, paid_with, gifts, others)
+    raise AssertionError("no delivered order fits the test")
+
+
+def _said(method: PaymentMethod) -> str:
+    """How the bot lists a method (the demo and tau-bench shops' labels)."""
+    if method.kind is PaymentMethodKind.gift_card:
+        return f"gift card ending {method.id[-4:]}"
+    if method.kind is PaymentMethodKind.credit_card:
+        return f"ending {method.last_four}"
+    return "PayPal"
+
+
+async def test_a_refund_with_somewhere_to_choose_is_asked_listing_only_where_it_may_go(tau_app: Settings) -> None:
+    """Paid with a card, holding a gift card and yet another method: the refund may go to the card or the gift card
+    (the benchmark's policy), so the bot asks, and the other method is not offered. Answered by kind."""
+    case = _returns(tau_app.shop_database_url, lambda paid, gifts, others: len(gifts) == 1 and others)
+    context = Context(customer_id=case.customer)
+    async with conversation(tau_app) as (chat, graph):
+        asked = await say(
+            chat, "where", f"hello, I'd like to send the {case.item.lower()} from {case.order} back", context=context
+        )
+        assert asked.status == "bot" and "The refund can go to:" in asked.text, asked.text
+        assert f"{_said(case.paid_with)}" in asked.text and "what you paid with" in asked.text, asked.text
+        assert _said(case.gift_cards[0]) in asked.text, asked.text
+        for other in case.others:
+            assert _said(other) not in asked.text, asked.text
+        assert not await tool_calls(graph, chat, "where", "return_items")
+        proposed = await say(chat, "where", "put it on the gift card", context=context)
+    assert proposed.status == "awaiting_confirmation", proposed.text
+    assert _said(case.gift_cards[0]) in proposed.text.split("Order:")[-1], proposed.text
+
+
+async def test_a_refund_with_one_place_to_go_is_proposed_without_a_question(tau_app: Settings) -> None:
+    """No gift card: the refund can only go back where it came from, whatever other methods they hold."""
+    case = _returns(tau_app.shop_database_url, lambda paid, gifts, others: not gifts and others)
+    context = Context(customer_id=case.customer)
+    async with conversation(tau_app) as (chat, _):
+        proposed = await say(
+            chat, "one", f"I want to return my {case.item.lower()}, order {case.order}", context=context
+        )
+    assert proposed.status == "awaiting_confirmation", proposed.text
+    assert _said(case.paid_with) in proposed.text.split("Order:")[-1], proposed.text
+
+
+async def test_a_method_named_before_the_question_is_used_without_asking(tau_app: Settings) -> None:
+    """Said in the first message, before the customer was even verified: no question afterwards."""
+    case = _returns(tau_app.shop_database_url, lambda paid, gifts, others: len(gifts) == 1)
+    with session_factory(tau_app.shop_database_url)() as session:
+        person = session.get(Customer, case.customer)
+        assert person is not None
+        email = person.email
+    async with conversation(tau_app) as (chat, _):
+        await say(
+            chat,
+            "before",
+            f"Hello, I need to return the {case.item.lower()} from {case.order}, the refund going to my gift card.",
+        )
+        proposed = await say(chat, "before", f"sure, it's {email}")
+    assert proposed.status == "awaiting_confirmation", proposed.text
+    assert _said(case.gift_cards[0]) in proposed.text.split("Order:")[-1], proposed.text
+
+
+@pytest.mark.parametrize("answer", ["the original one, please", "same as I paid with", "the one ending in {digits}"])
+async def test_the_question_is_answered_by_the_original_or_by_digits(tau_app: Settings, answer: str) -> None:
+    case = _returns(
+        tau_app.shop_database_url,
+        lambda paid, gifts, others: len(gifts) == 1 and paid.kind is PaymentMethodKind.credit_card,
+    )
+    context = Context(customer_id=case.customer)
+    digits_of = case.gift_cards[0] if "digits" in answer else case.paid_with
+    wanted = digits_of if "digits" in answer else case.paid_with
+    digits = digits_of.id[-4:] if digits_of.kind is PaymentMethodKind.gift_card else str(digits_of.last_four)
+    async with conversation(tau_app) as (chat, _):
+        asked = await say(chat, "answer", f"can I return the {case.item.lower()} from {case.order}?", context=context)
+        assert "The refund can go to:" in asked.text, asked.text
+        proposed = await say(chat, "answer", answer.format(digits=digits), context=context)
+    assert proposed.status == "awaiting_confirmation", proposed.text
+    assert _said(wanted) in proposed.text.split("Order:")[-1], proposed.text
+
+
+async def test_a_refund_named_where_it_cannot_go_is_told_and_asked_again(tau_app: Settings) -> None:
+    """PayPal for a card payment: not the original method nor a gift card; said so, and the choices asked again."""
+    case = _returns(
+        tau_app.shop_database_url,
+        lambda paid, gifts, others: len(gifts) == 1 and any(o.kind is PaymentMethodKind.paypal for o in others),
+    )
+    context = Context(customer_id=case.customer)
+    async with conversation(tau_app) as (chat, graph):
+        await say(chat, "nope", f"return the {case.item.lower()} from {case.order} please", context=context)
+        told = await say(chat, "nope", "paypal", context=context)
+        assert "can only go back to the payment method you paid with or to a gift card" in told.text, told.text
+        assert "The refund can go to:" in told.text and "PayPal" not in told.text, told.text
+        dialogue = (await graph.aget_state(chat.config("nope"))).values["dialogue"]
+        assert dialogue["awaiting"] == "payment_method", dialogue
+
+
+def _demo_return(settings: Settings) -> Case:
+    """A delivered order of the demo shop inside its return window, of one item, paid with a card by a customer who
+    holds one gift card and a method more (which no refund may go to)."""
+    window_start = CLOCK - timedelta(days=load_profile("demo", settings.profiles_dir).returns.window_days)
+    with session_factory(settings.shop_database_url)() as session:
+        orders = session.scalars(
+            select(Order)
+            .join(Fulfillment, Fulfillment.order_id == Order.id)
+            .where(Order.status == OrderStatus.delivered, Fulfillment.delivered_at > window_start + timedelta(days=2))
+            .order_by(Order.id)
+        ).unique()
+        for order in orders:
+            paid = {t.payment_method_id for t in order.transactions}
+            methods = list(order.customer.payment_methods)
+            paid_with = next((m for m in methods if m.id in paid), None)
+            gifts = tuple(m for m in methods if m.kind is PaymentMethodKind.gift_card)
+            others = tuple(m for m in methods if m is not paid_with and m not in gifts)
+            product = session.get(Product, order.items[0].product_id)
+            if (
+                len(paid) != 1
+                or len(order.items) != 1
+                or paid_with is None
+                or paid_with.kind is not PaymentMethodKind.credit_card
+                or len(gifts) != 1
+                or not others
+                or product is None
+                or product.final_sale
+            ):
+                continue
+            for method in methods:
+                session.expunge(method)
+            return Case(order.customer_id, order.id, order.items[0].name, paid_with, gifts, others)
+    raise AssertionError("no delivered demo order fits the test")
+
+
+@pytest.mark.parametrize(
+    ("answer", "gift_card"), [("die Geschenkkarte, bitte", True), ("auf die ursprüngliche Karte bitte", False)]
+)
+async def test_the_demo_shop_asks_in_german_and_reads_a_german_answer(
+    app: Settings, answer: str, gift_card: bool
+) -> None:
+    case = _demo_return(app)
+    context = Context(customer_id=case.customer)
+    async with conversation(app) as (chat, _):
+        asked = await say(
+            chat, "de", f"Guten Tag, ich würde gern {case.item} aus {case.order} zurückschicken.", context=context
+        )
+        assert "Die Erstattung ist möglich auf:" in asked.text, asked.text
+        assert f"ending {case.paid_with.last_four} (Kreditkarte, damit haben Sie bezahlt)" in asked.text, asked.text
+        assert f"Geschenkkarte mit Endziffern {case.gift_cards[0].id[-4:]}" in asked.text, asked.text
+        for other in case.others:
+            assert _said(other) not in asked.text, asked.text
+        proposed = await say(chat, "de", answer, context=context)
+    assert proposed.status == "awaiting_confirmation", proposed.text
+    refund = next(line for line in proposed.text.splitlines() if line.startswith("- Erstattung"))
+    wanted = f"Geschenkkarte mit Endziffern {case.gift_cards[0].id[-4:]}" if gift_card else case.paid_with.last_four
+    assert str(wanted) in refund, proposed.text
+
+
+# ------------------------------------------------------------------------------------ a price difference
+
+
+@dataclass(frozen=True)
+class Change:
+    customer: str
+    order: str
+    item: str
+    paid_with: PaymentMethod
+    methods: tuple[PaymentMethod, ...]
+    wanted: str
+    difference: float
+
+
+def _short_gift_card(methods: tuple[PaymentMethod, ...], difference: float) -> bool:
+    return any(m.kind is PaymentMethodKind.gift_card and float(m.balance or 0) < difference for m in methods)
+
+
+def _item_change(db_url: str, fits: Callable[[PaymentMethod, tuple[PaymentMethod, ...], float], bool]) -> Change:
+    """A pending order with an item (its name alone on the order) that another available variant, differing in one
+    option, replaces at another price, whose customer ``fits`` (called with the method paid with, all their methods
+    and the difference)."""
+    with session_factory(db_url)() as session:
+        customers = session.scalars(
+            select(Customer)
+            .options(
+                selectinload(Customer.payment_methods),
+                selectinload(Customer.orders).selectinload(Order.items),
+                selectinload(Customer.orders).selectinload(Order.transactions),
+            )
+            .order_by(Customer.id)
+        ).all()
+        for person in customers:
+            for order in sorted(person.orders, key=lambda o: o.id):
+                paid = {t.payment_method_id for t in order.transactions}
+                names = [i.name for i in order.items]
+                if order.status is not OrderStatus.pending or len(paid) != 1 or len(set(names)) != len(names):
+                    continue
+                paid_with = next(m for m in person.payment_methods if m.id in paid)
+                methods = tuple(person.payment_methods)
+                for item in order.items:
+                    product = session.get(Product, item.product_id)
+                    assert product is not None
+                    for variant in product.variants:
+                        differs = [k for k, v in variant.options.items() if item.options.get(k) != v]
+                        cost = float(Decimal(variant.price) - Decimal(item.price))
+                        if not variant.available or len(differs) != 1 or not fits(paid_with, methods, cost):
+                            continue
+                        for method in methods:
+                            session.expunge(method)
+                        wanted = options_text(variant.options)
+                        return Change(person.id, order.id, item.name, paid_with, methods, wanted, cost)
+    raise AssertionError("no pending order fits the test")
+
+
+async def test_a_difference_to_pay_is_asked_for_among_every_method_that_can_pay_it(tau_app: Settings) -> None:
+    """A gift card too small for the difference is not offered (here the one the order was paid with); every other
+    method is."""
+    change = _item_change(
+        tau_app.shop_database_url,
+        lambda paid, methods, cost: cost > 0 and len(methods) >= 3 and _short_gift_card(methods, cost),
+    )
+    context = Context(customer_id=change.customer)
+    async with conversation(tau_app) as (chat, _):
+        asked = await say(
+            chat,
+            "pay",
+            f"I'd like to change the {change.item.lower()} in {change.order} to {change.wanted}",
+            context=context,
+        )
+        assert "There is a price difference to pay" in asked.text, asked.text
+        for method in change.methods:
+            covers = method.kind is not PaymentMethodKind.gift_card or float(method.balance or 0) >= change.difference
+            assert (_said(method) in asked.text) is covers, asked.text
+        other = next(
+            m for m in change.methods if m is not change.paid_with and m.kind is not PaymentMethodKind.gift_card
+        )
+        named = "my paypal" if other.kind is PaymentMethodKind.paypal else f"the card ending {other.last_four}"
+        proposed = await say(chat, "pay", f"charge {named}", context=context)
+    assert proposed.status == "awaiting_confirmation", proposed.text
+    assert _said(other) in proposed.text.split("Order:")[-1], proposed.text
+
+
+async def test_a_difference_to_refund_may_go_to_any_gift_card(tau_app: Settings) -> None:
+    """Money coming back needs no balance: every gift card is offered, and chosen by its kind."""
+    change = _item_change(
+        tau_app.shop_database_url,
+        lambda paid, methods, cost: (
+            cost < 0
+            and paid.kind is not PaymentMethodKind.gift_card
+            and len([m for m in methods if m.kind is PaymentMethodKind.gift_card]) == 1
+        ),
+    )
+    gift = next(m for m in change.methods if m.kind is PaymentMethodKind.gift_card)
+    context = Context(customer_id=change.customer)
+    async with conversation(tau_app) as (chat, _):
+        asked = await say(
+            chat,
+            "back",
+            f"I would like to change the {change.item.lower()} in {change.order} to {change.wanted}",
+            context=context,
+        )
+        assert "There is a price difference to refund to you" in asked.text, asked.text
+        assert all(_said(m) in asked.text for m in change.methods), asked.text
+        proposed = await say(chat, "back", "onto the gift card please", context=context)
+    assert proposed.status == "awaiting_confirmation", proposed.text
+    assert _said(gift) in proposed.text.split("Order:")[-1], proposed.text
+
+
+async def test_a_difference_with_one_method_to_take_it_is_proposed_without_a_question(tau_app: Settings) -> None:
+    change = _item_change(tau_app.shop_database_url, lambda paid, methods, cost: cost > 0 and len(methods) == 1)
+    context = Context(customer_id=change.customer)
+    async with conversation(tau_app) as (chat, _):
+        proposed = await say(
+            chat, "single", f"I'd like {change.wanted} for the {change.item.lower()} in {change.order}", context=context
+        )
+    assert proposed.status == "awaiting_confirmation", proposed.text
+    assert _said(change.paid_with) in proposed.text.split("Order:")[-1], proposed.text
