@@ -57,7 +57,6 @@ from graph.nlu.entities import (
     beyond_identity,
     capitalised_names,
     extract_options,
-    name_in_reply,
     order_mention,
     own_reasons,
     shared_entities,
@@ -284,8 +283,9 @@ def fills_awaited_slot(
 ) -> bool:
     """Whether this message answers the question we asked (an email after "please verify", an order id...)."""
     if awaiting == "identity":
-        # Any fact of an identity answers it, a piece at a time too ("Ethan Garcia", then "80280").
-        return bool(entities.get("emails") or entities.get("names") or entities.get("zip_codes") or name_in_reply(text))
+        # Any fact of an identity answers it, a piece at a time too ("Ethan Garcia", then "80280"); a name in any
+        # case is read as one while we wait for it (graph.nodes.understand).
+        return bool(entities.get("emails") or entities.get("names") or entities.get("zip_codes"))
     if awaiting == "stronger_identity":
         return bool(entities.get("emails") or entities.get("zip_codes"))
     if awaiting == "order_id":
@@ -452,8 +452,9 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
     small_talk = understood in IDENTITY_ONLY_READINGS or state.understanding.get("confidence", 0) < 0.6
     if not state.customer and small_talk and gives_identity(told) and not serves(str(in_progress or ""), profile):
         # "hello! Ethan Garcia from 80280", after a greeting or nothing: whatever else it reads as, it tells us who
-        # they are (a personal request in progress takes it as its answer below).
-        return IDENTIFY
+        # they are (a personal request in progress takes it as its answer below). An order named beside it ("hello,
+        # a question about W1701126. chen anderson 19158.") is what they want to know about, once verified.
+        return "order_status" if told.get("order_ids") else IDENTIFY
     text = last_text(state)
     if (
         in_progress in (CHANGE_ITEMS, "exchange_request")
@@ -1134,8 +1135,9 @@ _EVERY_ITEM = re.compile(
 
 def identity_facts(state: SupportState, text: str) -> dict[str, str]:
     """The email, name and zip code this message gives, each replacing the one given before (a corrected zip, a
-    second email). While we wait for the customer's identity, a message that is only a name is their name. Once they
-    are verified, only a stronger verification asked for (the zip code after an email) still takes them."""
+    second email). While we wait for the customer's identity, a message that is only a name is their name (read so
+    by graph.nodes.understand). Once they are verified, only a stronger verification asked for (the zip code after
+    an email) still takes them."""
     if state.customer and state.dialogue.get("awaiting") != "stronger_identity":
         return {}
     entities = state.understanding.get("entities", {})
@@ -1144,9 +1146,6 @@ def identity_facts(state: SupportState, text: str) -> dict[str, str]:
         facts["email"] = entities["emails"][0]
     address = looks_like_address(text)
     names = [] if address else list(entities.get("names") or [])
-    if not names and not address and state.dialogue.get("awaiting") == "identity":
-        # Asked for their name, a message that is little more than one gives it, in any case ("ethan garcia").
-        names = [found] if (found := name_in_reply(text)) else []
     if not names and not address and entities.get("zip_codes"):
         # A postcode and, somewhere, two capitalised words: "Ethan Garcia from Denver, zip 80280".
         names = capitalised_names(text)[:1]
