@@ -52,7 +52,7 @@ from graph.llm.matching import (
     split_exclusion,
     voucher_code,
 )
-from graph.nlu.confirmation import gives_a_yes
+from graph.nlu.confirmation import gives_a_yes, wants_nothing_more
 from graph.nlu.entities import (
     beyond_identity,
     capitalised_names,
@@ -278,6 +278,13 @@ def last_text(state: SupportState) -> str:
     return str(state.understanding.get("text", ""))
 
 
+def closes(state: SupportState) -> bool:
+    """ "No, that's all. Thank you!" with nothing proposed and no detail asked for: the customer is done (a no to
+    "anything else?"), not answering the request in hand again."""
+    awaiting = state.dialogue.get("awaiting")
+    return not state.pending_action and awaiting in (None, "clarification") and wants_nothing_more(last_text(state))
+
+
 def fills_awaited_slot(
     awaiting: str | None, entities: dict[str, Any], text: str = "", slots: dict[str, Any] | None = None
 ) -> bool:
@@ -428,6 +435,8 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
         return str(in_progress)
     if state.repair == Repair.correction and in_progress:
         return str(in_progress)  # the gate found this message correcting the proposal it has let lapse
+    if closes(state):
+        return "greeting_thanks"
     if corrected := corrected_request(state):
         # "Not PayPal, my gift card please", "no, the blue one", "yes, but in navy", a new address, while a proposal
         # waits for a yes: the request in hand with one detail changed, neither a new request nor a yes or no to
