@@ -577,6 +577,18 @@ def clear_catalog_cache() -> None:
     _catalog.clear()
 
 
+def product_words(db_url: str) -> frozenset[str]:
+    """The words of the shop's product names and categories, lower case, singular and plural ("hiking", "boot",
+    "boots"): what a customer's words name when they name a thing the shop sells."""
+    return _product_words(tuple((str(p["name"]), str(p.get("category") or "")) for p in catalog_facts(db_url)))
+
+
+@lru_cache(maxsize=8)
+def _product_words(names: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    words = {word for pair in names for part in pair for word in re.findall(r"[a-zà-ÿ]+(?:-[a-zà-ÿ]+)*", part.lower())}
+    return frozenset(words | {f"{word}s" for word in words} | {word[:-1] for word in words if word.endswith("s")})
+
+
 # --- answers --------------------------------------------------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.nlu.confirmation import gives_a_yes
+from graph.nlu.confirmation import gives_a_yes, wants_nothing_more
 
 
 @pytest.mark.parametrize(
@@ -145,3 +145,31 @@ def test_a_question_whether_the_proposal_can_be_done() -> None:
         assert asks_if_it_can_be_done(asked), asked
     for other in ("is it possible to pay by invoice?", "can it be delivered by Monday?", "is that the blue one?"):
         assert not asks_if_it_can_be_done(other), other
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nope, that'll be everything. Thanks a lot!",
+        "no thank you, I'm all set",
+        "nothing else for now, bye",
+        "That's it, cheers",
+        "Nein danke, das war alles",
+    ],
+)
+def test_a_reply_that_wants_nothing_more(text: str) -> None:
+    assert wants_nothing_more(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "thanks!",
+        "no, the other order",
+        "no, but can you check my refund?",
+        "that's all I needed on the return, now the exchange",
+        "ok",
+    ],
+)
+def test_a_reply_that_goes_on_or_only_thanks_is_no_close(text: str) -> None:
+    assert not wants_nothing_more(text)

@@ -9,10 +9,12 @@ keeps giving new details (but no endless guessing either).
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from graph.context import Context
 from graph.llm.dialogue import FIND_BY_EMAIL, FIND_BY_NAME_ZIP, MAX_IDENTITY_ATTEMPTS
-from shop.models import OrderStatus
+from shop.db import session_factory
+from shop.models import OrderStatus, Product
 from shopdesk.settings import Settings
 from tests.support.people import (
     Person,
@@ -248,3 +250,68 @@ def test_a_name_that_begins_like_a_greeting_or_a_yes_is_read_whole() -> None:
         ("ja, jannik bauer 10115", "Jannik Bauer"),
     ):
         assert shared_entities(text).names[:1] == [name], (text, shared_entities(text).names)
+
+
+# A name and zip in lower case inside a message that carries the request too: read, verified, the request served.
+REQUEST_WITH_LOWERCASE_IDENTITY = [
+    "hey, a few things to go through today. {first} {last} {zip}. where is {order} right now?",
+    "{zip} {first} {last} - could you tell me what's in order {order}",
+    "need the status of {order}, {first} {last}, {zip}, thanks",
+]
+
+
+@pytest.mark.parametrize("shape", REQUEST_WITH_LOWERCASE_IDENTITY)
+async def test_a_lower_case_name_and_zip_beside_a_request_verify_and_the_request_is_served(
+    tau_app: Settings, shape: str
+) -> None:
+    person = someone(tau_app.shop_database_url, 10 + REQUEST_WITH_LOWERCASE_IDENTITY.index(shape))
+    order = person.orders[-1]
+    message = shape.format(
+        first=person.first.lower(), last=person.last.lower(), zip=person.zip, order=order.id.lstrip("#")
+    )
+    async with conversation(tau_app) as (chat, graph):
+        turn = await say(chat, "lower", message)
+        assert await verified_id(graph, chat, "lower") == person.id, turn.text
+    assert order.id in turn.text and "What can I help you with" not in turn.text, turn.text
+
+
+async def test_a_name_said_again_with_a_complaint_is_read_as_the_name(tau_app: Settings) -> None:
+    person = someone(tau_app.shop_database_url, 13)
+    async with conversation(tau_app) as (chat, graph):
+        await say(chat, "again", "I'd like to send something back")
+        asked = await say(chat, "again", f"{person.first.lower()} {person.last.lower()}. like I told you already")
+        assert asked.status == "bot" and "zip code" in asked.text, asked.text
+        await say(chat, "again", person.zip)
+        assert await verified_id(graph, chat, "again") == person.id
+
+
+def _two_word_products(db_url: str) -> list[str]:
+    with session_factory(db_url)() as session:
+        names = session.scalars(select(Product.name).order_by(Product.name)).all()
+    return [name.lower() for name in names if len(name.split()) == 2 and name.replace(" ", "").isalpha()]
+
+
+async def test_the_shops_product_words_beside_a_zip_or_as_an_answer_are_no_name(tau_app: Settings) -> None:
+    product = _two_word_products(tau_app.shop_database_url)[0]
+    async with conversation(tau_app) as (chat, graph):
+        await say(chat, "things", "I need to return an item")
+        turn = await say(chat, "things", f"{product} 30301")
+        assert "first and last name" in turn.text, turn.text
+        await say(chat, "alone", "where is my parcel?")
+        await say(chat, "alone", product)
+        looked_up = [
+            *await tool_calls(graph, chat, "things", FIND_BY_NAME_ZIP),
+            *await tool_calls(graph, chat, "alone", FIND_BY_NAME_ZIP),
+        ]
+    assert looked_up == [], looked_up
+
+
+@pytest.mark.parametrize("close", ["Nope, that's everything. Thanks so much!", "no thank you, I'm all set"])
+async def test_a_no_with_thanks_after_a_served_request_closes_with_a_goodbye(tau_app: Settings, close: str) -> None:
+    person = someone(tau_app.shop_database_url, 14)
+    async with conversation(tau_app) as (chat, _):
+        served = await say(chat, "bye", f"Hi, {person.name}, zip {person.zip}. Where is order {person.orders[0].id}?")
+        assert person.orders[0].id in served.text, served.text
+        turn = await say(chat, "bye", close)
+    assert turn.status == "bot" and "have a great day" in turn.text, turn.text
+    assert person.orders[0].id not in turn.text and "help with next" not in turn.text, turn.text

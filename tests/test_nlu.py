@@ -13,7 +13,7 @@ from langchain_core.runnables import RunnableLambda
 from graph.nlu.calibrate import calibration_report, collect_logits
 from graph.nlu.classifier import CALIBRATION_PATH, load_examples
 from graph.nlu.emotion import score_emotion
-from graph.nlu.entities import extract_entities
+from graph.nlu.entities import extract_entities, name_in_reply
 from graph.nlu.evaluation import evaluate, load_cases
 from graph.nlu.general import asks_in_general, points_at_their_order
 from graph.nlu.keywords import find_critical_keywords, human_requested
@@ -588,3 +588,53 @@ def test_a_message_read_before_is_read_the_same_and_still_heard_as_repeated() ->
         ["Where is my order #W1234567? It has not arrived yet."],
     )
     assert "repeat_request" in repeated.emotion.signals and repeated.intent == first.intent
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # Two words in any case right beside a 5-digit postcode, anywhere in a longer message.
+        ("hiya, a couple of things about my stuff. lena park 30301. then the kettle on W1234567", "Lena Park"),
+        ("sending things back from order W7654321. omar haddad 60614", "Omar Haddad"),
+        ("60614 omar haddad - where is my parcel?", "Omar Haddad"),
+        ("can you look at W2223334 for me, grace o'neil 10001, cheers", "Grace O'neil"),
+        ("ok so: priya nair, 73301. I want to change my address", "Priya Nair"),
+    ],
+)
+def test_a_name_beside_a_postcode_is_read_whatever_its_case(text: str, name: str) -> None:
+    assert extract_entities(text).names == [name]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Words of a thing the message names, of a request, or everyday words beside a number are no name.
+        "I'd like to exchange the trail shoes 30301",
+        "return stuff 60614",
+        "please cancel 60614",
+        "I moved to 73301 last month",
+        "morning! 85032 - I'd like to cancel my order",
+        "we're at 10001 now",
+    ],
+)
+def test_words_that_are_no_name_beside_a_postcode_are_not_read_as_one(text: str) -> None:
+    assert extract_entities(text).names == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("omar haddad. i already said it", "Omar Haddad"),
+        ("told you before - lena park", "Lena Park"),
+        ("priya nair!! how many times do I have to write it", "Priya Nair"),
+        ("like I said, grace lee", "Grace Lee"),
+        ("Omar Haddad", "Omar Haddad"),
+    ],
+)
+def test_a_name_given_again_with_a_complaint_is_read_as_the_answer(text: str, name: str) -> None:
+    assert name_in_reply(text) == name
+
+
+@pytest.mark.parametrize("text", ["where is my order", "no idea, sorry", "i already said it", "yes please"])
+def test_an_answer_without_a_name_gives_none(text: str) -> None:
+    assert name_in_reply(text) is None

@@ -55,12 +55,11 @@ from graph.llm.matching import (
     voucher_code,
     wishes_per_unit,
 )
-from graph.nlu.confirmation import gives_a_yes
+from graph.nlu.confirmation import gives_a_yes, wants_nothing_more
 from graph.nlu.entities import (
     beyond_identity,
     capitalised_names,
     extract_options,
-    name_in_reply,
     order_mention,
     own_reasons,
     shared_entities,
@@ -291,13 +290,21 @@ def last_text(state: SupportState) -> str:
     return str(state.understanding.get("text", ""))
 
 
+def closes(state: SupportState) -> bool:
+    """ "No, that's all. Thank you!" with nothing proposed and no detail asked for: the customer is done (a no to
+    "anything else?"), not answering the request in hand again."""
+    awaiting = state.dialogue.get("awaiting")
+    return not state.pending_action and awaiting in (None, "clarification") and wants_nothing_more(last_text(state))
+
+
 def fills_awaited_slot(
     awaiting: str | None, entities: dict[str, Any], text: str = "", slots: dict[str, Any] | None = None
 ) -> bool:
     """Whether this message answers the question we asked (an email after "please verify", an order id...)."""
     if awaiting == "identity":
-        # Any fact of an identity answers it, a piece at a time too ("Ethan Garcia", then "80280").
-        return bool(entities.get("emails") or entities.get("names") or entities.get("zip_codes") or name_in_reply(text))
+        # Any fact of an identity answers it, a piece at a time too ("Ethan Garcia", then "80280"); a name in any
+        # case is read as one while we wait for it (graph.nodes.understand).
+        return bool(entities.get("emails") or entities.get("names") or entities.get("zip_codes"))
     if awaiting == "stronger_identity":
         return bool(entities.get("emails") or entities.get("zip_codes"))
     if awaiting == "order_id":
@@ -440,6 +447,8 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
         return str(in_progress)
     if state.repair == Repair.correction and in_progress:
         return str(in_progress)  # the gate found this message correcting the proposal it has let lapse
+    if closes(state):
+        return "greeting_thanks"
     if corrected := corrected_request(state):
         # "Not PayPal, my gift card please", "no, the blue one", "yes, but in navy", a new address, while a proposal
         # waits for a yes: the request in hand with one detail changed, neither a new request nor a yes or no to
@@ -464,8 +473,9 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
     small_talk = understood in IDENTITY_ONLY_READINGS or state.understanding.get("confidence", 0) < 0.6
     if not state.customer and small_talk and gives_identity(told) and not serves(str(in_progress or ""), profile):
         # "hello! Ethan Garcia from 80280", after a greeting or nothing: whatever else it reads as, it tells us who
-        # they are (a personal request in progress takes it as its answer below).
-        return IDENTIFY
+        # they are (a personal request in progress takes it as its answer below). An order named beside it ("hello,
+        # a question about W1701126. chen anderson 19158.") is what they want to know about, once verified.
+        return "order_status" if told.get("order_ids") else IDENTIFY
     text = last_text(state)
     if (
         in_progress in (CHANGE_ITEMS, "exchange_request")
@@ -1221,8 +1231,9 @@ _EVERY_ITEM = re.compile(
 
 def identity_facts(state: SupportState, text: str) -> dict[str, str]:
     """The email, name and zip code this message gives, each replacing the one given before (a corrected zip, a
-    second email). While we wait for the customer's identity, a message that is only a name is their name. Once they
-    are verified, only a stronger verification asked for (the zip code after an email) still takes them."""
+    second email). While we wait for the customer's identity, a message that is only a name is their name (read so
+    by graph.nodes.understand). Once they are verified, only a stronger verification asked for (the zip code after
+    an email) still takes them."""
     if state.customer and state.dialogue.get("awaiting") != "stronger_identity":
         return {}
     entities = state.understanding.get("entities", {})
@@ -1231,9 +1242,6 @@ def identity_facts(state: SupportState, text: str) -> dict[str, str]:
         facts["email"] = entities["emails"][0]
     address = looks_like_address(text)
     names = [] if address else list(entities.get("names") or [])
-    if not names and not address and state.dialogue.get("awaiting") == "identity":
-        # Asked for their name, a message that is little more than one gives it, in any case ("ethan garcia").
-        names = [found] if (found := name_in_reply(text)) else []
     if not names and not address and entities.get("zip_codes"):
         # A postcode and, somewhere, two capitalised words: "Ethan Garcia from Denver, zip 80280".
         names = capitalised_names(text)[:1]

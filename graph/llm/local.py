@@ -23,6 +23,7 @@ from graph.llm.dialogue import (
     RETURN_ELIGIBILITY,
     ToolResult,
     brought_new_facts,
+    closes,
     customer_turns,
     last_text,
     plan_next,
@@ -184,6 +185,8 @@ class LocalEngine:
         if sentences:
             return Draft("\n\n".join(sentences), cited=cited, awaiting=awaiting, evidence=found)
 
+        if intent in ("affirm", "deny", "greeting_thanks") and closes(state):
+            return Draft(_("You're welcome. Thanks for getting in touch, and have a great day!"), awaiting=None)
         if intent in ("affirm", "deny"):
             return Draft(_("Sure. What would you like me to help with next?"), awaiting=None)
         if intent == "greeting_thanks":

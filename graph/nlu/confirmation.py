@@ -200,6 +200,32 @@ def drops_the_request(text: str) -> bool:
     return bool(_DROPS.search(text))
 
 
+# A reply that wants nothing more: a no, "that's all", "nothing else", with thanks or a goodbye around them.
+_NO = re.compile(r"\b(?:no(?:pe)?|nah|nein)\b", re.IGNORECASE)
+_THAT_IS_ALL = re.compile(
+    r"\b(?:no\s+more|(?:that'?s|that\s+is|that\s+was|that'?ll\s+be|that\s+will\s+be)\s+(?:all|it|everything)"
+    r"|nothing\s+(?:else|more)|(?:i'?m|we'?re|i\s+am)\s+(?:all\s+)?(?:set|good|done|fine)|all\s+(?:set|good|done)"
+    r"|das\s+war'?s|das\s+wär'?s|das\s+war\s+(?:alles|es)|sonst\s+nichts|nichts\s+mehr|alles\s+erledigt)\b"
+    r"(?:\s+(?:for\s+(?:now|today)|then|(?:from\s+)?me))*",
+    re.IGNORECASE,
+)
+_THANKS_OR_BYE = re.compile(
+    r"\b(?:ok(?:ay)?|great|perfect|awesome|cool|alright|thank\s+you|thanks?|thx|ty|cheers|appreciate\s+it|so\s+much"
+    r"|very\s+much|a\s+lot|(?:good)?bye|see\s+you|have\s+a\s+(?:nice|good|great)\s+(?:day|one|evening|weekend)"
+    r"|danke(?:\s+schön|\s+sehr)?|vielen\s+dank|tschüss|schönen\s+tag)\b",
+    re.IGNORECASE,
+)
+
+
+def wants_nothing_more(text: str) -> bool:
+    """The customer closes: "No, that's all. Thank you!", "nothing else, thanks", "nope, all good - bye". The reply
+    is only a no, a "that's all" and thanks or a goodbye, and says they want nothing more (thanks alone may come
+    before the next request)."""
+    closing = _NO.search(text) or _THAT_IS_ALL.search(text)
+    rest = _THANKS_OR_BYE.sub(" ", _THAT_IS_ALL.sub(" ", _NO.sub(" ", text)))
+    return bool(closing) and not re.search(r"\w", rest)
+
+
 # What takes back a yes to our offer to go on with another request: a no, a "not now", a wait. (Not "instead" or
 # "rather": said after the yes, they describe the request: "yes, the 34 inch one instead".)
 _NOT_NOW = re.compile(

@@ -92,6 +92,18 @@ _NAME_ZIP_GLUE = (
 _ZIP_SHAPE = r"\b(?:\d{4,5}\b|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b|[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|\d{4}\s?[A-Z]{2}\b)"
 _NAME_BEFORE_ZIP = re.compile(rf"{_NAME}{_NAME_ZIP_GLUE}(?={_ZIP_SHAPE})")
 _NAME_AFTER_ZIP = re.compile(rf"(?<![\w#]){_ZIP_SHAPE}\s*[,;]?\s*(?:(?:and|und|name|my|is|ist|:)\s+)*{_NAME}")
+# Two words in any case right beside a postcode, inside one sentence ("... my orders. olivia ahmed 94152. first the
+# boots ...", "94152 olivia ahmed"): the postcode says a name sits next to it, as a form's fields would. The words are
+# checked after the match: everyday words, the message's own product words and the shop's are no name.
+_PAIR = rf"({_ANY_WORD}\s+{_ANY_WORD})"
+_PAIR_BEFORE_ZIP = re.compile(
+    rf"(?<![\w'’-]){_PAIR}\s*[,;:/–—-]?\s*(?:(?:from|in|with|my|zip|zip\s?code|postcode|plz|is|:)\s+)*"
+    rf"(?=(?<![\w#])\d{{5}}\b)",
+    re.IGNORECASE,
+)
+_PAIR_AFTER_ZIP = re.compile(
+    rf"(?<![\w#$€£/-])\d{{5}}\b\s*[,;:/–—-]?\s*(?:(?:and|name|my|is|:)\s+)*{_PAIR}(?![\w'’-])", re.IGNORECASE
+)
 # A message that is nothing but a name and a postcode, whatever the case: "ethan garcia, 80280".
 # (A whole word: "james lee" is no "ja" before "mes lee", "hilary" no "hi".)
 _LEAD_IN = r"(?:(?:sure|yes|yeah|yep|ok|okay|hi|hello|hey|hallo|ja|klar|gerne|of\s+course)\b\s*[,.!:-]?\s*)?"
@@ -337,14 +349,39 @@ def extract_names(text: str) -> list[str]:
                         break
                     kept.append(word)
                 raw = " ".join(kept)
+            if pattern is _NAME_ZIP_MESSAGE and not could_be_a_name(raw, text):
+                continue  # "bluetooth speaker, 94152" said in any case is no person
             name = _trimmed_name(raw)
             # A single word is a name only where the sentence says so: next to a postcode it is a town.
             if name and (pattern is _NAME_EXPLICIT or " " in name):
                 found.append((rank, name))
+    found += [(6, name) for name in _names_beside_a_zip(text)]
     first, last = _FIRST_FIELD.search(text), _LAST_FIELD.search(text)
     if first and last:
         found.insert(0, (-1, _trimmed_name(f"{first.group(1)} {last.group(1)}") or ""))
     return _dedupe(name for _, name in sorted(found, key=lambda pair: pair[0]) if name)
+
+
+def _names_beside_a_zip(text: str) -> list[str]:
+    """Two words in any case beside a 5-digit postcode ("olivia ahmed 94152") that could be a name."""
+    found = [match.group(1) for pattern in (_PAIR_BEFORE_ZIP, _PAIR_AFTER_ZIP) for match in pattern.finditer(text)]
+    return [_trimmed_name(words) for words in found if could_be_a_name(words, text)]
+
+
+def could_be_a_name(words: str, text: str) -> bool:
+    """Whether words read as a name only by where they stand (in lower case, beside a postcode) may be one: none of
+    them an everyday word, a word of a request or a word of a thing the message names ("the hiking boots 94152")."""
+    things = {word for product in extract_products(text) for word in product.split()}
+    common = _NOT_NAMES | _PRODUCT_STOP | _NOT_PRODUCTS | _COMMON_NOT_NAMES | _VERBS_OF_A_REQUEST
+    return not any(
+        word in common or word in things or _CONTRACTION.search(word) or not _NAME_LETTERS.fullmatch(word)
+        for word in words.lower().replace(",", " ").split()
+    )
+
+
+# "i'd", "we're", "that's", "don't": a pronoun or verb with its ending, never a name ("O'Brien" is one).
+_CONTRACTION = re.compile(r"['’](?:d|m|s|t|ve|ll|re)$|n['’]t$")
+_NAME_LETTERS = re.compile(r"[a-zà-ÿ]+(?:['’-][a-zà-ÿ]+)*")
 
 
 _NAME_ALONE = re.compile(
@@ -381,8 +418,23 @@ def name_in_reply(text: str) -> str | None:
     rest = _EMAIL.sub(" ", text)
     for code in extract_zip_codes(rest):
         rest = re.sub(re.escape(code), " ", rest, flags=re.IGNORECASE)
-    rest = _REPLY_GLUE.sub(" ", rest)
-    return name_alone(rest) if re.fullmatch(r"[\sA-Za-zÀ-ÿ'’]+", rest) and rest.strip() else None
+    rest = _SAID_BEFORE.sub(" ", rest)
+    whole = _REPLY_GLUE.sub(" ", rest)
+    if re.fullmatch(r"[\sA-Za-zÀ-ÿ'’]+", whole) and (name := name_alone(whole)):
+        return name
+    # "yusuf jackson. how many times do I have to say it?": the one clause of the answer that is only a name.
+    clauses = [_REPLY_GLUE.sub(" ", clause) for clause in re.split(r"[.!?;:,]+|\s[–—-]\s", rest)]
+    found = {name for clause in clauses if re.fullmatch(r"[\sA-Za-zÀ-ÿ'’]+", clause) and (name := name_alone(clause))}
+    return found.pop() if len(found) == 1 else None
+
+
+# A complaint of having said it before, around a detail said again: "already said it", "like I told you".
+_SAID_BEFORE = re.compile(
+    r"\b(?:i\s+|i've\s+|i’ve\s+)?(?:(?:have)\s+)?(?:already\s+(?:said|told|gave|wrote|typed|sent)|(?:as|like)\s+i\s+(?:said|told"
+    r"|wrote)|(?:said|told|gave|wrote)\s+(?:you\s+)?(?:it|that|this|them)?\s*(?:already|before|twice))"
+    r"(?:\s+(?:it|that|this|them|you))*\b",
+    re.IGNORECASE,
+)
 
 
 _CAPITALISED_RUN = re.compile(rf"(?<![\w'’-]){_NAME}(?![\w'’-])")
@@ -400,6 +452,11 @@ _COMMON_NOT_NAMES = _words(
     "what why how when where who which whose now idea forgot know help one two both all none nothing something "
     "anything everything nope nah wait hmm hm cool nice fine good bad great awesome done okay alright correct right "
     "wrong sorry never mind"
+)
+# Words that say what the customer wants done, which may stand right before a postcode or an order number.
+_VERBS_OF_A_REQUEST = _words(
+    "cancel cancelled return returned returning exchange exchanged swap track ship shipped send sent sending deliver "
+    "delivered want need get got buy bought ordered order pay paid refund change changed moved move live living"
 )
 
 

@@ -375,6 +375,10 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
         (u.emotion.sarcasm, "emotion_sarcasm"),
     ):
         if score >= policy.emotion_threshold:
+            if reason == "emotion_frustration" and facts.answers_our_question:
+                # "yusuf jackson. already said it": annoyed at saying it again, and saying it; going on with it is
+                # the answer to that annoyance, a colleague would only ask it once more. (Anger still hands over.)
+                continue
             if not said:
                 words = upset_words(u.text)
                 said = ", ".join(f'"{w}"' for w in words) if words else "tone of the message"

@@ -21,6 +21,7 @@ from graph.llm.dialogue import (
     asks_for_the_list,
     corrected_request,
     general_question,
+    gives_identity,
     is_continuation,
     last_text,
     other_requests,
@@ -198,12 +199,14 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         or await names_a_product(state, understanding.intent, services)
         or reads_as_shop_procedure(state, services.profile)
         or intent == ITEM_PROBLEM
+        or (intent == IDENTIFY and not state.customer and gives_identity(understanding.entities.model_dump()))
     ):
         # An answer to our own question ("by mistake", an email) or a correction of our proposal ("not PayPal, my
         # visa", "not a return, an exchange") is understood through what we asked or proposed; a
         # request for the list of one's orders, a product question that names a product of the catalog, or a
         # message close to an example of the shop's own procedures, or a fault told plainly ("it won't turn on"), is
-        # clear enough to act on.
+        # clear enough to act on. Who they are, told beside words we are unsure of, is checked first: the question
+        # what they want can wait for an account to ask it about.
         decision = decision.model_copy(update={"escalate": False, "clarify": False, "reasons": []})
     base: dict[str, Any] = {"status": Status.bot} if state.status == Status.resolved else {}
     if decision.escalate:

@@ -15,7 +15,7 @@ from graph.dialogue_state import NEXT_REQUEST, DialogueUpdate
 from graph.llm.dialogue import PERSONAL_INTENTS, WRITE_OF_REQUEST
 from graph.llm.engine import Situation, situation_of
 from graph.nlu.confirmation import gives_a_yes, holds_back, yes_with_details
-from graph.nlu.entities import beyond_identity, own_reasons, shared_entities
+from graph.nlu.entities import beyond_identity, name_in_reply, own_reasons, shared_entities
 from graph.nlu.general import asks_something
 from graph.nlu.schema import Understanding
 from graph.nlu.segment import beyond_the_opening
@@ -46,6 +46,7 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
     situation = situation_of(state)
     understanding = await _read_the_need(await _read(text, history, situation, runtime), history, situation, runtime)
     understanding = await _about_a_product(understanding, runtime)
+    understanding = await _names_of_people(understanding, state, runtime)
     queued = state.dialogue.get("queued") or []
     request_text = ""
     dialogue: DialogueUpdate = {}
@@ -197,6 +198,34 @@ async def _about_a_product(understanding: Understanding, runtime: Runtime[Contex
         return understanding
     scores = [score.model_copy(update={"intent": found}) for score in understanding.intents[:1]]
     return understanding.model_copy(update={"intent": found, "intents": [*scores, *understanding.intents[1:]]})
+
+
+async def _names_of_people(
+    understanding: Understanding, state: SupportState, runtime: Runtime[Context]
+) -> Understanding:
+    """The names the message gives: those read from its words, or, asked for their name, the words of the answer
+    that are only a name whatever their case ("yusuf jackson. already said it"); none made only of words of the
+    shop's products ("hiking boots 94152" reads like a name beside a postcode, but the shop sells hiking boots)."""
+    names = understanding.entities.names
+    if not names and state.dialogue.get("awaiting") == "identity" and not state.customer:
+        names = [found] if (found := name_in_reply(understanding.text)) else []
+    if not names:
+        return understanding
+    services = await services_of(runtime)
+    things = await services.run_blocking(_product_words, services)
+    people = [name for name in names if not all(word in things for word in name.lower().split())]
+    if people == understanding.entities.names:
+        return understanding
+    return understanding.model_copy(update={"entities": understanding.entities.model_copy(update={"names": people})})
+
+
+def _product_words(services: Any) -> frozenset[str]:
+    from knowledge.catalog import sqlite_file_missing
+    from knowledge.product_answers import product_words
+
+    if not services.db_url or sqlite_file_missing(services.db_url):
+        return frozenset()
+    return product_words(services.db_url)
 
 
 def _shopping_intent(services: Any, text: str) -> str:
