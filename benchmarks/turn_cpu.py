@@ -16,6 +16,7 @@ line, the format flame graph tools read.
     .venv/bin/python benchmarks/turn_cpu.py --conversations 32 --turns 24 --repeats 3
     .venv/bin/python benchmarks/turn_cpu.py --project ../other-checkout --json
     .venv/bin/python benchmarks/turn_cpu.py --profile /tmp/turns.prof
+    .venv/bin/python benchmarks/turn_cpu.py --data-dir /tmp/turn-cpu-data   # reuse (and keep) a data directory
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7, help="random seed of the conversations (load_bench's)")
     parser.add_argument("--repeats", type=int, default=1, help="timed rounds of new conversations")
     parser.add_argument("--profile", help="write the timed rounds' sampled stacks, folded, to this file")
+    parser.add_argument("--data-dir", help="use and keep this data directory (default: a fresh temporary one)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     return parser.parse_args(argv)
 
@@ -145,14 +147,18 @@ def main(argv: list[str] | None = None) -> int:
     sys.path[:0] = [str(project), str(project / "benchmarks")]
     import load_bench as bench
 
-    scratch = Path(tempfile.mkdtemp(prefix="shopdesk-turn-cpu-"))
+    # A kept data directory spares the seeding and the index on later runs (setup is a no-op where both exist);
+    # give each version its own, as each seeds and indexes with its own code.
+    scratch = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="shopdesk-turn-cpu-"))
+    scratch.mkdir(parents=True, exist_ok=True)
     try:
         os.environ.update(bench.server_env(scratch) | {"SHOPDESK_SETUP_ON_START": "false"})
         with (scratch / "setup.log").open("wb") as log:
             bench.prepare_data(scratch, log)
         figures = asyncio.run(play(args, bench, scratch))
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if not args.data_dir:
+            shutil.rmtree(scratch, ignore_errors=True)
     if args.json:
         print(json.dumps(figures))
     else:

@@ -12,7 +12,12 @@ from shopdesk.profile import ShopProfile
 def speaker_of(state: SupportState, profile: ShopProfile) -> Speaker:
     """Who words this turn's reply: the locale of the customer's latest message that shows a language (the
     understanding's reading of the current one first), within the shop's languages, with the shop's currency."""
-    texts = [str(m.content) for m in reversed(state.messages) if isinstance(m, HumanMessage)]
     understood = str(state.understanding.get("language") or "")
-    language = understood if understood not in ("", "en") else conversation_language(texts)
+    if understood not in ("", "en"):
+        language: str | None = understood
+    else:
+        # Read from the latest message back, only as far as the first that shows a language (usually the latest):
+        # several nodes ask each turn, and a long conversation's every message need not be listed each time.
+        texts = (str(m.content) for m in reversed(state.messages) if isinstance(m, HumanMessage))
+        language = conversation_language(texts)
     return speaker(locale_for(language, profile.languages), profile.currency)

@@ -291,6 +291,8 @@ def customer_countries(text: str) -> set[str]:
     return set(_customer_countries(text))
 
 
+# Policy lines are few and customers' countries fewer: a line is cut for a country once (see policy_focus.for_key).
+@lru_cache(maxsize=4096)
 def for_country(unit: str, country: str) -> str:
     """A sentence listing figures for several countries, cut to the asked country's: "($9.95 for Canada, $12.95
     for the UK and EU)" becomes "($12.95 for the UK and EU)" for a customer in the UK."""

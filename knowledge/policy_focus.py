@@ -92,11 +92,14 @@ def asks_duration(question: str) -> bool:
     return bool(_DURATION.search(question))
 
 
+_DEPTH = {"(": 1, ")": -1}
+
+
 def _clauses(text: str) -> list[str]:
     """Clauses split at commas and semicolons outside parentheses ("EU countries (including Germany, France ...)")."""
     clauses, depth, start = [], 0, 0
     for index, char in enumerate(text):
-        depth += {"(": 1, ")": -1}.get(char, 0)
+        depth += _DEPTH.get(char, 0)
         if char in ",;" and depth == 0:
             clauses.append(text[start : index + 1].strip())
             start = index + 1
@@ -104,6 +107,8 @@ def _clauses(text: str) -> list[str]:
     return [c for c in clauses if c]
 
 
+# The shop's policy lines are few, and the same line is cut for the same country, service or day turn after turn.
+@lru_cache(maxsize=4096)
 def for_service(unit: str, level: str) -> str:
     """A line giving figures for both service levels, cut to the asked one: "Canada: standard 5–8 business days,
     express 2–4 business days." becomes "Canada: express 2–4 business days." for an express question."""
@@ -185,6 +190,7 @@ def _items(clause: str, figure: re.Pattern[str]) -> list[str]:
     return parts if len(parts) > 1 and all(figure.search(part) for part in parts) else [clause]
 
 
+@lru_cache(maxsize=4096)
 def for_key(
     unit: str,
     asked: object,

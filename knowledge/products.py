@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -108,24 +107,58 @@ def _facts(product: Any, variants: list[_Variant]) -> dict[str, Any]:
     }
 
 
+class NameMatcher:
+    """Tokenised product names, indexed by their words: a text is scored only against the names that share a word
+    with it, and how many names have each word is counted once, not again on every question."""
+
+    def __init__(self, names: Iterable[tuple[str, list[str]]]) -> None:
+        self._names = [(product_id, terms) for product_id, terms in names if terms]
+        # Word -> the names (by position) that have it; how many they are says whether the word identifies one.
+        self._having: dict[str, list[int]] = {}
+        for index, (_, terms) in enumerate(self._names):
+            for term in set(terms):
+                self._having.setdefault(term, []).append(index)
+
+    def match(self, text: str) -> list[str]:
+        """Ids whose tokenised names the text mentions, best match first (see :func:`find_products`)."""
+        words = set(tokenize(text))
+        sharing = sorted({index for word in words for index in self._having.get(word, ())})
+        scored: list[tuple[float, int, str]] = []
+        for index in sharing:
+            product_id, terms = self._names[index]
+            present = [term for term in terms if term in words]
+            coverage = len(present) / len(terms)
+            distinctive = [term for term in terms if term not in _GENERIC and not term.isdigit()]
+            # A word only one product has ("ridgeback") identifies it on its own.
+            identifying = any(
+                len(self._having[term]) == 1 and term not in _GENERIC and not term.isdigit() for term in present
+            )
+            if coverage == 1.0 or (
+                coverage >= 0.5 and (identifying or (distinctive and all(term in words for term in distinctive)))
+            ):
+                scored.append((coverage, len(present), product_id))
+        scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
+        return [product_id for _, _, product_id in scored]
+
+
 class _NameIndex:
-    """Product names per database, tokenised once and refreshed after NAMES_TTL_S."""
+    """Product names per database, tokenised and indexed once and refreshed after NAMES_TTL_S."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._cache: dict[str, tuple[float, list[tuple[str, str, list[str]]]]] = {}
+        self._cache: dict[str, tuple[float, NameMatcher]] = {}
 
-    def names(self, db_url: str) -> list[tuple[str, str, list[str]]]:
+    def matcher(self, db_url: str) -> NameMatcher:
         with self._lock:
             cached = self._cache.get(db_url)
             if cached and time.monotonic() - cached[0] < NAMES_TTL_S:
                 return cached[1]
         with session_scope(db_url) as session:
             rows = session.execute(select(Product.id, Product.name).order_by(Product.id)).all()
-        names = [(product_id, name, tokenize(name)) for product_id, name in rows]
+        matcher = NameMatcher((product_id, tokenize(name)) for product_id, name in rows)
         with self._lock:
-            self._cache[db_url] = (time.monotonic(), names)
-        return names
+            self._cache[db_url] = (time.monotonic(), matcher)
+        return matcher
 
     def clear(self) -> None:
         with self._lock:
@@ -136,30 +169,9 @@ _names = _NameIndex()
 
 
 def match_names(text: str, names: Iterable[tuple[str, list[str]]]) -> list[str]:
-    """Ids whose tokenised names the text mentions, best match first (see :func:`find_products`)."""
-    words = set(tokenize(text))
-    catalog = [(product_id, terms) for product_id, terms in names if terms]
-    if not words or not catalog:
-        return []
-    frequency: Counter[str] | None = None
-    scored: list[tuple[float, int, str]] = []
-    for product_id, terms in catalog:
-        present = [term for term in terms if term in words]
-        if not present:
-            continue
-        if frequency is None:
-            # How many names each word appears in: a word only one product has ("ridgeback") identifies it on its
-            # own. Counted only once some name shares a word with the text (most questions name no product).
-            frequency = Counter(term for _, names_terms in catalog for term in set(names_terms))
-        coverage = len(present) / len(terms)
-        distinctive = [term for term in terms if term not in _GENERIC and not term.isdigit()]
-        identifying = any(frequency[term] == 1 and term not in _GENERIC and not term.isdigit() for term in present)
-        if coverage == 1.0 or (
-            coverage >= 0.5 and (identifying or (distinctive and all(term in words for term in distinctive)))
-        ):
-            scored.append((coverage, len(present), product_id))
-    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
-    return [product_id for _, _, product_id in scored]
+    """Ids whose tokenised names the text mentions, best match first (see :func:`find_products`). Matching often
+    against the same names, keep a :class:`NameMatcher` instead."""
+    return NameMatcher(names).match(text)
 
 
 def find_products(db_url: str, text: str) -> list[str]:
@@ -169,7 +181,7 @@ def find_products(db_url: str, text: str) -> list[str]:
     including a word no other product's name has (so "my Ridgeback boots" finds "Ridgeback Mid Waterproof Boot")
     or all of the name's distinctive words.
     """
-    return match_names(text, ((product_id, terms) for product_id, _name, terms in _names.names(db_url)))
+    return _names.matcher(db_url).match(text)
 
 
 def clear_name_cache() -> None:

@@ -27,7 +27,7 @@ from knowledge.dense import MAX_MIRRORED_CHUNKS, DenseMirror
 from knowledge.documents import Audience
 from knowledge.embeddings import Embedder
 from knowledge.lexical import BM25Index, tokenize
-from knowledge.products import ProductNotFound, find_products, match_names, product_facts, products_facts
+from knowledge.products import NameMatcher, ProductNotFound, find_products, product_facts, products_facts
 from knowledge.store import KnowledgeStore, StoredChunk, open_store
 from shopdesk.settings import Settings
 
@@ -97,7 +97,7 @@ class Retriever:
         self._bm25 = BM25Index([])
         self._dense: DenseMirror | None = None
         self._categories: dict[str, str] = {}
-        self._product_names: list[tuple[str, list[str]]] = []
+        self._product_names = NameMatcher([])
         self._document_terms: frozenset[str] = frozenset()
         self._staff_only: frozenset[str] = frozenset()
         self._customer_mask: np.ndarray | None = None
@@ -129,11 +129,11 @@ class Retriever:
             for chunk in chunks.values()
             if chunk.metadata.get("category")
         }
-        product_names = [
+        product_names = NameMatcher(
             (chunk_id, tokenize(str(chunk.metadata.get("title", ""))))
             for chunk_id, chunk in chunks.items()
             if chunk.metadata.get("kind") == "product"
-        ]
+        )
         # The shop's everyday words: what its policies and FAQ say ("how long", "two", "free"). A product name
         # word among them ("Thermal Long Underwear") does not name the product on its own.
         document_terms = frozenset(
@@ -152,7 +152,7 @@ class Retriever:
         """How much product chunks count in the fusion for this query (policy questions demote them)."""
         if not POLICY_CUES & set(tokenize(query)):
             return 1.0
-        return 1.0 if match_names(query, self._product_names) else PRODUCT_DEMOTION
+        return 1.0 if self._product_names.match(query) else PRODUCT_DEMOTION
 
     def __len__(self) -> int:
         return len(self._chunks)
