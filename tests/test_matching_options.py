@@ -262,3 +262,44 @@ def test_quantities_of_other_units(text: str, expected: dict[str, str]) -> None:
     from graph.llm.matching import options_in
 
     assert options_in(text, {"capacity": ["500ml", "750ml", "1L"], "size": ["60%", "80%", "full size"]}) == expected
+
+
+def test_the_other_unit_left_alone_or_meant_instead_is_not_added() -> None:
+    from graph.llm.matching import the_other_unit
+
+    lamps = [
+        {"item_id": "1", "name": "Desk Lamp", "options": {"color": "white"}},
+        {"item_id": "2", "name": "Desk Lamp", "options": {"color": "black"}},
+    ]
+    for kept in ("ok go ahead, the other one stays the way it is", "no, the other one", "leave the other lamp alone"):
+        assert the_other_unit(lamps, kept, ["1"]) == [], kept
+    assert the_other_unit(lamps, "I ordered the other day", ["1"]) == []
+    assert [i["item_id"] for i in the_other_unit(lamps, "and the other one in silver", ["1"])] == ["2"]
+
+
+def test_a_wish_said_with_a_question_is_a_wish() -> None:
+    from graph.llm.dialogue import asks_what_a_variant_costs
+
+    for wish in ("black please, is it in stock?", "I'll take the XL then - what does it cost?"):
+        assert not asks_what_a_variant_costs(wish), wish
+    for question in ("what does the black one cost?", "is the XL available?"):
+        assert asks_what_a_variant_costs(question), question
+
+
+def test_the_method_paid_with_turned_away_or_someone_elses_is_not_named() -> None:
+    from graph.llm.matching import payment_mention
+
+    for away in (
+        "please don't put it back on the card I paid with",
+        "the card I used for my other order",
+        "the original card got cancelled, so something else",
+    ):
+        assert payment_mention(away, asked=True) != {"original": "1"}, away
+    for original in ("no - the original one", "not the gift card, the one I paid with"):
+        assert payment_mention(original, asked=True) == {"original": "1"}, original
+
+
+def test_a_long_run_of_letters_before_a_value_is_read_at_once() -> None:
+    # A pattern over the whole text before a value backtracked without end on a run of letters.
+    said = "h" + "e" * 400 + "y!!! black in M please"
+    assert options_in(said, {"color": ["black", "white"], "size": ["S", "M"]}) == {"color": "black", "size": "M"}

@@ -692,36 +692,49 @@ _MONEY_BACK = frozenset({"refund_request", "return_request", "cancel_order"})
 
 
 def _same_request(one: str, other: str) -> bool:
-    """The same request, or one of them the general "change my order" (or "my money back") the other says
-    precisely."""
+    """The same request, or one of them the general "change my order" the other says precisely."""
     if one == other:
-        return True
-    if "refund_request" in (one, other) and one in _MONEY_BACK and other in _MONEY_BACK:
         return True
     return "change_order" in (one, other) and one in CHANGE_FAMILY and other in CHANGE_FAMILY
 
 
 def done_already(messages: list[AnyMessage], request: QueuedRequest) -> bool:
-    """A request waiting for its turn that the last write has just carried out: the same request, about the order
-    written (or no order of its own)."""
-    done = last_done_request(messages)
-    if done is None or not _same_request(request["intent"], done):
+    """A request waiting for its turn that this turn's write has just carried out: the same request (a refund is
+    what a return or a cancellation gives), about the order written, or naming no order of its own."""
+    written: ToolMessage | None = None
+    for message in reversed(messages):
+        if isinstance(message, HumanMessage):
+            break  # only a write of this turn
+        failed = isinstance(message, ToolMessage) and (
+            message.status == "error" or '"error"' in str(message.content)[:200]
+        )
+        if isinstance(message, ToolMessage) and str(message.name) in _REQUEST_OF_WRITE and not failed:
+            written = message
+            break
+    if written is None:
         return False
-    result = next(m for m in reversed(messages) if isinstance(m, ToolMessage) and str(m.name) in _REQUEST_OF_WRITE)
-    written = next(
+    done = _REQUEST_OF_WRITE[str(written.name)]
+    same = _same_request(request["intent"], done) or {request["intent"], done} <= _MONEY_BACK
+    if not same:
+        return False
+    order_id = next(
         (
             str((call.get("args") or {}).get("order_id") or "")
             for message in messages
             if isinstance(message, AIMessage)
             for call in message.tool_calls
-            if call.get("id") == result.tool_call_id
+            if call.get("id") == written.tool_call_id
         ),
         "",
     )
-    named = set(shared_entities(request["text"]).order_ids)
+    said = shared_entities(request["text"])
+    named = set(said.order_ids)
     if request.get("order_id"):
         named.add(str(request.get("order_id")))
-    return not named or {order_id.lstrip("#").upper() for order_id in named} == {written.lstrip("#").upper()}
+    if not named:
+        # "..., and get a full refund": nothing of its own; "and refund the headphones" may be another order's.
+        return not said.products
+    return {o.lstrip("#").upper() for o in named} == {order_id.lstrip("#").upper()}
 
 
 # The requests on an order's items, each by the words that name it; a name after "not a", "no", "instead of" is the
@@ -983,7 +996,11 @@ _ASKS_FOR_IT = re.compile(
 
 
 def asks_what_a_variant_costs(text: str) -> bool:
-    """The message asks what a variant costs or whether it is in stock, and asks for no change."""
+    """The message asks what a variant costs or whether it is in stock, and asks for no change: every part of it
+    is the question ("red please, is that in stock?" asks for red, then asks)."""
+    parts = [part.strip() for part in re.split(r"[,;:.!?]+|\s+-\s+|\s+(?:and|but|then)\s+", text) if part.strip()]
+    if any(not asks_something(part) for part in parts):
+        return False
     return asks_about_the_rules(text) and bool(_ASKS_PRICE_OR_STOCK.search(text)) and not _ASKS_FOR_IT.search(text)
 
 
@@ -1597,13 +1614,18 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
     if not (details.ok and eligibility.ok) or not isinstance(eligibility.data, dict):
         return False
     run.order = details.data if isinstance(details.data, dict) else None
-    # Only for an order the customer named for it: one still in hand from another request is no order to cancel.
-    named = any(order_mention(words, order_id) for words in (run.text, last_text(run.state)))
-    if eligibility.data.get("status") == "pending" and named and _cancel_instead(run, order_id):
-        return False
     wanted, left_out = split_exclusion(str(plan.slots.get("item_hint") or ""))
     phrases = [p for p in plan.slots.get("products", []) if str(p).lower() not in left_out.lower()]
     args = _return_args(details.data, eligibility.data, wanted, phrases, plan.similar, left_out)
+    # Only for an order the customer named for it (one still in hand from another request is no order to cancel),
+    # and only for all of it, to where it was paid from: a cancellation can do no less.
+    named = any(order_mention(words, order_id) for words in (run.text, last_text(run.state)))
+    whole = not args["named_items"] and set(args["item_ids"]) == {
+        i.get("item_id") for i in (run.order or {}).get("items", [])
+    }
+    pending = eligibility.data.get("status") == "pending"
+    if pending and named and whole and not plan.slots.get("payment") and _cancel_instead(run, order_id):
+        return False
     told_of_a_fault = str(plan.slots.get("reason") or "").replace(" ", "_") in FAULTS
     said = f"{plan.slots.get('item_hint') or ''} {run.text}"
     if told_of_a_fault and not args["named_items"] and len(args["item_ids"]) > 1 and not _EVERY_ITEM.search(said):
@@ -1643,7 +1665,7 @@ def _cancel_instead(run: Run, order_id: str) -> bool:
     run.procedure = cancel
     run.plan.intent = cancel.name
     run_procedure(run, GROUNDINGS)
-    if run.plan.awaiting and run.plan.write is None and run.plan.notice is None:
+    if run.plan.notice is None:
         run.plan.notice = {"code": "refund_means_cancel", "order_id": order_id}
     return True
 

@@ -106,9 +106,23 @@ def payment_mention(text: str, asked: bool = False) -> dict[str, str] | None:
     if named is not None and named != {"kind": "credit_card"}:
         return named
     relations = (_THE_ORIGINAL, _THE_ORIGINAL_WHEN_ASKED) if asked else (_THE_ORIGINAL,)
+    if _NOT_THE_ORIGINAL.search(text):
+        return named  # "not on the card I paid with", "the original one is expired", "the card of my other order"
     if any(not _refused(text, m.start()) for relation in relations for m in relation.finditer(text)):
         return {"original": "1"}
     return named
+
+
+# What turns the relation away or points it elsewhere: a no anywhere before it in the clause, another one wanted, a
+# method that no longer works, another order's or person's method.
+_NOT_THE_ORIGINAL = re.compile(
+    r"\b(?:not|don'?t|do\s+not|never|rather\s+not|instead\s+of|nicht|kein\w*)\b[^.!?;,]{0,40}?"
+    r"\b(?:original|same|paid|used|ursprünglich\w*|gleiche|bezahlt)"
+    r"|\b(?:expired|cancel(?:l)?ed|closed|blocked|lost|stolen|abgelaufen|gesperrt)\b"
+    r"|\b(?:another|other|different)\s+(?:one|card|method|order)\b|\banderen?\b"
+    r"|\bsame\s+(?:card|method|account|one)\s+as\s+(?:my|her|his)\s+(?!order\b|purchase\b)\w+",
+    re.IGNORECASE,
+)
 
 
 def _named_payment_method(text: str) -> dict[str, str] | None:
@@ -389,6 +403,11 @@ _PLACE = re.compile(
     re.IGNORECASE,
 )
 _OTHER_ONE = re.compile(r"\b(?:the\s+other\s+(?:one|item|\w+)?|the\s+other\b)", re.IGNORECASE)
+# The other unit left as it is, or meant instead of the one proposed ("no, the other one"): not one to add.
+_OTHER_LEFT_ALONE = re.compile(
+    r"\b(?:stays?|leave|left|alone|keep|kept|as\s+it\s+is|untouched|don'?t|not|no)\b|^\s*no\b", re.IGNORECASE
+)
+_NOT_A_UNIT = frozenset({"day", "days", "time", "order", "orders", "week", "month", "way", "side"})
 _CHEAPER = re.compile(r"\b(?:cheap(?:er|est)|less\s+expensive|least\s+expensive|lower\s+price)", re.IGNORECASE)
 _DEARER = re.compile(
     r"\b(?:(?:more|most)\s+expensive|pricier|priciest|dearer|higher\s+price|expensive\s+one)", re.IGNORECASE
@@ -448,7 +467,10 @@ def the_other_unit(items: list[dict[str, Any]], text: str, in_play: list[str]) -
     """The unit "the other one" means while items are in play ("and the other one in blue" after the red speaker was
     settled): the one unit of an in-play item's product that is not in play itself. None when the message does not
     say "the other", or when that leaves no single unit."""
-    if not _OTHER_ONE.search(text):
+    mention = _OTHER_ONE.search(text)
+    said_of = mention.group(0).split()[-1].lower() if mention else ""
+    if mention is None or _OTHER_LEFT_ALONE.search(text) or said_of in _NOT_A_UNIT:
+        # "The other one stays as it is", "no, the other one", "the other day": no other unit to change too.
         return []
     names = {str(i.get("name")) for i in items if str(i.get("item_id")) in in_play}
     others = [i for i in items if str(i.get("name")) in names and str(i.get("item_id")) not in in_play]
@@ -730,8 +752,9 @@ def _names_another_option(text: str, span: tuple[int, int], key: str, values: di
     "black frame" is the frame's. The name standing closest wins: the option whose name's words match most of the
     words right before the value (its name's end) or right after it (its name's start); a tie with `key` keeps it."""
     # Up to three words on each side, within the phrase: a comma ends it ("black, lens color brown").
-    following = re.match(r"[\s-]*((?:[a-z]+[\s-]*){0,3})", text[span[1] :], re.IGNORECASE)
-    preceding = re.search(r"((?:[a-z]+[\s-]*){0,3})[\s:=-]*$", text[: span[0]], re.IGNORECASE)
+    following = re.match(r"[\s-]*((?:[a-z]+[\s-]*){0,3})", text[span[1] : span[1] + 60], re.IGNORECASE)
+    # (Read from the last few words only: a pattern over the whole text backtracks without end on a run of letters.)
+    preceding = re.search(r"((?:[a-z]+[\s-]*){0,3})[\s:=-]*$", text[max(0, span[0] - 60) : span[0]], re.IGNORECASE)
     after = re.findall(r"[a-z]+", following.group(1).lower()) if following else []
     before = re.findall(r"[a-z]+", preceding.group(1).lower()) if preceding else []
 
