@@ -1620,9 +1620,10 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
     # Only for an order the customer named for it (one still in hand from another request is no order to cancel),
     # and only for all of it, to where it was paid from: a cancellation can do no less.
     named = any(order_mention(words, order_id) for words in (run.text, last_text(run.state)))
-    whole = not args["named_items"] and set(args["item_ids"]) == {
-        i.get("item_id") for i in (run.order or {}).get("items", [])
-    }
+    # (Final-sale items are left out of "every returnable item", but a cancellation takes them too.)
+    final_sale = {i.get("item_id") for i in eligibility.data.get("items", []) if i.get("final_sale")}
+    every_item = {i.get("item_id") for i in (run.order or {}).get("items", [])}
+    whole = not args["named_items"] and set(args["item_ids"]) | final_sale == every_item
     pending = eligibility.data.get("status") == "pending"
     if pending and named and whole and not plan.slots.get("payment") and _cancel_instead(run, order_id):
         return False
