@@ -209,6 +209,7 @@ ITEM_SLOTS = (
     "item_answer",
     "item_option_values",
     "item_wishes",
+    "unit_wishes",
     "proposed_items",
 )
 DEFAULT_ADDRESS_CUE = re.compile(r"\b(default|account|profile|on\s+file|billing|i(?:'ve|\s+have)?\s+moved)\b", re.I)
