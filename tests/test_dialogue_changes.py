@@ -286,20 +286,22 @@ async def test_an_option_the_product_lacks_is_refused_and_the_options_are_listed
     assert turn.status == "bot" and audits(db) == 0
 
 
+def recent_swap(session: Session, order: Order) -> bool:
+    """Delivered within the return window, its first item exchangeable for another size."""
+    delivered = [f.delivered_at for f in order.fulfillments if f.delivered_at]
+    product = session.get(Product, order.items[0].product_id)
+    return (
+        bool(delivered)
+        and max(delivered) > CLOCK - timedelta(days=25)
+        and product is not None
+        and not product.final_sale
+        and product.category not in ("underwear", "earrings", "gift cards")
+        and size_swap(session, order) is not None
+    )
+
+
 async def test_a_delivered_item_is_exchanged_for_another_size(app: Settings) -> None:
     db = app.shop_database_url
-
-    def recent_swap(session: Session, order: Order) -> bool:
-        delivered = [f.delivered_at for f in order.fulfillments if f.delivered_at]
-        product = session.get(Product, order.items[0].product_id)
-        return (
-            bool(delivered)
-            and max(delivered) > CLOCK - timedelta(days=25)
-            and product is not None
-            and not product.final_sale
-            and product.category not in ("underwear", "earrings", "gift cards")
-            and size_swap(session, order) is not None
-        )
 
     order = first_order(db, OrderStatus.delivered, recent_swap)
     with session_factory(db)() as session:
@@ -507,18 +509,6 @@ async def test_a_price_asked_of_another_variant_at_an_exchange_is_answered_and_c
     """At a proposed exchange, "what does it cost in size X?" asks about a variant: it is answered from the catalog
     and the proposal waits unchanged (a played customer's proposal was silently changed to the variant asked about)."""
     db = app.shop_database_url
-
-    def recent_swap(session: Session, order: Order) -> bool:
-        delivered = [f.delivered_at for f in order.fulfillments if f.delivered_at]
-        product = session.get(Product, order.items[0].product_id)
-        return (
-            bool(delivered)
-            and max(delivered) > CLOCK - timedelta(days=25)
-            and product is not None
-            and not product.final_sale
-            and product.category not in ("underwear", "earrings", "gift cards")
-            and size_swap(session, order) is not None
-        )
 
     order = first_order(db, OrderStatus.delivered, recent_swap)
     with session_factory(db)() as session:
