@@ -702,16 +702,7 @@ def _same_request(one: str, other: str) -> bool:
 def done_already(messages: list[AnyMessage], request: QueuedRequest) -> bool:
     """A request waiting for its turn that this turn's write has just carried out: the same request (a refund is
     what a return or a cancellation gives), about the order written, or naming no order of its own."""
-    written: ToolMessage | None = None
-    for message in reversed(messages):
-        if isinstance(message, HumanMessage):
-            break  # only a write of this turn
-        failed = isinstance(message, ToolMessage) and (
-            message.status == "error" or '"error"' in str(message.content)[:200]
-        )
-        if isinstance(message, ToolMessage) and str(message.name) in _REQUEST_OF_WRITE and not failed:
-            written = message
-            break
+    written = _last_write(messages, this_turn=True)
     if written is None:
         return False
     done = _REQUEST_OF_WRITE[str(written.name)]
@@ -834,15 +825,23 @@ _SAME_AGAIN = re.compile(
 )
 
 
-def last_done_request(messages: list[AnyMessage]) -> str | None:
-    """The request of the last write carried out in the conversation, if any."""
+def _last_write(messages: list[AnyMessage], *, this_turn: bool = False) -> ToolMessage | None:
+    """The result of the last write carried out (in the conversation, or only since the customer's last message)."""
     for message in reversed(messages):
+        if this_turn and isinstance(message, HumanMessage):
+            return None
         if not isinstance(message, ToolMessage) or str(message.name) not in _REQUEST_OF_WRITE:
             continue
         if message.status == "error" or '"error"' in str(message.content)[:200]:
             continue
-        return _REQUEST_OF_WRITE[str(message.name)]
+        return message
     return None
+
+
+def last_done_request(messages: list[AnyMessage]) -> str | None:
+    """The request of the last write carried out in the conversation, if any."""
+    written = _last_write(messages)
+    return _REQUEST_OF_WRITE[str(written.name)] if written is not None else None
 
 
 def same_again(state: SupportState) -> str | None:
