@@ -11,7 +11,7 @@ by kind, digits, "the original one" or in German. Sentences written for these te
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from graph.context import Context
 from shop.db import session_factory
@@ -106,39 +106,44 @@ class Case:
     others: tuple[PaymentMethod, ...]
 
 
+def _paid_with_one_method(session: Session, status: OrderStatus) -> Iterator[tuple[Customer, Order, PaymentMethod]]:
+    """Every order in `status` paid with exactly one of its customer's methods, with its customer and that method."""
+    customers = session.scalars(
+        select(Customer)
+        .options(
+            selectinload(Customer.payment_methods),
+            selectinload(Customer.orders).selectinload(Order.items),
+            selectinload(Customer.orders).selectinload(Order.transactions),
+        )
+        .order_by(Customer.id)
+    ).all()
+    for person in customers:
+        for order in sorted(person.orders, key=lambda o: o.id):
+            paid = {t.payment_method_id for t in order.transactions}
+            if order.status is not status or len(paid) != 1:
+                continue
+            paid_with = next((m for m in person.payment_methods if m.id in paid), None)
+            if paid_with is not None:
+                yield person, order, paid_with
+
+
 def _returns(db_url: str, fits: object) -> Case:
     """A delivered order of one of its customer's methods (not a gift card) whose customer ``fits`` (called with
     the method paid with, their gift cards and their other methods)."""
     with session_factory(db_url)() as session:
-        customers = session.scalars(
-            select(Customer)
-            .options(
-                selectinload(Customer.payment_methods),
-                selectinload(Customer.orders).selectinload(Order.items),
-                selectinload(Customer.orders).selectinload(Order.transactions),
+        for person, order, paid_with in _paid_with_one_method(session, OrderStatus.delivered):
+            if paid_with.kind is PaymentMethodKind.gift_card:
+                continue
+            gifts = tuple(m for m in person.payment_methods if m.kind is PaymentMethodKind.gift_card)
+            others = tuple(
+                m for m in person.payment_methods if m.id != paid_with.id and m.kind is not PaymentMethodKind.gift_card
             )
-            .order_by(Customer.id)
-        ).all()
-        for person in customers:
-            for order in sorted(person.orders, key=lambda o: o.id):
-                paid = {t.payment_method_id for t in order.transactions}
-                if order.status is not OrderStatus.delivered or len(paid) != 1:
-                    continue
-                paid_with = next((m for m in person.payment_methods if m.id in paid), None)
-                if paid_with is None or paid_with.kind is PaymentMethodKind.gift_card:
-                    continue
-                gifts = tuple(m for m in person.payment_methods if m.kind is PaymentMethodKind.gift_card)
-                others = tuple(
-                    m
-                    for m in person.payment_methods
-                    if m.id != paid_with.id and m.kind is not PaymentMethodKind.gift_card
-                )
-                names = [i.name for i in order.items]
-                if len(set(names)) != len(names) or not callable(fits) or not fits(paid_with, gifts, others):
-                    continue
-                for method in (paid_with, *gifts, *others):
-                    session.expunge(method)
-                return Case(person.id, order.id, order.items[0].name, paid_with, gifts, others)
+            names = [i.name for i in order.items]
+            if len(set(names)) != len(names) or not callable(fits) or not fits(paid_with, gifts, others):
+                continue
+            for method in (paid_with, *gifts, *others):
+                session.expunge(method)
+            return Case(person.id, order.id, order.items[0].name, paid_with, gifts, others)
     raise AssertionError("no delivered order fits the test")
 
 
@@ -317,35 +322,23 @@ def _item_change(db_url: str, fits: Callable[[PaymentMethod, tuple[PaymentMethod
     option, replaces at another price, whose customer ``fits`` (called with the method paid with, all their methods
     and the difference)."""
     with session_factory(db_url)() as session:
-        customers = session.scalars(
-            select(Customer)
-            .options(
-                selectinload(Customer.payment_methods),
-                selectinload(Customer.orders).selectinload(Order.items),
-                selectinload(Customer.orders).selectinload(Order.transactions),
-            )
-            .order_by(Customer.id)
-        ).all()
-        for person in customers:
-            for order in sorted(person.orders, key=lambda o: o.id):
-                paid = {t.payment_method_id for t in order.transactions}
-                names = [i.name for i in order.items]
-                if order.status is not OrderStatus.pending or len(paid) != 1 or len(set(names)) != len(names):
-                    continue
-                paid_with = next(m for m in person.payment_methods if m.id in paid)
-                methods = tuple(person.payment_methods)
-                for item in order.items:
-                    product = session.get(Product, item.product_id)
-                    assert product is not None
-                    for variant in product.variants:
-                        differs = [k for k, v in variant.options.items() if item.options.get(k) != v]
-                        cost = float(Decimal(variant.price) - Decimal(item.price))
-                        if not variant.available or len(differs) != 1 or not fits(paid_with, methods, cost):
-                            continue
-                        for method in methods:
-                            session.expunge(method)
-                        wanted = options_text(variant.options)
-                        return Change(person.id, order.id, item.name, paid_with, methods, wanted, cost)
+        for person, order, paid_with in _paid_with_one_method(session, OrderStatus.pending):
+            names = [i.name for i in order.items]
+            if len(set(names)) != len(names):
+                continue
+            methods = tuple(person.payment_methods)
+            for item in order.items:
+                product = session.get(Product, item.product_id)
+                assert product is not None
+                for variant in product.variants:
+                    differs = [k for k, v in variant.options.items() if item.options.get(k) != v]
+                    cost = float(Decimal(variant.price) - Decimal(item.price))
+                    if not variant.available or len(differs) != 1 or not fits(paid_with, methods, cost):
+                        continue
+                    for method in methods:
+                        session.expunge(method)
+                    wanted = options_text(variant.options)
+                    return Change(person.id, order.id, item.name, paid_with, methods, wanted, cost)
     raise AssertionError("no pending order fits the test")
 
 
