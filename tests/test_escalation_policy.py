@@ -445,3 +445,49 @@ def test_praise_on_a_grievance_is_sarcasm_and_praise_on_good_news_is_not() -> No
     assert score_emotion("Marvellous, the box was empty.", grievance=True).sarcasm >= 0.6
     assert score_emotion("Marvellous, the box was empty.").sarcasm < 0.6  # no grievance read
     assert score_emotion("Great, appreciate you checking on the late parcel", grievance=True).sarcasm < 0.6
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "I'm not able to change that myself. Would you like me to bring in one of our support agents?",
+        "Shall I get a member of the team to call you back about it?",
+        "Happy to transfer you to a human colleague if that helps.",
+        "Das kann ich leider nicht prüfen. Möchten Sie, dass ich Sie an eine Mitarbeiterin weiterleite?",
+        "Wenn du willst, übergebe ich an jemanden aus dem Support-Team.",
+    ],
+)
+def test_an_offer_of_a_person_is_read_however_it_is_worded(offer: str) -> None:
+    from graph.nlu.escalation import offers_a_person
+
+    assert offers_a_person(offer)
+
+
+@pytest.mark.parametrize(
+    "not_an_offer",
+    [
+        "Would you like me to send the tracking link again?",
+        "A colleague checks every refund over the limit; this one is within it.",
+        "Our support team answers emails within a day.",
+        "Soll ich die Adresse für diese Bestellung ändern?",
+        "I'm passing your conversation to a colleague, who will pick it up with everything you've told me.",
+    ],
+)
+def test_a_line_that_offers_no_person_is_no_offer(not_an_offer: str) -> None:
+    from graph.nlu.escalation import offers_a_person
+
+    assert not offers_a_person(not_an_offer)
+
+
+@pytest.mark.parametrize(
+    "answer", ["that'd be really helpful", "Ja gerne, an eine Kollegin bitte", "klingt gut", "yes pls, a person"]
+)
+def test_any_yes_to_the_offer_hands_over(analyse: Analyse, answer: str) -> None:
+    offered = ConversationFacts(person_offered=True)
+    assert decide_escalation(analyse(answer), POLICY, offered).escalate
+
+
+@pytest.mark.parametrize("answer", ["no thank you, you're doing fine", "lieber nicht", "not yet, first the tracking"])
+def test_a_no_to_the_offer_keeps_the_bot(analyse: Analyse, answer: str) -> None:
+    offered = ConversationFacts(person_offered=True)
+    assert not decide_escalation(analyse(answer), POLICY, offered).escalate

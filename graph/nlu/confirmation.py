@@ -34,7 +34,11 @@ _DO_IT = re.compile(
     r"\b(?:go\s+ahead|go\s+for\s+it|do\s+it|please\s+do|proceed|please\s+proceed|let'?s\s+do\s+(?:it|that)"
     r"|i\s+confirm|sounds\s+(?:good|great|right|fine)|that\s+works|works\s+for\s+me"
     r"|(?:that'?s|that\s+is|this\s+is)\s+(?:the\s+one|right|correct|fine|good|ok(?:ay)?|perfect|it)"
-    r"|mach\s+(?:das|es)|bitte\s+(?:ausführen|machen)|leg\s+los|in\s+ordnung)\b",
+    r"|mach\s+(?:das|es)|bitte\s+(?:ausführen|machen)|leg\s+los|in\s+ordnung"
+    # "that'd be great", "das wäre super": the wish for it said as how good it would be.
+    r"|that(?:'?d|\s+would)\s+be\s+(?:(?:really|very|so|super|most|extremely)\s+)?(?:great|good|helpful|nice|lovely|perfect|fine|ideal|brilliant|best|awesome)"
+    r"|i'?d\s+appreciate\s+(?:it|that)|(?:das\s+)?w[äa]re\s+(?:(?:echt|sehr|wirklich|total)\s+)?(?:super|gut|toll|nett|prima|klasse|hilfreich|perfekt|sch[öo]n)"
+    r"|klingt\s+(?:gut|super|prima))\b",
     re.IGNORECASE,
 )
 # Anywhere in the reply, what holds the yes back: a no, a wait, a change of mind, a "later", a change ("instead").

@@ -39,6 +39,7 @@ from typing import Literal, cast
 
 from pydantic import BaseModel, Field
 
+from graph.nlu.confirmation import gives_a_yes
 from graph.nlu.emotion import upset_words
 from graph.nlu.keywords import complaint_act, critical_keyword_words, declines_person, human_request_words
 from graph.nlu.schema import Understanding
@@ -136,16 +137,32 @@ _ACCEPTS = re.compile(
     re.IGNORECASE,
 )
 _DECLINES = re.compile(r"\b(?:no|not|don'?t|nein|nicht|kein\w*|never\s+mind|later)\b", re.IGNORECASE)
-# What a bot line offering a person looks like, in the shop's own catalogue and in the languages it answers in.
-_OFFERS_PERSON = re.compile(
-    r"(?:pass|put|hand|transfer|connect|forward)\w*\s+you\s+(?:on\s+)?(?:to|with)\s+(?:a|one\s+of\s+our|our)\s+"
-    r"(?:colleague|team|person|human|member|agent|specialist)|(?:shall|should|can|may)\s+i\s+(?:get|ask|bring)\s+"
-    r"(?:a|one\s+of\s+our)\s+(?:colleague|person|team\s+member)|would\s+you\s+like\s+(?:to\s+speak|me\s+to\s+(?:pass"
-    r"|connect|hand|transfer|get))|(?:an?\s+)?(?:kolleg\w+|mitarbeiter\w*)\s+(?:weiter|verbind)\w*"
-    r"|(?:soll|darf)\s+ich\s+(?:sie|dich)\s+(?:an|mit)\s+(?:eine[nm]?\s+)?(?:kolleg|mitarbeiter)"
-    r"|verbinde\w*\s+(?:ich\s+)?(?:sie|dich)\s+(?:gern\w*\s+)?mit\s+(?:eine[rm]?\s+)?(?:kolleg|mitarbeiter|person|team)",
+# A bot line offers a person when one sentence both offers (a question or an "I can") and names a person to talk to:
+# read as those two parts, not as the catalogue's sentences, so that an offer worded any other way (a shop's own
+# override of the catalogue, another engine's reply) is still an offer.
+_OFFER = re.compile(
+    r"\b(?:would\s+you\s+(?:like|prefer|want)|do\s+you\s+(?:want|wish|prefer)|want\s+me\s+to|shall\s+i|should\s+i"
+    r"|can\s+i|could\s+i|may\s+i|i\s+(?:can|could|will|'ll)|happy\s+to|let\s+me"
+    r"|if\s+you(?:'d|\s+would)?\s+(?:like|want|prefer|need)|wenn\s+(?:sie|du)\s+(?:m[öo]chte\w*|wollen|willst|w[üu]nsch\w*)"
+    r"|(?:verbinde|leite|gebe|kann|k[öo]nnte|w[üu]rde)\s+ich"
+    r"|m[öo]chten\s+sie|m[öo]chtest\s+du|wollen\s+sie|willst\s+du|soll\s+ich|sollen\s+wir|darf\s+ich|kann\s+ich"
+    r"|k[öo]nnen\s+wir|ich\s+(?:kann|k[öo]nnte|w[üu]rde|leite|verbinde)|gern(?:e)?\s+(?:verbinde|leite|gebe))\b",
     re.IGNORECASE,
 )
+_PERSON_TO_TALK_TO = re.compile(
+    r"\b(?:colleague|person|human|(?:live\s+|support\s+|customer\s+service\s+)?agent|team\s*mate|team\s+member"
+    r"|member\s+of\s+(?:our|the)\s+(?:team|staff)|specialist|representative|rep|supervisor|manager|someone|somebody"
+    r"|(?:our|the)\s+(?:support|service|customer\s+care|customer\s+service)\s+team|staff|kolleg\w*|mitarbeiter\w*"
+    r"|mensch\w*|berater\w*|jemand\w*|(?:unser\w*|das)\s+(?:support|service|kunden\w*)[-\s]?team)s?\b",
+    re.IGNORECASE,
+)
+# What the offer is for: handing over, or speaking to someone ("someone will look into it" is no offer).
+_HAND_OVER = re.compile(
+    r"\b(?:pass|put|hand|transfer|connect|forward|escalat|speak|talk|chat|get|bring|loop|refer|route|reach|take\s+over|call|contact|ring"
+    r"|weiter|verbind|[üu]bergeb|[üu]bernehm|sprech|red|hol|ruf|kontaktier|meld)\w*",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 class EscalationPolicy(BaseModel):
@@ -290,7 +307,10 @@ def _topic_words(text: str, topics: list[str]) -> str | None:
 
 def offers_a_person(bot_text: str) -> bool:
     """A bot line that offers to pass the customer to a person."""
-    return bool(_OFFERS_PERSON.search(bot_text))
+    return any(
+        _OFFER.search(sentence) and _PERSON_TO_TALK_TO.search(sentence) and _HAND_OVER.search(sentence)
+        for sentence in _SENTENCE_END.split(bot_text)
+    )
 
 
 def accepts_offer(u: Understanding) -> bool:
@@ -301,7 +321,7 @@ def accepts_offer(u: Understanding) -> bool:
         # "ok... exchange the puzzle in order #W3638028", "yes go ahead with the return": the yes is to what the
         # message asks, not to the colleague (the bot then tries that request).
         return False
-    if _ACCEPTS.search(text) and not _DECLINES.search(text):
+    if (_ACCEPTS.search(text) or gives_a_yes(text)) and not _DECLINES.search(text):
         return True
     return u.intent == "affirm" and not _DECLINES.search(text)
 
@@ -310,7 +330,9 @@ def _makes_a_request(u: Understanding) -> bool:
     """The message names something to act on (an order, a product) or asks for a change, not just a yes."""
     entities = u.entities
     asked = {u.intent, *(segment.intent for segment in u.intents)}
-    return bool(entities.order_ids or entities.products or asked & _ACTION_INTENTS)
+    # "ja, bitte an einen Kollegen": the person asked for is no product to act on.
+    products = [name for name in entities.products if not _PERSON_TO_TALK_TO.search(name)]
+    return bool(entities.order_ids or products or asked & _ACTION_INTENTS)
 
 
 # Requests to change something: a message that makes one answers its own question, not the offer of a colleague.
