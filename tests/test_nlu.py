@@ -638,3 +638,23 @@ def test_a_name_given_again_with_a_complaint_is_read_as_the_answer(text: str, na
 @pytest.mark.parametrize("text", ["where is my order", "no idea, sorry", "i already said it", "yes please"])
 def test_an_answer_without_a_name_gives_none(text: str) -> None:
     assert name_in_reply(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hello, need to swap the fleece from order #W2345678 for a medium",
+        "good afternoon - looking to exchange my camping stove",
+        "hey! I'd like to exchange the sunglasses I got",
+        "want to swap these boots for the brown ones",
+    ],
+)
+def test_the_exchange_verb_is_read_behind_a_greeting_or_a_dropped_i(analyser: LocalUnderstanding, text: str) -> None:
+    assert analyser.analyse(text).intent == "exchange_request"
+
+
+@pytest.mark.parametrize(
+    "text", ["i'd rather return the stove than exchange it", "hi, I want to send the tent back, not swap it"]
+)
+def test_an_exchange_turned_down_is_no_exchange(analyser: LocalUnderstanding, text: str) -> None:
+    assert analyser.analyse(text).intent == "return_request"

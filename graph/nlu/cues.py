@@ -74,6 +74,14 @@ _BOOST_TABLE: tuple[tuple[Intent, float, str], ...] = (
         r"receive)\s+(?:my\s+)?(?:refund|money))\b",
     ),
     ("refund_policy", 1.5, r"\b(?:return|refund|returns)\s+(?:policy|window|period|conditions)\b"),
+    # Exchanging one's own item is said with the verb: the embedding alone puts "exchange my desk lamp" nearer a
+    # return (the same things are returned and exchanged), as "want to return" is nearer an exchange without its cue.
+    (
+        "exchange_request",
+        1.5,
+        r"\b(?:(?:want|need|like|looking|trying|hoping|wish)\s+to\s+(?:exchange|swap)|(?:exchange|swap)\s+(?:it|this"
+        r"|that|these|those|them|the|my|one|an?)\b)",
+    ),
     # "do you refund the delivery charge" asks what the shop does in general, not for money back on an order.
     ("refund_policy", 1.5, r"\b(?:do|does|will)\s+(?:you|the\s+shop)\s+(?:refund|reimburse|cover|pay\s+for)\b"),
     # Returning a kind of thing ("can I return swimwear", "can a mattress be returned", "are earrings returnable")
@@ -192,9 +200,13 @@ _BOOST_TABLE += (
 _BOOSTS = tuple((intent, boost, re.compile(pattern, re.IGNORECASE)) for intent, boost, pattern in _BOOST_TABLE)
 
 
-_NEGATED = re.compile(r"\b(?:rather\s+than|instead\s+of|not)\s+(?:an?\s+)?(exchange|refund|replacement)\b", re.I)
+_NEGATED = re.compile(
+    r"\b(?:than|instead\s+of|not|(?:don'?t|do\s+not)\s+(?:want\s+(?:to\s+)?)?)\s+(?:an?\s+)?(exchange|swap|refund|replacement)\b",
+    re.I,
+)
 _NEGATED_INTENT: dict[str, Intent] = {
     "exchange": "exchange_request",
+    "swap": "exchange_request",
     "replacement": "exchange_request",
     "refund": "refund_request",
 }
@@ -404,8 +416,10 @@ _STREET = re.compile(
 # A message that opens with a verb of request and carries an order id asks for something about that order
 # ("return #W1146356 please", "pls cancel W1234567"); it does not answer an identity question, however short it is.
 _POLITE_OPENING = (
-    r"^\s*(?:please\s+|pls\s+|plz\s+|kindly\s+|(?:can|could)\s+you\s+|i\s+(?:want|need|wish)\s+to\s+"
-    r"|i'?d\s+like\s+to\s+)?"
+    # A greeting before it changes nothing ("hi, want to exchange ..."), nor does a dropped "I" ("need to return").
+    r"^\W*(?:(?:hi|hello|hey|hallo|good\s+(?:morning|afternoon|evening))(?:\s+there)?\b[\s,.!-]*)?"
+    r"(?:please\s+|pls\s+|plz\s+|kindly\s+|(?:can|could)\s+you\s+|(?:i\s+|i'?m\s+)?(?:want|need|wish|looking|trying)\s+"
+    r"to\s+|(?:i'?d|i\s+would)\s+like\s+to\s+)?"
 )
 # ... unless it asks how that request is going ("refund for order 8813 - processed yet?").
 _STATUS_QUESTION = re.compile(r"\b(?:yet|status|processed|arrived?|when|where|how\s+long)\b", re.IGNORECASE)
