@@ -315,3 +315,25 @@ async def test_a_no_with_thanks_after_a_served_request_closes_with_a_goodbye(tau
         turn = await say(chat, "bye", close)
     assert turn.status == "bot" and "have a great day" in turn.text, turn.text
     assert person.orders[0].id not in turn.text and "help with next" not in turn.text, turn.text
+
+
+# A name, a zip and a request with numbers in it: shaped like a street line and a town to an address reader, but
+# no request here collects an address.
+IDENTITY_THEN_A_REQUEST_WITH_NUMBERS = [
+    "{first} {last}, {zip}. Want to cancel order #{order}, ordered it by mistake.",
+    "{first} {last} {zip} - need to return 2 things from order {order}",
+    "{zip}, {first} {last}. Please exchange something in order #{order}",
+]
+
+
+@pytest.mark.parametrize("shape", IDENTITY_THEN_A_REQUEST_WITH_NUMBERS)
+async def test_an_identity_before_a_request_with_numbers_is_no_address(tau_app: Settings, shape: str) -> None:
+    person = someone(tau_app.shop_database_url, 20 + IDENTITY_THEN_A_REQUEST_WITH_NUMBERS.index(shape))
+    order = person.orders[-1]
+    message = shape.format(first=person.first, last=person.last, zip=person.zip, order=order.id.lstrip("#"))
+    async with conversation(tau_app) as (chat, graph):
+        turn = await say(chat, "numbers", message)
+        assert await verified_id(graph, chat, "numbers") == person.id, turn.text
+        slots = (await graph.aget_state({"configurable": {"thread_id": "numbers"}})).values["dialogue"]["slots"]
+    assert "address" not in slots, slots
+    assert "verify it's you" not in turn.text, turn.text

@@ -1101,9 +1101,22 @@ def general_question(state: SupportState, intent: str) -> bool:
     return asks_in_general(asked, entities.get("order_ids"))
 
 
-def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, Any]:
+def _collects_an_address(state: SupportState, intent: str | None, procedures: ProcedureSet | None) -> bool:
+    """Whether an address in this message can be what the request in hand needs: its procedure collects one, we
+    asked for one, or the request is not known yet. A return's "Sophia Hernandez, 76197. Need to return ..." holds a
+    name, a zip and a number-first phrase, and an address reader would take them all for a street line and a town."""
+    if intent is None or procedures is None or state.dialogue.get("awaiting") == "address":
+        return True
+    procedure = procedures.for_intent(intent)
+    return procedure is None or any(slot.ground == "address" for slot in procedure.slots)
+
+
+def merged_slots(
+    state: SupportState, intent: str | None = None, procedures: ProcedureSet | None = None
+) -> dict[str, Any]:
     """Slots remembered from earlier turns, overwritten by what this message says."""
     slots = dict(state.dialogue.get("slots", {}))
+    address_expected = _collects_an_address(state, intent, procedures)
     previous = state.dialogue.get("intent")
     related = previous in CHANGE_FAMILY and intent in CHANGE_FAMILY
     if intent is not None and intent != previous and not related:
@@ -1132,7 +1145,7 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
         if focus[0] != slots.get("order_id"):
             slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
         slots["order_id"] = focus[0]
-    slots.update(identity_facts(state, text))
+    slots.update(identity_facts(state, text, address_expected))
     # Of a message with several requests, the words of the one in hand say which order and items it is about
     # ("return a keyboard and also do something about a smart watch on another order").
     own = _words_of_the_request(state, intent) if intent else text
@@ -1175,7 +1188,7 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
         # "Everything in the order, all 3 items": the items named before no longer narrow what goes back.
         slots.pop("products", None)
         slots.pop("item_hint", None)
-    if looks_like_address(text):
+    if address_expected and looks_like_address(text):
         found = parse_address(text)
         earlier = slots.get("address") or {}
         slots["address"] = {k: found.get(k) or (earlier.get(k, "") if not found["address1"] else "") for k in found}
@@ -1246,7 +1259,7 @@ _EVERY_ITEM = re.compile(
 )
 
 
-def identity_facts(state: SupportState, text: str) -> dict[str, str]:
+def identity_facts(state: SupportState, text: str, address_expected: bool = True) -> dict[str, str]:
     """The email, name and zip code this message gives, each replacing the one given before (a corrected zip, a
     second email). While we wait for the customer's identity, a message that is only a name is their name (read so
     by graph.nodes.understand). Once they are verified, only a stronger verification asked for (the zip code after
@@ -1257,7 +1270,7 @@ def identity_facts(state: SupportState, text: str) -> dict[str, str]:
     facts: dict[str, str] = {}
     if entities.get("emails"):
         facts["email"] = entities["emails"][0]
-    address = looks_like_address(text)
+    address = address_expected and looks_like_address(text)
     names = [] if address else list(entities.get("names") or [])
     if not names and not address and entities.get("zip_codes"):
         # A postcode and, somewhere, two capitalised words: "Ethan Garcia from Denver, zip 80280".
@@ -1474,7 +1487,7 @@ def _verified_enough(plan: Plan, state: SupportState, profile: ShopProfile | Non
 def _plan(state: SupportState, profile: ShopProfile | None, similar: Similarity | None = None) -> Plan:
     procedures = procedures_for(profile)
     intent = active_intent(state, profile)
-    slots = merged_slots(state, intent)
+    slots = merged_slots(state, intent, procedures)
     plan = Plan(intent=intent, slots=slots, similar=similar)
     results = tool_results(state.messages)
     procedure = procedures.for_intent(intent)
