@@ -658,3 +658,24 @@ def test_the_exchange_verb_is_read_behind_a_greeting_or_a_dropped_i(analyser: Lo
 )
 def test_an_exchange_turned_down_is_no_exchange(analyser: LocalUnderstanding, text: str) -> None:
     assert analyser.analyse(text).intent == "return_request"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("gonna need to send back both pairs of socks lol", "return_request"),
+        ("wanna cancel my order pls, got it twice", "cancel_order"),
+        ("hiya, u can swap my backpack for the green one?", "exchange_request"),
+        ("im trying to send back a lamp, ur site wont let me", "return_request"),
+    ],
+)
+def test_chat_spellings_carry_the_request(analyser: LocalUnderstanding, text: str, intent: str) -> None:
+    assert analyser.analyse(text).intent == intent
+
+
+def test_chat_spellings_are_written_out_for_the_cues() -> None:
+    from graph.nlu.cues import plain_spelling
+
+    assert plain_spelling("wanna know if u ship, pls") == "want to know if you ship, please"
+    # An order id stays an id: only "id like" is "I'd like".
+    assert plain_spelling("my order id is 123, id like it back") == "my order id is 123, i'd like it back"

@@ -57,7 +57,7 @@ _BOOST_TABLE: tuple[tuple[Intent, float, str], ...] = (
         "return_request",
         1.0,
         r"\b(?:want\s+to\s+return|return\s+(?:these|this|the|my|it)|send\s+(?:it|this|them)"
-        r"\s+back)\b",
+        r"\s+back|send\s+back\s+(?:an?|the|my|these|this|those|them|it|both|all|\d+)\b)",
     ),
     (
         "complaint",
@@ -454,8 +454,33 @@ def _looks_like_identity(text: str) -> bool:
     return not _WORD_CHARS.search(rest)
 
 
+# Chat spellings of the words the cues are written with: each cue reads "want to", and a shopper types "wanna".
+_CHAT_SPELLINGS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), plain)
+    for pattern, plain in (
+        (r"\bwanna\b", "want to"),
+        (r"\bgonna\b", "going to"),
+        (r"\bgotta\b", "got to"),
+        (r"\b(?:pls|plz|pleas)\b", "please"),
+        (r"\bu\b", "you"),
+        (r"\bur\b", "your"),
+        (r"\bim\b", "i'm"),
+        (r"\bid\s+(?=like\b|love\b)", "i'd "),
+        (r"\b(can|don|won|didn|doesn|isn|wasn|haven)t\b", r"\1't"),
+    )
+)
+
+
+def plain_spelling(text: str) -> str:
+    """The message with chat spellings written out, for the cues to read."""
+    for pattern, plain in _CHAT_SPELLINGS:
+        text = pattern.sub(plain, text)
+    return text
+
+
 def cue_logits(text: str) -> NDArray[np.float32]:
     """Additive logit boosts for one text, indexed like INTENTS."""
+    text = plain_spelling(text)
     boosts = np.zeros(len(INTENTS), dtype=np.float32)
     words = len(text.split())
     action = _action_on_order(text)
