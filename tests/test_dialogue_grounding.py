@@ -470,3 +470,38 @@ def test_filler_words_are_no_items(text: str) -> None:
     from graph.nlu.entities import extract_entities
 
     assert extract_entities(text).products == []
+
+
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "Items please: the {one} -> size {one_size}, and the {two} -> size {two_size}. Pay any difference with my {method}.",
+        "the {one} from its size to {one_size} and the {two} to {two_size}; use the {method} for whatever it costs",
+    ],
+)
+async def test_a_method_named_beside_item_changes_pays_for_them(demo_app: Settings, wording: str) -> None:
+    """Asked what to change, the customer lists item changes and a method for the difference: an item change with
+    that method, not a change of how the whole order is paid."""
+    db = demo_app.shop_database_url
+    order, ((one, one_new), (two, two_new)) = two_resizable_items(db)
+    context = Context(customer_id=order.customer_id)
+    with session_factory(db)() as session:
+        kinds = {m.kind.value for m in session.get(Order, order.id).customer.payment_methods}  # type: ignore[union-attr]
+    method = "credit card" if "credit_card" in kinds else "gift card"
+    thread = f"pays-for-items-{wording[:3]}"
+    async with conversation(demo_app) as (chat, _):
+        await say(chat, thread, f"I need to change something on order {order.id}", context=context)
+        turn = await say(
+            chat,
+            thread,
+            wording.format(
+                one=one.name,
+                one_size=one_new.options["size"],
+                two=two.name,
+                two_size=two_new.options["size"],
+                method=method,
+            ),
+            context=context,
+        )
+    assert turn.status == "awaiting_confirmation", turn.text
+    assert "Change 2 item(s)" in turn.text and "Pay order" not in turn.text, turn.text

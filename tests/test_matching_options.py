@@ -303,3 +303,17 @@ def test_a_long_run_of_letters_before_a_value_is_read_at_once() -> None:
     # A pattern over the whole text before a value backtracked without end on a run of letters.
     said = "h" + "e" * 400 + "y!!! black in M please"
     assert options_in(said, {"color": ["black", "white"], "size": ["S", "M"]}) == {"color": "black", "size": "M"}
+
+
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        ("my green one, not insulated => black and insulated", {"colour": "black", "insulated": "yes"}),
+        ("the 1L green bottle, I'd like it insulated in 2L", {"volume": "2L", "insulated": "yes"}),
+        ("green, 1L, no insulation; make it black", {"colour": "black"}),
+    ],
+)
+def test_what_follows_the_turn_to_the_wish_is_the_wish(text: str, wanted: dict[str, str]) -> None:
+    values = {"colour": ["green", "black", "white"], "volume": ["1L", "2L"], "insulated": ["yes", "no"]}
+    theirs = {"colour": "green", "volume": "1L", "insulated": "no"}
+    assert options_in(text, values, theirs) == wanted

@@ -679,3 +679,18 @@ def test_chat_spellings_are_written_out_for_the_cues() -> None:
     assert plain_spelling("wanna know if u ship, pls") == "want to know if you ship, please"
     # An order id stays an id: only "id like" is "I'd like".
     assert plain_spelling("my order id is 123, id like it back") == "my order id is 123, i'd like it back"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "#W2233445 needs two changes: hiking poles carbon -> aluminium, and the headlamp 300 lumen -> 500 lumen",
+        "for order W9988776 i'd switch the blender from 500W to the 1000W model, and the kettle from steel to glass",
+    ],
+)
+def test_changes_listed_for_a_named_order_are_no_product_question(analyser: LocalUnderstanding, text: str) -> None:
+    assert analyser.analyse(text).intent == "change_order"
+
+
+def test_a_question_about_a_product_of_a_named_order_stays_a_question(analyser: LocalUnderstanding) -> None:
+    assert analyser.analyse("is the headlamp in #W2233445 rechargeable?").intent == "product_question"

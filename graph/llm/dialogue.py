@@ -464,10 +464,12 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
         # #W3579467, the electric kettle. I would like it in white instead of black.").
         entities = state.understanding.get("entities", {})
         text = last_text(state)
-        if payment_mention(text):
-            return CHANGE_PAYMENT
         if entities.get("options") or entities.get("products"):
+            # "The items: the dumbbell set to 5-25 lbs... Pay with gift card": the method named pays for the item
+            # change, as in `refine`; the order's own payment is changed by a message that names no item.
             return CHANGE_ITEMS
+        if payment_mention(text):
+            return CHANGE_ITEMS if _PAYS_FOR_AN_ITEM_CHANGE.search(text) else CHANGE_PAYMENT
         if looks_like_address(text) or understood == "change_address":
             return "change_address"
     told = state.understanding.get("entities", {})

@@ -598,13 +598,25 @@ def option_values(product: dict[str, Any]) -> dict[str, list[str]]:
     return values
 
 
-def options_in(text: str, values: dict[str, list[str]], current: dict[str, Any] | None = None) -> dict[str, str]:
+def options_in(
+    text: str, values: dict[str, list[str]], current: dict[str, Any] | None = None, turned: bool = False
+) -> dict[str, str]:
     """The product's option values the message names: "Stone", "waist 34", "US 10", "size S" (short letters only
     after their option's name, so that the "s" of "it's" is no size, or as a word of a short answer: "M please").
 
     Values that are answers rather than names ("yes", "no", "none", "not resistant") count only next to their
     option's name ("waterproof: no", "no backlight", "the water resistant one"): a bare "yes" confirms, it picks no
     variant. `current` is the item's own options, when the message may describe it as well as the wanted one."""
+    turn = _WANTED.search(text) if current and not turned else None
+    if turn is not None and turn.start() > 0:
+        # "The red one, not water resistant -> blue and water resistant": what is said after the turn to the wish is
+        # the wish, even where it says the same option as the description of theirs before it; before the turn,
+        # only a value theirs does not have can be part of the wish ("in blue for the 10 hour one").
+        have = {str(key).lower(): str(value).lower() for key, value in current.items()}
+        described = options_in(text[: turn.start()], values)
+        wished = options_in(text[turn.start() :], values, current, turned=True)
+        kept = {key: value for key, value in described.items() if have.get(key.lower()) != value.lower()}
+        return {**kept, **wished}
     found: dict[str, str] = {}
     words = {w.lower() for w in re.split(r"[\s,.!?;:]+", text) if w}
     short_answer = len(text.split()) <= 4

@@ -442,6 +442,20 @@ def _action_on_order(text: str) -> Intent | None:
     return next((intent for intent, pattern in _ACTION_ON_ORDER if pattern.search(text)), None)
 
 
+# How a change of something one has is written down: an arrow, "from ... to", "instead", "changes". Said of an order
+# the customer names, the products and options that follow are what they want theirs changed to, not questions
+# about the products (a long list of product words reads like a product question to the embedding).
+_WRITES_A_CHANGE = re.compile(
+    r"(?:-+>|→|=>)|\b(?:changes?|change\s+(?:it|them|the|my)|instead|switch|swap|replace|upgrade|downgrade"
+    r"|(?:from|statt)\s+[^.!?]{1,40}?\s+(?:to|into|auf|zu)\s)\b",
+    re.IGNORECASE,
+)
+
+
+def _changes_an_order(text: str) -> bool:
+    return bool(shared_entities(text).order_ids) and bool(_WRITES_A_CHANGE.search(text))
+
+
 def _looks_like_identity(text: str) -> bool:
     entities = shared_entities(text)
     if not (entities.emails or entities.order_ids or entities.zip_codes or entities.names):
@@ -508,6 +522,9 @@ def cue_logits(text: str) -> NDArray[np.float32]:
         boosts[INTENTS.index("deny")] += 4.5
     if human_requested(text):
         boosts[INTENTS.index("human_agent")] += 3.0
+    if _changes_an_order(text):
+        boosts[INTENTS.index("change_order")] += 2.5
+        boosts[INTENTS.index("product_question")] -= 2.0
     for match in _NEGATED.finditer(text):
         # "a refund rather than an exchange": the named alternative is the one the customer does not want.
         boosts[INTENTS.index(_NEGATED_INTENT[match.group(1).lower()])] -= 2.0
