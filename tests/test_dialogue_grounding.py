@@ -475,7 +475,8 @@ def test_filler_words_are_no_items(text: str) -> None:
 @pytest.mark.parametrize(
     "wording",
     [
-        "Items please: the {one} -> size {one_size}, and the {two} -> size {two_size}. Pay any difference with my {method}.",
+        "Items please: the {one} -> size {one_size}, and the {two} -> size {two_size}. Pay any difference with my "
+        "{method}.",
         "the {one} from its size to {one_size} and the {two} to {two_size}; use the {method} for whatever it costs",
     ],
 )
