@@ -608,14 +608,14 @@ def options_in(
     option's name ("waterproof: no", "no backlight", "the water resistant one"): a bare "yes" confirms, it picks no
     variant. `current` is the item's own options, when the message may describe it as well as the wanted one."""
     turn = _WANTED.search(text) if current and not turned else None
-    if turn is not None and turn.start() > 0:
+    if current and turn is not None and turn.start() > 0:
         # "The red one, not water resistant -> blue and water resistant": what is said after the turn to the wish is
         # the wish, even where it says the same option as the description of theirs before it; before the turn,
         # only a value theirs does not have can be part of the wish ("in blue for the 10 hour one").
-        have = {str(key).lower(): str(value).lower() for key, value in current.items()}
+        theirs = {str(key).lower(): str(value).lower() for key, value in current.items()}
         described = options_in(text[: turn.start()], values)
         wished = options_in(text[turn.start() :], values, current, turned=True)
-        kept = {key: value for key, value in described.items() if have.get(key.lower()) != value.lower()}
+        kept = {key: value for key, value in described.items() if theirs.get(key.lower()) != value.lower()}
         return {**kept, **wished}
     found: dict[str, str] = {}
     words = {w.lower() for w in re.split(r"[\s,.!?;:]+", text) if w}
