@@ -383,3 +383,21 @@ async def test_money_back_asked_with_the_return_or_cancellation_is_not_offered_a
         done = await say(chat, "money-back", "yes go ahead", context=context)
     assert status_of(db, order.id) is OrderStatus.cancelled
     assert "You also asked" not in done.text and "go on" not in done.text, done.text
+
+
+async def test_a_method_named_for_whatever_the_change_costs_is_not_a_request_of_its_own(demo_app: Settings) -> None:
+    """ "..., and should anything be owed, just put it on my paypal": the payment of the change in hand, not a
+    payment change to offer once it is done."""
+    db = demo_app.shop_database_url
+    order, ((one, one_new), _) = two_resizable_items(db)
+    context = Context(customer_id=order.customer_id)
+    async with conversation(demo_app) as (chat, graph):
+        await say(
+            chat,
+            "owed",
+            f"On order {order.id} the {one.name} should be size {one_new.options['size']}. "
+            "Should anything be owed, just put it on my paypal.",
+            context=context,
+        )
+        values = (await graph.aget_state(chat.config("owed"))).values
+    assert values["dialogue"].get("queued", []) == [], values["dialogue"]

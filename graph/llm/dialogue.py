@@ -606,6 +606,10 @@ def other_requests(state: SupportState, intent: str, profile: ShopProfile | None
             understanding={**state.understanding, "entities": said.model_dump(mode="json")},
         )
         wanted = refine(understood, reading)
+        if wanted == CHANGE_PAYMENT and intent in MONEY_MOVING_FLOWS and not (said.order_ids or said.products):
+            # "If there's anything to settle, use my paypal": how the request in hand is paid (its payment slot),
+            # not a change of how an order was paid.
+            continue
         procedure = procedures.for_intent(wanted)
         if procedure is not None and procedure.end.answer is None:
             requests.append((wanted, segment, frozenset(said.order_ids)))

@@ -190,7 +190,9 @@ _NOT_PRODUCTS = _words(
     exchange exchanges swap swaps replacement cancellation change changes method methods note notes id moment
     minute minutes sec secs second seconds min mins bit while list bot
     couple few lot lots try works hassle pain mess shot go look chance idea clue sense point favour favor rain
-    weather sun snow wind trouble deal"""
+    weather sun snow wind trouble deal
+    paypal visa mastercard amex discover maestro klarna credit debit giftcard colleague colleagues representative
+    rep specialist supervisor someone somebody kollege kollegen kollegin mitarbeiter mitarbeiterin mensch"""
 )
 # A lookahead, so that a determiner's words do not hide the next one ("which of these has the camera?").
 _DETERMINER = re.compile(
@@ -202,7 +204,8 @@ _PRODUCT_STOP = _words(
     doesn't don't didn't isn't won't can can't could would should will does do did has have had not no so
     too very fully really still yet already again back instead please thanks thank because since as than
     by into over under about after before up out off you your me my we our they them their he she his her
-    arrived came got get broke broken is'nt fit fits fitted size"""
+    arrived came got get broke broken is'nt fit fits fitted size if when whenever while where unless whatever
+    anything something everything nothing needs need needed wants want"""
 )
 
 _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
