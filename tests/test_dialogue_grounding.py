@@ -506,3 +506,20 @@ async def test_a_method_named_beside_item_changes_pays_for_them(demo_app: Settin
         )
     assert turn.status == "awaiting_confirmation", turn.text
     assert "Change 2 item(s)" in turn.text and "Pay order" not in turn.text, turn.text
+
+
+async def test_a_part_of_their_own_options_says_which_item_and_asks_for_no_variant(demo_app: Settings) -> None:
+    """ "The black one I have": their own colour, said to point at the item, is no wish for a black one (read so, the
+    bot said black was not available, of the item they were holding in black)."""
+    db = demo_app.shop_database_url
+    order, ((one, _), _) = two_resizable_items(db)
+    value = next(v for k, v in one.options.items() if k != "size")
+    async with conversation(demo_app) as (chat, _):
+        turn = await say(
+            chat,
+            "own-words",
+            f"on {order.id} I'd like to change the {one.name.lower()}, the {value} one I have, to something else",
+            context=Context(customer_id=order.customer_id),
+        )
+    assert "available with" in turn.text and "isn't available" not in turn.text, turn.text
+    assert turn.status != "awaiting_confirmation", turn.text

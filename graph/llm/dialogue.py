@@ -2118,6 +2118,12 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
         or bool(plan.slots.get("faulty_unit"))
         or (restates_own and says_the_same_again(segment))
     )
+    describes_theirs = restates_own and len(wanted) < len(own_values) and not same_asked
+    if describes_theirs and plan.slots.get("told_same") != item.get("item_id"):
+        # "My phone, the gold one I got": a part of their own options says which item it is, it asks for no other
+        # variant (read as a wish, it found the gold ones they do not have, and told them gold is not available).
+        wanted = {}
+        plan.slots.pop("options", None)
     if not wanted and same_asked:
         # "The same one again": the item's own options are what is wanted.
         wanted = {str(k): str(v) for k, v in (item.get("options") or {}).items()}
