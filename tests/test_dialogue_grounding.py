@@ -523,3 +523,31 @@ async def test_a_part_of_their_own_options_says_which_item_and_asks_for_no_varia
         )
     assert "available with" in turn.text and "isn't available" not in turn.text, turn.text
     assert turn.status != "awaiting_confirmation", turn.text
+
+
+@pytest.mark.parametrize(
+    ("wording", "asks"),
+    [
+        ("I need to send back one of the things from order {order}", True),
+        ("hi, want to return something i got in {order}", True),
+        ("please return everything in order {order}", False),
+    ],
+)
+async def test_an_item_not_named_yet_is_asked_for_before_a_return_is_proposed(
+    tau_app: Settings, wording: str, asks: bool
+) -> None:
+    """ "Something from one of my orders": which item goes back is theirs to say (a proposal of every item, with a
+    quick yes, sends back what they keep)."""
+    db = tau_app.shop_database_url
+    person = people(
+        db, lambda c: any(o.status is OrderStatus.delivered and len({i.name for i in o.items}) >= 2 for o in c.orders)
+    )[4]
+    order = next(o for o in person.orders if o.status is OrderStatus.delivered and len({i.name for i in o.items}) >= 2)
+    async with conversation(tau_app) as (chat, _):
+        turn = await say(
+            chat,
+            f"some-item-{asks}-{wording[:4]}",
+            wording.format(order=order.id),
+            context=Context(customer_id=person.id),
+        )
+    assert (turn.status != "awaiting_confirmation") is asks, turn.text

@@ -157,6 +157,7 @@ ORDER_LIST_READINGS = frozenset({"order_status", "change_order"})
 CANCEL_REASONS = {"no_longer_needed": "no longer needed", "ordered_by_mistake": "ordered by mistake"}
 # Slots that belong to one request; a new request starts without them (identity and the order id carry over).
 FLOW_SLOTS = (
+    "some_item",
     "order_hint",
     "order_choices",
     "address",
@@ -193,6 +194,7 @@ FLOW_SLOTS = (
 ITEM_SLOTS = (
     # Why an order is cancelled is that order's: the next order's cancellation asks again.
     "cancel_reason",
+    "some_item",
     "item_id",
     "product_id",
     "item_queue",
@@ -1187,9 +1189,14 @@ def merged_slots(
     if named:
         slots["options"] = {**slots.get("options", {}), **named}
     if entities.get("products"):
+        slots.pop("some_item", None)
         slots["products"] = [*_proposed_items(state, text), *entities["products"]]
         # The words that named the items ("the keyboard and the thermostat"): read against the order's items.
         slots["item_hint"] = _without_identity(own, entities)
+    elif _SOME_ITEM.search(own) and not _EVERY_ITEM.search(own):
+        # "I need to return something from one of my orders": which item is still theirs to say, after they have
+        # told us who they are and the order is found.
+        slots["some_item"] = True
     elif state.dialogue.get("intent") == "return_request" and _EVERY_ITEM.search(text):
         # "Everything in the order, all 3 items": the items named before no longer narrow what goes back.
         slots.pop("products", None)
@@ -1256,6 +1263,18 @@ def _proposed_items(state: SupportState, text: str) -> list[str]:
 
 # Every item of the order: "everything", "all 3 items", "all of them", "the whole order", "return them all", "both".
 # A bare "all" stands for the items only on its own ("all, please"): not in "I tried all that" or "all day".
+# An item not named yet: "something", "an item", "one of the things", "a few items".
+_SOME_ITEM = re.compile(
+    r"\b(?:something|some\s+(?:things|items|stuff|of\s+(?:it|them|the\s+\w+))|an?\s+(?:item|thing|product|few\s+"
+    r"(?:things|items))|one\s+(?:of\s+(?:the|my|its)\s+)?(?:item|thing|product)s?|one\s+of\s+(?:them|those|these)"
+    r"|etwas|einen?\s+(?:artikel|teil))\b",
+    re.IGNORECASE,
+)
+# The order itself as what goes back: "return this order", "return #W1234567".
+_THE_ORDER_ITSELF = re.compile(
+    r"\b(?:return|send\s+back|refund)\w*\s+(?:the\s+|my\s+|this\s+|that\s+)?(?:order\b|#?W\d{5,})",
+    re.IGNORECASE,
+)
 _EVERY_ITEM = re.compile(
     r"\b(?:everything|all\s+(?:of\s+)?(?:the\s+|my\s+|its\s+|these\s+|those\s+)?(?:\d+|two|three|four|five|six)?\s*"
     r"(?:items|things|products|of\s+them|of\s+it)|all\s+(?:\d+|two|three|four|five|six)\b|(?:the\s+)?(?:whole|entire)"
@@ -1648,9 +1667,11 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
         return False
     told_of_a_fault = str(plan.slots.get("reason") or "").replace(" ", "_") in FAULTS
     said = f"{plan.slots.get('item_hint') or ''} {run.text}"
-    if told_of_a_fault and not args["named_items"] and len(args["item_ids"]) > 1 and not _EVERY_ITEM.search(said):
-        # "My order arrived damaged", then "my money back": which of its items is what was damaged is theirs to say,
-        # not every item of the order.
+    whole_said = _EVERY_ITEM.search(said) or _THE_ORDER_ITSELF.search(said)
+    unnamed = not args["named_items"] and len(args["item_ids"]) > 1 and not whole_said
+    if unnamed and (told_of_a_fault or plan.slots.get("some_item") or _SOME_ITEM.search(said)):
+        # "My order arrived damaged", then "my money back"; "I need to return something from one of my orders":
+        # which of its items goes back is theirs to say, not every item of the order.
         run.ask(slot)
         return False
     if eligibility.data.get("eligible") and (args["item_ids"] or args["named_items"]):
