@@ -337,3 +337,15 @@ async def test_an_identity_before_a_request_with_numbers_is_no_address(tau_app: 
         slots = (await graph.aget_state({"configurable": {"thread_id": "numbers"}})).values["dialogue"]["slots"]
     assert "address" not in slots, slots
     assert "verify it's you" not in turn.text, turn.text
+
+
+async def test_a_reason_given_before_any_order_is_named_is_that_orders(tau_app: Settings) -> None:
+    """ "I bought something by accident, can it be cancelled?", then who they are and the order: the reason was
+    said for the order named next, and is not asked for again."""
+    person = people(tau_app.shop_database_url, lambda c: small_pending(c) is not None)[1]
+    order = next(o for o in person.orders if o.status is OrderStatus.pending and o.total < 400)
+    async with conversation(tau_app) as (chat, _):
+        await say(chat, "reason-first", "hello - bought something by accident, can it still be cancelled?")
+        turn = await say(chat, "reason-first", f"{person.first} {person.last} {person.zip}, it's order {order.id}")
+    assert turn.status == "awaiting_confirmation" and f"Cancel order {order.id}" in turn.text, turn.text
+    assert "ordered by mistake" in turn.text, turn.text

@@ -1150,7 +1150,9 @@ def merged_slots(
         slots.pop("address", None)
     focus = [order_id for order_id in entities.get("order_ids") or [] if order_id != source]
     if focus:
-        if focus[0] != slots.get("order_id"):
+        if slots.get("order_id") and focus[0] != slots["order_id"]:
+            # Another order than the one in hand: what was said of that one is not this one's. (Said before any
+            # order was named, "I ordered it by mistake" is the reason of the order named next.)
             slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
         slots["order_id"] = focus[0]
     slots.update(identity_facts(state, text, address_expected))
