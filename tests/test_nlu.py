@@ -694,3 +694,17 @@ def test_changes_listed_for_a_named_order_are_no_product_question(analyser: Loca
 
 def test_a_question_about_a_product_of_a_named_order_stays_a_question(analyser: LocalUnderstanding) -> None:
     assert analyser.analyse("is the headlamp in #W2233445 rechargeable?").intent == "product_question"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Up next is a return on order #W4455667.", "return_request"),
+        ("and third, one cancellation of my order W8877665", "cancel_order"),
+        ("First thing: an exchange for #W1212121", "exchange_request"),
+    ],
+)
+def test_the_act_named_as_a_noun_for_an_order_is_that_request(
+    analyser: LocalUnderstanding, text: str, intent: str
+) -> None:
+    assert analyser.analyse(text).intent == intent

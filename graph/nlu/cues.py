@@ -435,11 +435,29 @@ _ACTION_ON_ORDER = tuple(
 )
 
 
+# The act named as a noun, for an order: "first is an exchange on order #W1", "second, a cancellation of #W2".
+_ACTION_NOUNS: tuple[tuple[Intent, str], ...] = (
+    ("exchange_request", r"exchange|swap|replacement"),
+    ("return_request", r"return"),
+    ("cancel_order", r"cancell?ation"),
+    ("refund_request", r"refund"),
+    ("change_address", r"address\s+change|change\s+of\s+address"),
+)
+_NOUN_ON_ORDER = tuple(
+    (
+        intent,
+        re.compile(rf"\b(?:an?|the|one)\s+(?:{nouns})\s+(?:on|of|for|from|in)\s+(?:(?:my\s+)?order\s+)?#?W?\d", re.I),
+    )
+    for intent, nouns in _ACTION_NOUNS
+)
+
+
 def _action_on_order(text: str) -> Intent | None:
     """The intent named by the verb a message with an order id opens with, if any."""
     if not shared_entities(text).order_ids or _STATUS_QUESTION.search(text):
         return None
-    return next((intent for intent, pattern in _ACTION_ON_ORDER if pattern.search(text)), None)
+    found = next((intent for intent, pattern in _ACTION_ON_ORDER if pattern.search(text)), None)
+    return found or next((intent for intent, pattern in _NOUN_ON_ORDER if pattern.search(text)), None)
 
 
 # How a change of something one has is written down: an arrow, "from ... to", "instead", "changes". Said of an order
@@ -501,7 +519,7 @@ def cue_logits(text: str) -> NDArray[np.float32]:
     if _STREET.search(text):
         boosts[INTENTS.index("change_address")] += 3.0
     elif action is not None:
-        boosts[INTENTS.index(action)] += 2.0
+        boosts[INTENTS.index(action)] += 3.0
         boosts[INTENTS.index("verify_identity")] -= 3.0
     elif _looks_like_identity(text):
         boosts[INTENTS.index("verify_identity")] += 4.0
