@@ -27,7 +27,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
 from graph.dialogue_state import QueuedRequest
-from graph.llm.addresses import looks_like_address, missing, parse_address
+from graph.llm.addresses import completes_address, looks_like_address, missing, parse_address
 from graph.llm.matching import (
     DIRECTS_MONEY,
     GOODWILL_CUE,
@@ -56,6 +56,7 @@ from graph.llm.matching import (
     wishes_per_unit,
 )
 from graph.nlu.confirmation import gives_a_yes, wants_nothing_more
+from graph.nlu.drops import drops_one_request
 from graph.nlu.entities import (
     beyond_identity,
     capitalised_names,
@@ -592,7 +593,7 @@ def other_requests(state: SupportState, intent: str, profile: ShopProfile | None
         # words); with several, a segment the model was unsure of is no request of its own. A request turned down
         # ("and don't cancel #W2") or someone else's ("my sister wants to return hers") is none of theirs to queue.
         understood = read.get(segment) or (whole if len(parts) <= 1 and _ASKS_FOR_A_CHANGE.search(segment) else None)
-        if understood is None or _NOT_A_REQUEST_OF_THEIRS.search(segment):
+        if understood is None or _NOT_A_REQUEST_OF_THEIRS.search(segment) or drops_one_request(segment):
             continue
         said = shared_entities(segment)
         if said.reasons and not (said.order_ids or said.products or _ASKS_FOR_A_CHANGE.search(segment)):
@@ -697,6 +698,12 @@ def _same_request(one: str, other: str) -> bool:
     if one == other:
         return True
     return "change_order" in (one, other) and one in CHANGE_FAMILY and other in CHANGE_FAMILY
+
+
+def takes_back(dropped: list[str], intent: str) -> bool:
+    """One of the requests the customer took back (graph.nlu.drops) is `intent`, or the general change of an order
+    that one of them says precisely."""
+    return any(_same_request(one, intent) for one in dropped)
 
 
 def done_already(messages: list[AnyMessage], request: QueuedRequest) -> bool:
@@ -1057,7 +1064,7 @@ def _proposal_says(pending: dict[str, Any], mention: dict[str, str], paid_with: 
         return False  # "my other card": not the one shown
     proposed = str((pending.get("args") or {}).get("payment_method_id", ""))
     if mention.get("original"):
-        return paid_with is None or proposed == paid_with
+        return paid_with is not None and proposed == paid_with
     if mention.get("id"):
         return proposed.lower() == mention["id"]
     shown = " ".join(str(line) for line in (pending.get("preview") or {}).get("details", [])).lower()
@@ -1179,7 +1186,7 @@ def merged_slots(state: SupportState, intent: str | None = None) -> dict[str, An
         found = parse_address(text)
         earlier = slots.get("address") or {}
         slots["address"] = {k: found.get(k) or (earlier.get(k, "") if not found["address1"] else "") for k in found}
-    elif slots.get("address") and missing(slots["address"]):
+    elif slots.get("address") and missing(slots["address"]) and completes_address(text):
         # "Germany" after "which country?": fill the gap in the address we have.
         slots["address"] = _completed(slots["address"], text)
     # "The original one" answers our question which method to use; said out of the blue, it names nothing.
@@ -2196,7 +2203,14 @@ def _ground_difference_payment(run: Run, slot: Slot) -> bool:
         return False
     chosen = next((m for m in methods if m.get("id") == method), {})
     if not covers(chosen):
-        plan.notice = {"code": "gift_card_short", "label": chosen.get("label", "your gift card")}
+        plan.notice = {
+            "code": "gift_card_short",
+            "label": chosen.get("label", "your gift card"),
+            "digits": chosen.get("last_four") or str(chosen.get("id") or "")[-4:],
+            "balance": float(chosen.get("balance") or 0),
+            "difference": round(difference, 2),
+            "currency": order.get("currency"),
+        }
         _ask_which_method(plan, usable, paid_with, purpose)
         return False
     run.values[slot.name] = method
@@ -2211,7 +2225,11 @@ def _refund_method(run: Run, order: dict[str, Any]) -> str | None:
     allowed = set(run.profile.returns.refund_methods) if run.profile is not None else {"original_payment", "gift_card"}
     paid_with = original_payment_method(order)
     plan.slots["paid_with"] = paid_with
-    if "gift_card" not in allowed and not plan.slots.get("payment"):
+    if not allowed & {"original_payment", "gift_card"}:
+        # The shop refunds to none of the customer's methods: nothing to propose, and nothing to ask them.
+        plan.notice = {"code": "not_a_refund_method", "allowed": sorted(allowed)}
+        return None
+    if allowed & {"original_payment", "gift_card"} == {"original_payment"} and not plan.slots.get("payment"):
         return paid_with  # the original payment is the only place it can go
     customer = _read(plan, run.results, CUSTOMER_DETAILS, {})
     if customer is None:
