@@ -224,3 +224,41 @@ def test_the_one_i_paid_with_is_no_yes_when_what_was_paid_with_is_unknown() -> N
     assert not _proposal_says(pending, {"original": "1"}, None)
     assert _proposal_says(pending, {"original": "1"}, "paypal_1")
     assert not _proposal_says(pending, {"original": "1"}, "credit_card_2")
+
+
+@pytest.mark.parametrize(
+    ("text", "wish"),
+    [
+        ("the armchair should be velvet", True),
+        ("and the rug needs to be the round one", True),
+        ("the speaker has to be the portable kind", True),
+        ("I'd take the walnut finish instead", True),
+        # How its delivery or its working should be: no wish for another version.
+        ("the armchair should be here by now", False),
+        ("the rug needs to be returned", False),
+        ("the speaker should be working fine", False),
+    ],
+)
+def test_how_an_item_should_be_is_a_wish_for_another_version(text: str, wish: bool) -> None:
+    from graph.llm.dialogue import _SAID_OTHERWISE
+
+    assert bool(_SAID_OTHERWISE.search(text)) is wish
+
+
+async def test_two_items_said_as_they_should_be_are_one_change_of_both(demo_app: Settings) -> None:
+    from tests.support.people import two_resizable_items
+    from tools.views import options_text
+
+    order, ((one, one_new), (two, two_new)) = two_resizable_items(demo_app.shop_database_url)
+    context = Context(customer_id=order.customer_id)
+    async with conversation(demo_app) as (chat, _):
+        await say(chat, "should-be", f"what's in order {order.id}?", context=context)
+        turn = await say(
+            chat,
+            "should-be",
+            f"ok so the {one.name.lower()} should be a {one_new.options['size']}, and the {two.name.lower()} needs "
+            f"to be {two_new.options['size']} instead",
+            context=context,
+        )
+    assert turn.status == "awaiting_confirmation", turn.text
+    assert f"-> {options_text(one_new.options)}" in turn.text and f"-> {options_text(two_new.options)}" in turn.text

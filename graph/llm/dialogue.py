@@ -548,6 +548,17 @@ _OPTION_WORDS = re.compile(
 )
 
 
+# How it should be, in any option's words ("should be leather", "needs to be the mountain one instead"): the
+# form says a wish for the item; not how its delivery or its working should be ("should be here by now").
+_SAID_OTHERWISE = re.compile(
+    r"\b(?:should|needs?\s+to|has\s+to|must|ought\s+to)\s+be\s+(?!(?:here|there|arriv\w*|deliver\w*|shipp?\w*|work\w*"
+    r"|fine|ok(?:ay)?|good|on\s+(?:its|the)\s+way|refund\w*|return\w*|cancel\w*|fixed|replaced|covered|free|cheaper"
+    r"|in\s+(?:stock|the\s+(?:box|mail|post))|sent|ready|done|charged|paid)\b)\w+"
+    r"|\b(?:instead|rather)\b",
+    re.IGNORECASE,
+)
+
+
 def wants_another_version(state: SupportState) -> str | None:
     """ "Then the kettle, I want the 1.5L one, still plastic and white": an item of the order in hand, named with how
     the customer wants it, and not asked about. A change of that item (an exchange once the order is delivered),
@@ -565,7 +576,9 @@ def wants_another_version(state: SupportState) -> str | None:
     # like to know the warranty on the boots".
     own = {str(v).lower() for i in named for v in (i.get("options") or {}).values()}
     said = {str(v).lower() for v in extract_options(text).values()}
-    if not named or not (said - own or _QUANTITY.search(text) or _OPTION_WORDS.search(text)):
+    if not named or not (
+        said - own or _QUANTITY.search(text) or _OPTION_WORDS.search(text) or _SAID_OTHERWISE.search(text)
+    ):
         return None
     status = slots.get("order_status")
     if status == "delivered":

@@ -505,9 +505,13 @@ def _order_answer(state: SupportState, services: Services, results: list[ToolRes
     if order is None or asked is None:
         return Draft("")
     customer = _customer_read(state, services, results) or {}
-    found = f"order:{order_id}"
-    evidence = {"id": found, "kind": "tool", "tool": ORDER_DETAILS, "data": order}
-    return Draft(responses.describe_order_asked(order, customer, asked), cited=[found], evidence=[evidence])
+    found, methods = f"order:{order_id}", "customer:payment_methods"
+    # The order and the methods it names are the facts the critique checks the reply against.
+    evidence = [
+        {"id": found, "kind": "tool", "tool": ORDER_DETAILS, "data": order},
+        {"id": methods, "kind": "tool", "tool": CUSTOMER_DETAILS, "data": customer},
+    ]
+    return Draft(responses.describe_order_asked(order, customer, asked), cited=[found, methods], evidence=evidence)
 
 
 def _payment_methods_answer(state: SupportState, services: Services, results: list[ToolResult]) -> Draft:

@@ -29,6 +29,7 @@ from graph.llm.dialogue import (
     restates_the_proposal,
     serves,
     takes_back,
+    wants_another_version,
 )
 from graph.llm.matching import payment_mention
 from graph.locale import speaker_of
@@ -230,14 +231,16 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         or reads_as_shop_procedure(state, services.profile)
         or intent == ITEM_PROBLEM
         or _takes_back_one_of_theirs(state)
+        or (intent == wants_another_version(state) and intent is not None)
         or (intent == IDENTIFY and not state.customer and gives_identity(understanding.entities.model_dump()))
     ):
         # An answer to our own question ("by mistake", an email) or a correction of our proposal ("not PayPal, my
         # visa", "not a return, an exchange") is understood through what we asked or proposed; a
         # request for the list of one's orders, a product question that names a product of the catalog, or a
-        # message close to an example of the shop's own procedures, or a fault told plainly ("it won't turn on"), is
-        # clear enough to act on. Who they are, told beside words we are unsure of, is checked first: the question
-        # what they want can wait for an account to ask it about.
+        # message close to an example of the shop's own procedures, a fault told plainly ("it won't turn on"), a
+        # request taken back by name, or an item of the order in hand said as it should be ("the chair should be
+        # leather"), is clear enough to act on. Who they are, told beside words we are unsure of, is checked first:
+        # the question what they want can wait for an account to ask it about.
         decision = decision.model_copy(update={"escalate": False, "clarify": False, "reasons": []})
     base: dict[str, Any] = {"status": Status.bot} if state.status == Status.resolved else {}
     if decision.escalate:
