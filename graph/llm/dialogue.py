@@ -56,7 +56,7 @@ from graph.llm.matching import (
     wishes_per_unit,
 )
 from graph.nlu.confirmation import gives_a_yes, wants_nothing_more
-from graph.nlu.drops import drops_one_request
+from graph.nlu.drops import dropped_requests, drops_one_request
 from graph.nlu.entities import (
     beyond_identity,
     capitalised_names,
@@ -449,6 +449,10 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
         return str(in_progress)
     if state.repair == Repair.correction and in_progress:
         return str(in_progress)  # the gate found this message correcting the proposal it has let lapse
+    if in_progress and takes_back(dropped_requests(last_text(state)), str(in_progress)):
+        # "Skip the address change, then swap the lamp" while we ask for the address: the request in hand is taken
+        # back, and the rest of the message is what they want now, not an answer to our question.
+        in_progress = awaiting = None
     if closes(state):
         return "greeting_thanks"
     if corrected := corrected_request(state):
