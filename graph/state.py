@@ -37,6 +37,9 @@ class Repair:
 
     # A question on the way to a yes ("which cards do I have?"): answered, and the proposal is put again.
     payment_question: Final = "payment_question"
+    # A question about the order in hand ("what's in it again?", "what did I pay with?"): answered from the order, and
+    # the proposal or the question we were waiting on is put again.
+    order_question: Final = "order_question"
     # Another question while a proposal waits ("will I get an email?"): answered, and the proposal is put again.
     digression: Final = "digression"
     # A "no" to the proposal: nothing is changed.

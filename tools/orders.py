@@ -47,7 +47,7 @@ from tools.base import (
 )
 from tools.declaration import read_tool, write_tool
 from tools.item_changes import ItemChangePlan, describe_item_changes, plan_item_changes
-from tools.views import amount_text, customer_view, method_said, order_view, status_name
+from tools.views import amount_text, customer_view, method_named, method_said, order_view, status_name
 
 CancelReasonValue = Literal["no longer needed", "ordered by mistake"]
 CANCEL_REASONS: tuple[str, ...] = get_args(CancelReasonValue)
@@ -360,6 +360,8 @@ def _write_modify_items(
         OrderStatus.pending_items_modified,
         price_difference=float(plan.difference),
         payment_method_id=plan.method.id,
+        # Named in the reply: the customer may not have chosen it (the only usable one).
+        payment_method=method_named(plan.method),
         items_changed=len(plan.changes),
     )
 

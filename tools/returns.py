@@ -48,7 +48,16 @@ from tools.approvals import POLICY_EXCEPTION, REFUND_OVER_LIMIT, approval_reason
 from tools.base import ActionPreview, AlreadyDone, PolicyViolation, ToolContext, WriteAction, shop_now
 from tools.declaration import read_tool, write_tool
 from tools.item_changes import ItemChangePlan, describe_item_changes, plan_item_changes
-from tools.views import amount_text, method_said, options_text, refund_figures, refund_line, return_view, status_name
+from tools.views import (
+    amount_text,
+    method_named,
+    method_said,
+    options_text,
+    refund_figures,
+    refund_line,
+    return_view,
+    status_name,
+)
 
 # ----------------------------------------------------------------------------------------------- eligibility
 
@@ -305,6 +314,8 @@ def _write_return(ctx: ToolContext, args: dict[str, Any], session: Session, plan
         return_label_cost=float(plan.label_cost),
         currency=plan.order.currency,
         payment_method_id=plan.method.id,
+        # Named in the reply: the customer may not have chosen it (the only usable one).
+        payment_method=method_named(plan.method),
         return_id=request.id,
     )
 
@@ -412,6 +423,8 @@ def _write_exchange(ctx: ToolContext, args: dict[str, Any], session: Session, pl
         settles=float(plan.settles),
         currency=change.order.currency,
         payment_method_id=change.method.id,
+        # Named in the reply: the customer may not have chosen it (the only usable one).
+        payment_method=method_named(change.method),
         return_id=request.id,
         items_changed=len(change.changes),
     )

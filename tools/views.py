@@ -56,6 +56,16 @@ def method_text(method: PaymentMethod, currency: str = "USD") -> str:
     return method.label
 
 
+def method_named(method: PaymentMethod) -> str:
+    """A payment method by the name the customer knows it by, in the conversation's language and without a balance
+    that a write may just have changed ("visa ending 1234", "gift card ending 1047", "PayPal")."""
+    if method.kind is PaymentMethodKind.gift_card:
+        return _("gift card ending {digits}", digits=method.id[-4:])
+    if method.kind is PaymentMethodKind.credit_card:
+        return _("{brand} ending {digits}", brand=method.brand or _("card"), digits=method.last_four)
+    return method.label
+
+
 def method_said(method: PaymentMethod, currency: str = "USD") -> str:
     """A payment method in a proposal's words, in the conversation's language ("gift card ending 1047 (balance
     $49.00)"); ``method_text`` is the same in the shop's data, which the grounding reads in English."""

@@ -202,10 +202,43 @@ def missing(address: dict[str, str]) -> list[str]:
     return [field for field in REQUIRED if not address.get(field)]
 
 
+# The word of a street line ("Elm Street", "Oak Ave", "Hauptstraße", "rue de la Paix"): with a house number, what
+# tells a street from "size 10" or "the 5K black one".
+_STREET_WORD = re.compile(
+    r"\b(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|terrace|ter|parkway"
+    r"|pkwy|highway|hwy|circle|cir|square|sq|trail|trl|loop|row|crescent|close|plaza|alley|route|rte|suite|apt"
+    r"|stra(?:ss|ß)e|str|weg|allee|platz|gasse|ring|damm|rue|calle|via|avenida|laan|straat|gracht|plein)\b\.?"
+    r"|\w(?:stra(?:ss|ß)e|str\.|weg|allee|platz|gasse|straat|laan)\b",
+    re.IGNORECASE,
+)
+
+
 def looks_like_address(text: str) -> bool:
-    """Whether the message carries an address worth parsing: a street line with a number and a postcode or town."""
+    """Whether the message carries an address worth parsing: a street line with a number, and a postcode or a town.
+    The street line needs a street's word unless a postcode comes with it: "size 10, black" or "the 5K black one,
+    not waterproof" are no address, however their commas split them."""
     address = parse_address(text)
-    return bool(address["address1"] and (address["zip"] or address["city"]))
+    if not (address["address1"] and (address["zip"] or address["city"])):
+        return False
+    return bool(_STREET_WORD.search(address["address1"]) or (address["zip"] and _STREET_START.search(text)))
+
+
+def completes_address(text: str) -> bool:
+    """Whether a short reply can fill a gap of an address we hold ("France", "75001", "Springfield, IL"): a postcode
+    or a country, or a few words without a digit that say nothing of an item's options."""
+    address = parse_address(f"1 Street, {text}")
+    if address["zip"] or (address["country"] and address["country"] != "USA"):
+        return True
+    words = text.split()
+    return 0 < len(words) <= 4 and not re.search(r"\d", text) and not _NOT_A_PLACE.search(text)
+
+
+# Words of an item or a wish, never of a town: "the black one", "not waterproof", "in size M".
+_NOT_A_PLACE = re.compile(
+    r"\b(?:one|ones|the|size|colou?r|not|black|white|red|blue|green|grey|gray|pink|silver|waterproof|wireless|instead"
+    r"|please|thanks|yes|no|item|order|it|them)\b",
+    re.IGNORECASE,
+)
 
 
 def one_line(address: dict[str, str]) -> str:

@@ -27,7 +27,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
 from graph.dialogue_state import QueuedRequest
-from graph.llm.addresses import looks_like_address, missing, parse_address
+from graph.llm.addresses import completes_address, looks_like_address, missing, parse_address
 from graph.llm.matching import (
     DIRECTS_MONEY,
     GOODWILL_CUE,
@@ -56,6 +56,7 @@ from graph.llm.matching import (
     wishes_per_unit,
 )
 from graph.nlu.confirmation import gives_a_yes, wants_nothing_more
+from graph.nlu.drops import dropped_requests, drops_one_request
 from graph.nlu.entities import (
     beyond_identity,
     capitalised_names,
@@ -450,6 +451,10 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
         return str(in_progress)
     if state.repair == Repair.correction and in_progress:
         return str(in_progress)  # the gate found this message correcting the proposal it has let lapse
+    if in_progress and takes_back(dropped_requests(last_text(state)), str(in_progress)):
+        # "Skip the address change, then swap the lamp" while we ask for the address: the request in hand is taken
+        # back, and the rest of the message is what they want now, not an answer to our question.
+        in_progress = awaiting = None
     if closes(state):
         return "greeting_thanks"
     if corrected := corrected_request(state):
@@ -551,6 +556,17 @@ _OPTION_WORDS = re.compile(
 )
 
 
+# How it should be, in any option's words ("should be leather", "needs to be the mountain one instead"): the
+# form says a wish for the item; not how its delivery or its working should be ("should be here by now").
+_SAID_OTHERWISE = re.compile(
+    r"\b(?:should|needs?\s+to|has\s+to|must|ought\s+to)\s+be\s+(?!(?:here|there|arriv\w*|deliver\w*|shipp?\w*|work\w*"
+    r"|fine|ok(?:ay)?|good|on\s+(?:its|the)\s+way|refund\w*|return\w*|cancel\w*|fixed|replaced|covered|free|cheaper"
+    r"|in\s+(?:stock|the\s+(?:box|mail|post))|sent|ready|done|charged|paid)\b)\w+"
+    r"|\b(?:instead|rather)\b",
+    re.IGNORECASE,
+)
+
+
 def wants_another_version(state: SupportState) -> str | None:
     """ "Then the kettle, I want the 1.5L one, still plastic and white": an item of the order in hand, named with how
     the customer wants it, and not asked about. A change of that item (an exchange once the order is delivered),
@@ -568,7 +584,9 @@ def wants_another_version(state: SupportState) -> str | None:
     # like to know the warranty on the boots".
     own = {str(v).lower() for i in named for v in (i.get("options") or {}).values()}
     said = {str(v).lower() for v in extract_options(text).values()}
-    if not named or not (said - own or _QUANTITY.search(text) or _OPTION_WORDS.search(text)):
+    if not named or not (
+        said - own or _QUANTITY.search(text) or _OPTION_WORDS.search(text) or _SAID_OTHERWISE.search(text)
+    ):
         return None
     status = slots.get("order_status")
     if status == "delivered":
@@ -596,7 +614,7 @@ def other_requests(state: SupportState, intent: str, profile: ShopProfile | None
         # words); with several, a segment the model was unsure of is no request of its own. A request turned down
         # ("and don't cancel #W2") or someone else's ("my sister wants to return hers") is none of theirs to queue.
         understood = read.get(segment) or (whole if len(parts) <= 1 and _ASKS_FOR_A_CHANGE.search(segment) else None)
-        if understood is None or _NOT_A_REQUEST_OF_THEIRS.search(segment):
+        if understood is None or _NOT_A_REQUEST_OF_THEIRS.search(segment) or drops_one_request(segment):
             continue
         said = shared_entities(segment)
         if said.reasons and not (said.order_ids or said.products or _ASKS_FOR_A_CHANGE.search(segment)):
@@ -705,6 +723,12 @@ def _same_request(one: str, other: str) -> bool:
     if one == other:
         return True
     return "change_order" in (one, other) and one in CHANGE_FAMILY and other in CHANGE_FAMILY
+
+
+def takes_back(dropped: list[str], intent: str) -> bool:
+    """One of the requests the customer took back (graph.nlu.drops) is `intent`, or the general change of an order
+    that one of them says precisely."""
+    return any(_same_request(one, intent) for one in dropped)
 
 
 def done_already(messages: list[AnyMessage], request: QueuedRequest) -> bool:
@@ -1065,7 +1089,7 @@ def _proposal_says(pending: dict[str, Any], mention: dict[str, str], paid_with: 
         return False  # "my other card": not the one shown
     proposed = str((pending.get("args") or {}).get("payment_method_id", ""))
     if mention.get("original"):
-        return paid_with is None or proposed == paid_with
+        return paid_with is not None and proposed == paid_with
     if mention.get("id"):
         return proposed.lower() == mention["id"]
     shown = " ".join(str(line) for line in (pending.get("preview") or {}).get("details", [])).lower()
@@ -1207,7 +1231,7 @@ def merged_slots(
         found = parse_address(text)
         earlier = slots.get("address") or {}
         slots["address"] = {k: found.get(k) or (earlier.get(k, "") if not found["address1"] else "") for k in found}
-    elif slots.get("address") and missing(slots["address"]):
+    elif slots.get("address") and missing(slots["address"]) and completes_address(text):
         # "Germany" after "which country?": fill the gap in the address we have.
         slots["address"] = _completed(slots["address"], text)
     # "The original one" answers our question which method to use; said out of the blue, it names nothing.
@@ -2244,7 +2268,14 @@ def _ground_difference_payment(run: Run, slot: Slot) -> bool:
         return False
     chosen = next((m for m in methods if m.get("id") == method), {})
     if not covers(chosen):
-        plan.notice = {"code": "gift_card_short", "label": chosen.get("label", "your gift card")}
+        plan.notice = {
+            "code": "gift_card_short",
+            "label": chosen.get("label", "your gift card"),
+            "digits": chosen.get("last_four") or str(chosen.get("id") or "")[-4:],
+            "balance": float(chosen.get("balance") or 0),
+            "difference": round(difference, 2),
+            "currency": order.get("currency"),
+        }
         _ask_which_method(plan, usable, paid_with, purpose)
         return False
     run.values[slot.name] = method
@@ -2259,7 +2290,11 @@ def _refund_method(run: Run, order: dict[str, Any]) -> str | None:
     allowed = set(run.profile.returns.refund_methods) if run.profile is not None else {"original_payment", "gift_card"}
     paid_with = original_payment_method(order)
     plan.slots["paid_with"] = paid_with
-    if "gift_card" not in allowed and not plan.slots.get("payment"):
+    if not allowed & {"original_payment", "gift_card"}:
+        # The shop refunds to none of the customer's methods: nothing to propose, and nothing to ask them.
+        plan.notice = {"code": "not_a_refund_method", "allowed": sorted(allowed)}
+        return None
+    if allowed & {"original_payment", "gift_card"} == {"original_payment"} and not plan.slots.get("payment"):
         return paid_with  # the original payment is the only place it can go
     customer = _read(plan, run.results, CUSTOMER_DETAILS, {})
     if customer is None:

@@ -117,6 +117,13 @@ class LocalEngine:
                     shown.evidence = answered.evidence
                 else:
                     shown.text = f"{_(responses.NOT_SURE_AT_PROPOSAL)}\n\n{text}"
+            if state.repair == Repair.order_question:
+                # "What's in that order again?": answered from the order itself, and the proposal is put again.
+                answer = _order_answer(state, services, results)
+                if answer.text:
+                    shown.text = f"{answer.text}\n\n{text}"
+                    shown.cited = [*answer.cited, *shown.cited]
+                    shown.evidence = answer.evidence
             if state.repair == Repair.payment_question:
                 # A question on the way to the yes: answered first, and the proposal is put again.
                 answer = _payment_methods_answer(state, services, results)
@@ -131,9 +138,12 @@ class LocalEngine:
                 shown.cited = [*rule.cited, *shown.cited]
                 shown.evidence = [*shown.evidence, *rule.evidence]
             return shown
-        if state.repair == Repair.payment_question:
+        if state.repair in (Repair.payment_question, Repair.order_question):
             # Asked with nothing proposed: answered, and the question we were waiting on (if any) is put again.
-            answer = _payment_methods_answer(state, services, results)
+            if state.repair == Repair.order_question:
+                answer = _order_answer(state, services, results)
+            else:
+                answer = _payment_methods_answer(state, services, results)
             awaiting = state.dialogue.get("awaiting")
             ask = responses.ask_for(str(awaiting), results, profile, state.dialogue.get("slots", {}), intent)
             text = "\n\n".join(part for part in (answer.text, ask if awaiting else "") if part)
@@ -448,29 +458,72 @@ def _answer_part(question: str, services: Services) -> tuple[Any, list[dict[str,
 UPSELL_KINDS = frozenset({"recommendation", "buying"})
 
 
-def _payment_methods_answer(state: SupportState, services: Services, results: list[ToolResult]) -> Draft:
-    """What the customer asked about their payment methods, from their profile as this conversation read it (or
-    read now, for the verified customer only)."""
+def _read_theirs(state: SupportState, services: Services, name: str, args: dict[str, Any]) -> dict[str, Any] | None:
+    """A read of the verified customer's own data, now (None for anyone not verified, or when the read fails)."""
+    if not (state.customer and state.customer.get("id")):
+        return None
+    from tools.base import ToolContext, ToolError
+    from tools.registry import call_read_tool
+
+    context = ToolContext(
+        db_url=services.db_url,
+        profile=services.profile,
+        conversation_id="question-on-the-way",
+        customer_id=str(state.customer["id"]),
+    )
+    try:
+        found = call_read_tool(name, context, args)
+    except ToolError:
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def _order_in_hand(state: SupportState) -> str | None:
+    """The order the conversation is about: the one proposed for, else the one its request is on, else the one the
+    message names."""
+    pending = (state.pending_action or {}).get("args") or {}
+    named = state.understanding.get("entities", {}).get("order_ids") or []
+    found = pending.get("order_id") or state.dialogue.get("slots", {}).get("order_id") or (named[0] if named else None)
+    return str(found) if found else None
+
+
+def _customer_read(state: SupportState, services: Services, results: list[ToolResult]) -> dict[str, Any] | None:
     customer = next(
         (r.data for r in reversed(results) if r.name == CUSTOMER_DETAILS and r.ok and isinstance(r.data, dict)), None
     )
-    if customer is None and state.customer and state.customer.get("id"):
-        from tools.base import ToolContext, ToolError
-        from tools.registry import call_read_tool
+    return customer if customer is not None else _read_theirs(state, services, CUSTOMER_DETAILS, {})
 
-        context = ToolContext(
-            db_url=services.db_url,
-            profile=services.profile,
-            conversation_id="payment-question",
-            customer_id=str(state.customer["id"]),
-        )
-        try:
-            customer = call_read_tool(CUSTOMER_DETAILS, context, {})
-        except ToolError:
-            customer = None
+
+def _order_answer(state: SupportState, services: Services, results: list[ToolResult]) -> Draft:
+    """What the customer asked about the order in hand (what is in it, what it was paid with), from the order as the
+    shop has it now and their methods by name."""
+    from graph.nlu.order_questions import asks_about_their_order
+
+    order_id = _order_in_hand(state)
+    asked = asks_about_their_order(last_text(state))
+    order = _read_theirs(state, services, ORDER_DETAILS, {"order_id": order_id}) if order_id and asked else None
+    if order is None or asked is None:
+        return Draft("")
+    customer = _customer_read(state, services, results) or {}
+    found, methods = f"order:{order_id}", "customer:payment_methods"
+    # The order and the methods it names are the facts the critique checks the reply against.
+    evidence = [
+        {"id": found, "kind": "tool", "tool": ORDER_DETAILS, "data": order},
+        {"id": methods, "kind": "tool", "tool": CUSTOMER_DETAILS, "data": customer},
+    ]
+    return Draft(responses.describe_order_asked(order, customer, asked), cited=[found, methods], evidence=evidence)
+
+
+def _payment_methods_answer(state: SupportState, services: Services, results: list[ToolResult]) -> Draft:
+    """What the customer asked about their payment methods, from their profile as this conversation read it (or
+    read now, for the verified customer only)."""
+    customer = _customer_read(state, services, results)
     if not isinstance(customer, dict):
         return Draft("")
     orders = [r.data for r in results if r.name == ORDER_DETAILS and r.ok and isinstance(r.data, dict)]
+    if not orders and (order_id := _order_in_hand(state)):
+        # "Is PayPal what I paid with?" of the order in hand, read in an earlier turn: what it was paid with is said.
+        orders = [order] if (order := _read_theirs(state, services, ORDER_DETAILS, {"order_id": order_id})) else []
     text = responses.describe_payment_methods_asked(customer, last_text(state), orders)
     # The methods it lists are facts of the customer's profile: the critique checks the reply against them.
     found = "customer:payment_methods"
@@ -536,36 +589,48 @@ def _exchange_settled(result: dict[str, Any], currency: Any) -> str:
     where the shop charges one for the order's country."""
     difference = float(result.get("price_difference") or 0)
     label = float(result.get("return_label_cost") or 0)
+    method = _method_of(result)
     if label:
         settles = float(result.get("settles") or 0)
         if settles > 0:
             return _(
-                "With the return label ({label}), {amount} will be charged to the payment method you chose.",
+                "With the return label ({label}), {amount} will be charged to {method}.",
                 label=money(label, currency),
                 amount=money(settles, currency),
+                method=method,
             )
         if settles < 0:
             return _(
-                "With the return label ({label}) deducted, {amount} will be refunded to the payment method you chose.",
+                "With the return label ({label}) deducted, {amount} will be refunded to {method}.",
                 label=money(label, currency),
                 amount=money(-settles, currency),
+                method=method,
             )
         return _("The return label ({label}) and the price difference cancel out.", label=money(label, currency))
     if difference > 0:
         return _(
-            "The price difference of {amount} will be charged to the payment method you chose.",
+            "The price difference of {amount} will be charged to {method}.",
             amount=money(difference, currency),
+            method=method,
         )
     if difference < 0:
         return _(
-            "The price difference of {amount} will be refunded to the payment method you chose.",
+            "The price difference of {amount} will be refunded to {method}.",
             amount=money(-difference, currency),
+            method=method,
         )
     return ""
 
 
+def _method_of(result: dict[str, Any]) -> str:
+    """The method a write charged or refunded, in words: the bot may have picked it (the only usable one), so "the
+    payment method you chose" would not be true."""
+    return str(result.get("payment_method") or _("the payment method you chose"))
+
+
 def _action_text(action: str, result: dict[str, Any]) -> str | None:
     order = result.get("entity_id")
+    method = _method_of(result)
     difference = float(result.get("price_difference") or 0)
     currency = result.get("currency")
     if action == "modify_order_address" and result.get("shipping_address"):
@@ -583,13 +648,15 @@ def _action_text(action: str, result: dict[str, Any]) -> str | None:
     if action == "modify_order_items":
         if difference > 0:
             settled = _(
-                "The price difference of {amount} is charged to the payment method you chose.",
+                "The price difference of {amount} is charged to {method}.",
                 amount=money(difference, currency),
+                method=method,
             )
         elif difference < 0:
             settled = _(
-                "The price difference of {amount} is refunded to the payment method you chose.",
+                "The price difference of {amount} is refunded to {method}.",
                 amount=money(-difference, currency),
+                method=method,
             )
         else:
             settled = ""
@@ -606,18 +673,20 @@ def _action_text(action: str, result: dict[str, Any]) -> str | None:
         if float(result.get("return_label_cost") or 0):
             return _(
                 "Done: your return for order {order_id} is requested. {amount} ({items} for the items less {label} "
-                "for the return label) will be refunded to the payment method you chose once the items are back; "
+                "for the return label) will be refunded to {method} once the items are back; "
                 "you'll get an email on how to send them.",
                 order_id=order,
                 amount=amount,
                 items=money(result.get("items_amount"), currency),
                 label=money(result.get("return_label_cost"), currency),
+                method=method,
             )
         return _(
-            "Done: your return for order {order_id} is requested. {amount} will be refunded to the payment method "
-            "you chose once the items are back; you'll get an email on how to send them.",
+            "Done: your return for order {order_id} is requested. {amount} will be refunded to {method} once the "
+            "items are back; you'll get an email on how to send them.",
             order_id=order,
             amount=amount,
+            method=method,
         )
     if action == "exchange_items":
         settled = _exchange_settled(result, currency)

@@ -456,10 +456,28 @@ _ONE_OF_THEM = re.compile(
 )
 
 
+# What makes a clause about one unit a wish for its options: a value said with a preposition ("in vinyl", "to 50ft",
+# "as a medium"), a word of an option, a colour, size or quantity; not "one for my son, the other for my daughter".
+_WISHES_AN_OPTION = re.compile(
+    r"\b(?:in|to|into|as)\s+(?!(?:the|my|your|our|a|an)\s+(?:box|bag|order|garage|house|car|mail|post|closet)\b)\w+"
+    r"|\b(?:size|colou?r|material|length|capacity|style|version|model|finish|smaller|bigger|larger|longer|shorter)\b"
+    r"|\b\d+(?:[.,]\d+)?\s?(?:ft|feet|inch(?:es)?|in|cm|mm|l|ml|gb|tb|oz|kg|lbs?)?\b",
+    re.IGNORECASE,
+)
+
+
 def wishes_per_unit(text: str) -> list[str]:
     """The parts of a message that each wish something for one of several units alike ("both hoses, one in vinyl and
-    one in latex": "one in vinyl", "one in latex"), in the order said; empty unless there are two or more."""
-    parts = [clause.strip() for clause in _UNIT_BREAK.split(text) if _ONE_OF_THEM.search(clause)]
+    one in latex": "one in vinyl", "one in latex"), in the order said; empty unless there are two or more. A clause
+    that points at a unit without saying how it should be ("one is a gift, the other is mine") wishes nothing."""
+    from graph.nlu.entities import extract_options
+
+    parts = [
+        clause.strip()
+        for clause in _UNIT_BREAK.split(text)
+        if _ONE_OF_THEM.search(clause)
+        and (_WISHES_AN_OPTION.search(_ONE_OF_THEM.sub("", clause)) or extract_options(clause))
+    ]
     return parts if len(parts) > 1 else []
 
 

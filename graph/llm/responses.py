@@ -567,6 +567,15 @@ def describe_notice(notice: dict[str, Any]) -> str:
         return _(_METHOD_KINDS.get(str(notice.get("kind")), _METHOD_KINDS["credit_card"]))
     if code == "method_by_id":
         return _("{named} is your {method}.", named=notice.get("named"), method=notice.get("label"))
+    if code == "gift_card_short" and notice.get("balance") is not None and notice.get("difference") is not None:
+        # What it has against what is owed: the customer sees why, not only that it won't do.
+        return _(
+            "Your gift card ending {digits} has {balance}, and the price difference is {difference}, so it cannot "
+            "pay it. Another payment method is needed for the difference.",
+            digits=notice.get("digits"),
+            balance=money(notice["balance"], notice.get("currency")),
+            difference=money(notice["difference"], notice.get("currency")),
+        )
     if code == "gift_card_short":
         return _(
             "The price difference would be paid with {method}, and its balance doesn't cover it, so another payment "
@@ -577,6 +586,11 @@ def describe_notice(notice: dict[str, Any]) -> str:
         return _("You have more than one of those on your account.")
     if code == "not_a_refund_method":
         refund_methods = set(notice.get("allowed") or ())
+        if not refund_methods & {"original_payment", "gift_card"}:
+            return _(
+                "A refund for a return can't be made to any of your payment methods here. {offer_person}",
+                offer_person=_(OFFER_PERSON),
+            )
         if "gift_card" not in refund_methods:
             return _("A refund can only go back to the payment method you paid with.")
         if "original_payment" not in refund_methods:
@@ -850,6 +864,51 @@ def describe_payment_methods_asked(customer: dict[str, Any], text: str, orders: 
                 _("Order {order_id} was paid with {method}.", order_id=order_id_of(order), method=labels[original])
             )
     return "\n\n".join(sentences)
+
+
+def _method_in_words(method_id: str, customer: dict[str, Any]) -> str:
+    """A payment method of the customer's as they know it ("visa ending 1234"), never its internal id."""
+    for method in customer.get("payment_methods") or []:
+        if str(method.get("id")) == method_id and method.get("label"):
+            return str(method["label"])
+    return _("a payment method that is no longer on your account")
+
+
+def describe_payments(order: dict[str, Any], customer: dict[str, Any]) -> str:
+    """What the order was paid with and any money sent back, from its payment history, each with its amount."""
+    currency = order.get("currency")
+    lines = []
+    for entry in order.get("payment_history") or []:
+        method = _method_in_words(str(entry.get("payment_method_id") or ""), customer)
+        amount = money(entry.get("amount"), currency)
+        if entry.get("transaction_type") == "payment":
+            lines.append("- " + _("paid {amount} with {method}", amount=amount, method=method))
+        elif entry.get("transaction_type") == "refund":
+            lines.append("- " + _("refunded {amount} to {method}", amount=amount, method=method))
+    if not lines:
+        return _("I can't find a payment recorded on order {order_id}.", order_id=order_id_of(order))
+    return _("Order {order_id} was paid like this:\n{payments}", order_id=order_id_of(order), payments="\n".join(lines))
+
+
+def describe_order_asked(order: dict[str, Any], customer: dict[str, Any], asked: str) -> str:
+    """The answer to a question about the order in hand, from the order itself: what it was paid with ("payment"), or
+    its items with their options and prices, its total and its payment ("contents")."""
+    if asked == "payment":
+        return describe_payments(order, customer)
+    currency = order.get("currency")
+    lines = []
+    for item in order.get("items", []):
+        options = options_text(item.get("options") or {})
+        name = f"{item.get('name')}" + (f" ({options})" if options else "")
+        lines.append(f"- {name}: {money(item.get('price'), currency)}")
+    text = _(
+        "Order {order_id} ({status}) contains:\n{items}\n\nTotal: {total}.",
+        order_id=order_id_of(order),
+        status=status_name(order.get("status", "unknown")),
+        items="\n".join(lines),
+        total=money(order.get("total"), currency),
+    )
+    return f"{text}\n\n{describe_payments(order, customer)}"
 
 
 def _shown_lines(preview: dict[str, Any]) -> list[str]:

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from graph.nlu.classifier import IntentClassifier
+from graph.nlu.drops import drops_one_request
 from graph.nlu.emotion import score_emotion
 from graph.nlu.entities import extract_entities, shared_entities
 from graph.nlu.keywords import find_critical_keywords, human_requested
@@ -123,7 +124,16 @@ class LocalUnderstanding:
                 IntentScore(intent=INTENTS[int(np.argmax(p))], confidence=round(float(p.max()), 4), segment=segment)
                 for segment, p in zip(segments, probabilities[1:], strict=True)
             ]
-            parts = [part for part in parts if part.confidence >= SEGMENT_MIN_CONFIDENCE]
+            wanted = [part for part in parts if not drops_one_request(part.segment)]
+            if wanted and len(wanted) < len(parts):
+                # "Forget the payment switch, then change the lamp": the clause taking one request back is none of
+                # its own (the dialogue drops that request); what they want now leads, however sure the model is of
+                # it (the whole message shares the dropped request's words).
+                parts = [wanted[0], *(p for p in wanted[1:] if p.confidence >= SEGMENT_MIN_CONFIDENCE)]
+                intent, confidence = parts[0].intent, parts[0].confidence
+                scores = [parts[0]]
+            else:
+                parts = [part for part in parts if part.confidence >= SEGMENT_MIN_CONFIDENCE]
             distinct = {part.intent for part in parts}
             if len(distinct) > 1:
                 # Several requests: the first one leads (customers put what they came for first).

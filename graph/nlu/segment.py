@@ -19,8 +19,12 @@ _SPLIT = re.compile(
     # refund" stays whole (a refund is how a cancellation ends), and a fragment too short to be a request rejoins.
     # (Not when the second act is about the first's thing: "send it back and replace it", "return the boots and
     # exchange them", "cancel the order and return the money".)
-    r"|,?\s+and\s+(?=(?:then\s+)?(?:also\s+)?(?:swap|exchange|return|cancel|change|update|modify|switch|replace)\b"
-    r"(?!\s+(?:it|them|that|this|one|those|these|the\s+money|my\s+money|the\s+refund)\b))",
+    r"|,?\s+and\s+(?=(?:then\s+)?(?:also\s+)?(?:swap|exchange|return|cancel|change|update|modify|switch|replace"
+    r"|send\s+(?:back|the|my)\b)"
+    r"\b(?!\s+(?:it|them|that|this|one|those|these|the\s+money|my\s+money|the\s+refund)\b))"
+    # "Forget the payment switch, then change the lamp": what comes next after a comma is a request of its own.
+    r"|,\s*(?:and\s+)?(?:then|instead|just|rather)\s+(?=(?:please\s+)?(?:swap|exchange|return|cancel|change|update"
+    r"|modify|switch|replace|send|make)\b)",
     re.IGNORECASE,
 )
 _LEADING_CONNECTOR = re.compile(r"^(?:also|plus|and\s+also|oh\s+and|btw|by\s+the\s+way)[,:]?\s+", re.IGNORECASE)

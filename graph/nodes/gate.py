@@ -28,6 +28,8 @@ from graph.llm.dialogue import (
     reads_as_shop_procedure,
     restates_the_proposal,
     serves,
+    takes_back,
+    wants_another_version,
 )
 from graph.llm.matching import payment_mention
 from graph.locale import speaker_of
@@ -38,9 +40,12 @@ from graph.nlu.confirmation import (
     holds_back,
     mentions_payment_methods,
 )
+from graph.nlu.drops import dropped_requests, drops_one_request
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation, offers_a_person
 from graph.nlu.general import asks_about_the_rules, asks_something, asks_without_a_request
+from graph.nlu.order_questions import asks_about_their_order
 from graph.nlu.schema import PRODUCT_INTENTS
+from graph.nlu.segment import split_requests
 from graph.nodes.common import context_of, services_of
 from graph.nodes.understand import understanding_of
 from graph.procedures.loader import procedures_for
@@ -170,6 +175,32 @@ def _asks_on_the_way(state: SupportState, intent: str, profile: ShopProfile | No
     return asked is None or asked.end.write is None or asked is in_hand
 
 
+def _takes_back_one_of_theirs(state: SupportState) -> bool:
+    """ "Forget the payment switch": the message takes back a request we have, in hand or waiting, and is clear
+    enough for that (whatever the intent model makes of the rest)."""
+    dropped = dropped_requests(last_text(state))
+    ours = [str(r.get("intent")) for r in state.dialogue.get("queued") or []] + [str(state.dialogue.get("intent"))]
+    return any(takes_back(dropped, one) for one in ours)
+
+
+def _drops_the_one_in_hand(state: SupportState) -> bool:
+    """ "Never mind" takes back the request in hand, unless it names another one ("never mind the payment change"
+    while we ask about an item: the payment change is dropped, the item change goes on)."""
+    dropped = dropped_requests(last_text(state))
+    return not dropped or takes_back(dropped, str(state.dialogue.get("intent") or ""))
+
+
+def _asks_about_the_order_in_hand(state: SupportState) -> bool:
+    """ "What's in that order again?", "which card did I pay with?" about the order the conversation is on (no other
+    order named): answered from the order, and whatever waits (a proposal, our question) keeps waiting."""
+    pending = (state.pending_action or {}).get("args") or {}
+    own = str(pending.get("order_id") or state.dialogue.get("slots", {}).get("order_id") or "")
+    named = {str(o).lstrip("#").upper() for o in understanding_of(state).entities.order_ids}
+    if not state.customer or not (own or len(named) == 1) or (own and named - {own.lstrip("#").upper()}):
+        return False
+    return asks_about_their_order(last_text(state)) is not None
+
+
 async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     if state.status in HUMAN_HELD and not await answers_while_waiting(state, runtime):
         # While a person holds the conversation, the customer's messages go to that person, not the bot.
@@ -199,14 +230,17 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         or await names_a_product(state, understanding.intent, services)
         or reads_as_shop_procedure(state, services.profile)
         or intent == ITEM_PROBLEM
+        or _takes_back_one_of_theirs(state)
+        or (intent == wants_another_version(state) and intent is not None)
         or (intent == IDENTIFY and not state.customer and gives_identity(understanding.entities.model_dump()))
     ):
         # An answer to our own question ("by mistake", an email) or a correction of our proposal ("not PayPal, my
         # visa", "not a return, an exchange") is understood through what we asked or proposed; a
         # request for the list of one's orders, a product question that names a product of the catalog, or a
-        # message close to an example of the shop's own procedures, or a fault told plainly ("it won't turn on"), is
-        # clear enough to act on. Who they are, told beside words we are unsure of, is checked first: the question
-        # what they want can wait for an account to ask it about.
+        # message close to an example of the shop's own procedures, a fault told plainly ("it won't turn on"), a
+        # request taken back by name, or an item of the order in hand said as it should be ("the chair should be
+        # leather"), is clear enough to act on. Who they are, told beside words we are unsure of, is checked first:
+        # the question what they want can wait for an account to ask it about.
         decision = decision.model_copy(update={"escalate": False, "clarify": False, "reasons": []})
     base: dict[str, Any] = {"status": Status.bot} if state.status == Status.resolved else {}
     if decision.escalate:
@@ -229,6 +263,8 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     said = last_text(state)
     if proposing:
         assert state.pending_action is not None  # proposing says so
+        if not corrected and understanding.intent != "deny" and _asks_about_the_order_in_hand(state):
+            return {**base, "route": Route.draft, "repair": Repair.order_question}
         if asks_about_payment_methods(said) and understanding.intent != "deny" and not corrected:
             # "Which cards do I have on file?", "is the visa ending 7285 my credit card?": a question on the way to
             # the yes, not a change. It is answered from the customer's own data and the proposal keeps waiting.
@@ -281,6 +317,14 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         base.update(pending_action=None, status=Status.bot, dialogue=lapsed)
 
     elif (
+        state.dialogue.get("intent")
+        and state.dialogue.get("slots", {}).get("order_id")
+        and _asks_about_the_order_in_hand(state)
+    ):
+        # The same question while a request is under way: answered, and what we were asking stays asked.
+        return {**base, "route": Route.draft, "repair": Repair.order_question}
+
+    elif (
         state.customer
         and not decision.escalate
         and (
@@ -311,6 +355,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         and (intent == state.dialogue.get("intent") or not serves(intent, services.profile))
         and drops_the_request(said)
         and len(understanding.entities.products) <= 1
+        and _drops_the_one_in_hand(state)
     ):
         # "I don't want a different one", "none of those", "never mind, I'll keep it" while we ask which variant or
         # item: the request is dropped, nothing is changed, and whatever they want next is theirs to say ("forget the
@@ -321,6 +366,16 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
             "dialogue": {"intent": None, "awaiting": None},
             "repair": Repair.cancelled,
         }
+
+    if _takes_back_one_of_theirs(state) and all(drops_one_request(part) for part in split_requests(said)):
+        # "Never mind the address change" and nothing else: that request only is dropped, nothing is changed.
+        in_hand = str(state.dialogue.get("intent") or "")
+        dropped = dropped_requests(said)
+        waiting = [r for r in state.dialogue.get("queued") or [] if not takes_back(dropped, str(r.get("intent")))]
+        dialogue: DialogueUpdate = {"queued": waiting}
+        if takes_back(dropped, in_hand):
+            dialogue["intent"], dialogue["awaiting"] = None, None
+        return {**base, "route": Route.draft, "dialogue": dialogue, "repair": Repair.cancelled}
 
     if decision.offer_person:
         return {**base, "route": Route.draft, "repair": Repair.offer_person}
@@ -354,6 +409,13 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         # A new kind of request: the draft must not answer the previous one. Slots (the order talked about) stay.
         # A general question also drops the question we were waiting on: it is answered instead.
         base["dialogue"] = {**base.get("dialogue", {}), "intent": intent, "awaiting": None}
+    dropped = dropped_requests(said)
+    if dropped:
+        # "Forget the payment switch, then ...": that request only is taken back, waiting or in hand.
+        waiting = [r for r in state.dialogue.get("queued") or [] if not takes_back(dropped, str(r.get("intent")))]
+        base["dialogue"] = {**base.get("dialogue", {}), "queued": waiting}
+        if takes_back(dropped, str(state.dialogue.get("intent") or "")) and not takes_back(dropped, intent):
+            base["dialogue"] = {**base["dialogue"], "intent": intent, "awaiting": None}
     more = other_requests(state, intent, services.profile)
     if route == Route.retrieve:
         # The knowledge answers every question of the message, in order ("Can I cancel a shipped order? Can I change
@@ -361,7 +423,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         more = [request for request in more if not _answered_with_the_rest(request["text"])]
     if more:
         # "..., and also cancel #W2": this turn serves the first request; the others wait for theirs, in order.
-        waiting = list(state.dialogue.get("queued") or [])
+        waiting = list(base.get("dialogue", {}).get("queued", state.dialogue.get("queued") or []))
         queued = [*waiting, *(request for request in more if request not in waiting)]
         base["dialogue"] = {**base.get("dialogue", {}), "queued": queued}
     return {**base, "route": route}

@@ -1,0 +1,48 @@
+"""Which request a clause takes back: "forget the payment switch", "never mind the address change".
+
+A customer with several requests under way changes their mind about one of them, often in the message that asks for
+something else ("forget the payment switch, then change the lamp on that order"). The clause that takes one back is
+no request of its own: it drops that request only (the one in hand, or one waiting in the queue), and the rest of the
+message is read as what they want now. The request is named by its thing (the payment, the address, the return),
+with or without the word for the change.
+"""
+
+from __future__ import annotations
+
+import re
+
+# What takes a request back, before the thing it names.
+_TAKE_BACK = (
+    r"(?:forget|never\s*mind|nevermind|scratch|skip|drop|ignore|disregard|cancel|leave|hold\s+off\s+on"
+    r"|no\s+need\s+(?:for|to\s+(?:do|change|switch|update|process))|don'?t\s+(?:bother\s+with|worry\s+about|do)"
+    r"|(?:i\s+)?(?:don'?t|do\s+not|no\s+longer)\s+(?:want|need)"
+    r"|vergiss|lass)"
+)
+# The request, by the thing it changes: the intent it was read as.
+_REQUESTS = {
+    "change_payment": r"(?:payment(?:\s+method)?|card|paypal|billing)\s*(?:switch|change|swap|update)?",
+    "change_address": r"(?:shipping\s+|delivery\s+)?address\s*(?:change|switch|update|fix)?",
+    "return_request": r"returns?|send(?:ing)?\s+(?:it|them)\s+back",
+    "exchange_request": r"exchanges?|swaps?",
+    "refund_request": r"refunds?(?:\s+to\s+\w+)?",
+    "cancel_order": r"cancel(?:l)?ations?|cancel(?:l)?ing\s+(?:it|the\s+order)",
+    "change_items": r"(?:item|size|colou?r)\s+(?:change|swap|switch)",
+}
+_DROPS = {
+    intent: re.compile(
+        rf"(?:^|[,;.!]\s*|\b(?:oh|ok(?:ay)?|actually|and|so|also|wait)\s+){_TAKE_BACK}\s+(?:about\s+)?"
+        rf"(?:the|my|that|this|your)?\s*(?:whole\s+)?(?:{words})\b",
+        re.IGNORECASE,
+    )
+    for intent, words in _REQUESTS.items()
+}
+
+
+def dropped_requests(text: str) -> list[str]:
+    """The requests (by intent) the message takes back, in no particular order; [] when it takes none back."""
+    return [intent for intent, pattern in _DROPS.items() if pattern.search(text)]
+
+
+def drops_one_request(segment: str) -> bool:
+    """The segment does nothing but take a request back ("forget the payment switch")."""
+    return bool(dropped_requests(segment))

@@ -1,0 +1,264 @@
+"""Questions about the order in hand, requests taken back one at a time, and requests said together.
+
+Played customers asked "what's in that order?" at a pending return and got a help page; "which card was it paid
+with?" got the list of their cards; "forget the payment switch, then change the lamp" was handed over; "swap X and
+send back Y" lost the second request; the done message said "the payment method you chose" when the bot had picked
+it. Classes: a question about the order's contents or payment (answered from the order, the proposal or our question
+waits); a clause that takes back one request (that one only is dropped, the rest is read as what they want now);
+two acts joined by "and send back" or ", then"; the method of a write named in words. Sentences written for these
+tests, after the change.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from graph.context import Context
+from shop.db import session_factory
+from shop.models import Order, OrderStatus
+from shopdesk.settings import Settings
+from tests.support.people import conversation, people, say
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("sorry, what's in that order again?", "contents"),
+        ("remind me which items are on it?", "contents"),
+        ("hm, what exactly did we order there?", "contents"),
+        ("what does that order contain?", "contents"),
+        ("how much was the order in total?", "contents"),
+        ("which card did we pay for it with?", "payment"),
+        ("what was that order paid with?", "payment"),
+        ("how did I pay for it again?", "payment"),
+        ("which payment method did I use?", "payment"),
+        # Near misses: the shop's rules, a product, a change, or a claim rather than a question.
+        ("which payment methods can I use here?", None),
+        ("what's included in the box with the espresso machine?", None),
+        ("which items are eligible for a return?", None),
+        ("what did you charge for shipping?", None),
+        ("how much is the grey one?", None),
+        ("which card did I use? charge my paypal instead", None),
+        ("I paid with the visa, right", None),
+        ("the lamp in that order is broken", None),
+    ],
+)
+def test_questions_about_the_order_in_hand(text: str, asked: str | None) -> None:
+    from graph.nlu.order_questions import asks_about_their_order
+
+    assert asks_about_their_order(text) == asked
+
+
+@pytest.mark.parametrize(
+    ("text", "dropped"),
+    [
+        ("ok forget the card switch, then swap the blender", ["change_payment"]),
+        ("never mind about the address update", ["change_address"]),
+        ("actually scratch the exchange, I'll keep the jacket", ["exchange_request"]),
+        ("skip the return please", ["return_request"]),
+        ("I don't need the refund to paypal anymore", ["refund_request"]),
+        # Near misses: a request itself, or words of the things without taking anything back.
+        ("please change the address of my order", []),
+        ("cancel my order, it came too late", []),
+        ("don't forget to include the return label", []),
+        ("I forgot which card I used", []),
+        ("my new address is 12 Elm Street", []),
+    ],
+)
+def test_a_clause_that_takes_back_one_request(text: str, dropped: list[str]) -> None:
+    from graph.nlu.drops import dropped_requests
+
+    assert dropped_requests(text) == dropped
+
+
+def test_a_request_after_a_comma_and_then_or_send_back_is_a_request_of_its_own() -> None:
+    from graph.nlu.segment import split_requests
+
+    assert split_requests("drop the card change, then exchange the speaker for the red one") == [
+        "drop the card change",
+        "exchange the speaker for the red one",
+    ]
+    assert split_requests("I want to exchange the mug for a bigger one and send back the tea towels") == [
+        "I want to exchange the mug for a bigger one",
+        "send back the tea towels",
+    ]
+    # One act and how it is done, or a reason after "then": one request.
+    assert len(split_requests("return the rug and send it back by courier")) == 1
+    assert len(split_requests("cancel it, then refund me")) == 1
+
+
+def test_a_drop_clause_does_not_lead_the_reading() -> None:
+    from graph.nlu.local import get_local_understanding
+
+    understood = get_local_understanding().analyse("oh never mind the address change, then exchange the kettle please")
+    assert understood.intent == "exchange_request", understood
+
+
+def test_the_done_message_names_the_method_it_used() -> None:
+    from graph.llm.local import _action_text
+
+    changed = _action_text(
+        "modify_order_items",
+        {"entity_id": "#W1", "price_difference": 12.5, "currency": "USD", "payment_method": "visa ending 4242"},
+    )
+    returned = _action_text(
+        "return_items", {"entity_id": "#W1", "refund_amount": 30, "currency": "USD", "payment_method": "PayPal"}
+    )
+    assert changed is not None and "charged to visa ending 4242" in changed and "you chose" not in changed
+    assert returned is not None and "refunded to PayPal" in returned and "you chose" not in returned
+
+
+def _delivered_with_two_kinds(order: Order) -> bool:
+    return order.status is OrderStatus.delivered and len({i.name for i in order.items}) >= 2
+
+
+async def test_what_is_in_it_and_what_paid_for_it_at_a_return_are_answered_from_the_order(tau_app: Settings) -> None:
+    db = tau_app.shop_database_url
+    person = people(db, lambda c: any(_delivered_with_two_kinds(o) for o in c.orders))[2]
+    order = next(o for o in person.orders if _delivered_with_two_kinds(o))
+    first = order.items[0].name.lower()
+    others = [i.name for i in order.items if i.name.lower() != first]
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, _):
+        proposed = await say(chat, "in-it", f"I'd like to return the {first} from {order.id}", context=context)
+        assert proposed.status == "awaiting_confirmation", proposed.text
+        contents = await say(chat, "in-it", "before I say yes, which items were in that order again?", context=context)
+        assert contents.status == "awaiting_confirmation", contents.text
+        assert all(name in contents.text for name in others), contents.text
+        assert "Total:" in contents.text and "paid" in contents.text, contents.text
+        paid = await say(chat, "in-it", "and what did I pay for it with?", context=context)
+        assert paid.status == "awaiting_confirmation", paid.text
+        assert "was paid like this" in paid.text and "_" not in paid.text.split("\n\n")[0], paid.text
+        near = await say(chat, "in-it", "which payment methods do you accept for returns?", context=context)
+        assert "was paid like this" not in near.text, near.text
+
+
+async def test_taking_back_one_request_keeps_the_other(tau_app: Settings) -> None:
+    db = tau_app.shop_database_url
+
+    def two_kinds_pending(order: Order) -> bool:
+        return order.status is OrderStatus.pending and len({i.name for i in order.items}) >= 2
+
+    person = people(db, lambda c: any(two_kinds_pending(o) for o in c.orders))[3]
+    order = next(o for o in person.orders if two_kinds_pending(o))
+    names = list(dict.fromkeys(i.name.lower() for i in order.items))
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, graph):
+        await say(
+            chat,
+            "take-back",
+            f"on {order.id} I need the delivery address changed, and also the {names[0]} swapped for another colour",
+            context=context,
+        )
+        before = (await graph.aget_state(chat.config("take-back"))).values["dialogue"]
+        assert before.get("intent") == "change_address", before
+        turn = await say(
+            chat, "take-back", f"hmm, skip the address change, then change the {names[1]} instead", context=context
+        )
+        after = (await graph.aget_state(chat.config("take-back"))).values["dialogue"]
+    assert turn.status not in ("escalated", "human"), turn.text
+    assert after.get("intent") in ("change_items", "change_order"), after
+    assert all(r.get("intent") != "change_address" for r in after.get("queued") or []), after
+    with session_factory(db)() as session:
+        assert session.scalars(select(Order.status).where(Order.id == order.id)).one() is OrderStatus.pending
+
+
+def test_a_gift_card_too_small_says_what_it_has_and_what_is_owed() -> None:
+    from graph.llm.responses import describe_notice
+
+    said = describe_notice(
+        {"code": "gift_card_short", "label": "gift card", "digits": "3312", "balance": 8.4, "difference": 61.2}
+    )
+    assert "3312" in said and "$8.40" in said and "$61.20" in said and "cannot pay" in said, said
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("31 Birch Lane, Portland, OR 97201", True),
+        ("send it to 9 Rue Lepic, 75018 Paris, France", True),
+        ("Lindenweg 14, 04109 Leipzig", True),
+        # Descriptions of items, split by commas like an address's parts.
+        ("the 2TB grey one, not the silver", False),
+        ("size 9, brown leather", False),
+        ("the 10 inch pan, cast iron, no lid", False),
+    ],
+)
+def test_an_address_needs_a_street_or_a_postcode(text: str, address: bool) -> None:
+    from graph.llm.addresses import looks_like_address
+
+    assert looks_like_address(text) is address
+
+
+@pytest.mark.parametrize(
+    ("text", "fills"),
+    [
+        ("Canada", True),
+        ("94110", True),
+        ("Austin, TX", True),
+        ("the 5-cup black one, dishwasher safe", False),
+        ("not the waterproof one", False),
+        ("size XL please", False),
+    ],
+)
+def test_only_a_place_fills_a_gap_of_an_address(text: str, fills: bool) -> None:
+    from graph.llm.addresses import completes_address
+
+    assert completes_address(text) is fills
+
+
+def test_a_clause_about_one_unit_wishes_something_only_with_an_option() -> None:
+    from graph.llm.matching import wishes_per_unit
+
+    assert wishes_per_unit("one in navy and the other in olive") == ["one in navy", "the other in olive"]
+    assert wishes_per_unit("the first to 32GB, the second to 64GB") == ["the first to 32GB", "the second to 64GB"]
+    assert wishes_per_unit("one is for my niece, the other is for me") == []
+    assert wishes_per_unit("one came scratched and the other is fine") == []
+
+
+def test_the_one_i_paid_with_is_no_yes_when_what_was_paid_with_is_unknown() -> None:
+    from graph.llm.dialogue import _proposal_says
+
+    pending = {"args": {"payment_method_id": "paypal_1"}, "preview": {"details": ["Refund $5.00 to PayPal"]}}
+    assert not _proposal_says(pending, {"original": "1"}, None)
+    assert _proposal_says(pending, {"original": "1"}, "paypal_1")
+    assert not _proposal_says(pending, {"original": "1"}, "credit_card_2")
+
+
+@pytest.mark.parametrize(
+    ("text", "wish"),
+    [
+        ("the armchair should be velvet", True),
+        ("and the rug needs to be the round one", True),
+        ("the speaker has to be the portable kind", True),
+        ("I'd take the walnut finish instead", True),
+        # How its delivery or its working should be: no wish for another version.
+        ("the armchair should be here by now", False),
+        ("the rug needs to be returned", False),
+        ("the speaker should be working fine", False),
+    ],
+)
+def test_how_an_item_should_be_is_a_wish_for_another_version(text: str, wish: bool) -> None:
+    from graph.llm.dialogue import _SAID_OTHERWISE
+
+    assert bool(_SAID_OTHERWISE.search(text)) is wish
+
+
+async def test_two_items_said_as_they_should_be_are_one_change_of_both(demo_app: Settings) -> None:
+    from tests.support.people import two_resizable_items
+    from tools.views import options_text
+
+    order, ((one, one_new), (two, two_new)) = two_resizable_items(demo_app.shop_database_url)
+    context = Context(customer_id=order.customer_id)
+    async with conversation(demo_app) as (chat, _):
+        await say(chat, "should-be", f"what's in order {order.id}?", context=context)
+        turn = await say(
+            chat,
+            "should-be",
+            f"ok so the {one.name.lower()} should be a {one_new.options['size']}, and the {two.name.lower()} needs "
+            f"to be {two_new.options['size']} instead",
+            context=context,
+        )
+    assert turn.status == "awaiting_confirmation", turn.text
+    assert f"-> {options_text(one_new.options)}" in turn.text and f"-> {options_text(two_new.options)}" in turn.text
