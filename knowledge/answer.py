@@ -188,7 +188,11 @@ _COUNTRY_PATTERNS = {
     for code, names in COUNTRY_NAMES.items()
 }
 _ASKS_MONEY = re.compile(r"\b(?:how much|cost|costs|price|fee|fees|charge)\b", re.IGNORECASE)
-_ASKS_TIME = re.compile(r"\b(?:how long|how many days|when|how soon|how fast|take)\b", re.IGNORECASE)
+# ... or names the duration ("the standard shipping time to Spain", "delivery times for Canada").
+_ASKS_TIME = re.compile(
+    r"\b(?:how long|how many days|when|how soon|how fast|take|(?:shipping|delivery|transit|processing) times?)\b",
+    re.IGNORECASE,
+)
 _MONEY = re.compile(r"\$\s?\d")
 _WHEN_WILL = re.compile(r"\bwhen (?:will|do|does|would|should) (?:i|we|my|the|it|they|you)\b", re.IGNORECASE)
 _TIME = re.compile(
