@@ -202,9 +202,30 @@ _TIME = re.compile(
 )
 
 
+# A country's name inside another's ("Ireland" in "Northern Ireland", the UK's): it names only the longer one's.
+def _shadowing(code: str) -> re.Pattern[str] | None:
+    longer = [
+        name
+        for other, names in COUNTRY_NAMES.items()
+        if other != code
+        for name in names
+        if any(own != name and re.search(rf"\b{re.escape(own)}\b", name) for own in COUNTRY_NAMES[code])
+    ]
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in longer) + r")\b", re.I) if longer else None
+
+
+_SHADOWING = {code: _shadowing(code) for code in COUNTRY_NAMES}
+
+
+def _names(code: str, text: str) -> bool:
+    shadowing = _SHADOWING[code]
+    own = shadowing.sub(" ", text) if shadowing else text
+    return any(p.search(own) for p in _COUNTRY_PATTERNS[code])
+
+
 @lru_cache(maxsize=4096)
 def _countries(text: str) -> frozenset[str]:
-    return frozenset(code for code, patterns in _COUNTRY_PATTERNS.items() if any(p.search(text) for p in patterns))
+    return frozenset(code for code in _COUNTRY_PATTERNS if _names(code, text))
 
 
 _PLACE_NAMES = {name for names in COUNTRY_NAMES.values() for name in names if not name.isupper()}
@@ -947,6 +968,13 @@ _ASKING_ONLY = frozenset(
 )
 
 
+def asks_only(question: str) -> bool:
+    """Whether a question says nothing of what it is about but a country ("how much is it from the UK?"): it points
+    back to the question before."""
+    countries = {t for terms in _COUNTRY_TERMS.values() for t in terms}
+    return not set(tokenize(question)) - _ASKING_ONLY - countries
+
+
 def search_texts(questions: Sequence[str]) -> list[str]:
     """What to search for each question: a short one that points back ("How much does it cost?") is searched with
     the question before it, which says what "it" is; it is still answered on its own."""
@@ -955,8 +983,7 @@ def search_texts(questions: Sequence[str]) -> list[str]:
         if index:
             # "Do gift cards expire? Can I return one?": searched as "can I return gift cards?".
             question = with_subject(question, questions[index - 1])
-        own_topic = set(tokenize(question)) - _ASKING_ONLY
-        if index and not own_topic and _REFERS_BACK.search(question):
+        if index and asks_only(question) and _REFERS_BACK.search(question):
             # The question before as it was searched: "Do you ship to Canada? How long does it take? And what does it
             # cost?" searches the cost with Canada, two questions back.
             texts.append(f"{texts[index - 1]} {question}")
@@ -1078,7 +1105,7 @@ def answer_message(
         borrows = not asks_where_we_ship(question)
         if index and borrows:
             question = with_subject(question, segments[index - 1])
-            if _REFERS_BACK.search(question) and not set(tokenize(question)) - _ASKING_ONLY:
+            if _REFERS_BACK.search(question) and asks_only(question):
                 # "How long does standard shipping to Canada take? And how much does it cost?": "it" is standard
                 # shipping to Canada, and the line that answers is chosen for it (its charge, not its threshold).
                 question = f"{question} ({topic_words(segments[index - 1])})"

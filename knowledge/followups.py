@@ -3,15 +3,15 @@
 Each question of a message is answered on its own, so a follow-up has to carry what it leaves out. "One", "it" or
 "them" stands for the product group the question before named ("can I return gift cards?"), "there" for its country
 ("how much is express to Italy?"); an elliptic question ("What about Hawaii?", "and on boots?") is the question before
-asked of what it names ("Can you deliver to Hawaii?"). The rewritten question is what is searched and what the answer is chosen for; the
-customer's own words are kept everywhere else.
+asked of what it names ("Can you deliver to Hawaii?"). The rewritten question is what is searched and what the answer
+is chosen for; the customer's own words are kept everywhere else.
 """
 
 from __future__ import annotations
 
 import re
 
-from knowledge.policy_focus import POLICY_GROUPS, groups_in
+from knowledge.policy_focus import POLICY_GROUPS, groups_in, service_in
 
 # A pronoun for a thing ("can I return one?", "do they expire?"); "it" in "is it possible" stands for nothing.
 _THING = re.compile(r"\b(?:it|one|ones|them|they|those|these)\b", re.IGNORECASE)
@@ -84,6 +84,8 @@ def _kind(text: str) -> str:
     return "place" if customer_countries(text) or _NAMED.search(text) else "thing"
 
 
+# How many words an elliptic question naming a service level may have ("what about express shipping?").
+SERVICE_WORDS = 3
 # How many words the thing an elliptic question names may have ("a jacket I bought 2 weeks ago").
 ELLIPSIS_WORDS = 10
 
@@ -104,6 +106,13 @@ def completed(question: str, earlier: str) -> str:
         return question
     subject = found.group("subject").strip()
     before = earlier.strip().rstrip("?!. ")
+    level = service_in(subject)
+    if level and len(subject.split()) <= SERVICE_WORDS:
+        # "How long is delivery to Belgium? What about express?": the same question for the other service level.
+        said = service_in(before)
+        if said:
+            return re.sub(rf"\b{said}\b", level, before, count=1, flags=re.IGNORECASE) + "?"
+        return f"{before}, {level}?"
     prep = re.match(rf"(?P<prep>{_PREPOSITION})\s+(?P<rest>.+)$", subject, re.IGNORECASE)
     last = _LAST_OBJECT.search(before)
     if prep and last and last.group("prep").lower() == prep.group("prep").lower():

@@ -909,8 +909,11 @@ _BUYING_ORDER = re.compile(r"\b(?:can|could|may|to|want to|like to)\s+(?:i\s+|we
 
 
 def asks_policy(question: str) -> bool:
-    """Whether a question speaks of the shop's rules or an order (returns, shipping, warranty...), not of buying."""
-    return bool(POLICY.search(_BUYING_ORDER.sub(" ", question)))
+    """Whether a question speaks of the shop's rules or an order (returns, shipping, warranty...), not of buying; in
+    the customer's words for them too ("swap a jacket for another size" is an exchange)."""
+    from knowledge.answer import in_shop_words
+
+    return bool(POLICY.search(_BUYING_ORDER.sub(" ", in_shop_words(question))))
 
 
 def shopping_intent(question: str, catalog: Sequence[dict[str, Any]], general: frozenset[str] = frozenset()) -> str:

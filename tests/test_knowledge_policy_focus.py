@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from graph.nodes.retrieve import gather_for
-from knowledge.answer import answer_message, grounded_answer, questions_of
+from knowledge.answer import answer_message, asks_only, grounded_answer, questions_of
 from knowledge.followups import with_subject
 from knowledge.ingest import embedder_for, index_knowledge
 from knowledge.policy_focus import (
@@ -218,3 +218,26 @@ def test_a_question_pointing_back_is_answered_for_what_the_one_before_was_about(
     assert "5–7 business days" in text and "$19.95" in text, text
     text = message(retriever, "Do Canadian customers pay import duties on delivery?")
     assert "GST/HST" in text, text
+
+
+def test_an_elliptic_service_level_and_a_country_alone_point_back(retriever: Retriever) -> None:
+    from knowledge.followups import completed
+
+    assert (
+        completed("and standard?", "How long does express take to Ontario?")
+        == "How long does standard take to Ontario?"
+    )
+    text = message(retriever, "What's the delivery time to Austria? And what about express?")
+    assert "3–4 business days" in text, text
+    # "swap" is an exchange: the rules answer, not a list of boots to buy.
+    text = message(retriever, "How do I swap boots for a bigger size?")
+    assert "exchange" in text and "Here is what fits" not in text, text
+    assert asks_only("and what does that cost from the UK?") and not asks_only("what does a return label cost?")
+
+
+def test_a_country_named_inside_another_countrys_name_is_not_named() -> None:
+    from knowledge.answer import countries_in
+
+    # "Northern Ireland" is the UK's; "Ireland" alone is in the EU.
+    assert countries_in("Belfast is in Northern Ireland") == {"UK"}
+    assert countries_in("shipping to Cork, Ireland") == {"EU"}
