@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from knowledge.catalog import sqlite_file_missing, variant_label
 from knowledge.chunking import PATH_SEPARATOR, split_sentences
 from knowledge.embeddings import Embedder, get_embedder
-from knowledge.followups import with_subject
+from knowledge.followups import completed, elliptic, with_subject
 from knowledge.lexical import tokenize
 from knowledge.policy_focus import (
     asks_amount,
@@ -188,7 +188,11 @@ _COUNTRY_PATTERNS = {
     for code, names in COUNTRY_NAMES.items()
 }
 _ASKS_MONEY = re.compile(r"\b(?:how much|cost|costs|price|fee|fees|charge)\b", re.IGNORECASE)
-_ASKS_TIME = re.compile(r"\b(?:how long|how many days|when|how soon|how fast|take)\b", re.IGNORECASE)
+# ... or names the duration ("the standard shipping time to Spain", "delivery times for Canada").
+_ASKS_TIME = re.compile(
+    r"\b(?:how long|how many days|when|how soon|how fast|take|(?:shipping|delivery|transit|processing) times?)\b",
+    re.IGNORECASE,
+)
 _MONEY = re.compile(r"\$\s?\d")
 _WHEN_WILL = re.compile(r"\bwhen (?:will|do|does|would|should) (?:i|we|my|the|it|they|you)\b", re.IGNORECASE)
 _TIME = re.compile(
@@ -198,9 +202,30 @@ _TIME = re.compile(
 )
 
 
+# A country's name inside another's ("Ireland" in "Northern Ireland", the UK's): it names only the longer one's.
+def _shadowing(code: str) -> re.Pattern[str] | None:
+    longer = [
+        name
+        for other, names in COUNTRY_NAMES.items()
+        if other != code
+        for name in names
+        if any(own != name and re.search(rf"\b{re.escape(own)}\b", name) for own in COUNTRY_NAMES[code])
+    ]
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in longer) + r")\b", re.I) if longer else None
+
+
+_SHADOWING = {code: _shadowing(code) for code in COUNTRY_NAMES}
+
+
+def _names(code: str, text: str) -> bool:
+    shadowing = _SHADOWING[code]
+    own = shadowing.sub(" ", text) if shadowing else text
+    return any(p.search(own) for p in _COUNTRY_PATTERNS[code])
+
+
 @lru_cache(maxsize=4096)
 def _countries(text: str) -> frozenset[str]:
-    return frozenset(code for code, patterns in _COUNTRY_PATTERNS.items() if any(p.search(text) for p in patterns))
+    return frozenset(code for code in _COUNTRY_PATTERNS if _names(code, text))
 
 
 _PLACE_NAMES = {name for names in COUNTRY_NAMES.values() for name in names if not name.isupper()}
@@ -335,6 +360,31 @@ def unmet_condition(unit: str, question_terms: set[str]) -> bool:
     return bool(condition) and not condition & question_terms
 
 
+# What an item is sold as, which the rules treat apart: a final-sale item, which clearance items usually are.
+_STATUS = {"final sale": re.compile(r"\bfinal[- ]sale\b|\bclearance\b", re.I)}
+# How much more a line naming the item's status counts than one that does not (about a clearly better line's lead).
+STATUS_BONUS = 0.15
+
+
+_STATUS_TERMS = frozenset(tokenize("final sale clearance item items"))
+
+
+def _stems(terms: Any) -> set[str]:
+    """Words by their first letters ("exchanged" and "exchange" alike), the sale status's own words left out."""
+    return {t[:5] for t in terms if t not in _STATUS_TERMS and len(t) > 2}
+
+
+def status_in(text: str) -> set[str]:
+    """The sale statuses a text names ("final-sale", "clearance")."""
+    return {name for name, pattern in _STATUS.items() if pattern.search(text)}
+
+
+def for_status(unit: str, question_terms: set[str], status: set[str]) -> bool:
+    """Whether a line gives the rule for an item of the asked sale status on the question's topic: "Final-sale items
+    can't be exchanged" for an exchange; not "clearance prices are excluded" (price adjustments) for a warranty."""
+    return bool(status_in(unit) & status) and bool(_stems(question_terms) & _stems(tokenize(unit)))
+
+
 def _passage_sentences(
     question_vec: np.ndarray,
     question_terms: set[str],
@@ -355,6 +405,8 @@ def _passage_sentences(
     # A place decides the line only for a yes or no ("do you ship to Spain?"); an amount or a duration for Spain is
     # the EU's, on the line the topic chooses.
     places = places_in(question) if asks_where_we_ship(question) else set()
+    status = status_in(question)
+    boosted: set[int] = set()
     for i, unit in enumerate(units):
         if places and places & places_in(unit):
             # "Do you ship to Spain?": the line that names Spain, not the summary that names its neighbours.
@@ -369,14 +421,26 @@ def _passage_sentences(
             scores[i] -= 1.0
         if (money and _MONEY.search(unit)) or (time and _TIME.search(unit)):
             scores[i] += 0.05
+        if status and for_status(unit, question_terms, status):
+            # "Can I exchange a final-sale item?": the line for that kind of item on the question's topic is the
+            # exception that applies, not the general rule ("You can exchange an item ..."); a line on another topic
+            # ("clearance prices are excluded" from price adjustments) does not answer a warranty question.
+            scores[i] += STATUS_BONUS
+            boosted.add(i)
         if unmet_condition(unit, question_terms):
             # "If something arrived damaged ..., you don't pay anything to return it" answers "do I pay anything to
             # return it?" only for a customer who says it arrived damaged.
             scores[i] -= CONDITION_PENALTY
+    # The passage counts with the line for the item's sale status; the lines quoted are the ones that answer for any
+    # item, and that line beside them ("Jackets ... are covered for 2 years. Final-sale and clearance items have the
+    # same warranty").
+    best = max(scores)
+    scores = [score - (STATUS_BONUS if i in boosted else 0.0) for i, score in enumerate(scores)]
     ranked = sorted(range(len(units)), key=lambda i: -scores[i])
-    best = scores[ranked[0]]
     # Take the best unit, plus the next ones only when they are close: answers stay short and on point.
-    chosen = [i for i in ranked[:limit] if scores[i] >= best - 0.12 and scores[i] > -0.5]
+    chosen = [i for i in ranked[:limit] if scores[i] >= scores[ranked[0]] - 0.12 and scores[i] > -0.5]
+    if boosted and not boosted & set(chosen):
+        chosen.append(max(boosted, key=lambda i: scores[i]))
     if all(units[i].endswith(":") for i in chosen):
         # "We deliver to these countries:" only introduces the answer: its best list line says it.
         following = [i for i in ranked if not units[i].endswith(":") and scores[i] > -0.5]
@@ -470,6 +534,11 @@ def _answering(candidates: list[Any], question: str, countries: set[str] | None)
         # "Do you ship to Spain?": the quote that names Spain answers it; a summary naming its neighbours does not.
         # (An amount or a duration for Spain is the EU's: the topic chooses the line, the country its figures.)
         kept = [c for c in kept if any(places & places_in(unit) for unit in c[3])] or kept
+    status = status_in(question)
+    if status:
+        # "Can I exchange a clearance item?": a quote with the rule for such items answers; the general rule does not.
+        terms = set(tokenize(question))
+        kept = [c for c in kept if any(for_status(unit, terms, status) for unit in c[3])] or kept
     asked = countries if countries is not None else countries_in(question)
     if asked and not places and asks_where_we_ship(question) and not _ASKS_TIME.search(question):
         # "Do you ship to Hawaii?", "... to Ohio?": a place in a country is served as its country is; the line that
@@ -486,7 +555,9 @@ def _answering(candidates: list[Any], question: str, countries: set[str] | None)
             for c in kept
             if topic & _terms_of(c[2])
             and any(
-                countries_in(unit) & asked and (_MONEY.search(for_country(unit, country)) or _FREE.search(unit))
+                countries_in(unit) & asked
+                # what it costs, that it is free, or that the customer pays (duties "to the carrier")
+                and (_MONEY.search(for_country(unit, country)) or _FREE.search(unit) or _ASKS_PAYING.search(unit))
                 for unit in c[3]
             )
             and not any(foreign_figures(unit, asked) for unit in c[3])
@@ -832,18 +903,53 @@ _AND_QUESTION = re.compile(
 )
 
 
-# "is it waterproof?": short, yet a question of its own (a verb, what it is about, what is asked).
-_WHOLE_QUESTION = re.compile(r"^\s*(?:is|are|was|does|do|did|can|could|will|would)\s+\w+\s+\w+", re.IGNORECASE)
+# "is it waterproof?", "which is cheaper?": short, yet a question of its own (a verb, what it is about, what is
+# asked).
+_WHOLE_QUESTION = re.compile(
+    r"^\s*(?:(?:is|are|was|does|do|did|can|could|will|would)\s+\w+\s+\w+"
+    r"|(?:which|what|who|where|when|how)(?:\s+(?:is|are|was|does|do|did|can|will|would)|'s|s)\s+\w+)",
+    re.IGNORECASE,
+)
+_QUESTION_WORD = (
+    r"(?:how|what|what's|whats|when|where|which|who|why|do|does|did|is|are|can|could|will|would|should|may)\b"
+)
+# "how long is shipping to Germany, do I pay duties, and what does express cost?": questions listed with commas.
+_COMMA_QUESTION = re.compile(rf",\s+(?:and\s+)?(?={_QUESTION_WORD})", re.IGNORECASE)
+# ... when the part before the comma is a question itself, after an introduction ("three questions: how ..."); "if I
+# return it, do I get a refund?" is one question.
+_ASKS = re.compile(rf"^\s*(?:[^:?]{{0,40}}:\s*)?{_QUESTION_WORD}", re.IGNORECASE)
+# How many words the part before a comma needs to be a question of its own ("do you know, is it ..." is not).
+COMMA_QUESTION_WORDS = 4
+
+
+def _listed_questions(piece: str) -> list[str]:
+    parts = _COMMA_QUESTION.split(piece)
+    joined = [parts[0]]
+    for part in parts[1:]:
+        if _ASKS.match(joined[-1]) and len(joined[-1].split()) >= COMMA_QUESTION_WORDS:
+            joined.append(part)
+        else:
+            joined[-1] = f"{joined[-1]}, {part}"
+    return joined
 
 
 def questions_of(segments: Sequence[str], shortest: int = 4) -> list[str]:
-    """The questions to answer one by one: each segment, split again where "and" starts a new question ("... to
-    Canada and how long does it take?"); a fragment too short to be a question of its own ("how many days")
-    belongs to the one before it."""
-    pieces = [piece for segment in segments for piece in _AND_QUESTION.split(segment) if piece.strip()]
+    """The questions to answer one by one: each segment, split again where "and" or a comma starts a new question
+    ("... to Canada and how long does it take?"); a fragment too short to be a question of its own ("how many days")
+    belongs to the one before it. An elliptic question ("What about Hawaii?") is the one before asked of something
+    else, and is asked so in full ("Can you deliver to Hawaii?")."""
+    pieces = [
+        listed
+        for segment in segments
+        for piece in _AND_QUESTION.split(segment)
+        if piece.strip()
+        for listed in _listed_questions(piece)
+    ]
     questions: list[str] = []
     for segment in pieces:
-        if questions and len(segment.split()) < shortest and not _WHOLE_QUESTION.match(segment):
+        if questions and elliptic(segment):
+            questions.append(completed(segment, questions[-1]))
+        elif questions and len(segment.split()) < shortest and not _WHOLE_QUESTION.match(segment):
             questions[-1] = f"{questions[-1]} {segment}"
         else:
             questions.append(segment)
@@ -862,6 +968,13 @@ _ASKING_ONLY = frozenset(
 )
 
 
+def asks_only(question: str) -> bool:
+    """Whether a question says nothing of what it is about but a country ("how much is it from the UK?"): it points
+    back to the question before."""
+    countries = {t for terms in _COUNTRY_TERMS.values() for t in terms}
+    return not set(tokenize(question)) - _ASKING_ONLY - countries
+
+
 def search_texts(questions: Sequence[str]) -> list[str]:
     """What to search for each question: a short one that points back ("How much does it cost?") is searched with
     the question before it, which says what "it" is; it is still answered on its own."""
@@ -870,14 +983,20 @@ def search_texts(questions: Sequence[str]) -> list[str]:
         if index:
             # "Do gift cards expire? Can I return one?": searched as "can I return gift cards?".
             question = with_subject(question, questions[index - 1])
-        own_topic = set(tokenize(question)) - _ASKING_ONLY
-        if index and not own_topic and _REFERS_BACK.search(question):
+        if index and asks_only(question) and _REFERS_BACK.search(question):
             # The question before as it was searched: "Do you ship to Canada? How long does it take? And what does it
             # cost?" searches the cost with Canada, two questions back.
             texts.append(f"{texts[index - 1]} {question}")
         else:
             texts.append(question)
     return texts
+
+
+def topic_words(question: str) -> str:
+    """What a question is about, without the words that only ask ("how long does it take"): "standard shipping
+    Canada" for "How long does standard shipping take to Canada?"."""
+    words = re.findall(r"[\w'-]+", question)
+    return " ".join(w for w in words if set(tokenize(w)) - _ASKING_ONLY)
 
 
 def stated_facts(product: dict[str, Any]) -> dict[str, Any]:
@@ -986,6 +1105,10 @@ def answer_message(
         borrows = not asks_where_we_ship(question)
         if index and borrows:
             question = with_subject(question, segments[index - 1])
+            if _REFERS_BACK.search(question) and asks_only(question):
+                # "How long does standard shipping to Canada take? And how much does it cost?": "it" is standard
+                # shipping to Canada, and the line that answers is chosen for it (its charge, not its threshold).
+                question = f"{question} ({topic_words(segments[index - 1])})"
         # "We live in Ohio, can you send stuff to Switzerland?": the place shipped to, not the one they live in.
         own = customer_countries(question if borrows else shipped_to(question))
         asked = (

@@ -22,6 +22,23 @@ from shop.models import Product
 
 PRODUCT_PREFIX = "product:"
 
+# Colours by family: a shop names its shades ("Cobalt", "Charcoal"), a customer the colour ("blue", "grey").
+COLOUR_FAMILIES: dict[str, str] = {
+    "blue": "navy cobalt sky ocean glacier ice azure indigo denim royal teal turquoise",
+    "green": "olive forest sage moss khaki mint emerald lime teal",
+    "grey": "gray charcoal slate heather stone graphite silver ash",
+    "gray": "grey charcoal slate heather stone graphite silver ash",
+    "brown": "sand rust khaki oatmeal tan chocolate coffee camel mocha",
+    "red": "burgundy ember coral crimson scarlet rust maroon wine cherry",
+    "white": "off-white cream ivory oatmeal snow pearl",
+    "purple": "plum violet lavender lilac mauve",
+    "yellow": "mustard gold lemon hi-vis",
+    "orange": "ember rust coral amber",
+    "pink": "coral rose blush salmon",
+    "black": "onyx jet midnight ink",
+    "beige": "sand oatmeal cream stone khaki tan",
+}
+
 
 class VariantFacts(Protocol):
     """What answers read of a variant: an ORM Variant, or a plain row of the same columns."""

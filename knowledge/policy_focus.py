@@ -27,7 +27,11 @@ _AMOUNT = re.compile(
     r"|\bwhat(?:'s|s| is| are)\s+(?:the\s+)?(?:standard|express)\s+(?:shipping|delivery)\b(?!\s+times?\b)",
     re.IGNORECASE,
 )
-_DURATION = re.compile(r"\bhow (?:long|many (?:days|weeks|hours|months|years)|soon|fast|quickly)\b", re.IGNORECASE)
+_DURATION = re.compile(
+    r"\bhow (?:long|many (?:days|weeks|hours|months|years)|soon|fast|quickly)\b"
+    r"|\b(?:shipping|delivery|transit) times?\b",
+    re.IGNORECASE,
+)
 
 # The product groups the shop's policies name, and the catalog words that belong to each. A question about gloves is
 # answered by the line about accessories; the group's own words count too ("footwear").

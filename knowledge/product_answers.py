@@ -22,7 +22,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from knowledge.catalog import format_money
+from knowledge.catalog import COLOUR_FAMILIES, format_money
 from knowledge.chunking import split_sentences
 from knowledge.lexical import tokenize
 
@@ -637,17 +637,42 @@ _ASPECT_SENTENCES = {
 
 def wanted_options(product: dict[str, Any], q: Question) -> dict[str, list[str]]:
     """The option values of this product the question asks for: the ones it names ("Glacier Blue", "size M"), else
-    the ones a word of the question is part of ("gold" for "14k gold vermeil", "blue" for "Glacier Blue")."""
+    the ones a word of the question is part of ("gold" for "14k gold vermeil", "blue" for "Glacier Blue"), else the
+    shades of a colour it names ("green" for Forest). A value another product has ("Green", a bottle's) is read as
+    the colour it says when this product has no such value: the fleece in Forest is green."""
     options: dict[str, list[str]] = product.get("options") or {}
-    wanted = {k: list(v) for k, v in q.option_values.items() if k in options}
+    wanted: dict[str, list[str]] = {}
+    for name, values in q.option_values.items():
+        if name not in options:
+            continue
+        own = [str(v) for v in options[name]]
+        mapped = [found for value in values for found in (_shades(own, value) if value not in own else [value])]
+        wanted[name] = list(dict.fromkeys(mapped or values))
     words = {w for w in re.findall(r"[a-z0-9]+", q.text.lower()) if len(w) >= 3} - _name_words(product)
     for name, values in options.items():
         if name in wanted or len(values) < 2:
             continue
         partial = [v for v in values if words & set(re.findall(r"[a-z0-9]+", str(v).lower()))]
+        if not partial and name in _COLOUR_OPTIONS:
+            partial = [v for word in words & set(COLOUR_FAMILIES) for v in _shades([str(x) for x in values], word)]
         if partial and len(partial) < len(values):
-            wanted[name] = partial
+            wanted[name] = list(dict.fromkeys(partial))
     return wanted
+
+
+# The options whose values are colours, as catalogs name them.
+_COLOUR_OPTIONS = frozenset({"color", "colour", "colors", "colours"})
+
+
+def _shades(values: Sequence[str], colour: str) -> list[str]:
+    """This product's values that are the colour said: by a word of theirs ("Glacier Blue" for blue), else as a shade
+    of it ("Cobalt" for blue); none when the word is not a colour or the product has no shade of it."""
+    said = colour.lower()
+    family = set(COLOUR_FAMILIES.get(said, "").split())
+    if not family:
+        return []
+    words = {v: set(re.split(r"[\s-]+", v.lower())) for v in values}
+    return [v for v in values if said in words[v]] or [v for v in values if words[v] & family]
 
 
 def _name_words(product: dict[str, Any]) -> set[str]:
@@ -671,7 +696,15 @@ def _stock_sentence(product: dict[str, Any], q: Question) -> str:
         matching = [v for v in variants if all(v["options"].get(k) in vals for k, vals in wanted.items())]
         label = " / ".join(", ".join(vals) for vals in wanted.values())
         if not matching:
-            return f"The {name} doesn't come in {label}."
+            # What it does come in instead of a value it lacks, so that the customer can choose.
+            options = product.get("options") or {}
+            choices = [
+                [str(v) for v in options.get(k, [])]
+                for k, vals in wanted.items()
+                if not set(vals) <= {str(v) for v in options.get(k, [])}
+            ]
+            listed = "; ".join(_join(values) for values in choices if values)
+            return f"The {name} doesn't come in {label}" + (f"; it comes in {listed}." if listed else ".")
         if any(v["in_stock"] for v in matching):
             price = format_money(Decimal(str(next(v for v in matching if v["in_stock"])["price"])))
             return f"Yes, the {name} in {label} is in stock, at {price}."
@@ -876,8 +909,11 @@ _BUYING_ORDER = re.compile(r"\b(?:can|could|may|to|want to|like to)\s+(?:i\s+|we
 
 
 def asks_policy(question: str) -> bool:
-    """Whether a question speaks of the shop's rules or an order (returns, shipping, warranty...), not of buying."""
-    return bool(POLICY.search(_BUYING_ORDER.sub(" ", question)))
+    """Whether a question speaks of the shop's rules or an order (returns, shipping, warranty...), not of buying; in
+    the customer's words for them too ("swap a jacket for another size" is an exchange)."""
+    from knowledge.answer import in_shop_words
+
+    return bool(POLICY.search(_BUYING_ORDER.sub(" ", in_shop_words(question))))
 
 
 def shopping_intent(question: str, catalog: Sequence[dict[str, Any]], general: frozenset[str] = frozenset()) -> str:

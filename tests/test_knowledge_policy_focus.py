@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from graph.nodes.retrieve import gather_for
-from knowledge.answer import answer_message, grounded_answer, questions_of
+from knowledge.answer import answer_message, asks_only, grounded_answer, questions_of
 from knowledge.followups import with_subject
 from knowledge.ingest import embedder_for, index_knowledge
 from knowledge.policy_focus import (
@@ -168,3 +168,76 @@ def test_a_list_per_day_or_per_country_is_cut_to_the_asked_one() -> None:
     line = "If the zipper fails in the first month, we repair it for free."
     assert unmet_condition(line, set(tokenize("is repair free?")))
     assert not unmet_condition(line, set(tokenize("my zipper fails, is repair free?")))
+
+
+def test_an_elliptic_question_is_the_one_before_asked_of_something_else() -> None:
+    from knowledge.followups import completed
+
+    assert (
+        completed("and how about Scotland?", "How long is delivery to Canada?") == "How long is delivery to Scotland?"
+    )
+    assert completed("What about for sleeping bags?", "is there a warranty for gloves") == (
+        "is there a warranty for sleeping bags?"
+    )
+    assert completed("How about a tent I got 5 weeks ago?", "Could I return socks") == (
+        "Could I return a tent I got 5 weeks ago?"
+    )
+    # Nothing of the same kind to stand in for: the question stays as it is, answered on its own.
+    assert completed("What about refunds?", "How long does delivery to Ireland take?") == "What about refunds?"
+    questions = questions_of(["Is express available to Wales?", "And to Belgium?"])
+    assert questions == ["Is express available to Wales?", "Is express available to Belgium?"]
+    # "which is heavier?" is a question of its own, not a fragment of the one before.
+    assert len(questions_of(["is the Aurora or the Polar bag warmer and which is heavier?"])) == 2
+
+
+def test_questions_listed_with_commas_are_each_answered(retriever: Retriever) -> None:
+    assert questions_of(
+        ["quick ones: how long does express to France take, do you ship to PO boxes, what's the fee?"]
+    ) == [
+        "quick ones: how long does express to France take",
+        "do you ship to PO boxes",
+        "what's the fee?",
+    ]
+    # A condition before the comma is part of the question.
+    assert questions_of(["if the zipper breaks after a month, is that covered?"]) == [
+        "if the zipper breaks after a month, is that covered?"
+    ]
+    text = message(retriever, "What's the warranty on a daypack, and what about on hiking boots?")
+    assert "2 years" in text and ("1 year" in text or "1-year" in text), text
+
+
+def test_the_rule_for_a_final_sale_or_clearance_item_answers_for_it(retriever: Retriever) -> None:
+    text = message(retriever, "I got a clearance item, can I swap it for a different colour?")
+    assert "can't be exchanged" in text or "can't be returned or exchanged" in text, text
+    text = message(retriever, "is a final sale item under warranty too?")
+    assert "still covered" in text or "same warranty" in text, text
+
+
+def test_a_question_pointing_back_is_answered_for_what_the_one_before_was_about(retriever: Retriever) -> None:
+    text = message(retriever, "What's the delivery time for standard shipping to the UK? And how much is it?")
+    assert "5–7 business days" in text and "$19.95" in text, text
+    text = message(retriever, "Do Canadian customers pay import duties on delivery?")
+    assert "GST/HST" in text, text
+
+
+def test_an_elliptic_service_level_and_a_country_alone_point_back(retriever: Retriever) -> None:
+    from knowledge.followups import completed
+
+    assert (
+        completed("and standard?", "How long does express take to Ontario?")
+        == "How long does standard take to Ontario?"
+    )
+    text = message(retriever, "What's the delivery time to Austria? And what about express?")
+    assert "3–4 business days" in text, text
+    # "swap" is an exchange: the rules answer, not a list of boots to buy.
+    text = message(retriever, "How do I swap boots for a bigger size?")
+    assert "exchange" in text and "Here is what fits" not in text, text
+    assert asks_only("and what does that cost from the UK?") and not asks_only("what does a return label cost?")
+
+
+def test_a_country_named_inside_another_countrys_name_is_not_named() -> None:
+    from knowledge.answer import countries_in
+
+    # "Northern Ireland" is the UK's; "Ireland" alone is in the EU.
+    assert countries_in("Belfast is in Northern Ireland") == {"UK"}
+    assert countries_in("shipping to Cork, Ireland") == {"EU"}

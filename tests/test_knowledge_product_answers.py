@@ -278,3 +278,28 @@ def test_a_difference_asked_is_worked_out_and_a_name_inside_another_names_nothin
     # "Merino 150 tee" also has the words of the Merino Hiker Crew Sock's name in part: only the tee is meant.
     text, _ = answer(catalog, "which costs more, the merino 150 tee or the sun hoodie?")
     assert "Sock" not in text and "$6.00" in text, text
+
+
+def test_a_colour_word_means_the_products_shades_of_it(catalog: list[dict[str, Any]]) -> None:
+    # The shop calls its colours Forest, Cobalt, Burgundy; "green" is also a value of other products (a bottle's).
+    text, _ = answer(catalog, "Got the Merino 200 Crew Base Layer in something green?")
+    assert "Forest" in text and "doesn't come in" not in text, text
+    text, _ = answer(catalog, "is the grid fleece half-zip available in blue")
+    assert "Cobalt" in text, text
+    text, _ = answer(catalog, "the alpenglow parka in a red colour?")
+    assert "Burgundy" in text, text
+    # No shade of it: said so, with what it does come in.
+    text, _ = answer(catalog, "does the Harbor Canvas Sneaker come in pink?")
+    assert "doesn't come in" in text and "Navy" in text and "Olive" in text, text
+
+
+def test_two_comparisons_in_one_question_are_both_answered(demo_db_url: str) -> None:
+    from graph.nlu.segment import split_requests
+    from knowledge.answer import answer_message
+
+    text = answer_message(
+        questions_of(split_requests("Beacon 400 vs Trail Kids Headlamp: which is lighter and which is cheaper?")),
+        [],
+        demo_db_url,
+    ).text
+    assert "86 g" in text and "70 g" in text and "$24.00" in text and "$49.00" in text, text

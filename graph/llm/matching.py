@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from knowledge.catalog import COLOUR_FAMILIES
+
 # How alike a phrase is to each of some names (cosine of sentence embeddings): the last resort of grounding.
 Similarity = Callable[[str, list[str]], list[float]]
 # A name is meant by a phrase that no word of it matches when it is this alike and clearly more than the next one.
@@ -549,22 +551,8 @@ def _named_part(text: str, item: dict[str, Any], phrases: list[str], items: list
     return " ".join(parts) or text
 
 
-# Colours by family: a shop names its shades ("Cobalt", "Charcoal"), a customer the colour ("blue", "grey").
-_COLOUR_FAMILIES = {
-    "blue": "navy cobalt sky ocean glacier ice azure indigo denim royal teal turquoise",
-    "green": "olive forest sage moss khaki mint emerald lime teal",
-    "grey": "gray charcoal slate heather stone graphite silver ash",
-    "gray": "grey charcoal slate heather stone graphite silver ash",
-    "brown": "sand rust khaki oatmeal tan chocolate coffee camel mocha",
-    "red": "burgundy ember coral crimson scarlet rust maroon wine cherry",
-    "white": "off-white cream ivory oatmeal snow pearl",
-    "purple": "plum violet lavender lilac mauve",
-    "yellow": "mustard gold lemon hi-vis",
-    "orange": "ember rust coral amber",
-    "pink": "coral rose blush salmon",
-    "black": "onyx jet midnight ink",
-    "beige": "sand oatmeal cream stone khaki tan",
-}
+# Colours by family (a shop's shades for a customer's colour words): one table for the catalog's answers and here.
+_COLOUR_FAMILIES = COLOUR_FAMILIES
 
 
 def _same(value: Any, wanted: Any, loose: bool = False) -> bool:
