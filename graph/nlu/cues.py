@@ -460,12 +460,11 @@ def _action_on_order(text: str) -> Intent | None:
     return found or next((intent for intent, pattern in _NOUN_ON_ORDER if pattern.search(text)), None)
 
 
-# How a change of something one has is written down: an arrow, "from ... to", "instead", "changes". Said of an order
+# How a change of something one has is written down: an arrow, "instead", "changes", "switch". Said of an order
 # the customer names, the products and options that follow are what they want theirs changed to, not questions
 # about the products (a long list of product words reads like a product question to the embedding).
 _WRITES_A_CHANGE = re.compile(
-    r"(?:-+>|→|=>)|\b(?:changes?|change\s+(?:it|them|the|my)|instead|switch|swap|replace|upgrade|downgrade"
-    r"|(?:from|statt)\s+[^.!?]{1,40}?\s+(?:to|into|auf|zu)\s)\b",
+    r"(?:-+>|→|=>)|\b(?:chang(?:e|es|ed|ing)|instead|switch(?:ed)?|swap(?:ped)?|replac(?:e|ed)|upgrade|downgrade)\b",
     re.IGNORECASE,
 )
 
