@@ -290,6 +290,8 @@ def _topic_words(text: str, topics: list[str]) -> str | None:
     return None
 
 
+# Read on every turn of the reply before it; the bot's replies come from one catalogue and repeat.
+@lru_cache(maxsize=1024)
 def offers_a_person(bot_text: str) -> bool:
     """A bot line that offers to pass the customer to a person."""
     return bool(_OFFERS_PERSON.search(bot_text))
