@@ -145,12 +145,22 @@ def product_chunk(product: Product, language: str = "en") -> Chunk:
     return finalize(product_evidence_id(product.id), product_text(product), metadata)
 
 
+# Shop files found present. Several steps of every turn ask before they open the shop, and the answer, once yes, is
+# yes for as long as the process serves that shop: a file system call each time only costs CPU.
+_sqlite_files_found: set[str] = set()
+
+
 def sqlite_file_missing(db_url: str) -> bool:
     """A SQLite URL whose file does not exist (opening it would silently create an empty shop)."""
-    if not db_url.startswith("sqlite"):
+    if not db_url.startswith("sqlite") or db_url in _sqlite_files_found:
         return False
     path = db_url.split("///", 1)[-1]
-    return bool(path) and path != ":memory:" and not Path(path).exists()
+    if not path or path == ":memory:":
+        return False
+    if not Path(path).exists():
+        return True
+    _sqlite_files_found.add(db_url)
+    return False
 
 
 def load_products(db_url: str) -> list[Product]:

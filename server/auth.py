@@ -9,7 +9,9 @@ audience, so neither can stand in for the other; a conversation token's expiry s
 
 from __future__ import annotations
 
+import functools
 import hmac
+import json
 import threading
 import time
 from collections import OrderedDict
@@ -19,6 +21,8 @@ from typing import Annotated, Any
 import jwt
 from fastapi import Depends, HTTPException, Path, Response, status
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from jwt.algorithms import HMACAlgorithm
+from jwt.utils import base64url_encode
 
 from server.config import AgentAccount, ServerSettings
 from server.deps import ServerSettingsDep
@@ -71,8 +75,24 @@ class TokenError(ValueError):
     """A token that is malformed, forged, expired or of the wrong kind."""
 
 
+# Every answer on a conversation carries a renewed token, so signing is on every turn's path. PyJWT's own HS256 signs;
+# what jwt.encode adds each call is the key's preparation (refusing a secret that is a PEM, DER, SSH or JWK key, by
+# trying to parse it as each), which gives the same answer for the same secret: it is done once per secret.
+_HS256 = HMACAlgorithm(HMACAlgorithm.SHA256)
+_HEADER = base64url_encode(json.dumps({"alg": ALGORITHM, "typ": "JWT"}, separators=(",", ":")).encode())
+
+
+@functools.lru_cache(maxsize=16)
+def _signing_key(secret: str) -> bytes:
+    return _HS256.prepare_key(secret)
+
+
 def sign(payload: dict[str, Any], secret: str) -> str:
-    return jwt.encode(payload, secret, algorithm=ALGORITHM)
+    """The JWT jwt.encode(payload, secret, algorithm="HS256") makes, byte for byte (the payload's claims are numbers
+    and strings)."""
+    body = base64url_encode(json.dumps(payload, separators=(",", ":")).encode())
+    signing_input = _HEADER + b"." + body
+    return (signing_input + b"." + base64url_encode(_HS256.sign(signing_input, _signing_key(secret)))).decode()
 
 
 # A client sends the same conversation token turn after turn: its signature and claims are checked once and the

@@ -40,3 +40,27 @@ def test_a_caller_cannot_change_the_remembered_payload() -> None:
     issued = token(60)
     auth.verify(issued, SECRET, "conversation")["cid"] = "someone else's"
     assert auth.verify(issued, SECRET, "conversation")["cid"] == "c1"
+
+
+def test_a_token_is_signed_as_pyjwt_signs_it() -> None:
+    import jwt
+
+    for secret in (SECRET, "ein-geheimnis-mit-umlauten-äöü-und-mehr-als-32-bytes"):
+        kinds: tuple[dict[str, str], ...] = (
+            {},
+            {"shop": "bücher", "cid": 'a "quoted" id'},
+            {"sub": "c1", "aud": auth.AUDIENCES["customer"]},
+        )
+        for claims in kinds:
+            now = int(time.time())
+            payload = {"aud": auth.AUDIENCES["conversation"], "shop": "demo", "cid": "c1", "iat": now, "exp": now + 60}
+            payload |= claims
+            assert auth.sign(payload, secret) == jwt.encode(payload, secret, algorithm="HS256")
+
+
+def test_an_asymmetric_key_is_still_refused_as_a_secret() -> None:
+    import jwt
+
+    pem = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n"
+    with pytest.raises(jwt.InvalidKeyError):
+        auth.sign({"aud": auth.AUDIENCES["conversation"], "exp": 1}, pem)

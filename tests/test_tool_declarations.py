@@ -15,8 +15,7 @@ import graph.llm.dialogue as dialogue
 from graph.casefile import READS as CASEFILE_READS
 from graph.nodes.handoff import run_human_tool
 from graph.nodes.tools import run_read
-from graph.routing import after_act
-from graph.state import SupportState
+from graph.routing import TurnWithMessages, after_act
 from server.desk import Desk
 from shopdesk.settings import PROJECT_ROOT
 from tests.test_tools_small_shop import Make, make_ctx, small_shop  # noqa: F401
@@ -124,7 +123,7 @@ def test_every_consumer_reaches_every_tool_by_name(make_ctx: Make) -> None:  # n
     for name in NAMES:
         # The graph routes a write proposal to the confirmation and a read to the tool node.
         call = {"name": name, "args": {}, "id": f"call_{name}", "type": "tool_call"}
-        state = SupportState(messages=[AIMessage("", tool_calls=[call])])
+        state = TurnWithMessages(messages=[AIMessage("", tool_calls=[call])])
         assert after_act(state) == ("confirm" if is_write_tool(name) else "tools"), name
         if name in READS:
             # The tool node and a person's tool run find it (the empty arguments are checked, not unknown).

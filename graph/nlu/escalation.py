@@ -233,8 +233,10 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str]:
 
 def _critical_words(u: Understanding, keywords: list[str]) -> str | None:
     wanted = {keyword.lower() for keyword in keywords}
-    found = critical_keyword_words(u.text)
-    hits = [found.get(canonical, canonical) for canonical in u.critical_keywords if canonical.lower() in wanted]
+    named = [canonical for canonical in u.critical_keywords if canonical.lower() in wanted]
+    # The words that said each keyword are looked up only for a keyword the shop escalates on (most turns name none).
+    found = critical_keyword_words(u.text) if named else {}
+    hits = [found.get(canonical, canonical) for canonical in named]
     # Shop-specific keywords the analyser has no canonical name for are matched against the text as written.
     for keyword in wanted:
         match = _phrase_pattern(keyword).search(u.text)
@@ -305,6 +307,8 @@ def _topic_words(text: str, topics: list[str]) -> str | None:
     return None
 
 
+# Read on every turn of the reply before it; the bot's replies come from one catalogue and repeat.
+@lru_cache(maxsize=1024)
 def offers_a_person(bot_text: str) -> bool:
     """A bot line that offers to pass the customer to a person."""
     return any(

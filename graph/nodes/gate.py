@@ -113,7 +113,7 @@ def conversation_facts(state: SupportState, services: Services, intent: str | No
         next_open=opening_text(next_open, language) if next_open else None,
         # A reply that put a proposal to the customer asks for a yes to it: a "yes" then is for the proposal, whatever
         # the reply also said about a colleague.
-        person_offered=offers_a_person(last_bot_text(state)) and state.status != Status.awaiting_confirmation,
+        person_offered=state.status != Status.awaiting_confirmation and offers_a_person(last_bot_text(state)),
         answers_our_question=bool(state.dialogue.get("awaiting")) and is_continuation(state),
         language=language,
     )
