@@ -173,3 +173,23 @@ def test_a_reply_that_wants_nothing_more(text: str) -> None:
 )
 def test_a_reply_that_goes_on_or_only_thanks_is_no_close(text: str) -> None:
     assert not wants_nothing_more(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "that would be good to know before I say yes",
+        "That'd be great if it could ship on Monday",
+        "I'd appreciate it if you told me the fee first",
+        "das wäre gut gewesen",
+        "Das wäre super, falls es günstiger ist",
+        "yes, provided the refund goes to my card",
+    ],
+)
+def test_how_good_it_would_be_on_a_condition_is_no_yes(text: str) -> None:
+    assert not gives_a_yes(text)
+
+
+@pytest.mark.parametrize("text", ["that'd be lovely, thank you", "Das wäre wirklich hilfreich!", "I'd appreciate that"])
+def test_how_good_it_would_be_said_alone_is_a_yes(text: str) -> None:
+    assert gives_a_yes(text)

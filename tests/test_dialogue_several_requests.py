@@ -392,7 +392,7 @@ async def test_a_method_named_for_whatever_the_change_costs_is_not_a_request_of_
     order, ((one, one_new), _) = two_resizable_items(db)
     context = Context(customer_id=order.customer_id)
     async with conversation(demo_app) as (chat, graph):
-        await say(
+        turn = await say(
             chat,
             "owed",
             f"On order {order.id} the {one.name} should be size {one_new.options['size']}. "
@@ -400,4 +400,7 @@ async def test_a_method_named_for_whatever_the_change_costs_is_not_a_request_of_
             context=context,
         )
         values = (await graph.aget_state(chat.config("owed"))).values
+    # The item change is proposed (or its payment asked for), and nothing waits behind it.
+    assert turn.status == "awaiting_confirmation" or "pay" in turn.text.lower(), turn.text
+    assert one.name in turn.text, turn.text
     assert values["dialogue"].get("queued", []) == [], values["dialogue"]

@@ -101,3 +101,19 @@ def test_a_unit_is_read_in_the_singular_and_the_plural() -> None:
     values = {"capacity": ["1 cup", "2 cups", "4 cups"], "color": ["black", "white"]}
     assert options_in("the black 2 cup one", values) == {"capacity": "2 cups", "color": "black"}
     assert options_in("a 4-cup one please", values) == {"capacity": "4 cups"}
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("For #W1111111 send back the rug, refund on paypal. For #W2222222 the lamp and the vase, refund on visa.", 2),
+        ("W3333333: cancel it please. W4444444: the kettle should be the glass one.", 2),
+        ("Cancel #W5555555 please. Also #W6666666 too.", 1),
+        ("Return the boots from #W7777777. #W8888888 is fine as it is, thanks.", 1),
+        ("Cancel #W5555555, wrong size. And #W6666666, which I no longer need.", 1),
+    ],
+)
+def test_sentences_for_other_orders_are_requests_of_their_own(text: str, parts: int) -> None:
+    from graph.nlu.segment import split_requests
+
+    assert len(split_requests(text)) == parts, split_requests(text)

@@ -399,6 +399,15 @@ def refine(understood: str, state: SupportState) -> str:
     return understood
 
 
+# A method named for what the change in hand may cost: "if there's anything to settle", "should anything be owed",
+# "for any difference", "whatever it costs", "if anything needs paying".
+_PAYS_WHAT_IS_OWED = re.compile(
+    r"\b(?:settle|owed?|owing|due|difference|differenz|aufpreis|extra|costs?|pay(?:ing)?\s+for\s+(?:it|that|this)"
+    r"|needs?\s+(?:paying|to\s+be\s+paid)|anything|whatever)\b",
+    re.IGNORECASE,
+)
+# The kinds of payment method in a customer's words, to tell one method named (what pays) from two (a switch).
+_METHOD_WORDS = re.compile(r"\b(?:paypal|visa|mastercard|amex|gift\s*card|credit\s*card|debit\s*card|apple\s*pay)\b")
 # How an order is paid, named without naming a method: "the payment method", "pay another way", "what I paid with".
 _HOW_IT_IS_PAID = re.compile(
     r"\b(?:payment\s+(?:method|option|type|card)|(?:pay|paid|paying)\s+(?:for\s+(?:\S+\s+){1,3})?"
@@ -471,9 +480,11 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
         # #W3579467, the electric kettle. I would like it in white instead of black.").
         entities = state.understanding.get("entities", {})
         text = last_text(state)
-        if entities.get("options") or entities.get("products"):
+        switches_methods = len({re.sub(r"\s+", "", word) for word in _METHOD_WORDS.findall(text.lower())}) > 1
+        if (entities.get("options") or entities.get("products")) and not switches_methods:
             # "The items: the dumbbell set to 5-25 lbs... Pay with gift card": the method named pays for the item
-            # change, as in `refine`; the order's own payment is changed by a message that names no item.
+            # change, as in `refine`. A change of how the order is paid says from which method to which ("the one
+            # with the kettle: charge it to my visa instead of PayPal"), the item only says which order.
             return CHANGE_ITEMS
         if payment_mention(text):
             return CHANGE_ITEMS if _PAYS_FOR_AN_ITEM_CHANGE.search(text) else CHANGE_PAYMENT
@@ -626,9 +637,9 @@ def other_requests(state: SupportState, intent: str, profile: ShopProfile | None
             understanding={**state.understanding, "entities": said.model_dump(mode="json")},
         )
         wanted = refine(understood, reading)
-        if wanted == CHANGE_PAYMENT and intent in MONEY_MOVING_FLOWS and not (said.order_ids or said.products):
+        if wanted == CHANGE_PAYMENT and intent in MONEY_MOVING_FLOWS and _PAYS_WHAT_IS_OWED.search(segment):
             # "If there's anything to settle, use my paypal": how the request in hand is paid (its payment slot),
-            # not a change of how an order was paid.
+            # not a change of how an order was paid ("and switch my other order's payment to PayPal" is one).
             continue
         procedure = procedures.for_intent(wanted)
         if procedure is not None and procedure.end.answer is None:
@@ -1292,13 +1303,16 @@ def _proposed_items(state: SupportState, text: str) -> list[str]:
 # An item not named yet: "something", "an item", "one of the things", "a few items".
 _SOME_ITEM = re.compile(
     r"\b(?:something|some\s+(?:things|items|stuff|of\s+(?:it|them|the\s+\w+))|an?\s+(?:item|thing|product|few\s+"
-    r"(?:things|items))|one\s+(?:of\s+(?:the|my|its)\s+)?(?:item|thing|product)s?|one\s+of\s+(?:them|those|these)"
-    r"|etwas|einen?\s+(?:artikel|teil))\b",
+    r"(?:things|items))|one\s+(?:of\s+(?:the|my|its)\s+)?(?:item|thing|product)s?"
+    # "one of them" is what goes back only as the verb's object ("..., one of them arrived late" says what happened);
+    # German "etwas" is mostly "somewhat" ("etwas zu klein"), something only with "aus".
+    r"|(?:return|send\s+back|refund)\w*\s+one\s+of\s+(?:them|those|these)|etwas\s+aus|einen?\s+(?:artikel|teil))\b",
     re.IGNORECASE,
 )
 # The order itself as what goes back: "return this order", "return #W1234567".
 _THE_ORDER_ITSELF = re.compile(
-    r"\b(?:return|send\s+back|refund)\w*\s+(?:the\s+|my\s+|this\s+|that\s+)?(?:order\b|#?W\d{5,})",
+    r"\b(?:return|send\s+back|refund)\w*\s+(?:the\s+|my\s+|this\s+|that\s+)?(?:order\b|#?W\d{5,})"
+    r"|\b(?:die\s+|meine\s+)?(?:ganze\s+)?bestellung\s+(?:#?W?\d{5,}\s+)?(?:\w+\s+)?zur[üu]ck",
     re.IGNORECASE,
 )
 _EVERY_ITEM = re.compile(

@@ -619,7 +619,7 @@ def options_in(
         # the wish, even where it says the same option as the description of theirs before it; before the turn,
         # only a value theirs does not have can be part of the wish ("in blue for the 10 hour one").
         theirs = {str(key).lower(): str(value).lower() for key, value in current.items()}
-        described = options_in(text[: turn.start()], values)
+        described = options_in(text[: turn.start()], values, current, turned=True)
         wished = options_in(text[turn.start() :], values, current, turned=True)
         kept = {key: value for key, value in described.items() if theirs.get(key.lower()) != value.lower()}
         return {**kept, **wished}

@@ -35,10 +35,12 @@ _DO_IT = re.compile(
     r"|i\s+confirm|sounds\s+(?:good|great|right|fine)|that\s+works|works\s+for\s+me"
     r"|(?:that'?s|that\s+is|this\s+is)\s+(?:the\s+one|right|correct|fine|good|ok(?:ay)?|perfect|it)"
     r"|mach\s+(?:das|es)|bitte\s+(?:ausführen|machen)|leg\s+los|in\s+ordnung"
-    # "that'd be great", "das wäre super": the wish for it said as how good it would be.
-    r"|that(?:'?d|\s+would)\s+be\s+(?:(?:really|very|so|super|most|extremely)\s+)?(?:great|good|helpful|nice|lovely|perfect|fine|ideal|brilliant|best|awesome)"
-    r"|i'?d\s+appreciate\s+(?:it|that)|(?:das\s+)?w[äa]re\s+(?:(?:echt|sehr|wirklich|total)\s+)?(?:super|gut|toll|nett|prima|klasse|hilfreich|perfekt|sch[öo]n)"
-    r"|klingt\s+(?:gut|super|prima))\b",
+    # "that'd be great", "das wäre super": the wish for it said as how good it would be, as the whole clause ("that
+    # would be helpful to know before I decide", "that'd be perfect if..." say something else).
+    r"|(?:that(?:'?d|\s+would)\s+be\s+(?:(?:really|very|so|super|most|extremely)\s+)?(?:great|good|helpful|nice|lovely"
+    r"|perfect|fine|ideal|brilliant|best|awesome)|i'?d\s+appreciate\s+(?:it|that)|(?:das\s+)?w[äa]re\s+(?:(?:echt|sehr"
+    r"|wirklich|total)\s+)?(?:super|gut|toll|nett|prima|klasse|hilfreich|perfekt|sch[öo]n)|klingt\s+(?:gut|super|prima))"
+    r"(?=\W*(?:thanks|thank\s+you|please|danke|bitte)?\W*$))\b",
     re.IGNORECASE,
 )
 # Anywhere in the reply, what holds the yes back: a no, a wait, a change of mind, a "later", a change ("instead").
@@ -51,6 +53,8 @@ _HOLDS_BACK = re.compile(
     r"|before\s+(?:you|we|that|this|doing|going|proceeding|confirming|i\s+(?:say|confirm))|bevor|vorher"
     # "yes, the price is fine but the colour...": a reservation about the thing itself holds the yes back.
     r"|but\s+(?:the|its?|that|this|i'?m|i\s+(?:think|guess|wonder))"
+    # "yes, if it's the cheaper one", "ok unless it costs more": a yes on a condition is no yes yet.
+    r"|if|unless|provided|wenn|falls|sofern|to\s+know|zu\s+wissen|gewesen"
     r"|lieber|nicht|noch\s+nicht|später|stattdessen|abbrechen|storn\w*)\b",
     re.IGNORECASE,
 )

@@ -79,8 +79,9 @@ _BOOST_TABLE: tuple[tuple[Intent, float, str], ...] = (
     (
         "exchange_request",
         1.5,
-        r"\b(?:(?:want|need|like|looking|trying|hoping|wish)\s+to\s+(?:exchange|swap)|(?:exchange|swap)\s+(?:it|this"
-        r"|that|these|those|them|the|my|one|an?)\b)",
+        # (Their own thing, not a kind of thing: "do you swap the batteries?", "exchange a gift" ask for the rules.)
+        r"\b(?:(?:want|need|like|looking|trying|hoping|wish)\s+to\s+(?:exchange|swap)"
+        r"|(?<!\bdo\syou\s)(?<!\bdoes\sit\s)(?<!\bdo\sthey\s)(?:exchange|swap)\s+(?:it|this|that|these|those|them|the|my)\b)",
     ),
     # "do you refund the delivery charge" asks what the shop does in general, not for money back on an order.
     ("refund_policy", 1.5, r"\b(?:do|does|will)\s+(?:you|the\s+shop)\s+(?:refund|reimburse|cover|pay\s+for)\b"),
@@ -469,8 +470,20 @@ _WRITES_A_CHANGE = re.compile(
 )
 
 
+_ARROW = re.compile(r"-+>|→|=>")
+_ASKS = re.compile(
+    # Asked about ("why did...", "is it..."), not asked for: "can you switch..." is a request said as a question.
+    r"^\W*(?:why|what|how|when|where|which|who|is|are|was|were|does|did|has)\b",
+    re.IGNORECASE,
+)
+
+
 def _changes_an_order(text: str) -> bool:
-    return bool(shared_entities(text).order_ids) and bool(_WRITES_A_CHANGE.search(text))
+    """The message writes down changes to an order it names; a question that names a change ("why did the price
+    change on #W1?") asks about it, unless it lists the changes with arrows."""
+    if not shared_entities(text).order_ids or not _WRITES_A_CHANGE.search(text):
+        return False
+    return bool(_ARROW.search(text)) or not _ASKS.search(text)
 
 
 def _looks_like_identity(text: str) -> bool:
@@ -540,7 +553,9 @@ def cue_logits(text: str) -> NDArray[np.float32]:
     if human_requested(text):
         boosts[INTENTS.index("human_agent")] += 3.0
     if _changes_an_order(text):
+        # A change of items, which both readings lead to (the embedding tells them apart), not a product question.
         boosts[INTENTS.index("change_order")] += 2.5
+        boosts[INTENTS.index("exchange_request")] += 2.5
         boosts[INTENTS.index("product_question")] -= 2.0
     for match in _NEGATED.finditer(text):
         # "a refund rather than an exchange": the named alternative is the one the customer does not want.

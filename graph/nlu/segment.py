@@ -37,9 +37,44 @@ def sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
 
 
+# A sentence that says a request of its own for its own order: the order and enough words for what to do with it.
+_ORDER_ID = re.compile(r"#?\bW?\d{7}\b", re.IGNORECASE)
+_OWN_REQUEST_WORDS = 5
+# What to do, or with what: an act's verb, or a thing of the order ("the makeup kit").
+_SAYS_WHAT = re.compile(
+    r"\b(?:return|exchang|swap|cancel|chang|refund|send|replac|modif|switch|updat|storn|umtausch|zurück)\w*"
+    r"|\b(?:the|my|both|die|den|das|meine?n?)\s+(?!order\b|bestellung\b)[a-zäöü]{3,}",
+    re.IGNORECASE,
+)
+
+
+def _per_order(part: str) -> list[str]:
+    """ "From #W1 the pet bed, refund to my gift card. From #W2 the makeup kit, refund to my card.": sentences that
+    each name another order than the sentences before them, with words enough to say what to do with it, are
+    requests of their own ("Cancel #W1. And #W2 too." is one act for two orders, said in the first sentence)."""
+    groups: list[list[str]] = []
+    named: set[str] = set()
+    for sentence in sentences(part):
+        ids = {found.lstrip("#").upper() for found in _ORDER_ID.findall(sentence)}
+        own = (
+            ids
+            and named
+            and not ids & named
+            and len(sentence.split()) >= _OWN_REQUEST_WORDS
+            and _SAYS_WHAT.search(_ORDER_ID.sub(" ", sentence))
+        )
+        if groups and not own:
+            groups[-1].append(sentence)
+        else:
+            groups.append([sentence])
+        named = ids if own or not named else named | ids
+    return [" ".join(group) for group in groups]
+
+
 def split_requests(text: str) -> list[str]:
     """Segments of the message, each one request; a message with one request comes back as a single segment."""
-    parts = [_LEADING_CONNECTOR.sub("", part.strip()) for part in _SPLIT.split(text.strip()) if part and part.strip()]
+    split = [_LEADING_CONNECTOR.sub("", part.strip()) for part in _SPLIT.split(text.strip()) if part and part.strip()]
+    parts = [piece for part in split for piece in _per_order(part)]
     segments: list[str] = []
     for part in parts:
         # Fragments too short to be a request ("seriously??", "why?") belong to their neighbour.
