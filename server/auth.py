@@ -14,6 +14,7 @@ import hmac
 import json
 import threading
 import time
+import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -23,6 +24,7 @@ from fastapi import Depends, HTTPException, Path, Response, status
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from jwt.algorithms import HMACAlgorithm
 from jwt.utils import base64url_encode
+from jwt.warnings import InsecureKeyLengthWarning
 
 from server.config import AgentAccount, ServerSettings
 from server.deps import ServerSettingsDep
@@ -84,7 +86,11 @@ _HEADER = base64url_encode(json.dumps({"alg": ALGORITHM, "typ": "JWT"}, separato
 
 @functools.lru_cache(maxsize=16)
 def _signing_key(secret: str) -> bytes:
-    return _HS256.prepare_key(secret)
+    key = _HS256.prepare_key(secret)
+    # As jwt.encode does: a secret shorter than the hash is signed with, but said (once per secret here).
+    if too_short := _HS256.check_key_length(key):
+        warnings.warn(too_short, InsecureKeyLengthWarning, stacklevel=3)
+    return key
 
 
 def sign(payload: dict[str, Any], secret: str) -> str:

@@ -58,9 +58,25 @@ def test_a_token_is_signed_as_pyjwt_signs_it() -> None:
             assert auth.sign(payload, secret) == jwt.encode(payload, secret, algorithm="HS256")
 
 
-def test_an_asymmetric_key_is_still_refused_as_a_secret() -> None:
+@pytest.mark.parametrize(
+    "key",
+    [
+        "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n",
+        "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ support@shop",
+        '{"kty": "oct", "k": "c2VjcmV0"}',
+    ],
+)
+def test_an_asymmetric_key_is_still_refused_as_a_secret(key: str) -> None:
     import jwt
 
-    pem = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n"
-    with pytest.raises(jwt.InvalidKeyError):
-        auth.sign({"aud": auth.AUDIENCES["conversation"], "exp": 1}, pem)
+    # Twice: a refused key is not remembered as a prepared one.
+    for _ in range(2):
+        with pytest.raises(jwt.InvalidKeyError):
+            auth.sign({"aud": auth.AUDIENCES["conversation"], "exp": 1}, key)
+
+
+def test_a_short_secret_is_signed_with_and_said() -> None:
+    from jwt.warnings import InsecureKeyLengthWarning
+
+    with pytest.warns(InsecureKeyLengthWarning):
+        auth.sign({"aud": auth.AUDIENCES["conversation"], "exp": 1}, "short-but-unique-secret-7")
