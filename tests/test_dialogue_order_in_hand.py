@@ -72,6 +72,27 @@ def test_a_clause_that_takes_back_one_request(text: str, dropped: list[str]) -> 
     assert dropped_requests(text) == dropped
 
 
+@pytest.mark.parametrize(
+    ("text", "only_a_drop"),
+    [
+        ("ok scratch the card change", True),
+        ("never mind the return on #W4471023, I'll keep them", True),
+        ("hold off on the refund for now, thanks", True),
+        ("I no longer want the exchange anymore", True),
+        # A take-back with a new request beside it: the request is what they want now, not lost.
+        ("ignore the address update, I'd rather cancel it", False),
+        ("forget the refund; send me a replacement instead", False),
+        ("never mind the payment change. just return the toaster", False),
+        ("skip the exchange and give my money back to the visa", False),
+        ("no need for the swap, change the delivery address instead", False),
+    ],
+)
+def test_a_take_back_is_only_a_drop_with_nothing_asked_beside_it(text: str, only_a_drop: bool) -> None:
+    from graph.nlu.drops import drops_one_request
+
+    assert drops_one_request(text) is only_a_drop
+
+
 def test_a_request_after_a_comma_and_then_or_send_back_is_a_request_of_its_own() -> None:
     from graph.nlu.segment import split_requests
 
@@ -162,6 +183,62 @@ async def test_taking_back_one_request_keeps_the_other(tau_app: Settings) -> Non
     assert all(r.get("intent") != "change_address" for r in after.get("queued") or []), after
     with session_factory(db)() as session:
         assert session.scalars(select(Order.status).where(Order.id == order.id)).one() is OrderStatus.pending
+
+
+async def test_taking_back_a_waiting_request_keeps_the_proposal(tau_app: Settings) -> None:
+    db = tau_app.shop_database_url
+
+    def delivered(order: Order) -> bool:
+        return order.status is OrderStatus.delivered
+
+    def pending(order: Order) -> bool:
+        return order.status is OrderStatus.pending
+
+    person = people(db, lambda c: any(map(delivered, c.orders)) and any(map(pending, c.orders)))[1]
+    returned = next(o for o in person.orders if delivered(o))
+    kept = next(o for o in person.orders if pending(o))
+    item = returned.items[0].name.lower()
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, graph):
+        proposed = await say(
+            chat,
+            "queued-drop",
+            f"send back the {item} from {returned.id}, and also cancel {kept.id} please",
+            context=context,
+        )
+        assert proposed.status == "awaiting_confirmation", proposed.text
+        before = (await graph.aget_state(chat.config("queued-drop"))).values["dialogue"]
+        assert any(r.get("intent") == "cancel_order" for r in before.get("queued") or []), before
+        again = await say(chat, "queued-drop", "oh wait, drop the cancellation", context=context)
+        after = (await graph.aget_state(chat.config("queued-drop"))).values["dialogue"]
+    assert again.status == "awaiting_confirmation" and returned.id in again.text, again.text
+    assert all(r.get("intent") != "cancel_order" for r in after.get("queued") or []), after
+    with session_factory(db)() as session:
+        assert session.scalars(select(Order.status).where(Order.id == kept.id)).one() is OrderStatus.pending
+
+
+async def test_a_take_back_with_a_new_request_serves_the_new_one(tau_app: Settings) -> None:
+    db = tau_app.shop_database_url
+
+    def two_kinds_pending(order: Order) -> bool:
+        return order.status is OrderStatus.pending and len({i.name for i in order.items}) >= 2
+
+    person = people(db, lambda c: any(two_kinds_pending(o) for o in c.orders))[4]
+    order = next(o for o in person.orders if two_kinds_pending(o))
+    names = list(dict.fromkeys(i.name.lower() for i in order.items))
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, _):
+        await say(
+            chat,
+            "drop-and-ask",
+            f"on {order.id} I need the delivery address changed, and also the {names[0]} swapped for another colour",
+            context=context,
+        )
+        turn = await say(
+            chat, "drop-and-ask", "ignore the address update; I'd rather cancel the whole order", context=context
+        )
+    assert "haven't changed anything" not in turn.text, turn.text
+    assert turn.status not in ("escalated", "human"), turn.text
 
 
 def test_a_gift_card_too_small_says_what_it_has_and_what_is_owed() -> None:
