@@ -294,6 +294,27 @@ def test_a_clause_about_one_unit_wishes_something_only_with_an_option() -> None:
     assert wishes_per_unit("one came scratched and the other is fine") == []
 
 
+def test_a_unit_wish_said_by_a_size_a_known_value_or_should_be() -> None:
+    from graph.llm.matching import wishes_per_unit
+
+    values = frozenset({"Bluetooth", "USB-C", "oak", "walnut"})
+    assert wishes_per_unit("one medium, one xl") == ["one medium", "one xl"]
+    assert wishes_per_unit("the first needs to be small and the second extra large") == [
+        "the first needs to be small",
+        "the second extra large",
+    ]
+    assert wishes_per_unit("one has to be the usb-c one, the other bluetooth", values) == [
+        "one has to be the usb-c one",
+        "the other bluetooth",
+    ]
+    assert wishes_per_unit("one oak and the other walnut", values) == ["one oak", "the other walnut"]
+    # Near misses: a unit left as it is, a state, or "should be" with no option after it.
+    assert wishes_per_unit("one in walnut and the other as it was", values) == []
+    assert wishes_per_unit("one should be fine, the other should be fine too") == []
+    assert wishes_per_unit("one's cracked, the other's ok") == []
+    assert wishes_per_unit("one arrived late and the other early", values) == []
+
+
 def test_the_one_i_paid_with_is_no_yes_when_what_was_paid_with_is_unknown() -> None:
     from graph.llm.dialogue import _proposal_says
 

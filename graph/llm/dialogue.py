@@ -1974,7 +1974,12 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
         plan.slots["item_queue"] = [i.get("item_id") for i in chosen]
         plan.slots["item_id"] = chosen[0].get("item_id")
         units = sum(i.get("item_id") == chosen[0].get("item_id") for i in items)
-        wishes = wishes_per_unit(run.text) if len(chosen) == 1 and units > 1 else []
+        # The item's option values known so far (its own, and its product's once read) tell a wish said by the
+        # value alone ("one wired, the other wireless").
+        known = (plan.slots.get("item_option_values") or {}).get(str(chosen[0].get("item_id"))) or {}
+        values = {str(v) for v in (chosen[0].get("options") or {}).values()}
+        values |= {str(v) for vs in known.values() for v in vs}
+        wishes = wishes_per_unit(run.text, frozenset(values)) if len(chosen) == 1 and units > 1 else []
         if 1 < len(wishes) <= units:
             # "Both hoses, one in vinyl and one in latex": units of one variant, each with its own wish, in turn.
             plan.slots["item_queue"] = [chosen[0].get("item_id")] * len(wishes)
