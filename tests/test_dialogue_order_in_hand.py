@@ -42,6 +42,15 @@ from tests.support.people import conversation, people, say
         ("which card did I use? charge my paypal instead", None),
         ("I paid with the visa, right", None),
         ("the lamp in that order is broken", None),
+        # "What did I order/get" that ends there or points at the order; near misses on a condition, a mistake,
+        # a shipping or label cost, or another time.
+        ("what did we get in that order?", "contents"),
+        ("what did I purchase, exactly?", "contents"),
+        ("what would I get back if I cancel it?", None),
+        ("what did we get mixed up?", None),
+        ("what's in it for us if we keep it?", None),
+        ("how much did we pay for the return label?", None),
+        ("what items did I buy from you last spring?", None),
     ],
 )
 def test_questions_about_the_order_in_hand(text: str, asked: str | None) -> None:
