@@ -42,6 +42,15 @@ from tests.support.people import conversation, people, say
         ("which card did I use? charge my paypal instead", None),
         ("I paid with the visa, right", None),
         ("the lamp in that order is broken", None),
+        # "What did I order/get" that ends there or points at the order; near misses on a condition, a mistake,
+        # a shipping or label cost, or another time.
+        ("what did we get in that order?", "contents"),
+        ("what did I purchase, exactly?", "contents"),
+        ("what would I get back if I cancel it?", None),
+        ("what did we get mixed up?", None),
+        ("what's in it for us if we keep it?", None),
+        ("how much did we pay for the return label?", None),
+        ("what items did I buy from you last spring?", None),
     ],
 )
 def test_questions_about_the_order_in_hand(text: str, asked: str | None) -> None:
@@ -70,6 +79,27 @@ def test_a_clause_that_takes_back_one_request(text: str, dropped: list[str]) -> 
     from graph.nlu.drops import dropped_requests
 
     assert dropped_requests(text) == dropped
+
+
+@pytest.mark.parametrize(
+    ("text", "only_a_drop"),
+    [
+        ("ok scratch the card change", True),
+        ("never mind the return on #W4471023, I'll keep them", True),
+        ("hold off on the refund for now, thanks", True),
+        ("I no longer want the exchange anymore", True),
+        # A take-back with a new request beside it: the request is what they want now, not lost.
+        ("ignore the address update, I'd rather cancel it", False),
+        ("forget the refund; send me a replacement instead", False),
+        ("never mind the payment change. just return the toaster", False),
+        ("skip the exchange and give my money back to the visa", False),
+        ("no need for the swap, change the delivery address instead", False),
+    ],
+)
+def test_a_take_back_is_only_a_drop_with_nothing_asked_beside_it(text: str, only_a_drop: bool) -> None:
+    from graph.nlu.drops import drops_one_request
+
+    assert drops_one_request(text) is only_a_drop
 
 
 def test_a_request_after_a_comma_and_then_or_send_back_is_a_request_of_its_own() -> None:
@@ -164,6 +194,62 @@ async def test_taking_back_one_request_keeps_the_other(tau_app: Settings) -> Non
         assert session.scalars(select(Order.status).where(Order.id == order.id)).one() is OrderStatus.pending
 
 
+async def test_taking_back_a_waiting_request_keeps_the_proposal(tau_app: Settings) -> None:
+    db = tau_app.shop_database_url
+
+    def delivered(order: Order) -> bool:
+        return order.status is OrderStatus.delivered
+
+    def pending(order: Order) -> bool:
+        return order.status is OrderStatus.pending
+
+    person = people(db, lambda c: any(map(delivered, c.orders)) and any(map(pending, c.orders)))[1]
+    returned = next(o for o in person.orders if delivered(o))
+    kept = next(o for o in person.orders if pending(o))
+    item = returned.items[0].name.lower()
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, graph):
+        proposed = await say(
+            chat,
+            "queued-drop",
+            f"send back the {item} from {returned.id}, and also cancel {kept.id} please",
+            context=context,
+        )
+        assert proposed.status == "awaiting_confirmation", proposed.text
+        before = (await graph.aget_state(chat.config("queued-drop"))).values["dialogue"]
+        assert any(r.get("intent") == "cancel_order" for r in before.get("queued") or []), before
+        again = await say(chat, "queued-drop", "oh wait, drop the cancellation", context=context)
+        after = (await graph.aget_state(chat.config("queued-drop"))).values["dialogue"]
+    assert again.status == "awaiting_confirmation" and returned.id in again.text, again.text
+    assert all(r.get("intent") != "cancel_order" for r in after.get("queued") or []), after
+    with session_factory(db)() as session:
+        assert session.scalars(select(Order.status).where(Order.id == kept.id)).one() is OrderStatus.pending
+
+
+async def test_a_take_back_with_a_new_request_serves_the_new_one(tau_app: Settings) -> None:
+    db = tau_app.shop_database_url
+
+    def two_kinds_pending(order: Order) -> bool:
+        return order.status is OrderStatus.pending and len({i.name for i in order.items}) >= 2
+
+    person = people(db, lambda c: any(two_kinds_pending(o) for o in c.orders))[4]
+    order = next(o for o in person.orders if two_kinds_pending(o))
+    names = list(dict.fromkeys(i.name.lower() for i in order.items))
+    context = Context(customer_id=person.id)
+    async with conversation(tau_app) as (chat, _):
+        await say(
+            chat,
+            "drop-and-ask",
+            f"on {order.id} I need the delivery address changed, and also the {names[0]} swapped for another colour",
+            context=context,
+        )
+        turn = await say(
+            chat, "drop-and-ask", "ignore the address update; I'd rather cancel the whole order", context=context
+        )
+    assert "haven't changed anything" not in turn.text, turn.text
+    assert turn.status not in ("escalated", "human"), turn.text
+
+
 def test_a_gift_card_too_small_says_what_it_has_and_what_is_owed() -> None:
     from graph.llm.responses import describe_notice
 
@@ -217,6 +303,27 @@ def test_a_clause_about_one_unit_wishes_something_only_with_an_option() -> None:
     assert wishes_per_unit("one came scratched and the other is fine") == []
 
 
+def test_a_unit_wish_said_by_a_size_a_known_value_or_should_be() -> None:
+    from graph.llm.matching import wishes_per_unit
+
+    values = frozenset({"Bluetooth", "USB-C", "oak", "walnut"})
+    assert wishes_per_unit("one medium, one xl") == ["one medium", "one xl"]
+    assert wishes_per_unit("the first needs to be small and the second extra large") == [
+        "the first needs to be small",
+        "the second extra large",
+    ]
+    assert wishes_per_unit("one has to be the usb-c one, the other bluetooth", values) == [
+        "one has to be the usb-c one",
+        "the other bluetooth",
+    ]
+    assert wishes_per_unit("one oak and the other walnut", values) == ["one oak", "the other walnut"]
+    # Near misses: a unit left as it is, a state, or "should be" with no option after it.
+    assert wishes_per_unit("one in walnut and the other as it was", values) == []
+    assert wishes_per_unit("one should be fine, the other should be fine too") == []
+    assert wishes_per_unit("one's cracked, the other's ok") == []
+    assert wishes_per_unit("one arrived late and the other early", values) == []
+
+
 def test_the_one_i_paid_with_is_no_yes_when_what_was_paid_with_is_unknown() -> None:
     from graph.llm.dialogue import _proposal_says
 
@@ -233,16 +340,24 @@ def test_the_one_i_paid_with_is_no_yes_when_what_was_paid_with_is_unknown() -> N
         ("and the rug needs to be the round one", True),
         ("the speaker has to be the portable kind", True),
         ("I'd take the walnut finish instead", True),
-        # How its delivery or its working should be: no wish for another version.
+        ("the jeans should be a medium", True),
+        ("the drive needs to be 4TB", True),
+        # How its delivery, its working, its price or its state should be: no wish for another version.
         ("the armchair should be here by now", False),
         ("the rug needs to be returned", False),
         ("the speaker should be working fine", False),
+        ("the blender should be quieter for what it cost", False),
+        ("the mattress must be still under guarantee, no?", False),
+        ("the desk should be in one piece when it arrives", False),
+        ("the rug ought to be softer honestly", False),
     ],
 )
 def test_how_an_item_should_be_is_a_wish_for_another_version(text: str, wish: bool) -> None:
-    from graph.llm.dialogue import _SAID_OTHERWISE
+    from graph.llm.dialogue import said_otherwise
 
-    assert bool(_SAID_OTHERWISE.search(text)) is wish
+    # The option values of the items named (their own and their products'), as the dialogue knows them.
+    values = {"velvet", "linen", "round", "square", "portable", "walnut", "oak"}
+    assert said_otherwise(text, values) is wish
 
 
 async def test_two_items_said_as_they_should_be_are_one_change_of_both(demo_app: Settings) -> None:

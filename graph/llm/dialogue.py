@@ -568,14 +568,28 @@ _OPTION_WORDS = re.compile(
 
 
 # How it should be, in any option's words ("should be leather", "needs to be the mountain one instead"): the
-# form says a wish for the item; not how its delivery or its working should be ("should be here by now").
-_SAID_OTHERWISE = re.compile(
-    r"\b(?:should|needs?\s+to|has\s+to|must|ought\s+to)\s+be\s+(?!(?:here|there|arriv\w*|deliver\w*|shipp?\w*|work\w*"
-    r"|fine|ok(?:ay)?|good|on\s+(?:its|the)\s+way|refund\w*|return\w*|cancel\w*|fixed|replaced|covered|free|cheaper"
-    r"|in\s+(?:stock|the\s+(?:box|mail|post))|sent|ready|done|charged|paid)\b)\w+"
-    r"|\b(?:instead|rather)\b",
+# form says a wish for the item only when what follows is one of its option values or an option word ("should be
+# size M", "has to be the 2TB one"); not how its delivery, its working or its price should be ("should be here by
+# now", "should be brighter for that price", "should be under warranty").
+_SHOULD_BE = re.compile(
+    r"\b(?:should|needs?\s+to|has\s+to|must|ought\s+to)\s+be\s+(?:the\s+|an?\s+|in\s+)?((?:[\w.-]+\s*){1,3})",
     re.IGNORECASE,
 )
+_INSTEAD = re.compile(r"\b(?:instead|rather)\b", re.IGNORECASE)
+
+
+def said_otherwise(text: str, values: set[str]) -> bool:
+    """The message says how an item should be in its options' words: "instead"/"rather", or "should/needs to be"
+    followed by one of `values` (the item's option values, lower case) or an option word, size or quantity."""
+    if _INSTEAD.search(text):
+        return True
+    for match in _SHOULD_BE.finditer(text):
+        after = match.group(1)
+        words = re.findall(r"[\w.-]+", after.lower())
+        phrases = {" ".join(words[:n]) for n in range(1, len(words) + 1)} | set(words)
+        if phrases & values or _OPTION_WORDS.search(after) or _QUANTITY.search(after) or extract_options(match[0]):
+            return True
+    return False
 
 
 def wants_another_version(state: SupportState) -> str | None:
@@ -595,8 +609,13 @@ def wants_another_version(state: SupportState) -> str | None:
     # like to know the warranty on the boots".
     own = {str(v).lower() for i in named for v in (i.get("options") or {}).values()}
     said = {str(v).lower() for v in extract_options(text).values()}
+    # Its product's option values, once read, tell "should be velvet" from "should be brighter".
+    known = slots.get("item_option_values") or {}
+    values = own | {
+        str(v).lower() for i in named for vs in (known.get(str(i.get("item_id"))) or {}).values() for v in vs
+    }
     if not named or not (
-        said - own or _QUANTITY.search(text) or _OPTION_WORDS.search(text) or _SAID_OTHERWISE.search(text)
+        said - own or _QUANTITY.search(text) or _OPTION_WORDS.search(text) or said_otherwise(text, values)
     ):
         return None
     status = slots.get("order_status")
@@ -1988,7 +2007,12 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
         plan.slots["item_queue"] = [i.get("item_id") for i in chosen]
         plan.slots["item_id"] = chosen[0].get("item_id")
         units = sum(i.get("item_id") == chosen[0].get("item_id") for i in items)
-        wishes = wishes_per_unit(run.text) if len(chosen) == 1 and units > 1 else []
+        # The item's option values known so far (its own, and its product's once read) tell a wish said by the
+        # value alone ("one wired, the other wireless").
+        known = (plan.slots.get("item_option_values") or {}).get(str(chosen[0].get("item_id"))) or {}
+        values = {str(v) for v in (chosen[0].get("options") or {}).values()}
+        values |= {str(v) for vs in known.values() for v in vs}
+        wishes = wishes_per_unit(run.text, frozenset(values)) if len(chosen) == 1 and units > 1 else []
         if 1 < len(wishes) <= units:
             # "Both hoses, one in vinyl and one in latex": units of one variant, each with its own wish, in turn.
             plan.slots["item_queue"] = [chosen[0].get("item_id")] * len(wishes)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from graph.nlu.entities import extract_options
 from knowledge.catalog import COLOUR_FAMILIES
 
 # How alike a phrase is to each of some names (cosine of sentence embeddings): the last resort of grounding.
@@ -462,24 +463,42 @@ _ONE_OF_THEM = re.compile(
 # "as a medium"), a word of an option, a colour, size or quantity; not "one for my son, the other for my daughter".
 _WISHES_AN_OPTION = re.compile(
     r"\b(?:in|to|into|as)\s+(?!(?:the|my|your|our|a|an)\s+(?:box|bag|order|garage|house|car|mail|post|closet)\b)\w+"
-    r"|\b(?:size|colou?r|material|length|capacity|style|version|model|finish|smaller|bigger|larger|longer|shorter)\b"
+    r"|\b(?:size|colou?r|material|length|capacity|style|version|model|finish|smaller|bigger|larger|longer|shorter"
+    r"|xx?s|x{1,3}l|medium|small|large|extra\s+large)\b"
     r"|\b\d+(?:[.,]\d+)?\s?(?:ft|feet|inch(?:es)?|in|cm|mm|l|ml|gb|tb|oz|kg|lbs?)?\b",
     re.IGNORECASE,
 )
+# "One should be the wireless one": how a unit should be, said with a verb of being rather than a preposition.
+_SHOULD_BE = re.compile(r"^\W*(?:should|needs?\s+to|has\s+to|must|ought\s+to)\s+be\s+(?:the\s+|an?\s+)?(\w+)", re.I)
+# "The other as it is", "the other stays": a unit left as it is wishes nothing.
+_UNIT_LEFT_AS_IT_IS = re.compile(
+    r"\b(?:as\s+(?:it|they)\s+(?:is|are|was)|stays?|remains?|unchanged|the\s+same|alone|untouched|keep|kept)\b", re.I
+)
+_NO_OPTION_WORD = frozenset({"fine", "ok", "okay", "broken", "damaged", "mine", "for", "gift", "same", "one", "other"})
 
 
-def wishes_per_unit(text: str) -> list[str]:
+def wishes_per_unit(text: str, values: frozenset[str] = frozenset()) -> list[str]:
     """The parts of a message that each wish something for one of several units alike ("both hoses, one in vinyl and
-    one in latex": "one in vinyl", "one in latex"), in the order said; empty unless there are two or more. A clause
-    that points at a unit without saying how it should be ("one is a gift, the other is mine") wishes nothing."""
-    from graph.nlu.entities import extract_options
+    one in latex": "one in vinyl", "one in latex"), in the order said; empty unless there are two or more. `values`
+    are the option values known for the item ("wired", "wireless"), for wishes said by the value alone ("one large,
+    the other the wired one"). A clause that points at a unit without saying how it should be ("one is a gift, the
+    other is mine", "the other as it is") wishes nothing."""
+    known = {value.lower() for value in values}
 
-    parts = [
-        clause.strip()
-        for clause in _UNIT_BREAK.split(text)
-        if _ONE_OF_THEM.search(clause)
-        and (_WISHES_AN_OPTION.search(_ONE_OF_THEM.sub("", clause)) or extract_options(clause))
-    ]
+    def wishes(clause: str) -> bool:
+        rest = _ONE_OF_THEM.sub("", clause)
+        if _UNIT_LEFT_AS_IT_IS.search(rest):
+            return False
+        said = set(re.findall(r"[\w-]+", rest.lower()))
+        should = _SHOULD_BE.search(rest)
+        return bool(
+            _WISHES_AN_OPTION.search(rest)
+            or extract_options(clause)
+            or said & known
+            or (should and should.group(1).lower() not in _NO_OPTION_WORD)
+        )
+
+    parts = [clause.strip() for clause in _UNIT_BREAK.split(text) if _ONE_OF_THEM.search(clause) and wishes(clause)]
     return parts if len(parts) > 1 else []
 
 

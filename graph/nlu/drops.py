@@ -43,6 +43,26 @@ def dropped_requests(text: str) -> list[str]:
     return [intent for intent, pattern in _DROPS.items() if pattern.search(text)]
 
 
+# What may stay beside a take-back without being a request of its own: the order it is on, thanks, a courtesy,
+# or keeping the thing ("I'll keep it"). Anything else left over is what they want now.
+_ONLY_A_TAIL = re.compile(
+    r"(?:\s|[,;.!?:\-]|#?[a-z]?\d+|\b(?:please|pls|thanks|thank\s+you|thx|anymore|any\s+more|after\s+all|for\s+now"
+    r"|too|either|then|sorry|actually|oh|ok(?:ay)?|so|and|just|altogether|entirely|completely|request|idea|hmm+|um+"
+    r"|uh+|ah+|well|wait|right|yeah|no|hey|hi|instead|now|on\s+second\s+thought|i\s+guess|guys"
+    r"|on|for|of|from|with|about|to|that|this|the|my|it|them|one|order|i\s+changed\s+my\s+mind"
+    r"|i(?:'|\s+wi)ll\s+keep\s+(?:it|them)|keep(?:ing)?\s+(?:it|them)|i(?:'|\s+a)m\s+keeping\s+(?:it|them)"
+    r"|(?:that'?s|it'?s)\s+(?:all|fine|ok(?:ay)?)|as\s+(?:it|they)\s+(?:is|are)|danke|bitte)\b)*",
+    re.IGNORECASE,
+)
+
+
 def drops_one_request(segment: str) -> bool:
-    """The segment does nothing but take a request back ("forget the payment switch")."""
-    return bool(dropped_requests(segment))
+    """The segment does nothing but take a request back ("forget the payment switch", "never mind the return, I'll
+    keep it"): once the take-back clauses are removed, nothing request-like is left ("skip the address change, cancel
+    the order instead" asks for the cancellation: not only a drop)."""
+    if not dropped_requests(segment):
+        return False
+    rest = segment
+    for pattern in _DROPS.values():
+        rest = pattern.sub(" ", rest)
+    return _ONLY_A_TAIL.fullmatch(rest.strip()) is not None

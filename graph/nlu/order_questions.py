@@ -20,18 +20,27 @@ OrderQuestion = Literal["contents", "payment"]
 
 # The order itself, as the customer points at it: "that order", "my order", "the order", "it", "#W1234567".
 _THE_ORDER = r"(?:(?:that|this|the|my|our)\s+(?:\w+\s+)?order|it|them|#?\s*w\d{5,}|order\s+#?\s*w?\d{5,})"
+# After "what did I order/get": the question ends there, or points at the order ("in that order", "on #W…"); "what
+# do I get if I return it", "what did I get wrong", "what did I order from you last year" ask something else.
+_ENDS_AT_THE_ORDER = rf"(?=\s*(?:[?.!,;]|$|(?:again|there|exactly|then)\b|(?:in|on|with)\s+{_THE_ORDER}\b))"
 # What is in it: "what's in that order", "which items are in it again", "what did I order", "what was on it".
 _CONTENTS = re.compile(
     rf"\b(?:what|which)(?:'s|\s+is|\s+was|\s+were|\s+are)?\s+(?:\w+\s+){{0,2}}?(?:in|on|inside)\s+{_THE_ORDER}\b"
+    r"(?!\s+for\s+(?:me|us|you|them)\b)"
     rf"|\b(?:what|which)\s+(?:items?|things?|products?|stuff|exactly)\s+(?:\w+\s+){{0,3}}?(?:in|on)\s+{_THE_ORDER}\b"
-    r"|\bwhat\s+(?:exactly\s+)?(?:did|do|have)\s+(?:i|we)\s+(?:order|buy|purchase|get)(?:ed)?\b(?!\s+\w+\s+from\s+you)"
-    r"|\bwhat\s+(?:items?|things?|products?)\s+(?:did|do|have)\s+(?:i|we)\s+(?:order|buy|purchase|get)\b"
-    rf"|\bwhat\s+does\s+{_THE_ORDER}\s+(?:contain|include|have\s+in\s+it)\b"
+    r"|\bwhat\s+(?:exactly\s+)?(?:did|do|have)\s+(?:i|we)\s+(?:order|buy|purchase|get)(?:ed)?\b"
+    + _ENDS_AT_THE_ORDER
+    + r"|\bwhat\s+(?:items?|things?|products?)\s+(?:did|do|have)\s+(?:i|we)\s+(?:order|buy|purchase|get)\b"
+    + _ENDS_AT_THE_ORDER
+    + rf"|\bwhat\s+does\s+{_THE_ORDER}\s+(?:contain|include|have\s+in\s+it)\b"
     rf"|\b(?:items?|contents?)\s+(?:of|in|on)\s+{_THE_ORDER}\b"
     rf"|\bhow\s+much\s+(?:was\s+{_THE_ORDER}|did\s+(?:i|we)\s+pay)\b"
+    r"(?!\s+(?:for\s+)?(?:the\s+)?(?:shipping|postage|delivery|(?:return\s+)?labels?|returns?)\b)"
     rf"|\bwhat\s+(?:was|is)\s+(?:the\s+)?(?:total|amount|price)\s+(?:of|for|on)\s+{_THE_ORDER}\b",
     re.IGNORECASE,
 )
+# "What's in it for me if I wait?", "what would I get if I returned it": a question on a condition, not the contents.
+_ON_A_CONDITION = re.compile(r"\b(?:if|unless|when)\s+(?:i|we|you)\b", re.IGNORECASE)
 # What it was paid with: "what did I pay with", "which card was that order paid with", "how did I pay for it",
 # "what payment method did I use for it".
 _PAYMENT = re.compile(
@@ -58,6 +67,6 @@ def asks_about_their_order(text: str) -> OrderQuestion | None:
     asked = [s for s in sentences(text) if asks_something(s)] or [text]
     if any(_PAYMENT.search(sentence) for sentence in asked):
         return "payment"
-    if any(_CONTENTS.search(sentence) for sentence in asked):
+    if any(_CONTENTS.search(sentence) and not _ON_A_CONDITION.search(sentence) for sentence in asked):
         return "contents"
     return None

@@ -11,7 +11,7 @@ from langgraph.runtime import Runtime
 
 from graph.casefile import last_bot_text
 from graph.context import Context
-from graph.dialogue_state import DialogueUpdate
+from graph.dialogue_state import DialogueUpdate, QueuedRequest
 from graph.llm.dialogue import (
     CHANGE_PAYMENT,
     IDENTIFY,
@@ -183,6 +183,11 @@ def _takes_back_one_of_theirs(state: SupportState) -> bool:
     return any(takes_back(dropped, one) for one in ours)
 
 
+def _still_waiting(state: SupportState, dropped: list[str]) -> list[QueuedRequest]:
+    """The queued requests the message does not take back."""
+    return [r for r in state.dialogue.get("queued") or [] if not takes_back(dropped, str(r.get("intent")))]
+
+
 def _drops_the_one_in_hand(state: SupportState) -> bool:
     """ "Never mind" takes back the request in hand, unless it names another one ("never mind the payment change"
     while we ask about an item: the payment change is dropped, the item change goes on)."""
@@ -289,6 +294,17 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
             # on the way to the yes, not a move away from it. It is answered (the knowledge, the proposal's own
             # lines), and the proposal keeps waiting and is put again.
             return {**base, "route": Route.retrieve, "repair": Repair.digression}
+        dropped = dropped_requests(said)
+        if (
+            not corrected
+            and dropped
+            and not takes_back(dropped, str(state.dialogue.get("intent") or ""))
+            and len(_still_waiting(state, dropped)) < len(state.dialogue.get("queued") or [])
+            and all(drops_one_request(part) for part in split_requests(said))
+        ):
+            # "Actually forget the cancellation" while the return is proposed and the cancellation waits: the
+            # waiting one is taken back, and the proposal (a request they still want) stands and is put again.
+            return {**base, "route": Route.draft, "dialogue": {"queued": _still_waiting(state, dropped)}}
         if yes_words and not corrected:
             if asks_something(said) or holds_back(said, action):
                 # "ok... actually hang on" mentions a yes without giving one: nothing is written on it. The proposal
@@ -371,8 +387,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         # "Never mind the address change" and nothing else: that request only is dropped, nothing is changed.
         in_hand = str(state.dialogue.get("intent") or "")
         dropped = dropped_requests(said)
-        waiting = [r for r in state.dialogue.get("queued") or [] if not takes_back(dropped, str(r.get("intent")))]
-        dialogue: DialogueUpdate = {"queued": waiting}
+        dialogue: DialogueUpdate = {"queued": _still_waiting(state, dropped)}
         if takes_back(dropped, in_hand):
             dialogue["intent"], dialogue["awaiting"] = None, None
         return {**base, "route": Route.draft, "dialogue": dialogue, "repair": Repair.cancelled}
@@ -412,8 +427,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     dropped = dropped_requests(said)
     if dropped:
         # "Forget the payment switch, then ...": that request only is taken back, waiting or in hand.
-        waiting = [r for r in state.dialogue.get("queued") or [] if not takes_back(dropped, str(r.get("intent")))]
-        base["dialogue"] = {**base.get("dialogue", {}), "queued": waiting}
+        base["dialogue"] = {**base.get("dialogue", {}), "queued": _still_waiting(state, dropped)}
         if takes_back(dropped, str(state.dialogue.get("intent") or "")) and not takes_back(dropped, intent):
             base["dialogue"] = {**base["dialogue"], "intent": intent, "awaiting": None}
     more = other_requests(state, intent, services.profile)
