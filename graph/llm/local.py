@@ -117,16 +117,13 @@ class LocalEngine:
                     shown.evidence = answered.evidence
                 else:
                     shown.text = f"{_(responses.NOT_SURE_AT_PROPOSAL)}\n\n{text}"
-            if state.repair == Repair.order_question:
-                # "What's in that order again?": answered from the order itself, and the proposal is put again.
-                answer = _order_answer(state, services, results)
-                if answer.text:
-                    shown.text = f"{answer.text}\n\n{text}"
-                    shown.cited = [*answer.cited, *shown.cited]
-                    shown.evidence = answer.evidence
-            if state.repair == Repair.payment_question:
-                # A question on the way to the yes: answered first, and the proposal is put again.
-                answer = _payment_methods_answer(state, services, results)
+            # A question on the way to the yes, about the order in hand ("what's in that order again?") or the
+            # customer's payment methods: answered from their own data first, and the proposal is put again.
+            answerer = {Repair.order_question: _order_answer, Repair.payment_question: _payment_methods_answer}.get(
+                state.repair
+            )
+            if answerer is not None:
+                answer = answerer(state, services, results)
                 if answer.text:
                     shown.text = f"{answer.text}\n\n{text}"
                     shown.cited = [*answer.cited, *shown.cited]
