@@ -464,13 +464,14 @@ def _action_on_order(text: str) -> Intent | None:
 # How a change of something one has is written down: an arrow, "instead", "changes", "switch". Said of an order
 # the customer names, the products and options that follow are what they want theirs changed to, not questions
 # about the products (a long list of product words reads like a product question to the embedding).
+_ARROW = re.compile(r"-+>|→|=>")
 _WRITES_A_CHANGE = re.compile(
-    r"(?:-+>|→|=>)|\b(?:chang(?:e|es|ed|ing)|instead|switch(?:ed)?|swap(?:ped)?|replac(?:e|ed)|upgrade|downgrade)\b",
+    rf"(?:{_ARROW.pattern})|\b(?:chang(?:e|es|ed|ing)|instead|switch(?:ed)?|swap(?:ped)?|replac(?:e|ed)|upgrade"
+    r"|downgrade)\b",
     re.IGNORECASE,
 )
 
 
-_ARROW = re.compile(r"-+>|→|=>")
 _ASKS = re.compile(
     # Asked about ("why did...", "is it..."), not asked for: "can you switch..." is a request said as a question.
     r"^\W*(?:why|what|how|when|where|which|who|is|are|was|were|does|did|has)\b",

@@ -38,6 +38,7 @@ def sentences(text: str) -> list[str]:
 
 
 # A sentence that says a request of its own for its own order: the order and enough words for what to do with it.
+# (The entity reader's order ids are not used: graph.nlu.entities reads sentences with this module.)
 _ORDER_ID = re.compile(r"#?\bW?\d{7}\b", re.IGNORECASE)
 _OWN_REQUEST_WORDS = 5
 # What to do, or with what: an act's verb, or a thing of the order ("the makeup kit").
