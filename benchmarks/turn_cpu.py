@@ -17,6 +17,13 @@ line, the format flame graph tools read.
     .venv/bin/python benchmarks/turn_cpu.py --project ../other-checkout --json
     .venv/bin/python benchmarks/turn_cpu.py --profile /tmp/turns.prof
     .venv/bin/python benchmarks/turn_cpu.py --data-dir /tmp/turn-cpu-data   # reuse (and keep) a data directory
+
+CPU seconds move with whatever else the host runs; instructions do not. Under callgrind, started with counting off,
+`--callgrind` counts the timed rounds only (the start-up, the seeding and the warm-up stay out), so two versions
+compare by their instruction totals divided by the turns printed (the same for both with the same seed):
+
+    valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/cg.out \
+        .venv/bin/python benchmarks/turn_cpu.py --project ../other-checkout --data-dir /tmp/other-data --callgrind
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ import random
 import shutil
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -48,9 +56,21 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7, help="random seed of the conversations (load_bench's)")
     parser.add_argument("--repeats", type=int, default=1, help="timed rounds of new conversations")
     parser.add_argument("--profile", help="write the timed rounds' sampled stacks, folded, to this file")
+    parser.add_argument(
+        "--callgrind",
+        action="store_true",
+        help="under `valgrind --tool=callgrind --instr-atstart=no`: count instructions in the timed rounds only",
+    )
     parser.add_argument("--data-dir", help="use and keep this data directory (default: a fresh temporary one)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     return parser.parse_args(argv)
+
+
+def instrument(on: bool) -> None:
+    """Switch callgrind's counting for this process (it waits for callgrind to take the command)."""
+    subprocess.run(
+        ["callgrind_control", "-i", "on" if on else "off", str(os.getpid())], check=True, capture_output=True
+    )
 
 
 class Sampler:
@@ -121,9 +141,13 @@ async def play(args: argparse.Namespace, bench: Any, data_dir: Path) -> dict[str
                 counts = {"turns": 0, "errors": 0}
                 if profiler:
                     profiler.enable()
+                if args.callgrind:
+                    instrument(True)
                 started = time.process_time()
                 await asyncio.gather(*(converse(client, bench, script, counts) for script in scripts))
                 spent = time.process_time() - started
+                if args.callgrind:
+                    instrument(False)
                 if profiler:
                     profiler.disable()
                 rounds.append(spent * 1000 / max(counts["turns"], 1))

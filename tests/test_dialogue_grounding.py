@@ -314,6 +314,33 @@ async def test_a_question_about_payment_methods_is_answered_and_the_proposal_wai
     assert done.text.startswith(("Done", "Thanks for confirming")), done.text
 
 
+async def test_a_yes_no_question_about_one_named_card_is_answered_by_that_card(tau_app: Settings) -> None:
+    """ "Wait, is the visa the credit card I have with you?" while a return waits: answered about that one card (yes,
+    it is on the account), not by the whole list of methods, and the proposal is put again."""
+    with session_factory(tau_app.shop_database_url)() as session:
+        order, person = next(
+            (o, c)
+            for o in session.scalars(select(Order).options(selectinload(Order.items))).all()
+            if o.status is OrderStatus.delivered
+            and len({i.name for i in o.items}) == len(o.items) >= 2
+            and (c := session.get(Customer, o.customer_id)) is not None
+            and len(c.payment_methods) >= 2
+            and [m.brand for m in c.payment_methods if m.brand].count("visa") == 1
+        )
+        visa = next(m.label for m in person.payment_methods if m.brand == "visa")
+        others = [m.label for m in person.payment_methods if m.brand != "visa"]
+        item, context = order.items[0].name, Context(customer_id=order.customer_id)
+    async with conversation(tau_app) as (chat, _):
+        first = await say(chat, "card-q", f"hey, returning the {item.lower()} from {order.id}", context=context)
+        assert first.status == "awaiting_confirmation", first.text
+        asked = await say(chat, "card-q", "wait, is the visa a card I have with you?", context=context)
+    assert asked.status == "awaiting_confirmation", asked.text
+    assert visa in asked.text and "Shall I go ahead" in asked.text, asked.text
+    assert "payment methods are on your account:" not in asked.text, asked.text
+    answer = asked.text.split("\n\n")[0]
+    assert visa in answer and not any(label in answer for label in others), asked.text
+
+
 @pytest.mark.parametrize(
     "question",
     ["and that money goes back where it came from, yeah?", "so i'd get all of it back, even the shipping?"],

@@ -844,8 +844,8 @@ def describe_payment_methods_asked(customer: dict[str, Any], text: str, orders: 
     precise = mention.get("kind") in ("paypal", "gift_card") or any(
         mention.get(k) for k in ("id", "last_four", "brand")
     )
+    named = matching_methods(methods, mention) if precise else []
     if precise:
-        named = matching_methods(methods, mention)
         if len(named) == 1 and mention.get("id"):
             sentences.append(_("{named} is your {method}.", named=mention["id"], method=named[0]["label"]))
         elif len(named) == 1:
@@ -854,7 +854,9 @@ def describe_payment_methods_asked(customer: dict[str, Any], text: str, orders: 
             )
         elif not named:
             sentences.append(_("I can't find that one among the payment methods on your account."))
-    if methods:
+    # "Is the mastercard my credit card?" is answered by that one method; the whole list is for a question about the
+    # methods in general, or a method we could not pin down to one.
+    if methods and len(named) != 1:
         sentences.append(_("These payment methods are on your account:") + "\n" + describe_methods(customer))
     labels = {str(m.get("id")): str(m.get("label")) for m in methods}
     for order in orders[-1:]:
