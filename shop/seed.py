@@ -257,7 +257,7 @@ CATALOG: tuple[_Spec, ...] = (
           "Snow flaps, internal guy-outs and a large vestibule keep you and your gear sheltered.",
           _o("capacity", "2-person", "3-person", step="120")),
     _spec("tents", "Ultralight Trekking Pole Shelter", "Cairn", "289.00",
-          "A single-wall shelter pitched with your trekking poles, weighing under 800 g. "
+          "A single-wall shelter pitched with your trekking poles, weighing from 780 g. "
           "Ideal for long-distance hikers who count every gram.",
           _o("capacity", "1-person", "2-person", step="60")),
     _spec("tents", "Pop-Up Beach Shelter", "Tidewater", "89.00",

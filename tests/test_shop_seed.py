@@ -389,6 +389,44 @@ def test_every_product_has_structured_facts_that_agree_with_its_description() ->
             assert "waterproof" not in spec.tags, spec.name
 
 
+_WEIGHT = re.compile(r"\b(?:(under|from)\s+)?(\d+(?:\.\d+)?)\s*(kg|g)\b")
+
+
+def _grams(amount: str, unit: str) -> float:
+    return float(amount) * (1000 if unit == "kg" else 1)
+
+
+def test_a_weight_in_a_description_agrees_with_the_weights_of_its_variants() -> None:
+    """ "Weighing under 800 g" in the text a customer reads must hold for every variant the facts list."""
+    for spec in CATALOG:
+        weights = [_grams(n, u) for _, n, u in _WEIGHT.findall(str(PRODUCT_ATTRIBUTES[spec.name].get("weight", "")))]
+        for bound, amount, unit in _WEIGHT.findall(spec.description):
+            said = _grams(amount, unit)
+            assert weights, spec.name
+            if bound == "under":
+                assert max(weights) < said, (spec.name, said, weights)
+            elif bound == "from":
+                assert min(weights) == said, (spec.name, said, weights)
+            else:
+                assert said in weights, (spec.name, said, weights)
+
+
+def test_every_category_sold_has_a_warranty_period_and_gift_cards_come_in_the_amounts_the_policy_says() -> None:
+    from knowledge.policy_focus import groups_in
+
+    docs = REPO_ROOT / "knowledge" / "docs" / "demo"
+    period = (docs / "warranty.md").read_text(encoding="utf-8").split("## Warranty period\n", 1)[1].split("\n## ")[0]
+    covered = groups_in(period)
+    for category in {spec.category for spec in CATALOG} - {"gift cards"}:
+        assert groups_in(category) & covered, category
+    payments = (docs / "payments.md").read_text(encoding="utf-8").replace("\n", " ")
+    stated = [int(n) for n in re.findall(r"\$(\d+)", re.findall(r"gift cards come in [^,]+", payments)[0])]
+    for spec in CATALOG:
+        if spec.category == "gift cards":
+            for amount in (value for option in spec.options for value in option.values):
+                assert min(stated) <= int(amount.strip("$")) <= max(stated), (spec.name, amount, stated)
+
+
 def test_a_demo_shop_seeded_before_structured_facts_gets_them(tmp_path: Path) -> None:
     from shop.seed import backfill_attributes
 
