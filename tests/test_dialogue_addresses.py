@@ -96,7 +96,7 @@ def test_variants_keep_the_options_the_customer_did_not_name() -> None:
     ],
 )
 def test_where_an_address_is_to_be_copied_from(text: str, source: str | None) -> None:
-    from graph.llm.dialogue import address_source
+    from graph.llm.dialogue.addresses import address_source
 
     assert address_source(text) == source
 
@@ -119,7 +119,7 @@ def test_where_an_address_is_to_be_copied_from(text: str, source: str | None) ->
     ],
 )
 def test_somewhere_else_not_yet_said(text: str, elsewhere: bool) -> None:
-    from graph.llm.dialogue import names_another_destination
+    from graph.llm.dialogue.addresses import names_another_destination
 
     assert names_another_destination(text) is elsewhere
 

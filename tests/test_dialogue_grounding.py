@@ -386,7 +386,7 @@ async def test_an_assent_that_opens_a_refusal_writes_nothing(tau_app: Settings) 
 
 
 def test_a_gift_card_in_the_proposal_is_not_the_card_the_customer_names() -> None:
-    from graph.llm.dialogue import _proposal_says
+    from graph.llm.dialogue.repair import _proposal_says
 
     pending = {"preview": {"details": ["Refund $40.00 to gift card ending 1047 (balance $49.00)"]}}
     assert not _proposal_says(pending, {"kind": "credit_card"})

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from graph.context import Context
-from graph.llm.dialogue import FIND_BY_EMAIL, FIND_BY_NAME_ZIP, MAX_IDENTITY_ATTEMPTS
+from graph.llm.dialogue.names import FIND_BY_EMAIL, FIND_BY_NAME_ZIP, MAX_IDENTITY_ATTEMPTS
 from shop.db import session_factory
 from shop.models import OrderStatus, Product
 from shopdesk.settings import Settings

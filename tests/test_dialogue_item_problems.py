@@ -49,7 +49,7 @@ def test_how_people_tell_of_a_fault(text: str, fault: str) -> None:
     ],
 )
 def test_no_fault_where_nothing_received_is_wrong(text: str) -> None:
-    from graph.llm.dialogue import FAULTS
+    from graph.llm.dialogue.names import FAULTS
     from graph.nlu.entities import extract_reasons
 
     assert not FAULTS & set(extract_reasons(text))
@@ -76,7 +76,7 @@ def test_no_fault_where_nothing_received_is_wrong(text: str) -> None:
     ],
 )
 def test_how_people_name_a_remedy(text: str, remedy: str | None) -> None:
-    from graph.llm.dialogue import named_remedy
+    from graph.llm.dialogue.remedies import named_remedy
 
     assert named_remedy(text) == remedy
 
@@ -157,7 +157,7 @@ async def test_a_question_about_faults_in_general_is_still_answered_from_the_rul
 def test_a_fault_is_with_something_received(text: str, fault: bool) -> None:
     from langchain_core.messages import HumanMessage
 
-    from graph.llm.dialogue import reports_a_fault
+    from graph.llm.dialogue.repair import reports_a_fault
     from graph.nlu.entities import extract_entities
     from graph.state import SupportState
 
@@ -214,6 +214,6 @@ async def test_a_question_of_how_to_fix_it_is_answered_and_the_remedy_asked_agai
     ],
 )
 def test_every_item_said_so(text: str, every: bool) -> None:
-    from graph.llm.dialogue import _EVERY_ITEM
+    from graph.llm.dialogue.slots import _EVERY_ITEM
 
     assert bool(_EVERY_ITEM.search(text)) is every

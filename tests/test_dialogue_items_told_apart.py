@@ -133,7 +133,7 @@ async def test_items_named_together_are_all_returned_and_an_added_one_is_added(t
 
 def test_items_taken_out_of_a_change_by_the_words_that_leave_them_alone() -> None:
     """Sentences written for this test: the items a reply takes out, and replies that take none out."""
-    from graph.llm.dialogue import items_left_out
+    from graph.llm.dialogue.items import items_left_out
 
     items = [
         {"item_id": "1", "name": "Tea Kettle", "options": {"material": "ceramic"}},

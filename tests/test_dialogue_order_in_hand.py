@@ -325,7 +325,7 @@ def test_a_unit_wish_said_by_a_size_a_known_value_or_should_be() -> None:
 
 
 def test_the_one_i_paid_with_is_no_yes_when_what_was_paid_with_is_unknown() -> None:
-    from graph.llm.dialogue import _proposal_says
+    from graph.llm.dialogue.repair import _proposal_says
 
     pending = {"args": {"payment_method_id": "paypal_1"}, "preview": {"details": ["Refund $5.00 to PayPal"]}}
     assert not _proposal_says(pending, {"original": "1"}, None)
@@ -353,7 +353,7 @@ def test_the_one_i_paid_with_is_no_yes_when_what_was_paid_with_is_unknown() -> N
     ],
 )
 def test_how_an_item_should_be_is_a_wish_for_another_version(text: str, wish: bool) -> None:
-    from graph.llm.dialogue import said_otherwise
+    from graph.llm.dialogue.repair import said_otherwise
 
     # The option values of the items named (their own and their products'), as the dialogue knows them.
     values = {"velvet", "linen", "round", "square", "portable", "walnut", "oak"}

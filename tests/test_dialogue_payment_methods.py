@@ -121,7 +121,7 @@ def test_asking_for_the_proposals_own_act_is_a_yes(text: str, action: str, yes: 
     ],
 )
 def test_a_request_on_the_items_restated_as_another(in_progress: str, text: str, wanted: str | None) -> None:
-    from graph.llm.dialogue import restated_item_request
+    from graph.llm.dialogue.remedies import restated_item_request
 
     assert restated_item_request(in_progress, text) == wanted
 
@@ -223,7 +223,7 @@ async def test_a_question_about_the_methods_while_we_ask_which_keeps_the_request
     ],
 )
 def test_a_change_of_how_an_order_is_paid_without_a_method_named(text: str, reading: str | None) -> None:
-    from graph.llm.dialogue import refine
+    from graph.llm.dialogue.reading import refine
     from graph.nlu.entities import extract_entities
     from graph.state import SupportState
 

@@ -222,7 +222,7 @@ async def test_the_same_again_for_another_order_repeats_the_request_just_done(ta
 
 
 def test_words_of_sameness_that_ask_for_nothing_again() -> None:
-    from graph.llm.dialogue import _SAME_AGAIN
+    from graph.llm.dialogue.repair import _SAME_AGAIN
 
     assert _SAME_AGAIN.search("and the other one too, please")
     assert _SAME_AGAIN.search("same goes for my order from last week")
@@ -235,7 +235,7 @@ def test_a_question_of_sameness_repeats_nothing() -> None:
     """ "Thanks. Is it the same for returns?" after a cancellation started another cancellation."""
     from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
-    from graph.llm.dialogue import same_again
+    from graph.llm.dialogue.repair import same_again
     from graph.state import SupportState
 
     done: list[AnyMessage] = [
@@ -341,7 +341,7 @@ def test_a_yes_anywhere_in_the_reply_that_names_an_order_carries_the_order() -> 
 
 
 def test_another_order_named_as_the_same_address_is_where_it_comes_from() -> None:
-    from graph.llm.dialogue import address_source
+    from graph.llm.dialogue.addresses import address_source
 
     assert address_source("14 Pine St, Denver CO 80203 - same one as my other order #W1234567") == "#W1234567"
     assert address_source("ship it to the same location as order 7654321 please") == "#W7654321"

@@ -278,7 +278,7 @@ def test_the_other_unit_left_alone_or_meant_instead_is_not_added() -> None:
 
 
 def test_a_wish_said_with_a_question_is_a_wish() -> None:
-    from graph.llm.dialogue import asks_what_a_variant_costs
+    from graph.llm.dialogue.repair import asks_what_a_variant_costs
 
     for wish in ("black please, is it in stock?", "I'll take the XL then - what does it cost?"):
         assert not asks_what_a_variant_costs(wish), wish

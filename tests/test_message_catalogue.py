@@ -219,7 +219,7 @@ def test_the_locale_is_the_customers_language_within_the_shops() -> None:
 
 
 def test_a_tool_refusal_is_worded_by_its_kind_not_shown_raw() -> None:
-    from graph.llm.dialogue import ToolResult
+    from graph.llm.dialogue.plan import ToolResult
     from graph.llm.responses import describe_error
 
     raw = {

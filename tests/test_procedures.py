@@ -11,7 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from graph.context import Context
-from graph.llm.dialogue import GROUNDINGS, PERSONAL_INTENTS, serves
+from graph.llm.dialogue.groundings import GROUNDINGS
+from graph.llm.dialogue.names import PERSONAL_INTENTS
+from graph.llm.dialogue.reading import serves
 from graph.procedures.loader import ProcedureError, builtin_procedures, procedures_for
 from graph.procedures.schema import GROUNDING_KINDS
 from shop.db import session_factory

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from graph.llm.dialogue import _listed_together, items_left_out, named_remedy
+from graph.llm.dialogue.items import items_left_out
+from graph.llm.dialogue.other_requests import _listed_together
+from graph.llm.dialogue.remedies import named_remedy
 from graph.llm.matching import payment_mention
 from graph.nlu.confirmation import yes_with_details
 from graph.nlu.segment import split_requests

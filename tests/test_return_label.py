@@ -304,7 +304,9 @@ def test_the_seeded_returns_were_refunded_less_the_label(demo_db_url: str) -> No
 def test_a_gift_card_must_cover_an_exchanges_label_before_it_is_proposed(country: str, short: bool) -> None:
     """The exchange dialogue checks a gift card against what the tool will charge: the difference plus the label
     (here no difference, a balance of $5.00 and a $12.95 label from the UK)."""
-    from graph.llm.dialogue import CUSTOMER_DETAILS, Plan, ToolResult, _ground_difference_payment
+    from graph.llm.dialogue.names import CUSTOMER_DETAILS
+    from graph.llm.dialogue.payment import _ground_difference_payment
+    from graph.llm.dialogue.plan import Plan, ToolResult
     from graph.procedures.interpreter import Run
     from graph.procedures.loader import procedures_for
     from graph.procedures.schema import Slot

@@ -15,20 +15,17 @@ from graph.dialogue_state import DialogueUpdate
 from graph.llm import responses
 from graph.llm.addresses import one_line
 from graph.llm.critic import strip_unsupported
-from graph.llm.dialogue import (
+from graph.llm.dialogue.identity import brought_new_facts
+from graph.llm.dialogue.intent import closes
+from graph.llm.dialogue.names import (
     CHANGE_PAYMENT,
     CUSTOMER_DETAILS,
     ORDER_DETAILS,
     PERSONAL_INTENTS,
     RETURN_ELIGIBILITY,
-    ToolResult,
-    brought_new_facts,
-    closes,
-    customer_turns,
-    last_text,
-    plan_next,
-    tool_results,
 )
+from graph.llm.dialogue.plan import ToolResult, customer_turns, last_text, tool_results
+from graph.llm.dialogue.policy import plan_next
 from graph.llm.engine import Critique, Draft, Situation, Step
 from graph.nlu.general import asks_if_it_can_be_done
 from graph.nlu.schema import Understanding

@@ -2,11 +2,11 @@
 
 The model is a better reader and a better writer, not a different product. Per turn it makes one structured-output
 call that reads the customer's message against where the conversation stands (graph.nlu.llm); the same dialogue
-manager as the local engine (graph.llm.dialogue.plan_next: procedures, grounding in the customer's own data, tools,
-policy) then decides the reads and writes, and writes go through the same preview, confirmation and approval. Replies
-to routine turns come from the same templates; the model writes only where the local engine composes free text from
-evidence (answers from the shop's knowledge) and when the rule critic sends a draft back. Every model failure falls
-back to the local analyser or the templates and is logged as such: the conversation never stops on the endpoint.
+manager as the local engine (graph.llm.dialogue.policy.plan_next: procedures, grounding in the customer's own data,
+tools, policy) then decides the reads and writes, and writes go through the same preview, confirmation and approval.
+Replies to routine turns come from the same templates; the model writes only where the local engine composes free text
+from evidence (answers from the shop's knowledge) and when the rule critic sends a draft back. Every model failure
+falls back to the local analyser or the templates and is logged as such: the conversation never stops on the endpoint.
 
 No tools are bound to the model: reads and writes are the dialogue manager's, so the model cannot call a tool the
 procedure did not choose, and a routine turn costs one call instead of a ReAct loop's three or four.
@@ -21,7 +21,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from graph.llm.dialogue import last_text, tool_results
+from graph.llm.dialogue.plan import last_text, tool_results
 from graph.llm.engine import Critique, Draft, Situation, Step
 from graph.llm.local import LocalEngine
 from graph.nlu.schema import Understanding

@@ -13,7 +13,7 @@ from typing import Any
 
 from graph.dialogue_state import QueuedRequest
 from graph.llm.addresses import FIELD_NAMES, missing, one_line
-from graph.llm.dialogue import (
+from graph.llm.dialogue.names import (
     CHANGE_DEFAULT_ADDRESS,
     CHANGE_ITEMS,
     CHECK_VOUCHER,
@@ -30,8 +30,8 @@ from graph.llm.dialogue import (
     PRODUCT_DETAILS,
     RETURN_ELIGIBILITY,
     RETURN_STATUS,
-    ToolResult,
 )
+from graph.llm.dialogue.plan import ToolResult
 from graph.llm.engine import Draft
 from graph.llm.matching import matching_methods, original_payment_method, payment_mention
 from shopdesk.i18n import N_, _, money, ngettext
@@ -273,7 +273,7 @@ def describe_methods(customer: dict[str, Any], paid_with: str | None = None) -> 
     return "\n".join(lines)
 
 
-# What the money does, as the question which method to use says it (graph.llm.dialogue's payment choices).
+# What the money does, as the question which method to use says it (graph.llm.dialogue.payment's choices).
 _WHICH_METHOD = {
     "refund": N_("The refund can go to:\n{methods}\n\nWhere would you like it to go?"),
     "pay_difference": N_(

@@ -12,15 +12,8 @@ from langgraph.runtime import Runtime
 from sqlalchemy.orm import Session
 
 from graph.context import Context
-from graph.llm.dialogue import (
-    IDENTITY_TOOLS,
-    LIST_ORDERS,
-    ORDER_DETAILS,
-    RETURN_STATUS,
-    ToolResult,
-    remembered_items,
-    tool_results,
-)
+from graph.llm.dialogue.names import IDENTITY_TOOLS, LIST_ORDERS, ORDER_DETAILS, RETURN_STATUS
+from graph.llm.dialogue.plan import ToolResult, remembered_items, tool_results
 from graph.locale import speaker_of
 from graph.nodes.common import context_of, engine_of, services_of, tool_context
 from graph.state import HUMAN_HELD, Route, Status, SupportState

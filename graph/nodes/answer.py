@@ -13,7 +13,8 @@ from langgraph.runtime import Runtime
 from graph.context import Context
 from graph.dialogue_state import NEXT_REQUEST, QueuedRequest
 from graph.llm.critic import critique_draft
-from graph.llm.dialogue import customer_turns, done_already
+from graph.llm.dialogue.other_requests import done_already
+from graph.llm.dialogue.plan import customer_turns
 from graph.llm.engine import Critique
 from graph.llm.responses import offer_next_request
 from graph.locale import speaker_of

@@ -63,7 +63,7 @@ def tool_context(
 
 
 def latest_message(state: SupportState) -> str:
-    """The customer's latest message as they wrote it (graph.llm.dialogue.last_text is what the turn works on)."""
+    """The customer's latest message as they wrote it (graph.llm.dialogue.plan.last_text is what the turn works on)."""
     for message in reversed(state.messages):
         if isinstance(message, HumanMessage):
             return str(message.content)

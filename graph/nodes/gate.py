@@ -12,25 +12,13 @@ from langgraph.runtime import Runtime
 from graph.casefile import last_bot_text
 from graph.context import Context
 from graph.dialogue_state import DialogueUpdate, QueuedRequest
-from graph.llm.dialogue import (
-    CHANGE_PAYMENT,
-    IDENTIFY,
-    ITEM_PROBLEM,
-    PERSONAL_INTENTS,
-    active_intent,
-    asks_for_the_list,
-    corrected_request,
-    general_question,
-    gives_identity,
-    is_continuation,
-    last_text,
-    other_requests,
-    reads_as_shop_procedure,
-    restates_the_proposal,
-    serves,
-    takes_back,
-    wants_another_version,
-)
+from graph.llm.dialogue.identity import gives_identity
+from graph.llm.dialogue.intent import active_intent, asks_for_the_list, general_question, is_continuation
+from graph.llm.dialogue.names import CHANGE_PAYMENT, IDENTIFY, ITEM_PROBLEM, PERSONAL_INTENTS
+from graph.llm.dialogue.other_requests import other_requests, takes_back
+from graph.llm.dialogue.plan import last_text
+from graph.llm.dialogue.reading import reads_as_shop_procedure, serves
+from graph.llm.dialogue.repair import corrected_request, restates_the_proposal, wants_another_version
 from graph.llm.matching import payment_mention
 from graph.locale import speaker_of
 from graph.nlu.confirmation import (

@@ -8,7 +8,7 @@ from typing import Any, cast
 from langgraph.runtime import Runtime
 
 from graph.context import Context
-from graph.llm.dialogue import last_text
+from graph.llm.dialogue.plan import last_text
 from graph.nlu.schema import PRODUCT_INTENTS
 from graph.nodes.act import escalate_for_failure
 from graph.nodes.common import services_of

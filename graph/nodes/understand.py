@@ -12,7 +12,7 @@ from langgraph.runtime import Runtime
 
 from graph.context import Context
 from graph.dialogue_state import NEXT_REQUEST, DialogueUpdate
-from graph.llm.dialogue import PERSONAL_INTENTS, WRITE_OF_REQUEST
+from graph.llm.dialogue.names import PERSONAL_INTENTS, WRITE_OF_REQUEST
 from graph.llm.engine import Situation, situation_of
 from graph.nlu.confirmation import gives_a_yes, holds_back, yes_with_details
 from graph.nlu.entities import beyond_identity, name_in_reply, own_reasons, shared_entities

@@ -1,9 +1,9 @@
 """Running a procedure for one step of a turn: ground its slots in order, run its reads, then end as declared.
 
-Each slot is grounded by a kind registered in Python (graph.llm.dialogue.GROUNDINGS). A kind either grounds its
-slot (the value goes to ``Run.values`` for the reads and the end to use) or completes the turn's plan: a read to
+Each slot is grounded by a kind registered in Python (graph.llm.dialogue.groundings.GROUNDINGS). A kind either grounds
+its slot (the value goes to ``Run.values`` for the reads and the end to use) or completes the turn's plan: a read to
 run first, a question to ask, or a notice that rules the request out. The plan is the dialogue's
-(graph.llm.dialogue.Plan); the interpreter only fills it.
+(graph.llm.dialogue.plan.Plan); the interpreter only fills it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from graph.procedures.loader import ProcedureSet
 from graph.procedures.schema import DEFAULT_ASKS, Argument, Constant, End, Procedure, Slot
 
 if TYPE_CHECKING:
-    from graph.llm.dialogue import Plan, ToolResult
+    from graph.llm.dialogue.plan import Plan, ToolResult
     from graph.state import SupportState
     from shopdesk.profile import ShopProfile
 

@@ -11,8 +11,8 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-# How a slot is grounded. Each kind is Python (graph.llm.dialogue registers them): reading the customer's words
-# against their own orders, items, variants, payment methods and addresses is code, what to collect is data.
+# How a slot is grounded. Each kind is Python (graph.llm.dialogue.groundings registers them): reading the customer's
+# words against their own orders, items, variants, payment methods and addresses is code, what to collect is data.
 GroundingKind = Literal[
     # One of the customer's orders, found by its id or by what they said about it ("the one with the tablet"),
     # read (its details) and, with `options: {allowed: [...], doing: ...}`, checked to be in an allowed status.

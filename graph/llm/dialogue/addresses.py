@@ -1,0 +1,105 @@
+"""Grounding an address: where an address comes from (a new one, an order's, the profile's) and another destination
+named.
+"""
+
+from __future__ import annotations
+
+import re
+
+from graph.llm.addresses import looks_like_address, missing
+from graph.llm.dialogue.names import ADDRESS_FIELDS, CUSTOMER_DETAILS, MODIFY_ADDRESS, ORDER_DETAILS
+from graph.nlu.confirmation import gives_a_yes
+from graph.nlu.segment import sentences
+from graph.procedures.interpreter import Run
+from graph.procedures.schema import Slot
+
+# "Could you ship it to my office instead?", "a different address, please": somewhere else than the address in hand,
+# not said yet (the address itself follows, or is asked for).
+_ANOTHER_DESTINATION = re.compile(
+    r"\b(?:ship|send|sent|deliver|mail|post|forward|redirect|go(?:es)?|going|come)\w*\s+"
+    r"(?:(?:it|them|this|that|everything|the\s+\w+)\s+)?(?:to|at)\s+(?:my|our|a|the)\s+(?:work\s+|office\s+)?"
+    r"(?:office|work(?:place)?|job|(?:(?:parents?|mo[mt]h?er|mum|mom|dad|father|friend|neighbou?r|sister|brother"
+    r"|partner|boyfriend|girlfriend|wife|husband)'?s?(?:\s+(?:place|house|home|flat|apartment|address))?))\b"
+    r"|\b(?:another|a\s+different|an?\s+other|some\s+other|my\s+other)\s+(?:shipping\s+|delivery\s+)?address\b",
+    re.IGNORECASE,
+)
+
+
+# "Is it going to my home?", "where does it go?": a question about where it goes, not a wish for another place.
+_ASKS_WHERE_IT_GOES = re.compile(
+    r"^\W*(?:(?:so|and|but|ok(?:ay)?|h+m+|u+m+|wait)\W+)*(?:is|are|does|do|did|will|where|which|what)\b", re.IGNORECASE
+)
+
+
+def names_another_destination(text: str) -> bool:
+    """The message asks for the order to go somewhere else without giving that address."""
+    if looks_like_address(text) or address_source(text) is not None or gives_a_yes(text, MODIFY_ADDRESS):
+        return False  # "yes, send it to my new address" confirms the one proposed
+    return any(_ANOTHER_DESTINATION.search(s) and not _ASKS_WHERE_IT_GOES.search(s) for s in sentences(text))
+
+
+def address_source(text: str) -> str | None:
+    """Where the customer says the address is to be copied from: another order ("same address as #W2"), or their
+    account's default address ("my default address") as "default"; None when they say neither."""
+    if match := _ADDRESS_FROM_ORDER.search(text) or _WHERE_AN_ORDER_WENT.search(text):
+        return None if _REFUSED_SOURCE.search(text[: match.start()]) else f"#W{match.group(1)}"
+    if match := _ADDRESS_FROM_PROFILE.search(text):
+        return None if _REFUSED_SOURCE.search(text[: match.start() + 4]) else "default"
+    return None
+
+
+# Words that make an order the source of the address ("same address as #W2", "copy it from #W2", "use the address
+# of #W2"), where "change the address of #W1" makes it the order to change.
+_ADDRESS_FROM_ORDER = re.compile(
+    r"\b(?:same\s+(?:shipping\s+|delivery\s+)?(?:address|place|one|location)\s+(?:as|like)|copy\s+(?:it\s+|the\s+address\s+)?from"
+    r"|(?:use|take|reuse)\s+the\s+(?:shipping\s+|delivery\s+)?address\s+(?:of|on|from|for)"
+    r"|address\s+(?:of|on|from|for)\s+(?:my\s+)?(?:other|previous|earlier|last)\s+order)\s+"
+    r"(?:(?:my|the|that|other|another|order|one|previous|earlier)\s+)*#?\s?W?(\d{7})\b",
+    re.IGNORECASE,
+)
+# "Send it to where my order #W2 went": a destination, not a question about where a parcel is.
+_WHERE_AN_ORDER_WENT = re.compile(
+    r"\b(?:to|same\s+place\s+as)\s+where(?:ver)?\s+(?:my\s+)?(?:other\s+)?(?:order\s+)?#?\s?W?(\d{7})\s+"
+    r"(?:went|goes|was\s+(?:sent|shipped|delivered))",
+    re.IGNORECASE,
+)
+# "Not to the same address as #W2", "don't use my default address", "I moved away from my saved address".
+_REFUSED_SOURCE = re.compile(
+    r"\b(?:not|don'?t|do\s+not|never|no\s+longer|away\s+from|instead\s+of|rather\s+than|nicht|kein\w*)\b[^.?!]{0,30}$",
+    re.IGNORECASE,
+)
+_ADDRESS_FROM_PROFILE = re.compile(
+    r"\b(?:to|use|using|same\s+as|from)\s+(?:my|the)\s+(?:default|account'?s?|profile'?s?|saved)\s+(?:shipping\s+)?"
+    r"address\b|\b(?:to|use|using|same\s+as|from)\s+the\s+address\s+(?:on|in)\s+(?:my\s+)?(?:file|account|profile)\b",
+    re.IGNORECASE,
+)
+
+
+def _copied_address(run: Run) -> tuple[bool, dict[str, str] | None]:
+    """The address to copy (another of their orders' shipping address, or their default one): (read yet, address).
+    A source the tools refuse (not theirs, not found) is forgotten and the address is asked for."""
+    source = str(run.plan.slots.get("address_source"))
+    name, key = (CUSTOMER_DETAILS, "default_address") if source == "default" else (ORDER_DETAILS, "shipping_address")
+    result = run.read(name, {} if source == "default" else {"order_id": source})
+    if result is None:
+        return False, None
+    found = result.data.get(key) if result.ok and isinstance(result.data, dict) else None
+    if isinstance(found, dict):
+        return True, {field: str(found.get(field) or "") for field in ADDRESS_FIELDS}
+    run.plan.slots.pop("address_source", None)
+    return True, None
+
+
+def _ground_address(run: Run, slot: Slot) -> bool:
+    address = run.plan.slots.get("address")
+    if (not address or missing(address)) and run.plan.slots.get("address_source"):
+        ready, copied = _copied_address(run)
+        if not ready:
+            return False
+        if copied is not None:
+            run.plan.slots["address"] = address = copied
+    if not address or missing(address):
+        run.ask(slot)
+        return False
+    run.values[slot.name] = {key: address.get(key, "") for key in ADDRESS_FIELDS}
+    return True

@@ -1,0 +1,175 @@
+"""The grounding kinds by name (GROUNDINGS), and the return grounding that runs the cancel procedure through them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.llm.dialogue.addresses import _ground_address
+from graph.llm.dialogue.items import _ground_target_variants
+from graph.llm.dialogue.kinds import (
+    _ground_amount,
+    _ground_choice,
+    _ground_free_text,
+    _ground_goodwill_amount,
+    _ground_goodwill_reason,
+    _ground_order_item,
+    _ground_remedy,
+    _ground_voucher_code,
+)
+from graph.llm.dialogue.names import FAULTS, ORDER_DETAILS, RETURN_ELIGIBILITY
+from graph.llm.dialogue.orders import (
+    _ground_account_owner,
+    _ground_cancel_reason,
+    _ground_listed_order,
+    _ground_order,
+    _ground_order_lookup,
+)
+from graph.llm.dialogue.payment import _ground_difference_payment, _ground_payment_method, _refund_method
+from graph.llm.dialogue.plan import _done, last_text, remembered_items
+from graph.llm.dialogue.slots import _EVERY_ITEM, _SOME_ITEM, _THE_ORDER_ITSELF
+from graph.llm.matching import Similarity, matching_items, original_payment_method, split_exclusion
+from graph.nlu.entities import order_mention
+from graph.procedures.interpreter import Grounding, Run, run_procedure
+from graph.procedures.schema import Slot
+
+
+def _ground_return_items(run: Run, slot: Slot) -> bool:
+    """The items to return and where the refund goes, once the order's details and eligibility are read."""
+    plan, results = run.plan, run.results
+    order_id = plan.slots["order_id"]
+    details, eligibility = _done(results, ORDER_DETAILS), _done(results, RETURN_ELIGIBILITY)
+    if details is None:
+        plan.reads.append({"name": ORDER_DETAILS, "args": {"order_id": order_id}})
+    if eligibility is None:
+        plan.reads.append({"name": RETURN_ELIGIBILITY, "args": {"order_id": order_id}})
+    if plan.reads:
+        return False
+    assert details is not None and eligibility is not None
+    if not (details.ok and eligibility.ok) or not isinstance(eligibility.data, dict):
+        return False
+    run.order = details.data if isinstance(details.data, dict) else None
+    wanted, left_out = split_exclusion(str(plan.slots.get("item_hint") or ""))
+    phrases = [p for p in plan.slots.get("products", []) if str(p).lower() not in left_out.lower()]
+    args = _return_args(details.data, eligibility.data, wanted, phrases, plan.similar, left_out)
+    # Only for an order the customer named for it (one still in hand from another request is no order to cancel),
+    # and only for all of it, to where it was paid from: a cancellation can do no less.
+    named = any(order_mention(words, order_id) for words in (run.text, last_text(run.state)))
+    # (Final-sale items are left out of "every returnable item", but a cancellation takes them too.)
+    final_sale = {i.get("item_id") for i in eligibility.data.get("items", []) if i.get("final_sale")}
+    every_item = {i.get("item_id") for i in (run.order or {}).get("items", [])}
+    whole = not args["named_items"] and set(args["item_ids"]) | final_sale == every_item
+    pending = eligibility.data.get("status") == "pending"
+    if pending and named and whole and not plan.slots.get("payment") and _cancel_instead(run, order_id):
+        return False
+    told_of_a_fault = str(plan.slots.get("reason") or "").replace(" ", "_") in FAULTS
+    said = f"{plan.slots.get('item_hint') or ''} {run.text}"
+    whole_said = _EVERY_ITEM.search(said) or _THE_ORDER_ITSELF.search(said)
+    unnamed = not args["named_items"] and len(args["item_ids"]) > 1 and not whole_said
+    if unnamed and (told_of_a_fault or plan.slots.get("some_item") or _SOME_ITEM.search(said)):
+        # "My order arrived damaged", then "my money back"; "I need to return something from one of my orders":
+        # which of its items goes back is theirs to say, not every item of the order.
+        run.ask(slot)
+        return False
+    if eligibility.data.get("eligible") and (args["item_ids"] or args["named_items"]):
+        # The refund goes where the customer says ("to my gift card"), among where the shop's rules let it go; with
+        # a choice left and none said, they are asked (a refund put silently on the wrong method is theirs to undo).
+        method = _refund_method(run, details.data)
+        if method is None:
+            plan.slots["order_items"] = remembered_items(details.data)
+            return False
+        args["payment_method_id"] = method
+        # Named items that are not on the order still go to the tool, whose refusal says so.
+        run.values[slot.name] = args
+        # What is proposed, for a reply that adds to it ("add the dumbbell set too").
+        ids = set(args["item_ids"])
+        items = details.data.get("items", [])
+        names = [str(i.get("name")) for i in items if i.get("item_id") in ids]
+        plan.slots["order_items"] = remembered_items(details.data)
+        plan.slots["proposed_items"] = list(dict.fromkeys([*names, *args["named_items"]]))
+        return True
+    if left_out:
+        run.ask(slot)  # everything was excepted: which items, then?
+    return False
+
+
+def _cancel_instead(run: Run, order_id: str) -> bool:
+    """Money back for an order that has not shipped ("I'd rather not receive it at all and get my money back", read
+    as a return): it comes by cancelling the order, as the refund procedure's own switch does. The cancellation is
+    planned in the return's place, with a word on why."""
+    cancel = run.procedures.procedures.get("cancel_order")
+    if cancel is None or not cancel.enabled:
+        return False
+    run.procedure = cancel
+    run.plan.intent = cancel.name
+    run_procedure(run, GROUNDINGS)
+    if run.plan.notice is None:
+        run.plan.notice = {"code": "refund_means_cancel", "order_id": order_id}
+    return True
+
+
+def _return_args(
+    order: dict[str, Any],
+    eligibility: dict[str, Any],
+    wanted: str,
+    phrases: list[str],
+    similar: Similarity | None = None,
+    left_out: str = "",
+) -> dict[str, Any]:
+    """The items the customer named (by name, synonym, options or meaning, in this message or before, e.g. before
+    they were verified), or every returnable item when they named none; refund to the original payment. A named item
+    is never swapped for another: "return the earrings" passes the earrings (final sale, so the tool refuses) and the
+    tool checks the ids against the names passed; words that name nothing on the order go to the tool as said, whose
+    refusal says so. "Everything except the backpack" keeps the items named after the exception."""
+    final_sale = {i["item_id"] for i in eligibility.get("items", []) if i.get("final_sale")}
+    items = order.get("items", [])
+    mentioned = [m for m in [wanted, *phrases] if m.strip()]
+    # A one-item order is matched too: "return the camera" must name what it holds, or the tool says it does not.
+    chosen = matching_items(items, mentioned, similar) if mentioned else []
+    grounded = bool(chosen)
+    named: list[str] = []
+    if not chosen:
+        # Nothing of the order named: the phrases, as said (the tool refuses what the order does not hold), or
+        # every returnable item.
+        named = [p for p in phrases if p.strip()]
+        chosen = [] if named else [i for i in items if i.get("item_id") not in final_sale]
+    if left_out:
+        # "Everything except the backpack": what is kept never goes back, even when nothing else is left to return
+        # (then nothing is proposed and the customer is asked which items they mean).
+        kept = {i.get("item_id") for i in matching_items(items, [left_out], similar)}
+        chosen = [i for i in chosen if i.get("item_id") not in kept]
+    # Several units of one variant: all of them go back.
+    chosen = [i for i in items if i.get("item_id") in {c.get("item_id") for c in chosen}]
+    if grounded:
+        # The names of the items the customer's words found: the tool checks the ids against them.
+        named = list(dict.fromkeys(str(i.get("name")) for i in chosen))
+    return {
+        "order_id": order.get("order_id"),
+        "item_ids": [i.get("item_id") for i in chosen],
+        "payment_method_id": original_payment_method(order),
+        "named_items": named,
+    }
+
+
+# ------------------------------------------------------------------------------- grounding kinds of the procedures
+# Each grounds one slot of a declared procedure (graph/procedures/builtin.yaml, a shop's own): True when grounded
+# (its value in run.values), False when this turn's plan is complete (a read first, a question, a notice).
+GROUNDINGS: dict[str, Grounding] = {
+    "order": _ground_order,
+    "listed_order": _ground_listed_order,
+    "order_lookup": _ground_order_lookup,
+    "order_item": _ground_order_item,
+    "return_items": _ground_return_items,
+    "target_variants": _ground_target_variants,
+    "difference_payment": _ground_difference_payment,
+    "payment_method": _ground_payment_method,
+    "address": _ground_address,
+    "account_owner": _ground_account_owner,
+    "cancel_reason": _ground_cancel_reason,
+    "voucher_code": _ground_voucher_code,
+    "goodwill_amount": _ground_goodwill_amount,
+    "goodwill_reason": _ground_goodwill_reason,
+    "amount": _ground_amount,
+    "choice": _ground_choice,
+    "remedy": _ground_remedy,
+    "free_text": _ground_free_text,
+}

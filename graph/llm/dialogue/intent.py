@@ -1,0 +1,265 @@
+"""Which request is active: the intent a message starts or continues, an answer to the slot asked for, a general
+question, a request for the list of one's orders.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from langchain_core.messages import ToolMessage
+
+from graph.llm.addresses import looks_like_address, missing
+from graph.llm.dialogue.addresses import address_source
+from graph.llm.dialogue.identity import asks_beside_identity, gives_identity
+from graph.llm.dialogue.names import (
+    ABOUT_AN_ORDER,
+    ABOUT_THE_ORDER_IN_HAND,
+    CANCEL_REASONS,
+    CHANGE_DEFAULT_ADDRESS,
+    CHANGE_ITEMS,
+    CHANGE_PAYMENT,
+    CONTINUATION_INTENTS,
+    DEFAULT_ADDRESS_CUE,
+    IDENTIFY,
+    IDENTITY_ONLY_READINGS,
+    ITEM_PROBLEM,
+    NEVER_GENERAL,
+    ORDER_LIST_READINGS,
+    PERSONAL_INTENTS,
+    VOUCHER_CHECK,
+)
+from graph.llm.dialogue.other_requests import takes_back
+from graph.llm.dialogue.plan import last_text, turn_messages
+from graph.llm.dialogue.reading import _METHOD_WORDS, _PAYS_FOR_AN_ITEM_CHANGE, refine, serves
+from graph.llm.dialogue.remedies import asks_how_to_fix, named_remedy, restated_item_request
+from graph.llm.dialogue.repair import corrected_request, reports_a_fault, same_again, wants_another_version
+from graph.llm.dialogue.slots import _completed
+from graph.llm.matching import options_in, payment_mention, refers_to_an_order, voucher_code
+from graph.nlu.confirmation import wants_nothing_more
+from graph.nlu.drops import dropped_requests
+from graph.nlu.entities import beyond_identity
+from graph.nlu.general import asks_about_progress, asks_for_their_orders, asks_in_general, points_at_their_order
+from graph.procedures.interpreter import split_code
+from graph.procedures.loader import procedures_for
+from graph.procedures.reading import procedure_reading
+from graph.state import Repair, SupportState
+from shopdesk.profile import ShopProfile
+
+
+def closes(state: SupportState) -> bool:
+    """ "No, that's all. Thank you!" with nothing proposed and no detail asked for: the customer is done (a no to
+    "anything else?"), not answering the request in hand again."""
+    awaiting = state.dialogue.get("awaiting")
+    return not state.pending_action and awaiting in (None, "clarification") and wants_nothing_more(last_text(state))
+
+
+def fills_awaited_slot(
+    awaiting: str | None, entities: dict[str, Any], text: str = "", slots: dict[str, Any] | None = None
+) -> bool:
+    """Whether this message answers the question we asked (an email after "please verify", an order id...)."""
+    if awaiting == "identity":
+        # Any fact of an identity answers it, a piece at a time too ("Ethan Garcia", then "80280"); a name in any
+        # case is read as one while we wait for it (graph.nodes.understand).
+        return bool(entities.get("emails") or entities.get("names") or entities.get("zip_codes"))
+    if awaiting == "stronger_identity":
+        return bool(entities.get("emails") or entities.get("zip_codes"))
+    if awaiting == "order_id":
+        # "#W4967593", "4967593", "the one with the air purifier", "the delivered one", "the second"...
+        return refers_to_an_order(text, entities.get("order_ids", []), entities.get("products", [])) or bool(
+            DEFAULT_ADDRESS_CUE.search(text)
+        )
+    if awaiting == "cancel_reason":
+        return any(reason in CANCEL_REASONS for reason in entities.get("reasons", []))
+    if awaiting == "address":
+        partial = (slots or {}).get("address")
+        return (
+            looks_like_address(text)
+            or address_source(text) is not None
+            or bool(partial and len(missing(_completed(partial, text))) < len(missing(partial)))
+        )
+    if awaiting == "item":
+        return bool(entities.get("products") or entities.get("options"))
+    if awaiting == "options":
+        return bool(entities.get("options") or options_in(text, (slots or {}).get("option_values") or {}))
+    if awaiting == "payment_method":
+        return payment_mention(text, asked=True) is not None
+    if awaiting == "voucher_code":
+        return voucher_code(text) is not None
+    if awaiting == "change_what":
+        return bool(entities.get("options") or entities.get("products") or payment_mention(text))
+    if awaiting == "remedy":
+        return named_remedy(text) is not None
+    if awaiting and split_code(awaiting):
+        # A question a shop's procedure words itself: whatever the customer says next answers it.
+        return bool(text.strip())
+    return False
+
+
+def is_continuation(state: SupportState) -> bool:
+    """The message carries on the request in progress rather than starting a new one."""
+    if not state.dialogue.get("intent"):
+        return False
+    understood = str(state.understanding.get("intent", ""))
+    entities = state.understanding.get("entities", {})
+    if state.dialogue.get("intent") == VOUCHER_CHECK and voucher_code(last_text(state)):
+        return True  # "and SUMMER10?" after a code was checked
+    return understood in CONTINUATION_INTENTS or fills_awaited_slot(
+        state.dialogue.get("awaiting"), entities, last_text(state), state.dialogue.get("slots")
+    )
+
+
+def active_intent(state: SupportState, profile: ShopProfile | None = None) -> str:
+    understood = str(state.understanding.get("intent", "out_of_scope"))
+    in_progress = state.dialogue.get("intent")
+    awaiting = state.dialogue.get("awaiting")
+    if (
+        in_progress == IDENTIFY
+        and state.customer
+        and not any(isinstance(m, ToolMessage) for m in turn_messages(state.messages))
+    ):
+        # They told us who they are and we found them: this message is what they need.
+        in_progress = awaiting = None
+        if understood == IDENTIFY and state.understanding.get("entities", {}).get("order_ids"):
+            return "order_status"  # "W9911714?" / "what's in order W9911714?"
+    if (
+        in_progress == IDENTIFY
+        and serves(understood, profile)
+        and state.understanding.get("confidence", 0) >= 0.6
+        and not any(isinstance(m, ToolMessage) for m in turn_messages(state.messages))
+        and asks_beside_identity(last_text(state), state.understanding.get("entities", {}))
+    ):
+        # "It's ana@example.com - also, can I exchange something I got?": who they are and what they need, in one
+        # answer to our question. The need is the request; the identity in it is read (and checked) all the same.
+        in_progress = awaiting = None
+    if in_progress and any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
+        # Mid-way through this turn's tool loop: the intent chosen at its first step stands.
+        return str(in_progress)
+    if state.repair == Repair.correction and in_progress:
+        return str(in_progress)  # the gate found this message correcting the proposal it has let lapse
+    if in_progress and takes_back(dropped_requests(last_text(state)), str(in_progress)):
+        # "Skip the address change, then swap the lamp" while we ask for the address: the request in hand is taken
+        # back, and the rest of the message is what they want now, not an answer to our question.
+        in_progress = awaiting = None
+    if closes(state):
+        return "greeting_thanks"
+    if corrected := corrected_request(state):
+        # "Not PayPal, my gift card please", "no, the blue one", "yes, but in navy", a new address, while a proposal
+        # waits for a yes: the request in hand with one detail changed, neither a new request nor a yes or no to
+        # the proposal as it stands (it is put again, changed, for a yes).
+        return corrected
+    if again := same_again(state):
+        return again
+    if in_progress == "change_address" and awaiting == "order_id" and DEFAULT_ADDRESS_CUE.search(last_text(state)):
+        return CHANGE_DEFAULT_ADDRESS
+    if in_progress == "change_order" and awaiting in ("change_what", "order_id"):
+        # "What would you like to change?" is answered by the change itself, and so may be "which order?" ("It is
+        # #W3579467, the electric kettle. I would like it in white instead of black.").
+        entities = state.understanding.get("entities", {})
+        text = last_text(state)
+        switches_methods = len({re.sub(r"\s+", "", word) for word in _METHOD_WORDS.findall(text.lower())}) > 1
+        if (entities.get("options") or entities.get("products")) and not switches_methods:
+            # "The items: the dumbbell set to 5-25 lbs... Pay with gift card": the method named pays for the item
+            # change, as in `refine`. A change of how the order is paid says from which method to which ("the one
+            # with the kettle: charge it to my visa instead of PayPal"), the item only says which order.
+            return CHANGE_ITEMS
+        if payment_mention(text):
+            return CHANGE_ITEMS if _PAYS_FOR_AN_ITEM_CHANGE.search(text) else CHANGE_PAYMENT
+        if looks_like_address(text) or understood == "change_address":
+            return "change_address"
+    told = state.understanding.get("entities", {})
+    small_talk = understood in IDENTITY_ONLY_READINGS or state.understanding.get("confidence", 0) < 0.6
+    if not state.customer and small_talk and gives_identity(told) and not serves(str(in_progress or ""), profile):
+        # "hello! Ethan Garcia from 80280", after a greeting or nothing: whatever else it reads as, it tells us who
+        # they are (a personal request in progress takes it as its answer below). An order named beside it ("hello,
+        # a question about W1701126. chen anderson 19158.") is what they want to know about, once verified.
+        return "order_status" if told.get("order_ids") else IDENTIFY
+    text = last_text(state)
+    if (
+        in_progress in (CHANGE_ITEMS, "exchange_request")
+        and payment_mention(text)
+        and _PAYS_FOR_AN_ITEM_CHANGE.search(text)
+    ):
+        # "I want the difference refunded to my mastercard": where the item change's money goes, whatever else the
+        # words sound like (a refund, a payment change).
+        return str(in_progress)
+    if in_progress and (restated := restated_item_request(str(in_progress), text)):
+        # "No, not a return: I want to exchange it", said while we ask about the return: they said what they want.
+        return restated
+    if in_progress and is_continuation(state):
+        return str(in_progress)
+    if in_progress and awaiting and state.understanding.get("confidence", 0) < 0.6:
+        # An unsure reading while we wait for an answer is more likely the answer than a new request.
+        return str(in_progress)
+    if in_progress == ITEM_PROBLEM and awaiting and asks_how_to_fix(text) and named_remedy(text) is None:
+        # "Is there anything I can try to get them to pair?" while we ask refund or new one: a question on the way
+        # (read as an exchange for the words it shares with one), not the remedy. It is answered, and asked again.
+        return ITEM_PROBLEM
+    if shop_procedure := procedure_reading(last_text(state), procedures_for(profile)):
+        # Closer in meaning to an example of one of the shop's own procedures than to any of the intent bank's.
+        return shop_procedure
+    nothing_in_hand = in_progress in (None, ITEM_PROBLEM) or not serves(str(in_progress), profile)
+    if nothing_in_hand and reports_a_fault(state) and serves(ITEM_PROBLEM, profile):
+        # "The puzzle I got is missing pieces", "my earbuds won't pair": a fault, told without asking for anything
+        # (the intent model reads a complaint, or guesses). The shop's remedies are offered, not a policy page.
+        return ITEM_PROBLEM
+    if wanted := wants_another_version(state):
+        return wanted
+    entities = state.understanding.get("entities", {})
+    if understood == IDENTIFY and state.customer and entities.get("order_ids"):
+        return "order_status"  # a signed-in customer's "what did I order in #W...?"
+    text = last_text(state)
+    if understood not in PERSONAL_INTENTS and understood not in CONTINUATION_INTENTS and names_their_order(state):
+        return "order_status"  # "the order that has the headphones", read as a product question
+    if understood not in PERSONAL_INTENTS and understood not in CONTINUATION_INTENTS and asks_about_progress(text):
+        # "any update on the coffee machine?", "any news about my jacket?": their coffee machine, not the
+        # catalogue's, however the intent model read it (a product question, a complaint).
+        return "order_status"
+    refined = refine(understood, state)
+    if refined != understood:
+        return refined
+    if understood in ABOUT_AN_ORDER and state.understanding.get("entities", {}).get("order_ids"):
+        return ABOUT_AN_ORDER[understood]
+    in_hand = state.dialogue.get("slots", {}).get("order_id")
+    if understood in ABOUT_THE_ORDER_IN_HAND and in_hand and points_at_their_order(last_text(state)):
+        return ABOUT_THE_ORDER_IN_HAND[understood]
+    if asks_for_the_list(state, understood):
+        return "order_status"
+    return understood
+
+
+_AN_ORDER = re.compile(r"\b(?:the|my|this|that|which|what)\s+orders?\b", re.IGNORECASE)
+
+
+def names_their_order(state: SupportState) -> bool:
+    """The message speaks of one of their orders and says which by what it holds, its status or its age ("the order
+    that has the headphones", "which order is the lamp in?"), not of ordering in general."""
+    text = last_text(state)
+    entities = state.understanding.get("entities", {})
+    return bool(_AN_ORDER.search(text)) and refers_to_an_order(text, [], entities.get("products", []))
+
+
+def wants_their_orders(state: SupportState) -> bool:
+    """The customer asks for the list of their orders ("list my recent orders"), not about the order in hand."""
+    return asks_for_their_orders(last_text(state), state.understanding.get("entities", {}).get("order_ids"))
+
+
+def asks_for_the_list(state: SupportState, understood: str) -> bool:
+    """A request for the list of their orders ("show me my orders"), however the intent model read it."""
+    return understood in ORDER_LIST_READINGS and wants_their_orders(state)
+
+
+def general_question(state: SupportState, intent: str) -> bool:
+    """A request the tools serve, asked as a question about how the shop works ("can I exchange shoes for another
+    size?"): the knowledge answers it for anyone, with no verification and no order to pick."""
+    if intent not in PERSONAL_INTENTS or intent in NEVER_GENERAL:
+        return False
+    # An identity given with the question ("it's ana@example.com, how long do refunds take?") answers our question
+    # for it and asks another: the question is what decides.
+    if is_continuation(state) and state.dialogue.get("intent") != IDENTIFY:
+        return False
+    if corrected_request(state):
+        return False  # "back to my credit card is good" corrects the proposal in hand, it asks nothing in general
+    entities = state.understanding.get("entities", {})
+    asked = beyond_identity(last_text(state), entities.get("emails") or [], entities.get("zip_codes") or [])
+    return asks_in_general(asked, entities.get("order_ids"))

@@ -1,0 +1,391 @@
+"""Grounding the items and variants of a change: which items the customer names, which they leave alone, and settling
+each item on one variant.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+from graph.llm.dialogue.names import PRODUCT_DETAILS
+from graph.llm.dialogue.plan import Plan, ToolResult, _read
+from graph.llm.matching import (
+    asks_for_the_same_item,
+    described_items,
+    described_units,
+    item_segment,
+    matching_items,
+    matching_variants,
+    named_items,
+    option_values,
+    options_in,
+    says_the_same_again,
+    the_other_unit,
+    wishes_per_unit,
+)
+from graph.nlu.entities import extract_options
+from graph.nlu.segment import sentences
+from graph.procedures.interpreter import Run
+from graph.procedures.schema import Slot
+from graph.state import Repair
+
+_WANTS_IT_OTHERWISE = re.compile(
+    r"\b(?:want|wanna|would\s+like|'d\s+like|prefer|rather|instead|make\s+(?:it|that|them)|should\s+be"
+    r"|needs?\s+to\s+be|change|swap|switch|möchte|hätte\s+gern\w*|lieber|stattdessen)\b",
+    re.IGNORECASE,
+)
+
+
+def _ground_target_variants(run: Run, slot: Slot) -> bool:
+    """Another option of the same product: modify a pending order, exchange a delivered one. Several items named
+    ("the keyboard and the thermostat") are settled one after the other and changed in one write."""
+    plan, order = run.plan, run.order or {}
+    items = order.get("items", [])
+    settled = [s[0] for s in plan.slots.get("swaps") or []]
+    in_play = list(dict.fromkeys([*settled, *(plan.slots.get("item_queue") or [])]))
+    if len(in_play) > 1 and (out := items_left_out(items, run.text, in_play)):
+        # "Leave the electric kettle as it is", "I only want the boots and the speaker changed": the items in play
+        # that the customer takes out of this change; the rest stays as settled or still to be settled.
+        plan.slots["swaps"] = [s for s in plan.slots.get("swaps") or [] if s[0] not in out]
+        plan.slots["item_queue"] = [i for i in in_play if i not in out]
+        settled = [s[0] for s in plan.slots["swaps"]]
+        waiting = [i for i in plan.slots["item_queue"] if i not in settled]
+        if plan.slots.get("item_id") in out or not waiting:
+            plan.slots.pop("options", None)
+            plan.slots.pop("option_values", None)
+        if waiting:
+            plan.slots["item_id"] = waiting[0]
+        elif settled:
+            swaps = plan.slots["swaps"]
+            run.values[slot.name] = {"item_ids": [s[0] for s in swaps], "new_item_ids": [s[1] for s in swaps]}
+            plan.slots["used_text"] = [settled[-1], run.text]
+            return True
+    named_now = [str(i.get("item_id")) for i in matching_items(items, [run.text])] if settled else []
+    again = [item_id for item_id in named_now if item_id in settled]
+    # Read once, at the turn's start: a later step of the turn finds the item to settle again still waiting.
+    waiting = [i for i in plan.slots.get("item_queue") or [] if i not in settled]
+    correcting = run.state.repair == Repair.correction and bool(settled) and not waiting
+    if correcting and not again and not the_other_unit(items, run.text, settled):
+        # "Sorry, the 10 hour battery, not the 20 hour one" names no item: the option names it, the one item
+        # proposed whose product has the value said, other than its own.
+        again = _items_an_option_names(
+            items, run.text, settled, plan.slots.get("item_option_values") or {}, plan.slots.get("item_wishes") or {}
+        )
+    if correcting and again and (plan.slots.get("item_id") not in again or len(settled) > 1):
+        # "No, the bookshelf should be 3 ft" at a proposal of two items: the item named is settled again with these
+        # words and what was asked for it before; the others keep what was settled for them.
+        plan.slots["swaps"] = [s for s in plan.slots.get("swaps") or [] if s[0] not in again]
+        plan.slots["item_queue"] = again
+        plan.slots["item_id"] = again[0]
+        plan.slots["options"] = dict((plan.slots.get("item_wishes") or {}).get(again[0]) or {})
+        plan.slots.pop("option_values", None)
+        plan.slots.pop("used_text", None)
+        settled = [s[0] for s in plan.slots["swaps"]]
+    # Items of one name are told apart by the options said: naming the one settled is no other one.
+    # Read once, as the words arrive: a later step of the same turn finds them already used to settle an item, and
+    # its option values ("electric" for a kettle's stovetop) would name other items ("Electric Kettle").
+    fresh = (plan.slots.get("used_text") or [])[1:] != [run.text]
+    more = _newly_named(matching_items(items, [run.text]), settled, run.text) if settled and fresh else []
+    if settled and fresh and not more:
+        # "And the other one in blue" after the red speaker was settled: the other unit of that product.
+        more = the_other_unit(items, run.text, settled)
+    if more and not any(i.get("item_id") == plan.slots.get("item_id") for i in more):
+        # "Also the perfume, to oriental": the items already settled stay, those still waiting keep their turn, and
+        # the newly named ones are settled next.
+        waiting = [i for i in plan.slots.get("item_queue") or [] if i not in settled]
+        queue = [*settled, *(i.get("item_id") for i in more), *waiting]
+        plan.slots["item_queue"] = list(dict.fromkeys(queue))
+        plan.slots["item_id"] = more[0].get("item_id")
+        plan.slots.pop("options", None)
+        plan.slots.pop("option_values", None)
+    if not plan.slots.get("item_id"):
+        # Several units of one variant are one choice: the first unit is changed.
+        named = [str(plan.slots.get("item_hint") or ""), *plan.slots.get("products", [])]
+        # Items named without "the" or "my" ("Air purifier -> small room. Perfume -> woody") are still named: the
+        # order's own item names are read in the message itself.
+        chosen = matching_items(items, [n for n in named if n], plan.similar) or named_items(items, run.text)
+        names = [str(i.get("name")) for i in chosen]
+        alike = [i for i in chosen if names.count(str(i.get("name"))) > 1]
+        if alike and len(described_units(alike, run.text)) == len(_distinct(alike)):
+            # Each unit described in its own words ("the red one to blue, and the black one in white"): all of them,
+            # each settled with the words about it.
+            names = list(dict.fromkeys(names))
+        elif len(set(names)) < len(names) or (not chosen and plan.slots.get("item_answer") == run.text):
+            # Alike by name, or none named in the answer to "which item?": told apart by the options said, the
+            # place in the list shown, "the other one" or the price ("the 60% one", "the last one on that list").
+            alike = [i for i in chosen if names.count(str(i.get("name"))) > 1] or _distinct(items)
+            chosen = described_items(alike, run.text, items, _last_item(plan)) or chosen
+            names = [str(i.get("name")) for i in chosen]
+        if not chosen or len(set(names)) < len(names):
+            # None named, or two of one product that the words said do not tell apart: ask which.
+            plan.awaiting = "item"
+            return False
+        plan.slots["item_queue"] = [i.get("item_id") for i in chosen]
+        plan.slots["item_id"] = chosen[0].get("item_id")
+        units = sum(i.get("item_id") == chosen[0].get("item_id") for i in items)
+        # The item's option values known so far (its own, and its product's once read) tell a wish said by the
+        # value alone ("one wired, the other wireless").
+        known = (plan.slots.get("item_option_values") or {}).get(str(chosen[0].get("item_id"))) or {}
+        values = {str(v) for v in (chosen[0].get("options") or {}).values()}
+        values |= {str(v) for vs in known.values() for v in vs}
+        wishes = wishes_per_unit(run.text, frozenset(values)) if len(chosen) == 1 and units > 1 else []
+        if 1 < len(wishes) <= units:
+            # "Both hoses, one in vinyl and one in latex": units of one variant, each with its own wish, in turn.
+            plan.slots["item_queue"] = [chosen[0].get("item_id")] * len(wishes)
+            plan.slots["unit_wishes"] = wishes
+    if not _settle_item(plan, run.results, order, run.text):
+        return False
+    swaps = plan.slots.get("swaps") or []
+    run.values[slot.name] = {"item_ids": [s[0] for s in swaps], "new_item_ids": [s[1] for s in swaps]}
+    return True
+
+
+# Words that take an item out of a change: "leave it as it is", "don't touch the kettle", "remove the lamp", "I never
+# asked for that", "that line is wrong", "stays the same".
+_LEFT_OUT = re.compile(
+    r"\b(?:leave\s+(?:\S+\s+){0,6}?(?:as\s+(?:it|they)\s+(?:is|are)|alone|unchanged|out|be)"
+    r"|(?:remove|drop|delete|exclude|take\s+(?:\w+\s+){0,3}?(?:out|off))\b"
+    r"|(?:don'?t|do\s+not|did\s+not|didn'?t|never)\s+(?:touch|change|swap|modify"
+    r"|(?:want(?:ed)?|ask(?:ed)?)\s+(?:\S+\s+){0,5}?(?:changed|swapped|touched|to\s+(?:change|swap|be\s+changed)|for\b))"
+    r"|line\s+is\s+(?:wrong|not\s+right)"
+    r"|stays?\s+(?:as\s+(?:it\s+is|is)|the\s+same|unchanged|as\s+they\s+are)|keep\s+(?:\S+\s+){0,6}?as\s+(?:it|they)\s+(?:is|are)"
+    r"|nicht\s+(?:ändern|anfassen|tauschen)|so\s+lassen|bleibt\s+(?:so|wie))",
+    re.IGNORECASE,
+)
+_ONLY = re.compile(
+    r"\b(?:only|nur)\s+(?:(?:want|need|wanted)\s+)?(?:(?:to\s+)?(?:change|swap|exchange)\s+)?(?:the|my|that|this|den|die|das)\b",
+    re.IGNORECASE,
+)
+
+
+def _left_alone(items: list[dict[str, Any]], text: str, in_play: list[str]) -> set[str]:
+    out: set[str] = set()
+    for sentence in sentences(text):
+        named = [i for i in matching_items(items, [sentence]) if i.get("item_id") in in_play]
+        names = [str(i.get("name")) for i in named]
+        if len(set(names)) < len(names):
+            # Two of one product: the options said tell which ("the black smart watch stays as it is").
+            named = described_items(named, sentence, items) or named
+        ids = {str(i.get("item_id")) for i in named}
+        keys = {str(key).lower() for i in named for key in (i.get("options") or {})}
+        keys |= {"colour" for key in keys if key == "color"}
+        if not ids or any(re.search(rf"\b{re.escape(key)}\b", sentence, re.IGNORECASE) for key in keys):
+            continue  # "don't change the size of the jacket": an option left alone, not the item
+        if _WANTS_IT_OTHERWISE.search(sentence) and not _ONLY.search(sentence) and extract_options(sentence):
+            continue  # "I don't want the kettle in white, make it black": another wish for the item, not none
+        if only := _ONLY.search(sentence):
+            # What follows "only" is kept ("the speaker stays as it is, I only need the kettle and the boots").
+            kept = {str(i.get("item_id")) for i in named if i in matching_items(items, [sentence[only.start() :]])}
+            out |= set(in_play) - (kept or ids)
+        elif _LEFT_OUT.search(sentence):
+            out |= ids
+    return out
+
+
+def items_left_out(items: list[dict[str, Any]], text: str, in_play: list[str]) -> set[str]:
+    """The items in play (settled or still to settle) that the message takes out of the change, sentence by
+    sentence: those named beside words that leave them alone, or all but those named beside "only". None when that
+    would leave nothing: a change without any item is no change, and it is said as a no."""
+    out = _left_alone(items, text, in_play)
+    return out if out != set(in_play) else set()
+
+
+def _items_an_option_names(
+    items: list[dict[str, Any]],
+    text: str,
+    settled: list[str],
+    values: dict[str, dict[str, list[str]]],
+    wishes: dict[str, dict[str, str]],
+) -> list[str]:
+    """The one settled item whose product has an option value the message names, other than the item's own ("the
+    10 hour battery" of the speaker beside a t-shirt). Of several, the one whose wish named that option ("red, not
+    blue" corrects the item asked to be blue, though both come in red). None when that leaves no single item."""
+    meant: dict[str, set[str]] = {}
+    for item in _distinct([i for i in items if str(i.get("item_id")) in settled]):
+        own = {str(k).lower(): str(v).lower() for k, v in (item.get("options") or {}).items()}
+        said = options_in(text, values.get(str(item.get("item_id"))) or {}, item.get("options") or {})
+        if any(own.get(str(k).lower()) != str(v).lower() for k, v in said.items()):
+            meant[str(item.get("item_id"))] = {str(k).lower() for k in said}
+    if len(meant) > 1:
+        wished = {i: keys for i, keys in meant.items() if keys & {str(k).lower() for k in wishes.get(i) or {}}}
+        meant = wished
+    return list(meant) if len(meant) == 1 else []
+
+
+def _newly_named(named: list[dict[str, Any]], settled: list[str], text: str) -> list[dict[str, Any]]:
+    """The items a message names beyond those already settled. A word shared with a settled item the message also
+    names is that item's ("for the kettle: glass, 1 liter, electric" settles the Tea Kettle; the Electric Kettle
+    of the same order is not named by "kettle", nor by an option value that happens to be in its name)."""
+    said = set(re.findall(r"[\w-]+", text.lower()))
+    words = {str(i.get("item_id")): set(str(i.get("name", "")).lower().split()) & said for i in named}
+    held = set().union(*(words[str(i.get("item_id"))] for i in named if i.get("item_id") in settled))
+    # Named apart from the settled items only by a word of its own ("the smart thermostat" beside the Smart Watch).
+    return [i for i in named if i.get("item_id") not in settled and not words[str(i.get("item_id"))] <= held]
+
+
+def _what_still_fits(
+    product: dict[str, Any], item: dict[str, Any], now: dict[str, str], before: dict[str, str]
+) -> dict[str, str] | None:
+    """The most of the options asked before that, with those asked now, still name one variant; None when none do,
+    or when two different choices of them would (which of the earlier wishes to keep is then theirs to say)."""
+    for size in range(len(before), -1, -1):
+        fitting = []
+        for keys in itertools.combinations(sorted(before), size):
+            subset = {key: before[key] for key in keys}
+            variants, _ = matching_variants(product, item, {**subset, **now})
+            if len(variants) == 1:
+                fitting.append(subset)
+        if len(fitting) == 1:
+            return fitting[0]
+        if fitting:
+            return None
+    return None
+
+
+def _distinct(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return list({str(i.get("item_id")): i for i in items}.values())
+
+
+def _last_item(plan: Plan) -> str | None:
+    """The item last settled in this request: "the other one" is another."""
+    swaps = plan.slots.get("swaps") or []
+    return str(swaps[-1][0]) if swaps else None
+
+
+def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], text: str) -> bool:
+    """The new variant of the item in hand; then the next named item, until every named item has one."""
+    items = order.get("items", [])
+    item = next((i for i in items if i.get("item_id") == plan.slots.get("item_id")), None)
+    if item is None:
+        plan.slots.pop("item_id", None)
+        plan.awaiting = "item"
+        return False
+    queue = plan.slots.get("item_queue") or []
+    alike_units = queue.count(item.get("item_id")) if len(queue) > 1 else 0
+    settled_units = [s for s in plan.slots.get("swaps") or [] if s[0] == item.get("item_id")]
+    if alike_units > 1 and len(settled_units) >= alike_units:
+        return True  # every unit of this variant already has its own new variant
+    used = plan.slots.get("used_text") or []
+    # [the item the words settled, the words]: only another item leaves them alone (a re-plan of the same item in
+    # the same turn reads them again).
+    if text and used[1:] == [text] and used[0] != item.get("item_id") and not named_items([item], text):
+        # The words that just settled another item are not this one's unless they name it too ("the gold one with
+        # the leather band" settles the watch; the camera's options come in the next message), nor are the
+        # options read from them.
+        text = ""
+        plan.slots.pop("options", None)
+    plan.slots["product_id"] = item.get("product_id")
+    product = _read(plan, results, PRODUCT_DETAILS, {"product_id": item.get("product_id")})
+    if product is None or not product.ok or not isinstance(product.data, dict):
+        return False
+    plan.slots["option_values"] = option_values(product.data)
+    # Each item's own option values, kept past the next item's: a correction at the proposal ("the 10 hour battery")
+    # is read against every item proposed, and goes to the one whose product has what it names.
+    remembered = plan.slots.get("item_option_values") or {}
+    plan.slots["item_option_values"] = {**remembered, str(item.get("item_id")): plan.slots["option_values"]}
+    # The part of the message about this item, when it names several.
+    segment = item_segment(text, item, list(plan.slots.get("products") or []), items)
+    unit_wishes = plan.slots.get("unit_wishes") or []
+    if alike_units > 1 and len(settled_units) < len(unit_wishes):
+        # The next of several units of one variant: the words of its own wish ("one in latex").
+        segment = unit_wishes[len(settled_units)]
+    if len(plan.slots.get("item_queue") or []) > 1:
+        # Several items named: each takes the options said next to it ("the jacket in XL and the speaker in black").
+        have = item.get("options") or {}
+        said_options = {**extract_options(segment), **options_in(segment, plan.slots["option_values"], have)}
+        wanted = said_options if segment != text else {**(plan.slots.get("options") or {}), **said_options}
+        fresh_wish = said_options
+    else:
+        # Read the message again against this product's own options ("300 ml" is its volume, "Stone" its colour).
+        earlier = plan.slots.get("options") or {}
+        have = {str(k).lower(): str(v).lower() for k, v in (item.get("options") or {}).items()}
+        said = options_in(text, plan.slots["option_values"], item.get("options") or {})
+        # The item's own values said after another was asked for describe which item it is ("the clicky, RGB, 60%
+        # one" after "in 80% instead"): they do not take the wish back.
+        said = {k: v for k, v in said.items() if not (k in earlier and have.get(str(k).lower()) == str(v).lower())}
+        wanted = {**earlier, **said}
+        fresh_wish = said
+    # Options of another product ("clicky" said for the keyboard) are not this one's.
+    keys = {key.lower() for key in plan.slots["option_values"]}
+    own = {key: value for key, value in wanted.items() if key.lower() in keys}
+    if wanted and not own and not plan.slots.get("swaps"):
+        plan.notice = {"code": "no_variant", "wanted": wanted, "name": item.get("name")}
+    wanted = own
+    own_values = {str(k).lower(): str(v).lower() for k, v in (item.get("options") or {}).items()}
+    # "The exact same one again, the 5000mAh USB-C in white": their own options said with words of sameness.
+    restates_own = bool(wanted) and all(own_values.get(str(k).lower()) == str(v).lower() for k, v in wanted.items())
+    same_asked = (
+        asks_for_the_same_item(segment)
+        or bool(plan.slots.get("faulty_unit"))
+        or (restates_own and says_the_same_again(segment))
+    )
+    describes_theirs = restates_own and len(wanted) < len(own_values) and not same_asked
+    if describes_theirs and plan.slots.get("told_same") != item.get("item_id"):
+        # "My phone, the gold one I got": a part of their own options says which item it is, it asks for no other
+        # variant (read as a wish, it found the gold ones they do not have, and told them gold is not available).
+        wanted = {}
+        plan.slots.pop("options", None)
+    if not wanted and same_asked:
+        # "The same one again": the item's own options are what is wanted.
+        wanted = {str(k): str(v) for k, v in (item.get("options") or {}).items()}
+    if wanted:
+        plan.slots["options"] = wanted
+    if not wanted:
+        plan.awaiting = "options"
+        return False
+    variants, relevant = matching_variants(product.data, item, wanted)
+    now = {key: value for key, value in fresh_wish.items() if key.lower() in keys}
+    if not variants and now and set(wanted) - set(now):
+        # "Actually, the 1.5L glass one instead" after "a 1L black one": what is said now is the wish, with as much
+        # of what was asked before as still fits it (the black goes; a size asked before stays when it can).
+        kept = _what_still_fits(product.data, item, now, {k: v for k, v in wanted.items() if k not in now})
+        if kept is not None:
+            wanted = plan.slots["options"] = {**kept, **now}
+            variants, relevant = matching_variants(product.data, item, wanted)
+    own_variant = len(variants) == 1 and variants[0].get("item_id") == item.get("item_id")
+    # Their own variant again, asked for in so many words or insisted on after we said it is the one they have:
+    # a new unit of the same item, which the shop allows.
+    # (What we told them stays remembered for the turn's later steps: the read of a payment method re-plans the item.)
+    insisted = plan.slots.get("told_same") == item.get("item_id")
+    if own_variant and (same_asked or insisted):
+        # Settled as their own variant again: a re-plan of the request (a corrected payment method) keeps it so.
+        plan.slots["told_same"] = item.get("item_id")
+    elif len(variants) != 1 or own_variant:
+        code = "same_variant" if variants and variants[0].get("item_id") == item.get("item_id") else "no_variant"
+        if len(variants) > 1:
+            code = "several_variants"
+        plan.notice = {"code": code, "wanted": relevant or wanted, "name": item.get("name")}
+        if code == "same_variant":
+            plan.slots["told_same"] = item.get("item_id")
+        plan.slots.pop("options", None)
+        plan.awaiting = "options"
+        return False
+    # The closest variant may differ in options not asked about ("XL" comes only in navy): say so, never silently.
+    also = {
+        key: value
+        for key, value in (variants[0].get("options") or {}).items()
+        if key not in relevant and str((item.get("options") or {}).get(key)) != str(value)
+    }
+    if also:
+        plan.notice = {"code": "also_changes", "name": item.get("name"), "wanted": relevant, "also": also}
+    difference = float(variants[0].get("price") or 0) - float(item.get("price") or 0)
+    # A unit of a variant the order holds several of, each with its own wish, adds its swap beside the others'.
+    swaps = [s for s in plan.slots.get("swaps") or [] if alike_units > 1 or s[0] != item.get("item_id")]
+    plan.slots["swaps"] = [*swaps, [item.get("item_id"), variants[0].get("item_id"), difference]]
+    # What was asked for this item: a correction of one of its options later keeps the rest of the wish.
+    plan.slots["item_wishes"] = {**(plan.slots.get("item_wishes") or {}), str(item.get("item_id")): wanted}
+    if text:
+        plan.slots["used_text"] = [item.get("item_id"), text]
+    # What is still to settle, unit by unit: a variant queued twice needs two swaps.
+    rest = list(plan.slots.get("item_queue") or [])
+    for swap in plan.slots["swaps"]:
+        if swap[0] in rest:
+            rest.remove(swap[0])
+    if rest:
+        # The next item named: its own options, read from what the customer says next (or said already).
+        plan.slots["item_id"] = rest[0]
+        plan.slots.pop("options", None)
+        plan.slots.pop("option_values", None)
+        return _settle_item(plan, results, order, text)
+    return True

@@ -1,0 +1,209 @@
+"""The queue of the customer's other requests: what else a message asks for, the orders listed together, what was
+taken back, and what is done already.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
+
+from graph.dialogue_state import QueuedRequest
+from graph.llm.dialogue.addresses import address_source
+from graph.llm.dialogue.names import _REQUEST_OF_WRITE, CHANGE_FAMILY, CHANGE_PAYMENT, MONEY_MOVING_FLOWS
+from graph.llm.dialogue.plan import last_text
+from graph.llm.dialogue.reading import _PAYS_WHAT_IS_OWED, refine
+from graph.nlu.drops import drops_one_request
+from graph.nlu.entities import order_mention, shared_entities
+from graph.nlu.segment import split_requests
+from graph.procedures.loader import ProcedureSet, procedures_for
+from graph.procedures.schema import ORDER_KINDS
+from graph.state import SupportState
+from shopdesk.profile import ShopProfile
+
+
+def other_requests(state: SupportState, intent: str, profile: ShopProfile | None = None) -> list[QueuedRequest]:
+    """The message's requests beside the one in hand ("cancel #W1, and also return the lamp from #W2"), in their
+    order, each for a turn of its own once the one in hand is done. Only requests whose procedure ends in a change or
+    with a person count: questions asked together are answered together (the answer splits the message itself), and
+    the same request in other words, or about items of the same order, is the one in hand (it takes several items)."""
+    segments = split_requests(last_text(state))
+    procedures = procedures_for(profile)
+    if len(segments) < 2:
+        named = list(state.understanding.get("entities", {}).get("order_ids") or [])
+        return _the_other_orders(intent, last_text(state), named, procedures)
+    parts = state.understanding.get("intents") or []
+    read = {str(part.get("segment")): str(part.get("intent")) for part in parts}
+    whole = str(state.understanding.get("intent", ""))
+    requests: list[tuple[str, str, frozenset[str]]] = []
+    why: list[str] = []
+    for segment in segments:
+        # With one reading for the whole message, every segment shares it (and must say its request in so many
+        # words); with several, a segment the model was unsure of is no request of its own. A request turned down
+        # ("and don't cancel #W2") or someone else's ("my sister wants to return hers") is none of theirs to queue.
+        understood = read.get(segment) or (whole if len(parts) <= 1 and _ASKS_FOR_A_CHANGE.search(segment) else None)
+        if understood is None or _NOT_A_REQUEST_OF_THEIRS.search(segment) or drops_one_request(segment):
+            continue
+        said = shared_entities(segment)
+        if said.reasons and not (said.order_ids or said.products or _ASKS_FOR_A_CHANGE.search(segment)):
+            why.append(segment)  # "..., bought by mistake": why, for the request beside it
+            continue
+        reading = replace(
+            state,
+            request_text=segment,
+            understanding={**state.understanding, "entities": said.model_dump(mode="json")},
+        )
+        wanted = refine(understood, reading)
+        if wanted == CHANGE_PAYMENT and intent in MONEY_MOVING_FLOWS and _PAYS_WHAT_IS_OWED.search(segment):
+            # "If there's anything to settle, use my paypal": how the request in hand is paid (its payment slot),
+            # not a change of how an order was paid ("and switch my other order's payment to PayPal" is one).
+            continue
+        procedure = procedures.for_intent(wanted)
+        if procedure is not None and procedure.end.answer is None:
+            requests.append((wanted, segment, frozenset(said.order_ids)))
+    in_hand = next((r for r in requests if _same_request(r[0], intent)), None)
+    queued: list[QueuedRequest] = []
+    seen = {(in_hand[0], in_hand[2])} if in_hand else set()
+    for wanted, segment, orders in requests:
+        if in_hand is not None and (wanted, segment) == in_hand[:2]:
+            continue
+        same_kind = _same_request(wanted, intent)
+        if same_kind and not (orders and in_hand and in_hand[2] and orders != in_hand[2]):
+            continue  # more of the request in hand (another item of the order), not a request of its own
+        if (wanted, orders) not in seen:
+            seen.add((wanted, orders))
+            queued.append({"intent": wanted, "text": segment})
+    if in_hand is not None:
+        named_alone = {order for wanted, _, orders in requests if len(orders) == 1 for order in orders}
+        named = shared_entities(in_hand[1]).order_ids
+        words = " ".join([in_hand[1], *why])
+        # The same act for its other orders comes first: it was asked for before anything said after it.
+        same_act = [
+            o for o in _the_other_orders(intent, words, named, procedures) if o.get("order_id") not in named_alone
+        ]
+        queued = [*same_act, *queued]
+    return queued
+
+
+def _the_other_orders(intent: str, words: str, named: list[str], procedures: ProcedureSet) -> list[QueuedRequest]:
+    """ "Cancel #W1620235 and #W2918688": one act asked for several orders (`named`, in the order said), while a
+    procedure's act works on one. The first is the one in hand; each other one waits with the same words, pinned to
+    its order. An order named as where an address comes from is not one to change."""
+    procedure = procedures.for_intent(intent)
+    acts_on_an_order = any(slot.ground in ORDER_KINDS for slot in procedure.slots) if procedure else False
+    if procedure is None or procedure.end.answer is not None or not acts_on_an_order:
+        return []
+    source = address_source(words)
+    targets = [order_id for order_id in dict.fromkeys(named) if order_id != source]
+    return [
+        {"intent": intent, "text": words, "order_id": order_id} for order_id in _listed_together(words, targets)[1:]
+    ]
+
+
+# What may stand between two orders asked for together: "#W1 and #W2", "#W1, #W2 & #W3", "#W1 as well as order #W2",
+# or a clause about the first and a word that goes on ("#W1, I ordered that by mistake. And then #W2"); never a word
+# that keeps the second ("#W1, not #W2", "#W1 instead of #W2", "a duplicate of #W2, which I keep").
+_TOGETHER = re.compile(
+    r"(?:^|[\s,.;])(?:(?:and|&|plus|as\s+well\s+as|then|next|also)\s*)+(?:(?:order|orders)\b)?[#\s]*$"
+    r"|^[\s,]*(?:order\b)?[#\s]*$",
+    re.IGNORECASE,
+)
+_KEEPS_THE_OTHER = re.compile(r"\b(?:not|instead|rather|keep|duplicate|except|but\s+not|nicht|außer)\b", re.IGNORECASE)
+
+
+def _listed_together(words: str, order_ids: list[str]) -> list[str]:
+    """The orders listed together with the first one ("cancel #W1 and #W2"), up to the first that is not ("cancel
+    #W1, not #W2", "#W1 instead of #W2", "#W1, a duplicate of #W2")."""
+    places = []
+    for order_id in order_ids:
+        found = order_mention(words, order_id)
+        places.append((found.start(), found.end()) if found else None)
+    listed = order_ids[:1]
+    for previous, current, order_id in zip(places, places[1:], order_ids[1:], strict=False):
+        between = words[previous[1] : current[0]] if previous and current else ""
+        if previous is None or current is None or not _TOGETHER.search(between) or _KEEPS_THE_OTHER.search(between):
+            break
+        listed.append(order_id)
+    return listed
+
+
+# The verbs of a change to an order, for the queue's two readers: a request asked for, and one turned down.
+_CHANGE_VERBS = (
+    r"cancel\w*|return\w*|exchang\w*|swap\w*|replac\w*|change\w*|modify|switch|refund\w*|storn\w*|zurück\w*"
+    r"|umtausch\w*|ändern"
+)
+_ASKS_FOR_A_CHANGE = re.compile(rf"\b(?:{_CHANGE_VERBS}|send\s+\w+\s+back)\b", re.IGNORECASE)
+_NOT_A_REQUEST_OF_THEIRS = re.compile(
+    r"\b(?:don'?t|do\s+not|never\s*mind|no\s+need\s+to|not|nicht|kein\w*)\s+(?:\w+\s+){0,2}?"
+    rf"(?:{_CHANGE_VERBS}|send)\b"
+    r"|\b(?:my|her|his|our)\s+(?:sister|brother|wife|husband|mother|mom|mum|father|dad|friend|neighbou?r|son|daughter"
+    r"|partner|colleague|boss)\b|\b(?:she|he)(?:'ll|\s+will|\s+wants?|\s+would)\b",
+    re.IGNORECASE,
+)
+
+
+# Money back is what a return or a cancellation gives: "send it all back and get a full refund" is one request.
+_MONEY_BACK = frozenset({"refund_request", "return_request", "cancel_order"})
+
+
+def _same_request(one: str, other: str) -> bool:
+    """The same request, or one of them the general "change my order" the other says precisely."""
+    if one == other:
+        return True
+    return "change_order" in (one, other) and one in CHANGE_FAMILY and other in CHANGE_FAMILY
+
+
+def takes_back(dropped: list[str], intent: str) -> bool:
+    """One of the requests the customer took back (graph.nlu.drops) is `intent`, or the general change of an order
+    that one of them says precisely."""
+    return any(_same_request(one, intent) for one in dropped)
+
+
+def done_already(messages: list[AnyMessage], request: QueuedRequest) -> bool:
+    """A request waiting for its turn that this turn's write has just carried out: the same request (a refund is
+    what a return or a cancellation gives), about the order written, or naming no order of its own."""
+    written = _last_write(messages, this_turn=True)
+    if written is None:
+        return False
+    done = _REQUEST_OF_WRITE[str(written.name)]
+    same = _same_request(request["intent"], done) or {request["intent"], done} <= _MONEY_BACK
+    if not same:
+        return False
+    order_id = next(
+        (
+            str((call.get("args") or {}).get("order_id") or "")
+            for message in messages
+            if isinstance(message, AIMessage)
+            for call in message.tool_calls
+            if call.get("id") == written.tool_call_id
+        ),
+        "",
+    )
+    said = shared_entities(request["text"])
+    named = set(said.order_ids)
+    if request.get("order_id"):
+        named.add(str(request.get("order_id")))
+    if not named:
+        # "..., and get a full refund": nothing of its own; "and refund the headphones" may be another order's.
+        return not said.products
+    return {o.lstrip("#").upper() for o in named} == {order_id.lstrip("#").upper()}
+
+
+def _last_write(messages: list[AnyMessage], *, this_turn: bool = False) -> ToolMessage | None:
+    """The result of the last write carried out (in the conversation, or only since the customer's last message)."""
+    for message in reversed(messages):
+        if this_turn and isinstance(message, HumanMessage):
+            return None
+        if not isinstance(message, ToolMessage) or str(message.name) not in _REQUEST_OF_WRITE:
+            continue
+        if message.status == "error" or '"error"' in str(message.content)[:200]:
+            continue
+        return message
+    return None
+
+
+def last_done_request(messages: list[AnyMessage]) -> str | None:
+    """The request of the last write carried out in the conversation, if any."""
+    written = _last_write(messages)
+    return _REQUEST_OF_WRITE[str(written.name)] if written is not None else None

@@ -1,0 +1,101 @@
+"""The policy's finer reading of a request than the classifier's intent, and whether the shop's procedures serve it."""
+
+from __future__ import annotations
+
+import re
+
+from graph.llm.addresses import looks_like_address
+from graph.llm.dialogue.names import (
+    CHANGE_DEFAULT_ADDRESS,
+    CHANGE_ITEMS,
+    CHANGE_PAYMENT,
+    DEFAULT_ADDRESS_CUE,
+    FAULTS,
+    GOODWILL,
+    IDENTIFY,
+    NOT_GOODWILL,
+    VOUCHER_CHECK,
+)
+from graph.llm.dialogue.plan import last_text
+from graph.llm.dialogue.remedies import named_remedy
+from graph.llm.matching import GOODWILL_CUE, goodwill_reason, payment_mention, voucher_code
+from graph.procedures.loader import procedures_for
+from graph.procedures.reading import procedure_reading
+from graph.state import SupportState
+from shopdesk.profile import ShopProfile
+
+
+def refine(understood: str, state: SupportState) -> str:
+    """The classifier's intent, read more finely from the message: which change, a code to check, a goodwill ask."""
+    text = last_text(state)
+    entities = state.understanding.get("entities", {})
+    goodwill_asked = GOODWILL_CUE.search(text) and goodwill_reason(text, entities.get("reasons", []))
+    if goodwill_asked and understood not in NOT_GOODWILL:
+        return GOODWILL
+    if understood == "discount_voucher" and voucher_code(text):
+        return VOUCHER_CHECK
+    faulty = bool(set(entities.get("reasons") or []) & FAULTS)
+    if understood == "return_request" and faulty and named_remedy(text) == "exchange":
+        # "It stopped working - I'd like the exact same one again": a fault read as a return, asking for a new unit.
+        return "exchange_request"
+    if understood == "change_address":
+        return (
+            CHANGE_DEFAULT_ADDRESS if DEFAULT_ADDRESS_CUE.search(text) and not entities.get("order_ids") else understood
+        )
+    paying = re.search(r"\b(pay|paid|switch|use|instead|change|charge)\b", text, re.IGNORECASE)
+    names_an_item = bool(entities.get("options") or entities.get("products"))
+    if understood in ("change_order", "exchange_request") and names_an_item:
+        # "The watch with a blue dial instead, and the difference on my credit card": an item change that says
+        # where its difference goes (the payment slot), not a change of how the whole order is paid.
+        return CHANGE_ITEMS
+    if understood in ("change_order", "payment_issue", "exchange_request") and payment_mention(text) and paying:
+        # "Charge the difference to my other card", "I still want the exchange, paid with my visa": the method pays
+        # for an item change, it does not change how the order was paid.
+        return CHANGE_ITEMS if _PAYS_FOR_AN_ITEM_CHANGE.search(text) else CHANGE_PAYMENT
+    changing = re.search(r"\b(?:change|switch|update|instead|different(?:ly)?|another|other)\b", text, re.IGNORECASE)
+    if understood in ("change_order", "payment_issue") and changing and _HOW_IT_IS_PAID.search(text):
+        # "I need to change the payment method on #W1", "can I pay for it another way?": how the order is paid.
+        return CHANGE_PAYMENT
+    if understood in ("change_order", "exchange_request") and (
+        entities.get("options") or understood == "exchange_request"
+    ):
+        return CHANGE_ITEMS
+    if understood == "change_order" and entities.get("products"):
+        return CHANGE_ITEMS
+    moving = re.search(r"\b(ship|send|deliver|change|update)\b", text, re.IGNORECASE)
+    if understood in ("change_order", "order_status") and moving and looks_like_address(text):
+        return "change_address"
+    return understood
+
+
+# A method named for what the change in hand may cost: "if there's anything to settle", "should anything be owed",
+# "for any difference", "whatever it costs", "if anything needs paying".
+_PAYS_WHAT_IS_OWED = re.compile(
+    r"\b(?:settle|owed?|owing|due|difference|differenz|aufpreis|extra|costs?|pay(?:ing)?\s+for\s+(?:it|that|this)"
+    r"|needs?\s+(?:paying|to\s+be\s+paid)|anything|whatever)\b",
+    re.IGNORECASE,
+)
+# The kinds of payment method in a customer's words, to tell one method named (what pays) from two (a switch).
+_METHOD_WORDS = re.compile(r"\b(?:paypal|visa|mastercard|amex|gift\s*card|credit\s*card|debit\s*card|apple\s*pay)\b")
+# How an order is paid, named without naming a method: "the payment method", "pay another way", "what I paid with".
+_HOW_IT_IS_PAID = re.compile(
+    r"\b(?:payment\s+(?:method|option|type|card)|(?:pay|paid|paying)\s+(?:for\s+(?:\S+\s+){1,3})?"
+    r"(?:with|by|using|another\s+way|differently|some\s+other\s+way)|how\s+(?:i|it)\s+(?:pay|paid|is\s+paid)"
+    r"|zahlungs(?:art|methode|mittel))\b",
+    re.IGNORECASE,
+)
+_PAYS_FOR_AN_ITEM_CHANGE = re.compile(
+    r"\b(?:exchang\w*|swap\w*|replac\w*|(?:price\s+)?difference|umtausch\w*|tausch\w*|differenz|aufpreis)\b",
+    re.IGNORECASE,
+)
+
+
+def serves(intent: str, profile: ShopProfile | None = None) -> bool:
+    """Whether an enabled procedure of the shop carries out this request (the gate sends it to the tools)."""
+    return intent != IDENTIFY and procedures_for(profile).for_intent(intent) is not None
+
+
+def reads_as_shop_procedure(state: SupportState, profile: ShopProfile | None = None) -> bool:
+    """The message is closer in meaning to an example of one of the shop's own procedures than to any example of the
+    intent bank: a clear request, however unsure the intent model (which has no such intent) is."""
+    return procedure_reading(last_text(state), procedures_for(profile)) is not None

@@ -1,0 +1,219 @@
+"""The slots remembered across turns: what a message adds to a request, and what a new request or order starts
+without.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import Any
+
+from langchain_core.messages import ToolMessage
+
+from graph.llm.addresses import completes_address, looks_like_address, missing, parse_address
+from graph.llm.dialogue.addresses import address_source, names_another_destination
+from graph.llm.dialogue.identity import _without_identity, identity_facts
+from graph.llm.dialogue.names import CANCEL_REASONS, CHANGE_FAMILY, FLOW_SLOTS, ITEM_SLOTS
+from graph.llm.dialogue.other_requests import _same_request
+from graph.llm.dialogue.plan import last_text, turn_messages
+from graph.llm.dialogue.reading import refine
+from graph.llm.dialogue.repair import _ADDS, _KEEPS, same_again
+from graph.llm.matching import (
+    goodwill_reason,
+    named_items,
+    options_in,
+    payment_mention,
+    refers_to_an_order,
+    voucher_code,
+)
+from graph.nlu.entities import own_reasons, shared_entities
+from graph.nlu.segment import split_requests
+from graph.procedures.interpreter import split_code
+from graph.procedures.loader import ProcedureSet
+from graph.state import SupportState
+
+
+def _collects_an_address(state: SupportState, intent: str | None, procedures: ProcedureSet | None) -> bool:
+    """Whether an address in this message can be what the request in hand needs: its procedure collects one, we
+    asked for one, or the request is not known yet. A return's "Sophia Hernandez, 76197. Need to return ..." holds a
+    name, a zip and a number-first phrase, and an address reader would take them all for a street line and a town."""
+    if intent is None or procedures is None or state.dialogue.get("awaiting") == "address":
+        return True
+    procedure = procedures.for_intent(intent)
+    return procedure is None or any(slot.ground == "address" for slot in procedure.slots)
+
+
+def merged_slots(
+    state: SupportState, intent: str | None = None, procedures: ProcedureSet | None = None
+) -> dict[str, Any]:
+    """Slots remembered from earlier turns, overwritten by what this message says."""
+    slots = dict(state.dialogue.get("slots", {}))
+    address_expected = _collects_an_address(state, intent, procedures)
+    previous = state.dialogue.get("intent")
+    related = previous in CHANGE_FAMILY and intent in CHANGE_FAMILY
+    if intent is not None and intent != previous and not related:
+        # A new request: what the last one collected (an address, options...) does not carry over.
+        slots = {k: v for k, v in slots.items() if k not in FLOW_SLOTS}
+    entities = state.understanding.get("entities", {})
+    text = last_text(state)
+    # The same request for another order: the one just done is not it; how it was done (a cancellation's reason)
+    # is the same.
+    again = same_again(state) is not None
+    kept = {"cancel_reason"} if again else set()
+    if again:
+        slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
+        slots.pop("order_id", None)
+    source = address_source(text)
+    if names_another_destination(text):
+        # Somewhere else than the address we have: it is asked for again.
+        slots.pop("address", None)
+    if source is not None:
+        # "Ship it to the same address as my other order #W2": that order gives the address, it is not the one
+        # being changed.
+        slots["address_source"] = source
+        slots.pop("address", None)
+    focus = [order_id for order_id in entities.get("order_ids") or [] if order_id != source]
+    if focus:
+        if slots.get("order_id") and focus[0] != slots["order_id"]:
+            # Another order than the one in hand: what was said of that one is not this one's. (Said before any
+            # order was named, "I ordered it by mistake" is the reason of the order named next.)
+            slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
+        slots["order_id"] = focus[0]
+    slots.update(identity_facts(state, text, address_expected))
+    # Of a message with several requests, the words of the one in hand say which order and items it is about
+    # ("return a keyboard and also do something about a smart watch on another order").
+    own = _words_of_the_request(state, intent) if intent else text
+    if own != text:
+        entities = {**entities, "products": shared_entities(own).products}
+    about_order = _without_identity(own, entities)
+    if not entities.get("order_ids") and refers_to_an_order(about_order, [], entities.get("products", [])):
+        # What the customer said about the order ("the one with the tablet"): it picks the order once we may
+        # read their orders, after verification too.
+        slots["order_hint"] = about_order
+        held = slots.get("order_items") or []
+        elsewhere = _ANOTHER_ORDER.search(about_order)
+        if (
+            slots.get("order_id")
+            and held
+            and elsewhere
+            and entities.get("products")
+            and not named_items(held, about_order)
+        ):
+            # "Now the smart watch on my other order": the order in hand holds nothing they name; the words pick it.
+            slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
+            slots.pop("order_id", None)
+            slots["order_hint"] = about_order
+    reasons = entities.get("reasons", [])
+    if len(entities.get("order_ids") or []) > 1 and slots.get("order_id"):
+        # "#W1, I ordered that by mistake. And then #W2, which I no longer need": each order's own reason.
+        reasons = own_reasons(text, str(slots["order_id"])) or reasons
+    for reason in reasons:
+        if reason in CANCEL_REASONS:
+            slots["cancel_reason"] = CANCEL_REASONS[reason]
+        slots.setdefault("reason", reason.replace("_", " "))
+    named = {**entities.get("options", {}), **options_in(text, slots.get("option_values") or {})}
+    if named:
+        slots["options"] = {**slots.get("options", {}), **named}
+    if entities.get("products"):
+        slots.pop("some_item", None)
+        slots["products"] = [*_proposed_items(state, text), *entities["products"]]
+        # The words that named the items ("the keyboard and the thermostat"): read against the order's items.
+        slots["item_hint"] = _without_identity(own, entities)
+    elif _SOME_ITEM.search(own) and not _EVERY_ITEM.search(own):
+        # "I need to return something from one of my orders": which item is still theirs to say, after they have
+        # told us who they are and the order is found.
+        slots["some_item"] = True
+    elif state.dialogue.get("intent") == "return_request" and _EVERY_ITEM.search(text):
+        # "Everything in the order, all 3 items": the items named before no longer narrow what goes back.
+        slots.pop("products", None)
+        slots.pop("item_hint", None)
+    if address_expected and looks_like_address(text):
+        found = parse_address(text)
+        earlier = slots.get("address") or {}
+        slots["address"] = {k: found.get(k) or (earlier.get(k, "") if not found["address1"] else "") for k in found}
+    elif slots.get("address") and missing(slots["address"]) and completes_address(text):
+        # "Germany" after "which country?": fill the gap in the address we have.
+        slots["address"] = _completed(slots["address"], text)
+    # "The original one" answers our question which method to use; said out of the blue, it names nothing.
+    if mention := payment_mention(text, asked=state.dialogue.get("awaiting") == "payment_method"):
+        slots["payment"] = mention
+    if code := voucher_code(text):
+        slots["voucher_code"] = code
+    if entities.get("amounts"):
+        with contextlib.suppress(ValueError):
+            slots["amount"] = float(str(entities["amounts"][0]).split()[0])
+    if reason := goodwill_reason(text, entities.get("reasons", [])):
+        slots["goodwill_reason"] = reason
+    awaiting = str(state.dialogue.get("awaiting") or "")
+    if split_code(awaiting) and not any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
+        # The answer to a question a shop's procedure words itself: kept for the turn's tool loop, whose later steps
+        # no longer know what was asked.
+        slots["procedure_answer"] = {"code": awaiting, "text": text.strip()}
+    if awaiting == "item" and not any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
+        # The answer to "which item?": read for the item it describes even when it names no product.
+        slots["item_answer"] = text
+    return slots
+
+
+# "On my other order", "another order", "the second order": not the order in hand.
+_ANOTHER_ORDER = re.compile(
+    r"\b(?:(?:my|the|an)\s+(?:other|second|previous|older|earlier|newer)|another|a\s+different|the\s+different)\s+order\b",
+    re.IGNORECASE,
+)
+
+
+def _words_of_the_request(state: SupportState, intent: str) -> str:
+    """The part of the message that asks for the request in hand, when it asks for several ("..., and also ..."):
+    the first segment read as that request; the whole message otherwise."""
+    text = last_text(state)
+    segments = split_requests(text)
+    if len(segments) < 2 or state.request_text:
+        return text
+    read = {str(part.get("segment")): str(part.get("intent")) for part in state.understanding.get("intents") or []}
+    for segment in segments:
+        if (understood := read.get(segment)) and (
+            _same_request(understood, intent) or _same_request(refine(understood, state), intent)
+        ):
+            return segment
+    return text
+
+
+def _proposed_items(state: SupportState, text: str) -> list[str]:
+    """The names of the items the return last proposed when the message adds to them ("add the dumbbell set too",
+    "the wristwatch is missing"): they stay in the return beside the ones now named. (The proposal itself has
+    lapsed by now: a reply that changes it is planned again.)"""
+    if state.dialogue.get("intent") != "return_request" or not _ADDS.search(text) or _KEEPS.search(text):
+        return []
+    return list(state.dialogue.get("slots", {}).get("proposed_items") or [])
+
+
+# Every item of the order: "everything", "all 3 items", "all of them", "the whole order", "return them all", "both".
+# A bare "all" stands for the items only on its own ("all, please"): not in "I tried all that" or "all day".
+# An item not named yet: "something", "an item", "one of the things", "a few items".
+_SOME_ITEM = re.compile(
+    r"\b(?:something|some\s+(?:things|items|stuff|of\s+(?:it|them|the\s+\w+))|an?\s+(?:item|thing|product|few\s+"
+    r"(?:things|items))|one\s+(?:of\s+(?:the|my|its)\s+)?(?:item|thing|product)s?"
+    # "one of them" is what goes back only as the verb's object ("..., one of them arrived late" says what happened);
+    # German "etwas" is mostly "somewhat" ("etwas zu klein"), something only with "aus".
+    r"|(?:return|send\s+back|refund)\w*\s+one\s+of\s+(?:them|those|these)|etwas\s+aus|einen?\s+(?:artikel|teil))\b",
+    re.IGNORECASE,
+)
+# The order itself as what goes back: "return this order", "return #W1234567".
+_THE_ORDER_ITSELF = re.compile(
+    r"\b(?:return|send\s+back|refund)\w*\s+(?:the\s+|my\s+|this\s+|that\s+)?(?:order\b|#?W\d{5,})"
+    r"|\b(?:die\s+|meine\s+)?(?:ganze\s+)?bestellung\s+(?:#?W?\d{5,}\s+)?(?:\w+\s+)?zur[üu]ck",
+    re.IGNORECASE,
+)
+_EVERY_ITEM = re.compile(
+    r"\b(?:everything|all\s+(?:of\s+)?(?:the\s+|my\s+|its\s+|these\s+|those\s+)?(?:\d+|two|three|four|five|six)?\s*"
+    r"(?:items|things|products|of\s+them|of\s+it)|all\s+(?:\d+|two|three|four|five|six)\b|(?:the\s+)?(?:whole|entire)"
+    r"\s+order|(?:return|refund|send)\s+(?:them\s+|it\s+)?all|both|alles|beide)\b"
+    r"|^\s*all\b\s*(?:[,.!?]|please|$)",
+    re.IGNORECASE,
+)
+
+
+def _completed(address: dict[str, str], text: str) -> dict[str, str]:
+    """The address with the gaps that ``text`` fills ("France", "75001") filled."""
+    fill = parse_address(f"{address.get('address1', '')}, {text}")
+    return {k: address.get(k) or fill.get(k, "") for k in fill}
