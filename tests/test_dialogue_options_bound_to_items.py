@@ -151,3 +151,36 @@ async def test_each_item_takes_its_own_options_and_a_corrected_option_keeps_the_
         corrected = await say(chat, "bound", f"hmm, {second} actually, not {first}", context=context)
         assert corrected.status == "awaiting_confirmation", corrected.text
         assert await _swaps(graph, chat, "bound") == {**made, case.ids[0]: case.colour_ids[1]}, corrected.text
+
+
+# "Instead of" and "rather than" turn away from what follows them (round 18: "mesh with a rubber sole instead of
+# leather/EVA" kept the EVA sole, read as wished after "instead"). Sentences written for this test after the change.
+@pytest.mark.parametrize(
+    ("text", "wanted"),
+    [
+        (
+            "synthetic upper and a rubber sole rather than leather/EVA please",
+            {"material": "synthetic", "sole": "rubber"},
+        ),
+        ("could they be size 8 with rubber soles instead of the EVA ones", {"size": "8", "sole": "rubber"}),
+        ("in black instead of white/leather, same size", {"color": "black"}),
+    ],
+)
+def test_what_follows_instead_of_is_theirs_not_the_wish(text: str, wanted: dict[str, str]) -> None:
+    values = {
+        "size": ["8", "9", "10"],
+        "color": ["red", "white", "black"],
+        "material": ["leather", "mesh", "synthetic"],
+        "sole": ["EVA", "rubber"],
+    }
+    theirs = {"size": "10", "color": "white", "material": "leather", "sole": "EVA"}
+    assert options_in(text, values, theirs) == wanted
+
+
+@pytest.mark.parametrize(
+    "text", ["a fresh unit with the same specs, mine is faulty", "the same configuration as the one I have, please"]
+)
+def test_the_same_specs_ask_for_a_new_unit_of_their_own_variant(text: str) -> None:
+    from graph.llm.matching import asks_for_the_same_item
+
+    assert asks_for_the_same_item(text)

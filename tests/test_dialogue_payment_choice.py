@@ -405,3 +405,130 @@ async def test_a_difference_with_one_method_to_take_it_is_proposed_without_a_que
         )
     assert proposed.status == "awaiting_confirmation", proposed.text
     assert _said(change.paid_with) in proposed.text.split("Order:")[-1], proposed.text
+
+
+# ------------------------------------------------------------------------- the change before its money (round 18)
+# Asked where an item change's money goes, customers asked back what they were paying for ("how much is the
+# difference?"), and a customer whose only method was a gift card too small was asked for "another" method while
+# the list showed that card alone, three times. The change (new versions, prices, the difference) now comes with the
+# question; a gift card that can't pay says its balance and the difference, and with nothing else to pay it the
+# customer is told what they can do instead. Sentences written for these tests after the change.
+
+
+async def test_the_method_question_shows_the_new_version_and_the_difference_first(tau_app: Settings) -> None:
+    change = _item_change(tau_app.shop_database_url, lambda paid, methods, cost: cost > 0 and len(methods) >= 2)
+    context = Context(customer_id=change.customer)
+    async with conversation(tau_app) as (chat, _):
+        asked = await say(
+            chat,
+            "first",
+            f"please switch the {change.item.lower()} on {change.order} to {change.wanted}",
+            context=context,
+        )
+    assert "There is a price difference to pay" in asked.text, asked.text
+    shown = asked.text.index("The change would be:")
+    assert shown < asked.text.index("There is a price difference to pay"), asked.text
+    assert change.wanted in asked.text[shown:], asked.text
+    assert f"The price difference is ${change.difference:,.2f} to pay." in asked.text, asked.text
+
+
+async def test_a_gift_card_too_small_and_alone_says_its_balance_and_what_else_can_be_done(tau_app: Settings) -> None:
+    change = _item_change(
+        tau_app.shop_database_url,
+        lambda paid, methods, cost: cost > 0 and len(methods) == 1 and _short_gift_card(methods, cost),
+    )
+    card = change.methods[0]
+    context = Context(customer_id=change.customer)
+    async with conversation(tau_app) as (chat, graph):
+        told = await say(
+            chat, "short", f"switch my {change.item.lower()} in {change.order} to {change.wanted}", context=context
+        )
+        assert f"has ${float(card.balance or 0):,.2f}" in told.text, told.text
+        assert f"the price difference is ${change.difference:,.2f}, so it cannot pay it" in told.text, told.text
+        assert "None of the payment methods on your account can pay that difference" in told.text, told.text
+        assert "Another payment method" not in told.text and "Which one would you like" not in told.text, told.text
+        # The card named again, with a doubt about it: the same facts, not a handoff for the colleague offered.
+        again = await say(chat, "short", "alright, the gift card then. does it have enough on it?", context=context)
+        assert again.status == "bot", again.text
+        assert "so it cannot pay it" in again.text and "The change would be:" in again.text, again.text
+        assert not await tool_calls(graph, chat, "short", "modify_order_items")
+
+
+async def test_a_choice_with_a_question_about_the_change_is_taken(tau_app: Settings) -> None:
+    """ "PayPal is fine. the rest stays as it is, right?": the method is chosen; the proposal shows the rest."""
+    change = _item_change(
+        tau_app.shop_database_url,
+        lambda paid, methods, cost: (
+            cost < 0
+            and len(methods) >= 2
+            and any(m.kind is PaymentMethodKind.paypal for m in methods)
+            and paid.kind is not PaymentMethodKind.paypal
+        ),
+    )
+    context = Context(customer_id=change.customer)
+    async with conversation(tau_app) as (chat, _):
+        asked = await say(
+            chat,
+            "both",
+            f"please change my {change.item.lower()} in {change.order} to {change.wanted}",
+            context=context,
+        )
+        assert "There is a price difference to refund to you" in asked.text, asked.text
+        proposed = await say(
+            chat, "both", "PayPal is fine. and everything else about it stays as it is, right?", context=context
+        )
+    assert proposed.status == "awaiting_confirmation", proposed.text
+    assert "PayPal" in proposed.text.split("Order:")[-1], proposed.text
+
+
+@pytest.mark.parametrize(
+    ("text", "yes"),
+    [
+        # Where money would go if any is owed: a detail of the proposal, the yes stands.
+        ("sounds good, and if there's a difference to pay just use my paypal", True),
+        ("go ahead; if any refund is due it can go to the gift card", True),
+        ("ok do it, if I owe anything take it from my visa", True),
+        # A condition on the yes itself: no yes yet.
+        ("yes, if it arrives before friday", False),
+        ("ok, if you're sure it's the right size", False),
+        ("fine if anything changes tell me first", False),
+    ],
+)
+def test_an_if_about_money_owed_does_not_hold_a_yes_back(text: str, yes: bool) -> None:
+    from graph.nlu.confirmation import gives_a_yes
+
+    assert gives_a_yes(text, "modify_order_items") is yes
+
+
+async def test_a_yes_naming_the_proposals_own_method_writes_and_another_method_is_put_again(tau_app: Settings) -> None:
+    change = _item_change(
+        tau_app.shop_database_url,
+        lambda paid, methods, cost: (
+            cost > 0
+            and paid.kind is PaymentMethodKind.credit_card
+            and any(m.kind is PaymentMethodKind.paypal for m in methods)
+        ),
+    )
+    context = Context(customer_id=change.customer)
+    async with conversation(tau_app) as (chat, graph):
+        asked = await say(
+            chat, "yes", f"I'd like the {change.item.lower()} in {change.order} as {change.wanted}", context=context
+        )
+        if asked.status != "awaiting_confirmation":
+            asked = await say(chat, "yes", f"the card ending {change.paid_with.last_four}", context=context)
+        assert asked.status == "awaiting_confirmation", asked.text
+        # Another method than the proposal's, said with the yes: nothing written, the proposal put again with it.
+        again = await say(chat, "yes", "yes, and if there's anything to pay put it on paypal", context=context)
+        assert again.status == "awaiting_confirmation", again.text
+        assert "PayPal" in again.text.split("Order:")[-1] and "Done" not in again.text, again.text
+        done = await say(chat, "yes", "great, go ahead - if anything needs paying, paypal as shown", context=context)
+        # The yes goes through: written, or (a large change) sent for a colleague's approval as proposed.
+        assert done.status in ("bot", "awaiting_approval"), done.text
+        values = (await graph.aget_state(chat.config("yes"))).values
+        # The write is the call the execute node made (the proposals' calls are planned, not made).
+        written = [c for c in await tool_calls(graph, chat, "yes", "modify_order_items") if c["id"].startswith("exec_")]
+    if done.status == "bot":
+        assert len(written) == 1 and done.text.startswith("Done"), (written, done.text)
+        assert str(written[0]["args"]["payment_method_id"]).startswith("paypal"), written
+    else:
+        assert not written and str(values["pending_action"]["args"]["payment_method_id"]).startswith("paypal")

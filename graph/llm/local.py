@@ -160,13 +160,18 @@ class LocalEngine:
             )
 
         sentences, cited = responses.describe_tool_results(results, intent, profile)
+        awaiting = state.dialogue.get("awaiting")
+        slots = state.dialogue.get("slots", {})
+        # Asked where an item change's money goes, the customer first reads the change and its difference, then
+        # what this turn found about it (a gift card too small), then the question.
+        change = responses.describe_swaps(slots) if awaiting == "payment_method" else ""
+        if change:
+            sentences.append(change)
         notice = state.dialogue.get("notice")
         if notice and state.dialogue.get("notice_turn") == customer_turns(state.messages):
             sentences.append(responses.describe_notice(notice))
-        awaiting = state.dialogue.get("awaiting")
         found: list[dict[str, Any]] = []
         if awaiting:
-            slots = state.dialogue.get("slots", {})
             rule = _rule_before_verifying(state, services, intent, str(awaiting), results)
             if rule is None and awaiting == "payment_method":
                 # "If I send it back, what does the label cost me?": the step before the proposal, where the money
@@ -177,7 +182,9 @@ class LocalEngine:
                 sentences.append(rule.text)
                 cited = [*cited, *rule.cited]
                 found = rule.evidence
-            sentences.append(responses.ask_for(str(awaiting), results, profile, slots, intent))
+            sentences.append(
+                responses.ask_for(str(awaiting), results, profile, slots, intent, change_shown=bool(change))
+            )
         if sentences and not awaiting and (rule := _rule_with_proposal(state, services, intent, results)):
             # "Is returning order #W... free?" read as a question about the order: what it is, then the rule asked.
             sentences.append(rule.text)

@@ -298,9 +298,10 @@ def matching_items(
 
 # Where the customer turns from the item they have to the one they want ("the 60% one, I want it in 80%", "the white
 # one to RGB"): options said after it describe the wanted item, not theirs.
+# ("Instead of" and "rather than" turn away from what follows: "mesh instead of leather/EVA" names theirs after it.)
 _WANTED = re.compile(
-    r"\b(?:to|into|instead|for\s+(?:a|an|the|one|another)|i\s+(?:want|need|would\s+like)|i'd\s+like|i'd\s+prefer"
-    r"|make\s+it|rather|but\s+(?:in|with)|becomes?|should\s+(?:be|get|have|come)|needs?\s+to\s+be|gets?|goes)\b"
+    r"\b(?:to|into|instead(?!\s+of\b)|for\s+(?:a|an|the|one|another)|i\s+(?:want|need|would\s+like)|i'd\s+like"
+    r"|i'd\s+prefer|make\s+it|rather(?!\s+than\b)|but\s+(?:in|with)|becomes?|should\s+(?:be|get|have|come)|needs?\s+to\s+be|gets?|goes)\b"
     r"|->|=>|→",
     re.IGNORECASE,
 )
@@ -712,9 +713,10 @@ def options_in(
 
 
 # Words just before an option value that turn it away: "not the 10 hour one", "instead of black", "rather than L".
+# A list joined by slashes is one thing turned away ("instead of leather/EVA": both theirs).
 _VALUE_REFUSED = re.compile(
     r"\b(?:not|never|instead\s+of|rather\s+than|other\s+than|except|nicht|statt)\s+(?:(?:the|a|an|that|this|in|with|my"
-    r"|size|die|den|das)\s+){0,2}$",
+    r"|size|die|den|das)\s+){0,2}(?:[\w-]+\s*/\s*){0,3}$",
     re.IGNORECASE,
 )
 
@@ -872,7 +874,9 @@ def _answer_for(text: str, key: str, answers: list[str]) -> str | None:
 # (a faulty unit replaced), which the shop allows as an exchange. "The same size but another colour" or "a
 # replacement in a bigger size" want something else: words of difference or of an option rule it out.
 _SAME_ITEM = re.compile(
-    r"\b(?:(?:the\s+)?(?:exact(?:ly)?\s+)?same\s+(?:one|model|item|thing|variant|exact\s+one|again)|exact\s+same"
+    # "The same style/specs/configuration": their own variant, said by the word for all its options together.
+    r"\b(?:(?:the\s+)?(?:exact(?:ly)?\s+)?same\s+(?:one|model|item|thing|variant|exact\s+one|again|style|specs?"
+    r"|specifications?|options|configuration|config|version|setup)|exact\s+same"
     r"|identical|replacement|an?\s+(?:new|fresh|working|other)\s+(?:one|pair|set|unit)|(?:de[nmr]|das|die)\s+(?:gleiche|selbe)\w*"
     r"|identisch\w*|baugleich\w*)\b",
     re.IGNORECASE,

@@ -285,6 +285,40 @@ _WHICH_METHOD = {
 }
 
 
+def describe_swaps(slots: dict[str, Any]) -> str:
+    """The item change as it stands before its money is settled: each item's new version with its price against the
+    one ordered, then what is owed or refunded in all. Asked where the money goes, the customer first sees what they
+    pay for (the figures the dialogue kept from the order and the catalog; "" when it kept none)."""
+    swaps = [s for s in slots.get("swaps") or [] if isinstance(s, (list, tuple)) and len(s) == 3]
+    views = slots.get("swap_views") or {}
+    lines, currency = [], None
+    for old, new, _difference in swaps:
+        view = views.get(f"{old}>{new}")
+        if not isinstance(view, dict):
+            return ""
+        currency = view.get("currency")
+        lines.append(
+            _(
+                "- {product}: {new} for {new_price} (yours: {old} for {old_price})",
+                product=view.get("name"),
+                new=options_text(view.get("options") or {}),
+                new_price=money(view.get("price"), currency),
+                old=options_text(view.get("old_options") or {}),
+                old_price=money(view.get("old_price"), currency),
+            )
+        )
+    if not lines:
+        return ""
+    total = round(sum(float(s[2]) for s in swaps), 2)
+    if total > 0.005:
+        owed = _("The price difference is {amount} to pay.", amount=money(total, currency))
+    elif total < -0.005:
+        owed = _("The price difference is {amount} to refund to you.", amount=money(-total, currency))
+    else:
+        owed = _("The prices are the same, so nothing is paid or refunded.")
+    return _("The change would be:\n{lines}\n\n{owed}", lines="\n".join(lines), owed=owed)
+
+
 def which_method(choices: dict[str, Any], customer: dict[str, Any] | None) -> str:
     """The question which of the usable methods to use, listing only them (the one paid with first and marked), or
     "" when there is nothing to list."""
@@ -299,8 +333,15 @@ def which_method(choices: dict[str, Any], customer: dict[str, Any] | None) -> st
 
 
 def ask_for(
-    slot: str, results: list[ToolResult], profile: ShopProfile, slots: dict[str, Any] | None = None, intent: str = ""
+    slot: str,
+    results: list[ToolResult],
+    profile: ShopProfile,
+    slots: dict[str, Any] | None = None,
+    intent: str = "",
+    *,
+    change_shown: bool = False,
 ) -> str:
+    """The question for `slot`; `change_shown`: the reply shows the item change already, above what it found."""
     slots = slots or {}
     if (worded := procedure_ask(slot, results, profile, slots, intent)) is not None:
         return worded
@@ -388,12 +429,23 @@ def ask_for(
     if slot == "payment_method":
         customer = _latest(results, CUSTOMER_DETAILS)
         choices = slots.get("payment_choices")
+        # Where an item change's money goes is asked with the change itself: new versions, prices, the difference.
+        change = "" if change_shown else describe_swaps(slots)
+        change = change + "\n\n" if change else ""
+        if isinstance(choices, dict) and not choices.get("ids") and choices.get("purpose") == "pay_difference":
+            # Nothing of theirs can pay it (a gift card too small, and no other method): no list to choose from,
+            # but what they can do instead.
+            return change + _(
+                "None of the payment methods on your account can pay that difference. You could change fewer items "
+                "or choose versions that cost less, so the difference is smaller, or I can pass you to a colleague "
+                "from our team. What would you like to do?"
+            )
         asked = which_method(choices, customer.data if customer else None) if isinstance(choices, dict) else ""
         if asked and customer is not None:
-            return asked
+            return change + asked
         methods = describe_methods(customer.data) if customer and isinstance(customer.data, dict) else ""
         prefix = _("These payment methods are on your account:\n{methods}", methods=methods) + "\n\n" if methods else ""
-        return prefix + _("Which one would you like to use?")
+        return change + prefix + _("Which one would you like to use?")
     if slot == "change_what":
         return _(
             "What would you like to change on it: the shipping address, the size or colour of an item, or the "
@@ -569,6 +621,14 @@ def describe_notice(notice: dict[str, Any]) -> str:
         return _("{named} is your {method}.", named=notice.get("named"), method=notice.get("label"))
     if code == "gift_card_short" and notice.get("balance") is not None and notice.get("difference") is not None:
         # What it has against what is owed: the customer sees why, not only that it won't do.
+        if notice.get("others") is False:
+            return _(
+                "Your gift card ending {digits} has {balance}, and the price difference is {difference}, so it "
+                "cannot pay it.",
+                digits=notice.get("digits"),
+                balance=money(notice["balance"], notice.get("currency")),
+                difference=money(notice["difference"], notice.get("currency")),
+            )
         return _(
             "Your gift card ending {digits} has {balance}, and the price difference is {difference}, so it cannot "
             "pay it. Another payment method is needed for the difference.",

@@ -67,13 +67,27 @@ def _clauses(text: str) -> list[str]:
     return [clause.strip() for clause in _CLAUSES.split(text) if clause and clause.strip()]
 
 
+# "If" about whether money is owed at all ("yes, and if anything needs charging use my card", "if there's a
+# difference, PayPal"): where the money would go, a detail of the proposal read by its own check (a method other than
+# the proposal's is a correction, put again), not a condition on the yes.
+_IF_MONEY_IS_OWED = re.compile(
+    r"if\s+(?:there(?:'s|\s+is|\s+are)\s+)?(?:anything|any|a)\b[^,.;!?]{0,30}?"
+    r"\b(?:charg\w*|pay\w*|paid|owed?|due|refund\w*|difference)\b"
+    r"|if\s+(?:i|we)\s+owe\b",
+    re.IGNORECASE,
+)
+
+
 def holds_back(text: str, action: str = "") -> bool:
     """Something in the reply takes the yes back or puts it off ("ok never mind", "sure, let me check with my wife
     first", "yes but ship it to my office instead"). Naming the proposal's own act is no holding back: "yes, please
     cancel it" to a cancellation."""
     for found in _HOLDS_BACK.finditer(text):
-        if not (action == "cancel_order" and _CANCELLING.fullmatch(found.group(0))):
-            return True
+        if action == "cancel_order" and _CANCELLING.fullmatch(found.group(0)):
+            continue
+        if found.group(0).lower() == "if" and _IF_MONEY_IS_OWED.match(text, found.start()):
+            continue
+        return True
     return False
 
 

@@ -336,7 +336,12 @@ def _makes_a_request(u: Understanding) -> bool:
     asked = {u.intent, *(segment.intent for segment in u.intents)}
     # "ja, bitte an einen Kollegen": the person asked for is no product to act on.
     products = [name for name in entities.products if not _PERSON_TO_TALK_TO.search(name)]
-    return bool(entities.order_ids or products or asked & _ACTION_INTENTS)
+    # "Ok the gift card then": a payment method named is the answer to the rest of our question (which method),
+    # not a yes to the colleague offered beside it.
+    # (Imported here: graph.llm.matching imports graph.nlu, whose package imports this module.)
+    from graph.llm.matching import payment_mention
+
+    return bool(entities.order_ids or products or asked & _ACTION_INTENTS or payment_mention(u.text))
 
 
 # Requests to change something: a message that makes one answers its own question, not the offer of a colleague.

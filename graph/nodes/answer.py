@@ -57,9 +57,12 @@ async def critique(state: SupportState, runtime: Runtime[Context]) -> dict[str, 
     services = await services_of(runtime)
     extra = [state.pending_action] if state.pending_action else []
     understanding = state.understanding
-    if state.status == Status.awaiting_confirmation:
-        # A reply that puts a proposal to the customer is a routine turn: the other parts of the message ("I want
-        # the difference on my card") are its details, not questions for the knowledge it left unanswered.
+    slots = state.dialogue.get("slots") or {}
+    settling = state.dialogue.get("awaiting") == "payment_method" and bool(slots.get("swaps"))
+    if state.status == Status.awaiting_confirmation or settling:
+        # A reply that puts a proposal to the customer, or asks where an item change's money goes (the change and
+        # its difference shown), is a routine turn: the other parts of the message ("I want the difference on my
+        # card", "how much is the difference?") are its details, not questions for the knowledge it left unanswered.
         understanding = {**understanding, "intents": []}
     verdict = critique_draft(
         state.draft,
@@ -67,7 +70,7 @@ async def critique(state: SupportState, runtime: Runtime[Context]) -> dict[str, 
         understanding=understanding,
         customer=state.customer,
         min_score=services.profile.critique.min_score,
-        extra_evidence=[*extra, state.customer or {}, _profile_facts(services)],
+        extra_evidence=[*extra, state.customer or {}, _profile_facts(services), _dialogue_figures(state)],
         # The shop's own contact address is public: quoting it is not leaking a customer's data.
         shop_emails=[services.profile.human_team.shop_team_email],
     )
@@ -117,6 +120,24 @@ def fallback_reply(draft: str, verdict: Critique) -> str:
     if "promise_outside_policy" in verdict.reasons or not kept:
         return honest
     return kept
+
+
+def _dialogue_figures(state: SupportState) -> dict[str, Any]:
+    """What the dialogue worked out from the shop's own records before anything is proposed: an item change's
+    versions and prices (kept from the turn that read them), its price differences and their sum, and this turn's
+    notice (a gift card's balance against the difference). The reply may state them: they come from tool results,
+    not from the drafter."""
+    dialogue = state.dialogue
+    swaps = [
+        s for s in (dialogue.get("slots") or {}).get("swaps") or [] if isinstance(s, (list, tuple)) and len(s) == 3
+    ]
+    differences = [round(abs(float(s[2])), 2) for s in swaps]
+    return {
+        "differences": differences,
+        "difference": round(abs(sum(float(s[2]) for s in swaps)), 2),
+        "notice": dialogue.get("notice") or {},
+        "swap_views": (dialogue.get("slots") or {}).get("swap_views") or {},
+    }
 
 
 def _profile_facts(services: Services) -> dict[str, Any]:

@@ -33,7 +33,7 @@ from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_esc
 from graph.nlu.general import asks_about_the_rules, asks_something, asks_without_a_request
 from graph.nlu.order_questions import asks_about_their_order
 from graph.nlu.schema import PRODUCT_INTENTS
-from graph.nlu.segment import split_requests
+from graph.nlu.segment import sentences, split_requests
 from graph.nodes.common import context_of, services_of
 from graph.nodes.understand import understanding_of
 from graph.procedures.loader import procedures_for
@@ -105,6 +105,17 @@ def conversation_facts(state: SupportState, services: Services, intent: str | No
         answers_our_question=bool(state.dialogue.get("awaiting")) and is_continuation(state),
         language=language,
     )
+
+
+def asks_about_methods_in_a_question(text: str) -> bool:
+    """A sentence of the message asks something about payment methods ("are both of those credit cards?"). A choice
+    beside a question about something else ("paypal please. and it's still the leather strap?") asks nothing about
+    them, nor does a question beside a choice said plainly ("ok the gift card. is that even enough?"): the choice is
+    taken, and what comes next (the proposal, or why that method can't pay) answers the question."""
+    parts = sentences(text)
+    if any(not asks_something(sentence) and payment_mention(sentence) for sentence in parts):
+        return False
+    return any(asks_something(sentence) and mentions_payment_methods(sentence) for sentence in parts)
 
 
 def names_one_method(text: str) -> bool:
@@ -340,8 +351,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
             # answer, not a new request (the request and our question stay).
             or (
                 state.dialogue.get("awaiting") == "payment_method"
-                and asks_something(said)
-                and mentions_payment_methods(said)
+                and asks_about_methods_in_a_question(said)
                 and not names_one_method(said)
             )
         )

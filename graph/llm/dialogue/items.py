@@ -373,6 +373,17 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     # A unit of a variant the order holds several of, each with its own wish, adds its swap beside the others'.
     swaps = [s for s in plan.slots.get("swaps") or [] if alike_units > 1 or s[0] != item.get("item_id")]
     plan.slots["swaps"] = [*swaps, [item.get("item_id"), variants[0].get("item_id"), difference]]
+    # What the swap is, as the customer is shown it before its money is settled (the reads are this turn's only).
+    view = {
+        "name": item.get("name"),
+        "options": variants[0].get("options") or {},
+        "price": variants[0].get("price"),
+        "old_options": item.get("options") or {},
+        "old_price": item.get("price"),
+        "currency": order.get("currency"),
+    }
+    views = plan.slots.get("swap_views") or {}
+    plan.slots["swap_views"] = {**views, f"{item.get('item_id')}>{variants[0].get('item_id')}": view}
     # What was asked for this item: a correction of one of its options later keeps the rest of the wish.
     plan.slots["item_wishes"] = {**(plan.slots.get("item_wishes") or {}), str(item.get("item_id")): wanted}
     if text:

@@ -50,6 +50,8 @@ def _ground_difference_payment(run: Run, slot: Slot) -> bool:
             "balance": float(chosen.get("balance") or 0),
             "difference": round(difference, 2),
             "currency": order.get("currency"),
+            # With no other method that can pay it, the question says what they can do instead of listing none.
+            "others": bool(usable),
         }
         _ask_which_method(plan, usable, paid_with, purpose)
         return False
