@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from graph.context import Context
 from graph.llm.addresses import missing, parse_address
 from graph.llm.matching import matching_items, matching_variants, payment_mention, voucher_code
-from shop.models import OrderStatus
+from shop.db import session_factory
+from shop.models import Customer, Order, OrderStatus
 from shopdesk.settings import Settings
 from tests.support.people import conversation, people, say
 
@@ -93,12 +98,50 @@ def test_variants_keep_the_options_the_customer_did_not_name() -> None:
         ("Also I want to know where my order #W6893533 went", None),
         ("please don't use my default address", None),
         ("It should not go to the same address as #W1234567", None),
+        # An order named as the source of the address, in the ways customers say it (round 18: "the address that
+        # order X was sent to", "the same address that order X was shipped to" were read as the order to change).
+        ("could you redirect it to the address my order #W2222222 was delivered to?", "#W2222222"),
+        ("I want it going to the same address that W2222222 went to", "#W2222222"),
+        ("please mail it wherever #W2222222 got sent", "#W2222222"),
+        ("ship it just like my other order #W2222222, please", "#W2222222"),
+        ("use #W2222222's shipping address for this one", "#W2222222"),
+        ("Bitte liefern Sie an die gleiche Adresse wie Bestellung #W2222222.", "#W2222222"),
+        ("Schicken Sie es bitte an die Adresse aus meiner Bestellung W2222222", "#W2222222"),
+        ("switch it to the address on my profile", "default"),
+        ("Bitte an meine Standardadresse schicken", "default"),
+        # Asked about, or the order itself sent somewhere, or an item like another order's: no source.
+        ("which address did #W2222222 go to?", None),
+        ("is the address the same as #W2222222?", None),
+        ("I'd like #W2222222 sent to 4 Elm Road, Dover, DE 19901", None),
+        ("I want the same one as in order #W2222222, in red", None),
+        ("Bitte ändern Sie die Lieferadresse von Bestellung #W2222222.", None),
     ],
 )
 def test_where_an_address_is_to_be_copied_from(text: str, source: str | None) -> None:
-    from graph.llm.dialogue.addresses import address_source
+    from graph.nlu.address_source import address_source
 
     assert address_source(text) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "orders", "requests"),
+    [
+        ("Let's begin with #W1111111. I want it delivered to the same address my order #W2222222 went to.", 1, 1),
+        ("About #W1111111: please change its address to the one that #W2222222 was shipped to", 1, 1),
+        ("Bitte schicken Sie #W1111111 an die Adresse von Bestellung #W2222222.", 1, 1),
+        # Two orders to act on are still two ("... and #W2222222 I want to return the lamp from").
+        ("Let's begin with #W1111111, cancel it please. Then from #W2222222 I want to return the lamp.", 2, 2),
+    ],
+)
+def test_an_order_named_as_the_address_source_is_no_order_to_act_on(text: str, orders: int, requests: int) -> None:
+    """The entity reader and the segmenter leave the order an address is copied from out of the orders a message is
+    about: every reader after them sees the order to change (the bot changed the delivered source order)."""
+    from graph.nlu.entities import shared_entities
+    from graph.nlu.segment import split_requests
+
+    assert shared_entities(text).order_ids[:1] == ["#W1111111"]
+    assert len(shared_entities(text).order_ids) == orders
+    assert len(split_requests(text)) == requests
 
 
 @pytest.mark.parametrize(
@@ -141,3 +184,117 @@ async def test_another_place_at_an_address_proposal_asks_for_that_address(tau_ap
         assert "address" in asked.text, asked.text
         second = await say(chat, "elsewhere", "44 Pine Street, Boston, MA 02110, USA", context=context)
     assert second.status == "awaiting_confirmation" and "44 Pine Street" in second.text, second.text
+
+
+def _pending_and_delivered_elsewhere(db_url: str) -> tuple[str, Order, Order]:
+    """(customer id, a pending order, a delivered order of theirs shipped to another street)."""
+    with session_factory(db_url)() as session:
+        customers = session.scalars(select(Customer).options(selectinload(Customer.orders)).order_by(Customer.id))
+        for customer in customers.all():
+            for target in (o for o in customer.orders if o.status is OrderStatus.pending):
+                source = next(
+                    (
+                        o
+                        for o in customer.orders
+                        if o.status is OrderStatus.delivered and o.ship_line1 != target.ship_line1
+                    ),
+                    None,
+                )
+                if source is not None:
+                    return customer.id, target, source
+    raise AssertionError("no customer with a pending order and a delivered one shipped elsewhere")
+
+
+async def _proposed_address(chat: Any, graph: Any, thread: str) -> dict[str, Any]:
+    pending = (await graph.aget_state(chat.config(thread))).values["pending_action"]
+    assert pending is not None
+    return dict(pending["args"])
+
+
+@pytest.mark.parametrize(
+    "request_words",
+    [
+        "For {target}: could you redirect it to the address that {source} was delivered to?",
+        "Now {target}, please. I want its delivery address to be the same one that {source} went to.",
+        "{target} should go out to wherever my order {source} got shipped",
+    ],
+)
+async def test_a_delivered_order_named_as_the_address_source_gives_the_pending_order_its_address(
+    tau_app: Settings, request_words: str
+) -> None:
+    """Round 18: "change it to the address that order X was sent to" and "the same address that order X was shipped
+    to" took the delivered X as the order to change and refused. X is where the address comes from: the pending
+    order is proposed with X's address in full, X stays as it is."""
+    customer_id, target, source = _pending_and_delivered_elsewhere(tau_app.shop_database_url)
+    context = Context(customer_id=customer_id)
+    async with conversation(tau_app) as (chat, graph):
+        proposed = await say(chat, "source", request_words.format(target=target.id, source=source.id), context=context)
+        assert proposed.status == "awaiting_confirmation", proposed.text
+        assert target.id in proposed.text and source.ship_line1 in proposed.text, proposed.text
+        args = await _proposed_address(chat, graph, "source")
+    assert args["order_id"] == target.id and args["address1"] == source.ship_line1
+    assert args["city"] == source.ship_city and args["zip"] == source.ship_zip
+
+
+async def test_the_shipping_address_answers_what_to_change_with_a_source_or_a_written_address(
+    tau_app: Settings,
+) -> None:
+    """ "What would you like to change on it?" answered "the shipping address" and an address with no verb that moves
+    the order, or with the order it is to be copied from: an address change of the order in hand."""
+    customer_id, target, source = _pending_and_delivered_elsewhere(tau_app.shop_database_url)
+    context = Context(customer_id=customer_id)
+    async with conversation(tau_app) as (chat, graph):
+        asked = await say(chat, "what-1", f"I need to make a change to {target.id}", context=context)
+        assert asked.status != "awaiting_confirmation", asked.text
+        copied = await say(
+            chat, "what-1", f"The delivery address. It should be the one my order {source.id} went to.", context=context
+        )
+        assert copied.status == "awaiting_confirmation" and source.ship_line1 in copied.text, copied.text
+        assert (await _proposed_address(chat, graph, "what-1"))["order_id"] == target.id
+        await say(chat, "what-2", f"I need to make a change to {target.id}", context=context)
+        written = await say(
+            chat, "what-2", "the shipping address: 77 Birch Lane, Apt 4, Portland, OR 97205, USA", context=context
+        )
+        assert written.status == "awaiting_confirmation" and "77 Birch Lane" in written.text, written.text
+        args = await _proposed_address(chat, graph, "what-2")
+    assert args["order_id"] == target.id and args["address1"] == "77 Birch Lane"
+
+
+async def test_the_accounts_address_is_copied_onto_the_pending_order(tau_app: Settings) -> None:
+    """ "Send it to the address on my account": the account's default address is the value, the order in hand is the
+    one to change (not a change of the default address)."""
+    with session_factory(tau_app.shop_database_url)() as session:
+        customers = session.scalars(
+            select(Customer).options(selectinload(Customer.orders), selectinload(Customer.addresses))
+        ).all()
+        found = next(
+            (c.id, o, c.default_address.line1)
+            for c in customers
+            for o in c.orders
+            if o.status is OrderStatus.pending and c.default_address and c.default_address.line1 != o.ship_line1
+        )
+    customer_id, target, default_line = found
+    context = Context(customer_id=customer_id)
+    async with conversation(tau_app) as (chat, graph):
+        proposed = await say(
+            chat, "account", f"please send {target.id} to the address on my account instead", context=context
+        )
+        assert proposed.status == "awaiting_confirmation" and default_line in proposed.text, proposed.text
+        args = await _proposed_address(chat, graph, "account")
+    assert args["order_id"] == target.id and args["address1"] == default_line
+
+
+async def test_a_complete_address_written_beside_the_source_wins(tau_app: Settings) -> None:
+    """A literal address in the same message wins over the order named only when it is complete."""
+    customer_id, target, source = _pending_and_delivered_elsewhere(tau_app.shop_database_url)
+    context = Context(customer_id=customer_id)
+    async with conversation(tau_app) as (chat, graph):
+        proposed = await say(
+            chat,
+            "both",
+            f"ship {target.id} to 9 Harbor Rd, Salem, MA 01970, USA - not the same address as {source.id}",
+            context=context,
+        )
+        assert proposed.status == "awaiting_confirmation" and "9 Harbor Rd" in proposed.text, proposed.text
+        args = await _proposed_address(chat, graph, "both")
+    assert args["order_id"] == target.id and args["address1"] == "9 Harbor Rd"

@@ -12,6 +12,7 @@ import re
 import numpy as np
 from numpy.typing import NDArray
 
+from graph.nlu.address_source import address_source
 from graph.nlu.entities import shared_entities
 from graph.nlu.keywords import human_requested
 from graph.nlu.language import detect_language
@@ -529,8 +530,13 @@ def cue_logits(text: str) -> NDArray[np.float32]:
     boosts = np.zeros(len(INTENTS), dtype=np.float32)
     words = len(text.split())
     action = _action_on_order(text)
-    if _STREET.search(text):
+    copies_an_address = address_source(text) is not None
+    if _STREET.search(text) or copies_an_address:
+        # An address, written out or taken from another order or the account ("the same address as #W2"); one
+        # taken from elsewhere is no identity, however short the message around the order ids.
         boosts[INTENTS.index("change_address")] += 3.0
+        if copies_an_address:
+            boosts[INTENTS.index("verify_identity")] -= 3.0
     elif action is not None:
         boosts[INTENTS.index(action)] += 3.0
         boosts[INTENTS.index("verify_identity")] -= 3.0

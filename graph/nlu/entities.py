@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from graph.nlu.address_source import without_address_source
 from graph.nlu.schema import Entities
 from graph.nlu.segment import sentences
 
@@ -573,14 +574,15 @@ def extract_entities(text: str) -> Entities:
 
 @lru_cache(maxsize=512)
 def shared_entities(text: str) -> Entities:
-    """The same, computed once per text for the several cues and the analysis of one message: read, never change."""
-    order_ids = extract_order_ids(text)
+    """The same, computed once per text for the several cues and the analysis of one message: read, never change.
+    The orders are the ones the message is about: an order named as where an address comes from ("ship it to the
+    same address as #W2") is that address, read by `graph.nlu.address_source`, not an order to act on."""
     names = extract_names(text)
     return Entities(
-        order_ids=order_ids,
+        order_ids=extract_order_ids(without_address_source(text)),
         emails=_dedupe(m.group(0).lower() for m in _EMAIL.finditer(text)),
         names=names,
-        zip_codes=extract_zip_codes(_EMAIL.sub(" ", text), order_ids),
+        zip_codes=extract_zip_codes(_EMAIL.sub(" ", text), extract_order_ids(text)),
         products=extract_products(text),
         # "Isabella Brown" is a person, not a colour.
         options=extract_options(_without_names(text, names)),

@@ -21,6 +21,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
 from graph.llm.engine import Situation
+from graph.nlu.address_source import address_source
 from graph.nlu.entities import shared_entities
 from graph.nlu.keywords import find_critical_keywords, human_requested
 from graph.nlu.local import get_local_understanding
@@ -224,9 +225,11 @@ def _checked_entities(entities: Entities, text: str) -> Entities:
     """The model's entities with the identifiers the message spells out (order ids, emails, zip codes) read by
     pattern as well: a look-up needs them exactly as written, normalised the way the tools expect."""
     spelled = shared_entities(text)
+    # An order named as where an address comes from is that address, not an order to act on (as the pattern reader).
+    source = address_source(text)
     return entities.model_copy(
         update={
-            "order_ids": list(dict.fromkeys([*spelled.order_ids, *entities.order_ids])),
+            "order_ids": list(dict.fromkeys([*spelled.order_ids, *(o for o in entities.order_ids if o != source)])),
             "emails": list(dict.fromkeys([*spelled.emails, *(email.lower() for email in entities.emails)])),
             "zip_codes": list(dict.fromkeys([*entities.zip_codes, *spelled.zip_codes])),
         }

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from graph.nlu.address_source import without_address_source
+
 _SPLIT = re.compile(
     r"(?<=\?)\s+(?=\S)"  # "Where is my parcel? Also ..." / "... in stock? Do you ship ..."
     r"|[.;!]+\s+(?=(?:also|plus|and\s+also|oh\s+and|btw|by\s+the\s+way|another\s+thing|one\s+more\s+thing)\b)"
@@ -56,7 +58,8 @@ def _per_order(part: str) -> list[str]:
     groups: list[list[str]] = []
     named: set[str] = set()
     for sentence in sentences(part):
-        ids = {found.lstrip("#").upper() for found in _ORDER_ID.findall(sentence)}
+        # An order named as where an address comes from ("... to the same address as #W2") is no order of its own.
+        ids = {found.lstrip("#").upper() for found in _ORDER_ID.findall(without_address_source(sentence))}
         own = (
             ids
             and named

@@ -8,6 +8,7 @@ import re
 
 from graph.llm.addresses import looks_like_address, missing
 from graph.llm.dialogue.names import ADDRESS_FIELDS, CUSTOMER_DETAILS, MODIFY_ADDRESS, ORDER_DETAILS
+from graph.nlu.address_source import address_source
 from graph.nlu.confirmation import gives_a_yes
 from graph.nlu.segment import sentences
 from graph.procedures.interpreter import Run
@@ -36,43 +37,6 @@ def names_another_destination(text: str) -> bool:
     if looks_like_address(text) or address_source(text) is not None or gives_a_yes(text, MODIFY_ADDRESS):
         return False  # "yes, send it to my new address" confirms the one proposed
     return any(_ANOTHER_DESTINATION.search(s) and not _ASKS_WHERE_IT_GOES.search(s) for s in sentences(text))
-
-
-def address_source(text: str) -> str | None:
-    """Where the customer says the address is to be copied from: another order ("same address as #W2"), or their
-    account's default address ("my default address") as "default"; None when they say neither."""
-    if match := _ADDRESS_FROM_ORDER.search(text) or _WHERE_AN_ORDER_WENT.search(text):
-        return None if _REFUSED_SOURCE.search(text[: match.start()]) else f"#W{match.group(1)}"
-    if match := _ADDRESS_FROM_PROFILE.search(text):
-        return None if _REFUSED_SOURCE.search(text[: match.start() + 4]) else "default"
-    return None
-
-
-# Words that make an order the source of the address ("same address as #W2", "copy it from #W2", "use the address
-# of #W2"), where "change the address of #W1" makes it the order to change.
-_ADDRESS_FROM_ORDER = re.compile(
-    r"\b(?:same\s+(?:shipping\s+|delivery\s+)?(?:address|place|one|location)\s+(?:as|like)|copy\s+(?:it\s+|the\s+address\s+)?from"
-    r"|(?:use|take|reuse)\s+the\s+(?:shipping\s+|delivery\s+)?address\s+(?:of|on|from|for)"
-    r"|address\s+(?:of|on|from|for)\s+(?:my\s+)?(?:other|previous|earlier|last)\s+order)\s+"
-    r"(?:(?:my|the|that|other|another|order|one|previous|earlier)\s+)*#?\s?W?(\d{7})\b",
-    re.IGNORECASE,
-)
-# "Send it to where my order #W2 went": a destination, not a question about where a parcel is.
-_WHERE_AN_ORDER_WENT = re.compile(
-    r"\b(?:to|same\s+place\s+as)\s+where(?:ver)?\s+(?:my\s+)?(?:other\s+)?(?:order\s+)?#?\s?W?(\d{7})\s+"
-    r"(?:went|goes|was\s+(?:sent|shipped|delivered))",
-    re.IGNORECASE,
-)
-# "Not to the same address as #W2", "don't use my default address", "I moved away from my saved address".
-_REFUSED_SOURCE = re.compile(
-    r"\b(?:not|don'?t|do\s+not|never|no\s+longer|away\s+from|instead\s+of|rather\s+than|nicht|kein\w*)\b[^.?!]{0,30}$",
-    re.IGNORECASE,
-)
-_ADDRESS_FROM_PROFILE = re.compile(
-    r"\b(?:to|use|using|same\s+as|from)\s+(?:my|the)\s+(?:default|account'?s?|profile'?s?|saved)\s+(?:shipping\s+)?"
-    r"address\b|\b(?:to|use|using|same\s+as|from)\s+the\s+address\s+(?:on|in)\s+(?:my\s+)?(?:file|account|profile)\b",
-    re.IGNORECASE,
-)
 
 
 def _copied_address(run: Run) -> tuple[bool, dict[str, str] | None]:

@@ -10,7 +10,6 @@ from typing import Any
 from langchain_core.messages import ToolMessage
 
 from graph.llm.addresses import looks_like_address, missing
-from graph.llm.dialogue.addresses import address_source
 from graph.llm.dialogue.identity import asks_beside_identity, gives_identity
 from graph.llm.dialogue.names import (
     ABOUT_AN_ORDER,
@@ -36,6 +35,7 @@ from graph.llm.dialogue.remedies import asks_how_to_fix, named_remedy, restated_
 from graph.llm.dialogue.repair import corrected_request, reports_a_fault, same_again, wants_another_version
 from graph.llm.dialogue.slots import _completed
 from graph.llm.matching import options_in, payment_mention, refers_to_an_order, voucher_code
+from graph.nlu.address_source import address_source
 from graph.nlu.confirmation import wants_nothing_more
 from graph.nlu.drops import dropped_requests
 from graph.nlu.entities import beyond_identity
@@ -87,7 +87,13 @@ def fills_awaited_slot(
     if awaiting == "voucher_code":
         return voucher_code(text) is not None
     if awaiting == "change_what":
-        return bool(entities.get("options") or entities.get("products") or payment_mention(text))
+        return bool(
+            entities.get("options")
+            or entities.get("products")
+            or payment_mention(text)
+            or looks_like_address(text)
+            or address_source(text) is not None
+        )
     if awaiting == "remedy":
         return named_remedy(text) is not None
     if awaiting and split_code(awaiting):
@@ -150,7 +156,12 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
         return corrected
     if again := same_again(state):
         return again
-    if in_progress == "change_address" and awaiting == "order_id" and DEFAULT_ADDRESS_CUE.search(last_text(state)):
+    if (
+        in_progress == "change_address"
+        and awaiting == "order_id"
+        and DEFAULT_ADDRESS_CUE.search(last_text(state))
+        and address_source(last_text(state)) != "default"  # "the pending one, to my default address"
+    ):
         return CHANGE_DEFAULT_ADDRESS
     if in_progress == "change_order" and awaiting in ("change_what", "order_id"):
         # "What would you like to change?" is answered by the change itself, and so may be "which order?" ("It is
@@ -165,7 +176,8 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
             return CHANGE_ITEMS
         if payment_mention(text):
             return CHANGE_ITEMS if _PAYS_FOR_AN_ITEM_CHANGE.search(text) else CHANGE_PAYMENT
-        if looks_like_address(text) or understood == "change_address":
+        if looks_like_address(text) or address_source(text) is not None or understood == "change_address":
+            # "The shipping address: 12 Elm St, ...", "to the address my other order #W2 went to".
             return "change_address"
     told = state.understanding.get("entities", {})
     small_talk = understood in IDENTITY_ONLY_READINGS or state.understanding.get("confidence", 0) < 0.6

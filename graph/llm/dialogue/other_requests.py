@@ -10,7 +10,6 @@ from dataclasses import replace
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
 from graph.dialogue_state import QueuedRequest
-from graph.llm.dialogue.addresses import address_source
 from graph.llm.dialogue.names import _REQUEST_OF_WRITE, CHANGE_FAMILY, CHANGE_PAYMENT, MONEY_MOVING_FLOWS
 from graph.llm.dialogue.plan import last_text
 from graph.llm.dialogue.reading import _PAYS_WHAT_IS_OWED, refine
@@ -89,13 +88,12 @@ def other_requests(state: SupportState, intent: str, profile: ShopProfile | None
 def _the_other_orders(intent: str, words: str, named: list[str], procedures: ProcedureSet) -> list[QueuedRequest]:
     """ "Cancel #W1620235 and #W2918688": one act asked for several orders (`named`, in the order said), while a
     procedure's act works on one. The first is the one in hand; each other one waits with the same words, pinned to
-    its order. An order named as where an address comes from is not one to change."""
+    its order. (An order named as where an address comes from is not among them: `graph.nlu.address_source`.)"""
     procedure = procedures.for_intent(intent)
     acts_on_an_order = any(slot.ground in ORDER_KINDS for slot in procedure.slots) if procedure else False
     if procedure is None or procedure.end.answer is not None or not acts_on_an_order:
         return []
-    source = address_source(words)
-    targets = [order_id for order_id in dict.fromkeys(named) if order_id != source]
+    targets = list(dict.fromkeys(named))
     return [
         {"intent": intent, "text": words, "order_id": order_id} for order_id in _listed_together(words, targets)[1:]
     ]

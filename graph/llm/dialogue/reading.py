@@ -19,6 +19,7 @@ from graph.llm.dialogue.names import (
 from graph.llm.dialogue.plan import last_text
 from graph.llm.dialogue.remedies import named_remedy
 from graph.llm.matching import GOODWILL_CUE, goodwill_reason, payment_mention, voucher_code
+from graph.nlu.address_source import address_source
 from graph.procedures.loader import procedures_for
 from graph.procedures.reading import procedure_reading
 from graph.state import SupportState
@@ -38,10 +39,11 @@ def refine(understood: str, state: SupportState) -> str:
     if understood == "return_request" and faulty and named_remedy(text) == "exchange":
         # "It stopped working - I'd like the exact same one again": a fault read as a return, asking for a new unit.
         return "exchange_request"
+    source = address_source(text)
     if understood == "change_address":
-        return (
-            CHANGE_DEFAULT_ADDRESS if DEFAULT_ADDRESS_CUE.search(text) and not entities.get("order_ids") else understood
-        )
+        # "Update my default address", not "ship my pending order to my default address" (where it comes from).
+        default = DEFAULT_ADDRESS_CUE.search(text) and not entities.get("order_ids") and source != "default"
+        return CHANGE_DEFAULT_ADDRESS if default else understood
     paying = re.search(r"\b(pay|paid|switch|use|instead|change|charge)\b", text, re.IGNORECASE)
     names_an_item = bool(entities.get("options") or entities.get("products"))
     if understood in ("change_order", "exchange_request") and names_an_item:
@@ -62,8 +64,11 @@ def refine(understood: str, state: SupportState) -> str:
         return CHANGE_ITEMS
     if understood == "change_order" and entities.get("products"):
         return CHANGE_ITEMS
-    moving = re.search(r"\b(ship|send|deliver|change|update)\b", text, re.IGNORECASE)
-    if understood in ("change_order", "order_status") and moving and looks_like_address(text):
+    # The address a change of the order is about: one written out with a word that moves the order or names its
+    # address ("the shipping address: 12 Elm St, ..." answers "what would you like to change?"), or one taken from
+    # another order or the account ("ship it to the same address as #W2"; `graph.nlu.address_source`).
+    moving = re.search(r"\b(ship|send|deliver|change|update|address|adresse|lieferadresse)\b", text, re.IGNORECASE)
+    if understood in ("change_order", "order_status") and (source or (moving and looks_like_address(text))):
         return "change_address"
     return understood
 

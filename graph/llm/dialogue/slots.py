@@ -11,7 +11,7 @@ from typing import Any
 from langchain_core.messages import ToolMessage
 
 from graph.llm.addresses import completes_address, looks_like_address, missing, parse_address
-from graph.llm.dialogue.addresses import address_source, names_another_destination
+from graph.llm.dialogue.addresses import names_another_destination
 from graph.llm.dialogue.identity import _without_identity, identity_facts
 from graph.llm.dialogue.names import CANCEL_REASONS, CHANGE_FAMILY, FLOW_SLOTS, ITEM_SLOTS
 from graph.llm.dialogue.other_requests import _same_request
@@ -26,6 +26,7 @@ from graph.llm.matching import (
     refers_to_an_order,
     voucher_code,
 )
+from graph.nlu.address_source import address_source
 from graph.nlu.entities import own_reasons, shared_entities
 from graph.nlu.segment import split_requests
 from graph.procedures.interpreter import split_code
@@ -68,11 +69,11 @@ def merged_slots(
         # Somewhere else than the address we have: it is asked for again.
         slots.pop("address", None)
     if source is not None:
-        # "Ship it to the same address as my other order #W2": that order gives the address, it is not the one
-        # being changed.
+        # "Ship it to the same address as my other order #W2": that order gives the address (the entity reader
+        # leaves it out of the orders named), it is not the one being changed.
         slots["address_source"] = source
         slots.pop("address", None)
-    focus = [order_id for order_id in entities.get("order_ids") or [] if order_id != source]
+    focus = list(entities.get("order_ids") or [])
     if focus:
         if slots.get("order_id") and focus[0] != slots["order_id"]:
             # Another order than the one in hand: what was said of that one is not this one's. (Said before any

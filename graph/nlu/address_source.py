@@ -1,0 +1,183 @@
+"""Where an address is to be taken from, when the customer names its source instead of saying it.
+
+Class of messages: an order named as the SOURCE of an address ("ship it to the same address as my order #W2", "the
+address that order #W2 was sent to", "send it where #W2 went", "like my other order #W2", German "an die Adresse von
+Bestellung #W2"), or the account's own address ("my default address", "the address on my account"). Such an order is
+the address slot's value, never the order to change: the entity reader leaves it out of the orders a message names
+(`graph.nlu.entities`), so every reader after it (the segmenter, the queue of requests, the slots, the gate) sees the
+order in hand, or the other order named, as the one to change. One reader here, so that what counts as a source is
+the same everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# An order as a source names it ("my order #W2", "my other order W2", "order number 2222222", "Bestellung #W2"):
+# the words between the link and the id, then the id (group "id"; a bare number only with the shop's seven digits).
+_ORDER_WORDS = (
+    r"(?:(?:my|the|that|this|other|another|order|orders|one|previous|earlier|last|older|first|second|number|no\.?|nr\.?"
+    r"|meiner|meine|der|die|anderen|andere|bestellung|bestellnummer)\s+)*"
+)
+_ORDER_ID = r"(?P<id>#\s?W?\d{4,8}|W\d{4,8}|\d{7})\b"
+_ORDER = _ORDER_WORDS + _ORDER_ID
+# How an order's parcel went out: "went", "was sent", "got shipped", "ships", "has", "used".
+_WENT = (
+    r"(?:went|goes|go|ended\s+up|(?:was|were|got|is|gets|has\s+been)\s+(?:sent|shipped|delivered|mailed|going)"
+    r"|ships|shipped|was\s+addressed|has|had|used)"
+)
+# A verb or preposition that makes "the address ..." a destination or a thing to use, not the order to change:
+# "(change it) to the address of #W2", "use the address on #W2"; "change the address of #W1" changes #W1.
+_TAKES = r"(?:to|use|using|take|reuse|copy)"
+
+_FROM_ORDER = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        # "the same address as my order #W2", "the same address that order #W2 was shipped to", "the same
+        # shipping address as for #W2".
+        r"\bsame\s+(?:shipping\s+|delivery\s+|mailing\s+)?address\s+"
+        r"(?:(?:as|like|that|which|where|than|of|from|for|on|in|with|by|used)\s+)*" + _ORDER,
+        # "(to) the address (that) order #W2 was sent to", "use the address on #W2", "to the address of my
+        # other order #W2".
+        rf"\b{_TAKES}\s+(?:the|that)\s+(?:shipping\s+|delivery\s+|same\s+)?address\s+"
+        r"(?:(?:that|which|where|of|on|from|for|in|used\s+(?:for|on|by))\s+)*" + _ORDER,
+        # "change its address to the one that #W2 was shipped to", "it should be the one #W2 went to": the place an
+        # order went to ("change it to the one in #W2" may be an item).
+        r"\b(?:the|that)\s+(?:same\s+)?(?:one|address|place)\s+(?:(?:that|which|where)\s+)?"
+        + _ORDER
+        + r"\s+(?:went|goes|(?:was|were|got|is|has\s+been)\s+(?:sent|shipped|delivered|mailed)|shipped)\s+to\b",
+        # "copy the address from #W2", "copy it over from my order W2".
+        r"\bcopy\s+(?:it\s+|the\s+address\s+|that\s+)?(?:over\s+)?from\s+" + _ORDER,
+        # "the address of my other order #W2", said of another order than the one to change.
+        r"\baddress\s+(?:of|on|from|for)\s+(?:my\s+)?(?:other|previous|earlier|last|older)\s+orders?\s+" + _ORDER,
+        # "to where my order #W2 went", "send it wherever #W2 was shipped", "same place as where #W2 went".
+        r"\b(?:to|same\s+place\s+as|just|ship\w*|send|sent|deliver\w*|mail|forward\w*|it|them)\s+where(?:ver)?\s+"
+        + _ORDER
+        + rf"\s+{_WENT}",
+        # "(to) #W2's address", "my order W2's shipping address".
+        rf"\b{_TAKES}\s+" + _ORDER + r"['’]s\s+(?:shipping\s+|delivery\s+)?address",
+        # German: "an die Adresse von Bestellung #W2", "an dieselbe Adresse wie bei #W2", "die gleiche
+        # Lieferadresse wie Bestellung #W2", "die Adresse aus #W2 übernehmen", "dorthin, wohin #W2 ging".
+        r"\b(?:an|auf|zu)\s+(?:die|dieselbe|die\s+gleiche|die\s+selbe)\s+(?:liefer|versand)?adresse\s+"
+        r"(?:(?:von|aus|der|bei|wie|für)\s+)+" + _ORDER,
+        r"\b(?:gleiche|selbe|dieselbe|gleichen|selben|derselben)\s+(?:liefer|versand)?adresse\s+wie\s+"
+        r"(?:(?:bei|für|von|in)\s+)?" + _ORDER,
+        r"\b(?:liefer|versand)?adresse\s+(?:von|aus)\s+" + _ORDER + r"\s+(?:übernehm|verwend|nehm|nutz)\w*",
+        r"\bwohin\s+" + _ORDER + r"\s+(?:ging|gegangen|geliefert|geschickt|verschickt|versandt)",
+    )
+)
+# "Like my other order #W2", "same as order #W2", "as with #W2", "the same place as #W2": a source only in a
+# sentence about where it goes ("the same one as in #W2" may be an item), and "like" not as a verb ("I'd like #W2
+# shipped to ...").
+_LIKE_ORDER = re.compile(
+    r"\b(?:(?P<like>like)|same\s+as|as\s+(?:with|for|on|in)|same\s+(?:place|location|destination|spot|one)\s+"
+    r"(?:(?:as|like|that|where|for|of|on)\s+)*)\s*(?:my\s+|the\s+)?(?:other\s+)?(?:order\s+)?(?:for\s+|on\s+)?"
+    + _ORDER_ID,
+    re.IGNORECASE,
+)
+_LIKE_AS_A_VERB = re.compile(r"(?:\b(?:i|we|you|they|would|do|don'?t|really|also)|['’]d)\s*$", re.IGNORECASE)
+_ABOUT_WHERE_IT_GOES = re.compile(
+    r"\b(?:address|ship\w*|send|sent|deliver\w*|mail|post|adresse|liefer\w*|schick\w*|versend\w*)\b"
+    # or a street beside it ("14 Pine St, Denver CO 80203 - same one as my other order #W2")
+    r"|\b\d{1,5}\s+\w+(?:\s+\w+)?\s+(?:st|street|rd|road|ave|avenue|lane|ln|drive|dr|way|blvd|court|ct|place|pl)\b",
+    re.IGNORECASE,
+)
+# The account's own address: "to my default address", "use my saved one", "the address on my account", German "an
+# meine Standardadresse", "an die Adresse in meinem Konto".
+_FROM_PROFILE = re.compile(
+    r"\b(?:to|use|using|same\s+as|from|back\s+to)\s+(?:my|the)\s+(?:default|account'?s?|profile'?s?|saved|primary"
+    r"|main)\s+(?:(?:shipping|delivery|home)\s+)?(?:address|one)\b"
+    r"|\b(?:to|use|using|same\s+as|from|back\s+to)\s+the\s+address\s+(?:(?:i\s+have\s+|you\s+have\s+)?(?:on|in)"
+    r"\s+(?:my\s+)?(?:file|account|profile|record)|(?:saved\s+)?(?:on|in)\s+my\s+(?:account|profile))\b"
+    r"|\b(?:an|auf)\s+(?:meine|die)\s+(?:standard|haupt|hinterlegte\s+)-?(?:liefer)?adresse\b"
+    r"|\b(?:an|auf)\s+die\s+(?:liefer)?adresse\s+(?:in|aus|von)\s+meinem\s+(?:kunden)?(?:konto|profil)\b",
+    re.IGNORECASE,
+)
+# "Not to the same address as #W2", "don't use my default address", "I moved away from my saved address".
+_REFUSED = re.compile(
+    r"\b(?:not|don'?t|do\s+not|never|no\s+longer|away\s+from|instead\s+of|rather\s+than|nicht|kein\w*)\b[^.?!]{0,30}$",
+    re.IGNORECASE,
+)
+# "Did #W1 go to the same address as #W2?", "what's the address #W2 was sent to?": asked about, not asked for.
+# ("Is it possible to ship it to the same address as #W2?" asks for it.)
+_ASKED_ABOUT = re.compile(
+    r"^\W*(?:(?:so|and|but|ok(?:ay)?|wait)\W+)*(?:is|are|was|were|does|did|do|has|which|what(?!\s+about)|where|why"
+    r"|how)\b(?!\s+(?:it|there)\s+(?:possible|a\s+way))",
+    re.IGNORECASE,
+)
+_SENTENCE_START = re.compile(r"[.?!]\s+")
+
+
+@dataclass(frozen=True)
+class AddressSource:
+    """Where the address comes from: an order id (as the tools write it) or "default" (the account's own address),
+    and where the message names the order (start, end), empty for the account."""
+
+    source: str
+    start: int = 0
+    end: int = 0
+
+
+def _sentence_start(text: str, at: int) -> int:
+    ends = [m.end() for m in _SENTENCE_START.finditer(text, 0, at)]
+    return ends[-1] if ends else 0
+
+
+def _order_id(raw: str) -> str:
+    digits = re.sub(r"\D", "", raw)
+    written_w = "w" in raw.lower()
+    return f"#W{digits}" if written_w or len(digits) == 7 else f"#{digits}"
+
+
+def _sentence_of(text: str, match: re.Match[str]) -> str:
+    ends = _SENTENCE_START.search(text, match.end())
+    return text[_sentence_start(text, match.start()) : ends.start() + 1 if ends else len(text)]
+
+
+def _counts(text: str, match: re.Match[str], refusal_end: int) -> bool:
+    """A source said for the order in hand: not turned down before it, not in a question about where things went."""
+    if _REFUSED.search(text[_sentence_start(text, match.start()) : refusal_end]):
+        return False
+    sentence = _sentence_of(text, match)
+    return not (_ASKED_ABOUT.search(sentence) and sentence.rstrip().endswith("?"))
+
+
+@lru_cache(maxsize=512)
+def find_address_source(text: str) -> AddressSource | None:
+    """The source of the address the message names, if it names one (the first, read in order)."""
+    found: list[tuple[int, AddressSource]] = []
+    for pattern in _FROM_ORDER:
+        for match in pattern.finditer(text):
+            if _counts(text, match, match.start()):
+                found.append((match.start(), AddressSource(_order_id(match["id"]), match.start("id"), match.end("id"))))
+                break
+    for match in _LIKE_ORDER.finditer(text):
+        if match["like"] and _LIKE_AS_A_VERB.search(text[: match.start()]):
+            continue
+        if _ABOUT_WHERE_IT_GOES.search(_sentence_of(text, match)) and _counts(text, match, match.start()):
+            found.append((match.start(), AddressSource(_order_id(match["id"]), match.start("id"), match.end("id"))))
+            break
+    for match in _FROM_PROFILE.finditer(text):
+        # "don't use my default address": the refusal may sit right before the address words.
+        if _counts(text, match, min(match.start() + 4, len(text))):
+            found.append((match.start(), AddressSource("default")))
+            break
+    return min(found, key=lambda pair: pair[0])[1] if found else None
+
+
+def address_source(text: str) -> str | None:
+    """Where the customer says the address is to be copied from: another order's id ("same address as #W2"), or
+    "default" for their account's address; None when they say neither."""
+    found = find_address_source(text)
+    return found.source if found else None
+
+
+def without_address_source(text: str) -> str:
+    """The message with the order named as an address's source blanked out: the orders left are the ones to act on
+    ("ship #W1 to the same address as #W2" names #W1 only)."""
+    found = find_address_source(text)
+    if found is None or found.end <= found.start:
+        return text
+    return f"{text[: found.start]}{' ' * (found.end - found.start)}{text[found.end :]}"
