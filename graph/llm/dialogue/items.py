@@ -141,20 +141,27 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
     return True
 
 
-# Words that take an item out of a change: "leave it as it is", "don't touch the kettle", "remove the lamp", "I never
-# asked for that", "that line is wrong", "stays the same".
+# Words that take an item out of a change or a return: "leave it as it is", "don't touch the kettle", "remove the
+# lamp", "I never asked for that", "that line is wrong", "stays the same"; of a return also what the customer keeps
+# ("the lamp stays with me", "I'll keep the mouse", "without the mouse", "don't send the lamp back").
 _LEFT_OUT = re.compile(
     r"\b(?:leave\s+(?:\S+\s+){0,6}?(?:as\s+(?:it|they)\s+(?:is|are)|alone|unchanged|out|be)"
-    r"|(?:remove|drop|delete|exclude|take\s+(?:\w+\s+){0,3}?(?:out|off))\b"
-    r"|(?:don'?t|do\s+not|did\s+not|didn'?t|never)\s+(?:touch|change|swap|modify"
-    r"|(?:want(?:ed)?|ask(?:ed)?)\s+(?:\S+\s+){0,5}?(?:changed|swapped|touched|to\s+(?:change|swap|be\s+changed)|for\b))"
-    r"|line\s+is\s+(?:wrong|not\s+right)"
-    r"|stays?\s+(?:as\s+(?:it\s+is|is)|the\s+same|unchanged|as\s+they\s+are)|keep\s+(?:\S+\s+){0,6}?as\s+(?:it|they)\s+(?:is|are)"
-    r"|nicht\s+(?:ändern|anfassen|tauschen)|so\s+lassen|bleibt\s+(?:so|wie))",
+    r"|(?:remove|drop|delete|exclude|skip|take\s+(?:\w+\s+){0,3}?(?:out|off))\b"
+    r"|(?:don'?t|do\s+not|did\s+not|didn'?t|never|won'?t|will\s+not)\s+(?:touch|change|swap|modify|return|send"
+    r"|(?:want(?:ed)?|ask(?:ed)?)\s+(?:\S+\s+){0,5}?(?:changed|swapped|touched|returned|sent\s+back"
+    r"|to\s+(?:change|swap|return|send|be\s+changed|be\s+returned)|for\b))"
+    r"|not\s+(?:returning|sending)|(?:won'?t|will\s+not|is\s*n[o']t|are\s*n[o']t)\s+(?:be\s+)?(?:returned|going\s+back|sent\s+back)|line\s+is\s+(?:wrong|not\s+right)|without\s+(?:the|my|that|this)\b"
+    r"|stays?\s+(?:as\s+(?:it\s+is|is)|the\s+same|unchanged|as\s+they\s+are|with\s+me|here|home)"
+    r"|keep\s+(?:\S+\s+){0,6}?as\s+(?:it|they)\s+(?:is|are)"
+    r"|(?:i'?ll|i\s+will|i'?d\s+like\s+to|i\s+want\s+to|i'?m\s+going\s+to|i'?m)\s+keep(?:ing)?\b"
+    r"|nicht\s+(?:ändern|anfassen|tauschen|zurück)|so\s+lassen|bleibt\s+(?:so|wie|bei\s+mir)|behalte)",
     re.IGNORECASE,
 )
+# "Only the boots", "just the backpack and the kettle", "I only want to return the lamp": the items named after it
+# are the ones in play, the rest are left out.
 _ONLY = re.compile(
-    r"\b(?:only|nur)\s+(?:(?:want|need|wanted)\s+)?(?:(?:to\s+)?(?:change|swap|exchange)\s+)?(?:the|my|that|this|den|die|das)\b",
+    r"\b(?:only|just|nur)\s+(?:(?:want|need|wanted)\s+)?(?:(?:to\s+)?(?:change|swap|exchange|return|send\s+back)\s+)?"
+    r"(?:the|my|that|this|den|die|das)\b",
     re.IGNORECASE,
 )
 

@@ -189,10 +189,14 @@ def _proposed_items(state: SupportState, text: str) -> list[str]:
 
 # Every item of the order: "everything", "all 3 items", "all of them", "the whole order", "return them all", "both".
 # A bare "all" stands for the items only on its own ("all, please"): not in "I tried all that" or "all day".
-# An item not named yet: "something", "an item", "one of the things", "a few items".
+# An item not named yet: "something", "an item", "one of the things", "a few items"; a number of items not named
+# ("a couple of items", "two things", "several products", "3 of the items"): which ones is theirs to say, never all.
 _SOME_ITEM = re.compile(
     r"\b(?:something|some\s+(?:things|items|stuff|of\s+(?:it|them|the\s+\w+))|an?\s+(?:item|thing|product|few\s+"
-    r"(?:things|items))|one\s+(?:of\s+(?:the|my|its)\s+)?(?:item|thing|product)s?"
+    r"(?:things|items|products|pieces|of\s+(?:them|the\s+\w+)))|one\s+(?:of\s+(?:the|my|its)\s+)?(?:item|thing|product)s?"
+    r"|(?:a\s+)?couple(?:\s+of)?\s+(?:(?:the|my|its|those|these)\s+)?(?:items|things|products|pieces|them)"
+    r"|(?:two|three|four|five|several|[2-9])\s+(?:of\s+(?:the|my|its|them)\s+)?(?:items|things|products|pieces)"
+    r"|(?:two|three|four|five|several|[2-9])\s+of\s+(?:them|those|these)"
     # "one of them" is what goes back only as the verb's object ("..., one of them arrived late" says what happened);
     # German "etwas" is mostly "somewhat" ("etwas zu klein"), something only with "aus".
     r"|(?:return|send\s+back|refund)\w*\s+one\s+of\s+(?:them|those|these)|etwas\s+aus|einen?\s+(?:artikel|teil))\b",
