@@ -1052,6 +1052,22 @@ _STATUS_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("cancelled", r"\b(cancell?ed)\b"),
     )
 )
+# A status said as what the customer wants done, not as what the order is ("I want it cancelled", "need this order
+# cancelled", "should be shipped by now"... is the order's; "to be cancelled" is the wish): it picks no order.
+_WISHED_STATUS = re.compile(
+    r"\b(?:want|wanted|need|needs|like|get|getting|got\s+to\s+be|have\s+to\s+be|to\s+be)\s+"
+    r"(?:(?:it|this|that|them|those|these|(?:the|my|this|that)(?:\s+\w+)?\s+orders?)\s+)?(?:to\s+be\s+)?"
+    r"(?:cancell?ed|processed|shipped|delivered)\b",
+    re.IGNORECASE,
+)
+
+
+def _statuses_said(text: str) -> list[str]:
+    """The statuses the message describes an order by, leaving out a status it wishes for."""
+    described = _WISHED_STATUS.sub(" ", text)
+    return [status for status, pattern in _STATUS_WORDS if pattern.search(described)]
+
+
 _NEWEST = re.compile(r"\b(latest|newest|most\s+recent|last|recent|just\s+(?:placed|ordered|made))\b", re.IGNORECASE)
 _OLDEST = re.compile(r"\b(oldest|earliest|first)\b", re.IGNORECASE)
 _ORDINALS = {"second": 1, "third": 2, "fourth": 3, "fifth": 4, "2nd": 1, "3rd": 2, "4th": 3, "5th": 4}
@@ -1087,7 +1103,7 @@ def order_signals(text: str) -> bool:
     """Whether the message points at one of the customer's orders by something other than its id: a status, its
     age, its place in the list, or a number it ends in ("the delivered one", "my latest order", "the second")."""
     return bool(
-        any(p.search(text) for _, p in _STATUS_WORDS)
+        _statuses_said(text)
         or _NEWEST.search(text)
         or _OLDEST.search(text)
         or _ORDINAL.search(text)
@@ -1126,7 +1142,7 @@ def ground_orders(
         chosen = holding
     elif products and not order_signals(text):
         return []
-    statuses = [status for status, pattern in _STATUS_WORDS if pattern.search(text)]
+    statuses = _statuses_said(text)
     if statuses:
         # "my delivered order" picks by status; "is the bike shipped yet?" asks about it: a status narrows the
         # orders the item found, never down to none.

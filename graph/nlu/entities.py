@@ -505,7 +505,13 @@ def extract_products(text: str) -> list[str]:
         # A lone word in -ing names an activity ("the pairing", "the sizing"), not merchandise ("the earring" is).
         lone = words[0].lower() if len(words) == 1 else ""
         activity = lone.endswith("ing") and len(lone) > 5 and lone not in _THINGS_IN_ING
-        named = bool(words) and not any(word.lower() in _NOT_PRODUCTS for word in words) and not words[0].isdigit()
+        # "Your day's going well": a word with "'s" is read as the word itself ("day's" is "day is", or the day's),
+        # so the words that name no product are known in either form.
+        named = (
+            bool(words)
+            and not any(re.sub(r"['’]s$", "", word.lower()) in _NOT_PRODUCTS for word in words)
+            and not words[0].isdigit()
+        )
         if named and not activity:
             products.append(" ".join(words).lower())
     return _dedupe(products)
