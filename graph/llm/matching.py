@@ -318,10 +318,11 @@ def _value_said(value: Any, said: set[str]) -> bool:
     return any(words & set(_COLOUR_FAMILIES.get(word, "").split()) for word in said)
 
 
-def by_options(items: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+def by_options(items: list[dict[str, Any]], text: str, before_a_wish: bool = False) -> list[dict[str, Any]]:
     """Of items alike by name, the one the options said describe ("the 60% one with the RGB backlight"): the values
     said that not all of them share, read up to where the message turns to what is wanted; the one with most of
-    them. None when the options said do not tell them apart."""
+    them. None when the options said do not tell them apart. `before_a_wish`: only the words before a wish that
+    follows them describe (the values wished for are another item's, maybe, not theirs)."""
     values = [(item, (item.get("options") or {}).values()) for item in items]
     shared = {str(v).lower() for v in set.intersection(*(set(map(str, vs)) for _, vs in values))} if values else set()
 
@@ -338,7 +339,9 @@ def by_options(items: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
     )
     first = next(said_at, len(text))
     turn = _WANTED.search(text, first)
-    for part in (text[: turn.start()] if turn else text, text):
+    if before_a_wish and not turn:
+        return []
+    for part in (text[: turn.start()],) if before_a_wish and turn else (text[: turn.start()] if turn else text, text):
         counts = count(part)
         best = max(counts, default=0)
         if best and counts.count(best) == 1:

@@ -12,6 +12,7 @@ from graph.llm.dialogue.names import PRODUCT_DETAILS
 from graph.llm.dialogue.plan import Plan, ToolResult, _read
 from graph.llm.matching import (
     asks_for_the_same_item,
+    by_options,
     described_items,
     described_units,
     item_segment,
@@ -105,6 +106,16 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
         # Items named without "the" or "my" ("Air purifier -> small room. Perfume -> woody") are still named: the
         # order's own item names are read in the message itself.
         chosen = matching_items(items, [n for n in named if n], plan.similar) or named_items(items, run.text)
+        if not chosen and plan.slots.get("order_hint"):
+            # "I ordered some wireless earbuds, can I change them?" before we knew who they were: the words that
+            # picked the order name the item too (the product reader knew no word of them); it is not asked again.
+            chosen = named_items(items, str(plan.slots["order_hint"]))
+        if not chosen and _POINTS_AT_THEIRS.search(run.text):
+            # "Mine are the blue ones with the 4 hour battery and IPX7, I'd rather have 8 hours": options only one
+            # item of the order has, said of theirs before the wish, say which item it is (asking would ask again
+            # what was said); the wish after them is what it should become. ("Could it be red instead?" points at
+            # nothing of theirs: red is the wish.)
+            chosen = by_options(_distinct(items), run.text, before_a_wish=True)
         names = [str(i.get("name")) for i in chosen]
         alike = [i for i in chosen if names.count(str(i.get("name"))) > 1]
         if alike and len(described_units(alike, run.text)) == len(_distinct(alike)):
@@ -139,6 +150,13 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
     swaps = plan.slots.get("swaps") or []
     run.values[slot.name] = {"item_ids": [s[0] for s in swaps], "new_item_ids": [s[1] for s in swaps]}
     return True
+
+
+# Words that point at what the customer has: "mine are", "I got the", "the blue ones", "the 10 size pair".
+_POINTS_AT_THEIRS = re.compile(
+    r"\b(?:mine|my|i\s+(?:got|have|own|ordered|bought)|i'?ve\s+got|currently|the\s+(?:[\w-]+\s+){1,5}?(?:one|ones|pair))\b",
+    re.IGNORECASE,
+)
 
 
 # Words that take an item out of a change or a return: "leave it as it is", "don't touch the kettle", "remove the

@@ -103,6 +103,11 @@ def merged_slots(
             slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
             slots.pop("order_id", None)
             slots["order_hint"] = about_order
+    elif not entities.get("order_ids") and not slots.get("order_id") and not slots.get("order_hint") and own.strip():
+        # "I ordered some wireless earbuds, can I still change them?": no word the product reader knows, but the
+        # words may still name an item of theirs. Kept to be read against their orders once we may read them (the
+        # order holding what they name is picked; words that name nothing there narrow nothing).
+        slots["order_hint"] = about_order
     reasons = entities.get("reasons", [])
     if len(entities.get("order_ids") or []) > 1 and slots.get("order_id"):
         # "#W1, I ordered that by mistake. And then #W2, which I no longer need": each order's own reason.
