@@ -76,3 +76,33 @@ async def test_a_correction_that_takes_an_item_out_changes_the_return_proposal(
         )
     assert turn.status == "awaiting_confirmation", turn.text
     assert f"Return {c}" not in turn.text and f"Return {a}" in turn.text and f"Return {b}" in turn.text, turn.text
+
+
+def test_items_said_after_an_order_id_are_that_orders() -> None:
+    from graph.nlu.entities import own_items_words
+
+    after = "W1111111 - the lamp and the toaster; then W2222222: the kettle and the lamp"
+    assert "toaster" in (own_items_words(after, "#W1111111") or "")
+    assert "kettle" not in (own_items_words(after, "#W1111111") or "")
+    assert "toaster" not in (own_items_words(after, "W2222222") or "")
+    before = "the lamp from W1111111, and the kettle from W2222222 please"
+    assert "kettle" not in (own_items_words(before, "W1111111") or "")
+    assert "kettle" in (own_items_words(before, "W2222222") or "")
+    assert own_items_words("the lamp from W1111111", "W1111111") is None
+
+
+async def test_a_bare_list_of_the_orders_items_answers_which_items(tau_app: Settings) -> None:
+    """ "Which of them?" answered by the items' names alone, no "the", is the answer, not a product question."""
+    db = tau_app.shop_database_url
+    person = next(p for p in people(db) if _three_items(p))
+    order = _three_items(person)
+    assert order is not None
+    a, b, c = list(dict.fromkeys(i.name for i in order.items))[:3]
+    async with conversation(tau_app) as (chat, _):
+        asked = await say(
+            chat, "bare", f"want to send a few pieces of {order.id} back", context=Context(customer_id=person.id)
+        )
+        assert "Which of them" in asked.text, asked.text
+        turn = await say(chat, "bare", f"{b.lower()} + {c.lower()}", context=Context(customer_id=person.id))
+    assert turn.status == "awaiting_confirmation", turn.text
+    assert f"Return {a}" not in turn.text and f"Return {b}" in turn.text and f"Return {c}" in turn.text, turn.text

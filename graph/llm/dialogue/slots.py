@@ -26,7 +26,7 @@ from graph.llm.matching import (
     refers_to_an_order,
     voucher_code,
 )
-from graph.nlu.entities import own_reasons, shared_entities
+from graph.nlu.entities import own_items_words, own_reasons, shared_entities
 from graph.nlu.segment import split_requests
 from graph.procedures.interpreter import split_code
 from graph.procedures.loader import ProcedureSet
@@ -83,6 +83,11 @@ def merged_slots(
     # Of a message with several requests, the words of the one in hand say which order and items it is about
     # ("return a keyboard and also do something about a smart watch on another order").
     own = _words_of_the_request(state, intent) if intent else text
+    part = own_items_words(own, str(slots["order_id"])) if slots.get("order_id") else None
+    if part and shared_entities(part).products:
+        # "#W1: the notebook and the laptop, and from #W2 the puzzle and the bottle": the items said with the order in
+        # hand are its own (a puzzle both orders hold goes with the order it was said with).
+        own = part
     if own != text:
         entities = {**entities, "products": shared_entities(own).products}
     about_order = _without_identity(own, entities)
@@ -157,6 +162,9 @@ def merged_slots(
     if awaiting == "item" and not any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
         # The answer to "which item?": read for the item it describes even when it names no product.
         slots["item_answer"] = text
+        if not entities.get("products") and named_items(slots.get("order_items") or [], text):
+            # "notebook, laptop, espresso machine": the order's own items said bare are the items meant.
+            slots["item_hint"] = text
     return slots
 
 
