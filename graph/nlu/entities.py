@@ -582,9 +582,7 @@ def own_items_words(text: str, order_id: str) -> str | None:
     ("#W1: the notebook and laptop, and from #W2 the puzzle") are that order's, up to the next id; when items come
     before the first id ("the lamp from #W1 and the kettle from #W2"), each order's are those before its own id,
     after the last one's. None when the message names fewer than two orders, or not this one."""
-    mentions = sorted(
-        [m.start(), m.end()] for m in [*_ORDER_TAGGED.finditer(text), *_ORDER_BARE.finditer(text)]
-    )
+    mentions = sorted([m.start(), m.end()] for m in [*_ORDER_TAGGED.finditer(text), *_ORDER_BARE.finditer(text)])
     found = order_mention(text, order_id)
     if len(mentions) < 2 or found is None:
         return None
