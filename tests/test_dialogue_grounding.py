@@ -557,6 +557,10 @@ async def test_a_part_of_their_own_options_says_which_item_and_asks_for_no_varia
     [
         ("I need to send back one of the things from order {order}", True),
         ("hi, want to return something i got in {order}", True),
+        # A number of items not named (written after the change for "a couple of items").
+        ("two things from {order} need to go back", True),
+        ("I'd like a refund for a few pieces of order {order}", True),
+        ("Could I send back a couple of the products in {order}?", True),
         ("please return everything in order {order}", False),
     ],
 )

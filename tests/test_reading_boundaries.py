@@ -119,3 +119,36 @@ def test_sentences_for_other_orders_are_requests_of_their_own(text: str, parts: 
     from graph.nlu.segment import split_requests
 
     assert len(split_requests(text)) == parts, split_requests(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "products"),
+    [
+        # Small talk names no product (written after "Hope your day's going well" was looked up as an item).
+        ("Morning! Hope the week's treating you kindly. I have an exchange to sort out", []),
+        ("hey, your team's been great so far, I'd like to return my toaster", ["toaster"]),
+        ("is the blender's jar dishwasher safe?", ["blender's jar dishwasher safe"]),
+    ],
+)
+def test_a_word_with_an_apostrophe_s_that_names_no_product_is_no_item(text: str, products: list[str]) -> None:
+    from graph.nlu.entities import extract_products
+
+    assert extract_products(text) == products
+
+
+@pytest.mark.parametrize(
+    ("text", "statuses"),
+    [
+        # A status wished for is what they want done, not the order they mean (written after "I placed an order by
+        # mistake and want it cancelled" found no cancelled order and said so).
+        ("bought this by accident, I'd like it cancelled please", []),
+        ("can you get that order cancelled for me", []),
+        ("it has to be cancelled before it ships", []),
+        ("what happened to my cancelled order?", ["cancelled"]),
+        ("the one that was delivered yesterday", ["delivered"]),
+    ],
+)
+def test_a_status_wished_for_picks_no_order(text: str, statuses: list[str]) -> None:
+    from graph.llm.matching import _statuses_said
+
+    assert _statuses_said(text) == statuses

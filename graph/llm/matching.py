@@ -319,10 +319,11 @@ def _value_said(value: Any, said: set[str]) -> bool:
     return any(words & set(_COLOUR_FAMILIES.get(word, "").split()) for word in said)
 
 
-def by_options(items: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+def by_options(items: list[dict[str, Any]], text: str, before_a_wish: bool = False) -> list[dict[str, Any]]:
     """Of items alike by name, the one the options said describe ("the 60% one with the RGB backlight"): the values
     said that not all of them share, read up to where the message turns to what is wanted; the one with most of
-    them. None when the options said do not tell them apart."""
+    them. None when the options said do not tell them apart. `before_a_wish`: only the words before a wish that
+    follows them describe (the values wished for are another item's, maybe, not theirs)."""
     values = [(item, (item.get("options") or {}).values()) for item in items]
     shared = {str(v).lower() for v in set.intersection(*(set(map(str, vs)) for _, vs in values))} if values else set()
 
@@ -339,7 +340,9 @@ def by_options(items: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
     )
     first = next(said_at, len(text))
     turn = _WANTED.search(text, first)
-    for part in (text[: turn.start()] if turn else text, text):
+    if before_a_wish and not turn:
+        return []
+    for part in (text[: turn.start()],) if before_a_wish and turn else (text[: turn.start()] if turn else text, text):
         counts = count(part)
         best = max(counts, default=0)
         if best and counts.count(best) == 1:
@@ -1056,6 +1059,22 @@ _STATUS_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("cancelled", r"\b(cancell?ed)\b"),
     )
 )
+# A status said as what the customer wants done, not as what the order is ("I want it cancelled", "need this order
+# cancelled", "should be shipped by now"... is the order's; "to be cancelled" is the wish): it picks no order.
+_WISHED_STATUS = re.compile(
+    r"\b(?:want|wanted|need|needs|like|get|getting|got\s+to\s+be|have\s+to\s+be|to\s+be)\s+"
+    r"(?:(?:it|this|that|them|those|these|(?:the|my|this|that)(?:\s+\w+)?\s+orders?)\s+)?(?:to\s+be\s+)?"
+    r"(?:cancell?ed|processed|shipped|delivered)\b",
+    re.IGNORECASE,
+)
+
+
+def _statuses_said(text: str) -> list[str]:
+    """The statuses the message describes an order by, leaving out a status it wishes for."""
+    described = _WISHED_STATUS.sub(" ", text)
+    return [status for status, pattern in _STATUS_WORDS if pattern.search(described)]
+
+
 _NEWEST = re.compile(r"\b(latest|newest|most\s+recent|last|recent|just\s+(?:placed|ordered|made))\b", re.IGNORECASE)
 _OLDEST = re.compile(r"\b(oldest|earliest|first)\b", re.IGNORECASE)
 _ORDINALS = {"second": 1, "third": 2, "fourth": 3, "fifth": 4, "2nd": 1, "3rd": 2, "4th": 3, "5th": 4}
@@ -1091,7 +1110,7 @@ def order_signals(text: str) -> bool:
     """Whether the message points at one of the customer's orders by something other than its id: a status, its
     age, its place in the list, or a number it ends in ("the delivered one", "my latest order", "the second")."""
     return bool(
-        any(p.search(text) for _, p in _STATUS_WORDS)
+        _statuses_said(text)
         or _NEWEST.search(text)
         or _OLDEST.search(text)
         or _ORDINAL.search(text)
@@ -1130,7 +1149,7 @@ def ground_orders(
         chosen = holding
     elif products and not order_signals(text):
         return []
-    statuses = [status for status, pattern in _STATUS_WORDS if pattern.search(text)]
+    statuses = _statuses_said(text)
     if statuses:
         # "my delivered order" picks by status; "is the bike shipped yet?" asks about it: a status narrows the
         # orders the item found, never down to none.

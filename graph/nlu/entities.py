@@ -506,7 +506,13 @@ def extract_products(text: str) -> list[str]:
         # A lone word in -ing names an activity ("the pairing", "the sizing"), not merchandise ("the earring" is).
         lone = words[0].lower() if len(words) == 1 else ""
         activity = lone.endswith("ing") and len(lone) > 5 and lone not in _THINGS_IN_ING
-        named = bool(words) and not any(word.lower() in _NOT_PRODUCTS for word in words) and not words[0].isdigit()
+        # "Your day's going well": a word with "'s" is read as the word itself ("day's" is "day is", or the day's),
+        # so the words that name no product are known in either form.
+        named = (
+            bool(words)
+            and not any(re.sub(r"['’]s$", "", word.lower()) in _NOT_PRODUCTS for word in words)
+            and not words[0].isdigit()
+        )
         if named and not activity:
             products.append(" ".join(words).lower())
     return _dedupe(products)
@@ -556,15 +562,35 @@ def order_mention(text: str, order_id: str) -> re.Match[str] | None:
     return re.search(rf"#?\s?W?{re.escape(order_id.lstrip('#W'))}\b", text, re.IGNORECASE)
 
 
+def _words_after(text: str, order_id: str) -> str | None:
+    """From the order's mention to the next order's (or the end); None when the message does not name it."""
+    found = order_mention(text, order_id)
+    if found is None:
+        return None
+    rest = text[found.end() :]
+    following = _ORDER_TAGGED.search(rest) or _ORDER_BARE.search(rest)
+    return rest[: following.start()] if following else rest
+
+
 def own_reasons(text: str, order_id: str) -> list[str]:
     """The reasons said of one order in a message naming several: from its mention to the next order's (or the end);
     none when that part says no reason of its own."""
+    return extract_reasons(_words_after(text, order_id) or "")
+
+
+def own_items_words(text: str, order_id: str) -> str | None:
+    """The words naming the items of one order in a message naming several orders: items said after each order's id
+    ("#W1: the notebook and laptop, and from #W2 the puzzle") are that order's, up to the next id; when items come
+    before the first id ("the lamp from #W1 and the kettle from #W2"), each order's are those before its own id,
+    after the last one's. None when the message names fewer than two orders, or not this one."""
+    mentions = sorted([m.start(), m.end()] for m in [*_ORDER_TAGGED.finditer(text), *_ORDER_BARE.finditer(text)])
     found = order_mention(text, order_id)
-    if found is None:
-        return []
-    rest = text[found.end() :]
-    following = _ORDER_TAGGED.search(rest) or _ORDER_BARE.search(rest)
-    return extract_reasons(rest[: following.start()] if following else rest)
+    if len(mentions) < 2 or found is None:
+        return None
+    if not extract_products(text[: mentions[0][0]]):
+        return _words_after(text, order_id)
+    earlier = [end for start, end in mentions if end <= found.start()]
+    return text[(earlier[-1] if earlier else 0) : found.start()]
 
 
 def extract_entities(text: str) -> Entities:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.llm.dialogue.addresses import _ground_address
-from graph.llm.dialogue.items import _ground_target_variants
+from graph.llm.dialogue.items import _ground_target_variants, _left_alone
 from graph.llm.dialogue.kinds import (
     _ground_amount,
     _ground_choice,
@@ -25,12 +25,13 @@ from graph.llm.dialogue.orders import (
     _ground_order_lookup,
 )
 from graph.llm.dialogue.payment import _ground_difference_payment, _ground_payment_method, _refund_method
-from graph.llm.dialogue.plan import _done, last_text, remembered_items
+from graph.llm.dialogue.plan import Plan, _done, last_text, remembered_items
 from graph.llm.dialogue.slots import _EVERY_ITEM, _SOME_ITEM, _THE_ORDER_ITSELF
 from graph.llm.matching import Similarity, matching_items, original_payment_method, split_exclusion
 from graph.nlu.entities import order_mention
 from graph.procedures.interpreter import Grounding, Run, run_procedure
 from graph.procedures.schema import Slot
+from graph.state import Repair
 
 
 def _ground_return_items(run: Run, slot: Slot) -> bool:
@@ -51,6 +52,11 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
     wanted, left_out = split_exclusion(str(plan.slots.get("item_hint") or ""))
     phrases = [p for p in plan.slots.get("products", []) if str(p).lower() not in left_out.lower()]
     args = _return_args(details.data, eligibility.data, wanted, phrases, plan.similar, left_out)
+    proposed = _proposed_ids(plan, details.data) if run.state.repair == Repair.correction else []
+    if not _narrowed(args, details.data, eligibility.data, str(plan.slots.get("item_hint") or ""), proposed):
+        # Every item in play was taken out ("remove all of them"): which items, then?
+        run.ask(slot)
+        return False
     # Only for an order the customer named for it (one still in hand from another request is no order to cancel),
     # and only for all of it, to where it was paid from: a cancellation can do no less.
     named = any(order_mention(words, order_id) for words in (run.text, last_text(run.state)))
@@ -90,6 +96,39 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
     if left_out:
         run.ask(slot)  # everything was excepted: which items, then?
     return False
+
+
+def _proposed_ids(plan: Plan, order: dict[str, Any]) -> list[str]:
+    """The items of the order the lapsed proposal returned (kept by name): what a correction narrows."""
+    names = set(plan.slots.get("proposed_items") or [])
+    return [str(i.get("item_id")) for i in order.get("items", []) if str(i.get("name")) in names]
+
+
+def _narrowed(
+    args: dict[str, Any], order: dict[str, Any], eligibility: dict[str, Any], words: str, proposed: list[str]
+) -> bool:
+    """The return's items without those the customer's words take out of it, sentence by sentence: a correction
+    that narrows the items ("only the backpack and the kettle", "the mouse stays with me", "remove the mouse",
+    "I'll keep the lamp") changes the proposal, never puts it again unchanged. What is taken out is read against the
+    items in play: those the words name and, at a correction, those proposed (so "remove the mouse" keeps the rest
+    of the proposal). With nothing in play left, every other returnable item ("return my order, the lamp stays with
+    me"). False when nothing at all is left to return."""
+    items = order.get("items", [])
+    ids = [str(i) for i in args["item_ids"]]
+    in_play = list(dict.fromkeys([*proposed, *ids]))
+    out = _left_alone(items, words, in_play) if in_play else set()
+    if not out:
+        return True
+    final_sale = {str(i.get("item_id")) for i in eligibility.get("items", []) if i.get("final_sale")}
+    returnable = [str(i.get("item_id")) for i in items if str(i.get("item_id")) not in final_sale]
+    kept = [i for i in ids if i not in out] or [i for i in proposed if i not in out]
+    kept = kept or [i for i in returnable if i not in out and not proposed]
+    if not kept:
+        return False
+    chosen = [i for i in items if str(i.get("item_id")) in set(kept)]
+    args["item_ids"] = [i.get("item_id") for i in chosen]
+    args["named_items"] = list(dict.fromkeys(str(i.get("name")) for i in chosen))
+    return True
 
 
 def _cancel_instead(run: Run, order_id: str) -> bool:

@@ -12,6 +12,7 @@ from graph.llm.dialogue.names import PRODUCT_DETAILS
 from graph.llm.dialogue.plan import Plan, ToolResult, _read
 from graph.llm.matching import (
     asks_for_the_same_item,
+    by_options,
     described_items,
     described_units,
     item_segment,
@@ -105,6 +106,16 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
         # Items named without "the" or "my" ("Air purifier -> small room. Perfume -> woody") are still named: the
         # order's own item names are read in the message itself.
         chosen = matching_items(items, [n for n in named if n], plan.similar) or named_items(items, run.text)
+        if not chosen and plan.slots.get("order_hint"):
+            # "I ordered some wireless earbuds, can I change them?" before we knew who they were: the words that
+            # picked the order name the item too (the product reader knew no word of them); it is not asked again.
+            chosen = named_items(items, str(plan.slots["order_hint"]))
+        if not chosen and _POINTS_AT_THEIRS.search(run.text):
+            # "Mine are the blue ones with the 4 hour battery and IPX7, I'd rather have 8 hours": options only one
+            # item of the order has, said of theirs before the wish, say which item it is (asking would ask again
+            # what was said); the wish after them is what it should become. ("Could it be red instead?" points at
+            # nothing of theirs: red is the wish.)
+            chosen = by_options(_distinct(items), run.text, before_a_wish=True)
         names = [str(i.get("name")) for i in chosen]
         alike = [i for i in chosen if names.count(str(i.get("name"))) > 1]
         if alike and len(described_units(alike, run.text)) == len(_distinct(alike)):
@@ -141,20 +152,34 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
     return True
 
 
-# Words that take an item out of a change: "leave it as it is", "don't touch the kettle", "remove the lamp", "I never
-# asked for that", "that line is wrong", "stays the same".
-_LEFT_OUT = re.compile(
-    r"\b(?:leave\s+(?:\S+\s+){0,6}?(?:as\s+(?:it|they)\s+(?:is|are)|alone|unchanged|out|be)"
-    r"|(?:remove|drop|delete|exclude|take\s+(?:\w+\s+){0,3}?(?:out|off))\b"
-    r"|(?:don'?t|do\s+not|did\s+not|didn'?t|never)\s+(?:touch|change|swap|modify"
-    r"|(?:want(?:ed)?|ask(?:ed)?)\s+(?:\S+\s+){0,5}?(?:changed|swapped|touched|to\s+(?:change|swap|be\s+changed)|for\b))"
-    r"|line\s+is\s+(?:wrong|not\s+right)"
-    r"|stays?\s+(?:as\s+(?:it\s+is|is)|the\s+same|unchanged|as\s+they\s+are)|keep\s+(?:\S+\s+){0,6}?as\s+(?:it|they)\s+(?:is|are)"
-    r"|nicht\s+(?:ändern|anfassen|tauschen)|so\s+lassen|bleibt\s+(?:so|wie))",
+# Words that point at what the customer has: "mine are", "I got the", "the blue ones", "the 10 size pair".
+_POINTS_AT_THEIRS = re.compile(
+    r"\b(?:mine|my|i\s+(?:got|have|own|ordered|bought)|i'?ve\s+got|currently|the\s+(?:[\w-]+\s+){1,5}?(?:one|ones|pair))\b",
     re.IGNORECASE,
 )
+
+
+# Words that take an item out of a change or a return: "leave it as it is", "don't touch the kettle", "remove the
+# lamp", "I never asked for that", "that line is wrong", "stays the same"; of a return also what the customer keeps
+# ("the lamp stays with me", "I'll keep the mouse", "without the mouse", "don't send the lamp back").
+_LEFT_OUT = re.compile(
+    r"\b(?:leave\s+(?:\S+\s+){0,6}?(?:as\s+(?:it|they)\s+(?:is|are)|alone|unchanged|out|be)"
+    r"|(?:remove|drop|delete|exclude|skip|take\s+(?:\w+\s+){0,3}?(?:out|off))\b"
+    r"|(?:don'?t|do\s+not|did\s+not|didn'?t|never|won'?t|will\s+not)\s+(?:touch|change|swap|modify|return|send"
+    r"|(?:want(?:ed)?|ask(?:ed)?)\s+(?:\S+\s+){0,5}?(?:changed|swapped|touched|returned|sent\s+back"
+    r"|to\s+(?:change|swap|return|send|be\s+changed|be\s+returned)|for\b))"
+    r"|not\s+(?:returning|sending)|(?:won'?t|will\s+not|is\s*n[o']t|are\s*n[o']t)\s+(?:be\s+)?(?:returned|going\s+back|sent\s+back)|line\s+is\s+(?:wrong|not\s+right)|without\s+(?:the|my|that|this)\b"
+    r"|stays?\s+(?:as\s+(?:it\s+is|is)|the\s+same|unchanged|as\s+they\s+are|with\s+me|here|home)"
+    r"|keep\s+(?:\S+\s+){0,6}?as\s+(?:it|they)\s+(?:is|are)"
+    r"|(?:i'?ll|i\s+will|i'?d\s+like\s+to|i\s+want\s+to|i'?m\s+going\s+to|i'?m)\s+keep(?:ing)?\b"
+    r"|nicht\s+(?:ändern|anfassen|tauschen|zurück)|so\s+lassen|bleibt\s+(?:so|wie|bei\s+mir)|behalte)",
+    re.IGNORECASE,
+)
+# "Only the boots", "just the backpack and the kettle", "I only want to return the lamp": the items named after it
+# are the ones in play, the rest are left out.
 _ONLY = re.compile(
-    r"\b(?:only|nur)\s+(?:(?:want|need|wanted)\s+)?(?:(?:to\s+)?(?:change|swap|exchange)\s+)?(?:the|my|that|this|den|die|das)\b",
+    r"\b(?:only|just|nur)\s+(?:(?:want|need|wanted)\s+)?(?:(?:to\s+)?(?:change|swap|exchange|return|send\s+back)\s+)?"
+    r"(?:the|my|that|this|den|die|das)\b",
     re.IGNORECASE,
 )
 

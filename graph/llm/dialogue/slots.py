@@ -27,7 +27,7 @@ from graph.llm.matching import (
     voucher_code,
 )
 from graph.nlu.address_source import address_source
-from graph.nlu.entities import own_reasons, shared_entities
+from graph.nlu.entities import own_items_words, own_reasons, shared_entities
 from graph.nlu.segment import split_requests
 from graph.procedures.interpreter import split_code
 from graph.procedures.loader import ProcedureSet
@@ -84,6 +84,11 @@ def merged_slots(
     # Of a message with several requests, the words of the one in hand say which order and items it is about
     # ("return a keyboard and also do something about a smart watch on another order").
     own = _words_of_the_request(state, intent) if intent else text
+    part = own_items_words(own, str(slots["order_id"])) if slots.get("order_id") else None
+    if part and shared_entities(part).products:
+        # "#W1: the notebook and the laptop, and from #W2 the puzzle and the bottle": the items said with the order in
+        # hand are its own (a puzzle both orders hold goes with the order it was said with).
+        own = part
     if own != text:
         entities = {**entities, "products": shared_entities(own).products}
     about_order = _without_identity(own, entities)
@@ -104,6 +109,11 @@ def merged_slots(
             slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
             slots.pop("order_id", None)
             slots["order_hint"] = about_order
+    elif not entities.get("order_ids") and not slots.get("order_id") and not slots.get("order_hint") and own.strip():
+        # "I ordered some wireless earbuds, can I still change them?": no word the product reader knows, but the
+        # words may still name an item of theirs. Kept to be read against their orders once we may read them (the
+        # order holding what they name is picked; words that name nothing there narrow nothing).
+        slots["order_hint"] = about_order
     reasons = entities.get("reasons", [])
     if len(entities.get("order_ids") or []) > 1 and slots.get("order_id"):
         # "#W1, I ordered that by mistake. And then #W2, which I no longer need": each order's own reason.
@@ -153,6 +163,9 @@ def merged_slots(
     if awaiting == "item" and not any(isinstance(m, ToolMessage) for m in turn_messages(state.messages)):
         # The answer to "which item?": read for the item it describes even when it names no product.
         slots["item_answer"] = text
+        if not entities.get("products") and named_items(slots.get("order_items") or [], text):
+            # "notebook, laptop, espresso machine": the order's own items said bare are the items meant.
+            slots["item_hint"] = text
     return slots
 
 
@@ -190,10 +203,14 @@ def _proposed_items(state: SupportState, text: str) -> list[str]:
 
 # Every item of the order: "everything", "all 3 items", "all of them", "the whole order", "return them all", "both".
 # A bare "all" stands for the items only on its own ("all, please"): not in "I tried all that" or "all day".
-# An item not named yet: "something", "an item", "one of the things", "a few items".
+# An item not named yet: "something", "an item", "one of the things", "a few items"; a number of items not named
+# ("a couple of items", "two things", "several products", "3 of the items"): which ones is theirs to say, never all.
 _SOME_ITEM = re.compile(
     r"\b(?:something|some\s+(?:things|items|stuff|of\s+(?:it|them|the\s+\w+))|an?\s+(?:item|thing|product|few\s+"
-    r"(?:things|items))|one\s+(?:of\s+(?:the|my|its)\s+)?(?:item|thing|product)s?"
+    r"(?:things|items|products|pieces|of\s+(?:them|the\s+\w+)))|one\s+(?:of\s+(?:the|my|its)\s+)?(?:item|thing|product)s?"
+    r"|(?:a\s+)?couple(?:\s+of)?\s+(?:(?:the|my|its|those|these)\s+)?(?:items|things|products|pieces|them)"
+    r"|(?:two|three|four|five|several|[2-9])\s+(?:of\s+(?:the|my|its|them)\s+)?(?:items|things|products|pieces)"
+    r"|(?:two|three|four|five|several|[2-9])\s+of\s+(?:them|those|these)"
     # "one of them" is what goes back only as the verb's object ("..., one of them arrived late" says what happened);
     # German "etwas" is mostly "somewhat" ("etwas zu klein"), something only with "aus".
     r"|(?:return|send\s+back|refund)\w*\s+one\s+of\s+(?:them|those|these)|etwas\s+aus|einen?\s+(?:artikel|teil))\b",
