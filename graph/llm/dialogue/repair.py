@@ -47,13 +47,15 @@ _SHOULD_BE = re.compile(
     r"\b(?:should|needs?\s+to|has\s+to|must|ought\s+to)\s+be\s+(?:the\s+|an?\s+|in\s+)?((?:[\w.-]+\s*){1,3})",
     re.IGNORECASE,
 )
-_INSTEAD = re.compile(r"\b(?:instead|rather)\b", re.IGNORECASE)
+# Asking for it another way: "instead", "rather", or a change verb ("make it the blue one", "swap it for 2TB"). One
+# pattern for both readers: said_otherwise, and a question about a variant that is still a change.
+_ANOTHER_WAY = re.compile(r"\b(?:instead|rather|change|switch|swap|make\s+it|stattdessen|lieber)\b", re.IGNORECASE)
 
 
 def said_otherwise(text: str, values: set[str]) -> bool:
     """The message says how an item should be in its options' words: "instead"/"rather", or "should/needs to be"
     followed by one of `values` (the item's option values, lower case) or an option word, size or quantity."""
-    if _INSTEAD.search(text):
+    if _ANOTHER_WAY.search(text):
         return True
     for match in _SHOULD_BE.finditer(text):
         after = match.group(1)
@@ -198,7 +200,7 @@ def corrected_request(state: SupportState) -> str | None:
             if str(item.get("item_id")) in proposed
             for key, value in (item.get("options") or {}).items()
         }
-        asked = asks_about_the_rules(changing) and not _INSTEAD.search(changing)
+        asked = asks_about_the_rules(changing) and not _ANOTHER_WAY.search(changing)
         if not asked and any((str(k).lower(), str(v).lower()) not in own for k, v in said.items()):
             # ("Is the red one in stock?" asks about the proposal; it changes nothing, and is answered.)
             return request
@@ -215,9 +217,6 @@ def corrected_request(state: SupportState) -> str | None:
         # A new address, or another place still to be named ("ship it to my office instead"): the address changes.
         return request if looks_like_address(text) or names_another_destination(text) else None
     return None
-
-
-_INSTEAD = re.compile(r"\b(?:instead|rather|change|switch|swap|make\s+it|stattdessen|lieber)\b", re.IGNORECASE)
 
 
 def _every_value(option_lists: list[dict[str, list[str]]]) -> dict[str, list[str]]:
