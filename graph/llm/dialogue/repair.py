@@ -53,7 +53,7 @@ _ANOTHER_WAY = re.compile(r"\b(?:instead|rather|change|switch|swap|make\s+it|sta
 
 
 def said_otherwise(text: str, values: set[str]) -> bool:
-    """The message says how an item should be in its options' words: "instead"/"rather", or "should/needs to be"
+    """The message says how an item should be in its options' words: another way (_ANOTHER_WAY), or "should/needs to be"
     followed by one of `values` (the item's option values, lower case) or an option word, size or quantity."""
     if _ANOTHER_WAY.search(text):
         return True
