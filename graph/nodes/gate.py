@@ -426,6 +426,10 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     if more:
         # "..., and also cancel #W2": this turn serves the first request; the others wait for theirs, in order.
         waiting = list(base.get("dialogue", {}).get("queued", state.dialogue.get("queued") or []))
-        queued = [*waiting, *(request for request in more if request not in waiting)]
+        # The act in hand for its other orders ("cancel #W1 and #W2") is the rest of the request in hand: it comes
+        # before what was asked for earlier ("... and change something in another one"), not after it.
+        same_act = [r for r in more if r.get("order_id") and r["intent"] == intent and r not in waiting]
+        later = [r for r in more if r not in waiting and r not in same_act]
+        queued = [*same_act, *waiting, *later]
         base["dialogue"] = {**base.get("dialogue", {}), "queued": queued}
     return {**base, "route": route}
