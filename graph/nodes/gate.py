@@ -21,6 +21,7 @@ from graph.llm.dialogue.reading import reads_as_shop_procedure, serves
 from graph.llm.dialogue.repair import corrected_request, restates_the_proposal, wants_another_version
 from graph.llm.matching import payment_mention
 from graph.locale import speaker_of
+from graph.nlu.acts import first_named_act
 from graph.nlu.confirmation import (
     asks_about_payment_methods,
     drops_the_request,
@@ -223,6 +224,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         or await names_a_product(state, understanding.intent, services)
         or reads_as_shop_procedure(state, services.profile)
         or intent == ITEM_PROBLEM
+        or (intent is not None and intent == first_named_act(last_text(state)))
         or _takes_back_one_of_theirs(state)
         or (intent == wants_another_version(state) and intent is not None)
         or (intent == IDENTIFY and not state.customer and gives_identity(understanding.entities.model_dump()))
