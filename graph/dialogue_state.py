@@ -32,6 +32,9 @@ class QueuedRequest(TypedDict):
     # The order it is for, when the words name several for an act on one order ("cancel #W1 and #W2"): the words
     # are the same for each, the order is not.
     order_id: NotRequired[str]
+    # Not a request of its own: the one in hand announced several changes ("a few changes to make to an order"), so
+    # once its first change is written the bot asks what else to change on that order before going on to the next.
+    more_of_the_order: NotRequired[bool]
 
 
 class Dialogue(TypedDict, total=False):
