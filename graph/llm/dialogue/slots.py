@@ -193,6 +193,9 @@ def _proposed_items(state: SupportState, text: str) -> list[str]:
 _SOME_ITEM = re.compile(
     r"\b(?:something|some\s+(?:things|items|stuff|of\s+(?:it|them|the\s+\w+))|an?\s+(?:item|thing|product|few\s+"
     r"(?:things|items))|one\s+(?:of\s+(?:the|my|its)\s+)?(?:item|thing|product)s?"
+    # Items counted or pointed at, their names said where the entity reader may miss them ("sending back three
+    # items: bottle, puzzle"): which they are is read, or asked, never every item of the order.
+    r"|(?:this|these|that|those|two|three|four|five|[2-9])\s+(?:items?|things|products)"
     # "one of them" is what goes back only as the verb's object ("..., one of them arrived late" says what happened);
     # German "etwas" is mostly "somewhat" ("etwas zu klein"), something only with "aus".
     r"|(?:return|send\s+back|refund)\w*\s+one\s+of\s+(?:them|those|these)|etwas\s+aus|einen?\s+(?:artikel|teil))\b",
