@@ -32,6 +32,9 @@ class QueuedRequest(TypedDict):
     # The order it is for, when the words name several for an act on one order ("cancel #W1 and #W2"): the words
     # are the same for each, the order is not.
     order_id: NotRequired[str]
+    # Not a request of its own: the one in hand announced several changes ("a few changes to make to an order"), so
+    # once its first change is written the bot asks what else to change on that order before going on to the next.
+    more_of_the_order: NotRequired[bool]
 
 
 class Dialogue(TypedDict, total=False):
@@ -76,6 +79,16 @@ BETWEEN_REQUESTS: Final[DialogueUpdate] = {
     "notice": None,
     "notice_turn": None,
 }
+# The items the request just done named: the next request names its own ("the second return is from #W2: the
+# bottle and the puzzle"), and the old ones must not stand in for items its words do not make out.
+DONE_REQUEST_ITEMS: Final = frozenset({"products", "item_hint", "proposed_items", "item_answer", "some_item"})
+
+
+def between_requests(slots: Mapping[str, Any] | None) -> DialogueUpdate:
+    """The update once a request is done: nothing in focus, and of the slots only what is not the done request's
+    items (the order talked about stays)."""
+    kept = {key: value for key, value in (slots or {}).items() if key not in DONE_REQUEST_ITEMS}
+    return {**BETWEEN_REQUESTS, "slots": kept}
 
 
 def migrate(stored: Mapping[str, Any] | None) -> Dialogue:

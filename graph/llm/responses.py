@@ -559,6 +559,14 @@ def offer_next_request(request: QueuedRequest) -> str:
     return _('You also asked: "{request}". Shall I go on with that now?', request=words)
 
 
+def ask_more_of_the_order(order_id: str) -> str:
+    """The question after the first of several changes the customer announced for one order."""
+    return _(
+        "You mentioned a few changes to this order: what else would you like to change on order {order_id}?",
+        order_id=order_id,
+    )
+
+
 def describe_notice(notice: dict[str, Any]) -> str:
     """What the policy found that no tool result says by itself: a status that forbids the change, no such option."""
     code = notice.get("code")

@@ -13,10 +13,10 @@ from langgraph.runtime import Runtime
 from graph.context import Context
 from graph.dialogue_state import NEXT_REQUEST, QueuedRequest
 from graph.llm.critic import critique_draft
-from graph.llm.dialogue.other_requests import done_already
+from graph.llm.dialogue.other_requests import changed_this_turn, done_already
 from graph.llm.dialogue.plan import customer_turns
 from graph.llm.engine import Critique
-from graph.llm.responses import offer_next_request
+from graph.llm.responses import ask_more_of_the_order, offer_next_request
 from graph.locale import speaker_of
 from graph.nodes.act import escalate_for_failure
 from graph.nodes.common import context_of, engine_of, services_of
@@ -181,23 +181,37 @@ def asked_question(state: SupportState) -> str | None:
     return f"confirmation:{hashlib.sha1(proposal.encode()).hexdigest()[:12]}"
 
 
+def _done(state: SupportState) -> bool:
+    """The request in hand is done (answered, changed, or declined): nothing asked, nothing proposed."""
+    return not state.dialogue.get("awaiting") and not state.pending_action and state.status == Status.bot
+
+
 def offers_next_request(state: SupportState, waiting: list[QueuedRequest]) -> bool:
-    """The request in hand is done (answered, changed, or declined) and the customer asked for more in the same
-    message: the reply offers to go on with the next one."""
-    done = not state.dialogue.get("awaiting") and not state.pending_action and state.status == Status.bot
-    return done and bool(waiting)
+    """The request in hand is done and the customer asked for more in the same message: the reply offers to go on
+    with the next one."""
+    return _done(state) and bool(waiting)
 
 
 async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     text = state.draft
     queued = state.dialogue.get("queued") or []
     waiting = [request for request in queued if not done_already(state.messages, request)]
+    # "I have a few changes to make to an order": once the first change on it is written, what else on that order
+    # is asked (once) before another order's request is offered.
+    more = next((r for r in waiting if r.get("more_of_the_order")), None)
+    changed = changed_this_turn(state.messages) if more is not None and _done(state) else None
+    if changed is not None:
+        waiting = [request for request in waiting if request is not more]
     # "Send it all back and get a full refund": the refund was the return just done, not one more request.
-    offer = offers_next_request(state, waiting)
-    if offer:
+    offer = changed is None and offers_next_request(state, [r for r in waiting if not r.get("more_of_the_order")])
+    if changed is not None or offer:
         services = await services_of(runtime)
         with speaking(speaker_of(state, services.profile)):
-            text = f"{text}\n\n{offer_next_request(waiting[0])}"
+            if changed is not None:
+                text = f"{text}\n\n{ask_more_of_the_order(changed)}"
+            else:
+                first = next(r for r in waiting if not r.get("more_of_the_order"))
+                text = f"{text}\n\n{offer_next_request(first)}"
     reply = AIMessage(
         text,
         additional_kwargs={"author": "bot"},

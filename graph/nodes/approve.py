@@ -14,7 +14,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from graph.context import Context
-from graph.dialogue_state import BETWEEN_REQUESTS
+from graph.dialogue_state import between_requests
 from graph.locale import speaker_of
 from graph.nodes.act import escalate_for_failure
 from graph.nodes.common import services_of, thread_id_of, tool_context
@@ -250,5 +250,5 @@ def _finished(state: SupportState, pending: dict[str, Any], result: dict[str, An
         "status": Status.bot,
         "route": Route.draft,
         # The request is done: the next message starts afresh, about the same order if it names none.
-        "dialogue": BETWEEN_REQUESTS,
+        "dialogue": between_requests(state.dialogue.get("slots")),
     }

@@ -21,6 +21,7 @@ from graph.llm.dialogue.reading import reads_as_shop_procedure, serves
 from graph.llm.dialogue.repair import corrected_request, restates_the_proposal, wants_another_version
 from graph.llm.matching import payment_mention
 from graph.locale import speaker_of
+from graph.nlu.acts import first_named_act
 from graph.nlu.confirmation import (
     asks_about_payment_methods,
     drops_the_request,
@@ -234,6 +235,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         or await names_a_product(state, understanding.intent, services)
         or reads_as_shop_procedure(state, services.profile)
         or intent == ITEM_PROBLEM
+        or (intent is not None and intent == first_named_act(last_text(state)))
         or _takes_back_one_of_theirs(state)
         or (intent == wants_another_version(state) and intent is not None)
         or (intent == IDENTIFY and not state.customer and gives_identity(understanding.entities.model_dump()))
@@ -436,6 +438,10 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     if more:
         # "..., and also cancel #W2": this turn serves the first request; the others wait for theirs, in order.
         waiting = list(base.get("dialogue", {}).get("queued", state.dialogue.get("queued") or []))
-        queued = [*waiting, *(request for request in more if request not in waiting)]
+        # The act in hand for its other orders ("cancel #W1 and #W2") is the rest of the request in hand: it comes
+        # before what was asked for earlier ("... and change something in another one"), not after it.
+        same_act = [r for r in more if r.get("order_id") and r["intent"] == intent and r not in waiting]
+        later = [r for r in more if r not in waiting and r not in same_act]
+        queued = [*same_act, *waiting, *later]
         base["dialogue"] = {**base.get("dialogue", {}), "queued": queued}
     return {**base, "route": route}

@@ -69,6 +69,11 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
             # names itself ("yes, but do #W9 instead").
             named_now = shared_entities(details).order_ids if details else []
             pinned = queued[0].get("order_id")
+            if request.intent != queued[0]["intent"] and request.confidence < _SURE_ALONE and details is None:
+                # "... and change the desk lamp": a part of a message, read unsure on its own, keeps the request it
+                # was read as beside the rest of its message (graph.llm.dialogue.other_requests).
+                said_now["intent"] = queued[0]["intent"]
+                said_now["confidence"] = _SURE_ALONE
             if focus := named_now or ([pinned] if pinned else []):
                 if pinned and not named_now:
                     # The act was read when it was asked for; read again, "And then #W2, which I no longer need"
@@ -104,6 +109,8 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
     return updates
 
 
+# How sure the reading of a queued request's words alone must be to overrule what they were read as in their message.
+_SURE_ALONE = 0.6
 # Readings of a message that may only be its opening words ("hi!", "hope you're well", "love your shop").
 _PLEASANTRIES = frozenset({"greeting_thanks", "feedback"})
 # How many opening sentences may go before the need ("Hi! Hope you're well. I'd like to...").

@@ -35,6 +35,7 @@ from graph.llm.dialogue.remedies import asks_how_to_fix, named_remedy, restated_
 from graph.llm.dialogue.repair import corrected_request, reports_a_fault, same_again, wants_another_version
 from graph.llm.dialogue.slots import _completed
 from graph.llm.matching import named_items, options_in, payment_mention, refers_to_an_order, voucher_code
+from graph.nlu.acts import first_named_act
 from graph.nlu.address_source import address_source
 from graph.nlu.confirmation import wants_nothing_more
 from graph.nlu.drops import dropped_requests
@@ -213,6 +214,11 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
     if shop_procedure := procedure_reading(last_text(state), procedures_for(profile)):
         # Closer in meaning to an example of one of the shop's own procedures than to any of the intent bank's.
         return shop_procedure
+    unsure = state.understanding.get("confidence", 0) < 0.6
+    if (understood not in PERSONAL_INTENTS or unsure) and (act := first_named_act(text)) and serves(act, profile):
+        # "I have a few things to sort out: two returns, and some changes", "the second return is from #W1": the acts
+        # counted as tasks of theirs (read as feedback, or unsure): the first one named is the request to start.
+        return act
     nothing_in_hand = in_progress in (None, ITEM_PROBLEM) or not serves(str(in_progress), profile)
     if nothing_in_hand and reports_a_fault(state) and serves(ITEM_PROBLEM, profile):
         # "The puzzle I got is missing pieces", "my earbuds won't pair": a fault, told without asking for anything

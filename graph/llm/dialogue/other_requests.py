@@ -10,11 +10,19 @@ from dataclasses import replace
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
 from graph.dialogue_state import QueuedRequest
-from graph.llm.dialogue.names import _REQUEST_OF_WRITE, CHANGE_FAMILY, CHANGE_PAYMENT, MONEY_MOVING_FLOWS
+from graph.llm.dialogue.names import (
+    _REQUEST_OF_WRITE,
+    CHANGE_DEFAULT_ADDRESS,
+    CHANGE_FAMILY,
+    CHANGE_PAYMENT,
+    MONEY_MOVING_FLOWS,
+)
 from graph.llm.dialogue.plan import last_text
 from graph.llm.dialogue.reading import _PAYS_WHAT_IS_OWED, refine
+from graph.nlu.acts import announces_several_changes
 from graph.nlu.drops import drops_one_request
-from graph.nlu.entities import order_mention, shared_entities
+from graph.nlu.entities import beyond_identity, order_mention, shared_entities
+from graph.nlu.schema import Entities
 from graph.nlu.segment import split_requests
 from graph.procedures.loader import ProcedureSet, procedures_for
 from graph.procedures.schema import ORDER_KINDS
@@ -27,6 +35,17 @@ def other_requests(state: SupportState, intent: str, profile: ShopProfile | None
     order, each for a turn of its own once the one in hand is done. Only requests whose procedure ends in a change or
     with a person count: questions asked together are answered together (the answer splits the message itself), and
     the same request in other words, or about items of the same order, is the one in hand (it takes several items)."""
+    queued = _requests_beside(state, intent, profile)
+    if intent in CHANGE_FAMILY and not any(r["intent"] in CHANGE_FAMILY for r in queued):
+        in_hand = split_requests(last_text(state))[0]
+        if announces_several_changes(in_hand):
+            # "I have a few changes to make to an order, and a return from another one": more to come on the order
+            # in hand, asked for once its first change is done, before the return is offered (graph.nodes.answer).
+            queued.append({"intent": intent, "text": in_hand, "more_of_the_order": True})
+    return [{**request, "text": _without_identity(request["text"])} for request in queued]
+
+
+def _requests_beside(state: SupportState, intent: str, profile: ShopProfile | None) -> list[QueuedRequest]:
     segments = split_requests(last_text(state))
     procedures = procedures_for(profile)
     if len(segments) < 2:
@@ -37,7 +56,7 @@ def other_requests(state: SupportState, intent: str, profile: ShopProfile | None
     whole = str(state.understanding.get("intent", ""))
     requests: list[tuple[str, str, frozenset[str]]] = []
     why: list[str] = []
-    for segment in segments:
+    for index, segment in enumerate(segments):
         # With one reading for the whole message, every segment shares it (and must say its request in so many
         # words); with several, a segment the model was unsure of is no request of its own. A request turned down
         # ("and don't cancel #W2") or someone else's ("my sister wants to return hers") is none of theirs to queue.
@@ -45,6 +64,8 @@ def other_requests(state: SupportState, intent: str, profile: ShopProfile | None
         if understood is None or _NOT_A_REQUEST_OF_THEIRS.search(segment) or drops_one_request(segment):
             continue
         said = shared_entities(segment)
+        if segment not in read and index > 0 and _changes_an_item_of_its_own(understood, segment, said):
+            understood = "change_order"  # read finely below: the item named makes it a change of items
         if said.reasons and not (said.order_ids or said.products or _ASKS_FOR_A_CHANGE.search(segment)):
             why.append(segment)  # "..., bought by mistake": why, for the request beside it
             continue
@@ -83,6 +104,34 @@ def other_requests(state: SupportState, intent: str, profile: ShopProfile | None
         ]
         queued = [*same_act, *queued]
     return queued
+
+
+def _without_identity(words: str) -> str:
+    """The request's words without the sentence that says who they are ("... from another one. I'm Anya Brown, zip
+    10121"): the identity was read in its turn, and the offer quotes the request back, not their details."""
+    said = shared_entities(words)
+    return beyond_identity(words, said.emails, said.zip_codes)
+
+
+# Acts on a whole order: a later part of the message that borrows one of these readings only for its verb ("ship it
+# to my other address, and change the desk lamp") but names an item of its own changes that item.
+_ORDER_LEVEL_ACTS = frozenset({"change_address", CHANGE_DEFAULT_ADDRESS, CHANGE_PAYMENT, "cancel_order"})
+_CHANGES_A_THING = re.compile(r"\b(?:chang|swap|exchang|replac|switch|upgrad|tausch|änder)\w*", re.IGNORECASE)
+_SAYS_ITS_OWN_ORDER_LEVEL_ACT = re.compile(
+    r"\b(?:address|ship\w*|deliver\w*|cancel\w*|storn\w*|adresse|pay\w*|paid|card|paypal|gift\s*card)\b", re.IGNORECASE
+)
+
+
+def _changes_an_item_of_its_own(whole: str, segment: str, said: Entities) -> bool:
+    """A later part of a message read only as a whole ("Two things: ship it to the address of #W2, and change the
+    desk lamp"): the whole's act is on the order (its address, its payment, cancelling it), this part changes an item
+    it names, and says nothing of the whole's act itself. It is a change of items, its own request."""
+    return (
+        whole in _ORDER_LEVEL_ACTS
+        and bool(said.products or said.options)
+        and bool(_CHANGES_A_THING.search(segment))
+        and not _SAYS_ITS_OWN_ORDER_LEVEL_ACT.search(segment)
+    )
 
 
 def _the_other_orders(intent: str, words: str, named: list[str], procedures: ProcedureSet) -> list[QueuedRequest]:
@@ -162,13 +211,34 @@ def done_already(messages: list[AnyMessage], request: QueuedRequest) -> bool:
     """A request waiting for its turn that this turn's write has just carried out: the same request (a refund is
     what a return or a cancellation gives), about the order written, or naming no order of its own."""
     written = _last_write(messages, this_turn=True)
-    if written is None:
-        return False
+    if written is None or request.get("more_of_the_order"):
+        return False  # more of the order is asked for after a write, not done by it
     done = _REQUEST_OF_WRITE[str(written.name)]
     same = _same_request(request["intent"], done) or {request["intent"], done} <= _MONEY_BACK
     if not same:
         return False
-    order_id = next(
+    order_id = _order_of(messages, written)
+    said = shared_entities(request["text"])
+    named = set(said.order_ids)
+    if request.get("order_id"):
+        named.add(str(request.get("order_id")))
+    if not named:
+        # "..., and get a full refund": nothing of its own; "and refund the headphones" may be another order's.
+        return not said.products
+    return {o.lstrip("#").upper() for o in named} == {order_id.lstrip("#").upper()}
+
+
+def changed_this_turn(messages: list[AnyMessage]) -> str | None:
+    """The order a change of this turn was written on (its address, payment or items), if any."""
+    written = _last_write(messages, this_turn=True)
+    if written is None or _REQUEST_OF_WRITE[str(written.name)] not in CHANGE_FAMILY:
+        return None
+    return _order_of(messages, written) or None
+
+
+def _order_of(messages: list[AnyMessage], written: ToolMessage) -> str:
+    """The order the write was called for."""
+    return next(
         (
             str((call.get("args") or {}).get("order_id") or "")
             for message in messages
@@ -178,14 +248,6 @@ def done_already(messages: list[AnyMessage], request: QueuedRequest) -> bool:
         ),
         "",
     )
-    said = shared_entities(request["text"])
-    named = set(said.order_ids)
-    if request.get("order_id"):
-        named.add(str(request.get("order_id")))
-    if not named:
-        # "..., and get a full refund": nothing of its own; "and refund the headphones" may be another order's.
-        return not said.products
-    return {o.lstrip("#").upper() for o in named} == {order_id.lstrip("#").upper()}
 
 
 def _last_write(messages: list[AnyMessage], *, this_turn: bool = False) -> ToolMessage | None:

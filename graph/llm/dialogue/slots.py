@@ -211,6 +211,9 @@ _SOME_ITEM = re.compile(
     r"|(?:a\s+)?couple(?:\s+of)?\s+(?:(?:the|my|its|those|these)\s+)?(?:items|things|products|pieces|them)"
     r"|(?:two|three|four|five|several|[2-9])\s+(?:of\s+(?:the|my|its|them)\s+)?(?:items|things|products|pieces)"
     r"|(?:two|three|four|five|several|[2-9])\s+of\s+(?:them|those|these)"
+    # Items pointed at, their names said where the entity reader may miss them ("sending back these items: bottle,
+    # puzzle"): which they are is read, or asked, never every item of the order.
+    r"|(?:this|these|that|those)\s+(?:items?|things|products)"
     # "one of them" is what goes back only as the verb's object ("..., one of them arrived late" says what happened);
     # German "etwas" is mostly "somewhat" ("etwas zu klein"), something only with "aus".
     r"|(?:return|send\s+back|refund)\w*\s+one\s+of\s+(?:them|those|these)|etwas\s+aus|einen?\s+(?:artikel|teil))\b",
