@@ -53,7 +53,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|disgrace\w*|disgust\w*|outrageous|unacceptable|ridiculous|absurd|laughable|shambl\w*|sham|trash|rubbish"
         r"|(?<!tell\sme\s)(?:a|what\s+a|absolute|complete|total|beyond\s+a|such\s+a)\s+joke|nightmare|disaster|worst"
         r"|hopeless|unprofessional|amateur\w*|thie(?:f|ves)|stole|steal\w*|liars?|lying|theft|rip[\s-]?off|robbery"
-        r"|cheat\w*|scam\w*|frauds?|shameful|shame\s+on\s+you|ashamed|appall\w*|shocking|dreadful|abysmal|atrocious"
+        r"|cheat\w*|(?:scam\w*|frauds?)(?!\s+(?:protection|prevention|checks?|screening|team|department))|shameful|shame\s+on\s+you|ashamed|appall\w*|shocking|dreadful|abysmal|atrocious"
         r"|diabolical|woeful|insult\w*|unbelievabl[ey](?!\s+(?:quick|fast|good|kind|helpful|friendly|easy|cheap))|unreal|terrible|horrible|awful)\b",
     ),
     (
@@ -62,7 +62,11 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         0.6,
         r"\b(?:unversch[äa]mt\w*|frechheit|betrug|skandal\w*|katastroph\w*|saftladen|sauer|inakzeptabel|nicht\s+akzeptabel"
         r"|unm[öo]glich|l[äa]cherlich|zumutung|armselig|mies\w*|schlechteste\w*|fassungslos|kann\s+doch\s+nicht\s+wahr\s+sein"
-        r"|keine\s+lust\s+mehr|hinterher(?:zu)?(?:laufen|rennen)|[äa]rgerlich\w*|unglaublich(?!,?\s+(?:wie|so)\s+(?:schnell|gut|einfach|toll|sch[öo]n|g[üu]nstig|fr[üu]h"
+        # Insults and outrage said to the shop: "ihr seid das Letzte", "unfähig", "stinksauer", "unfassbar!".
+        r"|(?:seid|sind|ist|echt|wirklich|einfach)\s+das\s+letzte(?!\s+\w)|unf[äa]hig\w*|st[üu]mper\w*|versager|witzverein"
+        r"|stink(?:sauer|w[üu]tend|wuetend)"
+        r"|keine\s+lust\s+mehr|hinterher(?:zu)?(?:laufen|rennen)|[äa]rgerlich\w*"
+        r"|(?:unglaublich|unfassbar)(?!,?\s+(?:(?:wie|so)\s+)?(?:schnell|gut|einfach|toll|sch[öo]n|g[üu]nstig|fr[üu]h"
         r"|freundlich|hilfsbereit|nett|praktisch))|inadmissible|scandaleu\w*"
         r"|honte|arnaque|nul(?:le)?s?|furieu\w*|marre|verg[üu]enza|vergonzoso|estafa|p[ée]sim\w*|desastre|hart[oa]"
         r"|enfadad\w*|belachelijk|schandalig|schande|waardeloo\w*|klaar\s+mee|pessimo|vergogn\w*|schifo|truffa"
@@ -177,7 +181,9 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         "frustration",
         0.4,
         r"\b(?:(?:nobody|no\s+one)\s+(?:\w+\s+){0,2}(?:answer|repl|respon|help|care|gets?\s+back|got\s+back|bother"
-        r"|read|call|contact|tell|told|listen|fix|sort)\w*|no\s+answer|no\s+response|no\s+reply|ignor\w+|not\s+responding|never\s+answer\w*"
+        r"|read|call|contact|tell|told|listen|fix|sort)\w*|no\s+answer|no\s+response|no\s+reply|not\s+responding|never\s+answer\w*"
+        # Ignored, not the customer's "ignore my last message / what I said" taking their own words back.
+        r"|ignor(?:ed|es|ing|ance|e(?!\s+(?:that|this|what\s+i|my|the\s+(?:last|previous|above|earlier|first))\b))"
         r"|never\s+respond\w*|does\s+anyone\s+read|is\s+anyone\s+(?:working|even|going|there|reading)|anyone\?+"
         r"|fob\w*\s+off|(?:keiner|niemand)\s+(?:meldet|antwortet|reagiert|hilft)|keine\s+(?:antwort|reaktion)"
         r"|(?:nobody|no\s+one)\s+knows|(?:keiner|niemand)\s+wei(?:ß|ss)|without\s+(?:a\s+word|an\s+answer|a\s+reply)"
@@ -228,6 +234,21 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|never\s+fail\s+to\s+disappoint|classic\s+bait|as\s+always\.?\s+not"
         r"|cheers\s+for\s+(?:wasting|nothing|ruining|losing)|danke\s+f[üu]r\s+nichts|vielen\s+dank\s+auch"
         r"|ganz\s+gro(?:ß|ss)es\s+kino|(?:ganz|echt)\s+toll,?\s+(?:jetzt|wieder|schon|und\s+jetzt)|(?:only|just)\s+(?:took|takes|taking)\s+(?:\d+|two|three|four|five|six|several|a\s+few)\s+(?:days|weeks|months)|na\s+(?:toll|super|prima|klasse|bravo|gro(?:ß|ss)artig|wunderbar))\b|[.,]\s*not\.?\s*$",
+    ),
+    (
+        # A question about whether the shop can do its job at all is no question: "are you people even capable of
+        # reading an address?", "does anyone there actually know how to pack?", "Könnt ihr überhaupt irgendwas richtig
+        # machen?". The "even / at all" is what makes it rhetorical; "can you check the address?" asks.
+        "rhetorical_competence",
+        "sarcasm",
+        0.7,
+        r"\b(?:(?:are|is|can|could|do|does|did)\s+(?:you|y'?all|your\s+\w+|any\s*(?:one|body)(?:\s+(?:there|at\s+\w+))?"
+        r"|(?:some|no)\s*(?:one|body)(?:\s+there)?)\s+(?:people\s+|guys\s+|lot\s+|folks\s+)?(?:even|actually|ever|at\s+all"
+        r"|seriously|honestly)\s+(?:capable|able|competent|trained|qualified|awake|read|count|spell|listen\w*|manage"
+        r"|know\s+(?:how|what)|do\s+(?:anything|one\s+thing)|get\s+(?:anything|one\s+thing)|check|care|think)"
+        r"|(?:k[öo]nn(?:t|en)|seid|sind|kann|gibt\s+es)\s+(?:ihr|sie|man|da|bei\s+(?:euch|ihnen))\s+(?:\w+\s+){0,2}?"
+        r"(?:[üu]berhaupt|eigentlich|auch\s+nur|jemals)\s+(?:\w+\s+){0,2}?(?:irgendwas|irgendetwas|etwas|was|lesen|z[äa]hlen"
+        r"|richtig|in\s+der\s+lage|f[äa]hig|jemand\w*|einen?\s+\w+,?\s+der))\b",
     ),
     (
         "scare_quotes",
@@ -299,10 +320,16 @@ _POSITIVE = re.compile(
 # Things going wrong. Request verbs ("cancel that"), "still", "again" and "wait" are neutral on their own.
 _NEGATIVE_CONTEXT = re.compile(
     r"\b(?:delay\w*|(?:\d+|two|three|four|five|six|few|several)\s+(?:weeks?|months?)|a\s+(?:week|month|fortnight)"
+    # More waiting on top: "wait another fortnight", "noch eine Woche warten".
+    r"|(?:another|yet\s+another|one\s+more)\s+(?:\w+\s+)?(?:week|month|fortnight|day)s?|noch\s+(?:eine|einen|ein\s+paar)\s+"
+    r"(?:woche|monat|tag)\w*"
     r"|forever|ages|broken|broke|break\w*|smash\w*|late|never|nothing|wrong|wasting|ruin\w*|worst|exception|excuses?"
     r"|disappoint\w*|fail\w*|lost|los(?:ing|es|e)|missing|took\s+\w+|stuck|damaged|cancell?ed|refund\w*\s+(?:takes|took)"
     r"|doesn'?t\s+(?:work|apply)|hasn'?t|(?:can'?t|cannot|won'?t|not)\s+even|no\s+parcel|no\s+refund|versp[äa]tet\w*|verloren|kaputt\w*|zerrissen"
-    r"|besch[äa]digt\w*|falsch\w*|schon\s+wieder|nie|nichts|wochen|monat\w*|zu\s+sp[äa]t|weg)\b",
+    r"|besch[äa]digt\w*|falsch\w*|schon\s+wieder|nie|nichts|wochen|monat\w*|zu\s+sp[äa]t|weg"
+    # A product that failed at what it was for: "soaked through", "fell apart", "stopped working", "ging kaputt".
+    r"|soaked|leak(?:ed|s|ing)|fell\s+apart|falling\s+apart|stopped\s+working|tore|torn|ripped|cracked|shrank|snapped"
+    r"|peel(?:ed|ing)|rusted|durchn[äa]sst|undicht|zerfallen|gerissen|eingelaufen|ging\s+kaputt)\b",
     re.IGNORECASE,
 )
 # A request or a question is asked, not mocked: praise beside it is politeness ("Perfect, can you also check the
@@ -505,7 +532,35 @@ def _irony_marked(text: str) -> bool:
     if _IRONY_MARKER.search(text):
         return True
     quoted = [q for q in _QUOTED.findall(text) if len(q.split()) <= 4]
-    return bool(quoted) and bool(_NEGATIVE_CONTEXT.search(_QUOTED.sub(" ", text)))
+    if not quoted:
+        return False
+    rest = _QUOTED.sub(" ", text)
+    # The shop's word held up in quotes beside something going wrong, or after an opening cry of praise that asks
+    # nothing ("Nice, the 'waterproof' jacket soaked through"): the quotes say the claim failed even where the failure
+    # has no trouble word. A claim the message bears out ("the 'express' option really was next day, great") is
+    # sincere.
+    return bool(_NEGATIVE_CONTEXT.search(rest)) or (
+        bool(_PRAISE_OPENING.search(text))
+        and not _ASKS.search(text)
+        and not _resolved(text)
+        and not _CLAIM_BORNE_OUT.search(text)
+    )
+
+
+# A cry of praise opening the message ("Nice,", "Great.", "Wow, just wow", "Toll,"), the sarcastic opener.
+_PRAISE_OPENING = re.compile(
+    r"^\W*(?:oh\s+|wow,?\s+|just\s+)?(?:great|wonderful|fantastic|brilliant|amazing|lovely|perfect|awesome|superb"
+    r"|excellent|nice|splendid|marvell?ous|impressive|wow|bravo|toll|super|prima|klasse|wunderbar|gro(?:ß|ss)artig"
+    r"|fantastisch|perfekt|spitze)\s*[,.!:;-]",
+    re.IGNORECASE,
+)
+# The claim in quotes held true: "really is waterproof", "as promised", "hielt, was versprochen".
+_CLAIM_BORNE_OUT = re.compile(
+    r"\b(?:really|truly|actually|indeed)\s+(?:is|was|are|were|did)|as\s+(?:promised|advertised|described|stated|said)"
+    r"|lives?\s+up|lived\s+up|true\s+to|wie\s+versprochen|wie\s+beschrieben|h[äa]lt,?\s+was|hielt,?\s+was"
+    r"|(?:ist|war)\s+(?:wirklich|tats[äa]chlich)",
+    re.IGNORECASE,
+)
 
 
 # "!!" after thanks or praise is enthusiasm, and a single "!" only sharpens anger that words already show.

@@ -41,7 +41,16 @@ from pydantic import BaseModel, Field
 
 from graph.nlu.confirmation import gives_a_yes
 from graph.nlu.emotion import upset_words
-from graph.nlu.keywords import complaint_act, critical_keyword_words, declines_person, human_request_words
+from graph.nlu.keywords import (
+    CANONICAL_KEYWORDS,
+    complaint_act,
+    critical_keyword_words,
+    declines_person,
+    human_request_words,
+    mentions_own_people,
+    not_a_complaint,
+    person_declined,
+)
 from graph.nlu.schema import Understanding
 from shopdesk.i18n import N_, speaker
 
@@ -71,12 +80,18 @@ DEFAULT_CRITICAL_KEYWORDS = [
     "consumer protection",
     "police",
 ]
-DEFAULT_SENSITIVE_TOPICS = ["data breach", "injury", "allergic reaction", "harassment"]
+DEFAULT_SENSITIVE_TOPICS = ["data breach", "injury", "allergic reaction", "harassment", "discrimination", "bereavement"]
 
 # Ways customers say the sensitive topics; a shop's own topic with no entry here is matched as written.
 _TOPIC_VARIANTS: dict[str, str] = {
     # Or another customer's data shown to this one ("an email with someone else's address in it").
     "data breach": r"data\s+(?:breach|leak)\w*|leaked|hacked|(?:card|account)\s+details\s+(?:were\s+)?stolen|breach"
+    # Someone outside holding what only the shop had: "how did they get my data?", "a stranger knew my order".
+    r"|(?:they|someone|somebody|a\s+stranger|strangers|scammers?|a\s+third\s+party|fraudsters?)\s+(?:\w+\s+){0,2}?"
+    r"(?:got|get|gets|have|has|had|obtained|accessed|knew|know|knows)\s+(?:hold\s+of\s+|access\s+to\s+)?my\s+"
+    r"(?:personal\s+)?(?:data|details|information|info|order\s+\w+|card\s+\w+|address)"
+    r"|woher\s+(?:haben|hat|kennen|kennt|hatten|hatte)\s+(?:\w+\s+){0,2}meine\w*\s+(?:daten|adresse|bestell\w*|kartendaten"
+    r"|nummer|e-?mail)|(?:an|zu)\s+meine\w*\s+(?:daten|adresse|kartendaten)\s+(?:gekommen|gelangt)"
     r"|datenleck|gehackt|(?:someone|somebody|another\s+(?:customer|person|shopper))(?:\s+else)?'s\s+(?:\w+\s+){0,2}"
     r"(?:data|details|name|address|order|invoice|information|card|account|phone|email)\w*"
     r"|(?:daten|adresse|rechnung|bestellung|kontodaten|bankdaten|namen?)\s+(?:eine[sr]\s+)?(?:anderen|fremden)\s+"
@@ -98,10 +113,42 @@ _TOPIC_VARIANTS: dict[str, str] = {
     r"|verkohlt|verschmort|cut\s+(?:my|his|her)|bleed\w*|wound\w*|caught\s+fire|dangerous|unsafe"
     r"|electric\s+shock|electrocut\w*|chok(?:e|ed|ing)|overheat\w*|spark(?:s|ed|ing)|sing(?:e|ed|eing)|melt(?:ed|ing)"
     r"|explod\w*|(?:started|began|was)\s+smok\w*|smoke\s+(?:came|coming|pouring)|verletz\w*|verbrannt|verbrüh\w*"
+    # A body harmed, told by what happened to it ("I broke my wrist", "sprained his ankle", "sich den Arm gebrochen").
+    r"|(?:broke|broken|fractured|sprained|twisted|sliced|bruised|banged|trapped|crushed|dislocated|split|gashed"
+    r"|scratched)\s+(?:my|his|her|their|our|a)\s+(?:\w+\s+)?(?:wrists?|arms?|legs?|ankles?|foot|feet|hands?|fingers?"
+    r"|thumbs?|toes?|head|knees?|back|neck|shoulders?|hips?|ribs?|nose|face|eyes?|lips?|chin|tooth|teeth|skull|forehead)\b"
+    r"|(?:hat|habe|hab|haben|hatte)\s+sich\s+(?:\w+\s+){0,5}(?:geschnitten|verbrannt|verbr[üu]ht|verletzt|gest[üu]rzt)"
+    r"|blute[tn]?|blutend|blutung|platzwunde|schnittwunde"
+    r"|(?:arm|bein|handgelenk|kn[öo]chel|fu(?:ß|ss)|hand|finger|daumen|zeh|kopf|knie|r[üu]cken|nase|rippe|schulter|zahn"
+    r"|stirn|lippe|auge)\w*\s+(?:\w+\s+){0,3}(?:gebrochen|verstaucht|geprellt|eingeklemmt|gequetscht|ausgerenkt"
+    r"|aufgeschlagen|aufgeschnitten)"
+    # A person fallen ("my toddler fell down three steps", "sie ist gestürzt"), not a parcel fallen off a van.
+    r"|(?:i|he|she|we|they|my\s+\w+|our\s+\w+|(?:the\s+)?(?:baby|toddler|child|kid))\s+(?:\w+\s+){0,2}?"
+    r"(?:fell|fallen|tumbled|slipped)\s+(?:down|off|from|over|out|through|and)"
+    r"|(?:bin|ist|sind)\s+(?:\w+\s+){0,4}(?:gest[üu]rzt|hingefallen|heruntergefallen|runtergefallen|ausgerutscht)"
+    # A foreign body in food or a product ("a shard of metal in the cereal", "ein Stück Glas in der Babynahrung").
+    r"|(?:shards?|pieces?|bits?|chunks?|splinters?|slivers?|fragments?)\s+of\s+(?:\w+\s+)?(?:metal|glass|plastic|wire"
+    r"|bone|wood)|(?:metal|glass|plastic|wire)\s+(?:shards?|pieces?|splinters?|fragments?|bits?)"
+    r"|(?:st[üu]ck\w*|splitter|scherbe\w*|teil\w*)\s+(?:\w+\s+)?(?:glas|metall|plastik|kunststoff|draht)\b"
+    r"|(?:glas|metall|plastik)(?:splitter|st[üu]ck|scherbe)\w*"
+    # A hazard in the home: gas, bare wires, burning smells.
+    r"|gas\s+(?:leak\w*|smell)|smell\w*\s+(?:\w+\s+)?(?:of\s+)?(?:gas|burning)|(?:exposed|bare|live)\s+wires?"
+    r"|gasgeruch|riecht\s+(?:\w+\s+){0,2}(?:nach\s+)?(?:gas|verbrannt|verschmort)|(?:blanke|freiliegende)\w*\s+(?:kabel|dr[äa]hte)"
     r"|gef[äa]hrlich|[üu]berhitz\w*|explodiert|funken|qualm\w*"
     r"|(?:strom|elektrisch\w*)\s*schlag",
-    # Or by what the customer had to do about it (an adrenaline pen, fighting for breath).
-    "allergic reaction": r"allerg\w*|rash|swelling|swollen|swell(?:ed|s)\s+(?:up|shut)|puffed\s+up|angeschwollen"
+    # Any illness told as following the product ("threw up after eating the bars", "Durchfall nach den Riegeln"); or
+    # by what the customer had to do about it (an adrenaline pen, fighting for breath).
+    "allergic reaction": r"(?:sick(?!\s+(?:of|and\s+tired))|ill|vomit\w*|threw\s+up|throwing\s+up|diarrh\w*"
+    r"|stomach\s+(?:ache|pains?|cramps?|bug)|nause\w*|dizz\w*|headaches?|migraines?|unwell|poorly|bauchschmerzen"
+    r"|durchfall|[üu]belkeit|[üu]bel"
+    r"|erbroch\w*|erbrechen|kopfschmerzen|schwindel\w*|krank|magenkr[äa]mpfe|magen-darm)\b[^.!?]{0,40}\b(?:after|since"
+    r"|from)\s+(?:\w+\s+)?(?:eating|using|taking|drinking|wearing|applying|the|your|these|those|this|it)\b"
+    r"|\b(?:after|since)\s+(?:eating|using|taking|drinking|wearing|applying)\b[^.!?]{0,60}\b(?:sick|ill|vomit\w*"
+    r"|threw\s+up|diarrh\w*|stomach|nause\w*|dizz\w*|headaches?|unwell)"
+    r"|(?:bauchschmerzen|durchfall|[üu]belkeit|[üu]bel|erbroch\w*|erbrechen|kopfschmerzen|schwindel\w*|krank"
+    r"|magenkr[äa]mpfe)\b[^.!?]{0,40}\bnach\s+(?:dem|den|der|diese\w*|ihre\w*|euren|eurem|einnahme|verzehr)"
+    r"|nach\s+(?:dem|den|der)\s+(?:\w+\s+){1,3}(?:bauchschmerzen|durchfall|[üu]belkeit|erbrochen|kopfschmerzen|krank)"
+    r"|allerg\w*|rash|swelling|swollen|swell(?:ed|s)\s+(?:up|shut)|puffed\s+up|angeschwollen"
     r"|schwoll\w*"
     r"|hives|blister\w*|anaphyla\w*|ausschlag|geschwollen"
     r"|epi[\s-]?pen|antihistamine\w*|(?:couldn'?t|could\s+not|can'?t)\s+breathe|trouble\s+breathing|atemnot"
@@ -112,7 +159,26 @@ _TOPIC_VARIANTS: dict[str, str] = {
     r"|(?:hat|haben)\s+(?:mich|uns|meine\s+\w+|meinen\s+\w+)\s+(?:\w+\s+){0,4}(?:beleidigt|beschimpft|angeschrien)"
     r"|comments?\s+about\s+my\s+(?:body|looks|appearance|figure)|(?:sexual|inappropriate|lewd|creepy)\s+(?:comments?"
     r"|remarks?|messages?)|(?:ist|sind)\s+mir\s+(?:\w+\s+){0,4}gefolgt|mich\s+verfolgt|verfolgt\s+mich|anz[üu]glich\w*",
+    # Treated differently for who they are: the words themselves, or an insult aimed at a trait.
+    "discrimination": r"racis\w*|sexis\w*|homophob\w*|transphob\w*|discriminat\w*|(?:racial|ethnic)\s+slurs?|slurs?"
+    r"|rassis\w*|diskriminier\w*|sexistisch\w*|homophob\w*|fremdenfeindlich\w*"
+    r"|because\s+(?:of\s+)?(?:my|his|her|their|i'?m|i\s+am|he'?s|she'?s)\s+(?:\w+\s+)?(?:skin|race|colou?r|religion|accent"
+    r"|disability|disabled|wheelchair|headscarf|hijab|turban|kippah|age|sexuality|gender|black|muslim|jewish|gay|trans"
+    r"|foreign|name)"
+    r"|wegen\s+(?:meine[sr]?|seine[sr]?|ihre[sr]?)\s+(?:\w+\s+)?(?:kopftuch\w*|hautfarbe|herkunft|behinderung|akzent\w*"
+    r"|religion|rollstuhl\w*|namens|glaubens|sexualit[äa]t)",
+    # A death in the customer's family or of the account holder: told as such, not "my phone died".
+    "bereavement": r"passed\s+away|(?:has|have|had|recently|just|sadly|suddenly)\s+died|died\s+(?:last|in|on|this"
+    r"|recently|suddenly|a\s+few)|deceased|bereave\w*|death\s+(?:of\s+my|in\s+(?:the|my|our)\s+family)"
+    r"|(?:my|our)\s+late\s+(?:\w+\s+)?(?:wife|husband|mother|father|mum|mom|dad|partner|son|daughter)"
+    r"|verstorben\w*|gestorben|todesfall|trauerfall|verschieden|nachlass|erbe(?:n|in)?\b",
 }
+# Speaking to the bot itself, in some language: no person asked for.
+_THIS_CHAT = re.compile(
+    r"\b(?:speak|talk|write|chat)\s+(?:to|with)\s+you\s+in\s+\w+|\b(?:sprechen|schreiben)\s+sie\s+(?:auch\s+)?\w+sch\b"
+    r"|\bauf\s+(?:deutsch|englisch|franz[öo]sisch|italienisch|spanisch)\b",
+    re.IGNORECASE,
+)
 _PRIORITY_ORDER: tuple[Priority, ...] = ("low", "normal", "high", "urgent")
 REASON_PRIORITY: dict[str, Priority] = {
     "low_confidence": "low",
@@ -131,12 +197,19 @@ REASON_PRIORITY: dict[str, Priority] = {
 KEEP_GOING_INTENTS = frozenset({"affirm", "deny", "greeting_thanks", "feedback", "verify_identity"})
 # The start of a "yes": the answer to an offer of a colleague ("yes please", "ok", "ja gerne", "sure, thanks").
 _ACCEPTS = re.compile(
-    r"^\W*(?:yes|yeah|yep|yup|ya|sure|ok|okay|please|please\s+do|go\s+ahead|that\s+would\s+be|i'?d\s+(?:like|love)"
-    r"|(?:yes|ok),?\s+please|ja|jawohl|gerne|gern|bitte|klar|okay|einverstanden|oui|s[ií]|graag|absolutely"
-    r"|definitely|of\s+course|do\s+it|alright|all\s+right)\b",
+    r"^\W*(?:yes|yeah|yep|yup|ya|yea|sure|ok|okay|k|please|please\s+do|go\s+(?:ahead|for\s+it|on)|that\s+would\s+be"
+    r"|that(?:'?d|\s+would)\s+(?:be|help)|that\s+helps|sounds\s+(?:good|great|fine|like\s+a\s+plan)|i'?d\s+(?:like|love"
+    r"|appreciate)|(?:yes|ok),?\s+please|do\s+(?:it|that|so)|let'?s\s+do|why\s+not|great|perfect|brilliant|lovely"
+    r"|ja|jawohl|jo|joa|jep|jepp|gerne?|bitte|klar|okay|einverstanden|mach\w*\s+(?:sie\s+)?(?:das|es|ruhig)|tun\s+sie\s+das"
+    r"|das\s+w[äa]re\s+(?:nett|gut|super|toll|prima|hilfreich|lieb)|sehr\s+gern\w*|unbedingt|auf\s+jeden\s+fall"
+    r"|warum\s+nicht|passt|super|prima|oui|s[ií]|graag|absolutely|definitely|of\s+course|alright|all\s+right)\b",
     re.IGNORECASE,
 )
-_DECLINES = re.compile(r"\b(?:no|not|don'?t|nein|nicht|kein\w*|never\s+mind|later)\b", re.IGNORECASE)
+# A "no" to the offer, or a yes that puts it off: "no thanks", "nah", "maybe later", "passt schon", "lieber nicht".
+_DECLINES = re.compile(
+    r"\b(?:no|not|nah|nope|don'?t|nein|n[öo]|nicht|kein\w*|never\s+mind|later|passt\s+schon|schon\s+gut|sp[äa]ter)\b",
+    re.IGNORECASE,
+)
 # A bot line offers a person when one sentence both offers (a question or an "I can") and names a person to talk to:
 # read as those two parts, not as the catalogue's sentences, so that an offer worded any other way (a shop's own
 # override of the catalogue, another engine's reply) is still an offer.
@@ -146,6 +219,8 @@ _OFFER = re.compile(
     r"|if\s+you(?:'d|\s+would)?\s+(?:like|want|prefer|need)|wenn\s+(?:sie|du)\s+(?:m[öo]chte\w*|wollen|willst|w[üu]nsch\w*)"
     r"|(?:verbinde|leite|gebe|kann|k[öo]nnte|w[üu]rde)\s+ich"
     r"|m[öo]chten\s+sie|m[öo]chtest\s+du|wollen\s+sie|willst\s+du|soll\s+ich|sollen\s+wir|darf\s+ich|kann\s+ich"
+    # Someone offered as the subject: "Soll sich eine Kollegin darum kümmern?", "Shall someone from the team call you?"
+    r"|soll(?:en)?\s+sich|soll\s+(?:eine?|jemand)|(?:shall|should)\s+(?:someone|somebody|a\s+colleague|one\s+of\s+our)"
     r"|k[öo]nnen\s+wir|ich\s+(?:kann|k[öo]nnte|w[üu]rde|leite|verbinde)|gern(?:e)?\s+(?:verbinde|leite|gebe))\b",
     re.IGNORECASE,
 )
@@ -153,13 +228,25 @@ _PERSON_TO_TALK_TO = re.compile(
     r"\b(?:colleague|person|human|(?:live\s+|support\s+|customer\s+service\s+)?agent|team\s*mate|team\s+member"
     r"|member\s+of\s+(?:our|the)\s+(?:team|staff)|specialist|representative|rep|supervisor|manager|someone|somebody"
     r"|(?:our|the)\s+(?:support|service|customer\s+care|customer\s+service)\s+team|staff|kolleg\w*|mitarbeiter\w*"
-    r"|mensch\w*|berater\w*|jemand\w*|(?:unser\w*|das)\s+(?:support|service|kunden\w*)[-\s]?team)s?\b",
+    r"|mensch\w*|berater\w*|jemand\w*|(?:unser\w*|das)\s+(?:support|service|kunden\w*)[-\s]?team"
+    r"|(?:our|the|unser\w*|das|dem|ans)\s+team)s?\b",
     re.IGNORECASE,
 )
-# What the offer is for: handing over, or speaking to someone ("someone will look into it" is no offer).
+# What the offer is for: handing over, speaking to someone, or someone taking the case up ("I could ask one of our
+# staff to take a look", "dass sich jemand darum kümmert"); "someone will look into it" has no offer word.
 _HAND_OVER = re.compile(
     r"\b(?:pass|put|hand|transfer|connect|forward|escalat|speak|talk|chat|get|bring|loop|refer|route|reach|take\s+over|call|contact|ring"
-    r"|weiter|verbind|[üu]bergeb|[üu]bernehm|sprech|red|hol|ruf|kontaktier|meld)\w*",
+    r"|ask|look|check|review|help|assist|handle|deal|follow"
+    r"|weiter|verbind|[üu]bergeb|[üu]bernehm|sprech|red|hol|ruf|kontaktier|meld|k[üu]mmer|anseh|ansch|pr[üu]f|helf|bearbeit)\w*",
+    re.IGNORECASE,
+)
+# Handing the case on names the person by the act alone: "Shall I hand this over?", "Soll ich das weiterleiten?".
+_HAND_ON = re.compile(
+    r"\b(?:(?:hand|pass)\s+(?:this|it|that|you|the\s+case)\s+(?:over|on)|escalate\s+(?:this|it|that|the\s+case)"
+    r"|(?:das|es|dies|den\s+fall|ihre\s+anfrage|sie)\s+(?:(?:gern|gerne|bitte|so)\s+)?(?:weiterleiten|weitergeben"
+    r"|[üu]bergeben|eskalieren))\b"
+    # Passed on to the carrier or an address is no person of ours: "pass this on to the courier", "an Ihre E-Mail".
+    r"(?![^.?!]*\b(?:courier|carrier|driver|warehouse|e-?mail|kurier|spedition|lager|adresse)\b)",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -237,8 +324,9 @@ def _critical_words(u: Understanding, keywords: list[str]) -> str | None:
     # The words that said each keyword are looked up only for a keyword the shop escalates on (most turns name none).
     found = critical_keyword_words(u.text) if named else {}
     hits = [found.get(canonical, canonical) for canonical in named]
-    # Shop-specific keywords the analyser has no canonical name for are matched against the text as written.
-    for keyword in wanted:
+    # Shop-specific keywords the analyser has no canonical name for are matched against the text as written (the
+    # canonical ones were read by their patterns, which know "the police station" from calling the police).
+    for keyword in wanted - CANONICAL_KEYWORDS:
         match = _phrase_pattern(keyword).search(u.text)
         if match and match.group(0) not in hits:
             hits.append(match.group(0))
@@ -312,7 +400,8 @@ def _topic_words(text: str, topics: list[str]) -> str | None:
 def offers_a_person(bot_text: str) -> bool:
     """A bot line that offers to pass the customer to a person."""
     return any(
-        _OFFER.search(sentence) and _PERSON_TO_TALK_TO.search(sentence) and _HAND_OVER.search(sentence)
+        _OFFER.search(sentence)
+        and ((_PERSON_TO_TALK_TO.search(sentence) and _HAND_OVER.search(sentence)) or _HAND_ON.search(sentence))
         for sentence in _SENTENCE_END.split(bot_text)
     )
 
@@ -394,7 +483,16 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
     asked = human_request_words(u.text) if u.human_requested else None
     if asked or u.human_requested:
         add("human_requested", f'"{asked or u.text[:80]}"')
-    elif u.intent == "human_agent" and u.confidence >= policy.confidence_threshold and not declines_person(u.text):
+    elif (
+        u.intent == "human_agent"
+        and u.confidence >= policy.confidence_threshold
+        and not declines_person(u.text)
+        # "No need for a human", "I'll talk to my wife and get back to you": people named, none of the shop's asked for.
+        and not person_declined(u.text)
+        and not mentions_own_people(u.text)
+        # "Can I speak to you in German?": the chat itself, in another language.
+        and not _THIS_CHAT.search(u.text)
+    ):
         add("human_requested", f"asks for a person (intent human_agent, confidence {u.confidence:.2f})")
     elif facts.person_offered and accepts_offer(u):
         add("human_requested", f'accepted the offer of a colleague: "{u.text[:80]}"')
@@ -428,7 +526,7 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
             critical = like
         elif match.topic in sensitive and not topic:
             topic = like
-        elif match.topic == "complaint" and not lodged:
+        elif match.topic == "complaint" and not lodged and not not_a_complaint(u.text):
             lodged = like
     if critical:
         add("critical_keyword", critical)

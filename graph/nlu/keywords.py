@@ -22,7 +22,10 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "cancel subscription",
             r"\bcancel\s+(?:my\s+|the\s+|your\s+)?(?:subscription|membership|contract|service)\b"
-            r"|\bend\s+my\s+(?:subscription|membership)\b|\bk[üu]ndig",
+            # Ending a contract, not a newsletter ("Wie kündige ich den Newsletter?" is a newsletter question).
+            r"|\bend\s+my\s+(?:subscription|membership)\b"
+            r"|\bk[üu]ndig\w*\b(?!\s+(?:\w+\s+){0,2}(?:newsletter|e-?mails?|mails?|benachrichtigung\w*|werbung)\b)"
+            r"(?<!newsletter\skündigen)(?<!newsletter\skuendigen)",
         ),
         (
             "legal action",
@@ -66,7 +69,15 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|held|kept|collect\w*|process\w*)|personenbezogene\w*\s+daten"
             r"|alle\s+(?:meine\w*\s+)?(?:pers[öo]nlichen\s+|gespeicherten\s+)?daten"
             r"|welche\s+(?:pers[öo]nlichen|gespeicherten)\s+daten|what\s+personal\s+(?:data|information|details)|daten\s*,?\s+(?:\w+\s+){0,4}[üu]ber\s+mich"
-            r"|recht\s+auf\s+(?:vergessen\w*|l[öo]schung|auskunft)|auskunftsersuchen)\b",
+            r"|recht\s+auf\s+(?:vergessen\w*|l[öo]schung|auskunft)|auskunftsersuchen"
+            # Erasure asked of one's data as such, not of an account or a saved card: "I want my personal data
+            # deleted", "erase all my information", "löschen Sie meine Daten", and the articles by number.
+            r"|(?:delete|erase|remove|wipe|purge)\s+(?:\w+\s+){0,3}?my\s+(?:personal\s+)?(?:data|information|info)\b"
+            r"|my\s+(?:personal\s+)?(?:data|information)\s+(?:\w+\s+){0,2}(?:deleted|erased|removed|wiped|purged)"
+            r"|(?:under|nach|gem[äa](?:ß|ss))\s+art(?:icle|ikel|\.)?\s*(?:15|17)\b|art(?:icle|ikel|\.)?\s*(?:15|17)\s+"
+            r"(?:of\s+the\s+)?(?:gdpr|dsgvo)"
+            r"|(?:l[öo]sch\w*)\s+(?:sie\s+)?(?:bitte\s+)?(?:alle\s+)?meine\s+(?:pers[öo]nlichen\s+)?daten"
+            r"|meine\s+(?:pers[öo]nlichen\s+)?daten\s+(?:\w+\s+){0,3}(?:l[öo]schen|gel[öo]scht))\b",
         ),
         (
             "consumer protection",
@@ -99,14 +110,58 @@ _HUMAN_FALSE = re.compile(
     r"|\b(?:courier|driver|delivery\s+\w+|fahrer\w*|(?:paket)?bote\w*|paketdienst\w*)\s+(?:to\s+)?(?:\w+\s+){0,3}"
     r"(?:call|ring|phone|text|anruf\w*|ruft)\b"
     # A suggestion to offer a live chat is feedback, not a request for a person now.
-    r"|\b(?:add|offer|have|introduce|get)\s+(?:a\s+)?live\s+chat\b|\blive\s+chat\b[^.?!]*\b(?:would|could)\s+be\b",
+    r"|\b(?:add|offer|have|introduce|get)\s+(?:a\s+)?live\s+chat\b|\blive\s+chat\b[^.?!]*\b(?:would|could)\s+be\b"
+    # Asking whether a person does something is about how the shop works, not a request for one: "is a human going
+    # to read my review?", "is a person reading this?", "do your agents work weekends?".
+    r"|\b(?:is|are|will|does|do|did|was|were)\s+(?:a|an|the|any|your|one\s+of\s+your)?\s*(?:real\s+|actual\s+)?"
+    r"(?:human|person|people|someone|somebody|staff|agents?|employees?)\s+(?:\w+\s+)?(?:going\s+to\s+|gonna\s+)?"
+    r"(?:read\w*|see\w*|seen|check\w*|review\w*|monitor\w*|typing|writing|behind|involved|work\w*)\b"
+    # The bot praised is not the bot refused: "the bot is fine".
+    r"|\b(?:this|the)\s+(?:bot|robot)\s+(?:is|was|works|'s)\s+(?:\w+\s+)?(?:fine|great|good|helpful|ok|okay|enough|perfect)\b"
+    # A person word as a name or a role the customer has: "manager's special", "manager chair", "I'm a store manager".
+    r"|\b(?:manager|agent|operator|supervisor|human|person)(?:'s|s')"
+    r"|\b(?:manager|agent|operator|supervisor)\s+(?:chairs?|desks?|specials?|edition|bags?|mode|account|role|software"
+    r"|app|tool|games?|figures?|costumes?|series)\b"
+    r"|\b(?:i'?m|i\s+am|as)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:manager|agent|supervisor|operator|representative|rep)\b",
     re.IGNORECASE,
 )
 
 
+# A keyword named as a thing the shop has, not as something that happened or is asked: "fraud protection", "the police
+# station", "your data protection policy". A question about a feature is answered, not handed over.
+_NAMED_AS_A_THING = re.compile(
+    r"^\W*(?:protection|prevention|checks?|screening|policy|policies|notice|statement|station|officer'?s?\s+discount"
+    r"|procedures?|process|page|settings?|erkl[äa]rung|richtlinie\w*|hinweis\w*|einstellung\w*|schutz|pr[äa]vention)\b",
+    re.IGNORECASE,
+)
+# Undoing what the keyword would ask for: "I don't want to cancel my subscription after all", "bitte nicht kündigen".
+_UNDONE = re.compile(
+    r"(?:\b(?:not|don'?t|do\s+not|doesn'?t|no\s+longer|never\s+mind|rather\s+not|nicht|kein\w*|doch\s+nicht)\b"
+    r"(?:\s+\w+){0,3}\s*)$",
+    re.IGNORECASE,
+)
+# Keywords that name an act the customer asks for; negated, nothing is asked. (Others carry their negation in their
+# words: "I never authorised this" is the fraud.)
+_ACTS = frozenset({"cancel subscription"})
+
+
+def _counts(canonical: str, text: str, match: re.Match[str]) -> bool:
+    if _NAMED_AS_A_THING.search(text[match.end() :]) and not _NAMED_AS_A_THING.search(match.group(0)):
+        return False
+    return not (canonical in _ACTS and _UNDONE.search(text[max(0, match.start() - 40) : match.start()]))
+
+
+def _matches(canonical: str, pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    return next((match for match in pattern.finditer(text) if _counts(canonical, text, match)), None)
+
+
+# The keywords the table reads by pattern; a shop's other keywords are matched as written.
+CANONICAL_KEYWORDS = frozenset(canonical for canonical, _ in _CRITICAL)
+
+
 def find_critical_keywords(text: str) -> list[str]:
     """Canonical critical keywords present in the text, in the order of the table."""
-    return [canonical for canonical, pattern in _CRITICAL if pattern.search(text)]
+    return [canonical for canonical, pattern in _CRITICAL if _matches(canonical, pattern, text)]
 
 
 def human_requested(text: str) -> bool:
@@ -140,12 +195,23 @@ _COMPLAINT_ACT = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_COMPLAINT = re.compile(
-    r"\b(?:not\s+(?:a\s+|to\s+)?complain\w*|(?:don'?t|do\s+not|didn'?t|never)\s+(?:want\s+to\s+|mean\s+to\s+)?complain\w*"
+    # A complaint withdrawn ("forget what I said about the complaint"), or the shop's procedure asked about ("what is
+    # your complaints procedure?") rather than a complaint lodged.
+    r"\b(?:(?:forget|ignore|withdraw\w*|drop|disregard|retract\w*)\b[^.!?]{0,50}?\bcomplaint"
+    r"|complaints?\s+(?:is\s+|was\s+)?(?:withdrawn|resolved|sorted|settled)"
+    r"|(?:what|where|how|which)\b[^.!?]{0,25}\bcomplaints?\s+(?:procedure|process|policy)"
+    r"|beschwerde\s+(?:\w+\s+){0,2}(?:zur[üu]ck\w*|erledigt|vergessen|hinf[äa]llig))\b"
+    r"|\b(?:not\s+(?:a\s+|to\s+)?complain\w*|(?:don'?t|do\s+not|didn'?t|never)\s+(?:want\s+to\s+|mean\s+to\s+)?complain\w*"
     r"|no\s+complaints?|nothing\s+to\s+complain|can'?t\s+complain|not\s+(?:a\s+)?(?:formal\s+)?"
     r"complaint|keine\s+beschwerden?|nicht\s+beschweren)\b",
     re.IGNORECASE,
 )
 _HUMAN_FALSE_SPAN = _HUMAN_FALSE
+
+
+def not_a_complaint(text: str) -> bool:
+    """The message says it is no complaint, withdraws one, or asks how complaints are handled."""
+    return _NOT_A_COMPLAINT.search(text) is not None
 
 
 def complaint_act(text: str) -> str | None:
@@ -168,7 +234,8 @@ def human_request_words(text: str) -> str | None:
     ("I don't need a call") is no request."""
     if declines_person(text):
         return None
-    plain = _HUMAN_FALSE_SPAN.sub(" ", text)
+    # A person declined ("no need for a human") or the customer's own ("my husband") is left out before reading.
+    plain = _OWN_PEOPLE.sub(" ", _PERSON_DECLINED.sub(" ", _HUMAN_FALSE_SPAN.sub(" ", text)))
     found = _HUMAN.search(plain)
     if found and _reported(plain, found.start()):
         found = None
@@ -178,7 +245,7 @@ def human_request_words(text: str) -> str | None:
     words = lexicon.find("person_request", plain)
     if words and _reported(plain, plain.find(words), words):
         return None
-    return words
+    return words or asks_for_person(text)
 
 
 # A promise of a person told as what happened ("I was told someone would call me back, and they did"): a report,
@@ -207,7 +274,111 @@ def critical_keyword_words(text: str) -> dict[str, str]:
     """Canonical critical keyword -> the words of the text that matched it."""
     found: dict[str, str] = {}
     for canonical, pattern in _CRITICAL:
-        match = pattern.search(text)
+        match = _matches(canonical, pattern, text)
         if match:
             found[canonical] = match.group(0)
     return found
+
+
+# A request for a person read by its structure rather than as a list of sentences: a verb of asking, reaching or
+# being passed on, with a person of the shop's as its object ("can I talk to someone", "put me through to a
+# supervisor", "get me a manager", "have somebody ring me", "is there anyone who can look at this", "verbinden Sie mich
+# mit einem Mitarbeiter", "ich will mit der zuständigen Person reden"). A person merely mentioned ("is a person
+# reading this?", "does someone check the returns?", "can someone else collect it?") is no request, nor one declined
+# ("no need for a human", "ich brauche keinen Mitarbeiter").
+_WHO_EN = (
+    r"(?:(?:a|an|the|your|some|one\s+of\s+your|one\s+of\s+the)\s+)?(?:(?:real|actual|live|human|proper|senior|competent"
+    r"|qualified|responsible|other|different)\s+)?(?:person|people|human(?:\s+beings?)?|humans|someone|somebody|anyone"
+    r"|anybody|staff(?:\s+member)?|member\s+of\s+(?:staff|(?:your|the)\s+team)|employee|agent|rep|representative"
+    r"|manager|supervisor|team\s*lead(?:er)?|colleague|operator|specialist|advis[eo]r|customer\s+(?:service|care|support)"
+    r"|(?:your|the)\s+(?:support\s+|service\s+)?team|whoever\s+(?:handles|deals|is\s+(?:in\s+charge|responsible)|can|runs|looks))"
+    r"(?:s|es)?"
+)
+_WHO_DE = (
+    r"(?:jemand\w*|(?:(?:einen?|einem|einer|der|die|den|dem|Ihre[nmr]?|ihre[nmr]?|eure[nmr]?)\s+)?(?:(?:echte\w*|richtige\w*"
+    r"|zust[äa]ndige\w*|menschliche\w*|verantwortliche\w*|kompetente\w*|andere\w*|pers[öo]nliche\w*)\s+)?"
+    r"(?:Mensch\w*|Mitarbeiter\w*|Kolleg\w*|Person|Ansprechpartner\w*|Vorgesetzte\w*|Berater\w*|Sachbearbeiter\w*"
+    r"|Chef\w*|Teamleit\w*|Kundenservice|Kundendienst|Support|Zust[äa]ndige\w*|Verantwortliche\w*))"
+)
+_ASKS_FOR_PERSON = re.compile(
+    # Talking, or being passed on, to a person: "can I talk to someone", "put me through to a real person".
+    rf"\b(?:talk|speak|chat|deal|discuss\s+(?:this|it))\s+(?:\w+\s+){{0,2}}(?:to|with)\s+{_WHO_EN}\b"
+    rf"|\b(?:transfer|connect|put|pass|hand|send|forward|escalate|refer|route)\s+(?:me|this|it|my\s+\w+)?\s*"
+    rf"(?:(?:over|through|on)\s+)?(?:to|with)\s+{_WHO_EN}\b"
+    # Asking to be given one: "get me a supervisor", "I need an actual human", "can I have a person".
+    rf"|\b(?:get|give|find|bring|fetch)\s+me\s+{_WHO_EN}\b|\bhook\s+me\s+up\s+with\s+{_WHO_EN}\b"
+    # A person named and asked for in a word: "operator please", "a real human, now", "bitte einen Mitarbeiter".
+    rf"|^\W*{_WHO_EN}\W*(?:(?:please|pls|plz|now|asap)\W*)?$|\b{_WHO_EN}\s*,?\s*(?:please|pls|plz)\b"
+    rf"|^\W*(?:bitte\s+)?{_WHO_DE}\W*(?:(?:bitte|sofort|jetzt)\W*)?(?:danke\W*)?$|\bbitte\s+{_WHO_DE}\b(?!\s+\w+)"
+    rf"|\b(?:want|need|like|prefer|request|ask(?:ing)?\s+for|(?:can|could|may)\s+i\s+(?:get|have)|i'?d\s+like)\s+"
+    rf"(?:(?:to\s+(?:deal|talk|speak)\s+(?:with|to)\s+)|(?:a\s+word\s+with\s+))?{_WHO_EN}"
+    r"(?!\s*(?:'s|else'?s|to\s+(?:collect|sign|receive|pick)|as\s+(?:a\s+)?recipient))\b"
+    # Whether one is there for them: "is there anyone who can look at this", "any chance of a supervisor".
+    rf"|\b(?:is\s+there|are\s+there|any\s+chance\s+of(?:\s+\w+ing)?(?:\s+(?:to|with))?)\s+{_WHO_EN}\b"
+    r"(?:\s+(?:there|available|around|i\s+can|who|that|about|real|human|on))?"
+    # A person of theirs made to do something for the customer: "have somebody phone me", "a real employee review
+    # my return", "someone from customer service email me back", "can someone else help me".
+    rf"|\b{_WHO_EN}(?:\s+(?:from|on|in|at)(?:\s+\w+){{1,3}}?)?(?:\s+else)?\s+(?:to\s+)?(?:\w+\s+)?(?:call|ring|phone"
+    r"|email|e-mail|contact|text|get\s+back\s+to|reach\s+out\s+to)\s+(?:me|us)\b"
+    rf"|\b(?:have|get|let)\s+{_WHO_EN}\s+(?:else\s+)?(?:to\s+)?(?:review|look\s+(?:at|into|over)|check|handle|deal\s+with"
+    r"|take\s+over|sort|go\s+over)\b"
+    rf"|\b{_WHO_EN}\s+(?:else\s+)?(?:who|that)\s+(?:can|could|is\s+able\s+to)\s+(?:actually\s+)?(?:help|decide|make"
+    r"|look|deal|handle|sort|fix|review|authori[sz]e|approve)"
+    # A callback: "I want a callback", "call me back", "give me a ring".
+    r"|\b(?:want|need|like|request|get|arrange|book|can\s+i\s+have)\s+(?:a|an)\s+(?:call[\s-]?back|phone\s+call|call)\b"
+    r"|\b(?:call|ring|phone)\s+me(?:\s+back)?\b|\bgive\s+me\s+a\s+(?:ring|call|bell)\b"
+    # German: "mit einem Mitarbeiter sprechen", "mit jemandem reden", the verb last or first.
+    rf"|\bmit\s+{_WHO_DE}\s+(?:\w+\s+){{0,4}}(?:sprechen|reden|telefonieren|chatten|kl[äa]ren|besprechen)\b"
+    rf"|\b(?:sprechen|reden|telefonieren|verbinden|verbindet)\s+(?:\w+\s+){{0,3}}mit\s+{_WHO_DE}\b"
+    rf"|\bmich\s+(?:\w+\s+){{0,2}}(?:an|zu|mit)\s+{_WHO_DE}\s+(?:\w+\s+){{0,2}}(?:weiterleiten|verbinden|durchstellen"
+    r"|weitergeben|[üu]bergeben|weiterverbinden)\b"
+    rf"|\b(?:holen|geben|besorgen)\s+sie\s+mir\s+(?:bitte\s+)?{_WHO_DE}"
+    rf"|\b(?:leiten|stellen|verbinden|geben|reichen)\s+sie\s+mich\s+(?:\w+\s+){{0,2}}(?:an|zu|mit)\s+{_WHO_DE}"
+    rf"|\b(?:m[öo]chte|will|wollen|h[äa]tte\s+gern\w*|brauche|w[üu]nsche|verlange)\s+(?:\w+\s+){{0,3}}?{_WHO_DE}\s+"
+    r"(?:\w+\s+){0,2}(?:sprechen|haben|dran|am\s+telefon)"
+    rf"|\b(?:gibt\s+es|ist\s+da)\s+(?:(?:da|bei\s+(?:ihnen|euch)|irgendwo|auch)\s+)?{_WHO_DE},?\s+(?:der|die|den|mit\s+dem)\b"
+    r"|\bruf\w*\s+(?:sie\s+)?mich\s+(?:\w+\s+){0,4}(?:an|zur[üu]ck)\b"
+    rf"|\bmich\s+(?:\w+\s+){{0,2}}{_WHO_DE}\s+(?:\w+\s+){{0,4}}(?:anrufen|zur[üu]ckrufen|kontaktieren)\b"
+    rf"|\b{_WHO_DE}\s+(?:\w+\s+){{0,4}}mich\s+(?:\w+\s+){{0,2}}(?:anrufen|zur[üu]ckrufen|kontaktieren)\b"
+    r"|\b(?:m[öo]chte|will|h[äa]tte\s+gern\w*|brauche|w[üu]nsche|bitte\s+um|erbitte)\s+(?:\w+\s+){0,2}?(?:einen\s+)?r[üu]ckruf\b",
+    re.IGNORECASE,
+)
+# A person declined or left out: "no need for a human", "I don't need to speak to anyone", "no agent needed",
+# "keinen Mitarbeiter", "ohne Menschen". Read as a span, so that "not a bot, a person" still asks for one.
+_PERSON_DECLINED = re.compile(
+    rf"\b(?:no\s+need\s+(?:for|of)|(?:don'?t|do\s+not|doesn'?t|won'?t)\s+(?:need|want|have)\s+(?:to\s+\w+\s+(?:to|with)\s+)?"
+    rf"|not\s+(?:necessary|needed)\s+to\s+\w+\s+(?:to|with)\s+|without)\s*{_WHO_EN}"
+    rf"|\bno\s+{_WHO_EN}\s+(?:needed|necessary|required)"
+    rf"|\b(?:kein\w*|ohne)\s+{_WHO_DE}"
+    r"|\b(?:brauche|m[öo]chte|will)\s+(?:\w+\s+){0,2}nicht\s+(?:mit\s+)?(?:jemand\w*|(?:einem\s+|einer\s+)?(?:Mitarbeiter\w*"
+    r"|Menschen|Person))",
+    re.IGNORECASE,
+)
+# The customer's own people are not the shop's: "I'll talk to my wife", "my manager asked me to order it".
+_OWN_PEOPLE = re.compile(
+    r"\b(?:my|our|his|her|their)\s+(?:\w+\s+)?(?:wife|husband|partner|son|daughter|kids?|children|mum|mom|mother|dad"
+    r"|father|parents?|brother|sister|family|friend|neighbou?r|boss|manager|colleague|flatmate|roommate|landlord|team)\b"
+    r"|\b(?:mein\w*|unser\w*)\s+(?:Frau|Mann|Partner\w*|Sohn|Tochter|Kind\w*|Mutter|Vater|Eltern|Bruder|Schwester"
+    r"|Familie|Freund\w*|Nachbar\w*|Chef\w*|Kolleg\w*|Vermieter\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_person(text: str) -> str | None:
+    """The words by which the message asks for a person of the shop's, read by structure (a verb of asking or being
+    passed on, and a person as its object), or None. Declined people and the customer's own are left out first."""
+    plain = _OWN_PEOPLE.sub(" ", _PERSON_DECLINED.sub(" ", _HUMAN_FALSE.sub(" ", text)))
+    found = _ASKS_FOR_PERSON.search(plain)
+    if found is None or _reported(plain, found.start()):
+        return None
+    return found.group(0).strip()
+
+
+def person_declined(text: str) -> bool:
+    """A person named only to say none is needed ("no need for a human", "keinen Mitarbeiter, nur die Nummer")."""
+    return _PERSON_DECLINED.search(text) is not None
+
+
+def mentions_own_people(text: str) -> bool:
+    """The people named are the customer's own ("I'll talk to my wife and get back to you")."""
+    return _OWN_PEOPLE.search(text) is not None
