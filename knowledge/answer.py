@@ -988,9 +988,35 @@ def questions_of(segments: Sequence[str], shortest: int = 4) -> list[str]:
             questions.append(completed(segment, questions[-1]))
         elif questions and len(segment.split()) < shortest and not _WHOLE_QUESTION.match(segment):
             questions[-1] = f"{questions[-1]} {segment}"
+        elif questions and states_only_budget(segment):
+            # "A headlamp for running? No more than $60.": the budget is the request's, never a request of its own
+            # (which would list anything under $60, and leave the request before it without its budget).
+            questions[-1] = f"{questions[-1].rstrip()} {segment.strip()}"
         else:
             questions.append(segment)
     return questions
+
+
+# Words that say nothing beside a budget: "my budget is $60 though", "no more than 80 euros, please".
+_BUDGET_ONLY_WORDS = frozenset(
+    tokenize(
+        "my our the a budget is it should be can could i we you spend around about max maximum and but also price "
+        "total ok okay then so just that thats keep to only though please up tops at most or less under below "
+        "not more than over above go pay have got need want would like something one ideally preferably"
+    )
+)
+
+
+def states_only_budget(text: str) -> bool:
+    """Whether a piece of a message only states a budget ("no more than $60 though"), with nothing asked of its own."""
+    from knowledge.product_answers import read_budget
+
+    spans = read_budget(text)[3]
+    if not spans:
+        return False
+    for start, end in reversed(spans):
+        text = text[:start] + " " + text[end:]
+    return not set(tokenize(text)) - _BUDGET_ONLY_WORDS
 
 
 _EACH = re.compile(r"\b(?:each|both|either|all of them|each of them|the two)\b", re.IGNORECASE)

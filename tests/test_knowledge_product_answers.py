@@ -402,3 +402,14 @@ def test_compare_on_a_measure_is_a_comparison_and_a_shared_name_still_names_one(
     # "Stormline" names a jacket and rain pants; with the jacket asked and another product named, it is the jacket.
     text, kind = answer(catalog, "Stormline jacket vs Featherlite jacket, which is lighter?")
     assert kind == "comparison" and "Featherlite" in text and "Stormline 3L Rain Jacket" in text, text
+
+
+def test_a_budget_in_its_own_sentence_belongs_to_the_request_before_it(catalog: list[dict[str, Any]]) -> None:
+    from graph.nlu.segment import split_requests
+
+    pieces = questions_of(split_requests("Got any beanies for skiing? Nothing above 30 bucks, please."))
+    assert len(pieces) == 1, pieces
+    text, _ = answer(catalog, pieces[0])
+    assert all(price <= 30 for price in _prices(text)) and "Ribbed Merino Beanie" not in text, text
+    # A question of its own with a figure in it stays a question of its own.
+    assert len(questions_of(split_requests("Do you ship to Ireland? What does express cost under $40?"))) == 2
