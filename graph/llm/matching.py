@@ -41,8 +41,18 @@ _BRANDS |= {"american express": "amex", "discover": "discover"}
 # Words just before a method that turn it away: "not PayPal", "instead of my visa", "rather than the card".
 _REFUSED_METHOD = re.compile(
     r"\b(?:not|no|never|instead\s+of|rather\s+than|other\s+than|except|anything\s+but|apart\s+from|besides"
-    r"|nicht|kein(?:e|en)?|statt|au(?:ß|ss)er)\s+"
+    r"|nicht|kein(?:e|en)?|statt|au(?:ß|ss)er"
+    # "I don't want paypal", "we'd rather not use the visa": the method named as the one not to use.
+    r"|(?:don'?t|do\s+not|not|never|won'?t|can'?t|cannot)\s+(?:want(?:\s+to\s+(?:use|pay\s+with))?|use|like|pay\s+with))\s+"
     r"(?:(?:to|on|onto|with|via|through|the|my|your|that|this|auf|die|meine[rn]?)\s+){0,2}$",
+    re.IGNORECASE,
+)
+# Words just after a method that say it cannot pay: "paypal is maxed out", "my visa got declined", "the gift card
+# doesn't work anymore". Only linking words between: "paypal because the visa is expired" refuses the visa only.
+_REFUSED_AFTER = re.compile(
+    r"^(?:\s+(?:card|account|balance|ending\s+\d+|is|was|has|have|had|got|gets|keeps|kept|been|getting|just|already"
+    r"|now|always|totally|completely|also|still|again))*\s+(?:expired|maxed\s+out|declined|blocked|(?:doesn'?t|does\s+not|won'?t|isn'?t|is\s+not)"
+    r"\s+(?:work\w*|go\s+through)|no\s+longer\s+work\w*|abgelaufen|gesperrt)\b",
     re.IGNORECASE,
 )
 
@@ -70,8 +80,18 @@ DIRECTS_MONEY = re.compile(
 )
 
 
-def _refused(text: str, start: int) -> bool:
-    return bool(_REFUSED_METHOD.search(text[max(0, start - 30) : start]))
+def _refused(text: str, start: int, end: int | None = None) -> bool:
+    """The method at text[start:end] is turned away: by a no before it, or (with `end`) by what is said of it after."""
+    if _REFUSED_METHOD.search(text[max(0, start - 30) : start]):
+        return True
+    return end is not None and bool(_REFUSED_AFTER.search(text[end : end + 60]))
+
+
+def refuses_a_method(text: str) -> bool:
+    """The message names a payment method only to turn it away ("I don't want paypal", "not the visa", "my
+    mastercard is maxed out"): no choice of it, and a question beside it asks which other ones there are."""
+    named = [m for m in _PAYMENT_WORDS.finditer(text)]
+    return any(_refused(text, m.start(), m.end()) for m in named)
 
 
 # The method the order was paid with, named by that relation rather than by its kind or digits: "the original payment
@@ -130,7 +150,7 @@ _NOT_THE_ORIGINAL = re.compile(
 
 def _named_payment_method(text: str) -> dict[str, str] | None:
     for match in _METHOD_ID.finditer(text):
-        if not _refused(text, match.start()):
+        if not _refused(text, match.start(), match.end()):
             kind = match.group(1).lower().replace(" ", "_")
             return {"kind": kind, "id": f"{kind}_{match.group(2)}"}
     found: dict[str, str] = {}
@@ -146,7 +166,7 @@ def _named_payment_method(text: str) -> dict[str, str] | None:
     if (other := _OTHER_METHOD.search(text)) and not found and not _refused(text, other.start()):
         found = {"kind": "credit_card", "other": "1"}
     for match in _PAYMENT_WORDS.finditer(text):
-        if _refused(text, match.start()):
+        if _refused(text, match.start(), match.end()):
             continue  # "to my gift card, not PayPal": the method named to be avoided is not the one asked for
         word = " ".join(match.group(1).lower().split())
         if word in ("card", "karte") and _OTHER_CARD.search(text[: match.start()]):

@@ -19,7 +19,7 @@ from graph.llm.dialogue.other_requests import other_requests, takes_back
 from graph.llm.dialogue.plan import last_text
 from graph.llm.dialogue.reading import reads_as_shop_procedure, serves
 from graph.llm.dialogue.repair import corrected_request, restates_the_proposal, wants_another_version
-from graph.llm.matching import payment_mention
+from graph.llm.matching import payment_mention, refuses_a_method
 from graph.locale import speaker_of
 from graph.nlu.acts import first_named_act
 from graph.nlu.confirmation import (
@@ -112,10 +112,14 @@ def asks_about_methods_in_a_question(text: str) -> bool:
     """A sentence of the message asks something about payment methods ("are both of those credit cards?"). A choice
     beside a question about something else ("paypal please. and it's still the leather strap?") asks nothing about
     them, nor does a question beside a choice said plainly ("ok the gift card. is that even enough?"): the choice is
-    taken, and what comes next (the proposal, or why that method can't pay) answers the question."""
+    taken, and what comes next (the proposal, or why that method can't pay) answers the question. A method turned
+    away ("I don't want paypal. What else do I have?", "not paypal. which other ones are there?") is no choice: the
+    question beside it asks for the others, whatever words it uses."""
     parts = sentences(text)
     if any(not asks_something(sentence) and payment_mention(sentence) for sentence in parts):
         return False
+    if refuses_a_method(text) and any(asks_something(sentence) for sentence in parts):
+        return True
     return any(asks_something(sentence) and mentions_payment_methods(sentence) for sentence in parts)
 
 
