@@ -79,11 +79,15 @@ _IF_MONEY_IS_OWED = re.compile(
     re.IGNORECASE,
 )
 # What may stand beside the method after such an "if": the rest of the if-clause ("is owed", "needs charging") and
-# the words that point the money at the method ("use", "put it on", "charge it to my"). No amount, no time, no person.
+# the words that point the money at the method ("use", "put it on", "take it from my", "as shown"). No amount, no
+# time, no person, no wish about the money.
 _ONLY_THE_METHOD_WORDS = frozenset(
-    "there is are anything any a difference left remaining owed due charged charging charge needs need needed to be "
-    "comes up then just please use put it on onto go goes with via my the that card account ending thanks thank you "
-    "on file".split()
+    re.findall(
+        r"\S+",
+        "there is are anything any a difference left remaining owed due charged charging charge needs need needed "
+        "to be comes up then just please use put it on onto go goes with via my the that card account ending "
+        "thanks thank you file can could should will take from send sent back as shown listed proposed said fine ok",
+    )
 )
 
 
@@ -97,10 +101,19 @@ def _names_only_a_method(rest: str) -> bool:
     return all(word in _ONLY_THE_METHOD_WORDS for word in re.findall(r"[\w']+", left.lower()))
 
 
+_ON_A_CONDITION = re.compile(r"if|unless|provided|wenn|falls|sofern", re.IGNORECASE)
+
+
 def holds_back(text: str, action: str = "") -> bool:
     """Something in the reply takes the yes back or puts it off ("ok never mind", "sure, let me check with my wife
     first", "yes but ship it to my office instead"). Naming the proposal's own act is no holding back: "yes, please
     cancel it" to a cancellation."""
+    return bool(_held_back_by(text, action))
+
+
+def _held_back_by(text: str, action: str) -> list[str]:
+    """The words that hold the yes back."""
+    held: list[str] = []
     for found in _HOLDS_BACK.finditer(text):
         if action == "cancel_order" and _CANCELLING.fullmatch(found.group(0)):
             continue
@@ -110,8 +123,19 @@ def holds_back(text: str, action: str = "") -> bool:
             and _names_only_a_method(text[money.end() :])
         ):
             continue
-        return True
-    return False
+        held.append(found.group(0))
+    return held
+
+
+def gives_a_yes_on_a_condition(text: str, action: str = "") -> bool:
+    """A yes held back by nothing but a condition ("ok, if any charge is under $20", "yes unless it costs more"): a
+    yes to the proposal not given yet, which is put again (the reply moved nowhere else)."""
+    held = _held_back_by(text, action)
+    return (
+        bool(held)
+        and all(_ON_A_CONDITION.fullmatch(word) for word in held)
+        and any(_STRONG_YES.search(c) or _SHORT_ASSENT.search(c) or _DO_IT.search(c) for c in _clauses(text))
+    )
 
 
 # The proposal's own act, asked for again in so many words ("please exchange it for that one", "return them

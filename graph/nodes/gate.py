@@ -26,6 +26,7 @@ from graph.nlu.confirmation import (
     asks_about_payment_methods,
     drops_the_request,
     gives_a_yes,
+    gives_a_yes_on_a_condition,
     holds_back,
     mentions_payment_methods,
 )
@@ -104,6 +105,8 @@ def conversation_facts(state: SupportState, services: Services, intent: str | No
         # the reply also said about a colleague.
         person_offered=state.status != Status.awaiting_confirmation and offers_a_person(last_bot_text(state)),
         answers_our_question=bool(state.dialogue.get("awaiting")) and is_continuation(state),
+        names_the_method_asked_for=state.dialogue.get("awaiting") == "payment_method"
+        and bool(payment_mention(last_text(state), asked=True)),
         language=language,
     )
 
@@ -285,7 +288,10 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         # The words never overrule a no: a reply read as "deny" (by the intent model or the LLM's reading of the
         # proposal) is a no, whatever assent it opens with.
         action = str(state.pending_action.get("name") or "")
-        yes_words = understanding.intent == "affirm" or (understanding.intent != "deny" and gives_a_yes(said, action))
+        # A yes on a condition ("ok, if any charge is under $20") is held back below and the proposal put again.
+        yes_words = understanding.intent == "affirm" or (
+            understanding.intent != "deny" and (gives_a_yes(said, action) or gives_a_yes_on_a_condition(said, action))
+        )
         digression = (
             not corrected
             and understanding.intent != "deny"
