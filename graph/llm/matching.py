@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from graph.nlu.entities import extract_options
+from graph.nlu.general import asks_something
+from graph.nlu.segment import sentences
 from knowledge.catalog import COLOUR_FAMILIES
 
 # How alike a phrase is to each of some names (cosine of sentence embeddings): the last resort of grounding.
@@ -358,7 +360,9 @@ def by_options(items: list[dict[str, Any]], text: str, before_a_wish: bool = Fal
         for m in re.finditer(r"[^\s,.!?;:()]+", text)
         if any(_value_said(v, set(_name_tokens(m.group()))) for _, vs in values for v in vs if len(str(v).split()) == 1)
     )
-    first = next(said_at, len(text))
+    # With `before_a_wish`, a wish said before any option ("I'd like the IPX7 version instead") leaves nothing of
+    # theirs described: the turn is looked for from the start.
+    first = 0 if before_a_wish else next(said_at, len(text))
     turn = _WANTED.search(text, first)
     if before_a_wish and not turn:
         return []
@@ -912,9 +916,31 @@ _DIFFERENT = re.compile(
 )
 
 
+# "The same specs but 16GB RAM", "same style except in leather", "same config with more storage": sameness with a
+# difference beside it wants something else.
+_BUT_DIFFERENT = re.compile(
+    r"\b(?:but|except|apart\s+from|other\s+than|with\s+(?:more|less|a\s+(?:bigger|larger|smaller|better))|more|better"
+    r"|upgraded?|aber|au(?:ß|ss)er|mehr|besser\w*)\b",
+    re.IGNORECASE,
+)
+# A question about sameness asks, it wants nothing ("Is the new one the same specs?", "Does it have the same specs as
+# the old one?"); a request said as a question still wants it ("can you send the same one again?").
+_ASKED_AS_A_REQUEST = re.compile(
+    r"^\W*(?:(?:so|and|ok(?:ay)?|please|then)\W+)*(?:can|could|would|will)\s+(?:you|i\s+(?:get|have))\b|\bplease\b"
+    r"|^\W*(?:k[öo]nn(?:t)?en\s+sie|kannst\s+du|bitte)\b",
+    re.IGNORECASE,
+)
+
+
 def asks_for_the_same_item(text: str) -> bool:
-    """The customer asks for their own variant again: a new unit of the same item, and nothing different."""
-    return bool(_SAME_ITEM.search(text)) and not _DIFFERENT.search(text)
+    """The customer asks for their own variant again: a new unit of the same item, and nothing different, not
+    asked about."""
+    if not _SAME_ITEM.search(text) or _DIFFERENT.search(text) or _BUT_DIFFERENT.search(text):
+        return False
+    return not any(
+        _SAME_ITEM.search(sentence) and asks_something(sentence) and not _ASKED_AS_A_REQUEST.search(sentence)
+        for sentence in sentences(text)
+    )
 
 
 def says_the_same_again(text: str) -> bool:
@@ -1083,7 +1109,7 @@ _STATUS_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # cancelled", "should be shipped by now"... is the order's; "to be cancelled" is the wish): it picks no order.
 _WISHED_STATUS = re.compile(
     r"\b(?:want|wanted|need|needs|like|get|getting|got\s+to\s+be|have\s+to\s+be|to\s+be)\s+"
-    r"(?:(?:it|this|that|them|those|these|(?:the|my|this|that)(?:\s+\w+)?\s+orders?)\s+)?(?:to\s+be\s+)?"
+    r"(?:(?:it|this|that|them|those|these|(?:the|my|this|that|these|those|both|all)(?:\s+\w+)?\s+orders?)\s+)?(?:to\s+be\s+)?"
     r"(?:cancell?ed|processed|shipped|delivered)\b",
     re.IGNORECASE,
 )
