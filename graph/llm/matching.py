@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from graph.nlu.entities import extract_options
-from graph.nlu.general import asks_something
 from graph.nlu.segment import sentences
 from knowledge.catalog import COLOUR_FAMILIES
 
@@ -924,10 +923,12 @@ _BUT_DIFFERENT = re.compile(
     re.IGNORECASE,
 )
 # A question about sameness asks, it wants nothing ("Is the new one the same specs?", "Does it have the same specs as
-# the old one?"); a request said as a question still wants it ("can you send the same one again?").
-_ASKED_AS_A_REQUEST = re.compile(
-    r"^\W*(?:(?:so|and|ok(?:ay)?|please|then)\W+)*(?:can|could|would|will)\s+(?:you|i\s+(?:get|have))\b|\bplease\b"
-    r"|^\W*(?:k[öo]nn(?:t)?en\s+sie|kannst\s+du|bitte)\b",
+# the old one?", "the old one was great, will the new one be identical?"): a question opening that asks about the
+# thing, not one that asks us or lets them ("can I swap it for an identical new one?", "would you send the same one?").
+# Read by its opening, as the message may reach here cut to a part ("... for an identical new one?").
+_ASKS_ABOUT_SAMENESS = re.compile(
+    r"(?:^|[,;:-])\W*(?:(?:so|and|but|also|ok(?:ay)?|um+|hm+|wait)\W+)*"
+    r"(?:is|are|was|were|will|would|does|do|did|has|have|should|shall|ist|sind|hat|wird)\b(?!\s+(?:you|i|we|sie|du)\b)",
     re.IGNORECASE,
 )
 
@@ -937,10 +938,7 @@ def asks_for_the_same_item(text: str) -> bool:
     asked about."""
     if not _SAME_ITEM.search(text) or _DIFFERENT.search(text) or _BUT_DIFFERENT.search(text):
         return False
-    return not any(
-        _SAME_ITEM.search(sentence) and asks_something(sentence) and not _ASKED_AS_A_REQUEST.search(sentence)
-        for sentence in sentences(text)
-    )
+    return not any(_SAME_ITEM.search(part) and _ASKS_ABOUT_SAMENESS.search(part) for part in sentences(text))
 
 
 def says_the_same_again(text: str) -> bool:
