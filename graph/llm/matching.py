@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graph.nlu.entities import extract_options
+from graph.nlu.segment import sentences
 from knowledge.catalog import COLOUR_FAMILIES
 
 # How alike a phrase is to each of some names (cosine of sentence embeddings): the last resort of grounding.
@@ -41,8 +42,18 @@ _BRANDS |= {"american express": "amex", "discover": "discover"}
 # Words just before a method that turn it away: "not PayPal", "instead of my visa", "rather than the card".
 _REFUSED_METHOD = re.compile(
     r"\b(?:not|no|never|instead\s+of|rather\s+than|other\s+than|except|anything\s+but|apart\s+from|besides"
-    r"|nicht|kein(?:e|en)?|statt|au(?:ß|ss)er)\s+"
+    r"|nicht|kein(?:e|en)?|statt|au(?:ß|ss)er"
+    # "I don't want paypal", "we'd rather not use the visa": the method named as the one not to use.
+    r"|(?:don'?t|do\s+not|not|never|won'?t|can'?t|cannot)\s+(?:want(?:\s+to\s+(?:use|pay\s+with))?|use|like|pay\s+with))\s+"
     r"(?:(?:to|on|onto|with|via|through|the|my|your|that|this|auf|die|meine[rn]?)\s+){0,2}$",
+    re.IGNORECASE,
+)
+# Words just after a method that say it cannot pay: "paypal is maxed out", "my visa got declined", "the gift card
+# doesn't work anymore". Only linking words between: "paypal because the visa is expired" refuses the visa only.
+_REFUSED_AFTER = re.compile(
+    r"^(?:\s+(?:card|account|balance|ending\s+\d+|is|was|has|have|had|got|gets|keeps|kept|been|getting|just|already"
+    r"|now|always|totally|completely|also|still|again))*\s+(?:expired|maxed\s+out|declined|blocked|(?:doesn'?t|does\s+not|won'?t|isn'?t|is\s+not)"
+    r"\s+(?:work\w*|go\s+through)|no\s+longer\s+work\w*|abgelaufen|gesperrt)\b",
     re.IGNORECASE,
 )
 
@@ -70,8 +81,18 @@ DIRECTS_MONEY = re.compile(
 )
 
 
-def _refused(text: str, start: int) -> bool:
-    return bool(_REFUSED_METHOD.search(text[max(0, start - 30) : start]))
+def _refused(text: str, start: int, end: int | None = None) -> bool:
+    """The method at text[start:end] is turned away: by a no before it, or (with `end`) by what is said of it after."""
+    if _REFUSED_METHOD.search(text[max(0, start - 30) : start]):
+        return True
+    return end is not None and bool(_REFUSED_AFTER.search(text[end : end + 60]))
+
+
+def refuses_a_method(text: str) -> bool:
+    """The message names a payment method only to turn it away ("I don't want paypal", "not the visa", "my
+    mastercard is maxed out"): no choice of it, and a question beside it asks which other ones there are."""
+    named = [m for m in _PAYMENT_WORDS.finditer(text)]
+    return any(_refused(text, m.start(), m.end()) for m in named)
 
 
 # The method the order was paid with, named by that relation rather than by its kind or digits: "the original payment
@@ -130,7 +151,7 @@ _NOT_THE_ORIGINAL = re.compile(
 
 def _named_payment_method(text: str) -> dict[str, str] | None:
     for match in _METHOD_ID.finditer(text):
-        if not _refused(text, match.start()):
+        if not _refused(text, match.start(), match.end()):
             kind = match.group(1).lower().replace(" ", "_")
             return {"kind": kind, "id": f"{kind}_{match.group(2)}"}
     found: dict[str, str] = {}
@@ -146,7 +167,7 @@ def _named_payment_method(text: str) -> dict[str, str] | None:
     if (other := _OTHER_METHOD.search(text)) and not found and not _refused(text, other.start()):
         found = {"kind": "credit_card", "other": "1"}
     for match in _PAYMENT_WORDS.finditer(text):
-        if _refused(text, match.start()):
+        if _refused(text, match.start(), match.end()):
             continue  # "to my gift card, not PayPal": the method named to be avoided is not the one asked for
         word = " ".join(match.group(1).lower().split())
         if word in ("card", "karte") and _OTHER_CARD.search(text[: match.start()]):
@@ -338,7 +359,9 @@ def by_options(items: list[dict[str, Any]], text: str, before_a_wish: bool = Fal
         for m in re.finditer(r"[^\s,.!?;:()]+", text)
         if any(_value_said(v, set(_name_tokens(m.group()))) for _, vs in values for v in vs if len(str(v).split()) == 1)
     )
-    first = next(said_at, len(text))
+    # With `before_a_wish`, a wish said before any option ("I'd like the IPX7 version instead") leaves nothing of
+    # theirs described: the turn is looked for from the start.
+    first = 0 if before_a_wish else next(said_at, len(text))
     turn = _WANTED.search(text, first)
     if before_a_wish and not turn:
         return []
@@ -892,9 +915,30 @@ _DIFFERENT = re.compile(
 )
 
 
+# "The same specs but 16GB RAM", "same style except in leather", "same config with more storage": sameness with a
+# difference beside it wants something else.
+_BUT_DIFFERENT = re.compile(
+    r"\b(?:but|except|apart\s+from|other\s+than|with\s+(?:more|less|a\s+(?:bigger|larger|smaller|better))|more|better"
+    r"|upgraded?|aber|au(?:ß|ss)er|mehr|besser\w*)\b",
+    re.IGNORECASE,
+)
+# A question about sameness asks, it wants nothing ("Is the new one the same specs?", "Does it have the same specs as
+# the old one?", "the old one was great, will the new one be identical?"): a question opening that asks about the
+# thing, not one that asks us or lets them ("can I swap it for an identical new one?", "would you send the same one?").
+# Read by its opening, as the message may reach here cut to a part ("... for an identical new one?").
+_ASKS_ABOUT_SAMENESS = re.compile(
+    r"(?:^|[,;:-])\W*(?:(?:so|and|but|also|ok(?:ay)?|um+|hm+|wait)\W+)*"
+    r"(?:is|are|was|were|will|would|does|do|did|has|have|should|shall|ist|sind|hat|wird)\b(?!\s+(?:you|i|we|sie|du)\b)",
+    re.IGNORECASE,
+)
+
+
 def asks_for_the_same_item(text: str) -> bool:
-    """The customer asks for their own variant again: a new unit of the same item, and nothing different."""
-    return bool(_SAME_ITEM.search(text)) and not _DIFFERENT.search(text)
+    """The customer asks for their own variant again: a new unit of the same item, and nothing different, not
+    asked about."""
+    if not _SAME_ITEM.search(text) or _DIFFERENT.search(text) or _BUT_DIFFERENT.search(text):
+        return False
+    return not any(_SAME_ITEM.search(part) and _ASKS_ABOUT_SAMENESS.search(part) for part in sentences(text))
 
 
 def says_the_same_again(text: str) -> bool:
@@ -1063,7 +1107,7 @@ _STATUS_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # cancelled", "should be shipped by now"... is the order's; "to be cancelled" is the wish): it picks no order.
 _WISHED_STATUS = re.compile(
     r"\b(?:want|wanted|need|needs|like|get|getting|got\s+to\s+be|have\s+to\s+be|to\s+be)\s+"
-    r"(?:(?:it|this|that|them|those|these|(?:the|my|this|that)(?:\s+\w+)?\s+orders?)\s+)?(?:to\s+be\s+)?"
+    r"(?:(?:it|this|that|them|those|these|(?:the|my|this|that|these|those|both|all)(?:\s+\w+)?\s+orders?)\s+)?(?:to\s+be\s+)?"
     r"(?:cancell?ed|processed|shipped|delivered)\b",
     re.IGNORECASE,
 )

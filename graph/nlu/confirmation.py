@@ -67,28 +67,75 @@ def _clauses(text: str) -> list[str]:
     return [clause.strip() for clause in _CLAUSES.split(text) if clause and clause.strip()]
 
 
-# "If" about whether money is owed at all ("yes, and if anything needs charging use my card", "if there's a
-# difference, PayPal"): where the money would go, a detail of the proposal read by its own check (a method other than
-# the proposal's is a correction, put again), not a condition on the yes.
+# "If" about whether money is owed at all, followed by nothing but the method to use ("yes, and if anything needs
+# charging use my card", "if there's a difference, PayPal"): where the money would go, a detail of the proposal read
+# by its own check (a method other than the proposal's is a correction, put again), not a condition on the yes. Any
+# other word after it is a condition on the money ("if any charge is under $20", "if a refund comes back to me", "if
+# anything is owed tell me the amount first"): the yes waits, and we ask again.
 _IF_MONEY_IS_OWED = re.compile(
     r"if\s+(?:there(?:'s|\s+is|\s+are)\s+)?(?:anything|any|a)\b[^,.;!?]{0,30}?"
     r"\b(?:charg\w*|pay\w*|paid|owed?|due|refund\w*|difference)\b"
     r"|if\s+(?:i|we)\s+owe\b",
     re.IGNORECASE,
 )
+# What may stand beside the method after such an "if": the rest of the if-clause ("is owed", "needs charging") and
+# the words that point the money at the method ("use", "put it on", "take it from my", "as shown"). No amount, no
+# time, no person, no wish about the money.
+_ONLY_THE_METHOD_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        "there is are anything any a difference left remaining owed due charged charging charge needs need needed "
+        "to be comes up then just please use put it on onto go goes with via my the that card account ending "
+        "thanks thank you file can could should will take from send sent back as shown listed proposed said fine ok",
+    )
+)
+
+
+def _names_only_a_method(rest: str) -> bool:
+    """The words after an "if" about money, up to the sentence's end, name a method to use and say nothing else."""
+    clause = re.split(r"[.;!?\n]", rest, maxsplit=1)[0]
+    if not _PAYMENT_WORDS.search(clause):
+        return False
+    left = _PAYMENT_WORDS.sub(" ", clause)
+    left = re.sub(r"\b(?:ending|ends)\s+(?:in\s+|with\s+)?\d+\b", " ", left, flags=re.IGNORECASE)
+    return all(word in _ONLY_THE_METHOD_WORDS for word in re.findall(r"[\w']+", left.lower()))
+
+
+_ON_A_CONDITION = re.compile(r"if|unless|provided|wenn|falls|sofern", re.IGNORECASE)
 
 
 def holds_back(text: str, action: str = "") -> bool:
     """Something in the reply takes the yes back or puts it off ("ok never mind", "sure, let me check with my wife
     first", "yes but ship it to my office instead"). Naming the proposal's own act is no holding back: "yes, please
     cancel it" to a cancellation."""
+    return bool(_held_back_by(text, action))
+
+
+def _held_back_by(text: str, action: str) -> list[str]:
+    """The words that hold the yes back."""
+    held: list[str] = []
     for found in _HOLDS_BACK.finditer(text):
         if action == "cancel_order" and _CANCELLING.fullmatch(found.group(0)):
             continue
-        if found.group(0).lower() == "if" and _IF_MONEY_IS_OWED.match(text, found.start()):
+        if (
+            found.group(0).lower() == "if"
+            and (money := _IF_MONEY_IS_OWED.match(text, found.start()))
+            and _names_only_a_method(text[money.end() :])
+        ):
             continue
-        return True
-    return False
+        held.append(found.group(0))
+    return held
+
+
+def gives_a_yes_on_a_condition(text: str, action: str = "") -> bool:
+    """A yes held back by nothing but a condition ("ok, if any charge is under $20", "yes unless it costs more"): a
+    yes to the proposal not given yet, which is put again (the reply moved nowhere else)."""
+    held = _held_back_by(text, action)
+    return (
+        bool(held)
+        and all(_ON_A_CONDITION.fullmatch(word) for word in held)
+        and any(_STRONG_YES.search(c) or _SHORT_ASSENT.search(c) or _DO_IT.search(c) for c in _clauses(text))
+    )
 
 
 # The proposal's own act, asked for again in so many words ("please exchange it for that one", "return them

@@ -285,6 +285,8 @@ class ConversationFacts(BaseModel):
     person_offered: bool = False
     # The message answers a question the bot asked (a slot, a clarification): read through that question.
     answers_our_question: bool = False
+    # We asked which payment method to use and the message names one: that answers our question before any offer.
+    names_the_method_asked_for: bool = False
     language: str = "en"
 
 
@@ -406,11 +408,13 @@ def offers_a_person(bot_text: str) -> bool:
     )
 
 
-def accepts_offer(u: Understanding) -> bool:
+def accepts_offer(u: Understanding, names_the_method_asked_for: bool = False) -> bool:
     """A "yes" (to the offer just made): the affirm intent, or a message that opens with a yes and takes nothing
-    back ("yes please", "ok, thanks", "gerne")."""
+    back ("yes please", "ok, thanks", "gerne"). `names_the_method_asked_for`: we asked which payment method to use
+    and the message names one ("Ok the gift card then"): the answer to our question, unless it also asks for a
+    person ("yes, a human please, paypal keeps failing")."""
     text = u.text.strip()
-    if _makes_a_request(u):
+    if _makes_a_request(u) or (names_the_method_asked_for and not _ASKS_FOR_A_PERSON.search(text)):
         # "ok... exchange the puzzle in order #W3638028", "yes go ahead with the return": the yes is to what the
         # message asks, not to the colleague (the bot then tries that request).
         return False
@@ -425,12 +429,18 @@ def _makes_a_request(u: Understanding) -> bool:
     asked = {u.intent, *(segment.intent for segment in u.intents)}
     # "ja, bitte an einen Kollegen": the person asked for is no product to act on.
     products = [name for name in entities.products if not _PERSON_TO_TALK_TO.search(name)]
-    # "Ok the gift card then": a payment method named is the answer to the rest of our question (which method),
-    # not a yes to the colleague offered beside it.
-    # (Imported here: graph.llm.matching imports graph.nlu, whose package imports this module.)
-    from graph.llm.matching import payment_mention
+    # A payment method named is no request here: "yes, a human please, paypal keeps failing" tells the colleague
+    # what is wrong. Only as the answer to our question which method to use does it outweigh the yes (the caller's
+    # `names_the_method_asked_for`).
+    return bool(entities.order_ids or products or asked & _ACTION_INTENTS)
 
-    return bool(entities.order_ids or products or asked & _ACTION_INTENTS or payment_mention(u.text))
+
+# Words of a person or of handing over, beside a method named: the yes is to the colleague.
+_ASKS_FOR_A_PERSON = re.compile(
+    rf"{_PERSON_TO_TALK_TO.pattern}|\b(?:hand\s+(?:it|this|me|them)?\s*over|handoff|transfer\w*|escalat\w*"
+    r"|connect\s+me|put\s+me\s+through|get\s+me\s+(?:a|an|some)\b)",
+    re.IGNORECASE,
+)
 
 
 # Requests to change something: a message that makes one answers its own question, not the offer of a colleague.
@@ -494,7 +504,7 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
         and not _THIS_CHAT.search(u.text)
     ):
         add("human_requested", f"asks for a person (intent human_agent, confidence {u.confidence:.2f})")
-    elif facts.person_offered and accepts_offer(u):
+    elif facts.person_offered and accepts_offer(u, facts.names_the_method_asked_for):
         add("human_requested", f'accepted the offer of a colleague: "{u.text[:80]}"')
 
     said = ""  # the upset words as evidence, read only for a message upset enough to hand over

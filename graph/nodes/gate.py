@@ -19,13 +19,14 @@ from graph.llm.dialogue.other_requests import other_requests, takes_back
 from graph.llm.dialogue.plan import last_text
 from graph.llm.dialogue.reading import reads_as_shop_procedure, serves
 from graph.llm.dialogue.repair import corrected_request, restates_the_proposal, wants_another_version
-from graph.llm.matching import payment_mention
+from graph.llm.matching import payment_mention, refuses_a_method
 from graph.locale import speaker_of
 from graph.nlu.acts import first_named_act
 from graph.nlu.confirmation import (
     asks_about_payment_methods,
     drops_the_request,
     gives_a_yes,
+    gives_a_yes_on_a_condition,
     holds_back,
     mentions_payment_methods,
 )
@@ -104,6 +105,8 @@ def conversation_facts(state: SupportState, services: Services, intent: str | No
         # the reply also said about a colleague.
         person_offered=state.status != Status.awaiting_confirmation and offers_a_person(last_bot_text(state)),
         answers_our_question=bool(state.dialogue.get("awaiting")) and is_continuation(state),
+        names_the_method_asked_for=state.dialogue.get("awaiting") == "payment_method"
+        and bool(payment_mention(last_text(state), asked=True)),
         language=language,
     )
 
@@ -112,10 +115,14 @@ def asks_about_methods_in_a_question(text: str) -> bool:
     """A sentence of the message asks something about payment methods ("are both of those credit cards?"). A choice
     beside a question about something else ("paypal please. and it's still the leather strap?") asks nothing about
     them, nor does a question beside a choice said plainly ("ok the gift card. is that even enough?"): the choice is
-    taken, and what comes next (the proposal, or why that method can't pay) answers the question."""
+    taken, and what comes next (the proposal, or why that method can't pay) answers the question. A method turned
+    away ("I don't want paypal. What else do I have?", "not paypal. which other ones are there?") is no choice: the
+    question beside it asks for the others, whatever words it uses."""
     parts = sentences(text)
     if any(not asks_something(sentence) and payment_mention(sentence) for sentence in parts):
         return False
+    if refuses_a_method(text) and any(asks_something(sentence) for sentence in parts):
+        return True
     return any(asks_something(sentence) and mentions_payment_methods(sentence) for sentence in parts)
 
 
@@ -281,7 +288,10 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         # The words never overrule a no: a reply read as "deny" (by the intent model or the LLM's reading of the
         # proposal) is a no, whatever assent it opens with.
         action = str(state.pending_action.get("name") or "")
-        yes_words = understanding.intent == "affirm" or (understanding.intent != "deny" and gives_a_yes(said, action))
+        # A yes on a condition ("ok, if any charge is under $20") is held back below and the proposal put again.
+        yes_words = understanding.intent == "affirm" or (
+            understanding.intent != "deny" and (gives_a_yes(said, action) or gives_a_yes_on_a_condition(said, action))
+        )
         digression = (
             not corrected
             and understanding.intent != "deny"

@@ -152,9 +152,10 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
     return True
 
 
-# Words that point at what the customer has: "mine are", "I got the", "the blue ones", "the 10 size pair".
+# Words that point at what the customer has: "mine are", "I got the", "the blue ones", "the 10 size pair". Not a
+# bare "my": "in my order I'd like the IPX7 version" points at the order, and the option after it is the wish.
 _POINTS_AT_THEIRS = re.compile(
-    r"\b(?:mine|my|i\s+(?:got|have|own|ordered|bought)|i'?ve\s+got|currently|the\s+(?:[\w-]+\s+){1,5}?(?:one|ones|pair))\b",
+    r"\b(?:mine|i\s+(?:got|have|own|ordered|bought)|i'?ve\s+got|currently|the\s+(?:[\w-]+\s+){1,5}?(?:one|ones|pair))\b",
     re.IGNORECASE,
 )
 
