@@ -323,6 +323,8 @@ async def test_a_complete_address_written_beside_the_source_wins(tau_app: Settin
         ("#W1234567 keeps going to my default address, please change that to 5 Oak Avenue", None),
         ("Move #W5550002 from the same address as #W5550001 to 9 Birch Road, Austin TX 73301", None),
         ("It still goes to my saved address, but I need it at 3 Elm Street now.", None),
+        ("My parcels keep getting shipped to my default address, please change #W5550002 to 6 Ash Road", None),
+        ("Please keep it going to my default address", "default"),
         ("#W5550002 is set to the address on my account; it should go to 8 Pine Way instead", None),
         # An order also named as the one to act on is no source.
         ("Use the address of #W1234567 for the return label? No, I mean change #W1234567 itself", None),
@@ -391,3 +393,25 @@ async def test_a_source_from_an_earlier_turn_is_forgotten_for_a_typed_address(ta
         await say(chat, "later", f"Please ship {target.id} to the same address as {source.id}", context=context)
         reply = await say(chat, "later", "Actually no, make it 62 Willow Court please", context=context)
     assert source.ship_line1 not in reply.text or reply.status != "awaiting_confirmation", reply.text
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "I'd like {target} delivered faster, same as {source}",
+        "Like {source}, order {target} will probably get shipped late, can you check?",
+        "Same as for {source}: please send me the invoice for {target} by mail",
+        # Said anew: another order named beside a question or a complaint about this one.
+        "Just like {source}, {target} seems stuck in the warehouse. Any news?",
+        "{target} is taking ages, same as {source} did",
+    ],
+)
+async def test_an_order_named_for_comparison_proposes_no_address_change(tau_app: Settings, words: str) -> None:
+    """Review 7: an order named for comparison became the source of an address, and a status question produced an
+    address-change proposal with that order's address."""
+    customer_id, target, source = _pending_and_delivered_elsewhere(tau_app.shop_database_url)
+    context = Context(customer_id=customer_id)
+    async with conversation(tau_app) as (chat, _graph):
+        reply = await say(chat, "compare", words.format(target=target.id, source=source.id), context=context)
+    # (A status reply may show the other order's address as it stands: that is no proposal.)
+    assert reply.status != "awaiting_confirmation", reply.text

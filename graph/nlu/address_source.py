@@ -106,7 +106,8 @@ _FROM_PROFILE = re.compile(
 _REFUSED = re.compile(
     r"\b(?:not|don'?t|do\s+not|never|no\s+longer|away\s+from|instead\s+of|rather\s+than|nicht|kein\w*)\b[^.?!]{0,30}$"
     r"|\bfrom\s+(?:the\s+|my\s+)?$"
-    r"|\b(?:keeps?|still|currently|always|went|goes|(?:is|are)\s+(?:going|set|being\s+\w+))\b[^.?!,;]{0,16}$",
+    r"|\b(?:keeps?|kept)\s+(?:getting|going|being|ending)\b[^.?!,;]{0,30}$"
+    r"|\b(?:keeps|still|currently|always|went|goes|(?:is|are)\s+(?:going|set|being\s+\w+))\b[^.?!,;]{0,16}$",
     re.IGNORECASE,
 )
 # "It went to the same address as #W2, which is wrong", "the courier took it to where #W2 went, no longer my home": a
