@@ -38,7 +38,7 @@ _FROM_ORDER = tuple(
         # "the same address as my order #W2", "the same address that order #W2 was shipped to", "the same
         # shipping address as for #W2".
         r"\bsame\s+(?:shipping\s+|delivery\s+|mailing\s+)?address\s+"
-        r"(?:(?:as|like|that|which|where|than|of|from|for|on|in|with|by|used)\s+)*" + _ORDER,
+        r"(?:(?:as|like|that|which|where|than|of|from|for|on|in|with|by|used|the|one|my)\s+)*" + _ORDER,
         # "(to) the address (that) order #W2 was sent to", "use the address on #W2", "to the address of my
         # other order #W2".
         rf"\b{_TAKES}\s+(?:the|that)\s+(?:shipping\s+|delivery\s+|same\s+)?address\s+"
@@ -78,8 +78,13 @@ _LIKE_ORDER = re.compile(
     re.IGNORECASE,
 )
 _LIKE_AS_A_VERB = re.compile(r"(?:\b(?:i|we|you|they|would|do|don'?t|really|also)|['’]d)\s*$", re.IGNORECASE)
+# A request to send something somewhere, which a like-order match needs beside it: a verb that moves the parcel (not
+# its past form, which describes: "it was delivered damaged, same as #W2") with a destination word after it ("ship it
+# there, like #W2"; "send me the invoice" names no place), or the address itself named.
 _ABOUT_WHERE_IT_GOES = re.compile(
-    r"\b(?:address|ship\w*|send|sent|deliver\w*|mail|post|adresse|liefer\w*|schick\w*|versend\w*)\b"
+    r"\b(?:ship|shipping|send|sending|deliver|delivering|mail|post|forward|redirect|move|schick\w*|liefer\w*"
+    r"|versend\w*)\b[^.?!]{0,60}?\b(?:to(?!\s+(?:me|us|you)\b)|there|an|dorthin|nach)\b"
+    r"|\b(?:address|adresse|lieferadresse)\b"
     # or a street beside it ("14 Pine St, Denver CO 80203 - same one as my other order #W2")
     r"|\b\d{1,5}\s+\w+(?:\s+\w+)?\s+(?:st|street|rd|road|ave|avenue|lane|ln|drive|dr|way|blvd|court|ct|place|pl)\b",
     re.IGNORECASE,
@@ -87,17 +92,29 @@ _ABOUT_WHERE_IT_GOES = re.compile(
 # The account's own address: "to my default address", "use my saved one", "the address on my account", German "an
 # meine Standardadresse", "an die Adresse in meinem Konto".
 _FROM_PROFILE = re.compile(
-    r"\b(?:to|use|using|same\s+as|from|back\s+to)\s+(?:my|the)\s+(?:default|account'?s?|profile'?s?|saved|primary"
+    r"\b(?:to|use|using|same\s+as|back\s+to)\s+(?:my|the)\s+(?:default|account'?s?|profile'?s?|saved|primary"
     r"|main)\s+(?:(?:shipping|delivery|home)\s+)?(?:address|one)\b"
-    r"|\b(?:to|use|using|same\s+as|from|back\s+to)\s+the\s+address\s+(?:(?:i\s+have\s+|you\s+have\s+)?(?:on|in)"
+    r"|\b(?:to|use|using|same\s+as|back\s+to)\s+the\s+address\s+(?:(?:i\s+have\s+|you\s+have\s+)?(?:on|in)"
     r"\s+(?:my\s+)?(?:file|account|profile|record)|(?:saved\s+)?(?:on|in)\s+my\s+(?:account|profile))\b"
     r"|\b(?:an|auf)\s+(?:meine|die)\s+(?:standard|haupt|hinterlegte\s+)-?(?:liefer)?adresse\b"
     r"|\b(?:an|auf)\s+die\s+(?:liefer)?adresse\s+(?:in|aus|von)\s+meinem\s+(?:kunden)?(?:konto|profil)\b",
     re.IGNORECASE,
 )
-# "Not to the same address as #W2", "don't use my default address", "I moved away from my saved address".
+# "Not to the same address as #W2", "don't use my default address", "I moved away from my saved address"; the
+# address moved away from ("change it from my default address to ...", "from the same address as #W2 to ..."), and
+# the one the order goes to now ("it keeps going to my default address, change that"): the old address, not the new.
 _REFUSED = re.compile(
-    r"\b(?:not|don'?t|do\s+not|never|no\s+longer|away\s+from|instead\s+of|rather\s+than|nicht|kein\w*)\b[^.?!]{0,30}$",
+    r"\b(?:not|don'?t|do\s+not|never|no\s+longer|away\s+from|instead\s+of|rather\s+than|nicht|kein\w*)\b[^.?!]{0,30}$"
+    r"|\bfrom\s+(?:the\s+|my\s+)?$"
+    r"|\b(?:keeps?|kept)\s+(?:getting|going|being|ending)\b[^.?!,;]{0,30}$"
+    r"|\b(?:keeps|still|currently|always|went|goes|(?:is|are)\s+(?:going|set|being\s+\w+))\b[^.?!,;]{0,16}$",
+    re.IGNORECASE,
+)
+# "It went to the same address as #W2, which is wrong", "the courier took it to where #W2 went, no longer my home": a
+# complaint about where something went names an address the customer does not want.
+_COMPLAINT = re.compile(
+    r"\b(?:wrong|incorrect|mistake|no\s+longer|not\s+(?:my|the\s+right)|old\s+(?:address|flat|house|home|place)"
+    r"|falsch\w*)\b",
     re.IGNORECASE,
 )
 # "Did #W1 go to the same address as #W2?", "what's the address #W2 was sent to?": asked about, not asked for.
@@ -108,6 +125,7 @@ _ASKED_ABOUT = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_START = re.compile(r"[.?!]\s+")
+_ANY_ORDER_ID = re.compile(r"(?<![\w#])" + _ORDER_ID, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -118,6 +136,8 @@ class AddressSource:
     source: str
     start: int = 0
     end: int = 0
+    # Read from "like #W2" / "same as #W2" beside a request to send it somewhere, not from words naming an address.
+    by_likeness: bool = False
 
 
 def _sentence_start(text: str, at: int) -> int:
@@ -141,6 +161,8 @@ def _counts(text: str, match: re.Match[str], refusal_end: int) -> bool:
     if _REFUSED.search(text[_sentence_start(text, match.start()) : refusal_end]):
         return False
     sentence = _sentence_of(text, match)
+    if _COMPLAINT.search(sentence):
+        return False
     return not (_ASKED_ABOUT.search(sentence) and sentence.rstrip().endswith("?"))
 
 
@@ -157,14 +179,25 @@ def find_address_source(text: str) -> AddressSource | None:
         if match["like"] and _LIKE_AS_A_VERB.search(text[: match.start()]):
             continue
         if _ABOUT_WHERE_IT_GOES.search(_sentence_of(text, match)) and _counts(text, match, match.start()):
-            found.append((match.start(), AddressSource(_order_id(match["id"]), match.start("id"), match.end("id"))))
+            source = AddressSource(_order_id(match["id"]), match.start("id"), match.end("id"), by_likeness=True)
+            found.append((match.start(), source))
             break
     for match in _FROM_PROFILE.finditer(text):
         # "don't use my default address": the refusal may sit right before the address words.
         if _counts(text, match, min(match.start() + 4, len(text))):
             found.append((match.start(), AddressSource("default")))
             break
-    return min(found, key=lambda pair: pair[0])[1] if found else None
+    if not found:
+        return None
+    first = min(found, key=lambda pair: pair[0])[1]
+    # "Use the address of #W1 for the label? No, I mean change #W1 itself": an order named again elsewhere in the
+    # message is (also) the one to act on, so it is no source (`without_address_source` blanks one mention only).
+    if first.end > first.start and any(
+        _order_id(other["id"]) == first.source and other.start("id") != first.start
+        for other in _ANY_ORDER_ID.finditer(text)
+    ):
+        return None
+    return first
 
 
 def address_source(text: str) -> str | None:
@@ -172,6 +205,18 @@ def address_source(text: str) -> str | None:
     "default" for their account's address; None when they say neither."""
     found = find_address_source(text)
     return found.source if found else None
+
+
+# Words for the account's own address ("my default address", "the one on my account", "I've moved").
+_DEFAULT_ADDRESS_WORDS = re.compile(
+    r"\b(default|account|profile|on\s+file|billing|i(?:'ve|\s+have)?\s+moved)\b", re.IGNORECASE
+)
+
+
+def changes_default_address(text: str) -> bool:
+    """The message is about the account's own address itself ("update my default address", "I've moved"), not about
+    sending an order to it ("ship my pending order to my default address", which names it as a source)."""
+    return bool(_DEFAULT_ADDRESS_WORDS.search(text)) and address_source(text) != "default"
 
 
 def without_address_source(text: str) -> str:

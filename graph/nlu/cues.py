@@ -12,7 +12,7 @@ import re
 import numpy as np
 from numpy.typing import NDArray
 
-from graph.nlu.address_source import address_source
+from graph.nlu.address_source import find_address_source
 from graph.nlu.entities import shared_entities
 from graph.nlu.keywords import human_requested
 from graph.nlu.language import detect_language
@@ -530,8 +530,11 @@ def cue_logits(text: str) -> NDArray[np.float32]:
     boosts = np.zeros(len(INTENTS), dtype=np.float32)
     words = len(text.split())
     action = _action_on_order(text)
-    copies_an_address = address_source(text) is not None
-    if _STREET.search(text) or copies_an_address:
+    found = find_address_source(text)
+    copies_an_address = found is not None
+    # "Ship it there, like #W2" says where it goes, not that an address changes: a like-order match alone gives no
+    # change_address boost (the readings below decide).
+    if _STREET.search(text) or (found is not None and not found.by_likeness):
         # An address, written out or taken from another order or the account ("the same address as #W2"); one
         # taken from elsewhere is no identity, however short the message around the order ids.
         boosts[INTENTS.index("change_address")] += 3.0

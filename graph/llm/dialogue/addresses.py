@@ -56,6 +56,10 @@ def _copied_address(run: Run) -> tuple[bool, dict[str, str] | None]:
 
 def _ground_address(run: Run, slot: Slot) -> bool:
     address = run.plan.slots.get("address")
+    if looks_like_address(run.text):
+        # An address the customer typed this turn is the one they want, even with a city or zip missing: it is
+        # completed by asking, never by another order's or the account's address (often the one moved away from).
+        run.plan.slots.pop("address_source", None)
     if (not address or missing(address)) and run.plan.slots.get("address_source"):
         ready, copied = _copied_address(run)
         if not ready:

@@ -19,7 +19,6 @@ from graph.llm.dialogue.names import (
     CHANGE_ITEMS,
     CHANGE_PAYMENT,
     CONTINUATION_INTENTS,
-    DEFAULT_ADDRESS_CUE,
     IDENTIFY,
     IDENTITY_ONLY_READINGS,
     ITEM_PROBLEM,
@@ -36,7 +35,7 @@ from graph.llm.dialogue.repair import corrected_request, reports_a_fault, same_a
 from graph.llm.dialogue.slots import _completed
 from graph.llm.matching import named_items, options_in, payment_mention, refers_to_an_order, voucher_code
 from graph.nlu.acts import first_named_act
-from graph.nlu.address_source import address_source
+from graph.nlu.address_source import address_source, changes_default_address
 from graph.nlu.confirmation import wants_nothing_more
 from graph.nlu.drops import dropped_requests
 from graph.nlu.entities import beyond_identity
@@ -68,7 +67,7 @@ def fills_awaited_slot(
     if awaiting == "order_id":
         # "#W4967593", "4967593", "the one with the air purifier", "the delivered one", "the second"...
         return refers_to_an_order(text, entities.get("order_ids", []), entities.get("products", [])) or bool(
-            DEFAULT_ADDRESS_CUE.search(text)
+            changes_default_address(text)
         )
     if awaiting == "cancel_reason":
         return any(reason in CANCEL_REASONS for reason in entities.get("reasons", []))
@@ -163,8 +162,7 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
     if (
         in_progress == "change_address"
         and awaiting == "order_id"
-        and DEFAULT_ADDRESS_CUE.search(last_text(state))
-        and address_source(last_text(state)) != "default"  # "the pending one, to my default address"
+        and changes_default_address(last_text(state))  # not "the pending one, to my default address"
     ):
         return CHANGE_DEFAULT_ADDRESS
     if in_progress == "change_order" and awaiting in ("change_what", "order_id"):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from graph.procedures.loader import builtin_procedures
 from tools.registry import TOOL_NAMES, VERIFYING_TOOLS
 
@@ -142,7 +140,6 @@ ITEM_SLOTS = (
     "unit_wishes",
     "proposed_items",
 )
-DEFAULT_ADDRESS_CUE = re.compile(r"\b(default|account|profile|on\s+file|billing|i(?:'ve|\s+have)?\s+moved)\b", re.I)
 # Requests that name a late parcel and a voucher but want something else done.
 NOT_GOODWILL = frozenset({"cancel_order", "return_request", "exchange_request", "change_address", "change_order"})
 # Look-ups that found nobody before we stop trying: someone guessing names and zip codes gets no further.

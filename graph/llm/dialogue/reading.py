@@ -9,7 +9,6 @@ from graph.llm.dialogue.names import (
     CHANGE_DEFAULT_ADDRESS,
     CHANGE_ITEMS,
     CHANGE_PAYMENT,
-    DEFAULT_ADDRESS_CUE,
     FAULTS,
     GOODWILL,
     IDENTIFY,
@@ -19,7 +18,7 @@ from graph.llm.dialogue.names import (
 from graph.llm.dialogue.plan import last_text
 from graph.llm.dialogue.remedies import named_remedy
 from graph.llm.matching import GOODWILL_CUE, goodwill_reason, payment_mention, voucher_code
-from graph.nlu.address_source import address_source
+from graph.nlu.address_source import address_source, changes_default_address
 from graph.procedures.loader import procedures_for
 from graph.procedures.reading import procedure_reading
 from graph.state import SupportState
@@ -42,7 +41,7 @@ def refine(understood: str, state: SupportState) -> str:
     source = address_source(text)
     if understood == "change_address":
         # "Update my default address", not "ship my pending order to my default address" (where it comes from).
-        default = DEFAULT_ADDRESS_CUE.search(text) and not entities.get("order_ids") and source != "default"
+        default = changes_default_address(text) and not entities.get("order_ids")
         return CHANGE_DEFAULT_ADDRESS if default else understood
     paying = re.search(r"\b(pay|paid|switch|use|instead|change|charge)\b", text, re.IGNORECASE)
     names_an_item = bool(entities.get("options") or entities.get("products"))

@@ -73,6 +73,9 @@ def merged_slots(
         # leaves it out of the orders named), it is not the one being changed.
         slots["address_source"] = source
         slots.pop("address", None)
+    elif looks_like_address(text):
+        # An address written out without a source: a source noted in an earlier turn is no longer what they want.
+        slots.pop("address_source", None)
     focus = list(entities.get("order_ids") or [])
     if focus:
         if slots.get("order_id") and focus[0] != slots["order_id"]:
