@@ -146,3 +146,57 @@ async def test_the_items_counted_are_every_item_only_at_the_order_s_count(tau_ap
             context=Context(customer_id=three.customer_id),
         )
     assert some.status != "awaiting_confirmation"
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second"),
+    [
+        ("Return everything from #W1111111 and the kettle from #W2222222", "everything", "kettle"),
+        ("I'd like all of it from W1111111 sent back, plus the desk lamp from W2222222", "all of it", "lamp"),
+        ("#W1111111: the notebook and the laptop, and from #W2222222 the puzzle", "laptop", "puzzle"),
+        ("the lamp from #W1111111 and the kettle from #W2222222", "lamp", "kettle"),
+    ],
+)
+def test_each_order_gets_the_items_on_its_side(text: str, first: str, second: str) -> None:
+    from graph.nlu.entities import own_items_words
+
+    mine, theirs = own_items_words(text, "#W1111111") or "", own_items_words(text, "#W2222222") or ""
+    assert first in mine and second not in mine
+    assert second in theirs and first not in theirs
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "#W1111111 and #W2222222: the lamp from the first, the kettle from the second",
+        "the lamp from #W1111111, and #W2222222 the kettle",
+        "Return #W1111111 and the kettle from #W2222222",
+    ],
+)
+def test_an_unclear_layout_gives_no_order_its_own_words(text: str) -> None:
+    from graph.nlu.entities import own_items_words
+
+    assert own_items_words(text, "#W1111111") is None and own_items_words(text, "#W2222222") is None
+
+
+async def test_everything_from_one_order_and_an_item_from_another(tau_app: Settings) -> None:
+    def two(person: Person) -> tuple[Order, Order, str] | None:
+        delivered = [
+            o for o in person.orders if o.status is OrderStatus.delivered and len({i.name for i in o.items}) > 1
+        ]
+        if len(delivered) < 2:
+            return None
+        first, second = delivered[:2]
+        only_second = [i.name for i in second.items if i.name not in {j.name for j in first.items}]
+        return (first, second, only_second[0]) if only_second else None
+
+    person = next(p for p in people(tau_app.shop_database_url) if two(p))
+    found = two(person)
+    assert found is not None
+    first, second, item = found
+    said = f"Return everything from {first.id} and the {item.lower()} from {second.id}"
+    async with conversation(tau_app) as (chat, _):
+        reply = await say(chat, "every-and-one", said, context=Context(customer_id=person.id))
+    assert reply.status == "awaiting_confirmation", reply.text
+    assert first.id in reply.text and item not in reply.text
+    assert all(i.name in reply.text for i in first.items)

@@ -85,9 +85,11 @@ def merged_slots(
     # ("return a keyboard and also do something about a smart watch on another order").
     own = _words_of_the_request(state, intent) if intent else text
     part = own_items_words(own, str(slots["order_id"])) if slots.get("order_id") else None
-    if part and shared_entities(part).products:
+    if part:
         # "#W1: the notebook and the laptop, and from #W2 the puzzle and the bottle": the items said with the order in
-        # hand are its own (a puzzle both orders hold goes with the order it was said with).
+        # hand are its own (a puzzle both orders hold goes with the order it was said with); "everything from #W1 and
+        # the kettle from #W2": every item of #W1, not the kettle. (The part is there only when each order's words
+        # name items or "everything".)
         own = part
     if own != text:
         entities = {**entities, "products": shared_entities(own).products}
