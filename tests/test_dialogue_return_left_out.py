@@ -34,6 +34,9 @@ _ALL = ["1", "2", "3", "4"]
         "return the lamp and keep the warranty card",
         "keep the receipt and return the earbuds",
         "I'll keep you posted, the desk lamp has to go back",
+        "please keep me posted about the desk lamp return",
+        "keep in mind the bookshelf arrived scratched, I want my money back for it",
+        "I'm keeping my fingers crossed that the earbuds refund is quick",
     ],
 )
 def test_a_keep_word_about_something_else_takes_no_item_out(text: str) -> None:

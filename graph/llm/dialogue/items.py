@@ -197,11 +197,18 @@ _SUBJECT_BEFORE = re.compile(
     r"(?:stays?|bleibt|line\s+is|(?:won'?t|will\s+not|is\s*n[o']t|are\s*n[o']t)\s+(?:be\s+)?(?:returned|going|sent))\b",
     re.IGNORECASE,
 )
-# Where the words about one thing end: a new clause ("..., I'm keeping the receipt", "because it stays home") or a
-# new verb of the request ("keep the receipt and return the earbuds").
+# Where the words about one thing end: a new clause ("..., I'm keeping the receipt", "because it stays home", "my
+# fingers crossed that the refund is quick") or a new verb of the request ("keep the receipt and return the earbuds").
 _CLAUSE_BREAK = re.compile(
     r"[,;:()]|\b(?:but|because|since|so|while|as|though|although|when|if|and\s+(?:i|i'?m|i'?ll|we|it|they|you)"
+    r"|that\s+(?:i|i'?m|we|it|they|you|the|my)"
     r"|(?:return|send|refund|exchange|want|need|would|like)\w*)\b",
+    re.IGNORECASE,
+)
+
+# What follows a keep-word when its object is no item ("keep me posted", "keep in mind", "keep it up", "keep going").
+_NOT_AN_ITEM_OBJECT = re.compile(
+    r"\s+(?:me|you|us|him|her|them|it\s+(?:up|in)|in\s+(?:mind|touch)|on|up|going|track|an?\s+eye|calm|quiet)\b",
     re.IGNORECASE,
 )
 
@@ -224,6 +231,8 @@ def return_items_left_out(items: list[dict[str, Any]], text: str, in_play: list[
             if _SUBJECT_BEFORE.match(words.group(0)):
                 start = max([b for b in breaks if b <= words.start()], default=0)
                 said_of = sentence[start : words.start()]
+            elif _NOT_AN_ITEM_OBJECT.match(sentence, words.end()):
+                continue  # "keep me posted about the lamp", "keep in mind": the object is no item
             else:
                 end = min([b for b in breaks if b > words.end()], default=len(sentence))
                 said_of = sentence[words.start() : end]
