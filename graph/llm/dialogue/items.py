@@ -206,9 +206,10 @@ _CLAUSE_BREAK = re.compile(
     re.IGNORECASE,
 )
 
-# What follows a keep-word when its object is no item ("keep me posted", "keep in mind", "keep it up", "keep going").
+# What follows a keep-word when its object is no item ("keep me posted", "keep in mind", "keep it up", "can't keep
+# using the lamp").
 _NOT_AN_ITEM_OBJECT = re.compile(
-    r"\s+(?:me|you|us|him|her|them|it\s+(?:up|in)|in\s+(?:mind|touch)|on|up|going|track|an?\s+eye|calm|quiet)\b",
+    r"\s+(?:me|you|us|him|her|them|it\s+(?:up|in)|in\s+(?:mind|touch)|on|up|going|track|(?:using|doing|trying|getting|looking|waiting|buying|ordering|checking)|an?\s+eye|calm|quiet)\b",
     re.IGNORECASE,
 )
 
