@@ -544,20 +544,6 @@ def the_other_unit(items: list[dict[str, Any]], text: str, in_play: list[str]) -
     return distinct if len(distinct) == 1 else []
 
 
-# "Everything except the backpack", "all but the kettle", "not the mouse": what follows is kept out.
-_EXCEPT = re.compile(
-    r"\b(?:except(?:\s+for)?|but\s+not|apart\s+from|other\s+than|excluding|not\s+(?:the|my)|all\s+but"
-    r"|everything\s+but|but\s+(?:keep|leave)|keep(?:ing)?\s+the)\b",
-    re.IGNORECASE,
-)
-
-
-def split_exclusion(text: str) -> tuple[str, str]:
-    """The part of the message that names what to act on, and the part that names what to leave out."""
-    match = _EXCEPT.search(text)
-    return (text[: match.start()], text[match.start() :]) if match else (text, "")
-
-
 def item_segment(text: str, item: dict[str, Any], phrases: list[str], items: list[dict[str, Any]] | None = None) -> str:
     """The part of the message about this item when it names several ("the jacket in XL and the speaker in black":
     "jacket in XL" for the jacket): from the words naming it to the next item named. The whole message otherwise.

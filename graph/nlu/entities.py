@@ -578,19 +578,44 @@ def own_reasons(text: str, order_id: str) -> list[str]:
     return extract_reasons(_words_after(text, order_id) or "")
 
 
+# Words that say every item of an order without naming one: "everything from #W1", "all of it", "the whole order".
+_EVERY_ITEM_SAID = re.compile(
+    r"\b(?:everything|all\s+(?:of\s+)?(?:it|them|the\s+items|(?:my\s+|its\s+)?items|the\s+things)"
+    r"|(?:whole|entire)\s+order|alles)\b",
+    re.IGNORECASE,
+)
+
+
+def _names_items(words: str) -> bool:
+    return bool(extract_products(words) or _EVERY_ITEM_SAID.search(words))
+
+
 def own_items_words(text: str, order_id: str) -> str | None:
     """The words naming the items of one order in a message naming several orders: items said after each order's id
-    ("#W1: the notebook and laptop, and from #W2 the puzzle") are that order's, up to the next id; when items come
-    before the first id ("the lamp from #W1 and the kettle from #W2"), each order's are those before its own id,
-    after the last one's. None when the message names fewer than two orders, or not this one."""
-    mentions = sorted([m.start(), m.end()] for m in [*_ORDER_TAGGED.finditer(text), *_ORDER_BARE.finditer(text)])
+    ("#W1: the notebook and laptop, and from #W2 the puzzle") are that order's, up to the next id; items said before
+    each id ("the lamp from #W1 and the kettle from #W2", "everything from #W1 and the kettle from #W2") are that
+    order's, after the previous id. Which of the two is read from where the items are: every order's words on one
+    side hold items (or "everything"), and the words on the other end hold none. None when the message names fewer
+    than two orders, or not this one, or when the layout is not that clear ("#W1 and #W2: the lamp from the first,
+    the kettle from the second" -- an order's items said by its place, not beside its id): then the whole message
+    is read, as before, rather than one order's items given to another."""
+    mentions = sorted((m.start(), m.end()) for m in [*_ORDER_TAGGED.finditer(text), *_ORDER_BARE.finditer(text)])
     found = order_mention(text, order_id)
     if len(mentions) < 2 or found is None:
         return None
-    if not extract_products(text[: mentions[0][0]]):
-        return _words_after(text, order_id)
-    earlier = [end for start, end in mentions if end <= found.start()]
-    return text[(earlier[-1] if earlier else 0) : found.start()]
+    starts = [start for start, _ in mentions]
+    ends = [end for _, end in mentions]
+    before = [text[(ends[i - 1] if i else 0) : starts[i]] for i in range(len(mentions))]
+    after = [text[ends[i] : (starts[i + 1] if i + 1 < len(mentions) else len(text))] for i in range(len(mentions))]
+    items_before = all(_names_items(words) for words in before) and not _names_items(after[-1])
+    items_after = all(_names_items(words) for words in after) and not _names_items(before[0])
+    if items_before == items_after:
+        return None
+    # (The mention found may take in the space before the id.)
+    own = next((i for i, (start, end) in enumerate(mentions) if start < found.end() and found.start() < end), None)
+    if own is None:
+        return None
+    return before[own] if items_before else after[own]
 
 
 def extract_entities(text: str) -> Entities:

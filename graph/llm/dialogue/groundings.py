@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.llm.dialogue.addresses import _ground_address
-from graph.llm.dialogue.items import _ground_target_variants, _left_alone
+from graph.llm.dialogue.items import _ground_target_variants, return_items_left_out
 from graph.llm.dialogue.kinds import (
     _ground_amount,
     _ground_choice,
@@ -26,8 +26,8 @@ from graph.llm.dialogue.orders import (
 )
 from graph.llm.dialogue.payment import _ground_difference_payment, _ground_payment_method, _refund_method
 from graph.llm.dialogue.plan import Plan, _done, last_text, remembered_items
-from graph.llm.dialogue.slots import _EVERY_ITEM, _SOME_ITEM, _THE_ORDER_ITSELF
-from graph.llm.matching import Similarity, matching_items, original_payment_method, split_exclusion
+from graph.llm.dialogue.slots import _EVERY_ITEM, _SOME_ITEM, _THE_ORDER_ITSELF, items_counted
+from graph.llm.matching import Similarity, matching_items, original_payment_method
 from graph.nlu.entities import order_mention
 from graph.procedures.interpreter import Grounding, Run, run_procedure
 from graph.procedures.schema import Slot
@@ -49,12 +49,16 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
     if not (details.ok and eligibility.ok) or not isinstance(eligibility.data, dict):
         return False
     run.order = details.data if isinstance(details.data, dict) else None
-    wanted, left_out = split_exclusion(str(plan.slots.get("item_hint") or ""))
-    phrases = [p for p in plan.slots.get("products", []) if str(p).lower() not in left_out.lower()]
-    args = _return_args(details.data, eligibility.data, wanted, phrases, plan.similar, left_out)
+    hint = str(plan.slots.get("item_hint") or "")
+    said = f"{hint} {run.text}"
+    counted = items_counted(said)
+    every_counted = counted is not None and counted == len(details.data.get("items", []))
+    whole_said = bool(_EVERY_ITEM.search(said) or _THE_ORDER_ITSELF.search(said) or every_counted)
+    args = _return_args(details.data, eligibility.data, hint, plan.slots.get("products", []), plan.similar)
     proposed = _proposed_ids(plan, details.data) if run.state.repair == Repair.correction else []
-    if not _narrowed(args, details.data, eligibility.data, str(plan.slots.get("item_hint") or ""), proposed):
-        # Every item in play was taken out ("remove all of them"): which items, then?
+    if not narrow_return_items(args, details.data, eligibility.data, hint, proposed, whole_said):
+        # Every item in play was taken out ("remove all of them", "except the lamp" of a one-item order), or only
+        # what stays was said: which items, then?
         run.ask(slot)
         return False
     # Only for an order the customer named for it (one still in hand from another request is no order to cancel),
@@ -68,10 +72,9 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
     if pending and named and whole and not plan.slots.get("payment") and _cancel_instead(run, order_id):
         return False
     told_of_a_fault = str(plan.slots.get("reason") or "").replace(" ", "_") in FAULTS
-    said = f"{plan.slots.get('item_hint') or ''} {run.text}"
-    whole_said = _EVERY_ITEM.search(said) or _THE_ORDER_ITSELF.search(said)
     unnamed = not args["named_items"] and len(args["item_ids"]) > 1 and not whole_said
-    if unnamed and (told_of_a_fault or plan.slots.get("some_item") or _SOME_ITEM.search(said)):
+    some_counted = counted is not None and not every_counted
+    if unnamed and (told_of_a_fault or plan.slots.get("some_item") or _SOME_ITEM.search(said) or some_counted):
         # "My order arrived damaged", then "my money back"; "I need to return something from one of my orders":
         # which of its items goes back is theirs to say, not every item of the order.
         run.ask(slot)
@@ -93,8 +96,6 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
         plan.slots["order_items"] = remembered_items(details.data)
         plan.slots["proposed_items"] = list(dict.fromkeys([*names, *args["named_items"]]))
         return True
-    if left_out:
-        run.ask(slot)  # everything was excepted: which items, then?
     return False
 
 
@@ -104,25 +105,33 @@ def _proposed_ids(plan: Plan, order: dict[str, Any]) -> list[str]:
     return [str(i.get("item_id")) for i in order.get("items", []) if str(i.get("name")) in names]
 
 
-def _narrowed(
-    args: dict[str, Any], order: dict[str, Any], eligibility: dict[str, Any], words: str, proposed: list[str]
+def narrow_return_items(
+    args: dict[str, Any],
+    order: dict[str, Any],
+    eligibility: dict[str, Any],
+    words: str,
+    proposed: list[str],
+    whole_said: bool,
 ) -> bool:
     """The return's items without those the customer's words take out of it, sentence by sentence: a correction
     that narrows the items ("only the backpack and the kettle", "the mouse stays with me", "remove the mouse",
     "I'll keep the lamp") changes the proposal, never puts it again unchanged. What is taken out is read against the
     items in play: those the words name and, at a correction, those proposed (so "remove the mouse" keeps the rest
     of the proposal). With nothing in play left, every other returnable item ("return my order, the lamp stays with
-    me"). False when nothing at all is left to return."""
+    me", "everything except the mouse") -- only when every item or the order itself was said: a customer who named
+    only what stays ("I'm keeping the mouse") has not said what goes, and is asked. Changes args in place; False
+    when nothing is left to return."""
     items = order.get("items", [])
     ids = [str(i) for i in args["item_ids"]]
     in_play = list(dict.fromkeys([*proposed, *ids]))
-    out = _left_alone(items, words, in_play) if in_play else set()
+    out = return_items_left_out(items, words, in_play) if in_play else set()
     if not out:
         return True
     final_sale = {str(i.get("item_id")) for i in eligibility.get("items", []) if i.get("final_sale")}
     returnable = [str(i.get("item_id")) for i in items if str(i.get("item_id")) not in final_sale]
     kept = [i for i in ids if i not in out] or [i for i in proposed if i not in out]
-    kept = kept or [i for i in returnable if i not in out and not proposed]
+    if not kept and whole_said and not proposed:
+        kept = [i for i in returnable if i not in out]
     if not kept:
         return False
     chosen = [i for i in items if str(i.get("item_id")) in set(kept)]
@@ -152,13 +161,13 @@ def _return_args(
     wanted: str,
     phrases: list[str],
     similar: Similarity | None = None,
-    left_out: str = "",
 ) -> dict[str, Any]:
     """The items the customer named (by name, synonym, options or meaning, in this message or before, e.g. before
     they were verified), or every returnable item when they named none; refund to the original payment. A named item
     is never swapped for another: "return the earrings" passes the earrings (final sale, so the tool refuses) and the
     tool checks the ids against the names passed; words that name nothing on the order go to the tool as said, whose
-    refusal says so. "Everything except the backpack" keeps the items named after the exception."""
+    refusal says so. What the customer keeps out ("everything except the backpack") is taken out after, by
+    narrow_return_items."""
     final_sale = {i["item_id"] for i in eligibility.get("items", []) if i.get("final_sale")}
     items = order.get("items", [])
     mentioned = [m for m in [wanted, *phrases] if m.strip()]
@@ -171,11 +180,6 @@ def _return_args(
         # every returnable item.
         named = [p for p in phrases if p.strip()]
         chosen = [] if named else [i for i in items if i.get("item_id") not in final_sale]
-    if left_out:
-        # "Everything except the backpack": what is kept never goes back, even when nothing else is left to return
-        # (then nothing is proposed and the customer is asked which items they mean).
-        kept = {i.get("item_id") for i in matching_items(items, [left_out], similar)}
-        chosen = [i for i in chosen if i.get("item_id") not in kept]
     # Several units of one variant: all of them go back.
     chosen = [i for i in items if i.get("item_id") in {c.get("item_id") for c in chosen}]
     if grounded:

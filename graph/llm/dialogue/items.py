@@ -185,6 +185,64 @@ _ONLY = re.compile(
 )
 
 
+# Of a return, also what the customer excepts or sets aside: "everything except the mouse", "not the mouse", "never
+# mind the mouse", "I'd rather keep the mouse". Read only with the object rule below (the words' own object).
+_LEFT_OUT_OF_RETURN = re.compile(
+    _LEFT_OUT.pattern + r"|\b(?:except(?:\s+for)?|but\s+not|apart\s+from|other\s+than|excluding|not\s+(?:the|my)"
+    r"|all\s+but|everything\s+but|never\s+mind|keep(?:ing)?)\b",
+    re.IGNORECASE,
+)
+# Words of _LEFT_OUT whose item comes before them, as their subject ("the mouse stays with me", "the lamp won't be
+# returned"); the others take it after them, as their object ("keep the mouse", "without the mouse").
+_SUBJECT_BEFORE = re.compile(
+    r"(?:stays?|bleibt|line\s+is|(?:won'?t|will\s+not|is\s*n[o']t|are\s*n[o']t)\s+(?:be\s+)?(?:returned|going|sent))\b",
+    re.IGNORECASE,
+)
+# Where the words about one thing end: a new clause ("..., I'm keeping the receipt", "because it stays home", "my
+# fingers crossed that the refund is quick") or a new verb of the request ("keep the receipt and return the earbuds").
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()]|\b(?:but|because|since|so|while|as|though|although|when|if|and\s+(?:i|i'?m|i'?ll|we|it|they|you)"
+    r"|that\s+(?:i|i'?m|we|it|they|you|the|my)"
+    r"|(?:return|send|refund|exchange|want|need|would|like)\w*)\b",
+    re.IGNORECASE,
+)
+
+# What follows a keep-word when its object is no item ("keep me posted", "keep in mind", "keep it up", "can't keep
+# using the lamp").
+_NOT_AN_ITEM_OBJECT = re.compile(
+    r"\s+(?:me|you|us|him|her|them|it\s+(?:up|in)|in\s+(?:mind|touch)|on|up|going|track|(?:using|doing|trying|getting|looking|waiting|buying|ordering|checking)|an?\s+eye|calm|quiet)\b",
+    re.IGNORECASE,
+)
+
+
+def return_items_left_out(items: list[dict[str, Any]], text: str, in_play: list[str]) -> set[str]:
+    """The items in play that the customer's words keep out of a return: only an item that is the object of the
+    words that keep it, in their own clause ("keep the mouse", "the mouse stays", "without the mouse", "not the
+    mouse"). A keep-word about something else ("I'm keeping the receipt", "it stays home all day unused", "the
+    earbuds is not sending any heat") takes no item out; "only the lamp" takes out all but the lamp."""
+    out: set[str] = set()
+    for sentence in sentences(text):
+        named = [i for i in matching_items(items, [sentence]) if i.get("item_id") in in_play]
+        if only := _ONLY.search(sentence):
+            kept = {str(i.get("item_id")) for i in named if i in matching_items(items, [sentence[only.start() :]])}
+            out |= set(in_play) - kept if kept else set()
+        breaks = [b.start() for b in _CLAUSE_BREAK.finditer(sentence)] + [
+            b.end() for b in _CLAUSE_BREAK.finditer(sentence)
+        ]
+        for words in _LEFT_OUT_OF_RETURN.finditer(sentence):
+            if _SUBJECT_BEFORE.match(words.group(0)):
+                start = max([b for b in breaks if b <= words.start()], default=0)
+                said_of = sentence[start : words.start()]
+            elif _NOT_AN_ITEM_OBJECT.match(sentence, words.end()):
+                continue  # "keep me posted about the lamp", "keep in mind": the object is no item
+            else:
+                end = min([b for b in breaks if b > words.end()], default=len(sentence))
+                said_of = sentence[words.start() : end]
+            ids = {str(i.get("item_id")) for i in matching_items(items, [said_of]) if i in named}
+            out |= ids
+    return out
+
+
 def _left_alone(items: list[dict[str, Any]], text: str, in_play: list[str]) -> set[str]:
     out: set[str] = set()
     for sentence in sentences(text):

@@ -88,9 +88,11 @@ def merged_slots(
     # ("return a keyboard and also do something about a smart watch on another order").
     own = _words_of_the_request(state, intent) if intent else text
     part = own_items_words(own, str(slots["order_id"])) if slots.get("order_id") else None
-    if part and shared_entities(part).products:
+    if part:
         # "#W1: the notebook and the laptop, and from #W2 the puzzle and the bottle": the items said with the order in
-        # hand are its own (a puzzle both orders hold goes with the order it was said with).
+        # hand are its own (a puzzle both orders hold goes with the order it was said with); "everything from #W1 and
+        # the kettle from #W2": every item of #W1, not the kettle. (The part is there only when each order's words
+        # name items or "everything".)
         own = part
     if own != text:
         entities = {**entities, "products": shared_entities(own).products}
@@ -212,7 +214,10 @@ _SOME_ITEM = re.compile(
     r"\b(?:something|some\s+(?:things|items|stuff|of\s+(?:it|them|the\s+\w+))|an?\s+(?:item|thing|product|few\s+"
     r"(?:things|items|products|pieces|of\s+(?:them|the\s+\w+)))|one\s+(?:of\s+(?:the|my|its)\s+)?(?:item|thing|product)s?"
     r"|(?:a\s+)?couple(?:\s+of)?\s+(?:(?:the|my|its|those|these)\s+)?(?:items|things|products|pieces|them)"
-    r"|(?:two|three|four|five|several|[2-9])\s+(?:of\s+(?:the|my|its|them)\s+)?(?:items|things|products|pieces)"
+    # A number said after "the", "these", "my", "both", "all" or "ordered" counts the items there are ("the 2 items in
+    # my order", "I only ordered two things"), not an unnamed few of them: _COUNTED_ITEMS reads it.
+    r"|(?<!\bthe\s)(?<!\bthese\s)(?<!\bthose\s)(?<!\bmy\s)(?<!\bboth\s)(?<!\ball\s)(?<!\bordered\s)(?<!\bbought\s)"
+    r"(?:two|three|four|five|several|[2-9])\s+(?:of\s+(?:the|my|its|them)\s+)?(?:items|things|products|pieces)"
     r"|(?:two|three|four|five|several|[2-9])\s+of\s+(?:them|those|these)"
     # Items pointed at, their names said where the entity reader may miss them ("sending back these items: bottle,
     # puzzle"): which they are is read, or asked, never every item of the order.
@@ -222,6 +227,25 @@ _SOME_ITEM = re.compile(
     r"|(?:return|send\s+back|refund)\w*\s+one\s+of\s+(?:them|those|these)|etwas\s+aus|einen?\s+(?:artikel|teil))\b",
     re.IGNORECASE,
 )
+# "The 2 items", "these three things", "my 2 products", "I ordered two things": the items counted, every item of the
+# order when the count is the order's own, some of them (which, theirs to say) when it is not.
+_COUNTED_ITEMS = re.compile(
+    r"\b(?:the|these|those|my|both|all|ordered|bought)\s+(?:of\s+(?:the|my)\s+)?(two|three|four|five|six|[2-9])\s+"
+    r"(?:items|things|products|pieces)\b",
+    re.IGNORECASE,
+)
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def items_counted(text: str) -> int | None:
+    """How many items the words count ("the 2 items", "these three things"); None when they count none."""
+    found = _COUNTED_ITEMS.search(text)
+    if found is None:
+        return None
+    word = found.group(1).lower()
+    return _NUMBERS.get(word) or int(word)
+
+
 # The order itself as what goes back: "return this order", "return #W1234567".
 _THE_ORDER_ITSELF = re.compile(
     r"\b(?:return|send\s+back|refund)\w*\s+(?:the\s+|my\s+|this\s+|that\s+)?(?:order\b|#?W\d{5,})"
