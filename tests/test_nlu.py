@@ -727,3 +727,21 @@ def test_a_question_about_a_change_or_an_exchange_gets_no_cue_for_one(text: str,
     from graph.nlu.schema import INTENTS
 
     assert cue_logits(text)[INTENTS.index(intent)] <= 0
+
+
+@pytest.mark.parametrize(
+    ("text", "reasons"),
+    [
+        ("I never bought it by accident, I simply have no use for it any more", []),
+        ("it's not that I ordered twice. I don't need them anymore", ["no_longer_needed"]),
+        ("the box wasn't damaged at all, the blender just won't turn on", ["defective"]),
+        ("das war nicht aus Versehen, ich brauche es nicht mehr", ["no_longer_needed"]),
+        ("no - ordered it by accident", ["ordered_by_mistake"]),
+        ("honestly I clicked buy by mistake", ["ordered_by_mistake"]),
+    ],
+)
+def test_a_reason_said_as_what_it_is_not_is_not_that_reason(text: str, reasons: list[str]) -> None:
+    """ "I didn't order it by mistake": the reason the customer denies is never the one the cancellation records."""
+    from graph.nlu.entities import extract_reasons
+
+    assert extract_reasons(text) == reasons

@@ -518,8 +518,27 @@ def extract_products(text: str) -> list[str]:
     return _dedupe(products)
 
 
+# A reason said as what it is not: "I didn't order it by mistake", "it wasn't damaged, it just doesn't work", "nicht
+# versehentlich". The negation stands in the reason's own clause, before it (a bare "no" answers the bot, it negates
+# nothing: "no, ordered by mistake").
+_CLAUSE_START = re.compile(r"[,;.!?]|\b(?:but|and|aber|und)\b", re.IGNORECASE)
+_NEGATED = re.compile(
+    r"\b(?:not|never|didn'?t|did\s+not|wasn'?t|was\s+not|isn'?t|is\s+not|weren'?t|nicht|nie|kein\w*)\b", re.IGNORECASE
+)
+
+
+def _said_as_not(text: str, start: int) -> bool:
+    clause = _CLAUSE_START.split(text[:start])[-1]
+    return bool(_NEGATED.search(clause))
+
+
 def extract_reasons(text: str) -> list[str]:
-    return [code for code, pattern in _REASONS if pattern.search(text)]
+    """The reasons the message gives, each said as what is so (not as what it is not)."""
+    return [
+        code
+        for code, pattern in _REASONS
+        if any(not _said_as_not(text, found.start()) for found in pattern.finditer(text))
+    ]
 
 
 def _without_names(text: str, names: list[str]) -> str:
