@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from graph.nlu.address_source import without_address_source
+from graph.nlu.address_source import without_orders_not_acted_on
 from graph.nlu.schema import Entities
 from graph.nlu.segment import sentences
 
@@ -646,10 +646,11 @@ def extract_entities(text: str) -> Entities:
 def shared_entities(text: str) -> Entities:
     """The same, computed once per text for the several cues and the analysis of one message: read, never change.
     The orders are the ones the message is about: an order named as where an address comes from ("ship it to the
-    same address as #W2") is that address, read by `graph.nlu.address_source`, not an order to act on."""
+    same address as #W2") is that address, read by `graph.nlu.address_source`, and one named as what another is
+    compared with ("#W1 delivered faster, same as #W2") is no order to act on either."""
     names = extract_names(text)
     return Entities(
-        order_ids=extract_order_ids(without_address_source(text)),
+        order_ids=extract_order_ids(without_orders_not_acted_on(text)),
         emails=_dedupe(m.group(0).lower() for m in _EMAIL.finditer(text)),
         names=names,
         zip_codes=extract_zip_codes(_EMAIL.sub(" ", text), extract_order_ids(text)),
