@@ -12,7 +12,7 @@ import re
 import numpy as np
 from numpy.typing import NDArray
 
-from graph.nlu.address_source import find_address_source
+from graph.nlu.address_source import find_address_source, without_address_source, without_orders_not_acted_on
 from graph.nlu.entities import shared_entities
 from graph.nlu.keywords import human_requested
 from graph.nlu.language import detect_language
@@ -566,12 +566,12 @@ def cue_logits(text: str) -> NDArray[np.float32]:
     elif _looks_like_identity(text):
         boosts[INTENTS.index("verify_identity")] += 4.0
     elif words >= 4:
-        # A sentence that is more than its ids is a request that happens to mention them; with no email, name or zip
-        # beside them, nothing in it says who the customer is (an order id is no identity: "#W1 delivered faster,
-        # same as #W2" asks about #W1).
-        entities = shared_entities(text)
-        says_who = entities.emails or entities.names or entities.zip_codes
-        boosts[INTENTS.index("verify_identity")] -= 2.0 if says_who else 4.0
+        # A sentence that is more than its ids is a request that happens to mention them.
+        boosts[INTENTS.index("verify_identity")] -= 2.0
+    if without_orders_not_acted_on(text) != without_address_source(text):
+        # An order named as what another is compared with ("#W1 delivered faster, same as #W2"): the message relates
+        # orders to each other, and order ids say nothing of who the customer is.
+        boosts[INTENTS.index("verify_identity")] -= 3.0
     if detect_language(text) != "en":
         for intent, boost, pattern in _FOREIGN:
             if pattern.search(text):
