@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from graph.context import Context
-from graph.llm.dialogue.items import return_items_left_out
+from graph.llm.dialogue.items import left_out_items
 from graph.llm.dialogue.slots import _SOME_ITEM, items_counted
 from shop.models import Order, OrderStatus
 from shopdesk.settings import Settings
@@ -43,7 +43,7 @@ _ALL = ["1", "2", "3", "4"]
     ],
 )
 def test_a_keep_word_about_something_else_takes_no_item_out(text: str) -> None:
-    assert return_items_left_out(_ITEMS, text, _ALL) == set()
+    assert left_out_items(_ITEMS, text, _ALL) == set()
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_a_keep_word_about_something_else_takes_no_item_out(text: str) -> None:
     ],
 )
 def test_the_object_of_the_keep_words_is_taken_out(text: str, out: set[str]) -> None:
-    assert return_items_left_out(_ITEMS, text, _ALL) == out
+    assert left_out_items(_ITEMS, text, _ALL) == out
 
 
 @pytest.mark.parametrize(

@@ -226,3 +226,38 @@ def without_address_source(text: str) -> str:
     if found is None or found.end <= found.start:
         return text
     return f"{text[: found.start]}{' ' * (found.end - found.start)}{text[found.end :]}"
+
+
+# An order named as what another is compared with or modelled on: "#W1 delivered faster, same as #W2", "can #W1 go
+# express like the one in #W2?", "the same reason as #W2", "as with #W2", "similar to #W2", "rather than #W2", "same
+# as I did with #W2". Its id is no order to act on (the order the message acts on is the other one named), whatever
+# is compared: an address is one case (`find_address_source`), a speed, a reason or an item others.
+_COMPARED_ORDER = re.compile(
+    r"\b(?:(?P<like>like)|same\s+(?:[\w-]+\s+){0,2}?(?:as|like)|similar\s+to|as\s+(?:with|in|on)|than"
+    r"|as(?=\s+(?:i|we|you|it|they)\s+(?:did|had|got|asked|was|were)\b))\s+"
+    r"(?:(?:i|we|you|it|they)\s+(?:did|had|got|asked|was|were)\s+(?:with|for|on|in)?\s*)?"
+    r"(?:(?:the|that|my)\s+(?:one|ones|item|items|thing|things)\s+(?:in|from|on|of|for)\s+)?" + _ORDER,
+    re.IGNORECASE,
+)
+
+
+def _compared_orders(text: str) -> list[tuple[int, int]]:
+    """Where the message names an order only as what another is compared with, when it names another order besides
+    (a message naming one order acts on it, however it is said: "same as #W2" alone may answer "which order?")."""
+    spans: list[tuple[int, int]] = []
+    for match in _COMPARED_ORDER.finditer(text):
+        if match["like"] and _LIKE_AS_A_VERB.search(text[: match.start()]):
+            continue  # "I'd like #W2 changed": a wish, no comparison
+        spans.append((match.start("id"), match.end("id")))
+    ids = {_order_id(m["id"]) for m in _ANY_ORDER_ID.finditer(text)}
+    compared = {_order_id(text[start:end]) for start, end in spans}
+    return spans if ids - compared else []
+
+
+def without_orders_not_acted_on(text: str) -> str:
+    """The message with the orders it names as a source (of an address) or as a comparison blanked out: the orders
+    left are the ones to act on ("#W1 delivered faster, same as #W2" acts on #W1 only)."""
+    text = without_address_source(text)
+    for start, end in _compared_orders(text):
+        text = f"{text[:start]}{' ' * (end - start)}{text[end:]}"
+    return text

@@ -12,7 +12,7 @@ import re
 import numpy as np
 from numpy.typing import NDArray
 
-from graph.nlu.address_source import find_address_source
+from graph.nlu.address_source import find_address_source, without_address_source, without_orders_not_acted_on
 from graph.nlu.entities import shared_entities
 from graph.nlu.keywords import human_requested
 from graph.nlu.language import detect_language
@@ -39,6 +39,12 @@ _IDENTITY_GLUE = re.compile(
 )
 _WORD_CHARS = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
 
+# What is taken, picked up or had back that is no merchandise of the customer's: the parcel still to come ("pick
+# the parcel up"), money ("get my money back"), papers, or words ("take that back" is a retraction).
+_NOT_GOODS = (
+    r"(?!\s+(?:order|parcel|package|delivery|shipment|money|refund|cash|card|receipt|invoice|phone|call|words?)\b)"
+)
+
 _BOOST_TABLE: tuple[tuple[Intent, float, str], ...] = (
     (
         "order_status",
@@ -59,6 +65,20 @@ _BOOST_TABLE: tuple[tuple[Intent, float, str], ...] = (
         1.0,
         r"\b(?:want\s+to\s+return|return\s+(?:these|this|the|my|it)|send\s+(?:it|this|them)"
         r"\s+back|send\s+back\s+(?:an?|the|my|these|this|those|them|it|both|all|\d+)\b)",
+    ),
+    # A return said from the shop's side: the shop (addressed: "you", "please", an imperative) takes, picks up,
+    # collects or has back one's own thing ("could you take the lamp back", "I'd like you to pick up the kettle",
+    # "you can have the blender back", "please come and collect the bookshelf"). Said of oneself ("can I pick up
+    # my order", "I'd like to pick it up myself") it is no return: the subject is not the shop.
+    (
+        "return_request",
+        2.5,
+        r"(?:\byou(?:r\s+[\w-]+)?\s+(?:[\w']+\s+){0,3}?|\b(?:please|kindly)\s+|^\W*(?:(?:hi|hello|hey)\W+)?)"
+        r"(?:come\s+(?:and\s+|to\s+)?)?(?:"
+        r"(?:take|taking|fetch|fetching|get|getting|have|having|pick|picking|collect|collecting)\s+"
+        rf"(?:the|my|this|these|those|it|them|both|all)\b{_NOT_GOODS}(?:\s+\S+){{0,5}}?\s+(?:back|up)\b"
+        r"|(?:(?:take|taking)\s+back|(?:pick|picking)\s+up|collect|collecting|fetch|fetching|come\s+get)"
+        rf"\s+(?:the|my|this|these|those|both|all)\b{_NOT_GOODS})",
     ),
     (
         "complaint",
@@ -548,6 +568,10 @@ def cue_logits(text: str) -> NDArray[np.float32]:
     elif words >= 4:
         # A sentence that is more than its ids is a request that happens to mention them.
         boosts[INTENTS.index("verify_identity")] -= 2.0
+    if without_orders_not_acted_on(text) != without_address_source(text):
+        # An order named as what another is compared with ("#W1 delivered faster, same as #W2"): the message relates
+        # orders to each other, and order ids say nothing of who the customer is.
+        boosts[INTENTS.index("verify_identity")] -= 3.0
     if detect_language(text) != "en":
         for intent, boost, pattern in _FOREIGN:
             if pattern.search(text):

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from graph.nlu.address_source import without_address_source
+from graph.nlu.address_source import without_orders_not_acted_on
 from graph.nlu.schema import Entities
 from graph.nlu.segment import sentences
 
@@ -189,6 +189,8 @@ _NOT_PRODUCTS = _words(
     username birthday language details info information profile zip zipcode postcode plz postleitzahl
     question questions answer answers request requests message messages chat conversation help case complaint
     exchange exchanges swap swaps replacement cancellation change changes method methods note notes id moment
+    edit edits update updates modification modifications adjustment adjustments amendment amendments correction
+    corrections tweak tweaks fix fixes task tasks errand errands matter matters query queries concern concerns
     minute minutes sec secs second seconds min mins bit while list bot
     couple few lot lots try works hassle pain mess shot go look chance idea clue sense point favour favor rain
     weather sun snow wind trouble deal
@@ -495,11 +497,32 @@ _THINGS_IN_ING = _words(
 )
 
 
+# Words that count or measure what follows "of" ("a bunch of changes", "a couple of mugs", "a handful of edits"): the
+# thing is what is counted, never the amount ("I couldn't find the bunch in your orders").
+_QUANTITY_NOUNS = _words(
+    """bunch bunches couple handful handfuls lot lots number numbers load loads ton tons heap heaps few dozen dozens
+    series bit bits host multitude variety mix list range plenty""",
+)
+_OF_DETERMINER = re.compile(r"^(?:the|my|these|those|your)\s+", re.IGNORECASE)
+_PHRASE = re.compile(r"[a-zà-ÿ0-9][\w'’-]*(?:\s+[a-zà-ÿ0-9][\w'’-]*){0,3}", re.IGNORECASE)
+
+
+def _counted_words(phrase: str, text: str, start: int) -> str:
+    """The words of a noun phrase, with an amount before "of" read as the thing counted: "bunch of changes" is
+    "changes", "couple of the mugs" is "mugs" (read on past the determiner's four words, from the text itself)."""
+    head, _, rest = phrase.partition(" ")
+    if head.lower() not in _QUANTITY_NOUNS or not rest.lower().startswith("of "):
+        return phrase
+    after = _OF_DETERMINER.sub("", text[start + len(head) :].lstrip()[3:].lstrip())
+    counted = _PHRASE.match(after)
+    return counted.group(0) if counted else ""
+
+
 def extract_products(text: str) -> list[str]:
     products: list[str] = []
     for match in _DETERMINER.finditer(text):
         words: list[str] = []
-        for word in match.group(1).split():
+        for word in _counted_words(match.group(1), text, match.start(1)).split():
             if word.lower() in _PRODUCT_STOP or word.lower().endswith("ly"):
                 break
             words.append(word)
@@ -646,10 +669,11 @@ def extract_entities(text: str) -> Entities:
 def shared_entities(text: str) -> Entities:
     """The same, computed once per text for the several cues and the analysis of one message: read, never change.
     The orders are the ones the message is about: an order named as where an address comes from ("ship it to the
-    same address as #W2") is that address, read by `graph.nlu.address_source`, not an order to act on."""
+    same address as #W2") is that address, read by `graph.nlu.address_source`, and one named as what another is
+    compared with ("#W1 delivered faster, same as #W2") is no order to act on either."""
     names = extract_names(text)
     return Entities(
-        order_ids=extract_order_ids(without_address_source(text)),
+        order_ids=extract_order_ids(without_orders_not_acted_on(text)),
         emails=_dedupe(m.group(0).lower() for m in _EMAIL.finditer(text)),
         names=names,
         zip_codes=extract_zip_codes(_EMAIL.sub(" ", text), extract_order_ids(text)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from graph.nlu.address_source import without_address_source
+from graph.nlu.address_source import without_orders_not_acted_on
 
 _SPLIT = re.compile(
     r"(?<=\?)\s+(?=\S)"  # "Where is my parcel? Also ..." / "... in stock? Do you ship ..."
@@ -59,7 +59,7 @@ def _per_order(part: str) -> list[str]:
     named: set[str] = set()
     for sentence in sentences(part):
         # An order named as where an address comes from ("... to the same address as #W2") is no order of its own.
-        ids = {found.lstrip("#").upper() for found in _ORDER_ID.findall(without_address_source(sentence))}
+        ids = {found.lstrip("#").upper() for found in _ORDER_ID.findall(without_orders_not_acted_on(sentence))}
         own = (
             ids
             and named

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.llm.dialogue.addresses import _ground_address
-from graph.llm.dialogue.items import _ground_target_variants, return_items_left_out
+from graph.llm.dialogue.items import _ground_target_variants, left_out_items
 from graph.llm.dialogue.kinds import (
     _ground_amount,
     _ground_choice,
@@ -124,7 +124,7 @@ def narrow_return_items(
     items = order.get("items", [])
     ids = [str(i) for i in args["item_ids"]]
     in_play = list(dict.fromkeys([*proposed, *ids]))
-    out = return_items_left_out(items, words, in_play) if in_play else set()
+    out = left_out_items(items, words, in_play) if in_play else set()
     if not out:
         return True
     final_sale = {str(i.get("item_id")) for i in eligibility.get("items", []) if i.get("final_sale")}

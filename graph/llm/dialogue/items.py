@@ -116,6 +116,7 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
             # what was said); the wish after them is what it should become. ("Could it be red instead?" points at
             # nothing of theirs: red is the wish.)
             chosen = by_options(_distinct(items), run.text, before_a_wish=True)
+        chosen = _without_items_left_out(items, chosen, f"{plan.slots.get('item_hint') or ''} {run.text}")
         names = [str(i.get("name")) for i in chosen]
         alike = [i for i in chosen if names.count(str(i.get("name"))) > 1]
         if alike and len(described_units(alike, run.text)) == len(_distinct(alike)):
@@ -152,6 +153,18 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
     return True
 
 
+# Every item of the order said: "everything", "all of them", "all 3 items", "every item", "each of them", "the whole
+# order", "both".
+_EVERY_ITEM = re.compile(
+    r"\b(?:everything|all\s+(?:of\s+)?(?:the\s+|my\s+|its\s+|these\s+|those\s+)?(?:\d+|two|three|four|five|six)?\s*"
+    r"(?:items|things|products|of\s+them|of\s+it)|all\s+(?:\d+|two|three|four|five|six)\b|(?:the\s+)?(?:whole|entire)"
+    r"\s+order|(?:every|each)\s+(?:single\s+)?(?:item|thing|product|piece)|each\s+of\s+(?:them|these|those)"
+    r"|(?:return|refund|send)\s+(?:them\s+|it\s+)?all|both|alles|beide)\b"
+    r"|^\s*all\b\s*(?:[,.!?]|please|$)",
+    re.IGNORECASE,
+)
+
+
 # Words that point at what the customer has: "mine are", "I got the", "the blue ones", "the 10 size pair". Not a
 # bare "my": "in my order I'd like the IPX7 version" points at the order, and the option after it is the wish.
 _POINTS_AT_THEIRS = re.compile(
@@ -185,9 +198,10 @@ _ONLY = re.compile(
 )
 
 
-# Of a return, also what the customer excepts or sets aside: "everything except the mouse", "not the mouse", "never
-# mind the mouse", "I'd rather keep the mouse". Read only with the object rule below (the words' own object).
-_LEFT_OUT_OF_RETURN = re.compile(
+# Of any request on items (a return, a change, an exchange), also what the customer excepts or sets aside: "everything
+# except the mouse", "not the mouse", "never mind the mouse", "I'd rather keep the mouse". Read only with the object
+# rule of `left_out_items` (the words' own object).
+_LEFT_OUT_WORDS = re.compile(
     _LEFT_OUT.pattern + r"|\b(?:except(?:\s+for)?|but\s+not|apart\s+from|other\s+than|excluding|not\s+(?:the|my)"
     r"|all\s+but|everything\s+but|never\s+mind|keep(?:ing)?)\b",
     re.IGNORECASE,
@@ -215,21 +229,32 @@ _NOT_AN_ITEM_OBJECT = re.compile(
 )
 
 
-def return_items_left_out(items: list[dict[str, Any]], text: str, in_play: list[str]) -> set[str]:
-    """The items in play that the customer's words keep out of a return: only an item that is the object of the
-    words that keep it, in their own clause ("keep the mouse", "the mouse stays", "without the mouse", "not the
-    mouse"). A keep-word about something else ("I'm keeping the receipt", "it stays home all day unused", "the
-    earbuds is not sending any heat") takes no item out; "only the lamp" takes out all but the lamp."""
+def left_out_items(items: list[dict[str, Any]], text: str, in_play: list[str]) -> set[str]:
+    """The items in play that the customer's words keep out of the request, whichever it is (a return, a change of
+    items, an exchange): only an item that is the object of the words that keep it, in their own clause ("keep the
+    mouse", "the mouse stays", "without the mouse", "everything except the lamp", "leave the kettle as it is"). A
+    keep-word about something else ("I'm keeping the receipt", "it stays home all day unused") takes no item out;
+    "only the lamp" takes out all but the lamp; an option left alone ("don't change the size of the jacket") or
+    another wish for the item ("I don't want the kettle in white, make it black") takes out no item."""
     out: set[str] = set()
     for sentence in sentences(text):
         named = [i for i in matching_items(items, [sentence]) if i.get("item_id") in in_play]
+        if not named:
+            continue
+        keys = {str(key).lower() for i in named for key in (i.get("options") or {})}
+        keys |= {"colour" for key in keys if key == "color"}
+        if any(re.search(rf"\b{re.escape(key)}\b", sentence, re.IGNORECASE) for key in keys):
+            continue  # "don't change the size of the jacket": an option left alone, not the item
+        if _WANTS_IT_OTHERWISE.search(sentence) and not _ONLY.search(sentence) and extract_options(sentence):
+            continue  # "I don't want the kettle in white, make it black": another wish for the item, not none
         if only := _ONLY.search(sentence):
-            kept = {str(i.get("item_id")) for i in named if i in matching_items(items, [sentence[only.start() :]])}
+            # What follows "only" is kept ("the speaker stays as it is, I only need the kettle and the boots").
+            kept = _meant(named, sentence[only.start() :], items)
             out |= set(in_play) - kept if kept else set()
         breaks = [b.start() for b in _CLAUSE_BREAK.finditer(sentence)] + [
             b.end() for b in _CLAUSE_BREAK.finditer(sentence)
         ]
-        for words in _LEFT_OUT_OF_RETURN.finditer(sentence):
+        for words in _LEFT_OUT_WORDS.finditer(sentence):
             if _SUBJECT_BEFORE.match(words.group(0)):
                 start = max([b for b in breaks if b <= words.start()], default=0)
                 said_of = sentence[start : words.start()]
@@ -238,40 +263,24 @@ def return_items_left_out(items: list[dict[str, Any]], text: str, in_play: list[
             else:
                 end = min([b for b in breaks if b > words.end()], default=len(sentence))
                 said_of = sentence[words.start() : end]
-            ids = {str(i.get("item_id")) for i in matching_items(items, [said_of]) if i in named}
-            out |= ids
+            out |= _meant(named, said_of, items)
     return out
 
 
-def _left_alone(items: list[dict[str, Any]], text: str, in_play: list[str]) -> set[str]:
-    out: set[str] = set()
-    for sentence in sentences(text):
-        named = [i for i in matching_items(items, [sentence]) if i.get("item_id") in in_play]
-        names = [str(i.get("name")) for i in named]
-        if len(set(names)) < len(names):
-            # Two of one product: the options said tell which ("the black smart watch stays as it is").
-            named = described_items(named, sentence, items) or named
-        ids = {str(i.get("item_id")) for i in named}
-        keys = {str(key).lower() for i in named for key in (i.get("options") or {})}
-        keys |= {"colour" for key in keys if key == "color"}
-        if not ids or any(re.search(rf"\b{re.escape(key)}\b", sentence, re.IGNORECASE) for key in keys):
-            continue  # "don't change the size of the jacket": an option left alone, not the item
-        if _WANTS_IT_OTHERWISE.search(sentence) and not _ONLY.search(sentence) and extract_options(sentence):
-            continue  # "I don't want the kettle in white, make it black": another wish for the item, not none
-        if only := _ONLY.search(sentence):
-            # What follows "only" is kept ("the speaker stays as it is, I only need the kettle and the boots").
-            kept = {str(i.get("item_id")) for i in named if i in matching_items(items, [sentence[only.start() :]])}
-            out |= set(in_play) - (kept or ids)
-        elif _LEFT_OUT.search(sentence):
-            out |= ids
-    return out
+def _meant(named: list[dict[str, Any]], words: str, items: list[dict[str, Any]]) -> set[str]:
+    """The ids of the items named that these words name; of two units of one product, the one the options said tell
+    ("the black smart watch stays as it is")."""
+    found = [i for i in matching_items(items, [words]) if i in named]
+    names = [str(i.get("name")) for i in found]
+    if len(set(names)) < len(names):
+        found = described_items(found, words, items) or found
+    return {str(i.get("item_id")) for i in found}
 
 
 def items_left_out(items: list[dict[str, Any]], text: str, in_play: list[str]) -> set[str]:
-    """The items in play (settled or still to settle) that the message takes out of the change, sentence by
-    sentence: those named beside words that leave them alone, or all but those named beside "only". None when that
+    """The items in play (settled or still to settle) that the message takes out of the change. None when that
     would leave nothing: a change without any item is no change, and it is said as a no."""
-    out = _left_alone(items, text, in_play)
+    out = left_out_items(items, text, in_play)
     return out if out != set(in_play) else set()
 
 
@@ -325,6 +334,24 @@ def _what_still_fits(
         if fitting:
             return None
     return None
+
+
+def _without_items_left_out(
+    items: list[dict[str, Any]], chosen: list[dict[str, Any]], said: str
+) -> list[dict[str, Any]]:
+    """The items a change takes, read as a return's are: those named, without those the words leave out ("change
+    all of them but keep the mouse as is", "exchange everything except the lamp"); every other item only when every
+    item was said. Nothing is added that the customer did not say: with only what stays named, none is chosen and
+    they are asked which item."""
+    whole = bool(_EVERY_ITEM.search(said))
+    in_play = list(dict.fromkeys(str(i.get("item_id")) for i in (items if whole else chosen)))
+    out = left_out_items(items, said, in_play) if in_play else set()
+    if not out:
+        return chosen
+    kept = [i for i in chosen if str(i.get("item_id")) not in out]
+    if not kept and whole:
+        kept = [i for i in _distinct(items) if str(i.get("item_id")) not in out]
+    return kept
 
 
 def _distinct(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from graph.llm.addresses import looks_like_address
 from graph.llm.dialogue.addresses import names_another_destination
-from graph.llm.dialogue.items import _LEFT_OUT, _ONLY, _WANTS_IT_OTHERWISE, _left_alone, items_left_out
+from graph.llm.dialogue.items import _LEFT_OUT, _ONLY, _WANTS_IT_OTHERWISE, items_left_out, left_out_items
 from graph.llm.dialogue.names import (
     _REQUEST_OF_WRITE,
     CHANGE_DEFAULT_ADDRESS,
@@ -262,7 +262,7 @@ def restates_the_proposal(state: SupportState) -> bool:
     if not (_LEFT_OUT.search(text) or _ONLY.search(text)) or not named:
         return False
     in_play = list(dict.fromkeys([*proposed, *(str(i.get("item_id")) for i in named)]))
-    return not _left_alone(order_items, text, in_play) & set(proposed)
+    return not left_out_items(order_items, text, in_play) & set(proposed)
 
 
 def _adds_an_item(state: SupportState, pending: dict[str, Any], text: str) -> bool:

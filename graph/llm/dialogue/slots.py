@@ -13,6 +13,7 @@ from langchain_core.messages import ToolMessage
 from graph.llm.addresses import completes_address, looks_like_address, missing, parse_address
 from graph.llm.dialogue.addresses import names_another_destination
 from graph.llm.dialogue.identity import _without_identity, identity_facts
+from graph.llm.dialogue.items import _EVERY_ITEM
 from graph.llm.dialogue.names import CANCEL_REASONS, CHANGE_FAMILY, FLOW_SLOTS, ITEM_SLOTS
 from graph.llm.dialogue.other_requests import _same_request
 from graph.llm.dialogue.plan import last_text, turn_messages
@@ -250,13 +251,6 @@ def items_counted(text: str) -> int | None:
 _THE_ORDER_ITSELF = re.compile(
     r"\b(?:return|send\s+back|refund)\w*\s+(?:the\s+|my\s+|this\s+|that\s+)?(?:order\b|#?W\d{5,})"
     r"|\b(?:die\s+|meine\s+)?(?:ganze\s+)?bestellung\s+(?:#?W?\d{5,}\s+)?(?:\w+\s+)?zur[üu]ck",
-    re.IGNORECASE,
-)
-_EVERY_ITEM = re.compile(
-    r"\b(?:everything|all\s+(?:of\s+)?(?:the\s+|my\s+|its\s+|these\s+|those\s+)?(?:\d+|two|three|four|five|six)?\s*"
-    r"(?:items|things|products|of\s+them|of\s+it)|all\s+(?:\d+|two|three|four|five|six)\b|(?:the\s+)?(?:whole|entire)"
-    r"\s+order|(?:return|refund|send)\s+(?:them\s+|it\s+)?all|both|alles|beide)\b"
-    r"|^\s*all\b\s*(?:[,.!?]|please|$)",
     re.IGNORECASE,
 )
 
