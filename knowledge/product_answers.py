@@ -122,8 +122,8 @@ COMPARATIVES: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(r"\b(?:warmer|warmest|more insulat|best insulat)", re.I), "warmth", False),
     (
         re.compile(
-            r"\b(?:cheaper|cheapest|less expensive|least expensive|lower price|more affordable|most affordable"
-            r"|costs? (?:less|the least))\b",
+            r"\b(?:cheaper|cheapest|less expensive|least expensive|lower price|lowest price|lower[- ]cost"
+            r"|lowest[- ]cost|(?:more|most) (?:affordable|inexpensive|budget[- ]friendly)|costs? (?:less|the least))\b",
             re.I,
         ),
         "price",
@@ -142,6 +142,21 @@ COMPARATIVES: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(r"\b(?:smaller|smallest|holds? less)\b", re.I), "capacity", True),
     (re.compile(r"\b(?:brighter|brightest)\b", re.I), "brightness", False),
     (re.compile(r"\bmore waterproof|most waterproof|better in (?:the )?rain|drier\b", re.I), "waterproof", False),
+    # German comparatives and superlatives ("welcher ist leichter?", "der wärmste", "am günstigsten"). A form in -er
+    # after an article is the plain adjective, a wish rather than a comparison ("ein leichter Schlafsack").
+    *(
+        (re.compile(rf"(?<!ein ){comparative}\b|\b{superlative}\w*\b|\bam {superlative}n\b", re.I), measure, smaller)
+        for comparative, superlative, measure, smaller in (
+            (r"\b(?:günstiger|billiger|preiswerter)", r"(?:günstigste|billigste|preiswerteste)", "price", True),
+            (r"\b(?:teurer)", r"(?:teuerste)", "price", False),
+            (r"\b(?:leichter)", r"(?:leichteste)", "weight", True),
+            (r"\b(?:schwerer)", r"(?:schwerste)", "weight", False),
+            (r"\b(?:wärmer)", r"(?:wärmste)", "warmth", False),
+            (r"\b(?:größer|grösser)", r"(?:größte|grösste)", "capacity", False),
+            (r"\b(?:heller)", r"(?:hellste)", "brightness", False),
+            (r"\b(?:wasserdichter)", r"(?:wasserdichteste)", "waterproof", False),
+        )
+    ),
 )
 # "Compare X and Y on ...", "X vs Y": a comparison that names the measure but not the direction; each measure's
 # usual direction (True: the smaller wins).
@@ -458,7 +473,9 @@ def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
     if q.comparative and q.comparative[0] == "weight":
         q.aspects = [a for a in q.aspects if a != "weight"] + ["weight"]
     q.budget, q.budget_min, q.around, spans = read_budget(text)
-    q.cheap = q.budget is None and bool(CHEAP.search(text))
+    # "Cheap" as a wish, not as a comparison: "the most affordable tent", "welcher ist günstiger?" ask which one costs
+    # least (a comparison, answered with the one), not for the cheaper half of a kind.
+    q.cheap = q.budget is None and q.comparative is None and bool(CHEAP.search(text))
     q.recommend = bool(RECOMMEND.search(text)) or q.budget is not None or q.cheap
     kinds = _without_name_parts(lowered, vocabulary)
     for category in vocabulary.categories:
@@ -1611,6 +1628,10 @@ def answer_products(
         # I wash it?") Nor is "I bought a tent and now it's cheaper" a comparison of tents: with no second product
         # named, the comparative is their item's price then and now (a comparison of two named ones still is).
         return None
+    if q.cheap and q.comparative is None and strong and len(named) >= 2 and _asks_about_several(question, named):
+        # "The budget pick, Jetstream or Firelite?": a wish for the cheap one said of a choice between named products
+        # is the question which of them costs less.
+        q.comparative = ("price", True)
     if (q.comparative and not q.recommend) or (q.comparative and len(named) >= 2):
         products = list(named) if len(named) >= 2 else [p for p in catalog if p["category"] in q.categories]
         if len(products) >= 2:

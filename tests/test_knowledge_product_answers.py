@@ -413,3 +413,31 @@ def test_a_budget_in_its_own_sentence_belongs_to_the_request_before_it(catalog: 
     assert all(price <= 30 for price in _prices(text)) and "Ribbed Merino Beanie" not in text, text
     # A question of its own with a figure in it stays a question of its own.
     assert len(questions_of(split_requests("Do you ship to Ireland? What does express cost under $40?"))) == 2
+
+
+def test_a_cheap_word_in_a_comparison_asks_which_costs_least_not_for_the_cheaper_half(
+    catalog: list[dict[str, Any]],
+) -> None:
+    # The round-8 work read "cheap" words as a wish for the cheaper end of a kind; said as a comparative or a
+    # superlative they ask for the one that costs least (a comparison), in English and German.
+    text, kind = answer(catalog, "Which of your sleeping bags is the most affordable?")
+    assert kind == "comparison" and text.startswith("The cheapest is the Camp Cozy")
+    text, kind = answer(catalog, "Which is lower-cost, the Merino 150 Tee or the Sun Hoodie?")
+    assert kind == "comparison" and "cheaper" in text
+    text, kind = answer(catalog, "Welcher Kocher ist billiger, der Firelite oder der Two-Burner?")
+    assert kind == "comparison" and text.startswith("The Firelite Titanium Stove is cheaper")
+    text, kind = answer(catalog, "For a budget pick: Beacon 400 or Beacon 900?")
+    assert kind == "comparison" and text.startswith("The Beacon 400 Headlamp is cheaper")
+    # Still a wish where nothing is compared: the cheaper end of the kind, named products or not.
+    text, kind = answer(catalog, "any affordable gloves?")
+    assert kind == "within_budget" and "Down Expedition Mitt" not in text
+
+
+def test_german_comparatives_and_superlatives_compare_on_their_measure() -> None:
+    assert read_question("Ist der Polar Schlafsack wärmer als der Aurora?").comparative == ("warmth", False)
+    assert read_question("Welche Handschuhe sind am leichtesten?").comparative == ("weight", True)
+    assert read_question("Welcher Rucksack ist größer?").comparative == ("capacity", False)
+    assert read_question("Welche ist die teuerste Jacke?").comparative == ("price", False)
+    # The plain adjective after an article is a wish: "ein leichter Rucksack", "ein günstiger Kocher".
+    assert read_question("Ein leichter Schlafsack für den Sommer, was habt ihr?").comparative is None
+    assert read_question("Mir wäre ein günstiger Kocher am liebsten").comparative is None
