@@ -185,13 +185,20 @@ _CURRENCY_AFTER = r"(?:\$|€|£|dollars?|bucks|usd|euros?|eur|pounds?|gbp)"
 # The whole figure: "for 450 people" must not read as "for 45".
 _AMOUNT = r"(\d[\d,]*(?:\.\d+)?)(?!\d|[.,]\d)"
 _MONEY = rf"(?:{_CURRENCY_BEFORE}\s*)?{_AMOUNT}\s*{_CURRENCY_AFTER}?"
+# A figure with a unit of measure after it is no money: "for 4 people", "a comfort limit of 15°F", "under 2 kg",
+# "up to 400 lumens", "bis 20 Grad".
+_NOT_MONEY = (
+    r"(?!\s*(?:people|persons?|personen|kids|nights?|days?|weeks?|months?|years?|hours?|°|degrees?|grad\b|[fc]\b"
+    r"|k?g\b|grams?|gramm|kilos?|kilograms?|lbs?\b|oz\b|ounces?|m?l\b|litres?|liters?|liter\b|lumens?|lm\b|mm\b|cm\b"
+    r"|m\b|km\b|miles?|meters?|metres?|inch(?:es)?|ft\b|feet|%))"
+)
 BUDGET = re.compile(
     r"(?:under|below|less than|up to|no more than|(?:nothing|not) (?:over|above|more than)|max(?:imum)?|"
     r"budget(?: is| of)?|within|cheaper than|at most|(?:my |a |the )?(?:spending )?limit(?: is| of)?|"
     r"(?:can'?t|cannot|won'?t|don'?t want to|do not want to|not) (?:go|spend|pay) (?:over|above|more than)|"
     # German: "bis 100 €", "unter 80 Euro", "höchstens 50", "maximal 120", "nicht mehr als 90"
     r"bis(?: zu)?|unter|höchstens|maximal|nicht mehr als|"
-    rf"for)\s*(?:about |around |ca\. )?{_MONEY}(?!\s*(?:people|persons?|kids|nights?|days?|l\b|litres?|liters?))"
+    rf"for)\s*(?:about |around |ca\. )?{_MONEY}{_NOT_MONEY}"
     rf"|{_CURRENCY_BEFORE}\s*{_AMOUNT}\s*(?:or less|max|tops|and under|or under|at most)",
     re.IGNORECASE,
 )

@@ -441,3 +441,17 @@ def test_german_comparatives_and_superlatives_compare_on_their_measure() -> None
     # The plain adjective after an article is a wish: "ein leichter Rucksack", "ein günstiger Kocher".
     assert read_question("Ein leichter Schlafsack für den Sommer, was habt ihr?").comparative is None
     assert read_question("Mir wäre ein günstiger Kocher am liebsten").comparative is None
+
+
+def test_a_figure_with_a_unit_of_measure_is_no_budget(catalog: list[dict[str, Any]]) -> None:
+    # "limit", "under", "bis" before a measurement read it as money and turned a superlative into a budget list.
+    for said in (
+        "Which sleeping bag is the warmest? The comfort limit should be 10°F",
+        "Which is the lightest stove, ideally under 100 g?",
+        "Welche Stirnlampe ist am hellsten, bis 500 Lumen?",
+        "which backpack is the biggest, up to 60 litres?",
+    ):
+        assert read_question(said, catalog).budget is None, said
+    text, kind = answer(catalog, "What's the brightest headlamp, at least 300 lumens but under 60 dollars?")
+    assert kind == "within_budget" and "Beacon 900" not in text
+    assert read_question("a tent for 3 people, my limit is 450", catalog).budget == Decimal(450)
