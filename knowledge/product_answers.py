@@ -230,32 +230,52 @@ AROUND = re.compile(
 # How far over a price "around" it still fits.
 AROUND_MARGIN = Decimal("1.1")
 # Words customers use for a category besides its own name; a shop's categories come from its database.
+# German is a shop language: its words for each kind, singular and plural (German plurals rarely end in -s), and the
+# compounds customers use most ("Regenjacke", "Wanderschuhe").
+GERMAN_KINDS: dict[str, tuple[str, ...]] = {
+    "jackets": ("jacke", "jacken", "regenjacke", "regenjacken", "daunenjacke", "winterjacke", "mantel"),
+    "shoes": ("schuh", "schuhe", "wanderschuh", "wanderschuhe", "stiefel", "wanderstiefel", "laufschuhe", "turnschuhe"),
+    "tents": ("zelt", "zelte"),
+    "sleeping bags": ("schlafsack", "schlafsäcke", "schlafsacks"),
+    "beanies": ("mütze", "mützen", "wintermütze"),
+    "gloves": ("handschuh", "handschuhe", "fäustlinge"),
+    "backpacks": ("rucksäcke", "tagesrucksack", "wanderrucksack"),
+    "water bottles": ("flasche", "flaschen", "trinkflasche", "trinkflaschen", "wasserflasche"),
+    "headlamps": ("stirnlampe", "stirnlampen", "taschenlampe"),
+    "pants": ("hose", "hosen", "wanderhose", "regenhose"),
+    "camping stoves": ("kocher", "campingkocher", "gaskocher"),
+    "socks": ("socke", "socken", "wandersocken"),
+    "base layers": ("funktionsshirt", "unterhemd", "shirt"),
+    "earrings": ("ohrring", "ohrringe"),
+    "underwear": ("unterwäsche", "unterhose", "unterhosen"),
+    "gift cards": ("gutschein", "geschenkgutschein", "geschenkkarte"),
+}
 CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
-    "jackets": ("jacket", "coat", "parka", "shell", "anorak", "raincoat"),
-    "shoes": ("shoe", "boot", "sneaker", "trainer", "footwear", "trail runner"),
-    "tents": ("tent", "shelter"),
-    "sleeping bags": ("sleeping bag", "sleeping-bag"),
-    "beanies": ("beanie", "hat", "cap", "toque"),
-    "gloves": ("glove", "mitt", "mitten"),
-    "backpacks": ("backpack", "daypack", "rucksack", "pack"),
-    "water bottles": ("bottle", "flask"),
-    "headlamps": ("headlamp", "head torch", "headtorch", "torch", "flashlight"),
-    "pants": ("pants", "trousers", "trouser"),
-    "camping stoves": ("stove",),
-    "socks": ("sock",),
-    "base layers": ("base layer", "baselayer", "tee", "t-shirt", "hoodie", "top"),
-    "earrings": ("earring",),
-    "underwear": ("underwear", "boxer", "brief", "bralette"),
-    "gift cards": ("gift card",),
+    "jackets": ("jacket", "coat", "parka", "shell", "anorak", "raincoat", *GERMAN_KINDS["jackets"]),
+    "shoes": ("shoe", "boot", "sneaker", "trainer", "footwear", "trail runner", *GERMAN_KINDS["shoes"]),
+    "tents": ("tent", "shelter", *GERMAN_KINDS["tents"]),
+    "sleeping bags": ("sleeping bag", "sleeping-bag", *GERMAN_KINDS["sleeping bags"]),
+    "beanies": ("beanie", "hat", "cap", "toque", *GERMAN_KINDS["beanies"]),
+    "gloves": ("glove", "mitt", "mitten", *GERMAN_KINDS["gloves"]),
+    "backpacks": ("backpack", "daypack", "rucksack", "pack", *GERMAN_KINDS["backpacks"]),
+    "water bottles": ("bottle", "flask", *GERMAN_KINDS["water bottles"]),
+    "headlamps": ("headlamp", "head torch", "headtorch", "torch", "flashlight", *GERMAN_KINDS["headlamps"]),
+    "pants": ("pants", "trousers", "trouser", *GERMAN_KINDS["pants"]),
+    "camping stoves": ("stove", *GERMAN_KINDS["camping stoves"]),
+    "socks": ("sock", *GERMAN_KINDS["socks"]),
+    "base layers": ("base layer", "baselayer", "tee", "t-shirt", "hoodie", "top", *GERMAN_KINDS["base layers"]),
+    "earrings": ("earring", *GERMAN_KINDS["earrings"]),
+    "underwear": ("underwear", "boxer", "brief", "bralette", *GERMAN_KINDS["underwear"]),
+    "gift cards": ("gift card", *GERMAN_KINDS["gift cards"]),
 }
 # The part of the body a kind of product is worn on ("something warm for my hands"): it names the kind wanted, never
 # an item the customer has ("my hands" are not their gloves).
 WORN_ON: dict[str, tuple[str, ...]] = {"gloves": ("hands", "fingers"), "beanies": ("ears",)}
 # What customers say for a use that the catalog words differently.
 USE_WORDS: dict[str, tuple[str, ...]] = {
-    "rain": ("rain", "rainy", "wet", "downpour", "storm", "drizzle"),
+    "rain": ("rain", "rainy", "wet", "downpour", "storm", "drizzle", "regen", "regenjacke", "regenhose"),
     "kids": ("kid", "kids", "child", "children", "year old", "son", "daughter", "toddler"),
-    "winter": ("winter", "cold", "freezing", "snow", "sub-zero", "below zero"),
+    "winter": ("winter", "cold", "freezing", "snow", "sub-zero", "below zero", "kalt", "kälte", "schnee"),
     "skiing": ("ski", "skiing", "ski touring", "snowboard"),
     "cycling": ("bike", "cycling", "cycle", "bicycle", "ride"),
     "running": ("run", "running", "jog", "jogging"),
@@ -264,11 +284,11 @@ USE_WORDS: dict[str, tuple[str, ...]] = {
     "commuting": ("commut", "office", "work"),
 }
 WANTED_FEATURES: dict[str, re.Pattern[str]] = {
-    "waterproof": re.compile(r"\bwaterproof\b|\brain\b|\brainy\b|\bwet\b|\bdownpour", re.I),
+    "waterproof": re.compile(r"\bwaterproof\b|\brain\b|\brainy\b|\bwet\b|\bdownpour|\bwasserdicht|\bregen", re.I),
     "rechargeable": re.compile(r"recharg|usb", re.I),
     "down": re.compile(r"\bdown\b(?! to)", re.I),
     "merino": re.compile(r"\bmerino|\bwool\b", re.I),
-    "warm": re.compile(r"\bwarm|\binsulated\b", re.I),
+    "warm": re.compile(r"\bwarm|\binsulated\b|\bwärmend|\bgefüttert", re.I),
     "lightweight": re.compile(r"\blight(?:weight)?\b|\bultralight", re.I),
 }
 
@@ -318,12 +338,13 @@ def _aspects(text: str) -> list[str]:
 
 
 def _words(text: str) -> str:
-    return " " + re.sub(r"[^a-z0-9'\-°$ ]+", " ", text.lower()) + " "
+    # German letters are letters: "Mütze" is one word, not "m tze".
+    return " " + re.sub(r"[^a-z0-9äöüß'\-°$ ]+", " ", text.lower()) + " "
 
 
 @lru_cache(maxsize=4096)
 def _word_pattern(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![a-z]){re.escape(word)}(?:s|es)?(?![a-z])")
+    return re.compile(rf"(?<![a-zäöüß]){re.escape(word)}(?:s|es)?(?![a-zäöüß])")
 
 
 def _mentions(text: str, word: str) -> bool:

@@ -455,3 +455,14 @@ def test_a_figure_with_a_unit_of_measure_is_no_budget(catalog: list[dict[str, An
     text, kind = answer(catalog, "What's the brightest headlamp, at least 300 lumens but under 60 dollars?")
     assert kind == "within_budget" and "Beacon 900" not in text
     assert read_question("a tent for 3 people, my limit is 450", catalog).budget == Decimal(450)
+
+
+def test_german_kinds_of_product_are_read(catalog: list[dict[str, Any]]) -> None:
+    # German is a shop language; its words for a kind (umlauts included) name the kind as the English ones do.
+    text, kind = answer(catalog, "Welche Stirnlampe ist am günstigsten?")
+    assert kind == "comparison" and text.startswith("The cheapest is the Trail Kids Headlamp")
+    text, kind = answer(catalog, "Welche Mützen sind am wärmsten?")
+    assert kind == "comparison" and "Pom Pom Cable Knit Beanie" in text.split(";")[0]
+    assert read_question("Trinkflasche für unter 30 Euro?", catalog).categories == ["water bottles"]
+    text, kind = answer(catalog, "Ich brauche eine wasserdichte Regenjacke, höchstens 250 €")
+    assert kind == "within_budget" and "Stormline 3L Rain Jacket" in text and "Harbor Fleece" not in text
