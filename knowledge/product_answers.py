@@ -493,11 +493,15 @@ def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
     if (
         q.comparative is None
         and COMPARE_ON.search(text)
-        and len(measured := [a for a in q.aspects if a in NEUTRAL]) == 1
+        and len(q.aspects) == 1
+        and q.aspects[0] in NEUTRAL
+        and not (q.price or q.stock or q.count or q.options)
     ):
         # "Compare X and Y on waterproofing", "how do X and Y compare for weight?": the comparison on that measure,
-        # said the way that measure is usually wanted (the lighter, the warmer, the more waterproof).
-        q.comparative = (measured[0], NEUTRAL[measured[0]])
+        # said the way that measure is usually wanted (the lighter, the warmer, the more waterproof). Only when that
+        # measure is all that is asked: "X vs Y, warmth and price?" wants both facts of both, which a comparison on
+        # one measure would drop.
+        q.comparative = (q.aspects[0], NEUTRAL[q.aspects[0]])
     if q.comparative and q.comparative[0] == "weight":
         q.aspects = [a for a in q.aspects if a != "weight"] + ["weight"]
     q.budget, q.budget_min, q.around, spans = read_budget(text)

@@ -466,3 +466,14 @@ def test_german_kinds_of_product_are_read(catalog: list[dict[str, Any]]) -> None
     assert read_question("Trinkflasche für unter 30 Euro?", catalog).categories == ["water bottles"]
     text, kind = answer(catalog, "Ich brauche eine wasserdichte Regenjacke, höchstens 250 €")
     assert kind == "within_budget" and "Stormline 3L Rain Jacket" in text and "Harbor Fleece" not in text
+
+
+def test_compare_on_one_measure_is_a_comparison_and_on_several_gives_each_fact(catalog: list[dict[str, Any]]) -> None:
+    # "Compare X and Y" names no direction: on one measure the usual one is said (the lighter); with a second thing
+    # asked beside it (a price, a second measure) a comparison on the one measure dropped the rest.
+    text, kind = answer(catalog, "how do the Firelite and the Jetstream stack up for weight?")
+    assert kind == "comparison" and "45 g" in text and "430 g" in text
+    text, _ = answer(catalog, "Aurora vs Polar: warmth and price?")
+    assert all(fact in text for fact in ("20°F", "-10°F", "$349.00", "$599.00"))
+    text, _ = answer(catalog, "Compare the Stormline jacket and Ridgeline softshell: weight, what do they cost?")
+    assert "430 g" in text and "520 g" in text and "$229.00" in text and "$159.00" in text
