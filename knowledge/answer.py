@@ -520,10 +520,38 @@ def _label_of(unit: str) -> str:
 LABEL_LENGTH = 80
 
 
+# The shop's procedures, by the words that name them in a question and in a policy's title. A question that names
+# one is answered by that procedure's policy (or the FAQ), never by another procedure's that happens to name the same
+# product group: "how long do I have to return a tent?" is the return window, not "tents are covered for 2 years".
+PROCEDURES: dict[str, re.Pattern[str]] = {
+    "return": re.compile(r"\b(?:returns?|returning|returned|refunds?|refunded)\b", re.I),
+    "exchange": re.compile(r"\bexchang", re.I),
+    "warranty": re.compile(r"\b(?:warrant|guarantee|defect|faulty|broke|broken|repair)", re.I),
+    "shipping": re.compile(r"\b(?:ship|deliver|carrier|customs|duties|dut(?:y|ies)|vat|tracking|parcel)", re.I),
+}
+
+
+def procedures_in(text: str) -> set[str]:
+    """The shop's procedures a text names (the customer's words for them read in the shop's, ``in_shop_words``)."""
+    text = in_shop_words(text)
+    return {name for name, pattern in PROCEDURES.items() if pattern.search(text)}
+
+
+def _of_another_procedure(candidate: Any, asked: set[str]) -> bool:
+    """A quote from a policy whose title names only procedures the question does not ask about."""
+    item = candidate[2]
+    if item["metadata"].get("type") != "policy":
+        return False
+    own = procedures_in(str(item["metadata"].get("title") or heading(item).split("›")[0]))
+    return bool(own) and not own & asked
+
+
 def _answering(candidates: list[Any], question: str, countries: set[str] | None) -> list[Any]:
     """The candidate quotes that can answer the question's kind: an amount for "how much", a duration for "how
     long", the asked country's own line rather than a line about several. When none can, all stay."""
     kept = candidates
+    if asked_procedures := procedures_in(question):
+        kept = [c for c in kept if not _of_another_procedure(c, asked_procedures)] or kept
     if asks_amount(question):
         kept = [c for c in kept if any(_MONEY.search(unit) for unit in c[3])] or kept
     if asks_duration(question) or _WHEN_WILL.search(question):
@@ -557,7 +585,12 @@ def _answering(candidates: list[Any], question: str, countries: set[str] | None)
             and any(
                 countries_in(unit) & asked
                 # what it costs, that it is free, or that the customer pays (duties "to the carrier")
-                and (_MONEY.search(for_country(unit, country)) or _FREE.search(unit) or _ASKS_PAYING.search(unit))
+                and (
+                    _MONEY.search(for_country(unit, country))
+                    or _FREE.search(unit)
+                    or _ASKS_PAYING.search(unit)
+                    or _NOTHING_TO_PAY.search(unit)
+                )
                 for unit in c[3]
             )
             and not any(foreign_figures(unit, asked) for unit in c[3])
@@ -716,8 +749,8 @@ class MessageAnswer(BaseModel):
     text: str
     cited_ids: list[str] = Field(default_factory=list)
     supported: bool
-    # One per question: "facts", "buying", "sold_out", "comparison", "recommendation", "no_fit", "policy" or
-    # "unknown".
+    # One per question: "facts", "buying", "sold_out", "comparison", "recommendation", "within_budget" (a
+    # recommendation within a stated budget), "no_fit", "policy" or "unknown".
     kinds: list[str] = Field(default_factory=list)
     # Product facts the answer states, as graph evidence ({"id", "kind": "facts", "data"}), for the critique.
     evidence: list[dict[str, Any]] = Field(default_factory=list)
@@ -763,6 +796,8 @@ _SHOP_WORDS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]],
     ),
     (re.compile(r"\b(?:get|have|got)\s+(?:my|the|our|your)\s+money\s+back\b", re.I), "get a refund"),
     (re.compile(r"\bswap(?:ping|ped|s)?\b", re.I), "exchange"),
+    # "If I change my mind about it": the returns policy's own reason for a return ("changed my mind").
+    (re.compile(r"\b(?:change|changed|changing) (?:my|our) minds?\b", re.I), "want to return it"),
 )
 
 
@@ -822,6 +857,8 @@ def _terms_of(evidence: Evidence) -> frozenset[str]:
     return frozenset(tokenize(f"{heading(evidence)} {evidence['text']}"))
 
 
+# "Duties and VAT are included in our prices", "nothing is collected on delivery": the answer is that they pay nothing.
+_NOTHING_TO_PAY = re.compile(r"\b(?:included|nothing is (?:collected|charged)|no (?:extra )?charge)\b", re.I)
 _ASKS_PAYING = re.compile(r"\b(?:free|pay|paying|cost|costs|charge|charged|how much|fee)\b", re.I)
 
 
@@ -951,9 +988,35 @@ def questions_of(segments: Sequence[str], shortest: int = 4) -> list[str]:
             questions.append(completed(segment, questions[-1]))
         elif questions and len(segment.split()) < shortest and not _WHOLE_QUESTION.match(segment):
             questions[-1] = f"{questions[-1]} {segment}"
+        elif questions and states_only_budget(segment):
+            # "A headlamp for running? No more than $60.": the budget is the request's, never a request of its own
+            # (which would list anything under $60, and leave the request before it without its budget).
+            questions[-1] = f"{questions[-1].rstrip()} {segment.strip()}"
         else:
             questions.append(segment)
     return questions
+
+
+# Words that say nothing beside a budget: "my budget is $60 though", "no more than 80 euros, please".
+_BUDGET_ONLY_WORDS = frozenset(
+    tokenize(
+        "my our the a budget is it should be can could i we you spend around about max maximum and but also price "
+        "total ok okay then so just that thats keep to only though please up tops at most or less under below "
+        "not more than over above go pay have got need want would like something one ideally preferably"
+    )
+)
+
+
+def states_only_budget(text: str) -> bool:
+    """Whether a piece of a message only states a budget ("no more than $60 though"), with nothing asked of its own."""
+    from knowledge.product_answers import read_budget
+
+    spans = read_budget(text)[3]
+    if not spans:
+        return False
+    for start, end in reversed(spans):
+        text = text[:start] + " " + text[end:]
+    return not set(tokenize(text)) - _BUDGET_ONLY_WORDS
 
 
 _EACH = re.compile(r"\b(?:each|both|either|all of them|each of them|the two)\b", re.IGNORECASE)

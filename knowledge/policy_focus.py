@@ -29,7 +29,9 @@ _AMOUNT = re.compile(
 )
 _DURATION = re.compile(
     r"\bhow (?:long|many (?:days|weeks|hours|months|years)|soon|fast|quickly)\b"
-    r"|\b(?:shipping|delivery|transit) times?\b",
+    r"|\b(?:shipping|delivery|transit) times?\b"
+    # "What's the return window?", "is there a deadline?": a length of time.
+    r"|\b(?:window|deadline|time limit|time frame|timeframe)\b",
     re.IGNORECASE,
 )
 
@@ -80,6 +82,14 @@ def _groups(text: str) -> frozenset[str]:
 def groups_in(text: str) -> set[str]:
     """The product groups (as the policies name them) a text speaks of."""
     return set(_groups(text))
+
+
+def without_groups(text: str) -> str:
+    """The text without the product groups it names: "what's the return window for sleeping bags?" searched as a
+    question about the return window (the product words pull it toward the lines that list product groups)."""
+    for pattern in _GROUP_PATTERNS.values():
+        text = pattern.sub(" ", text)
+    return re.sub(r"\s{2,}", " ", text).strip()
 
 
 def service_in(text: str) -> str | None:

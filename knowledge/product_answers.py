@@ -122,8 +122,8 @@ COMPARATIVES: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(r"\b(?:warmer|warmest|more insulat|best insulat)", re.I), "warmth", False),
     (
         re.compile(
-            r"\b(?:cheaper|cheapest|less expensive|least expensive|lower price|more affordable|most affordable"
-            r"|costs? (?:less|the least))\b",
+            r"\b(?:cheaper|cheapest|less expensive|least expensive|lower price|lowest price|lower[- ]cost"
+            r"|lowest[- ]cost|(?:more|most) (?:affordable|inexpensive|budget[- ]friendly)|costs? (?:less|the least))\b",
             re.I,
         ),
         "price",
@@ -142,7 +142,32 @@ COMPARATIVES: tuple[tuple[re.Pattern[str], str, bool], ...] = (
     (re.compile(r"\b(?:smaller|smallest|holds? less)\b", re.I), "capacity", True),
     (re.compile(r"\b(?:brighter|brightest)\b", re.I), "brightness", False),
     (re.compile(r"\bmore waterproof|most waterproof|better in (?:the )?rain|drier\b", re.I), "waterproof", False),
+    # German comparatives and superlatives ("welcher ist leichter?", "der wärmste", "am günstigsten"). A form in -er
+    # after an article is the plain adjective, a wish rather than a comparison ("ein leichter Schlafsack").
+    *(
+        (re.compile(rf"(?<!ein ){comparative}\b|\b{superlative}\w*\b|\bam {superlative}n\b", re.I), measure, smaller)
+        for comparative, superlative, measure, smaller in (
+            (r"\b(?:günstiger|billiger|preiswerter)", r"(?:günstigste|billigste|preiswerteste)", "price", True),
+            (r"\b(?:teurer)", r"(?:teuerste)", "price", False),
+            (r"\b(?:leichter)", r"(?:leichteste)", "weight", True),
+            (r"\b(?:schwerer)", r"(?:schwerste)", "weight", False),
+            (r"\b(?:wärmer)", r"(?:wärmste)", "warmth", False),
+            (r"\b(?:größer|grösser)", r"(?:größte|grösste)", "capacity", False),
+            (r"\b(?:heller)", r"(?:hellste)", "brightness", False),
+            (r"\b(?:wasserdichter)", r"(?:wasserdichteste)", "waterproof", False),
+        )
+    ),
 )
+# "Compare X and Y on ...", "X vs Y": a comparison that names the measure but not the direction; each measure's
+# usual direction (True: the smaller wins).
+COMPARE_ON = re.compile(r"\bcompar(?:e|es|ed|ing|ison)\b|\bvs\.?(?!\w)|\bversus\b|\bstack up\b", re.I)
+NEUTRAL: dict[str, bool] = {
+    "weight": True,
+    "warmth": False,
+    "capacity": False,
+    "brightness": False,
+    "waterproof": False,
+}
 # "How much cheaper is X than Y?", "what's the price difference between X and Y?": the gap itself is asked.
 DIFFERENCE = re.compile(
     r"\b(?:difference|gap)\b|\bhow much (?:more|less|cheaper|lighter|heavier|pricier)\b|\bby how much\b", re.I
@@ -154,53 +179,103 @@ RECOMMEND = re.compile(
     r"below|for)|do you (?:have|sell) (?:a|an|any)|what do you have|good for|for (?:hiking|camping|running|winter))",
     re.IGNORECASE,
 )
+# A money amount as customers write it: "$150", "150 dollars", "120 euros", "130 €", "EUR 80", "£60".
+_CURRENCY_BEFORE = r"(?:USD|EUR|GBP|\$|€|£)"
+_CURRENCY_AFTER = r"(?:\$|€|£|dollars?|bucks|usd|euros?|eur|pounds?|gbp)"
+# The whole figure: "for 450 people" must not read as "for 45".
+_AMOUNT = r"(\d[\d,]*(?:\.\d+)?)(?!\d|[.,]\d)"
+_MONEY = rf"(?:{_CURRENCY_BEFORE}\s*)?{_AMOUNT}\s*{_CURRENCY_AFTER}?"
+# A figure with a unit of measure after it is no money: "for 4 people", "a comfort limit of 15°F", "under 2 kg",
+# "up to 400 lumens", "bis 20 Grad".
+_NOT_MONEY = (
+    r"(?!\s*(?:people|persons?|personen|kids|nights?|days?|weeks?|months?|years?|hours?|°|degrees?|grad\b|[fc]\b"
+    r"|k?g\b|grams?|gramm|kilos?|kilograms?|lbs?\b|oz\b|ounces?|m?l\b|litres?|liters?|liter\b|lumens?|lm\b|mm\b|cm\b"
+    r"|m\b|km\b|miles?|meters?|metres?|inch(?:es)?|ft\b|feet|%))"
+)
 BUDGET = re.compile(
     r"(?:under|below|less than|up to|no more than|(?:nothing|not) (?:over|above|more than)|max(?:imum)?|"
-    r"budget(?: is| of)?|within|cheaper than|at most|"
-    r"for)\s*(?:about |around )?(?:USD\s*)?\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(?:\$|dollars|bucks|usd)?"
-    r"|\$\s*(\d[\d,]*(?:\.\d+)?)\s*(?:or less|max|tops|and under|or under)",
+    r"budget(?: is| of)?|within|cheaper than|at most|(?:my |a |the )?(?:spending )?limit(?: is| of)?|"
+    r"(?:can'?t|cannot|won'?t|don'?t want to|do not want to|not) (?:go|spend|pay) (?:over|above|more than)|"
+    # German: "bis 100 €", "unter 80 Euro", "höchstens 50", "maximal 120", "nicht mehr als 90"
+    r"bis(?: zu)?|unter|höchstens|maximal|nicht mehr als|"
+    rf"for)\s*(?:about |around |ca\. )?{_MONEY}{_NOT_MONEY}"
+    rf"|{_CURRENCY_BEFORE}\s*{_AMOUNT}\s*(?:or less|max|tops|and under|or under|at most)",
+    re.IGNORECASE,
+)
+# "between $50 and $100", "from 200 to 300 dollars", "$80-$120", "zwischen 50 und 100 €": a price range; the lower
+# end is part of what the customer asked (a $30 tent is not what "between 250 and 400" wants).
+BUDGET_RANGE = re.compile(
+    rf"\b(?:between|from|zwischen|von)\s+{_MONEY}\s*(?:and|to|und|bis|-|–)\s*{_MONEY}"
+    rf"|{_CURRENCY_BEFORE}\s*{_AMOUNT}\s*(?:-|–|to)\s*{_CURRENCY_BEFORE}?\s*{_AMOUNT}\b",
+    re.IGNORECASE,
+)
+# "Cheap", "affordable", "budget" with no figure: the cheaper end of the kind asked for.
+CHEAP = re.compile(
+    r"\b(?:cheap|cheapish|inexpensive|affordable|budget(?:-friendly)?|low[- ]cost|low[- ]priced|not too expensive"
+    r"|günstige?[nmrs]?|billige?[nmrs]?|preiswerte?[nmrs]?)\b(?!\s*(?:of|is|:))",
     re.IGNORECASE,
 )
 # "I only have 120 dollars", "can spend $80": money the customer has, with its currency said.
 SPEND = re.compile(
-    r"\b(?:have|spend|afford|got|pay)\b[^.?!$\d]{0,20}(?:\$\s*(\d[\d,]*(?:\.\d+)?)|(\d[\d,]*(?:\.\d+)?)\s*(?:dollars|bucks|usd)\b)",
+    r"\b(?:have|spend|afford|got|pay)\b[^.?!$€£\d]{0,20}"
+    rf"(?:{_CURRENCY_BEFORE}\s*{_AMOUNT}|{_AMOUNT}\s*(?:dollars|bucks|usd|euros?|eur|€|pounds)\b)",
     re.IGNORECASE,
 )
 # "around 50 bucks", "about $80": a price the customer has in mind, a little over it still fits.
 AROUND = re.compile(
-    r"\b(?:around|about|roughly|approximately|approx\.?|circa|~)\s*(?:\$\s*(\d[\d,]*(?:\.\d+)?)"
-    r"|(\d[\d,]*(?:\.\d+)?)\s*(?:\$|dollars|bucks|usd)\b)",
+    rf"\b(?:around|about|roughly|approximately|approx\.?|circa|~)\s*(?:{_CURRENCY_BEFORE}\s*{_AMOUNT}"
+    rf"|{_AMOUNT}\s*(?:\$|€|£|dollars|bucks|usd|euros?|eur)\b)",
     re.IGNORECASE,
 )
 # How far over a price "around" it still fits.
 AROUND_MARGIN = Decimal("1.1")
 # Words customers use for a category besides its own name; a shop's categories come from its database.
+# German is a shop language: its words for each kind, singular and plural (German plurals rarely end in -s), and the
+# compounds customers use most ("Regenjacke", "Wanderschuhe").
+GERMAN_KINDS: dict[str, tuple[str, ...]] = {
+    "jackets": ("jacke", "jacken", "regenjacke", "regenjacken", "daunenjacke", "winterjacke", "mantel"),
+    "shoes": ("schuh", "schuhe", "wanderschuh", "wanderschuhe", "stiefel", "wanderstiefel", "laufschuhe", "turnschuhe"),
+    "tents": ("zelt", "zelte"),
+    "sleeping bags": ("schlafsack", "schlafsäcke", "schlafsacks"),
+    "beanies": ("mütze", "mützen", "wintermütze"),
+    "gloves": ("handschuh", "handschuhe", "fäustlinge"),
+    "backpacks": ("rucksäcke", "tagesrucksack", "wanderrucksack"),
+    "water bottles": ("flasche", "flaschen", "trinkflasche", "trinkflaschen", "wasserflasche"),
+    "headlamps": ("stirnlampe", "stirnlampen", "taschenlampe"),
+    "pants": ("hose", "hosen", "wanderhose", "regenhose"),
+    "camping stoves": ("kocher", "campingkocher", "gaskocher"),
+    "socks": ("socke", "socken", "wandersocken"),
+    "base layers": ("funktionsshirt", "unterhemd", "shirt"),
+    "earrings": ("ohrring", "ohrringe"),
+    "underwear": ("unterwäsche", "unterhose", "unterhosen"),
+    "gift cards": ("gutschein", "geschenkgutschein", "geschenkkarte"),
+}
 CATEGORY_WORDS: dict[str, tuple[str, ...]] = {
-    "jackets": ("jacket", "coat", "parka", "shell", "anorak", "raincoat"),
-    "shoes": ("shoe", "boot", "sneaker", "trainer", "footwear", "trail runner"),
-    "tents": ("tent", "shelter"),
-    "sleeping bags": ("sleeping bag", "sleeping-bag"),
-    "beanies": ("beanie", "hat", "cap", "toque"),
-    "gloves": ("glove", "mitt", "mitten"),
-    "backpacks": ("backpack", "daypack", "rucksack", "pack"),
-    "water bottles": ("bottle", "flask"),
-    "headlamps": ("headlamp", "head torch", "headtorch", "torch", "flashlight"),
-    "pants": ("pants", "trousers", "trouser"),
-    "camping stoves": ("stove",),
-    "socks": ("sock",),
-    "base layers": ("base layer", "baselayer", "tee", "t-shirt", "hoodie", "top"),
-    "earrings": ("earring",),
-    "underwear": ("underwear", "boxer", "brief", "bralette"),
-    "gift cards": ("gift card",),
+    "jackets": ("jacket", "coat", "parka", "shell", "anorak", "raincoat", *GERMAN_KINDS["jackets"]),
+    "shoes": ("shoe", "boot", "sneaker", "trainer", "footwear", "trail runner", *GERMAN_KINDS["shoes"]),
+    "tents": ("tent", "shelter", *GERMAN_KINDS["tents"]),
+    "sleeping bags": ("sleeping bag", "sleeping-bag", *GERMAN_KINDS["sleeping bags"]),
+    "beanies": ("beanie", "hat", "cap", "toque", *GERMAN_KINDS["beanies"]),
+    "gloves": ("glove", "mitt", "mitten", *GERMAN_KINDS["gloves"]),
+    "backpacks": ("backpack", "daypack", "rucksack", "pack", *GERMAN_KINDS["backpacks"]),
+    "water bottles": ("bottle", "flask", *GERMAN_KINDS["water bottles"]),
+    "headlamps": ("headlamp", "head torch", "headtorch", "torch", "flashlight", *GERMAN_KINDS["headlamps"]),
+    "pants": ("pants", "trousers", "trouser", *GERMAN_KINDS["pants"]),
+    "camping stoves": ("stove", *GERMAN_KINDS["camping stoves"]),
+    "socks": ("sock", *GERMAN_KINDS["socks"]),
+    "base layers": ("base layer", "baselayer", "tee", "t-shirt", "hoodie", "top", *GERMAN_KINDS["base layers"]),
+    "earrings": ("earring", *GERMAN_KINDS["earrings"]),
+    "underwear": ("underwear", "boxer", "brief", "bralette", *GERMAN_KINDS["underwear"]),
+    "gift cards": ("gift card", *GERMAN_KINDS["gift cards"]),
 }
 # The part of the body a kind of product is worn on ("something warm for my hands"): it names the kind wanted, never
 # an item the customer has ("my hands" are not their gloves).
 WORN_ON: dict[str, tuple[str, ...]] = {"gloves": ("hands", "fingers"), "beanies": ("ears",)}
 # What customers say for a use that the catalog words differently.
 USE_WORDS: dict[str, tuple[str, ...]] = {
-    "rain": ("rain", "rainy", "wet", "downpour", "storm", "drizzle"),
+    "rain": ("rain", "rainy", "wet", "downpour", "storm", "drizzle", "regen", "regenjacke", "regenhose"),
     "kids": ("kid", "kids", "child", "children", "year old", "son", "daughter", "toddler"),
-    "winter": ("winter", "cold", "freezing", "snow", "sub-zero", "below zero"),
+    "winter": ("winter", "cold", "freezing", "snow", "sub-zero", "below zero", "kalt", "kälte", "schnee"),
     "skiing": ("ski", "skiing", "ski touring", "snowboard"),
     "cycling": ("bike", "cycling", "cycle", "bicycle", "ride"),
     "running": ("run", "running", "jog", "jogging"),
@@ -209,11 +284,11 @@ USE_WORDS: dict[str, tuple[str, ...]] = {
     "commuting": ("commut", "office", "work"),
 }
 WANTED_FEATURES: dict[str, re.Pattern[str]] = {
-    "waterproof": re.compile(r"\bwaterproof\b|\brain\b|\brainy\b|\bwet\b|\bdownpour", re.I),
+    "waterproof": re.compile(r"\bwaterproof\b|\brain\b|\brainy\b|\bwet\b|\bdownpour|\bwasserdicht|\bregen", re.I),
     "rechargeable": re.compile(r"recharg|usb", re.I),
     "down": re.compile(r"\bdown\b(?! to)", re.I),
     "merino": re.compile(r"\bmerino|\bwool\b", re.I),
-    "warm": re.compile(r"\bwarm|\binsulated\b", re.I),
+    "warm": re.compile(r"\bwarm|\binsulated\b|\bwärmend|\bgefüttert", re.I),
     "lightweight": re.compile(r"\blight(?:weight)?\b|\bultralight", re.I),
 }
 
@@ -237,6 +312,10 @@ class Question:
     coldest_f: float | None = None
     # The budget was said as "around $50": it allows a little over, and is said back as the customer said it.
     around: bool = False
+    # The least the customer wants to pay ("between $250 and $400").
+    budget_min: Decimal | None = None
+    # "Cheap", "affordable" with no figure: the cheaper end of the kind asked for.
+    cheap: bool = False
 
     @property
     def asks_a_fact(self) -> bool:
@@ -259,12 +338,13 @@ def _aspects(text: str) -> list[str]:
 
 
 def _words(text: str) -> str:
-    return " " + re.sub(r"[^a-z0-9'\-°$ ]+", " ", text.lower()) + " "
+    # German letters are letters: "Mütze" is one word, not "m tze".
+    return " " + re.sub(r"[^a-z0-9äöüß'\-°$ ]+", " ", text.lower()) + " "
 
 
 @lru_cache(maxsize=4096)
 def _word_pattern(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![a-z]){re.escape(word)}(?:s|es)?(?![a-z])")
+    return re.compile(rf"(?<![a-zäöüß]){re.escape(word)}(?:s|es)?(?![a-zäöüß])")
 
 
 def _mentions(text: str, word: str) -> bool:
@@ -359,6 +439,37 @@ def read_question(text: str, catalog: Sequence[dict[str, Any]] = ()) -> Question
     return q
 
 
+def _money(found: str | None) -> Decimal | None:
+    return Decimal(found.replace(",", "")) if found else None
+
+
+def read_budget(text: str) -> tuple[Decimal | None, Decimal | None, bool, list[tuple[int, int]]]:
+    """The most and the least the customer will pay, whether the most was said as "around" it, and where in the text
+    the money was said.
+
+    Every stated bound is kept: "a tent for 4 people under $500" has its budget after "for 4" (which is not money),
+    "between 250 and 400" has a floor too."""
+    if ranged := BUDGET_RANGE.search(text):
+        figures = [_money(g) for g in ranged.groups() if g]
+        if len(figures) == 2 and figures[0] is not None and figures[1] is not None:
+            low, high = sorted((figures[0], figures[1]))
+            if high > 0:
+                return high, low or None, False, [ranged.span()]
+    for budget in BUDGET.finditer(text):
+        amount = _money(budget.group(1) or budget.group(2)) or Decimal(0)
+        said = budget.group(0).lower()
+        # "for 5 people", "for 2": a small bare number after "for" is not money.
+        money_said = any(mark in said for mark in ("$", "€", "£", "dollar", "euro", "buck", "usd", "eur", "pound"))
+        if money_said or amount >= 10 or not said.startswith("for"):
+            return (amount if amount > 0 else None), None, False, [budget.span()]
+    if spend := SPEND.search(text):
+        return _money(spend.group(1) or spend.group(2)) or None, None, False, [spend.span()]
+    if around := AROUND.search(text):
+        amount = _money(around.group(1) or around.group(2)) or Decimal(0)
+        return (amount * AROUND_MARGIN) or None, None, True, [around.span()]
+    return None, None, False, []
+
+
 def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
     vocabulary = _vocabulary(catalog)
     q = Question(text=text)
@@ -379,20 +490,25 @@ def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
             q.comparative = ("price", True)
         elif "weight" in q.aspects:
             q.comparative = ("weight", True)
+    if (
+        q.comparative is None
+        and COMPARE_ON.search(text)
+        and len(q.aspects) == 1
+        and q.aspects[0] in NEUTRAL
+        and not (q.price or q.stock or q.count or q.options)
+    ):
+        # "Compare X and Y on waterproofing", "how do X and Y compare for weight?": the comparison on that measure,
+        # said the way that measure is usually wanted (the lighter, the warmer, the more waterproof). Only when that
+        # measure is all that is asked: "X vs Y, warmth and price?" wants both facts of both, which a comparison on
+        # one measure would drop.
+        q.comparative = (q.aspects[0], NEUTRAL[q.aspects[0]])
     if q.comparative and q.comparative[0] == "weight":
         q.aspects = [a for a in q.aspects if a != "weight"] + ["weight"]
-    budget = BUDGET.search(text)
-    if budget:
-        amount = Decimal((budget.group(1) or budget.group(2)).replace(",", ""))
-        # "for 5 people", "for 2": a small bare number after "for" is not money.
-        if "$" in budget.group(0) or amount >= 10 or not budget.group(0).lower().startswith("for"):
-            q.budget = amount if amount > 0 else None
-    elif spend := SPEND.search(text):
-        q.budget = Decimal((spend.group(1) or spend.group(2)).replace(",", "")) or None
-    elif around := AROUND.search(text):
-        q.budget = (Decimal((around.group(1) or around.group(2)).replace(",", "")) * AROUND_MARGIN) or None
-        q.around = True
-    q.recommend = bool(RECOMMEND.search(text)) or q.budget is not None
+    q.budget, q.budget_min, q.around, spans = read_budget(text)
+    # "Cheap" as a wish, not as a comparison: "the most affordable tent", "welcher ist günstiger?" ask which one costs
+    # least (a comparison, answered with the one), not for the cheaper half of a kind.
+    q.cheap = q.budget is None and q.comparative is None and bool(CHEAP.search(text))
+    q.recommend = bool(RECOMMEND.search(text)) or q.budget is not None or q.cheap
     kinds = _without_name_parts(lowered, vocabulary)
     for category in vocabulary.categories:
         words = (category, category.rstrip("s"), *CATEGORY_WORDS.get(category, ()), *WORN_ON.get(category, ()))
@@ -416,7 +532,10 @@ def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
         degrees = float(cold.group(1))
         q.coldest_f = degrees if cold.group(2).upper() == "F" else degrees * 9 / 5 + 32
     values: dict[str, set[str]] = {}
+    # The budget's figure is money, not an option value: "under $200" does not ask for the $200 gift card.
     lowered_text = text.lower()
+    for start, end in spans:
+        lowered_text = lowered_text[:start] + " " * (end - start) + lowered_text[end:]
     for name, value, lowered_value, pattern in vocabulary.option_values:
         if lowered_value not in lowered_text:
             continue  # the pattern matches the value as written: a text without it cannot match, no regex search
@@ -425,6 +544,11 @@ def _read_question(text: str, catalog: Sequence[dict[str, Any]]) -> Question:
             continue
         if pattern.search(lowered_text):
             values.setdefault(name, set()).add(value)
+    # "For 6 people", "a 3 person tent": the capacity option that holds them, when the shop sells one.
+    for people in re.finditer(r"\b(\d{1,2})[\s-]*(?:people|persons?|man)\b", text, re.I):
+        for name, value, lowered_value, _pattern in vocabulary.option_values:
+            if lowered_value == f"{people.group(1)}-person":
+                values.setdefault(name, set()).add(value)
     # "in small", "a large", "size medium": the size by its word, when the shop sells that size.
     if said := _SIZE_WORD.search(text):
         size_value = SIZE_WORDS[said.group("word").lower().replace("-", " ")]
@@ -597,7 +721,7 @@ class ProductAnswer:
     text: str
     products: list[dict[str, Any]]
     # "facts", "buying" (price, stock or options asked), "sold_out" (the asked product or option can't be bought
-    # now), "comparison", "recommendation", "no_fit"
+    # now), "comparison", "recommendation", "within_budget" (a recommendation within a stated budget), "no_fit"
     kind: str
     # Figures the answer worked out from the products' facts (the gap between two prices): evidence of their own.
     computed: list[str] = field(default_factory=list)
@@ -836,7 +960,32 @@ def _price_sentence(product: dict[str, Any], q: Question) -> str:
         if prices:
             label = ", ".join(v for vals in wanted.values() for v in vals)
             return f"The {product['name']} ({label}) costs {format_money(prices[0])}."
+    if q.budget is not None and product.get("price_min") != product.get("price_max"):
+        # A budget said of a product whose versions cost different amounts: the versions within it, not the whole
+        # range (whose low end would look like the price of all of them).
+        return _price_within_budget(product, q)
     return f"The {product['name']} costs {product['price_range']}."
+
+
+def _price_within_budget(product: dict[str, Any], q: Question) -> str:
+    variants = product.get("variants", [])
+    fitting = [v for v in variants if within_budget(Decimal(str(v["price"])), q)]
+    if not fitting:
+        cheapest = min(Decimal(str(v["price"])) for v in variants)
+        return f"The {product['name']} starts at {format_money(cheapest)}, over your budget of {_budget_said(q)}."
+    # The options that tell the versions within the budget from the others ("500 ml").
+    values = {
+        name: sorted({str(v["options"].get(name)) for v in fitting})
+        for name in (product.get("options") or {})
+        if {v["options"].get(name) for v in fitting} != {v["options"].get(name) for v in variants}
+    }
+    label = ", ".join(value for vals in values.values() for value in vals)
+    price = min(Decimal(str(v["price"])) for v in fitting)
+    return (
+        f"Within your budget of {_budget_said(q)}: the {product['name']}"
+        + (f" in {label}" if label else "")
+        + f" at {format_money(price)}; the other versions cost more."
+    )
 
 
 def _description_sentence(product: dict[str, Any], q: Question, embedder: Any | None) -> tuple[str, float]:
@@ -1080,7 +1229,8 @@ def _relevance(product: dict[str, Any], q: Question, weak: set[str] | frozenset[
         if feature == "waterproof":
             score += 2.0 if (measure(product, "waterproof") or 0) >= 1 else -1.0
         elif feature == "warm":
-            score += (measure(product, "warmth") or 0) / 2
+            # Warm clothing has a warmth rating; an insulated bottle keeps things warm by its insulation.
+            score += (measure(product, "warmth") or 0) / 2 + (1.0 if attributes.get("insulation") else 0.0)
         elif feature == "lightweight":
             weight = measure(product, "weight")
             score += 1.0 if weight is not None and weight < 1000 else 0.0
@@ -1089,14 +1239,47 @@ def _relevance(product: dict[str, Any], q: Question, weak: set[str] | frozenset[
     return score
 
 
+def _states_other(product: dict[str, Any], q: Question) -> bool:
+    """The product has no option for an asked value but its facts state another one: a tent "for 2 people" with no
+    capacity option is not a 6-person tent."""
+    options = product.get("options") or {}
+    attributes = product.get("attributes") or {}
+    for name, values in q.option_values.items():
+        stated = str(attributes.get(name) or "")
+        numbers = {n for value in values for n in re.findall(r"\d+", value)}
+        if name not in options and stated and numbers and not numbers & set(re.findall(r"\d+", stated)):
+            return True
+    return False
+
+
 def _fits_options(product: dict[str, Any], q: Question) -> list[dict[str, Any]]:
+    if _states_other(product, q):
+        return []
     wanted = wanted_options(product, q)
     return [
         v
         for v in _variants_in_stock(product)
-        if all(v["options"].get(k) in vals for k, vals in wanted.items())
-        and (q.budget is None or Decimal(str(v["price"])) <= q.budget)
+        if all(v["options"].get(k) in vals for k, vals in wanted.items()) and within_budget(Decimal(str(v["price"])), q)
     ]
+
+
+def within_budget(price: Decimal, q: Question) -> bool:
+    """The price is one the customer said they would pay (at most the budget, at least its floor)."""
+    return (q.budget is None or price <= q.budget) and (q.budget_min is None or price >= q.budget_min)
+
+
+def _affordable(product: dict[str, Any], q: Question) -> list[dict[str, Any]]:
+    """The product's variants in stock at a price the customer said they would pay (options aside)."""
+    return [v for v in _variants_in_stock(product) if within_budget(Decimal(str(v["price"])), q)]
+
+
+def _cheaper_half(products: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """ "Cheap" with no figure: the products priced at or below the middle price of those asked about."""
+    prices = sorted(Decimal(str(p.get("price_min") or 0)) for p in products)
+    if not prices:
+        return []
+    middle = prices[(len(prices) - 1) // 2]
+    return [p for p in products if Decimal(str(p.get("price_min") or 0)) <= middle]
 
 
 # Properties a product either has or lacks (a filter, insulation, a battery, a drop): asked for in a recommendation,
@@ -1141,10 +1324,16 @@ def recommend(catalog: Sequence[dict[str, Any]], q: Question, hits: dict[str, fl
         if rated:
             warm_enough = [p for p in rated if (_rating_f(p) or 0.0) <= (q.coldest_f or 0.0)]
             relevant = warm_enough or sorted(rated, key=lambda p: _rating_f(p) or 0.0)[:1]
+    if q.cheap:
+        # "Cheap headlamps": the cheaper half of what else fits, cheapest first.
+        relevant = _cheaper_half([p for p in relevant if _fits_options(p, q)]) or relevant
     fitting = [(fit(p), p) for p in relevant if _fits_options(p, q)]
     fitting.sort(key=lambda item: (-item[0], measure(item[1], "price") or 0))
+    if q.cheap:
+        fitting.sort(key=lambda item: measure(item[1], "price") or 0)
     if fitting:
-        top = [p for score, p in fitting if score >= fitting[0][0] - 1.0][:MAX_LISTED]
+        best = max(score for score, _ in fitting)
+        top = [p for score, p in fitting if score >= best - 1.0][:MAX_LISTED]
         lines = []
         for product in top:
             variants = _fits_options(product, q)
@@ -1158,20 +1347,67 @@ def recommend(catalog: Sequence[dict[str, Any]], q: Question, hits: dict[str, fl
             intro = f"None of our {kinds} is made for {wanted} as such; these come closest"
             return ProductAnswer(f"{intro}:\n" + "\n".join(lines), top, "no_fit")
         intro = "Here is what fits" if len(top) > 1 else "This one fits"
-        return ProductAnswer(f"{intro}{' ' + said if said else ''}:\n" + "\n".join(lines), top, "recommendation")
-    # Nothing meets everything: say which constraint fails and offer the closest.
+        # A stated budget is all the customer means to spend: no add-ons suggested after it ("within_budget").
+        kind = "within_budget" if q.budget is not None or q.cheap else "recommendation"
+        return ProductAnswer(f"{intro}{' ' + said if said else ''}:\n" + "\n".join(lines), top, kind)
+    # Nothing meets everything: say which constraint fails and offer the closest. A budget is never traded for
+    # another wish: the closest is one the customer can pay for that has something of what they want (water-resistant
+    # for a waterproof wish); when nothing within the budget has, or nothing of the kind is within it, no product is
+    # named, and the customer hears that and may widen the budget.
     ranked = sorted(relevant, key=lambda p: (-fit(p), _distance(p, q)))
     closest = min(ranked[:5], key=lambda p: _distance(p, q)) if ranked else None
+    beyond = ""
+    if q.budget is not None or q.budget_min is not None:
+        affordable = [p for p in relevant if _affordable(p, q)] or [p for p in pool if _affordable(p, q)]
+        partial = [p for p in affordable if not _lacks_a_wish(p, q)]
+        closest = max(partial, key=lambda p: (fit(p), _closeness(p, q), -_distance(p, q))) if partial else None
+        if closest is None:
+            kinds = " or ".join(q.categories) or "products"
+            wished = " and ".join(q.features) if affordable else ""
+            beyond = (
+                f" None of our {kinds} within {_budget_said(q)} is {wished}."
+                if wished
+                else f" None of our {kinds} is priced within {_budget_said(q)}."
+            ) + " If a higher budget works for you, tell me how much and I'll look again."
     said = _constraints(q)
-    text = f"I'm sorry, nothing in our shop fits {said or 'all of that'} right now."
+    text = f"I'm sorry, nothing in our shop fits {said or 'all of that'} right now.{beyond}"
     products: list[dict[str, Any]] = []
     if closest is not None:
         why = _why(closest, q)
-        text += f" The closest is the **{closest['name']}** at {closest['price_range']}" + (f" ({why})" if why else "")
-        misses = _misses(closest, q)
+        # The price of what the customer can pay for, not the product's whole range.
+        paid = _affordable(closest, q)
+        shown = format_money(min(Decimal(str(v["price"])) for v in paid)) if paid else str(closest["price_range"])
+        text += f" The closest is the **{closest['name']}** at {shown}" + (f" ({why})" if why else "")
+        # What the reason in brackets already says is not said again as a miss.
+        misses = " and ".join(m for m in _misses(closest, q).split(" and ") if m.removeprefix("it is ") not in why)
         text += f", but {misses}." if misses else "."
         products.append(closest)
     return ProductAnswer(text, products, "no_fit")
+
+
+def _closeness(product: dict[str, Any], q: Question) -> float:
+    """How much of the wished features a product has, each from 0 (none) to 1 (all): water-resistant is half of
+    waterproof, a warmth of 3 of 5 is 0.6 of warm."""
+    attributes = product.get("attributes") or {}
+    score = 0.0
+    for feature in q.features:
+        if feature == "waterproof":
+            value = str(attributes.get("waterproof") or "").lower()
+            score += 1.0 if (measure(product, "waterproof") or 0) >= 1 else 0.5 if "resistant" in value else 0.0
+        elif feature == "warm":
+            score += min(1.0, (measure(product, "warmth") or 0) / 5) + (1.0 if attributes.get("insulation") else 0.0)
+        elif feature in ("down", "merino", "rechargeable"):
+            score += 1.0 if _mentions(_product_text(product), feature) else 0.0
+    return score
+
+
+def _lacks_a_wish(product: dict[str, Any], q: Question) -> bool:
+    """The product has nothing of a feature the customer wants (a fleece for a waterproof jacket)."""
+    return any(_closeness(product, Question(text="", features=[f])) == 0.0 for f in q.features if f in _WISHES)
+
+
+# The features a product either has something of or lacks entirely (a weight is always "something").
+_WISHES = frozenset({"waterproof", "down", "merino", "rechargeable", "warm"})
 
 
 def _rating_f(product: dict[str, Any]) -> float | None:
@@ -1193,16 +1429,29 @@ def _distance(product: dict[str, Any], q: Question) -> float:
 
 def _misses(product: dict[str, Any], q: Question) -> str:
     misses = []
-    if q.budget is not None and Decimal(str(product.get("price_min") or 0)) > q.budget:
-        misses.append(f"it is over your budget of {_budget_said(q)}")
+    if (q.budget is not None or q.budget_min is not None) and not _affordable(product, q):
+        budget = _budget_said(q)
+        misses.append(f"it is not priced between {budget}" if q.budget_min else f"it is over your budget of {budget}")
+    attributes = product.get("attributes") or {}
+    if ("waterproof" in q.features or "rain" in q.uses) and (measure(product, "waterproof") or 0) < 1:
+        misses.append(f"it is {attributes.get('waterproof') or 'not waterproof'}")
+    for feature in ("down", "merino", "rechargeable"):
+        if feature in q.features and not _mentions(_product_text(product), feature):
+            misses.append(f"it is not {feature}")
+    warmth = measure(product, "warmth")
+    if "warm" in q.features and q.coldest_f is None and warmth is not None and warmth < WARM_ENOUGH:
+        misses.append(f"its warmth is only {attributes.get('warmth')}")
     if q.coldest_f is not None and (rating := _rating_f(product)) is not None and rating > q.coldest_f:
         misses.append(f"it is rated to {rating:g}°F, not {q.coldest_f:g}°F")
     if not _variants_in_stock(product):
         misses.append("it is out of stock")
     else:
         wanted = wanted_options(product, q)
+        said = ", ".join(v for vals in wanted.values() for v in vals)
         if wanted and not _fits_options(product, Question(text="", option_values=wanted)):
-            misses.append(f"not in {', '.join(v for vals in wanted.values() for v in vals)} right now")
+            misses.append(f"not in {said} right now")
+        elif wanted and not _fits_options(product, q) and _affordable(product, q):
+            misses.append(f"not in {said} within your budget")
     return " and ".join(misses)
 
 
@@ -1215,13 +1464,18 @@ def _constraints(q: Question) -> str:
     if q.option_values:
         parts.append("in " + ", ".join(v for vals in q.option_values.values() for v in vals))
     if q.budget is not None:
-        parts.append(f"{'around' if q.around else 'under'} {_budget_said(q)}")
+        bound = "between" if q.budget_min is not None else "around" if q.around else "under"
+        parts.append(f"{bound} {_budget_said(q)}")
+    elif q.cheap:
+        parts.append("at the cheaper end")
     return " ".join(parts)
 
 
 def _budget_said(q: Question) -> str:
     """The budget as the customer said it ("around $50", though a little over it still fits)."""
     assert q.budget is not None
+    if q.budget_min is not None:
+        return f"{format_money(q.budget_min)} and {format_money(q.budget)}"
     return format_money(q.budget / AROUND_MARGIN if q.around else q.budget)
 
 
@@ -1340,7 +1594,17 @@ def name_products(question: str, catalog: Sequence[dict[str, Any]], general: fro
     best = scored[0][0]
     top = [item for item in scored if item[0] >= best - 1e-9]
     if _asks_about_several(question, [p for _, _, p in scored[:2]]):
-        several = [item for item in scored if item[1]]
+
+        def own_words(item: tuple[float, bool, dict[str, Any]]) -> set[str]:
+            return matched[item[2]["id"]] - weak - _GENERIC_NAME_WORDS
+
+        # A name shared by several products ("Stormline") still names one when the others sharing it are ruled out
+        # (by the category asked: the Stormline jacket, not the pants): no other candidate has its words.
+        several = [
+            item
+            for item in scored
+            if item[1] or not any(own_words(item) & own_words(other) for other in scored if other is not item)
+        ]
         # "Is the merino 200 crew dearer than the grid fleece?": the words that name the Merino 200 Crew Base Layer
         # do not name the Merino Hiker Crew Sock too; a name whose matched words another name's include is shadowed.
         several = [
@@ -1396,6 +1660,10 @@ def answer_products(
         # I wash it?") Nor is "I bought a tent and now it's cheaper" a comparison of tents: with no second product
         # named, the comparative is their item's price then and now (a comparison of two named ones still is).
         return None
+    if q.cheap and q.comparative is None and strong and len(named) >= 2 and _asks_about_several(question, named):
+        # "The budget pick, Jetstream or Firelite?": a wish for the cheap one said of a choice between named products
+        # is the question which of them costs less.
+        q.comparative = ("price", True)
     if (q.comparative and not q.recommend) or (q.comparative and len(named) >= 2):
         products = list(named) if len(named) >= 2 else [p for p in catalog if p["category"] in q.categories]
         if len(products) >= 2:
@@ -1451,6 +1719,28 @@ def follows_up_on_product(
     values = {str(v).lower() for p in previous for vals in (p.get("options") or {}).values() for v in vals}
     said = {v for vals in q.option_values.values() for v in vals}
     return q.asks_a_fact or bool({v.lower() for v in said} & values)
+
+
+def with_earlier_request(
+    question: str, earlier: str, catalog: Sequence[dict[str, Any]], general: frozenset[str] = frozenset()
+) -> str | None:
+    """A message that only states a budget ("my budget is $160 though") after a request for a kind of product ("I'm
+    looking for hiking boots"): the request with its budget, as one question. None when the message asks something of
+    its own (a kind, a use, a product) or the earlier message asked for no kind of product."""
+    if not catalog or not earlier.strip():
+        return None
+    q = read_question(question, catalog)
+    if q.budget is None and not q.cheap:
+        return None
+    if q.categories or q.uses or q.features or q.option_values or name_products(question, catalog, general).products:
+        return None
+    before = read_question(earlier, catalog)
+    if not (before.categories or before.uses or before.features) or asks_policy(earlier):
+        return None
+    # The new budget replaces one said before ("a rain jacket under $100?" ... "ok, up to $250 then").
+    for start, end in reversed(read_budget(earlier)[3]):
+        earlier = earlier[:start] + earlier[end:]
+    return f"{earlier.strip().rstrip('.!?, ')}, {question.strip()}"
 
 
 def compares_again(question: str, catalog: Sequence[dict[str, Any]], general: frozenset[str] = frozenset()) -> bool:

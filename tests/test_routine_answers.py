@@ -506,3 +506,34 @@ async def test_an_exchange_past_the_return_window_is_refused_before_any_options_
         assert "instead?" not in turn.text and turn.interrupt is None, turn.text
     # Within the window the exchange goes on to its options, without a return date nobody asked for.
     assert "window" not in within.text and "can't be" not in within.text, within.text
+
+
+async def test_a_procedure_asked_of_a_product_group_is_answered_by_that_procedures_rule(app: Settings) -> None:
+    """Return windows asked of a kind of product are the return window, not the warranty lines that name the kind;
+    "is VAT charged" in the EU is answered by the line that says it is included."""
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        backpack = await chat.send(
+            "proc-1", "If I change my mind about a backpack, how many days do I have?", Context()
+        )
+        deadline = await chat.send("proc-2", "what's the deadline for returning sleeping bags?", Context())
+        vat = await chat.send("proc-3", "Are duties and VAT charged on delivery in the Netherlands?", Context())
+        both = await chat.send(
+            "proc-4", "What's the warranty on backpacks? And how long do I have to return them?", Context()
+        )
+    assert "30 days" in backpack.text and "2 years" not in backpack.text, backpack.text
+    assert "30 days" in deadline.text and "2 years" not in deadline.text, deadline.text
+    assert "included" in vat.text and "GST" not in vat.text, vat.text
+    assert both.text.index("2 years") < both.text.index("30 days"), both.text
+
+
+async def test_a_budget_recommendation_offers_nothing_beyond_the_budget(app: Settings) -> None:
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        found = await chat.send(
+            "budget-1", "Can you suggest a hiking rain jacket that costs no more than $240?", Context()
+        )
+        await chat.send("budget-2", "do you have trail running shoes?", Context())
+        later = await chat.send("budget-2", "only up to $140 though", Context())
+    assert "Stormline 3L Rain Jacket" in found.text and "go well with" not in found.text, found.text
+    assert "Cloudpath Trail Runner" in later.text and "$149" not in later.text and "$189" not in later.text, later.text

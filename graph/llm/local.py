@@ -212,6 +212,12 @@ class LocalEngine:
             if docs:
                 # The knowledge was asked and has no answer: no tool was tried, so nothing "couldn't complete".
                 return responses.not_covered()
+        elif intent not in PERSONAL_INTENTS and _budget_for_earlier_request(state, services, last_text(state)):
+            # "Only up to $140 though" after a request for a kind of product: no search was asked for a budget alone,
+            # and the catalog answers the request with it.
+            answered = _knowledge_answer(state, services, intent, [])
+            if answered is not None:
+                return answered
         elif intent not in PERSONAL_INTENTS and _names_a_product(state, services):
             # Read as small talk or out of scope, yet it names one of the shop's products by its own name ("which
             # colours can I get the Trailhead 28 Daypack in?"): the catalog answers what the search was not asked.
@@ -345,8 +351,12 @@ def _knowledge_answer(
 
     question = last_text(state)
     retriever = services.retriever()
+    segments = questions_of(split_requests(question))
+    if len(segments) == 1 and (request := _budget_for_earlier_request(state, services, question)):
+        # "My budget is $160 though" after "I'm looking for hiking boots": the request with its budget.
+        segments = [request]
     answer = answer_message(
-        questions_of(split_requests(question)),
+        segments,
         docs,
         services.db_url,
         embedder=retriever.embedder,
@@ -373,6 +383,18 @@ def _knowledge_answer(
     # What the customer said backs what the answer repeats of it ("nothing under $150").
     said = {"id": "customer:message", "kind": "customer", "text": question}
     return Draft(text, cited=list(answer.cited_ids), evidence=[*answer.evidence, said])
+
+
+def _budget_for_earlier_request(state: SupportState, services: Services, question: str) -> str | None:
+    """The customer's previous message with this one's budget, when this one only states a budget."""
+    from knowledge.catalog import sqlite_file_missing
+    from knowledge.product_answers import catalog_facts, with_earlier_request
+
+    said = [str(m.content) for m in state.messages if isinstance(m, HumanMessage)]
+    if len(said) < 2 or not services.db_url or sqlite_file_missing(services.db_url):
+        return None
+    catalog = catalog_facts(services.db_url)
+    return with_earlier_request(question, said[-2], catalog, services.retriever().document_terms())
 
 
 # How close a passage must be to answer a question the gate did not send to the knowledge (MiniLM cosine; the
@@ -455,7 +477,8 @@ def _answer_part(question: str, services: Services) -> tuple[Any, list[dict[str,
 
 # Upsell belongs after a need is met: a product found or its price and stock given. Never after a comparison (the
 # customer is still choosing), a "nothing fits", a care or material question (often about something they own), a
-# message with several questions, or to an upset customer.
+# message with several questions, or to an upset customer. Nor after a recommendation within a stated budget
+# ("within_budget"): the customer said what they mean to spend, and an add-on spends more.
 UPSELL_KINDS = frozenset({"recommendation", "buying"})
 
 

@@ -66,12 +66,14 @@ def gather_for(
         customer_amount,
         dense_score,
         in_shop_words,
+        procedures_in,
         questions_of,
         search_texts,
         states_threshold,
         without_identifiers,
     )
     from knowledge.catalog import sqlite_file_missing
+    from knowledge.policy_focus import without_groups
     from knowledge.retriever import Evidence, find_products, products_facts
 
     hits: list[dict[str, Any]] = []
@@ -92,6 +94,13 @@ def gather_for(
                     seen.add(hit["id"])
                     merged.append(hit)
             found = merged[:5]
+        if procedures_in(segment) and (general := without_groups(segment)) != segment:
+            # A procedure asked of a product group ("the return window for sleeping bags"): the rule itself is found
+            # without the product words, which pull the search toward lines listing groups (the warranty's). Its
+            # passages come after the question's own, so what the question found first keeps its rank.
+            better = {h["id"]: h for h in retriever.search(general, k=3)}
+            kept = [better.pop(h["id"]) if _best([better.get(h["id"], h)]) > _best([h]) else h for h in found]
+            found = [*kept, *(h for h in better.values() if h["id"] not in {k["id"] for k in kept})]
         if index and len(segment.split()) <= FOLLOW_UP_WORDS and _best(found) < SUPPORT_THRESHOLD:
             # A short follow-up found nothing alone ("And who is the carrier?"): it is about what the question
             # before it was about.
