@@ -32,6 +32,7 @@ from graph.llm.dialogue.names import (
     RETURN_STATUS,
 )
 from graph.llm.dialogue.plan import ToolResult
+from graph.llm.dialogue.proposal_facts import FactCheck
 from graph.llm.engine import Draft
 from graph.llm.matching import matching_methods, original_payment_method, payment_mention, refused_methods
 from shopdesk.i18n import N_, _, money, ngettext
@@ -1033,3 +1034,25 @@ def not_covered() -> Draft:
         ),
         cited=[],
     )
+
+
+# What a check of the proposal's own facts comes out as (graph.llm.dialogue.proposal_facts), by fact and outcome.
+_FACT_ANSWERS = {
+    ("total", True): N_("Yes, {value} is the total of what I proposed."),
+    ("total", False): N_("No, the total of what I proposed is {value}."),
+    ("total", None): N_("The total of what I proposed is {value}."),
+    ("method", True): N_("Yes, the payment method in what I proposed is {value}."),
+    ("method", False): N_("No, the payment method in what I proposed is {value}."),
+    ("method", None): N_("The payment method in what I proposed is {value}."),
+}
+
+
+def ask_again_briefly() -> str:
+    """The proposal just shown, asked again in one line after an answer or a "not yet"."""
+    return _("Nothing is done yet. Shall I go ahead as proposed? Please reply yes or no, or tell me what to change.")
+
+
+def describe_fact_checks(checks: list[FactCheck]) -> str:
+    """The answers to checks of the proposal's facts, and the proposal asked again in one line."""
+    answers = [_(_FACT_ANSWERS[(c.fact, c.holds)], value=c.value) for c in checks]
+    return "\n\n".join([*dict.fromkeys(answers), ask_again_briefly()])
