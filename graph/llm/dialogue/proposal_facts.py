@@ -33,6 +33,8 @@ _BOUND = re.compile(
     r"|über|weniger|mehr|höchstens|mindestens)\b",
     re.IGNORECASE,
 )
+# "Paypal or the gift card?", "52 or 60?": a choice asked about, not a supposition to check.
+_EITHER = re.compile(r"\b(?:or|oder)\b", re.IGNORECASE)
 # A question about where a refund goes back to, which a change of payment method answers with its other method.
 _REFUND_WORDS = re.compile(r"\b(?:refund\w*|back|return\w*|erstatt\w*|zurück\w*)\b", re.IGNORECASE)
 # Opening the reply with a no, a "not yet" or a wait: the customer puts the proposal off while asking.
@@ -119,7 +121,7 @@ def _check_amount(question: str, preview: dict[str, Any]) -> FactCheck | None:
         return None
     currency = str((preview.get("refund") or {}).get("currency") or "") or None
     said = money(total, currency)
-    if _BOUND.search(question) or any(a != total and a in _figures(preview) for a in asked):
+    if _BOUND.search(question) or _EITHER.search(question) or any(a != total and a in _figures(preview) for a in asked):
         # A bound, or another figure of the proposal (one item's price): the total is told, the yes waits.
         return FactCheck(None, "total", said)
     return FactCheck(all(a == total for a in asked), "total", said)
@@ -133,8 +135,13 @@ def _check_method(question: str, preview: dict[str, Any], methods: list[dict[str
     label = _label(chosen, methods)
     if not label:
         return None
-    if mention.get("original") or (preview.get("action") == "modify_order_payment" and _REFUND_WORDS.search(question)):
-        # "The one I paid with?", or where a payment change refunds the old payment: told, not decided here.
+    if (
+        mention.get("original")
+        or _EITHER.search(question)
+        or (preview.get("action") == "modify_order_payment" and _REFUND_WORDS.search(question))
+    ):
+        # "The one I paid with?", "paypal or the gift card?", or where a payment change refunds the old payment:
+        # told, not decided here.
         return FactCheck(None, "method", label)
     meant = {str(m.get("id")) for m in matching_methods(methods, mention)}
     if meant == {chosen}:
