@@ -114,6 +114,14 @@ def _label(method_id: str, methods: list[dict[str, Any]]) -> str:
     return ""
 
 
+def _the_one_shown(preview: dict[str, Any], methods: list[dict[str, Any]]) -> str:
+    """The one method of the customer's the proposal's lines name (a cancellation refunds to what the order was paid
+    with, and its arguments do not name it); none when they name none or several."""
+    shown = " ".join(str(line) for line in preview.get("details") or [])
+    named = {str(m.get("id")) for m in methods if m.get("label") and str(m["label"]) in shown}
+    return named.pop() if len(named) == 1 else ""
+
+
 def _check_amount(question: str, preview: dict[str, Any]) -> FactCheck | None:
     asked = [a.quantize(Decimal("0.01")) for a in _amounts(question)]
     total = _headline(preview)
@@ -129,7 +137,7 @@ def _check_amount(question: str, preview: dict[str, Any]) -> FactCheck | None:
 
 def _check_method(question: str, preview: dict[str, Any], methods: list[dict[str, Any]]) -> FactCheck | None:
     mention = payment_mention(question)
-    chosen = str((preview.get("args") or {}).get("payment_method_id") or "")
+    chosen = str((preview.get("args") or {}).get("payment_method_id") or "") or _the_one_shown(preview, methods)
     if not mention or not chosen:
         return None
     label = _label(chosen, methods)
