@@ -15,6 +15,7 @@ Sentences written for these tests after the change, not the ones of the report.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,12 @@ from graph.llm.dialogue.repair import says_the_same_for_another_order
 from graph.llm.matching import payment_mention, refused_methods
 from graph.llm.responses import describe_fact_checks, describe_payment_methods_asked
 from graph.nodes.gate import asks_about_methods_in_a_question, names_one_method
+from shop.models import OrderStatus
 from shopdesk.conversations import Turn
 from shopdesk.settings import Settings
 from tests.support.app import reset_app_caches
 from tests.support.people import app_on, conversation, say, tool_calls
+from tests.test_dialogue_changes import audits, first_order
 
 # ------------------------------------------------------------------------------ the readers, on their own
 
@@ -84,6 +87,20 @@ def test_a_yes_on_a_check_that_fails_or_cannot_be_told_waits(reply: str, holds: 
     answer = describe_fact_checks(checks)
     assert ("$327.57" in answer or "PayPal" in answer) and "yes or no" in answer, answer
     assert "Return Lamp" not in answer, answer
+
+
+def test_a_method_is_checked_against_the_one_the_lines_name_when_the_write_names_none() -> None:
+    # A cancellation refunds to what the order was paid with: its arguments name no method, its lines do.
+    cancel = {
+        "action": "cancel_order",
+        "args": {"order_id": "#W1", "reason": "no longer needed"},
+        "summary": "Cancel order #W1 (no longer needed) and refund $80.00.",
+        "details": ["Order: #W1", "Reason: no longer needed", "Refund $80.00 to visa ending 4417 (in 5-7 days)"],
+    }
+    held = check_facts("back onto the visa, right? then yes please", cancel, METHODS)
+    assert held and [c.holds for c in held] == [True], held
+    wrong = check_facts("it goes to my amex? then yes", cancel, METHODS)
+    assert wrong and [c.holds for c in wrong] == [False] and wrong[0].value == "visa ending 4417", wrong
 
 
 @pytest.mark.parametrize(
@@ -275,3 +292,25 @@ def test_money_figures_compare_as_amounts() -> None:
     assert same and [c.holds for c in same] == [True], same
     other = check_facts("so $1203 then? yes", big, METHODS)
     assert other and [c.holds for c in other] == [False] and other[0].value == "$1,203.50", other
+
+
+# ------------------------------------------------------------------------------ through the graph, on the demo shop
+
+
+async def test_a_cancellation_goes_ahead_on_a_yes_beside_a_check_of_its_card(app: Settings) -> None:
+    """The demo shop: a cancellation's refund goes to the card paid with; "the refund goes back to the <card>? then
+    yes please" checks it against the proposal's own line and writes once; a "not yet" beside the same check writes
+    nothing."""
+    db = app.shop_database_url
+    order = first_order(db, OrderStatus.pending, lambda s, o: o.total < 400)
+    context = Context(customer_id=order.customer_id)
+    async with conversation(app) as (chat, _graph):
+        proposed = await say(chat, "c", f"please cancel {order.id}", "no longer needed", context=context)
+        assert proposed.status == "awaiting_confirmation", proposed.text
+        card = re.search(r"Refund \$[\d,.]+ to (.+?) \(", proposed.text)
+        assert card is not None, proposed.text
+        held = await say(chat, "c", f"wait, not yet: that's the {card[1]}, right?", context=context)
+        assert held.status == "awaiting_confirmation" and audits(db) == 0, held.text
+        assert "Nothing is done yet" in held.text and "Reason:" not in held.text, held.text
+        done = await say(chat, "c", f"the refund goes back to the {card[1]}? then yes please", context=context)
+    assert audits(db) == 1, done.text

@@ -257,6 +257,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     if unsure and (
         is_continuation(state)
         or corrected is not None
+        or (proposing and checks_the_proposal(last_text(state)))
         or asks_for_the_list(state, understanding.intent)
         or await names_a_product(state, understanding.intent, services)
         or reads_as_shop_procedure(state, services.profile)
@@ -271,7 +272,8 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         # request for the list of one's orders, a product question that names a product of the catalog, or a
         # message close to an example of the shop's own procedures, a fault told plainly ("it won't turn on"), a
         # request taken back by name, or an item of the order in hand said as it should be ("the chair should be
-        # leather"), is clear enough to act on. Who they are, told beside words we are unsure of, is checked first:
+        # leather"), is clear enough to act on; so is a check of the proposal's own total or method ("it's $52.01 in
+        # all?"), read against the proposal. Who they are, told beside words we are unsure of, is checked first:
         # the question what they want can wait for an account to ask it about.
         decision = decision.model_copy(update={"escalate": False, "clarify": False, "reasons": []})
     base: dict[str, Any] = {"status": Status.bot} if state.status == Status.resolved else {}
