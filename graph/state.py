@@ -42,6 +42,9 @@ class Repair:
     order_question: Final = "order_question"
     # Another question while a proposal waits ("will I get an email?"): answered, and the proposal is put again.
     digression: Final = "digression"
+    # A question that checks the proposal's own figures or method ("$52.01 is everything?"): answered from the
+    # proposal, and asked again in one line; a yes given on checks that all hold goes ahead.
+    proposal_fact: Final = "proposal_fact"
     # A "no" to the proposal: nothing is changed.
     cancelled: Final = "cancelled"
     # A detail of the proposal changed ("not PayPal, my visa"): the same request is planned again with it.

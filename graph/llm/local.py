@@ -26,6 +26,7 @@ from graph.llm.dialogue.names import (
 )
 from graph.llm.dialogue.plan import ToolResult, customer_turns, last_text, tool_results
 from graph.llm.dialogue.policy import plan_next
+from graph.llm.dialogue.proposal_facts import check_facts, puts_off
 from graph.llm.engine import Critique, Draft, Situation, Step
 from graph.nlu.general import asks_if_it_can_be_done
 from graph.nlu.schema import Understanding
@@ -101,6 +102,20 @@ class LocalEngine:
                 # What the proposal does that the customer did not ask for comes before the question.
                 text = f"{responses.describe_notice(notice)}\n\n{text}"
             shown = Draft(text, cited=[f"preview:{preview['action']}"], awaiting="confirmation")
+            if state.repair == Repair.proposal_fact:
+                # A check of the proposal's own figures or method: answered from it, and asked again in one line.
+                methods = (_customer_read(state, services, results) or {}).get("payment_methods") or []
+                checks = check_facts(last_text(state), preview, list(methods))
+                if checks:
+                    shown.text = responses.describe_fact_checks(checks)
+                    return shown
+            if state.repair in (Repair.digression, Repair.payment_question, Repair.order_question) and puts_off(
+                last_text(state)
+            ):
+                # "No, not yet - ...?": the proposal was just shown and the customer put it off; the answer comes
+                # with the proposal asked again in one line, not the whole of it as if nothing was said.
+                text = responses.ask_again_briefly()
+                shown.text = text
             if state.repair == Repair.digression and asks_if_it_can_be_done(last_text(state)):
                 # "Is that possible?" of the proposal itself: the tools checked it against the shop's rules.
                 shown.text = f"{_('Yes, that can be done, as shown here:')}\n\n{text}"

@@ -88,6 +88,22 @@ def _refused(text: str, start: int, end: int | None = None) -> bool:
     return end is not None and bool(_REFUSED_AFTER.search(text[end : end + 60]))
 
 
+# Asking which others there are, rather than choosing another one ("which other cards?", "what other ones do I have?").
+_ASKS_WHICH_OTHER = re.compile(
+    r"\b(?:which|what|any|other|else|welche\w*|andere\w*)\b[^.!?]*\?",
+    re.IGNORECASE,
+)
+
+
+def refused_methods(text: str) -> list[dict[str, str]]:
+    """The methods the message turns away ("not the visa", "I don't want paypal"), each as payment_mention says it."""
+    found = []
+    for match in _PAYMENT_WORDS.finditer(text):
+        if _refused(text, match.start(), match.end()) and (named := _named_payment_method(match.group(0))):
+            found.append(named)
+    return found
+
+
 def refuses_a_method(text: str) -> bool:
     """The message names a payment method only to turn it away ("I don't want paypal", "not the visa", "my
     mastercard is maxed out"): no choice of it, and a question beside it asks which other ones there are."""
@@ -127,6 +143,9 @@ def payment_mention(text: str, asked: bool = False) -> dict[str, str] | None:
     (we asked which method to use), a bare "the original one" names it too. A method named by its kind, brand or
     digits comes before the relation, unless it says no more than "card" ("the card I paid with")."""
     named = _named_payment_method(text)
+    if named == {"kind": "credit_card", "other": "1"} and refuses_a_method(text) and _ASKS_WHICH_OTHER.search(text):
+        # "Not the visa. Which other cards?": the other ones are asked for beside the one turned away, none chosen.
+        return None
     if named is not None and named != {"kind": "credit_card"}:
         return named
     relations = (_THE_ORIGINAL, _THE_ORIGINAL_WHEN_ASKED) if asked else (_THE_ORIGINAL,)

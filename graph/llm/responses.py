@@ -32,8 +32,9 @@ from graph.llm.dialogue.names import (
     RETURN_STATUS,
 )
 from graph.llm.dialogue.plan import ToolResult
+from graph.llm.dialogue.proposal_facts import FactCheck
 from graph.llm.engine import Draft
-from graph.llm.matching import matching_methods, original_payment_method, payment_mention
+from graph.llm.matching import matching_methods, original_payment_method, payment_mention, refused_methods
 from shopdesk.i18n import N_, _, money, ngettext
 from shopdesk.i18n import current as current_speaker
 from shopdesk.profile import ShopProfile
@@ -924,7 +925,16 @@ def describe_payment_methods_asked(customer: dict[str, Any], text: str, orders: 
             sentences.append(_("I can't find that one among the payment methods on your account."))
     # "Is the mastercard my credit card?" is answered by that one method; the whole list is for a question about the
     # methods in general, or a method we could not pin down to one.
-    if methods and len(named) != 1:
+    turned_away = {str(m.get("id")) for refused in refused_methods(text) for m in matching_methods(methods, refused)}
+    others = [m for m in methods if str(m.get("id")) not in turned_away]
+    if turned_away and not mention:
+        # "Not the visa. Which other cards?": the others, without the one turned away.
+        if others:
+            rest = describe_methods({**customer, "payment_methods": others})
+            sentences.append(_("Besides that one, these payment methods are on your account:") + "\n" + rest)
+        else:
+            sentences.append(_("That is the only payment method on your account."))
+    elif methods and len(named) != 1:
         sentences.append(_("These payment methods are on your account:") + "\n" + describe_methods(customer))
     labels = {str(m.get("id")): str(m.get("label")) for m in methods}
     for order in orders[-1:]:
@@ -1024,3 +1034,25 @@ def not_covered() -> Draft:
         ),
         cited=[],
     )
+
+
+# What a check of the proposal's own facts comes out as (graph.llm.dialogue.proposal_facts), by fact and outcome.
+_FACT_ANSWERS = {
+    ("total", True): N_("Yes, {value} is the total of what I proposed."),
+    ("total", False): N_("No, the total of what I proposed is {value}."),
+    ("total", None): N_("The total of what I proposed is {value}."),
+    ("method", True): N_("Yes, the payment method in what I proposed is {value}."),
+    ("method", False): N_("No, the payment method in what I proposed is {value}."),
+    ("method", None): N_("The payment method in what I proposed is {value}."),
+}
+
+
+def ask_again_briefly() -> str:
+    """The proposal just shown, asked again in one line after an answer or a "not yet"."""
+    return _("Nothing is done yet. Shall I go ahead as proposed? Please reply yes or no, or tell me what to change.")
+
+
+def describe_fact_checks(checks: list[FactCheck]) -> str:
+    """The answers to checks of the proposal's facts, and the proposal asked again in one line."""
+    answers = [_(_FACT_ANSWERS[(c.fact, c.holds)], value=c.value) for c in checks]
+    return "\n\n".join([*dict.fromkeys(answers), ask_again_briefly()])

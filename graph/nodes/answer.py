@@ -230,7 +230,12 @@ async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     # ... nor is asking again after the customer told us something new (another email, a corrected zip).
     progress = state.dialogue.get("progress_turn") == customer_turns(state.messages)
     # The proposal put again after answering a question on the way to the yes is the same question, but no failure.
-    answered_on_the_way = state.repair in (Repair.digression, Repair.payment_question, Repair.order_question)
+    answered_on_the_way = state.repair in (
+        Repair.digression,
+        Repair.payment_question,
+        Repair.order_question,
+        Repair.proposal_fact,
+    )
     repeated = question is not None and question in asked and not progress and not answered_on_the_way
     updates: dict[str, Any] = {"messages": [reply], "route": Route.draft}
     if intent not in ROUTINE_INTENTS:

@@ -14,9 +14,10 @@ from graph.context import Context
 from graph.dialogue_state import DialogueUpdate, QueuedRequest
 from graph.llm.dialogue.identity import gives_identity
 from graph.llm.dialogue.intent import active_intent, asks_for_the_list, general_question, is_continuation
-from graph.llm.dialogue.names import CHANGE_PAYMENT, IDENTIFY, ITEM_PROBLEM, PERSONAL_INTENTS
+from graph.llm.dialogue.names import CHANGE_PAYMENT, CUSTOMER_DETAILS, IDENTIFY, ITEM_PROBLEM, PERSONAL_INTENTS
 from graph.llm.dialogue.other_requests import other_requests, takes_back
 from graph.llm.dialogue.plan import last_text
+from graph.llm.dialogue.proposal_facts import check_facts, checks_the_proposal, puts_off, yes_stands
 from graph.llm.dialogue.reading import reads_as_shop_procedure, serves
 from graph.llm.dialogue.repair import corrected_request, restates_the_proposal, wants_another_version
 from graph.llm.matching import payment_mention, refuses_a_method
@@ -213,6 +214,24 @@ def _asks_about_the_order_in_hand(state: SupportState) -> bool:
     return asks_about_their_order(last_text(state)) is not None
 
 
+def _their_methods(state: SupportState, services: Services) -> list[dict[str, Any]]:
+    """The verified customer's payment methods as the shop has them now (none when the read fails)."""
+    from tools.base import ToolContext, ToolError
+    from tools.registry import call_read_tool
+
+    customer = str((state.customer or {}).get("id") or "")
+    if not customer:
+        return []
+    context = ToolContext(
+        db_url=services.db_url, profile=services.profile, conversation_id="proposal-check", customer_id=customer
+    )
+    try:
+        found = call_read_tool(CUSTOMER_DETAILS, context, {})
+    except ToolError:
+        return []
+    return list(found.get("payment_methods") or []) if isinstance(found, dict) else []
+
+
 async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     if state.status in HUMAN_HELD and not await answers_while_waiting(state, runtime):
         # While a person holds the conversation, the customer's messages go to that person, not the bot.
@@ -238,6 +257,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     if unsure and (
         is_continuation(state)
         or corrected is not None
+        or (proposing and checks_the_proposal(last_text(state)))
         or asks_for_the_list(state, understanding.intent)
         or await names_a_product(state, understanding.intent, services)
         or reads_as_shop_procedure(state, services.profile)
@@ -252,7 +272,8 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         # request for the list of one's orders, a product question that names a product of the catalog, or a
         # message close to an example of the shop's own procedures, a fault told plainly ("it won't turn on"), a
         # request taken back by name, or an item of the order in hand said as it should be ("the chair should be
-        # leather"), is clear enough to act on. Who they are, told beside words we are unsure of, is checked first:
+        # leather"), is clear enough to act on; so is a check of the proposal's own total or method ("it's $52.01 in
+        # all?"), read against the proposal. Who they are, told beside words we are unsure of, is checked first:
         # the question what they want can wait for an account to ask it about.
         decision = decision.model_copy(update={"escalate": False, "clarify": False, "reasons": []})
     base: dict[str, Any] = {"status": Status.bot} if state.status == Status.resolved else {}
@@ -276,9 +297,25 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     said = last_text(state)
     if proposing:
         assert state.pending_action is not None  # proposing says so
-        if not corrected and understanding.intent != "deny" and _asks_about_the_order_in_hand(state):
+        action = str(state.pending_action.get("name") or "")
+        if not corrected and checks_the_proposal(said):
+            # "$52.01 is everything? then yes", "no, not yet - that goes to my paypal?": checks of the proposal's
+            # own figures or method, answered from it. A yes given on checks that all hold is a yes to exactly
+            # what was shown; otherwise (a no, a "not yet", a check that fails or can't be told) the proposal
+            # keeps waiting and is asked again in one line.
+            methods = await services.run_blocking(_their_methods, state, services)
+            checks = check_facts(said, state.pending_action["preview"], methods)
+            if checks is not None:
+                if understanding.intent != "deny" and yes_stands(said, action, checks):
+                    needs = state.pending_action["preview"].get("needs_approval")
+                    return {**base, "route": Route.request_approval if needs else Route.execute}
+                return {**base, "route": Route.draft, "repair": Repair.proposal_fact}
+        # "No, not yet - how long does the refund take?": put off, not turned down; the question is answered and
+        # the proposal keeps waiting.
+        not_a_no = understanding.intent != "deny" or puts_off(said)
+        if not corrected and not_a_no and _asks_about_the_order_in_hand(state):
             return {**base, "route": Route.draft, "repair": Repair.order_question}
-        if asks_about_payment_methods(said) and understanding.intent != "deny" and not corrected:
+        if asks_about_payment_methods(said) and not_a_no and not corrected:
             # "Which cards do I have on file?", "is the visa ending 7285 my credit card?": a question on the way to
             # the yes, not a change. It is answered from the customer's own data and the proposal keeps waiting.
             # ("Not that one, my other card: which do I have?" changes the proposal: the new one lists them.)
@@ -287,14 +324,13 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         # changes a detail of the proposal (read by corrected_request) or asks something.
         # The words never overrule a no: a reply read as "deny" (by the intent model or the LLM's reading of the
         # proposal) is a no, whatever assent it opens with.
-        action = str(state.pending_action.get("name") or "")
         # A yes on a condition ("ok, if any charge is under $20") is held back below and the proposal put again.
         yes_words = understanding.intent == "affirm" or (
             understanding.intent != "deny" and (gives_a_yes(said, action) or gives_a_yes_on_a_condition(said, action))
         )
         digression = (
             not corrected
-            and understanding.intent != "deny"
+            and not_a_no
             and (asks_about_the_rules(said) or _asks_on_the_way(state, intent, services.profile))
         )
         if digression and payment_mention(said):

@@ -267,3 +267,25 @@ def last_done_request(messages: list[AnyMessage]) -> str | None:
     """The request of the last write carried out in the conversation, if any."""
     written = _last_write(messages)
     return _REQUEST_OF_WRITE[str(written.name)] if written is not None else None
+
+
+# The writes whose payment method is the customer's free choice, not bound to the order (a return's refund goes back
+# to what that order was paid with): "the same for #W2" means that method again.
+_CHOSEN_METHOD_WRITES = frozenset({"modify_order_payment", "modify_order_items", "exchange_items"})
+
+
+def last_chosen_method(messages: list[AnyMessage]) -> str | None:
+    """The payment method the customer chose for the last write carried out, when that write's method is a choice."""
+    written = _last_write(messages)
+    if written is None or str(written.name) not in _CHOSEN_METHOD_WRITES:
+        return None
+    found = _last_done_args(messages, written).get("payment_method_id")
+    return str(found) if found else None
+
+
+def _last_done_args(messages: list[AnyMessage], written: ToolMessage) -> dict[str, object]:
+    for message in messages:
+        for call in getattr(message, "tool_calls", None) or []:
+            if isinstance(message, AIMessage) and call.get("id") == written.tool_call_id:
+                return dict(call.get("args") or {})
+    return {}

@@ -146,7 +146,7 @@ def _named_method(plan: Plan, methods: list[dict[str, Any]], paid_with: str | No
     found = matching_methods(methods, mention, in_play, paid_with)
     if len(found) == 1:
         plan.slots["payment_chosen"] = str(found[0]["id"])
-        if mention.get("id") and plan.notice is None:
+        if mention.get("id") and not mention.get("carried") and plan.notice is None:
             # Named by the id of the shop's records: say which of theirs it is, in the words they know it by.
             plan.notice = {"code": "method_by_id", "named": mention["id"], "label": found[0].get("label")}
         return str(found[0]["id"])

@@ -108,10 +108,38 @@ _SAME_AGAIN = re.compile(
 )
 
 
+# "Next is #W2, same thing", "#W2 too, same change", "likewise for #W2": sameness said on its own, beside the order it
+# is for. Only with another order named is it a request again ("same thing happened with the lamp" tells a story).
+_SAME_BESIDE_AN_ORDER = re.compile(
+    r"\b(?:(?:the\s+)?same\s+(?:thing|change|request|deal|again|here|please|as\s+(?:before|last\s+time|the\s+(?:other|first|last)"
+    r"(?:\s+one|\s+order)?))(?!\s+(?:happened|happens|is\s+happening|went|goes\s+wrong|problem|issue))|likewise|ditto"
+    r"|(?:the\s+)?same(?=\s*(?:[.,;:!?]|$|\s+(?:too|as\s+well|for\s+(?:it|that|this)|please)))"
+    r"|(?:dasselbe|das\s+gleiche|genauso|ebenso)(?:\s+(?:bitte|nochmal|auch))?(?=\s*(?:[.,;:!?]|$)))",
+    re.IGNORECASE,
+)
+
+
+_IS_THE_SAME = re.compile(
+    r"\b(?:is|are|was|were|looks?|seems?|stays?|remains?|ist|sind|bleibt)\s+(?:(?:exactly|just|still|genau)\s+)?(?:the\s+)?same\b",
+    re.IGNORECASE,
+)
+
+
+def says_the_same_for_another_order(text: str, order_ids: list[str]) -> bool:
+    """ "Do the same for #W2", or sameness said beside another order named ("next is #W2, same thing")."""
+    if _SAME_AGAIN.search(text):
+        return True
+    # "#W2 is the same", "the address stays the same": a likeness told, not a request.
+    if not order_ids or _IS_THE_SAME.search(text):
+        return False
+    return bool(_SAME_BESIDE_AN_ORDER.search(text))
+
+
 def same_again(state: SupportState) -> str | None:
     """Between requests, "the same for the other order": the request last carried out, for the order they name."""
     text = last_text(state)
-    if state.dialogue.get("intent") or state.pending_action or not _SAME_AGAIN.search(text):
+    named = list(state.understanding.get("entities", {}).get("order_ids") or [])
+    if state.dialogue.get("intent") or state.pending_action or not says_the_same_for_another_order(text, named):
         return None
     if asks_about_the_rules(text):
         return None  # "is it the same for returns?" asks how things work, it asks for nothing again

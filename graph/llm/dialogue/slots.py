@@ -15,7 +15,7 @@ from graph.llm.dialogue.addresses import names_another_destination
 from graph.llm.dialogue.identity import _without_identity, identity_facts
 from graph.llm.dialogue.items import _EVERY_ITEM
 from graph.llm.dialogue.names import CANCEL_REASONS, CHANGE_FAMILY, FLOW_SLOTS, ITEM_SLOTS
-from graph.llm.dialogue.other_requests import _same_request
+from graph.llm.dialogue.other_requests import _same_request, last_chosen_method
 from graph.llm.dialogue.plan import last_text, turn_messages
 from graph.llm.dialogue.reading import refine
 from graph.llm.dialogue.repair import _ADDS, _KEEPS, same_again
@@ -65,6 +65,11 @@ def merged_slots(
     if again:
         slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
         slots.pop("order_id", None)
+        carried = last_chosen_method(state.messages)
+        if carried and not payment_mention(text):
+            # "Next is #W2, same thing": the method the last one was done with is the one meant (a method named
+            # in the message is read below and overrides it).
+            slots["payment"] = {"id": carried, "carried": "1"}
     source = address_source(text)
     if names_another_destination(text):
         # Somewhere else than the address we have: it is asked for again.

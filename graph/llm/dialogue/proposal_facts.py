@@ -1,0 +1,184 @@
+"""Questions that check a fact of the proposal in hand: "$52.01 is everything?", "that goes to my paypal, right?".
+
+At a proposal the customer often checks one of its figures or its payment method before the yes, and gives the yes
+on it in the same breath ("...$327.57 is everything? then yes, go ahead"). Such a question is answered from the
+proposal's own facts (what was shown, and the customer's own payment methods), never from the knowledge. When every
+question of the message is such a check and each comes out as the customer supposed, the yes beside them is a yes
+to exactly what was shown; when one comes out otherwise or cannot be told ("is it under $60?", "my card" with two
+cards), the answer is given and the yes is held back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from graph.llm.matching import matching_methods, payment_mention
+from graph.nlu.confirmation import gives_a_yes, holds_back
+from graph.nlu.general import asks_something
+from graph.nlu.segment import sentences
+from shopdesk.i18n import money
+
+_FIGURE = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+# A sum of money as people write it: with its currency sign or word, or with cents ("is the refund 52.01?").
+_MONEY = re.compile(
+    rf"[$€£]\s?(?P<a>{_FIGURE})|(?P<b>{_FIGURE})\s?(?:[$€£]|dollars?|bucks|usd|eur(?:o|os)?)\b|(?<![\w#.,])(?P<c>\d+\.\d{{2}})\b",
+    re.IGNORECASE,
+)
+# A bound rather than a figure ("is it under $60?"): what the proposal says does not make it true or false as asked.
+_BOUND = re.compile(
+    r"\b(?:under|below|less|more|over|above|at\s+(?:least|most)|max(?:imum)?|min(?:imum)?|within|up\s+to|unter"
+    r"|über|weniger|mehr|höchstens|mindestens)\b",
+    re.IGNORECASE,
+)
+# "Paypal or the gift card?", "52 or 60?": a choice asked about, not a supposition to check.
+_EITHER = re.compile(r"\b(?:or|oder)\b", re.IGNORECASE)
+# A question about where a refund goes back to, which a change of payment method answers with its other method.
+_REFUND_WORDS = re.compile(r"\b(?:refund\w*|back|return\w*|erstatt\w*|zurück\w*)\b", re.IGNORECASE)
+# Opening the reply with a no, a "not yet" or a wait: the customer puts the proposal off while asking.
+_PUTS_OFF = re.compile(
+    r"^\s*(?:(?:oh|hm+|um+|well|ok(?:ay)?)[\s,]+)?(?:no(?:pe)?|nah|not\s+(?:yet|now|so\s+fast)|wait|hold\s+on|hang\s+on"
+    r"|one\s+(?:sec(?:ond)?|moment)|nein|noch\s+nicht|moment|warte\w*|halt)\b",
+    re.IGNORECASE,
+)
+
+
+# What leads from the question on to the yes ("...? then yes", "...? if so, go ahead", "...? dann ja"): it points at
+# the question just answered, and holds nothing back of its own.
+_LEADS_ON = re.compile(
+    r"^\s*(?:(?:then|so|and|if\s+so|in\s+that\s+case|dann|also|wenn\s+ja|falls\s+ja)[\s,]+)+", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class FactCheck:
+    """One question of the message read against the proposal: `holds` is True when the proposal says what the
+    customer supposed, False when it says otherwise, None when it cannot be told; `fact` is what was checked
+    ("total" or "method") and `value` what the proposal says of it, as the customer reads it (the answer's words are
+    graph.llm.responses.describe_fact_checks)."""
+
+    holds: bool | None
+    fact: str
+    value: str
+
+
+def puts_off(text: str) -> bool:
+    """ "No, not yet - does the refund go back to my card?": the reply opens by putting the proposal off, and asks."""
+    return bool(_PUTS_OFF.search(text)) and any(asks_something(s) for s in sentences(text))
+
+
+def _amount(raw: str) -> Decimal | None:
+    cleaned = raw.replace(",", "") if re.search(r",\d{3}", raw) else raw.replace(",", ".")
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        return None
+
+
+def _amounts(text: str) -> list[Decimal]:
+    found = (_amount(m.group("a") or m.group("b") or m.group("c") or "") for m in _MONEY.finditer(text))
+    return [a for a in found if a is not None]
+
+
+def _questions(text: str) -> list[str]:
+    return [s for s in sentences(text) if asks_something(s) or s.rstrip().endswith("?")]
+
+
+def checks_the_proposal(text: str) -> bool:
+    """Every question of the message names a sum of money or a payment method, and there is one: a check of the
+    proposal's figures or method (read against it by `check_facts`)."""
+    asked = _questions(text)
+    return bool(asked) and all(_amounts(q) or payment_mention(q) for q in asked)
+
+
+def _headline(preview: dict[str, Any]) -> Decimal | None:
+    """The proposal's own total: the refund it makes, else the first sum its summary names."""
+    refund = preview.get("refund")
+    if isinstance(refund, dict) and refund.get("amount") is not None:
+        return Decimal(str(refund["amount"])).quantize(Decimal("0.01"))
+    found = _amounts(str(preview.get("summary") or ""))
+    return found[0].quantize(Decimal("0.01")) if found else None
+
+
+def _figures(preview: dict[str, Any]) -> set[Decimal]:
+    shown = " ".join([str(preview.get("summary") or ""), *(str(line) for line in preview.get("details") or [])])
+    return {a.quantize(Decimal("0.01")) for a in _amounts(shown)}
+
+
+def _label(method_id: str, methods: list[dict[str, Any]]) -> str:
+    for method in methods:
+        if str(method.get("id")) == method_id and method.get("label"):
+            return str(method["label"])
+    return ""
+
+
+def _the_one_shown(preview: dict[str, Any], methods: list[dict[str, Any]]) -> str:
+    """The one method of the customer's the proposal's lines name (a cancellation refunds to what the order was paid
+    with, and its arguments do not name it); none when they name none or several."""
+    shown = " ".join(str(line) for line in preview.get("details") or [])
+    named = {str(m.get("id")) for m in methods if m.get("label") and str(m["label"]) in shown}
+    return named.pop() if len(named) == 1 else ""
+
+
+def _check_amount(question: str, preview: dict[str, Any]) -> FactCheck | None:
+    asked = [a.quantize(Decimal("0.01")) for a in _amounts(question)]
+    total = _headline(preview)
+    if not asked or total is None:
+        return None
+    currency = str((preview.get("refund") or {}).get("currency") or "") or None
+    said = money(total, currency)
+    if _BOUND.search(question) or _EITHER.search(question) or any(a != total and a in _figures(preview) for a in asked):
+        # A bound, or another figure of the proposal (one item's price): the total is told, the yes waits.
+        return FactCheck(None, "total", said)
+    return FactCheck(all(a == total for a in asked), "total", said)
+
+
+def _check_method(question: str, preview: dict[str, Any], methods: list[dict[str, Any]]) -> FactCheck | None:
+    mention = payment_mention(question)
+    chosen = str((preview.get("args") or {}).get("payment_method_id") or "") or _the_one_shown(preview, methods)
+    if not mention or not chosen:
+        return None
+    label = _label(chosen, methods)
+    if not label:
+        return None
+    if (
+        mention.get("original")
+        or _EITHER.search(question)
+        or (preview.get("action") == "modify_order_payment" and _REFUND_WORDS.search(question))
+    ):
+        # "The one I paid with?", "paypal or the gift card?", or where a payment change refunds the old payment:
+        # told, not decided here.
+        return FactCheck(None, "method", label)
+    meant = {str(m.get("id")) for m in matching_methods(methods, mention)}
+    if meant == {chosen}:
+        return FactCheck(True, "method", label)
+    if meant and chosen not in meant:
+        return FactCheck(False, "method", label)
+    return FactCheck(None, "method", label)
+
+
+def check_facts(text: str, preview: dict[str, Any], methods: list[dict[str, Any]]) -> list[FactCheck] | None:
+    """Each question of the message read against the proposal, or None when one of them is no check of its facts."""
+    if not checks_the_proposal(text):
+        return None
+    checks: list[FactCheck] = []
+    for question in _questions(text):
+        found = [c for c in (_check_amount(question, preview), _check_method(question, preview, methods)) if c]
+        if not found:
+            return None
+        checks.extend(found)
+    return checks
+
+
+def yes_beside_the_questions(text: str, action: str) -> bool:
+    """What the message says besides its questions gives the yes, unheld ("...? then yes, go ahead")."""
+    asked = set(_questions(text))
+    rest = _LEADS_ON.sub("", " ".join(s for s in sentences(text) if s not in asked))
+    return bool(rest.strip()) and not puts_off(text) and gives_a_yes(rest, action) and not holds_back(rest, action)
+
+
+def yes_stands(text: str, action: str, checks: list[FactCheck] | None) -> bool:
+    """A yes given on checks of the proposal that all come out as the customer supposed: a yes to what was shown."""
+    return bool(checks) and all(c.holds is True for c in checks or []) and yes_beside_the_questions(text, action)
