@@ -43,6 +43,7 @@ from graph.nlu.confirmation import gives_a_yes
 from graph.nlu.emotion import upset_words
 from graph.nlu.keywords import (
     CANONICAL_KEYWORDS,
+    attention_beside_a_need,
     complaint_act,
     critical_keyword_words,
     declines_person,
@@ -206,8 +207,11 @@ _ACCEPTS = re.compile(
     re.IGNORECASE,
 )
 # A "no" to the offer, or a yes that puts it off: "no thanks", "nah", "maybe later", "passt schon", "lieber nicht".
+# A decision deferred is no yes either: "I'll think about it", "let me sleep on it", "ich überlege es mir", "mal sehen".
 _DECLINES = re.compile(
-    r"\b(?:no|not|nah|nope|don'?t|nein|n[öo]|nicht|kein\w*|never\s+mind|later|passt\s+schon|schon\s+gut|sp[äa]ter)\b",
+    r"\b(?:no|not|nah|nope|don'?t|nein|n[öo]|nicht|kein\w*|never\s+mind|later|passt\s+schon|schon\s+gut|sp[äa]ter"
+    r"|think\s+(?:about|it\s+(?:over|through)|on\s+it)|sleep\s+on|consider\w*|maybe|perhaps|hold\s+on|hang\s+on"
+    r"|[üu]berleg\w*|nachdenk\w*|denke?\s+(?:\w+\s+){0,2}nach|mal\s+(?:sehen|schauen|gucken)|vielleicht|eventuell)\b",
     re.IGNORECASE,
 )
 # A bot line offers a person when one sentence both offers (a question or an "I can") and names a person to talk to:
@@ -502,6 +506,8 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
         and not mentions_own_people(u.text)
         # "Can I speak to you in German?": the chat itself, in another language.
         and not _THIS_CHAT.search(u.text)
+        # "Is anyone there? I want to change my address": the call for attention is answered by doing what it asks.
+        and not attention_beside_a_need(u.text)
     ):
         add("human_requested", f"asks for a person (intent human_agent, confidence {u.confidence:.2f})")
     elif facts.person_offered and accepts_offer(u, facts.names_the_method_asked_for):

@@ -94,7 +94,7 @@ _HUMAN = re.compile(
     r"|(?:speak|talk|chat)\s+(?:to|with)\s+(?:someone|somebody|a\s+person|staff|a\s+real|an?\s+actual|a\s+human)"
     r"|(?:call|ring)\s+me(?:\s+back)?|transfer\s+me|put\s+me\s+through|not\s+(?:a|the)\s+bot|no\s+bots?"
     r"|(?:this|the)\s+(?:bot|robot)(?!\s+(?!(?:is|isn't|keeps?|can'?t|cannot|doesn'?t|does|did|won'?t|again|any|here"
-    r"|please|and|but|that|which|who|to|with|just|only|never|always)\b)[a-z])|phone\s+number.*\b(?:speak|talk)|anyone\s+(?:actually\s+)?there"
+    r"|please|and|but|that|which|who|to|with|just|only|never|always)\b)[a-z])|phone\s+number.*\b(?:speak|talk)"
     r"|mit\s+(?:einem|einer)\s+(?:echten\s+|richtigen\s+)?(?:menschen|mitarbeiter\w*|kolleg\w+|berater\w*|person)"
     r"|ruf(?:t|en)?\s+(?:sie\s+)?mich\s+(?:\w+\s+){0,4}zur[üu]ck"
     r"|(?:bitte|um)\s+(?:um\s+)?(?:einen\s+)?r[üu]ckruf|r[üu]ckruf\s+(?:bitte|erbeten|anfordern)"
@@ -245,7 +245,72 @@ def human_request_words(text: str) -> str | None:
     words = lexicon.find("person_request", plain)
     if words and _reported(plain, plain.find(words), words):
         return None
-    return words or asks_for_person(text)
+    return words or asks_for_person(text) or _calls_for_attention(plain) or _person_unreached(plain)
+
+
+# What a message needs of its own: a request or a question beside the words that call for someone. The bot's answer to
+# that need is the attention asked for ("is anyone there? I want to change my address" is answered by changing it).
+_OWN_NEED = re.compile(
+    r"\b(?:i\s+(?:want|need|would\s+like)|i'?d\s+like|can\s+you|could\s+you|please|ich\s+(?:m[öo]chte|will|brauche"
+    r"|h[äa]tte\s+gern\w*|w[üu]rde\s+gern\w*)|k[öo]nnen\s+sie|bitte)\b|\d{5,}"
+    # A question of its own: a question word opening a clause, or a question mark after words of its own.
+    r"|(?:^|[,.;:!?]\s*)(?:where|when|how|what|which|why|wo|wann|wie|was|welche\w*|warum)\b|\w\s*\?",
+    re.IGNORECASE,
+)
+# A call for attention: "is anyone there?", "hallo, ist da jemand?" ("are you still there?" asks the chat itself). On its own it asks for
+# somebody to answer; beside a need of its own, the need is what to answer.
+_ATTENTION = re.compile(
+    r"\b(?:(?:is|are)\s+)?(?:any\s*(?:one|body)|some\s*(?:one|body))\s+(?:actually\s+|even\s+|still\s+)?(?:there|here"
+    r"|around|awake|home)\b|\bist\s+(?:da|hier|noch)\s+(?:\w+\s+)?(?:jemand|wer)\b|\b(?:jemand|wer)\s+(?:da|hier)\b",
+    re.IGNORECASE,
+)
+# "Hello??" beside it calls for attention too.
+_GREETING = re.compile(r"\b(?:hello|hallo|hi|hey|excuse\s+me|entschuldigung)\W*", re.IGNORECASE)
+# A person of the shop's sought by a live channel and not reached: "I was transferred to the returns department and
+# nobody answered", "ich wurde an die Buchhaltung weitergeleitet, aber keiner ging ran". The customer went for a person
+# and still needs one; the same words about the courier's call to the customer are no such attempt.
+_SOUGHT = re.compile(
+    r"\b(?:i|we)\s+(?:\w+\s+){0,2}?(?:was\s+|were\s+|got\s+|have\s+|'ve\s+|had\s+)?(?:transferred|put\s+through"
+    r"|passed\s+(?:on|over)|forwarded|connected|called|rang|rung|phoned|dialled|dialed|tried\s+(?:calling|to\s+call"
+    r"|ringing|to\s+reach|reaching)|waited\s+on\s+hold|was\s+on\s+hold)\b"
+    r"|\b(?:ich|wir)\s+(?:\w+\s+){0,4}?(?:weitergeleitet|verbunden|durchgestellt|weiterverbunden|angerufen|versucht,?\s+(?:\w+\s+)?"
+    r"(?:anzurufen|zu\s+erreichen)|in\s+der\s+warteschleife)\b",
+    re.IGNORECASE,
+)
+_UNANSWERED = re.compile(
+    r"\b(?:(?:nobody|no\s*one|no-one|noone)\s+(?:\w+\s+){0,2}(?:answer|pick|repl|respond|got\s+back|came|took)\w*"
+    r"|no\s+(?:answer|reply|response|one\s+there)|(?:never|didn'?t|did\s+not)\s+(?:\w+\s+)?(?:pick\w*\s+up|answer\w*)"
+    r"|(?:niemand|keiner)\s+(?:\w+\s+){0,2}(?:ran|abgehoben|hebt|nimmt|genommen|gemeldet|meldet|geantwortet|antwortet"
+    r"|reagiert)\w*|keine\s+(?:antwort|reaktion)|nie\s+(?:\w+\s+)?(?:abgehoben|rangegangen|geantwortet))\b",
+    re.IGNORECASE,
+)
+_SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
+# "and nobody answered??" is exasperation, not a question of its own.
+_QUESTION_MARK = re.compile(r"\?+")
+
+
+def _calls_for_attention(text: str) -> str | None:
+    found = _ATTENTION.search(text)
+    if found is None:
+        return None
+    rest = _GREETING.sub(" ", text[: found.start()] + " " + text[found.end() :].lstrip(" ?!."))
+    return None if _OWN_NEED.search(rest) else found.group(0)
+
+
+def attention_beside_a_need(text: str) -> bool:
+    """The message calls for attention ("is anyone there?") and carries a need of its own: the need is answered."""
+    found = _ATTENTION.search(text)
+    return found is not None and _calls_for_attention(text) is None
+
+
+def _person_unreached(text: str) -> str | None:
+    for sentence in _SENTENCES.split(text):
+        sought = _SOUGHT.search(sentence)
+        if sought and _UNANSWERED.search(sentence, sought.end()):
+            rest = text.replace(sentence, " ")
+            asked_here = _OWN_NEED.search(_QUESTION_MARK.sub(" ", sentence))
+            return None if _OWN_NEED.search(rest) or asked_here else sentence.strip()
+    return None
 
 
 # A promise of a person told as what happened ("I was told someone would call me back, and they did"): a report,
@@ -324,6 +389,11 @@ _ASKS_FOR_PERSON = re.compile(
     r"|take\s+over|sort|go\s+over)\b"
     rf"|\b{_WHO_EN}\s+(?:else\s+)?(?:who|that)\s+(?:can|could|is\s+able\s+to)\s+(?:actually\s+)?(?:help|decide|make"
     r"|look|deal|handle|sort|fix|review|authori[sz]e|approve)"
+    # Reaching one: "how can I reach someone", "how do I get hold of a person on your team", "wie kann ich jemanden
+    # erreichen", "wie erreiche ich einen Mitarbeiter".
+    rf"|\b(?:reach|contact|get\s+hold\s+of|get\s+through\s+to|get\s+in\s+touch\s+with)\s+{_WHO_EN}\b"
+    rf"|\b{_WHO_DE}\s+(?:\w+\s+){{0,3}}?(?:erreichen|kontaktieren|ans\s+telefon\s+(?:bekommen|kriegen))\b"
+    rf"|\b(?:erreiche|kontaktiere|erreichen|kontaktieren)\s+(?:ich|wir|man)\s+(?:\w+\s+){{0,2}}?{_WHO_DE}\b"
     # A callback: "I want a callback", "call me back", "give me a ring".
     r"|\b(?:want|need|like|request|get|arrange|book|can\s+i\s+have)\s+(?:a|an)\s+(?:call[\s-]?back|phone\s+call|call)\b"
     r"|\b(?:call|ring|phone)\s+me(?:\s+back)?\b|\bgive\s+me\s+a\s+(?:ring|call|bell)\b"

@@ -1,0 +1,75 @@
+"""Escalation round 8 (issue #16): a person sought and not reached, or asked how to reach, hands over; a call for
+attention beside a need of its own lets the need go on; a decision put off is no yes to the offer of a colleague.
+Sentences written after the change, English and German, an escalating one beside a calm one."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation
+from tests.support.nlu import Analyse
+
+POLICY = EscalationPolicy()
+OPEN = ConversationFacts()
+OFFERED = ConversationFacts(person_offered=True, answers_our_question=True)
+
+
+def hands_over(analyse: Analyse, text: str, facts: ConversationFacts = OPEN) -> bool:
+    return decide_escalation(analyse(text), POLICY, facts).escalate
+
+
+@pytest.mark.parametrize(
+    ("sought", "calm"),
+    [
+        (
+            "I got forwarded to your billing people yesterday and no one picked up",
+            "I called your hotline yesterday and someone answered straight away, all sorted now",
+        ),
+        (
+            "We were put through to customer care twice, nobody ever answered",
+            "I was put through to the right page, thanks, the form works",
+        ),
+        (
+            "Ich wurde gestern zur Reklamationsabteilung durchgestellt, aber niemand hat abgehoben",
+            "Der Fahrer hat angerufen, aber ich war nicht zu Hause",
+        ),
+        ("How do I get in touch with someone from your team?", "How do I get in touch with the carrier?"),
+        ("Wie kann ich einen Ihrer Mitarbeiter kontaktieren?", "Wie kann ich die Lieferadresse ändern?"),
+    ],
+)
+def test_a_person_sought_or_asked_how_to_reach_hands_over(analyse: Analyse, sought: str, calm: str) -> None:
+    assert hands_over(analyse, sought), sought
+    assert not hands_over(analyse, calm), calm
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hello, anybody there? I'd like to add a second item to my order",
+        "is someone there? can you tell me when my parcel ships",
+        "Hallo, ist da wer? Ich möchte meine Telefonnummer ändern",
+        # A person sought without luck, then a need of one's own: the need goes on.
+        "I phoned and no one answered. Can you tell me if the return arrived?",
+    ],
+)
+def test_a_call_for_attention_beside_a_need_lets_the_need_go_on(analyse: Analyse, text: str) -> None:
+    assert not hands_over(analyse, text), text
+
+
+@pytest.mark.parametrize("text", ["hello?? is anybody there", "Ist da jemand?"])
+def test_a_call_for_attention_alone_asks_for_somebody(analyse: Analyse, text: str) -> None:
+    assert hands_over(analyse, text), text
+
+
+@pytest.mark.parametrize(
+    ("put_off", "yes"),
+    [
+        ("hmm, I'll have to think it over", "sure, that would help"),
+        ("let me sleep on it", "ok go ahead"),
+        ("Ich denke nochmal darüber nach", "ja, gerne"),
+        ("mal sehen, vielleicht morgen", "ja bitte"),
+    ],
+)
+def test_a_decision_put_off_is_no_yes_to_the_offer(analyse: Analyse, put_off: str, yes: str) -> None:
+    assert not hands_over(analyse, put_off, OFFERED), put_off
+    assert hands_over(analyse, yes, OFFERED), yes
