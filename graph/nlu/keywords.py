@@ -257,8 +257,8 @@ _OWN_NEED = re.compile(
     r"|(?:^|[,.;:!?]\s*)(?:where|when|how|what|which|why|wo|wann|wie|was|welche\w*|warum)\b|\w\s*\?",
     re.IGNORECASE,
 )
-# A call for attention: "is anyone there?", "hallo, ist da jemand?" ("are you still there?" asks the chat itself). On its own it asks for
-# somebody to answer; beside a need of its own, the need is what to answer.
+# A call for attention: "is anyone there?", "hallo, ist da jemand?" ("are you still there?" asks the chat itself). On
+# its own it asks for somebody to answer; beside a need of its own, the need is what to answer.
 _ATTENTION = re.compile(
     r"\b(?:(?:is|are)\s+)?(?:any\s*(?:one|body)|some\s*(?:one|body))\s+(?:actually\s+|even\s+|still\s+)?(?:there|here"
     r"|around|awake|home)\b|\bist\s+(?:da|hier|noch)\s+(?:\w+\s+)?(?:jemand|wer)\b|\b(?:jemand|wer)\s+(?:da|hier)\b",
