@@ -73,3 +73,32 @@ def test_a_call_for_attention_alone_asks_for_somebody(analyse: Analyse, text: st
 def test_a_decision_put_off_is_no_yes_to_the_offer(analyse: Analyse, put_off: str, yes: str) -> None:
     assert not hands_over(analyse, put_off, OFFERED), put_off
     assert hands_over(analyse, yes, OFFERED), yes
+
+
+@pytest.mark.parametrize(
+    ("sarcastic", "sincere"),
+    [
+        ("Perfect, just perfect. The lamp shade is dented on every side", "Perfect, thank you, the lamp works"),
+        ("Lovely, really lovely, my order went to my old flat", "Lovely, it came a day early"),
+        ("Super, echt super, die Jacke hängt jetzt beim Nachbarn am Zaun", "Super, die Jacke passt genau"),
+        ("I've heard this one before: 'it ships tomorrow'", "I've ordered this one before and loved it"),
+        ("Das kenne ich schon, 'morgen wird versendet'", "Das kenne ich schon, die Größe passt mir"),
+        (
+            "Can't wait to spend yet another weekend refreshing the tracking page",
+            "Can't wait to get the new sofa, thanks for the help",
+        ),
+        (
+            "Ich freue mich schon riesig darauf, wieder eine Woche auf die Antwort zu warten",
+            "Ich freue mich schon auf das neue Sofa",
+        ),
+    ],
+)
+def test_echoed_praise_mock_eagerness_and_a_line_heard_before_are_sarcasm(
+    analyse: Analyse, sarcastic: str, sincere: str
+) -> None:
+    assert hands_over(analyse, sarcastic), sarcastic
+    assert not hands_over(analyse, sincere), sincere
+
+
+def test_a_line_heard_before_without_the_shop_s_words_is_a_memory(analyse: Analyse) -> None:
+    assert not hands_over(analyse, "I've heard that before from friends, it's a good brand"), "memory"

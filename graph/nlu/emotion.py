@@ -148,7 +148,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|rd|th))\s+time|how\s+many\s+(?:more\s+)?times|for\s+the\s+last\s+time|keep\s+(?:asking|telling|ignoring"
         r"|getting\s+fobbed)|(?:asked|told|said)\s+(?:you\s+)?(?:this\s+)?(?:already|before|repeatedly|twice|yesterday)"
         r"|already\s+(?:told|asked|said)|(?:i\s+)?said\s+this\s+already|repeatedly|once\s+again|yet\s+again"
-        r"|heard\s+that\s+before|not\s+again|schon\s+wieder|zum\s+(?:zweiten|dritten|vierten|f[üu]nften|\d+\.?|x-ten)\s+mal"
+        r"|heard\s+(?:that|this|it)\s+(?:one\s+)?before|not\s+again|schon\s+wieder|zum\s+(?:zweiten|dritten|vierten|f[üu]nften|\d+\.?|x-ten)\s+mal"
         r"|(?:das|der)\s+(?:zweite|dritte|vierte|f[üu]nfte)\s+mal|schon\s+(?:zweimal|dreimal|mehrmals|x-mal)"
         r"|(?:habe|hab)\s+(?:ihnen\s+|es\s+)?(?:doch\s+)?(?:schon|bereits)\s+(?:gesagt|geschrieben|erkl[äa]rt|mitgeteilt)"
         r"|bereits\s+(?:mehrfach|mehrmals)|wie\s+oft\s+denn\s+noch|i\s+(?:said|told\s+you)\s+(?:to\s+)?(?-i:[A-Z]{3,}))\b",
@@ -547,6 +547,24 @@ def _irony_marked(text: str) -> bool:
     )
 
 
+# Praise echoed with an intensifier: "Toll, wirklich toll", "perfect, just perfect", "lovely, really lovely". Sincere
+# praise is said once; said twice, it is held up to be looked at.
+_ECHOED_PRAISE = re.compile(
+    r"\b(great|wonderful|fantastic|brilliant|amazing|lovely|perfect|awesome|superb|excellent|nice|marvell?ous|splendid"
+    r"|toll|super|prima|klasse|wunderbar|gro(?:ß|ss)artig|fantastisch|perfekt|spitze)\b\W+(?:(?:just|really|truly|simply"
+    r"|absolutely|so|wirklich|echt|einfach|ganz|richtig|total|sehr)\s+)+\1\b",
+    re.IGNORECASE,
+)
+# The shop's line recalled as heard before: "'your refund is on its way', heard that one before", "Das kenne ich schon:
+# 'morgen wird versendet'". With the line quoted (or nothing else said) it is disbelief, not a memory.
+_HEARD_BEFORE = re.compile(
+    r"\b(?:(?:i'?ve\s+)?heard\s+(?:that|this|it)\s+(?:one\s+)?(?:before|already)|(?:das|den|die)\s+(?:spruch\s+)?kenne?\s+ich"
+    r"\s+(?:schon|bereits)|(?:das|den\s+spruch)\s+(?:habe|hab)\s+ich\s+(?:schon|bereits)\s+(?:\w+\s+)?(?:geh[öo]rt|gelesen))\b",
+    re.IGNORECASE,
+)
+# Words in quotes, the quotes standing apart from words ("I've" and "it's" hold no quote).
+_QUOTED_LINE = re.compile(r"(?:^|(?<=[\s:,(]))['\"‘“„][^'\"’”“]{3,40}['\"’”“](?=$|[\s.,!?;:)])")
+_THANKS = re.compile(r"\b(?:thanks?|thank\s+you|cheers|danke\w*)\b", re.IGNORECASE)
 # A cry of praise opening the message ("Nice,", "Great.", "Wow, just wow", "Toll,"), the sarcastic opener.
 _PRAISE_OPENING = re.compile(
     r"^\W*(?:oh\s+|wow,?\s+|just\s+)?(?:great|wonderful|fantastic|brilliant|amazing|lovely|perfect|awesome|superb"
@@ -697,6 +715,10 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
         and not _COMPLIMENTS.search(text)
     ):
         fire("praise_on_grievance", "sarcasm", 0.6)
+    if _HEARD_BEFORE.search(text) and (_QUOTED_LINE.search(text) or len(text.split()) <= 6):
+        fire("heard_before", "sarcasm", 0.7)
+    if _ECHOED_PRAISE.search(text) and not (_THANKS.search(text) or _ASKS.search(text) or resolved):
+        fire("echoed_praise", "sarcasm", 0.8)
 
     shouting = _caps_shouting(text)
     if shouting:
