@@ -102,3 +102,68 @@ def test_echoed_praise_mock_eagerness_and_a_line_heard_before_are_sarcasm(
 
 def test_a_line_heard_before_without_the_shop_s_words_is_a_memory(analyse: Analyse) -> None:
     assert not hands_over(analyse, "I've heard that before from friends, it's a good brand"), "memory"
+
+
+@pytest.mark.parametrize(
+    ("serious", "calm"),
+    [
+        # The bank asked to take the money back; a charge the customer does not know.
+        ("I've told my bank to take the money back for order 4471", "My bank takes two days to show refunds, right?"),
+        ("Meine Kreditkartenfirma soll das Geld jetzt zurückholen", "Wann ist das Geld wieder auf meiner Karte?"),
+        ("There's a payment on my Visa I don't recognise from your shop", "Which payment methods do you take?"),
+        ("Da ist eine unbekannte Abbuchung von Ihnen auf meinem Konto", "Können Sie die Abbuchung früher machen?"),
+        # Another customer's data shown; hands laid on a customer.
+        ("the invoice you emailed has the wrong person's name and phone on it", "the invoice has my old phone on it"),
+        ("Your courier shoved me when I asked for ID", "Your courier left it with my neighbour"),
+        ("Der Fahrer hat mich an der Tür geschubst", "Der Fahrer hat mich vorher angerufen"),
+    ],
+)
+def test_money_taken_back_unknown_charges_shown_data_and_laid_hands_hand_over(
+    analyse: Analyse, serious: str, calm: str
+) -> None:
+    assert hands_over(analyse, serious), serious
+    assert not hands_over(analyse, calm), calm
+
+
+@pytest.mark.parametrize(
+    ("asking", "calm"),
+    [
+        ("I would really appreciate talking to a supervisor about this", "I would appreciate a quick answer"),
+        ("could you have somebody from the warehouse team call me", "the warehouse team called me, all good"),
+    ],
+)
+def test_a_person_wished_for_or_asked_from_a_team_hands_over(analyse: Analyse, asking: str, calm: str) -> None:
+    assert hands_over(analyse, asking), asking
+    assert not hands_over(analyse, calm), calm
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How would I complain if the sofa turns up scratched? Just asking for future reference.",
+        "Wie beschwere ich mich, falls etwas fehlt?",
+        "Lovely packaging, not a single scratch on the vase",
+        "Super verpackt, nichts ist kaputtgegangen",
+    ],
+)
+def test_a_complaint_asked_about_ahead_and_trouble_said_not_to_have_happened_stay_calm(
+    analyse: Analyse, text: str
+) -> None:
+    assert not hands_over(analyse, text), text
+
+
+@pytest.mark.parametrize(
+    ("upset", "calm"),
+    [
+        ("How dare you charge me for your own courier's mistake", "How do you charge for courier mistakes?"),
+        (
+            "Sie haben vielleicht Nerven, mir dafür Versand zu berechnen",
+            "Haben Sie mir Versand berechnet?",
+        ),
+        ("Jetzt reicht es mir endgültig!", "Es reicht, wenn Sie mir die Rechnung mailen"),
+        ("Euer Service ist wirklich das Allerletzte", "Das ist das allerletzte Stück, oder?"),
+    ],
+)
+def test_indignation_and_enough_said_as_a_sentence_are_upset(analyse: Analyse, upset: str, calm: str) -> None:
+    assert hands_over(analyse, upset), upset
+    assert not hands_over(analyse, calm), calm

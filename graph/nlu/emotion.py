@@ -63,7 +63,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"\b(?:unversch[äa]mt\w*|frechheit|betrug|skandal\w*|katastroph\w*|saftladen|sauer|inakzeptabel|nicht\s+akzeptabel"
         r"|unm[öo]glich|l[äa]cherlich|zumutung|armselig|mies\w*|schlechteste\w*|fassungslos|kann\s+doch\s+nicht\s+wahr\s+sein"
         # Insults and outrage said to the shop: "ihr seid das Letzte", "unfähig", "stinksauer", "unfassbar!".
-        r"|(?:seid|sind|ist|echt|wirklich|einfach)\s+das\s+letzte(?!\s+\w)|unf[äa]hig\w*|st[üu]mper\w*|versager|witzverein"
+        r"|(?:seid|sind|ist|echt|wirklich|einfach)\s+das\s+(?:aller)?letzte(?!\s+\w)|unf[äa]hig\w*|st[üu]mper\w*|versager|witzverein"
         r"|stink(?:sauer|w[üu]tend|wuetend)"
         r"|keine\s+lust\s+mehr|hinterher(?:zu)?(?:laufen|rennen)|[äa]rgerlich\w*"
         r"|(?:unglaublich|unfassbar)(?!,?\s+(?:(?:wie|so)\s+)?(?:schnell|gut|einfach|toll|sch[öo]n|g[üu]nstig|fr[üu]h"
@@ -100,7 +100,9 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|(?:the\s+)?last\s+time\s+(?:i|we)\s+(?:order(?!ed)|buy|shop(?!ped)|use(?!d))\w*|(?:final|last)\s+straw|end\s+of\s+my\s+rope"
         r"|(?:going|go|goes|went)\s+(?:round|around)\s+in\s+circles|at\s+my\s+limit|nobody\s+(?:has\s+)?bothered"
         r"|why\s+(?:is|does|do)\s+(?:it|everything|this)\s+(?:have\s+to\s+be\s+)?so\s+(?:hard|difficult|impossible"
-        r"|complicated)|wie\s+oft\s+(?:noch|soll|muss)|(?:langsam\s+)?reicht\s+(?:es|'?s)|keiner\s+k[üu]mmert"
+        r"|complicated)|wie\s+oft\s+(?:noch|soll|muss)|(?:langsam\s+)?reicht\s+(?:es|'?s)"
+        # "Es reicht!" said as a sentence of its own ("es reicht, wenn Sie die Rechnung schicken" is "it suffices").
+        r"|es\s+reicht(?:\s+(?:jetzt|mir|endg[üu]ltig))?(?=\s*[!.]|\s*$)|keiner\s+k[üu]mmert"
         r"|was\s+ist\s+(?:das\s+)?f[üu]r\s+ein\w*\s+(?:service|laden|saftladen|firma|kundenservice)"
         r"|nie\s+wieder\s+(?:bestell|kauf)\w*|immer\s+wieder\s+(?:das\s+gleiche|dasselbe)|ausreden|nicht\s+zu\s+fassen|ich\s+warte\s+seit"
         r"|ich\s+gebe\s+auf|zeitverschwendung|(?:dreh\w*|geht)\s+(?:sich\s+)?(?:alles\s+)?im\s+kreis"

@@ -93,7 +93,8 @@ _TOPIC_VARIANTS: dict[str, str] = {
     r"(?:personal\s+)?(?:data|details|information|info|order\s+\w+|card\s+\w+|address)"
     r"|woher\s+(?:haben|hat|kennen|kennt|hatten|hatte)\s+(?:\w+\s+){0,2}meine\w*\s+(?:daten|adresse|bestell\w*|kartendaten"
     r"|nummer|e-?mail)|(?:an|zu)\s+meine\w*\s+(?:daten|adresse|kartendaten)\s+(?:gekommen|gelangt)"
-    r"|datenleck|gehackt|(?:someone|somebody|another\s+(?:customer|person|shopper))(?:\s+else)?'s\s+(?:\w+\s+){0,2}"
+    r"|datenleck|gehackt|(?:someone|somebody|another\s+(?:customer|person|shopper)|a\s+stranger|the\s+wrong\s+person)"
+    r"(?:\s+else)?'s\s+(?:\w+\s+){0,2}"
     r"(?:data|details|name|address|order|invoice|information|card|account|phone|email)\w*"
     r"|(?:daten|adresse|rechnung|bestellung|kontodaten|bankdaten|namen?)\s+(?:eine[sr]\s+)?(?:anderen|fremden)\s+"
     r"(?:kunden|kundin|person)|fremde[nr]?\s+(?:kunden)?(?:daten|adresse|rechnung|bestellung)",
@@ -158,6 +159,11 @@ _TOPIC_VARIANTS: dict[str, str] = {
     "harassment": r"harass\w*|threaten\w*|stalk\w*|abus(?:e|ive)|bel[äa]stig\w*|bedroh\w*|followed\s+me"
     r"|(?:insulted|swore\s+at|shouted\s+at|yelled\s+at|screamed\s+at)\s+(?:me|my\s+\w+)|bedr[äa]ngt"
     r"|(?:hat|haben)\s+(?:mich|uns|meine\s+\w+|meinen\s+\w+)\s+(?:\w+\s+){0,4}(?:beleidigt|beschimpft|angeschrien)"
+    # Laid hands on: "grabbed my arm", "pushed me", "hat mich am Arm gepackt".
+    r"|(?:grabbed|grabbing|pushed|shoved|hit|slapped|kicked|punched|groped|touched|spat\s+(?:at|on))\s+(?:me|my\s+(?:\w+\s+)?"
+    r"(?:arm|hand|wrist|shoulder|neck|leg|body|chest|face|child|kid|son|daughter|wife|husband|partner|mother|father))\b"
+    r"|(?:hat|haben)\s+mich\s+(?:\w+\s+){0,4}(?:gepackt|geschubst|gesto(?:ß|ss)en|geschlagen|angefasst|begrapscht"
+    r"|bespuckt|festgehalten)"
     r"|comments?\s+about\s+my\s+(?:body|looks|appearance|figure)|(?:sexual|inappropriate|lewd|creepy)\s+(?:comments?"
     r"|remarks?|messages?)|(?:ist|sind)\s+mir\s+(?:\w+\s+){0,4}gefolgt|mich\s+verfolgt|verfolgt\s+mich|anz[üu]glich\w*",
     # Treated differently for who they are: the words themselves, or an insult aimed at a trait.

@@ -42,6 +42,13 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|start|started)\s+a\s+(?:payment\s+)?(?:dispute|claim)\s+(?:with|on|at|through)|dispute\s+(?:with|via|through)"
             r"\s+(?:paypal|my\s+bank|visa|amex|mastercard|klarna)|reverse\s+(?:the|this|my)\s+(?:payment|charge|transaction)"
             r"|(?:zahlung|geld|betrag)\s+(?:bei|über|ueber)\s+(?:paypal|klarna|meine[rm]?\s+bank|der\s+bank)\s+zur[üu]ck\w*"
+            # The customer's bank or card provider asked to take the money back: "asked my credit card provider to
+            # claw back the payment", "meine Bank soll das Geld zurückholen".
+            r"|claw(?:ing|ed)?\s+back|(?:asked|told|instructed|contacted|called|rang|phoned)\s+my\s+(?:bank|card\s+(?:provider"
+            r"|issuer|company)|credit\s+card\s+(?:provider|company|issuer))\s+to\s+(?:reverse|recover|get\s+(?:\w+\s+)?back"
+            r"|take\s+(?:\w+\s+){0,2}back|refund|block|stop|dispute|cancel)"
+            r"|(?:bank|kreditkarten\w*|kartenanbieter\w*|kartenherausgeber\w*)\s+(?:\w+\s+){0,5}(?:zur[üu]ckholen|zur[üu]ckfordern"
+            r"|zur[üu]ckziehen|zur[üu]ckgeholt|zur[üu]ckgefordert)"
             r"|k[äa]uferschutz)\b",
         ),
         (
@@ -55,6 +62,14 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|(?:wasn'?t|was\s+not|not)\s+me\s+who\s+(?:ordered|placed|paid)|nicht\s+autorisiert\w*"
             r"|(?:never|didn'?t|did\s+not)\s+authori[sz]e\w*|nie\s+(?:autorisiert|genehmigt|freigegeben)"
             r"|(?:someone|somebody)\s+(?:else\s+)?used\s+my\s+(?:account|card)"
+            # A charge the customer does not know: "a payment on my card I don't recognise", "eine Buchung, die ich
+            # nicht kenne".
+            r"|(?:charge|payment|transaction|debit)s?\b[^.!?]{0,40}\b(?:i|we)\s+(?:don'?t|do\s+not|didn'?t|did\s+not|can'?t)"
+            r"\s+(?:recogni[sz]e|know|make|place|authori[sz]e)|(?:unknown|unrecogni[sz]ed|unfamiliar|mystery)\s+(?:charge"
+            r"|payment|transaction|debit)"
+            r"|(?:buchung|abbuchung|belastung|zahlung|lastschrift|betrag)\w*\b[^.!?]{0,40}\b(?:die|den|das)\s+ich\s+nicht"
+            r"\s+(?:kenne|zuordnen\s+kann|erkenne|veranlasst\s+habe|get[äa]tigt\s+habe)"
+            r"|(?:unbekannte|fremde|unerkl[äa]rliche)\w*\s+(?:abbuchung|buchung|belastung|zahlung|lastschrift)"
             r"|jemand\w*\s+(?:hat\s+)?(?:\w+\s+){0,3}(?:mit|[üu]ber|von)\s+meine[mr]\s+(?:kunden)?(?:konto|account|karte))\b",
         ),
         (
@@ -107,7 +122,9 @@ _HUMAN = re.compile(
 _HUMAN_FALSE = re.compile(
     r"\b(?:delivery|shipping|travel|estate)\s+agent|\bmy\s+manager\b|\bhuman\s+rights\b"
     # A call from whoever brings the parcel is a delivery arrangement, not a person from the team.
-    r"|\b(?:courier|driver|delivery\s+\w+|fahrer\w*|(?:paket)?bote\w*|paketdienst\w*)\s+(?:to\s+)?(?:\w+\s+){0,3}"
+    # Someone asked for from that team ("get someone from the delivery team to ring me") is asked for all the same.
+    r"|(?<!from\s)(?<!from\sthe\s)(?<!from\syour\s)(?<!of\sthe\s)(?<!of\syour\s)\b(?:courier|driver|delivery\s+\w+"
+    r"|fahrer\w*|(?:paket)?bote\w*|paketdienst\w*)\s+(?:to\s+)?(?:\w+\s+){0,3}"
     r"(?:call|ring|phone|text|anruf\w*|ruft)\b"
     # A suggestion to offer a live chat is feedback, not a request for a person now.
     r"|\b(?:add|offer|have|introduce|get)\s+(?:a\s+)?live\s+chat\b|\blive\s+chat\b[^.?!]*\b(?:would|could)\s+be\b"
@@ -200,6 +217,13 @@ _NOT_A_COMPLAINT = re.compile(
     r"\b(?:(?:forget|ignore|withdraw\w*|drop|disregard|retract\w*)\b[^.!?]{0,50}?\bcomplaint"
     r"|complaints?\s+(?:is\s+|was\s+)?(?:withdrawn|resolved|sorted|settled)"
     r"|(?:what|where|how|which)\b[^.!?]{0,25}\bcomplaints?\s+(?:procedure|process|policy)"
+    # How one would complain if something went wrong, asked ahead: "how do I complain if a parcel is damaged?", "wie
+    # beschwere ich mich, falls etwas fehlt?".
+    r"|(?:how|where)\s+(?:do|can|would|could|should)\s+(?:i|we|one|you)\s+(?:\w+\s+)?complain\w*\b[^.!?]{0,10}\b(?:if"
+    r"|in\s+case|when|should)\b|(?:wie|wo)\s+(?:kann|k[öo]nnte|w[üu]rde|soll|sollte)?\s*(?:ich|man)\s+(?:mich\s+|sich\s+)?"
+    r"(?:\w+\s+)?beschwer\w*[^.!?]{0,20}\b(?:wenn|falls)\b|(?:wie|wo)\s+beschwer\w*\s+(?:ich|man)\b[^.!?]{0,20}\b(?:wenn"
+    r"|falls)\b|(?:just|only)\s+asking\s+for\s+(?:the\s+future|future\s+reference)"
+    r"|nur\s+(?:so\s+)?f[üu]r\s+(?:die\s+)?zukunft"
     r"|beschwerde\s+(?:\w+\s+){0,2}(?:zur[üu]ck\w*|erledigt|vergessen|hinf[äa]llig))\b"
     r"|\b(?:not\s+(?:a\s+|to\s+)?complain\w*|(?:don'?t|do\s+not|didn'?t|never)\s+(?:want\s+to\s+|mean\s+to\s+)?complain\w*"
     r"|no\s+complaints?|nothing\s+to\s+complain|can'?t\s+complain|not\s+(?:a\s+)?(?:formal\s+)?"
@@ -370,6 +394,8 @@ _ASKS_FOR_PERSON = re.compile(
     rf"\b(?:talk|speak|chat|deal|discuss\s+(?:this|it))\s+(?:\w+\s+){{0,2}}(?:to|with)\s+{_WHO_EN}\b"
     rf"|\b(?:transfer|connect|put|pass|hand|send|forward|escalate|refer|route)\s+(?:me|this|it|my\s+\w+)?\s*"
     rf"(?:(?:over|through|on)\s+)?(?:to|with)\s+{_WHO_EN}\b"
+    # Wishing for the talk: "I'd appreciate speaking with an actual employee", "I'd prefer talking to a person".
+    rf"|\b(?:appreciate|prefer|welcome|insist\s+on)\s+(?:\w+\s+)?(?:speaking|talking|chatting|dealing)\s+(?:to|with)\s+{_WHO_EN}\b"
     # Asking to be given one: "get me a supervisor", "I need an actual human", "can I have a person".
     rf"|\b(?:get|give|find|bring|fetch)\s+me\s+{_WHO_EN}\b|\bhook\s+me\s+up\s+with\s+{_WHO_EN}\b"
     # A person named and asked for in a word: "operator please", "a real human, now", "bitte einen Mitarbeiter".
