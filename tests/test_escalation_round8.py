@@ -167,3 +167,27 @@ def test_a_complaint_asked_about_ahead_and_trouble_said_not_to_have_happened_sta
 def test_indignation_and_enough_said_as_a_sentence_are_upset(analyse: Analyse, upset: str, calm: str) -> None:
     assert hands_over(analyse, upset), upset
     assert not hands_over(analyse, calm), calm
+
+
+@pytest.mark.parametrize(
+    ("sarcastic", "sincere"),
+    [
+        # Praise over a wrong place, a wait told as a whole span, a link that leads nowhere, parcels lost.
+        (
+            "Bravo, the courier left it at a totally different house",
+            "Great, you delivered it to a different flat as I asked",
+        ),
+        ("Lovely, a whole fortnight for one reply", "Lovely, a whole fortnight of free returns"),
+        ("Amazing, the help page leads nowhere", "Amazing, the help page leads me straight to the form"),
+        ("Wirklich toll, wie zuverlässig Sie Sendungen verlieren", "Wirklich toll, wie zuverlässig Sie liefern"),
+        # Mock thanks in German, for a harm or said with "auch".
+        ("Tausend Dank, dass ich zweimal bezahlt habe", "Tausend Dank, dass Sie das so schnell erledigt haben"),
+        ("Danke auch. Der Mixer ist schon wieder kaputt", "Danke auch für die schnelle Hilfe"),
+        ("Nett, dass Sie sich überhaupt noch melden", "Nett, dass Sie sich so schnell melden"),
+    ],
+)
+def test_praise_and_thanks_over_a_wrong_place_a_long_wait_or_a_harm_are_sarcasm(
+    analyse: Analyse, sarcastic: str, sincere: str
+) -> None:
+    assert hands_over(analyse, sarcastic), sarcastic
+    assert not hands_over(analyse, sincere), sincere

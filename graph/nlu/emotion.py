@@ -234,7 +234,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|thanks\s+to\s+you(?:r\s+\w+)?(?=\s*[.!]|\s*$)|thanks\s+(?:so\s+much|a\s+lot)\s+for\s+(?:ruining|nothing|losing|the\s+['\"‘“])"
         r"|wow,?\s+just\s+wow|what\s+a\s+(?:joke|surprise)|congrat\w*\s+on\s+the\s+worst"
         r"|never\s+fail\s+to\s+disappoint|classic\s+bait|as\s+always\.?\s+not"
-        r"|cheers\s+for\s+(?:wasting|nothing|ruining|losing)|danke\s+f[üu]r\s+nichts|vielen\s+dank\s+auch"
+        r"|cheers\s+for\s+(?:wasting|nothing|ruining|losing)|danke\s+f[üu]r\s+nichts|vielen\s+dank\s+auch|(?:danke|dank\s+sch[öo]n|danke\s+sch[öo]n)\s+auch(?=\s*[,.!]|\s*$)"
         r"|ganz\s+gro(?:ß|ss)es\s+kino|(?:ganz|echt)\s+toll,?\s+(?:jetzt|wieder|schon|und\s+jetzt)|(?:only|just)\s+(?:took|takes|taking)\s+(?:\d+|two|three|four|five|six|several|a\s+few)\s+(?:days|weeks|months)|na\s+(?:toll|super|prima|klasse|bravo|gro(?:ß|ss)artig|wunderbar))\b|[.,]\s*not\.?\s*$",
     ),
     (
@@ -482,7 +482,7 @@ def _praises_unasked(text: str) -> bool:
 # geschickt haben"): what is thanked for is the grievance. Thanks for a remedy ("for sorting out the double charge",
 # "for the replacement of the broken one") or for news is sincere, whatever went wrong before.
 _THANKS_FOR = re.compile(
-    r"\b(?:thanks?|thank\s+you|cheers|danke|vielen\s+dank)\b(?:\s+(?:so\s+much|a\s+(?:bunch|lot|million)|again|auch|sehr"
+    r"\b(?:thanks?|thank\s+you|cheers|danke|(?:vielen|herzlichen|besten|tausend)\s+dank)\b(?:\s+(?:so\s+much|a\s+(?:bunch|lot|million)|again|auch|sehr"
     r"|sch[öo]n))*,?\s+(?:for|f[üu]rs?|dass)\s+([^.!?;]+)",
     re.IGNORECASE,
 )
