@@ -191,3 +191,19 @@ def test_praise_and_thanks_over_a_wrong_place_a_long_wait_or_a_harm_are_sarcasm(
 ) -> None:
     assert hands_over(analyse, sarcastic), sarcastic
     assert not hands_over(analyse, sincere), sincere
+
+
+@pytest.mark.parametrize(
+    ("upset", "calm"),
+    [
+        ("What sort of circus is this, three parcels and none of them right", "Do you sell the circus tent in blue?"),
+        ("Das ist der reinste Kindergarten bei Ihnen", "Haben Sie Spielzeug für den Kindergarten?"),
+        ("Damit ist jetzt Schluss, ich storniere alles!!", "Jetzt ist Schluss mit dem Sommer, ich brauche Stiefel"),
+        ("Seit Wochen warte ich und keiner unternimmt etwas", "Keiner bei uns ist zu Hause, kann der Fahrer klingeln?"),
+    ],
+)
+def test_the_shop_called_a_farce_enough_said_and_nobody_acting_are_upset(
+    analyse: Analyse, upset: str, calm: str
+) -> None:
+    assert hands_over(analyse, upset), upset
+    assert not hands_over(analyse, calm), calm

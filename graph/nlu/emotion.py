@@ -104,9 +104,10 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         # "Es reicht!" said as a sentence of its own ("es reicht, wenn Sie die Rechnung schicken" is "it suffices").
         r"|es\s+reicht(?:\s+(?:jetzt|mir|endg[üu]ltig))?(?=\s*[!.]|\s*$)|keiner\s+k[üu]mmert"
         r"|was\s+ist\s+(?:das\s+)?f[üu]r\s+ein\w*\s+(?:service|laden|saftladen|firma|kundenservice)"
-        r"|nie\s+wieder\s+(?:bestell|kauf)\w*|immer\s+wieder\s+(?:das\s+gleiche|dasselbe)|ausreden|nicht\s+zu\s+fassen|ich\s+warte\s+seit"
+        r"|nie\s+wieder\s+(?:bestell|kauf)\w*|immer\s+wieder\s+(?:das\s+gleiche|dasselbe)|ausreden|nicht\s+zu\s+fassen|ich\s+warte\s+seit|seit\s+(?:\w+\s+){1,2}warte\s+ich"
         r"|ich\s+gebe\s+auf|zeitverschwendung|(?:dreh\w*|geht)\s+(?:sich\s+)?(?:alles\s+)?im\s+kreis"
-        r"|(?:meine\s+)?geduld\s+ist\s+(?:am\s+ende|vorbei|aufgebraucht)|das\s+letzte\s+mal,?\s+dass\s+ich)\b",
+        r"|(?:meine\s+)?geduld\s+ist\s+(?:am\s+ende|vorbei|aufgebraucht)|das\s+letzte\s+mal,?\s+dass\s+ich"
+        r"|(?:jetzt|damit)\s+ist\s+(?:(?:aber|jetzt|nun)\s+)*schluss(?!\s+mit\s+(?!lustig))|schluss\s+(?:jetzt|damit|mit\s+lustig))\b",
     ),
     (
         "exasperation",
@@ -114,7 +115,11 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         0.6,
         r"\b(?:are\s+you\s+(?:kidding|serious|joking|having\s+a\s+laugh)|you\s+must\s+be\s+joking|seriously\?"
         r"|do\s+you\s+even|you'?ve\s+got\s+to\s+be\s+kidding|echt\s+jetzt(?=\s*\?)|soll\s+das\s+ein\s+witz\s+sein"
-        r"|was\s+soll\s+das|machen\s+sie\s+witze|ist\s+das\s+ihr\s+ernst|soll\s+das\s+ein\s+scherz\s+sein)\b",
+        r"|was\s+soll\s+das|machen\s+sie\s+witze|ist\s+das\s+ihr\s+ernst|soll\s+das\s+ein\s+scherz\s+sein"
+        # The shop called a farce: "what kind of circus are you running?", "das ist der reinste Kindergarten".
+        r"|(?:what\s+(?:kind|sort)\s+of\s+(?:a\s+)?|what\s+a\s+|this\s+is\s+(?:a|an\s+absolute|a\s+complete|a\s+total)\s+)"
+        r"(?:circus|clown\s+show|farce|mickey\s+mouse\s+\w+)|(?:was\s+f[üu]r\s+ein(?:en)?|so\s+ein(?:en)?|(?:das|dies)\s+ist\s+"
+        r"(?:ein|der\s+reinste|das\s+reinste))\s+(?:zirkus|affentheater|kasperle?theater|kindergarten|irrenhaus))\b",
     ),
     (
         "intensified",
@@ -187,7 +192,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         # Ignored, not the customer's "ignore my last message / what I said" taking their own words back.
         r"|ignor(?:ed|es|ing|ance|e(?!\s+(?:that|this|what\s+i|my|the\s+(?:last|previous|above|earlier|first))\b))"
         r"|never\s+respond\w*|does\s+anyone\s+read|is\s+anyone\s+(?:working|even|going|there|reading)|anyone\?+"
-        r"|fob\w*\s+off|(?:keiner|niemand)\s+(?:meldet|antwortet|reagiert|hilft)|keine\s+(?:antwort|reaktion)"
+        r"|fob\w*\s+off|(?:keiner|niemand)\s+(?:meldet|antwortet|reagiert|hilft|tut|unternimmt|k[üu]mmert)|keine\s+(?:antwort|reaktion)"
         r"|(?:nobody|no\s+one)\s+knows|(?:keiner|niemand)\s+wei(?:ß|ss)|without\s+(?:a\s+word|an\s+answer|a\s+reply)"
         r"|ohne\s+(?:ein\s+wort|antwort|r[üu]ckmeldung|reaktion)"
         r"|liest\s+(?:das\s+)?(?:hier\s+)?(?:[üu]berhaupt\s+)?(?:jemand|irgendwer))\b",
