@@ -63,7 +63,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"\b(?:unversch[äa]mt\w*|frechheit|betrug|skandal\w*|katastroph\w*|saftladen|sauer|inakzeptabel|nicht\s+akzeptabel"
         r"|unm[öo]glich|l[äa]cherlich|zumutung|armselig|mies\w*|schlechteste\w*|fassungslos|kann\s+doch\s+nicht\s+wahr\s+sein"
         # Insults and outrage said to the shop: "ihr seid das Letzte", "unfähig", "stinksauer", "unfassbar!".
-        r"|(?:seid|sind|ist|echt|wirklich|einfach)\s+das\s+letzte(?!\s+\w)|unf[äa]hig\w*|st[üu]mper\w*|versager|witzverein"
+        r"|(?:seid|sind|ist|echt|wirklich|einfach)\s+das\s+(?:aller)?letzte(?!\s+\w)|unf[äa]hig\w*|st[üu]mper\w*|versager|witzverein"
         r"|stink(?:sauer|w[üu]tend|wuetend)"
         r"|keine\s+lust\s+mehr|hinterher(?:zu)?(?:laufen|rennen)|[äa]rgerlich\w*"
         r"|(?:unglaublich|unfassbar)(?!,?\s+(?:(?:wie|so)\s+)?(?:schnell|gut|einfach|toll|sch[öo]n|g[üu]nstig|fr[üu]h"
@@ -100,11 +100,14 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|(?:the\s+)?last\s+time\s+(?:i|we)\s+(?:order(?!ed)|buy|shop(?!ped)|use(?!d))\w*|(?:final|last)\s+straw|end\s+of\s+my\s+rope"
         r"|(?:going|go|goes|went)\s+(?:round|around)\s+in\s+circles|at\s+my\s+limit|nobody\s+(?:has\s+)?bothered"
         r"|why\s+(?:is|does|do)\s+(?:it|everything|this)\s+(?:have\s+to\s+be\s+)?so\s+(?:hard|difficult|impossible"
-        r"|complicated)|wie\s+oft\s+(?:noch|soll|muss)|(?:langsam\s+)?reicht\s+(?:es|'?s)|keiner\s+k[üu]mmert"
+        r"|complicated)|wie\s+oft\s+(?:noch|soll|muss)|(?:langsam\s+)?reicht\s+(?:es|'?s)"
+        # "Es reicht!" said as a sentence of its own ("es reicht, wenn Sie die Rechnung schicken" is "it suffices").
+        r"|es\s+reicht(?:\s+(?:jetzt|mir|endg[üu]ltig))?(?=\s*[!.]|\s*$)|keiner\s+k[üu]mmert"
         r"|was\s+ist\s+(?:das\s+)?f[üu]r\s+ein\w*\s+(?:service|laden|saftladen|firma|kundenservice)"
-        r"|nie\s+wieder\s+(?:bestell|kauf)\w*|immer\s+wieder\s+(?:das\s+gleiche|dasselbe)|ausreden|nicht\s+zu\s+fassen|ich\s+warte\s+seit"
+        r"|nie\s+wieder\s+(?:bestell|kauf)\w*|immer\s+wieder\s+(?:das\s+gleiche|dasselbe)|ausreden|nicht\s+zu\s+fassen|ich\s+warte\s+seit|seit\s+(?:\w+\s+){1,2}warte\s+ich"
         r"|ich\s+gebe\s+auf|zeitverschwendung|(?:dreh\w*|geht)\s+(?:sich\s+)?(?:alles\s+)?im\s+kreis"
-        r"|(?:meine\s+)?geduld\s+ist\s+(?:am\s+ende|vorbei|aufgebraucht)|das\s+letzte\s+mal,?\s+dass\s+ich)\b",
+        r"|(?:meine\s+)?geduld\s+ist\s+(?:am\s+ende|vorbei|aufgebraucht)|das\s+letzte\s+mal,?\s+dass\s+ich"
+        r"|(?:jetzt|damit)\s+ist\s+(?:(?:aber|jetzt|nun)\s+)*schluss(?!\s+mit\s+(?!lustig))|schluss\s+(?:jetzt|damit|mit\s+lustig))\b",
     ),
     (
         "exasperation",
@@ -112,7 +115,11 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         0.6,
         r"\b(?:are\s+you\s+(?:kidding|serious|joking|having\s+a\s+laugh)|you\s+must\s+be\s+joking|seriously\?"
         r"|do\s+you\s+even|you'?ve\s+got\s+to\s+be\s+kidding|echt\s+jetzt(?=\s*\?)|soll\s+das\s+ein\s+witz\s+sein"
-        r"|was\s+soll\s+das|machen\s+sie\s+witze|ist\s+das\s+ihr\s+ernst|soll\s+das\s+ein\s+scherz\s+sein)\b",
+        r"|was\s+soll\s+das|machen\s+sie\s+witze|ist\s+das\s+ihr\s+ernst|soll\s+das\s+ein\s+scherz\s+sein"
+        # The shop called a farce: "what kind of circus are you running?", "das ist der reinste Kindergarten".
+        r"|(?:what\s+(?:kind|sort)\s+of\s+(?:a\s+)?|what\s+a\s+|this\s+is\s+(?:a|an\s+absolute|a\s+complete|a\s+total)\s+)"
+        r"(?:circus|clown\s+show|farce|mickey\s+mouse\s+\w+)|(?:was\s+f[üu]r\s+ein(?:en)?|so\s+ein(?:en)?|(?:das|dies)\s+ist\s+"
+        r"(?:ein|der\s+reinste|das\s+reinste))\s+(?:zirkus|affentheater|kasperle?theater|kindergarten|irrenhaus))\b",
     ),
     (
         "intensified",
@@ -148,7 +155,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|rd|th))\s+time|how\s+many\s+(?:more\s+)?times|for\s+the\s+last\s+time|keep\s+(?:asking|telling|ignoring"
         r"|getting\s+fobbed)|(?:asked|told|said)\s+(?:you\s+)?(?:this\s+)?(?:already|before|repeatedly|twice|yesterday)"
         r"|already\s+(?:told|asked|said)|(?:i\s+)?said\s+this\s+already|repeatedly|once\s+again|yet\s+again"
-        r"|heard\s+that\s+before|not\s+again|schon\s+wieder|zum\s+(?:zweiten|dritten|vierten|f[üu]nften|\d+\.?|x-ten)\s+mal"
+        r"|heard\s+(?:that|this|it)\s+(?:one\s+)?before|not\s+again|schon\s+wieder|zum\s+(?:zweiten|dritten|vierten|f[üu]nften|\d+\.?|x-ten)\s+mal"
         r"|(?:das|der)\s+(?:zweite|dritte|vierte|f[üu]nfte)\s+mal|schon\s+(?:zweimal|dreimal|mehrmals|x-mal)"
         r"|(?:habe|hab)\s+(?:ihnen\s+|es\s+)?(?:doch\s+)?(?:schon|bereits)\s+(?:gesagt|geschrieben|erkl[äa]rt|mitgeteilt)"
         r"|bereits\s+(?:mehrfach|mehrmals)|wie\s+oft\s+denn\s+noch|i\s+(?:said|told\s+you)\s+(?:to\s+)?(?-i:[A-Z]{3,}))\b",
@@ -185,7 +192,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         # Ignored, not the customer's "ignore my last message / what I said" taking their own words back.
         r"|ignor(?:ed|es|ing|ance|e(?!\s+(?:that|this|what\s+i|my|the\s+(?:last|previous|above|earlier|first))\b))"
         r"|never\s+respond\w*|does\s+anyone\s+read|is\s+anyone\s+(?:working|even|going|there|reading)|anyone\?+"
-        r"|fob\w*\s+off|(?:keiner|niemand)\s+(?:meldet|antwortet|reagiert|hilft)|keine\s+(?:antwort|reaktion)"
+        r"|fob\w*\s+off|(?:keiner|niemand)\s+(?:meldet|antwortet|reagiert|hilft|tut|unternimmt|k[üu]mmert)|keine\s+(?:antwort|reaktion)"
         r"|(?:nobody|no\s+one)\s+knows|(?:keiner|niemand)\s+wei(?:ß|ss)|without\s+(?:a\s+word|an\s+answer|a\s+reply)"
         r"|ohne\s+(?:ein\s+wort|antwort|r[üu]ckmeldung|reaktion)"
         r"|liest\s+(?:das\s+)?(?:hier\s+)?(?:[üu]berhaupt\s+)?(?:jemand|irgendwer))\b",
@@ -232,7 +239,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|thanks\s+to\s+you(?:r\s+\w+)?(?=\s*[.!]|\s*$)|thanks\s+(?:so\s+much|a\s+lot)\s+for\s+(?:ruining|nothing|losing|the\s+['\"‘“])"
         r"|wow,?\s+just\s+wow|what\s+a\s+(?:joke|surprise)|congrat\w*\s+on\s+the\s+worst"
         r"|never\s+fail\s+to\s+disappoint|classic\s+bait|as\s+always\.?\s+not"
-        r"|cheers\s+for\s+(?:wasting|nothing|ruining|losing)|danke\s+f[üu]r\s+nichts|vielen\s+dank\s+auch"
+        r"|cheers\s+for\s+(?:wasting|nothing|ruining|losing)|danke\s+f[üu]r\s+nichts|vielen\s+dank\s+auch|(?:danke|dank\s+sch[öo]n|danke\s+sch[öo]n)\s+auch(?=\s*[,.!]|\s*$)"
         r"|ganz\s+gro(?:ß|ss)es\s+kino|(?:ganz|echt)\s+toll,?\s+(?:jetzt|wieder|schon|und\s+jetzt)|(?:only|just)\s+(?:took|takes|taking)\s+(?:\d+|two|three|four|five|six|several|a\s+few)\s+(?:days|weeks|months)|na\s+(?:toll|super|prima|klasse|bravo|gro(?:ß|ss)artig|wunderbar))\b|[.,]\s*not\.?\s*$",
     ),
     (
@@ -480,7 +487,7 @@ def _praises_unasked(text: str) -> bool:
 # geschickt haben"): what is thanked for is the grievance. Thanks for a remedy ("for sorting out the double charge",
 # "for the replacement of the broken one") or for news is sincere, whatever went wrong before.
 _THANKS_FOR = re.compile(
-    r"\b(?:thanks?|thank\s+you|cheers|danke|vielen\s+dank)\b(?:\s+(?:so\s+much|a\s+(?:bunch|lot|million)|again|auch|sehr"
+    r"\b(?:thanks?|thank\s+you|cheers|danke|(?:vielen|herzlichen|besten|tausend)\s+dank)\b(?:\s+(?:so\s+much|a\s+(?:bunch|lot|million)|again|auch|sehr"
     r"|sch[öo]n))*,?\s+(?:for|f[üu]rs?|dass)\s+([^.!?;]+)",
     re.IGNORECASE,
 )
@@ -547,6 +554,24 @@ def _irony_marked(text: str) -> bool:
     )
 
 
+# Praise echoed with an intensifier: "Toll, wirklich toll", "perfect, just perfect", "lovely, really lovely". Sincere
+# praise is said once; said twice, it is held up to be looked at.
+_ECHOED_PRAISE = re.compile(
+    r"\b(great|wonderful|fantastic|brilliant|amazing|lovely|perfect|awesome|superb|excellent|nice|marvell?ous|splendid"
+    r"|toll|super|prima|klasse|wunderbar|gro(?:ß|ss)artig|fantastisch|perfekt|spitze)\b\W+(?:(?:just|really|truly|simply"
+    r"|absolutely|so|wirklich|echt|einfach|ganz|richtig|total|sehr)\s+)+\1\b",
+    re.IGNORECASE,
+)
+# The shop's line recalled as heard before: "'your refund is on its way', heard that one before", "Das kenne ich schon:
+# 'morgen wird versendet'". With the line quoted (or nothing else said) it is disbelief, not a memory.
+_HEARD_BEFORE = re.compile(
+    r"\b(?:(?:i'?ve\s+)?heard\s+(?:that|this|it)\s+(?:one\s+)?(?:before|already)|(?:das|den|die)\s+(?:spruch\s+)?kenne?\s+ich"
+    r"\s+(?:schon|bereits)|(?:das|den\s+spruch)\s+(?:habe|hab)\s+ich\s+(?:schon|bereits)\s+(?:\w+\s+)?(?:geh[öo]rt|gelesen))\b",
+    re.IGNORECASE,
+)
+# Words in quotes, the quotes standing apart from words ("I've" and "it's" hold no quote).
+_QUOTED_LINE = re.compile(r"(?:^|(?<=[\s:,(]))['\"‘“„][^'\"’”“]{3,40}['\"’”“](?=$|[\s.,!?;:)])")
+_THANKS = re.compile(r"\b(?:thanks?|thank\s+you|cheers|danke\w*)\b", re.IGNORECASE)
 # A cry of praise opening the message ("Nice,", "Great.", "Wow, just wow", "Toll,"), the sarcastic opener.
 _PRAISE_OPENING = re.compile(
     r"^\W*(?:oh\s+|wow,?\s+|just\s+)?(?:great|wonderful|fantastic|brilliant|amazing|lovely|perfect|awesome|superb"
@@ -697,6 +722,10 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
         and not _COMPLIMENTS.search(text)
     ):
         fire("praise_on_grievance", "sarcasm", 0.6)
+    if _HEARD_BEFORE.search(text) and (_QUOTED_LINE.search(text) or len(text.split()) <= 6):
+        fire("heard_before", "sarcasm", 0.7)
+    if _ECHOED_PRAISE.search(text) and not (_THANKS.search(text) or _ASKS.search(text) or resolved):
+        fire("echoed_praise", "sarcasm", 0.8)
 
     shouting = _caps_shouting(text)
     if shouting:

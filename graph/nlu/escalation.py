@@ -43,6 +43,7 @@ from graph.nlu.confirmation import gives_a_yes
 from graph.nlu.emotion import upset_words
 from graph.nlu.keywords import (
     CANONICAL_KEYWORDS,
+    attention_beside_a_need,
     complaint_act,
     critical_keyword_words,
     declines_person,
@@ -92,7 +93,8 @@ _TOPIC_VARIANTS: dict[str, str] = {
     r"(?:personal\s+)?(?:data|details|information|info|order\s+\w+|card\s+\w+|address)"
     r"|woher\s+(?:haben|hat|kennen|kennt|hatten|hatte)\s+(?:\w+\s+){0,2}meine\w*\s+(?:daten|adresse|bestell\w*|kartendaten"
     r"|nummer|e-?mail)|(?:an|zu)\s+meine\w*\s+(?:daten|adresse|kartendaten)\s+(?:gekommen|gelangt)"
-    r"|datenleck|gehackt|(?:someone|somebody|another\s+(?:customer|person|shopper))(?:\s+else)?'s\s+(?:\w+\s+){0,2}"
+    r"|datenleck|gehackt|(?:someone|somebody|another\s+(?:customer|person|shopper)|a\s+stranger|the\s+wrong\s+person)"
+    r"(?:\s+else)?'s\s+(?:\w+\s+){0,2}"
     r"(?:data|details|name|address|order|invoice|information|card|account|phone|email)\w*"
     r"|(?:daten|adresse|rechnung|bestellung|kontodaten|bankdaten|namen?)\s+(?:eine[sr]\s+)?(?:anderen|fremden)\s+"
     r"(?:kunden|kundin|person)|fremde[nr]?\s+(?:kunden)?(?:daten|adresse|rechnung|bestellung)",
@@ -157,6 +159,11 @@ _TOPIC_VARIANTS: dict[str, str] = {
     "harassment": r"harass\w*|threaten\w*|stalk\w*|abus(?:e|ive)|bel[äa]stig\w*|bedroh\w*|followed\s+me"
     r"|(?:insulted|swore\s+at|shouted\s+at|yelled\s+at|screamed\s+at)\s+(?:me|my\s+\w+)|bedr[äa]ngt"
     r"|(?:hat|haben)\s+(?:mich|uns|meine\s+\w+|meinen\s+\w+)\s+(?:\w+\s+){0,4}(?:beleidigt|beschimpft|angeschrien)"
+    # Laid hands on: "grabbed my arm", "pushed me", "hat mich am Arm gepackt".
+    r"|(?:grabbed|grabbing|pushed|shoved|hit|slapped|kicked|punched|groped|touched|spat\s+(?:at|on))\s+(?:me|my\s+(?:\w+\s+)?"
+    r"(?:arm|hand|wrist|shoulder|neck|leg|body|chest|face|child|kid|son|daughter|wife|husband|partner|mother|father))\b"
+    r"|(?:hat|haben)\s+mich\s+(?:\w+\s+){0,4}(?:gepackt|geschubst|gesto(?:ß|ss)en|geschlagen|angefasst|begrapscht"
+    r"|bespuckt|festgehalten)"
     r"|comments?\s+about\s+my\s+(?:body|looks|appearance|figure)|(?:sexual|inappropriate|lewd|creepy)\s+(?:comments?"
     r"|remarks?|messages?)|(?:ist|sind)\s+mir\s+(?:\w+\s+){0,4}gefolgt|mich\s+verfolgt|verfolgt\s+mich|anz[üu]glich\w*",
     # Treated differently for who they are: the words themselves, or an insult aimed at a trait.
@@ -206,8 +213,11 @@ _ACCEPTS = re.compile(
     re.IGNORECASE,
 )
 # A "no" to the offer, or a yes that puts it off: "no thanks", "nah", "maybe later", "passt schon", "lieber nicht".
+# A decision deferred is no yes either: "I'll think about it", "let me sleep on it", "ich überlege es mir", "mal sehen".
 _DECLINES = re.compile(
-    r"\b(?:no|not|nah|nope|don'?t|nein|n[öo]|nicht|kein\w*|never\s+mind|later|passt\s+schon|schon\s+gut|sp[äa]ter)\b",
+    r"\b(?:no|not|nah|nope|don'?t|nein|n[öo]|nicht|kein\w*|never\s+mind|later|passt\s+schon|schon\s+gut|sp[äa]ter"
+    r"|think\s+(?:about|it\s+(?:over|through)|on\s+it)|sleep\s+on|consider\w*|maybe|perhaps|hold\s+on|hang\s+on"
+    r"|[üu]berleg\w*|nachdenk\w*|denke?\s+(?:\w+\s+){0,2}nach|mal\s+(?:sehen|schauen|gucken)|vielleicht|eventuell)\b",
     re.IGNORECASE,
 )
 # A bot line offers a person when one sentence both offers (a question or an "I can") and names a person to talk to:
@@ -502,6 +512,8 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
         and not mentions_own_people(u.text)
         # "Can I speak to you in German?": the chat itself, in another language.
         and not _THIS_CHAT.search(u.text)
+        # "Is anyone there? I want to change my address": the call for attention is answered by doing what it asks.
+        and not attention_beside_a_need(u.text)
     ):
         add("human_requested", f"asks for a person (intent human_agent, confidence {u.confidence:.2f})")
     elif facts.person_offered and accepts_offer(u, facts.names_the_method_asked_for):

@@ -42,6 +42,13 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|start|started)\s+a\s+(?:payment\s+)?(?:dispute|claim)\s+(?:with|on|at|through)|dispute\s+(?:with|via|through)"
             r"\s+(?:paypal|my\s+bank|visa|amex|mastercard|klarna)|reverse\s+(?:the|this|my)\s+(?:payment|charge|transaction)"
             r"|(?:zahlung|geld|betrag)\s+(?:bei|über|ueber)\s+(?:paypal|klarna|meine[rm]?\s+bank|der\s+bank)\s+zur[üu]ck\w*"
+            # The customer's bank or card provider asked to take the money back: "asked my credit card provider to
+            # claw back the payment", "meine Bank soll das Geld zurückholen".
+            r"|claw(?:ing|ed)?\s+back|(?:asked|told|instructed|contacted|called|rang|phoned)\s+my\s+(?:bank|card\s+(?:provider"
+            r"|issuer|company)|credit\s+card\s+(?:provider|company|issuer))\s+to\s+(?:reverse|recover|get\s+(?:\w+\s+)?back"
+            r"|take\s+(?:\w+\s+){0,2}back|refund|block|stop|dispute|cancel)"
+            r"|(?:bank|kreditkarten\w*|kartenanbieter\w*|kartenherausgeber\w*)\s+(?:\w+\s+){0,5}(?:zur[üu]ckholen|zur[üu]ckfordern"
+            r"|zur[üu]ckziehen|zur[üu]ckgeholt|zur[üu]ckgefordert)"
             r"|k[äa]uferschutz)\b",
         ),
         (
@@ -55,6 +62,14 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|(?:wasn'?t|was\s+not|not)\s+me\s+who\s+(?:ordered|placed|paid)|nicht\s+autorisiert\w*"
             r"|(?:never|didn'?t|did\s+not)\s+authori[sz]e\w*|nie\s+(?:autorisiert|genehmigt|freigegeben)"
             r"|(?:someone|somebody)\s+(?:else\s+)?used\s+my\s+(?:account|card)"
+            # A charge the customer does not know: "a payment on my card I don't recognise", "eine Buchung, die ich
+            # nicht kenne".
+            r"|(?:charge|payment|transaction|debit)s?\b[^.!?]{0,40}\b(?:i|we)\s+(?:don'?t|do\s+not|didn'?t|did\s+not|can'?t)"
+            r"\s+(?:recogni[sz]e|know|make|place|authori[sz]e)|(?:unknown|unrecogni[sz]ed|unfamiliar|mystery)\s+(?:charge"
+            r"|payment|transaction|debit)"
+            r"|(?:buchung|abbuchung|belastung|zahlung|lastschrift|betrag)\w*\b[^.!?]{0,40}\b(?:die|den|das)\s+ich\s+nicht"
+            r"\s+(?:kenne|zuordnen\s+kann|erkenne|veranlasst\s+habe|get[äa]tigt\s+habe)"
+            r"|(?:unbekannte|fremde|unerkl[äa]rliche)\w*\s+(?:abbuchung|buchung|belastung|zahlung|lastschrift)"
             r"|jemand\w*\s+(?:hat\s+)?(?:\w+\s+){0,3}(?:mit|[üu]ber|von)\s+meine[mr]\s+(?:kunden)?(?:konto|account|karte))\b",
         ),
         (
@@ -94,7 +109,7 @@ _HUMAN = re.compile(
     r"|(?:speak|talk|chat)\s+(?:to|with)\s+(?:someone|somebody|a\s+person|staff|a\s+real|an?\s+actual|a\s+human)"
     r"|(?:call|ring)\s+me(?:\s+back)?|transfer\s+me|put\s+me\s+through|not\s+(?:a|the)\s+bot|no\s+bots?"
     r"|(?:this|the)\s+(?:bot|robot)(?!\s+(?!(?:is|isn't|keeps?|can'?t|cannot|doesn'?t|does|did|won'?t|again|any|here"
-    r"|please|and|but|that|which|who|to|with|just|only|never|always)\b)[a-z])|phone\s+number.*\b(?:speak|talk)|anyone\s+(?:actually\s+)?there"
+    r"|please|and|but|that|which|who|to|with|just|only|never|always)\b)[a-z])|phone\s+number.*\b(?:speak|talk)"
     r"|mit\s+(?:einem|einer)\s+(?:echten\s+|richtigen\s+)?(?:menschen|mitarbeiter\w*|kolleg\w+|berater\w*|person)"
     r"|ruf(?:t|en)?\s+(?:sie\s+)?mich\s+(?:\w+\s+){0,4}zur[üu]ck"
     r"|(?:bitte|um)\s+(?:um\s+)?(?:einen\s+)?r[üu]ckruf|r[üu]ckruf\s+(?:bitte|erbeten|anfordern)"
@@ -107,7 +122,9 @@ _HUMAN = re.compile(
 _HUMAN_FALSE = re.compile(
     r"\b(?:delivery|shipping|travel|estate)\s+agent|\bmy\s+manager\b|\bhuman\s+rights\b"
     # A call from whoever brings the parcel is a delivery arrangement, not a person from the team.
-    r"|\b(?:courier|driver|delivery\s+\w+|fahrer\w*|(?:paket)?bote\w*|paketdienst\w*)\s+(?:to\s+)?(?:\w+\s+){0,3}"
+    # Someone asked for from that team ("get someone from the delivery team to ring me") is asked for all the same.
+    r"|(?<!from\s)(?<!from\sthe\s)(?<!from\syour\s)(?<!of\sthe\s)(?<!of\syour\s)\b(?:courier|driver|delivery\s+\w+"
+    r"|fahrer\w*|(?:paket)?bote\w*|paketdienst\w*)\s+(?:to\s+)?(?:\w+\s+){0,3}"
     r"(?:call|ring|phone|text|anruf\w*|ruft)\b"
     # A suggestion to offer a live chat is feedback, not a request for a person now.
     r"|\b(?:add|offer|have|introduce|get)\s+(?:a\s+)?live\s+chat\b|\blive\s+chat\b[^.?!]*\b(?:would|could)\s+be\b"
@@ -200,6 +217,13 @@ _NOT_A_COMPLAINT = re.compile(
     r"\b(?:(?:forget|ignore|withdraw\w*|drop|disregard|retract\w*)\b[^.!?]{0,50}?\bcomplaint"
     r"|complaints?\s+(?:is\s+|was\s+)?(?:withdrawn|resolved|sorted|settled)"
     r"|(?:what|where|how|which)\b[^.!?]{0,25}\bcomplaints?\s+(?:procedure|process|policy)"
+    # How one would complain if something went wrong, asked ahead: "how do I complain if a parcel is damaged?", "wie
+    # beschwere ich mich, falls etwas fehlt?".
+    r"|(?:how|where)\s+(?:do|can|would|could|should)\s+(?:i|we|one|you)\s+(?:\w+\s+)?complain\w*\b[^.!?]{0,10}\b(?:if"
+    r"|in\s+case|when|should)\b|(?:wie|wo)\s+(?:kann|k[öo]nnte|w[üu]rde|soll|sollte)?\s*(?:ich|man)\s+(?:mich\s+|sich\s+)?"
+    r"(?:\w+\s+)?beschwer\w*[^.!?]{0,20}\b(?:wenn|falls)\b|(?:wie|wo)\s+beschwer\w*\s+(?:ich|man)\b[^.!?]{0,20}\b(?:wenn"
+    r"|falls)\b|(?:just|only)\s+asking\s+for\s+(?:the\s+future|future\s+reference)"
+    r"|nur\s+(?:so\s+)?f[üu]r\s+(?:die\s+)?zukunft"
     r"|beschwerde\s+(?:\w+\s+){0,2}(?:zur[üu]ck\w*|erledigt|vergessen|hinf[äa]llig))\b"
     r"|\b(?:not\s+(?:a\s+|to\s+)?complain\w*|(?:don'?t|do\s+not|didn'?t|never)\s+(?:want\s+to\s+|mean\s+to\s+)?complain\w*"
     r"|no\s+complaints?|nothing\s+to\s+complain|can'?t\s+complain|not\s+(?:a\s+)?(?:formal\s+)?"
@@ -245,7 +269,72 @@ def human_request_words(text: str) -> str | None:
     words = lexicon.find("person_request", plain)
     if words and _reported(plain, plain.find(words), words):
         return None
-    return words or asks_for_person(text)
+    return words or asks_for_person(text) or _calls_for_attention(plain) or _person_unreached(plain)
+
+
+# What a message needs of its own: a request or a question beside the words that call for someone. The bot's answer to
+# that need is the attention asked for ("is anyone there? I want to change my address" is answered by changing it).
+_OWN_NEED = re.compile(
+    r"\b(?:i\s+(?:want|need|would\s+like)|i'?d\s+like|can\s+you|could\s+you|please|ich\s+(?:m[öo]chte|will|brauche"
+    r"|h[äa]tte\s+gern\w*|w[üu]rde\s+gern\w*)|k[öo]nnen\s+sie|bitte)\b|\d{5,}"
+    # A question of its own: a question word opening a clause, or a question mark after words of its own.
+    r"|(?:^|[,.;:!?]\s*)(?:where|when|how|what|which|why|wo|wann|wie|was|welche\w*|warum)\b|\w\s*\?",
+    re.IGNORECASE,
+)
+# A call for attention: "is anyone there?", "hallo, ist da jemand?" ("are you still there?" asks the chat itself). On
+# its own it asks for somebody to answer; beside a need of its own, the need is what to answer.
+_ATTENTION = re.compile(
+    r"\b(?:(?:is|are)\s+)?(?:any\s*(?:one|body)|some\s*(?:one|body))\s+(?:actually\s+|even\s+|still\s+)?(?:there|here"
+    r"|around|awake|home)\b|\bist\s+(?:da|hier|noch)\s+(?:\w+\s+)?(?:jemand|wer)\b|\b(?:jemand|wer)\s+(?:da|hier)\b",
+    re.IGNORECASE,
+)
+# "Hello??" beside it calls for attention too.
+_GREETING = re.compile(r"\b(?:hello|hallo|hi|hey|excuse\s+me|entschuldigung)\W*", re.IGNORECASE)
+# A person of the shop's sought by a live channel and not reached: "I was transferred to the returns department and
+# nobody answered", "ich wurde an die Buchhaltung weitergeleitet, aber keiner ging ran". The customer went for a person
+# and still needs one; the same words about the courier's call to the customer are no such attempt.
+_SOUGHT = re.compile(
+    r"\b(?:i|we)\s+(?:\w+\s+){0,2}?(?:was\s+|were\s+|got\s+|have\s+|'ve\s+|had\s+)?(?:transferred|put\s+through"
+    r"|passed\s+(?:on|over)|forwarded|connected|called|rang|rung|phoned|dialled|dialed|tried\s+(?:calling|to\s+call"
+    r"|ringing|to\s+reach|reaching)|waited\s+on\s+hold|was\s+on\s+hold)\b"
+    r"|\b(?:ich|wir)\s+(?:\w+\s+){0,4}?(?:weitergeleitet|verbunden|durchgestellt|weiterverbunden|angerufen|versucht,?\s+(?:\w+\s+)?"
+    r"(?:anzurufen|zu\s+erreichen)|in\s+der\s+warteschleife)\b",
+    re.IGNORECASE,
+)
+_UNANSWERED = re.compile(
+    r"\b(?:(?:nobody|no\s*one|no-one|noone)\s+(?:\w+\s+){0,2}(?:answer|pick|repl|respond|got\s+back|came|took)\w*"
+    r"|no\s+(?:answer|reply|response|one\s+there)|(?:never|didn'?t|did\s+not)\s+(?:\w+\s+)?(?:pick\w*\s+up|answer\w*)"
+    r"|(?:niemand|keiner)\s+(?:\w+\s+){0,2}(?:ran|abgehoben|hebt|nimmt|genommen|gemeldet|meldet|geantwortet|antwortet"
+    r"|reagiert)\w*|keine\s+(?:antwort|reaktion)|nie\s+(?:\w+\s+)?(?:abgehoben|rangegangen|geantwortet))\b",
+    re.IGNORECASE,
+)
+_SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
+# "and nobody answered??" is exasperation, not a question of its own.
+_QUESTION_MARK = re.compile(r"\?+")
+
+
+def _calls_for_attention(text: str) -> str | None:
+    found = _ATTENTION.search(text)
+    if found is None:
+        return None
+    rest = _GREETING.sub(" ", text[: found.start()] + " " + text[found.end() :].lstrip(" ?!."))
+    return None if _OWN_NEED.search(rest) else found.group(0)
+
+
+def attention_beside_a_need(text: str) -> bool:
+    """The message calls for attention ("is anyone there?") and carries a need of its own: the need is answered."""
+    found = _ATTENTION.search(text)
+    return found is not None and _calls_for_attention(text) is None
+
+
+def _person_unreached(text: str) -> str | None:
+    for sentence in _SENTENCES.split(text):
+        sought = _SOUGHT.search(sentence)
+        if sought and _UNANSWERED.search(sentence, sought.end()):
+            rest = text.replace(sentence, " ")
+            asked_here = _OWN_NEED.search(_QUESTION_MARK.sub(" ", sentence))
+            return None if _OWN_NEED.search(rest) or asked_here else sentence.strip()
+    return None
 
 
 # A promise of a person told as what happened ("I was told someone would call me back, and they did"): a report,
@@ -305,6 +394,8 @@ _ASKS_FOR_PERSON = re.compile(
     rf"\b(?:talk|speak|chat|deal|discuss\s+(?:this|it))\s+(?:\w+\s+){{0,2}}(?:to|with)\s+{_WHO_EN}\b"
     rf"|\b(?:transfer|connect|put|pass|hand|send|forward|escalate|refer|route)\s+(?:me|this|it|my\s+\w+)?\s*"
     rf"(?:(?:over|through|on)\s+)?(?:to|with)\s+{_WHO_EN}\b"
+    # Wishing for the talk: "I'd appreciate speaking with an actual employee", "I'd prefer talking to a person".
+    rf"|\b(?:appreciate|prefer|welcome|insist\s+on)\s+(?:\w+\s+)?(?:speaking|talking|chatting|dealing)\s+(?:to|with)\s+{_WHO_EN}\b"
     # Asking to be given one: "get me a supervisor", "I need an actual human", "can I have a person".
     rf"|\b(?:get|give|find|bring|fetch)\s+me\s+{_WHO_EN}\b|\bhook\s+me\s+up\s+with\s+{_WHO_EN}\b"
     # A person named and asked for in a word: "operator please", "a real human, now", "bitte einen Mitarbeiter".
@@ -324,6 +415,11 @@ _ASKS_FOR_PERSON = re.compile(
     r"|take\s+over|sort|go\s+over)\b"
     rf"|\b{_WHO_EN}\s+(?:else\s+)?(?:who|that)\s+(?:can|could|is\s+able\s+to)\s+(?:actually\s+)?(?:help|decide|make"
     r"|look|deal|handle|sort|fix|review|authori[sz]e|approve)"
+    # Reaching one: "how can I reach someone", "how do I get hold of a person on your team", "wie kann ich jemanden
+    # erreichen", "wie erreiche ich einen Mitarbeiter".
+    rf"|\b(?:reach|contact|get\s+hold\s+of|get\s+through\s+to|get\s+in\s+touch\s+with)\s+{_WHO_EN}\b"
+    rf"|\b{_WHO_DE}\s+(?:\w+\s+){{0,3}}?(?:erreichen|kontaktieren|ans\s+telefon\s+(?:bekommen|kriegen))\b"
+    rf"|\b(?:erreiche|kontaktiere|erreichen|kontaktieren)\s+(?:ich|wir|man)\s+(?:\w+\s+){{0,2}}?{_WHO_DE}\b"
     # A callback: "I want a callback", "call me back", "give me a ring".
     r"|\b(?:want|need|like|request|get|arrange|book|can\s+i\s+have)\s+(?:a|an)\s+(?:call[\s-]?back|phone\s+call|call)\b"
     r"|\b(?:call|ring|phone)\s+me(?:\s+back)?\b|\bgive\s+me\s+a\s+(?:ring|call|bell)\b"
