@@ -42,6 +42,12 @@ class Repair:
     order_question: Final = "order_question"
     # Another question while a proposal waits ("will I get an email?"): answered, and the proposal is put again.
     digression: Final = "digression"
+    # A question of the shop's return and refund rules ("can I return it though I wore it once?", "will the refund
+    # go to my paypal?"): answered from the shop's profile; the proposal or our question stands if the rule allows it.
+    rules_question: Final = "rules_question"
+    # A remark or complaint that asks nothing ("the packaging was awful"): acknowledged and noted for the team; one
+    # about an unnamed order asks what went wrong.
+    feedback: Final = "feedback"
     # A "no" to the proposal: nothing is changed.
     cancelled: Final = "cancelled"
     # A detail of the proposal changed ("not PayPal, my visa"): the same request is planned again with it.
