@@ -195,3 +195,15 @@ async def test_tau_a_request_outside_its_actions_goes_to_a_person_at_once(tau_ap
     async with conversation(tau_app) as (chat, _):
         turn = await say(chat, "close", "I'd like you to close my account for good", context=Context(shop_id=TAU))
     assert turn.status == "waiting_human" and "procedure_requires_person" in (turn.escalation or {}).get("reasons", [])
+
+
+async def test_the_product_named_now_wins_over_the_one_in_focus(tau_app: Settings) -> None:
+    """While an exchange of the sneakers waits for the new size, a price question names another product: its price
+    is given, not the sneakers'. (Class 5 of the played conversations; it did not reproduce on this branch, so the
+    test guards the behaviour.)"""
+    context = Context(customer_id="noah_ito_3850", shop_id=TAU)
+    async with conversation(tau_app) as (chat, _):
+        asked = await say(chat, "focus", "could I swap the sneakers in #W3445693 for another size?", context=context)
+        assert "Sneakers" in asked.text, asked.text
+        price = await say(chat, "focus", "quick one first, what does the bookshelf go for?", context=context)
+    assert "Bookshelf" in price.text and "Sneakers" not in price.text, price.text
