@@ -435,6 +435,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         not proposing
         and not state.dialogue.get("awaiting")
         and is_remark(understanding.intent, said)
+        and not serves(intent, services.profile)  # a fault told plainly is the item_problem procedure's
         and not other_requests(state, intent, services.profile)
     ):
         # "You should fix that checkout page", "not happy with one of my orders": a remark, not a question for the
