@@ -277,7 +277,10 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
 
     said = last_text(state)
     rules = rules_question(said) if not corrected and understanding.intent != "deny" else None
-    if rules is not None and asks_without_a_request(said):
+    # Where a refund goes and how long it takes, asked outside any request, are the knowledge's (its documents say
+    # so with their own citation); during a request they are answered from the profile and the order in focus.
+    in_hand = proposing or bool(state.dialogue.get("intent"))
+    if rules is not None and asks_without_a_request(said) and (rules.asked == "condition" or in_hand):
         # "Can I still get a full refund though I rode it once?", "will the refund go to my paypal?": answered from the
         # shop's own rules. A proposed return the rule does not allow lapses (nothing is returned against the rules);
         # otherwise the proposal, or the question we were waiting on, is put again.
@@ -434,6 +437,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     if (
         not proposing
         and not state.dialogue.get("awaiting")
+        and not facts.person_offered
         and is_remark(understanding.intent, said)
         and not serves(intent, services.profile)  # a fault told plainly is the item_problem procedure's
         and not other_requests(state, intent, services.profile)

@@ -47,7 +47,7 @@ _REFUND_WORDS = r"(?:refund(?:ed|s)?|money|reimburse(?:d|ment)?|erstattung|geld)
 _WHERE_TO = re.compile(
     rf"\b{_REFUND_WORDS}\b[^.?!]{{0,40}}\b(?:go(?:es|ing)?|sent|paid|come|back|credited|land)\b[^.?!]{{0,20}}"
     r"\b(?:to|on|onto|into|in)\b"
-    rf"|\b(?:where|which\s+(?:card|method|account))\b[^.?!]{{0,30}}\b{_REFUND_WORDS}\b"
+    rf"|\bwhich\s+(?:card|method|account)\b[^.?!]{{0,30}}\b{_REFUND_WORDS}\b"
     rf"|\b{_REFUND_WORDS}\b[^.?!]{{0,30}}\b(?:to|on|onto)\s+(?:my|the)\s+(?:paypal|card|credit\s+card|visa|"
     r"mastercard|amex|gift\s+card|bank|account)\b",
     re.IGNORECASE,
@@ -81,10 +81,10 @@ def rules_question(text: str) -> RulesQuestion | None:
     damaged = bool(_DAMAGED.search(text))
     if (used or damaged) and _RETURNABLE.search(text):
         return RulesQuestion("condition", used=used, damaged=damaged)
-    if _WHERE_TO.search(text):
-        return RulesQuestion("method")
     if _HOW_LONG.search(text) and _MONEY_BACK.search(text) and re.search(_REFUND_WORDS + r"|\bsee\b", text, re.I):
         return RulesQuestion("timing")
+    if _WHERE_TO.search(text):
+        return RulesQuestion("method")
     return None
 
 
