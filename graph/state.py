@@ -45,6 +45,12 @@ class Repair:
     # A question that checks the proposal's own figures or method ("$52.01 is everything?"): answered from the
     # proposal, and asked again in one line; a yes given on checks that all hold goes ahead.
     proposal_fact: Final = "proposal_fact"
+    # A question of the shop's return and refund rules ("can I return it though I wore it once?", "will the refund
+    # go to my paypal?"): answered from the shop's profile; the proposal or our question stands if the rule allows it.
+    rules_question: Final = "rules_question"
+    # A remark or complaint that asks nothing ("the packaging was awful"): acknowledged and noted for the team; one
+    # about an unnamed order asks what went wrong.
+    feedback: Final = "feedback"
     # A "no" to the proposal: nothing is changed.
     cancelled: Final = "cancelled"
     # A detail of the proposal changed ("not PayPal, my visa"): the same request is planned again with it.

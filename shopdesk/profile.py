@@ -32,6 +32,13 @@ class ReturnsPolicy(BaseModel):
 
     window_days: int = 30
     condition: str = "unused, in original packaging"
+    # The condition rules a customer's "I wore it once, can I still return it?" is answered from: whether a used
+    # item is taken back at all (a shop whose policy sets no condition on the item's state says true), whether a
+    # damaged or faulty item comes back free for a replacement or a full refund, and whether a defect found in use
+    # is a warranty claim instead.
+    used_items_returnable: bool = False
+    faulty_items_free: bool = False
+    warranty: bool = False
     final_sale_categories: list[str] = Field(default_factory=list)
     refund_methods: list[str] = Field(default_factory=lambda: ["original_payment", "gift_card"])
     refund_processing_days: str = "5-7 business days"

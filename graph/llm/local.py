@@ -131,9 +131,11 @@ class LocalEngine:
                     shown.text = f"{_(responses.NOT_SURE_AT_PROPOSAL)}\n\n{text}"
             # A question on the way to the yes, about the order in hand ("what's in that order again?") or the
             # customer's payment methods: answered from their own data first, and the proposal is put again.
-            answerer = {Repair.order_question: _order_answer, Repair.payment_question: _payment_methods_answer}.get(
-                state.repair
-            )
+            answerer = {
+                Repair.order_question: _order_answer,
+                Repair.payment_question: _payment_methods_answer,
+                Repair.rules_question: _rules_answer,
+            }.get(state.repair)
             if answerer is not None:
                 answer = answerer(state, services, results)
                 if answer.text:
@@ -147,10 +149,12 @@ class LocalEngine:
                 shown.cited = [*rule.cited, *shown.cited]
                 shown.evidence = [*shown.evidence, *rule.evidence]
             return shown
-        if state.repair in (Repair.payment_question, Repair.order_question):
+        if state.repair in (Repair.payment_question, Repair.order_question, Repair.rules_question):
             # Asked with nothing proposed: answered, and the question we were waiting on (if any) is put again.
             if state.repair == Repair.order_question:
                 answer = _order_answer(state, services, results)
+            elif state.repair == Repair.rules_question:
+                answer = _rules_answer(state, services, results)
             else:
                 answer = _payment_methods_answer(state, services, results)
             awaiting = state.dialogue.get("awaiting")
@@ -158,6 +162,13 @@ class LocalEngine:
             text = "\n\n".join(part for part in (answer.text, ask if awaiting else "") if part)
             if text:
                 return Draft(text, cited=answer.cited, awaiting=awaiting, evidence=answer.evidence)
+        if state.repair == Repair.feedback:
+            from graph.llm.dialogue.feedback import acknowledgement
+
+            kind = str((state.dialogue.get("notice") or {}).get("kind") or "criticism")
+            said = {"id": "customer:message", "kind": "customer", "text": last_text(state)}
+            awaiting = "clarification" if kind == "vague_order" else None
+            return Draft(acknowledgement(kind), cited=[said["id"]], evidence=[said], awaiting=awaiting)
         if state.repair == Repair.cancelled:
             return Draft(_("No problem, I haven't changed anything. Is there anything else I can help with?"))
         if state.repair == Repair.offer_person:
@@ -223,10 +234,10 @@ class LocalEngine:
         if docs or facts:
             answered = _knowledge_answer(state, services, intent, docs)
             if answered is not None:
-                return answered
+                return _not_done_here(state, intent, answered)
             if docs:
                 # The knowledge was asked and has no answer: no tool was tried, so nothing "couldn't complete".
-                return responses.not_covered()
+                return _not_done_here(state, intent, responses.not_covered())
         elif intent not in PERSONAL_INTENTS and _budget_for_earlier_request(state, services, last_text(state)):
             # "Only up to $140 though" after a request for a kind of product: no search was asked for a budget alone,
             # and the catalog answers the request with it.
@@ -551,6 +562,72 @@ def _order_answer(state: SupportState, services: Services, results: list[ToolRes
         {"id": methods, "kind": "tool", "tool": CUSTOMER_DETAILS, "data": customer},
     ]
     return Draft(responses.describe_order_asked(order, customer, asked), cited=[found, methods], evidence=evidence)
+
+
+# Requests about the customer's account that no tool of ours carries out: the shop's pages (or its team) do.
+NOT_DONE_HERE = frozenset({"newsletter", "account_delete", "account_create", "account_edit", "password_recovery"})
+CANNOT_DO_HERE = N_("I can't do that for you from this chat, but this is how it's done:")
+
+
+def _not_done_here(state: SupportState, intent: str, answered: Draft) -> Draft:
+    """ "Unsubscribe me", "delete my account": asked of us, not how it is done. We say plainly that we can't do it
+    from the chat, then how it is done (the knowledge's answer), or, when the knowledge has none, a colleague."""
+    from graph.nlu.general import asks_without_a_request
+
+    if intent not in NOT_DONE_HERE or asks_without_a_request(last_text(state)):
+        return answered
+    if not answered.cited:
+        text = _(
+            "I'm sorry, that's not something I can do from this chat. {offer_person}",
+            offer_person=_(responses.OFFER_PERSON),
+        )
+        return Draft(text, cited=[], evidence=answered.evidence)
+    text = f"{_(CANNOT_DO_HERE)} {answered.text}"
+    return Draft(text, cited=answered.cited, evidence=answered.evidence, awaiting=answered.awaiting)
+
+
+def _rules_answer(state: SupportState, services: Services, results: list[ToolResult]) -> Draft:
+    """A question of the shop's return and refund rules, answered from its profile; where a refund goes, for the
+    order in focus, from what that order was paid with."""
+    from graph.llm.dialogue.refund_rules import (
+        condition_answer,
+        method_answer,
+        rules_question,
+        timing_answer,
+    )
+
+    question = rules_question(last_text(state))
+    if question is None:
+        return Draft("")
+    profile = services.profile
+    rules = {"id": "profile:returns", "kind": "profile", "data": profile.returns.model_dump(mode="json")}
+    evidence: list[dict[str, Any]] = [rules]
+    if question.asked == "condition":
+        text = condition_answer(question, profile)
+        notice = state.dialogue.get("notice") or {}
+        if notice.get("code") == "return_withheld" and state.dialogue.get("notice_turn") == customer_turns(
+            state.messages
+        ):
+            text = f"{text} {responses.describe_notice(notice)}"
+    elif question.asked == "timing":
+        text = timing_answer(profile)
+    else:
+        order_id = _order_in_hand(state)
+        order = _read_theirs(state, services, ORDER_DETAILS, {"order_id": order_id}) if order_id else None
+        customer = _customer_read(state, services, results) if order else None
+        paid = next(
+            (
+                str(p.get("payment_method_id"))
+                for p in (order or {}).get("payment_history") or []
+                if p.get("transaction_type") == "payment"
+            ),
+            None,
+        )
+        paid_with = responses.method_in_words(paid, customer or {}) if paid else None
+        if order:
+            evidence += [{"id": f"order:{order_id}", "kind": "tool", "tool": ORDER_DETAILS, "data": order}]
+        text = method_answer(profile, paid_with, responses.order_id_of(order) if order and paid_with else None)
+    return Draft(text, cited=["profile:returns"], evidence=evidence)
 
 
 def _payment_methods_answer(state: SupportState, services: Services, results: list[ToolResult]) -> Draft:

@@ -572,6 +572,12 @@ def describe_notice(notice: dict[str, Any]) -> str:
     """What the policy found that no tool result says by itself: a status that forbids the change, no such option."""
     code = notice.get("code")
     name, wanted = notice.get("name"), options_text(notice.get("wanted", {}))
+    if code == "remark":
+        from graph.llm.dialogue.feedback import acknowledgement
+
+        return acknowledgement(str(notice.get("kind") or "criticism"))
+    if code == "return_withheld":
+        return _("So I have not set up the return.")
     if code == "cannot_fix_here":
         if name:
             return _("I'm sorry, I can't help get the {product} working from here.", product=name)
@@ -946,7 +952,7 @@ def describe_payment_methods_asked(customer: dict[str, Any], text: str, orders: 
     return "\n\n".join(sentences)
 
 
-def _method_in_words(method_id: str, customer: dict[str, Any]) -> str:
+def method_in_words(method_id: str, customer: dict[str, Any]) -> str:
     """A payment method of the customer's as they know it ("visa ending 1234"), never its internal id."""
     for method in customer.get("payment_methods") or []:
         if str(method.get("id")) == method_id and method.get("label"):
@@ -959,7 +965,7 @@ def describe_payments(order: dict[str, Any], customer: dict[str, Any]) -> str:
     currency = order.get("currency")
     lines = []
     for entry in order.get("payment_history") or []:
-        method = _method_in_words(str(entry.get("payment_method_id") or ""), customer)
+        method = method_in_words(str(entry.get("payment_method_id") or ""), customer)
         amount = money(entry.get("amount"), currency)
         if entry.get("transaction_type") == "payment":
             lines.append("- " + _("paid {amount} with {method}", amount=amount, method=method))

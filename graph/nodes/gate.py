@@ -12,13 +12,15 @@ from langgraph.runtime import Runtime
 from graph.casefile import last_bot_text
 from graph.context import Context
 from graph.dialogue_state import DialogueUpdate, QueuedRequest
+from graph.llm.dialogue.feedback import is_remark, remark_kind
 from graph.llm.dialogue.identity import gives_identity
 from graph.llm.dialogue.intent import active_intent, asks_for_the_list, general_question, is_continuation
 from graph.llm.dialogue.names import CHANGE_PAYMENT, CUSTOMER_DETAILS, IDENTIFY, ITEM_PROBLEM, PERSONAL_INTENTS
 from graph.llm.dialogue.other_requests import other_requests, takes_back
-from graph.llm.dialogue.plan import last_text
+from graph.llm.dialogue.plan import customer_turns, last_text
 from graph.llm.dialogue.proposal_facts import check_facts, checks_the_proposal, puts_off, yes_stands
 from graph.llm.dialogue.reading import reads_as_shop_procedure, serves
+from graph.llm.dialogue.refund_rules import allows, describes_pending_return, rules_question
 from graph.llm.dialogue.repair import corrected_request, restates_the_proposal, wants_another_version
 from graph.llm.matching import payment_mention, refuses_a_method
 from graph.locale import speaker_of
@@ -295,6 +297,25 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         return {**base, "route": Route.request_approval}
 
     said = last_text(state)
+    rules = rules_question(said) if not corrected and understanding.intent != "deny" else None
+    # Where a refund goes and how long it takes, asked outside any request, are the knowledge's (its documents say
+    # so with their own citation); during a request they are answered from the profile and the order in focus.
+    in_hand = proposing or bool(state.dialogue.get("intent"))
+    if rules is not None and asks_without_a_request(said) and (rules.asked == "condition" or in_hand):
+        # "Can I still get a full refund though I rode it once?", "will the refund go to my paypal?": answered from the
+        # shop's own rules. A proposed return the rule does not allow lapses (nothing is returned against the rules);
+        # otherwise the proposal, or the question we were waiting on, is put again.
+        answered: dict[str, Any] = {**base, "route": Route.draft, "repair": Repair.rules_question}
+        pending = str((state.pending_action or {}).get("name") or "")
+        if proposing and describes_pending_return(pending) and not allows(rules, services.profile):
+            withheld: DialogueUpdate = {
+                "intent": None,
+                "awaiting": None,
+                "notice": {"code": "return_withheld"},
+                "notice_turn": customer_turns(state.messages),
+            }
+            answered.update(pending_action=None, status=Status.bot, dialogue=withheld)
+        return answered
     if proposing:
         assert state.pending_action is not None  # proposing says so
         action = str(state.pending_action.get("name") or "")
@@ -448,6 +469,29 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
             "repair": Repair.clarify,
             "clarifications": state.clarifications + 1,
         }
+
+    if (
+        not proposing
+        and not state.dialogue.get("awaiting")
+        and not facts.person_offered
+        and is_remark(understanding.intent, said)
+        and not serves(intent, services.profile)  # a fault told plainly is the item_problem procedure's
+        and not other_requests(state, intent, services.profile)
+    ):
+        # "You should fix that checkout page", "not happy with one of my orders": a remark, not a question for the
+        # knowledge. It is noted for the team and acknowledged; a complaint about an unnamed order asks what went wrong.
+        # While we wait for an answer of theirs, the message answers it, whatever the intent model reads in it.
+        kind = remark_kind(
+            understanding.intent, understanding.emotion.sentiment, said, understanding.entities.model_dump()
+        )
+        note = {"by": "bot", "kind": kind, "text": said, "at": datetime.now(UTC).isoformat(timespec="seconds")}
+        remark: DialogueUpdate = {
+            "intent": understanding.intent,
+            "awaiting": "clarification" if kind == "vague_order" else None,
+            "notice": {"code": "remark", "kind": kind},
+            "notice_turn": customer_turns(state.messages),
+        }
+        return {**base, "route": Route.draft, "repair": Repair.feedback, "notes": [note], "dialogue": remark}
 
     # Whatever follows our "what is this about?" answers it: that question is no longer open.
     answers_clarification = state.dialogue.get("awaiting") == "clarification"
