@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from graph.context import Context
-from graph.llm.dialogue.proposal_facts import check_facts, puts_off, yes_stands
+from graph.llm.dialogue.proposal_facts import check_facts, checks_the_proposal, puts_off, yes_stands
 from graph.llm.dialogue.repair import says_the_same_for_another_order
 from graph.llm.matching import payment_mention, refused_methods
 from graph.llm.responses import describe_fact_checks, describe_payment_methods_asked
@@ -314,3 +314,17 @@ async def test_a_cancellation_goes_ahead_on_a_yes_beside_a_check_of_its_card(app
         assert "Nothing is done yet" in held.text and "Reason:" not in held.text, held.text
         done = await say(chat, "c", f"the refund goes back to the {card[1]}? then yes please", context=context)
     assert audits(db) == 1, done.text
+
+
+@pytest.mark.parametrize(
+    ("text", "supposes"),
+    [
+        ("which card does that refund go back to?", False),
+        ("and where does the $52.01 end up?", False),
+        ("wohin geht das Geld, auf die Visa?", False),
+        ("it was $52.01 in total? then yes", True),
+        ("that's my mastercard, right?", True),
+    ],
+)
+def test_a_question_that_asks_to_be_told_supposes_nothing(text: str, supposes: bool) -> None:
+    assert checks_the_proposal(text) is supposes

@@ -109,9 +109,12 @@ class LocalEngine:
                 if checks:
                     shown.text = responses.describe_fact_checks(checks)
                     return shown
-            if state.repair in (Repair.digression, Repair.payment_question, Repair.order_question) and puts_off(
-                last_text(state)
-            ):
+            if state.repair in (
+                Repair.digression,
+                Repair.payment_question,
+                Repair.order_question,
+                Repair.rules_question,
+            ) and puts_off(last_text(state)):
                 # "No, not yet - ...?": the proposal was just shown and the customer put it off; the answer comes
                 # with the proposal asked again in one line, not the whole of it as if nothing was said.
                 text = responses.ask_again_briefly()

@@ -297,7 +297,10 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         return {**base, "route": Route.request_approval}
 
     said = last_text(state)
-    rules = rules_question(said) if not corrected and understanding.intent != "deny" else None
+    # A check of the proposal's own figures or method ("the refund goes back to my amex? then yes") is the
+    # proposal's to answer, below, before any question of the shop's rules.
+    checks_proposal = proposing and checks_the_proposal(said)
+    rules = rules_question(said) if not corrected and understanding.intent != "deny" and not checks_proposal else None
     # Where a refund goes and how long it takes, asked outside any request, are the knowledge's (its documents say
     # so with their own citation); during a request they are answered from the profile and the order in focus.
     in_hand = proposing or bool(state.dialogue.get("intent"))
@@ -319,7 +322,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     if proposing:
         assert state.pending_action is not None  # proposing says so
         action = str(state.pending_action.get("name") or "")
-        if not corrected and checks_the_proposal(said):
+        if not corrected and checks_proposal:
             # "$52.01 is everything? then yes", "no, not yet - that goes to my paypal?": checks of the proposal's
             # own figures or method, answered from it. A yes given on checks that all hold is a yes to exactly
             # what was shown; otherwise (a no, a "not yet", a check that fails or can't be told) the proposal

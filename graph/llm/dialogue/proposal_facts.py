@@ -45,6 +45,10 @@ _PUTS_OFF = re.compile(
 )
 
 
+# A question for information rather than a supposition: it opens with (or turns on) a question word.
+_ASKS_WHICH = re.compile(r"\b(?:which|what|where|how|when|welche[rsmn]?|wohin|wie|wann|worauf)\b", re.IGNORECASE)
+
+
 # What leads from the question on to the yes ("...? then yes", "...? if so, go ahead", "...? dann ja"): it points at
 # the question just answered, and holds nothing back of its own.
 _LEADS_ON = re.compile(
@@ -87,10 +91,11 @@ def _questions(text: str) -> list[str]:
 
 
 def checks_the_proposal(text: str) -> bool:
-    """Every question of the message names a sum of money or a payment method, and there is one: a check of the
-    proposal's figures or method (read against it by `check_facts`)."""
+    """Every question of the message supposes a sum of money or a payment method, and there is one: a check of the
+    proposal's figures or method (read against it by `check_facts`). A question that asks which or where ("which
+    card does that go back to?") supposes nothing: it asks to be told, and is answered as any question is."""
     asked = _questions(text)
-    return bool(asked) and all(_amounts(q) or payment_mention(q) for q in asked)
+    return bool(asked) and all((_amounts(q) or payment_mention(q)) and not _ASKS_WHICH.search(q) for q in asked)
 
 
 def _headline(preview: dict[str, Any]) -> Decimal | None:
