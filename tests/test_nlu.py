@@ -12,6 +12,7 @@ from langchain_core.runnables import RunnableLambda
 
 from graph.nlu.calibrate import calibration_report, collect_logits
 from graph.nlu.classifier import CALIBRATION_PATH, load_examples
+from graph.nlu.drops import dropped_requests
 from graph.nlu.emotion import score_emotion
 from graph.nlu.entities import extract_entities, name_in_reply
 from graph.nlu.evaluation import evaluate, load_cases
@@ -226,6 +227,21 @@ def test_split_on_connectors_only() -> None:
     ]
     assert split_requests("please cancel and refund my order") == ["please cancel and refund my order"]
     assert split_requests("seriously?? where is it") == ["seriously?? where is it"]
+
+
+def test_a_remembered_reading_is_not_changed_by_its_caller() -> None:
+    # The segments and the requests taken back are read once per message and remembered: a caller that edits the
+    # list it got must not change what the next caller (another node, another conversation) reads.
+    text = "Never mind the address change, and also where is order #W7654321 now?"
+    segments = split_requests(text)
+    assert segments == ["Never mind the address change", "where is order #W7654321 now?"]
+    segments.append("something else")
+    segments[0] = "edited"
+    assert split_requests(text) == ["Never mind the address change", "where is order #W7654321 now?"]
+    dropped = dropped_requests(text)
+    assert dropped == ["change_address"]
+    dropped.clear()
+    assert dropped_requests(text) == ["change_address"]
 
 
 def test_multi_intent_message(analyser: LocalUnderstanding) -> None:

@@ -10,6 +10,7 @@ with or without the word for the change.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # What takes a request back, before the thing it names.
 _TAKE_BACK = (
@@ -40,7 +41,13 @@ _DROPS = {
 
 def dropped_requests(text: str) -> list[str]:
     """The requests (by intent) the message takes back, in no particular order; [] when it takes none back."""
-    return [intent for intent, pattern in _DROPS.items() if pattern.search(text)]
+    return list(_dropped(text))
+
+
+# The gate and the dialogue ask this of the same message several times a turn: it is read once.
+@lru_cache(maxsize=1024)
+def _dropped(text: str) -> tuple[str, ...]:
+    return tuple(intent for intent, pattern in _DROPS.items() if pattern.search(text))
 
 
 # What may stay beside a take-back without being a request of its own: the order it is on, thanks, a courtesy,
@@ -56,11 +63,12 @@ _ONLY_A_TAIL = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)
 def drops_one_request(segment: str) -> bool:
     """The segment does nothing but take a request back ("forget the payment switch", "never mind the return, I'll
     keep it"): once the take-back clauses are removed, nothing request-like is left ("skip the address change, cancel
     the order instead" asks for the cancellation: not only a drop)."""
-    if not dropped_requests(segment):
+    if not _dropped(segment):
         return False
     rest = segment
     for pattern in _DROPS.values():

@@ -399,7 +399,9 @@ def _asked_about(text: str, match: re.Match[str]) -> bool:
     return asked or bool(_CONDITION.match(match.group(0)) and ("?" in text or _INDIRECT_QUESTION.search(text)))
 
 
-def _topic_words(text: str, topics: list[str]) -> str | None:
+# Read on every turn, and most turns say again what was read before ("yes", "thanks", an order number).
+@lru_cache(maxsize=1024)
+def _topic_words(text: str, topics: tuple[str, ...]) -> str | None:
     for topic in topics:
         for match in _topic_pattern(topic).finditer(text):
             if not _asked_about(text, match):
@@ -536,7 +538,7 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
             add(cast(ReasonCode, reason), f"{reason.removeprefix('emotion_')} {score:.2f}: {said}")
 
     critical = _critical_words(u, policy.critical_keywords)
-    topic = _topic_words(u.text, policy.sensitive_topics)
+    topic = _topic_words(u.text, tuple(policy.sensitive_topics))
     lodged = complaint_act(u.text)
     # What the analyser recognised by meaning, where the words matched no pattern: counted only for the topics the
     # shop's lists name, with the closest known message as the evidence.

@@ -7,6 +7,7 @@ false alarm, and patterns are predictable and auditable. Canonical names match t
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from graph.nlu import lexicon
 
@@ -238,6 +239,8 @@ def not_a_complaint(text: str) -> bool:
     return _NOT_A_COMPLAINT.search(text) is not None
 
 
+# Asked on every turn by the escalation decision; most turns say again what was read before.
+@lru_cache(maxsize=1024)
 def complaint_act(text: str) -> str | None:
     """The words by which the customer lodges a complaint, or None: the word itself, or the act without it (putting
     it on record, asking management for a response, "beanstanden"; the lexicon's `complaint_record`)."""
@@ -252,6 +255,8 @@ def complaint_act(text: str) -> str | None:
     return lexicon.find("complaint_record", text)
 
 
+# Asked of each message by the analyser's cues, its reading and the escalation decision: read once.
+@lru_cache(maxsize=1024)
 def human_request_words(text: str) -> str | None:
     """The words asking for a person, or None: a person named ("agent", "human"), or asked for without the word
     ("someone who can actually decide", "jemand aus Ihrem Team"; the lexicon's `person_request`). A person declined

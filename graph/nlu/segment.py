@@ -8,6 +8,7 @@ only before the verb of another act on an order: otherwise it joins parts of one
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from graph.nlu.address_source import without_orders_not_acted_on
 
@@ -77,7 +78,13 @@ def _per_order(part: str) -> list[str]:
 
 def split_requests(text: str) -> list[str]:
     """Segments of the message, each one request; a message with one request comes back as a single segment."""
-    split = [_LEADING_CONNECTOR.sub("", part.strip()) for part in _SPLIT.split(text.strip()) if part and part.strip()]
+    return list(_segments(text.strip()))
+
+
+# The analyser, the gate, the dialogue and the knowledge each split the same message in one turn: it is read once.
+@lru_cache(maxsize=1024)
+def _segments(text: str) -> tuple[str, ...]:
+    split = [_LEADING_CONNECTOR.sub("", part.strip()) for part in _SPLIT.split(text) if part and part.strip()]
     parts = [piece for part in split for piece in _per_order(part)]
     segments: list[str] = []
     for part in parts:
@@ -86,7 +93,7 @@ def split_requests(text: str) -> list[str]:
             segments[-1] = f"{segments[-1]} {part}"
         else:
             segments.append(part)
-    return segments or [text.strip()]
+    return tuple(segments) or (text,)
 
 
 # Where a sentence ends without a full stop: an emoticon or an emoji ("going great :) I'd like...").
