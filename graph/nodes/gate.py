@@ -303,8 +303,8 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
     rules = rules_question(said) if not corrected and understanding.intent != "deny" and not checks_proposal else None
     # Where a refund goes and how long it takes, asked outside any request, are the knowledge's (its documents say
     # so with their own citation); during a request they are answered from the profile and the order in focus.
-    in_hand = proposing or bool(state.dialogue.get("intent"))
-    if rules is not None and asks_without_a_request(said) and (rules.asked == "condition" or in_hand):
+    in_a_request = proposing or bool(state.dialogue.get("intent"))
+    if rules is not None and asks_without_a_request(said) and (rules.asked == "condition" or in_a_request):
         # "Can I still get a full refund though I rode it once?", "will the refund go to my paypal?": answered from the
         # shop's own rules. A proposed return the rule does not allow lapses (nothing is returned against the rules);
         # otherwise the proposal, or the question we were waiting on, is put again.
