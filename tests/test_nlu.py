@@ -578,6 +578,14 @@ async def test_llm_failure_falls_back_to_the_local_engine() -> None:
         ("could you please cancel my order?", False),
         ("hey can u help me with an exchange?", False),
         ("so I need to return a jacket? my size was wrong", False),
+        # The question may open after a condition with no comma, or (in German) with its verb.
+        ("when I send the stove back who pays for the postage?", True),
+        ("once the refund is done how many days until it shows up?", True),
+        ("falls ich den Schlafsack umtausche muss ich dann Porto zahlen?", True),
+        ("ich habe die Schuhe nur einmal getragen, nehmt ihr die noch?", True),
+        ("ich habe die Schuhe nur einmal getragen, kann ich sie noch zurückgeben?", True),
+        ("die Mütze war zu klein, geht ein Umtausch noch?", True),
+        ("if you could cancel it today that would be great", False),
     ],
 )
 def test_a_question_about_the_rules_is_told_from_a_request_for_help(text: str, rules: bool) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -537,3 +538,24 @@ async def test_a_budget_recommendation_offers_nothing_beyond_the_budget(app: Set
         later = await chat.send("budget-2", "only up to $140 though", Context())
     assert "Stormline 3L Rain Jacket" in found.text and "go well with" not in found.text, found.text
     assert "Cloudpath Trail Runner" in later.text and "$149" not in later.text and "$189" not in later.text, later.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An item change asked as a question of the rules: the policy's own reading (an item change) asks it too.
+        "is it possible to swap the hiking boots I bought for a tent?",
+        # The question opens after a condition, with no comma.
+        "if I send my boots back what do I pay for the label?",
+    ],
+)
+async def test_a_rule_asked_with_any_request_of_theirs_is_answered_before_verification(
+    app: Settings, text: str
+) -> None:
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        asked = await chat.send("rule-any", text, Context())
+    evidence = doc_ids(asked.replies[-1]["evidence_ids"])
+    assert evidence, asked.text
+    first_paragraph = asked.text.split("\n\n")[0]
+    assert "verify" not in first_paragraph.lower() and "bestätigen" not in first_paragraph.lower(), asked.text

@@ -18,8 +18,10 @@ from graph.llm.critic import strip_unsupported
 from graph.llm.dialogue.identity import brought_new_facts
 from graph.llm.dialogue.intent import closes
 from graph.llm.dialogue.names import (
+    CHANGE_ITEMS,
     CHANGE_PAYMENT,
     CUSTOMER_DETAILS,
+    ITEM_PROBLEM,
     ORDER_DETAILS,
     PERSONAL_INTENTS,
     RETURN_ELIGIBILITY,
@@ -300,8 +302,20 @@ class LocalEngine:
 
 
 # Requests whose customers often ask the rule with them ("can I still return it?", "do I pay for the label?").
+# Named by the policy's own finer readings too: "can I swap the jacket for a tent?" is read as an item change, "the
+# box came crushed, how long do I have to report it?" as an item problem.
 RULE_INTENTS = frozenset(
-    {"return_request", "exchange_request", "refund_request", "refund_status", "cancel_order", "change_order"}
+    {
+        "return_request",
+        "exchange_request",
+        "refund_request",
+        "refund_status",
+        "cancel_order",
+        "change_order",
+        "change_address",
+        CHANGE_ITEMS,
+        ITEM_PROBLEM,
+    }
 )
 
 

@@ -242,12 +242,32 @@ def asks_without_a_request(text: str) -> bool:
     return not any(_ASKS_US_TO_ACT.search(clause) for clause in clauses if clause)
 
 
+# A condition said before the question, with no comma to mark where it ends ("if I return it what does the label
+# cost?", "wenn ich es zurückschicke bekomme ich das Porto?"): the question opens at its interrogative with a subject.
+_CONDITION_FIRST = re.compile(
+    r"^\s*(?:if|when|once|in\s+case|wenn|falls|sobald)\b.*?\s(?=(?:what|how|who|which|where|when|wie|was|wann|wo)\b"
+    r"|(?:do|does|did|can|could|will|would|is|are|should|muss|kann|bekomme|bekommt|zahle|zahlt|gibt)\s+(?:i|you|it|"
+    r"they|we|the|my|that|this|there|ich|man|es|das|sie|wir|der|die)\b)",
+    re.IGNORECASE,
+)
+# A German yes/no question opens with its verb, then the subject ("geht das noch?", "nehmt ihr die zurück?", "geht
+# ein Umtausch?").
+_GERMAN_VERB_FIRST = re.compile(
+    r"^\s*[a-zäöüß]+\s+(?:ich|es|das|wir|du|ihr|sie|ein|eine|einen|mein|meine)\b", re.IGNORECASE
+)
+
+
 def asks_about_the_rules(text: str) -> bool:
     """Some sentence of the message is a question in form that does not ask us to act."""
-    # "I washed it once, can I still return it?": the question may open after a comma.
+    # "I washed it once, can I still return it?": the question may open after a comma, or after a condition.
     questions = [sentence for sentence in sentences(text) if sentence.endswith("?")]
     clauses = [clause.strip() for s in questions for clause in re.split(r"[,;:]\s*|\s+-\s+", s)]
-    return any(_QUESTION_FORM.search(clause) and not _ASKS_US_TO_ACT.search(clause) for clause in clauses if clause)
+    clauses = [_CONDITION_FIRST.sub("", clause, count=1) for clause in clauses if clause]
+    return any(
+        (_QUESTION_FORM.search(clause) or (clause.endswith("?") and _GERMAN_VERB_FIRST.search(clause)))
+        and not _ASKS_US_TO_ACT.search(clause)
+        for clause in clauses
+    )
 
 
 # "Is that possible?", "can you do that?", "would that work?": whether what is on the table can be done, asked of the
