@@ -51,6 +51,21 @@ def test_a_keep_word_about_something_else_leaves_no_item_out_of_a_change(text: s
     assert left_out_items(_ITEMS, text, _ALL) == set()
 
 
+@pytest.mark.parametrize(
+    ("text", "out"),
+    [
+        # An option said in a clause of its own is a remark about the item kept, not an option left alone.
+        ("send back everything except the desk lamp, its color is fine", {"1"}),
+        ("I'm keeping the hiking boots since the size fits, return the rest", {"4"}),
+        ("all of it goes back apart from the wireless mouse; I like the color", {"2"}),
+        # In the clause of the keeping words, the option is what is left alone.
+        ("I don't want the size of the hiking boots changed, only the lamp", {"2", "3", "4"}),
+    ],
+)
+def test_an_option_said_in_another_clause_does_not_keep_the_item_in(text: str, out: set[str]) -> None:
+    assert left_out_items(_ITEMS, text, _ALL) == out
+
+
 def _order(person: Person, status: OrderStatus) -> Order | None:
     return next(
         (o for o in person.orders if o.status is status and len({i.name for i in o.items}) == len(o.items) >= 3),

@@ -191,10 +191,19 @@ async def test_a_request_we_cannot_carry_out_says_so_and_how(demo_app: Settings)
     assert "Unsubscribe" in turn.text, turn.text
 
 
-async def test_tau_a_request_outside_its_actions_goes_to_a_person_at_once(tau_app: Settings) -> None:
+async def test_tau_a_request_outside_its_actions_is_declined_plainly_and_the_customer_goes_on(
+    tau_app: Settings,
+) -> None:
+    """A request no tool carries out ("unsubscribe me", "close my account") is told plainly as one the chat can't
+    do, with a colleague offered; the customer decides, and can go on with what the bot can do (a played tau-bench
+    customer, dev-15, was handed over at the first message and never got to the cancellation she came for)."""
+    context = Context(shop_id=TAU)
     async with conversation(tau_app) as (chat, _):
-        turn = await say(chat, "close", "I'd like you to close my account for good", context=Context(shop_id=TAU))
-    assert turn.status == "waiting_human" and "procedure_requires_person" in (turn.escalation or {}).get("reasons", [])
+        declined = await say(chat, "close", "take me off every one of your mailing lists right now", context=context)
+        went_on = await say(chat, "close", "fine. then I want to cancel an order instead", context=context)
+    assert declined.status != "waiting_human", declined.text
+    assert "reliable information" not in declined.text and "colleague" in declined.text, declined.text
+    assert went_on.status != "waiting_human" and "verify" in went_on.text, went_on.text
 
 
 async def test_the_product_named_now_wins_over_the_one_in_focus(tau_app: Settings) -> None:

@@ -243,7 +243,7 @@ def left_out_items(items: list[dict[str, Any]], text: str, in_play: list[str]) -
             continue
         keys = {str(key).lower() for i in named for key in (i.get("options") or {})}
         keys |= {"colour" for key in keys if key == "color"}
-        if any(re.search(rf"\b{re.escape(key)}\b", sentence, re.IGNORECASE) for key in keys):
+        if _an_option_left_alone(sentence, keys):
             continue  # "don't change the size of the jacket": an option left alone, not the item
         if _WANTS_IT_OTHERWISE.search(sentence) and not _ONLY.search(sentence) and extract_options(sentence):
             continue  # "I don't want the kettle in white, make it black": another wish for the item, not none
@@ -265,6 +265,22 @@ def left_out_items(items: list[dict[str, Any]], text: str, in_play: list[str]) -
                 said_of = sentence[words.start() : end]
             out |= _meant(named, said_of, items)
     return out
+
+
+# Where one clause ends and another begins, for what leaves an option alone ("don't want the size changed" is one).
+_BETWEEN_CLAUSES = re.compile(r"[,;:()]|\b(?:but|because|since|so|while|though|although|when|if|and)\b", re.IGNORECASE)
+
+
+def _an_option_left_alone(sentence: str, keys: set[str]) -> bool:
+    """The words that leave something alone have an option as their object, in their own clause ("don't change the
+    size of the jacket"). An option said in another clause ("everything except the backpack, its size is fine",
+    "I'm keeping the backpack since the color is nice") leaves the item itself out."""
+    clauses = _BETWEEN_CLAUSES.split(sentence)
+    return any(
+        _LEFT_OUT_WORDS.search(clause)
+        and any(re.search(rf"\b{re.escape(key)}\b", clause, re.IGNORECASE) for key in keys)
+        for clause in clauses
+    )
 
 
 def _meant(named: list[dict[str, Any]], words: str, items: list[dict[str, Any]]) -> set[str]:
