@@ -57,6 +57,21 @@ def test_taking_said_of_something_else_is_no_return(analyse: Analyse, text: str)
     assert analyse(text).intent != "return_request"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "could you get the trail shoes back in stock before summer?",
+        "please have the green fleece back on sale soon",
+        "when will you have the 2-person tent back available?",
+    ],
+)
+def test_a_product_back_on_the_shelf_gives_no_return_cue(text: str) -> None:
+    from graph.nlu.cues import cue_logits
+    from graph.nlu.schema import INTENTS
+
+    assert cue_logits(text)[INTENTS.index("return_request")] == 0.0
+
+
 def _delivered(person: Person) -> Order | None:
     return next(
         (

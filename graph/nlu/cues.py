@@ -44,6 +44,9 @@ _WORD_CHARS = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
 _NOT_GOODS = (
     r"(?!\s+(?:order|parcel|package|delivery|shipment|money|refund|cash|card|receipt|invoice|phone|call|words?)\b)"
 )
+# "Back in stock", "back on sale", "back soon": a product's return to the shelf, not one's own thing sent back ("could
+# you get the kettle back in stock?").
+_NOT_RESTOCKED = r"(?!\s+(?:in\s+stock|on\s+(?:sale|the\s+shelves?)|available|soon|again|online))"
 
 _BOOST_TABLE: tuple[tuple[Intent, float, str], ...] = (
     (
@@ -76,7 +79,7 @@ _BOOST_TABLE: tuple[tuple[Intent, float, str], ...] = (
         r"(?:\byou(?:r\s+[\w-]+)?\s+(?:[\w']+\s+){0,3}?|\b(?:please|kindly)\s+|^\W*(?:(?:hi|hello|hey)\W+)?)"
         r"(?:come\s+(?:and\s+|to\s+)?)?(?:"
         r"(?:take|taking|fetch|fetching|get|getting|have|having|pick|picking|collect|collecting)\s+"
-        rf"(?:the|my|this|these|those|it|them|both|all)\b{_NOT_GOODS}(?:\s+\S+){{0,5}}?\s+(?:back|up)\b"
+        rf"(?:the|my|this|these|those|it|them|both|all)\b{_NOT_GOODS}(?:\s+\S+){{0,5}}?\s+(?:back|up)\b{_NOT_RESTOCKED}"
         r"|(?:(?:take|taking)\s+back|(?:pick|picking)\s+up|collect|collecting|fetch|fetching|come\s+get)"
         rf"\s+(?:the|my|this|these|those|both|all)\b{_NOT_GOODS})",
     ),
