@@ -216,3 +216,17 @@ async def test_the_product_named_now_wins_over_the_one_in_focus(tau_app: Setting
         assert "Sneakers" in asked.text, asked.text
         price = await say(chat, "focus", "quick one first, what does the bookshelf go for?", context=context)
     assert "Bookshelf" in price.text and "Sneakers" not in price.text, price.text
+
+
+async def test_where_the_refund_of_a_proposed_cancellation_goes_is_what_the_proposal_says(
+    tau_app: Settings,
+) -> None:
+    """A cancellation refunds to what the order was paid with: asked at its proposal where the money goes, the
+    answer is the proposal's own method, with no gift card offered that the cancellation cannot use (review)."""
+    from tests.test_dialogue_proposal_repair import PAYER, _context
+
+    async with conversation(tau_app) as (chat, _):
+        await say(chat, "cx", "please cancel order #W5442520, I ordered it by mistake", context=_context(PAYER))
+        asked = await say(chat, "cx", "and which account does that money land back in?", context=_context(PAYER))
+    assert asked.status == "awaiting_confirmation", asked.text
+    assert "In what I proposed, the refund goes to" in asked.text and "gift card" not in asked.text, asked.text

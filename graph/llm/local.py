@@ -28,7 +28,7 @@ from graph.llm.dialogue.names import (
 )
 from graph.llm.dialogue.plan import ToolResult, customer_turns, last_text, tool_results
 from graph.llm.dialogue.policy import plan_next
-from graph.llm.dialogue.proposal_facts import check_facts, puts_off
+from graph.llm.dialogue.proposal_facts import check_facts, proposed_method, puts_off
 from graph.llm.engine import Critique, Draft, Situation, Step
 from graph.nlu.general import asks_if_it_can_be_done
 from graph.nlu.schema import Understanding
@@ -628,6 +628,15 @@ def _rules_answer(state: SupportState, services: Services, results: list[ToolRes
             text = f"{text} {responses.describe_notice(notice)}"
     elif question.asked == "timing":
         text = timing_answer(profile)
+    elif state.pending_action and (
+        shown := proposed_method(
+            state.pending_action["preview"],
+            list((_customer_read(state, services, results) or {}).get("payment_methods") or []),
+        )
+    ):
+        # Where the refund of the proposal in hand goes is what the proposal says (a cancellation refunds only to
+        # what the order was paid with; a return to the method chosen), not every method the rules allow.
+        text = _("In what I proposed, the refund goes to {method}.", method=shown)
     else:
         order_id = _order_in_hand(state)
         order = _read_theirs(state, services, ORDER_DETAILS, {"order_id": order_id}) if order_id else None

@@ -127,6 +127,12 @@ def _the_one_shown(preview: dict[str, Any], methods: list[dict[str, Any]]) -> st
     return named.pop() if len(named) == 1 else ""
 
 
+def proposed_method(preview: dict[str, Any], methods: list[dict[str, Any]]) -> str:
+    """The customer's own words for the method the proposal pays or refunds with ("visa ending 4321"), or ""."""
+    chosen = str((preview.get("args") or {}).get("payment_method_id") or "") or _the_one_shown(preview, methods)
+    return _label(chosen, methods) if chosen else ""
+
+
 def _check_amount(question: str, preview: dict[str, Any]) -> FactCheck | None:
     asked = [a.quantize(Decimal("0.01")) for a in _amounts(question)]
     total = _headline(preview)
