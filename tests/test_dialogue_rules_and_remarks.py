@@ -137,7 +137,8 @@ async def test_where_the_refund_goes_is_the_orders_own_payment(demo_app: Setting
         await say(chat, "where", f"I want to return the {order.items[0].name} from order {order.id}", context=context)
         asked = await say(chat, "where", "and which card is that refund paid back to?", context=context)
         timing = await say(chat, "where", "how many days until I see it?", context=context)
-    assert f"Order {order.id} was paid with" in asked.text and "Shall I go ahead?" in asked.text, asked.text
+    # With the return proposed, where its refund goes is what the proposal says.
+    assert "In what I proposed, the refund goes to" in asked.text and "Shall I go ahead?" in asked.text, asked.text
     assert "5-7 business days" in timing.text and "Shall I go ahead?" in timing.text, timing.text
 
 
@@ -158,15 +159,34 @@ async def test_where_the_refund_goes_is_the_orders_own_payment(demo_app: Setting
 def test_what_kind_of_remark(intent: str, sentiment: float, text: str, entities: dict[str, Any], kind: str) -> None:
     from graph.llm.dialogue.feedback import is_remark, remark_kind
 
-    assert is_remark(intent, text)
+    assert is_remark(intent, sentiment, text)
     assert remark_kind(intent, sentiment, text, entities) == kind
 
 
 def test_a_question_is_no_remark() -> None:
     from graph.llm.dialogue.feedback import is_remark
 
-    assert not is_remark("complaint", "why is my parcel still not here?")
-    assert not is_remark("order_status", "my order is late")
+    assert not is_remark("complaint", -0.5, "why is my parcel still not here?")
+    assert not is_remark("order_status", -0.5, "my order is late")
+
+
+@pytest.mark.parametrize(
+    ("intent", "sentiment", "text"),
+    [
+        # A wish, a search or a budget is a request said without a question mark (review).
+        ("feedback", -0.2, "Ich suche eine warme Mütze für den Winter"),
+        ("complaint", -0.3, "I'm after a rain shell but I can only spend $120"),
+        ("feedback", 0.0, "I need a pair of trail runners for the weekend"),
+        # Said as no complaint, in a plain tone: nothing to note or to ask about.
+        ("complaint", 0.1, "the wrapping on my last parcel was okay, no complaints"),
+        # A complaint in a calm or positive tone is no complaint.
+        ("complaint", 0.5, "my delivery came two days early, nice surprise"),
+    ],
+)
+def test_a_request_or_a_calm_message_is_no_remark(intent: str, sentiment: float, text: str) -> None:
+    from graph.llm.dialogue.feedback import is_remark
+
+    assert not is_remark(intent, sentiment, text)
 
 
 async def test_a_remark_is_noted_and_a_vague_complaint_asks_what_went_wrong(tau_app: Settings) -> None:

@@ -477,7 +477,7 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
         not proposing
         and not state.dialogue.get("awaiting")
         and not facts.person_offered
-        and is_remark(understanding.intent, said)
+        and is_remark(understanding.intent, understanding.emotion.sentiment, said)
         and not serves(intent, services.profile)  # a fault told plainly is the item_problem procedure's
         and not other_requests(state, intent, services.profile)
     ):

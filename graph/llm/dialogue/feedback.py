@@ -13,6 +13,7 @@ import re
 from typing import Any, Literal
 
 from graph.nlu.general import asks_something
+from graph.nlu.keywords import not_a_complaint
 from shopdesk.i18n import _
 
 # One of the customer's orders as a whole ("one of my orders", "my last delivery", "something I bought"), not the
@@ -29,9 +30,23 @@ FEEDBACK_INTENTS = frozenset({"feedback", "complaint"})
 Kind = Literal["praise", "criticism", "vague_order", "item_problem"]
 
 
-def is_remark(intent: str, text: str) -> bool:
-    """A remark (praise, criticism, a complaint) that asks nothing: no question in it."""
-    return intent in FEEDBACK_INTENTS and not asks_something(text)
+# What a remark never holds: a wish or a search ("I'm looking for boots", "ich suche Wanderschuhe"), a budget ("only
+# $140 though") — a request said without a question mark, for the dialogue to serve.
+_WISH_OR_BUDGET = re.compile(
+    r"\b(?:looking\s+for|search(?:ing)?\s+for|i\s+(?:need|want|would\s+like|'d\s+like)|budget|afford|spend"
+    r"|suche|brauche|möchte|hätte\s+gern)\b|[$€£]\s?\d|\d\s?(?:[$€£]|dollars?|euros?|bucks)\b",
+    re.IGNORECASE,
+)
+
+
+def is_remark(intent: str, sentiment: float, text: str) -> bool:
+    """A remark (praise, criticism, a complaint) that asks nothing: no question, no wish or budget in it; a complaint
+    or criticism only when its tone is negative ("the packaging was fine, no complaints" is neither)."""
+    if intent not in FEEDBACK_INTENTS or asks_something(text) or _WISH_OR_BUDGET.search(text):
+        return False
+    if not_a_complaint(text):
+        return sentiment > 0.3  # "no complaints, the driver was lovely": praise
+    return intent == "feedback" or sentiment < 0.0
 
 
 def remark_kind(intent: str, sentiment: float, text: str, entities: dict[str, Any]) -> Kind:
