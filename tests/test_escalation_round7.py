@@ -100,6 +100,21 @@ def test_any_yes_accepts_the_offer_and_any_no_declines_it(analyse: Analyse, yes:
 
 
 @pytest.mark.parametrize(
+    "goes_on",
+    [
+        "ah ok. it's maria.lopez@example.com by the way",
+        "alright, I'm Tom Becker, 60614",
+        "okay then. meine E-Mail ist j.weber@example.de",
+    ],
+)
+def test_a_yes_that_says_who_they_are_goes_on_with_their_request(analyse: Analyse, goes_on: str) -> None:
+    """At the offer of a colleague, "ok" with their email or name and zip goes on with what they asked for: who they
+    are is given to us, not to a colleague (round 20, train-370 was handed over here)."""
+    assert not accepts_offer(analyse(goes_on)), goes_on
+    assert accepts_offer(analyse("yes, a colleague please, I'm maria.lopez@example.com"))
+
+
+@pytest.mark.parametrize(
     ("sarcastic", "sincere"),
     [
         ("Lovely, my 'fragile' sticker clearly meant throw it", "Lovely, thanks for wrapping it so carefully"),

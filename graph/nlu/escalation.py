@@ -444,7 +444,10 @@ def _makes_a_request(u: Understanding) -> bool:
     # A payment method named is no request here: "yes, a human please, paypal keeps failing" tells the colleague
     # what is wrong. Only as the answer to our question which method to use does it outweigh the yes (the caller's
     # `names_the_method_asked_for`).
-    return bool(entities.order_ids or products or asked & _ACTION_INTENTS)
+    # "Oh, okay. My email is ...": who they are, given to go on with what they asked, unless it is given for the
+    # colleague ("yes, a person please, I'm ana@example.com").
+    identity = bool(entities.emails or entities.zip_codes) and not _ASKS_FOR_A_PERSON.search(u.text)
+    return bool(entities.order_ids or products or asked & _ACTION_INTENTS or identity)
 
 
 # Words of a person or of handing over, beside a method named: the yes is to the colleague.
