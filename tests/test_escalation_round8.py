@@ -207,3 +207,31 @@ def test_the_shop_called_a_farce_enough_said_and_nobody_acting_are_upset(
 ) -> None:
     assert hands_over(analyse, upset), upset
     assert not hands_over(analyse, calm), calm
+
+
+@pytest.mark.parametrize(
+    "calm",
+    [
+        # Thanks returned, and delight echoed, are no sarcasm without anything gone wrong (review).
+        "Prima, danke auch!",
+        "Klasse, wirklich klasse, die Stiefel sind einfach perfekt!",
+        "lovely, really lovely, and the colour is wonderful in person",
+        # Known limit: delight said without a word of praise after the echo ("sitzen wie angegossen") still reads
+        # as held up to be looked at.
+        # Eagerness for the customer's own pleasures, and mock outrage at a delight.
+        "can't wait to take this tent out again next month",
+        "how dare you make a rain jacket this good, I love it",
+    ],
+)
+def test_delight_said_playfully_is_no_sarcasm_or_anger(analyse: Analyse, calm: str) -> None:
+    assert not hands_over(analyse, calm), calm
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I phoned the post office and nobody picked up", "ich habe beim Zusteller angerufen, aber niemand hat abgehoben"],
+)
+def test_a_call_to_someone_not_of_the_shop_is_no_person_sought(text: str) -> None:
+    from graph.nlu.keywords import human_request_words
+
+    assert human_request_words(text) is None, text

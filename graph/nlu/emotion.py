@@ -239,7 +239,7 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|thanks\s+to\s+you(?:r\s+\w+)?(?=\s*[.!]|\s*$)|thanks\s+(?:so\s+much|a\s+lot)\s+for\s+(?:ruining|nothing|losing|the\s+['\"‘“])"
         r"|wow,?\s+just\s+wow|what\s+a\s+(?:joke|surprise)|congrat\w*\s+on\s+the\s+worst"
         r"|never\s+fail\s+to\s+disappoint|classic\s+bait|as\s+always\.?\s+not"
-        r"|cheers\s+for\s+(?:wasting|nothing|ruining|losing)|danke\s+f[üu]r\s+nichts|vielen\s+dank\s+auch|(?:danke|dank\s+sch[öo]n|danke\s+sch[öo]n)\s+auch(?=\s*[,.!]|\s*$)"
+        r"|cheers\s+for\s+(?:wasting|nothing|ruining|losing)|danke\s+f[üu]r\s+nichts|vielen\s+dank\s+auch"
         r"|ganz\s+gro(?:ß|ss)es\s+kino|(?:ganz|echt)\s+toll,?\s+(?:jetzt|wieder|schon|und\s+jetzt)|(?:only|just)\s+(?:took|takes|taking)\s+(?:\d+|two|three|four|five|six|several|a\s+few)\s+(?:days|weeks|months)|na\s+(?:toll|super|prima|klasse|bravo|gro(?:ß|ss)artig|wunderbar))\b|[.,]\s*not\.?\s*$",
     ),
     (
@@ -724,7 +724,11 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
         fire("praise_on_grievance", "sarcasm", 0.6)
     if _HEARD_BEFORE.search(text) and (_QUOTED_LINE.search(text) or len(text.split()) <= 6):
         fire("heard_before", "sarcasm", 0.7)
-    if _ECHOED_PRAISE.search(text) and not (_THANKS.search(text) or _ASKS.search(text) or resolved):
+    # Echoed praise is held up to be looked at, unless more praise follows it: "Toll, wirklich toll, die Jacke passt
+    # perfekt!" is delight.
+    echoed = _ECHOED_PRAISE.search(text)
+    delight = echoed is not None and bool(lexicon.find("praise", text[: echoed.start()] + " " + text[echoed.end() :]))
+    if echoed and not delight and not (_THANKS.search(text) or _ASKS.search(text) or resolved):
         fire("echoed_praise", "sarcasm", 0.8)
 
     shouting = _caps_shouting(text)

@@ -313,6 +313,19 @@ _UNANSWERED = re.compile(
     r"|reagiert)\w*|keine\s+(?:antwort|reaktion)|nie\s+(?:\w+\s+)?(?:abgehoben|rangegangen|geantwortet))\b",
     re.IGNORECASE,
 )
+# Someone not of the shop's called ("I called the courier and nobody answered", "ich habe beim Paketdienst angerufen"):
+# the customer sought the carrier, their bank or a neighbour, not one of us.
+_NOT_OUR_PEOPLE = re.compile(
+    r"\b(?:courier|driver|delivery\s+(?:guy|man|person|company|firm)|carrier|post\s*office|postman|ups|dhl|fedex|usps"
+    r"|dpd|hermes|canada\s+post|royal\s+mail|bank|card\s+(?:company|issuer|provider)|neighbou?r|landlord|concierge"
+    r"|paketdienst|paketbote|fahrer|zusteller|post|bank|nachbar\w*)\b",
+    re.IGNORECASE,
+)
+_OUR_PEOPLE = re.compile(
+    r"\b(?:you|your|yours|support|customer\s+(?:service|care)|hotline|help\s*desk|department|team|store|shop|staff"
+    r"|kundendienst|kundenservice|ihr\w*|euch|abteilung)\b",
+    re.IGNORECASE,
+)
 _SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
 # "and nobody answered??" is exasperation, not a question of its own.
 _QUESTION_MARK = re.compile(r"\?+")
@@ -335,6 +348,8 @@ def attention_beside_a_need(text: str) -> bool:
 def _person_unreached(text: str) -> str | None:
     for sentence in _SENTENCES.split(text):
         sought = _SOUGHT.search(sentence)
+        if sought and _NOT_OUR_PEOPLE.search(sentence) and not _OUR_PEOPLE.search(sentence):
+            continue
         if sought and _UNANSWERED.search(sentence, sought.end()):
             rest = text.replace(sentence, " ")
             asked_here = _OWN_NEED.search(_QUESTION_MARK.sub(" ", sentence))
