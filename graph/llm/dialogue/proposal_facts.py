@@ -56,6 +56,62 @@ _LEADS_ON = re.compile(
 )
 
 
+# The words a check of a figure or method is said with, and nothing more: "so it's $52.01 in total, right?", "that
+# goes back to my paypal, correct?", "also insgesamt 52,01 €, richtig?". What a question says beyond them (a condition,
+# another order, an item kept, another way of paying) is not something the proposal's figures can settle.
+_FILLER = re.compile(
+    r"\b(?:so|ok(?:ay)?|well|is|it'?s|its|it|that'?s|that|this|the|refund(?:ed)?|total|in\s+total|in\s+all|altogether"
+    r"|all\s+in\s+all|everything|all|back|to|on|onto|my|right|correct|then|goes|go(?:ing)?|will|be|gets?|amount"
+    r"|sum|usd|dollars?|bucks|payment|method|also|ist|es|das|die|der|den|dem|erstattung|rückerstattung|betrag|insgesamt"
+    r"|alles|zurück|auf|meine?[nmrs]?|richtig|stimmt|dann|geht|gehts|wird|so)\b",
+    re.IGNORECASE,
+)
+# The words a payment method is named by, taken out with the sums before the rest of the question is read.
+_METHOD_WORDS = re.compile(
+    r"\b(?:pay\s?pal|gift\s?card|(?:credit|debit)\s+card|card|visa|master\s?card|amex|american\s+express|discover"
+    r"|ending(?:\s+in)?|account|geschenkkarte|kreditkarte|karte|konto|endend\s+(?:auf|mit))\b|\b\d{4}\b",
+    re.IGNORECASE,
+)
+# A no, or a quantity or condition laid on the sum ("$52.01 each?", "without the restocking fee?", "for both
+# orders?", "it won't go to paypal?"): the proposal's total does not answer it as asked.
+_QUALIFIED = re.compile(
+    r"\b(?:not|no|never|won'?t|isn'?t|doesn'?t|don'?t|aren'?t|can'?t|nicht|kein\w*|nie|each|both|per|plus|without"
+    r"|before|after|and|except|minus|including|excluding|je|jeweils|beide\w*|pro|ohne|vor|nach|und|außer)\b|n'?t\b",
+    re.IGNORECASE,
+)
+_SIGNS = {
+    "$": "$",
+    "€": "€",
+    "£": "£",
+    "dollar": "$",
+    "dollars": "$",
+    "bucks": "$",
+    "usd": "$",
+    "eur": "€",
+    "euro": "€",
+    "euros": "€",
+}
+
+
+def _currency_said(question: str) -> set[str]:
+    """The currency signs the question's sums are said in ("52.01 euros" is in €); none for a bare figure."""
+    found = set()
+    for match in _MONEY.finditer(question):
+        for word in re.findall(r"[$€£]|[a-z]+", match.group(0).lower()):
+            if word in _SIGNS:
+                found.add(_SIGNS[word])
+    return found
+
+
+def _only_the_fact(question: str) -> bool:
+    """Nothing is left of the question once its sums, its method and the words a check is said with are taken out:
+    it supposes the figure or the method, and nothing beside them."""
+    rest = _MONEY.sub(" ", question)
+    rest = _METHOD_WORDS.sub(" ", rest)
+    rest = _FILLER.sub(" ", rest)
+    return not re.sub(r"[\W_]+", "", rest)
+
+
 @dataclass(frozen=True)
 class FactCheck:
     """One question of the message read against the proposal: `holds` is True when the proposal says what the
@@ -134,8 +190,17 @@ def _check_amount(question: str, preview: dict[str, Any]) -> FactCheck | None:
         return None
     currency = str((preview.get("refund") or {}).get("currency") or "") or None
     said = money(total, currency)
-    if _BOUND.search(question) or _EITHER.search(question) or any(a != total and a in _figures(preview) for a in asked):
-        # A bound, or another figure of the proposal (one item's price): the total is told, the yes waits.
+    other_currency = any(sign not in said for sign in _currency_said(question))
+    if (
+        _BOUND.search(question)
+        or _EITHER.search(question)
+        or any(a != total and a in _figures(preview) for a in asked)
+        or other_currency
+        or _QUALIFIED.search(question)
+        or not _only_the_fact(question)
+    ):
+        # A bound, another figure of the proposal (one item's price), another currency, or a condition or anything
+        # else said beside the sum ("$52.01 as store credit?", "...each?"): the total is told, the yes waits.
         return FactCheck(None, "total", said)
     return FactCheck(all(a == total for a in asked), "total", said)
 
@@ -151,6 +216,8 @@ def _check_method(question: str, preview: dict[str, Any], methods: list[dict[str
     if (
         mention.get("original")
         or _EITHER.search(question)
+        or _QUALIFIED.search(question)
+        or not _only_the_fact(question)
         or (preview.get("action") == "modify_order_payment" and _REFUND_WORDS.search(question))
     ):
         # "The one I paid with?", "paypal or the gift card?", or where a payment change refunds the old payment:
