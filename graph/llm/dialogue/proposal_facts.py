@@ -37,10 +37,12 @@ _BOUND = re.compile(
 _EITHER = re.compile(r"\b(?:or|oder)\b", re.IGNORECASE)
 # A question about where a refund goes back to, which a change of payment method answers with its other method.
 _REFUND_WORDS = re.compile(r"\b(?:refund\w*|back|return\w*|erstatt\w*|zurück\w*)\b", re.IGNORECASE)
-# Opening the reply with a no, a "not yet" or a wait: the customer puts the proposal off while asking.
+# Opening the reply with a "not yet" or a wait: the customer puts the proposal off while asking. A no is not a put-off
+# ("No, I don't want that. What's in that order?"): it turns the proposal down, whatever it asks beside; only a no
+# followed by a wait ("no, not yet", "nein, noch nicht") puts it off.
 _PUTS_OFF = re.compile(
-    r"^\s*(?:(?:oh|hm+|um+|well|ok(?:ay)?)[\s,]+)?(?:no(?:pe)?|nah|not\s+(?:yet|now|so\s+fast)|wait|hold\s+on|hang\s+on"
-    r"|one\s+(?:sec(?:ond)?|moment)|nein|noch\s+nicht|moment|warte\w*|halt)\b",
+    r"^\s*(?:(?:oh|hm+|um+|well|ok(?:ay)?)[\s,]+)?(?:(?:no(?:pe)?|nah|nein)[\s,.!]+)?(?:not\s+(?:yet|now|so\s+fast)|wait|hold\s+on|hang\s+on"
+    r"|one\s+(?:sec(?:ond)?|moment)|just\s+a\s+(?:sec(?:ond)?|moment|minute)|noch\s+nicht|moment|warte\w*)\b",
     re.IGNORECASE,
 )
 
@@ -60,7 +62,7 @@ _LEADS_ON = re.compile(
 # goes back to my paypal, correct?", "also insgesamt 52,01 €, richtig?". What a question says beyond them (a condition,
 # another order, an item kept, another way of paying) is not something the proposal's figures can settle.
 _FILLER = re.compile(
-    r"\b(?:so|ok(?:ay)?|well|is|it'?s|its|it|that'?s|that|this|the|refund(?:ed)?|total|in\s+total|in\s+all|altogether"
+    r"\b(?:so|ok(?:ay)?|well|i|we|ich|is|it'?s|its|it|that'?s|that|this|the|refund(?:ed)?|total|in\s+total|in\s+all|altogether"
     r"|all\s+in\s+all|everything|all|back|to|on|onto|my|right|correct|then|goes|go(?:ing)?|will|be|gets?|amount"
     r"|sum|usd|dollars?|bucks|payment|method|also|ist|es|das|die|der|den|dem|erstattung|rückerstattung|betrag|insgesamt"
     r"|alles|zurück|auf|meine?[nmrs]?|richtig|stimmt|dann|geht|gehts|wird|so)\b",
@@ -103,10 +105,24 @@ def _currency_said(question: str) -> set[str]:
     return found
 
 
+# An "and" that opens the question ("and that's back on my paypal?") or joins the sum to the method ("$327.57 and to
+# paypal?") adds no condition: each side is checked on its own.
+_JOINS_FACTS = re.compile(
+    r"^\W*(?:and|und)\b|\b(?:and|und)\b(?=(?:\s+(?:to|on|onto|back|my|the|it'?s|that'?s|auf|meine?\w*))*\s*(?:[$€£\d]"
+    r"|pay\s?pal|gift|credit|debit|card|visa|master|amex|discover|karte|kreditkarte|geschenkkarte))",
+    re.IGNORECASE,
+)
+
+
+def _qualified(question: str) -> bool:
+    """A no, a quantity or a condition laid on the sum or method: the proposal does not answer it as asked."""
+    return bool(_QUALIFIED.search(_JOINS_FACTS.sub(" ", question)))
+
+
 def _only_the_fact(question: str) -> bool:
     """Nothing is left of the question once its sums, its method and the words a check is said with are taken out:
     it supposes the figure or the method, and nothing beside them."""
-    rest = _MONEY.sub(" ", question)
+    rest = _MONEY.sub(" ", _JOINS_FACTS.sub(" ", question))
     rest = _METHOD_WORDS.sub(" ", rest)
     rest = _FILLER.sub(" ", rest)
     return not re.sub(r"[\W_]+", "", rest)
@@ -196,7 +212,7 @@ def _check_amount(question: str, preview: dict[str, Any]) -> FactCheck | None:
         or _EITHER.search(question)
         or any(a != total and a in _figures(preview) for a in asked)
         or other_currency
-        or _QUALIFIED.search(question)
+        or _qualified(question)
         or not _only_the_fact(question)
     ):
         # A bound, another figure of the proposal (one item's price), another currency, or a condition or anything
@@ -216,7 +232,7 @@ def _check_method(question: str, preview: dict[str, Any], methods: list[dict[str
     if (
         mention.get("original")
         or _EITHER.search(question)
-        or _QUALIFIED.search(question)
+        or _qualified(question)
         or not _only_the_fact(question)
         or (preview.get("action") == "modify_order_payment" and _REFUND_WORDS.search(question))
     ):
