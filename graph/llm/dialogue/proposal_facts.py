@@ -46,6 +46,15 @@ _PUTS_OFF = re.compile(
     re.IGNORECASE,
 )
 
+# Opening the reply with a no ("no", "nope", "nein", not "no problem"), or turning the proposal down anywhere in it
+# ("forget it", "I don't want that", "changed my mind"): whatever it asks beside, the proposal is not wanted.
+_TURNS_DOWN = re.compile(
+    r"^\s*(?:(?:oh|hm+|um+|well|ok(?:ay)?)[\s,]+)?(?:no(?:pe)?|nah|nein)\b(?!\s+(?:problem|worries|rush|hurry|issue))"
+    r"|\b(?:forget\s+(?:it|that|about\s+it)|(?:don'?t|do\s+not)\s+want\s+(?:that|this|it|to)|changed\s+my\s+mind"
+    r"|cancel\s+(?:it|that|this)|never\s*mind|vergiss\s+es|will\s+ich\s+nicht|doch\s+nicht)\b",
+    re.IGNORECASE,
+)
+
 
 # A question for information rather than a supposition: it opens with (or turns on) a question word.
 _ASKS_WHICH = re.compile(r"\b(?:which|what|where|how|when|welche[rsmn]?|wohin|wie|wann|worauf)\b", re.IGNORECASE)
@@ -143,6 +152,11 @@ class FactCheck:
 def puts_off(text: str) -> bool:
     """ "No, not yet - does the refund go back to my card?": the reply opens by putting the proposal off, and asks."""
     return bool(_PUTS_OFF.search(text)) and any(asks_something(s) for s in sentences(text))
+
+
+def turns_down(text: str) -> bool:
+    """ "No, I don't want that. What's in that order again?": the proposal is turned down, not put off."""
+    return bool(_TURNS_DOWN.search(text)) and not puts_off(text)
 
 
 def _amount(raw: str) -> Decimal | None:
@@ -264,7 +278,13 @@ def yes_beside_the_questions(text: str, action: str) -> bool:
     """What the message says besides its questions gives the yes, unheld ("...? then yes, go ahead")."""
     asked = set(_questions(text))
     rest = _LEADS_ON.sub("", " ".join(s for s in sentences(text) if s not in asked))
-    return bool(rest.strip()) and not puts_off(text) and gives_a_yes(rest, action) and not holds_back(rest, action)
+    return (
+        bool(rest.strip())
+        and not puts_off(text)
+        and not turns_down(text)
+        and gives_a_yes(rest, action)
+        and not holds_back(rest, action)
+    )
 
 
 def yes_stands(text: str, action: str, checks: list[FactCheck] | None) -> bool:
