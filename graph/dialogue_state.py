@@ -52,6 +52,9 @@ class Dialogue(TypedDict, total=False):
     # Something this turn's reply must say that no tool result says ({"code": ..., facts}), and the turn it is for.
     notice: dict[str, Any] | None
     notice_turn: int | None
+    # The customer turn whose question was answered at a proposal that keeps waiting: an "ok thanks" on the next
+    # turn acknowledges the answer, it is no yes to the proposal.
+    answered_turn: int | None
     # The customer's other requests of one message, in their order, each taken up once the one in hand is done.
     queued: list[QueuedRequest]
 

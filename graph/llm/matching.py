@@ -136,6 +136,19 @@ _THE_ORIGINAL_WHEN_ASKED = re.compile(
 )
 
 
+# A verb that chooses a method ("use the other card", "put it on", "charge", "pay with", "nimm die andere Karte").
+_CHOOSES = re.compile(
+    r"\b(?:use|using|take|put\s+it\s+on|charge|pay\s+with|switch\s+to|go\s+with|nimm|nehmen?|verwende\w*"
+    r"|benutze\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _chooses(text: str) -> bool:
+    """A method is chosen in a sentence that asks nothing ("use the other card."; not "which cards can I use?")."""
+    return any(_CHOOSES.search(part) for part in re.findall(r"[^.!?]+[.!?]*", text) if "?" not in part)
+
+
 def payment_mention(text: str, asked: bool = False) -> dict[str, str] | None:
     """The payment method the message names: {"kind": ...} and maybe {"id": ...}, {"brand": ...},
     {"last_four": ...} or {"other": "1"} (another one of that kind than the one in play); or {"original": "1"}, the
@@ -143,8 +156,14 @@ def payment_mention(text: str, asked: bool = False) -> dict[str, str] | None:
     (we asked which method to use), a bare "the original one" names it too. A method named by its kind, brand or
     digits comes before the relation, unless it says no more than "card" ("the card I paid with")."""
     named = _named_payment_method(text)
-    if named == {"kind": "credit_card", "other": "1"} and refuses_a_method(text) and _ASKS_WHICH_OTHER.search(text):
+    if (
+        named == {"kind": "credit_card", "other": "1"}
+        and refuses_a_method(text)
+        and _ASKS_WHICH_OTHER.search(text)
+        and not _chooses(text)
+    ):
         # "Not the visa. Which other cards?": the other ones are asked for beside the one turned away, none chosen.
+        # ("Not my visa, use the other card. Which one is that?" chooses it, and asks which it is.)
         return None
     if named is not None and named != {"kind": "credit_card"}:
         return named

@@ -166,6 +166,21 @@ def _asks_for_the_act(clause: str, action: str) -> bool:
     return bool(verbs) and bool(re.match(rf"{opening}(?:{verbs}){_BACK_AT_THE_PROPOSAL}", clause, re.IGNORECASE))
 
 
+# A reply that only takes in what it was told: "ok thanks", "got it", "alright, thanks", "I see", "alles klar, danke".
+# Right after an answer to their question it acknowledges the answer; it says nothing of the proposal asked again.
+_ACKNOWLEDGES = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|k|alright|all\s+right|cool|great|good|fine|nice|perfect|i\s+see|got\s+(?:it|that)|gotcha"
+    r"|understood|makes\s+sense|noted|thanks?|thank\s+you(?:\s+(?:so|very)\s+much)?|thx|ty|cheers|ah|oh|right"
+    r"|danke(?:\s+schön)?|alles\s+klar|verstehe|verstanden|ach\s+so|gut)\W*)+$",
+    re.IGNORECASE,
+)
+
+
+def only_acknowledges(text: str) -> bool:
+    """The reply is nothing but an acknowledgement ("ok, got it"): no yes of its own ("yes", "go ahead", "do it")."""
+    return bool(_ACKNOWLEDGES.match(text.strip()))
+
+
 def gives_a_yes(text: str, action: str = "") -> bool:
     """Some clause says yes, or asks for the proposal's own act, and nothing in the reply holds it back."""
     if holds_back(text, action):

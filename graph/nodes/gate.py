@@ -18,7 +18,7 @@ from graph.llm.dialogue.intent import active_intent, asks_for_the_list, general_
 from graph.llm.dialogue.names import CHANGE_PAYMENT, CUSTOMER_DETAILS, IDENTIFY, ITEM_PROBLEM, PERSONAL_INTENTS
 from graph.llm.dialogue.other_requests import other_requests, takes_back
 from graph.llm.dialogue.plan import customer_turns, last_text
-from graph.llm.dialogue.proposal_facts import check_facts, checks_the_proposal, puts_off, yes_stands
+from graph.llm.dialogue.proposal_facts import check_facts, checks_the_proposal, puts_off, turns_down, yes_stands
 from graph.llm.dialogue.reading import reads_as_shop_procedure, serves
 from graph.llm.dialogue.refund_rules import allows, describes_pending_return, rules_question
 from graph.llm.dialogue.repair import corrected_request, restates_the_proposal, wants_another_version
@@ -32,6 +32,7 @@ from graph.nlu.confirmation import (
     gives_a_yes_on_a_condition,
     holds_back,
     mentions_payment_methods,
+    only_acknowledges,
 )
 from graph.nlu.drops import dropped_requests, drops_one_request
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation, offers_a_person
@@ -234,7 +235,22 @@ def _their_methods(state: SupportState, services: Services) -> list[dict[str, An
     return list(found.get("payment_methods") or []) if isinstance(found, dict) else []
 
 
+# The repairs that answer a question at a proposal and put the proposal again.
+_ANSWERS_AT_A_PROPOSAL = frozenset(
+    {Repair.digression, Repair.payment_question, Repair.order_question, Repair.rules_question, Repair.proposal_fact}
+)
+
+
 async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
+    decided = await _gate(state, runtime)
+    if decided.get("repair") in _ANSWERS_AT_A_PROPOSAL and state.pending_action and "pending_action" not in decided:
+        # The proposal waits after an answer: the next "ok thanks" is read as taking in the answer (see _gate).
+        answered: DialogueUpdate = {"answered_turn": customer_turns(state.messages)}
+        decided["dialogue"] = {**(decided.get("dialogue") or {}), **answered}
+    return decided
+
+
+async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]:
     if state.status in HUMAN_HELD and not await answers_while_waiting(state, runtime):
         # While a person holds the conversation, the customer's messages go to that person, not the bot.
         return {"route": Route.handoff}
@@ -336,7 +352,9 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
                 return {**base, "route": Route.draft, "repair": Repair.proposal_fact}
         # "No, not yet - how long does the refund take?": put off, not turned down; the question is answered and
         # the proposal keeps waiting.
-        not_a_no = understanding.intent != "deny" or puts_off(said)
+        # A no, read by the model or opening the words ("no, forget it. how long do refunds take?"), turns the
+        # proposal down: it lapses and the question is answered on its own.
+        not_a_no = (understanding.intent != "deny" and not turns_down(said)) or puts_off(said)
         if not corrected and not_a_no and _asks_about_the_order_in_hand(state):
             return {**base, "route": Route.draft, "repair": Repair.order_question}
         if asks_about_payment_methods(said) and not_a_no and not corrected:
@@ -377,9 +395,10 @@ async def gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]
             # waiting one is taken back, and the proposal (a request they still want) stands and is put again.
             return {**base, "route": Route.draft, "dialogue": {"queued": _still_waiting(state, dropped)}}
         if yes_words and not corrected:
-            if asks_something(said) or holds_back(said, action):
-                # "ok... actually hang on" mentions a yes without giving one: nothing is written on it. The proposal
-                # stands and is put to the customer again.
+            just_answered = state.dialogue.get("answered_turn") == customer_turns(state.messages) - 1
+            if asks_something(said) or holds_back(said, action) or (just_answered and only_acknowledges(said)):
+                # "ok... actually hang on" mentions a yes without giving one: nothing is written on it. Nor is "ok
+                # thanks" said to the answer just given to their question. The proposal stands and is put again.
                 return {**base, "route": Route.draft}
             needs = state.pending_action["preview"].get("needs_approval")
             return {**base, "route": Route.request_approval if needs else Route.execute}

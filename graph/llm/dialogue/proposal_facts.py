@@ -37,10 +37,21 @@ _BOUND = re.compile(
 _EITHER = re.compile(r"\b(?:or|oder)\b", re.IGNORECASE)
 # A question about where a refund goes back to, which a change of payment method answers with its other method.
 _REFUND_WORDS = re.compile(r"\b(?:refund\w*|back|return\w*|erstatt\w*|zurück\w*)\b", re.IGNORECASE)
-# Opening the reply with a no, a "not yet" or a wait: the customer puts the proposal off while asking.
+# Opening the reply with a "not yet" or a wait: the customer puts the proposal off while asking. A no is not a put-off
+# ("No, I don't want that. What's in that order?"): it turns the proposal down, whatever it asks beside; only a no
+# followed by a wait ("no, not yet", "nein, noch nicht") puts it off.
 _PUTS_OFF = re.compile(
-    r"^\s*(?:(?:oh|hm+|um+|well|ok(?:ay)?)[\s,]+)?(?:no(?:pe)?|nah|not\s+(?:yet|now|so\s+fast)|wait|hold\s+on|hang\s+on"
-    r"|one\s+(?:sec(?:ond)?|moment)|nein|noch\s+nicht|moment|warte\w*|halt)\b",
+    r"^\s*(?:(?:oh|hm+|um+|well|ok(?:ay)?)[\s,]+)?(?:(?:no(?:pe)?|nah|nein)[\s,.!]+)?(?:not\s+(?:yet|now|so\s+fast)|wait|hold\s+on|hang\s+on"
+    r"|one\s+(?:sec(?:ond)?|moment)|just\s+a\s+(?:sec(?:ond)?|moment|minute)|noch\s+nicht|moment|warte\w*)\b",
+    re.IGNORECASE,
+)
+
+# Opening the reply with a no ("no", "nope", "nein", not "no problem"), or turning the proposal down anywhere in it
+# ("forget it", "I don't want that", "changed my mind"): whatever it asks beside, the proposal is not wanted.
+_TURNS_DOWN = re.compile(
+    r"^\s*(?:(?:oh|hm+|um+|well|ok(?:ay)?)[\s,]+)?(?:no(?:pe)?|nah|nein)\b(?!\s+(?:problem|worries|rush|hurry|issue))"
+    r"|\b(?:forget\s+(?:it|that|about\s+it)|(?:don'?t|do\s+not)\s+want\s+(?:that|this|it|to)|changed\s+my\s+mind"
+    r"|cancel\s+(?:it|that|this)|never\s*mind|vergiss\s+es|will\s+ich\s+nicht|doch\s+nicht)\b",
     re.IGNORECASE,
 )
 
@@ -54,6 +65,76 @@ _ASKS_WHICH = re.compile(r"\b(?:which|what|where|how|when|welche[rsmn]?|wohin|wi
 _LEADS_ON = re.compile(
     r"^\s*(?:(?:then|so|and|if\s+so|in\s+that\s+case|dann|also|wenn\s+ja|falls\s+ja)[\s,]+)+", re.IGNORECASE
 )
+
+
+# The words a check of a figure or method is said with, and nothing more: "so it's $52.01 in total, right?", "that
+# goes back to my paypal, correct?", "also insgesamt 52,01 €, richtig?". What a question says beyond them (a condition,
+# another order, an item kept, another way of paying) is not something the proposal's figures can settle.
+_FILLER = re.compile(
+    r"\b(?:so|ok(?:ay)?|well|i|we|ich|is|it'?s|its|it|that'?s|that|this|the|refund(?:ed)?|total|in\s+total|in\s+all|altogether"
+    r"|all\s+in\s+all|everything|all|back|to|on|onto|my|right|correct|then|goes|go(?:ing)?|will|be|gets?|amount"
+    r"|sum|usd|dollars?|bucks|payment|method|also|ist|es|das|die|der|den|dem|erstattung|rückerstattung|betrag|insgesamt"
+    r"|alles|zurück|auf|meine?[nmrs]?|richtig|stimmt|dann|geht|gehts|wird|so)\b",
+    re.IGNORECASE,
+)
+# The words a payment method is named by, taken out with the sums before the rest of the question is read.
+_METHOD_WORDS = re.compile(
+    r"\b(?:pay\s?pal|gift\s?card|(?:credit|debit)\s+card|card|visa|master\s?card|amex|american\s+express|discover"
+    r"|ending(?:\s+in)?|account|geschenkkarte|kreditkarte|karte|konto|endend\s+(?:auf|mit))\b|\b\d{4}\b",
+    re.IGNORECASE,
+)
+# A no, or a quantity or condition laid on the sum ("$52.01 each?", "without the restocking fee?", "for both
+# orders?", "it won't go to paypal?"): the proposal's total does not answer it as asked.
+_QUALIFIED = re.compile(
+    r"\b(?:not|no|never|won'?t|isn'?t|doesn'?t|don'?t|aren'?t|can'?t|nicht|kein\w*|nie|each|both|per|plus|without"
+    r"|before|after|and|except|minus|including|excluding|je|jeweils|beide\w*|pro|ohne|vor|nach|und|außer)\b|n'?t\b",
+    re.IGNORECASE,
+)
+_SIGNS = {
+    "$": "$",
+    "€": "€",
+    "£": "£",
+    "dollar": "$",
+    "dollars": "$",
+    "bucks": "$",
+    "usd": "$",
+    "eur": "€",
+    "euro": "€",
+    "euros": "€",
+}
+
+
+def _currency_said(question: str) -> set[str]:
+    """The currency signs the question's sums are said in ("52.01 euros" is in €); none for a bare figure."""
+    found = set()
+    for match in _MONEY.finditer(question):
+        for word in re.findall(r"[$€£]|[a-z]+", match.group(0).lower()):
+            if word in _SIGNS:
+                found.add(_SIGNS[word])
+    return found
+
+
+# An "and" that opens the question ("and that's back on my paypal?") or joins the sum to the method ("$327.57 and to
+# paypal?") adds no condition: each side is checked on its own.
+_JOINS_FACTS = re.compile(
+    r"^\W*(?:and|und)\b|\b(?:and|und)\b(?=(?:\s+(?:to|on|onto|back|my|the|it'?s|that'?s|auf|meine?\w*))*\s*(?:[$€£\d]"
+    r"|pay\s?pal|gift|credit|debit|card|visa|master|amex|discover|karte|kreditkarte|geschenkkarte))",
+    re.IGNORECASE,
+)
+
+
+def _qualified(question: str) -> bool:
+    """A no, a quantity or a condition laid on the sum or method: the proposal does not answer it as asked."""
+    return bool(_QUALIFIED.search(_JOINS_FACTS.sub(" ", question)))
+
+
+def _only_the_fact(question: str) -> bool:
+    """Nothing is left of the question once its sums, its method and the words a check is said with are taken out:
+    it supposes the figure or the method, and nothing beside them."""
+    rest = _MONEY.sub(" ", _JOINS_FACTS.sub(" ", question))
+    rest = _METHOD_WORDS.sub(" ", rest)
+    rest = _FILLER.sub(" ", rest)
+    return not re.sub(r"[\W_]+", "", rest)
 
 
 @dataclass(frozen=True)
@@ -71,6 +152,11 @@ class FactCheck:
 def puts_off(text: str) -> bool:
     """ "No, not yet - does the refund go back to my card?": the reply opens by putting the proposal off, and asks."""
     return bool(_PUTS_OFF.search(text)) and any(asks_something(s) for s in sentences(text))
+
+
+def turns_down(text: str) -> bool:
+    """ "No, I don't want that. What's in that order again?": the proposal is turned down, not put off."""
+    return bool(_TURNS_DOWN.search(text)) and not puts_off(text)
 
 
 def _amount(raw: str) -> Decimal | None:
@@ -140,8 +226,17 @@ def _check_amount(question: str, preview: dict[str, Any]) -> FactCheck | None:
         return None
     currency = str((preview.get("refund") or {}).get("currency") or "") or None
     said = money(total, currency)
-    if _BOUND.search(question) or _EITHER.search(question) or any(a != total and a in _figures(preview) for a in asked):
-        # A bound, or another figure of the proposal (one item's price): the total is told, the yes waits.
+    other_currency = any(sign not in said for sign in _currency_said(question))
+    if (
+        _BOUND.search(question)
+        or _EITHER.search(question)
+        or any(a != total and a in _figures(preview) for a in asked)
+        or other_currency
+        or _qualified(question)
+        or not _only_the_fact(question)
+    ):
+        # A bound, another figure of the proposal (one item's price), another currency, or a condition or anything
+        # else said beside the sum ("$52.01 as store credit?", "...each?"): the total is told, the yes waits.
         return FactCheck(None, "total", said)
     return FactCheck(all(a == total for a in asked), "total", said)
 
@@ -157,6 +252,8 @@ def _check_method(question: str, preview: dict[str, Any], methods: list[dict[str
     if (
         mention.get("original")
         or _EITHER.search(question)
+        or _qualified(question)
+        or not _only_the_fact(question)
         or (preview.get("action") == "modify_order_payment" and _REFUND_WORDS.search(question))
     ):
         # "The one I paid with?", "paypal or the gift card?", or where a payment change refunds the old payment:
@@ -187,7 +284,13 @@ def yes_beside_the_questions(text: str, action: str) -> bool:
     """What the message says besides its questions gives the yes, unheld ("...? then yes, go ahead")."""
     asked = set(_questions(text))
     rest = _LEADS_ON.sub("", " ".join(s for s in sentences(text) if s not in asked))
-    return bool(rest.strip()) and not puts_off(text) and gives_a_yes(rest, action) and not holds_back(rest, action)
+    return (
+        bool(rest.strip())
+        and not puts_off(text)
+        and not turns_down(text)
+        and gives_a_yes(rest, action)
+        and not holds_back(rest, action)
+    )
 
 
 def yes_stands(text: str, action: str, checks: list[FactCheck] | None) -> bool:

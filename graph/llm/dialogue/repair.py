@@ -113,24 +113,30 @@ _SAME_AGAIN = re.compile(
 _SAME_BESIDE_AN_ORDER = re.compile(
     r"\b(?:(?:the\s+)?same\s+(?:thing|change|request|deal|again|here|please|as\s+(?:before|last\s+time|the\s+(?:other|first|last)"
     r"(?:\s+one|\s+order)?))(?!\s+(?:happened|happens|is\s+happening|went|goes\s+wrong|problem|issue))|likewise|ditto"
-    r"|(?:the\s+)?same(?=\s*(?:[.,;:!?]|$|\s+(?:too|as\s+well|for\s+(?:it|that|this)|please)))"
+    r"|(?:the\s+)?same(?=\s*(?:,\s*)?(?:too|as\s+well|for\s+(?:it|that|this)|please)\b)"
     r"|(?:dasselbe|das\s+gleiche|genauso|ebenso)(?:\s+(?:bitte|nochmal|auch))?(?=\s*(?:[.,;:!?]|$)))",
     re.IGNORECASE,
 )
 
 
+# A likeness told rather than asked for: what something is or has ("#W2 is the same", "my order #W2 has the same",
+# "I got the same", "ich habe das gleiche").
 _IS_THE_SAME = re.compile(
-    r"\b(?:is|are|was|were|looks?|seems?|stays?|remains?|ist|sind|bleibt)\s+(?:(?:exactly|just|still|genau)\s+)?(?:the\s+)?same\b",
+    r"\b(?:is|are|was|were|looks?|seems?|stays?|remains?|ist|sind|bleibt|have|has|had|having|'ve|got|get|gets|received"
+    r"|ordered|bought|saw|see|experienced|habe|hat|hatte|haben|bekommen|erhalten)\s+(?:(?:ich|wir|es|er|sie|got|exactly|just|still|also"
+    r"|genau|auch)\s+)*(?:the\s+|das\s+|den\s+|die\s+)?(?:same|gleiche\w*|selbe\w*|dasselbe)\b",
     re.IGNORECASE,
 )
 
 
 def says_the_same_for_another_order(text: str, order_ids: list[str]) -> bool:
     """ "Do the same for #W2", or sameness said beside another order named ("next is #W2, same thing")."""
+    # "#W2 is the same", "I have the same with #W2", "the address stays the same": a likeness told, not a request.
+    if _IS_THE_SAME.search(text):
+        return False
     if _SAME_AGAIN.search(text):
         return True
-    # "#W2 is the same", "the address stays the same": a likeness told, not a request.
-    if not order_ids or _IS_THE_SAME.search(text):
+    if not order_ids:
         return False
     return bool(_SAME_BESIDE_AN_ORDER.search(text))
 
