@@ -13,8 +13,11 @@ compiled as written.
 from __future__ import annotations
 
 import re
-from re import _constants as sre  # the parser's opcodes: the only way to read a compiled pattern's first characters
-from re import _parser as sre_parse
+
+# The standard library's own pattern parser: the only way to read a pattern's first characters as the engine does.
+# Typeshed stubs it under its deprecated names (sre_parse, sre_constants) only.
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 _CATEGORIES = {
