@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.nlu import cues, emotion, lexicon
+from graph.nlu import cues, emotion, keywords, lexicon
 from graph.nlu.patterns import compile_words
 
 DATASETS = Path(__file__).resolve().parents[1] / "evals" / "datasets"
@@ -43,6 +43,8 @@ def _reader_patterns() -> list[str]:
     sources = [lexicon.concept(name).pattern for name in lexicon.load_lexicon()]
     sources += [pattern.pattern for *_, pattern in emotion._CUES]
     sources += [pattern.pattern for _, _, pattern in (*cues._BOOSTS, *cues._FOREIGN)]
+    people = (keywords._HUMAN, keywords._HUMAN_FALSE, keywords._ASKS_FOR_PERSON, keywords._PERSON_DECLINED)
+    sources += [pattern.pattern for pattern in (*people, keywords._OWN_PEOPLE)]
     return sources
 
 
@@ -72,13 +74,24 @@ def test_the_guard_admits_every_first_letter(source: str, guard: str) -> None:
     assert compiled.pattern == rf"\b(?={guard}){source[2:]}"
 
 
+def test_each_top_level_alternative_is_guarded_on_its_own() -> None:
+    source = r"\b(?:call|ring)\s+me|^\W*(?:agent|human)\W*$|\b[]|]x|\bhand\s+(?:over|on)\b"
+    compiled = compile_words(source, re.IGNORECASE)
+    assert compiled.pattern == (
+        r"\b(?=[cr])(?:call|ring)\s+me|^\W*(?:agent|human)\W*$|\b(?=[\]\|])[]|]x|\b(?=[h])hand\s+(?:over|on)\b"
+    )
+    texts = ["Ring me back", "  agent!", "]x and |x", "hand on to a person", "Please call  me"]
+    for text in texts:
+        assert _readings(compiled, text) == _readings(re.compile(source, re.IGNORECASE), text)
+
+
 @pytest.mark.parametrize(
     "source",
     [
         r"\b(?:now|x?)",  # can match empty at a word start
         r"\b[^a]b",  # a negated class
         r"\b(?-i:Now)",  # its own case rule
-        r"\bnow|later",  # the \b belongs to one alternative only
+        r"\b(now|later)|\b(?:x)\1",  # an alternative that refers to another's group
         r"(?:now|later)",  # no leading \b
     ],
 )

@@ -3,7 +3,8 @@
 A pattern such as ``\\b(?:urgent\\w*|asap|emergency|...)`` is tried at every word start, and Python's regex engine
 tries each alternative there in turn; under IGNORECASE each try folds the character's case again, so a message's
 every word costs tens of failed alternatives. `compile_words` puts a lookahead of the characters the alternatives can
-start with right after the leading ``\\b``: one character-class test turns most word starts away. The lookahead is
+start with right after the leading ``\\b`` (of each top-level alternative that has one): one character-class test
+turns most word starts away. The lookahead is
 zero-width and admits every character a match can start with (computed from the parsed pattern, under the same
 flags, so case folding is the engine's own), so the compiled pattern matches exactly what the plain one matches.
 Where the first characters cannot be told (a negated class, a pattern that can match empty), the pattern is
@@ -87,14 +88,51 @@ def _first_chars(items: Any) -> tuple[list[str] | None, bool]:
     return members, True
 
 
-def compile_words(source: str, flags: int = 0) -> re.Pattern[str]:
-    """`source` compiled with `flags`; when it starts with ``\\b`` and its first characters can be told, with a
-    lookahead of them after that ``\\b`` (the same matches, found faster)."""
-    parsed = sre_parse.parse(source, flags)
-    items = list(parsed)
+def _alternatives(source: str) -> list[str]:
+    """`source` split at its top-level bars (not inside a group or a class, not escaped)."""
+    parts, depth, start, index, in_class = [], 0, 0, 0, False
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            index += 1  # the escaped character is no syntax
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            # A bracket first in a class ("[]x]", "[^]x]") is one of its characters, not its end.
+            for opening in ("^]", "]", "^"):
+                if source.startswith(opening, index + 1):
+                    index += len(opening)
+                    break
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(source[start:index])
+            start = index + 1
+        index += 1
+    return [*parts, source[start:]]
+
+
+def _guarded(source: str, flags: int) -> str:
+    """One alternative with the lookahead after its leading ``\\b``, or as written."""
+    items = list(sre_parse.parse(source, flags))
     if not source.startswith(r"\b") or not items or items[0] != (sre.AT, sre.AT_BOUNDARY):
-        return re.compile(source, flags)
+        return source
     firsts, empty = _first_chars(items[1:])
     if firsts is None or empty:
+        return source
+    return rf"\b(?=[{''.join(dict.fromkeys(firsts))}]){source[2:]}"
+
+
+def compile_words(source: str, flags: int = 0) -> re.Pattern[str]:
+    """`source` compiled with `flags`; each top-level alternative that starts with ``\\b`` and whose first characters
+    can be told gets a lookahead of them after that ``\\b`` (the same matches, found faster)."""
+    if flags & re.VERBOSE or "(?x" in source:  # comments and spaces would mislead the split
         return re.compile(source, flags)
-    return re.compile(rf"\b(?=[{''.join(dict.fromkeys(firsts))}]){source[2:]}", flags)
+    try:
+        guarded = [_guarded(alternative, flags) for alternative in _alternatives(source)]
+    except re.error:  # a piece that is no pattern of its own: the split misread the source
+        return re.compile(source, flags)
+    return re.compile("|".join(guarded), flags)
