@@ -16,6 +16,7 @@ from graph.nlu.address_source import find_address_source, without_address_source
 from graph.nlu.entities import shared_entities
 from graph.nlu.keywords import human_requested
 from graph.nlu.language import detect_language
+from graph.nlu.patterns import compile_words
 from graph.nlu.schema import INTENTS, Intent
 
 _YES = (
@@ -222,7 +223,7 @@ _BOOST_TABLE += (
         r"\s+about|deals|updates|texts?|sms)\b)",
     ),
 )
-_BOOSTS = tuple((intent, boost, re.compile(pattern, re.IGNORECASE)) for intent, boost, pattern in _BOOST_TABLE)
+_BOOSTS = tuple((intent, boost, compile_words(pattern, re.IGNORECASE)) for intent, boost, pattern in _BOOST_TABLE)
 
 
 _NEGATED = re.compile(
@@ -418,7 +419,7 @@ _FOREIGN_TABLE: tuple[tuple[Intent, float, str], ...] = (
         r"|hauptstadt|hoofdstad|sentido\s+de\s+la\s+vida|partido|spiel\s+gewonnen|wedstrijd|wie\s+sp[äa]t)\b",
     ),
 )
-_FOREIGN = tuple((intent, boost, re.compile(pattern, re.IGNORECASE)) for intent, boost, pattern in _FOREIGN_TABLE)
+_FOREIGN = tuple((intent, boost, compile_words(pattern, re.IGNORECASE)) for intent, boost, pattern in _FOREIGN_TABLE)
 # A whole message that is a foreign greeting or thanks: too short for the language to be identified, so it counts
 # whatever `detect_language` says.
 _FOREIGN_GREETING = re.compile(

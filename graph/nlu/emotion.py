@@ -15,6 +15,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from graph.nlu import expectation, lexicon
 from graph.nlu.entities import shared_entities
 from graph.nlu.language import detect_language
+from graph.nlu.patterns import compile_words
 from graph.nlu.schema import Emotion
 
 
@@ -281,7 +282,8 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
     ),
 )
 _CUES = tuple(
-    (signal, dimension, weight, re.compile(pattern, re.IGNORECASE)) for signal, dimension, weight, pattern in _CUE_TABLE
+    (signal, dimension, weight, compile_words(pattern, re.IGNORECASE))
+    for signal, dimension, weight, pattern in _CUE_TABLE
 )
 # Cues from the tone lexicon (data/tone_lexicon.yaml, every language alike): moods said in neutral words.
 # Resignation ("this is the last order I place with you", "ich kaufe woanders") ends a relationship: a strong cue on

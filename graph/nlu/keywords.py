@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 from graph.nlu import lexicon
+from graph.nlu.patterns import compile_words
 
 _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (canonical, re.compile(pattern, re.IGNORECASE))
@@ -104,7 +105,7 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
-_HUMAN = re.compile(
+_HUMAN = compile_words(
     r"\b(?:human|humans|real\s+person|actual\s+person|real\s+human|live\s+(?:agent|person|chat)|agent|representative"
     r"|operator|supervisor|manager|member\s+of\s+staff|staff\s+member|someone\s+from\s+your\s+team"
     r"|(?:speak|talk|chat)\s+(?:to|with)\s+(?:someone|somebody|a\s+person|staff|a\s+real|an?\s+actual|a\s+human)"
@@ -120,7 +121,7 @@ _HUMAN = re.compile(
     re.IGNORECASE,
 )
 # Words that mention a person without asking for one ("your delivery agent was rude", "my manager ordered it").
-_HUMAN_FALSE = re.compile(
+_HUMAN_FALSE = compile_words(
     r"\b(?:delivery|shipping|travel|estate)\s+agent|\bmy\s+manager\b|\bhuman\s+rights\b"
     # A call from whoever brings the parcel is a delivery arrangement, not a person from the team.
     # Someone asked for from that team ("get someone from the delivery team to ring me") is asked for all the same.
@@ -274,7 +275,7 @@ def human_request_words(text: str) -> str | None:
     words = lexicon.find("person_request", plain)
     if words and _reported(plain, plain.find(words), words):
         return None
-    return words or asks_for_person(text) or _calls_for_attention(plain) or _person_unreached(plain)
+    return words or _asked_for_person(plain) or _calls_for_attention(plain) or _person_unreached(plain)
 
 
 # What a message needs of its own: a request or a question beside the words that call for someone. The bot's answer to
@@ -409,7 +410,7 @@ _WHO_DE = (
     r"(?:Mensch\w*|Mitarbeiter\w*|Kolleg\w*|Person|Ansprechpartner\w*|Vorgesetzte\w*|Berater\w*|Sachbearbeiter\w*"
     r"|Chef\w*|Teamleit\w*|Kundenservice|Kundendienst|Support|Zust[äa]ndige\w*|Verantwortliche\w*))"
 )
-_ASKS_FOR_PERSON = re.compile(
+_ASKS_FOR_PERSON = compile_words(
     # Talking, or being passed on, to a person: "can I talk to someone", "put me through to a real person".
     rf"\b(?:talk|speak|chat|deal|discuss\s+(?:this|it))\s+(?:\w+\s+){{0,2}}(?:to|with)\s+{_WHO_EN}\b"
     rf"|\b(?:transfer|connect|put|pass|hand|send|forward|escalate|refer|route)\s+(?:me|this|it|my\s+\w+)?\s*"
@@ -461,7 +462,7 @@ _ASKS_FOR_PERSON = re.compile(
 )
 # A person declined or left out: "no need for a human", "I don't need to speak to anyone", "no agent needed",
 # "keinen Mitarbeiter", "ohne Menschen". Read as a span, so that "not a bot, a person" still asks for one.
-_PERSON_DECLINED = re.compile(
+_PERSON_DECLINED = compile_words(
     rf"\b(?:no\s+need\s+(?:for|of)|(?:don'?t|do\s+not|doesn'?t|won'?t)\s+(?:need|want|have)\s+(?:to\s+\w+\s+(?:to|with)\s+)?"
     rf"|not\s+(?:necessary|needed)\s+to\s+\w+\s+(?:to|with)\s+|without)\s*{_WHO_EN}"
     rf"|\bno\s+{_WHO_EN}\s+(?:needed|necessary|required)"
@@ -471,7 +472,7 @@ _PERSON_DECLINED = re.compile(
     re.IGNORECASE,
 )
 # The customer's own people are not the shop's: "I'll talk to my wife", "my manager asked me to order it".
-_OWN_PEOPLE = re.compile(
+_OWN_PEOPLE = compile_words(
     r"\b(?:my|our|his|her|their)\s+(?:\w+\s+)?(?:wife|husband|partner|son|daughter|kids?|children|mum|mom|mother|dad"
     r"|father|parents?|brother|sister|family|friend|neighbou?r|boss|manager|colleague|flatmate|roommate|landlord|team)\b"
     r"|\b(?:mein\w*|unser\w*)\s+(?:Frau|Mann|Partner\w*|Sohn|Tochter|Kind\w*|Mutter|Vater|Eltern|Bruder|Schwester"
@@ -483,7 +484,11 @@ _OWN_PEOPLE = re.compile(
 def asks_for_person(text: str) -> str | None:
     """The words by which the message asks for a person of the shop's, read by structure (a verb of asking or being
     passed on, and a person as its object), or None. Declined people and the customer's own are left out first."""
-    plain = _OWN_PEOPLE.sub(" ", _PERSON_DECLINED.sub(" ", _HUMAN_FALSE.sub(" ", text)))
+    return _asked_for_person(_OWN_PEOPLE.sub(" ", _PERSON_DECLINED.sub(" ", _HUMAN_FALSE.sub(" ", text))))
+
+
+def _asked_for_person(plain: str) -> str | None:
+    """asks_for_person of a message whose declined people and the customer's own are left out already."""
     found = _ASKS_FOR_PERSON.search(plain)
     if found is None or _reported(plain, found.start()):
         return None

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from graph.nlu.classifier import DATA_DIR
+from graph.nlu.patterns import compile_words
 
 LEXICON_PATH = DATA_DIR / "tone_lexicon.yaml"
 # The languages every concept must cover (the shop languages the local engine answers in).
@@ -38,7 +39,7 @@ def concept(name: str) -> re.Pattern[str]:
     fragments = [fragment for fragments in load_lexicon()[name].values() for fragment in fragments]
     # Whole words: a match ends at a word's end, or on a sign ("still '", "tired.").
     alternatives = "|".join(f"(?:{fragment})" for fragment in fragments)
-    return re.compile(rf"\b(?:{alternatives})(?:(?<=\W)|(?!\w))", re.IGNORECASE)
+    return compile_words(rf"\b(?:{alternatives})(?:(?<=\W)|(?!\w))", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
