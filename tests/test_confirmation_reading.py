@@ -193,3 +193,24 @@ def test_how_good_it_would_be_on_a_condition_is_no_yes(text: str) -> None:
 @pytest.mark.parametrize("text", ["that'd be lovely, thank you", "Das wäre wirklich hilfreich!", "I'd appreciate that"])
 def test_how_good_it_would_be_said_alone_is_a_yes(text: str) -> None:
     assert gives_a_yes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A yes on a time or a term is no yes yet (a review found each of these wrote the return).
+        "yes, but only after the refund for the jacket has landed",
+        "go ahead once I've found the receipt",
+        "fine so long as I don't pay for the label",
+        "ok, assuming the money goes back to my card",
+        "yes when the courier has picked up the old one",
+        "ja, vorausgesetzt das Porto ist kostenlos",
+        "ja, nachdem die andere Bestellung angekommen ist",
+        # A yes for more than was shown.
+        "yes, do it for both of my orders",
+    ],
+)
+def test_a_yes_on_a_time_a_term_or_a_wider_scope_is_held_back(text: str) -> None:
+    from graph.nlu.confirmation import holds_back
+
+    assert holds_back(text), text

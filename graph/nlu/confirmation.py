@@ -55,6 +55,12 @@ _HOLDS_BACK = re.compile(
     r"|but\s+(?:the|its?|that|this|i'?m|i\s+(?:think|guess|wonder))"
     # "yes, if it's the cheaper one", "ok unless it costs more": a yes on a condition is no yes yet.
     r"|if|unless|provided|wenn|falls|sofern|to\s+know|zu\s+wissen|gewesen"
+    # ... said with a time or a term: "yes once the other order ships", "as long as shipping is free", "assuming the
+    # label is free", "yes when you get it back", "sobald das Paket da ist".
+    r"|once|after|as\s+long\s+as|so\s+long\s+as|assuming|on\s+condition|only\s+when|when\s+(?:you|it|the|my|i|we)"
+    r"|sobald|solange|vorausgesetzt|nachdem|unter\s+der\s+bedingung"
+    # ... or for more than was shown: "yes, for both orders", "für beide".
+    r"|for\s+both|both\s+(?:orders|of\s+(?:them|my\s+orders))|all\s+(?:of\s+)?my\s+orders|für\s+beide"
     r"|lieber|nicht|noch\s+nicht|später|stattdessen|abbrechen|storn\w*)\b",
     re.IGNORECASE,
 )
