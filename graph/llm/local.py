@@ -30,6 +30,7 @@ from graph.llm.dialogue.plan import ToolResult, customer_turns, last_text, tool_
 from graph.llm.dialogue.policy import plan_next
 from graph.llm.dialogue.proposal_facts import check_facts, proposed_method, puts_off
 from graph.llm.engine import Critique, Draft, Situation, Step
+from graph.nlu.confirmation import says_thanks
 from graph.nlu.general import asks_if_it_can_be_done
 from graph.nlu.schema import Understanding
 from graph.services import Services
@@ -111,6 +112,12 @@ class LocalEngine:
                 if checks:
                     shown.text = responses.describe_fact_checks(checks)
                     return shown
+            if state.repair == Repair.acknowledged:
+                # "Thanks" at a proposal: returned, and the proposal asked again in one line.
+                again = responses.ask_again_briefly()
+                welcome = _("You're welcome!")
+                shown.text = f"{welcome} {again}" if says_thanks(last_text(state)) else again
+                return shown
             if state.repair in (
                 Repair.digression,
                 Repair.payment_question,

@@ -1050,6 +1050,7 @@ _FACT_ANSWERS = {
     ("method", True): N_("Yes, the payment method in what I proposed is {value}."),
     ("method", False): N_("No, the payment method in what I proposed is {value}."),
     ("method", None): N_("The payment method in what I proposed is {value}."),
+    ("methods", None): N_("What I proposed refunds to more than one payment method: {value}, as listed."),
 }
 
 

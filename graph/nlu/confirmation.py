@@ -168,16 +168,29 @@ _BACK_AT_THE_PROPOSAL = (
 
 def _asks_for_the_act(clause: str, action: str) -> bool:
     verbs = _ACT_VERBS.get(action)
-    opening = r"^\s*(?:(?:please|bitte|just|then|so|ok(?:ay)?)\s+)*(?:go\s+ahead\s+and\s+)?"
+    # "please do cancel it", "ja, bitte stornieren": an emphatic "do" is part of the asking ("don't" is not).
+    opening = r"^\s*(?:(?:please|bitte|just|then|so|ok(?:ay)?|do)\s+)*(?:go\s+ahead\s+and\s+)?"
     return bool(verbs) and bool(re.match(rf"{opening}(?:{verbs}){_BACK_AT_THE_PROPOSAL}", clause, re.IGNORECASE))
+
+
+def asks_for_the_act_at(text: str, position: int, action: str) -> bool:
+    """The clause of `text` around `position` asks for the proposal's own act and for nothing more ("ok go ahead
+    and cancel it" at a cancellation): words found there that would otherwise turn something down name the act."""
+    start = 0
+    for boundary in _CLAUSES.finditer(text):
+        if boundary.start() > position:
+            return _asks_for_the_act(text[start : boundary.start()], action)
+        start = boundary.end()
+    return _asks_for_the_act(text[start:], action)
 
 
 # A reply that only takes in what it was told: "ok thanks", "got it", "alright, thanks", "I see", "alles klar, danke".
 # Right after an answer to their question it acknowledges the answer; it says nothing of the proposal asked again.
 _ACKNOWLEDGES = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|k|alright|all\s+right|cool|great|good|fine|nice|perfect|i\s+see|got\s+(?:it|that)|gotcha"
-    r"|understood|makes\s+sense|noted|thanks?|thank\s+you(?:\s+(?:so|very)\s+much)?|thx|ty|cheers|ah|oh|right"
-    r"|danke(?:\s+schön)?|alles\s+klar|verstehe|verstanden|ach\s+so|gut)\W*)+$",
+    r"|understood|makes\s+sense|noted|(?:many\s+)?thanks?(?:\s+(?:a\s+lot|so\s+much|very\s+much))?"
+    r"|thank\s+you(?:\s+(?:so|very)\s+much|\s+a\s+lot)?|thx|ty|cheers|ah|oh|right"
+    r"|danke(?:\s+(?:schön|sehr))?|vielen\s+dank|alles\s+klar|verstehe|verstanden|ach\s+so|gut)\W*)+$",
     re.IGNORECASE,
 )
 
@@ -305,6 +318,31 @@ _THANKS_OR_BYE = re.compile(
     r"|danke(?:\s+schön|\s+sehr)?|vielen\s+dank|tschüss|schönen\s+tag)\b",
     re.IGNORECASE,
 )
+
+
+# A no that goes straight on to say there is nothing more ("nope, that's everything", "no thanks, nothing else",
+# "nein, das war's"): it answers an "anything else?", not a proposal of one thing.
+_NO_THEN_THAT_IS_ALL = re.compile(
+    r"^\W*(?:(?:oh|hm+|um+|well|ok(?:ay)?)[\s,]+)?(?:no(?:pe)?|nah|nein)\b[\s,.!;:–—-]*"
+    r"(?:(?:thanks?|thank\s+you|danke)\b[\s,.!;:–—-]*)?"
+    rf"(?:{_THAT_IS_ALL.pattern})",
+    re.IGNORECASE,
+)
+
+
+def no_more_wanted(text: str) -> int:
+    """Where a reply's opening "no, that's all" ends (0 when it does not open so): that no says nothing more is
+    wanted, it is no answer to a proposal."""
+    found = _NO_THEN_THAT_IS_ALL.match(text)
+    return found.end() if found else 0
+
+
+_THANKS = re.compile(r"\b(?:thanks?|thank\s+you|thx|ty|cheers|appreciate\s+it|danke\w*|vielen\s+dank)\b", re.IGNORECASE)
+
+
+def says_thanks(text: str) -> bool:
+    """The reply thanks ("thanks", "ok thank you", "danke")."""
+    return bool(_THANKS.search(text))
 
 
 def wants_nothing_more(text: str) -> bool:
