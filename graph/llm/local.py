@@ -15,6 +15,7 @@ from graph.dialogue_state import DialogueUpdate
 from graph.llm import responses
 from graph.llm.addresses import one_line
 from graph.llm.critic import strip_unsupported
+from graph.llm.dialogue.feedback import acknowledgement
 from graph.llm.dialogue.identity import brought_new_facts
 from graph.llm.dialogue.intent import closes
 from graph.llm.dialogue.names import (
@@ -175,8 +176,6 @@ class LocalEngine:
             if text:
                 return Draft(text, cited=answer.cited, awaiting=awaiting, evidence=answer.evidence)
         if state.repair == Repair.feedback:
-            from graph.llm.dialogue.feedback import acknowledgement
-
             kind = str((state.dialogue.get("notice") or {}).get("kind") or "criticism")
             said = {"id": "customer:message", "kind": "customer", "text": last_text(state)}
             awaiting = "clarification" if kind == "vague_order" else None
