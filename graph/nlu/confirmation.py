@@ -15,6 +15,12 @@ import re
 
 from graph.nlu.segment import sentences
 
+# The words shared by the readers of a reply's no or wait (here and in graph.llm.dialogue.proposal_facts): a no ("no",
+# "nope", "nein"), the sound a reply may open with before it ("oh, no", "hm, wait"), and a wait ("hold on", "warte").
+NO_WORD = r"(?:no(?:pe)?|nah|nein)"
+OPENING_SOUND = r"(?:(?:oh|hm+|um+|well|ok(?:ay)?)[\s,]+)?"
+WAIT_WORDS = r"wait|hold\s+on|hang\s+on|warte\w*"
+
 _CLAUSES = re.compile(r"[.,;:!\n]+|\s+(?:and|but|so|then|und|aber|dann)\s+", re.IGNORECASE)
 
 # A clause that gives the yes: it opens with a clear yes ("yes", "yep", "ja"), or is nothing but a short assent
@@ -304,7 +310,7 @@ def drops_the_request(text: str) -> bool:
 
 
 # A reply that wants nothing more: a no, "that's all", "nothing else", with thanks or a goodbye around them.
-_NO = re.compile(r"\b(?:no(?:pe)?|nah|nein)\b", re.IGNORECASE)
+_NO = re.compile(rf"\b{NO_WORD}\b", re.IGNORECASE)
 _THAT_IS_ALL = re.compile(
     r"\b(?:no\s+more|(?:that'?s|that\s+is|that\s+was|that'?ll\s+be|that\s+will\s+be)\s+(?:all|it|everything)"
     r"|nothing\s+(?:else|more)|(?:i'?m|we'?re|i\s+am)\s+(?:all\s+)?(?:set|good|done|fine)|all\s+(?:set|good|done)"
@@ -323,7 +329,7 @@ _THANKS_OR_BYE = re.compile(
 # A no that goes straight on to say there is nothing more ("nope, that's everything", "no thanks, nothing else",
 # "nein, das war's"): it answers an "anything else?", not a proposal of one thing.
 _NO_THEN_THAT_IS_ALL = re.compile(
-    r"^\W*(?:(?:oh|hm+|um+|well|ok(?:ay)?)[\s,]+)?(?:no(?:pe)?|nah|nein)\b[\s,.!;:–—-]*"
+    rf"^\W*{OPENING_SOUND}{NO_WORD}\b[\s,.!;:–—-]*"
     r"(?:(?:thanks?|thank\s+you|danke)\b[\s,.!;:–—-]*)?"
     rf"(?:{_THAT_IS_ALL.pattern})",
     re.IGNORECASE,
@@ -358,8 +364,7 @@ def wants_nothing_more(text: str) -> bool:
 # "rather": said after the yes, they describe the request: "yes, the 34 inch one instead".)
 _NOT_NOW = re.compile(
     r"\b(?:no(?!\s+(?:problem|worries|rush|hurry|issue|longer))|nope|nah|not\s+(?:now|yet|today|right\s+now)|later"
-    r"|wait|hold\s+on|hang\s+on|never\s*mind|forget\s+(?:it|that|about)|skip|nein|später|nicht\s+jetzt|doch\s+nicht"
-    r"|warte\w*)\b",
+    rf"|{WAIT_WORDS}|never\s*mind|forget\s+(?:it|that|about)|skip|nein|später|nicht\s+jetzt|doch\s+nicht)\b",
     re.IGNORECASE,
 )
 _TAKES_IT_BACK = re.compile(

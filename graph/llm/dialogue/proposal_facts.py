@@ -16,7 +16,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from graph.llm.matching import matching_methods, payment_mention
-from graph.nlu.confirmation import asks_for_the_act_at, gives_a_yes, holds_back, no_more_wanted
+from graph.nlu.confirmation import (
+    NO_WORD,
+    OPENING_SOUND,
+    WAIT_WORDS,
+    asks_for_the_act_at,
+    gives_a_yes,
+    holds_back,
+    no_more_wanted,
+)
 from graph.nlu.general import asks_something
 from graph.nlu.segment import sentences
 from shopdesk.i18n import money
@@ -37,29 +45,32 @@ _BOUND = re.compile(
 )
 # "Paypal or the gift card?", "52 or 60?": a choice asked about, not a supposition to check.
 _EITHER = re.compile(r"\b(?:or|oder)\b", re.IGNORECASE)
-# A question about where a refund goes back to, which a change of payment method answers with its other method.
-_REFUND_WORDS = re.compile(r"\b(?:refund\w*|back|return\w*|erstatt\w*|zurück\w*)\b", re.IGNORECASE)
+# Money going back ("refund", "back", "zurück"): at a change of payment method, a check of where it goes is about the
+# old payment's refund, which goes to its other method. (Not refund_rules' words for the refund itself: "back" and
+# "return" count here, as the money's way, and "money" alone does not.)
+_GOES_BACK = re.compile(r"\b(?:refund\w*|back|return\w*|erstatt\w*|zurück\w*)\b", re.IGNORECASE)
 # Opening the reply with a "not yet" or a wait: the customer puts the proposal off while asking. A no is not a put-off
 # ("No, I don't want that. What's in that order?"): it turns the proposal down, whatever it asks beside; only a no
 # followed by a wait ("no, not yet", "nein, noch nicht") puts it off.
 _PUTS_OFF = re.compile(
-    r"^\s*(?:(?:oh|hm+|um+|well|ok(?:ay)?)[\s,]+)?(?:(?:no(?:pe)?|nah|nein)[\s,.!]+)?(?:not\s+(?:yet|now|so\s+fast)|wait|hold\s+on|hang\s+on"
-    r"|one\s+(?:sec(?:ond)?|moment)|just\s+a\s+(?:sec(?:ond)?|moment|minute)|noch\s+nicht|moment|warte\w*)\b",
+    rf"^\s*{OPENING_SOUND}(?:{NO_WORD}[\s,.!]+)?(?:not\s+(?:yet|now|so\s+fast)|{WAIT_WORDS}"
+    r"|one\s+(?:sec(?:ond)?|moment)|just\s+a\s+(?:sec(?:ond)?|moment|minute)|noch\s+nicht|moment)\b",
     re.IGNORECASE,
 )
 
 # Opening the reply with a no ("no", "nope", "nein", not "no problem"), or turning the proposal down anywhere in it
 # ("forget it", "I don't want that", "changed my mind"): whatever it asks beside, the proposal is not wanted.
 _TURNS_DOWN = re.compile(
-    r"^\s*(?:(?:oh|hm+|um+|well|ok(?:ay)?)[\s,]+)?(?:no(?:pe)?|nah|nein)\b(?!\s+(?:problem|worries|rush|hurry|issue))"
+    rf"^\s*{OPENING_SOUND}{NO_WORD}\b(?!\s+(?:problem|worries|rush|hurry|issue))"
     r"|\b(?:forget\s+(?:it|that|about\s+it)|(?:don'?t|do\s+not)\s+want\s+(?:that|this|it|to)|changed\s+my\s+mind"
     r"|cancel\s+(?:it|that|this)|never\s*mind|vergiss\s+es|will\s+ich\s+nicht|doch\s+nicht)\b",
     re.IGNORECASE,
 )
 
 
-# A question for information rather than a supposition: it opens with (or turns on) a question word.
-_ASKS_WHICH = re.compile(r"\b(?:which|what|where|how|when|welche[rsmn]?|wohin|wie|wann|worauf)\b", re.IGNORECASE)
+# A question for information rather than a supposition: it opens with (or turns on) a question word. (Not
+# confirmation's question which of their methods is meant, nor matching's question which others there are.)
+_ASKS_TO_BE_TOLD = re.compile(r"\b(?:which|what|where|how|when|welche[rsmn]?|wohin|wie|wann|worauf)\b", re.IGNORECASE)
 
 
 # What leads from the question on to the yes ("...? then yes", "...? if so, go ahead", "...? dann ja"): it points at
@@ -199,7 +210,7 @@ def checks_the_proposal(text: str) -> bool:
     proposal's figures or method (read against it by `check_facts`). A question that asks which or where ("which
     card does that go back to?") supposes nothing: it asks to be told, and is answered as any question is."""
     asked = _questions(text)
-    return bool(asked) and all((_amounts(q) or payment_mention(q)) and not _ASKS_WHICH.search(q) for q in asked)
+    return bool(asked) and all((_amounts(q) or payment_mention(q)) and not _ASKS_TO_BE_TOLD.search(q) for q in asked)
 
 
 def _headline(preview: dict[str, Any]) -> Decimal | None:
@@ -272,7 +283,7 @@ def _check_method(question: str, preview: dict[str, Any], methods: list[dict[str
         or _EITHER.search(question)
         or _qualified(question)
         or not _only_the_fact(question)
-        or (preview.get("action") == "modify_order_payment" and _REFUND_WORDS.search(question))
+        or (preview.get("action") == "modify_order_payment" and _GOES_BACK.search(question))
     ):
         # "The one I paid with?", "paypal or the gift card?", or where a payment change refunds the old payment:
         # told, not decided here.
