@@ -51,6 +51,9 @@ class Repair:
     # A remark or complaint that asks nothing ("the packaging was awful"): acknowledged and noted for the team; one
     # about an unnamed order asks what went wrong.
     feedback: Final = "feedback"
+    # "Thanks", "ok, got it" at a proposal, with no yes or no to it: the thanks is returned, the proposal stays and is
+    # put again in one line (a digression with resume).
+    acknowledged: Final = "acknowledged"
     # A "no" to the proposal: nothing is changed.
     cancelled: Final = "cancelled"
     # A detail of the proposal changed ("not PayPal, my visa"): the same request is planned again with it.

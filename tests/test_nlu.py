@@ -769,3 +769,16 @@ def test_a_reason_said_as_what_it_is_not_is_not_that_reason(text: str, reasons: 
     from graph.nlu.entities import extract_reasons
 
     assert extract_reasons(text) == reasons
+
+
+def test_sentences_read_loosely_split_at_semicolons_and_lines_too() -> None:
+    from graph.nlu.segment import sentences
+
+    text = "I rang your hotline; nobody picked up\n\nstill waiting. any news?  "
+    assert sentences(text) == ["I rang your hotline; nobody picked up\n\nstill waiting.", "any news?"]
+    assert sentences(text, at_semicolons_and_lines=True) == [
+        "I rang your hotline;",
+        "nobody picked up",
+        "still waiting.",
+        "any news?",
+    ]

@@ -112,3 +112,30 @@ def test_case_folding_is_the_engines_own(source: str, text: str, found: list[str
     assert fast.pattern != source
     assert [match.group(0) for match in fast.finditer(text)] == found
     assert found == [match.group(0) for match in re.compile(source, re.IGNORECASE).finditer(text)]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # Verbose set inline, alone or with other flags: spaces and comments are no characters of the words.
+        "(?ix)\\bcancel\\w*|\\b refund\\w* \\s+ back|\\b# the money itself\n money",
+        "(?xi)\\bparcel|\\b  delivery  # the shipment",
+        "(?mx)^\\s* stop \\b|\\b halt",
+        # Other inline flags: the alternatives are read under them, as the engine reads them.
+        r"(?i)\bRefund\w*|\bGeld",
+        r"(?s)(?i)\bmoney\b.+\bback|\bzurück",
+        r"(?a)\b\w+ung|\bété",
+    ],
+)
+def test_inline_flags_at_the_start_are_read_as_the_engine_reads_them(source: str) -> None:
+    texts = [
+        "Where is my refund? The money back please",
+        "MONEY went BACK, cancelled it",
+        "parcel and DELIVERY # the shipment",
+        "stop\nhalt now",
+        "Die Erstattung, das Geld zurück, l'été",
+        "refunds   back",
+    ]
+    plain, fast = re.compile(source), compile_words(source)
+    for text in texts:
+        assert _readings(fast, text) == _readings(plain, text), (source, text)

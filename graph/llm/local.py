@@ -15,6 +15,7 @@ from graph.dialogue_state import DialogueUpdate
 from graph.llm import responses
 from graph.llm.addresses import one_line
 from graph.llm.critic import strip_unsupported
+from graph.llm.dialogue.feedback import acknowledgement
 from graph.llm.dialogue.identity import brought_new_facts
 from graph.llm.dialogue.intent import closes
 from graph.llm.dialogue.names import (
@@ -30,6 +31,7 @@ from graph.llm.dialogue.plan import ToolResult, customer_turns, last_text, tool_
 from graph.llm.dialogue.policy import plan_next
 from graph.llm.dialogue.proposal_facts import check_facts, proposed_method, puts_off
 from graph.llm.engine import Critique, Draft, Situation, Step
+from graph.nlu.confirmation import says_thanks
 from graph.nlu.general import asks_if_it_can_be_done
 from graph.nlu.schema import Understanding
 from graph.services import Services
@@ -111,6 +113,12 @@ class LocalEngine:
                 if checks:
                     shown.text = responses.describe_fact_checks(checks)
                     return shown
+            if state.repair == Repair.acknowledged:
+                # "Thanks" at a proposal: returned, and the proposal asked again in one line.
+                again = responses.ask_again_briefly()
+                welcome = _("You're welcome!")
+                shown.text = f"{welcome} {again}" if says_thanks(last_text(state)) else again
+                return shown
             if state.repair in (
                 Repair.digression,
                 Repair.payment_question,
@@ -168,8 +176,6 @@ class LocalEngine:
             if text:
                 return Draft(text, cited=answer.cited, awaiting=awaiting, evidence=answer.evidence)
         if state.repair == Repair.feedback:
-            from graph.llm.dialogue.feedback import acknowledgement
-
             kind = str((state.dialogue.get("notice") or {}).get("kind") or "criticism")
             said = {"id": "customer:message", "kind": "customer", "text": last_text(state)}
             awaiting = "clarification" if kind == "vague_order" else None

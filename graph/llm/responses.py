@@ -13,6 +13,7 @@ from typing import Any
 
 from graph.dialogue_state import QueuedRequest
 from graph.llm.addresses import FIELD_NAMES, missing, one_line
+from graph.llm.dialogue.feedback import acknowledgement
 from graph.llm.dialogue.names import (
     CHANGE_DEFAULT_ADDRESS,
     CHANGE_ITEMS,
@@ -573,8 +574,6 @@ def describe_notice(notice: dict[str, Any]) -> str:
     code = notice.get("code")
     name, wanted = notice.get("name"), options_text(notice.get("wanted", {}))
     if code == "remark":
-        from graph.llm.dialogue.feedback import acknowledgement
-
         return acknowledgement(str(notice.get("kind") or "criticism"))
     if code == "return_withheld":
         return _("So I have not set up the return.")
@@ -1050,6 +1049,7 @@ _FACT_ANSWERS = {
     ("method", True): N_("Yes, the payment method in what I proposed is {value}."),
     ("method", False): N_("No, the payment method in what I proposed is {value}."),
     ("method", None): N_("The payment method in what I proposed is {value}."),
+    ("methods", None): N_("What I proposed refunds to more than one payment method: {value}, as listed."),
 }
 
 

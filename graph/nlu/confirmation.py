@@ -15,6 +15,12 @@ import re
 
 from graph.nlu.segment import sentences
 
+# The words shared by the readers of a reply's no or wait (here and in graph.llm.dialogue.proposal_facts): a no ("no",
+# "nope", "nein"), the sound a reply may open with before it ("oh, no", "hm, wait"), and a wait ("hold on", "warte").
+NO_WORD = r"(?:no(?:pe)?|nah|nein)"
+OPENING_SOUND = r"(?:(?:oh|hm+|um+|well|ok(?:ay)?)[\s,]+)?"
+WAIT_WORDS = r"wait|hold\s+on|hang\s+on|warte\w*"
+
 _CLAUSES = re.compile(r"[.,;:!\n]+|\s+(?:and|but|so|then|und|aber|dann)\s+", re.IGNORECASE)
 
 # A clause that gives the yes: it opens with a clear yes ("yes", "yep", "ja"), or is nothing but a short assent
@@ -168,16 +174,29 @@ _BACK_AT_THE_PROPOSAL = (
 
 def _asks_for_the_act(clause: str, action: str) -> bool:
     verbs = _ACT_VERBS.get(action)
-    opening = r"^\s*(?:(?:please|bitte|just|then|so|ok(?:ay)?)\s+)*(?:go\s+ahead\s+and\s+)?"
+    # "please do cancel it", "ja, bitte stornieren": an emphatic "do" is part of the asking ("don't" is not).
+    opening = r"^\s*(?:(?:please|bitte|just|then|so|ok(?:ay)?|do)\s+)*(?:go\s+ahead\s+and\s+)?"
     return bool(verbs) and bool(re.match(rf"{opening}(?:{verbs}){_BACK_AT_THE_PROPOSAL}", clause, re.IGNORECASE))
+
+
+def asks_for_the_act_at(text: str, position: int, action: str) -> bool:
+    """The clause of `text` around `position` asks for the proposal's own act and for nothing more ("ok go ahead
+    and cancel it" at a cancellation): words found there that would otherwise turn something down name the act."""
+    start = 0
+    for boundary in _CLAUSES.finditer(text):
+        if boundary.start() > position:
+            return _asks_for_the_act(text[start : boundary.start()], action)
+        start = boundary.end()
+    return _asks_for_the_act(text[start:], action)
 
 
 # A reply that only takes in what it was told: "ok thanks", "got it", "alright, thanks", "I see", "alles klar, danke".
 # Right after an answer to their question it acknowledges the answer; it says nothing of the proposal asked again.
 _ACKNOWLEDGES = re.compile(
     r"^\W*(?:(?:ok(?:ay)?|k|alright|all\s+right|cool|great|good|fine|nice|perfect|i\s+see|got\s+(?:it|that)|gotcha"
-    r"|understood|makes\s+sense|noted|thanks?|thank\s+you(?:\s+(?:so|very)\s+much)?|thx|ty|cheers|ah|oh|right"
-    r"|danke(?:\s+schön)?|alles\s+klar|verstehe|verstanden|ach\s+so|gut)\W*)+$",
+    r"|understood|makes\s+sense|noted|(?:many\s+)?thanks?(?:\s+(?:a\s+lot|so\s+much|very\s+much))?"
+    r"|thank\s+you(?:\s+(?:so|very)\s+much|\s+a\s+lot)?|thx|ty|cheers|ah|oh|right"
+    r"|danke(?:\s+(?:schön|sehr))?|vielen\s+dank|alles\s+klar|verstehe|verstanden|ach\s+so|gut)\W*)+$",
     re.IGNORECASE,
 )
 
@@ -291,7 +310,7 @@ def drops_the_request(text: str) -> bool:
 
 
 # A reply that wants nothing more: a no, "that's all", "nothing else", with thanks or a goodbye around them.
-_NO = re.compile(r"\b(?:no(?:pe)?|nah|nein)\b", re.IGNORECASE)
+_NO = re.compile(rf"\b{NO_WORD}\b", re.IGNORECASE)
 _THAT_IS_ALL = re.compile(
     r"\b(?:no\s+more|(?:that'?s|that\s+is|that\s+was|that'?ll\s+be|that\s+will\s+be)\s+(?:all|it|everything)"
     r"|nothing\s+(?:else|more)|(?:i'?m|we'?re|i\s+am)\s+(?:all\s+)?(?:set|good|done|fine)|all\s+(?:set|good|done)"
@@ -307,6 +326,31 @@ _THANKS_OR_BYE = re.compile(
 )
 
 
+# A no that goes straight on to say there is nothing more ("nope, that's everything", "no thanks, nothing else",
+# "nein, das war's"): it answers an "anything else?", not a proposal of one thing.
+_NO_THEN_THAT_IS_ALL = re.compile(
+    rf"^\W*{OPENING_SOUND}{NO_WORD}\b[\s,.!;:–—-]*"
+    r"(?:(?:thanks?|thank\s+you|danke)\b[\s,.!;:–—-]*)?"
+    rf"(?:{_THAT_IS_ALL.pattern})",
+    re.IGNORECASE,
+)
+
+
+def no_more_wanted(text: str) -> int:
+    """Where a reply's opening "no, that's all" ends (0 when it does not open so): that no says nothing more is
+    wanted, it is no answer to a proposal."""
+    found = _NO_THEN_THAT_IS_ALL.match(text)
+    return found.end() if found else 0
+
+
+_THANKS = re.compile(r"\b(?:thanks?|thank\s+you|thx|ty|cheers|appreciate\s+it|danke\w*|vielen\s+dank)\b", re.IGNORECASE)
+
+
+def says_thanks(text: str) -> bool:
+    """The reply thanks ("thanks", "ok thank you", "danke")."""
+    return bool(_THANKS.search(text))
+
+
 def wants_nothing_more(text: str) -> bool:
     """The customer closes: "No, that's all. Thank you!", "nothing else, thanks", "nope, all good - bye". The reply
     is only a no, a "that's all" and thanks or a goodbye, and says they want nothing more (thanks alone may come
@@ -320,8 +364,7 @@ def wants_nothing_more(text: str) -> bool:
 # "rather": said after the yes, they describe the request: "yes, the 34 inch one instead".)
 _NOT_NOW = re.compile(
     r"\b(?:no(?!\s+(?:problem|worries|rush|hurry|issue|longer))|nope|nah|not\s+(?:now|yet|today|right\s+now)|later"
-    r"|wait|hold\s+on|hang\s+on|never\s*mind|forget\s+(?:it|that|about)|skip|nein|später|nicht\s+jetzt|doch\s+nicht"
-    r"|warte\w*)\b",
+    rf"|{WAIT_WORDS}|never\s*mind|forget\s+(?:it|that|about)|skip|nein|später|nicht\s+jetzt|doch\s+nicht)\b",
     re.IGNORECASE,
 )
 _TAKES_IT_BACK = re.compile(

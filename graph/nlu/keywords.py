@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from graph.nlu import lexicon
 from graph.nlu.patterns import compile_words
+from graph.nlu.segment import sentences
 
 _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (canonical, re.compile(pattern, re.IGNORECASE))
@@ -327,7 +328,6 @@ _OUR_PEOPLE = re.compile(
     r"|kundendienst|kundenservice|ihr\w*|euch|abteilung)\b",
     re.IGNORECASE,
 )
-_SENTENCES = re.compile(r"(?<=[.!?;])\s+|\n+")
 # "and nobody answered??" is exasperation, not a question of its own.
 _QUESTION_MARK = re.compile(r"\?+")
 
@@ -347,7 +347,7 @@ def attention_beside_a_need(text: str) -> bool:
 
 
 def _person_unreached(text: str) -> str | None:
-    for sentence in _SENTENCES.split(text):
+    for sentence in sentences(text, at_semicolons_and_lines=True):
         sought = _SOUGHT.search(sentence)
         if sought and _NOT_OUR_PEOPLE.search(sentence) and not _OUR_PEOPLE.search(sentence):
             continue

@@ -126,13 +126,27 @@ def _guarded(source: str, flags: int) -> str:
     return rf"\b(?=[{''.join(dict.fromkeys(firsts))}]){source[2:]}"
 
 
+# Flags set for the whole pattern at its start ("(?i)", "(?ix)", "(?a)(?s)").
+_INLINE_FLAGS = re.compile(r"^(?:\(\?[aiLmsux]+\))+")
+
+
 def compile_words(source: str, flags: int = 0) -> re.Pattern[str]:
     """`source` compiled with `flags`; each top-level alternative that starts with ``\\b`` and whose first characters
-    can be told gets a lookahead of them after that ``\\b`` (the same matches, found faster)."""
-    if flags & re.VERBOSE or "(?x" in source:  # comments and spaces would mislead the split
-        return re.compile(source, flags)
+    can be told gets a lookahead of them after that ``\\b`` (the same matches, found faster).
+
+    The pattern's own inline flags at its start ("(?ix)") count as `flags` do: each alternative is read under them,
+    as the engine reads it, and they stay at the start of the compiled pattern."""
     try:
-        guarded = [_guarded(alternative, flags) for alternative in _alternatives(source)]
+        # The flags in force: those given and those the pattern sets for itself, as the engine's parser reads them.
+        flags_in_force = sre_parse.parse(source, flags).state.flags
+    except re.error:
+        return re.compile(source, flags)
+    if flags_in_force & re.VERBOSE or "(?x" in source:  # comments and spaces would mislead the split
+        return re.compile(source, flags)
+    inline = _INLINE_FLAGS.match(source)
+    prefix = inline.group(0) if inline else ""
+    try:
+        guarded = [_guarded(alternative, flags_in_force) for alternative in _alternatives(source[len(prefix) :])]
     except re.error:  # a piece that is no pattern of its own: the split misread the source
         return re.compile(source, flags)
-    return re.compile("|".join(guarded), flags)
+    return re.compile(prefix + "|".join(guarded), flags)

@@ -33,11 +33,15 @@ _SPLIT = re.compile(
 _LEADING_CONNECTOR = re.compile(r"^(?:also|plus|and\s+also|oh\s+and|btw|by\s+the\s+way)[,:]?\s+", re.IGNORECASE)
 _MIN_WORDS = 3
 _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+# ... and, read more loosely, a semicolon's clause or a line of its own ("I called; nobody answered\nwhere is it").
+_SENTENCE_OR_LINE_END = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 
-def sentences(text: str) -> list[str]:
-    """The message's sentences, each stripped, none empty (a reading that holds sentence by sentence)."""
-    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+def sentences(text: str, *, at_semicolons_and_lines: bool = False) -> list[str]:
+    """The message's sentences, each stripped, none empty (a reading that holds sentence by sentence); with
+    `at_semicolons_and_lines`, a clause after a semicolon and each line count as sentences too."""
+    end = _SENTENCE_OR_LINE_END if at_semicolons_and_lines else _SENTENCE_END
+    return [part.strip() for part in end.split(text) if part.strip()]
 
 
 # A sentence that says a request of its own for its own order: the order and enough words for what to do with it.

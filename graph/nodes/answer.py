@@ -235,6 +235,7 @@ async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
         Repair.payment_question,
         Repair.order_question,
         Repair.proposal_fact,
+        Repair.acknowledged,
     )
     repeated = question is not None and question in asked and not progress and not answered_on_the_way
     updates: dict[str, Any] = {"messages": [reply], "route": Route.draft}

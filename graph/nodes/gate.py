@@ -18,7 +18,14 @@ from graph.llm.dialogue.intent import active_intent, asks_for_the_list, general_
 from graph.llm.dialogue.names import CHANGE_PAYMENT, CUSTOMER_DETAILS, IDENTIFY, ITEM_PROBLEM, PERSONAL_INTENTS
 from graph.llm.dialogue.other_requests import other_requests, takes_back
 from graph.llm.dialogue.plan import customer_turns, last_text
-from graph.llm.dialogue.proposal_facts import check_facts, checks_the_proposal, puts_off, turns_down, yes_stands
+from graph.llm.dialogue.proposal_facts import (
+    check_facts,
+    checks_the_proposal,
+    no_to_something_else,
+    puts_off,
+    turns_down,
+    yes_stands,
+)
 from graph.llm.dialogue.reading import reads_as_shop_procedure, serves
 from graph.llm.dialogue.refund_rules import allows, describes_pending_return, rules_question
 from graph.llm.dialogue.repair import corrected_request, restates_the_proposal, wants_another_version
@@ -313,10 +320,13 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         return {**base, "route": Route.request_approval}
 
     said = last_text(state)
+    # A no read by the model is no no to the proposal when it is said of anything more ("nope, that's everything -
+    # how long does the refund take?"): it answers an "anything else?", and the customer asks on.
+    denied = understanding.intent == "deny" and not (proposing and no_to_something_else(said))
     # A check of the proposal's own figures or method ("the refund goes back to my amex? then yes") is the
     # proposal's to answer, below, before any question of the shop's rules.
     checks_proposal = proposing and checks_the_proposal(said)
-    rules = rules_question(said) if not corrected and understanding.intent != "deny" and not checks_proposal else None
+    rules = rules_question(said) if not corrected and not denied and not checks_proposal else None
     # Where a refund goes and how long it takes, asked outside any request, are the knowledge's (its documents say
     # so with their own citation); during a request they are answered from the profile and the order in focus.
     in_a_request = proposing or bool(state.dialogue.get("intent"))
@@ -346,7 +356,7 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
             methods = await services.run_blocking(_their_methods, state, services)
             checks = check_facts(said, state.pending_action["preview"], methods)
             if checks is not None:
-                if understanding.intent != "deny" and yes_stands(said, action, checks):
+                if not denied and yes_stands(said, action, checks):
                     needs = state.pending_action["preview"].get("needs_approval")
                     return {**base, "route": Route.request_approval if needs else Route.execute}
                 return {**base, "route": Route.draft, "repair": Repair.proposal_fact}
@@ -354,7 +364,7 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         # the proposal keeps waiting.
         # A no, read by the model or opening the words ("no, forget it. how long do refunds take?"), turns the
         # proposal down: it lapses and the question is answered on its own.
-        not_a_no = (understanding.intent != "deny" and not turns_down(said)) or puts_off(said)
+        not_a_no = (not denied and not turns_down(said, action)) or puts_off(said)
         if not corrected and not_a_no and _asks_about_the_order_in_hand(state):
             return {**base, "route": Route.draft, "repair": Repair.order_question}
         if asks_about_payment_methods(said) and not_a_no and not corrected:
@@ -368,7 +378,7 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         # proposal) is a no, whatever assent it opens with.
         # A yes on a condition ("ok, if any charge is under $20") is held back below and the proposal put again.
         yes_words = understanding.intent == "affirm" or (
-            understanding.intent != "deny" and (gives_a_yes(said, action) or gives_a_yes_on_a_condition(said, action))
+            not denied and (gives_a_yes(said, action) or gives_a_yes_on_a_condition(said, action))
         )
         digression = (
             not corrected
@@ -394,19 +404,24 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
             # "Actually forget the cancellation" while the return is proposed and the cancellation waits: the
             # waiting one is taken back, and the proposal (a request they still want) stands and is put again.
             return {**base, "route": Route.draft, "dialogue": {"queued": _still_waiting(state, dropped)}}
+        just_answered = state.dialogue.get("answered_turn") == customer_turns(state.messages) - 1
+        if not corrected and not denied and only_acknowledges(said) and (just_answered or not yes_words):
+            # "Thanks", "ok, got it": said to the answer just given to their question (no yes to the proposal even
+            # when it opens with "ok"), or taking in the proposal without a yes or a no. The proposal is not moved
+            # away from: it stands, and is put again in one line after the thanks is returned.
+            return {**base, "route": Route.draft, "repair": Repair.acknowledged}
         if yes_words and not corrected:
-            just_answered = state.dialogue.get("answered_turn") == customer_turns(state.messages) - 1
-            if asks_something(said) or holds_back(said, action) or (just_answered and only_acknowledges(said)):
-                # "ok... actually hang on" mentions a yes without giving one: nothing is written on it. Nor is "ok
-                # thanks" said to the answer just given to their question. The proposal stands and is put again.
+            if asks_something(said) or holds_back(said, action):
+                # "ok... actually hang on" mentions a yes without giving one: nothing is written on it. The proposal
+                # stands and is put again.
                 return {**base, "route": Route.draft}
             needs = state.pending_action["preview"].get("needs_approval")
             return {**base, "route": Route.request_approval if needs else Route.execute}
-        if not corrected and understanding.intent != "deny" and restates_the_proposal(state):
+        if not corrected and not denied and restates_the_proposal(state):
             # "The black watch stays as it is, only the silver one changes": what the proposal does already.
             return {**base, "route": Route.draft}
         lapsed: DialogueUpdate = {"awaiting": None}
-        if understanding.intent == "deny" and not corrected:
+        if denied and not corrected:
             return {
                 **base,
                 "route": Route.draft,

@@ -16,15 +16,25 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from graph.llm.matching import matching_methods, payment_mention
-from graph.nlu.confirmation import gives_a_yes, holds_back
+from graph.nlu.confirmation import (
+    NO_WORD,
+    OPENING_SOUND,
+    WAIT_WORDS,
+    asks_for_the_act_at,
+    gives_a_yes,
+    holds_back,
+    no_more_wanted,
+)
 from graph.nlu.general import asks_something
 from graph.nlu.segment import sentences
 from shopdesk.i18n import money
 
 _FIGURE = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:[.,]\d{1,2})?"
-# A sum of money as people write it: with its currency sign or word, or with cents ("is the refund 52.01?").
+# A sum of money as people write it: with its currency sign or word, before or after it ("52,01 €?"), or with cents
+# ("is the refund 52.01?").
 _MONEY = re.compile(
-    rf"[$€£]\s?(?P<a>{_FIGURE})|(?P<b>{_FIGURE})\s?(?:[$€£]|dollars?|bucks|usd|eur(?:o|os)?)\b|(?<![\w#.,])(?P<c>\d+\.\d{{2}})\b",
+    rf"[$€£]\s?(?P<a>{_FIGURE})|(?P<b>{_FIGURE})\s?(?:[$€£]|(?:dollars?|bucks|usd|eur(?:o|os)?)\b)"
+    rf"|(?<![\w#.,])(?P<c>\d+\.\d{{2}})\b",
     re.IGNORECASE,
 )
 # A bound rather than a figure ("is it under $60?"): what the proposal says does not make it true or false as asked.
@@ -35,29 +45,32 @@ _BOUND = re.compile(
 )
 # "Paypal or the gift card?", "52 or 60?": a choice asked about, not a supposition to check.
 _EITHER = re.compile(r"\b(?:or|oder)\b", re.IGNORECASE)
-# A question about where a refund goes back to, which a change of payment method answers with its other method.
-_REFUND_WORDS = re.compile(r"\b(?:refund\w*|back|return\w*|erstatt\w*|zurück\w*)\b", re.IGNORECASE)
+# Money going back ("refund", "back", "zurück"): at a change of payment method, a check of where it goes is about the
+# old payment's refund, which goes to its other method. (Not refund_rules' words for the refund itself: "back" and
+# "return" count here, as the money's way, and "money" alone does not.)
+_GOES_BACK = re.compile(r"\b(?:refund\w*|back|return\w*|erstatt\w*|zurück\w*)\b", re.IGNORECASE)
 # Opening the reply with a "not yet" or a wait: the customer puts the proposal off while asking. A no is not a put-off
 # ("No, I don't want that. What's in that order?"): it turns the proposal down, whatever it asks beside; only a no
 # followed by a wait ("no, not yet", "nein, noch nicht") puts it off.
 _PUTS_OFF = re.compile(
-    r"^\s*(?:(?:oh|hm+|um+|well|ok(?:ay)?)[\s,]+)?(?:(?:no(?:pe)?|nah|nein)[\s,.!]+)?(?:not\s+(?:yet|now|so\s+fast)|wait|hold\s+on|hang\s+on"
-    r"|one\s+(?:sec(?:ond)?|moment)|just\s+a\s+(?:sec(?:ond)?|moment|minute)|noch\s+nicht|moment|warte\w*)\b",
+    rf"^\s*{OPENING_SOUND}(?:{NO_WORD}[\s,.!]+)?(?:not\s+(?:yet|now|so\s+fast)|{WAIT_WORDS}"
+    r"|one\s+(?:sec(?:ond)?|moment)|just\s+a\s+(?:sec(?:ond)?|moment|minute)|noch\s+nicht|moment)\b",
     re.IGNORECASE,
 )
 
 # Opening the reply with a no ("no", "nope", "nein", not "no problem"), or turning the proposal down anywhere in it
 # ("forget it", "I don't want that", "changed my mind"): whatever it asks beside, the proposal is not wanted.
 _TURNS_DOWN = re.compile(
-    r"^\s*(?:(?:oh|hm+|um+|well|ok(?:ay)?)[\s,]+)?(?:no(?:pe)?|nah|nein)\b(?!\s+(?:problem|worries|rush|hurry|issue))"
+    rf"^\s*{OPENING_SOUND}{NO_WORD}\b(?!\s+(?:problem|worries|rush|hurry|issue))"
     r"|\b(?:forget\s+(?:it|that|about\s+it)|(?:don'?t|do\s+not)\s+want\s+(?:that|this|it|to)|changed\s+my\s+mind"
     r"|cancel\s+(?:it|that|this)|never\s*mind|vergiss\s+es|will\s+ich\s+nicht|doch\s+nicht)\b",
     re.IGNORECASE,
 )
 
 
-# A question for information rather than a supposition: it opens with (or turns on) a question word.
-_ASKS_WHICH = re.compile(r"\b(?:which|what|where|how|when|welche[rsmn]?|wohin|wie|wann|worauf)\b", re.IGNORECASE)
+# A question for information rather than a supposition: it opens with (or turns on) a question word. (Not
+# confirmation's question which of their methods is meant, nor matching's question which others there are.)
+_ASKS_TO_BE_TOLD = re.compile(r"\b(?:which|what|where|how|when|welche[rsmn]?|wohin|wie|wann|worauf)\b", re.IGNORECASE)
 
 
 # What leads from the question on to the yes ("...? then yes", "...? if so, go ahead", "...? dann ja"): it points at
@@ -128,11 +141,14 @@ def _qualified(question: str) -> bool:
     return bool(_QUALIFIED.search(_JOINS_FACTS.sub(" ", question)))
 
 
-def _only_the_fact(question: str) -> bool:
+def _only_the_fact(question: str, method_checked: bool = True) -> bool:
     """Nothing is left of the question once its sums, its method and the words a check is said with are taken out:
-    it supposes the figure or the method, and nothing beside them."""
+    it supposes the figure or the method, and nothing beside them. The method's words are taken out only when the
+    method is checked on its own (`method_checked`): a method the proposal's lines cannot be read against (a refund
+    split over two methods, digits no method of theirs has) is something more the sum is supposed with."""
     rest = _MONEY.sub(" ", _JOINS_FACTS.sub(" ", question))
-    rest = _METHOD_WORDS.sub(" ", rest)
+    if method_checked:
+        rest = _METHOD_WORDS.sub(" ", rest)
     rest = _FILLER.sub(" ", rest)
     return not re.sub(r"[\W_]+", "", rest)
 
@@ -141,8 +157,8 @@ def _only_the_fact(question: str) -> bool:
 class FactCheck:
     """One question of the message read against the proposal: `holds` is True when the proposal says what the
     customer supposed, False when it says otherwise, None when it cannot be told; `fact` is what was checked
-    ("total" or "method") and `value` what the proposal says of it, as the customer reads it (the answer's words are
-    graph.llm.responses.describe_fact_checks)."""
+    ("total", "method", or "methods" for a refund split over several) and `value` what the proposal says of it, as
+    the customer reads it (the answer's words are graph.llm.responses.describe_fact_checks)."""
 
     holds: bool | None
     fact: str
@@ -154,9 +170,22 @@ def puts_off(text: str) -> bool:
     return bool(_PUTS_OFF.search(text)) and any(asks_something(s) for s in sentences(text))
 
 
-def turns_down(text: str) -> bool:
-    """ "No, I don't want that. What's in that order again?": the proposal is turned down, not put off."""
-    return bool(_TURNS_DOWN.search(text)) and not puts_off(text)
+def turns_down(text: str, action: str = "") -> bool:
+    """ "No, I don't want that. What's in that order again?": the proposal is turned down, not put off. The proposal's
+    own act asked for ("ok go ahead and cancel it", "please do cancel" at a cancellation) turns nothing down, nor
+    does a no said of anything more, beside a question (see `no_to_something_else`)."""
+    beside = no_more_wanted(text) if no_to_something_else(text) else 0
+    return any(
+        m.start() >= beside and not asks_for_the_act_at(text, m.start(), action) for m in _TURNS_DOWN.finditer(text)
+    ) and not puts_off(text)
+
+
+def no_to_something_else(text: str) -> bool:
+    """ "Nope, that's everything - how long does the refund take?": the no is said of anything more ("that's
+    everything", "nothing else"), not of the proposal, and the customer goes on to ask: the proposal is not turned
+    down; the question is answered and the proposal put again. Said alone, "no, that's all" is the whole reply to
+    the one question put, the proposal, and turns it down."""
+    return bool(no_more_wanted(text)) and any(asks_something(s) for s in sentences(text))
 
 
 def _amount(raw: str) -> Decimal | None:
@@ -181,7 +210,7 @@ def checks_the_proposal(text: str) -> bool:
     proposal's figures or method (read against it by `check_facts`). A question that asks which or where ("which
     card does that go back to?") supposes nothing: it asks to be told, and is answered as any question is."""
     asked = _questions(text)
-    return bool(asked) and all((_amounts(q) or payment_mention(q)) and not _ASKS_WHICH.search(q) for q in asked)
+    return bool(asked) and all((_amounts(q) or payment_mention(q)) and not _ASKS_TO_BE_TOLD.search(q) for q in asked)
 
 
 def _headline(preview: dict[str, Any]) -> Decimal | None:
@@ -219,7 +248,7 @@ def proposed_method(preview: dict[str, Any], methods: list[dict[str, Any]]) -> s
     return _label(chosen, methods) if chosen else ""
 
 
-def _check_amount(question: str, preview: dict[str, Any]) -> FactCheck | None:
+def _check_amount(question: str, preview: dict[str, Any], method_checked: bool) -> FactCheck | None:
     asked = [a.quantize(Decimal("0.01")) for a in _amounts(question)]
     total = _headline(preview)
     if not asked or total is None:
@@ -233,7 +262,7 @@ def _check_amount(question: str, preview: dict[str, Any]) -> FactCheck | None:
         or any(a != total and a in _figures(preview) for a in asked)
         or other_currency
         or _qualified(question)
-        or not _only_the_fact(question)
+        or not _only_the_fact(question, method_checked)
     ):
         # A bound, another figure of the proposal (one item's price), another currency, or a condition or anything
         # else said beside the sum ("$52.01 as store credit?", "...each?"): the total is told, the yes waits.
@@ -254,7 +283,7 @@ def _check_method(question: str, preview: dict[str, Any], methods: list[dict[str
         or _EITHER.search(question)
         or _qualified(question)
         or not _only_the_fact(question)
-        or (preview.get("action") == "modify_order_payment" and _REFUND_WORDS.search(question))
+        or (preview.get("action") == "modify_order_payment" and _GOES_BACK.search(question))
     ):
         # "The one I paid with?", "paypal or the gift card?", or where a payment change refunds the old payment:
         # told, not decided here.
@@ -267,15 +296,39 @@ def _check_method(question: str, preview: dict[str, Any], methods: list[dict[str
     return FactCheck(None, "method", label)
 
 
+def _methods_shown(preview: dict[str, Any], methods: list[dict[str, Any]]) -> list[str]:
+    """The customer's methods the proposal's lines name, in the order they are shown."""
+    shown = " ".join(str(line) for line in preview.get("details") or [])
+    named = [(shown.find(str(m["label"])), str(m["label"])) for m in methods if m.get("label")]
+    return [label for at, label in sorted(named) if at >= 0]
+
+
+def _names_a_method(question: str) -> bool:
+    return bool(payment_mention(question) or _METHOD_WORDS.search(_MONEY.sub(" ", question)))
+
+
 def check_facts(text: str, preview: dict[str, Any], methods: list[dict[str, Any]]) -> list[FactCheck] | None:
-    """Each question of the message read against the proposal, or None when one of them is no check of its facts."""
+    """Each question of the message read against the proposal, or None when one of them is no check of its facts.
+
+    A method named beside the sum is part of what the customer supposes: when the proposal has no one method to
+    read it against (a cancellation refunding two payments, "4417" matching none of theirs), the sum is not told
+    as checked either, and the methods the proposal does name are told ("$80 back to my paypal? yes" to $30 on a
+    gift card and $50 on a visa is no yes)."""
     if not checks_the_proposal(text):
         return None
     checks: list[FactCheck] = []
     for question in _questions(text):
-        found = [c for c in (_check_amount(question, preview), _check_method(question, preview, methods)) if c]
+        method = _check_method(question, preview, methods)
+        named = _names_a_method(question)
+        found = [c for c in (_check_amount(question, preview, method is not None or not named), method) if c]
         if not found:
             return None
+        if named and method is None:
+            shown = _methods_shown(preview, methods)
+            if len(shown) > 1:
+                found.append(FactCheck(None, "methods", ", ".join(shown)))
+            elif shown:
+                found.append(FactCheck(None, "method", shown[0]))
         checks.extend(found)
     return checks
 
@@ -287,7 +340,7 @@ def yes_beside_the_questions(text: str, action: str) -> bool:
     return (
         bool(rest.strip())
         and not puts_off(text)
-        and not turns_down(text)
+        and not turns_down(text, action)
         and gives_a_yes(rest, action)
         and not holds_back(rest, action)
     )
