@@ -427,6 +427,16 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
         # Read the message again against this product's own options ("300 ml" is its volume, "Stone" its colour).
         earlier = plan.slots.get("options") or {}
         have = {str(k).lower(): str(v).lower() for k, v in (item.get("options") or {}).items()}
+        if text and plan.slots.get("item_answer") == text and plan.slots.get("item_hint"):
+            # "The automatic one", answering which of two espresso machines: the wish was said with the request
+            # ("... to a 15 bar manual one with 1L capacity"), before we knew the item's options to read it by.
+            hinted = options_in(str(plan.slots["item_hint"]), plan.slots["option_values"], item.get("options") or {})
+            wished = {k: v for k, v in hinted.items() if have.get(str(k).lower()) != str(v).lower()}
+            # Their own value in the answer ("automatic") says which item, it takes no wish back.
+            kept = {
+                k: v for k, v in earlier.items() if not (k in wished and have.get(str(k).lower()) == str(v).lower())
+            }
+            earlier = {**wished, **kept}
         said = options_in(text, plan.slots["option_values"], item.get("options") or {})
         # The item's own values said after another was asked for describe which item it is ("the clicky, RGB, 60%
         # one" after "in 80% instead"): they do not take the wish back.
