@@ -433,10 +433,10 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
             hinted = options_in(str(plan.slots["item_hint"]), plan.slots["option_values"], item.get("options") or {})
             wished = {k: v for k, v in hinted.items() if have.get(str(k).lower()) != str(v).lower()}
             # Their own value in the answer ("automatic") says which item, it takes no wish back.
-            kept = {
+            still = {
                 k: v for k, v in earlier.items() if not (k in wished and have.get(str(k).lower()) == str(v).lower())
             }
-            earlier = {**wished, **kept}
+            earlier = {**wished, **still}
         said = options_in(text, plan.slots["option_values"], item.get("options") or {})
         # The item's own values said after another was asked for describe which item it is ("the clicky, RGB, 60%
         # one" after "in 80% instead"): they do not take the wish back.
