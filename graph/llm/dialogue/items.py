@@ -427,11 +427,11 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
         # Several items named: each takes the options said next to it ("the jacket in XL and the speaker in black").
         have = item.get("options") or {}
         said_options = {**extract_options(segment), **options_in(segment, plan.slots["option_values"], have)}
-        own = str((plan.slots.get("item_words") or {}).get(str(item.get("item_id"))) or "")
-        if not said_options and not plan.slots.get("options") and own and own != text:
+        its_words = str((plan.slots.get("item_words") or {}).get(str(item.get("item_id"))) or "")
+        if not said_options and not plan.slots.get("options") and its_words and its_words != text:
             # "The hose for the blue one in 50ft and the mouse for the black one": the hose took a question of its
             # own, and its answer says nothing of the mouse; the mouse's wish is its part of the request's words.
-            said_options = {**extract_options(own), **options_in(own, plan.slots["option_values"], have)}
+            said_options = {**extract_options(its_words), **options_in(its_words, plan.slots["option_values"], have)}
         wanted = said_options if segment != text else {**(plan.slots.get("options") or {}), **said_options}
         fresh_wish = said_options
     else:
