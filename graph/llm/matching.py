@@ -378,12 +378,22 @@ def _value_said(value: Any, said: set[str]) -> bool:
     return any(words & set(_COLOUR_FAMILIES.get(word, "").split()) for word in said)
 
 
+# "A 15 bar manual one with 1L capacity", "another one in blue": a thing not had yet, to the end of its clause, is
+# the wish, not a unit of theirs.
+_A_NEW_ONE = re.compile(
+    r"\b(?:a|an|another)\s+(?:[\w.%-]+\s+){0,5}?ones?\b(?:(?!\b(?:and|but|while|whereas|plus)\b)[^,.;!?])*",
+    re.IGNORECASE,
+)
+
+
 def by_options(items: list[dict[str, Any]], text: str, before_a_wish: bool = False) -> list[dict[str, Any]]:
     """Of items alike by name, the one the options said describe ("the 60% one with the RGB backlight"): the values
     said that not all of them share, read up to where the message turns to what is wanted; the one with most of
     them. None when the options said do not tell them apart. `before_a_wish`: only the words before a wish that
     follows them describe (the values wished for are another item's, maybe, not theirs)."""
     values = [(item, (item.get("options") or {}).values()) for item in items]
+    # "Swap it for a 1L manual one": what "a ... one" is, is wished for, not theirs (spaces keep the places).
+    text = _A_NEW_ONE.sub(lambda found: " " * len(found.group()), text)
     shared = {str(v).lower() for v in set.intersection(*(set(map(str, vs)) for _, vs in values))} if values else set()
 
     def count(part: str) -> list[int]:
@@ -451,7 +461,8 @@ def described_units(units: list[dict[str, Any]], text: str) -> list[tuple[dict[s
             continue
         # Only words that point at a thing describe a unit ("the navy one", "my black one"); "in white please"
         # goes on with the wish.
-        pointing = _POINTS_AT_A_UNIT.search(clause)
+        # "I'd like it as a 15 bar manual one with 1L capacity" points at none: the one it names is the wish.
+        pointing = _POINTS_AT_A_UNIT.search(_A_NEW_ONE.sub(" ", clause))
         described = (by_options(distinct, clause) or _first_described(distinct, clause)) if pointing else []
         if described and all(_item_key(described[0]) != _item_key(unit) for unit, _ in parts):
             parts.append((described[0], clause.strip()))

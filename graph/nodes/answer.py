@@ -186,6 +186,10 @@ def _done(state: SupportState) -> bool:
     return not state.dialogue.get("awaiting") and not state.pending_action and state.status == Status.bot
 
 
+def _for_order(request: QueuedRequest, order_id: str) -> bool:
+    return str(request.get("order_id") or "").lstrip("#").upper() == order_id.lstrip("#").upper()
+
+
 def offers_next_request(state: SupportState, waiting: list[QueuedRequest]) -> bool:
     """The request in hand is done and the customer asked for more in the same message: the reply offers to go on
     with the next one."""
@@ -200,6 +204,10 @@ async def respond(state: SupportState, runtime: Runtime[Context]) -> dict[str, A
     # is asked (once) before another order's request is offered.
     more = next((r for r in waiting if r.get("more_of_the_order")), None)
     changed = changed_this_turn(state.messages) if more is not None and _done(state) else None
+    if changed is not None and any(_for_order(r, changed) for r in waiting if r is not more):
+        # What else they want on that order is said already (the item change that waited for its payment change):
+        # that is offered, not asked for.
+        waiting, changed = [request for request in waiting if request is not more], None
     if changed is not None:
         waiting = [request for request in waiting if request is not more]
     # "Send it all back and get a full refund": the refund was the return just done, not one more request.

@@ -16,7 +16,7 @@ from graph.llm.dialogue.feedback import is_remark, remark_kind
 from graph.llm.dialogue.identity import gives_identity
 from graph.llm.dialogue.intent import active_intent, asks_for_the_list, general_question, is_continuation
 from graph.llm.dialogue.names import CHANGE_PAYMENT, CUSTOMER_DETAILS, IDENTIFY, ITEM_PROBLEM, PERSONAL_INTENTS
-from graph.llm.dialogue.other_requests import other_requests, takes_back
+from graph.llm.dialogue.other_requests import other_requests, served_before, takes_back, words_beside
 from graph.llm.dialogue.plan import customer_turns, last_text
 from graph.llm.dialogue.proposal_facts import (
     check_facts,
@@ -42,6 +42,7 @@ from graph.nlu.confirmation import (
     only_acknowledges,
 )
 from graph.nlu.drops import dropped_requests, drops_one_request
+from graph.nlu.entities import shared_entities
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation, offers_a_person
 from graph.nlu.general import asks_about_the_rules, asks_something, asks_without_a_request
 from graph.nlu.order_questions import asks_about_their_order
@@ -562,6 +563,8 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         # The knowledge answers every question of the message, in order ("Can I cancel a shipped order? Can I change
         # the address then?"): only a request to act on one of their orders waits for a turn of its own.
         more = [request for request in more if not _answered_with_the_rest(request["text"])]
+    if route == Route.act and (first := served_before(state, intent, more)) is not None:
+        more = _served_first(state, first, intent, more, base, services.profile)
     if more:
         # "..., and also cancel #W2": this turn serves the first request; the others wait for theirs, in order.
         waiting = list(base.get("dialogue", {}).get("queued", state.dialogue.get("queued") or []))
@@ -572,3 +575,45 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         queued = [*same_act, *waiting, *later]
         base["dialogue"] = {**base.get("dialogue", {}), "queued": queued}
     return {**base, "route": route}
+
+
+def _served_first(
+    state: SupportState,
+    first: QueuedRequest,
+    intent: str,
+    more: list[QueuedRequest],
+    base: dict[str, Any],
+    profile: ShopProfile,
+) -> list[QueuedRequest]:
+    """ "Switch #W1 to my PayPal and swap the lamp for the blue one": the payment change is served now, on its own
+    words (`request_text`, and what they name), and the item change, which would rule it out, waits first in line
+    for the same order. Only when its words alone read as that request; otherwise the message is served as read."""
+    words = first["text"]
+    parts = {str(p.get("segment")): str(p.get("intent")) for p in state.understanding.get("intents") or []}
+    said = shared_entities(words)
+    items_words = words_beside(state, more)
+    if not said.order_ids:
+        # "For #W1 the lamp in blue. Also, can the payment method be changed to my visa?": the order is the one the
+        # item change names (served_before: both are for the same order).
+        said = said.model_copy(update={"order_ids": shared_entities(items_words).order_ids})
+    reading = {
+        **state.understanding,
+        "intent": parts.get(words, state.understanding.get("intent")),
+        "intents": [],
+        "entities": said.model_dump(mode="json"),
+    }
+    now = replace(state, request_text=words, understanding=reading, dialogue={**state.dialogue, "intent": None})
+    now = replace(now, dialogue={**now.dialogue, "awaiting": None})
+    if active_intent(now, profile) != first["intent"]:
+        return more
+    rest = [r for r in more if r is not first]
+    order = first.get("order_id") or next(iter(said.order_ids), None)
+    if order is None:
+        order = state.dialogue.get("slots", {}).get("order_id")
+    waiting: QueuedRequest = {"intent": intent, "text": items_words}
+    if order and not shared_entities(items_words).order_ids:
+        waiting["order_id"] = str(order)
+    base["request_text"] = words
+    base["understanding"] = reading
+    base["dialogue"] = {**base.get("dialogue", {}), "intent": None, "awaiting": None}
+    return [waiting, *rest]

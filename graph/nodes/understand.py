@@ -12,12 +12,19 @@ from langgraph.runtime import Runtime
 
 from graph.context import Context
 from graph.dialogue_state import NEXT_REQUEST, DialogueUpdate
-from graph.llm.dialogue.names import PERSONAL_INTENTS, WRITE_OF_REQUEST
+from graph.llm.dialogue.names import (
+    CHANGE_DEFAULT_ADDRESS,
+    CHANGE_ITEMS,
+    CHANGE_PAYMENT,
+    PERSONAL_INTENTS,
+    VOUCHER_CHECK,
+    WRITE_OF_REQUEST,
+)
 from graph.llm.engine import Situation, situation_of
 from graph.nlu.confirmation import gives_a_yes, holds_back, yes_with_details
 from graph.nlu.entities import beyond_identity, name_in_reply, own_reasons, shared_entities
 from graph.nlu.general import asks_something
-from graph.nlu.schema import Understanding
+from graph.nlu.schema import INTENTS, Understanding
 from graph.nlu.segment import beyond_the_opening
 from graph.nodes.common import context_of, customer_history, engine_of, latest_message, services_of
 from graph.state import SupportState
@@ -72,13 +79,13 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
             if request.intent != queued[0]["intent"] and request.confidence < _SURE_ALONE and details is None:
                 # "... and change the desk lamp": a part of a message, read unsure on its own, keeps the request it
                 # was read as beside the rest of its message (graph.llm.dialogue.other_requests).
-                said_now["intent"] = queued[0]["intent"]
+                said_now["intent"] = _as_read(queued[0]["intent"], request.intent)
                 said_now["confidence"] = _SURE_ALONE
             if focus := named_now or ([pinned] if pinned else []):
                 if pinned and not named_now:
                     # The act was read when it was asked for; read again, "And then #W2, which I no longer need"
                     # names no act.
-                    said_now["intent"] = queued[0]["intent"]
+                    said_now["intent"] = _as_read(queued[0]["intent"], request.intent)
                     said_now["confidence"] = max(request.confidence, 0.9)
                 update: dict[str, Any] = {"order_ids": focus}
                 if not named_now and (own := own_reasons(request_text, focus[0])):
@@ -109,6 +116,20 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
     return updates
 
 
+def _as_read(wanted: str, read: str) -> str:
+    """The message reading that stands for a request waiting in line: the request itself when the intent model
+    knows it, or the reading the policy refines into it ("change_order" for a change of payment or of items, read
+    finely again from the request's words); the words' own reading for one it cannot stand for."""
+    return wanted if wanted in INTENTS else _READ_AS.get(wanted, read)
+
+
+# The readings the dialogue policy refines into its own finer requests (graph.llm.dialogue.reading.refine).
+_READ_AS = {
+    CHANGE_ITEMS: "change_order",
+    CHANGE_PAYMENT: "change_order",
+    CHANGE_DEFAULT_ADDRESS: "change_address",
+    VOUCHER_CHECK: "discount_voucher",
+}
 # How sure the reading of a queued request's words alone must be to overrule what they were read as in their message.
 _SURE_ALONE = 0.6
 # Readings of a message that may only be its opening words ("hi!", "hope you're well", "love your shop").

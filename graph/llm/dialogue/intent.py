@@ -33,7 +33,14 @@ from graph.llm.dialogue.reading import _METHOD_WORDS, _PAYS_FOR_AN_ITEM_CHANGE, 
 from graph.llm.dialogue.remedies import asks_how_to_fix, named_remedy, restated_item_request
 from graph.llm.dialogue.repair import corrected_request, reports_a_fault, same_again, wants_another_version
 from graph.llm.dialogue.slots import _completed
-from graph.llm.matching import named_items, options_in, payment_mention, refers_to_an_order, voucher_code
+from graph.llm.matching import (
+    by_options,
+    named_items,
+    options_in,
+    payment_mention,
+    refers_to_an_order,
+    voucher_code,
+)
 from graph.nlu.acts import first_named_act
 from graph.nlu.address_source import address_source, changes_default_address
 from graph.nlu.confirmation import wants_nothing_more
@@ -81,8 +88,13 @@ def fills_awaited_slot(
     if awaiting == "item":
         # "notebook, laptop, espresso machine" after "which of them?": the order's own items said bare, with no
         # word the product reader knows, are the answer, not a product question.
+        # So are the options that tell one of them apart ("the automatic one" of two espresso machines).
         held = (slots or {}).get("order_items") or []
-        return bool(entities.get("products") or entities.get("options") or (held and named_items(held, text)))
+        return bool(
+            entities.get("products")
+            or entities.get("options")
+            or (held and (named_items(held, text) or by_options(held, text)))
+        )
     if awaiting == "options":
         return bool(entities.get("options") or options_in(text, (slots or {}).get("option_values") or {}))
     if awaiting == "payment_method":

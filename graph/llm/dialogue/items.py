@@ -135,6 +135,12 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
             return False
         plan.slots["item_queue"] = [i.get("item_id") for i in chosen]
         plan.slots["item_id"] = chosen[0].get("item_id")
+        if len(chosen) > 1:
+            # Each item's part of the request's words: its wish, if a question about an item before it comes first.
+            phrases = list(plan.slots.get("products") or [])
+            plan.slots["item_words"] = {
+                str(i.get("item_id")): item_segment(run.text, i, phrases, items) for i in chosen
+            }
         units = sum(i.get("item_id") == chosen[0].get("item_id") for i in items)
         # The item's option values known so far (its own, and its product's once read) tell a wish said by the
         # value alone ("one wired, the other wireless").
@@ -421,12 +427,27 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
         # Several items named: each takes the options said next to it ("the jacket in XL and the speaker in black").
         have = item.get("options") or {}
         said_options = {**extract_options(segment), **options_in(segment, plan.slots["option_values"], have)}
+        its_words = str((plan.slots.get("item_words") or {}).get(str(item.get("item_id"))) or "")
+        if not said_options and not plan.slots.get("options") and its_words and its_words != text:
+            # "The hose for the blue one in 50ft and the mouse for the black one": the hose took a question of its
+            # own, and its answer says nothing of the mouse; the mouse's wish is its part of the request's words.
+            said_options = {**extract_options(its_words), **options_in(its_words, plan.slots["option_values"], have)}
         wanted = said_options if segment != text else {**(plan.slots.get("options") or {}), **said_options}
         fresh_wish = said_options
     else:
         # Read the message again against this product's own options ("300 ml" is its volume, "Stone" its colour).
         earlier = plan.slots.get("options") or {}
         have = {str(k).lower(): str(v).lower() for k, v in (item.get("options") or {}).items()}
+        if text and plan.slots.get("item_answer") == text and plan.slots.get("item_hint"):
+            # "The automatic one", answering which of two espresso machines: the wish was said with the request
+            # ("... to a 15 bar manual one with 1L capacity"), before we knew the item's options to read it by.
+            hinted = options_in(str(plan.slots["item_hint"]), plan.slots["option_values"], item.get("options") or {})
+            wished = {k: v for k, v in hinted.items() if have.get(str(k).lower()) != str(v).lower()}
+            # Their own value in the answer ("automatic") says which item, it takes no wish back.
+            still = {
+                k: v for k, v in earlier.items() if not (k in wished and have.get(str(k).lower()) == str(v).lower())
+            }
+            earlier = {**wished, **still}
         said = options_in(text, plan.slots["option_values"], item.get("options") or {})
         # The item's own values said after another was asked for describe which item it is ("the clicky, RGB, 60%
         # one" after "in 80% instead"): they do not take the wish back.

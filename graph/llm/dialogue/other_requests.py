@@ -14,6 +14,7 @@ from graph.llm.dialogue.names import (
     _REQUEST_OF_WRITE,
     CHANGE_DEFAULT_ADDRESS,
     CHANGE_FAMILY,
+    CHANGE_ITEMS,
     CHANGE_PAYMENT,
     MONEY_MOVING_FLOWS,
 )
@@ -43,6 +44,41 @@ def other_requests(state: SupportState, intent: str, profile: ShopProfile | None
             # in hand, asked for once its first change is done, before the return is offered (graph.nodes.answer).
             queued.append({"intent": intent, "text": in_hand, "more_of_the_order": True})
     return [{**request, "text": _without_identity(request["text"])} for request in queued]
+
+
+# Changing an order's items ends its changes for good (it is then "pending (items modified)"): its address and its
+# payment can no longer change. Asked for the same order together with an item change, these come first.
+_BEFORE_AN_ITEM_CHANGE = frozenset({"change_address", CHANGE_PAYMENT})
+
+
+def served_before(state: SupportState, intent: str, queued: list[QueuedRequest]) -> QueuedRequest | None:
+    """The request beside the item change in hand that must be carried out before it: a change of the same order's
+    payment or address ("switch #W1 to my PayPal, and swap the lamp for the blue one"), which the item change
+    would rule out. The same order: no two different orders named by the two requests' own words."""
+    if intent != CHANGE_ITEMS:
+        return None
+    for request in queued:
+        if request["intent"] not in _BEFORE_AN_ITEM_CHANGE or request.get("more_of_the_order"):
+            continue
+        theirs = _ids([*shared_entities(request["text"]).order_ids, *filter(None, [request.get("order_id")])])
+        ours = _ids(shared_entities(words_beside(state, queued)).order_ids)
+        if not (theirs and ours) or theirs & ours:
+            return request
+    return None
+
+
+def words_beside(state: SupportState, queued: list[QueuedRequest]) -> str:
+    """The message without the words of the requests waiting beside the one in hand: the words of that one."""
+    return without_requests(last_text(state), [r["text"] for r in queued]) or last_text(state)
+
+
+def without_requests(text: str, waiting: list[str]) -> str:
+    """The parts of the message that are none of the requests waiting (their words as queued)."""
+    return " ".join(s for s in split_requests(text) if s not in waiting and _without_identity(s) not in waiting)
+
+
+def _ids(order_ids: list[str]) -> set[str]:
+    return {str(o).lstrip("#").upper() for o in order_ids}
 
 
 def _requests_beside(state: SupportState, intent: str, profile: ShopProfile | None) -> list[QueuedRequest]:

@@ -43,7 +43,8 @@ def refine(understood: str, state: SupportState) -> str:
         # "Update my default address", not "ship my pending order to my default address" (where it comes from).
         default = changes_default_address(text) and not entities.get("order_ids")
         return CHANGE_DEFAULT_ADDRESS if default else understood
-    paying = re.search(r"\b(pay|paid|switch|use|instead|change|charge)\b", text, re.IGNORECASE)
+    # A verb of a change in any of its forms: "can the payment method be changed to my visa?", "switching to PayPal".
+    paying = re.search(r"\b(pay|paid|switch\w*|use|instead|chang(?:e|ed|es|ing)|charge)\b", text, re.IGNORECASE)
     names_an_item = bool(entities.get("options") or entities.get("products"))
     if understood in ("change_order", "exchange_request") and names_an_item:
         # "The watch with a blue dial instead, and the difference on my credit card": an item change that says
@@ -53,7 +54,11 @@ def refine(understood: str, state: SupportState) -> str:
         # "Charge the difference to my other card", "I still want the exchange, paid with my visa": the method pays
         # for an item change, it does not change how the order was paid.
         return CHANGE_ITEMS if _PAYS_FOR_AN_ITEM_CHANGE.search(text) else CHANGE_PAYMENT
-    changing = re.search(r"\b(?:change|switch|update|instead|different(?:ly)?|another|other)\b", text, re.IGNORECASE)
+    changing = re.search(
+        r"\b(?:chang(?:e|ed|es|ing)|switch\w*|updat(?:e|ed|es|ing)|instead|different(?:ly)?|another|other)\b",
+        text,
+        re.IGNORECASE,
+    )
     if understood in ("change_order", "payment_issue") and changing and _HOW_IT_IS_PAID.search(text):
         # "I need to change the payment method on #W1", "can I pay for it another way?": how the order is paid.
         return CHANGE_PAYMENT

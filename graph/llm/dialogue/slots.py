@@ -14,8 +14,8 @@ from graph.llm.addresses import completes_address, looks_like_address, missing, 
 from graph.llm.dialogue.addresses import names_another_destination
 from graph.llm.dialogue.identity import _without_identity, identity_facts
 from graph.llm.dialogue.items import _EVERY_ITEM
-from graph.llm.dialogue.names import CANCEL_REASONS, CHANGE_FAMILY, FLOW_SLOTS, ITEM_SLOTS
-from graph.llm.dialogue.other_requests import _same_request, last_chosen_method
+from graph.llm.dialogue.names import CANCEL_REASONS, CHANGE_FAMILY, CHANGE_PAYMENT, FLOW_SLOTS, ITEM_SLOTS
+from graph.llm.dialogue.other_requests import _same_request, last_chosen_method, without_requests
 from graph.llm.dialogue.plan import last_text, turn_messages
 from graph.llm.dialogue.reading import refine
 from graph.llm.dialogue.repair import _ADDS, _KEEPS, same_again
@@ -157,7 +157,9 @@ def merged_slots(
         # "Germany" after "which country?": fill the gap in the address we have.
         slots["address"] = _completed(slots["address"], text)
     # "The original one" answers our question which method to use; said out of the blue, it names nothing.
-    if mention := payment_mention(text, asked=state.dialogue.get("awaiting") == "payment_method"):
+    if mention := payment_mention(
+        _payment_words(state, text, intent), asked=state.dialogue.get("awaiting") == "payment_method"
+    ):
         slots["payment"] = mention
     if code := voucher_code(text):
         slots["voucher_code"] = code
@@ -178,6 +180,15 @@ def merged_slots(
             # "notebook, laptop, espresso machine": the order's own items said bare are the items meant.
             slots["item_hint"] = text
     return slots
+
+
+def _payment_words(state: SupportState, text: str, intent: str | None) -> str:
+    """The words that may name how the request in hand is paid: not those of a change of an order's payment that
+    waits beside it ("swap the lamp for the blue one, and move #W2 over to my PayPal": PayPal pays no difference)."""
+    if intent == CHANGE_PAYMENT:
+        return text
+    waiting = [r["text"] for r in state.dialogue.get("queued") or [] if r["intent"] == CHANGE_PAYMENT]
+    return without_requests(text, waiting) if waiting else text
 
 
 # "On my other order", "another order", "the second order": not the order in hand.
