@@ -538,12 +538,23 @@ def procedures_in(text: str) -> set[str]:
 
 
 def _of_another_procedure(candidate: Any, asked: set[str]) -> bool:
-    """A quote from a policy whose title names only procedures the question does not ask about."""
+    """A quote from a policy whose title names only procedures the question does not ask about, or from an FAQ
+    entry whose own question does ("Is shipping free?" does not answer what a return label costs)."""
     item = candidate[2]
-    if item["metadata"].get("type") != "policy":
+    kind = item["metadata"].get("type")
+    if kind == "policy":
+        own = procedures_in(str(item["metadata"].get("title") or heading(item).split("›")[0]))
+    elif kind == "faq" and item["section"]:
+        own = procedures_in(str(item["section"]))
+    else:
         return False
-    own = procedures_in(str(item["metadata"].get("title") or heading(item).split("›")[0]))
     return bool(own) and not own & asked
+
+
+def _names_procedure(item: Any, asked: set[str]) -> bool:
+    """Whether a passage's title or heading names one of the asked procedures."""
+    title = str(item["metadata"].get("title") or "") if item["metadata"].get("type") == "policy" else ""
+    return bool(procedures_in(f"{title} {heading(item)}") & asked)
 
 
 def _answering(candidates: list[Any], question: str, countries: set[str] | None) -> list[Any]:
@@ -552,8 +563,17 @@ def _answering(candidates: list[Any], question: str, countries: set[str] | None)
     kept = candidates
     if asked_procedures := procedures_in(question):
         kept = [c for c in kept if not _of_another_procedure(c, asked_procedures)] or kept
+        # ... and among the rest, a passage whose heading or quote names the asked procedure: "can I return it if it
+        # doesn't fit?" is answered under "Returns", not by the FAQ entry "Is this jacket waterproof?".
+        kept = [
+            c
+            for c in kept
+            if _names_procedure(c[2], asked_procedures) or procedures_in(" ".join(c[3])) & asked_procedures
+        ] or kept
     if asks_amount(question):
         kept = [c for c in kept if any(_MONEY.search(unit) for unit in c[3])] or kept
+        # "How much is standard shipping?": what is charged answers, not only from when it is free.
+        kept = [c for c in kept if any(charges(unit) for unit in c[3])] or kept
     if asks_duration(question) or _WHEN_WILL.search(question):
         # "How long", "when will it arrive": a duration answers. "Until when can I cancel?" asks for a condition.
         kept = [c for c in kept if any(_TIME.search(unit) for unit in c[3])] or kept
@@ -700,7 +720,8 @@ def grounded_answer(
         candidates = []
         # A question about a country, an amount or a duration may be answered by a list line further down the
         # ranking (the FAQ summarises every country; the policy has a line per country): look a little deeper.
-        asks_figure = _ASKS_MONEY.search(question) or _ASKS_TIME.search(question)
+        # So may whether a country's customer pays at all ("do I pay for the label from Toronto?").
+        asks_figure = _ASKS_MONEY.search(question) or _ASKS_TIME.search(question) or _ASKS_PAYING.search(question)
         depth = 5 if (asks_figure or asks_where_we_ship(question)) else 3
         headings = embedder.embed([heading(item) for item in passages[:depth]]) @ question_vec
         weights = term_weights(unit for item in passages[:depth] for unit in _units(item["text"]))
@@ -860,6 +881,12 @@ def _terms_of(evidence: Evidence) -> frozenset[str]:
 # "Duties and VAT are included in our prices", "nothing is collected on delivery": the answer is that they pay nothing.
 _NOTHING_TO_PAY = re.compile(r"\b(?:included|nothing is (?:collected|charged)|no (?:extra )?charge)\b", re.I)
 _ASKS_PAYING = re.compile(r"\b(?:free|pay|paying|cost|costs|charge|charged|how much|fee)\b", re.I)
+
+
+def charges(unit: str) -> bool:
+    """Whether a line states an amount charged, besides any threshold from which something is free ("free on orders
+    of $75 or more" states none; "... and $6.95 below that" does)."""
+    return bool(_MONEY.search(_FREE_FROM.sub(" ", unit)))
 
 
 def states_threshold(text: str) -> bool:
@@ -1106,8 +1133,9 @@ def answer_message(
     facts: list[dict[str, Any]] = []
     supported = False
     confidence = 0.0
+    asked_segments = list(segments)
     # A country named anywhere in the message holds for its other questions ("... to Canada? How much is it?").
-    message_countries = set().union(*(customer_countries(segment) for segment in segments)) if segments else set()
+    message_countries = set().union(*(customer_countries(segment) for segment in asked_segments)) if segments else set()
     previous: list[dict[str, Any]] = []
     compared: list[dict[str, Any]] = []
     home: set[str] | None = None
@@ -1162,16 +1190,17 @@ def answer_message(
             supported = True
             continue
         docs = [h for h in hits if h.get("kind") == "doc"]
+        question = asked_segments[index]
         # Whether we ship to a place is asked of that place alone: "Do you ship to Norway? And how much is it to
         # Ireland?" must not read the first as a question about Ireland's country, nor "I'm in Toronto. Do you ship
         # to Mexico?" the second as one about Canada.
         borrows = not asks_where_we_ship(question)
         if index and borrows:
-            question = with_subject(question, segments[index - 1])
+            question = with_subject(question, asked_segments[index - 1])
             if _REFERS_BACK.search(question) and asks_only(question):
                 # "How long does standard shipping to Canada take? And how much does it cost?": "it" is standard
                 # shipping to Canada, and the line that answers is chosen for it (its charge, not its threshold).
-                question = f"{question} ({topic_words(segments[index - 1])})"
+                question = f"{question} ({topic_words(asked_segments[index - 1])})"
         # "We live in Ohio, can you send stuff to Switzerland?": the place shipped to, not the one they live in.
         own = customer_countries(question if borrows else shipped_to(question))
         asked = (
@@ -1217,7 +1246,9 @@ def answer_message(
         else:
             kinds.append("unknown")
             texts.append(
-                f'About "{question.strip()}": I don\'t have reliable information on that.' if several else _DONT_KNOW
+                f'About "{segments[index].strip()}": I don\'t have reliable information on that.'
+                if several
+                else _DONT_KNOW
             )
     if not supported:
         return MessageAnswer(text=_DONT_KNOW, supported=False, kinds=kinds, confidence=round(confidence, 4))

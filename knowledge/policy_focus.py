@@ -138,7 +138,10 @@ def for_service(unit: str, level: str) -> str:
     text = " ".join(kept).strip().rstrip(",;")
     if not text.endswith((".", "!", "?")):
         text += "."
-    return label + text[:1].lower() + text[1:] if label else text[:1].upper() + text[1:]
+    if not label:
+        return text[:1].upper() + text[1:]
+    # "Standard 5–8 business days" reads on after its label in lower case; a name ("UPS 2nd Day Air") keeps its own.
+    return label + (text if text[1:2].isupper() else text[:1].lower() + text[1:])
 
 
 def other_groups_only(unit: str, asked: set[str]) -> bool:
