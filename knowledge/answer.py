@@ -1133,7 +1133,10 @@ def answer_message(
     facts: list[dict[str, Any]] = []
     supported = False
     confidence = 0.0
-    asked_segments = list(segments)
+    from knowledge.glossary import in_document_language
+
+    # The rules are asked in the documents' language (a German question's words for them glossed in English).
+    asked_segments = [in_document_language(segment) for segment in segments]
     # A country named anywhere in the message holds for its other questions ("... to Canada? How much is it?").
     message_countries = set().union(*(customer_countries(segment) for segment in asked_segments)) if segments else set()
     previous: list[dict[str, Any]] = []

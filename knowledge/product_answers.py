@@ -1072,8 +1072,10 @@ def asks_policy(question: str) -> bool:
     """Whether a question speaks of the shop's rules or an order (returns, shipping, warranty...), not of buying; in
     the customer's words for them too ("swap a jacket for another size" is an exchange)."""
     from knowledge.answer import in_shop_words
+    from knowledge.glossary import in_document_language
 
-    return bool(POLICY.search(_BUYING_ORDER.sub(" ", in_shop_words(question))))
+    # ... in German too ("Garantie", "Rücksendung"): its words for the rules read in the documents' language.
+    return bool(POLICY.search(_BUYING_ORDER.sub(" ", in_shop_words(in_document_language(question)))))
 
 
 def shopping_intent(question: str, catalog: Sequence[dict[str, Any]], general: frozenset[str] = frozenset()) -> str:
