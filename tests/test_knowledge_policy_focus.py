@@ -241,3 +241,51 @@ def test_a_country_named_inside_another_countrys_name_is_not_named() -> None:
     # "Northern Ireland" is the UK's; "Ireland" alone is in the EU.
     assert countries_in("Belfast is in Northern Ireland") == {"UK"}
     assert countries_in("shipping to Cork, Ireland") == {"EU"}
+
+
+def test_whether_a_country_pays_is_answered_with_its_figure(retriever: Retriever) -> None:
+    # Asked whether they pay (not how much), from a city: the country's own figure, found a little deeper.
+    text = message(retriever, "Sending a pair of boots back from Calgary, will I be paying for the label?")
+    assert "$9.95" in text and "$12.95" not in text, text
+
+
+def test_a_faq_entry_about_another_procedure_does_not_answer(retriever: Retriever) -> None:
+    # "Is shipping free?" is about shipping, not about what sending something back costs from Glasgow.
+    text = message(retriever, "Living in Glasgow, what's the price of sending an item back?")
+    assert "$12.95" in text and "$19.95" not in text, text
+
+
+def test_an_amount_question_is_answered_with_what_is_charged(retriever: Retriever) -> None:
+    # The charge, not only the threshold from which it is free; the threshold answers "when is it free".
+    text = message(
+        retriever, "What do you charge for standard delivery within the US? And from what amount is it free?"
+    )
+    assert "$6.95" in text and "$75" in text, text
+
+
+def test_its_points_back_to_the_product_group_before() -> None:
+    assert "tents" in with_subject("and what is its warranty?", "How long can I send a tent back?")
+
+
+def test_a_fact_named_in_a_condition_is_not_asked(retriever: Retriever) -> None:
+    # "if the colour looks off" is the condition of an exchange, which the rules answer, not a product fact.
+    text = message(retriever, "Is the Harbor Fleece warm? Could I exchange it if the colour looks off?")
+    assert "exchange" in text.lower() and "Exchanges" in text, text
+
+
+def test_a_german_question_about_the_rules_is_answered_from_the_documents(retriever: Retriever) -> None:
+    from knowledge.glossary import in_document_language
+
+    text = message(retriever, "Wie lange ist die Garantie für einen Schlafsack?")
+    assert "2 years" in text and "1 year" not in text, text
+    text = message(retriever, "Was kostet die Rücksendung aus Frankreich?")
+    assert "$12.95" in text and "$9.95" not in text, text
+    # English is left as it is ("was" is an English word too).
+    assert in_document_language("It was delivered, what does a return cost?") == (
+        "It was delivered, what does a return cost?"
+    )
+
+
+def test_a_company_name_keeps_its_capitals_after_a_label() -> None:
+    line = "United States: UPS Ground for standard delivery, UPS 2nd Day Air for express."
+    assert for_service(line, "express") == "United States: UPS 2nd Day Air for express."
