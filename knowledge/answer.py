@@ -35,6 +35,7 @@ from knowledge.policy_focus import (
     service_in,
     specific_overlap,
     term_weights,
+    unit_terms,
 )
 from knowledge.products import find_products, products_facts
 from knowledge.retriever import Evidence, Retriever, heading
@@ -394,7 +395,10 @@ def _passage_sentences(
     question: str = "",
     countries: set[str] | None = None,
     weights: dict[str, float] | None = None,
+    told: frozenset[str] = frozenset(),
 ) -> tuple[list[str], float]:
+    """The lines of a passage that answer the question, and the passage's best line score. ``told``: the words of
+    what the customer told of their situation (see ``situation_terms``)."""
     units = _units(evidence["text"])
     if not units:
         return [], 0.0
@@ -445,6 +449,14 @@ def _passage_sentences(
         # "We deliver to these countries:" only introduces the answer: its best list line says it.
         following = [i for i in ranked if not units[i].endswith(":") and scores[i] > -0.5]
         chosen = [*chosen, following[0]] if following else chosen
+    if told:
+        # "My order came in two parcels. When does the return window start?": the line about the customer's own
+        # situation ("Items that arrive in several parcels each get their own 30 days") joins the general rule: a
+        # line with a word of the situation that no quoted line has and no other line of the passage either.
+        said = set().union(*(unit_terms(units[i]) for i in chosen)) if chosen else set()
+        own = {t for t in told - said if sum(t in unit_terms(unit) for unit in units) == 1}
+        extra = [i for i in ranked if i not in chosen and scores[i] > -0.5 and own & unit_terms(units[i])]
+        chosen = [*chosen, extra[0]] if extra else chosen
     quoted = [units[i] for i in sorted(chosen)]
     if len(asked) == 1:
         quoted = [for_country(unit, next(iter(asked))) for unit in quoted]
@@ -680,6 +692,16 @@ def _category_exception(
     return None
 
 
+def situation_terms(question: str) -> frozenset[str]:
+    """The words of what the customer tells before asking ("My order came in two parcels. When does the return
+    window start?"): the line about their situation may join the rule for everyone."""
+    sentences = split_sentences(question)
+    told = [s for s in sentences if not s.rstrip().endswith("?")]
+    if not told or len(told) == len(sentences):
+        return frozenset()
+    return frozenset(tokenize(" ".join(told))) - _HOW_MANY_TERMS
+
+
 def grounded_answer(
     question: str,
     evidence: Sequence[Evidence],
@@ -727,8 +749,11 @@ def grounded_answer(
         weights = term_weights(unit for item in passages[:depth] for unit in _units(item["text"]))
         # "How long does each option take?", "what do both cost?": every alternative the section lists is asked.
         most = MAX_SENTENCES + 1 if _EACH.search(question) else MAX_SENTENCES
+        told = situation_terms(question)
         for rank, item in enumerate(passages[:depth]):
-            quoted, best = _passage_sentences(question_vec, terms, item, embedder, most, question, countries, weights)
+            quoted, best = _passage_sentences(
+                question_vec, terms, item, embedder, most, question, countries, weights, told
+            )
             if quoted:
                 bonus = (FIRST_PASSAGE_BONUS if rank == 0 else 0.0) + HEADING_WEIGHT * float(headings[rank])
                 candidates.append((best + bonus, rank, item, quoted, best))
@@ -808,11 +833,12 @@ def topic_of(question: str) -> str:
 # money back" a refund. The policies name them by the shop's word, and so does a search that should find them.
 _SHOP_WORDS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (
-        re.compile(r"\bsend(?:ing|s)?\s+((?:it|them|this|that|these|those|(?:the|my|a|an)\s+[\w-]+)\s+)?back\b", re.I),
+        # ... of anything ("send things back", "send both jackets back"), not of a person ("send me back").
+        re.compile(r"\bsend(?:ing|s)?\s+((?:(?!me\b|us\b|him\b|her\b)[\w-]+\s+){0,3})?back\b", re.I),
         lambda m: f"return {m.group(1) or ''}".rstrip(),
     ),
     (
-        re.compile(r"\bsent\s+((?:it|them|this|that|these|those|(?:the|my|a|an)\s+[\w-]+)\s+)?back\b", re.I),
+        re.compile(r"\bsent\s+((?:(?!me\b|us\b|him\b|her\b)[\w-]+\s+){0,3})?back\b", re.I),
         lambda m: f"returned {m.group(1) or ''}".rstrip(),
     ),
     (re.compile(r"\b(?:get|have|got)\s+(?:my|the|our|your)\s+money\s+back\b", re.I), "get a refund"),
