@@ -205,9 +205,9 @@ class LocalEngine:
         found: list[dict[str, Any]] = []
         if awaiting:
             rule = _rule_before_verifying(state, services, intent, str(awaiting), results)
-            if rule is None and awaiting == "payment_method":
+            if rule is None and awaiting in ("payment_method", "order_id"):
                 # "If I send it back, what does the label cost me?": the step before the proposal, where the money
-                # goes, is asked after the answer as the proposal would be.
+                # goes or which order, is asked after the answer (for the customer's own country once verified).
                 rule = _rule_with_proposal(state, services, intent, results)
             if rule is not None:
                 # "I got it 40 days ago, can I still return it?": the rule answers now; their order needs them first.
@@ -490,9 +490,11 @@ def _customer_by_email(state: SupportState, services: Services) -> str | None:
     from tools.base import ToolContext, ToolError
     from tools.registry import call_read_tool
 
-    context = ToolContext(db_url=services.db_url, profile=services.profile, conversation_id="policy-figures")
+    email = str(emails[0])
+    # The per-conversation limit is kept per email here (the engine does not see the thread), the shop's limit as is.
+    context = ToolContext(db_url=services.db_url, profile=services.profile, conversation_id=f"policy-figures:{email}")
     try:
-        found = call_read_tool(FIND_BY_EMAIL, context, {"email": str(emails[0])})
+        found = call_read_tool(FIND_BY_EMAIL, context, {"email": email})
     except ToolError:
         return None
     return str(found.get("customer_id") or "") or None
