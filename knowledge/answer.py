@@ -35,6 +35,7 @@ from knowledge.policy_focus import (
     service_in,
     specific_overlap,
     term_weights,
+    unit_terms,
 )
 from knowledge.products import find_products, products_facts
 from knowledge.retriever import Evidence, Retriever, heading
@@ -394,7 +395,10 @@ def _passage_sentences(
     question: str = "",
     countries: set[str] | None = None,
     weights: dict[str, float] | None = None,
+    told: frozenset[str] = frozenset(),
 ) -> tuple[list[str], float]:
+    """The lines of a passage that answer the question, and the passage's best line score. ``told``: the words of
+    what the customer told of their situation (see ``situation_terms``)."""
     units = _units(evidence["text"])
     if not units:
         return [], 0.0
@@ -445,6 +449,14 @@ def _passage_sentences(
         # "We deliver to these countries:" only introduces the answer: its best list line says it.
         following = [i for i in ranked if not units[i].endswith(":") and scores[i] > -0.5]
         chosen = [*chosen, following[0]] if following else chosen
+    if told:
+        # "My order came in two parcels. When does the return window start?": the line about the customer's own
+        # situation ("Items that arrive in several parcels each get their own 30 days") joins the general rule: a
+        # line with a word of the situation that no quoted line has and no other line of the passage either.
+        said = set().union(*(unit_terms(units[i]) for i in chosen)) if chosen else set()
+        own = {t for t in told - said if sum(t in unit_terms(unit) for unit in units) == 1}
+        extra = [i for i in ranked if i not in chosen and scores[i] > -0.5 and own & unit_terms(units[i])]
+        chosen = [*chosen, extra[0]] if extra else chosen
     quoted = [units[i] for i in sorted(chosen)]
     if len(asked) == 1:
         quoted = [for_country(unit, next(iter(asked))) for unit in quoted]
@@ -538,12 +550,23 @@ def procedures_in(text: str) -> set[str]:
 
 
 def _of_another_procedure(candidate: Any, asked: set[str]) -> bool:
-    """A quote from a policy whose title names only procedures the question does not ask about."""
+    """A quote from a policy whose title names only procedures the question does not ask about, or from an FAQ
+    entry whose own question does ("Is shipping free?" does not answer what a return label costs)."""
     item = candidate[2]
-    if item["metadata"].get("type") != "policy":
+    kind = item["metadata"].get("type")
+    if kind == "policy":
+        own = procedures_in(str(item["metadata"].get("title") or heading(item).split("›")[0]))
+    elif kind == "faq" and item["section"]:
+        own = procedures_in(str(item["section"]))
+    else:
         return False
-    own = procedures_in(str(item["metadata"].get("title") or heading(item).split("›")[0]))
     return bool(own) and not own & asked
+
+
+def _names_procedure(item: Any, asked: set[str]) -> bool:
+    """Whether a passage's title or heading names one of the asked procedures."""
+    title = str(item["metadata"].get("title") or "") if item["metadata"].get("type") == "policy" else ""
+    return bool(procedures_in(f"{title} {heading(item)}") & asked)
 
 
 def _answering(candidates: list[Any], question: str, countries: set[str] | None) -> list[Any]:
@@ -552,8 +575,17 @@ def _answering(candidates: list[Any], question: str, countries: set[str] | None)
     kept = candidates
     if asked_procedures := procedures_in(question):
         kept = [c for c in kept if not _of_another_procedure(c, asked_procedures)] or kept
+        # ... and among the rest, a passage whose heading or quote names the asked procedure: "can I return it if it
+        # doesn't fit?" is answered under "Returns", not by the FAQ entry "Is this jacket waterproof?".
+        kept = [
+            c
+            for c in kept
+            if _names_procedure(c[2], asked_procedures) or procedures_in(" ".join(c[3])) & asked_procedures
+        ] or kept
     if asks_amount(question):
         kept = [c for c in kept if any(_MONEY.search(unit) for unit in c[3])] or kept
+        # "How much is standard shipping?": what is charged answers, not only from when it is free.
+        kept = [c for c in kept if any(charges(unit) for unit in c[3])] or kept
     if asks_duration(question) or _WHEN_WILL.search(question):
         # "How long", "when will it arrive": a duration answers. "Until when can I cancel?" asks for a condition.
         kept = [c for c in kept if any(_TIME.search(unit) for unit in c[3])] or kept
@@ -660,6 +692,16 @@ def _category_exception(
     return None
 
 
+def situation_terms(question: str) -> frozenset[str]:
+    """The words of what the customer tells before asking ("My order came in two parcels. When does the return
+    window start?"): the line about their situation may join the rule for everyone."""
+    sentences = split_sentences(question)
+    told = [s for s in sentences if not s.rstrip().endswith("?")]
+    if not told or len(told) == len(sentences):
+        return frozenset()
+    return frozenset(tokenize(" ".join(told))) - _HOW_MANY_TERMS
+
+
 def grounded_answer(
     question: str,
     evidence: Sequence[Evidence],
@@ -700,14 +742,18 @@ def grounded_answer(
         candidates = []
         # A question about a country, an amount or a duration may be answered by a list line further down the
         # ranking (the FAQ summarises every country; the policy has a line per country): look a little deeper.
-        asks_figure = _ASKS_MONEY.search(question) or _ASKS_TIME.search(question)
+        # So may whether a country's customer pays at all ("do I pay for the label from Toronto?").
+        asks_figure = _ASKS_MONEY.search(question) or _ASKS_TIME.search(question) or _ASKS_PAYING.search(question)
         depth = 5 if (asks_figure or asks_where_we_ship(question)) else 3
         headings = embedder.embed([heading(item) for item in passages[:depth]]) @ question_vec
         weights = term_weights(unit for item in passages[:depth] for unit in _units(item["text"]))
         # "How long does each option take?", "what do both cost?": every alternative the section lists is asked.
         most = MAX_SENTENCES + 1 if _EACH.search(question) else MAX_SENTENCES
+        told = situation_terms(question)
         for rank, item in enumerate(passages[:depth]):
-            quoted, best = _passage_sentences(question_vec, terms, item, embedder, most, question, countries, weights)
+            quoted, best = _passage_sentences(
+                question_vec, terms, item, embedder, most, question, countries, weights, told
+            )
             if quoted:
                 bonus = (FIRST_PASSAGE_BONUS if rank == 0 else 0.0) + HEADING_WEIGHT * float(headings[rank])
                 candidates.append((best + bonus, rank, item, quoted, best))
@@ -787,11 +833,12 @@ def topic_of(question: str) -> str:
 # money back" a refund. The policies name them by the shop's word, and so does a search that should find them.
 _SHOP_WORDS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (
-        re.compile(r"\bsend(?:ing|s)?\s+((?:it|them|this|that|these|those|(?:the|my|a|an)\s+[\w-]+)\s+)?back\b", re.I),
+        # ... of anything ("send things back", "send both jackets back"), not of a person ("send me back").
+        re.compile(r"\bsend(?:ing|s)?\s+((?:(?!me\b|us\b|him\b|her\b)[\w-]+\s+){0,3})?back\b", re.I),
         lambda m: f"return {m.group(1) or ''}".rstrip(),
     ),
     (
-        re.compile(r"\bsent\s+((?:it|them|this|that|these|those|(?:the|my|a|an)\s+[\w-]+)\s+)?back\b", re.I),
+        re.compile(r"\bsent\s+((?:(?!me\b|us\b|him\b|her\b)[\w-]+\s+){0,3})?back\b", re.I),
         lambda m: f"returned {m.group(1) or ''}".rstrip(),
     ),
     (re.compile(r"\b(?:get|have|got)\s+(?:my|the|our|your)\s+money\s+back\b", re.I), "get a refund"),
@@ -860,6 +907,12 @@ def _terms_of(evidence: Evidence) -> frozenset[str]:
 # "Duties and VAT are included in our prices", "nothing is collected on delivery": the answer is that they pay nothing.
 _NOTHING_TO_PAY = re.compile(r"\b(?:included|nothing is (?:collected|charged)|no (?:extra )?charge)\b", re.I)
 _ASKS_PAYING = re.compile(r"\b(?:free|pay|paying|cost|costs|charge|charged|how much|fee)\b", re.I)
+
+
+def charges(unit: str) -> bool:
+    """Whether a line states an amount charged, besides any threshold from which something is free ("free on orders
+    of $75 or more" states none; "... and $6.95 below that" does)."""
+    return bool(_MONEY.search(_FREE_FROM.sub(" ", unit)))
 
 
 def states_threshold(text: str) -> bool:
@@ -1106,8 +1159,12 @@ def answer_message(
     facts: list[dict[str, Any]] = []
     supported = False
     confidence = 0.0
+    from knowledge.glossary import in_document_language
+
+    # The rules are asked in the documents' language (a German question's words for them glossed in English).
+    asked_segments = [in_document_language(segment) for segment in segments]
     # A country named anywhere in the message holds for its other questions ("... to Canada? How much is it?").
-    message_countries = set().union(*(customer_countries(segment) for segment in segments)) if segments else set()
+    message_countries = set().union(*(customer_countries(segment) for segment in asked_segments)) if segments else set()
     previous: list[dict[str, Any]] = []
     compared: list[dict[str, Any]] = []
     home: set[str] | None = None
@@ -1162,16 +1219,17 @@ def answer_message(
             supported = True
             continue
         docs = [h for h in hits if h.get("kind") == "doc"]
+        question = asked_segments[index]
         # Whether we ship to a place is asked of that place alone: "Do you ship to Norway? And how much is it to
         # Ireland?" must not read the first as a question about Ireland's country, nor "I'm in Toronto. Do you ship
         # to Mexico?" the second as one about Canada.
         borrows = not asks_where_we_ship(question)
         if index and borrows:
-            question = with_subject(question, segments[index - 1])
+            question = with_subject(question, asked_segments[index - 1])
             if _REFERS_BACK.search(question) and asks_only(question):
                 # "How long does standard shipping to Canada take? And how much does it cost?": "it" is standard
                 # shipping to Canada, and the line that answers is chosen for it (its charge, not its threshold).
-                question = f"{question} ({topic_words(segments[index - 1])})"
+                question = f"{question} ({topic_words(asked_segments[index - 1])})"
         # "We live in Ohio, can you send stuff to Switzerland?": the place shipped to, not the one they live in.
         own = customer_countries(question if borrows else shipped_to(question))
         asked = (
@@ -1217,7 +1275,9 @@ def answer_message(
         else:
             kinds.append("unknown")
             texts.append(
-                f'About "{question.strip()}": I don\'t have reliable information on that.' if several else _DONT_KNOW
+                f'About "{segments[index].strip()}": I don\'t have reliable information on that.'
+                if several
+                else _DONT_KNOW
             )
     if not supported:
         return MessageAnswer(text=_DONT_KNOW, supported=False, kinds=kinds, confidence=round(confidence, 4))

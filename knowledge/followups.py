@@ -14,7 +14,7 @@ import re
 from knowledge.policy_focus import POLICY_GROUPS, groups_in, service_in
 
 # A pronoun for a thing ("can I return one?", "do they expire?"); "it" in "is it possible" stands for nothing.
-_THING = re.compile(r"\b(?:it|one|ones|them|they|those|these)\b", re.IGNORECASE)
+_THING = re.compile(r"\b(?:its|it|one|ones|them|they|those|these|their)\b", re.IGNORECASE)
 _IDLE_IT = re.compile(
     r"\b(?:is|was|would|will|does|do)\s+it\s+(?:be\s+)?(?:possible|ok|okay|allowed|take|cost)\b", re.IGNORECASE
 )

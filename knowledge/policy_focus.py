@@ -138,7 +138,10 @@ def for_service(unit: str, level: str) -> str:
     text = " ".join(kept).strip().rstrip(",;")
     if not text.endswith((".", "!", "?")):
         text += "."
-    return label + text[:1].lower() + text[1:] if label else text[:1].upper() + text[1:]
+    if not label:
+        return text[:1].upper() + text[1:]
+    # "Standard 5–8 business days" reads on after its label in lower case; a name ("UPS 2nd Day Air") keeps its own.
+    return label + (text if text[1:2].isupper() else text[:1].lower() + text[1:])
 
 
 def other_groups_only(unit: str, asked: set[str]) -> bool:
@@ -149,7 +152,7 @@ def other_groups_only(unit: str, asked: set[str]) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _unit_terms(unit: str) -> frozenset[str]:
+def unit_terms(unit: str) -> frozenset[str]:
     """A line's words (the policy lines are few and read on every policy answer)."""
     return frozenset(tokenize(unit))
 
@@ -157,7 +160,7 @@ def _unit_terms(unit: str) -> frozenset[str]:
 def term_weights(units: Iterable[str]) -> dict[str, float]:
     """How telling each word is among the lines that could answer: a word in one line of twenty ("final-sale",
     "processed", "clearance") says more about which line answers than a word in most ("return", "days")."""
-    pool = [_unit_terms(u) for u in units]
+    pool = [unit_terms(u) for u in units]
     frequency: dict[str, int] = {}
     for terms in pool:
         for term in terms:
@@ -173,7 +176,7 @@ _GROUP_TERMS = frozenset(tokenize(" ".join(w for group, words in POLICY_GROUPS.i
 
 def specific_overlap(question_terms: set[str], unit: str, weights: dict[str, float]) -> float:
     """The question's words this line shares, each weighted by how telling it is (product group names aside)."""
-    return sum(weights.get(term, 0.0) for term in (question_terms - _GROUP_TERMS) & _unit_terms(unit))
+    return sum(weights.get(term, 0.0) for term in (question_terms - _GROUP_TERMS) & unit_terms(unit))
 
 
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -1057,12 +1057,25 @@ def mentions_catalog(db_url: str | None, question: str) -> bool:
 _BUYING_ORDER = re.compile(r"\b(?:can|could|may|to|want to|like to)\s+(?:i\s+|we\s+)?order\b", re.IGNORECASE)
 
 
+# "if it doesn't fit", "in case the colour is off": a condition of what is asked, up to its comma or the end.
+_CONDITION = re.compile(r"\b(?:if|in case|unless)\b[^,;?!.]*", re.IGNORECASE)
+
+
+def asked_outside_condition(question: str, catalog: Sequence[dict[str, Any]]) -> bool:
+    """Whether a question asks a product fact outside its conditions: "can I return it if it doesn't fit?" names the
+    fit only as the condition of a return, which the policy answers; "how does it fit?" asks it."""
+    stripped = _CONDITION.sub(" ", question)
+    return read_question(stripped if stripped.strip() else question, catalog).asks_a_fact
+
+
 def asks_policy(question: str) -> bool:
     """Whether a question speaks of the shop's rules or an order (returns, shipping, warranty...), not of buying; in
     the customer's words for them too ("swap a jacket for another size" is an exchange)."""
     from knowledge.answer import in_shop_words
+    from knowledge.glossary import in_document_language
 
-    return bool(POLICY.search(_BUYING_ORDER.sub(" ", in_shop_words(question))))
+    # ... in German too ("Garantie", "Rücksendung"): its words for the rules read in the documents' language.
+    return bool(POLICY.search(_BUYING_ORDER.sub(" ", in_shop_words(in_document_language(question)))))
 
 
 def shopping_intent(question: str, catalog: Sequence[dict[str, Any]], general: frozenset[str] = frozenset()) -> str:
@@ -1652,7 +1665,9 @@ def answer_products(
     if not named:
         found = name_products(question, catalog, general)
         named, strong = found.products, found.strong
-    if asks_policy(question) and not (named and strong and (q.asks_a_fact or q.comparative)):
+    if asks_policy(question) and not (
+        named and strong and (asked_outside_condition(question, catalog) or q.comparative)
+    ):
         return None  # "what is your return policy for shoes?" is the policy's to answer
     if owns(question, q) and not q.aspects and (not q.comparative or len(named) < 2):
         # "My skateboard came chipped, can I get my money back?": the rules answer for their own item; what the

@@ -43,12 +43,20 @@ def answer(retriever: Retriever, question: str) -> str:
     return grounded_answer(question, retriever.search(question, 5), [], embedder=retriever.embedder).text
 
 
-def message(retriever: Retriever, text: str) -> str:
+def message(retriever: Retriever, text: str, intent: str = "") -> str:
     from graph.nlu.segment import split_requests
 
-    found = gather_for(retriever, retriever.db_url, text, "")
+    found = gather_for(retriever, retriever.db_url, text, intent)
     questions = questions_of(split_requests(text))
-    return answer_message(questions, found, retriever.db_url, embedder=retriever.embedder, window_days=30).text
+    return answer_message(
+        questions,
+        found,
+        retriever.db_url,
+        embedder=retriever.embedder,
+        window_days=30,
+        intent=intent,
+        general=retriever.document_terms(),
+    ).text
 
 
 def test_the_line_for_the_asked_product_group_is_quoted_alone(retriever: Retriever) -> None:
@@ -241,3 +249,66 @@ def test_a_country_named_inside_another_countrys_name_is_not_named() -> None:
     # "Northern Ireland" is the UK's; "Ireland" alone is in the EU.
     assert countries_in("Belfast is in Northern Ireland") == {"UK"}
     assert countries_in("shipping to Cork, Ireland") == {"EU"}
+
+
+def test_whether_a_country_pays_is_answered_with_its_figure(retriever: Retriever) -> None:
+    # Asked whether they pay (not how much), from a city: the country's own figure, found a little deeper.
+    text = message(retriever, "Sending a pair of boots back from Calgary, will I be paying for the label?")
+    assert "$9.95" in text and "$12.95" not in text, text
+
+
+def test_a_faq_entry_about_another_procedure_does_not_answer(retriever: Retriever) -> None:
+    # "Is shipping free?" is about shipping, not about what sending something back costs from Glasgow.
+    text = message(retriever, "Living in Glasgow, what's the price of sending an item back?")
+    assert "$12.95" in text and "$19.95" not in text, text
+
+
+def test_an_amount_question_is_answered_with_what_is_charged(retriever: Retriever) -> None:
+    # The charge, not only the threshold from which it is free; the threshold answers "when is it free".
+    text = message(
+        retriever, "What do you charge for standard delivery within the US? And from what amount is it free?"
+    )
+    assert "$6.95" in text and "$75" in text, text
+
+
+def test_its_points_back_to_the_product_group_before() -> None:
+    assert "tents" in with_subject("and what is its warranty?", "How long can I send a tent back?")
+
+
+def test_a_fact_named_in_a_condition_is_not_asked(retriever: Retriever) -> None:
+    # "if the colour looks off" is the condition of an exchange, which the rules answer, not a product fact.
+    text = message(retriever, "Is the Harbor Fleece warm? Could I exchange it if the colour looks off?")
+    assert "exchange" in text.lower() and "Exchanges" in text, text
+
+
+def test_a_german_question_about_the_rules_is_answered_from_the_documents(retriever: Retriever) -> None:
+    from knowledge.glossary import in_document_language
+
+    text = message(retriever, "Wie lange ist die Garantie für einen Schlafsack?")
+    assert "2 years" in text and "1 year" not in text, text
+    text = message(retriever, "Was kostet die Rücksendung aus Frankreich?")
+    assert "$12.95" in text and "$9.95" not in text, text
+    # English is left as it is ("was" is an English word too).
+    assert in_document_language("It was delivered, what does a return cost?") == (
+        "It was delivered, what does a return cost?"
+    )
+
+
+def test_a_company_name_keeps_its_capitals_after_a_label() -> None:
+    line = "United States: UPS Ground for standard delivery, UPS 2nd Day Air for express."
+    assert for_service(line, "express") == "United States: UPS 2nd Day Air for express."
+
+
+def test_the_line_about_the_customers_own_situation_joins_the_rule(retriever: Retriever) -> None:
+    # What they tell before asking (a delivery in two parcels) picks that line of the section beside the rule.
+    # (Not yet when the FAQ's general entry outranks the section: "The jacket and the boots came as separate
+    # parcels. How long can I send things back?" quotes the FAQ's 30 days alone.)
+    text = message(
+        retriever,
+        "My stuff was delivered in separate parcels, days apart. When does the return window end?",
+        "refund_policy",
+    )
+    assert "30 days" in text and "their own 30 days" in text, text
+    # Nothing told: only the rule.
+    text = message(retriever, "How long can I send things back?", "refund_policy")
+    assert "30 days" in text and "several parcels" not in text, text

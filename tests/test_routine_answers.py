@@ -559,3 +559,18 @@ async def test_a_rule_asked_with_any_request_of_theirs_is_answered_before_verifi
     assert evidence, asked.text
     first_paragraph = asked.text.split("\n\n")[0]
     assert "verify" not in first_paragraph.lower() and "bestätigen" not in first_paragraph.lower(), asked.text
+
+
+async def test_a_policy_figure_is_the_one_for_the_customer_whose_email_the_message_gives(app: Settings) -> None:
+    from shop.models import Address
+
+    with session_factory(app.shop_database_url)() as session:
+        canadian = session.scalars(
+            select(Customer).join(Address, Address.customer_id == Customer.id).where(Address.country == "Canada")
+        ).first()
+    if canadian is None:
+        pytest.fail("the seeded shop has no Canadian customer")
+    said = f"Good morning, {canadian.email} writing. Sending a parcel back, what will the label cost me?"
+    async with open_graph(app) as graph:
+        turn = await Conversations(graph).send("label-by-email", said, Context())
+    assert "$9.95" in turn.text and "$12.95" not in turn.text, turn.text

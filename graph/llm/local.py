@@ -22,6 +22,7 @@ from graph.llm.dialogue.names import (
     CHANGE_ITEMS,
     CHANGE_PAYMENT,
     CUSTOMER_DETAILS,
+    FIND_BY_EMAIL,
     ITEM_PROBLEM,
     ORDER_DETAILS,
     PERSONAL_INTENTS,
@@ -210,9 +211,9 @@ class LocalEngine:
         found: list[dict[str, Any]] = []
         if awaiting:
             rule = _rule_before_verifying(state, services, intent, str(awaiting), results)
-            if rule is None and awaiting == "payment_method":
+            if rule is None and awaiting in ("payment_method", "order_id"):
                 # "If I send it back, what does the label cost me?": the step before the proposal, where the money
-                # goes, is asked after the answer as the proposal would be.
+                # goes or which order, is asked after the answer (for the customer's own country once verified).
                 rule = _rule_with_proposal(state, services, intent, results)
             if rule is not None:
                 # "I got it 40 days ago, can I still return it?": the rule answers now; their order needs them first.
@@ -473,8 +474,10 @@ def _searched_answer(
 
 
 def _home_country(state: SupportState, services: Services) -> str:
-    """The verified customer's country (their default address), for the figures that depend on it."""
-    customer_id = (state.customer or {}).get("id")
+    """The customer's country (their default address), for the figures that depend on it: the verified customer's,
+    or the one whose email this message gives ("Hi, it's ana@example.com. What would a return label cost me?"),
+    looked up as the bot verifies anyone by email."""
+    customer_id = (state.customer or {}).get("id") or _customer_by_email(state, services)
     if not customer_id:
         return ""
     from shop.db import engine_for
@@ -483,6 +486,24 @@ def _home_country(state: SupportState, services: Services) -> str:
     with engine_for(services.db_url).connect() as connection:
         country = connection.execute(_home_country_query(), {"customer_id": customer_id}).scalar()
     return str(country or "")
+
+
+def _customer_by_email(state: SupportState, services: Services) -> str | None:
+    """The customer whose account email the customer's message gives (through the verifying read, with its limits)."""
+    emails = (state.understanding.get("entities") or {}).get("emails") or []
+    if not emails or not services.db_url:
+        return None
+    from tools.base import ToolContext, ToolError
+    from tools.registry import call_read_tool
+
+    email = str(emails[0])
+    # The per-conversation limit is kept per email here (the engine does not see the thread), the shop's limit as is.
+    context = ToolContext(db_url=services.db_url, profile=services.profile, conversation_id=f"policy-figures:{email}")
+    try:
+        found = call_read_tool(FIND_BY_EMAIL, context, {"email": email})
+    except ToolError:
+        return None
+    return str(found.get("customer_id") or "") or None
 
 
 @functools.cache

@@ -73,6 +73,7 @@ def gather_for(
         without_identifiers,
     )
     from knowledge.catalog import sqlite_file_missing
+    from knowledge.glossary import in_document_language
     from knowledge.policy_focus import without_groups
     from knowledge.retriever import Evidence, find_products, products_facts
 
@@ -82,7 +83,7 @@ def gather_for(
         # Policies, FAQ and catalog alike: the answer reads products from the catalog's facts and quotes only
         # policy passages, and the retriever already demotes products for policy questions. (Keeping products
         # out of non-product intents cost recall: 0.914 at 5 on evals/datasets/retrieval.jsonl against 0.995.)
-        segment = in_shop_words(without_identifiers(segment))
+        segment = in_shop_words(without_identifiers(in_document_language(segment)))
         found = retriever.search(segment, k=5)
         if about:
             # Asked at a proposal, a question is about it first ("how long does each option take?" at a refund is
