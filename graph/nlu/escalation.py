@@ -50,6 +50,7 @@ from graph.nlu.keywords import (
     declines_person,
     human_request_words,
     mentions_own_people,
+    names_a_person,
     not_a_complaint,
     person_declined,
 )
@@ -523,6 +524,8 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
         # "Do you have a phone number for later if I need it?": the classifier hears a person in a question about
         # how to reach one some day; only words that ask for one now (read above) hand over.
         and not asked_for_later(u.text)
+        # "Is the phone line free to call?": a thing of the shop's asked about; a request names whom it wants.
+        and names_a_person(u.text)
     ):
         add("human_requested", f"asks for a person (intent human_agent, confidence {u.confidence:.2f})")
     elif facts.person_offered and accepts_offer(u, facts.names_the_method_asked_for):

@@ -246,6 +246,13 @@ _NOT_A_COMPLAINT = re.compile(
     r"(?:\w+\s+)?beschwer\w*[^.!?]{0,20}\b(?:wenn|falls)\b|(?:wie|wo)\s+beschwer\w*\s+(?:ich|man)\b[^.!?]{0,20}\b(?:wenn"
     r"|falls)\b|(?:just|only)\s+asking\s+for\s+(?:the\s+future|future\s+reference)"
     r"|nur\s+(?:so\s+)?f[üu]r\s+(?:die\s+)?zukunft"
+    # How the shop handles complaints, asked about: "I'd like to know how you handle complaints", "wie gehen Sie mit
+    # Beschwerden um?".
+    r"|(?:know|wonder\w*|curious|ask\w*|tell\s+me|explain|understand|see)\s+(?:\w+\s+){0,2}?how\s+(?:do\s+|does\s+)?(?:you"
+    r"|your\s+\w+|the\s+shop|the\s+company|they)\s+(?:usually\s+|normally\s+)?(?:handle|deal\s+with"
+    r"|process|treat|respond\s+to|manage|look\s+at|go\s+about)\s+(?:customer\s+)?complaints"
+    r"|wie\s+(?:gehen|geht|bearbeiten|bearbeitet|behandeln|behandelt)\s+(?:sie|ihr|man|der\s+shop)\s+(?:\w+\s+)?"
+    r"(?:mit\s+)?(?:kunden)?beschwerden"
     r"|beschwerde\s+(?:\w+\s+){0,2}(?:zur[üu]ck\w*|erledigt|vergessen|hinf[äa]llig))\b"
     r"|\b(?:not\s+(?:a\s+|to\s+)?complain\w*|(?:don'?t|do\s+not|didn'?t|never)\s+(?:want\s+to\s+|mean\s+to\s+)?complain\w*"
     r"|no\s+complaints?|nothing\s+to\s+complain|can'?t\s+complain|not\s+(?:a\s+)?(?:formal\s+)?"
@@ -455,7 +462,7 @@ _ASKS_FOR_PERSON = compile_words(
     r"|\b(?:pass|send|move|kick|push|take|bump|escalate)\s+(?:it|this|me|my\s+\w+)\s+(?:up\s+the\s+(?:chain|line|ladder)"
     r"|upstairs|higher\s+up)"
     rf"|\b(?:wants?|needs?|like|prefer|request|ask(?:ing)?\s+for|(?:can|could|may)\s+i\s+(?:get|have)|i'?d\s+like)\s+"
-    rf"(?:(?:to\s+(?:deal|talk|speak)\s+(?:with|to)\s+)|(?:a\s+word\s+with\s+))?{_WHO_EN}"
+    rf"(?:(?:to\s+(?:deal|talk|speak)\s+(?:with|to)\s+)|(?:a\s+word\s+with\s+)|(?:(?:some\s+|real\s+)?help\s+from\s+))?{_WHO_EN}"
     r"(?!\s*(?:'s|else'?s|to\s+(?:collect|sign|receive|pick)|as\s+(?:a\s+)?recipient))\b"
     # Whether one is there for them: "is there anyone who can look at this", "any chance of a supervisor".
     rf"|\b(?:is\s+there|are\s+there|any\s+chance\s+of(?:\s+\w+ing)?(?:\s+(?:to|with))?)\s+{_WHO_EN}\b"
@@ -556,3 +563,17 @@ _FOR_LATER = re.compile(
 def asked_for_later(text: str) -> bool:
     """The message asks about a person or a contact for some time to come, not for one now."""
     return _FOR_LATER.search(text) is not None
+
+
+# A person, or the bot set against one, named in the message: the classifier's reading "asks for a person" stands only
+# with one. "Is the phone line free to call?" names a thing of the shop's; its answer is a fact.
+_PERSON_NAMED = compile_words(
+    rf"\b{_WHO_EN}\b|\b{_WHO_DE}\b|\b(?:bots?|chat\s*bots?|robots?|roboter|automated|automat\w*|assistant|ki|ai|nobody"
+    r"|no\s*one|niemand)\b",
+    re.IGNORECASE,
+)
+
+
+def names_a_person(text: str) -> bool:
+    """The message names a person (not the customer's own) or the bot."""
+    return _PERSON_NAMED.search(_OWN_PEOPLE.sub(" ", text)) is not None
