@@ -125,10 +125,10 @@ _HUMAN = compile_words(
     r"|(?:speak|talk|chat)\s+(?:to|with)\s+(?:someone|somebody|a\s+person|staff|a\s+real|an?\s+actual|a\s+human)"
     r"|(?:call|ring)\s+me(?:\s+back)?|transfer\s+me|put\s+me\s+through|not\s+(?:a|the)\s+bot|no\s+bots?"
     # The bot set aside for something else: "instead of the chatbot", "rather than an automated answer", "statt mit dem
-    # Bot", "nicht mit einem Roboter".
-    r"|(?:instead\s+of|rather\s+than|other\s+than|not\s+(?:with|to)|statt|anstatt|nicht\s+mit|nicht\s+nur)\s+(?:talking\s+to\s+"
-    r"|chatting\s+with\s+|mit\s+)?(?:a|an|the|this|your|dem|einem|diesem|ihrem|den|de[rn]|eine[mn]?)\s+(?:\w+\s+)?"
-    r"(?:chat\s*bot|bot|robot|roboter|automat\w*|computer|machine|maschine|ki|ai|script|skript)\b"
+    # Bot". Only the bot's own names: "other than the espresso machine" or "instead of the robot vacuum" is a product.
+    r"|(?:instead\s+of|rather\s+than|not\s+(?:with|to)|statt|anstatt|nicht\s+mit)\s+(?:talking\s+to\s+|chatting\s+with\s+"
+    r"|mit\s+)?(?:a|an|the|this|your|dem|einem|diesem|ihrem|den|de[rn]|eine[mn]?)\s+(?:chat\s*bot|bot|(?:virtual\s+|ai\s+"
+    r"|automated\s+|digital\s+)?assistant|automated\s+(?:system|replies|answers?|chat|service|responses?)|ki|ai)\b(?!\s+\w)"
     r"|(?:this|the)\s+(?:bot|robot)(?!\s+(?!(?:is|isn't|keeps?|can'?t|cannot|doesn'?t|does|did|won'?t|again|any|here"
     r"|please|and|but|that|which|who|to|with|just|only|never|always)\b)[a-z])|phone\s+number.*\b(?:speak|talk)"
     r"|mit\s+(?:einem|einer)\s+(?:echten\s+|richtigen\s+)?(?:menschen|mitarbeiter\w*|kolleg\w+|berater\w*|person)"
