@@ -106,7 +106,9 @@ def score(cases: list[Case]) -> list[Scored]:
                 language=understanding.language,
             )
             decision = decide_escalation(understanding, policy, facts)
-            clarifications += decision.clarify
+            # As in the gate: an unclear message adds the question it gets; one understood starts the count afresh.
+            unclear = decision.clarify or "low_confidence" in decision.reasons
+            clarifications = clarifications + decision.clarify if unclear else 0
             if turn.escalate is not None:
                 emotion = understanding.emotion
                 out.append(

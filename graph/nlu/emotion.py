@@ -373,13 +373,17 @@ AGREEING_SENTIMENT = -0.25
 _PRAISE_ALONE = re.compile(
     r"^\W*(?:oh\s+|wow\s+|just\s+|really\s+|so\s+)?(?:great|wonderful|fantastic|brilliant|amazing|lovely|perfect"
     r"|awesome|superb|excellent|love\s+(?:it|that)|well\s+done|good\s+job|great\s+job|bravo|nice\s+one|impressive"
-    r"|toll|super|prima|klasse|respekt|bravo|gro(?:ß|ss)artig|wunderbar)\W*$",
+    r"|toll|super|prima|klasse|respekt|bravo|gro(?:ß|ss)artig|wunderbar"
+    # Encouragement to go on, said of a failure: "Keep it up.", "Weiter so.".
+    r"|keep\s+(?:it|this)\s+up|keep\s+up\s+the\s+good\s+work|weiter\s+so|machen\s+sie\s+weiter\s+so)\W*$",
     re.IGNORECASE,
 )
 _IRONY_MARKER = re.compile(
     r"\b(?:said\s+no\s+one\s+ever|(?:totally|perfectly|completely)\s+(?:normal|fine|acceptable|reasonable)"
     r"|as\s+(?:always|usual)[.!]|wie\s+immer[.!]|what\s+a\s+surprise|who\s+would\s+have\s+thought"
-    r"|v[öo]llig\s+normal|was\s+f[üu]r\s+eine\s+[üu]berraschung|wer\s+h[äa]tte\s+das\s+gedacht|wie\s+(?:immer|gewohnt)\s+nicht)",
+    r"|v[öo]llig\s+normal|was\s+f[üu]r\s+eine\s+[üu]berraschung|wer\s+h[äa]tte\s+das\s+gedacht|wie\s+(?:immer|gewohnt)\s+nicht"
+    # "Typical." as a sentence of its own: the failure expected of the shop.
+    r"|(?:^|[.!?]\s*)(?:how\s+|so\s+|just\s+|wie\s+|echt\s+|mal\s+wieder\s+)?typi(?:cal|sch)(?:\s+(?:of\s+you|f[üu]r\s+euch))?[.!]*\s*$)",
     re.IGNORECASE,
 )
 # A few words in quotes, next to something going wrong, are the shop's own words held up: "'processing' for weeks".
@@ -396,7 +400,8 @@ def _ironic(text: str) -> bool:
             continue
         if _POSITIVE.search(sentence) and _NEGATIVE_CONTEXT.search(sentence):
             return True
-        if _PRAISE_ALONE.search(sentence) and any(other is not sentence for other in wrong):
+        alone = _PRAISE_ALONE.search(sentence) or (len(_WORD.findall(sentence)) <= 2 and _praise_word(sentence))
+        if alone and any(other is not sentence for other in wrong):
             return True
     return False
 

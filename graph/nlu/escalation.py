@@ -43,12 +43,14 @@ from graph.nlu.confirmation import gives_a_yes
 from graph.nlu.emotion import upset_words
 from graph.nlu.keywords import (
     CANONICAL_KEYWORDS,
+    asked_for_later,
     attention_beside_a_need,
     complaint_act,
     critical_keyword_words,
     declines_person,
     human_request_words,
     mentions_own_people,
+    names_a_person,
     not_a_complaint,
     person_declined,
 )
@@ -519,6 +521,11 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
         and not _THIS_CHAT.search(u.text)
         # "Is anyone there? I want to change my address": the call for attention is answered by doing what it asks.
         and not attention_beside_a_need(u.text)
+        # "Do you have a phone number for later if I need it?": the classifier hears a person in a question about
+        # how to reach one some day; only words that ask for one now (read above) hand over.
+        and not asked_for_later(u.text)
+        # "Is the phone line free to call?": a thing of the shop's asked about; a request names whom it wants.
+        and names_a_person(u.text)
     ):
         add("human_requested", f"asks for a person (intent human_agent, confidence {u.confidence:.2f})")
     elif facts.person_offered and accepts_offer(u, facts.names_the_method_asked_for):
@@ -573,7 +580,9 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
         # its next move; if the bot still fails after it, the next message counts.
         add("repeated_failure", f"the same need went unresolved {facts.unresolved_repeats} times")
 
-    keep_going = u.intent in KEEP_GOING_INTENTS or facts.answers_our_question
+    # A "no" to our offer of a colleague ("Nein danke, ich zahle dann mit Karte") answers the offer: the bot goes on.
+    declined_offer = facts.person_offered and bool(_DECLINES.search(u.text)) and not triggers
+    keep_going = u.intent in KEEP_GOING_INTENTS or facts.answers_our_question or declined_offer
     unsure = u.confidence < policy.confidence_threshold and not keep_going
     if unsure and facts.clarifications_asked >= policy.max_clarifications:
         add("low_confidence", f"intent {u.intent} at {u.confidence:.2f} after {facts.clarifications_asked} question(s)")

@@ -35,12 +35,20 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\b(?:legal\s+action|lawyers?|attorneys?|solicitors?|su(?:e|ing|ed)\s+(?:you|your|them)"
             r"|i(?:'ll|\s+will)\s+sue|lawsuit|court|small\s+claims|anwalt|avocat|abogado|advocaat"
             r"|avvocato|porter\s+plainte|rechtliche\s+schritte|(?:false|misleading)\s+advertising|irref[üu]hrende\s+werbung"
-            r"|(?:straf)?anzeige\s+(?:erstatten|erstatte|stellen)|erstatte\s+(?:ich\s+)?(?:straf)?anzeige)\b",
+            r"|(?:straf)?anzeige\s+(?:erstatten|erstatte|stellen)|erstatte\s+(?:ich\s+)?(?:straf)?anzeige"
+            # German legal steps told by the step, not by a lawyer: a court ("vor Gericht gehen", "gerichtlich"; not
+            # "Gericht" alone, which is also a dish), a lawsuit, a dunning order, an arbitration board.
+            r"|vor\s+(?:das\s+|ein\s+|dem\s+|einem\s+)?gericht|gerichtlich\w*|verklag\w*|klage\s+(?:\w+\s+)?(?:einreichen"
+            r"|erheben|einleiten)|(?:reiche|erhebe)\s+(?:ich\s+)?(?:\w+\s+)?klage|mahnbescheid\w*|mahnverfahren"
+            r"|schlichtungsstelle\w*|rechtsweg\w*|juristisch\w*\s+(?:vorgehen|schritte|pr[üu]fen)|rechtsschutzversicherung)\b",
         ),
         (
             "chargeback",
-            r"\b(?:charge\s?-?backs?|dispute\s+the\s+(?:charge|payment|transaction)|disputing\s+the\s+"
-            r"(?:charge|payment)|(?:going|go|contacting|contact|call(?:ing)?)\s+(?:to\s+)?my\s+bank"
+            # A payment disputed, whatever the determiner ("dispute this charge", "disputing the payment") or whoever
+            # is asked to ("with my credit card company").
+            r"\b(?:charge\s?-?backs?|disput\w*\s+(?:the|this|that|these|those|my|your|a|their)\s+(?:\w+\s+)?(?:charges?"
+            r"|payments?|transactions?|debits?|purchases?)|disput\w*\s+(?:\w+\s+){0,4}(?:with|through|via)\s+my\s+(?:bank"
+            r"|credit\s+card|card\s+(?:company|issuer|provider))|(?:going|go|contacting|contact|call(?:ing)?)\s+(?:to\s+)?my\s+bank"
             r"|r[üu]ckbuchung|zur[üu]ck\s?buch\w*|r[üu]cklastschrift|(?:open|opened|opening|file|filed|filing|raise|raised"
             r"|start|started)\s+a\s+(?:payment\s+)?(?:dispute|claim)\s+(?:with|on|at|through)|dispute\s+(?:with|via|through)"
             r"\s+(?:paypal|my\s+bank|visa|amex|mastercard|klarna)|reverse\s+(?:the|this|my)\s+(?:payment|charge|transaction)"
@@ -52,6 +60,12 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|take\s+(?:\w+\s+){0,2}back|refund|block|stop|dispute|cancel)"
             r"|(?:bank|kreditkarten\w*|kartenanbieter\w*|kartenherausgeber\w*)\s+(?:\w+\s+){0,5}(?:zur[üu]ckholen|zur[üu]ckfordern"
             r"|zur[üu]ckziehen|zur[üu]ckgeholt|zur[üu]ckgefordert)"
+            # A direct debit sent back or objected to: "die Lastschrift zurückgehen lassen", "der Abbuchung
+            # widersprochen".
+            r"|lastschrift\w*\s+(?:\w+\s+){0,3}(?:zur[üu]ck(?:gehen|gegangen|geben|gegeben|holen|geholt|buchen|gebucht|ziehen"
+            r"|gezogen|rufen|gerufen|fordern|gefordert)|widerruf\w*|widersproch\w*|storniert|platzen)"
+            r"|(?:widerspruch|widerspreche|widersprochen)\s+(?:\w+\s+){0,4}(?:lastschrift|abbuchung|belastung|einzug)"
+            r"|(?:lastschrift|abbuchung|belastung|einzug)\w*\s+(?:\w+\s+){0,3}widersproch\w*"
             r"|k[äa]uferschutz)\b",
         ),
         (
@@ -111,6 +125,11 @@ _HUMAN = compile_words(
     r"|operator|supervisor|manager|member\s+of\s+staff|staff\s+member|someone\s+from\s+your\s+team"
     r"|(?:speak|talk|chat)\s+(?:to|with)\s+(?:someone|somebody|a\s+person|staff|a\s+real|an?\s+actual|a\s+human)"
     r"|(?:call|ring)\s+me(?:\s+back)?|transfer\s+me|put\s+me\s+through|not\s+(?:a|the)\s+bot|no\s+bots?"
+    # The bot set aside for something else: "instead of the chatbot", "rather than an automated answer", "statt mit dem
+    # Bot". Only the bot's own names: "other than the espresso machine" or "instead of the robot vacuum" is a product.
+    r"|(?:instead\s+of|rather\s+than|not\s+(?:with|to)|statt|anstatt|nicht\s+mit)\s+(?:talking\s+to\s+|chatting\s+with\s+"
+    r"|mit\s+)?(?:a|an|the|this|your|dem|einem|diesem|ihrem|den|de[rn]|eine[mn]?)\s+(?:chat\s*bot|bot|(?:virtual\s+|ai\s+"
+    r"|automated\s+|digital\s+)?assistant|automated\s+(?:system|replies|answers?|chat|service|responses?)|ki|ai)\b(?!\s+\w)"
     r"|(?:this|the)\s+(?:bot|robot)(?!\s+(?!(?:is|isn't|keeps?|can'?t|cannot|doesn'?t|does|did|won'?t|again|any|here"
     r"|please|and|but|that|which|who|to|with|just|only|never|always)\b)[a-z])|phone\s+number.*\b(?:speak|talk)"
     r"|mit\s+(?:einem|einer)\s+(?:echten\s+|richtigen\s+)?(?:menschen|mitarbeiter\w*|kolleg\w+|berater\w*|person)"
@@ -134,7 +153,8 @@ _HUMAN_FALSE = compile_words(
     # Asking whether a person does something is about how the shop works, not a request for one: "is a human going
     # to read my review?", "is a person reading this?", "do your agents work weekends?".
     r"|\b(?:is|are|will|does|do|did|was|were)\s+(?:a|an|the|any|your|one\s+of\s+your)?\s*(?:real\s+|actual\s+)?"
-    r"(?:human|person|people|someone|somebody|staff|agents?|employees?)\s+(?:\w+\s+)?(?:going\s+to\s+|gonna\s+)?"
+    r"(?:human|person|people|someone|somebody|staff|agents?|employees?)\s+(?:(?:from|on|in|at|of)\s+(?:your|the)\s+\w+\s+)?"
+    r"(?:\w+\s+)?(?:going\s+to\s+|gonna\s+)?"
     r"(?:read\w*|see\w*|seen|check\w*|review\w*|monitor\w*|typing|writing|behind|involved|work\w*)\b"
     # The bot praised is not the bot refused: "the bot is fine".
     r"|\b(?:this|the)\s+(?:bot|robot)\s+(?:is|was|works|'s)\s+(?:\w+\s+)?(?:fine|great|good|helpful|ok|okay|enough|perfect)\b"
@@ -227,6 +247,13 @@ _NOT_A_COMPLAINT = re.compile(
     r"(?:\w+\s+)?beschwer\w*[^.!?]{0,20}\b(?:wenn|falls)\b|(?:wie|wo)\s+beschwer\w*\s+(?:ich|man)\b[^.!?]{0,20}\b(?:wenn"
     r"|falls)\b|(?:just|only)\s+asking\s+for\s+(?:the\s+future|future\s+reference)"
     r"|nur\s+(?:so\s+)?f[üu]r\s+(?:die\s+)?zukunft"
+    # How the shop handles complaints, asked about: "I'd like to know how you handle complaints", "wie gehen Sie mit
+    # Beschwerden um?".
+    r"|(?:know|wonder\w*|curious|ask\w*|tell\s+me|explain|understand|see)\s+(?:\w+\s+){0,2}?how\s+(?:do\s+|does\s+)?(?:you"
+    r"|your\s+\w+|the\s+shop|the\s+company|they)\s+(?:usually\s+|normally\s+)?(?:handle|deal\s+with"
+    r"|process|treat|respond\s+to|manage|look\s+at|go\s+about)\s+(?:customer\s+)?complaints"
+    r"|wie\s+(?:gehen|geht|bearbeiten|bearbeitet|behandeln|behandelt)\s+(?:sie|ihr|man|der\s+shop)\s+(?:\w+\s+)?"
+    r"(?:mit\s+)?(?:kunden)?beschwerden"
     r"|beschwerde\s+(?:\w+\s+){0,2}(?:zur[üu]ck\w*|erledigt|vergessen|hinf[äa]llig))\b"
     r"|\b(?:not\s+(?:a\s+|to\s+)?complain\w*|(?:don'?t|do\s+not|didn'?t|never)\s+(?:want\s+to\s+|mean\s+to\s+)?complain\w*"
     r"|no\s+complaints?|nothing\s+to\s+complain|can'?t\s+complain|not\s+(?:a\s+)?(?:formal\s+)?"
@@ -403,12 +430,18 @@ _WHO_EN = (
     r"|manager|supervisor|team\s*lead(?:er)?|colleague|operator|specialist|advis[eo]r|customer\s+(?:service|care|support)"
     r"|(?:your|the)\s+(?:support\s+|service\s+)?team|whoever\s+(?:handles|deals|is\s+(?:in\s+charge|responsible)|can|runs|looks))"
     r"(?:s|es)?"
+    # Where they belong, said after them: "someone from your staff", "a person on your support team", "somebody at
+    # your end". Only the shop's: "someone from my family" stays the customer's own.
+    r"(?:\s+(?:from|on|in|at|of)\s+(?:your|the)\s+(?:\w+\s+)?(?:staff|team|company|shop|store|end|side|office"
+    r"|department|support|customer\s+(?:service|care)|service\s+desk))?"
 )
 _WHO_DE = (
     r"(?:jemand\w*|(?:(?:einen?|einem|einer|der|die|den|dem|Ihre[nmr]?|ihre[nmr]?|eure[nmr]?)\s+)?(?:(?:echte\w*|richtige\w*"
     r"|zust[äa]ndige\w*|menschliche\w*|verantwortliche\w*|kompetente\w*|andere\w*|pers[öo]nliche\w*)\s+)?"
     r"(?:Mensch\w*|Mitarbeiter\w*|Kolleg\w*|Person|Ansprechpartner\w*|Vorgesetzte\w*|Berater\w*|Sachbearbeiter\w*"
     r"|Chef\w*|Teamleit\w*|Kundenservice|Kundendienst|Support|Zust[äa]ndige\w*|Verantwortliche\w*))"
+    # Where they belong, said after them: "jemandem aus der Buchhaltung", "einen Kollegen von Ihrem Kundendienst".
+    r"(?:\s+(?:aus|von|in|bei)\s+(?:der|dem|Ihrer|Ihrem|eurer|eurem|Ihren)\s+\w+)?"
 )
 _ASKS_FOR_PERSON = compile_words(
     # Talking, or being passed on, to a person: "can I talk to someone", "put me through to a real person".
@@ -422,8 +455,14 @@ _ASKS_FOR_PERSON = compile_words(
     # A person named and asked for in a word: "operator please", "a real human, now", "bitte einen Mitarbeiter".
     rf"|^\W*{_WHO_EN}\W*(?:(?:please|pls|plz|now|asap)\W*)?$|\b{_WHO_EN}\s*,?\s*(?:please|pls|plz)\b"
     rf"|^\W*(?:bitte\s+)?{_WHO_DE}\W*(?:(?:bitte|sofort|jetzt)\W*)?(?:danke\W*)?$|\bbitte\s+{_WHO_DE}\b(?!\s+\w+)"
-    rf"|\b(?:want|need|like|prefer|request|ask(?:ing)?\s+for|(?:can|could|may)\s+i\s+(?:get|have)|i'?d\s+like)\s+"
-    rf"(?:(?:to\s+(?:deal|talk|speak)\s+(?:with|to)\s+)|(?:a\s+word\s+with\s+))?{_WHO_EN}"
+    # A person asked for by the power to decide ("needs someone with actual authority"), or the case passed up the
+    # line ("pass it up the chain", "kick this upstairs").
+    rf"|\b(?:wants?|needs?|requires?|get|find|like|prefer|is\s+there)\s+{_WHO_EN}\s+with\s+(?:\w+\s+)?(?:authority|power"
+    r"|clout|the\s+power\s+to|a\s+say|decision[\s-]making)"
+    r"|\b(?:pass|send|move|kick|push|take|bump|escalate)\s+(?:it|this|me|my\s+\w+)\s+(?:up\s+the\s+(?:chain|line|ladder)"
+    r"|upstairs|higher\s+up)"
+    rf"|\b(?:wants?|needs?|like|prefer|request|ask(?:ing)?\s+for|(?:can|could|may)\s+i\s+(?:get|have)|i'?d\s+like)\s+"
+    rf"(?:(?:to\s+(?:deal|talk|speak)\s+(?:with|to)\s+)|(?:a\s+word\s+with\s+)|(?:(?:some\s+|real\s+)?help\s+from\s+))?{_WHO_EN}"
     r"(?!\s*(?:'s|else'?s|to\s+(?:collect|sign|receive|pick)|as\s+(?:a\s+)?recipient))\b"
     # Whether one is there for them: "is there anyone who can look at this", "any chance of a supervisor".
     rf"|\b(?:is\s+there|are\s+there|any\s+chance\s+of(?:\s+\w+ing)?(?:\s+(?:to|with))?)\s+{_WHO_EN}\b"
@@ -450,6 +489,9 @@ _ASKS_FOR_PERSON = compile_words(
     rf"|\bmich\s+(?:\w+\s+){{0,2}}(?:an|zu|mit)\s+{_WHO_DE}\s+(?:\w+\s+){{0,2}}(?:weiterleiten|verbinden|durchstellen"
     r"|weitergeben|[üu]bergeben|weiterverbinden)\b"
     rf"|\b(?:holen|geben|besorgen)\s+sie\s+mir\s+(?:bitte\s+)?{_WHO_DE}"
+    # One of theirs made to do something, as "have someone review it": "lassen Sie einen Kollegen meinen Fall prüfen".
+    rf"|\blass(?:en|t)?\s+(?:sie\s+)?(?:bitte\s+)?{_WHO_DE}\s+(?:\w+\s+){{0,4}}?(?:pr[üu]fen|ansehen|anschauen|draufschauen"
+    r"|bearbeiten|[üu]bernehmen|kl[äa]ren|anrufen|zur[üu]ckrufen|melden|entscheiden|k[üu]mmern)\b"
     rf"|\b(?:leiten|stellen|verbinden|geben|reichen)\s+sie\s+mich\s+(?:\w+\s+){{0,2}}(?:an|zu|mit)\s+{_WHO_DE}"
     rf"|\b(?:m[öo]chte|will|wollen|h[äa]tte\s+gern\w*|brauche|w[üu]nsche|verlange)\s+(?:\w+\s+){{0,3}}?{_WHO_DE}\s+"
     r"(?:\w+\s+){0,2}(?:sprechen|haben|dran|am\s+telefon)"
@@ -503,3 +545,35 @@ def person_declined(text: str) -> bool:
 def mentions_own_people(text: str) -> bool:
     """The people named are the customer's own ("I'll talk to my wife and get back to you")."""
     return _OWN_PEOPLE.search(text) is not None
+
+
+# A person (or a way to reach one) asked about for a time to come: "do you have a phone number for later if I need
+# it?", "are your staff able to help with assembly if I book it?", "falls ich mal Hilfe brauche". The customer learns
+# how the shop works; nobody is asked for now.
+_FOR_LATER = re.compile(
+    r"\b(?:if|in\s+case|should|whenever|once)\s+(?:i|we|one)\s+(?:\w+\s+){0,2}?(?:ever\s+)?(?:need|book|order|buy|decide"
+    r"|run\s+into|have\s+(?:a\s+|any\s+|more\s+|further\s+|other\s+)?(?:problem|question|issue|trouble)s?)\w*\b|\bfor\s+(?:later|the\s+future|future\s+reference)\b"
+    r"|\bin\s+(?:the\s+)?future\b|\b(?:falls|wenn|sollte)\s+(?:ich|wir|man)\s+(?:\w+\s+){0,3}?(?:brauche|brauchen|buche"
+    r"|buchen|bestelle|bestellen|haben\s+sollte|habe)\b|\bf[üu]r\s+(?:sp[äa]ter|den\s+fall|die\s+zukunft)\b|\bk[üu]nftig\b"
+    r"|\bin\s+zukunft\b",
+    re.IGNORECASE,
+)
+
+
+def asked_for_later(text: str) -> bool:
+    """The message asks about a person or a contact for some time to come, not for one now."""
+    return _FOR_LATER.search(text) is not None
+
+
+# A person, or the bot set against one, named in the message: the classifier's reading "asks for a person" stands only
+# with one. "Is the phone line free to call?" names a thing of the shop's; its answer is a fact.
+_PERSON_NAMED = compile_words(
+    rf"\b{_WHO_EN}\b|\b{_WHO_DE}\b|\b(?:bots?|chat\s*bots?|robots?|roboter|automated|automat\w*|assistant|ki|ai|nobody"
+    r"|no\s*one|niemand)\b",
+    re.IGNORECASE,
+)
+
+
+def names_a_person(text: str) -> bool:
+    """The message names a person (not the customer's own) or the bot."""
+    return _PERSON_NAMED.search(_OWN_PEOPLE.sub(" ", text)) is not None

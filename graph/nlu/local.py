@@ -144,7 +144,8 @@ class LocalUnderstanding:
                 intent, confidence = scores[0].intent, scores[0].confidence
 
         # Escalation topics by meaning, on the whole message (the model is English).
-        topic = self.topics.match(vectors[0], intent) if language == "en" else None
+        asked = text.rstrip().endswith("?")
+        topic = self.topics.match(vectors[0], intent, asked) if language == "en" else None
         understanding = Understanding(
             text=text,
             intent=intent,

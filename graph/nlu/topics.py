@@ -58,12 +58,14 @@ class TopicModel:
         self._topic_vectors = embed_cached(embedder, self._examples)
         self._calm_vectors = embed_cached(embedder, calm)
 
-    def match(self, vector: Matrix, intent: str = "") -> TopicMatch | None:
-        """The topic of one message vector (normalised, as the embedder returns it) read as `intent`, or None."""
+    def match(self, vector: Matrix, intent: str = "", asked: bool = False) -> TopicMatch | None:
+        """The topic of one message vector (normalised, as the embedder returns it) read as `intent`, or None.
+        `asked`: the message is put as a question ("could somebody on your staff take over?"); the topic examples
+        tell what happened, and a question that shares their subject reports nothing unless it is as close as one."""
         topic_sims = self._topic_vectors @ vector
         best = int(np.argmax(topic_sims))
         similarity = float(topic_sims[best])
-        least = QUESTION_MIN_SIMILARITY if intent in QUESTION_INTENTS else MIN_SIMILARITY
+        least = QUESTION_MIN_SIMILARITY if asked or intent in QUESTION_INTENTS else MIN_SIMILARITY
         if similarity < least:
             return None  # most messages: the calm bank (the larger product) is not needed to say no
         calm = float(np.max(self._calm_vectors @ vector)) if len(self._calm_vectors) else 0.0

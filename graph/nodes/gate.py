@@ -303,6 +303,10 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         # the question what they want can wait for an account to ask it about.
         decision = decision.model_copy(update={"escalate": False, "clarify": False, "reasons": []})
     base: dict[str, Any] = {"status": Status.bot} if state.status == Status.resolved else {}
+    if state.clarifications and not (decision.clarify or "low_confidence" in decision.reasons):
+        # Understood: the clarifying question did its work. A later unclear message is a new start with a question of
+        # its own, not proof that the bot has run out of moves.
+        base["clarifications"] = 0
     if decision.escalate:
         return {
             **base,
