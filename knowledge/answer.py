@@ -242,8 +242,10 @@ _SHIPS_TO = re.compile(r"\b(?:ship|shipping|deliver|delivery|send|post)\w*\b[^.?
 def asks_where_we_ship(question: str) -> bool:
     """A question whether the shop ships to a place: the line naming the place answers it. A place decides the line
     only then: an amount or a duration for Spain is the EU's, on the line the topic chooses, and "do I pay duties if
-    I order to France?" is answered by the duties line, which names the EU, not by the list of countries."""
-    return bool(_SHIPS_TO.search(question)) and not (asks_amount(question) or asks_duration(question))
+    I order to France?" or "are duties charged on delivery in the Netherlands?" is answered by the duties line,
+    which names the EU, not by the list of countries (a question what is paid asks no yes or no to a place)."""
+    asks_other = asks_amount(question) or asks_duration(question) or _ASKS_PAYING.search(question)
+    return bool(_SHIPS_TO.search(question)) and not asks_other
 
 
 def shipped_to(question: str) -> str:
@@ -742,8 +744,16 @@ def grounded_answer(
         candidates = []
         # A question about a country, an amount or a duration may be answered by a list line further down the
         # ranking (the FAQ summarises every country; the policy has a line per country): look a little deeper.
-        # So may whether a country's customer pays at all ("do I pay for the label from Toronto?").
-        asks_figure = _ASKS_MONEY.search(question) or _ASKS_TIME.search(question) or _ASKS_PAYING.search(question)
+        # So may whether a country's customer pays at all ("do I pay for the label from Toronto?"); and whatever
+        # `_answering` then keeps an amount or a duration for ("what do I pay for the label?") must be looked for that
+        # deep, or whether the line with the figure is quoted hangs on its rank among neighbours.
+        asks_figure = (
+            _ASKS_MONEY.search(question)
+            or _ASKS_TIME.search(question)
+            or _ASKS_PAYING.search(question)
+            or asks_amount(question)
+            or asks_duration(question)
+        )
         depth = 5 if (asks_figure or asks_where_we_ship(question)) else 3
         headings = embedder.embed([heading(item) for item in passages[:depth]]) @ question_vec
         weights = term_weights(unit for item in passages[:depth] for unit in _units(item["text"]))

@@ -44,7 +44,7 @@ def test_int8_vectors_point_where_float32_ones_do_and_are_filed_apart() -> None:
     texts = [json.loads(line)["turns"][-1] for line in dev.read_text(encoding="utf-8").splitlines()[:200]]
     texts += [text for text in ODD_TEXTS if text.strip()]
     int8, fp32 = MiniLMEmbedder("onnx", "int8"), MiniLMEmbedder("onnx", "fp32")
-    assert int8.name == "all-MiniLM-L6-v2-int8u8" != fp32.name  # indexes and caches never mix the two
+    assert int8.name == "all-MiniLM-L6-v2-int8s7" != fp32.name  # indexes and caches never mix the two
     got, expected = int8.embed(texts), fp32.embed(texts)
     cosines = (got * expected).sum(axis=1)
     assert float(cosines.min()) > 0.95 and float(cosines.mean()) > 0.985
@@ -57,7 +57,7 @@ def test_int8_vectors_point_where_float32_ones_do_and_are_filed_apart() -> None:
 
 
 def test_int8_reads_the_intents_float32_reads_and_a_text_embeds_the_same_alone_or_in_a_batch() -> None:
-    """The shipped 8-bit model is portable: no saturating sums (U8U8) and no scale shared across a batch."""
+    """The shipped 8-bit model is portable: no saturating sums (7-bit weights) and no scale shared across a batch."""
     from graph.nlu.evaluation import evaluate, load_cases
     from graph.nlu.local import LocalUnderstanding
 
@@ -76,6 +76,18 @@ def test_int8_reads_the_intents_float32_reads_and_a_text_embeds_the_same_alone_o
     int8.clear_cache()
     alone = np.stack([int8.embed([text])[0] for text in messages])
     assert np.array_equal(alone, together)
+
+
+def test_int8_weights_leave_no_pair_of_products_to_saturate() -> None:
+    """x86 without VNNI adds two u8 x s8 products in saturating 16-bit: the weights must keep every pair in range."""
+    import onnx
+    from onnx import numpy_helper
+
+    model = onnx.load(str(minilm_onnx.ensure_quantized()))
+    weights = [numpy_helper.to_array(t) for t in model.graph.initializer if t.data_type == onnx.TensorProto.INT8]
+    assert len(weights) >= 36  # every linear layer of the six blocks is quantised
+    widest = max(int(np.abs(w.astype(np.int32)).max()) for w in weights)
+    assert 2 * 255 * widest <= np.iinfo(np.int16).max, widest
 
 
 def test_quantisation_happens_once_and_a_bad_one_is_never_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

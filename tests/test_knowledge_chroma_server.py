@@ -84,7 +84,7 @@ def test_indexing_by_url_puts_the_knowledge_on_the_server(indexed: Indexed) -> N
 
     collection = server_client(indexed.server).get_collection(collection_name("demo"))
     assert collection.count() == report.chunks
-    assert collection.metadata["embedder"] == configured_minilm_name() == "all-MiniLM-L6-v2-int8u8"
+    assert collection.metadata["embedder"] == configured_minilm_name() == "all-MiniLM-L6-v2-int8s7"
     hnsw = collection.configuration.get("hnsw")
     assert hnsw is not None and hnsw.get("space") == "cosine", collection.configuration
     stored = collection.get(where={"anchor": RETURN_WINDOW}, include=["documents", "embeddings"])

@@ -14,7 +14,13 @@ from graph.context import Context
 from graph.dialogue_state import DialogueUpdate, QueuedRequest
 from graph.llm.dialogue.feedback import is_remark, remark_kind
 from graph.llm.dialogue.identity import gives_identity
-from graph.llm.dialogue.intent import active_intent, asks_for_the_list, general_question, is_continuation
+from graph.llm.dialogue.intent import (
+    active_intent,
+    asks_for_the_list,
+    general_question,
+    is_continuation,
+    read_from_the_words,
+)
 from graph.llm.dialogue.names import CHANGE_PAYMENT, CUSTOMER_DETAILS, IDENTIFY, ITEM_PROBLEM, PERSONAL_INTENTS
 from graph.llm.dialogue.other_requests import other_requests, served_before, takes_back, words_beside
 from graph.llm.dialogue.plan import customer_turns, last_text
@@ -289,18 +295,20 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         or reads_as_shop_procedure(state, services.profile)
         or intent == ITEM_PROBLEM
         or (intent is not None and intent == first_named_act(last_text(state)))
+        or read_from_the_words(state, intent)
         or _takes_back_one_of_theirs(state)
         or (intent == wants_another_version(state) and intent is not None)
         or (intent == IDENTIFY and not state.customer and gives_identity(understanding.entities.model_dump()))
     ):
         # An answer to our own question ("by mistake", an email) or a correction of our proposal ("not PayPal, my
         # visa", "not a return, an exchange") is understood through what we asked or proposed; a
-        # request for the list of one's orders, a product question that names a product of the catalog, or a
-        # message close to an example of the shop's own procedures, a fault told plainly ("it won't turn on"), a
-        # request taken back by name, or an item of the order in hand said as it should be ("the chair should be
-        # leather"), is clear enough to act on; so is a check of the proposal's own total or method ("it's $52.01 in
-        # all?"), read against the proposal. Who they are, told beside words we are unsure of, is checked first:
-        # the question what they want can wait for an account to ask it about.
+        # request for the list of one's orders, the request just done asked again for another order, a question
+        # about one of their orders picked by what it holds, a product question that names a product of the
+        # catalog, or a message close to an example of the shop's own procedures, a fault told plainly ("it won't
+        # turn on"), a request taken back by name, or an item of the order in hand said as it should be ("the chair
+        # should be leather"), is clear enough to act on; so is a check of the proposal's own total or method ("it's
+        # $52.01 in all?"), read against the proposal. Who they are, told beside words we are unsure of, is checked
+        # first: the question what they want can wait for an account to ask it about.
         decision = decision.model_copy(update={"escalate": False, "clarify": False, "reasons": []})
     base: dict[str, Any] = {"status": Status.bot} if state.status == Status.resolved else {}
     if state.clarifications and not (decision.clarify or "low_confidence" in decision.reasons):

@@ -46,7 +46,13 @@ from graph.nlu.address_source import address_source, changes_default_address
 from graph.nlu.confirmation import wants_nothing_more
 from graph.nlu.drops import dropped_requests
 from graph.nlu.entities import beyond_identity
-from graph.nlu.general import asks_about_progress, asks_for_their_orders, asks_in_general, points_at_their_order
+from graph.nlu.general import (
+    asks_about_progress,
+    asks_for_their_orders,
+    asks_in_general,
+    asks_something,
+    points_at_their_order,
+)
 from graph.procedures.interpreter import split_code
 from graph.procedures.loader import procedures_for
 from graph.procedures.reading import procedure_reading
@@ -268,6 +274,33 @@ def names_their_order(state: SupportState) -> bool:
     text = last_text(state)
     entities = state.understanding.get("entities", {})
     return bool(_AN_ORDER.search(text)) and refers_to_an_order(text, [], entities.get("products", []))
+
+
+# "the order that has the headphones", "the order with the cycing helmet", "my order containing the lamp": one of
+# their orders, picked by what it holds, whatever the item is called (misspelt, or in words the catalogue lacks).
+_ORDER_BY_CONTENTS = re.compile(
+    r"\b(?:the|my|that|which|what)\s+orders?\s+(?:(?:that|which)\s+)?(?:has|had|have|holds?|contains?|containing|with)\b",
+    re.IGNORECASE,
+)
+
+
+def read_from_the_words(state: SupportState, intent: str) -> bool:
+    """The request the dialogue goes on with is said by the message's own words, whatever the intent model read:
+    "the same for #W2" right after a request was carried out, a question about one of their orders picked by what
+    it holds, or an item change said in full (the order, its item and how the item should be). The model's
+    confidence in its own reading (another intent, or the right one spread thin over its neighbours: a change and an
+    exchange are one request until the order's status tells them apart) then says nothing about whether we
+    understood, and must not make us ask what they mean. Nothing is written on it without the customer's yes."""
+    if not intent:
+        return False
+    if intent == same_again(state):
+        return True
+    text = last_text(state)
+    if intent == "order_status":
+        return names_their_order(state) or bool(_ORDER_BY_CONTENTS.search(text))
+    entities = state.understanding.get("entities", {})
+    said_in_full = entities.get("order_ids") and entities.get("products") and entities.get("options")
+    return intent == CHANGE_ITEMS and bool(said_in_full) and not asks_something(text)
 
 
 def wants_their_orders(state: SupportState) -> bool:
