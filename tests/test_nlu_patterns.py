@@ -112,3 +112,26 @@ def test_case_folding_is_the_engines_own(source: str, text: str, found: list[str
     assert fast.pattern != source
     assert [match.group(0) for match in fast.finditer(text)] == found
     assert found == [match.group(0) for match in re.compile(source, re.IGNORECASE).finditer(text)]
+
+
+def test_name_readers_skip_the_postcode_patterns_only_where_no_digit_could_make_a_postcode(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The postcode readers are skipped for a message without a digit; with them always run, every reading is the
+    same (the corpus, and messages written for this test)."""
+    from graph.nlu import entities
+
+    written = [
+        "priya natarajan 60614",
+        "Hi, Tomas Berger from 10115, about my parcel",
+        "zip 30309 - marcus lee",
+        "Grace Okafor, EC1A 1BB",
+        "its leon weber here, no code on me",
+        "My name is Ines Duarte and I never got a reply",
+        "Ruth Bamidele ٦٠٦١٤",
+    ]
+    texts = [*written, *_corpus()]
+    fast = [entities.extract_names(text) for text in texts]
+    assert fast[0] == ["Priya Natarajan"] and fast[3] == ["Grace Okafor"]
+    monkeypatch.setattr(entities, "_DIGIT", re.compile(""))  # every message may hold a postcode
+    assert [entities.extract_names(text) for text in texts] == fast
