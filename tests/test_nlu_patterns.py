@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.nlu import cues, emotion, keywords, lexicon
+from graph.nlu import cues, emotion, escalation, keywords, lexicon
 from graph.nlu.patterns import compile_words
 
 DATASETS = Path(__file__).resolve().parents[1] / "evals" / "datasets"
@@ -45,6 +45,7 @@ def _reader_patterns() -> list[str]:
     sources += [pattern.pattern for _, _, pattern in (*cues._BOOSTS, *cues._FOREIGN)]
     people = (keywords._HUMAN, keywords._HUMAN_FALSE, keywords._ASKS_FOR_PERSON, keywords._PERSON_DECLINED)
     sources += [pattern.pattern for pattern in (*people, keywords._OWN_PEOPLE)]
+    sources += [rf"\b(?:{variants})\b" for variants in escalation._TOPIC_VARIANTS.values()]
     return sources
 
 
