@@ -110,15 +110,26 @@ class Settings(BaseSettings):
 
     @property
     def shop_database_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.data_dir / 'shop.db'}"
+        return self.database_url or _in_dir(self.data_dir, "shop.db", "sqlite:///")
 
     @property
     def checkpoint_target(self) -> str:
-        return self.checkpoint_url or str(self.data_dir / "checkpoints.sqlite")
+        return self.checkpoint_url or _in_dir(self.data_dir, "checkpoints.sqlite")
 
     @property
     def chroma_path(self) -> Path:
-        return self.data_dir / "chroma"
+        return _child(self.data_dir, "chroma")
+
+
+# Nodes ask for the shop's database and index locations several times a turn: a path joined and written out once.
+@lru_cache(maxsize=64)
+def _child(directory: Path, name: str) -> Path:
+    return directory / name
+
+
+@lru_cache(maxsize=64)
+def _in_dir(directory: Path, name: str, scheme: str = "") -> str:
+    return f"{scheme}{directory / name}"
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.nlu import cues, emotion, keywords, lexicon
+from graph.nlu import cues, emotion, escalation, keywords, lexicon
 from graph.nlu.patterns import compile_words
 
 DATASETS = Path(__file__).resolve().parents[1] / "evals" / "datasets"
@@ -45,6 +45,7 @@ def _reader_patterns() -> list[str]:
     sources += [pattern.pattern for _, _, pattern in (*cues._BOOSTS, *cues._FOREIGN)]
     people = (keywords._HUMAN, keywords._HUMAN_FALSE, keywords._ASKS_FOR_PERSON, keywords._PERSON_DECLINED)
     sources += [pattern.pattern for pattern in (*people, keywords._OWN_PEOPLE)]
+    sources += [rf"\b(?:{variants})\b" for variants in escalation._TOPIC_VARIANTS.values()]
     return sources
 
 
@@ -139,3 +140,26 @@ def test_inline_flags_at_the_start_are_read_as_the_engine_reads_them(source: str
     plain, fast = re.compile(source), compile_words(source)
     for text in texts:
         assert _readings(fast, text) == _readings(plain, text), (source, text)
+
+
+def test_name_readers_skip_the_postcode_patterns_only_where_no_digit_could_make_a_postcode(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The postcode readers are skipped for a message without a digit; with them always run, every reading is the
+    same (the corpus, and messages written for this test)."""
+    from graph.nlu import entities
+
+    written = [
+        "priya natarajan 60614",
+        "Hi, Tomas Berger from 10115, about my parcel",
+        "zip 30309 - marcus lee",
+        "Grace Okafor, EC1A 1BB",
+        "its leon weber here, no code on me",
+        "My name is Ines Duarte and I never got a reply",
+        "Ruth Bamidele ٦٠٦١٤",
+    ]
+    texts = [*written, *_corpus()]
+    fast = [entities.extract_names(text) for text in texts]
+    assert fast[0] == ["Priya Natarajan"] and fast[3] == ["Grace Okafor"]
+    monkeypatch.setattr(entities, "_DIGIT", re.compile(""))  # every message may hold a postcode
+    assert [entities.extract_names(text) for text in texts] == fast

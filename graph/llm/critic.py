@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -90,24 +90,30 @@ def _evidence_numbers(blob: str) -> set[str]:
     return numbers
 
 
-def unsupported_claims(draft: str, blob: str) -> list[str]:
+def unsupported_claims(draft: str, blob: str | Callable[[], str]) -> list[str]:
     """Facts in the draft that no evidence backs: prices, dates, ids and durations.
 
     The evidence is only scanned for a kind of fact the draft states: most replies state none, and the evidence
-    (whole policy sections, order records) is many times longer than the draft."""
-    claims: list[str] = []
+    (whole policy sections, order records) is many times longer than the draft. `blob` may be a function that
+    writes the evidence out: it is called only when the draft states a fact at all."""
     prices = list(MONEY.finditer(draft))
+    month_days, iso_dates = list(MONTH_DAY.finditer(draft)), list(ISO_DATE.finditer(draft))
+    ids, percents = list(LONG_ID.finditer(draft)), list(PERCENT.finditer(draft))
+    durations = list(DURATION.finditer(draft))
+    if not (prices or month_days or iso_dates or ids or percents or durations):
+        return []
+    if callable(blob):
+        blob = blob()
+    claims: list[str] = []
     if prices:
         numbers = _evidence_numbers(blob)
         claims += [m.group(0) for m in prices if _number(m.group(1)) not in numbers]
-    month_days, iso_dates = list(MONTH_DAY.finditer(draft)), list(ISO_DATE.finditer(draft))
     if month_days or iso_dates:
         dates = _evidence_dates(blob)
         claims += [m.group(0) for m in month_days if (MONTHS[m.group(1)], int(m.group(2))) not in dates]
         claims += [m.group(0) for m in iso_dates if (int(m.group(2)), int(m.group(3))) not in dates]
-    claims += [m.group(0) for m in LONG_ID.finditer(draft) if m.group(0).lstrip("#") not in blob]
-    claims += [m.group(0) for m in PERCENT.finditer(draft) if m.group(1) not in blob]
-    durations = list(DURATION.finditer(draft))
+    claims += [m.group(0) for m in ids if m.group(0).lstrip("#") not in blob]
+    claims += [m.group(0) for m in percents if m.group(1) not in blob]
     if durations:
         stated = {re.sub(r"\D+", "-", m.group(1)) for m in DURATION.finditer(blob)}
         # "5-7 business days" is backed by "5 to 7 days" but not by a stray 5 somewhere in the evidence.
@@ -128,8 +134,8 @@ def critique_draft(
 ) -> Critique:
     """`shop_emails`: the shop's own public addresses (the profile's contact details), which a reply may give."""
     reasons: list[str] = []
-    blob = evidence_text(evidence, list(extra_evidence))
-    unsupported = unsupported_claims(draft, blob)
+    # The evidence written out is only read for facts the draft states (most drafts state none).
+    unsupported = unsupported_claims(draft, lambda: evidence_text(evidence, list(extra_evidence)))
     if unsupported:
         reasons.append("unsupported_fact")
     if PROMISE.search(draft):

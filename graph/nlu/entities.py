@@ -112,6 +112,9 @@ _NAME_ZIP_MESSAGE = re.compile(
     rf"^\s*{_LEAD_IN}{_ANY_NAME_LISTED}{_NAME_ZIP_GLUE}(?:{_ZIP_SHAPE}|\b[a-z]{{1,2}}\d[a-z\d]?\s?\d[a-z]{{2}}\b)\s*[.!]*\s*$",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
+# The name readers that need a postcode in the message: each of its shapes has a digit.
+_BESIDE_A_POSTCODE = (_NAME_ZIP_MESSAGE, _NAME_BEFORE_ZIP, _NAME_AFTER_ZIP)
 # Words that open or close a capitalised run without being part of the name ("Sure", "Name", "Zip", "Hi").
 _NOT_NAMES = _words(
     "the a an not so very really just sorry here there yes no hello hi hey order my your our thanks thank please "
@@ -342,9 +345,13 @@ def extract_names(text: str) -> list[str]:
     ("Sure, Ava Nguyen, zip 94128", "zip 94128, Ava Nguyen"), before "here", or a message that is only a name and a
     postcode in any case ("ethan garcia 80280."). Names found nearer a cue or a postcode come first."""
     found: list[tuple[int, str]] = []
+    # Every postcode shape has a digit: a message without one is not run through the long postcode patterns.
+    has_digit = _DIGIT.search(text) is not None
     for rank, pattern in enumerate(
         (_NAME_EXPLICIT, _NAME_ZIP_MESSAGE, _NAME_INTRO, _NAME_BEFORE_ZIP, _NAME_AFTER_ZIP, _NAME_HERE)
     ):
+        if not has_digit and pattern in _BESIDE_A_POSTCODE:
+            continue
         for match in pattern.finditer(text):
             raw = match.group(1)
             if pattern is _NAME_EXPLICIT:
@@ -361,7 +368,8 @@ def extract_names(text: str) -> list[str]:
             # A single word is a name only where the sentence says so: next to a postcode it is a town.
             if name and (pattern is _NAME_EXPLICIT or " " in name):
                 found.append((rank, name))
-    found += [(6, name) for name in _names_beside_a_zip(text)]
+    if has_digit:
+        found += [(6, name) for name in _names_beside_a_zip(text)]
     first, last = _FIRST_FIELD.search(text), _LAST_FIELD.search(text)
     if first and last:
         found.insert(0, (-1, _trimmed_name(f"{first.group(1)} {last.group(1)}") or ""))

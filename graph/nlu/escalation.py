@@ -54,6 +54,7 @@ from graph.nlu.keywords import (
     not_a_complaint,
     person_declined,
 )
+from graph.nlu.patterns import compile_words
 from graph.nlu.schema import Understanding
 from shopdesk.i18n import N_, speaker
 
@@ -350,7 +351,8 @@ def _critical_words(u: Understanding, keywords: list[str]) -> str | None:
 @lru_cache(maxsize=512)
 def _topic_pattern(topic: str) -> re.Pattern[str]:
     variants = _TOPIC_VARIANTS.get(topic.lower())
-    return re.compile(rf"\b(?:{variants})\b", re.IGNORECASE) if variants else _phrase_pattern(topic)
+    # Read on every message the shop watches topics on: the lookahead of first letters turns most word starts away.
+    return compile_words(rf"\b(?:{variants})\b", re.IGNORECASE) if variants else _phrase_pattern(topic)
 
 
 # A product asked about for someone's condition is a question, not a report of harm: "does it contain nuts? my son has

@@ -75,7 +75,9 @@ class LocalUnderstanding:
         to_classify = [text, *segments] if len(segments) > 1 else [text]
         vectors = self.embedder.embed([*to_classify, *recent])
         reading = self._reading(text, segments, to_classify, vectors[: len(to_classify)])
-        understanding = reading.understanding.model_copy(deep=True)
+        # A copy of its own for the caller (the reading is shared): rebuilt from its dump by pydantic's core, which
+        # costs a third of a deep copy through the copy module.
+        understanding = Understanding.model_validate(reading.understanding.model_dump())
         if recent and _asked_before(text, recent, vectors[len(to_classify) :] @ vectors[0]):
             understanding.emotion = score_emotion(text, repeated=True, upset=reading.upset, grievance=reading.grievance)
         return understanding
