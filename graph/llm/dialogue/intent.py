@@ -28,7 +28,7 @@ from graph.llm.dialogue.names import (
     VOUCHER_CHECK,
 )
 from graph.llm.dialogue.other_requests import takes_back
-from graph.llm.dialogue.plan import last_text, turn_messages
+from graph.llm.dialogue.plan import last_text, turn_messages, without_their_names
 from graph.llm.dialogue.reading import _METHOD_WORDS, _PAYS_FOR_AN_ITEM_CHANGE, refine, serves
 from graph.llm.dialogue.remedies import asks_how_to_fix, named_remedy, restated_item_request
 from graph.llm.dialogue.repair import corrected_request, reports_a_fault, same_again, wants_another_version
@@ -114,7 +114,10 @@ def is_continuation(state: SupportState) -> bool:
     if state.dialogue.get("intent") == VOUCHER_CHECK and voucher_code(last_text(state)):
         return True  # "and SUMMER10?" after a code was checked
     return understood in CONTINUATION_INTENTS or fills_awaited_slot(
-        state.dialogue.get("awaiting"), entities, last_text(state), state.dialogue.get("slots")
+        state.dialogue.get("awaiting"),
+        entities,
+        without_their_names(last_text(state), state),
+        state.dialogue.get("slots"),
     )
 
 
