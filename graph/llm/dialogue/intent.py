@@ -19,6 +19,7 @@ from graph.llm.dialogue.names import (
     CHANGE_ITEMS,
     CHANGE_PAYMENT,
     CONTINUATION_INTENTS,
+    FAULTS,
     IDENTIFY,
     IDENTITY_ONLY_READINGS,
     ITEM_PROBLEM,
@@ -103,6 +104,15 @@ def fills_awaited_slot(
         # A question a shop's procedure words itself: whatever the customer says next answers it.
         return bool(text.strip())
     return False
+
+
+# The requests that remedy an item received: a fault told while one is under way is its reason.
+_ITEM_REMEDY_REQUESTS = frozenset({"return_request", "exchange_request", CHANGE_ITEMS})
+
+
+def _fault_without_remedy(state: SupportState) -> bool:
+    reasons = set(state.understanding.get("entities", {}).get("reasons") or [])
+    return bool(reasons & FAULTS) and named_remedy(last_text(state)) is None
 
 
 def is_continuation(state: SupportState) -> bool:
@@ -225,6 +235,12 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
         # "The puzzle I got is missing pieces", "my earbuds won't pair": a fault, told without asking for anything
         # (the intent model reads a complaint, or guesses). The shop's remedies are offered, not a policy page.
         return ITEM_PROBLEM
+    guessed = understood in _ITEM_REMEDY_REQUESTS or understood not in PERSONAL_INTENTS
+    if in_progress in _ITEM_REMEDY_REQUESTS and guessed and _fault_without_remedy(state):
+        # "The lamp is defective, it flickers" while its exchange (or return) is under way: why they asked for it,
+        # not another remedy the intent model guesses from the words, nor a complaint to answer from the knowledge
+        # base. The request in hand goes on.
+        return str(in_progress)
     if wanted := wants_another_version(state):
         return wanted
     entities = state.understanding.get("entities", {})
