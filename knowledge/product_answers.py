@@ -25,6 +25,7 @@ from typing import Any
 from knowledge.catalog import COLOUR_FAMILIES, format_money
 from knowledge.chunking import split_sentences
 from knowledge.lexical import tokenize
+from shopdesk.i18n import N_, _, ngettext
 
 CATALOG_TTL_S = 60.0
 # A product the question describes without naming it is answered when the search finds it this close (MiniLM
@@ -415,7 +416,7 @@ def _vocabulary(catalog: Sequence[dict[str, Any]]) -> _Vocabulary:
         names=[(p, [t for t in dict.fromkeys(tokenize(p["name"])) if len(t) > 1 or t.isdigit()]) for p in catalog],
         compounds={w for p in catalog for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", str(p["name"]).lower())},
     )
-    for _, terms in vocabulary.names:
+    for _name, terms in vocabulary.names:
         for term in terms:
             vocabulary.frequency[term] = vocabulary.frequency.get(term, 0) + 1
         for pair in set(itertools.pairwise(terms)):
@@ -740,22 +741,23 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
 
+_GENERIC_ASPECT = N_("{label} of the {name}: {value}")
 _ASPECT_SENTENCES = {
-    "waterproof": "{name}: {value}",
-    "material": "The {name} is made of {value}",
-    "weight": "The {name} weighs {value}",
-    "care": "Care for the {name}: {value}",
-    "warmth": "Warmth of the {name}: {value}",
-    "temperature rating": "The {name} is rated to {value}",
-    "capacity": "The {name} holds {value}",
-    "fit": "Fit of the {name}: {value}",
-    "compatibility": "The {name} works with {value}",
-    "brightness": "The {name} gives {value}",
-    "battery": "The {name} runs on {value}",
-    "fuel": "The {name} burns {value}",
-    "boil time": "The {name} boils water in {value}",
-    "insulation": "The {name} keeps drinks {value}",
-    "validity": "The {name} {value}",
+    "waterproof": N_("{name}: {value}"),
+    "material": N_("The {name} is made of {value}"),
+    "weight": N_("The {name} weighs {value}"),
+    "care": N_("Care for the {name}: {value}"),
+    "warmth": N_("Warmth of the {name}: {value}"),
+    "temperature rating": N_("The {name} is rated to {value}"),
+    "capacity": N_("The {name} holds {value}"),
+    "fit": N_("Fit of the {name}: {value}"),
+    "compatibility": N_("The {name} works with {value}"),
+    "brightness": N_("The {name} gives {value}"),
+    "battery": N_("The {name} runs on {value}"),
+    "fuel": N_("The {name} burns {value}"),
+    "boil time": N_("The {name} boils water in {value}"),
+    "insulation": N_("The {name} keeps drinks {value}"),
+    "validity": N_("The {name} {value}"),
 }
 
 
@@ -828,18 +830,38 @@ def _stock_sentence(product: dict[str, Any], q: Question) -> str:
                 if not set(vals) <= {str(v) for v in options.get(k, [])}
             ]
             listed = "; ".join(_join(values) for values in choices if values)
-            return f"The {name} doesn't come in {label}" + (f"; it comes in {listed}." if listed else ".")
+            if listed:
+                return _(
+                    "The {name} doesn't come in {label}; it comes in {listed}.", name=name, label=label, listed=listed
+                )
+            return _("The {name} doesn't come in {label}.", name=name, label=label)
         if any(v["in_stock"] for v in matching):
             price = format_money(Decimal(str(next(v for v in matching if v["in_stock"])["price"])))
-            return f"Yes, the {name} in {label} is in stock, at {price}."
-        return f"The {name} in {label} is out of stock right now" + _nearby(product, wanted) + "."
+            return _("Yes, the {name} in {label} is in stock, at {price}.", name=name, label=label, price=price)
+        nearby = _nearby(product, wanted)
+        if nearby:
+            return _(
+                "The {name} in {label} is out of stock right now; {nearby}.", name=name, label=label, nearby=nearby
+            )
+        return _("The {name} in {label} is out of stock right now.", name=name, label=label)
     if not available:
-        return f"The {name} is out of stock right now."
+        return _("The {name} is out of stock right now.", name=name)
     if len(variants) == 1:
-        return f"The {name} is in stock."
+        return _("The {name} is in stock.", name=name)
     if len(available) == len(variants):
-        return f"Yes, all {len(variants)} versions of the {name} are in stock."
-    return f"Yes, {len(available)} of the {len(variants)} versions of the {name} are in stock right now."
+        return ngettext(
+            "Yes, the {count} version of the {name} is in stock.",
+            "Yes, all {count} versions of the {name} are in stock.",
+            len(variants),
+            name=name,
+        )
+    return ngettext(
+        "Yes, {available} of the {count} version of the {name} is in stock right now.",
+        "Yes, {available} of the {count} versions of the {name} are in stock right now.",
+        len(variants),
+        available=len(available),
+        name=name,
+    )
 
 
 # The option a question asks about by its name ("which sizes", "what colours"), as catalogs name options.
@@ -866,7 +888,23 @@ def asked_option(product: dict[str, Any], q: Question) -> str | None:
 
 
 def _join(values: Sequence[str]) -> str:
-    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " and " + values[-1]
+    if len(values) == 1:
+        return values[0]
+    return _("{items} and {last}", items=", ".join(values[:-1]), last=values[-1])
+
+
+def _sold_out(values: Sequence[str]) -> str:
+    """ "Black is sold out right now", "Black and Navy are sold out right now"."""
+    return ngettext("{items} is sold out right now", "{items} are sold out right now", len(values), items=_join(values))
+
+
+# How the values of an option are counted in a sentence, by the option's name.
+_OPTION_PLURALS = {
+    "color": N_("colours"),
+    "size": N_("sizes"),
+    "capacity": N_("capacities"),
+    "length": N_("lengths"),
+}
 
 
 def _values_sentence(product: dict[str, Any], q: Question, option: str) -> str:
@@ -879,16 +917,27 @@ def _values_sentence(product: dict[str, Any], q: Question, option: str) -> str:
     values = [str(v) for v in (product.get("options") or {}).get(option, [])]
     available = [x for x in values if any(v["in_stock"] and str(v["options"].get(option)) == x for v in variants)]
     sold_out = [x for x in values if x not in available and any(str(v["options"].get(option)) == x for v in variants)]
-    label = f" in {' / '.join(', '.join(vals) for vals in wanted.values())}" if wanted else ""
-    word = {"color": "colours", "size": "sizes", "capacity": "capacities"}.get(option, f"{option} options")
+    label = " / ".join(", ".join(vals) for vals in wanted.values())
+    name = _("{name} in {label}", name=product["name"], label=label) if wanted else product["name"]
+    word = _(_OPTION_PLURALS[option]) if option in _OPTION_PLURALS else _("{option} options", option=option)
     if not available:
-        return f"The {product['name']}{label} is sold out in every {option} right now."
-    text = f"The {product['name']}{label} is in stock in {_join(available)}"
+        return _("The {name} is sold out in every {option} right now.", name=name, option=option)
     if sold_out:
-        text += f"; {_join(sold_out)} {'is' if len(sold_out) == 1 else 'are'} sold out right now"
-    elif len(available) > 1:
-        text += f" (all {len(available)} {word})"
-    return text + "."
+        return _(
+            "The {name} is in stock in {available}; {sold_out}.",
+            name=name,
+            available=_join(available),
+            sold_out=_sold_out(sold_out),
+        )
+    if len(available) > 1:
+        return _(
+            "The {name} is in stock in {available} (all {count} {word}).",
+            name=name,
+            available=_join(available),
+            count=len(available),
+            word=word,
+        )
+    return _("The {name} is in stock in {available}.", name=name, available=_join(available))
 
 
 COMBINATIONS = re.compile(r"\b(?:variants?|versions?|combos?|combinations?|options?|kinds?|models?)\b", re.I)
@@ -897,10 +946,12 @@ COMBINATIONS = re.compile(r"\b(?:variants?|versions?|combos?|combinations?|optio
 def _option_count_sentence(product: dict[str, Any], option: str) -> str:
     values = [str(v) for v in (product.get("options") or {}).get(option, [])]
     in_stock = {str(v) for v in (product.get("in_stock_options") or {}).get(option, [])}
-    word = {"color": "colours", "size": "sizes", "capacity": "capacities", "length": "lengths"}.get(option, option)
+    word = _(_OPTION_PLURALS[option]) if option in _OPTION_PLURALS else option
     gone = [v for v in values if v not in in_stock]
-    note = f" ({_join(gone)} {'is' if len(gone) == 1 else 'are'} sold out right now)" if gone else ""
-    return f"The {product['name']} comes in {len(values)} {word}: {_join(values)}{note}."
+    fields = {"name": product["name"], "count": len(values), "word": word, "values": _join(values)}
+    if gone:
+        return _("The {name} comes in {count} {word}: {values} ({sold_out}).", sold_out=_sold_out(gone), **fields)
+    return _("The {name} comes in {count} {word}: {values}.", **fields)
 
 
 def _nearby(product: dict[str, Any], wanted: dict[str, list[str]]) -> str:
@@ -914,10 +965,11 @@ def _nearby(product: dict[str, Any], wanted: dict[str, list[str]]) -> str:
         kept = [v for v in available if v["options"].get(name) in values]
         listed = list(dict.fromkeys(" / ".join(str(v["options"][k]) for k in others) for v in kept))
         if listed:
-            found.append(f"in {', '.join(values)} it is in stock in {_join(listed)}")
+            found.append(_("in {values} it is in stock in {listed}", values=", ".join(values), listed=_join(listed)))
     if not found and available:
-        found.append("in stock are, for example, " + ", ".join(_options_text(v["options"]) for v in available[:3]))
-    return "; " + "; ".join(found) if found else ""
+        examples = ", ".join(_options_text(v["options"]) for v in available[:3])
+        found.append(_("in stock are, for example, {examples}", examples=examples))
+    return "; ".join(found)
 
 
 def _count_sentence(product: dict[str, Any]) -> str:
@@ -926,11 +978,16 @@ def _count_sentence(product: dict[str, Any]) -> str:
     options = product.get("options") or {}
     what = " and ".join(options) if options else "version"
     listed = ", ".join(_options_text(v["options"]) for v in available[:6])
-    more = f" and {len(available) - 6} more" if len(available) > 6 else ""
-    return (
-        f"You can buy {len(available)} of the {len(variants)} {what} combinations of the {product['name']} right now"
-        + (f": {listed}{more}." if available else ".")
-    )
+    if len(available) > 6:
+        listed = ngettext("{items} and {count} more", "{items} and {count} more", len(available) - 6, items=listed)
+    fields = {"available": len(available), "count": len(variants), "what": what, "name": product["name"]}
+    if available:
+        return _(
+            "You can buy {available} of the {count} {what} combinations of the {name} right now: {listed}.",
+            listed=listed,
+            **fields,
+        )
+    return _("You can buy {available} of the {count} {what} combinations of the {name} right now.", **fields)
 
 
 def _options_sentence(product: dict[str, Any], q: Question) -> str:
@@ -943,8 +1000,11 @@ def _options_sentence(product: dict[str, Any], q: Question) -> str:
     listed = "; ".join(f"{name}: {', '.join(values)}" for name, values in shown.items())
     in_stock: dict[str, list[str]] = product.get("in_stock_options") or {}
     gone = [str(v) for name in shown for v in shown[name] if name in in_stock and v not in in_stock[name]]
-    out = f" ({_join(gone)} {'is' if len(gone) == 1 else 'are'} sold out right now)" if gone else ""
-    return f"The {product['name']} comes in {listed}{out}."
+    if gone:
+        return _(
+            "The {name} comes in {listed} ({sold_out}).", name=product["name"], listed=listed, sold_out=_sold_out(gone)
+        )
+    return _("The {name} comes in {listed}.", name=product["name"], listed=listed)
 
 
 def _price_sentence(product: dict[str, Any], q: Question) -> str:
@@ -959,12 +1019,14 @@ def _price_sentence(product: dict[str, Any], q: Question) -> str:
         )
         if prices:
             label = ", ".join(v for vals in wanted.values() for v in vals)
-            return f"The {product['name']} ({label}) costs {format_money(prices[0])}."
+            return _(
+                "The {name} ({label}) costs {price}.", name=product["name"], label=label, price=format_money(prices[0])
+            )
     if q.budget is not None and product.get("price_min") != product.get("price_max"):
         # A budget said of a product whose versions cost different amounts: the versions within it, not the whole
         # range (whose low end would look like the price of all of them).
         return _price_within_budget(product, q)
-    return f"The {product['name']} costs {product['price_range']}."
+    return _("The {name} costs {price}.", name=product["name"], price=product["price_range"])
 
 
 def _price_within_budget(product: dict[str, Any], q: Question) -> str:
@@ -972,7 +1034,12 @@ def _price_within_budget(product: dict[str, Any], q: Question) -> str:
     fitting = [v for v in variants if within_budget(Decimal(str(v["price"])), q)]
     if not fitting:
         cheapest = min(Decimal(str(v["price"])) for v in variants)
-        return f"The {product['name']} starts at {format_money(cheapest)}, over your budget of {_budget_said(q)}."
+        return _(
+            "The {name} starts at {price}, over your budget of {budget}.",
+            name=product["name"],
+            price=format_money(cheapest),
+            budget=_budget_said(q),
+        )
     # The options that tell the versions within the budget from the others ("500 ml").
     values = {
         name: sorted({str(v["options"].get(name)) for v in fitting})
@@ -981,10 +1048,12 @@ def _price_within_budget(product: dict[str, Any], q: Question) -> str:
     }
     label = ", ".join(value for vals in values.values() for value in vals)
     price = min(Decimal(str(v["price"])) for v in fitting)
-    return (
-        f"Within your budget of {_budget_said(q)}: the {product['name']}"
-        + (f" in {label}" if label else "")
-        + f" at {format_money(price)}; the other versions cost more."
+    name = _("{name} in {label}", name=product["name"], label=label) if label else product["name"]
+    return _(
+        "Within your budget of {budget}: the {name} at {price}; the other versions cost more.",
+        budget=_budget_said(q),
+        name=name,
+        price=format_money(price),
     )
 
 
@@ -1120,8 +1189,8 @@ def describe_product(product: dict[str, Any], q: Question, embedder: Any | None 
             continue
         if not value:
             continue
-        template = _ASPECT_SENTENCES.get(aspect, "{label} of the {name}: {value}")
-        sentence = _sentence(template.format(name=name, value=value, label=aspect.capitalize()))
+        template = _ASPECT_SENTENCES.get(aspect, _GENERIC_ASPECT)
+        sentence = _sentence(_(template, name=name, value=value, label=aspect.capitalize()))
         if sentence not in parts:
             parts.append(sentence)
     quoted, similarity = _description_sentence(product, q, embedder)
@@ -1133,9 +1202,9 @@ def describe_product(product: dict[str, Any], q: Question, embedder: Any | None 
     if quoted and only_named and similarity >= NAMED_ONLY_SIMILARITY and len(new) >= 2:
         # The question asks nothing the facts are named for ("Stormline Rain Pants: can I pull them on over my
         # boots?": "rain" is the name's): the description's sentence that comes closest answers, first.
-        parts.insert(0, f"About the {name}: {quoted}")
+        parts.insert(0, _("About the {name}: {quoted}", name=name, quoted=quoted))
     elif quoted and aspects and (not parts or (similarity >= DESCRIPTION_SIMILARITY and len(new) >= 2)):
-        parts.append(f"About the {name}: {quoted}")
+        parts.append(_("About the {name}: {quoted}", name=name, quoted=quoted))
     option = asked_option(product, q) if q.options else None
     if q.count and option and not COMBINATIONS.search(q.text):
         # "How many colours does it come in?": the values of that option, not the size-and-colour combinations.
@@ -1154,11 +1223,11 @@ def describe_product(product: dict[str, Any], q: Question, embedder: Any | None 
         parts.append(_price_sentence(product, q))
     if not parts:
         summary = _sentence(product.get("description", "").split(". ")[0]) if product.get("description") else ""
-        parts.append(f"The {name}: {summary}" if summary else f"The {name}.")
-        parts.append(f"It costs {product['price_range']}.")
+        parts.append(_("The {name}: {summary}", name=name, summary=summary) if summary else _("The {name}.", name=name))
+        parts.append(_("It costs {price}.", price=product["price_range"]))
         parts.append(_stock_sentence(product, Question(text="")))
     if product.get("final_sale") and (q.stock or q.price or not q.asks_a_fact):
-        parts.append("It is final sale, so it can't be returned or exchanged.")
+        parts.append(_("It is final sale, so it can't be returned or exchanged."))
     return " ".join(parts)
 
 

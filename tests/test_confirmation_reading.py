@@ -120,6 +120,15 @@ def test_taking_up_a_queued_request(text: str, queued: str, taken: bool) -> None
         ("the green one, please", False),
         ("not the grey, the navy one", False),
         ("which of these is the warmest?", False),
+        # Written after the families (giving up, keeping what one has, refusing every choice) replaced the phrases.
+        ("nah, let's just leave it as it is", True),
+        ("on second thought I'm fine with the one I've got", True),
+        ("I'll stick with my original one, thanks", True),
+        ("ok scratch the whole thing", True),
+        ("don't bother, honestly", True),
+        ("ach, lass mal", True),
+        ("leave it in the 6 ft height then", False),
+        ("keep the material, just a taller one", False),
     ],
 )
 def test_dropping_a_request_while_asked_for_a_detail(text: str, drops: bool) -> None:

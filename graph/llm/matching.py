@@ -39,12 +39,16 @@ _OTHER_CARD = re.compile(
 _LAST_FOUR = re.compile(r"\b(?:ending|ends)\s+(?:in\s+|with\s+)?\d*(\d{4})\b", re.IGNORECASE)
 _BRANDS = {"visa": "visa", "mastercard": "mastercard", "master card": "mastercard", "amex": "amex"}
 _BRANDS |= {"american express": "amex", "discover": "discover"}
-# Words just before a method that turn it away: "not PayPal", "instead of my visa", "rather than the card".
+# Words just before a method that turn it away: "not PayPal", "instead of my visa", "rather than the card", and the
+# verbs that leave one out ("skip the visa", "avoid paypal", "without the gift card", "ohne PayPal").
 _REFUSED_METHOD = re.compile(
     r"\b(?:not|no|never|instead\s+of|rather\s+than|other\s+than|except|anything\s+but|apart\s+from|besides"
-    r"|nicht|kein(?:e|en)?|statt|au(?:ß|ss)er"
+    r"|skip(?:ping)?|avoid(?:ing)?|exclud(?:e|ing)|without|minus|but\s+not|steer\s+clear\s+of|stay\s+away\s+from"
+    r"|forget(?:\s+about)?|drop|ditch|scrap|cut|nix"
+    r"|nicht|kein(?:e|en)?|statt|au(?:ß|ss)er|ohne"
     # "I don't want paypal", "we'd rather not use the visa": the method named as the one not to use.
-    r"|(?:don'?t|do\s+not|not|never|won'?t|can'?t|cannot)\s+(?:want(?:\s+to\s+(?:use|pay\s+with))?|use|like|pay\s+with))\s+"
+    r"|(?:don'?t|do\s+not|not|never|won'?t|can'?t|cannot)\s+(?:want(?:\s+to\s+(?:use|pay\s+with))?|use|like|pay\s+with"
+    r"|charge|bill|touch|put\s+(?:it|this|that|anything)\s+on))\s+"
     r"(?:(?:to|on|onto|with|via|through|the|my|your|that|this|auf|die|meine[rn]?)\s+){0,2}$",
     re.IGNORECASE,
 )
@@ -52,7 +56,9 @@ _REFUSED_METHOD = re.compile(
 # doesn't work anymore". Only linking words between: "paypal because the visa is expired" refuses the visa only.
 _REFUSED_AFTER = re.compile(
     r"^(?:\s+(?:card|account|balance|ending\s+\d+|is|was|has|have|had|got|gets|keeps|kept|been|getting|just|already"
-    r"|now|always|totally|completely|also|still|again))*\s+(?:expired|maxed\s+out|declined|blocked|(?:doesn'?t|does\s+not|won'?t|isn'?t|is\s+not)"
+    r"|now|always|totally|completely|also|still|again))*\s+(?:expired|maxed\s+out|declined|blocked|off[\s-]limits"
+    # Left out of it: "leave the visa out of this", "keep paypal out", "lass PayPal weg".
+    r"|out(?:\s+of\s+(?:it|this|that))?(?=\s*(?:[,.;!?]|$|please|pls|and|but|thanks))|weg|raus|aus\s+dem\s+spiel|(?:doesn'?t|does\s+not|won'?t|isn'?t|is\s+not)"
     r"\s+(?:work\w*|go\s+through)|no\s+longer\s+work\w*|abgelaufen|gesperrt)\b",
     re.IGNORECASE,
 )

@@ -293,13 +293,30 @@ def asks_about_payment_methods(text: str) -> bool:
     )
 
 
-# While we ask for a detail of a request (which variant, which item), the customer drops the request: "I don't want a
-# different one", "none of those", "never mind, I'll keep it", "forget the exchange".
+# While we ask for a detail of a request (which variant, which item), the customer drops the request. Three ways:
+# giving it up ("never mind", "forget it", "leave it", "scrap that", "don't bother"), keeping what they have ("I'll
+# keep it", "I'll stick with my current one", "happy with what I've got") and refusing every choice ("I don't want a
+# different one", "none of those"). What they keep or leave ends the clause: "keep it" keeps the thing, "keep it on the
+# card I paid with" and "keep it black" keep a detail of it.
+_WHAT_THEY_HAVE = (
+    r"(?:it|them|mine|that|this|(?:what|the\s+ones?|the\s+\w+)\s+i\s*(?:have|had|got|'?ve\s+got|already\s+(?:have|got))"
+    r"|(?:my|the)\s+(?:current|original|old|own|existing|present)(?:\s+\w+)?|es|ihn|sie|meine?n?)"
+    r"(?:\s+as\s+(?:it|they)\s+(?:is|are)|\s+the\s+way\s+(?:it|they)\s+(?:is|are))?"
+    + r"(?=\s*(?:[,.;!?)]|$)|\s+(?:then"
+    r"|thanks|thank|please|pls|after\s+all|for\s+now|anyway|honestly|actually|really|though|and\s+(?:that'?s|leave)))"
+)
 _DROPS = re.compile(
-    r"\b(?:never\s*mind|forget\s+(?:it|that|about\s+it|the\s+\w+)|i'?ll\s+(?:just\s+)?keep\s+(?:it|them|mine|the)"
-    r"|(?:don'?t|do\s+not)\s+(?:really\s+)?want\s+(?:a\s+|to\s+)?(?:different|another|other|any|new|change|exchange"
-    r"|swap|replace|pick)\w*|none\s+of\s+(?:those|them|these|the\s+\w+)|not\s+(?:a\s+)?(?:replacement|different\s+one)"
-    r"|no\s+longer\s+want\s+to\s+(?:change|exchange|swap)|doch\s+nicht|vergiss\s+es|behalte\s+(?:es|ihn|sie))\b",
+    r"\b(?:never\s*mind|nevermind|don'?t\s+bother|forget\s+(?:about\s+)?(?:it|that|this|them|the\s+\w+)"
+    r"|(?:skip|drop|scrap|scratch|ditch|leave|cancel)\s+(?:it|that|this|them|the\s+(?:whole\s+)?(?:thing|idea|request"
+    r"|exchange|swap|change|return))(?=\s*(?:[,.;!?)]|$)|\s+(?:then|thanks|please|altogether|entirely))|let\s+it\s+be|leave\s+it\s+(?:as\s+it\s+is|alone|be)"
+    r"|(?:keep|keeping|stick\s+(?:with|to)|sticking\s+(?:with|to)|stay\s+with|staying\s+with)\s+"
+    + _WHAT_THEY_HAVE
+    + r"|(?:good|happy|fine|ok(?:ay)?|content|set)\s+with\s+"
+    + _WHAT_THEY_HAVE
+    + r"|(?:don'?t|do\s+not)\s+(?:really\s+)?(?:want|need)\s+(?:a\s+|to\s+)?(?:different|another|other|any|new|change"
+    r"|exchange|swap|replace|pick)\w*|none\s+of\s+(?:those|them|these|the\s+\w+)|not\s+(?:a\s+)?(?:replacement"
+    r"|different\s+one)|no\s+longer\s+want\s+to\s+(?:change|exchange|swap)|doch\s+nicht|vergiss\s+(?:es|das)"
+    r"|lass\s+(?:es|das|mal|gut\s+sein)|lassen\s+wir\s+das|behalte\w*\s+(?:es|ihn|sie|meine?n?|das))\b",
     re.IGNORECASE,
 )
 

@@ -23,10 +23,11 @@ _TAKE_BACK = (
 _REQUESTS = {
     "change_payment": r"(?:payment(?:\s+method)?|card|paypal|billing)\s*(?:switch|change|swap|update)?",
     "change_address": r"(?:shipping\s+|delivery\s+)?address\s*(?:change|switch|update|fix)?",
-    "return_request": r"returns?|send(?:ing)?\s+(?:it|them)\s+back",
-    "exchange_request": r"exchanges?|swaps?",
+    "return_request": r"returns?|returning(?:\s+(?:it|them))?|send(?:ing)?\s+(?:it|them)\s+back",
+    "exchange_request": r"exchanges?|exchanging(?:\s+(?:it|them))?|swaps?|swapping(?:\s+(?:it|them))?",
     "refund_request": r"refunds?(?:\s+to\s+\w+)?",
-    "cancel_order": r"cancel(?:l)?ations?|cancel(?:l)?ing\s+(?:it|the\s+order)",
+    # The act by its noun or its -ing form: "the cancellation", "never mind cancelling (it)".
+    "cancel_order": r"cancel(?:l)?ations?|cancel(?:l)?ing(?:\s+(?:it|that|the\s+order))?",
     "change_items": r"(?:item|size|colou?r)\s+(?:change|swap|switch)",
 }
 _DROPS = {
@@ -61,6 +62,26 @@ _ONLY_A_TAIL = re.compile(
     r"|(?:that'?s|it'?s)\s+(?:all|fine|ok(?:ay)?)|as\s+(?:it|they)\s+(?:is|are)|danke|bitte)\b)*",
     re.IGNORECASE,
 )
+
+
+# Clause boundaries inside one request's segment: a take-back said in its own clause ("never mind cancelling.
+# instead ...", "forget the return, I want ...").
+_CLAUSES = re.compile(r"(?<=[,;.!?])\s+|\s+[-–—]\s+")
+
+
+def split_at_take_back(text: str) -> list[str] | None:
+    """A message whose clauses take a request back and then ask for something else, as [the take-back, the rest]
+    ("forget the return, I want to exchange the lamp"); None when no clause only takes one back or nothing else is
+    asked (the rest is a tail: "never mind the return, I'll keep it")."""
+    if not _dropped(text):
+        return None
+    clauses = [clause for clause in _CLAUSES.split(text.strip()) if clause.strip()]
+    drops = [clause for clause in clauses if drops_one_request(clause)]
+    rest = [clause for clause in clauses if clause not in drops]
+    said = " ".join(rest)
+    if not drops or not rest or _ONLY_A_TAIL.fullmatch(said.strip()) is not None:
+        return None
+    return [" ".join(drops), said]
 
 
 @lru_cache(maxsize=1024)

@@ -411,7 +411,9 @@ def name_alone(text: str) -> str | None:
         return None
     words = match.group(1).lower().split()
     common = _NOT_NAMES | _PRODUCT_STOP | _NOT_PRODUCTS | _COMMON_NOT_NAMES
-    if len(words) < 2 or any(word in common or word in _COLOURS for word in words):
+    # A colour may be a surname ("anya brown"), not a first name nor the whole answer ("navy blue", "white pls").
+    colours = [word for word in words if word in _COLOURS]
+    if len(words) < 2 or any(word in common for word in words) or words[0] in colours or len(colours) > 1:
         return None
     return _trimmed_name(match.group(1)) or None
 
@@ -572,10 +574,16 @@ def extract_reasons(text: str) -> list[str]:
     ]
 
 
-def _without_names(text: str, names: list[str]) -> str:
+def without_names(text: str, names: list[str]) -> str:
+    """The text without the people's names given and without a surname after a title ("Mrs Brown"): a name says who
+    someone is, so none of its words is a colour, a material or an item ("Anya Brown", "Noah Silver")."""
     for name in names:
         text = re.sub(r"\b" + r"\W+".join(map(re.escape, name.split())) + r"\b", " ", text, flags=re.IGNORECASE)
-    return text
+    return _TITLED_NAME.sub(" ", text)
+
+
+# A surname after a title of address, in any case: "Mr. Brown", "mrs white", "Frau Weiß".
+_TITLED_NAME = re.compile(r"\b(?:mr|mrs|ms|miss|mx|dr|herr|frau)\b\.?\s+[A-Za-zÀ-ÿ'’-]+", re.IGNORECASE)
 
 
 # Words that only introduce who the customer is; and how many words must be left to say a need.
@@ -687,7 +695,7 @@ def shared_entities(text: str) -> Entities:
         zip_codes=extract_zip_codes(_EMAIL.sub(" ", text), extract_order_ids(text)),
         products=extract_products(text),
         # "Isabella Brown" is a person, not a colour.
-        options=extract_options(_without_names(text, names)),
+        options=extract_options(without_names(text, names)),
         amounts=extract_amounts(text),
         dates=extract_dates(text),
         reasons=extract_reasons(text),

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from graph.nlu.classifier import IntentClassifier
-from graph.nlu.drops import drops_one_request
+from graph.nlu.drops import drops_one_request, split_at_take_back
 from graph.nlu.emotion import score_emotion
 from graph.nlu.entities import extract_entities, shared_entities
 from graph.nlu.keywords import find_critical_keywords, human_requested
@@ -71,6 +71,10 @@ class LocalUnderstanding:
         if not text:
             return Understanding(text="", intent="out_of_scope", confidence=0.0)
         segments = split_requests(text)
+        if len(segments) == 1 and (taken_back := split_at_take_back(text)):
+            # "Never mind cancelling. Instead I need the address changed": the take-back is a clause of its own, read
+            # as the segments of several requests are, so what they want now is read without it.
+            segments = taken_back
         recent = [h.strip() for h in history[-HISTORY_WINDOW:] if h and h.strip()]
         to_classify = [text, *segments] if len(segments) > 1 else [text]
         vectors = self.embedder.embed([*to_classify, *recent])

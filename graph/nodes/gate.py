@@ -35,7 +35,7 @@ from graph.llm.dialogue.proposal_facts import (
 from graph.llm.dialogue.reading import reads_as_shop_procedure, serves
 from graph.llm.dialogue.refund_rules import allows, describes_pending_return, rules_question
 from graph.llm.dialogue.repair import corrected_request, restates_the_proposal, wants_another_version
-from graph.llm.matching import payment_mention, refuses_a_method
+from graph.llm.matching import options_in, payment_mention, refuses_a_method
 from graph.locale import speaker_of
 from graph.nlu.acts import first_named_act
 from graph.nlu.confirmation import (
@@ -216,8 +216,13 @@ def _still_waiting(state: SupportState, dropped: list[str]) -> list[QueuedReques
 def _drops_the_one_in_hand(state: SupportState) -> bool:
     """ "Never mind" takes back the request in hand, unless it names another one ("never mind the payment change"
     while we ask about an item: the payment change is dropped, the item change goes on)."""
-    dropped = dropped_requests(last_text(state))
-    return not dropped or takes_back(dropped, str(state.dialogue.get("intent") or ""))
+    text = last_text(state)
+    dropped = dropped_requests(text)
+    if dropped:
+        return takes_back(dropped, str(state.dialogue.get("intent") or ""))
+    # "Keep it black but in a 10": an option of the item said with it is an answer to our question, not a drop.
+    values = state.dialogue.get("slots", {}).get("option_values") or {}
+    return not (understanding_of(state).entities.options or options_in(text, values))
 
 
 def _asks_about_the_order_in_hand(state: SupportState) -> bool:

@@ -19,6 +19,7 @@ from graph.llm.dialogue.names import (
     CHANGE_ITEMS,
     CHANGE_PAYMENT,
     CONTINUATION_INTENTS,
+    FAULTS,
     IDENTIFY,
     IDENTITY_ONLY_READINGS,
     ITEM_PROBLEM,
@@ -28,7 +29,7 @@ from graph.llm.dialogue.names import (
     VOUCHER_CHECK,
 )
 from graph.llm.dialogue.other_requests import takes_back
-from graph.llm.dialogue.plan import last_text, turn_messages
+from graph.llm.dialogue.plan import last_text, turn_messages, without_their_names
 from graph.llm.dialogue.reading import _METHOD_WORDS, _PAYS_FOR_AN_ITEM_CHANGE, refine, serves
 from graph.llm.dialogue.remedies import asks_how_to_fix, named_remedy, restated_item_request
 from graph.llm.dialogue.repair import corrected_request, reports_a_fault, same_again, wants_another_version
@@ -123,6 +124,15 @@ def fills_awaited_slot(
     return False
 
 
+# The requests that remedy an item received: a fault told while one is under way is its reason.
+_ITEM_REMEDY_REQUESTS = frozenset({"return_request", "exchange_request", CHANGE_ITEMS})
+
+
+def _fault_without_remedy(state: SupportState) -> bool:
+    reasons = set(state.understanding.get("entities", {}).get("reasons") or [])
+    return bool(reasons & FAULTS) and named_remedy(last_text(state)) is None
+
+
 def is_continuation(state: SupportState) -> bool:
     """The message carries on the request in progress rather than starting a new one."""
     if not state.dialogue.get("intent"):
@@ -132,7 +142,10 @@ def is_continuation(state: SupportState) -> bool:
     if state.dialogue.get("intent") == VOUCHER_CHECK and voucher_code(last_text(state)):
         return True  # "and SUMMER10?" after a code was checked
     return understood in CONTINUATION_INTENTS or fills_awaited_slot(
-        state.dialogue.get("awaiting"), entities, last_text(state), state.dialogue.get("slots")
+        state.dialogue.get("awaiting"),
+        entities,
+        without_their_names(last_text(state), state),
+        state.dialogue.get("slots"),
     )
 
 
@@ -240,6 +253,12 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
         # "The puzzle I got is missing pieces", "my earbuds won't pair": a fault, told without asking for anything
         # (the intent model reads a complaint, or guesses). The shop's remedies are offered, not a policy page.
         return ITEM_PROBLEM
+    guessed = understood in _ITEM_REMEDY_REQUESTS or understood not in PERSONAL_INTENTS
+    if in_progress in _ITEM_REMEDY_REQUESTS and guessed and _fault_without_remedy(state):
+        # "The lamp is defective, it flickers" while its exchange (or return) is under way: why they asked for it,
+        # not another remedy the intent model guesses from the words, nor a complaint to answer from the knowledge
+        # base. The request in hand goes on.
+        return str(in_progress)
     if wanted := wants_another_version(state):
         return wanted
     entities = state.understanding.get("entities", {})

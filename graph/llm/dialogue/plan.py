@@ -10,6 +10,7 @@ from langchain_core.messages import AnyMessage, HumanMessage, ToolMessage
 
 from graph.llm.dialogue.names import ALL_ORDERS, LIST_ORDERS, ORDER_DETAILS
 from graph.llm.matching import Similarity
+from graph.nlu.entities import without_names
 from graph.state import SupportState
 
 
@@ -79,6 +80,14 @@ def last_text(state: SupportState) -> str:
         if isinstance(message, HumanMessage):
             return str(message.content)
     return str(state.understanding.get("text", ""))
+
+
+def without_their_names(text: str, state: SupportState) -> str:
+    """The words with the people's names the message gives and the verified customer's own name left out: what an
+    item, its options or a payment method is read from ("Anya Brown, zip 10001" names no brown item)."""
+    entities = state.understanding.get("entities", {})
+    names = [*(entities.get("names") or []), str((state.customer or {}).get("name") or "")]
+    return without_names(text, [name for name in names if len(name.split()) > 1])
 
 
 def _done(results: list[ToolResult], name: str, args: dict[str, Any] | None = None) -> ToolResult | None:

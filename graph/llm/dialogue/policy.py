@@ -8,7 +8,7 @@ from graph.llm.dialogue.groundings import GROUNDINGS
 from graph.llm.dialogue.identity import _failed_lookups, _identity_call, _verified_enough, gives_identity
 from graph.llm.dialogue.intent import active_intent
 from graph.llm.dialogue.names import MAX_IDENTITY_ATTEMPTS, ORDER_DETAILS, STALE_IDENTITY_ANSWERS
-from graph.llm.dialogue.plan import Plan, ToolResult, _done, _read, last_text, tool_results
+from graph.llm.dialogue.plan import Plan, ToolResult, _done, _read, last_text, tool_results, without_their_names
 from graph.llm.dialogue.slots import merged_slots
 from graph.llm.matching import Similarity
 from graph.procedures.interpreter import Run, run_procedure
@@ -64,5 +64,7 @@ def _plan(state: SupportState, profile: ShopProfile | None, similar: Similarity 
     def read(name: str, args: dict[str, Any]) -> ToolResult | None:
         return _read(plan, results, name, args)
 
-    run = Run(plan, state, results, profile, procedures, procedure, read, last_text(state))
+    # The request's words without the people's names in them: a surname is no colour or item ("Lucas Brown").
+    words = without_their_names(last_text(state), state)
+    run = Run(plan, state, results, profile, procedures, procedure, read, words)
     return run_procedure(run, GROUNDINGS)

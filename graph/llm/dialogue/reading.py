@@ -35,9 +35,12 @@ def refine(understood: str, state: SupportState) -> str:
     if understood == "discount_voucher" and voucher_code(text):
         return VOUCHER_CHECK
     faulty = bool(set(entities.get("reasons") or []) & FAULTS)
-    if understood == "return_request" and faulty and named_remedy(text) == "exchange":
-        # "It stopped working - I'd like the exact same one again": a fault read as a return, asking for a new unit.
-        return "exchange_request"
+    remedy = named_remedy(text) if faulty and understood in _REMEDY_READINGS else None
+    if remedy is not None:
+        # A fault with the remedy the customer names: money back is a return, a new unit an exchange, however the
+        # intent model read the words ("the kettle is faulty, just give me a refund" read as an exchange, "my lamp
+        # broke, I want a replacement" as a refund). No remedy named: the fault's remedies are offered (repair.py).
+        return _REMEDY_REQUESTS[remedy]
     source = address_source(text)
     if understood == "change_address":
         # "Update my default address", not "ship my pending order to my default address" (where it comes from).
@@ -76,6 +79,10 @@ def refine(understood: str, state: SupportState) -> str:
         return "change_address"
     return understood
 
+
+# Readings of a fault that guess a remedy, and the request each remedy named is.
+_REMEDY_READINGS = frozenset({"return_request", "exchange_request", "refund_request", "change_order"})
+_REMEDY_REQUESTS = {"return": "return_request", "exchange": "exchange_request"}
 
 # A method named for what the change in hand may cost: "if there's anything to settle", "should anything be owed",
 # "for any difference", "whatever it costs", "if anything needs paying".

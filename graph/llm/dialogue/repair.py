@@ -21,7 +21,7 @@ from graph.llm.dialogue.names import (
     PERSONAL_INTENTS,
 )
 from graph.llm.dialogue.other_requests import _ASKS_FOR_A_CHANGE, last_done_request
-from graph.llm.dialogue.plan import last_text
+from graph.llm.dialogue.plan import last_text, without_their_names
 from graph.llm.dialogue.remedies import named_remedy, restated_item_request
 from graph.llm.matching import DIRECTS_MONEY, matching_items, named_items, options_in, payment_mention, the_other_unit
 from graph.nlu.confirmation import gives_a_yes
@@ -193,7 +193,7 @@ def corrected_request(state: SupportState) -> str | None:
     request = _REQUEST_OF_WRITE.get(str(pending.get("name")))
     if request is None:
         return None
-    text = last_text(state)
+    text = without_their_names(last_text(state), state)
     mention = payment_mention(text)
     # With no money changing hands, where it would go is no detail of the proposal ("yes, and if anything needs
     # paying, use my credit card" to a swap at the same price is a yes).

@@ -16,7 +16,7 @@ from graph.llm.dialogue.identity import _without_identity, identity_facts
 from graph.llm.dialogue.items import _EVERY_ITEM
 from graph.llm.dialogue.names import CANCEL_REASONS, CHANGE_FAMILY, CHANGE_PAYMENT, FLOW_SLOTS, ITEM_SLOTS
 from graph.llm.dialogue.other_requests import _same_request, last_chosen_method, without_requests
-from graph.llm.dialogue.plan import last_text, turn_messages
+from graph.llm.dialogue.plan import last_text, turn_messages, without_their_names
 from graph.llm.dialogue.reading import refine
 from graph.llm.dialogue.repair import _ADDS, _KEEPS, same_again
 from graph.llm.matching import (
@@ -133,7 +133,8 @@ def merged_slots(
         if reason in CANCEL_REASONS:
             slots["cancel_reason"] = CANCEL_REASONS[reason]
         slots.setdefault("reason", reason.replace("_", " "))
-    named = {**entities.get("options", {}), **options_in(text, slots.get("option_values") or {})}
+    said = without_their_names(text, state)
+    named = {**entities.get("options", {}), **options_in(said, slots.get("option_values") or {})}
     if named:
         slots["options"] = {**slots.get("options", {}), **named}
     if entities.get("products"):
