@@ -19,7 +19,7 @@ from graph.llm.dialogue.names import (
     MONEY_MOVING_FLOWS,
 )
 from graph.llm.dialogue.plan import last_text
-from graph.llm.dialogue.reading import _PAYS_WHAT_IS_OWED, refine
+from graph.llm.dialogue.reading import _PAYS_FOR_THE_CHANGE_BESIDE, _PAYS_WHAT_IS_OWED, refine
 from graph.nlu.acts import announces_several_changes
 from graph.nlu.drops import drops_one_request
 from graph.nlu.entities import beyond_identity, order_mention, shared_entities
@@ -67,6 +67,12 @@ def served_before(state: SupportState, intent: str, queued: list[QueuedRequest])
     return None
 
 
+def _pays_the_request_in_hand(words: str) -> bool:
+    """A payment clause tied to the request beside it: what that request may cost, or the request itself pointed
+    back at. Only a clause with no such tie asks to change how the whole order is paid."""
+    return bool(_PAYS_WHAT_IS_OWED.search(words) or _PAYS_FOR_THE_CHANGE_BESIDE.search(words))
+
+
 def words_beside(state: SupportState, queued: list[QueuedRequest]) -> str:
     """The message without the words of the requests waiting beside the one in hand: the words of that one."""
     return without_requests(last_text(state), [r["text"] for r in queued]) or last_text(state)
@@ -111,9 +117,11 @@ def _requests_beside(state: SupportState, intent: str, profile: ShopProfile | No
             understanding={**state.understanding, "entities": said.model_dump(mode="json")},
         )
         wanted = refine(understood, reading)
-        if wanted == CHANGE_PAYMENT and intent in MONEY_MOVING_FLOWS and _PAYS_WHAT_IS_OWED.search(segment):
-            # "If there's anything to settle, use my paypal": how the request in hand is paid (its payment slot),
-            # not a change of how an order was paid ("and switch my other order's payment to PayPal" is one).
+        if wanted == CHANGE_PAYMENT and intent in MONEY_MOVING_FLOWS and _pays_the_request_in_hand(segment):
+            # "If there's anything to settle, use my paypal", "switch the payment to my visa for that": how the
+            # request in hand is paid (its payment slot), not a change of how an order was paid ("and switch my
+            # other order's payment to PayPal" is one). Read so, nothing is written on the order's payment that
+            # the customer did not ask for.
             continue
         procedure = procedures.for_intent(wanted)
         if procedure is not None and procedure.end.answer is None:

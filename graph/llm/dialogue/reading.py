@@ -91,6 +91,18 @@ _PAYS_WHAT_IS_OWED = re.compile(
     r"|needs?\s+(?:paying|to\s+be\s+paid)|anything|whatever)\b",
     re.IGNORECASE,
 )
+# A method named for the change asked beside it: a word pointing back at that change ("for that", "charge it to"),
+# or what the money is for ("to cover it", "for the upgrade", "since it's pricier", "dafür"). It pays that change;
+# it does not change how the whole order was paid ("for that order" does: the order is named, not the change).
+_PAYS_FOR_THE_CHANGE_BESIDE = re.compile(
+    r"\bfor\s+(?:it|that|this)\b(?!\s+(?:order|purchase|#))"
+    r"|\b(?:charge|put|bill)\s+(?:it|that|this)\s+(?:to|on)\b"
+    r"|\bcover(?:s|ing)?\b"
+    r"|\bfor\s+the\s+(?:upgrade|change|swap|exchange|replacement|new\s+\w+)\b"
+    r"|\b(?:more\s+expensive|pricier)\b"
+    r"|\bdafür\b|\bdecken\b",
+    re.IGNORECASE,
+)
 # The kinds of payment method in a customer's words, to tell one method named (what pays) from two (a switch).
 _METHOD_WORDS = re.compile(r"\b(?:paypal|visa|mastercard|amex|gift\s*card|credit\s*card|debit\s*card|apple\s*pay)\b")
 # How an order is paid, named without naming a method: "the payment method", "pay another way", "what I paid with".
