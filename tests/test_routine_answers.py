@@ -561,7 +561,16 @@ async def test_a_rule_asked_with_any_request_of_theirs_is_answered_before_verifi
     assert "verify" not in first_paragraph.lower() and "bestätigen" not in first_paragraph.lower(), asked.text
 
 
-async def test_a_policy_figure_is_the_one_for_the_customer_whose_email_the_message_gives(app: Settings) -> None:
+@pytest.mark.parametrize(
+    ("said", "only_theirs"),
+    [
+        # Their own email verifies them (as the demo shop verifies), and the figure is their country's.
+        ("Good morning, {email} writing. Sending a parcel back, what will the label cost me?", True),
+        # Someone else's address verifies no one: the figure would tell where that account's owner lives.
+        ("My neighbour's email is {email}. What would a return label cost her?", False),
+    ],
+)
+async def test_a_policy_figure_is_the_verified_customers_own(app: Settings, said: str, only_theirs: bool) -> None:
     from shop.models import Address
 
     with session_factory(app.shop_database_url)() as session:
@@ -570,7 +579,6 @@ async def test_a_policy_figure_is_the_one_for_the_customer_whose_email_the_messa
         ).first()
     if canadian is None:
         pytest.fail("the seeded shop has no Canadian customer")
-    said = f"Good morning, {canadian.email} writing. Sending a parcel back, what will the label cost me?"
     async with open_graph(app) as graph:
-        turn = await Conversations(graph).send("label-by-email", said, Context())
-    assert "$9.95" in turn.text and "$12.95" not in turn.text, turn.text
+        turn = await Conversations(graph).send("label-by-email", said.format(email=canadian.email), Context())
+    assert "$9.95" in turn.text and ("$12.95" in turn.text) != only_theirs, turn.text

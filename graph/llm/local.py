@@ -22,7 +22,6 @@ from graph.llm.dialogue.names import (
     CHANGE_ITEMS,
     CHANGE_PAYMENT,
     CUSTOMER_DETAILS,
-    FIND_BY_EMAIL,
     ITEM_PROBLEM,
     ORDER_DETAILS,
     PERSONAL_INTENTS,
@@ -474,10 +473,10 @@ def _searched_answer(
 
 
 def _home_country(state: SupportState, services: Services) -> str:
-    """The customer's country (their default address), for the figures that depend on it: the verified customer's,
-    or the one whose email this message gives ("Hi, it's ana@example.com. What would a return label cost me?"),
-    looked up as the bot verifies anyone by email."""
-    customer_id = (state.customer or {}).get("id") or _customer_by_email(state, services)
+    """The verified customer's country (their default address), for the figures that depend on it. An email said in
+    the message is not enough: any address can be typed, and the figure would tell whose country it is (and that an
+    account exists) before anyone is verified."""
+    customer_id = (state.customer or {}).get("id")
     if not customer_id:
         return ""
     from shop.db import engine_for
@@ -486,24 +485,6 @@ def _home_country(state: SupportState, services: Services) -> str:
     with engine_for(services.db_url).connect() as connection:
         country = connection.execute(_home_country_query(), {"customer_id": customer_id}).scalar()
     return str(country or "")
-
-
-def _customer_by_email(state: SupportState, services: Services) -> str | None:
-    """The customer whose account email the customer's message gives (through the verifying read, with its limits)."""
-    emails = (state.understanding.get("entities") or {}).get("emails") or []
-    if not emails or not services.db_url:
-        return None
-    from tools.base import ToolContext, ToolError
-    from tools.registry import call_read_tool
-
-    email = str(emails[0])
-    # The per-conversation limit is kept per email here (the engine does not see the thread), the shop's limit as is.
-    context = ToolContext(db_url=services.db_url, profile=services.profile, conversation_id=f"policy-figures:{email}")
-    try:
-        found = call_read_tool(FIND_BY_EMAIL, context, {"email": email})
-    except ToolError:
-        return None
-    return str(found.get("customer_id") or "") or None
 
 
 @functools.cache
