@@ -11,7 +11,7 @@ from langgraph.runtime import Runtime
 
 from graph.casefile import last_bot_text
 from graph.context import Context
-from graph.dialogue_state import DialogueUpdate, QueuedRequest
+from graph.dialogue_state import DialogueUpdate, QueuedRequest, apply_update
 from graph.llm.dialogue.feedback import is_remark, remark_kind
 from graph.llm.dialogue.identity import gives_identity
 from graph.llm.dialogue.intent import (
@@ -619,8 +619,9 @@ def _served_first(
         "intents": [],
         "entities": said.model_dump(mode="json"),
     }
-    now = replace(state, request_text=words, understanding=reading, dialogue={**state.dialogue, "intent": None})
-    now = replace(now, dialogue={**now.dialogue, "awaiting": None})
+    # What the payment words alone would start, asked of a scratch state whose record has no request in hand.
+    fresh = apply_update(state.dialogue, {"intent": None, "awaiting": None})
+    now = replace(state, request_text=words, understanding=reading, dialogue=fresh)
     if active_intent(now, profile) != first["intent"]:
         return more
     rest = [r for r in more if r is not first]
