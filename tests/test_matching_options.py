@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.llm.matching import options_in
+from graph.llm.matching import options_in, wished_options
 
 CAMERA = {"resolution": ["4K", "1080p", "5K"], "waterproof": ["yes", "no"], "color": ["black", "silver"]}
 SPEAKER = {"color": ["blue", "red"], "battery life": ["10 hours", "20 hours"], "water resistance": ["yes", "no"]}
@@ -317,3 +317,18 @@ def test_what_follows_the_turn_to_the_wish_is_the_wish(text: str, wanted: dict[s
     values = {"colour": ["green", "black", "white"], "volume": ["1L", "2L"], "insulated": ["yes", "no"]}
     theirs = {"colour": "green", "volume": "1L", "insulated": "no"}
     assert options_in(text, values, theirs) == wanted
+
+
+@pytest.mark.parametrize(
+    ("said", "wished"),
+    [
+        ({"capacity": "1000ML"}, {}),
+        ({"color": "blue", "capacity": "750ml"}, {"capacity": "750ml"}),
+        ({"capacity": "1000 ml"}, {}),
+        ({"color": "red"}, {"color": "red"}),
+        ({"size": "L"}, {"size": "L"}),
+    ],
+)
+def test_only_a_value_they_do_not_have_is_a_wish(said: dict[str, str], wished: dict[str, str]) -> None:
+    theirs = {"capacity": "1000ml", "material": "stainless steel", "color": "Glacier Blue"}
+    assert wished_options(said, theirs) == wished

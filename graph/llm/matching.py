@@ -651,6 +651,17 @@ def _same(value: Any, wanted: Any, loose: bool = False) -> bool:
     return loose and bool(set(re.split(r"[\s-]+", have)) & set(_COLOUR_FAMILIES.get(want, "").split()))
 
 
+def wished_options(said: dict[str, Any], current: dict[str, Any]) -> dict[str, str]:
+    """The options said that the item does not have already: a wish. Its own values ("keep my 1000ml one", "the blue
+    one I have") describe what they have and wish for nothing."""
+    theirs = {str(key).lower(): value for key, value in current.items()}
+    return {
+        str(key): str(value)
+        for key, value in said.items()
+        if str(key).lower() not in theirs or not _same(theirs[str(key).lower()], value)
+    }
+
+
 def matching_variants(
     product: dict[str, Any], current: dict[str, Any], wanted: dict[str, str]
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:

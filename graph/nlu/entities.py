@@ -574,16 +574,30 @@ def extract_reasons(text: str) -> list[str]:
     ]
 
 
-def without_names(text: str, names: list[str]) -> str:
-    """The text without the people's names given and without a surname after a title ("Mrs Brown"): a name says who
-    someone is, so none of its words is a colour, a material or an item ("Anya Brown", "Noah Silver")."""
+def without_names(text: str, names: list[str], own: list[str] | None = None) -> str:
+    """The text without the people's names it gives, the verified customer's `own` name where it stands as a name,
+    and a surname after a title ("Mrs Brown"): a name says who someone is, so none of its words is a colour, a
+    material or an item ("Anya Brown", "Noah Silver")."""
     for name in names:
+        # Read as a name in this very text: however it is written here.
         text = re.sub(r"\b" + r"\W+".join(map(re.escape, name.split())) + r"\b", " ", text, flags=re.IGNORECASE)
+    for name in own or []:
+        # The customer's name from their profile may also be words of a wish ("in rose gold" from Rose Gold): only
+        # as written there, and not where an option or item stands ("the Rose Gold one", "in Rose Gold").
+        pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, name.split())) + r"\b")
+        text = pattern.sub(lambda m: m.group(0) if _LEADS_TO_A_THING.search(m.string[: m.start()]) else " ", text)
     return _TITLED_NAME.sub(" ", text)
 
 
-# A surname after a title of address, in any case: "Mr. Brown", "mrs white", "Frau Weiß".
-_TITLED_NAME = re.compile(r"\b(?:mr|mrs|ms|miss|mx|dr|herr|frau)\b\.?\s+[A-Za-zÀ-ÿ'’-]+", re.IGNORECASE)
+# A surname after a title of address: capitalised ("Mr. Brown", "Frau Weiß"), or in any case where a name ends
+# ("mrs. green here", "mr white, 10001"). Titles that are also parts of product names ("Cherry MX Brown", "Dr.
+# Martens") or words ("miss") are no evidence of a person.
+_TITLED_NAME = re.compile(
+    r"\b(?i:mr|mrs|ms|herr|frau)\b\.?\s+(?:[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÿ'’-]*"
+    r"|[A-Za-zÀ-ÿ'’-]+(?=\s*(?:[,;:!?]|\.(?:\s|$)|$)|\s+(?:here|speaking|from|at|again)\b))"
+)
+# Words after which a name-like phrase is a thing wished for, not a person: "in Rose Gold", "the Rose Gold one".
+_LEADS_TO_A_THING = re.compile(r"\b(?:in|into|to|the|a|an|for|with|of|same)\s+$", re.IGNORECASE)
 
 
 # Words that only introduce who the customer is; and how many words must be left to say a need.

@@ -35,7 +35,7 @@ from graph.llm.dialogue.proposal_facts import (
 from graph.llm.dialogue.reading import reads_as_shop_procedure, serves
 from graph.llm.dialogue.refund_rules import allows, describes_pending_return, rules_question
 from graph.llm.dialogue.repair import corrected_request, restates_the_proposal, wants_another_version
-from graph.llm.matching import options_in, payment_mention, refuses_a_method
+from graph.llm.matching import options_in, payment_mention, refuses_a_method, wished_options
 from graph.locale import speaker_of
 from graph.nlu.acts import first_named_act
 from graph.nlu.confirmation import (
@@ -220,9 +220,19 @@ def _drops_the_one_in_hand(state: SupportState) -> bool:
     dropped = dropped_requests(text)
     if dropped:
         return takes_back(dropped, str(state.dialogue.get("intent") or ""))
-    # "Keep it black but in a 10": an option of the item said with it is an answer to our question, not a drop.
-    values = state.dialogue.get("slots", {}).get("option_values") or {}
-    return not (understanding_of(state).entities.options or options_in(text, values))
+    # "Keep it black but in a 10": an option the item does not have yet, said with it, answers our question; its own
+    # ("never mind, I'll keep my 1000ml one") is what they keep, and the drop stands.
+    values, theirs = state.dialogue.get("slots", {}).get("option_values") or {}, _options_in_hand(state)
+    said = {**understanding_of(state).entities.options, **options_in(text, values, theirs)}
+    return not wished_options(said, theirs)
+
+
+def _options_in_hand(state: SupportState) -> dict[str, Any]:
+    """The options of the item we ask about, as the customer has it (none when we do not know which item)."""
+    slots = state.dialogue.get("slots", {})
+    item_id = slots.get("item_id")
+    held = [item for item in slots.get("order_items") or [] if item_id and item.get("item_id") == item_id]
+    return dict(held[0].get("options") or {}) if held else {}
 
 
 def _asks_about_the_order_in_hand(state: SupportState) -> bool:

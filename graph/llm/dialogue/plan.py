@@ -86,8 +86,9 @@ def without_their_names(text: str, state: SupportState) -> str:
     """The words with the people's names the message gives and the verified customer's own name left out: what an
     item, its options or a payment method is read from ("Anya Brown, zip 10001" names no brown item)."""
     entities = state.understanding.get("entities", {})
-    names = [*(entities.get("names") or []), str((state.customer or {}).get("name") or "")]
-    return without_names(text, [name for name in names if len(name.split()) > 1])
+    names = [name for name in entities.get("names") or [] if len(name.split()) > 1]
+    own = str((state.customer or {}).get("name") or "")
+    return without_names(text, names, [own] if len(own.split()) > 1 else [])
 
 
 def _done(results: list[ToolResult], name: str, args: dict[str, Any] | None = None) -> ToolResult | None:
