@@ -100,7 +100,7 @@ def test_a_method_is_checked_against_the_one_the_lines_name_when_the_write_names
     held = check_facts("back onto the visa, right? then yes please", cancel, METHODS)
     assert held and [c.holds for c in held] == [True], held
     wrong = check_facts("it goes to my amex? then yes", cancel, METHODS)
-    assert wrong and [c.holds for c in wrong] == [False] and wrong[0].value == "visa ending 4417", wrong
+    assert wrong and [c.holds for c in wrong] == [False] and wrong[0].value.startswith("visa ending 4417"), wrong
 
 
 @pytest.mark.parametrize(

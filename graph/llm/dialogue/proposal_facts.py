@@ -27,7 +27,7 @@ from graph.nlu.confirmation import (
 )
 from graph.nlu.general import asks_something
 from graph.nlu.segment import sentences
-from shopdesk.i18n import money
+from shopdesk.i18n import _, money
 
 _FIGURE = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 # A sum of money as people write it: with its currency sign or word, before or after it ("52,01 €?"), or with cents
@@ -234,6 +234,16 @@ def _label(method_id: str, methods: list[dict[str, Any]]) -> str:
     return ""
 
 
+def _label_with_kind(method_id: str, methods: list[dict[str, Any]]) -> str:
+    """The method's words with what kind of method it is where the words do not say it: "is the mastercard my
+    credit card?" is answered by the kind, which "mastercard ending 4971" alone leaves the customer to guess."""
+    label = _label(method_id, methods)
+    kind = next((str(m.get("kind") or "") for m in methods if str(m.get("id")) == method_id), "")
+    if label and kind == "credit_card" and "card" not in label.lower():
+        return _("{method}, a credit card", method=label)
+    return label
+
+
 def _the_one_shown(preview: dict[str, Any], methods: list[dict[str, Any]]) -> str:
     """The one method of the customer's the proposal's lines name (a cancellation refunds to what the order was paid
     with, and its arguments do not name it); none when they name none or several."""
@@ -275,7 +285,7 @@ def _check_method(question: str, preview: dict[str, Any], methods: list[dict[str
     chosen = str((preview.get("args") or {}).get("payment_method_id") or "") or _the_one_shown(preview, methods)
     if not mention or not chosen:
         return None
-    label = _label(chosen, methods)
+    label = _label_with_kind(chosen, methods)
     if not label:
         return None
     if (
