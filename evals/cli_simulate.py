@@ -29,6 +29,7 @@ from evals.simulation.scoring import describe, score
 from evals.simulation.shop import SPLITS, Cache, default_cache, load_task, taubench_profile
 from evals.simulation.summary import find_runs, summarise
 from evals.simulation.user import ModelUser
+from shopdesk.plaintext import as_plain_text
 from shopdesk.settings import get_settings
 
 
@@ -133,7 +134,7 @@ def _say(args: argparse.Namespace, run_dir: Path, cache: Cache) -> int:
     if "error" in entry:
         print(f"-- the bot failed on this message ({entry['error']}); it is in the transcript", file=sys.stderr)
         return 1
-    print(entry["text"])
+    print(as_plain_text(entry["text"]))
     state = folder.state
     if state.handoff:
         print(f"-- {refusal(state)}: score it with --end")
@@ -164,7 +165,7 @@ def _transcript(run_dir: Path) -> int:
     print(f"task {state.label}, played by {state.player}, bot engine {state.engine}")
     for entry in state.transcript:
         who = "you" if entry["role"] == CUSTOMER else entry["role"]
-        print(f"\n{who}> {entry['text']}")
+        print(f"\n{who}> {as_plain_text(entry['text'])}")
     if state.result is not None:
         print(f"\n{describe(state.result)}")
     return 0

@@ -6,6 +6,7 @@ import uuid
 
 from graph.context import Context
 from shopdesk.conversations import Conversations, Turn
+from shopdesk.plaintext import as_plain_text
 from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings
 
@@ -19,7 +20,7 @@ HELP = """Type a message as the customer. Commands:
 def _show(turn: Turn) -> None:
     for reply in turn.replies:
         who = "agent" if reply["author"].startswith("agent") else "bot"
-        print(f"\n{who}> {reply['text']}")
+        print(f"\n{who}> {as_plain_text(reply['text'])}")
         if reply["evidence_ids"]:
             print(f"      [evidence: {', '.join(reply['evidence_ids'])}]")
     if turn.interrupt:
