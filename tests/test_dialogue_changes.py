@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from graph.context import Context
 from shop.db import session_factory
 from shop.models import (
     AuditEntry,
@@ -24,10 +23,9 @@ from shop.models import (
     TransactionKind,
     Variant,
 )
-from shopdesk.conversations import Conversations
-from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings
 from tests.support.app import CLOCK
+from tests.support.people import talk
 from tools.views import options_text
 
 
@@ -83,6 +81,30 @@ def size_swap(session: Session, order: Order) -> tuple[str, str] | None:
     return None
 
 
+def with_size_swap(db_url: str, status: OrderStatus, keep: Callable[[Session, Order], bool]) -> tuple[Order, str, str]:
+    """The first order as `first_order` finds it (`keep` makes sure it has a size swap), with that swap: (order, new
+    variant id, its size)."""
+    order = first_order(db_url, status, keep)
+    with session_factory(db_url)() as session:
+        swap = size_swap(session, session.get(Order, order.id))  # type: ignore[arg-type]
+    assert swap is not None
+    return order, *swap
+
+
+# Kinds of product the demo shop's policy does not exchange.
+NOT_EXCHANGED = ("underwear", "earrings", "gift cards")
+
+
+def recent_returnable(session: Session, order: Order) -> Product | None:
+    """The product of the order's first item, if the order was delivered within the return window and that product
+    is no final sale."""
+    delivered = [f.delivered_at for f in order.fulfillments if f.delivered_at]
+    product = session.get(Product, order.items[0].product_id)
+    if not delivered or max(delivered) <= CLOCK - timedelta(days=25) or product is None or product.final_sale:
+        return None
+    return product
+
+
 def single_payment(order: Order) -> str | None:
     methods = {t.payment_method_id for t in order.transactions}
     return next(iter(methods)) if len(methods) == 1 and len(order.transactions) == 1 else None
@@ -101,18 +123,16 @@ def shipping_address(db_url: str, order_id: str) -> dict[str, str]:
 async def test_order_address_is_asked_for_listed_and_changed_after_yes(app: Settings) -> None:
     db = app.shop_database_url
     order = first_order(db, OrderStatus.pending, lambda s, o: o.total < 400)
-    context = Context(customer_id=order.customer_id)
-    async with open_graph(app) as graph:
-        chat = Conversations(graph)
-        asked = await chat.send("addr-1", f"I need to change the shipping address of order {order.id}", context)
+    async with talk(app, "addr-1", order.customer_id) as customer:
+        asked = await customer.say(f"I need to change the shipping address of order {order.id}")
         assert "new shipping address" in asked.text and "postcode" in asked.text, asked.text
-        listed = await chat.send("addr-1", "1 Main St, Apt 4, Springfield, IL 62704, USA", context)
+        listed = await customer.say("1 Main St, Apt 4, Springfield, IL 62704, USA")
         assert listed.status == "awaiting_confirmation", listed.text
         assert "1 Main St, Apt 4, Springfield, IL, 62704, USA" in listed.text and "yes or no" in listed.text
         assert order.ship_line1 in listed.text  # the old address is listed too ("From: ...")
         assert audits(db) == 0 and shipping_address(db, order.id)["address1"] == order.ship_line1
 
-        done = await chat.send("addr-1", "yes", context)
+        done = await customer.say("yes")
     assert "will now ship to 1 Main St" in done.text, done.text
     assert shipping_address(db, order.id) == {
         "address1": "1 Main St",
@@ -128,26 +148,22 @@ async def test_order_address_is_asked_for_listed_and_changed_after_yes(app: Sett
 async def test_an_address_without_a_country_is_completed_across_turns(app: Settings) -> None:
     db = app.shop_database_url
     order = first_order(db, OrderStatus.pending, lambda s, o: o.total < 400)
-    context = Context(customer_id=order.customer_id)
-    async with open_graph(app) as graph:
-        chat = Conversations(graph)
-        await chat.send("addr-2", f"I need to change the delivery address for order {order.id}", context)
-        partial = await chat.send("addr-2", "12 rue de Rivoli, 75001 Paris", context)
+    async with talk(app, "addr-2", order.customer_id) as customer:
+        await customer.say(f"I need to change the delivery address for order {order.id}")
+        partial = await customer.say("12 rue de Rivoli, 75001 Paris")
         assert "12 rue de Rivoli" in partial.text and "country" in partial.text, partial.text
-        listed = await chat.send("addr-2", "France", context)
+        listed = await customer.say("France")
         assert listed.status == "awaiting_confirmation", listed.text
         assert "12 rue de Rivoli, Paris, 75001, France" in listed.text
-        await chat.send("addr-2", "yes", context)
+        await customer.say("yes")
     assert shipping_address(db, order.id)["country"] == "France"
 
 
 async def test_a_shipped_order_keeps_its_address_and_the_customer_is_told_why(app: Settings) -> None:
     db = app.shop_database_url
     order = first_order(db, OrderStatus.shipped, lambda s, o: True)
-    context = Context(customer_id=order.customer_id)
-    async with open_graph(app) as graph:
-        chat = Conversations(graph)
-        turn = await chat.send("addr-3", f"I need to change the delivery address for order {order.id}", context)
+    async with talk(app, "addr-3", order.customer_id) as customer:
+        turn = await customer.say(f"I need to change the delivery address for order {order.id}")
     assert "**shipped**" in turn.text and "only a pending order can" in turn.text, turn.text
     assert turn.status == "bot" and audits(db) == 0
 
@@ -156,11 +172,9 @@ async def test_another_customers_order_is_refused_without_its_data(app: Settings
     db = app.shop_database_url
     mine = first_order(db, OrderStatus.pending, lambda s, o: True)
     theirs = first_order(db, OrderStatus.pending, lambda s, o: o.customer_id != mine.customer_id)
-    context = Context(customer_id=mine.customer_id)
-    async with open_graph(app) as graph:
-        chat = Conversations(graph)
-        turn = await chat.send("addr-4", f"I need to change the shipping address of order {theirs.id}", context)
-        values = await chat.values("addr-4")
+    async with talk(app, "addr-4", mine.customer_id) as customer:
+        turn = await customer.say(f"I need to change the shipping address of order {theirs.id}")
+        values = await customer.values()
     assert "only help with orders of the verified customer" in turn.text, turn.text
     assert theirs.ship_line1 not in turn.text and theirs.ship_city not in turn.text
     assert mine.id in turn.text and "Which order" in turn.text  # their own orders, listed to choose from
@@ -171,15 +185,13 @@ async def test_another_customers_order_is_refused_without_its_data(app: Settings
 async def test_default_address_changes_when_the_customer_talks_about_their_account(app: Settings) -> None:
     db = app.shop_database_url
     order = first_order(db, OrderStatus.pending, lambda s, o: True)
-    context = Context(customer_id=order.customer_id)
-    async with open_graph(app) as graph:
-        chat = Conversations(graph)
-        asked = await chat.send("addr-5", "I moved, please update the default address on my account", context)
+    async with talk(app, "addr-5", order.customer_id) as chat:
+        asked = await chat.say("I moved, please update the default address on my account")
         assert "new default address" in asked.text, asked.text
-        listed = await chat.send("addr-5", "94 Mill Lane, London SW17 4WG, UK", context)
+        listed = await chat.say("94 Mill Lane, London SW17 4WG, UK")
         assert listed.status == "awaiting_confirmation" and "94 Mill Lane" in listed.text, listed.text
         assert audits(db) == 0
-        done = await chat.send("addr-5", "yes", context)
+        done = await chat.say("yes")
     assert "default address is now 94 Mill Lane" in done.text
     with session_factory(db)() as session:
         customer = session.get(Customer, order.customer_id)
@@ -200,23 +212,17 @@ async def test_default_address_changes_when_the_customer_talks_about_their_accou
 
 async def test_item_of_a_pending_order_moves_to_the_size_asked_for(app: Settings) -> None:
     db = app.shop_database_url
-    with session_factory(db)() as session:
-        order = first_order(db, OrderStatus.pending, lambda s, o: size_swap(s, o) is not None)
-        swap = size_swap(session, session.get(Order, order.id))  # type: ignore[arg-type]
-    assert swap is not None
-    new_variant, size = swap
+    order, new_variant, size = with_size_swap(db, OrderStatus.pending, lambda s, o: size_swap(s, o) is not None)
     item = order.items[0]
-    context = Context(customer_id=order.customer_id)
-    async with open_graph(app) as graph:
-        chat = Conversations(graph)
-        asked = await chat.send("items-1", f"I'd like to change the {item.name} in my order {order.id}", context)
+    async with talk(app, "items-1", order.customer_id) as customer:
+        asked = await customer.say(f"I'd like to change the {item.name} in my order {order.id}")
         # No option named yet: the product's options are listed to choose from.
         assert f"size {size}" in asked.text and "Which one would you like" in asked.text, asked.text
-        listed = await chat.send("items-1", f"size {size} please", context)
+        listed = await customer.say(f"size {size} please")
         assert listed.status == "awaiting_confirmation", listed.text
         assert f"-> {variant_words(db, new_variant)}" in listed.text and "only once" in listed.text, listed.text
         assert audits(db) == 0
-        done = await chat.send("items-1", "yes", context)
+        done = await customer.say("yes")
     assert "has been changed" in done.text, done.text
     with session_factory(db)() as session:
         changed = session.get(Order, order.id)
@@ -251,19 +257,17 @@ async def test_a_dearer_option_charges_the_difference_to_the_original_payment(ap
     position, variant, value = found
     item = order.items[position]
     difference = variant.price - item.price
-    context = Context(customer_id=order.customer_id)
-    async with open_graph(app) as graph:
-        chat = Conversations(graph)
+    async with talk(app, "items-3", order.customer_id) as customer:
         # The customer has several methods that could pay: asked which, the one they paid with marked as such.
-        asked = await chat.send("items-3", f"Please change the {item.name} in order {order.id} to {value}", context)
+        asked = await customer.say(f"Please change the {item.name} in order {order.id} to {value}")
         assert "There is a price difference to pay" in asked.text and "what you paid with" in asked.text, asked.text
         assert audits(db) == 0
-        listed = await chat.send("items-3", "charge it to the one I paid with", context)
+        listed = await customer.say("charge it to the one I paid with")
         assert listed.status == "awaiting_confirmation", listed.text
         assert f"Charge ${difference:.2f}" in listed.text, listed.text
         assert f"-> {options_text(variant.options)}" in listed.text, listed.text
         assert audits(db) == 0
-        done = await chat.send("items-3", "yes", context)
+        done = await customer.say("yes")
     assert f"${difference:.2f}" in done.text, done.text
     with session_factory(db)() as session:
         changed = session.get(Order, order.id)
@@ -277,10 +281,8 @@ async def test_an_option_the_product_lacks_is_refused_and_the_options_are_listed
     db = app.shop_database_url
     order = first_order(db, OrderStatus.pending, lambda s, o: size_swap(s, o) is not None)
     item = order.items[0]
-    context = Context(customer_id=order.customer_id)
-    async with open_graph(app) as graph:
-        chat = Conversations(graph)
-        turn = await chat.send("items-2", f"Please change the {item.name} in order {order.id} to size XXXL", context)
+    async with talk(app, "items-2", order.customer_id) as customer:
+        turn = await customer.say(f"Please change the {item.name} in order {order.id} to size XXXL")
     assert "isn't available with size XXXL" in turn.text, turn.text
     assert "Which one would you like instead?" in turn.text and f"size {item.options['size']}" in turn.text
     assert turn.status == "bot" and audits(db) == 0
@@ -288,38 +290,22 @@ async def test_an_option_the_product_lacks_is_refused_and_the_options_are_listed
 
 def recent_swap(session: Session, order: Order) -> bool:
     """Delivered within the return window, its first item exchangeable for another size."""
-    delivered = [f.delivered_at for f in order.fulfillments if f.delivered_at]
-    product = session.get(Product, order.items[0].product_id)
-    return (
-        bool(delivered)
-        and max(delivered) > CLOCK - timedelta(days=25)
-        and product is not None
-        and not product.final_sale
-        and product.category not in ("underwear", "earrings", "gift cards")
-        and size_swap(session, order) is not None
-    )
+    product = recent_returnable(session, order)
+    return product is not None and product.category not in NOT_EXCHANGED and size_swap(session, order) is not None
 
 
 async def test_a_delivered_item_is_exchanged_for_another_size(app: Settings) -> None:
     db = app.shop_database_url
 
-    order = first_order(db, OrderStatus.delivered, recent_swap)
-    with session_factory(db)() as session:
-        swap = size_swap(session, session.get(Order, order.id))  # type: ignore[arg-type]
-    assert swap is not None
-    new_variant, size = swap
-    context = Context(customer_id=order.customer_id)
-    async with open_graph(app) as graph:
-        chat = Conversations(graph)
-        listed = await chat.send(
-            "exchange-1",
-            f"I'd like to exchange the {order.items[0].name} from order {order.id} for size {size}",
-            context,
+    order, new_variant, size = with_size_swap(db, OrderStatus.delivered, recent_swap)
+    async with talk(app, "exchange-1", order.customer_id) as customer:
+        listed = await customer.say(
+            f"I'd like to exchange the {order.items[0].name} from order {order.id} for size {size}"
         )
         assert listed.status == "awaiting_confirmation", listed.text
         assert f"-> {variant_words(db, new_variant)}" in listed.text and "send it back" in listed.text, listed.text
         assert audits(db) == 0
-        done = await chat.send("exchange-1", "yes", context)
+        done = await customer.say("yes")
     assert "exchange" in done.text and order.id in done.text, done.text
     with session_factory(db)() as session:
         exchanged = session.get(Order, order.id)
@@ -352,27 +338,21 @@ async def test_a_delivered_item_is_exchanged_for_a_new_unit_of_the_same_variant(
     db = app.shop_database_url
 
     def recent_single(session: Session, order: Order) -> bool:
-        delivered = [f.delivered_at for f in order.fulfillments if f.delivered_at]
-        product = session.get(Product, order.items[0].product_id)
+        product = recent_returnable(session, order)
         return (
-            bool(delivered)
-            and max(delivered) > CLOCK - timedelta(days=25)
+            product is not None
             and len({item.product_id for item in order.items}) == len(order.items)
-            and product is not None
-            and not product.final_sale
-            and product.category not in ("underwear", "earrings", "gift cards")
+            and product.category not in NOT_EXCHANGED
         )
 
     order = first_order(db, OrderStatus.delivered, recent_single)
     item = order.items[0]
     own = ", ".join(str(value) for value in item.options.values())
-    context = Context(customer_id=order.customer_id)
-    async with open_graph(app) as graph:
-        chat = Conversations(graph)
-        listed = await chat.send("exchange-same", asked.format(order=order.id, item=item.name, own=own), context)
+    async with talk(app, "exchange-same", order.customer_id) as customer:
+        listed = await customer.say(asked.format(order=order.id, item=item.name, own=own))
         assert listed.status == "awaiting_confirmation", listed.text
         assert "a new one with the same options" in listed.text and audits(db) == 0, listed.text
-        await chat.send("exchange-same", agreement, context)
+        await customer.say(agreement)
     with session_factory(db)() as session:
         exchanged = session.get(Order, order.id)
         assert exchanged is not None and exchanged.status is OrderStatus.exchange_requested
@@ -382,16 +362,8 @@ async def test_a_delivered_item_is_exchanged_for_a_new_unit_of_the_same_variant(
 
 def returnable_single_item(session: Session, order: Order) -> bool:
     """A recent delivery of one item, returnable, of a product that comes in several variants."""
-    delivered = [f.delivered_at for f in order.fulfillments if f.delivered_at]
-    product = session.get(Product, order.items[0].product_id)
-    return (
-        bool(delivered)
-        and max(delivered) > CLOCK - timedelta(days=25)
-        and len(order.items) == 1
-        and product is not None
-        and not product.final_sale
-        and len(product.variants) > 2
-    )
+    product = recent_returnable(session, order)
+    return product is not None and len(order.items) == 1 and len(product.variants) > 2
 
 
 async def test_a_no_that_names_another_request_on_the_items_takes_it_up(app: Settings) -> None:
@@ -400,12 +372,10 @@ async def test_a_no_that_names_another_request_on_the_items_takes_it_up(app: Set
     db = app.shop_database_url
     order = first_order(db, OrderStatus.delivered, returnable_single_item)
     item = order.items[0]
-    context = Context(customer_id=order.customer_id)
-    async with open_graph(app) as graph:
-        chat = Conversations(graph)
-        proposed = await chat.send("not-a-return", f"I'd like to return the {item.name} from {order.id}", context)
+    async with talk(app, "not-a-return", order.customer_id) as customer:
+        proposed = await customer.say(f"I'd like to return the {item.name} from {order.id}")
         assert proposed.status == "awaiting_confirmation" and "Return" in proposed.text, proposed.text
-        moved = await chat.send("not-a-return", "no no, not a return, I'd rather swap it for a different one", context)
+        moved = await customer.say("no no, not a return, I'd rather swap it for a different one")
     assert audits(db) == 0
     assert "haven't changed anything" not in moved.text, moved.text
     assert "Return 1 item" not in moved.text, moved.text
@@ -426,14 +396,12 @@ async def test_payment_moves_to_the_customers_credit_card(app: Settings) -> None
     order = first_order(db, OrderStatus.pending, payable)
     card = next(m for m in order.customer.payment_methods if m.kind is PaymentMethodKind.credit_card)
     old = single_payment(order)
-    context = Context(customer_id=order.customer_id)
-    async with open_graph(app) as graph:
-        chat = Conversations(graph)
-        listed = await chat.send("pay-1", f"Can I pay for order {order.id} with my credit card instead?", context)
+    async with talk(app, "pay-1", order.customer_id) as customer:
+        listed = await customer.say(f"Can I pay for order {order.id} with my credit card instead?")
         assert listed.status == "awaiting_confirmation", listed.text
         assert card.label in listed.text and "yes or no" in listed.text
         assert audits(db) == 0
-        done = await chat.send("pay-1", "yes", context)
+        done = await customer.say("yes")
     assert "now paid with the new payment method" in done.text, done.text
     with session_factory(db)() as session:
         moves = session.scalars(select(Transaction).where(Transaction.order_id == order.id)).all()
@@ -458,10 +426,8 @@ async def test_a_gift_card_that_cannot_cover_the_order_is_explained(app: Setting
         )
 
     order = first_order(db, OrderStatus.pending, short_gift_card)
-    context = Context(customer_id=order.customer_id)
-    async with open_graph(app) as graph:
-        chat = Conversations(graph)
-        turn = await chat.send("pay-2", f"I'd like to pay order {order.id} with my gift card", context)
+    async with talk(app, "pay-2", order.customer_id) as customer:
+        turn = await customer.say(f"I'd like to pay order {order.id} with my gift card")
     assert "gift card balance" in turn.text and "choose another payment method" in turn.text, turn.text
     assert turn.status == "bot" and audits(db) == 0
 
@@ -479,13 +445,11 @@ async def test_a_request_dropped_while_we_ask_which_variant_ends_without_a_chang
     db = app.shop_database_url
     order = first_order(db, OrderStatus.delivered, returnable_single_item)
     item = order.items[0]
-    context = Context(customer_id=order.customer_id)
-    async with open_graph(app) as graph:
-        chat = Conversations(graph)
-        listed = await chat.send("drop-it", f"I'd like to exchange the {item.name} from {order.id}", context)
+    async with talk(app, "drop-it", order.customer_id) as customer:
+        listed = await customer.say(f"I'd like to exchange the {item.name} from {order.id}")
         assert "instead" in listed.text, listed.text
-        dropped = await chat.send("drop-it", dropping, context)
-        values = (await graph.aget_state(Conversations.config("drop-it"))).values
+        dropped = await customer.say(dropping)
+        values = await customer.values()
     assert "instead" not in dropped.text and "haven't changed anything" in dropped.text, dropped.text
     assert values["dialogue"].get("intent") is None and audits(db) == 0
 
@@ -494,13 +458,11 @@ async def test_a_change_of_mind_at_a_proposal_drops_what_the_new_wish_cannot_hav
     """A 1L black kettle proposed, then "the 1.5 litre glass one": no 1.5L glass kettle comes in black, so the black
     asked for before goes and the new wish is proposed (it was kept, and the customer told no such kettle exists).
     The tau-bench shop's own data (dev task 18's customer); sentences written for this test."""
-    context = Context(customer_id="raj_santos_9079")
-    async with open_graph(tau_app) as graph:
-        chat = Conversations(graph)
-        await chat.send("mind", "I'd like to exchange the electric kettle from order #W1630030", context)
-        first = await chat.send("mind", "could I get a black one in 1L?", context)
+    async with talk(tau_app, "mind", "raj_santos_9079") as customer:
+        await customer.say("I'd like to exchange the electric kettle from order #W1630030")
+        first = await customer.say("could I get a black one in 1L?")
         assert first.status == "awaiting_confirmation" and "color black" in first.text, first.text
-        second = await chat.send("mind", "hmm no, make it the 1.5L glass version please", context)
+        second = await customer.say("hmm no, make it the 1.5L glass version please")
     assert second.status == "awaiting_confirmation", second.text
     assert "-> capacity 1.5L, material glass, color white" in second.text, second.text
 
@@ -510,20 +472,12 @@ async def test_a_price_asked_of_another_variant_at_an_exchange_is_answered_and_c
     and the proposal waits unchanged (a played customer's proposal was silently changed to the variant asked about)."""
     db = app.shop_database_url
 
-    order = first_order(db, OrderStatus.delivered, recent_swap)
-    with session_factory(db)() as session:
-        swap = size_swap(session, session.get(Order, order.id))  # type: ignore[arg-type]
-    assert swap is not None
-    new_variant, size = swap
+    order, new_variant, size = with_size_swap(db, OrderStatus.delivered, recent_swap)
     name = order.items[0].name
-    context = Context(customer_id=order.customer_id)
-    async with open_graph(app) as graph:
-        chat = Conversations(graph)
-        listed = await chat.send(
-            "exchange-q", f"Please exchange the {name} from order {order.id} for size {size}", context
-        )
+    async with talk(app, "exchange-q", order.customer_id) as customer:
+        listed = await customer.say(f"Please exchange the {name} from order {order.id} for size {size}")
         assert listed.status == "awaiting_confirmation", listed.text
-        asked = await chat.send("exchange-q", f"what would the {name} cost in size {size}?", context)
+        asked = await customer.say(f"what would the {name} cost in size {size}?")
         # The answer first, then the same proposal again (not a new proposal made of the question).
         answer = asked.text.split("\n\n")[0]
         assert asked.status == "awaiting_confirmation" and "$" in answer and "Exchange" not in answer, asked.text

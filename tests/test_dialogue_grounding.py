@@ -17,12 +17,30 @@ from graph.context import Context
 from shop.db import session_factory
 from shop.models import Customer, Order, OrderStatus, Product
 from shopdesk.settings import Settings
-from tests.support.people import conversation, people, say, two_resizable_items, unique_item_orders
+from tests.support.people import (
+    conversation,
+    people,
+    proposes_options,
+    say,
+    talk,
+    two_resizable_items,
+    unique_item_orders,
+)
 from tools.views import options_text
 
 
 def evidence(turn: object) -> list[str]:
     return list(turn.replies[-1]["evidence_ids"])  # type: ignore[attr-defined]
+
+
+def _delivered_of_distinct_items(db_url: str) -> Order:
+    """The first delivered order of two items or more, no two of them of one name, its items loaded."""
+    with session_factory(db_url)() as session:
+        return next(
+            o
+            for o in session.scalars(select(Order).options(selectinload(Order.items))).all()
+            if o.status is OrderStatus.delivered and len({i.name for i in o.items}) == len(o.items) >= 2
+        )
 
 
 async def test_every_order_is_listed_and_an_old_one_can_be_chosen(tau_app: Settings) -> None:
@@ -58,10 +76,8 @@ async def test_an_order_by_its_number_without_the_hash_and_letter_shows_its_item
 ) -> None:
     person = people(tau_app.shop_database_url, lambda c: len(c.orders) >= 2)[1]
     order = person.orders[1]
-    async with conversation(tau_app) as (chat, _):
-        turn = await say(
-            chat, "digits", f"what's in order {order.id.lstrip('#W')}?", context=Context(customer_id=person.id)
-        )
+    async with talk(tau_app, "digits", person.id) as customer:
+        turn = await customer.say(f"what's in order {order.id.lstrip('#W')}?")
     assert f"order:{order.id}" in evidence(turn) and "couldn't find" not in turn.text, turn.text
     assert all(item.name in turn.text for item in order.items) and order.ship_city in turn.text, turn.text
 
@@ -92,10 +108,8 @@ async def test_a_product_no_order_holds_is_said_and_the_orders_are_listed(tau_ap
     absent = next(
         n for n in names if n.lower() not in held and not set(n.lower().split()) & set(" ".join(held).split())
     )
-    async with conversation(tau_app) as (chat, _):
-        turn = await say(
-            chat, "absent", f"where is the order with the {absent.lower()}?", context=Context(customer_id=person.id)
-        )
+    async with talk(tau_app, "absent", person.id) as customer:
+        turn = await customer.say(f"where is the order with the {absent.lower()}?")
     assert f"couldn't find the {absent.lower()}" in turn.text and person.orders[0].id in turn.text, turn.text
 
 
@@ -107,12 +121,9 @@ async def test_two_items_named_are_returned_together_and_only_them(tau_app: Sett
     person = people(tau_app.shop_database_url, lambda c: any(fits(o) for o in c.orders))[0]
     order = next(o for o in person.orders if fits(o))
     first, second, kept = (i.name for i in order.items[:3])
-    async with conversation(tau_app) as (chat, _):
-        turn = await say(
-            chat,
-            "two",
-            f"I'd like to send back the {first.lower()} and the {second.lower()} from order {order.id}",
-            context=Context(customer_id=person.id),
+    async with talk(tau_app, "two", person.id) as customer:
+        turn = await customer.say(
+            f"I'd like to send back the {first.lower()} and the {second.lower()} from order {order.id}"
         )
     assert turn.status == "awaiting_confirmation", turn.text
     assert f"Return {first} " in turn.text and f"Return {second} " in turn.text, turn.text
@@ -127,12 +138,9 @@ async def test_two_items_of_a_pending_order_change_in_one_write(demo_app: Settin
         f"In order {order.id} please change the {one.name} to size {one_new.options['size']} "
         f"and the {two.name} to size {two_new.options['size']}"
     )
-    async with conversation(demo_app) as (chat, _):
-        turn = await say(chat, "several", message, context=Context(customer_id=order.customer_id))
-        assert turn.status == "awaiting_confirmation", turn.text
-        assert f"-> {options_text(one_new.options)}" in turn.text, turn.text
-        assert f"-> {options_text(two_new.options)}" in turn.text, turn.text
-        await say(chat, "several", "yes", context=Context(customer_id=order.customer_id))
+    async with talk(demo_app, "several", order.customer_id) as customer:
+        proposes_options(await customer.say(message), one_new, two_new)
+        await customer.say("yes")
     with session_factory(db)() as session:
         changed = session.get(Order, order.id)
         assert changed is not None
@@ -181,14 +189,14 @@ async def test_the_closest_variant_says_what_else_changes_and_a_bare_option_answ
                 break
     assert found is not None, "no pending order with an option that comes with only one other change"
     order, item, variant, key, other = found
-    context = Context(customer_id=order.customer_id)
-    async with conversation(tau_app) as (chat, _):
-        await say(chat, "closest", f"I'd like to change the {item.name.lower()} in {order.id}", context=context)
-        asked = await say(chat, "closest", f"{variant.options[key]} please", context=context)
+    async with talk(tau_app, "closest", order.customer_id) as customer:
+        asked = await customer.say(
+            f"I'd like to change the {item.name.lower()} in {order.id}", f"{variant.options[key]} please"
+        )
         # The customer has several methods for the difference: the question says what else changes, and is answered.
         assert f"available only with {other} {variant.options[other]}" in asked.text, asked.text
         assert "price difference" in asked.text and "what you paid with" in asked.text, asked.text
-        turn = await say(chat, "closest", "the original one", context=context)
+        turn = await customer.say("the original one")
     assert turn.status == "awaiting_confirmation" and f"-> {options_text(variant.options)}" in turn.text, turn.text
     assert f"available only with {other} {variant.options[other]}" in turn.text, turn.text
 
@@ -221,32 +229,25 @@ async def test_the_refund_goes_to_the_method_the_customer_names_and_not_to_the_o
         ).all()
         person, order = next((c, o) for c in customers if (o := paid_by_other_with_a_gift_card(c)) is not None)
         item = order.items[0].name
-        context = Context(customer_id=person.id)
-    async with conversation(tau_app) as (chat, _):
+    ask = f"I want to return the {item.lower()} from order {order.id}"
+    async with talk(tau_app, "refund-to", person.id) as customer:
         # With a gift card beside the original method, the customer is asked where the refund goes first.
-        asked = await say(
-            chat, "refund-to", f"I want to return the {item.lower()} from order {order.id}", context=context
-        )
+        asked = await customer.say(ask)
         assert "The refund can go to:" in asked.text, asked.text
-        first = await say(chat, "refund-to", "the original payment method", context=context)
+        first = await customer.say("the original payment method")
         assert first.status == "awaiting_confirmation" and "gift card" not in first.text.lower(), first.text
-        turn = await say(
-            chat,
-            "refund-to",
-            "the item is right, but I'd like the refund on my gift card please, not the original payment",
-            context=context,
+        turn = await customer.say(
+            "the item is right, but I'd like the refund on my gift card please, not the original payment"
         )
     assert turn.status == "awaiting_confirmation", turn.text
     assert f"Return {item} " in turn.text and "gift card" in turn.text.lower(), turn.text
     # The same correction worded as a yes (the intent model reads it as a refund-policy question).
-    async with conversation(tau_app) as (chat, _):
-        await say(chat, "refund-yes", f"I want to return the {item.lower()} from order {order.id}", context=context)
-        await say(chat, "refund-yes", "same as I paid with", context=context)
-        turn = await say(chat, "refund-yes", "yes, back to my gift card is good", context=context)
+    async with talk(tau_app, "refund-yes", person.id) as customer:
+        turn = await customer.say(ask, "same as I paid with", "yes, back to my gift card is good")
         assert turn.status == "awaiting_confirmation", turn.text
         assert f"Return {item} " in turn.text and "gift card" in turn.text.lower(), turn.text
         # Now the proposal says the gift card: naming it again is a yes, not another correction.
-        done = await say(chat, "refund-yes", "yes, the gift card is fine", context=context)
+        done = await customer.say("yes, the gift card is fine")
     # Taken as the yes: carried out, or (above the demo profile's refund limit) on its way to a person's approval.
     assert done.status in ("bot", "awaiting_approval"), done.text
     assert done.text.startswith(("Done", "Thanks for confirming")), done.text
@@ -255,24 +256,16 @@ async def test_the_refund_goes_to_the_method_the_customer_names_and_not_to_the_o
 async def test_a_yes_inside_a_longer_reply_carries_out_the_proposal(tau_app: Settings) -> None:
     """At a return proposal, a reply that gives the yes amid other words ("a week is long, but fine, go on") runs
     it; one that gives a yes and then holds it back keeps the proposal waiting."""
-    with session_factory(tau_app.shop_database_url)() as session:
-        order = next(
-            o
-            for o in session.scalars(select(Order).options(selectinload(Order.items))).all()
-            if o.status is OrderStatus.delivered and len({i.name for i in o.items}) == len(o.items) >= 2
-        )
-        item, context = order.items[0].name, Context(customer_id=order.customer_id)
-    async with conversation(tau_app) as (chat, _):
-        await say(chat, "long-yes", f"please return the {item.lower()} of {order.id}", context=context)
-        held = await say(chat, "long-yes", "ok... actually hang on a sec", context=context)
+    order = _delivered_of_distinct_items(tau_app.shop_database_url)
+    ask = f"please return the {order.items[0].name.lower()} of {order.id}"
+    async with talk(tau_app, "long-yes", order.customer_id) as customer:
+        held = await customer.say(ask, "ok... actually hang on a sec")
         # Nothing written, and the proposal still waits for its yes.
         assert held.status == "awaiting_confirmation" and not held.text.startswith("Done"), held.text
-    async with conversation(tau_app) as (chat, _):
-        first = await say(chat, "long-yes-2", f"please return the {item.lower()} of {order.id}", context=context)
+    async with talk(tau_app, "long-yes-2", order.customer_id) as customer:
+        first = await customer.say(ask)
         assert first.status == "awaiting_confirmation", first.text
-        done = await say(
-            chat, "long-yes-2", "right, that's it. a week for the money is long though... fine, go on", context=context
-        )
+        done = await customer.say("right, that's it. a week for the money is long though... fine, go on")
     assert done.status in ("bot", "awaiting_approval"), done.text
     assert done.text.startswith(("Done", "Thanks for confirming")), done.text
 
@@ -280,12 +273,11 @@ async def test_a_yes_inside_a_longer_reply_carries_out_the_proposal(tau_app: Set
 async def test_options_said_for_one_item_are_not_carried_to_the_next(tau_app: Settings) -> None:
     """Two items to exchange; the options given for the first ("gold, leather band, LCD") settle it, and the next
     item is asked about on its own instead of being refused "in gold"."""
-    context = Context(customer_id="yara_hernandez_3670")
-    async with conversation(tau_app) as (chat, _):
-        await say(
-            chat, "carry", "I want to exchange the smart watch and the action camera from #W2156941", context=context
+    async with talk(tau_app, "carry", "yara_hernandez_3670") as customer:
+        turn = await customer.say(
+            "I want to exchange the smart watch and the action camera from #W2156941",
+            "make the watch gold, with a leather band and an LCD display",
         )
-        turn = await say(chat, "carry", "make the watch gold, with a leather band and an LCD display", context=context)
     assert "isn't available with color gold" not in turn.text, turn.text
     assert "The Action Camera is available with these options" in turn.text, turn.text
 
@@ -293,24 +285,19 @@ async def test_options_said_for_one_item_are_not_carried_to_the_next(tau_app: Se
 async def test_a_question_about_payment_methods_is_answered_and_the_proposal_waits(tau_app: Settings) -> None:
     """ "Which cards have I got saved?" while a return waits for its yes: answered from the customer's profile, the
     proposal is put again, and a yes then carries it out."""
+    order = _delivered_of_distinct_items(tau_app.shop_database_url)
     with session_factory(tau_app.shop_database_url)() as session:
-        order = next(
-            o
-            for o in session.scalars(select(Order).options(selectinload(Order.items))).all()
-            if o.status is OrderStatus.delivered and len({i.name for i in o.items}) == len(o.items) >= 2
-        )
         person = session.get(Customer, order.customer_id)
         assert person is not None
         labels = [m.label for m in person.payment_methods if m.kind.value != "gift_card"]
-        item, context = order.items[0].name, Context(customer_id=order.customer_id)
-    async with conversation(tau_app) as (chat, _):
-        first = await say(chat, "pay-q", f"i'd like to send back the {item.lower()} from {order.id}", context=context)
+    async with talk(tau_app, "pay-q", order.customer_id) as customer:
+        first = await customer.say(f"i'd like to send back the {order.items[0].name.lower()} from {order.id}")
         assert first.status == "awaiting_confirmation", first.text
-        asked = await say(chat, "pay-q", "hmm which cards have I got saved with you?", context=context)
+        asked = await customer.say("hmm which cards have I got saved with you?")
         assert asked.status == "awaiting_confirmation", asked.text
         assert "payment methods are on your account" in asked.text and "Shall I go ahead" in asked.text, asked.text
         assert all(label in asked.text for label in labels), asked.text
-        done = await say(chat, "pay-q", "ok thanks, yes go ahead", context=context)
+        done = await customer.say("ok thanks, yes go ahead")
     assert done.text.startswith(("Done", "Thanks for confirming")), done.text
 
 
@@ -329,11 +316,11 @@ async def test_a_yes_no_question_about_one_named_card_is_answered_by_that_card(t
         )
         visa = next(m.label for m in person.payment_methods if m.brand == "visa")
         others = [m.label for m in person.payment_methods if m.brand != "visa"]
-        item, context = order.items[0].name, Context(customer_id=order.customer_id)
-    async with conversation(tau_app) as (chat, _):
-        first = await say(chat, "card-q", f"hey, returning the {item.lower()} from {order.id}", context=context)
+        item = order.items[0].name
+    async with talk(tau_app, "card-q", order.customer_id) as customer:
+        first = await customer.say(f"hey, returning the {item.lower()} from {order.id}")
         assert first.status == "awaiting_confirmation", first.text
-        asked = await say(chat, "card-q", "wait, is the visa a card I have with you?", context=context)
+        asked = await customer.say("wait, is the visa a card I have with you?")
     assert asked.status == "awaiting_confirmation", asked.text
     assert visa in asked.text and "Shall I go ahead" in asked.text, asked.text
     assert "payment methods are on your account:" not in asked.text, asked.text
@@ -348,37 +335,24 @@ async def test_a_yes_no_question_about_one_named_card_is_answered_by_that_card(t
 async def test_a_question_in_a_rising_tone_at_a_proposal_keeps_it_waiting(tau_app: Settings, question: str) -> None:
     """A statement asked with a question mark ("..., yeah?") asks nothing new: whatever the intent model makes of
     its words, the proposal waits for its yes, and the yes then carries it out."""
-    with session_factory(tau_app.shop_database_url)() as session:
-        order = next(
-            o
-            for o in session.scalars(select(Order).options(selectinload(Order.items))).all()
-            if o.status is OrderStatus.delivered and len({i.name for i in o.items}) == len(o.items) >= 2
-        )
-        item, context = order.items[-1].name, Context(customer_id=order.customer_id)
-    async with conversation(tau_app) as (chat, _):
-        first = await say(chat, "tone-q", f"please take back the {item.lower()} from {order.id}", context=context)
+    order = _delivered_of_distinct_items(tau_app.shop_database_url)
+    async with talk(tau_app, "tone-q", order.customer_id) as customer:
+        first = await customer.say(f"please take back the {order.items[-1].name.lower()} from {order.id}")
         assert first.status == "awaiting_confirmation", first.text
-        asked = await say(chat, "tone-q", question, context=context)
+        asked = await customer.say(question)
         assert asked.status == "awaiting_confirmation" and "Shall I go ahead" in asked.text, asked.text
-        done = await say(chat, "tone-q", "alright then, go ahead", context=context)
+        done = await customer.say("alright then, go ahead")
     assert done.text.startswith(("Done", "Thanks for confirming")), done.text
 
 
 async def test_an_assent_that_opens_a_refusal_writes_nothing(tau_app: Settings) -> None:
     """ "ok never mind" or "sure, let me check with my wife first" at a return proposal: nothing is written."""
-    with session_factory(tau_app.shop_database_url)() as session:
-        order = next(
-            o
-            for o in session.scalars(select(Order).options(selectinload(Order.items))).all()
-            if o.status is OrderStatus.delivered and len({i.name for i in o.items}) == len(o.items) >= 2
-        )
-        item, context = order.items[0].name, Context(customer_id=order.customer_id)
+    order = _delivered_of_distinct_items(tau_app.shop_database_url)
     for number, reply in enumerate(("ok never mind", "sure, let me check with my husband first")):
-        thread = f"refusal-{number}"
-        async with conversation(tau_app) as (chat, _):
-            first = await say(chat, thread, f"return the {item.lower()} from {order.id} please", context=context)
+        async with talk(tau_app, f"refusal-{number}", order.customer_id) as customer:
+            first = await customer.say(f"return the {order.items[0].name.lower()} from {order.id} please")
             assert first.status == "awaiting_confirmation", first.text
-            turn = await say(chat, thread, reply, context=context)
+            turn = await customer.say(reply)
         assert not turn.text.startswith(("Done", "Thanks for confirming")), (reply, turn.text)
     with session_factory(tau_app.shop_database_url)() as session:
         unchanged = session.get(Order, order.id)
@@ -398,10 +372,11 @@ def test_a_gift_card_in_the_proposal_is_not_the_card_the_customer_names() -> Non
 async def test_a_single_item_settled_from_a_message_stays_settled_while_the_payment_is_read(tau_app: Settings) -> None:
     """The options of the only item to change, then the reads the write needs: the same message is read again for
     the same item, and must not be taken for another item's words (the list was shown again, a regression)."""
-    context = Context(customer_id="harper_ahmed_4844")
-    async with conversation(tau_app) as (chat, _):
-        await say(chat, "single", "i want to swap the skateboard from order #W5911118", context=context)
-        turn = await say(chat, "single", "bamboo deck, 34 inch please, graphic design like mine", context=context)
+    async with talk(tau_app, "single", "harper_ahmed_4844") as customer:
+        turn = await customer.say(
+            "i want to swap the skateboard from order #W5911118",
+            "bamboo deck, 34 inch please, graphic design like mine",
+        )
     assert turn.status == "awaiting_confirmation", turn.text
     assert "-> deck material bamboo, length 34 inch, design graphic" in turn.text, turn.text
 
@@ -424,15 +399,13 @@ async def test_an_address_is_copied_from_another_order_which_stays_as_it_is(tau_
                 break
     assert pair is not None, "no customer with a pending order and another order shipped elsewhere"
     customer_id, target, source, source_line, target_line = pair
-    context = Context(customer_id=customer_id)
-    async with conversation(tau_app) as (chat, graph):
-        await say(chat, "copy-address", f"I need to change where {target} gets shipped", context=context)
-        proposed = await say(
-            chat, "copy-address", f"please use the same address as my order {source} for it", context=context
+    async with talk(tau_app, "copy-address", customer_id) as chat:
+        proposed = await chat.say(
+            f"I need to change where {target} gets shipped", f"please use the same address as my order {source} for it"
         )
         assert proposed.status == "awaiting_confirmation", proposed.text
         assert target in proposed.text and source_line in proposed.text, proposed.text
-        pending = (await graph.aget_state(chat.config("copy-address"))).values["pending_action"]
+        pending = (await chat.values())["pending_action"]
     assert pending["args"]["order_id"] == target and pending["args"]["address1"] == source_line != target_line
 
 
@@ -459,24 +432,15 @@ async def test_a_correction_of_one_item_of_a_two_item_proposal_changes_that_item
     db = tau_app.shop_database_url
     order, first, (meant_not, meant), second_new = _two_items_one_with_two_alternatives(db)
     second = next(i for i in order.items if i.product_id != first.product_id)
-    context = Context(customer_id=order.customer_id)
-    async with conversation(tau_app) as (chat, graph):
-        proposed = await say(
-            chat,
-            "fix-one",
+    async with talk(tau_app, "fix-one", order.customer_id) as customer:
+        proposed = await customer.say(
             f"in {order.id} please change the {first.name.lower()} to {options_text(meant_not.options)}, and the "
-            f"{second.name.lower()} to {options_text(second_new.options)}",
-            context=context,
+            f"{second.name.lower()} to {options_text(second_new.options)}"
         )
         assert proposed.status == "awaiting_confirmation", proposed.text
-        corrected = await say(
-            chat,
-            "fix-one",
-            f"sorry no, the {first.name.lower()} should be {options_text(meant.options)}",
-            context=context,
-        )
+        corrected = await customer.say(f"sorry no, the {first.name.lower()} should be {options_text(meant.options)}")
         assert corrected.status == "awaiting_confirmation", corrected.text
-        pending = (await graph.aget_state(chat.config("fix-one"))).values["pending_action"]
+        pending = (await customer.values())["pending_action"]
     swaps = dict(zip(pending["args"]["item_ids"], pending["args"]["new_item_ids"], strict=True))
     assert swaps == {first.variant_id: meant.id, second.variant_id: second_new.id}, corrected.text
 
@@ -512,16 +476,12 @@ async def test_a_method_named_beside_item_changes_pays_for_them(demo_app: Settin
     that method, not a change of how the whole order is paid."""
     db = demo_app.shop_database_url
     order, ((one, one_new), (two, two_new)) = two_resizable_items(db)
-    context = Context(customer_id=order.customer_id)
     with session_factory(db)() as session:
         kinds = {m.kind.value for m in session.get(Order, order.id).customer.payment_methods}  # type: ignore[union-attr]
     method = "credit card" if "credit_card" in kinds else "gift card"
-    thread = f"pays-for-items-{wording[:3]}"
-    async with conversation(demo_app) as (chat, _):
-        await say(chat, thread, f"I need to change something on order {order.id}", context=context)
-        turn = await say(
-            chat,
-            thread,
+    async with talk(demo_app, f"pays-for-items-{wording[:3]}", order.customer_id) as customer:
+        turn = await customer.say(
+            f"I need to change something on order {order.id}",
             wording.format(
                 one=one.name,
                 one_size=one_new.options["size"],
@@ -529,7 +489,6 @@ async def test_a_method_named_beside_item_changes_pays_for_them(demo_app: Settin
                 two_size=two_new.options["size"],
                 method=method,
             ),
-            context=context,
         )
     assert turn.status == "awaiting_confirmation", turn.text
     assert "Change 2 item(s)" in turn.text and "Pay order" not in turn.text, turn.text
@@ -541,12 +500,9 @@ async def test_a_part_of_their_own_options_says_which_item_and_asks_for_no_varia
     db = demo_app.shop_database_url
     order, ((one, _), _) = two_resizable_items(db)
     value = next(v for k, v in one.options.items() if k != "size")
-    async with conversation(demo_app) as (chat, _):
-        turn = await say(
-            chat,
-            "own-words",
-            f"on {order.id} I'd like to change the {one.name.lower()}, the {value} one I have, to something else",
-            context=Context(customer_id=order.customer_id),
+    async with talk(demo_app, "own-words", order.customer_id) as customer:
+        turn = await customer.say(
+            f"on {order.id} I'd like to change the {one.name.lower()}, the {value} one I have, to something else"
         )
     assert "available with" in turn.text and "isn't available" not in turn.text, turn.text
     assert turn.status != "awaiting_confirmation", turn.text
@@ -574,13 +530,8 @@ async def test_an_item_not_named_yet_is_asked_for_before_a_return_is_proposed(
         db, lambda c: any(o.status is OrderStatus.delivered and len({i.name for i in o.items}) >= 2 for o in c.orders)
     )[4]
     order = next(o for o in person.orders if o.status is OrderStatus.delivered and len({i.name for i in o.items}) >= 2)
-    async with conversation(tau_app) as (chat, _):
-        turn = await say(
-            chat,
-            f"some-item-{asks}-{wording[:4]}",
-            wording.format(order=order.id),
-            context=Context(customer_id=person.id),
-        )
+    async with talk(tau_app, f"some-item-{asks}-{wording[:4]}", person.id) as customer:
+        turn = await customer.say(wording.format(order=order.id))
     if asks:
         assert turn.status == "bot" and "Which of them would you like to return?" in turn.text, turn.text
     else:

@@ -12,13 +12,10 @@ tests, after the change.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from graph.context import Context
-from shop.db import session_factory
 from shop.models import Order, OrderStatus
 from shopdesk.settings import Settings
-from tests.support.people import conversation, people, say
+from tests.support.people import Person, people, proposes_options, status_of, talk
 
 
 @pytest.mark.parametrize(
@@ -149,49 +146,50 @@ async def test_what_is_in_it_and_what_paid_for_it_at_a_return_are_answered_from_
     order = next(o for o in person.orders if _delivered_with_two_kinds(o))
     first = order.items[0].name.lower()
     others = [i.name for i in order.items if i.name.lower() != first]
-    context = Context(customer_id=person.id)
-    async with conversation(tau_app) as (chat, _):
-        proposed = await say(chat, "in-it", f"I'd like to return the {first} from {order.id}", context=context)
+    async with talk(tau_app, "in-it", person.id) as customer:
+        proposed = await customer.say(f"I'd like to return the {first} from {order.id}")
         assert proposed.status == "awaiting_confirmation", proposed.text
-        contents = await say(chat, "in-it", "before I say yes, which items were in that order again?", context=context)
+        contents = await customer.say("before I say yes, which items were in that order again?")
         assert contents.status == "awaiting_confirmation", contents.text
         assert all(name in contents.text for name in others), contents.text
         assert "Total:" in contents.text and "paid" in contents.text, contents.text
-        paid = await say(chat, "in-it", "and what did I pay for it with?", context=context)
+        paid = await customer.say("and what did I pay for it with?")
         assert paid.status == "awaiting_confirmation", paid.text
         assert "was paid like this" in paid.text and "_" not in paid.text.split("\n\n")[0], paid.text
-        near = await say(chat, "in-it", "which payment methods do you accept for returns?", context=context)
+        near = await customer.say("which payment methods do you accept for returns?")
         assert "was paid like this" not in near.text, near.text
 
 
-async def test_taking_back_one_request_keeps_the_other(tau_app: Settings) -> None:
-    db = tau_app.shop_database_url
+def _pending_with_two_kinds(db_url: str, pick: int) -> tuple[Person, Order, list[str]]:
+    """The pick-th customer with a pending order of two differently named items or more, that order, and the names
+    of its items (lower case, each once)."""
 
     def two_kinds_pending(order: Order) -> bool:
         return order.status is OrderStatus.pending and len({i.name for i in order.items}) >= 2
 
-    person = people(db, lambda c: any(two_kinds_pending(o) for o in c.orders))[3]
+    person = people(db_url, lambda c: any(two_kinds_pending(o) for o in c.orders))[pick]
     order = next(o for o in person.orders if two_kinds_pending(o))
-    names = list(dict.fromkeys(i.name.lower() for i in order.items))
-    context = Context(customer_id=person.id)
-    async with conversation(tau_app) as (chat, graph):
-        await say(
-            chat,
-            "take-back",
-            f"on {order.id} I need the delivery address changed, and also the {names[0]} swapped for another colour",
-            context=context,
-        )
-        before = (await graph.aget_state(chat.config("take-back"))).values["dialogue"]
+    return person, order, list(dict.fromkeys(i.name.lower() for i in order.items))
+
+
+def _address_and_colour(order: Order, item: str) -> str:
+    """Two requests on one order: its address changed, and one of its items in another colour."""
+    return f"on {order.id} I need the delivery address changed, and also the {item} swapped for another colour"
+
+
+async def test_taking_back_one_request_keeps_the_other(tau_app: Settings) -> None:
+    db = tau_app.shop_database_url
+    person, order, names = _pending_with_two_kinds(db, 3)
+    async with talk(tau_app, "take-back", person.id) as customer:
+        await customer.say(_address_and_colour(order, names[0]))
+        before = (await customer.values())["dialogue"]
         assert before.get("intent") == "change_address", before
-        turn = await say(
-            chat, "take-back", f"hmm, skip the address change, then change the {names[1]} instead", context=context
-        )
-        after = (await graph.aget_state(chat.config("take-back"))).values["dialogue"]
+        turn = await customer.say(f"hmm, skip the address change, then change the {names[1]} instead")
+        after = (await customer.values())["dialogue"]
     assert turn.status not in ("escalated", "human"), turn.text
     assert after.get("intent") in ("change_items", "change_order"), after
     assert all(r.get("intent") != "change_address" for r in after.get("queued") or []), after
-    with session_factory(db)() as session:
-        assert session.scalars(select(Order.status).where(Order.id == order.id)).one() is OrderStatus.pending
+    assert status_of(db, order.id) is OrderStatus.pending
 
 
 async def test_taking_back_a_waiting_request_keeps_the_proposal(tau_app: Settings) -> None:
@@ -207,45 +205,23 @@ async def test_taking_back_a_waiting_request_keeps_the_proposal(tau_app: Setting
     returned = next(o for o in person.orders if delivered(o))
     kept = next(o for o in person.orders if pending(o))
     item = returned.items[0].name.lower()
-    context = Context(customer_id=person.id)
-    async with conversation(tau_app) as (chat, graph):
-        proposed = await say(
-            chat,
-            "queued-drop",
-            f"send back the {item} from {returned.id}, and also cancel {kept.id} please",
-            context=context,
-        )
+    async with talk(tau_app, "queued-drop", person.id) as customer:
+        proposed = await customer.say(f"send back the {item} from {returned.id}, and also cancel {kept.id} please")
         assert proposed.status == "awaiting_confirmation", proposed.text
-        before = (await graph.aget_state(chat.config("queued-drop"))).values["dialogue"]
+        before = (await customer.values())["dialogue"]
         assert any(r.get("intent") == "cancel_order" for r in before.get("queued") or []), before
-        again = await say(chat, "queued-drop", "oh wait, drop the cancellation", context=context)
-        after = (await graph.aget_state(chat.config("queued-drop"))).values["dialogue"]
+        again = await customer.say("oh wait, drop the cancellation")
+        after = (await customer.values())["dialogue"]
     assert again.status == "awaiting_confirmation" and returned.id in again.text, again.text
     assert all(r.get("intent") != "cancel_order" for r in after.get("queued") or []), after
-    with session_factory(db)() as session:
-        assert session.scalars(select(Order.status).where(Order.id == kept.id)).one() is OrderStatus.pending
+    assert status_of(db, kept.id) is OrderStatus.pending
 
 
 async def test_a_take_back_with_a_new_request_serves_the_new_one(tau_app: Settings) -> None:
-    db = tau_app.shop_database_url
-
-    def two_kinds_pending(order: Order) -> bool:
-        return order.status is OrderStatus.pending and len({i.name for i in order.items}) >= 2
-
-    person = people(db, lambda c: any(two_kinds_pending(o) for o in c.orders))[4]
-    order = next(o for o in person.orders if two_kinds_pending(o))
-    names = list(dict.fromkeys(i.name.lower() for i in order.items))
-    context = Context(customer_id=person.id)
-    async with conversation(tau_app) as (chat, _):
-        await say(
-            chat,
-            "drop-and-ask",
-            f"on {order.id} I need the delivery address changed, and also the {names[0]} swapped for another colour",
-            context=context,
-        )
-        turn = await say(
-            chat, "drop-and-ask", "ignore the address update; I'd rather cancel the whole order", context=context
-        )
+    person, order, names = _pending_with_two_kinds(tau_app.shop_database_url, 4)
+    async with talk(tau_app, "drop-and-ask", person.id) as customer:
+        await customer.say(_address_and_colour(order, names[0]))
+        turn = await customer.say("ignore the address update; I'd rather cancel the whole order")
     assert "haven't changed anything" not in turn.text, turn.text
     assert turn.status not in ("escalated", "human"), turn.text
 
@@ -362,18 +338,12 @@ def test_how_an_item_should_be_is_a_wish_for_another_version(text: str, wish: bo
 
 async def test_two_items_said_as_they_should_be_are_one_change_of_both(demo_app: Settings) -> None:
     from tests.support.people import two_resizable_items
-    from tools.views import options_text
 
     order, ((one, one_new), (two, two_new)) = two_resizable_items(demo_app.shop_database_url)
-    context = Context(customer_id=order.customer_id)
-    async with conversation(demo_app) as (chat, _):
-        await say(chat, "should-be", f"what's in order {order.id}?", context=context)
-        turn = await say(
-            chat,
-            "should-be",
+    async with talk(demo_app, "should-be", order.customer_id) as customer:
+        await customer.say(f"what's in order {order.id}?")
+        turn = await customer.say(
             f"ok so the {one.name.lower()} should be a {one_new.options['size']}, and the {two.name.lower()} needs "
-            f"to be {two_new.options['size']} instead",
-            context=context,
+            f"to be {two_new.options['size']} instead"
         )
-    assert turn.status == "awaiting_confirmation", turn.text
-    assert f"-> {options_text(one_new.options)}" in turn.text and f"-> {options_text(two_new.options)}" in turn.text
+    proposes_options(turn, one_new, two_new)

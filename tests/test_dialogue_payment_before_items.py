@@ -9,19 +9,22 @@ written for these tests, after the change.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import select
 
-from graph.context import Context
 from shop.db import session_factory
 from shop.models import Order, OrderStatus, PaymentMethod, PaymentMethodKind, Product, Transaction
+from shopdesk.conversations import Turn
 from shopdesk.settings import Settings
-from tests.support.people import conversation, say, tool_calls
+from tests.support.people import status_of, talk
 
 
-def _order_to_change(db_url: str) -> tuple[str, str, PaymentMethod, str, str]:
-    """A pending order paid with one method, whose customer has a credit card besides, and an item of it that comes
-    in another available variant: (customer, order, that card, the item's name, the other variant's options)."""
+def _changeable(db_url: str, *, dearer: bool) -> tuple[str, str, PaymentMethod, str, str]:
+    """A pending order paid with one method, whose customer has a credit card besides, and an item of it (its name
+    alone on the order) that comes in another available variant, one that costs more if `dearer`: (customer, order,
+    that card, the item's name, the other variant's options)."""
     from tools.views import options_text
 
     with session_factory(db_url)() as session:
@@ -34,11 +37,20 @@ def _order_to_change(db_url: str) -> tuple[str, str, PaymentMethod, str, str]:
             ]
             names = [i.name for i in order.items]
             for item in order.items:
-                if names.count(item.name) > 1 or not cards or len(paid) != 1 or order.total >= 400:
+                if names.count(item.name) > 1 or not cards or len(paid) != 1 or (not dearer and order.total >= 400):
                     continue
                 product = session.get(Product, item.product_id)
+                variants = product.variants if product else []
+                now = next((v for v in variants if v.id == item.variant_id), None)
                 other = next(
-                    (v for v in (product.variants if product else []) if v.available and v.id != item.variant_id), None
+                    (
+                        v
+                        for v in variants
+                        if v.available
+                        and v.id != item.variant_id
+                        and (not dearer or (now is not None and v.price > now.price))
+                    ),
+                    None,
                 )
                 if other is not None:
                     session.expunge(cards[0])
@@ -46,45 +58,46 @@ def _order_to_change(db_url: str) -> tuple[str, str, PaymentMethod, str, str]:
     raise AssertionError("no pending order fits the test")
 
 
-async def test_a_payment_change_asked_with_an_item_change_is_served_first(tau_app: Settings) -> None:
-    customer, order_id, card, item, wanted = _order_to_change(tau_app.shop_database_url)
-    context = Context(customer_id=customer)
-    async with conversation(tau_app) as (chat, graph):
-        first = await say(
-            chat,
-            "pay-then-items",
-            f"could you switch the payment for {order_id} to my credit card ending {card.last_four}, "
-            f"and then change the {item} to {wanted}?",
-            context=context,
-        )
-        assert first.status == "awaiting_confirmation", first.text
-        assert f"ending {card.last_four}" in first.text and item not in first.text.lower(), first.text
-        done = await say(chat, "pay-then-items", "yes", context=context)
-        paid = await tool_calls(graph, chat, "pay-then-items", "modify_order_payment")
-        assert {c["args"]["payment_method_id"] for c in paid} == {card.id}, paid
-        assert item in done.text.lower(), done.text  # the item change is offered next
-        nxt = await say(chat, "pay-then-items", "yes please", context=context)
-    assert item in nxt.text.lower(), nxt.text
-    # Nothing is written on the items before its own yes.
-    with session_factory(tau_app.shop_database_url)() as session:
-        assert session.get(Order, order_id).status is OrderStatus.pending  # type: ignore[union-attr]
+def _order_to_change(db_url: str) -> tuple[str, str, PaymentMethod, str, str]:
+    """As `_changeable`, on an order below 400 (no approval in the way) and with any other variant."""
+    return _changeable(db_url, dearer=False)
 
 
-async def test_said_after_the_item_change_the_payment_change_still_comes_first(tau_app: Settings) -> None:
-    customer, order_id, card, item, wanted = _order_to_change(tau_app.shop_database_url)
-    context = Context(customer_id=customer)
-    async with conversation(tau_app) as (chat, graph):
-        first = await say(
-            chat,
-            "items-then-pay",
-            f"For {order_id} I want the {item} in {wanted} instead. Also, can the payment method be changed "
-            f"to my credit card ending {card.last_four}?",
-            context=context,
-        )
-        values = (await graph.aget_state(chat.config("items-then-pay"))).values
+def _payment_change_first(first: Turn, values: dict[str, Any]) -> None:
+    """The order's payment change is proposed, and the item change waits behind it."""
     assert first.status == "awaiting_confirmation", first.text
     assert values["pending_action"]["name"] == "modify_order_payment", values["pending_action"]
     assert [r["intent"] for r in values["dialogue"]["queued"]] == ["change_items"], values["dialogue"]
+
+
+async def test_a_payment_change_asked_with_an_item_change_is_served_first(tau_app: Settings) -> None:
+    customer_id, order_id, card, item, wanted = _order_to_change(tau_app.shop_database_url)
+    async with talk(tau_app, "pay-then-items", customer_id) as customer:
+        first = await customer.say(
+            f"could you switch the payment for {order_id} to my credit card ending {card.last_four}, "
+            f"and then change the {item} to {wanted}?"
+        )
+        assert first.status == "awaiting_confirmation", first.text
+        assert f"ending {card.last_four}" in first.text and item not in first.text.lower(), first.text
+        done = await customer.say("yes")
+        paid = await customer.tool_calls("modify_order_payment")
+        assert {c["args"]["payment_method_id"] for c in paid} == {card.id}, paid
+        assert item in done.text.lower(), done.text  # the item change is offered next
+        nxt = await customer.say("yes please")
+    assert item in nxt.text.lower(), nxt.text
+    # Nothing is written on the items before its own yes.
+    assert status_of(tau_app.shop_database_url, order_id) is OrderStatus.pending
+
+
+async def test_said_after_the_item_change_the_payment_change_still_comes_first(tau_app: Settings) -> None:
+    customer_id, order_id, card, item, wanted = _order_to_change(tau_app.shop_database_url)
+    async with talk(tau_app, "items-then-pay", customer_id) as customer:
+        first = await customer.say(
+            f"For {order_id} I want the {item} in {wanted} instead. Also, can the payment method be changed "
+            f"to my credit card ending {card.last_four}?"
+        )
+        values = await customer.values()
+    _payment_change_first(first, values)
 
 
 # ------------------------------------------------------------- a method tied to the item change pays its difference
@@ -96,32 +109,8 @@ async def test_said_after_the_item_change_the_payment_change_still_comes_first(t
 
 
 def _dearer_change(db_url: str) -> tuple[str, str, PaymentMethod, str, str]:
-    """As `_order_to_change`, with a variant that costs more than the item, so the change has a difference to pay."""
-    from tools.views import options_text
-
-    with session_factory(db_url)() as session:
-        for order in session.scalars(select(Order).where(Order.status == OrderStatus.pending).order_by(Order.id)):
-            paid = set(session.scalars(select(Transaction.payment_method_id).where(Transaction.order_id == order.id)))
-            cards = [
-                m
-                for m in session.scalars(select(PaymentMethod).where(PaymentMethod.customer_id == order.customer_id))
-                if m.id not in paid and m.kind is PaymentMethodKind.credit_card
-            ]
-            names = [i.name for i in order.items]
-            for item in order.items:
-                if names.count(item.name) > 1 or not cards or len(paid) != 1:
-                    continue
-                product = session.get(Product, item.product_id)
-                variants = product.variants if product else []
-                now = next((v for v in variants if v.id == item.variant_id), None)
-                dearer = next(
-                    (v for v in variants if v.available and now is not None and v.price > now.price),
-                    None,
-                )
-                if dearer is not None:
-                    session.expunge(cards[0])
-                    return order.customer_id, order.id, cards[0], item.name.lower(), options_text(dearer.options)
-    raise AssertionError("no pending order fits the test")
+    """As `_changeable`, with a variant that costs more than the item, so the change has a difference to pay."""
+    return _changeable(db_url, dearer=True)
 
 
 @pytest.mark.parametrize(
@@ -143,19 +132,17 @@ def _dearer_change(db_url: str) -> tuple[str, str, PaymentMethod, str, str]:
     ],
 )
 async def test_a_method_tied_to_the_item_change_pays_its_difference(tau_app: Settings, ask: str) -> None:
-    customer, order_id, card, item, wanted = _dearer_change(tau_app.shop_database_url)
-    context = Context(customer_id=customer)
-    text = ask.format(item=item, order=order_id, wanted=wanted, card=card.last_four)
-    async with conversation(tau_app) as (chat, graph):
-        first = await say(chat, "tied", text, context=context)
-        values = (await graph.aget_state(chat.config("tied"))).values
+    customer_id, order_id, card, item, wanted = _dearer_change(tau_app.shop_database_url)
+    async with talk(tau_app, "tied", customer_id) as customer:
+        first = await customer.say(ask.format(item=item, order=order_id, wanted=wanted, card=card.last_four))
+        values = await customer.values()
         assert first.status == "awaiting_confirmation", first.text
         assert values["pending_action"]["name"] == "modify_order_items", values["pending_action"]
         assert values["pending_action"]["args"]["payment_method_id"] == card.id, values["pending_action"]
         queued = [r["intent"] for r in (values.get("dialogue") or {}).get("queued") or []]
         assert "change_payment" not in queued, queued
-        await say(chat, "tied", "yes", context=context)
-        assert not await tool_calls(graph, chat, "tied", "modify_order_payment")
+        await customer.say("yes")
+        assert not await customer.tool_calls("modify_order_payment")
 
 
 @pytest.mark.parametrize(
@@ -191,12 +178,8 @@ def test_a_payment_clause_is_read_as_tied_to_the_change_beside_it_or_not(words: 
 async def test_a_payment_change_of_the_whole_order_still_comes_first(tau_app: Settings, ask: str) -> None:
     """Written after the fix: no tie to the item change ("for that order" names the order), so the order's payment
     changes first, as above."""
-    customer, order_id, card, item, wanted = _order_to_change(tau_app.shop_database_url)
-    context = Context(customer_id=customer)
-    text = ask.format(item=item, order=order_id, wanted=wanted, card=card.last_four)
-    async with conversation(tau_app) as (chat, graph):
-        first = await say(chat, "whole", text, context=context)
-        values = (await graph.aget_state(chat.config("whole"))).values
-    assert first.status == "awaiting_confirmation", first.text
-    assert values["pending_action"]["name"] == "modify_order_payment", values["pending_action"]
-    assert [r["intent"] for r in values["dialogue"]["queued"]] == ["change_items"], values["dialogue"]
+    customer_id, order_id, card, item, wanted = _order_to_change(tau_app.shop_database_url)
+    async with talk(tau_app, "whole", customer_id) as customer:
+        first = await customer.say(ask.format(item=item, order=order_id, wanted=wanted, card=card.last_four))
+        values = await customer.values()
+    _payment_change_first(first, values)

@@ -21,7 +21,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from graph.context import Context
 from shop.db import session_factory
 from shop.models import (
     Customer,
@@ -35,7 +34,7 @@ from shop.models import (
 from shopdesk.profile import load_profile
 from shopdesk.settings import Settings
 from tests.support.app import CLOCK
-from tests.support.people import conversation, say, tool_calls
+from tests.support.people import talk
 from tools.views import options_text
 
 # ------------------------------------------------------------------------------------ the words of an answer
@@ -160,18 +159,15 @@ async def test_a_refund_with_somewhere_to_choose_is_asked_listing_only_where_it_
     """Paid with a card, holding a gift card and yet another method: the refund may go to the card or the gift card
     (the benchmark's policy), so the bot asks, and the other method is not offered. Answered by kind."""
     case = _returns(tau_app.shop_database_url, lambda paid, gifts, others: len(gifts) == 1 and others)
-    context = Context(customer_id=case.customer)
-    async with conversation(tau_app) as (chat, graph):
-        asked = await say(
-            chat, "where", f"hello, I'd like to send the {case.item.lower()} from {case.order} back", context=context
-        )
+    async with talk(tau_app, "where", case.customer) as customer:
+        asked = await customer.say(f"hello, I'd like to send the {case.item.lower()} from {case.order} back")
         assert asked.status == "bot" and "The refund can go to:" in asked.text, asked.text
         assert f"{_said(case.paid_with)}" in asked.text and "what you paid with" in asked.text, asked.text
         assert _said(case.gift_cards[0]) in asked.text, asked.text
         for other in case.others:
             assert _said(other) not in asked.text, asked.text
-        assert not await tool_calls(graph, chat, "where", "return_items")
-        proposed = await say(chat, "where", "put it on the gift card", context=context)
+        assert not await customer.tool_calls("return_items")
+        proposed = await customer.say("put it on the gift card")
     assert proposed.status == "awaiting_confirmation", proposed.text
     assert _said(case.gift_cards[0]) in proposed.text.split("Order:")[-1], proposed.text
 
@@ -179,11 +175,8 @@ async def test_a_refund_with_somewhere_to_choose_is_asked_listing_only_where_it_
 async def test_a_refund_with_one_place_to_go_is_proposed_without_a_question(tau_app: Settings) -> None:
     """No gift card: the refund can only go back where it came from, whatever other methods they hold."""
     case = _returns(tau_app.shop_database_url, lambda paid, gifts, others: not gifts and others)
-    context = Context(customer_id=case.customer)
-    async with conversation(tau_app) as (chat, _):
-        proposed = await say(
-            chat, "one", f"I want to return my {case.item.lower()}, order {case.order}", context=context
-        )
+    async with talk(tau_app, "one", case.customer) as customer:
+        proposed = await customer.say(f"I want to return my {case.item.lower()}, order {case.order}")
     assert proposed.status == "awaiting_confirmation", proposed.text
     assert _said(case.paid_with) in proposed.text.split("Order:")[-1], proposed.text
 
@@ -195,13 +188,11 @@ async def test_a_method_named_before_the_question_is_used_without_asking(tau_app
         person = session.get(Customer, case.customer)
         assert person is not None
         email = person.email
-    async with conversation(tau_app) as (chat, _):
-        await say(
-            chat,
-            "before",
-            f"Hello, I need to return the {case.item.lower()} from {case.order}, the refund going to my gift card.",
+    async with talk(tau_app, "before") as customer:
+        await customer.say(
+            f"Hello, I need to return the {case.item.lower()} from {case.order}, the refund going to my gift card."
         )
-        proposed = await say(chat, "before", f"sure, it's {email}")
+        proposed = await customer.say(f"sure, it's {email}")
     assert proposed.status == "awaiting_confirmation", proposed.text
     assert _said(case.gift_cards[0]) in proposed.text.split("Order:")[-1], proposed.text
 
@@ -212,14 +203,13 @@ async def test_the_question_is_answered_by_the_original_or_by_digits(tau_app: Se
         tau_app.shop_database_url,
         lambda paid, gifts, others: len(gifts) == 1 and paid.kind is PaymentMethodKind.credit_card,
     )
-    context = Context(customer_id=case.customer)
     digits_of = case.gift_cards[0] if "digits" in answer else case.paid_with
     wanted = digits_of if "digits" in answer else case.paid_with
     digits = digits_of.id[-4:] if digits_of.kind is PaymentMethodKind.gift_card else str(digits_of.last_four)
-    async with conversation(tau_app) as (chat, _):
-        asked = await say(chat, "answer", f"can I return the {case.item.lower()} from {case.order}?", context=context)
+    async with talk(tau_app, "answer", case.customer) as customer:
+        asked = await customer.say(f"can I return the {case.item.lower()} from {case.order}?")
         assert "The refund can go to:" in asked.text, asked.text
-        proposed = await say(chat, "answer", answer.format(digits=digits), context=context)
+        proposed = await customer.say(answer.format(digits=digits))
     assert proposed.status == "awaiting_confirmation", proposed.text
     assert _said(wanted) in proposed.text.split("Order:")[-1], proposed.text
 
@@ -230,13 +220,11 @@ async def test_a_refund_named_where_it_cannot_go_is_told_and_asked_again(tau_app
         tau_app.shop_database_url,
         lambda paid, gifts, others: len(gifts) == 1 and any(o.kind is PaymentMethodKind.paypal for o in others),
     )
-    context = Context(customer_id=case.customer)
-    async with conversation(tau_app) as (chat, graph):
-        await say(chat, "nope", f"return the {case.item.lower()} from {case.order} please", context=context)
-        told = await say(chat, "nope", "paypal", context=context)
+    async with talk(tau_app, "nope", case.customer) as customer:
+        told = await customer.say(f"return the {case.item.lower()} from {case.order} please", "paypal")
         assert "can only go back to the payment method you paid with or to a gift card" in told.text, told.text
         assert "The refund can go to:" in told.text and "PayPal" not in told.text, told.text
-        dialogue = (await graph.aget_state(chat.config("nope"))).values["dialogue"]
+        dialogue = (await customer.values())["dialogue"]
         assert dialogue["awaiting"] == "payment_method", dialogue
 
 
@@ -282,17 +270,14 @@ async def test_the_demo_shop_asks_in_german_and_reads_a_german_answer(
     app: Settings, answer: str, gift_card: bool
 ) -> None:
     case = _demo_return(app)
-    context = Context(customer_id=case.customer)
-    async with conversation(app) as (chat, _):
-        asked = await say(
-            chat, "de", f"Guten Tag, ich würde gern {case.item} aus {case.order} zurückschicken.", context=context
-        )
+    async with talk(app, "de", case.customer) as customer:
+        asked = await customer.say(f"Guten Tag, ich würde gern {case.item} aus {case.order} zurückschicken.")
         assert "Die Erstattung ist möglich auf:" in asked.text, asked.text
         assert f"ending {case.paid_with.last_four} (Kreditkarte, damit haben Sie bezahlt)" in asked.text, asked.text
         assert f"Geschenkkarte mit Endziffern {case.gift_cards[0].id[-4:]}" in asked.text, asked.text
         for other in case.others:
             assert _said(other) not in asked.text, asked.text
-        proposed = await say(chat, "de", answer, context=context)
+        proposed = await customer.say(answer)
     assert proposed.status == "awaiting_confirmation", proposed.text
     refund = next(line for line in proposed.text.splitlines() if line.startswith("- Erstattung"))
     wanted = f"Geschenkkarte mit Endziffern {case.gift_cards[0].id[-4:]}" if gift_card else case.paid_with.last_four
@@ -349,14 +334,8 @@ async def test_a_difference_to_pay_is_asked_for_among_every_method_that_can_pay_
         tau_app.shop_database_url,
         lambda paid, methods, cost: cost > 0 and len(methods) >= 3 and _short_gift_card(methods, cost),
     )
-    context = Context(customer_id=change.customer)
-    async with conversation(tau_app) as (chat, _):
-        asked = await say(
-            chat,
-            "pay",
-            f"I'd like to change the {change.item.lower()} in {change.order} to {change.wanted}",
-            context=context,
-        )
+    async with talk(tau_app, "pay", change.customer) as customer:
+        asked = await customer.say(f"I'd like to change the {change.item.lower()} in {change.order} to {change.wanted}")
         assert "There is a price difference to pay" in asked.text, asked.text
         for method in change.methods:
             covers = method.kind is not PaymentMethodKind.gift_card or float(method.balance or 0) >= change.difference
@@ -365,7 +344,7 @@ async def test_a_difference_to_pay_is_asked_for_among_every_method_that_can_pay_
             m for m in change.methods if m is not change.paid_with and m.kind is not PaymentMethodKind.gift_card
         )
         named = "my paypal" if other.kind is PaymentMethodKind.paypal else f"the card ending {other.last_four}"
-        proposed = await say(chat, "pay", f"charge {named}", context=context)
+        proposed = await customer.say(f"charge {named}")
     assert proposed.status == "awaiting_confirmation", proposed.text
     assert _said(other) in proposed.text.split("Order:")[-1], proposed.text
 
@@ -381,28 +360,21 @@ async def test_a_difference_to_refund_may_go_to_any_gift_card(tau_app: Settings)
         ),
     )
     gift = next(m for m in change.methods if m.kind is PaymentMethodKind.gift_card)
-    context = Context(customer_id=change.customer)
-    async with conversation(tau_app) as (chat, _):
-        asked = await say(
-            chat,
-            "back",
-            f"I would like to change the {change.item.lower()} in {change.order} to {change.wanted}",
-            context=context,
+    async with talk(tau_app, "back", change.customer) as customer:
+        asked = await customer.say(
+            f"I would like to change the {change.item.lower()} in {change.order} to {change.wanted}"
         )
         assert "There is a price difference to refund to you" in asked.text, asked.text
         assert all(_said(m) in asked.text for m in change.methods), asked.text
-        proposed = await say(chat, "back", "onto the gift card please", context=context)
+        proposed = await customer.say("onto the gift card please")
     assert proposed.status == "awaiting_confirmation", proposed.text
     assert _said(gift) in proposed.text.split("Order:")[-1], proposed.text
 
 
 async def test_a_difference_with_one_method_to_take_it_is_proposed_without_a_question(tau_app: Settings) -> None:
     change = _item_change(tau_app.shop_database_url, lambda paid, methods, cost: cost > 0 and len(methods) == 1)
-    context = Context(customer_id=change.customer)
-    async with conversation(tau_app) as (chat, _):
-        proposed = await say(
-            chat, "single", f"I'd like {change.wanted} for the {change.item.lower()} in {change.order}", context=context
-        )
+    async with talk(tau_app, "single", change.customer) as customer:
+        proposed = await customer.say(f"I'd like {change.wanted} for the {change.item.lower()} in {change.order}")
     assert proposed.status == "awaiting_confirmation", proposed.text
     assert _said(change.paid_with) in proposed.text.split("Order:")[-1], proposed.text
 
@@ -417,14 +389,8 @@ async def test_a_difference_with_one_method_to_take_it_is_proposed_without_a_que
 
 async def test_the_method_question_shows_the_new_version_and_the_difference_first(tau_app: Settings) -> None:
     change = _item_change(tau_app.shop_database_url, lambda paid, methods, cost: cost > 0 and len(methods) >= 2)
-    context = Context(customer_id=change.customer)
-    async with conversation(tau_app) as (chat, _):
-        asked = await say(
-            chat,
-            "first",
-            f"please switch the {change.item.lower()} on {change.order} to {change.wanted}",
-            context=context,
-        )
+    async with talk(tau_app, "first", change.customer) as customer:
+        asked = await customer.say(f"please switch the {change.item.lower()} on {change.order} to {change.wanted}")
     assert "There is a price difference to pay" in asked.text, asked.text
     shown = asked.text.index("The change would be:")
     assert shown < asked.text.index("There is a price difference to pay"), asked.text
@@ -438,20 +404,17 @@ async def test_a_gift_card_too_small_and_alone_says_its_balance_and_what_else_ca
         lambda paid, methods, cost: cost > 0 and len(methods) == 1 and _short_gift_card(methods, cost),
     )
     card = change.methods[0]
-    context = Context(customer_id=change.customer)
-    async with conversation(tau_app) as (chat, graph):
-        told = await say(
-            chat, "short", f"switch my {change.item.lower()} in {change.order} to {change.wanted}", context=context
-        )
+    async with talk(tau_app, "short", change.customer) as customer:
+        told = await customer.say(f"switch my {change.item.lower()} in {change.order} to {change.wanted}")
         assert f"has ${float(card.balance or 0):,.2f}" in told.text, told.text
         assert f"the price difference is ${change.difference:,.2f}, so it cannot pay it" in told.text, told.text
         assert "None of the payment methods on your account can pay that difference" in told.text, told.text
         assert "Another payment method" not in told.text and "Which one would you like" not in told.text, told.text
         # The card named again, with a doubt about it: the same facts, not a handoff for the colleague offered.
-        again = await say(chat, "short", "alright, the gift card then. does it have enough on it?", context=context)
+        again = await customer.say("alright, the gift card then. does it have enough on it?")
         assert again.status == "bot", again.text
         assert "so it cannot pay it" in again.text and "The change would be:" in again.text, again.text
-        assert not await tool_calls(graph, chat, "short", "modify_order_items")
+        assert not await customer.tool_calls("modify_order_items")
 
 
 async def test_a_choice_with_a_question_about_the_change_is_taken(tau_app: Settings) -> None:
@@ -465,18 +428,10 @@ async def test_a_choice_with_a_question_about_the_change_is_taken(tau_app: Setti
             and paid.kind is not PaymentMethodKind.paypal
         ),
     )
-    context = Context(customer_id=change.customer)
-    async with conversation(tau_app) as (chat, _):
-        asked = await say(
-            chat,
-            "both",
-            f"please change my {change.item.lower()} in {change.order} to {change.wanted}",
-            context=context,
-        )
+    async with talk(tau_app, "both", change.customer) as customer:
+        asked = await customer.say(f"please change my {change.item.lower()} in {change.order} to {change.wanted}")
         assert "There is a price difference to refund to you" in asked.text, asked.text
-        proposed = await say(
-            chat, "both", "PayPal is fine. and everything else about it stays as it is, right?", context=context
-        )
+        proposed = await customer.say("PayPal is fine. and everything else about it stays as it is, right?")
     assert proposed.status == "awaiting_confirmation", proposed.text
     assert "PayPal" in proposed.text.split("Order:")[-1], proposed.text
 
@@ -509,24 +464,21 @@ async def test_a_yes_naming_the_proposals_own_method_writes_and_another_method_i
             and any(m.kind is PaymentMethodKind.paypal for m in methods)
         ),
     )
-    context = Context(customer_id=change.customer)
-    async with conversation(tau_app) as (chat, graph):
-        asked = await say(
-            chat, "yes", f"I'd like the {change.item.lower()} in {change.order} as {change.wanted}", context=context
-        )
+    async with talk(tau_app, "yes", change.customer) as customer:
+        asked = await customer.say(f"I'd like the {change.item.lower()} in {change.order} as {change.wanted}")
         if asked.status != "awaiting_confirmation":
-            asked = await say(chat, "yes", f"the card ending {change.paid_with.last_four}", context=context)
+            asked = await customer.say(f"the card ending {change.paid_with.last_four}")
         assert asked.status == "awaiting_confirmation", asked.text
         # Another method than the proposal's, said with the yes: nothing written, the proposal put again with it.
-        again = await say(chat, "yes", "yes, and if there's anything to pay put it on paypal", context=context)
+        again = await customer.say("yes, and if there's anything to pay put it on paypal")
         assert again.status == "awaiting_confirmation", again.text
         assert "PayPal" in again.text.split("Order:")[-1] and "Done" not in again.text, again.text
-        done = await say(chat, "yes", "great, go ahead - if anything needs paying, paypal as shown", context=context)
+        done = await customer.say("great, go ahead - if anything needs paying, paypal as shown")
         # The yes goes through: written, or (a large change) sent for a colleague's approval as proposed.
         assert done.status in ("bot", "awaiting_approval"), done.text
-        values = (await graph.aget_state(chat.config("yes"))).values
+        values = await customer.values()
         # The write is the call the execute node made (the proposals' calls are planned, not made).
-        written = [c for c in await tool_calls(graph, chat, "yes", "modify_order_items") if c["id"].startswith("exec_")]
+        written = [c for c in await customer.tool_calls("modify_order_items") if c["id"].startswith("exec_")]
     if done.status == "bot":
         assert len(written) == 1 and done.text.startswith("Done"), (written, done.text)
         assert str(written[0]["args"]["payment_method_id"]).startswith("paypal"), written

@@ -8,87 +8,85 @@ together, nothing queued). Sentences written for these tests, after the change.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from graph.context import Context
 from shop.db import session_factory
-from shop.models import Order, OrderStatus
+from shop.models import Customer, Order, OrderStatus
+from shopdesk.conversations import Turn
 from shopdesk.settings import Settings
-from tests.support.people import conversation, people, say, two_resizable_items
-
-
-def status_of(db_url: str, order_id: str) -> OrderStatus:
-    with session_factory(db_url)() as session:
-        return session.scalars(select(Order.status).where(Order.id == order_id)).one()
+from tests.support.people import Person, people, proposes_options, status_of, talk, two_resizable_items
 
 
 def pending_orders(person: object) -> list[Order]:
     return [o for o in person.orders if o.status is OrderStatus.pending]  # type: ignore[attr-defined]
 
 
-async def test_the_same_change_on_two_orders_is_done_for_both_one_after_the_other(tau_app: Settings) -> None:
-    db = tau_app.shop_database_url
-    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 2)[0]
-    first, second = pending_orders(person)[:2]
-    context = Context(customer_id=person.id)
-    async with conversation(tau_app) as (chat, _):
-        proposed = await say(
-            chat,
-            "two-cancels",
-            f"hey, please cancel {first.id}, I ordered it by mistake. plus, cancel {second.id} too, "
-            "I don't need it anymore",
-            context=context,
-        )
+def with_pending(db_url: str, count: int, pick: int, *, orders: int = 0) -> tuple[Person, list[Order]]:
+    """The pick-th customer with `count` pending orders or more (and `orders` orders in all), and `count` of them."""
+
+    def fits(c: Customer) -> bool:
+        return sum(o.status is OrderStatus.pending for o in c.orders) >= count and len(c.orders) >= orders
+
+    person = people(db_url, fits)[pick]
+    return person, pending_orders(person)[:count]
+
+
+async def cancelled_in_turn(
+    app: Settings, thread: str, person: Person, first: Order, second: Order, ask: str, yeses: tuple[str, str]
+) -> tuple[Turn, Turn]:
+    """Two orders to cancel in one message: the first proposed and cancelled on a yes, the second then offered,
+    proposed on the next yes and cancelled on a last one. The first proposal and the second are returned."""
+    db = app.shop_database_url
+    async with talk(app, thread, person.id) as customer:
+        proposed = await customer.say(ask)
         assert proposed.status == "awaiting_confirmation" and first.id in proposed.text, proposed.text
-        assert second.id not in proposed.text, proposed.text
-        done = await say(chat, "two-cancels", "yes go ahead", context=context)
+        done = await customer.say(yeses[0])
         assert status_of(db, first.id) is OrderStatus.cancelled
         assert status_of(db, second.id) is OrderStatus.pending
         assert second.id in done.text and "go on" in done.text, done.text
-        next_one = await say(chat, "two-cancels", "yes please", context=context)
+        next_one = await customer.say(yeses[1])
         assert next_one.status == "awaiting_confirmation" and second.id in next_one.text, next_one.text
-        await say(chat, "two-cancels", "yes", context=context)
+        await customer.say("yes")
     assert status_of(db, second.id) is OrderStatus.cancelled
+    return proposed, next_one
+
+
+async def test_the_same_change_on_two_orders_is_done_for_both_one_after_the_other(tau_app: Settings) -> None:
+    person, (first, second) = with_pending(tau_app.shop_database_url, 2, 0)
+    ask = (
+        f"hey, please cancel {first.id}, I ordered it by mistake. plus, cancel {second.id} too, I don't need it anymore"
+    )
+    proposed, _ = await cancelled_in_turn(
+        tau_app, "two-cancels", person, first, second, ask, ("yes go ahead", "yes please")
+    )
+    assert second.id not in proposed.text, proposed.text
 
 
 async def test_a_declined_offer_changes_nothing_more_and_is_not_made_again(tau_app: Settings) -> None:
     db = tau_app.shop_database_url
-    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 2)[1]
-    first, second = pending_orders(person)[:2]
-    context = Context(customer_id=person.id)
-    async with conversation(tau_app) as (chat, _):
-        await say(
-            chat,
-            "declined",
-            f"I need {first.id} cancelled (no longer needed), and also could you cancel {second.id}, "
-            "ordered by mistake",
-            context=context,
+    person, (first, second) = with_pending(db, 2, 1)
+    async with talk(tau_app, "declined", person.id) as customer:
+        await customer.say(
+            f"I need {first.id} cancelled (no longer needed), and also could you cancel {second.id}, ordered by mistake"
         )
-        offered = await say(chat, "declined", "yes", context=context)
+        offered = await customer.say("yes")
         assert "go on" in offered.text, offered.text
-        declined = await say(chat, "declined", "no, leave that one, thanks", context=context)
+        declined = await customer.say("no, leave that one, thanks")
         assert declined.status != "awaiting_confirmation", declined.text
         assert "go on" not in declined.text, declined.text
-        later = await say(chat, "declined", "thanks, that's all", context=context)
+        later = await customer.say("thanks, that's all")
     assert status_of(db, second.id) is OrderStatus.pending
     assert "go on" not in later.text, later.text
 
 
 async def test_something_new_instead_of_a_yes_is_served_and_the_offer_lapses(tau_app: Settings) -> None:
     db = tau_app.shop_database_url
-    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 2 and len(c.orders) >= 3)[0]
-    first, second = pending_orders(person)[:2]
+    person, (first, second) = with_pending(db, 2, 0, orders=3)
     other = next(o for o in person.orders if o.id not in (first.id, second.id))
-    context = Context(customer_id=person.id)
-    async with conversation(tau_app) as (chat, _):
-        await say(
-            chat,
-            "new-instead",
-            f"Cancel order {first.id} please, no longer needed. Also cancel {second.id}, it was a mistake.",
-            context=context,
+    async with talk(tau_app, "new-instead", person.id) as customer:
+        await customer.say(
+            f"Cancel order {first.id} please, no longer needed. Also cancel {second.id}, it was a mistake."
         )
-        await say(chat, "new-instead", "confirmed", context=context)
-        asked = await say(chat, "new-instead", f"wait, first tell me what's in {other.id}", context=context)
+        await customer.say("confirmed")
+        asked = await customer.say(f"wait, first tell me what's in {other.id}")
     assert other.id in asked.text and "go on" not in asked.text, asked.text
     assert status_of(db, second.id) is OrderStatus.pending
 
@@ -102,88 +100,63 @@ async def test_more_items_of_the_same_order_are_one_request(tau_app: Settings) -
     person = people(db, lambda c: any(two_distinct_items(o) for o in c.orders))[0]
     order = next(o for o in person.orders if two_distinct_items(o))
     names = list(dict.fromkeys(i.name.lower() for i in order.items))[:2]
-    context = Context(customer_id=person.id)
-    async with conversation(tau_app) as (chat, graph):
-        await say(
-            chat, "items", f"I want to return the {names[0]} from {order.id}, and also the {names[1]}", context=context
-        )
-        values = (await graph.aget_state(chat.config("items"))).values
-    assert values["dialogue"].get("queued", []) == [], values["dialogue"]
+    async with talk(tau_app, "items", person.id) as customer:
+        await customer.say(f"I want to return the {names[0]} from {order.id}, and also the {names[1]}")
+        dialogue = (await customer.values())["dialogue"]
+    assert dialogue.get("queued", []) == [], dialogue
 
 
 async def test_questions_asked_together_queue_nothing(tau_app: Settings) -> None:
-    async with conversation(tau_app) as (chat, graph):
-        answer = await say(
-            chat, "questions", "how long do I have to return something? also, do you ship to Canada?", context=None
-        )
-        values = (await graph.aget_state(chat.config("questions"))).values
-    assert values["dialogue"].get("queued", []) == [], values["dialogue"]
+    async with talk(tau_app, "questions") as customer:
+        answer = await customer.say("how long do I have to return something? also, do you ship to Canada?")
+        dialogue = (await customer.values())["dialogue"]
+    assert dialogue.get("queued", []) == [], dialogue
     assert "go on" not in answer.text, answer.text
 
 
 async def test_an_item_added_at_the_proposal_joins_the_one_change(demo_app: Settings) -> None:
     """The proposal says items can be changed only once and to say so before the yes: another item named then is
     added to the same change (played customers were shown the one-item proposal again and again)."""
-    from tools.views import options_text
-
     db = demo_app.shop_database_url
     order, ((one, one_new), (two, two_new)) = two_resizable_items(db)
-    context = Context(customer_id=order.customer_id)
-    async with conversation(demo_app) as (chat, _):
-        first = await say(
-            chat,
-            "add-item",
-            f"on {order.id} I'd like the {one.name} in size {one_new.options['size']}",
-            context=context,
-        )
+    async with talk(demo_app, "add-item", order.customer_id) as customer:
+        first = await customer.say(f"on {order.id} I'd like the {one.name} in size {one_new.options['size']}")
         assert first.status == "awaiting_confirmation" and two.name not in first.text, first.text
-        both = await say(
-            chat,
-            "add-item",
-            f"hold on, before I confirm: the {two.name.lower()} should go to size {two_new.options['size']} as well",
-            context=context,
+        both = await customer.say(
+            f"hold on, before I confirm: the {two.name.lower()} should go to size {two_new.options['size']} as well"
         )
-        assert both.status == "awaiting_confirmation", both.text
-        assert f"-> {options_text(one_new.options)}" in both.text and f"-> {options_text(two_new.options)}" in both.text
-        await say(chat, "add-item", "yes", context=context)
+        proposes_options(both, one_new, two_new)
+        await customer.say("yes")
     with session_factory(db)() as session:
         changed = session.get(Order, order.id)
         assert changed is not None and {i.variant_id for i in changed.items} >= {one_new.id, two_new.id}
 
 
 async def test_items_named_by_their_names_alone_each_take_their_own_options(demo_app: Settings) -> None:
-    from tools.views import options_text
-
     db = demo_app.shop_database_url
     order, ((one, one_new), (two, two_new)) = two_resizable_items(db)
     message = (
         f"order {order.id}: {one.name.lower()} -> size {one_new.options['size']}; "
         f"{two.name.lower()} -> size {two_new.options['size']}"
     )
-    async with conversation(demo_app) as (chat, _):
-        turn = await say(chat, "bare-names", message, context=Context(customer_id=order.customer_id))
-    assert turn.status == "awaiting_confirmation", turn.text
-    assert f"-> {options_text(one_new.options)}" in turn.text and f"-> {options_text(two_new.options)}" in turn.text
+    async with talk(demo_app, "bare-names", order.customer_id) as customer:
+        turn = await customer.say(message)
+    proposes_options(turn, one_new, two_new)
 
 
 async def test_a_request_turned_down_or_someone_elses_is_not_queued(tau_app: Settings) -> None:
     """ "..., and also don't cancel #W2" and "my sister wants to return hers" are no requests of the customer's to
     offer later (a review found the first offered as a cancellation)."""
     db = tau_app.shop_database_url
-    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 2)[2]
-    first, second = pending_orders(person)[:2]
-    context = Context(customer_id=person.id)
-    async with conversation(tau_app) as (chat, graph):
-        await say(
-            chat,
-            "turned-down",
+    person, (first, second) = with_pending(db, 2, 2)
+    async with talk(tau_app, "turned-down", person.id) as customer:
+        await customer.say(
             f"Please cancel {first.id}, I ordered it by mistake, and also don't cancel {second.id}, I still want it. "
-            "Also my sister wants to return her boots, she'll call you herself.",
-            context=context,
+            "Also my sister wants to return her boots, she'll call you herself."
         )
-        values = (await graph.aget_state(chat.config("turned-down"))).values
-        done = await say(chat, "turned-down", "yes", context=context)
-    assert values["dialogue"].get("queued", []) == [], values["dialogue"]
+        dialogue = (await customer.values())["dialogue"]
+        done = await customer.say("yes")
+    assert dialogue.get("queued", []) == [], dialogue
     assert "go on" not in done.text and status_of(db, second.id) is OrderStatus.pending, done.text
 
 
@@ -203,19 +176,16 @@ async def test_the_same_again_for_another_order_repeats_the_request_just_done(ta
     """ "Do the same for the one with the keyboard" after a cancellation was read as an item change of the cancelled
     order. The request just carried out is repeated for the order the customer names (by id or by an item in it)."""
     db = tau_app.shop_database_url
-    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 3)[0]
-    first, second, third = pending_orders(person)[:3]
+    person, (first, second, third) = with_pending(db, 3, 0)
     item = next(i.name for i in third.items if all(i.name not in (j.name for j in o.items) for o in (first, second)))
-    context = Context(customer_id=person.id)
-    async with conversation(tau_app) as (chat, _):
-        await say(chat, "again", f"please cancel {first.id}, we don't need it anymore", context=context)
-        await say(chat, "again", "yes", context=context)
+    async with talk(tau_app, "again", person.id) as customer:
+        await customer.say(f"please cancel {first.id}, we don't need it anymore", "yes")
         assert status_of(db, first.id) is OrderStatus.cancelled
-        by_id = await say(chat, "again", f"thanks! could you do the same thing for {second.id}?", context=context)
+        by_id = await customer.say(f"thanks! could you do the same thing for {second.id}?")
         assert by_id.status == "awaiting_confirmation" and second.id in by_id.text, by_id.text
         assert "no longer needed" in by_id.text, by_id.text  # the same reason
-        await say(chat, "again", "yes please", context=context)
-        by_item = await say(chat, "again", f"perfect, same for the order with the {item.lower()}", context=context)
+        await customer.say("yes please")
+        by_item = await customer.say(f"perfect, same for the order with the {item.lower()}")
         assert by_item.status == "awaiting_confirmation" and third.id in by_item.text, by_item.text
     assert status_of(db, second.id) is OrderStatus.cancelled
     assert status_of(db, third.id) is OrderStatus.pending  # not confirmed yet
@@ -254,40 +224,21 @@ def test_a_question_of_sameness_repeats_nothing() -> None:
 
 
 async def test_one_act_asked_for_several_orders_is_done_for_each_in_turn(tau_app: Settings) -> None:
-    db = tau_app.shop_database_url
-    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 2)[2]
-    first, second = pending_orders(person)[:2]
-    context = Context(customer_id=person.id)
-    async with conversation(tau_app) as (chat, _):
-        proposed = await say(
-            chat, "one-act", f"could you cancel both {first.id} and {second.id}? bought by mistake", context=context
-        )
-        assert proposed.status == "awaiting_confirmation" and first.id in proposed.text, proposed.text
-        assert second.id not in proposed.text.split("\n\n")[0], proposed.text
-        done = await say(chat, "one-act", "yes", context=context)
-        assert status_of(db, first.id) is OrderStatus.cancelled
-        assert status_of(db, second.id) is OrderStatus.pending
-        assert second.id in done.text and "go on" in done.text, done.text
-        next_one = await say(chat, "one-act", "sure", context=context)
-        assert next_one.status == "awaiting_confirmation", next_one.text
-        assert second.id in next_one.text and first.id not in next_one.text, next_one.text
-        await say(chat, "one-act", "yes", context=context)
-    assert status_of(db, second.id) is OrderStatus.cancelled
+    person, (first, second) = with_pending(tau_app.shop_database_url, 2, 2)
+    ask = f"could you cancel both {first.id} and {second.id}? bought by mistake"
+    proposed, next_one = await cancelled_in_turn(tau_app, "one-act", person, first, second, ask, ("yes", "sure"))
+    assert second.id not in proposed.text.split("\n\n")[0], proposed.text
+    assert first.id not in next_one.text, next_one.text
 
 
 async def test_orders_named_in_a_question_or_as_an_address_source_wait_for_nothing(tau_app: Settings) -> None:
-    db = tau_app.shop_database_url
-    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 2)[3]
-    first, second = pending_orders(person)[:2]
-    context = Context(customer_id=person.id)
-    async with conversation(tau_app) as (chat, _):
-        asked = await say(chat, "question", f"have {first.id} and {second.id} shipped yet?", context=context)
+    person, (first, second) = with_pending(tau_app.shop_database_url, 2, 3)
+    async with talk(tau_app, "question", person.id) as customer:
+        asked = await customer.say(f"have {first.id} and {second.id} shipped yet?")
         assert "go on" not in asked.text, asked.text
-        moved = await say(
-            chat, "question", f"please ship {second.id} to the same address as {first.id}", context=context
-        )
+        moved = await customer.say(f"please ship {second.id} to the same address as {first.id}")
         assert "go on" not in moved.text, moved.text
-        thanks = await say(chat, "question", "thanks, that's all", context=context)
+        thanks = await customer.say("thanks, that's all")
         assert "go on" not in thanks.text, thanks.text
 
 
@@ -295,26 +246,16 @@ async def test_a_yes_to_the_next_request_can_carry_its_details(tau_app: Settings
     """The second request is joined by a bare "and" before its verb, and the yes to it names the order and the new
     address (sentences written for this test)."""
     db = tau_app.shop_database_url
-    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 2)[4]
-    first, second = pending_orders(person)[:2]
-    context = Context(customer_id=person.id)
-    async with conversation(tau_app) as (chat, _):
-        proposed = await say(
-            chat,
-            "details",
-            f"I ordered {first.id} by mistake, please cancel it and change the address on another order of mine",
-            context=context,
+    person, (first, second) = with_pending(db, 2, 4)
+    async with talk(tau_app, "details", person.id) as customer:
+        proposed = await customer.say(
+            f"I ordered {first.id} by mistake, please cancel it and change the address on another order of mine"
         )
         assert proposed.status == "awaiting_confirmation" and first.id in proposed.text, proposed.text
-        done = await say(chat, "details", "yes", context=context)
+        done = await customer.say("yes")
         assert status_of(db, first.id) is OrderStatus.cancelled
         assert "go on" in done.text and "change the address on another order" in done.text, done.text
-        next_one = await say(
-            chat,
-            "details",
-            f"sure - it's {second.id}, to 12 Harbour Road, Apt 3, Portland, OR 97201, USA",
-            context=context,
-        )
+        next_one = await customer.say(f"sure - it's {second.id}, to 12 Harbour Road, Apt 3, Portland, OR 97201, USA")
         assert next_one.status == "awaiting_confirmation", next_one.text
         assert second.id in next_one.text and "12 Harbour Road" in next_one.text, next_one.text
 
@@ -349,19 +290,13 @@ def test_another_order_named_as_the_same_address_is_where_it_comes_from() -> Non
 
 
 async def test_the_same_act_for_other_orders_comes_before_a_request_said_after_it(tau_app: Settings) -> None:
-    db = tau_app.shop_database_url
-    person = people(db, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 3)[0]
-    first, second, third = pending_orders(person)[:3]
-    context = Context(customer_id=person.id)
-    async with conversation(tau_app) as (chat, _):
-        await say(
-            chat,
-            "order-kept",
+    person, (first, second, third) = with_pending(tau_app.shop_database_url, 3, 0)
+    async with talk(tau_app, "order-kept", person.id) as customer:
+        await customer.say(
             f"please cancel {first.id} and {second.id}, we don't need them any more, and also change the address "
-            f"on {third.id}",
-            context=context,
+            f"on {third.id}"
         )
-        done = await say(chat, "order-kept", "yes", context=context)
+        done = await customer.say("yes")
     assert second.id in done.text.split("\n\n")[-1] and "address" not in done.text.split("\n\n")[-1], done.text
 
 
@@ -369,18 +304,11 @@ async def test_money_back_asked_with_the_return_or_cancellation_is_not_offered_a
     """ "Cancel it and refund me", "send both back and give me a full refund": the refund is what the act gives,
     not a request of its own to offer once the act is done."""
     db = tau_app.shop_database_url
-    person = people(db, lambda c: any(o.status is OrderStatus.pending for o in c.orders))[1]
-    order = pending_orders(person)[0]
-    context = Context(customer_id=person.id)
-    async with conversation(tau_app) as (chat, _):
-        proposed = await say(
-            chat,
-            "money-back",
-            f"please cancel {order.id}, I don't need it anymore. and then refund my money",
-            context=context,
-        )
+    person, (order,) = with_pending(db, 1, 1)
+    async with talk(tau_app, "money-back", person.id) as customer:
+        proposed = await customer.say(f"please cancel {order.id}, I don't need it anymore. and then refund my money")
         assert proposed.status == "awaiting_confirmation" and order.id in proposed.text, proposed.text
-        done = await say(chat, "money-back", "yes go ahead", context=context)
+        done = await customer.say("yes go ahead")
     assert status_of(db, order.id) is OrderStatus.cancelled
     assert "You also asked" not in done.text and "go on" not in done.text, done.text
 
@@ -390,17 +318,13 @@ async def test_a_method_named_for_whatever_the_change_costs_is_not_a_request_of_
     payment change to offer once it is done."""
     db = demo_app.shop_database_url
     order, ((one, one_new), _) = two_resizable_items(db)
-    context = Context(customer_id=order.customer_id)
-    async with conversation(demo_app) as (chat, graph):
-        turn = await say(
-            chat,
-            "owed",
+    async with talk(demo_app, "owed", order.customer_id) as customer:
+        turn = await customer.say(
             f"On order {order.id} the {one.name} should be size {one_new.options['size']}. "
-            "Should anything be owed, just put it on my paypal.",
-            context=context,
+            "Should anything be owed, just put it on my paypal."
         )
-        values = (await graph.aget_state(chat.config("owed"))).values
+        dialogue = (await customer.values())["dialogue"]
     # The item change is proposed (or its payment asked for), and nothing waits behind it.
     assert turn.status == "awaiting_confirmation" or "pay" in turn.text.lower(), turn.text
     assert one.name in turn.text, turn.text
-    assert values["dialogue"].get("queued", []) == [], values["dialogue"]
+    assert dialogue.get("queued", []) == [], dialogue

@@ -17,8 +17,8 @@ from graph.nodes.gate import asks_about_methods_in_a_question, names_one_method
 from shop.models import PaymentMethodKind
 from shopdesk.settings import Settings
 from tests.support.nlu import Analyse
-from tests.support.people import conversation, say
-from tests.test_dialogue_payment_choice import _item_change, tool_calls
+from tests.support.people import conversation, say, tool_calls
+from tests.test_dialogue_payment_choice import _item_change
 
 # ------------------------------------------------------------------ a yes on a condition about money
 

@@ -21,6 +21,7 @@ from shopdesk.runtime import open_graph
 from shopdesk.settings import Settings
 from tests.support.app import CLOCK, copy_shop, use_app_settings
 from tools.identity import reset_rate_limits
+from tools.views import options_text
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,12 @@ def people(db_url: str, fits: Callable[[Customer], bool] = lambda c: True) -> li
     return found
 
 
+def status_of(db_url: str, order_id: str) -> OrderStatus:
+    """The order's status in the shop now."""
+    with session_factory(db_url)() as session:
+        return session.scalars(select(Order.status).where(Order.id == order_id)).one()
+
+
 def small_pending(customer: Customer, below: Decimal = Decimal("400")) -> Order | None:
     """A pending order below the amount, whose item names all differ from the customer's other orders' items."""
     for order in customer.orders:
@@ -86,6 +93,34 @@ async def conversation(settings: Settings) -> AsyncIterator[tuple[Conversations,
         yield Conversations(graph), graph
 
 
+@dataclass(frozen=True)
+class Talk:
+    """One thread of a conversation: every message is the same customer's, sent with the same context."""
+
+    chat: Conversations
+    graph: Any
+    thread: str
+    context: Context
+
+    async def say(self, *texts: str) -> Turn:
+        """The customer's messages in turn; the last turn."""
+        return await say(self.chat, self.thread, *texts, context=self.context)
+
+    async def values(self) -> dict[str, Any]:
+        """The thread's graph state now."""
+        return await self.chat.values(self.thread)
+
+    async def tool_calls(self, name: str) -> list[dict[str, Any]]:
+        return await tool_calls(self.graph, self.chat, self.thread, name)
+
+
+@asynccontextmanager
+async def talk(settings: Settings, thread: str, customer_id: str | None = None) -> AsyncIterator[Talk]:
+    """A thread on a graph of its own, the customer signed in when an id is given (else they must verify)."""
+    async with conversation(settings) as (chat, graph):
+        yield Talk(chat, graph, thread, Context(customer_id=customer_id))
+
+
 async def verified_id(graph: Any, chat: Conversations, thread: str) -> str | None:
     values = (await graph.aget_state(chat.config(thread))).values
     return (values.get("customer") or {}).get("id")
@@ -111,6 +146,13 @@ async def say(chat: Conversations, thread: str, *texts: str, context: Context | 
         turn = await chat.send(thread, text, context or Context())
     assert turn is not None
     return turn
+
+
+def proposes_options(turn: Turn, *variants: Variant) -> None:
+    """The turn proposes a change, items going to each of these variants (their options as the proposal says them)."""
+    assert turn.status == "awaiting_confirmation", turn.text
+    for variant in variants:
+        assert f"-> {options_text(variant.options)}" in turn.text, turn.text
 
 
 def two_resizable_items(db_url: str) -> tuple[Order, list[tuple[OrderItem, Variant]]]:
