@@ -6,6 +6,9 @@ Studio serve graph.studio's, compiled without one (the server brings its own).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from langgraph.graph import END, START, StateGraph
 
 from graph import routing
@@ -18,7 +21,7 @@ from graph.nodes.handoff import escalate, handoff
 from graph.nodes.retrieve import retrieve
 from graph.nodes.tools import tools
 from graph.nodes.understand import understand
-from graph.routing import Turn, TurnWithMessages, routed
+from graph.routing import Node, Turn, TurnWithMessages, routed
 from graph.state import InputState, SupportState
 from knowledge.embeddings import preload_runtime
 
@@ -31,7 +34,7 @@ builder = StateGraph(SupportState, input_schema=InputState, context_schema=Conte
 GATE_TO = ("act", "retrieve", "draft", "escalate", "handoff", "request_approval", "execute")
 builder.add_node(understand)
 builder.add_node(routed(gate, routing.after_gate, Turn), destinations=GATE_TO)
-for node, decide, reads, ways_on in (
+ROUTED: tuple[tuple[Node, Callable[[Any], str], type[Turn], tuple[str, ...]], ...] = (
     (retrieve, routing.after_step, Turn, ("draft", "escalate")),
     (act, routing.after_act, TurnWithMessages, ("tools", "confirm", "draft", "escalate")),
     (confirm, routing.after_step, Turn, ("draft", "escalate")),
@@ -42,7 +45,8 @@ for node, decide, reads, ways_on in (
     (rewrite, routing.after_rewrite, Turn, ("critique", "escalate")),
     (respond, routing.after_respond, Turn, ("handoff", END)),
     (handoff, routing.after_handoff, Turn, ("handoff", END)),
-):
+)
+for node, decide, reads, ways_on in ROUTED:
     builder.add_node(routed(node, decide, reads), destinations=ways_on)
 builder.add_node(tools)
 builder.add_node(request_approval)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar, cast
 
 from langchain_core.messages import AIMessage, AnyMessage
 from langgraph.graph import add_messages
@@ -37,8 +37,16 @@ class TurnWithMessages(Turn):
 T = TypeVar("T", bound=Turn)
 
 
-Node = Callable[[SupportState, Runtime[Context]], Awaitable[dict[str, Any]]]
-RoutedNode = Callable[[SupportState, Runtime[Context]], Awaitable[Command[str]]]
+class Node(Protocol):
+    __name__: str
+
+    async def __call__(self, state: SupportState, runtime: Runtime[Context]) -> dict[str, Any]: ...
+
+
+class RoutedNode(Protocol):
+    __name__: str
+
+    async def __call__(self, state: SupportState, runtime: Runtime[Context]) -> Command[str]: ...
 
 
 def read_after(state: SupportState, update: Mapping[str, Any] | None, reads: type[T]) -> T:
@@ -48,7 +56,7 @@ def read_after(state: SupportState, update: Mapping[str, Any] | None, reads: typ
     for name in (f.name for f in fields(reads)):
         if update is not None and name in update:
             written = update[name]
-            values[name] = add_messages(state.messages, written) if name == "messages" else written
+            values[name] = add_messages(cast(list[Any], state.messages), written) if name == "messages" else written
         else:
             values[name] = getattr(state, name)
     return reads(**values)

@@ -10,6 +10,9 @@ from langgraph.types import Command
 from graph.routing import Turn, TurnWithMessages, after_act, after_critique, after_respond, read_after, routed
 from graph.state import Route, Status, SupportState
 
+# The nodes here read no services.
+NO_RUNTIME: Any = None
+
 
 def test_a_field_the_update_writes_is_read_from_the_update_the_others_from_the_state() -> None:
     state = SupportState(route=Route.escalate, status=Status.waiting_human, critique={"verdict": "pass"})
@@ -36,7 +39,7 @@ async def test_a_routed_node_returns_its_update_and_the_decision_on_it() -> None
 
     step = routed(critique, after_critique, Turn)
     assert step.__name__ == "critique"
-    command = await step(SupportState(critique={"verdict": "pass"}), None)
+    command = await step(SupportState(critique={"verdict": "pass"}), NO_RUNTIME)
     assert command == Command(update={"critique": {"verdict": "handoff"}}, goto="escalate")
 
 
@@ -45,5 +48,5 @@ async def test_a_reply_while_the_team_holds_the_case_goes_back_to_waiting() -> N
         return {"messages": [AIMessage("Your parcel is on its way.")]}
 
     step = routed(respond, after_respond, Turn)
-    assert (await step(SupportState(status=Status.waiting_human), None)).goto == "handoff"
-    assert (await step(SupportState(status=Status.bot), None)).goto == "__end__"
+    assert (await step(SupportState(status=Status.waiting_human), NO_RUNTIME)).goto == "handoff"
+    assert (await step(SupportState(status=Status.bot), NO_RUNTIME)).goto == "__end__"
