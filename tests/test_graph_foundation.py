@@ -77,7 +77,7 @@ async def test_human_request_hands_off_and_a_reply_from_another_process_reaches_
 
 
 async def test_routing_decisions_are_not_traced_as_runs_of_their_own(app) -> None:  # type: ignore[no-untyped-def]
-    """Nodes appear in a trace; the routing functions between them are plain calls (see graph.routing.Decision)."""
+    """Nodes appear in a trace; the routing functions between them are plain calls (see graph.routing.routed)."""
     from langchain_core.callbacks import AsyncCallbackHandler
 
     started: list[str] = []
