@@ -385,9 +385,16 @@ def _value_said(value: Any, said: set[str]) -> bool:
 
 
 # "A 15 bar manual one with 1L capacity", "another one in blue": a thing not had yet, to the end of its clause, is
-# the wish, not a unit of theirs.
+# the wish, not a unit of theirs. The wish goes on past a comma while what follows points at nothing of theirs and
+# starts nothing new ("an orange one, 20 hours if possible", "a black one, ideally with the longer battery"); a part
+# that opens on a unit ("..., the green one stays") or a new clause ("..., and", "..., I'd") ends it.
+_CLAUSE_GOES_ON = r"(?:(?!\b(?:and|but|while|whereas|plus)\b)[^,.;!?])*"
+_NOTHING_NEW = (
+    r"(?!\s*(?:the|my|that|this|these|those|mine|its?|i|i'?[dm]|i'?ll|you|we|they|and|but|or|while|whereas|plus|then|so"
+    r"|because|since|as|also|one|ones|other)\b)"
+)
 _A_NEW_ONE = re.compile(
-    r"\b(?:a|an|another)\s+(?:[\w.%-]+\s+){0,5}?ones?\b(?:(?!\b(?:and|but|while|whereas|plus)\b)[^,.;!?])*",
+    rf"\b(?:a|an|another)\s+(?:[\w.%-]+\s+){{0,5}}?ones?\b{_CLAUSE_GOES_ON}(?:,{_NOTHING_NEW}{_CLAUSE_GOES_ON})*",
     re.IGNORECASE,
 )
 
