@@ -697,6 +697,13 @@ def matching_variants(
     return found, relevant
 
 
+def fitting_variants(product: dict[str, Any], wanted: dict[str, str]) -> list[dict[str, Any]]:
+    """The available variants that have every wanted option the product has (by name, else by shade), whatever
+    their other options: the versions to choose among when what was said fits more than one."""
+    found, relevant = matching_variants(product, {}, wanted)
+    return found if relevant else []
+
+
 def option_values(product: dict[str, Any]) -> dict[str, list[str]]:
     """Each option of the product with the values its available variants have: what a reply can be read against."""
     values: dict[str, list[str]] = {}
