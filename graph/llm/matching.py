@@ -350,7 +350,7 @@ def matching_items(
     if len(distinct) == 1:
         return distinct
     text = " , ".join(mentions)
-    chosen = named_items(distinct, text, [m for m in mentions if len(m.split()) <= 4], similar)
+    chosen = _measured_like(named_items(distinct, text, [m for m in mentions if len(m.split()) <= 4], similar), text)
     kept: list[dict[str, Any]] = []
     for name in dict.fromkeys(str(item.get("name")) for item in chosen):
         # Two items of one name: the options said tell them apart ("the portable grill"), or both stay.
@@ -359,6 +359,35 @@ def matching_items(
         units = [unit for unit, _ in described_units(group, text)] if len(group) > 1 else []
         kept += (units or by_options(group, text) or group) if len(group) > 1 else group
     return [item for item in chosen if item in kept]
+
+
+def _units_said(text: str, options: dict[str, Any]) -> int:
+    """How many of an item's options the message gives a value for in that option's own unit ("30MP" for a
+    resolution of 24MP, "5x" for a zoom of 3x, "9 bar" for a pressure of 19 bar)."""
+    count = 0
+    for value in options.values():
+        quantity = _QUANTITY.match(str(value).strip())
+        if quantity is None:
+            continue
+        pattern = _value_pattern(str(value)).replace(re.escape(quantity.group(1)), r"\d+(?:\.\d+)?", 1)
+        count += bool(re.search(pattern, text, re.IGNORECASE))
+    return count
+
+
+def _measured_like(items: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """Of items the same words name ("the camera": an Action Camera and a Digital Camera), the one whose options the
+    values said are measured in ("30MP with 5x zoom" is a resolution in MP and a zoom in x: the Digital Camera's, not
+    the 4K Action Camera's). All of them when the values fit none, or fit two alike."""
+    names = list(dict.fromkeys(str(item.get("name")) for item in items))
+    if len(names) < 2 or len({frozenset(_name_match(text, name)[1]) for name in names}) > 1:
+        return items
+    counts = {
+        name: max(_units_said(text, i.get("options") or {}) for i in items if i.get("name") == name) for name in names
+    }
+    best = max(counts.values())
+    if not best or list(counts.values()).count(best) > 1:
+        return items
+    return [item for item in items if counts[str(item.get("name"))] == best]
 
 
 # Where the customer turns from the item they have to the one they want ("the 60% one, I want it in 80%", "the white
