@@ -159,7 +159,7 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
         if plan.awaiting == "options" and listed and says_only_no(run.text):
             # A bare "no" to the versions listed: none of them, but nothing said instead. The list is not put again;
             # we ask what they would like, or whether to keep theirs as it is.
-            item = next((i for i in items if i.get("item_id") == plan.slots.get("item_id")), {})
+            item: dict[str, Any] = next((i for i in items if i.get("item_id") == plan.slots.get("item_id")), {})
             plan.notice = {"code": "options_declined", "name": item.get("name")}
             # What narrowed the list is turned down with it: what they say next starts the wish afresh.
             plan.slots.pop("options", None)
