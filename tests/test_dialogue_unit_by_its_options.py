@@ -24,13 +24,13 @@ from tests.test_dialogue_units_of_one_product import ORDER, _by_colour, _propose
     [
         # What "a ... one" is (to the end of its clause) is the wish: it describes no unit of theirs.
         ("please change my bluetooth speaker to a black one with the 10 hour battery", ["g", "k"]),
-        pytest.param(
-            "could the speaker become an orange one, 20 hours if possible",
-            ["g", "k"],
-            marks=pytest.mark.xfail(
-                reason="a wish going on past a comma still reads as describing a unit", strict=True
-            ),
-        ),
+        # ... also past a comma, while what follows points at none of theirs ("if possible": still the wish).
+        ("could the speaker become an orange one, 20 hours if possible", ["g", "k"]),
+        ("my speaker should be a yellow one, preferably 20 hours, thanks", ["g", "k"]),
+        ("the speaker: I'd take a purple one, 10 hour battery if you have it", ["g", "k"]),
+        # A part after the comma that opens on a unit of theirs describes it.
+        ("swap the speaker for a white one, the 20 hour one I have is too quiet", ["k"]),
+        ("I'd like a red one, then the green speaker can go", ["g"]),
         ("for the speaker I'm after another one, in green with 20 hours", ["g", "k"]),
         # Their unit said first, the wish after it in other unit's values.
         ("the green speaker please. I'd rather get a black one with 20 hours of battery", ["g"]),

@@ -219,9 +219,16 @@ class LocalEngine:
                 sentences.append(rule.text)
                 cited = [*cited, *rule.cited]
                 found = rule.evidence
-            sentences.append(
-                responses.ask_for(str(awaiting), results, profile, slots, intent, change_shown=bool(change))
+            declined = (
+                awaiting == "options"
+                and (notice or {}).get("code") == "options_declined"
+                and state.dialogue.get("notice_turn") == customer_turns(state.messages)
             )
+            if not declined:
+                # (A bare "no" to the versions listed is answered by the notice's own question, not the list again.)
+                sentences.append(
+                    responses.ask_for(str(awaiting), results, profile, slots, intent, change_shown=bool(change))
+                )
         if sentences and not awaiting and (rule := _rule_with_proposal(state, services, intent, results)):
             # "Is returning order #W... free?" read as a question about the order: what it is, then the rule asked.
             sentences.append(rule.text)

@@ -350,7 +350,7 @@ def matching_items(
     if len(distinct) == 1:
         return distinct
     text = " , ".join(mentions)
-    chosen = named_items(distinct, text, [m for m in mentions if len(m.split()) <= 4], similar)
+    chosen = _measured_like(named_items(distinct, text, [m for m in mentions if len(m.split()) <= 4], similar), text)
     kept: list[dict[str, Any]] = []
     for name in dict.fromkeys(str(item.get("name")) for item in chosen):
         # Two items of one name: the options said tell them apart ("the portable grill"), or both stay.
@@ -359,6 +359,35 @@ def matching_items(
         units = [unit for unit, _ in described_units(group, text)] if len(group) > 1 else []
         kept += (units or by_options(group, text) or group) if len(group) > 1 else group
     return [item for item in chosen if item in kept]
+
+
+def _units_said(text: str, options: dict[str, Any]) -> int:
+    """How many of an item's options the message gives a value for in that option's own unit ("30MP" for a
+    resolution of 24MP, "5x" for a zoom of 3x, "9 bar" for a pressure of 19 bar)."""
+    count = 0
+    for value in options.values():
+        quantity = _QUANTITY.match(str(value).strip())
+        if quantity is None:
+            continue
+        pattern = _value_pattern(str(value)).replace(re.escape(quantity.group(1)), r"\d+(?:\.\d+)?", 1)
+        count += bool(re.search(pattern, text, re.IGNORECASE))
+    return count
+
+
+def _measured_like(items: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """Of items the same words name ("the camera": an Action Camera and a Digital Camera), the one whose options the
+    values said are measured in ("30MP with 5x zoom" is a resolution in MP and a zoom in x: the Digital Camera's, not
+    the 4K Action Camera's). All of them when the values fit none, or fit two alike."""
+    names = list(dict.fromkeys(str(item.get("name")) for item in items))
+    if len(names) < 2 or len({frozenset(_name_match(text, name)[1]) for name in names}) > 1:
+        return items
+    counts = {
+        name: max(_units_said(text, i.get("options") or {}) for i in items if i.get("name") == name) for name in names
+    }
+    best = max(counts.values())
+    if not best or list(counts.values()).count(best) > 1:
+        return items
+    return [item for item in items if counts[str(item.get("name"))] == best]
 
 
 # Where the customer turns from the item they have to the one they want ("the 60% one, I want it in 80%", "the white
@@ -385,9 +414,16 @@ def _value_said(value: Any, said: set[str]) -> bool:
 
 
 # "A 15 bar manual one with 1L capacity", "another one in blue": a thing not had yet, to the end of its clause, is
-# the wish, not a unit of theirs.
+# the wish, not a unit of theirs. The wish goes on past a comma while what follows points at nothing of theirs and
+# starts nothing new ("an orange one, 20 hours if possible", "a black one, ideally with the longer battery"); a part
+# that opens on a unit ("..., the green one stays") or a new clause ("..., and", "..., I'd") ends it.
+_CLAUSE_GOES_ON = r"(?:(?!\b(?:and|but|while|whereas|plus)\b)[^,.;!?])*"
+_NOTHING_NEW = (
+    r"(?!\s*(?:the|my|that|this|these|those|mine|its?|i|i'?[dm]|i'?ll|you|we|they|and|but|or|while|whereas|plus|then|so"
+    r"|because|since|as|also|one|ones|other)\b)"
+)
 _A_NEW_ONE = re.compile(
-    r"\b(?:a|an|another)\s+(?:[\w.%-]+\s+){0,5}?ones?\b(?:(?!\b(?:and|but|while|whereas|plus)\b)[^,.;!?])*",
+    rf"\b(?:a|an|another)\s+(?:[\w.%-]+\s+){{0,5}}?ones?\b{_CLAUSE_GOES_ON}(?:,{_NOTHING_NEW}{_CLAUSE_GOES_ON})*",
     re.IGNORECASE,
 )
 
@@ -688,6 +724,13 @@ def matching_variants(
         narrowed = [v for v in found if _same(v.get("options", {}).get(key), value)]
         found = narrowed or found
     return found, relevant
+
+
+def fitting_variants(product: dict[str, Any], wanted: dict[str, str]) -> list[dict[str, Any]]:
+    """The available variants that have every wanted option the product has (by name, else by shade), whatever
+    their other options: the versions to choose among when what was said fits more than one."""
+    found, relevant = matching_variants(product, {}, wanted)
+    return found if relevant else []
 
 
 def option_values(product: dict[str, Any]) -> dict[str, list[str]]:

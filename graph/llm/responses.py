@@ -35,7 +35,13 @@ from graph.llm.dialogue.names import (
 from graph.llm.dialogue.plan import ToolResult
 from graph.llm.dialogue.proposal_facts import FactCheck
 from graph.llm.engine import Draft
-from graph.llm.matching import matching_methods, original_payment_method, payment_mention, refused_methods
+from graph.llm.matching import (
+    fitting_variants,
+    matching_methods,
+    original_payment_method,
+    payment_mention,
+    refused_methods,
+)
 from shopdesk.i18n import N_, _, money, ngettext
 from shopdesk.i18n import current as current_speaker
 from shopdesk.profile import ShopProfile
@@ -285,6 +291,12 @@ _WHICH_METHOD = {
         "There is a price difference to refund to you. It can go to:\n{methods}\n\nWhich one would you like it on?"
     ),
 }
+# ... when the change shown just above says the difference already ("The price difference is $40.00 to refund to
+# you."): the question does not say it again.
+_WHICH_METHOD_AFTER_DIFFERENCE = {
+    "pay_difference": N_("It can be charged to:\n{methods}\n\nWhich one would you like to use?"),
+    "refund_difference": N_("It can go to:\n{methods}\n\nWhich one would you like it on?"),
+}
 
 
 def describe_swaps(slots: dict[str, Any]) -> str:
@@ -321,9 +333,9 @@ def describe_swaps(slots: dict[str, Any]) -> str:
     return _("The change would be:\n{lines}\n\n{owed}", lines="\n".join(lines), owed=owed)
 
 
-def which_method(choices: dict[str, Any], customer: dict[str, Any] | None) -> str:
+def which_method(choices: dict[str, Any], customer: dict[str, Any] | None, difference_said: bool = False) -> str:
     """The question which of the usable methods to use, listing only them (the one paid with first and marked), or
-    "" when there is nothing to list."""
+    "" when there is nothing to list. `difference_said`: the reply says the price difference above it already."""
     ids = [str(i) for i in choices.get("ids") or []]
     purpose = str(choices.get("purpose") or "")
     theirs = {str(m.get("id")): m for m in (customer or {}).get("payment_methods") or []}
@@ -331,6 +343,8 @@ def which_method(choices: dict[str, Any], customer: dict[str, Any] | None) -> st
     if not listed or purpose not in _WHICH_METHOD:
         return ""
     methods = describe_methods({"payment_methods": listed}, choices.get("paid_with"))
+    if difference_said and purpose in _WHICH_METHOD_AFTER_DIFFERENCE:
+        return _(_WHICH_METHOD_AFTER_DIFFERENCE[purpose], methods=methods)
     return _(_WHICH_METHOD[purpose], methods=methods)
 
 
@@ -422,6 +436,15 @@ def ask_for(
             yours = (
                 _("Yours is {options}.", options=options_text(current.get("options") or {})) + " " if current else ""
             )
+            wished = {str(k): str(v) for k, v in (slots.get("options") or {}).items()}
+            fitting = fitting_variants(product.data, wished)
+            if 1 < len(fitting) < len([v for v in product.data.get("variants", []) if v.get("available")]):
+                # What they said fits several: only those are shown, to choose among by what still tells them apart.
+                return yours + _(
+                    "These versions have {wanted}:\n{options}\n\nWhich of them would you like?",
+                    wanted=options_text(wished),
+                    options=describe_variants({**product.data, "variants": fitting}),
+                )
             return yours + _(
                 "The {product} is available with these options:\n{options}\n\nWhich one would you like instead?",
                 product=product.data.get("name"),
@@ -442,7 +465,9 @@ def ask_for(
                 "or choose versions that cost less, so the difference is smaller, or I can pass you to a colleague "
                 "from our team. What would you like to do?"
             )
-        asked = which_method(choices, customer.data if customer else None) if isinstance(choices, dict) else ""
+        # The change shown (here or above) ends on its price difference: the question does not say it again.
+        said = bool(change) or change_shown
+        asked = which_method(choices, customer.data if customer else None, said) if isinstance(choices, dict) else ""
         if asked and customer is not None:
             return change + asked
         methods = describe_methods(customer.data) if customer and isinstance(customer.data, dict) else ""
@@ -617,6 +642,12 @@ def describe_notice(notice: dict[str, Any]) -> str:
         )
     if code == "no_variant":
         return _("I'm sorry, the {product} isn't available with {wanted}.", product=name, wanted=wanted)
+    if code == "options_declined":
+        return _(
+            "No problem. Is there another version of the {product} you'd like (tell me the colour, size or other "
+            "option you have in mind), or would you rather keep yours as it is?",
+            product=name,
+        )
     if code == "several_variants":
         return _("The {product} comes in more than one version with {wanted}.", product=name, wanted=wanted)
     if code == "same_variant":

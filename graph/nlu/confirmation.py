@@ -123,11 +123,41 @@ def holds_back(text: str, action: str = "") -> bool:
     return bool(_held_back_by(text, action))
 
 
+# A clause of thanks for what we did ("thanks for asking before doing it", "I appreciate you checking first",
+# "danke fürs Nachfragen"): its words of time ("before", "after", "once", "when you") tell what we did, they put
+# nothing off. Any other word in it (a no, a wait, an "if") still holds the yes back.
+_THANKS_FOR = re.compile(
+    r"^\s*(?:(?:and|also|oh|ok(?:ay)?)\s+)?(?:(?:many|much|big|great)\s+)?(?:thanks?|thank\s+you|thx|ty|cheers"
+    r"|(?:i\s+)?(?:really\s+|do\s+|truly\s+)?appreciate|danke|vielen\s+dank)\b"
+    r"(?:\s+(?:so|very)\s+much|\s+a\s+lot)?\s+(?:you\s+|it\s+|that\s+)?(?:for|f[üu]rs?|you|that|it)\b",
+    re.IGNORECASE,
+)
+_WORDS_OF_TIME = re.compile(r"(?:before|after|once|when|bevor|vorher|nachdem)\b", re.IGNORECASE)
+
+
+# Clauses as read for thanks: a dash sets one off too ("yes - thanks for asking before you do it").
+_THANKS_CLAUSES = re.compile(rf"{_CLAUSES.pattern}|\s[-–—]+\s", re.IGNORECASE)
+
+
+def _thanks_spans(text: str) -> list[tuple[int, int]]:
+    """Where the reply's clauses of thanks stand."""
+    spans, start = [], 0
+    for boundary in [*_THANKS_CLAUSES.finditer(text), None]:
+        end = boundary.start() if boundary else len(text)
+        if _THANKS_FOR.match(text[start:end]):
+            spans.append((start, end))
+        start = boundary.end() if boundary else len(text)
+    return spans
+
+
 def _held_back_by(text: str, action: str) -> list[str]:
     """The words that hold the yes back."""
     held: list[str] = []
+    thanks = _thanks_spans(text)
     for found in _HOLDS_BACK.finditer(text):
         if action == "cancel_order" and _CANCELLING.fullmatch(found.group(0)):
+            continue
+        if _WORDS_OF_TIME.match(found.group(0)) and any(a <= found.start() < b for a, b in thanks):
             continue
         if (
             found.group(0).lower() == "if"
@@ -361,6 +391,19 @@ def no_more_wanted(text: str) -> int:
 
 
 _THANKS = re.compile(r"\b(?:thanks?|thank\s+you|thx|ty|cheers|appreciate\s+it|danke\w*|vielen\s+dank)\b", re.IGNORECASE)
+
+
+# A reply that is a no and nothing else: "no", "nope, thanks", "nah", "nein danke", "not really".
+_ONLY_NO = re.compile(
+    rf"^\W*{OPENING_SOUND}(?:{NO_WORD}|not\s+really|no\s+thanks?|no\s+thank\s+you)\b"
+    r"(?:[\s,.!;:–—-]*(?:thanks?|thank\s+you|danke|sorry))?\W*$",
+    re.IGNORECASE,
+)
+
+
+def says_only_no(text: str) -> bool:
+    """The reply is a bare no ("nope", "no thanks"): it turns down what was offered and says nothing of what instead."""
+    return bool(_ONLY_NO.match(text.strip()))
 
 
 def says_thanks(text: str) -> bool:

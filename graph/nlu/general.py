@@ -283,3 +283,24 @@ _CAN_IT_BE_DONE = re.compile(
 def asks_if_it_can_be_done(text: str) -> bool:
     """The message, or one of its sentences, asks whether the thing on the table can be done."""
     return any(_CAN_IT_BE_DONE.search(sentence) for sentence in sentences(text))
+
+
+# "What are my options here?", "which choices do I have?", "what can I pick from?", "remind me of the options",
+# "welche Möglichkeiten habe ich?": the customer asks what they may choose, nothing more. While we wait for a choice
+# we offered (a remedy, a version, a method, an item), the answer is that question of ours again, with its choices.
+_ASKS_FOR_THE_CHOICES = re.compile(
+    r"^\W*(?:(?:so|and|ok(?:ay)?|um+|hm+|sorry|wait|well|remind\s+me)[\s,]+)*"
+    r"(?:(?:what|which)\s+(?:(?:are|were|is)\s+)?(?:my|the|your|those|these)?\s*(?:options?|choices?|alternatives?)"
+    r"(?:\s+(?:do|did)\s+i\s+have|\s+(?:are\s+there|i\s+have|you\s+(?:have|gave|offer(?:ed)?|said|mentioned)))?"
+    r"|what\s+(?:can|could|may|should)\s+i\s+(?:do|choose|pick|choose\s+from|pick\s+from)"
+    r"|what\s+(?:were|are)\s+(?:they|those|the\s+choices|the\s+options)"
+    r"|(?:remind\s+me\s+(?:of\s+)?|tell\s+me\s+|list\s+|repeat\s+)(?:again\s+)?(?:my|the|your)\s+(?:options|choices)"
+    r"|welche\s+(?:möglichkeiten|optionen|wahl)\s+(?:habe\s+ich|gibt\s+es|hab\s+ich)|was\s+kann\s+ich\s+(?:tun|machen|wählen))"
+    r"(?:\s+(?:here|again|now|then|exactly|hier|nochmal|jetzt))*\W*$",
+    re.IGNORECASE,
+)
+
+
+def asks_for_the_choices(text: str) -> bool:
+    """The message only asks what the customer may choose ("what are my options here?")."""
+    return bool(_ASKS_FOR_THE_CHOICES.match(text.strip()))

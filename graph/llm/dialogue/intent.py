@@ -40,6 +40,7 @@ from graph.llm.matching import (
     options_in,
     payment_mention,
     refers_to_an_order,
+    refused_methods,
     voucher_code,
 )
 from graph.nlu.acts import first_named_act
@@ -49,6 +50,7 @@ from graph.nlu.drops import dropped_requests
 from graph.nlu.entities import beyond_identity
 from graph.nlu.general import (
     asks_about_progress,
+    asks_for_the_choices,
     asks_for_their_orders,
     asks_in_general,
     asks_something,
@@ -105,7 +107,8 @@ def fills_awaited_slot(
     if awaiting == "options":
         return bool(entities.get("options") or options_in(text, (slots or {}).get("option_values") or {}))
     if awaiting == "payment_method":
-        return payment_mention(text, asked=True) is not None
+        # "Not the gift card": a method of those listed turned away answers too (the others are left to choose).
+        return payment_mention(text, asked=True) is not None or bool(refused_methods(text))
     if awaiting == "voucher_code":
         return voucher_code(text) is not None
     if awaiting == "change_what":
@@ -122,6 +125,10 @@ def fills_awaited_slot(
         # A question a shop's procedure words itself: whatever the customer says next answers it.
         return bool(text.strip())
     return False
+
+
+# The questions of ours that offer choices: what the customer may pick is what they were asked.
+_CHOICES_OFFERED = frozenset({"remedy", "options", "item", "payment_method", "change_what", "cancel_reason"})
 
 
 # The requests that remedy an item received: a fault told while one is under way is its reason.
@@ -141,6 +148,9 @@ def is_continuation(state: SupportState) -> bool:
     entities = state.understanding.get("entities", {})
     if state.dialogue.get("intent") == VOUCHER_CHECK and voucher_code(last_text(state)):
         return True  # "and SUMMER10?" after a code was checked
+    if state.dialogue.get("awaiting") in _CHOICES_OFFERED and asks_for_the_choices(last_text(state)):
+        # "What are my options here?" while we wait for one of the choices we offered: our question, asked again.
+        return True
     return understood in CONTINUATION_INTENTS or fills_awaited_slot(
         state.dialogue.get("awaiting"),
         entities,

@@ -25,6 +25,7 @@ from graph.llm.matching import (
     the_other_unit,
     wishes_per_unit,
 )
+from graph.nlu.confirmation import says_only_no
 from graph.nlu.entities import extract_options
 from graph.nlu.segment import sentences
 from graph.procedures.interpreter import Run
@@ -153,6 +154,15 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
             plan.slots["item_queue"] = [chosen[0].get("item_id")] * len(wishes)
             plan.slots["unit_wishes"] = wishes
     if not _settle_item(plan, run.results, order, run.text):
+        # (Our last question, as the reply put it: the turn's first step may have moved what we await already.)
+        listed = (run.state.dialogue.get("asked") or [])[-1:] == ["options"]
+        if plan.awaiting == "options" and listed and says_only_no(run.text):
+            # A bare "no" to the versions listed: none of them, but nothing said instead. The list is not put again;
+            # we ask what they would like, or whether to keep theirs as it is.
+            item: dict[str, Any] = next((i for i in items if i.get("item_id") == plan.slots.get("item_id")), {})
+            plan.notice = {"code": "options_declined", "name": item.get("name")}
+            # What narrowed the list is turned down with it: what they say next starts the wish afresh.
+            plan.slots.pop("options", None)
         return False
     swaps = plan.slots.get("swaps") or []
     run.values[slot.name] = {"item_ids": [s[0] for s in swaps], "new_item_ids": [s[1] for s in swaps]}
@@ -506,7 +516,10 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
         plan.notice = {"code": code, "wanted": relevant or wanted, "name": item.get("name")}
         if code == "same_variant":
             plan.slots["told_same"] = item.get("item_id")
-        plan.slots.pop("options", None)
+        if code != "several_variants":
+            # "The 9 bar capsule one" fits two: what was said stays, so the next words ("the 1L") only add to it
+            # and the list shown is of the versions that fit it.
+            plan.slots.pop("options", None)
         plan.awaiting = "options"
         return False
     # The closest variant may differ in options not asked about ("XL" comes only in navy): say so, never silently.

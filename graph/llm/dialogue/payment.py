@@ -6,7 +6,14 @@ from typing import Any
 
 from graph.llm.dialogue.names import CUSTOMER_DETAILS
 from graph.llm.dialogue.plan import Plan, ToolResult, _read
-from graph.llm.matching import current_payment_method, matching_methods, original_payment_method, paid_methods
+from graph.llm.matching import (
+    current_payment_method,
+    matching_methods,
+    original_payment_method,
+    paid_methods,
+    payment_mention,
+    refused_methods,
+)
 from graph.procedures.interpreter import Run
 from graph.procedures.schema import Slot
 
@@ -36,7 +43,8 @@ def _ground_difference_payment(run: Run, slot: Slot) -> bool:
         # A gift card pays a difference at once and must cover it; any method can receive one.
         return method.get("kind") != "gift_card" or difference <= 0 or float(method.get("balance") or 0) >= difference
 
-    usable = _paid_with_first([m for m in methods if covers(m)], paid_with)
+    usable = _without_refused(plan, methods, [m for m in methods if covers(m)], run.text)
+    usable = _paid_with_first(usable, paid_with)
     purpose = "pay_difference" if difference > 0 else "refund_difference"
     method = _chosen_method(plan, methods, usable, paid_with, purpose)
     if method is None:
@@ -78,12 +86,17 @@ def _refund_method(run: Run, order: dict[str, Any]) -> str | None:
         return None
     methods = _methods_of(customer)
     usable = _paid_with_first(
-        [
-            m
-            for m in methods
-            if (m.get("id") == paid_with and "original_payment" in allowed)
-            or (m.get("kind") == "gift_card" and "gift_card" in allowed)
-        ],
+        _without_refused(
+            plan,
+            methods,
+            [
+                m
+                for m in methods
+                if (m.get("id") == paid_with and "original_payment" in allowed)
+                or (m.get("kind") == "gift_card" and "gift_card" in allowed)
+            ],
+            run.text,
+        ),
         paid_with,
     )
     if paid_with and "original_payment" in allowed and not any(m.get("id") == paid_with for m in usable):
@@ -95,6 +108,22 @@ def _refund_method(run: Run, order: dict[str, Any]) -> str | None:
         _ask_which_method(plan, usable, paid_with, "refund")
         return None
     return method
+
+
+def _without_refused(
+    plan: Plan, methods: list[dict[str, Any]], usable: list[dict[str, Any]], text: str
+) -> list[dict[str, Any]]:
+    """The usable methods less those the customer turned away in this request ("not the visa", "anything but the
+    gift card"), remembered for its later turns; all of them when the words would leave none. Only a refusal that
+    names no method to use instead counts here (the named one is chosen by its own reading)."""
+    refused = set(plan.slots.get("methods_refused") or [])
+    if payment_mention(text) is None:
+        for mention in refused_methods(text):
+            refused |= {str(m.get("id")) for m in matching_methods(methods, mention)}
+    if refused:
+        plan.slots["methods_refused"] = sorted(refused)
+    left = [m for m in usable if str(m.get("id")) not in refused]
+    return left or usable
 
 
 def _methods_of(customer: ToolResult) -> list[dict[str, Any]]:

@@ -234,6 +234,15 @@ def corrected_request(state: SupportState) -> str | None:
             if str(item.get("item_id")) in proposed
             for key, value in (item.get("options") or {}).items()
         }
+        # "Yes, that's correct, the red one is what I want": what the proposal makes of them, said again, changes
+        # nothing either (the new versions proposed, as the change shown says them).
+        new_ids = [str(i) for i in (pending.get("args") or {}).get("new_item_ids") or []]
+        own |= {
+            (str(key).lower(), str(value).lower())
+            for pair, view in (slots.get("swap_views") or {}).items()
+            if isinstance(view, dict) and tuple(str(pair).split(">", 1)) in set(zip(proposed, new_ids, strict=False))
+            for key, value in (view.get("options") or {}).items()
+        }
         asked = asks_about_the_rules(changing) and not _ANOTHER_WAY.search(changing)
         if not asked and any((str(k).lower(), str(v).lower()) not in own for k, v in said.items()):
             # ("Is the red one in stock?" asks about the proposal; it changes nothing, and is answered.)
