@@ -110,3 +110,54 @@ def test_typed_complaints_hand_over(analyse: Analyse, complaint: str, calm: str)
 def test_a_purchase_the_customer_disowns_goes_to_a_person(analyse: Analyse, disowned: str, calm: str) -> None:
     assert "critical_keyword" in decision_for(analyse, disowned), disowned
     assert "critical_keyword" not in decision_for(analyse, calm), calm
+
+
+@pytest.mark.parametrize(
+    ("asked", "question"),
+    [
+        ("is a supervisor around? i need one", "does a supervisor have to sign off a refund over 100?"),
+        ("could the manager ring me about this", "what is the manager of the outlet store called?"),
+        ("can a representative help me with the invoice", "can a representative change a delivery date?"),
+    ],
+)
+def test_a_person_asked_about_is_answered_and_one_asked_for_hands_over(
+    analyse: Analyse, asked: str, question: str
+) -> None:
+    assert "human_requested" in decision_for(analyse, asked), asked
+    assert decision_for(analyse, question) == [], question
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "please cancel my wine subscription from march",
+        "i'd like to end my membership",
+        "ich moechte meinen newsletter kuendigen",
+        "unsubscribe me please",
+    ],
+)
+def test_cancelling_a_subscription_is_answered_by_default(analyse: Analyse, text: str) -> None:
+    assert decision_for(analyse, text) == [], text
+
+
+def test_a_shop_that_lists_cancellations_still_hands_them_over(analyse: Analyse) -> None:
+    shop = EscalationPolicy(critical_keywords=["cancel subscription"])
+    decision = decide_escalation(analyse("please cancel my wine subscription from march"), shop, OPEN)
+    assert decision.escalate and decision.reasons == ["critical_keyword"]
+
+
+def test_erasure_of_ones_data_still_hands_over(analyse: Analyse) -> None:
+    assert "critical_keyword" in decision_for(analyse, "cancel my account and erase all my personal data please")
+
+
+@pytest.mark.parametrize(
+    ("kindly", "upset"),
+    [
+        ("holy crap that was quick, thanks a lot", "holy crap, three weeks and still no refund"),
+        ("damn, you guys are good. thank you", "thanks, but damn, this is the third wrong parcel"),
+        ("oops my bad, i'm so dumb, wrong order number", "ich bin stinksauer, das ist die dritte falsche lieferung"),
+    ],
+)
+def test_strong_words_said_kindly_or_of_oneself_are_calm(analyse: Analyse, kindly: str, upset: str) -> None:
+    assert decision_for(analyse, kindly) == [], kindly
+    assert decision_for(analyse, upset), upset

@@ -28,7 +28,7 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "cancel subscription",
-            r"\bcancel\s+(?:my\s+|the\s+|your\s+)?(?:subscription|membership|contract|service)\b"
+            r"\bcancel\s+(?:my\s+|the\s+|your\s+)?(?:\w+\s+)?(?:subscription|membership|contract|service)\b"
             # Ending a contract, not a newsletter ("Wie kündige ich den Newsletter?" is a newsletter question).
             r"|\bend\s+my\s+(?:subscription|membership)\b"
             r"|\bk[üu]ndig\w*\b(?!\s+(?:\w+\s+){0,2}(?:newsletter|e-?mails?|mails?|benachrichtigung\w*|werbung)\b)"
@@ -196,7 +196,16 @@ _HUMAN_FALSE = compile_words(
     r"|\b(?:manager|agent|operator|supervisor|human|person)(?:'s|s')"
     r"|\b(?:manager|agent|operator|supervisor)\s+(?:chairs?|desks?|specials?|edition|bags?|mode|account|role|software"
     r"|app|tool|games?|figures?|costumes?|series)\b"
-    r"|\b(?:i'?m|i\s+am|as)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:manager|agent|supervisor|operator|representative|rep)\b",
+    r"|\b(?:i'?m|i\s+am|as)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:manager|agent|supervisor|operator|representative|rep)\b"
+    # A person of the shop's as the subject of a question about what they do or who they are: "can a manager approve a
+    # bigger discount?", "who is the manager of the Berlin store?", "does the supervisor sign off refunds?". Made to do
+    # something for the customer ("can a manager call me?", "could a supervisor look at this?") they are asked for.
+    r"|\b(?:who|what|which)\s+(?:is|are|was|were|'s)\s+(?:a|an|the|your)\s+(?:\w+\s+)?(?:manager|supervisor|agent"
+    r"|representative|operator|human|person)s?\b"
+    r"|\b(?:can|could|does|do|did|will|would|may|must|should|is|are)\s+(?:a|an|the|your|any)\s+(?:store\s+|shop\s+)?"
+    r"(?:manager|supervisor|agent|representative|operator)s?\s+(?!(?:call|ring|phone|email|e-mail|contact|text|get|help"
+    r"|look|review|check|speak|talk|chat|deal|handle|sort|fix|take|step|come|join|reach|answer|respond|reply|assist|see"
+    r"|please|available|around|there|free|on|in|about|here|able|going|gonna)\b)[a-z]+\b",
     re.IGNORECASE,
 )
 
