@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from graph.nlu.escalation import ConversationFacts, EscalationPolicy, accepts_offer, decide_escalation, offers_a_person
+from graph.nlu.escalation import (
+    DEFAULT_CRITICAL_KEYWORDS,
+    ConversationFacts,
+    EscalationPolicy,
+    accepts_offer,
+    decide_escalation,
+    offers_a_person,
+)
 from graph.nlu.keywords import asks_for_person, find_critical_keywords, human_requested
 from tests.support.nlu import Analyse
 
@@ -175,8 +182,10 @@ def test_harm_told_as_what_happened_hands_over_and_the_product_question_does_not
 def test_a_keyword_asked_for_counts_and_one_undone_or_named_as_a_feature_does_not(
     analyse: Analyse, keyword: str, calm: str
 ) -> None:
-    assert find_critical_keywords(keyword) and hands_over(analyse, keyword), keyword
-    assert not hands_over(analyse, calm), calm
+    # Cancelling a subscription hands over only where the shop lists it (no longer by default).
+    shop = EscalationPolicy(critical_keywords=[*DEFAULT_CRITICAL_KEYWORDS, "cancel subscription"])
+    assert find_critical_keywords(keyword) and decide_escalation(analyse(keyword), shop, OPEN).escalate, keyword
+    assert not decide_escalation(analyse(calm), shop, OPEN).escalate, calm
 
 
 @pytest.mark.parametrize(

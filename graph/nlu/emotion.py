@@ -534,6 +534,52 @@ def _thanks_for_harm(text: str) -> str | None:
 _MILD_REPEATS = frozenset({"every_time", "again", "long_wait"})
 
 
+# Swearing as an intensifier of thanks ("damn that was easy, cheers", "holy crap that was fast, thank you"): with
+# thanks or praise, nothing going wrong and the rest of the message reading pleased, it is delight, not anger. Harsh
+# words that judge ("useless", "a joke") are no intensifier and keep counting.
+_STRONG_WORDS = frozenset({"profanity", "hostile_language"})
+KINDLY_SENTIMENT = 0.3
+# The customer as the one called names: "I'm terrible with numbers", "I'm so stupid, I ordered the wrong size". Only
+# words that judge a person's doing; a feeling said of oneself ("ich bin echt sauer", "I'm disgusted") is the mood.
+_SELF_JUDGED = re.compile(
+    r"(?:terrible|awful|horrible|useless|hopeless|stupid|dumb|clueless|rubbish|idiots?|pathetic|inept|incompetent"
+    r"|amateur\w*|unf[äa]hig\w*)$",
+    re.IGNORECASE,
+)
+_SELF_AIMED = re.compile(
+    r"\b(?:i'?m|im|i\s+am|i\s+was|i\s+feel|i\s+felt|i'?ve\s+been|me|myself|ich\s+bin|ich\s+war|ich\s+komme\s+mir)\s+"
+    r"(?:(?:so|such|an?|really|just|a\s+bit|bit|pretty|totally|too|being|zu|echt|total|wirklich|ein\s+bisschen|ganz|vor\s+wie)"
+    r"\s+){0,3}$",
+    re.IGNORECASE,
+)
+
+
+# Thanks taken back ("thanks, but ...", "danke, aber ...") or turned by a sigh ("as usual", "wie immer").
+_CONTRAST = re.compile(
+    r"\b(?:but|though|however|except|although|as\s+(?:usual|always|ever)|typical|aber|jedoch|allerdings|trotzdem"
+    r"|wie\s+(?:immer|[üu]blich)|typisch)\b",
+    re.IGNORECASE,
+)
+_PROFANITY = re.compile(next(pattern for signal, _, _, pattern in _CUE_TABLE if signal == "profanity"), re.IGNORECASE)
+
+
+def _said_kindly(text: str) -> bool:
+    """Thanks or praise, nothing going wrong, and a pleased message overall: its strong words only intensify."""
+    pleased = _THANKS.search(text) or _POSITIVE.search(text) or lexicon.find("praise", text)
+    return bool(pleased) and (
+        not (lexicon.find("trouble", text) or lexicon.find("counts", text) or _NEGATIVE_CONTEXT.search(text))
+        and _thanks_for_harm(text) is None
+        and not _CONTRAST.search(text)
+        # Another sign of a mood beside the swearing ("damn slow, as usual") makes it the mood's.
+        and not any(
+            signal != "profanity" and dimension in ("anger", "frustration") and pattern.search(text)
+            for signal, dimension, _, pattern in _CUES
+        )
+        and not any(lexicon.find(name, text) for _, dimension, _, name in _LEXICON_CUES if dimension != "urgency")
+        and _sentiment(_PROFANITY.sub(" ", text)) >= KINDLY_SENTIMENT
+    )
+
+
 def _contented(text: str) -> bool:
     """Praise, and nothing going wrong anywhere in the message."""
     praised = _POSITIVE.search(text) or lexicon.find("praise", text)
@@ -686,12 +732,21 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
             signals.append(signal)
 
     contented = _contented(text)
+    kindly = _said_kindly(text)
     for signal, dimension, weight, pattern in _CUES:
         if contented and signal in _MILD_REPEATS:
             continue
+        if kindly and signal == "profanity":
+            continue
         # Each occurrence counts (up to three): "worst service ... disgraceful" is angrier than either word alone.
-        # A feeling said not to be there ("I'm not upset", "nicht sauer") is not there.
-        found = [m for m in pattern.finditer(text) if not (signal in _NEGATABLE and _NEGATED.search(text[: m.start()]))]
+        # A feeling said not to be there ("I'm not upset", "nicht sauer") is not there, nor a harsh word the customer
+        # aims at themself ("sorry, I'm terrible with numbers").
+        found = [
+            m
+            for m in pattern.finditer(text)
+            if not (signal in _NEGATABLE and _NEGATED.search(text[: m.start()]))
+            and not (_SELF_JUDGED.match(m.group(0)) and _SELF_AIMED.search(text[: m.start()]))
+        ]
         for _ in range(min(3, len(found))):
             fire(signal, dimension, weight)
     for signal, dimension, weight, name in _LEXICON_CUES:

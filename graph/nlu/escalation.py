@@ -22,7 +22,7 @@ Reason codes (stable; dashboards and the handoff summary key on them):
     emotion_frustration  frustration at or above the threshold
     emotion_sarcasm      sarcasm at or above the threshold
     complaint            the customer lodges a complaint: a person's judgement is asked for
-    critical_keyword     legal threat, chargeback, fraud, GDPR, formal complaint, cancelling a subscription ...
+    critical_keyword     legal threat, chargeback, fraud, GDPR, formal complaint (a shop's own keywords too)
     sensitive_topic      safety, health, harassment or data-breach matters
     procedure_requires_person   the request is one the shop has people handle (`person_only_intents`)
     repeated_failure     the same need is still unresolved after the allowed repeats
@@ -74,9 +74,11 @@ ReasonCode = Literal[
 ApprovalCode = Literal["high_value", "vip_customer"]
 Priority = Literal["low", "normal", "high", "urgent"]
 
+# Cancelling a subscription is not among them: it is a routine request the bot answers (how to unsubscribe, where to
+# switch a plan off); a shop that has people handle cancellations lists "cancel subscription" in its profile. Erasure
+# of one's data as such is a data-protection demand and stays one.
 DEFAULT_CRITICAL_KEYWORDS = [
     "formal complaint",
-    "cancel subscription",
     "legal action",
     "chargeback",
     "fraud",

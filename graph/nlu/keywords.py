@@ -12,6 +12,10 @@ from functools import lru_cache
 from graph.nlu import lexicon
 from graph.nlu.patterns import compile_words
 from graph.nlu.segment import sentences
+from graph.nlu.spelling import with_cue_spellings
+
+# What a customer can disown as not theirs: a purchase, the money taken for it, or the order itself.
+_DEAL = r"orders?|purchases?|payments?|charges?|transactions?|debits?|bookings?"
 
 _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (canonical, re.compile(pattern, re.IGNORECASE))
@@ -24,7 +28,7 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "cancel subscription",
-            r"\bcancel\s+(?:my\s+|the\s+|your\s+)?(?:subscription|membership|contract|service)\b"
+            r"\bcancel\s+(?:my\s+|the\s+|your\s+)?(?:\w+\s+)?(?:subscription|membership|contract|service)\b"
             # Ending a contract, not a newsletter ("Wie kündige ich den Newsletter?" is a newsletter question).
             r"|\bend\s+my\s+(?:subscription|membership)\b"
             r"|\bk[üu]ndig\w*\b(?!\s+(?:\w+\s+){0,2}(?:newsletter|e-?mails?|mails?|benachrichtigung\w*|werbung)\b)"
@@ -87,7 +91,37 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|(?:buchung|abbuchung|belastung|zahlung|lastschrift|betrag)\w*\b[^.!?]{0,40}\b(?:die|den|das)\s+ich\s+nicht"
             r"\s+(?:kenne|zuordnen\s+kann|erkenne|veranlasst\s+habe|get[äa]tigt\s+habe)"
             r"|(?:unbekannte|fremde|unerkl[äa]rliche)\w*\s+(?:abbuchung|buchung|belastung|zahlung|lastschrift)"
-            r"|jemand\w*\s+(?:hat\s+)?(?:\w+\s+){0,3}(?:mit|[üu]ber|von)\s+meine[mr]\s+(?:kunden)?(?:konto|account|karte))\b",
+            r"|jemand\w*\s+(?:hat\s+)?(?:\w+\s+){0,3}(?:mit|[üu]ber|von)\s+meine[mr]\s+(?:kunden)?(?:konto|account|karte|paypal"
+            r"|kreditkarte|daten|kartendaten|zugang))\b"
+            # A purchase the customer disowns, said by what they did not do rather than by "fraud": an order, a payment
+            # or a charge that they never placed, made or authorised, or that is not theirs ("charged for an order I
+            # never placed", "I didn't make this purchase", "two orders that aren't mine", "ich habe diesen Kauf nicht
+            # getätigt"), and money taken for what they never ordered. Said by the customer of the customer: an order
+            # not placed yet ("I didn't place the order yet") or an item sent that they never ordered (a wrong item) is
+            # no disowned purchase.
+            rf"|\b(?:{_DEAL})\b[^.!?]{{0,50}}\b(?:i|we)\s+(?:have\s+)?(?:never|didn'?t|didnt|did\s+not|haven'?t|havent"
+            r"|have\s+not)\s+(?:ever\s+)?(?:place|placed|make|made|authori[sz]e|authori[sz]ed|approve|approved)\b(?!\s+(?:\w+\s+)?yet)"
+            rf"|\b(?:i|we)\s+(?:never|didn'?t|didnt|did\s+not)\s+(?:place|make|authori[sz]e|approve)\s+(?:this|that|these|those)"
+            rf"\s+(?:\w+\s+)?(?:{_DEAL})\b"
+            rf"|\b(?:{_DEAL})\b[^.!?]{{0,40}}\b(?:aren'?t|arent|are\s+not|isn'?t|isnt|is\s+not|wasn'?t|wasnt|was\s+not"
+            r"|weren'?t|were\s+not)\s+(?:mine|(?:from|by)\s+me)\b"
+            r"|\b(?:charg|bill|debit|invoic)\w*\b[^.!?]{0,60}\b(?:i|we)\s+(?:have\s+)?(?:never|didn'?t|didnt|did\s+not)"
+            r"\s+(?:order|ordered|buy|bought|purchase|purchased)\b"
+            r"|\b(?:took|taken|take|taking|withdrew|withdrawn|deducted|debited)\s+(?:\w+\s+){0,2}?money\b[^.!?]{0,60}\b(?:i|we)\s+"
+            r"(?:have\s+)?(?:never|didn'?t|didnt|did\s+not)\s+(?:order|ordered|buy|bought|purchase|purchased)\b"
+            # Someone else paying or shopping with what is the customer's: "somebody has been buying things with my
+            # PayPal", "a stranger is using my card". A gift bought for the customer names no card of theirs.
+            r"|\b(?:someone|somebody|some\s+one|a\s+stranger|strangers|a\s+third\s+party)\s+(?:else\s+)?(?:\w+\s+){0,3}?"
+            r"(?:using|used|uses|buying|bought|ordering|ordered|shopping|paid|paying|purchas\w+|spending|spent)\s+"
+            r"(?:\w+\s+){0,3}?(?:with|on|from|through|via|using)\s+my\s+(?:credit\s+|debit\s+)?(?:card|account|paypal"
+            r"|details|bank\s+\w+|login|identity|money)\b"
+            r"|\b(?:bestellung|kauf|eink[äa]uf|zahlung|abbuchung|buchung|belastung|lastschrift)\w*\b[^.!?]{0,50}"
+            r"\b(?:(?:die|den|das)\s+ich\s+(?:\w+\s+)?(?:nicht|nie|niemals)|(?:nicht|nie)\s+von\s+mir)\b"
+            r"|\bich\s+(?:habe|hab)\s+(?:diese[nmrs]?|die|den|das)\s+(?:\w+\s+)?(?:bestellung|kauf|eink[äa]uf|zahlung"
+            r"|abbuchung|buchung)\w*\s+(?:nicht|nie|niemals)\s+(?:get(?:ä|ae|a)tigt|aufgegeben|bestellt|veranlasst|autorisiert"
+            r"|gemacht|genehmigt)\b"
+            r"|\bjemand\w*\s+(?:\w+\s+){0,3}(?:meine[mnr]?|mein)\s+(?:kredit)?(?:karte|konto|kundenkonto|account|paypal"
+            r"|daten|kartendaten|zugang)\w*\s+(?:\w+\s+){0,3}(?:benutzt|verwendet|missbraucht|genutzt|gehackt)\b",
         ),
         (
             "data protection",
@@ -162,7 +196,16 @@ _HUMAN_FALSE = compile_words(
     r"|\b(?:manager|agent|operator|supervisor|human|person)(?:'s|s')"
     r"|\b(?:manager|agent|operator|supervisor)\s+(?:chairs?|desks?|specials?|edition|bags?|mode|account|role|software"
     r"|app|tool|games?|figures?|costumes?|series)\b"
-    r"|\b(?:i'?m|i\s+am|as)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:manager|agent|supervisor|operator|representative|rep)\b",
+    r"|\b(?:i'?m|i\s+am|as)\s+(?:a|an|the)\s+(?:\w+\s+)?(?:manager|agent|supervisor|operator|representative|rep)\b"
+    # A person of the shop's as the subject of a question about what they do or who they are: "can a manager approve a
+    # bigger discount?", "who is the manager of the Berlin store?", "does the supervisor sign off refunds?". Made to do
+    # something for the customer ("can a manager call me?", "could a supervisor look at this?") they are asked for.
+    r"|\b(?:who|what|which)\s+(?:is|are|was|were|'s)\s+(?:a|an|the|your)\s+(?:\w+\s+)?(?:manager|supervisor|agent"
+    r"|representative|operator|human|person)s?\b"
+    r"|\b(?:can|could|does|do|did|will|would|may|must|should|is|are)\s+(?:a|an|the|your|any)\s+(?:store\s+|shop\s+)?"
+    r"(?:manager|supervisor|agent|representative|operator)s?\s+(?!(?:call|ring|phone|email|e-mail|contact|text|get|help"
+    r"|look|review|check|speak|talk|chat|deal|handle|sort|fix|take|step|come|join|reach|answer|respond|reply|assist|see"
+    r"|please|available|around|there|free|on|in|about|here|able|going|gonna)\b)[a-z]+\b",
     re.IGNORECASE,
 )
 
@@ -200,7 +243,8 @@ CANONICAL_KEYWORDS = frozenset(canonical for canonical, _ in _CRITICAL)
 
 
 def find_critical_keywords(text: str) -> list[str]:
-    """Canonical critical keywords present in the text, in the order of the table."""
+    """Canonical critical keywords present in the text (its cue words read through typos), in the order of the table."""
+    text = with_cue_spellings(text)
     return [canonical for canonical, pattern in _CRITICAL if _matches(canonical, pattern, text)]
 
 
@@ -272,7 +316,9 @@ def not_a_complaint(text: str) -> bool:
 @lru_cache(maxsize=1024)
 def complaint_act(text: str) -> str | None:
     """The words by which the customer lodges a complaint, or None: the word itself, or the act without it (putting
-    it on record, asking management for a response, "beanstanden"; the lexicon's `complaint_record`)."""
+    it on record, asking management for a response, "beanstanden"; the lexicon's `complaint_record`). Its cue words
+    are read through typos ("a formal complant")."""
+    text = with_cue_spellings(text)
     if _NOT_A_COMPLAINT.search(text):
         return None
     found = _COMPLAINT_ACT.search(text)
@@ -289,7 +335,8 @@ def complaint_act(text: str) -> str | None:
 def human_request_words(text: str) -> str | None:
     """The words asking for a person, or None: a person named ("agent", "human"), or asked for without the word
     ("someone who can actually decide", "jemand aus Ihrem Team"; the lexicon's `person_request`). A person declined
-    ("I don't need a call") is no request."""
+    ("I don't need a call") is no request. Its cue words are read through typos ("speek to a humen")."""
+    text = with_cue_spellings(text)
     if declines_person(text):
         return None
     # A person declined ("no need for a human") or the customer's own ("my husband") is left out before reading.
@@ -408,7 +455,8 @@ def _reported(text: str, at: int, words: str = "") -> bool:
 
 
 def critical_keyword_words(text: str) -> dict[str, str]:
-    """Canonical critical keyword -> the words of the text that matched it."""
+    """Canonical critical keyword -> the words of the text that matched it (its cue words read through typos)."""
+    text = with_cue_spellings(text)
     found: dict[str, str] = {}
     for canonical, pattern in _CRITICAL:
         match = _matches(canonical, pattern, text)
@@ -576,4 +624,4 @@ _PERSON_NAMED = compile_words(
 
 def names_a_person(text: str) -> bool:
     """The message names a person (not the customer's own) or the bot."""
-    return _PERSON_NAMED.search(_OWN_PEOPLE.sub(" ", text)) is not None
+    return _PERSON_NAMED.search(_OWN_PEOPLE.sub(" ", with_cue_spellings(text))) is not None

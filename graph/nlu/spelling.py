@@ -1,0 +1,257 @@
+"""Cue words read through typos: "speek to a humen", "real persn", "bitte einen Vorgesetzen", "ich moechte".
+
+The escalation readers (graph/nlu/keywords.py) are patterns over a few dozen cue words: the people a customer asks
+for, the verbs of asking for them, the words of a complaint, a fraud or a legal step. A customer in a hurry misspells
+exactly those, or types German without its umlauts ("moechte", "ueber"), and a pattern that knows one spelling misses
+every other. Listing the misspellings would never end; instead each word of the message that is not itself a cue word
+and lies within a small edit distance of one is read as that cue word before the patterns run.
+
+Guards, so that an ordinary word is never read as a cue: only words of five letters or more are corrected (short words
+sit within one edit of too many others); the first letter must agree (typos rarely hit it); the distance allowed grows
+with the cue's length (one edit up to eight letters, two from nine); the closest cue wins, and a word equally close
+to two cues is left alone;
+and the ordinary words that lie within reach of a cue ("stuff" of "staff", "steak" of "speak", "humane" of "human")
+are listed and never corrected. German umlauts typed as two letters or dropped ("ue", "u") are no edit at all.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+# The cue words the escalation patterns key on, in their usual spelling. Inflected forms that the patterns read with
+# `\w*` need only their stem's common form here; a form listed is never corrected into another.
+CUE_WORDS: tuple[str, ...] = (
+    # People of the shop's, and asking for them.
+    "human",
+    "humans",
+    "person",
+    "someone",
+    "somebody",
+    "anyone",
+    "manager",
+    "supervisor",
+    "representative",
+    "operator",
+    "employee",
+    "colleague",
+    "specialist",
+    "agent",
+    "speak",
+    "mitarbeiter",
+    "mitarbeiterin",
+    "mitarbeitern",
+    "mitarbeitende",
+    "vorgesetzten",
+    "vorgesetzter",
+    "vorgesetzte",
+    "kollegen",
+    "kollegin",
+    "menschen",
+    "mensch",
+    "ansprechpartner",
+    "sachbearbeiter",
+    "kundenservice",
+    "kundendienst",
+    "zuständigen",
+    "sprechen",
+    "rückruf",
+    "möchte",
+    "möchten",
+    "würde",
+    "über",
+    "für",
+    # A complaint lodged.
+    "complaint",
+    "complain",
+    "beschwerde",
+    "beschweren",
+    # Fraud, legal steps, data protection.
+    "unauthorised",
+    "unauthorized",
+    "authorised",
+    "authorized",
+    "fraud",
+    "hacked",
+    "lawyer",
+    "chargeback",
+    "betrug",
+    "gehackt",
+    "anwalt",
+    "datenschutz",
+)
+# Ordinary words within reach of a cue word that must stay what they are. Found by reading the words of an English
+# vocabulary (the MiniLM tokenizer's 30,000), the development sets, the intent and tone examples, the shop's documents
+# and the German catalogue through the corrector and listing what it changed.
+ORDINARY_WORDS: frozenset[str] = frozenset(
+    {
+        "humane",
+        "stuff",
+        "steak",
+        "speck",
+        "spear",
+        "spent",
+        "sneak",
+        "speed",
+        "manage",
+        "manages",
+        "managed",
+        "manner",
+        "managers",
+        "parson",
+        "prison",
+        "persons",
+        "agents",
+        "agency",
+        "operate",
+        "operated",
+        "operates",
+        "operation",
+        "operators",
+        "supervise",
+        "supervised",
+        "supervises",
+        "supervision",
+        "employer",
+        "employed",
+        "employees",
+        "colleges",
+        "college",
+        "colleagues",
+        "specialty",
+        "speciality",
+        "specialists",
+        "persona",
+        "representation",
+        "representatives",
+        "employ",
+        "employs",
+        "specialise",
+        "specialize",
+        "specialised",
+        "specialized",
+        "supervisors",
+        "betrag",
+        "gepackt",
+        "mitarbeiten",
+        "sprachen",
+        "sprache",
+        "werde",
+        "werden",
+        "arent",
+        "superior",
+        "supervisory",
+        "socialist",
+        "specials",
+        "pearson",
+        "freud",
+        "argent",
+        "anhalt",
+        "hunan",
+        "machte",
+        "machten",
+        "mächte",
+        "wunde",
+        "complaints",
+        "complains",
+        "complained",
+        "compliant",
+        "complaining",
+        "hacker",
+        "hackers",
+        "lawyers",
+        "layer",
+        "flawyer",
+        "frauds",
+        "sprechend",
+        "versprechen",
+        "menschlich",
+        "wurde",
+        "wurden",
+        "mochte",
+        "mochten",
+        "kollege",
+        "beschwert",
+        "beschwerden",
+        "betrogen",
+        "anwalts",
+        "anwälte",
+        "verbindung",
+        "verbindlich",
+        "mitarbeit",
+    }
+)
+# Letters only: "colleague's" keeps its "'s", which the patterns read (a person's, not a person).
+_WORD = re.compile(r"[^\W\d_]+")
+# Umlauts as a customer without them types them: two letters, or the bare vowel.
+_UMLAUT_PAIRS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_UMLAUT_BARE = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+SHORTEST = 5
+
+
+def _allowed_edits(cue: str) -> int:
+    return 1 if len(cue) <= 8 else 2
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance (a swap of two neighbours is one edit), or limit + 1 once it exceeds limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cost = ca != cb
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _spellings(word: str) -> set[str]:
+    """The ways a word is typed with its umlauts written out or dropped."""
+    return {word, word.translate(_UMLAUT_PAIRS), word.translate(_UMLAUT_BARE)}
+
+
+_CUES = {cue.lower() for cue in CUE_WORDS}
+# Every spelling of every cue, exact: the umlaut spellings are the cue itself, no edit.
+_EXACT = {spelling: cue for cue in _CUES for spelling in _spellings(cue)}
+
+
+@lru_cache(maxsize=8192)
+def cue_word(token: str) -> str | None:
+    """The cue word `token` is a misspelling of, or None (it is a cue word itself, an ordinary word, too short, or
+    within reach of several cues)."""
+    word = token.lower()
+    if word in _CUES or word in ORDINARY_WORDS:
+        return None
+    if word in _EXACT:
+        return _EXACT[word]
+    if len(word) < SHORTEST:
+        return None
+    near: dict[str, int] = {}
+    for cue in _CUES:
+        if len(cue) < SHORTEST:
+            continue
+        limit = _allowed_edits(cue)
+        edits = min(
+            (_distance(word, spelling, limit) for spelling in _spellings(cue) if spelling[0] == word[0]),
+            default=limit + 1,
+        )
+        if edits <= limit:
+            near[cue] = edits
+    if not near:
+        return None
+    closest = min(near.values())
+    best = [cue for cue, edits in near.items() if edits == closest]
+    return best[0] if len(best) == 1 else None
+
+
+@lru_cache(maxsize=4096)
+def with_cue_spellings(text: str) -> str:
+    """`text` with every misspelt cue word written as the cue (the rest as typed), for the escalation patterns."""
+    return _WORD.sub(lambda match: cue_word(match.group(0)) or match.group(0), text)
