@@ -31,6 +31,7 @@ from graph.llm.dialogue.plan import ToolResult, customer_turns, last_text, tool_
 from graph.llm.dialogue.policy import plan_next
 from graph.llm.dialogue.proposal_facts import check_facts, proposed_method, puts_off
 from graph.llm.engine import Critique, Draft, Situation, Step
+from graph.nlu.billing import tells_of_a_wrong_charge
 from graph.nlu.confirmation import says_thanks
 from graph.nlu.general import asks_if_it_can_be_done
 from graph.nlu.schema import Understanding
@@ -197,6 +198,8 @@ class LocalEngine:
             )
 
         sentences, cited = responses.describe_tool_results(results, intent, profile)
+        if intent == "payment_issue" and tells_of_a_wrong_charge(last_text(state)):
+            sentences.append(_(responses.WRONG_CHARGE, offer_person=_(responses.OFFER_PERSON)))
         awaiting = state.dialogue.get("awaiting")
         slots = state.dialogue.get("slots", {})
         # Asked where an item change's money goes, the customer first reads the change and its difference, then

@@ -36,7 +36,11 @@ _OTHER_CARD = re.compile(
     re.IGNORECASE,
 )
 # "Ending in 8512"; "ending in 1675628" reads the digits of an account id, whose last four are the card's.
-_LAST_FOUR = re.compile(r"\b(?:ending|ends)\s+(?:in\s+|with\s+)?\d*(\d{4})\b", re.IGNORECASE)
+# German says the same as "mit (der) Endung 8512", "endet auf 8512", "die auf 8512 endet".
+_LAST_FOUR = re.compile(
+    r"\b(?:ending|ends|endung|endet)\s+(?:in\s+|with\s+|auf\s+|mit\s+)?\d*(\d{4})\b|\bauf\s+\d*(\d{4})\s+endet\b",
+    re.IGNORECASE,
+)
 _BRANDS = {"visa": "visa", "mastercard": "mastercard", "master card": "mastercard", "amex": "amex"}
 _BRANDS |= {"american express": "amex", "discover": "discover"}
 # Words just before a method that turn it away: "not PayPal", "instead of my visa", "rather than the card", and the
@@ -206,7 +210,7 @@ def _named_payment_method(text: str) -> dict[str, str] | None:
             continue  # "my order ending in 4567": no card
         before = _CARD_BEFORE_DIGITS.sub("", text[: last.start()].rstrip())
         if not _refused(before, len(before)):
-            found = {"kind": "credit_card", "last_four": last.group(1)}
+            found = {"kind": "credit_card", "last_four": last.group(1) or last.group(2)}
             break
     if (other := _OTHER_METHOD.search(text)) and not found and not _refused(text, other.start()):
         found = {"kind": "credit_card", "other": "1"}

@@ -50,6 +50,11 @@ from tools.views import duration_said, options_text, refund_line, status_name
 # Said in several places; marked here, translated where said (``_(OFFER_PERSON)``).
 OFFER_PERSON = N_("If you'd like, I can pass you to a colleague from our team.")
 OFFER_ORDER_CHECK = N_("If it's about one of your orders, tell me which one and I'll check.")
+# A charge taken twice or wrongly (graph.nlu.billing): none of the shop's writes corrects it, and the order stays.
+WRONG_CHARGE = N_(
+    "A charge taken twice or by mistake is something I can't correct from here, and your order doesn't need to "
+    "change for it: our team checks payments like this. {offer_person}"
+)
 
 
 def _date(value: Any) -> str:

@@ -74,6 +74,37 @@ _HOLDS_BACK = re.compile(
 
 _CANCELLING = re.compile(r"cancel\w*|storn\w*|abbrechen", re.IGNORECASE)
 
+# Why the thing goes, said beside the yes to a proposal that takes it away (a cancellation, a return): "yes, I don't
+# need it anymore", "cancel it, I no longer want them", "I'd rather not get it at all", "ja, ich brauche sie nicht
+# mehr". Its negation is scoped to that clause: it says why, it turns nothing down.
+_TAKES_THE_THING_AWAY = frozenset({"cancel_order", "return_items"})
+_NO_LONGER_WANTED = re.compile(
+    r"\b(?:(?:do\s+not|don'?t|dont|no\s+longer|not)\s+(?:really\s+|even\s+)?(?:want|need|use|like)\s+"
+    # ("I don't want that" alone may be the proposal not wanted: "that" counts only with "anymore".)
+    r"(?:it|them|these|those|the\s+\w+|my\s+\w+|any\s+of\s+(?:it|them)|(?:this|that)(?=\s+any\s*more|\s+at\s+all))"
+    r"|(?:would|'d)\s+rather\s+not\s+(?:get|receive|have|keep)\s+(?:it|them|this|that|the\s+\w+)"
+    r"|(?:it'?s|they'?re|it\s+is|they\s+are)\s+(?:not|no\s+longer)\s+(?:needed|wanted)"
+    r"|(?:brauche|will|möchte|benötige|nutze|mag)\s+(?:ich\s+)?(?:es|sie|ihn|das|die\s+\w+|den\s+\w+|das\s+\w+)\s+"
+    r"(?:doch\s+|eh\s+|gar\s+)?nicht\s+mehr|nicht\s+mehr\s+(?:nötig|gebraucht|benötigt|gewollt))\b"
+    r"(?:\s+(?:any\s*more|at\s+all|after\s+all))?",
+    re.IGNORECASE,
+)
+# Haste, which urges the act on: "do it, I don't want to wait", "can't wait any longer", "ich will nicht warten".
+_IN_A_HURRY = re.compile(
+    r"\b(?:(?:do\s+not|don'?t|dont)\s+want\s+to\s+wait|can'?t\s+wait|cannot\s+wait|(?:will|möchte)\s+nicht\s+"
+    r"(?:länger\s+)?warten)\b(?:\s+(?:any\s*more|any\s+longer|longer))?",
+    re.IGNORECASE,
+)
+
+
+def says_why_it_goes(text: str, action: str) -> list[tuple[int, int]]:
+    """Where the reply says why the proposal's act is wanted (the thing no longer wanted, at a proposal that takes it
+    away; haste, at any): spans whose no or not turns nothing down."""
+    spans = [(m.start(), m.end()) for m in _IN_A_HURRY.finditer(text)]
+    if action in _TAKES_THE_THING_AWAY:
+        spans += [(m.start(), m.end()) for m in _NO_LONGER_WANTED.finditer(text)]
+    return spans
+
 
 def _clauses(text: str) -> list[str]:
     return [clause.strip() for clause in _CLAUSES.split(text) if clause and clause.strip()]
@@ -154,11 +185,14 @@ def _held_back_by(text: str, action: str) -> list[str]:
     """The words that hold the yes back."""
     held: list[str] = []
     thanks = _thanks_spans(text)
+    why = says_why_it_goes(text, action)
     for found in _HOLDS_BACK.finditer(text):
         if action == "cancel_order" and _CANCELLING.fullmatch(found.group(0)):
             continue
         if _WORDS_OF_TIME.match(found.group(0)) and any(a <= found.start() < b for a, b in thanks):
             continue
+        if any(start <= found.start() < end for start, end in why):
+            continue  # "yes, I don't need it anymore": why it goes, not a no
         if (
             found.group(0).lower() == "if"
             and (money := _IF_MONEY_IS_OWED.match(text, found.start()))
@@ -205,7 +239,9 @@ _BACK_AT_THE_PROPOSAL = (
 def _asks_for_the_act(clause: str, action: str) -> bool:
     verbs = _ACT_VERBS.get(action)
     # "please do cancel it", "ja, bitte stornieren": an emphatic "do" is part of the asking ("don't" is not).
-    opening = r"^\s*(?:(?:please|bitte|just|then|so|ok(?:ay)?|do)\s+)*(?:go\s+ahead\s+and\s+)?"
+    opening = (
+        r"^\s*(?:(?:please|bitte|just|then|so|ok(?:ay)?|do|yes|yeah|yep|yup|sure|ja)[\s,!.]+)*(?:go\s+ahead\s+and\s+)?"
+    )
     return bool(verbs) and bool(re.match(rf"{opening}(?:{verbs}){_BACK_AT_THE_PROPOSAL}", clause, re.IGNORECASE))
 
 

@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from graph.nlu.address_source import find_address_source, without_address_source, without_orders_not_acted_on
+from graph.nlu.billing import tells_of_a_wrong_charge
 from graph.nlu.entities import shared_entities
 from graph.nlu.keywords import human_requested
 from graph.nlu.language import detect_language
@@ -283,7 +284,7 @@ _FOREIGN_TABLE: tuple[tuple[Intent, float, str], ...] = (
     (
         "exchange_request",
         3.0,
-        r"\b(?:umtausch\w*|[ée]changer|cambiar\s+(?:por|la\s+camiseta)|ruilen|cambiare\s+con)\b",
+        r"\b(?:(?:um|aus|ein)?tausch\w*|[ée]changer|cambiar\s+(?:por|la\s+camiseta)|ruilen|cambiare\s+con)\b",
     ),
     (
         "refund_request",
@@ -595,6 +596,10 @@ def cue_logits(text: str) -> NDArray[np.float32]:
         boosts[INTENTS.index("change_order")] += 2.5
         boosts[INTENTS.index("exchange_request")] += 2.5
         boosts[INTENTS.index("product_question")] -= 2.0
+    if tells_of_a_wrong_charge(text):
+        # "Charged twice, refund the double charge", "doppelt abgebucht": a billing problem, whatever money-back
+        # words it uses (graph.nlu.billing).
+        boosts[INTENTS.index("payment_issue")] += 3.0
     for match in _NEGATED.finditer(text):
         # "a refund rather than an exchange": the named alternative is the one the customer does not want.
         boosts[INTENTS.index(_NEGATED_INTENT[match.group(1).lower()])] -= 2.0

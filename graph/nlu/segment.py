@@ -22,9 +22,18 @@ _SPLIT = re.compile(
     # refund" stays whole (a refund is how a cancellation ends), and a fragment too short to be a request rejoins.
     # (Not when the second act is about the first's thing: "send it back and replace it", "return the boots and
     # exchange them", "cancel the order and return the money".)
-    r"|,?\s+and\s+(?=(?:then\s+)?(?:also\s+)?(?:swap|exchange|return|cancel|change|update|modify|switch|replace"
+    r"|,?\s+(?:and|plus)\s+(?=(?:then\s+)?(?:also\s+)?(?:swap|exchange|return|cancel|change|update|modify|switch|replace"
     r"|send\s+(?:back|the|my)\b)"
     r"\b(?!\s+(?:it|them|that|this|one|those|these|the\s+money|my\s+money|the\s+refund)\b))"
+    # "..., and for my other order, switch the payment to PayPal": a clause that turns to another order is that
+    # order's request, whatever its verb (an order id said first, then what to do with it, as well).
+    r"|[,.;]\s*(?:and\s+)?(?:also\s+)?(?=(?:for|on|with|as\s+for)\s+(?:(?:my|the)\s+(?:other|second)|another)\s+order\b"
+    r"|(?:for|on|with)\s+(?:order\s+)?#?W?\d{7}\b,?\s+(?:please\s+)?(?:can\s+you\s+)?(?:swap|exchange|return|cancel"
+    r"|change|update|modify|switch|replace|move|put|pay)\b|(?:für|bei)\s+(?:meine|die)\s+(?:andere|zweite)\s+bestellung\b)"
+    # German closes a clause with its verb ("die Zahlung auf PayPal ändern und die Lampe in Blau tauschen"): an "und"
+    # right after the verb of a change starts the next request.
+    r"|(?:(?<=ändern)|(?<=tauschen)|(?<=stornieren)|(?<=zurückgeben)|(?<=zurückschicken)|(?<=wechseln)"
+    r"|(?<=umstellen)|(?<=ersetzen))\s*,?\s+und\s+(?!zwar\b)(?:auch\s+)?"
     # "Forget the payment switch, then change the lamp": what comes next after a comma is a request of its own.
     r"|,\s*(?:and\s+)?(?:then|instead|just|rather)\s+(?=(?:please\s+)?(?:swap|exchange|return|cancel|change|update"
     r"|modify|switch|replace|send|make)\b)",
@@ -42,6 +51,14 @@ def sentences(text: str, *, at_semicolons_and_lines: bool = False) -> list[str]:
     `at_semicolons_and_lines`, a clause after a semicolon and each line count as sentences too."""
     end = _SENTENCE_OR_LINE_END if at_semicolons_and_lines else _SENTENCE_END
     return [part.strip() for part in end.split(text) if part.strip()]
+
+
+# "On my other order", "another order", "the second order", "meine andere Bestellung": not the order in hand.
+ANOTHER_ORDER = re.compile(
+    r"\b(?:(?:my|the|an)\s+(?:other|second|previous|older|earlier|newer)|another|a\s+different|the\s+different)\s+order\b"
+    r"|\b(?:meine[rnm]?|die|der|einer?)\s+(?:anderen?|zweiten?)\s+bestellung\b",
+    re.IGNORECASE,
+)
 
 
 # A sentence that says a request of its own for its own order: the order and enough words for what to do with it.

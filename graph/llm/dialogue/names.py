@@ -83,6 +83,7 @@ CANCEL_REASONS = {"no_longer_needed": "no longer needed", "ordered_by_mistake": 
 FLOW_SLOTS = (
     "some_item",
     "order_hint",
+    "other_than_order",
     "order_choices",
     "address",
     "options",

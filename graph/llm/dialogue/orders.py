@@ -26,6 +26,9 @@ def _grounded_order(plan: Plan, results: list[ToolResult], state: SupportState) 
         plan.reads.append({"name": LIST_ORDERS, "args": ALL_ORDERS})
         return False
     orders = list(listing.data.get("orders", [])) if listing.ok and isinstance(listing.data, dict) else []
+    if other_than := plan.slots.get("other_than_order"):
+        # "My other order": not the one in hand when they said it.
+        orders = [o for o in orders if str(o.get("order_id")) != str(other_than)]
     hint = str(plan.slots.get("order_hint") or "")
     named = shared_entities(hint)
     candidates = ground_orders(orders, hint, named.order_ids, named.products, plan.similar) if hint else orders

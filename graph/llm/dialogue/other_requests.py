@@ -24,7 +24,7 @@ from graph.nlu.acts import announces_several_changes
 from graph.nlu.drops import drops_one_request
 from graph.nlu.entities import beyond_identity, order_mention, shared_entities
 from graph.nlu.schema import Entities
-from graph.nlu.segment import split_requests
+from graph.nlu.segment import ANOTHER_ORDER, split_requests
 from graph.procedures.loader import ProcedureSet, procedures_for
 from graph.procedures.schema import ORDER_KINDS
 from graph.state import SupportState
@@ -62,6 +62,8 @@ def served_before(state: SupportState, intent: str, queued: list[QueuedRequest])
             continue
         theirs = _ids([*shared_entities(request["text"]).order_ids, *filter(None, [request.get("order_id")])])
         ours = _ids(shared_entities(words_beside(state, queued)).order_ids)
+        if not theirs and ANOTHER_ORDER.search(request["text"]):
+            continue  # "for my other order, switch the payment": not the order of the item change
         if not (theirs and ours) or theirs & ours:
             return request
     return None

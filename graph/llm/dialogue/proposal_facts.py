@@ -24,6 +24,7 @@ from graph.nlu.confirmation import (
     gives_a_yes,
     holds_back,
     no_more_wanted,
+    says_why_it_goes,
 )
 from graph.nlu.general import asks_something
 from graph.nlu.segment import sentences
@@ -175,8 +176,12 @@ def turns_down(text: str, action: str = "") -> bool:
     own act asked for ("ok go ahead and cancel it", "please do cancel" at a cancellation) turns nothing down, nor
     does a no said of anything more, beside a question (see `no_to_something_else`)."""
     beside = no_more_wanted(text) if no_to_something_else(text) else 0
+    why = says_why_it_goes(text, action)
     return any(
-        m.start() >= beside and not asks_for_the_act_at(text, m.start(), action) for m in _TURNS_DOWN.finditer(text)
+        m.start() >= beside
+        and not asks_for_the_act_at(text, m.start(), action)
+        and not any(start <= m.start() < end for start, end in why)
+        for m in _TURNS_DOWN.finditer(text)
     ) and not puts_off(text)
 
 

@@ -19,6 +19,7 @@ from graph.llm.dialogue.plan import last_text
 from graph.llm.dialogue.remedies import named_remedy
 from graph.llm.matching import GOODWILL_CUE, goodwill_reason, payment_mention, voucher_code
 from graph.nlu.address_source import address_source, changes_default_address
+from graph.nlu.billing import tells_of_a_wrong_charge
 from graph.procedures.loader import procedures_for
 from graph.procedures.reading import procedure_reading
 from graph.state import SupportState
@@ -32,6 +33,10 @@ def refine(understood: str, state: SupportState) -> str:
     goodwill_asked = GOODWILL_CUE.search(text) and goodwill_reason(text, entities.get("reasons", []))
     if goodwill_asked and understood not in NOT_GOODWILL:
         return GOODWILL
+    if understood in _MONEY_BACK_READINGS and tells_of_a_wrong_charge(text):
+        # "I was charged twice, refund the double charge": a billing problem, not money back for the order (no
+        # cancellation, no return); the order is shown and a person offered.
+        return "payment_issue"
     if understood == "discount_voucher" and voucher_code(text):
         return VOUCHER_CHECK
     faulty = bool(set(entities.get("reasons") or []) & FAULTS)
@@ -47,7 +52,11 @@ def refine(understood: str, state: SupportState) -> str:
         default = changes_default_address(text) and not entities.get("order_ids")
         return CHANGE_DEFAULT_ADDRESS if default else understood
     # A verb of a change in any of its forms: "can the payment method be changed to my visa?", "switching to PayPal".
-    paying = re.search(r"\b(pay|paid|switch\w*|use|instead|chang(?:e|ed|es|ing)|charge)\b", text, re.IGNORECASE)
+    paying = re.search(
+        r"\b(pay|paid|switch\w*|use|instead|chang(?:e|ed|es|ing)|charge|move|(?:be)?zahl\w*|ändern|wechseln|umstellen)\b",
+        text,
+        re.IGNORECASE,
+    )
     names_an_item = bool(entities.get("options") or entities.get("products"))
     if understood in ("change_order", "exchange_request") and names_an_item:
         # "The watch with a blue dial instead, and the difference on my credit card": an item change that says
@@ -80,6 +89,20 @@ def refine(understood: str, state: SupportState) -> str:
     return understood
 
 
+# Readings that move money back for an order or change how it is paid, which a charge taken wrongly asks for
+# neither.
+_MONEY_BACK_READINGS = frozenset(
+    {
+        "refund_request",
+        "return_request",
+        "cancel_order",
+        "change_order",
+        "exchange_request",
+        "refund_status",
+        "payment_issue",
+        CHANGE_PAYMENT,
+    }
+)
 # Readings of a fault that guess a remedy, and the request each remedy named is.
 _REMEDY_READINGS = frozenset({"return_request", "exchange_request", "refund_request", "change_order"})
 _REMEDY_REQUESTS = {"return": "return_request", "exchange": "exchange_request"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from dataclasses import replace
 from typing import Any
 
 from langchain_core.messages import ToolMessage
@@ -29,7 +30,7 @@ from graph.llm.matching import (
 )
 from graph.nlu.address_source import address_source
 from graph.nlu.entities import own_items_words, own_reasons, shared_entities
-from graph.nlu.segment import split_requests
+from graph.nlu.segment import ANOTHER_ORDER, split_requests
 from graph.procedures.interpreter import split_code
 from graph.procedures.loader import ProcedureSet
 from graph.state import SupportState
@@ -82,7 +83,14 @@ def merged_slots(
     elif looks_like_address(text):
         # An address written out without a source: a source noted in an earlier turn is no longer what they want.
         slots.pop("address_source", None)
+    # Of a message with several requests, the words of the one in hand say which order and items it is about
+    # ("return a keyboard and also do something about a smart watch on another order").
+    own = _words_of_the_request(state, intent) if intent else text
     focus = list(entities.get("order_ids") or [])
+    if own != text and (its_own := shared_entities(own).order_ids):
+        # "Change the payment on #W2 and swap the lamp on #W1": the order named by the request in hand's own words,
+        # not the first order of the message (which is another request's).
+        focus = [*its_own, *(o for o in focus if o not in its_own)]
     if focus:
         if slots.get("order_id") and focus[0] != slots["order_id"]:
             # Another order than the one in hand: what was said of that one is not this one's. (Said before any
@@ -90,9 +98,6 @@ def merged_slots(
             slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
         slots["order_id"] = focus[0]
     slots.update(identity_facts(state, text, address_expected))
-    # Of a message with several requests, the words of the one in hand say which order and items it is about
-    # ("return a keyboard and also do something about a smart watch on another order").
-    own = _words_of_the_request(state, intent) if intent else text
     part = own_items_words(own, str(slots["order_id"])) if slots.get("order_id") else None
     if part:
         # "#W1: the notebook and the laptop, and from #W2 the puzzle and the bottle": the items said with the order in
@@ -103,12 +108,23 @@ def merged_slots(
     if own != text:
         entities = {**entities, "products": shared_entities(own).products}
     about_order = _without_identity(own, entities)
+    turns_elsewhere = not entities.get("order_ids") and source is None and ANOTHER_ORDER.search(own)
+    if (
+        turns_elsewhere
+        and slots.get("order_id")
+        and (not entities.get("products") or not named_items(slots.get("order_items") or [], about_order))
+    ):
+        # "For my other order, switch the payment to my visa", said beside a change of the order in hand: any order
+        # of theirs but that one, picked among the rest (or asked for), never the one in hand.
+        slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
+        slots["other_than_order"] = slots.pop("order_id")
+        slots["order_hint"] = about_order
     if not entities.get("order_ids") and refers_to_an_order(about_order, [], entities.get("products", [])):
         # What the customer said about the order ("the one with the tablet"): it picks the order once we may
         # read their orders, after verification too.
         slots["order_hint"] = about_order
         held = slots.get("order_items") or []
-        elsewhere = _ANOTHER_ORDER.search(about_order)
+        elsewhere = ANOTHER_ORDER.search(about_order)
         if (
             slots.get("order_id")
             and held
@@ -189,14 +205,19 @@ def _payment_words(state: SupportState, text: str, intent: str | None) -> str:
     if intent == CHANGE_PAYMENT:
         return text
     waiting = [r["text"] for r in state.dialogue.get("queued") or [] if r["intent"] == CHANGE_PAYMENT]
-    return without_requests(text, waiting) if waiting else text
-
-
-# "On my other order", "another order", "the second order": not the order in hand.
-_ANOTHER_ORDER = re.compile(
-    r"\b(?:(?:my|the|an)\s+(?:other|second|previous|older|earlier|newer)|another|a\s+different|the\s+different)\s+order\b",
-    re.IGNORECASE,
-)
+    kept = without_requests(text, waiting) if waiting else text
+    segments = split_requests(kept)
+    if len(segments) < 2 or state.request_text:
+        return kept
+    # A clause that turns to another order ("..., and on my other order move the payment to my visa") says how that
+    # order is paid, whatever it was read as: never how the request in hand is paid.
+    own = set(shared_entities(_words_of_the_request(state, intent or "")).order_ids)
+    return " ".join(
+        segment
+        for segment in segments
+        if not ANOTHER_ORDER.search(segment)
+        and not ((ids := set(shared_entities(segment).order_ids)) and own and not ids & own)
+    )
 
 
 def _words_of_the_request(state: SupportState, intent: str) -> str:
@@ -207,12 +228,23 @@ def _words_of_the_request(state: SupportState, intent: str) -> str:
     if len(segments) < 2 or state.request_text:
         return text
     read = {str(part.get("segment")): str(part.get("intent")) for part in state.understanding.get("intents") or []}
+    # A segment whose own words read finely as the request in hand is its words ("change the payment on #W2 and
+    # swap the lamp on #W1": both read as a change of the order, only the second is the item change).
+    for segment in segments:
+        if (understood := read.get(segment)) and refine(understood, _reading_of(state, segment)) == intent:
+            return segment
     for segment in segments:
         if (understood := read.get(segment)) and (
             _same_request(understood, intent) or _same_request(refine(understood, state), intent)
         ):
             return segment
     return text
+
+
+def _reading_of(state: SupportState, segment: str) -> SupportState:
+    """The state as if the message were only the segment, for the finer reading of its own words."""
+    said = shared_entities(segment).model_dump(mode="json")
+    return replace(state, request_text=segment, understanding={**state.understanding, "entities": said})
 
 
 def _proposed_items(state: SupportState, text: str) -> list[str]:
