@@ -14,7 +14,7 @@ DEMO_DOCS = PROJECT_ROOT / "knowledge" / "docs" / "demo"
 # sentence's own words, so a new document or a reworded sentence is checked without listing it here.
 _DAYS = re.compile(r"\b(\d+)(?:\s+days\b|-day\b)")
 _TOPICS: dict[str, re.Pattern[str]] = {
-    "damaged in transit": re.compile(r"\b(?:arrived|arrives|arrive) damaged\b|\bdamaged in transit\b"),
+    "damaged in transit": re.compile(r"\b(?:arrived|arrives|arrive) damaged\b|\bdamaged? in transit\b"),
     "return window": re.compile(r"\b(?:start a return|return window|to return|exchange an item|returns? started)\b"),
 }
 
@@ -35,7 +35,7 @@ def _deadlines(topic: str, folder: Path = DEMO_DOCS) -> dict[int, list[str]]:
         if not _TOPICS[topic].search(lowered):
             continue
         # A sentence about damage in transit that also names the return window keeps the two apart by clause.
-        for clause in lowered.split(";"):
+        for clause in re.split(r";|,\s+(?=a\s|an\s|the\s)", lowered):
             if _TOPICS[topic].search(clause):
                 for n in _DAYS.findall(clause):
                     days.setdefault(int(n), []).append(f"{name}: {sentence}")
