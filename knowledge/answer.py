@@ -853,6 +853,17 @@ _SHOP_WORDS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]],
     ),
     (re.compile(r"\b(?:get|have|got)\s+(?:my|the|our|your)\s+money\s+back\b", re.I), "get a refund"),
     (re.compile(r"\bswap(?:ping|ped|s)?\b", re.I), "exchange"),
+    # Who takes the parcel, in the customer's words: the documents call it the carrier.
+    (
+        re.compile(
+            r"\b(?:couriers?|delivery\s+(?:company|companies|firm|service)|shipping\s+(?:company|companies|firm|provider"
+            r"|partner)|postal\s+service|parcel\s+service)\b",
+            re.I,
+        ),
+        "carrier",
+    ),
+    (re.compile(r"\bwhich\s+company\b", re.I), "which carrier"),
+    (re.compile(r"\bwho\s+(?:ships|delivers|carries|brings)\b", re.I), "which carrier ships"),
     # "If I change my mind about it": the returns policy's own reason for a return ("changed my mind").
     (re.compile(r"\b(?:change|changed|changing) (?:my|our) minds?\b", re.I), "want to return it"),
 )

@@ -887,10 +887,14 @@ def asked_option(product: dict[str, Any], q: Question) -> str | None:
     return next((name for name in named if name not in given), None)
 
 
-def _join(values: Sequence[str]) -> str:
-    if len(values) == 1:
-        return values[0]
-    return _("{items} and {last}", items=", ".join(values[:-1]), last=values[-1])
+def _join(values: Sequence[str], conjunction: str = "and") -> str:
+    """Values as a sentence lists them, in the speaker's language ("a, b and c"; "a or b")."""
+    if len(values) <= 1:
+        return "".join(values)
+    head, last = ", ".join(values[:-1]), values[-1]
+    if conjunction == "or":
+        return _("{items} or {last}", items=head, last=last)
+    return _("{items} and {last}", items=head, last=last)
 
 
 def _sold_out(values: Sequence[str]) -> str:
@@ -1241,41 +1245,59 @@ def compare(products: Sequence[dict[str, Any]], q: Question) -> ProductAnswer | 
     known.sort(key=lambda item: item[0] if smaller_wins else -item[0])
     best_value, best = known[0]
     ties = [p for v, p in known if v == best_value]
-    word = {
-        ("weight", True): "lighter",
-        ("weight", False): "heavier",
-        ("warmth", False): "warmer",
-        ("price", True): "cheaper",
-        ("price", False): "more expensive",
-        ("capacity", False): "bigger",
-        ("capacity", True): "smaller",
-        ("brightness", False): "brighter",
-        ("waterproof", False): "more waterproof",
-    }.get((name, smaller_wins), "the better fit")
+    word, superlative = _COMPARATIVES.get((name, smaller_wins), _BETTER_FIT)
     if len(ties) > 1:
-        listed = " and ".join(f"the {p['name']} ({_shown(p, name)})" for p in ties)
-        return ProductAnswer(f"They are the same on that: {listed}.", [p for _, p in known], "comparison")
-    others = "; ".join(f"the {p['name']}: {_shown(p, name)}" for _, p in known[1 : 1 + MAX_LISTED])
-    superlative = {
-        "lighter": "lightest",
-        "heavier": "heaviest",
-        "warmer": "warmest",
-        "cheaper": "cheapest",
-        "bigger": "biggest",
-        "smaller": "smallest",
-        "brighter": "brightest",
-    }.get(word, word.replace("more ", "most ", 1) if word.startswith("more ") else f"most {word}")
-    if len(known) == 2:
-        gap = _gap(best, known[1][1], name)
-        text = (
-            f"The {best['name']} is {word}: {_shown(best, name)}, against {others.split(': ', 1)[1]} for the "
-            f"{known[1][1]['name']}" + (f", a difference of {gap}." if gap else ".")
+        listed = _join([_("the {name} ({value})", name=p["name"], value=_shown(p, name)) for p in ties])
+        return ProductAnswer(
+            _("They are the same on that: {listed}.", listed=listed), [p for _, p in known], "comparison"
         )
-        computed = [f"{name} difference between {best['name']} and {known[1][1]['name']}: {gap}"] if gap else []
+    others = "; ".join(
+        _("the {name}: {value}", name=p["name"], value=_shown(p, name)) for _value, p in known[1 : 1 + MAX_LISTED]
+    )
+    if len(known) == 2:
+        second = known[1][1]
+        gap = _gap(best, second, name)
+        facts = {
+            "name": best["name"],
+            "comparison": _(word),
+            "value": _shown(best, name),
+            "other_value": _shown(second, name),
+            "other": second["name"],
+        }
+        text = (
+            _(
+                "The {name} is {comparison}: {value}, against {other_value} for the {other}, a difference of {gap}.",
+                gap=gap,
+                **facts,
+            )
+            if gap
+            else _("The {name} is {comparison}: {value}, against {other_value} for the {other}.", **facts)
+        )
+        computed = [f"{name} difference between {best['name']} and {second['name']}: {gap}"] if gap else []
         return ProductAnswer(text, [p for _, p in known[:2]], "comparison", computed)
-    else:
-        text = f"The {superlative} is the {best['name']} ({_shown(best, name)}); then {others}."
+    text = _(
+        "The {superlative} is the {name} ({value}); then {others}.",
+        superlative=_(superlative),
+        name=best["name"],
+        value=_shown(best, name),
+        others=others,
+    )
     return ProductAnswer(text, [p for _, p in known[: 1 + MAX_LISTED]], "comparison")
+
+
+# What a comparison says of the winner, and of the first of several, per measure and direction.
+_COMPARATIVES: dict[tuple[str, bool], tuple[str, str]] = {
+    ("weight", True): (N_("lighter"), N_("lightest")),
+    ("weight", False): (N_("heavier"), N_("heaviest")),
+    ("warmth", False): (N_("warmer"), N_("warmest")),
+    ("price", True): (N_("cheaper"), N_("cheapest")),
+    ("price", False): (N_("more expensive"), N_("most expensive")),
+    ("capacity", False): (N_("bigger"), N_("biggest")),
+    ("capacity", True): (N_("smaller"), N_("smallest")),
+    ("brightness", False): (N_("brighter"), N_("brightest")),
+    ("waterproof", False): (N_("more waterproof"), N_("most waterproof")),
+}
+_BETTER_FIT = (N_("the better fit"), N_("best fit"))
 
 
 def _gap(first: dict[str, Any], second: dict[str, Any], name: str) -> str:
@@ -1421,17 +1443,31 @@ def recommend(catalog: Sequence[dict[str, Any]], q: Question, hits: dict[str, fl
             variants = _fits_options(product, q)
             price = min(Decimal(str(v["price"])) for v in variants)
             why = _why(product, q)
-            lines.append(f"- **{product['name']}**, {format_money(price)}" + (f": {why}" if why else ""))
+            money = format_money(price)
+            lines.append(
+                _("- **{name}**, {price}: {why}", name=product["name"], price=money, why=why)
+                if why
+                else _("- **{name}**, {price}", name=product["name"], price=money)
+            )
         said = _constraints(q)
         if unmatched:
-            kinds = " or ".join(q.categories) or "products"
-            wanted = " and ".join([*q.uses, *q.features])
-            intro = f"None of our {kinds} is made for {wanted} as such; these come closest"
-            return ProductAnswer(f"{intro}:\n" + "\n".join(lines), top, "no_fit")
-        intro = "Here is what fits" if len(top) > 1 else "This one fits"
+            kinds = _join(q.categories, "or") or _("products")
+            wanted = _join([*q.uses, *q.features])
+            intro = _(
+                "None of our {kinds} is made for {wanted} as such; these come closest:", kinds=kinds, wanted=wanted
+            )
+            return ProductAnswer(f"{intro}\n" + "\n".join(lines), top, "no_fit")
+        if said:
+            intro = (
+                _("Here is what fits {constraints}:", constraints=said)
+                if len(top) > 1
+                else _("This one fits {constraints}:", constraints=said)
+            )
+        else:
+            intro = _("Here is what fits:") if len(top) > 1 else _("This one fits:")
         # A stated budget is all the customer means to spend: no add-ons suggested after it ("within_budget").
         kind = "within_budget" if q.budget is not None or q.cheap else "recommendation"
-        return ProductAnswer(f"{intro}{' ' + said if said else ''}:\n" + "\n".join(lines), top, kind)
+        return ProductAnswer(f"{intro}\n" + "\n".join(lines), top, kind)
     # Nothing meets everything: say which constraint fails and offer the closest. A budget is never traded for
     # another wish: the closest is one the customer can pay for that has something of what they want (water-resistant
     # for a waterproof wish); when nothing within the budget has, or nothing of the kind is within it, no product is
@@ -1444,25 +1480,43 @@ def recommend(catalog: Sequence[dict[str, Any]], q: Question, hits: dict[str, fl
         partial = [p for p in affordable if not _lacks_a_wish(p, q)]
         closest = max(partial, key=lambda p: (fit(p), _closeness(p, q), -_distance(p, q))) if partial else None
         if closest is None:
-            kinds = " or ".join(q.categories) or "products"
-            wished = " and ".join(q.features) if affordable else ""
-            beyond = (
-                f" None of our {kinds} within {_budget_said(q)} is {wished}."
+            kinds = _join(q.categories, "or") or _("products")
+            wished = _join(q.features) if affordable else ""
+            budget = _budget_said(q)
+            beyond = " " + (
+                _("None of our {kinds} within {budget} is {wished}.", kinds=kinds, budget=budget, wished=wished)
                 if wished
-                else f" None of our {kinds} is priced within {_budget_said(q)}."
-            ) + " If a higher budget works for you, tell me how much and I'll look again."
+                else _("None of our {kinds} is priced within {budget}.", kinds=kinds, budget=budget)
+            )
+            beyond += " " + _("If a higher budget works for you, tell me how much and I'll look again.")
     said = _constraints(q)
-    text = f"I'm sorry, nothing in our shop fits {said or 'all of that'} right now.{beyond}"
+    text = (
+        _("I'm sorry, nothing in our shop fits {constraints} right now.", constraints=said)
+        if said
+        else _("I'm sorry, nothing in our shop fits all of that right now.")
+    ) + beyond
     products: list[dict[str, Any]] = []
     if closest is not None:
         why = _why(closest, q)
         # The price of what the customer can pay for, not the product's whole range.
         paid = _affordable(closest, q)
         shown = format_money(min(Decimal(str(v["price"])) for v in paid)) if paid else str(closest["price_range"])
-        text += f" The closest is the **{closest['name']}** at {shown}" + (f" ({why})" if why else "")
         # What the reason in brackets already says is not said again as a miss.
-        misses = " and ".join(m for m in _misses(closest, q).split(" and ") if m.removeprefix("it is ") not in why)
-        text += f", but {misses}." if misses else "."
+        misses = _join([said_miss for fact, said_miss in _misses(closest, q) if fact not in why])
+        facts = {"name": closest["name"], "price": shown, "why": why, "misses": misses}
+        if why:
+            closest_said = (
+                _("The closest is the **{name}** at {price} ({why}), but {misses}.", **facts)
+                if misses
+                else _("The closest is the **{name}** at {price} ({why}).", **facts)
+            )
+        else:
+            closest_said = (
+                _("The closest is the **{name}** at {price}, but {misses}.", **facts)
+                if misses
+                else _("The closest is the **{name}** at {price}.", **facts)
+            )
+        text += " " + closest_said
         products.append(closest)
     return ProductAnswer(text, products, "no_fit")
 
@@ -1509,47 +1563,65 @@ def _distance(product: dict[str, Any], q: Question) -> float:
     return over + penalty
 
 
-def _misses(product: dict[str, Any], q: Question) -> str:
-    misses = []
+def _misses(product: dict[str, Any], q: Question) -> list[tuple[str, str]]:
+    """What the product lacks of the request: each as the fact it rests on (to leave out one already given as the
+    product's reason) and as said to the customer."""
+    misses: list[tuple[str, str]] = []
+
+    def miss(said: str, fact: str = "") -> None:
+        misses.append((fact or said, said))
+
     if (q.budget is not None or q.budget_min is not None) and not _affordable(product, q):
         budget = _budget_said(q)
-        misses.append(f"it is not priced between {budget}" if q.budget_min else f"it is over your budget of {budget}")
+        miss(
+            _("it is not priced between {budget}", budget=budget)
+            if q.budget_min
+            else _("it is over your budget of {budget}", budget=budget)
+        )
     attributes = product.get("attributes") or {}
     if ("waterproof" in q.features or "rain" in q.uses) and (measure(product, "waterproof") or 0) < 1:
-        misses.append(f"it is {attributes.get('waterproof') or 'not waterproof'}")
+        value = attributes.get("waterproof") or _("not waterproof")
+        miss(_("it is {value}", value=value), value)
     for feature in ("down", "merino", "rechargeable"):
         if feature in q.features and not _mentions(_product_text(product), feature):
-            misses.append(f"it is not {feature}")
+            miss(_("it is not {feature}", feature=feature))
     warmth = measure(product, "warmth")
     if "warm" in q.features and q.coldest_f is None and warmth is not None and warmth < WARM_ENOUGH:
-        misses.append(f"its warmth is only {attributes.get('warmth')}")
+        miss(_("its warmth is only {value}", value=attributes.get("warmth")))
     if q.coldest_f is not None and (rating := _rating_f(product)) is not None and rating > q.coldest_f:
-        misses.append(f"it is rated to {rating:g}°F, not {q.coldest_f:g}°F")
+        rated, wanted_f = format(rating, "g"), format(q.coldest_f, "g")
+        miss(_("it is rated to {rating}°F, not {wanted}°F", rating=rated, wanted=wanted_f))
     if not _variants_in_stock(product):
-        misses.append("it is out of stock")
+        miss(_("it is out of stock"))
     else:
         wanted = wanted_options(product, q)
         said = ", ".join(v for vals in wanted.values() for v in vals)
         if wanted and not _fits_options(product, Question(text="", option_values=wanted)):
-            misses.append(f"not in {said} right now")
+            miss(_("not in {options} right now", options=said))
         elif wanted and not _fits_options(product, q) and _affordable(product, q):
-            misses.append(f"not in {said} within your budget")
-    return " and ".join(misses)
+            miss(_("not in {options} within your budget", options=said))
+    return misses
 
 
 def _constraints(q: Question) -> str:
     parts = []
     if q.categories:
-        parts.append(" or ".join(q.categories))
+        parts.append(_join(q.categories, "or"))
     if q.uses:
-        parts.append("for " + " and ".join(q.uses))
+        parts.append(_("for {uses}", uses=_join(q.uses)))
     if q.option_values:
-        parts.append("in " + ", ".join(v for vals in q.option_values.values() for v in vals))
+        parts.append(_("in {options}", options=", ".join(v for vals in q.option_values.values() for v in vals)))
     if q.budget is not None:
-        bound = "between" if q.budget_min is not None else "around" if q.around else "under"
-        parts.append(f"{bound} {_budget_said(q)}")
+        budget = _budget_said(q)
+        parts.append(
+            _("between {budget}", budget=budget)
+            if q.budget_min is not None
+            else _("around {budget}", budget=budget)
+            if q.around
+            else _("under {budget}", budget=budget)
+        )
     elif q.cheap:
-        parts.append("at the cheaper end")
+        parts.append(_("at the cheaper end"))
     return " ".join(parts)
 
 
@@ -1557,7 +1629,7 @@ def _budget_said(q: Question) -> str:
     """The budget as the customer said it ("around $50", though a little over it still fits)."""
     assert q.budget is not None
     if q.budget_min is not None:
-        return f"{format_money(q.budget_min)} and {format_money(q.budget)}"
+        return _("{low} and {high}", low=format_money(q.budget_min), high=format_money(q.budget))
     return format_money(q.budget / AROUND_MARGIN if q.around else q.budget)
 
 
@@ -1580,11 +1652,15 @@ def _why(product: dict[str, Any], q: Question) -> str:
         value = attributes.get(key)
         if asked and value:
             shown.append(
-                f"rated to {value}" if key == "temperature rating" else f"warmth {value}" if key == "warmth" else value
+                _("rated to {value}", value=value)
+                if key == "temperature rating"
+                else _("warmth {value}", value=value)
+                if key == "warmth"
+                else value
             )
     use = attributes.get("use")
     if use and not shown:
-        shown.append(f"made for {use}")
+        shown.append(_("made for {use}", use=use))
     return ", ".join(shown[:3])
 
 

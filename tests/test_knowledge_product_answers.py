@@ -477,3 +477,30 @@ def test_compare_on_one_measure_is_a_comparison_and_on_several_gives_each_fact(c
     assert all(fact in text for fact in ("20°F", "-10°F", "$349.00", "$599.00"))
     text, _ = answer(catalog, "Compare the Stormline jacket and Ridgeline softshell: weight, what do they cost?")
     assert "430 g" in text and "520 g" in text and "$229.00" in text and "$159.00" in text
+
+
+def test_comparisons_and_recommendations_are_worded_in_the_customers_language(catalog: list[dict[str, Any]]) -> None:
+    from shopdesk.i18n import speaker, speaking
+
+    with speaking(speaker("de")):
+        text, kind = answer(catalog, "Beacon 400 oder Beacon 900 - welche ist günstiger?")
+        assert kind == "comparison" and "ist günstiger" in text and "against" not in text, text
+        text, _ = answer(catalog, "what's the lightest shelter or tent you carry?")
+        assert text.startswith("Am leichtesten ist") and "then" not in text, text
+        text, kind = answer(catalog, "I want waterproof shell for storms on the trail but only have 120 dollars")
+        assert kind == "no_fit" and text.startswith("Leider passt") and "higher budget" not in text, text
+        assert "Stormline 3L Rain Jacket" not in text
+    # The English wording is the catalogue's source, unchanged.
+    text, _ = answer(catalog, "Beacon 400 or Beacon 900 - which is cheaper?")
+    assert text.startswith("The Beacon 400 Headlamp is cheaper: $49.00")
+
+
+def test_a_budget_nothing_fits_offers_the_closest_within_it_and_names_nothing_over_it(
+    catalog: list[dict[str, Any]],
+) -> None:
+    text, kind = answer(catalog, "any down jacket for at most 90 bucks?")
+    over = [p["name"] for p in catalog if p["category"] == "jackets" and Decimal(str(p["price_min"])) > 90]
+    assert kind in ("no_fit", "within_budget"), text
+    assert not any(name in text for name in over), text
+    if kind == "no_fit":
+        assert "$90.00" in text

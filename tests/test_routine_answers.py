@@ -582,3 +582,27 @@ async def test_a_policy_figure_is_the_verified_customers_own(app: Settings, said
     async with open_graph(app) as graph:
         turn = await Conversations(graph).send("label-by-email", said.format(email=canadian.email), Context())
     assert "$9.95" in turn.text and ("$12.95" in turn.text) != only_theirs, turn.text
+
+
+async def test_rules_asked_with_the_customers_situation_or_in_unfamiliar_words_are_answered_for_anyone(
+    app: Settings,
+) -> None:
+    questions = {
+        # The customer's own situation said with the question: the rule for it, no verification.
+        "we paid through paypal - how many days does a refund take?": "business days",
+        "Which courier takes my parcel to Vancouver?": "Canada Post",
+        "do I have to pay for my return label from Dublin?": "$12.95",
+        # Words no procedure is made of: the documents answer, not "what is this about?".
+        "within how many days must a parcel that came damaged be reported?": "7 days",
+        "Liefert ihr auch nach Dänemark?": "Denmark",
+    }
+    async with open_graph(app) as graph:
+        chat = Conversations(graph)
+        for n, (question, said) in enumerate(questions.items()):
+            turn = await chat.send(f"situation-{n}", question, Context())
+            where = f"{question!r} -> {turn.text!r}"
+            assert turn.status == "bot" and turn.interrupt is None, where
+            assert VERIFY not in turn.text and "Which order" not in turn.text and "right thing" not in turn.text, where
+            assert "richtig helfe" not in turn.text, where
+            assert said in turn.text, where
+            assert doc_ids(turn.replies[-1]["evidence_ids"]), where

@@ -34,9 +34,11 @@ _PREFACE = re.compile(
 # How a question about the rules opens. Not "has/have/did/was" (what happened to it?), "why" (why did it fail?) or
 # "where is" (where is it now?): those ask about one thing that already exists.
 _GENERAL_OPENER = re.compile(
-    r"^(?:how\b|what\b|which\b|when\s+(?:exactly\s+)?(?:do|does|can|will|should|is|are)\b|where\s+(?:can|do|should)\b"
+    r"^(?:how\b|what\b|which\b|who\s+(?:ships|delivers|carries|brings)\b|when\s+(?:exactly\s+)?(?:do|does|can|will|should|is|are)\b|where\s+(?:can|do|should)\b"
     # "Until when can I cancel an order?", "by when do I have to send it back?": the deadline the rules set.
     r"|(?:until|till|by)\s+(?:when|what\s+(?:date|day|time))\b"
+    # ... or its length: "within how many days must it be reported?", "in how many days does it arrive?"
+    r"|(?:with)?in\s+how\s+(?:many|long|much)\b"
     r"|(?:can|could|may|do|does|is|are|will|would|should|must)\b"
     r"|(?:i\s+was\s+wondering|i\s+wonder|i'?d\s+like\s+to\s+know|i\s+would\s+like\s+to\s+know"
     r"|(?:can|could)\s+you\s+tell\s+me)\s+(?:if|whether|how|what|which|when)\b)",
@@ -171,10 +173,88 @@ def _after_situation(question: str) -> str:
     return " ".join(parts[lead:])
 
 
+def _is_a_place(words: str) -> bool:
+    """Whether the words open with a country or a town we know ("Ottawa", "the UK", "new zealand")."""
+    from knowledge.answer import customer_countries
+    from shopdesk.countries import country_code
+
+    words = re.sub(r"^the\s+", "", words.strip(" ,.?!"), flags=re.IGNORECASE)
+    tokens = words.split()
+    candidates = [" ".join(tokens[:n]) for n in (3, 2, 1) if len(tokens) >= n]
+    return any(country_code(c) or customer_countries(c.title()) for c in candidates)
+
+
+# "My order to Ottawa", "my return label from Ireland": the customer's thing, named by where it goes or comes from,
+# stands for any such thing of a customer there; what it costs or who carries it is the rule for that place.
+_PLACED_POSSESSION = re.compile(
+    r"\b(?:my|our)\s+((?:[\w-]+\s+){0,2}?[\w-]+\s+(?:to|from|into|in)\s+((?:[\w.'-]+\s*){1,3}))", re.IGNORECASE
+)
+# How they pay or where they are, said as the situation of the question ("I paid with PayPal, how long ...", "if I
+# pay by gift card, ..."): no request of theirs, and under an "if" what they call theirs is as hypothetical.
+_PAYMENT_WORDS = (
+    r"(?:(?:a|my|the)\s+)?(?:paypal|(?:credit|debit|gift)\s+cards?|cards?|visa|mastercard|amex|american\s+express"
+    r"|discover|apple\s+pay|google\s+pay|klarna|afterpay|voucher|coupon)"
+)
+_PAID_WITH = re.compile(
+    rf"^\s*(?P<cond>(?:if|when|in\s+case|say)\s+)?(?:i|we)(?:'ve|\s+have|'d|\s+had)?\s+(?:paid|pay|used|use"
+    rf"|was\s+paying|am\s+paying|'m\s+paying|bought\s+it|bought)\s+(?:with|by|using|via|through)\s+{_PAYMENT_WORDS}"
+    r"\s*(?:[,;:.\-]+|\s+(?=how|what|when|which|do|does|is|are|will|would|can))\s*",
+    re.IGNORECASE,
+)
+# ... or said after it ("how long do refunds take if I paid by PayPal?").
+_PAID_WITH_AFTER = re.compile(
+    rf"\s*,?\s+(?:if|when|since|as|because)\s+(?:i|we)(?:'ve|\s+have|'d|\s+had)?\s+(?:paid|pay|used|use|bought\s+it)"
+    rf"\s+(?:with|by|using|via|through)\s+{_PAYMENT_WORDS}\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_HYPOTHETICAL_OWN = re.compile(r"\b(?:my|our)\b", re.IGNORECASE)
+_PLACED_AFTER = re.compile(
+    r"\s*,?\s+(?:if|when)\s+(?:i|we)\s+(?:order|ship|send|buy|live|am|'m|get\s+it\s+(?:shipped|sent|delivered))"
+    r"(?:\s+it|\s+them|\s+something)?\s+(?:to|from|in)\s+(?P<place>[^?.!]{2,40}?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+# A question for a figure or a fact of the rules: what it costs, how long it takes, who carries it, whether it is
+# free. Not "when will ... arrive" or "where is": those follow one parcel.
+_RULE_ASKED = re.compile(
+    r"^(?:how\s+much|how\s+long\s+(?:does|do|would|will|is)|how\s+many\s+(?:business\s+)?days|what\s+(?:does|do|would|will)"
+    r"\b.*\bcost|what(?:'s|\s+is|\s+are|\s+would\s+be)\s+the\s+(?:cost|price|fee|charge|shipping|delivery\s+time)"
+    r"|which\s+(?:carrier|company|courier|service|shipping)|who\s+(?:ships|delivers|carries|brings|handles)"
+    r"|(?:is|are)\s+(?:shipping|delivery|the\s+(?:label|shipping|delivery|return))\b.*\bfree"
+    r"|do\s+(?:i|we)\s+(?:have\s+to\s+|need\s+to\s+)?pay)\b",
+    re.IGNORECASE,
+)
+
+
+def as_anyone_would_ask(text: str) -> str:
+    """The question with what only sets its situation read as anyone's: "my order to Ottawa" is an order to
+    Ottawa, "I paid with PayPal, how long ..." asks how long, "if I paid by gift card, how fast is my refund"
+    asks how fast a refund is. Anything else of theirs stays theirs."""
+
+    def placed(match: re.Match[str]) -> str:
+        return f"a {match.group(1)}" if _is_a_place(match.group(2)) else match.group(0)
+
+    question = _PREFACE.sub("", text.strip(), count=1)
+    if _RULE_ASKED.search(question):
+        question = _PLACED_POSSESSION.sub(placed, question)
+        # "who delivers my stuff if I order to Glasgow?": the place said as the question's condition.
+        condition = _PLACED_AFTER.search(question)
+        if condition and _is_a_place(condition.group("place")):
+            question = _HYPOTHETICAL_OWN.sub("a", question[: condition.start()]) + "?"
+    said_after = _PAID_WITH_AFTER.search(question)
+    if said_after:
+        question = question[: said_after.start()] + "?"
+    paid = _PAID_WITH.match(question)
+    if paid is None:
+        return question
+    rest = question[paid.end() :]
+    return _HYPOTHETICAL_OWN.sub("a", rest) if paid.group("cond") or said_after else rest
+
+
 def asks_in_general(text: str, order_ids: list[str] | None = None) -> bool:
     """True when `text` asks how the shop works rather than about one of the customer's orders."""
     if order_ids:
         return False
+    text = as_anyone_would_ask(text)
     question = _PREFACE.sub("", text.strip(), count=1)
     if not _GENERAL_OPENER.search(_after_situation(question)) or _EXASPERATED.search(question):
         return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -50,7 +51,13 @@ from graph.nlu.confirmation import (
 from graph.nlu.drops import dropped_requests, drops_one_request
 from graph.nlu.entities import shared_entities
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation, offers_a_person
-from graph.nlu.general import asks_about_the_rules, asks_something, asks_without_a_request
+from graph.nlu.general import (
+    asks_about_progress,
+    asks_about_the_rules,
+    asks_in_general,
+    asks_something,
+    asks_without_a_request,
+)
 from graph.nlu.order_questions import asks_about_their_order
 from graph.nlu.schema import PRODUCT_INTENTS
 from graph.nlu.segment import sentences, split_requests
@@ -176,6 +183,37 @@ async def answers_while_waiting(state: SupportState, runtime: Runtime[Context]) 
     return not decision.escalate and not decision.clarify
 
 
+def _asks_what_the_documents_answer(state: SupportState) -> bool:
+    """A question in form about how the shop works, in the words of its rules (shipping, returns, refunds,
+    warranty, payment; a German one read through the glossary), that names none of the customer's orders and
+    answers nothing we asked: the documents answer it ("how many days do I have to report a damaged parcel?",
+    "Liefert ihr nach Norwegen?"), so not knowing which procedure it would start is no reason to ask what it is
+    about."""
+    from graph.nlu.entities import shared_entities
+    from knowledge.glossary import in_document_language
+    from knowledge.product_answers import POLICY
+
+    if is_continuation(state) or state.dialogue.get("awaiting"):
+        return False
+    said = last_text(state)
+    if shared_entities(said).order_ids or asks_about_progress(said):
+        return False
+    read = in_document_language(said)
+    if not (asks_about_the_rules(read) and (POLICY.search(read) or _RULE_WORDS.search(read))):
+        return False
+    # A German question keeps its own word order after the glossary: what is theirs is read by its possessives.
+    return not _GERMAN_OWN.search(said) if read != said else asks_in_general(said)
+
+
+# What the shipping and returns documents speak of beyond the procedures' names.
+_RULE_WORDS = re.compile(
+    r"\b(?:parcels?|packages?|damaged|carriers?|couriers?|customs|duties|tracking|business\s+days|warehouse"
+    r"|countries|abroad|internationally)\b",
+    re.IGNORECASE,
+)
+_GERMAN_OWN = re.compile(r"\b(?:mein|meine[mnrs]?|unser|unsere[mnrs]?|ich\s+habe\s+\w+\s+bestellt)\b", re.IGNORECASE)
+
+
 def _answered_with_the_rest(segment: str) -> bool:
     """A question about the rules that names none of the customer's orders: the knowledge's answer to the message
     answers it too."""
@@ -299,6 +337,7 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         facts = facts.model_copy(update={"order_total": None, "customer_tier": None})
     decision = decide_escalation(understanding, escalation_policy(runtime, services), facts)
     unsure = decision.clarify or decision.reasons == ["low_confidence"]
+    rules_asked = False
     proposing = bool(state.pending_action) and state.status == Status.awaiting_confirmation
     corrected = corrected_request(state) if proposing else None
     if unsure and (
@@ -314,6 +353,7 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         or _takes_back_one_of_theirs(state)
         or (intent == wants_another_version(state) and intent is not None)
         or (intent == IDENTIFY and not state.customer and gives_identity(understanding.entities.model_dump()))
+        or (rules_asked := _asks_what_the_documents_answer(state))
     ):
         # An answer to our own question ("by mistake", an email) or a correction of our proposal ("not PayPal, my
         # visa", "not a return, an exchange") is understood through what we asked or proposed; a
@@ -325,6 +365,10 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         # $52.01 in all?"), read against the proposal. Who they are, told beside words we are unsure of, is checked
         # first: the question what they want can wait for an account to ask it about.
         decision = decision.model_copy(update={"escalate": False, "clarify": False, "reasons": []})
+    if rules_asked:
+        # Whatever the intent model made of it, a question about the shop's rules is the documents' to answer, for
+        # anyone: no order to pick and no one to verify.
+        general = True
     base: dict[str, Any] = {"status": Status.bot} if state.status == Status.resolved else {}
     if state.clarifications and not (decision.clarify or "low_confidence" in decision.reasons):
         # Understood: the clarifying question did its work. A later unclear message is a new start with a question of
