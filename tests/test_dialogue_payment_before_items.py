@@ -173,6 +173,10 @@ def test_a_payment_clause_is_read_as_tied_to_the_change_beside_it_or_not(words: 
         "{card}.",
         "please change the payment method on {order} to my credit card ending {card}, and also swap the {item} for "
         "{wanted}.",
+        # Each act with its asking, joined by a bare "and" (round 23, dev-12: the payment change was lost).
+        "for {order} switch the payment to my credit card ending {card} and I want to exchange the {item} for {wanted}",
+        "can you change the payment of {order} to my credit card ending {card} and could you also swap the {item} to "
+        "{wanted}?",
     ],
 )
 async def test_a_payment_change_of_the_whole_order_still_comes_first(tau_app: Settings, ask: str) -> None:

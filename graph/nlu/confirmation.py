@@ -78,15 +78,27 @@ _CANCELLING = re.compile(r"cancel\w*|storn\w*|abbrechen", re.IGNORECASE)
 # need it anymore", "cancel it, I no longer want them", "I'd rather not get it at all", "ja, ich brauche sie nicht
 # mehr". Its negation is scoped to that clause: it says why, it turns nothing down.
 _TAKES_THE_THING_AWAY = frozenset({"cancel_order", "return_items"})
+# The thing, never the act or its money: "I don't want the refund on paypal" is about the proposal, not the thing.
+_NOT_THE_ACT = (
+    r"(?!(?:refund|money|return|cancel|exchange|label|credit|payment|change|voucher|gift|rückerstattung|erstattung"
+    r"|storn|rücksend|zahlung|gutschrift|umtausch)\w*\b)"
+)
 _NO_LONGER_WANTED = re.compile(
     r"\b(?:(?:do\s+not|don'?t|dont|no\s+longer|not)\s+(?:really\s+|even\s+)?(?:want|need|use|like)\s+"
     # ("I don't want that" alone may be the proposal not wanted: "that" counts only with "anymore".)
-    r"(?:it|them|these|those|the\s+\w+|my\s+\w+|any\s+of\s+(?:it|them)|(?:this|that)(?=\s+any\s*more|\s+at\s+all))"
-    r"|(?:would|'d)\s+rather\s+not\s+(?:get|receive|have|keep)\s+(?:it|them|this|that|the\s+\w+)"
+    rf"(?:it|them|these|those|the\s+{_NOT_THE_ACT}\w+|my\s+{_NOT_THE_ACT}\w+|any\s+of\s+(?:it|them)"
+    r"|(?:this|that)(?=\s+any\s*more|\s+at\s+all))"
+    r"|(?:would|'d)\s+rather\s+not\s+(?:get|receive|have|keep)\s+"
+    rf"(?:it|them|this|that|the\s+{_NOT_THE_ACT}\w+)"
     r"|(?:it'?s|they'?re|it\s+is|they\s+are)\s+(?:not|no\s+longer)\s+(?:needed|wanted)"
-    r"|(?:brauche|will|möchte|benötige|nutze|mag)\s+(?:ich\s+)?(?:es|sie|ihn|das|die\s+\w+|den\s+\w+|das\s+\w+)\s+"
+    r"|(?:brauche|will|möchte|benötige|nutze|mag)\s+(?:ich\s+)?"
+    rf"(?:es|sie|ihn|das|(?:die|den|das)\s+{_NOT_THE_ACT}\w+)\s+"
     r"(?:doch\s+|eh\s+|gar\s+)?nicht\s+mehr|nicht\s+mehr\s+(?:nötig|gebraucht|benötigt|gewollt))\b"
-    r"(?:\s+(?:any\s*more|at\s+all|after\s+all))?",
+    r"(?:\s+(?:any\s*more|any\s+longer|at\s+all|after\s+all))?"
+    # ... and it ends its clause: what follows the thing would say what is not wanted of it ("I don't want it
+    # cancelled", "I don't want the boots returned", "ich will sie nicht mehr zurückschicken"): a no to the act.
+    r"(?=\s*(?:$|[,.;:!?)\-–—]|(?:and|so|because|cause|since|as|but|anyway|though|thanks?|thank|please|now"
+    r"|honestly|really|actually|i|we|denn|weil|und|aber|also|danke|bitte|jetzt|eh|sowieso|ich|wir)\b))",
     re.IGNORECASE,
 )
 # Haste, which urges the act on: "do it, I don't want to wait", "can't wait any longer", "ich will nicht warten".
@@ -160,7 +172,11 @@ def holds_back(text: str, action: str = "") -> bool:
 _THANKS_FOR = re.compile(
     r"^\s*(?:(?:and|also|oh|ok(?:ay)?)\s+)?(?:(?:many|much|big|great)\s+)?(?:thanks?|thank\s+you|thx|ty|cheers"
     r"|(?:i\s+)?(?:really\s+|do\s+|truly\s+)?appreciate|danke|vielen\s+dank)\b"
-    r"(?:\s+(?:so|very)\s+much|\s+a\s+lot)?\s+(?:you\s+|it\s+|that\s+)?(?:for|f[üu]rs?|you|that|it)\b",
+    r"(?:\s+(?:so|very)\s+much|\s+a\s+lot)?\s+(?:you\s+|it\s+|that\s+)?(?:(?:for|f[üu]rs?|f[üu]r\s+das)\s+)?"
+    # ... for the asking or checking, which is what we did: thanks "for doing it after Friday" thanks for a term of
+    # the act, which is no yes now.
+    r"(?:(?:double[-\s]?)?check(?:ing)?|asking|confirming|verifying|making\s+sure|nachfragen|nachzufragen"
+    r"|fragen|prüfen|überprüfen|bestätigen|absichern)\b",
     re.IGNORECASE,
 )
 _WORDS_OF_TIME = re.compile(r"(?:before|after|once|when|bevor|vorher|nachdem)\b", re.IGNORECASE)

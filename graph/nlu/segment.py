@@ -22,7 +22,11 @@ _SPLIT = re.compile(
     # refund" stays whole (a refund is how a cancellation ends), and a fragment too short to be a request rejoins.
     # (Not when the second act is about the first's thing: "send it back and replace it", "return the boots and
     # exchange them", "cancel the order and return the money".)
-    r"|,?\s+(?:and|plus)\s+(?=(?:then\s+)?(?:also\s+)?(?:swap|exchange|return|cancel|change|update|modify|switch|replace"
+    # The act may come with its asking ("and I want to exchange the watch", "and could you also swap the lamp").
+    r"|,?\s+(?:and|plus)\s+(?=(?:then\s+)?(?:also\s+)?(?:please\s+)?"
+    r"(?:(?:i|we)\s+(?:also\s+)?(?:want|wanna|would\s+like|'d\s+like|need)\s+(?:you\s+)?to\s+(?:also\s+)?"
+    r"|(?:can|could|would)\s+you\s+(?:also\s+|please\s+)*)?"
+    r"(?:swap|exchange|return|cancel|change|update|modify|switch|replace"
     r"|send\s+(?:back|the|my)\b)"
     r"\b(?!\s+(?:it|them|that|this|one|those|these|the\s+money|my\s+money|the\s+refund)\b))"
     # "..., and for my other order, switch the payment to PayPal": a clause that turns to another order is that
@@ -54,10 +58,24 @@ def sentences(text: str, *, at_semicolons_and_lines: bool = False) -> list[str]:
 
 
 # "On my other order", "another order", "the second order", "meine andere Bestellung": not the order in hand.
-ANOTHER_ORDER = re.compile(
-    r"\b(?:(?:my|the|an)\s+(?:other|second|previous|older|earlier|newer)|another|a\s+different|the\s+different)\s+order\b"
-    r"|\b(?:meine[rnm]?|die|der|einer?)\s+(?:anderen?|zweiten?)\s+bestellung\b",
+_ANOTHER_ORDER_EN = (
+    r"(?:(?:my|the|an)\s+(?:other|second|previous|older|earlier|newer)|another|a\s+different|the\s+different)\s+order\b"
+)
+_ANOTHER_ORDER_DE = r"(?:meine[rnm]?|die|der|einer?)\s+(?:anderen?|zweiten?)\s+bestellung\b"
+ANOTHER_ORDER = re.compile(rf"\b{_ANOTHER_ORDER_EN}|\b{_ANOTHER_ORDER_DE}", re.IGNORECASE)
+# The other order as what a request is about: after a preposition or the verb of an act ("for my other order, switch
+# the payment", "cancel my other order too", "the payment of my other order"), not named in passing ("cancel this
+# one, my previous order already has what I need": the reason of a request for the order in hand).
+ADDRESSES_ANOTHER_ORDER = re.compile(
+    r"\b(?:for|on|of|with|in|from|about|as\s+for|cancel|change|switch|return|exchange|modify|update|pay|swap|move)\s+"
+    r"(?:(?:the\s+)?(?:payment|items?|address)\s+(?:of|on|for|in)\s+)?"
+    rf"{_ANOTHER_ORDER_EN}"
+    r"|\b(?:für|bei|in|von|auf|mit|storniere|ändere)\s+" + _ANOTHER_ORDER_DE,
     re.IGNORECASE,
+)
+# The order in hand pointed at ("cancel this one", "this order", "diese hier"): the request is for it.
+POINTS_AT_THE_ORDER_IN_HAND = re.compile(
+    r"\b(?:this|that)\s+(?:one|order)\b|\bdiese[ns]?\s+(?:hier|bestellung)\b", re.IGNORECASE
 )
 
 

@@ -30,7 +30,12 @@ from graph.llm.matching import (
 )
 from graph.nlu.address_source import address_source
 from graph.nlu.entities import own_items_words, own_reasons, shared_entities
-from graph.nlu.segment import ANOTHER_ORDER, split_requests
+from graph.nlu.segment import (
+    ADDRESSES_ANOTHER_ORDER,
+    ANOTHER_ORDER,
+    POINTS_AT_THE_ORDER_IN_HAND,
+    split_requests,
+)
 from graph.procedures.interpreter import split_code
 from graph.procedures.loader import ProcedureSet
 from graph.state import SupportState
@@ -97,6 +102,8 @@ def merged_slots(
             # order was named, "I ordered it by mistake" is the reason of the order named next.)
             slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
         slots["order_id"] = focus[0]
+        # An order named by its id is the one meant: "not the one in hand" from an earlier "my other order" is over.
+        slots.pop("other_than_order", None)
     slots.update(identity_facts(state, text, address_expected))
     part = own_items_words(own, str(slots["order_id"])) if slots.get("order_id") else None
     if part:
@@ -108,7 +115,12 @@ def merged_slots(
     if own != text:
         entities = {**entities, "products": shared_entities(own).products}
     about_order = _without_identity(own, entities)
-    turns_elsewhere = not entities.get("order_ids") and source is None and ANOTHER_ORDER.search(own)
+    turns_elsewhere = (
+        not entities.get("order_ids")
+        and source is None
+        and ADDRESSES_ANOTHER_ORDER.search(own)
+        and not POINTS_AT_THE_ORDER_IN_HAND.search(own)
+    )
     if (
         turns_elsewhere
         and slots.get("order_id")
