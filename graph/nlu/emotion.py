@@ -17,6 +17,7 @@ from graph.nlu.entities import shared_entities
 from graph.nlu.language import detect_language
 from graph.nlu.patterns import compile_words
 from graph.nlu.schema import Emotion
+from graph.nlu.spelling import with_cue_spellings
 
 
 def _words(text: str) -> frozenset[str]:
@@ -159,6 +160,9 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|heard\s+(?:that|this|it)\s+(?:one\s+)?before|not\s+again|schon\s+wieder|zum\s+(?:zweiten|dritten|vierten|f[üu]nften|\d+\.?|x-ten)\s+mal"
         r"|(?:das|der)\s+(?:zweite|dritte|vierte|f[üu]nfte)\s+mal|schon\s+(?:zweimal|dreimal|mehrmals|x-mal)"
         r"|(?:habe|hab)\s+(?:ihnen\s+|es\s+)?(?:doch\s+)?(?:schon|bereits)\s+(?:gesagt|geschrieben|erkl[äa]rt|mitgeteilt)"
+        # Told or asked a counted number of times: "ich habe es fünfmal erklärt", "dreimal angerufen".
+        r"|(?:zwei|drei|vier|f[üu]nf|sechs|sieben|acht|zehn|zig|x|\d+)\s*-?mal\s+(?:\w+\s+){0,2}?(?:gesagt|geschrieben"
+        r"|erkl[äa]rt|angerufen|gefragt|nachgefragt|gemeldet|gemailt|mitgeteilt|reklamiert|geschildert)"
         r"|bereits\s+(?:mehrfach|mehrmals)|wie\s+oft\s+denn\s+noch|i\s+(?:said|told\s+you)\s+(?:to\s+)?(?-i:[A-Z]{3,}))\b",
     ),
     (
@@ -454,6 +458,38 @@ def _situational_irony(text: str) -> bool:
     return praised and wrong
 
 
+# Assent over more of what went wrong, with no irony marker: "sure, let's just wait another month, why not", "fine,
+# I'll keep waiting then", "klar, noch eine Woche warten". The opening word agrees; what it agrees to is the grievance
+# prolonged (more time to wait, nothing again, still no answer). Patience offered sincerely ("sure, I can wait another
+# day, no problem"), thanks, or a question or request beside it keep it calm.
+_ASSENT_OPENING = re.compile(
+    r"^\W*(?:oh\s+|well\s+|ok(?:ay)?,?\s+|na\s+)?(?:sure|fine|of\s+course|great|perfect|wonderful|lovely"
+    r"|brilliant|fantastic|awesome|super|toll|prima|klasse|wunderbar|perfekt)\b",
+    re.IGNORECASE,
+)
+_MORE_OF_IT = re.compile(
+    r"\b(?:(?:another|yet\s+another|one\s+more|a\s+few\s+more|even\s+more|noch\s+(?:eine[nm]?|ein\s+paar|mal\s+eine?n?))\s+"
+    r"(?:\w+\s+)?(?:weeks?|months?|fortnights?|years?|wochen?|monate?n?|jahre?)"
+    r"|(?:keep|kept|go\s+on|carry\s+on)\s+(?:on\s+)?waiting|wait\s+(?:even\s+)?(?:longer|forever|some\s+more)|weiter\s+warten"
+    r"|(?:again|still|wieder|schon\s+wieder|immer\s+noch|noch\s+immer)\s+(?:\w+\s+)?(?:nothing|no|not|nobody|broken|nichts"
+    r"|kein\w*|nicht|niemand|kaputt))\b",
+    re.IGNORECASE,
+)
+_SINCERE_PATIENCE = re.compile(
+    r"\b(?:no\s+(?:problem|worries|rush|hurry)|i\s+(?:can|don'?t\s+mind\s+to|could)\s+wait|happy\s+to\s+wait|that'?s\s+(?:fine"
+    r"|ok(?:ay)?)|kein\s+(?:problem|stress)|(?:kann|k[öo]nnte)\s+(?:gerne\s+)?warten|warte\s+gerne)\b",
+    re.IGNORECASE,
+)
+
+
+def _mock_assent(text: str) -> bool:
+    return bool(
+        _ASSENT_OPENING.search(text)
+        and _MORE_OF_IT.search(text)
+        and not (_SINCERE_PATIENCE.search(text) or _ASKS.search(text) or _THANKS.search(text) or _resolved(text))
+    )
+
+
 # Praise given as such ("I'd like to compliment your driver"): the classifier may hear a grievance in its subject,
 # but the praise is the point, not a mask.
 _COMPLIMENTS = re.compile(
@@ -665,6 +701,10 @@ _CAPS_IGNORE = _words(
     "IBAN BIC SKU TV PC USB LED GB TB AM PM NYC LA HR CEO II III IOS IPHONE"
 )
 _NEGATABLE = frozenset({"anger_word", "frustration_word", "hostile_language"})
+_TONED_DOWN = re.compile(
+    r"\b(?:a\s+(?:bit|little|tad)|slightly|somewhat|mildly|kind\s+of|etwas|ein\s+(?:bisschen|wenig|klein\s+wenig)|leicht)\s+$",
+    re.IGNORECASE,
+)
 _NEGATED = re.compile(r"\b(?:not|n't|never|no|nicht|kein\w*|nie)\s+(?:\w+\s+)?$|n't\s+(?:\w+\s+)?$", re.IGNORECASE)
 # Short words people shout ("I want it NOW"); other three-letter capitals are mostly codes and brands.
 _SHOUTED_SHORT = _words("NOW NOT YOU WHY HOW ANY YET ALL OUT WTF DID WAS GET PAY ASK")
@@ -714,6 +754,31 @@ def _caps_shouting(text: str) -> float:
     return 0.0
 
 
+# A count of the customer's own custom ("the fourth time I'm ordering from you", "ich bestelle jetzt zum vierten Mal
+# bei euch") measures loyalty, not a request repeated: its words are no cue of a mood, unless something went wrong
+# again ("zum dritten Mal bestellt und wieder kaputt").
+_ORDINAL = (
+    r"(?:second|third|fourth|fifth|sixth|seventh|tenth|\d+(?:st|nd|rd|th)|zweite[nm]?|dritte[nm]?|vierte[nm]?"
+    r"|f[üu]nfte[nm]?|sechste[nm]?|zehnte[nm]?|x-te[nm]?|\d+\.)"
+)
+_CUSTOM = r"(?:order|buy|bought|shop|purchas|visit|bestell|kauf|einkauf)\w*"
+_OWN_CUSTOM = re.compile(
+    rf"\b(?:(?:zum\s+|for\s+the\s+|the\s+)?{_ORDINAL}\s+(?:time|mal),?\s+(?:that\s+|dass\s+)?(?:i'?m|i\s+am|i'?ve|i\s+have"
+    rf"|i|we|we'?re|we\s+are|ich|wir)?\s*(?:\w+\s+){{0,2}}?{_CUSTOM}"
+    rf"|{_CUSTOM}\s+(?:\w+\s+){{0,4}}?(?:zum|for\s+the)\s+{_ORDINAL}\s+(?:time|mal)"
+    rf"|{_CUSTOM}\s+(?:\w+\s+){{0,3}}?(?:\d+|two|three|four|five|six|several|many|multiple)\s+times"
+    rf"|(?:\d+|zwei|drei|vier|f[üu]nf|sechs|x|mehr|zig)\s*-?mal\s+(?:\w+\s+){{0,2}}?(?:bestellt|gekauft|eingekauft))\b",
+    re.IGNORECASE,
+)
+
+
+def _without_own_custom(text: str) -> str:
+    rest = _OWN_CUSTOM.sub(" ", text)
+    if rest == text or _NEGATIVE_CONTEXT.search(rest) or lexicon.find("trouble", rest):
+        return text
+    return rest
+
+
 def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievance: bool = False) -> Emotion:
     """Emotion for one message.
 
@@ -723,6 +788,9 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
     ("Splendid, the box was empty"), whatever words tell of the problem; and the tone model sure of upset on a
     grievance is backed by it.
     """
+    # The mood words are read through the same typos and umlaut-less spellings as the escalation cues ("wuetend",
+    # "unverschaemt", "furius"): one normaliser, so no pattern below lists a spelling.
+    text = _without_own_custom(with_cue_spellings(text))
     weights: dict[str, list[float]] = {"anger": [], "frustration": [], "sarcasm": [], "urgency": []}
     signals: list[str] = []
 
@@ -747,8 +815,10 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
             if not (signal in _NEGATABLE and _NEGATED.search(text[: m.start()]))
             and not (_SELF_JUDGED.match(m.group(0)) and _SELF_AIMED.search(text[: m.start()]))
         ]
-        for _ in range(min(3, len(found))):
-            fire(signal, dimension, weight)
+        for match in found[:3]:
+            # A mood word the customer tones down ("etwas ärgerlich", "a bit annoying") is half the mood.
+            toned_down = signal in _NEGATABLE and _TONED_DOWN.search(text[: match.start()])
+            fire(signal, dimension, weight / 2 if toned_down else weight)
     for signal, dimension, weight, name in _LEXICON_CUES:
         if lexicon.find(name, text):
             fire(signal, dimension, weight)
@@ -825,7 +895,7 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
     if "!" in text and any(signal in signals for signal in _WORD_ANGER):
         fire("exclamation", "anger", 0.2)
 
-    ironic = _ironic(text) or _irony_marked(text) or _situational_irony(text)
+    ironic = _ironic(text) or _irony_marked(text) or _situational_irony(text) or _mock_assent(text)
     if "sarcasm_phrase" not in signals and ironic and not resolved:
         # Praise wrapped around a complaint is the commonest written sarcasm in support ("love waiting 3 weeks").
         fire("sarcasm_pattern", "sarcasm", 0.6)
@@ -867,7 +937,9 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
 
 
 def upset_words(text: str) -> list[str]:
-    """The words behind the anger, frustration and sarcasm cues, as written: a decision's evidence."""
+    """The words behind the anger, frustration and sarcasm cues (misspelt ones as the word meant): a decision's
+    evidence."""
+    text = with_cue_spellings(text)
     words: list[str] = []
     for _, dimension, _, pattern in _CUES:
         if dimension == "urgency":

@@ -373,7 +373,8 @@ _CONDITION = re.compile(
 # even inside a question ("Is it normal that it caught fire?").
 _HAZARD_WORD = re.compile(
     r"^(?:allerg\w*|chok\w*|dangerous\w*|unsafe|gef[äa]hrlich\w*|overheat\w*|[üu]berhitz\w*|spark\w*|funken|melt\w*"
-    r"|hurt)$",
+    # A burn feared, not had: "so I don't burn my hand?", "can kids burn themselves on it?".
+    r"|hurt|burns?(?:\s+\w+)?)$",
     re.IGNORECASE,
 )
 # A question without its question mark: "I need to know if the gloves contain latex".
@@ -403,6 +404,18 @@ def _asked_about(text: str, match: re.Match[str]) -> bool:
         _QUESTION_OPENING.search(sentence) or _INDIRECT_QUESTION.search(sentence)
     )
     return asked or bool(_CONDITION.match(match.group(0)) and ("?" in text or _INDIRECT_QUESTION.search(text)))
+
+
+def _only_asks(text: str) -> bool:
+    """Every sentence asks, and none tells of harm done: "does the rug give off any fumes?", "is it safe for kids?".
+    A question shares its words with the harm it asks about, so its meaning lies near a report of that harm; what
+    happened is told, not asked ("my son had a rash after using it, is that normal?" tells it)."""
+    if _HARM_HAPPENED.search(text):
+        return False
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+|\n+", text.strip()) if s.strip()]
+    return bool(sentences) and all(
+        s.rstrip().endswith("?") or _QUESTION_OPENING.search(s) or _INDIRECT_QUESTION.search(s) for s in sentences
+    )
 
 
 # Read on every turn, and most turns say again what was read before ("yes", "thanks", an order number).
@@ -562,7 +575,7 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
         like = f'{match.topic}, by meaning: like "{match.example}" ({match.similarity:.2f})'
         if match.topic in wanted and not critical:
             critical = like
-        elif match.topic in sensitive and not topic:
+        elif match.topic in sensitive and not topic and not _only_asks(u.text):
             topic = like
         elif match.topic == "complaint" and not lodged and not not_a_complaint(u.text):
             lodged = like

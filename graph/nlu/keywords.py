@@ -229,6 +229,9 @@ _ACTS = frozenset({"cancel subscription"})
 
 
 def _counts(canonical: str, text: str, match: re.Match[str]) -> bool:
+    if canonical == "formal complaint" and _NOT_A_COMPLAINT.search(text):
+        # "How do I lodge a complaint about a courier?" asks for the procedure; nothing is lodged.
+        return False
     if _NAMED_AS_A_THING.search(text[match.end() :]) and not _NAMED_AS_A_THING.search(match.group(0)):
         return False
     return not (canonical in _ACTS and _UNDONE.search(text[max(0, match.start() - 40) : match.start()]))
@@ -275,7 +278,13 @@ _COMPLAINT_ACT = re.compile(
     r"|beschwer(?:en|e|de|t|ung)\w*|beschwerde|reklamation\s+einreichen"
     r"|reklamier\w*\s+(?:hiermit\s+)?(?:offiziell|formell)|(?:offizielle|formelle)\s+reklamation"
     r"|(?:porter|d[ée]poser|faire)\s+(?:une\s+)?(?:plainte|r[ée]clamation)|presentar\s+una\s+(?:queja|reclamaci[oó]n)"
-    r"|(?:een\s+)?klacht\s+indienen|presentare\s+un\s+reclamo)\b",
+    r"|(?:een\s+)?klacht\s+indienen|presentare\s+un\s+reclamo"
+    # Compensation claimed, not asked about: a person weighs what the loss was worth ("I expect to be compensated for
+    # the day off", "ich verlange eine Entschädigung"); "do you offer compensation if it is late?" is a policy question.
+    r"|(?:i|we)\s+(?:(?:really\s+|do\s+)?(?:expect|demand|want|require|insist\s+on|claim)|would\s+like|'d\s+like"
+    r"|am\s+entitled\s+to|are\s+entitled\s+to)\s+(?:\w+\s+){0,2}?(?:compensation|to\s+be\s+compensated|damages)"
+    r"|(?:ich|wir)\s+(?:erwarte|erwarten|verlange|verlangen|fordere|fordern|m[öo]chte|m[öo]chten|will|wollen"
+    r"|bestehe\s+auf|bestehen\s+auf)\s+(?:\w+\s+){0,3}?(?:entsch[äa]digung|schadens?ersatz|kompensation))\b",
     re.IGNORECASE,
 )
 _NOT_A_COMPLAINT = re.compile(
@@ -301,7 +310,14 @@ _NOT_A_COMPLAINT = re.compile(
     r"|beschwerde\s+(?:\w+\s+){0,2}(?:zur[üu]ck\w*|erledigt|vergessen|hinf[äa]llig))\b"
     r"|\b(?:not\s+(?:a\s+|to\s+)?complain\w*|(?:don'?t|do\s+not|didn'?t|never)\s+(?:want\s+to\s+|mean\s+to\s+)?complain\w*"
     r"|no\s+complaints?|nothing\s+to\s+complain|can'?t\s+complain|not\s+(?:a\s+)?(?:formal\s+)?"
-    r"complaint|keine\s+beschwerden?|nicht\s+beschweren)\b",
+    r"complaint|keine\s+beschwerden?|nicht\s+beschweren)\b"
+    # The way to complain, asked and nothing else said: "how do I complain about a delivery driver?", "where can I
+    # send a complaint?", "wie kann ich mich über einen Paketboten beschweren?". The bot answers with the procedure;
+    # told beside what went wrong ("The driver threw it over the fence. How do I complain?") it is a complaint.
+    r"|^\W*(?:(?:hi|hello|hey|hallo)\W+)?(?:(?:how|where)\s+(?:do|can|could|should|would|may)\s+(?:i|we|one)\s+"
+    r"(?:go\s+about\s+)?(?:\w+\s+){0,2}?(?:complain\w*|complaint)\b"
+    r"|(?:wie|wo)\s+(?:kann|k[öo]nnte|soll|sollte|muss|darf)\s+(?:ich|man)\s+(?:mich\s+|sich\s+)?(?:\w+\s+){0,4}?"
+    r"(?:beschwer\w*|beschwerde)\b|(?:wie|wo)\s+beschwer\w*\s+(?:ich|man)\b)[^.!?]*\?\W*$",
     re.IGNORECASE,
 )
 _HUMAN_FALSE_SPAN = _HUMAN_FALSE

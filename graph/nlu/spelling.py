@@ -80,6 +80,70 @@ CUE_WORDS: tuple[str, ...] = (
     "anwalt",
     "datenschutz",
 )
+# The words the mood readers (graph/nlu/emotion.py) key on, in their usual spelling: anger, exasperation and
+# disappointment, and the counts and verbs by which a customer says how often they have asked. "wuetend",
+# "unverschaemt", "fuenfmal erklaert" and "rediculous" are these words, typed without umlauts or in a hurry.
+MOOD_WORDS: tuple[str, ...] = (
+    "furious",
+    "ridiculous",
+    "absolutely",
+    "unacceptable",
+    "disgraceful",
+    "pathetic",
+    "incompetent",
+    "useless",
+    "terrible",
+    "horrible",
+    "outrageous",
+    "unbelievable",
+    "frustrated",
+    "frustrating",
+    "annoyed",
+    "annoying",
+    "disappointed",
+    "disappointing",
+    "seriously",
+    "again",
+    "another",
+    "nobody",
+    "wütend",
+    "unverschämt",
+    "unverschämtheit",
+    "ärgerlich",
+    "ärgert",
+    "verärgert",
+    "geärgert",
+    "enttäuscht",
+    "enttäuschend",
+    "enttäuschung",
+    "lächerlich",
+    "unmöglich",
+    "unfähig",
+    "frechheit",
+    "katastrophe",
+    "katastrophal",
+    "inakzeptabel",
+    "frustriert",
+    "genervt",
+    "stinksauer",
+    "zumutung",
+    "schlechteste",
+    "unglaublich",
+    "unfassbar",
+    "gestresst",
+    "zweimal",
+    "dreimal",
+    "viermal",
+    "fünfmal",
+    "sechsmal",
+    "zehnmal",
+    "mehrmals",
+    "erklärt",
+    "geschrieben",
+    "angerufen",
+    "nachgefragt",
+    "entschädigung",
+)
 # Ordinary words within reach of a cue word that must stay what they are. Found by reading the words of an English
 # vocabulary (the MiniLM tokenizer's 30,000), the development sets, the intent and tone examples, the shop's documents
 # and the German catalogue through the corrector and listing what it changed.
@@ -179,6 +243,26 @@ ORDINARY_WORDS: frozenset[str] = frozenset(
         "verbindung",
         "verbindlich",
         "mitarbeit",
+        # Within reach of a mood word.
+        "absolute",
+        "alain",
+        "angeblich",
+        "anrufen",
+        "appealing",
+        "disappoint",
+        "disappoints",
+        "entschuldigung",
+        "frustration",
+        "horribly",
+        "incompetence",
+        "ridiculously",
+        "serious",
+        "stocksauer",
+        "terribly",
+        "unbelievably",
+        "unhöflich",
+        "veralbert",
+        "ärger",
     }
 )
 # Letters only: "colleague's" keeps its "'s", which the patterns read (a person's, not a person).
@@ -217,7 +301,7 @@ def _spellings(word: str) -> set[str]:
     return {word, word.translate(_UMLAUT_PAIRS), word.translate(_UMLAUT_BARE)}
 
 
-_CUES = {cue.lower() for cue in CUE_WORDS}
+_CUES = {cue.lower() for cue in CUE_WORDS + MOOD_WORDS}
 # Every spelling of every cue, exact: the umlaut spellings are the cue itself, no edit.
 _EXACT = {spelling: cue for cue in _CUES for spelling in _spellings(cue)}
 
