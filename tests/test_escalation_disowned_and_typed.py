@@ -57,6 +57,7 @@ def test_ordinary_messages_are_no_fraud(text: str) -> None:
         "Eine Abbuchung über 40 Euro, die ich nie veranlasst habe",
         "Ich habe diesen Kauf nicht getätigt",
         "You charged me for an order I never placed",
+        "charged me for two blue vases I never bought",
         "Somebody has been buying things with my PayPal",
         "These orders aren't mine and I don't know who placed them",
     ],

@@ -118,8 +118,9 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             rf"|weren'?t|were\s+not)\s+(?:mine|(?:from|by)\s+me)\b(?![^.!?]{{0,40}}\b(?:my|our)\s+(?:{_KIN})\b)"
             # Money taken for a purchase never made; an extra of an order not asked for ("charged for express shipping I
             # didn't order") is a billing dispute, not a disowned purchase.
-            r"|\b(?:charg|bill|debit|invoic)\w*\b[^.!?]{0,30}\bfor\s+(?:an?\s+|the\s+|some\s+)?(?:orders?|purchases?"
-            r"|things|items|stuff|something|anything|products?|goods)\s+(?:that\s+)?(?:i|we)\s+(?:have\s+)?(?:never|didn'?t"
+            r"|\b(?:charg|bill|debit|invoic)\w*\b[^.!?]{0,30}\bfor\s+(?:an?\s+|the\s+|some\s+)?(?![^.!?]{0,25}\b(?:shipping"
+            r"|delivery|postage|wrapping|insurance|fees?|warranty|upgrade|service|subscription|membership)\b)(?:[\w-]+\s+){1,3}?"
+            r"(?:that\s+)?(?:i|we)\s+(?:have\s+)?(?:never|didn'?t"
             r"|didnt|did\s+not)\s+(?:order|ordered|buy|bought|purchase|purchased|place|placed|make|made)\b"
             r"|\b(?:took|taken|take|taking|withdrew|withdrawn|deducted|debited)\s+(?:\w+\s+){0,2}?money\b[^.!?]{0,20}\bfor\s+"
             r"(?:an?\s+|the\s+|some\s+)?(?:orders?|purchases?|things|items|stuff|something|anything|products?|goods)\s+"
