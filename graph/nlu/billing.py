@@ -10,12 +10,17 @@ from __future__ import annotations
 import re
 
 _WRONG_CHARGE = re.compile(
-    # Charged more than once: "charged twice", "billed two times", "debited double", "paid it twice".
-    r"\b(?:charg|bill|debit|invoic)(?:ed|ing)\b(?:\s+[\w#]+){0,4}?\s+(?:twice|two\s+times|double|2\s*x"
-    r"|more\s+than\s+once)\b"
+    # Money taken more than once, told as done: "charged twice", "billed two times", "debited double", "paid it twice",
+    # "you're charging me twice". A battery "charging twice a day" takes no money: the present tense counts only with
+    # the customer as its object.
+    r"\b(?:(?:charg|bill|debit|invoic)ed|(?:charg|bill|debit|invoic)ing\s+(?:me|us|my\s+(?:card|account|paypal))\b)"
+    r"(?:\s+[\w#]+){0,4}?\s+(?:twice|two\s+times|double|2\s*x|more\s+than\s+once)\b"
     r"|\bpaid\s+(?:for\s+)?(?:it\s+|this\s+|that\s+)?(?:twice|two\s+times|double)\b"
-    # The charge itself named as wrong: "the double charge", "a duplicate payment", "an extra transaction".
-    r"|\b(?:double|duplicated?|doubled|repeated|second|extra)\s+(?:charges?|payments?|billing|transactions?|debits?)\b"
+    # The charge itself named as wrong: "the double charge", "a duplicate payment", "an extra transaction". A "second
+    # payment method" or "an extra payment option" is a way to pay, not money taken.
+    r"|\b(?:double|duplicated?|doubled|repeated)\s+(?:charges?|payments?|billing|transactions?|debits?)\b"
+    r"(?!\s+(?:methods?|options?|types?|cards?|details|plans?|means)\b)"
+    r"|\b(?:second|extra)\s+(?:charges?|transactions?|debits?)\b"
     r"|\bovercharg\w*"
     # German: "doppelt abgebucht", "zweimal belastet", "die doppelte Abbuchung".
     r"|\b(?:doppelt|zweimal|zwei\s+mal)\s+(?:\w+\s+){0,3}?(?:abgebucht|belastet|berechnet|bezahlt|gezahlt|abgezogen"

@@ -145,8 +145,9 @@ MOOD_WORDS: tuple[str, ...] = (
     "entschädigung",
 )
 # Ordinary words within reach of a cue word that must stay what they are. Found by reading the words of an English
-# vocabulary (the MiniLM tokenizer's 30,000), the development sets, the intent and tone examples, the shop's documents
-# and the German catalogue through the corrector and listing what it changed.
+# vocabulary (the MiniLM tokenizer's 30,000, and the whole words of the cl100k tokenizer in knowledge/data, which a
+# test reads again), the development sets, the intent and tone examples, the shop's documents and the German catalogue
+# through the corrector and listing what it changed.
 ORDINARY_WORDS: frozenset[str] = frozenset(
     {
         "humane",
@@ -263,6 +264,10 @@ ORDINARY_WORDS: frozenset[str] = frozenset(
         "unhöflich",
         "veralbert",
         "ärger",
+        # Within reach of a cue word (a sweep of the tokenizer's words found these).
+        "collage",
+        "collages",
+        "complying",
     }
 )
 # Letters only: "colleague's" keeps its "'s", which the patterns read (a person's, not a person).
@@ -339,3 +344,44 @@ def cue_word(token: str) -> str | None:
 def with_cue_spellings(text: str) -> str:
     """`text` with every misspelt cue word written as the cue (the rest as typed), for the escalation patterns."""
     return _WORD.sub(lambda match: cue_word(match.group(0)) or match.group(0), text)
+
+
+def _corrections(text: str) -> list[tuple[int, int, int, int]]:
+    """Each corrected word as (start, end) in `text` and (start, end) in its cue spelling, in order."""
+    spans: list[tuple[int, int, int, int]] = []
+    shift = 0
+    for match in _WORD.finditer(text):
+        cue = cue_word(match.group(0))
+        if cue is None:
+            continue
+        start, end = match.span()
+        spans.append((start, end, start + shift, start + shift + len(cue)))
+        shift += len(cue) - (end - start)
+    return spans
+
+
+def _typed_at(spans: list[tuple[int, int, int, int]], at: int, closing: bool) -> int:
+    """The offset in the typed text of offset `at` of the cue spelling (a corrected word maps to the whole word)."""
+    shift = 0
+    for start, end, cue_start, cue_end in spans:
+        if at < cue_start or (closing and at == cue_start):
+            break
+        if at < cue_end or (closing and at == cue_end):
+            return end if closing else start
+        shift = end - cue_end
+    return at + shift
+
+
+def as_typed(text: str, words: str) -> str:
+    """`words`, read from the cue spelling of `text`, as the customer typed them: evidence quotes the customer, not
+    the corrector ("a collage kit" is never quoted as "a colleague kit")."""
+    spans = _corrections(text)
+    if not spans:
+        return words
+    at = with_cue_spellings(text).find(words)
+    if at >= 0:
+        return text[_typed_at(spans, at, closing=False) : _typed_at(spans, at + len(words), closing=True)]
+    # Words read from a version of the message with parts left out: each corrected word back to what was typed.
+    typed = {text[start:end].lower(): text[start:end] for start, end, _, _ in spans}
+    back = {cue_word(word) or word: original for word, original in typed.items()}
+    return _WORD.sub(lambda match: back.get(match.group(0).lower(), match.group(0)), words)
