@@ -7,17 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation
+from graph.nlu.escalation import EscalationPolicy, decide_escalation
 from graph.nlu.spelling import cue_word, with_cue_spellings
-from tests.support.nlu import Analyse
-
-POLICY = EscalationPolicy()
-OPEN = ConversationFacts()
-
-
-def decision_for(analyse: Analyse, text: str) -> list[str]:
-    decision = decide_escalation(analyse(text), POLICY, OPEN)
-    return list(decision.reasons) if decision.escalate else []
+from tests.support.nlu import OPEN, Analyse, decision_for
 
 
 @pytest.mark.parametrize(

@@ -8,18 +8,9 @@ from __future__ import annotations
 import pytest
 
 from graph.nlu.emotion import score_emotion
-from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation
 from graph.nlu.keywords import complaint_act, find_critical_keywords
 from graph.nlu.spelling import cue_word
-from tests.support.nlu import Analyse
-
-POLICY = EscalationPolicy()
-OPEN = ConversationFacts()
-
-
-def decision_for(analyse: Analyse, text: str) -> list[str]:
-    decision = decide_escalation(analyse(text), POLICY, OPEN)
-    return list(decision.reasons) if decision.escalate else []
+from tests.support.nlu import POLICY, Analyse, decision_for
 
 
 @pytest.mark.parametrize(
