@@ -103,6 +103,13 @@ _CORRECTED_ON_PURPOSE = {
     "personn",
     "persön",
     "speaks",
+    # Of the mood words read through the same corrector: "ärgert" typed without its umlaut and fragments of it,
+    # a fragment of "seriously", and an inflection of "frustrating".
+    "arger",
+    "argest",
+    "arget",
+    "frustrations",
+    "sciously",
 }
 
 
