@@ -15,7 +15,7 @@ import pytest
 from shop.db import session_factory
 from shop.models import OrderStatus, Product
 from shopdesk.settings import Settings
-from tests.support.people import conversation, people, say
+from tests.support.people import Talk, people, talk
 
 
 def _exchangeable(db_url: str) -> tuple[Any, Any, Any]:
@@ -34,13 +34,18 @@ def _exchangeable(db_url: str) -> tuple[Any, Any, Any]:
     raise AssertionError("no delivered item with other variants")
 
 
+async def _options_listed(customer: Talk, person: Any, order: Any, item: Any) -> None:
+    """The customer, not signed in, asks to swap the item: the variants to choose from are listed."""
+    listed = await customer.say(f"{person.email} - can I swap the {item.name.lower()} from {order.id}?")
+    assert "Which one would you like" in listed.text, listed.text
+
+
 @pytest.mark.parametrize("drop", ["nah, let's just leave it as it is", "hmm, I'm fine with the one I've got"])
 async def test_a_drop_in_the_option_picker_ends_the_request(tau_app: Settings, drop: str) -> None:
     person, order, item = _exchangeable(tau_app.shop_database_url)
-    async with conversation(tau_app) as (chat, _):
-        listed = await say(chat, "picker", f"{person.email} - can I swap the {item.name.lower()} from {order.id}?")
-        assert "Which one would you like" in listed.text, listed.text
-        dropped = await say(chat, "picker", drop)
+    async with talk(tau_app, "picker") as customer:
+        await _options_listed(customer, person, order, item)
+        dropped = await customer.say(drop)
     assert "Which one would you like" not in dropped.text, dropped.text
     assert "anything else" in dropped.text, dropped.text
     assert dropped.status != "awaiting_confirmation", dropped.text
@@ -76,10 +81,9 @@ def _the_water_bottle(db_url: str) -> tuple[Any, Any, Any]:
 @pytest.mark.parametrize("drop", _KEEPS_THEIR_OWN)
 async def test_a_drop_that_names_their_own_option_is_a_drop(tau_app: Settings, drop: str) -> None:
     person, order, item = _the_water_bottle(tau_app.shop_database_url)
-    async with conversation(tau_app) as (chat, _):
-        listed = await say(chat, "picker", f"{person.email} - can I swap the {item.name.lower()} from {order.id}?")
-        assert "Which one would you like" in listed.text, listed.text
-        dropped = await say(chat, "picker", drop)
+    async with talk(tau_app, "picker") as customer:
+        await _options_listed(customer, person, order, item)
+        dropped = await customer.say(drop)
     assert "Which one would you like" not in dropped.text, dropped.text
     assert "haven't changed anything" in dropped.text, dropped.text
     assert dropped.status != "awaiting_confirmation", dropped.text
@@ -88,10 +92,9 @@ async def test_a_drop_that_names_their_own_option_is_a_drop(tau_app: Settings, d
 @pytest.mark.parametrize(("wish", "on_sale"), _WISHES_ANOTHER)
 async def test_another_option_said_with_a_drop_answers_the_picker(tau_app: Settings, wish: str, on_sale: bool) -> None:
     person, order, item = _the_water_bottle(tau_app.shop_database_url)
-    async with conversation(tau_app) as (chat, _):
-        listed = await say(chat, "picker", f"{person.email} - can I swap the {item.name.lower()} from {order.id}?")
-        assert "Which one would you like" in listed.text, listed.text
-        answered = await say(chat, "picker", wish)
+    async with talk(tau_app, "picker") as customer:
+        await _options_listed(customer, person, order, item)
+        answered = await customer.say(wish)
     assert "haven't changed anything" not in answered.text, answered.text
     if on_sale:
         assert answered.status == "awaiting_confirmation", answered.text

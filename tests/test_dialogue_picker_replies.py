@@ -17,16 +17,16 @@ tau-bench shop (ShopDesk #15). Classes, each tested with sentences written for t
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import pytest
 
-from graph.context import Context
 from graph.llm.matching import fitting_variants, matching_items
 from graph.nlu.confirmation import gives_a_yes, says_only_no
 from graph.nlu.general import asks_for_the_choices
 from shopdesk.settings import Settings
-from tests.support.people import conversation, say, tool_calls
+from tests.support.people import Talk, talk
 
 # ------------------------------------------------------------------------------ the readers, on their own
 
@@ -113,87 +113,77 @@ CAMERAS = "olivia_ito_3591"  # pending #W3657213: an Action Camera and a Digital
 RETURNER = "isabella_brown_3584"  # delivered #W7752779: a jigsaw puzzle
 
 
-def _context(customer: str) -> Context:
-    return Context(customer_id=customer, shop_id="taubench")
+def _talk(settings: Settings, thread: str, customer: str) -> AbstractAsyncContextManager[Talk]:
+    return talk(settings, thread, customer, shop_id="taubench")
 
 
-async def _written(graph: Any, chat: Any, thread: str, tool: str) -> list[dict[str, Any]]:
-    return [c for c in await tool_calls(graph, chat, thread, tool) if c["id"].startswith("exec_")]
+async def _written(customer: Talk, tool: str) -> list[dict[str, Any]]:
+    """The calls of a write tool that ran (not those only proposed)."""
+    return [c for c in await customer.tool_calls(tool) if c["id"].startswith("exec_")]
 
 
 async def test_values_that_fit_several_versions_list_only_those_and_the_next_words_add_to_them(
     tau_app: Settings,
 ) -> None:
-    context = _context(ESPRESSO)
-    async with conversation(tau_app) as (chat, graph):
-        await say(chat, "n", "I need to change the espresso machine in order #W6779827", context=context)
-        listed = await say(chat, "n", "a capsule model with 9 bar please", context=context)
+    async with _talk(tau_app, "n", ESPRESSO) as customer:
+        await customer.say("I need to change the espresso machine in order #W6779827")
+        listed = await customer.say("a capsule model with 9 bar please")
         assert listed.status == "bot", listed.text
         assert "capacity 1.5L, type capsule" in listed.text and "capacity 1L, type capsule" in listed.text
         assert "type manual:" not in listed.text and "type automatic:" not in listed.text, listed.text
-        asked = await say(chat, "n", "1 liter please", context=context)
+        asked = await customer.say("1 liter please")
         assert "pressure 9 bar, capacity 1L, type capsule" in asked.text, asked.text
-        assert not await _written(graph, chat, "n", "modify_order_items"), asked.text
+        assert not await _written(customer, "modify_order_items"), asked.text
 
 
 async def test_a_bare_no_to_the_versions_asks_what_instead_and_keeping_it_writes_nothing(tau_app: Settings) -> None:
-    context = _context(SPEAKER)
-    async with conversation(tau_app) as (chat, graph):
-        listed = await say(chat, "d", "I'd like a different version of the speaker in #W4386313", context=context)
+    async with _talk(tau_app, "d", SPEAKER) as customer:
+        listed = await customer.say("I'd like a different version of the speaker in #W4386313")
         assert "color blue, battery life 20 hours" in listed.text, listed.text
-        asked = await say(chat, "d", "nah", context=context)
+        asked = await customer.say("nah")
         assert "keep yours as it is" in asked.text, asked.text
         assert "color blue, battery life 20 hours" not in asked.text, asked.text  # not the list again
-        kept = await say(chat, "d", "I'll stick with my current one then", context=context)
+        kept = await customer.say("I'll stick with my current one then")
         assert kept.status == "bot", kept.text
-        assert not await _written(graph, chat, "d", "modify_order_items"), kept.text
+        assert not await _written(customer, "modify_order_items"), kept.text
 
 
 async def test_a_method_turned_away_leaves_the_choices(tau_app: Settings) -> None:
-    context = _context(CAMERAS)
-    async with conversation(tau_app) as (chat, graph):
-        asked = await say(
-            chat,
-            "m",
-            "the espresso machine from #W5866402 is faulty, please exchange it for the 9 bar 1L capsule version",
-            context=context,
+    async with _talk(tau_app, "m", CAMERAS) as customer:
+        asked = await customer.say(
+            "the espresso machine from #W5866402 is faulty, please exchange it for the 9 bar 1L capsule version"
         )
         assert "- visa ending 9182" in asked.text and asked.text.count("price difference") == 1, asked.text
-        again = await say(chat, "m", "anything but the visa", context=context)
+        again = await customer.say("anything but the visa")
         assert again.status == "bot", again.text
         assert "- visa ending 9182" not in again.text and "- PayPal" in again.text, again.text
-        assert not await _written(graph, chat, "m", "exchange_items"), again.text
+        assert not await _written(customer, "exchange_items"), again.text
 
 
 async def test_the_one_method_left_is_proposed_for_a_yes_and_written_once(tau_app: Settings) -> None:
-    context = _context(ESPRESSO)
-    async with conversation(tau_app) as (chat, graph):
-        await say(chat, "g", "change the espresso machine in #W6779827 to 9 bar, 1L, capsule", context=context)
-        proposed = await say(chat, "g", "not onto the gift card", context=context)
+    async with _talk(tau_app, "g", ESPRESSO) as customer:
+        await customer.say("change the espresso machine in #W6779827 to 9 bar, 1L, capsule")
+        proposed = await customer.say("not onto the gift card")
         assert proposed.status == "awaiting_confirmation", proposed.text
         assert "Refund $461.09 to mastercard ending 1020" in proposed.text, proposed.text
-        assert not await _written(graph, chat, "g", "modify_order_items"), proposed.text
-        await say(chat, "g", "yes", context=context)
-        written = await _written(graph, chat, "g", "modify_order_items")
+        assert not await _written(customer, "modify_order_items"), proposed.text
+        await customer.say("yes")
+        written = await _written(customer, "modify_order_items")
     assert len(written) == 1 and written[0]["args"]["payment_method_id"] == "credit_card_9789590", written
 
 
 async def test_a_question_for_the_choices_puts_our_question_again(tau_app: Settings) -> None:
-    context = _context(RETURNER)
-    async with conversation(tau_app) as (chat, graph):
-        offered = await say(chat, "o", "my jigsaw puzzle arrived with pieces missing", context=context)
+    async with _talk(tau_app, "o", RETURNER) as customer:
+        offered = await customer.say("my jigsaw puzzle arrived with pieces missing")
         assert "refund you, or exchange it" in offered.text, offered.text
-        again = await say(chat, "o", "ok so what can I choose from?", context=context)
+        again = await customer.say("ok so what can I choose from?")
         assert "refund you, or exchange it" in again.text and "reliable information" not in again.text, again.text
-        assert not await _written(graph, chat, "o", "return_items"), again.text
+        assert not await _written(customer, "return_items"), again.text
 
 
 async def test_the_camera_the_values_are_measured_for_is_the_one_changed(tau_app: Settings) -> None:
-    context = _context(CAMERAS)
-    async with conversation(tau_app) as (chat, _graph):
-        asked = await say(
-            chat, "c", "on #W3657213 I want the camera changed to 20MP with 5x zoom and a CF card", context=context
-        )
+    async with _talk(tau_app, "c", CAMERAS) as customer:
+        asked = await customer.say("on #W3657213 I want the camera changed to 20MP with 5x zoom and a CF card")
     assert "Digital Camera: resolution 20MP, zoom 5x, storage CF card" in asked.text, asked.text
     assert "Action Camera" not in asked.text, asked.text
 
@@ -201,13 +191,12 @@ async def test_the_camera_the_values_are_measured_for_is_the_one_changed(tau_app
 async def test_a_yes_that_restates_the_proposed_version_is_a_yes_and_another_version_is_not(
     tau_app: Settings,
 ) -> None:
-    context = _context(SPEAKER)
-    async with conversation(tau_app) as (chat, graph):
-        await say(chat, "y", "I want the speaker on #W4386313 in red", context=context)
-        other = await say(chat, "y", "yes, correct, the blue one is what I'm after", context=context)
+    async with _talk(tau_app, "y", SPEAKER) as customer:
+        await customer.say("I want the speaker on #W4386313 in red")
+        other = await customer.say("yes, correct, the blue one is what I'm after")
         # Another colour than proposed: proposed again, changed, and nothing is written on the "yes".
         assert other.status == "awaiting_confirmation" and "color blue" in other.text, other.text
-        assert not await _written(graph, chat, "y", "modify_order_items"), other.text
-        done = await say(chat, "y", "yep, blue is right - thanks for checking before you did it", context=context)
-        written = await _written(graph, chat, "y", "modify_order_items")
+        assert not await _written(customer, "modify_order_items"), other.text
+        done = await customer.say("yep, blue is right - thanks for checking before you did it")
+        written = await _written(customer, "modify_order_items")
     assert len(written) == 1 and written[0]["args"]["new_item_ids"] == ["6704763132"], done.text

@@ -10,12 +10,10 @@ support German, and with the wrong write shown not to happen.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from graph.context import Context
 from graph.llm.dialogue.proposal_facts import turns_down
 from graph.nlu.billing import tells_of_a_wrong_charge
 from graph.nlu.confirmation import gives_a_yes
@@ -23,7 +21,7 @@ from graph.nlu.segment import split_requests
 from shop.db import session_factory
 from shop.models import Order, OrderStatus, PaymentMethod, PaymentMethodKind, Product, Transaction
 from shopdesk.settings import Settings
-from tests.support.people import conversation, say, tool_calls
+from tests.support.people import talk
 
 # ------------------------------------------------------------------ where one request ends and the next begins
 
@@ -111,10 +109,6 @@ def _two_pending_orders(db_url: str) -> TwoOrders:
     raise AssertionError("no customer fits the test")
 
 
-async def _values(graph: Any, chat: Any, thread: str) -> dict[str, Any]:
-    return dict((await graph.aget_state(chat.config(thread))).values)
-
-
 @pytest.mark.parametrize(
     "ask",
     [
@@ -128,13 +122,12 @@ async def _values(graph: Any, chat: Any, thread: str) -> dict[str, Any]:
 )
 async def test_a_payment_change_for_the_other_order_pays_no_difference_and_waits(tau_app: Settings, ask: str) -> None:
     case = _two_pending_orders(tau_app.shop_database_url)
-    context = Context(customer_id=case.customer)
     text = ask.format(
         item=case.item, changed=case.changed, other=case.other, wanted=case.wanted, card=case.card.last_four
     )
-    async with conversation(tau_app) as (chat, graph):
-        await say(chat, "other", text, context=context)
-        values = await _values(graph, chat, "other")
+    async with talk(tau_app, "other", case.customer) as customer:
+        await customer.say(text)
+        values = await customer.values()
         pending = values.get("pending_action") or {}
         queued = values["dialogue"].get("queued") or []
         # The item change is the request in hand, on its own order, and the card named for the other order does not
@@ -145,21 +138,20 @@ async def test_a_payment_change_for_the_other_order_pays_no_difference_and_waits
         assert (pending.get("args") or {}).get("payment_method_id") != case.card.id, pending
         assert [r["intent"] for r in queued] == ["change_payment"], queued
         # Whatever follows, the changed order's payment is never proposed for a change.
-        await say(chat, "other", "the one I paid with", "yes", "yes please", context=context)
-        paid = await tool_calls(graph, chat, "other", "modify_order_payment")
+        await customer.say("the one I paid with", "yes", "yes please")
+        paid = await customer.tool_calls("modify_order_payment")
     assert all(c["args"]["order_id"] != case.changed for c in paid), paid
 
 
 async def test_two_orders_named_each_keep_their_own_request(tau_app: Settings) -> None:
     case = _two_pending_orders(tau_app.shop_database_url)
-    context = Context(customer_id=case.customer)
     text = (
         f"switch the payment on {case.other} to my credit card ending {case.card.last_four} and swap the {case.item} "
         f"on {case.changed} for {case.wanted}"
     )
-    async with conversation(tau_app) as (chat, graph):
-        await say(chat, "two", text, context=context)
-        values = await _values(graph, chat, "two")
+    async with talk(tau_app, "two", case.customer) as customer:
+        await customer.say(text)
+        values = await customer.values()
     slots = values["dialogue"]["slots"]
     assert values["dialogue"].get("intent") == "change_items" and slots.get("order_id") == case.changed, slots
     assert [r["intent"] for r in values["dialogue"].get("queued") or []] == ["change_payment"]
@@ -176,11 +168,10 @@ async def test_two_orders_named_each_keep_their_own_request(tau_app: Settings) -
 )
 async def test_a_payment_change_of_the_same_order_in_one_sentence_comes_first(tau_app: Settings, ask: str) -> None:
     case = _two_pending_orders(tau_app.shop_database_url)
-    context = Context(customer_id=case.customer)
     text = ask.format(item=case.item, changed=case.changed, wanted=case.wanted, card=case.card.last_four)
-    async with conversation(tau_app) as (chat, graph):
-        first = await say(chat, "same", text, context=context)
-        values = await _values(graph, chat, "same")
+    async with talk(tau_app, "same", case.customer) as customer:
+        first = await customer.say(text)
+        values = await customer.values()
     assert first.status == "awaiting_confirmation", first.text
     assert values["pending_action"]["name"] == "modify_order_payment", values["pending_action"]
     assert values["pending_action"]["args"] == {"order_id": case.changed, "payment_method_id": case.card.id}
@@ -195,11 +186,10 @@ async def test_a_payment_change_of_the_same_order_in_one_sentence_comes_first(ta
 )
 async def test_the_difference_refunded_to_a_card_is_the_change_s_payment(tau_app: Settings, reply: str) -> None:
     case = _two_pending_orders(tau_app.shop_database_url)
-    context = Context(customer_id=case.customer)
-    async with conversation(tau_app) as (chat, graph):
-        await say(chat, "diff", f"change the {case.item} on {case.changed} to {case.wanted}", context=context)
-        await say(chat, "diff", reply.format(card=case.card.last_four), context=context)
-        values = await _values(graph, chat, "diff")
+    async with talk(tau_app, "diff", case.customer) as customer:
+        await customer.say(f"change the {case.item} on {case.changed} to {case.wanted}")
+        await customer.say(reply.format(card=case.card.last_four))
+        values = await customer.values()
     pending = values.get("pending_action") or {}
     assert pending.get("name") == "modify_order_items", pending
     assert pending["args"]["payment_method_id"] == case.card.id, pending
@@ -244,16 +234,15 @@ def test_other_money_words_are_no_wrong_charge(text: str) -> None:
 )
 async def test_a_charge_taken_twice_is_no_cancellation_and_a_person_is_offered(tau_app: Settings, text: str) -> None:
     case = _two_pending_orders(tau_app.shop_database_url)
-    context = Context(customer_id=case.customer)
-    async with conversation(tau_app) as (chat, graph):
-        first = await say(chat, "twice", text.format(order=case.changed), context=context)
-        values = await _values(graph, chat, "twice")
+    async with talk(tau_app, "twice", case.customer) as customer:
+        first = await customer.say(text.format(order=case.changed))
+        values = await customer.values()
         assert values.get("pending_action") is None, values.get("pending_action")
         assert values["dialogue"].get("intent") not in ("cancel_order", "return_request", "refund_request")
         assert values["dialogue"].get("awaiting") != "cancel_reason", first.text
-        taken = await say(chat, "twice", "ja bitte" if "wurde" in text else "yes please", context=context)
+        taken = await customer.say("ja bitte" if "wurde" in text else "yes please")
         assert taken.status == "waiting_human", taken.text
-        writes = [await tool_calls(graph, chat, "twice", n) for n in ("cancel_order", "return_items")]
+        writes = [await customer.tool_calls(n) for n in ("cancel_order", "return_items")]
     assert writes == [[], []]
     with session_factory(tau_app.shop_database_url)() as session:
         assert session.get(Order, case.changed).status is OrderStatus.pending  # type: ignore[union-attr]
@@ -294,12 +283,11 @@ def test_a_no_to_the_proposal_stays_a_no(reply: str, action: str) -> None:
 @pytest.mark.parametrize("reply", ["yes please, I don't need it anymore", "ja, ich will sie nicht mehr"])
 async def test_a_yes_with_its_reason_cancels_once_as_proposed(tau_app: Settings, reply: str) -> None:
     case = _two_pending_orders(tau_app.shop_database_url)
-    context = Context(customer_id=case.customer)
-    async with conversation(tau_app) as (chat, graph):
-        proposed = await say(chat, "why", f"cancel {case.changed}, I ordered it by mistake", context=context)
+    async with talk(tau_app, "why", case.customer) as customer:
+        proposed = await customer.say(f"cancel {case.changed}, I ordered it by mistake")
         assert proposed.status == "awaiting_confirmation", proposed.text
-        await say(chat, "why", reply, context=context)
-        cancels = await tool_calls(graph, chat, "why", "cancel_order")
+        await customer.say(reply)
+        cancels = await customer.tool_calls("cancel_order")
     # The proposal and its execution carry the same arguments: one write, as proposed.
     assert {tuple(sorted(c["args"].items())) for c in cancels} == {
         (("order_id", case.changed), ("reason", "ordered by mistake"))
@@ -321,11 +309,10 @@ async def test_a_yes_with_its_reason_cancels_once_as_proposed(tau_app: Settings,
 )
 async def test_money_back_for_a_pending_order_is_its_cancellation(tau_app: Settings, text: str) -> None:
     case = _two_pending_orders(tau_app.shop_database_url)
-    context = Context(customer_id=case.customer)
-    async with conversation(tau_app) as (chat, graph):
-        await say(chat, "back", text.format(order=case.changed), context=context)
-        values = await _values(graph, chat, "back")
-        returns = await tool_calls(graph, chat, "back", "return_items")
+    async with talk(tau_app, "back", case.customer) as customer:
+        await customer.say(text.format(order=case.changed))
+        values = await customer.values()
+        returns = await customer.tool_calls("return_items")
     pending = values.get("pending_action") or {}
     assert values["dialogue"].get("intent") == "cancel_order" or pending.get("name") == "cancel_order", values
     assert returns == []

@@ -115,10 +115,14 @@ class Talk:
 
 
 @asynccontextmanager
-async def talk(settings: Settings, thread: str, customer_id: str | None = None) -> AsyncIterator[Talk]:
-    """A thread on a graph of its own, the customer signed in when an id is given (else they must verify)."""
+async def talk(
+    settings: Settings, thread: str, customer_id: str | None = None, shop_id: str | None = None
+) -> AsyncIterator[Talk]:
+    """A thread on a graph of its own, the customer signed in when an id is given (else they must verify), in the
+    shop named (else the context's default shop)."""
+    context = Context(customer_id=customer_id) if shop_id is None else Context(customer_id=customer_id, shop_id=shop_id)
     async with conversation(settings) as (chat, graph):
-        yield Talk(chat, graph, thread, Context(customer_id=customer_id))
+        yield Talk(chat, graph, thread, context)
 
 
 async def verified_id(graph: Any, chat: Conversations, thread: str) -> str | None:
