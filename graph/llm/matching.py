@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graph.nlu.entities import extract_options
+from graph.nlu.payment_words import METHOD_NAMES
 from graph.nlu.segment import sentences
 from knowledge.catalog import COLOUR_FAMILIES
 
@@ -23,11 +24,7 @@ SIMILAR_MARGIN = 0.08
 
 # ------------------------------------------------------------------------------------------------ payment methods
 
-_PAYMENT_WORDS = re.compile(
-    r"\b(paypal|pay\s?pal|gift\s?card|credit\s?card|debit\s?card|card|visa|mastercard|master\s?card|amex"
-    r"|american\s+express|discover|geschenkkarte|geschenkgutschein|kreditkarte|karte)\b",
-    re.IGNORECASE,
-)
+_PAYMENT_WORDS = re.compile(rf"\b({METHOD_NAMES})\b", re.IGNORECASE)
 # A card that is a thing, by the word before it: a storage or SIM card ("SD", "CF", "XQD"), or a kind of card no one
 # pays with. (Banks' short names are cards to pay with: "EC-Karte", "HSBC card".)
 _OTHER_CARD = re.compile(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from graph.nlu.payment_words import METHOD_NAMES, OTHER_WAYS_TO_PAY
 from graph.nlu.segment import sentences
 
 # Openers of a greeting or a preface that come before the question itself.
@@ -191,10 +192,7 @@ _PLACED_POSSESSION = re.compile(
 )
 # How they pay or where they are, said as the situation of the question ("I paid with PayPal, how long ...", "if I
 # pay by gift card, ..."): no request of theirs, and under an "if" what they call theirs is as hypothetical.
-_PAYMENT_WORDS = (
-    r"(?:(?:a|my|the)\s+)?(?:paypal|(?:credit|debit|gift)\s+cards?|cards?|visa|mastercard|amex|american\s+express"
-    r"|discover|apple\s+pay|google\s+pay|klarna|afterpay|voucher|coupon)"
-)
+_PAYMENT_WORDS = rf"(?:(?:a|my|the)\s+)?(?:{METHOD_NAMES}|{OTHER_WAYS_TO_PAY})s?"
 _PAID_WITH = re.compile(
     rf"^\s*(?P<cond>(?:if|when|in\s+case|say)\s+)?(?:i|we)(?:'ve|\s+have|'d|\s+had)?\s+(?:paid|pay|used|use"
     rf"|was\s+paying|am\s+paying|'m\s+paying|bought\s+it|bought)\s+(?:with|by|using|via|through)\s+{_PAYMENT_WORDS}"
