@@ -5,13 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from server.turnlock import TurnLocks
-from tests.support.processes import REPO
+from tests.support.processes import start_holder, time_to_acquire
 
 HOLDER = """
 import asyncio, sys, time
@@ -28,35 +25,16 @@ asyncio.run(main())
 """
 
 
-def _start_holder(directory: Path, conversation: str, seconds: float) -> subprocess.Popen[str]:
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(directory), conversation, str(seconds)],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None
-    assert holder.stdout.readline().strip() == "held"
-    return holder
-
-
-async def _time_to_acquire(locks: TurnLocks, conversation: str) -> float:
-    started = time.monotonic()
-    async with locks.hold(conversation):
-        return time.monotonic() - started
-
-
 def _other_stripe(locks: TurnLocks, conversation: str) -> str:
     return next(f"conv_{i}" for i in range(1000) if locks.stripe(f"conv_{i}") != locks.stripe(conversation))
 
 
 def test_a_turn_in_another_process_makes_this_one_wait(tmp_path: Path) -> None:
     locks = TurnLocks(tmp_path)
-    holder = _start_holder(tmp_path, "conv_a", 0.8)
+    holder = start_holder(HOLDER, str(tmp_path), "conv_a", "0.8")
     try:
-        waited = asyncio.run(_time_to_acquire(locks, "conv_a"))
-        free = asyncio.run(_time_to_acquire(locks, _other_stripe(locks, "conv_a")))
+        waited = asyncio.run(time_to_acquire(locks, "conv_a"))
+        free = asyncio.run(time_to_acquire(locks, _other_stripe(locks, "conv_a")))
     finally:
         holder.wait(timeout=10)
         locks.close()
@@ -67,11 +45,11 @@ def test_a_turn_in_another_process_makes_this_one_wait(tmp_path: Path) -> None:
 
 def test_a_killed_holder_releases_the_conversation(tmp_path: Path) -> None:
     locks = TurnLocks(tmp_path)
-    holder = _start_holder(tmp_path, "conv_b", 60)
+    holder = start_holder(HOLDER, str(tmp_path), "conv_b", "60")
     os.kill(holder.pid, signal.SIGKILL)
     holder.wait(timeout=10)
     try:
-        waited = asyncio.run(asyncio.wait_for(_time_to_acquire(locks, "conv_b"), timeout=5))
+        waited = asyncio.run(asyncio.wait_for(time_to_acquire(locks, "conv_b"), timeout=5))
     finally:
         locks.close()
     assert waited < 1.0

@@ -5,13 +5,10 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 from server.turnlock import PostgresTurnLocks, TurnLocks, turn_locks
-from tests.support.processes import REPO
+from tests.support.processes import start_holder, time_to_acquire
 
 HOLDER = """
 import asyncio, sys
@@ -28,33 +25,13 @@ asyncio.run(main())
 """
 
 
-def _start_holder(url: str, conversation: str, seconds: float) -> subprocess.Popen[str]:
-    """Another machine's worker: its own process and its own connections, holding one conversation's turn."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, url, conversation, str(seconds)],
-        cwd=REPO,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None
-    assert holder.stdout.readline().strip() == "held"
-    return holder
-
-
-async def _time_to_acquire(locks: PostgresTurnLocks, conversation: str) -> float:
-    started = time.monotonic()
-    async with locks.hold(conversation):
-        return time.monotonic() - started
-
-
 def test_a_turn_on_another_machine_makes_this_one_wait(pg_url: str) -> None:
-    holder = _start_holder(pg_url, "conv_a", 0.8)
+    holder = start_holder(HOLDER, pg_url, "conv_a", "0.8")
 
     async def measure() -> tuple[float, float]:
         locks = PostgresTurnLocks(pg_url)
         try:
-            return await _time_to_acquire(locks, "conv_a"), await _time_to_acquire(locks, "conv_b")
+            return await time_to_acquire(locks, "conv_a"), await time_to_acquire(locks, "conv_b")
         finally:
             await locks.aclose()
 
@@ -68,14 +45,14 @@ def test_a_turn_on_another_machine_makes_this_one_wait(pg_url: str) -> None:
 
 
 def test_a_killed_holder_releases_the_conversation(pg_url: str) -> None:
-    holder = _start_holder(pg_url, "conv_c", 60)
+    holder = start_holder(HOLDER, pg_url, "conv_c", "60")
     os.kill(holder.pid, signal.SIGKILL)
     holder.wait(timeout=10)
 
     async def measure() -> float:
         locks = PostgresTurnLocks(pg_url)
         try:
-            return await asyncio.wait_for(_time_to_acquire(locks, "conv_c"), timeout=5)
+            return await asyncio.wait_for(time_to_acquire(locks, "conv_c"), timeout=5)
         finally:
             await locks.aclose()
 

@@ -16,6 +16,8 @@ from typing import Any
 import httpx
 import pytest
 
+from server.turnlock import ConversationLocks
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -85,3 +87,25 @@ def resume_in_new_process(thread_id: str, command: dict[str, Any]) -> dict[str, 
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def start_holder(script: str, *args: str) -> subprocess.Popen[str]:
+    """Another worker (a process of its own, as on another machine) running `script` with `args`; returns once it
+    prints "held", i.e. holds a conversation's turn."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+async def time_to_acquire(locks: ConversationLocks, conversation: str) -> float:
+    """Seconds until this process holds the conversation's turn."""
+    started = time.monotonic()
+    async with locks.hold(conversation):
+        return time.monotonic() - started
