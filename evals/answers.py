@@ -22,7 +22,6 @@ quote are embedded before the first row (the latency is a warm server's).
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import statistics
 import tempfile
@@ -37,6 +36,8 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+
+from evals.rows import checked_turns, jsonl_rows, unique_id
 
 
 class AnswerDatasetError(ValueError):
@@ -73,32 +74,19 @@ def _facts(value: Any, where: str, *, alternatives: bool) -> list[Any]:
 def load_answer_dataset(path: Path) -> list[AnswerCase]:
     cases: list[AnswerCase] = []
     seen: set[str] = set()
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise AnswerDatasetError(f"{where}: not valid JSON ({error.msg})") from error
+    for where, number, row in jsonl_rows(path, AnswerDatasetError):
         if not isinstance(row, dict):
             raise AnswerDatasetError(f"{where}: each line must be a JSON object")
-        turns = row.get("turns")
-        if isinstance(row.get("question"), str):
-            turns = [row["question"]]
-        if not isinstance(turns, list) or not turns or not all(isinstance(t, str) and t.strip() for t in turns):
-            raise AnswerDatasetError(f"{where}: 'turns' must be a non-empty list of non-empty strings")
-        case_id = str(row.get("id") or f"line-{number}")
-        if case_id in seen:
-            raise AnswerDatasetError(f"{where}: duplicate id {case_id!r}")
-        seen.add(case_id)
+        question = row.get("question")
+        turns = checked_turns([question] if isinstance(question, str) else row.get("turns"), where, AnswerDatasetError)
+        case_id = unique_id(row, number, seen, where, AnswerDatasetError)
         must = _facts(row.get("must"), f"{where}: 'must'", alternatives=True)
         must_not = _facts(row.get("must_not"), f"{where}: 'must_not'", alternatives=False)
         if not must and not must_not:
             raise AnswerDatasetError(f"{where}: a row needs 'must' or 'must_not' facts")
         known = {"id", "turns", "question", "must", "must_not", "category"}
         extra = {k: v for k, v in row.items() if k not in known}
-        cases.append(AnswerCase(case_id, list(turns), must, must_not, str(row.get("category") or ""), extra))
+        cases.append(AnswerCase(case_id, turns, must, must_not, str(row.get("category") or ""), extra))
     if not cases:
         raise AnswerDatasetError(f"{path}: no rows")
     return cases

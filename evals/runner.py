@@ -27,6 +27,7 @@ from typing import Any
 from langchain_core.messages import AIMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
+from evals.rows import checked_turns, jsonl_rows, unique_id
 from graph.context import Context
 from graph.state import HUMAN_HELD
 
@@ -45,25 +46,13 @@ class Conversation:
 def load_dataset(path: Path) -> list[Conversation]:
     conversations: list[Conversation] = []
     seen: set[str] = set()
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise DatasetError(f"{path}:{number}: not valid JSON ({error.msg})") from error
-            turns = row.get("turns") if isinstance(row, dict) else None
-            if not isinstance(turns, list) or not turns or not all(isinstance(t, str) and t.strip() for t in turns):
-                raise DatasetError(f"{path}:{number}: 'turns' must be a non-empty list of non-empty strings")
-            conversation_id = str(row.get("id") or f"line-{number}")
-            if conversation_id in seen:
-                raise DatasetError(f"{path}:{number}: duplicate id {conversation_id!r}")
-            seen.add(conversation_id)
-            expected = row.get("expected") or {}
-            if not isinstance(expected, dict):
-                raise DatasetError(f"{path}:{number}: 'expected' must be an object")
-            conversations.append(Conversation(conversation_id, [str(t) for t in turns], expected))
+    for where, number, row in jsonl_rows(path, DatasetError):
+        turns = checked_turns(row.get("turns") if isinstance(row, dict) else None, where, DatasetError)
+        conversation_id = unique_id(row, number, seen, where, DatasetError)
+        expected = row.get("expected") or {}
+        if not isinstance(expected, dict):
+            raise DatasetError(f"{where}: 'expected' must be an object")
+        conversations.append(Conversation(conversation_id, turns, expected))
     if not conversations:
         raise DatasetError(f"{path}: no conversations")
     return conversations

@@ -49,6 +49,17 @@ def test_rows_are_read_and_checked(tmp_path: Path) -> None:
         )
 
 
+def test_lines_are_split_as_jsonl_is_written(tmp_path: Path) -> None:
+    # A text written unescaped may hold a line separator of Unicode's (U+2028): it is part of the row, not a new line.
+    path = tmp_path / "set.jsonl"
+    row = {"id": "u", "turns": ["first line\u2028second line"], "must": ["x"]}
+    path.write_text(json.dumps(row, ensure_ascii=False) + "\n\n" + json.dumps({**row, "id": "v"}) + "\n", "utf-8")
+    assert [case.id for case in load_answer_dataset(path)] == ["u", "v"]
+    with pytest.raises(AnswerDatasetError, match=r"set.jsonl:3: duplicate id 'u'"):
+        path.write_text(json.dumps(row) + "\n\n" + json.dumps(row) + "\n", "utf-8")
+        load_answer_dataset(path)
+
+
 def test_scoring_normalises_markdown_dashes_and_case() -> None:
     case = AnswerCase("x", ["q"], [["5-7 business days"], ["**shipped**", "shipped"]], ["$9.95"])
     assert score_reply(case, "Your order is **Shipped**; refunds take 5–7  business days.")["complete"]
