@@ -1050,7 +1050,8 @@ _SYNONYM_GROUPS = (
     "jacket parka coat shell softshell anorak windbreaker",
     "shoe sneaker trainer runner moc",
     "boot boots",
-    "earbud earphone headphone headset airpod",
+    # German customers name the catalogue's (English) things in German: "die Kopfhörer", "den Rucksack".
+    "earbud earphone headphone headset airpod kopfhörer ohrhörer",
     "phone smartphone cellphone mobile iphone",
     "watch wristwatch smartwatch",
     "shirt tee t-shirt tshirt top",

@@ -289,7 +289,8 @@ _FOREIGN_TABLE: tuple[tuple[Intent, float, str], ...] = (
     (
         "refund_request",
         2.5,
-        r"\b(?:geld\s+zur[üu]ck|r[üu]ckerstattung|rembours\w*|reembolso|devuelvan\s+el\s+dinero"
+        # German puts what the money is for inside the verb's bracket: "mein Geld für den Rucksack zurück".
+        r"\b(?:geld\b[^.!?;]{0,40}?\bzur[üu]ck|r[üu]ckerstattung|rembours\w*|reembolso|devuelvan\s+el\s+dinero"
         r"|geld\s+terug\w*|terugbetaling|rimborso)\b",
     ),
     ("refund_status", 3.0, _FOREIGN_REFUND_STATUS),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from graph.llm.dialogue.addresses import _ground_address
@@ -27,7 +28,7 @@ from graph.llm.dialogue.orders import (
 from graph.llm.dialogue.payment import _ground_difference_payment, _ground_payment_method, _refund_method
 from graph.llm.dialogue.plan import Plan, _done, last_text, remembered_items
 from graph.llm.dialogue.slots import _EVERY_ITEM, _SOME_ITEM, _THE_ORDER_ITSELF, items_counted
-from graph.llm.matching import Similarity, matching_items, original_payment_method
+from graph.llm.matching import Similarity, matching_items, named_items, original_payment_method
 from graph.nlu.entities import order_mention
 from graph.procedures.interpreter import Grounding, Run, run_procedure
 from graph.procedures.schema import Slot
@@ -54,7 +55,15 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
     counted = items_counted(said)
     every_counted = counted is not None and counted == len(details.data.get("items", []))
     whole_said = bool(_EVERY_ITEM.search(said) or _THE_ORDER_ITSELF.search(said) or every_counted)
-    args = _return_args(details.data, eligibility.data, hint, plan.slots.get("products", []), plan.similar)
+    # The request's own words, for items named without "the" or "my" ("refund earbuds", "Rucksack zurückgeben"):
+    # this message, and what was said before the order was found ("refund earbuds" before they verified).
+    request = [run.text, str(plan.slots.get("order_hint") or "")]
+    args = _return_args(details.data, eligibility.data, hint, plan.slots.get("products", []), plan.similar, request)
+    if args is None:
+        # One thing named that several of the order's items answer to ("the camera": an action camera and a
+        # digital one): which of them is theirs to say, never all of them.
+        run.ask(slot)
+        return False
     proposed = _proposed_ids(plan, details.data) if run.state.repair == Repair.correction else []
     if not narrow_return_items(args, details.data, eligibility.data, hint, proposed, whole_said):
         # Every item in play was taken out ("remove all of them", "except the lamp" of a one-item order), or only
@@ -161,18 +170,27 @@ def _return_args(
     wanted: str,
     phrases: list[str],
     similar: Similarity | None = None,
-) -> dict[str, Any]:
+    request: list[str] | None = None,
+) -> dict[str, Any] | None:
     """The items the customer named (by name, synonym, options or meaning, in this message or before, e.g. before
     they were verified), or every returnable item when they named none; refund to the original payment. A named item
     is never swapped for another: "return the earrings" passes the earrings (final sale, so the tool refuses) and the
     tool checks the ids against the names passed; words that name nothing on the order go to the tool as said, whose
     refusal says so. What the customer keeps out ("everything except the backpack") is taken out after, by
-    narrow_return_items."""
+    narrow_return_items. None when one thing named stands for several items alike, to be told apart by the
+    customer."""
     final_sale = {i["item_id"] for i in eligibility.get("items", []) if i.get("final_sale")}
     items = order.get("items", [])
     mentioned = [m for m in [wanted, *phrases] if m.strip()]
     # A one-item order is matched too: "return the camera" must name what it holds, or the tool says it does not.
     chosen = matching_items(items, mentioned, similar) if mentioned else []
+    if not chosen and not any(p.strip() for p in phrases):
+        # No phrase the product reader knows ("refund earbuds", "Earbuds - refund please", "den Rucksack
+        # zurückgeben"): the order's own item names are read in the request's words, as a change of items does;
+        # only an order of several items (a one-item order would match any words).
+        chosen = [] if len(items) < 2 else next((found for t in request or [] if (found := named_items(items, t))), [])
+    if _one_named_as_several(items, phrases, similar):
+        return None
     grounded = bool(chosen)
     named: list[str] = []
     if not chosen:
@@ -191,6 +209,22 @@ def _return_args(
         "payment_method_id": original_payment_method(order),
         "named_items": named,
     }
+
+
+# Words that take every item a thing's name stands for ("both cameras", "all the watches", "beide Kameras").
+_EACH_OF_THEM = re.compile(r"\b(?:both|all|each|every|two|three|four|beide\w*|alle\w*)\b", re.IGNORECASE)
+
+
+def _one_named_as_several(items: list[dict[str, Any]], phrases: list[str], similar: Similarity | None) -> bool:
+    """Whether a thing the customer named ("the camera", "the watch") stands for several different products of the
+    order, none of them named better, and not as all of them ("both cameras")."""
+    for phrase in phrases:
+        if not phrase.strip() or _EACH_OF_THEM.search(phrase):
+            continue
+        names = {str(i.get("name")) for i in matching_items(items, [phrase], similar)}
+        if len(names) > 1:
+            return True
+    return False
 
 
 # ------------------------------------------------------------------------------- grounding kinds of the procedures

@@ -62,7 +62,9 @@ def restated_item_request(in_progress: str, text: str) -> str | None:
 
 # The remedies for a faulty item a customer received, by the words that ask for each: money back, or a new unit.
 _REMEDY_WORDS = {
-    "return": rf"{_ITEM_REQUEST_WORDS['return_request']}|refund\w*|reimburs\w*|erstatt\w*|geld\s+zurück",
+    # German puts what the money is for inside the verb's bracket: "mein Geld für die Ohrhörer zurück".
+    "return": rf"{_ITEM_REQUEST_WORDS['return_request']}|refund\w*|reimburs\w*|erstatt\w*"
+    r"|geld\b[^.!?;]{0,40}?\bzur[üu]ck\w*",
     "exchange": (
         rf"{_ITEM_REQUEST_WORDS['exchange_request']}|(?:a|another|different)\s+(?:new\s+|working\s+)?(?:one|unit|set|pair)"
         r"|new\s+(?:one|unit|set|pair)|ersatz\w*|neue\w*"
