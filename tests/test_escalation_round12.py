@@ -149,3 +149,49 @@ def test_a_complaint_lodged_hands_over_and_the_way_to_complain_asked_is_answered
 def test_harm_told_by_what_happened_is_a_sensitive_topic(analyse: Analyse, harm: str, calm: str) -> None:
     assert "sensitive_topic" in decision_for(analyse, harm), harm
     assert decision_for(analyse, calm) == [], calm
+
+
+@pytest.mark.parametrize(
+    ("asks", "errand"),
+    [
+        (
+            "is there someone else who can help me with this?",
+            "is there someone else who can collect the parcel for me?",
+        ),
+        ("Gibt es jemand anderes, mit dem ich reden kann?", "Gibt es ein anderes Modell, mit dem ich grillen kann?"),
+    ],
+)
+def test_someone_else_asked_for_is_a_person_and_someone_to_receive_the_parcel_is_not(
+    analyse: Analyse, asks: str, errand: str
+) -> None:
+    assert "human_requested" in decision_for(analyse, asks), asks
+    assert decision_for(analyse, errand) == [], errand
+
+
+@pytest.mark.parametrize(
+    ("harm", "calm"),
+    [
+        (
+            "my hands blistered after using the cleaning spray",
+            "does the cleaning spray need gloves for sensitive hands?",
+        ),
+        ("Nach dem Duschgel ist mein Gesicht angeschwollen", "Ist das Duschgel auch für das Gesicht geeignet?"),
+    ],
+)
+def test_a_body_that_reacted_is_a_sensitive_topic(analyse: Analyse, harm: str, calm: str) -> None:
+    assert "sensitive_topic" in decision_for(analyse, harm), harm
+    assert decision_for(analyse, calm) == [], calm
+
+
+def test_an_ex_reading_the_account_is_fraud_and_a_former_flatmate_named_is_not(analyse: Analyse) -> None:
+    assert "fraud" in find_critical_keywords("my former husband reads my orders through my account")
+    assert decision_for(analyse, "my former flatmate left a jumper here, is it one of yours?") == []
+
+
+@pytest.mark.parametrize(
+    "asked",
+    ["how long does a complaint usually take to be looked at?", "Wann wird eine Reklamation normalerweise bearbeitet?"],
+)
+def test_how_long_complaints_take_is_a_question(analyse: Analyse, asked: str) -> None:
+    assert complaint_act(asked) is None, asked
+    assert decision_for(analyse, asked) == [], asked

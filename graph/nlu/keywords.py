@@ -193,12 +193,13 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             rf"|\b(?:(?:adress|lieferadress|e-?mail|passwort|telefonnummer|daten|zahlungs|bankverbindungs|konto)[\w-]*[äa]nderung\w*|[äa]nderung\w*\s+(?:meine[rs]?|der|des|am)\s+(?:\w+\s+)?(?:{_EINSTELLUNG}))"
             r"\w*\b[^.!?]{0,40}\b(?:habe|hab)\s+ich\s+(?:nicht|nie|niemals)\s+(?:veranlasst"
             r"|vorgenommen|gemacht|beantragt|angefordert|gewollt)\b"
-            # Someone no longer entitled who still gets in: an ex, a former partner ("my ex still logs into my
-            # account", "mein Ex-Partner hat noch Zugriff auf mein Konto"). Someone sharing it by consent ("my partner
-            # has access too") is not.
+            # Someone no longer entitled who still gets in or reads it: an ex, a former partner ("my ex still logs
+            # into my account", "my ex-husband is using my account", "mein Ex-Partner hat noch Zugriff auf mein Konto").
+            # Someone sharing it by consent ("my partner has access too") is not.
             r"|\b(?:my\s+ex\b(?:[\s-]\w+)?|my\s+former\s+\w+|mein\w*\s+ex\b(?:-\w+)?|mein\w*\s+ex-?\w+"
             r"|mein\w*\s+ehemalige\w*\s+\w+)[^.!?]{0,40}\b(?:access|log(?:s|ged|ging)?\s+(?:in|on)(?:to)?|get(?:s|ting)?\s+into"
-            r"|zugriff|zugang|einloggt|eingeloggt|anmeldet|angemeldet)\b",
+            r"|zugriff|zugang|einloggt|eingeloggt|anmeldet|angemeldet|(?:my|mein\w*)\s+(?:\w+\s+)?(?:account|login|password"
+            r"|konto|kundenkonto|zugangsdaten|passwort))\b",
         ),
         (
             "data protection",
@@ -263,6 +264,12 @@ _COMPLAINED_ABOUT = (
     r"|\bbeschwer\w*\s+(?:(?:ich|man|mich|sich|wir|uns)\s+){0,2}(?:[üu]ber|wegen)\s+(?:einen|eine|einem|einer|den|die|dem|der"
     r"|ihren|ihre|ihrem|ihrer)\s+(?:\w+\s+)?(?:Mitarbeiter\w*|Kolleg\w*|Berater\w*|Vorgesetzte\w*|Person|Chef\w*)"
 )
+# Someone sought for an errand of the delivery ("is there anybody else who could sign for the parcel?"): a question
+# about who may receive it, not a person of the shop's asked for.
+_ERRAND = (
+    r"\b(?:any|some)\s*(?:one|body)\s+(?:else\s+)?(?:who\s+|that\s+)?(?:(?:can|could|would|will|may|to)\s+)?(?:sign\s+for"
+    r"|collect|pick\s+(?:it|them|the\s+\w+)\s+up|pick\s+up|receive|take\s+in|accept|open\s+the\s+door)\b"
+)
 # Words that mention a person without asking for one ("your delivery agent was rude", "my manager ordered it").
 _HUMAN_FALSE = compile_words(
     r"\b(?:delivery|shipping|travel|estate)\s+agent|\bmy\s+manager\b|\bhuman\s+rights\b"
@@ -279,7 +286,7 @@ _HUMAN_FALSE = compile_words(
     r"(?:human|person|people|someone|somebody|staff|agents?|employees?)\s+(?:(?:from|on|in|at|of)\s+(?:your|the)\s+\w+\s+)?"
     r"(?:\w+\s+)?(?:going\s+to\s+|gonna\s+)?"
     r"(?:read\w*|see\w*|seen|check\w*|review\w*|monitor\w*|typing|writing|behind|involved|work\w*)\b"
-    rf"|{_COMPLAINED_ABOUT}"
+    rf"|{_COMPLAINED_ABOUT}|{_ERRAND}"
     # The bot praised is not the bot refused: "the bot is fine".
     r"|\b(?:this|the)\s+(?:bot|robot)\s+(?:is|was|works|'s)\s+(?:\w+\s+)?(?:fine|great|good|helpful|ok|okay|enough|perfect)\b"
     # A person word as a name or a role the customer has: "manager's special", "manager chair", "I'm a store manager".
@@ -440,7 +447,11 @@ _NOT_A_COMPLAINT = re.compile(
     # ... or by the form it takes: "what's the process for lodging a complaint?", "wie reiche ich eine Beschwerde ein?".
     r"|(?:what'?s|what\s+is|what\s+are|is\s+there|do\s+you\s+have)\s+(?:the|a|an|your)\s+(?:\w+\s+)?(?:process|procedure|way"
     r"|form|address|e-?mail|channel|steps?)\s+(?:for|to|of)\s+(?:\w+\s+)?(?:a\s+|my\s+)?(?:complaints?|complaining)\b"
-    r"|(?:wie|wo|wohin|an\s+wen)\s+(?:\w+\s+)?(?:ich|man)\s+(?:\w+\s+){0,3}?(?:eine\s+)?(?:beschwerde|reklamation)\b)"
+    r"|(?:wie|wo|wohin|an\s+wen)\s+(?:\w+\s+)?(?:ich|man)\s+(?:\w+\s+){0,3}?(?:eine\s+)?(?:beschwerde|reklamation)\b"
+    # ... or how long one takes, asked of complaints in general: "how long does a complaint take to be answered?",
+    # "wie lange dauert die Bearbeitung einer Beschwerde?". Of one's own ("my complaint") it is a follow-up.
+    r"|(?:how\s+long|when|wie\s+lange|wann)\b[^.!?]{0,40}\b(?:a|an|the|einer|eine|die|der)\s+(?:\w+\s+)?(?:complaints?"
+    r"|beschwerde\w*|reklamation\w*)\b)"
     r"[^.!?]*\?\W*$",
     re.IGNORECASE,
 )
@@ -638,7 +649,7 @@ _WHO_EN = (
     r"|department|support|customer\s+(?:service|care)|service\s+desk))?"
 )
 _WHO_DE = (
-    r"(?:jemand\w*|(?:(?:ein|einen?|einem|einer|der|die|den|dem|Ihre[nmr]?|ihre[nmr]?|eure[nmr]?)\s+)?(?:(?:echte\w*|richtige\w*"
+    r"(?:jemand\w*(?:\s+(?:anderes|anderen|anderem|andere|anders|sonst))?|(?:(?:ein|einen?|einem|einer|der|die|den|dem|Ihre[nmr]?|ihre[nmr]?|eure[nmr]?)\s+)?(?:(?:echte\w*|richtige\w*"
     r"|zust[äa]ndige\w*|menschliche\w*|verantwortliche\w*|kompetente\w*|andere\w*|pers[öo]nliche\w*)\s+)?"
     r"(?:Mensch\w*|Mitarbeiter\w*|Kolleg\w*|Person|Ansprechpartner\w*|Vorgesetzte\w*|Berater\w*|Sachbearbeiter\w*"
     r"|Chef\w*|Teamleit\w*|Kundenservice|Kundendienst|Support|Zust[äa]ndige\w*|Verantwortliche\w*))"
@@ -788,7 +799,7 @@ _PERSON_NAMED = compile_words(
 )
 
 
-_COMPLAINED_ABOUT_WORDS = compile_words(_COMPLAINED_ABOUT, re.IGNORECASE)
+_COMPLAINED_ABOUT_WORDS = compile_words(rf"{_COMPLAINED_ABOUT}|{_ERRAND}", re.IGNORECASE)
 
 
 def names_a_person(text: str) -> bool:
