@@ -195,3 +195,42 @@ def test_an_ex_reading_the_account_is_fraud_and_a_former_flatmate_named_is_not(a
 def test_how_long_complaints_take_is_a_question(analyse: Analyse, asked: str) -> None:
     assert complaint_act(asked) is None, asked
     assert decision_for(analyse, asked) == [], asked
+
+
+@pytest.mark.parametrize(
+    ("refused", "product"),
+    [
+        (
+            "honestly I refuse to chat with a computer about my money",
+            "I refuse to chat with a computer that has no keyboard light, which laptop has one?",
+        ),
+        (
+            "I no longer want to talk to the bot",
+            "I no longer want the robot vacuum, can I return it?",
+        ),
+    ],
+)
+def test_the_bot_refused_asks_for_a_person_and_a_machine_described_is_a_product(
+    analyse: Analyse, refused: str, product: str
+) -> None:
+    assert "human_requested" in decision_for(analyse, refused), refused
+    assert "human_requested" not in decision_for(analyse, product), product
+
+
+@pytest.mark.parametrize(
+    ("patient", "mocking"),
+    [
+        ("fine, I'll just wait for the replacement then", "fine, I'll just wait here until next year then"),
+        ("sure, I'll just wait until the courier rings", "sure, I'll just sit here and wait, nothing else to do"),
+    ],
+)
+def test_waiting_for_a_thing_named_is_patience_and_waiting_on_and_on_mocks(
+    analyse: Analyse, patient: str, mocking: str
+) -> None:
+    assert decision_for(analyse, patient) == [], patient
+    assert "emotion_sarcasm" in decision_for(analyse, mocking), mocking
+
+
+def test_a_formal_objection_raised_is_a_complaint(analyse: Analyse) -> None:
+    assert "complaint" in decision_for(analyse, "We are filing a written objection to the cleaning fee you added")
+    assert decision_for(analyse, "Is there a cleaning fee if I object to the assembly?") == []

@@ -242,6 +242,13 @@ _HUMAN = compile_words(
     r"|(?:instead\s+of|rather\s+than|not\s+(?:with|to)|statt|anstatt|nicht\s+mit)\s+(?:talking\s+to\s+|chatting\s+with\s+"
     r"|mit\s+)?(?:a|an|the|this|your|dem|einem|diesem|ihrem|den|de[rn]|eine[mn]?)\s+(?:chat\s*bot|bot|(?:virtual\s+|ai\s+"
     r"|automated\s+|digital\s+)?assistant|automated\s+(?:system|replies|answers?|chat|service|responses?)|ki|ai)\b(?!\s+\w)"
+    # The bot refused: "I don't want to deal with a machine anymore", "I refuse to chat with a computer".
+    r"|(?:don'?t|do\s+not|won'?t|will\s+not|refuse\s+to|no\s+longer)\s+(?:want\s+to\s+)?(?:deal|talk|speak|chat|argue)\s+"
+    r"(?:\w+\s+)?(?:to|with)\s+(?:a|an|the|this|your|some)\s+(?:stupid\s+|dumb\s+)?(?:machine|bot|chat\s*bot|robot|computer"
+    # Not a machine described or named as a product ("a machine that needs descaling", "the bot vacuum's app"): only
+    # small words may follow it.
+    r"|program|ai|algorithm|automated\s+\w+)(?![\s-]+(?!(?:any|anymore|again|about|because|and|but|or|please|now|here"
+    r"|today|ever|at|on|over|thanks|thank)\b)[a-z])"
     r"|(?:this|the)\s+(?:bot|robot)(?!\s+(?!(?:is|isn't|keeps?|can'?t|cannot|doesn'?t|does|did|won'?t|again|any|here"
     r"|please|and|but|that|which|who|to|with|just|only|never|always)\b)[a-z])|phone\s+number.*\b(?:speak|talk)"
     r"|mit\s+(?:einem|einer)\s+(?:echten\s+|richtigen\s+)?(?:menschen|mitarbeiter\w*|kolleg\w+|berater\w*|person)"
@@ -404,6 +411,8 @@ _COMPLAINT_ACT = re.compile(
     # can work on.
     r"|(?:register|record|lodge|log|file|submit|enter)\w*\s+(?:\w+\s+){0,2}?(?:my|our)\s+(?:\w+\s+)?(?:dissatisfaction"
     r"|displeasure|discontent|unhappiness|objection|protest|grievance|disappointment)"
+    r"|(?:raise|raising|lodge|lodging|register|registering|file|filing|submit|submitting|make|making|put\s+in)\s+"
+    r"(?:a|an|my)\s+(?:formal|official|written)\s+(?:objection|grievance|protest)"
     r"|(?:formally|officially|in\s+writing)\s+(?:\w+\s+){0,2}?(?:my|our)\s+(?:\w+\s+)?(?:dissatisfaction|displeasure"
     r"|discontent|unhappiness|objection|protest|grievance|disappointment)"
     r"|(?:unzufriedenheit|unmut|missfallen|protest|einspruch|widerspruch|entt[äa]uschung)\s+(?:\w+\s+){0,3}?(?:offiziell"
