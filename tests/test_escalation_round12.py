@@ -15,7 +15,7 @@ from tests.support.nlu import POLICY, Analyse, decision_for
 @pytest.mark.parametrize(
     ("asks", "calm"),
     [
-        ("could a hooman have a look at my refund please", "is the hooman figurine in the photo sold separately?"),
+        ("could a hooman have a look at this please", "is the hooman figurine in the photo sold separately?"),
         (
             "I'd like a word with a real bloke, not an auto-reply",
             "a really nice bloke delivered it. when does box two come?",
@@ -234,3 +234,13 @@ def test_waiting_for_a_thing_named_is_patience_and_waiting_on_and_on_mocks(
 def test_a_formal_objection_raised_is_a_complaint(analyse: Analyse) -> None:
     assert "complaint" in decision_for(analyse, "We are filing a written objection to the cleaning fee you added")
     assert decision_for(analyse, "Is there a cleaning fee if I object to the assembly?") == []
+
+
+def test_the_case_taken_up_is_a_person_asked_for_and_a_detail_looked_up_is_not(analyse: Analyse) -> None:
+    assert "human_requested" in decision_for(analyse, "could a colleague please take a look at my case")
+    assert decision_for(analyse, "could someone have a look at my delivery date?") == []
+
+
+def test_a_cost_swallowed_is_no_harm(analyse: Analyse) -> None:
+    assert decision_for(analyse, "we swallowed the delivery fee last year, is it still charged?") == []
+    assert "sensitive_topic" in decision_for(analyse, "our puppy swallowed a button off the dog coat")

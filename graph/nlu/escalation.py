@@ -142,6 +142,8 @@ _TOPIC_VARIANTS: dict[str, str] = {
     # bead"): told by what the person did, not "hard to swallow" of a tablet's size.
     r"|(?:i|he|she|they|we|my\s+\w+|our\s+\w+|(?:the\s+)?(?:baby|toddler|child|kid|dog|puppy|cat))\s+(?:\w+\s+){0,12}?"
     r"(?:swallowed|ingested|inhaled|choked\s+on)\b(?!\s+(?:up|by)\b)"
+    # ... not a cost or a pride swallowed ("we swallowed the extra shipping cost").
+    r"(?!\s+(?:the\s+|a\s+|an\s+|our\s+|my\s+)?(?:\w+\s+){0,2}(?:costs?|price|fees?|loss(?:es)?|charges?|bill|pride|difference)\b)"
     # A hazard in the home: gas, bare wires, burning smells.
     r"|gas\s+(?:leak\w*|smell)|smell\w*\s+(?:\w+\s+)?(?:of\s+)?(?:gas|burning)|(?:exposed|bare|live)\s+wires?"
     r"|gasgeruch|riecht\s+(?:\w+\s+){0,2}(?:nach\s+)?(?:gas|verbrannt|verschmort)|(?:blanke|freiliegende)\w*\s+(?:kabel|dr[äa]hte)"

@@ -665,6 +665,8 @@ _WHO_DE = (
     # Where they belong, said after them: "jemandem aus der Buchhaltung", "einen Kollegen von Ihrem Kundendienst".
     r"(?:\s+(?:aus|von|in|bei)\s+(?:der|dem|Ihrer|Ihrem|eurer|eurem|Ihren)\s+\w+)?"
 )
+# The customer's matter as a whole, as what a person takes up.
+_THE_CASE = r"this|it|that|the\s+case|my\s+(?:case|complaint|claim|problem|issue|query|ticket|situation|file)"
 _ASKS_FOR_PERSON = compile_words(
     # Talking, or being passed on, to a person: "can I talk to someone", "put me through to a real person".
     rf"\b(?:talk|speak|chat|deal|discuss\s+(?:this|it))\s+(?:\w+\s+){{0,2}}(?:to|with)\s+{_WHO_EN}\b"
@@ -703,10 +705,11 @@ _ASKS_FOR_PERSON = compile_words(
     # A person asked to take the case up, said as a question: "could somebody else take this over?", "can a colleague
     # look at my case?", "könnte sich ein Kollege darum kümmern?". What else someone could do ("can someone else
     # collect the parcel?") asks about the delivery.
-    rf"|\b(?:can|could|would|will|may)\s+{_WHO_EN}\s+(?:else\s+)?(?:please\s+)?(?:take\s+(?:this|it|that|my\s+\w+|the\s+case)"
-    r"\s+over|take\s+over|step\s+in|look\s+(?:at|into|over)\s+(?:this|it|that|my)|handle\s+(?:this|it|that|my)|deal\s+with"
-    r"\s+(?:this|it|that|my)|review\s+(?:this|it|that|my)|pick\s+(?:this|it|my\s+case)\s+up|(?:take|have)\s+a\s+look\s+at\s+(?:this|it|that|my)"
-    r"|(?:take|have)\s+a\s+look(?!\s+at))\b"
+    # The case is what they take up: "this", "it", "my case" or "my complaint"; "can someone take a look at my order
+    # status?" asks the chat for the status.
+    rf"|\b(?:can|could|would|will|may)\s+{_WHO_EN}\s+(?:else\s+)?(?:please\s+)?(?:take\s+(?:{_THE_CASE})\s+over|take\s+over"
+    rf"|step\s+in|(?:look\s+(?:at|into|over)|handle|deal\s+with|review|(?:take|have)\s+a\s+look\s+at)\s+(?:{_THE_CASE})"
+    rf"|pick\s+(?:{_THE_CASE})\s+up|(?:take|have)\s+a\s+look(?!\s+at))\b"
     rf"|\b(?:kann|k[öo]nnte|k[öo]nnen|w[üu]rde)\s+(?:sich\s+)?(?:(?:das|dies|es|bitte|mal|vielleicht)\s+){{0,3}}{_WHO_DE}\s+"
     r"(?:\w+\s+){0,4}?(?:[üu]bernehmen|k[üu]mmern|ansehen|anschauen|pr[üu]fen|bearbeiten|draufschauen|annehmen\s+und\s+kl[äa]ren)\b"
     # Reaching one: "how can I reach someone", "how do I get hold of a person on your team", "wie kann ich jemanden
