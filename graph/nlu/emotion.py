@@ -458,15 +458,38 @@ def _situational_irony(text: str) -> bool:
     return praised and wrong
 
 
-# Assent over more of what went wrong, with no irony marker: "sure, let's just wait another month, why not", "fine,
-# I'll keep waiting then", "klar, noch eine Woche warten". The opening word agrees; what it agrees to is the grievance
-# prolonged (more time to wait, nothing again, still no answer). Patience offered sincerely ("sure, I can wait another
-# day, no problem"), thanks, or a question or request beside it keep it calm.
-_ASSENT_OPENING = re.compile(
-    r"^\W*(?:oh\s+|well\s+|ok(?:ay)?,?\s+|na\s+)?(?:sure|fine|of\s+course|great|perfect|wonderful|lovely"
-    r"|brilliant|fantastic|awesome|super|toll|prima|klasse|wunderbar|perfekt)\b",
+# Assent over more of what went wrong, with no irony marker: "sure, let's just wait another month, why not", "great,
+# another week then". The opening word agrees; what it agrees to is the grievance prolonged (more time to wait,
+# nothing again, still no answer). Patience offered sincerely ("sure, I can wait another day, no problem"), thanks, or
+# a question or request beside it keep it calm.
+# Contempt and resignation share these words and differ in the agreement: praise over the grievance ("great",
+# "wonderful", "na super"), or an "oh" before the yes, mocks it; a plain yes ("fine", "ok", "alright", "na gut") that
+# takes more waiting upon oneself is resignation ("fine, I'll keep waiting then", "na gut, dann warte ich eben noch
+# eine Woche"), unless it belittles the wait or the asker ("just", "why not", "shall I?", "I've nothing better to do").
+_PRAISING_ASSENT = re.compile(
+    r"^\W*(?:oh\s+(?:sure|fine|of\s+course|yes|yeah|ok(?:ay)?|right)|(?:(?:oh|well|ok(?:ay)?|na|ach)\W+)?(?:great|perfect"
+    r"|wonderful|lovely|brilliant|fantastic|awesome|super|toll|prima|klasse|wunderbar|perfekt|of\s+course|sicher\s+doch))\b",
     re.IGNORECASE,
 )
+_PLAIN_ASSENT = re.compile(
+    r"^\W*(?:(?:well|ok(?:ay)?|na|also|dann)\W+)?(?:sure|fine|ok(?:ay)?|alright|all\s+right|right|gut|okay|klar|sch[öo]n)\b",
+    re.IGNORECASE,
+)
+# What turns a plain yes into contempt: the wait made small or the customer's time made nothing.
+_BELITTLES = re.compile(
+    r"\b(?:just|why\s+not|shall\s+i|should\s+i|(?:nothing|not\s+like\s+i\s+have\s+anything)\s+better\s+to\s+do|all\s+the"
+    r"\s+time\s+in\s+the\s+world|as\s+usual|as\s+always|like\s+always|forever|great\s+plan|good\s+plan|what\s+else\s+is"
+    r"\s+new|not\s+like\s+i|warum\s+(?:auch\s+)?nicht|wie\s+immer|wie\s+(?:sonst|gewohnt)|(?:habe|hab)\s+ja\s+(?:sonst\s+)?"
+    r"(?:nichts|zeit)|ich\s+hab\w*\s+ja\s+zeit|soll\s+ich|ewig)\b|🙄|😒|🙃",
+    re.IGNORECASE,
+)
+
+
+def _assent_mocks(text: str) -> bool:
+    """The message opens with a yes that mocks what it agrees to, rather than accepting it."""
+    return bool(_PRAISING_ASSENT.search(text) or (_PLAIN_ASSENT.search(text) and _BELITTLES.search(text)))
+
+
 _MORE_OF_IT = re.compile(
     r"\b(?:(?:another|yet\s+another|one\s+more|a\s+few\s+more|even\s+more|noch\s+(?:eine[nm]?|ein\s+paar|mal\s+eine?n?))\s+"
     r"(?:\w+\s+)?(?:weeks?|months?|fortnights?|years?|wochen?|monate?n?|jahre?)"
@@ -484,7 +507,7 @@ _SINCERE_PATIENCE = re.compile(
 
 def _mock_assent(text: str) -> bool:
     return bool(
-        _ASSENT_OPENING.search(text)
+        _assent_mocks(text)
         and _MORE_OF_IT.search(text)
         and not (_SINCERE_PATIENCE.search(text) or _ASKS.search(text) or _THANKS.search(text) or _resolved(text))
     )

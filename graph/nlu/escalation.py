@@ -138,6 +138,12 @@ _TOPIC_VARIANTS: dict[str, str] = {
     r"|bone|wood)|(?:metal|glass|plastic|wire)\s+(?:shards?|pieces?|splinters?|fragments?|bits?)"
     r"|(?:st[üu]ck\w*|splitter|scherbe\w*|teil\w*)\s+(?:\w+\s+)?(?:glas|metall|plastik|kunststoff|draht)\b"
     r"|(?:glas|metall|plastik)(?:splitter|st[üu]ck|scherbe)\w*"
+    # Something swallowed or breathed in by a person ("my little girl swallowed a button from the doll", "he inhaled a
+    # bead"): told by what the person did, not "hard to swallow" of a tablet's size.
+    r"|(?:i|he|she|they|we|my\s+\w+|our\s+\w+|(?:the\s+)?(?:baby|toddler|child|kid|dog|puppy|cat))\s+(?:\w+\s+){0,12}?"
+    r"(?:swallowed|ingested|inhaled|choked\s+on)\b(?!\s+(?:up|by)\b)"
+    # ... not a cost or a pride swallowed ("we swallowed the extra shipping cost").
+    r"(?!\s+(?:the\s+|a\s+|an\s+|our\s+|my\s+)?(?:\w+\s+){0,2}(?:costs?|price|fees?|loss(?:es)?|charges?|bill|pride|difference)\b)"
     # A hazard in the home: gas, bare wires, burning smells.
     r"|gas\s+(?:leak\w*|smell)|smell\w*\s+(?:\w+\s+)?(?:of\s+)?(?:gas|burning)|(?:exposed|bare|live)\s+wires?"
     r"|gasgeruch|riecht\s+(?:\w+\s+){0,2}(?:nach\s+)?(?:gas|verbrannt|verschmort)|(?:blanke|freiliegende)\w*\s+(?:kabel|dr[äa]hte)"
@@ -155,6 +161,17 @@ _TOPIC_VARIANTS: dict[str, str] = {
     r"|(?:bauchschmerzen|durchfall|[üu]belkeit|[üu]bel|erbroch\w*|erbrechen|kopfschmerzen|schwindel\w*|krank"
     r"|magenkr[äa]mpfe)\b[^.!?]{0,40}\bnach\s+(?:dem|den|der|diese\w*|ihre\w*|euren|eurem|einnahme|verzehr)"
     r"|nach\s+(?:dem|den|der)\s+(?:\w+\s+){1,3}(?:bauchschmerzen|durchfall|[üu]belkeit|erbrochen|kopfschmerzen|krank)"
+    # Skin or eyes that turned sore: a body part, a verb of becoming or feeling, and the symptom ("my skin went red and
+    # itchy", "her eyes started burning", "meine Haut juckt", "die Haut ist gerötet"). "Sensitive skin, red tones?"
+    # names no change.
+    r"|\b(?:skin|face|eyes?|lips?|hands?|arms?|legs?|neck|scalp|feet|haut|gesicht|augen|lippen|h[äa]nde|kopfhaut|f[üu](?:ß|ss)e)"
+    r"\s+(?:\w+\s+){0,2}?(?:went|turned|got|became|has\s+been|have\s+been|started|began|is\s+now|are\s+now|feels?|felt|keeps?"
+    r"|wurde|wurden|ist|sind|war|waren|f[üu]hlt\s+sich)\s+(?:\w+\s+){0,4}?(?:red|itchy|itching|sore|raw|blotchy|irritated"
+    r"|burning|inflamed|stinging|tingling|bumpy|flaky|peeling|swollen|rot|ger[öo]tet|wund|gereizt|entz[üu]ndet|geschwollen"
+    r"|juckend)\b|\b(?:haut|augen|kopfhaut|gesicht|lippen)\s+(?:\w+\s+){0,2}?(?:juckt|jucken|brennt|brennen|schuppt|tr[äa]nt)\b"
+    r"|\b(?:skin|face|eyes?|lips?|tongue|throat|hands?|arms?|legs?|neck|scalp|feet)\s+(?:\w+\s+){0,2}?(?:swelled|swell\s+up"
+    r"|blistered|broke\s+out|came\s+out\s+in|itched|burned|burnt|stung|peeled|cracked|flared\s+up|reacted)\b"
+    r"|\b(?:lippen|zunge|hals|gesicht|augen|haut)\s+(?:\w+\s+){0,2}?(?:schwoll|anschwoll|angeschwollen|aufgequollen)\b"
     r"|allerg\w*|rash|swelling|swollen|swell(?:ed|s)\s+(?:up|shut)|puffed\s+up|angeschwollen"
     r"|schwoll\w*"
     r"|hives|blister\w*|anaphyla\w*|ausschlag|geschwollen"
