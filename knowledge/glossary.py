@@ -59,6 +59,18 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"draußen", "outdoors"),
     (r"stornieren|storniert|stornierung", "cancel"),
     (r"innerhalb der usa|in den usa|in die usa", "in the US"),
+    # the team's hours ("Bis wann antwortet ihr samstags?")
+    (r"bis wann", "until when"),
+    (r"erreichbar|geöffnet|besetzt", "available"),
+    (r"antwortet ihr|antworten sie", "do you reply"),
+    (r"montags?", "Monday"),
+    (r"dienstags?", "Tuesday"),
+    (r"mittwochs?", "Wednesday"),
+    (r"donnerstags?", "Thursday"),
+    (r"freitags?", "Friday"),
+    (r"samstags?|sonnabends?", "Saturday"),
+    (r"sonntags?", "Sunday"),
+    (r"feiertag(?:e|en)?", "public holidays"),
     # the countries the documents name
     (r"deutschland", "Germany"),
     (r"österreich", "Austria"),

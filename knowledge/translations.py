@@ -87,8 +87,8 @@ class Translation:
 
 def _cut_of(whole: str, cut: str) -> bool:
     """Whether ``cut`` is ``whole`` with parts left out (its words, in order, all from ``whole``)."""
-    words = iter(whole.split())
-    return all(any(word.strip("(),") == w.strip("(),") for w in words) for word in cut.split())
+    words = iter(w.strip("(),;:.") for w in whole.split())
+    return all(any(word.strip("(),;:.") == w for w in words) for word in cut.split())
 
 
 def _same_cut(whole: str, cut: str, translated: str) -> str:
