@@ -37,7 +37,7 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"umtausch(?:en)?|umzutauschen|umgetauscht", "exchange"),
     (r"erstatt(?:ung|et|en)|rückerstattung|geld zurück", "refund"),
     (r"versandkosten|lieferkosten|porto", "shipping costs"),
-    (r"expressversand|expresslieferung", "express shipping"),
+    (r"expressversand|expresslieferung|expresspaket(?:e)?", "express shipping"),
     (r"standardversand|standardlieferung|standardpaket(?:e)?", "standard shipping"),
     (r"versanddienst(?:leister)?|versandunternehmen|paketdienst|zusteller|spediteur", "carrier"),
     (r"versand", "shipping"),

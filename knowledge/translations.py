@@ -25,6 +25,9 @@ _BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
 # A list's parts are split at a comma before a space: a decimal comma ("9,95 $") has none.
 _LIST_PART = re.compile(r",\s+")
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?")
+# Where a sentence's list of figures divides: commas and semicolons before a space, "and" and "und" between words.
+_SEPARATOR = re.compile(r"(,\s+|;\s+|\s+(?:and|und)\s+)")
 
 
 @dataclass(frozen=True)
@@ -91,11 +94,39 @@ def _cut_of(whole: str, cut: str) -> bool:
     return all(any(word.strip("(),;:.") == w for w in words) for word in cut.split())
 
 
+def _figures(text: str) -> set[str]:
+    """The figures of a text whatever their notation ("$12.95" and "12,95 $" are both 1295)."""
+    return {re.sub(r"\D", "", found) for found in _FIGURE.findall(text)}
+
+
+def _by_figures(cut: str, translated: str) -> str:
+    """``translated`` without the parts of its list that give a figure ``cut`` left out ("Kanada: Standard 14,95 $,
+    ab 150 $ Bestellwert kostenlos; Express 29,95 $." for "Canada: express $29.95." keeps "Kanada: Express 29,95
+    $."): the figures say which part is which in any language. A part's label before a colon stays."""
+    kept_figures = _figures(cut)
+    pieces = _SEPARATOR.split(translated.rstrip("."))
+    parts, separators = pieces[::2], pieces[1::2]
+    kept: list[str] = []
+    for index, part in enumerate(parts):
+        figures = _figures(part)
+        if figures and not figures & kept_figures:
+            label = part[: part.index(":") + 1] if ":" in part else ""
+            if label and not _figures(label):
+                kept.append(label)
+            continue
+        if kept:
+            kept.append(separators[index - 1] if not kept[-1].endswith(":") else " ")
+        kept.append(part.strip() if kept and kept[-1] == " " else part)
+    said = "".join(kept).strip()
+    return f"{said}." if said and translated.rstrip().endswith(".") else said or translated
+
+
 def _same_cut(whole: str, cut: str, translated: str) -> str:
-    """The parts of ``translated``'s parenthesised lists at the places ``cut`` kept of ``whole``'s."""
+    """The parts of ``translated``'s parenthesised lists at the places ``cut`` kept of ``whole``'s; any other cut
+    by the figures it kept."""
     lists, kept_lists, own = (_PARENTHESIS.findall(text) for text in (whole, cut, translated))
-    if len(lists) != len(own) or len(kept_lists) != len(lists):
-        return translated
+    if not lists or len(lists) != len(own) or len(kept_lists) != len(lists):
+        return _by_figures(cut, translated)
     replacements = []
     for parts, kept, theirs in zip(lists, kept_lists, own, strict=True):
         parts_list, kept_list, theirs_list = (_LIST_PART.split(text.strip()) for text in (parts, kept, theirs))

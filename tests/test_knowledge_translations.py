@@ -81,6 +81,9 @@ def test_a_line_is_translated_at_its_place_and_a_cut_list_is_cut_the_same_way() 
     said = german().line("returns-policy", cost, cut) or ""
     assert "9,95 $ für Kanada" in said and "12,95" not in said, said
     assert german().label("returns-policy", cost) == "Rücksendungen & Erstattungen › Kosten der Rücksendung"
+    # A list without parentheses is cut by the figures the English cut kept, whatever their notation.
+    canada = german().line("shipping-policy", costs, "Canada: express $29.95.") or ""
+    assert canada == "Kanada: Express 29,95 $.", canada
     # A line the section does not hold is not guessed at.
     assert german().line("returns-policy", cost, "We ship to the Moon on Tuesdays.") is None
 
@@ -93,6 +96,7 @@ def test_a_line_is_translated_at_its_place_and_a_cut_list_is_cut_the_same_way() 
         ("Wie lange gilt die Garantie für einen Schlafsack?", "2 Jahre", "years"),
         ("Muss ich in Österreich beim Empfang Zoll bezahlen?", "enthalten", "included"),
         ("Bis wann antwortet ihr samstags?", "14 Uhr", "pm"),
+        ("Was kostet ein Expresspaket nach Großbritannien?", "34,95 $", "19,95"),
     ],
 )
 def test_a_german_policy_question_is_answered_from_the_german_document(
