@@ -110,3 +110,26 @@ def test_a_german_policy_question_is_answered_from_the_german_document(
 def test_an_english_question_still_quotes_the_english_document(retriever: Retriever) -> None:
     said = reply(retriever, "What do I pay for the return label if I live in Manchester?", "en")
     assert "$12.95" in said and "(see Returns & refunds" in said and "siehe" not in said, said
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "Muss man als Kunde in Irland Steuern zahlen?",
+        "Gibt es in Kanada auch Express?",
+        "Welche Karte wird in Frankreich akzeptiert?",
+        "Wenn das Paket aus Italien kommt, dauert es länger?",
+    ],
+)
+def test_a_german_question_with_few_common_words_is_read_as_german(said: str) -> None:
+    from graph.nlu.language import detect_language
+
+    # Its answer is chosen (glossary) and worded (documents, catalogue) in German only if it is read as German.
+    assert detect_language(said) == "de"
+
+
+@pytest.mark.parametrize("said", ["Is there a den version of the tent?", "do you ship to Aus as well?"])
+def test_english_questions_stay_english(said: str) -> None:
+    from graph.nlu.language import detect_language
+
+    assert detect_language(said) == "en"
