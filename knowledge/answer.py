@@ -39,7 +39,8 @@ from knowledge.policy_focus import (
 )
 from knowledge.products import find_products, products_facts
 from knowledge.retriever import Evidence, Retriever, heading
-from shopdesk.i18n import N_
+from knowledge.translations import Translation
+from shopdesk.i18n import N_, _
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,20 @@ def citation_label(evidence: Evidence) -> str:
     if evidence["section"] and evidence["section"] != evidence["title"]:
         return f"{evidence['title']}{PATH_SEPARATOR}{evidence['section']}"
     return evidence["title"]
+
+
+def quote(units: Sequence[str], item: Evidence, translation: Translation | None = None) -> str:
+    """Lines of a passage with their citation; in the customer's language when the shop wrote the passage's
+    document in it too (the same lines of the translation, see ``knowledge.translations``)."""
+    if translation is not None and item["kind"] == "doc":
+        doc_id, position = str(item["metadata"].get("doc_id", "")), int(item["metadata"].get("position") or 0)
+        lines = [translation.line(doc_id, position, unit) for unit in units]
+        label = translation.label(doc_id, position)
+        if label and all(lines):
+            cited = _("(see {source})", source=label)
+            return f"{' '.join(line for line in lines if line)} {cited}"
+    cited = _("(see {source})", source=citation_label(item))
+    return f"{' '.join(units)} {cited}"
 
 
 def _units(text: str) -> list[str]:
@@ -712,6 +727,7 @@ def grounded_answer(
     embedder: Embedder | None = None,
     threshold: float = SUPPORT_THRESHOLD,
     countries: set[str] | None = None,
+    translation: Translation | None = None,
 ) -> GroundedAnswer:
     """A short answer quoting the best sentences of the evidence and the product facts, with citations.
 
@@ -720,6 +736,7 @@ def grounded_answer(
     confidence = max((dense_score(item) for item in evidence), default=0.0)
     sentences: list[str] = []
     cited: list[str] = []
+    # ``translation``: the shop's documents in the customer's language, when it wrote them (quoted instead).
 
     for fact in facts[:2]:
         sentences.append(f"{describe_facts(fact)} (see product: {fact['name']})")
@@ -771,26 +788,26 @@ def grounded_answer(
         if candidates:
             candidates.sort(key=lambda c: (-c[0], c[1]))
             first_score, _, first, quoted, _ = candidates[0]
-            sentences.append(f"{' '.join(quoted)} (see {citation_label(first)})")
+            sentences.append(quote(quoted, first, translation))
             cited.append(first["id"])
             for extra_score, _, other, extra, _ in candidates[1:]:
                 if other["kind"] != first["kind"] or dense_score(other) < dense_score(first) - SECOND_PASSAGE_MARGIN:
                     continue
                 if extra_score >= first_score - 0.02 and not set(extra[:1]) & set(quoted):
-                    sentences.append(f"{extra[0]} (see {citation_label(other)})")
+                    sentences.append(quote(extra[:1], other, translation))
                     cited.append(other["id"])
                     break
             lead = _policy_lead(question, passages, first)
             if lead is not None:
                 # "What is your return policy?": its main rule first (the window), then what answers the rest.
                 unit, item = lead
-                sentences.insert(0, f"{unit} (see {citation_label(item)})")
+                sentences.insert(0, quote([unit], item, translation))
                 cited.insert(0, item["id"])
             exception = _category_exception(question, passages, quoted)
             if exception is not None:
                 # "... for shoes": the rule for that kind of product, after the general one.
                 unit, item = exception
-                sentences.append(f"{unit} (see {citation_label(item)})")
+                sentences.append(quote([unit], item, translation))
                 if item["id"] not in cited:
                     cited.append(item["id"])
 
@@ -1159,13 +1176,15 @@ def answer_message(
     window_days: int | None = None,
     intent: str = "",
     home_country: str | Callable[[], str] = "",
+    translation: Translation | None = None,
 ) -> MessageAnswer:
     """Each question of the message answered on its own, in order: products from the catalog's facts (one
     product's attributes, a comparison, a recommendation), anything else from the policy passage that answers it.
 
     ``evidence`` holds the retrieved passages, each tagged with the index of its question (``segment``); the
     product answers read the catalog themselves. ``home_country`` may be a function: it is then asked only when a
-    policy question names no country of its own (it reads the customer's address)."""
+    policy question names no country of its own (it reads the customer's address). ``translation``: the shop's
+    documents in the customer's language, quoted in place of the originals the answer chose its lines from."""
     from knowledge.product_answers import answer_products, catalog_facts, compares_again, follows_up_on_product
 
     catalog: list[dict[str, Any]] = []
@@ -1274,6 +1293,7 @@ def answer_message(
             threshold=threshold,
             # The question's country, else the message's, else the verified customer's own (their label cost).
             countries=asked,
+            translation=translation,
         )
         dated = window_sentence(question, window_days)
         if dated:

@@ -26,7 +26,8 @@ PATH_SEPARATOR = " › "
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"(])")
+# A sentence starts with a capital, a digit, a quote or a parenthesis; German ones with an umlaut too ("Änderungen").
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9\"(„])")
 
 
 def content_hash(text: str) -> str:

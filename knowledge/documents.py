@@ -8,6 +8,10 @@ Front matter fields: ``id`` (required), ``title``, ``type`` (``policy`` or ``faq
 (an agent handbook, macros, an internal policy). A staff document is indexed but never used in answers to customers:
 its wording addresses the team ("verify the customer before..."), and quoted to a customer it reads as the bot's
 own instructions.
+
+A shop that writes its policies in a second language too keeps them in ``<knowledge_dir>/<shop_id>/<language>/``
+(``de/returns.md`` beside ``returns.md``, with the same ``id``): those are not indexed but quoted to the customers who
+speak that language, line for line in place of the originals' (``knowledge.translations``).
 """
 
 from __future__ import annotations

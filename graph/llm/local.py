@@ -37,7 +37,7 @@ from graph.nlu.general import asks_if_it_can_be_done
 from graph.nlu.schema import Understanding
 from graph.services import Services
 from graph.state import Repair, Status, SupportState
-from shopdesk.i18n import N_, _, money, ngettext
+from shopdesk.i18n import N_, _, current, money, ngettext
 
 # "Which cards do you take?" has no order behind it: no offer to look one up.
 PAYMENT_INTENTS = frozenset({"payment_issue", CHANGE_PAYMENT})
@@ -407,6 +407,7 @@ def _knowledge_answer(
     nothing answers), with the upsell where it fits."""
     from graph.nlu.segment import split_requests
     from knowledge.answer import answer_message, questions_of
+    from knowledge.translations import translation
 
     question = last_text(state)
     retriever = services.retriever()
@@ -423,6 +424,8 @@ def _knowledge_answer(
         window_days=services.profile.returns.window_days,
         intent=intent,
         home_country=lambda: _home_country(state, services),
+        # A shop that wrote its policies in the customer's language too is quoted in it.
+        translation=translation(services.settings.knowledge_dir / services.shop_id, current().locale),
     )
     if not answer.supported:
         return None

@@ -22,7 +22,8 @@ _WORDS: dict[str, frozenset[str]] = {
     "de": _words(
         """der die das und oder ist sind war ich du sie mein meine meinen ihr nicht nein ja bitte danke hallo
         wo wann was wie warum bestellung ein eine einen mit für auf zu von möchte habe kann können ist es sich
-        seit warte noch guten tag schön vielen dank mir mich bei nach sehr schon heute gestern leider"""
+        seit warte noch guten tag schön vielen dank mir mich bei nach sehr schon heute gestern leider
+        muss müssen als dem den auch aus wird werden gibt wenn dass kein keine welche welcher welches"""
     ),
     "fr": _words(
         """le la les et ou est sont je tu vous mon ma mes votre pas non oui merci bonjour où quand quoi comment
