@@ -338,7 +338,11 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
     decision = decide_escalation(understanding, escalation_policy(runtime, services), facts)
     unsure = decision.clarify or decision.reasons == ["low_confidence"]
     rules_asked = False
-    proposing = bool(state.pending_action) and state.status == Status.awaiting_confirmation
+    waiting_for_a_yes = bool(state.pending_action) and state.status == Status.awaiting_confirmation
+    # A request waiting in line put ahead of the proposal ("do the payment switch first": graph.nodes.understand
+    # takes its words up for this turn): the proposal is not answered, it lapses below and its request waits.
+    put_ahead = waiting_for_a_yes and bool(state.request_text)
+    proposing = waiting_for_a_yes and not put_ahead
     corrected = corrected_request(state) if proposing else None
     if unsure and (
         is_continuation(state)
@@ -417,6 +421,11 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
             }
             answered.update(pending_action=None, status=Status.bot, dialogue=withheld)
         return answered
+    if put_ahead:
+        # Nothing is written on it: its request waits first in line (the queue understand left), and this turn
+        # serves the one put ahead.
+        lapsed_for_now: DialogueUpdate = {"awaiting": None, "intent": None}
+        base.update(pending_action=None, status=Status.bot, dialogue=lapsed_for_now)
     if proposing:
         assert state.pending_action is not None  # proposing says so
         action = str(state.pending_action.get("name") or "")

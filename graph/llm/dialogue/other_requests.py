@@ -335,3 +335,42 @@ def _last_done_args(messages: list[AnyMessage], written: ToolMessage) -> dict[st
             if isinstance(message, AIMessage) and call.get("id") == written.tool_call_id:
                 return dict(call.get("args") or {})
     return {}
+
+
+# Two names of one request on an order's items: a swap is an exchange once delivered and an item change before.
+_ITEM_SWAPS = frozenset({CHANGE_ITEMS, "exchange_request"})
+
+
+def _names_the_request(named: str, request: str) -> bool:
+    return _same_request(named, request) or {named, request} <= _ITEM_SWAPS
+
+
+def _words_of_the_request_in_hand(state: SupportState, queued: list[QueuedRequest]) -> str:
+    """The customer's own words for the request in hand: the message the waiting ones were split from, without
+    them (or the latest earlier message, when none of theirs is found)."""
+    earlier = [str(m.content) for m in state.messages[:-1] if isinstance(m, HumanMessage)]
+    waiting = [r["text"] for r in queued]
+    for message in reversed(earlier):
+        if any(text in message for text in waiting):
+            return without_requests(message, waiting) or message
+    return earlier[-1] if earlier else ""
+
+
+def put_ahead(state: SupportState, named: str | None) -> tuple[QueuedRequest, list[QueuedRequest]] | None:
+    """At a proposal with other requests waiting, the message asks that the waiting one it names (`named`, by
+    graph.nlu.precedence) be done first: that request, and the line behind it (the one in hand first, then the
+    rest, so nothing is lost); None when it names none of the waiting ones."""
+    queued = list(state.dialogue.get("queued") or [])
+    in_hand = str(state.dialogue.get("intent") or "")
+    if not (named and state.pending_action and queued and in_hand) or _names_the_request(named, in_hand):
+        return None
+    chosen = next((r for r in queued if _names_the_request(named, str(r["intent"]))), None)
+    if chosen is None:
+        return None
+    words = _words_of_the_request_in_hand(state, queued)
+    behind: list[QueuedRequest] = []
+    if words:
+        behind = [{"intent": in_hand, "text": words}]
+        if order_id := (state.dialogue.get("slots") or {}).get("order_id"):
+            behind[0]["order_id"] = str(order_id)  # the order it was proposed for, whatever the words name
+    return chosen, [*behind, *(r for r in queued if r is not chosen)]
