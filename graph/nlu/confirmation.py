@@ -216,12 +216,14 @@ _ASSURED_WORDS = re.compile(
 
 
 def _assurance_spans(text: str) -> list[tuple[int, int]]:
-    """Where the reply's clauses asking to be assured the act is done stand."""
+    """Where the reply's clauses asking to be assured the act is done stand, each to the end of its sentence (what
+    they want to hear of may follow in a clause of its own: "bestätige mir bitte, sobald es erledigt ist")."""
     spans, start = [], 0
     for boundary in [*_THANKS_CLAUSES.finditer(text), None]:
         end = boundary.start() if boundary else len(text)
         if _ASSURANCE.match(text[start:end]):
-            spans.append((start, end))
+            sentence_end = re.compile(r"[.!?;\n]").search(text, end)
+            spans.append((start, sentence_end.start() if sentence_end else len(text)))
         start = boundary.end() if boundary else len(text)
     return spans
 
@@ -302,7 +304,8 @@ def asks_for_the_act_at(text: str, position: int, action: str) -> bool:
     """The clause of `text` around `position` asks for the proposal's own act and for nothing more ("ok go ahead
     and cancel it" at a cancellation): words found there that would otherwise turn something down name the act."""
     start = 0
-    for boundary in _CLAUSES.finditer(text):
+    # (A dash ends a clause too: "ok cancel it - that's the one with the glass lid, right?".)
+    for boundary in _THANKS_CLAUSES.finditer(text):
         if boundary.start() > position:
             return _asks_for_the_act(text[start : boundary.start()], action)
         start = boundary.end()
