@@ -17,6 +17,7 @@ from graph.llm.dialogue.names import (
     CHANGE_ITEMS,
     CHANGE_PAYMENT,
     MONEY_MOVING_FLOWS,
+    WRITE_OF_REQUEST,
 )
 from graph.llm.dialogue.plan import last_text
 from graph.llm.dialogue.reading import _PAYS_FOR_THE_CHANGE_BESIDE, _PAYS_WHAT_IS_OWED, refine
@@ -412,5 +413,9 @@ def yes_and_another_request(state: SupportState, intent: str, action: str) -> Qu
             break
     proposed = _REQUEST_OF_WRITE.get(action, "")
     if not intent or _names_the_request(intent, proposed) or gives_a_yes(rest, action):
+        return None
+    if holds_back(rest, WRITE_OF_REQUEST.get(intent, "")):
+        # "Yes. But I want the refund, not store credit": a reservation about the proposal (a no, a wait, a
+        # condition, beyond the new request's own act), no request of its own: the yes is not taken whole.
         return None
     return {"intent": intent, "text": rest}
