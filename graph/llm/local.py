@@ -30,6 +30,7 @@ from graph.llm.dialogue.names import (
 from graph.llm.dialogue.plan import ToolResult, customer_turns, last_text, tool_results
 from graph.llm.dialogue.policy import plan_next
 from graph.llm.dialogue.proposal_facts import check_facts, proposed_method, puts_off
+from graph.llm.dialogue.proposal_items import proposed_items
 from graph.llm.engine import Critique, Draft, Situation, Step
 from graph.nlu.billing import tells_of_a_wrong_charge
 from graph.nlu.confirmation import says_thanks
@@ -110,7 +111,7 @@ class LocalEngine:
             if state.repair == Repair.proposal_fact:
                 # A check of the proposal's own figures or method: answered from it, and asked again in one line.
                 methods = (_customer_read(state, services, results) or {}).get("payment_methods") or []
-                checks = check_facts(last_text(state), preview, list(methods))
+                checks = check_facts(last_text(state), preview, list(methods), proposed_items(state))
                 if checks:
                     shown.text = responses.describe_fact_checks(checks)
                     return shown

@@ -1086,6 +1086,9 @@ _FACT_ANSWERS = {
     ("method", False): N_("No, the payment method in what I proposed is {value}."),
     ("method", None): N_("The payment method in what I proposed is {value}."),
     ("methods", None): N_("What I proposed refunds to more than one payment method: {value}, as listed."),
+    ("items", True): N_("Yes, that is what I proposed: {value}."),
+    ("items", False): N_("No, that is not what I proposed. What I proposed is: {value}."),
+    ("items", None): N_("To be exact, what I proposed is: {value}."),
 }
 
 

@@ -197,10 +197,47 @@ def _thanks_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A clause that asks to be assured the act is done ("make sure it's actually cancelled", "please confirm once it's
+# done", "let me know when it went through", "stell sicher, dass es wirklich storniert ist"): no condition on the
+# yes but part of it, answered by the result we report. Its words of time and its "actually" say when or how surely
+# they hear of the act, they put nothing off; any other word in it (a no, a wait, an "if") still holds the yes back.
+_ASSURANCE = re.compile(
+    r"^\s*(?:(?:and|also|oh|ok(?:ay)?|just|then|please|bitte|und|dann|auch)\s+)*"
+    r"(?:make\s+sure|ensure|be\s+sure|double[-\s]?check|(?:please\s+)?confirm(?:\s+(?:to\s+me|for\s+me))?"
+    r"|let\s+me\s+know|tell\s+me|(?:send|give)\s+me\s+(?:a\s+)?(?:confirmation|note|message)"
+    r"|stell\w*\s+sicher|sorg\w*\s+(?:bitte\s+)?dafür|bestätig\w*(?:\s+mir)?|sag\w*\s+mir|gib\s+mir\s+bescheid)\b",
+    re.IGNORECASE,
+)
+# ... and of the words that hold a yes back, those such a clause may carry.
+_ASSURED_WORDS = re.compile(
+    r"(?:actually|really|definitely|once|after|when\s+(?:you|it|the|my|i|we)|sobald|nachdem|wirklich|tatsächlich)",
+    re.IGNORECASE,
+)
+
+
+def _assurance_spans(text: str) -> list[tuple[int, int]]:
+    """Where the reply's clauses asking to be assured the act is done stand, each to the end of its sentence (what
+    they want to hear of may follow in a clause of its own: "bestätige mir bitte, sobald es erledigt ist")."""
+    spans, start = [], 0
+    for boundary in [*_THANKS_CLAUSES.finditer(text), None]:
+        end = boundary.start() if boundary else len(text)
+        if _ASSURANCE.match(text[start:end]):
+            sentence_end = re.compile(r"[.!?;\n]").search(text, end)
+            spans.append((start, sentence_end.start() if sentence_end else len(text)))
+        start = boundary.end() if boundary else len(text)
+    return spans
+
+
+def asks_to_be_assured(text: str) -> bool:
+    """Some clause of the reply asks to be assured the act is done ("and make sure it really goes through")."""
+    return bool(_assurance_spans(text))
+
+
 def _held_back_by(text: str, action: str) -> list[str]:
     """The words that hold the yes back."""
     held: list[str] = []
     thanks = _thanks_spans(text)
+    assured = _assurance_spans(text)
     why = says_why_it_goes(text, action)
     for found in _HOLDS_BACK.finditer(text):
         if action == "cancel_order" and _CANCELLING.fullmatch(found.group(0)):
@@ -209,6 +246,8 @@ def _held_back_by(text: str, action: str) -> list[str]:
             continue
         if any(start <= found.start() < end for start, end in why):
             continue  # "yes, I don't need it anymore": why it goes, not a no
+        if _ASSURED_WORDS.fullmatch(found.group(0)) and any(a <= found.start() < b for a, b in assured):
+            continue  # "and make sure it's actually cancelled": how surely they hear of it, no holding back
         if (
             found.group(0).lower() == "if"
             and (money := _IF_MONEY_IS_OWED.match(text, found.start()))
@@ -265,7 +304,8 @@ def asks_for_the_act_at(text: str, position: int, action: str) -> bool:
     """The clause of `text` around `position` asks for the proposal's own act and for nothing more ("ok go ahead
     and cancel it" at a cancellation): words found there that would otherwise turn something down name the act."""
     start = 0
-    for boundary in _CLAUSES.finditer(text):
+    # (A dash ends a clause too: "ok cancel it - that's the one with the glass lid, right?".)
+    for boundary in _THANKS_CLAUSES.finditer(text):
         if boundary.start() > position:
             return _asks_for_the_act(text[start : boundary.start()], action)
         start = boundary.end()

@@ -19,15 +19,18 @@ _TAKE_BACK = (
     r"|(?:i\s+)?(?:don'?t|do\s+not|no\s+longer)\s+(?:want|need)"
     r"|vergiss|lass)"
 )
-# The request, by the thing it changes: the intent it was read as.
-_REQUESTS = {
-    "change_payment": r"(?:payment(?:\s+method)?|card|paypal|billing)\s*(?:switch|change|swap|update)?",
-    "change_address": r"(?:shipping\s+|delivery\s+)?address\s*(?:change|switch|update|fix)?",
-    "return_request": r"returns?|returning(?:\s+(?:it|them))?|send(?:ing)?\s+(?:it|them)\s+back",
-    "exchange_request": r"exchanges?|exchanging(?:\s+(?:it|them))?|swaps?|swapping(?:\s+(?:it|them))?",
-    "refund_request": r"refunds?(?:\s+to\s+\w+)?",
+# The request, by the thing it changes: the intent it was read as. (German by its nouns: "die Zahlung", "den
+# Umtausch", "die Adressänderung".)
+REQUESTS = {
+    "change_payment": r"(?:payment(?:\s+method)?|card|paypal|billing)\s*(?:switch|change|swap|update)?"
+    r"|zahlung\w*|bezahlung\w*",
+    "change_address": r"(?:shipping\s+|delivery\s+)?address\s*(?:change|switch|update|fix)?"
+    r"|(?:liefer)?adress\w*",
+    "return_request": r"returns?|returning(?:\s+(?:it|them))?|send(?:ing)?\s+(?:it|them)\s+back|rückgabe|rücksendung",
+    "exchange_request": r"exchanges?|exchanging(?:\s+(?:it|them))?|swaps?|swapping(?:\s+(?:it|them))?|umtausch\w*",
+    "refund_request": r"refunds?(?:\s+to\s+\w+)?|erstattung",
     # The act by its noun or its -ing form: "the cancellation", "never mind cancelling (it)".
-    "cancel_order": r"cancel(?:l)?ations?|cancel(?:l)?ing(?:\s+(?:it|that|the\s+order))?",
+    "cancel_order": r"cancel(?:l)?ations?|cancel(?:l)?ing(?:\s+(?:it|that|the\s+order))?|stornierung",
     "change_items": r"(?:item|size|colou?r)\s+(?:change|swap|switch)",
 }
 _DROPS = {
@@ -36,7 +39,7 @@ _DROPS = {
         rf"(?:the|my|that|this|your)?\s*(?:whole\s+)?(?:{words})\b",
         re.IGNORECASE,
     )
-    for intent, words in _REQUESTS.items()
+    for intent, words in REQUESTS.items()
 }
 
 

@@ -23,16 +23,24 @@ from graph.llm.dialogue.intent import (
     read_from_the_words,
 )
 from graph.llm.dialogue.names import CHANGE_PAYMENT, CUSTOMER_DETAILS, IDENTIFY, ITEM_PROBLEM, PERSONAL_INTENTS
-from graph.llm.dialogue.other_requests import other_requests, served_before, takes_back, words_beside
+from graph.llm.dialogue.other_requests import (
+    other_requests,
+    served_before,
+    takes_back,
+    words_beside,
+    yes_and_another_request,
+)
 from graph.llm.dialogue.plan import customer_turns, last_text
 from graph.llm.dialogue.proposal_facts import (
     check_facts,
+    checks_only_items,
     checks_the_proposal,
     no_to_something_else,
     puts_off,
     turns_down,
     yes_stands,
 )
+from graph.llm.dialogue.proposal_items import proposed_items
 from graph.llm.dialogue.reading import reads_as_shop_procedure, serves
 from graph.llm.dialogue.refund_rules import allows, describes_pending_return, rules_question
 from graph.llm.dialogue.repair import corrected_request, restates_the_proposal, wants_another_version
@@ -338,12 +346,19 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
     decision = decide_escalation(understanding, escalation_policy(runtime, services), facts)
     unsure = decision.clarify or decision.reasons == ["low_confidence"]
     rules_asked = False
-    proposing = bool(state.pending_action) and state.status == Status.awaiting_confirmation
-    corrected = corrected_request(state) if proposing else None
+    waiting_for_a_yes = bool(state.pending_action) and state.status == Status.awaiting_confirmation
+    # A request waiting in line put ahead of the proposal ("do the payment switch first": graph.nodes.understand
+    # takes its words up for this turn): the proposal is not answered, it lapses below and its request waits.
+    put_ahead = waiting_for_a_yes and bool(state.request_text)
+    proposing = waiting_for_a_yes and not put_ahead
+    items = proposed_items(state) if proposing else ()
+    # "Still the 1.5 liters one, right?": a value of the proposal's items supposed in a question checks it, it
+    # corrects nothing (a value other than the proposal's is told as such, below, and nothing is written).
+    corrected = corrected_request(state) if proposing and not checks_only_items(last_text(state), items) else None
     if unsure and (
         is_continuation(state)
         or corrected is not None
-        or (proposing and checks_the_proposal(last_text(state)))
+        or (proposing and checks_the_proposal(last_text(state), items))
         or asks_for_the_list(state, understanding.intent)
         or await names_a_product(state, understanding.intent, services)
         or reads_as_shop_procedure(state, services.profile)
@@ -397,7 +412,7 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
     denied = understanding.intent == "deny" and not (proposing and no_to_something_else(said))
     # A check of the proposal's own figures or method ("the refund goes back to my amex? then yes") is the
     # proposal's to answer, below, before any question of the shop's rules.
-    checks_proposal = proposing and checks_the_proposal(said)
+    checks_proposal = proposing and checks_the_proposal(said, items)
     rules = rules_question(said) if not corrected and not denied and not checks_proposal else None
     # Where a refund goes and how long it takes, asked outside any request, are the knowledge's (its documents say
     # so with their own citation); during a request they are answered from the profile and the order in focus.
@@ -417,6 +432,11 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
             }
             answered.update(pending_action=None, status=Status.bot, dialogue=withheld)
         return answered
+    if put_ahead:
+        # Nothing is written on it: its request waits first in line (the queue understand left), and this turn
+        # serves the one put ahead.
+        lapsed_for_now: DialogueUpdate = {"awaiting": None, "intent": None}
+        base.update(pending_action=None, status=Status.bot, dialogue=lapsed_for_now)
     if proposing:
         assert state.pending_action is not None  # proposing says so
         action = str(state.pending_action.get("name") or "")
@@ -426,7 +446,7 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
             # what was shown; otherwise (a no, a "not yet", a check that fails or can't be told) the proposal
             # keeps waiting and is asked again in one line.
             methods = await services.run_blocking(_their_methods, state, services)
-            checks = check_facts(said, state.pending_action["preview"], methods)
+            checks = check_facts(said, state.pending_action["preview"], methods, items)
             if checks is not None:
                 if not denied and yes_stands(said, action, checks):
                     needs = state.pending_action["preview"].get("needs_approval")
@@ -437,6 +457,13 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         # A no, read by the model or opening the words ("no, forget it. how long do refunds take?"), turns the
         # proposal down: it lapses and the question is answered on its own.
         not_a_no = (not denied and not turns_down(said, action)) or puts_off(said)
+        also = None if corrected else yes_and_another_request(state, understanding.intent, action)
+        if also is not None and serves(also["intent"], services.profile):
+            # "Yes go ahead. Also cancel #W2, I ordered it by mistake": the yes is given whole before the other
+            # request begins. The proposal is carried out, and the new request waits for its own turn.
+            needs = state.pending_action["preview"].get("needs_approval")
+            waits: DialogueUpdate = {"queued": [*(state.dialogue.get("queued") or []), also]}
+            return {**base, "route": Route.request_approval if needs else Route.execute, "dialogue": waits}
         if not corrected and not_a_no and _asks_about_the_order_in_hand(state):
             return {**base, "route": Route.draft, "repair": Repair.order_question}
         if asks_about_payment_methods(said) and not_a_no and not corrected:

@@ -11,7 +11,7 @@ from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
 from graph.context import Context
-from graph.dialogue_state import NEXT_REQUEST, DialogueUpdate
+from graph.dialogue_state import NEXT_REQUEST, DialogueUpdate, QueuedRequest
 from graph.llm.dialogue.names import (
     CHANGE_DEFAULT_ADDRESS,
     CHANGE_ITEMS,
@@ -20,10 +20,12 @@ from graph.llm.dialogue.names import (
     VOUCHER_CHECK,
     WRITE_OF_REQUEST,
 )
+from graph.llm.dialogue.other_requests import put_ahead
 from graph.llm.engine import Situation, situation_of
 from graph.nlu.confirmation import gives_a_yes, holds_back, yes_with_details
 from graph.nlu.entities import beyond_identity, name_in_reply, own_reasons, shared_entities
 from graph.nlu.general import asks_something
+from graph.nlu.precedence import put_first
 from graph.nlu.schema import INTENTS, Understanding
 from graph.nlu.segment import beyond_the_opening
 from graph.nodes.common import context_of, customer_history, engine_of, latest_message, services_of
@@ -57,7 +59,16 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
     queued = state.dialogue.get("queued") or []
     request_text = ""
     dialogue: DialogueUpdate = {}
-    if queued and state.dialogue.get("awaiting") == NEXT_REQUEST:
+    ahead = put_ahead(state, put_first(text)) if state.pending_action and queued else None
+    if ahead is not None:
+        # "Do the payment switch first", "erst die Zahlung ändern": a request waiting in line is put ahead of the one
+        # proposed. This turn works on its words, as on a yes to our offer to go on with it (below); the proposal
+        # lapses (graph.nodes.gate) and its request waits first in line behind it.
+        chosen, waiting = ahead
+        request_text = chosen["text"]
+        dialogue = {"queued": waiting}
+        understanding = await _taken_up(understanding, chosen, history, runtime)
+    elif queued and state.dialogue.get("awaiting") == NEXT_REQUEST:
         # We offered to go on with a request they made earlier beside another ("..., and also cancel #W2"). A yes
         # takes it up: this turn works on its words, as if they had just said them. Anything else drops the offer
         # (a no, or something new they want first: their own words lead).
@@ -114,6 +125,20 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
     if masked is not None:
         updates["messages"] = [masked]
     return updates
+
+
+async def _taken_up(
+    understanding: Understanding, chosen: QueuedRequest, history: list[str], runtime: Runtime[Context]
+) -> Understanding:
+    """The reading of a waiting request's own words, put ahead now: its act as it was read in its message, how the
+    customer feels as they say it now."""
+    request = await _read(chosen["text"], history, Situation(), runtime)
+    said_now = {key: getattr(understanding, key) for key in _SAID_NOW}
+    said_now["intent"] = _as_read(chosen["intent"], request.intent)
+    said_now["confidence"] = max(request.confidence, _SURE_ALONE)
+    if pinned := chosen.get("order_id"):
+        said_now["entities"] = request.entities.model_copy(update={"order_ids": [pinned]})
+    return request.model_copy(update=said_now)
 
 
 def _as_read(wanted: str, read: str) -> str:

@@ -17,12 +17,15 @@ from graph.llm.dialogue.names import (
     CHANGE_ITEMS,
     CHANGE_PAYMENT,
     MONEY_MOVING_FLOWS,
+    WRITE_OF_REQUEST,
 )
 from graph.llm.dialogue.plan import last_text
 from graph.llm.dialogue.reading import _PAYS_FOR_THE_CHANGE_BESIDE, _PAYS_WHAT_IS_OWED, refine
 from graph.nlu.acts import announces_several_changes
+from graph.nlu.confirmation import gives_a_yes, holds_back
 from graph.nlu.drops import drops_one_request
 from graph.nlu.entities import beyond_identity, order_mention, shared_entities
+from graph.nlu.general import asks_something
 from graph.nlu.schema import Entities
 from graph.nlu.segment import ANOTHER_ORDER, split_requests
 from graph.procedures.loader import ProcedureSet, procedures_for
@@ -335,3 +338,84 @@ def _last_done_args(messages: list[AnyMessage], written: ToolMessage) -> dict[st
             if isinstance(message, AIMessage) and call.get("id") == written.tool_call_id:
                 return dict(call.get("args") or {})
     return {}
+
+
+# Two names of one request on an order's items: a swap is an exchange once delivered and an item change before.
+_ITEM_SWAPS = frozenset({CHANGE_ITEMS, "exchange_request"})
+
+
+def _names_the_request(named: str, request: str) -> bool:
+    return _same_request(named, request) or {named, request} <= _ITEM_SWAPS
+
+
+def _words_of_the_request_in_hand(state: SupportState, queued: list[QueuedRequest]) -> str:
+    """The customer's own words for the request in hand: the message the waiting ones were split from, without
+    them (or the latest earlier message, when none of theirs is found)."""
+    earlier = [str(m.content) for m in state.messages[:-1] if isinstance(m, HumanMessage)]
+    waiting = [r["text"] for r in queued]
+    for message in reversed(earlier):
+        if any(text in message for text in waiting):
+            return without_requests(message, waiting) or message
+    return earlier[-1] if earlier else ""
+
+
+def put_ahead(state: SupportState, named: str | None) -> tuple[QueuedRequest, list[QueuedRequest]] | None:
+    """At a proposal with other requests waiting, the message asks that the waiting one it names (`named`, by
+    graph.nlu.precedence) be done first: that request, and the line behind it (the one in hand first, then the
+    rest, so nothing is lost); None when it names none of the waiting ones."""
+    queued = list(state.dialogue.get("queued") or [])
+    in_hand = str(state.dialogue.get("intent") or "")
+    if not (named and state.pending_action and queued and in_hand) or _names_the_request(named, in_hand):
+        return None
+    chosen = next((r for r in queued if _names_the_request(named, str(r["intent"]))), None)
+    if chosen is None:
+        return None
+    words = _words_of_the_request_in_hand(state, queued)
+    behind: list[QueuedRequest] = []
+    if words:
+        behind = [{"intent": in_hand, "text": words}]
+        if order_id := (state.dialogue.get("slots") or {}).get("order_id"):
+            behind[0]["order_id"] = str(order_id)  # the order it was proposed for, whatever the words name
+    return chosen, [*behind, *(r for r in queued if r is not chosen)]
+
+
+# Where a yes ends and another request may begin: a sentence, a clause set off by a dash, or one opened by "also"
+# ("yes go ahead, and also cancel #W2", "ja, bitte. Und dann storniere noch #W2").
+_AFTER_THE_YES = re.compile(
+    r"(?<=[.!?;])\s+|\s[-–—]+\s|,?\s+(?:and\s+)?also\s+|,\s*(?:and\s+)?(?:then|plus)\s+|,\s*und\s+(?:dann\s+|auch\s+)+",
+    re.IGNORECASE,
+)
+
+
+def _only_a_yes(part: str, action: str) -> bool:
+    """The clause gives the yes to the proposal, unheld, and asks nothing."""
+    return gives_a_yes(part, action) and not holds_back(part, action) and not asks_something(part)
+
+
+def yes_and_another_request(state: SupportState, intent: str, action: str) -> QueuedRequest | None:
+    """ "Yes please go ahead. Also cancel #W2, I ordered it by mistake": the reply opens with a yes to the proposal,
+    given whole in its own clauses, and goes on to a request of another procedure (`intent`, as the message was
+    read): that request, for its own turn once the proposal is carried out; None otherwise. What follows the yes
+    must not give a yes itself, nor be the proposal's own request again (a detail of it is the correction reader's)."""
+    text = last_text(state)
+    parts = [part.strip() for part in _AFTER_THE_YES.split(text) if part and part.strip()]
+    opening = 0
+    while opening < len(parts) and _only_a_yes(parts[opening], action):
+        opening += 1
+    if opening == 0 or opening == len(parts):
+        return None
+    rest = " ".join(parts[opening:])
+    # Read as a request of its own where the message was read in parts ("yes please go ahead" / "I want to cancel
+    # #W2"): the reading of the part in the rest, not of the whole, which the yes may carry.
+    for part in state.understanding.get("intents") or []:
+        if str(part.get("segment") or "") and str(part.get("segment")) in rest:
+            intent = str(part.get("intent") or "")
+            break
+    proposed = _REQUEST_OF_WRITE.get(action, "")
+    if not intent or _names_the_request(intent, proposed) or gives_a_yes(rest, action):
+        return None
+    if holds_back(rest, WRITE_OF_REQUEST.get(intent, "")):
+        # "Yes. But I want the refund, not store credit": a reservation about the proposal (a no, a wait, a
+        # condition, beyond the new request's own act), no request of its own: the yes is not taken whole.
+        return None
+    return {"intent": intent, "text": rest}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from graph.llm.dialogue.proposal_items import ProposedItem, item_holds, shown_lines, supposes_items
 from graph.llm.matching import matching_methods, payment_mention
 from graph.nlu.confirmation import (
     NO_WORD,
@@ -206,16 +207,39 @@ def _amounts(text: str) -> list[Decimal]:
     return [a for a in found if a is not None]
 
 
+# A dash sets a clause off as a sentence would: "ok go ahead - that's the one with the blue strap, right?".
+_DASH = re.compile(r"\s[-–—]+\s")
+
+
+def _parts(text: str) -> list[str]:
+    """The message's sentences, a clause set off by a dash counting as one."""
+    return [part.strip() for s in sentences(text) for part in _DASH.split(s) if part.strip()]
+
+
 def _questions(text: str) -> list[str]:
-    return [s for s in sentences(text) if asks_something(s) or s.rstrip().endswith("?")]
+    return [s for s in _parts(text) if asks_something(s) or s.rstrip().endswith("?")]
 
 
-def checks_the_proposal(text: str) -> bool:
-    """Every question of the message supposes a sum of money or a payment method, and there is one: a check of the
-    proposal's figures or method (read against it by `check_facts`). A question that asks which or where ("which
-    card does that go back to?") supposes nothing: it asks to be told, and is answered as any question is."""
+def checks_the_proposal(text: str, items: tuple[ProposedItem, ...] = ()) -> bool:
+    """Every question of the message supposes a sum of money, a payment method or what the proposal's items are or
+    become (`items`, graph.llm.dialogue.proposal_items), and there is one: a check of the proposal's own facts (read
+    against it by `check_facts`). A question that asks which or where ("which card does that go back to?") supposes
+    nothing: it asks to be told, and is answered as any question is."""
     asked = _questions(text)
-    return bool(asked) and all((_amounts(q) or payment_mention(q)) and not _ASKS_TO_BE_TOLD.search(q) for q in asked)
+    return bool(asked) and all(
+        (_amounts(q) or payment_mention(q) or supposes_items(q, items)) and not _ASKS_TO_BE_TOLD.search(q)
+        for q in asked
+    )
+
+
+def checks_only_items(text: str, items: tuple[ProposedItem, ...]) -> bool:
+    """Every question of the message supposes what the proposal's items are or become, and nothing of its money
+    ("still the 1.5 liters one, right?"): a check, whose values are no correction of the proposal."""
+    asked = _questions(text)
+    return bool(asked) and all(
+        supposes_items(q, items) and not _amounts(q) and not payment_mention(q) and not _ASKS_TO_BE_TOLD.search(q)
+        for q in asked
+    )
 
 
 def _headline(preview: dict[str, Any]) -> Decimal | None:
@@ -322,17 +346,23 @@ def _names_a_method(question: str) -> bool:
     return bool(payment_mention(question) or _METHOD_WORDS.search(_MONEY.sub(" ", question)))
 
 
-def check_facts(text: str, preview: dict[str, Any], methods: list[dict[str, Any]]) -> list[FactCheck] | None:
+def check_facts(
+    text: str, preview: dict[str, Any], methods: list[dict[str, Any]], items: tuple[ProposedItem, ...] = ()
+) -> list[FactCheck] | None:
     """Each question of the message read against the proposal, or None when one of them is no check of its facts.
 
     A method named beside the sum is part of what the customer supposes: when the proposal has no one method to
     read it against (a cancellation refunding two payments, "4417" matching none of theirs), the sum is not told
     as checked either, and the methods the proposal does name are told ("$80 back to my paypal? yes" to $30 on a
     gift card and $50 on a visa is no yes)."""
-    if not checks_the_proposal(text):
+    if not checks_the_proposal(text, items):
         return None
     checks: list[FactCheck] = []
     for question in _questions(text):
+        if not _amounts(question) and not payment_mention(question):
+            # "Still the 1.5 liters one, right?": what the proposal makes of its items, told from its own lines.
+            checks.append(FactCheck(item_holds(question, items), "items", shown_lines(items)))
+            continue
         method = _check_method(question, preview, methods)
         named = _names_a_method(question)
         found = [c for c in (_check_amount(question, preview, method is not None or not named), method) if c]
@@ -351,7 +381,7 @@ def check_facts(text: str, preview: dict[str, Any], methods: list[dict[str, Any]
 def yes_beside_the_questions(text: str, action: str) -> bool:
     """What the message says besides its questions gives the yes, unheld ("...? then yes, go ahead")."""
     asked = set(_questions(text))
-    rest = _LEADS_ON.sub("", " ".join(s for s in sentences(text) if s not in asked))
+    rest = " ".join(_LEADS_ON.sub("", s) for s in _parts(text) if s not in asked)
     return (
         bool(rest.strip())
         and not puts_off(text)
