@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from functools import cache
 from typing import Any, Literal, Protocol, TypeVar, cast
 
 from langchain_core.messages import AIMessage, AnyMessage
@@ -53,13 +54,19 @@ def read_after(state: SupportState, update: Mapping[str, Any] | None, reads: typ
     """What a decision reads of the state once the node's update is applied: the update's value of a field where it
     has one (these fields keep the last value written), the state's otherwise; the messages through their reducer."""
     values: dict[str, Any] = {}
-    for name in (f.name for f in fields(reads)):
+    for name in _field_names(reads):
         if update is not None and name in update:
             written = update[name]
             values[name] = add_messages(cast(list[Any], state.messages), written) if name == "messages" else written
         else:
             values[name] = getattr(state, name)
     return reads(**values)
+
+
+@cache
+def _field_names(reads: type[Turn]) -> tuple[str, ...]:
+    """A decision's fields, read once per type (every routed node of every turn asks)."""
+    return tuple(f.name for f in fields(reads))
 
 
 def routed(node: Node, decide: Callable[[T], str], reads: type[T]) -> RoutedNode:
