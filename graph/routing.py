@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from functools import cache
 from typing import Any, Literal, Protocol, TypeVar, cast
 
 from langchain_core.messages import AIMessage, AnyMessage
@@ -63,10 +62,15 @@ def read_after(state: SupportState, update: Mapping[str, Any] | None, reads: typ
     return reads(**values)
 
 
-@cache
+_FIELD_NAMES: dict[type[Turn], tuple[str, ...]] = {}
+
+
 def _field_names(reads: type[Turn]) -> tuple[str, ...]:
     """A decision's fields, read once per type (every routed node of every turn asks)."""
-    return tuple(f.name for f in fields(reads))
+    names = _FIELD_NAMES.get(reads)
+    if names is None:
+        names = _FIELD_NAMES[reads] = tuple(f.name for f in fields(reads))
+    return names
 
 
 def routed(node: Node, decide: Callable[[T], str], reads: type[T]) -> RoutedNode:
