@@ -53,13 +53,24 @@ def read_after(state: SupportState, update: Mapping[str, Any] | None, reads: typ
     """What a decision reads of the state once the node's update is applied: the update's value of a field where it
     has one (these fields keep the last value written), the state's otherwise; the messages through their reducer."""
     values: dict[str, Any] = {}
-    for name in (f.name for f in fields(reads)):
+    for name in _field_names(reads):
         if update is not None and name in update:
             written = update[name]
             values[name] = add_messages(cast(list[Any], state.messages), written) if name == "messages" else written
         else:
             values[name] = getattr(state, name)
     return reads(**values)
+
+
+_FIELD_NAMES: dict[type[Turn], tuple[str, ...]] = {}
+
+
+def _field_names(reads: type[Turn]) -> tuple[str, ...]:
+    """A decision's fields, read once per type (every routed node of every turn asks)."""
+    names = _FIELD_NAMES.get(reads)
+    if names is None:
+        names = _FIELD_NAMES[reads] = tuple(f.name for f in fields(reads))
+    return names
 
 
 def routed(node: Node, decide: Callable[[T], str], reads: type[T]) -> RoutedNode:

@@ -1081,12 +1081,21 @@ def _without_name(text: str, name: str) -> str:
     """The question without the words that only say the product's name: two or more of its words in their order
     ("the Alpenglow Down Parka", "the down parka"). A name's "Down" or "Waterproof" says which product, not which
     fact is asked; "is the Ridgeback waterproof?" still asks whether it is."""
+    for pattern in _name_phrases(name):
+        text = pattern.sub(" ", text)
+    return text
+
+
+@lru_cache(maxsize=1024)
+def _name_phrases(name: str) -> tuple[re.Pattern[str], ...]:
+    """The runs of two or more words of a product's name, longest first, compiled once per name."""
     words = re.findall(r"[\w°'-]+", name.lower())
+    patterns = []
     for length in range(len(words), 1, -1):
         for start in range(len(words) - length + 1):
             phrase = r"\W+".join(re.escape(w) for w in words[start : start + length])
-            text = re.sub(rf"(?<![\w-]){phrase}(?![\w-])", " ", text, flags=re.IGNORECASE)
-    return text
+            patterns.append(re.compile(rf"(?<![\w-]){phrase}(?![\w-])", re.IGNORECASE))
+    return tuple(patterns)
 
 
 def _asked_outside_name(product: dict[str, Any], q: Question) -> list[str]:
@@ -1691,10 +1700,14 @@ def owns(question: str, q: Question) -> bool:
     """The question is about the customer's own item ("my jacket", "the boots I bought"), not about buying one."""
     if OWNED.search(question):
         return True
-    words = [w for c in q.categories for w in (c, c.rstrip("s"), *CATEGORY_WORDS.get(c, ()))]
-    return bool(words) and bool(
-        re.search(r"\bmy\s+(?:\w+\s+){0,2}(?:" + "|".join(re.escape(w) for w in words) + r")", question, re.I)
-    )
+    words = tuple(w for c in q.categories for w in (c, c.rstrip("s"), *CATEGORY_WORDS.get(c, ())))
+    return bool(words) and bool(_my_thing(words).search(question))
+
+
+@lru_cache(maxsize=256)
+def _my_thing(words: tuple[str, ...]) -> re.Pattern[str]:
+    """The customer's own thing of these kinds ("my ... jacket"), compiled once per set of category words."""
+    return re.compile(r"\bmy\s+(?:\w+\s+){0,2}(?:" + "|".join(re.escape(w) for w in words) + r")", re.I)
 
 
 @dataclass

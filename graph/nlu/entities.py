@@ -580,13 +580,20 @@ def without_names(text: str, names: list[str], own: list[str] | None = None) -> 
     material or an item ("Anya Brown", "Noah Silver")."""
     for name in names:
         # Read as a name in this very text: however it is written here.
-        text = re.sub(r"\b" + r"\W+".join(map(re.escape, name.split())) + r"\b", " ", text, flags=re.IGNORECASE)
+        text = _name_pattern(name, re.IGNORECASE).sub(" ", text)
     for name in own or []:
         # The customer's name from their profile may also be words of a wish ("in rose gold" from Rose Gold): only
         # as written there, and not where an option or item stands ("the Rose Gold one", "in Rose Gold").
-        pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, name.split())) + r"\b")
+        pattern = _name_pattern(name, 0)
         text = pattern.sub(lambda m: m.group(0) if _LEADS_TO_A_THING.search(m.string[: m.start()]) else " ", text)
     return _TITLED_NAME.sub(" ", text)
+
+
+# Compiled once per name: every turn of a verified customer reads their name out of several texts, more names than
+# the `re` module's own cache keeps once other patterns are built from order ids and product names.
+@lru_cache(maxsize=1024)
+def _name_pattern(name: str, flags: int) -> re.Pattern[str]:
+    return re.compile(r"\b" + r"\W+".join(map(re.escape, name.split())) + r"\b", flags)
 
 
 # A surname after a title of address: capitalised ("Mr. Brown", "Frau Weiß"), or in any case where a name ends
@@ -631,7 +638,13 @@ def beyond_identity(text: str, emails: list[str], zip_codes: list[str]) -> str:
 
 def order_mention(text: str, order_id: str) -> re.Match[str] | None:
     """Where the message names this order, however written ("#W1234567", "W1234567", "order 1234567")."""
-    return re.search(rf"#?\s?W?{re.escape(order_id.lstrip('#W'))}\b", text, re.IGNORECASE)
+    return _order_pattern(order_id.lstrip("#W")).search(text)
+
+
+@lru_cache(maxsize=1024)
+def _order_pattern(digits: str) -> re.Pattern[str]:
+    """An order's mention, compiled once per order (each turn looks for the orders in hand)."""
+    return re.compile(rf"#?\s?W?{re.escape(digits)}\b", re.IGNORECASE)
 
 
 def _words_after(text: str, order_id: str) -> str | None:

@@ -311,6 +311,23 @@ _CUES = {cue.lower() for cue in CUE_WORDS + MOOD_WORDS}
 _EXACT = {spelling: cue for cue in _CUES for spelling in _spellings(cue)}
 
 
+def _by_initial() -> dict[str, list[tuple[str, int, tuple[str, ...]]]]:
+    """The cues a typo can reach, by the first letter of their spellings (a typo keeps the first letter): each cue
+    with its edit allowance and its spellings under that letter. Built once, so a new word is compared with the
+    cues it can reach only, not spelt out again for every cue."""
+    table: dict[str, list[tuple[str, int, tuple[str, ...]]]] = {}
+    for cue in sorted(_CUES):
+        if len(cue) < SHORTEST:
+            continue
+        for initial in sorted({spelling[0] for spelling in _spellings(cue)}):
+            spellings = tuple(sorted(s for s in _spellings(cue) if s[0] == initial))
+            table.setdefault(initial, []).append((cue, _allowed_edits(cue), spellings))
+    return table
+
+
+_REACHABLE = _by_initial()
+
+
 @lru_cache(maxsize=8192)
 def cue_word(token: str) -> str | None:
     """The cue word `token` is a misspelling of, or None (it is a cue word itself, an ordinary word, too short, or
@@ -323,14 +340,8 @@ def cue_word(token: str) -> str | None:
     if len(word) < SHORTEST:
         return None
     near: dict[str, int] = {}
-    for cue in _CUES:
-        if len(cue) < SHORTEST:
-            continue
-        limit = _allowed_edits(cue)
-        edits = min(
-            (_distance(word, spelling, limit) for spelling in _spellings(cue) if spelling[0] == word[0]),
-            default=limit + 1,
-        )
+    for cue, limit, spellings in _REACHABLE.get(word[0], ()):
+        edits = min(_distance(word, spelling, limit) for spelling in spellings)
         if edits <= limit:
             near[cue] = edits
     if not near:
