@@ -10,6 +10,7 @@ from typing import Any
 from langchain_core.messages import ToolMessage
 
 from graph.llm.addresses import looks_like_address, missing
+from graph.llm.dialogue.cancel_reasons import gives_another_reason
 from graph.llm.dialogue.identity import asks_beside_identity, gives_identity
 from graph.llm.dialogue.names import (
     ABOUT_AN_ORDER,
@@ -86,7 +87,11 @@ def fills_awaited_slot(
             changes_default_address(text)
         )
     if awaiting == "cancel_reason":
-        return any(reason in CANCEL_REASONS for reason in entities.get("reasons", []))
+        # A reason the shop records, or a reason of their own: either answers "why?" (the second is mapped to one
+        # of the shop's two, or they are asked which of the two fits: `reason_off_list`).
+        return any(reason in CANCEL_REASONS for reason in entities.get("reasons", [])) or gives_another_reason(
+            text, entities
+        )
     if awaiting == "address":
         partial = (slots or {}).get("address")
         return (
