@@ -92,7 +92,7 @@ _ABOUT_WHERE_IT_GOES = re.compile(
 # Another order of theirs named without its number: "the same address as my other order", "use the address of my
 # previous order", "where my last order went", "die gleiche Adresse wie bei meiner anderen Bestellung". The source is
 # that order (`OTHER_ORDER`: the dialogue picks it among their orders, the one in hand left out), never the order to
-# change. Group "other" is where the order is named.
+# change.
 OTHER_ORDER = "other"
 _UNNAMED_ORDER_EN = (
     r"(?P<other>(?:my|the|our)\s+(?:other|previous|earlier|last|older|first|second)\s+(?:order|one|purchase))"
@@ -213,7 +213,9 @@ def find_address_source(text: str) -> AddressSource | None:
     for pattern in _FROM_UNNAMED_ORDER:
         for match in pattern.finditer(text):
             if _counts(text, match, match.start()):
-                found.append((match.start(), AddressSource(OTHER_ORDER, match.start("other"), match.end("other"))))
+                # The whole phrase names the source (no item, no order to act on): it is blanked for the other
+                # readers ("an dieselbe Adresse wie meine andere Bestellung": no product "Adresse").
+                found.append((match.start(), AddressSource(OTHER_ORDER, match.start(), match.end())))
                 break
     for match in _FROM_PROFILE.finditer(text):
         # "don't use my default address": the refusal may sit right before the address words.

@@ -418,7 +418,8 @@ _LEAVES_THE_ORDER = re.compile(
     r"|for\s+now)|nothing\s+to\s+change)"
     r"|\b(?:keep|keeping|behalte\w*)\b[^.;!?]{0,40}?\b(?:everything|all\s+of\s+(?:it|them)|all\s+(?:the\s+)?items"
     r"|the\s+(?:whole|entire)\s+(?:order|thing|lot)|the\s+rest|alles)\b"
-    r"|\blass\w*\s+(?:die|diese|meine|sie)\s+(?:bestellung\s+)?(?:so|wie\s+sie\s+ist|unverändert|in\s+ruhe)\b"
+    r"|\blass\w*\s+(?:die|diese|meine|sie)\s+(?:bestellung\s+)?(?:(?:lieber|doch|einfach|mal|bitte|ruhig)\s+){0,2}"
+    r"(?:so|wie\s+sie\s+ist|unverändert|in\s+ruhe)\b"
     r"|\bbestellung\s+(?:bleibt|kann\s+so\s+bleiben|ist\s+(?:in\s+ordnung|gut\s+so))"
     r"|\b(?:möchte|will)\s+(?:doch\s+)?nichts\s+(?:mehr\s+)?ändern",
     re.IGNORECASE,
