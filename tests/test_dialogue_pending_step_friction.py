@@ -13,13 +13,15 @@ Classes, each tested with sentences written after the change (English and German
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import select
 
 from shop.db import session_factory
 from shop.models import Order, OrderStatus
 from shopdesk.settings import Settings
-from tests.support.people import status_of, talk
+from tests.support.people import Talk, status_of, talk
 
 # Tau-bench customers: one pending order of four items (Dumbbell Set, Espresso Machine, Coffee Maker, Pet Bed);
 # a customer with two pending orders, the first asked about.
@@ -30,10 +32,10 @@ _REASON_EN = "why you'd like to cancel"
 _REASON_DE = "warum Sie stornieren"
 
 
-async def _dialogue(customer: object) -> dict[str, object]:
-    values = await customer.values()  # type: ignore[attr-defined]
-    dialogue = values.get("dialogue")
-    return dialogue.model_dump() if hasattr(dialogue, "model_dump") else dict(dialogue or {})
+async def _dialogue(customer: Talk) -> dict[str, Any]:
+    values = await customer.values()
+    dialogue: Any = values.get("dialogue") or {}
+    return dict(dialogue.model_dump() if hasattr(dialogue, "model_dump") else dialogue)
 
 
 # ------------------------------------------------------------------------- 1a: a question while we ask the reason
@@ -230,3 +232,21 @@ def test_another_order_named_without_its_number_as_the_source(text: str, source:
     from graph.nlu.address_source import address_source
 
     assert address_source(text) == source
+
+
+@pytest.mark.parametrize(
+    ("kept", "goes_on_with"),
+    [
+        ("hmm scratch the pet bed, I'll keep that one", "Coffee Maker"),
+        ("oh actually I'll keep the coffee maker after all", "Pet Bed"),
+    ],
+)
+async def test_keeping_one_of_two_items_goes_on_with_the_other(tau_app: Settings, kept: str, goes_on_with: str) -> None:
+    """Two items to change: the one kept is taken out of the request, the other is still asked about."""
+    async with talk(tau_app, "keep-one-of-two", CANCELLER) as customer:
+        await customer.say(f"could I swap the coffee maker and the pet bed in {PENDING} for different models?")
+        replied = await customer.say(kept)
+        dialogue = await _dialogue(customer)
+    assert "haven't changed anything" not in replied.text, replied.text
+    assert f"The {goes_on_with} is available" in replied.text, replied.text
+    assert dialogue.get("intent") == "change_items" and len((dialogue.get("slots") or {}).get("item_queue") or []) == 1

@@ -21,6 +21,7 @@ from graph.llm.dialogue.intent import (
     fills_awaited_slot,
     general_question,
     is_continuation,
+    leaves_out_some_items,
     read_from_the_words,
 )
 from graph.llm.dialogue.names import CHANGE_PAYMENT, CUSTOMER_DETAILS, IDENTIFY, ITEM_PROBLEM, PERSONAL_INTENTS
@@ -602,6 +603,7 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         and drops_the_request(said)
         and (len(understanding.entities.products) <= 1 or withdraws_from_the_order(said))
         and _drops_the_one_in_hand(state)
+        and not leaves_out_some_items(state)
     ):
         # "I don't want a different one", "none of those", "never mind, I'll keep it" while we ask which variant or
         # item: the request is dropped, nothing is changed, and whatever they want next is theirs to say ("forget the
