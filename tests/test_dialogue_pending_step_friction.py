@@ -250,3 +250,23 @@ async def test_keeping_one_of_two_items_goes_on_with_the_other(tau_app: Settings
     assert "haven't changed anything" not in replied.text, replied.text
     assert f"The {goes_on_with} is available" in replied.text, replied.text
     assert dialogue.get("intent") == "change_items" and len((dialogue.get("slots") or {}).get("item_queue") or []) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "withdraws"),
+    [
+        ("fine, the order stays as it is then", True),
+        ("I'd rather keep all of it, thanks", True),
+        ("wir lassen die Bestellung einfach so", True),
+        # Near misses: keeping everything but one thing, or the order fine but something else to change.
+        ("I'll keep all of it except the blender", False),
+        ("keep everything else, just swap the blender", False),
+        ("that order is fine but the payment method is wrong", False),
+        ("die Bestellung ist in Ordnung, aber die Adresse stimmt nicht", False),
+    ],
+)
+def test_leaving_the_order_as_it_is_is_read_with_what_is_said_beside(text: str, withdraws: bool) -> None:
+    from graph.nlu.confirmation import drops_the_request, withdraws_from_the_order
+
+    assert withdraws_from_the_order(text) is withdraws
+    assert drops_the_request(text) is withdraws

@@ -409,10 +409,9 @@ _AS_IT_IS = r"(?:as\s+(?:it\s+is|is|it\s+was)|unchanged|alone|the\s+way\s+it\s+i
 _LEAVES_THE_ORDER = re.compile(
     r"\b(?:leave|leaving|keep|keeping)\s+(?:it|that|this|the|my)(?:\s+(?:one|order))?\s+"
     + _AS_IT_IS
-    + r"|\b(?:the|that|this|my)\s+order\s+(?:is|'s|can\s+stay)\s+(?:(?:just\s+)?(?:fine|ok(?:ay)?|good|alright)|"
-    + _AS_IT_IS
-    + r")"
-    r"|\b(?:it'?s|it\s+is|it\s+can\s+stay)\s+(?:fine\s+)?"
+    + r"|\b(?:the|that|this|my)\s+order\s+(?:is|'s|stays|(?:can|will|should|may)\s+stay)\s+"
+    r"(?:(?:just\s+)?(?:fine|ok(?:ay)?|good|alright)|" + _AS_IT_IS + r")"
+    r"|\b(?:it'?s|it\s+is|it\s+stays|it\s+can\s+stay)\s+(?:fine\s+)?"
     + _AS_IT_IS
     + r"|\b(?:(?:don'?t|do\s+not)\s+(?:want|need)\s+to\s+change\s+anything|no\s+changes?\s+(?:needed|after\s+all|then"
     r"|for\s+now)|nothing\s+to\s+change)"
@@ -426,15 +425,25 @@ _LEAVES_THE_ORDER = re.compile(
 )
 
 
+# What turns a "keep everything" or "the order is fine" into a part of a request: "I'll keep everything except the
+# kettle", "the order is fine, but the address is wrong", "alles andere behalte ich, nur den Kessel nicht".
+_BUT = re.compile(
+    r"\b(?:but|except|apart\s+from|other\s+than|aber|außer"
+    r"|(?:only|just|nur)\s+(?:the|my|change|swap|want|need|den|die|das|meine?n?))\b",
+    re.IGNORECASE,
+)
+
+
 def drops_the_request(text: str) -> bool:
     """The reply to our question about a request's detail drops the request itself."""
-    return bool(_DROPS.search(text) or _LEAVES_THE_ORDER.search(text))
+    return bool(_DROPS.search(text)) or withdraws_from_the_order(text)
 
 
 def withdraws_from_the_order(text: str) -> bool:
-    """The reply leaves the whole order as it is or keeps everything in it: the request on that order is withdrawn,
-    even where it names an item ("I'm keeping the kettle and everything else")."""
-    return bool(_LEAVES_THE_ORDER.search(text))
+    """The reply leaves the whole order as it is or keeps everything in it, and asks for nothing beside: the
+    request on that order is withdrawn, even where it names an item ("I'm keeping the kettle and everything else")."""
+    found = _LEAVES_THE_ORDER.search(text)
+    return found is not None and not _BUT.search(text)
 
 
 # "Never mind, I'll keep the kettle": the thing named after a keep is what stays, no item to act on.
