@@ -22,6 +22,7 @@ from graph.llm.dialogue.intent import (
     general_question,
     is_continuation,
     leaves_out_some_items,
+    names_their_order,
     read_from_the_words,
 )
 from graph.llm.dialogue.names import CHANGE_PAYMENT, CUSTOMER_DETAILS, IDENTIFY, ITEM_PROBLEM, PERSONAL_INTENTS
@@ -290,7 +291,10 @@ def _asks_at_a_pending_step(state: SupportState, intent: str, profile: ShopProfi
         return False
     if asks_for_the_choices(said):
         return False  # "what are my options?": our own question asked again (`is_continuation`)
-    entities = understanding_of(state).entities
+    understanding = understanding_of(state)
+    if asks_for_the_list(state, understanding.intent) or asks_about_progress(said) or names_their_order(state):
+        return False  # "which of my orders are still pending?": their own orders, read from their data
+    entities = understanding.entities
     if fills_awaited_slot(str(awaiting), entities.model_dump(), said, state.dialogue.get("slots")) and not conditional:
         return False  # "no longer needed - how long does the refund take?" answers us; the question comes after
     own = str(state.dialogue.get("slots", {}).get("order_id") or "").lstrip("#").upper()
