@@ -291,6 +291,10 @@ def _asks_at_a_pending_step(state: SupportState, intent: str, profile: ShopProfi
         return False
     if asks_for_the_choices(said):
         return False  # "what are my options?": our own question asked again (`is_continuation`)
+    if intent == in_hand and not conditional:
+        # The request in hand reads the question as its own ("is there a reset I could try?" while we ask refund or
+        # new one: the item problem answers it from the item): its procedure answers it.
+        return False
     understanding = understanding_of(state)
     if asks_for_the_list(state, understanding.intent) or asks_about_progress(said) or names_their_order(state):
         return False  # "which of my orders are still pending?": their own orders, read from their data
