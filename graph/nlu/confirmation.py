@@ -442,8 +442,9 @@ def drops_the_request(text: str) -> bool:
 def withdraws_from_the_order(text: str) -> bool:
     """The reply leaves the whole order as it is or keeps everything in it, and asks for nothing beside: the
     request on that order is withdrawn, even where it names an item ("I'm keeping the kettle and everything else")."""
-    found = _LEAVES_THE_ORDER.search(text)
-    return found is not None and not _BUT.search(text)
+    # Said, not asked: "and everything else stays as it is, right?" checks the proposal, it withdraws nothing.
+    said = [part for part in re.split(r"(?<=[.!?])\s+", text) if not part.rstrip().endswith("?")]
+    return any(_LEAVES_THE_ORDER.search(part) for part in said) and not _BUT.search(text)
 
 
 # "Never mind, I'll keep the kettle": the thing named after a keep is what stays, no item to act on.
