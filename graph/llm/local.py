@@ -164,6 +164,17 @@ class LocalEngine:
                 shown.cited = [*rule.cited, *shown.cited]
                 shown.evidence = [*shown.evidence, *rule.evidence]
             return shown
+        if state.repair == Repair.digression and state.dialogue.get("awaiting"):
+            # A question while we wait for a detail of the request (graph.nodes.gate): what the knowledge says, or
+            # plainly that we can't say, and our question asked again: the request goes on where it was.
+            step = str(state.dialogue.get("awaiting"))
+            docs = [e for e in state.evidence if e.get("kind") in ("doc", "product", "facts")]
+            answered = _knowledge_answer(state, services, intent, docs, offer_order_check=False) if docs else None
+            ask = responses.ask_for(step, results, profile, state.dialogue.get("slots", {}), intent)
+            if answered is not None:
+                text = f"{answered.text}\n\n{ask}"
+                return Draft(text, cited=answered.cited, awaiting=step, evidence=answered.evidence)
+            return Draft(f"{_(responses.NOT_SURE_AT_A_STEP)}\n\n{ask}", awaiting=step)
         if state.repair in (Repair.payment_question, Repair.order_question, Repair.rules_question):
             # Asked with nothing proposed: answered, and the question we were waiting on (if any) is put again.
             if state.repair == Repair.order_question:

@@ -402,6 +402,12 @@ def ask_for(
             )
         return prefix + _("Which order is this about? The order number starts with #.")
     if slot == "cancel_reason":
+        if slots.get("reason_off_list"):
+            # Their own reason, which the shop cannot record as it is: the two it can, and which fits.
+            return _(
+                'Thanks for telling me. For a cancellation I can only record one of two reasons: "no longer '
+                'needed" or "ordered by mistake". Which of the two fits best?'
+            )
         return _("Could you tell me why you'd like to cancel: is it no longer needed, or was it ordered by mistake?")
     if slot == "address":
         address = slots.get("address") or {}
@@ -573,6 +579,10 @@ _METHOD_KINDS = {
 
 
 # A question at a proposal that neither the knowledge nor the proposal answers: said plainly, and the proposal stands.
+NOT_SURE_AT_A_STEP = N_(
+    "I can't answer that one with certainty, so I won't guess; a colleague can tell you more if you need it. "
+    "Your request is still open:"
+)
 NOT_SURE_AT_PROPOSAL = N_(
     "I can't answer that one with certainty, so I won't guess; a colleague can tell you more if you need it. "
     "Your request is still ready:"

@@ -89,6 +89,34 @@ _ABOUT_WHERE_IT_GOES = re.compile(
     r"|\b\d{1,5}\s+\w+(?:\s+\w+)?\s+(?:st|street|rd|road|ave|avenue|lane|ln|drive|dr|way|blvd|court|ct|place|pl)\b",
     re.IGNORECASE,
 )
+# Another order of theirs named without its number: "the same address as my other order", "use the address of my
+# previous order", "where my last order went", "die gleiche Adresse wie bei meiner anderen Bestellung". The source is
+# that order (`OTHER_ORDER`: the dialogue picks it among their orders, the one in hand left out), never the order to
+# change.
+OTHER_ORDER = "other"
+_UNNAMED_ORDER_EN = (
+    r"(?P<other>(?:my|the|our)\s+(?:other|previous|earlier|last|older|first|second)\s+(?:order|one|purchase))"
+    r"(?!\s*(?:#|number|no\.|w?\d))"
+)
+_UNNAMED_ORDER_DE = (
+    r"(?P<other>(?:meiner|meine|der|die|unserer)\s+(?:anderen?|vorherigen?|letzten?|früheren?|ersten?)\s+bestellung)"
+    r"(?!\s*(?:#|nummer|nr\.|w?\d))"
+)
+_FROM_UNNAMED_ORDER = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"\bsame\s+(?:shipping\s+|delivery\s+|mailing\s+)?(?:address|place|location|destination)\s+"
+        r"(?:(?:as|like|that|which|where|than|of|from|for|on|in|with|by|used)\s+){0,3}" + _UNNAMED_ORDER_EN,
+        rf"\b{_TAKES}\s+(?:the|that)\s+(?:shipping\s+|delivery\s+|same\s+)?address\s+"
+        r"(?:(?:that|which|where|of|on|from|for|in|used\s+(?:for|on|by))\s+){1,2}" + _UNNAMED_ORDER_EN,
+        r"\b(?:to|ship\w*|send|sent|deliver\w*|it|them)\s+where(?:ver)?\s+" + _UNNAMED_ORDER_EN + rf"\s+{_WENT}",
+        r"\b(?:gleiche|selbe|dieselbe|gleichen|selben|derselben)\s+(?:liefer|versand)?adresse\s+wie\s+"
+        r"(?:(?:bei|für|von|in)\s+)?" + _UNNAMED_ORDER_DE,
+        r"\b(?:an|auf|zu)\s+(?:die|dieselbe|die\s+gleiche|die\s+selbe)\s+(?:liefer|versand)?adresse\s+"
+        r"(?:(?:von|aus|bei|wie)\s+)+" + _UNNAMED_ORDER_DE,
+        r"\b(?:liefer|versand)?adresse\s+(?:von|aus)\s+" + _UNNAMED_ORDER_DE + r"\s+(?:übernehm|verwend|nehm|nutz)\w*",
+    )
+)
 # The account's own address: "to my default address", "use my saved one", "the address on my account", German "an
 # meine Standardadresse", "an die Adresse in meinem Konto".
 _FROM_PROFILE = re.compile(
@@ -182,6 +210,13 @@ def find_address_source(text: str) -> AddressSource | None:
             source = AddressSource(_order_id(match["id"]), match.start("id"), match.end("id"), by_likeness=True)
             found.append((match.start(), source))
             break
+    for pattern in _FROM_UNNAMED_ORDER:
+        for match in pattern.finditer(text):
+            if _counts(text, match, match.start()):
+                # The whole phrase names the source (no item, no order to act on): it is blanked for the other
+                # readers ("an dieselbe Adresse wie meine andere Bestellung": no product "Adresse").
+                found.append((match.start(), AddressSource(OTHER_ORDER, match.start(), match.end())))
+                break
     for match in _FROM_PROFILE.finditer(text):
         # "don't use my default address": the refusal may sit right before the address words.
         if _counts(text, match, min(match.start() + 4, len(text))):
@@ -201,8 +236,9 @@ def find_address_source(text: str) -> AddressSource | None:
 
 
 def address_source(text: str) -> str | None:
-    """Where the customer says the address is to be copied from: another order's id ("same address as #W2"), or
-    "default" for their account's address; None when they say neither."""
+    """Where the customer says the address is to be copied from: another order's id ("same address as #W2"),
+    `OTHER_ORDER` for another order not named by its id ("same address as my other order"), or "default" for their
+    account's address; None when they say neither."""
     found = find_address_source(text)
     return found.source if found else None
 

@@ -441,11 +441,64 @@ _DROPS = re.compile(
     r"|lass\s+(?:es|das|mal|gut\s+sein)|lassen\s+wir\s+das|behalte\w*\s+(?:es|ihn|sie|meine?n?|das))\b",
     re.IGNORECASE,
 )
+# Two more ways of withdrawing, said of the whole order rather than of the thing asked about: leaving the order as it
+# is ("I'll leave that order as it is", "that order is fine", "no changes after all", "lass die Bestellung so") and
+# keeping everything ("I'm keeping the kettle and everything else", "I'll keep all of it", "ich behalte alles"). The
+# order stays as it is, so the request on it is over, whatever item is named beside.
+_AS_IT_IS = r"(?:as\s+(?:it\s+is|is|it\s+was)|unchanged|alone|the\s+way\s+it\s+is|like\s+(?:it\s+is|that))"
+_LEAVES_THE_ORDER = re.compile(
+    r"\b(?:leave|leaving|keep|keeping)\s+(?:it|that|this|the|my)(?:\s+(?:one|order))?\s+"
+    + _AS_IT_IS
+    + r"|\b(?:the|that|this|my)\s+order\s+(?:is|'s|stays|(?:can|will|should|may)\s+stay)\s+"
+    r"(?:(?:just\s+)?(?:fine|ok(?:ay)?|good|alright)|" + _AS_IT_IS + r")"
+    r"|\b(?:it'?s|it\s+is|it\s+stays|it\s+can\s+stay)\s+(?:fine\s+)?"
+    + _AS_IT_IS
+    + r"|\b(?:(?:don'?t|do\s+not)\s+(?:want|need)\s+to\s+change\s+anything|no\s+changes?\s+(?:needed|after\s+all|then"
+    r"|for\s+now)|nothing\s+to\s+change)"
+    r"|\b(?:keep|keeping|behalte\w*)\b[^.;!?]{0,40}?\b(?:everything|all\s+of\s+(?:it|them)|all\s+(?:the\s+)?items"
+    r"|the\s+(?:whole|entire)\s+(?:order|thing|lot)|the\s+rest|alles)\b"
+    r"|\blass\w*\s+(?:die|diese|meine|sie)\s+(?:bestellung\s+)?(?:(?:lieber|doch|einfach|mal|bitte|ruhig)\s+){0,2}"
+    r"(?:so|wie\s+sie\s+ist|unverändert|in\s+ruhe)\b"
+    r"|\bbestellung\s+(?:bleibt|kann\s+so\s+bleiben|ist\s+(?:in\s+ordnung|gut\s+so))"
+    r"|\b(?:möchte|will)\s+(?:doch\s+)?nichts\s+(?:mehr\s+)?ändern",
+    re.IGNORECASE,
+)
+
+
+# What turns a "keep everything" or "the order is fine" into a part of a request: "I'll keep everything except the
+# kettle", "the order is fine, but the address is wrong", "alles andere behalte ich, nur den Kessel nicht".
+_BUT = re.compile(
+    r"\b(?:but|except|apart\s+from|other\s+than|aber|außer"
+    r"|(?:only|just|nur)\s+(?:the|my|change|swap|want|need|den|die|das|meine?n?))\b",
+    re.IGNORECASE,
+)
 
 
 def drops_the_request(text: str) -> bool:
     """The reply to our question about a request's detail drops the request itself."""
-    return bool(_DROPS.search(text))
+    return bool(_DROPS.search(text)) or withdraws_from_the_order(text)
+
+
+def withdraws_from_the_order(text: str) -> bool:
+    """The reply leaves the whole order as it is or keeps everything in it, and asks for nothing beside: the
+    request on that order is withdrawn, even where it names an item ("I'm keeping the kettle and everything else")."""
+    # Said, not asked: "and everything else stays as it is, right?" checks the proposal, it withdraws nothing.
+    said = [part for part in re.split(r"(?<=[.!?])\s+", text) if not part.rstrip().endswith("?")]
+    return any(_LEAVES_THE_ORDER.search(part) for part in said) and not _BUT.search(text)
+
+
+# "Never mind, I'll keep the kettle": the thing named after a keep is what stays, no item to act on.
+_KEPT_THING = re.compile(
+    r"\b(?:keep|keeping|stick\s+with|sticking\s+with|stay\s+with|behalte\w*)\s+(?:the|my|that|this|den|die|das|meine?n?)"
+    r"\s+(?P<thing>[\w -]{3,40}?)"
+    r"(?=\s*(?:[,.;!?)]|$|\s+(?:then|after\s+all|and|und|but|aber|thanks|please|instead|for\s+now)\b))",
+    re.IGNORECASE,
+)
+
+
+def kept_things(text: str) -> list[str]:
+    """The things the reply says the customer keeps ("I'll keep the espresso machine" keeps "espresso machine")."""
+    return [m["thing"].strip().lower() for m in _KEPT_THING.finditer(text)]
 
 
 # A reply that wants nothing more: a no, "that's all", "nothing else", with thanks or a goodbye around them.

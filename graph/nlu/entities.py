@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from graph.nlu.address_source import without_orders_not_acted_on
+from graph.nlu.address_source import without_address_source, without_orders_not_acted_on
 from graph.nlu.schema import Entities
 from graph.nlu.segment import sentences
 
@@ -720,7 +720,8 @@ def shared_entities(text: str) -> Entities:
         emails=_dedupe(m.group(0).lower() for m in _EMAIL.finditer(text)),
         names=names,
         zip_codes=extract_zip_codes(_EMAIL.sub(" ", text), extract_order_ids(text)),
-        products=extract_products(text),
+        # "An dieselbe Adresse wie meine andere Bestellung" names where an address comes from, no product.
+        products=extract_products(without_address_source(text)),
         # "Isabella Brown" is a person, not a colour.
         options=extract_options(without_names(text, names)),
         amounts=extract_amounts(text),

@@ -382,3 +382,26 @@ _ASKS_FOR_THE_CHOICES = re.compile(
 def asks_for_the_choices(text: str) -> bool:
     """The message only asks what the customer may choose ("what are my options here?")."""
     return bool(_ASKS_FOR_THE_CHOICES.match(text.strip()))
+
+
+# What the customer would do, said as hanging on something the shop does or offers: "if you price match I'll keep
+# it", "I'd keep it if you can give me a discount", "falls ihr den Preis anpasst, behalte ich sie". A question in
+# the form of a condition: it is answered, and it is no decision (neither a reason nor a drop) until then.
+_ON_THE_SHOP = r"(?:you|you\s+guys|the\s+shop|your\s+(?:shop|store)|ihr|sie|es|man)\b"
+_CONDITION_ON_THE_SHOP = re.compile(
+    rf"\b(?:if|provided|as\s+long\s+as|wenn|falls|sofern)\s+(?:{_ON_THE_SHOP}|there\s+(?:is|are)\b)"
+    r"|\b(?:if|wenn|falls)\s+(?:so|ja|that'?s\s+(?:the\s+case|possible|true))\b",
+    re.IGNORECASE,
+)
+# ... and what they would do is to keep, cancel or go ahead ("if you can, I'd like the blue one" is a courtesy).
+_WHAT_THEY_WOULD_DO = re.compile(
+    r"\b(?:i'?ll|i\s+will|i'?d|i\s+would|i\s+could|i\s+might|then\s+i|dann|würde\s+ich|ich\s+würde)\s+"
+    r"(?:\w+\s+){0,3}?(?:keep|cancel|stay|go\s+ahead|buy|return|behalten|stornieren|zurückschicken)\b"
+    r"|\b(?:behalte|storniere)\s+ich\b",
+    re.IGNORECASE,
+)
+
+
+def hangs_on_the_shop(text: str) -> bool:
+    """The message says what the customer would do if the shop did or offered something: a question on the way."""
+    return bool(_CONDITION_ON_THE_SHOP.search(text)) and bool(_WHAT_THEY_WOULD_DO.search(text))

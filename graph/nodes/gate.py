@@ -18,8 +18,11 @@ from graph.llm.dialogue.identity import gives_identity
 from graph.llm.dialogue.intent import (
     active_intent,
     asks_for_the_list,
+    fills_awaited_slot,
     general_question,
     is_continuation,
+    leaves_out_some_items,
+    names_their_order,
     read_from_the_words,
 )
 from graph.llm.dialogue.names import CHANGE_PAYMENT, CUSTOMER_DETAILS, IDENTIFY, ITEM_PROBLEM, PERSONAL_INTENTS
@@ -53,8 +56,10 @@ from graph.nlu.confirmation import (
     gives_a_yes,
     gives_a_yes_on_a_condition,
     holds_back,
+    kept_things,
     mentions_payment_methods,
     only_acknowledges,
+    withdraws_from_the_order,
 )
 from graph.nlu.drops import dropped_requests, drops_one_request
 from graph.nlu.entities import shared_entities
@@ -62,9 +67,11 @@ from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_esc
 from graph.nlu.general import (
     asks_about_progress,
     asks_about_the_rules,
+    asks_for_the_choices,
     asks_in_general,
     asks_something,
     asks_without_a_request,
+    hangs_on_the_shop,
 )
 from graph.nlu.order_questions import asks_about_their_order
 from graph.nlu.schema import PRODUCT_INTENTS
@@ -271,6 +278,53 @@ def _drops_the_one_in_hand(state: SupportState) -> bool:
     values, theirs = state.dialogue.get("slots", {}).get("option_values") or {}, _options_in_hand(state)
     said = {**understanding_of(state).entities.options, **options_in(text, values, theirs)}
     return not wished_options(said, theirs)
+
+
+# The steps of a request that wait for a detail of it; identity and "what is this about?" have their own readers.
+_NOT_A_DETAIL = (None, "identity", "stronger_identity", "clarification")
+
+
+def _asks_at_a_pending_step(state: SupportState, intent: str, profile: ShopProfile | None) -> bool:
+    """While we wait for a detail of the request in hand (a reason, an item, an option), a question about how the
+    shop works, or what the customer would do hanging on one ("if you price match I'll keep it"), that answers
+    nothing we asked, names no other order and starts no other write: a digression. The request and our question
+    stay."""
+    awaiting = state.dialogue.get("awaiting")
+    in_hand = state.dialogue.get("intent")
+    if awaiting in _NOT_A_DETAIL or not in_hand or state.pending_action:
+        return False
+    said = last_text(state)
+    conditional = hangs_on_the_shop(said)
+    if not conditional and not (asks_about_the_rules(said) and asks_without_a_request(said)):
+        return False
+    if asks_for_the_choices(said):
+        return False  # "what are my options?": our own question asked again (`is_continuation`)
+    if intent == in_hand and not conditional:
+        # The request in hand reads the question as its own ("is there a reset I could try?" while we ask refund or
+        # new one: the item problem answers it from the item): its procedure answers it.
+        return False
+    understanding = understanding_of(state)
+    if asks_for_the_list(state, understanding.intent) or asks_about_progress(said) or names_their_order(state):
+        return False  # "which of my orders are still pending?": their own orders, read from their data
+    entities = understanding.entities
+    if fills_awaited_slot(str(awaiting), entities.model_dump(), said, state.dialogue.get("slots")) and not conditional:
+        return False  # "no longer needed - how long does the refund take?" answers us; the question comes after
+    own = str(state.dialogue.get("slots", {}).get("order_id") or "").lstrip("#").upper()
+    if {str(o).lstrip("#").upper() for o in entities.order_ids} - {own}:
+        return False
+    procedures = procedures_for(profile)
+    asked, current = procedures.for_intent(intent), procedures.for_intent(in_hand)
+    return conditional or asked is None or asked.end.write is None or asked is current
+
+
+def _keeps_what_it_names(said: str, products: list[str]) -> bool:
+    """ "Never mind, I'll keep the kettle", "I'm keeping the lamp and everything else": the items the message names
+    are what the customer keeps, not items to act on (the intent model reads an item change in the item's name), or
+    the whole order is left as it is."""
+    if withdraws_from_the_order(said):
+        return True
+    kept = kept_things(said)
+    return bool(kept) and all(any(p in k or k in p for k in kept) for p in products)
 
 
 def _options_in_hand(state: SupportState) -> dict[str, Any]:
@@ -568,13 +622,23 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
             base["customer"] = {"id": signed_in, "verified_via": "storefront"}
         return {**base, "route": Route.draft, "repair": Repair.payment_question}
 
+    elif _asks_at_a_pending_step(state, intent, services.profile):
+        # "Do you price match? If so I'd keep it" while we ask why they cancel: a question on the way, not the answer
+        # nor a drop (what they would do hangs on the answer). It is answered, and our question is asked again.
+        return {**base, "route": Route.retrieve, "repair": Repair.digression}
+
     elif (
         state.dialogue.get("awaiting") not in (None, "identity", "stronger_identity", "clarification")
         and state.dialogue.get("intent")
-        and (intent == state.dialogue.get("intent") or not serves(intent, services.profile))
+        and (
+            intent == state.dialogue.get("intent")
+            or not serves(intent, services.profile)
+            or _keeps_what_it_names(said, understanding.entities.products)
+        )
         and drops_the_request(said)
-        and len(understanding.entities.products) <= 1
+        and (len(understanding.entities.products) <= 1 or withdraws_from_the_order(said))
         and _drops_the_one_in_hand(state)
+        and not leaves_out_some_items(state)
     ):
         # "I don't want a different one", "none of those", "never mind, I'll keep it" while we ask which variant or
         # item: the request is dropped, nothing is changed, and whatever they want next is theirs to say ("forget the

@@ -7,8 +7,15 @@ from __future__ import annotations
 import re
 
 from graph.llm.addresses import looks_like_address, missing
-from graph.llm.dialogue.names import ADDRESS_FIELDS, CUSTOMER_DETAILS, MODIFY_ADDRESS, ORDER_DETAILS
-from graph.nlu.address_source import address_source
+from graph.llm.dialogue.names import (
+    ADDRESS_FIELDS,
+    ALL_ORDERS,
+    CUSTOMER_DETAILS,
+    LIST_ORDERS,
+    MODIFY_ADDRESS,
+    ORDER_DETAILS,
+)
+from graph.nlu.address_source import OTHER_ORDER, address_source
 from graph.nlu.confirmation import gives_a_yes
 from graph.nlu.segment import sentences
 from graph.procedures.interpreter import Run
@@ -39,10 +46,42 @@ def names_another_destination(text: str) -> bool:
     return any(_ANOTHER_DESTINATION.search(s) and not _ASKS_WHERE_IT_GOES.search(s) for s in sentences(text))
 
 
+def _the_other_order(run: Run) -> tuple[bool, str | None]:
+    """ "The same address as my other order": the order meant, among their orders with the one in hand left out: the
+    only other one, or any of the others when they all went to one address. (read yet, order id); None when the
+    others went to different addresses (the address is asked for)."""
+    listing = run.read(LIST_ORDERS, ALL_ORDERS)
+    if listing is None:
+        return False, None
+    in_hand = str(run.plan.slots.get("order_id") or "").lstrip("#").upper()
+    orders = listing.data.get("orders") if listing.ok and isinstance(listing.data, dict) else None
+    others = [str(o["order_id"]) for o in orders or [] if str(o["order_id"]).lstrip("#").upper() != in_hand]
+    if len(others) <= 1:
+        return True, others[0] if others else None
+    addresses = []
+    for order_id in others:
+        details = run.read(ORDER_DETAILS, {"order_id": order_id})
+        if details is None:
+            continue
+        found = details.data.get("shipping_address") if details.ok and isinstance(details.data, dict) else None
+        addresses.append(tuple(str((found or {}).get(f) or "").lower() for f in ADDRESS_FIELDS))
+    if len(addresses) < len(others):
+        return False, None
+    return True, others[0] if len(set(addresses)) == 1 else None
+
+
 def _copied_address(run: Run) -> tuple[bool, dict[str, str] | None]:
     """The address to copy (another of their orders' shipping address, or their default one): (read yet, address).
     A source the tools refuse (not theirs, not found) is forgotten and the address is asked for."""
     source = str(run.plan.slots.get("address_source"))
+    if source == OTHER_ORDER:
+        ready, other = _the_other_order(run)
+        if not ready:
+            return False, None
+        if other is None:
+            run.plan.slots.pop("address_source", None)
+            return True, None
+        source = other
     name, key = (CUSTOMER_DETAILS, "default_address") if source == "default" else (ORDER_DETAILS, "shipping_address")
     result = run.read(name, {} if source == "default" else {"order_id": source})
     if result is None:

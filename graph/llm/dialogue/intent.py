@@ -10,7 +10,9 @@ from typing import Any
 from langchain_core.messages import ToolMessage
 
 from graph.llm.addresses import looks_like_address, missing
+from graph.llm.dialogue.cancel_reasons import gives_another_reason
 from graph.llm.dialogue.identity import asks_beside_identity, gives_identity
+from graph.llm.dialogue.items import items_left_out
 from graph.llm.dialogue.names import (
     ABOUT_AN_ORDER,
     ABOUT_THE_ORDER_IN_HAND,
@@ -45,7 +47,7 @@ from graph.llm.matching import (
 )
 from graph.nlu.acts import first_named_act
 from graph.nlu.address_source import address_source, changes_default_address
-from graph.nlu.confirmation import wants_nothing_more
+from graph.nlu.confirmation import wants_nothing_more, withdraws_from_the_order
 from graph.nlu.drops import dropped_requests
 from graph.nlu.entities import beyond_identity
 from graph.nlu.general import (
@@ -86,7 +88,11 @@ def fills_awaited_slot(
             changes_default_address(text)
         )
     if awaiting == "cancel_reason":
-        return any(reason in CANCEL_REASONS for reason in entities.get("reasons", []))
+        # A reason the shop records, or a reason of their own: either answers "why?" (the second is mapped to one
+        # of the shop's two, or they are asked which of the two fits: `reason_off_list`).
+        return any(reason in CANCEL_REASONS for reason in entities.get("reasons", [])) or gives_another_reason(
+            text, entities
+        )
     if awaiting == "address":
         partial = (slots or {}).get("address")
         return (
@@ -140,10 +146,24 @@ def _fault_without_remedy(state: SupportState) -> bool:
     return bool(reasons & FAULTS) and named_remedy(last_text(state)) is None
 
 
+def leaves_out_some_items(state: SupportState) -> bool:
+    """ "Never mind the pet bed, I'll keep it" while two items are to be changed: that item is taken out of the
+    change and the rest goes on (`items_left_out`); the request is dropped only with its last item, or when the
+    whole order is left as it is."""
+    slots = state.dialogue.get("slots", {})
+    in_play = list(dict.fromkeys([*(s[0] for s in slots.get("swaps") or []), *(slots.get("item_queue") or [])]))
+    said = last_text(state)
+    if len(in_play) < 2 or withdraws_from_the_order(said):
+        return False
+    return bool(items_left_out(slots.get("order_items") or [], said, in_play))
+
+
 def is_continuation(state: SupportState) -> bool:
     """The message carries on the request in progress rather than starting a new one."""
     if not state.dialogue.get("intent"):
         return False
+    if leaves_out_some_items(state):
+        return True
     understood = str(state.understanding.get("intent", ""))
     entities = state.understanding.get("entities", {})
     if state.dialogue.get("intent") == VOUCHER_CHECK and voucher_code(last_text(state)):

@@ -215,11 +215,13 @@ _ONLY = re.compile(
 
 
 # Of any request on items (a return, a change, an exchange), also what the customer excepts or sets aside: "everything
-# except the mouse", "not the mouse", "never mind the mouse", "I'd rather keep the mouse". Read only with the object
-# rule of `left_out_items` (the words' own object).
+# except the mouse", "not the mouse", "never mind the mouse", "forget the mouse", "I'd rather keep the mouse". Read
+# only with the object rule of `left_out_items` (the words' own object).
 _LEFT_OUT_WORDS = re.compile(
     _LEFT_OUT.pattern + r"|\b(?:except(?:\s+for)?|but\s+not|apart\s+from|other\s+than|excluding|not\s+(?:the|my)"
-    r"|all\s+but|everything\s+but|never\s+mind|keep(?:ing)?)\b",
+    r"|all\s+but|everything\s+but|never\s+mind|keep(?:ing)?"
+    # Giving up on an item by name, as "never mind the mouse" does: "forget the mouse", "scratch the pet bed".
+    r"|forget(?:\s+about)?|scratch|skip|ditch|vergiss)\b",
     re.IGNORECASE,
 )
 # Words of _LEFT_OUT whose item comes before them, as their subject ("the mouse stays with me", "the lamp won't be

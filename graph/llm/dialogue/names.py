@@ -108,6 +108,7 @@ FLOW_SLOTS = (
     "address_source",
     "faulty_unit",
     "remedy_asked",
+    "reason_off_list",
     # What a shop's own procedure collected (its generic grounding kinds), and the last answer to its own question.
     "procedure_values",
     "procedure_answer",
@@ -121,6 +122,7 @@ FLOW_SLOTS = (
 ITEM_SLOTS = (
     # Why an order is cancelled is that order's: the next order's cancellation asks again.
     "cancel_reason",
+    "reason_off_list",
     "some_item",
     "item_id",
     "product_id",

@@ -13,6 +13,7 @@ from langchain_core.messages import ToolMessage
 
 from graph.llm.addresses import completes_address, looks_like_address, missing, parse_address
 from graph.llm.dialogue.addresses import names_another_destination
+from graph.llm.dialogue.cancel_reasons import gives_another_reason
 from graph.llm.dialogue.identity import _without_identity, identity_facts
 from graph.llm.dialogue.items import _EVERY_ITEM
 from graph.llm.dialogue.names import CANCEL_REASONS, CHANGE_FAMILY, CHANGE_PAYMENT, FLOW_SLOTS, ITEM_SLOTS
@@ -161,6 +162,11 @@ def merged_slots(
         if reason in CANCEL_REASONS:
             slots["cancel_reason"] = CANCEL_REASONS[reason]
         slots.setdefault("reason", reason.replace("_", " "))
+    asked_why = state.dialogue.get("awaiting") == "cancel_reason" and not slots.get("cancel_reason")
+    if asked_why and gives_another_reason(text, entities):
+        # "Because of your spam emails": a reason of their own, which the shop cannot record as it is. The question
+        # is put again saying which two it can record (`graph.llm.responses.ask_for`).
+        slots["reason_off_list"] = "1"
     said = without_their_names(text, state)
     named = {**entities.get("options", {}), **options_in(said, slots.get("option_values") or {})}
     if named:
