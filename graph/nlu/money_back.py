@@ -117,10 +117,19 @@ _REFUSED = re.compile(
     re.IGNORECASE,
 )
 
+# A return asked for, with the money as what it is for: "I'd like to return it for my money back", "send the lamp back
+# for a refund". The act is the return (the intent model reads it so); the money is its end, not a request of its own.
+_RETURN_FIRST = re.compile(
+    r"\b(?:return|send\s+(?:[\w-]+\s+){0,3}?back|zur[üu]ck(?:schicken|senden|geben))\b[^.?!]*?"
+    r"\b(?:for|to\s+get|gegen|für)\s+(?:a|an|my|the|mein\w*|eine?n?)?\s*(?:full\s+)?(?:refund|money|erstattung|geld)",
+    re.IGNORECASE,
+)
+
 
 def _wishes_money_back(sentence: str) -> bool:
     if (
         not _MONEY.search(sentence)
+        or _RETURN_FIRST.search(sentence)
         or _asks_of_the_rules(sentence)
         or _UNDER_WAY.search(sentence)
         or _REFUSED.search(sentence)
