@@ -56,6 +56,9 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"gutschein(?:e|code)?|rabattcode", "voucher"),
     (r"bezahlen|zahlen", "pay"),
     (r"getragen|benutzt|gebraucht", "used"),
+    # the state of what comes back: "wenn die Verpackung schon offen ist", "geöffnet", "ausgepackt"
+    (r"originalverpackung(?:en)?|verpackung(?:en)?", "packaging"),
+    (r"geöffnet|ausgepackt|offen", "opened"),
     (r"draußen", "outdoors"),
     (r"stornieren|storniert|stornierung", "cancel"),
     (r"innerhalb der usa|in den usa|in die usa", "in the US"),

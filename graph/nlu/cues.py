@@ -17,6 +17,7 @@ from graph.nlu.billing import tells_of_a_wrong_charge
 from graph.nlu.entities import shared_entities
 from graph.nlu.keywords import human_requested
 from graph.nlu.language import detect_language
+from graph.nlu.money_back import asks_for_their_money, asks_how_refunds_work
 from graph.nlu.patterns import compile_words
 from graph.nlu.schema import INTENTS, Intent
 
@@ -244,6 +245,8 @@ _FOREIGN_REFUND_STATUS = (
     r"|quando\s+ricever\w*)\b"
 )
 
+_FOREIGN_STATUS = re.compile(_FOREIGN_REFUND_STATUS, re.IGNORECASE)
+
 # Non-English messages: MiniLM was trained on English, so for de/fr/es/nl/it the key words carry the intent.
 # Ordered from specific to general; a message gets the boost of every row that matches.
 _FOREIGN_TABLE: tuple[tuple[Intent, float, str], ...] = (
@@ -432,6 +435,8 @@ _FOREIGN_GREETING = re.compile(
     re.IGNORECASE,
 )
 _FOREIGN_GREETING_BOOST = 3.5
+# Enough to lift a wish for money back said as a question over the rules it shares its words with.
+MONEY_BACK_BOOST = 3.0
 # The embedding is nearly blind outside English, so a foreign key word outweighs it.
 FOREIGN_WEIGHT = 1.6
 _STREET = re.compile(
@@ -601,6 +606,18 @@ def cue_logits(text: str) -> NDArray[np.float32]:
         # "Charged twice, refund the double charge", "doppelt abgebucht": a billing problem, whatever money-back
         # words it uses (graph.nlu.billing).
         boosts[INTENTS.index("payment_issue")] += 3.0
+    if asks_for_their_money(text):
+        # "Can I get refunded on the earbuds?", "Erstattung für die Kopfhörer bitte": their own money back on a thing
+        # of theirs, asked as a question or named bare (the embedding reads the first as the rules, the German as
+        # nothing); a question of the rules never reads so (graph.nlu.money_back). Outside English the words carry
+        # it, as the foreign key words do.
+        weight = 1.0 if detect_language(text) == "en" else FOREIGN_WEIGHT
+        boosts[INTENTS.index("refund_request")] += weight * MONEY_BACK_BOOST
+    elif detect_language(text) != "en" and asks_how_refunds_work(text) and not _FOREIGN_STATUS.search(text):
+        # "Bekomme ich mein Geld zurück, wenn die Verpackung offen ist?": the money-back words of the foreign rows
+        # asked on a condition, or of the rules, ask how refunds work, not for one. (English has the embedding.)
+        boosts[INTENTS.index("refund_policy")] += FOREIGN_WEIGHT * MONEY_BACK_BOOST
+        boosts[INTENTS.index("refund_request")] -= FOREIGN_WEIGHT * MONEY_BACK_BOOST
     for match in _NEGATED.finditer(text):
         # "a refund rather than an exchange": the named alternative is the one the customer does not want.
         boosts[INTENTS.index(_NEGATED_INTENT[match.group(1).lower()])] -= 2.0

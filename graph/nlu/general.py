@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from graph.nlu.money_back import asks_for_their_money
 from graph.nlu.payment_words import METHOD_NAMES, OTHER_WAYS_TO_PAY
 from graph.nlu.segment import sentences
 
@@ -256,6 +257,9 @@ def asks_in_general(text: str, order_ids: list[str] | None = None) -> bool:
     question = _PREFACE.sub("", text.strip(), count=1)
     if not _GENERAL_OPENER.search(_after_situation(question)) or _EXASPERATED.search(question):
         return False
+    if asks_for_their_money(text):
+        # "Can I get refunded on the earbuds?": their money on a thing of theirs, asked for as a question.
+        return False
     if any(pattern.search(text) for pattern in (_OWN, _OWN_EVENT, _POINTED, _FOR_ME, _PROGRESS_OF_THE, _WHICH_ORDER)):
         return False
     return not (_refers_to_something_of_theirs(text) or points_at_their_order(text))
@@ -311,13 +315,23 @@ _ASKS_US_TO_ACT = re.compile(
 )
 
 
+def _asks_us_to_act(clause: str, sentence: str) -> bool:
+    """The clause asks us to do something ("could you cancel it?"), or asks for their own money back on a thing of
+    theirs ("could you refund me for the lamp?", "can I get my money back on the earbuds?"): a request said as a
+    question, not a question about how things work. The money is asked for unless the whole sentence sets a
+    condition on it ("can I get my money back on the lamp, even if I opened it?")."""
+    if _ASKS_US_TO_ACT.search(clause):
+        return True
+    return asks_for_their_money(clause) and asks_for_their_money(sentence)
+
+
 def asks_without_a_request(text: str) -> bool:
     """The message asks something, by form or only by its rising tone ("and the refund goes to my card, right?",
     "that's store credit?"), and none of its clauses asks us to act."""
     if not asks_something(text):
         return False
-    clauses = [clause.strip() for s in sentences(text) for clause in re.split(r"[,;:]\s*|\s+-\s+", s)]
-    return not any(_ASKS_US_TO_ACT.search(clause) for clause in clauses if clause)
+    clauses = [(clause.strip(), s) for s in sentences(text) for clause in re.split(r"[,;:]\s*|\s+-\s+", s)]
+    return not any(_asks_us_to_act(clause, sentence) for clause, sentence in clauses if clause)
 
 
 # A condition said before the question, with no comma to mark where it ends ("if I return it what does the label
@@ -339,12 +353,12 @@ def asks_about_the_rules(text: str) -> bool:
     """Some sentence of the message is a question in form that does not ask us to act."""
     # "I washed it once, can I still return it?": the question may open after a comma, or after a condition.
     questions = [sentence for sentence in sentences(text) if sentence.endswith("?")]
-    clauses = [clause.strip() for s in questions for clause in re.split(r"[,;:]\s*|\s+-\s+", s)]
-    clauses = [_CONDITION_FIRST.sub("", clause, count=1) for clause in clauses if clause]
+    clauses = [(clause.strip(), s) for s in questions for clause in re.split(r"[,;:]\s*|\s+-\s+", s)]
+    clauses = [(_CONDITION_FIRST.sub("", clause, count=1), s) for clause, s in clauses if clause]
     return any(
         (_QUESTION_FORM.search(clause) or (clause.endswith("?") and _GERMAN_VERB_FIRST.search(clause)))
-        and not _ASKS_US_TO_ACT.search(clause)
-        for clause in clauses
+        and not _asks_us_to_act(clause, sentence)
+        for clause, sentence in clauses
     )
 
 
