@@ -137,9 +137,29 @@ def _same_cut(whole: str, cut: str, translated: str) -> str:
     return _PARENTHESIS.sub(lambda _: f"({next(found)})", translated)
 
 
-@lru_cache(maxsize=16)
 def translation(folder: Path, language: str) -> Translation | None:
-    """The shop's documents in ``language`` beside its originals; None when the shop wrote none in it."""
+    """The shop's documents in ``language`` beside its originals; None when the shop wrote none in it.
+
+    Read again whenever a document of either language changes on disk, so that an operator's edited translation is
+    quoted without a restart (the same as the re-indexed originals)."""
+    return _translation(folder, language, _documents_stamp(folder, language))
+
+
+def _documents_stamp(folder: Path, language: str) -> tuple[tuple[str, int, int], ...]:
+    """Each document file's name, size and modification time, originals and translations."""
+    files = [*folder.glob("*.md"), *(folder / language).glob("*.md")]
+    stamp = []
+    for path in sorted(files):
+        try:
+            status = path.stat()
+        except OSError:
+            continue
+        stamp.append((str(path), status.st_size, status.st_mtime_ns))
+    return tuple(stamp)
+
+
+@lru_cache(maxsize=16)
+def _translation(folder: Path, language: str, _stamp: tuple[tuple[str, int, int], ...]) -> Translation | None:
     own = folder / language
     if not own.is_dir():
         return None

@@ -94,6 +94,20 @@ def test_a_yes_that_mocks_more_waiting_is_sarcasm(analyse: Analyse, mocking: str
             "Mein ehemaliger Mitbewohner hat immer noch Zugang zu meinem Konto",
             "Mein Mitbewohner hat auch Zugang zu meinem Konto, können wir beide bestellen?",
         ),
+        # A change the customer disowns but knows one of their own people made: no stranger in the account. An ex
+        # is no longer one of theirs.
+        (
+            "somebody swapped the phone number on my account, that wasn't me",
+            "my partner swapped the phone number on my account, that wasn't me, hope that's fine",
+        ),
+        (
+            "my ex-wife updated the email on my account, I didn't do that",
+            "my dad updated the email on my account, I didn't do that myself, is it saved?",
+        ),
+        (
+            "Die Lieferadresse wurde geändert, das war nicht ich",
+            "Mein Sohn hat gestern die Lieferadresse geändert, das war nicht ich. Passt das so?",
+        ),
     ],
 )
 def test_what_the_customer_never_agreed_to_is_fraud_and_their_own_doing_is_not(

@@ -133,3 +133,25 @@ def test_english_questions_stay_english(said: str) -> None:
     from graph.nlu.language import detect_language
 
     assert detect_language(said) == "en"
+
+
+def test_an_edited_translation_is_read_again_without_a_restart(tmp_path: Path) -> None:
+    # An operator fixes a German sentence while the shop runs: the next answer quotes the new wording.
+    folder = tmp_path / "shop"
+    (folder / "de").mkdir(parents=True)
+    for path in DEMO.glob("*.md"):
+        (folder / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    for path in (DEMO / "de").glob("*.md"):
+        (folder / "de" / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    before = translation(folder, "de")
+    assert before is not None
+    assert "rund um die Uhr" in str(before.translated["contact"])
+
+    contact = folder / "de" / "contact.md"
+    contact.write_text(
+        contact.read_text(encoding="utf-8").replace("rund um die Uhr", "Tag und Nacht"), encoding="utf-8"
+    )
+    after = translation(folder, "de")
+    assert after is not None
+    assert "Tag und Nacht" in str(after.translated["contact"])
+    assert "rund um die Uhr" not in str(after.translated["contact"])

@@ -339,6 +339,16 @@ _OWN_BUYER = re.compile(
     re.IGNORECASE,
 )
 _WITHOUT_ASKING = re.compile(rf"\b(?:{_UNASKED}|{_UNGEFRAGT})", re.IGNORECASE)
+# One of the customer's own people as the one who made the change ("my wife changed the delivery address, it wasn't
+# me", "mein Mann hat die Adresse geändert, das war nicht ich").
+_OWN_PEOPLE_CHANGED = re.compile(
+    rf"(?:{_OWN_BUYER.pattern})\s+(?:\w+\s+){{0,3}}?{_CHANGED}\b"
+    r"|(?:" + _OWN_BUYER.pattern + r")\s+(?:hat|haben)\b[^.!?]{0,50}\b(?:ge[äa]ndert|ver[äa]ndert|umgestellt"
+    r"|ausgetauscht|zur[üu]ckgesetzt)\b",
+    re.IGNORECASE,
+)
+# Someone no longer entitled (an ex, a former partner) stays a stranger to the account, whatever the kinship word.
+_NO_LONGER_ENTITLED = re.compile(r"\bex\b|\bex-|\bformer\b|\behemalig", re.IGNORECASE)
 
 
 def _sentence_of(text: str, match: re.Match[str]) -> str:
@@ -348,9 +358,14 @@ def _sentence_of(text: str, match: re.Match[str]) -> str:
 
 
 def _counts(canonical: str, text: str, match: re.Match[str]) -> bool:
-    if canonical == "fraud" and _WITHOUT_ASKING.search(match.group(0)) and _OWN_BUYER.search(_sentence_of(text, match)):
-        # "My daughter ordered it with my card without asking": a family matter the bot's remedies settle.
-        return False
+    if canonical == "fraud" and not _NO_LONGER_ENTITLED.search(match.group(0)):
+        sentence = _sentence_of(text, match)
+        if _WITHOUT_ASKING.search(match.group(0)) and _OWN_BUYER.search(sentence):
+            # "My daughter ordered it with my card without asking": a family matter the bot's remedies settle.
+            return False
+        if _OWN_PEOPLE_CHANGED.search(sentence):
+            # "My wife changed the delivery address, it wasn't me": the customer knows who did it, one of their own.
+            return False
     if canonical == "formal complaint" and _NOT_A_COMPLAINT.search(text):
         # "How do I lodge a complaint about a courier?" asks for the procedure; nothing is lodged.
         return False
