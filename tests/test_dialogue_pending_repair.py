@@ -14,11 +14,14 @@ the played customers'.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import select
 
+from graph.dialogue_state import QueuedRequest
+from graph.llm.dialogue.other_requests import queue_beside
 from graph.llm.dialogue.proposal_items import ProposedItem, item_holds, supposes_items
 from graph.nlu.confirmation import asks_to_be_assured, gives_a_yes
 from graph.nlu.precedence import put_first
@@ -164,10 +167,58 @@ async def test_a_waiting_request_put_ahead_is_proposed_and_the_other_waits(tau_a
         ("the first one please", None),
         ("change the payment to paypal", None),
         ("yes, go ahead first thing tomorrow", None),
+        # The request named in a frame of asking for it, whatever else may stand beside it.
+        ("please handle the return first", "return_request"),
+        ("could you do the payment change first and the exchange after?", "change_payment"),
+        ("ok, but the address change first please", "change_address"),
+        ("erst mal die Stornierung bitte", "cancel_order"),
+        ("können wir vorher die Zahlung erledigen?", "change_payment"),
+        ("Erst die Stornierung, die Änderung später", "cancel_order"),
+        # A question, or a word of order about something that happened: nothing is put ahead.
+        ("yes, but first tell me how long the cancellation refund takes", None),
+        ("before that, is the return free?", None),
+        ("the exchange can wait, first I need to know about the return window", None),
+        ("yes, I paid first with paypal", None),
+        ("Die Zahlung ist erst gestern durchgegangen, passt das?", None),
+        ("first, how much will the exchange cost?", None),
+        ("before that: does the return cost anything?", None),
+        ("wait, first - what happens to my payment?", None),
+        ("I made the payment first, then ordered", None),
+        ("the card was charged first, is that normal?", None),
+        ("Zuerst eine Frage zur Rückgabe: wie lange dauert das?", None),
+        ("Erst mal: ist die Rückgabe kostenlos?", None),
+        ("sag mir zuerst, wann die Erstattung kommt", None),
+        ("Die Bestellung kam erst heute, kann ich die Rückgabe noch machen?", None),
+        ("Ich habe die Zahlung erst letzte Woche geändert", None),
     ],
 )
 def test_a_word_of_order_puts_the_request_it_names_ahead(text: str, named: str | None) -> None:
     assert put_first(text) == named
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "yes, but first tell me how long the cancellation refund takes",
+        "ok - but before that, how long until a cancellation is refunded?",
+        "Moment, zuerst: wie lange dauert die Erstattung bei einer Stornierung?",
+    ],
+)
+async def test_a_question_said_with_a_word_of_order_puts_nothing_ahead(tau_app: Settings, reply: str) -> None:
+    orders = _two_orders(tau_app.shop_database_url)
+    async with talk(tau_app, "ask-first", orders.customer) as customer:
+        await _item_change_proposed(customer, orders, also_cancel=True)
+        before = (await customer.values())["dialogue"]["queued"]
+        turn = await customer.say(reply)
+        values = await customer.values()
+        # The question is answered first (how long a refund takes), then the proposal is put again.
+        assert turn.status == "awaiting_confirmation", turn.text
+        assert re.search(r"\b(?:business\s+days|Werktag\w*|Tag\w*)\b", turn.text.split("\n")[0]), turn.text
+        # The item change stays proposed and the cancellation keeps waiting, as it was; nothing is written.
+        assert (values.get("pending_action") or {}).get("name") == "modify_order_items", values.get("pending_action")
+        assert values["dialogue"]["queued"] == before, values["dialogue"]
+        assert not _changed_in_shop(tau_app.shop_database_url, orders)
+        assert status_of(tau_app.shop_database_url, orders.second) is OrderStatus.pending
 
 
 # --------------------------------------------------------------------- a yes beside a check of the proposal's items
@@ -324,3 +375,50 @@ async def test_a_yes_and_another_request_writes_and_queues_the_request(tau_app: 
         assert proposed.status == "awaiting_confirmation", proposed.text
         assert (await customer.values())["pending_action"]["name"] == "cancel_order"
     assert _changed_in_shop(tau_app.shop_database_url, orders)
+
+
+@pytest.mark.parametrize(
+    ("reply", "added"),
+    [
+        ("yes go ahead. Also cancel {second} please, ordered it by mistake.", "mistake"),
+        ("perfect, do it. And cancel {second} too, I don't need it anymore.", "need it"),
+        ("Ja, mach das. Und storniere bitte auch {second}, die habe ich aus Versehen bestellt.", "Versehen"),
+    ],
+)
+async def test_a_request_said_again_beside_a_yes_is_not_queued_twice(tau_app: Settings, reply: str, added: str) -> None:
+    orders = _two_orders(tau_app.shop_database_url)
+    async with talk(tau_app, "yes-again", orders.customer) as customer:
+        await _item_change_proposed(customer, orders, also_cancel=True)
+        await customer.say(reply.format(second=orders.second))
+        values = await customer.values()
+        assert _changed_in_shop(tau_app.shop_database_url, orders)
+        # The cancellation already waiting is the one they asked for again: one in line, with what they added now.
+        queued = values["dialogue"]["queued"]
+        assert [r["intent"] for r in queued] == ["cancel_order"], queued
+        assert orders.second in queued[0]["text"] and added in queued[0]["text"], queued
+        assert status_of(tau_app.shop_database_url, orders.second) is OrderStatus.pending
+        proposed = await customer.say("yes")
+        assert proposed.status == "awaiting_confirmation", proposed.text
+        assert (await customer.values())["pending_action"]["args"]["order_id"] == orders.second
+        await customer.say("yes")
+        assert status_of(tau_app.shop_database_url, orders.second) is OrderStatus.cancelled
+        after = await customer.values()
+        # Nothing is left to offer: no second cancellation of the same order.
+        assert not after["dialogue"].get("queued"), after["dialogue"]
+        assert after.get("pending_action") is None, after.get("pending_action")
+
+
+def test_a_waiting_request_takes_the_words_of_the_same_request_said_again() -> None:
+    waiting: list[QueuedRequest] = [{"intent": "cancel_order", "text": "cancel order #W2000001, ordered by mistake."}]
+    again = queue_beside(waiting, {"intent": "cancel_order", "text": "cancel #W2000001 too, no longer needed"})
+    assert [r["intent"] for r in again] == ["cancel_order"]
+    assert "ordered by mistake" in again[0]["text"] and "no longer needed" in again[0]["text"]
+    # The same procedure for another order, or another procedure for the same order, is a request of its own.
+    other_order = queue_beside(waiting, {"intent": "cancel_order", "text": "and cancel #W3000001"})
+    assert [r["text"] for r in other_order][1:] == ["and cancel #W3000001"]
+    other_act = queue_beside(waiting, {"intent": "change_address", "text": "change the address on #W2000001"})
+    assert [r["intent"] for r in other_act] == ["cancel_order", "change_address"]
+    # Words that name no order are taken for the waiting one, which is then pinned to the order now named.
+    unnamed: list[QueuedRequest] = [{"intent": "cancel_order", "text": "cancel my other order"}]
+    pinned = queue_beside(unnamed, {"intent": "cancel_order", "text": "cancel #W2000001 please"})
+    assert len(pinned) == 1 and pinned[0].get("order_id") == "#W2000001", pinned

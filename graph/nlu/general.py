@@ -285,10 +285,15 @@ def asks_for_their_orders(text: str, order_ids: list[str] | None = None) -> bool
     return not order_ids and bool(_ORDER_LIST.search(text)) and not _ORDER_ACTION.search(text)
 
 
-# A question by its form: a question mark, or an opening interrogative ("is it...", "can you...", "wie lange...").
+# A question by its form: a question mark, or an opening interrogative ("is it...", "can you...", "wie lange..."); or
+# one put as a request to be told, its interrogative after a verb of telling or knowing ("tell me how long the refund
+# takes", "I need to know whether it ships", "sag mir, wann das Geld kommt", "ich möchte wissen, ob das geht").
 _ASKS = re.compile(
     r"\?|^\s*(?:is|are|was|will|would|can|could|do|does|did|how|what|when|where|which|who|why|should|shall"
-    r"|ist|sind|kann|können|wird|wie|was|wann|wo|welche[rsmn]?|warum)\b",
+    r"|ist|sind|kann|können|wird|wie|was|wann|wo|welche[rsmn]?|warum)\b"
+    r"|\b(?:tell\s+me|let\s+me\s+know|explain|(?:need|want|like|have)\s+to\s+know|wonder(?:ing)?)\W+(?:\w+\W+)?"
+    r"(?:how|what|when|where|which|who|why|whether|if)\b"
+    r"|\b(?:sag(?:en\s+sie|t)?\s+mir|erklär\w*(?:\s+\w+)?\s+mir|wissen)\W+(?:\w+\W+)?(?:wie|was|wann|wo|ob|warum|welche\w*)\b",
     re.IGNORECASE,
 )
 

@@ -28,6 +28,7 @@ from graph.llm.dialogue.intent import (
 from graph.llm.dialogue.names import CHANGE_PAYMENT, CUSTOMER_DETAILS, IDENTIFY, ITEM_PROBLEM, PERSONAL_INTENTS
 from graph.llm.dialogue.other_requests import (
     other_requests,
+    queue_beside,
     served_before,
     takes_back,
     words_beside,
@@ -516,7 +517,7 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
             # "Yes go ahead. Also cancel #W2, I ordered it by mistake": the yes is given whole before the other
             # request begins. The proposal is carried out, and the new request waits for its own turn.
             needs = state.pending_action["preview"].get("needs_approval")
-            waits: DialogueUpdate = {"queued": [*(state.dialogue.get("queued") or []), also]}
+            waits: DialogueUpdate = {"queued": queue_beside(state.dialogue.get("queued") or [], also)}
             return {**base, "route": Route.request_approval if needs else Route.execute, "dialogue": waits}
         if not corrected and not_a_no and _asks_about_the_order_in_hand(state):
             return {**base, "route": Route.draft, "repair": Repair.order_question}

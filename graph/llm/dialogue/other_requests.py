@@ -379,6 +379,35 @@ def put_ahead(state: SupportState, named: str | None) -> tuple[QueuedRequest, li
     return chosen, [*behind, *(r for r in queued if r is not chosen)]
 
 
+def _orders_of(request: QueuedRequest) -> set[str]:
+    """The orders a waiting request is for: the one it is pinned to, or those its words name."""
+    pinned = request.get("order_id")
+    return {str(pinned)} if pinned else set(shared_entities(request["text"]).order_ids)
+
+
+def queue_beside(queued: list[QueuedRequest], request: QueuedRequest) -> list[QueuedRequest]:
+    """The line of waiting requests with `request` in it. Said again while it waits ("yes go ahead. Also cancel #W2,
+    ordered it by mistake", the cancellation of #W2 already waiting), it is the same request: it keeps its place and
+    takes the new words beside its own (a reason, a detail), and is not queued a second time. The same procedure for
+    another order is a request of its own; one of the two naming no order is taken for the other's."""
+    orders = _orders_of(request)
+    for index, waiting in enumerate(queued):
+        if not _same_request(str(waiting["intent"]), str(request["intent"])):
+            continue
+        theirs = _orders_of(waiting)
+        if orders and theirs and not orders & theirs:
+            continue
+        # The general "change my order" gives way to the change said precisely.
+        intent = request["intent"] if waiting["intent"] == "change_order" else waiting["intent"]
+        merged: QueuedRequest = {"intent": intent, "text": waiting["text"]}
+        if request["text"] not in waiting["text"]:
+            merged["text"] = f"{waiting['text'].rstrip(' .')}. {request['text']}"
+        if pinned := waiting.get("order_id") or (next(iter(orders)) if len(orders) == 1 and not theirs else None):
+            merged["order_id"] = pinned
+        return [*queued[:index], merged, *queued[index + 1 :]]
+    return [*queued, request]
+
+
 # Where a yes ends and another request may begin: a sentence, a clause set off by a dash, or one opened by "also"
 # ("yes go ahead, and also cancel #W2", "ja, bitte. Und dann storniere noch #W2").
 _AFTER_THE_YES = re.compile(
