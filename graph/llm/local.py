@@ -33,7 +33,7 @@ from graph.llm.dialogue.proposal_facts import check_facts, proposed_method, puts
 from graph.llm.dialogue.proposal_items import proposed_items
 from graph.llm.engine import Critique, Draft, Situation, Step
 from graph.nlu.billing import tells_of_a_wrong_charge
-from graph.nlu.confirmation import says_thanks
+from graph.nlu.confirmation import ends_with_a_closing, says_thanks
 from graph.nlu.general import asks_if_it_can_be_done
 from graph.nlu.schema import Understanding
 from graph.services import Services
@@ -194,6 +194,11 @@ class LocalEngine:
             awaiting = "clarification" if kind == "vague_order" else None
             return Draft(acknowledgement(kind), cited=[said["id"]], evidence=[said], awaiting=awaiting)
         if state.repair == Repair.cancelled:
+            if ends_with_a_closing(last_text(state)):
+                # "Keep it as it is. That's all, bye!": nothing changed, and no question after their goodbye.
+                return Draft(
+                    _("No problem, I haven't changed anything. Thanks for getting in touch, and have a great day!")
+                )
             return Draft(_("No problem, I haven't changed anything. Is there anything else I can help with?"))
         if state.repair == Repair.offer_person:
             # Out of hours, still unclear after our question: the customer decides whether the team should look.
