@@ -92,3 +92,37 @@ def test_closings_are_read_by_their_last_sentence() -> None:
     # A wish said with a change of mind is no withdrawal of the request by the words alone (the gate checks values).
     assert drops_the_request("I changed my mind, I'd like it in red")
     assert wants_nothing_more("Das war's, danke und tschüss!")
+
+
+# A goodwill ask (coupon, voucher, discount, compensation for the trouble) is its own request. The tau-bench shop's
+# policy gives none (goodwill limit zero): it is said plainly, with a person offered, never an order-change refusal.
+# Sentences written after the change.
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "the whole thing was quite a nuisance, any chance of a discount code for the inconvenience?",
+        "one part was missing when it came. Could you send me a voucher as compensation?",
+        "Ich hätte gern einen Rabatt für die Unannehmlichkeiten.",
+    ],
+)
+async def test_a_goodwill_ask_gets_the_shops_policy(tau_app: Settings, ask: str) -> None:
+    # Signed in, in the tau-bench shop's own profile; they have just asked for a return of the jigsaw puzzle.
+    async with talk(tau_app, "goodwill", "isabella_brown_3584", shop_id="taubench") as customer:
+        proposed = await customer.say(
+            "the jigsaw puzzle from #W7752779 came with pieces missing, I'd like to return it"
+        )
+        assert proposed.status == "awaiting_confirmation", proposed.text
+        await customer.say("yes")
+        answered = await customer.say(ask)
+    assert "can't issue a coupon" in answered.text, answered.text
+    assert "can't be changed" not in answered.text and answered.status != "awaiting_confirmation", answered.text
+
+
+def test_goodwill_is_read_by_what_it_is_for() -> None:
+    from graph.llm.matching import asks_for_goodwill
+
+    assert asks_for_goodwill("could you throw in a small credit for all this hassle?", [])
+    assert asks_for_goodwill("einen Gutschein als Entschädigung wäre nett", [])
+    # A code to check, or a discount asked about in general, is no goodwill ask.
+    assert not asks_for_goodwill("my coupon SPRING5 isn't accepted at checkout", [])
+    assert not asks_for_goodwill("do you have any discount for students?", [])
