@@ -92,6 +92,9 @@ def test_closings_are_read_by_their_last_sentence() -> None:
     # A wish said with a change of mind is no withdrawal of the request by the words alone (the gate checks values).
     assert drops_the_request("I changed my mind, I'd like it in red")
     assert wants_nothing_more("Das war's, danke und tschüss!")
+    # The thing kept said as the subject: "the lamp can stay as it is", "die Lampe bleibt so".
+    assert withdraws_and_closes("Then the lamp can stay the way it is. Nothing more, thanks!")
+    assert withdraws_and_closes("Gut, dann bleibt die Lampe eben so. Das war's.")
 
 
 # A goodwill ask (coupon, voucher, discount, compensation for the trouble) is its own request. The tau-bench shop's

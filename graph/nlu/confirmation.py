@@ -447,6 +447,10 @@ _DROPS = re.compile(
     r"|no\s+(?:exchange|swap|change|replacement|umtausch|tausch)\s+(?:on|for|of)\s+(?:that|this|it|the)\b"
     r"|(?:keep|keeping|leave|leaving|(?:hold|holding|hang|hanging)\s+on(?:to|\s+to)|stick(?:ing)?\s+with)\s+(?:the|my|that|this)\s+[\w-]+(?:\s+[\w-]+)?"
     r"\s+(?:as\s+(?:it|they)\s+(?:is|are)|the\s+way\s+(?:it|they)\s+(?:is|are)|unchanged|alone)"
+    r"|\b(?:the|my|that|this)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:(?:can|will|should|may)\s+)?stays?\s+(?:just\s+)?"
+    r"(?:as\s+(?:it|they)\s+(?:is|are)|the\s+way\s+(?:it|they)\s+(?:is|are)|unchanged)(?!\s*,?\s*right)"
+    r"|\b(?:(?:die|der|das|meine?)\s+\w+\s+(?:kann\s+)?bleib\w*|bleib\w*\s+(?:die|der|das|meine?)\s+\w+)\s+"
+    r"(?:(?:doch|lieber|einfach|eben|halt)\s+){0,2}(?:so\b|wie\s+(?:sie|er|es)\s+ist|unverändert)"
     r"|behalte\w*\s+(?:den|die|das|meine?n?)\s+\w+\s+(?:(?:doch|lieber|einfach|so)\s+){0,2}"
     r"(?:so\b|wie\s+(?:er|sie|es)\s+ist|unverändert))",
     re.IGNORECASE,
