@@ -22,6 +22,7 @@ from graph.llm.dialogue.names import (
     CHANGE_ITEMS,
     CHANGE_PAYMENT,
     CUSTOMER_DETAILS,
+    GOODWILL,
     ITEM_PROBLEM,
     ORDER_DETAILS,
     PERSONAL_INTENTS,
@@ -31,9 +32,10 @@ from graph.llm.dialogue.plan import ToolResult, customer_turns, last_text, tool_
 from graph.llm.dialogue.policy import plan_next
 from graph.llm.dialogue.proposal_facts import check_facts, proposed_method, puts_off
 from graph.llm.dialogue.proposal_items import proposed_items
+from graph.llm.dialogue.reading import serves
 from graph.llm.engine import Critique, Draft, Situation, Step
 from graph.nlu.billing import tells_of_a_wrong_charge
-from graph.nlu.confirmation import says_thanks
+from graph.nlu.confirmation import ends_with_a_closing, says_thanks
 from graph.nlu.general import asks_if_it_can_be_done
 from graph.nlu.schema import Understanding
 from graph.services import Services
@@ -194,7 +196,15 @@ class LocalEngine:
             awaiting = "clarification" if kind == "vague_order" else None
             return Draft(acknowledgement(kind), cited=[said["id"]], evidence=[said], awaiting=awaiting)
         if state.repair == Repair.cancelled:
+            if ends_with_a_closing(last_text(state)):
+                # "Keep it as it is. That's all, bye!": nothing changed, and no question after their goodbye.
+                return Draft(
+                    _("No problem, I haven't changed anything. Thanks for getting in touch, and have a great day!")
+                )
             return Draft(_("No problem, I haven't changed anything. Is there anything else I can help with?"))
+        if intent == GOODWILL and not serves(GOODWILL, profile):
+            # The shop's policy gives no goodwill credit: said plainly, a person offered for an exception.
+            return Draft(_(responses.NO_GOODWILL, offer_person=_(responses.OFFER_PERSON)))
         if state.repair == Repair.offer_person:
             # Out of hours, still unclear after our question: the customer decides whether the team should look.
             return responses.not_covered()

@@ -308,9 +308,26 @@ def voucher_code(text: str) -> str | None:
 # ------------------------------------------------------------------------------------------------------ goodwill
 
 GOODWILL_CUE = re.compile(
-    r"\b(voucher|compensat\w*|credit|goodwill|discount|something\s+for|make\s+(?:it\s+)?up|gesture|coupon)\b",
+    r"\b(voucher|compensat\w*|credit|goodwill|discount|something\s+for|make\s+(?:it\s+)?up|gesture|coupon"
+    r"|gutschein\w*|rabatt\w*|entschädigung|kulanz\w*)\b",
     re.IGNORECASE,
 )
+# What a goodwill ask is for, where no reason the profile knows is named: the trouble, compensation ("a coupon for the
+# hassle", "a voucher as compensation", "einen Gutschein für den Ärger"). (A discount on a next order alone may ask
+# about promotions: not read as goodwill.)
+_FOR_THE_TROUBLE = re.compile(
+    r"\b(?:for\s+(?:the|all\s+(?:the|this|that)|my|this|that)\s+(?:trouble|hassle|inconvenience|bother|nuisance|wait)"
+    r"|(?:as|in|by\s+way\s+of)\s+(?:a\s+)?compensation|to\s+make\s+up\s+for"
+    r"|für\s+(?:den|die|das|diesen|diese)\s+(?:ärger|umstände|aufwand|unannehmlichkeiten|mühe)|als\s+entschädigung)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_goodwill(text: str, reasons: list[str]) -> bool:
+    """A coupon, voucher, discount or compensation asked for a reason the profile knows or for the trouble."""
+    return bool(GOODWILL_CUE.search(text)) and bool(goodwill_reason(text, reasons) or _FOR_THE_TROUBLE.search(text))
+
+
 _PACKAGING = re.compile(r"\b(box|packag\w*|parcel|package)\b", re.IGNORECASE)
 
 

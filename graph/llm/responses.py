@@ -49,6 +49,10 @@ from tools.views import duration_said, options_text, refund_line, status_name
 
 # Said in several places; marked here, translated where said (``_(OFFER_PERSON)``).
 OFFER_PERSON = N_("If you'd like, I can pass you to a colleague from our team.")
+NO_GOODWILL = N_(
+    "I'm sorry, I can't issue a coupon, voucher or other compensation here: our shop's policy doesn't provide for "
+    "it. {offer_person}"
+)
 OFFER_ORDER_CHECK = N_("If it's about one of your orders, tell me which one and I'll check.")
 # A charge taken twice or wrongly (graph.nlu.billing): none of the shop's writes corrects it, and the order stays.
 WRONG_CHARGE = N_(

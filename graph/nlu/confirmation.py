@@ -438,7 +438,21 @@ _DROPS = re.compile(
     + r"|(?:don'?t|do\s+not)\s+(?:really\s+)?(?:want|need)\s+(?:a\s+|to\s+)?(?:different|another|other|any|new|change"
     r"|exchange|swap|replace|pick)\w*|none\s+of\s+(?:those|them|these|the\s+\w+)|not\s+(?:a\s+)?(?:replacement"
     r"|different\s+one)|no\s+longer\s+want\s+to\s+(?:change|exchange|swap)|doch\s+nicht|vergiss\s+(?:es|das)"
-    r"|lass\s+(?:es|das|mal|gut\s+sein)|lassen\s+wir\s+das|behalte\w*\s+(?:es|ihn|sie|meine?n?|das))\b",
+    r"|lass\s+(?:es|das|mal|gut\s+sein)|lassen\s+wir\s+das|behalte\w*\s+(?:es|ihn|sie|meine?n?|das))\b"
+    # Changing one's mind, turning every choice down, or keeping the thing asked about as it is: "I've had a change
+    # of heart", "keins davon", "no swap for that one", "I'll hold on to the lamp the way it is", "ich behalte die
+    # Lampe doch so". (A value wished beside it still answers the question: graph.nodes.gate.)
+    r"|\b(?:changed\s+my\s+mind|change\s+of\s+heart|(?:es\s+)?(?:mir\s+)?anders\s+überlegt"
+    r"|kein(?:e|en|er|s)?\s+(?:davon|von\s+(?:denen|diesen))"
+    r"|no\s+(?:exchange|swap|change|replacement|umtausch|tausch)\s+(?:on|for|of)\s+(?:that|this|it|the)\b"
+    r"|(?:keep|keeping|leave|leaving|(?:hold|holding|hang|hanging)\s+on(?:to|\s+to)|stick(?:ing)?\s+with)\s+(?:the|my|that|this)\s+[\w-]+(?:\s+[\w-]+)?"
+    r"\s+(?:as\s+(?:it|they)\s+(?:is|are)|the\s+way\s+(?:it|they)\s+(?:is|are)|unchanged|alone)"
+    r"|\b(?:the|my|that|this)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:(?:can|will|should|may)\s+)?stays?\s+(?:just\s+)?"
+    r"(?:as\s+(?:it|they)\s+(?:is|are)|the\s+way\s+(?:it|they)\s+(?:is|are)|unchanged)(?!\s*,?\s*right)"
+    r"|\b(?:(?:die|der|das|meine?)\s+\w+\s+(?:kann\s+)?bleib\w*|bleib\w*\s+(?:die|der|das|meine?)\s+\w+)\s+"
+    r"(?:(?:doch|lieber|einfach|eben|halt)\s+){0,2}(?:so\b|wie\s+(?:sie|er|es)\s+ist|unverändert)"
+    r"|behalte\w*\s+(?:den|die|das|meine?n?)\s+\w+\s+(?:(?:doch|lieber|einfach|so)\s+){0,2}"
+    r"(?:so\b|wie\s+(?:er|sie|es)\s+ist|unverändert))",
     re.IGNORECASE,
 )
 # Two more ways of withdrawing, said of the whole order rather than of the thing asked about: leaving the order as it
@@ -489,9 +503,11 @@ def withdraws_from_the_order(text: str) -> bool:
 
 # "Never mind, I'll keep the kettle": the thing named after a keep is what stays, no item to act on.
 _KEPT_THING = re.compile(
-    r"\b(?:keep|keeping|stick\s+with|sticking\s+with|stay\s+with|behalte\w*)\s+(?:the|my|that|this|den|die|das|meine?n?)"
+    r"\b(?:keep|keeping|stick\s+with|sticking\s+with|stay\s+with|(?:hold|holding|hang|hanging)\s+on(?:to|\s+to)|behalte\w*)"
+    r"\s+(?:the|my|that|this|den|die|das|meine?n?)"
     r"\s+(?P<thing>[\w -]{3,40}?)"
-    r"(?=\s*(?:[,.;!?)]|$|\s+(?:then|after\s+all|and|und|but|aber|thanks|please|instead|for\s+now)\b))",
+    r"(?=\s*(?:[,.;!?)]|$|\s+(?:then|after\s+all|and|und|but|aber|thanks|please|instead|for\s+now|as\s+it\s+is"
+    r"|the\s+way\s+it\s+is|so|doch|lieber)\b))",
     re.IGNORECASE,
 )
 
@@ -505,7 +521,7 @@ def kept_things(text: str) -> list[str]:
 _NO = re.compile(rf"\b{NO_WORD}\b", re.IGNORECASE)
 _THAT_IS_ALL = re.compile(
     r"\b(?:no\s+more|(?:that'?s|that\s+is|that\s+was|that'?ll\s+be|that\s+will\s+be)\s+(?:all|it|everything)"
-    r"|nothing\s+(?:else|more)|(?:i'?m|we'?re|i\s+am)\s+(?:all\s+)?(?:set|good|done|fine)|all\s+(?:set|good|done)"
+    r"|nothing\s+(?:else|more)|no\s+need|(?:i'?m|we'?re|i\s+am)\s+(?:all\s+)?(?:set|good|done|fine)|all\s+(?:set|good|done)"
     r"|das\s+war'?s|das\s+wär'?s|das\s+war\s+(?:alles|es)|sonst\s+nichts|nichts\s+mehr|alles\s+erledigt)\b"
     r"(?:\s+(?:for\s+(?:now|today)|then|(?:from\s+)?me))*",
     re.IGNORECASE,
@@ -561,8 +577,23 @@ def wants_nothing_more(text: str) -> bool:
     is only a no, a "that's all" and thanks or a goodbye, and says they want nothing more (thanks alone may come
     before the next request)."""
     closing = _NO.search(text) or _THAT_IS_ALL.search(text)
-    rest = _THANKS_OR_BYE.sub(" ", _THAT_IS_ALL.sub(" ", _NO.sub(" ", text)))
+    # ("No need, that's all" is a closing whole: its no is read after the closing words it opens.)
+    rest = _THANKS_OR_BYE.sub(" ", _NO.sub(" ", _THAT_IS_ALL.sub(" ", text)))
+    rest = re.sub(r"\b(?:and|und)\b", " ", rest, flags=re.IGNORECASE)  # "das war's, danke und tschüss"
     return bool(closing) and not re.search(r"\w", rest)
+
+
+def ends_with_a_closing(text: str) -> bool:
+    """The message's last sentence closes the conversation ("... leave the lamp as it is. That's all, thanks!",
+    "keins davon. Das war's, tschüss"): whatever comes before, nothing more is asked after it."""
+    sentences = [part for part in re.split(r"(?<=[.!?])\s+", text.strip()) if re.search(r"\w", part)]
+    return bool(sentences) and wants_nothing_more(sentences[-1])
+
+
+def withdraws_and_closes(text: str) -> bool:
+    """ "I'll keep the kettle as it is then. That's all, thank you": the request in hand is withdrawn and the
+    conversation closed in one message."""
+    return ends_with_a_closing(text) and drops_the_request(text)
 
 
 # What takes back a yes to our offer to go on with another request: a no, a "not now", a wait. (Not "instead" or

@@ -29,6 +29,7 @@ from graph.llm.dialogue.names import CHANGE_PAYMENT, CUSTOMER_DETAILS, IDENTIFY,
 from graph.llm.dialogue.other_requests import (
     other_requests,
     queue_beside,
+    same_request,
     served_before,
     takes_back,
     words_beside,
@@ -326,6 +327,12 @@ def _keeps_what_it_names(said: str, products: list[str]) -> bool:
         return True
     kept = kept_things(said)
     return bool(kept) and all(any(p in k or k in p for k in kept) for p in products)
+
+
+def _acted_on(said: str, products: list[str]) -> list[str]:
+    """The products a message names that it does not keep ("I changed my mind, I'm keeping my bottle" acts on none)."""
+    kept = kept_things(said)
+    return [p for p in products if not any(p in k or k in p for k in kept)]
 
 
 def _options_in_hand(state: SupportState) -> dict[str, Any]:
@@ -632,12 +639,12 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         state.dialogue.get("awaiting") not in (None, "identity", "stronger_identity", "clarification")
         and state.dialogue.get("intent")
         and (
-            intent == state.dialogue.get("intent")
+            same_request(str(intent), str(state.dialogue.get("intent")))
             or not serves(intent, services.profile)
             or _keeps_what_it_names(said, understanding.entities.products)
         )
         and drops_the_request(said)
-        and (len(understanding.entities.products) <= 1 or withdraws_from_the_order(said))
+        and (len(_acted_on(said, understanding.entities.products)) <= 1 or withdraws_from_the_order(said))
         and _drops_the_one_in_hand(state)
         and not leaves_out_some_items(state)
     ):

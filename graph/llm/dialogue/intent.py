@@ -47,7 +47,7 @@ from graph.llm.matching import (
 )
 from graph.nlu.acts import first_named_act
 from graph.nlu.address_source import address_source, changes_default_address
-from graph.nlu.confirmation import wants_nothing_more, withdraws_from_the_order
+from graph.nlu.confirmation import wants_nothing_more, withdraws_and_closes, withdraws_from_the_order
 from graph.nlu.drops import dropped_requests
 from graph.nlu.entities import beyond_identity
 from graph.nlu.general import (
@@ -69,7 +69,11 @@ def closes(state: SupportState) -> bool:
     """ "No, that's all. Thank you!" with nothing proposed and no detail asked for: the customer is done (a no to
     "anything else?"), not answering the request in hand again."""
     awaiting = state.dialogue.get("awaiting")
-    return not state.pending_action and awaiting in (None, "clarification") and wants_nothing_more(last_text(state))
+    said = last_text(state)
+    # A withdrawal of the request in hand said with the closing ("leave the kettle as it is. That's all, thanks")
+    # closes too: nothing is left to do on it.
+    done = wants_nothing_more(said) or withdraws_and_closes(said)
+    return not state.pending_action and awaiting in (None, "clarification") and done
 
 
 def fills_awaited_slot(

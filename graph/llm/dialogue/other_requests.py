@@ -247,7 +247,14 @@ def _same_request(one: str, other: str) -> bool:
     """The same request, or one of them the general "change my order" the other says precisely."""
     if one == other:
         return True
+    if {one, other} == {"exchange_request", CHANGE_ITEMS}:
+        return True  # a swap of an item is one request whether the order is delivered (exchange) or pending (change)
     return "change_order" in (one, other) and one in CHANGE_FAMILY and other in CHANGE_FAMILY
+
+
+def same_request(one: str, other: str) -> bool:
+    """Two readings of one request ("swap the kettle" read as an exchange while an item change is in hand)."""
+    return _same_request(one, other)
 
 
 def takes_back(dropped: list[str], intent: str) -> bool:

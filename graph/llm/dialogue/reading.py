@@ -17,7 +17,7 @@ from graph.llm.dialogue.names import (
 )
 from graph.llm.dialogue.plan import last_text
 from graph.llm.dialogue.remedies import named_remedy
-from graph.llm.matching import GOODWILL_CUE, goodwill_reason, payment_mention, voucher_code
+from graph.llm.matching import asks_for_goodwill, payment_mention, voucher_code
 from graph.nlu.address_source import address_source, changes_default_address
 from graph.nlu.billing import tells_of_a_wrong_charge
 from graph.procedures.loader import procedures_for
@@ -30,7 +30,7 @@ def refine(understood: str, state: SupportState) -> str:
     """The classifier's intent, read more finely from the message: which change, a code to check, a goodwill ask."""
     text = last_text(state)
     entities = state.understanding.get("entities", {})
-    goodwill_asked = GOODWILL_CUE.search(text) and goodwill_reason(text, entities.get("reasons", []))
+    goodwill_asked = asks_for_goodwill(text, entities.get("reasons", []))
     if goodwill_asked and understood not in NOT_GOODWILL:
         return GOODWILL
     if understood in _MONEY_BACK_READINGS and tells_of_a_wrong_charge(text):
@@ -143,6 +143,11 @@ _PAYS_FOR_AN_ITEM_CHANGE = re.compile(
 
 def serves(intent: str, profile: ShopProfile | None = None) -> bool:
     """Whether an enabled procedure of the shop carries out this request (the gate sends it to the tools)."""
+    if intent == GOODWILL and profile is not None and profile.refunds.goodwill_max_amount <= 0:
+        # A shop whose policy gives no goodwill credit (tau-bench's): a coupon or compensation asked for is its own
+        # request, answered from the shop's rules (not done here, a person if they like), never read as a change of
+        # the order in hand and never tried with the tool only to be refused.
+        return False
     return intent != IDENTIFY and procedures_for(profile).for_intent(intent) is not None
 
 
