@@ -9,7 +9,7 @@ import pytest
 from shop.db import session_factory
 from shop.models import OrderStatus, PaymentMethodKind, Product
 from shopdesk.settings import Settings
-from tests.support.people import talk
+from tests.support.people import Person, people, status_of, talk
 from tests.test_dialogue_payment_choice import _item_change, _paid_with_one_method, _said
 
 # ------------------------------------------------------------------ a yes that says where any money goes
@@ -122,3 +122,61 @@ async def test_a_yes_saying_where_money_would_go_when_none_moves_writes_and_asks
         written = [c for c in await customer.tool_calls("exchange_items") if c["id"].startswith("exec_")]
     assert len(written) == 1, done.text
     assert "go on with that" not in done.text and "weitermachen" not in done.text, done.text
+
+
+# ------------------------------------------------------------------ a yes beside a question of what the act reaches
+
+
+def _two_pending(db_url: str) -> tuple[Person, str, str]:
+    """A customer with two pending orders: the customer, the one to cancel, the other."""
+    person = people(db_url, lambda c: sum(o.status is OrderStatus.pending for o in c.orders) >= 2)[0]
+    first, other = [o.id for o in person.orders if o.status is OrderStatus.pending][:2]
+    return person, first, other
+
+
+async def _cancel_proposed(customer, order: str):  # type: ignore[no-untyped-def]
+    proposed = await customer.say(f"please cancel order {order}, I ordered it by mistake")
+    assert proposed.status == "awaiting_confirmation" and order in proposed.text, proposed.text
+    return proposed
+
+
+@pytest.mark.parametrize(
+    ("reply", "answer"),
+    [
+        ("Quick check: this cancels just that one order, not my other one? If so, go ahead.", "touches only order"),
+        ("ok and the other order stays as it is? then yes", "touches only order"),
+        ("yes please. it's gone immediately after that, right?", "takes effect right away"),
+        ("Das storniert nur diese eine Bestellung und nicht die andere? Dann ja.", "betrifft nur die Bestellung"),
+        ("Ja. Und sie ist dann sofort storniert?", "sofort wirksam"),
+    ],
+)
+async def test_a_yes_beside_a_check_of_what_the_act_reaches_is_taken_and_answered(
+    tau_app: Settings, reply: str, answer: str
+) -> None:
+    person, order, other = _two_pending(tau_app.shop_database_url)
+    async with talk(tau_app, "reach", person.id) as customer:
+        await _cancel_proposed(customer, order)
+        done = await customer.say(reply)
+        written = [c for c in await customer.tool_calls("cancel_order") if c["id"].startswith("exec_")]
+    assert len(written) == 1 and written[0]["args"]["order_id"] == order, done.text
+    assert status_of(tau_app.shop_database_url, other) is OrderStatus.pending
+    assert answer in done.text and order in done.text, done.text
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "wait, this only cancels order {other}? if so, yes",
+        "Storniert das nur die Bestellung {other}? Falls ja, ja.",
+    ],
+)
+async def test_a_yes_on_a_check_naming_another_order_writes_nothing_and_tells_the_order(
+    tau_app: Settings, reply: str
+) -> None:
+    person, order, other = _two_pending(tau_app.shop_database_url)
+    async with talk(tau_app, "reach-other", person.id) as customer:
+        await _cancel_proposed(customer, order)
+        told = await customer.say(reply.format(other=other))
+        written = [c for c in await customer.tool_calls("cancel_order") if c["id"].startswith("exec_")]
+    assert not written, told.text
+    assert told.status == "awaiting_confirmation" and order in told.text, told.text
