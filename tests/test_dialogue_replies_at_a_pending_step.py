@@ -180,3 +180,43 @@ async def test_a_yes_on_a_check_naming_another_order_writes_nothing_and_tells_th
         written = [c for c in await customer.tool_calls("cancel_order") if c["id"].startswith("exec_")]
     assert not written, told.text
     assert told.status == "awaiting_confirmation" and order in told.text, told.text
+
+
+# ------------------------------------------------------------------ "cancel it" at a step of a cancellation
+
+
+@pytest.mark.parametrize(
+    ("opening", "reply"),
+    [
+        ("I need to cancel one of my orders", "Like I said: {order}. Cancel it!"),
+        ("i want an order cancelled", "{order}, just cancel the order please"),
+        ("Ich möchte eine Bestellung stornieren", "Die {order}. Stornieren Sie sie einfach."),
+    ],
+)
+async def test_cancel_it_at_a_step_of_a_cancellation_goes_on_with_it(
+    tau_app: Settings, opening: str, reply: str
+) -> None:
+    person, order, _other = _two_pending(tau_app.shop_database_url)
+    async with talk(tau_app, "cancel-it", person.id) as customer:
+        asked = await customer.say(opening)
+        assert asked.status != "awaiting_confirmation", asked.text
+        went_on = await customer.say(reply.format(order=order))
+        state = await customer.values()
+        written = [c for c in await customer.tool_calls("cancel_order") if c["id"].startswith("exec_")]
+    assert not written, went_on.text
+    assert "haven't changed anything" not in went_on.text and "nichts geändert" not in went_on.text, went_on.text
+    # The cancellation goes on, on that order: its reason is asked, or it is proposed.
+    assert state["dialogue"].get("intent") == "cancel_order", went_on.text
+    assert order in went_on.text or state["dialogue"]["slots"].get("order_id") == order, went_on.text
+
+
+@pytest.mark.parametrize("reply", ["hm, forget it, never mind", "cancel that request, I'll keep it", "lass es, danke"])
+async def test_a_withdrawal_at_a_step_of_a_cancellation_drops_it(tau_app: Settings, reply: str) -> None:
+    person, order, _other = _two_pending(tau_app.shop_database_url)
+    async with talk(tau_app, "cancel-drop", person.id) as customer:
+        await customer.say("I need to cancel one of my orders")
+        dropped = await customer.say(reply)
+        state = await customer.values()
+        written = [c for c in await customer.tool_calls("cancel_order") if c["id"].startswith("exec_")]
+    assert not written and not state["dialogue"].get("intent"), dropped.text
+    assert status_of(tau_app.shop_database_url, order) is OrderStatus.pending
