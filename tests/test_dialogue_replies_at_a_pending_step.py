@@ -220,3 +220,38 @@ async def test_a_withdrawal_at_a_step_of_a_cancellation_drops_it(tau_app: Settin
         written = [c for c in await customer.tool_calls("cancel_order") if c["id"].startswith("exec_")]
     assert not written and not state["dialogue"].get("intent"), dropped.text
     assert status_of(tau_app.shop_database_url, order) is OrderStatus.pending
+
+
+# ------------------------------------------------------------------ a question while a return waits for its yes
+
+
+@pytest.mark.parametrize(
+    ("worry", "yes"),
+    [
+        (
+            "Before I agree: is sending it back a hassle? I don't want to have to deal with a lot of paperwork.",
+            "Alright, sounds easy enough. Yes, go ahead with the return.",
+        ),
+        (
+            "Bevor ich zustimme: ist das Zurückschicken kompliziert? Ich habe keine Lust auf viel Aufwand.",
+            "Gut, das klingt einfach. Ja, bitte machen Sie die Rücksendung.",
+        ),
+    ],
+)
+async def test_a_question_while_a_return_waits_keeps_it_and_the_yes_after_writes_it(
+    tau_app: Settings, worry: str, yes: str
+) -> None:
+    person, order, item = _same_unit_exchange(tau_app.shop_database_url)
+    async with talk(tau_app, "return-worry", person) as customer:
+        proposed = await customer.say(f"I'd like to return the {item.lower()} from {order}, refund to how I paid")
+        assert proposed.status == "awaiting_confirmation", proposed.text
+        answered = await customer.say(worry)
+        kept = (await customer.values()).get("pending_action")
+        assert answered.status == "awaiting_confirmation" and kept, answered.text
+        done = await customer.say(yes)
+        written = [c for c in await customer.tool_calls("return_items") if c["id"].startswith("exec_")]
+    # The yes is taken for the return kept: it is written, or goes to the colleague who approves it.
+    if done.status == "awaiting_approval":
+        assert not written and kept["args"]["order_id"] == order, done.text
+    else:
+        assert len(written) == 1 and written[0]["args"]["order_id"] == order, done.text

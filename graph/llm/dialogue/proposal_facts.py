@@ -65,7 +65,10 @@ _PUTS_OFF = re.compile(
 # ("forget it", "I don't want that", "changed my mind"): whatever it asks beside, the proposal is not wanted.
 _TURNS_DOWN = re.compile(
     rf"^\s*{OPENING_SOUND}{NO_WORD}\b(?!\s+(?:problem|worries|rush|hurry|issue))"
-    r"|\b(?:forget\s+(?:it|that|about\s+it)|(?:don'?t|do\s+not)\s+want\s+(?:that|this|it|to)|changed\s+my\s+mind"
+    # "I don't want to go ahead", "...to return it": the act not wanted. ("I don't want to have to deal with a lot of
+    # hassle" is a worry on the way to the yes, no no.)
+    r"|\b(?:forget\s+(?:it|that|about\s+it)|(?:don'?t|do\s+not)\s+want\s+(?:that|this|it|to\s+(?:do|go|proceed"
+    r"|continue|cancel|return|exchange|change|send|swap|switch|modify))|changed\s+my\s+mind"
     r"|cancel\s+(?:it|that|this)|never\s*mind|vergiss\s+es|will\s+ich\s+nicht|doch\s+nicht)\b",
     re.IGNORECASE,
 )
