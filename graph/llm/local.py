@@ -32,6 +32,7 @@ from graph.llm.dialogue.plan import ToolResult, customer_turns, last_text, tool_
 from graph.llm.dialogue.policy import plan_next
 from graph.llm.dialogue.proposal_facts import check_facts, proposed_method, puts_off
 from graph.llm.dialogue.proposal_items import proposed_items
+from graph.llm.dialogue.proposal_reach import reach_answered
 from graph.llm.dialogue.reading import serves
 from graph.llm.engine import Critique, Draft, Situation, Step
 from graph.nlu.billing import tells_of_a_wrong_charge
@@ -101,7 +102,13 @@ class LocalEngine:
 
         executed = [e for e in state.evidence if e.get("kind") == "action"]
         if executed:
-            return Draft(_describe_action(executed[-1]), cited=[executed[-1]["id"]])
+            done = _describe_action(executed[-1])
+            # "Yes. And it's cancelled right away?": the yes was taken on a check of the act's reach; its answer
+            # comes with the result.
+            action = str(executed[-1].get("id", "")).split(":")[1] if ":" in str(executed[-1].get("id", "")) else ""
+            order = str((executed[-1].get("data") or {}).get("entity_id") or "")
+            answers = responses.reach_answers(reach_answered(last_text(state), action, order)) if order else ""
+            return Draft(f"{answers}\n\n{done}" if answers else done, cited=[executed[-1]["id"]])
         if state.pending_action and state.status == Status.awaiting_confirmation:
             preview = state.pending_action["preview"]
             text = responses.confirmation_request(preview)

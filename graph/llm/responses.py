@@ -1103,12 +1103,20 @@ _FACT_ANSWERS = {
     ("items", True): N_("Yes, that is what I proposed: {value}."),
     ("items", False): N_("No, that is not what I proposed. What I proposed is: {value}."),
     ("items", None): N_("To be exact, what I proposed is: {value}."),
+    ("scope", True): N_("Yes: what I proposed touches only order {value}. Your other orders stay as they are."),
+    ("scope", None): N_("What I proposed touches only order {value}. Your other orders stay as they are."),
+    ("timing", True): N_("Yes: it takes effect right away, as soon as you say yes."),
 }
 
 
 def ask_again_briefly() -> str:
     """The proposal just shown, asked again in one line after an answer or a "not yet"."""
     return _("Nothing is done yet. Shall I go ahead as proposed? Please reply yes or no, or tell me what to change.")
+
+
+def reach_answers(checks: list[tuple[str, bool | None, str]]) -> str:
+    """The answers to checks of what the act reaches and when, given beside its result."""
+    return "\n\n".join(dict.fromkeys(_(_FACT_ANSWERS[(fact, holds)], value=value) for fact, holds, value in checks))
 
 
 def describe_fact_checks(checks: list[FactCheck]) -> str:

@@ -128,9 +128,11 @@ def _clauses(text: str) -> list[str]:
 # other word after it is a condition on the money ("if any charge is under $20", "if a refund comes back to me", "if
 # anything is owed tell me the amount first"): the yes waits, and we ask again.
 _IF_MONEY_IS_OWED = re.compile(
-    r"if\s+(?:there(?:'s|\s+is|\s+are)\s+)?(?:anything|any|a)\b[^,.;!?]{0,30}?"
+    r"if\s+(?:there(?:'s|\s+is|\s+are)\s+)?(?:anything|something|any|some|a)\b[^,.;!?]{0,30}?"
     r"\b(?:charg\w*|pay\w*|paid|owed?|due|refund\w*|difference)\b"
-    r"|if\s+(?:i|we)\s+owe\b",
+    r"|if\s+(?:i|we)\s+owe\b"
+    r"|(?:falls|wenn)\s+(?:es\s+)?(?:etwas|was|irgendwas|eine?)\b[^,.;!?]{0,30}?\b(?:zu\s+zahlen|zahl\w*|bezahl\w*"
+    r"|fällig|berechnet|erstatt\w*|differenz|aufpreis)(?:\s+(?:ist|sind|wird|werden|gibt))?",
     re.IGNORECASE,
 )
 # What may stand beside the method after such an "if": the rest of the if-clause ("is owed", "needs charging") and
@@ -141,7 +143,8 @@ _ONLY_THE_METHOD_WORDS = frozenset(
         r"\S+",
         "there is are anything any a difference left remaining owed due charged charging charge needs need needed "
         "to be comes up then just please use put it on onto go goes with via my the that card account ending "
-        "thanks thank you file can could should will take from send sent back as shown listed proposed said fine ok",
+        "thanks thank you file can could should will take from send sent back as shown listed proposed said fine ok "
+        "bitte mit über auf per meiner meine meinen die der den fällig anfällt ist sind wird werden",
     )
 )
 
@@ -152,8 +155,35 @@ def _names_only_a_method(rest: str) -> bool:
     if not _PAYMENT_WORDS.search(clause):
         return False
     left = _PAYMENT_WORDS.sub(" ", clause)
-    left = re.sub(r"\b(?:ending|ends)\s+(?:in\s+|with\s+)?\d+\b", " ", left, flags=re.IGNORECASE)
+    left = re.sub(r"\b(?:(?:ending|ends)\s+(?:in\s+|with\s+)?\d+|\d{4})\b", " ", left, flags=re.IGNORECASE)
     return all(word in _ONLY_THE_METHOD_WORDS for word in re.findall(r"[\w']+", left.lower()))
+
+
+# Beside a yes, a clause that says no more than where the money goes ("if anything gets charged use my credit card",
+# "charge it to my visa", "aber bitte über PayPal"): a detail of the proposal, read against it by the correction
+# reader (another method than proposed is put again with it), never a request of its own to go on with afterwards.
+_POINTS_THE_MONEY = re.compile(
+    r"^\W*(?:(?:and|but|also|just|please|und|aber|auch|bitte)\W+)*"
+    r"(?:(?:charge|refund|bill|pay|put|send|use|take|go|goes)\b|(?:über|auf|mit|per|via|to|on|onto|with)\s)",
+    re.IGNORECASE,
+)
+_THE_MONEY_WORDS = _ONLY_THE_METHOD_WORDS | frozenset(
+    re.findall(r"\S+", "charge refund refunded bill pay paid money difference and but also aber und auch")
+)
+
+
+def only_says_where_money_goes(text: str) -> bool:
+    """The words name a payment method to use for whatever money the proposal moves, and say nothing else."""
+    rest = text.strip()
+    if (owed := _IF_MONEY_IS_OWED.search(rest)) and not re.search(r"\w", rest[: owed.start()].replace("and", "")):
+        rest = rest[owed.end() :]
+    elif not _POINTS_THE_MONEY.match(rest):
+        return False
+    if not _PAYMENT_WORDS.search(rest) or re.search(r"[.;!?\n]\s*\w", rest):
+        return False
+    left = _PAYMENT_WORDS.sub(" ", rest)
+    left = re.sub(r"\b(?:(?:ending|ends)\s+(?:in\s+|with\s+)?\d+|\d{4})\b", " ", left, flags=re.IGNORECASE)
+    return all(word in _THE_MONEY_WORDS for word in re.findall(r"[\w']+", left.lower()))
 
 
 _ON_A_CONDITION = re.compile(r"if|unless|provided|wenn|falls|sofern", re.IGNORECASE)
@@ -249,7 +279,7 @@ def _held_back_by(text: str, action: str) -> list[str]:
         if _ASSURED_WORDS.fullmatch(found.group(0)) and any(a <= found.start() < b for a, b in assured):
             continue  # "and make sure it's actually cancelled": how surely they hear of it, no holding back
         if (
-            found.group(0).lower() == "if"
+            found.group(0).lower() in ("if", "falls", "wenn")
             and (money := _IF_MONEY_IS_OWED.match(text, found.start()))
             and _names_only_a_method(text[money.end() :])
         ):

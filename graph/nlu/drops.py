@@ -98,3 +98,28 @@ def drops_one_request(segment: str) -> bool:
     for pattern in _DROPS.values():
         rest = pattern.sub(" ", rest)
     return _ONLY_A_TAIL.fullmatch(rest.strip()) is not None
+
+
+# "Cancel it", "cancel the order", "W2307204. Cancel it.", "storniere sie": where the request in hand is a
+# cancellation, or the message names the order, the words ask for the cancellation (or give its yes); they withdraw
+# nothing. A withdrawal names the request ("cancel that request", "cancel the cancellation") or gives it up in other
+# words ("forget it", "never mind", "don't cancel it", "lass es").
+_CANCELS = re.compile(r"\b(?:cancel|storn)\w*", re.IGNORECASE)
+_GIVES_IT_UP = re.compile(
+    r"\b(?:forget|never\s*mind|nevermind|don'?t\s+bother|scratch|skip|drop|ignore|disregard|leave\s+it|let\s+it\s+be"
+    r"|changed\s+my\s+mind|keep|request|cancel(?:l)?ations?|stornierung|anfrage|auftrag|vergiss|lass|behalte\w*"
+    r"|doch\s+nicht|(?:don'?t|do\s+not|not|never)\s+(?:\w+\s+)?(?:cancel|storn)\w*|nicht\s+(?:\w+\s+)?storn\w*"
+    r"|storn\w*\s+(?:\w+\s+)?nicht)\b",
+    re.IGNORECASE,
+)
+_NAMES_AN_ORDER = re.compile(r"#?\bW\d{5,}\b", re.IGNORECASE)
+
+
+def asks_to_cancel(text: str, in_hand: str) -> bool:
+    """The message asks for a cancellation (the one in hand, `in_hand` being the request's intent, or of the order
+    it names) rather than withdrawing the request."""
+    return (
+        bool(_CANCELS.search(text))
+        and (in_hand == "cancel_order" or bool(_NAMES_AN_ORDER.search(text)))
+        and not _GIVES_IT_UP.search(text)
+    )

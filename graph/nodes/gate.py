@@ -63,7 +63,7 @@ from graph.nlu.confirmation import (
     only_acknowledges,
     withdraws_from_the_order,
 )
-from graph.nlu.drops import dropped_requests, drops_one_request
+from graph.nlu.drops import asks_to_cancel, dropped_requests, drops_one_request
 from graph.nlu.entities import shared_entities
 from graph.nlu.escalation import ConversationFacts, EscalationPolicy, decide_escalation, offers_a_person
 from graph.nlu.general import (
@@ -644,6 +644,8 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
             or _keeps_what_it_names(said, understanding.entities.products)
         )
         and drops_the_request(said)
+        # "W2307204. Cancel it." at a step of a cancellation asks for it, it withdraws nothing.
+        and not asks_to_cancel(said, str(state.dialogue.get("intent") or ""))
         and (len(_acted_on(said, understanding.entities.products)) <= 1 or withdraws_from_the_order(said))
         and _drops_the_one_in_hand(state)
         and not leaves_out_some_items(state)
@@ -658,7 +660,11 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
             "repair": Repair.cancelled,
         }
 
-    if _takes_back_one_of_theirs(state) and all(drops_one_request(part) for part in split_requests(said)):
+    if (
+        _takes_back_one_of_theirs(state)
+        and all(drops_one_request(part) for part in split_requests(said))
+        and not asks_to_cancel(said, str(state.dialogue.get("intent") or ""))
+    ):
         # "Never mind the address change" and nothing else: that request only is dropped, nothing is changed.
         in_hand = str(state.dialogue.get("intent") or "")
         dropped = dropped_requests(said)

@@ -22,7 +22,7 @@ from graph.llm.dialogue.names import (
 from graph.llm.dialogue.plan import last_text
 from graph.llm.dialogue.reading import _PAYS_FOR_THE_CHANGE_BESIDE, _PAYS_WHAT_IS_OWED, refine
 from graph.nlu.acts import announces_several_changes
-from graph.nlu.confirmation import gives_a_yes, holds_back
+from graph.nlu.confirmation import gives_a_yes, holds_back, only_says_where_money_goes
 from graph.nlu.drops import drops_one_request
 from graph.nlu.entities import beyond_identity, order_mention, shared_entities
 from graph.nlu.general import asks_something
@@ -441,6 +441,10 @@ def yes_and_another_request(state: SupportState, intent: str, action: str) -> Qu
     if opening == 0 or opening == len(parts):
         return None
     rest = " ".join(parts[opening:])
+    if only_says_where_money_goes(rest):
+        # "ok. if anything gets charged use my credit card": where the proposal's money goes, a detail of it (read by
+        # the correction reader), not a request to go on with once it is done.
+        return None
     # Read as a request of its own where the message was read in parts ("yes please go ahead" / "I want to cancel
     # #W2"): the reading of the part in the rest, not of the whole, which the yes may carry.
     for part in state.understanding.get("intents") or []:

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from graph.llm.dialogue.proposal_items import ProposedItem, item_holds, shown_lines, supposes_items
+from graph.llm.dialogue.proposal_reach import reach_holds, supposes_reach
 from graph.llm.matching import matching_methods, payment_mention
 from graph.nlu.confirmation import (
     NO_WORD,
@@ -64,7 +65,10 @@ _PUTS_OFF = re.compile(
 # ("forget it", "I don't want that", "changed my mind"): whatever it asks beside, the proposal is not wanted.
 _TURNS_DOWN = re.compile(
     rf"^\s*{OPENING_SOUND}{NO_WORD}\b(?!\s+(?:problem|worries|rush|hurry|issue))"
-    r"|\b(?:forget\s+(?:it|that|about\s+it)|(?:don'?t|do\s+not)\s+want\s+(?:that|this|it|to)|changed\s+my\s+mind"
+    # "I don't want to go ahead", "...to return it": the act not wanted. ("I don't want to have to deal with a lot of
+    # hassle" is a worry on the way to the yes, no no.)
+    r"|\b(?:forget\s+(?:it|that|about\s+it)|(?:don'?t|do\s+not)\s+want\s+(?:that|this|it|to\s+(?:do|go|proceed"
+    r"|continue|cancel|return|exchange|change|send|swap|switch|modify))|changed\s+my\s+mind"
     r"|cancel\s+(?:it|that|this)|never\s*mind|vergiss\s+es|will\s+ich\s+nicht|doch\s+nicht)\b",
     re.IGNORECASE,
 )
@@ -159,8 +163,9 @@ def _only_the_fact(question: str, method_checked: bool = True) -> bool:
 class FactCheck:
     """One question of the message read against the proposal: `holds` is True when the proposal says what the
     customer supposed, False when it says otherwise, None when it cannot be told; `fact` is what was checked
-    ("total", "method", or "methods" for a refund split over several) and `value` what the proposal says of it, as
-    the customer reads it (the answer's words are graph.llm.responses.describe_fact_checks)."""
+    ("total", "method", or "methods" for a refund split over several, "items", "scope" or "timing") and `value`
+    what the proposal says of it, as the customer reads it (the answer's words are
+    graph.llm.responses.describe_fact_checks)."""
 
     holds: bool | None
     fact: str
@@ -227,7 +232,8 @@ def checks_the_proposal(text: str, items: tuple[ProposedItem, ...] = ()) -> bool
     nothing: it asks to be told, and is answered as any question is."""
     asked = _questions(text)
     return bool(asked) and all(
-        (_amounts(q) or payment_mention(q) or supposes_items(q, items)) and not _ASKS_TO_BE_TOLD.search(q)
+        (_amounts(q) or payment_mention(q) or supposes_items(q, items) or supposes_reach(q))
+        and not _ASKS_TO_BE_TOLD.search(q)
         for q in asked
     )
 
@@ -359,6 +365,13 @@ def check_facts(
         return None
     checks: list[FactCheck] = []
     for question in _questions(text):
+        if supposes_reach(question):
+            # "This only cancels that one order?", "it's cancelled right away?": what the act reaches, and when.
+            reach = reach_holds(question, preview)
+            if reach is None:
+                return None
+            checks.append(FactCheck(reach[1], reach[0], reach[2]))
+            continue
         if not _amounts(question) and not payment_mention(question):
             # "Still the 1.5 liters one, right?": what the proposal makes of its items, told from its own lines.
             checks.append(FactCheck(item_holds(question, items), "items", shown_lines(items)))
