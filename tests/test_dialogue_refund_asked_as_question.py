@@ -77,6 +77,10 @@ def test_their_money_on_a_thing_of_theirs_is_asked_for(text: str) -> None:
         "Wie lange dauert es, bis eine Erstattung auf dem Konto ist?",
         "Erstattet ihr auch die Versandkosten?",
         "Wo bleibt meine Erstattung für die Jacke?",
+        # Asked indirectly, past the sentence's opening (found where a queued cancellation met this reader).
+        "sure, but first explain to me when the refund for the blender shows up",
+        "I'd like to know how long my money for the rug takes to come back",
+        "Okay, aber sag mir erst, wann die Erstattung für den Rucksack kommt",
     ],
 )
 def test_a_question_of_how_refunds_work_asks_for_nothing(text: str) -> None:

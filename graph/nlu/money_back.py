@@ -64,6 +64,15 @@ _WH_OPENER = re.compile(
     r"|why|who|wie|was|wann|wo|welche[rsmn]?|warum|wieso|weshalb|wohin)\b",
     re.IGNORECASE,
 )
+# A question asked indirectly, anywhere in the sentence ("yes, but first tell me how long the refund takes", "I'd
+# like to know when my money comes back", "sag mir bitte, wie lange die Erstattung dauert"): a fact asked for, no wish.
+_INDIRECT_QUESTION = re.compile(
+    r"\b(?:(?:tell|show|explain\s+to)\s+me|let\s+me\s+know|(?:need|want|like|love)\s+to\s+know|wondering|curious)"
+    r"\s*,?\s+(?:how|when|what|why|which|where)\b"
+    r"|\b(?:sag|sagen\s+sie|erkl[äa]r(?:e|en)?(?:\s+sie)?)\s+(?:mir|uns)\s*,?\s+(?:bitte\s*,?\s+)?(?:wie|wann|was|warum|wo)\b"
+    r"|\bwissen\s*,?\s+(?:wie|wann|was|warum|wo)\b",
+    re.IGNORECASE,
+)
 # A condition set on the refund ("... if I opened it?", "without a receipt", "Bekomme ich mein Geld zurück, wenn ...").
 # Said before the money, it is one only when it opens the sentence ("If I opened it, ..."): "my order came without
 # the charger, can I get a refund for that part?" tells what happened, and asks for the money.
@@ -160,7 +169,9 @@ def _sets_terms(sentence: str) -> bool:
 
 
 def _asks_of_the_rules(sentence: str) -> bool:
-    return bool(_MONEY.search(sentence)) and (bool(_WH_OPENER.search(sentence)) or _sets_terms(sentence))
+    return bool(_MONEY.search(sentence)) and (
+        bool(_WH_OPENER.search(sentence) or _INDIRECT_QUESTION.search(sentence)) or _sets_terms(sentence)
+    )
 
 
 def asks_how_refunds_work(text: str) -> bool:
