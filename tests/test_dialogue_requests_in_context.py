@@ -148,3 +148,38 @@ async def test_a_denied_act_is_dropped_at_once(tau_shop: Settings, denial: str) 
         assert not await _written(graph, chat, "d", "cancel_order"), turn.text
     assert "no longer needed" not in turn.text.lower() and "nicht mehr benötigt" not in turn.text.lower(), turn.text
     assert "address" in turn.text.lower() or "adresse" in turn.text.lower(), turn.text
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "ordered by mistake, that goes for both",
+        "no longer needed - same for each of them",
+        "brauche ich nicht mehr, gilt für beide",
+    ],
+)
+async def test_a_reason_said_for_both_orders_fills_each_ones_reason(
+    tau_shop: Settings, reply: str, taubench_db_url: str
+) -> None:
+    context = _context(PAIR)
+    async with conversation(tau_shop) as (chat, _graph):
+        asked = await say(chat, "b", "I need #W7639559 and #W3691773 cancelled", context=context)
+        assert asked.status == "bot", asked.text
+        first = await say(chat, "b", reply, context=context)
+        assert first.status == "awaiting_confirmation" and "#W7639559" in first.text, first.text
+        offered = await say(chat, "b", "yes", context=context)
+        assert "#W3691773" in offered.text, offered.text
+        second = await say(chat, "b", "sure, go on", context=context)
+    assert second.status == "awaiting_confirmation" and "#W3691773" in second.text, second.text
+
+
+async def test_a_reason_for_neither_order_said_up_front_asks_no_reason(tau_shop: Settings) -> None:
+    context = _context(PAIR)
+    async with conversation(tau_shop) as (chat, _graph):
+        first = await say(
+            chat, "n", "cancel #W7639559 and #W3691773 for me, I don't need either one now", context=context
+        )
+        assert first.status == "awaiting_confirmation" and "#W7639559" in first.text, first.text
+        offered = await say(chat, "n", "yes", context=context)
+        second = await say(chat, "n", "yes please", context=context)
+    assert second.status == "awaiting_confirmation" and "#W3691773" in second.text, (offered.text, second.text)

@@ -660,6 +660,20 @@ def _words_after(text: str, order_id: str) -> str | None:
     return rest[: following.start()] if following else rest
 
 
+# A reason said of several orders at once: "ordered by mistake, that goes for both", "no longer needed, for each of
+# them", "für beide", "neither is needed" (the reason reader reads the reason; these words say whose it is).
+_FOR_SEVERAL = re.compile(
+    r"\b(?:both|each|every\s+one|all\s+(?:of\s+)?(?:them|these|those|three|two)|either|neither|none\s+of"
+    r"|the\s+(?:other|second)\s+one\s+too|beide\w*|alle\s+(?:beide|drei|zwei)|jede\w*|keine\w*\s+von\s+beiden)\b",
+    re.IGNORECASE,
+)
+
+
+def reasons_for_several_orders(text: str) -> list[str]:
+    """The reasons the message says for several orders at once; [] when it says none, or none for more than one."""
+    return extract_reasons(text) if _FOR_SEVERAL.search(text) else []
+
+
 def own_reasons(text: str, order_id: str) -> list[str]:
     """The reasons said of one order in a message naming several: from its mention to the next order's (or the end);
     none when that part says no reason of its own."""
