@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from graph.context import Context
+from graph.nlu.drops import denied_acts
 from graph.nlu.entities import extract_reasons
 from shopdesk.settings import Settings
 from tests.support.app import reset_app_caches
@@ -183,3 +184,37 @@ async def test_a_reason_for_neither_order_said_up_front_asks_no_reason(tau_shop:
         offered = await say(chat, "n", "yes", context=context)
         second = await say(chat, "n", "yes please", context=context)
     assert second.status == "awaiting_confirmation" and "#W3691773" in second.text, (offered.text, second.text)
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "now #W7941031 - same thing, but put the payment on my paypal",
+        "jetzt #W7941031, das gleiche, aber die Zahlung bitte auf PayPal umstellen",
+    ],
+)
+async def test_a_payment_change_said_beside_same_thing_after_a_cancellation_is_the_payment_change(
+    tau_shop: Settings, asked: str
+) -> None:
+    context = _context(PAYER)
+    async with conversation(tau_shop) as (chat, graph):
+        await _cancelled_first(chat, "q", context, "#W3657213", "please cancel #W3657213, I no longer need it")
+        turn = await say(chat, "q", asked, context=context)
+        assert len(await _written(graph, chat, "q", "cancel_order")) == 1, turn.text
+    assert turn.status == "awaiting_confirmation", turn.text
+    assert "#W7941031" in turn.text and "PayPal" in turn.text and "cancel" not in turn.text.lower(), turn.text
+
+
+@pytest.mark.parametrize(
+    ("text", "denied"),
+    [
+        ("no, I'm not trying to cancel it - the address is what needs fixing", ["cancel_order"]),
+        ("ich möchte die Bestellung nicht stornieren", ["cancel_order"]),
+        ("I don't want to send it back, can I swap it instead?", ["return_request"]),
+        ("no, cancel it please", []),
+        ("how come I can't cancel it?", []),
+        ("storniere #W1, nicht die andere", []),
+    ],
+)
+def test_an_act_denied_by_its_verb_is_taken_back(text: str, denied: list[str]) -> None:
+    assert denied_acts(text) == denied, text
