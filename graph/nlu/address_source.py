@@ -117,6 +117,32 @@ _FROM_UNNAMED_ORDER = tuple(
         r"\b(?:liefer|versand)?adresse\s+(?:von|aus)\s+" + _UNNAMED_ORDER_DE + r"\s+(?:übernehm|verwend|nehm|nutz)\w*",
     )
 )
+# Another order of theirs named by what was done to it in this conversation: "the address the one you just cancelled
+# was going to", "ship it to the order that got cancelled a minute ago", "an die Adresse der Bestellung, die du gerade
+# storniert hast". The act's verb describes the source; it is no request (an address change is asked for, with that
+# order's address as the new one). `DONE_ORDER` + the request: the dialogue takes the order of the last such write.
+DONE_ORDER = "done:"
+_DONE_ACTS = {
+    "cancel_order": r"cancel+(?:ed|led)|storniert|storniert\s+(?:hast|habt|haben|wurde)",
+    "change_address": r"(?:changed|updated|redirected|moved)|geändert",
+    "change_items": r"(?:modified|swapped)",
+}
+_DONE_DESCRIBED = re.compile(
+    # the address, or where it went, then the order described by the act done to it
+    r"\b(?:address|adresse|lieferadresse|where(?:ver)?|wohin|dorthin)\b[^.?!]{0,40}?"
+    r"\b(?:the|that|der|die|den)\s+(?:one|order|parcel|package|bestellung)\b[^.?!]{0,30}?"
+    r"(?:\b(?:you|we|i|du|ihr|wir|ich|sie)\s+(?:just\s+|already\s+|have\s+(?:just\s+)?|'ve\s+(?:just\s+)?|eben\s+|gerade\s+)?"
+    r"|\b(?:that|which|die|den)\s+(?:just\s+)?(?:got|was|has\s+been|wurde|ist)\s+(?:just\s+|eben\s+|gerade\s+)?"
+    r"|\b(?:just|eben|gerade)\s+)"
+    r"(?P<act>" + "|".join(f"(?P<{act}>{words})" for act, words in _DONE_ACTS.items()) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def _done_act(match: re.Match[str]) -> str:
+    return next(act for act in _DONE_ACTS if match[act])
+
+
 # The account's own address: "to my default address", "use my saved one", "the address on my account", German "an
 # meine Standardadresse", "an die Adresse in meinem Konto".
 _FROM_PROFILE = re.compile(
@@ -217,6 +243,11 @@ def find_address_source(text: str) -> AddressSource | None:
                 # readers ("an dieselbe Adresse wie meine andere Bestellung": no product "Adresse").
                 found.append((match.start(), AddressSource(OTHER_ORDER, match.start(), match.end())))
                 break
+    for match in _DONE_DESCRIBED.finditer(text):
+        if _counts(text, match, match.start()):
+            # The description is blanked for the other readers: its act's verb asks for nothing.
+            found.append((match.start(), AddressSource(DONE_ORDER + _done_act(match), match.start("act"), match.end())))
+            break
     for match in _FROM_PROFILE.finditer(text):
         # "don't use my default address": the refusal may sit right before the address words.
         if _counts(text, match, min(match.start() + 4, len(text))):

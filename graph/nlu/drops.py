@@ -43,6 +43,37 @@ _DROPS = {
 }
 
 
+# The act denied by its verb: "I don't want to cancel #W2", "I'm not cancelling it", "ich will sie nicht
+# stornieren", "nicht zurückschicken". A plain denial of the act the bot is asking about takes it back at once, whatever
+# else the message asks for ("..., I just want its address changed").
+_ACT_VERBS = {
+    "cancel_order": (r"cancel\w*", r"storn\w*"),
+    "return_request": (r"return(?:ing|ed)?|send(?:ing)?\s+(?:it|them)\s+back", r"zurück(?:schick|send|geb)\w*"),
+    "exchange_request": (r"exchang\w*", r"umtausch\w*|tauschen"),
+}
+_DENIALS = {
+    intent: re.compile(
+        r"\b(?:don'?t|do\s+not|didn'?t|did\s+not|not|never|no\s+longer)\s+(?:(?:want|wanna|mean|meant|need|going"
+        rf"|trying|asking|asked|looking)\s+(?:to\s+|for\s+|it\s+|them\s+)?)?(?:{en})\b"
+        rf"|\bnicht\s+(?:mehr\s+)?(?:{de})\b|\b(?:{de})\s+(?:\w+\s+){{0,2}}?nicht\b",
+        re.IGNORECASE,
+    )
+    for intent, (en, de) in _ACT_VERBS.items()
+}
+
+
+def denied_acts(text: str) -> list[str]:
+    """The acts the message denies by their verb ("I don't want to cancel it"): none of them is what it asks for."""
+    return [intent for intent, pattern in _DENIALS.items() if pattern.search(text)]
+
+
+def without_denied_acts(text: str) -> str:
+    """The message with its denials of an act blanked: what is left is what it asks for."""
+    for pattern in _DENIALS.values():
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    return text
+
+
 def dropped_requests(text: str) -> list[str]:
     """The requests (by intent) the message takes back, in no particular order; [] when it takes none back."""
     return list(_dropped(text))
@@ -51,7 +82,9 @@ def dropped_requests(text: str) -> list[str]:
 # The gate and the dialogue ask this of the same message several times a turn: it is read once.
 @lru_cache(maxsize=1024)
 def _dropped(text: str) -> tuple[str, ...]:
-    return tuple(intent for intent, pattern in _DROPS.items() if pattern.search(text))
+    named = {intent for intent, pattern in _DROPS.items() if pattern.search(text)}
+    denied = set(denied_acts(text))
+    return tuple(intent for intent in REQUESTS if intent in named | denied)
 
 
 # What may stay beside a take-back without being a request of its own: the order it is on, thanks, a courtesy,

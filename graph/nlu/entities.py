@@ -219,12 +219,15 @@ _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for code, pattern in (
         (
             "no_longer_needed",
-            # "don't need the items anymore", "do not really need it": what is not needed may be named.
+            # "don't need the items anymore", "do not really need it": what is not needed may be named, also as
+            # several orders at once ("either of them", "any of these", "both") or as none of them being needed.
             r"\b(?:no\s+longer\s+(?:need|want)(?:ed)?|(?:don'?t|do\s+not|doesn'?t)\s+(?:really\s+)?need\s+(?:it|them|this|that|these|those"
-            r"|the\s+[\w-]+|any\s?more)\b"
+            r"|the\s+[\w-]+|any\s?more|either(?:\s+one)?|(?:either|any|all)\s+of\s+(?:them|these|those|the\s+[\w-]+))\b"
+            r"|(?:neither|none)(?:\s+(?:one|of\s+(?:them|these|those|the\s+[\w-]+)))?\s+(?:is|are)\s+(?:\w+\s+)?needed"
             r"|not\s+needed|(?:don'?t|do\s+not)\s+want\s+(?:it|this|them|these|those|the\s+[\w-]+(?:\s+[\w-]+)?)"
             r"\s+any\s?more)\b"
             r"|\b(?:nicht\s+mehr\s+(?:benötigt|gebraucht|nötig|erforderlich|gewollt)|brauch(?:e|en|t)?\s+(?:\w+\s+){0,3}?nicht\s+mehr"
+            r"|brauch(?:e|en|t)?\s+(?:\w+\s+){0,2}?kein(?:e[nrs]?|s)\s+(?:(?:von\s+(?:beiden|ihnen|denen)|davon|der\s+beiden)\s+)?mehr"
             r"|(?:will|möchte)\s+(?:es|ihn|sie|das|diese[nsr]?)\s+nicht\s+mehr(?!\s+\w))\b",
         ),
         (
@@ -655,6 +658,20 @@ def _words_after(text: str, order_id: str) -> str | None:
     rest = text[found.end() :]
     following = _ORDER_TAGGED.search(rest) or _ORDER_BARE.search(rest)
     return rest[: following.start()] if following else rest
+
+
+# A reason said of several orders at once: "ordered by mistake, that goes for both", "no longer needed, for each of
+# them", "für beide", "neither is needed" (the reason reader reads the reason; these words say whose it is).
+_FOR_SEVERAL = re.compile(
+    r"\b(?:both|each|every\s+one|all\s+(?:of\s+)?(?:them|these|those|three|two)|either|neither|none\s+of"
+    r"|the\s+(?:other|second)\s+one\s+too|beide\w*|alle\s+(?:beide|drei|zwei)|jede\w*|keine\w*\s+von\s+beiden)\b",
+    re.IGNORECASE,
+)
+
+
+def reasons_for_several_orders(text: str) -> list[str]:
+    """The reasons the message says for several orders at once; [] when it says none, or none for more than one."""
+    return extract_reasons(text) if _FOR_SEVERAL.search(text) else []
 
 
 def own_reasons(text: str, order_id: str) -> list[str]:

@@ -16,7 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from graph.nlu.classifier import IntentClassifier
-from graph.nlu.drops import drops_one_request, split_at_take_back
+from graph.nlu.drops import drops_one_request, split_at_take_back, without_denied_acts
 from graph.nlu.emotion import score_emotion
 from graph.nlu.entities import extract_entities, shared_entities
 from graph.nlu.keywords import find_critical_keywords, human_requested
@@ -76,7 +76,10 @@ class LocalUnderstanding:
             # as the segments of several requests are, so what they want now is read without it.
             segments = taken_back
         recent = [h.strip() for h in history[-HISTORY_WINDOW:] if h and h.strip()]
-        to_classify = [text, *segments] if len(segments) > 1 else [text]
+        # "Ich will #W2 nicht stornieren, nur die Adresse ändern": an act's verb denied asks for nothing; the intent
+        # is read from what is left (entities, tone and the rest from the whole message).
+        asked = without_denied_acts(text)
+        to_classify = [asked, *segments] if len(segments) > 1 else [asked]
         vectors = self.embedder.embed([*to_classify, *recent])
         reading = self._reading(text, segments, to_classify, vectors[: len(to_classify)])
         # A copy of its own for the caller (the reading is shared): rebuilt from its dump by pydantic's core, which

@@ -23,7 +23,13 @@ from graph.llm.dialogue.names import (
 from graph.llm.dialogue.other_requests import put_ahead
 from graph.llm.engine import Situation, situation_of
 from graph.nlu.confirmation import gives_a_yes, holds_back, yes_with_details
-from graph.nlu.entities import beyond_identity, name_in_reply, own_reasons, shared_entities
+from graph.nlu.entities import (
+    beyond_identity,
+    name_in_reply,
+    own_reasons,
+    reasons_for_several_orders,
+    shared_entities,
+)
 from graph.nlu.general import asks_something
 from graph.nlu.precedence import put_first
 from graph.nlu.schema import INTENTS, Understanding
@@ -102,6 +108,10 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
                 if not named_now and (own := own_reasons(request_text, focus[0])):
                     # "#W1, I ordered that by mistake. And then #W2, which I no longer need": #W2's own reason.
                     update["reasons"] = own
+                elif not request.entities.reasons and (shared := _reasons_said_for_several(history)):
+                    # "Ordered by mistake, that goes for both" when we asked why for the first of them: the second's
+                    # reason too, not a question to put again.
+                    update["reasons"] = shared
                 said_now["entities"] = request.entities.model_copy(update=update)
             understanding = request.model_copy(update=said_now)
     data = understanding.model_dump(mode="json")
@@ -316,3 +326,11 @@ def more_of_the_request(understanding: Understanding, text: str) -> str | None:
 
 def understanding_of(state: SupportState) -> Understanding:
     return Understanding.model_validate(state.understanding)
+
+
+def _reasons_said_for_several(history: list[str]) -> list[str]:
+    """The reasons the customer last said for several orders at once, in this conversation's messages."""
+    for said in reversed(history):
+        if found := reasons_for_several_orders(said):
+            return found
+    return []

@@ -15,7 +15,8 @@ from graph.llm.dialogue.names import (
     MODIFY_ADDRESS,
     ORDER_DETAILS,
 )
-from graph.nlu.address_source import OTHER_ORDER, address_source
+from graph.llm.dialogue.other_requests import order_last_done
+from graph.nlu.address_source import DONE_ORDER, OTHER_ORDER, address_source
 from graph.nlu.confirmation import gives_a_yes
 from graph.nlu.segment import sentences
 from graph.procedures.interpreter import Run
@@ -82,6 +83,14 @@ def _copied_address(run: Run) -> tuple[bool, dict[str, str] | None]:
             run.plan.slots.pop("address_source", None)
             return True, None
         source = other
+    elif source.startswith(DONE_ORDER):
+        # "The address the one you just cancelled was going to": the order of the last such write of this
+        # conversation; none done, and the address is asked for.
+        done = order_last_done(run.state.messages, source.removeprefix(DONE_ORDER))
+        if done is None:
+            run.plan.slots.pop("address_source", None)
+            return True, None
+        source = done
     name, key = (CUSTOMER_DETAILS, "default_address") if source == "default" else (ORDER_DETAILS, "shipping_address")
     result = run.read(name, {} if source == "default" else {"order_id": source})
     if result is None:

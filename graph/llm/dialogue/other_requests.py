@@ -339,6 +339,18 @@ def last_chosen_method(messages: list[AnyMessage]) -> str | None:
     return str(found) if found else None
 
 
+def order_last_done(messages: list[AnyMessage], request: str) -> str | None:
+    """The order of the last write of this request carried out in the conversation ("the one you just cancelled")."""
+    for message in reversed(messages):
+        if not isinstance(message, ToolMessage) or _REQUEST_OF_WRITE.get(str(message.name)) != request:
+            continue
+        if message.status == "error" or '"error"' in str(message.content)[:200]:
+            continue
+        found = _last_done_args(messages, message).get("order_id")
+        return str(found) if found else None
+    return None
+
+
 def _last_done_args(messages: list[AnyMessage], written: ToolMessage) -> dict[str, object]:
     for message in messages:
         for call in getattr(message, "tool_calls", None) or []:

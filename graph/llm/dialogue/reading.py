@@ -53,7 +53,7 @@ def refine(understood: str, state: SupportState) -> str:
         return CHANGE_DEFAULT_ADDRESS if default else understood
     # A verb of a change in any of its forms: "can the payment method be changed to my visa?", "switching to PayPal".
     paying = re.search(
-        r"\b(pay|paid|switch\w*|use|instead|chang(?:e|ed|es|ing)|charge|move|(?:be)?zahl\w*|ändern|wechseln|umstellen)\b",
+        r"\b(pay|paid|put|switch\w*|use|instead|chang(?:e|ed|es|ing)|charge|move|(?:be)?zahl\w*|ändern|wechseln|umstellen)\b",
         text,
         re.IGNORECASE,
     )

@@ -12,6 +12,7 @@ from graph.llm.dialogue.addresses import names_another_destination
 from graph.llm.dialogue.items import _LEFT_OUT, _ONLY, _WANTS_IT_OTHERWISE, items_left_out, left_out_items
 from graph.llm.dialogue.names import (
     _REQUEST_OF_WRITE,
+    CANCEL_REASONS,
     CHANGE_DEFAULT_ADDRESS,
     CHANGE_ITEMS,
     CHANGE_PAYMENT,
@@ -22,10 +23,12 @@ from graph.llm.dialogue.names import (
 )
 from graph.llm.dialogue.other_requests import _ASKS_FOR_A_CHANGE, last_done_request
 from graph.llm.dialogue.plan import last_text, without_their_names
+from graph.llm.dialogue.reading import _PAYS_FOR_AN_ITEM_CHANGE
 from graph.llm.dialogue.remedies import named_remedy, restated_item_request
 from graph.llm.matching import DIRECTS_MONEY, matching_items, named_items, options_in, payment_mention, the_other_unit
+from graph.nlu.address_source import address_source
 from graph.nlu.confirmation import gives_a_yes
-from graph.nlu.entities import extract_options, shared_entities
+from graph.nlu.entities import extract_options, extract_reasons, shared_entities
 from graph.nlu.general import asks_about_the_rules, asks_something
 from graph.nlu.segment import sentences
 from graph.state import SupportState
@@ -141,15 +144,60 @@ def says_the_same_for_another_order(text: str, order_ids: list[str]) -> bool:
     return bool(_SAME_BESIDE_AN_ORDER.search(text))
 
 
+# The acts a message asks for by their own verb, not taken back ("cancel that one", "send it back", "umtauschen").
+_ACT_VERBS = {
+    "cancel_order": re.compile(r"\b(?:cancel\w*|storn\w*)\b", re.IGNORECASE),
+    "return_request": re.compile(r"\b(?:return\w*|send\s+\w+\s+back|zurücksenden|zurückschicken)\b", re.IGNORECASE),
+    "exchange_request": re.compile(r"\b(?:exchang\w*|umtausch\w*)\b", re.IGNORECASE),
+}
+_TAKEN_BACK = re.compile(r"\b(?:don'?t|do\s+not|not|no|never\s*mind|nicht|kein\w*)\s+(?:\w+\s+){0,3}?$", re.IGNORECASE)
+# How the order is paid, named as what is to change ("put the payment on paypal", "pay it with my visa").
+_THE_PAYMENT = re.compile(r"\b(?:payment|pay|paid|charge|zahlung\w*|bezahl\w*|zahlen)\b", re.IGNORECASE)
+
+
+def _own_acts(text: str) -> set[str]:
+    """The acts the words ask for themselves: by an act's verb, or by a value only one act takes (a cancel reason, a
+    new way to pay the order, an address). Sameness beside them ("same thing, but cancel it") does not name the act."""
+    rest = _SAME_BESIDE_AN_ORDER.sub(" ", _SAME_AGAIN.sub(" ", text))
+    acts = {
+        act
+        for act, verb in _ACT_VERBS.items()
+        if any(not _TAKEN_BACK.search(rest[: found.start()]) for found in verb.finditer(rest))
+    }
+    if set(extract_reasons(rest)) & set(CANCEL_REASONS):
+        acts.add("cancel_order")
+    if payment_mention(rest) and _THE_PAYMENT.search(rest) and not _PAYS_FOR_AN_ITEM_CHANGE.search(rest):
+        acts.add(CHANGE_PAYMENT)
+    if looks_like_address(rest) or address_source(rest) is not None:
+        acts.add("change_address")
+    return acts
+
+
 def same_again(state: SupportState) -> str | None:
-    """Between requests, "the same for the other order": the request last carried out, for the order they name."""
+    """Between requests, "the same for the other order": the request last carried out, for the order they name.
+
+    Sameness names the act only when the message says none of its own: "next #W2, same thing, put the payment on
+    paypal" asks for the payment change whatever was done last. And when the message gives, beside another order, a
+    value only the act just done takes ("Now #W2. Ordered that one by mistake." right after a cancellation), that act
+    goes on, on the new order, as if "same thing" had been said."""
+    if state.dialogue.get("intent") or state.pending_action:
+        return None
     text = last_text(state)
     named = list(state.understanding.get("entities", {}).get("order_ids") or [])
-    if state.dialogue.get("intent") or state.pending_action or not says_the_same_for_another_order(text, named):
-        return None
+    done = last_done_request(state.messages)
+    own = _own_acts(text)
+    if not says_the_same_for_another_order(text, named):
+        return done if named and own == {done} and _values_only(text, done) else None
     if asks_about_the_rules(text):
         return None  # "is it the same for returns?" asks how things work, it asks for nothing again
-    return last_done_request(state.messages)
+    if own - {done}:
+        return None  # the request said in words is theirs, not the one done last
+    return done
+
+
+def _values_only(text: str, done: str | None) -> bool:
+    """A cancel reason said beside an order, with no act's verb and no question: the reason, for the next order."""
+    return done == "cancel_order" and not asks_something(text) and not any(v.search(text) for v in _ACT_VERBS.values())
 
 
 _NOT_GOODS = re.compile(
