@@ -784,6 +784,7 @@ def options_in(
         return {**kept, **wished}
     found: dict[str, str] = {}
     words = {w.lower() for w in re.split(r"[\s,.!?;:]+", text) if w}
+    turned_away = [m.span() for m in _INSTEAD_OF.finditer(text)]
     short_answer = len(text.split()) <= 4
     # A bare "none" answers "which backlight?" when only one option can be none; "yes" and "no" never pick.
     bare = [key for key, candidates in values.items() if any(v.lower() == "none" for v in candidates)]
@@ -837,7 +838,10 @@ def options_in(
             free = [span for span in spans if not any(a <= span[0] and span[1] <= b for a, b in taken)]
             if free or (short and short_answer and value.lower() in words and not spans):
                 said.append(value)
-                if free and all(_VALUE_REFUSED.search(text[max(0, a - 25) : a]) for a, _ in free):
+                if free and all(
+                    _VALUE_REFUSED.search(text[max(0, a - 25) : a]) or any(c <= a < d for c, d in turned_away)
+                    for a, _ in free
+                ):
                     refused.add(value)
             taken.extend(spans)
         # "The 20 hour battery, not the 10 hour one": a value said only to be turned away is not the wish.
@@ -860,12 +864,21 @@ _VALUE_REFUSED = re.compile(
 )
 
 
+# "12 inch in white instead of the 14 inch black", "statt der schwarzen mit 14 Zoll": every value from "instead of" to
+# the end of its clause (or to where the wish starts again) is the item they have, none is wished for.
+_INSTEAD_OF = re.compile(
+    r"\b(?:instead\s+of|rather\s+than|in\s+place\s+of|(?:an)?statt|anstelle)\b"
+    r"(?:(?!\b(?:i'?d|i\s+(?:want|would|need|prefer)|ich|but|aber|please|bitte)\b)[^,.;!?])*",
+    re.IGNORECASE,
+)
+
+
 # A quantity's unit as people write it: "3ft", "3-foot", "3 feet" are the catalogue's "3 ft".
 _UNIT_WORDS = {
     "ft": r"ft|foot|feet|'",
     "feet": r"ft|foot|feet|'",
-    "inch": r"inch(?:es)?|in|\"",
-    "inches": r"inch(?:es)?|in|\"",
+    "inch": r"inch(?:es)?|in|zoll|\"",
+    "inches": r"inch(?:es)?|in|zoll|\"",
     "ml": r"ml|millilit(?:er|re)s?",
     "l": r"l|lit(?:er|re)s?|ltr",
     "oz": r"oz|ounces?",

@@ -632,6 +632,20 @@ def describe_notice(notice: dict[str, Any]) -> str:
             wanted=wanted,
             also=options_text(notice.get("also", {})),
         )
+    if code == "kept_yours":
+        # The wish fits several versions: the one that keeps theirs is proposed, and the others are named.
+        others = {key: _(" or ").join(values) for key, values in (notice.get("others") or {}).items()}
+        kept = _(
+            "The {product} with {wanted} also comes with {others}; I kept {kept}, as yours has.",
+            product=name,
+            wanted=wanted,
+            others=options_text(others),
+            kept=options_text(notice.get("kept") or {}),
+        )
+        if not notice.get("also"):
+            return kept
+        also = _("It is available only with {also}, so that changes too.", also=options_text(notice["also"]))
+        return f"{kept} {also}"
     if code == "no_order_fits":
         products = [_("the {product}", product=p) for p in notice.get("products") or []]
         if not products:

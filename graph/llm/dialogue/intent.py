@@ -33,7 +33,12 @@ from graph.llm.dialogue.names import (
 from graph.llm.dialogue.other_requests import takes_back
 from graph.llm.dialogue.plan import last_text, turn_messages, without_their_names
 from graph.llm.dialogue.reading import _METHOD_WORDS, _PAYS_FOR_AN_ITEM_CHANGE, refine, serves
-from graph.llm.dialogue.remedies import asks_how_to_fix, named_remedy, restated_item_request
+from graph.llm.dialogue.remedies import (
+    asks_how_to_fix,
+    named_remedy,
+    restated_item_request,
+    wishes_another_version,
+)
 from graph.llm.dialogue.repair import corrected_request, reports_a_fault, same_again, wants_another_version
 from graph.llm.dialogue.slots import _completed
 from graph.llm.matching import (
@@ -265,6 +270,17 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
     if in_progress and (restated := restated_item_request(str(in_progress), text)):
         # "No, not a return: I want to exchange it", said while we ask about the return: they said what they want.
         return restated
+    # An order of theirs named with the wish, whatever the intent model read ("Die Wall Clock in #W1 hätte ich lieber
+    # mit 12 Zoll in white"), unless it is a question about what the shop has.
+    of_an_order = understood not in PERSONAL_INTENTS and bool(state.understanding.get("entities", {}).get("order_ids"))
+    returning = in_progress == "return_request" or (
+        not in_progress and (understood == "return_request" or (of_an_order and not asks_something(text)))
+    )
+    if returning and wishes_another_version(text):
+        # "The perfume I got is the 30ml one; I'd like the 100ml for men instead", read as a return or answering
+        # our question for the return's order: another version is wished for, which no return gives. An item
+        # change (an exchange once delivered), nothing written before their yes.
+        return CHANGE_ITEMS
     if in_progress and is_continuation(state):
         return str(in_progress)
     if in_progress and awaiting and state.understanding.get("confidence", 0) < 0.6:

@@ -15,6 +15,7 @@ from graph.llm.matching import (
     by_options,
     described_items,
     described_units,
+    fitting_variants,
     item_segment,
     matching_items,
     matching_variants,
@@ -388,6 +389,16 @@ def _without_items_left_out(
     return kept
 
 
+def _left_open(fits: list[dict[str, Any]], wished: dict[str, str]) -> dict[str, list[str]]:
+    """The options not wished for in which the versions that fit the wish differ, each with their values there."""
+    values: dict[str, list[str]] = {}
+    for variant in fits:
+        for key, value in (variant.get("options") or {}).items():
+            if key not in wished and str(value) not in values.setdefault(key, []):
+                values[key].append(str(value))
+    return {key: found for key, found in values.items() if len(found) > 1}
+
+
 def _distinct(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list({str(i.get("item_id")): i for i in items}.values())
 
@@ -450,10 +461,13 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
         # Read the message again against this product's own options ("300 ml" is its volume, "Stone" its colour).
         earlier = plan.slots.get("options") or {}
         have = {str(k).lower(): str(v).lower() for k, v in (item.get("options") or {}).items()}
-        if text and plan.slots.get("item_answer") == text and plan.slots.get("item_hint"):
-            # "The automatic one", answering which of two espresso machines: the wish was said with the request
-            # ("... to a 15 bar manual one with 1L capacity"), before we knew the item's options to read it by.
-            hinted = options_in(str(plan.slots["item_hint"]), plan.slots["option_values"], item.get("options") or {})
+        hint = str(plan.slots.get("item_hint") or "")
+        first_reading = str(item.get("item_id")) not in (plan.slots.get("item_wishes") or {})
+        if hint and hint != text and (plan.slots.get("item_answer") == text or first_reading):
+            # "The automatic one", answering which of two espresso machines, or "#W1812830" answering which order:
+            # the wish was said with the request ("... to a 15 bar manual one with 1L capacity", "12 inch in white
+            # instead of the 14 inch black"), before we knew the item's options to read it by.
+            hinted = options_in(hint, plan.slots["option_values"], item.get("options") or {})
             wished = {k: v for k, v in hinted.items() if have.get(str(k).lower()) != str(v).lower()}
             # Their own value in the answer ("automatic") says which item, it takes no wish back.
             still = {
@@ -524,13 +538,33 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
             plan.slots.pop("options", None)
         plan.awaiting = "options"
         return False
+    # What was wished for fits several versions that differ in an option not said ("1L black": glass or stainless
+    # steel): theirs is kept where every such option can stay as it is, and said; else they choose, never silently.
+    open_options = _left_open(fitting_variants(product.data, relevant), relevant)
+    theirs = item.get("options") or {}
+    own_open = {key: str(theirs.get(key)) for key in open_options}
+    gives_theirs_up = any(str((variants[0].get("options") or {}).get(k)) != v for k, v in own_open.items())
+    if open_options and gives_theirs_up and not (same_asked or insisted):
+        plan.notice = {"code": "several_variants", "wanted": relevant, "name": item.get("name")}
+        plan.awaiting = "options"
+        return False
     # The closest variant may differ in options not asked about ("XL" comes only in navy): say so, never silently.
     also = {
         key: value
         for key, value in (variants[0].get("options") or {}).items()
-        if key not in relevant and str((item.get("options") or {}).get(key)) != str(value)
+        if key not in relevant and str(theirs.get(key)) != str(value)
     }
-    if also:
+    if open_options and not (same_asked or insisted):
+        others = {key: [v for v in values if v != own_open[key]] for key, values in open_options.items()}
+        plan.notice = {
+            "code": "kept_yours",
+            "name": item.get("name"),
+            "wanted": relevant,
+            "kept": own_open,
+            "others": others,
+            "also": also,
+        }
+    elif also:
         plan.notice = {"code": "also_changes", "name": item.get("name"), "wanted": relevant, "also": also}
     difference = float(variants[0].get("price") or 0) - float(item.get("price") or 0)
     # A unit of a variant the order holds several of, each with its own wish, adds its swap beside the others'.

@@ -6,6 +6,7 @@ import re
 
 from graph.llm.dialogue.names import CHANGE_ITEMS
 from graph.nlu.confirmation import gives_a_yes
+from graph.nlu.entities import extract_options
 from graph.nlu.general import asks_something
 
 # The requests on an order's items, each by the words that name it; a name after "not a", "no", "instead of" is the
@@ -82,9 +83,8 @@ _PREFERRED_OVER = re.compile(
 _DO_NOT_WANT = re.compile(r"\b(?:don'?t|dont|do\s+not)\s+(?:want|need)\s+(?:an?\s+|to\s+)?$", re.IGNORECASE)
 
 
-def named_remedy(text: str) -> str | None:
-    """Which remedy the customer asks for ("just refund me", "can you send me a new one?", "not an exchange, my money
-    back"): one named and not refused, else None (both, or neither)."""
+def _remedies_said(text: str) -> tuple[set[str], set[str]]:
+    """The remedies named in the message: (asked for, turned away)."""
     wanted: set[str] = set()
     refused: set[str] = set()
     for remedy, words in _REMEDY_WORDS.items():
@@ -92,6 +92,13 @@ def named_remedy(text: str) -> str | None:
             before = text[max(0, match.start() - 20) : match.start()]
             refuses = _NOT_THIS_ONE.search(before) or _DO_NOT_WANT.search(before) or _PREFERRED_OVER.search(before)
             (refused if refuses else wanted).add(remedy)
+    return wanted, refused
+
+
+def named_remedy(text: str) -> str | None:
+    """Which remedy the customer asks for ("just refund me", "can you send me a new one?", "not an exchange, my money
+    back"): one named and not refused, else None (both, or neither)."""
+    wanted, refused = _remedies_said(text)
     named = wanted - refused or (set(_REMEDY_WORDS) - refused if refused and not wanted - refused else set())
     return named.pop() if len(named) == 1 else None
 
@@ -106,3 +113,24 @@ _HOW_TO_FIX = re.compile(
 def asks_how_to_fix(text: str) -> bool:
     """ "Is there anything I can try to get them to pair?": a question of how to fix it ourselves."""
     return asks_something(text) and bool(_HOW_TO_FIX.search(text))
+
+
+# Another version of an item asked for: "instead", "rather", "lieber", "stattdessen" said with option values.
+_ANOTHER_VERSION = re.compile(r"\b(?:instead|rather|prefer\w*|stattdessen|lieber|statt)\b", re.IGNORECASE)
+# A value of an item's options in any product's words: a colour or size (extract_options), or a quantity.
+_QUANTITY = re.compile(
+    r"\b\d+(?:[.,]\d+)?\s?(?:l|ml|liters?|litres?|inch(?:es)?|zoll|ft|feet|foot|gb|tb|mah|w|cm|mm|oz|kg|lbs?|hours?"
+    r"|stunden|mp|pieces|teile)\b",
+    re.IGNORECASE,
+)
+
+
+def wishes_another_version(text: str) -> bool:
+    """ "Mine is the 30ml oriental one; I'd like the woody one in 100ml instead": other values of an item's options
+    wished for, with or without the word exchange. A return takes an item back as it is and wishes for no other
+    version, so this is an exchange (a change while the order is pending), unless money back is asked for by name
+    ("I'd rather return the 30ml one")."""
+    if not _ANOTHER_VERSION.search(text) or not (extract_options(text) or _QUANTITY.search(text)):
+        return False
+    wanted, _refused = _remedies_said(text)
+    return "return" not in wanted
