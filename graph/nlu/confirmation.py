@@ -208,11 +208,45 @@ _ASSURANCE = re.compile(
     r"|stell\w*\s+sicher|sorg\w*\s+(?:bitte\s+)?dafür|bestätig\w*(?:\s+mir)?|sag\w*\s+mir|gib\s+mir\s+bescheid)\b",
     re.IGNORECASE,
 )
-# ... and of the words that hold a yes back, those such a clause may carry.
+# ... and of the words that hold a yes back, those such a clause may carry: a time or a "really" whose own predicate
+# is the act being done ("once it's done", "when it went through", "actually cancelled", "sobald es erledigt ist").
+# Said of anything else ("once my replacement has shipped", "after Friday", "once I have checked with my wife"), it
+# puts the act off, and the yes waits.
 _ASSURED_WORDS = re.compile(
     r"(?:actually|really|definitely|once|after|when\s+(?:you|it|the|my|i|we)|sobald|nachdem|wirklich|tatsächlich)",
     re.IGNORECASE,
 )
+_THE_ACT_DONE = re.compile(
+    r"(?:actually|really|definitely|once|after|when|sobald|nachdem|wirklich|tatsächlich)"
+    # ... its subject, the act or the thing it is done to, or us doing it ...
+    r"(?:\s+(?:(?:it|that|this|they|everything|all|the\s+(?:order|cancellation|change|exchange|return|refund|swap)"
+    r"|es|das|sie|alles|die\s+(?:bestellung|stornierung|änderung))(?:'s|'re|\s+is|\s+are|\s+has|\s+have|\s+was"
+    r"|\s+were|\s+gets|\s+got)?|you(?:'ve|'re|\s+have|\s+are)?)(?:\s+been)?)?"
+    r"(?:\s+(?:actually|really|definitely|fully|properly|wirklich|tatsächlich|auch))?"
+    # ... and the act done, nothing else, to the end of its clause.
+    r"\s+(?:done|through|gone\s+through|went\s+through|goes\s+through|processed|complete[d]?|finished"
+    r"|cancell?ed|returned|exchanged|changed|swapped|updated|erledigt|storniert|durch|durchgegangen|durchgeht"
+    r"|bearbeitet|abgeschlossen|geändert|umgetauscht)"
+    r"(?:\s+(?:it|them|ist|sind|wurde|wurden|hat|haben|wird))?(?=\s*(?:[,.!?;\n]|$|and\b|und\b|please\b|bitte\b"
+    r"|thanks?\b|danke\b))",
+    re.IGNORECASE,
+)
+# What puts the act itself off inside such a clause, whatever its time says: "make sure it is only cancelled once ...",
+# "stell sicher, dass sie erst storniert wird", "not until", "then do it".
+# ("Only" puts it off with a time after it: "make sure only the kettle is changed" is an assurance.) Such a clause
+# holds the yes back even with no other word of time ("stell sicher, dass es erst nach dem Wochenende passiert").
+_PUTS_THE_ACT_OFF = re.compile(
+    r"\b(?:(?:only|nur)\b(?:\s+\S+){0,4}?\s+(?:once|after|when|on|at|from|by|tomorrow|next|sobald|nachdem|wenn|am|ab"
+    r"|nach|morgen)|not\s+(?:until|till|before)|until|till|erst|then\s+(?:do|go|cancel|proceed))\b",
+    re.IGNORECASE,
+)
+
+
+def _assured_of_the_act(text: str, at: int, span: tuple[int, int]) -> bool:
+    """The word at `at`, inside an assurance clause, says when or how surely they hear of the act done, and nothing in
+    the clause puts the act off."""
+    start, end = span
+    return bool(_THE_ACT_DONE.match(text, at)) and not _PUTS_THE_ACT_OFF.search(text, start, end)
 
 
 def _assurance_spans(text: str) -> list[tuple[int, int]]:
@@ -246,7 +280,9 @@ def _held_back_by(text: str, action: str) -> list[str]:
             continue
         if any(start <= found.start() < end for start, end in why):
             continue  # "yes, I don't need it anymore": why it goes, not a no
-        if _ASSURED_WORDS.fullmatch(found.group(0)) and any(a <= found.start() < b for a, b in assured):
+        if _ASSURED_WORDS.fullmatch(found.group(0)) and any(
+            a <= found.start() < b and _assured_of_the_act(text, found.start(), (a, b)) for a, b in assured
+        ):
             continue  # "and make sure it's actually cancelled": how surely they hear of it, no holding back
         if (
             found.group(0).lower() == "if"
@@ -255,6 +291,7 @@ def _held_back_by(text: str, action: str) -> list[str]:
         ):
             continue
         held.append(found.group(0))
+    held += [off.group(0) for a, b in assured if (off := _PUTS_THE_ACT_OFF.search(text, a, b))]
     return held
 
 
