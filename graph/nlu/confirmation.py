@@ -493,7 +493,11 @@ _LEAVES_THE_ORDER = re.compile(
     + r"|\b(?:(?:don'?t|do\s+not)\s+(?:want|need)\s+to\s+change\s+anything|no\s+changes?\s+(?:needed|after\s+all|then"
     r"|for\s+now)|nothing\s+to\s+change)"
     r"|\b(?:keep|keeping|behalte\w*)\b[^.;!?]{0,40}?\b(?:everything|all\s+of\s+(?:it|them)|all\s+(?:the\s+)?items"
-    r"|the\s+(?:whole|entire)\s+(?:order|thing|lot)|the\s+rest|alles)\b"
+    r"|the\s+(?:whole|entire)\s+(?:order|thing|lot)|alles)\b(?!\s+(?:else|andere))"
+    # "The rest", "everything else" presume an exception: they keep everything only beside the thing kept in the same
+    # words ("I'm keeping the kettle and everything else"), never by themselves ("change the kettle, keep the rest").
+    r"|\b(?:keep|keeping|behalte\w*)\s+(?:the|my|that|this|den|die|das|meine?n?)\s+[^.;!?,]{1,40}?\s+(?:and|und|plus)"
+    r"\s+(?:also\s+|auch\s+)?(?:everything\s+else|(?:all\s+)?the\s+rest|alles\s+andere|(?:all\s+)?the\s+others)\b"
     r"|\blass\w*\s+(?:die|diese|meine|sie)\s+(?:bestellung\s+)?(?:(?:lieber|doch|einfach|mal|bitte|ruhig)\s+){0,2}"
     r"(?:so|wie\s+sie\s+ist|unverändert|in\s+ruhe)\b"
     r"|\bbestellung\s+(?:bleibt|kann\s+so\s+bleiben|ist\s+(?:in\s+ordnung|gut\s+so))"
@@ -513,15 +517,36 @@ _BUT = re.compile(
 
 def drops_the_request(text: str) -> bool:
     """The reply to our question about a request's detail drops the request itself."""
-    return bool(_DROPS.search(text)) or withdraws_from_the_order(text)
+    # "Don't forget the kettle", "please don't skip it": a negation before the words turns them round.
+    dropped = [m for m in _DROPS.finditer(text) if not _NEGATED_BEFORE.search(text[: m.start()])]
+    return bool(dropped) or withdraws_from_the_order(text)
 
 
-def withdraws_from_the_order(text: str) -> bool:
+_NEGATED_BEFORE = re.compile(r"\b(?:don'?t|dont|do\s+not|never|not|nicht)\s+(?:[\w']+\s+){0,3}$", re.IGNORECASE)
+
+
+# Another act beside the order left as it is ("leave that order as it is and cancel #W5282037 instead", "no changes
+# needed on that one, just cancel my other order"): the message asks for something, it withdraws nothing.
+_ANOTHER_ACT = re.compile(
+    r"\b(?:cancel|change(?!\s+(?:of|my\s+mind))|swap|switch|exchange|return|refund|modify|update|replace|send\s+back"
+    r"|instead|storn\w*|ändern|änder|tausch\w*|umtausch\w*|zurückgeben|zurückschicken|stattdessen)\b"
+    r"|(?<![\w#])(?:#\s?W?\d{4,8}|W\d{4,8})\b",
+    re.IGNORECASE,
+)
+
+
+def withdraws_from_the_order(text: str, items: list[str] | None = None) -> bool:
     """The reply leaves the whole order as it is or keeps everything in it, and asks for nothing beside: the
-    request on that order is withdrawn, even where it names an item ("I'm keeping the kettle and everything else")."""
+    request on that order is withdrawn, even where it names an item ("I'm keeping the kettle and everything else").
+    Anything else it asks for outside those words (a write, another order, "instead", one of `items` named) makes it
+    no withdrawal."""
     # Said, not asked: "and everything else stays as it is, right?" checks the proposal, it withdraws nothing.
     said = [part for part in re.split(r"(?<=[.!?])\s+", text) if not part.rstrip().endswith("?")]
-    return any(_LEAVES_THE_ORDER.search(part) for part in said) and not _BUT.search(text)
+    if not any(_LEAVES_THE_ORDER.search(part) for part in said) or _BUT.search(text):
+        return False
+    beside = _LEAVES_THE_ORDER.sub(" ", text)
+    named = [item for item in items or [] if item.strip() and re.search(re.escape(item.strip()), beside, re.IGNORECASE)]
+    return not _ANOTHER_ACT.search(beside) and not named
 
 
 # "Never mind, I'll keep the kettle": the thing named after a keep is what stays, no item to act on.

@@ -300,8 +300,18 @@ def left_out_items(items: list[dict[str, Any]], text: str, in_play: list[str]) -
             else:
                 end = min([b for b in breaks if b > words.end()], default=len(sentence))
                 said_of = sentence[words.start() : end]
+            if _THE_REST.search(said_of) and not named_items(items, said_of):
+                continue  # "change the kettle, keep the rest as it is": the rest is what the request leaves alone
             out |= _meant(named, said_of, items)
     return out
+
+
+# What is kept as "the rest": the items other than those the request names, never one of them.
+_THE_REST = re.compile(
+    r"\b(?:the\s+rest|everything\s+else|all\s+(?:the\s+)?(?:rest|others)|the\s+others|(?:the\s+)?other\s+(?:items|things"
+    r"|ones)|anything\s+else|alles\s+andere|den\s+rest|die\s+anderen)\b",
+    re.IGNORECASE,
+)
 
 
 # Where one clause ends and another begins, for what leaves an option alone ("don't want the size changed" is one).
