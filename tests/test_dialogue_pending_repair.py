@@ -350,6 +350,64 @@ def test_an_assurance_is_part_of_the_yes_and_nothing_more(reply: str, yes: bool)
         assert asks_to_be_assured(reply)
 
 
+# An assurance clause whose time or "really" is said of anything but the act being done puts the act off: the yes
+# waits. The first five are a reviewer's (issue: written at once); the rest were written after the change.
+_PUT_OFF_INSIDE_AN_ASSURANCE = [
+    "Yes. Make sure it is only cancelled once my replacement order has shipped.",
+    "ok go ahead, but make sure it's only done after Friday",
+    "ja, stell sicher, dass sie erst storniert wird, sobald das Paket da ist",
+    "yes, let me know once I have checked with my wife and then do it",
+    "Yes please. Also make sure you only do it after Friday.",
+    "sure, confirm to me once the parcel is back with you",
+    "ok, but make sure you do it when my wife agrees",
+    "ja, bestätige mir, nachdem du mit dem Lager gesprochen hast",
+    "yes - make sure it really happens after the weekend",
+    "yes, and make sure it's not done until Monday",
+    "ja gut, sorg dafür, dass es erst nach dem Wochenende erledigt ist",
+]
+
+
+@pytest.mark.parametrize("reply", _PUT_OFF_INSIDE_AN_ASSURANCE)
+@pytest.mark.parametrize("action", ["cancel_order", "modify_order_items"])
+def test_an_assurance_that_puts_the_act_off_is_no_yes(reply: str, action: str) -> None:
+    assert not gives_a_yes(reply, action)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "yes cancel it. and make sure it's actually cancelled",
+        "yes, and let me know once it's done",
+        "yes, tell me once that is done please",
+        "ok go ahead and let me know when you're done",
+        "yes, make sure it actually goes through",
+        "ja, und gib mir bescheid, sobald es durch ist",
+    ],
+)
+def test_an_assurance_of_the_act_done_stays_part_of_the_yes(reply: str) -> None:
+    assert gives_a_yes(reply, "cancel_order")
+    assert asks_to_be_assured(reply)
+
+
+@pytest.mark.parametrize("reply", [*_PUT_OFF_INSIDE_AN_ASSURANCE[:3], _PUT_OFF_INSIDE_AN_ASSURANCE[5]])
+async def test_an_assurance_that_puts_the_cancellation_off_cancels_nothing(tau_app: Settings, reply: str) -> None:
+    orders = _two_orders(tau_app.shop_database_url)
+    async with talk(tau_app, "assured-later", orders.customer) as customer:
+        proposed = await customer.say(f"please cancel {orders.second}, ordered it by mistake")
+        assert proposed.status == "awaiting_confirmation", proposed.text
+        await customer.say(reply)
+    assert status_of(tau_app.shop_database_url, orders.second) is OrderStatus.pending
+
+
+@pytest.mark.parametrize("reply", [*_PUT_OFF_INSIDE_AN_ASSURANCE[3:5], _PUT_OFF_INSIDE_AN_ASSURANCE[6]])
+async def test_an_assurance_that_puts_the_item_change_off_changes_nothing(tau_app: Settings, reply: str) -> None:
+    orders = _two_orders(tau_app.shop_database_url)
+    async with talk(tau_app, "assured-later", orders.customer) as customer:
+        await _item_change_proposed(customer, orders)
+        await customer.say(reply)
+    assert not _changed_in_shop(tau_app.shop_database_url, orders)
+
+
 # -------------------------------------------------------------------------- a yes and another request of its own
 
 

@@ -270,3 +270,94 @@ def test_leaving_the_order_as_it_is_is_read_with_what_is_said_beside(text: str, 
 
     assert withdraws_from_the_order(text) is withdraws
     assert drops_the_request(text) is withdraws
+
+
+# ------------------------------------------ 3b: the order left as it is beside another act, or "keep the rest"
+# A withdrawal carries no other act: a write verb, another order, "instead", an item named beside the keep words
+# make it none; "keep the rest" presumes an exception and withdraws nothing by itself. The reviewer's sentences are
+# marked; the others were written after the change.
+
+
+@pytest.mark.parametrize(
+    ("text", "withdraws"),
+    [
+        ("leave that order as it is and cancel #W5282037 instead, I ordered it by mistake", False),  # reviewer
+        ("that order is fine. please cancel #W5282037, I ordered it by mistake", False),  # reviewer
+        ("No changes needed on that one after all, just cancel #W5282037 - ordered by mistake", False),  # reviewer
+        ("the order can stay as it is, I'd like to return my other one though", False),
+        ("leave the order as it is and switch the payment to my visa instead", False),
+        ("die Bestellung bleibt so, storniere bitte stattdessen #W1234567", False),
+        ("Change the kettle to the 2 liter one, keep the rest as it is.", False),  # reviewer's, shop words changed
+        ("the lamp please, I'm keeping the rest.", False),  # reviewer's, shop words changed
+        ("swap the boots for size 10, everything else I keep", False),
+        ("ich behalte alles andere", False),
+        # Withdrawals said alone still withdraw.
+        ("I'll leave that order as it is", True),
+        ("nah, keep the lamp and all the rest", True),
+        ("actually the order is fine as it is, thanks", True),
+        ("ich behalte die Lampe und alles andere", True),
+    ],
+)
+def test_a_withdrawal_carries_no_other_act(text: str, withdraws: bool) -> None:
+    from graph.nlu.confirmation import drops_the_request, withdraws_from_the_order
+
+    assert withdraws_from_the_order(text) is withdraws
+    assert drops_the_request(text) is withdraws
+
+
+def test_an_item_named_beside_the_keep_words_is_no_withdrawal() -> None:
+    from graph.nlu.confirmation import withdraws_from_the_order
+
+    assert not withdraws_from_the_order("the tea kettle please. I'd rather keep all of it otherwise", ["tea kettle"])
+    assert withdraws_from_the_order("I'm keeping the tea kettle and everything else", ["tea kettle"])
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "leave that order as it is and cancel {second} instead, I ordered it by mistake",  # reviewer
+        "that order is fine. please cancel {second}, I ordered it by mistake",  # reviewer
+        "my first order is fine as it is. cancel {second} please, I ordered it by mistake",
+    ],
+)
+async def test_the_order_left_as_it_is_beside_a_cancellation_of_another_proposes_it(
+    tau_app: Settings, reply: str
+) -> None:
+    from tests.test_dialogue_pending_repair import _two_orders
+
+    orders = _two_orders(tau_app.shop_database_url)
+    async with talk(tau_app, "leave-and-cancel", orders.customer) as customer:
+        await customer.say(f"I want to change an item on order {orders.first}")
+        await customer.say("the size or colour of an item")
+        turn = await customer.say(reply.format(second=orders.second))
+        values = await customer.values()
+    assert turn.status == "awaiting_confirmation", turn.text
+    assert values["pending_action"]["name"] == "cancel_order", values["pending_action"]
+    assert values["pending_action"]["args"]["order_id"] == orders.second
+    assert status_of(tau_app.shop_database_url, orders.second) is OrderStatus.pending
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Change the {item} to {wanted}, keep the rest as it is.",  # reviewer
+        "the {item} please, I'm keeping the rest.",  # reviewer
+        "I'd like the {item} as {wanted}; everything else stays as it is",
+        "the {item} please; I'll keep everything else as it is",
+    ],
+)
+async def test_keep_the_rest_beside_the_item_goes_on_with_the_item(tau_app: Settings, reply: str) -> None:
+    from tests.test_dialogue_pending_repair import _changed_in_shop, _two_orders
+
+    orders = _two_orders(tau_app.shop_database_url)
+    async with talk(tau_app, "keep-rest", orders.customer) as customer:
+        await customer.say(f"I want to change an item on order {orders.first}")
+        turn = await customer.say(reply.format(item=orders.item, wanted=orders.wanted))
+        dialogue = await _dialogue(customer)
+    assert "haven't changed anything" not in turn.text, turn.text
+    assert dialogue.get("intent") == "change_items", dialogue
+    if "{wanted}" in reply:
+        assert turn.status == "awaiting_confirmation", turn.text
+    else:
+        assert "Which one would you like instead?" in turn.text, turn.text
+    assert not _changed_in_shop(tau_app.shop_database_url, orders)

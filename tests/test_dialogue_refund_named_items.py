@@ -202,3 +202,103 @@ async def test_an_exchange_that_names_one_item_changes_that_item_only(tau_app: S
         turn = await customer.say(f"swap {name.lower()} for another version please")
     assert f"The {name} is available with these options" in turn.text, turn.text
     assert all(other not in turn.text for other in _names(order) if other != name), turn.text
+
+
+def _returned(turn_text: str) -> list[str]:
+    return re.findall(r"^- (?:Return|Rückgabe) (.+?) \(", turn_text, re.MULTILINE)
+
+
+# The whole order said beside an item named bare: the item says why or what stays, never that it alone goes. The
+# first three are a reviewer's (they proposed the named item only); the rest were written after the change.
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I want to return the whole order, {a} stopped working and I don't want the rest anymore",
+        "refund all items please, {a} broke",
+        "return everything on my order, starting with {a}",
+        "please refund the entire order, {a} arrived scratched",
+        "I'd like to send all of it back, {a} included",
+        "I want to return all 4 items, {a} first",
+    ],
+)
+async def test_the_whole_order_said_beside_an_item_proposes_every_item(tau_app: Settings, sentence: str) -> None:
+    person, order = _four_item_order(tau_app.shop_database_url)
+    name = _names(order)[0]
+    async with talk(tau_app, "whole-and-one", person.id) as customer:
+        turn = await customer.say(sentence.format(a=name.lower()))
+    assert turn.status == "awaiting_confirmation", turn.text
+    assert sorted(_returned(turn.text)) == sorted(_names(order)), turn.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "which"),
+    [
+        ("I want to return everything except {a}", 0),  # a reviewer's; the rest written after the change
+        ("refund everything but {a} please", 1),
+        ("return the whole order apart from {a}", 2),
+        ("send back all items, I'm keeping {a}", 3),
+    ],
+)
+async def test_the_whole_order_except_an_item_named_bare_proposes_the_others(
+    tau_app: Settings, sentence: str, which: int
+) -> None:
+    person, order = _four_item_order(tau_app.shop_database_url)
+    name = _names(order)[which]
+    async with talk(tau_app, "whole-except", person.id) as customer:
+        turn = await customer.say(sentence.format(a=name.lower()))
+    assert turn.status == "awaiting_confirmation", turn.text
+    assert sorted(_returned(turn.text)) == sorted(n for n in _names(order) if n != name), turn.text
+
+
+async def test_two_items_said_as_both_are_no_whole_order(tau_app: Settings) -> None:
+    person, order = _four_item_order(tau_app.shop_database_url)
+    a, b = _names(order)[:2]
+    async with talk(tau_app, "both-bare", person.id) as customer:
+        turn = await customer.say(f"refund both {a.lower()} and {b.lower()} please")
+    assert turn.status == "awaiting_confirmation", turn.text
+    assert sorted(_returned(turn.text)) == sorted([a, b]), turn.text
+
+
+# Words that leave an item out, turned round by a negation: the item stays in the request. The first two are a
+# reviewer's (the second item was taken out); the rest were written after the change.
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I want to return the {a} and the {b}. Please don't forget about the {b}, it's the one that's torn.",
+        "return the {a} and the {b}, and don't forget the {b}",
+        "I'd like to return the {a} and the {b}, please do not skip the {b}",
+        "return the {a} and the {b} - I'm not keeping the {b} either",
+        "Ich möchte den {A} und den {B} zurückgeben, vergiss den {B} nicht",
+    ],
+)
+async def test_a_negated_leave_out_keeps_the_item_in_the_return(tau_app: Settings, sentence: str) -> None:
+    person, order = _four_item_order(tau_app.shop_database_url)
+    a, b = _names(order)[:2]
+    async with talk(tau_app, "not-left-out", person.id) as customer:
+        turn = await customer.say(sentence.format(a=a.lower(), b=b.lower(), A=a, B=b))
+    if "torn" in sentence:
+        # (Told of a torn item, a person may be asked in: then nothing is proposed, and never one item alone.)
+        assert sorted(_returned(turn.text)) in ([], sorted([a, b])), turn.text
+        return
+    assert turn.status == "awaiting_confirmation", turn.text
+    assert sorted(_returned(turn.text)) == sorted([a, b]), turn.text
+
+
+def test_a_negated_leave_out_word_takes_no_item_out() -> None:
+    from graph.llm.dialogue.items import left_out_items
+
+    items = [{"item_id": str(n), "name": name, "options": {}} for n, name in enumerate(["Desk Lamp", "Yoga Mat"])]
+    in_play = ["0", "1"]
+    for kept_in in [
+        "swap the desk lamp and the yoga mat, and never forget the yoga mat",
+        "I don't want to keep the yoga mat",
+        "change the desk lamp and the yoga mat, don't skip the yoga mat",
+    ]:
+        assert left_out_items(items, kept_in, in_play) == set(), kept_in
+    for left_out in [
+        "forget the yoga mat",
+        "scratch the yoga mat",
+        "I'll keep the yoga mat",
+        "don't touch the yoga mat",
+    ]:
+        assert left_out_items(items, left_out, in_play) == {"1"}, left_out

@@ -238,11 +238,45 @@ _ASSURANCE = re.compile(
     r"|stell\w*\s+sicher|sorg\w*\s+(?:bitte\s+)?dafür|bestätig\w*(?:\s+mir)?|sag\w*\s+mir|gib\s+mir\s+bescheid)\b",
     re.IGNORECASE,
 )
-# ... and of the words that hold a yes back, those such a clause may carry.
+# ... and of the words that hold a yes back, those such a clause may carry: a time or a "really" whose own predicate
+# is the act being done ("once it's done", "when it went through", "actually cancelled", "sobald es erledigt ist").
+# Said of anything else ("once my replacement has shipped", "after Friday", "once I have checked with my wife"), it
+# puts the act off, and the yes waits.
 _ASSURED_WORDS = re.compile(
     r"(?:actually|really|definitely|once|after|when\s+(?:you|it|the|my|i|we)|sobald|nachdem|wirklich|tatsächlich)",
     re.IGNORECASE,
 )
+_THE_ACT_DONE = re.compile(
+    r"(?:actually|really|definitely|once|after|when|sobald|nachdem|wirklich|tatsächlich)"
+    # ... its subject, the act or the thing it is done to, or us doing it ...
+    r"(?:\s+(?:(?:it|that|this|they|everything|all|the\s+(?:order|cancellation|change|exchange|return|refund|swap)"
+    r"|es|das|sie|alles|die\s+(?:bestellung|stornierung|änderung))(?:'s|'re|\s+is|\s+are|\s+has|\s+have|\s+was"
+    r"|\s+were|\s+gets|\s+got)?|you(?:'ve|'re|\s+have|\s+are)?)(?:\s+been)?)?"
+    r"(?:\s+(?:actually|really|definitely|fully|properly|wirklich|tatsächlich|auch))?"
+    # ... and the act done, nothing else, to the end of its clause.
+    r"\s+(?:done|through|gone\s+through|went\s+through|goes\s+through|processed|complete[d]?|finished"
+    r"|cancell?ed|returned|exchanged|changed|swapped|updated|erledigt|storniert|durch|durchgegangen|durchgeht"
+    r"|bearbeitet|abgeschlossen|geändert|umgetauscht)"
+    r"(?:\s+(?:it|them|ist|sind|wurde|wurden|hat|haben|wird))?(?=\s*(?:[,.!?;\n]|$|and\b|und\b|please\b|bitte\b"
+    r"|thanks?\b|danke\b))",
+    re.IGNORECASE,
+)
+# What puts the act itself off inside such a clause, whatever its time says: "make sure it is only cancelled once ...",
+# "stell sicher, dass sie erst storniert wird", "not until", "then do it".
+# ("Only" puts it off with a time after it: "make sure only the kettle is changed" is an assurance.) Such a clause
+# holds the yes back even with no other word of time ("stell sicher, dass es erst nach dem Wochenende passiert").
+_PUTS_THE_ACT_OFF = re.compile(
+    r"\b(?:(?:only|nur)\b(?:\s+\S+){0,4}?\s+(?:once|after|when|on|at|from|by|tomorrow|next|sobald|nachdem|wenn|am|ab"
+    r"|nach|morgen)|not\s+(?:until|till|before)|until|till|erst|then\s+(?:do|go|cancel|proceed))\b",
+    re.IGNORECASE,
+)
+
+
+def _assured_of_the_act(text: str, at: int, span: tuple[int, int]) -> bool:
+    """The word at `at`, inside an assurance clause, says when or how surely they hear of the act done, and nothing in
+    the clause puts the act off."""
+    start, end = span
+    return bool(_THE_ACT_DONE.match(text, at)) and not _PUTS_THE_ACT_OFF.search(text, start, end)
 
 
 def _assurance_spans(text: str) -> list[tuple[int, int]]:
@@ -276,7 +310,9 @@ def _held_back_by(text: str, action: str) -> list[str]:
             continue
         if any(start <= found.start() < end for start, end in why):
             continue  # "yes, I don't need it anymore": why it goes, not a no
-        if _ASSURED_WORDS.fullmatch(found.group(0)) and any(a <= found.start() < b for a, b in assured):
+        if _ASSURED_WORDS.fullmatch(found.group(0)) and any(
+            a <= found.start() < b and _assured_of_the_act(text, found.start(), (a, b)) for a, b in assured
+        ):
             continue  # "and make sure it's actually cancelled": how surely they hear of it, no holding back
         if (
             found.group(0).lower() in ("if", "falls", "wenn")
@@ -285,6 +321,7 @@ def _held_back_by(text: str, action: str) -> list[str]:
         ):
             continue
         held.append(found.group(0))
+    held += [off.group(0) for a, b in assured if (off := _PUTS_THE_ACT_OFF.search(text, a, b))]
     return held
 
 
@@ -500,7 +537,11 @@ _LEAVES_THE_ORDER = re.compile(
     + r"|\b(?:(?:don'?t|do\s+not)\s+(?:want|need)\s+to\s+change\s+anything|no\s+changes?\s+(?:needed|after\s+all|then"
     r"|for\s+now)|nothing\s+to\s+change)"
     r"|\b(?:keep|keeping|behalte\w*)\b[^.;!?]{0,40}?\b(?:everything|all\s+of\s+(?:it|them)|all\s+(?:the\s+)?items"
-    r"|the\s+(?:whole|entire)\s+(?:order|thing|lot)|the\s+rest|alles)\b"
+    r"|the\s+(?:whole|entire)\s+(?:order|thing|lot)|alles)\b(?!\s+(?:else|andere))"
+    # "The rest", "everything else" presume an exception: they keep everything only beside the thing kept in the same
+    # words ("I'm keeping the kettle and everything else"), never by themselves ("change the kettle, keep the rest").
+    r"|\b(?:keep|keeping|behalte\w*)\s+(?:the|my|that|this|den|die|das|meine?n?)\s+[^.;!?,]{1,40}?\s+(?:and|und|plus)"
+    r"\s+(?:also\s+|auch\s+)?(?:everything\s+else|(?:all\s+)?the\s+rest|alles\s+andere|(?:all\s+)?the\s+others)\b"
     r"|\blass\w*\s+(?:die|diese|meine|sie)\s+(?:bestellung\s+)?(?:(?:lieber|doch|einfach|mal|bitte|ruhig)\s+){0,2}"
     r"(?:so|wie\s+sie\s+ist|unverändert|in\s+ruhe)\b"
     r"|\bbestellung\s+(?:bleibt|kann\s+so\s+bleiben|ist\s+(?:in\s+ordnung|gut\s+so))"
@@ -520,15 +561,36 @@ _BUT = re.compile(
 
 def drops_the_request(text: str) -> bool:
     """The reply to our question about a request's detail drops the request itself."""
-    return bool(_DROPS.search(text)) or withdraws_from_the_order(text)
+    # "Don't forget the kettle", "please don't skip it": a negation before the words turns them round.
+    dropped = [m for m in _DROPS.finditer(text) if not _NEGATED_BEFORE.search(text[: m.start()])]
+    return bool(dropped) or withdraws_from_the_order(text)
 
 
-def withdraws_from_the_order(text: str) -> bool:
+_NEGATED_BEFORE = re.compile(r"\b(?:don'?t|dont|do\s+not|never|not|nicht)\s+(?:[\w']+\s+){0,3}$", re.IGNORECASE)
+
+
+# Another act beside the order left as it is ("leave that order as it is and cancel #W5282037 instead", "no changes
+# needed on that one, just cancel my other order"): the message asks for something, it withdraws nothing.
+_ANOTHER_ACT = re.compile(
+    r"\b(?:cancel|change(?!\s+(?:of|my\s+mind))|swap|switch|exchange|return|refund|modify|update|replace|send\s+back"
+    r"|instead|storn\w*|ändern|änder|tausch\w*|umtausch\w*|zurückgeben|zurückschicken|stattdessen)\b"
+    r"|(?<![\w#])(?:#\s?W?\d{4,8}|W\d{4,8})\b",
+    re.IGNORECASE,
+)
+
+
+def withdraws_from_the_order(text: str, items: list[str] | None = None) -> bool:
     """The reply leaves the whole order as it is or keeps everything in it, and asks for nothing beside: the
-    request on that order is withdrawn, even where it names an item ("I'm keeping the kettle and everything else")."""
+    request on that order is withdrawn, even where it names an item ("I'm keeping the kettle and everything else").
+    Anything else it asks for outside those words (a write, another order, "instead", one of `items` named) makes it
+    no withdrawal."""
     # Said, not asked: "and everything else stays as it is, right?" checks the proposal, it withdraws nothing.
     said = [part for part in re.split(r"(?<=[.!?])\s+", text) if not part.rstrip().endswith("?")]
-    return any(_LEAVES_THE_ORDER.search(part) for part in said) and not _BUT.search(text)
+    if not any(_LEAVES_THE_ORDER.search(part) for part in said) or _BUT.search(text):
+        return False
+    beside = _LEAVES_THE_ORDER.sub(" ", text)
+    named = [item for item in items or [] if item.strip() and re.search(re.escape(item.strip()), beside, re.IGNORECASE)]
+    return not _ANOTHER_ACT.search(beside) and not named
 
 
 # "Never mind, I'll keep the kettle": the thing named after a keep is what stays, no item to act on.

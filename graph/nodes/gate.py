@@ -319,11 +319,23 @@ def _asks_at_a_pending_step(state: SupportState, intent: str, profile: ShopProfi
     return conditional or asked is None or asked.end.write is None or asked is current
 
 
+def _asks_a_write_on_another_order(state: SupportState, intent: str, profile: ShopProfile | None) -> bool:
+    """ "Leave that order as it is and cancel #W5282037 instead": the message asks a write the shop serves on an order
+    of its own, not the one in hand. That request is processed; the one in hand is not merely dropped."""
+    procedures = procedures_for(profile)
+    asked = procedures.for_intent(intent)
+    if asked is None or asked.end.write is None or not serves(intent, profile):
+        return False
+    own = str(state.dialogue.get("slots", {}).get("order_id") or "").lstrip("#").upper()
+    named = {str(o).lstrip("#").upper() for o in understanding_of(state).entities.order_ids}
+    return bool(named - {own})
+
+
 def _keeps_what_it_names(said: str, products: list[str]) -> bool:
     """ "Never mind, I'll keep the kettle", "I'm keeping the lamp and everything else": the items the message names
     are what the customer keeps, not items to act on (the intent model reads an item change in the item's name), or
     the whole order is left as it is."""
-    if withdraws_from_the_order(said):
+    if withdraws_from_the_order(said, products):
         return True
     kept = kept_things(said)
     return bool(kept) and all(any(p in k or k in p for k in kept) for p in products)
@@ -646,9 +658,13 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         and drops_the_request(said)
         # "W2307204. Cancel it." at a step of a cancellation asks for it, it withdraws nothing.
         and not asks_to_cancel(said, str(state.dialogue.get("intent") or ""))
-        and (len(_acted_on(said, understanding.entities.products)) <= 1 or withdraws_from_the_order(said))
+        and (
+            len(_acted_on(said, understanding.entities.products)) <= 1
+            or withdraws_from_the_order(said, understanding.entities.products)
+        )
         and _drops_the_one_in_hand(state)
         and not leaves_out_some_items(state)
+        and not _asks_a_write_on_another_order(state, intent, services.profile)
     ):
         # "I don't want a different one", "none of those", "never mind, I'll keep it" while we ask which variant or
         # item: the request is dropped, nothing is changed, and whatever they want next is theirs to say ("forget the

@@ -58,6 +58,11 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
     # The request's own words, for items named without "the" or "my" ("refund earbuds", "Rucksack zurückgeben"):
     # this message, and what was said before the order was found ("refund earbuds" before they verified).
     request = [run.text, str(plan.slots.get("order_hint") or "")]
+    # ... unless the whole order was said ("return the whole order, the coffee maker stopped working", "everything
+    # except coffee maker"): an item named beside it says why or what stays, never that it alone goes. ("Both" is
+    # no whole order: "refund both coffee maker and jacket" of four items names two.)
+    whole_order = whole_said and not all(m.group(0).lower() in _TWO for m in _EVERY_ITEM.finditer(said))
+    request = [] if whole_order else request
     args = _return_args(details.data, eligibility.data, hint, plan.slots.get("products", []), plan.similar, request)
     if args is None:
         # One thing named that several of the order's items answer to ("the camera": an action camera and a
@@ -65,7 +70,10 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
         run.ask(slot)
         return False
     proposed = _proposed_ids(plan, details.data) if run.state.repair == Repair.correction else []
-    if not narrow_return_items(args, details.data, eligibility.data, hint, proposed, whole_said):
+    # What is taken out is read in the words that named the items: the phrases' words, or with none the request's own
+    # (items the order's names found there, or the whole order: "everything except coffee maker").
+    words = hint if hint.strip() else ". ".join(t for t in [run.text, str(plan.slots.get("order_hint") or "")] if t)
+    if not narrow_return_items(args, details.data, eligibility.data, words, proposed, whole_said):
         # Every item in play was taken out ("remove all of them", "except the lamp" of a one-item order), or only
         # what stays was said: which items, then?
         run.ask(slot)
@@ -106,6 +114,10 @@ def _ground_return_items(run: Run, slot: Slot) -> bool:
         plan.slots["proposed_items"] = list(dict.fromkeys([*names, *args["named_items"]]))
         return True
     return False
+
+
+# Of the words for every item, those that say two of them, not the order's all.
+_TWO = frozenset({"both", "beide"})
 
 
 def _proposed_ids(plan: Plan, order: dict[str, Any]) -> list[str]:

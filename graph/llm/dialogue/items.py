@@ -225,6 +225,23 @@ _LEFT_OUT_WORDS = re.compile(
     r"|forget(?:\s+about)?|scratch|skip|ditch|vergiss)\b",
     re.IGNORECASE,
 )
+# A negation just before words that leave an item out turns them round: "don't forget the jacket", "please don't skip
+# the mouse", "I don't want to keep the lamp", "bitte nicht vergessen" keep the item in the request. (Words that carry
+# their own negation, "don't touch the kettle", start at it, so nothing stands before them.) German puts it after
+# the verb too: "vergiss die Jacke nicht".
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:don'?t|dont|do\s+not|never|not|nicht|bitte\s+nicht)\s+(?:[\w']+\s+){0,3}$", re.IGNORECASE
+)
+_NOT_AFTER = re.compile(r"^[^,;.!?]*\bnicht\b", re.IGNORECASE)
+
+
+def _negated(sentence: str, words: re.Match[str]) -> bool:
+    """The leave-out words are turned round by a negation in their own clause."""
+    if _NEGATED_BEFORE.search(sentence[: words.start()]):
+        return True
+    return words.group(0).lower().startswith("vergiss") and bool(_NOT_AFTER.match(sentence[words.end() :]))
+
+
 # Words of _LEFT_OUT whose item comes before them, as their subject ("the mouse stays with me", "the lamp won't be
 # returned"); the others take it after them, as their object ("keep the mouse", "without the mouse").
 _SUBJECT_BEFORE = re.compile(
@@ -274,6 +291,8 @@ def left_out_items(items: list[dict[str, Any]], text: str, in_play: list[str]) -
             b.end() for b in _CLAUSE_BREAK.finditer(sentence)
         ]
         for words in _LEFT_OUT_WORDS.finditer(sentence):
+            if _negated(sentence, words):
+                continue  # "don't forget the jacket": kept in, not left out
             if _SUBJECT_BEFORE.match(words.group(0)):
                 start = max([b for b in breaks if b <= words.start()], default=0)
                 said_of = sentence[start : words.start()]
@@ -282,8 +301,18 @@ def left_out_items(items: list[dict[str, Any]], text: str, in_play: list[str]) -
             else:
                 end = min([b for b in breaks if b > words.end()], default=len(sentence))
                 said_of = sentence[words.start() : end]
+            if _THE_REST.search(said_of) and not named_items(items, said_of):
+                continue  # "change the kettle, keep the rest as it is": the rest is what the request leaves alone
             out |= _meant(named, said_of, items)
     return out
+
+
+# What is kept as "the rest": the items other than those the request names, never one of them.
+_THE_REST = re.compile(
+    r"\b(?:the\s+rest|everything\s+else|all\s+(?:the\s+)?(?:rest|others)|the\s+others|(?:the\s+)?other\s+(?:items|things"
+    r"|ones)|anything\s+else|alles\s+andere|den\s+rest|die\s+anderen)\b",
+    re.IGNORECASE,
+)
 
 
 # Where one clause ends and another begins, for what leaves an option alone ("don't want the size changed" is one).
