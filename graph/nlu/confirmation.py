@@ -563,7 +563,21 @@ def drops_the_request(text: str) -> bool:
     """The reply to our question about a request's detail drops the request itself."""
     # "Don't forget the kettle", "please don't skip it": a negation before the words turns them round.
     dropped = [m for m in _DROPS.finditer(text) if not _NEGATED_BEFORE.search(text[: m.start()])]
+    # Another act asked for beside the words that keep a thing ("leave that order as it is and cancel #W… instead",
+    # "change the kettle to 2 liters, keep the rest as it is"): the message asks for it, it drops nothing. An act
+    # turned down ("no exchange on that one") is no other act.
+    if dropped:
+        beside = _DROPS.sub(" ", text)
+        if _ANOTHER_ACT.search(_ACT_TURNED_DOWN.sub(" ", beside)):
+            dropped = []
     return bool(dropped) or withdraws_from_the_order(text)
+
+
+_ACT_TURNED_DOWN = re.compile(
+    r"\b(?:no|not|don'?t|dont|do\s+not|never|kein\w*|nicht)\s+(?:[\w']+\s+){0,2}?(?:cancel\w*|change\w*|swap\w*"
+    r"|exchange\w*|return\w*|refund\w*|storn\w*|änder\w*|tausch\w*|umtausch\w*)\b",
+    re.IGNORECASE,
+)
 
 
 _NEGATED_BEFORE = re.compile(r"\b(?:don'?t|dont|do\s+not|never|not|nicht)\s+(?:[\w']+\s+){0,3}$", re.IGNORECASE)
