@@ -17,28 +17,8 @@ import re
 import pytest
 
 from graph.nlu.money_back import asks_for_their_money, asks_how_refunds_work
-from shop.models import Order, OrderStatus
 from shopdesk.settings import Settings
-from tests.support.people import Person, people, talk
-
-
-def _names(order: Order) -> list[str]:
-    return list(dict.fromkeys(i.name for i in order.items))
-
-
-def _apart(order: Order) -> bool:
-    names = _names(order)
-    words = [w for name in names for w in name.lower().replace("-", " ").split()]
-    return len(names) >= 4 and len(names) == len(order.items) and len(words) == len(set(words))
-
-
-def _four_item_order(db: str) -> tuple[Person, Order]:
-    """A customer with a single delivered order of four different products or more."""
-    for person in people(db, lambda c: len(c.orders) == 1):
-        order = person.orders[0]
-        if order.status is OrderStatus.delivered and _apart(order):
-            return person, order
-    raise AssertionError("no customer of the tau-bench shop fits the test")
+from tests.support.people import four_item_order, item_names, talk
 
 
 def _proposed(turn_text: str) -> list[str]:
@@ -106,8 +86,8 @@ def test_a_condition_or_the_rules_make_it_a_question_of_the_rules() -> None:
     ],
 )
 async def test_a_refund_asked_as_a_question_or_bare_proposes_the_thing_named(tau_app: Settings, sentence: str) -> None:
-    person, order = _four_item_order(tau_app.shop_database_url)
-    name = _names(order)[1]
+    person, order = four_item_order(tau_app.shop_database_url)
+    name = item_names(order)[1]
     async with talk(tau_app, f"asked-{sentence[:6]}", person.id) as customer:
         turn = await customer.say(sentence.format(A=name, a=name.lower()))
     assert turn.status == "awaiting_confirmation", turn.text
@@ -115,8 +95,8 @@ async def test_a_refund_asked_as_a_question_or_bare_proposes_the_thing_named(tau
 
 
 async def test_two_things_named_bare_with_a_plural_refund_are_both_proposed(tau_app: Settings) -> None:
-    person, order = _four_item_order(tau_app.shop_database_url)
-    a, _b, c, _d = _names(order)[:4]
+    person, order = four_item_order(tau_app.shop_database_url)
+    a, _b, c, _d = item_names(order)[:4]
     async with talk(tau_app, "plural", person.id) as customer:
         turn = await customer.say(f"refunds on {a.lower()} + {c.lower()} pls")
     assert turn.status == "awaiting_confirmation", turn.text
@@ -130,8 +110,8 @@ async def test_two_things_named_bare_with_a_plural_refund_are_both_proposed(tau_
 async def test_a_refund_asked_before_verification_is_carried_out_after_it(
     tau_app: Settings, sentence: str, german: bool
 ) -> None:
-    person, order = _four_item_order(tau_app.shop_database_url)
-    name = _names(order)[2]
+    person, order = four_item_order(tau_app.shop_database_url)
+    name = item_names(order)[2]
     async with talk(tau_app, f"before-{german}") as customer:
         asked = await customer.say(sentence.format(A=name, a=name.lower()))
         assert asked.status == "bot", asked.text
@@ -165,7 +145,7 @@ async def test_a_question_of_how_refunds_work_is_answered_for_anyone(tau_app: Se
 
 
 async def test_a_question_of_how_refunds_work_proposes_nothing_to_a_signed_in_customer(tau_app: Settings) -> None:
-    person, _order = _four_item_order(tau_app.shop_database_url)
+    person, _order = four_item_order(tau_app.shop_database_url)
     async with talk(tau_app, "policy-signed", person.id) as customer:
         turn = await customer.say("can I get a refund without the original packaging?")
     assert turn.status == "bot", turn.text

@@ -19,36 +19,16 @@ import pytest
 
 from shop.models import Order, OrderStatus
 from shopdesk.settings import Settings
-from tests.support.people import Person, people, talk
+from tests.support.people import Person, four_item_order, item_names, people, talk
 
 # Words two product names share that say little on their own ("smart", "electric"): not a shared thing.
 _WEAK = {"smart", "electric", "portable", "wireless", "set", "digital", "indoor", "mechanical"}
 
 
-def _names(order: Order) -> list[str]:
-    return list(dict.fromkeys(i.name for i in order.items))
-
-
-def _apart(order: Order) -> bool:
-    """Four products or more, no word shared between two of their names, and one unit of each."""
-    names = _names(order)
-    words = [w for name in names for w in name.lower().replace("-", " ").split()]
-    return len(names) >= 4 and len(names) == len(order.items) and len(words) == len(set(words))
-
-
-def _four_item_order(db: str) -> tuple[Person, Order]:
-    """A customer with a single delivered order of four different products or more (so the order is not asked)."""
-    for person in people(db, lambda c: len(c.orders) == 1):
-        order = person.orders[0]
-        if order.status is OrderStatus.delivered and _apart(order):
-            return person, order
-    raise AssertionError("no customer of the tau-bench shop fits the test")
-
-
 def _one_item_proposed(turn_text: str, order: Order, name: str) -> None:
     returned = re.findall(r"^- (?:Return|Rückgabe) (.+?) \(", turn_text, re.MULTILINE)
     assert returned == [name], turn_text
-    assert all(f"Return {other} (" not in turn_text for other in _names(order) if other != name), turn_text
+    assert all(f"Return {other} (" not in turn_text for other in item_names(order) if other != name), turn_text
 
 
 @pytest.mark.parametrize(
@@ -69,8 +49,8 @@ def _one_item_proposed(turn_text: str, order: Order, name: str) -> None:
 async def test_a_refund_that_names_one_item_of_a_four_item_order_proposes_that_item_only(
     tau_app: Settings, sentence: str, which: int
 ) -> None:
-    person, order = _four_item_order(tau_app.shop_database_url)
-    name = _names(order)[which]
+    person, order = four_item_order(tau_app.shop_database_url)
+    name = item_names(order)[which]
     async with talk(tau_app, f"one-{which}", person.id) as customer:
         turn = await customer.say(sentence.format(A=name, a=name.lower()))
     assert turn.status == "awaiting_confirmation", turn.text
@@ -78,8 +58,8 @@ async def test_a_refund_that_names_one_item_of_a_four_item_order_proposes_that_i
 
 
 async def test_two_items_named_bare_are_the_two_proposed(tau_app: Settings) -> None:
-    person, order = _four_item_order(tau_app.shop_database_url)
-    a, b, c, d = _names(order)[:4]
+    person, order = four_item_order(tau_app.shop_database_url)
+    a, b, c, d = item_names(order)[:4]
     async with talk(tau_app, "two-bare", person.id) as customer:
         turn = await customer.say(f"need a refund on {a.lower()} + {c.lower()}")
     assert turn.status == "awaiting_confirmation", turn.text
@@ -88,8 +68,8 @@ async def test_two_items_named_bare_are_the_two_proposed(tau_app: Settings) -> N
 
 
 async def test_the_item_named_before_verification_is_the_only_one_after_it(tau_app: Settings) -> None:
-    person, order = _four_item_order(tau_app.shop_database_url)
-    name = _names(order)[2]
+    person, order = four_item_order(tau_app.shop_database_url)
+    name = item_names(order)[2]
     async with talk(tau_app, "before") as customer:
         asked = await customer.say(f"hello, need a refund, {name.lower()} is defective")
         assert "verify" in asked.text, asked.text
@@ -106,11 +86,11 @@ async def test_the_item_named_before_the_order_is_picked_is_the_only_one_of_it(
     back."""
 
     def delivered(person: Person) -> list[Order]:
-        return [o for o in person.orders if o.status is OrderStatus.delivered and len(_names(o)) >= 3]
+        return [o for o in person.orders if o.status is OrderStatus.delivered and len(item_names(o)) >= 3]
 
     def shared(person: Person) -> set[str]:
         orders = delivered(person)
-        return set(_names(orders[0])) & set(_names(orders[1])) if len(orders) >= 2 else set()
+        return set(item_names(orders[0])) & set(item_names(orders[1])) if len(orders) >= 2 else set()
 
     person = next(p for p in people(tau_app.shop_database_url) if shared(p))
     name = sorted(shared(person))[0]
@@ -125,17 +105,17 @@ async def test_the_item_named_before_the_order_is_picked_is_the_only_one_of_it(
 
 async def test_a_request_that_names_no_item_still_proposes_every_item(tau_app: Settings) -> None:
     """Nothing named: the order's returnable items, as before (the customer narrows it at the proposal)."""
-    person, order = _four_item_order(tau_app.shop_database_url)
+    person, order = four_item_order(tau_app.shop_database_url)
     async with talk(tau_app, "none", person.id) as customer:
         turn = await customer.say("I'd like a refund for my order please")
     assert turn.status == "awaiting_confirmation", turn.text
-    assert all(f"Return {name} (" in turn.text for name in _names(order)), turn.text
+    assert all(f"Return {name} (" in turn.text for name in item_names(order)), turn.text
 
 
 def _shared_word(order: Order) -> str | None:
     """A word two different product names of the order share ("camera" of an Action and a Digital Camera)."""
     seen: dict[str, set[str]] = {}
-    for name in _names(order):
+    for name in item_names(order):
         for word in name.lower().split():
             seen.setdefault(word, set()).add(name)
     return next((w for w, names in seen.items() if len(names) > 1 and w not in _WEAK), None)
@@ -143,13 +123,13 @@ def _shared_word(order: Order) -> str | None:
 
 async def test_a_thing_several_products_answer_to_is_asked_about_never_all_taken(tau_app: Settings) -> None:
     def fits(order: Order) -> bool:
-        return order.status is OrderStatus.delivered and len(_names(order)) >= 3 and _shared_word(order) is not None
+        return order.status is OrderStatus.delivered and len(item_names(order)) >= 3 and _shared_word(order) is not None
 
     person = next(p for p in people(tau_app.shop_database_url) if any(fits(o) for o in p.orders))
     order = next(o for o in person.orders if fits(o))
     word = _shared_word(order)
     assert word is not None
-    alike = [name for name in _names(order) if word in name.lower().split()]
+    alike = [name for name in item_names(order) if word in name.lower().split()]
     async with talk(tau_app, "alike", person.id) as customer:
         asked = await customer.say(f"refund for the {word} from {order.id}, please")
         assert asked.status != "awaiting_confirmation", asked.text
@@ -161,25 +141,25 @@ async def test_a_thing_several_products_answer_to_is_asked_about_never_all_taken
 
 async def test_both_of_the_alike_things_said_as_both_are_both_proposed(tau_app: Settings) -> None:
     def fits(order: Order) -> bool:
-        return order.status is OrderStatus.delivered and len(_names(order)) >= 3 and _shared_word(order) is not None
+        return order.status is OrderStatus.delivered and len(item_names(order)) >= 3 and _shared_word(order) is not None
 
     person = next(p for p in people(tau_app.shop_database_url) if any(fits(o) for o in p.orders))
     order = next(o for o in person.orders if fits(o))
     word = _shared_word(order)
     assert word is not None
-    alike = [name for name in _names(order) if word in name.lower().split()]
+    alike = [name for name in item_names(order) if word in name.lower().split()]
     async with talk(tau_app, "both", person.id) as customer:
         turn = await customer.say(f"I want my money back for both {word}s in {order.id}")
     assert turn.status == "awaiting_confirmation", turn.text
     assert all(f"Return {name} (" in turn.text for name in alike), turn.text
-    assert all(f"Return {name} (" not in turn.text for name in _names(order) if name not in alike), turn.text
+    assert all(f"Return {name} (" not in turn.text for name in item_names(order) if name not in alike), turn.text
 
 
 async def test_german_words_for_a_catalogue_thing_name_it(tau_app: Settings) -> None:
     """ "Die Kopfhörer", "den Rucksack": a German customer names the (English) catalogue's things in German."""
 
     def fits(order: Order) -> bool:
-        names = _names(order)
+        names = item_names(order)
         return (
             order.status is OrderStatus.delivered
             and len(names) >= 3
@@ -196,12 +176,12 @@ async def test_german_words_for_a_catalogue_thing_name_it(tau_app: Settings) -> 
 
 
 async def test_an_exchange_that_names_one_item_changes_that_item_only(tau_app: Settings) -> None:
-    person, order = _four_item_order(tau_app.shop_database_url)
-    name = _names(order)[1]
+    person, order = four_item_order(tau_app.shop_database_url)
+    name = item_names(order)[1]
     async with talk(tau_app, "swap", person.id) as customer:
         turn = await customer.say(f"swap {name.lower()} for another version please")
     assert f"The {name} is available with these options" in turn.text, turn.text
-    assert all(other not in turn.text for other in _names(order) if other != name), turn.text
+    assert all(other not in turn.text for other in item_names(order) if other != name), turn.text
 
 
 def _returned(turn_text: str) -> list[str]:
@@ -222,12 +202,12 @@ def _returned(turn_text: str) -> list[str]:
     ],
 )
 async def test_the_whole_order_said_beside_an_item_proposes_every_item(tau_app: Settings, sentence: str) -> None:
-    person, order = _four_item_order(tau_app.shop_database_url)
-    name = _names(order)[0]
+    person, order = four_item_order(tau_app.shop_database_url)
+    name = item_names(order)[0]
     async with talk(tau_app, "whole-and-one", person.id) as customer:
         turn = await customer.say(sentence.format(a=name.lower()))
     assert turn.status == "awaiting_confirmation", turn.text
-    assert sorted(_returned(turn.text)) == sorted(_names(order)), turn.text
+    assert sorted(_returned(turn.text)) == sorted(item_names(order)), turn.text
 
 
 @pytest.mark.parametrize(
@@ -242,17 +222,17 @@ async def test_the_whole_order_said_beside_an_item_proposes_every_item(tau_app: 
 async def test_the_whole_order_except_an_item_named_bare_proposes_the_others(
     tau_app: Settings, sentence: str, which: int
 ) -> None:
-    person, order = _four_item_order(tau_app.shop_database_url)
-    name = _names(order)[which]
+    person, order = four_item_order(tau_app.shop_database_url)
+    name = item_names(order)[which]
     async with talk(tau_app, "whole-except", person.id) as customer:
         turn = await customer.say(sentence.format(a=name.lower()))
     assert turn.status == "awaiting_confirmation", turn.text
-    assert sorted(_returned(turn.text)) == sorted(n for n in _names(order) if n != name), turn.text
+    assert sorted(_returned(turn.text)) == sorted(n for n in item_names(order) if n != name), turn.text
 
 
 async def test_two_items_said_as_both_are_no_whole_order(tau_app: Settings) -> None:
-    person, order = _four_item_order(tau_app.shop_database_url)
-    a, b = _names(order)[:2]
+    person, order = four_item_order(tau_app.shop_database_url)
+    a, b = item_names(order)[:2]
     async with talk(tau_app, "both-bare", person.id) as customer:
         turn = await customer.say(f"refund both {a.lower()} and {b.lower()} please")
     assert turn.status == "awaiting_confirmation", turn.text
@@ -272,8 +252,8 @@ async def test_two_items_said_as_both_are_no_whole_order(tau_app: Settings) -> N
     ],
 )
 async def test_a_negated_leave_out_keeps_the_item_in_the_return(tau_app: Settings, sentence: str) -> None:
-    person, order = _four_item_order(tau_app.shop_database_url)
-    a, b = _names(order)[:2]
+    person, order = four_item_order(tau_app.shop_database_url)
+    a, b = item_names(order)[:2]
     async with talk(tau_app, "not-left-out", person.id) as customer:
         turn = await customer.say(sentence.format(a=a.lower(), b=b.lower(), A=a, B=b))
     if "torn" in sentence:

@@ -60,6 +60,28 @@ def people(db_url: str, fits: Callable[[Customer], bool] = lambda c: True) -> li
     return found
 
 
+def item_names(order: Order) -> list[str]:
+    """The order's product names, each once, in the order's own order."""
+    return list(dict.fromkeys(i.name for i in order.items))
+
+
+def _names_apart(order: Order) -> bool:
+    """Four products or more, no word shared between two of their names, and one unit of each."""
+    names = item_names(order)
+    words = [w for name in names for w in name.lower().replace("-", " ").split()]
+    return len(names) >= 4 and len(names) == len(order.items) and len(words) == len(set(words))
+
+
+def four_item_order(db_url: str) -> tuple[Person, Order]:
+    """A customer with a single delivered order of four different products or more (so the order is not asked), each
+    told apart by its own words."""
+    for person in people(db_url, lambda c: len(c.orders) == 1):
+        order = person.orders[0]
+        if order.status is OrderStatus.delivered and _names_apart(order):
+            return person, order
+    raise AssertionError("no customer of the shop fits the test")
+
+
 def status_of(db_url: str, order_id: str) -> OrderStatus:
     """The order's status in the shop now."""
     with session_factory(db_url)() as session:
