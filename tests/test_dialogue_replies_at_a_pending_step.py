@@ -182,6 +182,36 @@ async def test_a_yes_on_a_check_naming_another_order_writes_nothing_and_tells_th
     assert told.status == "awaiting_confirmation" and order in told.text, told.text
 
 
+def _pending_with_two_products(db_url: str) -> tuple[Person, str, str]:
+    """A customer with a pending order of two different products or more: the customer, the order, one product."""
+    for person in people(db_url):
+        for order in person.orders:
+            names = list(dict.fromkeys(item.name for item in order.items))
+            if order.status is OrderStatus.pending and len(names) >= 2:
+                return person, order.id, names[0]
+    raise AssertionError("no customer of the shop fits the test")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "this only cancels the {item} and not the other item? if so, go ahead",
+        "so just the {item} goes and nothing else? then yes",
+        "Das storniert nur {item} und nicht das andere? Dann ja.",
+    ],
+)
+async def test_a_yes_on_a_check_that_only_one_item_is_cancelled_writes_nothing(tau_app: Settings, reply: str) -> None:
+    # A cancellation takes the whole order: a yes on the supposition that it takes one item is no yes to it (a
+    # reviewer found it written as a check of the order's scope).
+    person, order, item = _pending_with_two_products(tau_app.shop_database_url)
+    async with talk(tau_app, "reach-item", person.id) as customer:
+        await _cancel_proposed(customer, order)
+        told = await customer.say(reply.format(item=item.lower()))
+        written = [c for c in await customer.tool_calls("cancel_order") if c["id"].startswith("exec_")]
+    assert not written, told.text
+    assert status_of(tau_app.shop_database_url, order) is OrderStatus.pending, told.text
+
+
 # ------------------------------------------------------------------ "cancel it" at a step of a cancellation
 
 

@@ -575,7 +575,10 @@ def drops_the_request(text: str) -> bool:
 
 _ACT_TURNED_DOWN = re.compile(
     r"\b(?:no|not|don'?t|dont|do\s+not|never|kein\w*|nicht)\s+(?:[\w']+\s+){0,2}?(?:cancel\w*|change\w*|swap\w*"
-    r"|exchange\w*|return\w*|refund\w*|storn\w*|änder\w*|tausch\w*|umtausch\w*)\b",
+    r"|exchange\w*|return\w*|refund\w*|storn\w*|änder\w*|tausch\w*|umtausch\w*)\b"
+    # The request itself called off ("cancel that request", "cancel the change"): the withdrawal, no other act.
+    r"|\b(?:cancel\w*|storn\w*)\s+(?:that|this|the|my|die|den|das|meine\w*)\s+(?:request|cancellation|change|return"
+    r"|exchange|anfrage|änderung|stornierung|rückgabe)\b",
     re.IGNORECASE,
 )
 

@@ -22,6 +22,9 @@ _SCOPE = re.compile(
     r"|\b(?:other|andere\w*)\s+(?:orders?|one|bestellung\w*)\s+(?:stays?|is|are|bleib\w*)\b",
     re.IGNORECASE,
 )
+# The scope is of orders only when the question speaks of orders: "only the garden hose and not the other item?"
+# checks the items (a cancellation takes every item of its order), which this module cannot confirm.
+_OF_ORDERS = re.compile(r"\b(?:orders?|bestellung\w*)\b|#?\bW\d{5,}\b", re.IGNORECASE)
 # "Right away", "immediately", "sofort": when the act takes effect.
 _AT_ONCE = re.compile(
     r"\b(?:right\s+(?:away|now)|immediately|straight\s+away|at\s+once|instantly|sofort|direkt|umgehend|gleich)\b",
@@ -41,11 +44,15 @@ _AT_ONCE_ACTS = frozenset(
 )
 
 
+def _scopes_orders(question: str) -> bool:
+    return bool(_SCOPE.search(question) and _OF_ORDERS.search(question))
+
+
 def supposes_reach(question: str) -> bool:
     """The question supposes the act reaches only the order in hand, or takes effect at once, and says no more of
     money or terms."""
     return bool(
-        (_SCOPE.search(question) or _AT_ONCE.search(question))
+        (_scopes_orders(question) or _AT_ONCE.search(question))
         and not _NOT_THE_ACT.search(question)
         and not _ASKS_TO_BE_TOLD.search(question)
     )
@@ -59,7 +66,7 @@ def reach_holds(question: str, preview: dict[str, Any]) -> tuple[str, bool | Non
         return None
     action = str(preview.get("action") or "")
     order = str((preview.get("args") or {}).get("order_id") or "")
-    if _SCOPE.search(question):
+    if _scopes_orders(question):
         if not order:
             return None
         named = {f"#{m.upper()}" for m in _ORDER_ID.findall(question)}
