@@ -321,10 +321,33 @@ def _compared_orders(text: str) -> list[tuple[int, int]]:
     return spans if ids - compared else []
 
 
+# An order set aside by the customer's words: kept as it is, left alone, "not" or "except" it ("leave #W2 as it is and
+# cancel #W1", "keep #W2 as it is, cancel #W1 instead", "not #W2", "storniere #W1, nicht #W2"). Its id is no order to
+# act on when the message names another besides.
+_SET_ASIDE_ORDERS = (
+    re.compile(
+        r"\b(?:leave|leaving|keep|keeping|(?:don'?t|do\s+not)\s+(?:cancel|change|touch|return)|not|nicht|except|außer"
+        r"|lass\w*)\s+(?:(?:the|that|my|die|meine)\s+)?(?:order\s+|bestellung\s+)?"
+        + _ORDER_ID
+        + r"(?!\s*(?:instead|stattdessen))",
+        re.IGNORECASE,
+    ),
+    re.compile(_ORDER_ID + r"\s+(?:as\s+it\s+is|alone|stays|can\s+stay|is\s+fine|bleibt|so\s+lassen)\b", re.IGNORECASE),
+)
+
+
+def _set_aside_orders(text: str) -> list[tuple[int, int]]:
+    spans = [(match.start("id"), match.end("id")) for pattern in _SET_ASIDE_ORDERS for match in pattern.finditer(text)]
+    ids = {_order_id(m["id"]) for m in _ANY_ORDER_ID.finditer(text)}
+    set_aside = {_order_id(text[start:end]) for start, end in spans}
+    return spans if ids - set_aside else []
+
+
 def without_orders_not_acted_on(text: str) -> str:
-    """The message with the orders it names as a source (of an address) or as a comparison blanked out: the orders
-    left are the ones to act on ("#W1 delivered faster, same as #W2" acts on #W1 only)."""
+    """The message with the orders it names as a source (of an address), as a comparison or as set aside ("leave #W2
+    as it is") blanked out: the orders left are the ones to act on ("#W1 delivered faster, same as #W2" acts on #W1
+    only)."""
     text = without_address_source(text)
-    for start, end in _compared_orders(text):
+    for start, end in [*_compared_orders(text), *_set_aside_orders(text)]:
         text = f"{text[:start]}{' ' * (end - start)}{text[end:]}"
     return text
