@@ -12,17 +12,11 @@ after the change.
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from graph.nlu.money_back import asks_for_their_money, asks_how_refunds_work
 from shopdesk.settings import Settings
-from tests.support.people import four_item_order, item_names, talk
-
-
-def _proposed(turn_text: str) -> list[str]:
-    return re.findall(r"^- (?:Return|Rückgabe) (.+?) \(", turn_text, re.MULTILINE)
+from tests.support.people import four_item_order, item_names, returned_items, talk
 
 
 @pytest.mark.parametrize(
@@ -91,7 +85,7 @@ async def test_a_refund_asked_as_a_question_or_bare_proposes_the_thing_named(tau
     async with talk(tau_app, f"asked-{sentence[:6]}", person.id) as customer:
         turn = await customer.say(sentence.format(A=name, a=name.lower()))
     assert turn.status == "awaiting_confirmation", turn.text
-    assert _proposed(turn.text) == [name], turn.text
+    assert returned_items(turn.text) == [name], turn.text
 
 
 async def test_two_things_named_bare_with_a_plural_refund_are_both_proposed(tau_app: Settings) -> None:
@@ -100,7 +94,7 @@ async def test_two_things_named_bare_with_a_plural_refund_are_both_proposed(tau_
     async with talk(tau_app, "plural", person.id) as customer:
         turn = await customer.say(f"refunds on {a.lower()} + {c.lower()} pls")
     assert turn.status == "awaiting_confirmation", turn.text
-    assert sorted(_proposed(turn.text)) == sorted([a, c]), turn.text
+    assert sorted(returned_items(turn.text)) == sorted([a, c]), turn.text
 
 
 @pytest.mark.parametrize(
@@ -120,7 +114,7 @@ async def test_a_refund_asked_before_verification_is_carried_out_after_it(
         assert "(see " not in asked.text and "(siehe " not in asked.text, asked.text
         turn = await customer.say(person.email)
     assert turn.status == "awaiting_confirmation", turn.text
-    assert _proposed(turn.text) == [name], turn.text
+    assert returned_items(turn.text) == [name], turn.text
     assert ("Rückgabe" in turn.text) is german, turn.text
 
 
@@ -149,4 +143,4 @@ async def test_a_question_of_how_refunds_work_proposes_nothing_to_a_signed_in_cu
     async with talk(tau_app, "policy-signed", person.id) as customer:
         turn = await customer.say("can I get a refund without the original packaging?")
     assert turn.status == "bot", turn.text
-    assert not _proposed(turn.text), turn.text
+    assert not returned_items(turn.text), turn.text

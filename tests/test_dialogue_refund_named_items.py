@@ -19,7 +19,7 @@ import pytest
 
 from shop.models import Order, OrderStatus
 from shopdesk.settings import Settings
-from tests.support.people import Person, four_item_order, item_names, people, talk
+from tests.support.people import Person, four_item_order, item_names, people, returned_items, talk
 
 # Words two product names share that say little on their own ("smart", "electric"): not a shared thing.
 _WEAK = {"smart", "electric", "portable", "wireless", "set", "digital", "indoor", "mechanical"}
@@ -121,15 +121,22 @@ def _shared_word(order: Order) -> str | None:
     return next((w for w, names in seen.items() if len(names) > 1 and w not in _WEAK), None)
 
 
-async def test_a_thing_several_products_answer_to_is_asked_about_never_all_taken(tau_app: Settings) -> None:
+def _alike_things(db_url: str) -> tuple[Person, Order, str, list[str]]:
+    """A delivered order of three products or more, two of them answering to one word: the customer, the order, the
+    word and the products it names."""
+
     def fits(order: Order) -> bool:
         return order.status is OrderStatus.delivered and len(item_names(order)) >= 3 and _shared_word(order) is not None
 
-    person = next(p for p in people(tau_app.shop_database_url) if any(fits(o) for o in p.orders))
+    person = next(p for p in people(db_url) if any(fits(o) for o in p.orders))
     order = next(o for o in person.orders if fits(o))
     word = _shared_word(order)
     assert word is not None
-    alike = [name for name in item_names(order) if word in name.lower().split()]
+    return person, order, word, [name for name in item_names(order) if word in name.lower().split()]
+
+
+async def test_a_thing_several_products_answer_to_is_asked_about_never_all_taken(tau_app: Settings) -> None:
+    person, order, word, alike = _alike_things(tau_app.shop_database_url)
     async with talk(tau_app, "alike", person.id) as customer:
         asked = await customer.say(f"refund for the {word} from {order.id}, please")
         assert asked.status != "awaiting_confirmation", asked.text
@@ -140,14 +147,7 @@ async def test_a_thing_several_products_answer_to_is_asked_about_never_all_taken
 
 
 async def test_both_of_the_alike_things_said_as_both_are_both_proposed(tau_app: Settings) -> None:
-    def fits(order: Order) -> bool:
-        return order.status is OrderStatus.delivered and len(item_names(order)) >= 3 and _shared_word(order) is not None
-
-    person = next(p for p in people(tau_app.shop_database_url) if any(fits(o) for o in p.orders))
-    order = next(o for o in person.orders if fits(o))
-    word = _shared_word(order)
-    assert word is not None
-    alike = [name for name in item_names(order) if word in name.lower().split()]
+    person, order, word, alike = _alike_things(tau_app.shop_database_url)
     async with talk(tau_app, "both", person.id) as customer:
         turn = await customer.say(f"I want my money back for both {word}s in {order.id}")
     assert turn.status == "awaiting_confirmation", turn.text
@@ -184,10 +184,6 @@ async def test_an_exchange_that_names_one_item_changes_that_item_only(tau_app: S
     assert all(other not in turn.text for other in item_names(order) if other != name), turn.text
 
 
-def _returned(turn_text: str) -> list[str]:
-    return re.findall(r"^- (?:Return|Rückgabe) (.+?) \(", turn_text, re.MULTILINE)
-
-
 # The whole order said beside an item named bare: the item says why or what stays, never that it alone goes. The
 # first three are a reviewer's (they proposed the named item only); the rest were written after the change.
 @pytest.mark.parametrize(
@@ -207,7 +203,7 @@ async def test_the_whole_order_said_beside_an_item_proposes_every_item(tau_app: 
     async with talk(tau_app, "whole-and-one", person.id) as customer:
         turn = await customer.say(sentence.format(a=name.lower()))
     assert turn.status == "awaiting_confirmation", turn.text
-    assert sorted(_returned(turn.text)) == sorted(item_names(order)), turn.text
+    assert sorted(returned_items(turn.text)) == sorted(item_names(order)), turn.text
 
 
 @pytest.mark.parametrize(
@@ -227,7 +223,7 @@ async def test_the_whole_order_except_an_item_named_bare_proposes_the_others(
     async with talk(tau_app, "whole-except", person.id) as customer:
         turn = await customer.say(sentence.format(a=name.lower()))
     assert turn.status == "awaiting_confirmation", turn.text
-    assert sorted(_returned(turn.text)) == sorted(n for n in item_names(order) if n != name), turn.text
+    assert sorted(returned_items(turn.text)) == sorted(n for n in item_names(order) if n != name), turn.text
 
 
 async def test_two_items_said_as_both_are_no_whole_order(tau_app: Settings) -> None:
@@ -236,7 +232,7 @@ async def test_two_items_said_as_both_are_no_whole_order(tau_app: Settings) -> N
     async with talk(tau_app, "both-bare", person.id) as customer:
         turn = await customer.say(f"refund both {a.lower()} and {b.lower()} please")
     assert turn.status == "awaiting_confirmation", turn.text
-    assert sorted(_returned(turn.text)) == sorted([a, b]), turn.text
+    assert sorted(returned_items(turn.text)) == sorted([a, b]), turn.text
 
 
 # Words that leave an item out, turned round by a negation: the item stays in the request. The first two are a
@@ -258,10 +254,10 @@ async def test_a_negated_leave_out_keeps_the_item_in_the_return(tau_app: Setting
         turn = await customer.say(sentence.format(a=a.lower(), b=b.lower(), A=a, B=b))
     if "torn" in sentence:
         # (Told of a torn item, a person may be asked in: then nothing is proposed, and never one item alone.)
-        assert sorted(_returned(turn.text)) in ([], sorted([a, b])), turn.text
+        assert sorted(returned_items(turn.text)) in ([], sorted([a, b])), turn.text
         return
     assert turn.status == "awaiting_confirmation", turn.text
-    assert sorted(_returned(turn.text)) == sorted([a, b]), turn.text
+    assert sorted(returned_items(turn.text)) == sorted([a, b]), turn.text
 
 
 def test_a_negated_leave_out_word_takes_no_item_out() -> None:

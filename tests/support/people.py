@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -70,6 +71,11 @@ def _names_apart(order: Order) -> bool:
     names = item_names(order)
     words = [w for name in names for w in name.lower().replace("-", " ").split()]
     return len(names) >= 4 and len(names) == len(order.items) and len(words) == len(set(words))
+
+
+def returned_items(turn_text: str) -> list[str]:
+    """The product names a return proposal lists ("- Return Wireless Earbuds (…)", German "- Rückgabe …")."""
+    return re.findall(r"^- (?:Return|Rückgabe) (.+?) \(", turn_text, re.MULTILINE)
 
 
 def four_item_order(db_url: str) -> tuple[Person, Order]:
