@@ -297,8 +297,10 @@ def corrected_request(state: SupportState) -> str | None:
             # ("Is the red one in stock?" asks about the proposal; it changes nothing, and is answered.)
             return request
         proposed_values = dict(becomes)
-        if len(set(proposed)) == 1 and _NO_THEN.match(changing) and any(
-            proposed_values.get(str(k).lower(), str(v).lower()) != str(v).lower() for k, v in said.items()
+        if (
+            len(set(proposed)) == 1
+            and _NO_THEN.match(changing)
+            and any(proposed_values.get(str(k).lower(), str(v).lower()) != str(v).lower() for k, v in said.items())
         ):
             # "No, make it 1L in stainless steel": a no and then values other than the proposal's new ones correct
             # it, even when the item has those values now (the stainless steel it is made of): "no" does not name
