@@ -70,7 +70,7 @@ _LEAD_IN = re.compile(
     re.IGNORECASE,
 )
 # A house number followed by a word: where a street line written number-first begins.
-_STREET_START = re.compile(r"(?<![\w-])\d+[a-z]?\s+[^\W\d_]", re.IGNORECASE)
+STREET_START = re.compile(r"(?<![\w-])\d+[a-z]?\s+[^\W\d_]", re.IGNORECASE)
 _HOUSE_NUMBER = re.compile(r"(^\d+[a-z]?\b|\b\d+[a-z]?$)", re.IGNORECASE)
 
 
@@ -88,7 +88,7 @@ def _strip_lead_in(text: str) -> str:
         return text[match.end() :]
     # Any other words before the street line ("actually make it 12 Oak Ave", "no, sorry: 7 Elm Road"): the street
     # line starts at its house number, unless what comes before holds a number or a unit ("Apt 4, 12 Main St").
-    street = _STREET_START.search(text)
+    street = STREET_START.search(text)
     if (
         street
         and street.start()
@@ -220,7 +220,7 @@ def looks_like_address(text: str) -> bool:
     address = parse_address(text)
     if not (address["address1"] and (address["zip"] or address["city"])):
         return False
-    return bool(_STREET_WORD.search(address["address1"]) or (address["zip"] and _STREET_START.search(text)))
+    return bool(_STREET_WORD.search(address["address1"]) or (address["zip"] and STREET_START.search(text)))
 
 
 def completes_address(text: str) -> bool:

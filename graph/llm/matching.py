@@ -13,6 +13,7 @@ from typing import Any
 
 from graph.nlu.entities import extract_options
 from graph.nlu.payment_words import METHOD_NAMES
+from graph.nlu.product_types import type_words
 from graph.nlu.segment import sentences
 from knowledge.catalog import COLOUR_FAMILIES
 
@@ -1080,8 +1081,8 @@ _SYNONYM_GROUPS = (
     "jacket parka coat shell softshell anorak windbreaker",
     "shoe sneaker trainer runner moc",
     "boot boots",
-    # German customers name the catalogue's (English) things in German: "die Kopfhörer", "den Rucksack".
-    "earbud earphone headphone headset airpod kopfhörer ohrhörer",
+    # (German names of the catalogue's English types are data: graph/nlu/data/product_types.yaml.)
+    "earbud earphone headphone headset airpod",
     "phone smartphone cellphone mobile iphone",
     "watch wristwatch smartwatch",
     "shirt tee t-shirt tshirt top",
@@ -1171,6 +1172,8 @@ def _same_word(said: str, named: str) -> bool:
 def _name_match(text: str, name: str) -> tuple[float, dict[str, int]]:
     """The score of a product name in the message and the words said that count for it, each with how closely."""
     said = {t for t in _name_tokens(text) if t not in _NOT_A_MENTION and len(t) > 1}
+    # A type said in the customer's language ("die Wanduhr") counts as the catalogue's own words for it.
+    said |= {t for word in list(said) for t in _name_tokens(" ".join(type_words(word)))}
     score, used = 0.0, dict[str, int]()
     for named in set(_name_tokens(name)):
         words = {word: strength for word in said if len(named) > 1 and (strength := _word_strength(word, named))}

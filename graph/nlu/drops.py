@@ -42,6 +42,35 @@ _DROPS = {
     for intent, words in REQUESTS.items()
 }
 
+# The request in hand withdrawn as not needed, by its noun ("no changes needed on that one after all", "no return
+# necessary", "keine Änderung mehr nötig") or by the verb of a change said of the order in hand ("no need to change
+# that one", "I don't want to change it after all", "doch nicht ändern"). A change said so is any change in hand (the
+# general change of an order says each one precisely: other_requests.takes_back).
+_START = r"(?:^|[,;.!]\s*|\b(?:oh|ok(?:ay)?|actually|and|so|also|wait|but|well|hmm+|sorry|doch|ach|nein|und|aber)\s+)"
+_NOT_NEEDED = {
+    intent: re.compile(
+        rf"{_START}(?:no|keine?n?)\s+(?:{words})\s+(?:is\s+|are\s+)?(?:(?:really|mehr|doch)\s+)?"
+        r"(?:needed|necessary|required|nötig|notwendig|erforderlich)\b",
+        re.IGNORECASE,
+    )
+    for intent, words in {
+        **REQUESTS,
+        "change_order": r"changes?|modifications?|änderung(?:en)?",
+    }.items()
+}
+_CHANGE_NOT_WANTED = re.compile(
+    rf"{_START}(?:no\s+need\s+to|(?:i\s+)?(?:don'?t|do\s+not|no\s+longer)\s+(?:want|need)\s+to|don'?t)\s+"
+    r"(?:change|modify|update)\s+(?:it|that|this|anything)(?:\s+one|\s+order)?\b"
+    r"|\b(?:doch\s+)?nicht\s+(?:mehr\s+)?ändern\b|\bnicht\s+geändert\s+werden\b",
+    re.IGNORECASE,
+)
+
+
+def _withdrawals(text: str) -> set[str]:
+    """The requests said to be no longer needed (`_NOT_NEEDED`, `_CHANGE_NOT_WANTED`)."""
+    named = {intent for intent, pattern in _NOT_NEEDED.items() if pattern.search(text)}
+    return named | ({"change_order"} if _CHANGE_NOT_WANTED.search(text) else set())
+
 
 # The act denied by its verb: "I don't want to cancel #W2", "I'm not cancelling it", "ich will sie nicht
 # stornieren", "nicht zurückschicken". A plain denial of the act the bot is asking about takes it back at once, whatever
@@ -82,9 +111,9 @@ def dropped_requests(text: str) -> list[str]:
 # The gate and the dialogue ask this of the same message several times a turn: it is read once.
 @lru_cache(maxsize=1024)
 def _dropped(text: str) -> tuple[str, ...]:
-    named = {intent for intent, pattern in _DROPS.items() if pattern.search(text)}
+    named = {intent for intent, pattern in _DROPS.items() if pattern.search(text)} | _withdrawals(text)
     denied = set(denied_acts(text))
-    return tuple(intent for intent in REQUESTS if intent in named | denied)
+    return tuple(intent for intent in [*REQUESTS, "change_order"] if intent in named | denied)
 
 
 # What may stay beside a take-back without being a request of its own: the order it is on, thanks, a courtesy,
@@ -128,7 +157,7 @@ def drops_one_request(segment: str) -> bool:
     if not _dropped(segment):
         return False
     rest = segment
-    for pattern in _DROPS.values():
+    for pattern in [*_DROPS.values(), *_NOT_NEEDED.values(), _CHANGE_NOT_WANTED]:
         rest = pattern.sub(" ", rest)
     return _ONLY_A_TAIL.fullmatch(rest.strip()) is not None
 

@@ -273,7 +273,15 @@ _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "wrong_item",
             r"\b(?:wrong\s+(?:item|product|model|colou?r|one)|not\s+what\s+i\s+ordered"
             r"|received\s+the\s+wrong|falsche[nrs]?\s+(?:artikel|produkt|modell|farbe|teil)"
-            r"|nicht\s+(?:das,?\s+)?was\s+(?:ich\s+)?bestellt)\b",
+            r"|nicht\s+(?:das,?\s+)?was\s+(?:ich\s+)?bestellt"
+            # What came, said against what was ordered: "it arrived in black instead of the white I ordered", "they
+            # sent me the 12 inch instead of the 14", "I ordered white but got black", "kam in Schwarz statt in
+            # Weiß". Past forms only: "send me the black one instead of the white" asks for a change.
+            r"|(?:arrived|came|showed\s+up|delivered|got|received|sent|shipped|geliefert|bekommen|erhalten"
+            r"|geschickt|kam(?:en)?)\s+(?:(?!(?:want|wanna|like|would|could|can|change|swap|exchange|prefer|need"
+            r"|please|möchte|will|hätte|bitte)\b)[\w'-]+\s+){0,8}?(?:instead\s+of|rather\s+than|statt|anstatt)"
+            r"|(?:ordered|bought|paid\s+for|bestellt)\s+(?:[\w'-]+\s+){0,6}?(?:but|and|aber|und)\s+"
+            r"(?:(?:i|we|they)\s+)?(?:got|received|they\s+sent|was\s+sent|bekommen|erhalten|kam))\b",
         ),
         (
             "not_as_described",

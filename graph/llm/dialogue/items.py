@@ -176,7 +176,12 @@ _EVERY_ITEM = re.compile(
     r"\b(?:everything|all\s+(?:of\s+)?(?:the\s+|my\s+|its\s+|these\s+|those\s+)?(?:\d+|two|three|four|five|six)?\s*"
     r"(?:items|things|products|of\s+them|of\s+it)|all\s+(?:\d+|two|three|four|five|six)\b|(?:the\s+)?(?:whole|entire)"
     r"\s+order|(?:every|each)\s+(?:single\s+)?(?:item|thing|product|piece)|each\s+of\s+(?:them|these|those)"
-    r"|(?:return|refund|send)\s+(?:them\s+|it\s+)?all|both|alles|beide)\b"
+    r"|(?:return|refund|send)\s+(?:them\s+|it\s+)?all|both|alles|beide"
+    # German says the whole order with its adjective ("die ganze Bestellung", "Rückgabe der gesamten Bestellung")
+    # or every article ("alle Artikel", "alle drei Sachen"), or the return as complete ("komplett zurückgeben"; not
+    # "komplett kaputt", a fault).
+    r"|(?:ganzen?|gesamten?|kompletten?)\s+(?:bestellung|lieferung|paket)|komplett\s+(?:zurück\w*|retournieren)"
+    r"|alle\s+(?:\d+\s+|zwei\s+|drei\s+|vier\s+|meine\s+)?(?:artikel|sachen|teile|produkte|dinge))\b"
     r"|^\s*all\b\s*(?:[,.!?]|please|$)",
     re.IGNORECASE,
 )
@@ -222,7 +227,10 @@ _LEFT_OUT_WORDS = re.compile(
     _LEFT_OUT.pattern + r"|\b(?:except(?:\s+for)?|but\s+not|apart\s+from|other\s+than|excluding|not\s+(?:the|my)"
     r"|all\s+but|everything\s+but|never\s+mind|keep(?:ing)?"
     # Giving up on an item by name, as "never mind the mouse" does: "forget the mouse", "scratch the pet bed".
-    r"|forget(?:\s+about)?|scratch|skip|ditch|vergiss)\b",
+    r"|forget(?:\s+about)?|scratch|skip|ditch|vergiss"
+    # German excepts as English does, the item after the word: "alles außer dem Laptop", "die ganze Bestellung
+    # ohne die Uhr", "bis auf den Rucksack", "ausgenommen die Kopfhörer", "abgesehen von der Lampe".
+    r"|au(?:ß|ss)er|ohne|bis\s+auf|ausgenommen|abgesehen\s+von)\b",
     re.IGNORECASE,
 )
 # A negation just before words that leave an item out turns them round: "don't forget the jacket", "please don't skip
@@ -253,7 +261,8 @@ _SUBJECT_BEFORE = re.compile(
 _CLAUSE_BREAK = re.compile(
     r"[,;:()]|\b(?:but|because|since|so|while|as|though|although|when|if|and\s+(?:i|i'?m|i'?ll|we|it|they|you)"
     r"|that\s+(?:i|i'?m|we|it|they|you|the|my)"
-    r"|(?:return|send|refund|exchange|want|need|would|like)\w*)\b",
+    r"|(?:return|send|refund|exchange|want|need|would|like)\w*"
+    r"|aber|weil|denn|da(?:ss|ß)|zurück\w*|möchte|brauche)\b",
     re.IGNORECASE,
 )
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
 from graph.dialogue_state import QueuedRequest
+from graph.llm.addresses import STREET_START, looks_like_address, parse_address
 from graph.llm.dialogue.names import (
     _REQUEST_OF_WRITE,
     CHANGE_DEFAULT_ADDRESS,
@@ -159,7 +160,21 @@ def _without_identity(words: str) -> str:
     """The request's words without the sentence that says who they are ("... from another one. I'm Anya Brown, zip
     10121"): the identity was read in its turn, and the offer quotes the request back, not their details."""
     said = shared_entities(words)
-    return beyond_identity(words, said.emails, said.zip_codes)
+    # A postcode inside an address said for the request ("ship #W1 and #W2 to 12 Elm St, Springfield, IL 62704") is
+    # the address's, not who they are: dropped, the next order's address would lack it and be asked again.
+    zip_codes = [code for code in said.zip_codes if not _in_an_address(words, code)]
+    return beyond_identity(words, said.emails, zip_codes)
+
+
+def _in_an_address(words: str, code: str) -> bool:
+    """The postcode ends an address said from its street line on ("... to 9 Birch Road, Austin, TX 73301")."""
+    found = re.search(rf"(?<![\w#-]){re.escape(code)}\b", words)
+    streets = [m.start() for m in STREET_START.finditer(words, 0, found.start())] if found else []
+    return (
+        bool(streets)
+        and parse_address(words[streets[-1] :])["zip"] == code
+        and looks_like_address(words[streets[-1] :])
+    )
 
 
 # Acts on a whole order: a later part of the message that borrows one of these readings only for its verb ("ship it

@@ -285,15 +285,27 @@ def corrected_request(state: SupportState) -> str | None:
         # "Yes, that's correct, the red one is what I want": what the proposal makes of them, said again, changes
         # nothing either (the new versions proposed, as the change shown says them).
         new_ids = [str(i) for i in (pending.get("args") or {}).get("new_item_ids") or []]
-        own |= {
+        becomes = {
             (str(key).lower(), str(value).lower())
             for pair, view in (slots.get("swap_views") or {}).items()
             if isinstance(view, dict) and tuple(str(pair).split(">", 1)) in set(zip(proposed, new_ids, strict=False))
             for key, value in (view.get("options") or {}).items()
         }
+        own |= becomes
         asked = asks_about_the_rules(changing) and not _ANOTHER_WAY.search(changing)
         if not asked and any((str(k).lower(), str(v).lower()) not in own for k, v in said.items()):
             # ("Is the red one in stock?" asks about the proposal; it changes nothing, and is answered.)
+            return request
+        proposed_values = dict(becomes)
+        if (
+            len(set(proposed)) == 1
+            and _NO_THEN.match(changing)
+            and any(proposed_values.get(str(k).lower(), str(v).lower()) != str(v).lower() for k, v in said.items())
+        ):
+            # "No, make it 1L in stainless steel": a no and then values other than the proposal's new ones correct
+            # it, even when the item has those values now (the stainless steel it is made of): "no" does not name
+            # the item, it turns the proposal down for another version. (Of one item only: of several, an item's own
+            # value may say which of them is meant.)
             return request
         if _adds_an_item(state, pending, changing) or the_other_unit(order_items, changing, proposed):
             # "Also the perfume", "and the other one in blue": another item, or the other unit of one proposed.
@@ -308,6 +320,10 @@ def corrected_request(state: SupportState) -> str | None:
         # A new address, or another place still to be named ("ship it to my office instead"): the address changes.
         return request if looks_like_address(text) or names_another_destination(text) else None
     return None
+
+
+# A no that goes on to say something ("no, make it 1L", "nope - the 2L one", "nein, lieber in Weiß"): not a bare no.
+_NO_THEN = re.compile(r"^\s*(?:no+|nope|nah|nein|not\s+(?:that|this)(?:\s+one)?)\b[\s,.!:;-]+\w", re.IGNORECASE)
 
 
 def _every_value(option_lists: list[dict[str, list[str]]]) -> dict[str, list[str]]:

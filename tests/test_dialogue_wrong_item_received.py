@@ -1,0 +1,80 @@
+"""A wrong item received, told as "X instead of Y" (ShopDesk #15), found by customers played from tau-bench tasks:
+"#W1 arrived in black instead of the white I ordered" was proposed as an item change. What ARRIVED, said against
+what was ordered, is a report of a wrong item (the reason `wrong_item`): the customer is asked what they want (a
+return or an exchange). "I'd like X instead (of Y)", a wish, stays a change.
+
+Sentences written for these tests after the change, not the ones of the report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.context import Context
+from graph.nlu.entities import extract_reasons
+from shopdesk.settings import Settings
+from tests.support.app import reset_app_caches
+from tests.support.people import app_on, conversation, say
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the lamp showed up in silver instead of the gold one",
+        "you shipped me size 9 rather than the 10 I picked",
+        "I bought the blue backpack and got a green one",
+        "Der Rucksack wurde in Grün geliefert statt in Blau",
+    ],
+)
+def test_what_arrived_against_what_was_ordered_is_a_wrong_item(text: str) -> None:
+    assert "wrong_item" in extract_reasons(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "could you send the gold one instead of the silver?",
+        "I'd rather have size 10 instead of 9",
+        "it arrived yesterday and I would like it in green instead of blue",
+        "Ich hätte den Rucksack lieber in Grün statt Blau",
+    ],
+)
+def test_a_wish_said_with_instead_is_no_wrong_item(text: str) -> None:
+    assert "wrong_item" not in extract_reasons(text), text
+
+
+KETTLE_OWNER = "raj_santos_9079"  # delivered #W1630030: Electric Kettle, 2L stainless steel white
+
+
+@pytest.fixture
+def tau_shop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, taubench_db_url: str) -> Any:
+    settings = app_on(monkeypatch, tmp_path, taubench_db_url)
+    yield settings
+    reset_app_caches()
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "my kettle from #W1630030 came in white rather than the black I chose",
+        "#W1630030 - I paid for the 1L kettle and they sent the 2L",
+    ],
+)
+async def test_a_wrong_item_report_asks_what_they_want(tau_shop: Settings, said: str) -> None:
+    context = Context(customer_id=KETTLE_OWNER, shop_id="taubench")
+    async with conversation(tau_shop) as (chat, _graph):
+        turn = await say(chat, "r", said, context=context)
+    assert turn.status == "bot", turn.text
+    assert "refund" in turn.text.lower() and "exchange" in turn.text.lower(), turn.text
+    assert "which of them would you like" not in turn.text.lower(), turn.text
+
+
+async def test_a_wish_with_instead_stays_a_change(tau_shop: Settings) -> None:
+    context = Context(customer_id=KETTLE_OWNER, shop_id="taubench")
+    async with conversation(tau_shop) as (chat, _graph):
+        turn = await say(chat, "c", "for #W1630030 I want the kettle in black instead of white", context=context)
+    assert "color black" in turn.text, turn.text
+    assert "refund you, or exchange" not in turn.text, turn.text
