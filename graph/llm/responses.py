@@ -42,6 +42,7 @@ from graph.llm.matching import (
     payment_mention,
     refused_methods,
 )
+from graph.nlu.confirmation import asks_what_they_hold
 from shopdesk.i18n import N_, _, money, ngettext
 from shopdesk.i18n import current as current_speaker
 from shopdesk.profile import ShopProfile
@@ -983,7 +984,9 @@ def describe_payment_methods_asked(customer: dict[str, Any], text: str, orders: 
         mention.get(k) for k in ("id", "last_four", "brand")
     )
     named = matching_methods(methods, mention) if precise else []
-    if precise:
+    # "Is the visa the only card I have?" asks for them all: the list answers it, the visa among them.
+    holdings = asks_what_they_hold(text)
+    if precise and not holdings:
         if len(named) == 1 and mention.get("id"):
             sentences.append(_("{named} is your {method}.", named=mention["id"], method=named[0]["label"]))
         elif len(named) == 1:
@@ -1003,7 +1006,7 @@ def describe_payment_methods_asked(customer: dict[str, Any], text: str, orders: 
             sentences.append(_("Besides that one, these payment methods are on your account:") + "\n" + rest)
         else:
             sentences.append(_("That is the only payment method on your account."))
-    elif methods and len(named) != 1:
+    elif methods and (len(named) != 1 or holdings):
         sentences.append(_("These payment methods are on your account:") + "\n" + describe_methods(customer))
     labels = {str(m.get("id")): str(m.get("label")) for m in methods}
     for order in orders[-1:]:
@@ -1121,6 +1124,23 @@ _FACT_ANSWERS = {
     ("scope", None): N_("What I proposed touches only order {value}. Your other orders stay as they are."),
     ("timing", True): N_("Yes: it takes effect right away, as soon as you say yes."),
 }
+# Whether the act can be undone once done, by act (graph.llm.dialogue.proposal_reach.undo_answer).
+_UNDO_ANSWERS = {
+    "cancel_order": N_(
+        "No: a cancellation can't be undone. Once the order is cancelled it stays cancelled, and it can't be changed "
+        "any more."
+    ),
+    "return_items": N_(
+        "No: once you confirm, the order is marked as return requested, and that can't be undone or changed here."
+    ),
+    "exchange_items": N_(
+        "No: once you confirm, the order is marked as exchange requested, and that can't be undone. An order can be "
+        "exchanged only once."
+    ),
+    "modify_order_items": N_(
+        "No: items can be changed only once per order, and after that the order can no longer be changed or cancelled."
+    ),
+}
 
 
 def ask_again_briefly() -> str:
@@ -1135,5 +1155,8 @@ def reach_answers(checks: list[tuple[str, bool | None, str]]) -> str:
 
 def describe_fact_checks(checks: list[FactCheck]) -> str:
     """The answers to checks of the proposal's facts, and the proposal asked again in one line."""
-    answers = [_(_FACT_ANSWERS[(c.fact, c.holds)], value=c.value) for c in checks]
+    answers = [
+        _(_UNDO_ANSWERS[c.value]) if c.fact == "undo" else _(_FACT_ANSWERS[(c.fact, c.holds)], value=c.value)
+        for c in checks
+    ]
     return "\n\n".join([*dict.fromkeys(answers), ask_again_briefly()])

@@ -458,6 +458,34 @@ _QUESTION_OPENING = re.compile(
 )
 
 
+# "Is that the only credit card I have?", "don't I have another card on file?", "any other cards on my account?", "how
+# many cards have I got?": what the customer holds, asked by how many or which others, beside the words of holding.
+# Asked at a proposal it checks nothing of the proposal: it asks to be told their methods.
+_HOW_MANY = re.compile(
+    r"\b(?:only|other|others|another|any|else|more|how\s+many|all|einzige\w*|andere\w*|noch\s+eine\w*|wie\s*viele)\b",
+    re.IGNORECASE,
+)
+_HELD = re.compile(
+    r"\bi\s*(?:have|'?ve\s+got|got|own|hold)\b|\b(?:have|has|got)\s+i\b|\bdo\s+i\s+have\b"
+    r"|\bon\s+(?:file|my\s+account|the\s+account|record)\b|\b(?:saved|stored|registered)\b"
+    r"|\b(?:habe\s+ich|ich\s+habe|hinterlegt|gespeichert)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_what_they_hold(text: str) -> bool:
+    """A question of the message asks which or how many payment methods the customer holds ("is that the only card
+    I have?", "do I have any other cards saved?"), not which one something is paid with."""
+    return any(
+        _PAYMENT_WORDS.search(sentence)
+        and _HOW_MANY.search(sentence)
+        and _HELD.search(sentence)
+        and (sentence.rstrip().endswith("?") or _QUESTION_OPENING.search(sentence) is not None)
+        and not _USE_INSTEAD.search(sentence)
+        for sentence in sentences(text)
+    )
+
+
 def mentions_payment_methods(text: str) -> bool:
     """The message speaks of cards, payment methods, PayPal..."""
     return bool(_PAYMENT_WORDS.search(text))
@@ -466,7 +494,7 @@ def mentions_payment_methods(text: str) -> bool:
 def asks_about_payment_methods(text: str) -> bool:
     """The reply asks which payment methods the customer has or which one something is, or asks for their list, or
     where a refund may go, and asks for no change."""
-    if _LIST_ASK.search(text):
+    if _LIST_ASK.search(text) or asks_what_they_hold(text):
         return True
     if any(
         _WHERE_MONEY_MAY_GO.search(sentence)

@@ -12,6 +12,7 @@ from langgraph.runtime import Runtime
 
 from graph.context import Context
 from graph.dialogue_state import NEXT_REQUEST, DialogueUpdate, QueuedRequest
+from graph.llm.dialogue.asked_before import only_says_who, request_asked, waits_for_no_answer
 from graph.llm.dialogue.names import (
     CHANGE_DEFAULT_ADDRESS,
     CHANGE_ITEMS,
@@ -21,6 +22,7 @@ from graph.llm.dialogue.names import (
     WRITE_OF_REQUEST,
 )
 from graph.llm.dialogue.other_requests import put_ahead
+from graph.llm.dialogue.reading import serves
 from graph.llm.engine import Situation, situation_of
 from graph.nlu.confirmation import gives_a_yes, holds_back, yes_with_details
 from graph.nlu.entities import (
@@ -114,6 +116,10 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
                     update["reasons"] = shared
                 said_now["entities"] = request.entities.model_copy(update=update)
             understanding = request.model_copy(update=said_now)
+    else:
+        carried = await _asked_before_verifying(state, understanding, history, runtime)
+        if carried is not None:
+            understanding, dialogue = carried
     data = understanding.model_dump(mode="json")
     # The turn's intent rides along: the handoff's case reads the conversation's needs from it.
     emotion = {**data["emotion"], "turn": len(history) + 1, "intent": data["intent"]}
@@ -149,6 +155,33 @@ async def _taken_up(
     if pinned := chosen.get("order_id"):
         said_now["entities"] = request.entities.model_copy(update={"order_ids": [pinned]})
     return request.model_copy(update=said_now)
+
+
+async def _asked_before_verifying(
+    state: SupportState, understanding: Understanding, history: list[str], runtime: Runtime[Context]
+) -> tuple[Understanding, DialogueUpdate] | None:
+    """ "Can the puzzle I got still be refunded?" answered from the rules, then only "I'm ana@example.com": the
+    request the question names (graph.llm.dialogue.asked_before) is the one that waits for this identity, and what
+    it names (the item, the order) is read beside who they are. Its words are not read again as this turn's: the
+    question was answered already. None when the message says more than who they are, or the message before it
+    named no request on a thing of theirs."""
+    if not history or context_of(runtime).customer_id or not waits_for_no_answer(state):
+        return None
+    if not only_says_who(understanding):
+        return None
+    earlier = await _read(history[-1], history[:-1], Situation(), runtime)
+    intent = request_asked(earlier)
+    if intent is None or not serves(intent, (await services_of(runtime)).profile):
+        return None
+    # The order, options and reasons it names are read beside who they are; the items it names are kept as the
+    # request's own reading keeps them (read against their orders once they may be read), with the words they were
+    # named in: this message's words name none.
+    named = {key: getattr(earlier.entities, key) for key in ("order_ids", "options", "reasons")}
+    carried = understanding.model_copy(update={"entities": understanding.entities.model_copy(update=named)})
+    slots = dict(state.dialogue.get("slots") or {})
+    if earlier.entities.products:
+        slots.update(products=list(earlier.entities.products), item_hint=history[-1], order_hint=history[-1])
+    return carried, {"intent": intent, "awaiting": "identity", "slots": slots}
 
 
 def _as_read(wanted: str, read: str) -> str:

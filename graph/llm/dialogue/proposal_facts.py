@@ -16,13 +16,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from graph.llm.dialogue.proposal_items import ProposedItem, item_holds, shown_lines, supposes_items
-from graph.llm.dialogue.proposal_reach import reach_holds, supposes_reach
+from graph.llm.dialogue.proposal_reach import asks_to_undo, reach_holds, supposes_reach, undo_answer
 from graph.llm.matching import matching_methods, payment_mention
 from graph.nlu.confirmation import (
     NO_WORD,
     OPENING_SOUND,
     WAIT_WORDS,
     asks_for_the_act_at,
+    asks_what_they_hold,
     gives_a_yes,
     holds_back,
     no_more_wanted,
@@ -232,8 +233,15 @@ def checks_the_proposal(text: str, items: tuple[ProposedItem, ...] = ()) -> bool
     nothing: it asks to be told, and is answered as any question is."""
     asked = _questions(text)
     return bool(asked) and all(
-        (_amounts(q) or payment_mention(q) or supposes_items(q, items) or supposes_reach(q))
-        and not _ASKS_TO_BE_TOLD.search(q)
+        # Whether the act can be undone once done is the act's own fact too, however it is asked ("how do I reverse
+        # it if I change my mind?").
+        asks_to_undo(q)
+        or (
+            (_amounts(q) or payment_mention(q) or supposes_items(q, items) or supposes_reach(q))
+            and not _ASKS_TO_BE_TOLD.search(q)
+            # "Is that the only card I have?" names a method and supposes it, but asks to be told what they hold.
+            and not asks_what_they_hold(q)
+        )
         for q in asked
     )
 
@@ -365,6 +373,13 @@ def check_facts(
         return None
     checks: list[FactCheck] = []
     for question in _questions(text):
+        if asks_to_undo(question):
+            # "Can I undo it if I change my mind?": told from the act, and no yes stands on it (it asks to be told).
+            final = undo_answer(question, preview)
+            if final is None:
+                return None
+            checks.append(FactCheck(final[1], final[0], final[2]))
+            continue
         if supposes_reach(question):
             # "This only cancels that one order?", "it's cancelled right away?": what the act reaches, and when.
             reach = reach_holds(question, preview)

@@ -15,9 +15,9 @@ import re
 from typing import Any
 
 # "Only that one order", "just this one", "not the other", "none of my other orders", "nur diese Bestellung", "nicht
-# die andere".
+# die andere"; or the order only by its number ("this only cancels #W123?", "just #W123 and nothing else?").
 _SCOPE = re.compile(
-    r"\b(?:only|just|solely|nur|lediglich|ausschließlich)\b[^?.!]{0,40}\b(?:order|one|bestellung|eine)\b"
+    r"\b(?:only|just|solely|nur|lediglich|ausschließlich)\b[^?.!]{0,40}(?:\b(?:order|one|bestellung|eine)\b|#?\bW\d{5,})"
     r"|\b(?:not|nothing|none|nicht|keine?)\b[^?.!]{0,20}\b(?:other|else|andere\w*|sonst)\b"
     r"|\b(?:other|andere\w*)\s+(?:orders?|one|bestellung\w*)\s+(?:stays?|is|are|bleib\w*)\b",
     re.IGNORECASE,
@@ -42,6 +42,35 @@ _ORDER_ID = re.compile(r"#?\b(W\d{5,})\b", re.IGNORECASE)
 _AT_ONCE_ACTS = frozenset(
     {"cancel_order", "modify_order_items", "modify_order_address", "modify_order_payment", "modify_default_address"}
 )
+
+
+# "Can I undo it if I change my mind?", "if I cancel, can I reverse it later?", "is there a way back afterwards?",
+# "kann ich das rückgängig machen?": whether the act can be taken back once it is done. ("Will you take it back?" asks
+# whether the shop takes an item back: a return, not this.)
+_UNDO = re.compile(
+    r"\b(?:undo|undone|revers\w*|un-?cancel\w*|reinstat\w*|revok\w*|go\s+back\s+on|way\s+back|back\s+out"
+    r"|(?:what\s+)?if\s+i\s+change\s+my\s+mind|rückgängig|widerruf\w*|zurücknehm\w*|zurückzunehmen"
+    r"|es\s+mir\s+anders\s+überleg\w*)\b",
+    re.IGNORECASE,
+)
+# Acts that stay done once they run: no act of ours takes them back. A cancelled order stays cancelled; a return or an
+# exchange marks the order as requested, and a delivered order is exchanged, or its items changed, only once.
+_FINAL_ACTS = frozenset({"cancel_order", "return_items", "exchange_items", "modify_order_items"})
+
+
+def asks_to_undo(question: str) -> bool:
+    """The question asks whether the act can be taken back once done ("can I reverse it later?")."""
+    return bool(_UNDO.search(question))
+
+
+def undo_answer(question: str, preview: dict[str, Any]) -> tuple[str, bool | None, str] | None:
+    """The answer to a question whether the proposed act can be undone, as (fact, holds, value): "undo" with the
+    act, for an act that stays done once it runs; None for another act (whether it can be changed again is no fact
+    of the proposal), or a question of another kind."""
+    action = str(preview.get("action") or "")
+    if not asks_to_undo(question) or action not in _FINAL_ACTS:
+        return None
+    return ("undo", None, action)
 
 
 def _scopes_orders(question: str) -> bool:

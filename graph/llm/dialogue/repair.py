@@ -27,7 +27,7 @@ from graph.llm.dialogue.reading import _PAYS_FOR_AN_ITEM_CHANGE
 from graph.llm.dialogue.remedies import named_remedy, restated_item_request
 from graph.llm.matching import DIRECTS_MONEY, matching_items, named_items, options_in, payment_mention, the_other_unit
 from graph.nlu.address_source import address_source
-from graph.nlu.confirmation import gives_a_yes
+from graph.nlu.confirmation import asks_what_they_hold, gives_a_yes
 from graph.nlu.entities import extract_options, extract_reasons, shared_entities
 from graph.nlu.general import asks_about_the_rules, asks_something
 from graph.nlu.segment import sentences
@@ -252,7 +252,9 @@ def corrected_request(state: SupportState) -> str | None:
     directed = specific or bool(DIRECTS_MONEY.search(text))
     pays = request in MONEY_MOVING_FLOWS | {CHANGE_PAYMENT} and moves_money and directed
     paid_with = state.dialogue.get("slots", {}).get("paid_with")
-    if pays and mention and not _proposal_says(pending, mention, paid_with):
+    # "Do I have any other cards saved?" names another card but asks what they hold: a question on the way to the
+    # yes, answered from their methods; it sends the money nowhere.
+    if pays and mention and not _proposal_says(pending, mention, paid_with) and not asks_what_they_hold(text):
         return request
     if restated := restated_item_request(request, text):
         # "No, not a return: I want to exchange it": the proposal's kind is what they correct.
