@@ -680,6 +680,51 @@ def own_reasons(text: str, order_id: str) -> list[str]:
     return extract_reasons(_words_after(text, order_id) or "")
 
 
+# Where the words about one order end and a clause about another begins, its id unsaid: "#W2 because I no longer need
+# it, and the first one I ordered by mistake", "..., the other one was a mistake", "und die andere ...".
+_ANOTHER_ORDER_CLAUSE = re.compile(
+    r"(?:[.;!?]|,|\band\b|\bbut\b|\bund\b|\baber\b)\s*(?:(?:and|but|und|aber|as\s+for|for)\s+)?"
+    r"(?=(?:the|my|that|this|die|der|meine)\s+(?:other|first|second|last|former|latter|older|newer|earlier|andere\w*"
+    r"|erste\w*|zweite\w*)\b)",
+    re.IGNORECASE,
+)
+# The end of a clause of its own before an order is named: "the first one I ordered by mistake, and #W2 ...".
+_CLAUSE_ENDS = re.compile(r"(?:[.;!?]|,\s*(?:and|but|und|aber)?|\b(?:and|but|und|aber))\s*$", re.IGNORECASE)
+
+
+def _order_mentions(text: str) -> list[tuple[int, int]]:
+    return sorted((m.start(), m.end()) for m in [*_ORDER_TAGGED.finditer(text), *_ORDER_BARE.finditer(text)])
+
+
+def reasons_for_order(text: str, order_id: str) -> list[str]:
+    """The reasons the message gives for this order, never another order's: all of them when it names no order, or
+    says them of several at once ("both", "all of them"); else only the words said with this order -- from its
+    mention to the next order's or to a clause about another one ("the first one ..."), and the words before it when
+    they lead up to it ("because I no longer need it, please cancel #W1"). For an order it does not name, beside
+    others it does: only an opening clause of its own ("the first one I ordered by mistake, and #W2 ...")."""
+    mentions = _order_mentions(text)
+    if not mentions or _FOR_SEVERAL.search(text):
+        return extract_reasons(text)
+    found = order_mention(text, order_id)
+    opening = text[: mentions[0][0]]
+    if found is None:
+        # Not named: its own words are an opening clause that ends before the first order named, and a clause about
+        # another order than those named ("..., and the first one I ordered by mistake").
+        said = [opening] if _CLAUSE_ENDS.search(opening) else []
+        for _start, end in mentions:
+            if other := _ANOTHER_ORDER_CLAUSE.search(text, end):
+                following = next((s for s, _ in mentions if s > other.end()), len(text))
+                said.append(text[other.end() : following])
+        return extract_reasons(" ".join(dict.fromkeys(said)))
+    own = _words_after(text, order_id) or ""
+    if other := _ANOTHER_ORDER_CLAUSE.search(own):
+        own = own[: other.start()]
+    first = found.start() <= mentions[0][0] + 1
+    if first and not _CLAUSE_ENDS.search(opening):
+        own = f"{opening} {own}"
+    return extract_reasons(own)
+
+
 # Words that say every item of an order without naming one: "everything from #W1", "all of it", "the whole order".
 _EVERY_ITEM_SAID = re.compile(
     r"\b(?:everything|all\s+(?:of\s+)?(?:it|them|the\s+items|(?:my\s+|its\s+)?items|the\s+things)"
