@@ -80,3 +80,15 @@ async def test_a_reason_for_both_is_each_ones(tau_app: Settings) -> None:
         turn = await customer.say("I ordered both of them by mistake")
         pending = (await customer.values()).get("pending_action") or {}
         assert pending.get("args") == {"order_id": first, "reason": "ordered by mistake"}, turn.text
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        f"please cancel {A} and {B}, I don't need them anymore",
+        f"cancel {A} and {B} because I ordered those by mistake",
+        f"{A} and {B} - ordered by mistake",
+    ],
+)
+def test_one_reason_after_the_orders_listed_is_each_ones(said: str) -> None:
+    assert reasons_for_order(said, A) == reasons_for_order(said, B) != []

@@ -696,6 +696,22 @@ def _order_mentions(text: str) -> list[tuple[int, int]]:
     return sorted((m.start(), m.end()) for m in [*_ORDER_TAGGED.finditer(text), *_ORDER_BARE.finditer(text)])
 
 
+# The words after the last order named speak of all of them: a clause of their own, or a plural ("them", "those").
+_OF_ALL_NAMED = re.compile(
+    r"^\s*(?:[,;:.!?-]|\b(?:and|but|und)\b)|\b(?:them|they|those|these|sie|alle)\b", re.IGNORECASE
+)
+
+
+def _said_after_all(text: str, mentions: list[tuple[int, int]]) -> list[str]:
+    """The reasons said once after every order named, for all of them, when no order has words of its own between
+    the ids ("cancel #W1 and #W2, I no longer need them"); [] otherwise."""
+    between = [text[end:start] for (_, end), (start, _) in zip(mentions, mentions[1:], strict=False)]
+    trailing = text[mentions[-1][1] :]
+    if any(extract_reasons(words) for words in [text[: mentions[0][0]], *between]):
+        return []
+    return extract_reasons(trailing) if _OF_ALL_NAMED.search(trailing) else []
+
+
 def reasons_for_order(text: str, order_id: str) -> list[str]:
     """The reasons the message gives for this order, never another order's: all of them when it names no order, or
     says them of several at once ("both", "all of them"); else only the words said with this order -- from its
@@ -716,6 +732,9 @@ def reasons_for_order(text: str, order_id: str) -> list[str]:
                 following = next((s for s, _ in mentions if s > other.end()), len(text))
                 said.append(text[other.end() : following])
         return extract_reasons(" ".join(dict.fromkeys(said)))
+    if len(mentions) > 1 and (shared := _said_after_all(text, mentions)):
+        # "Cancel #W1 and #W2, I no longer need them": one reason, said once after the orders listed together.
+        return shared
     own = _words_after(text, order_id) or ""
     if other := _ANOTHER_ORDER_CLAUSE.search(own):
         own = own[: other.start()]
