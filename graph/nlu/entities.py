@@ -6,6 +6,7 @@ shape of the sentence ("return the blue hoodie") and the tools resolve them agai
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -705,7 +706,7 @@ _OF_ALL_NAMED = re.compile(
 def _said_after_all(text: str, mentions: list[tuple[int, int]]) -> list[str]:
     """The reasons said once after every order named, for all of them, when no order has words of its own between
     the ids ("cancel #W1 and #W2, I no longer need them"); [] otherwise."""
-    between = [text[end:start] for (_, end), (start, _) in zip(mentions, mentions[1:], strict=False)]
+    between = [text[end:start] for (_, end), (start, _) in itertools.pairwise(mentions)]
     trailing = text[mentions[-1][1] :]
     if any(extract_reasons(words) for words in [text[: mentions[0][0]], *between]):
         return []
