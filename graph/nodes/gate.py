@@ -489,11 +489,11 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         # order set aside is dropped. Nothing is written for it.
         assert state.pending_action is not None  # proposing says so
         action = str(state.pending_action.get("name") or "")
-        waits: DialogueUpdate = {"queued": kept}
+        kept_waiting: DialogueUpdate = {"queued": kept}
         if (understanding.intent == "affirm" or gives_a_yes(said, action)) and not asks_something(said):
             needs = state.pending_action["preview"].get("needs_approval")
-            return {**base, "route": Route.request_approval if needs else Route.execute, "dialogue": waits}
-        return {**base, "route": Route.draft, "dialogue": waits}
+            return {**base, "route": Route.request_approval if needs else Route.execute, "dialogue": kept_waiting}
+        return {**base, "route": Route.draft, "dialogue": kept_waiting}
     # A no read by the model is no no to the proposal when it is said of anything more ("nope, that's everything -
     # how long does the refund take?"): it answers an "anything else?", and the customer asks on.
     denied = understanding.intent == "deny" and not (proposing and no_to_something_else(said))
