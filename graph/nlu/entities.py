@@ -742,7 +742,20 @@ def reasons_for_order(text: str, order_id: str) -> list[str]:
     first = found.start() <= mentions[0][0] + 1
     if first and not _CLAUSE_ENDS.search(opening):
         own = f"{opening} {own}"
-    return extract_reasons(own)
+    if reasons := extract_reasons(own):
+        return reasons
+    # "Cancel #W1 and #W2, we don't need them any more, and also change #W3": a reason said once, in the plural, after
+    # the orders listed with this one is its reason too.
+    later = [
+        text[end : (mentions[i + 1][0] if i + 1 < len(mentions) else len(text))] for i, (_, end) in enumerate(mentions)
+    ]
+    for words in (w for (start, _), w in zip(mentions, later, strict=True) if start > found.start()):
+        if reasons := extract_reasons(words):
+            return reasons if _PLURAL.search(words) else []
+    return []
+
+
+_PLURAL = re.compile(r"\b(?:them|they|those|these|both|all|sie|alle|beide)\b", re.IGNORECASE)
 
 
 # Words that say every item of an order without naming one: "everything from #W1", "all of it", "the whole order".
