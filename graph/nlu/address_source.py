@@ -327,20 +327,49 @@ def _compared_orders(text: str) -> list[tuple[int, int]]:
 _SET_ASIDE_ORDERS = (
     re.compile(
         r"\b(?:leave|leaving|keep|keeping|(?:don'?t|do\s+not)\s+(?:cancel|change|touch|return)|not|nicht|except|außer"
-        r"|lass\w*)\s+(?:(?:the|that|my|die|meine)\s+)?(?:order\s+|bestellung\s+)?"
+        r"|lass\w*|(?:anything|any|everything|all|any\s+(?:order|one))\s+(?:but|except)|other\s+than"
+        r"|andere\w*\s+als)\s+(?:(?:the|that|my|die|meine)\s+)?(?:order\s+|bestellung\s+)?"
         + _ORDER_ID
         + r"(?!\s*(?:instead|stattdessen))",
         re.IGNORECASE,
     ),
     re.compile(_ORDER_ID + r"\s+(?:as\s+it\s+is|alone|stays|can\s+stay|is\s+fine|bleibt|so\s+lassen)\b", re.IGNORECASE),
 )
+# An exclusion that says on its own which order is NOT meant, with no other order named: "not #W2", "anything but
+# W2", "any order other than #W2", "don't cancel #W2", "#W2 stays", "nicht die #W2", "außer #W2". Said alone at "which
+# order?", it narrows the orders to pick from; it never picks the excluded one. ("Keep #W2" or "leave #W2" alone may
+# be the order meant -- "keep #W2 instead" -- and "why not #W2?" suggests it: neither is an exclusion on its own.)
+_EXCLUDED_ALONE = (
+    re.compile(
+        r"(?<!\bwhy\s)(?<!\bwhy\snot\s)\b(?:not|isn'?t|nicht|except|au(?:ß|ss)er|(?:don'?t|do\s+not|never)\s+"
+        r"(?:cancel|change|touch|return|exchange|modify)|(?:anything|any|everything|all|any\s+(?:order|one)|"
+        r"(?:any|some)\s+other(?:\s+(?:order|one))?)\s+(?:but|except|besides|apart\s+from)"
+        r"|other(?:\s+(?:order|one))?\s+than"
+        r"|apart\s+from|excluding|andere\w*\s+als|alle\s+au(?:ß|ss)er)\s+"
+        r"(?:(?:the|that|my|die|meine|der)\s+)?(?:order\s+|one\s+|bestellung\s+)?"
+        + _ORDER_ID
+        + r"(?!\s*(?:instead|stattdessen))",
+        re.IGNORECASE,
+    ),
+    _SET_ASIDE_ORDERS[1],
+)
 
 
 def _set_aside_orders(text: str) -> list[tuple[int, int]]:
-    spans = [(match.start("id"), match.end("id")) for pattern in _SET_ASIDE_ORDERS for match in pattern.finditer(text)]
+    alone = {(match.start("id"), match.end("id")) for pattern in _EXCLUDED_ALONE for match in pattern.finditer(text)}
+    spans = {(match.start("id"), match.end("id")) for pattern in _SET_ASIDE_ORDERS for match in pattern.finditer(text)}
     ids = {_order_id(m["id"]) for m in _ANY_ORDER_ID.finditer(text)}
-    set_aside = {_order_id(text[start:end]) for start, end in spans}
-    return spans if ids - set_aside else []
+    set_aside = {_order_id(text[start:end]) for start, end in spans | alone}
+    # Another order named besides: every order set aside is blanked; nothing else named, only the words that exclude
+    # on their own set an order aside.
+    return sorted(spans | alone if ids - set_aside else alone)
+
+
+def orders_set_aside(text: str) -> list[str]:
+    """The orders the message sets aside ("not #W2", "anything but #W2", "leave #W2 as it is and cancel #W1"), as the
+    tools write their ids: none of them is the order to act on, whatever else the message names."""
+    text = without_address_source(text)
+    return list(dict.fromkeys(_order_id(text[start:end]) for start, end in sorted(_set_aside_orders(text))))
 
 
 def without_orders_not_acted_on(text: str) -> str:

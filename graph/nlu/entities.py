@@ -6,6 +6,7 @@ shape of the sentence ("return the blue hoodie") and the tools resolve them agai
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -686,6 +687,83 @@ def own_reasons(text: str, order_id: str) -> list[str]:
     """The reasons said of one order in a message naming several: from its mention to the next order's (or the end);
     none when that part says no reason of its own."""
     return extract_reasons(_words_after(text, order_id) or "")
+
+
+# Where the words about one order end and a clause about another begins, its id unsaid: "#W2 because I no longer need
+# it, and the first one I ordered by mistake", "..., the other one was a mistake", "und die andere ...".
+_ANOTHER_ORDER_CLAUSE = re.compile(
+    r"(?:[.;!?]|,|\band\b|\bbut\b|\bund\b|\baber\b)\s*(?:(?:and|but|und|aber|as\s+for|for)\s+)?"
+    r"(?=(?:the|my|that|this|die|der|meine)\s+(?:other|first|second|last|former|latter|older|newer|earlier|andere\w*"
+    r"|erste\w*|zweite\w*)\b)",
+    re.IGNORECASE,
+)
+# The end of a clause of its own before an order is named: "the first one I ordered by mistake, and #W2 ...".
+_CLAUSE_ENDS = re.compile(r"(?:[.;!?]|,\s*(?:and|but|und|aber)?|\b(?:and|but|und|aber))\s*$", re.IGNORECASE)
+
+
+def _order_mentions(text: str) -> list[tuple[int, int]]:
+    return sorted((m.start(), m.end()) for m in [*_ORDER_TAGGED.finditer(text), *_ORDER_BARE.finditer(text)])
+
+
+# The words after the last order named speak of all of them: a clause of their own, or a plural ("them", "those").
+_OF_ALL_NAMED = re.compile(
+    r"^\s*(?:[,;:.!?-]|\b(?:and|but|und)\b)|\b(?:them|they|those|these|sie|alle)\b", re.IGNORECASE
+)
+
+
+def _said_after_all(text: str, mentions: list[tuple[int, int]]) -> list[str]:
+    """The reasons said once after every order named, for all of them, when no order has words of its own between
+    the ids ("cancel #W1 and #W2, I no longer need them"); [] otherwise."""
+    between = [text[end:start] for (_, end), (start, _) in itertools.pairwise(mentions)]
+    trailing = text[mentions[-1][1] :]
+    if any(extract_reasons(words) for words in [text[: mentions[0][0]], *between]):
+        return []
+    return extract_reasons(trailing) if _OF_ALL_NAMED.search(trailing) else []
+
+
+def reasons_for_order(text: str, order_id: str) -> list[str]:
+    """The reasons the message gives for this order, never another order's: all of them when it names no order, or
+    says them of several at once ("both", "all of them"); else only the words said with this order -- from its
+    mention to the next order's or to a clause about another one ("the first one ..."), and the words before it when
+    they lead up to it ("because I no longer need it, please cancel #W1"). For an order it does not name, beside
+    others it does: only an opening clause of its own ("the first one I ordered by mistake, and #W2 ...")."""
+    mentions = _order_mentions(text)
+    if not mentions or _FOR_SEVERAL.search(text):
+        return extract_reasons(text)
+    found = order_mention(text, order_id)
+    opening = text[: mentions[0][0]]
+    if found is None:
+        # Not named: its own words are an opening clause that ends before the first order named, and a clause about
+        # another order than those named ("..., and the first one I ordered by mistake").
+        said = [opening] if _CLAUSE_ENDS.search(opening) else []
+        for _start, end in mentions:
+            if other := _ANOTHER_ORDER_CLAUSE.search(text, end):
+                following = next((s for s, _ in mentions if s > other.end()), len(text))
+                said.append(text[other.end() : following])
+        return extract_reasons(" ".join(dict.fromkeys(said)))
+    if len(mentions) > 1 and (shared := _said_after_all(text, mentions)):
+        # "Cancel #W1 and #W2, I no longer need them": one reason, said once after the orders listed together.
+        return shared
+    own = _words_after(text, order_id) or ""
+    if other := _ANOTHER_ORDER_CLAUSE.search(own):
+        own = own[: other.start()]
+    first = found.start() <= mentions[0][0] + 1
+    if first and not _CLAUSE_ENDS.search(opening):
+        own = f"{opening} {own}"
+    if reasons := extract_reasons(own):
+        return reasons
+    # "Cancel #W1 and #W2, we don't need them any more, and also change #W3": a reason said once, in the plural, after
+    # the orders listed with this one is its reason too.
+    later = [
+        text[end : (mentions[i + 1][0] if i + 1 < len(mentions) else len(text))] for i, (_, end) in enumerate(mentions)
+    ]
+    for words in (w for (start, _), w in zip(mentions, later, strict=True) if start > found.start()):
+        if reasons := extract_reasons(words):
+            return reasons if _PLURAL.search(words) else []
+    return []
+
+
+_PLURAL = re.compile(r"\b(?:them|they|those|these|both|all|sie|alle|beide)\b", re.IGNORECASE)
 
 
 # Words that say every item of an order without naming one: "everything from #W1", "all of it", "the whole order".

@@ -21,7 +21,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
 from graph.llm.engine import Situation
-from graph.nlu.address_source import address_source
+from graph.nlu.address_source import address_source, orders_set_aside
 from graph.nlu.entities import shared_entities
 from graph.nlu.keywords import find_critical_keywords, human_requested
 from graph.nlu.local import get_local_understanding
@@ -227,9 +227,11 @@ def _checked_entities(entities: Entities, text: str) -> Entities:
     spelled = shared_entities(text)
     # An order named as where an address comes from is that address, not an order to act on (as the pattern reader).
     source = address_source(text)
+    # So is an order set aside ("not #W2", "anything but #W2"): no order to act on, whatever the model read.
+    aside = {source, *orders_set_aside(text)}
     return entities.model_copy(
         update={
-            "order_ids": list(dict.fromkeys([*spelled.order_ids, *(o for o in entities.order_ids if o != source)])),
+            "order_ids": list(dict.fromkeys([*spelled.order_ids, *(o for o in entities.order_ids if o not in aside)])),
             "emails": list(dict.fromkeys([*spelled.emails, *(email.lower() for email in entities.emails)])),
             "zip_codes": list(dict.fromkeys([*entities.zip_codes, *spelled.zip_codes])),
         }

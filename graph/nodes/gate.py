@@ -27,6 +27,7 @@ from graph.llm.dialogue.intent import (
 )
 from graph.llm.dialogue.names import CHANGE_PAYMENT, CUSTOMER_DETAILS, IDENTIFY, ITEM_PROBLEM, PERSONAL_INTENTS
 from graph.llm.dialogue.other_requests import (
+    _orders_of,
     other_requests,
     queue_beside,
     same_request,
@@ -52,6 +53,7 @@ from graph.llm.dialogue.repair import corrected_request, restates_the_proposal, 
 from graph.llm.matching import options_in, payment_mention, refuses_a_method, wished_options
 from graph.locale import speaker_of
 from graph.nlu.acts import first_named_act
+from graph.nlu.address_source import orders_set_aside
 from graph.nlu.confirmation import (
     asks_about_payment_methods,
     drops_the_request,
@@ -481,6 +483,17 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         return {**base, "route": Route.request_approval}
 
     said = last_text(state)
+    if proposing and (kept := _waiting_orders_set_aside(state, said)) is not None:
+        # "Don't cancel #W2, just the first" while #W1's cancellation is proposed and #W2's waits: the proposal
+        # stands (put again, or carried out on a yes said beside: "yes, but not #W2"), the request waiting for the
+        # order set aside is dropped. Nothing is written for it.
+        assert state.pending_action is not None  # proposing says so
+        action = str(state.pending_action.get("name") or "")
+        kept_waiting: DialogueUpdate = {"queued": kept}
+        if (understanding.intent == "affirm" or gives_a_yes(said, action)) and not asks_something(said):
+            needs = state.pending_action["preview"].get("needs_approval")
+            return {**base, "route": Route.request_approval if needs else Route.execute, "dialogue": kept_waiting}
+        return {**base, "route": Route.draft, "dialogue": kept_waiting}
     # A no read by the model is no no to the proposal when it is said of anything more ("nope, that's everything -
     # how long does the refund take?"): it answers an "anything else?", and the customer asks on.
     denied = understanding.intent == "deny" and not (proposing and no_to_something_else(said))
@@ -810,3 +823,22 @@ def _served_first(
     base["understanding"] = reading
     base["dialogue"] = {**base.get("dialogue", {}), "intent": None, "awaiting": None}
     return [waiting, *rest]
+
+
+def _id(order_id: object) -> str:
+    return str(order_id or "").lstrip("#").upper()
+
+
+def _waiting_orders_set_aside(state: SupportState, said: str) -> list[QueuedRequest] | None:
+    """The requests still to wait once the message sets orders aside beside the proposal ("don't cancel #W2, just the
+    first", "not #W2, only this one"): those for the orders set aside are dropped. None when it sets none aside, sets
+    the proposal's own order aside (a no, or a correction: other readers'), or acts on another order."""
+    aside = {_id(o) for o in orders_set_aside(said)}
+    if not aside:
+        return None
+    proposed = _id(((state.pending_action or {}).get("args") or {}).get("order_id"))
+    named = {_id(o) for o in shared_entities(said).order_ids}
+    if proposed in aside or named - {proposed}:
+        return None
+    queued = state.dialogue.get("queued") or []
+    return [r for r in queued if not ((orders := {_id(o) for o in _orders_of(r)}) and orders <= aside)]

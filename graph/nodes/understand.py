@@ -110,7 +110,7 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
                 if not named_now and (own := own_reasons(request_text, focus[0])):
                     # "#W1, I ordered that by mistake. And then #W2, which I no longer need": #W2's own reason.
                     update["reasons"] = own
-                elif not request.entities.reasons and (shared := _reasons_said_for_several(history)):
+                elif not request.entities.reasons and (shared := _reasons_said_for_several(history, queued[0]["text"])):
                     # "Ordered by mistake, that goes for both" when we asked why for the first of them: the second's
                     # reason too, not a question to put again.
                     update["reasons"] = shared
@@ -361,9 +361,11 @@ def understanding_of(state: SupportState) -> Understanding:
     return Understanding.model_validate(state.understanding)
 
 
-def _reasons_said_for_several(history: list[str]) -> list[str]:
-    """The reasons the customer last said for several orders at once, in this conversation's messages."""
-    for said in reversed(history):
+def _reasons_said_for_several(history: list[str], request: str) -> list[str]:
+    """The reasons the customer last said for several orders at once, since they asked for the waiting request (its
+    words are part of that message): "both" said of other orders earlier in the conversation is not said of it."""
+    since = next((i for i in range(len(history) - 1, -1, -1) if request and request in history[i]), 0)
+    for said in reversed(history[since:]):
         if found := reasons_for_several_orders(said):
             return found
     return []

@@ -84,6 +84,7 @@ FLOW_SLOTS = (
     "some_item",
     "order_hint",
     "other_than_order",
+    "orders_set_aside",
     "order_choices",
     "address",
     "options",

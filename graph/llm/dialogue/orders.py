@@ -17,7 +17,7 @@ from graph.procedures.schema import Slot
 from graph.state import SupportState
 
 
-def _grounded_order(plan: Plan, results: list[ToolResult], state: SupportState) -> bool:
+def _grounded_order(plan: Plan, results: list[ToolResult], state: SupportState, allowed: tuple[str, ...] = ()) -> bool:
     """Whether the order the request is about is now known, found among all of the customer's orders by what the
     customer said about it (this message, or earlier: before verification, say). Otherwise the plan reads the
     orders or asks which one, listing only those that fit what was said."""
@@ -29,6 +29,13 @@ def _grounded_order(plan: Plan, results: list[ToolResult], state: SupportState) 
     if other_than := plan.slots.get("other_than_order"):
         # "My other order": not the one in hand when they said it.
         orders = [o for o in orders if str(o.get("order_id")) != str(other_than)]
+    every = len(orders)
+    if set_aside := plan.slots.get("orders_set_aside"):
+        # "Not #W2", "anything but #W2": the orders set aside are no candidates; of the rest, the ones the request may
+        # act on (a cancellation's pending orders) when the customer only said which one it is not.
+        orders = [o for o in orders if str(o.get("order_id")) not in set_aside]
+        actable = [o for o in orders if allowed and o.get("status") in allowed]
+        orders = actable or orders
     hint = str(plan.slots.get("order_hint") or "")
     named = shared_entities(hint)
     candidates = ground_orders(orders, hint, named.order_ids, named.products, plan.similar) if hint else orders
@@ -37,12 +44,13 @@ def _grounded_order(plan: Plan, results: list[ToolResult], state: SupportState) 
         # An answer to "which of these?" ("the pending one") picks among the orders we offered first.
         candidates = among if len(among) < len(candidates) or not candidates else candidates
     if len(orders) == 1 and not hint:
-        candidates = orders  # their only order
+        candidates = orders  # their only order (or the only one left once they set the others aside)
     if len(candidates) == 1:
         plan.slots["order_id"] = candidates[0].get("order_id")
         plan.slots.pop("order_choices", None)
         return True
-    plan.slots["order_choices"] = [o.get("order_id") for o in candidates] if len(candidates) < len(orders) else []
+    narrowed = len(candidates) < max(len(orders), every)
+    plan.slots["order_choices"] = [o.get("order_id") for o in candidates] if narrowed else []
     if hint and orders and not candidates:
         plan.notice = {"code": "no_order_fits", "products": list(named.products)}
     plan.awaiting = "order_id"
@@ -55,7 +63,15 @@ def _from_words(run: Run) -> bool:
     listing_asked = run.plan.intent == "order_status" and wants_their_orders(run.state)
     if run.plan.slots.get("order_id") or listing_asked:
         return True
-    return _grounded_order(run.plan, run.results, run.state)
+    return _grounded_order(run.plan, run.results, run.state, _allowed_statuses(run))
+
+
+def _allowed_statuses(run: Run) -> tuple[str, ...]:
+    """The statuses the procedure's order may be in (its order slot's `options.allowed`), whichever slot asks."""
+    for slot in run.procedure.slots:
+        if allowed := slot.options.get("allowed"):
+            return tuple(str(status) for status in allowed)
+    return ()
 
 
 def _ground_order(run: Run, slot: Slot) -> bool:

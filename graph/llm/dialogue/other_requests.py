@@ -445,8 +445,16 @@ def queue_beside(queued: list[QueuedRequest], request: QueuedRequest) -> list[Qu
 # Where a yes ends and another request may begin: a sentence, a clause set off by a dash, or one opened by "also"
 # ("yes go ahead, and also cancel #W2", "ja, bitte. Und dann storniere noch #W2").
 _AFTER_THE_YES = re.compile(
-    r"(?<=[.!?;])\s+|\s[-–—]+\s|,?\s+(?:and\s+)?also\s+|,\s*(?:and\s+)?(?:then|plus)\s+|,\s*und\s+(?:dann\s+|auch\s+)+",
+    r"(?<=[.!?;])\s+|\s[-–—]+\s|,?\s+(?:and\s+)?also\s+|,\s*(?:and\s+)?(?:then|plus)\s+|,\s*und\s+(?:dann\s+|auch\s+)+"
+    # "yes please, and do the same for #W2", "ok, and #W2 too": an "and" that turns to another order.
+    r"|,?\s+(?:and|und)\s+(?=(?:please\s+|bitte\s+)?(?:do\s+|mach\w*\s+)?(?:the\s+)?(?:same|dasselbe|das\s+gleiche)\b"
+    r"|(?:(?:order|for|für|bestellung)\s+)?#?\s?W\d)",
     re.IGNORECASE,
+)
+# The proposal's act again, said for another order after the yes: "also #W2, same thing", "do the same for #W2", "#W2
+# as well", "für #W2 auch".
+_SAME_ACT_AGAIN = re.compile(
+    r"\b(?:same|likewise|ditto|too|as\s+well|also|dasselbe|das\s+gleiche|genauso|ebenso|auch)\b", re.IGNORECASE
 )
 
 
@@ -479,6 +487,8 @@ def yes_and_another_request(state: SupportState, intent: str, action: str) -> Qu
             intent = str(part.get("intent") or "")
             break
     proposed = _REQUEST_OF_WRITE.get(action, "")
+    if again := _same_act_for_another_order(state, rest, intent, proposed, action):
+        return again
     if not intent or _names_the_request(intent, proposed) or gives_a_yes(rest, action):
         return None
     if holds_back(rest, WRITE_OF_REQUEST.get(intent, "")):
@@ -486,3 +496,20 @@ def yes_and_another_request(state: SupportState, intent: str, action: str) -> Qu
         # condition, beyond the new request's own act), no request of its own: the yes is not taken whole.
         return None
     return {"intent": intent, "text": rest}
+
+
+def _same_act_for_another_order(
+    state: SupportState, rest: str, intent: str, proposed: str, action: str
+) -> QueuedRequest | None:
+    """ "Yes. Also #W2, same thing", "yes please, and do the same for #W2": after the yes, the proposal's own act for
+    another order. It is that order's request, waiting for its own proposal and yes once this one is carried out
+    (never dropped, never written on this yes). Only one other order, named by its id, and no reservation."""
+    if not proposed or not state.pending_action:
+        return None
+    in_hand = str((state.pending_action.get("args") or {}).get("order_id") or "").lstrip("#").upper()
+    others = [o for o in shared_entities(rest).order_ids if o.lstrip("#").upper() != in_hand]
+    if len(others) != 1 or holds_back(rest, action):
+        return None
+    if not (_names_the_request(intent, proposed) or _SAME_ACT_AGAIN.search(rest)):
+        return None
+    return {"intent": proposed, "text": rest, "order_id": others[0]}

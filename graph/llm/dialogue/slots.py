@@ -29,8 +29,8 @@ from graph.llm.matching import (
     refers_to_an_order,
     voucher_code,
 )
-from graph.nlu.address_source import address_source
-from graph.nlu.entities import own_items_words, own_reasons, shared_entities
+from graph.nlu.address_source import address_source, orders_set_aside, without_orders_not_acted_on
+from graph.nlu.entities import own_items_words, reasons_for_order, shared_entities
 from graph.nlu.segment import (
     ADDRESSES_ANOTHER_ORDER,
     ANOTHER_ORDER,
@@ -97,6 +97,14 @@ def merged_slots(
         # "Change the payment on #W2 and swap the lamp on #W1": the order named by the request in hand's own words,
         # not the first order of the message (which is another request's).
         focus = [*its_own, *(o for o in focus if o not in its_own)]
+    if excluded := orders_set_aside(own):
+        # "Not #W2", "anything but #W2" (at "which order?" or beside another order): the orders set aside narrow the
+        # ones to pick from, never become the order in hand (`graph.llm.dialogue.orders`).
+        slots["orders_set_aside"] = list(dict.fromkeys([*(slots.get("orders_set_aside") or []), *excluded]))
+        focus = [o for o in focus if o not in excluded]
+        if slots.get("order_id") in excluded:
+            slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
+            slots.pop("order_id", None)
     if focus:
         if slots.get("order_id") and focus[0] != slots["order_id"]:
             # Another order than the one in hand: what was said of that one is not this one's. (Said before any
@@ -115,7 +123,8 @@ def merged_slots(
         own = part
     if own != text:
         entities = {**entities, "products": shared_entities(own).products}
-    about_order = _without_identity(own, entities)
+    # An order set aside names no order to pick ("not #W2": its number picks nothing).
+    about_order = _without_identity(without_orders_not_acted_on(own), entities)
     turns_elsewhere = (
         not entities.get("order_ids")
         and source is None
@@ -155,9 +164,11 @@ def merged_slots(
         # order holding what they name is picked; words that name nothing there narrow nothing).
         slots["order_hint"] = about_order
     reasons = entities.get("reasons", [])
-    if len(entities.get("order_ids") or []) > 1 and slots.get("order_id"):
-        # "#W1, I ordered that by mistake. And then #W2, which I no longer need": each order's own reason.
-        reasons = own_reasons(text, str(slots["order_id"])) or reasons
+    if slots.get("order_id") and shared_entities(text).order_ids:
+        # "#W1, I ordered that by mistake. And then #W2, which I no longer need", "the first one by mistake, and #W2
+        # because I no longer need it": each order's own reason, never another order's (one said for "both" is
+        # both's). None of its own: it is asked.
+        reasons = reasons_for_order(text, str(slots["order_id"]))
     for reason in reasons:
         if reason in CANCEL_REASONS:
             slots["cancel_reason"] = CANCEL_REASONS[reason]
