@@ -254,13 +254,22 @@ _PLACE_PATTERN = re.compile(
 _SHIPS_TO = re.compile(r"\b(?:ship|shipping|deliver|delivery|send|post)\w*\b[^.?!]{0,30}\b(?:to|in)\b", re.I)
 
 
+# ... unless it asks who carries it: "which carrier delivers orders to Italy?", "who brings parcels to Ireland?" asks
+# for the carrier of that place's line, not whether we go there.
+_ASKS_WHO = re.compile(
+    r"\b(?:which|what)\s+(?:carriers?|couriers?|compan(?:y|ies)|(?:delivery|shipping|parcel|postal)\s+"
+    r"(?:company|companies|service|services|provider|providers))\b|^\W*who\b",
+    re.IGNORECASE,
+)
+
+
 def asks_where_we_ship(question: str) -> bool:
     """A question whether the shop ships to a place: the line naming the place answers it. A place decides the line
     only then: an amount or a duration for Spain is the EU's, on the line the topic chooses, and "do I pay duties if
     I order to France?" or "are duties charged on delivery in the Netherlands?" is answered by the duties line,
     which names the EU, not by the list of countries (a question what is paid asks no yes or no to a place)."""
     asks_other = asks_amount(question) or asks_duration(question) or _ASKS_PAYING.search(question)
-    return bool(_SHIPS_TO.search(question)) and not asks_other
+    return bool(_SHIPS_TO.search(question)) and not asks_other and not _ASKS_WHO.search(question)
 
 
 def shipped_to(question: str) -> str:

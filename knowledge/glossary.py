@@ -23,6 +23,7 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"wie lange|wie lang", "how long"),
     (r"wie schnell", "how fast"),
     (r"welche[nmrs]?|welcher", "which"),
+    (r"bis wann", "until when"),
     (r"wann", "when"),
     (r"was zahle ich|was bezahle ich|was zahlt man|was muss ich (?:be)?zahlen", "how much do I pay"),
     (r"kann ich|darf ich", "can I"),
@@ -50,6 +51,9 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"sendung|paket(?:e)?", "parcel"),
     (r"garantie|gewährleistung", "warranty"),
     (r"rückgabefrist|rückgaberecht|frist", "return window"),
+    (r"rückgabe(?:n)?", "return"),
+    (r"zustand", "condition"),
+    (r"artikel", "item"),
     (r"zoll|zölle|einfuhrzoll|zollgebühren|einfuhrumsatzsteuer|mehrwertsteuer|mwst", "customs duties"),
     (r"kostenlos|gratis|umsonst", "free"),
     (r"kosten|kostet", "cost"),
@@ -62,8 +66,15 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"draußen", "outdoors"),
     (r"stornieren|storniert|stornierung", "cancel"),
     (r"innerhalb der usa|in den usa|in die usa", "in the US"),
+    # A question to the shop, verb first: "Akzeptiert ihr Klarna?", "Bieten Sie Ratenkauf an?", "Liefert ihr auch
+    # nach Österreich?", "Welcher Paketdienst bringt Bestellungen nach Italien?" (the plural: orders in general; one
+    # "Bestellung" is usually theirs and stays as it is).
+    (r"akzeptiert|akzeptieren|nehmt|nehmen", "accept"),
+    (r"bietet|bieten", "offer"),
+    (r"bringt|bringen|zugestellt|zustellen", "deliver"),
+    (r"bestellungen", "orders"),
+    (r"kundenservice|kundendienst|kundenbetreuung|support", "customer service"),
     # the team's hours ("Bis wann antwortet ihr samstags?")
-    (r"bis wann", "until when"),
     (r"erreichbar|geöffnet|besetzt", "available"),
     (r"antwortet ihr|antworten sie", "do you reply"),
     (r"montags?", "Monday"),
@@ -74,6 +85,10 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"samstags?|sonnabends?", "Saturday"),
     (r"sonntags?", "Sunday"),
     (r"feiertag(?:e|en)?", "public holidays"),
+    # ... its subject, once the phrases that contain it are read ("antwortet ihr")
+    (r"ihr|euch", "you"),
+    (r"euer|eure[mnrs]?", "your"),
+    (r"auch", "also"),
     # the countries the documents name
     (r"deutschland", "Germany"),
     (r"österreich", "Austria"),

@@ -226,8 +226,19 @@ class ShopProfile(BaseModel):
     # The shop's own procedures (graph/procedures/README.md): a YAML file or a folder of them, relative to this
     # profile's file. Without it, a folder `<shop_id>.procedures` next to the profile is used when there is one.
     procedures: str | None = None
+    # The profile's own words a customer reads (the return condition, the refund time), in each other language the
+    # shop speaks, keyed by language and then by the words as the profile writes them: a German answer is German
+    # throughout, and only the shop knows how it says its own rules.
+    wording: dict[str, dict[str, str]] = Field(default_factory=dict)
     # Where the profile was read from (None for a profile built in code: it runs the built-in procedures only).
     _source: Path | None = PrivateAttr(default=None)
+
+    def say(self, words: str) -> str:
+        """The profile's own ``words`` in the language of the conversation being answered, as its ``wording`` gives
+        them (as written when it gives none)."""
+        from shopdesk.i18n.catalogue import current
+
+        return self.wording.get(current().locale, {}).get(words, words)
 
     def procedures_path(self) -> Path | None:
         """The file or folder of the shop's own procedures, or None when it has none."""

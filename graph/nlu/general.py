@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from graph.nlu.language import detect_language
 from graph.nlu.money_back import asks_for_their_money
 from graph.nlu.payment_words import METHOD_NAMES, OTHER_WAYS_TO_PAY
 from graph.nlu.segment import sentences
@@ -249,10 +250,49 @@ def as_anyone_would_ask(text: str) -> str:
     return _HYPOTHETICAL_OWN.sub("a", rest) if paid.group("cond") or said_after else rest
 
 
+# German puts the question in its word order, not in English openers: a question about how the shop works opens with
+# an interrogative ("Wie lange braucht ein Paket...?", "Welcher Paketdienst...?", "Wer liefert...?", "Ab wann...?",
+# "Mit welchen Karten...?"), or, asked yes or no, with its verb and then the shop or anyone as subject ("Nehmt ihr
+# PayPal?", "Akzeptieren Sie Klarna?", "Liefert ihr nach Österreich?", "Gibt es...?", "Kann ich mit Klarna zahlen?").
+# Not "warum" (why did it fail?), nor "es" after a verb other than "gibt" ("ist es schon da?": the thing they have).
+_GERMAN_PREFACE = re.compile(
+    r"^(?:\s*(?:hallo|hi|hey|moin|servus|guten\s+(?:tag|morgen|abend)|(?:eine\s+|noch\s+eine\s+)?kurze\s+frage"
+    r"|(?:noch\s+)?eine\s+frage|frage|und|also|übrigens|danke)\b[\s,:;.!-]*)*",
+    re.IGNORECASE,
+)
+_GERMAN_GENERAL_OPENER = re.compile(
+    r"^(?:(?:ab|bis|mit|in|nach|aus|für|von|an|bei|über|innerhalb)\s+)?"
+    r"(?:wie|was|welche[mnrs]?|wer|wen|wem|wann|wo|wohin|woher|womit|wieviel\w*)\b"
+    r"|^[a-zäöüß]+\s+(?:ihr|sie|man|ich|wir|du)\b|^gibt\s+es\b",
+    re.IGNORECASE,
+)
+# What is theirs in German: their order, parcel or refund ("meine Bestellung", "unser Paket"; not "meine Karte", where
+# money shows up), one said with the definite article ("ist das Paket unterwegs?", "wann kommt die Erstattung?"),
+# something that happened to them ("ich habe ... bestellt", "wurde ... verschickt"), or "es" for the thing itself.
+_GERMAN_THEIRS = re.compile(
+    r"\b(?:mein|meine[mnrs]?|unser|unsere[mnrs]?)\b(?!\s+(?:kredit|bank|debit)?(?:karte|konto|land|e-mail|email|paypal))"
+    r"|\b(?:das|die|der|den|dem)\s+(?:paket|päckchen|bestellung|lieferung|sendung|erstattung|rückerstattung|geld"
+    r"|rücksendung|retoure)\b"
+    r"|\b(?:habe|hab|haben|hatte|hatten|wurde|wurden|worden)\b"
+    r"|^(?!gibt\b)[a-zäöüß]+\s+es\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_in_general_german(text: str) -> bool:
+    """A German message asks how the shop works: a question in German form about nothing of theirs."""
+    question = _GERMAN_PREFACE.sub("", text.strip(), count=1)
+    if not _GERMAN_GENERAL_OPENER.search(question) or _EXASPERATED.search(question):
+        return False
+    return not _GERMAN_THEIRS.search(question)
+
+
 def asks_in_general(text: str, order_ids: list[str] | None = None) -> bool:
     """True when `text` asks how the shop works rather than about one of the customer's orders."""
     if order_ids:
         return False
+    if detect_language(text) == "de":
+        return _asks_in_general_german(text)
     text = as_anyone_would_ask(text)
     question = _PREFACE.sub("", text.strip(), count=1)
     if not _GENERAL_OPENER.search(_after_situation(question)) or _EXASPERATED.search(question):

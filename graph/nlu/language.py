@@ -19,11 +19,15 @@ _WORDS: dict[str, frozenset[str]] = {
         """the a an and or is are was were i you my me your it this that to of in on for with not no yes do does
         did can could would please thanks thank hi hello where when what how why order have has be"""
     ),
+    # German questions about the shop are short and verb-first ("Bieten Sie Afterpay an?"): its verbs of offering,
+    # taking, delivering and costing count as much as its function words.
     "de": _words(
         """der die das und oder ist sind war ich du sie mein meine meinen ihr nicht nein ja bitte danke hallo
         wo wann was wie warum bestellung ein eine einen mit für auf zu von möchte habe kann können ist es sich
         seit warte noch guten tag schön vielen dank mir mich bei nach sehr schon heute gestern leider
-        muss müssen als dem den auch aus wird werden gibt wenn dass kein keine welche welcher welches"""
+        muss müssen als dem den auch aus wird werden gibt wenn dass kein keine welche welcher welches
+        wer euer eure euch uns bietet bieten nehmt nehmen akzeptiert akzeptieren liefert liefern verschickt
+        versendet kostet dauert braucht"""
     ),
     "fr": _words(
         """le la les et ou est sont je tu vous mon ma mes votre pas non oui merci bonjour où quand quoi comment

@@ -78,6 +78,7 @@ from graph.nlu.general import (
     hangs_on_the_shop,
 )
 from graph.nlu.order_questions import asks_about_their_order
+from graph.nlu.payment_words import METHOD_NAMES, OTHER_WAYS_TO_PAY
 from graph.nlu.schema import PRODUCT_INTENTS
 from graph.nlu.segment import sentences, split_requests
 from graph.nodes.common import context_of, services_of
@@ -218,16 +219,20 @@ def _asks_what_the_documents_answer(state: SupportState) -> bool:
     if shared_entities(said).order_ids or asks_about_progress(said):
         return False
     read = in_document_language(said)
-    if not (asks_about_the_rules(read) and (POLICY.search(read) or _RULE_WORDS.search(read))):
+    # Its form is read in its own words too: a German yes/no question opens with its verb and "ihr" or "Sie", which
+    # the glossary reads as "you" ("Akzeptiert ihr Klarna?").
+    asked = asks_about_the_rules(read) or asks_about_the_rules(said)
+    if not (asked and (POLICY.search(read) or _RULE_WORDS.search(read))):
         return False
     # A German question keeps its own word order after the glossary: what is theirs is read by its possessives.
     return not _GERMAN_OWN.search(said) if read != said else asks_in_general(said)
 
 
-# What the shipping and returns documents speak of beyond the procedures' names.
+# What the shipping and returns documents speak of beyond the procedures' names, and the ways to pay the payment
+# page names, accepted or not ("Akzeptiert ihr Klarna?").
 _RULE_WORDS = re.compile(
     r"\b(?:parcels?|packages?|damaged|carriers?|couriers?|customs|duties|tracking|business\s+days|warehouse"
-    r"|countries|abroad|internationally)\b",
+    rf"|countries|abroad|internationally|{METHOD_NAMES}|{OTHER_WAYS_TO_PAY})\b",
     re.IGNORECASE,
 )
 _GERMAN_OWN = re.compile(r"\b(?:mein|meine[mnrs]?|unser|unsere[mnrs]?|ich\s+habe\s+\w+\s+bestellt)\b", re.IGNORECASE)

@@ -112,7 +112,7 @@ def condition_answer(question: RulesQuestion, profile: ShopProfile) -> str:
             _(
                 "A used item can't be returned as a regular return, I'm afraid: returned items must be {condition}, "
                 "and used ones are refused when we inspect the return.",
-                condition=returns.condition,
+                condition=profile.say(returns.condition),
             )
         )
         if returns.faulty_items_free and question.damaged:
@@ -162,7 +162,7 @@ def timing_answer(profile: ShopProfile) -> str:
     return _(
         "Once a refund is issued, it takes {days} to show up on a card or PayPal account; a refund to a gift card is "
         "there at once.",
-        days=profile.returns.refund_processing_days,
+        days=profile.say(profile.returns.refund_processing_days),
     )
 
 
