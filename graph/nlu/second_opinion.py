@@ -20,6 +20,7 @@ opinion and the readers decide alone.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zlib
 from collections.abc import Callable, Sequence
@@ -28,8 +29,9 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from graph.nlu.classifier import Matrix, TrainingConfig, embed_cached, softmax, train_cached
+from graph.nlu.classifier import Matrix, TrainingConfig, _save_atomically, embed_cached, softmax, train_cached
 from graph.nlu.schema import SecondOpinion
+from knowledge.cache import cache_dir
 from knowledge.embeddings import Embedder
 
 _DATASETS = Path(__file__).resolve().parents[2] / "evals" / "datasets"
@@ -108,6 +110,19 @@ def features(texts: Sequence[str], vectors: Matrix, scores: NDArray[np.float32])
 ScoreReader = Callable[[Sequence[str], Matrix], NDArray[np.float32]]
 
 
+def _model_key(texts: Sequence[str], vectors: Matrix, labels: NDArray[np.int64]) -> str:
+    digest = hashlib.sha256()
+    for text in (*texts, repr(_CONFIG), repr((NGRAM_DIMENSIONS, _NGRAMS))):
+        digest.update(text.encode())
+    digest.update(vectors.tobytes())
+    digest.update(labels.tobytes())
+    nlu = Path(__file__).resolve().parent
+    for source in sorted([*nlu.glob("*.py"), *nlu.glob("data/*")]):
+        if source.is_file():
+            digest.update(source.read_bytes())
+    return digest.hexdigest()[:24]
+
+
 class EscalationModel:
     """P(a person must take over | message), trained on the labelled sets."""
 
@@ -118,9 +133,18 @@ class EscalationModel:
             return
         texts = [text for text, _, _ in labelled]
         vectors = embed_cached(embedder, texts)
-        scores = read_scores(texts, vectors)
         labels = np.array([int(label) for _, label, _ in labelled], dtype=np.int64)
-        self._weights, self._bias = train_cached(features(texts, vectors, scores), labels, 2, _CONFIG, "escalation")
+        # Scoring thousands of turns with the rules takes a minute on a busy host, at every start: the trained model is
+        # kept under a key of everything it depends on (the turns, the vectors, and the source and banks the rules'
+        # scores come from), so a start with nothing changed only loads it.
+        path = cache_dir("nlu") / f"escalation-model-{_model_key(texts, vectors, labels)}.npz"
+        try:
+            with np.load(path) as cached:
+                self._weights, self._bias = np.asarray(cached["weights"]), np.asarray(cached["bias"])
+        except (OSError, KeyError, ValueError):
+            scores = read_scores(texts, vectors)
+            self._weights, self._bias = train_cached(features(texts, vectors, scores), labels, 2, _CONFIG, "escalation")
+            _save_atomically(path, lambda sink: np.savez(sink, weights=self._weights, bias=self._bias))
         must = labels == 1
         self._must_vectors = vectors[must]
         self._must_texts = [text for text, label, _ in labelled if label]
