@@ -428,6 +428,9 @@ def _asked_about(text: str, match: re.Match[str]) -> bool:
     return asked or bool(_CONDITION.match(match.group(0)) and ("?" in text or _INDIRECT_QUESTION.search(text)))
 
 
+_ASKED_AS_WAY_KINDS = frozenset({"human_request", "complaint", "formal_complaint"})
+
+
 def _only_asks(text: str) -> bool:
     """Every sentence asks, and none tells of harm done: "does the rug give off any fumes?", "is it safe for kids?".
     A question shares its words with the harm it asks about, so its meaning lies near a report of that harm; what
@@ -620,7 +623,15 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
         add("repeated_failure", f"the same need went unresolved {facts.unresolved_repeats} times")
 
     opinion = u.second_opinion
-    if not triggers and opinion is not None and opinion.probability >= policy.learned_threshold < 1.0:
+    # A message that only asks how to reach someone or how to complain ("Wie beschwere ich mich über eine
+    # Mitarbeiterin?") lies near those requests in meaning; the readers tell a request from such a question.
+    asks_the_way = opinion is not None and opinion.kind in _ASKED_AS_WAY_KINDS and _only_asks(u.text)
+    if (
+        not triggers
+        and opinion is not None
+        and opinion.probability >= policy.learned_threshold < 1.0
+        and not asks_the_way
+    ):
         # New writers say what the readers know in words they have not seen: the model trained on every labelled
         # turn catches the kind; filed under the reason of the closest labelled turn that had to go to a person.
         reason = cast(ReasonCode, KIND_REASON.get(opinion.kind, DEFAULT_REASON))
