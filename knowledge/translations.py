@@ -13,6 +13,7 @@ over the demo shop).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -142,20 +143,30 @@ def translation(folder: Path, language: str) -> Translation | None:
 
     Read again whenever a document of either language changes on disk, so that an operator's edited translation is
     quoted without a restart (the same as the re-indexed originals)."""
+    # Asked on every knowledge answer, mostly in a language the shop wrote nothing in: one stat says so, before
+    # the folders are listed and every document stat-ed for the stamp.
+    if not (folder / language).is_dir():
+        return None
     return _translation(folder, language, _documents_stamp(folder, language))
 
 
 def _documents_stamp(folder: Path, language: str) -> tuple[tuple[str, int, int], ...]:
     """Each document file's name, size and modification time, originals and translations."""
-    files = [*folder.glob("*.md"), *(folder / language).glob("*.md")]
+    # os.scandir rather than Path.glob: the same "*.md" entries (dot files included, as glob gives them) without
+    # glob's pattern machinery and a Path object per entry, on every knowledge answer.
     stamp = []
-    for path in sorted(files):
+    for place in (folder, folder / language):
         try:
-            status = path.stat()
+            entries = [entry for entry in os.scandir(place) if entry.name.endswith(".md")]
         except OSError:
             continue
-        stamp.append((str(path), status.st_size, status.st_mtime_ns))
-    return tuple(stamp)
+        for entry in entries:
+            try:
+                status = entry.stat()
+            except OSError:
+                continue
+            stamp.append((entry.path, status.st_size, status.st_mtime_ns))
+    return tuple(sorted(stamp))
 
 
 @lru_cache(maxsize=16)

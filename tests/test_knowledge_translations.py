@@ -155,3 +155,32 @@ def test_an_edited_translation_is_read_again_without_a_restart(tmp_path: Path) -
     assert after is not None
     assert "Tag und Nacht" in str(after.translated["contact"])
     assert "rund um die Uhr" not in str(after.translated["contact"])
+
+
+def test_the_documents_stamp_lists_what_glob_lists(tmp_path: Path) -> None:
+    # The stamp that decides whether the documents are read again covers the same files as "*.md" globbed in both
+    # folders (a dot file and a folder named like a document included), each with its size and modification time.
+    from knowledge.translations import _documents_stamp
+
+    folder = tmp_path / "shop"
+    (folder / "de" / "notes.md").mkdir(parents=True)
+    for name in ("returns.md", ".draft.md", "readme.txt", "de.md"):
+        (folder / name).write_text(name, encoding="utf-8")
+    (folder / "de" / "returns.md").write_text("Rückgabe", encoding="utf-8")
+    globbed = sorted(str(path) for path in [*folder.glob("*.md"), *(folder / "de").glob("*.md")])
+    stamp = _documents_stamp(folder, "de")
+    assert sorted(name for name, _, _ in stamp) == globbed
+    for name, size, mtime in stamp:
+        status = Path(name).stat()
+        assert (size, mtime) == (status.st_size, status.st_mtime_ns)
+    assert _documents_stamp(tmp_path / "missing", "de") == ()
+
+
+def test_a_language_without_a_folder_has_no_translation(tmp_path: Path) -> None:
+    # Most answers are asked for in a language the shop wrote nothing in: no translation, whatever the originals.
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "returns.md").write_text("---\nid: returns\n---\n# Returns\n", encoding="utf-8")
+    (folder / "fr.md").write_text("not a folder", encoding="utf-8")
+    assert translation(folder, "fr") is None
+    assert translation(tmp_path / "missing", "de") is None
