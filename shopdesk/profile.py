@@ -106,8 +106,6 @@ class EscalationSettings(BaseModel):
     max_clarifications: int = 1
     hand_over_complaints: bool = True
     person_only_intents: list[str] = Field(default_factory=list)
-    # The learned second opinion's bar for a takeover no reader found (1.0 switches it off).
-    learned_threshold: float = 0.9
 
 
 class CritiqueSettings(BaseModel):

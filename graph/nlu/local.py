@@ -21,8 +21,7 @@ from graph.nlu.emotion import score_emotion
 from graph.nlu.entities import extract_entities, shared_entities
 from graph.nlu.keywords import find_critical_keywords, human_requested
 from graph.nlu.language import detect_language
-from graph.nlu.schema import INTENTS, Emotion, IntentScore, Understanding
-from graph.nlu.second_opinion import EscalationModel
+from graph.nlu.schema import INTENTS, IntentScore, Understanding
 from graph.nlu.segment import split_requests
 from graph.nlu.tone import ToneModel
 from graph.nlu.topics import TopicModel
@@ -58,15 +57,11 @@ class LocalUnderstanding:
         classifier: IntentClassifier | None = None,
         tone: ToneModel | None = None,
         topics: TopicModel | None = None,
-        second_opinion: EscalationModel | None = None,
     ) -> None:
         self.embedder = embedder or get_embedder()
         self.classifier = classifier or IntentClassifier(self.embedder)
         self.tone = tone or ToneModel(self.embedder)
         self.topics = topics or TopicModel(self.embedder)
-        # Trained on first use: it reads the labelled sets through this analyser's own scores.
-        self._second_opinion = second_opinion
-        self._second_opinion_lock = threading.Lock()
         self._readings: OrderedDict[tuple[str, bytes], _Reading] = OrderedDict()
         self._readings_lock = threading.Lock()
 
@@ -111,43 +106,14 @@ class LocalUnderstanding:
                 self._readings.popitem(last=False)
         return reading
 
-    @property
-    def second_opinion(self) -> EscalationModel:
-        with self._second_opinion_lock:
-            if self._second_opinion is None:
-                self._second_opinion = EscalationModel(self.embedder, self._scores)
-            return self._second_opinion
-
-    def _scores(self, texts: Sequence[str], vectors: Vector) -> NDArray[np.float32]:
-        """The rules' emotion scores of messages by themselves and the tone model's raw reading, one row each: what
-        the second opinion reads beside the words (the same numbers in training and in use). Batched: the second
-        opinion's training reads thousands of labelled turns."""
-        probabilities = self.classifier.probabilities(vectors, list(texts))
-        tone = self.tone.upset_probability(vectors)
-        rows = []
-        for i, text in enumerate(texts):
-            emotion = self._emotion(text, vectors[i : i + 1], detect_language(text), probabilities[i : i + 1])
-            rows.append((emotion.anger, emotion.frustration, emotion.sarcasm, float(tone[i])))
-        return np.array(rows, dtype=np.float32).reshape(len(texts), 4)
-
-    def _emotion(self, text: str, vector: Vector, language: str, probabilities: NDArray[np.float32]) -> Emotion:
-        upset = self.tone.upset(vector, language)
-        # The classifier's own reading, before tone adjusts it: does the message air a grievance?
-        grievance = bool(probabilities[0][_COMPLAINT] >= GRIEVANCE)
-        return score_emotion(text, repeated=False, upset=upset, grievance=grievance)
-
     def _read(self, text: str, segments: list[str], to_classify: list[str], vectors: Vector) -> _Reading:
         probabilities = self.classifier.probabilities(vectors, to_classify)
 
         language = detect_language(text)
         upset = self.tone.upset(vectors[:1], language)
+        # The classifier's own reading, before tone adjusts it: does the message air a grievance?
         grievance = bool(probabilities[0][_COMPLAINT] >= GRIEVANCE)
-        emotion = self._emotion(text, vectors[:1], language, probabilities)
-        opinion = self.second_opinion.read(
-            text,
-            vectors[:1],
-            (emotion.anger, emotion.frustration, emotion.sarcasm, float(self.tone.upset_probability(vectors[:1])[0])),
-        )
+        emotion = score_emotion(text, repeated=False, upset=upset, grievance=grievance)
         if max(emotion.sarcasm, emotion.anger) >= HOSTILE_TONE:
             # "Thanks for nothing" is not thanks: a hostile message cannot be praise, a greeting or a yes.
             probabilities = probabilities.copy()
@@ -200,7 +166,6 @@ class LocalUnderstanding:
             critical_keywords=find_critical_keywords(text),
             human_requested=human_requested(text),
             topics=[topic] if topic else [],
-            second_opinion=opinion,
         )
         return _Reading(understanding, upset, grievance)
 

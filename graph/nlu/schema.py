@@ -96,15 +96,6 @@ class TopicMatch(BaseModel):
     example: str = ""
 
 
-class SecondOpinion(BaseModel):
-    """The learned escalation model's reading of a message (graph.nlu.second_opinion): how likely a person must take
-    over, and the closest labelled turn that had to (its words and kind), as evidence for staff."""
-
-    probability: float = Field(ge=0.0, le=1.0)
-    like: str = ""
-    kind: str = ""
-
-
 class Understanding(BaseModel):
     """Everything one message tells us, from either engine."""
 
@@ -125,7 +116,4 @@ class Understanding(BaseModel):
         default_factory=list,
         description="Escalation topics recognised by meaning (local engine): legal action, chargeback, fraud, data "
         "protection, injury, allergic reaction, harassment, complaint.",
-    )
-    second_opinion: SecondOpinion | None = Field(
-        default=None, description="The learned escalation model's reading (local engine, when trained)."
     )
