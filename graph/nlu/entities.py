@@ -550,9 +550,9 @@ def extract_products(text: str) -> list[str]:
         if stopped_at == "while" and words:
             continue
         # "A little confused", "a little late": "a little" before a word said of a state is a degree, not a size.
-        if match.group(0).lower().startswith("a ") and words and words[0].lower() == "little":
-            if len(words) == 1 or _STATE_WORD.search(words[1]):
-                continue
+        degree = match.group(0).lower().startswith("a ") and words and words[0].lower() == "little"
+        if degree and (len(words) == 1 or _STATE_WORD.search(words[1])):
+            continue
         # A lone word in -ing names an activity ("the pairing", "the sizing"), not merchandise ("the earring" is).
         lone = words[0].lower() if len(words) == 1 else ""
         activity = lone.endswith("ing") and len(lone) > 5 and lone not in _THINGS_IN_ING
