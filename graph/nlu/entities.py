@@ -540,14 +540,28 @@ def _counted_words(phrase: str, text: str, start: int) -> str:
     return counted.group(0) if counted else ""
 
 
+# Words said of a state or an event rather than of a thing: past participles and the like ("confused", "worried").
+_STATE_WORD = re.compile(r"^[a-zà-ÿ]+ed$|^(?:late|early|off|unsure|upset|annoyed|sad|tired)$", re.IGNORECASE)
+
+
 def extract_products(text: str) -> list[str]:
     products: list[str] = []
     for match in _DETERMINER.finditer(text):
         words: list[str] = []
+        stopped_at = ""
         for word in _counted_words(match.group(1), text, match.start(1)).split():
             if word.lower() in _PRODUCT_STOP or word.lower().endswith("ly"):
+                stopped_at = word.lower()
                 break
             words.append(word)
+        # "A little while ago", "a good while back": right after a determiner and its modifiers, "while" is the noun
+        # of a span of time (a conjunction begins a clause, never follows "a little"), so the phrase names no thing.
+        if stopped_at == "while" and words:
+            continue
+        # "A little confused", "a little late": "a little" before a word said of a state is a degree, not a size.
+        degree = match.group(0).lower().startswith("a ") and words and words[0].lower() == "little"
+        if degree and (len(words) == 1 or _STATE_WORD.search(words[1])):
+            continue
         # A lone word in -ing names an activity ("the pairing", "the sizing"), not merchandise ("the earring" is).
         lone = words[0].lower() if len(words) == 1 else ""
         activity = lone.endswith("ing") and len(lone) > 5 and lone not in _THINGS_IN_ING

@@ -437,6 +437,25 @@ def _left_open(fits: list[dict[str, Any]], wished: dict[str, str]) -> dict[str, 
     return {key: found for key, found in values.items() if len(found) > 1}
 
 
+# The words of a question about the values of an option: "what colours", "which sizes does it come in", "is it only
+# brown?", "are there other colors".
+_ASKS_VALUES = re.compile(
+    r"\b(?:what|which|any|other|only|available|choices?|options?)\b[^.!?]*\?|\bcomes?\s+in\b[^.!?]*\?", re.IGNORECASE
+)
+
+
+def _asks_which_values(text: str, open_options: dict[str, list[str]]) -> bool:
+    """The customer asks which values an option left open has ("what colors does that come in?", "which heights
+    are there?"): a question that names the option (or its British spelling), so no value of it is chosen yet."""
+    for sentence in sentences(text):
+        if not _ASKS_VALUES.search(sentence):
+            continue
+        words = {w.rstrip("s") for w in re.findall(r"[a-z]+", sentence.lower().replace("colour", "color"))}
+        if any(set(key.lower().split()) & words or key.lower().replace(" ", "") in words for key in open_options):
+            return True
+    return False
+
+
 def _distinct(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list({str(i.get("item_id")): i for i in items}.values())
 
@@ -582,7 +601,10 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     theirs = item.get("options") or {}
     own_open = {key: str(theirs.get(key)) for key in open_options}
     gives_theirs_up = any(str((variants[0].get("options") or {}).get(k)) != v for k, v in own_open.items())
-    if open_options and gives_theirs_up and not (same_asked or insisted):
+    asked_open = _asks_which_values(segment or text, open_options)
+    if open_options and (gives_theirs_up or asked_open) and not (same_asked or insisted):
+        # Theirs given up, or the very option asked about ("glass, 5 ft: what colours does that come in?"): the
+        # customer has chosen no value of it, so none is picked for them; they are shown the versions and choose.
         plan.notice = {"code": "several_variants", "wanted": relevant, "name": item.get("name")}
         plan.awaiting = "options"
         return False

@@ -26,7 +26,7 @@ from graph.nlu.acts import announces_several_changes
 from graph.nlu.confirmation import gives_a_yes, holds_back, only_says_where_money_goes
 from graph.nlu.drops import drops_one_request
 from graph.nlu.entities import beyond_identity, order_mention, shared_entities
-from graph.nlu.general import asks_something
+from graph.nlu.general import asks_about_the_rules, asks_something
 from graph.nlu.schema import Entities
 from graph.nlu.segment import ANOTHER_ORDER, split_requests
 from graph.procedures.loader import ProcedureSet, procedures_for
@@ -112,6 +112,8 @@ def _requests_beside(state: SupportState, intent: str, profile: ShopProfile | No
         if understood is None or _NOT_A_REQUEST_OF_THEIRS.search(segment) or drops_one_request(segment):
             continue
         said = shared_entities(segment)
+        if _asks_about_the_matter_in_hand(segment, said):
+            continue  # answered with the request in hand, or moot once it is done: never offered again later
         if segment not in read and index > 0 and _changes_an_item_of_its_own(understood, segment, said):
             understood = "change_order"  # read finely below: the item named makes it a change of items
         if said.reasons and not (said.order_ids or said.products or _ASKS_FOR_A_CHANGE.search(segment)):
@@ -154,6 +156,34 @@ def _requests_beside(state: SupportState, intent: str, profile: ShopProfile | No
         ]
         queued = [*same_act, *queued]
     return queued
+
+
+# A question that points back at what is talked about only with a pronoun ("can it go to my visa instead?", "is there
+# anything I can try to get them to pair?"), and says nothing that adds to it ("also", "too", "another order").
+_POINTS_BACK = re.compile(r"\b(?:it|its|them|they|that|this|those|these)\b", re.IGNORECASE)
+_ADDS_A_REQUEST = re.compile(r"\b(?:also|too|as\s+well|another|else|next|separately)\b", re.IGNORECASE)
+# The verbs of an act of its own on an order (money going somewhere is where the matter in hand pays back).
+_NAMES_AN_ACT = re.compile(
+    r"\b(?:cancel\w*|return\w*|exchang\w*|swap\w*|replac\w*|chang\w*|modify|switch\w*|storn\w*|umtausch\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _asks_about_the_matter_in_hand(segment: str, said: Entities) -> bool:
+    """A question about the request in hand, not a request of its own: a question in form that does not ask us to act
+    ("could you cancel it?" does), names no order or item of its own and points back at the matter with a pronoun
+    ("can it go to my visa instead?", "is there anything I can try first to get them to pair?"). It belongs to this
+    turn; queued, it would be offered again after the matter is done ("You also asked: ..."). "Can you also cancel
+    #W2?", "could you return the lamp too?" and "can I change the address on that order?" (an act of its own) are
+    requests of their own."""
+    return (
+        asks_about_the_rules(segment)
+        and not (said.order_ids or said.products)
+        and bool(_POINTS_BACK.search(segment))
+        and not _ADDS_A_REQUEST.search(segment)
+        and not _NAMES_AN_ACT.search(segment)
+        and not ANOTHER_ORDER.search(segment)
+    )
 
 
 def _without_identity(words: str) -> str:
