@@ -61,6 +61,7 @@ from graph.nlu.confirmation import (
     kept_things,
     mentions_payment_methods,
     only_acknowledges,
+    turns_down_every_act,
     withdraws_from_the_order,
 )
 from graph.nlu.drops import asks_to_cancel, dropped_requests, drops_one_request
@@ -78,6 +79,7 @@ from graph.nlu.general import (
 from graph.nlu.order_questions import asks_about_their_order
 from graph.nlu.schema import PRODUCT_INTENTS
 from graph.nlu.segment import sentences, split_requests
+from graph.nlu.what_was_done import asks_what_was_done
 from graph.nodes.common import context_of, services_of
 from graph.nodes.understand import understanding_of
 from graph.procedures.loader import procedures_for
@@ -428,7 +430,18 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
     items = proposed_items(state) if proposing else ()
     # "Still the 1.5 liters one, right?": a value of the proposal's items supposed in a question checks it, it
     # corrects nothing (a value other than the proposal's is told as such, below, and nothing is written).
-    corrected = corrected_request(state) if proposing and not checks_only_items(last_text(state), items) else None
+    # "I'll keep the kettle and everything else. No return or exchange.", "I don't want to return anything": said of
+    # the acts themselves, a no to whatever is proposed. The act named in it is what they decline, never a
+    # correction of the proposal's kind, and nothing else is proposed in its place.
+    withdrawn = proposing and (
+        turns_down_every_act(last_text(state))
+        or withdraws_from_the_order(last_text(state), understanding.entities.products)
+    )
+    corrected = (
+        corrected_request(state)
+        if proposing and not withdrawn and not checks_only_items(last_text(state), items)
+        else None
+    )
     if unsure and (
         is_continuation(state)
         or corrected is not None
@@ -483,7 +496,7 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
     said = last_text(state)
     # A no read by the model is no no to the proposal when it is said of anything more ("nope, that's everything -
     # how long does the refund take?"): it answers an "anything else?", and the customer asks on.
-    denied = understanding.intent == "deny" and not (proposing and no_to_something_else(said))
+    denied = withdrawn or (understanding.intent == "deny" and not (proposing and no_to_something_else(said)))
     # A check of the proposal's own figures or method ("the refund goes back to my amex? then yes") is the
     # proposal's to answer, below, before any question of the shop's rules.
     checks_proposal = proposing and checks_the_proposal(said, items)
@@ -609,6 +622,11 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
             base["repair"] = Repair.correction
         # Otherwise the customer moved on to something else. Either way the unconfirmed action lapses.
         base.update(pending_action=None, status=Status.bot, dialogue=lapsed)
+
+    elif asks_what_was_done(said) and not any(entry.get("type") == "write" for entry in state.audit):
+        # "So just to be sure: nothing has been exchanged?" after a proposal turned down: a question about this
+        # conversation's own writes, and there were none. Said plainly, not read as an order's status.
+        return {**base, "route": Route.draft, "repair": Repair.nothing_done}
 
     elif (
         state.dialogue.get("intent")
