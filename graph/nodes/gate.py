@@ -51,6 +51,7 @@ from graph.llm.dialogue.refund_rules import allows, describes_pending_return, ru
 from graph.llm.dialogue.repair import corrected_request, restates_the_proposal, wants_another_version
 from graph.llm.matching import options_in, payment_mention, refuses_a_method, wished_options
 from graph.locale import speaker_of
+from graph.nlu.absent_values import without_absent_values
 from graph.nlu.acts import first_named_act
 from graph.nlu.confirmation import (
     asks_about_payment_methods,
@@ -280,7 +281,14 @@ def _drops_the_one_in_hand(state: SupportState) -> bool:
     # "Keep it black but in a 10": an option the item does not have yet, said with it, answers our question; its own
     # ("never mind, I'll keep my 1000ml one") is what they keep, and the drop stands.
     values, theirs = state.dialogue.get("slots", {}).get("option_values") or {}, _options_in_hand(state)
-    said = {**understanding_of(state).entities.options, **options_in(text, values, theirs)}
+    # "I don't see a green one there. Never mind, I'll keep it": a value noted as missing from the list is no wish.
+    wishing = without_absent_values(text)
+    named = {
+        key: value
+        for key, value in understanding_of(state).entities.options.items()
+        if wishing == text or str(value).lower() in wishing.lower()
+    }
+    said = {**named, **options_in(wishing, values, theirs)}
     return not wished_options(said, theirs)
 
 
