@@ -568,9 +568,9 @@ def _answer_part(question: str, services: Services) -> tuple[Any, list[dict[str,
     hits = services.retriever().search(question, k=5)
     answer = grounded_answer(question, hits)
     if not answer.supported:
+        # The customer's words are not quoted back at them: said plainly, with the offer of a colleague.
         text = _(
-            'About "{question}": I don\'t have reliable information on that. {offer_person}',
-            question=question,
+            "On part of what you asked, I don't have reliable information. {offer_person}",
             offer_person=_(responses.OFFER_PERSON),
         )
         return GroundedAnswer(text=text, cited_ids=[], supported=False), []
