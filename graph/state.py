@@ -56,6 +56,9 @@ class Repair:
     acknowledged: Final = "acknowledged"
     # A "no" to the proposal: nothing is changed.
     cancelled: Final = "cancelled"
+    # "So nothing has been returned?" when the conversation wrote nothing: said plainly, and our question (if any)
+    # is put again.
+    nothing_done: Final = "nothing_done"
     # A detail of the proposal changed ("not PayPal, my visa"): the same request is planned again with it.
     correction: Final = "correction"
     # Still unclear after our question: the customer decides whether a colleague should look.

@@ -66,6 +66,9 @@ _DONT_KNOW = (
     "guess. Would you like me to pass your question to a person on our team?"
 )
 
+# One part of a message with several that nothing reliable answers.
+_PART_UNKNOWN = N_("On part of what you asked, I don't have reliable information.")
+
 
 class GroundedAnswer(BaseModel):
     text: str
@@ -1324,11 +1327,10 @@ def answer_message(
             supported = True
         else:
             kinds.append("unknown")
-            texts.append(
-                f'About "{segments[index].strip()}": I don\'t have reliable information on that.'
-                if several
-                else _DONT_KNOW
-            )
+            # Said once, never quoting the customer's words back at them (a complaint quoted reads as mockery).
+            unknown = _(_PART_UNKNOWN) if several else _DONT_KNOW
+            if unknown not in texts:
+                texts.append(unknown)
     if not supported:
         return MessageAnswer(text=_DONT_KNOW, supported=False, kinds=kinds, confidence=round(confidence, 4))
     return MessageAnswer(

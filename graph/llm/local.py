@@ -36,7 +36,7 @@ from graph.llm.dialogue.proposal_reach import reach_answered
 from graph.llm.dialogue.reading import serves
 from graph.llm.engine import Critique, Draft, Situation, Step
 from graph.nlu.billing import tells_of_a_wrong_charge
-from graph.nlu.confirmation import ends_with_a_closing, says_thanks
+from graph.nlu.confirmation import ends_with_a_closing, says_only_no, says_thanks
 from graph.nlu.general import asks_if_it_can_be_done
 from graph.nlu.schema import Understanding
 from graph.services import Services
@@ -202,8 +202,17 @@ class LocalEngine:
             said = {"id": "customer:message", "kind": "customer", "text": last_text(state)}
             awaiting = "clarification" if kind == "vague_order" else None
             return Draft(acknowledgement(kind), cited=[said["id"]], evidence=[said], awaiting=awaiting)
+        if state.repair == Repair.nothing_done:
+            # Nothing was written in this conversation: said plainly, and what we were asking (if anything) stays asked.
+            waiting = state.dialogue.get("awaiting")
+            if waiting:
+                ask = responses.ask_for(str(waiting), results, profile, state.dialogue.get("slots", {}), intent)
+                return Draft(f"{_(responses.NOTHING_DONE)}\n\n{ask}", awaiting=str(waiting))
+            return Draft(f"{_(responses.NOTHING_DONE)} {_(responses.ANYTHING_ELSE)}")
         if state.repair == Repair.cancelled:
-            if ends_with_a_closing(last_text(state)):
+            # A bare "no" turns down what was proposed; it closes nothing: the customer may be mid-task.
+            reply = last_text(state)
+            if ends_with_a_closing(reply) and not says_only_no(reply):
                 # "Keep it as it is. That's all, bye!": nothing changed, and no question after their goodbye.
                 return Draft(
                     _("No problem, I haven't changed anything. Thanks for getting in touch, and have a great day!")
@@ -559,9 +568,9 @@ def _answer_part(question: str, services: Services) -> tuple[Any, list[dict[str,
     hits = services.retriever().search(question, k=5)
     answer = grounded_answer(question, hits)
     if not answer.supported:
+        # The customer's words are not quoted back at them: said plainly, with the offer of a colleague.
         text = _(
-            'About "{question}": I don\'t have reliable information on that. {offer_person}',
-            question=question,
+            "On part of what you asked, I don't have reliable information. {offer_person}",
             offer_person=_(responses.OFFER_PERSON),
         )
         return GroundedAnswer(text=text, cited_ids=[], supported=False), []

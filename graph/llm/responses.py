@@ -588,6 +588,12 @@ NOT_SURE_AT_A_STEP = N_(
     "I can't answer that one with certainty, so I won't guess; a colleague can tell you more if you need it. "
     "Your request is still open:"
 )
+# "So nothing has been returned?" when this conversation wrote nothing: what it did, plainly.
+NOTHING_DONE = N_(
+    "Nothing has been changed in this conversation: no order was cancelled, returned or exchanged, and everything "
+    "stays as it was."
+)
+ANYTHING_ELSE = N_("Is there anything else I can help with?")
 NOT_SURE_AT_PROPOSAL = N_(
     "I can't answer that one with certainty, so I won't guess; a colleague can tell you more if you need it. "
     "Your request is still ready:"

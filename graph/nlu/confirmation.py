@@ -564,7 +564,8 @@ _LEAVES_THE_ORDER = re.compile(
     + _AS_IT_IS
     + r"|\b(?:(?:don'?t|do\s+not)\s+(?:want|need)\s+to\s+change\s+anything|no\s+changes?\s+(?:needed|after\s+all|then"
     r"|for\s+now)|nothing\s+to\s+change)"
-    r"|\b(?:keep|keeping|behalte\w*)\b[^.;!?]{0,40}?\b(?:everything|all\s+of\s+(?:it|them)|all\s+(?:the\s+)?items"
+    r"|\b(?:keep|keeping|behalte\w*|(?:hold|holding|hang|hanging)\s+on(?:to|\s+to)|stick(?:ing)?\s+with)\b"
+    r"[^.;!?]{0,40}?\b(?:everything|all\s+of\s+(?:it|them)|all\s+(?:the\s+)?items"
     r"|the\s+(?:whole|entire)\s+(?:order|thing|lot)|alles)\b(?!\s+(?:else|andere))"
     # "The rest", "everything else" presume an exception: they keep everything only beside the thing kept in the same
     # words ("I'm keeping the kettle and everything else"), never by themselves ("change the kettle, keep the rest").
@@ -601,9 +602,20 @@ def drops_the_request(text: str) -> bool:
     return bool(dropped) or withdraws_from_the_order(text)
 
 
+_ACTS = (
+    r"(?:cancel\w*|change\w*|swap\w*|exchange\w*|return\w*|refund\w*|storn\w*|änder\w*|tausch\w*|umtausch\w*"
+    r"|zurück\w*|send\w*\s+(?:it\s+|them\s+|anything\s+|something\s+)?back)"
+    # The act's paperwork is no act: "no return label came", "no refund email yet".
+    r"(?!\s+(?:label|window|policy|period|fee|address|shipping|costs?|slip|form|instructions|status|email|e-mail"
+    r"|confirmation|number|code))"
+)
 _ACT_TURNED_DOWN = re.compile(
-    r"\b(?:no|not|don'?t|dont|do\s+not|never|kein\w*|nicht)\s+(?:[\w']+\s+){0,2}?(?:cancel\w*|change\w*|swap\w*"
-    r"|exchange\w*|return\w*|refund\w*|storn\w*|änder\w*|tausch\w*|umtausch\w*)\b"
+    r"\b(?:no|not|don'?t|dont|do\s+not|never|neither|kein\w*|nicht|weder)\s+(?:[\w']+\s+){0,2}?" + _ACTS + r"\b"
+    # Several acts turned down in one breath ("no return or exchange", "no returns, no exchanges", "neither a return
+    # nor an exchange", "keine Rückgabe und kein Umtausch"): each of them is turned down.
+    # ("Not a return, an exchange" corrects: after a comma or an "and", only a new no carries on.)
+    r"(?:\s*(?:(?:/|\bor\b|\bnor\b|\boder\b|\bnoch\b)\s*(?:(?:no|an?|any|kein\w*|ein\w*)\s+)?"
+    r"|(?:,|\band\b|\bund\b)\s*(?:no|nor|not|kein\w*)\s+(?:an?\s+|any\s+)?)" + _ACTS + r"\b)*"
     # The request itself called off ("cancel that request", "cancel the change"): the withdrawal, no other act.
     r"|\b(?:cancel\w*|storn\w*)\s+(?:that|this|the|my|die|den|das|meine\w*)\s+(?:request|cancellation|change|return"
     r"|exchange|anfrage|änderung|stornierung|rückgabe)\b",
@@ -624,6 +636,15 @@ _ANOTHER_ACT = re.compile(
 )
 
 
+def turns_down_every_act(text: str) -> bool:
+    """The reply turns the acts down and asks for none ("No return or exchange.", "I don't want to return anything",
+    "neither a refund nor a swap, thanks"): a no to whatever is proposed, however it is worded."""
+    # Said, not asked: "so no return or exchange has been made?" checks what happened, it turns nothing down.
+    if "?" in text or not _ACT_TURNED_DOWN.search(text) or _BUT.search(text):
+        return False
+    return not _ANOTHER_ACT.search(_ACT_TURNED_DOWN.sub(" ", text))
+
+
 def withdraws_from_the_order(text: str, items: list[str] | None = None) -> bool:
     """The reply leaves the whole order as it is or keeps everything in it, and asks for nothing beside: the
     request on that order is withdrawn, even where it names an item ("I'm keeping the kettle and everything else").
@@ -633,7 +654,8 @@ def withdraws_from_the_order(text: str, items: list[str] | None = None) -> bool:
     said = [part for part in re.split(r"(?<=[.!?])\s+", text) if not part.rstrip().endswith("?")]
     if not any(_LEAVES_THE_ORDER.search(part) for part in said) or _BUT.search(text):
         return False
-    beside = _LEAVES_THE_ORDER.sub(" ", text)
+    # An act turned down beside it ("I'm keeping everything, no return or exchange") is no act asked for.
+    beside = _ACT_TURNED_DOWN.sub(" ", _LEAVES_THE_ORDER.sub(" ", text))
     named = [item for item in items or [] if item.strip() and re.search(re.escape(item.strip()), beside, re.IGNORECASE)]
     return not _ANOTHER_ACT.search(beside) and not named
 
@@ -724,6 +746,10 @@ def ends_with_a_closing(text: str) -> bool:
     """The message's last sentence closes the conversation ("... leave the lamp as it is. That's all, thanks!",
     "keins davon. Das war's, tschüss"): whatever comes before, nothing more is asked after it."""
     sentences = [part for part in re.split(r"(?<=[.!?])\s+", text.strip()) if re.search(r"\w", part)]
+    # A goodbye or thanks of its own after the closing ("No, that's all. Bye!") ends it too; alone, thanks may come
+    # before the next request, so the sentence before it decides.
+    while len(sentences) > 1 and not re.search(r"\w", _THANKS_OR_BYE.sub(" ", sentences[-1])):
+        sentences.pop()
     return bool(sentences) and wants_nothing_more(sentences[-1])
 
 

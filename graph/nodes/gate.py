@@ -52,6 +52,7 @@ from graph.llm.dialogue.refund_rules import allows, describes_pending_return, ru
 from graph.llm.dialogue.repair import corrected_request, restates_the_proposal, wants_another_version
 from graph.llm.matching import options_in, payment_mention, refuses_a_method, wished_options
 from graph.locale import speaker_of
+from graph.nlu.absent_values import without_absent_values
 from graph.nlu.acts import first_named_act
 from graph.nlu.address_source import orders_set_aside
 from graph.nlu.confirmation import (
@@ -63,6 +64,7 @@ from graph.nlu.confirmation import (
     kept_things,
     mentions_payment_methods,
     only_acknowledges,
+    turns_down_every_act,
     withdraws_from_the_order,
 )
 from graph.nlu.drops import asks_to_cancel, dropped_requests, drops_one_request
@@ -81,6 +83,7 @@ from graph.nlu.order_questions import asks_about_their_order
 from graph.nlu.payment_words import METHOD_NAMES, OTHER_WAYS_TO_PAY
 from graph.nlu.schema import PRODUCT_INTENTS
 from graph.nlu.segment import sentences, split_requests
+from graph.nlu.what_was_done import asks_what_was_done
 from graph.nodes.common import context_of, services_of
 from graph.nodes.understand import understanding_of
 from graph.procedures.loader import procedures_for
@@ -285,7 +288,14 @@ def _drops_the_one_in_hand(state: SupportState) -> bool:
     # "Keep it black but in a 10": an option the item does not have yet, said with it, answers our question; its own
     # ("never mind, I'll keep my 1000ml one") is what they keep, and the drop stands.
     values, theirs = state.dialogue.get("slots", {}).get("option_values") or {}, _options_in_hand(state)
-    said = {**understanding_of(state).entities.options, **options_in(text, values, theirs)}
+    # "I don't see a green one there. Never mind, I'll keep it": a value noted as missing from the list is no wish.
+    wishing = without_absent_values(text)
+    named = {
+        key: value
+        for key, value in understanding_of(state).entities.options.items()
+        if wishing == text or str(value).lower() in wishing.lower()
+    }
+    said = {**named, **options_in(wishing, values, theirs)}
     return not wished_options(said, theirs)
 
 
@@ -435,7 +445,18 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
     items = proposed_items(state) if proposing else ()
     # "Still the 1.5 liters one, right?": a value of the proposal's items supposed in a question checks it, it
     # corrects nothing (a value other than the proposal's is told as such, below, and nothing is written).
-    corrected = corrected_request(state) if proposing and not checks_only_items(last_text(state), items) else None
+    # "I'll keep the kettle and everything else. No return or exchange.", "I don't want to return anything": said of
+    # the acts themselves, a no to whatever is proposed. The act named in it is what they decline, never a
+    # correction of the proposal's kind, and nothing else is proposed in its place.
+    withdrawn = proposing and (
+        turns_down_every_act(last_text(state))
+        or withdraws_from_the_order(last_text(state), understanding.entities.products)
+    )
+    corrected = (
+        corrected_request(state)
+        if proposing and not withdrawn and not checks_only_items(last_text(state), items)
+        else None
+    )
     if unsure and (
         is_continuation(state)
         or corrected is not None
@@ -501,7 +522,7 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         return {**base, "route": Route.draft, "dialogue": kept_waiting}
     # A no read by the model is no no to the proposal when it is said of anything more ("nope, that's everything -
     # how long does the refund take?"): it answers an "anything else?", and the customer asks on.
-    denied = understanding.intent == "deny" and not (proposing and no_to_something_else(said))
+    denied = withdrawn or (understanding.intent == "deny" and not (proposing and no_to_something_else(said)))
     # A check of the proposal's own figures or method ("the refund goes back to my amex? then yes") is the
     # proposal's to answer, below, before any question of the shop's rules.
     checks_proposal = proposing and checks_the_proposal(said, items)
@@ -627,6 +648,11 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
             base["repair"] = Repair.correction
         # Otherwise the customer moved on to something else. Either way the unconfirmed action lapses.
         base.update(pending_action=None, status=Status.bot, dialogue=lapsed)
+
+    elif asks_what_was_done(said) and not any(entry.get("type") == "write" for entry in state.audit):
+        # "So just to be sure: nothing has been exchanged?" after a proposal turned down: a question about this
+        # conversation's own writes, and there were none. Said plainly, not read as an order's status.
+        return {**base, "route": Route.draft, "repair": Repair.nothing_done}
 
     elif (
         state.dialogue.get("intent")
