@@ -105,23 +105,24 @@ def _units(text: str) -> list[str]:
 # The shop's passages are few and each is cut into its pieces several times an answer (weights, quotes, leads).
 @lru_cache(maxsize=2048)
 def _split_units(text: str) -> tuple[str, ...]:
-    return tuple(unit for line in _lines(text) for unit in line)
+    return tuple(unit for _, units in _lines(text) for unit in units)
 
 
-def _lines(text: str) -> list[list[str]]:
-    """The passage's lines (a list item, a paragraph), each cut into its sentences."""
-    lines = (_BULLET.sub("", line).strip() for line in text.splitlines())
-    return [split_sentences(line) for line in lines if line]
+def _lines(text: str) -> list[tuple[bool, list[str]]]:
+    """The passage's lines (a list item, a paragraph), each cut into its sentences, and whether it is a list item."""
+    lines = ((bool(_BULLET.match(line)), _BULLET.sub("", line).strip()) for line in text.splitlines())
+    return [(item, split_sentences(line)) for item, line in lines if line]
 
 
 @lru_cache(maxsize=2048)
 def _owners(text: str) -> tuple[frozenset[str], ...]:
     """For each unit of a passage (as ``_units`` cuts it), the countries of the list item it belongs to: on the line
     "- United States: UPS Ground for standard delivery. PO boxes are delivered by USPS." the second sentence is the
-    United States' though it names no country, and no answer for Ireland may quote it."""
+    United States' though it names no country, and no answer for Ireland may quote it. A paragraph is no country's:
+    "Returns within the United States are free: ... Original shipping charges are not refunded ..." speaks of all."""
     owners: list[frozenset[str]] = []
-    for units in _lines(text):
-        label = _label_of(units[0]) if units else ""
+    for item, units in _lines(text):
+        label = _label_of(units[0]) if item and units else ""
         owners.extend([_countries(label) if label else frozenset()] * len(units))
     return tuple(owners)
 

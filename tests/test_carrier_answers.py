@@ -156,7 +156,8 @@ def test_a_sentence_belongs_to_its_list_items_country() -> None:
         "Carriers by country:\n"
         "- Canada: Purolator for standard. Rural routes take longer.\n"
         "- United Kingdom: Evri. Signature on request.\n"
-        "Parcels are insured."
+        "Parcels are insured.\n"
+        "Shipping within Canada is free: we pay the label. Oversized parcels cost extra."
     )
     assert _owners(text) == (
         frozenset(),
@@ -164,5 +165,8 @@ def test_a_sentence_belongs_to_its_list_items_country() -> None:
         frozenset({"CA"}),
         frozenset({"UK"}),
         frozenset({"UK"}),
+        frozenset(),
+        # A paragraph speaks of all, even when it opens on one country.
+        frozenset(),
         frozenset(),
     )
