@@ -108,12 +108,26 @@ def _units(text: str) -> list[str]:
 # The shop's passages are few and each is cut into its pieces several times an answer (weights, quotes, leads).
 @lru_cache(maxsize=2048)
 def _split_units(text: str) -> tuple[str, ...]:
-    units: list[str] = []
-    for line in text.splitlines():
-        line = _BULLET.sub("", line).strip()
-        if line:
-            units.extend(split_sentences(line))
-    return tuple(units)
+    return tuple(unit for _, units in _lines(text) for unit in units)
+
+
+def _lines(text: str) -> list[tuple[bool, list[str]]]:
+    """The passage's lines (a list item, a paragraph), each cut into its sentences, and whether it is a list item."""
+    lines = ((bool(_BULLET.match(line)), _BULLET.sub("", line).strip()) for line in text.splitlines())
+    return [(item, split_sentences(line)) for item, line in lines if line]
+
+
+@lru_cache(maxsize=2048)
+def _owners(text: str) -> tuple[frozenset[str], ...]:
+    """For each unit of a passage (as ``_units`` cuts it), the countries of the list item it belongs to: on the line
+    "- United States: UPS Ground for standard delivery. PO boxes are delivered by USPS." the second sentence is the
+    United States' though it names no country, and no answer for Ireland may quote it. A paragraph is no country's:
+    "Returns within the United States are free: ... Original shipping charges are not refunded ..." speaks of all."""
+    owners: list[frozenset[str]] = []
+    for item, units in _lines(text):
+        label = _label_of(units[0]) if item and units else ""
+        owners.extend([_countries(label) if label else frozenset()] * len(units))
+    return tuple(owners)
 
 
 def prepare_quotes(retriever: Retriever) -> int:
@@ -264,6 +278,18 @@ _ASKS_WHO = re.compile(
     r"(?:company|companies|service|services|provider|providers))\b|^\W*who\b",
     re.IGNORECASE,
 )
+
+
+# Who carries the parcel, in the shop's words (``in_shop_words``: "who delivers", "which courier" read "which carrier").
+_ASKS_CARRIER = re.compile(r"\b(?:which|what)\s+carriers?\b", re.IGNORECASE)
+
+
+_CARRIER_WORD = re.compile(r"\bcarriers?\b", re.IGNORECASE)
+
+
+def asks_carrier(question: str) -> bool:
+    """Whether a question asks who carries the parcel ("Who brings orders to Ireland?", "which courier ...?")."""
+    return bool(_ASKS_CARRIER.search(in_shop_words(question)))
 
 
 def asks_where_we_ship(question: str) -> bool:
@@ -432,6 +458,7 @@ def _passage_sentences(
     if not units:
         return [], 0.0
     scores = _best_units(question_vec, question_terms, units, embedder, weights)
+    owners = _owners(evidence["text"])
     asked = countries if countries is not None else countries_in(question)
     groups = groups_in(question)
     money, time = bool(_ASKS_MONEY.search(question)), bool(_ASKS_TIME.search(question))
@@ -444,7 +471,8 @@ def _passage_sentences(
         if places and places & places_in(unit):
             # "Do you ship to Spain?": the line that names Spain, not the summary that names its neighbours.
             scores[i] += 0.1
-        named = countries_in(unit)
+        # A line that names no country is still its list item's ("PO boxes are delivered by USPS." under the US).
+        named = countries_in(unit) or set(owners[i])
         if asked and named:
             # A line about other countries only does not answer ("- Canada: standard $14.95" for the UK); one
             # about the asked country is a little more to the point than one about none.
@@ -486,7 +514,7 @@ def _passage_sentences(
         own = {t for t in told - said if sum(t in unit_terms(unit) for unit in units) == 1}
         extra = [i for i in ranked if i not in chosen and scores[i] > -0.5 and own & unit_terms(units[i])]
         chosen = [*chosen, extra[0]] if extra else chosen
-    quoted = [units[i] for i in sorted(chosen)]
+    quoted = _introducing_nothing_dropped([units[i] for i in sorted(chosen)])
     if len(asked) == 1:
         quoted = [for_country(unit, next(iter(asked))) for unit in quoted]
     level = service_in(question)
@@ -497,6 +525,27 @@ def _passage_sentences(
         # "... on Saturdays?": the hours of that day, not the week's.
         quoted = [for_key(unit, next(iter(days)), days_in, first_day_at) for unit in quoted]
     return quoted, float(best)
+
+
+def _introduces(unit: str) -> bool:
+    """Whether a line only introduces what follows it ("We deliver to these countries:")."""
+    return unit.rstrip().endswith(":")
+
+
+def _introducing_nothing_dropped(quoted: list[str]) -> list[str]:
+    """A quote never ends on a line that introduces what it does not quote: the line after it says it."""
+    while len(quoted) > 1 and _introduces(quoted[-1]):
+        quoted = quoted[:-1]
+    return quoted
+
+
+def _opening(quoted: Sequence[str]) -> list[str]:
+    """The first line of a quote, to add as a second passage; with the line it introduces when it only introduces
+    ("We deliver to these countries:" alone says nothing), none when the quote has no such line."""
+    if not quoted or not _introduces(quoted[0]):
+        return list(quoted[:1])
+    following = [unit for unit in quoted[1:] if not _introduces(unit)]
+    return [quoted[0], following[0]] if following else []
 
 
 def _join_values(values: Sequence[str]) -> str:
@@ -611,6 +660,10 @@ def _answering(candidates: list[Any], question: str, countries: set[str] | None)
             for c in kept
             if _names_procedure(c[2], asked_procedures) or procedures_in(" ".join(c[3])) & asked_procedures
         ] or kept
+    if asks_carrier(question):
+        # "What delivery company brings my stuff to Italy?": the section on the carriers answers, not the one on
+        # where we ship or the order statuses that mention a carrier in passing.
+        kept = [c for c in kept if _CARRIER_WORD.search(heading(c[2]))] or kept
     if asks_amount(question):
         kept = [c for c in kept if any(_MONEY.search(unit) for unit in c[3])] or kept
         # "How much is standard shipping?": what is charged answers, not only from when it is free.
@@ -802,11 +855,15 @@ def grounded_answer(
             first_score, _, first, quoted, _ = candidates[0]
             sentences.append(quote(quoted, first, translation))
             cited.append(first["id"])
-            for extra_score, _, other, extra, _ in candidates[1:]:
+            # "Which carrier delivers to Denmark?" is answered by the carriers' lines alone: another section close
+            # behind it (where we ship) answers whether, not who.
+            seconds = [] if asks_carrier(question) else candidates[1:]
+            for extra_score, _, other, extra, _ in seconds:
                 if other["kind"] != first["kind"] or dense_score(other) < dense_score(first) - SECOND_PASSAGE_MARGIN:
                     continue
-                if extra_score >= first_score - 0.02 and not set(extra[:1]) & set(quoted):
-                    sentences.append(quote(extra[:1], other, translation))
+                lines = _opening(extra)
+                if lines and extra_score >= first_score - 0.02 and not set(lines) & set(quoted):
+                    sentences.append(quote(lines, other, translation))
                     cited.append(other["id"])
                     break
             lead = _policy_lead(question, passages, first)
@@ -892,7 +949,8 @@ _SHOP_WORDS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]],
         "carrier",
     ),
     (re.compile(r"\bwhich\s+company\b", re.I), "which carrier"),
-    (re.compile(r"\bwho\s+(?:ships|delivers|carries|brings)\b", re.I), "which carrier ships"),
+    # ... also as a German question reads in the glossary's English ("Wer liefert ..." reads "who ship ...").
+    (re.compile(r"\bwho\s+(?:ship|deliver|carr(?:y|ie)|bring)s?\b", re.I), "which carrier ships"),
     # "If I change my mind about it": the returns policy's own reason for a return ("changed my mind").
     (re.compile(r"\b(?:change|changed|changing) (?:my|our) minds?\b", re.I), "want to return it"),
 )

@@ -25,6 +25,8 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     (r"welche[nmrs]?|welcher", "which"),
     (r"bis wann", "until when"),
     (r"wann", "when"),
+    # "Wer liefert nach Irland?" asks who carries it, not whether we go there.
+    (r"wer", "who"),
     (r"was zahle ich|was bezahle ich|was zahlt man|was muss ich (?:be)?zahlen", "how much do I pay"),
     (r"kann ich|darf ich", "can I"),
     (r"muss ich", "do I have to"),
