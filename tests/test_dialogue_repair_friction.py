@@ -111,9 +111,58 @@ def test_whether_a_final_act_can_be_undone_is_told_from_the_act_and_no_yes_stand
     assert answer.startswith("No:") and "Nothing is done yet" in answer, answer
 
 
-def test_an_act_that_can_be_changed_again_is_not_told_as_final() -> None:
-    # Whether an address change can be changed again is no fact of the proposal: not answered as one.
-    assert check_facts("can I undo it later if I change my mind?", ADDRESS, METHODS) is None
+PAYMENT = {
+    "action": "modify_order_payment",
+    "args": {"order_id": "#W1234567", "payment_method_id": "paypal_1"},
+    "summary": "Pay order #W1234567 ($80.00) with PayPal instead of visa ending 4417.",
+    "details": ["Order: #W1234567", "Charge $80.00 to PayPal", "Refund $80.00 to visa ending 4417"],
+}
+DEFAULT_ADDRESS = {
+    "action": "modify_default_address",
+    "args": {},
+    "summary": "Make 1 Elm St your default address.",
+    "details": ["To: 1 Elm St"],
+}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The review's sentence (F2), and new ones.
+        "yes, but can I undo it later if I change my mind?",
+        "sure, though could I reverse it afterwards?",
+        "ok - and is there a way back if it turns out wrong?",
+        "kann ich das später wieder rückgängig machen?",
+    ],
+)
+@pytest.mark.parametrize(
+    ("preview", "told"),
+    [(PAYMENT, "change its payment method again"), (ADDRESS, "shipping address again"), (DEFAULT_ADDRESS, "again")],
+)
+def test_an_act_that_can_be_done_again_is_told_so_and_no_yes_stands(
+    text: str, preview: dict[str, Any], told: str
+) -> None:
+    # A payment or address change is not taken back, but can be done again: told from the act, never the returns
+    # help, and a yes in the same message waits for the answer.
+    checks = check_facts(text, preview, METHODS)
+    assert checks and [(c.fact, c.holds) for c in checks] == [("undo", None)], (text, checks)
+    assert not yes_stands(text, str(preview["action"]), checks), text
+    answer = describe_fact_checks(checks)
+    assert told in answer and not answer.startswith("No:") and "Nothing is done yet" in answer, answer
+    assert "returned" not in answer, answer
+
+
+async def test_undo_asked_with_a_yes_at_a_payment_change_is_answered_and_nothing_is_done(tau_shop: Settings) -> None:
+    context = Context(customer_id=PAYER, shop_id="taubench")
+    async with conversation(tau_shop) as (chat, graph):
+        first = await say(chat, "u", "please pay #W7941031 with my paypal instead", context=context)
+        assert first.status == "awaiting_confirmation", first.text
+        turn = await say(chat, "u", "alright, but can I reverse that later on if needed?", context=context)
+        written = _written(await tool_calls(graph, chat, "u", "modify_order_payment"))
+    assert turn.status == "awaiting_confirmation", turn.text
+    assert "change its payment method again" in turn.text, turn.text
+    assert "returned" not in turn.text, turn.text
+    assert not written, written
 
 
 @pytest.mark.parametrize(

@@ -46,6 +46,42 @@ def test_a_wish_said_with_instead_is_no_wrong_item(text: str) -> None:
     assert "wrong_item" not in extract_reasons(text), text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The review's sentences (F2): a deed, money or a count after "instead of", or an act on the way.
+        "I'd like to exchange the one I received instead of returning it",
+        "I got a refund instead of store credit last time, can I return the lamp?",
+        "I got charged twice instead of once",
+        # New ones of the same classes.
+        "the parcel came, can I get store credit instead of a refund?",
+        "I got it yesterday, I want to send it back rather than keeping it",
+        "it was delivered on Monday and I'd rather swap it than wait for a refund",
+        "I received a voucher instead of money back for the blender",
+        "they billed me twice rather than once for #W1630030",
+        "the courier delivered it to my neighbour instead of me",
+        "Ich habe es bekommen, kann ich es umtauschen statt es zurückzuschicken?",
+        "Ich habe eine Gutschrift bekommen statt einer Erstattung",
+    ],
+)
+def test_a_deed_or_money_instead_of_another_is_no_wrong_item(text: str) -> None:
+    assert "wrong_item" not in extract_reasons(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Contrasts: a thing or option that came against the one ordered stays a wrong item.
+        "they sent me the ring instead of the earrings",
+        "I received the sterling silver one instead of gold",
+        "the hoodie got here in a medium rather than a large",
+        "Geliefert wurde der schwarze Rucksack statt dem blauen",
+    ],
+)
+def test_a_thing_that_came_instead_of_another_stays_a_wrong_item(text: str) -> None:
+    assert "wrong_item" in extract_reasons(text), text
+
+
 KETTLE_OWNER = "raj_santos_9079"  # delivered #W1630030: Electric Kettle, 2L stainless steel white
 
 

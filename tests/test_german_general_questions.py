@@ -50,6 +50,52 @@ def test_a_german_question_about_their_own_order_is_not_general(text: str) -> No
 
 @pytest.mark.parametrize(
     "text",
+    [
+        # The review's sentences (F2): "sie"/"es" for their order, subject or object.
+        "Kann ich sie noch stornieren?",
+        "Wann kommt sie an?",
+        "Wann wird sie geliefert?",
+        "Wo bleibt sie?",
+        "Ist sie schon unterwegs?",
+        "Wie lange dauert es noch?",
+        "Kann ich es zurückgeben?",
+        # New ones of the same class: "er"/"ihn", "sie" after a verb of one thing, "das" with noch/schon.
+        "Wann kommt er endlich an?",
+        "Kann man ihn noch umtauschen?",
+        "Wird sie heute noch zugestellt?",
+        "Kann sie noch geändert werden?",
+        "Dürfen wir es zurückschicken?",
+        "Ist das schon bezahlt?",
+        "Wie lange braucht es denn noch?",
+    ],
+)
+def test_a_german_question_with_a_pronoun_for_their_thing_is_not_general(text: str) -> None:
+    assert not asks_in_general(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Contrasts: the formal "Sie" is the shop; an "es" that stands for nothing, or a thing a condition supposes,
+        # is anyone's.
+        "Kann man bei euch mit Klarna zahlen?",
+        "Kann ich Sie telefonisch erreichen?",
+        "Liefern Sie auch sonntags?",
+        "Bieten sie Ratenzahlung an?",
+        "Wie lange dauert es, bis eine Erstattung ankommt?",
+        "Was kostet es, nach Österreich zu liefern?",
+        "Gibt es noch Rabatte für Studenten?",
+        "Kann ich zurückschicken, wenn es nicht passt?",
+        "Was passiert, falls sie verloren geht?",
+    ],
+)
+def test_a_german_question_to_the_shop_with_a_pronoun_stays_general(text: str) -> None:
+    assert detect_language(text) == "de"
+    assert asks_in_general(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
     ["Bieten Sie Ratenzahlung an?", "Nehmt ihr Apple Pay?", "Liefert ihr nach Belgien?", "Wer bringt Pakete?"],
 )
 def test_a_short_verb_first_german_question_is_read_as_german(text: str) -> None:

@@ -1146,6 +1146,15 @@ _UNDO_ANSWERS = {
     "modify_order_items": N_(
         "No: items can be changed only once per order, and after that the order can no longer be changed or cancelled."
     ),
+    "modify_order_payment": N_(
+        "It can't be undone as such: once you confirm, the new payment method is charged and the old one refunded. "
+        "But while the order is still pending, you can ask me to change its payment method again."
+    ),
+    "modify_order_address": N_(
+        "It can't be undone as such, but while the order is still pending, you can ask me to change its shipping "
+        "address again."
+    ),
+    "modify_default_address": N_("Yes: you can change your default address again at any time."),
 }
 
 

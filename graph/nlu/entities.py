@@ -215,6 +215,21 @@ _PRODUCT_STOP = _words(
     anything something everything nothing needs need needed wants want"""
 )
 
+# Money moved, said as a thing one got: "a refund", "store credit", "charged twice", "eine Gutschrift".
+_MONEY_WORDS = (
+    r"refund(?:s|ed)?|credit(?:s|ed)?|charge[ds]?|billed|money|cash|voucher|erstattung|gutschrift|geld|belastet"
+    r"|abgebucht"
+)
+# What follows "instead of" when it is no item that came: a deed ("returning it", "sending the white", "waiting",
+# German "zu"/"zurückzuschicken"), money, a count ("once"), or a person ("to my neighbour instead of me": where it
+# went, not what).
+_NO_THING_AFTER_INSTEAD = (
+    r"(?:[a-z]+ing\b(?=\s*(?:$|[,.!?;:]|\s(?:it|them|me|us|you|him|her|the|a|an|my|our|this|that|these|those|one"
+    r"|for|to|with|back|out|up)\b))|(?:(?:es|ihn|sie|das|die|den|der)\s+)?\w*zu\w+en\b|zu\b"
+    r"|(?:(?:a|an|the|my|some|store|eine[nmrs]?|der|die|das)\s+)?(?:" + _MONEY_WORDS + r")\b"
+    r"|(?:once|twice|einmal|zweimal|me|us|him|mich|uns|ihn|mir)\b)"
+)
+
 _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (code, re.compile(pattern, re.IGNORECASE))
     for code, pattern in (
@@ -277,10 +292,15 @@ _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|nicht\s+(?:das,?\s+)?was\s+(?:ich\s+)?bestellt"
             # What came, said against what was ordered: "it arrived in black instead of the white I ordered", "they
             # sent me the 12 inch instead of the 14", "I ordered white but got black", "kam in Schwarz statt in
-            # Weiß". Past forms only: "send me the black one instead of the white" asks for a change.
+            # Weiß". Past forms only: "send me the black one instead of the white" asks for a change. What came is a
+            # thing against a thing: a wish or an act on the way ("exchange the one I received instead of returning
+            # it") and money ("I got a refund instead of store credit", "got charged twice instead of once") are no
+            # item that arrived, so an act or money word stops the words between, and what follows "instead of" is
+            # an item or option, not a deed ("returning it", "zurückzuschicken") nor money nor a count.
             r"|(?:arrived|came|showed\s+up|delivered|got|received|sent|shipped|geliefert|bekommen|erhalten"
             r"|geschickt|kam(?:en)?)\s+(?:(?!(?:want|wanna|like|would|could|can|change|swap|exchange|prefer|need"
-            r"|please|möchte|will|hätte|bitte)\b)[\w'-]+\s+){0,8}?(?:instead\s+of|rather\s+than|statt|anstatt)"
+            r"|please|möchte|will|hätte|bitte|return|get|keep|" + _MONEY_WORDS + r")\b)[\w'-]+\s+){0,8}?"
+            r"(?:instead\s+of|rather\s+than|statt|anstatt)\s+(?!" + _NO_THING_AFTER_INSTEAD + r")"
             r"|(?:ordered|bought|paid\s+for|bestellt)\s+(?:[\w'-]+\s+){0,6}?(?:but|and|aber|und)\s+"
             r"(?:(?:i|we|they)\s+)?(?:got|received|they\s+sent|was\s+sent|bekommen|erhalten|kam))\b",
         ),

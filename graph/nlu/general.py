@@ -268,15 +268,44 @@ _GERMAN_GENERAL_OPENER = re.compile(
 )
 # What is theirs in German: their order, parcel or refund ("meine Bestellung", "unser Paket"; not "meine Karte", where
 # money shows up), one said with the definite article ("ist das Paket unterwegs?", "wann kommt die Erstattung?"),
-# something that happened to them ("ich habe ... bestellt", "wurde ... verschickt"), or "es" for the thing itself.
+# or something that happened to them ("ich habe ... bestellt", "wurde ... verschickt").
 _GERMAN_THEIRS = re.compile(
     r"\b(?:mein|meine[mnrs]?|unser|unsere[mnrs]?)\b(?!\s+(?:kredit|bank|debit)?(?:karte|konto|land|e-mail|email|paypal))"
     r"|\b(?:das|die|der|den|dem)\s+(?:paket|päckchen|bestellung|lieferung|sendung|erstattung|rückerstattung|geld"
     r"|rücksendung|retoure)\b"
-    r"|\b(?:habe|hab|haben|hatte|hatten|wurde|wurden|worden)\b"
-    r"|^(?!gibt\b)[a-zäöüß]+\s+es\b",
+    r"|\b(?:habe|hab|haben|hatte|hatten|wurde|wurden|worden)\b",
     re.IGNORECASE,
 )
+# ... or a pronoun for the thing they are waiting for or want to act on, its subject or object: "er"/"ihn" always
+# ("wann kommt er an?"); "sie" or "es" after a verb said of one thing ("wann kommt sie an?", "wo bleibt sie?", "ist es
+# schon da?", "kann sie noch storniert werden?"; the formal "Sie" takes the plural verb: "akzeptieren Sie..."); or as
+# the object after who acts ("kann ich sie noch stornieren?", "kann man es umtauschen?").
+_GERMAN_IT_OF_A_VERB = re.compile(
+    r"\b(?:er|ihn)\b"
+    r"|\b(?:[a-zäöüß]+t|wird|kann|muss|soll|darf|will|mag)\s+(?:sie|es)\b"
+    r"|\b(?:ich|wir|man|du|ihr)\s+(?:es|ihn)\b"
+    r"|\bdas\s+(?:noch|schon|bereits)\b",
+    re.IGNORECASE,
+)
+# Lower case only: "kann ich Sie erreichen?" asks the shop, "kann ich sie stornieren?" is about their order.
+_GERMAN_SIE_AS_OBJECT = re.compile(r"\b(?:[Ii]ch|[Ww]ir|[Mm]an|[Dd]u|[Ii]hr)\s+sie\b")
+# "es" standing for nothing ("gibt es...?", "wie lange dauert es, bis...?", "was kostet es, ... zu liefern?"): the
+# rules, unless "noch"/"schon" ask how far something of theirs has got ("wie lange dauert es noch?").
+_GERMAN_IMPERSONAL_ES = re.compile(
+    r"\bgibt\s+es\b"
+    r"|\b(?:geht|dauert|kostet|braucht|klappt|reicht|lohnt)\s+es\b(?!\s+(?:\w+\s+)?(?:noch|schon|bereits)\b)",
+    re.IGNORECASE,
+)
+# What a condition supposes ("..., wenn es nicht passt?", "falls sie verloren geht"): anyone's thing, not theirs.
+_GERMAN_CONDITION = re.compile(r"(?:^|,|\s)(?:wenn|falls|sobald|bevor|nachdem|bis|ob)\s+[^,;?!.]*", re.IGNORECASE)
+
+
+def _german_says_their_thing(question: str) -> bool:
+    """The German question speaks of their own order or thing (see `_GERMAN_THEIRS` and the pronouns above)."""
+    if _GERMAN_THEIRS.search(question):
+        return True
+    main = _GERMAN_CONDITION.sub(" ", _GERMAN_IMPERSONAL_ES.sub(" ", question))
+    return bool(_GERMAN_IT_OF_A_VERB.search(main) or _GERMAN_SIE_AS_OBJECT.search(main))
 
 
 def _asks_in_general_german(text: str) -> bool:
@@ -284,7 +313,7 @@ def _asks_in_general_german(text: str) -> bool:
     question = _GERMAN_PREFACE.sub("", text.strip(), count=1)
     if not _GERMAN_GENERAL_OPENER.search(question) or _EXASPERATED.search(question):
         return False
-    return not _GERMAN_THEIRS.search(question)
+    return not _german_says_their_thing(question)
 
 
 def asks_in_general(text: str, order_ids: list[str] | None = None) -> bool:

@@ -192,6 +192,32 @@ def turns_down(text: str, action: str = "") -> bool:
     ) and not puts_off(text)
 
 
+# What they have now, kept: "keep the white one", "stay with the leather", "leave it as it is", "after all", "ich
+# behalte", "lass es so".
+_KEEPS_WHAT_IS = re.compile(
+    r"\b(?:keep(?:ing)?|stay(?:ing)?\s+with|stick(?:ing)?\s+with|leave\s+it|as\s+it\s+is|as\s+is|like\s+it\s+is"
+    r"|the\s+way\s+it\s+is|after\s+all|behalte\w*|lass(?:e|en)?\s+(?:es|sie|ihn)|so\s+wie\s+(?:es|sie|er)\s+ist)\b",
+    re.IGNORECASE,
+)
+# Another act asked for beside it ("no, keep it, cancel the order instead"): that request is theirs to make, not a no.
+_ANOTHER_ACT = re.compile(
+    r"\b(?:cancel\w*|return\w*|exchang\w*|refund\w*|send\s+(?:it\s+)?back|track\w*|address|storn\w*"
+    r"|zurück(?:geben|schicken|senden)|umtausch\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def keeps_what_they_have(text: str, action: str = "") -> bool:
+    """ "No, I'll keep the white one after all", "nah, leave it as it is": the proposal turned down by keeping what
+    they have now, and nothing else asked or asked for: a plain no, whatever else the words are close to."""
+    return (
+        turns_down(text, action)
+        and bool(_KEEPS_WHAT_IS.search(text))
+        and not _ANOTHER_ACT.search(text)
+        and not any(asks_something(s) for s in sentences(text))
+    )
+
+
 def no_to_something_else(text: str) -> bool:
     """ "Nope, that's everything - how long does the refund take?": the no is said of anything more ("that's
     everything", "nothing else"), not of the proposal, and the customer goes on to ask: the proposal is not turned

@@ -56,6 +56,9 @@ _UNDO = re.compile(
 # Acts that stay done once they run: no act of ours takes them back. A cancelled order stays cancelled; a return or an
 # exchange marks the order as requested, and a delivered order is exchanged, or its items changed, only once.
 _FINAL_ACTS = frozenset({"cancel_order", "return_items", "exchange_items", "modify_order_items"})
+# Acts that are not taken back but can be done again: a pending order's payment or address can be changed again while
+# it is pending (back to the old one too), and the default address at any time.
+_DONE_AGAIN_ACTS = frozenset({"modify_order_payment", "modify_order_address", "modify_default_address"})
 
 
 def asks_to_undo(question: str) -> bool:
@@ -65,10 +68,11 @@ def asks_to_undo(question: str) -> bool:
 
 def undo_answer(question: str, preview: dict[str, Any]) -> tuple[str, bool | None, str] | None:
     """The answer to a question whether the proposed act can be undone, as (fact, holds, value): "undo" with the
-    act, for an act that stays done once it runs; None for another act (whether it can be changed again is no fact
-    of the proposal), or a question of another kind."""
+    act, for an act that stays done once it runs or one that can be done again (a payment or address change); None
+    for another act, or a question of another kind. It is told, never a fact the customer supposed: no yes stands
+    on it."""
     action = str(preview.get("action") or "")
-    if not asks_to_undo(question) or action not in _FINAL_ACTS:
+    if not asks_to_undo(question) or action not in _FINAL_ACTS | _DONE_AGAIN_ACTS:
         return None
     return ("undo", None, action)
 

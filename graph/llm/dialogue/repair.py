@@ -276,7 +276,15 @@ def corrected_request(state: SupportState) -> str | None:
             # "How much is the white one in wireless?": a question about another variant, asked on the way to the
             # yes; it changes nothing until they ask for it.
             return None
-        said = {**shared_entities(changing).options, **options_in(changing, known)}
+        # The products' own option names win over the generic ones: "the white one" of a watch is its dial color
+        # white, not also a "color" that no item has, which would read as a value not theirs.
+        named = options_in(changing, known)
+        generic = {
+            key: value
+            for key, value in shared_entities(changing).options.items()
+            if str(value).lower() not in {str(v).lower() for v in named.values()}
+        }
+        said = {**generic, **named}
         # "Only the silver one changes": a proposed item's own options say which item is meant, they change nothing.
         own = {
             (str(key).lower(), str(value).lower())
@@ -299,15 +307,25 @@ def corrected_request(state: SupportState) -> str | None:
             # ("Is the red one in stock?" asks about the proposal; it changes nothing, and is answered.)
             return request
         proposed_values = dict(becomes)
+        current_values = {
+            str(key).lower(): str(value).lower()
+            for item in order_items
+            if str(item.get("item_id")) in proposed
+            for key, value in (item.get("options") or {}).items()
+        }
+        said_values = {str(k).lower(): str(v).lower() for k, v in said.items()}
         if (
             len(set(proposed)) == 1
             and _NO_THEN.match(changing)
-            and any(proposed_values.get(str(k).lower(), str(v).lower()) != str(v).lower() for k, v in said.items())
+            and any(proposed_values.get(k, v) != v for k, v in said_values.items())
+            and any(current_values.get(k, v) != v for k, v in said_values.items())
         ):
-            # "No, make it 1L in stainless steel": a no and then values other than the proposal's new ones correct
-            # it, even when the item has those values now (the stainless steel it is made of): "no" does not name
-            # the item, it turns the proposal down for another version. (Of one item only: of several, an item's own
-            # value may say which of them is meant.)
+            # "No, make it 1L in stainless steel": a no and then values that make another version than both the
+            # proposal's and the item's own correct it, even when one of them is what the item has now (the
+            # stainless steel it is made of): "no" does not name the item, it turns the proposal down for another
+            # version. Values that are all the item's own ("no, I'll keep the white one after all", "no, leave it
+            # with the leather strap") keep the item as it is: a plain no, never a new version that moves money.
+            # (Of one item only: of several, an item's own value may say which of them is meant.)
             return request
         if _adds_an_item(state, pending, changing) or the_other_unit(order_items, changing, proposed):
             # "Also the perfume", "and the other one in blue": another item, or the other unit of one proposed.
