@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from graph.nlu.address_source import orders_set_aside, without_orders_not_acted_on
+from graph.nlu.drops import denied_acts
 from graph.nlu.entities import extract_order_ids, reasons_for_order
 from shop.models import OrderStatus
 from shopdesk.settings import Settings
@@ -73,6 +74,23 @@ def test_words_that_leave_an_order_out_still_do(said: str, aside: list[str], act
 
 
 @pytest.mark.parametrize(
+    ("said", "denied"),
+    [
+        (f"Don't cancel anything except {B}", []),
+        (f"I don't want to cancel any order other than {B}", []),
+        ("do not return any of them but the lamp", []),
+        (f"please don't cancel any of my orders except {B}", []),
+        # contrasts: the act denied outright
+        (f"I don't want to cancel {B}", ["cancel_order"]),
+        ("don't cancel anything", ["cancel_order"]),
+        ("don't cancel anything yet, except tell me the status", ["cancel_order"]),
+    ],
+)
+def test_an_act_denied_for_all_but_one_is_asked_for_that_one(said: str, denied: list[str]) -> None:
+    assert denied_acts(said) == denied
+
+
+@pytest.mark.parametrize(
     ("said", "reasons"),
     [
         ("Ordered it by mistake, #W1234567", ["ordered_by_mistake"]),
@@ -109,6 +127,20 @@ async def test_an_order_picked_alone_is_the_one_proposed(tau_app: Settings, pick
     async with talk(tau_app, "picked-alone", user) as customer:
         await customer.say("I'd like to cancel one of my orders")
         turn = await customer.say(pick.format(x=second))
+        assert (await _proposed(customer)).get("order_id") == second, turn.text
+        await customer.say("yes")
+    assert status_of(tau_app.shop_database_url, second) is OrderStatus.cancelled
+    assert status_of(tau_app.shop_database_url, first) is OrderStatus.pending
+
+
+@pytest.mark.parametrize("only", ["Don't cancel anything except {x}, I ordered it by mistake", "none except {x}"])
+async def test_only_the_order_excepted_is_proposed(tau_app: Settings, only: str) -> None:
+    user, first, second = _two_pending(tau_app)
+    async with talk(tau_app, "only-excepted", user) as customer:
+        await customer.say("I want to cancel an order")
+        turn = await customer.say(only.format(x=second))
+        if turn.status != "awaiting_confirmation":
+            turn = await customer.say("ordered it by mistake")
         assert (await _proposed(customer)).get("order_id") == second, turn.text
         await customer.say("yes")
     assert status_of(tau_app.shop_database_url, second) is OrderStatus.cancelled
