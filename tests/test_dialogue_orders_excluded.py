@@ -24,7 +24,7 @@ from tests.support.people import people, status_of, talk
         ("alles außer #W3000001", ["#W3000001"], []),
         ("nicht die Bestellung #W3000001", ["#W3000001"], []),
         ("don't cancel #W3000001", ["#W3000001"], []),
-        ("#W3000001 can stay as it is", ["#W3000001"], []),
+        ("#W3000001 can stay as it is, cancel #W3000002", ["#W3000001"], ["#W3000002"]),
         # contrasts: the order said is the one meant
         ("#W3000001", [], ["#W3000001"]),
         ("why not #W3000001?", [], ["#W3000001"]),

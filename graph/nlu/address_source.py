@@ -326,24 +326,28 @@ def _compared_orders(text: str) -> list[tuple[int, int]]:
 # act on when the message names another besides.
 _SET_ASIDE_ORDERS = (
     re.compile(
-        r"\b(?:leave|leaving|keep|keeping|(?:don'?t|do\s+not)\s+(?:cancel|change|touch|return)|not|nicht|except|außer"
-        r"|lass\w*|(?:anything|any|everything|all|any\s+(?:order|one))\s+(?:but|except)|other\s+than"
+        r"\b(?P<word>leave|leaving|keep|keeping|(?:don'?t|do\s+not)\s+(?:cancel|change|touch|return)|not|nicht|except"
+        r"|außer|lass\w*|(?:anything|any|everything|all|any\s+(?:order|one))\s+(?:but|except)|other\s+than"
         r"|andere\w*\s+als)\s+(?:(?:the|that|my|die|meine)\s+)?(?:order\s+|bestellung\s+)?"
         + _ORDER_ID
         + r"(?!\s*(?:instead|stattdessen))",
         re.IGNORECASE,
     ),
+    # Only beside another order named: alone, "#W2 alone", "#W2 is fine" or "#W2 stays pending?" picks or asks about
+    # the order it names.
     re.compile(_ORDER_ID + r"\s+(?:as\s+it\s+is|alone|stays|can\s+stay|is\s+fine|bleibt|so\s+lassen)\b", re.IGNORECASE),
 )
 # An exclusion that says on its own which order is NOT meant, with no other order named: "not #W2", "anything but
-# W2", "any order other than #W2", "don't cancel #W2", "#W2 stays", "nicht die #W2", "außer #W2". Said alone at "which
-# order?", it narrows the orders to pick from; it never picks the excluded one. ("Keep #W2" or "leave #W2" alone may
-# be the order meant -- "keep #W2 instead" -- and "why not #W2?" suggests it: neither is an exclusion on its own.)
+# W2", "any order other than #W2", "don't cancel #W2", "the one that isn't #W2", "leave #W2 alone", "nicht die #W2",
+# "außer #W2". Said
+# alone at "which order?", it narrows the orders to pick from; it never picks the excluded one. ("Keep #W2" or "leave
+# #W2" alone may be the order meant -- "keep #W2 instead" -- and "why not #W2?" suggests it: neither is an exclusion
+# on its own.)
 _EXCLUDED_ALONE = (
     re.compile(
-        r"(?<!\bwhy\s)(?<!\bwhy\snot\s)\b(?:not|isn'?t|nicht|except|au(?:ß|ss)er|(?:don'?t|do\s+not|never)\s+"
-        r"(?:cancel|change|touch|return|exchange|modify)|(?:anything|any|everything|all|any\s+(?:order|one)|"
-        r"(?:any|some)\s+other(?:\s+(?:order|one))?)\s+(?:but|except|besides|apart\s+from)"
+        r"(?<!\bwhy\s)(?<!\bwhy\snot\s)\b(?P<word>not|(?:that|which)\s+isn'?t|nicht|except|au(?:ß|ss)er|(?:don'?t"
+        r"|do\s+not|never)\s+(?:cancel|change|touch|return|exchange|modify)|(?:anything|any|everything|all|any\s+"
+        r"(?:order|one)|(?:any|some)\s+other(?:\s+(?:order|one))?)\s+(?:but|except|besides|apart\s+from)"
         r"|other(?:\s+(?:order|one))?\s+than"
         r"|apart\s+from|excluding|andere\w*\s+als|alle\s+au(?:ß|ss)er)\s+"
         r"(?:(?:the|that|my|die|meine|der)\s+)?(?:order\s+|one\s+|bestellung\s+)?"
@@ -351,13 +355,69 @@ _EXCLUDED_ALONE = (
         + r"(?!\s*(?:instead|stattdessen))",
         re.IGNORECASE,
     ),
-    _SET_ASIDE_ORDERS[1],
+    re.compile(
+        r"\b(?:leave|leaving|lass\w*)\s+(?:(?:the|that|my|die|meine)\s+)?(?:order\s+|bestellung\s+)?"
+        + _ORDER_ID
+        + r"\s+(?:alone|as\s+it\s+is|the\s+way\s+it\s+is|be\b|in\s+ruhe|so\b)",
+        re.IGNORECASE,
+    ),
 )
+# A bare "not" excludes an order when it opens the words about it: at the start of a sentence or clause, after "but"
+# or "and", or after a verb of an act ("cancel #W1, not #W2", "not #W2 please", "storniere nicht die #W2"). After other
+# words it belongs to a question about the order ("is it not #W2?", "was it not #W2 that had the lamp?").
+_NOT = re.compile(r"(?:not|nicht|isn'?t)$", re.IGNORECASE)
+_NOT_OPENS = re.compile(
+    r"(?:^|[.;:!?,(-]|\b(?:but|and|or|please|aber|und|oder|bitte|that|which|cancel|change|return|exchange|modify"
+    r"|touch|stornier\w*|storniere|änder\w*|tausch\w*))\s*$",
+    re.IGNORECASE,
+)
+# The words of an act, which make a question a request ("can you cancel #W1 but not #W2?") rather than a question
+# about an order ("keine Ahnung, nicht die #W2?").
+_ACT_VERB = re.compile(
+    r"\b(?:cancel\w*|change|modify|return|exchange|swap|refund|stornier\w*|änder\w*|tausch\w*|zurück\w*)\b",
+    re.IGNORECASE,
+)
+# A negated whole before "except"/"but"/"außer": "don't cancel anything except #W2", "cancel nothing but #W2", "none
+# except #W2", "nichts außer #W2" say which order is the only one meant, not which one is left out.
+_NEGATED_WHOLE = re.compile(r"\b(?:nothing|none|no|not|don'?t|do\s+not|never|nichts|kein\w*|nicht)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[.;!?,]")
+_BUT = re.compile(r"\b(?:but|except|besides|apart\s+from|au(?:ß|ss)er|other\s+than|als|excluding)$", re.IGNORECASE)
+_RELATIVE = re.compile(r"(?:that|which)\b", re.IGNORECASE)
+
+
+def _excludes(text: str, match: re.Match[str]) -> bool:
+    """Whether the exclusion word found really leaves the order out (see `_NOT_OPENS`, `_NEGATED_WHOLE`)."""
+    word = match["word"] if "word" in match.re.groupindex else None
+    if word is None:
+        return True
+    before = text[: match.start("word")]
+    sentence_start = max((m.end() for m in re.finditer(r"[.!?]", before)), default=0)
+    rest = re.search(r"[.!?]|$", text[match.end() :])
+    sentence_end = match.end() + (rest.end() if rest else 0)
+    sentence = text[sentence_start:sentence_end]
+    if _NOT.search(word):
+        if not (_NOT_OPENS.search(before) or _RELATIVE.match(word)):
+            return False
+        return not sentence.rstrip().endswith("?") or bool(_ACT_VERB.search(sentence))
+    if not (but := _BUT.search(word)):
+        return True  # "don't cancel #W2", "leave #W2": said outright
+    clause = text[max((m.end() for m in _CLAUSE_BREAK.finditer(before)), default=0) : match.start("word")]
+    return not _NEGATED_WHOLE.search(clause + word[: but.start()])
 
 
 def _set_aside_orders(text: str) -> list[tuple[int, int]]:
-    alone = {(match.start("id"), match.end("id")) for pattern in _EXCLUDED_ALONE for match in pattern.finditer(text)}
-    spans = {(match.start("id"), match.end("id")) for pattern in _SET_ASIDE_ORDERS for match in pattern.finditer(text)}
+    alone = {
+        (m.start("id"), m.end("id"))
+        for pattern in _EXCLUDED_ALONE
+        for m in pattern.finditer(text)
+        if _excludes(text, m)
+    }
+    spans = {
+        (m.start("id"), m.end("id"))
+        for pattern in _SET_ASIDE_ORDERS
+        for m in pattern.finditer(text)
+        if _excludes(text, m)
+    }
     ids = {_order_id(m["id"]) for m in _ANY_ORDER_ID.finditer(text)}
     set_aside = {_order_id(text[start:end]) for start, end in spans | alone}
     # Another order named besides: every order set aside is blanked; nothing else named, only the words that exclude

@@ -80,10 +80,17 @@ _ACT_VERBS = {
     "return_request": (r"return(?:ing|ed)?|send(?:ing)?\s+(?:it|them)\s+back", r"zurück(?:schick|send|geb)\w*"),
     "exchange_request": (r"exchang\w*", r"umtausch\w*|tauschen"),
 }
+# "Don't cancel anything except #W2", "do not return any of them but the lamp": the act is denied for all but one,
+# which is what is asked for ("only #W2").
+_BUT_ONE = (
+    r"(?!\s+(?:anything|any\s+(?:order|one|item)s?|any\s+of\s+(?:them|these|those|my\s+orders)"
+    r"|(?:any\s+)?other\s+(?:order|one|item)s?|a\s+thing)\s*,?\s*(?:but|except|besides|apart\s+from|other\s+than"
+    r"|save)\b)"
+)
 _DENIALS = {
     intent: re.compile(
         r"\b(?:don'?t|do\s+not|didn'?t|did\s+not|not|never|no\s+longer)\s+(?:(?:want|wanna|mean|meant|need|going"
-        rf"|trying|asking|asked|looking)\s+(?:to\s+|for\s+|it\s+|them\s+)?)?(?:{en})\b"
+        rf"|trying|asking|asked|looking)\s+(?:to\s+|for\s+|it\s+|them\s+)?)?(?:{en})\b{_BUT_ONE}"
         rf"|\bnicht\s+(?:mehr\s+)?(?:{de})\b|\b(?:{de})\s+(?:\w+\s+){{0,2}}?nicht\b",
         re.IGNORECASE,
     )

@@ -725,12 +725,17 @@ def own_reasons(text: str, order_id: str) -> list[str]:
 
 # Where the words about one order end and a clause about another begins, its id unsaid: "#W2 because I no longer need
 # it, and the first one I ordered by mistake", "..., the other one was a mistake", "und die andere ...".
+_ANOTHER_ORDER = (
+    r"(?:the|my|that|this|die|der|meine)\s+(?:other|first|second|last|former|latter|older|newer|earlier|andere\w*"
+    r"|erste\w*|zweite\w*)\b"
+)
 _ANOTHER_ORDER_CLAUSE = re.compile(
     r"(?:[.;!?]|,|\band\b|\bbut\b|\bund\b|\baber\b)\s*(?:(?:and|but|und|aber|as\s+for|for)\s+)?"
-    r"(?=(?:the|my|that|this|die|der|meine)\s+(?:other|first|second|last|former|latter|older|newer|earlier|andere\w*"
-    r"|erste\w*|zweite\w*)\b)",
+    rf"(?={_ANOTHER_ORDER})",
     re.IGNORECASE,
 )
+# An order spoken of by its place or as "the other one", anywhere in the message.
+_ANOTHER_ORDER_SAID = re.compile(rf"\b{_ANOTHER_ORDER}", re.IGNORECASE)
 # The end of a clause of its own before an order is named: "the first one I ordered by mistake, and #W2 ...".
 _CLAUSE_ENDS = re.compile(r"(?:[.;!?]|,\s*(?:and|but|und|aber)?|\b(?:and|but|und|aber))\s*$", re.IGNORECASE)
 
@@ -766,6 +771,11 @@ def reasons_for_order(text: str, order_id: str) -> list[str]:
         return extract_reasons(text)
     found = order_mention(text, order_id)
     opening = text[: mentions[0][0]]
+    named = {re.sub(r"\D", "", text[start:end]) for start, end in mentions}
+    if found is not None and len(named) == 1 and not _ANOTHER_ORDER_SAID.search(text):
+        # The only order named, and no other spoken of ("ordered it by mistake. #W1", "I no longer need it, #W1"):
+        # every reason the message gives is its own, wherever it is said.
+        return extract_reasons(text)
     if found is None:
         # Not named: its own words are an opening clause that ends before the first order named, and a clause about
         # another order than those named ("..., and the first one I ordered by mistake").

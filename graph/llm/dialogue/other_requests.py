@@ -17,6 +17,8 @@ from graph.llm.dialogue.names import (
     CHANGE_FAMILY,
     CHANGE_ITEMS,
     CHANGE_PAYMENT,
+    CONTINUATION_INTENTS,
+    IDENTITY_ONLY_READINGS,
     MONEY_MOVING_FLOWS,
     WRITE_OF_REQUEST,
 )
@@ -26,7 +28,7 @@ from graph.nlu.acts import announces_several_changes
 from graph.nlu.confirmation import gives_a_yes, holds_back, only_says_where_money_goes
 from graph.nlu.drops import drops_one_request
 from graph.nlu.entities import beyond_identity, order_mention, shared_entities
-from graph.nlu.general import asks_about_the_rules, asks_something
+from graph.nlu.general import asks_about_the_rules, asks_something, asks_without_a_request
 from graph.nlu.schema import Entities
 from graph.nlu.segment import ANOTHER_ORDER, split_requests
 from graph.procedures.loader import ProcedureSet, procedures_for
@@ -482,10 +484,23 @@ _AFTER_THE_YES = re.compile(
     re.IGNORECASE,
 )
 # The proposal's act again, said for another order after the yes: "also #W2, same thing", "do the same for #W2", "#W2
-# as well", "für #W2 auch".
+# as well", "für #W2 auch". The "same" or "too" sits by the order's id or by the act ("the same for #W2", "#W2 too",
+# "also #W2"); apart from both it says something else of that order ("is #W2 still pending as well?", "the refund
+# goes to the same card as #W2").
+_ID = r"(?:(?:order|bestellung)\s+)?#?\s?W?\d{4,8}\b"
 _SAME_ACT_AGAIN = re.compile(
-    r"\b(?:same|likewise|ditto|too|as\s+well|also|dasselbe|das\s+gleiche|genauso|ebenso|auch)\b", re.IGNORECASE
+    r"\b(?:(?:do|the|same|dasselbe|das\s+gleiche|genauso|ebenso)\s+)?(?:same|likewise|ditto|dasselbe|das\s+gleiche"
+    r"|genauso|ebenso)(?:\s+(?:thing|procedure|please|bitte))?\s+(?:for|with|to|on|für|bei|mit)\s+(?:the\s+|die\s+)?"
+    + _ID
+    + r"|"
+    + _ID
+    + r"\s*[,:]?\s*(?:please\s+|bitte\s+)?(?:too|as\s+well|also|likewise|the\s+same|same(?:\s+thing)?|ditto|auch"
+    r"|ebenso|genauso|dasselbe|das\s+gleiche)\b"
+    r"|\b(?:also|too|auch)\s+(?:(?:for|für|with|mit)\s+)?(?:the\s+|die\s+)?" + _ID,
+    re.IGNORECASE,
 )
+# Readings that are no request of their own: the rest of a yes read as one of them may still be the proposal's act.
+_NO_REQUEST_OF_ITS_OWN = CONTINUATION_INTENTS | IDENTITY_ONLY_READINGS
 
 
 def _only_a_yes(part: str, action: str) -> bool:
@@ -540,6 +555,12 @@ def _same_act_for_another_order(
     others = [o for o in shared_entities(rest).order_ids if o.lstrip("#").upper() != in_hand]
     if len(others) != 1 or holds_back(rest, action):
         return None
+    if "?" in rest and asks_without_a_request(rest):
+        # "Is #W2 still pending as well?": a question about that order, answered; no act on it. (Asked as a question,
+        # "could you do the same for #W2?" asks us to act; "do the same for #W2" opens with "do" and asks nothing.)
+        return None
+    if intent and intent not in _NO_REQUEST_OF_ITS_OWN and not _names_the_request(intent, proposed):
+        return None  # a request of its own about that order, not this act again
     if not (_names_the_request(intent, proposed) or _SAME_ACT_AGAIN.search(rest)):
         return None
     return {"intent": proposed, "text": rest, "order_id": others[0]}
