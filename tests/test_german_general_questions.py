@@ -24,6 +24,8 @@ from graph.nlu.language import detect_language
         "Gibt es einen Rabatt für Studenten?",
         "Darf ich getragene Schuhe zurückschicken?",
         "Hallo, verkauft ihr Geschenkkarten?",
+        "Können Sie mir sagen, ob man Schuhe umtauschen kann?",
+        "Können Sie mir erklären, wie lange eine Erstattung dauert?",
     ],
 )
 def test_a_german_question_about_the_rules_is_general(text: str) -> None:
@@ -42,6 +44,13 @@ def test_a_german_question_about_the_rules_is_general(text: str) -> None:
         "Ist es schon verschickt worden?",
         "Warum ist die Zahlung fehlgeschlagen?",
         "Könnt ihr meine Adresse ändern?",
+        # An act asked for them, in the form of a question to the shop.
+        "Können Sie mir die Wanderschuhe erstatten?",
+        "Könnt ihr mir den Betrag für die Lampe gutschreiben?",
+        "Kannst du uns die beiden Kissen umtauschen?",
+        "Können Sie mir die Jacke noch stornieren?",
+        "Storniert mir bitte die letzte Bestellung.",
+        "Erstatten Sie uns bitte die zwei Tassen?",
     ],
 )
 def test_a_german_question_about_their_own_order_is_not_general(text: str) -> None:

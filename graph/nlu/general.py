@@ -296,13 +296,24 @@ _GERMAN_IMPERSONAL_ES = re.compile(
     r"|\b(?:geht|dauert|kostet|braucht|klappt|reicht|lohnt)\s+es\b(?!\s+(?:\w+\s+)?(?:noch|schon|bereits)\b)",
     re.IGNORECASE,
 )
+# An act asked for them ("können Sie mir die Jacke erstatten?", "könnt ihr uns das Paket zurückschicken?"): a request
+# about their thing, however general its form ("können Sie mir sagen, ob ..." only leads in to a question).
+_GERMAN_ACT_FOR_THEM = re.compile(
+    r"\b(?:mir|uns)\b(?!\s+(?:sagen|erklären|erklaeren|verraten|zeigen|mitteilen)\b)[^?.!]*?\b(?:zurück)?(?:erstatten"
+    r"|stornieren|zurückgeben|zurueckgeben|umtauschen|tauschen|ändern|aendern|schicken|senden|zusenden|gutschreiben"
+    r"|zurücknehmen|ersetzen)\b"
+    # ... or asked with the act's verb first ("Erstatten Sie mir bitte die Uhr.", "storniert uns die Bestellung")
+    r"|^\s*(?:bitte\s+)?(?:zurück)?(?:erstatte|storniere|tausche|ändere|aendere|schicke|sende|schreibe|nehme|ersetze)"
+    r"[nt]?\s+(?:(?:sie|ihr|du)\s+)?(?:mir|uns)\b",
+    re.IGNORECASE,
+)
 # What a condition supposes ("..., wenn es nicht passt?", "falls sie verloren geht"): anyone's thing, not theirs.
 _GERMAN_CONDITION = re.compile(r"(?:^|,|\s)(?:wenn|falls|sobald|bevor|nachdem|bis|ob)\s+[^,;?!.]*", re.IGNORECASE)
 
 
 def _german_says_their_thing(question: str) -> bool:
     """The German question speaks of their own order or thing (see `_GERMAN_THEIRS` and the pronouns above)."""
-    if _GERMAN_THEIRS.search(question):
+    if _GERMAN_THEIRS.search(question) or _GERMAN_ACT_FOR_THEM.search(question):
         return True
     main = _GERMAN_CONDITION.sub(" ", _GERMAN_IMPERSONAL_ES.sub(" ", question))
     return bool(_GERMAN_IT_OF_A_VERB.search(main) or _GERMAN_SIE_AS_OBJECT.search(main))

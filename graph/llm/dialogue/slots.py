@@ -30,7 +30,7 @@ from graph.llm.matching import (
     voucher_code,
 )
 from graph.nlu.address_source import address_source, orders_set_aside, without_orders_not_acted_on
-from graph.nlu.entities import own_items_words, reasons_for_order, shared_entities
+from graph.nlu.entities import extract_reasons, own_items_words, reasons_for_order, shared_entities
 from graph.nlu.segment import (
     ADDRESSES_ANOTHER_ORDER,
     ANOTHER_ORDER,
@@ -164,10 +164,11 @@ def merged_slots(
         # order holding what they name is picked; words that name nothing there narrow nothing).
         slots["order_hint"] = about_order
     reasons = entities.get("reasons", [])
-    if slots.get("order_id") and shared_entities(text).order_ids:
+    if slots.get("order_id") and shared_entities(text).order_ids and set(reasons) <= set(extract_reasons(text)):
         # "#W1, I ordered that by mistake. And then #W2, which I no longer need", "the first one by mistake, and #W2
         # because I no longer need it": each order's own reason, never another order's (one said for "both" is
-        # both's). None of its own: it is asked.
+        # both's). None of its own: it is asked. Reasons these words do not give were said elsewhere for this order
+        # ("ordered by mistake, that goes for both" when a waiting request is taken up): they stand.
         reasons = reasons_for_order(text, str(slots["order_id"]))
     for reason in reasons:
         if reason in CANCEL_REASONS:
