@@ -676,6 +676,7 @@ def _named_part(text: str, item: dict[str, Any], phrases: list[str], items: list
     # The order's own item names said as they are ("Air purifier -> small room. Perfume -> woody") start parts too.
     naming += [str(i.get("name")) for i in items or [] if i.get("name") and str(i["name"]).lower() in lowered]
     starts = sorted({(lowered.find(p.lower()), p) for p in naming if lowered.find(p.lower()) >= 0})
+    starts = sorted({*starts, *_head_nouns_said(text, items or [], starts)})
     if len(starts) < 2:
         return text
     # A part runs to the clause break before the next item named: the words after that break are said with the
@@ -691,6 +692,26 @@ def _named_part(text: str, item: dict[str, Any], phrases: list[str], items: list
         if named_items([item], phrase):
             parts.append(_TRAILING_JOIN.sub("", text[bounds[index] : end]).strip())
     return " ".join(parts) or text
+
+
+def _head_nouns_said(text: str, items: list[dict[str, Any]], starts: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Items named by the main word of their name alone ("bookshelf: glass, brown. mouse: white" names the Gaming
+    Mouse by "mouse", "the shelf in glass" the Bookshelf): each such word starts the part about its item, unless a
+    longer phrase already starts there. A word that is only a qualifier of the name ("gaming", "leather" of a Leather
+    Jacket) starts nothing: said next to another item, it may be that item's option."""
+    found = []
+    for item in items:
+        tokens = [t for t in _name_tokens(str(item.get("name") or "")) if t not in _WEAK_NAME_WORDS and len(t) > 2]
+        if not tokens:
+            continue
+        head = tokens[-1]
+        for match in re.finditer(r"[^\W\d_]{3,}", text):
+            if any(start <= match.start() < start + len(phrase) for start, phrase in starts):
+                continue
+            word = match.group()
+            if _name_match(word, head)[0] >= 1.0 and item in named_items(items, word):
+                found.append((match.start(), word))
+    return found
 
 
 # Colours by family (a shop's shades for a customer's colour words): one table for the catalog's answers and here.
