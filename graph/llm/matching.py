@@ -861,8 +861,10 @@ def options_in(
             if free or (short and short_answer and value.lower() in words and not spans):
                 said.append(value)
                 if free and all(
-                    _VALUE_REFUSED.search(text[max(0, a - 25) : a]) or any(c <= a < d for c, d in turned_away)
-                    for a, _ in free
+                    _VALUE_REFUSED.search(text[max(0, a - 40) : a])
+                    or _VALUE_REFUSED_AFTER.search(text[b : b + 40])
+                    or any(c <= a < d for c, d in turned_away)
+                    for a, b in free
                 ):
                     refused.add(value)
             taken.extend(spans)
@@ -879,9 +881,18 @@ def options_in(
 
 # Words just before an option value that turn it away: "not the 10 hour one", "instead of black", "rather than L".
 # A list joined by slashes is one thing turned away ("instead of leather/EVA": both theirs).
+# A choice denied is no choice either: "I never picked brown", "I didn't ask for the white one", "I don't want black".
 _VALUE_REFUSED = re.compile(
-    r"\b(?:not|never|instead\s+of|rather\s+than|other\s+than|except|nicht|statt)\s+(?:(?:the|a|an|that|this|in|with|my"
-    r"|size|die|den|das)\s+){0,2}(?:[\w-]+\s*/\s*){0,3}$",
+    r"\b(?:not|never|instead\s+of|rather\s+than|other\s+than|except|nicht|statt"
+    r"|(?:never|didn'?t|did\s+not|don'?t|do\s+not|haven'?t|have\s+not|never\s+(?:once\s+)?)\s+(?:ever\s+|really\s+)?"
+    r"(?:pick(?:ed)?|cho(?:o)?se|chosen|select(?:ed)?|sa(?:y|id)|ask(?:ed)?\s+for|want(?:ed)?|order(?:ed)?|agree(?:d)?\s+to))"
+    r"\s+(?:(?:the|a|an|that|this|in|with|my|size|die|den|das)\s+){0,2}(?:[\w-]+\s*/\s*){0,3}$",
+    re.IGNORECASE,
+)
+# The same denial said after the value: "brown was never my choice", "white isn't what I picked".
+_VALUE_REFUSED_AFTER = re.compile(
+    r"^(?:\s+(?:one|ones))?\s+(?:was|is|were|are)(?:\s+never|\s+not|n'?t)\s+(?:my\s+(?:choice|pick|idea)|what\s+i"
+    r"\s+(?:picked|chose|wanted|asked\s+for|said|ordered))\b",
     re.IGNORECASE,
 )
 
