@@ -676,6 +676,7 @@ def _named_part(text: str, item: dict[str, Any], phrases: list[str], items: list
     # The order's own item names said as they are ("Air purifier -> small room. Perfume -> woody") start parts too.
     naming += [str(i.get("name")) for i in items or [] if i.get("name") and str(i["name"]).lower() in lowered]
     starts = sorted({(lowered.find(p.lower()), p) for p in naming if lowered.find(p.lower()) >= 0})
+    starts = sorted({*starts, *_head_nouns_said(text, items or [], starts)})
     if len(starts) < 2:
         return text
     # A part runs to the clause break before the next item named: the words after that break are said with the
@@ -691,6 +692,26 @@ def _named_part(text: str, item: dict[str, Any], phrases: list[str], items: list
         if named_items([item], phrase):
             parts.append(_TRAILING_JOIN.sub("", text[bounds[index] : end]).strip())
     return " ".join(parts) or text
+
+
+def _head_nouns_said(text: str, items: list[dict[str, Any]], starts: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Items named by the main word of their name alone ("bookshelf: glass, brown. mouse: white" names the Gaming
+    Mouse by "mouse", "the shelf in glass" the Bookshelf): each such word starts the part about its item, unless a
+    longer phrase already starts there. A word that is only a qualifier of the name ("gaming", "leather" of a Leather
+    Jacket) starts nothing: said next to another item, it may be that item's option."""
+    found = []
+    for item in items:
+        tokens = [t for t in _name_tokens(str(item.get("name") or "")) if t not in _WEAK_NAME_WORDS and len(t) > 2]
+        if not tokens:
+            continue
+        head = tokens[-1]
+        for match in re.finditer(r"[^\W\d_]{3,}", text):
+            if any(start <= match.start() < start + len(phrase) for start, phrase in starts):
+                continue
+            word = match.group()
+            if _name_match(word, head)[0] >= 1.0 and item in named_items(items, word):
+                found.append((match.start(), word))
+    return found
 
 
 # Colours by family (a shop's shades for a customer's colour words): one table for the catalog's answers and here.
@@ -840,8 +861,10 @@ def options_in(
             if free or (short and short_answer and value.lower() in words and not spans):
                 said.append(value)
                 if free and all(
-                    _VALUE_REFUSED.search(text[max(0, a - 25) : a]) or any(c <= a < d for c, d in turned_away)
-                    for a, _ in free
+                    _VALUE_REFUSED.search(text[max(0, a - 40) : a])
+                    or _VALUE_REFUSED_AFTER.search(text[b : b + 40])
+                    or any(c <= a < d for c, d in turned_away)
+                    for a, b in free
                 ):
                     refused.add(value)
             taken.extend(spans)
@@ -858,9 +881,18 @@ def options_in(
 
 # Words just before an option value that turn it away: "not the 10 hour one", "instead of black", "rather than L".
 # A list joined by slashes is one thing turned away ("instead of leather/EVA": both theirs).
+# A choice denied is no choice either: "I never picked brown", "I didn't ask for the white one", "I don't want black".
 _VALUE_REFUSED = re.compile(
-    r"\b(?:not|never|instead\s+of|rather\s+than|other\s+than|except|nicht|statt)\s+(?:(?:the|a|an|that|this|in|with|my"
-    r"|size|die|den|das)\s+){0,2}(?:[\w-]+\s*/\s*){0,3}$",
+    r"\b(?:not|never|instead\s+of|rather\s+than|other\s+than|except|nicht|statt"
+    r"|(?:never|didn'?t|did\s+not|don'?t|do\s+not|haven'?t|have\s+not|never\s+(?:once\s+)?)\s+(?:ever\s+|really\s+)?"
+    r"(?:pick(?:ed)?|cho(?:o)?se|chosen|select(?:ed)?|sa(?:y|id)|ask(?:ed)?\s+for|want(?:ed)?|order(?:ed)?|agree(?:d)?\s+to))"
+    r"\s+(?:(?:the|a|an|that|this|in|with|my|size|die|den|das)\s+){0,2}(?:[\w-]+\s*/\s*){0,3}$",
+    re.IGNORECASE,
+)
+# The same denial said after the value: "brown was never my choice", "white isn't what I picked".
+_VALUE_REFUSED_AFTER = re.compile(
+    r"^(?:\s+(?:one|ones))?\s+(?:was|is|were|are)(?:\s+never|\s+not|n'?t)\s+(?:my\s+(?:choice|pick|idea)|what\s+i"
+    r"\s+(?:picked|chose|wanted|asked\s+for|said|ordered))\b",
     re.IGNORECASE,
 )
 

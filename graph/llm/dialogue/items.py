@@ -10,6 +10,7 @@ from typing import Any
 
 from graph.llm.dialogue.names import PRODUCT_DETAILS
 from graph.llm.dialogue.plan import Plan, ToolResult, _read
+from graph.llm.dialogue.proposal_items import ProposedItem, said_otherwise, values_said
 from graph.llm.matching import (
     asks_for_the_same_item,
     by_options,
@@ -75,6 +76,15 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
         again = _items_an_option_names(
             items, run.text, settled, plan.slots.get("item_option_values") or {}, plan.slots.get("item_wishes") or {}
         )
+    if correcting:
+        # "Glass, 5 ft, brown, plus the white mouse" at a proposal of a white shelf: each value read against the item
+        # it is said of; the items it says otherwise of are settled again, with those values.
+        swapped = _proposed_swaps(plan, items, settled)
+        bound = values_said(run.text, tuple(item for _, item in swapped))
+        bound_wishes = {swapped[n][0]: values for n, values in bound.items()}
+        differing = [swapped[n][0] for n, values in bound.items() if said_otherwise(swapped[n][1], values)]
+        again = list(dict.fromkeys([*again, *differing]))
+        plan.slots["bound_wishes"] = [run.text, bound_wishes]
     if correcting and again and (plan.slots.get("item_id") not in again or len(settled) > 1):
         # "No, the bookshelf should be 3 ft" at a proposal of two items: the item named is settled again with these
         # words and what was asked for it before; the others keep what was settled for them.
@@ -379,6 +389,23 @@ def _items_an_option_names(
     return list(meant) if len(meant) == 1 else []
 
 
+def _proposed_swaps(plan: Plan, items: list[dict[str, Any]], settled: list[str]) -> list[tuple[str, ProposedItem]]:
+    """The items settled so far, each as the proposal shows it: what it is, what it becomes, its product's values."""
+    views = plan.slots.get("swap_views") or {}
+    values = plan.slots.get("item_option_values") or {}
+    found = []
+    for old, new, *_ in plan.slots.get("swaps") or []:
+        view = views.get(f"{old}>{new}")
+        item = next((i for i in items if str(i.get("item_id")) == str(old)), None)
+        if str(old) not in settled or not isinstance(view, dict) or item is None:
+            continue
+        now = {str(k): str(v) for k, v in (item.get("options") or {}).items()}
+        becomes = {str(k): str(v) for k, v in (view.get("options") or {}).items()}
+        known = {str(k): [str(v) for v in vs] for k, vs in (values.get(str(old)) or {}).items()}
+        found.append((str(old), ProposedItem(str(item.get("name") or ""), now, becomes, known)))
+    return found
+
+
 def _newly_named(named: list[dict[str, Any]], settled: list[str], text: str) -> list[dict[str, Any]]:
     """The items a message names beyond those already settled. A word shared with a settled item the message also
     names is that item's ("for the kettle: glass, 1 liter, electric" settles the Tea Kettle; the Electric Kettle
@@ -482,7 +509,16 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     used = plan.slots.get("used_text") or []
     # [the item the words settled, the words]: only another item leaves them alone (a re-plan of the same item in
     # the same turn reads them again).
-    if text and used[1:] == [text] and used[0] != item.get("item_id") and not named_items([item], text):
+    bound = plan.slots.get("bound_wishes") or []
+    # A correction read item by item (`values_said`) holds values for each item it speaks of, named or not.
+    bound_here = bool(text) and bound[:1] == [text] and str(item.get("item_id")) in bound[1]
+    if (
+        text
+        and used[1:] == [text]
+        and used[0] != item.get("item_id")
+        and not named_items([item], text)
+        and not bound_here
+    ):
         # The words that just settled another item are not this one's unless they name it too ("the gold one with
         # the leather band" settles the watch; the camera's options come in the next message), nor are the
         # options read from them.
@@ -537,6 +573,13 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
         said = {k: v for k, v in said.items() if not (k in earlier and have.get(str(k).lower()) == str(v).lower())}
         wanted = {**earlier, **said}
         fresh_wish = said
+    if bound_here:
+        # This item's values are those bound to it, not every value of the message its product happens to have (the
+        # mouse's "white" is not the shelf's).
+        # What was asked for it before stays where these values say nothing of it.
+        fresh_wish = dict(bound[1][str(item.get("item_id"))])
+        asked_before = (plan.slots.get("item_wishes") or {}).get(str(item.get("item_id"))) or {}
+        wanted = {**asked_before, **(plan.slots.get("options") or {}), **fresh_wish}
     # Options of another product ("clicky" said for the keyboard) are not this one's.
     keys = {key.lower() for key in plan.slots["option_values"]}
     own = {key: value for key, value in wanted.items() if key.lower() in keys}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from graph.llm.matching import named_items, options_in
 from graph.state import SupportState
 
 # The words a check of an item is said with, beside its names and values: "still the X one, right?", "that's the one
@@ -129,3 +130,69 @@ def item_holds(question: str, items: tuple[ProposedItem, ...]) -> bool | None:
 def shown_lines(items: tuple[ProposedItem, ...]) -> str:
     """The proposal's lines for its items, as the customer was shown them."""
     return "; ".join(dict.fromkeys(item.line for item in items if item.line))
+
+
+# Where one clause of a restatement ends: "glass, 5 ft, brown, plus the white mouse", "shelf: glass. mouse: white".
+_CLAUSE = re.compile(r"[.;:!?]+\s*|,\s*|\s+(?:and|plus|but|with|und|sowie)\s+", re.IGNORECASE)
+
+
+def values_said(text: str, items: tuple[ProposedItem, ...]) -> dict[int, dict[str, str]]:
+    """The option values said for each changing item of the proposal: a value goes to the item its clause names
+    (the clauses after a name are about it, until another item is named). Clauses where no item is named are about
+    the one item whose product alone has some value said there ("glass, 5 ft, white" is the bookshelf's when the
+    mouse comes in no glass and no height, though it comes in white); when none or several are, a value goes only
+    to the one item that has it."""
+    named = [{"item_id": str(n), "name": item.name} for n, item in enumerate(items)]
+    changing = [n for n, item in enumerate(items) if item.becomes is not None and item.values]
+    # Each clause with the item named last before or in it (None before any, or where several are named at once).
+    runs: list[tuple[int | None, list[dict[int, dict[str, str]]]]] = []
+    owner: int | None = None
+    for clause in (c for c in _CLAUSE.split(text) if c and c.strip()):
+        here = named_items(named, clause)
+        if here:
+            owner = int(here[0]["item_id"]) if len({i["name"] for i in here}) == 1 else None
+        found = {n: options_in(clause, items[n].values, items[n].now) for n in changing}
+        if runs and runs[-1][0] == owner and not here:
+            runs[-1][1].append(found)
+        else:
+            runs.append((owner, [found]))
+    said: dict[int, dict[str, str]] = {}
+    for owner, clauses in runs:
+        if owner is None:
+            alone = {
+                n
+                for found in clauses
+                for n, values in found.items()
+                for value in values.values()
+                if [m for m, vs in found.items() if value.lower() in (v.lower() for v in vs.values())] == [n]
+            }
+            owner = alone.pop() if len(alone) == 1 else None
+        for found in clauses:
+            for n, values in found.items():
+                for key, value in values.items():
+                    having = [m for m, vs in found.items() if value.lower() in (v.lower() for v in vs.values())]
+                    if n == owner or (owner not in having and having == [n]):
+                        said.setdefault(n, {})[key] = value
+    return said
+
+
+def said_otherwise(item: ProposedItem, values: dict[str, str]) -> bool:
+    """Values said of a changing item differ from what the proposal makes of it: one is neither what it becomes nor
+    what it is ("white" for a shelf proposed brown), or, beside a value it becomes ("glass, 5 ft"), one is what it is
+    now and the change replaces ("brown" when it is proposed white). Its own values alone describe which item is
+    meant ("the brown one"); values that agree with the proposal restate it."""
+    becomes = {k.lower(): v.lower() for k, v in (item.becomes or {}).items()}
+    now = {k.lower(): v.lower() for k, v in item.now.items()}
+    pairs = [(k.lower(), v.lower()) for k, v in values.items() if k.lower() in becomes]
+    if any(v not in (becomes.get(k), now.get(k)) for k, v in pairs):
+        return True
+    restates_new = any(v == becomes.get(k) != now.get(k) for k, v in pairs)
+    keeps_old = any(v == now.get(k) != becomes.get(k) for k, v in pairs)
+    return restates_new and keeps_old
+
+
+def contradicts_items(text: str, items: tuple[ProposedItem, ...]) -> bool:
+    """The message says of a changing item of the proposal something else than what the proposal makes of it: a
+    restatement that differs is a correction, however it ends ("glass, 5 ft, brown, plus the white mouse. Go
+    ahead" to a white shelf)."""
+    return any(said_otherwise(items[n], values) for n, values in values_said(text, items).items())

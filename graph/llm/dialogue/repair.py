@@ -23,6 +23,7 @@ from graph.llm.dialogue.names import (
 )
 from graph.llm.dialogue.other_requests import _ASKS_FOR_A_CHANGE, last_done_request
 from graph.llm.dialogue.plan import last_text, without_their_names
+from graph.llm.dialogue.proposal_items import contradicts_items, proposed_items
 from graph.llm.dialogue.reading import _PAYS_FOR_AN_ITEM_CHANGE
 from graph.llm.dialogue.remedies import named_remedy, restated_item_request
 from graph.llm.matching import DIRECTS_MONEY, matching_items, named_items, options_in, payment_mention, the_other_unit
@@ -303,6 +304,11 @@ def corrected_request(state: SupportState) -> str | None:
         }
         own |= becomes
         asked = asks_about_the_rules(changing) and not _ANOTHER_WAY.search(changing)
+        if not asked and contradicts_items(changing, proposed_items(state)):
+            # "Glass, 5 ft, brown, plus the white mouse. Go ahead" to a white shelf: each value read against the item
+            # it is said of (the mouse's white is not the shelf's), and one differs from what the proposal makes of
+            # it: a correction, never a yes, whatever assent it ends with.
+            return request
         if not asked and any((str(k).lower(), str(v).lower()) not in own for k, v in said.items()):
             # ("Is the red one in stock?" asks about the proposal; it changes nothing, and is answered.)
             return request
