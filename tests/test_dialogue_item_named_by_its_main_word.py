@@ -10,15 +10,21 @@ no part, and a message naming one item keeps all of its words. Sentences written
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from graph.llm.matching import item_segment, options_in
 
-SHELF = {"item_id": "s", "name": "Bookshelf", "options": {"material": "metal", "color": "brown", "height": "4 ft"}}
-MOUSE = {"item_id": "m", "name": "Gaming Mouse", "options": {"color": "black", "sensor type": "laser"}}
-KETTLE = {"item_id": "k", "name": "Electric Kettle", "options": {"color": "silver", "capacity": "1L"}}
-JACKET = {"item_id": "j", "name": "Leather Jacket", "options": {"color": "brown", "size": "M"}}
-BOOTS = {"item_id": "b", "name": "Hiking Boots", "options": {"material": "synthetic", "size": "10"}}
+SHELF: dict[str, Any] = {
+    "item_id": "s",
+    "name": "Bookshelf",
+    "options": {"material": "metal", "color": "brown", "height": "4 ft"},
+}
+MOUSE: dict[str, Any] = {"item_id": "m", "name": "Gaming Mouse", "options": {"color": "black", "sensor type": "laser"}}
+KETTLE: dict[str, Any] = {"item_id": "k", "name": "Electric Kettle", "options": {"color": "silver", "capacity": "1L"}}
+JACKET: dict[str, Any] = {"item_id": "j", "name": "Leather Jacket", "options": {"color": "brown", "size": "M"}}
+BOOTS: dict[str, Any] = {"item_id": "b", "name": "Hiking Boots", "options": {"material": "synthetic", "size": "10"}}
 ITEMS = [SHELF, MOUSE, KETTLE, JACKET, BOOTS]
 SHELF_VALUES = {
     "material": ["metal", "glass", "wood"],

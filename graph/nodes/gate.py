@@ -525,9 +525,7 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
     # how long does the refund take?"): it answers an "anything else?", and the customer asks on.
     # "No, I'll keep the white one after all" at a proposal is a no however the model reads it (the item stays).
     keeps = proposing and keeps_what_they_have(said, str((state.pending_action or {}).get("name") or ""))
-    denied = withdrawn or (
-        (understanding.intent == "deny" or keeps) and not (proposing and no_to_something_else(said))
-    )
+    denied = withdrawn or ((understanding.intent == "deny" or keeps) and not (proposing and no_to_something_else(said)))
     # A check of the proposal's own figures or method ("the refund goes back to my amex? then yes") is the
     # proposal's to answer, below, before any question of the shop's rules.
     checks_proposal = proposing and checks_the_proposal(said, items)
