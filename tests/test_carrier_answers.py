@@ -8,50 +8,22 @@ The questions here were written after the code, in other words than the answer s
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from graph.nlu.language import detect_language
-from graph.nlu.segment import split_requests
-from graph.nodes.retrieve import gather_for
-from knowledge.answer import _introducing_nothing_dropped, _opening, _owners, answer_message, asks_carrier, questions_of
-from knowledge.ingest import embedder_for, index_knowledge
-from knowledge.products import clear_name_cache
-from knowledge.retriever import Retriever, clear_retrievers
-from knowledge.store import open_store
-from knowledge.translations import translation
-from shop.seed import seed_demo
-from shopdesk.i18n import speaker, speaking
-from shopdesk.settings import Settings
-
-DEMO = Path(__file__).resolve().parents[1] / "knowledge" / "docs" / "demo"
+from knowledge.answer import _introducing_nothing_dropped, _opening, _owners, asks_carrier
+from knowledge.retriever import Retriever
+from tests.support.knowledge import demo_retriever, policy_reply
 
 
 @pytest.fixture(scope="module")
 def retriever(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Retriever]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("carriers"))
-    seed_demo(settings.shop_database_url, 7, customers=5, orders=5)
-    store = open_store("demo", chroma_path=settings.chroma_path, embedder=embedder_for(settings))
-    index_knowledge(settings, store=store, progress=False)
-    yield Retriever(store, db_url=settings.shop_database_url)
-    clear_retrievers()
-    clear_name_cache()
+    with demo_retriever(tmp_path_factory.mktemp("carriers")) as built:
+        yield built
 
 
 def reply(retriever: Retriever, text: str) -> str:
-    language = detect_language(text)
-    found = gather_for(retriever, retriever.db_url, text, "")
-    with speaking(speaker(language)):
-        return answer_message(
-            questions_of(split_requests(text)),
-            found,
-            retriever.db_url,
-            embedder=retriever.embedder,
-            window_days=30,
-            general=retriever.document_terms(),
-            translation=translation(DEMO, language),
-        ).text
+    return policy_reply(retriever, text)
 
 
 def ends_on_an_introduction(text: str) -> bool:

@@ -12,7 +12,6 @@ import pytest
 from graph.nodes.retrieve import gather_for
 from knowledge.answer import answer_message, asks_only, grounded_answer, questions_of
 from knowledge.followups import with_subject
-from knowledge.ingest import embedder_for, index_knowledge
 from knowledge.policy_focus import (
     asks_amount,
     for_service,
@@ -21,22 +20,14 @@ from knowledge.policy_focus import (
     specific_overlap,
     term_weights,
 )
-from knowledge.products import clear_name_cache
-from knowledge.retriever import Retriever, clear_retrievers
-from knowledge.store import open_store
-from shop.seed import seed_demo
-from shopdesk.settings import Settings
+from knowledge.retriever import Retriever
+from tests.support.knowledge import demo_retriever
 
 
 @pytest.fixture(scope="module")
 def retriever(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Retriever]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("policy-focus"))
-    seed_demo(settings.shop_database_url, 7, customers=5, orders=5)
-    store = open_store("demo", chroma_path=settings.chroma_path, embedder=embedder_for(settings))
-    index_knowledge(settings, store=store, progress=False)
-    yield Retriever(store, db_url=settings.shop_database_url)
-    clear_retrievers()
-    clear_name_cache()
+    with demo_retriever(tmp_path_factory.mktemp("policy-focus")) as built:
+        yield built
 
 
 def answer(retriever: Retriever, question: str) -> str:

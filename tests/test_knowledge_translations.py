@@ -10,61 +10,36 @@ from pathlib import Path
 
 import pytest
 
-from graph.nlu.segment import split_requests
-from graph.nodes.retrieve import gather_for
-from knowledge.answer import answer_message, questions_of
 from knowledge.documents import load_documents
-from knowledge.ingest import embedder_for, index_knowledge
-from knowledge.products import clear_name_cache
-from knowledge.retriever import Retriever, clear_retrievers
-from knowledge.store import open_store
+from knowledge.retriever import Retriever
 from knowledge.translations import Translation, mismatches, translation
-from shop.seed import seed_demo
-from shopdesk.i18n import speaker, speaking
-from shopdesk.settings import Settings
-
-DEMO = Path(__file__).resolve().parents[1] / "knowledge" / "docs" / "demo"
+from tests.support.knowledge import DEMO_DOCUMENTS, demo_retriever, policy_reply
 
 
 @pytest.fixture(scope="module")
 def retriever(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Retriever]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("translations"))
-    seed_demo(settings.shop_database_url, 7, customers=5, orders=5)
-    store = open_store("demo", chroma_path=settings.chroma_path, embedder=embedder_for(settings))
-    index_knowledge(settings, store=store, progress=False)
-    yield Retriever(store, db_url=settings.shop_database_url)
-    clear_retrievers()
-    clear_name_cache()
+    with demo_retriever(tmp_path_factory.mktemp("translations")) as built:
+        yield built
 
 
 def german() -> Translation:
-    found = translation(DEMO, "de")
+    found = translation(DEMO_DOCUMENTS, "de")
     assert found is not None
     return found
 
 
 def reply(retriever: Retriever, text: str, language: str) -> str:
-    found = gather_for(retriever, retriever.db_url, text, "")
-    with speaking(speaker(language)):
-        return answer_message(
-            questions_of(split_requests(text)),
-            found,
-            retriever.db_url,
-            embedder=retriever.embedder,
-            window_days=30,
-            general=retriever.document_terms(),
-            translation=translation(DEMO, language),
-        ).text
+    return policy_reply(retriever, text, language)
 
 
 def test_the_demo_shops_german_documents_have_their_originals_shape() -> None:
-    assert mismatches(DEMO, "de") == []
+    assert mismatches(DEMO_DOCUMENTS, "de") == []
     # Every customer document of the demo shop is written in German too: no German customer reads English rules.
-    assert set(german().translated) == {doc.doc_id for doc in load_documents(DEMO)}
+    assert set(german().translated) == {doc.doc_id for doc in load_documents(DEMO_DOCUMENTS)}
 
 
 def test_no_translation_for_a_language_the_shop_did_not_write() -> None:
-    assert translation(DEMO, "en") is None and translation(DEMO, "fr") is None
+    assert translation(DEMO_DOCUMENTS, "en") is None and translation(DEMO_DOCUMENTS, "fr") is None
 
 
 def test_a_line_is_translated_at_its_place_and_a_cut_list_is_cut_the_same_way() -> None:
@@ -139,9 +114,9 @@ def test_an_edited_translation_is_read_again_without_a_restart(tmp_path: Path) -
     # An operator fixes a German sentence while the shop runs: the next answer quotes the new wording.
     folder = tmp_path / "shop"
     (folder / "de").mkdir(parents=True)
-    for path in DEMO.glob("*.md"):
+    for path in DEMO_DOCUMENTS.glob("*.md"):
         (folder / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
-    for path in (DEMO / "de").glob("*.md"):
+    for path in (DEMO_DOCUMENTS / "de").glob("*.md"):
         (folder / "de" / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     before = translation(folder, "de")
     assert before is not None
