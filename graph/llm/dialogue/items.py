@@ -84,7 +84,10 @@ def _ground_target_variants(run: Run, slot: Slot) -> bool:
         bound_wishes = {swapped[n][0]: values for n, values in bound.items()}
         differing = [swapped[n][0] for n, values in bound.items() if said_otherwise(swapped[n][1], values)]
         again = list(dict.fromkeys([*again, *differing]))
-        plan.slots["bound_wishes"] = [run.text, bound_wishes]
+        if len(swapped) > 1:
+            # Binding matters only between items; one item's new wish is settled as any wish is (what it cannot
+            # have of the earlier one goes: "hmm no, the 1.5L glass one" after a black 1L).
+            plan.slots["bound_wishes"] = [run.text, bound_wishes]
     if correcting and again and (plan.slots.get("item_id") not in again or len(settled) > 1):
         # "No, the bookshelf should be 3 ft" at a proposal of two items: the item named is settled again with these
         # words and what was asked for it before; the others keep what was settled for them.
