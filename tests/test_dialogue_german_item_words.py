@@ -13,9 +13,6 @@ Sentences written for these tests after the change, not the ones of the report.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 from graph.context import Context
@@ -23,8 +20,7 @@ from graph.llm.dialogue.items import left_out_items
 from graph.llm.matching import matching_items
 from graph.nlu.product_types import type_words
 from shopdesk.settings import Settings
-from tests.support.app import reset_app_caches
-from tests.support.people import app_on, conversation, returned_items, say
+from tests.support.people import conversation, returned_items, say
 
 # ------------------------------------------------------------------------------ the lexicon, on its own
 
@@ -97,13 +93,6 @@ PERFUME_OWNER = "harper_kovacs_9747"  # delivered #W6221400: Air Purifier, Perfu
 LAPTOP_OWNER = "lei_hernandez_8500"  # delivered #W6146740: Hiking Boots, Wall Clock, Laptop
 
 
-@pytest.fixture
-def tau_shop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, taubench_db_url: str) -> Any:
-    settings = app_on(monkeypatch, tmp_path, taubench_db_url)
-    yield settings
-    reset_app_caches()
-
-
 @pytest.mark.parametrize(
     ("customer", "asked", "returned"),
     [
@@ -113,10 +102,10 @@ def tau_shop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, taubench_db_url: s
     ],
 )
 async def test_a_return_of_an_item_said_in_german_returns_that_item(
-    tau_shop: Settings, customer: str, asked: str, returned: list[str]
+    tau_app: Settings, customer: str, asked: str, returned: list[str]
 ) -> None:
     context = Context(customer_id=customer, shop_id="taubench")
-    async with conversation(tau_shop) as (chat, _graph):
+    async with conversation(tau_app) as (chat, _graph):
         turn = await say(chat, "g", asked, context=context)
     assert turn.status == "awaiting_confirmation", turn.text
     assert returned_items(turn.text) == returned, turn.text
@@ -131,10 +120,10 @@ async def test_a_return_of_an_item_said_in_german_returns_that_item(
     ],
 )
 async def test_a_german_return_of_the_whole_order_but_one_item_returns_the_others(
-    tau_shop: Settings, asked: str, returned: list[str]
+    tau_app: Settings, asked: str, returned: list[str]
 ) -> None:
     context = Context(customer_id=LAPTOP_OWNER, shop_id="taubench")
-    async with conversation(tau_shop) as (chat, _graph):
+    async with conversation(tau_app) as (chat, _graph):
         turn = await say(chat, "x", asked, context=context)
     assert turn.status == "awaiting_confirmation", turn.text
     assert sorted(returned_items(turn.text)) == sorted(returned), turn.text

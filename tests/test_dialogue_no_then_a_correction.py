@@ -8,7 +8,6 @@ Sentences written for these tests after the change, not the ones of the report.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,18 +15,10 @@ import pytest
 from graph.context import Context
 from graph.llm.dialogue.proposal_facts import keeps_what_they_have
 from shopdesk.settings import Settings
-from tests.support.app import reset_app_caches
-from tests.support.people import app_on, conversation, say
+from tests.support.people import conversation, say
 
 KETTLE_OWNER = "raj_santos_9079"  # delivered #W1630030: Electric Kettle, 2L stainless steel white
 FIRST = "exchange the kettle in #W1630030 for the 1L glass black one"
-
-
-@pytest.fixture
-def tau_shop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, taubench_db_url: str) -> Any:
-    settings = app_on(monkeypatch, tmp_path, taubench_db_url)
-    yield settings
-    reset_app_caches()
 
 
 @pytest.mark.parametrize(
@@ -39,10 +30,10 @@ def tau_shop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, taubench_db_url: s
     ],
 )
 async def test_a_no_then_other_values_puts_the_corrected_proposal(
-    tau_shop: Settings, correction: str, becomes: str
+    tau_app: Settings, correction: str, becomes: str
 ) -> None:
     context = Context(customer_id=KETTLE_OWNER, shop_id="taubench")
-    async with conversation(tau_shop) as (chat, _graph):
+    async with conversation(tau_app) as (chat, _graph):
         first = await say(chat, "n", FIRST, context=context)
         assert first.status == "awaiting_confirmation", first.text
         turn = await say(chat, "n", correction, context=context)
@@ -51,9 +42,9 @@ async def test_a_no_then_other_values_puts_the_corrected_proposal(
 
 
 @pytest.mark.parametrize("reply", ["no", "no thanks", "no, 1L glass black is what I said but I changed my mind"])
-async def test_a_no_without_other_values_is_no_correction(tau_shop: Settings, reply: str) -> None:
+async def test_a_no_without_other_values_is_no_correction(tau_app: Settings, reply: str) -> None:
     context = Context(customer_id=KETTLE_OWNER, shop_id="taubench")
-    async with conversation(tau_shop) as (chat, _graph):
+    async with conversation(tau_app) as (chat, _graph):
         await say(chat, "b", FIRST, context=context)
         turn = await say(chat, "b", reply, context=context)
     # Whatever is said next, the same version is not put again as a new proposal, nor another one made up.
@@ -88,9 +79,9 @@ async def _watch_change_proposed(chat: Any, thread: str, context: Context) -> No
         "nein, ich behalte doch lieber das weiße Zifferblatt",
     ],
 )
-async def test_a_no_with_only_the_items_own_values_keeps_it(tau_shop: Settings, reply: str) -> None:
+async def test_a_no_with_only_the_items_own_values_keeps_it(tau_app: Settings, reply: str) -> None:
     context = Context(customer_id=WATCH_OWNER, shop_id="taubench")
-    async with conversation(tau_shop) as (chat, _graph):
+    async with conversation(tau_app) as (chat, _graph):
         await _watch_change_proposed(chat, "k", context)
         turn = await say(chat, "k", reply, context=context)
     assert turn.status != "awaiting_confirmation", turn.text
@@ -133,9 +124,9 @@ def test_other_replies_are_no_plain_keeping_no(reply: str) -> None:
         ("no, make it the metal strap with the white dial", "strap material metal, dial color white"),
     ],
 )
-async def test_a_no_with_a_value_of_neither_still_corrects(tau_shop: Settings, reply: str, becomes: str) -> None:
+async def test_a_no_with_a_value_of_neither_still_corrects(tau_app: Settings, reply: str, becomes: str) -> None:
     context = Context(customer_id=WATCH_OWNER, shop_id="taubench")
-    async with conversation(tau_shop) as (chat, _graph):
+    async with conversation(tau_app) as (chat, _graph):
         await _watch_change_proposed(chat, "c", context)
         turn = await say(chat, "c", reply, context=context)
     assert turn.status == "awaiting_confirmation", turn.text

@@ -8,16 +8,12 @@ Sentences written for these tests after the change, not the ones of the report.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 from graph.context import Context
 from graph.llm.dialogue.other_requests import _without_identity
 from shopdesk.settings import Settings
-from tests.support.app import reset_app_caches
-from tests.support.people import app_on, conversation, say
+from tests.support.people import conversation, say
 
 ADDRESSER = "mia_jackson_2250"  # pending #W7807323 (to Indianapolis) and #W2618034 (to Jacksonville)
 
@@ -39,13 +35,6 @@ def test_a_postcode_said_as_who_they_are_is_left_out() -> None:
     assert "46227" not in kept and "cancel" in kept, kept
 
 
-@pytest.fixture
-def tau_shop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, taubench_db_url: str) -> Any:
-    settings = app_on(monkeypatch, tmp_path, taubench_db_url)
-    yield settings
-    reset_app_caches()
-
-
 @pytest.mark.parametrize(
     ("asked", "zip_code"),
     [
@@ -53,9 +42,9 @@ def tau_shop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, taubench_db_url: s
         ("for #W7807323 and #W2618034 please change the address to 9 Birch Road, Austin, TX 73301", "73301"),
     ],
 )
-async def test_the_second_order_gets_the_whole_address(tau_shop: Settings, asked: str, zip_code: str) -> None:
+async def test_the_second_order_gets_the_whole_address(tau_app: Settings, asked: str, zip_code: str) -> None:
     context = Context(customer_id=ADDRESSER, shop_id="taubench")
-    async with conversation(tau_shop) as (chat, _graph):
+    async with conversation(tau_app) as (chat, _graph):
         first = await say(chat, "a", asked, context=context)
         assert first.status == "awaiting_confirmation" and "#W7807323" in first.text, first.text
         await say(chat, "a", "yes", context=context)

@@ -16,7 +16,6 @@ Sentences written for these tests after the change, not the ones of the report.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,8 +29,7 @@ from graph.nodes.gate import asks_about_methods_in_a_question, names_one_method
 from shop.models import OrderStatus
 from shopdesk.conversations import Turn
 from shopdesk.settings import Settings
-from tests.support.app import reset_app_caches
-from tests.support.people import app_on, conversation, say, tool_calls
+from tests.support.people import conversation, say, tool_calls
 from tests.test_dialogue_changes import audits, first_order
 
 # ------------------------------------------------------------------------------ the readers, on their own
@@ -175,12 +173,6 @@ PAYER = "olivia_ito_3591"  # two pending orders paid with a visa; PayPal and a g
 SECOND_PAYER = "yusuf_garcia_3055"  # a pending order paid with PayPal; a mastercard and a gift card on file
 
 
-@pytest.fixture
-def tau_shop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, taubench_db_url: str) -> Any:
-    yield app_on(monkeypatch, tmp_path, taubench_db_url)
-    reset_app_caches()
-
-
 def _context(customer: str) -> Context:
     return Context(customer_id=customer, shop_id="taubench")
 
@@ -205,9 +197,9 @@ async def _return_proposed(chat: Any, thread: str) -> Turn:
     ],
 )
 async def test_put_off_with_a_question_is_answered_and_the_proposal_waits_briefly(
-    tau_shop: Settings, reply: str
+    tau_app: Settings, reply: str
 ) -> None:
-    async with conversation(tau_shop) as (chat, graph):
+    async with conversation(tau_app) as (chat, graph):
         await _return_proposed(chat, "p")
         answered = await say(chat, "p", reply, context=_context(RETURNER))
         assert not await _written(graph, chat, "p", "return_items"), answered.text
@@ -222,8 +214,8 @@ async def test_put_off_with_a_question_is_answered_and_the_proposal_waits_briefl
     "reply",
     ["and the refund is 52.01 all in all? ok go ahead", "it goes back to paypal, right? then yes"],
 )
-async def test_a_yes_on_checks_that_hold_writes_once(tau_shop: Settings, reply: str) -> None:
-    async with conversation(tau_shop) as (chat, graph):
+async def test_a_yes_on_checks_that_hold_writes_once(tau_app: Settings, reply: str) -> None:
+    async with conversation(tau_app) as (chat, graph):
         await _return_proposed(chat, "y")
         done = await say(chat, "y", reply, context=_context(RETURNER))
         written = await _written(graph, chat, "y", "return_items")
@@ -235,9 +227,9 @@ async def test_a_yes_on_checks_that_hold_writes_once(tau_shop: Settings, reply: 
     [("so I'm getting $60 back? then yes", "$52.01"), ("it'll be less than 50 dollars? then go ahead", "$52.01")],
 )
 async def test_a_yes_on_a_check_that_fails_writes_nothing_and_is_answered(
-    tau_shop: Settings, reply: str, told: str
+    tau_app: Settings, reply: str, told: str
 ) -> None:
-    async with conversation(tau_shop) as (chat, graph):
+    async with conversation(tau_app) as (chat, graph):
         await _return_proposed(chat, "n")
         answered = await say(chat, "n", reply, context=_context(RETURNER))
         assert not await _written(graph, chat, "n", "return_items"), answered.text
@@ -248,11 +240,9 @@ async def test_a_yes_on_a_check_that_fails_writes_nothing_and_is_answered(
 @pytest.mark.parametrize(
     "reply", ["ok and now #W7941031, same thing", "then #W7941031 please - same change", "#W7941031 likewise"]
 )
-async def test_the_same_again_for_another_order_proposes_it_with_the_same_method(
-    tau_shop: Settings, reply: str
-) -> None:
+async def test_the_same_again_for_another_order_proposes_it_with_the_same_method(tau_app: Settings, reply: str) -> None:
     context = _context(PAYER)
-    async with conversation(tau_shop) as (chat, graph):
+    async with conversation(tau_app) as (chat, graph):
         proposed = await say(chat, "s", "please pay order #W5442520 with my paypal instead", context=context)
         assert proposed.status == "awaiting_confirmation", proposed.text
         await say(chat, "s", "yes", context=context)
@@ -270,10 +260,10 @@ async def test_the_same_again_for_another_order_proposes_it_with_the_same_method
     ],
 )
 async def test_a_refused_method_with_a_question_lists_the_others_and_chooses_nothing(
-    tau_shop: Settings, customer: str, order: str, reply: str, refused: str, others: list[str]
+    tau_app: Settings, customer: str, order: str, reply: str, refused: str, others: list[str]
 ) -> None:
     context = _context(customer)
-    async with conversation(tau_shop) as (chat, graph):
+    async with conversation(tau_app) as (chat, graph):
         asked = await say(chat, "m", f"I need to switch the payment method on {order}", context=context)
         assert asked.status == "bot", asked.text
         listed = await say(chat, "m", reply, context=context)

@@ -15,7 +15,6 @@ Sentences written for these tests after the change, not the ones of the report.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,8 +27,7 @@ from graph.llm.responses import describe_fact_checks
 from graph.nlu.confirmation import asks_about_payment_methods, asks_what_they_hold
 from graph.nlu.schema import Entities, Understanding
 from shopdesk.settings import Settings
-from tests.support.app import reset_app_caches
-from tests.support.people import app_on, conversation, say, tool_calls
+from tests.support.people import conversation, say, tool_calls
 
 CANCEL = {
     "action": "cancel_order",
@@ -152,9 +150,9 @@ def test_an_act_that_can_be_done_again_is_told_so_and_no_yes_stands(
     assert "returned" not in answer, answer
 
 
-async def test_undo_asked_with_a_yes_at_a_payment_change_is_answered_and_nothing_is_done(tau_shop: Settings) -> None:
+async def test_undo_asked_with_a_yes_at_a_payment_change_is_answered_and_nothing_is_done(tau_app: Settings) -> None:
     context = Context(customer_id=PAYER, shop_id="taubench")
-    async with conversation(tau_shop) as (chat, graph):
+    async with conversation(tau_app) as (chat, graph):
         first = await say(chat, "u", "please pay #W7941031 with my paypal instead", context=context)
         assert first.status == "awaiting_confirmation", first.text
         turn = await say(chat, "u", "alright, but can I reverse that later on if needed?", context=context)
@@ -239,12 +237,6 @@ RETURNER = "isabella_brown_3584"  # delivered #W7752779 (a jigsaw puzzle) and #W
 PAYER = "olivia_ito_3591"  # pending #W5442520 and #W7941031 paid with a visa; PayPal and a gift card on file too
 
 
-@pytest.fixture
-def tau_shop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, taubench_db_url: str) -> Any:
-    yield app_on(monkeypatch, tmp_path, taubench_db_url)
-    reset_app_caches()
-
-
 def _written(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [c for c in calls if c["id"].startswith("exec_")]
 
@@ -257,9 +249,9 @@ def _written(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ],
 )
 async def test_a_question_answered_before_verifying_is_carried_on_after_it(
-    tau_shop: Settings, question: str, identity: str, item: str
+    tau_app: Settings, question: str, identity: str, item: str
 ) -> None:
-    async with conversation(tau_shop) as (chat, graph):
+    async with conversation(tau_app) as (chat, graph):
         answered = await say(chat, "q", question)
         assert answered.status == "bot", answered.text
         carried = await say(chat, "q", identity)
@@ -269,8 +261,8 @@ async def test_a_question_answered_before_verifying_is_carried_on_after_it(
 
 
 @pytest.mark.parametrize("opening", ["hello there", "do you charge anything for sending a return back?"])
-async def test_nothing_is_carried_when_nothing_of_theirs_was_named(tau_shop: Settings, opening: str) -> None:
-    async with conversation(tau_shop) as (chat, _graph):
+async def test_nothing_is_carried_when_nothing_of_theirs_was_named(tau_app: Settings, opening: str) -> None:
+    async with conversation(tau_app) as (chat, _graph):
         await say(chat, "n", opening)
         verified = await say(chat, "n", "isabella.brown8771@example.com")
     assert "What can I help you with today?" in verified.text, verified.text
@@ -282,9 +274,9 @@ async def _cancellation_proposed(chat: Any, thread: str, context: Context) -> No
     assert proposed.status == "awaiting_confirmation" and "#W5442520" in proposed.text, proposed.text
 
 
-async def test_their_methods_are_listed_at_the_first_ask_and_the_proposal_waits(tau_shop: Settings) -> None:
+async def test_their_methods_are_listed_at_the_first_ask_and_the_proposal_waits(tau_app: Settings) -> None:
     context = Context(customer_id=PAYER, shop_id="taubench")
-    async with conversation(tau_shop) as (chat, graph):
+    async with conversation(tau_app) as (chat, graph):
         await _cancellation_proposed(chat, "m", context)
         listed = await say(chat, "m", "hold on, is the visa the only card I've got on my account?", context=context)
         assert listed.status == "awaiting_confirmation", listed.text
@@ -299,9 +291,9 @@ async def test_their_methods_are_listed_at_the_first_ask_and_the_proposal_waits(
     assert len(written) == 1 and written[0]["args"]["order_id"] == "#W5442520", done.text
 
 
-async def test_a_scope_check_naming_another_order_writes_nothing(tau_shop: Settings) -> None:
+async def test_a_scope_check_naming_another_order_writes_nothing(tau_app: Settings) -> None:
     context = Context(customer_id=PAYER, shop_id="taubench")
-    async with conversation(tau_shop) as (chat, graph):
+    async with conversation(tau_app) as (chat, graph):
         await _cancellation_proposed(chat, "o", context)
         told = await say(chat, "o", "this just cancels #W7941031 right? then yes", context=context)
         assert not _written(await tool_calls(graph, chat, "o", "cancel_order")), told.text

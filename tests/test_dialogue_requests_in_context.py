@@ -14,7 +14,6 @@ Sentences written for these tests after the change, not the ones of the report.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,20 +22,12 @@ from graph.context import Context
 from graph.nlu.drops import denied_acts
 from graph.nlu.entities import extract_reasons
 from shopdesk.settings import Settings
-from tests.support.app import reset_app_caches
-from tests.support.people import app_on, conversation, say, tool_calls
+from tests.support.people import conversation, say, tool_calls
 
 ADDRESSER = "mia_jackson_2250"  # pending #W7807323 (to Indianapolis) and #W2618034 (to Jacksonville)
 PAYER = "olivia_ito_3591"  # pending #W5442520 and #W7941031 paid with a visa; PayPal on file too
 CANCELLER = "evelyn_ahmed_3960"  # pending #W3746173 and #W1416704
 PAIR = "yusuf_garcia_1670"  # pending #W7639559 and #W3691773
-
-
-@pytest.fixture
-def tau_shop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, taubench_db_url: str) -> Any:
-    settings = app_on(monkeypatch, tmp_path, taubench_db_url)
-    yield settings
-    reset_app_caches()
 
 
 def _context(customer: str) -> Context:
@@ -82,10 +73,10 @@ async def _cancelled_first(chat: Any, thread: str, context: Context, order: str,
     ],
 )
 async def test_another_orders_address_described_by_what_was_done_to_it_is_an_address_change(
-    tau_shop: Settings, asked: str
+    tau_app: Settings, asked: str
 ) -> None:
     context = _context(ADDRESSER)
-    async with conversation(tau_shop) as (chat, graph):
+    async with conversation(tau_app) as (chat, graph):
         await _cancelled_first(chat, "a", context, "#W7807323", "cancel #W7807323 please, I ordered it by mistake")
         turn = await say(chat, "a", asked, context=context)
         # The one cancellation asked for, none for the order whose address changes.
@@ -102,9 +93,9 @@ async def test_another_orders_address_described_by_what_was_done_to_it_is_an_add
         ("jetzt #W7941031, das gleiche, aber bitte stornieren, brauche ich nicht mehr", "cancel"),
     ],
 )
-async def test_an_explicit_request_beside_same_thing_wins(tau_shop: Settings, asked: str, status: str) -> None:
+async def test_an_explicit_request_beside_same_thing_wins(tau_app: Settings, asked: str, status: str) -> None:
     context = _context(PAYER)
-    async with conversation(tau_shop) as (chat, graph):
+    async with conversation(tau_app) as (chat, graph):
         proposed = await say(chat, "p", "please pay order #W5442520 with my paypal instead", context=context)
         assert proposed.status == "awaiting_confirmation", proposed.text
         await say(chat, "p", "yes", context=context)
@@ -123,10 +114,10 @@ async def test_an_explicit_request_beside_same_thing_wins(tau_shop: Settings, as
     ],
 )
 async def test_a_reason_and_an_order_after_a_cancellation_cancel_that_order(
-    tau_shop: Settings, asked: str, reason: str
+    tau_app: Settings, asked: str, reason: str
 ) -> None:
     context = _context(CANCELLER)
-    async with conversation(tau_shop) as (chat, _graph):
+    async with conversation(tau_app) as (chat, _graph):
         await _cancelled_first(chat, "c", context, "#W3746173", "cancel #W3746173, I don't need it anymore")
         turn = await say(chat, "c", asked, context=context)
     assert turn.status == "awaiting_confirmation", turn.text
@@ -140,9 +131,9 @@ async def test_a_reason_and_an_order_after_a_cancellation_cancel_that_order(
         "nein, ich will #W2618034 nicht stornieren, nur die Lieferadresse ändern",
     ],
 )
-async def test_a_denied_act_is_dropped_at_once(tau_shop: Settings, denial: str) -> None:
+async def test_a_denied_act_is_dropped_at_once(tau_app: Settings, denial: str) -> None:
     context = _context(ADDRESSER)
-    async with conversation(tau_shop) as (chat, graph):
+    async with conversation(tau_app) as (chat, graph):
         asked = await say(chat, "d", "I want to cancel #W2618034", context=context)
         assert "why" in asked.text.lower() or "warum" in asked.text.lower(), asked.text
         turn = await say(chat, "d", denial, context=context)
@@ -160,10 +151,10 @@ async def test_a_denied_act_is_dropped_at_once(tau_shop: Settings, denial: str) 
     ],
 )
 async def test_a_reason_said_for_both_orders_fills_each_ones_reason(
-    tau_shop: Settings, reply: str, taubench_db_url: str
+    tau_app: Settings, reply: str, taubench_db_url: str
 ) -> None:
     context = _context(PAIR)
-    async with conversation(tau_shop) as (chat, _graph):
+    async with conversation(tau_app) as (chat, _graph):
         asked = await say(chat, "b", "I need #W7639559 and #W3691773 cancelled", context=context)
         assert asked.status == "bot", asked.text
         first = await say(chat, "b", reply, context=context)
@@ -174,9 +165,9 @@ async def test_a_reason_said_for_both_orders_fills_each_ones_reason(
     assert second.status == "awaiting_confirmation" and "#W3691773" in second.text, second.text
 
 
-async def test_a_reason_for_neither_order_said_up_front_asks_no_reason(tau_shop: Settings) -> None:
+async def test_a_reason_for_neither_order_said_up_front_asks_no_reason(tau_app: Settings) -> None:
     context = _context(PAIR)
-    async with conversation(tau_shop) as (chat, _graph):
+    async with conversation(tau_app) as (chat, _graph):
         first = await say(
             chat, "n", "cancel #W7639559 and #W3691773 for me, I don't need either one now", context=context
         )
@@ -194,10 +185,10 @@ async def test_a_reason_for_neither_order_said_up_front_asks_no_reason(tau_shop:
     ],
 )
 async def test_a_payment_change_said_beside_same_thing_after_a_cancellation_is_the_payment_change(
-    tau_shop: Settings, asked: str
+    tau_app: Settings, asked: str
 ) -> None:
     context = _context(PAYER)
-    async with conversation(tau_shop) as (chat, graph):
+    async with conversation(tau_app) as (chat, graph):
         await _cancelled_first(chat, "q", context, "#W3657213", "please cancel #W3657213, I no longer need it")
         turn = await say(chat, "q", asked, context=context)
         assert len(await _written(graph, chat, "q", "cancel_order")) == 1, turn.text

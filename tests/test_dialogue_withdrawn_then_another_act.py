@@ -8,16 +8,12 @@ Sentences written for these tests after the change, not the ones of the report.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 from graph.context import Context
 from graph.nlu.drops import dropped_requests, split_at_take_back
 from shopdesk.settings import Settings
-from tests.support.app import reset_app_caches
-from tests.support.people import app_on, conversation, say
+from tests.support.people import conversation, say
 
 
 @pytest.mark.parametrize(
@@ -51,13 +47,6 @@ def test_words_of_no_need_about_something_else_withdraw_nothing(text: str) -> No
 PENDING_PAIR = "daiki_johnson_9523"  # pending #W1436802 (a Tea Kettle) and #W5282037
 
 
-@pytest.fixture
-def tau_shop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, taubench_db_url: str) -> Any:
-    settings = app_on(monkeypatch, tmp_path, taubench_db_url)
-    yield settings
-    reset_app_caches()
-
-
 @pytest.mark.parametrize(
     ("first", "then"),
     [
@@ -69,9 +58,9 @@ def tau_shop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, taubench_db_url: s
         ),
     ],
 )
-async def test_a_withdrawn_change_and_a_cancellation_cancel(tau_shop: Settings, first: str, then: str) -> None:
+async def test_a_withdrawn_change_and_a_cancellation_cancel(tau_app: Settings, first: str, then: str) -> None:
     context = Context(customer_id=PENDING_PAIR, shop_id="taubench")
-    async with conversation(tau_shop) as (chat, _graph):
+    async with conversation(tau_app) as (chat, _graph):
         await say(chat, "w", first, context=context)
         turn = await say(chat, "w", then, context=context)
     assert "#W5282037" in turn.text, turn.text

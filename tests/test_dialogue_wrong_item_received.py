@@ -8,16 +8,12 @@ Sentences written for these tests after the change, not the ones of the report.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 from graph.context import Context
 from graph.nlu.entities import extract_reasons
 from shopdesk.settings import Settings
-from tests.support.app import reset_app_caches
-from tests.support.people import app_on, conversation, say
+from tests.support.people import conversation, say
 
 
 @pytest.mark.parametrize(
@@ -85,13 +81,6 @@ def test_a_thing_that_came_instead_of_another_stays_a_wrong_item(text: str) -> N
 KETTLE_OWNER = "raj_santos_9079"  # delivered #W1630030: Electric Kettle, 2L stainless steel white
 
 
-@pytest.fixture
-def tau_shop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, taubench_db_url: str) -> Any:
-    settings = app_on(monkeypatch, tmp_path, taubench_db_url)
-    yield settings
-    reset_app_caches()
-
-
 @pytest.mark.parametrize(
     "said",
     [
@@ -99,18 +88,18 @@ def tau_shop(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, taubench_db_url: s
         "#W1630030 - I paid for the 1L kettle and they sent the 2L",
     ],
 )
-async def test_a_wrong_item_report_asks_what_they_want(tau_shop: Settings, said: str) -> None:
+async def test_a_wrong_item_report_asks_what_they_want(tau_app: Settings, said: str) -> None:
     context = Context(customer_id=KETTLE_OWNER, shop_id="taubench")
-    async with conversation(tau_shop) as (chat, _graph):
+    async with conversation(tau_app) as (chat, _graph):
         turn = await say(chat, "r", said, context=context)
     assert turn.status == "bot", turn.text
     assert "refund" in turn.text.lower() and "exchange" in turn.text.lower(), turn.text
     assert "which of them would you like" not in turn.text.lower(), turn.text
 
 
-async def test_a_wish_with_instead_stays_a_change(tau_shop: Settings) -> None:
+async def test_a_wish_with_instead_stays_a_change(tau_app: Settings) -> None:
     context = Context(customer_id=KETTLE_OWNER, shop_id="taubench")
-    async with conversation(tau_shop) as (chat, _graph):
+    async with conversation(tau_app) as (chat, _graph):
         turn = await say(chat, "c", "for #W1630030 I want the kettle in black instead of white", context=context)
     assert "color black" in turn.text, turn.text
     assert "refund you, or exchange" not in turn.text, turn.text

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from graph.llm.dialogue.proposal_facts import check_facts
+from shopdesk.settings import Settings
 from tests.support.people import conversation, say
-from tests.test_dialogue_proposal_repair import RETURNER, _context, _return_proposed, _written, tau_shop  # noqa: F401
+from tests.test_dialogue_proposal_repair import RETURNER, _context, _return_proposed, _written
 
 _PREVIEW = {
     "action": "return_items",
@@ -65,8 +66,8 @@ def test_a_bare_check_still_holds(reply: str) -> None:
         "$52.01 minus the label fee? then do it",
     ],
 )
-async def test_no_return_is_written_on_a_conditional_check(tau_shop, reply: str) -> None:  # noqa: F811
-    async with conversation(tau_shop) as (chat, graph):
+async def test_no_return_is_written_on_a_conditional_check(tau_app: Settings, reply: str) -> None:
+    async with conversation(tau_app) as (chat, graph):
         await _return_proposed(chat, "c")
         done = await say(chat, "c", reply, context=_context(RETURNER))
         written = await _written(graph, chat, "c", "return_items")

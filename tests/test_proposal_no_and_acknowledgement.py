@@ -7,8 +7,9 @@ import pytest
 
 from graph.llm.dialogue.proposal_facts import puts_off, turns_down
 from graph.nlu.confirmation import only_acknowledges
+from shopdesk.settings import Settings
 from tests.support.people import conversation, say
-from tests.test_dialogue_proposal_repair import RETURNER, _context, _return_proposed, _written, tau_shop  # noqa: F401
+from tests.test_dialogue_proposal_repair import RETURNER, _context, _return_proposed, _written
 
 
 @pytest.mark.parametrize(
@@ -62,8 +63,8 @@ def test_a_yes_is_no_mere_acknowledgement(reply: str) -> None:
         ["hold on, how long do refunds take?", "alright, I see"],
     ],
 )
-async def test_nothing_is_written_on_an_acknowledgement_after_a_no_or_an_answer(tau_shop, turns) -> None:  # noqa: F811
-    async with conversation(tau_shop) as (chat, graph):
+async def test_nothing_is_written_on_an_acknowledgement_after_a_no_or_an_answer(tau_app: Settings, turns) -> None:
+    async with conversation(tau_app) as (chat, graph):
         await _return_proposed(chat, "c")
         for text in turns:
             done = await say(chat, "c", text, context=_context(RETURNER))
@@ -75,8 +76,8 @@ async def test_nothing_is_written_on_an_acknowledgement_after_a_no_or_an_answer(
     "turns",
     [["how long until I see the money?", "ok, do it"], ["hold on, which card would that go to?", "yes, go ahead"]],
 )
-async def test_a_clear_yes_after_an_answer_writes_once(tau_shop, turns) -> None:  # noqa: F811
-    async with conversation(tau_shop) as (chat, graph):
+async def test_a_clear_yes_after_an_answer_writes_once(tau_app: Settings, turns) -> None:
+    async with conversation(tau_app) as (chat, graph):
         await _return_proposed(chat, "c")
         for text in turns:
             done = await say(chat, "c", text, context=_context(RETURNER))

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from graph.llm.dialogue.repair import says_the_same_for_another_order
+from shopdesk.settings import Settings
 from tests.support.people import conversation, say
-from tests.test_dialogue_proposal_repair import PAYER, _context, _written, tau_shop  # noqa: F401
+from tests.test_dialogue_proposal_repair import PAYER, _context, _written
 
 _OTHER = ["#W7941031"]
 
@@ -51,9 +52,9 @@ def test_a_request_frame_asks_again(text: str) -> None:
     "reply",
     ["My order #W7941031 has the same.", "#W7941031 arrived today, I got the same.", "#W7941031 came, it's the same"],
 )
-async def test_nothing_is_written_on_a_likeness(tau_shop, reply: str) -> None:  # noqa: F811
+async def test_nothing_is_written_on_a_likeness(tau_app: Settings, reply: str) -> None:
     ctx = _context(PAYER)
-    async with conversation(tau_shop) as (chat, graph):
+    async with conversation(tau_app) as (chat, graph):
         await say(chat, "s", "please pay order #W5442520 with my paypal instead", context=ctx)
         await say(chat, "s", "yes", context=ctx)
         before = len(await _written(graph, chat, "s", "modify_order_payment"))
@@ -63,9 +64,9 @@ async def test_nothing_is_written_on_a_likeness(tau_shop, reply: str) -> None:  
     assert before == 1 and after == 1, done.text
 
 
-async def test_a_request_frame_proposes_with_the_method_shown(tau_shop) -> None:  # noqa: F811
+async def test_a_request_frame_proposes_with_the_method_shown(tau_app: Settings) -> None:
     ctx = _context(PAYER)
-    async with conversation(tau_shop) as (chat, graph):
+    async with conversation(tau_app) as (chat, graph):
         await say(chat, "s", "please pay order #W5442520 with my paypal instead", context=ctx)
         await say(chat, "s", "yes", context=ctx)
         done = await say(chat, "s", "do the same for #W7941031 please", context=ctx)
