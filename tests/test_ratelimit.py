@@ -3,6 +3,7 @@ two machines on one PostgreSQL) together allow what one would, not twice as much
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import shutil
 import sqlite3
@@ -48,9 +49,23 @@ def test_two_workers_share_one_bucket(db_url: str) -> None:
     assert first.allow("client-a", now=999.0) is False, "a clock behind another machine's drains nothing"
 
 
-def _take_in_threads(db_url: str, threads: int, start_at: float) -> int:
+class _NotCounted(logging.Handler):
+    """Counts the takes let through uncounted because the database stayed busy (the limiter fails open by design)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.times = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "rate limit not counted" in record.getMessage():
+            self.times += 1
+
+
+def _take_in_threads(db_url: str, threads: int, start_at: float) -> tuple[int, int]:
     limit = RateLimit(1, BURST, store=SharedBuckets(db_url))
     allowed: list[bool] = []
+    not_counted = _NotCounted()
+    logging.getLogger("shopdesk.ratelimit").addHandler(not_counted)
 
     def take() -> None:
         time.sleep(max(0.0, start_at - time.time()))
@@ -61,7 +76,7 @@ def _take_in_threads(db_url: str, threads: int, start_at: float) -> int:
         worker.start()
     for worker in workers:
         worker.join()
-    return allowed.count(True)
+    return allowed.count(True), not_counted.times
 
 
 def _fresh_engines() -> None:
@@ -78,8 +93,13 @@ def test_two_worker_processes_flooding_at_once_get_one_burst(db_url: str) -> Non
         list(workers.map(time.sleep, [0.2, 0.2]))
         start_at = time.time() + 0.3
         shares = [workers.submit(_take_in_threads, db_url, 8, start_at) for _ in range(2)]
-        allowed = sum(share.result(timeout=30) for share in shares)
-    assert allowed == BURST, f"{allowed} of 16 simultaneous takes went through"
+        results = [share.result(timeout=30) for share in shares]
+    allowed = sum(taken for taken, _ in results)
+    # A take the database kept waiting past the limiter's brief wait goes through uncounted and says so in the log
+    # (a loaded host does that now and then); every other take counts against the one shared burst.
+    not_counted = sum(uncounted for _, uncounted in results)
+    assert allowed == BURST + not_counted, f"{allowed} of 16 simultaneous takes went through, {not_counted} uncounted"
+    assert allowed < 16, "some takes were refused: the test measured the shared bucket, not only a busy database"
 
 
 def test_identity_lookups_stay_limited_across_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -264,7 +264,7 @@ def test_a_failed_agent_command_is_refused_once_and_never_replayed(client: TestC
 # --- faults ------------------------------------------------------------------------------------------------------
 
 
-def test_a_locked_database_answers_503_within_a_second_and_the_loop_stays_free(
+def test_a_locked_database_answers_503_promptly_and_the_loop_stays_free(
     client: TestClient,  # noqa: F811
     env: Env,  # noqa: F811
 ) -> None:
@@ -289,13 +289,16 @@ def test_a_locked_database_answers_503_within_a_second_and_the_loop_stays_free(
                 health = client.get("/health")
                 assert health.status_code == 200
                 probes.append((probe, time.monotonic()))
+                time.sleep(0.01)  # probing without a pause starves the write's thread of the GIL on a loaded host
             created, created_at = creating.result()
             waited_s = created_at - began
         # Only probes answered well before the write's answer count: after a blocked loop frees up, probes are fast.
         during = [end - start for start, end in probes if end < created_at - 0.1]
         assert created.status_code == 503 and created.headers["Retry-After"] == "1", created.text
         assert "try again" in created.json()["detail"]
-        assert waited_s < 1.0, f"answered after {waited_s:.2f} s"
+        # The short busy timeout answers after about half a second; without it sqlite3 waits its default 5 s. The
+        # bound leaves room for a loaded host while still telling the two apart.
+        assert waited_s < 3.0, f"answered after {waited_s:.2f} s"
         assert during and min(during) < 0.2, (
             f"the event loop was blocked: /health answered {probes}, write {created_at}"
         )
