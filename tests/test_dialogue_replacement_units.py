@@ -10,6 +10,7 @@ or for "a different one" (asked which). Sentences written after the change; the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -23,9 +24,11 @@ from tests.test_dialogue_item_problems import _delivered_with_unique_item
 from tools.views import options_text
 
 
-def _pending_with_unique_item(db_url: str) -> tuple[Person, Order, Any]:
+def _pending_with_unique_item(
+    db_url: str, keep: Callable[[Person, Order], bool] = lambda person, order: True
+) -> tuple[Person, Order, Any]:
     """A customer with a pending order whose first item no other order of theirs holds (by name), of a product with
-    several versions, its own version still sold."""
+    several versions, its own version still sold (and that `keep` accepts)."""
     for person in people(db_url, lambda c: len(c.orders) >= 2):
         names = [item.name.lower() for order in person.orders for item in order.items]
         for order in person.orders:
@@ -37,7 +40,7 @@ def _pending_with_unique_item(db_url: str) -> tuple[Person, Order, Any]:
             with session_factory(db_url)() as session:
                 variant = session.scalars(select(Variant).where(Variant.id == item.variant_id)).one()
                 product = session.get(Product, item.product_id)
-                if variant.available and product is not None and len(product.variants) > 2:
+                if variant.available and product is not None and len(product.variants) > 2 and keep(person, order):
                     return person, order, item
     raise AssertionError("no pending order fits the test")
 
@@ -125,3 +128,48 @@ async def test_own_values_without_a_replacement_are_not_one(tau_app: Settings, a
         assert "is already" in turn.text, turn.text
     assert "Which one would you like" in turn.text, turn.text
     assert _order_now(db, order.id).status is OrderStatus.pending
+
+
+async def test_a_method_named_for_a_new_unit_at_no_price_difference_is_the_one_it_is_recorded_with(
+    tau_app: Settings,
+) -> None:
+    """ "Please use my gift card for that" at a replacement with no price difference was no yes and no correction (the
+    proposal moved no money), and the customer got "no reliable information": the change is proposed again with the
+    method named, and written with it. A yes with a method "should anything need paying" stays a yes (above)."""
+    from shop.models import PaymentMethod, PaymentMethodKind, Transaction
+    from tests.support.people import talk
+
+    db = tau_app.shop_database_url
+
+    def another_method(person: Person, order: Order) -> PaymentMethod | None:
+        """A method the order was not paid with, not a card, the only one of its kind on the account."""
+        with session_factory(db)() as session:
+            paid = set(session.scalars(select(Transaction.payment_method_id).where(Transaction.order_id == order.id)))
+            methods = list(session.scalars(select(PaymentMethod).where(PaymentMethod.customer_id == person.id)))
+            for method in methods:
+                session.expunge(method)
+        kinds = [m.kind for m in methods]
+        return next(
+            (
+                m
+                for m in methods
+                if m.id not in paid and m.kind is not PaymentMethodKind.credit_card and kinds.count(m.kind) == 1
+            ),
+            None,
+        )
+
+    # Below 400: no colleague's approval in the way.
+    person, order, item = _pending_with_unique_item(db, lambda p, o: o.total < 400 and another_method(p, o) is not None)
+    other = another_method(person, order)
+    assert other is not None
+    words = {PaymentMethodKind.paypal: "paypal", PaymentMethodKind.gift_card: "gift card"}[other.kind]
+    async with talk(tau_app, "method-at-no-difference", person.id) as customer:
+        await customer.say(f"my {item.name.lower()} on {order.id} doesn't work, I'd like a replacement unit")
+        again = await customer.say(f"please use my {words} for that")
+        assert again.status == "awaiting_confirmation" and "a new one with the same options" in again.text, again.text
+        done = await customer.say("yes")
+        assert "has been changed" in done.text, done.text
+        changed = await customer.tool_calls("modify_order_items")
+    # Proposed first with what the order was paid with, then again with the method named: the latter is written.
+    assert changed[-1]["args"]["payment_method_id"] == other.id, changed
+    assert _order_now(db, order.id).status is OrderStatus.pending_items_modified
