@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from shop.db import session_factory
-from shop.models import Order, OrderStatus, PaymentMethod, PaymentMethodKind, Product, Transaction
+from shop.models import Order, OrderStatus, PaymentMethod, PaymentMethodKind, Product, Transaction, TransactionKind
 from shopdesk.conversations import Turn
 from shopdesk.settings import Settings
 from tests.support.people import status_of, talk
@@ -187,3 +187,177 @@ async def test_a_payment_change_of_the_whole_order_still_comes_first(tau_app: Se
         first = await customer.say(ask.format(item=item, order=order_id, wanted=wanted, card=card.last_four))
         values = await customer.values()
     _payment_change_first(first, values)
+
+
+# ------------------------------------------------------- two acts on one order in one message, both written in turn
+# Played customers (dev-12, round 26) said the order's payment change and an item change in one message with the
+# difference's method beside them ("switch the order's payment to paypal; credit card for any difference", "pay it
+# with my paypal instead, and change the umbrella ..."): the payment words were read only as where the difference
+# goes, and the order's payment never changed. Each act is proposed and written on its own yes; the method named for
+# the difference pays the item change. The address beside another act is read from its own words. Sentences written
+# for these tests after the change; the shop's database is what is checked.
+
+
+def _two_methods(db_url: str) -> tuple[str, str, PaymentMethod, PaymentMethod, str, str]:
+    """As `_changeable` (dearer), the order paid with the only method of its kind on the account, which is a credit
+    card or PayPal: (customer, order, the card to switch to, the method paid with, the item, the other variant)."""
+    with session_factory(db_url)() as session:
+        for order in session.scalars(select(Order).where(Order.status == OrderStatus.pending).order_by(Order.id)):
+            paid = set(session.scalars(select(Transaction.payment_method_id).where(Transaction.order_id == order.id)))
+            methods = list(session.scalars(select(PaymentMethod).where(PaymentMethod.customer_id == order.customer_id)))
+            used = [m for m in methods if m.id in paid]
+            # Below 400, no approval in the way (as `_order_to_change`).
+            if len(paid) != 1 or len(used) != 1 or used[0].kind is not PaymentMethodKind.paypal or order.total >= 400:
+                continue
+            cards = [m for m in methods if m.kind is PaymentMethodKind.credit_card]
+            if len(cards) != 1 or sum(m.kind is PaymentMethodKind.paypal for m in methods) != 1:
+                continue
+            item, wanted = _dearer_item(session, order)
+            if item:
+                session.expunge(cards[0])
+                session.expunge(used[0])
+                return order.customer_id, order.id, cards[0], used[0], item, wanted
+    raise AssertionError("no pending order fits the test")
+
+
+def _dearer_item(session: Any, order: Order) -> tuple[str, str]:
+    """An item of the order alone of its name with a dearer variant available, as `_changeable` gives it."""
+    from tools.views import options_text
+
+    names = [i.name for i in order.items]
+    for item in order.items:
+        product = session.get(Product, item.product_id)
+        now = next((v for v in (product.variants if product else []) if v.id == item.variant_id), None)
+        other = next(
+            (
+                v
+                for v in (product.variants if product else [])
+                if v.available and now is not None and v.id != now.id and v.price > now.price
+            ),
+            None,
+        )
+        if names.count(item.name) == 1 and other is not None:
+            return item.name.lower(), options_text(other.options)
+    return "", ""
+
+
+def _written(db_url: str, order_id: str) -> tuple[OrderStatus, list[tuple[str, str]]]:
+    """The order's status and its payment history (kind, method) now."""
+    with session_factory(db_url)() as session:
+        order = session.get(Order, order_id)
+        assert order is not None
+        history = sorted(order.transactions, key=lambda t: t.position)
+        return order.status, [(str(t.kind), t.payment_method_id) for t in history]
+
+
+@pytest.mark.parametrize(
+    ("ask", "then"),
+    [
+        (
+            "{order}: swap the {item} for {wanted} and move the order's payment over to my card ending {card}; "
+            "paypal for any difference",
+            [],
+        ),
+        (
+            "two things on {order} - pay it with the card ending {card} instead, and change the {item} to {wanted}, "
+            "with whatever is owed going on my paypal",
+            [],
+        ),
+        # No method for the difference: it is asked for when the item change comes.
+        (
+            "I have a few changes. First {order}: pay it with my card ending {card} instead, and swap the {item} "
+            "for {wanted}",
+            ["paypal"],
+        ),
+    ],
+)
+async def test_the_orders_payment_and_its_item_change_said_together_are_both_written(
+    tau_app: Settings, ask: str, then: list[str]
+) -> None:
+    db = tau_app.shop_database_url
+    customer_id, order_id, card, paypal, item, wanted = _two_methods(db)
+    async with talk(tau_app, "both-acts", customer_id) as customer:
+        first = await customer.say(ask.format(order=order_id, item=item, wanted=wanted, card=card.last_four))
+        assert first.status == "awaiting_confirmation" and f"ending {card.last_four}" in first.text, first.text
+        offered = await customer.say("yes")
+        assert item in offered.text.lower(), offered.text
+        step = await customer.say("yes")
+        for answer in then:
+            step = await customer.say(answer)
+        assert step.status == "awaiting_confirmation" and item in step.text.lower(), step.text
+        await customer.say("yes")
+        paid = await customer.tool_calls("modify_order_payment")
+        changed = await customer.tool_calls("modify_order_items")
+    assert {c["args"]["payment_method_id"] for c in paid} == {card.id}, paid
+    assert {c["args"]["payment_method_id"] for c in changed} == {paypal.id}, changed
+    status, history = _written(db, order_id)
+    assert status is OrderStatus.pending_items_modified
+    assert (str(TransactionKind.payment), card.id) in history and history[-1] == (
+        str(TransactionKind.payment),
+        paypal.id,
+    )
+
+
+async def test_a_method_beside_an_item_change_with_no_word_of_switching_pays_the_difference(tau_app: Settings) -> None:
+    """Contrast: "... and pay with my card" beside an item change changes nothing of how the order is paid."""
+    db = tau_app.shop_database_url
+    customer_id, order_id, card, _paypal, item, wanted = _two_methods(db)
+    async with talk(tau_app, "pays-the-swap", customer_id) as customer:
+        first = await customer.say(
+            f"on {order_id} swap the {item} for {wanted} and pay with my card ending {card.last_four}"
+        )
+        values = await customer.values()
+        assert first.status == "awaiting_confirmation", first.text
+        assert values["pending_action"]["name"] == "modify_order_items", values["pending_action"]
+        await customer.say("yes")
+        assert not await customer.tool_calls("modify_order_payment")
+    status, history = _written(db, order_id)
+    assert status is OrderStatus.pending_items_modified and history[-1] == (str(TransactionKind.payment), card.id)
+
+
+def _ships_to(db_url: str, order_id: str) -> tuple[str, str, str, str]:
+    with session_factory(db_url)() as session:
+        order = session.get(Order, order_id)
+        assert order is not None
+        return order.ship_line1, order.ship_city, order.ship_state, order.ship_zip
+
+
+async def test_an_address_said_with_an_item_change_is_read_from_its_own_words_and_both_are_written(
+    tau_app: Settings,
+) -> None:
+    db = tau_app.shop_database_url
+    customer_id, order_id, _card, paypal, item, wanted = _two_methods(db)
+    async with talk(tau_app, "address-and-items", customer_id) as customer:
+        first = await customer.say(
+            f"on {order_id} please ship it to 77 Birch Lane, Springfield, IL 62704 instead and exchange the {item} "
+            f"for {wanted}, paypal for any difference"
+        )
+        assert first.status == "awaiting_confirmation" and "77 Birch Lane" in first.text, first.text
+        assert "Springfield, IL, 62704" in first.text, first.text
+        await customer.say("yes")
+        step = await customer.say("yes")
+        assert step.status == "awaiting_confirmation" and item in step.text.lower(), step.text
+        await customer.say("yes")
+        changed = await customer.tool_calls("modify_order_items")
+    assert _ships_to(db, order_id) == ("77 Birch Lane", "Springfield", "IL", "62704")
+    assert {c["args"]["payment_method_id"] for c in changed} == {paypal.id}, changed
+    assert status_of(db, order_id) is OrderStatus.pending_items_modified
+
+
+async def test_an_address_and_a_method_to_pay_the_order_with_are_both_written(tau_app: Settings) -> None:
+    """Beside an address change, which costs nothing, a method to pay with can only be how the order is paid."""
+    db = tau_app.shop_database_url
+    customer_id, order_id, card, _paypal, _item, _wanted = _two_methods(db)
+    async with talk(tau_app, "address-and-payment", customer_id) as customer:
+        first = await customer.say(
+            f"for {order_id} could you update the delivery address to 5 Quarry Road, Boulder, CO 80302 and pay it "
+            f"with my card ending {card.last_four}"
+        )
+        assert first.status == "awaiting_confirmation" and "5 Quarry Road" in first.text, first.text
+        await customer.say("yes")
+        step = await customer.say("yes")
+        assert step.status == "awaiting_confirmation" and f"ending {card.last_four}" in step.text, step.text
+        await customer.say("yes")
+    assert _ships_to(db, order_id) == ("5 Quarry Road", "Boulder", "CO", "80302")
+    status, history = _written(db, order_id)
+    assert status is OrderStatus.pending and (str(TransactionKind.payment), card.id) in history

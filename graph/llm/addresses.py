@@ -78,8 +78,12 @@ def _country(part: str) -> str | None:
     return COUNTRIES.get(part.strip().strip(".").lower()) or COUNTRIES.get(part.strip().lower())
 
 
+# Words after the address that belong to the request, not to its last line ("..., CO 80218 instead, please").
+_TRAILING_WORDS = re.compile(r"(?:[\s,]+(?:instead|please|pls|thanks|thank\s+you|now|then|too))+$", re.IGNORECASE)
+
+
 def _strip_lead_in(text: str) -> str:
-    text = " ".join(text.strip().rstrip(".!").split())
+    text = _TRAILING_WORDS.sub("", " ".join(text.strip().rstrip(".!").split()))
     first_digit = re.search(r"\d", text)
     if first_digit is None:
         return text

@@ -1063,6 +1063,8 @@ _SAME_ITEM = re.compile(
     r"\b(?:(?:the\s+)?(?:exact(?:ly)?\s+)?same\s+(?:one|model|item|thing|variant|exact\s+one|again|style|specs?"
     r"|specifications?|options|configuration|config|version|setup)|exact\s+same"
     r"|identical|replacement|an?\s+(?:new|fresh|working|other)\s+(?:one|pair|set|unit)|(?:de[nmr]|das|die)\s+(?:gleiche|selbe)\w*"
+    # "One just like it", "exactly like mine", "the same kind": sameness said of the thing as a whole.
+    r"|(?:exactly|just)\s+like\s+(?:it|this|that|mine|the\s+old\s+one)|same\s+(?:kind|type)"
     r"|identisch\w*|baugleich\w*)\b",
     re.IGNORECASE,
 )

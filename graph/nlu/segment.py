@@ -26,9 +26,13 @@ _SPLIT = re.compile(
     r"|,?\s+(?:and|plus)\s+(?=(?:then\s+)?(?:also\s+)?(?:please\s+)?"
     r"(?:(?:i|we)\s+(?:also\s+)?(?:want|wanna|would\s+like|'d\s+like|need)\s+(?:you\s+)?to\s+(?:also\s+)?"
     r"|(?:can|could|would)\s+you\s+(?:also\s+|please\s+)*)?"
-    r"(?:swap|exchange|return|cancel|change|update|modify|switch|replace"
+    r"(?:swap|exchange|return|cancel|change|update|modify|switch|replace|move"
     r"|send\s+(?:back|the|my)\b)"
     r"\b(?!\s+(?:it|them|that|this|one|those|these|the\s+money|my\s+money|the\s+refund)\b))"
+    # "... and pay it with PayPal": how the order is paid, a request of its own ("and pay the difference with
+    # PayPal" pays the request before it, and stays with it).
+    r"|,?\s+and\s+(?=(?:then\s+)?(?:also\s+)?(?:please\s+)?pay\s+(?:for\s+)?(?:(?:it|that|this|the\s+order"
+    r"|this\s+order|that\s+order)\s+)?(?:with|by|using|via|through|on)\b)"
     # "..., and for my other order, switch the payment to PayPal": a clause that turns to another order is that
     # order's request, whatever its verb (an order id said first, then what to do with it, as well).
     r"|[,.;]\s*(?:and\s+)?(?:also\s+)?(?=(?:for|on|with|as\s+for)\s+(?:(?:my|the)\s+(?:other|second)|another)\s+order\b"

@@ -297,7 +297,9 @@ def active_intent(state: SupportState, profile: ShopProfile | None = None) -> st
     if (understood not in PERSONAL_INTENTS or unsure) and (act := first_named_act(text)) and serves(act, profile):
         # "I have a few things to sort out: two returns, and some changes", "the second return is from #W1": the acts
         # counted as tasks of theirs (read as feedback, or unsure): the first one named is the request to start.
-        return act
+        # "A few changes" said with the changes themselves ("first #W1: pay it with my paypal instead, and change
+        # the umbrella to the blue one") is the change they say, read finely; the rest of them wait beside it.
+        return refine(act, state) if act == "change_order" else act
     nothing_in_hand = in_progress in (None, ITEM_PROBLEM) or not serves(str(in_progress), profile)
     if nothing_in_hand and reports_a_fault(state) and serves(ITEM_PROBLEM, profile):
         # "The puzzle I got is missing pieces", "my earbuds won't pair": a fault, told without asking for anything

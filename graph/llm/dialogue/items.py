@@ -11,6 +11,7 @@ from typing import Any
 from graph.llm.dialogue.names import PRODUCT_DETAILS
 from graph.llm.dialogue.plan import Plan, ToolResult, _read
 from graph.llm.dialogue.proposal_items import ProposedItem, said_otherwise, values_said
+from graph.llm.dialogue.remedies import asks_for_a_new_unit
 from graph.llm.matching import (
     asks_for_the_same_item,
     by_options,
@@ -592,10 +593,19 @@ def _settle_item(plan: Plan, results: list[ToolResult], order: dict[str, Any], t
     own_values = {str(k).lower(): str(v).lower() for k, v in (item.get("options") or {}).items()}
     # "The exact same one again, the 5000mAh USB-C in white": their own options said with words of sameness.
     restates_own = bool(wanted) and all(own_values.get(str(k).lower()) == str(v).lower() for k, v in wanted.items())
+    # The request's own words, when this message only answers who they are or which order ("a new one of the same,
+    # mine stopped working" said before they were verified).
+    request = str(plan.slots.get("item_hint") or "")
+    unread = str(item.get("item_id")) not in (plan.slots.get("item_wishes") or {})
+    request = request if request and request != text and unread else ""
     same_asked = (
         asks_for_the_same_item(segment)
+        or bool(request and asks_for_the_same_item(request))
         or bool(plan.slots.get("faulty_unit"))
-        or (restates_own and says_the_same_again(segment))
+        # Their own values, named as the one wanted for a new unit ("the black optical wired one, mine is broken"),
+        # the words of a new unit read in the whole message when it speaks of this item alone ("replace the lamp").
+        or (restates_own and any(says_the_same_again(w) or asks_for_a_new_unit(w) for w in (segment, request) if w))
+        or (restates_own and len(plan.slots.get("item_queue") or []) < 2 and asks_for_a_new_unit(text))
     )
     describes_theirs = restates_own and len(wanted) < len(own_values) and not same_asked
     if describes_theirs and plan.slots.get("told_same") != item.get("item_id"):

@@ -24,6 +24,7 @@ from graph.llm.dialogue.names import (
 )
 from graph.llm.dialogue.plan import last_text
 from graph.llm.dialogue.reading import _PAYS_FOR_THE_CHANGE_BESIDE, _PAYS_WHAT_IS_OWED, refine
+from graph.llm.matching import payment_mention
 from graph.nlu.acts import announces_several_changes
 from graph.nlu.confirmation import gives_a_yes, holds_back, only_says_where_money_goes
 from graph.nlu.drops import drops_one_request
@@ -87,8 +88,49 @@ def words_beside(state: SupportState, queued: list[QueuedRequest]) -> str:
 
 
 def without_requests(text: str, waiting: list[str]) -> str:
-    """The parts of the message that are none of the requests waiting (their words as queued)."""
-    return " ".join(s for s in split_requests(text) if s not in waiting and _without_identity(s) not in waiting)
+    """The parts of the message that are none of the requests waiting (their words as queued), a request queued
+    from a clause of a part taken out of that part."""
+    kept = ""
+    for part in split_requests(text):
+        if part in waiting or _without_identity(part) in waiting:
+            continue
+        rest = part
+        for words in waiting:
+            if words and words in rest and words != rest:
+                rest = rest.replace(words, " ")
+        rest = re.sub(r"\s+", " ", rest).strip(" ;,")
+        # What is left of a part a clause was taken from reads on from the words before it ("..., credit card for
+        # any difference").
+        joint = ", " if rest != part and kept else " "
+        kept = f"{kept}{joint}{rest}" if kept and rest else kept or rest
+    return kept
+
+
+# How an order is paid, asked to be otherwise without a verb of change: "pay it with my paypal instead", "I'd rather
+# pay for that order by credit card", "put the order on my visa from now on".
+# The payment itself moved elsewhere: "move the order's payment over to my card", "put the payment on my visa".
+_PAYS_OTHERWISE = re.compile(
+    r"\b(?:pay|charge|bill|put|move)\b(?:\s+[\w#'-]+){0,6}?\s+(?:instead|rather|from\s+now\s+on)\b"
+    r"|\b(?:rather|prefer\w*)\s+(?:to\s+)?pay\b"
+    r"|\b(?:move|put|transfer|shift)\w*\s+(?:\S+\s+){0,3}?payment\b",
+    re.IGNORECASE,
+)
+# A part that only says what to pay with ("pay with my paypal"), split off the request before it.
+_BARE_PAY = re.compile(r"\s*(?:then\s+)?(?:also\s+)?(?:please\s+)?pay\b", re.IGNORECASE)
+_NAMES_HOW_TO_PAY = re.compile(r"\b(?:pay|paid|charge|bill)\w*\b", re.IGNORECASE)
+# The clauses of one part of a message: "switch the payment to paypal; credit card for any difference".
+_CLAUSES = re.compile(r"\s*(?:[;,]|\s-\s|\band\s+(?:then\s+)?|\bbut\s+)\s*", re.IGNORECASE)
+
+
+def _changes_how_the_order_is_paid(words: str) -> str | None:
+    """The clause of the words that asks to change how an order is paid, with a method named and not tied to what
+    the change beside it costs ("switch the order's payment to paypal" before "; credit card for any difference");
+    None when every clause naming a method says what pays that change."""
+    for clause in _CLAUSES.split(words):
+        asks = _ASKS_FOR_A_CHANGE.search(clause) or _PAYS_OTHERWISE.search(clause)
+        if asks and payment_mention(clause) and not _pays_the_request_in_hand(clause):
+            return clause.strip()
+    return None
 
 
 def _ids(order_ids: list[str]) -> set[str]:
@@ -110,7 +152,12 @@ def _requests_beside(state: SupportState, intent: str, profile: ShopProfile | No
         # With one reading for the whole message, every segment shares it (and must say its request in so many
         # words); with several, a segment the model was unsure of is no request of its own. A request turned down
         # ("and don't cancel #W2") or someone else's ("my sister wants to return hers") is none of theirs to queue.
-        understood = read.get(segment) or (whole if len(parts) <= 1 and _ASKS_FOR_A_CHANGE.search(segment) else None)
+        asks_a_change = _ASKS_FOR_A_CHANGE.search(segment) or _PAYS_OTHERWISE.search(segment)
+        understood = read.get(segment) or (whole if len(parts) <= 1 and asks_a_change else None)
+        if understood is None and intent not in MONEY_MOVING_FLOWS and _NAMES_HOW_TO_PAY.search(segment):
+            # "Change the address to ..., and pay it with paypal": beside a request that costs nothing, a method
+            # to pay with can only be how the order is to be paid.
+            understood = "change_order" if payment_mention(segment) else None
         if understood is None or _NOT_A_REQUEST_OF_THEIRS.search(segment) or drops_one_request(segment):
             continue
         said = shared_entities(segment)
@@ -127,12 +174,26 @@ def _requests_beside(state: SupportState, intent: str, profile: ShopProfile | No
             understanding={**state.understanding, "entities": said.model_dump(mode="json")},
         )
         wanted = refine(understood, reading)
+        clause = _changes_how_the_order_is_paid(segment) if wanted != CHANGE_PAYMENT and not said.products else None
+        if clause and refine("change_order", replace(reading, request_text=clause)) == CHANGE_PAYMENT:
+            # "Switch the order's payment to paypal; credit card for any difference" reads as the item change the
+            # difference is paid for, and names no item: its own clause changes how the order is paid.
+            wanted, segment = CHANGE_PAYMENT, clause
+        if wanted == CHANGE_PAYMENT and intent in MONEY_MOVING_FLOWS and not asks_a_change and _BARE_PAY.match(segment):
+            # "Swap the lamp for the blue one and pay with my paypal": a method named beside a request that moves
+            # money, with no word of changing how the order is paid, pays that request.
+            continue
         if wanted == CHANGE_PAYMENT and intent in MONEY_MOVING_FLOWS and _pays_the_request_in_hand(segment):
             # "If there's anything to settle, use my paypal", "switch the payment to my visa for that": how the
             # request in hand is paid (its payment slot), not a change of how an order was paid ("and switch my
             # other order's payment to PayPal" is one). Read so, nothing is written on the order's payment that
-            # the customer did not ask for.
-            continue
+            # the customer did not ask for. A clause of its own beside it that does change how the order is paid
+            # ("switch the order's payment to paypal; credit card for any difference") is that request, in its
+            # own words: the method for the difference stays the request in hand's.
+            clause = _changes_how_the_order_is_paid(segment)
+            if clause is None:
+                continue
+            segment = clause
         procedure = procedures.for_intent(wanted)
         if procedure is not None and procedure.end.answer is None:
             requests.append((wanted, segment, frozenset(said.order_ids)))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from graph.llm.dialogue.names import CHANGE_ITEMS
+from graph.llm.dialogue.names import CHANGE_ITEMS, FAULTS
 from graph.nlu.confirmation import gives_a_yes
-from graph.nlu.entities import extract_options
+from graph.nlu.entities import extract_options, extract_reasons
 from graph.nlu.general import asks_something
 
 # The requests on an order's items, each by the words that name it; a name after "not a", "no", "instead of" is the
@@ -134,3 +134,27 @@ def wishes_another_version(text: str) -> bool:
         return False
     wanted, _refused = _remedies_said(text)
     return "return" not in wanted
+
+
+# A new unit asked for by its word ("a replacement", "replace it", "a fresh one", "another one", "Ersatz"), or wanted
+# because theirs is faulty ("mine stopped working", "it arrived cracked"). Words of another kind of thing ("a
+# different one", "something bigger", "an upgrade") want another variant, whatever else is said.
+_NEW_UNIT = re.compile(
+    r"\b(?:replac\w*|(?:a|another)\s+(?:new|fresh|working|brand[\s-]new)\s+(?:one|unit|piece|pair|set|copy)"
+    r"|another\s+(?:one|unit|copy)|new\s+(?:unit|copy)|ersatz\w*|neue[sn]?\s+(?:exemplar|stück|gerät))\b",
+    re.IGNORECASE,
+)
+_ANOTHER_KIND = re.compile(
+    r"\b(?:different|else|bigger|smaller|larger|longer|shorter|cheaper|better|upgrade\w*|other(?!\s+(?:one|unit)\b)"
+    r"|anders\w*|andere\w*|größer\w*|kleiner\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_a_new_unit(text: str) -> bool:
+    """A new unit of an item wanted, by the word or for a fault of theirs, and nothing of another kind: with the
+    item's own option values named ("for the black optical wired one, mine doesn't work"), their own variant again
+    (a replacement, which the shop allows), not "yours is already that"."""
+    if _ANOTHER_KIND.search(text):
+        return False
+    return bool(_NEW_UNIT.search(text)) or bool(set(extract_reasons(text)) & FAULTS)

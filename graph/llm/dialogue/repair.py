@@ -251,7 +251,10 @@ def corrected_request(state: SupportState) -> str | None:
     # got a new card" changes nothing.
     specific = bool(mention) and (bool(set(mention or {}) - {"kind"}) or (mention or {}).get("kind") != "credit_card")
     directed = specific or bool(DIRECTS_MONEY.search(text))
-    pays = request in MONEY_MOVING_FLOWS | {CHANGE_PAYMENT} and moves_money and directed
+    # With none, a method named in so many words without a yes ("please use my gift card for that" at a new unit of
+    # the same item) is still the one the change is recorded with: the proposal is made again with it.
+    records_it = not moves_money and specific and not gives_a_yes(text) and not asks_something(text)
+    pays = request in MONEY_MOVING_FLOWS | {CHANGE_PAYMENT} and ((moves_money and directed) or records_it)
     paid_with = state.dialogue.get("slots", {}).get("paid_with")
     # "Do I have any other cards saved?" names another card but asks what they hold: a question on the way to the
     # yes, answered from their methods; it sends the money nowhere.

@@ -197,7 +197,9 @@ def merged_slots(
         slots.pop("products", None)
         slots.pop("item_hint", None)
     if address_expected and looks_like_address(text):
-        found = parse_address(text)
+        # Of several requests, the address is in the words of the one in hand ("ship it to 12 Elm St, Denver, CO
+        # 80218 and swap the camera for the 30MP one": the swap is no part of the state line).
+        found = parse_address(own if own != text and looks_like_address(own) else text)
         earlier = slots.get("address") or {}
         slots["address"] = {k: found.get(k) or (earlier.get(k, "") if not found["address1"] else "") for k in found}
     elif slots.get("address") and missing(slots["address"]) and completes_address(text):
