@@ -107,7 +107,14 @@ class LocalEngine:
             # comes with the result.
             action = str(executed[-1].get("id", "")).split(":")[1] if ":" in str(executed[-1].get("id", "")) else ""
             order = str((executed[-1].get("data") or {}).get("entity_id") or "")
-            answers = responses.reach_answers(reach_answered(last_text(state), action, order)) if order else ""
+            message = last_text(state)
+            reach = reach_answered(message, action, order) if order else []
+            if shown_for_yes := executed[-1].get("preview"):
+                # "Is that my credit card? If so, yes": the yes stood on the check, whose answer comes first.
+                theirs = (_customer_read(state, services, results) or {}).get("payment_methods") or []
+                held = check_facts(message, shown_for_yes, list(theirs)) or []
+                reach = [(c.fact, c.holds, c.value) for c in held if c.holds and c.fact in ("total", "method")] + reach
+            answers = responses.reach_answers(reach)
             return Draft(f"{answers}\n\n{done}" if answers else done, cited=[executed[-1]["id"]])
         if state.pending_action and state.status == Status.awaiting_confirmation:
             preview = state.pending_action["preview"]

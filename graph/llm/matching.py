@@ -1283,8 +1283,14 @@ def _statuses_said(text: str) -> list[str]:
     return [status for status, pattern in _STATUS_WORDS if pattern.search(described)]
 
 
-_NEWEST = re.compile(r"\b(latest|newest|most\s+recent|last|recent|just\s+(?:placed|ordered|made))\b", re.IGNORECASE)
-_OLDEST = re.compile(r"\b(oldest|earliest|first)\b", re.IGNORECASE)
+# The age of the order said outright ("my latest order") or compared among the orders that fit the rest of what is said
+# ("the older one with the lamp", "the more recent order"): of those, the newest or the oldest.
+_NEWEST = re.compile(
+    r"\b(latest|newest|most\s+recent|last|recent|just\s+(?:placed|ordered|made)"
+    r"|(?:newer|more\s+recent)\s+(?:one|order|purchase))\b",
+    re.IGNORECASE,
+)
+_OLDEST = re.compile(r"\b(oldest|earliest|first|(?:older|earlier)\s+(?:one|order|purchase))\b", re.IGNORECASE)
 _ORDINALS = {"second": 1, "third": 2, "fourth": 3, "fifth": 4, "2nd": 1, "3rd": 2, "4th": 3, "5th": 4}
 _ORDINAL = re.compile(rf"\b({'|'.join(_ORDINALS)})\b", re.IGNORECASE)
 # "The first one", "the last of them", "the top one": a place in the list we showed (newest first), where "my first

@@ -14,6 +14,7 @@ from typing import Any
 from graph.dialogue_state import QueuedRequest
 from graph.llm.addresses import FIELD_NAMES, missing, one_line
 from graph.llm.dialogue.feedback import acknowledgement
+from graph.llm.dialogue.method_identity import SameMethod, same_method
 from graph.llm.dialogue.names import (
     CHANGE_DEFAULT_ADDRESS,
     CHANGE_ITEMS,
@@ -984,6 +985,9 @@ def describe_payment_methods_asked(customer: dict[str, Any], text: str, orders: 
     name is theirs, the methods on file, and what the order in question was paid with."""
     methods = list(customer.get("payment_methods") or [])
     sentences: list[str] = []
+    if (same := same_method(text, methods)) is not None:
+        # "Is the card ending 1374 my mastercard?": two names of theirs, told whether they meet in one method.
+        return _same_method_answer(same, customer)
     mention = payment_mention(text) or {}
     # A method named precisely is confirmed or not; "a credit card", "my other card" only ask for the list.
     precise = mention.get("kind") in ("paypal", "gift_card") or any(
@@ -1022,6 +1026,35 @@ def describe_payment_methods_asked(customer: dict[str, Any], text: str, orders: 
                 _("Order {order_id} was paid with {method}.", order_id=order_id_of(order), method=labels[original])
             )
     return "\n\n".join(sentences)
+
+
+def _same_method_answer(same: SameMethod, customer: dict[str, Any]) -> str:
+    """Whether two names of a payment method mean one of theirs; the list of their methods where it is not one."""
+    if same.holds:
+        return _("Yes: that is one and the same payment method, {method}.", method=same.first)
+    if same.holds is False:
+        return _(
+            "No: those are two different payment methods. {method} is not {others}.",
+            method=_capitalised(same.first),
+            others=_(" or ").join(same.second),
+        )
+    listed = _("These payment methods are on your account:") + "\n" + describe_methods(customer)
+    if not same.second:
+        return (
+            _(
+                "No: {method} is on your account, but I can't find the other one among your payment methods.",
+                method=same.first,
+            )
+            + "\n\n"
+            + listed
+        )
+    return _("{method} is one of them, but you have more than one of that kind.", method=_capitalised(same.first)) + (
+        "\n\n" + listed
+    )
+
+
+def _capitalised(words: str) -> str:
+    return words[:1].upper() + words[1:]
 
 
 def method_in_words(method_id: str, customer: dict[str, Any]) -> str:

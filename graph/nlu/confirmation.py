@@ -682,11 +682,15 @@ _THAT_IS_ALL = re.compile(
     r"\b(?:no\s+more|(?:that'?s|that\s+is|that\s+was|that'?ll\s+be|that\s+will\s+be)\s+(?:all|it|everything)"
     r"|nothing\s+(?:else|more)|no\s+need|(?:i'?m|we'?re|i\s+am)\s+(?:all\s+)?(?:set|good|done|fine)|all\s+(?:set|good|done)"
     r"|das\s+war'?s|das\s+wär'?s|das\s+war\s+(?:alles|es)|sonst\s+nichts|nichts\s+mehr|alles\s+erledigt)\b"
-    r"(?:\s+(?:for\s+(?:now|today)|then|(?:from\s+)?me))*",
+    # What the "all" was: "that's all I needed", "that's everything I wanted to do", "that was all I came for".
+    r"(?:\s+(?:for\s+(?:now|today|me|us)|then|(?:from\s+)?me|(?:that\s+)?(?:i|we)\s+(?:really\s+)?(?:needed|need|wanted"
+    r"|want|had|have|came\s+for|was\s+after)(?:\s+to\s+(?:do|ask|know|sort\s+out))?(?:\s+(?:today|help\s+with))?))*",
     re.IGNORECASE,
 )
 _THANKS_OR_BYE = re.compile(
     r"\b(?:ok(?:ay)?|great|perfect|awesome|cool|alright|thank\s+you|thanks?|thx|ty|cheers|appreciate\s+it|so\s+much"
+    # Hedges and courtesies around a closing: "I think that's everything", "thanks for your help", "take care".
+    r"|i\s+(?:think|guess|believe)|actually|oh|ah|well|hm+|um+|lovely|brilliant|wonderful|excellent|fantastic|nice|(?:for\s+(?:your|the|all\s+(?:your|the))\s+(?:help|time|assistance))|take\s+care"
     r"|very\s+much|a\s+lot|(?:good)?bye|see\s+you|have\s+a\s+(?:nice|good|great)\s+(?:day|one|evening|weekend)"
     r"|danke(?:\s+schön|\s+sehr)?|vielen\s+dank|tschüss|schönen\s+tag)\b",
     re.IGNORECASE,
@@ -740,6 +744,21 @@ def wants_nothing_more(text: str) -> bool:
     rest = _THANKS_OR_BYE.sub(" ", _NO.sub(" ", _THAT_IS_ALL.sub(" ", text)))
     rest = re.sub(r"\b(?:and|und)\b", " ", rest, flags=re.IGNORECASE)  # "das war's, danke und tschüss"
     return bool(closing) and not re.search(r"\w", rest)
+
+
+def takes_leave(text: str) -> bool:
+    """ "Thanks, that's all I needed, bye": a closing that says there is nothing more and thanks or says goodbye. It
+    answers no question of a request ("which order?", "why?"), so said at one the customer is done with it (a bare
+    "no" or "that's all" may still answer the question asked)."""
+    return ends_with_a_closing(text) and bool(_THAT_IS_ALL.search(text)) and bool(_LEAVE_TAKING.search(text))
+
+
+# Thanks or a goodbye proper (not the hedges and "ok"s a closing may carry).
+_LEAVE_TAKING = re.compile(
+    r"\b(?:thank\s+you|thanks?|thx|ty|cheers|appreciate\s+it|(?:good)?bye|see\s+you|take\s+care|have\s+a\s+(?:nice|good"
+    r"|great)\s+(?:day|one|evening|weekend)|danke|vielen\s+dank|tschüss|schönen\s+tag)\b",
+    re.IGNORECASE,
+)
 
 
 def ends_with_a_closing(text: str) -> bool:

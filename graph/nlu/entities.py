@@ -241,7 +241,13 @@ _REASONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|the\s+[\w-]+|any\s?more|either(?:\s+one)?|(?:either|any|all)\s+of\s+(?:them|these|those|the\s+[\w-]+))\b"
             r"|(?:neither|none)(?:\s+(?:one|of\s+(?:them|these|those|the\s+[\w-]+)))?\s+(?:is|are)\s+(?:\w+\s+)?needed"
             r"|not\s+needed|(?:don'?t|do\s+not)\s+want\s+(?:it|this|them|these|those|the\s+[\w-]+(?:\s+[\w-]+)?)"
-            r"\s+any\s?more)\b"
+            r"\s+any\s?more"
+            # Not there to take it in: "I don't want to receive it", "I'll be travelling when it shows up", "I won't
+            # be home to receive it": the order is not wanted as it stands.
+            r"|(?:don'?t|do\s+not)\s+want\s+to\s+(?:receive|get|accept)\s+(?:it|them|the\s+(?:order|package|parcel|delivery))"
+            r"|won'?t\s+be\s+(?:able\s+to\s+receive|(?:around|home|here|there)\s+to\s+(?:receive|get|accept))"
+            r"|(?:travel(?:l)?ing|away|out\s+of\s+town|abroad)\s+(?:by\s+the\s+time|when)\s+(?:it|they|the\s+\w+)"
+            r"\s+(?:arrives?|shows?\s+up|comes?|gets?\s+(?:here|there)|is\s+delivered))\b"
             r"|\b(?:nicht\s+mehr\s+(?:benötigt|gebraucht|nötig|erforderlich|gewollt)|brauch(?:e|en|t)?\s+(?:\w+\s+){0,3}?nicht\s+mehr"
             r"|brauch(?:e|en|t)?\s+(?:\w+\s+){0,2}?kein(?:e[nrs]?|s)\s+(?:(?:von\s+(?:beiden|ihnen|denen)|davon|der\s+beiden)\s+)?mehr"
             r"|(?:will|möchte)\s+(?:es|ihn|sie|das|diese[nsr]?)\s+nicht\s+mehr(?!\s+\w))\b",

@@ -232,6 +232,9 @@ def _finished(state: SupportState, pending: dict[str, Any], result: dict[str, An
         "data": result,
         "summary": (pending.get("preview") or {}).get("summary", name),
         "done": (pending.get("preview") or {}).get("done") or "",
+        # What was shown for the yes: a check of it said with the yes ("is that my visa? if so, yes") is answered
+        # with the result.
+        "preview": pending.get("preview") or {},
     }
     answer = ToolMessage(json.dumps(result, default=str), tool_call_id=call_id, name=name)
     audit = {

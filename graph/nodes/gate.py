@@ -25,6 +25,7 @@ from graph.llm.dialogue.intent import (
     names_their_order,
     read_from_the_words,
 )
+from graph.llm.dialogue.method_identity import asks_if_the_same
 from graph.llm.dialogue.names import CHANGE_PAYMENT, CUSTOMER_DETAILS, IDENTIFY, ITEM_PROBLEM, PERSONAL_INTENTS
 from graph.llm.dialogue.other_requests import (
     _orders_of,
@@ -582,7 +583,7 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
             return {**base, "route": Route.request_approval if needs else Route.execute, "dialogue": waits}
         if not corrected and not_a_no and _asks_about_the_order_in_hand(state):
             return {**base, "route": Route.draft, "repair": Repair.order_question}
-        if asks_about_payment_methods(said) and not_a_no and not corrected:
+        if (asks_about_payment_methods(said) or asks_if_the_same(said)) and not_a_no and not corrected:
             # "Which cards do I have on file?", "is the visa ending 7285 my credit card?": a question on the way to
             # the yes, not a change. It is answered from the customer's own data and the proposal keeps waiting.
             # ("Not that one, my other card: which do I have?" changes the proposal: the new one lists them.)
@@ -670,7 +671,7 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         and not decision.escalate
         and (
             (
-                asks_about_payment_methods(said)
+                (asks_about_payment_methods(said) or asks_if_the_same(said))
                 and (intent not in PERSONAL_INTENTS or intent in (CHANGE_PAYMENT, "payment_issue"))
             )
             # "Are both of those credit cards?" while we ask which method to use: a question on the way to the

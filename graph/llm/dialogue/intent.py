@@ -52,7 +52,7 @@ from graph.llm.matching import (
 )
 from graph.nlu.acts import first_named_act
 from graph.nlu.address_source import address_source, changes_default_address
-from graph.nlu.confirmation import wants_nothing_more, withdraws_and_closes, withdraws_from_the_order
+from graph.nlu.confirmation import takes_leave, wants_nothing_more, withdraws_and_closes, withdraws_from_the_order
 from graph.nlu.drops import dropped_requests
 from graph.nlu.entities import beyond_identity
 from graph.nlu.general import (
@@ -78,7 +78,15 @@ def closes(state: SupportState) -> bool:
     # A withdrawal of the request in hand said with the closing ("leave the kettle as it is. That's all, thanks")
     # closes too: nothing is left to do on it.
     done = wants_nothing_more(said) or withdraws_and_closes(said)
+    if not state.pending_action and awaiting in _ASKS_A_DETAIL and takes_leave(said):
+        # "Thanks, that's all I needed, bye" to "which order?" or "why would you like to cancel?": no answer to it,
+        # the customer leaves the request and the conversation.
+        return True
     return not state.pending_action and awaiting in (None, "clarification") and done
+
+
+# Our questions for a detail of a request that a closing cannot answer (unlike "anything else to change?").
+_ASKS_A_DETAIL = frozenset({"order_id", "cancel_reason", "change_what", "remedy"})
 
 
 def fills_awaited_slot(

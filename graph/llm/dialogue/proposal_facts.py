@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from graph.llm.dialogue.method_identity import asks_if_the_same
 from graph.llm.dialogue.proposal_items import ProposedItem, item_holds, shown_lines, supposes_items
 from graph.llm.dialogue.proposal_reach import asks_to_undo, reach_holds, supposes_reach, undo_answer
 from graph.llm.matching import matching_methods, payment_mention
@@ -91,7 +92,7 @@ _LEADS_ON = re.compile(
 # goes back to my paypal, correct?", "also insgesamt 52,01 €, richtig?". What a question says beyond them (a condition,
 # another order, an item kept, another way of paying) is not something the proposal's figures can settle.
 _FILLER = re.compile(
-    r"\b(?:so|ok(?:ay)?|well|i|we|ich|is|it'?s|its|it|that'?s|that|this|the|refund(?:ed)?|total|in\s+total|in\s+all|altogether"
+    r"\b(?:so|ok(?:ay)?|well|i|we|ich|is|does|do|it'?s|its|it|that'?s|that|this|the|refund(?:ed)?|total|in\s+total|in\s+all|altogether"
     r"|all\s+in\s+all|everything|all|back|to|on|onto|my|right|correct|then|goes|go(?:ing)?|will|be|gets?|amount"
     r"|sum|usd|dollars?|bucks|payment|method|also|ist|es|das|die|der|den|dem|erstattung|rückerstattung|betrag|insgesamt"
     r"|alles|zurück|auf|meine?[nmrs]?|richtig|stimmt|dann|geht|gehts|wird|so)\b",
@@ -267,6 +268,8 @@ def checks_the_proposal(text: str, items: tuple[ProposedItem, ...] = ()) -> bool
             and not _ASKS_TO_BE_TOLD.search(q)
             # "Is that the only card I have?" names a method and supposes it, but asks to be told what they hold.
             and not asks_what_they_hold(q)
+            # "Is the visa ending 9182 my mastercard?" sets two names of theirs side by side: their methods answer it.
+            and not asks_if_the_same(q)
         )
         for q in asked
     )

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from graph.nlu.payment_words import METHOD_NAMES
+
 # "Only that one order", "just this one", "not the other", "none of my other orders", "nur diese Bestellung", "nicht
 # die andere"; or the order only by its number ("this only cancels #W123?", "just #W123 and nothing else?").
 _SCOPE = re.compile(
@@ -48,7 +50,9 @@ _AT_ONCE_ACTS = frozenset(
 # "kann ich das rückgängig machen?": whether the act can be taken back once it is done. ("Will you take it back?" asks
 # whether the shop takes an item back: a return, not this.)
 _UNDO = re.compile(
-    r"\b(?:undo|undone|revers\w*|un-?cancel\w*|reinstat\w*|revok\w*|go\s+back\s+on|way\s+back|back\s+out"
+    r"\b(?:undo|undone|revers\w*|un-?cancel\w*|reinstat\w*|revok\w*|way\s+back|back\s+out"
+    # "Go back on it" takes the act back; "go back on my visa" is the money's way back to a method.
+    rf"|go\s+back\s+on(?!\s+(?:(?:my|the|your|that|this|a)\s+)?(?:{METHOD_NAMES})\b)"
     r"|(?:what\s+)?if\s+i\s+change\s+my\s+mind|rückgängig|widerruf\w*|zurücknehm\w*|zurückzunehmen"
     r"|es\s+mir\s+anders\s+überleg\w*)\b",
     re.IGNORECASE,

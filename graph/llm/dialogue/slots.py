@@ -134,6 +134,9 @@ def merged_slots(
     if (
         turns_elsewhere
         and slots.get("order_id")
+        # "The status of my older order with the skateboard": the order in hand was picked by these very words (a
+        # later step of the same turn reads them again), so they point at it, not at another.
+        and slots.get("order_hint") != about_order
         and (not entities.get("products") or not named_items(slots.get("order_items") or [], about_order))
     ):
         # "For my other order, switch the payment to my visa", said beside a change of the order in hand: any order
