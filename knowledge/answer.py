@@ -648,8 +648,17 @@ PROCEDURES: dict[str, re.Pattern[str]] = {
 
 def procedures_in(text: str) -> set[str]:
     """The shop's procedures a text names (the customer's words for them read in the shop's, ``in_shop_words``)."""
-    text = in_shop_words(text)
+    # The shipping of a return ("is return shipping free?", "ship it back") is the return's, not the shipping
+    # policy's: "Is shipping free?" does not answer it.
+    text = _RETURN_SHIPPING.sub(" return ", in_shop_words(text))
     return {name for name, pattern in PROCEDURES.items() if pattern.search(text)}
+
+
+_RETURN_SHIPPING = re.compile(
+    r"\b(?:return|returns|returning)\s+(?:shipping|postage|delivery|parcels?|packages?)\b"
+    r"|\b(?:ship|send|post|mail)(?:ping|ing)?\s+(?:\w+\s+){0,2}back\b",
+    re.IGNORECASE,
+)
 
 
 def _of_another_procedure(candidate: Any, asked: set[str]) -> bool:
@@ -664,6 +673,12 @@ def _of_another_procedure(candidate: Any, asked: set[str]) -> bool:
     else:
         return False
     return bool(own) and not own & asked
+
+
+def _only_other_procedures(unit: str, asked: set[str]) -> bool:
+    """A line that names procedures, none of them asked ("covered by our 1-year warranty" asked about returns)."""
+    own = procedures_in(unit)
+    return bool(asked) and bool(own) and not own & asked
 
 
 def _names_procedure(item: Any, asked: set[str]) -> bool:
@@ -696,6 +711,11 @@ def _answering(candidates: list[Any], question: str, countries: set[str] | None)
     if asks_duration(question) or _WHEN_WILL.search(question):
         # "How long", "when will it arrive": a duration answers. "Until when can I cancel?" asks for a condition.
         kept = [c for c in kept if any(_TIME.search(unit) for unit in c[3])] or kept
+        # ... the asked procedure's duration: "how many days do I have to send back boots?" is not answered by the
+        # boots' "1-year footwear warranty" (a line that names only another procedure).
+        kept = [
+            c for c in kept if any(_TIME.search(u) and not _only_other_procedures(u, asked_procedures) for u in c[3])
+        ] or kept
     places = places_in(question) if asks_where_we_ship(question) else set()
     if places and not _ASKS_TIME.search(question):
         # "Do you ship to Spain?": the quote that names Spain answers it; a summary naming its neighbours does not.
@@ -955,11 +975,16 @@ def topic_of(question: str) -> str:
 _SHOP_WORDS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (
         # ... of anything ("send things back", "send both jackets back"), not of a person ("send me back").
-        re.compile(r"\bsend(?:ing|s)?\s+((?:(?!me\b|us\b|him\b|her\b)[\w-]+\s+){0,3})?back\b", re.I),
+        # ... or shipped, posted or mailed back ("ship back a sleeping bag").
+        re.compile(
+            r"\b(?:send(?:ing|s)?|ship(?:ping|s)?|post(?:ing|s)?|mail(?:ing|s)?)\s+"
+            r"((?:(?!me\b|us\b|him\b|her\b)[\w-]+\s+){0,3})?back\b",
+            re.I,
+        ),
         lambda m: f"return {m.group(1) or ''}".rstrip(),
     ),
     (
-        re.compile(r"\bsent\s+((?:(?!me\b|us\b|him\b|her\b)[\w-]+\s+){0,3})?back\b", re.I),
+        re.compile(r"\b(?:sent|shipped|posted|mailed)\s+((?:(?!me\b|us\b|him\b|her\b)[\w-]+\s+){0,3})?back\b", re.I),
         lambda m: f"returned {m.group(1) or ''}".rstrip(),
     ),
     (re.compile(r"\b(?:get|have|got)\s+(?:my|the|our|your)\s+money\s+back\b", re.I), "get a refund"),

@@ -375,3 +375,17 @@ def test_the_team_hours_and_a_price_drop_asked_in_german_are_answered(retriever:
     assert "Uhr" in hours or "jederzeit" in hours, hours
     drop = policy_reply(retriever, "Macht ihr einen Preisabgleich, wenn es woanders günstiger ist?")
     assert "14 Tage" in drop, drop
+
+
+def test_the_asked_procedures_duration_and_a_returns_shipping_answer_for_the_return(retriever: Retriever) -> None:
+    # Written after the change (issue #17): a product group's neighbouring FAQ (its warranty's years) does not answer
+    # a return window; the shipping of a return is the return's cost, not the shipping policy's.
+    window = message(retriever, "how many days do I have to ship back a sleeping bag I don't like?")
+    assert "30 days" in window and "year" not in window, window
+    postage = message(retriever, "We're in Toronto. Is the return postage free for us?")
+    assert "$9.95" in postage and "$150" not in postage, postage
+    # Contrasts: shipping itself is still the shipping policy's, and a warranty's length is the warranty's.
+    shipping = message(retriever, "We're in Toronto. Is shipping free for us?")
+    assert "$150" in shipping, shipping
+    warranty = message(retriever, "how many years is the warranty on boots?")
+    assert "year" in warranty, warranty
