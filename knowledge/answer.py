@@ -656,7 +656,7 @@ def procedures_in(text: str) -> set[str]:
 
 _RETURN_SHIPPING = re.compile(
     r"\b(?:return|returns|returning)\s+(?:shipping|postage|delivery|parcels?|packages?)\b"
-    r"|\b(?:ship|send|post|mail)(?:ping|ing)?\s+(?:\w+\s+){0,2}back\b",
+    r"|\b(?:ships?|send(?:ing)?|post(?:ing)?|mail(?:ing)?)\s+(?:\w+\s+){0,2}back\b",
     re.IGNORECASE,
 )
 
@@ -977,7 +977,7 @@ _SHOP_WORDS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]],
         # ... of anything ("send things back", "send both jackets back"), not of a person ("send me back").
         # ... or shipped, posted or mailed back ("ship back a sleeping bag").
         re.compile(
-            r"\b(?:send(?:ing|s)?|ship(?:ping|s)?|post(?:ing|s)?|mail(?:ing|s)?)\s+"
+            r"\b(?:send(?:ing|s)?|ships?|post(?:ing|s)?|mail(?:ing|s)?)\s+"
             r"((?:(?!me\b|us\b|him\b|her\b)[\w-]+\s+){0,3})?back\b",
             re.I,
         ),

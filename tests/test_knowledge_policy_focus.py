@@ -389,3 +389,7 @@ def test_the_asked_procedures_duration_and_a_returns_shipping_answer_for_the_ret
     assert "$150" in shipping, shipping
     warranty = message(retriever, "how many years is the warranty on boots?")
     assert "year" in warranty, warranty
+    # ... and shipping costs got back are the refund of the original shipping, not a return of its own.
+    from knowledge.answer import procedures_in
+
+    assert procedures_in("would I get my shipping charges back if I return the tent?") == {"return", "shipping"}
