@@ -388,8 +388,33 @@ def for_country(unit: str, country: str) -> str:
         return f"({', '.join(kept)})" if kept and len(kept) < len(parts) else match.group(0)
 
     trimmed = re.sub(r"\(([^()]*)\)", trim, unit)
+    # "at any UPS location (US), Canada Post office (Canada) or DHL service point (UK and EU)": a list whose items
+    # each name their country in brackets, cut to the asked country's item.
+    trimmed = _PER_COUNTRY_LIST.sub(lambda m: _country_item(m.group(0), country), trimmed)
     # "standard $19.95 to the UK and $17.95 to the EU": the list outside parentheses too.
     return for_key(trimmed, country, countries_in, _first_country_at, _FIGURE)
+
+
+_PER_COUNTRY_ITEM = r"(?:[\w'-]+\s+){0,3}[\w'-]+\s+\([^()]+\)"
+_PER_COUNTRY_LIST = re.compile(
+    rf"{_PER_COUNTRY_ITEM}(?:(?:,\s+(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+){_PER_COUNTRY_ITEM})+"
+)
+_ITEM_SEPARATOR = re.compile(r",\s+(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+(?![^()]*\))")
+# The words that lead into the list ("at any"), which belong to whichever item is kept.
+_LEAD = re.compile(r"^(?:(?:at|to|from|with|by|in|any|the|a|an|your|our)\s+)+")
+
+
+def _country_item(listed: str, country: str) -> str:
+    items = [i for i in _ITEM_SEPARATOR.split(listed) if i.strip()]
+    named = [countries_in(i[i.rfind("(") :]) for i in items]
+    kept = [i for i, n in zip(items, named, strict=True) if country in n]
+    if not kept or len(kept) == len(items) or not all(named):
+        return listed
+    lead = _LEAD.match(items[0])
+    own = _LEAD.match(kept[0])
+    # "at a UPS store (US), a Canada Post counter (Canada)": the kept item with the list's lead, once.
+    first = kept[0] if kept[0] is items[0] or not lead else lead.group(0) + kept[0][own.end() if own else 0 :]
+    return " or ".join([first, *kept[1:]])
 
 
 # A figure a country's item of a list gives: an amount or a duration ("the UK 5–7" alone says too little to keep).
@@ -623,8 +648,17 @@ PROCEDURES: dict[str, re.Pattern[str]] = {
 
 def procedures_in(text: str) -> set[str]:
     """The shop's procedures a text names (the customer's words for them read in the shop's, ``in_shop_words``)."""
-    text = in_shop_words(text)
+    # The shipping of a return ("is return shipping free?", "ship it back") is the return's, not the shipping
+    # policy's: "Is shipping free?" does not answer it.
+    text = _RETURN_SHIPPING.sub(" return ", in_shop_words(text))
     return {name for name, pattern in PROCEDURES.items() if pattern.search(text)}
+
+
+_RETURN_SHIPPING = re.compile(
+    r"\b(?:return|returns|returning)\s+(?:shipping|postage|delivery|parcels?|packages?)\b"
+    r"|\b(?:ships?|send(?:ing)?|post(?:ing)?|mail(?:ing)?)\s+(?:\w+\s+){0,2}back\b",
+    re.IGNORECASE,
+)
 
 
 def _of_another_procedure(candidate: Any, asked: set[str]) -> bool:
@@ -639,6 +673,12 @@ def _of_another_procedure(candidate: Any, asked: set[str]) -> bool:
     else:
         return False
     return bool(own) and not own & asked
+
+
+def _only_other_procedures(unit: str, asked: set[str]) -> bool:
+    """A line that names procedures, none of them asked ("covered by our 1-year warranty" asked about returns)."""
+    own = procedures_in(unit)
+    return bool(asked) and bool(own) and not own & asked
 
 
 def _names_procedure(item: Any, asked: set[str]) -> bool:
@@ -671,6 +711,11 @@ def _answering(candidates: list[Any], question: str, countries: set[str] | None)
     if asks_duration(question) or _WHEN_WILL.search(question):
         # "How long", "when will it arrive": a duration answers. "Until when can I cancel?" asks for a condition.
         kept = [c for c in kept if any(_TIME.search(unit) for unit in c[3])] or kept
+        # ... the asked procedure's duration: "how many days do I have to send back boots?" is not answered by the
+        # boots' "1-year footwear warranty" (a line that names only another procedure).
+        kept = [
+            c for c in kept if any(_TIME.search(u) and not _only_other_procedures(u, asked_procedures) for u in c[3])
+        ] or kept
     places = places_in(question) if asks_where_we_ship(question) else set()
     if places and not _ASKS_TIME.search(question):
         # "Do you ship to Spain?": the quote that names Spain answers it; a summary naming its neighbours does not.
@@ -930,11 +975,16 @@ def topic_of(question: str) -> str:
 _SHOP_WORDS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (
         # ... of anything ("send things back", "send both jackets back"), not of a person ("send me back").
-        re.compile(r"\bsend(?:ing|s)?\s+((?:(?!me\b|us\b|him\b|her\b)[\w-]+\s+){0,3})?back\b", re.I),
+        # ... or shipped, posted or mailed back ("ship back a sleeping bag").
+        re.compile(
+            r"\b(?:send(?:ing|s)?|ships?|post(?:ing|s)?|mail(?:ing|s)?)\s+"
+            r"((?:(?!me\b|us\b|him\b|her\b)[\w-]+\s+){0,3})?back\b",
+            re.I,
+        ),
         lambda m: f"return {m.group(1) or ''}".rstrip(),
     ),
     (
-        re.compile(r"\bsent\s+((?:(?!me\b|us\b|him\b|her\b)[\w-]+\s+){0,3})?back\b", re.I),
+        re.compile(r"\b(?:sent|shipped|posted|mailed)\s+((?:(?!me\b|us\b|him\b|her\b)[\w-]+\s+){0,3})?back\b", re.I),
         lambda m: f"returned {m.group(1) or ''}".rstrip(),
     ),
     (re.compile(r"\b(?:get|have|got)\s+(?:my|the|our|your)\s+money\s+back\b", re.I), "get a refund"),
@@ -1094,20 +1144,52 @@ _COUNTRY_PLACES = {
 # "Do you ship to Canada and how long does it take?": a second question joined by "and".
 # ... or after a semicolon ("shipping to the UK; do I pay duties there?"), or numbered ("1) is it rechargeable
 # 2) how bright is it").
+# ... or joined by "plus" or "also" ("what carrier do you use plus do I pay duties there"); in German by "und" or
+# "außerdem" before a question word or a verb that opens a question ("... nach Deutschland und was kostet Express?",
+# "außerdem: gibt es Zoll?"). A bare "und" before anything else joins one question's parts ("Schuhe und Socken").
+_GERMAN_ASKING = (
+    r"(?:wie|was|wann|wo|wohin|woher|welche[rsmn]?|wer|warum|wieso|weshalb"
+    r"|(?:kann|k[öo]nnen|muss|m[üu]ssen|darf|bekomme|bekommt|gibt|habt|haben|liefert|nehmt|ist|sind|wird|werden"
+    r"|zahle|zahlt|kostet|dauert)\s+(?:ich|man|es|ihr|sie|wir|das|der|die|den)\b)"
+)
 _AND_QUESTION = re.compile(
-    r"(?:,?\s+and\s+|\s*;\s*|\s+\d[.)]\s+)(?=(?:how|what|what's|whats|when|where|which|who|why|do|does|did|is|are|can"
-    r"|could|will|would|should|may)\b)",
+    r"(?:,?\s+and\s+|\s*;\s*|\s+\d[.)]\s+|,?\s+(?:plus|also)\s+)(?=(?:how|what|what's|whats|when|where|which|who|why|do"
+    r"|does|did|is|are|can|could|will|would|should|may)\b)"
+    rf"|,?\s+(?:und\s+)?(?:au(?:ß|ss)erdem|zudem|dazu\s+noch)\b[,:]?\s*|,?\s+und\s+(?={_GERMAN_ASKING})",
     re.IGNORECASE,
 )
+# A question that ends with a full stop, and another after it ("How long is the return window. How much is the
+# label?"): split where the second opens with a question word, kept only when the part before asks too ("I'm in
+# Austria. What do I pay?" is one question with its country).
+_SENTENCE_QUESTION = re.compile(
+    r"(?<=[.!])\s+(?=(?:how|what|what's|whats|when|where|which|who|why|do|does|did|is|are|can|could|will|would"
+    rf"|should|may)\b|{_GERMAN_ASKING})",
+    re.IGNORECASE,
+)
+
+
+def _sentence_questions(piece: str) -> list[str]:
+    parts = _SENTENCE_QUESTION.split(piece)
+    joined = [parts[0]]
+    for part in parts[1:]:
+        if _ASKS.match(joined[-1]) or _GERMAN_ASKS.match(joined[-1]):
+            joined.append(part)
+        else:
+            joined[-1] = f"{joined[-1]} {part}"
+    return joined
 
 
 # "is it waterproof?", "which is cheaper?": short, yet a question of its own (a verb, what it is about, what is
 # asked).
 _WHOLE_QUESTION = re.compile(
     r"^\s*(?:(?:is|are|was|does|do|did|can|could|will|would)\s+\w+\s+\w+"
-    r"|(?:which|what|who|where|when|how)(?:\s+(?:is|are|was|does|do|did|can|will|would)|'s|s)\s+\w+)",
+    r"|(?:which|what|who|where|when|how)(?:\s+(?:is|are|was|does|do|did|can|will|would)|'s|s)\s+\w+"
+    # "gibt es Zoll?", "wie lange dauert es?": a German verb or question word with what it asks of.
+    rf"|{_GERMAN_ASKING}\s*\w+)",
     re.IGNORECASE,
 )
+# "Außerdem wüsste ich gern, ...": the word that joins it to the question before says nothing of what is asked.
+_LEADING_ALSO = re.compile(r"^\s*(?:und\s+)?(?:au(?:ß|ss)erdem|zudem)\b[,:]?\s*", re.IGNORECASE)
 _QUESTION_WORD = (
     r"(?:how|what|what's|whats|when|where|which|who|why|do|does|did|is|are|can|could|will|would|should|may)\b"
 )
@@ -1116,6 +1198,7 @@ _COMMA_QUESTION = re.compile(rf",\s+(?:and\s+)?(?={_QUESTION_WORD})", re.IGNOREC
 # ... when the part before the comma is a question itself, after an introduction ("three questions: how ..."); "if I
 # return it, do I get a refund?" is one question.
 _ASKS = re.compile(rf"^\s*(?:[^:?]{{0,40}}:\s*)?{_QUESTION_WORD}", re.IGNORECASE)
+_GERMAN_ASKS = re.compile(rf"^\s*{_GERMAN_ASKING}", re.IGNORECASE)
 # How many words the part before a comma needs to be a question of its own ("do you know, is it ..." is not).
 COMMA_QUESTION_WORDS = 4
 
@@ -1139,7 +1222,8 @@ def questions_of(segments: Sequence[str], shortest: int = 4) -> list[str]:
     pieces = [
         listed
         for segment in segments
-        for piece in _AND_QUESTION.split(segment)
+        for sentence in _sentence_questions(segment)
+        for piece in _AND_QUESTION.split(_LEADING_ALSO.sub("", sentence))
         if piece.strip()
         for listed in _listed_questions(piece)
     ]

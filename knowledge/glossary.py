@@ -79,6 +79,18 @@ _GLOSSARY: tuple[tuple[str, str], ...] = (
     # the team's hours ("Bis wann antwortet ihr samstags?")
     (r"erreichbar|geöffnet|besetzt", "available"),
     (r"antwortet ihr|antworten sie", "do you reply"),
+    # ... and who works them: "Wann kann ich mit einem echten Menschen sprechen?"
+    (
+        r"(?:mit\s+)?(?:einem|einer)\s+(?:echten|richtigen)\s+(?:menschen|person|mitarbeiter(?:in)?)"
+        r"|(?:mit\s+)?(?:einem|einer)\s+(?:menschen|mitarbeiter(?:in)?)",
+        "a real person",
+    ),
+    (r"sprechen|reden|erreichen", "talk to"),
+    # prices after an order and elsewhere: "Gibt es eine Preisgarantie, wenn der Preis sinkt?"
+    (r"preisgarantie|preisanpassung|preisabgleich", "price matching price drop"),
+    (r"preis(?:e|es)?", "price"),
+    (r"sinkt|sinken|gesunken|gesenkt|fällt|reduziert", "drops"),
+    (r"woanders|anderswo|bei der konkurrenz|in einem anderen shop", "other shops"),
     (r"montags?", "Monday"),
     (r"dienstags?", "Tuesday"),
     (r"mittwochs?", "Wednesday"),

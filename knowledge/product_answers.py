@@ -947,12 +947,27 @@ def _values_sentence(product: dict[str, Any], q: Question, option: str) -> str:
 COMBINATIONS = re.compile(r"\b(?:variants?|versions?|combos?|combinations?|options?|kinds?|models?)\b", re.I)
 
 
-def _option_count_sentence(product: dict[str, Any], option: str) -> str:
+def _named_options(product: dict[str, Any], q: Question) -> list[str]:
+    """The product's options the question names ("colours and sizes")."""
+    text = q.text.lower()
+    return [name for name in (product.get("options") or {}) if name in text or (name == "color" and "colour" in text)]
+
+
+def _option_count_sentence(product: dict[str, Any], option: str, *, in_stock_only: bool = False) -> str:
     values = [str(v) for v in (product.get("options") or {}).get(option, [])]
     in_stock = {str(v) for v in (product.get("in_stock_options") or {}).get(option, [])}
     word = _(_OPTION_PLURALS[option]) if option in _OPTION_PLURALS else option
     gone = [v for v in values if v not in in_stock]
     fields = {"name": product["name"], "count": len(values), "word": word, "values": _join(values)}
+    if in_stock_only and gone and len(gone) < len(values):
+        buyable = [v for v in values if v in in_stock]
+        return _(
+            "You can buy the {name} in {available} of its {count} {word} right now: {listed} ({sold_out}).",
+            available=len(buyable),
+            listed=_join(buyable),
+            sold_out=_sold_out(gone),
+            **{k: v for k, v in fields.items() if k != "values"},
+        )
     if gone:
         return _("The {name} comes in {count} {word}: {values} ({sold_out}).", sold_out=_sold_out(gone), **fields)
     return _("The {name} comes in {count} {word}: {values}.", **fields)
@@ -1219,9 +1234,14 @@ def describe_product(product: dict[str, Any], q: Question, embedder: Any | None 
     elif quoted and aspects and (not parts or (similarity >= DESCRIPTION_SIMILARITY and len(new) >= 2)):
         parts.append(_("About the {name}: {quoted}", name=name, quoted=quoted))
     option = asked_option(product, q) if q.options else None
-    if q.count and option and not COMBINATIONS.search(q.text):
-        # "How many colours does it come in?": the values of that option, not the size-and-colour combinations.
-        parts.append(_option_count_sentence(product, option))
+    if q.count and option and not COMBINATIONS.search(q.text) and len(_named_options(product, q)) < 2:
+        # "How many colours does it come in?": the values of that option, not the size-and-colour combinations;
+        # "how many colours are in stock?": those of them one can buy. (Two options named, "how many colours and
+        # sizes can I buy?", count the combinations one can buy, below.)
+        parts.append(_option_count_sentence(product, option, in_stock_only=q.stock))
+    elif q.count and not q.stock and not COMBINATIONS.search(q.text) and len(named := _named_options(product, q)) > 1:
+        # "How many sizes and colours does it come in?": each option's values.
+        parts += [_option_count_sentence(product, name) for name in named]
     elif q.count:
         parts.append(_count_sentence(product))
     elif option and (q.stock or wanted_options(product, q)):
@@ -1477,15 +1497,20 @@ def recommend(catalog: Sequence[dict[str, Any]], q: Question, hits: dict[str, fl
         # A stated budget is all the customer means to spend: no add-ons suggested after it ("within_budget").
         kind = "within_budget" if q.budget is not None or q.cheap else "recommendation"
         return ProductAnswer(f"{intro}\n" + "\n".join(lines), top, kind)
-    # Nothing meets everything: say which constraint fails and offer the closest. A budget is never traded for
-    # another wish: the closest is one the customer can pay for that has something of what they want (water-resistant
-    # for a waterproof wish); when nothing within the budget has, or nothing of the kind is within it, no product is
-    # named, and the customer hears that and may widen the budget.
+    # Nothing meets everything: say which constraint fails and offer the closest. Within a budget, the closest is one
+    # the customer can pay for that has something of what they want (water-resistant for a waterproof wish); when
+    # nothing within the budget has, or nothing of the kind is within it, the customer hears that plainly, and the
+    # closest of the kind that has what they want is offered marked as over their budget (issue #17: a shopper
+    # would rather see what the budget misses than a dead end).
     ranked = sorted(relevant, key=lambda p: (-fit(p), _distance(p, q)))
     closest = min(ranked[:5], key=lambda p: _distance(p, q)) if ranked else None
     beyond = ""
     if q.budget is not None or q.budget_min is not None:
-        affordable = [p for p in relevant if _affordable(p, q)] or [p for p in pool if _affordable(p, q)]
+        affordable = [p for p in relevant if _affordable(p, q)]
+        # A use the kind has products for ("a backpacking tent") is not traded for the budget: a beach shelter within
+        # it is no closest backpacking tent; the one made for it, over the budget, is.
+        for_the_use = bool(q.uses) and not unmatched and not affordable
+        affordable = affordable or ([] if for_the_use else [p for p in pool if _affordable(p, q)])
         partial = [p for p in affordable if not _lacks_a_wish(p, q)]
         closest = max(partial, key=lambda p: (fit(p), _closeness(p, q), -_distance(p, q))) if partial else None
         if closest is None:
@@ -1495,9 +1520,20 @@ def recommend(catalog: Sequence[dict[str, Any]], q: Question, hits: dict[str, fl
             beyond = " " + (
                 _("None of our {kinds} within {budget} is {wished}.", kinds=kinds, budget=budget, wished=wished)
                 if wished
+                else _(
+                    "None of our {kinds} for {uses} is priced within {budget}.",
+                    kinds=kinds,
+                    uses=_join(q.uses, "or"),
+                    budget=budget,
+                )
+                if for_the_use
                 else _("None of our {kinds} is priced within {budget}.", kinds=kinds, budget=budget)
             )
-            beyond += " " + _("If a higher budget works for you, tell me how much and I'll look again.")
+            # Over the budget, the closest is the least over it.
+            over = [p for p in ranked if not _lacks_a_wish(p, q) and _variants_in_stock(p)] if q.categories else []
+            closest = min(over, key=lambda p: _distance(p, q)) if over else None
+            if closest is None:
+                beyond += " " + _("If a higher budget works for you, tell me how much and I'll look again.")
     said = _constraints(q)
     text = (
         _("I'm sorry, nothing in our shop fits {constraints} right now.", constraints=said)
@@ -1509,7 +1545,10 @@ def recommend(catalog: Sequence[dict[str, Any]], q: Question, hits: dict[str, fl
         why = _why(closest, q)
         # The price of what the customer can pay for, not the product's whole range.
         paid = _affordable(closest, q)
-        shown = format_money(min(Decimal(str(v["price"])) for v in paid)) if paid else str(closest["price_range"])
+        over_budget = q.budget is not None and not paid
+        # Over the budget, its lowest price: the least it would take.
+        shown = format_money(min(Decimal(str(v["price"])) for v in (paid or closest.get("variants") or [])))
+        shown = shown if paid or over_budget else str(closest["price_range"])
         # What the reason in brackets already says is not said again as a miss.
         misses = _join([said_miss for fact, said_miss in _misses(closest, q) if fact not in why])
         facts = {"name": closest["name"], "price": shown, "why": why, "misses": misses}

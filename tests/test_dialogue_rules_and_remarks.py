@@ -250,3 +250,26 @@ async def test_where_the_refund_of_a_proposed_cancellation_goes_is_what_the_prop
         asked = await say(chat, "cx", "and which account does that money land back in?", context=_context(PAYER))
     assert asked.status == "awaiting_confirmation", asked.text
     assert "In what I proposed, the refund goes to" in asked.text and "gift card" not in asked.text, asked.text
+
+
+async def test_a_question_read_as_feedback_is_answered_and_praise_is_still_noted(demo_app: Settings) -> None:
+    # Written after the change (issue #17): the team's hours asked in words the intent model reads as feedback.
+    async with conversation(demo_app) as (chat, _):
+        hours = await say(chat, "hours-de", "Wann ist euer Kundenservice erreichbar?")
+        both = await say(
+            chat, "hours-en", "I'd like to know when your team works, and also what your email address is."
+        )
+        praise = await say(chat, "praise", "The delivery was fast, nice job")
+    assert "Samstag" in hours.text or "samstags" in hours.text, hours.text
+    assert "9 am" in both.text and "orders@northwind.example" in both.text, both.text
+    assert "noted it for our team" in praise.text, praise.text
+
+
+async def test_when_the_team_can_be_reached_is_answered_and_a_person_asked_for_now_hands_over(
+    demo_app: Settings,
+) -> None:
+    async with conversation(demo_app) as (chat, _):
+        when = await say(chat, "when", "On which days can I speak to someone from your team?")
+        now = await say(chat, "now", "I need a human. When can I reach one?")
+    assert when.escalation is None and "Saturday" in when.text, when.text
+    assert now.escalation is not None, now.text

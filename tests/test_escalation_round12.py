@@ -258,3 +258,23 @@ def test_the_case_taken_up_is_a_person_asked_for_and_a_detail_looked_up_is_not(a
 def test_a_cost_swallowed_is_no_harm(analyse: Analyse) -> None:
     assert decision_for(analyse, "we swallowed the delivery fee last year, is it still charged?") == []
     assert "sensitive_topic" in decision_for(analyse, "our puppy swallowed a button off the dog coat")
+
+
+@pytest.mark.parametrize(
+    ("when", "now"),
+    [
+        ("When can I reach a real person on your support team?", "Can I talk to a real person now?"),
+        ("what hours is a live agent available on Fridays?", "I want a live agent. When can I get one?"),
+        (
+            "Wann kann ich mit einem Mitarbeiter sprechen?",
+            "Ich möchte jetzt mit einem Mitarbeiter sprechen, wann geht das?",
+        ),
+    ],
+)
+def test_when_the_team_can_be_reached_is_a_question_and_a_person_asked_for_now_hands_over(
+    analyse: Analyse, when: str, now: str
+) -> None:
+    # Written after the change (issue #17): the hours answer the first; the second asks for someone now.
+    assert human_request_words(when) is None, when
+    assert "human_requested" not in decision_for(analyse, when), when
+    assert "human_requested" in decision_for(analyse, now), now

@@ -278,6 +278,14 @@ _ERRAND = (
     r"|collect|pick\s+(?:it|them|the\s+\w+)\s+up|pick\s+up|receive|take\s+in|accept|open\s+the\s+door)\b"
 )
 # Words that mention a person without asking for one ("your delivery agent was rude", "my manager ordered it").
+# When the team can be reached, asked: "when can I reach a real person?", "what hours is a human available?", "wann
+# kann ich mit einem Menschen sprechen?". The team's hours answer it; asked for now ("can I talk to a person now?", "I
+# want a human. When can I reach one?") a person is asked for.
+_WHEN_REACHABLE = (
+    r"^\W*(?:(?:hi|hello|hey|hallo)\W+)?(?:when|what\s+time|at\s+what\s+time|until\s+(?:when|what\s+time)"
+    r"|(?:on\s+)?(?:which|what)\s+(?:days|hours|times)|wann|bis\s+wann|ab\s+wann|an\s+welchen\s+tagen"
+    r"|zu\s+welchen\s+zeiten)\b(?![^.!?]*\b(?:now|right\s+away|immediately|jetzt|sofort)\b)[^.!?]{0,80}\?"
+)
 _HUMAN_FALSE = compile_words(
     r"\b(?:delivery|shipping|travel|estate)\s+agent|\bmy\s+manager\b|\bhuman\s+rights\b"
     # A call from whoever brings the parcel is a delivery arrangement, not a person from the team.
@@ -294,6 +302,7 @@ _HUMAN_FALSE = compile_words(
     r"(?:\w+\s+)?(?:going\s+to\s+|gonna\s+)?"
     r"(?:read\w*|see\w*|seen|check\w*|review\w*|monitor\w*|typing|writing|behind|involved|work\w*)\b"
     rf"|{_COMPLAINED_ABOUT}|{_ERRAND}"
+    rf"|{_WHEN_REACHABLE}"
     # The bot praised is not the bot refused: "the bot is fine".
     r"|\b(?:this|the)\s+(?:bot|robot)\s+(?:is|was|works|'s)\s+(?:\w+\s+)?(?:fine|great|good|helpful|ok|okay|enough|perfect)\b"
     # A person word as a name or a role the customer has: "manager's special", "manager chair", "I'm a store manager".
@@ -812,9 +821,13 @@ _FOR_LATER = re.compile(
 )
 
 
+_ASKS_WHEN_REACHABLE = re.compile(_WHEN_REACHABLE, re.IGNORECASE)
+
+
 def asked_for_later(text: str) -> bool:
-    """The message asks about a person or a contact for some time to come, not for one now."""
-    return _FOR_LATER.search(text) is not None
+    """The message asks about a person or a contact for some time to come, or when one can be reached, not for one
+    now."""
+    return _FOR_LATER.search(text) is not None or _ASKS_WHEN_REACHABLE.search(text) is not None
 
 
 # A person, or the bot set against one, named in the message: the classifier's reading "asks for a person" stands only

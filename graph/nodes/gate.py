@@ -783,7 +783,9 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
     ):
         # "Hi, I'm Ethan Garcia, 80280": the look-up is a tool call, and what they need comes next.
         route = Route.act
-    elif intent in SMALL_TALK:
+    elif intent in SMALL_TALK and not (intent == "feedback" and asks_something(last_text(state))):
+        # A question read as feedback ("when is your team reachable?", "how fast do you answer emails?") is not a
+        # remark (those were acknowledged above): the documents may answer it, and say so when they do not.
         route = Route.draft
     else:
         route = Route.retrieve
