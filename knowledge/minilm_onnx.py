@@ -225,12 +225,28 @@ class OnnxMiniLM:
     def __call__(self, texts: list[str]) -> NDArray[np.float32]:
         # sentence-transformers strips surrounding whitespace before tokenizing; so do we, or vectors differ.
         stripped = [text.strip() for text in texts]
+        if self._batch == 1:
+            out = np.empty((len(stripped), 384), dtype=np.float32)
+            for row, text in enumerate(stripped):
+                out[row] = self._embed_one(text)
+            return out
         order = sorted(range(len(stripped)), key=lambda i: len(stripped[i]))
         out = np.empty((len(stripped), 384), dtype=np.float32)
         for start in range(0, len(order), self._batch):
             rows = order[start : start + self._batch]
             out[rows] = self._embed_batch([stripped[i] for i in rows])
         return out
+
+    def _embed_one(self, text: str) -> NDArray[np.float32]:
+        """A text alone: bit for bit the vector of a batch of one, with fewer steps around the run. Alone it has no
+        padding, so the mask is all ones, token types all zeros and the mean a plain sum over its tokens."""
+        ids = np.array([self._tokenizer.encode(text).ids], dtype=np.int64)
+        feed = {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)}
+        (hidden,) = self._session.run(["last_hidden_state"], feed)
+        pooled = hidden.sum(axis=1) / np.float32(ids.shape[1])
+        # The norm as _embed_batch takes it, along a row: a flat vector's norm is a dot product, summed otherwise.
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return np.asarray(pooled / np.maximum(norms, 1e-12), dtype=np.float32)[0]
 
     def _embed_batch(self, texts: list[str]) -> NDArray[np.float32]:
         encodings = self._tokenizer.encode_batch(texts)

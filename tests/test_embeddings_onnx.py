@@ -78,6 +78,19 @@ def test_int8_reads_the_intents_float32_reads_and_a_text_embeds_the_same_alone_o
     assert np.array_equal(alone, together)
 
 
+def test_a_text_run_alone_gets_bit_for_bit_the_vector_of_a_batch_of_one() -> None:
+    """The one-text-per-run path skips the padding mask and the token types; the vectors must not move at all
+    (the readings cache and every decision key on them)."""
+    dev = REPO / "evals" / "datasets" / "intents_dev.jsonl"
+    texts = [json.loads(line)["turns"][-1] for line in dev.read_text(encoding="utf-8").splitlines()[:60]]
+    texts += [*ODD_TEXTS, "\tWo ist   meine Bestellung?\n", "   "]
+    model = minilm_onnx.OnnxMiniLM(minilm_onnx.ensure_quantized(), threads=1, one_text_per_run=True)
+    got = model(texts)
+    batch_of_one = np.stack([model._embed_batch([text.strip()])[0] for text in texts])
+    assert got.dtype == np.float32 and np.array_equal(got, batch_of_one)
+    assert model([]).shape == (0, 384)
+
+
 def test_int8_weights_leave_no_pair_of_products_to_saturate() -> None:
     """x86 without VNNI adds two u8 x s8 products in saturating 16-bit: the weights must keep every pair in range."""
     import onnx
