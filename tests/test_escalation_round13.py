@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from graph.nlu.keywords import find_critical_keywords
-from tests.support.nlu import Analyse, decision_for
+from tests.support.nlu import POLICY, Analyse, decision_for
 
 
 @pytest.mark.parametrize(
@@ -148,3 +148,17 @@ def test_a_keyword_named_as_a_thing_or_a_flavour_is_no_step(analyse: Analyse, ca
 def test_smoke_and_fire_told_as_happened_are_a_sensitive_topic(analyse: Analyse, harm: str, calm: str) -> None:
     assert "sensitive_topic" in decision_for(analyse, harm), harm
     assert decision_for(analyse, calm) == [], calm
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "Nah, that'll be everything for today",
+        "Nein danke, das wäre dann alles für heute",
+        "no more questions tonight, bye",
+    ],
+)
+def test_a_closing_no_that_names_a_day_is_calm(analyse: Analyse, closing: str) -> None:
+    # A date backs no upset: the tone model's guess on a curt "no" stays a guess.
+    assert analyse(closing).emotion.frustration < POLICY.emotion_threshold, closing
+    assert decision_for(analyse, closing) == [], closing

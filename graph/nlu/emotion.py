@@ -909,7 +909,8 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
     if upset >= UPSET_MIN:
         # The tone model hears upset in some plainly friendly lines ("Hey, good morning"). Alone, against a clearly
         # pleased wording and no other cue, it counts half, as it does when the customer softens their words.
-        alone = not any(weights.values())
+        # Urgency backs nothing: a date named ("that's all for today", "für morgen") is no word of upset.
+        alone = not any(weights[dimension] for dimension in ("anger", "frustration", "sarcasm"))
         damp = 0.5 if softened or (alone and sentiment >= UPSET_PLEASED_SENTIMENT) else 1.0
         weight = upset * UPSET_WEIGHT * damp
         if alone:
