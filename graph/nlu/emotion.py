@@ -245,6 +245,8 @@ _CUE_TABLE: tuple[tuple[str, Dimension, float, str], ...] = (
         r"|wow,?\s+just\s+wow|what\s+a\s+(?:joke|surprise)|congrat\w*\s+on\s+the\s+worst"
         r"|never\s+fail\s+to\s+disappoint|classic\s+bait|as\s+always\.?\s+not"
         r"|cheers\s+for\s+(?:wasting|nothing|ruining|losing)|danke\s+f[üu]r\s+nichts|vielen\s+dank\s+auch"
+        # Help that left one knowing as little as before: "jetzt weiß ich genauso viel wie vorher".
+        r"|(?:genauso|so|ebenso)\s+(?:viel|schlau|klug)\s+wie\s+(?:vorher|zuvor)|none\s+the\s+wiser"
         r"|ganz\s+gro(?:ß|ss)es\s+kino|(?:ganz|echt)\s+toll,?\s+(?:jetzt|wieder|schon|und\s+jetzt)|(?:only|just)\s+(?:took|takes|taking)\s+(?:\d+|two|three|four|five|six|several|a\s+few)\s+(?:days|weeks|months)|na\s+(?:toll|super|prima|klasse|bravo|gro(?:ß|ss)artig|wunderbar))\b|[.,]\s*not\.?\s*$",
     ),
     (
@@ -327,7 +329,7 @@ _POSITIVE = re.compile(
     r"\b(?:great|wonderful|fantastic|brilliant|amazing|lovely|perfect|awesome|love|loving|impressive|incredible"
     r"|congrat\w*|superb|excellent|wow|super|toll\w*|prima|klasse|gro(?:ß|ss)artig\w*|wunderbar\w*|fantastisch\w*"
     r"|perfekt\w*|spitze|bravo|respekt|splendid|genius|thoughtful|so\s+glad|good\s+to\s+know|sch[öo]n,?\s+dass"
-    r"|sehr\s+witzig|classic)\b",
+    r"|sehr\s+witzig|classic|wie\s+sch[öo]n)\b",
     re.IGNORECASE,
 )
 # Things going wrong. Request verbs ("cancel that"), "still", "again" and "wait" are neutral on their own.
@@ -342,6 +344,8 @@ _NEGATIVE_CONTEXT = re.compile(
     r"|besch[äa]digt\w*|falsch\w*|schon\s+wieder|nie|nichts|wochen|monat\w*|zu\s+sp[äa]t|weg"
     # A product that failed at what it was for: "soaked through", "fell apart", "stopped working", "ging kaputt".
     r"|soaked|leak(?:ed|s|ing)|fell\s+apart|falling\s+apart|stopped\s+working|tore|torn|ripped|cracked|shrank|snapped"
+    # What should be there is not: an empty box or doorstep, a delivery only "allegedly" made.
+    r"|empty|leer|angeblich"
     r"|peel(?:ed|ing)|rusted|durchn[äa]sst|undicht|zerfallen|gerissen|eingelaufen|ging\s+kaputt)\b",
     re.IGNORECASE,
 )
@@ -905,7 +909,8 @@ def score_emotion(text: str, repeated: bool = False, upset: float = 0.0, grievan
     if upset >= UPSET_MIN:
         # The tone model hears upset in some plainly friendly lines ("Hey, good morning"). Alone, against a clearly
         # pleased wording and no other cue, it counts half, as it does when the customer softens their words.
-        alone = not any(weights.values())
+        # Urgency backs nothing: a date named ("that's all for today", "für morgen") is no word of upset.
+        alone = not any(weights[dimension] for dimension in ("anger", "frustration", "sarcasm"))
         damp = 0.5 if softened or (alone and sentiment >= UPSET_PLEASED_SENTIMENT) else 1.0
         weight = upset * UPSET_WEIGHT * damp
         if alone:

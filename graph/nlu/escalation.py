@@ -115,7 +115,9 @@ _TOPIC_VARIANTS: dict[str, str] = {
     # A burn is harm done to someone ("burned my hand", "a burn on my arm"), not what a stove does with its fuel
     # ("which fuel does it burn?", "it burns kerosene").
     r"|brannte|vergiftet|vergiftung|glassplitter\w*|verbrennungen|schnittwunde\w*|burn(?:t|ed|s)\b(?!"
-    r"\s+(?:\w+\s+){0,3}?(?:fuel|gas|kerosene|diesel|propane|butane|wood|petrol|gasoline|alcohol|canisters?)\b)"
+    r"\s+(?:\w+\s+){0,3}?(?:fuel|gas|kerosene|diesel|propane|butane|wood|petrol|gasoline|alcohol|canisters?)\b"
+    # ... nor money or time used up ("I burned through my gift card balance", "burnt out after work").
+    r"|\s+(?:through|out\b|up\s+(?:my|the|all)\s+(?:\w+\s+)?(?:budget|money|balance|credit|savings|data|points)))"
     r"|(?:a|the|bad|severe|nasty|minor|serious|painful)\s+burns?\b|\bburn\s+(?:my|his|her|their|me|him|you|your)\b|hat\s+(?:\w+\s+){0,6}verschluckt|ver[äa]tz\w*|geschmolzen|angekokelt"
     r"|verkohlt|verschmort|cut\s+(?:my|his|her)|bleed\w*|wound\w*|caught\s+fire|dangerous|unsafe"
     r"|electric\s+shock|electrocut\w*|chok(?:e|ed|ing)|overheat\w*|spark(?:s|ed|ing)|sing(?:e|ed|eing)|melt(?:ed|ing)"
@@ -144,6 +146,34 @@ _TOPIC_VARIANTS: dict[str, str] = {
     r"(?:swallowed|ingested|inhaled|choked\s+on)\b(?!\s+(?:up|by)\b)"
     # ... not a cost or a pride swallowed ("we swallowed the extra shipping cost").
     r"(?!\s+(?:the\s+|a\s+|an\s+|our\s+|my\s+)?(?:\w+\s+){0,2}(?:costs?|price|fees?|loss(?:es)?|charges?|bill|pride|difference)\b)"
+    # Medical help sought for someone: a doctor, a vet, poison control called or seen ("we had to call the doctor",
+    # "took him to the vet", "mussten zum Kinderarzt", "Giftnotruf"), not a product "vet approved".
+    r"|(?:had\s+to|have\s+to|we|i|they|he|she)\s+(?:\w+\s+){0,2}?(?:call(?:ed)?|ring|rang|phon(?:e|ed)|see|saw|took|take"
+    r"|rush(?:ed)?|bring|brought)\s+(?:\w+\s+){0,2}?(?:to\s+)?(?:the|a|our|my|an)\s+(?:emergency\s+)?(?:doctor|gp|vet"
+    r"|paediatrician|pediatrician|poison\s+(?:control|centre|center)|urgent\s+care|out[\s-]of[\s-]hours)\b"
+    r"|poison\s+control|giftnotruf|giftinformation\w*|(?:zum|beim|zur|den)\s+(?:kinder|haus|tier|not|augen|haut)?"
+    r"(?:arzt|[äa]rztin|notdienst)\s+(?:\w+\s+){0,2}?(?:gegangen|gefahren|gebracht|gerufen|m[üu]ssen|musste\w*|waren)"
+    r"|(?:musste\w*|mussten|sind|waren|bin|war)\s+(?:\w+\s+){0,3}(?:zum|beim|zur)\s+(?:kinder|haus|tier|not|augen|haut)?"
+    r"(?:arzt|[äa]rztin|notdienst)"
+    # Pierced by what came in the box: "pricked my finger on a needle in the parcel".
+    r"|(?:pricked|stabbed|punctured|jabbed|nicked|grazed|gashed)\s+(?:my|his|her|their|our|myself|himself|herself)"
+    r"|(?:gestochen|aufgeschlitzt|aufgeritzt)\b"
+    # Electricity misbehaving: crackling, a flash or a bang from the appliance, scorch marks it left.
+    r"|crackl(?:ed|ing)|fizz(?:ed|ing)|scorch\w*|(?:there\s+was|with|gave)\s+a\s+(?:\w+\s+)?(?:flash|bang)\b"
+    r"|knister\w*|(?:ein\s+)?(?:lauter\s+)?knall\b|stichflamme\w*"
+    # German harm nouns live inside compounds: "Brandblase", "Brandwunde", "Brandfleck", "Schmorstelle".
+    r"|[a-zäöüß]*(?:brandblase|brandwunde|brandfleck|brandloch|brandspur|schmorstelle|schnittverletzung|platzwunde)\w*"
+    r"|(?:durch|an|ver)geschmort"
+    # Smoke or flames out of the thing, or the fire brigade called ("the room filled with smoke", "Rauch kam aus dem
+    # Gerät", "die Feuerwehr war da"); not "smoked salmon".
+    r"|(?:filled\s+with|full\s+of|there\s+was|puffs?\s+of|clouds?\s+of|black|thick|plumes?\s+of)\s+smoke"
+    r"|smoke\s+(?:billowing|billowed|rising|rose|poured|from\s+the|out\s+of)|(?:set|went|was|were|is|caught)\s+on\s+fire"
+    r"|(?:went|go|going)\s+up\s+in\s+flames|flames?\s+(?:came|coming|shot|shooting)"
+    # The fire brigade called or come, not one that approves a heater.
+    r"|(?:called|rang|phoned|dialled|call)\s+(?:\w+\s+){0,2}?(?:the\s+)?(?:fire\s+(?:brigade|department|service)|firefighters)"
+    r"|(?:fire\s+(?:brigade|department|service)|firefighters)\s+(?:came|arrived|turned\s+up|had\s+to|were\s+called)"
+    r"|feuerwehr\s+(?:\w+\s+){0,3}?(?:gerufen|alarmiert|kam|kommen|ausr[üu]cken|ausger[üu]ckt)"
+    r"|rauch\s+(?:kam|stieg|quoll|drang)|rauchentwicklung|brandgeruch"
     # A hazard in the home: gas, bare wires, burning smells.
     r"|gas\s+(?:leak\w*|smell)|smell\w*\s+(?:\w+\s+)?(?:of\s+)?(?:gas|burning)|(?:exposed|bare|live)\s+wires?"
     r"|gasgeruch|riecht\s+(?:\w+\s+){0,2}(?:nach\s+)?(?:gas|verbrannt|verschmort)|(?:blanke|freiliegende)\w*\s+(?:kabel|dr[äa]hte)"
@@ -161,6 +191,15 @@ _TOPIC_VARIANTS: dict[str, str] = {
     r"|(?:bauchschmerzen|durchfall|[üu]belkeit|[üu]bel|erbroch\w*|erbrechen|kopfschmerzen|schwindel\w*|krank"
     r"|magenkr[äa]mpfe)\b[^.!?]{0,40}\bnach\s+(?:dem|den|der|diese\w*|ihre\w*|euren|eurem|einnahme|verzehr)"
     r"|nach\s+(?:dem|den|der)\s+(?:\w+\s+){1,3}(?:bauchschmerzen|durchfall|[üu]belkeit|erbrochen|kopfschmerzen|krank)"
+    # Sick told as it came over someone ("mir wurde übel", "er musste sich übergeben"): the reflexive "sich übergeben"
+    # is vomiting; a parcel handed over ("das Paket übergeben") has no reflexive pronoun.
+    r"|(?:mir|ihm|ihr|uns|meinem\s+\w+|meiner\s+\w+)\s+(?:ist|war|wurde|wurden|waren)\s+(?:\w+\s+){0,2}?(?:[üu]bel|schlecht"
+    r"|schwindelig|schwindlig)\b(?!\s+beraten)|(?:musste|mussten|hat|habe|hab|hatte|hatten)\s+(?:mich|sich|uns)\s+"
+    r"(?:\w+\s+){0,3}?[üu]bergeben\b"
+    # Skin covered in what a reaction brings up ("my cheeks are covered in itchy red bumps", "broke out in spots").
+    r"|(?:covered|broke\s+out|came\s+(?:out|up)|erupted|breaking\s+out)\s+in\s+(?:\w+\s+){0,3}?(?:bumps|spots|welts"
+    r"|blotches|lumps|pimples|sores|patches|boils|blisters|hives|a\s+rash)\b"
+    r"|(?:pickel|pusteln|quaddeln|bl[äa]schen|flecken)\s+(?:\w+\s+){0,3}?(?:bekommen|gekriegt)"
     # Skin or eyes that turned sore: a body part, a verb of becoming or feeling, and the symptom ("my skin went red and
     # itchy", "her eyes started burning", "meine Haut juckt", "die Haut ist gerötet"). "Sensitive skin, red tones?"
     # names no change.

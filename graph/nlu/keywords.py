@@ -39,6 +39,9 @@ _SETTING = r"address|e-?mail|password|phone|number|details|payment\s+\w+|card|ba
 _ACCOUNT_SETTING = r"address|e-?mail|password|phone|number|details|payment\s+\w+|card|bank\s+\w+|account|name|login"
 _EINSTELLUNG = r"adresse|lieferadresse|e-?mail|passwort|telefonnummer|daten|zahlungs|bankverbindung|konto|bestellung"
 
+# The front of a German compound: a word's letters that may stand before a stem ("Rechts" in "Rechtsanwalt").
+_COMPOUND = r"[a-zäöüß]*"
+
 _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (canonical, re.compile(pattern, re.IGNORECASE))
     for canonical, pattern in (
@@ -59,14 +62,21 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "legal action",
             r"\b(?:legal\s+action|lawyers?|attorneys?|solicitors?|su(?:e|ing|ed)\s+(?:you|your|them)"
-            r"|i(?:'ll|\s+will)\s+sue|lawsuit|court|small\s+claims|anwalt|avocat|abogado|advocaat"
+            r"|i(?:'ll|\s+will)\s+sue|lawsuit|court|small\s+claims|avocat|abogado|advocaat"
+            # German legal words live inside compounds ("Rechtsanwalt", "Anwältin", "Anwaltskanzlei", "Sammelklage",
+            # "Amtsgericht", "abmahnen"): read as stems with whatever the compound puts before or after them. Not
+            # "Gericht" bare (a dish) nor "Hauptgericht": only the courts' own compounds.
+            rf"|{_COMPOUND}(?:anw[äa]lt|abmahn|amtsgericht|landgericht|schiedsgericht|gerichtsverfahren|gerichtsstand"
+            r"|klageschrift|sammelklage|zivilklage|verbraucherschutzbeh[öo]rde|verbraucherschutzverein)\w*"
             r"|avvocato|porter\s+plainte|rechtliche\s+schritte|(?:false|misleading)\s+advertising|irref[üu]hrende\s+werbung"
             r"|(?:straf)?anzeige\s+(?:erstatten|erstatte|stellen)|erstatte\s+(?:ich\s+)?(?:straf)?anzeige"
             # German legal steps told by the step, not by a lawyer: a court ("vor Gericht gehen", "gerichtlich"; not
             # "Gericht" alone, which is also a dish), a lawsuit, a dunning order, an arbitration board.
-            r"|vor\s+(?:das\s+|ein\s+|dem\s+|einem\s+)?gericht|gerichtlich\w*|verklag\w*|klage\s+(?:\w+\s+)?(?:einreichen"
+            r"|vor\s+(?:das\s+|ein\s+|dem\s+|einem\s+)?gericht|gerichtlich\w*|verklag\w*|klage\s+(?:\w+\s+){0,4}(?:einreichen"
             r"|erheben|einleiten)|(?:reiche|erhebe)\s+(?:ich\s+)?(?:\w+\s+)?klage|mahnbescheid\w*|mahnverfahren"
-            r"|schlichtungsstelle\w*|rechtsweg\w*|juristisch\w*\s+(?:vorgehen|schritte|pr[üu]fen)|rechtsschutzversicherung)\b",
+            r"|schlichtung\w*|streitbeilegung\w*|rechtsweg\w*|juristisch\w*\s+(?:vorgehen|schritte|pr[üu]fen)|rechtsschutz\w*"
+            # The letters that open a legal step: "a letter before action", "cease and desist".
+            r"|letter\s+before\s+(?:action|claim)|cease\s+and\s+desist|demand\s+letter)\b",
         ),
         (
             "chargeback",
@@ -92,7 +102,9 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|gezogen|rufen|gerufen|fordern|gefordert)|widerruf\w*|widersproch\w*|storniert|platzen)"
             r"|(?:widerspruch|widerspreche|widersprochen)\s+(?:\w+\s+){0,4}(?:lastschrift|abbuchung|belastung|einzug)"
             r"|(?:lastschrift|abbuchung|belastung|einzug)\w*\s+(?:\w+\s+){0,3}widersproch\w*"
-            r"|k[äa]uferschutz)\b",
+            r"|k[äa]uferschutz\w*"
+            # A UK card issuer made to pay under the Consumer Credit Act: "a section 75 claim".
+            r"|section\s+75|s\.?\s?75\s+claim)\b",
         ),
         (
             "fraud",
@@ -115,6 +127,12 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|(?:buchung|abbuchung|belastung|zahlung|lastschrift|betrag)\w*\b[^.!?]{0,40}\b(?:die|den|das)\s+ich\s+nicht"
             r"\s+(?:kenne|zuordnen\s+kann|erkenne|veranlasst\s+habe|get[äa]tigt\s+habe)"
             r"|(?:unbekannte|fremde|unerkl[äa]rliche)\w*\s+(?:abbuchung|buchung|belastung|zahlung|lastschrift)"
+            # Several payments disowned at once: "four payments on my statement and none of them were me".
+            rf"|(?:{_DEAL})\b[^.!?]{{0,60}}\b(?:none|neither)\s+of\s+(?:them|which|these|those)\s+(?:were|was|are|is)\s+"
+            r"(?:me|mine|by\s+me|made\s+by\s+me)"
+            # Someone else inside the account: "jemand hat sich in mein Kundenkonto eingeloggt".
+            r"|jemand\w*\s+(?:\w+\s+){0,3}(?:in|auf)\s+mein\w*\s+(?:kunden)?(?:konto|account|profil)\w*\s+(?:\w+\s+){0,2}?"
+            r"(?:eingeloggt|angemeldet|eingedrungen|zugegriffen|eingeh?ackt)"
             r"|jemand\w*\s+(?:hat\s+)?(?:\w+\s+){0,3}(?:mit|[üu]ber|von)\s+meine[mr]\s+(?:kunden)?(?:konto|account|karte|paypal"
             r"|kreditkarte|daten|kartendaten|zugang))\b"
             # A purchase the customer disowns, said by what they did not do rather than by "fraud": an order, a payment
@@ -213,7 +231,10 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|held|kept|collect\w*|process\w*)|personenbezogene\w*\s+daten"
             r"|alle\s+(?:meine\w*\s+)?(?:pers[öo]nlichen\s+|gespeicherten\s+)?daten"
             r"|welche\s+(?:pers[öo]nlichen|gespeicherten)\s+daten|what\s+personal\s+(?:data|information|details)|daten\s*,?\s+(?:\w+\s+){0,4}[üu]ber\s+mich"
-            r"|recht\s+auf\s+(?:vergessen\w*|l[öo]schung|auskunft)|auskunftsersuchen"
+            r"|recht\s+auf\s+(?:vergessen\w*|l[öo]schung|auskunft)|right\s+of\s+(?:access|erasure)|data\s+subject|dsar"
+            # The data subject's rights named as German compounds: "Auskunftsanspruch", "Löschungsrecht".
+            r"|[a-zäöüß]*(?:auskunftsersuchen|auskunftsrecht|auskunftsanspruch|l[öo]schungsrecht|l[öo]schungsanspruch"
+            r"|datenauskunft)\w*"
             # Erasure asked of one's data as such, not of an account or a saved card: "I want my personal data
             # deleted", "erase all my information", "löschen Sie meine Daten", and the articles by number.
             r"|(?:delete|erase|remove|wipe|purge)\s+(?:\w+\s+){0,3}?my\s+(?:personal\s+)?(?:data|information|info)\b"
@@ -226,7 +247,12 @@ _CRITICAL: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "consumer protection",
             r"\b(?:consumer\s+(?:protection|rights|ombudsman)|trading\s+standards"
-            r"|better\s+business\s+bureau|bbb|ombudsman|verbraucherzentrale|report(?:ing)?\s+you)\b",
+            r"|better\s+business\s+bureau|bbb|ombudsman|verbraucherzentrale|verbraucherschutz\w*|report(?:ing)?\s+you"
+            # The consumer authorities and tribunals of the other English-speaking markets (Australia, Ireland, the US,
+            # Canada): "I'm lodging it with the ACCC", "NSW Fair Trading", "the CCPC", "a claim at NCAT".
+            r"|accc|ccpc|ftc|ncat|vcat|(?:office\s+of\s+|department\s+of\s+|nsw\s+|qld\s+)?fair\s+trading"
+            r"|competition\s+bureau|consumer\s+(?:affairs|council|commission|tribunal|court|forum)"
+            r"|datenschutz(?:beh[öo]rde|beauftragte\w*|aufsicht\w*))\b",
         ),
         ("police", r"\b(?:police|polizei)\b"),
     )
@@ -327,7 +353,8 @@ _HUMAN_FALSE = compile_words(
 # station", "your data protection policy". A question about a feature is answered, not handed over.
 _NAMED_AS_A_THING = re.compile(
     r"^\W*(?:protection|prevention|checks?|screening|policy|policies|notice|statement|station|officer'?s?\s+discount"
-    r"|procedures?|process|page|settings?|erkl[äa]rung|richtlinie\w*|hinweis\w*|einstellung\w*|schutz|pr[äa]vention)\b",
+    r"|procedures?|process|page|settings?|logos?|labels?|seals?|badges?|certific\w*|guidelines?|rules|regulations?"
+    r"|erkl[äa]rung|richtlinie\w*|hinweis\w*|einstellung\w*|schutz|pr[äa]vention|siegel|zertifik\w*|regeln)\b",
     re.IGNORECASE,
 )
 # Undoing what the keyword would ask for: "I don't want to cancel my subscription after all", "bitte nicht kündigen".
@@ -366,7 +393,51 @@ def _sentence_of(text: str, match: re.Match[str]) -> str:
     return text[start : min(ends, default=len(text))]
 
 
+# A legal word that names a person's trade or a place, not a step taken against the shop: "my lawyer friend recommended
+# you", "I'm a solicitor, I need a VAT receipt", "mein Schwager ist Anwalt", "does it fit a tennis court?". A lawyer
+# who acts ("my lawyer will be in touch", "Mein Anwalt prüft das") is a threat; so is any other legal word beside it.
+_LEGAL_ROLE = re.compile(r"^(?:lawyers?|attorneys?|solicitors?|court|[a-zäöüß]*anw[äa]lt\w*)$", re.IGNORECASE)
+_TRADE_BEFORE = re.compile(
+    r"\b(?:i'?m|i\s+am|he'?s|she'?s|is|was|are|were|as|work(?:s|ed|ing)?\s+as|became|ich\s+bin|bin|ist|sind|war|waren"
+    r"|als)\s+(?:a|an|ein|eine|einen)?\s*(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
+_ROLE_AS_MODIFIER = re.compile(
+    r"^\s*(?:friends?|buddy|mates?|colleagues?|neighbou?rs?|cousins?|brothers?|sisters?|uncles?|aunts?|relatives?"
+    r"|clients?|freund\w*|kolleg\w*|bekannt\w*|nachbar\w*)\b",
+    re.IGNORECASE,
+)
+_RECOMMENDED = re.compile(
+    r"\b(?:recommend\w*|suggested\s+(?:you|your)|told\s+me\s+about\s+(?:you|your)|empfohlen|empfahl|empfiehlt)\b",
+    re.IGNORECASE,
+)
+_SPORTS_COURT = re.compile(
+    r"(?:tennis|basketball|badminton|squash|volleyball|netball|padel|pickleball|handball|futsal|food|indoor|outdoor"
+    r"|standard|full[\s-]?size|half)[\s-]*$",
+    re.IGNORECASE,
+)
+
+# Things a sports court has: "court shoes", "the court size".
+_COURT_THING = re.compile(r"\s+(?:shoes?|sneakers?|size|lines?|surface)\b", re.IGNORECASE)
+
+
+def _legal_role_only(text: str, match: re.Match[str]) -> bool:
+    """The legal word names someone's trade, a recommender or a sports court, not a legal step."""
+    word = match.group(0)
+    if not _LEGAL_ROLE.match(word):
+        return False
+    sentence = _sentence_of(text, match)
+    before = text[max(0, match.start() - 40) : match.start()]
+    if word.lower() == "court":
+        return bool(_SPORTS_COURT.search(before) or _COURT_THING.match(text[match.end() :]))
+    return bool(
+        _TRADE_BEFORE.search(before) or _ROLE_AS_MODIFIER.search(text[match.end() :]) or _RECOMMENDED.search(sentence)
+    )
+
+
 def _counts(canonical: str, text: str, match: re.Match[str]) -> bool:
+    if canonical == "legal action" and _legal_role_only(text, match):
+        return False
     if canonical == "fraud" and not _NO_LONGER_ENTITLED.search(match.group(0)):
         sentence = _sentence_of(text, match)
         if _WITHOUT_ASKING.search(match.group(0)) and _OWN_BUYER.search(sentence):
