@@ -1050,7 +1050,10 @@ def _price_of_versions(product: dict[str, Any], wanted: dict[str, list[str]]) ->
         prices = {Decimal(str(v["price"])) for v in fitting}
         if len(prices) == 1:
             return _(
-                "The {name} ({label}) costs {price}.", name=product["name"], label=label, price=format_money(min(prices))
+                "The {name} ({label}) costs {price}.",
+                name=product["name"],
+                label=label,
+                price=format_money(min(prices)),
             )
         # The options that tell the fitting versions apart ("5 ft", "6 ft"): what the customer still chooses.
         apart = [k for k in product.get("options") or {} if len({str(v["options"].get(k)) for v in fitting}) > 1]
