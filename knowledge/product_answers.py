@@ -100,7 +100,9 @@ ASPECTS: dict[str, tuple[str, ...]] = {
 }
 _ASPECT_CUES = {name: re.compile("|".join(cues), re.IGNORECASE) for name, cues in ASPECTS.items()}
 # Facts that are not attributes.
-PRICE = re.compile(r"\b(?:price|cost|costs|how much (?:is|are|does|do)|expensive|cheap)\b|\$", re.IGNORECASE)
+PRICE = re.compile(
+    r"\b(?:price|cost|costs|how much (?:is|are|does|do|would|will|for)|expensive|cheap)\b|\$", re.IGNORECASE
+)
 STOCK = re.compile(
     r"\b(?:in stock|stock|available|availability|sold out|(?:can i|i can) (?:still )?(?:buy|order|get)"
     r"|buy (?:right )?now|have (?:it|them|the|you)"
@@ -835,8 +837,15 @@ def _stock_sentence(product: dict[str, Any], q: Question) -> str:
                     "The {name} doesn't come in {label}; it comes in {listed}.", name=name, label=label, listed=listed
                 )
             return _("The {name} doesn't come in {label}.", name=name, label=label)
-        if any(v["in_stock"] for v in matching):
-            price = format_money(Decimal(str(next(v for v in matching if v["in_stock"])["price"])))
+        in_stock = [v for v in matching if v["in_stock"]]
+        if len({Decimal(str(v["price"])) for v in in_stock}) > 1:
+            # Versions of the values said at different prices: each with what tells it apart, never one price as if
+            # it were all of theirs.
+            apart = [k for k in product.get("options") or {} if len({str(v["options"].get(k)) for v in in_stock}) > 1]
+            versions = _versions_text(in_stock, apart)
+            return _("Yes, the {name} in {label} is in stock: {versions}.", name=name, label=label, versions=versions)
+        if in_stock:
+            price = format_money(Decimal(str(in_stock[0]["price"])))
             return _("Yes, the {name} in {label} is in stock, at {price}.", name=name, label=label, price=price)
         nearby = _nearby(product, wanted)
         if nearby:
@@ -1029,23 +1038,68 @@ def _options_sentence(product: dict[str, Any], q: Question) -> str:
 def _price_sentence(product: dict[str, Any], q: Question) -> str:
     wanted = wanted_options(product, q)
     if wanted:
-        prices = sorted(
-            {
-                Decimal(str(v["price"]))
-                for v in product.get("variants", [])
-                if all(v["options"].get(k) in vals for k, vals in wanted.items())
-            }
-        )
-        if prices:
-            label = ", ".join(v for vals in wanted.values() for v in vals)
-            return _(
-                "The {name} ({label}) costs {price}.", name=product["name"], label=label, price=format_money(prices[0])
-            )
+        return _price_of_versions(product, wanted)
     if q.budget is not None and product.get("price_min") != product.get("price_max"):
         # A budget said of a product whose versions cost different amounts: the versions within it, not the whole
         # range (whose low end would look like the price of all of them).
         return _price_within_budget(product, q)
     return _("The {name} costs {price}.", name=product["name"], price=product["price_range"])
+
+
+# At most this many versions are listed with their prices: the ones said fit, or the closest to them.
+_VERSIONS_LISTED = 3
+
+
+def _price_of_versions(product: dict[str, Any], wanted: dict[str, list[str]]) -> str:
+    """The price of the versions that have EVERY value asked for ("the white glass one" is white and glass, never a
+    white wooden one), among those one can buy. When they differ in price, each is listed with what tells it apart;
+    when none has all the values, it is said, and the versions closest to them (most values asked) are offered."""
+    variants = [v for v in product.get("variants", []) if v.get("available", True)]
+    label = ", ".join(v for vals in wanted.values() for v in vals)
+
+    def fits(variant: dict[str, Any]) -> int:
+        return sum(variant["options"].get(k) in vals for k, vals in wanted.items())
+
+    fitting = [v for v in variants if fits(v) == len(wanted)]
+    if fitting:
+        prices = {Decimal(str(v["price"])) for v in fitting}
+        if len(prices) == 1:
+            return _(
+                "The {name} ({label}) costs {price}.",
+                name=product["name"],
+                label=label,
+                price=format_money(min(prices)),
+            )
+        # The options that tell the fitting versions apart ("5 ft", "6 ft"): what the customer still chooses.
+        apart = [k for k in product.get("options") or {} if len({str(v["options"].get(k)) for v in fitting}) > 1]
+        return _(
+            "The {name} ({label}) comes in several versions: {versions}.",
+            name=product["name"],
+            label=label,
+            versions=_versions_text(fitting, apart),
+        )
+    closest = sorted((v for v in variants if fits(v)), key=lambda v: (-fits(v), Decimal(str(v["price"]))))
+    if not closest:
+        return _("The {name} doesn't come in {label}.", name=product["name"], label=label)
+    return _(
+        "The {name} does not come in {label} together. Closest: {versions}.",
+        name=product["name"],
+        label=label,
+        versions=_versions_text(closest[:_VERSIONS_LISTED], list(product.get("options") or {})),
+    )
+
+
+def _versions_text(variants: list[dict[str, Any]], options: list[str]) -> str:
+    """Versions by the options named and their prices, cheapest first: "5 ft at $504.65; 6 ft at $531.57"."""
+    ordered = sorted(variants, key=lambda v: Decimal(str(v["price"])))
+    return "; ".join(
+        _(
+            "{options} at {price}",
+            options=", ".join(str(v["options"].get(k)) for k in options if v["options"].get(k) is not None),
+            price=format_money(Decimal(str(v["price"]))),
+        )
+        for v in ordered
+    )
 
 
 def _price_within_budget(product: dict[str, Any], q: Question) -> str:

@@ -181,11 +181,12 @@ async def test_the_same_again_for_another_order_repeats_the_request_just_done(ta
     async with talk(tau_app, "again", person.id) as customer:
         await customer.say(f"please cancel {first.id}, we don't need it anymore", "yes")
         assert status_of(db, first.id) is OrderStatus.cancelled
-        by_id = await customer.say(f"thanks! could you do the same thing for {second.id}?")
+        # (The reason carries over only when said to: a reason is each order's own, asked for when not given.)
+        by_id = await customer.say(f"thanks! could you do the same thing for {second.id}, for the same reason?")
         assert by_id.status == "awaiting_confirmation" and second.id in by_id.text, by_id.text
         assert "no longer needed" in by_id.text, by_id.text  # the same reason
         await customer.say("yes please")
-        by_item = await customer.say(f"perfect, same for the order with the {item.lower()}")
+        by_item = await customer.say(f"ok, same for the order with the {item.lower()} - same reason")
         assert by_item.status == "awaiting_confirmation" and third.id in by_item.text, by_item.text
     assert status_of(db, second.id) is OrderStatus.cancelled
     assert status_of(db, third.id) is OrderStatus.pending  # not confirmed yet

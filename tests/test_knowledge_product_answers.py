@@ -543,3 +543,41 @@ def test_how_many_of_several_options_one_can_buy_is_counted_on_the_variants(cata
     # Contrast: one option without stock words is the option's values, all of them.
     text, _ = answer(catalog, "how many colours does the Ribbed Merino Beanie come in?")
     assert f"comes in {len(colours)} colours" in text, text
+
+
+@pytest.fixture(scope="module")
+def tau_catalog(taubench_db_url: str) -> list[dict[str, Any]]:
+    return catalog_facts(taubench_db_url)
+
+
+# The tau-bench Bookshelf: white glass is sold at 5 ft ($504.65) and 6 ft ($531.57), not at 3 or 4 ft; white wood at
+# $451.01 and $510.02; black metal 4 ft at $461.49; no glass one in brown at 6 ft.
+@pytest.mark.parametrize(
+    ("question", "quoted", "never"),
+    [
+        (
+            "how much would the bookshelf in white and glass run me?",
+            {"504.65", "531.57"},
+            {"451.01", "455.34", "510.02"},
+        ),
+        ("price for a glass bookshelf, the white version?", {"504.65", "531.57"}, {"451.01", "455.34"}),
+        ("how much is the black metal bookshelf at 4 ft", {"461.49"}, {"473.48", "484.96"}),
+        # contrast: one value named is every version with it
+        ("cost of the bookshelf in wood?", {"451.01"}, {"504.65"}),
+    ],
+)
+def test_a_price_is_the_price_of_versions_with_every_value_named(
+    tau_catalog: list[dict[str, Any]], question: str, quoted: set[str], never: set[str]
+) -> None:
+    text, _kind = answer(tau_catalog, question)
+    assert all(price in text for price in quoted), text
+    assert not any(price in text for price in never), text
+
+
+def test_a_price_asked_of_values_no_version_has_together_says_so(tau_catalog: list[dict[str, Any]]) -> None:
+    text, _kind = answer(tau_catalog, "how much for a brown glass bookshelf, 6 ft tall?")
+    assert "does not come in" in text and "Closest" in text, text
+    # The closest versions, each with what it is: never one price as if it were the one asked for.
+    assert "metal, brown, 6 ft at $471.77" in text, text
+    text, _kind = answer(tau_catalog, "what does the bookshelf cost?")
+    assert "$451.01–$549.84" in text and "does not come" not in text, text

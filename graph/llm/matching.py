@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graph.nlu.entities import extract_options
+from graph.nlu.option_words import value_words_pattern, values_in_english
 from graph.nlu.payment_words import METHOD_NAMES
 from graph.nlu.product_types import type_words
 from graph.nlu.segment import sentences
@@ -420,6 +421,12 @@ _WANTED = re.compile(
 )
 
 
+def _said_words(text: str) -> set[str]:
+    """The words of a message as option values are looked for in them, a value said in the customer's language
+    ("die weiße", "aus Glas") as the catalogue's English words for it."""
+    return set(_name_tokens(text)) | {t for value in values_in_english(text) for t in _name_tokens(value)}
+
+
 def _value_said(value: Any, said: set[str]) -> bool:
     """An option value in the customer's words: all its words ("RGB", "60%", "stainless steel"), or the colour it is
     a shade of ("blue" for "Cobalt")."""
@@ -458,7 +465,7 @@ def by_options(items: list[dict[str, Any]], text: str, before_a_wish: bool = Fal
     shared = {str(v).lower() for v in set.intersection(*(set(map(str, vs)) for _, vs in values))} if values else set()
 
     def count(part: str) -> list[int]:
-        said = set(_name_tokens(part))
+        said = _said_words(part)
         return [sum(_value_said(v, said) for v in vs if str(v).lower() not in shared) for _, vs in values]
 
     # Up to the first turn to a wish after an option was said; then the whole message.
@@ -466,7 +473,7 @@ def by_options(items: list[dict[str, Any]], text: str, before_a_wish: bool = Fal
     said_at = (
         m.start()
         for m in re.finditer(r"[^\s,.!?;:()]+", text)
-        if any(_value_said(v, set(_name_tokens(m.group()))) for _, vs in values for v in vs if len(str(v).split()) == 1)
+        if any(_value_said(v, _said_words(m.group())) for _, vs in values for v in vs if len(str(v).split()) == 1)
     )
     # With `before_a_wish`, a wish said before any option ("I'd like the IPX7 version instead") leaves nothing of
     # theirs described: the turn is looked for from the start.
@@ -933,7 +940,9 @@ def _value_pattern(value: str) -> str:
     if quantity is None:
         # "non polarized", "non-polarized" and "nonpolarized" are one value, however its words are joined.
         words = r"[\s-]*".join(re.escape(word) for word in re.split(r"[\s-]+", value.strip()))
-        return rf"(?<![\w-])({words})(?![\w-])"
+        # The value in the customer's language is the value ("weiß", "Glas" for white, glass: data, option_words).
+        theirs = value_words_pattern(value)
+        return rf"(?<![\w-])({words}{'|' + theirs if theirs else ''})(?![\w-])"
     number, unit = quantity.groups()
     # A unit word is read in the singular and the plural ("a 2-cup one" for "2 cups").
     stem = unit[:-1] if unit.lower().endswith("s") and len(unit) > 2 else unit

@@ -751,6 +751,60 @@ def _order_mentions(text: str) -> list[tuple[int, int]]:
 
 
 # The words after the last order named speak of all of them: a clause of their own, or a plural ("them", "those").
+# An order named for something it has, not for anything to be done to it: "the same card as #W2", "the card I used for
+# #W2", "the payment method from #W2", "the address on order #W2", "wie bei #W2", "die Karte von #W2". The order's id
+# ends the phrase; a verb of an act between the thing and the id ("the card, and cancel #W2") ends the reference.
+_ORDER_ID = r"(?:(?:order|bestellung)\s+)?#?\s?W?\d{4,8}\b"
+_WHAT_AN_ORDER_HAS = (
+    r"card|payment(?:\s+method)?|method|account|paypal|visa|mastercard|amex|gift\s*card|address|shipping"
+    r"|karte|kreditkarte|zahlung(?:sart|smittel)?|konto|adresse|lieferadresse"
+)
+_AS_A_REFERENCE = re.compile(
+    rf"\b(?:{_WHAT_AN_ORDER_HAS})\b"
+    r"(?:\s+(?!(?:and|but|also|then|cancel|return|exchange|change|modify|und|aber|storn\w*)\b)[\w']+){0,5}?"
+    r"\s+(?:as|like|of|from|for|on|in|with|wie|von|bei|für|aus)\s+(?:(?:on|for|in|with|the|my|that|bei|der|meiner)\s+){0,2}"
+    rf"({_ORDER_ID})"
+    r"|\b(?:same|gleiche\w*|selbe\w*)\b(?:\s+[\w']+){0,3}?\s+(?:as|like|wie)\s+(?:(?:on|for|in|with|the|my|bei|in)\s+){0,2}"
+    rf"({_ORDER_ID})"
+    rf"|\bwie\s+bei\s+({_ORDER_ID})",
+    re.IGNORECASE,
+)
+
+
+# An act said on the thing right before it: "change the card on #W2" asks to change #W2's card.
+_ACTS_ON_IT = re.compile(
+    r"\b(?:change|switch|update|modify|replace|swap|cancel|return|exchange|ändern|wechseln|tauschen|storn\w*)\b"
+    r"(?:\s+(?:the|my|its|die|den|das|meine[nm]?))?\s*$",
+    re.IGNORECASE,
+)
+
+
+def orders_named_for_reference(text: str) -> list[str]:
+    """The order ids the message names only as the source of something ("refund to the same card as #W2"), in the
+    form the entity reader gives them; an order named so is no request for that order."""
+    found = [
+        next(g for g in m.groups() if g)
+        for m in _AS_A_REFERENCE.finditer(text)
+        if not _ACTS_ON_IT.search(text[max(0, m.start() - 30) : m.start()])
+    ]
+    return ["#W" + re.sub(r"\D", "", f) for f in found]
+
+
+# The reason given for the order before said to hold for the next one too: "same reason", "for the same reasons",
+# "that reason applies too", "aus dem gleichen Grund". Sameness of the act alone ("do the same for #W2") says nothing of
+# why: each order's reason is its own, asked when not given.
+_SAME_REASON = re.compile(
+    r"\b(?:same\s+reasons?|(?:that|this|the)\s+reasons?\s+(?:too|as\s+well|also|applies|holds|goes)"
+    r"|(?:gleiche[nmr]?|selbe[nmr]?|demselben|denselben)\s+Gr(?:u|ü)nde?n?|Grund\s+(?:auch|ebenso|genauso))\b",
+    re.IGNORECASE,
+)
+
+
+def says_the_reason_holds(text: str) -> bool:
+    """The words carry the reason given before over to the order they are about ("#W2 too, same reason")."""
+    return bool(_SAME_REASON.search(text))
+
+
 _OF_ALL_NAMED = re.compile(
     r"^\s*(?:[,;:.!?-]|\b(?:and|but|und)\b)|\b(?:them|they|those|these|sie|alle)\b", re.IGNORECASE
 )

@@ -35,7 +35,7 @@ from graph.llm.dialogue.other_requests import (
     served_before,
     takes_back,
     words_beside,
-    yes_and_another_request,
+    yes_and_other_requests,
 )
 from graph.llm.dialogue.plan import customer_turns, last_text
 from graph.llm.dialogue.proposal_facts import (
@@ -574,12 +574,15 @@ async def _gate(state: SupportState, runtime: Runtime[Context]) -> dict[str, Any
         # A no, read by the model or opening the words ("no, forget it. how long do refunds take?"), turns the
         # proposal down: it lapses and the question is answered on its own.
         not_a_no = (not denied and not turns_down(said, action)) or puts_off(said)
-        also = None if corrected else yes_and_another_request(state, understanding.intent, action)
-        if also is not None and serves(also["intent"], services.profile):
+        also = [] if corrected else yes_and_other_requests(state, understanding.intent, action)
+        if also and all(serves(request["intent"], services.profile) for request in also):
             # "Yes go ahead. Also cancel #W2, I ordered it by mistake": the yes is given whole before the other
-            # request begins. The proposal is carried out, and the new request waits for its own turn.
+            # request begins. The proposal is carried out, and each new request waits for its own turn.
             needs = state.pending_action["preview"].get("needs_approval")
-            waits: DialogueUpdate = {"queued": queue_beside(state.dialogue.get("queued") or [], also)}
+            queued = list(state.dialogue.get("queued") or [])
+            for request in also:
+                queued = queue_beside(queued, request)
+            waits: DialogueUpdate = {"queued": queued}
             return {**base, "route": Route.request_approval if needs else Route.execute, "dialogue": waits}
         if not corrected and not_a_no and _asks_about_the_order_in_hand(state):
             return {**base, "route": Route.draft, "repair": Repair.order_question}

@@ -21,7 +21,7 @@ from graph.llm.dialogue.names import (
     VOUCHER_CHECK,
     WRITE_OF_REQUEST,
 )
-from graph.llm.dialogue.other_requests import put_ahead
+from graph.llm.dialogue.other_requests import changes_places, put_ahead
 from graph.llm.dialogue.reading import serves
 from graph.llm.engine import Situation, situation_of
 from graph.nlu.confirmation import gives_a_yes, holds_back, yes_with_details
@@ -116,6 +116,10 @@ async def understand(state: SupportState, runtime: Runtime[Context]) -> dict[str
                     update["reasons"] = shared
                 said_now["entities"] = request.entities.model_copy(update=update)
             understanding = request.model_copy(update=said_now)
+    elif (line := changes_places(state)) is not None:
+        # "#W2 because I ordered it by mistake" when we asked why for #W1, #W2 waiting for the same act: #W2 is
+        # worked on now (its order and reason read as usual), and #W1's request waits in its place.
+        dialogue = {"queued": line}
     else:
         carried = await _asked_before_verifying(state, understanding, history, runtime)
         if carried is not None:

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
 
-from graph.dialogue_state import QueuedRequest
+from graph.dialogue_state import NEXT_REQUEST, QueuedRequest
 from graph.llm.addresses import STREET_START, looks_like_address, parse_address
 from graph.llm.dialogue.names import (
     _REQUEST_OF_WRITE,
@@ -28,7 +28,13 @@ from graph.llm.matching import payment_mention
 from graph.nlu.acts import announces_several_changes
 from graph.nlu.confirmation import gives_a_yes, holds_back, only_says_where_money_goes
 from graph.nlu.drops import drops_one_request
-from graph.nlu.entities import beyond_identity, order_mention, shared_entities
+from graph.nlu.entities import (
+    beyond_identity,
+    extract_reasons,
+    order_mention,
+    orders_named_for_reference,
+    shared_entities,
+)
 from graph.nlu.general import asks_about_the_rules, asks_something, asks_without_a_request
 from graph.nlu.schema import Entities
 from graph.nlu.segment import ANOTHER_ORDER, split_requests
@@ -506,6 +512,28 @@ def put_ahead(state: SupportState, named: str | None) -> tuple[QueuedRequest, li
     return chosen, [*behind, *(r for r in queued if r is not chosen)]
 
 
+def changes_places(state: SupportState) -> list[QueuedRequest] | None:
+    """While we ask a detail of the request in hand for one order ("why cancel #W1?"), the answer is said for another
+    order waiting in line for the same act ("#W2 because I ordered it by mistake"): that order is worked on now, and
+    the one in hand takes its place in line, pinned to its order, so that neither request is lost. The new line, or
+    None when the message names no such order (or names the one in hand, or several)."""
+    queued = list(state.dialogue.get("queued") or [])
+    in_hand = str(state.dialogue.get("intent") or "")
+    order_id = str((state.dialogue.get("slots") or {}).get("order_id") or "")
+    if state.pending_action or not (queued and in_hand and order_id) or state.dialogue.get("awaiting") == NEXT_REQUEST:
+        return None
+    named = {o.lstrip("#").upper() for o in shared_entities(last_text(state)).order_ids}
+    if len(named) != 1 or order_id.lstrip("#").upper() in named:
+        return None
+    for index, waiting in enumerate(queued):
+        pinned = str(waiting.get("order_id") or "").lstrip("#").upper()
+        if pinned in named and _same_request(str(waiting["intent"]), in_hand):
+            words = _words_of_the_request_in_hand(state, queued) or waiting["text"]
+            behind: QueuedRequest = {"intent": in_hand, "text": words, "order_id": order_id}
+            return [*queued[:index], behind, *queued[index + 1 :]]
+    return None
+
+
 def _orders_of(request: QueuedRequest) -> set[str]:
     """The orders a waiting request is for: the one it is pinned to, or those its words name."""
     pinned = request.get("order_id")
@@ -539,7 +567,9 @@ def queue_beside(queued: list[QueuedRequest], request: QueuedRequest) -> list[Qu
 # ("yes go ahead, and also cancel #W2", "ja, bitte. Und dann storniere noch #W2").
 _AFTER_THE_YES = re.compile(
     r"(?<=[.!?;])\s+|\s[-–—]+\s|,?\s+(?:and\s+)?also\s+|,\s*(?:and\s+)?(?:then|plus)\s+|,\s*und\s+(?:dann\s+|auch\s+)+"
-    # "yes please, and do the same for #W2", "ok, and #W2 too": an "and" that turns to another order.
+    # "yes please, and do the same for #W2", "ok, and #W2 too": an "and" that turns to another order; "sure, do the
+    # same for #W2": the act again, after a comma alone.
+    r"|,\s*(?=(?:please\s+|bitte\s+)?(?:do|mach\w*)\s+(?:the\s+)?(?:same|dasselbe|das\s+gleiche)\b)"
     r"|,?\s+(?:and|und)\s+(?=(?:please\s+|bitte\s+)?(?:do\s+|mach\w*\s+)?(?:the\s+)?(?:same|dasselbe|das\s+gleiche)\b"
     r"|(?:(?:order|for|für|bestellung)\s+)?#?\s?W\d)",
     re.IGNORECASE,
@@ -569,23 +599,29 @@ def _only_a_yes(part: str, action: str) -> bool:
     return gives_a_yes(part, action) and not holds_back(part, action) and not asks_something(part)
 
 
-def yes_and_another_request(state: SupportState, intent: str, action: str) -> QueuedRequest | None:
+def yes_and_other_requests(state: SupportState, intent: str, action: str) -> list[QueuedRequest]:
     """ "Yes please go ahead. Also cancel #W2, I ordered it by mistake": the reply opens with a yes to the proposal,
     given whole in its own clauses, and goes on to a request of another procedure (`intent`, as the message was
-    read): that request, for its own turn once the proposal is carried out; None otherwise. What follows the yes
-    must not give a yes itself, nor be the proposal's own request again (a detail of it is the correction reader's)."""
+    read): that request, for its own turn once the proposal is carried out (the proposal's act for each other order
+    named: "yes. also #W2 and #W3"); none otherwise. What follows the yes must not give a yes itself, nor be the
+    proposal's own request again (a detail of it is the correction reader's)."""
     text = last_text(state)
     parts = [part.strip() for part in _AFTER_THE_YES.split(text) if part and part.strip()]
     opening = 0
     while opening < len(parts) and _only_a_yes(parts[opening], action):
         opening += 1
     if opening == 0 or opening == len(parts):
-        return None
+        return []
     rest = " ".join(parts[opening:])
+    named = {o.lstrip("#").upper() for o in shared_entities(rest).order_ids}
+    if named and named <= {o.lstrip("#").upper() for o in orders_named_for_reference(rest)}:
+        # "Yes. The refund goes to the same card as #W2": another order named only for what it has (a card, an
+        # address) is a detail of the proposal, read by the correction reader; no request for that order.
+        return []
     if only_says_where_money_goes(rest):
         # "ok. if anything gets charged use my credit card": where the proposal's money goes, a detail of it (read by
         # the correction reader), not a request to go on with once it is done.
-        return None
+        return []
     # Read as a request of its own where the message was read in parts ("yes please go ahead" / "I want to cancel
     # #W2"): the reading of the part in the rest, not of the whole, which the yes may carry.
     for part in state.understanding.get("intents") or []:
@@ -593,35 +629,43 @@ def yes_and_another_request(state: SupportState, intent: str, action: str) -> Qu
             intent = str(part.get("intent") or "")
             break
     proposed = _REQUEST_OF_WRITE.get(action, "")
-    if again := _same_act_for_another_order(state, rest, intent, proposed, action):
+    if again := _same_act_for_other_orders(state, rest, intent, proposed, action):
         return again
     if not intent or _names_the_request(intent, proposed) or gives_a_yes(rest, action):
-        return None
+        return []
     if holds_back(rest, WRITE_OF_REQUEST.get(intent, "")):
         # "Yes. But I want the refund, not store credit": a reservation about the proposal (a no, a wait, a
         # condition, beyond the new request's own act), no request of its own: the yes is not taken whole.
-        return None
-    return {"intent": intent, "text": rest}
+        return []
+    return [{"intent": intent, "text": rest}]
 
 
-def _same_act_for_another_order(
+def _same_act_for_other_orders(
     state: SupportState, rest: str, intent: str, proposed: str, action: str
-) -> QueuedRequest | None:
-    """ "Yes. Also #W2, same thing", "yes please, and do the same for #W2": after the yes, the proposal's own act for
-    another order. It is that order's request, waiting for its own proposal and yes once this one is carried out
-    (never dropped, never written on this yes). Only one other order, named by its id, and no reservation."""
+) -> list[QueuedRequest]:
+    """ "Yes. Also #W2, same thing", "yes please, and do the same for #W2 and #W3": after the yes, the proposal's own
+    act for other orders. Each is that order's request, waiting for its own proposal and yes once this one is carried
+    out (never dropped, never written on this yes, none of them left out). Orders named by their ids, and no
+    reservation."""
     if not proposed or not state.pending_action:
-        return None
+        return []
     in_hand = str((state.pending_action.get("args") or {}).get("order_id") or "").lstrip("#").upper()
-    others = [o for o in shared_entities(rest).order_ids if o.lstrip("#").upper() != in_hand]
-    if len(others) != 1 or holds_back(rest, action):
-        return None
+    # Orders named for what they have ("..., and refund it to the card of #W3") are no orders to act on.
+    referenced = {o.lstrip("#").upper() for o in orders_named_for_reference(rest)}
+    others = list(
+        dict.fromkeys(o for o in shared_entities(rest).order_ids if o.lstrip("#").upper() not in {in_hand, *referenced})
+    )
+    if not others or holds_back(rest, action):
+        return []
     if "?" in rest and asks_without_a_request(rest):
         # "Is #W2 still pending as well?": a question about that order, answered; no act on it. (Asked as a question,
         # "could you do the same for #W2?" asks us to act; "do the same for #W2" opens with "do" and asks nothing.)
-        return None
-    if intent and intent not in _NO_REQUEST_OF_ITS_OWN and not _names_the_request(intent, proposed):
-        return None  # a request of its own about that order, not this act again
+        return []
+    # "#W2 too, also ordered by mistake": a value only the proposal's act takes (a reason to cancel) says that act
+    # again, however the words were read on their own (a complaint).
+    its_values = proposed == "cancel_order" and bool(extract_reasons(rest))
+    if intent and intent not in _NO_REQUEST_OF_ITS_OWN and not _names_the_request(intent, proposed) and not its_values:
+        return []  # a request of its own about that order, not this act again
     if not (_names_the_request(intent, proposed) or _SAME_ACT_AGAIN.search(rest)):
-        return None
-    return {"intent": proposed, "text": rest, "order_id": others[0]}
+        return []
+    return [{"intent": proposed, "text": rest, "order_id": other} for other in others]

@@ -30,7 +30,13 @@ from graph.llm.matching import (
     voucher_code,
 )
 from graph.nlu.address_source import address_source, orders_set_aside, without_orders_not_acted_on
-from graph.nlu.entities import extract_reasons, own_items_words, reasons_for_order, shared_entities
+from graph.nlu.entities import (
+    extract_reasons,
+    own_items_words,
+    reasons_for_order,
+    says_the_reason_holds,
+    shared_entities,
+)
 from graph.nlu.segment import (
     ADDRESSES_ANOTHER_ORDER,
     ANOTHER_ORDER,
@@ -65,10 +71,11 @@ def merged_slots(
         slots = {k: v for k, v in slots.items() if k not in FLOW_SLOTS}
     entities = state.understanding.get("entities", {})
     text = last_text(state)
-    # The same request for another order: the one just done is not it; how it was done (a cancellation's reason)
-    # is the same.
+    # The same request for another order: the one just done is not it. How it was done (a cancellation's reason)
+    # is the same only when they say so ("same reason", with "same thing" or not): a reason is each order's own,
+    # asked when not given.
     again = same_again(state) is not None
-    kept = {"cancel_reason"} if again else set()
+    kept = {"cancel_reason"} if says_the_reason_holds(text) else set()
     if again:
         slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
         slots.pop("order_id", None)
