@@ -14,11 +14,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from graph.context import Context
+from graph.llm.dialogue.other_requests import _PAYS_OTHERWISE
 from shop.db import session_factory
 from shop.models import Order, OrderStatus, PaymentMethod, PaymentMethodKind, Product, Transaction, TransactionKind
 from shopdesk.conversations import Turn
 from shopdesk.settings import Settings
-from tests.support.people import status_of, talk
+from tests.support.people import conversation, say, status_of, talk
 
 
 def _changeable(db_url: str, *, dearer: bool) -> tuple[str, str, PaymentMethod, str, str]:
@@ -361,3 +363,40 @@ async def test_an_address_and_a_method_to_pay_the_order_with_are_both_written(ta
     assert _ships_to(db, order_id) == ("5 Quarry Road", "Boulder", "CO", "80302")
     status, history = _written(db, order_id)
     assert status is OrderStatus.pending and (str(TransactionKind.payment), card.id) in history
+
+
+# A bare "pay with X instead" beside an item change says what pays that change: one proposal (the item change, its
+# difference on X), no change of how the order is paid. Contrast: the order itself named as what is paid otherwise.
+_OLIVIA = Context(customer_id="olivia_ito_3591", shop_id="taubench")  # PayPal on file; #W5442520 pending
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "swap the gaming mouse on #W5442520 for the black laser wireless one, and I'll pay with paypal instead",
+        "on #W5442520 I want the black laser wireless gaming mouse; charge my paypal instead please",
+        "please exchange the gaming mouse in #W5442520 to the black laser wireless version, I'd rather pay with paypal",
+    ],
+)
+async def test_pay_with_a_method_instead_beside_an_item_change_pays_that_change(tau_app: Settings, ask: str) -> None:
+    async with conversation(tau_app) as (chat, _):
+        turn = await say(chat, "bare-instead", ask, context=_OLIVIA)
+    assert turn.status == "awaiting_confirmation", turn.text
+    assert "Gaming Mouse" in turn.text and "Pay order" not in turn.text, turn.text
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "pay the order with my paypal instead",
+        "I'd rather pay for #W5442520 with paypal",
+        "pay it with my paypal instead",
+    ],
+)
+def test_the_order_named_as_paid_otherwise_is_a_payment_change(words: str) -> None:
+    assert _PAYS_OTHERWISE.search(words), words
+
+
+@pytest.mark.parametrize("words", ["and pay with my paypal instead", "charge my paypal instead", "rather pay by card"])
+def test_a_bare_method_instead_is_no_payment_change_of_the_order(words: str) -> None:
+    assert not _PAYS_OTHERWISE.search(words), words

@@ -112,12 +112,15 @@ def without_requests(text: str, waiting: list[str]) -> str:
     return kept
 
 
-# How an order is paid, asked to be otherwise without a verb of change: "pay it with my paypal instead", "I'd rather
-# pay for that order by credit card", "put the order on my visa from now on".
+# How an order is paid, asked to be otherwise without a verb of change, the order itself named in those words (or
+# paid as "it"): "pay the order with my paypal instead", "pay it with my card instead", "I'd rather pay for that
+# order by credit card", "put #W1 on my visa from now on".
+# A bare "pay with my paypal instead" beside an item change says what pays that change, not the order.
 # The payment itself moved elsewhere: "move the order's payment over to my card", "put the payment on my visa".
 _PAYS_OTHERWISE = re.compile(
-    r"\b(?:pay|charge|bill|put|move)\b(?:\s+[\w#'-]+){0,6}?\s+(?:instead|rather|from\s+now\s+on)\b"
-    r"|\b(?:rather|prefer\w*)\s+(?:to\s+)?pay\b"
+    r"\b(?:pay|charge|bill|put|move)\b(?=(?:\s+[\w#'-]+){0,6}?\s+(?:instead|rather|from\s+now\s+on)\b)"
+    r"(?:\s+it\b|(?:\s+[\w#'-]+){0,4}?\s+(?:order|#?W\d+)\b)"
+    r"|\b(?:rather|prefer\w*)\s+(?:to\s+)?pay\b(?:\s+[\w#'-]+){0,3}?\s+(?:order|#?W\d+)\b"
     r"|\b(?:move|put|transfer|shift)\w*\s+(?:\S+\s+){0,3}?payment\b",
     re.IGNORECASE,
 )
