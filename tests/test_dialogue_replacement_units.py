@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from graph.llm.dialogue.remedies import named_remedy
 from shop.db import session_factory
 from shop.models import Order, OrderStatus, Product, Variant
 from shopdesk.settings import Settings
@@ -173,3 +174,58 @@ async def test_a_method_named_for_a_new_unit_at_no_price_difference_is_the_one_i
     # Proposed first with what the order was paid with, then again with the method named: the latter is written.
     assert changed[-1]["args"]["payment_method_id"] == other.id, changed
     assert _order_now(db, order.id).status is OrderStatus.pending_items_modified
+
+
+# Keeping everything, or turning down every change, said at the choice between a refund and a new unit (after a
+# question about the choices): a no to the item change, never a new unit of the same variant proposed. Both remedies
+# turned away in one breath ("don't want to return or exchange") are both turned away, not the second one asked for.
+@pytest.mark.parametrize(
+    "keeps",
+    [
+        "Thinking about it, I'll just keep everything as it is. I don't want to return or exchange anything.",
+        "Let's leave it, I'm keeping the kettle the way it is.",
+        "Actually I'll keep it. I do not want to send it back or swap it.",
+    ],
+)
+async def test_keeping_the_item_at_the_choice_is_no_new_unit(tau_app: Settings, keeps: str) -> None:
+    db = tau_app.shop_database_url
+    before = _order_now(db, "#W3547545")
+    async with conversation(tau_app) as (chat, _):
+        await say(chat, "keeps", "Hi, the tea kettle from my order #W3547545 looks nothing like the pictures online.")
+        await say(chat, "keeps", "Juan Smith, zip code 78770")
+        await say(
+            chat,
+            "keeps",
+            "Before I choose: what do the two options mean? Is the exchange for another kettle, and how is a "
+            "refund paid?",
+        )
+        turn = await say(chat, "keeps", keeps)
+    assert turn.status != "awaiting_confirmation" and "a new one with the same options" not in turn.text, turn.text
+    after = _order_now(db, "#W3547545")
+    assert after.status is before.status and [i.variant_id for i in after.items] == [i.variant_id for i in before.items]
+    assert len(after.returns) == len(before.returns)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I do not want a refund or a new one, forget it",
+        "no exchange nor refund, thanks",
+        "honestly I don't need to return or replace anything",
+    ],
+)
+def test_remedies_turned_away_together_name_none(text: str) -> None:
+    assert named_remedy(text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "remedy"),
+    [
+        ("I don't want a refund, a new one please", "exchange"),
+        ("not a refund, an exchange", "exchange"),
+        ("I don't want to return it, replace it", "exchange"),
+        ("no swap, just my money back", "return"),
+    ],
+)
+def test_one_remedy_turned_away_and_another_asked_is_the_other(text: str, remedy: str) -> None:
+    assert named_remedy(text) == remedy, text

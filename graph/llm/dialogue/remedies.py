@@ -83,15 +83,31 @@ _PREFERRED_OVER = re.compile(
 _DO_NOT_WANT = re.compile(r"\b(?:don'?t|dont|do\s+not)\s+(?:want|need)\s+(?:an?\s+|to\s+)?$", re.IGNORECASE)
 
 
+# "I don't want to return or exchange anything", "no refund nor a replacement": a remedy joined by "or" to one turned
+# away is turned away with it.
+_OR_THE_OTHER = re.compile(r"^\s*(?:,\s*)?(?:or|nor)\s+(?:an?\s+|to\s+|the\s+)?$", re.IGNORECASE)
+
+
 def _remedies_said(text: str) -> tuple[set[str], set[str]]:
     """The remedies named in the message: (asked for, turned away)."""
     wanted: set[str] = set()
     refused: set[str] = set()
-    for remedy, words in _REMEDY_WORDS.items():
-        for match in re.finditer(rf"\b(?:{words})\b", text, re.IGNORECASE):
-            before = text[max(0, match.start() - 20) : match.start()]
-            refuses = _NOT_THIS_ONE.search(before) or _DO_NOT_WANT.search(before) or _PREFERRED_OVER.search(before)
-            (refused if refuses else wanted).add(remedy)
+    said = sorted(
+        (match.start(), match.end(), remedy)
+        for remedy, words in _REMEDY_WORDS.items()
+        for match in re.finditer(rf"\b(?:{words})\b", text, re.IGNORECASE)
+    )
+    last_refused_end = -1
+    for start, end, remedy in said:
+        before = text[max(0, start - 20) : start]
+        refuses = bool(
+            _NOT_THIS_ONE.search(before)
+            or _DO_NOT_WANT.search(before)
+            or _PREFERRED_OVER.search(before)
+            or (last_refused_end >= 0 and _OR_THE_OTHER.match(text[last_refused_end:start]))
+        )
+        (refused if refuses else wanted).add(remedy)
+        last_refused_end = end if refuses else -1
     return wanted, refused
 
 
