@@ -107,3 +107,59 @@ async def test_a_german_restatement_writes_only_what_was_proposed(tau_app: Setti
         turn = await say(chat, "de-values", reply, context=context)
     status = status_of(tau_app.shop_database_url, ORDER)
     assert (status is OrderStatus.exchange_requested) is written, turn.text
+
+
+# A German value word is a value only in a German message and only where it says the value: "weiß" after a person,
+# "nicht" or "ob" is the verb wissen; klein/mittel/groß are sizes only where they describe the item ("in groß",
+# "Größe mittel", "die große Variante", "klein, schwarz"); a capitalised word after "ich bin" or a first name is a
+# name. English words that look German ("gross", "rote", a surname "Weiss") are no values. Reviewer 26 found "ja ich
+# weiß, das ist teurer" read as white at a proposal. Sentences written for the test.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ok, das weiß ich doch, mach bitte weiter",
+        "Wer weiß, ob das hält. Egal, bitte machen",
+        "weiss nicht genau, aber ja, los",
+        "Danke, das war schon mal eine große Erleichterung",
+        "Mein Name ist Jonas Weiß, ja bitte so",
+        "Viele Grüße, Lena Braun",
+        "Mittel und Wege gibt es immer, ja machen Sie",
+        "Das ist mir alles zu klein gedacht, aber ja",
+    ],
+)
+def test_german_words_of_a_sentence_are_no_values(text: str) -> None:
+    assert not contradicts_items(text, (SHELF,)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sounds gross but fine, go ahead",
+        "I learned it all by rote, yes please",
+        "Thanks, Braun here, please go ahead",
+        "Schwarz, Peter - yes do it",
+    ],
+)
+def test_english_messages_say_no_german_values(text: str) -> None:
+    assert not contradicts_items(text, (SHELF,)), text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Ich weiß schon, aber lieber in Schwarz", {"color": "black"}),
+        ("Doch lieber das weiße aus Glas", {"color": "white", "material": "glass"}),
+        ("Holz, schwarz", {"material": "wood", "color": "black"}),
+    ],
+)
+def test_german_values_beside_the_verb_and_names_still_count(text: str, expected: dict[str, str]) -> None:
+    assert options_in(text, SHELF.values) == expected
+
+
+def test_a_german_size_counts_where_it_describes_the_item() -> None:
+    sizes = {"size": ["small", "medium", "large"]}
+    assert options_in("Ich nehme sie dann in groß", sizes) == {"size": "large"}
+    assert options_in("Größe mittel, bitte", sizes) == {"size": "medium"}
+    assert options_in("Die kleine Variante wäre mir lieber", sizes) == {"size": "small"}
+    assert options_in("Das war eine große Hilfe, danke", sizes) == {}
+    assert options_in("Hallo, ich bin Tom Klein", sizes) == {}

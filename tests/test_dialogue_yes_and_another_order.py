@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from graph.nlu.entities import orders_named_for_reference
 from shop.models import OrderStatus
 from shopdesk.settings import Settings
 from tests.support.people import people, status_of, talk
@@ -80,3 +81,41 @@ async def test_a_plain_yes_still_offers_the_waiting_order(tau_app: Settings) -> 
         assert second in turn.text, turn.text
     assert status_of(db, first) is OrderStatus.cancelled
     assert status_of(db, second) is OrderStatus.pending
+
+
+# Another order's card or address asked to change after the yes ("the address for #W2 should be ...", "the card on #W2
+# needs to be my visa") is a request for that order, kept for its own turn; an order named only for the card or address
+# to use ("the same card as #W2", "the address of #W2") is no request for it. Reviewer 26 found the first dropped.
+# Sentences written for the test.
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        ("and the shipping address on {o} has to be 12 Pine Rd, Denver, CO 80203", False),
+        ("also the payment method for order {o} should change to paypal", False),
+        ("oh and the card on {o} is wrong, it must be my mastercard", False),
+        ("die Lieferadresse von {o} soll die Hauptstraße 4 sein", False),
+        # contrasts: the order is the source of what to use
+        ("refund it to the same card as {o}", True),
+        ("put it on the card I used for {o}, please", True),
+        ("ship the replacement to the address of {o}", True),
+    ],
+)
+def test_an_order_whose_card_or_address_is_to_change_is_no_mere_reference(text: str, reference: bool) -> None:
+    assert bool(orders_named_for_reference(text.format(o="#W1234567"))) is reference
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "yes go ahead. Then the shipping address for {other} needs to be 8 Birch Lane, Boston, MA 02116, USA",
+        "ok do it. Also the payment on {other} should be moved to my paypal",
+    ],
+)
+async def test_a_yes_and_a_change_for_another_orders_card_or_address_keeps_it(tau_app: Settings, reply: str) -> None:
+    db = tau_app.shop_database_url
+    customer_id, first, second = _two_pending(tau_app)
+    async with talk(tau_app, "yes-and-its-address", customer_id) as customer:
+        await customer.say(f"I'd like to cancel {first}, I don't need it anymore")
+        turn = await customer.say(reply.format(other=second))
+        assert status_of(db, first) is OrderStatus.cancelled, turn.text
+        assert second in turn.text, turn.text

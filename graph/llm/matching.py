@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from graph.nlu.entities import extract_options
-from graph.nlu.option_words import value_words_pattern, values_in_english
+from graph.nlu.option_words import reads_german, value_spans, values_in_english
 from graph.nlu.payment_words import METHOD_NAMES
 from graph.nlu.product_types import type_words
 from graph.nlu.segment import sentences
@@ -421,10 +421,10 @@ _WANTED = re.compile(
 )
 
 
-def _said_words(text: str) -> set[str]:
+def _said_words(text: str, german: bool | None = None) -> set[str]:
     """The words of a message as option values are looked for in them, a value said in the customer's language
-    ("die weiße", "aus Glas") as the catalogue's English words for it."""
-    return set(_name_tokens(text)) | {t for value in values_in_english(text) for t in _name_tokens(value)}
+    ("die weiße", "aus Glas") as the catalogue's English words for it (`german`: the whole message is German)."""
+    return set(_name_tokens(text)) | {t for value in values_in_english(text, german) for t in _name_tokens(value)}
 
 
 def _value_said(value: Any, said: set[str]) -> bool:
@@ -463,9 +463,11 @@ def by_options(items: list[dict[str, Any]], text: str, before_a_wish: bool = Fal
     # "Swap it for a 1L manual one": what "a ... one" is, is wished for, not theirs (spaces keep the places).
     text = _A_NEW_ONE.sub(lambda found: " " * len(found.group()), text)
     shared = {str(v).lower() for v in set.intersection(*(set(map(str, vs)) for _, vs in values))} if values else set()
+    # German value words are values in a German message, judged on the whole of it, not a part or a word.
+    german = reads_german(text)
 
     def count(part: str) -> list[int]:
-        said = _said_words(part)
+        said = _said_words(part, german)
         return [sum(_value_said(v, said) for v in vs if str(v).lower() not in shared) for _, vs in values]
 
     # Up to the first turn to a wish after an option was said; then the whole message.
@@ -473,7 +475,9 @@ def by_options(items: list[dict[str, Any]], text: str, before_a_wish: bool = Fal
     said_at = (
         m.start()
         for m in re.finditer(r"[^\s,.!?;:()]+", text)
-        if any(_value_said(v, _said_words(m.group())) for _, vs in values for v in vs if len(str(v).split()) == 1)
+        if any(
+            _value_said(v, _said_words(m.group(), german)) for _, vs in values for v in vs if len(str(v).split()) == 1
+        )
     )
     # With `before_a_wish`, a wish said before any option ("I'd like the IPX7 version instead") leaves nothing of
     # theirs described: the turn is looked for from the start.
@@ -793,25 +797,33 @@ def option_values(product: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def options_in(
-    text: str, values: dict[str, list[str]], current: dict[str, Any] | None = None, turned: bool = False
+    text: str,
+    values: dict[str, list[str]],
+    current: dict[str, Any] | None = None,
+    turned: bool = False,
+    german: bool | None = None,
 ) -> dict[str, str]:
     """The product's option values the message names: "Stone", "waist 34", "US 10", "size S" (short letters only
     after their option's name, so that the "s" of "it's" is no size, or as a word of a short answer: "M please").
 
     Values that are answers rather than names ("yes", "no", "none", "not resistant") count only next to their
     option's name ("waterproof: no", "no backlight", "the water resistant one"): a bare "yes" confirms, it picks no
-    variant. `current` is the item's own options, when the message may describe it as well as the wanted one."""
+    variant. `current` is the item's own options, when the message may describe it as well as the wanted one.
+    `german`: whether the whole message, when `text` is a part of it, is German (its German value words are values)."""
     turn = _WANTED.search(text) if current and not turned else None
     if current and turn is not None and turn.start() > 0:
         # "The red one, not water resistant -> blue and water resistant": what is said after the turn to the wish is
         # the wish, even where it says the same option as the description of theirs before it; before the turn,
         # only a value theirs does not have can be part of the wish ("in blue for the 10 hour one").
         theirs = {str(key).lower(): str(value).lower() for key, value in current.items()}
-        described = options_in(text[: turn.start()], values, current, turned=True)
-        wished = options_in(text[turn.start() :], values, current, turned=True)
+        german = reads_german(text) if german is None else german
+        described = options_in(text[: turn.start()], values, current, turned=True, german=german)
+        wished = options_in(text[turn.start() :], values, current, turned=True, german=german)
         kept = {key: value for key, value in described.items() if theirs.get(key.lower()) != value.lower()}
         return {**kept, **wished}
     found: dict[str, str] = {}
+    # Values said in German words, where the message (`german`: the whole one this text is part of) is German.
+    in_german = value_spans(text, german)
     words = {w.lower() for w in re.split(r"[\s,.!?;:]+", text) if w}
     turned_away = [m.span() for m in _INSTEAD_OF.finditer(text)]
     short_answer = len(text.split()) <= 4
@@ -843,10 +855,13 @@ def options_in(
             # A value another option has too ("medium" size or ventilation) is that option's when it sits next to
             # its name; a value only this option has is this option's wherever it is said.
             shared = value.lower() in others or value.lower() in other_sizes
+            # The value in the customer's language is the value ("weiß", "Glas" for white, glass), where a German
+            # message says it as one (option_words: not "ich weiß", not "eine große Hilfe").
+            worded = [(a, b) for a, b, english in in_german if english == " ".join(value.lower().split())]
             spans = [
-                m.span(1)
-                for m in re.finditer(pattern, text, re.IGNORECASE)
-                if not (shared and _names_another_option(text, m.span(1), key, values))
+                span
+                for span in [m.span(1) for m in re.finditer(pattern, text, re.IGNORECASE)] + worded
+                if not (shared and _names_another_option(text, span, key, values))
             ]
             if short and value.isupper() and value != "I":
                 # A size code written as the catalogue writes it ("XS in navy", "an L"): the capitals make it one.
@@ -940,9 +955,7 @@ def _value_pattern(value: str) -> str:
     if quantity is None:
         # "non polarized", "non-polarized" and "nonpolarized" are one value, however its words are joined.
         words = r"[\s-]*".join(re.escape(word) for word in re.split(r"[\s-]+", value.strip()))
-        # The value in the customer's language is the value ("weiß", "Glas" for white, glass: data, option_words).
-        theirs = value_words_pattern(value)
-        return rf"(?<![\w-])({words}{'|' + theirs if theirs else ''})(?![\w-])"
+        return rf"(?<![\w-])({words})(?![\w-])"
     number, unit = quantity.groups()
     # A unit word is read in the singular and the plural ("a 2-cup one" for "2 cups").
     stem = unit[:-1] if unit.lower().endswith("s") and len(unit) > 2 else unit

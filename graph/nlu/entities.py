@@ -779,6 +779,16 @@ _ACTS_ON_IT = re.compile(
 )
 
 
+# A change asked of the thing right after the order is named: "the address for #W2 should be 55 Oak Ave", "the card on
+# #W2 should be switched to my visa", "die Adresse von #W2 ist falsch": the order's own card or address is to change,
+# a request for that order, not a source for another's.
+_ASKED_OF_IT = re.compile(
+    r"^\s*(?:should|must|needs?|has\s+to|have\s+to|is\s+to|is\s+(?:wrong|incorrect|outdated|old)|isn'?t|to\s+be"
+    r"|soll(?:te)?|muss|müsste|ist\s+(?:falsch|veraltet|nicht)|stimmt\s+nicht)\b",
+    re.IGNORECASE,
+)
+
+
 def orders_named_for_reference(text: str) -> list[str]:
     """The order ids the message names only as the source of something ("refund to the same card as #W2"), in the
     form the entity reader gives them; an order named so is no request for that order."""
@@ -786,6 +796,7 @@ def orders_named_for_reference(text: str) -> list[str]:
         next(g for g in m.groups() if g)
         for m in _AS_A_REFERENCE.finditer(text)
         if not _ACTS_ON_IT.search(text[max(0, m.start() - 30) : m.start()])
+        and not _ASKED_OF_IT.search(text[m.end() : m.end() + 30])
     ]
     return ["#W" + re.sub(r"\D", "", f) for f in found]
 

@@ -67,3 +67,9 @@ def detect_language(text: str) -> str:
     best = max(scores, key=lambda lang: scores[lang])
     # English wins ties: most traffic is English and shared words ("no", "in", "de") are ambiguous.
     return "en" if scores[best] <= scores["en"] else best
+
+
+def cue_words(text: str, language: str) -> int:
+    """How many of the message's words are the language's own function words (the evidence detect_language counts)."""
+    words = _WORDS.get(language, frozenset())
+    return sum(map(words.__contains__, _TOKEN.findall(text.lower())))

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from graph.llm.matching import named_items, options_in
+from graph.nlu.option_words import reads_german
 from graph.state import SupportState
 
 # The words a check of an item is said with, beside its names and values: "still the X one, right?", "that's the one
@@ -147,11 +148,13 @@ def values_said(text: str, items: tuple[ProposedItem, ...]) -> dict[int, dict[st
     # Each clause with the item named last before or in it (None before any, or where several are named at once).
     runs: list[tuple[int | None, list[dict[int, dict[str, str]]]]] = []
     owner: int | None = None
+    # German value words are values where the whole message is German, not where a clause of it looks so.
+    german = reads_german(text)
     for clause in (c for c in _CLAUSE.split(text) if c and c.strip()):
         here = named_items(named, clause)
         if here:
             owner = int(here[0]["item_id"]) if len({i["name"] for i in here}) == 1 else None
-        found = {n: options_in(clause, items[n].values, items[n].now) for n in changing}
+        found = {n: options_in(clause, items[n].values, items[n].now, german=german) for n in changing}
         if runs and runs[-1][0] == owner and not here:
             runs[-1][1].append(found)
         else:
