@@ -74,3 +74,44 @@ async def test_a_closing_after_a_done_request_closes(tau_app: Settings) -> None:
         await say(chat, "d", "please cancel #W5442520, I no longer need it", "yes", context=context)
         closed = await say(chat, "d", "brilliant, that is everything I wanted to do today, thank you", context=context)
     assert "have a great day" in closed.text, closed.text
+
+
+@pytest.mark.parametrize(
+    ("first", "answer"),
+    [
+        # An answer to "why?" (a reason of the shop's or their own) said with the closing.
+        ("please cancel #W5442520", "Bought it twice by accident, that's everything, thank you"),
+        ("please cancel #W5442520", "I don't need it anymore. That's all I wanted, cheers"),
+        # An order named at "which order?" with the closing.
+        ("I'd like to cancel one of my orders", "the one numbered #W7941031. That was all I came for, thanks"),
+        # A value said at "what would you like to change?" with the closing.
+        (
+            "I want to change something in #W5442520",
+            "just the address to 12 Elm St, Denver, CO 80202, USA. That's all, thanks!",
+        ),
+    ],
+)
+async def test_an_answer_said_with_a_closing_is_taken(tau_app: Settings, first: str, answer: str) -> None:
+    """ "I ordered it by mistake. That's all I needed, thanks!": the question is answered and the request goes on (the
+    closing says nothing more is wanted after it); only a closing that answers nothing leaves the request."""
+    context = Context(customer_id=PAYER, shop_id="taubench")
+    async with conversation(tau_app) as (chat, _graph):
+        await say(chat, "e", first, context=context)
+        turn = await say(chat, "e", answer, context=context)
+    assert "have a great day" not in turn.text and "anything else" not in turn.text.lower(), turn.text
+    assert turn.status == "awaiting_confirmation" or "Could you tell me why" in turn.text, turn.text
+
+
+@pytest.mark.parametrize(
+    ("first", "closing"),
+    [
+        ("please cancel #W5442520", "oh well, that's all then, thanks, bye"),
+        ("I want to change something in #W5442520", "that's all I needed, thank you. bye"),
+    ],
+)
+async def test_a_closing_that_answers_nothing_still_leaves(tau_app: Settings, first: str, closing: str) -> None:
+    context = Context(customer_id=PAYER, shop_id="taubench")
+    async with conversation(tau_app) as (chat, _graph):
+        await say(chat, "f", first, context=context)
+        turn = await say(chat, "f", closing, context=context)
+    assert "have a great day" in turn.text, turn.text

@@ -60,3 +60,26 @@ async def test_an_order_picked_by_its_age_and_item_is_told(tau_app: Settings) ->
     async with conversation(tau_app) as (chat, _graph):
         told = await say(chat, "a", "any news on my earlier order, the one with a skateboard in it?", context=context)
     assert "#W5353646" in told.text and "Which order" not in told.text, told.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "it's a copy of the more recent order, the one with the lamp",  # compared with, not meant
+        "the lamp one, same as my older order",
+        "a lamp order, my earlier order already has one",
+    ],
+)
+def test_an_order_the_words_compare_with_picks_nothing(text: str) -> None:
+    assert _picked(text) == ["#W1", "#W3"], text
+
+
+@pytest.mark.parametrize(
+    ("text", "picked"),
+    [
+        ("I'd like the older one with the lamp", ["#W3"]),  # "like" of a wish, no comparison
+        ("the lamp order, the earlier one rather than the newer one", ["#W3"]),
+    ],
+)
+def test_the_age_said_of_the_order_meant_still_picks(text: str, picked: list[str]) -> None:
+    assert _picked(text) == picked, text

@@ -126,3 +126,20 @@ async def test_another_order_named_in_the_reason_is_never_proposed_instead(tau_a
         pending = (await customer.values()).get("pending_action") or {}
     assert (pending.get("args") or {}).get("order_id") != OTHER, replied.text
     assert _status(tau_app, OTHER) is OrderStatus.pending
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        "just cancel it, it's a copy of the earlier order",
+        "please cancel it - same thing as my older order",
+    ],
+)
+async def test_the_act_said_of_it_stays_with_the_order_in_hand(tau_app: Settings, request_: str) -> None:
+    """The order in hand is cancelled when the act is said of "it", whatever other order its reason compares it with."""
+    async with talk(tau_app, "of-it", TWO_ORDERS) as customer:
+        await customer.say(f"what's the status of {IN_HAND}?")
+        replied = await customer.say(request_)
+        pending = (await customer.values()).get("pending_action") or {}
+    assert (pending.get("args") or {}).get("order_id") != OTHER, replied.text
+    assert IN_HAND in replied.text and OTHER not in replied.text, replied.text

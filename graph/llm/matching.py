@@ -1313,6 +1313,24 @@ _NEWEST = re.compile(
     re.IGNORECASE,
 )
 _OLDEST = re.compile(r"\b(oldest|earliest|first|(?:older|earlier)\s+(?:one|order|purchase))\b", re.IGNORECASE)
+# Another order named by its age as what this one is compared with, not as the one meant: "it's a duplicate of my
+# earlier order", "same as the newer one", "my older order already covers this". It picks nothing.
+_AGE_COMPARED_WITH = re.compile(
+    r"\b(?:duplicate|copy|repeat|double)\s+of|\b(?:same|identical|similar)\s+(?:\w+\s+)?(?:as|to)|\bthan"
+    r"|\b(?:already|also)\s+(?:\w+\s+)?(?:in|on)",
+    re.IGNORECASE,
+)
+_AGE_PHRASE = r"(?:my|the|that|an?)\s+(?:older|earlier|newer|more\s+recent|previous)\s+(?:one|order|purchase)\b"
+_AGE_AS_A_REFERENCE = re.compile(
+    rf"(?:{_AGE_COMPARED_WITH.pattern})\s+{_AGE_PHRASE}|\b{_AGE_PHRASE}(?=\s+(?:already|also)\b)", re.IGNORECASE
+)
+
+
+def _age_said(pattern: re.Pattern[str], text: str) -> bool:
+    """The message picks an order by this age, leaving out another order it only compares this one with."""
+    return bool(pattern.search(_AGE_AS_A_REFERENCE.sub(" ", text)))
+
+
 _ORDINALS = {"second": 1, "third": 2, "fourth": 3, "fifth": 4, "2nd": 1, "3rd": 2, "4th": 3, "5th": 4}
 _ORDINAL = re.compile(rf"\b({'|'.join(_ORDINALS)})\b", re.IGNORECASE)
 # "The first one", "the last of them", "the top one": a place in the list we showed (newest first), where "my first
@@ -1347,8 +1365,8 @@ def order_signals(text: str) -> bool:
     age, its place in the list, or a number it ends in ("the delivered one", "my latest order", "the second")."""
     return bool(
         _statuses_said(text)
-        or _NEWEST.search(text)
-        or _OLDEST.search(text)
+        or _age_said(_NEWEST, text)
+        or _age_said(_OLDEST, text)
         or _ORDINAL.search(text)
         or _ENDS_IN.search(text)
     )
@@ -1394,9 +1412,9 @@ def ground_orders(
     newest_first = sorted(chosen, key=lambda o: str(o.get("created_at", "")), reverse=True)
     if (end := _LIST_END.search(text)) and newest_first:
         return newest_first[:1] if end.group(1).lower() in ("first", "top") else newest_first[-1:]
-    if _NEWEST.search(text) and newest_first:
+    if _age_said(_NEWEST, text) and newest_first:
         return newest_first[:1]
-    if _OLDEST.search(text) and newest_first:
+    if _age_said(_OLDEST, text) and newest_first:
         return newest_first[-1:]
     if (ordinal := _ORDINAL.search(text)) and len(newest_first) > _ORDINALS[ordinal.group(1).lower()]:
         return [newest_first[_ORDINALS[ordinal.group(1).lower()]]]

@@ -78,8 +78,12 @@ ADDRESSES_ANOTHER_ORDER = re.compile(
     re.IGNORECASE,
 )
 # The order in hand pointed at ("cancel this one", "this order", "diese hier"): the request is for it.
+# So does the act said of "it" ("cancel it please, it's a duplicate of my earlier order": the other order is the
+# reason's), unless the same words go on to place it on another order ("switch it on my other order").
 POINTS_AT_THE_ORDER_IN_HAND = re.compile(
-    r"\b(?:this|that)\s+(?:one|order)\b|\bdiese[ns]?\s+(?:hier|bestellung)\b", re.IGNORECASE
+    r"\b(?:this|that)\s+(?:one|order)\b|\bdiese[ns]?\s+(?:hier|bestellung)\b"
+    r"|\b(?:cancel|return|refund)\s+it\b(?!\s+(?:too|as\s+well|for|on|of|in|from|with|instead)\b)",
+    re.IGNORECASE,
 )
 
 

@@ -78,7 +78,7 @@ def closes(state: SupportState) -> bool:
     # A withdrawal of the request in hand said with the closing ("leave the kettle as it is. That's all, thanks")
     # closes too: nothing is left to do on it.
     done = wants_nothing_more(said) or withdraws_and_closes(said)
-    if not state.pending_action and awaiting in _ASKS_A_DETAIL and takes_leave(said):
+    if not state.pending_action and awaiting in _ASKS_A_DETAIL and takes_leave(said) and not _answers_a_detail(state):
         # "Thanks, that's all I needed, bye" to "which order?" or "why would you like to cancel?": no answer to it,
         # the customer leaves the request and the conversation.
         return True
@@ -87,6 +87,19 @@ def closes(state: SupportState) -> bool:
 
 # Our questions for a detail of a request that a closing cannot answer (unlike "anything else to change?").
 _ASKS_A_DETAIL = frozenset({"order_id", "cancel_reason", "change_what", "remedy"})
+
+
+def _answers_a_detail(state: SupportState) -> bool:
+    """The message says something a request goes on with (an order, a reason, an option value, a remedy), whatever
+    closing it ends with: "I ordered it by mistake. That's all, thanks!" answers "why?", it does not leave."""
+    entities = state.understanding.get("entities", {})
+    text = without_their_names(last_text(state), state)
+    awaiting = state.dialogue.get("awaiting")
+    return (
+        fills_awaited_slot(awaiting, entities, text, state.dialogue.get("slots"))
+        or any(entities.get(kind) for kind in ("order_ids", "reasons", "options", "products"))
+        or named_remedy(text) is not None
+    )
 
 
 def fills_awaited_slot(

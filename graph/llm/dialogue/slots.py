@@ -163,6 +163,9 @@ def merged_slots(
             and elsewhere
             and entities.get("products")
             and not named_items(held, about_order)
+            # "Cancel it please, it's a duplicate of my earlier order": the act is the order in hand's, the other
+            # order only its reason's.
+            and not POINTS_AT_THE_ORDER_IN_HAND.search(own)
         ):
             # "Now the smart watch on my other order": the order in hand holds nothing they name; the words pick it.
             slots = {k: v for k, v in slots.items() if k not in ITEM_SLOTS or k in kept}
