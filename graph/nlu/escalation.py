@@ -157,9 +157,14 @@ _TOPIC_VARIANTS: dict[str, str] = {
     r"(?:arzt|[äa]rztin|notdienst)"
     # Pierced by what came in the box: "pricked my finger on a needle in the parcel".
     r"|(?:pricked|stabbed|punctured|jabbed|nicked|grazed|gashed)\s+(?:my|his|her|their|our|myself|himself|herself)"
-    r"|(?:gestochen|aufgeschlitzt|aufgeritzt)\b"
-    # Electricity misbehaving: crackling, a flash or a bang from the appliance, scorch marks it left.
-    r"|crackl(?:ed|ing)|fizz(?:ed|ing)|scorch\w*|(?:there\s+was|with|gave)\s+a\s+(?:\w+\s+)?(?:flash|bang)\b"
+    # ... said of a person ("hat mich gestochen", "ich bin gestochen worden"), not photos "gestochen scharf".
+    r"|(?:mich|ihn|uns|mir|ihm|ich\s+bin|er\s+ist|wir\s+sind|wurde|wurden)\s+(?:\w+\s+){0,3}?"
+    r"(?:gestochen|aufgeschlitzt|aufgeritzt)\b(?!\s+scharf)"
+    # Electricity misbehaving: a loud flash or bang, crackling or fizzing with sparks or smoke, scorch marks it left;
+    # not a camera's flash, a flash sale or a drink kept fizzing.
+    r"|(?:crackl|fizz)\w*\s+(?:and\s+)?(?:\w+\s+){0,2}?(?:spark|smok|flash)\w*|scorch\w*"
+    r"|(?:there\s+was|with|gave)\s+a\s+(?:loud|big|huge|bright|blue|sudden|massive)\s+(?:flash|bang)\b"
+    r"|there\s+was\s+a\s+(?:flash|bang)\s+(?:and|from|when|as)\b"
     r"|knister\w*|(?:ein\s+)?(?:lauter\s+)?knall\b|stichflamme\w*"
     # German harm nouns live inside compounds: "Brandblase", "Brandwunde", "Brandfleck", "Schmorstelle".
     r"|[a-zäöüß]*(?:brandblase|brandwunde|brandfleck|brandloch|brandspur|schmorstelle|schnittverletzung|platzwunde)\w*"
@@ -195,7 +200,7 @@ _TOPIC_VARIANTS: dict[str, str] = {
     # is vomiting; a parcel handed over ("das Paket übergeben") has no reflexive pronoun.
     r"|(?:mir|ihm|ihr|uns|meinem\s+\w+|meiner\s+\w+)\s+(?:ist|war|wurde|wurden|waren)\s+(?:\w+\s+){0,2}?(?:[üu]bel|schlecht"
     r"|schwindelig|schwindlig)\b(?!\s+beraten)|(?:musste|mussten|hat|habe|hab|hatte|hatten)\s+(?:mich|sich|uns)\s+"
-    r"(?:\w+\s+){0,3}?[üu]bergeben\b"
+    r"(?:(?!zu\b|geweiger)\w+\s+){0,4}?(?<!zu\s)[üu]bergeben\b"
     # Skin covered in what a reaction brings up ("my cheeks are covered in itchy red bumps", "broke out in spots").
     r"|(?:covered|broke\s+out|came\s+(?:out|up)|erupted|breaking\s+out)\s+in\s+(?:\w+\s+){0,3}?(?:bumps|spots|welts"
     r"|blotches|lumps|pimples|sores|patches|boils|blisters|hives|a\s+rash)\b"

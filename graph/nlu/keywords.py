@@ -275,8 +275,12 @@ _HUMAN = compile_words(
     # small words may follow it.
     r"|program|ai|algorithm|automated\s+\w+)(?![\s-]+(?!(?:any|anymore|again|about|because|and|but|or|please|now|here"
     r"|today|ever|at|on|over|thanks|thank)\b)[a-z])"
-    r"|(?:this|the)\s+(?:bot|robot)(?!\s+(?!(?:is|isn't|keeps?|can'?t|cannot|doesn'?t|does|did|won'?t|again|any|here"
-    r"|please|and|but|that|which|who|to|with|just|only|never|always)\b)[a-z])|phone\s+number.*\b(?:speak|talk)"
+    r"|(?:this|the)\s+bot(?!\s+(?!(?:is|isn't|keeps?|can'?t|cannot|doesn'?t|does|did|won'?t|again|any|here"
+    r"|please|and|but|that|which|who|to|with|just|only|never|always)\b)[a-z])"
+    # "Robot" is as often a product ("the robot one", "instead of the robot"): only a robot that fails the customer.
+    r"|(?:this|the)\s+robot\s+(?:isn't|is\s+(?:useless|not\s+help\w*|no\s+help|hopeless)|can'?t|cannot|doesn'?t"
+    r"\s+(?:understand|get|help)|won'?t\s+(?:understand|listen|help)|keeps\s+(?:saying|repeating|asking|telling))"
+    r"|phone\s+number.*\b(?:speak|talk)"
     r"|mit\s+(?:einem|einer)\s+(?:echten\s+|richtigen\s+)?(?:menschen|mitarbeiter\w*|kolleg\w+|berater\w*|person)"
     r"|ruf(?:t|en)?\s+(?:sie\s+)?mich\s+(?:\w+\s+){0,4}zur[üu]ck"
     r"|(?:bitte|um)\s+(?:um\s+)?(?:einen\s+)?r[üu]ckruf|r[üu]ckruf\s+(?:bitte|erbeten|anfordern)"
@@ -399,7 +403,7 @@ def _sentence_of(text: str, match: re.Match[str]) -> str:
 _LEGAL_ROLE = re.compile(r"^(?:lawyers?|attorneys?|solicitors?|court|[a-zäöüß]*anw[äa]lt\w*)$", re.IGNORECASE)
 _TRADE_BEFORE = re.compile(
     r"\b(?:i'?m|i\s+am|he'?s|she'?s|is|was|are|were|as|work(?:s|ed|ing)?\s+as|became|ich\s+bin|bin|ist|sind|war|waren"
-    r"|als)\s+(?:a|an|ein|eine|einen)?\s*(?:[\w-]+\s+)?$",
+    r"|als)\s+(?:(?:a|an|ein|eine|einen)\s+(?:[\w-]+\s+)?)?$",
     re.IGNORECASE,
 )
 _ROLE_AS_MODIFIER = re.compile(
@@ -408,7 +412,10 @@ _ROLE_AS_MODIFIER = re.compile(
     re.IGNORECASE,
 )
 _RECOMMENDED = re.compile(
-    r"\b(?:recommend\w*|suggested\s+(?:you|your)|told\s+me\s+about\s+(?:you|your)|empfohlen|empfahl|empfiehlt)\b",
+    r"\b(?:recommend\w*|suggested|told\s+me\s+about)\s+(?:you\b|your\s+(?:shop|store|site|website|company|products?)"
+    r"|this\s+(?:shop|store|site))|\b(?:ihr\w*|eu\w*|diese\w*)\s+(?:shop|laden|gesch[äa]ft|firma|seite)\b[^.!?]{0,40}"
+    r"\b(?:empfohlen|empfahl|empfiehlt)\b|\b(?:empfohlen|empfahl|empfiehlt)\s+(?:\w+\s+)?(?:ihr\w*|eu\w*)\s+(?:shop|laden)\b"
+    r"|\b(?:euch|sie)\s+(?:\w+\s+)?(?:empfohlen|empfahl)\b|\b(?:empfahl|empfiehlt)\s+(?:euch|sie)\b",
     re.IGNORECASE,
 )
 _SPORTS_COURT = re.compile(
@@ -791,8 +798,10 @@ _ASKS_FOR_PERSON = compile_words(
     r"(?:\s+(?:there|available|around|i\s+can|who|that|about|real|human|on))?"
     # A person of theirs made to do something for the customer: "have somebody phone me", "a real employee review
     # my return", "someone from customer service email me back", "can someone else help me".
-    rf"|\b{_WHO_EN}(?:\s+(?:from|on|in|at)(?:\s+\w+){{1,3}}?)?(?:\s+else)?\s+(?:to\s+)?(?:\w+\s+)?(?:call|ring|phone"
-    r"|email|e-mail|contact|text|get\s+back\s+to|reach\s+out\s+to)\s+(?:me|us)\b"
+    # What "you people" keep doing ("you people email me every single day") is complained about, not asked for.
+    rf"|(?<!\byou\s)\b{_WHO_EN}(?:\s+(?:from|on|in|at)(?:\s+\w+){{1,3}}?)?(?:\s+else)?\s+(?:to\s+)?(?:\w+\s+)?(?:call"
+    r"|ring|phone|email|e-mail|contact|text|get\s+back\s+to|reach\s+out\s+to)\s+(?:me|us)\b"
+    r"(?!\s+(?:\w+\s+){0,2}?(?:every|all\s+the\s+time|constantly|daily|non[\s-]?stop|again\s+and\s+again))"
     rf"|\b(?:have|get|let)\s+{_WHO_EN}\s+(?:else\s+)?(?:to\s+)?(?:review|look\s+(?:at|into|over)|check|handle|deal\s+with"
     r"|take\s+over|sort|go\s+over)\b"
     rf"|\b{_WHO_EN}\s+(?:else\s+)?(?:who|that)\s+(?:can|could|is\s+able\s+to)\s+(?:actually\s+)?(?:help|decide|make"
